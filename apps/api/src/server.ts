@@ -1,0 +1,47 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createHTTPHandler } from '@trpc/server/adapters/standalone'
+import type { ApiServices } from './context.ts'
+import { appRouter } from './router.ts'
+
+/** Largest request body accepted (an INI is at most 512 KiB; JSON escaping can nearly double it). */
+export const MAX_BODY_BYTES = 1024 * 1024
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'Cache-Control': 'no-store',
+}
+
+export function createApiServer(services: ApiServices): http.Server {
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    maxBodySize: MAX_BODY_BYTES,
+    createContext: () => ({ services }),
+  })
+  return http.createServer((req, res) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
+    if (req.url?.startsWith('/trpc/')) {
+      trpcHandler(req, res)
+      return
+    }
+    res.statusCode = 404
+    res.setHeader('Content-Type', 'application/json')
+    res.end(JSON.stringify({ error: 'not found: the API is served under /trpc/' }))
+  })
+}
+
+export async function listen(server: http.Server, port: number, host: string): Promise<AddressInfo> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  return server.address() as AddressInfo
+}

@@ -1,0 +1,50 @@
+/**
+ * The contract every service emulator implements. The same emulator runs as the entry point of a
+ * service container (config from env, events to stdout) and in-process for the local engine
+ * (bind address given, events to a callback).
+ */
+
+/** One interaction, serialised as one JSON line on stdout. */
+export type DecoyEvent = {
+  ts: string
+  decky: string
+  service: string
+  /** connect | disconnect | auth_attempt | command | request | scan | … */
+  event: string
+  src_ip: string
+  src_port: number
+  fields: Record<string, string | number | boolean | null>
+  /** Names of `fields` that hold secrets as sent (passwords, keys): captured, but masked by the UI. */
+  secret_fields?: string[]
+}
+
+export type EmittedEvent = Omit<DecoyEvent, 'ts' | 'decky' | 'service'>
+
+export type ServiceConfigValue = string | number | boolean | string[]
+
+export type EmulatorContext = {
+  decky: string
+  service: string
+  /** Address to bind every listener to (`0.0.0.0` in a container, `127.x.y.z` in the local engine). */
+  bindAddress: string
+  /** Ports to listen on, from the catalogue unless a test overrides them. */
+  ports: number[]
+  /** Validated, coerced service configuration (keys from the catalogue's config schema). */
+  config: Record<string, ServiceConfigValue>
+  /** Per-decky seed so banners and content differ between deckies but stay stable for one decky. */
+  seed: string
+  /** Hostname of the decky (for banners, prompts). */
+  hostname: string
+  emit(event: EmittedEvent): void
+}
+
+export type RunningEmulator = {
+  /** The ports actually bound (useful when a test asked for port 0). */
+  ports: number[]
+  close(): Promise<void>
+}
+
+export type Emulator = {
+  slug: string
+  start(context: EmulatorContext): Promise<RunningEmulator>
+}
