@@ -1,1 +1,9 @@
-export {}
+export type {
+  DecoyEvent,
+  EmittedEvent,
+  Emulator,
+  EmulatorContext,
+  RunningEmulator,
+  ServiceConfigValue,
+} from './emulator.ts'
+export { EMULATORS } from './registry.ts'

@@ -1,0 +1,4 @@
+import type { Emulator } from '../emulator.ts'
+
+/** Binary protocols: smb, rdp, ldap, llmnr, dns, mysql, postgres, mssql, mongodb, mqtt, snmp, tftp, vnc, conpot. */
+export const binaryProtocolEmulators: Emulator[] = []

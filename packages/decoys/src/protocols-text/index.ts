@@ -1,0 +1,4 @@
+import type { Emulator } from '../emulator.ts'
+
+/** Line- and HTTP-oriented protocols: ssh, telnet, http(s), ftp, smtp(_relay), imap, pop3, redis, elasticsearch, k8s, docker_api, sip. */
+export const textProtocolEmulators: Emulator[] = []
