@@ -46,5 +46,10 @@ export type RunningEmulator = {
 
 export type Emulator = {
   slug: string
+  /**
+   * The protocol's well-known ports, used when the caller gives none (container entry point,
+   * `startEmulator`). The catalogue in @decnet/core stays the source of truth for deployments.
+   */
+  defaultPorts?: number[]
   start(context: EmulatorContext): Promise<RunningEmulator>
 }

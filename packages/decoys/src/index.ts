@@ -6,4 +6,31 @@ export type {
   RunningEmulator,
   ServiceConfigValue,
 } from './emulator.ts'
+export {
+  configBool,
+  configInt,
+  configString,
+  parseServiceConfigJson,
+  type ServiceConfig,
+} from './framework/config.ts'
+export {
+  createEmitter,
+  type EventSink,
+  MAX_EVENT_BYTES,
+  peerAddress,
+  serializeEvent,
+  stdoutSink,
+} from './framework/events.ts'
+export { type SeededRandom, seededRandom } from './framework/random.ts'
+export {
+  createLineReader,
+  type Fields,
+  listenTcp,
+  type TcpHandler,
+  type TcpListener,
+  type TcpListenOptions,
+  type TcpSession,
+} from './framework/tcp.ts'
+export { listenUdp, type UdpListener, type UdpListenOptions, type UdpPeer } from './framework/udp.ts'
 export { EMULATORS } from './registry.ts'
+export { type StartEmulatorOptions, startEmulator, UnknownServiceError } from './start.ts'

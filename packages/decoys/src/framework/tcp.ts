@@ -1,0 +1,195 @@
+import { createServer, type Server, type Socket } from 'node:net'
+import { createServer as createTlsServer, type SecureContextOptions } from 'node:tls'
+import type { DecoyEvent, EmulatorContext } from '../emulator.ts'
+import { peerAddress } from './events.ts'
+
+export type Fields = DecoyEvent['fields']
+
+/** One accepted TCP connection, with the peer already resolved for event attribution. */
+export type TcpSession = {
+  readonly socket: Socket
+  readonly ip: string
+  readonly port: number
+  /** Emits an event attributed to this peer. */
+  emit(event: string, fields?: Fields, secretFields?: string[]): void
+  /** Writes unless the socket is already gone (a dropped peer must never throw into a handler). */
+  write(data: string | Uint8Array): void
+  /** Writes `data` (if any), then half-closes; the idle timer reaps a peer that never closes. */
+  end(data?: string | Uint8Array): void
+}
+
+/** What a protocol does with a connection. Give `onLine` for text protocols, `onData` for binary ones. */
+export type TcpHandler = {
+  onData?(chunk: Buffer): void
+  /** A complete line without its CR/LF; `truncated` when it exceeded `maxLineBytes` and was cut. */
+  onLine?(line: string, truncated: boolean): void
+  onClose?(): void
+}
+
+export type TcpListenOptions = {
+  ctx: EmulatorContext
+  port: number
+  /** Defaults to `ctx.bindAddress`. */
+  host?: string
+  /** Concurrent connections beyond this are closed immediately (default 512). */
+  maxConnections?: number
+  /** A connection silent for this long is closed: slowloris-style clients cannot pin sockets (default 60 s). */
+  idleTimeoutMs?: number
+  /** Longest line kept; the rest of an oversized line is discarded up to its newline (default 8 KiB). */
+  maxLineBytes?: number
+  /** Serve implicit TLS (imaps, pop3s, https) with this certificate and key. */
+  tls?: SecureContextOptions
+  /** Emit `connect`/`disconnect` events (default true). */
+  connectionEvents?: boolean
+  handle(session: TcpSession): TcpHandler | undefined
+}
+
+export type TcpListener = {
+  /** The port actually bound (differs from the requested one when that was 0). */
+  port: number
+  connectionCount(): number
+  close(): Promise<void>
+}
+
+export const DEFAULT_MAX_CONNECTIONS = 512
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000
+export const DEFAULT_MAX_LINE_BYTES = 8 * 1024
+
+export async function listenTcp(options: TcpListenOptions): Promise<TcpListener> {
+  const { ctx } = options
+  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES
+  const connectionEvents = options.connectionEvents ?? true
+  const sockets = new Set<Socket>()
+
+  const onSocket = (socket: Socket) => {
+    if (sockets.size >= maxConnections) {
+      socket.destroy()
+      return
+    }
+    sockets.add(socket)
+    const ip = peerAddress(socket.remoteAddress)
+    const port = socket.remotePort ?? 0
+    const openedAt = Date.now()
+    let bytesIn = 0
+    const session: TcpSession = {
+      socket,
+      ip,
+      port,
+      emit: (event, fields = {}, secretFields) =>
+        ctx.emit({
+          event,
+          src_ip: ip,
+          src_port: port,
+          fields,
+          ...(secretFields?.length ? { secret_fields: secretFields } : {}),
+        }),
+      write: (data) => {
+        if (socket.writable) socket.write(data)
+      },
+      end: (data) => {
+        if (!socket.writable) return
+        if (data === undefined) socket.end()
+        else socket.end(data)
+      },
+    }
+    socket.setNoDelay(true)
+    socket.setTimeout(idleTimeoutMs, () => socket.destroy())
+    // Resets and write-after-close are routine with scanners; they must never reach the process.
+    socket.on('error', () => undefined)
+    if (connectionEvents) session.emit('connect', { local_port: socket.localPort ?? 0 })
+    const handler = options.handle(session) ?? {}
+    const lineReader = handler.onLine ? createLineReader(maxLineBytes, handler.onLine) : undefined
+    if (handler.onData || lineReader) {
+      socket.on('data', (chunk: Buffer) => {
+        bytesIn += chunk.length
+        try {
+          handler.onData?.(chunk)
+          lineReader?.(chunk)
+        } catch {
+          // Input an emulator did not foresee ends that connection, never the process.
+          socket.destroy()
+        }
+      })
+    }
+    socket.on('close', () => {
+      sockets.delete(socket)
+      handler.onClose?.()
+      if (connectionEvents) {
+        session.emit('disconnect', {
+          duration_ms: Date.now() - openedAt,
+          bytes_in: bytesIn || socket.bytesRead,
+        })
+      }
+    })
+  }
+  const server: Server = options.tls
+    ? createTlsServer({ ...options.tls, handshakeTimeout: Math.min(idleTimeoutMs, 10_000) }, onSocket)
+    : createServer(onSocket)
+  server.on('error', () => undefined)
+  // Failed TLS handshakes (scanners probing with plain text) must not surface as process errors.
+  server.on('tlsClientError', () => undefined)
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen({ port: options.port, host: options.host ?? ctx.bindAddress }, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address()
+  return {
+    port: typeof address === 'object' && address ? address.port : options.port,
+    connectionCount: () => sockets.size,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+/**
+ * Splits a byte stream into lines (LF or CRLF), holding at most `maxLineBytes` of a pending line.
+ * An oversized line is delivered once, cut and flagged, and its remainder is dropped until the next
+ * newline: memory per connection stays bounded whatever the peer sends.
+ */
+export function createLineReader(
+  maxLineBytes: number,
+  onLine: (line: string, truncated: boolean) => void,
+): (chunk: Buffer) => void {
+  let pending: Buffer[] = []
+  let pendingBytes = 0
+  let discarding = false
+  const flush = (truncated: boolean) => {
+    const line = Buffer.concat(pending, pendingBytes).toString('utf8')
+    pending = []
+    pendingBytes = 0
+    onLine(line.endsWith('\r') ? line.slice(0, -1) : line, truncated)
+  }
+  return (chunk) => {
+    let start = 0
+    while (start < chunk.length) {
+      const newline = chunk.indexOf(0x0a, start)
+      const end = newline === -1 ? chunk.length : newline
+      if (!discarding) {
+        const room = maxLineBytes - pendingBytes
+        const piece = chunk.subarray(start, Math.min(end, start + room))
+        if (piece.length > 0) {
+          pending.push(piece)
+          pendingBytes += piece.length
+        }
+        if (end - start > room) {
+          flush(true)
+          discarding = true
+        } else if (newline !== -1) {
+          flush(false)
+        }
+      }
+      if (newline === -1) break
+      if (discarding) discarding = false
+      start = newline + 1
+    }
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Entry point of a service container. Configuration comes from the environment; events go to stdout
+ * as JSON lines (the collector follows the container log); diagnostics go to stderr.
+ */
+import { parseServiceConfigJson } from './framework/config.ts'
+import { startEmulator } from './start.ts'
+
+function fail(message: string): never {
+  process.stderr.write(`decnet-decoy: ${message}\n`)
+  process.exit(2)
+}
+
+function parsePorts(text: string | undefined): number[] | undefined {
+  if (!text?.trim()) return undefined
+  const ports = text.split(',').map((part) => Number(part.trim()))
+  if (ports.some((port) => !Number.isInteger(port) || port < 0 || port > 65535)) {
+    fail(`DECNET_PORTS must be a comma-separated list of ports, got '${text}'`)
+  }
+  return ports
+}
+
+async function main(): Promise<void> {
+  const env = process.env
+  const service = env.DECNET_SERVICE?.trim()
+  const decky = env.DECNET_DECKY?.trim()
+  if (!service) fail('DECNET_SERVICE is not set')
+  if (!decky) fail('DECNET_DECKY is not set')
+  let config: ReturnType<typeof parseServiceConfigJson>
+  try {
+    config = parseServiceConfigJson(env.DECNET_SERVICE_CONFIG)
+  } catch (error) {
+    fail((error as Error).message)
+  }
+  const ports = parsePorts(env.DECNET_PORTS)
+  let running: Awaited<ReturnType<typeof startEmulator>>
+  try {
+    running = await startEmulator(service, {
+      decky,
+      bindAddress: env.DECNET_BIND?.trim() || '0.0.0.0',
+      config,
+      seed: env.DECNET_SEED?.trim() || decky,
+      hostname: env.DECNET_HOSTNAME?.trim() || decky,
+      ...(ports ? { ports } : {}),
+    })
+  } catch (error) {
+    fail((error as Error).message)
+  }
+  process.stderr.write(`decnet-decoy: ${service} for ${decky} listening on ${running.ports.join(', ')}\n`)
+  const stop = () => {
+    running.close().finally(() => process.exit(0))
+    // A stuck peer must not hold up `docker stop` until SIGKILL.
+    setTimeout(() => process.exit(0), 2000).unref()
+  }
+  process.once('SIGTERM', stop)
+  process.once('SIGINT', stop)
+}
+
+void main()

@@ -1,0 +1,11 @@
+/**
+ * PID 1 of a decky's base container: owns the network namespace the service containers join and
+ * otherwise does nothing. Exits at once on SIGTERM/SIGINT so `docker stop` is instant.
+ */
+const keepAlive = setInterval(() => undefined, 2 ** 31 - 1)
+const stop = () => {
+  clearInterval(keepAlive)
+  process.exit(0)
+}
+process.on('SIGTERM', stop)
+process.on('SIGINT', stop)

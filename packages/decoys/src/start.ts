@@ -1,0 +1,43 @@
+import type { EmulatorContext, RunningEmulator, ServiceConfigValue } from './emulator.ts'
+import { createEmitter, type EventSink, stdoutSink } from './framework/events.ts'
+import { EMULATORS } from './registry.ts'
+
+export type StartEmulatorOptions = {
+  decky: string
+  /** Loopback address in the local engine, `0.0.0.0` in a container. */
+  bindAddress: string
+  /** Defaults to the emulator's well-known ports; pass `[0]` (or `[0, 0]`) in tests. */
+  ports?: number[]
+  config?: Record<string, ServiceConfigValue>
+  /** Per-decky seed; defaults to the decky name so two deckies never share a persona. */
+  seed?: string
+  hostname?: string
+  /** Receives every event; defaults to JSON lines on stdout. */
+  onEvent?: EventSink
+}
+
+export class UnknownServiceError extends Error {
+  constructor(slug: string) {
+    super(`Unknown service '${slug}'. Available: ${[...EMULATORS.keys()].sort().join(', ')}`)
+    this.name = 'UnknownServiceError'
+  }
+}
+
+/** Starts one service emulator in this process (local engine, tests, and the container entry point). */
+export async function startEmulator(slug: string, options: StartEmulatorOptions): Promise<RunningEmulator> {
+  const emulator = EMULATORS.get(slug)
+  if (!emulator) throw new UnknownServiceError(slug)
+  const ports = options.ports ?? emulator.defaultPorts
+  if (!ports || ports.length === 0) throw new Error(`Service '${slug}' needs at least one port`)
+  const context: EmulatorContext = {
+    decky: options.decky,
+    service: slug,
+    bindAddress: options.bindAddress,
+    ports,
+    config: options.config ?? {},
+    seed: options.seed ?? options.decky,
+    hostname: options.hostname ?? options.decky,
+    emit: createEmitter(options.decky, slug, options.onEvent ?? stdoutSink()),
+  }
+  return emulator.start(context)
+}

@@ -1,0 +1,176 @@
+import { createSocket } from 'node:dgram'
+import { describe, expect, it } from 'vitest'
+import type { DecoyEvent, EmulatorContext } from '../src/emulator.ts'
+import { parseServiceConfigJson } from '../src/framework/config.ts'
+import { createEmitter, peerAddress, serializeEvent } from '../src/framework/events.ts'
+import { seededRandom } from '../src/framework/random.ts'
+import { createLineReader, listenTcp } from '../src/framework/tcp.ts'
+import { listenUdp } from '../src/framework/udp.ts'
+import { startEmulator, UnknownServiceError } from '../src/start.ts'
+import { eventLog, loopbackHost, rawClient } from './helpers.ts'
+
+function testContext(sink: (event: DecoyEvent) => void, bindAddress: string): EmulatorContext {
+  return {
+    decky: 'd1',
+    service: 'test',
+    bindAddress,
+    ports: [0],
+    config: {},
+    seed: 's',
+    hostname: 'h',
+    emit: createEmitter('d1', 'test', sink),
+  }
+}
+
+describe('serializeEvent', () => {
+  const base: DecoyEvent = {
+    ts: '2026-01-01T00:00:00.000Z',
+    decky: 'd',
+    service: 's',
+    event: 'command',
+    src_ip: '10.0.0.1',
+    src_port: 1,
+    fields: {},
+  }
+
+  it('keeps control characters as JSON escapes so one event stays one line', () => {
+    const line = serializeEvent({ ...base, fields: { cmd: 'a\nb\r\u0000\u001b[31m' } })
+    expect([...line].some((char) => char.charCodeAt(0) < 0x20)).toBe(false)
+    expect(JSON.parse(line).fields.cmd).toBe('a\nb\r\u0000\u001b[31m')
+  })
+
+  it('caps a huge event at 16 KiB and flags it', () => {
+    const line = serializeEvent({
+      ...base,
+      fields: { body: 'x'.repeat(1_000_000), other: 'y'.repeat(40_000) },
+    })
+    expect(Buffer.byteLength(line)).toBeLessThanOrEqual(16 * 1024)
+    const parsed = JSON.parse(line)
+    expect(parsed.fields.truncated).toBe(true)
+    expect(parsed.fields.body.startsWith('xxxx')).toBe(true)
+  })
+
+  it('strips the IPv4-mapped prefix from peer addresses', () => {
+    expect(peerAddress('::ffff:10.1.2.3')).toBe('10.1.2.3')
+    expect(peerAddress('::1')).toBe('::1')
+  })
+})
+
+describe('seededRandom', () => {
+  it('is stable for one seed and differs between seeds', () => {
+    const a = seededRandom('decky-a')
+    const b = seededRandom('decky-a')
+    const c = seededRandom('decky-b')
+    const seqA = Array.from({ length: 8 }, () => a.int(0, 1_000_000))
+    expect(Array.from({ length: 8 }, () => b.int(0, 1_000_000))).toEqual(seqA)
+    expect(Array.from({ length: 8 }, () => c.int(0, 1_000_000))).not.toEqual(seqA)
+    const r = seededRandom('x')
+    for (let i = 0; i < 1000; i++) {
+      const v = r.int(3, 5)
+      expect(v >= 3 && v <= 5).toBe(true)
+    }
+    expect(seededRandom('x').fork('a').hex(16)).not.toBe(seededRandom('x').fork('b').hex(16))
+  })
+})
+
+describe('createLineReader', () => {
+  it('splits CRLF/LF lines across chunks and truncates oversized lines', () => {
+    const lines: [string, boolean][] = []
+    const read = createLineReader(10, (line, truncated) => lines.push([line, truncated]))
+    read(Buffer.from('hel'))
+    read(Buffer.from('lo\r\nwor'))
+    read(Buffer.from('ld\n'))
+    read(Buffer.from('x'.repeat(25)))
+    read(Buffer.from('y'.repeat(1000)))
+    read(Buffer.from('z\nok\n'))
+    expect(lines).toEqual([
+      ['hello', false],
+      ['world', false],
+      ['xxxxxxxxxx', true],
+      ['ok', false],
+    ])
+  })
+})
+
+describe('parseServiceConfigJson', () => {
+  it('accepts scalars and string lists, rejects other shapes, ignores prototype keys', () => {
+    expect(parseServiceConfigJson('{"a":"x","b":2,"c":true,"d":["h"],"e":null}')).toEqual({
+      a: 'x',
+      b: 2,
+      c: true,
+      d: ['h'],
+    })
+    expect(() => parseServiceConfigJson('{"a":{"b":1}}')).toThrow(/key 'a'/)
+    expect(() => parseServiceConfigJson('[1]')).toThrow(/JSON object/)
+    expect(() => parseServiceConfigJson('{')).toThrow(/not valid JSON/)
+    const parsed = parseServiceConfigJson('{"__proto__":{"polluted":"yes"}}')
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype)
+  })
+})
+
+describe('listenTcp', () => {
+  it('emits connect/disconnect with the real peer, caps connections and reaps idle peers', async () => {
+    const log = eventLog()
+    const host = loopbackHost()
+    const listener = await listenTcp({
+      ctx: testContext(log.sink, host),
+      port: 0,
+      maxConnections: 2,
+      idleTimeoutMs: 300,
+      handle: (session) => ({ onLine: (line) => session.write(`echo:${line}\n`) }),
+    })
+    try {
+      const a = await rawClient(host, listener.port)
+      a.send('hi\n')
+      await a.expect(/echo:hi/)
+      const connect = await log.waitFor((e) => e.event === 'connect')
+      expect(connect.src_ip).toBe('127.0.0.1')
+      expect(connect.src_port).toBe(a.socket.localPort)
+      const b = await rawClient(host, listener.port)
+      const c = await rawClient(host, listener.port)
+      await c.closed // over the limit: closed at once
+      expect(listener.connectionCount()).toBe(2)
+      await Promise.all([a.closed, b.closed]) // idle: reaped by the timeout
+      const disconnect = await log.waitFor((e) => e.event === 'disconnect')
+      expect(typeof disconnect.fields.duration_ms).toBe('number')
+    } finally {
+      await listener.close()
+    }
+  })
+})
+
+describe('listenUdp', () => {
+  it('hands datagrams to the handler with the peer and replies', async () => {
+    const log = eventLog()
+    const host = loopbackHost()
+    const listener = await listenUdp({
+      ctx: testContext(log.sink, host),
+      port: 0,
+      handle: (datagram, peer) => {
+        peer.emit('request', { data: datagram.toString() })
+        peer.reply(`pong:${datagram.toString()}`)
+      },
+    })
+    const client = createSocket('udp4')
+    try {
+      const reply = new Promise<string>((resolve) => client.once('message', (m) => resolve(m.toString())))
+      client.send('ping', listener.port, host)
+      expect(await reply).toBe('pong:ping')
+      const event = await log.waitFor((e) => e.event === 'request')
+      expect(event.fields.data).toBe('ping')
+      expect(event.src_port).toBe(client.address().port)
+    } finally {
+      client.close()
+      await listener.close()
+    }
+  })
+})
+
+describe('startEmulator', () => {
+  it('rejects an unknown slug with the list of known ones', async () => {
+    await expect(startEmulator('nope', { decky: 'd', bindAddress: '127.0.0.1' })).rejects.toBeInstanceOf(
+      UnknownServiceError,
+    )
+  })
+})
