@@ -9,7 +9,9 @@ describe('probeDockerEngine', () => {
   })
 
   it('reports an absent daemon as unreachable with a reason instead of hanging', async () => {
-    const probe = await probeDockerEngine(createDockerClient({ dockerHost: 'unix:///nonexistent/docker.sock' }))
+    const probe = await probeDockerEngine(
+      createDockerClient({ dockerHost: 'unix:///nonexistent/docker.sock' }),
+    )
     expect(probe).toMatchObject({ reachable: false })
     if (!probe.reachable) expect(probe.reason).toMatch(/ENOENT|no answer/)
   })

@@ -13,11 +13,19 @@ export type DockerConnection = {
  * Creates a dockerode client. The API version is left unset so docker-modem uses unversioned paths,
  * which works against Debian's 20.10 daemon (API 1.41); pinning a newer version is refused there.
  */
-export function createDockerClient({ dockerHost, timeoutMs = DOCKER_CALL_TIMEOUT_MS }: DockerConnection = {}): Docker {
+export function createDockerClient({
+  dockerHost,
+  timeoutMs = DOCKER_CALL_TIMEOUT_MS,
+}: DockerConnection = {}): Docker {
   const target = dockerHost ?? process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'
   if (target.startsWith('tcp://')) {
     const url = new URL(target)
-    return new Docker({ host: url.hostname, port: Number(url.port || 2375), protocol: 'http', timeout: timeoutMs })
+    return new Docker({
+      host: url.hostname,
+      port: Number(url.port || 2375),
+      protocol: 'http',
+      timeout: timeoutMs,
+    })
   }
   const socketPath = target.startsWith('unix://') ? target.slice('unix://'.length) : target
   return new Docker({ socketPath, timeout: timeoutMs })

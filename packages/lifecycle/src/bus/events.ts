@@ -1,0 +1,45 @@
+/** The typed messages carried by the bus. The database is the truth; these are notifications. */
+
+export type LifecycleOperation = 'deploy' | 'mutate' | 'teardown'
+export type LifecycleStatus = 'pending' | 'running' | 'succeeded' | 'failed'
+
+export type BusPayloads = {
+  lifecycle: {
+    lifecycleId: string
+    decky: string
+    operation: LifecycleOperation
+    status: LifecycleStatus
+    error?: string
+  }
+  mutation: {
+    decky: string
+    oldServices: string[]
+    newServices: string[]
+    trigger: 'operator' | 'schedule'
+    actor?: string
+  }
+  state: {
+    decky: string
+    state: string
+    previousState?: string
+  }
+  'log.ingested': {
+    count: number
+  }
+}
+
+export type BusEventType = keyof BusPayloads
+
+/** The topic shape each message type travels on. */
+export type BusTopicOf<K extends BusEventType> = K extends 'log.ingested'
+  ? 'log.ingested'
+  : `decky.${string}.${K}`
+
+export type BusMessage<K extends BusEventType = BusEventType> = {
+  [T in K]: { topic: BusTopicOf<T>; type: T; payload: BusPayloads[T] }
+}[K]
+
+/** A delivered message: the published one plus an id and a timestamp. */
+export type BusEvent<K extends BusEventType = BusEventType> = {
+  [T in K]: BusMessage<T> & { v: 1; id: string; ts: string }
+}[K]

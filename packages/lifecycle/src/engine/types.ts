@@ -1,0 +1,96 @@
+/**
+ * The engine contract: operations on ONE decky each, idempotent "make it so" steps, so a lifecycle row
+ * resumed after a crash can simply run again. These types are local to lifecycle and structurally
+ * compatible with core's decky; the integrator maps the `Decky` row onto `DeckySpec`.
+ */
+
+export type PortProtocol = 'tcp' | 'udp'
+
+export type ServicePort = { port: number; protocol: PortProtocol }
+
+export type ServiceConfigValue = string | number | boolean | string[]
+
+export type DeckyServiceSpec = {
+  slug: string
+  ports: ServicePort[]
+  config: Record<string, ServiceConfigValue>
+}
+
+export type DeckySpec = {
+  name: string
+  ip: string
+  mac: string
+  hostname: string
+  osFamily: string
+  /** OS-shaping sysctls applied to the base container (service containers share its network stack). */
+  sysctls: Record<string, string | number>
+  services: DeckyServiceSpec[]
+  seed: string
+}
+
+export type NetworkDriver = 'macvlan' | 'ipvlan' | 'bridge'
+
+export type NetworkContext = {
+  driver: NetworkDriver
+  /** Host interface the macvlan/ipvlan network hangs off; required for those drivers. */
+  parent?: string
+  subnet: string
+  gateway: string
+  /**
+   * The host's own address inside the subnet, put on the host shim interface (macvlan/ipvlan) so the
+   * host can reach its deckies. Defaults to the parent interface's first IPv4 address.
+   */
+  hostAddress?: string
+}
+
+export type DeckyHealth = 'up' | 'degraded' | 'missing'
+
+export type DeckyObservation = {
+  name: string
+  state: DeckyHealth
+  /** Human-readable reasons for `degraded`/`missing` (which container is absent or not running). */
+  problems: string[]
+}
+
+/** What a deploy/mutate did, by container (or in-process listener) name. */
+export type ConvergeReport = {
+  created: string[]
+  kept: string[]
+  removed: string[]
+}
+
+export type ReapReport = {
+  containersRemoved: string[]
+  networksRemoved: string[]
+  errors: string[]
+}
+
+export type EngineKind = 'docker' | 'local'
+
+export interface DeckyEngine {
+  readonly kind: EngineKind
+  /**
+   * Ensures the network, creates or replaces exactly this decky's base and service containers (keeping
+   * the unchanged ones), then waits until every service port answers a probe. Rejects with the reason
+   * when the decky cannot be made reachable.
+   */
+  deploy(spec: DeckySpec, network: NetworkContext): Promise<ConvergeReport>
+  /** Replaces only the service containers whose configuration changed; the base is kept when unchanged. */
+  mutate(spec: DeckySpec, network: NetworkContext): Promise<ConvergeReport>
+  /** Removes this decky's service containers, then its base; nothing else. Idempotent. */
+  teardown(name: string): Promise<void>
+  /**
+   * The actual state of every decky this engine manages; names in `expected` that have nothing running
+   * are reported as `missing`.
+   */
+  observe(expected?: Iterable<string>): Promise<DeckyObservation[]>
+  /** Removes managed resources whose decky is not in `knownDeckyNames`; per-resource failures are reported, never thrown. */
+  reapOrphans(knownDeckyNames: Iterable<string>): Promise<ReapReport>
+}
+
+/** Decky names are always valid in container names, bus topics and URLs (spec §4). */
+export const DECKY_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/
+
+export function assertDeckyName(name: string): void {
+  if (!DECKY_NAME_PATTERN.test(name)) throw new Error(`invalid decky name ${JSON.stringify(name)}`)
+}
