@@ -1,0 +1,418 @@
+// The per-decky service catalogue: slug, listening ports and the persona config schema each
+// emulator understands. Emulators, the engine, the wizard and the INI parser all read this list.
+
+export const SERVICE_SLUGS = [
+  'ssh',
+  'telnet',
+  'http',
+  'https',
+  'ftp',
+  'smb',
+  'rdp',
+  'ldap',
+  'llmnr',
+  'dns',
+  'smtp',
+  'smtp_relay',
+  'imap',
+  'pop3',
+  'mysql',
+  'postgres',
+  'mssql',
+  'redis',
+  'mongodb',
+  'elasticsearch',
+  'k8s',
+  'docker_api',
+  'mqtt',
+  'snmp',
+  'sip',
+  'tftp',
+  'vnc',
+  'conpot',
+] as const
+export type ServiceSlug = (typeof SERVICE_SLUGS)[number]
+
+export type PortProtocol = 'tcp' | 'udp'
+export interface ServicePort {
+  port: number
+  protocol: PortProtocol
+}
+
+export type ConfigFieldType = 'string' | 'password' | 'int' | 'bool' | 'textarea' | 'enum' | 'multi_enum'
+export type ConfigValue = string | number | boolean | string[]
+
+export interface ConfigField {
+  key: string
+  label: string
+  type: ConfigFieldType
+  default?: ConfigValue
+  /** Credentials and keys: the UI masks them and logs must not echo them. */
+  secret?: boolean
+  help?: string
+  /** Allowed values for enum / multi_enum. */
+  options?: string[]
+  /** Inclusive bounds for int fields. */
+  min?: number
+  max?: number
+}
+
+export interface ServiceDefinition {
+  slug: ServiceSlug
+  name: string
+  description: string
+  ports: ServicePort[]
+  config: ConfigField[]
+}
+
+const tcp = (...ports: number[]): ServicePort[] => ports.map((port) => ({ port, protocol: 'tcp' }))
+const udp = (...ports: number[]): ServicePort[] => ports.map((port) => ({ port, protocol: 'udp' }))
+
+const banner = (help: string): ConfigField => ({ key: 'banner', label: 'Banner', type: 'string', help })
+const version = (fallback: string, help = 'Version string reported to clients'): ConfigField => ({
+  key: 'version',
+  label: 'Version',
+  type: 'string',
+  default: fallback,
+  help,
+})
+
+/** ssh and telnet share the same login persona keys. */
+const loginPersona = (prefix: string): ConfigField[] => [
+  { key: 'password', label: 'Root password', type: 'password', default: 'admin', secret: true },
+  { key: 'user', label: 'User name', type: 'string', default: 'ubuntu' },
+  { key: 'user_password', label: 'User password', type: 'password', default: 'admin', secret: true },
+  { key: 'hostname', label: 'Hostname', type: 'string', help: `${prefix} hostname shown in the prompt` },
+]
+
+const HTTP_FAKE_APPS = ['none', 'wordpress', 'phpmyadmin', 'tomcat', 'jenkins']
+
+const httpPersona = (versions: string[]): ConfigField[] => [
+  { key: 'server_header', label: 'Server header', type: 'string', default: 'Apache/2.4.54 (Debian)' },
+  { key: 'response_code', label: 'Response code', type: 'int', default: 200, min: 100, max: 599 },
+  { key: 'fake_app', label: 'Fake application', type: 'enum', default: 'none', options: HTTP_FAKE_APPS },
+  {
+    key: 'extra_headers',
+    label: 'Extra headers',
+    type: 'textarea',
+    help: 'JSON object or "Name: value" lines added to every response',
+  },
+  { key: 'custom_body', label: 'Custom body', type: 'textarea', help: 'HTML served for unknown paths' },
+  {
+    key: 'http_versions',
+    label: 'HTTP versions',
+    type: 'multi_enum',
+    default: ['http/1.1'],
+    options: versions,
+  },
+]
+
+export const SERVICES: readonly ServiceDefinition[] = [
+  {
+    slug: 'ssh',
+    name: 'SSH',
+    description: 'OpenSSH server capturing credentials, keys and shell commands',
+    ports: tcp(22),
+    config: [
+      ...loginPersona('SSH'),
+      {
+        key: 'ssh_version',
+        label: 'SSH version',
+        type: 'string',
+        default: 'OpenSSH_8.9p1 Ubuntu-3ubuntu0.6',
+      },
+      { key: 'kernel_version', label: 'Kernel version', type: 'string', default: '5.15.0-91-generic' },
+      {
+        key: 'users',
+        label: 'Extra accounts',
+        type: 'string',
+        secret: true,
+        help: 'Comma-separated user:password pairs accepted by the fake shell',
+      },
+    ],
+  },
+  {
+    slug: 'telnet',
+    name: 'Telnet',
+    description: 'Telnet login prompt and fake shell',
+    ports: tcp(23),
+    config: [...loginPersona('Telnet'), banner('Text shown before the login prompt')],
+  },
+  {
+    slug: 'http',
+    name: 'HTTP',
+    description: 'Web server logging every request, with optional fake application skins',
+    // Only 80: 443 belongs to the https service so both can run on one decky.
+    ports: tcp(80),
+    config: httpPersona(['http/1.1', 'http/2']),
+  },
+  {
+    slug: 'https',
+    name: 'HTTPS',
+    description: 'HTTP behind TLS; self-signed certificate unless one is supplied',
+    ports: tcp(443),
+    config: [
+      ...httpPersona(['http/1.1', 'http/2', 'http/3']),
+      { key: 'tls_cn', label: 'Certificate CN', type: 'string' },
+      { key: 'tls_cert', label: 'Certificate (PEM)', type: 'textarea' },
+      { key: 'tls_key', label: 'Private key (PEM)', type: 'textarea', secret: true },
+    ],
+  },
+  {
+    slug: 'ftp',
+    name: 'FTP',
+    description: 'FTP server logging USER/PASS/RETR with a bait filesystem',
+    ports: tcp(21),
+    config: [banner('220 greeting text')],
+  },
+  {
+    slug: 'smb',
+    name: 'SMB',
+    description: 'SMB2 negotiate and session setup capturing NTLMSSP hashes',
+    ports: tcp(445, 139),
+    config: [
+      { key: 'workgroup', label: 'Workgroup', type: 'string', default: 'WORKGROUP' },
+      { key: 'server_name', label: 'NetBIOS name', type: 'string' },
+    ],
+  },
+  {
+    slug: 'rdp',
+    name: 'RDP',
+    description: 'X.224 connection cookie capture, optional CredSSP/NLA NTLM capture',
+    ports: tcp(3389),
+    config: [{ key: 'nla', label: 'Require NLA', type: 'bool', default: false }],
+  },
+  {
+    slug: 'ldap',
+    name: 'LDAP',
+    description: 'BER bind request parser logging DN and password',
+    ports: tcp(389, 636),
+    config: [{ key: 'base_dn', label: 'Base DN', type: 'string', default: 'dc=corp,dc=local' }],
+  },
+  {
+    slug: 'llmnr',
+    name: 'LLMNR / mDNS',
+    description: 'Poisoning detector: any LLMNR or mDNS query signals Responder-style activity',
+    ports: udp(5355, 5353),
+    config: [],
+  },
+  {
+    slug: 'dns',
+    name: 'DNS',
+    description: 'BIND persona: authoritative, recursive or open resolver; detects tunnelling and AXFR',
+    ports: [...udp(53), ...tcp(53)],
+    config: [
+      {
+        key: 'zone_mode',
+        label: 'Zone mode',
+        type: 'enum',
+        default: 'auth',
+        options: ['auth', 'recursive', 'open'],
+      },
+      { key: 'domain', label: 'Domain', type: 'string' },
+      version('9.11.4-P2-RedHat-9.11.4-26.P2.el7_9.10', 'Answer to version.bind queries'),
+      { key: 'nsid', label: 'NSID', type: 'string' },
+      { key: 'extra_records', label: 'Extra records', type: 'textarea', help: '"name TYPE value" lines' },
+      { key: 'real_recursive', label: 'Forward queries upstream', type: 'bool', default: false },
+      { key: 'upstream', label: 'Upstream resolver', type: 'string', default: '8.8.8.8:53' },
+      { key: 'forward_budget', label: 'Forward budget', type: 'int', default: 50, min: 0, max: 100000 },
+    ],
+  },
+  {
+    slug: 'smtp',
+    name: 'SMTP',
+    description: 'ESMTP credential harvester: AUTH rejected, RCPT rejected',
+    ports: tcp(25, 587),
+    config: [
+      banner('220 greeting text'),
+      {
+        key: 'mta',
+        label: 'MTA persona',
+        type: 'enum',
+        default: 'postfix',
+        options: ['postfix', 'exim', 'sendmail'],
+      },
+    ],
+  },
+  {
+    slug: 'smtp_relay',
+    name: 'SMTP open relay',
+    description: 'SMTP persona that looks like an open relay and accepts AUTH and RCPT',
+    ports: tcp(25, 587),
+    config: [
+      banner('220 greeting text'),
+      {
+        key: 'mta',
+        label: 'MTA persona',
+        type: 'enum',
+        default: 'postfix',
+        options: ['postfix', 'exim', 'sendmail'],
+      },
+      { key: 'upstream_host', label: 'Upstream host', type: 'string' },
+      { key: 'upstream_port', label: 'Upstream port', type: 'int', default: 25, min: 1, max: 65535 },
+      { key: 'upstream_user', label: 'Upstream user', type: 'string' },
+      { key: 'upstream_pass', label: 'Upstream password', type: 'password', secret: true },
+      { key: 'upstream_sender', label: 'Upstream sender', type: 'string' },
+      { key: 'probe_limit', label: 'Probe forward limit', type: 'int', default: 1, min: 0, max: 1000 },
+    ],
+  },
+  {
+    slug: 'imap',
+    name: 'IMAP',
+    description: 'IMAP4rev1 with a Dovecot banner and a bait mailbox',
+    ports: tcp(143, 993),
+    config: [banner('* OK greeting text')],
+  },
+  {
+    slug: 'pop3',
+    name: 'POP3',
+    description: 'POP3 with the same bait mailbox',
+    ports: tcp(110, 995),
+    config: [banner('+OK greeting text')],
+  },
+  {
+    slug: 'mysql',
+    name: 'MySQL',
+    description: 'MySQL handshake capturing logins, answering Access Denied',
+    ports: tcp(3306),
+    config: [version('5.7.38-log')],
+  },
+  {
+    slug: 'postgres',
+    name: 'PostgreSQL',
+    description: 'Startup message and MD5 challenge, logging the response hash',
+    ports: tcp(5432),
+    config: [version('14.9')],
+  },
+  {
+    slug: 'mssql',
+    name: 'MS SQL Server',
+    description: 'TDS pre-login and login7, logging the user name',
+    ports: tcp(1433),
+    config: [version('15.0.2000.5')],
+  },
+  {
+    slug: 'redis',
+    name: 'Redis',
+    description: 'RESP server with a fake keyspace',
+    ports: tcp(6379),
+    config: [
+      version('6.2.7'),
+      { key: 'os_string', label: 'OS string', type: 'string', default: 'Linux 5.15.0-91-generic x86_64' },
+      { key: 'password', label: 'requirepass', type: 'password', secret: true },
+    ],
+  },
+  {
+    slug: 'mongodb',
+    name: 'MongoDB',
+    description: 'Wire protocol hello/listDatabases with SASL auth capture',
+    ports: tcp(27017),
+    config: [version('6.0.5')],
+  },
+  {
+    slug: 'elasticsearch',
+    name: 'Elasticsearch',
+    description: 'Elasticsearch 7.x HTTP API',
+    ports: tcp(9200),
+    config: [
+      version('7.17.9'),
+      { key: 'cluster_name', label: 'Cluster name', type: 'string', default: 'elasticsearch' },
+    ],
+  },
+  {
+    slug: 'k8s',
+    name: 'Kubernetes API',
+    description: 'Fake Kubernetes API server (plain HTTP)',
+    ports: tcp(6443, 8080),
+    config: [version('v1.27.3')],
+  },
+  {
+    slug: 'docker_api',
+    name: 'Docker API',
+    description: 'Fake Docker Engine REST API',
+    ports: tcp(2375, 2376),
+    config: [version('20.10.24')],
+  },
+  {
+    slug: 'mqtt',
+    name: 'MQTT',
+    description: 'MQTT CONNECT/PUBLISH logging with retained topics',
+    ports: tcp(1883),
+    config: [],
+  },
+  {
+    slug: 'snmp',
+    name: 'SNMP',
+    description: 'SNMPv1/v2c GetRequest logging community strings and OIDs',
+    ports: udp(161),
+    config: [
+      { key: 'community', label: 'Community', type: 'password', default: 'public', secret: true },
+      { key: 'sys_descr', label: 'sysDescr', type: 'string' },
+    ],
+  },
+  {
+    slug: 'sip',
+    name: 'SIP',
+    description: 'REGISTER/INVITE parser logging Authorization, answering 401',
+    ports: [...udp(5060), ...tcp(5060)],
+    config: [{ key: 'user_agent', label: 'Server header', type: 'string', default: 'Asterisk PBX 18.12.0' }],
+  },
+  {
+    slug: 'tftp',
+    name: 'TFTP',
+    description: 'RRQ/WRQ logging with an error response',
+    ports: udp(69),
+    config: [],
+  },
+  {
+    slug: 'vnc',
+    name: 'VNC',
+    description: 'RFB 3.8 handshake capturing the DES challenge response',
+    ports: tcp(5900),
+    config: [],
+  },
+  {
+    slug: 'conpot',
+    name: 'Conpot (Modbus)',
+    description: 'ICS/SCADA Modbus TCP persona',
+    // Only Modbus: SNMP and HTTP are separate services, so an ICS decky can also run `snmp`.
+    ports: tcp(502),
+    config: [
+      {
+        key: 'template',
+        label: 'Template',
+        type: 'enum',
+        default: 'default',
+        options: ['default', 'guardian_ast', 'ipmi', 'kamstrup_382'],
+      },
+    ],
+  },
+]
+
+const SERVICE_BY_SLUG: ReadonlyMap<string, ServiceDefinition> = new Map(SERVICES.map((s) => [s.slug, s]))
+
+export function getService(slug: string): ServiceDefinition | undefined {
+  return SERVICE_BY_SLUG.get(slug)
+}
+
+export function isServiceSlug(value: string): value is ServiceSlug {
+  return SERVICE_BY_SLUG.has(value)
+}
+
+/** First pair of services in `slugs` that listen on the same port/protocol, if any. */
+export function findPortConflict(
+  slugs: readonly string[],
+): { a: ServiceSlug; b: ServiceSlug; port: ServicePort } | undefined {
+  const owner = new Map<string, ServiceSlug>()
+  for (const slug of slugs) {
+    const service = getService(slug)
+    if (!service) continue
+    for (const port of service.ports) {
+      const key = `${port.port}/${port.protocol}`
+      const other = owner.get(key)
+      if (other !== undefined && other !== service.slug) return { a: other, b: service.slug, port }
+      owner.set(key, service.slug)
+    }
+  }
+  return undefined
+}

@@ -1,0 +1,61 @@
+// One typed error for every domain failure. Callers (API, CLI) map `code` to a transport status
+// with DECNET_ERROR_TRPC_CODE instead of inspecting messages, so nothing surfaces as a generic 500.
+
+export const DECNET_ERROR_CODES = [
+  'invalid_ini',
+  'invalid_input',
+  'conflict',
+  'not_found',
+  'limit_exceeded',
+] as const
+export type DecnetErrorCode = (typeof DECNET_ERROR_CODES)[number]
+
+/** tRPC error codes our domain errors map to (declared here so core stays dependency-free). */
+export type DecnetTrpcCode = 'BAD_REQUEST' | 'CONFLICT' | 'NOT_FOUND'
+
+export const DECNET_ERROR_TRPC_CODE: Readonly<Record<DecnetErrorCode, DecnetTrpcCode>> = {
+  invalid_ini: 'BAD_REQUEST',
+  invalid_input: 'BAD_REQUEST',
+  conflict: 'CONFLICT',
+  not_found: 'NOT_FOUND',
+  limit_exceeded: 'CONFLICT',
+}
+
+/** Where in an INI document an error was found; every field optional because not all errors have all. */
+export interface IniLocation {
+  line?: number
+  section?: string
+  key?: string
+}
+
+export class DecnetError extends Error {
+  override readonly name = 'DecnetError'
+  readonly code: DecnetErrorCode
+  readonly location: IniLocation | undefined
+
+  constructor(code: DecnetErrorCode, message: string, location?: IniLocation) {
+    super(message)
+    this.code = code
+    this.location = location
+  }
+}
+
+export function isDecnetError(value: unknown): value is DecnetError {
+  return value instanceof DecnetError
+}
+
+/** Formats "line 7, [decky-01] ip: reason" so every INI error names where it happened. */
+export function describeLocation(location: IniLocation): string {
+  const parts: string[] = []
+  if (location.line !== undefined) parts.push(`line ${location.line}`)
+  let where = ''
+  if (location.section !== undefined) where += `[${location.section}]`
+  if (location.key !== undefined) where += `${where ? ' ' : ''}${location.key}`
+  if (where) parts.push(where)
+  return parts.join(', ')
+}
+
+export function iniError(location: IniLocation, reason: string): DecnetError {
+  const prefix = describeLocation(location)
+  return new DecnetError('invalid_ini', prefix ? `${prefix}: ${reason}` : reason, location)
+}

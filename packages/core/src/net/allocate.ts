@@ -1,0 +1,35 @@
+// IP allocation for deckies: ascending through the subnet's host addresses, never handing out a
+// reserved address (network, broadcast, gateway, host, explicit INI IPs, IPs the fleet holds).
+import { broadcastOf, formatIpv4, type Ipv4Network, networkContains, parseIpv4 } from './ipv4.ts'
+
+export interface ResolvedNetwork {
+  network: Ipv4Network
+  gateway: number
+  /** The Docker host's own address on the LAN, when known and inside the subnet. */
+  hostIp: number | undefined
+}
+
+/** Why an explicit address may not be given to a decky, or undefined if it may. */
+export function explicitIpProblem(net: ResolvedNetwork, ip: string): string | undefined {
+  const value = parseIpv4(ip)
+  if (value === undefined) return `'${ip}' is not a valid IPv4 address`
+  if (!networkContains(net.network, value)) return `${ip} is outside the subnet ${net.network.cidr}`
+  if (value === net.network.base) return `${ip} is the network address of ${net.network.cidr}`
+  if (value === broadcastOf(net.network)) return `${ip} is the broadcast address of ${net.network.cidr}`
+  if (value === net.gateway) return `${ip} is the gateway address`
+  if (value === net.hostIp) return `${ip} is the host's own address`
+  return undefined
+}
+
+/**
+ * Lazily yields free addresses in ascending order. `reserved` holds dotted-quad strings; the
+ * network, broadcast, gateway and host addresses are always skipped.
+ */
+export function* freeAddresses(net: ResolvedNetwork, reserved: ReadonlySet<string>): Generator<string> {
+  const last = broadcastOf(net.network) - 1
+  for (let value = net.network.base + 1; value <= last; value++) {
+    if (value === net.gateway || value === net.hostIp) continue
+    const ip = formatIpv4(value)
+    if (!reserved.has(ip)) yield ip
+  }
+}

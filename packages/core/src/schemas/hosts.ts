@@ -1,0 +1,37 @@
+// hosts.* shapes (multi-host placement over Docker Engine with mutual TLS).
+import { z } from 'zod'
+import { ZIpv4, ZIsoDate } from './common.ts'
+
+export const ZNetworkDriver = z.enum(['macvlan', 'ipvlan', 'bridge'])
+export type NetworkDriver = z.infer<typeof ZNetworkDriver>
+
+export const ZHostNetwork = z.object({
+  driver: ZNetworkDriver,
+  parent: z.string().max(15).optional(),
+  subnet: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'expected an IPv4 CIDR'),
+  gateway: ZIpv4,
+})
+
+export const ZHostEnrollRequest = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'host names match ^[a-z0-9][a-z0-9-]{0,62}$'),
+    dockerUrl: z.string().url().max(512),
+    tls: z
+      .object({ ca: z.string().max(65536), cert: z.string().max(65536), key: z.string().max(65536) })
+      .strict(),
+    network: ZHostNetwork.strict(),
+  })
+  .strict()
+
+export const ZHostStatus = z.enum(['online', 'offline', 'degraded', 'decommissioning'])
+export const ZHost = z.object({
+  id: z.string(),
+  name: z.string(),
+  dockerUrl: z.string(),
+  status: ZHostStatus,
+  lastHeartbeatAt: ZIsoDate.nullable(),
+  deckyCount: z.number().int(),
+  capacity: z.number().int().nullable(),
+  network: ZHostNetwork,
+})
+export type Host = z.infer<typeof ZHost>

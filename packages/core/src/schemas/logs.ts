@@ -1,0 +1,85 @@
+// logs.* and attackers.* shapes. Every string here may be attacker-controlled: it is data.
+import { z } from 'zod'
+import { ZCursorLimit, ZIsoDate } from './common.ts'
+
+export const ZLog = z.object({
+  id: z.string(),
+  timestamp: ZIsoDate,
+  decky: z.string(),
+  service: z.string(),
+  eventType: z.string(),
+  attackerIp: z.string().nullable(),
+  attackerPort: z.number().int().nullable().optional(),
+  fields: z.record(z.string(), z.unknown()),
+  message: z.string().optional(),
+})
+export type Log = z.infer<typeof ZLog>
+
+const ZQuery = z.string().max(512)
+
+export const ZLogsSearchRequest = z
+  .object({
+    q: ZQuery.optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    limit: ZCursorLimit.default(50),
+    cursor: z.string().max(256).optional(),
+  })
+  .strict()
+export const ZLogsSearchResponse = z.object({
+  total: z.number().int(),
+  rows: z.array(ZLog),
+  nextCursor: z.string().optional(),
+})
+
+export const ZLogsHistogramRequest = z
+  .object({
+    q: ZQuery.optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    bucketMinutes: z.number().int().min(1).max(525600).default(15),
+  })
+  .strict()
+export const ZLogsHistogramResponse = z.object({
+  buckets: z.array(z.object({ t: ZIsoDate, count: z.number().int() })),
+})
+export const ZLogsLiveRequest = z.object({ q: ZQuery.optional() }).strict()
+
+export const ZAttacker = z.object({
+  id: z.string(),
+  ip: z.string(),
+  firstSeen: ZIsoDate,
+  lastSeen: ZIsoDate,
+  eventCount: z.number().int(),
+  services: z.array(z.string()),
+  deckies: z.array(z.string()),
+})
+export type Attacker = z.infer<typeof ZAttacker>
+
+export const ZAttackersListRequest = z
+  .object({
+    q: ZQuery.optional(),
+    service: z.string().max(64).optional(),
+    sort: z.enum(['recent', 'active', 'deckies']).default('recent'),
+    limit: ZCursorLimit.default(50),
+    cursor: z.string().max(256).optional(),
+  })
+  .strict()
+export const ZAttackersListResponse = z.object({
+  total: z.number().int(),
+  rows: z.array(ZAttacker),
+  nextCursor: z.string().optional(),
+})
+
+export const ZCredential = z.object({
+  id: z.string(),
+  timestamp: ZIsoDate,
+  decky: z.string(),
+  service: z.string(),
+  username: z.string().nullable(),
+  password: z.string().nullable(),
+})
+export const ZAttackerDetail = ZAttacker.extend({
+  credentials: z.array(ZCredential),
+  recentLogs: z.array(ZLog),
+})
