@@ -1,0 +1,31 @@
+import { defineConfig } from '@playwright/test'
+
+// Debian's Chromium (no browser download); flags keep it off the network, which is closed here.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 1,
+  timeout: 60_000,
+  reporter: [['list'], ['json', { outputFile: '.test-results/playwright.json' }]],
+  use: {
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: { executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS },
+  },
+  projects: [
+    { name: 'api', testDir: './tests/api' },
+    { name: 'ui', testDir: './tests/ui', use: { browserName: 'chromium', viewport: { width: 1280, height: 800 } } },
+  ],
+})
