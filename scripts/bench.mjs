@@ -1,0 +1,10 @@
+// `npm run bench`: every package's `bench` script, one at a time (benchmarks must not compete for the
+// two cores). Each prints its medians and its ratio against a baseline measured in the same run.
+import { ensureDockerDaemon, ensurePnpm, installDependencies, log, run } from './lib.mjs'
+
+await ensureDockerDaemon()
+ensurePnpm()
+installDependencies()
+run('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'])
+log('running benchmarks (sequentially)')
+run('pnpm', ['--recursive', '--workspace-concurrency=1', '--if-present', 'run', 'bench'])
