@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto'
+import mysql from 'mysql2/promise'
+import pg from 'pg'
+import { afterEach, describe, expect, it } from 'vitest'
+import { mysqlEmulator } from '../src/protocols-binary/mysql.ts'
+import { postgresEmulator } from '../src/protocols-binary/postgres.ts'
+import { rawConnect, type Started, startBinary } from './binary-helpers.ts'
+
+let started: Started | undefined
+afterEach(async () => {
+  await started?.close()
+  started = undefined
+})
+
+describe('mysql emulator', () => {
+  it('greets with a seeded version, captures the login and answers 1045', async () => {
+    started = await startBinary(mysqlEmulator, { seed: 'alpha' })
+    const raw = await rawConnect(started.host, started.port)
+    const greeting = await raw.readAvailable()
+    raw.close()
+    expect(greeting[4]).toBe(0x0a)
+    const version = greeting.subarray(5, greeting.indexOf(0, 5)).toString()
+    expect(version).toMatch(/^\d+\.\d+\.\d+/)
+
+    const error = await mysql
+      .createConnection({
+        host: started.host,
+        port: started.port,
+        user: 'dbadmin',
+        password: 'Winter2024!',
+        database: 'payroll',
+        connectTimeout: 3000,
+      })
+      .then(
+        () => undefined,
+        (failure: { errno?: number; sqlMessage?: string }) => failure,
+      )
+    expect(error?.errno).toBe(1045)
+    expect(error?.sqlMessage).toContain("Access denied for user 'dbadmin'@'127.0.0.1'")
+    const attempt = await started.waitFor((event) => event.event === 'auth_attempt')
+    expect(attempt.fields.username).toBe('dbadmin')
+    expect(attempt.fields.database).toBe('payroll')
+    expect(attempt.fields.hash).toMatch(/^[0-9a-f]{40}$/)
+    expect(attempt.secret_fields).toEqual(['hash'])
+    expect(attempt.src_ip).toBe('127.0.0.1')
+    // The captured scramble is crackable: SHA1(pw) XOR SHA1(salt + SHA1(SHA1(pw))).
+    const sha1 = (data: Buffer) => createHash('sha1').update(data).digest()
+    const stage1 = sha1(Buffer.from('Winter2024!'))
+    const mask = sha1(Buffer.concat([Buffer.from(String(attempt.fields.salt), 'hex'), sha1(stage1)]))
+    const expected = Buffer.from(stage1.map((byte, i) => byte ^ (mask[i] as number)))
+    expect(attempt.fields.hash).toBe(expected.toString('hex'))
+  })
+
+  it('uses the configured version and differs between seeds by default', async () => {
+    const versionOf = async (options: Parameters<typeof startBinary>[1]) => {
+      const instance = await startBinary(mysqlEmulator, options)
+      const raw = await rawConnect(instance.host, instance.port)
+      const greeting = await raw.readAvailable()
+      raw.close()
+      await instance.close()
+      return greeting.subarray(5, greeting.indexOf(0, 5)).toString()
+    }
+    expect(await versionOf({ config: { version: '8.0.28' } })).toBe('8.0.28')
+    const seen = new Set<string>()
+    for (const seed of ['a', 'b', 'c', 'd', 'e', 'f']) seen.add(await versionOf({ seed }))
+    expect(seen.size).toBeGreaterThan(1)
+  })
+})
+
+describe('postgres emulator', () => {
+  it('answers SSLRequest with N, asks for MD5 and fails with 28P01', async () => {
+    started = await startBinary(postgresEmulator)
+    const client = new pg.Client({
+      host: started.host,
+      port: started.port,
+      user: 'postgres',
+      password: 'hunter2',
+      database: 'billing',
+      ssl: false,
+      connectionTimeoutMillis: 3000,
+    })
+    const error = await client.connect().then(
+      () => undefined,
+      (failure: { code?: string; message?: string }) => failure,
+    )
+    await client.end().catch(() => undefined)
+    expect(error?.code).toBe('28P01')
+    expect(error?.message).toBe('password authentication failed for user "postgres"')
+    const attempt = await started.waitFor((event) => event.event === 'auth_attempt')
+    expect(attempt.fields.username).toBe('postgres')
+    expect(attempt.fields.database).toBe('billing')
+    const md5 = (text: string) => createHash('md5').update(text).digest('hex')
+    const salt = Buffer.from(String(attempt.fields.salt), 'hex')
+    const inner = md5('hunter2postgres')
+    const expected = `md5${createHash('md5')
+      .update(Buffer.concat([Buffer.from(inner), salt]))
+      .digest('hex')}`
+    expect(attempt.fields.hash).toBe(expected)
+    expect(attempt.secret_fields).toEqual(['hash'])
+
+    const sslClient = new pg.Client({
+      host: started.host,
+      port: started.port,
+      user: 'x',
+      ssl: { rejectUnauthorized: false },
+      connectionTimeoutMillis: 3000,
+    })
+    const sslError = await sslClient.connect().then(
+      () => undefined,
+      (failure: Error) => failure,
+    )
+    await sslClient.end().catch(() => undefined)
+    expect(sslError?.message).toBe('The server does not support SSL connections')
+    expect(started.events.some((event) => event.fields.kind === 'ssl_request')).toBe(true)
+  })
+})
