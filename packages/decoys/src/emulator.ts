@@ -35,6 +35,8 @@ export type EmulatorContext = {
   seed: string
   /** Hostname of the decky (for banners, prompts). */
   hostname: string
+  /** Catalogue distro slug of the decky (ubuntu22, debian, rocky9…), so banners match the OS story. */
+  distro?: string
   emit(event: EmittedEvent): void
 }
 

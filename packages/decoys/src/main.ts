@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       config,
       seed: env.DECNET_SEED?.trim() || decky,
       hostname: env.DECNET_HOSTNAME?.trim() || decky,
+      distro: env.DECNET_DISTRO?.trim() || undefined,
       ...(ports ? { ports } : {}),
     })
   } catch (error) {

@@ -12,6 +12,8 @@ export type StartEmulatorOptions = {
   /** Per-decky seed; defaults to the decky name so two deckies never share a persona. */
   seed?: string
   hostname?: string
+  /** Catalogue distro slug; picks distro-consistent banners and shell output. */
+  distro?: string
   /** Receives every event; defaults to JSON lines on stdout. */
   onEvent?: EventSink
 }
@@ -37,6 +39,7 @@ export async function startEmulator(slug: string, options: StartEmulatorOptions)
     config: options.config ?? {},
     seed: options.seed ?? options.decky,
     hostname: options.hostname ?? options.decky,
+    ...(options.distro ? { distro: options.distro } : {}),
     emit: createEmitter(options.decky, slug, options.onEvent ?? stdoutSink()),
   }
   return emulator.start(context)

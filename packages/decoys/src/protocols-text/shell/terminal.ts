@@ -1,0 +1,132 @@
+import type { Fields } from '../../framework/tcp.ts'
+import type { Persona } from './persona.ts'
+import { createShell } from './shell.ts'
+
+/** Longest command line kept; the rest is dropped and the command event flagged `truncated`. */
+export const MAX_COMMAND_BYTES = 4096
+
+export type LineEditor = {
+  feed(data: Buffer): void
+  /** Whether typed characters are echoed back (off while a password is typed). */
+  echo: boolean
+}
+
+/**
+ * A minimal terminal line discipline for clients in character mode (ssh with a pty, telnet):
+ * echo, backspace, Ctrl-C, Ctrl-D, CR/LF/CR-NUL line ends, and escapeState sequences (arrow keys) ignored.
+ * Line-mode clients (netcat, `ssh -T`) work too: whole lines simply arrive at once.
+ */
+export function createLineEditor(options: {
+  write(text: string): void
+  onLine(line: string, truncated: boolean): void
+  onInterrupt(): void
+  onEof(): void
+  echo: boolean
+}): LineEditor {
+  let line = ''
+  let truncated = false
+  let skipNext = false
+  let escapeState = 0
+  const editor: LineEditor = {
+    echo: options.echo,
+    feed: (data) => {
+      for (const byte of data) {
+        if (skipNext) {
+          skipNext = false
+          if (byte === 0x0a || byte === 0x00) continue
+        }
+        if (escapeState > 0) {
+          // ESC [ <params> <final>: swallow until a final byte (0x40–0x7e) after the bracket.
+          escapeState = escapeState === 1 && byte === 0x5b ? 2 : byte >= 0x40 && byte <= 0x7e ? 0 : escapeState === 1 ? 0 : 2
+          continue
+        }
+        if (byte === 0x0d || byte === 0x0a) {
+          skipNext = byte === 0x0d
+          if (editor.echo) options.write('\r\n')
+          const done = line
+          const wasTruncated = truncated
+          line = ''
+          truncated = false
+          options.onLine(done, wasTruncated)
+        } else if (byte === 0x7f || byte === 0x08) {
+          if (line.length > 0) {
+            line = line.slice(0, -1)
+            if (editor.echo) options.write('\b \b')
+          }
+        } else if (byte === 0x03) {
+          line = ''
+          options.write('^C\r\n')
+          options.onInterrupt()
+        } else if (byte === 0x04) {
+          if (line === '') options.onEof()
+        } else if (byte === 0x1b) {
+          escapeState = 1
+        } else if (byte >= 0x20 || byte === 0x09) {
+          if (line.length >= MAX_COMMAND_BYTES) {
+            truncated = true
+            continue
+          }
+          const char = String.fromCharCode(byte)
+          line += char
+          if (editor.echo) options.write(char)
+        }
+      }
+    },
+  }
+  return editor
+}
+
+export type ShellSession = {
+  feed(data: Buffer): void
+}
+
+/**
+ * Runs the fake shell over a character stream: prompt, line editing, one `command` event per
+ * command line, `exit`/Ctrl-D end the session.
+ */
+export function startShellSession(options: {
+  persona: Persona
+  user: string
+  via: string
+  pty: boolean
+  write(text: string): void
+  close(): void
+  emit(event: string, fields: Fields): void
+  banner?: string
+}): ShellSession {
+  const shell = createShell(options.persona, options.user)
+  // A terminal needs CRLF; a pipe (ssh -T, exec) wants plain LF like real bash.
+  const out = (text: string) => options.write(options.pty ? text.replace(/\r?\n/g, '\r\n') : text)
+  if (options.banner) out(options.banner)
+  out(shell.prompt())
+  const editor = createLineEditor({
+    echo: options.pty,
+    write: options.write,
+    onLine: (line, truncated) => {
+      const command = line.trim()
+      if (command !== '') {
+        options.emit('command', {
+          username: options.user,
+          cmd: command,
+          cwd: shell.cwd,
+          via: options.via,
+          ...(truncated ? { truncated: true } : {}),
+        })
+      }
+      const { output, exit } = shell.run(command)
+      out(output)
+      if (exit) {
+        out('logout\n')
+        options.close()
+        return
+      }
+      out(shell.prompt())
+    },
+    onInterrupt: () => out(shell.prompt()),
+    onEof: () => {
+      out('logout\n')
+      options.close()
+    },
+  })
+  return { feed: editor.feed }
+}

@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto'
+import { type AuthContext, type ClientInfo, type Connection, Server, type Session } from 'ssh2'
+import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
+import { configString } from '../framework/config.ts'
+import { listenTcp, type TcpSession } from '../framework/tcp.ts'
+import { type Credentials, credentialsFrom } from './shell/credentials.ts'
+import { type Persona, personaFor } from './shell/persona.ts'
+import { createShell } from './shell/shell.ts'
+import { startShellSession } from './shell/terminal.ts'
+import { hostKeysFor } from './ssh-keys.ts'
+
+/** OpenSSH's default MaxAuthTries: the connection drops after this many failures, like sshd. */
+const MAX_AUTH_TRIES = 6
+
+export const sshEmulator: Emulator = {
+  slug: 'ssh',
+  defaultPorts: [22],
+  async start(ctx: EmulatorContext): Promise<RunningEmulator> {
+    const persona = personaFor(ctx)
+    const credentials = credentialsFrom(ctx.config)
+    // ssh2 announces a client only once its identification line arrived; match it to our session
+    // by the peer's address and port, which are unique among open connections.
+    const pending = new Map<string, SshClientHandler>()
+    const peerKey = (ip: string | undefined, port: number | undefined) => `${ip}|${port}`
+    const server = new Server(
+      {
+        hostKeys: await hostKeysFor(persona.random.fork('hostkeys')),
+        ident: configString(ctx.config, 'banner') ?? persona.sshVersion,
+      },
+      (connection: Connection, info: ClientInfo) => {
+        const key = peerKey(info.ip, info.port)
+        const handler = pending.get(key)
+        pending.delete(key)
+        if (handler) handler.attach(connection, info.header.identRaw)
+        else connection.end()
+      },
+    )
+    const listeners = await Promise.all(
+      ctx.ports.map((port) =>
+        listenTcp({
+          ctx,
+          port,
+          // Sockets are handed to ssh2, which reads them itself; we keep limits and connect events.
+          handle: (session) => {
+            const key = peerKey(session.socket.remoteAddress, session.socket.remotePort)
+            pending.set(key, new SshClientHandler(session, persona, credentials))
+            session.socket.once('close', () => pending.delete(key))
+            server.injectSocket(session.socket)
+            return undefined
+          },
+        }),
+      ),
+    )
+    return {
+      ports: listeners.map((listener) => listener.port),
+      close: async () => {
+        await Promise.all(listeners.map((listener) => listener.close()))
+      },
+    }
+  },
+}
+
+class SshClientHandler {
+  private failures = 0
+  private user = ''
+
+  constructor(
+    private readonly session: TcpSession,
+    private readonly persona: Persona,
+    private readonly credentials: Credentials,
+  ) {}
+
+  attach(connection: Connection, clientVersion: string): void {
+    connection.on('error', () => this.session.socket.destroy())
+    connection.on('authentication', (auth) => this.authenticate(auth, clientVersion))
+    connection.on('ready', () => {
+      connection.on('session', (accept) => this.serveSession(accept()))
+      connection.on('request', (_accept, reject) => reject?.())
+      connection.on('tcpip', (_accept, reject) => reject())
+    })
+  }
+
+  private authenticate(auth: AuthContext, clientVersion: string): void {
+    const base = { username: auth.username, method: auth.method, client_version: clientVersion }
+    if (auth.method === 'password') {
+      const success = this.credentials.accepts(auth.username, auth.password)
+      this.session.emit('auth_attempt', { ...base, password: auth.password, success }, ['password'])
+      if (success) {
+        this.user = auth.username
+        auth.accept()
+        return
+      }
+    } else if (auth.method === 'publickey') {
+      // Only the key offer is seen: we never accept, so the client never signs.
+      const fingerprint = `SHA256:${createHash('sha256').update(auth.key.data).digest('base64').replace(/=+$/, '')}`
+      this.session.emit('auth_attempt', { ...base, key_type: auth.key.algo, fingerprint, success: false })
+    } else if (auth.method === 'keyboard-interactive') {
+      auth.prompt([{ prompt: 'Password: ', echo: false }], (answers) => {
+        const password = answers[0] ?? ''
+        const success = this.credentials.accepts(auth.username, password)
+        this.session.emit('auth_attempt', { ...base, password, success }, ['password'])
+        if (success) {
+          this.user = auth.username
+          auth.accept()
+        } else this.reject(auth)
+      })
+      return
+    }
+    this.reject(auth)
+  }
+
+  private reject(auth: AuthContext): void {
+    if (auth.method !== 'none') this.failures++
+    if (this.failures >= MAX_AUTH_TRIES) {
+      this.session.socket.destroy()
+      return
+    }
+    auth.reject(['publickey', 'password'])
+  }
+
+  private serveSession(session: Session): void {
+    let pty = false
+    session.on('pty', (accept) => {
+      pty = true
+      accept?.()
+    })
+    session.on('env', (accept) => accept?.())
+    session.on('window-change', (accept) => accept?.())
+    session.on('subsystem', (_accept, reject) => reject?.())
+    session.on('shell', (accept) => {
+      const stream = accept()
+      const shell = startShellSession({
+        persona: this.persona,
+        user: this.user,
+        via: 'ssh',
+        pty,
+        banner: motd(this.persona),
+        write: (text) => stream.write(text),
+        close: () => {
+          stream.exit(0)
+          stream.end()
+        },
+        emit: (event, fields) => this.session.emit(event, fields),
+      })
+      stream.on('data', (data: Buffer) => shell.feed(data))
+      stream.on('error', () => undefined)
+    })
+    session.on('exec', (accept, _reject, info) => {
+      const stream = accept()
+      stream.on('error', () => undefined)
+      const command = info.command.slice(0, 4096)
+      const shell = createShell(this.persona, this.user)
+      this.session.emit('command', {
+        username: this.user,
+        cmd: command,
+        cwd: shell.cwd,
+        via: 'ssh-exec',
+        ...(info.command.length > command.length ? { truncated: true } : {}),
+      })
+      const { output } = shell.run(command)
+      stream.write(output)
+      stream.exit(output.includes('command not found') ? 127 : 0)
+      stream.end()
+    })
+  }
+}
+
+function motd(persona: Persona): string {
+  const last = new Date(Date.now() - persona.random.fork('lastlogin').int(3_600_000, 20 * 86_400_000))
+  const stamp = last.toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1 $3 $2 $5 $4')
+  const from = `10.${persona.random.fork('lastfrom').int(0, 40)}.${persona.random.fork('lastfrom2').int(0, 254)}.${persona.random.fork('lastfrom3').int(2, 254)}`
+  const welcome = persona.distro.startsWith('ubuntu')
+    ? `Welcome to ${persona.prettyName} (GNU/Linux ${persona.kernel} x86_64)\n\n * Documentation:  https://help.ubuntu.com\n * Management:     https://landscape.canonical.com\n * Support:        https://ubuntu.com/pro\n\n`
+    : persona.distro === 'debian'
+      ? `Linux ${persona.hostname} ${persona.kernel} #1 SMP PREEMPT_DYNAMIC Debian x86_64\n\nThe programs included with the Debian GNU/Linux system are free software;\nthe exact distribution terms for each program are described in the\nindividual files in /usr/share/doc/*/copyright.\n\n`
+      : ''
+  return `${welcome}Last login: ${stamp} from ${from}\n`
+}

