@@ -35,7 +35,8 @@ describe('service catalogue', () => {
       const keys = service.config.map((f) => f.key)
       expect(new Set(keys).size).toBe(keys.length)
       for (const field of service.config) {
-        if (field.type === 'enum' || field.type === 'multi_enum') expect(field.options?.length).toBeGreaterThan(0)
+        if (field.type === 'enum' || field.type === 'multi_enum')
+          expect(field.options?.length).toBeGreaterThan(0)
         if (field.type === 'password') expect(field.secret).toBe(true)
       }
     }
@@ -119,7 +120,14 @@ describe('archetypes, distros, OS families', () => {
 
   it('has 9 distros and 6 OS families with the reference sysctls', () => {
     expect(DISTROS).toHaveLength(9)
-    expect(OS_FAMILIES.map((f) => f.slug)).toEqual(['linux', 'windows', 'windows_server', 'bsd', 'embedded', 'cisco'])
+    expect(OS_FAMILIES.map((f) => f.slug)).toEqual([
+      'linux',
+      'windows',
+      'windows_server',
+      'bsd',
+      'embedded',
+      'cisco',
+    ])
     expect(sysctlsFor('windows')['net.ipv4.ip_default_ttl']).toBe('128')
     expect(sysctlsFor('embedded')['net.ipv4.tcp_timestamps']).toBe('0')
     expect(sysctlsFor('cisco')['net.ipv4.tcp_syn_retries']).toBe('2')

@@ -1,12 +1,47 @@
 // IP allocation for deckies: ascending through the subnet's host addresses, never handing out a
 // reserved address (network, broadcast, gateway, host, explicit INI IPs, IPs the fleet holds).
-import { broadcastOf, formatIpv4, type Ipv4Network, networkContains, parseIpv4 } from './ipv4.ts'
+import { broadcastOf, formatIpv4, type Ipv4Network, networkContains, parseCidr, parseIpv4 } from './ipv4.ts'
 
 export interface ResolvedNetwork {
   network: Ipv4Network
   gateway: number
   /** The Docker host's own address on the LAN, when known and inside the subnet. */
   hostIp: number | undefined
+}
+
+export interface NetworkContext {
+  subnet: string
+  gateway: string
+  hostIp?: string | null
+}
+
+export type ResolveResult = { ok: true; network: ResolvedNetwork } | { ok: false; reason: string }
+
+/** Validates subnet/gateway/host; a host IP outside the subnet is simply irrelevant and ignored. */
+export function resolveNetwork(context: NetworkContext): ResolveResult {
+  const cidr = parseCidr(context.subnet)
+  if (!cidr.ok) return { ok: false, reason: `subnet: ${cidr.reason}` }
+  const network = cidr.network
+  const gateway = parseIpv4(context.gateway)
+  if (gateway === undefined)
+    return { ok: false, reason: `gateway '${context.gateway}' is not a valid IPv4 address` }
+  if (!networkContains(network, gateway)) {
+    return { ok: false, reason: `gateway ${context.gateway} is outside the subnet ${network.cidr}` }
+  }
+  if (gateway === network.base || gateway === broadcastOf(network)) {
+    return {
+      ok: false,
+      reason: `gateway ${context.gateway} is the network or broadcast address of ${network.cidr}`,
+    }
+  }
+  let hostIp: number | undefined
+  if (context.hostIp) {
+    hostIp = parseIpv4(context.hostIp)
+    if (hostIp === undefined)
+      return { ok: false, reason: `host IP '${context.hostIp}' is not a valid IPv4 address` }
+    if (!networkContains(network, hostIp)) hostIp = undefined
+  }
+  return { ok: true, network: { network, gateway, hostIp } }
 }
 
 /** Why an explicit address may not be given to a decky, or undefined if it may. */

@@ -1,14 +1,13 @@
 // Inputs and outputs of the fleet.* procedures.
 import { z } from 'zod'
+import { MAX_INI_BYTES } from '../ini/reader.ts'
 import { ZArchetypeSlug, ZDistroSlug, ZOsFamilySlug, ZServiceSlug } from './catalog.ts'
 import { ZDeckyName, ZIntervalString, ZIpv4, ZMac } from './common.ts'
 import { ZServiceConfig } from './decky.ts'
 
-/** Same bound the INI reader enforces in bytes; this cheap character check runs first. */
-export const MAX_INI_BYTES = 512 * 1024
-
 export const ZDeployRequest = z
   .object({
+    // Character bound here; the INI reader enforces the same bound in UTF-8 bytes.
     ini: z.string().max(MAX_INI_BYTES),
     replaceFleet: z.boolean().default(false),
   })

@@ -1,0 +1,408 @@
+// Fleet INI semantics: [general], decky sections (with `amount` expansion) and [target.service]
+// persona sub-sections, validated against the catalogue. Produces fully expanded decky specs;
+// network-dependent resolution (IPs, distros, hostnames) happens in the deploy planner.
+import { ARCHETYPE_SLUGS, type ArchetypeSlug, getArchetype, isArchetypeSlug } from '../catalog/archetypes.ts'
+import { DISTRO_SLUGS, type DistroSlug, isDistroSlug } from '../catalog/distros.ts'
+import { isOsFamilySlug, OS_FAMILY_SLUGS, type OsFamilySlug } from '../catalog/os-families.ts'
+import { coerceField, getConfigField } from '../catalog/service-config.ts'
+import {
+  type ConfigValue,
+  findPortConflict,
+  getService,
+  isServiceSlug,
+  SERVICE_SLUGS,
+  type ServiceSlug,
+} from '../catalog/services.ts'
+import { DecnetError, type IniLocation, iniError } from '../errors.ts'
+import { checkInterval } from '../mutation/interval.ts'
+import { explicitIpProblem, type ResolvedNetwork, resolveNetwork } from '../net/allocate.ts'
+import { parseCidr, parseIpv4 } from '../net/ipv4.ts'
+import { DECKY_NAME_RE } from '../schemas/common.ts'
+import type { NetworkDriver } from '../schemas/hosts.ts'
+import { type IniSection, readIni } from './reader.ts'
+
+export const MAX_AMOUNT = 100
+/** Upper bound on deckies one INI may describe (the deployment limit never exceeds this). */
+export const MAX_DECKIES_PER_INI = 500
+
+export interface GeneralSettings {
+  /** Canonical CIDR. */
+  subnet?: string
+  gateway?: string
+  interface?: string
+  driver?: NetworkDriver
+  mutateIntervalMinutes?: number
+}
+
+export type ServiceConfigMap = Partial<Record<ServiceSlug, Record<string, ConfigValue>>>
+
+export interface DeckySpec {
+  name: string
+  /** The section this decky came from (differs from `name` when `amount` > 1). */
+  section: string
+  line: number
+  ip: string | null
+  services: ServiceSlug[] | null
+  archetype: ArchetypeSlug | null
+  distro: DistroSlug | null
+  osFamily: OsFamilySlug | null
+  mutateIntervalMinutes: number | null
+  /** Host name for multi-host placement; null lets the API choose. */
+  host: string | null
+  serviceConfig: ServiceConfigMap
+}
+
+export interface FleetIni {
+  general: GeneralSettings
+  deckies: DeckySpec[]
+}
+
+const GENERAL_KEYS = ['net', 'gw', 'interface', 'driver', 'mutate_interval'] as const
+const DECKY_KEYS = ['ip', 'services', 'archetype', 'distro', 'nmap_os', 'mutate_interval', 'amount', 'host']
+const KEY_ALIASES: Readonly<Record<string, string>> = {
+  'nmap-os': 'nmap_os',
+  'mutate-interval': 'mutate_interval',
+}
+const DRIVERS: readonly NetworkDriver[] = ['macvlan', 'ipvlan', 'bridge']
+const INTERFACE_RE = /^[A-Za-z0-9_.:-]{1,15}$/
+
+interface Located {
+  value: string
+  at: IniLocation
+}
+
+/** Canonicalises aliases and rejects unknown or empty keys; returns values by canonical key. */
+function collectKeys(section: IniSection, allowed: readonly string[], kind: string): Map<string, Located> {
+  const out = new Map<string, Located>()
+  for (const [rawKey, entry] of section.entries) {
+    const key = KEY_ALIASES[rawKey] ?? rawKey
+    const at: IniLocation = { line: entry.line, section: section.name, key: rawKey }
+    if (!allowed.includes(key)) {
+      const byos = section.name.startsWith('custom-') && ['binary', 'exec', 'ports'].includes(key)
+      throw iniError(
+        at,
+        byos
+          ? 'custom (bring-your-own image) services are not supported'
+          : `unknown key in a ${kind} section (allowed: ${allowed.join(', ')})`,
+      )
+    }
+    const previous = out.get(key)
+    if (previous) throw iniError(at, `${key} is already set on line ${previous.at.line}`)
+    if (entry.value === '') throw iniError(at, 'value is empty')
+    out.set(key, { value: entry.value, at })
+  }
+  return out
+}
+
+function parseIntervalValue(located: Located): number {
+  // A bare integer is minutes (what the wizard writes); otherwise "<n><unit>".
+  const text = located.value.trim()
+  if (/^\d+$/.test(text)) {
+    const minutes = Number(text)
+    if (minutes < 1) throw iniError(located.at, `must be at least 1 minute, got '${text}'`)
+    return checkIntervalOrThrow(`${minutes}m`, located)
+  }
+  return checkIntervalOrThrow(text, located)
+}
+
+function checkIntervalOrThrow(text: string, located: Located): number {
+  const result = checkInterval(text)
+  if (!result.ok) throw iniError(located.at, result.reason)
+  return result.minutes
+}
+
+function parseGeneral(section: IniSection): GeneralSettings {
+  const keys = collectKeys(section, GENERAL_KEYS, '[general]')
+  const general: GeneralSettings = {}
+  const net = keys.get('net')
+  if (net) {
+    const cidr = parseCidr(net.value)
+    if (!cidr.ok) throw iniError(net.at, cidr.reason)
+    general.subnet = cidr.network.cidr
+  }
+  const gw = keys.get('gw')
+  if (gw) {
+    if (parseIpv4(gw.value) === undefined) throw iniError(gw.at, `'${gw.value}' is not a valid IPv4 address`)
+    general.gateway = gw.value
+  }
+  const iface = keys.get('interface')
+  if (iface) {
+    if (!INTERFACE_RE.test(iface.value))
+      throw iniError(iface.at, `'${iface.value}' is not a network interface name`)
+    general.interface = iface.value
+  }
+  const driver = keys.get('driver')
+  if (driver) {
+    const value = driver.value as NetworkDriver
+    if (!DRIVERS.includes(value))
+      throw iniError(driver.at, `'${driver.value}' is not one of ${DRIVERS.join(', ')}`)
+    general.driver = value
+  }
+  if (general.subnet !== undefined && gw) {
+    const resolved = resolveNetwork({ subnet: general.subnet, gateway: gw.value })
+    if (!resolved.ok) throw iniError(gw.at, resolved.reason)
+  }
+  const interval = keys.get('mutate_interval')
+  if (interval) general.mutateIntervalMinutes = parseIntervalValue(interval)
+  return general
+}
+
+function parseServices(located: Located): ServiceSlug[] {
+  const items = located.value.split(',').map((item) => item.trim())
+  if (items.some((item) => item === ''))
+    throw iniError(located.at, `empty item in services list '${located.value}'`)
+  const unknown = items.filter((item) => !isServiceSlug(item))
+  if (unknown.length > 0) {
+    throw iniError(
+      located.at,
+      `unknown service(s) ${unknown.map((u) => `'${u}'`).join(', ')}; available: ${SERVICE_SLUGS.join(', ')}`,
+    )
+  }
+  const services = items as ServiceSlug[]
+  const dup = services.find((item, index) => services.indexOf(item) !== index)
+  if (dup !== undefined) throw iniError(located.at, `service '${dup}' is listed twice`)
+  const conflict = findPortConflict(services)
+  if (conflict) {
+    throw iniError(
+      located.at,
+      `services ${conflict.a} and ${conflict.b} both listen on ${conflict.port.port}/${conflict.port.protocol}`,
+    )
+  }
+  return services
+}
+
+function parseAmount(located: Located | undefined): number {
+  if (!located) return 1
+  const text = located.value.trim()
+  if (!/^\d{1,6}$/.test(text) || Number(text) < 1) {
+    throw iniError(
+      located.at,
+      `amount must be a whole number from 1 to ${MAX_AMOUNT}, got '${located.value}'`,
+    )
+  }
+  const amount = Number(text)
+  if (amount > MAX_AMOUNT) throw iniError(located.at, `amount=${amount} exceeds the maximum of ${MAX_AMOUNT}`)
+  return amount
+}
+
+function enumValue<T extends string>(
+  located: Located | undefined,
+  isValid: (value: string) => value is T,
+  what: string,
+  available: readonly string[],
+): T | null {
+  if (!located) return null
+  if (!isValid(located.value)) {
+    throw iniError(
+      located.at,
+      `unknown ${what} '${located.value}'; available: ${[...available].sort().join(', ')}`,
+    )
+  }
+  return located.value
+}
+
+const padIndex = (index: number): string => String(index).padStart(2, '0')
+
+/** Expands one decky section into 1..amount specs (without persona sub-sections yet). */
+function parseDeckySection(section: IniSection): DeckySpec[] {
+  const where = { line: section.line, section: section.name }
+  if (!DECKY_NAME_RE.test(section.name)) {
+    const hint = section.name.includes('.')
+      ? ` ('${section.name.slice(section.name.lastIndexOf('.') + 1)}' is not a known service, and decky names cannot contain '.')`
+      : ''
+    throw iniError(where, `invalid decky name: names must match ^[a-z0-9][a-z0-9-]{0,62}$${hint}`)
+  }
+  const keys = collectKeys(section, DECKY_KEYS, 'decky')
+  const amountKey = keys.get('amount')
+  const amount = parseAmount(amountKey)
+  const ipKey = keys.get('ip')
+  if (ipKey && parseIpv4(ipKey.value) === undefined) {
+    throw iniError(ipKey.at, `'${ipKey.value}' is not a valid IPv4 address`)
+  }
+  if (ipKey && amount > 1) {
+    throw iniError(ipKey.at, `cannot combine ip= with amount=${amount}; remove ip= or use amount=1`)
+  }
+  const servicesKey = keys.get('services')
+  const hostKey = keys.get('host')
+  if (hostKey && !DECKY_NAME_RE.test(hostKey.value)) {
+    throw iniError(hostKey.at, `'${hostKey.value}' is not a valid host name`)
+  }
+  const intervalKey = keys.get('mutate_interval')
+  const base = {
+    section: section.name,
+    line: section.line,
+    ip: ipKey?.value ?? null,
+    services: servicesKey ? parseServices(servicesKey) : null,
+    archetype: enumValue(keys.get('archetype'), isArchetypeSlug, 'archetype', ARCHETYPE_SLUGS),
+    distro: enumValue(keys.get('distro'), isDistroSlug, 'distro', DISTRO_SLUGS),
+    osFamily: enumValue(keys.get('nmap_os'), isOsFamilySlug, 'OS family', OS_FAMILY_SLUGS),
+    mutateIntervalMinutes: intervalKey ? parseIntervalValue(intervalKey) : null,
+    host: hostKey?.value ?? null,
+  }
+  if (amount === 1) return [{ ...base, name: section.name, serviceConfig: {} }]
+  return Array.from({ length: amount }, (_, i) => {
+    const name = `${section.name}-${padIndex(i + 1)}`
+    if (!DECKY_NAME_RE.test(name)) {
+      throw iniError(amountKey?.at ?? where, `expanded decky name '${name}' is longer than 63 characters`)
+    }
+    return { ...base, services: base.services && [...base.services], name, serviceConfig: {} }
+  })
+}
+
+/** Services a decky could ever run: its explicit list plus its archetype's pool (mutation). */
+function possibleServices(spec: DeckySpec): Set<ServiceSlug> | undefined {
+  if (!spec.services && !spec.archetype) return undefined
+  const archetype = spec.archetype ? getArchetype(spec.archetype) : undefined
+  return new Set([...(spec.services ?? []), ...(archetype?.services ?? [])])
+}
+
+function coercePersona(section: IniSection, service: ServiceSlug): Record<string, ConfigValue> {
+  const definition = getService(service)
+  const out: Record<string, ConfigValue> = {}
+  if (!definition) return out
+  for (const [key, entry] of section.entries) {
+    const at = { line: entry.line, section: section.name, key }
+    const field = getConfigField(definition, key)
+    if (!field) {
+      const known = definition.config.map((f) => f.key)
+      throw iniError(
+        at,
+        `service ${service} has no config key '${key}'${known.length ? ` (known: ${known.join(', ')})` : ''}`,
+      )
+    }
+    if (entry.value === '') continue
+    const result = coerceField(field, entry.value)
+    if (!result.ok) throw iniError(at, `invalid value for service ${service}: ${result.reason}`)
+    out[key] = result.value
+  }
+  return out
+}
+
+interface PersonaSection {
+  section: IniSection
+  target: string
+  service: ServiceSlug
+}
+
+/**
+ * Applies [target.service] sections: an exact decky name wins; otherwise the target must be a
+ * decky section expanded with `amount`, and only its own `target-NN` deckies receive the
+ * persona (never an unrelated decky that merely shares the prefix). Group personas are applied
+ * first so an exact section overrides them key by key, whatever the file order.
+ */
+function applyPersonas(personas: PersonaSection[], deckies: DeckySpec[]): void {
+  const byName = new Map(deckies.map((d) => [d.name, d]))
+  const bySection = new Map<string, DeckySpec[]>()
+  for (const decky of deckies) {
+    if (decky.name === decky.section) continue
+    const group = bySection.get(decky.section) ?? []
+    group.push(decky)
+    bySection.set(decky.section, group)
+  }
+  const resolved = personas.map((persona) => {
+    const exact = byName.get(persona.target)
+    const targets = exact ? [exact] : (bySection.get(persona.target) ?? [])
+    const at = { line: persona.section.line, section: persona.section.name }
+    if (targets.length === 0) throw iniError(at, `no decky named '${persona.target}' in this INI`)
+    for (const decky of targets) {
+      const possible = possibleServices(decky)
+      if (possible && !possible.has(persona.service)) {
+        throw iniError(at, `decky '${decky.name}' does not run ${persona.service}`)
+      }
+    }
+    return {
+      persona,
+      exact: exact !== undefined,
+      targets,
+      values: coercePersona(persona.section, persona.service),
+    }
+  })
+  for (const pass of [false, true]) {
+    for (const entry of resolved) {
+      if (entry.exact !== pass) continue
+      for (const decky of entry.targets) {
+        decky.serviceConfig[entry.persona.service] = {
+          ...decky.serviceConfig[entry.persona.service],
+          ...entry.values,
+        }
+      }
+    }
+  }
+}
+
+function checkUniqueness(deckies: DeckySpec[]): void {
+  const names = new Map<string, DeckySpec>()
+  const ips = new Map<string, DeckySpec>()
+  for (const decky of deckies) {
+    const other = names.get(decky.name)
+    if (other) {
+      throw new DecnetError(
+        'conflict',
+        `line ${decky.line}, [${decky.section}]: decky name '${decky.name}' is already produced by [${other.section}] on line ${other.line}`,
+        { line: decky.line, section: decky.section },
+      )
+    }
+    names.set(decky.name, decky)
+    if (decky.ip === null) continue
+    const holder = ips.get(decky.ip)
+    if (holder) {
+      throw new DecnetError(
+        'conflict',
+        `line ${decky.line}, [${decky.section}] ip: IP ${decky.ip} is already assigned to decky '${holder.name}'`,
+        { line: decky.line, section: decky.section, key: 'ip' },
+      )
+    }
+    ips.set(decky.ip, decky)
+  }
+}
+
+/** Every explicit ip= must be a usable host address of the network (not gateway, host, …). */
+export function checkExplicitIps(deckies: readonly DeckySpec[], net: ResolvedNetwork): void {
+  for (const decky of deckies) {
+    if (decky.ip === null) continue
+    const problem = explicitIpProblem(net, decky.ip)
+    if (problem) throw iniError({ line: decky.line, section: decky.section, key: 'ip' }, problem)
+  }
+}
+
+/** Parses and validates a fleet INI. Throws DecnetError (invalid_ini or conflict) only. */
+export function parseFleetIni(text: string): FleetIni {
+  const sections = readIni(text)
+  let general: GeneralSettings = {}
+  const deckies: DeckySpec[] = []
+  const personas: PersonaSection[] = []
+
+  for (const section of sections) {
+    if (section.name === 'general') {
+      general = parseGeneral(section)
+      continue
+    }
+    if (section.name.toUpperCase() === 'DEFAULT') {
+      throw iniError({ line: section.line, section: section.name }, '[DEFAULT] sections are not supported')
+    }
+    const dot = section.name.lastIndexOf('.')
+    const service = dot === -1 ? '' : section.name.slice(dot + 1)
+    if (dot !== -1 && isServiceSlug(service)) {
+      personas.push({ section, target: section.name.slice(0, dot), service })
+      continue
+    }
+    for (const decky of parseDeckySection(section)) {
+      if (deckies.length >= MAX_DECKIES_PER_INI) {
+        throw iniError(
+          { line: section.line, section: section.name },
+          `the INI describes more than ${MAX_DECKIES_PER_INI} deckies`,
+        )
+      }
+      deckies.push(decky)
+    }
+  }
+
+  if (deckies.length === 0) throw new DecnetError('invalid_ini', 'INI contains no decky sections')
+  checkUniqueness(deckies)
+  if (general.subnet !== undefined && general.gateway !== undefined) {
+    const resolved = resolveNetwork({ subnet: general.subnet, gateway: general.gateway })
+    if (resolved.ok) checkExplicitIps(deckies, resolved.network)
+  }
+  applyPersonas(personas, deckies)
+  return { general, deckies }
+}

@@ -1,0 +1,283 @@
+// Deploy planning: existing fleet + network + parsed INI → what to create, keep and remove.
+// Pure: randomness is injected, nothing is written. The API commits the plan; the runner applies it.
+import { type ArchetypeSlug, getArchetype } from '../catalog/archetypes.ts'
+import { DISTRO_SLUGS, type DistroSlug, isDistroSlug, randomHostname } from '../catalog/distros.ts'
+import { macForDecky } from '../catalog/mac.ts'
+import type { OsFamilySlug } from '../catalog/os-families.ts'
+import type { ServiceSlug } from '../catalog/services.ts'
+import { DecnetError } from '../errors.ts'
+import { checkExplicitIps, type DeckySpec, type FleetIni, type ServiceConfigMap } from '../ini/fleet.ts'
+import { drawServices, servicePool } from '../mutation/pick.ts'
+import {
+  explicitIpProblem,
+  freeAddresses,
+  type NetworkContext,
+  type ResolvedNetwork,
+  resolveNetwork,
+} from '../net/allocate.ts'
+import { formatIpv4 } from '../net/ipv4.ts'
+import type { RandomSource } from '../random.ts'
+import type { ServiceConfig } from '../schemas/decky.ts'
+import type { NetworkDriver } from '../schemas/hosts.ts'
+
+/** The fields of an existing decky the planner reads; callers pass their full rows. */
+export interface ExistingDecky {
+  name: string
+  ip: string
+  hostname: string
+  distro: string
+  archetype?: string | null
+  services: readonly string[]
+  serviceConfig: ServiceConfig
+  osFamily: string
+  mutateIntervalMinutes?: number | null
+}
+
+export interface PlannedDecky {
+  name: string
+  ip: string
+  mac: string
+  hostname: string
+  distro: DistroSlug
+  archetype: ArchetypeSlug | null
+  services: ServiceSlug[]
+  serviceConfig: ServiceConfigMap
+  osFamily: OsFamilySlug
+  mutateIntervalMinutes: number | null
+  /** INI `host =` placement; null lets the API choose. */
+  host: string | null
+  /** True when this replaces an existing decky of the same name (replace mode redeploy). */
+  replaces: boolean
+}
+
+export interface PlannedNetwork {
+  subnet: string
+  gateway: string
+  hostIp: string | null
+  driver: NetworkDriver | null
+  interface: string | null
+}
+
+export interface DeployPlan<T extends ExistingDecky> {
+  network: PlannedNetwork
+  create: PlannedDecky[]
+  keep: T[]
+  remove: T[]
+}
+
+export interface PlanInput<T extends ExistingDecky> {
+  existing: readonly T[]
+  network: NetworkContext
+  ini: FleetIni
+  replaceFleet: boolean
+  random: RandomSource
+  /** When set, a resulting fleet larger than this is a `limit_exceeded` error. */
+  deploymentLimit?: number
+}
+
+export type PlanResult<T extends ExistingDecky> =
+  | { ok: true; plan: DeployPlan<T> }
+  | { ok: false; error: DecnetError }
+
+/** INI [general] net/gw override the context; a different net may not mix with surviving deckies. */
+function effectiveNetwork(ini: FleetIni, context: NetworkContext, survivors: number): ResolvedNetwork {
+  const contextNet = resolveNetwork(context)
+  if (!contextNet.ok) throw new DecnetError('invalid_input', `fleet network is invalid: ${contextNet.reason}`)
+  const { subnet, gateway } = ini.general
+  if (subnet === undefined && gateway === undefined) return contextNet.network
+  const wanted: NetworkContext = {
+    subnet: subnet ?? contextNet.network.network.cidr,
+    gateway: gateway ?? context.gateway,
+    hostIp: context.hostIp ?? null,
+  }
+  const resolved = resolveNetwork(wanted)
+  if (!resolved.ok) {
+    throw new DecnetError('invalid_ini', `[general]: ${resolved.reason}`, { section: 'general' })
+  }
+  const changed =
+    resolved.network.network.cidr !== contextNet.network.network.cidr ||
+    resolved.network.gateway !== contextNet.network.gateway
+  if (changed && survivors > 0) {
+    throw new DecnetError(
+      'conflict',
+      `[general] net/gw (${wanted.subnet} via ${wanted.gateway}) differ from the fleet network (${context.subnet} via ${context.gateway}); submit with replaceFleet=true to move the fleet`,
+      { section: 'general' },
+    )
+  }
+  return resolved.network
+}
+
+function sameServiceConfig(a: ServiceConfigMap, b: ServiceConfig): boolean {
+  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b))
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys)
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+      .map(([k, v]) => [k, sortKeys(v)]),
+  )
+}
+
+function isUnchanged(planned: PlannedDecky, existing: ExistingDecky): boolean {
+  return (
+    planned.ip === existing.ip &&
+    planned.distro === existing.distro &&
+    planned.archetype === (existing.archetype ?? null) &&
+    planned.osFamily === existing.osFamily &&
+    planned.mutateIntervalMinutes === (existing.mutateIntervalMinutes ?? null) &&
+    planned.services.length === existing.services.length &&
+    planned.services.every((s) => existing.services.includes(s)) &&
+    sameServiceConfig(planned.serviceConfig, existing.serviceConfig)
+  )
+}
+
+interface Resolver {
+  net: ResolvedNetwork
+  random: RandomSource
+  general: FleetIni['general']
+  nextIp: (name: string) => string
+}
+
+function resolveServices(spec: DeckySpec, previous: ExistingDecky | undefined, r: Resolver): ServiceSlug[] {
+  if (spec.services) return spec.services
+  // Replace mode keeps a surviving decky's (possibly mutated) services unless its archetype changed.
+  const pool = servicePool(spec.archetype)
+  if (previous && (previous.archetype ?? null) === spec.archetype) {
+    const kept = previous.services.filter((s): s is ServiceSlug => (pool as readonly string[]).includes(s))
+    if (kept.length === previous.services.length && kept.length > 0) return kept
+  }
+  if (spec.archetype) return [...pool]
+  return drawServices(pool, r.random)
+}
+
+function resolveDecky(
+  spec: DeckySpec,
+  index: number,
+  previous: ExistingDecky | undefined,
+  r: Resolver,
+): PlannedDecky {
+  const archetype = spec.archetype ? getArchetype(spec.archetype) : undefined
+  const distroPool: readonly DistroSlug[] = archetype?.preferredDistros ?? DISTRO_SLUGS
+  const rotated = distroPool[index % distroPool.length] as DistroSlug
+  const inherited = previous && isDistroSlug(previous.distro) ? previous.distro : undefined
+  const distro = spec.distro ?? inherited ?? rotated
+  const osFamily = spec.osFamily ?? archetype?.osFamily ?? 'linux'
+  const reusableIp = previous && explicitIpProblem(r.net, previous.ip) === undefined ? previous.ip : undefined
+  const ip = spec.ip ?? reusableIp ?? r.nextIp(spec.name)
+  return {
+    name: spec.name,
+    ip,
+    mac: macForDecky(osFamily, spec.name),
+    hostname: previous && previous.distro === distro ? previous.hostname : randomHostname(distro, r.random),
+    distro,
+    archetype: spec.archetype,
+    services: resolveServices(spec, previous, r),
+    serviceConfig: spec.serviceConfig,
+    osFamily,
+    mutateIntervalMinutes: spec.mutateIntervalMinutes ?? r.general.mutateIntervalMinutes ?? null,
+    host: spec.host,
+    replaces: previous !== undefined,
+  }
+}
+
+function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> {
+  const { ini, existing, replaceFleet } = input
+  const existingByName = new Map(existing.map((d) => [d.name, d]))
+  const iniNames = new Set(ini.deckies.map((d) => d.name))
+
+  if (!replaceFleet) {
+    for (const spec of ini.deckies) {
+      if (existingByName.has(spec.name)) {
+        throw new DecnetError(
+          'conflict',
+          `decky '${spec.name}' already exists; submit with replaceFleet=true to replace the fleet`,
+          { line: spec.line, section: spec.section },
+        )
+      }
+    }
+  }
+  const survivors = replaceFleet ? existing.filter((d) => iniNames.has(d.name)) : [...existing]
+  const net = effectiveNetwork(ini, input.network, survivors.length)
+  checkExplicitIps(ini.deckies, net)
+
+  // Explicit IPs may not take an address a surviving decky of another name holds.
+  const ipHolder = new Map(survivors.map((d) => [d.ip, d.name]))
+  for (const spec of ini.deckies) {
+    const holder = spec.ip === null ? undefined : ipHolder.get(spec.ip)
+    if (holder !== undefined && holder !== spec.name) {
+      throw new DecnetError('conflict', `IP ${spec.ip} is already in use by decky '${holder}'`, {
+        line: spec.line,
+        section: spec.section,
+        key: 'ip',
+      })
+    }
+  }
+
+  // Auto IPs skip every explicit INI IP and every IP the fleet holds (including deckies being
+  // removed: their containers may still own the address while teardown runs).
+  const reserved = new Set<string>(existing.map((d) => d.ip))
+  for (const spec of ini.deckies) if (spec.ip !== null) reserved.add(spec.ip)
+  const pool = freeAddresses(net, reserved)
+  const resolver: Resolver = {
+    net,
+    random: input.random,
+    general: ini.general,
+    nextIp: (name) => {
+      const next = pool.next()
+      if (next.done) {
+        throw new DecnetError(
+          'conflict',
+          `not enough free IPs in ${net.network.cidr} while assigning an IP to '${name}'`,
+        )
+      }
+      return next.value
+    },
+  }
+
+  const create: PlannedDecky[] = []
+  const keep: T[] = replaceFleet ? [] : [...existing]
+  ini.deckies.forEach((spec, index) => {
+    const previous = replaceFleet ? existingByName.get(spec.name) : undefined
+    const planned = resolveDecky(spec, index, previous, resolver)
+    if (previous && isUnchanged(planned, previous)) keep.push(previous)
+    else create.push(planned)
+  })
+  const remove = replaceFleet ? existing.filter((d) => !iniNames.has(d.name)) : []
+
+  const total = keep.length + create.length
+  if (input.deploymentLimit !== undefined && total > input.deploymentLimit) {
+    throw new DecnetError(
+      'limit_exceeded',
+      `deployment would result in ${total} deckies, exceeding the configured limit of ${input.deploymentLimit}`,
+    )
+  }
+  return {
+    network: {
+      subnet: net.network.cidr,
+      gateway: formatIpv4(net.gateway),
+      hostIp: net.hostIp === undefined ? null : formatIpv4(net.hostIp),
+      driver: ini.general.driver ?? null,
+      interface: ini.general.interface ?? null,
+    },
+    create,
+    keep,
+    remove,
+  }
+}
+
+/**
+ * Plans a deploy. Additive (default): the INI's deckies join the fleet; any name or IP clash
+ * with it is a `conflict`. Replace: the INI is the whole fleet; absent deckies go to `remove`,
+ * unchanged ones to `keep`, changed ones are redeployed (in `create` with `replaces: true`).
+ */
+export function planDeploy<T extends ExistingDecky>(input: PlanInput<T>): PlanResult<T> {
+  try {
+    return { ok: true, plan: buildPlan(input) }
+  } catch (error) {
+    if (error instanceof DecnetError) return { ok: false, error }
+    throw error
+  }
+}
