@@ -1,6 +1,17 @@
 import type { Emulator } from '../emulator.ts'
+import { mqttEmulator } from './mqtt.ts'
 import { mysqlEmulator } from './mysql.ts'
 import { postgresEmulator } from './postgres.ts'
+import { rdpEmulator } from './rdp.ts'
+import { tftpEmulator } from './tftp.ts'
+import { vncEmulator } from './vnc.ts'
 
 /** Binary protocols: smb, rdp, ldap, llmnr, dns, mysql, postgres, mssql, mongodb, mqtt, snmp, tftp, vnc, conpot. */
-export const binaryProtocolEmulators: Emulator[] = [mysqlEmulator, postgresEmulator]
+export const binaryProtocolEmulators: Emulator[] = [
+  mysqlEmulator,
+  postgresEmulator,
+  mqttEmulator,
+  rdpEmulator,
+  vncEmulator,
+  tftpEmulator,
+]
