@@ -10,6 +10,9 @@ export type {
 } from './bus/events.ts'
 export { InProcessBus } from './bus/in-process.ts'
 export { topicMatches, topics } from './bus/topics.ts'
+export { DockerCallError } from './engine/docker/calls.ts'
+export { DeckyNotReachableError, DockerEngine, type DockerEngineOptions } from './engine/docker/engine.ts'
+export { buildImage, ImageMissingError } from './engine/docker/image.ts'
 export {
   createDockerClient,
   DOCKER_CALL_TIMEOUT_MS,
@@ -32,3 +35,14 @@ export type {
   ServiceConfigValue,
   ServicePort,
 } from './engine/types.ts'
+export { assertDeckyName, DECKY_NAME_PATTERN } from './engine/types.ts'
+export {
+  describeFailures,
+  type PortFailure,
+  type ProbeResult,
+  probeTcp,
+  probeUdp,
+  type ReadinessOptions,
+  type ReadinessResult,
+  waitUntilReachable,
+} from './probe/probe.ts'

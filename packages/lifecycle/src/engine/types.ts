@@ -48,6 +48,8 @@ export type DeckyHealth = 'up' | 'degraded' | 'missing'
 export type DeckyObservation = {
   name: string
   state: DeckyHealth
+  /** Service slug → its container's (or listener's) state, e.g. `running`, `exited`. */
+  services: Record<string, string>
   /** Human-readable reasons for `degraded`/`missing` (which container is absent or not running). */
   problems: string[]
 }

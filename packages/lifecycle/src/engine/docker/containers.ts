@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto'
+import type Docker from 'dockerode'
+import type { DeckyServiceSpec, DeckySpec } from '../types.ts'
+import { BASE_ROLE, baseContainerName, LABEL, SERVICE_ROLE, serviceContainerName } from './labels.ts'
+
+export type ContainerSettings = {
+  instance: string
+  networkName: string
+  imageId: string
+  baseCommand: string[]
+  serviceCommand?: string[]
+  logMaxSize: string
+  stopTimeoutSeconds: number
+}
+
+export type DesiredContainer = { name: string; hash: string; options: Docker.ContainerCreateOptions }
+
+/** JSON with sorted keys, so equal settings always hash alike. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined)
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+/**
+ * Hashes the complete create options (image id included), so any change that needs a new container
+ * (a rebuilt image, another IP, a new service config, a replaced base) changes the hash, and an
+ * unchanged decky keeps its containers.
+ */
+function withHash(name: string, options: Docker.ContainerCreateOptions): DesiredContainer {
+  const hash = createHash('sha256').update(canonical(options)).digest('hex').slice(0, 32)
+  return { name, hash, options: { ...options, Labels: { ...options.Labels, [LABEL.configHash]: hash } } }
+}
+
+function logConfig(settings: ContainerSettings): Docker.HostConfig['LogConfig'] {
+  return { Type: 'json-file', Config: { 'max-size': settings.logMaxSize, 'max-file': '3' } }
+}
+
+function labels(
+  settings: ContainerSettings,
+  decky: string,
+  role: string,
+  extra: Record<string, string> = {},
+) {
+  return {
+    [LABEL.managed]: 'true',
+    [LABEL.instance]: settings.instance,
+    [LABEL.decky]: decky,
+    [LABEL.role]: role,
+    ...extra,
+  }
+}
+
+/** The base container: owns the decky's IP, MAC, hostname and OS-shaped network stack; runs only the pause process. */
+export function baseContainer(
+  spec: DeckySpec,
+  settings: ContainerSettings,
+  shimName?: string,
+): DesiredContainer {
+  return withHash(baseContainerName(settings.instance, spec.name), {
+    Image: settings.imageId,
+    Cmd: settings.baseCommand,
+    Hostname: spec.hostname,
+    MacAddress: spec.mac,
+    StopTimeout: settings.stopTimeoutSeconds,
+    Labels: labels(settings, spec.name, BASE_ROLE, {
+      [LABEL.ip]: spec.ip,
+      ...(shimName ? { [LABEL.shim]: shimName } : {}),
+    }),
+    HostConfig: {
+      NetworkMode: settings.networkName,
+      Sysctls: Object.fromEntries(Object.entries(spec.sysctls).map(([key, value]) => [key, String(value)])),
+      CapAdd: ['NET_ADMIN'],
+      RestartPolicy: { Name: 'unless-stopped' },
+      LogConfig: logConfig(settings),
+    },
+    NetworkingConfig: {
+      EndpointsConfig: { [settings.networkName]: { IPAMConfig: { IPv4Address: spec.ip } } },
+    },
+  })
+}
+
+/** A service container: joins the base's network namespace and runs one emulator configured by env. */
+export function serviceContainer(
+  spec: DeckySpec,
+  service: DeckyServiceSpec,
+  baseId: string,
+  settings: ContainerSettings,
+): DesiredContainer {
+  return withHash(serviceContainerName(settings.instance, spec.name, service.slug), {
+    Image: settings.imageId,
+    ...(settings.serviceCommand ? { Cmd: settings.serviceCommand } : {}),
+    StopTimeout: settings.stopTimeoutSeconds,
+    Env: [
+      `DECNET_DECKY=${spec.name}`,
+      `DECNET_SERVICE=${service.slug}`,
+      `DECNET_HOSTNAME=${spec.hostname}`,
+      `DECNET_SEED=${spec.seed}`,
+      `DECNET_SERVICE_CONFIG=${JSON.stringify(service.config)}`,
+      'DECNET_BIND=0.0.0.0',
+      `DECNET_PORTS=${[...new Set(service.ports.map(({ port }) => port))].join(',')}`,
+    ],
+    Labels: labels(settings, spec.name, SERVICE_ROLE, { [LABEL.service]: service.slug }),
+    HostConfig: {
+      NetworkMode: `container:${baseId}`,
+      RestartPolicy: { Name: 'unless-stopped' },
+      LogConfig: logConfig(settings),
+    },
+  })
+}

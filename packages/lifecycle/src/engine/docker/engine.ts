@@ -1,0 +1,348 @@
+import type Docker from 'dockerode'
+import { describeFailures, waitUntilReachable } from '../../probe/probe.ts'
+import { createDockerClient, DOCKER_CALL_TIMEOUT_MS } from '../docker-client.ts'
+import { KeyedLock } from '../keyed-lock.ts'
+import {
+  assertDeckyName,
+  type ConvergeReport,
+  type DeckyEngine,
+  type DeckyObservation,
+  type DeckySpec,
+  type NetworkContext,
+  type ReapReport,
+} from '../types.ts'
+import { dockerCall, isNotFound } from './calls.ts'
+import {
+  baseContainer,
+  type ContainerSettings,
+  type DesiredContainer,
+  serviceContainer,
+} from './containers.ts'
+import { HostShim, interfaceAddress } from './host-shim.ts'
+import { resolveImage } from './image.ts'
+import { BASE_ROLE, LABEL, managedFilter, SERVICE_ROLE } from './labels.ts'
+import { ensureNetwork } from './network.ts'
+
+export type DockerEngineOptions = {
+  /** The decoy image (`decnet/decoy:<version>`); the engine never pulls it. */
+  image: string
+  /** How to build the image, quoted in the error when it is missing. */
+  buildCommand?: string
+  docker?: Docker
+  dockerHost?: string
+  /** Separates several DECNET installations (or test runs) on one daemon; part of every name and label filter. */
+  instance?: string
+  networkName?: string
+  /** Host shim interface name (≤ 15 characters); defaults to `decnet_<driver>0`. */
+  shimName?: string
+  baseCommand?: string[]
+  /** Command of service containers; the image's default when unset. */
+  serviceCommand?: string[]
+  /** Bound of every single Docker call. */
+  callTimeoutMs?: number
+  /** Budget for all service ports of a decky to answer after start. */
+  readinessTimeoutMs?: number
+  logMaxSize?: string
+}
+
+type Existing = Docker.ContainerInfo
+
+const INSTANCE_PATTERN = /^[a-z0-9][a-z0-9_-]{0,30}$/
+
+function label(container: Existing, key: string): string | undefined {
+  return container.Labels[key]
+}
+
+function containerName(container: Existing): string {
+  return container.Names[0]?.replace(/^\//, '') ?? container.Id.slice(0, 12)
+}
+
+export class DeckyNotReachableError extends Error {
+  constructor(decky: string, detail: string) {
+    super(`decky ${decky} started but does not answer: ${detail}`)
+    this.name = 'DeckyNotReachableError'
+  }
+}
+
+/** The production engine: one decky = a base container plus one service container per service, on real Docker. */
+export class DockerEngine implements DeckyEngine {
+  readonly kind = 'docker'
+  readonly instance: string
+  readonly networkName: string
+  private readonly docker: Docker
+  private readonly timeoutMs: number
+  private readonly locks = new KeyedLock()
+
+  constructor(private readonly options: DockerEngineOptions) {
+    this.instance = options.instance ?? 'decnet'
+    if (!INSTANCE_PATTERN.test(this.instance))
+      throw new Error(`invalid engine instance ${JSON.stringify(this.instance)}`)
+    this.networkName = options.networkName ?? 'decnet_lan'
+    this.timeoutMs = options.callTimeoutMs ?? DOCKER_CALL_TIMEOUT_MS
+    this.docker =
+      options.docker ??
+      createDockerClient({
+        timeoutMs: this.timeoutMs,
+        ...(options.dockerHost ? { dockerHost: options.dockerHost } : {}),
+      })
+  }
+
+  deploy(spec: DeckySpec, network: NetworkContext): Promise<ConvergeReport> {
+    assertDeckyName(spec.name)
+    return this.locks.run(`decky:${spec.name}`, () => this.converge(spec, network))
+  }
+
+  /** Same convergence as deploy: the base's settings are unchanged by a mutation, so only changed services are replaced. */
+  mutate(spec: DeckySpec, network: NetworkContext): Promise<ConvergeReport> {
+    return this.deploy(spec, network)
+  }
+
+  teardown(name: string): Promise<void> {
+    assertDeckyName(name)
+    return this.locks.run(`decky:${name}`, async () => {
+      const containers = await this.list(name)
+      await this.removeDecky(containers)
+    })
+  }
+
+  async observe(expected: Iterable<string> = []): Promise<DeckyObservation[]> {
+    const byDecky = new Map<string, Existing[]>()
+    for (const container of await this.list()) {
+      const decky = label(container, LABEL.decky)
+      if (decky) byDecky.set(decky, [...(byDecky.get(decky) ?? []), container])
+    }
+    for (const name of expected) if (!byDecky.has(name)) byDecky.set(name, [])
+    return [...byDecky].map(([name, containers]) => observeDecky(name, containers))
+  }
+
+  async reapOrphans(knownDeckyNames: Iterable<string>): Promise<ReapReport> {
+    const known = new Set(knownDeckyNames)
+    const report: ReapReport = { containersRemoved: [], networksRemoved: [], errors: [] }
+    let containers: Existing[]
+    try {
+      containers = await this.list()
+    } catch (error) {
+      report.errors.push(`docker list failed: ${(error as Error).message}`)
+      return report
+    }
+    const orphans = containers.filter((container) => !known.has(label(container, LABEL.decky) ?? ''))
+    // Services first, then bases, as in teardown.
+    orphans.sort(
+      (a, b) => Number(label(a, LABEL.role) === BASE_ROLE) - Number(label(b, LABEL.role) === BASE_ROLE),
+    )
+    for (const container of orphans) {
+      try {
+        await this.removeContainer(container)
+        report.containersRemoved.push(containerName(container))
+      } catch (error) {
+        report.errors.push(`container '${containerName(container)}': ${(error as Error).message}`)
+      }
+    }
+    if (known.size === 0) await this.reapNetworks(report)
+    return report
+  }
+
+  /** The LAN belongs to the fleet as a whole: it is an orphan only when no decky is known and nothing is attached. */
+  private async reapNetworks(report: ReapReport): Promise<void> {
+    try {
+      const networks = await this.call('list networks', () =>
+        this.docker.listNetworks({ filters: managedFilter(this.instance) }),
+      )
+      for (const summary of networks) {
+        try {
+          const info = await this.call(`inspect network ${summary.Name}`, () =>
+            this.docker.getNetwork(summary.Id).inspect(),
+          )
+          if (Object.keys(info.Containers ?? {}).length > 0) continue
+          await this.call(`remove network ${summary.Name}`, () => this.docker.getNetwork(summary.Id).remove())
+          report.networksRemoved.push(summary.Name)
+          const shim = this.shimNameFor(info.Driver)
+          if (shim) await HostShim.remove(shim)
+        } catch (error) {
+          report.errors.push(`network '${summary.Name}': ${(error as Error).message}`)
+        }
+      }
+    } catch (error) {
+      report.errors.push(`docker list failed: ${(error as Error).message}`)
+    }
+  }
+
+  private async converge(spec: DeckySpec, network: NetworkContext): Promise<ConvergeReport> {
+    const slugs = spec.services.map((service) => service.slug)
+    if (new Set(slugs).size !== slugs.length)
+      throw new Error(`decky ${spec.name} lists a service twice: ${slugs.join(', ')}`)
+    const settings: ContainerSettings = {
+      instance: this.instance,
+      networkName: this.networkName,
+      imageId: await resolveImage(this.docker, this.options.image, this.buildCommand, this.timeoutMs),
+      baseCommand: this.options.baseCommand ?? ['pause'],
+      ...(this.options.serviceCommand ? { serviceCommand: this.options.serviceCommand } : {}),
+      logMaxSize: this.options.logMaxSize ?? '10m',
+      stopTimeoutSeconds: 2,
+    }
+    const shim = await this.locks.run('network', () => this.ensureNetworkAndShim(network))
+    const report: ConvergeReport = { created: [], kept: [], removed: [] }
+    const existing = await this.list(spec.name)
+    let services = existing.filter((container) => label(container, LABEL.role) !== BASE_ROLE)
+    const bases = existing.filter((container) => label(container, LABEL.role) === BASE_ROLE)
+
+    const desiredBase = baseContainer(spec, settings, shim?.name)
+    const base = bases.find(
+      (container) => label(container, LABEL.configHash) === desiredBase.hash && container.State === 'running',
+    )
+    if (!base) {
+      // A new base is a new network namespace: every service container must be recreated to join it.
+      for (const service of services) await this.remove(service, report)
+      services = []
+    }
+    for (const stale of bases.filter((container) => container !== base)) await this.remove(stale, report)
+    let baseId: string
+    if (base) {
+      baseId = base.Id
+      report.kept.push(desiredBase.name)
+    } else {
+      baseId = await this.createAndStart(desiredBase)
+      report.created.push(desiredBase.name)
+    }
+    if (shim) await shim.routeTo(spec.ip)
+
+    const desired = spec.services.map((service) => serviceContainer(spec, service, baseId, settings))
+    const keep = new Set<Existing>()
+    for (const want of desired) {
+      const match = services.find(
+        (container) =>
+          !keep.has(container) &&
+          label(container, LABEL.configHash) === want.hash &&
+          container.State === 'running',
+      )
+      if (match) keep.add(match)
+    }
+    await Promise.all(
+      services.filter((container) => !keep.has(container)).map((stale) => this.remove(stale, report)),
+    )
+    const keptHashes = new Set([...keep].map((container) => label(container, LABEL.configHash)))
+    await Promise.all(
+      desired.map(async (want) => {
+        if (keptHashes.has(want.hash)) {
+          report.kept.push(want.name)
+          return
+        }
+        await this.createAndStart(want)
+        report.created.push(want.name)
+      }),
+    )
+    await this.waitUntilReachable(spec)
+    return report
+  }
+
+  private async waitUntilReachable(spec: DeckySpec): Promise<void> {
+    const ports = spec.services.flatMap((service) => service.ports)
+    if (ports.length === 0) return
+    const result = await waitUntilReachable(spec.ip, ports, {
+      timeoutMs: this.options.readinessTimeoutMs ?? 30_000,
+    })
+    if (result.ok) return
+    const stopped = (await this.list(spec.name))
+      .filter((container) => container.State !== 'running')
+      .map((container) => `${containerName(container)} is ${container.Status}`)
+    throw new DeckyNotReachableError(
+      spec.name,
+      [describeFailures(spec.ip, result.failures), ...stopped].join('; '),
+    )
+  }
+
+  private async ensureNetworkAndShim(network: NetworkContext): Promise<HostShim | undefined> {
+    await ensureNetwork(
+      this.docker,
+      this.networkName,
+      network,
+      { [LABEL.managed]: 'true', [LABEL.instance]: this.instance },
+      this.timeoutMs,
+    )
+    if (network.driver === 'bridge') return undefined
+    const shimName = this.shimNameFor(network.driver)
+    if (!shimName || !network.parent)
+      throw new Error(`network driver ${network.driver} needs a parent interface`)
+    const address = network.hostAddress ?? (await interfaceAddress(network.parent))
+    if (!address) {
+      throw new Error(
+        `host shim: interface ${network.parent} has no IPv4 address; set the network's hostAddress to a free address in ${network.subnet}`,
+      )
+    }
+    const shim = new HostShim(shimName, network.driver, network.parent, address)
+    await shim.ensure()
+    return shim
+  }
+
+  private shimNameFor(driver: string): string | undefined {
+    if (driver !== 'macvlan' && driver !== 'ipvlan') return undefined
+    return this.options.shimName ?? `decnet_${driver}0`
+  }
+
+  private get buildCommand(): string {
+    return this.options.buildCommand ?? 'pnpm --filter @decnet/decoys build:image'
+  }
+
+  private call<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    return dockerCall(operation, this.timeoutMs, call)
+  }
+
+  private list(decky?: string): Promise<Existing[]> {
+    return this.call('list containers', () =>
+      this.docker.listContainers({ all: true, filters: managedFilter(this.instance, decky) }),
+    )
+  }
+
+  private async createAndStart({ name, options }: DesiredContainer): Promise<string> {
+    const container = await this.call(`create container ${name}`, () =>
+      this.docker.createContainer({ ...options, name }),
+    )
+    await this.call(`start container ${name}`, () => container.start())
+    return container.id
+  }
+
+  private async remove(container: Existing, report: ConvergeReport): Promise<void> {
+    await this.removeContainer(container)
+    report.removed.push(containerName(container))
+  }
+
+  /** Force-removal kills at once (the pause process and emulators hold no state worth a graceful stop). */
+  private async removeContainer(container: Existing): Promise<void> {
+    try {
+      await this.call(`remove container ${containerName(container)}`, () =>
+        this.docker.getContainer(container.Id).remove({ force: true, v: true }),
+      )
+    } catch (error) {
+      if (!isNotFound(error)) throw error
+    }
+    const shim = label(container, LABEL.shim)
+    const ip = label(container, LABEL.ip)
+    if (shim && ip) await HostShim.dropRoute(shim, ip)
+  }
+
+  private async removeDecky(containers: Existing[]): Promise<void> {
+    const isBase = (container: Existing) => label(container, LABEL.role) === BASE_ROLE
+    await Promise.all(
+      containers
+        .filter((container) => !isBase(container))
+        .map((container) => this.removeContainer(container)),
+    )
+    for (const base of containers.filter(isBase)) await this.removeContainer(base)
+  }
+}
+
+function observeDecky(name: string, containers: Existing[]): DeckyObservation {
+  const base = containers.find((container) => label(container, LABEL.role) === BASE_ROLE)
+  const services = Object.fromEntries(
+    containers
+      .filter((container) => label(container, LABEL.role) === SERVICE_ROLE)
+      .map((container) => [label(container, LABEL.service) ?? containerName(container), container.State]),
+  )
+  const problems: string[] = []
+  if (!base) problems.push('base container missing')
+  else if (base.State !== 'running') problems.push(`base container ${base.State}`)
+  for (const [slug, state] of Object.entries(services))
+    if (state !== 'running') problems.push(`${slug} ${state}`)
+  const state = containers.length === 0 ? 'missing' : problems.length === 0 ? 'up' : 'degraded'
+  return { name, state, services, problems: containers.length === 0 ? ['no containers'] : problems }
+}

@@ -1,0 +1,113 @@
+import { createSocket } from 'node:dgram'
+import { Socket } from 'node:net'
+import type { ServicePort } from '../engine/types.ts'
+import { udpProbePayload } from './udp-payloads.ts'
+
+export type ProbeResult = { ok: true } | { ok: false; reason: string }
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) return (error as NodeJS.ErrnoException).code ?? error.message
+  return String(error)
+}
+
+/** One TCP connect attempt: succeeds on an accepted connection, which is then closed at once. */
+export function probeTcp(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const socket = new Socket()
+    const finish = (result: ProbeResult) => {
+      socket.destroy()
+      resolve(result)
+    }
+    socket.setTimeout(timeoutMs, () => finish({ ok: false, reason: `no answer within ${timeoutMs} ms` }))
+    socket.once('connect', () => {
+      resolve({ ok: true })
+      // Hang up politely (FIN, not RST) so the emulator sees an ordinary short visit, then let go.
+      socket.setTimeout(0)
+      socket.resume()
+      socket.end()
+      setTimeout(() => socket.destroy(), 1000).unref()
+    })
+    socket.on('error', (error) => finish({ ok: false, reason: errorText(error) }))
+    socket.connect(port, host)
+  })
+}
+
+/** One UDP request/response attempt: any datagram back counts; an ICMP port-unreachable is ECONNREFUSED. */
+export function probeUdp(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  payload = udpProbePayload(port),
+): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4')
+    const timer = setTimeout(
+      () => finish({ ok: false, reason: `no reply within ${timeoutMs} ms` }),
+      timeoutMs,
+    )
+    const finish = (result: ProbeResult) => {
+      clearTimeout(timer)
+      socket.close()
+      resolve(result)
+    }
+    socket.once('message', () => finish({ ok: true }))
+    socket.on('error', (error) => finish({ ok: false, reason: errorText(error) }))
+    socket.connect(port, host, () => socket.send(payload))
+  })
+}
+
+export type ReadinessOptions = {
+  /** Overall budget for every port to answer. */
+  timeoutMs: number
+  /** Pause between failed attempts on one port. */
+  intervalMs?: number
+  /** Bound of a single attempt. */
+  attemptTimeoutMs?: number
+}
+
+export type PortFailure = ServicePort & { reason: string }
+
+export type ReadinessResult = { ok: true } | { ok: false; failures: PortFailure[] }
+
+async function retryUntil(
+  attempt: (timeoutMs: number) => Promise<ProbeResult>,
+  deadline: number,
+  intervalMs: number,
+  attemptTimeoutMs: number,
+): Promise<ProbeResult> {
+  for (;;) {
+    const remaining = deadline - Date.now()
+    const result = await attempt(Math.max(50, Math.min(attemptTimeoutMs, remaining)))
+    if (result.ok || Date.now() + intervalMs >= deadline) return result
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+}
+
+/**
+ * Waits until every port answers (each probed in parallel, retried until the shared deadline), so a
+ * freshly started service gets the whole budget to come up, and reports the last reason per port.
+ */
+export async function waitUntilReachable(
+  host: string,
+  ports: ServicePort[],
+  { timeoutMs, intervalMs = 100, attemptTimeoutMs = 1000 }: ReadinessOptions,
+): Promise<ReadinessResult> {
+  const deadline = Date.now() + timeoutMs
+  const results = await Promise.all(
+    ports.map(async (target) => {
+      const attempt =
+        target.protocol === 'tcp'
+          ? (ms: number) => probeTcp(host, target.port, ms)
+          : (ms: number) => probeUdp(host, target.port, ms)
+      return { target, result: await retryUntil(attempt, deadline, intervalMs, attemptTimeoutMs) }
+    }),
+  )
+  const failures = results.flatMap(({ target, result }) =>
+    result.ok ? [] : [{ ...target, reason: result.reason }],
+  )
+  return failures.length === 0 ? { ok: true } : { ok: false, failures }
+}
+
+export function describeFailures(host: string, failures: PortFailure[]): string {
+  return failures.map(({ protocol, port, reason }) => `${protocol}/${port} on ${host}: ${reason}`).join('; ')
+}

@@ -1,0 +1,38 @@
+/**
+ * Request datagrams that make well-known UDP services answer. UDP has no handshake, so "answers a
+ * probe" needs a request the protocol replies to; an unknown port gets a single zero byte.
+ */
+
+function dnsQuery(name: string, type: number): Buffer {
+  const labels = name
+    .split('.')
+    .map((label) => Buffer.concat([Buffer.from([label.length]), Buffer.from(label)]))
+  const header = Buffer.from([0x13, 0x37, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00])
+  return Buffer.concat([header, ...labels, Buffer.from([0x00, 0x00, type, 0x00, 0x01])])
+}
+
+// SNMPv2c get-request for sysDescr.0 with community "public".
+const SNMP_GET_SYSDESCR = Buffer.from(
+  '302902010104067075626c6963a01c020413371337020100020100300e300c06082b060102010101000500',
+  'hex',
+)
+
+const TFTP_READ_REQUEST = Buffer.from('\x00\x01probe\x00octet\x00', 'latin1')
+
+const SIP_OPTIONS = Buffer.from(
+  'OPTIONS sip:probe@decnet SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKprobe\r\n' +
+    'From: <sip:probe@decnet>;tag=1\r\nTo: <sip:probe@decnet>\r\nCall-ID: probe@decnet\r\nCSeq: 1 OPTIONS\r\n' +
+    'Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n',
+)
+
+const PAYLOADS: ReadonlyMap<number, Buffer> = new Map([
+  [53, dnsQuery('example.com', 1)],
+  [69, TFTP_READ_REQUEST],
+  [161, SNMP_GET_SYSDESCR],
+  [5060, SIP_OPTIONS],
+  [5355, dnsQuery('wpad', 1)],
+])
+
+export function udpProbePayload(port: number): Buffer {
+  return PAYLOADS.get(port) ?? Buffer.from([0])
+}

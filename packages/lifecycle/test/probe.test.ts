@@ -1,0 +1,80 @@
+import { createSocket } from 'node:dgram'
+import { createServer, type Server } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { probeTcp, probeUdp, waitUntilReachable } from '../src/probe/probe.ts'
+
+const cleanups: (() => void)[] = []
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup()
+})
+
+async function tcpServer(host = '127.0.0.1'): Promise<number> {
+  const server: Server = createServer((socket) => socket.end())
+  await new Promise<void>((resolve) => server.listen(0, host, resolve))
+  cleanups.push(() => server.close())
+  const address = server.address()
+  if (!address || typeof address === 'string') throw new Error('no address')
+  return address.port
+}
+
+async function udpServer(answer: boolean): Promise<number> {
+  const socket = createSocket('udp4')
+  socket.on('message', (_message, peer) => {
+    if (answer) socket.send('pong', peer.port, peer.address)
+  })
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
+  cleanups.push(() => socket.close())
+  return socket.address().port
+}
+
+async function freePort(): Promise<number> {
+  const port = await tcpServer()
+  cleanups.pop()?.()
+  return port
+}
+
+describe('readiness probes', () => {
+  it('TCP: a listener answers, a closed port is refused', async () => {
+    const port = await tcpServer()
+    await expect(probeTcp('127.0.0.1', port, 500)).resolves.toEqual({ ok: true })
+    const closed = await freePort()
+    await expect(probeTcp('127.0.0.1', closed, 500)).resolves.toEqual({ ok: false, reason: 'ECONNREFUSED' })
+  })
+
+  it('UDP: a reply counts, silence times out, an unreachable port is refused', async () => {
+    await expect(probeUdp('127.0.0.1', await udpServer(true), 500)).resolves.toEqual({ ok: true })
+    const silent = await probeUdp('127.0.0.1', await udpServer(false), 200)
+    expect(silent).toEqual({ ok: false, reason: 'no reply within 200 ms' })
+    const refused = await probeUdp('127.0.0.1', await freePort(), 500)
+    expect(refused).toEqual({ ok: false, reason: 'ECONNREFUSED' })
+  })
+
+  it('waits for a late listener within the budget and names every failing port otherwise', async () => {
+    const late = await freePort()
+    setTimeout(() => {
+      const server = createServer((socket) => socket.end())
+      server.listen(late, '127.0.0.1')
+      cleanups.push(() => server.close())
+    }, 300)
+    const started = Date.now()
+    await expect(
+      waitUntilReachable('127.0.0.1', [{ port: late, protocol: 'tcp' }], { timeoutMs: 3000 }),
+    ).resolves.toEqual({ ok: true })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250)
+
+    const closed = await freePort()
+    const open = await tcpServer()
+    const result = await waitUntilReachable(
+      '127.0.0.1',
+      [
+        { port: open, protocol: 'tcp' },
+        { port: closed, protocol: 'tcp' },
+      ],
+      { timeoutMs: 400 },
+    )
+    expect(result).toEqual({
+      ok: false,
+      failures: [{ port: closed, protocol: 'tcp', reason: 'ECONNREFUSED' }],
+    })
+  })
+})

@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process'
+import { randomBytes, randomInt } from 'node:crypto'
+import type Docker from 'dockerode'
+import type { DeckySpec, NetworkContext } from '../../src/index.ts'
+
+/** A unique engine instance per test file, so tests never see (or reap) anyone else's containers. */
+export function testInstance(): string {
+  return `lct${randomBytes(3).toString('hex')}`
+}
+
+/** A /24 in the 198.18.0.0/15 benchmark range, random so parallel suites do not clash. */
+export function testSubnet(): { prefix: string; subnet: string; gateway: string } {
+  const prefix = `198.18.${randomInt(20, 250)}`
+  return { prefix, subnet: `${prefix}.0/24`, gateway: `${prefix}.1` }
+}
+
+export function bridgeNetwork(): NetworkContext & { prefix: string } {
+  const { prefix, subnet, gateway } = testSubnet()
+  return { driver: 'bridge', subnet, gateway, prefix }
+}
+
+let macCounter = 0x10
+export function deckySpec(
+  name: string,
+  ip: string,
+  services: DeckySpec['services'],
+  osFamily = 'linux',
+): DeckySpec {
+  const octet = (macCounter++ % 250).toString(16).padStart(2, '0')
+  return {
+    name,
+    ip,
+    mac: `00:1b:21:4a:${randomBytes(1).toString('hex')}:${octet}`,
+    hostname: `${name}-host`,
+    osFamily,
+    sysctls:
+      osFamily === 'windows'
+        ? { 'net.ipv4.ip_default_ttl': 128, 'net.ipv4.tcp_syn_retries': 2, 'net.ipv4.tcp_fin_timeout': 30 }
+        : { 'net.ipv4.ip_default_ttl': 64, 'net.ipv4.tcp_syn_retries': 6, 'net.ipv4.tcp_fin_timeout': 60 },
+    services,
+    seed: `seed-${name}`,
+  }
+}
+
+export const tcpService = (slug: string, port: number, config: Record<string, string | boolean> = {}) => ({
+  slug,
+  ports: [{ port, protocol: 'tcp' as const }],
+  config,
+})
+
+/** Removes everything labelled with the instance (containers, then networks): the suite's own leftovers only. */
+export async function removeInstance(docker: Docker, instance: string): Promise<void> {
+  const filters = { label: [`decnet.instance=${instance}`] }
+  const containers = await docker.listContainers({ all: true, filters })
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })))
+  const networks = await docker.listNetworks({ filters })
+  for (const network of networks) await docker.getNetwork(network.Id).remove()
+}
+
+export function ip(...args: string[]): string {
+  return execFileSync('ip', args, { encoding: 'utf8' })
+}
+
+/** Runs a command inside a (FROM scratch) container through the node binary it carries. */
+export async function execNode(docker: Docker, containerId: string, script: string): Promise<string> {
+  const exec = await docker.getContainer(containerId).exec({
+    Cmd: ['/usr/bin/node', '-e', script],
+    AttachStdout: true,
+    AttachStderr: true,
+  })
+  const stream = await exec.start({ hijack: true, stdin: false })
+  const chunks: Buffer[] = []
+  const { PassThrough } = await import('node:stream')
+  const out = new PassThrough()
+  out.on('data', (chunk: Buffer) => chunks.push(chunk))
+  docker.modem.demuxStream(stream, out, out)
+  await new Promise((resolve) => stream.on('end', resolve))
+  return Buffer.concat(chunks).toString('utf8')
+}

@@ -1,0 +1,54 @@
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import type Docker from 'dockerode'
+import { buildImage } from '../../src/engine/docker/image.ts'
+
+const FAKE_DECOY = join(import.meta.dirname, 'fake-decoy.cjs')
+
+/**
+ * A registry-free test image (toolchain.md §5): the host's node binary and its shared libraries in a
+ * FROM-scratch rootfs, running the fake decoy. Tagged by content, so it is built once per change.
+ */
+export async function ensureTestImage(docker: Docker): Promise<string> {
+  const node = realpathSync(process.execPath)
+  const script = readFileSync(FAKE_DECOY)
+  const tag = `decnet-lifecycle-test/decoy:${createHash('sha256').update(script).update(process.version).digest('hex').slice(0, 12)}`
+  try {
+    await docker.getImage(tag).inspect()
+    return tag
+  } catch {
+    // not built yet
+  }
+  const context = mkdtempSync(join(tmpdir(), 'decnet-test-image-'))
+  try {
+    const rootfs = join(context, 'rootfs')
+    const libraries = execFileSync('ldd', [node], { encoding: 'utf8' }).match(/\/[^\s]+/g) ?? []
+    for (const file of [node, ...libraries]) {
+      mkdirSync(join(rootfs, dirname(file)), { recursive: true })
+      copyFileSync(realpathSync(file), join(rootfs, file))
+    }
+    mkdirSync(join(rootfs, 'usr/bin'), { recursive: true })
+    copyFileSync(node, join(rootfs, 'usr/bin/node'))
+    mkdirSync(join(rootfs, 'app'))
+    writeFileSync(join(rootfs, 'app/decoy.cjs'), script)
+    writeFileSync(
+      join(context, 'Dockerfile'),
+      'FROM scratch\nCOPY rootfs/ /\nENTRYPOINT ["/usr/bin/node", "/app/decoy.cjs"]\n',
+    )
+    await buildImage(docker, { context, files: ['Dockerfile', 'rootfs'], tag })
+    return tag
+  } finally {
+    rmSync(context, { recursive: true, force: true })
+  }
+}
