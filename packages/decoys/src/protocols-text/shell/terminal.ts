@@ -13,7 +13,7 @@ export type LineEditor = {
 
 /**
  * A minimal terminal line discipline for clients in character mode (ssh with a pty, telnet):
- * echo, backspace, Ctrl-C, Ctrl-D, CR/LF/CR-NUL line ends, and escapeState sequences (arrow keys) ignored.
+ * echo, backspace, Ctrl-C, Ctrl-D, CR/LF/CR-NUL line ends, and escape sequences (arrow keys) ignored.
  * Line-mode clients (netcat, `ssh -T`) work too: whole lines simply arrive at once.
  */
 export function createLineEditor(options: {
@@ -37,7 +37,8 @@ export function createLineEditor(options: {
         }
         if (escapeState > 0) {
           // ESC [ <params> <final>: swallow until a final byte (0x40–0x7e) after the bracket.
-          escapeState = escapeState === 1 && byte === 0x5b ? 2 : byte >= 0x40 && byte <= 0x7e ? 0 : escapeState === 1 ? 0 : 2
+          if (escapeState === 1) escapeState = byte === 0x5b ? 2 : 0
+          else if (byte >= 0x40 && byte <= 0x7e) escapeState = 0
           continue
         }
         if (byte === 0x0d || byte === 0x0a) {
