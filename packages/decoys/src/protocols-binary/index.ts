@@ -1,4 +1,6 @@
 import type { Emulator } from '../emulator.ts'
+import { dnsEmulator } from './dns.ts'
+import { llmnrEmulator } from './llmnr.ts'
 import { mqttEmulator } from './mqtt.ts'
 import { mysqlEmulator } from './mysql.ts'
 import { postgresEmulator } from './postgres.ts'
@@ -14,4 +16,6 @@ export const binaryProtocolEmulators: Emulator[] = [
   rdpEmulator,
   vncEmulator,
   tftpEmulator,
+  dnsEmulator,
+  llmnrEmulator,
 ]

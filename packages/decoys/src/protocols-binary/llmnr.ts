@@ -1,0 +1,69 @@
+import type { Emulator } from '../emulator.ts'
+import { listenUdp, type UdpListener } from '../framework/udp.ts'
+import { aData, CLASS_IN, encodeResponse, parseQuery, TYPE, typeName } from './dns-wire.ts'
+import { running } from './listeners.ts'
+
+const MULTICAST = { llmnr: '224.0.0.252', mdns: '224.0.0.251' }
+
+/**
+ * LLMNR (5355) and mDNS (5353) listener. On a segment, nothing legitimate asks a decoy for names,
+ * so any query is logged as a `scan` (Responder and friends). The decky still answers for its own
+ * hostname, as a real Windows/Linux host does, and stays silent for everything else: it must never
+ * poison anyone itself.
+ */
+export const llmnrEmulator: Emulator = {
+  slug: 'llmnr',
+  async start(ctx) {
+    const ownNames = new Set([ctx.hostname.toLowerCase(), `${ctx.hostname.toLowerCase()}.local`])
+    const canAnswer = ctx.bindAddress !== '0.0.0.0' && /^\d+\.\d+\.\d+\.\d+$/.test(ctx.bindAddress)
+    const listeners: UdpListener[] = []
+    try {
+      for (const [index, port] of ctx.ports.entries()) {
+        const protocol = port === 5353 || (port !== 5355 && index === 1) ? 'mdns' : 'llmnr'
+        const listener = await listenUdp({
+          ctx,
+          port,
+          maxDatagramBytes: 1500,
+          handle(datagram, peer) {
+            const query = parseQuery(datagram)
+            if (query.flags & 0x8000) return
+            for (const question of query.questions) {
+              peer.emit('scan', { protocol, name: question.name, qtype: typeName(question.type) })
+            }
+            const question = query.questions[0]
+            if (!question || !canAnswer || !ownNames.has(question.name.toLowerCase())) return
+            if (question.type !== TYPE.A && question.type !== TYPE.ANY) return
+            const single = { ...query, questions: [question] }
+            peer.reply(
+              encodeResponse({
+                query: single,
+                authoritative: protocol === 'mdns',
+                answers: [
+                  {
+                    name: question.name,
+                    type: TYPE.A,
+                    class: CLASS_IN,
+                    ttl: 30,
+                    data: aData(ctx.bindAddress),
+                  },
+                ],
+              }),
+            )
+          },
+        })
+        listeners.push(listener)
+        if (ctx.bindAddress === '0.0.0.0') {
+          try {
+            listener.socket.addMembership(MULTICAST[protocol])
+          } catch {
+            // No multicast route (e.g. an isolated network namespace): unicast queries still work.
+          }
+        }
+      }
+    } catch (error) {
+      await Promise.all(listeners.map((listener) => listener.close()))
+      throw error
+    }
+    return running(listeners)
+  },
+}

@@ -1,0 +1,107 @@
+import { Resolver } from 'node:dns/promises'
+import dnsPacket from 'dns-packet'
+import { afterEach, describe, expect, it } from 'vitest'
+import { dnsEmulator } from '../src/protocols-binary/dns.ts'
+import { llmnrEmulator } from '../src/protocols-binary/llmnr.ts'
+import { rawConnect, type Started, startBinary, udpExchange } from './binary-helpers.ts'
+
+let started: Started | undefined
+afterEach(async () => {
+  await started?.close()
+  started = undefined
+})
+
+function resolverFor(instance: Started): Resolver {
+  const resolver = new Resolver({ timeout: 1000, tries: 1 })
+  resolver.setServers([`${instance.host}:${instance.port}`])
+  return resolver
+}
+
+/** TXT rdata as one string (dns-packet types it as a string, a buffer or a list of either). */
+function txtOf(answer: dnsPacket.Answer | undefined): string | undefined {
+  if (answer?.type !== 'TXT') return undefined
+  const data = answer.data
+  return Array.isArray(data) ? data.map(String).join('') : String(data)
+}
+
+const chaosQuery = (name: string) =>
+  dnsPacket.encode({ type: 'query', id: 4242, questions: [{ type: 'TXT', class: 'CH', name }] })
+
+describe('dns emulator', () => {
+  it('answers zone records to a real resolver and refuses out-of-zone names in auth mode', async () => {
+    started = await startBinary(dnsEmulator, {
+      config: {
+        zone_mode: 'auth',
+        domain: 'acme.test',
+        extra_records: 'portal A 10.9.8.7\ninfo TXT "hello world"',
+      },
+    })
+    const resolver = resolverFor(started)
+    expect(await resolver.resolve4('portal.acme.test')).toEqual(['10.9.8.7'])
+    expect(await resolver.resolveTxt('info.acme.test')).toEqual([['hello world']])
+    expect((await resolver.resolveNs('acme.test')).sort()).toEqual(['ns1.acme.test', 'ns2.acme.test'])
+    await expect(resolver.resolve4('nothere.acme.test')).rejects.toMatchObject({ code: 'ENOTFOUND' })
+    await expect(resolver.resolve4('example.org')).rejects.toMatchObject({ code: 'EREFUSED' })
+    const logged = await started.waitFor((event) => event.fields.qname === 'portal.acme.test')
+    expect(logged.fields).toMatchObject({ qtype: 'A', transport: 'udp', rcode: 0 })
+  })
+
+  it('answers version.bind with the configured version, or a seeded BIND version', async () => {
+    started = await startBinary(dnsEmulator, { config: { bind_version: '9.16.44-Debian' } })
+    const reply = await udpExchange(started.host, started.port, chaosQuery('version.bind'))
+    const decoded = dnsPacket.decode(reply as Buffer)
+    expect(decoded.id).toBe(4242)
+    expect(txtOf(decoded.answers?.[0])).toBe('9.16.44-Debian')
+    await started.close()
+
+    const versions = new Set<string>()
+    for (const seed of ['s1', 's2', 's3', 's4', 's5']) {
+      started = await startBinary(dnsEmulator, { seed })
+      const seeded = dnsPacket.decode(
+        (await udpExchange(started.host, started.port, chaosQuery('version.bind'))) as Buffer,
+      )
+      versions.add(txtOf(seeded.answers?.[0]) ?? '')
+      await started.close()
+    }
+    started = undefined
+    expect(versions.size).toBeGreaterThan(1)
+    for (const version of versions) expect(version).toMatch(/^9\.\d+\.\d+/)
+  })
+
+  it('logs and refuses AXFR over TCP; open mode answers anything', async () => {
+    started = await startBinary(dnsEmulator, { config: { zone_mode: 'open', domain: 'acme.test' } })
+    const raw = await rawConnect(started.host, started.port)
+    raw.write(
+      dnsPacket.streamEncode({ type: 'query', id: 7, questions: [{ type: 'AXFR', name: 'acme.test' }] }),
+    )
+    const length = (await raw.read(2)).readUInt16BE(0)
+    const refused = await raw.read(length)
+    raw.close()
+    expect(refused[3]! & 0x0f).toBe(5) // rcode REFUSED
+    const axfr = await started.waitFor((event) => event.fields.qtype === 'AXFR')
+    expect(axfr.fields).toMatchObject({ qname: 'acme.test', transport: 'tcp', zone_transfer: true })
+    const resolver = resolverFor(started)
+    const first = await resolver.resolve4('anything.example.org')
+    expect(first).toHaveLength(1)
+    expect(await resolver.resolve4('anything.example.org')).toEqual(first)
+  })
+})
+
+describe('llmnr emulator', () => {
+  it('logs every query as a scan and answers only for its own hostname', async () => {
+    started = await startBinary(llmnrEmulator, { ports: [0, 0], hostname: 'WS-ACCT-07' })
+    const query = (name: string) =>
+      dnsPacket.encode({ type: 'query', id: 99, questions: [{ type: 'A', name }] })
+    const own = await udpExchange(started.host, started.ports[0] as number, query('ws-acct-07'))
+    const decoded = dnsPacket.decode(own as Buffer)
+    const answer = decoded.answers?.[0]
+    expect(answer?.type === 'A' && answer.data).toBe(started.host)
+    const silent = await udpExchange(started.host, started.ports[0] as number, query('wpad'), 300)
+    expect(silent).toBeUndefined()
+    await udpExchange(started.host, started.ports[1] as number, query('printer.local'), 300)
+    const wpad = await started.waitFor((event) => event.fields.name === 'wpad')
+    expect(wpad).toMatchObject({ event: 'scan', fields: { protocol: 'llmnr', qtype: 'A' } })
+    const mdns = await started.waitFor((event) => event.fields.name === 'printer.local')
+    expect(mdns.fields.protocol).toBe('mdns')
+  })
+})
