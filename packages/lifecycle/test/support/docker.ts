@@ -9,8 +9,12 @@ export function testInstance(): string {
 }
 
 /** A /24 in the 198.18.0.0/15 benchmark range, random so parallel suites do not clash. */
+const usedPrefixes = new Set<string>()
 export function testSubnet(): { prefix: string; subnet: string; gateway: string } {
-  const prefix = `198.18.${randomInt(20, 250)}`
+  let prefix: string
+  do prefix = `198.18.${randomInt(20, 250)}`
+  while (usedPrefixes.has(prefix))
+  usedPrefixes.add(prefix)
   return { prefix, subnet: `${prefix}.0/24`, gateway: `${prefix}.1` }
 }
 
