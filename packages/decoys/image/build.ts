@@ -1,0 +1,158 @@
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { copyFile, mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Docker from 'dockerode'
+import { build } from 'esbuild'
+
+/**
+ * Builds `decnet/decoy:<version>` without any registry: the host's own node binary and the shared
+ * libraries it links against go into a FROM-scratch image, next to two esbuild bundles (the service
+ * entry point and the base container's pause process). An image whose content-hash label matches
+ * is reused, so repeated runs cost one hash pass.
+ */
+export type BuildDecoyImageOptions = {
+  docker?: Docker
+  /** Defaults to `decnet/decoy:<package version>`. */
+  tag?: string
+  /** Defaults to the node running this script (`readlink -f $(command -v node)`). */
+  nodeBinary?: string
+  log?: (line: string) => void
+}
+
+export type BuildDecoyImageResult = {
+  tag: string
+  id: string
+  contentHash: string
+  /** False when an identical image already existed. */
+  built: boolean
+  sizeBytes: number
+}
+
+export const CONTENT_HASH_LABEL = 'decnet.content-hash'
+const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+/** Runs as an unprivileged user; binding ports below 1024 relies on Docker's default
+ *  `net.ipv4.ip_unprivileged_port_start=0` in container network namespaces (20.10+). */
+const DOCKERFILE = `FROM scratch
+COPY rootfs/ /
+WORKDIR /opt/decnet
+ENV NODE_ENV=production
+USER 65534:65534
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/usr/bin/node"]
+CMD ["main.cjs"]
+`
+
+export async function decoyImageTag(): Promise<string> {
+  const manifest = JSON.parse(await readFile(join(PACKAGE_DIR, 'package.json'), 'utf8')) as {
+    version: string
+  }
+  return `decnet/decoy:${manifest.version}`
+}
+
+/** Bundles the two entry points into single CommonJS files (no node_modules in the image). */
+export async function bundleEntryPoints(outDir: string): Promise<{ main: string; pause: string }> {
+  const common = {
+    bundle: true,
+    platform: 'node' as const,
+    target: 'node20',
+    format: 'cjs' as const,
+    // Optional native speed-ups of ssh2; it falls back to pure JS when they are absent.
+    external: ['cpu-features'],
+    minifySyntax: true,
+    legalComments: 'none' as const,
+    logLevel: 'error' as const,
+  }
+  const main = join(outDir, 'main.cjs')
+  // Extensionless so a container started with Cmd ["pause"] runs it via the node entry point.
+  const pause = join(outDir, 'pause')
+  await build({ ...common, entryPoints: [join(PACKAGE_DIR, 'src/main.ts')], outfile: main })
+  await build({ ...common, entryPoints: [join(PACKAGE_DIR, 'src/pause.ts')], outfile: pause })
+  return { main, pause }
+}
+
+/** The node binary and every shared library `ldd` lists for it, as absolute host paths. */
+export async function nodeRuntimeFiles(nodeBinary?: string): Promise<{ node: string; libraries: string[] }> {
+  const node = await realpath(nodeBinary ?? process.execPath)
+  const ldd = execFileSync('ldd', [node], { encoding: 'utf8' })
+  const libraries = [...new Set(ldd.match(/\/[^\s)]+/g) ?? [])]
+  return { node, libraries }
+}
+
+export async function buildDecoyImage(options: BuildDecoyImageOptions = {}): Promise<BuildDecoyImageResult> {
+  const log = options.log ?? (() => undefined)
+  const docker = options.docker ?? new Docker({ socketPath: dockerSocket() })
+  const tag = options.tag ?? (await decoyImageTag())
+  const workDir = await mkdtemp(join(tmpdir(), 'decnet-decoy-image-'))
+  try {
+    const rootfs = join(workDir, 'rootfs')
+    const appDir = join(rootfs, 'opt/decnet')
+    await mkdir(appDir, { recursive: true })
+    const bundles = await bundleEntryPoints(appDir)
+    const runtime = await nodeRuntimeFiles(options.nodeBinary)
+    const hash = createHash('sha256').update(DOCKERFILE)
+    for (const file of [bundles.main, bundles.pause]) hash.update(await readFile(file))
+    for (const file of [runtime.node, ...runtime.libraries]) {
+      hash.update(file)
+      await hashFile(hash, file)
+    }
+    const contentHash = hash.digest('hex')
+
+    const existing = await inspectImage(docker, tag)
+    if (existing?.Config?.Labels?.[CONTENT_HASH_LABEL] === contentHash) {
+      log(`${tag} is up to date (${contentHash.slice(0, 12)})`)
+      return { tag, id: existing.Id, contentHash, built: false, sizeBytes: existing.Size }
+    }
+
+    log(`building ${tag} from ${runtime.node} and ${runtime.libraries.length} libraries`)
+    await copyInto(rootfs, runtime.node, '/usr/bin/node')
+    for (const library of runtime.libraries) await copyInto(rootfs, library, library)
+    await writeFile(join(workDir, 'Dockerfile'), DOCKERFILE)
+    const stream = await docker.buildImage(
+      { context: workDir, src: ['Dockerfile', 'rootfs'] },
+      { t: tag, labels: { [CONTENT_HASH_LABEL]: contentHash }, rm: true, forcerm: true },
+    )
+    await new Promise<void>((resolve, reject) => {
+      docker.modem.followProgress(stream, (error: Error | null, output: { error?: string }[]) => {
+        const failure = error?.message ?? output.find((entry) => entry.error)?.error
+        if (failure) reject(new Error(`decoy image build failed: ${failure}`))
+        else resolve()
+      })
+    })
+    const image = await inspectImage(docker, tag)
+    if (!image) throw new Error(`decoy image build reported success but ${tag} is missing`)
+    log(`built ${tag}: ${(image.Size / 1024 / 1024).toFixed(1)} MiB`)
+    return { tag, id: image.Id, contentHash, built: true, sizeBytes: image.Size }
+  } finally {
+    await rm(workDir, { recursive: true, force: true })
+  }
+}
+
+function dockerSocket(): string {
+  const host = process.env.DOCKER_HOST
+  if (host?.startsWith('unix://')) return host.slice('unix://'.length)
+  return '/var/run/docker.sock'
+}
+
+async function inspectImage(docker: Docker, tag: string): Promise<Docker.ImageInspectInfo | undefined> {
+  try {
+    return await docker.getImage(tag).inspect()
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return undefined
+    throw error
+  }
+}
+
+async function copyInto(rootfs: string, source: string, target: string): Promise<void> {
+  const destination = join(rootfs, target)
+  await mkdir(dirname(destination), { recursive: true })
+  await copyFile(await realpath(source), destination)
+}
+
+async function hashFile(hash: ReturnType<typeof createHash>, file: string): Promise<void> {
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
+}
