@@ -20,6 +20,8 @@ export {
   type EngineProbe,
   probeDockerEngine,
 } from './engine/docker-client.ts'
+export { LocalEngine, type LocalEngineOptions, type StartService } from './engine/local/engine.ts'
+export { loopbackAddressFor } from './engine/local/loopback.ts'
 export type {
   ConvergeReport,
   DeckyEngine,

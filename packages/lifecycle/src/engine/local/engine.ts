@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto'
+import {
+  type EventSink,
+  type RunningEmulator,
+  type StartEmulatorOptions,
+  startEmulator,
+} from '@decnet/decoys'
+import { describeFailures, waitUntilReachable } from '../../probe/probe.ts'
+import { KeyedLock } from '../keyed-lock.ts'
+import {
+  assertDeckyName,
+  type ConvergeReport,
+  type DeckyEngine,
+  type DeckyObservation,
+  type DeckyServiceSpec,
+  type DeckySpec,
+  type ReapReport,
+} from '../types.ts'
+import { loopbackAddressFor } from './loopback.ts'
+
+export type StartService = (slug: string, options: StartEmulatorOptions) => Promise<RunningEmulator>
+
+export type LocalEngineOptions = {
+  /** Starts one emulator; `startEmulator` from @decnet/decoys unless a test substitutes one. */
+  startService?: StartService
+  /** Receives every decoy event (the in-process stand-in for following container logs). */
+  onEvent?: EventSink
+  readinessTimeoutMs?: number
+}
+
+type RunningService = { hash: string; emulator: RunningEmulator }
+type LocalDecky = { address: string; services: Map<string, RunningService> }
+
+function listenerName(decky: string, slug: string): string {
+  return `${decky}.${slug}`
+}
+
+/**
+ * The embedded engine for machines without Docker: every decky's emulators run in this process,
+ * bound to the decky's own loopback address. OS shaping (MAC, sysctls) is impossible here; the decky's
+ * LAN IP is not used — `addressOf` tells where it answers.
+ */
+export class LocalEngine implements DeckyEngine {
+  readonly kind = 'local'
+  private readonly deckies = new Map<string, LocalDecky>()
+  private readonly locks = new KeyedLock()
+  private readonly startService: StartService
+
+  constructor(private readonly options: LocalEngineOptions = {}) {
+    this.startService = options.startService ?? startEmulator
+  }
+
+  /** Where a deployed decky answers (its loopback address), if it is deployed. */
+  addressOf(name: string): string | undefined {
+    return this.deckies.get(name)?.address
+  }
+
+  deploy(spec: DeckySpec): Promise<ConvergeReport> {
+    assertDeckyName(spec.name)
+    return this.locks.run(spec.name, () => this.converge(spec))
+  }
+
+  mutate(spec: DeckySpec): Promise<ConvergeReport> {
+    return this.deploy(spec)
+  }
+
+  teardown(name: string): Promise<void> {
+    assertDeckyName(name)
+    return this.locks.run(name, async () => {
+      const decky = this.deckies.get(name)
+      if (!decky) return
+      await Promise.all([...decky.services.values()].map(({ emulator }) => emulator.close()))
+      this.deckies.delete(name)
+    })
+  }
+
+  async observe(expected: Iterable<string> = []): Promise<DeckyObservation[]> {
+    const observations: DeckyObservation[] = [...this.deckies].map(([name, decky]) => ({
+      name,
+      state: 'up',
+      services: Object.fromEntries([...decky.services.keys()].map((slug) => [slug, 'running'])),
+      problems: [],
+    }))
+    for (const name of expected) {
+      if (!this.deckies.has(name))
+        observations.push({ name, state: 'missing', services: {}, problems: ['not running'] })
+    }
+    return observations
+  }
+
+  async reapOrphans(knownDeckyNames: Iterable<string>): Promise<ReapReport> {
+    const known = new Set(knownDeckyNames)
+    const report: ReapReport = { containersRemoved: [], networksRemoved: [], errors: [] }
+    for (const [name, decky] of [...this.deckies]) {
+      if (known.has(name)) continue
+      const slugs = [...decky.services.keys()]
+      try {
+        await this.teardown(name)
+        report.containersRemoved.push(...slugs.map((slug) => listenerName(name, slug)))
+      } catch (error) {
+        report.errors.push(`decky '${name}': ${(error as Error).message}`)
+      }
+    }
+    return report
+  }
+
+  async close(): Promise<void> {
+    await this.reapOrphans([])
+  }
+
+  private async converge(spec: DeckySpec): Promise<ConvergeReport> {
+    const report: ConvergeReport = { created: [], kept: [], removed: [] }
+    const decky = this.deckies.get(spec.name) ?? {
+      address: this.allocateAddress(spec.name),
+      services: new Map(),
+    }
+    this.deckies.set(spec.name, decky)
+    const desired = new Map(
+      spec.services.map((service) => [service.slug, this.hashOf(spec, service, decky.address)]),
+    )
+    for (const [slug, running] of [...decky.services]) {
+      if (desired.get(slug) === running.hash) continue
+      await running.emulator.close()
+      decky.services.delete(slug)
+      report.removed.push(listenerName(spec.name, slug))
+    }
+    const failures: string[] = []
+    await Promise.all(
+      spec.services.map(async (service) => {
+        const name = listenerName(spec.name, service.slug)
+        if (decky.services.has(service.slug)) {
+          report.kept.push(name)
+          return
+        }
+        try {
+          const emulator = await this.startService(service.slug, {
+            decky: spec.name,
+            bindAddress: decky.address,
+            ports: service.ports.map(({ port }) => port),
+            config: service.config,
+            seed: spec.seed,
+            hostname: spec.hostname,
+            ...(this.options.onEvent ? { onEvent: this.options.onEvent } : {}),
+          })
+          decky.services.set(service.slug, { hash: desired.get(service.slug) ?? '', emulator })
+          report.created.push(name)
+        } catch (error) {
+          failures.push(`${service.slug}: ${(error as Error).message}`)
+        }
+      }),
+    )
+    if (failures.length > 0) throw new Error(`decky ${spec.name} could not start: ${failures.join('; ')}`)
+    const ports = spec.services.flatMap((service) => service.ports)
+    const ready = await waitUntilReachable(decky.address, ports, {
+      timeoutMs: this.options.readinessTimeoutMs ?? 10_000,
+    })
+    if (!ready.ok) {
+      throw new Error(
+        `decky ${spec.name} started but does not answer: ${describeFailures(decky.address, ready.failures)}`,
+      )
+    }
+    return report
+  }
+
+  private allocateAddress(name: string): string {
+    return loopbackAddressFor(name, new Set([...this.deckies.values()].map((decky) => decky.address)))
+  }
+
+  private hashOf(spec: DeckySpec, service: DeckyServiceSpec, address: string): string {
+    const identity = [address, spec.hostname, spec.seed, service.ports, Object.entries(service.config).sort()]
+    return createHash('sha256').update(JSON.stringify(identity)).digest('hex')
+  }
+}

@@ -1,0 +1,136 @@
+import { connect, createServer } from 'node:net'
+import type { DecoyEvent, RunningEmulator, StartEmulatorOptions } from '@decnet/decoys'
+import { afterEach, describe, expect, it } from 'vitest'
+import { type DeckySpec, LocalEngine, loopbackAddressFor } from '../src/index.ts'
+import { readBanner } from './support/banner.ts'
+
+const engines: LocalEngine[] = []
+afterEach(async () => {
+  for (const engine of engines.splice(0)) await engine.close()
+})
+
+function spec(name: string, services: DeckySpec['services']): DeckySpec {
+  return {
+    name,
+    ip: '198.18.0.10',
+    mac: '00:1b:21:00:00:01',
+    hostname: `${name}-host`,
+    osFamily: 'linux',
+    sysctls: {},
+    services,
+    seed: `seed-${name}`,
+  }
+}
+
+/** A tiny emulator honouring the decoys contract: a banner on every port, or nothing when `silent`. */
+async function fakeEmulator(slug: string, options: StartEmulatorOptions): Promise<RunningEmulator> {
+  if (options.config?.silent) return { ports: options.ports ?? [], close: async () => {} }
+  const servers = await Promise.all(
+    (options.ports ?? []).map(
+      (port) =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const server = createServer((socket) => {
+            socket.on('error', () => {})
+            socket.end(
+              `${slug} ${options.decky} ${options.hostname} ${String(options.config?.banner ?? '')}\n`,
+            )
+          })
+          server.once('error', reject)
+          server.listen(port, options.bindAddress, () => resolve(server))
+        }),
+    ),
+  )
+  return {
+    ports: options.ports ?? [],
+    close: () =>
+      Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve)))).then(() => {}),
+  }
+}
+
+const service = (slug: string, port: number, config: Record<string, string | boolean> = {}) => ({
+  slug,
+  ports: [{ port, protocol: 'tcp' as const }],
+  config,
+})
+
+describe('loopbackAddressFor', () => {
+  it('is stable per name, avoids 127.0.x.x, and moves on when taken', () => {
+    const address = loopbackAddressFor('web-01')
+    expect(address).toBe(loopbackAddressFor('web-01'))
+    expect(address).toMatch(/^127\.(?!0\.)\d+\.\d+\.\d+$/)
+    expect(loopbackAddressFor('web-02')).not.toBe(address)
+    const next = loopbackAddressFor('web-01', new Set([address]))
+    expect(next).not.toBe(address)
+    expect(next).toMatch(/^127\./)
+  })
+})
+
+describe('LocalEngine with a fake emulator', () => {
+  it('deploys deckies on their own loopback addresses, keeps unchanged listeners, mutates and tears down one decky', async () => {
+    const engine = new LocalEngine({ startService: fakeEmulator })
+    engines.push(engine)
+    await engine.deploy(spec('one', [service('ssh', 2222), service('http', 8080)]))
+    await engine.deploy(spec('two', [service('ssh', 2222)]))
+    const one = engine.addressOf('one') ?? ''
+    const two = engine.addressOf('two') ?? ''
+    expect(one).not.toBe(two)
+    expect(await readBanner(one, 2222)).toBe('ssh one one-host \n')
+    expect(await readBanner(two, 2222)).toBe('ssh two two-host \n')
+
+    const unchanged = await engine.deploy(spec('one', [service('ssh', 2222), service('http', 8080)]))
+    expect(unchanged).toEqual({ created: [], kept: ['one.ssh', 'one.http'], removed: [] })
+
+    const mutated = await engine.mutate(
+      spec('one', [service('ssh', 2222, { banner: 'v2' }), service('smtp', 2525)]),
+    )
+    expect(mutated.created.sort()).toEqual(['one.smtp', 'one.ssh'])
+    expect(mutated.removed.sort()).toEqual(['one.http', 'one.ssh'])
+    expect(await readBanner(one, 2222)).toBe('ssh one one-host v2\n')
+    await expect(readBanner(one, 8080)).rejects.toThrow(/ECONNREFUSED/)
+
+    expect(await engine.observe(['three'])).toEqual([
+      { name: 'one', state: 'up', services: { ssh: 'running', smtp: 'running' }, problems: [] },
+      { name: 'two', state: 'up', services: { ssh: 'running' }, problems: [] },
+      { name: 'three', state: 'missing', services: {}, problems: ['not running'] },
+    ])
+
+    await engine.teardown('one')
+    await expect(readBanner(one, 2222)).rejects.toThrow(/ECONNREFUSED/)
+    expect(await readBanner(two, 2222)).toMatch(/^ssh two/)
+
+    const reaped = await engine.reapOrphans([])
+    expect(reaped).toEqual({ containersRemoved: ['two.ssh'], networksRemoved: [], errors: [] })
+    await expect(readBanner(two, 2222)).rejects.toThrow(/ECONNREFUSED/)
+  })
+
+  it('a decky whose service does not answer fails with the port and the reason', async () => {
+    const engine = new LocalEngine({ startService: fakeEmulator, readinessTimeoutMs: 300 })
+    engines.push(engine)
+    await expect(engine.deploy(spec('mute', [service('ssh', 2222, { silent: true })]))).rejects.toThrow(
+      /decky mute started but does not answer: tcp\/2222 on 127\.[\d.]+: ECONNREFUSED/,
+    )
+  })
+})
+
+describe('LocalEngine with the real decoy emulators', () => {
+  it('runs the ssh and http emulators of @decnet/decoys and forwards their events', async () => {
+    const events: DecoyEvent[] = []
+    const engine = new LocalEngine({ onEvent: (event) => events.push(event) })
+    engines.push(engine)
+    await engine.deploy(spec('real', [service('ssh', 2222), service('http', 8080)]))
+    const address = engine.addressOf('real') ?? ''
+    const banner = await new Promise<string>((resolve, reject) => {
+      const socket = connect(2222, address)
+      socket.once('data', (chunk: Buffer) => {
+        resolve(chunk.toString('utf8'))
+        socket.destroy()
+      })
+      socket.once('error', reject)
+    })
+    expect(banner).toMatch(/^SSH-2\.0-/)
+    const response = await fetch(`http://${address}:8080/`)
+    expect(response.status).toBeGreaterThanOrEqual(200)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(events.some((event) => event.decky === 'real' && event.service === 'http')).toBe(true)
+  })
+})
