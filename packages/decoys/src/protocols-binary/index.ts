@@ -1,10 +1,12 @@
 import type { Emulator } from '../emulator.ts'
+import { conpotEmulator } from './conpot.ts'
 import { dnsEmulator } from './dns.ts'
 import { llmnrEmulator } from './llmnr.ts'
 import { mqttEmulator } from './mqtt.ts'
 import { mysqlEmulator } from './mysql.ts'
 import { postgresEmulator } from './postgres.ts'
 import { rdpEmulator } from './rdp.ts'
+import { snmpEmulator } from './snmp.ts'
 import { tftpEmulator } from './tftp.ts'
 import { vncEmulator } from './vnc.ts'
 
@@ -18,4 +20,6 @@ export const binaryProtocolEmulators: Emulator[] = [
   tftpEmulator,
   dnsEmulator,
   llmnrEmulator,
+  snmpEmulator,
+  conpotEmulator,
 ]

@@ -1,0 +1,174 @@
+import type { Emulator, EmulatorContext } from '../emulator.ts'
+import { seededRandom } from '../framework/random.ts'
+import { listenTcp, type TcpHandler, type TcpSession } from '../framework/tcp.ts'
+import { listenUdp } from '../framework/udp.ts'
+import { textOf } from './config.ts'
+import { running } from './listeners.ts'
+import { type ModbusDevice, modbusHandler } from './modbus.ts'
+import { snmpAgent, systemGroup } from './snmp-agent.ts'
+
+/** ICS device personas: what Modbus identification, SNMP and the web page all agree on. */
+const PERSONAS = [
+  {
+    vendor: 'Siemens',
+    product: 'SIMATIC S7-200',
+    productCode: '6ES7 216-2AD23-0XB0',
+    revision: 'V2.2',
+    descr: 'Siemens, SIMATIC, S7-200',
+    objectId: '1.3.6.1.4.1.4196.1.1.5.2.26',
+    server: 'Boa/0.94.14rc21',
+  },
+  {
+    vendor: 'Schneider Electric',
+    product: 'Modicon M340',
+    productCode: 'BMX P34 2020',
+    revision: 'v2.7',
+    descr: 'Schneider Electric BMX P34 2020',
+    objectId: '1.3.6.1.4.1.3833.1.7.255.7',
+    server: 'GoAhead-Webs',
+  },
+  {
+    vendor: 'WAGO',
+    product: 'PFC200',
+    productCode: '750-8202',
+    revision: '03.06.19(18)',
+    descr: 'WAGO 750-8202 PFC200 CS 2ETH RS',
+    objectId: '1.3.6.1.4.1.13576.10.1.40',
+    server: 'lighttpd/1.4.48',
+  },
+  {
+    vendor: 'ABB',
+    product: 'AC500',
+    productCode: 'PM573-ETH',
+    revision: 'V2.8.4',
+    descr: 'ABB AC500 PM573-ETH',
+    objectId: '1.3.6.1.4.1.33031.1.1',
+    server: 'Apache/2.2.22',
+  },
+]
+const SITES = [
+  'Pump Station 3',
+  'Water Treatment Plant',
+  'Substation North',
+  'Boiler House',
+  'Line 2 Packaging',
+]
+
+type Persona = (typeof PERSONAS)[number]
+
+function buildDevice(ctx: EmulatorContext, persona: Persona): ModbusDevice {
+  const random = seededRandom(ctx.seed).fork('conpot-registers')
+  const registers = new Uint16Array(random.pick([128, 256, 512]))
+  // Plausible process values: temperatures, pressures, setpoints, counters, mostly zero padding.
+  for (let i = 0; i < registers.length; i++) {
+    registers[i] = random.next() < 0.35 ? random.int(0, 65535) : random.next() < 0.5 ? random.int(0, 1200) : 0
+  }
+  const coils = new Uint8Array(random.pick([64, 128, 256]))
+  for (let i = 0; i < coils.length; i++) coils[i] = random.next() < 0.3 ? 1 : 0
+  return {
+    coils,
+    registers,
+    vendor: persona.vendor,
+    productCode: persona.productCode,
+    revision: persona.revision,
+    slaveId: `${persona.product} ${persona.revision}`,
+  }
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
+
+function httpHandler(session: TcpSession, persona: Persona, site: string, hostname: string): TcpHandler {
+  let head = ''
+  return {
+    onData(chunk) {
+      if (session.socket.destroyed) return
+      head += chunk.toString('latin1')
+      const end = head.indexOf('\r\n\r\n')
+      if (end === -1) {
+        if (head.length > 16 * 1024) session.socket.destroy()
+        return
+      }
+      const [requestLine = '', ...headerLines] = head.slice(0, end).split('\r\n')
+      const [method = '', path = ''] = requestLine.split(' ')
+      const header = (name: string) =>
+        headerLines
+          .find((line) => line.toLowerCase().startsWith(`${name}:`))
+          ?.slice(name.length + 1)
+          .trim()
+      const found = path === '/' || path === '/index.html' || path.startsWith('/index.html?')
+      session.emit('request', {
+        method: method.slice(0, 16),
+        path: textOf(Buffer.from(path, 'latin1'), 2048),
+        user_agent: header('user-agent') ?? '',
+        host: header('host') ?? '',
+        status: found ? 200 : 404,
+      })
+      const body = found
+        ? `<!DOCTYPE html>\n<html><head><title>${persona.product} - ${hostname}</title></head><body>\n<h1>${persona.vendor} ${persona.product}</h1>\n<table><tr><td>Station</td><td>${hostname}</td></tr><tr><td>Location</td><td>${site}</td></tr><tr><td>Order number</td><td>${persona.productCode}</td></tr><tr><td>Firmware</td><td>${persona.revision}</td></tr><tr><td>Mode</td><td>RUN</td></tr></table>\n</body></html>\n`
+        : '<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>\n'
+      const response = [
+        `HTTP/1.1 ${found ? '200 OK' : '404 Not Found'}`,
+        `Server: ${persona.server}`,
+        `Date: ${new Date().toUTCString()}`,
+        'Content-Type: text/html',
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        'Connection: close',
+        '',
+        '',
+      ].join('\r\n')
+      session.end(method === 'HEAD' ? response : response + body)
+      head = ''
+    },
+  }
+}
+
+/**
+ * Conpot-style ICS decoy: Modbus/TCP on ports[0] (502), SNMP on ports[1] (UDP 161) and a small web
+ * page on ports[2] (80), all telling the same seeded device story.
+ */
+export const conpotEmulator: Emulator = {
+  slug: 'conpot',
+  async start(ctx) {
+    const random = seededRandom(ctx.seed).fork('conpot')
+    const persona = random.pick(PERSONAS)
+    const site = random.pick(SITES)
+    const device = buildDevice(ctx, persona)
+    const hostname = escapeHtml(ctx.hostname)
+    const [modbusPort = 502, snmpPort = 161, httpPort = 80] = ctx.ports
+    const listeners: { port: number; close(): Promise<void> }[] = []
+    try {
+      listeners.push(
+        await listenTcp({ ctx, port: modbusPort, handle: (session) => modbusHandler(session, device) }),
+      )
+      const mib = systemGroup({
+        descr: persona.descr,
+        objectId: persona.objectId,
+        bootedAt: Date.now() - random.int(20, 900) * 86_400_000,
+        contact: random.pick(['Plant engineering', 'control@plant', '']),
+        name: ctx.hostname,
+        location: site,
+        services: 72,
+      })
+      listeners.push(
+        await listenUdp({
+          ctx,
+          port: snmpPort,
+          maxDatagramBytes: 4096,
+          handle: snmpAgent({ mib, communities: ['public'] }),
+        }),
+      )
+      listeners.push(
+        await listenTcp({
+          ctx,
+          port: httpPort,
+          idleTimeoutMs: 20_000,
+          handle: (session) => httpHandler(session, persona, site, hostname),
+        }),
+      )
+    } catch (error) {
+      await Promise.all(listeners.map((listener) => listener.close()))
+      throw error
+    }
+    return running(listeners)
+  },
+}

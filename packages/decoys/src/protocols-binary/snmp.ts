@@ -1,0 +1,70 @@
+import type { Emulator } from '../emulator.ts'
+import { seededRandom } from '../framework/random.ts'
+import { configString, wireSafe } from './config.ts'
+import { udpOnEveryPort } from './listeners.ts'
+import { snmpAgent, systemGroup } from './snmp-agent.ts'
+
+/** Device personas: sysDescr template ({host} = hostname), sysObjectID, sysServices. */
+const PERSONAS = [
+  {
+    descr: 'Linux {host} 5.15.0-{n}-generic #{m}-Ubuntu SMP Tue Nov 14 13:30:08 UTC 2023 x86_64',
+    objectId: '1.3.6.1.4.1.8072.3.2.10',
+    services: 72,
+  },
+  {
+    descr: 'Linux {host} 4.18.0-{n}.el8.x86_64 #1 SMP Thu Oct 5 08:11:31 UTC 2023 x86_64',
+    objectId: '1.3.6.1.4.1.8072.3.2.10',
+    services: 72,
+  },
+  {
+    descr:
+      'Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 15.0(2)SE{m}, RELEASE SOFTWARE (fc1)\r\nTechnical Support: http://www.cisco.com/techsupport\r\nCopyright (c) 1986-2016 by Cisco Systems, Inc.',
+    objectId: '1.3.6.1.4.1.9.1.1208',
+    services: 2,
+  },
+  {
+    descr:
+      'Hardware: Intel64 Family 6 Model 85 Stepping 7 AT/AT COMPATIBLE - Software: Windows Version 6.3 (Build {b} Multiprocessor Free)',
+    objectId: '1.3.6.1.4.1.311.1.1.3.1.2',
+    services: 76,
+  },
+  {
+    descr: 'HP ETHERNET MULTI-ENVIRONMENT,ROM none,JETDIRECT,JD153,EEPROM JSI2{m}FXXX,CIDATE 07/20/2020',
+    objectId: '1.3.6.1.4.1.11.2.3.9.1',
+    services: 72,
+  },
+]
+const LOCATIONS = ['Server Room', 'Rack B2', 'IDF 3rd floor', 'DC1 row 4', 'Main office', 'Building A']
+
+/**
+ * SNMPv1/v2c agent: every request is logged with its community and OIDs; the system group is
+ * answered only for the configured community (`community`, default `public`), else silence.
+ */
+export const snmpEmulator: Emulator = {
+  slug: 'snmp',
+  async start(ctx) {
+    const random = seededRandom(ctx.seed).fork('snmp')
+    const persona = random.pick(PERSONAS)
+    const descr = persona.descr
+      .replace('{host}', ctx.hostname)
+      .replace('{n}', String(random.int(56, 125)))
+      .replace('{m}', String(random.int(2, 140)))
+      .replace('{b}', String(random.pick([9600, 14393, 17763])))
+    const community = configString(ctx, 'community') ?? 'public'
+    const mib = systemGroup({
+      descr: configString(ctx, 'sys_descr') ?? descr,
+      objectId: persona.objectId,
+      bootedAt: Date.now() - random.int(3, 400) * 86_400_000 - random.int(0, 86_399_999),
+      contact: wireSafe(
+        configString(ctx, 'sys_contact') ?? random.pick(['root', 'admin', 'it@localhost', 'noc', '']),
+      ),
+      name: ctx.hostname,
+      location: wireSafe(configString(ctx, 'sys_location') ?? random.pick(LOCATIONS)),
+      services: persona.services,
+    })
+    return udpOnEveryPort(ctx, {
+      maxDatagramBytes: 4096,
+      handle: snmpAgent({ mib, communities: [community] }),
+    })
+  },
+}
