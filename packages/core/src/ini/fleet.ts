@@ -36,7 +36,7 @@ export interface GeneralSettings {
 
 export type ServiceConfigMap = Partial<Record<ServiceSlug, Record<string, ConfigValue>>>
 
-export interface DeckySpec {
+export interface IniDecky {
   name: string
   /** The section this decky came from (differs from `name` when `amount` > 1). */
   section: string
@@ -54,7 +54,7 @@ export interface DeckySpec {
 
 export interface FleetIni {
   general: GeneralSettings
-  deckies: DeckySpec[]
+  deckies: IniDecky[]
 }
 
 const GENERAL_KEYS = ['net', 'gw', 'interface', 'driver', 'mutate_interval'] as const
@@ -204,7 +204,7 @@ function enumValue<T extends string>(
 const padIndex = (index: number): string => String(index).padStart(2, '0')
 
 /** Expands one decky section into 1..amount specs (without persona sub-sections yet). */
-function parseDeckySection(section: IniSection): DeckySpec[] {
+function parseDeckySection(section: IniSection): IniDecky[] {
   const where = { line: section.line, section: section.name }
   if (!DECKY_NAME_RE.test(section.name)) {
     const hint = section.name.includes('.')
@@ -250,7 +250,7 @@ function parseDeckySection(section: IniSection): DeckySpec[] {
 }
 
 /** Services a decky could ever run: its explicit list plus its archetype's pool (mutation). */
-function possibleServices(spec: DeckySpec): Set<ServiceSlug> | undefined {
+function possibleServices(spec: IniDecky): Set<ServiceSlug> | undefined {
   if (!spec.services && !spec.archetype) return undefined
   const archetype = spec.archetype ? getArchetype(spec.archetype) : undefined
   return new Set([...(spec.services ?? []), ...(archetype?.services ?? [])])
@@ -290,9 +290,9 @@ interface PersonaSection {
  * persona (never an unrelated decky that merely shares the prefix). Group personas are applied
  * first so an exact section overrides them key by key, whatever the file order.
  */
-function applyPersonas(personas: PersonaSection[], deckies: DeckySpec[]): void {
+function applyPersonas(personas: PersonaSection[], deckies: IniDecky[]): void {
   const byName = new Map(deckies.map((d) => [d.name, d]))
-  const bySection = new Map<string, DeckySpec[]>()
+  const bySection = new Map<string, IniDecky[]>()
   for (const decky of deckies) {
     if (decky.name === decky.section) continue
     const group = bySection.get(decky.section) ?? []
@@ -330,9 +330,9 @@ function applyPersonas(personas: PersonaSection[], deckies: DeckySpec[]): void {
   }
 }
 
-function checkUniqueness(deckies: DeckySpec[]): void {
-  const names = new Map<string, DeckySpec>()
-  const ips = new Map<string, DeckySpec>()
+function checkUniqueness(deckies: IniDecky[]): void {
+  const names = new Map<string, IniDecky>()
+  const ips = new Map<string, IniDecky>()
   for (const decky of deckies) {
     const other = names.get(decky.name)
     if (other) {
@@ -357,7 +357,7 @@ function checkUniqueness(deckies: DeckySpec[]): void {
 }
 
 /** Every explicit ip= must be a usable host address of the network (not gateway, host, …). */
-export function checkExplicitIps(deckies: readonly DeckySpec[], net: ResolvedNetwork): void {
+export function checkExplicitIps(deckies: readonly IniDecky[], net: ResolvedNetwork): void {
   for (const decky of deckies) {
     if (decky.ip === null) continue
     const problem = explicitIpProblem(net, decky.ip)
@@ -369,7 +369,7 @@ export function checkExplicitIps(deckies: readonly DeckySpec[], net: ResolvedNet
 export function parseFleetIni(text: string): FleetIni {
   const sections = readIni(text)
   let general: GeneralSettings = {}
-  const deckies: DeckySpec[] = []
+  const deckies: IniDecky[] = []
   const personas: PersonaSection[] = []
 
   for (const section of sections) {

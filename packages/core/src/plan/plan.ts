@@ -6,7 +6,7 @@ import { macForDecky } from '../catalog/mac.ts'
 import type { OsFamilySlug } from '../catalog/os-families.ts'
 import type { ServiceSlug } from '../catalog/services.ts'
 import { DecnetError } from '../errors.ts'
-import { checkExplicitIps, type DeckySpec, type FleetIni, type ServiceConfigMap } from '../ini/fleet.ts'
+import { checkExplicitIps, type FleetIni, type IniDecky, type ServiceConfigMap } from '../ini/fleet.ts'
 import { drawServices, servicePool } from '../mutation/pick.ts'
 import {
   explicitIpProblem,
@@ -17,7 +17,6 @@ import {
 } from '../net/allocate.ts'
 import { formatIpv4 } from '../net/ipv4.ts'
 import type { RandomSource } from '../random.ts'
-import type { ServiceConfig } from '../schemas/decky.ts'
 import type { NetworkDriver } from '../schemas/hosts.ts'
 
 /** The fields of an existing decky the planner reads; callers pass their full rows. */
@@ -28,7 +27,8 @@ export interface ExistingDecky {
   distro: string
   archetype?: string | null
   services: readonly string[]
-  serviceConfig: ServiceConfig
+  /** Compared only, never trusted as typed values (rows may come straight from JSON columns). */
+  serviceConfig: Readonly<Record<string, Readonly<Record<string, unknown>>>>
   osFamily: string
   mutateIntervalMinutes?: number | null
 }
@@ -107,7 +107,7 @@ function effectiveNetwork(ini: FleetIni, context: NetworkContext, survivors: num
   return resolved.network
 }
 
-function sameServiceConfig(a: ServiceConfigMap, b: ServiceConfig): boolean {
+function sameServiceConfig(a: ServiceConfigMap, b: ExistingDecky['serviceConfig']): boolean {
   return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b))
 }
 
@@ -141,7 +141,7 @@ interface Resolver {
   nextIp: (name: string) => string
 }
 
-function resolveServices(spec: DeckySpec, previous: ExistingDecky | undefined, r: Resolver): ServiceSlug[] {
+function resolveServices(spec: IniDecky, previous: ExistingDecky | undefined, r: Resolver): ServiceSlug[] {
   if (spec.services) return spec.services
   // Replace mode keeps a surviving decky's (possibly mutated) services unless its archetype changed.
   const pool = servicePool(spec.archetype)
@@ -154,7 +154,7 @@ function resolveServices(spec: DeckySpec, previous: ExistingDecky | undefined, r
 }
 
 function resolveDecky(
-  spec: DeckySpec,
+  spec: IniDecky,
   index: number,
   previous: ExistingDecky | undefined,
   r: Resolver,
