@@ -1,6 +1,7 @@
 import type { Emulator } from '../emulator.ts'
 import { conpotEmulator } from './conpot.ts'
 import { dnsEmulator } from './dns.ts'
+import { ldapEmulator } from './ldap.ts'
 import { llmnrEmulator } from './llmnr.ts'
 import { mqttEmulator } from './mqtt.ts'
 import { mysqlEmulator } from './mysql.ts'
@@ -22,4 +23,5 @@ export const binaryProtocolEmulators: Emulator[] = [
   llmnrEmulator,
   snmpEmulator,
   conpotEmulator,
+  ldapEmulator,
 ]
