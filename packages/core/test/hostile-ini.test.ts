@@ -265,7 +265,7 @@ const CASES: Case[] = [
     'mutate_interval huge',
     '[a]\nservices=ssh\nmutate_interval=999999999\n',
     'invalid_ini',
-    'is not an interval',
+    '999999999 minutes is longer than the maximum of 10y',
   ],
   [
     'mutate_interval seconds',

@@ -14,7 +14,7 @@ import {
   type ServiceSlug,
 } from '../catalog/services.ts'
 import { DecnetError, type IniLocation, iniError } from '../errors.ts'
-import { checkInterval } from '../mutation/interval.ts'
+import { checkInterval, MAX_INTERVAL_MINUTES } from '../mutation/interval.ts'
 import { explicitIpProblem, type ResolvedNetwork, resolveNetwork } from '../net/allocate.ts'
 import { parseCidr, parseIpv4 } from '../net/ipv4.ts'
 import { DECKY_NAME_RE } from '../schemas/common.ts'
@@ -100,7 +100,9 @@ function parseIntervalValue(located: Located): number {
   if (/^\d+$/.test(text)) {
     const minutes = Number(text)
     if (minutes < 1) throw iniError(located.at, `must be at least 1 minute, got '${text}'`)
-    return checkIntervalOrThrow(`${minutes}m`, located)
+    if (minutes > MAX_INTERVAL_MINUTES)
+      throw iniError(located.at, `${text} minutes is longer than the maximum of 10y`)
+    return minutes
   }
   return checkIntervalOrThrow(text, located)
 }
