@@ -390,6 +390,10 @@ describe('accepted edge cases', () => {
     ])
   })
 
+  it('trims values, so amount = " 3 " expands to three deckies', () => {
+    expect(parseAndPlan('[g]\nservices=ssh\namount =  3  \n').create).toHaveLength(3)
+  })
+
   it('accepts an input just under 512 KiB', () => {
     const ini = `${ok}#${'x'.repeat(512 * 1024 - ok.length - 2)}\n`
     expect(parseAndPlan(ini).create).toHaveLength(1)

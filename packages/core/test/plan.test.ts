@@ -1,6 +1,14 @@
 // Deploy planning: reference §4.2 (allocation) and §11.1 (additive deploy with 409 collisions).
 import { describe, expect, it } from 'vitest'
-import { freeAddresses, parseFleetIni, planDeploy, resolveNetwork, seededRandom } from '../src/index.ts'
+import {
+  allocateIps,
+  DecnetError,
+  freeAddresses,
+  parseFleetIni,
+  planDeploy,
+  resolveNetwork,
+  seededRandom,
+} from '../src/index.ts'
 import { existingDecky, expectDecnet, LAN, parseAndPlan } from './support/fixtures.ts'
 
 function resolved(subnet: string, gateway: string, hostIp?: string) {
@@ -19,6 +27,28 @@ describe('§4.2 allocation', () => {
   it('walks ascending, skipping network, broadcast, gateway, host and reserved addresses', () => {
     const ips = [...freeAddresses(resolved('10.0.0.0/29', '10.0.0.1', '10.0.0.4'), new Set(['10.0.0.3']))]
     expect(ips).toEqual(['10.0.0.2', '10.0.0.5', '10.0.0.6'])
+  })
+
+  it('allocateIps honours a start address and never returns duplicates', () => {
+    const net = resolved('10.0.0.0/24', '10.0.0.1', '10.0.0.12')
+    expect(allocateIps(net, 3, { start: '10.0.0.10' })).toEqual(['10.0.0.10', '10.0.0.11', '10.0.0.13'])
+    expect(allocateIps(net, 2, { reserved: new Set(['10.0.0.2']) })).toEqual(['10.0.0.3', '10.0.0.4'])
+    const all = allocateIps(net, 252)
+    expect(new Set(all).size).toBe(252)
+  })
+
+  it('allocateIps reports how many were free when there are too few', () => {
+    const net = resolved('10.0.0.0/30', '10.0.0.1', '10.0.0.3')
+    const error = (() => {
+      try {
+        allocateIps(net, 2)
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(error).toBeInstanceOf(DecnetError)
+    expect((error as DecnetError).code).toBe('conflict')
+    expect((error as DecnetError).message).toBe('not enough free IPs in 10.0.0.0/30 for 2 deckies (found 1)')
   })
 
   it('auto IPs skip explicit INI IPs even when the explicit one comes later in the file', () => {

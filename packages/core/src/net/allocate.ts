@@ -1,5 +1,6 @@
 // IP allocation for deckies: ascending through the subnet's host addresses, never handing out a
 // reserved address (network, broadcast, gateway, host, explicit INI IPs, IPs the fleet holds).
+import { DecnetError } from '../errors.ts'
 import { broadcastOf, formatIpv4, type Ipv4Network, networkContains, parseCidr, parseIpv4 } from './ipv4.ts'
 
 export interface ResolvedNetwork {
@@ -58,13 +59,44 @@ export function explicitIpProblem(net: ResolvedNetwork, ip: string): string | un
 
 /**
  * Lazily yields free addresses in ascending order. `reserved` holds dotted-quad strings; the
- * network, broadcast, gateway and host addresses are always skipped.
+ * network, broadcast, gateway and host addresses are always skipped; `start` skips lower addresses.
  */
-export function* freeAddresses(net: ResolvedNetwork, reserved: ReadonlySet<string>): Generator<string> {
+export function* freeAddresses(
+  net: ResolvedNetwork,
+  reserved: ReadonlySet<string>,
+  start?: number,
+): Generator<string> {
   const last = broadcastOf(net.network) - 1
-  for (let value = net.network.base + 1; value <= last; value++) {
+  for (let value = Math.max(net.network.base + 1, start ?? 0); value <= last; value++) {
     if (value === net.gateway || value === net.hostIp) continue
     const ip = formatIpv4(value)
     if (!reserved.has(ip)) yield ip
   }
+}
+
+/**
+ * `count` addresses at once (the "N deckies on this LAN" path): ascending from `start` (default:
+ * the first host address), or a `conflict` error saying how many were free.
+ */
+export function allocateIps(
+  net: ResolvedNetwork,
+  count: number,
+  options: { reserved?: ReadonlySet<string>; start?: string } = {},
+): string[] {
+  const start = options.start === undefined ? undefined : parseIpv4(options.start)
+  if (options.start !== undefined && start === undefined) {
+    throw new DecnetError('invalid_input', `start address '${options.start}' is not a valid IPv4 address`)
+  }
+  const ips: string[] = []
+  for (const ip of freeAddresses(net, options.reserved ?? new Set(), start)) {
+    if (ips.length === count) break
+    ips.push(ip)
+  }
+  if (ips.length < count) {
+    throw new DecnetError(
+      'conflict',
+      `not enough free IPs in ${net.network.cidr} for ${count} deckies (found ${ips.length})`,
+    )
+  }
+  return ips
 }
