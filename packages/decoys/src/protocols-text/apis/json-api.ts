@@ -1,0 +1,58 @@
+import type { Emulator, EmulatorContext, RunningEmulator } from '../../emulator.ts'
+import { type HttpReply, type HttpRequest, listenHttp } from '../../framework/http.ts'
+import { extractCredential } from '../http/credentials.ts'
+
+export const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpReply => ({
+  status,
+  headers: { 'Content-Type': 'application/json', ...headers },
+  body: `${JSON.stringify(body)}\n`,
+})
+
+/**
+ * A fake JSON API on plain HTTP (elasticsearch, k8s, docker_api): the handler is built once per
+ * emulator from its context; every request is logged and any credential sent is captured.
+ */
+export function jsonApiEmulator(
+  slug: string,
+  defaultPorts: number[],
+  build: (ctx: EmulatorContext) => {
+    defaultHeaders?: Record<string, string>
+    handle(request: HttpRequest): HttpReply
+  },
+): Emulator {
+  return {
+    slug,
+    defaultPorts,
+    async start(ctx: EmulatorContext): Promise<RunningEmulator> {
+      const api = build(ctx)
+      const listeners = await listenHttp({
+        ctx,
+        ports: ctx.ports,
+        ...(api.defaultHeaders ? { defaultHeaders: api.defaultHeaders } : {}),
+        handle: (request) => {
+          const credential = extractCredential(request)
+          if (credential) {
+            request.session.emit(
+              'auth_attempt',
+              {
+                username: credential.username,
+                password: credential.password,
+                kind: credential.kind,
+                path: request.path,
+                success: false,
+              },
+              ['password'],
+            )
+          }
+          return api.handle(request)
+        },
+      })
+      return {
+        ports: listeners.map((listener) => listener.port),
+        close: async () => {
+          await Promise.all(listeners.map((listener) => listener.close()))
+        },
+      }
+    },
+  }
+}

@@ -1,0 +1,333 @@
+import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
+import { configString } from '../framework/config.ts'
+import { listenTcp, type TcpSession } from '../framework/tcp.ts'
+import { type Persona, personaFor } from './shell/persona.ts'
+
+/** Protocol limits: a multibulk header or bulk length beyond these is a protocol error, like redis. */
+const MAX_ARGUMENTS = 1024
+const MAX_BULK_BYTES = 256 * 1024
+/** Unparsed input held per connection; a request larger than this is refused, not buffered. */
+const MAX_BUFFERED_BYTES = 1024 * 1024
+/** Keys a client may add to the shared fake keyspace (SET is logged, never a free storage service). */
+const MAX_WRITTEN_KEYS = 256
+
+export const redisEmulator: Emulator = {
+  slug: 'redis',
+  defaultPorts: [6379],
+  async start(ctx: EmulatorContext): Promise<RunningEmulator> {
+    const persona = personaFor(ctx)
+    const random = persona.random.fork('redis')
+    const server: RedisPersona = {
+      version: configString(ctx.config, 'version') ?? random.pick(['6.0.16', '6.2.14', '7.0.15', '7.2.4']),
+      os: configString(ctx.config, 'os_string') ?? `Linux ${persona.kernel} x86_64`,
+      password: configString(ctx.config, 'password'),
+      runId: random.hex(40),
+      startedAt: Date.now() - persona.uptimeDays * 86_400_000,
+      keyspace: fakeKeyspace(persona),
+      written: 0,
+    }
+    const listeners = await Promise.all(
+      ctx.ports.map((port) => listenTcp({ ctx, port, handle: (session) => redisSession(session, server) })),
+    )
+    return {
+      ports: listeners.map((listener) => listener.port),
+      close: async () => {
+        await Promise.all(listeners.map((listener) => listener.close()))
+      },
+    }
+  },
+}
+
+type RedisPersona = {
+  version: string
+  os: string
+  password: string | undefined
+  runId: string
+  startedAt: number
+  keyspace: Map<string, string>
+  written: number
+}
+
+function fakeKeyspace(persona: Persona): Map<string, string> {
+  const random = persona.random.fork('keyspace')
+  const keys = new Map<string, string>()
+  for (let i = 0; i < random.int(4, 9); i++)
+    keys.set(
+      `session:${random.hex(24)}`,
+      JSON.stringify({ user_id: random.int(1, 5000), role: random.pick(['user', 'admin', 'editor']) }),
+    )
+  for (let i = 0; i < random.int(2, 5); i++)
+    keys.set(
+      `cache:user:${random.int(1, 5000)}`,
+      JSON.stringify({
+        email: `${random.pick(['ops', 'admin', 'dev', 'billing'])}${random.int(1, 99)}@example.com`,
+      }),
+    )
+  keys.set('config:smtp_password', `${random.pick(['Mail', 'Smtp', 'Relay'])}${random.int(1000, 9999)}!`)
+  keys.set('api:token', random.hex(40))
+  keys.set('queue:jobs:pending', String(random.int(0, 40)))
+  return keys
+}
+
+/** RESP encoders. */
+const simple = (text: string) => `+${text}\r\n`
+const error = (text: string) => `-${text}\r\n`
+const integer = (value: number) => `:${value}\r\n`
+const bulk = (text: string | null) =>
+  text === null ? '$-1\r\n' : `$${Buffer.byteLength(text)}\r\n${text}\r\n`
+const array = (items: string[]) => `*${items.length}\r\n${items.map(bulk).join('')}`
+
+function redisSession(session: TcpSession, server: RedisPersona) {
+  let authenticated = server.password === undefined
+  const parser = respParser(
+    (args) => {
+      const [name = '', ...rest] = args
+      const command = name.toUpperCase()
+      if (command === 'AUTH') {
+        const [user, password] = rest.length >= 2 ? [rest[0] ?? '', rest[1] ?? ''] : [null, rest[0] ?? '']
+        const success = server.password !== undefined && password === server.password
+        session.emit('auth_attempt', { username: user, password, success }, ['password'])
+        if (server.password === undefined) {
+          return session.write(
+            error(
+              'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+            ),
+          )
+        }
+        if (success) authenticated = true
+        return session.write(
+          success ? simple('OK') : error('WRONGPASS invalid username-password pair or user is disabled.'),
+        )
+      }
+      session.emit('command', {
+        cmd: command,
+        args: JSON.stringify(rest.slice(0, 8).map((a) => a.slice(0, 256))),
+      })
+      if (!authenticated && command !== 'QUIT' && command !== 'HELLO')
+        return session.write(error('NOAUTH Authentication required.'))
+      session.write(execute(command, rest, server, () => session.end()))
+    },
+    (message) => {
+      session.write(error(`ERR Protocol error: ${message}`))
+      session.end()
+    },
+  )
+  return { onData: parser }
+}
+
+function execute(command: string, args: string[], server: RedisPersona, quit: () => void): string {
+  const keys = server.keyspace
+  switch (command) {
+    case 'PING':
+      return args[0] === undefined ? simple('PONG') : bulk(args[0])
+    case 'ECHO':
+      return bulk(args[0] ?? '')
+    case 'QUIT':
+      quit()
+      return simple('OK')
+    case 'INFO':
+      return bulk(info(server, (args[0] ?? 'default').toLowerCase()))
+    case 'CONFIG': {
+      const sub = (args[0] ?? '').toUpperCase()
+      if (sub === 'GET') {
+        const values: Record<string, string> = {
+          dir: '/var/lib/redis',
+          dbfilename: 'dump.rdb',
+          requirepass: server.password ?? '',
+          maxmemory: '0',
+          bind: '0.0.0.0',
+          'protected-mode': 'no',
+          port: '6379',
+          appendonly: 'no',
+        }
+        const matcher = glob(args[1] ?? '*')
+        return array(
+          Object.entries(values)
+            .filter(([key]) => matcher.test(key))
+            .flat(),
+        )
+      }
+      if (sub === 'SET' || sub === 'RESETSTAT' || sub === 'REWRITE') return simple('OK')
+      return error(`ERR unknown subcommand '${args[0] ?? ''}'. Try CONFIG HELP.`)
+    }
+    case 'KEYS': {
+      const matcher = glob(args[0] ?? '*')
+      return array([...keys.keys()].filter((key) => matcher.test(key)))
+    }
+    case 'SCAN': {
+      const matchIndex = args.findIndex((a) => a.toUpperCase() === 'MATCH')
+      const matcher = glob(matchIndex === -1 ? '*' : (args[matchIndex + 1] ?? '*'))
+      const found = [...keys.keys()].filter((key) => matcher.test(key))
+      return `*2\r\n${bulk('0')}${array(found)}`
+    }
+    case 'GET':
+      return bulk(keys.get(args[0] ?? '') ?? null)
+    case 'SET': {
+      const key = args[0]
+      if (key === undefined || args[1] === undefined)
+        return error("ERR wrong number of arguments for 'set' command")
+      if (!keys.has(key)) {
+        if (server.written >= MAX_WRITTEN_KEYS) return simple('OK')
+        server.written++
+      }
+      keys.set(key.slice(0, 512), args[1].slice(0, 4096))
+      return simple('OK')
+    }
+    case 'EXISTS':
+      return integer(args.filter((key) => keys.has(key)).length)
+    case 'TYPE':
+      return simple(keys.has(args[0] ?? '') ? 'string' : 'none')
+    case 'DEL':
+      return integer(args.filter((key) => keys.has(key)).length)
+    case 'DBSIZE':
+      return integer(keys.size)
+    case 'SELECT':
+      return Number(args[0]) >= 0 && Number(args[0]) < 16
+        ? simple('OK')
+        : error('ERR DB index is out of range')
+    case 'FLUSHALL':
+    case 'FLUSHDB':
+    case 'SLAVEOF':
+    case 'REPLICAOF':
+      return simple('OK')
+    case 'SAVE':
+      return simple('OK')
+    case 'BGSAVE':
+      return simple('Background saving started')
+    case 'MODULE':
+      return error('ERR Error loading the extension. Please check the server logs.')
+    case 'CLIENT':
+      return (args[0] ?? '').toUpperCase() === 'LIST'
+        ? bulk('id=7 addr=127.0.0.1:6379 fd=8 name= age=0 idle=0 flags=N db=0 cmd=client\n')
+        : simple('OK')
+    case 'COMMAND':
+      return '*0\r\n'
+    case 'HELLO':
+      return error('NOPROTO unsupported protocol version')
+    default:
+      return error(
+        `ERR unknown command '${command.toLowerCase().slice(0, 128)}', with args beginning with: ${args
+          .slice(0, 3)
+          .map((a) => `'${a.slice(0, 64)}' `)
+          .join('')}`,
+      )
+  }
+}
+
+function info(server: RedisPersona, section: string): string {
+  const uptime = Math.floor((Date.now() - server.startedAt) / 1000)
+  const sections: Record<string, string[]> = {
+    server: [
+      `redis_version:${server.version}`,
+      'redis_git_sha1:00000000',
+      'redis_mode:standalone',
+      `os:${server.os}`,
+      'arch_bits:64',
+      'tcp_port:6379',
+      `run_id:${server.runId}`,
+      `uptime_in_seconds:${uptime}`,
+      `uptime_in_days:${Math.floor(uptime / 86_400)}`,
+      'executable:/usr/bin/redis-server',
+      'config_file:/etc/redis/redis.conf',
+    ],
+    clients: ['connected_clients:1', 'blocked_clients:0'],
+    memory: [
+      'used_memory:1032456',
+      'used_memory_human:1008.26K',
+      'maxmemory:0',
+      'maxmemory_policy:noeviction',
+    ],
+    persistence: ['loading:0', 'rdb_changes_since_last_save:0', 'rdb_bgsave_in_progress:0', 'aof_enabled:0'],
+    replication: ['role:master', 'connected_slaves:0'],
+    keyspace: [`db0:keys=${server.keyspace.size},expires=0,avg_ttl=0`],
+  }
+  const chosen =
+    section === 'default' || section === 'all' || section === 'everything' ? Object.keys(sections) : [section]
+  return chosen
+    .filter((name) => sections[name])
+    .map(
+      (name) => `# ${name[0]?.toUpperCase()}${name.slice(1)}\r\n${(sections[name] ?? []).join('\r\n')}\r\n`,
+    )
+    .join('\r\n')
+}
+
+/** Redis glob (`*`, `?`, `[abc]`) as an anchored regular expression. */
+function glob(pattern: string): RegExp {
+  const source = pattern
+    .slice(0, 256)
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
+  try {
+    return new RegExp(`^${source}$`, 's')
+  } catch {
+    return /^$/
+  }
+}
+
+/**
+ * Incremental RESP parser: multibulk arrays (`*n`, `$len`) and inline commands (what telnet users
+ * and many scanners send). Buffers at most one bulk string; oversized or malformed input is an error.
+ */
+export function respParser(onCommand: (args: string[]) => void, onError: (message: string) => void) {
+  let buffer: Buffer = Buffer.alloc(0)
+  let failed = false
+  return (chunk: Buffer) => {
+    if (failed) return
+    buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk])
+    if (buffer.length > MAX_BUFFERED_BYTES) {
+      failed = true
+      buffer = Buffer.alloc(0)
+      return onError('too big request')
+    }
+    while (buffer.length > 0) {
+      if (buffer[0] === 0x2a) {
+        const parsed = parseMultibulk(buffer)
+        if (parsed === 'incomplete') break
+        if (typeof parsed === 'string') {
+          failed = true
+          return onError(parsed)
+        }
+        buffer = buffer.subarray(parsed.consumed)
+        if (parsed.args.length > 0) onCommand(parsed.args)
+      } else {
+        const newline = buffer.indexOf(0x0a)
+        if (newline === -1) {
+          if (buffer.length > 64 * 1024) {
+            failed = true
+            return onError('too big inline request')
+          }
+          break
+        }
+        const line = buffer.subarray(0, newline).toString('utf8').replace(/\r$/, '')
+        buffer = buffer.subarray(newline + 1)
+        const args = line.trim().split(/\s+/).filter(Boolean)
+        if (args.length > 0) onCommand(args)
+      }
+    }
+    // Never keep a reference to a large consumed chunk.
+    if (buffer.length > 0) buffer = Buffer.from(buffer)
+  }
+}
+
+function parseMultibulk(buffer: Buffer): { args: string[]; consumed: number } | 'incomplete' | string {
+  const headerEnd = buffer.indexOf('\r\n')
+  if (headerEnd === -1) return buffer.length > 32 ? 'invalid multibulk length' : 'incomplete'
+  const count = Number(buffer.subarray(1, headerEnd).toString())
+  if (!Number.isInteger(count) || count > MAX_ARGUMENTS) return 'invalid multibulk length'
+  let offset = headerEnd + 2
+  const args: string[] = []
+  for (let i = 0; i < count; i++) {
+    if (offset >= buffer.length) return 'incomplete'
+    if (buffer[offset] !== 0x24) return `expected '$', got '${String.fromCharCode(buffer[offset] ?? 0)}'`
+    const lengthEnd = buffer.indexOf('\r\n', offset)
+    if (lengthEnd === -1) return buffer.length - offset > 32 ? 'invalid bulk length' : 'incomplete'
+    const length = Number(buffer.subarray(offset + 1, lengthEnd).toString())
+    if (!Number.isInteger(length) || length < 0 || length > MAX_BULK_BYTES) return 'invalid bulk length'
+    const start = lengthEnd + 2
+    if (buffer.length < start + length + 2) return 'incomplete'
+    args.push(buffer.subarray(start, start + length).toString('utf8'))
+    offset = start + length + 2
+  }
+  return { args, consumed: offset }
+}

@@ -1,0 +1,181 @@
+import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
+import type { Fields } from '../framework/tcp.ts'
+import { listenTcp } from '../framework/tcp.ts'
+import { listenUdp } from '../framework/udp.ts'
+import { personaFor } from './shell/persona.ts'
+
+/** Largest SIP message parsed (UDP datagram or TCP message); bodies beyond are ignored. */
+const MAX_MESSAGE_BYTES = 8 * 1024
+
+type SipMessage = { method: string; uri: string; headers: Map<string, string[]> }
+
+/**
+ * A SIP registrar/PBX persona on UDP and TCP: REGISTER and INVITE are challenged with a digest
+ * 401 (or refused 403 once credentials are offered, which are captured); OPTIONS answers 200.
+ */
+export const sipEmulator: Emulator = {
+  slug: 'sip',
+  defaultPorts: [5060],
+  async start(ctx: EmulatorContext): Promise<RunningEmulator> {
+    const random = personaFor(ctx).random.fork('sip')
+    const agent = random.pick([
+      'Asterisk PBX 18.20.0',
+      'Asterisk PBX 20.5.2',
+      'FPBX-16.0.40(18.20.0)',
+      'FreeSWITCH-mod_sofia/1.10.11-release',
+    ])
+    const realm = ctx.hostname.toLowerCase()
+    const respond = (
+      message: SipMessage,
+      emit: (event: string, fields: Fields, secret?: string[]) => void,
+      transport: string,
+    ): string => {
+      const header = (name: string) => message.headers.get(name)?.[0] ?? null
+      emit('request', {
+        method: message.method,
+        uri: message.uri,
+        from: header('from'),
+        to: header('to'),
+        user_agent: header('user-agent'),
+        call_id: header('call-id'),
+        transport,
+      })
+      const authorization = header('authorization') ?? header('proxy-authorization')
+      if (authorization) {
+        const parameter = (name: string) =>
+          new RegExp(`${name}="?([^",]*)"?`, 'i').exec(authorization)?.[1] ?? null
+        emit(
+          'auth_attempt',
+          {
+            username: parameter('username'),
+            realm: parameter('realm'),
+            uri: parameter('uri'),
+            nonce: parameter('nonce'),
+            password: parameter('response'),
+            kind: 'sip_digest_md5',
+            method: message.method,
+            success: false,
+          },
+          ['password'],
+        )
+      }
+      switch (message.method) {
+        case 'REGISTER':
+        case 'INVITE':
+        case 'SUBSCRIBE':
+        case 'MESSAGE':
+          return authorization
+            ? response(message, '403 Forbidden', agent)
+            : response(message, '401 Unauthorized', agent, [
+                `WWW-Authenticate: Digest algorithm=MD5, realm="${realm}", nonce="${random.hex(8)}${Date.now().toString(16).slice(-8)}"`,
+              ])
+        case 'OPTIONS':
+          return response(message, '200 OK', agent, [
+            'Allow: INVITE, ACK, CANCEL, OPTIONS, BYE, REFER, SUBSCRIBE, NOTIFY, INFO, PUBLISH, MESSAGE',
+            'Accept: application/sdp',
+            'Supported: replaces, timer',
+          ])
+        case 'ACK':
+          return ''
+        default:
+          return response(message, '405 Method Not Allowed', agent)
+      }
+    }
+    const udpListeners = await Promise.all(
+      ctx.ports.map((port) =>
+        listenUdp({
+          ctx,
+          port,
+          maxDatagramBytes: MAX_MESSAGE_BYTES,
+          handle: (datagram, peer) => {
+            const message = parseSip(datagram.toString('utf8'))
+            if (!message) return
+            const answer = respond(message, peer.emit, 'udp')
+            if (answer) peer.reply(answer)
+          },
+        }),
+      ),
+    )
+    // TCP shares the UDP port numbers (both 5060), so bind TCP on the ports UDP actually got.
+    const tcpListeners = await Promise.all(
+      udpListeners.map((udp) =>
+        listenTcp({
+          ctx,
+          port: udp.port,
+          handle: (session) => {
+            let pending = ''
+            return {
+              onData: (chunk: Buffer) => {
+                pending += chunk.toString('utf8')
+                for (;;) {
+                  const end = pending.indexOf('\r\n\r\n')
+                  if (end === -1) break
+                  const head = pending.slice(0, end)
+                  const length = Number(/^(?:content-length|l)\s*:\s*(\d+)/im.exec(head)?.[1] ?? 0)
+                  if (pending.length < end + 4 + length && pending.length < MAX_MESSAGE_BYTES) break
+                  pending = pending.slice(end + 4 + length)
+                  const message = parseSip(head)
+                  if (message) {
+                    const answer = respond(message, session.emit, 'tcp')
+                    if (answer) session.write(answer)
+                  }
+                }
+                if (pending.length > MAX_MESSAGE_BYTES) session.socket.destroy()
+              },
+            }
+          },
+        }),
+      ),
+    )
+    return {
+      ports: udpListeners.map((listener) => listener.port),
+      close: async () => {
+        await Promise.all([...udpListeners, ...tcpListeners].map((listener) => listener.close()))
+      },
+    }
+  },
+}
+
+const COMPACT: Record<string, string> = {
+  f: 'from',
+  t: 'to',
+  v: 'via',
+  i: 'call-id',
+  m: 'contact',
+  l: 'content-length',
+  c: 'content-type',
+}
+
+export function parseSip(text: string): SipMessage | undefined {
+  const lines = text.split(/\r?\n/)
+  const request = /^([A-Z]{2,16}) (\S+) SIP\/2\.0$/.exec(lines[0] ?? '')
+  if (!request) return undefined
+  const headers = new Map<string, string[]>()
+  for (const line of lines.slice(1)) {
+    if (line === '') break
+    const colon = line.indexOf(':')
+    if (colon <= 0) continue
+    const raw = line.slice(0, colon).trim().toLowerCase()
+    const name = COMPACT[raw] ?? raw
+    headers.set(name, [...(headers.get(name) ?? []), line.slice(colon + 1).trim()])
+  }
+  return { method: request[1] as string, uri: request[2] as string, headers }
+}
+
+function response(message: SipMessage, status: string, agent: string, extra: string[] = []): string {
+  const copy = (name: string, label: string) =>
+    (message.headers.get(name) ?? []).map((value) => `${label}: ${value}`)
+  const to = message.headers.get('to')?.[0] ?? ''
+  const lines = [
+    `SIP/2.0 ${status}`,
+    ...copy('via', 'Via'),
+    ...copy('from', 'From'),
+    `To: ${to}${to && !/;tag=/.test(to) && !status.startsWith('100') ? `;tag=as${Math.floor(Math.random() * 0xffffffff).toString(16)}` : ''}`,
+    ...copy('call-id', 'Call-ID'),
+    ...copy('cseq', 'CSeq'),
+    `Server: ${agent}`,
+    ...extra,
+    'Content-Length: 0',
+  ]
+  return `${lines.join('\r\n')}\r\n\r\n`
+}
