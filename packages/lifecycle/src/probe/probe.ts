@@ -90,7 +90,7 @@ async function retryUntil(
 export async function waitUntilReachable(
   host: string,
   ports: ServicePort[],
-  { timeoutMs, intervalMs = 100, attemptTimeoutMs = 1000 }: ReadinessOptions,
+  { timeoutMs, intervalMs = 25, attemptTimeoutMs = 1000 }: ReadinessOptions,
 ): Promise<ReadinessResult> {
   const deadline = Date.now() + timeoutMs
   const results = await Promise.all(

@@ -1,10 +1,5 @@
 import { createHash } from 'node:crypto'
-import {
-  type EventSink,
-  type RunningEmulator,
-  type StartEmulatorOptions,
-  startEmulator,
-} from '@decnet/decoys'
+import type { EventSink, RunningEmulator, StartEmulatorOptions } from '@decnet/decoys'
 import { describeFailures, waitUntilReachable } from '../../probe/probe.ts'
 import { KeyedLock } from '../keyed-lock.ts'
 import {
@@ -28,6 +23,13 @@ export type LocalEngineOptions = {
   readinessTimeoutMs?: number
 }
 
+/**
+ * Loaded on first use: importing every emulator (and their protocol libraries) is wasted memory in a
+ * process that drives Docker instead.
+ */
+const startRealEmulator: StartService = async (slug, options) =>
+  (await import('@decnet/decoys')).startEmulator(slug, options)
+
 type RunningService = { hash: string; emulator: RunningEmulator }
 type LocalDecky = { address: string; services: Map<string, RunningService> }
 
@@ -47,7 +49,7 @@ export class LocalEngine implements DeckyEngine {
   private readonly startService: StartService
 
   constructor(private readonly options: LocalEngineOptions = {}) {
-    this.startService = options.startService ?? startEmulator
+    this.startService = options.startService ?? startRealEmulator
   }
 
   /** Where a deployed decky answers (its loopback address), if it is deployed. */

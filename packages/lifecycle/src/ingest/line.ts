@@ -1,0 +1,118 @@
+/**
+ * One decoy event line (the JSON object an emulator prints on stdout) validated and mapped to the
+ * row shape `db.logs.ingest` takes. Everything here is attacker-influenced data: sizes are capped,
+ * types are checked, and a bad line is a counted rejection, never an exception.
+ */
+import { isIP } from 'node:net'
+import type { LogEventInput } from '@decnet/db'
+import type { DecoyEvent } from '@decnet/decoys'
+import { z } from 'zod'
+
+/** A line longer than this (UTF-8 bytes) is rejected as oversized; decoys cap theirs at 16 KiB. */
+export const MAX_LINE_BYTES = 64 * 1024
+/** `rawLine` kept on the Log row (characters). */
+export const MAX_RAW_LINE_CHARS = 16 * 1024
+/** The key under which the decoy's `secret_fields` list travels inside `fields`. */
+export const SECRET_FIELDS_KEY = 'secret_fields'
+
+const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()])
+
+export const decoyEventSchema = z.object({
+  ts: z.string().min(1).max(64),
+  decky: z.string().min(1).max(255),
+  service: z.string().min(1).max(64),
+  event: z.string().min(1).max(64),
+  src_ip: z.string().min(1).max(128),
+  src_port: z.number().int().min(0).max(65_535),
+  fields: z.record(z.string().max(256), fieldValue),
+  secret_fields: z.array(z.string().max(256)).max(256).optional(),
+})
+
+export type RejectReason = 'oversized' | 'not_json' | 'invalid_shape' | 'bad_timestamp' | 'bad_source'
+
+export type ParsedLine = { ok: true; event: LogEventInput } | { ok: false; reason: RejectReason }
+
+/** What the caller knows better than the line itself (e.g. the container's labels). */
+export type LineContext = { decky?: string; service?: string }
+
+/**
+ * The real peer address: brackets and a `:port` suffix removed, IPv4-mapped IPv6 unwrapped.
+ * Returns the port when the text carried one. Undefined when what remains is not an IP address.
+ */
+export function normalisePeer(text: string): { ip: string; port?: number } | undefined {
+  let host = text.trim()
+  let port: number | undefined
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(host)
+  if (bracketed) {
+    host = bracketed[1] as string
+    if (bracketed[2] !== undefined) port = Number(bracketed[2])
+  } else {
+    const v4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(host)
+    if (v4WithPort) {
+      host = v4WithPort[1] as string
+      port = Number(v4WithPort[2])
+    }
+  }
+  const zone = host.indexOf('%')
+  if (zone !== -1) host = host.slice(0, zone)
+  if (/^::ffff:/i.test(host) && isIP(host.slice(7)) === 4) host = host.slice(7)
+  if (isIP(host) === 0) return undefined
+  if (port !== undefined && port > 65_535) port = undefined
+  return port === undefined ? { ip: host.toLowerCase() } : { ip: host.toLowerCase(), port }
+}
+
+/** Maps a validated decoy event to a Log row input. */
+export function toLogEvent(event: DecoyEvent, rawLine: string, context: LineContext = {}): ParsedLine {
+  const timestamp = new Date(event.ts)
+  if (Number.isNaN(timestamp.getTime())) return { ok: false, reason: 'bad_timestamp' }
+  const peer = normalisePeer(event.src_ip)
+  if (!peer) return { ok: false, reason: 'bad_source' }
+  const fields: Record<string, unknown> = { ...event.fields }
+  if (event.secret_fields && event.secret_fields.length > 0) {
+    fields[SECRET_FIELDS_KEY] = [...event.secret_fields]
+  }
+  const port = event.src_port > 0 ? event.src_port : (peer.port ?? null)
+  return {
+    ok: true,
+    event: {
+      timestamp,
+      decky: context.decky ?? event.decky,
+      service: context.service ?? event.service,
+      eventType: event.event,
+      attackerIp: peer.ip,
+      attackerPort: port,
+      rawLine: rawLine.length > MAX_RAW_LINE_CHARS ? rawLine.slice(0, MAX_RAW_LINE_CHARS) : rawLine,
+      fields,
+    },
+  }
+}
+
+/** Validates one line (without its newline) and maps it; `maxBytes` bounds what is even parsed. */
+export function parseDecoyLine(
+  line: string,
+  context: LineContext = {},
+  maxBytes = MAX_LINE_BYTES,
+): ParsedLine {
+  // A string's UTF-8 size is at most 3 bytes per UTF-16 unit: measure only when it could be over.
+  if (line.length > maxBytes || (line.length * 3 > maxBytes && Buffer.byteLength(line) > maxBytes)) {
+    return { ok: false, reason: 'oversized' }
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(line)
+  } catch {
+    return { ok: false, reason: 'not_json' }
+  }
+  const result = decoyEventSchema.safeParse(json)
+  if (!result.success) return { ok: false, reason: 'invalid_shape' }
+  return toLogEvent(result.data, line, context)
+}
+
+/** The same checks for an event handed over in-process (local engine): serialised once for rawLine. */
+export function parseDecoyEvent(event: DecoyEvent, context: LineContext = {}): ParsedLine {
+  const result = decoyEventSchema.safeParse(event)
+  if (!result.success) return { ok: false, reason: 'invalid_shape' }
+  const raw = JSON.stringify(result.data)
+  if (raw.length > MAX_LINE_BYTES) return { ok: false, reason: 'oversized' }
+  return toLogEvent(result.data, raw, context)
+}
