@@ -7,6 +7,7 @@ import { mqttEmulator } from './mqtt.ts'
 import { mysqlEmulator } from './mysql.ts'
 import { postgresEmulator } from './postgres.ts'
 import { rdpEmulator } from './rdp.ts'
+import { smbEmulator } from './smb.ts'
 import { snmpEmulator } from './snmp.ts'
 import { tftpEmulator } from './tftp.ts'
 import { vncEmulator } from './vnc.ts'
@@ -24,4 +25,5 @@ export const binaryProtocolEmulators: Emulator[] = [
   snmpEmulator,
   conpotEmulator,
   ldapEmulator,
+  smbEmulator,
 ]

@@ -1,0 +1,326 @@
+import { randomBytes } from 'node:crypto'
+import type { Emulator, EmulatorContext } from '../emulator.ts'
+import { seededRandom } from '../framework/random.ts'
+import type { TcpSession } from '../framework/tcp.ts'
+import { configString } from './config.ts'
+import { tcpOnEveryPort } from './listeners.ts'
+import {
+  buildChallenge,
+  crackableHash,
+  fileTime,
+  messageType,
+  NTLMSSP_SIGNATURE,
+  type NtlmIdentity,
+  parseAuthenticate,
+} from './ntlmssp.ts'
+import { negTokenInit, negTokenResp } from './spnego.ts'
+import { framed, MalformedFrame } from './stream.ts'
+
+const MAX_FRAME = 64 * 1024
+const SMB2_MAGIC = Buffer.from([0xfe, 0x53, 0x4d, 0x42])
+const SMB1_MAGIC = Buffer.from([0xff, 0x53, 0x4d, 0x42])
+
+const STATUS_SUCCESS = 0
+const STATUS_MORE_PROCESSING_REQUIRED = 0xc0000016
+const STATUS_LOGON_FAILURE = 0xc000006d
+const STATUS_ACCESS_DENIED = 0xc0000022
+const STATUS_NOT_SUPPORTED = 0xc00000bb
+
+const COMMAND_NAMES = [
+  'negotiate',
+  'session_setup',
+  'logoff',
+  'tree_connect',
+  'tree_disconnect',
+  'create',
+  'close',
+  'flush',
+  'read',
+  'write',
+  'lock',
+  'ioctl',
+  'cancel',
+  'echo',
+  'query_directory',
+  'change_notify',
+  'query_info',
+  'set_info',
+  'oplock_break',
+]
+/** Dialects we will pick, best last; 3.1.1 needs negotiate contexts and is not offered. */
+const DIALECTS = [0x0202, 0x0210, 0x0300, 0x0302]
+const WINDOWS_VERSIONS = [
+  { major: 10, minor: 0, build: 17763 },
+  { major: 10, minor: 0, build: 20348 },
+  { major: 10, minor: 0, build: 14393 },
+  { major: 10, minor: 0, build: 19045 },
+  { major: 6, minor: 3, build: 9600 },
+]
+const DOMAINS = ['CORP', 'ACME', 'HQ', 'OFFICE', 'INTERNAL', 'FINANCE']
+
+type Persona = { identity: NtlmIdentity; serverGuid: Buffer; bootedAt: number }
+
+function buildPersona(ctx: EmulatorContext): Persona {
+  const random = seededRandom(ctx.seed).fork('smb')
+  const computer =
+    ctx.hostname
+      .split('.')[0]
+      ?.toUpperCase()
+      .replace(/[^A-Z0-9-]/g, '')
+      .slice(0, 15) || 'SERVER'
+  const domain = (configString(ctx, 'workgroup') ?? random.pick(DOMAINS))
+    .toUpperCase()
+    .replace(/[^A-Z0-9-]/g, '')
+    .slice(0, 15)
+  const dnsDomain = `${domain.toLowerCase()}.local`
+  return {
+    identity: {
+      netbiosDomain: domain,
+      netbiosComputer: computer,
+      dnsDomain,
+      dnsComputer: `${computer.toLowerCase()}.${dnsDomain}`,
+      version: random.pick(WINDOWS_VERSIONS),
+    },
+    serverGuid: random.bytes(16),
+    bootedAt: Date.now() - random.int(1, 90) * 86_400_000,
+  }
+}
+
+type Smb2Request = {
+  command: number
+  messageId: Buffer
+  processId: number
+  treeId: number
+  body: Buffer
+  raw: Buffer
+}
+
+function smb2Header(
+  request: Pick<Smb2Request, 'command' | 'messageId' | 'processId' | 'treeId'>,
+  status: number,
+  sessionId: Buffer,
+): Buffer {
+  const header = Buffer.alloc(64)
+  SMB2_MAGIC.copy(header, 0)
+  header.writeUInt16LE(64, 4)
+  header.writeUInt32LE(status >>> 0, 8)
+  header.writeUInt16LE(request.command, 12)
+  header.writeUInt16LE(1, 14) // one credit granted
+  header.writeUInt32LE(0x1, 16) // SMB2_FLAGS_SERVER_TO_REDIR
+  request.messageId.copy(header, 24)
+  header.writeUInt32LE(request.processId, 32)
+  header.writeUInt32LE(request.treeId, 36)
+  sessionId.copy(header, 40)
+  return header
+}
+
+function errorBody(): Buffer {
+  return Buffer.from([9, 0, 0, 0, 0, 0, 0, 0, 0])
+}
+
+function negotiateResponse(persona: Persona, dialect: number): Buffer {
+  const securityBuffer = negTokenInit()
+  const body = Buffer.alloc(64)
+  body.writeUInt16LE(65, 0)
+  body.writeUInt16LE(0x01, 2) // signing enabled, not required
+  body.writeUInt16LE(dialect, 4)
+  persona.serverGuid.copy(body, 8)
+  body.writeUInt32LE(0x07, 24) // DFS | LEASING | LARGE_MTU
+  body.writeUInt32LE(8 * 1024 * 1024, 28)
+  body.writeUInt32LE(8 * 1024 * 1024, 32)
+  body.writeUInt32LE(8 * 1024 * 1024, 36)
+  fileTime(Date.now()).copy(body, 40)
+  fileTime(persona.bootedAt).copy(body, 48)
+  body.writeUInt16LE(128, 56)
+  body.writeUInt16LE(securityBuffer.length, 58)
+  return Buffer.concat([body, securityBuffer])
+}
+
+function netbios(payload: Buffer): Buffer {
+  const header = Buffer.alloc(4)
+  header.writeUInt32BE(payload.length & 0xffffff)
+  return Buffer.concat([header, payload])
+}
+
+/** NetBIOS first-level decoding ("EJEFEFCACA…" → "SERVER"); empty when not a 32-byte name. */
+function decodeNetbiosName(encoded: Buffer): string {
+  if (encoded[0] !== 32 || encoded.length < 33) return ''
+  let name = ''
+  for (let i = 1; i < 33; i += 2) {
+    name += String.fromCharCode(
+      (((encoded[i] as number) - 65) << 4) | (((encoded[i + 1] as number) - 65) & 0x0f),
+    )
+  }
+  return name.trim()
+}
+
+function smb1Dialects(message: Buffer): string[] {
+  if (message.length < 35) return []
+  const wordCount = message[32] as number
+  const at = 33 + wordCount * 2
+  if (at + 2 > message.length) return []
+  const bytes = message.subarray(at + 2, at + 2 + message.readUInt16LE(at))
+  return bytes
+    .toString('latin1')
+    .split('\0')
+    .map((dialect) => (dialect.startsWith('\x02') ? dialect.slice(1) : dialect))
+    .filter(Boolean)
+    .slice(0, 32)
+}
+
+function connection(session: TcpSession, persona: Persona) {
+  const sessionId = randomBytes(8)
+  const challenge = randomBytes(8)
+  let challenged = false
+  const reply = (request: Parameters<typeof smb2Header>[0], status: number, body: Buffer, sid = sessionId) =>
+    session.write(netbios(Buffer.concat([smb2Header(request, status, sid), body])))
+
+  const handleSmb1 = (message: Buffer) => {
+    if (message[4] !== 0x72) throw new MalformedFrame('SMB1 command other than negotiate')
+    const dialects = smb1Dialects(message)
+    session.emit('request', { command: 'smb1_negotiate', dialects: dialects.join(',') })
+    const wildcard = dialects.includes('SMB 2.???')
+    if (!wildcard && !dialects.includes('SMB 2.002')) {
+      // SMB1 is disabled on current Windows: the server drops SMB1-only clients.
+      session.socket.destroy()
+      return
+    }
+    // Upgrade to SMB2 (MS-SMB2 3.3.5.3.1): an SMB2 NEGOTIATE response with the wildcard dialect.
+    const request = { command: 0, messageId: Buffer.alloc(8), processId: 0xfeff, treeId: 0 }
+    reply(request, STATUS_SUCCESS, negotiateResponse(persona, wildcard ? 0x02ff : 0x0202), Buffer.alloc(8))
+  }
+
+  const handleNegotiate = (request: Smb2Request) => {
+    const count = request.body.length >= 4 ? Math.min(request.body.readUInt16LE(2), 64) : 0
+    const offered: number[] = []
+    for (let i = 0; i < count && 36 + i * 2 + 2 <= request.body.length; i++)
+      offered.push(request.body.readUInt16LE(36 + i * 2))
+    const clientGuid = request.body.subarray(12, 28).toString('hex')
+    session.emit('request', {
+      command: 'negotiate',
+      dialects: offered.map((dialect) => `0x${dialect.toString(16).padStart(4, '0')}`).join(','),
+      client_guid: clientGuid,
+    })
+    const dialect = [...DIALECTS].reverse().find((candidate) => offered.includes(candidate))
+    if (dialect === undefined) reply(request, STATUS_NOT_SUPPORTED, errorBody(), Buffer.alloc(8))
+    else reply(request, STATUS_SUCCESS, negotiateResponse(persona, dialect), Buffer.alloc(8))
+  }
+
+  const handleSessionSetup = (request: Smb2Request) => {
+    if (request.body.length < 24) throw new MalformedFrame('short SESSION_SETUP')
+    const offset = request.body.readUInt16LE(12)
+    const length = request.body.readUInt16LE(14)
+    const blob = request.raw.subarray(offset, offset + length)
+    const at = blob.indexOf(NTLMSSP_SIGNATURE)
+    const ntlm = at === -1 ? undefined : blob.subarray(at)
+    const type = ntlm ? messageType(ntlm) : undefined
+    const wrapped = at !== 0
+    if (ntlm && type === 1) {
+      const token = buildChallenge(persona.identity, challenge)
+      challenged = true
+      const security = wrapped ? negTokenResp(token) : token
+      const body = Buffer.alloc(8)
+      body.writeUInt16LE(9, 0)
+      body.writeUInt16LE(72, 4)
+      body.writeUInt16LE(security.length, 6)
+      reply(request, STATUS_MORE_PROCESSING_REQUIRED, Buffer.concat([body, security]))
+      return
+    }
+    if (ntlm && type === 3 && challenged) {
+      const auth = parseAuthenticate(ntlm)
+      const { hash, format } = crackableHash(auth, challenge)
+      const anonymous = auth.username === '' && auth.ntResponse.length === 0
+      session.emit(
+        'auth_attempt',
+        {
+          username: auth.username,
+          domain: auth.domain,
+          workstation: auth.workstation,
+          challenge: challenge.toString('hex'),
+          hash: anonymous ? '' : hash,
+          hash_format: format,
+        },
+        anonymous ? [] : ['hash'],
+      )
+      reply(request, STATUS_LOGON_FAILURE, errorBody())
+      return
+    }
+    session.emit('request', {
+      command: 'session_setup',
+      mechanism: ntlm ? `ntlmssp_type_${type}` : 'other',
+      bytes: length,
+    })
+    reply(request, STATUS_LOGON_FAILURE, errorBody())
+  }
+
+  const handleSmb2 = (message: Buffer) => {
+    if (message.length < 64) throw new MalformedFrame('short SMB2 header')
+    const request: Smb2Request = {
+      command: message.readUInt16LE(12),
+      messageId: message.subarray(24, 32),
+      processId: message.readUInt32LE(32),
+      treeId: message.readUInt32LE(36),
+      body: message.subarray(64),
+      raw: message,
+    }
+    switch (request.command) {
+      case 0:
+        return handleNegotiate(request)
+      case 1:
+        return handleSessionSetup(request)
+      case 13: // echo
+        return reply(request, STATUS_SUCCESS, Buffer.from([4, 0, 0, 0]))
+      default: {
+        const name = COMMAND_NAMES[request.command] ?? `command_${request.command}`
+        session.emit('request', { command: name })
+        if (request.command === 2) return reply(request, STATUS_SUCCESS, Buffer.from([4, 0, 0, 0]))
+        return reply(request, STATUS_ACCESS_DENIED, errorBody())
+      }
+    }
+  }
+
+  return (buffered: Buffer): number => {
+    if (buffered.length < 4) return 0
+    const type = buffered[0] as number
+    const length = buffered.readUInt32BE(0) & 0xffffff
+    if (length > MAX_FRAME) throw new MalformedFrame('frame too large')
+    if (buffered.length < 4 + length) return 0
+    const payload = buffered.subarray(4, 4 + length)
+    if (type === 0x81) {
+      // NetBIOS session request (port 139): called and calling names, then a positive response.
+      session.emit('request', {
+        command: 'netbios_session',
+        called_name: decodeNetbiosName(payload),
+        calling_name: decodeNetbiosName(payload.subarray(34)),
+      })
+      session.write(Buffer.from([0x82, 0, 0, 0]))
+    } else if (type === 0x85) {
+      // keep-alive: nothing to answer
+    } else if (type !== 0x00) {
+      throw new MalformedFrame('unknown NetBIOS message type')
+    } else if (payload.subarray(0, 4).equals(SMB2_MAGIC)) {
+      handleSmb2(payload)
+    } else if (payload.subarray(0, 4).equals(SMB1_MAGIC)) {
+      handleSmb1(payload)
+    } else {
+      throw new MalformedFrame('not SMB')
+    }
+    return 4 + length
+  }
+}
+
+/**
+ * SMB server up to authentication: SMB1 negotiate is upgraded to SMB2, SMB2 NEGOTIATE advertises
+ * NTLMSSP via SPNEGO, SESSION_SETUP answers the NTLM negotiate with a challenge from a seeded
+ * Windows persona and captures the AUTHENTICATE (user, domain, workstation, Net-NTLM hash);
+ * the logon then fails with STATUS_LOGON_FAILURE.
+ */
+export const smbEmulator: Emulator = {
+  slug: 'smb',
+  async start(ctx) {
+    const persona = buildPersona(ctx)
+    return tcpOnEveryPort(ctx, {
+      handle: (session) => framed(session, connection(session, persona), { maxBuffer: MAX_FRAME + 4 }),
+    })
+  },
+}
