@@ -34,7 +34,7 @@ export function smb2Request(
   command: number,
   messageId: number,
   body: Buffer,
-  sessionId = Buffer.alloc(8),
+  sessionId: Buffer = Buffer.alloc(8),
 ): Buffer {
   const header = Buffer.alloc(64)
   Buffer.from([0xfe, 0x53, 0x4d, 0x42]).copy(header)
