@@ -8,6 +8,7 @@ import {
   ZDecky,
   ZDeployRequest,
   ZDistro,
+  ZHostNetwork,
   ZLifecycleIds,
   ZLifecycleRow,
   ZPublicUser,
@@ -60,6 +61,15 @@ describe('request schemas', () => {
     expect(ZDeployRequest.safeParse({ ini: '[a]', replace_fleet: true }).success).toBe(false)
     expect(ZDeployRequest.safeParse({ ini: 42 }).success).toBe(false)
     expect(ZDeployRequest.safeParse({ ini: 'x'.repeat(512 * 1024 + 1) }).success).toBe(false)
+  })
+
+  it('ZHostNetwork validates the subnet as a real network', () => {
+    const network = { driver: 'macvlan', parent: 'eth0', subnet: '192.168.1.0/24', gateway: '192.168.1.1' }
+    expect(ZHostNetwork.parse(network)).toEqual(network)
+    for (const subnet of ['192.168.1.5/24', '192.168.1.0/32', '999.1.1.0/24', '192.168.1.0']) {
+      expect(ZHostNetwork.safeParse({ ...network, subnet }).success).toBe(false)
+    }
+    expect(ZHostNetwork.safeParse({ ...network, driver: 'overlay' }).success).toBe(false)
   })
 
   it('ZTeardownRequest is exactly {name} or {all: true}', () => {

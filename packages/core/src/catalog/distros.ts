@@ -1,5 +1,5 @@
 // Distros give each decky a believable base image and hostname style.
-import { pickOne, type RandomSource } from '../random.ts'
+import { pickOne, type RandomSource, randomInt } from '../random.ts'
 
 export const DISTRO_SLUGS = [
   'debian',
@@ -78,7 +78,7 @@ export const HOSTNAME_WORDS = [
 export function randomHostname(distro: string, random: RandomSource): string {
   const style = getDistro(distro)?.hostnameStyle ?? 'generic'
   const word = pickOne(random, HOSTNAME_WORDS)
-  const num = 10 + Math.min(89, Math.floor(random() * 90))
+  const num = randomInt(random, 10, 99)
   switch (style) {
     case 'generic':
       return `SRV-${word.toUpperCase()}-${num}`

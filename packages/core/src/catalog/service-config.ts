@@ -103,7 +103,8 @@ export function getConfigField(service: ServiceDefinition, key: string): ConfigF
 export function coerceServiceConfig(slug: string, raw: Record<string, string>): ServiceConfigValues {
   const service = getService(slug)
   if (!service) throw new DecnetError('invalid_input', `unknown service '${slug}'`)
-  const out: ServiceConfigValues = Object.create(null)
+  // Only schema-declared keys are ever written, so a plain object cannot be polluted.
+  const out: ServiceConfigValues = {}
   for (const [key, value] of Object.entries(raw)) {
     const field = getConfigField(service, key)
     if (!field) {
@@ -114,5 +115,5 @@ export function coerceServiceConfig(slug: string, raw: Record<string, string>): 
     if (!result.ok) throw new DecnetError('invalid_input', `service ${slug}: ${key}: ${result.reason}`)
     out[key] = result.value
   }
-  return { ...out }
+  return out
 }

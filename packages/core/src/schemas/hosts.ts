@@ -1,5 +1,6 @@
 // hosts.* shapes (multi-host placement over Docker Engine with mutual TLS).
 import { z } from 'zod'
+import { parseCidr } from '../net/ipv4.ts'
 import { ZIpv4, ZIsoDate } from './common.ts'
 
 export const ZNetworkDriver = z.enum(['macvlan', 'ipvlan', 'bridge'])
@@ -8,7 +9,9 @@ export type NetworkDriver = z.infer<typeof ZNetworkDriver>
 export const ZHostNetwork = z.object({
   driver: ZNetworkDriver,
   parent: z.string().max(15).optional(),
-  subnet: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'expected an IPv4 CIDR'),
+  subnet: z
+    .string()
+    .refine((text) => parseCidr(text).ok, 'expected an IPv4 network such as 192.168.1.0/24 (/8../30)'),
   gateway: ZIpv4,
 })
 
