@@ -11,6 +11,25 @@ export type ApiConfig = {
   dockerHost: string | undefined
   adminUser: string
   adminPassword: string | undefined
+  /** Secret for session tokens; generated into the data dir when unset. */
+  sessionSecret: string | undefined
+  sessionTtlSeconds: number
+  /** Set the Secure flag on the session cookie (serve the console over HTTPS). */
+  secureCookies: boolean
+  /** Allows config.purge. */
+  developerMode: boolean
+  /** Origin allowed to call the API cross-origin (the console normally proxies same-origin). */
+  webOrigin: string
+  /** Background workers this process runs (each can run as a separate process instead). */
+  workers: Record<WorkerName, boolean>
+}
+
+export const WORKER_NAMES = ['runner', 'collector', 'reconciler', 'mutator'] as const
+export type WorkerName = (typeof WORKER_NAMES)[number]
+
+function flag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback
+  return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase())
 }
 
 function port(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -39,5 +58,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     dockerHost: env.DOCKER_HOST || undefined,
     adminUser: env.DECNET_ADMIN_USER || 'admin',
     adminPassword: env.DECNET_ADMIN_PASSWORD || undefined,
+    sessionSecret: env.DECNET_SESSION_SECRET || undefined,
+    sessionTtlSeconds:
+      Number(env.DECNET_SESSION_TTL_SECONDS) > 0 ? Number(env.DECNET_SESSION_TTL_SECONDS) : 4 * 3600,
+    secureCookies: flag(env.DECNET_SECURE_COOKIES, false),
+    developerMode: flag(env.DECNET_DEVELOPER_MODE, false),
+    webOrigin: env.DECNET_WEB_ORIGIN || `http://127.0.0.1:${port('DECNET_WEB_PORT', 3000, env)}`,
+    // DECNET_DISABLE_WORKERS=collector,mutator runs those elsewhere.
+    workers: Object.fromEntries(
+      WORKER_NAMES.map((name) => [
+        name,
+        !(env.DECNET_DISABLE_WORKERS ?? '')
+          .split(',')
+          .map((w) => w.trim())
+          .includes(name),
+      ]),
+    ) as Record<WorkerName, boolean>,
   }
 }

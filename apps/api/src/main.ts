@@ -1,22 +1,19 @@
-import { createDockerClient } from '@decnet/lifecycle'
+import { startApi } from './app.ts'
 import { loadConfig } from './config.ts'
-import { createApiServer, listen } from './server.ts'
 
 async function main(): Promise<void> {
-  const config = loadConfig()
-  const docker = createDockerClient({ dockerHost: config.dockerHost })
-  const server = createApiServer({ config, docker, startedAt: new Date() })
-  const address = await listen(server, config.apiPort, config.apiHost)
-  console.log(`decnet api listening on http://${address.address}:${address.port}/trpc`)
-
-  const shutdown = (signal: string) => {
+  const api = await startApi(loadConfig())
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
     console.log(`decnet api: ${signal} received, shutting down`)
-    server.close(() => process.exit(0))
-    server.closeAllConnections()
-    setTimeout(() => process.exit(0), 3_000).unref()
+    setTimeout(() => process.exit(1), 10_000).unref()
+    await api.close()
+    process.exit(0)
   }
-  process.once('SIGINT', () => shutdown('SIGINT'))
-  process.once('SIGTERM', () => shutdown('SIGTERM'))
+  process.once('SIGINT', () => void shutdown('SIGINT'))
+  process.once('SIGTERM', () => void shutdown('SIGTERM'))
 }
 
 main().catch((error: unknown) => {

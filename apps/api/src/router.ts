@@ -1,7 +1,23 @@
+import { attackersRouter } from './routers/attackers/router.ts'
+import { authRouter } from './routers/auth/router.ts'
+import { catalogRouter } from './routers/catalog/router.ts'
+import { configRouter } from './routers/config/router.ts'
+import { fleetRouter } from './routers/fleet/router.ts'
 import { healthRouter } from './routers/health/router.ts'
+import { logsRouter } from './routers/logs/router.ts'
+import { statsRouter } from './routers/stats/router.ts'
+import { usersRouter } from './routers/users/router.ts'
 import { router } from './trpc.ts'
 
 export const appRouter = router({
+  auth: authRouter,
+  users: usersRouter,
+  config: configRouter,
+  catalog: catalogRouter,
+  fleet: fleetRouter,
+  logs: logsRouter,
+  attackers: attackersRouter,
+  stats: statsRouter,
   health: healthRouter,
 })
 

@@ -1,7 +1,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createHTTPHandler } from '@trpc/server/adapters/standalone'
-import type { ApiServices } from './context.ts'
+import { type ApiServices, createContext } from './context.ts'
 import { appRouter } from './router.ts'
 
 /** Largest request body accepted (an INI is at most 512 KiB; JSON escaping can nearly double it). */
@@ -21,10 +21,26 @@ export function createApiServer(services: ApiServices): http.Server {
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: MAX_BODY_BYTES,
-    createContext: () => ({ services }),
+    createContext: ({ req, res }) => createContext(services, req, res),
   })
   return http.createServer((req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
+    // The console proxies same-origin; only its configured origin may call cross-origin (with cookies).
+    if (req.headers.origin === services.config.webOrigin) {
+      res.setHeader('Access-Control-Allow-Origin', services.config.webOrigin)
+      res.setHeader('Access-Control-Allow-Credentials', 'true')
+      res.setHeader('Vary', 'Origin')
+      if (req.method === 'OPTIONS') {
+        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS')
+        res.setHeader(
+          'Access-Control-Allow-Headers',
+          'content-type, authorization, last-event-id, trpc-accept',
+        )
+        res.statusCode = 204
+        res.end()
+        return
+      }
+    }
     if (req.url?.startsWith('/trpc/')) {
       trpcHandler(req, res)
       return

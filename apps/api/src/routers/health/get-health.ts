@@ -1,28 +1,82 @@
 import { probeDockerEngine } from '@decnet/lifecycle'
+import type { ApiServices } from '../../context.ts'
 import { publicProcedure } from '../../trpc.ts'
-import { ZGetHealthRequest, ZGetHealthResponse, type TGetHealthResponse } from './get-health.types.ts'
+import {
+  type TComponentHealth,
+  type TGetHealthOutput,
+  ZGetHealthInput,
+  ZGetHealthOutput,
+} from './get-health.types.ts'
 
+/** A worker whose last heartbeat is older than this is reported down. */
+const HEARTBEAT_STALE_MS = 30_000
+const WORKERS = ['runner', 'collector', 'reconciler', 'mutator'] as const
+/** Without these, deploys cannot happen at all. */
+const CRITICAL = new Set(['database', 'engine', 'runner'])
+
+async function databaseHealth(services: ApiServices): Promise<TComponentHealth> {
+  try {
+    await services.db.ping()
+    return { status: 'up', detail: services.db.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL' }
+  } catch {
+    return { status: 'down', detail: 'the database does not answer' }
+  }
+}
+
+async function engineHealth(services: ApiServices): Promise<TComponentHealth> {
+  if (services.engine === 'local')
+    return { status: 'up', detail: 'local engine (in-process decoys on loopback; no OS shaping)' }
+  const probe = await probeDockerEngine(services.docker, 1_000)
+  return probe.reachable
+    ? { status: 'up', detail: `Docker ${probe.version} (API ${probe.apiVersion})` }
+    : { status: 'down', detail: `Docker daemon unreachable: ${probe.reason}`.slice(0, 500) }
+}
+
+async function workerHealth(
+  services: ApiServices,
+): Promise<Record<(typeof WORKERS)[number], TComponentHealth>> {
+  const beats = new Map(
+    (await services.db.heartbeats.list().catch(() => [])).map((beat) => [beat.worker, beat]),
+  )
+  const now = Date.now()
+  const entries = WORKERS.map((worker): [string, TComponentHealth] => {
+    if (!services.config.workers[worker])
+      return [worker, { status: 'disabled', detail: 'disabled in this process' }]
+    const beat = beats.get(worker)
+    if (!beat) return [worker, { status: 'down', detail: 'no heartbeat yet' }]
+    const age = now - beat.beatAt.getTime()
+    if (age > HEARTBEAT_STALE_MS)
+      return [worker, { status: 'down', detail: `last heartbeat ${Math.round(age / 1000)} s ago` }]
+    if (beat.status === 'failed')
+      return [worker, { status: 'down', detail: (beat.detail ?? 'failing').slice(0, 500) }]
+    return [worker, { status: 'up', detail: (beat.detail ?? 'ok').slice(0, 500) }]
+  })
+  return Object.fromEntries(entries) as Record<(typeof WORKERS)[number], TComponentHealth>
+}
+
+/** Public on purpose (load balancers, the login page): it reveals states, never secrets. */
 export const getHealthProcedure = publicProcedure
-  .input(ZGetHealthRequest)
-  .output(ZGetHealthResponse)
-  .query(async ({ ctx }): Promise<TGetHealthResponse> => {
-    const { config, docker, startedAt } = ctx.services
-    const wantsDocker = config.engine !== 'local'
-    const probe = wantsDocker ? await probeDockerEngine(docker, 1_000) : null
-    const engineHealth = !probe
-      ? { status: 'disabled' as const, detail: 'local engine selected (DECNET_ENGINE=local)' }
-      : probe.reachable
-        ? { status: 'up' as const, detail: `Docker ${probe.version} (API ${probe.apiVersion})` }
-        : { status: 'down' as const, detail: `Docker daemon unreachable: ${probe.reason}`.slice(0, 500) }
-    const engine = probe?.reachable || config.engine === 'docker' ? 'docker' : 'local'
-    // With engine=docker an unreachable daemon makes deploys impossible; in auto mode we fall back.
-    const status =
-      engineHealth.status === 'down' ? (config.engine === 'docker' ? 'unhealthy' : 'degraded') : 'healthy'
+  .input(ZGetHealthInput)
+  .output(ZGetHealthOutput)
+  .query(async ({ ctx }): Promise<TGetHealthOutput> => {
+    const { services } = ctx
+    const [database, engine, workers] = await Promise.all([
+      databaseHealth(services),
+      engineHealth(services),
+      workerHealth(services),
+    ])
+    const components = { api: { status: 'up' as const, detail: 'serving' }, database, engine, ...workers }
+    const down = Object.entries(components).filter(([, component]) => component.status === 'down')
+    const status = down.some(([name]) => CRITICAL.has(name))
+      ? 'unhealthy'
+      : down.length > 0
+        ? 'degraded'
+        : 'healthy'
     return {
       status,
-      version: process.env.npm_package_version ?? '0.1.0',
-      uptimeSeconds: Math.floor((Date.now() - startedAt.getTime()) / 1000),
-      engine,
-      components: { api: { status: 'up', detail: 'serving' }, engine: engineHealth },
+      version: services.version,
+      uptimeSeconds: Math.floor((Date.now() - services.startedAt.getTime()) / 1000),
+      engine: services.engine,
+      components,
     }
   })

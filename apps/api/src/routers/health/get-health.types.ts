@@ -1,21 +1,28 @@
 import { z } from 'zod'
+import { ZNoInput } from '../../no-input.ts'
 
 export const ZComponentHealth = z.object({
   status: z.enum(['up', 'down', 'disabled']),
   detail: z.string().max(500),
 })
 
-export const ZGetHealthRequest = z.void()
+export const ZGetHealthInput = ZNoInput
 
-export const ZGetHealthResponse = z.object({
+export const ZGetHealthOutput = z.object({
   status: z.enum(['healthy', 'degraded', 'unhealthy']),
   version: z.string(),
   uptimeSeconds: z.number().int().nonnegative(),
   engine: z.enum(['docker', 'local']),
   components: z.object({
     api: ZComponentHealth,
+    database: ZComponentHealth,
     engine: ZComponentHealth,
+    runner: ZComponentHealth,
+    collector: ZComponentHealth,
+    reconciler: ZComponentHealth,
+    mutator: ZComponentHealth,
   }),
 })
 
-export type TGetHealthResponse = z.infer<typeof ZGetHealthResponse>
+export type TComponentHealth = z.infer<typeof ZComponentHealth>
+export type TGetHealthOutput = z.infer<typeof ZGetHealthOutput>

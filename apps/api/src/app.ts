@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs'
+import type http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createDatabase, migrate } from '@decnet/db'
+import { createDockerClient, InProcessBus, probeDockerEngine } from '@decnet/lifecycle'
+import type Docker from 'dockerode'
+import { createRateLimiter } from './auth/rate-limit.ts'
+import { createSessionTokenIssuer } from './auth/session-token.ts'
+import { bootstrapFirstAdmin } from './bootstrap/admin.ts'
+import { loadSessionSecret } from './bootstrap/session-secret.ts'
+import type { ApiConfig } from './config.ts'
+import type { ApiServices } from './context.ts'
+import { LifecycleFeed } from './fleet/lifecycle-feed.ts'
+import { createApiServer, listen } from './server.ts'
+import { defaultFleetNetwork } from './settings/network.ts'
+import { startWorkers } from './workers.ts'
+
+export const API_VERSION = '0.1.0'
+
+export type RunningApi = {
+  services: ApiServices
+  server: http.Server
+  address: AddressInfo
+  close(): Promise<void>
+}
+
+/** auto → docker when a daemon answers now, else the embedded local engine. */
+async function chooseEngine(config: ApiConfig, docker: Docker): Promise<'docker' | 'local'> {
+  if (config.engine !== 'auto') return config.engine
+  return (await probeDockerEngine(docker, 2_000)).reachable ? 'docker' : 'local'
+}
+
+/** Migrates, bootstraps, starts the background workers and the HTTP server. */
+export async function startApi(
+  config: ApiConfig,
+  log: (line: string) => void = console.log,
+): Promise<RunningApi> {
+  mkdirSync(config.dataDir, { recursive: true })
+  await migrate(config.databaseUrl)
+  const db = createDatabase(config.databaseUrl)
+  await bootstrapFirstAdmin(db, { username: config.adminUser, password: config.adminPassword }, log)
+  const docker = createDockerClient({ dockerHost: config.dockerHost })
+  const engine = await chooseEngine(config, docker)
+  const bus = new InProcessBus()
+  const lifecycleFeed = new LifecycleFeed(bus)
+  const defaultNetwork = defaultFleetNetwork()
+  const workers = await startWorkers({ config, db, bus, docker, engine, defaultNetwork, log })
+  const services: ApiServices = {
+    config,
+    db,
+    docker,
+    bus,
+    tokens: createSessionTokenIssuer(
+      loadSessionSecret(config.dataDir, config.sessionSecret),
+      config.sessionTtlSeconds,
+    ),
+    limits: {
+      loginPerIp: createRateLimiter({ limit: 30, windowMs: 60_000 }),
+      loginPerUsername: createRateLimiter({ limit: 10, windowMs: 5 * 60_000 }),
+      searchPerUser: createRateLimiter({ limit: 120, windowMs: 60_000 }),
+    },
+    engine,
+    runner: workers.runner,
+    reconciler: workers.reconciler,
+    lifecycleFeed,
+    defaultNetwork,
+    version: API_VERSION,
+    startedAt: new Date(),
+  }
+  const server = createApiServer(services)
+  const address = await listen(server, config.apiPort, config.apiHost)
+  log(`decnet api listening on http://${address.address}:${address.port}/trpc (engine: ${engine})`)
+  return {
+    services,
+    server,
+    address,
+    async close() {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await workers.stop()
+      lifecycleFeed.close()
+      await bus.close()
+      await db.close()
+    },
+  }
+}

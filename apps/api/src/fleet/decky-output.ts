@@ -1,0 +1,61 @@
+import { formatInterval, getService, ZDecky } from '@decnet/core'
+import type { Decky } from '@decnet/db'
+import { z } from 'zod'
+
+const MASK = '••••••••'
+
+/** The wire shape of a decky: core's Decky plus what operators need to see (last error, interval text). */
+export const ZDeckyOutput = ZDecky.extend({
+  mutateInterval: z.string().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+})
+export type DeckyOutput = z.input<typeof ZDeckyOutput>
+
+/** Secret service settings (passwords, keys) are masked: they never leave the server. */
+function maskSecrets(
+  serviceConfig: Decky['serviceConfig'],
+): Record<string, Record<string, string | number | boolean | string[]>> {
+  const masked: Record<string, Record<string, string | number | boolean | string[]>> = {}
+  for (const [slug, values] of Object.entries(serviceConfig)) {
+    const secretKeys = new Set(
+      getService(slug)
+        ?.config.filter((field) => field.secret)
+        .map((field) => field.key),
+    )
+    masked[slug] = {}
+    for (const [key, value] of Object.entries(values)) {
+      const safe =
+        typeof value === 'string' ||
+        typeof value === 'number' ||
+        typeof value === 'boolean' ||
+        Array.isArray(value)
+      if (!safe) continue
+      masked[slug][key] = secretKeys.has(key) ? MASK : (value as string | number | boolean | string[])
+    }
+  }
+  return masked
+}
+
+export function toDeckyOutput(decky: Decky): DeckyOutput {
+  return {
+    name: decky.name,
+    ip: decky.ip,
+    mac: decky.mac,
+    hostname: decky.hostname,
+    distro: decky.distro as DeckyOutput['distro'],
+    archetype: decky.archetype as DeckyOutput['archetype'],
+    services: decky.services as DeckyOutput['services'],
+    serviceConfig: maskSecrets(decky.serviceConfig),
+    osFamily: decky.osFamily as DeckyOutput['osFamily'],
+    mutateIntervalMinutes: decky.mutateInterval,
+    mutateInterval: formatInterval(decky.mutateInterval),
+    lastMutatedAt: decky.lastMutatedAt,
+    hostId: decky.hostId,
+    state: decky.state,
+    lastError: decky.lastError,
+    createdAt: decky.createdAt.toISOString(),
+    updatedAt: decky.updatedAt.toISOString(),
+  }
+}

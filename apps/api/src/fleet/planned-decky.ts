@@ -1,0 +1,19 @@
+import { LOCAL_HOST_ID, type PlannedDecky } from '@decnet/core'
+import type { DeckyInput } from '@decnet/db'
+
+/** A planned decky as the row the Decky table stores. */
+export function toDeckyRow(decky: PlannedDecky): DeckyInput {
+  return {
+    name: decky.name,
+    hostId: decky.host ?? LOCAL_HOST_ID,
+    ip: decky.ip,
+    mac: decky.mac,
+    hostname: decky.hostname,
+    distro: decky.distro,
+    archetype: decky.archetype,
+    services: decky.services,
+    serviceConfig: decky.serviceConfig,
+    osFamily: decky.osFamily,
+    mutateInterval: decky.mutateIntervalMinutes,
+  }
+}

@@ -1,0 +1,8 @@
+import { router } from '../../trpc.ts'
+import { getAttackerProcedure } from './get.ts'
+import { listAttackersProcedure } from './list.ts'
+
+export const attackersRouter = router({
+  list: listAttackersProcedure,
+  get: getAttackerProcedure,
+})

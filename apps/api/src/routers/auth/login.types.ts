@@ -1,0 +1,4 @@
+import { ZLoginRequest, ZLoginResponse } from '@decnet/core'
+
+export const ZLoginInput = ZLoginRequest
+export const ZLoginOutput = ZLoginResponse

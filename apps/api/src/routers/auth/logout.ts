@@ -1,0 +1,14 @@
+import { clearedSessionCookie } from '../../auth/cookies.ts'
+import { authedProcedure } from '../../trpc.ts'
+import { ZLogoutInput, ZLogoutOutput } from './logout.types.ts'
+
+export const logoutProcedure = authedProcedure
+  .meta({ allowedBeforePasswordChange: true })
+  .input(ZLogoutInput)
+  .output(ZLogoutOutput)
+  .mutation(async ({ ctx }) => {
+    const { jti, user, expiresAt } = ctx.session
+    await ctx.services.db.tokens.revoke({ jti, userId: user.id, expiresAt })
+    ctx.setCookie(clearedSessionCookie(ctx.secureCookies))
+    return { message: 'signed out' }
+  })

@@ -1,0 +1,5 @@
+import { ZPublicUser } from '@decnet/core'
+import { ZNoInput } from '../../no-input.ts'
+
+export const ZMeInput = ZNoInput
+export const ZMeOutput = ZPublicUser

@@ -1,0 +1,10 @@
+import { router } from '../../trpc.ts'
+import { listArchetypesProcedure } from './list-archetypes.ts'
+import { listDistrosProcedure } from './list-distros.ts'
+import { listServicesProcedure } from './list-services.ts'
+
+export const catalogRouter = router({
+  services: listServicesProcedure,
+  archetypes: listArchetypesProcedure,
+  distros: listDistrosProcedure,
+})

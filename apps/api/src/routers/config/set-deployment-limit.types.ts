@@ -1,0 +1,4 @@
+import { ZMessage, ZSetDeploymentLimitRequest } from '@decnet/core'
+
+export const ZSetDeploymentLimitInput = ZSetDeploymentLimitRequest
+export const ZSetDeploymentLimitOutput = ZMessage

@@ -1,0 +1,13 @@
+import { TRPCError } from '@trpc/server'
+import { toDeckyOutput } from '../../fleet/decky-output.ts'
+import { viewerProcedure } from '../../trpc.ts'
+import { ZGetDeckyInput, ZGetDeckyOutput } from './get.types.ts'
+
+export const getDeckyProcedure = viewerProcedure
+  .input(ZGetDeckyInput)
+  .output(ZGetDeckyOutput)
+  .query(async ({ ctx, input }) => {
+    const decky = await ctx.services.db.fleet.get(input.name)
+    if (!decky) throw new TRPCError({ code: 'NOT_FOUND', message: `no decky named ${input.name}` })
+    return toDeckyOutput(decky)
+  })

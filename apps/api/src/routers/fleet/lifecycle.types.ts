@@ -1,0 +1,4 @@
+import { ZLifecycleIds, ZLifecycleRows } from '@decnet/core'
+
+export const ZLifecycleInput = ZLifecycleIds
+export const ZLifecycleOutput = ZLifecycleRows

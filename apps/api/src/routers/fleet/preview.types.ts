@@ -1,0 +1,4 @@
+import { ZPreviewRequest, ZPreviewResponse } from '@decnet/core'
+
+export const ZPreviewInput = ZPreviewRequest
+export const ZPreviewOutput = ZPreviewResponse

@@ -1,0 +1,24 @@
+import { router } from '../../trpc.ts'
+import { deployProcedure } from './deploy.ts'
+import { getDeckyProcedure } from './get.ts'
+import { lifecycleProcedure } from './lifecycle.ts'
+import { listFleetProcedure } from './list.ts'
+import { mutateProcedure } from './mutate.ts'
+import { previewProcedure } from './preview.ts'
+import { reapOrphansProcedure } from './reap-orphans.ts'
+import { setMutateIntervalProcedure } from './set-mutate-interval.ts'
+import { teardownProcedure } from './teardown.ts'
+import { watchLifecycleProcedure } from './watch-lifecycle.ts'
+
+export const fleetRouter = router({
+  list: listFleetProcedure,
+  get: getDeckyProcedure,
+  preview: previewProcedure,
+  deploy: deployProcedure,
+  mutate: mutateProcedure,
+  teardown: teardownProcedure,
+  setMutateInterval: setMutateIntervalProcedure,
+  lifecycle: lifecycleProcedure,
+  watchLifecycle: watchLifecycleProcedure,
+  reapOrphans: reapOrphansProcedure,
+})

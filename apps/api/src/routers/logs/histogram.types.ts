@@ -1,0 +1,4 @@
+import { ZLogsHistogramRequest, ZLogsHistogramResponse } from '@decnet/core'
+
+export const ZHistogramInput = ZLogsHistogramRequest
+export const ZHistogramOutput = ZLogsHistogramResponse

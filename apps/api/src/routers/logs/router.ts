@@ -1,0 +1,10 @@
+import { router } from '../../trpc.ts'
+import { histogramProcedure } from './histogram.ts'
+import { liveLogsProcedure } from './live.ts'
+import { searchLogsProcedure } from './search.ts'
+
+export const logsRouter = router({
+  search: searchLogsProcedure,
+  histogram: histogramProcedure,
+  live: liveLogsProcedure,
+})

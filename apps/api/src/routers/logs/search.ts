@@ -1,0 +1,24 @@
+import { toLogOutput } from '../../logs/log-output.ts'
+import { assertSearchAllowed } from '../../logs/search-rate-limit.ts'
+import { viewerProcedure } from '../../trpc.ts'
+import { ZSearchLogsInput, ZSearchLogsOutput } from './search.types.ts'
+
+export const searchLogsProcedure = viewerProcedure
+  .input(ZSearchLogsInput)
+  .output(ZSearchLogsOutput)
+  .query(async ({ ctx, input }) => {
+    assertSearchAllowed(ctx)
+    const result = await ctx.services.db.logs.search({
+      q: input.q,
+      from: input.from ? new Date(input.from) : undefined,
+      to: input.to ? new Date(input.to) : undefined,
+      limit: input.limit,
+      cursor: input.cursor,
+    })
+    const reveal = ctx.session.user.role === 'admin'
+    return {
+      total: result.total,
+      rows: result.rows.map((row) => toLogOutput(row, reveal)),
+      ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
+    }
+  })

@@ -1,0 +1,18 @@
+import { TRPCError } from '@trpc/server'
+import { hashPassword } from '../../auth/passwords.ts'
+import { adminProcedure } from '../../trpc.ts'
+import { ZResetPasswordInput, ZResetPasswordOutput } from './reset-password.types.ts'
+
+export const resetPasswordProcedure = adminProcedure
+  .input(ZResetPasswordInput)
+  .output(ZResetPasswordOutput)
+  .mutation(async ({ ctx, input }) => {
+    const target = await ctx.services.db.users.findById(input.id)
+    if (!target) throw new TRPCError({ code: 'NOT_FOUND', message: `no user with id ${input.id}` })
+    await ctx.services.db.users.update(target.id, {
+      passwordHash: await hashPassword(input.newPassword),
+      mustChangePassword: true,
+      tokensValidFrom: new Date(),
+    })
+    return { message: `password of ${target.username} reset; they must change it at next sign-in` }
+  })

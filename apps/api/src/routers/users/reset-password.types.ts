@@ -1,0 +1,4 @@
+import { ZMessage, ZResetPasswordRequest } from '@decnet/core'
+
+export const ZResetPasswordInput = ZResetPasswordRequest
+export const ZResetPasswordOutput = ZMessage

@@ -1,0 +1,4 @@
+import { ZMessage, ZSetRoleRequest } from '@decnet/core'
+
+export const ZSetRoleInput = ZSetRoleRequest
+export const ZSetRoleOutput = ZMessage
