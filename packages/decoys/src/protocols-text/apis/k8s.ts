@@ -60,7 +60,7 @@ export const k8sEmulator = jsonApiEmulator('k8s', [6443, 8080], (ctx) => {
     },
     {
       namespace: 'kube-system',
-      name: 'bootstrap-token-' + random.hex(6),
+      name: `bootstrap-token-${random.hex(6)}`,
       data: { 'token-secret': random.hex(16) },
     },
   ]
