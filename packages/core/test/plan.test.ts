@@ -213,6 +213,17 @@ describe('replace mode with surviving names', () => {
     )
   })
 
+  it('replace mode may move the fleet: survivors get addresses in the new network', () => {
+    const seed = [existingDecky('a', '192.168.1.30'), existingDecky('gone', '192.168.1.31')]
+    const plan = parseAndPlan('[general]\nnet=10.9.0.0/24\ngw=10.9.0.1\n\n[a]\nservices=ssh\n', {
+      existing: seed,
+      replaceFleet: true,
+    })
+    expect(plan.network).toMatchObject({ subnet: '10.9.0.0/24', gateway: '10.9.0.1' })
+    expect(plan.create).toMatchObject([{ name: 'a', ip: '10.9.0.2', replaces: true }])
+    expect(plan.remove.map((d) => d.name)).toEqual(['gone'])
+  })
+
   it('an additive deploy may not move the fleet to another network', () => {
     expectDecnet(
       () =>

@@ -79,8 +79,8 @@ export type PlanResult<T extends ExistingDecky> =
   | { ok: true; plan: DeployPlan<T> }
   | { ok: false; error: DecnetError }
 
-/** INI [general] net/gw override the context; a different net may not mix with surviving deckies. */
-function effectiveNetwork(ini: FleetIni, context: NetworkContext, survivors: number): ResolvedNetwork {
+/** INI [general] net/gw override the context; a different net may not mix with deckies that stay. */
+function effectiveNetwork(ini: FleetIni, context: NetworkContext, staying: number): ResolvedNetwork {
   const contextNet = resolveNetwork(context)
   if (!contextNet.ok) throw new DecnetError('invalid_input', `fleet network is invalid: ${contextNet.reason}`)
   const { subnet, gateway } = ini.general
@@ -97,7 +97,7 @@ function effectiveNetwork(ini: FleetIni, context: NetworkContext, survivors: num
   const changed =
     resolved.network.network.cidr !== contextNet.network.network.cidr ||
     resolved.network.gateway !== contextNet.network.gateway
-  if (changed && survivors > 0) {
+  if (changed && staying > 0) {
     throw new DecnetError(
       'conflict',
       `[general] net/gw (${wanted.subnet} via ${wanted.gateway}) differ from the fleet network (${context.subnet} via ${context.gateway}); submit with replaceFleet=true to move the fleet`,
@@ -200,7 +200,8 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
     }
   }
   const survivors = replaceFleet ? existing.filter((d) => iniNames.has(d.name)) : [...existing]
-  const net = effectiveNetwork(ini, input.network, survivors.length)
+  // Only an additive deploy must stay on the fleet's network; replace mode may move everything.
+  const net = effectiveNetwork(ini, input.network, replaceFleet ? 0 : existing.length)
   checkExplicitIps(ini.deckies, net)
 
   // Explicit IPs may not take an address a surviving decky of another name holds.
