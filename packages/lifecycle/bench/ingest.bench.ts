@@ -18,7 +18,7 @@ const BATCH = Number(process.argv[3] ?? 500)
 const TARGET = 20_000
 
 function line(i: number): string {
-  const ip = `203.0.${(i >> 8) % 8}.${i % 250}`
+  const ip = `203.0.113.${i % Number(process.env.BENCH_IPS ?? 2000)}`
   const decky = `decky-${String(i % 20).padStart(2, '0')}`
   const ts = new Date(Date.UTC(2026, 10, 25, 12, 0, 0) + i).toISOString()
   const base = { ts, decky, src_ip: ip, src_port: 40_000 + (i % 20_000) }
