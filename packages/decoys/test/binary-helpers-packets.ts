@@ -110,3 +110,13 @@ export function ntlmAuthenticate(
   header.writeUInt32LE(0xe2888215, 60)
   return Buffer.concat([header, ...payloads])
 }
+
+/** TDS PRELOGIN with VERSION and ENCRYPTION (off), as sqlcmd and nmap's ms-sql-info send it. */
+export function tdsPrelogin(): Buffer {
+  const options = Buffer.from([0x00, 0x00, 0x0b, 0x00, 0x06, 0x01, 0x00, 0x11, 0x00, 0x01, 0xff])
+  const data = Buffer.from([0x0f, 0x00, 0x07, 0xd0, 0x00, 0x00, 0x00])
+  const payload = Buffer.concat([options, data])
+  const header = Buffer.from([0x12, 0x01, 0, 0, 0, 0, 0, 0])
+  header.writeUInt16BE(payload.length + 8, 2)
+  return Buffer.concat([header, payload])
+}

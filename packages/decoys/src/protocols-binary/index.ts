@@ -4,6 +4,7 @@ import { dnsEmulator } from './dns.ts'
 import { ldapEmulator } from './ldap.ts'
 import { llmnrEmulator } from './llmnr.ts'
 import { mqttEmulator } from './mqtt.ts'
+import { mssqlEmulator } from './mssql.ts'
 import { mysqlEmulator } from './mysql.ts'
 import { postgresEmulator } from './postgres.ts'
 import { rdpEmulator } from './rdp.ts'
@@ -26,4 +27,5 @@ export const binaryProtocolEmulators: Emulator[] = [
   conpotEmulator,
   ldapEmulator,
   smbEmulator,
+  mssqlEmulator,
 ]

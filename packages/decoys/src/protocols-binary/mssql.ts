@@ -1,0 +1,180 @@
+import type { Emulator } from '../emulator.ts'
+import { seededRandom } from '../framework/random.ts'
+import type { TcpSession } from '../framework/tcp.ts'
+import { textOf } from './config.ts'
+import { tcpOnEveryPort } from './listeners.ts'
+import { framed, MalformedFrame, sliceWithin } from './stream.ts'
+
+const TYPE_SQL_BATCH = 0x01
+const TYPE_TABULAR_RESULT = 0x04
+const TYPE_LOGIN7 = 0x10
+const TYPE_PRELOGIN = 0x12
+const MAX_MESSAGE = 64 * 1024
+const ENCRYPT_NOT_SUP = 0x02
+const TDS_7_2 = 0x72090002
+
+/** Release builds seen in the wild: SQL Server 2014 to 2022, RTM and CU levels. */
+const VERSIONS: [number, number, number][] = [
+  [12, 0, 2000],
+  [13, 0, 1601],
+  [13, 0, 5026],
+  [14, 0, 1000],
+  [14, 0, 3456],
+  [15, 0, 2000],
+  [15, 0, 4335],
+  [16, 0, 1000],
+  [16, 0, 4105],
+]
+const LOGIN_FIELDS = [
+  'hostname',
+  'username',
+  'password',
+  'app_name',
+  'server_name',
+  'extension',
+  'library',
+  'language',
+  'database',
+]
+
+function tdsPacket(type: number, payload: Buffer, packetId = 1): Buffer {
+  const header = Buffer.alloc(8)
+  header[0] = type
+  header[1] = 0x01 // end of message
+  header.writeUInt16BE(payload.length + 8, 2)
+  header[6] = packetId
+  return Buffer.concat([header, payload])
+}
+
+function preloginResponse(version: [number, number, number]): Buffer {
+  // Options: VERSION, ENCRYPTION, INSTOPT, THREADID (empty, as a server sends it), MARS.
+  const data = [
+    Buffer.from([version[0], version[1], version[2] >> 8, version[2] & 0xff, 0, 0]),
+    Buffer.from([ENCRYPT_NOT_SUP]),
+    Buffer.from([0]),
+    Buffer.alloc(0),
+    Buffer.from([0]),
+  ]
+  const table = Buffer.alloc(data.length * 5 + 1)
+  let offset = table.length
+  data.forEach((value, token) => {
+    table[token * 5] = token
+    table.writeUInt16BE(offset, token * 5 + 1)
+    table.writeUInt16BE(value.length, token * 5 + 3)
+    offset += value.length
+  })
+  table[table.length - 1] = 0xff
+  return Buffer.concat([table, ...data])
+}
+
+/** Undoes LOGIN7 password obfuscation: XOR 0xA5, then swap the nibbles. */
+function deobfuscatePassword(bytes: Buffer): string {
+  const plain = Buffer.from(
+    bytes.map((byte) => {
+      const unxored = byte ^ 0xa5
+      return ((unxored & 0x0f) << 4) | (unxored >> 4)
+    }),
+  )
+  return plain.toString('utf16le')
+}
+
+type Login7 = { tdsVersion: number; clientPid: number; fields: Record<string, string> }
+
+function parseLogin7(message: Buffer): Login7 {
+  if (message.length < 36 + LOGIN_FIELDS.length * 4) throw new MalformedFrame('short LOGIN7')
+  const fields: Record<string, string> = {}
+  LOGIN_FIELDS.forEach((name, index) => {
+    const at = 36 + index * 4
+    const offset = message.readUInt16LE(at)
+    const characters = Math.min(message.readUInt16LE(at + 2), 256)
+    if (name === 'extension') return
+    const bytes = sliceWithin(message, offset, characters * 2) ?? Buffer.alloc(0)
+    fields[name] = name === 'password' ? deobfuscatePassword(bytes) : textOf(bytes, 512, 'utf16le')
+  })
+  return { tdsVersion: message.readUInt32LE(4), clientPid: message.readUInt32LE(16), fields }
+}
+
+function loginFailed(username: string, serverName: string, tdsVersion: number): Buffer {
+  const text = Buffer.from(`Login failed for user '${username.slice(0, 128)}'.`, 'utf16le')
+  const server = Buffer.from(serverName.slice(0, 128), 'utf16le')
+  const modern = tdsVersion >= TDS_7_2
+  const body = Buffer.alloc(6)
+  body.writeInt32LE(18456, 0)
+  body[4] = 1 // state
+  body[5] = 14 // class (severity)
+  const lineNumber = modern ? Buffer.from([1, 0, 0, 0]) : Buffer.from([1, 0])
+  const error = Buffer.concat([
+    body,
+    Buffer.from([(text.length / 2) & 0xff, (text.length / 2) >> 8]),
+    text,
+    Buffer.from([server.length / 2]),
+    server,
+    Buffer.from([0]),
+    lineNumber,
+  ])
+  const errorHeader = Buffer.from([0xaa, error.length & 0xff, error.length >> 8])
+  const done = Buffer.alloc(modern ? 13 : 9)
+  done[0] = 0xfd
+  done.writeUInt16LE(0x0002, 1) // DONE_ERROR
+  return Buffer.concat([errorHeader, error, done])
+}
+
+function connection(session: TcpSession, version: [number, number, number], serverName: string) {
+  const parts: Buffer[] = []
+  let size = 0
+  let loggedIn = false
+  return (buffered: Buffer): number => {
+    if (buffered.length < 8) return 0
+    const type = buffered[0] as number
+    const length = buffered.readUInt16BE(2)
+    if (length < 8) throw new MalformedFrame('bad TDS length')
+    if (buffered.length < length) return 0
+    const endOfMessage = ((buffered[1] as number) & 0x01) === 1
+    parts.push(buffered.subarray(8, length))
+    size += length - 8
+    if (size > MAX_MESSAGE) throw new MalformedFrame('TDS message too large')
+    if (!endOfMessage) return length
+    const message = Buffer.concat(parts)
+    parts.length = 0
+    size = 0
+    if (type === TYPE_PRELOGIN) {
+      session.emit('request', { kind: 'prelogin', bytes: message.length })
+      session.write(tdsPacket(TYPE_TABULAR_RESULT, preloginResponse(version)))
+    } else if (type === TYPE_LOGIN7 && !loggedIn) {
+      loggedIn = true
+      const login = parseLogin7(message)
+      const username = login.fields.username ?? ''
+      const { extension: _unused, ...fields } = login.fields
+      session.emit(
+        'auth_attempt',
+        { ...fields, tds_version: `0x${login.tdsVersion.toString(16)}`, client_pid: login.clientPid },
+        fields.password ? ['password'] : [],
+      )
+      session.end(tdsPacket(TYPE_TABULAR_RESULT, loginFailed(username, serverName, login.tdsVersion)))
+    } else {
+      session.emit('request', {
+        kind: type === TYPE_SQL_BATCH ? 'sql_batch' : `packet_${type}`,
+        text: type === TYPE_SQL_BATCH ? textOf(message, 2048, 'utf16le') : '',
+      })
+      session.socket.destroy()
+    }
+    return length
+  }
+}
+
+/**
+ * SQL Server (TDS): PRELOGIN answered with a seeded version and no encryption, LOGIN7 parsed
+ * (user, de-obfuscated password, client host, application, library, database) and refused with
+ * error 18456 "Login failed for user".
+ */
+export const mssqlEmulator: Emulator = {
+  slug: 'mssql',
+  async start(ctx) {
+    const version = seededRandom(ctx.seed).fork('mssql').pick(VERSIONS)
+    const serverName = ctx.hostname.split('.')[0]?.toUpperCase() || 'SQL01'
+    return tcpOnEveryPort(ctx, {
+      handle: (session) =>
+        framed(session, connection(session, version, serverName), { maxBuffer: MAX_MESSAGE + 8 }),
+    })
+  },
+}

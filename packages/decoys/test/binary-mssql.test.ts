@@ -1,0 +1,77 @@
+import { Connection } from 'tedious'
+import { afterEach, describe, expect, it } from 'vitest'
+import { mssqlEmulator } from '../src/protocols-binary/mssql.ts'
+import { rawConnect, type Started, startBinary } from './binary-helpers.ts'
+import { tdsPrelogin } from './binary-helpers-packets.ts'
+
+let started: Started | undefined
+afterEach(async () => {
+  await started?.close()
+  started = undefined
+})
+
+function tediousLogin(
+  instance: Started,
+  userName: string,
+  password: string,
+): Promise<Error & { code?: string }> {
+  return new Promise((resolve, reject) => {
+    const connection = new Connection({
+      server: instance.host,
+      authentication: { type: 'default', options: { userName, password } },
+      options: {
+        port: instance.port,
+        encrypt: false,
+        database: 'HR',
+        appName: 'sqlmap',
+        connectTimeout: 3000,
+      },
+    })
+    connection.on('error', () => undefined)
+    connection.connect((error) => {
+      connection.close()
+      if (error) resolve(error)
+      else reject(new Error('login unexpectedly succeeded'))
+    })
+  })
+}
+
+describe('mssql emulator', () => {
+  it('answers PRELOGIN, de-obfuscates the LOGIN7 password and fails the login with 18456', async () => {
+    started = await startBinary(mssqlEmulator)
+    const error = await tediousLogin(started, 'sa', 'Sup3r$ecret')
+    expect(error.code).toBe('ELOGIN')
+    expect(error.message).toBe("Login failed for user 'sa'.")
+    const attempt = await started.waitFor((event) => event.event === 'auth_attempt')
+    expect(attempt.fields).toMatchObject({
+      username: 'sa',
+      password: 'Sup3r$ecret',
+      app_name: 'sqlmap',
+      database: 'HR',
+    })
+    expect(String(attempt.fields.library)).toContain('Tedious')
+    expect(attempt.secret_fields).toEqual(['password'])
+  })
+
+  it('reports a seeded SQL Server version and no encryption in the PRELOGIN response', async () => {
+    const versions = new Set<string>()
+    for (const seed of ['m1', 'm2', 'm3', 'm4', 'm5']) {
+      const instance = await startBinary(mssqlEmulator, { seed })
+      const raw = await rawConnect(instance.host, instance.port)
+      raw.write(tdsPrelogin())
+      const header = await raw.read(8)
+      const payload = await raw.read(header.readUInt16BE(2) - 8)
+      raw.close()
+      await instance.close()
+      expect(header[0]).toBe(0x04)
+      expect(payload[0]).toBe(0) // VERSION option first
+      const versionAt = payload.readUInt16BE(1)
+      const major = payload[versionAt] as number
+      expect(major).toBeGreaterThanOrEqual(12)
+      expect(major).toBeLessThanOrEqual(16)
+      expect(payload[payload.readUInt16BE(6)]).toBe(2) // ENCRYPT_NOT_SUP
+      versions.add(payload.subarray(versionAt, versionAt + 4).toString('hex'))
+    }
+    expect(versions.size).toBeGreaterThan(1)
+  })
+})
