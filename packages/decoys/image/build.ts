@@ -85,7 +85,7 @@ export async function nodeRuntimeFiles(nodeBinary?: string): Promise<{ node: str
 
 export async function buildDecoyImage(options: BuildDecoyImageOptions = {}): Promise<BuildDecoyImageResult> {
   const log = options.log ?? (() => undefined)
-  const docker = options.docker ?? new Docker({ socketPath: dockerSocket() })
+  const docker = options.docker ?? dockerClient()
   const tag = options.tag ?? (await decoyImageTag())
   const workDir = await mkdtemp(join(tmpdir(), 'decnet-decoy-image-'))
   try {
@@ -132,10 +132,16 @@ export async function buildDecoyImage(options: BuildDecoyImageOptions = {}): Pro
   }
 }
 
-function dockerSocket(): string {
+/** A client for $DOCKER_HOST (unix or tcp) or the local socket; API version left to negotiation. */
+export function dockerClient(): Docker {
   const host = process.env.DOCKER_HOST
-  if (host?.startsWith('unix://')) return host.slice('unix://'.length)
-  return '/var/run/docker.sock'
+  if (host?.startsWith('tcp://')) {
+    const url = new URL(host)
+    return new Docker({ host: url.hostname, port: Number(url.port || 2375), protocol: 'http' })
+  }
+  return new Docker({
+    socketPath: host?.startsWith('unix://') ? host.slice('unix://'.length) : '/var/run/docker.sock',
+  })
 }
 
 async function inspectImage(docker: Docker, tag: string): Promise<Docker.ImageInspectInfo | undefined> {

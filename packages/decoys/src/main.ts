@@ -32,7 +32,16 @@ async function main(): Promise<void> {
     fail((error as Error).message)
   }
   const ports = parsePorts(env.DECNET_PORTS)
-  let running: Awaited<ReturnType<typeof startEmulator>>
+  let running: Awaited<ReturnType<typeof startEmulator>> | undefined
+  // Installed before starting: as PID 1 a signal without a handler is ignored, not fatal.
+  const stop = () => {
+    if (!running) process.exit(0)
+    running.close().finally(() => process.exit(0))
+    // A stuck peer must not hold up `docker stop` until SIGKILL.
+    setTimeout(() => process.exit(0), 2000).unref()
+  }
+  process.once('SIGTERM', stop)
+  process.once('SIGINT', stop)
   try {
     running = await startEmulator(service, {
       decky,
@@ -47,13 +56,6 @@ async function main(): Promise<void> {
     fail((error as Error).message)
   }
   process.stderr.write(`decnet-decoy: ${service} for ${decky} listening on ${running.ports.join(', ')}\n`)
-  const stop = () => {
-    running.close().finally(() => process.exit(0))
-    // A stuck peer must not hold up `docker stop` until SIGKILL.
-    setTimeout(() => process.exit(0), 2000).unref()
-  }
-  process.once('SIGTERM', stop)
-  process.once('SIGINT', stop)
 }
 
 void main()

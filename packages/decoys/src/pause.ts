@@ -1,6 +1,7 @@
 /**
  * PID 1 of a decky's base container: owns the network namespace the service containers join and
- * otherwise does nothing. Exits at once on SIGTERM/SIGINT so `docker stop` is instant.
+ * otherwise does nothing. Exits at once on SIGTERM/SIGINT so `docker stop` is instant (PID 1 has
+ * no default signal actions, so without these handlers the daemon would wait and SIGKILL).
  */
 const keepAlive = setInterval(() => undefined, 2 ** 31 - 1)
 const stop = () => {
@@ -9,3 +10,4 @@ const stop = () => {
 }
 process.on('SIGTERM', stop)
 process.on('SIGINT', stop)
+process.stderr.write('decnet-pause: ready\n')
