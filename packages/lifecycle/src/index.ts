@@ -49,3 +49,10 @@ export {
   type ReadinessResult,
   waitUntilReachable,
 } from './probe/probe.ts'
+export type { ClaimRequest, FinishOutcome, LifecycleQueue, QueueRow } from './runner/queue.ts'
+export {
+  errorText,
+  type LifecycleExecutor,
+  LifecycleRunner,
+  type LifecycleRunnerOptions,
+} from './runner/runner.ts'

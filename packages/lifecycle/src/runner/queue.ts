@@ -1,0 +1,34 @@
+import type { LifecycleOperation, LifecycleStatus } from '../bus/events.ts'
+
+/** The fields of a lifecycle row the runner reads; `@decnet/db`'s `LifecycleRow` is structurally one. */
+export type QueueRow = {
+  id: string
+  deckyName: string
+  operation: LifecycleOperation
+  status: LifecycleStatus
+  attempt: number
+  error: string | null
+  payload: Record<string, unknown>
+}
+
+export type ClaimRequest = {
+  owner: string
+  leaseMs: number
+  limit: number
+  maxAttempts: number
+}
+
+export type FinishOutcome = { status: 'succeeded' } | { status: 'failed'; error: string }
+
+/**
+ * The durable queue the runner drives: `@decnet/db`'s `db.lifecycle` repository satisfies it.
+ * Contract: `claim` atomically moves claimable rows to `running` under a lease (pending rows, and
+ * running rows whose lease expired), at most one unfinished row per decky and in commit order, and
+ * fails rows whose lease expired `maxAttempts` times (`exhausted`); `renewLease`/`finish` act only
+ * while `owner` still holds the lease.
+ */
+export interface LifecycleQueue {
+  claim(request: ClaimRequest): Promise<{ claimed: QueueRow[]; exhausted: QueueRow[] }>
+  renewLease(id: string, owner: string, leaseMs: number): Promise<boolean>
+  finish(id: string, owner: string, outcome: FinishOutcome): Promise<QueueRow | null>
+}
