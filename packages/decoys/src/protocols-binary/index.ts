@@ -3,6 +3,7 @@ import { conpotEmulator } from './conpot.ts'
 import { dnsEmulator } from './dns.ts'
 import { ldapEmulator } from './ldap.ts'
 import { llmnrEmulator } from './llmnr.ts'
+import { mongodbEmulator } from './mongodb.ts'
 import { mqttEmulator } from './mqtt.ts'
 import { mssqlEmulator } from './mssql.ts'
 import { mysqlEmulator } from './mysql.ts'
@@ -28,4 +29,5 @@ export const binaryProtocolEmulators: Emulator[] = [
   ldapEmulator,
   smbEmulator,
   mssqlEmulator,
+  mongodbEmulator,
 ]

@@ -1,0 +1,329 @@
+import { randomBytes } from 'node:crypto'
+import type { Emulator, EmulatorContext } from '../emulator.ts'
+import { seededRandom } from '../framework/random.ts'
+import type { TcpSession } from '../framework/tcp.ts'
+import {
+  Binary,
+  type BsonDocument,
+  type BsonValue,
+  Double,
+  decodeDocument,
+  encodeDocument,
+  toLogJson,
+} from './bson.ts'
+import { tcpOnEveryPort } from './listeners.ts'
+import { ByteReader, framed, MalformedFrame } from './stream.ts'
+
+const OP_REPLY = 1
+const OP_QUERY = 2004
+const OP_MSG = 2013
+const MAX_MESSAGE = 256 * 1024
+
+/** [version, maxWireVersion] pairs of releases still found exposed on the internet. */
+const RELEASES: [string, number][] = [
+  ['4.2.24', 8],
+  ['4.4.18', 9],
+  ['4.4.29', 9],
+  ['5.0.26', 13],
+  ['6.0.14', 17],
+  ['6.0.19', 17],
+  ['7.0.12', 21],
+]
+const BUSINESS_DATABASES = [
+  'crm',
+  'shop',
+  'inventory',
+  'analytics',
+  'users',
+  'billing',
+  'app',
+  'prod',
+  'reports',
+]
+
+type Persona = {
+  version: string
+  maxWireVersion: number
+  gitVersion: string
+  databases: BsonDocument[]
+  totalSize: number
+}
+
+function buildPersona(ctx: EmulatorContext): Persona {
+  const random = seededRandom(ctx.seed).fork('mongodb')
+  const [version, maxWireVersion] = random.pick(RELEASES)
+  const databases: BsonDocument[] = [
+    { name: 'admin', sizeOnDisk: new Double(random.int(2, 6) * 20480), empty: false },
+    { name: 'config', sizeOnDisk: new Double(random.int(2, 8) * 12288), empty: false },
+    { name: 'local', sizeOnDisk: new Double(random.int(2, 9) * 36864), empty: false },
+  ]
+  for (const name of random.sample(BUSINESS_DATABASES, random.int(1, 3))) {
+    databases.push({ name, sizeOnDisk: new Double(random.int(40, 90_000) * 4096), empty: false })
+  }
+  const totalSize = databases.reduce((sum, db) => sum + (db.sizeOnDisk as Double).value, 0)
+  return { version, maxWireVersion, gitVersion: random.hex(40), databases, totalSize }
+}
+
+type Scram = { mechanism: string; username: string; clientFirstBare: string; serverFirst: string }
+
+const failure = (code: number, codeName: string, errmsg: string): BsonDocument => ({
+  ok: new Double(0),
+  errmsg,
+  code,
+  codeName,
+})
+
+/** `n=user,r=nonce` attributes of a SCRAM message. */
+function scramAttributes(message: string): Map<string, string> {
+  const attributes = new Map<string, string>()
+  for (const part of message.split(',').slice(0, 16)) {
+    const equals = part.indexOf('=')
+    if (equals === 1) attributes.set(part[0] as string, part.slice(2))
+  }
+  return attributes
+}
+
+function connection(session: TcpSession, persona: Persona, connectionId: number) {
+  let scram: Scram | undefined
+  const version = persona.version.split('.').map(Number)
+
+  const hello = (command: BsonDocument, legacy: boolean): BsonDocument => {
+    const response: BsonDocument = {}
+    if (command.helloOk === true) response.helloOk = true
+    response[legacy ? 'ismaster' : 'isWritablePrimary'] = true
+    Object.assign(response, {
+      maxBsonObjectSize: 16777216,
+      maxMessageSizeBytes: 48000000,
+      maxWriteBatchSize: 100000,
+      localTime: new Date(),
+      logicalSessionTimeoutMinutes: 30,
+      connectionId,
+      minWireVersion: 0,
+      maxWireVersion: persona.maxWireVersion,
+      readOnly: false,
+    })
+    if (typeof command.saslSupportedMechs === 'string') {
+      session.emit('request', { command: 'hello', sasl_user: command.saslSupportedMechs.slice(0, 256) })
+      response.saslSupportedMechs = ['SCRAM-SHA-1', 'SCRAM-SHA-256']
+    }
+    response.ok = new Double(1)
+    return response
+  }
+
+  const saslStart = (command: BsonDocument): BsonDocument => {
+    const mechanism = typeof command.mechanism === 'string' ? command.mechanism.slice(0, 32) : ''
+    const payload = command.payload instanceof Binary ? command.payload.bytes.toString('utf8') : ''
+    if (mechanism === 'PLAIN') {
+      const [, username = '', password = ''] = payload.split('\0')
+      session.emit('auth_attempt', { username, password, mechanism }, password ? ['password'] : [])
+      return failure(18, 'AuthenticationFailed', 'Authentication failed.')
+    }
+    if (!mechanism.startsWith('SCRAM-SHA-')) {
+      session.emit('auth_attempt', { username: '', mechanism })
+      return failure(
+        334,
+        'MechanismUnavailable',
+        `Received authentication for mechanism ${mechanism} which is unknown or not enabled`,
+      )
+    }
+    // client-first: "n,,n=<user>,r=<nonce>"; answer a normal server-first so the client sends its proof.
+    const clientFirstBare = payload.split(',').slice(2).join(',')
+    const attributes = scramAttributes(clientFirstBare)
+    const iterations = mechanism === 'SCRAM-SHA-256' ? 15000 : 10000
+    const serverFirst = `r=${attributes.get('r') ?? ''}${randomBytes(18).toString('base64')},s=${randomBytes(mechanism === 'SCRAM-SHA-256' ? 28 : 16).toString('base64')},i=${iterations}`
+    scram = { mechanism, username: attributes.get('n') ?? '', clientFirstBare, serverFirst }
+    return {
+      conversationId: 1,
+      done: false,
+      payload: new Binary(Buffer.from(serverFirst)),
+      ok: new Double(1),
+    }
+  }
+
+  const saslContinue = (command: BsonDocument): BsonDocument => {
+    const payload = command.payload instanceof Binary ? command.payload.bytes.toString('utf8') : ''
+    if (scram) {
+      const attributes = scramAttributes(payload)
+      const withoutProof = payload.split(',p=')[0] ?? ''
+      const server = scramAttributes(scram.serverFirst)
+      session.emit(
+        'auth_attempt',
+        {
+          username: scram.username,
+          mechanism: scram.mechanism,
+          proof: attributes.get('p') ?? '',
+          salt: server.get('s') ?? '',
+          iterations: Number(server.get('i') ?? 0),
+          auth_message: `${scram.clientFirstBare},${scram.serverFirst},${withoutProof}`,
+          hash_format: scram.mechanism.toLowerCase(),
+        },
+        ['proof'],
+      )
+      scram = undefined
+    }
+    return failure(18, 'AuthenticationFailed', 'Authentication failed.')
+  }
+
+  const run = (command: BsonDocument, database: string): BsonDocument => {
+    const name = Object.keys(command)[0] ?? ''
+    const lowered = name.toLowerCase()
+    if (lowered === 'ismaster' || lowered === 'hello') {
+      if (command.speculativeAuthenticate) {
+        const speculative = command.speculativeAuthenticate as BsonDocument
+        const payload =
+          speculative.payload instanceof Binary ? speculative.payload.bytes.toString('utf8') : ''
+        session.emit('request', {
+          command: name,
+          speculative_user: scramAttributes(payload.split(',').slice(2).join(',')).get('n') ?? '',
+        })
+      }
+      return hello(command, lowered === 'ismaster')
+    }
+    session.emit('command', { command: name.slice(0, 64), db: database, args: toLogJson(command) })
+    switch (lowered) {
+      case 'buildinfo':
+        return {
+          version: persona.version,
+          gitVersion: persona.gitVersion,
+          modules: [],
+          allocator: 'tcmalloc',
+          javascriptEngine: 'mozjs',
+          sysInfo: 'deprecated',
+          versionArray: [version[0] ?? 0, version[1] ?? 0, version[2] ?? 0, 0],
+          bits: 64,
+          debug: false,
+          maxBsonObjectSize: 16777216,
+          storageEngines: ['devnull', 'ephemeralForTest', 'wiredTiger'],
+          ok: new Double(1),
+        }
+      case 'listdatabases':
+        return {
+          databases: persona.databases,
+          totalSize: new Double(persona.totalSize),
+          totalSizeMb: Math.round(persona.totalSize / 1048576),
+          ok: new Double(1),
+        }
+      case 'saslstart':
+        return saslStart(command)
+      case 'saslcontinue':
+        return saslContinue(command)
+      case 'authenticate':
+        return failure(18, 'AuthenticationFailed', 'Authentication failed.')
+      case 'ping':
+      case 'endsessions':
+        return { ok: new Double(1) }
+      case 'getnonce':
+        return { nonce: randomBytes(8).toString('hex'), ok: new Double(1) }
+      case 'whatsmyuri':
+        return { you: `${session.ip}:${session.port}`, ok: new Double(1) }
+      case 'getlasterror':
+        return { n: 0, err: null, ok: new Double(1) }
+      default:
+        if (/^[a-z][a-z0-9_]{0,40}$/i.test(name)) {
+          return failure(13, 'Unauthorized', `command ${name} requires authentication`)
+        }
+        return failure(59, 'CommandNotFound', `no such command: '${name.slice(0, 64)}'`)
+    }
+  }
+
+  const replyHeader = (length: number, requestId: number, opCode: number) => {
+    const header = Buffer.alloc(16)
+    header.writeInt32LE(length, 0)
+    header.writeInt32LE(randomBytes(4).readInt32LE() & 0x7fffffff, 4)
+    header.writeInt32LE(requestId, 8)
+    header.writeInt32LE(opCode, 12)
+    return header
+  }
+
+  return (buffered: Buffer): number => {
+    if (buffered.length < 16) return 0
+    const length = buffered.readInt32LE(0)
+    if (length < 16 || length > MAX_MESSAGE) throw new MalformedFrame('bad message length')
+    if (buffered.length < length) return 0
+    const requestId = buffered.readInt32LE(4)
+    const opCode = buffered.readInt32LE(12)
+    const reader = new ByteReader(buffered.subarray(0, length), 16)
+    if (opCode === OP_QUERY) {
+      reader.skip(4)
+      const collection = reader.cstring().slice(0, 256)
+      reader.skip(8)
+      const query = decodeDocument(reader.bytes(reader.remaining))
+      const database = collection.split('.')[0] ?? ''
+      let response: BsonDocument
+      if (collection.endsWith('.$cmd')) {
+        const wrapped = query.$query ?? query.query
+        response = run(
+          wrapped && typeof wrapped === 'object' && !Array.isArray(wrapped)
+            ? (wrapped as BsonDocument)
+            : query,
+          database,
+        )
+      } else {
+        session.emit('command', { command: 'legacy_query', collection, args: toLogJson(query) })
+        response = { $err: 'not authorized', code: 13, ok: new Double(0) }
+      }
+      const document = encodeDocument(response)
+      const fixed = Buffer.alloc(20)
+      fixed.writeInt32LE(1, 16) // numberReturned
+      session.write(
+        Buffer.concat([replyHeader(16 + 20 + document.length, requestId, OP_REPLY), fixed, document]),
+      )
+    } else if (opCode === OP_MSG) {
+      const flags = reader.u32le()
+      const end = flags & 0x1 ? length - 4 : length
+      let body: BsonDocument | undefined
+      const sequences: Record<string, BsonValue[]> = {}
+      while (reader.offset < end) {
+        const kind = reader.u8()
+        if (kind === 0) {
+          const size = reader.buffer.readInt32LE(reader.offset)
+          body = decodeDocument(reader.bytes(size))
+        } else if (kind === 1) {
+          const size = reader.i32le()
+          const section = new ByteReader(reader.bytes(size - 4))
+          const identifier = section.cstring().slice(0, 64)
+          const documents: BsonValue[] = []
+          while (section.remaining > 0 && documents.length < 100) {
+            documents.push(decodeDocument(section.bytes(section.buffer.readInt32LE(section.offset))))
+          }
+          sequences[identifier] = documents
+        } else {
+          throw new MalformedFrame('unknown OP_MSG section kind')
+        }
+      }
+      if (!body) throw new MalformedFrame('OP_MSG without a body')
+      const database = typeof body.$db === 'string' ? body.$db : ''
+      const response = run({ ...body, ...sequences }, database)
+      // moreToCome (bit 1): the client expects no reply.
+      if (!(flags & 0x2)) {
+        const document = encodeDocument(response)
+        const section = Buffer.from([0, 0, 0, 0, 0])
+        session.write(
+          Buffer.concat([replyHeader(16 + 5 + document.length, requestId, OP_MSG), section, document]),
+        )
+      }
+    } else {
+      // OP_COMPRESSED and legacy writes: we advertised neither compression nor unauthenticated writes.
+      session.emit('request', { kind: `opcode_${opCode}` })
+      session.socket.destroy()
+    }
+    return length
+  }
+}
+
+/**
+ * MongoDB wire protocol (OP_QUERY and OP_MSG): hello/isMaster, buildInfo and listDatabases are
+ * answered from a seeded persona (version, databases); SASL logins are played along far enough to
+ * capture the username (and SCRAM proof, or PLAIN password) and then fail with AuthenticationFailed.
+ */
+export const mongodbEmulator: Emulator = {
+  slug: 'mongodb',
+  async start(ctx) {
+    const persona = buildPersona(ctx)
+    let nextConnectionId = seededRandom(ctx.seed).fork('mongodb-connections').int(5, 900)
+    return tcpOnEveryPort(ctx, {
+      handle: (session) =>
+        framed(session, connection(session, persona, nextConnectionId++), { maxBuffer: MAX_MESSAGE }),
+    })
+  },
+}

@@ -1,0 +1,53 @@
+import { MongoClient, MongoServerError } from 'mongodb'
+import { afterEach, describe, expect, it } from 'vitest'
+import { mongodbEmulator } from '../src/protocols-binary/mongodb.ts'
+import { type Started, startBinary } from './binary-helpers.ts'
+
+let started: Started | undefined
+afterEach(async () => {
+  await started?.close()
+  started = undefined
+})
+
+const uri = (instance: Started, credentials = '') =>
+  `mongodb://${credentials}${instance.host}:${instance.port}/?directConnection=true&serverSelectionTimeoutMS=3000&connectTimeoutMS=3000`
+
+describe('mongodb emulator', () => {
+  it('answers hello, buildInfo and listDatabases to the official driver', async () => {
+    started = await startBinary(mongodbEmulator)
+    const client = new MongoClient(uri(started))
+    try {
+      await client.connect()
+      const info = await client.db('admin').command({ buildInfo: 1 })
+      expect(info.version).toMatch(/^\d+\.\d+\.\d+$/)
+      expect(info.versionArray).toHaveLength(4)
+      const { databases } = await client.db().admin().listDatabases()
+      const names = databases.map((db) => db.name)
+      expect(names.slice(0, 3)).toEqual(['admin', 'config', 'local'])
+      expect(names.length).toBeGreaterThan(3)
+      await expect(client.db('crm').collection('users').findOne({})).rejects.toMatchObject({ code: 13 })
+    } finally {
+      await client.close()
+    }
+    const command = await started.waitFor((event) => event.fields.command === 'listDatabases')
+    expect(command.event).toBe('command')
+    expect(command.fields.db).toBe('admin')
+  })
+
+  it('captures a SCRAM login (username and proof) and fails it with AuthenticationFailed', async () => {
+    started = await startBinary(mongodbEmulator)
+    const client = new MongoClient(uri(started, 'root:t00r@'), { authMechanism: 'SCRAM-SHA-256' })
+    const error = await client.connect().then(
+      () => undefined,
+      (failure: unknown) => failure,
+    )
+    await client.close()
+    expect(error).toBeInstanceOf(MongoServerError)
+    expect((error as MongoServerError).code).toBe(18)
+    const attempt = await started.waitFor((event) => event.event === 'auth_attempt')
+    expect(attempt.fields).toMatchObject({ username: 'root', mechanism: 'SCRAM-SHA-256', iterations: 15000 })
+    expect(String(attempt.fields.proof)).toMatch(/^[A-Za-z0-9+/]{43}=$/)
+    expect(String(attempt.fields.auth_message)).toMatch(/^n=root,r=.+,r=.+,s=.+,i=15000,c=biws,r=.+$/)
+    expect(attempt.secret_fields).toEqual(['proof'])
+  })
+})
