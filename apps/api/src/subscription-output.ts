@@ -15,12 +15,17 @@ async function* validateEach<T extends z.ZodType>(
   }
 }
 
+/** The per-event schema behind each stream schema, for introspection (e.g. the secret-field audit test). */
+export const streamItemSchemas = new WeakMap<z.ZodType, z.ZodType>()
+
 /**
  * Output schema for a subscription: every event is parsed by `item` (so nothing beyond the declared
  * shape is streamed) and must carry a tracked id (so clients resume from Last-Event-ID).
  */
 export function zTrackedStream<T extends z.ZodType>(item: T) {
-  return z
+  const schema = z
     .custom<AsyncIterable<TrackedEnvelope<z.input<T>>>>(isAsyncIterable, 'expected an event stream')
     .transform((stream) => validateEach(stream, item))
+  streamItemSchemas.set(schema, item)
+  return schema
 }

@@ -1,9 +1,7 @@
-import { randomInt } from 'node:crypto'
 import { pickNewServices } from '@decnet/core'
 import type { Decky } from '@decnet/db'
 import type { ApiServices } from '../context.ts'
-
-const cryptoRandom = () => randomInt(0, 2 ** 48) / 2 ** 48
+import { cryptoRandom } from '../random.ts'
 
 /**
  * Picks new services with the shared pickNewServices (the scheduled mutator uses the same path),

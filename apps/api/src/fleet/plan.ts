@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto'
 import {
   DecnetError,
   type DeployPlan,
@@ -10,6 +9,7 @@ import {
 } from '@decnet/core'
 import type { Decky } from '@decnet/db'
 import type { ApiServices } from '../context.ts'
+import { cryptoRandom } from '../random.ts'
 import { createSerialQueue } from '../serial.ts'
 import { type FleetNetwork, readFleetNetwork } from '../settings/network.ts'
 import { readSettings } from '../settings/settings.ts'
@@ -18,8 +18,6 @@ export type FleetPlan = { plan: DeployPlan<ExistingDecky>; network: FleetNetwork
 
 /** Planning + committing is serialised in this process so concurrent auto-allocations never pick the same IP. */
 export const serialiseFleetChanges = createSerialQueue()
-
-const cryptoRandom = () => randomInt(0, 2 ** 48) / 2 ** 48
 
 type ConfigValue = ServiceConfig[string][string]
 

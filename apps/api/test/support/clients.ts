@@ -1,4 +1,10 @@
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, type TRPCClient } from '@trpc/client'
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpSubscriptionLink,
+  splitLink,
+  type TRPCClient,
+} from '@trpc/client'
 import { EventSource } from 'eventsource'
 import type { AppRouter } from '../../src/router.ts'
 import { ADMIN_PASSWORD } from './server.ts'

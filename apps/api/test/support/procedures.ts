@@ -1,0 +1,33 @@
+import type { z } from 'zod'
+import { appRouter } from '../../src/router.ts'
+import type { ProcedureRole } from '../../src/trpc.ts'
+
+export type ProcedureInfo = {
+  path: string
+  type: 'query' | 'mutation' | 'subscription'
+  role: ProcedureRole | undefined
+  output: z.ZodType | undefined
+  inputCount: number
+}
+
+type RawProcedure = {
+  _def: {
+    type: ProcedureInfo['type']
+    meta?: { role?: ProcedureRole }
+    output?: z.ZodType
+    inputs: unknown[]
+  }
+}
+
+/** Every procedure of the router, flattened (tRPC keeps them under `_def.procedures` by dotted path). */
+export function routerProcedures(): ProcedureInfo[] {
+  // The flattened map is tRPC's internal shape, typed per procedure; read it as plain definitions.
+  const flat = appRouter._def.procedures as unknown as Record<string, RawProcedure>
+  return Object.entries(flat).map(([path, { _def }]) => ({
+    path,
+    type: _def.type,
+    role: _def.meta?.role,
+    output: _def.output,
+    inputCount: _def.inputs.length,
+  }))
+}
