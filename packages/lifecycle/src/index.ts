@@ -49,6 +49,12 @@ export {
   type ReadinessResult,
   waitUntilReachable,
 } from './probe/probe.ts'
+export {
+  type FleetStateStore,
+  type ObservedDeckyState,
+  type ReconcilePass,
+  Reconciler,
+} from './reconcile/reconciler.ts'
 export type { ClaimRequest, FinishOutcome, LifecycleQueue, QueueRow } from './runner/queue.ts'
 export {
   errorText,

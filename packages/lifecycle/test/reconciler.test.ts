@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest'
+import {
+  type BusEvent,
+  type DeckyObservation,
+  type FleetStateStore,
+  InProcessBus,
+  LocalEngine,
+  type ObservedDeckyState,
+  Reconciler,
+} from '../src/index.ts'
+
+/** The in-process engine with a controllable observation, so states can be forced without Docker. */
+class ObservedEngine extends LocalEngine {
+  constructor(private readonly actual: Map<string, DeckyObservation['state']>) {
+    super({ startService: async () => ({ ports: [], close: async () => {} }) })
+  }
+
+  override async observe(expected: Iterable<string> = []): Promise<DeckyObservation[]> {
+    const names = new Set([...this.actual.keys(), ...expected])
+    return [...names].map((name) => ({
+      name,
+      state: this.actual.get(name) ?? 'missing',
+      services: {},
+      problems: [],
+    }))
+  }
+}
+
+function store(initial: Record<string, string>): FleetStateStore & { states: Map<string, string> } {
+  const states = new Map(Object.entries(initial))
+  return {
+    states,
+    list: async () => [...states].map(([name, state]) => ({ name, state })),
+    setState: async (name: string, state: ObservedDeckyState) => {
+      states.set(name, state)
+    },
+  }
+}
+
+describe('Reconciler', () => {
+  it('records and publishes each drift once, leaves converged and operation-owned deckies alone', async () => {
+    const actual = new Map<string, DeckyObservation['state']>([
+      ['healthy', 'up'],
+      ['broken', 'degraded'],
+      ['recovered', 'up'],
+      ['deploying', 'degraded'],
+      ['failed-op', 'up'],
+    ])
+    const fleet = store({
+      healthy: 'running',
+      broken: 'running',
+      gone: 'running',
+      recovered: 'degraded',
+      deploying: 'pending',
+      'failed-op': 'failed',
+    })
+    const bus = new InProcessBus()
+    const events: BusEvent[] = []
+    bus.on('decky.*.state', (event) => {
+      events.push(event)
+    })
+    const reconciler = new Reconciler({ engine: new ObservedEngine(actual), store: fleet, bus })
+
+    const first = await reconciler.runOnce()
+    expect(first.changed).toEqual([
+      { name: 'broken', from: 'running', to: 'degraded' },
+      { name: 'gone', from: 'running', to: 'missing' },
+      { name: 'recovered', from: 'degraded', to: 'running' },
+    ])
+    expect(Object.fromEntries(fleet.states)).toMatchObject({
+      healthy: 'running',
+      broken: 'degraded',
+      gone: 'missing',
+      recovered: 'running',
+      deploying: 'pending',
+      'failed-op': 'failed',
+    })
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(events.map((e) => [e.topic, e.type === 'state' ? e.payload : null])).toEqual([
+      ['decky.broken.state', { decky: 'broken', state: 'degraded', previousState: 'running' }],
+      ['decky.gone.state', { decky: 'gone', state: 'missing', previousState: 'running' }],
+      ['decky.recovered.state', { decky: 'recovered', state: 'running', previousState: 'degraded' }],
+    ])
+
+    const second = await reconciler.runOnce()
+    expect(second.changed).toEqual([])
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(events).toHaveLength(3)
+  })
+
+  it('reaps orphans of the engine when asked, keeping the deckies the table knows', async () => {
+    const engine = new LocalEngine({
+      startService: async () => ({ ports: [], close: async () => {} }),
+    })
+    const spec = (name: string) => ({
+      name,
+      ip: '198.18.0.1',
+      mac: '00:1b:21:00:00:01',
+      hostname: name,
+      osFamily: 'linux',
+      sysctls: {},
+      services: [{ slug: 'ssh', ports: [], config: {} }],
+      seed: name,
+    })
+    await engine.deploy(spec('kept'))
+    await engine.deploy(spec('orphan'))
+    const reconciler = new Reconciler({
+      engine,
+      store: store({ kept: 'running' }),
+      bus: new InProcessBus(),
+      reap: true,
+    })
+    const pass = await reconciler.runOnce()
+    expect(pass.reaped).toEqual({ containersRemoved: ['orphan.ssh'], networksRemoved: [], errors: [] })
+    expect((await engine.observe()).map((o) => o.name)).toEqual(['kept'])
+    await engine.close()
+  })
+})
