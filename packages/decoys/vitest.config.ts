@@ -1,3 +1,4 @@
 import { packageTestConfig } from '../../vitest.shared.ts'
 
-export default packageTestConfig()
+// --expose-gc lets the hostile-input tests measure retained memory after a forced collection.
+export default packageTestConfig({ execArgv: ['--expose-gc'] })

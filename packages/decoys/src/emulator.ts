@@ -38,6 +38,17 @@ export type EmulatorContext = {
   /** Catalogue distro slug of the decky (ubuntu22, debian, rocky9…), so banners match the OS story. */
   distro?: string
   emit(event: EmittedEvent): void
+  /** Overrides of the per-listener connection limits (tests shorten timeouts; defaults suit production). */
+  limits?: ConnectionLimits
+}
+
+export type ConnectionLimits = {
+  /** Concurrent connections per listener; more are closed at once. */
+  maxConnections?: number
+  /** A connection that sends nothing for this long is closed. */
+  idleTimeoutMs?: number
+  /** No connection lives longer than this, however chatty (slow-drip clients). */
+  maxSessionMs?: number
 }
 
 export type RunningEmulator = {

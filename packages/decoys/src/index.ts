@@ -1,4 +1,5 @@
 export type {
+  ConnectionLimits,
   DecoyEvent,
   EmittedEvent,
   Emulator,

@@ -1,4 +1,4 @@
-import type { EmulatorContext, RunningEmulator, ServiceConfigValue } from './emulator.ts'
+import type { ConnectionLimits, EmulatorContext, RunningEmulator, ServiceConfigValue } from './emulator.ts'
 import { createEmitter, type EventSink, stdoutSink } from './framework/events.ts'
 import { EMULATORS } from './registry.ts'
 
@@ -14,6 +14,7 @@ export type StartEmulatorOptions = {
   hostname?: string
   /** Catalogue distro slug; picks distro-consistent banners and shell output. */
   distro?: string
+  limits?: ConnectionLimits
   /** Receives every event; defaults to JSON lines on stdout. */
   onEvent?: EventSink
 }
@@ -40,6 +41,7 @@ export async function startEmulator(slug: string, options: StartEmulatorOptions)
     seed: options.seed ?? options.decky,
     hostname: options.hostname ?? options.decky,
     ...(options.distro ? { distro: options.distro } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
     emit: createEmitter(options.decky, slug, options.onEvent ?? stdoutSink()),
   }
   return emulator.start(context)

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net'
-import type { DecoyEvent, ServiceConfigValue } from '../src/emulator.ts'
+import type { ConnectionLimits, DecoyEvent, ServiceConfigValue } from '../src/emulator.ts'
 import { startEmulator } from '../src/start.ts'
 
 let nextHost = 1
@@ -59,6 +59,7 @@ export async function startTestEmulator(
     config?: Record<string, ServiceConfigValue>
     seed?: string
     hostname?: string
+    limits?: ConnectionLimits
   } = {},
 ) {
   const log = eventLog()
@@ -71,6 +72,7 @@ export async function startTestEmulator(
     seed: options.seed ?? `seed-${slug}`,
     hostname: options.hostname ?? 'SRV-DELTA-42',
     onEvent: log.sink,
+    ...(options.limits ? { limits: options.limits } : {}),
   })
   return { host, running, port: running.ports[0] as number, ...log }
 }

@@ -54,11 +54,13 @@ export type TcpListener = {
 export const DEFAULT_MAX_CONNECTIONS = 512
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000
 export const DEFAULT_MAX_LINE_BYTES = 8 * 1024
+export const DEFAULT_MAX_SESSION_MS = 60 * 60_000
 
 export async function listenTcp(options: TcpListenOptions): Promise<TcpListener> {
   const { ctx } = options
-  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS
-  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
+  const maxConnections = options.maxConnections ?? ctx.limits?.maxConnections ?? DEFAULT_MAX_CONNECTIONS
+  const idleTimeoutMs = options.idleTimeoutMs ?? ctx.limits?.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
+  const maxSessionMs = ctx.limits?.maxSessionMs ?? DEFAULT_MAX_SESSION_MS
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES
   const connectionEvents = options.connectionEvents ?? true
   const sockets = new Set<Socket>()
@@ -96,6 +98,8 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
     }
     socket.setNoDelay(true)
     socket.setTimeout(idleTimeoutMs, () => socket.destroy())
+    const lifetime = setTimeout(() => socket.destroy(), maxSessionMs)
+    lifetime.unref()
     // Resets and write-after-close are routine with scanners; they must never reach the process.
     socket.on('error', () => undefined)
     if (connectionEvents) session.emit('connect', { local_port: socket.localPort ?? 0 })
@@ -114,6 +118,7 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
       })
     }
     socket.on('close', () => {
+      clearTimeout(lifetime)
       sockets.delete(socket)
       handler.onClose?.()
       if (connectionEvents) {
