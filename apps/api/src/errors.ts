@@ -1,4 +1,5 @@
 import { DECNET_ERROR_TRPC_CODE, isDecnetError } from '@decnet/core'
+import { ConflictError, NotFoundError, SearchQueryError } from '@decnet/db'
 import { TRPCError } from '@trpc/server'
 
 /**
@@ -22,19 +23,11 @@ export function toTRPCError(error: unknown): TRPCError {
 
 type TrpcCode = 'BAD_REQUEST' | 'CONFLICT' | 'NOT_FOUND'
 
-/** Domain errors from core (DecnetError) and db (errors that carry a `code` from the same vocabulary). */
+/** Domain errors from core (DecnetError) and db (typed repository errors). */
 function domainError(error: unknown): { code: TrpcCode; message: string } | null {
   if (isDecnetError(error)) return { code: DECNET_ERROR_TRPC_CODE[error.code], message: error.message }
-  if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
-    const code = DB_ERROR_TRPC_CODE[error.code]
-    if (code) return { code, message: error.message }
-  }
+  if (error instanceof ConflictError) return { code: 'CONFLICT', message: error.message }
+  if (error instanceof NotFoundError) return { code: 'NOT_FOUND', message: error.message }
+  if (error instanceof SearchQueryError) return { code: 'BAD_REQUEST', message: error.message }
   return null
-}
-
-const DB_ERROR_TRPC_CODE: Record<string, TrpcCode | undefined> = {
-  conflict: 'CONFLICT',
-  not_found: 'NOT_FOUND',
-  invalid_query: 'BAD_REQUEST',
-  invalid_input: 'BAD_REQUEST',
 }
