@@ -1,8 +1,8 @@
 import type { Emulator, EmulatorContext } from '../emulator.ts'
+import { listenHttp } from '../framework/http.ts'
 import { seededRandom } from '../framework/random.ts'
-import { listenTcp, type TcpHandler, type TcpSession } from '../framework/tcp.ts'
+import { listenTcp } from '../framework/tcp.ts'
 import { listenUdp } from '../framework/udp.ts'
-import { textOf } from './config.ts'
 import { running } from './listeners.ts'
 import { type ModbusDevice, modbusHandler } from './modbus.ts'
 import { snmpAgent, systemGroup } from './snmp-agent.ts'
@@ -77,49 +77,16 @@ function buildDevice(ctx: EmulatorContext, persona: Persona): ModbusDevice {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
 
-function httpHandler(session: TcpSession, persona: Persona, site: string, hostname: string): TcpHandler {
-  let head = ''
-  return {
-    onData(chunk) {
-      if (session.socket.destroyed) return
-      head += chunk.toString('latin1')
-      const end = head.indexOf('\r\n\r\n')
-      if (end === -1) {
-        if (head.length > 16 * 1024) session.socket.destroy()
-        return
-      }
-      const [requestLine = '', ...headerLines] = head.slice(0, end).split('\r\n')
-      const [method = '', path = ''] = requestLine.split(' ')
-      const header = (name: string) =>
-        headerLines
-          .find((line) => line.toLowerCase().startsWith(`${name}:`))
-          ?.slice(name.length + 1)
-          .trim()
-      const found = path === '/' || path === '/index.html' || path.startsWith('/index.html?')
-      session.emit('request', {
-        method: method.slice(0, 16),
-        path: textOf(Buffer.from(path, 'latin1'), 2048),
-        user_agent: header('user-agent') ?? '',
-        host: header('host') ?? '',
-        status: found ? 200 : 404,
-      })
-      const body = found
-        ? `<!DOCTYPE html>\n<html><head><title>${persona.product} - ${hostname}</title></head><body>\n<h1>${persona.vendor} ${persona.product}</h1>\n<table><tr><td>Station</td><td>${hostname}</td></tr><tr><td>Location</td><td>${site}</td></tr><tr><td>Order number</td><td>${persona.productCode}</td></tr><tr><td>Firmware</td><td>${persona.revision}</td></tr><tr><td>Mode</td><td>RUN</td></tr></table>\n</body></html>\n`
-        : '<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>\n'
-      const response = [
-        `HTTP/1.1 ${found ? '200 OK' : '404 Not Found'}`,
-        `Server: ${persona.server}`,
-        `Date: ${new Date().toUTCString()}`,
-        'Content-Type: text/html',
-        `Content-Length: ${Buffer.byteLength(body)}`,
-        'Connection: close',
-        '',
-        '',
-      ].join('\r\n')
-      session.end(method === 'HEAD' ? response : response + body)
-      head = ''
-    },
-  }
+function statusPage(persona: Persona, site: string, hostname: string): string {
+  const rows = [
+    ['Station', hostname],
+    ['Location', site],
+    ['Order number', persona.productCode],
+    ['Firmware', persona.revision],
+    ['Mode', 'RUN'],
+  ]
+  const table = rows.map(([name, value]) => `<tr><td>${name}</td><td>${value}</td></tr>`).join('')
+  return `<!DOCTYPE html>\n<html><head><title>${persona.product} - ${hostname}</title></head><body>\n<h1>${persona.vendor} ${persona.product}</h1>\n<table>${table}</table>\n</body></html>\n`
 }
 
 /**
@@ -157,13 +124,19 @@ export const conpotEmulator: Emulator = {
           handle: snmpAgent({ mib, communities: ['public'] }),
         }),
       )
+      const page = statusPage(persona, site, hostname)
+      const notFound =
+        '<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>\n'
       listeners.push(
-        await listenTcp({
+        ...(await listenHttp({
           ctx,
-          port: httpPort,
-          idleTimeoutMs: 20_000,
-          handle: (session) => httpHandler(session, persona, site, hostname),
-        }),
+          ports: [httpPort],
+          defaultHeaders: { Server: persona.server, 'Content-Type': 'text/html' },
+          handle: (request) =>
+            request.path === '/' || request.path === '/index.html'
+              ? { status: 200, body: page }
+              : { status: 404, body: notFound },
+        })),
       )
     } catch (error) {
       await Promise.all(listeners.map((listener) => listener.close()))

@@ -1,8 +1,8 @@
 import type { Emulator, EmulatorContext } from '../emulator.ts'
+import { configString } from '../framework/config.ts'
 import { seededRandom } from '../framework/random.ts'
 import { listenTcp } from '../framework/tcp.ts'
 import { listenUdp, type UdpPeer } from '../framework/udp.ts'
-import { configString, wireSafe } from './config.ts'
 import {
   aData,
   CLASS_CH,
@@ -20,6 +20,7 @@ import {
 } from './dns-wire.ts'
 import { running } from './listeners.ts'
 import { framed } from './stream.ts'
+import { wireSafe } from './text.ts'
 
 const BIND_VERSIONS = [
   '9.11.4-P2-RedHat-9.11.4-26.P2.el7_9.10',
@@ -54,7 +55,7 @@ type Zone = { domain: string; records: ResourceRecord[]; soa: ResourceRecord }
 function buildZone(ctx: EmulatorContext): Zone {
   const random = seededRandom(ctx.seed).fork('dns-zone')
   const domain = (
-    configString(ctx, 'domain') ?? `${random.pick(DOMAIN_STEMS)}.${random.pick(DOMAIN_SUFFIXES)}`
+    configString(ctx.config, 'domain') ?? `${random.pick(DOMAIN_STEMS)}.${random.pick(DOMAIN_SUFFIXES)}`
   )
     .toLowerCase()
     .replace(/\.$/, '')
@@ -89,7 +90,7 @@ function buildZone(ctx: EmulatorContext): Zone {
     records.push(record(`${host}.${domain}`, TYPE.A, aData(`${subnet}.${random.int(81, 250)}`)))
   }
   // Operator-supplied "name TYPE value" lines; relative names live in the zone.
-  for (const line of (configString(ctx, 'extra_records') ?? '').split(/\r?\n/).slice(0, 200)) {
+  for (const line of (configString(ctx.config, 'extra_records') ?? '').split(/\r?\n/).slice(0, 200)) {
     const [rawName, rawType, ...rest] = line.trim().split(/\s+/)
     const value = rest.join(' ')
     if (!rawName || !rawType || !value) continue
@@ -129,7 +130,7 @@ function answer(ctx: EmulatorContext, zone: Zone, mode: Mode, version: string, q
       name === 'version.bind' || name === 'version.server'
         ? version
         : name === 'hostname.bind' || name === 'id.server'
-          ? wireSafe(configString(ctx, 'nsid') ?? ctx.hostname)
+          ? wireSafe(configString(ctx.config, 'nsid') ?? ctx.hostname)
           : undefined
     if (text === undefined || (question.type !== TYPE.TXT && question.type !== TYPE.ANY)) {
       return reply(RCODE.REFUSED)
@@ -183,10 +184,10 @@ export const dnsEmulator: Emulator = {
   slug: 'dns',
   async start(ctx) {
     const zone = buildZone(ctx)
-    const configuredMode = configString(ctx, 'zone_mode')
+    const configuredMode = configString(ctx.config, 'zone_mode')
     const mode: Mode = configuredMode === 'recursive' || configuredMode === 'open' ? configuredMode : 'auth'
     const version = wireSafe(
-      configString(ctx, 'bind_version') ?? seededRandom(ctx.seed).fork('dns').pick(BIND_VERSIONS),
+      configString(ctx.config, 'bind_version') ?? seededRandom(ctx.seed).fork('dns').pick(BIND_VERSIONS),
     )
 
     const handleMessage = (

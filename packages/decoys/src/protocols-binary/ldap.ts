@@ -1,4 +1,5 @@
 import type { Emulator, EmulatorContext } from '../emulator.ts'
+import { configString } from '../framework/config.ts'
 import { seededRandom } from '../framework/random.ts'
 import type { TcpSession } from '../framework/tcp.ts'
 import {
@@ -13,9 +14,9 @@ import {
   sequence,
   tlv,
 } from './ber.ts'
-import { configString, textOf } from './config.ts'
 import { tcpOnEveryPort } from './listeners.ts'
 import { framed, MalformedFrame } from './stream.ts'
+import { textOf } from './text.ts'
 
 const MAX_MESSAGE = 64 * 1024
 const SUCCESS = 0
@@ -38,7 +39,7 @@ type Directory = {
 function buildDirectory(ctx: EmulatorContext): Directory {
   const random = seededRandom(ctx.seed).fork('ldap')
   const domain = (
-    configString(ctx, 'domain') ?? `${random.pick(DOMAIN_STEMS)}.${random.pick(DOMAIN_SUFFIXES)}`
+    configString(ctx.config, 'domain') ?? `${random.pick(DOMAIN_STEMS)}.${random.pick(DOMAIN_SUFFIXES)}`
   ).toLowerCase()
   const baseDn = domain
     .split('.')

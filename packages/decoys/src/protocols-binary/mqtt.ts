@@ -1,8 +1,9 @@
 import type { Emulator } from '../emulator.ts'
+import { configBool } from '../framework/config.ts'
 import type { TcpSession } from '../framework/tcp.ts'
-import { configBool, textOf } from './config.ts'
 import { tcpOnEveryPort } from './listeners.ts'
 import { ByteReader, framed, MalformedFrame } from './stream.ts'
+import { textOf } from './text.ts'
 
 const MAX_PACKET = 64 * 1024
 
@@ -151,7 +152,7 @@ function handleSubscribe(session: TcpSession, body: Buffer, state: Connection, u
 export const mqttEmulator: Emulator = {
   slug: 'mqtt',
   async start(ctx) {
-    const requireAuth = configBool(ctx, 'require_auth', false)
+    const requireAuth = configBool(ctx.config, 'require_auth') ?? false
     return tcpOnEveryPort(ctx, {
       handle(session) {
         const state: Connection = { level: 4, connected: false }

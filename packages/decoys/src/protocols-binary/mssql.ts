@@ -1,9 +1,9 @@
 import type { Emulator } from '../emulator.ts'
 import { seededRandom } from '../framework/random.ts'
 import type { TcpSession } from '../framework/tcp.ts'
-import { textOf } from './config.ts'
 import { tcpOnEveryPort } from './listeners.ts'
 import { framed, MalformedFrame, sliceWithin } from './stream.ts'
+import { textOf } from './text.ts'
 
 const TYPE_SQL_BATCH = 0x01
 const TYPE_TABULAR_RESULT = 0x04

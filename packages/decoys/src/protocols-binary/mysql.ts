@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import type { Emulator } from '../emulator.ts'
+import { configString } from '../framework/config.ts'
 import { seededRandom } from '../framework/random.ts'
-import { configString, textOf, wireSafe } from './config.ts'
 import { tcpOnEveryPort } from './listeners.ts'
 import { ByteReader, framed } from './stream.ts'
+import { textOf, wireSafe } from './text.ts'
 
 /** Versions a real scanner sees on the internet; one is chosen per decky unless configured. */
 const VERSIONS = [
@@ -91,7 +92,7 @@ export const mysqlEmulator: Emulator = {
   slug: 'mysql',
   async start(ctx) {
     const random = seededRandom(ctx.seed).fork('mysql')
-    const version = wireSafe(configString(ctx, 'version') ?? random.pick(VERSIONS), 64)
+    const version = wireSafe(configString(ctx.config, 'version') ?? random.pick(VERSIONS), 64)
     const isMaria = version.includes('MariaDB')
     let nextConnectionId = random.int(8, 4000)
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import type { Emulator } from '../emulator.ts'
 import { seededRandom } from '../framework/random.ts'
-import { textOf } from './config.ts'
 import { tcpOnEveryPort } from './listeners.ts'
 import { framed } from './stream.ts'
+import { textOf } from './text.ts'
 
 const SSL_REQUEST = 80877103
 const GSSENC_REQUEST = 80877104

@@ -1,8 +1,9 @@
 import type { Emulator } from '../emulator.ts'
+import { configBool } from '../framework/config.ts'
 import { seededRandom } from '../framework/random.ts'
-import { configBool, textOf } from './config.ts'
 import { tcpOnEveryPort } from './listeners.ts'
 import { framed, MalformedFrame } from './stream.ts'
+import { textOf } from './text.ts'
 
 const PROTOCOL_RDP = 0
 const PROTOCOL_SSL = 1
@@ -47,7 +48,7 @@ export const rdpEmulator: Emulator = {
   slug: 'rdp',
   async start(ctx) {
     const random = seededRandom(ctx.seed).fork('rdp')
-    const nla = configBool(ctx, 'nla', false)
+    const nla = configBool(ctx.config, 'nla') ?? false
     const responseFlags = random.pick([0x1f, 0x0f, 0x1f, 0x0b])
     const sourceReference = random.int(0x1000, 0xfffe)
 

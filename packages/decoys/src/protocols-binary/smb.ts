@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import type { Emulator, EmulatorContext } from '../emulator.ts'
+import { configString } from '../framework/config.ts'
 import { seededRandom } from '../framework/random.ts'
 import type { TcpSession } from '../framework/tcp.ts'
-import { configString } from './config.ts'
 import { tcpOnEveryPort } from './listeners.ts'
 import {
   buildChallenge,
@@ -68,7 +68,7 @@ function buildPersona(ctx: EmulatorContext): Persona {
       ?.toUpperCase()
       .replace(/[^A-Z0-9-]/g, '')
       .slice(0, 15) || 'SERVER'
-  const domain = (configString(ctx, 'workgroup') ?? random.pick(DOMAINS))
+  const domain = (configString(ctx.config, 'workgroup') ?? random.pick(DOMAINS))
     .toUpperCase()
     .replace(/[^A-Z0-9-]/g, '')
     .slice(0, 15)

@@ -1,8 +1,9 @@
 import type { Emulator } from '../emulator.ts'
+import { configString } from '../framework/config.ts'
 import { seededRandom } from '../framework/random.ts'
-import { configString, wireSafe } from './config.ts'
 import { udpOnEveryPort } from './listeners.ts'
 import { snmpAgent, systemGroup } from './snmp-agent.ts'
+import { wireSafe } from './text.ts'
 
 /** Device personas: sysDescr template ({host} = hostname), sysObjectID, sysServices. */
 const PERSONAS = [
@@ -50,16 +51,16 @@ export const snmpEmulator: Emulator = {
       .replace('{n}', String(random.int(56, 125)))
       .replace('{m}', String(random.int(2, 140)))
       .replace('{b}', String(random.pick([9600, 14393, 17763])))
-    const community = configString(ctx, 'community') ?? 'public'
+    const community = configString(ctx.config, 'community') ?? 'public'
     const mib = systemGroup({
-      descr: configString(ctx, 'sys_descr') ?? descr,
+      descr: configString(ctx.config, 'sys_descr') ?? descr,
       objectId: persona.objectId,
       bootedAt: Date.now() - random.int(3, 400) * 86_400_000 - random.int(0, 86_399_999),
       contact: wireSafe(
-        configString(ctx, 'sys_contact') ?? random.pick(['root', 'admin', 'it@localhost', 'noc', '']),
+        configString(ctx.config, 'sys_contact') ?? random.pick(['root', 'admin', 'it@localhost', 'noc', '']),
       ),
       name: ctx.hostname,
-      location: wireSafe(configString(ctx, 'sys_location') ?? random.pick(LOCATIONS)),
+      location: wireSafe(configString(ctx.config, 'sys_location') ?? random.pick(LOCATIONS)),
       services: persona.services,
     })
     return udpOnEveryPort(ctx, {

@@ -1,6 +1,6 @@
 import type { Emulator } from '../emulator.ts'
-import { textOf } from './config.ts'
 import { udpOnEveryPort } from './listeners.ts'
+import { textOf } from './text.ts'
 
 const OPCODES: Record<number, string> = { 1: 'RRQ', 2: 'WRQ' }
 
