@@ -63,13 +63,6 @@ export type IngestStats = {
 
 export type SubmitResult = 'queued' | 'malformed' | 'dropped'
 
-export class IngestClosedError extends Error {
-  constructor() {
-    super('the ingest pipeline is closed')
-    this.name = 'IngestClosedError'
-  }
-}
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 export class IngestPipeline {
@@ -95,6 +88,7 @@ export class IngestPipeline {
   private spaceWaiters: (() => void)[] = []
   /** Resolved when `stored + dropped-at-close` reaches their target sequence. */
   private storedWaiters: { target: number; resolve: () => void }[] = []
+  private settledListeners = new Set<(settledSequence: number) => void>()
 
   private counters = {
     received: 0,
@@ -189,6 +183,12 @@ export class IngestPipeline {
   whenSettled(sequence: number): Promise<void> {
     if (this.settledSeq >= sequence) return Promise.resolve()
     return new Promise((resolve) => this.storedWaiters.push({ target: sequence, resolve }))
+  }
+
+  /** Called after every stored batch with the new settled sequence; returns the unsubscribe function. */
+  onSettled(listener: (settledSequence: number) => void): () => void {
+    this.settledListeners.add(listener)
+    return () => this.settledListeners.delete(listener)
   }
 
   /** Writes everything accepted so far; resolves when it is stored. */
@@ -312,6 +312,13 @@ export class IngestPipeline {
   }
 
   private releaseSettled() {
+    for (const listener of this.settledListeners) {
+      try {
+        listener(this.settledSeq)
+      } catch (error) {
+        this.onError(error)
+      }
+    }
     if (this.storedWaiters.length === 0) return
     const still: typeof this.storedWaiters = []
     for (const waiter of this.storedWaiters) {

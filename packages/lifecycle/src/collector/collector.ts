@@ -1,0 +1,466 @@
+/**
+ * The Docker log collector: finds decoy service containers by label, follows each one's log stream
+ * through the Docker API and feeds every stdout line to the ingest pipeline.
+ *
+ * - Discovery: an initial scan, the Docker event stream (`start`/`destroy`, reconnected with backoff)
+ *   and a periodic re-scan as a safety net.
+ * - Resume: each container's position (last Docker timestamp processed + lines at that timestamp) is
+ *   persisted in settings (`collector.position.<containerId>`) once every line up to it is stored,
+ *   so a restarted collector neither duplicates nor loses rows. A clean `stop()` persists the final
+ *   positions; after a hard crash at most the lines of the batches committed after the last
+ *   persisted position (milliseconds) are read again.
+ * - stderr carries the emulators' diagnostics: counted, never ingested.
+ */
+import type { DecnetDatabase } from '@decnet/db'
+import type Docker from 'dockerode'
+import { LABEL } from '../engine/docker/labels.ts'
+import { createDockerClient, type DockerConnection } from '../engine/docker-client.ts'
+import { MAX_LINE_BYTES } from '../ingest/line.ts'
+import type { IngestPipeline } from '../ingest/pipeline.ts'
+import {
+  FrameDecoder,
+  formatSince,
+  LineAssembler,
+  type LogLine,
+  loadPosition,
+  type Position,
+  storePosition,
+} from './log-stream.ts'
+
+export const POSITION_KEY_PREFIX = 'collector.position.'
+
+export type CollectorSettings = Pick<DecnetDatabase['settings'], 'get' | 'set' | 'delete' | 'all'>
+
+export type DockerLogCollectorOptions = {
+  pipeline: IngestPipeline
+  settings: CollectorSettings
+  /** Docker connection; two clients are made from it (bounded calls, and unbounded streams). */
+  connection?: DockerConnection
+  /** Only containers of this engine instance (`decnet.instance` label). */
+  instance?: string
+  /** Safety-net re-scan period (default 30 s). */
+  rescanIntervalMs?: number
+  /** Reconnect backoff for log and event streams: doubles from `initial` (1 s) to `max` (30 s). */
+  reconnectInitialMs?: number
+  reconnectMaxMs?: number
+  maxLineBytes?: number
+  onError?: (error: unknown, context: string) => void
+}
+
+export type CollectorStats = {
+  containers: number
+  lines: number
+  stderrLines: number
+  skippedOnResume: number
+  streamsOpened: number
+  reconnects: number
+  eventStreamReconnects: number
+  errors: number
+}
+
+type Checkpoint = { seq: number; position: Position }
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve()
+    const timer = setTimeout(done, ms)
+    function done() {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, { once: true })
+  })
+
+function statusCode(error: unknown): number | undefined {
+  const code = (error as { statusCode?: unknown } | null)?.statusCode
+  return typeof code === 'number' ? code : undefined
+}
+
+type Follower = {
+  id: string
+  decky: string
+  service: string
+  /** Last line handed to the pipeline (or skipped as stderr/malformed). */
+  position: Position | undefined
+  /** Last position written to settings. */
+  persisted: Position | undefined
+  /** Positions waiting for their lines to be stored, oldest first. */
+  checkpoints: Checkpoint[]
+  /** Resume state: lines at exactly `resume.ts` still to skip. */
+  resume: Position | undefined
+  stream: NodeJS.ReadableStream | undefined
+  /** Wakes a follower parked on a stopped container. */
+  wake: (() => void) | undefined
+  done: Promise<void>
+  removed: boolean
+}
+
+export class DockerLogCollector {
+  private readonly docker: Docker
+  private readonly streamDocker: Docker
+  private readonly pipeline: IngestPipeline
+  private readonly settings: CollectorSettings
+  private readonly options: DockerLogCollectorOptions
+  private readonly followers = new Map<string, Follower>()
+  private readonly abort = new AbortController()
+  private eventStream: NodeJS.ReadableStream | undefined
+  private eventLoop: Promise<void> | undefined
+  private rescanTimer: NodeJS.Timeout | undefined
+  private unsubscribe: (() => void) | undefined
+  private persisting: Promise<void> | undefined
+  private persistAgain = false
+  private started = false
+  private counters: Omit<CollectorStats, 'containers'> = {
+    lines: 0,
+    stderrLines: 0,
+    skippedOnResume: 0,
+    streamsOpened: 0,
+    reconnects: 0,
+    eventStreamReconnects: 0,
+    errors: 0,
+  }
+
+  constructor(options: DockerLogCollectorOptions) {
+    this.options = options
+    this.pipeline = options.pipeline
+    this.settings = options.settings
+    this.docker = createDockerClient(options.connection)
+    // No request timeout on streams: a quiet container must not be mistaken for a dead daemon.
+    this.streamDocker = createDockerClient({ ...options.connection, timeoutMs: 0 })
+  }
+
+  stats(): CollectorStats {
+    return { ...this.counters, containers: this.followers.size }
+  }
+
+  /** Ids of the containers being followed. */
+  get containers(): string[] {
+    return [...this.followers.keys()]
+  }
+
+  /** Initial scan, then the event stream and the periodic re-scan. Resolves once the scan is done. */
+  async start(): Promise<void> {
+    if (this.started) return
+    this.started = true
+    this.unsubscribe = this.pipeline.onSettled(() => this.schedulePersist())
+    this.eventLoop = this.watchEvents()
+    await this.scan(true)
+    this.rescanTimer = setInterval(() => {
+      this.scan(false).catch((error) => this.report(error, 'rescan'))
+    }, this.options.rescanIntervalMs ?? 30_000)
+    this.rescanTimer.unref()
+  }
+
+  /** Stops following, stores everything read so far and persists the final positions. */
+  async stop(): Promise<void> {
+    if (!this.started) return
+    this.started = false
+    this.abort.abort()
+    if (this.rescanTimer) clearInterval(this.rescanTimer)
+    destroyStream(this.eventStream)
+    for (const follower of this.followers.values()) {
+      destroyStream(follower.stream)
+      follower.wake?.()
+    }
+    await Promise.allSettled([this.eventLoop, ...[...this.followers.values()].map((f) => f.done)])
+    await this.pipeline.flush()
+    this.unsubscribe?.()
+    if (this.persisting) await this.persisting
+    await this.persistPositions()
+  }
+
+  /** Lists managed service containers and follows any not followed yet. */
+  async scan(initial = false): Promise<void> {
+    const label = [`${LABEL.managed}=true`, LABEL.service]
+    if (this.options.instance) label.push(`${LABEL.instance}=${this.options.instance}`)
+    const list = await this.docker.listContainers({ all: true, filters: { label } })
+    const seen = new Set<string>()
+    for (const container of list) {
+      seen.add(container.Id)
+      const decky = container.Labels[LABEL.decky]
+      const service = container.Labels[LABEL.service]
+      if (!decky || !service) continue
+      if (this.abort.signal.aborted) return
+      await this.follow(container.Id, decky, service)
+      if (container.State === 'running') this.followers.get(container.Id)?.wake?.()
+    }
+    if (initial) await this.forgetVanished(seen)
+  }
+
+  /** Position keys of containers that no longer exist (removed while we were not running). */
+  private async forgetVanished(existing: Set<string>): Promise<void> {
+    if (this.options.instance) return // other instances' containers are not in `existing`
+    const all = await this.settings.all()
+    for (const key of Object.keys(all)) {
+      if (key.startsWith(POSITION_KEY_PREFIX) && !existing.has(key.slice(POSITION_KEY_PREFIX.length))) {
+        await this.settings.delete(key)
+      }
+    }
+  }
+
+  private async follow(id: string, decky: string, service: string): Promise<void> {
+    if (this.followers.has(id) || this.abort.signal.aborted) return
+    const stored = loadPosition(await this.settings.get(POSITION_KEY_PREFIX + id))
+    if (this.followers.has(id)) return
+    const follower: Follower = {
+      id,
+      decky,
+      service,
+      position: stored,
+      persisted: stored,
+      checkpoints: [],
+      resume: undefined,
+      stream: undefined,
+      wake: undefined,
+      done: Promise.resolve(),
+      removed: false,
+    }
+    this.followers.set(id, follower)
+    follower.done = this.runFollower(follower).catch((error) =>
+      this.report(error, `follow ${id.slice(0, 12)}`),
+    )
+  }
+
+  private async runFollower(follower: Follower): Promise<void> {
+    const signal = this.abort.signal
+    const initialDelay = this.options.reconnectInitialMs ?? 1_000
+    const maxDelay = this.options.reconnectMaxMs ?? 30_000
+    let delay = initialDelay
+    let first = true
+    while (!signal.aborted && !follower.removed) {
+      if (!first) this.counters.reconnects++
+      first = false
+      let received = false
+      try {
+        // `since` is inclusive: the lines at the position's timestamp come again and are skipped.
+        follower.resume = follower.position ? { ...follower.position } : undefined
+        const since = follower.position ? formatSince(follower.position.ts) : '0'
+        const stream = (await this.streamDocker.getContainer(follower.id).logs({
+          follow: true,
+          stdout: true,
+          stderr: true,
+          timestamps: true,
+          since,
+        } as unknown as { follow: true })) as unknown as NodeJS.ReadableStream
+        this.counters.streamsOpened++
+        follower.stream = stream
+        if (signal.aborted) destroyStream(stream)
+        received = await this.consume(follower, stream)
+      } catch (error) {
+        if (statusCode(error) === 404) break
+        if (!signal.aborted) this.report(error, `logs ${follower.id.slice(0, 12)}`)
+      } finally {
+        follower.stream = undefined
+      }
+      if (signal.aborted || follower.removed) break
+      // The stream ended: the container stopped (wait for its next start) or the connection dropped.
+      let running: boolean
+      try {
+        running = (await this.docker.getContainer(follower.id).inspect()).State.Running
+      } catch (error) {
+        if (statusCode(error) === 404) break
+        this.report(error, `inspect ${follower.id.slice(0, 12)}`)
+        running = true
+      }
+      if (received) delay = initialDelay
+      if (running) {
+        await sleep(delay, signal)
+        delay = Math.min(delay * 2, maxDelay)
+      } else {
+        await new Promise<void>((resolve) => {
+          follower.wake = resolve
+          signal.addEventListener('abort', () => resolve(), { once: true })
+        })
+        follower.wake = undefined
+        delay = initialDelay
+      }
+    }
+    this.followers.delete(follower.id)
+  }
+
+  /** Reads one log stream to its end; true when it delivered at least one line. */
+  private async consume(follower: Follower, stream: NodeJS.ReadableStream): Promise<boolean> {
+    const decoder = new FrameDecoder()
+    const assembler = new LineAssembler(this.options.maxLineBytes ?? MAX_LINE_BYTES)
+    const context = { decky: follower.decky, service: follower.service }
+    let received = false
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        for (const frame of decoder.push(chunk)) {
+          for (const line of assembler.push(frame.stream, frame.payload)) {
+            if (this.skipOnResume(follower, line)) continue
+            received = true
+            if (line.stream === 'stdout') {
+              this.counters.lines++
+              if (this.pipeline.isFull) await this.pipeline.waitForSpace()
+              this.pipeline.offerLine(line.text, context)
+            } else {
+              this.counters.stderrLines++
+            }
+            this.advance(follower, line)
+          }
+        }
+      }
+    } catch (error) {
+      // A destroyed stream (stop, container removed) ends the read; anything else is reported.
+      if (!this.abort.signal.aborted && !follower.removed)
+        this.report(error, `read ${follower.id.slice(0, 12)}`)
+    }
+    return received
+  }
+
+  /** Docker's `since` is inclusive: drop the lines at the resume timestamp that were already processed. */
+  private skipOnResume(follower: Follower, line: LogLine): boolean {
+    const resume = follower.resume
+    if (!resume || line.ts === undefined) return false
+    if (line.ts < resume.ts) {
+      this.counters.skippedOnResume++
+      return true
+    }
+    if (line.ts === resume.ts && resume.n > 0) {
+      resume.n--
+      this.counters.skippedOnResume++
+      return true
+    }
+    follower.resume = undefined
+    return false
+  }
+
+  private advance(follower: Follower, line: LogLine) {
+    if (line.ts === undefined) return
+    const current = follower.position
+    follower.position =
+      current && current.ts === line.ts ? { ts: current.ts, n: current.n + 1 } : { ts: line.ts, n: 1 }
+    const seq = this.pipeline.lastSequence
+    const last = follower.checkpoints.at(-1)
+    if (last && last.seq === seq) last.position = follower.position
+    else follower.checkpoints.push({ seq, position: follower.position })
+  }
+
+  private schedulePersist() {
+    if (this.persisting) {
+      this.persistAgain = true
+      return
+    }
+    this.persisting = this.persistPositions()
+      .catch((error) => this.report(error, 'persist positions'))
+      .finally(() => {
+        this.persisting = undefined
+        if (this.persistAgain) {
+          this.persistAgain = false
+          this.schedulePersist()
+        }
+      })
+  }
+
+  /** Writes, per container, the newest position whose lines are all stored. */
+  private async persistPositions(): Promise<void> {
+    const settled = this.pipeline.settledSequence
+    for (const follower of this.followers.values()) {
+      let durable: Position | undefined
+      let drop = 0
+      for (const checkpoint of follower.checkpoints) {
+        if (checkpoint.seq > settled) break
+        durable = checkpoint.position
+        drop++
+      }
+      if (drop > 0) follower.checkpoints.splice(0, drop)
+      if (!durable || (follower.persisted && samePosition(follower.persisted, durable))) continue
+      follower.persisted = durable
+      await this.settings.set(POSITION_KEY_PREFIX + follower.id, storePosition(durable))
+    }
+  }
+
+  private async watchEvents(): Promise<void> {
+    const signal = this.abort.signal
+    const initialDelay = this.options.reconnectInitialMs ?? 1_000
+    const maxDelay = this.options.reconnectMaxMs ?? 30_000
+    let delay = initialDelay
+    let first = true
+    while (!signal.aborted) {
+      const label = [`${LABEL.managed}=true`, LABEL.service]
+      if (this.options.instance) label.push(`${LABEL.instance}=${this.options.instance}`)
+      try {
+        const stream = (await this.streamDocker.getEvents({
+          filters: { type: ['container'], event: ['start', 'destroy'], label },
+        })) as NodeJS.ReadableStream
+        this.eventStream = stream
+        if (signal.aborted) destroyStream(stream)
+        // Events missed while disconnected are caught by a scan right after reconnecting.
+        if (!first) this.scan(false).catch((error) => this.report(error, 'scan after reconnect'))
+        first = false
+        delay = initialDelay
+        let buffered = ''
+        for await (const chunk of stream as AsyncIterable<Buffer>) {
+          buffered += chunk.toString('utf8')
+          let newline = buffered.indexOf('\n')
+          while (newline !== -1) {
+            const text = buffered.slice(0, newline).trim()
+            buffered = buffered.slice(newline + 1)
+            if (text) await this.onDockerEvent(text)
+            newline = buffered.indexOf('\n')
+          }
+        }
+      } catch (error) {
+        if (!signal.aborted) this.report(error, 'event stream')
+      } finally {
+        this.eventStream = undefined
+      }
+      if (signal.aborted) break
+      this.counters.eventStreamReconnects++
+      await sleep(delay, signal)
+      delay = Math.min(delay * 2, maxDelay)
+    }
+  }
+
+  private async onDockerEvent(text: string): Promise<void> {
+    let event: {
+      status?: string
+      Action?: string
+      id?: string
+      Actor?: { Attributes?: Record<string, string> }
+    }
+    try {
+      event = JSON.parse(text)
+    } catch {
+      return
+    }
+    const action = event.Action ?? event.status
+    const id = event.id
+    if (!id) return
+    const labels = event.Actor?.Attributes ?? {}
+    if (action === 'start') {
+      const decky = labels[LABEL.decky]
+      const service = labels[LABEL.service]
+      if (!decky || !service) return
+      await this.follow(id, decky, service)
+      this.followers.get(id)?.wake?.()
+    } else if (action === 'destroy') {
+      const follower = this.followers.get(id)
+      if (follower) {
+        follower.removed = true
+        destroyStream(follower.stream)
+        follower.wake?.()
+        await follower.done
+      }
+      await this.settings.delete(POSITION_KEY_PREFIX + id)
+    }
+  }
+
+  private report(error: unknown, context: string) {
+    this.counters.errors++
+    if (this.options.onError) this.options.onError(error, context)
+    else console.error(`collector: ${context}:`, error instanceof Error ? error.message : error)
+  }
+}
+
+function samePosition(a: Position, b: Position): boolean {
+  return a.ts === b.ts && a.n === b.n
+}
+
+function destroyStream(stream: NodeJS.ReadableStream | undefined) {
+  if (!stream) return
+  const destroyable = stream as NodeJS.ReadableStream & { destroy?: (error?: Error) => void }
+  destroyable.destroy?.()
+}

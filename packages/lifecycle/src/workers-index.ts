@@ -1,0 +1,52 @@
+// Public API of the collection, ingest, mutator and heartbeat workers (re-exported from index.ts).
+export {
+  type CollectorSettings,
+  type CollectorStats,
+  DockerLogCollector,
+  type DockerLogCollectorOptions,
+  POSITION_KEY_PREFIX,
+} from './collector/collector.ts'
+export { localEventSink } from './collector/local.ts'
+export {
+  decoyEventSchema,
+  type LineContext,
+  MAX_LINE_BYTES,
+  MAX_RAW_LINE_CHARS,
+  normalisePeer,
+  type ParsedLine,
+  parseDecoyEvent,
+  parseDecoyLine,
+  type RejectReason,
+  SECRET_FIELDS_KEY,
+} from './ingest/line.ts'
+export {
+  type IngestDatabase,
+  IngestPipeline,
+  type IngestPipelineOptions,
+  type IngestStats,
+  type SubmitResult,
+} from './ingest/pipeline.ts'
+export {
+  commitMutation,
+  type MutationDeps,
+  type MutationOrigin,
+  type MutationResult,
+  type MutationTrigger,
+} from './mutator/commit.ts'
+export {
+  type DeferReason,
+  GLOBAL_MUTATION_INTERVAL_KEY,
+  type MutatorDatabase,
+  MutatorScheduler,
+  type MutatorSchedulerOptions,
+  type MutatorStats,
+  readGlobalInterval,
+  type TickReport,
+} from './mutator/scheduler.ts'
+export {
+  type Heartbeat,
+  type HeartbeatOptions,
+  type HeartbeatState,
+  startHeartbeat,
+  type WorkerName,
+} from './workers/heartbeat.ts'
