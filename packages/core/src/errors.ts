@@ -44,13 +44,25 @@ export function isDecnetError(value: unknown): value is DecnetError {
   return value instanceof DecnetError
 }
 
+const MAX_ECHO = 64
+
+/** Clips user-supplied text echoed in messages so a 20 KB value cannot make a 20 KB error. */
+export function clip(text: string, max = MAX_ECHO): string {
+  return text.length > max ? `${text.slice(0, max)}…(+${text.length - max} chars)` : text
+}
+
+/** A user-supplied value as it appears in messages: quoted and clipped. */
+export function quote(text: string): string {
+  return `'${clip(text)}'`
+}
+
 /** Formats "line 7, [decky-01] ip: reason" so every INI error names where it happened. */
 export function describeLocation(location: IniLocation): string {
   const parts: string[] = []
   if (location.line !== undefined) parts.push(`line ${location.line}`)
   let where = ''
-  if (location.section !== undefined) where += `[${location.section}]`
-  if (location.key !== undefined) where += `${where ? ' ' : ''}${location.key}`
+  if (location.section !== undefined) where += `[${clip(location.section)}]`
+  if (location.key !== undefined) where += `${where ? ' ' : ''}${clip(location.key)}`
   if (where) parts.push(where)
   return parts.join(', ')
 }

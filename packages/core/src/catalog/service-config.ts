@@ -1,6 +1,6 @@
 // Coerces raw string persona settings (from INI sub-sections or API forms) into typed values using
 // each service's config schema, so `nla=false` really is false and `b64:` textareas are decoded.
-import { DecnetError } from '../errors.ts'
+import { DecnetError, quote } from '../errors.ts'
 import { type ConfigField, type ConfigValue, getService, type ServiceDefinition } from './services.ts'
 
 export type ServiceConfigValues = Record<string, ConfigValue>
@@ -56,7 +56,7 @@ export function coerceField(field: ConfigField, raw: string): FieldResult {
     }
     case 'int': {
       const text = raw.trim()
-      if (!/^-?\d{1,15}$/.test(text)) return fail(`expected an integer, got '${raw}'`)
+      if (!/^-?\d{1,15}$/.test(text)) return fail(`expected an integer, got ${quote(raw)}`)
       const value = Number(text)
       if (field.min !== undefined && value < field.min)
         return fail(`must be at least ${field.min}, got ${value}`)
@@ -68,12 +68,12 @@ export function coerceField(field: ConfigField, raw: string): FieldResult {
       const word = raw.trim().toLowerCase()
       if (TRUE_WORDS.has(word)) return { ok: true, value: true }
       if (FALSE_WORDS.has(word)) return { ok: true, value: false }
-      return fail(`expected a boolean (true/false/yes/no/on/off/1/0), got '${raw}'`)
+      return fail(`expected a boolean (true/false/yes/no/on/off/1/0), got ${quote(raw)}`)
     }
     case 'enum': {
       const options = field.options ?? []
       const value = raw.trim()
-      if (!options.includes(value)) return fail(`'${raw}' is not one of ${options.join(', ')}`)
+      if (!options.includes(value)) return fail(`${quote(raw)} is not one of ${options.join(', ')}`)
       return { ok: true, value }
     }
     case 'multi_enum': {
@@ -84,7 +84,7 @@ export function coerceField(field: ConfigField, raw: string): FieldResult {
         .filter((item) => item !== '')
       if (items.length === 0) return fail('list must not be empty')
       const unknown = items.find((item) => !options.includes(item))
-      if (unknown !== undefined) return fail(`'${unknown}' is not one of ${options.join(', ')}`)
+      if (unknown !== undefined) return fail(`${quote(unknown)} is not one of ${options.join(', ')}`)
       return { ok: true, value: [...new Set(items)] }
     }
   }
@@ -102,13 +102,13 @@ export function getConfigField(service: ServiceDefinition, key: string): ConfigF
  */
 export function coerceServiceConfig(slug: string, raw: Record<string, string>): ServiceConfigValues {
   const service = getService(slug)
-  if (!service) throw new DecnetError('invalid_input', `unknown service '${slug}'`)
+  if (!service) throw new DecnetError('invalid_input', `unknown service ${quote(slug)}`)
   // Only schema-declared keys are ever written, so a plain object cannot be polluted.
   const out: ServiceConfigValues = {}
   for (const [key, value] of Object.entries(raw)) {
     const field = getConfigField(service, key)
     if (!field) {
-      throw new DecnetError('invalid_input', `service ${slug}: unknown config key '${key}'`)
+      throw new DecnetError('invalid_input', `service ${slug}: unknown config key ${quote(key)}`)
     }
     if (value === '') continue
     const result = coerceField(field, value)

@@ -13,7 +13,7 @@ import {
   SERVICE_SLUGS,
   type ServiceSlug,
 } from '../catalog/services.ts'
-import { DecnetError, type IniLocation, iniError } from '../errors.ts'
+import { DecnetError, type IniLocation, iniError, quote } from '../errors.ts'
 import { checkInterval, MAX_INTERVAL_MINUTES } from '../mutation/interval.ts'
 import { explicitIpProblem, type ResolvedNetwork, resolveNetwork } from '../net/allocate.ts'
 import { parseCidr, parseIpv4 } from '../net/ipv4.ts'
@@ -99,7 +99,7 @@ function parseIntervalValue(located: Located): number {
   const text = located.value.trim()
   if (/^\d+$/.test(text)) {
     const minutes = Number(text)
-    if (minutes < 1) throw iniError(located.at, `must be at least 1 minute, got '${text}'`)
+    if (minutes < 1) throw iniError(located.at, `must be at least 1 minute, got ${quote(text)}`)
     if (minutes > MAX_INTERVAL_MINUTES)
       throw iniError(located.at, `${text} minutes is longer than the maximum of 10y`)
     return minutes
@@ -124,20 +124,21 @@ function parseGeneral(section: IniSection): GeneralSettings {
   }
   const gw = keys.get('gw')
   if (gw) {
-    if (parseIpv4(gw.value) === undefined) throw iniError(gw.at, `'${gw.value}' is not a valid IPv4 address`)
+    if (parseIpv4(gw.value) === undefined)
+      throw iniError(gw.at, `${quote(gw.value)} is not a valid IPv4 address`)
     general.gateway = gw.value
   }
   const iface = keys.get('interface')
   if (iface) {
     if (!INTERFACE_RE.test(iface.value))
-      throw iniError(iface.at, `'${iface.value}' is not a network interface name`)
+      throw iniError(iface.at, `${quote(iface.value)} is not a network interface name`)
     general.interface = iface.value
   }
   const driver = keys.get('driver')
   if (driver) {
     const value = driver.value as NetworkDriver
     if (!DRIVERS.includes(value))
-      throw iniError(driver.at, `'${driver.value}' is not one of ${DRIVERS.join(', ')}`)
+      throw iniError(driver.at, `${quote(driver.value)} is not one of ${DRIVERS.join(', ')}`)
     general.driver = value
   }
   if (general.subnet !== undefined && gw) {
@@ -152,17 +153,17 @@ function parseGeneral(section: IniSection): GeneralSettings {
 function parseServices(located: Located): ServiceSlug[] {
   const items = located.value.split(',').map((item) => item.trim())
   if (items.some((item) => item === ''))
-    throw iniError(located.at, `empty item in services list '${located.value}'`)
+    throw iniError(located.at, `empty item in services list ${quote(located.value)}`)
   const unknown = items.filter((item) => !isServiceSlug(item))
   if (unknown.length > 0) {
     throw iniError(
       located.at,
-      `unknown service(s) ${unknown.map((u) => `'${u}'`).join(', ')}; available: ${SERVICE_SLUGS.join(', ')}`,
+      `unknown service(s) ${unknown.slice(0, 5).map(quote).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}; available: ${SERVICE_SLUGS.join(', ')}`,
     )
   }
   const services = items as ServiceSlug[]
   const dup = services.find((item, index) => services.indexOf(item) !== index)
-  if (dup !== undefined) throw iniError(located.at, `service '${dup}' is listed twice`)
+  if (dup !== undefined) throw iniError(located.at, `service ${quote(dup)} is listed twice`)
   const conflict = findPortConflict(services)
   if (conflict) {
     throw iniError(
@@ -179,7 +180,7 @@ function parseAmount(located: Located | undefined): number {
   if (!/^\d{1,6}$/.test(text) || Number(text) < 1) {
     throw iniError(
       located.at,
-      `amount must be a whole number from 1 to ${MAX_AMOUNT}, got '${located.value}'`,
+      `amount must be a whole number from 1 to ${MAX_AMOUNT}, got ${quote(located.value)}`,
     )
   }
   const amount = Number(text)
@@ -197,7 +198,7 @@ function enumValue<T extends string>(
   if (!isValid(located.value)) {
     throw iniError(
       located.at,
-      `unknown ${what} '${located.value}'; available: ${[...available].sort().join(', ')}`,
+      `unknown ${what} ${quote(located.value)}; available: ${[...available].sort().join(', ')}`,
     )
   }
   return located.value
@@ -210,7 +211,7 @@ function parseDeckySection(section: IniSection): IniDecky[] {
   const where = { line: section.line, section: section.name }
   if (!DECKY_NAME_RE.test(section.name)) {
     const hint = section.name.includes('.')
-      ? ` ('${section.name.slice(section.name.lastIndexOf('.') + 1)}' is not a known service, and decky names cannot contain '.')`
+      ? ` (${quote(section.name.slice(section.name.lastIndexOf('.') + 1))} is not a known service, and decky names cannot contain '.')`
       : ''
     throw iniError(where, `invalid decky name: names must match ^[a-z0-9][a-z0-9-]{0,62}$${hint}`)
   }
@@ -219,7 +220,7 @@ function parseDeckySection(section: IniSection): IniDecky[] {
   const amount = parseAmount(amountKey)
   const ipKey = keys.get('ip')
   if (ipKey && parseIpv4(ipKey.value) === undefined) {
-    throw iniError(ipKey.at, `'${ipKey.value}' is not a valid IPv4 address`)
+    throw iniError(ipKey.at, `${quote(ipKey.value)} is not a valid IPv4 address`)
   }
   if (ipKey && amount > 1) {
     throw iniError(ipKey.at, `cannot combine ip= with amount=${amount}; remove ip= or use amount=1`)
@@ -227,7 +228,7 @@ function parseDeckySection(section: IniSection): IniDecky[] {
   const servicesKey = keys.get('services')
   const hostKey = keys.get('host')
   if (hostKey && !DECKY_NAME_RE.test(hostKey.value)) {
-    throw iniError(hostKey.at, `'${hostKey.value}' is not a valid host name`)
+    throw iniError(hostKey.at, `${quote(hostKey.value)} is not a valid host name`)
   }
   const intervalKey = keys.get('mutate_interval')
   const base = {
@@ -245,7 +246,10 @@ function parseDeckySection(section: IniSection): IniDecky[] {
   return Array.from({ length: amount }, (_, i) => {
     const name = `${section.name}-${padIndex(i + 1)}`
     if (!DECKY_NAME_RE.test(name)) {
-      throw iniError(amountKey?.at ?? where, `expanded decky name '${name}' is longer than 63 characters`)
+      throw iniError(
+        amountKey?.at ?? where,
+        `expanded decky name ${quote(name)} is longer than 63 characters`,
+      )
     }
     return { ...base, services: base.services && [...base.services], name, serviceConfig: {} }
   })
@@ -269,7 +273,7 @@ function coercePersona(section: IniSection, service: ServiceSlug): Record<string
       const known = definition.config.map((f) => f.key)
       throw iniError(
         at,
-        `service ${service} has no config key '${key}'${known.length ? ` (known: ${known.join(', ')})` : ''}`,
+        `service ${service} has no config key ${quote(key)}${known.length ? ` (known: ${known.join(', ')})` : ''}`,
       )
     }
     if (entry.value === '') continue
@@ -305,11 +309,11 @@ function applyPersonas(personas: PersonaSection[], deckies: IniDecky[]): void {
     const exact = byName.get(persona.target)
     const targets = exact ? [exact] : (bySection.get(persona.target) ?? [])
     const at = { line: persona.section.line, section: persona.section.name }
-    if (targets.length === 0) throw iniError(at, `no decky named '${persona.target}' in this INI`)
+    if (targets.length === 0) throw iniError(at, `no decky named ${quote(persona.target)} in this INI`)
     for (const decky of targets) {
       const possible = possibleServices(decky)
       if (possible && !possible.has(persona.service)) {
-        throw iniError(at, `decky '${decky.name}' does not run ${persona.service}`)
+        throw iniError(at, `decky ${quote(decky.name)} does not run ${persona.service}`)
       }
     }
     return {
@@ -340,7 +344,7 @@ function checkUniqueness(deckies: IniDecky[]): void {
     if (other) {
       throw new DecnetError(
         'conflict',
-        `line ${decky.line}, [${decky.section}]: decky name '${decky.name}' is already produced by [${other.section}] on line ${other.line}`,
+        `line ${decky.line}, [${decky.section}]: decky name ${quote(decky.name)} is already produced by [${other.section}] on line ${other.line}`,
         { line: decky.line, section: decky.section },
       )
     }
@@ -350,7 +354,7 @@ function checkUniqueness(deckies: IniDecky[]): void {
     if (holder) {
       throw new DecnetError(
         'conflict',
-        `line ${decky.line}, [${decky.section}] ip: IP ${decky.ip} is already assigned to decky '${holder.name}'`,
+        `line ${decky.line}, [${decky.section}] ip: IP ${decky.ip} is already assigned to decky ${quote(holder.name)}`,
         { line: decky.line, section: decky.section, key: 'ip' },
       )
     }

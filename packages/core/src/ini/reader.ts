@@ -1,7 +1,7 @@
 // Structural INI reader: lines → sections → key/value entries. Stricter than Python configparser
 // on purpose: values are literal (no % interpolation), duplicates and prototype-polluting names
 // are errors, and every error names its line. Semantics live in fleet.ts.
-import { DecnetError, iniError } from '../errors.ts'
+import { DecnetError, iniError, quote } from '../errors.ts'
 
 export const MAX_INI_BYTES = 512 * 1024
 
@@ -22,6 +22,8 @@ const KEY_RE = /^[a-z0-9][a-z0-9_-]*$/
 // Tab, LF and CR are the only control characters an INI legitimately contains.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
+/** A lone UTF-16 surrogate: what invalid UTF-8 decodes to in some clients; never valid text. */
+const LONE_SURROGATE_RE = /\p{Cs}/u
 
 function utf8Length(text: string): number {
   return new TextEncoder().encode(text).length
@@ -69,15 +71,17 @@ export function readIni(input: string): IniSection[] {
       const code = control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()
       throw iniError({ line }, `control character U+${code} is not allowed`)
     }
+    if (LONE_SURROGATE_RE.test(raw)) throw iniError({ line }, 'text is not valid Unicode (lone surrogate)')
     const trimmed = raw.trim()
     if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith(';')) return
 
     if (trimmed.startsWith('[')) {
-      if (!trimmed.endsWith(']')) throw iniError({ line }, `malformed section header '${trimmed}'`)
+      if (!trimmed.endsWith(']')) throw iniError({ line }, `malformed section header ${quote(trimmed)}`)
       const name = trimmed.slice(1, -1).trim()
       if (name === '') throw iniError({ line }, 'empty section name')
       const bad = forbiddenSegment(name)
-      if (bad !== undefined) throw iniError({ line, section: name }, `section name '${bad}' is not allowed`)
+      if (bad !== undefined)
+        throw iniError({ line, section: name }, `section name ${quote(bad)} is not allowed`)
       const previous = seen.get(name)
       if (previous) {
         throw iniError({ line, section: name }, `duplicate section (first defined on line ${previous.line})`)
@@ -88,9 +92,10 @@ export function readIni(input: string): IniSection[] {
       return
     }
 
-    if (!current) throw iniError({ line }, `'${trimmed}' appears before any [section] header`)
+    if (!current) throw iniError({ line }, `${quote(trimmed)} appears before any [section] header`)
     const pair = splitKeyValue(trimmed)
-    if (!pair) throw iniError({ line, section: current.name }, `expected 'key = value', got '${trimmed}'`)
+    if (!pair)
+      throw iniError({ line, section: current.name }, `expected 'key = value', got ${quote(trimmed)}`)
     // Keys are case-insensitive (as in configparser), so `IP` and `ip` are the same key.
     const key = pair[0].toLowerCase()
     if (key === '') throw iniError({ line, section: current.name }, 'missing key before the delimiter')

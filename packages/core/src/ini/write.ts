@@ -3,7 +3,7 @@
 // decky (never prefix propagation) and textarea values as `b64:` so newlines survive.
 import { coerceField } from '../catalog/service-config.ts'
 import { type ConfigValue, getService } from '../catalog/services.ts'
-import { DecnetError } from '../errors.ts'
+import { DecnetError, quote } from '../errors.ts'
 import type { GeneralSettings } from './fleet.ts'
 
 export interface IniDeckyInput {
@@ -33,7 +33,7 @@ function utf8ToBase64(text: string): string {
 
 function renderValue(service: string, key: string, value: ConfigValue): string {
   const field = getService(service)?.config.find((f) => f.key === key)
-  if (!field) throw new DecnetError('invalid_input', `service ${service}: unknown config key '${key}'`)
+  if (!field) throw new DecnetError('invalid_input', `service ${service}: unknown config key ${quote(key)}`)
   const rendered = Array.isArray(value)
     ? value.join(',')
     : field.type === 'textarea'

@@ -1,5 +1,5 @@
 // Mutation intervals: "<n><unit>" strings (what operators type) converted to whole minutes.
-import { DecnetError } from '../errors.ts'
+import { DecnetError, quote } from '../errors.ts'
 
 export const INTERVAL_UNIT_MINUTES = {
   m: 1,
@@ -24,12 +24,12 @@ export function checkInterval(text: string): IntervalResult {
   if (!match) {
     return {
       ok: false,
-      reason: `'${text}' is not an interval like 30m, 2h, 1d, 1w, 1M or 1y (positive number + unit)`,
+      reason: `${quote(text)} is not an interval like 30m, 2h, 1d, 1w, 1M or 1y (positive number + unit)`,
     }
   }
   const minutes = Number(match[1]) * INTERVAL_UNIT_MINUTES[match[2] as IntervalUnit]
   if (minutes > MAX_INTERVAL_MINUTES) {
-    return { ok: false, reason: `'${text}' is longer than the maximum of 10y` }
+    return { ok: false, reason: `${quote(text)} is longer than the maximum of 10y` }
   }
   return { ok: true, minutes }
 }

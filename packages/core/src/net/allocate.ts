@@ -1,6 +1,6 @@
 // IP allocation for deckies: ascending through the subnet's host addresses, never handing out a
 // reserved address (network, broadcast, gateway, host, explicit INI IPs, IPs the fleet holds).
-import { DecnetError } from '../errors.ts'
+import { DecnetError, quote } from '../errors.ts'
 import { broadcastOf, formatIpv4, type Ipv4Network, networkContains, parseCidr, parseIpv4 } from './ipv4.ts'
 
 export interface ResolvedNetwork {
@@ -25,7 +25,7 @@ export function resolveNetwork(context: NetworkContext): ResolveResult {
   const network = cidr.network
   const gateway = parseIpv4(context.gateway)
   if (gateway === undefined)
-    return { ok: false, reason: `gateway '${context.gateway}' is not a valid IPv4 address` }
+    return { ok: false, reason: `gateway ${quote(context.gateway)} is not a valid IPv4 address` }
   if (!networkContains(network, gateway)) {
     return { ok: false, reason: `gateway ${context.gateway} is outside the subnet ${network.cidr}` }
   }
@@ -39,7 +39,7 @@ export function resolveNetwork(context: NetworkContext): ResolveResult {
   if (context.hostIp) {
     hostIp = parseIpv4(context.hostIp)
     if (hostIp === undefined)
-      return { ok: false, reason: `host IP '${context.hostIp}' is not a valid IPv4 address` }
+      return { ok: false, reason: `host IP ${quote(context.hostIp)} is not a valid IPv4 address` }
     if (!networkContains(network, hostIp)) hostIp = undefined
   }
   return { ok: true, network: { network, gateway, hostIp } }
@@ -48,7 +48,7 @@ export function resolveNetwork(context: NetworkContext): ResolveResult {
 /** Why an explicit address may not be given to a decky, or undefined if it may. */
 export function explicitIpProblem(net: ResolvedNetwork, ip: string): string | undefined {
   const value = parseIpv4(ip)
-  if (value === undefined) return `'${ip}' is not a valid IPv4 address`
+  if (value === undefined) return `${quote(ip)} is not a valid IPv4 address`
   if (!networkContains(net.network, value)) return `${ip} is outside the subnet ${net.network.cidr}`
   if (value === net.network.base) return `${ip} is the network address of ${net.network.cidr}`
   if (value === broadcastOf(net.network)) return `${ip} is the broadcast address of ${net.network.cidr}`
@@ -85,7 +85,10 @@ export function allocateIps(
 ): string[] {
   const start = options.start === undefined ? undefined : parseIpv4(options.start)
   if (options.start !== undefined && start === undefined) {
-    throw new DecnetError('invalid_input', `start address '${options.start}' is not a valid IPv4 address`)
+    throw new DecnetError(
+      'invalid_input',
+      `start address ${quote(options.start)} is not a valid IPv4 address`,
+    )
   }
   const ips: string[] = []
   for (const ip of freeAddresses(net, options.reserved ?? new Set(), start)) {

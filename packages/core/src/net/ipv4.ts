@@ -1,4 +1,5 @@
 // Strict IPv4 and CIDR helpers. Addresses are handled as unsigned 32-bit integers.
+import { quote } from '../errors.ts'
 
 export interface Ipv4Network {
   /** Network address as an unsigned 32-bit integer. */
@@ -45,14 +46,18 @@ export type CidrResult = { ok: true; network: Ipv4Network } | { ok: false; reaso
  */
 export function parseCidr(text: string): CidrResult {
   const match = /^([0-9.]+)\/(\d{1,2})$/.exec(text)
-  if (!match) return { ok: false, reason: `'${text}' is not an IPv4 CIDR such as 192.168.1.0/24` }
-  const address = parseIpv4(match[1] as string)
+  if (!match) return { ok: false, reason: `${quote(text)} is not an IPv4 CIDR such as 192.168.1.0/24` }
+  const addressText = match[1] as string
+  const address = parseIpv4(addressText)
   const prefix = Number(match[2])
-  if (address === undefined) return { ok: false, reason: `'${match[1]}' is not a valid IPv4 address` }
+  if (address === undefined) return { ok: false, reason: `${quote(addressText)} is not a valid IPv4 address` }
   if (prefix < 8 || prefix > 30) return { ok: false, reason: `prefix /${prefix} must be between /8 and /30` }
   const base = (address & maskFor(prefix)) >>> 0
   if (base !== address) {
-    return { ok: false, reason: `'${text}' has host bits set (did you mean ${formatIpv4(base)}/${prefix}?)` }
+    return {
+      ok: false,
+      reason: `${quote(text)} has host bits set (did you mean ${formatIpv4(base)}/${prefix}?)`,
+    }
   }
   return { ok: true, network: { base, prefix, cidr: `${formatIpv4(base)}/${prefix}` } }
 }

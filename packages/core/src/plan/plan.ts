@@ -5,7 +5,7 @@ import { DISTRO_SLUGS, type DistroSlug, isDistroSlug, randomHostname } from '../
 import { macForDecky } from '../catalog/mac.ts'
 import type { OsFamilySlug } from '../catalog/os-families.ts'
 import type { ServiceSlug } from '../catalog/services.ts'
-import { DecnetError } from '../errors.ts'
+import { DecnetError, quote } from '../errors.ts'
 import { checkExplicitIps, type FleetIni, type IniDecky, type ServiceConfigMap } from '../ini/fleet.ts'
 import { drawServices, servicePool } from '../mutation/pick.ts'
 import {
@@ -193,7 +193,7 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
       if (existingByName.has(spec.name)) {
         throw new DecnetError(
           'conflict',
-          `decky '${spec.name}' already exists; submit with replaceFleet=true to replace the fleet`,
+          `decky ${quote(spec.name)} already exists; submit with replaceFleet=true to replace the fleet`,
           { line: spec.line, section: spec.section },
         )
       }
@@ -209,7 +209,7 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
   for (const spec of ini.deckies) {
     const holder = spec.ip === null ? undefined : ipHolder.get(spec.ip)
     if (holder !== undefined && holder !== spec.name) {
-      throw new DecnetError('conflict', `IP ${spec.ip} is already in use by decky '${holder}'`, {
+      throw new DecnetError('conflict', `IP ${spec.ip} is already in use by decky ${quote(holder)}`, {
         line: spec.line,
         section: spec.section,
         key: 'ip',
@@ -231,7 +231,7 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
       if (next.done) {
         throw new DecnetError(
           'conflict',
-          `not enough free IPs in ${net.network.cidr} while assigning an IP to '${name}'`,
+          `not enough free IPs in ${net.network.cidr} while assigning an IP to ${quote(name)}`,
         )
       }
       return next.value
