@@ -1,1 +1,14 @@
-export {}
+// @decnet/db: the only code that touches the database. Callers never import the generated client.
+export { createDatabase, type DecnetDatabase } from './database.ts'
+export { ConflictError, NotFoundError, SearchQueryError } from './errors.ts'
+export { listMigrations, migrate } from './migrate.ts'
+export type { AttackerListInput, AttackerSort } from './repos/attackers.ts'
+export { type DeployPlan, type DeployPlanResult, LOCAL_HOST_ID } from './repos/fleet.ts'
+export { extractCommand, extractCredential } from './repos/ingest.ts'
+export type { ClaimOptions } from './repos/lifecycle.ts'
+export { COUNT_CAP, MAX_SEARCH_LIMIT, type SearchInput, type SearchResult } from './repos/logs.ts'
+export { type ParsedSearch, parseSearch } from './search/grammar.ts'
+export { buildSearchText, tokenize } from './search/tokenize.ts'
+export type { Dialect } from './sql.ts'
+export * from './types.ts'
+export { type DatabaseTarget, defaultDatabaseUrl, parseDatabaseUrl } from './url.ts'

@@ -1,0 +1,48 @@
+// The handle callers get: every repository over one connection, plus close().
+import { openClient } from './client.ts'
+import { attackersRepository } from './repos/attackers.ts'
+import { fleetRepository } from './repos/fleet.ts'
+import { lifecycleRepository } from './repos/lifecycle.ts'
+import { logsRepository } from './repos/logs.ts'
+import { heartbeatsRepository, hostsRepository, settingsRepository } from './repos/settings.ts'
+import { tokensRepository, usersRepository } from './repos/users.ts'
+import type { Dialect } from './sql.ts'
+
+export interface DecnetDatabase {
+  readonly dialect: Dialect
+  readonly users: ReturnType<typeof usersRepository>
+  readonly tokens: ReturnType<typeof tokensRepository>
+  readonly fleet: ReturnType<typeof fleetRepository>
+  readonly lifecycle: ReturnType<typeof lifecycleRepository>
+  readonly logs: ReturnType<typeof logsRepository>
+  readonly attackers: ReturnType<typeof attackersRepository>
+  readonly hosts: ReturnType<typeof hostsRepository>
+  readonly settings: ReturnType<typeof settingsRepository>
+  readonly heartbeats: ReturnType<typeof heartbeatsRepository>
+  /** Cheap liveness probe for health.get. */
+  ping(): Promise<boolean>
+  close(): Promise<void>
+}
+
+/** Opens the database at `databaseUrl` (run `migrate(databaseUrl)` first). */
+export function createDatabase(databaseUrl: string): DecnetDatabase {
+  const conn = openClient(databaseUrl)
+  return {
+    dialect: conn.dialect,
+    users: usersRepository(conn),
+    tokens: tokensRepository(conn),
+    fleet: fleetRepository(conn),
+    lifecycle: lifecycleRepository(conn),
+    logs: logsRepository(conn),
+    attackers: attackersRepository(conn),
+    hosts: hostsRepository(conn),
+    settings: settingsRepository(conn),
+    heartbeats: heartbeatsRepository(conn),
+    ping: () =>
+      conn.run(async () => {
+        await conn.prisma.$queryRawUnsafe('SELECT 1')
+        return true
+      }),
+    close: () => conn.close(),
+  }
+}

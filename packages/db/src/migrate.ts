@@ -1,0 +1,91 @@
+// Applies the committed SQL migrations (migrations/<sqlite|postgres>/<name>/migration.sql) in name
+// order, each once, each in its own transaction, recording them in "_decnet_migrations".
+// Prisma's own `migrate deploy` cannot run here for PostgreSQL (its wasm engine fails on PG) and
+// needs a workaround on SQLite, so one small runner serves both. Safe to call on every start,
+// and from several processes at once (SQLite: immediate transaction; PostgreSQL: advisory lock).
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import pg from 'pg'
+import { applySqlitePragmas } from './sqlite.ts'
+import { parseDatabaseUrl } from './url.ts'
+
+const migrationsRoot = fileURLToPath(new URL('../migrations/', import.meta.url))
+const ledger =
+  'CREATE TABLE IF NOT EXISTS "_decnet_migrations" (name TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)'
+// Arbitrary constant: the advisory lock key that serialises concurrent migrators on one PG database.
+const PG_MIGRATION_LOCK = 4_271_998_101
+
+export interface Migration {
+  name: string
+  sql: string
+}
+
+export function listMigrations(kind: 'sqlite' | 'postgres'): Migration[] {
+  const dir = join(migrationsRoot, kind)
+  return readdirSync(dir)
+    .sort()
+    .map((name) => ({ name, sql: readFileSync(join(dir, name, 'migration.sql'), 'utf8') }))
+}
+
+/** Brings the database at `databaseUrl` up to date. Returns the names of the migrations it applied. */
+export async function migrate(databaseUrl: string): Promise<string[]> {
+  const target = parseDatabaseUrl(databaseUrl)
+  return target.kind === 'sqlite' ? migrateSqlite(target.file) : migratePostgres(target.url)
+}
+
+function migrateSqlite(file: string): string[] {
+  const db = new Database(file)
+  try {
+    applySqlitePragmas(db)
+    db.exec(ledger)
+    const applied: string[] = []
+    const isApplied = db.prepare('SELECT 1 FROM "_decnet_migrations" WHERE name = ?')
+    const record = db.prepare('INSERT INTO "_decnet_migrations" (name, "appliedAt") VALUES (?, ?)')
+    for (const migration of listMigrations('sqlite')) {
+      // IMMEDIATE takes the write lock before the check, so two migrators cannot both apply it.
+      db.transaction(() => {
+        if (isApplied.get(migration.name)) return
+        db.exec(migration.sql)
+        record.run(migration.name, new Date().toISOString())
+        applied.push(migration.name)
+      }).immediate()
+    }
+    return applied
+  } finally {
+    db.close()
+  }
+}
+
+async function migratePostgres(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [PG_MIGRATION_LOCK])
+    await client.query(ledger)
+    const done = await client.query<{ name: string }>('SELECT name FROM "_decnet_migrations"')
+    const appliedBefore = new Set(done.rows.map((row) => row.name))
+    const applied: string[] = []
+    for (const migration of listMigrations('postgres')) {
+      if (appliedBefore.has(migration.name)) continue
+      await client.query('BEGIN')
+      try {
+        await client.query(migration.sql)
+        await client.query('INSERT INTO "_decnet_migrations" (name, "appliedAt") VALUES ($1, $2)', [
+          migration.name,
+          new Date().toISOString(),
+        ])
+        await client.query('COMMIT')
+      } catch (error) {
+        await client.query('ROLLBACK')
+        throw new Error(`migration ${migration.name} failed: ${(error as Error).message}`)
+      }
+      applied.push(migration.name)
+    }
+    return applied
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [PG_MIGRATION_LOCK]).catch(() => undefined)
+    await client.end()
+  }
+}

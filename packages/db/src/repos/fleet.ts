@@ -1,0 +1,215 @@
+// Fleet: the Decky table (the one source of truth) and the transactional deploy-plan commit.
+import type { Connection, Tx } from '../client.ts'
+import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts'
+import { orderedId } from '../ids.ts'
+import { parseObject, parseStringArray } from '../json.ts'
+import type { Decky, DeckyInput, DeckyState, LifecycleOperation } from '../types.ts'
+
+export const LOCAL_HOST_ID = 'local'
+
+/**
+ * What the API decided a deploy/teardown call means, committed all or nothing.
+ * - `create`: new deckies; a name or (host, IP) already taken is a conflict.
+ * - `update`: existing deckies re-specified (replace mode); redeployed in place.
+ * - `remove`: deckies to tear down. Their rows go at once, freeing name and IP; the teardown
+ *   lifecycle row's payload keeps what the runner needs to find their containers.
+ */
+export interface DeployPlan {
+  create?: DeckyInput[]
+  update?: DeckyInput[]
+  remove?: string[]
+}
+
+export interface DeployPlanResult {
+  /** One per decky, in plan order: creates, updates, removes. */
+  lifecycleIds: string[]
+}
+
+interface DeckyRecord {
+  name: string
+  hostId: string
+  ip: string
+  mac: string
+  hostname: string
+  distro: string
+  archetype: string | null
+  services: string
+  serviceConfig: string
+  osFamily: string
+  mutateInterval: number | null
+  lastMutatedAt: Date | null
+  state: string
+  lastError: string | null
+  createdAt: Date
+  updatedAt: Date
+}
+
+export function toDecky(row: DeckyRecord): Decky {
+  return {
+    ...row,
+    services: parseStringArray(row.services),
+    serviceConfig: parseObject(row.serviceConfig) as Decky['serviceConfig'],
+    state: row.state as DeckyState,
+  }
+}
+
+function deckyData(input: DeckyInput) {
+  return {
+    hostId: input.hostId ?? LOCAL_HOST_ID,
+    ip: input.ip,
+    mac: input.mac,
+    hostname: input.hostname,
+    distro: input.distro,
+    archetype: input.archetype ?? null,
+    services: JSON.stringify(input.services),
+    serviceConfig: JSON.stringify(input.serviceConfig ?? {}),
+    osFamily: input.osFamily,
+    mutateInterval: input.mutateInterval ?? null,
+  }
+}
+
+function lifecycleData(deckyName: string, hostId: string, operation: LifecycleOperation, payload: object) {
+  return { id: orderedId(), deckyName, hostId, operation, payload: JSON.stringify(payload) }
+}
+
+const ipKey = (hostId: string, ip: string) => `${hostId}\u0000${ip}`
+
+/** Names and IPs in `plan.create` that clash with each other or with rows in the table. */
+async function findConflicts(tx: Tx | Connection['prisma'], creates: DeckyInput[]): Promise<string[]> {
+  const messages: string[] = []
+  const names = new Set<string>()
+  const ips = new Set<string>()
+  for (const decky of creates) {
+    const hostId = decky.hostId ?? LOCAL_HOST_ID
+    if (names.has(decky.name)) messages.push(`decky "${decky.name}" appears twice in the plan`)
+    if (ips.has(ipKey(hostId, decky.ip))) messages.push(`IP ${decky.ip} is assigned twice in the plan`)
+    names.add(decky.name)
+    ips.add(ipKey(hostId, decky.ip))
+  }
+  if (creates.length === 0) return messages
+  const existing = await tx.decky.findMany({
+    where: {
+      OR: [
+        { name: { in: [...names] } },
+        ...creates.map((decky) => ({ hostId: decky.hostId ?? LOCAL_HOST_ID, ip: decky.ip })),
+      ],
+    },
+    select: { name: true, hostId: true, ip: true },
+  })
+  for (const row of existing) {
+    if (names.has(row.name)) messages.push(`decky "${row.name}" already exists`)
+    else if (ips.has(ipKey(row.hostId, row.ip))) {
+      messages.push(`IP ${row.ip} is already used by decky "${row.name}" on host ${row.hostId}`)
+    }
+  }
+  return messages
+}
+
+function conflictError(messages: string[]): ConflictError {
+  return new ConflictError(messages.join('; '), messages)
+}
+
+export function fleetRepository(conn: Connection) {
+  const { prisma } = conn
+  return {
+    list: (): Promise<Decky[]> =>
+      conn.run(async () => (await prisma.decky.findMany({ orderBy: { name: 'asc' } })).map(toDecky)),
+    get: (name: string): Promise<Decky | null> =>
+      conn.run(async () => {
+        const row = await prisma.decky.findUnique({ where: { name } })
+        return row ? toDecky(row) : null
+      }),
+    count: (): Promise<number> => conn.run(() => prisma.decky.count()),
+    countByState: (state: DeckyState): Promise<number> =>
+      conn.run(() => prisma.decky.count({ where: { state } })),
+
+    /** Inserts/updates/removes deckies and their lifecycle rows in one transaction. */
+    commitDeployPlan(plan: DeployPlan): Promise<DeployPlanResult> {
+      const creates = plan.create ?? []
+      const updates = plan.update ?? []
+      const removes = plan.remove ?? []
+      return conn.run(async () => {
+        try {
+          return await prisma.$transaction(async (tx) => {
+            // Removes and updates go first so a create may reuse a name or IP they free.
+            const removed: ReturnType<typeof lifecycleData>[] = []
+            for (const name of removes) {
+              const row = await tx.decky.findUnique({ where: { name } })
+              if (!row) throw new NotFoundError(`decky "${name}" not found`)
+              await tx.decky.delete({ where: { name } })
+              const payload = { ip: row.ip, services: parseStringArray(row.services) }
+              removed.push(lifecycleData(name, row.hostId, 'teardown', payload))
+            }
+            const updated: ReturnType<typeof lifecycleData>[] = []
+            for (const decky of updates) {
+              const result = await tx.decky.updateMany({
+                where: { name: decky.name },
+                data: { ...deckyData(decky), state: 'pending', lastError: null },
+              })
+              if (result.count === 0) throw new NotFoundError(`decky "${decky.name}" not found`)
+              updated.push(lifecycleData(decky.name, decky.hostId ?? LOCAL_HOST_ID, 'deploy', {}))
+            }
+            const conflicts = await findConflicts(tx, creates)
+            if (conflicts.length > 0) throw conflictError(conflicts)
+            const created: ReturnType<typeof lifecycleData>[] = []
+            for (const decky of creates) {
+              await tx.decky.create({ data: { name: decky.name, ...deckyData(decky) } })
+              created.push(lifecycleData(decky.name, decky.hostId ?? LOCAL_HOST_ID, 'deploy', {}))
+            }
+            const lifecycles = [...created, ...updated, ...removed]
+            if (lifecycles.length > 0) await tx.lifecycle.createMany({ data: lifecycles })
+            return { lifecycleIds: lifecycles.map((row) => row.id) }
+          })
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error
+          // A concurrent plan committed the same name/IP between our check and insert (PostgreSQL).
+          // Re-run the check against what is committed now to name the clash.
+          const conflicts = await findConflicts(prisma, creates)
+          throw conflictError(
+            conflicts.length > 0 ? conflicts : ['a decky name or IP in the plan is already taken'],
+          )
+        }
+      })
+    },
+
+    /** Commits new services for a mutation and queues the runner's mutate operation. */
+    commitMutation(
+      name: string,
+      services: string[],
+      serviceConfig: Record<string, Record<string, unknown>>,
+      at = new Date(),
+    ): Promise<{ lifecycleId: string }> {
+      return conn.run(() =>
+        prisma.$transaction(async (tx) => {
+          const row = await tx.decky.findUnique({ where: { name } })
+          if (!row) throw new NotFoundError(`decky "${name}" not found`)
+          await tx.decky.update({
+            where: { name },
+            data: {
+              services: JSON.stringify(services),
+              serviceConfig: JSON.stringify(serviceConfig),
+              lastMutatedAt: at,
+            },
+          })
+          const lifecycle = lifecycleData(name, row.hostId, 'mutate', {
+            previousServices: parseStringArray(row.services),
+          })
+          await tx.lifecycle.create({ data: lifecycle })
+          return { lifecycleId: lifecycle.id }
+        }),
+      )
+    },
+
+    setState: (name: string, state: DeckyState, lastError: string | null = null): Promise<boolean> =>
+      conn.run(
+        async () =>
+          (await prisma.decky.updateMany({ where: { name }, data: { state, lastError } })).count > 0,
+      ),
+
+    setMutateInterval: (name: string, minutes: number | null): Promise<void> =>
+      conn.run(async () => {
+        const result = await prisma.decky.updateMany({ where: { name }, data: { mutateInterval: minutes } })
+        if (result.count === 0) throw new NotFoundError(`decky "${name}" not found`)
+      }),
+  }
+}

@@ -1,0 +1,129 @@
+// Settings (config/state key-value), worker heartbeats and hosts.
+import type { Connection } from '../client.ts'
+import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts'
+import { parseObject } from '../json.ts'
+import type { Host, HostInput, HostStatus, WorkerHeartbeat } from '../types.ts'
+
+export function settingsRepository(conn: Connection) {
+  const { prisma } = conn
+  return {
+    /** The stored JSON value, or undefined when the key was never set. */
+    get: (key: string): Promise<unknown> =>
+      conn.run(async () => {
+        const row = await prisma.setting.findUnique({ where: { key } })
+        return row ? (JSON.parse(row.value) as unknown) : undefined
+      }),
+    all: (): Promise<Record<string, unknown>> =>
+      conn.run(async () => {
+        const rows = await prisma.setting.findMany()
+        return Object.fromEntries(rows.map((row) => [row.key, JSON.parse(row.value) as unknown]))
+      }),
+    set: (key: string, value: unknown): Promise<void> =>
+      conn.run(async () => {
+        const text = JSON.stringify(value ?? null)
+        await prisma.setting.upsert({ where: { key }, create: { key, value: text }, update: { value: text } })
+      }),
+    delete: (key: string): Promise<void> =>
+      conn.run(async () => {
+        await prisma.setting.deleteMany({ where: { key } })
+      }),
+  }
+}
+
+export function heartbeatsRepository(conn: Connection) {
+  const { prisma } = conn
+  const toHeartbeat = (row: { worker: string; status: string; detail: string | null; beatAt: Date }) => ({
+    ...row,
+    status: row.status as WorkerHeartbeat['status'],
+  })
+  return {
+    beat: (input: {
+      worker: string
+      status: WorkerHeartbeat['status']
+      detail?: string | null
+      at?: Date
+    }): Promise<void> =>
+      conn.run(async () => {
+        const data = { status: input.status, detail: input.detail ?? null, beatAt: input.at ?? new Date() }
+        await prisma.workerHeartbeat.upsert({
+          where: { worker: input.worker },
+          create: { worker: input.worker, ...data },
+          update: data,
+        })
+      }),
+    list: (): Promise<WorkerHeartbeat[]> =>
+      conn.run(async () =>
+        (await prisma.workerHeartbeat.findMany({ orderBy: { worker: 'asc' } })).map(toHeartbeat),
+      ),
+    get: (worker: string): Promise<WorkerHeartbeat | null> =>
+      conn.run(async () => {
+        const row = await prisma.workerHeartbeat.findUnique({ where: { worker } })
+        return row ? toHeartbeat(row) : null
+      }),
+  }
+}
+
+interface HostRecord {
+  id: string
+  name: string
+  dockerUrl: string
+  tls: string | null
+  network: string
+  status: string
+  capacity: number | null
+  lastHeartbeat: Date | null
+  createdAt: Date
+  updatedAt: Date
+}
+
+function toHost(row: HostRecord): Host {
+  return {
+    ...row,
+    tls: row.tls === null ? null : (parseObject(row.tls) as unknown as NonNullable<Host['tls']>),
+    network: parseObject(row.network) as unknown as Host['network'],
+    status: row.status as HostStatus,
+  }
+}
+
+export function hostsRepository(conn: Connection) {
+  const { prisma } = conn
+  return {
+    create: (input: HostInput): Promise<Host> =>
+      conn.run(async () => {
+        try {
+          const row = await prisma.host.create({
+            data: {
+              name: input.name,
+              dockerUrl: input.dockerUrl,
+              tls: input.tls === null ? null : JSON.stringify(input.tls),
+              network: JSON.stringify(input.network),
+              capacity: input.capacity ?? null,
+            },
+          })
+          return toHost(row)
+        } catch (error) {
+          if (isUniqueViolation(error)) {
+            throw new ConflictError(`host "${input.name}" already exists`, [input.name])
+          }
+          throw error
+        }
+      }),
+    list: (): Promise<Host[]> =>
+      conn.run(async () => (await prisma.host.findMany({ orderBy: { name: 'asc' } })).map(toHost)),
+    get: (id: string): Promise<Host | null> =>
+      conn.run(async () => {
+        const row = await prisma.host.findUnique({ where: { id } })
+        return row ? toHost(row) : null
+      }),
+    setStatus: (id: string, status: HostStatus, heartbeatAt?: Date): Promise<void> =>
+      conn.run(async () => {
+        const result = await prisma.host.updateMany({
+          where: { id },
+          data: heartbeatAt ? { status, lastHeartbeat: heartbeatAt } : { status },
+        })
+        if (result.count === 0) throw new NotFoundError(`host ${id} not found`)
+      }),
+    delete: (id: string): Promise<boolean> =>
+      conn.run(async () => (await prisma.host.deleteMany({ where: { id } })).count > 0),
+  }
+}

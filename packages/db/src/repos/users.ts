@@ -1,0 +1,105 @@
+// Users and revoked tokens.
+import type { Connection } from '../client.ts'
+import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts'
+import type { AuthUser, PublicUser, Role } from '../types.ts'
+
+interface UserRecord {
+  id: string
+  username: string
+  passwordHash: string
+  role: string
+  mustChangePassword: boolean
+  tokensValidFrom: Date | null
+  createdAt: Date
+}
+
+const toRole = (role: string): Role => (role === 'admin' ? 'admin' : 'viewer')
+
+/** Only the API.md PublicUser fields: a password hash can never leak through this shape. */
+export function toPublicUser(user: UserRecord): PublicUser {
+  return {
+    id: user.id,
+    username: user.username,
+    role: toRole(user.role),
+    mustChangePassword: user.mustChangePassword,
+    createdAt: user.createdAt,
+  }
+}
+
+const toAuthUser = (user: UserRecord): AuthUser => ({
+  ...toPublicUser(user),
+  passwordHash: user.passwordHash,
+  tokensValidFrom: user.tokensValidFrom,
+})
+
+export function usersRepository(conn: Connection) {
+  const { prisma } = conn
+  return {
+    async create(input: {
+      username: string
+      passwordHash: string
+      role: Role
+      mustChangePassword: boolean
+    }): Promise<PublicUser> {
+      return conn.run(async () => {
+        try {
+          return toPublicUser(await prisma.user.create({ data: input }))
+        } catch (error) {
+          if (isUniqueViolation(error)) {
+            throw new ConflictError(`user "${input.username}" already exists`, [input.username])
+          }
+          throw error
+        }
+      })
+    },
+    list: (): Promise<PublicUser[]> =>
+      conn.run(async () => (await prisma.user.findMany({ orderBy: { createdAt: 'asc' } })).map(toPublicUser)),
+    count: (): Promise<number> => conn.run(() => prisma.user.count()),
+    countAdmins: (): Promise<number> => conn.run(() => prisma.user.count({ where: { role: 'admin' } })),
+    findById: (id: string): Promise<AuthUser | null> =>
+      conn.run(async () => {
+        const user = await prisma.user.findUnique({ where: { id } })
+        return user ? toAuthUser(user) : null
+      }),
+    findByUsername: (username: string): Promise<AuthUser | null> =>
+      conn.run(async () => {
+        const user = await prisma.user.findUnique({ where: { username } })
+        return user ? toAuthUser(user) : null
+      }),
+    async update(
+      id: string,
+      changes: Partial<{
+        passwordHash: string
+        role: Role
+        mustChangePassword: boolean
+        tokensValidFrom: Date | null
+      }>,
+    ): Promise<PublicUser> {
+      return conn.run(async () => {
+        const result = await prisma.user.updateMany({ where: { id }, data: changes })
+        if (result.count === 0) throw new NotFoundError(`user ${id} not found`)
+        return toPublicUser(await prisma.user.findUniqueOrThrow({ where: { id } }))
+      })
+    },
+    delete: (id: string): Promise<boolean> =>
+      conn.run(async () => (await prisma.user.deleteMany({ where: { id } })).count > 0),
+  }
+}
+
+export function tokensRepository(conn: Connection) {
+  const { prisma } = conn
+  return {
+    /** Revoking twice is not an error (logout may be retried). */
+    revoke: (input: { jti: string; userId: string; expiresAt: Date }): Promise<void> =>
+      conn.run(async () => {
+        await prisma.revokedToken.upsert({ where: { jti: input.jti }, create: input, update: {} })
+      }),
+    isRevoked: (jti: string): Promise<boolean> =>
+      conn.run(async () => (await prisma.revokedToken.count({ where: { jti } })) > 0),
+    /** Expired tokens are rejected on their own; their revocation records can go. */
+    purgeExpired: (now = new Date()): Promise<number> =>
+      conn.run(
+        async () => (await prisma.revokedToken.deleteMany({ where: { expiresAt: { lt: now } } })).count,
+      ),
+  }
+}

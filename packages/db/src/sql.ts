@@ -1,0 +1,73 @@
+// Raw SQL shared by both databases. Statements are written with PostgreSQL's `$1` placeholders;
+// for SQLite they become positional `?` with the arguments repeated in order of use.
+// Values are always bound as parameters, never spliced into the text.
+
+export type Dialect = 'sqlite' | 'postgres'
+
+export type SqlArg = string | number | boolean | Date | null
+
+export interface RawExecutor {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>
+}
+
+export function bindFor(dialect: Dialect, sql: string, args: readonly SqlArg[]): [string, SqlArg[]] {
+  if (dialect === 'postgres') return [sql, [...args]]
+  const ordered: SqlArg[] = []
+  const text = sql.replace(/\$(\d+)/g, (_match, index: string) => {
+    const value = args[Number(index) - 1]
+    if (value === undefined) throw new Error(`missing SQL argument $${index}`)
+    ordered.push(value)
+    return '?'
+  })
+  return [text, ordered]
+}
+
+export function query<T>(
+  db: RawExecutor,
+  dialect: Dialect,
+  sql: string,
+  args: readonly SqlArg[] = [],
+): Promise<T[]> {
+  const [text, values] = bindFor(dialect, sql, args)
+  return db.$queryRawUnsafe<T[]>(text, ...values)
+}
+
+export function execute(
+  db: RawExecutor,
+  dialect: Dialect,
+  sql: string,
+  args: readonly SqlArg[] = [],
+): Promise<number> {
+  const [text, values] = bindFor(dialect, sql, args)
+  return db.$executeRawUnsafe(text, ...values)
+}
+
+/** Raw results carry bigint for computed integers (count(*)); callers want numbers. */
+export function toNumber(value: unknown): number {
+  if (typeof value === 'bigint') return Number(value)
+  if (typeof value === 'number') return value
+  if (typeof value === 'string') return Number(value)
+  throw new Error(`expected a number, got ${typeof value}`)
+}
+
+export function toDate(value: unknown): Date {
+  if (value instanceof Date) return value
+  if (typeof value === 'string') return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`)
+  throw new Error(`expected a date, got ${typeof value}`)
+}
+
+export function toOptionalDate(value: unknown): Date | null {
+  return value === null || value === undefined ? null : toDate(value)
+}
+
+/** `($1, $2), ($3, $4)`: placeholders for a multi-row VALUES list starting after `offset` arguments. */
+export function valuesPlaceholders(rows: number, columns: number, offset = 0): string {
+  const groups: string[] = []
+  for (let r = 0; r < rows; r++) {
+    const cells: string[] = []
+    for (let c = 0; c < columns; c++) cells.push(`$${offset + r * columns + c + 1}`)
+    groups.push(`(${cells.join(', ')})`)
+  }
+  return groups.join(', ')
+}

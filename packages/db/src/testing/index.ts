@@ -1,0 +1,3 @@
+// @decnet/db/testing: helpers other packages' tests reuse.
+export { postgresTestDatabase, sqliteTestDatabase, type TestDatabase, testDatabases } from './databases.ts'
+export { createPostgresDatabase, findPostgresBinDir, type PostgresServer, startPostgres } from './postgres.ts'
