@@ -14,14 +14,29 @@ describe('users.* and config.* as an admin', () => {
   afterAll(() => api.stop())
 
   it('creates users who must change their password, and lists only public fields', async () => {
-    const created = await admin.users.create.mutate({ username: 'carol', password: 'carol-initial-pw', role: 'viewer' })
+    const created = await admin.users.create.mutate({
+      username: 'carol',
+      password: 'carol-initial-pw',
+      role: 'viewer',
+    })
     expect(created).toMatchObject({ username: 'carol', role: 'viewer', mustChangePassword: true })
     const users = await admin.users.list.query()
     expect(users.map((user) => user.username)).toEqual(['admin', 'carol'])
-    for (const user of users) expect(Object.keys(user).sort()).toEqual(['createdAt', 'id', 'mustChangePassword', 'role', 'username'])
-    expect(await codeOf(admin.users.create.mutate({ username: 'carol', password: 'another-password', role: 'viewer' }))).toBe('CONFLICT')
-    expect(await codeOf(admin.users.create.mutate({ username: 'dave', password: 'short', role: 'viewer' }))).toBe('BAD_REQUEST')
-    expect(await codeOf(admin.users.create.mutate({ username: '<script>', password: 'long-enough-pw', role: 'viewer' }))).toBe('BAD_REQUEST')
+    for (const user of users)
+      expect(Object.keys(user).sort()).toEqual(['createdAt', 'id', 'mustChangePassword', 'role', 'username'])
+    expect(
+      await codeOf(
+        admin.users.create.mutate({ username: 'carol', password: 'another-password', role: 'viewer' }),
+      ),
+    ).toBe('CONFLICT')
+    expect(
+      await codeOf(admin.users.create.mutate({ username: 'dave', password: 'short', role: 'viewer' })),
+    ).toBe('BAD_REQUEST')
+    expect(
+      await codeOf(
+        admin.users.create.mutate({ username: '<script>', password: 'long-enough-pw', role: 'viewer' }),
+      ),
+    ).toBe('BAD_REQUEST')
   })
 
   it('never lets an admin delete or demote themself, nor remove the last admin', async () => {
@@ -32,7 +47,9 @@ describe('users.* and config.* as an admin', () => {
     await second.client.users.setRole.mutate({ id: adminId, role: 'viewer' })
     const demoted = await login(api.url, 'admin', 'admin-password-changed-1')
     expect(await codeOf(demoted.client.users.list.query())).toBe('FORBIDDEN')
-    expect(await codeOf(second.client.users.setRole.mutate({ id: second.id, role: 'viewer' }))).toBe('FORBIDDEN')
+    expect(await codeOf(second.client.users.setRole.mutate({ id: second.id, role: 'viewer' }))).toBe(
+      'FORBIDDEN',
+    )
     // Restore, then concurrent demotions of the two admins by each other: one must fail.
     await second.client.users.setRole.mutate({ id: adminId, role: 'admin' })
     const restored = await login(api.url, 'admin', 'admin-password-changed-1')
@@ -40,9 +57,9 @@ describe('users.* and config.* as an admin', () => {
       codeOf(restored.client.users.setRole.mutate({ id: second.id, role: 'viewer' })),
       codeOf(second.client.users.setRole.mutate({ id: adminId, role: 'viewer' })),
     ])
-    const admins = (await restored.client.users.list.query().catch(() => second.client.users.list.query())).filter(
-      (user) => user.role === 'admin',
-    )
+    const admins = (
+      await restored.client.users.list.query().catch(() => second.client.users.list.query())
+    ).filter((user) => user.role === 'admin')
     expect(admins.length).toBeGreaterThanOrEqual(1)
     expect(results.filter((code) => code === 'OK').length).toBeLessThanOrEqual(1)
     admin = admins.some((user) => user.id === adminId) ? restored.client : second.client
@@ -74,7 +91,9 @@ describe('users.* and config.* as an admin', () => {
     })
     await admin.config.setGlobalMutationInterval.mutate({ interval: '30m' })
     expect((await admin.config.get.query()).globalMutationInterval).toBe('30m')
-    expect(await codeOf(admin.config.setGlobalMutationInterval.mutate({ interval: '5x' }))).toBe('BAD_REQUEST')
+    expect(await codeOf(admin.config.setGlobalMutationInterval.mutate({ interval: '5x' }))).toBe(
+      'BAD_REQUEST',
+    )
     expect(await codeOf(admin.config.setDeploymentLimit.mutate({ deploymentLimit: 501 }))).toBe('BAD_REQUEST')
     expect(await codeOf(admin.config.purge.mutate())).toBe('PRECONDITION_FAILED')
   })

@@ -1,0 +1,213 @@
+import { readFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { Command, Option } from 'commander'
+import { type ApiClient, createApiClient } from './client.ts'
+import { followLifecycle } from './progress.ts'
+import { apiUrl, clearSession, readSession, writeSession } from './session.ts'
+
+const program = new Command()
+  .name('decnet')
+  .description('Operate a DECNET honeypot fleet through its API (DECNET_URL, default http://127.0.0.1:4000)')
+  .option('--json', 'machine-readable output')
+  .showHelpAfterError()
+
+const json = () => Boolean(program.opts<{ json?: boolean }>().json)
+
+function print(data: unknown, human: () => string): void {
+  process.stdout.write(json() ? `${JSON.stringify(data, null, 2)}\n` : `${human()}\n`)
+}
+
+function signedIn(): ApiClient {
+  const session = readSession()
+  if (!session) throw new Error('not signed in: run `decnet login` (or set DECNET_TOKEN)')
+  return createApiClient(session.url, session.token)
+}
+
+async function readSecret(prompt: string, fromStdin: boolean): Promise<string> {
+  if (fromStdin || !process.stdin.isTTY) {
+    const chunks: Buffer[] = []
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+    return Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '')
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true })
+  // Hide what is typed: echo nothing but the prompt.
+  const output = rl as unknown as { _writeToOutput: (text: string) => void }
+  output._writeToOutput = (text: string) => {
+    if (text.includes(prompt)) process.stdout.write(prompt)
+  }
+  const answer = await new Promise<string>((resolve) => rl.question(prompt, resolve))
+  rl.close()
+  process.stdout.write('\n')
+  return answer
+}
+
+program
+  .command('login')
+  .description('sign in and keep the session token for later commands')
+  .requiredOption('-u, --username <name>', 'user name')
+  .option('--password-stdin', 'read the password from standard input')
+  .action(async (options: { username: string; passwordStdin?: boolean }) => {
+    const url = apiUrl()
+    const password = await readSecret('Password: ', Boolean(options.passwordStdin))
+    const result = await createApiClient(url).auth.login.mutate({ username: options.username, password })
+    writeSession({ url, token: result.token, expiresAt: result.expiresAt })
+    print({ user: result.user, expiresAt: result.expiresAt }, () =>
+      result.user.mustChangePassword
+        ? `signed in as ${result.user.username}; change your one-time password now: decnet change-password`
+        : `signed in as ${result.user.username} (${result.user.role}) until ${result.expiresAt}`,
+    )
+  })
+
+program
+  .command('change-password')
+  .description('change your password (required after the first sign-in)')
+  .action(async () => {
+    const session = readSession()
+    if (!session) throw new Error('not signed in: run `decnet login`')
+    const oldPassword = await readSecret('Current password: ', false)
+    const newPassword = await readSecret('New password: ', false)
+    const result = await createApiClient(session.url, session.token).auth.changePassword.mutate({
+      oldPassword,
+      newPassword,
+    })
+    writeSession({ url: session.url, token: result.token, expiresAt: result.expiresAt })
+    print({ message: result.message }, () => result.message)
+  })
+
+program
+  .command('logout')
+  .description('revoke the stored session token')
+  .action(async () => {
+    await signedIn().auth.logout.mutate()
+    clearSession()
+    print({ message: 'signed out' }, () => 'signed out')
+  })
+
+program
+  .command('deploy')
+  .description('deploy the deckies of a fleet INI and follow their progress')
+  .requiredOption('-c, --config <file>', 'fleet INI file')
+  .option('--replace-fleet', 'make the INI the whole fleet: deckies absent from it are torn down')
+  .action(async (options: { config: string; replaceFleet?: boolean }) => {
+    const client = signedIn()
+    const ini = readFileSync(options.config, 'utf8')
+    const result = await client.fleet.deploy.mutate({ ini, replaceFleet: Boolean(options.replaceFleet) })
+    if (!json()) process.stdout.write(`${result.message}\n`)
+    const ids = [...result.lifecycleIds, ...result.teardownIds]
+    const rows = ids.length > 0 ? await followLifecycle(client, ids, { json: json() }) : []
+    const failed = rows.filter((row) => row.status === 'failed')
+    if (!json()) {
+      process.stdout.write(
+        failed.length ? `${failed.length} of ${rows.length} failed\n` : `all ${rows.length} done\n`,
+      )
+    }
+    if (failed.length) process.exitCode = 1
+  })
+
+program
+  .command('status')
+  .description('the fleet: every decky with its state')
+  .action(async () => {
+    const fleet = await signedIn().fleet.list.query()
+    print(fleet, () =>
+      fleet.length === 0
+        ? 'the fleet is empty'
+        : fleet
+            .map(
+              (d) =>
+                `${d.name.padEnd(24)} ${d.state.padEnd(10)} ${d.ip.padEnd(15)} ${d.mac}  ${d.services.join(',')}`,
+            )
+            .join('\n'),
+    )
+  })
+
+program
+  .command('mutate <name>')
+  .description('give a decky new services now and follow the change')
+  .action(async (name: string) => {
+    const client = signedIn()
+    const result = await client.fleet.mutate.mutate({ name })
+    if (!json()) process.stdout.write(`${result.message}\n`)
+    const [row] = await followLifecycle(client, result.lifecycleIds, { json: json() })
+    if (row?.status === 'failed') process.exitCode = 1
+  })
+
+program
+  .command('teardown [name]')
+  .description('tear down one decky, or all with --all')
+  .addOption(new Option('--all', 'tear down the whole fleet'))
+  .action(async (name: string | undefined, options: { all?: boolean }) => {
+    if (!name && !options.all) throw new Error('name a decky or pass --all')
+    const client = signedIn()
+    const result = await client.fleet.teardown.mutate(options.all ? { all: true } : { name: name! })
+    if (!json()) process.stdout.write(`${result.message}\n`)
+    const rows = result.lifecycleIds.length
+      ? await followLifecycle(client, result.lifecycleIds, { json: json() })
+      : []
+    if (rows.some((row) => row.status === 'failed')) process.exitCode = 1
+  })
+
+program
+  .command('services')
+  .description('the service catalogue')
+  .action(async () => {
+    const services = await signedIn().catalog.services.query()
+    print(services, () =>
+      services
+        .map(
+          (s) =>
+            `${s.slug.padEnd(14)} ${s.ports
+              .map((p) => `${p.port}/${p.protocol}`)
+              .join(',')
+              .padEnd(18)} ${s.description}`,
+        )
+        .join('\n'),
+    )
+  })
+
+program
+  .command('archetypes')
+  .description('the archetype catalogue')
+  .action(async () => {
+    const archetypes = await signedIn().catalog.archetypes.query()
+    print(archetypes, () =>
+      archetypes
+        .map((a) => `${a.slug.padEnd(22)} ${a.services.join(',').padEnd(28)} ${a.description}`)
+        .join('\n'),
+    )
+  })
+
+program
+  .command('distros')
+  .description('the distro catalogue')
+  .action(async () => {
+    const distros = await signedIn().catalog.distros.query()
+    print(distros, () => distros.map((d) => `${d.slug.padEnd(10)} ${d.name}`).join('\n'))
+  })
+
+program
+  .command('logs [query]')
+  .description('search captured interactions (words, "phrases", key:value)')
+  .option('-n, --limit <n>', 'rows', '50')
+  .action(async (query: string | undefined, options: { limit: string }) => {
+    const result = await signedIn().logs.search.query({ q: query, limit: Number(options.limit) })
+    // Attacker-controlled text: strip control characters before it reaches a terminal.
+    const safe = (text: string) => text.replace(/\p{Cc}/gu, '�')
+    print(result, () =>
+      [
+        ...result.rows.map(
+          (row) =>
+            `${row.timestamp}  ${safe(row.decky).padEnd(16)} ${safe(row.service).padEnd(10)} ${safe(row.eventType).padEnd(14)} ${safe(row.attackerIp ?? '-')}  ${safe(JSON.stringify(row.fields)).slice(0, 160)}`,
+        ),
+        `${result.total} matching`,
+      ].join('\n'),
+    )
+  })
+
+program.parseAsync().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error)
+  process.stderr.write(`decnet: ${message}\n`)
+  process.exit(1)
+})
