@@ -234,7 +234,7 @@ export class IngestPipeline {
         clearTimeout(this.timer)
         this.timer = undefined
       }
-      this.writing = this.drain().finally(() => {
+      this.writing = this.drain(now).finally(() => {
         this.writing = undefined
         this.kick(false)
       })
@@ -248,18 +248,23 @@ export class IngestPipeline {
     }
   }
 
-  /** Writes full batches back to back until fewer than a batch remain (all of them when flushing). */
-  private async drain(): Promise<void> {
+  /**
+   * Writes full batches back to back until fewer than a batch remain; everything when forced (the
+   * interval elapsed) or flushing.
+   */
+  private async drain(force: boolean): Promise<void> {
+    let first = true
     for (;;) {
       const queued = this.queue.length - this.head
       if (queued === 0) {
         this.flushRequested = false
         return
       }
-      if (queued < this.batchSize && !this.flushRequested && this.flushIntervalMs > 0) {
+      if (queued < this.batchSize && !(force && first) && !this.flushRequested && this.flushIntervalMs > 0) {
         // A partial batch waits for its timer: kick() arms it after this drain ends.
         return
       }
+      first = false
       const end = this.head + Math.min(this.batchSize, queued)
       const batch = this.queue.slice(this.head, end)
       this.head = end
