@@ -1,35 +1,10 @@
-import {
-  createTRPCClient,
-  httpBatchLink,
-  httpSubscriptionLink,
-  splitLink,
-  type TRPCClient,
-} from '@trpc/client'
-import { EventSource } from 'eventsource'
-import type { AppRouter } from '../../src/router.ts'
+import { type ApiClient, createApiClient } from '../../src/cli/client.ts'
 import { ADMIN_PASSWORD } from './server.ts'
 
-export type Client = TRPCClient<AppRouter>
+export type Client = ApiClient
 
-/** A typed client as the CLI and e2e use it (Bearer token; SSE through the eventsource package). */
-export function clientFor(url: string, token?: string): Client {
-  const headers = (): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {})
-  return createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({
-          url: `${url}/trpc`,
-          EventSource,
-          eventSourceOptions: () => ({
-            fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...headers() } }),
-          }),
-        }),
-        false: httpBatchLink({ url: `${url}/trpc`, headers }),
-      }),
-    ],
-  })
-}
+/** A typed client exactly as the CLI builds it (Bearer token; SSE through the eventsource package). */
+export const clientFor = createApiClient
 
 export async function login(
   url: string,
