@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { type AuthContext, type ClientInfo, type Connection, Server, type Session } from 'ssh2'
+import ssh2, { type AuthContext, type ClientInfo, type Connection, type Session } from 'ssh2'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { listenTcp, type TcpSession } from '../framework/tcp.ts'
@@ -8,6 +8,9 @@ import { type Persona, personaFor } from './shell/persona.ts'
 import { createShell } from './shell/shell.ts'
 import { startShellSession } from './shell/terminal.ts'
 import { hostKeysFor } from './ssh-keys.ts'
+
+// ssh2 is CommonJS without named-export hints: Node's ESM loader only offers its default export.
+const { Server } = ssh2
 
 /** OpenSSH's default MaxAuthTries: the connection drops after this many failures, like sshd. */
 const MAX_AUTH_TRIES = 6
