@@ -13,7 +13,7 @@ import type { ApiServices } from './context.ts'
 import { LifecycleFeed } from './fleet/lifecycle-feed.ts'
 import { createApiServer, listen } from './server.ts'
 import { defaultFleetNetwork } from './settings/network.ts'
-import { startWorkers } from './workers.ts'
+import { startWorkers } from './workers/index.ts'
 
 export const API_VERSION = '0.1.0'
 

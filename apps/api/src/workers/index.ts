@@ -1,0 +1,88 @@
+import type { DecnetDatabase } from '@decnet/db'
+import { type Bus, LifecycleRunner, Reconciler } from '@decnet/lifecycle'
+import type Docker from 'dockerode'
+import type { ApiConfig } from '../config.ts'
+import type { ReconcilerHandle, RunnerHandle } from '../context.ts'
+import type { FleetNetwork } from '../settings/network.ts'
+import { createEngine } from './engine.ts'
+import { createExecutor } from './executor.ts'
+
+export type WorkerDeps = {
+  config: ApiConfig
+  db: DecnetDatabase
+  bus: Bus
+  docker: Docker
+  engine: 'docker' | 'local'
+  defaultNetwork: FleetNetwork
+  log: (line: string) => void
+}
+
+export type Workers = { runner: RunnerHandle; reconciler: ReconcilerHandle; stop(): Promise<void> }
+
+const HEARTBEAT_MS = 10_000
+const RECONCILE_MS = 15_000
+
+/**
+ * Starts the background workers this process runs (DECNET_DISABLE_WORKERS turns some off, e.g. to run
+ * them in another process). Each reports a heartbeat that health.get reads.
+ */
+export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
+  const { config, db, bus, docker, log } = deps
+  const engine = createEngine(deps.engine, docker)
+  const report = (worker: string) => (error: unknown) =>
+    log(`decnet ${worker}: ${error instanceof Error ? error.message : String(error)}`)
+  const stops: (() => Promise<void>)[] = []
+  const beats: (() => Promise<void>)[] = []
+
+  let runner: LifecycleRunner | undefined
+  if (config.workers.runner) {
+    runner = new LifecycleRunner({
+      queue: db.lifecycle,
+      bus,
+      execute: createExecutor({ db, engine, defaultNetwork: deps.defaultNetwork }),
+      onError: report('runner'),
+    })
+    runner.start()
+    const active = runner
+    stops.push(() => active.stop())
+    beats.push(() => db.heartbeats.beat({ worker: 'runner', status: 'ok', detail: `engine ${engine.kind}` }))
+  }
+
+  const reconciler = new Reconciler({
+    engine,
+    bus,
+    store: {
+      list: async () => (await db.fleet.list()).map(({ name, state }) => ({ name, state })),
+      setState: async (name, state) => {
+        await db.fleet.setState(name, state)
+      },
+    },
+    onError: report('reconciler'),
+  })
+  if (config.workers.reconciler) {
+    const timer = setInterval(() => {
+      reconciler.runOnce().catch(report('reconciler'))
+    }, RECONCILE_MS)
+    stops.push(async () => clearInterval(timer))
+    beats.push(() =>
+      db.heartbeats.beat({ worker: 'reconciler', status: 'ok', detail: `every ${RECONCILE_MS / 1000} s` }),
+    )
+  }
+
+  const beatAll = () => {
+    for (const beat of beats) beat().catch(report('heartbeat'))
+  }
+  beatAll()
+  const heartbeat = setInterval(beatAll, HEARTBEAT_MS)
+
+  return {
+    runner: { wake: () => runner?.wake() },
+    reconciler: {
+      reapOrphans: async () => engine.reapOrphans((await db.fleet.list()).map((decky) => decky.name)),
+    },
+    async stop() {
+      clearInterval(heartbeat)
+      for (const stop of stops) await stop()
+    },
+  }
+}
