@@ -102,14 +102,43 @@ describe('http emulator', () => {
 
   it('answers garbage with 400 and survives it', async () => {
     const raw = await rawClient(web.host, web.port)
+    const localPort = raw.socket.localPort
     raw.send(Buffer.from([0x16, 0x03, 0x01, 0x00, 0xff, 0x00, 0x0d, 0x0a, 0x0d, 0x0a]))
     await raw.expect(/^HTTP\/1\.1 400 Bad Request/)
     raw.close()
     expect((await fetch(`http://${web.host}:${web.port}/`)).status).toBe(200)
+    const scan = await web.waitFor((e) => e.event === 'scan' && e.fields.reason === 'malformed_http')
+    expect(scan.src_port).toBe(localPort)
   })
 })
 
 describe('https emulator', () => {
+  it('serves a supplied tls_cert/tls_key and records plain-text probes of the TLS port', async () => {
+    const { selfSignedIdentity } = await import('../src/framework/tls.ts')
+    const { seededRandom } = await import('../src/framework/random.ts')
+    const identity = await selfSignedIdentity('given.example', seededRandom('cert'))
+    const web = await startTestEmulator('https', {
+      config: { tls_cert: identity.cert, tls_key: identity.key },
+    })
+    try {
+      const subject = await new Promise<string>((resolve, reject) => {
+        const socket = tlsConnect({ host: web.host, port: web.port, rejectUnauthorized: false }, () => {
+          resolve(socket.getPeerX509Certificate()?.subject ?? '')
+          socket.destroy()
+        })
+        socket.on('error', reject)
+      })
+      expect(subject).toBe('CN=given.example')
+      const raw = await rawClient(web.host, web.port)
+      raw.send('GET / HTTP/1.0\r\n\r\n')
+      await raw.closed
+      const scan = await web.waitFor((e) => e.event === 'scan')
+      expect(scan.fields.reason).toBe('tls_handshake_failed')
+    } finally {
+      await web.running.close()
+    }
+  })
+
   it('uses tls_cn, custom_body and response_code', async () => {
     const web = await startTestEmulator('https', {
       config: { tls_cn: 'intranet.corp.example', custom_body: 'maintenance', response_code: 503 },

@@ -99,6 +99,30 @@ describe('imap emulator', () => {
   })
 })
 
+describe('implicit TLS mail ports', () => {
+  it('imap answers on its second port (993) over TLS', async () => {
+    const { connect } = await import('node:tls')
+    const imap = await startTestEmulator('imap', { ports: [0, 0] })
+    try {
+      const banner = await new Promise<string>((resolve, reject) => {
+        const socket = connect({
+          host: imap.host,
+          port: imap.running.ports[1] as number,
+          rejectUnauthorized: false,
+        })
+        socket.once('data', (chunk: Buffer) => {
+          resolve(chunk.toString())
+          socket.destroy()
+        })
+        socket.on('error', reject)
+      })
+      expect(banner).toMatch(/^\* OK \[CAPABILITY IMAP4rev1/)
+    } finally {
+      await imap.running.close()
+    }
+  })
+})
+
 describe('pop3 emulator', () => {
   it('captures USER/PASS and lists and retrieves bait messages', async () => {
     const pop3 = await startTestEmulator('pop3')

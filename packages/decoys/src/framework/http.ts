@@ -63,7 +63,9 @@ export async function listenHttp(options: HttpServiceOptions): Promise<TcpListen
       void serve(req, res, session)
     },
   )
-  server.on('clientError', (_error, socket) => {
+  server.on('clientError', (error: Error & { code?: string }, socket) => {
+    // Not HTTP at all, or hostile framing (oversized headers, bad chunking): a probe worth recording.
+    sessions.get(socket)?.emit('scan', { reason: 'malformed_http', error: error.code ?? 'parse_error' })
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
     else socket.destroy()
   })

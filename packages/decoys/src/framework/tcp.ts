@@ -133,8 +133,17 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
     ? createTlsServer({ ...options.tls, handshakeTimeout: Math.min(idleTimeoutMs, 10_000) }, onSocket)
     : createServer(onSocket)
   server.on('error', () => undefined)
-  // Failed TLS handshakes (scanners probing with plain text) must not surface as process errors.
-  server.on('tlsClientError', () => undefined)
+  // A failed TLS handshake is a probe (plain-text scanner, TLS fingerprinting): record it, never throw.
+  server.on('tlsClientError', (error: Error & { code?: string }, socket: Socket) => {
+    // A peer that hangs up around the handshake (certificate grabbers) is no protocol mismatch.
+    if (error.code === 'ECONNRESET') return
+    ctx.emit({
+      event: 'scan',
+      src_ip: peerAddress(socket.remoteAddress),
+      src_port: socket.remotePort ?? 0,
+      fields: { reason: 'tls_handshake_failed', error: error.code ?? error.message.slice(0, 120) },
+    })
+  })
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -108,6 +108,7 @@ function redisSession(session: TcpSession, server: RedisPersona) {
       session.write(execute(command, rest, server, () => session.end()))
     },
     (message) => {
+      session.emit('scan', { reason: 'resp_protocol_error', error: message })
       session.write(error(`ERR Protocol error: ${message}`))
       session.end()
     },

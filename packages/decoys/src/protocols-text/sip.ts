@@ -89,7 +89,10 @@ export const sipEmulator: Emulator = {
           maxDatagramBytes: MAX_MESSAGE_BYTES,
           handle: (datagram, peer) => {
             const message = parseSip(datagram.toString('utf8'))
-            if (!message) return
+            if (!message) {
+              peer.emit('scan', { reason: 'not_sip', bytes: datagram.length })
+              return
+            }
             const answer = respond(message, peer.emit, 'udp')
             if (answer) peer.reply(answer)
           },
