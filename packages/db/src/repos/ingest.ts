@@ -34,8 +34,28 @@ export interface AttackerDelta {
   triedCredentials: boolean
 }
 
+/**
+ * PostgreSQL text cannot hold NUL, so both databases store it as U+FFFD (keeping them identical).
+ * Everything else an attacker sends is stored as given.
+ */
+export function storableText(value: string): string {
+  return value.includes('\u0000') ? value.replaceAll('\u0000', '\ufffd') : value
+}
+
+/** An event as it will be stored: NUL-free text columns, raw line capped at MAX_RAW_LINE. */
+export function storableEvent(event: LogEventInput): LogEventInput {
+  return {
+    ...event,
+    decky: storableText(event.decky),
+    service: storableText(event.service),
+    eventType: storableText(event.eventType),
+    attackerIp: storableText(event.attackerIp),
+    rawLine: storableText(event.rawLine.slice(0, MAX_RAW_LINE)),
+  }
+}
+
 const text = (value: unknown): string | undefined =>
-  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined
+  typeof value === 'string' ? storableText(value) : typeof value === 'number' ? String(value) : undefined
 
 /** The credential an event carries, if any: a principal plus a password, key or hash. */
 export function extractCredential(

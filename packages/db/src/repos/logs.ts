@@ -21,7 +21,7 @@ import {
   type AttackerDelta,
   type CredentialAttempt,
   MAX_COMMANDS,
-  MAX_RAW_LINE,
+  storableEvent,
   summariseBatch,
 } from './ingest.ts'
 
@@ -102,7 +102,7 @@ async function insertLogs(
         event.eventType,
         event.attackerIp,
         event.attackerPort ?? null,
-        event.rawLine.slice(0, MAX_RAW_LINE),
+        event.rawLine,
         JSON.stringify(event.fields ?? {}),
         buildSearchText(event),
       )
@@ -223,8 +223,9 @@ export function logsRepository(conn: Connection) {
      * Writes a batch of events, their credentials and attacker profile updates atomically.
      * Returns the stored rows (with ids, in input order) for live subscribers.
      */
-    ingest(events: readonly LogEventInput[], now = new Date()): Promise<LogRow[]> {
-      if (events.length === 0) return Promise.resolve([])
+    ingest(input: readonly LogEventInput[], now = new Date()): Promise<LogRow[]> {
+      if (input.length === 0) return Promise.resolve([])
+      const events = input.map(storableEvent)
       const { credentials, attackers } = summariseBatch(events)
       return conn.run(() =>
         prisma.$transaction(
@@ -240,7 +241,7 @@ export function logsRepository(conn: Connection) {
               eventType: event.eventType,
               attackerIp: event.attackerIp,
               attackerPort: event.attackerPort ?? null,
-              rawLine: event.rawLine.slice(0, MAX_RAW_LINE),
+              rawLine: event.rawLine,
               fields: event.fields ?? {},
             }))
           },
@@ -250,7 +251,7 @@ export function logsRepository(conn: Connection) {
     },
 
     /** Newest first. Throws SearchQueryError on a malformed `q`. */
-    search(input: SearchInput): Promise<SearchResult> {
+    async search(input: SearchInput): Promise<SearchResult> {
       const parsed = parseSearch(input.q ?? '', input.now)
       const limit = Math.min(Math.max(input.limit ?? 50, 1), MAX_SEARCH_LIMIT)
       const range = { from: input.from, to: input.to }
@@ -284,7 +285,7 @@ export function logsRepository(conn: Connection) {
     },
 
     /** Event counts per time bucket (bucket start `t`), oldest first, for the search's matches. */
-    histogram(input: { q?: string; from?: Date; to?: Date; bucketMinutes: number; now?: Date }) {
+    async histogram(input: { q?: string; from?: Date; to?: Date; bucketMinutes: number; now?: Date }) {
       const parsed = parseSearch(input.q ?? '', input.now)
       const compiled = compileSearch(dialect, parsed, { from: input.from, to: input.to })
       const seconds = Math.max(1, Math.floor(input.bucketMinutes)) * 60
@@ -297,7 +298,7 @@ export function logsRepository(conn: Connection) {
         const rows = await query<{ bucket: unknown; n: unknown }>(
           prisma,
           dialect,
-          `SELECT (${epoch} / ${bucketArg}) * ${bucketArg} AS bucket, count(*) AS n
+          `SELECT (${epoch} / CAST(${bucketArg} AS INTEGER)) * CAST(${bucketArg} AS INTEGER) AS bucket, count(*) AS n
            FROM "Log" l${compiled.join} WHERE ${compiled.where} GROUP BY 1 ORDER BY 1`,
           [...compiled.args, seconds],
         )
@@ -306,7 +307,7 @@ export function logsRepository(conn: Connection) {
     },
 
     /** Rows after `afterId`, oldest first (the live tail's catch-up after a reconnect). */
-    since(afterId: number, options: { q?: string; limit?: number } = {}): Promise<LogRow[]> {
+    async since(afterId: number, options: { q?: string; limit?: number } = {}): Promise<LogRow[]> {
       const parsed = parseSearch(options.q ?? '')
       const compiled = compileSearch(dialect, parsed)
       const limit = Math.min(Math.max(options.limit ?? 500, 1), MAX_SEARCH_LIMIT)

@@ -4,6 +4,7 @@
 //   query   := term*                        all terms must match
 //   term    := phrase | key ':' value | word
 //   phrase  := '"' any-but-quote* '"'       tokens adjacent, in order
+//   (a bare word without letters or digits is ignored; an empty phrase or value is an error)
 //   value   := phrase | word
 //   keys    := decky | service | event (type) | attacker (ip) -> exact column match
 //              from | to  (ISO-8601 date/time)  | last (15m, 2h, 7d) -> time range
@@ -126,6 +127,8 @@ export function parseSearch(q: string, now = new Date()): ParsedSearch {
   for (const term of terms) {
     if (term.key === undefined) {
       // An unquoted word that tokenizes into several tokens (10.0.0.5, /etc/passwd) is a phrase too.
+      // One with no letters or digits at all (`--`, `;`) carries nothing to search for and is skipped.
+      if (!term.quoted && tokenize(term.value).length === 0) continue
       parsed.phrases.push(searchableTokens(term))
       continue
     }

@@ -1,0 +1,118 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import type { DecnetDatabase } from '../src/database.ts'
+import { databases, event } from './fixtures.ts'
+
+const T = (minute: number) => new Date(Date.UTC(2026, 10, 25, 10, minute))
+
+describe.each(databases())('ingest and attackers on $kind', (provider) => {
+  let db: DecnetDatabase
+  beforeEach(async () => {
+    ;({ db } = await provider.open())
+  })
+  afterAll(() => provider.cleanup())
+
+  it('builds one profile per IP across batches: seen times, counts, services, deckies, credentials, commands', async () => {
+    await db.logs.ingest([
+      event({ timestamp: T(5), fields: { username: 'root', password: 'toor' } }),
+      event({ timestamp: T(6), fields: { username: 'root', password: 'toor' } }),
+      event({ timestamp: T(7), eventType: 'command', fields: { command: 'uname -a' } }),
+      event({ timestamp: T(1), attackerIp: '192.0.2.1', service: 'http', rawLine: 'GET /' }),
+    ])
+    await db.logs.ingest([
+      event({
+        timestamp: T(2),
+        decky: 'decky-09',
+        service: 'ftp',
+        fields: { user: 'anonymous', pass: 'a@b.c' },
+      }),
+      event({ timestamp: T(9), eventType: 'command', fields: { cmd: 'cat /etc/shadow' } }),
+    ])
+    const { rows, total } = await db.attackers.list({ sort: 'recent' })
+    expect(total).toBe(2)
+    expect(rows.map((a) => a.ip)).toEqual(['203.0.113.7', '192.0.2.1'])
+    const [a] = rows
+    expect(a).toMatchObject({
+      eventCount: 5,
+      services: ['ssh', 'ftp'],
+      deckies: ['decky-01', 'decky-09'],
+      commands: ['uname -a', 'cat /etc/shadow'],
+      credentialCount: 2,
+    })
+    expect(a?.firstSeen.toISOString()).toBe(T(2).toISOString())
+    expect(a?.lastSeen.toISOString()).toBe(T(9).toISOString())
+
+    const detail = await db.attackers.get(a?.id as string)
+    expect(
+      detail?.credentials.map((c) => [c.service, c.kind, c.principal, c.secret, c.count]).sort(),
+    ).toEqual([
+      ['ftp', 'password', 'anonymous', 'a@b.c', 1],
+      ['ssh', 'password', 'root', 'toor', 2],
+    ])
+    expect(detail?.recentLogs.map((l) => l.timestamp.toISOString())).toEqual(
+      [T(9), T(2), T(7), T(6), T(5)].map((t) => t.toISOString()),
+    )
+    expect(await db.attackers.get('missing')).toBeNull()
+  })
+
+  it('lists by activity, by decky count, by IP prefix and by service, with a cursor', async () => {
+    const batch = []
+    for (let i = 0; i < 5; i++) {
+      for (let e = 0; e <= i; e++) {
+        batch.push(event({ attackerIp: `10.9.0.${i}`, decky: `decky-${e}`, service: i % 2 ? 'smb' : 'ssh' }))
+      }
+    }
+    await db.logs.ingest(batch)
+    expect((await db.attackers.list({ sort: 'active' })).rows.map((a) => a.ip)).toEqual([
+      '10.9.0.4',
+      '10.9.0.3',
+      '10.9.0.2',
+      '10.9.0.1',
+      '10.9.0.0',
+    ])
+    expect((await db.attackers.list({ sort: 'deckies', limit: 1 })).rows[0]?.deckies).toHaveLength(5)
+    expect((await db.attackers.list({ q: '10.9.0.3' })).rows.map((a) => a.ip)).toEqual(['10.9.0.3'])
+    expect((await db.attackers.list({ q: '10.8.' })).total).toBe(0)
+    expect((await db.attackers.list({ service: 'smb', sort: 'active' })).rows.map((a) => a.ip)).toEqual([
+      '10.9.0.3',
+      '10.9.0.1',
+    ])
+    const page1 = await db.attackers.list({ sort: 'active', limit: 2 })
+    const page2 = await db.attackers.list({ sort: 'active', limit: 2, cursor: page1.nextCursor })
+    const page3 = await db.attackers.list({ sort: 'active', limit: 2, cursor: page2.nextCursor })
+    expect([...page1.rows, ...page2.rows, ...page3.rows].map((a) => a.ip)).toHaveLength(5)
+    expect(page3.nextCursor).toBeUndefined()
+  })
+
+  it('stores hostile captured strings as given, capping huge lines', async () => {
+    const hostile = '<img src=x onerror=alert(1)>\u0000\u001b[31m'
+    const huge = 'A'.repeat(1_000_000)
+    const [stored] = await db.logs.ingest([
+      event({ rawLine: hostile, fields: { username: hostile, password: huge } }),
+    ])
+    const [row] = (await db.logs.search({ q: 'onerror' })).rows
+    expect(row?.id).toBe(stored?.id)
+    // Stored as given, except NUL (PostgreSQL text cannot hold it), the same on both databases.
+    expect(row?.rawLine).toBe(hostile.replace('\u0000', '\ufffd'))
+    expect(row?.fields.username).toBe(hostile)
+    await db.logs.ingest([event({ rawLine: huge })])
+    const [big] = (await db.logs.search({ q: '', limit: 1 })).rows
+    expect(big?.rawLine.length).toBe(65_536)
+  })
+
+  it('ingests a 5,000-event batch atomically and purges all telemetry returning counts', async () => {
+    const batch = Array.from({ length: 5000 }, (_, i) =>
+      event({
+        attackerIp: `10.7.${i % 50}.1`,
+        rawLine: `probe ${i}`,
+        fields: { username: 'u', password: `p${i % 10}` },
+      }),
+    )
+    const rows = await db.logs.ingest(batch)
+    expect(new Set(rows.map((r) => r.id)).size).toBe(5000)
+    expect(await db.logs.counts(T(30))).toEqual({ logs: 5000, logs24h: 5000 })
+    expect(await db.attackers.count()).toBe(50)
+    expect(await db.logs.purge()).toEqual({ logs: 5000, credentials: 50, attackers: 50 })
+    expect((await db.logs.search({ q: 'probe' })).total).toBe(0)
+    expect(await db.attackers.count()).toBe(0)
+  })
+})
