@@ -3,7 +3,8 @@
  * included) versus a plain dockerode script doing the same creates/starts, both with concurrency 4,
  * in the same run against the same daemon. Prints medians and the ratio (target ≤ 1.3×).
  *
- *   pnpm --filter @decnet/lifecycle bench            (ROUNDS=5 to change the number of rounds)
+ *   pnpm --filter @decnet/lifecycle bench    (ROUNDS=5 for more rounds; BENCH_IMAGE=decnet/decoy:0.1.0 for the
+ *                                             real emulators instead of the fake decoy test image)
  */
 import type Docker from 'dockerode'
 import { createDockerClient, type DeckySpec, DockerEngine, type NetworkContext } from '../src/index.ts'
@@ -98,7 +99,7 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   const docker = createDockerClient()
-  const image = await ensureTestImage(docker)
+  const image = process.env.BENCH_IMAGE ?? (await ensureTestImage(docker))
   const instance = testInstance()
   const networkName = `${instance}_lan`
   const network = bridgeNetwork()
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
   const rawMedian = median(rawMs)
   const ratio = engineMedian / rawMedian
   console.log(
-    `${DECKIES} deckies × 3 services, concurrency ${CONCURRENCY}, ${ROUNDS} rounds: ` +
+    `${image}: ${DECKIES} deckies × 3 services, concurrency ${CONCURRENCY}, ${ROUNDS} rounds: ` +
       `engine (to reachable) median ${engineMedian.toFixed(0)} ms, raw dockerode median ${rawMedian.toFixed(0)} ms, ` +
       `ratio ${ratio.toFixed(2)}× (target ≤ 1.3×) ${ratio <= 1.3 ? 'OK' : 'OVER TARGET'}`,
   )

@@ -160,7 +160,19 @@ describe('DockerEngine on a bridge network', () => {
     const ghost = deckySpec('ghost', `${network.prefix}.12`, [tcpService('ssh', 22)])
     await engine.deploy(ghost, network)
     const betaBefore = await containersOf('beta')
+    // Another installation's managed container and an unmanaged one, both for an "unknown" decky.
+    const image = betaBefore.values().next().value?.info.Image ?? ''
+    const bystanders = await Promise.all(
+      [
+        { 'decnet.managed': 'true', 'decnet.instance': `${instance}x`, 'decnet.decky': 'ghost' },
+        { 'decnet.decky': 'ghost', 'decnet.instance': instance },
+      ].map((Labels) => docker.createContainer({ Image: image, Cmd: ['pause'], Labels })),
+    )
     const report = await engine.reapOrphans(['alpha', 'beta'])
+    for (const bystander of bystanders) {
+      expect((await bystander.inspect()).Id).toBe(bystander.id)
+      await bystander.remove({ force: true })
+    }
     expect(report.containersRemoved.sort()).toEqual([`${instance}-ghost`, `${instance}-ghost.ssh`])
     expect(report.networksRemoved).toEqual([])
     expect(report.errors).toEqual([])
