@@ -163,10 +163,12 @@ describe('DockerEngine on a bridge network', () => {
     // Another installation's managed container and an unmanaged one, both for an "unknown" decky.
     const image = betaBefore.values().next().value?.info.Image ?? ''
     const bystanders = await Promise.all(
-      [
-        { 'decnet.managed': 'true', 'decnet.instance': `${instance}x`, 'decnet.decky': 'ghost' },
-        { 'decnet.decky': 'ghost', 'decnet.instance': instance },
-      ].map((Labels) => docker.createContainer({ Image: image, Cmd: ['pause'], Labels })),
+      (
+        [
+          { 'decnet.managed': 'true', 'decnet.instance': `${instance}x`, 'decnet.decky': 'ghost' },
+          { 'decnet.decky': 'ghost', 'decnet.instance': instance },
+        ] as Record<string, string>[]
+      ).map((Labels) => docker.createContainer({ Image: image, Cmd: ['pause'], Labels })),
     )
     const report = await engine.reapOrphans(['alpha', 'beta'])
     for (const bystander of bystanders) {
