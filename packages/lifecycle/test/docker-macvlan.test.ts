@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDockerClient, DockerEngine, type NetworkContext } from '../src/index.ts'
@@ -123,5 +124,20 @@ describe('ipvlan L2 network with the host shim', () => {
     expect(ip('-j', '-d', 'link', 'show', 'dev', shimName)).toMatch(/"info_kind":"ipvlan"/)
     expect(await readBanner(decky.ip, 22)).toMatch(/^ssh ipv-one /)
     await engine.teardown('ipv-one')
+  })
+})
+
+describe('host shim without CAP_NET_ADMIN', () => {
+  it('refuses with a message that says which capability is missing and how to grant it', () => {
+    const output = execFileSync(
+      'setpriv',
+      ['--bounding-set=-net_admin', 'pnpm', 'exec', 'tsx', 'test/support/shim-without-cap.ts'],
+      { encoding: 'utf8', cwd: `${import.meta.dirname}/..`, timeout: 30_000 },
+    )
+    expect(output.trim()).toBe(
+      'host shim lcnocap0: macvlan host-side interface setup needs CAP_NET_ADMIN. Either run as root or grant ' +
+        'the capability (systemd: AmbientCapabilities=CAP_NET_ADMIN).',
+    )
+    expect(linkExists('lcnocap0')).toBe(false)
   })
 })
