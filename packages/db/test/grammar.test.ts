@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { SearchQueryError } from '../src/errors.ts'
+import { compileSearch } from '../src/search/compile.ts'
+import { parseSearch } from '../src/search/grammar.ts'
+import { buildSearchText, tokenize } from '../src/search/tokenize.ts'
+import { event } from './fixtures.ts'
+
+describe('search grammar', () => {
+  it('parses words, phrases, column keys, field keys and time ranges', () => {
+    const now = new Date('2026-11-25T12:00:00Z')
+    expect(
+      parseSearch('wget "Cat /etc/passwd" service:ssh user:"Root Admin" last:2h to:2026-11-25', now),
+    ).toEqual({
+      phrases: [['wget'], ['cat', 'etc', 'passwd'], ['user·root', 'user·admin']],
+      columns: [{ column: 'service', value: 'ssh' }],
+      from: new Date('2026-11-25T10:00:00Z'),
+      to: new Date('2026-11-25T00:00:00Z'),
+    })
+    expect(parseSearch('')).toEqual({ phrases: [], columns: [] })
+    expect(parseSearch('  -- ; ')).toEqual({ phrases: [], columns: [] })
+  })
+
+  it('reports the position of a malformed term', () => {
+    try {
+      parseSearch('ok "broken')
+      expect.unreachable()
+    } catch (error) {
+      expect(error).toBeInstanceOf(SearchQueryError)
+      expect((error as SearchQueryError).position).toBe(3)
+    }
+  })
+
+  it('never puts query text into the SQL, only into parameters', () => {
+    const hostile = `x'); DROP TABLE Log; --`
+    for (const dialect of ['sqlite', 'postgres'] as const) {
+      const compiled = compileSearch(dialect, parseSearch(`${hostile} decky:x'); "${hostile}"`))
+      expect(compiled.where).not.toMatch(/drop|x'\)/i)
+      expect(compiled.args.join(' ')).toContain('drop')
+      expect(compiled.args).toContain("x');")
+    }
+  })
+
+  it('tokenizes letters and digits of any script, lower-cased, and keeps field tokens scoped', () => {
+    expect(tokenize('GET /Admin/login.php?id=1 — Ünïcode 東京')).toEqual([
+      'get',
+      'admin',
+      'login',
+      'php',
+      'id',
+      '1',
+      'ünïcode',
+      '東京',
+    ])
+    const text = buildSearchText(event({ rawLine: 'x', fields: { src_port: 22, nested: { a: 'B c' } } }))
+    expect(text.split(' ')).toEqual(expect.arrayContaining(['22', 'srcport·22', 'b', 'nested·b', 'nested·c']))
+    expect(text).not.toMatch(/ {2}|^ | $/)
+  })
+})

@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import pg from 'pg'
+import { afterAll, describe, expect, inject, it } from 'vitest'
+import { createDatabase } from '../src/database.ts'
+import { listMigrations, migrate } from '../src/migrate.ts'
+import { BUSY_TIMEOUT_MS, PragmaSQLiteAdapter } from '../src/sqlite.ts'
+import { createPostgresDatabase } from '../src/testing/postgres.ts'
+import { parseDatabaseUrl } from '../src/url.ts'
+
+describe('migrate', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'decnet-migrate-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('has the same migration names for both databases', () => {
+    expect(listMigrations('sqlite').map((m) => m.name)).toEqual(listMigrations('postgres').map((m) => m.name))
+  })
+
+  it('SQLite: applies every migration once, records them, and sets WAL', async () => {
+    const url = `file:${join(dir, 'a.db')}`
+    expect(await migrate(url)).toEqual(listMigrations('sqlite').map((m) => m.name))
+    expect(await migrate(url)).toEqual([])
+    const raw = new Database(join(dir, 'a.db'), { readonly: true })
+    try {
+      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal')
+      const applied = raw.prepare('SELECT name FROM "_decnet_migrations" ORDER BY name').all()
+      expect(applied).toHaveLength(listMigrations('sqlite').length)
+    } finally {
+      raw.close()
+    }
+  })
+
+  it('SQLite: concurrent migrators on one file apply each migration exactly once', async () => {
+    const url = `file:${join(dir, 'b.db')}`
+    const results = await Promise.all([migrate(url), migrate(url), migrate(url)])
+    expect(results.flat().sort()).toEqual(listMigrations('sqlite').map((m) => m.name))
+  })
+
+  it('SQLite: every Prisma connection runs with WAL, busy_timeout and synchronous=NORMAL', async () => {
+    const file = join(dir, 'c.db')
+    await migrate(`file:${file}`)
+    const adapter = await new PragmaSQLiteAdapter(file).connect()
+    const pragma = async (name: string) =>
+      (await adapter.queryRaw({ sql: `PRAGMA ${name}`, args: [], argTypes: [] })).rows[0]?.[0]
+    try {
+      expect(await pragma('journal_mode')).toBe('wal')
+      expect(Number(await pragma('busy_timeout'))).toBe(BUSY_TIMEOUT_MS)
+      expect(Number(await pragma('synchronous'))).toBe(1) // NORMAL
+    } finally {
+      await adapter.dispose()
+    }
+    const db = createDatabase(`file:${file}`)
+    expect(await db.ping()).toBe(true)
+    await db.close()
+  })
+
+  it('PostgreSQL: concurrent migrators apply each migration exactly once (advisory lock)', async () => {
+    const url = await createPostgresDatabase(inject('postgresAdminUrl'), `decnet_migrate_${process.pid}`)
+    const results = await Promise.all([migrate(url), migrate(url), migrate(url)])
+    expect(results.flat().sort()).toEqual(listMigrations('postgres').map((m) => m.name))
+    expect(await migrate(url)).toEqual([])
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    try {
+      const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM "_decnet_migrations"')
+      expect(Number(rows[0]?.n)).toBe(listMigrations('postgres').length)
+    } finally {
+      await client.end()
+    }
+  })
+
+  it('parses DATABASE_URL into a backend', () => {
+    expect(parseDatabaseUrl('file:/data/decnet.db')).toEqual({ kind: 'sqlite', file: '/data/decnet.db' })
+    expect(parseDatabaseUrl('postgres://u@h/db')).toEqual({ kind: 'postgres', url: 'postgres://u@h/db' })
+    expect(parseDatabaseUrl('postgresql://u@h/db').kind).toBe('postgres')
+    expect(() => parseDatabaseUrl('mysql://x')).toThrow('DATABASE_URL must start with')
+  })
+})
