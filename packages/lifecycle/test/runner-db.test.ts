@@ -1,0 +1,101 @@
+import type { DecnetDatabase } from '@decnet/db'
+import { sqliteTestDatabase, type TestDatabase } from '@decnet/db/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type BusEvent, InProcessBus, LifecycleRunner, LocalEngine } from '../src/index.ts'
+
+let provider: TestDatabase
+let db: DecnetDatabase
+
+beforeAll(async () => {
+  provider = sqliteTestDatabase()
+  ;({ db } = await provider.open())
+})
+
+afterAll(async () => {
+  await provider.cleanup()
+})
+
+const decky = (name: string, ip: string, services: string[]) => ({
+  name,
+  ip,
+  mac: '00:1b:21:00:00:01',
+  hostname: `${name}-host`,
+  distro: 'debian',
+  services,
+  osFamily: 'linux',
+})
+
+describe('LifecycleRunner over the real lifecycle table (SQLite)', () => {
+  it('takes committed deploy and mutate rows to succeeded/failed in order and publishes every transition', async () => {
+    const bus = new InProcessBus()
+    const events: BusEvent[] = []
+    bus.on('decky.*.lifecycle', (event) => {
+      events.push(event)
+    })
+    const engine = new LocalEngine({
+      startService: async (_slug, options) => ({ ports: options.ports ?? [], close: async () => {} }),
+    })
+    const runner = new LifecycleRunner({
+      queue: db.lifecycle,
+      bus,
+      pollIntervalMs: 20,
+      execute: async (row) => {
+        const [current] = (await db.fleet.list()).filter((d) => d.name === row.deckyName)
+        if (!current) throw new Error(`decky ${row.deckyName} is gone`)
+        if (current.services.includes('broken')) throw new Error('service broken never answered')
+        const spec = {
+          name: current.name,
+          ip: current.ip,
+          mac: current.mac,
+          hostname: current.hostname,
+          osFamily: current.osFamily,
+          sysctls: {},
+          services: current.services.map((slug) => ({ slug, ports: [], config: {} })),
+          seed: current.name,
+        }
+        await (row.operation === 'mutate' ? engine.mutate(spec) : engine.deploy(spec))
+      },
+    })
+    const { lifecycleIds } = await db.fleet.commitDeployPlan({
+      create: [decky('web-01', '10.9.0.10', ['ssh', 'http']), decky('bad-01', '10.9.0.11', ['broken'])],
+    })
+    const { lifecycleId: mutateId } = await db.fleet.commitMutation('web-01', ['ssh', 'ftp'], { ftp: {} })
+    runner.start()
+    const deadline = Date.now() + 10_000
+    while ((await db.lifecycle.listActive()).length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    await runner.stop()
+
+    const rows = await db.lifecycle.get([...lifecycleIds, mutateId])
+    const byId = new Map(rows.map((row) => [row.id, row]))
+    expect(byId.get(lifecycleIds[0] ?? '')).toMatchObject({ status: 'succeeded', attempt: 1, error: null })
+    expect(byId.get(lifecycleIds[1] ?? '')).toMatchObject({
+      status: 'failed',
+      error: 'Error: service broken never answered',
+    })
+    expect(byId.get(mutateId)).toMatchObject({ status: 'succeeded', operation: 'mutate' })
+    expect((await engine.observe()).find((o) => o.name === 'web-01')?.services).toEqual({
+      ssh: 'running',
+      ftp: 'running',
+    })
+
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const web = events
+      .filter((e) => e.topic === 'decky.web-01.lifecycle')
+      .map((e) => (e.type === 'lifecycle' ? `${e.payload.operation}:${e.payload.status}` : ''))
+    expect(web).toEqual(['deploy:running', 'deploy:succeeded', 'mutate:running', 'mutate:succeeded'])
+    const bad = events.filter((e) => e.topic === 'decky.bad-01.lifecycle').map((e) => e.payload)
+    expect(bad).toEqual([
+      { lifecycleId: lifecycleIds[1], decky: 'bad-01', operation: 'deploy', status: 'running' },
+      {
+        lifecycleId: lifecycleIds[1],
+        decky: 'bad-01',
+        operation: 'deploy',
+        status: 'failed',
+        error: 'Error: service broken never answered',
+      },
+    ])
+    await engine.close()
+  })
+})
