@@ -26,6 +26,10 @@ export default defineConfig({
   },
   projects: [
     { name: 'api', testDir: './tests/api' },
-    { name: 'ui', testDir: './tests/ui', use: { browserName: 'chromium', viewport: { width: 1280, height: 800 } } },
+    {
+      name: 'ui',
+      testDir: './tests/ui',
+      use: { browserName: 'chromium', viewport: { width: 1280, height: 800 } },
+    },
   ],
 })

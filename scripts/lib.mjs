@@ -37,7 +37,8 @@ export function run(command, args, options = {}) {
     ...options,
   })
   if (result.error) fail(`${command} could not be started: ${result.error.message}`)
-  if (result.status !== 0 && !options.allowFailure) fail(`${command} ${args.join(' ')} exited with ${result.status}`)
+  if (result.status !== 0 && !options.allowFailure)
+    fail(`${command} ${args.join(' ')} exited with ${result.status}`)
   return result.status ?? 1
 }
 
@@ -56,7 +57,8 @@ export function ensurePnpm() {
   if (output('pnpm', ['--version']) === PNPM_VERSION) return
   log(`installing pnpm ${PNPM_VERSION} through npm`)
   run('npm', ['install', '--global', `pnpm@${PNPM_VERSION}`])
-  if (output('pnpm', ['--version']) !== PNPM_VERSION) fail(`pnpm ${PNPM_VERSION} is not on PATH after installing it`)
+  if (output('pnpm', ['--version']) !== PNPM_VERSION)
+    fail(`pnpm ${PNPM_VERSION} is not on PATH after installing it`)
 }
 
 export function installDependencies() {
@@ -71,7 +73,10 @@ export function ensureDebianPackages(packages) {
     return !status?.includes('install ok installed')
   })
   if (missing.length === 0) return
-  if (!isRoot()) fail(`missing Debian packages: ${missing.join(', ')} (install them with: sudo apt-get install -y ${missing.join(' ')})`)
+  if (!isRoot())
+    fail(
+      `missing Debian packages: ${missing.join(', ')} (install them with: sudo apt-get install -y ${missing.join(' ')})`,
+    )
   log(`installing Debian packages: ${missing.join(', ')}`)
   run('apt-get', ['update', '-qq'])
   run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
@@ -80,7 +85,10 @@ export function ensureDebianPackages(packages) {
 }
 
 export function dockerReachable() {
-  return spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'ignore', timeout: 10_000 }).status === 0
+  return (
+    spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'ignore', timeout: 10_000 })
+      .status === 0
+  )
 }
 
 /** Makes sure a Docker daemon answers, starting Debian's dockerd when none runs and we are root. */

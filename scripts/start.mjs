@@ -3,7 +3,17 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { ensurePnpm, fail, installDependencies, log, ROOT, run, TOOL_ENV, waitForPort } from './lib.mjs'
+import {
+  dockerReachable,
+  ensurePnpm,
+  fail,
+  installDependencies,
+  log,
+  ROOT,
+  run,
+  TOOL_ENV,
+  waitForPort,
+} from './lib.mjs'
 
 const apiPort = Number(process.env.DECNET_API_PORT || 4000)
 const webPort = Number(process.env.DECNET_WEB_PORT || 3000)
@@ -16,6 +26,11 @@ if (process.env.DECNET_SKIP_BUILD !== '1') {
   installDependencies()
   log('building (turbo caches unchanged packages)')
   run('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'])
+  // Deckies run the decoy image built from this repository (never pulled); a no-op when unchanged.
+  if (process.env.DECNET_ENGINE !== 'local' && dockerReachable()) {
+    log('building the decoy image (cached when unchanged)')
+    run('pnpm', ['--filter', '@decnet/decoys', 'run', 'build:image'])
+  }
 }
 mkdirSync(dataDir, { recursive: true })
 
@@ -30,7 +45,11 @@ const env = {
 const children = []
 
 function startChild(name, command, args, cwd) {
-  const child = spawn(command, args, { cwd: path.join(ROOT, cwd), env, stdio: ['ignore', 'inherit', 'inherit'] })
+  const child = spawn(command, args, {
+    cwd: path.join(ROOT, cwd),
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
   child.on('exit', (code, signal) => {
     if (!stopping) {
       log(`${name} exited (${signal ?? code}); stopping`)
@@ -50,18 +69,23 @@ function stop(exitCode = 0) {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
     process.exit(exitCode)
   }, 5_000)
-  Promise.all(children.map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null))).then(
-    () => {
-      clearTimeout(deadline)
-      process.exit(exitCode)
-    },
-  )
+  Promise.all(
+    children.map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null)),
+  ).then(() => {
+    clearTimeout(deadline)
+    process.exit(exitCode)
+  })
 }
 process.on('SIGINT', () => stop(0))
 process.on('SIGTERM', () => stop(0))
 
 startChild('api', process.execPath, ['--import', 'tsx', 'src/main.ts'], 'apps/api')
-startChild('web', path.join(ROOT, 'apps/web/node_modules/.bin/next'), ['start', '-p', String(webPort), '-H', webHost], 'apps/web')
+startChild(
+  'web',
+  path.join(ROOT, 'apps/web/node_modules/.bin/next'),
+  ['start', '-p', String(webPort), '-H', webHost],
+  'apps/web',
+)
 
 try {
   await Promise.all([waitForPort(apiPort), waitForPort(webPort, webHost)])

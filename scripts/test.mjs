@@ -32,7 +32,9 @@ function workspacePackages() {
 /** Counts from one vitest JSON report; a file that failed to load counts as one failure. */
 function vitestCounts(file) {
   const report = JSON.parse(readFileSync(file, 'utf8'))
-  const brokenFiles = report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0)
+  const brokenFiles = report.testResults.filter(
+    (r) => r.status === 'failed' && r.assertionResults.length === 0,
+  )
   return {
     passed: report.numPassedTests,
     failed: report.numFailedTests + brokenFiles.length,
@@ -42,7 +44,11 @@ function vitestCounts(file) {
 
 function playwrightCounts(file) {
   const { stats, errors } = JSON.parse(readFileSync(file, 'utf8'))
-  return { passed: stats.expected, failed: stats.unexpected + stats.flaky + (errors?.length ?? 0), skipped: stats.skipped }
+  return {
+    passed: stats.expected,
+    failed: stats.unexpected + stats.flaky + (errors?.length ?? 0),
+    skipped: stats.skipped,
+  }
 }
 
 ensureDebianPackages(['docker.io', 'chromium', 'postgresql', 'iproute2', 'openssl'])
@@ -52,7 +58,8 @@ installDependencies()
 
 const packages = workspacePackages()
 const e2eDir = path.join(ROOT, 'e2e')
-for (const dir of [...packages.map((p) => p.dir), e2eDir]) rmSync(path.join(dir, '.test-results'), { recursive: true, force: true })
+for (const dir of [...packages.map((p) => p.dir), e2eDir])
+  rmSync(path.join(dir, '.test-results'), { recursive: true, force: true })
 
 log('building (turbo)')
 run('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'])
@@ -74,7 +81,9 @@ function add(name, counts) {
   totals.passed += counts.passed
   totals.failed += counts.failed
   totals.skipped += counts.skipped
-  lines.push(`  ${name.padEnd(18)} ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`)
+  lines.push(
+    `  ${name.padEnd(18)} ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`,
+  )
 }
 for (const pkg of packages) {
   const report = path.join(pkg.dir, '.test-results/vitest.json')

@@ -22,10 +22,23 @@ export type ApiConfig = {
   webOrigin: string
   /** Background workers this process runs (each can run as a separate process instead). */
   workers: Record<WorkerName, boolean>
+  /** How long a runner holds a lifecycle row before another may take it over (its renewal keeps it). */
+  runnerLeaseMs: number
+  /** Operations the runner runs at once on this host. */
+  runnerConcurrency: number
 }
 
 export const WORKER_NAMES = ['runner', 'collector', 'reconciler', 'mutator'] as const
 export type WorkerName = (typeof WORKER_NAMES)[number]
+
+function positive(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, got "${raw}"`)
+  return value
+}
 
 function flag(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback
@@ -74,5 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
           .includes(name),
       ]),
     ) as Record<WorkerName, boolean>,
+    runnerLeaseMs: positive('DECNET_RUNNER_LEASE_MS', 30_000, env),
+    runnerConcurrency: positive('DECNET_RUNNER_CONCURRENCY', 4, env),
   }
 }

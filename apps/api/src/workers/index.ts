@@ -40,6 +40,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       queue: db.lifecycle,
       bus,
       execute: createExecutor({ db, engine, defaultNetwork: deps.defaultNetwork }),
+      leaseMs: config.runnerLeaseMs,
+      concurrency: config.runnerConcurrency,
       onError: report('runner'),
     })
     runner.start()
