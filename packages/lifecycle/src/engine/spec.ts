@@ -1,0 +1,52 @@
+import { getService, sysctlsFor } from '@decnet/core'
+import type { DeckySpec, ServiceConfigValue } from './types.ts'
+
+/** The fields of a `Decky` row an engine needs; core's and db's `Decky` are structurally this. */
+export type DeckyRecord = {
+  name: string
+  ip: string
+  mac: string
+  hostname: string
+  osFamily: string
+  services: readonly string[]
+  serviceConfig: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>
+}
+
+function isConfigValue(value: unknown): value is ServiceConfigValue {
+  return (
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean' ||
+    (Array.isArray(value) && value.every((item) => typeof item === 'string'))
+  )
+}
+
+/**
+ * Maps a decky row onto the engine spec with the catalogue: each service's ports (probed for
+ * readiness) and the OS family's sysctls. The seed is the decky name, so personas stay stable for
+ * a decky across redeploys and mutations yet differ between deckies.
+ */
+export function deckySpecFor(decky: DeckyRecord): DeckySpec {
+  return {
+    name: decky.name,
+    ip: decky.ip,
+    mac: decky.mac,
+    hostname: decky.hostname,
+    osFamily: decky.osFamily,
+    sysctls: { ...sysctlsFor(decky.osFamily) },
+    seed: decky.name,
+    services: decky.services.map((slug) => {
+      const service = getService(slug)
+      if (!service) throw new Error(`decky ${decky.name}: unknown service '${slug}'`)
+      const config = Object.entries(decky.serviceConfig[slug] ?? {}).map(([key, value]) => {
+        if (!isConfigValue(value)) throw new Error(`decky ${decky.name}: ${slug}.${key} has an invalid value`)
+        return [key, value] as const
+      })
+      return {
+        slug,
+        ports: service.ports.map(({ port, protocol }) => ({ port, protocol })),
+        config: Object.fromEntries(config),
+      }
+    }),
+  }
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import { deckySpecFor } from '../src/index.ts'
+
+const row = {
+  name: 'win-01',
+  ip: '192.168.1.20',
+  mac: '00:15:5d:01:02:03',
+  hostname: 'DESKTOP-7H2K',
+  osFamily: 'windows',
+  services: ['rdp', 'dns'],
+  serviceConfig: { rdp: { domain: 'CORP' } },
+}
+
+describe('deckySpecFor', () => {
+  it('takes ports from the service catalogue and sysctls from the OS family', () => {
+    const spec = deckySpecFor(row)
+    expect(spec.services).toEqual([
+      { slug: 'rdp', ports: [{ port: 3389, protocol: 'tcp' }], config: { domain: 'CORP' } },
+      {
+        slug: 'dns',
+        ports: [
+          { port: 53, protocol: 'udp' },
+          { port: 53, protocol: 'tcp' },
+        ],
+        config: {},
+      },
+    ])
+    expect(spec.sysctls['net.ipv4.ip_default_ttl']).toBe('128')
+    expect(spec.sysctls['net.ipv4.tcp_syn_retries']).toBe('2')
+    expect(spec).toMatchObject({
+      name: 'win-01',
+      ip: row.ip,
+      mac: row.mac,
+      hostname: row.hostname,
+      seed: 'win-01',
+    })
+  })
+
+  it('rejects an unknown service or a config value of the wrong shape', () => {
+    expect(() => deckySpecFor({ ...row, services: ['gopher'] })).toThrow(
+      "decky win-01: unknown service 'gopher'",
+    )
+    expect(() => deckySpecFor({ ...row, serviceConfig: { rdp: { domain: { nested: true } } } })).toThrow(
+      'decky win-01: rdp.domain has an invalid value',
+    )
+  })
+})
