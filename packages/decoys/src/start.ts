@@ -1,3 +1,4 @@
+import { getService } from '@decnet/core'
 import type { ConnectionLimits, EmulatorContext, RunningEmulator, ServiceConfigValue } from './emulator.ts'
 import { createEmitter, type EventSink, stdoutSink } from './framework/events.ts'
 import { EMULATORS } from './registry.ts'
@@ -6,7 +7,7 @@ export type StartEmulatorOptions = {
   decky: string
   /** Loopback address in the local engine, `0.0.0.0` in a container. */
   bindAddress: string
-  /** Defaults to the emulator's well-known ports; pass `[0]` (or `[0, 0]`) in tests. */
+  /** Defaults to the catalogue's ports (then the emulator's own); pass `[0]` (or `[0, 0]`) in tests. */
   ports?: number[]
   config?: Record<string, ServiceConfigValue>
   /** Per-decky seed; defaults to the decky name so two deckies never share a persona. */
@@ -30,7 +31,7 @@ export class UnknownServiceError extends Error {
 export async function startEmulator(slug: string, options: StartEmulatorOptions): Promise<RunningEmulator> {
   const emulator = EMULATORS.get(slug)
   if (!emulator) throw new UnknownServiceError(slug)
-  const ports = options.ports ?? emulator.defaultPorts
+  const ports = options.ports ?? catalogPorts(slug) ?? emulator.defaultPorts
   if (!ports || ports.length === 0) throw new Error(`Service '${slug}' needs at least one port`)
   const context: EmulatorContext = {
     decky: options.decky,
@@ -45,4 +46,10 @@ export async function startEmulator(slug: string, options: StartEmulatorOptions)
     emit: createEmitter(options.decky, slug, options.onEvent ?? stdoutSink()),
   }
   return emulator.start(context)
+}
+
+/** The catalogue's port numbers for a service, once each (sip lists 5060 for both UDP and TCP). */
+function catalogPorts(slug: string): number[] | undefined {
+  const service = getService(slug)
+  return service ? [...new Set(service.ports.map(({ port }) => port))] : undefined
 }

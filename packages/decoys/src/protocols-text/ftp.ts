@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createServer, type Server, type Socket } from 'node:net'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
+import { configString } from '../framework/config.ts'
 import { peerAddress } from '../framework/events.ts'
 import { listenTcp, type TcpSession } from '../framework/tcp.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
@@ -18,7 +19,9 @@ export const ftpEmulator: Emulator = {
   async start(ctx: EmulatorContext): Promise<RunningEmulator> {
     const persona = personaFor(ctx)
     const random = persona.random.fork('ftp')
-    const banner = random.pick(['(vsFTPd 3.0.5)', '(vsFTPd 3.0.3)', `ProFTPD Server (${persona.hostname})`])
+    const banner =
+      configString(ctx.config, 'banner') ??
+      random.pick(['(vsFTPd 3.0.5)', '(vsFTPd 3.0.3)', `ProFTPD Server (${persona.hostname})`])
     const files = baitFiles(persona)
     const listeners = await Promise.all(
       ctx.ports.map((port) =>

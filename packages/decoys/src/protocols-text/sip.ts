@@ -1,4 +1,5 @@
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
+import { configString } from '../framework/config.ts'
 import type { Fields } from '../framework/tcp.ts'
 import { listenTcp } from '../framework/tcp.ts'
 import { listenUdp } from '../framework/udp.ts'
@@ -18,12 +19,14 @@ export const sipEmulator: Emulator = {
   defaultPorts: [5060],
   async start(ctx: EmulatorContext): Promise<RunningEmulator> {
     const random = personaFor(ctx).random.fork('sip')
-    const agent = random.pick([
-      'Asterisk PBX 18.20.0',
-      'Asterisk PBX 20.5.2',
-      'FPBX-16.0.40(18.20.0)',
-      'FreeSWITCH-mod_sofia/1.10.11-release',
-    ])
+    const agent =
+      configString(ctx.config, 'user_agent') ??
+      random.pick([
+        'Asterisk PBX 18.20.0',
+        'Asterisk PBX 20.5.2',
+        'FPBX-16.0.40(18.20.0)',
+        'FreeSWITCH-mod_sofia/1.10.11-release',
+      ])
     const realm = ctx.hostname.toLowerCase()
     const respond = (
       message: SipMessage,

@@ -28,7 +28,7 @@ export const sshEmulator: Emulator = {
     const server = new Server(
       {
         hostKeys: await hostKeysFor(persona.random.fork('hostkeys')),
-        ident: configString(ctx.config, 'banner') ?? persona.sshVersion,
+        ident: configString(ctx.config, 'ssh_version') ?? persona.sshVersion,
       },
       (connection: Connection, info: ClientInfo) => {
         const key = peerKey(info.ip, info.port)

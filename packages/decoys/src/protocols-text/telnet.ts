@@ -1,4 +1,5 @@
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
+import { configString } from '../framework/config.ts'
 import { listenTcp, type TcpSession } from '../framework/tcp.ts'
 import { type Credentials, credentialsFrom } from './shell/credentials.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
@@ -20,7 +21,17 @@ export const telnetEmulator: Emulator = {
     const credentials = credentialsFrom(ctx.config)
     const listeners = await Promise.all(
       ctx.ports.map((port) =>
-        listenTcp({ ctx, port, handle: (session) => telnetSession(session, persona, credentials) }),
+        listenTcp({
+          ctx,
+          port,
+          handle: (session) =>
+            telnetSession(
+              session,
+              persona,
+              credentials,
+              configString(ctx.config, 'banner') ?? persona.prettyName,
+            ),
+        }),
       ),
     )
     return {
@@ -32,7 +43,7 @@ export const telnetEmulator: Emulator = {
   },
 }
 
-function telnetSession(session: TcpSession, persona: Persona, credentials: Credentials) {
+function telnetSession(session: TcpSession, persona: Persona, credentials: Credentials, banner: string) {
   const write = (text: string) => session.write(text)
   const stripTelnet = telnetFilter()
   let username = ''
@@ -84,7 +95,7 @@ function telnetSession(session: TcpSession, persona: Persona, credentials: Crede
     onEof: () => session.end(),
   })
   session.write(NEGOTIATION)
-  write(`${persona.prettyName}\r\n${persona.hostname} login: `)
+  write(`${banner.replace(/\r?\n/g, '\r\n')}\r\n${persona.hostname} login: `)
   return {
     onData: (chunk: Buffer) => {
       const data = stripTelnet(chunk)

@@ -1,3 +1,4 @@
+import { configString } from '../../framework/config.ts'
 import { personaFor } from '../shell/persona.ts'
 import { json, jsonApiEmulator } from './json-api.ts'
 
@@ -7,7 +8,8 @@ import { json, jsonApiEmulator } from './json-api.ts'
  */
 export const dockerApiEmulator = jsonApiEmulator('docker_api', [2375, 2376], (ctx) => {
   const random = personaFor(ctx).random.fork('docker')
-  const version = random.pick(['20.10.24', '24.0.7', '25.0.3', '26.1.4'])
+  const version =
+    configString(ctx.config, 'version') ?? random.pick(['20.10.24', '24.0.7', '25.0.3', '26.1.4'])
   const apiVersion = version.startsWith('20')
     ? '1.41'
     : version.startsWith('24')

@@ -1,11 +1,15 @@
+import { configString } from '../../framework/config.ts'
 import { personaFor } from '../shell/persona.ts'
 import { json, jsonApiEmulator } from './json-api.ts'
 
 /** Elasticsearch 7.x: root banner, _cat/indices, _cluster/health and _search (queries logged). */
 export const elasticsearchEmulator = jsonApiEmulator('elasticsearch', [9200], (ctx) => {
   const random = personaFor(ctx).random.fork('elasticsearch')
-  const version = random.pick(['7.17.9', '7.17.13', '7.17.18', '7.10.2'])
-  const clusterName = random.pick(['elasticsearch', 'prod-logs', 'es-cluster', 'search'])
+  const version =
+    configString(ctx.config, 'version') ?? random.pick(['7.17.9', '7.17.13', '7.17.18', '7.10.2'])
+  const clusterName =
+    configString(ctx.config, 'cluster_name') ??
+    random.pick(['elasticsearch', 'prod-logs', 'es-cluster', 'search'])
   const uuid = () => Buffer.from(random.bytes(16)).toString('base64url').slice(0, 22)
   const clusterUuid = uuid()
   const indices = [

@@ -1,3 +1,4 @@
+import { configString } from '../../framework/config.ts'
 import { personaFor } from '../shell/persona.ts'
 import { json, jsonApiEmulator } from './json-api.ts'
 
@@ -7,8 +8,9 @@ import { json, jsonApiEmulator } from './json-api.ts'
  */
 export const k8sEmulator = jsonApiEmulator('k8s', [6443, 8080], (ctx) => {
   const random = personaFor(ctx).random.fork('k8s')
-  const minor = random.pick(['26', '27', '28', '29'])
-  const patch = random.int(3, 12)
+  const configured = /^v?1\.(\d+)\.(\d+)/.exec(configString(ctx.config, 'version') ?? '')
+  const minor = configured?.[1] ?? random.pick(['26', '27', '28', '29'])
+  const patch = configured ? Number(configured[2]) : random.int(3, 12)
   const namespaces = [
     'default',
     'kube-system',

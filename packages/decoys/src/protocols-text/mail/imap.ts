@@ -1,3 +1,4 @@
+import { configString } from '../../framework/config.ts'
 import type { TcpSession } from '../../framework/tcp.ts'
 import type { Persona } from '../shell/persona.ts'
 import { type BaitMessage, baitMailbox } from './bait.ts'
@@ -5,11 +6,11 @@ import { dovecotName, mailboxEmulator, mailboxName } from './mailbox-server.ts'
 
 const CAPABILITY = 'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ AUTH=PLAIN AUTH=LOGIN'
 
-export const imapEmulator = mailboxEmulator('imap', [143, 993], (session, persona) =>
-  imapSession(session, persona),
+export const imapEmulator = mailboxEmulator('imap', [143, 993], (session, persona, ctx) =>
+  imapSession(session, persona, configString(ctx.config, 'banner')),
 )
 
-function imapSession(session: TcpSession, persona: Persona) {
+function imapSession(session: TcpSession, persona: Persona, banner: string | undefined) {
   const send = (text: string) => session.write(`${text}\r\n`)
   let messages: BaitMessage[] | undefined
   let user: string | undefined
@@ -141,7 +142,7 @@ function imapSession(session: TcpSession, persona: Persona) {
     }
   }
 
-  send(`* OK [CAPABILITY ${CAPABILITY}] ${dovecotName(persona)} ready.`)
+  send(`* OK [CAPABILITY ${CAPABILITY}] ${banner ?? `${dovecotName(persona)} ready.`}`)
   return {
     onLine: (line: string, truncated: boolean) => {
       if (pendingLiteral !== undefined) {

@@ -1,13 +1,14 @@
+import { configString } from '../../framework/config.ts'
 import type { TcpSession } from '../../framework/tcp.ts'
 import type { Persona } from '../shell/persona.ts'
 import { type BaitMessage, baitMailbox } from './bait.ts'
 import { dovecotName, mailboxEmulator, mailboxName } from './mailbox-server.ts'
 
-export const pop3Emulator = mailboxEmulator('pop3', [110, 995], (session, persona) =>
-  pop3Session(session, persona),
+export const pop3Emulator = mailboxEmulator('pop3', [110, 995], (session, persona, ctx) =>
+  pop3Session(session, persona, configString(ctx.config, 'banner')),
 )
 
-function pop3Session(session: TcpSession, persona: Persona) {
+function pop3Session(session: TcpSession, persona: Persona, banner: string | undefined) {
   const send = (text: string) => session.write(`${text}\r\n`)
   let user: string | undefined
   let messages: BaitMessage[] | undefined
@@ -20,7 +21,7 @@ function pop3Session(session: TcpSession, persona: Persona) {
   const multiline = (first: string, body: string) =>
     send(`${first}\r\n${body.replace(/\r\n\./g, '\r\n..').replace(/\r\n$/, '')}\r\n.`)
 
-  send(`+OK ${dovecotName(persona)} ready.`)
+  send(`+OK ${banner ?? `${dovecotName(persona)} ready.`}`)
   return {
     onLine: (line: string, truncated: boolean) => {
       const space = line.indexOf(' ')

@@ -1,5 +1,6 @@
 import { networkInterfaces } from 'node:os'
 import type { EmulatorContext } from '../../emulator.ts'
+import { configString } from '../../framework/config.ts'
 import { type SeededRandom, seededRandom } from '../../framework/random.ts'
 
 /**
@@ -98,10 +99,11 @@ export function personaFor(ctx: EmulatorContext): Persona {
   const users = random.fork('users')
   const macBytes = random.fork('mac').bytes(3)
   return {
-    hostname: ctx.hostname,
+    // ssh/telnet may override the prompt hostname and kernel per service (catalogue keys).
+    hostname: configString(ctx.config, 'hostname') ?? ctx.hostname,
     distro,
     prettyName: random.fork('pretty').pick(PRETTY_NAMES[distro]),
-    kernel: random.fork('kernel').pick(kernels),
+    kernel: configString(ctx.config, 'kernel_version') ?? random.fork('kernel').pick(kernels),
     sshVersion: random.fork('ssh').pick(SSH_VERSIONS[distro]),
     humanUsers: [users.pick(FIRST_NAMES), users.pick(SERVICE_USERS)],
     ip: localAddress(ctx.bindAddress),
