@@ -67,9 +67,9 @@ describe('vnc emulator', () => {
     expect(attempt.fields).toMatchObject({
       client_version: 'RFB 003.008',
       challenge: challenge.toString('hex'),
-      response: response.toString('hex'),
+      hash: response.toString('hex'),
     })
-    expect(attempt.secret_fields).toEqual(['response'])
+    expect(attempt.secret_fields).toEqual(['hash'])
   })
 
   it('speaks RFB 3.3 to old clients (server-chosen security type)', async () => {

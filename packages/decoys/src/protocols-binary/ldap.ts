@@ -156,13 +156,19 @@ function handleMessage(session: TcpSession, directory: Directory, message: Buffe
       const dn = text(name)
       if (auth?.tag === 0x80) {
         const password = textOf(auth.value, 512)
-        session.emit(
-          'auth_attempt',
-          { username: dn, password, method: 'simple', version: version ? berInteger(version.value) : 0 },
-          password ? ['password'] : [],
-        )
         // An anonymous bind succeeds on AD; anything else is a wrong password.
         const anonymous = dn === '' && password === ''
+        session.emit(
+          'auth_attempt',
+          {
+            username: dn,
+            password,
+            method: 'simple',
+            version: version ? berInteger(version.value) : 0,
+            success: anonymous,
+          },
+          password ? ['password'] : [],
+        )
         reply(result(0x61, anonymous ? SUCCESS : INVALID_CREDENTIALS, anonymous ? '' : directory.bindFailure))
       } else {
         const [mechanism, credentials] = auth ? berChildren(auth.value, 4) : []
@@ -171,6 +177,7 @@ function handleMessage(session: TcpSession, directory: Directory, message: Buffe
           method: 'sasl',
           mechanism: text(mechanism, 64),
           credentials_bytes: credentials?.value.length ?? 0,
+          success: false,
         })
         reply(result(0x61, INVALID_CREDENTIALS, directory.bindFailure))
       }

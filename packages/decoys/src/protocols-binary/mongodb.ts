@@ -115,11 +115,15 @@ function connection(session: TcpSession, persona: Persona, connectionId: number)
     const payload = command.payload instanceof Binary ? command.payload.bytes.toString('utf8') : ''
     if (mechanism === 'PLAIN') {
       const [, username = '', password = ''] = payload.split('\0')
-      session.emit('auth_attempt', { username, password, mechanism }, password ? ['password'] : [])
+      session.emit(
+        'auth_attempt',
+        { username, password, mechanism, success: false },
+        password ? ['password'] : [],
+      )
       return failure(18, 'AuthenticationFailed', 'Authentication failed.')
     }
     if (!mechanism.startsWith('SCRAM-SHA-')) {
-      session.emit('auth_attempt', { username: '', mechanism })
+      session.emit('auth_attempt', { username: '', mechanism, success: false })
       return failure(
         334,
         'MechanismUnavailable',
@@ -151,13 +155,14 @@ function connection(session: TcpSession, persona: Persona, connectionId: number)
         {
           username: scram.username,
           mechanism: scram.mechanism,
-          proof: attributes.get('p') ?? '',
+          hash: attributes.get('p') ?? '',
           salt: server.get('s') ?? '',
           iterations: Number(server.get('i') ?? 0),
           auth_message: `${scram.clientFirstBare},${scram.serverFirst},${withoutProof}`,
           hash_format: scram.mechanism.toLowerCase(),
+          success: false,
         },
-        ['proof'],
+        ['hash'],
       )
       scram = undefined
     }

@@ -84,7 +84,12 @@ function handleConnect(session: TcpSession, body: Buffer, state: Connection, req
     secrets.push('password')
   }
   const hasCredentials = Boolean(flags & 0xc0)
-  session.emit(hasCredentials ? 'auth_attempt' : 'request', { kind: 'connect', ...fields }, secrets)
+  const accepted = !requireAuth
+  session.emit(
+    hasCredentials ? 'auth_attempt' : 'request',
+    { kind: 'connect', ...fields, ...(hasCredentials ? { success: accepted } : {}) },
+    secrets,
+  )
   if (protocol !== 'MQTT' && protocol !== 'MQIsdp') {
     session.socket.destroy()
     return
@@ -94,7 +99,6 @@ function handleConnect(session: TcpSession, body: Buffer, state: Connection, req
     session.end(encodePacket(0x20, Buffer.from([0, 1])))
     return
   }
-  const accepted = !requireAuth
   if (level === 5) {
     session.write(encodePacket(0x20, Buffer.from([0, accepted ? 0x00 : 0x86, 0])))
   } else {

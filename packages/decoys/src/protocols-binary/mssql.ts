@@ -147,7 +147,12 @@ function connection(session: TcpSession, version: [number, number, number], serv
       const { extension: _unused, ...fields } = login.fields
       session.emit(
         'auth_attempt',
-        { ...fields, tds_version: `0x${login.tdsVersion.toString(16)}`, client_pid: login.clientPid },
+        {
+          ...fields,
+          tds_version: `0x${login.tdsVersion.toString(16)}`,
+          client_pid: login.clientPid,
+          success: false,
+        },
         fields.password ? ['password'] : [],
       )
       session.end(tdsPacket(TYPE_TABULAR_RESULT, loginFailed(username, serverName, login.tdsVersion)))

@@ -145,7 +145,8 @@ export const mysqlEmulator: Emulator = {
             }
             const username = response?.username ?? ''
             const usingPassword = (response?.authResponse.length ?? 0) > 0
-            const fields: Record<string, string> = {
+            const fields: Record<string, string | boolean> = {
+              success: false,
               username,
               salt: salt.toString('hex'),
               hash: response?.authResponse.toString('hex') ?? '',

@@ -129,6 +129,7 @@ export const postgresEmulator: Emulator = {
                 salt: salt.toString('hex'),
                 hash: isPassword ? response : '',
                 hash_format: 'postgres_md5',
+                success: false,
               },
               isPassword ? ['hash'] : [],
             )

@@ -84,7 +84,10 @@ export const rdpEmulator: Emulator = {
               fields.requested_protocols = protocolList(request.requested)
               fields.requested_protocols_mask = request.requested
             }
-            session.emit(user !== undefined ? 'auth_attempt' : 'request', { kind: 'x224_connect', ...fields })
+            // The mstshash cookie names the account the client is about to log in with.
+            if (user !== undefined)
+              session.emit('auth_attempt', { kind: 'x224_connect', ...fields, success: false })
+            else session.emit('request', { kind: 'x224_connect', ...fields })
 
             const requested = request.requested ?? PROTOCOL_RDP
             let negotiation: Buffer | undefined

@@ -239,6 +239,7 @@ function connection(session: TcpSession, persona: Persona) {
           challenge: challenge.toString('hex'),
           hash: anonymous ? '' : hash,
           hash_format: format,
+          success: false,
         },
         anonymous ? [] : ['hash'],
       )

@@ -68,10 +68,11 @@ export const vncEmulator: Emulator = {
             {
               client_version: clientVersion,
               challenge: challenge.toString('hex'),
-              response: buffered.subarray(0, 16).toString('hex'),
+              hash: buffered.subarray(0, 16).toString('hex'),
               hash_format: 'vnc_des',
+              success: false,
             },
-            ['response'],
+            ['hash'],
           )
           const failed = Buffer.alloc(4)
           failed.writeUInt32BE(1)
