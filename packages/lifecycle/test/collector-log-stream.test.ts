@@ -30,7 +30,14 @@ describe('Docker timestamps and positions', () => {
     const position = { ts: 1_795_640_400_000_000_042n, n: 3 }
     expect(storePosition(position)).toEqual({ ts: '1795640400.000000042', n: 3 })
     expect(loadPosition(storePosition(position))).toEqual(position)
-    for (const junk of [undefined, null, 'x', { ts: 1, n: 1 }, { ts: '1.2', n: 1 }, { ts: '1.000000000', n: -1 }]) {
+    for (const junk of [
+      undefined,
+      null,
+      'x',
+      { ts: 1, n: 1 },
+      { ts: '1.2', n: 1 },
+      { ts: '1.000000000', n: -1 },
+    ]) {
       expect(loadPosition(junk)).toBeUndefined()
     }
   })

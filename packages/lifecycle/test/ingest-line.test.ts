@@ -26,7 +26,13 @@ describe('parseDecoyLine', () => {
         attackerIp: '203.0.113.7',
         attackerPort: 51234,
         rawLine: line,
-        fields: { username: 'root', password: 'hunter2', success: false, note: null, secret_fields: ['password'] },
+        fields: {
+          username: 'root',
+          password: 'hunter2',
+          success: false,
+          note: null,
+          secret_fields: ['password'],
+        },
       },
     })
   })

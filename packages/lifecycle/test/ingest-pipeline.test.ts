@@ -67,7 +67,9 @@ describe('IngestPipeline', () => {
       }),
     )
     pipeline.offerLine(line(2, { src_ip: '203.0.113.9', fields: { cmd: 'uname -a' } }))
-    pipeline.offerLine(line(3, { src_ip: '203.0.113.9', service: 'http', event: 'request', fields: { path: '/' } }))
+    pipeline.offerLine(
+      line(3, { src_ip: '203.0.113.9', service: 'http', event: 'request', fields: { path: '/' } }),
+    )
     await pipeline.flush()
     expect(published).toEqual([2, 1])
 
@@ -77,7 +79,12 @@ describe('IngestPipeline', () => {
       ['ssh', 'command', '203.0.113.9', 40002],
       ['http', 'request', '203.0.113.9', 40003],
     ])
-    expect(rows.at(-1)?.fields).toEqual({ username: 'root', password: 'toor', success: false, secret_fields: ['password'] })
+    expect(rows.at(-1)?.fields).toEqual({
+      username: 'root',
+      password: 'toor',
+      success: false,
+      secret_fields: ['password'],
+    })
 
     const attackers = await db.attackers.list()
     expect(attackers.rows).toHaveLength(1)
@@ -87,7 +94,14 @@ describe('IngestPipeline', () => {
     expect(profile?.credentials.map((c) => [c.decky, c.service, c.principal, c.secret])).toEqual([
       ['d-01', 'ssh', 'root', 'toor'],
     ])
-    expect(pipeline.stats()).toMatchObject({ received: 3, stored: 3, malformed: 0, dropped: 0, pending: 0, batches: 2 })
+    expect(pipeline.stats()).toMatchObject({
+      received: 3,
+      stored: 3,
+      malformed: 0,
+      dropped: 0,
+      pending: 0,
+      batches: 2,
+    })
     await pipeline.close()
   })
 
@@ -195,7 +209,15 @@ describe('IngestPipeline', () => {
       src_port: 5555,
       fields: { method: 'GET', path: '/admin' },
     })
-    sink({ ts: 'bad', decky: 'local-1', service: 'http', event: 'x', src_ip: '127.0.0.1', src_port: 1, fields: {} })
+    sink({
+      ts: 'bad',
+      decky: 'local-1',
+      service: 'http',
+      event: 'x',
+      src_ip: '127.0.0.1',
+      src_port: 1,
+      fields: {},
+    })
     await pipeline.close()
     expect(pipeline.stats()).toMatchObject({ received: 2, stored: 1, malformed: 1 })
     const { rows } = await db.logs.search({ q: 'decky:local-1' })

@@ -159,15 +159,17 @@ export class DockerLogCollector {
     this.abort.abort()
     if (this.rescanTimer) clearInterval(this.rescanTimer)
     destroyStream(this.eventStream)
-    for (const follower of this.followers.values()) {
+    // Followers leave the map as their loops end: keep them for the final position write.
+    const followers = [...this.followers.values()]
+    for (const follower of followers) {
       destroyStream(follower.stream)
       follower.wake?.()
     }
-    await Promise.allSettled([this.eventLoop, ...[...this.followers.values()].map((f) => f.done)])
+    await Promise.allSettled([this.eventLoop, ...followers.map((f) => f.done)])
     await this.pipeline.flush()
     this.unsubscribe?.()
     if (this.persisting) await this.persisting
-    await this.persistPositions()
+    await this.persistPositions(followers.filter((f) => !f.removed))
   }
 
   /** Lists managed service containers and follows any not followed yet. */
@@ -269,6 +271,7 @@ export class DockerLogCollector {
         delay = Math.min(delay * 2, maxDelay)
       } else {
         await new Promise<void>((resolve) => {
+          if (signal.aborted || follower.removed) return resolve()
           follower.wake = resolve
           signal.addEventListener('abort', () => resolve(), { once: true })
         })
@@ -355,9 +358,9 @@ export class DockerLogCollector {
   }
 
   /** Writes, per container, the newest position whose lines are all stored. */
-  private async persistPositions(): Promise<void> {
+  private async persistPositions(followers: Iterable<Follower> = this.followers.values()): Promise<void> {
     const settled = this.pipeline.settledSequence
-    for (const follower of this.followers.values()) {
+    for (const follower of [...followers]) {
       let durable: Position | undefined
       let drop = 0
       for (const checkpoint of follower.checkpoints) {

@@ -1,0 +1,342 @@
+// The collector against the real Docker daemon: real decoy containers (ssh, http) attacked with
+// real clients, a collector restarted mid-stream, and garbage on a container's stdout.
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import type { DecnetDatabase } from '@decnet/db'
+import { sqliteTestDatabase } from '@decnet/db/testing'
+import type Docker from 'dockerode'
+import { Client } from 'ssh2'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { createDockerClient } from '../src/index.ts'
+import { DockerLogCollector, IngestPipeline, POSITION_KEY_PREFIX } from '../src/workers-index.ts'
+
+const docker = createDockerClient()
+const runId = `lcc${randomBytes(3).toString('hex')}`
+/** One engine instance label per test, so a test's collector never sees another test's containers. */
+let instance = runId
+const provider = sqliteTestDatabase()
+let image: string
+
+/** Builds (or reuses, by content hash) the real decoy image with the project's own build command. */
+function buildDecoyImage(): string {
+  const output = execFileSync('pnpm', ['--filter', '@decnet/decoys', 'build:image'], {
+    cwd: join(import.meta.dirname, '../../..'),
+    encoding: 'utf8',
+  })
+  const tag = /decoy-image: (decnet\/decoy:\S+) /.exec(output)?.[1]
+  if (!tag) throw new Error(`no image tag in build output:\n${output}`)
+  return tag
+}
+
+function labels(decky: string, service?: string): Record<string, string> {
+  return {
+    'decnet.managed': 'true',
+    'decnet.instance': instance,
+    'decnet.decky': decky,
+    'decnet.role': service ? 'service' : 'base',
+    ...(service ? { 'decnet.service': service } : {}),
+  }
+}
+
+async function run(options: Docker.ContainerCreateOptions): Promise<Docker.Container> {
+  const container = await docker.createContainer({ Image: image, ...options })
+  await container.start()
+  return container
+}
+
+/** A container whose node prints `script`'s output: stands in for an emulator on stdout. */
+function emitter(decky: string, service: string, script: string) {
+  return run({ Labels: labels(decky, service), Cmd: ['-e', script] })
+}
+
+/** JS source printing `count` decoy lines (fields.seq = 0..count-1), `perTick` every `everyMs`. */
+function emitScript(decky: string, count: number, perTick: number, everyMs: number): string {
+  return `let i = 0
+const line = (seq) => JSON.stringify({ ts: new Date().toISOString(), decky: ${JSON.stringify(decky)}, service: 'http',
+  event: 'request', src_ip: '192.0.2.' + (seq % 200 + 1), src_port: 1024 + seq, fields: { seq, path: '/p' + seq } })
+const timer = setInterval(() => {
+  let out = ''
+  for (let k = 0; k < ${perTick} && i < ${count}; k++) out += line(i++) + '\\n'
+  process.stdout.write(out)
+  if (i >= ${count}) clearInterval(timer)
+}, ${everyMs})`
+}
+
+async function open(): Promise<DecnetDatabase> {
+  return (await provider.open()).db
+}
+
+async function rowsOf(db: DecnetDatabase, decky: string) {
+  const rows = []
+  let cursor: string | undefined
+  for (;;) {
+    const page = await db.logs.search({ q: `decky:${decky}`, limit: 1000, ...(cursor ? { cursor } : {}) })
+    rows.push(...page.rows)
+    if (!page.nextCursor) return rows
+    cursor = page.nextCursor
+  }
+}
+
+function collector(db: DecnetDatabase, pipeline: IngestPipeline) {
+  return new DockerLogCollector({
+    pipeline,
+    settings: db.settings,
+    instance,
+    rescanIntervalMs: 2_000,
+    reconnectInitialMs: 100,
+    reconnectMaxMs: 1_000,
+    onError: () => undefined,
+  })
+}
+
+beforeAll(() => {
+  image = buildDecoyImage()
+}, 180_000)
+
+afterAll(async () => {
+  const containers = await docker.listContainers({ all: true, filters: { label: ['decnet.managed=true'] } })
+  await Promise.all(
+    containers
+      .filter((c) => c.Labels['decnet.instance']?.startsWith(runId))
+      .map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })),
+  )
+  await provider.cleanup()
+})
+
+function sshExec(host: string, username: string, password: string, command?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const client = new Client()
+    client
+      .on('ready', () => {
+        if (!command) {
+          client.end()
+          return resolve('')
+        }
+        client.exec(command, (error, stream) => {
+          if (error) return reject(error)
+          let output = ''
+          stream.on('data', (data: Buffer) => {
+            output += data.toString()
+          })
+          stream.on('close', () => {
+            client.end()
+            resolve(output)
+          })
+        })
+      })
+      .on('error', reject)
+      .connect({ host, port: 22, username, password, readyTimeout: 10_000, tryKeyboard: false })
+  })
+}
+
+async function waitForPort(host: string, port: number) {
+  const { connect } = await import('node:net')
+  await expect
+    .poll(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const socket = connect({ host, port }, () => {
+            socket.destroy()
+            resolve(true)
+          })
+          socket.on('error', () => resolve(false))
+        }),
+      { timeout: 10_000, interval: 100 },
+    )
+    .toBe(true)
+}
+
+describe('DockerLogCollector on real Docker', () => {
+  let testNumber = 0
+  beforeEach(() => {
+    instance = `${runId}-${++testNumber}`
+  })
+
+  it('collects real ssh and http decoy events into Log, Credential and Attacker rows', async () => {
+    const db = await open()
+    const pipeline = new IngestPipeline({ db, flushIntervalMs: 50 })
+    const decky = 'e2e-decky'
+    const env = (service: string, port: number) => [
+      `DECNET_DECKY=${decky}`,
+      `DECNET_SERVICE=${service}`,
+      `DECNET_HOSTNAME=${decky}-host`,
+      `DECNET_SEED=seed-${decky}`,
+      'DECNET_SERVICE_CONFIG={}',
+      'DECNET_BIND=0.0.0.0',
+      `DECNET_PORTS=${port}`,
+    ]
+    const base = await run({ Labels: labels(decky), Cmd: ['pause'] })
+    const bridge = (await base.inspect()).NetworkSettings.Networks.bridge
+    if (!bridge) throw new Error('base container is not on the default bridge')
+    const ip = bridge.IPAddress
+    // ssh exists before the collector starts (found by the scan); http starts after (found by the event stream).
+    await run({
+      Labels: labels(decky, 'ssh'),
+      Env: env('ssh', 22),
+      HostConfig: { NetworkMode: `container:${base.id}` },
+    })
+    const col = collector(db, pipeline)
+    await col.start()
+    await run({
+      Labels: labels(decky, 'http'),
+      Env: env('http', 80),
+      HostConfig: { NetworkMode: `container:${base.id}` },
+    })
+    await waitForPort(ip, 22)
+    await waitForPort(ip, 80)
+
+    await expect(sshExec(ip, 'root', 'wrong-password')).rejects.toThrow()
+    const output = await sshExec(ip, 'root', 'admin', 'cat /etc/passwd')
+    expect(output).toContain('root:x:0:0')
+    const basic = Buffer.from('admin:letmein').toString('base64')
+    const response = await fetch(`http://${ip}/wp-admin/`, { headers: { Authorization: `Basic ${basic}` } })
+    await response.text()
+    await (await fetch(`http://${ip}/`)).text()
+
+    const started = Date.now()
+    await expect
+      .poll(
+        async () => {
+          const rows = await rowsOf(db, decky)
+          return ['auth_attempt:ssh', 'command:ssh', 'auth_attempt:http', 'request:http'].every((want) =>
+            rows.some((r) => `${r.eventType}:${r.service}` === want),
+          )
+        },
+        { timeout: 10_000, interval: 100 },
+      )
+      .toBe(true)
+    const latencyMs = Date.now() - started
+    expect(latencyMs).toBeLessThan(5_000)
+
+    const rows = await rowsOf(db, decky)
+    // The host reaches the container from the bridge gateway: that is the real peer address.
+    const gateway = bridge.Gateway
+    expect(new Set(rows.map((r) => r.attackerIp))).toEqual(new Set([gateway]))
+    expect(rows.every((r) => r.decky === decky && (r.attackerPort ?? 0) > 0)).toBe(true)
+    const command = rows.find((r) => r.eventType === 'command')
+    expect(command?.fields).toMatchObject({ cmd: 'cat /etc/passwd', username: 'root' })
+    const sshAuth = rows.filter((r) => r.eventType === 'auth_attempt' && r.service === 'ssh')
+    expect(sshAuth.map((r) => r.fields.password).sort()).toEqual(['admin', 'wrong-password'])
+    expect(sshAuth[0]?.fields.secret_fields).toEqual(['password'])
+
+    const attackers = await db.attackers.list()
+    expect(attackers.rows.map((a) => a.ip)).toEqual([gateway])
+    const profile = await db.attackers.get(attackers.rows[0]?.id as string)
+    expect(profile?.attacker.services.sort()).toEqual(['http', 'ssh'])
+    expect(profile?.attacker.deckies).toEqual([decky])
+    expect(profile?.attacker.commands).toContain('cat /etc/passwd')
+    expect(
+      profile?.credentials.map((c) => `${c.decky}/${c.service}/${c.principal}/${c.secret}`).sort(),
+    ).toEqual([`${decky}/http/admin/letmein`, `${decky}/ssh/root/admin`, `${decky}/ssh/root/wrong-password`])
+
+    await col.stop()
+    await pipeline.close()
+    expect(pipeline.stats()).toMatchObject({ malformed: 0, dropped: 0 })
+  }, 60_000)
+
+  it('restarted mid-stream, neither duplicates nor loses a row', async () => {
+    const db = await open()
+    const decky = 'restart-decky'
+    const total = 3000
+    const container = await emitter(decky, 'http', emitScript(decky, total, 15, 10))
+
+    const first = new IngestPipeline({ db, batchSize: 100, flushIntervalMs: 20 })
+    const one = collector(db, first)
+    await one.start()
+    await expect.poll(() => first.stats().stored, { timeout: 10_000, interval: 20 }).toBeGreaterThan(300)
+    await one.stop()
+    await first.close()
+    const storedByFirst = first.stats().stored
+    expect(storedByFirst).toBeLessThan(total) // really stopped mid-stream
+    const position = (await db.settings.get(POSITION_KEY_PREFIX + container.id)) as { ts: string; n: number }
+    expect(position.ts).toMatch(/^\d+\.\d{9}$/)
+    expect((await container.inspect()).State.Running).toBe(true)
+
+    const second = new IngestPipeline({ db, batchSize: 100, flushIntervalMs: 20 })
+    const two = collector(db, second)
+    await two.start()
+    await expect
+      .poll(async () => (await rowsOf(db, decky)).length, { timeout: 20_000, interval: 100 })
+      .toBe(total)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    await two.stop()
+    await second.close()
+
+    const rows = await rowsOf(db, decky)
+    const seqs = rows.map((r) => r.fields.seq as number)
+    expect(rows).toHaveLength(total)
+    expect(new Set(seqs).size).toBe(total)
+    expect(Math.min(...seqs)).toBe(0)
+    expect(Math.max(...seqs)).toBe(total - 1)
+    expect(storedByFirst + second.stats().stored).toBe(total)
+    expect(two.stats().skippedOnResume).toBeGreaterThanOrEqual(1)
+  }, 60_000)
+
+  it('follows a container through stop/start and forgets a removed one', async () => {
+    const db = await open()
+    const decky = 'cycle-decky'
+    const pipeline = new IngestPipeline({ db, flushIntervalMs: 20 })
+    const col = collector(db, pipeline)
+    await col.start()
+    const container = await emitter(decky, 'http', emitScript(decky, 200, 50, 5))
+    await expect
+      .poll(async () => (await rowsOf(db, decky)).length, { timeout: 10_000, interval: 50 })
+      .toBe(200)
+    await container.wait()
+    // Started again, the same process prints the same 200 lines once more: each must arrive once.
+    await container.start()
+    await expect
+      .poll(async () => (await rowsOf(db, decky)).length, { timeout: 10_000, interval: 50 })
+      .toBe(400)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const rows = await rowsOf(db, decky)
+    const counts = new Map<number, number>()
+    for (const row of rows)
+      counts.set(row.fields.seq as number, (counts.get(row.fields.seq as number) ?? 0) + 1)
+    expect(rows).toHaveLength(400)
+    expect([...counts.values()].every((n) => n === 2)).toBe(true)
+    await expect
+      .poll(() => db.settings.get(POSITION_KEY_PREFIX + container.id), { timeout: 5_000 })
+      .toBeDefined()
+
+    await container.remove({ force: true })
+    await expect
+      .poll(() => db.settings.get(POSITION_KEY_PREFIX + container.id), { timeout: 5_000, interval: 50 })
+      .toBeUndefined()
+    await expect.poll(() => col.containers.length, { timeout: 5_000, interval: 50 }).toBe(0)
+    await col.stop()
+    await pipeline.close()
+    expect(pipeline.stats()).toMatchObject({ stored: 400, malformed: 0, dropped: 0 })
+  }, 40_000)
+
+  it('counts garbage and oversized stdout lines as malformed and keeps ingesting', async () => {
+    const db = await open()
+    const decky = 'garbage-decky'
+    const valid = (seq: number, extra = '') =>
+      `JSON.stringify({ ts: new Date().toISOString(), decky: '${decky}', service: 'http', event: 'request', src_ip: '192.0.2.9', src_port: 1000, fields: { seq: ${seq}${extra} } })`
+    const script = `
+const w = (s) => process.stdout.write(s + '\\n')
+w(${valid(1)})
+w('garbage \\u0001\\u0002 not json')
+w('x'.repeat(100000))
+w(${valid(2, ", big: 'y'.repeat(100000)")})
+process.stderr.write('diagnostic on stderr\\n')
+w(${valid(3, ", big: 'z'.repeat(20000)")})
+w('{"ts":')
+w(${valid(4)})`
+    const pipeline = new IngestPipeline({ db, flushIntervalMs: 20 })
+    const col = collector(db, pipeline)
+    await col.start()
+    await emitter(decky, 'http', script)
+    await expect.poll(async () => (await rowsOf(db, decky)).length, { timeout: 10_000, interval: 50 }).toBe(3)
+    await col.stop()
+    await pipeline.close()
+    const rows = await rowsOf(db, decky)
+    expect(rows.map((r) => r.fields.seq).sort()).toEqual([1, 3, 4])
+    expect(rows.find((r) => r.fields.seq === 3)?.rawLine.length).toBe(16 * 1024)
+    expect(pipeline.stats()).toMatchObject({ stored: 3, malformed: 4, dropped: 0 })
+    expect(pipeline.stats().rejected).toMatchObject({ oversized: 2, not_json: 2 })
+    expect(col.stats().stderrLines).toBe(1)
+  }, 30_000)
+})
