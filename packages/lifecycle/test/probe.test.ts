@@ -49,6 +49,16 @@ describe('readiness probes', () => {
     expect(refused).toEqual({ ok: false, reason: 'ECONNREFUSED' })
   })
 
+  it('UDP name services (LLMNR/mDNS) may stay silent: no port-unreachable counts as open', async () => {
+    const silent = await udpServer(false)
+    const probe = { payload: Buffer.from([0]), silenceMeansOpen: true }
+    await expect(probeUdp('127.0.0.1', silent, 200, probe)).resolves.toEqual({ ok: true })
+    await expect(probeUdp('127.0.0.1', await freePort(), 500, probe)).resolves.toEqual({
+      ok: false,
+      reason: 'ECONNREFUSED',
+    })
+  })
+
   it('waits for a late listener within the budget and names every failing port otherwise', async () => {
     const late = await freePort()
     setTimeout(() => {

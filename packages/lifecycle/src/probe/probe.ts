@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram'
 import { Socket } from 'node:net'
 import type { ServicePort } from '../engine/types.ts'
-import { udpProbePayload } from './udp-payloads.ts'
+import { type UdpProbe, udpProbeFor } from './udp-payloads.ts'
 
 export type ProbeResult = { ok: true } | { ok: false; reason: string }
 
@@ -37,15 +37,19 @@ export function probeUdp(
   host: string,
   port: number,
   timeoutMs: number,
-  payload = udpProbePayload(port),
+  { payload, silenceMeansOpen }: UdpProbe = udpProbeFor(port, 'probe'),
 ): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const socket = createSocket('udp4')
     const timer = setTimeout(
-      () => finish({ ok: false, reason: `no reply within ${timeoutMs} ms` }),
+      () =>
+        finish(silenceMeansOpen ? { ok: true } : { ok: false, reason: `no reply within ${timeoutMs} ms` }),
       timeoutMs,
     )
+    let settled = false
     const finish = (result: ProbeResult) => {
+      if (settled) return
+      settled = true
       clearTimeout(timer)
       socket.close()
       resolve(result)
@@ -63,6 +67,8 @@ export type ReadinessOptions = {
   intervalMs?: number
   /** Bound of a single attempt. */
   attemptTimeoutMs?: number
+  /** The decky's hostname, for name-service probes (LLMNR/mDNS answer only for their own name). */
+  hostname?: string
 }
 
 export type PortFailure = ServicePort & { reason: string }
@@ -90,7 +96,7 @@ async function retryUntil(
 export async function waitUntilReachable(
   host: string,
   ports: ServicePort[],
-  { timeoutMs, intervalMs = 25, attemptTimeoutMs = 1000 }: ReadinessOptions,
+  { timeoutMs, intervalMs = 25, attemptTimeoutMs = 1000, hostname = 'probe' }: ReadinessOptions,
 ): Promise<ReadinessResult> {
   const deadline = Date.now() + timeoutMs
   const results = await Promise.all(
@@ -98,7 +104,7 @@ export async function waitUntilReachable(
       const attempt =
         target.protocol === 'tcp'
           ? (ms: number) => probeTcp(host, target.port, ms)
-          : (ms: number) => probeUdp(host, target.port, ms)
+          : (ms: number) => probeUdp(host, target.port, ms, udpProbeFor(target.port, hostname))
       return { target, result: await retryUntil(attempt, deadline, intervalMs, attemptTimeoutMs) }
     }),
   )

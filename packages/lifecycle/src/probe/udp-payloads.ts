@@ -30,9 +30,20 @@ const PAYLOADS: ReadonlyMap<number, Buffer> = new Map([
   [69, TFTP_READ_REQUEST],
   [161, SNMP_GET_SYSDESCR],
   [5060, SIP_OPTIONS],
-  [5355, dnsQuery('wpad', 1)],
 ])
 
-export function udpProbePayload(port: number): Buffer {
-  return PAYLOADS.get(port) ?? Buffer.from([0])
+export type UdpProbe = {
+  payload: Buffer
+  /**
+   * LLMNR and mDNS answer only for the host's own name (a decoy must never poison anyone), and not
+   * at all when the emulator cannot tell its own address; for them, no ICMP port-unreachable within
+   * the attempt counts as open, as a UDP scanner would see it.
+   */
+  silenceMeansOpen: boolean
+}
+
+export function udpProbeFor(port: number, hostname: string): UdpProbe {
+  if (port === 5355) return { payload: dnsQuery(hostname, 1), silenceMeansOpen: true }
+  if (port === 5353) return { payload: dnsQuery(`${hostname}.local`, 1), silenceMeansOpen: true }
+  return { payload: PAYLOADS.get(port) ?? Buffer.from([0]), silenceMeansOpen: false }
 }

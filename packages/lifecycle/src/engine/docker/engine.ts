@@ -239,6 +239,7 @@ export class DockerEngine implements DeckyEngine {
     const ports = spec.services.flatMap((service) => service.ports)
     if (ports.length === 0) return
     const result = await waitUntilReachable(spec.ip, ports, {
+      hostname: spec.hostname,
       timeoutMs: this.options.readinessTimeoutMs ?? 30_000,
     })
     if (result.ok) return

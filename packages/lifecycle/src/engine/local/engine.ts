@@ -138,7 +138,8 @@ export class LocalEngine implements DeckyEngine {
           const emulator = await this.startService(service.slug, {
             decky: spec.name,
             bindAddress: decky.address,
-            ports: service.ports.map(({ port }) => port),
+            // One listener per port number: an emulator serving TCP and UDP on a port binds both itself.
+            ports: [...new Set(service.ports.map(({ port }) => port))],
             config: service.config,
             seed: spec.seed,
             hostname: spec.hostname,
@@ -154,6 +155,7 @@ export class LocalEngine implements DeckyEngine {
     if (failures.length > 0) throw new Error(`decky ${spec.name} could not start: ${failures.join('; ')}`)
     const ports = spec.services.flatMap((service) => service.ports)
     const ready = await waitUntilReachable(decky.address, ports, {
+      hostname: spec.hostname,
       timeoutMs: this.options.readinessTimeoutMs ?? 10_000,
     })
     if (!ready.ok) {
