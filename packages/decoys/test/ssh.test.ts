@@ -137,4 +137,33 @@ describe('ssh emulator', () => {
       client.end()
     }
   })
+
+  it('negotiates what an OpenSSH client prefers (curve25519, chacha20-poly1305, ed25519 host key)', async () => {
+    const negotiated = await new Promise<{ kex: string; cipher: string; hostKey: string }>(
+      (resolve, reject) => {
+        const client = new Client()
+        client.once('handshake', (result) => {
+          resolve({ kex: result.kex, cipher: result.cs.cipher, hostKey: result.serverHostKey })
+          client.end()
+        })
+        client.once('error', reject)
+        client.connect({
+          host: ssh.host,
+          port: ssh.port,
+          username: 'x',
+          password: 'y',
+          algorithms: {
+            kex: ['curve25519-sha256'],
+            cipher: ['chacha20-poly1305@openssh.com'],
+            serverHostKey: ['ssh-ed25519'],
+          },
+        })
+      },
+    )
+    expect(negotiated).toEqual({
+      kex: 'curve25519-sha256',
+      cipher: 'chacha20-poly1305@openssh.com',
+      hostKey: 'ssh-ed25519',
+    })
+  })
 })

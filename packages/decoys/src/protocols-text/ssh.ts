@@ -12,6 +12,42 @@ import { hostKeysFor } from './ssh-keys.ts'
 // ssh2 is CommonJS without named-export hints: Node's ESM loader only offers its default export.
 const { Server } = ssh2
 
+/**
+ * OpenSSH's own algorithm preference order (restricted to what ssh2 implements), so the server's
+ * KEXINIT — and thus its HASSH fingerprint — resembles sshd rather than a Node library's defaults.
+ */
+const OPENSSH_ALGORITHMS = {
+  kex: [
+    'curve25519-sha256',
+    'curve25519-sha256@libssh.org',
+    'ecdh-sha2-nistp256',
+    'ecdh-sha2-nistp384',
+    'ecdh-sha2-nistp521',
+    'diffie-hellman-group-exchange-sha256',
+    'diffie-hellman-group16-sha512',
+    'diffie-hellman-group18-sha512',
+    'diffie-hellman-group14-sha256',
+  ],
+  serverHostKey: ['rsa-sha2-512', 'rsa-sha2-256', 'ecdsa-sha2-nistp256', 'ssh-ed25519'],
+  cipher: [
+    'chacha20-poly1305@openssh.com',
+    'aes128-ctr',
+    'aes192-ctr',
+    'aes256-ctr',
+    'aes128-gcm@openssh.com',
+    'aes256-gcm@openssh.com',
+  ],
+  hmac: [
+    'hmac-sha2-256-etm@openssh.com',
+    'hmac-sha2-512-etm@openssh.com',
+    'hmac-sha1-etm@openssh.com',
+    'hmac-sha2-256',
+    'hmac-sha2-512',
+    'hmac-sha1',
+  ],
+  compress: ['none', 'zlib@openssh.com'],
+} as const
+
 /** OpenSSH's default MaxAuthTries: the connection drops after this many failures, like sshd. */
 const MAX_AUTH_TRIES = 6
 
@@ -29,6 +65,13 @@ export const sshEmulator: Emulator = {
       {
         hostKeys: await hostKeysFor(persona.random.fork('hostkeys')),
         ident: configString(ctx.config, 'ssh_version') ?? persona.sshVersion,
+        algorithms: {
+          kex: [...OPENSSH_ALGORITHMS.kex],
+          serverHostKey: [...OPENSSH_ALGORITHMS.serverHostKey],
+          cipher: [...OPENSSH_ALGORITHMS.cipher],
+          hmac: [...OPENSSH_ALGORITHMS.hmac],
+          compress: [...OPENSSH_ALGORITHMS.compress],
+        },
       },
       (connection: Connection, info: ClientInfo) => {
         const key = peerKey(info.ip, info.port)
