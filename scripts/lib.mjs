@@ -69,6 +69,7 @@ export function installDependencies() {
 /** Debian packages, installed when missing (as root); otherwise a clear error naming them. */
 export function ensureDebianPackages(packages) {
   const missing = packages.filter((name) => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax, not a JS template
     const status = output('dpkg-query', ['-W', '-f=${Status}', name])
     return !status?.includes('install ok installed')
   })

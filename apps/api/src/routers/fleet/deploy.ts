@@ -1,8 +1,10 @@
 import { planFleet, serialiseFleetChanges } from '../../fleet/plan.ts'
-import { toDeckyRow } from '../../fleet/planned-decky.ts'
+import { storedDeckyRow, toDeckyRow } from '../../fleet/planned-decky.ts'
 import { writeFleetNetwork } from '../../settings/network.ts'
 import { adminProcedure } from '../../trpc.ts'
 import { ZDeployInput, ZDeployOutput } from './deploy.types.ts'
+
+const NEEDS_REDEPLOY = new Set(['failed', 'missing', 'degraded'])
 
 /**
  * Commits the desired state and one lifecycle row per submitted decky, then returns: the lifecycle
@@ -17,6 +19,14 @@ export const deployProcedure = adminProcedure
       const { plan, network } = await planFleet(ctx.services, input.ini, input.replaceFleet)
       const create = plan.create.filter((decky) => !decky.replaces).map(toDeckyRow)
       const update = plan.create.filter((decky) => decky.replaces).map(toDeckyRow)
+      // replaceFleet is "make it so": kept deckies that failed or went missing are deployed again.
+      if (input.replaceFleet) {
+        const stored = await db.fleet.list()
+        for (const kept of plan.keep) {
+          const decky = stored.find((candidate) => candidate.name === kept.name)
+          if (decky && NEEDS_REDEPLOY.has(decky.state)) update.push(storedDeckyRow(decky))
+        }
+      }
       const remove = plan.remove.map((decky) => decky.name)
       const { lifecycleIds } = await db.fleet.commitDeployPlan({ create, update, remove })
       if (plan.keep.length === 0) await writeFleetNetwork(db, network)
