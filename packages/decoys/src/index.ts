@@ -22,6 +22,13 @@ export {
   serializeEvent,
   stdoutSink,
 } from './framework/events.ts'
+export {
+  type HttpReply,
+  type HttpRequest,
+  type HttpServiceOptions,
+  listenHttp,
+  parseExtraHeaders,
+} from './framework/http.ts'
 export { type SeededRandom, seededRandom } from './framework/random.ts'
 export {
   createLineReader,
@@ -32,6 +39,8 @@ export {
   type TcpListenOptions,
   type TcpSession,
 } from './framework/tcp.ts'
+export { selfSignedIdentity, type TlsIdentity } from './framework/tls.ts'
 export { listenUdp, type UdpListener, type UdpListenOptions, type UdpPeer } from './framework/udp.ts'
+export { type Persona, personaFor } from './protocols-text/shell/persona.ts'
 export { EMULATORS } from './registry.ts'
 export { type StartEmulatorOptions, startEmulator, UnknownServiceError } from './start.ts'
