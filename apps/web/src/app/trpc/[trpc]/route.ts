@@ -13,7 +13,13 @@ const FORWARDED_REQUEST_HEADERS = [
   'user-agent',
   'x-forwarded-for',
 ]
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding'])
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'content-encoding',
+])
 
 function apiOrigin(): string {
   if (process.env.DECNET_API_URL) return process.env.DECNET_API_URL.replace(/\/$/, '')

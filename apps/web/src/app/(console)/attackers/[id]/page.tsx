@@ -1,0 +1,190 @@
+'use client'
+
+import { useQuery } from '@tanstack/react-query'
+import Link from 'next/link'
+import { useParams } from 'next/navigation'
+import { useState } from 'react'
+import { LogFields } from '../../../../components/log-view.tsx'
+import { SafeText } from '../../../../components/safe-text.tsx'
+import { useIsAdmin } from '../../../../components/session.tsx'
+import { errorMessage } from '../../../../lib/errors.ts'
+import { formatTime } from '../../../../lib/format.ts'
+import { useTRPC } from '../../../../trpc/client.ts'
+
+const MASK = '••••••••'
+
+export default function AttackerDetailPage() {
+  const trpc = useTRPC()
+  const isAdmin = useIsAdmin()
+  const params = useParams<{ id: string }>()
+  const id = decodeURIComponent(params.id ?? '')
+  const detail = useQuery(trpc.attackers.get.queryOptions({ id }, { enabled: id.length > 0 }))
+  const [reveal, setReveal] = useState(false)
+
+  if (detail.isPending) return <p className="muted">Loading…</p>
+  if (detail.isError) {
+    return (
+      <>
+        <p>
+          <Link href="/attackers">← Attackers</Link>
+        </p>
+        <p className="alert" role="alert">
+          {errorMessage(detail.error)}
+        </p>
+      </>
+    )
+  }
+  const a = detail.data
+  const timeline = [...a.recentLogs].sort((x, y) => y.timestamp.localeCompare(x.timestamp))
+  return (
+    <>
+      <p>
+        <Link href="/attackers">← Attackers</Link>
+      </p>
+      <h1 className="mono">
+        <SafeText value={a.ip} limit={64} />
+      </h1>
+      <div className="grid-3" style={{ marginBottom: 12 }}>
+        <div className="stat">
+          <div className="muted small">Events</div>
+          <div className="n">{a.eventCount}</div>
+        </div>
+        <div className="stat">
+          <div className="muted small">Credentials tried</div>
+          <div className="n">{a.credentialCount}</div>
+        </div>
+        <div className="stat">
+          <div className="muted small">Seen</div>
+          <div className="small">
+            {formatTime(a.firstSeen)} → {formatTime(a.lastSeen)}
+          </div>
+        </div>
+      </div>
+      <div className="grid-2">
+        <section className="panel" aria-labelledby="touched">
+          <h2 id="touched" style={{ marginTop: 0 }}>
+            Deckies and services touched
+          </h2>
+          <dl className="kv">
+            <dt>Deckies</dt>
+            <dd className="chips">
+              {a.deckies.map((d) => (
+                <span key={d} className="badge mono">
+                  <SafeText value={d} limit={40} />
+                </span>
+              ))}
+            </dd>
+            <dt>Services</dt>
+            <dd className="chips">
+              {a.services.map((s) => (
+                <span key={s} className="badge">
+                  <SafeText value={s} limit={40} />
+                </span>
+              ))}
+            </dd>
+          </dl>
+        </section>
+        <section className="panel" aria-labelledby="commands">
+          <h2 id="commands" style={{ marginTop: 0 }}>
+            Commands ({a.commands.length})
+          </h2>
+          {a.commands.length === 0 ? (
+            <p className="muted">No commands captured.</p>
+          ) : (
+            <ol
+              className="mono small"
+              style={{ margin: 0, paddingLeft: 22, maxHeight: 240, overflow: 'auto' }}
+            >
+              {a.commands.map((command, index) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: commands repeat; order is the identity
+                <li key={index}>
+                  <SafeText value={command} limit={200} />
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      </div>
+      <section aria-labelledby="creds">
+        <div className="row spread">
+          <h2 id="creds">Credentials ({a.credentials.length})</h2>
+          {isAdmin && a.credentials.length > 0 && (
+            <button type="button" onClick={() => setReveal(!reveal)} aria-pressed={reveal}>
+              {reveal ? 'Hide secrets' : 'Reveal secrets'}
+            </button>
+          )}
+        </div>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Decky</th>
+              <th scope="col">Service</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Username</th>
+              <th scope="col">Secret</th>
+              <th scope="col">Count</th>
+              <th scope="col">First / last</th>
+            </tr>
+          </thead>
+          <tbody>
+            {a.credentials.map((c) => (
+              <tr key={`${c.decky}|${c.service}|${c.kind}|${c.username}|${c.secret}|${c.firstSeen}`}>
+                <td className="mono small">
+                  <SafeText value={c.decky} limit={40} />
+                </td>
+                <td className="small">
+                  <SafeText value={c.service} limit={40} />
+                </td>
+                <td className="small">
+                  <SafeText value={c.kind} limit={40} />
+                </td>
+                <td className="mono small">
+                  <SafeText value={c.username} limit={80} />
+                </td>
+                <td className="mono small">
+                  {isAdmin && reveal ? <SafeText value={c.secret} limit={80} /> : MASK}
+                </td>
+                <td>{c.count}</td>
+                <td className="small nowrap">
+                  {formatTime(c.firstSeen)}
+                  <br />
+                  {formatTime(c.lastSeen)}
+                </td>
+              </tr>
+            ))}
+            {a.credentials.length === 0 && (
+              <tr>
+                <td colSpan={7} className="muted">
+                  No credentials captured.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </section>
+      <section aria-labelledby="timeline">
+        <h2 id="timeline">Timeline (recent events)</h2>
+        <ol style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+          {timeline.map((log) => (
+            <li key={log.id} className="panel" style={{ padding: '6px 10px', marginBottom: 4 }}>
+              <div className="row small">
+                <span className="mono">{formatTime(log.timestamp)}</span>
+                <span className="badge mono">
+                  <SafeText value={log.decky} limit={40} />
+                </span>
+                <span className="badge">
+                  <SafeText value={log.service} limit={40} />
+                </span>
+                <strong>
+                  <SafeText value={log.eventType} limit={60} />
+                </strong>
+              </div>
+              <LogFields log={log} />
+            </li>
+          ))}
+          {timeline.length === 0 && <li className="muted">No events.</li>}
+        </ol>
+      </section>
+    </>
+  )
+}

@@ -1,0 +1,167 @@
+'use client'
+
+import { keepPreviousData, useQuery } from '@tanstack/react-query'
+import Link from 'next/link'
+import { type FormEvent, useState } from 'react'
+import { SafeText } from '../../../components/safe-text.tsx'
+import { errorMessage } from '../../../lib/errors.ts'
+import { formatTime } from '../../../lib/format.ts'
+import { useTRPC } from '../../../trpc/client.ts'
+
+type Sort = 'recent' | 'active' | 'deckies'
+const SORTS: Record<Sort, string> = {
+  recent: 'Most recent',
+  active: 'Most events',
+  deckies: 'Most deckies touched',
+}
+
+export default function AttackersPage() {
+  const trpc = useTRPC()
+  const [draftQ, setDraftQ] = useState('')
+  const [draftService, setDraftService] = useState('')
+  const [filters, setFilters] = useState({ q: '', service: '' })
+  const [sort, setSort] = useState<Sort>('recent')
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined])
+  const cursor = cursors[cursors.length - 1]
+  const list = useQuery(
+    trpc.attackers.list.queryOptions(
+      {
+        sort,
+        limit: 50,
+        ...(filters.q ? { q: filters.q } : {}),
+        ...(filters.service ? { service: filters.service } : {}),
+        ...(cursor ? { cursor } : {}),
+      },
+      { placeholderData: keepPreviousData },
+    ),
+  )
+  const apply = (event: FormEvent) => {
+    event.preventDefault()
+    setFilters({ q: draftQ.trim(), service: draftService.trim() })
+    setCursors([undefined])
+  }
+  return (
+    <>
+      <h1>Attackers</h1>
+      <form className="row" onSubmit={apply} style={{ marginBottom: 8 }}>
+        <input
+          type="search"
+          aria-label="Search attackers"
+          placeholder="IP, username, command…"
+          value={draftQ}
+          onChange={(e) => setDraftQ(e.target.value)}
+          size={30}
+          maxLength={512}
+        />
+        <input
+          aria-label="Service filter"
+          placeholder="service (ssh, http…)"
+          value={draftService}
+          onChange={(e) => setDraftService(e.target.value)}
+          size={16}
+          maxLength={64}
+        />
+        <button type="submit" className="primary">
+          Filter
+        </button>
+        <label>
+          Sort
+          <select
+            value={sort}
+            onChange={(e) => {
+              setSort(e.target.value as Sort)
+              setCursors([undefined])
+            }}
+          >
+            {Object.entries(SORTS).map(([key, label]) => (
+              <option key={key} value={key}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="muted small">{list.data ? `${list.data.total} attackers` : ''}</span>
+      </form>
+      {list.isError && (
+        <p className="alert" role="alert">
+          {errorMessage(list.error)}
+        </p>
+      )}
+      <table data-testid="attackers-table">
+        <thead>
+          <tr>
+            <th scope="col">IP</th>
+            <th scope="col">First seen</th>
+            <th scope="col">Last seen</th>
+            <th scope="col">Events</th>
+            <th scope="col">Credentials</th>
+            <th scope="col">Services</th>
+            <th scope="col">Deckies</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(list.data?.rows ?? []).map((a) => (
+            <tr key={a.id} data-testid="attacker-row">
+              <td className="mono">
+                <Link href={`/attackers/${encodeURIComponent(a.id)}`}>
+                  <SafeText value={a.ip} limit={64} />
+                </Link>
+              </td>
+              <td className="small nowrap">{formatTime(a.firstSeen)}</td>
+              <td className="small nowrap">{formatTime(a.lastSeen)}</td>
+              <td>{a.eventCount}</td>
+              <td>{a.credentialCount}</td>
+              <td>
+                <div className="chips">
+                  {a.services.map((s) => (
+                    <button
+                      type="button"
+                      key={s}
+                      className="badge"
+                      title={`Filter by ${s}`}
+                      onClick={() => {
+                        setDraftService(s)
+                        setFilters({ ...filters, service: s })
+                        setCursors([undefined])
+                      }}
+                    >
+                      <SafeText value={s} limit={32} />
+                    </button>
+                  ))}
+                </div>
+              </td>
+              <td>
+                <div className="chips">
+                  {a.deckies.map((d) => (
+                    <span key={d} className="badge mono">
+                      <SafeText value={d} limit={40} />
+                    </span>
+                  ))}
+                </div>
+              </td>
+            </tr>
+          ))}
+          {list.isSuccess && list.data.rows.length === 0 && (
+            <tr>
+              <td colSpan={7} className="muted">
+                No attackers recorded{filters.q || filters.service ? ' for these filters' : ' yet'}.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <div className="row" style={{ marginTop: 8 }}>
+        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+          Previous
+        </button>
+        <button
+          type="button"
+          disabled={!list.data?.nextCursor}
+          onClick={() => list.data?.nextCursor && setCursors([...cursors, list.data.nextCursor])}
+        >
+          Next
+        </button>
+      </div>
+    </>
+  )
+}

@@ -1,0 +1,330 @@
+'use client'
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, useEffect, useState } from 'react'
+import { useIsAdmin, useMe } from '../../../components/session.tsx'
+import { errorMessage } from '../../../lib/errors.ts'
+import { formatTime } from '../../../lib/format.ts'
+import { type RouterOutputs, useTRPC } from '../../../trpc/client.ts'
+
+type User = RouterOutputs['users']['list'][number]
+
+function Result({ error, message }: { error: unknown; message: string | null }) {
+  if (error) {
+    return (
+      <p className="alert" role="alert">
+        {errorMessage(error)}
+      </p>
+    )
+  }
+  if (message) {
+    return (
+      <p className="success" role="status">
+        {message}
+      </p>
+    )
+  }
+  return null
+}
+
+function Settings() {
+  const trpc = useTRPC()
+  const queryClient = useQueryClient()
+  const isAdmin = useIsAdmin()
+  const config = useQuery(trpc.config.get.queryOptions())
+  const [limit, setLimit] = useState('')
+  const [interval, setIntervalText] = useState('')
+  const [message, setMessage] = useState<string | null>(null)
+  useEffect(() => {
+    if (config.data) {
+      setLimit(String(config.data.deploymentLimit))
+      setIntervalText(config.data.globalMutationInterval ?? '')
+    }
+  }, [config.data])
+  const done = (result: { message: string }) => {
+    setMessage(result.message)
+    queryClient.invalidateQueries({ queryKey: trpc.config.get.queryKey() })
+  }
+  const setLimitM = useMutation(trpc.config.setDeploymentLimit.mutationOptions({ onSuccess: done }))
+  const setIntervalM = useMutation(trpc.config.setGlobalMutationInterval.mutationOptions({ onSuccess: done }))
+  if (!config.data) return <p className="muted">Loading…</p>
+  const readOnly = !isAdmin
+  return (
+    <section className="panel" aria-labelledby="settings-heading">
+      <h2 id="settings-heading" style={{ marginTop: 0 }}>
+        Deployment settings
+      </h2>
+      {readOnly && (
+        <p className="muted small" data-testid="read-only-note">
+          Read-only: changing settings needs the admin role.
+        </p>
+      )}
+      <div className="grid-2">
+        <form
+          onSubmit={(e: FormEvent) => {
+            e.preventDefault()
+            setMessage(null)
+            setLimitM.mutate({ deploymentLimit: Number(limit) })
+          }}
+        >
+          <label className="field">
+            <span>Deployment limit (deckies, 1–500)</span>
+            <input
+              type="number"
+              min={1}
+              max={500}
+              required
+              value={limit}
+              readOnly={readOnly}
+              onChange={(e) => setLimit(e.target.value)}
+              data-testid="deployment-limit"
+            />
+          </label>
+          {isAdmin && (
+            <button type="submit" disabled={setLimitM.isPending}>
+              Save limit
+            </button>
+          )}
+        </form>
+        <form
+          onSubmit={(e: FormEvent) => {
+            e.preventDefault()
+            setMessage(null)
+            setIntervalM.mutate({ interval: interval.trim() === '' ? null : interval.trim() })
+          }}
+        >
+          <label className="field">
+            <span>Global mutation interval</span>
+            <input
+              value={interval}
+              readOnly={readOnly}
+              placeholder="off"
+              pattern="[1-9][0-9]{0,6}[mhdwMy]"
+              title="An interval like 30m, 2h, 1d, 1w; empty switches automatic mutation off"
+              onChange={(e) => setIntervalText(e.target.value)}
+              data-testid="global-interval"
+            />
+            <span className="help">Used by deckies without their own interval. Empty = off.</span>
+          </label>
+          {isAdmin && (
+            <button type="submit" disabled={setIntervalM.isPending}>
+              Save interval
+            </button>
+          )}
+        </form>
+      </div>
+      <dl className="kv small" style={{ marginTop: 10 }}>
+        <dt>Engine</dt>
+        <dd>{config.data.engine}</dd>
+        <dt>Developer mode</dt>
+        <dd>{config.data.developerMode ? 'on' : 'off'}</dd>
+      </dl>
+      <Result error={setLimitM.error ?? setIntervalM.error} message={message} />
+    </section>
+  )
+}
+
+function UserRow({ user, self, onMessage }: { user: User; self: boolean; onMessage: (m: string) => void }) {
+  const trpc = useTRPC()
+  const queryClient = useQueryClient()
+  const [role, setRole] = useState(user.role)
+  const [resetting, setResetting] = useState(false)
+  const [newPassword, setNewPassword] = useState('')
+  const [confirmDelete, setConfirmDelete] = useState(false)
+  const refresh = (result: { message: string }) => {
+    onMessage(result.message)
+    queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() })
+  }
+  const setRoleM = useMutation(trpc.users.setRole.mutationOptions({ onSuccess: refresh }))
+  const resetM = useMutation(
+    trpc.users.resetPassword.mutationOptions({
+      onSuccess: (r) => {
+        setResetting(false)
+        setNewPassword('')
+        refresh(r)
+      },
+    }),
+  )
+  const deleteM = useMutation(trpc.users.delete.mutationOptions({ onSuccess: refresh }))
+  const error = setRoleM.error ?? resetM.error ?? deleteM.error
+  return (
+    <tr data-testid={`user-${user.username}`}>
+      <td className="mono">
+        {user.username} {self && <span className="badge">you</span>}
+      </td>
+      <td>
+        <span className="row">
+          <select
+            aria-label={`Role of ${user.username}`}
+            value={role}
+            disabled={self}
+            onChange={(e) => setRole(e.target.value as User['role'])}
+          >
+            <option value="admin">admin</option>
+            <option value="viewer">viewer</option>
+          </select>
+          {role !== user.role && (
+            <button type="button" onClick={() => setRoleM.mutate({ id: user.id, role })}>
+              Apply
+            </button>
+          )}
+        </span>
+      </td>
+      <td>{user.mustChangePassword ? <span className="badge warn">must change password</span> : ''}</td>
+      <td className="small nowrap">{formatTime(user.createdAt)}</td>
+      <td>
+        {resetting ? (
+          <form
+            className="row"
+            onSubmit={(e) => {
+              e.preventDefault()
+              resetM.mutate({ id: user.id, newPassword })
+            }}
+          >
+            <input
+              type="password"
+              aria-label={`New password for ${user.username}`}
+              minLength={12}
+              required
+              autoComplete="new-password"
+              value={newPassword}
+              onChange={(e) => setNewPassword(e.target.value)}
+            />
+            <button type="submit">Set</button>
+            <button type="button" onClick={() => setResetting(false)}>
+              Cancel
+            </button>
+          </form>
+        ) : confirmDelete ? (
+          <span className="row">
+            <span className="small">Delete {user.username}?</span>
+            <button type="button" className="danger primary" onClick={() => deleteM.mutate({ id: user.id })}>
+              Confirm delete
+            </button>
+            <button type="button" onClick={() => setConfirmDelete(false)}>
+              Cancel
+            </button>
+          </span>
+        ) : (
+          <span className="row">
+            <button type="button" onClick={() => setResetting(true)} disabled={self}>
+              Reset password
+            </button>
+            <button type="button" className="danger" onClick={() => setConfirmDelete(true)} disabled={self}>
+              Delete
+            </button>
+          </span>
+        )}
+        {error && (
+          <div role="alert" className="status-failed small">
+            {errorMessage(error)}
+          </div>
+        )}
+      </td>
+    </tr>
+  )
+}
+
+function Users() {
+  const trpc = useTRPC()
+  const queryClient = useQueryClient()
+  const me = useMe()
+  const users = useQuery(trpc.users.list.queryOptions())
+  const [username, setUsername] = useState('')
+  const [password, setPassword] = useState('')
+  const [role, setRole] = useState<User['role']>('viewer')
+  const [message, setMessage] = useState<string | null>(null)
+  const create = useMutation(
+    trpc.users.create.mutationOptions({
+      onSuccess: (user) => {
+        setMessage(`user ${user.username} created; they must change the password at first sign-in`)
+        setUsername('')
+        setPassword('')
+        queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() })
+      },
+    }),
+  )
+  return (
+    <section className="panel" aria-labelledby="users-heading">
+      <h2 id="users-heading" style={{ marginTop: 0 }}>
+        Users
+      </h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Username</th>
+            <th scope="col">Role</th>
+            <th scope="col">Status</th>
+            <th scope="col">Created</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(users.data ?? []).map((user) => (
+            <UserRow key={user.id} user={user} self={user.id === me.id} onMessage={setMessage} />
+          ))}
+        </tbody>
+      </table>
+      <form
+        className="row"
+        style={{ marginTop: 10, alignItems: 'flex-end' }}
+        onSubmit={(e) => {
+          e.preventDefault()
+          setMessage(null)
+          create.mutate({ username, password, role })
+        }}
+        aria-label="Add a user"
+      >
+        <label className="field">
+          <span>Username</span>
+          <input
+            required
+            pattern="[A-Za-z0-9_.\-]{1,64}"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            autoComplete="off"
+          />
+        </label>
+        <label className="field">
+          <span>One-time password (≥ 12)</span>
+          <input
+            type="password"
+            required
+            minLength={12}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="new-password"
+          />
+        </label>
+        <label className="field">
+          <span>Role</span>
+          <select value={role} onChange={(e) => setRole(e.target.value as User['role'])}>
+            <option value="viewer">viewer</option>
+            <option value="admin">admin</option>
+          </select>
+        </label>
+        <button type="submit" className="primary" disabled={create.isPending} style={{ marginBottom: 10 }}>
+          Add user
+        </button>
+      </form>
+      <Result error={create.error ?? users.error} message={message} />
+    </section>
+  )
+}
+
+export default function ConfigPage() {
+  const isAdmin = useIsAdmin()
+  return (
+    <>
+      <h1>Config</h1>
+      <Settings />
+      {isAdmin ? (
+        <Users />
+      ) : (
+        <p className="muted" data-testid="users-admin-only">
+          User management is available to admins.
+        </p>
+      )}
+    </>
+  )
+}

@@ -1,0 +1,301 @@
+'use client'
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import Link from 'next/link'
+import { useMemo, useState } from 'react'
+import { EngineBanner } from '../../../components/engine-banner.tsx'
+import { useIsAdmin } from '../../../components/session.tsx'
+import { TrackedOpsPanel } from '../../../components/tracked-ops.tsx'
+import { errorMessage } from '../../../lib/errors.ts'
+import { formatTime, plural } from '../../../lib/format.ts'
+import { addTrackedOp } from '../../../lib/tracked-ops.ts'
+import { type RouterOutputs, useTRPC } from '../../../trpc/client.ts'
+
+type Decky = RouterOutputs['fleet']['list'][number]
+
+const STATE_BADGE: Record<Decky['state'], string> = {
+  pending: 'badge',
+  running: 'badge ok',
+  degraded: 'badge warn',
+  missing: 'badge bad',
+  failed: 'badge bad',
+  tearing_down: 'badge warn',
+}
+
+function IntervalEditor({ decky, onDone }: { decky: Decky; onDone: (message: string) => void }) {
+  const trpc = useTRPC()
+  const queryClient = useQueryClient()
+  const [value, setValue] = useState(decky.mutateInterval ?? '')
+  const save = useMutation(
+    trpc.fleet.setMutateInterval.mutationOptions({
+      onSuccess: (result) => {
+        queryClient.invalidateQueries({ queryKey: trpc.fleet.list.queryKey() })
+        onDone(result.message)
+      },
+    }),
+  )
+  return (
+    <form
+      className="row"
+      onSubmit={(event) => {
+        event.preventDefault()
+        save.mutate({ name: decky.name, interval: value.trim() === '' ? null : value.trim() })
+      }}
+    >
+      <input
+        aria-label={`Mutation interval for ${decky.name}`}
+        placeholder="global"
+        size={6}
+        pattern="[1-9][0-9]{0,6}[mhdwMy]"
+        title="An interval like 30m, 2h, 1d, 1w; empty follows the global interval"
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+      />
+      <button type="submit" disabled={save.isPending}>
+        Save
+      </button>
+      {save.isError && (
+        <span role="alert" className="status-failed small">
+          {errorMessage(save.error)}
+        </span>
+      )}
+    </form>
+  )
+}
+
+function DeckyActions({ decky, onMessage }: { decky: Decky; onMessage: (message: string) => void }) {
+  const trpc = useTRPC()
+  const queryClient = useQueryClient()
+  const [confirming, setConfirming] = useState(false)
+  const [editing, setEditing] = useState(false)
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.fleet.list.queryKey() })
+  const mutate = useMutation(
+    trpc.fleet.mutate.mutationOptions({
+      onSuccess: (result) => {
+        addTrackedOp(`Mutate ${decky.name}`, result.lifecycleIds)
+        onMessage(result.message)
+        refresh()
+      },
+      onError: (error) => onMessage(`mutate ${decky.name}: ${errorMessage(error)}`),
+    }),
+  )
+  const teardown = useMutation(
+    trpc.fleet.teardown.mutationOptions({
+      onSuccess: (result) => {
+        if (result.lifecycleIds.length > 0) addTrackedOp(`Teardown ${decky.name}`, result.lifecycleIds)
+        onMessage(result.message)
+        setConfirming(false)
+        refresh()
+      },
+      onError: (error) => onMessage(`teardown ${decky.name}: ${errorMessage(error)}`),
+    }),
+  )
+  if (editing)
+    return (
+      <IntervalEditor
+        decky={decky}
+        onDone={(m) => {
+          setEditing(false)
+          onMessage(m)
+        }}
+      />
+    )
+  if (confirming) {
+    return (
+      <div className="row">
+        <span className="small">Remove {decky.name} and its containers?</span>
+        <button
+          type="button"
+          className="danger primary"
+          onClick={() => teardown.mutate({ name: decky.name })}
+          disabled={teardown.isPending}
+        >
+          Confirm teardown
+        </button>
+        <button type="button" onClick={() => setConfirming(false)}>
+          Cancel
+        </button>
+      </div>
+    )
+  }
+  return (
+    <div className="row">
+      <button
+        type="button"
+        onClick={() => mutate.mutate({ name: decky.name })}
+        disabled={mutate.isPending}
+        aria-label={`Mutate ${decky.name}`}
+      >
+        Mutate
+      </button>
+      <button type="button" onClick={() => setEditing(true)} aria-label={`Change interval of ${decky.name}`}>
+        Interval
+      </button>
+      <button
+        type="button"
+        className="danger"
+        onClick={() => setConfirming(true)}
+        aria-label={`Tear down ${decky.name}`}
+      >
+        Teardown
+      </button>
+    </div>
+  )
+}
+
+export default function FleetPage() {
+  const trpc = useTRPC()
+  const isAdmin = useIsAdmin()
+  const fleet = useQuery(trpc.fleet.list.queryOptions(undefined, { refetchOnWindowFocus: true }))
+  const [text, setText] = useState('')
+  const [state, setState] = useState('')
+  const [service, setService] = useState('')
+  const [message, setMessage] = useState<string | null>(null)
+
+  const deckies = fleet.data ?? []
+  const services = useMemo(() => [...new Set(deckies.flatMap((d) => d.services))].sort(), [deckies])
+  const needle = text.trim().toLowerCase()
+  const shown = deckies.filter(
+    (d) =>
+      (!state || d.state === state) &&
+      (!service || d.services.includes(service as Decky['services'][number])) &&
+      (!needle ||
+        [d.name, d.ip, d.mac, d.hostname, d.distro, d.hostId, ...d.services].some((v) =>
+          v.toLowerCase().includes(needle),
+        )),
+  )
+  const running = deckies.filter((d) => d.state === 'running').length
+
+  return (
+    <>
+      <div className="topbar">
+        <h1 style={{ margin: 0 }}>Fleet</h1>
+        {isAdmin && (
+          <Link href="/fleet/deploy" className="button primary" data-testid="open-wizard">
+            Deploy deckies
+          </Link>
+        )}
+      </div>
+      <EngineBanner />
+      <TrackedOpsPanel />
+      {message && (
+        <p className="notice" role="status" data-testid="fleet-message">
+          {message}{' '}
+          <button type="button" className="link" onClick={() => setMessage(null)}>
+            dismiss
+          </button>
+        </p>
+      )}
+      <div className="row" style={{ marginBottom: 8 }}>
+        <label>
+          Filter
+          <input
+            type="search"
+            placeholder="name, IP, MAC, hostname, service…"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            size={30}
+          />
+        </label>
+        <label>
+          State
+          <select value={state} onChange={(e) => setState(e.target.value)}>
+            <option value="">all</option>
+            {Object.keys(STATE_BADGE).map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Service
+          <select value={service} onChange={(e) => setService(e.target.value)}>
+            <option value="">all</option>
+            {services.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="muted small" data-testid="fleet-count">
+          {plural(deckies.length, 'decky', 'deckies')} · {running} running · showing {shown.length}
+        </span>
+      </div>
+      {fleet.isError && (
+        <p role="alert" className="alert">
+          {errorMessage(fleet.error)}
+        </p>
+      )}
+      <div style={{ overflowX: 'auto' }}>
+        <table data-testid="fleet-table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">State</th>
+              <th scope="col">IP / MAC</th>
+              <th scope="col">Hostname / OS</th>
+              <th scope="col">Services</th>
+              <th scope="col">Host</th>
+              <th scope="col">Interval</th>
+              <th scope="col">Last mutation</th>
+              <th scope="col">Last error</th>
+              {isAdmin && <th scope="col">Actions</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((d) => (
+              <tr key={d.name} data-testid={`decky-${d.name}`} data-state={d.state}>
+                <td className="mono">{d.name}</td>
+                <td>
+                  <span className={STATE_BADGE[d.state]} data-testid="decky-state">
+                    {d.state}
+                  </span>
+                </td>
+                <td className="mono small">
+                  <div data-testid="decky-ip">{d.ip}</div>
+                  <div className="muted">{d.mac}</div>
+                </td>
+                <td className="small">
+                  <div className="mono">{d.hostname}</div>
+                  <div className="muted">
+                    {d.distro} · {d.osFamily}
+                    {d.archetype ? ` · ${d.archetype}` : ''}
+                  </div>
+                </td>
+                <td>
+                  <div className="chips">
+                    {d.services.map((s) => (
+                      <span key={s} className="badge">
+                        {s}
+                      </span>
+                    ))}
+                  </div>
+                </td>
+                <td className="small">{d.hostId}</td>
+                <td className="small">{d.mutateInterval ?? 'global'}</td>
+                <td className="small nowrap">{formatTime(d.lastMutatedAt)}</td>
+                <td className="small safe-text" style={{ maxWidth: 220 }}>
+                  {d.lastError ?? ''}
+                </td>
+                {isAdmin && (
+                  <td>
+                    <DeckyActions decky={d} onMessage={setMessage} />
+                  </td>
+                )}
+              </tr>
+            ))}
+            {fleet.isSuccess && shown.length === 0 && (
+              <tr>
+                <td colSpan={isAdmin ? 10 : 9} className="muted">
+                  {deckies.length === 0 ? 'No deckies yet.' : 'No decky matches the filters.'}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </>
+  )
+}

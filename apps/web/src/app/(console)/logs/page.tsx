@@ -1,0 +1,195 @@
+'use client'
+
+import { keepPreviousData, useQuery } from '@tanstack/react-query'
+import { useSubscription } from '@trpc/tanstack-react-query'
+import { type FormEvent, useMemo, useState } from 'react'
+import { type Log, LogTable } from '../../../components/log-view.tsx'
+import { errorMessage } from '../../../lib/errors.ts'
+import { formatTime } from '../../../lib/format.ts'
+import { useTRPC } from '../../../trpc/client.ts'
+
+const RANGES = {
+  '15m': { label: 'Last 15 minutes', minutes: 15, bucket: 1 },
+  '1h': { label: 'Last hour', minutes: 60, bucket: 2 },
+  '24h': { label: 'Last 24 hours', minutes: 1440, bucket: 60 },
+  '7d': { label: 'Last 7 days', minutes: 10080, bucket: 360 },
+  '30d': { label: 'Last 30 days', minutes: 43200, bucket: 1440 },
+  all: { label: 'All time', minutes: null, bucket: 1440 },
+} as const
+type RangeKey = keyof typeof RANGES
+
+const PAGE_SIZE = 50
+const LIVE_BUFFER = 500
+
+function Histogram({ buckets }: { buckets: { t: string; count: number }[] }) {
+  const max = Math.max(1, ...buckets.map((b) => b.count))
+  const total = buckets.reduce((sum, b) => sum + b.count, 0)
+  return (
+    <figure style={{ margin: '0 0 10px' }}>
+      <div
+        className="histogram"
+        role="img"
+        aria-label={`Histogram: ${total} events in ${buckets.length} buckets`}
+      >
+        {buckets.map((b) => (
+          <div
+            key={b.t}
+            className={b.count === 0 ? 'bar zero' : 'bar'}
+            style={{ height: `${Math.max(2, (b.count / max) * 100)}%` }}
+            title={`${formatTime(b.t)}: ${b.count}`}
+          />
+        ))}
+      </div>
+      <figcaption className="muted small row spread">
+        <span>{buckets[0] ? formatTime(buckets[0].t) : ''}</span>
+        <span>
+          {total} events · peak {max === 1 && total === 0 ? 0 : max}
+        </span>
+        <span>{buckets.length > 0 ? formatTime(buckets[buckets.length - 1]?.t) : ''}</span>
+      </figcaption>
+    </figure>
+  )
+}
+
+export default function LogsPage() {
+  const trpc = useTRPC()
+  const [draft, setDraft] = useState('')
+  const [range, setRange] = useState<RangeKey>('24h')
+  const [applied, setApplied] = useState({ q: '', range: '24h' as RangeKey, at: Date.now() })
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined])
+  const [live, setLive] = useState(false)
+  const [liveRows, setLiveRows] = useState<Log[]>([])
+
+  const span = RANGES[applied.range]
+  const from = span.minutes === null ? undefined : new Date(applied.at - span.minutes * 60_000).toISOString()
+  const q = applied.q.trim() || undefined
+  const cursor = cursors[cursors.length - 1]
+
+  const search = useQuery(
+    trpc.logs.search.queryOptions(
+      { q, from, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
+      { placeholderData: keepPreviousData },
+    ),
+  )
+  const histogram = useQuery(trpc.logs.histogram.queryOptions({ q, from, bucketMinutes: span.bucket }))
+  const subscription = useSubscription(
+    trpc.logs.live.subscriptionOptions(
+      { q },
+      {
+        enabled: live,
+        onData: ({ data }) => setLiveRows((previous) => [data, ...previous].slice(0, LIVE_BUFFER)),
+      },
+    ),
+  )
+
+  const apply = (event?: FormEvent) => {
+    event?.preventDefault()
+    setApplied({ q: draft, range, at: Date.now() })
+    setCursors([undefined])
+    setLiveRows([])
+  }
+
+  const liveIds = useMemo(() => new Set(liveRows.map((r) => r.id)), [liveRows])
+  const pageRows = search.data?.rows ?? []
+  const rows =
+    live && cursors.length === 1 ? [...liveRows, ...pageRows.filter((r) => !liveIds.has(r.id))] : pageRows
+
+  return (
+    <>
+      <h1>Logs</h1>
+      <form className="row" onSubmit={apply} style={{ marginBottom: 8 }}>
+        <label style={{ flex: 1 }}>
+          <span className="sr-only">Search query</span>
+          <input
+            type="search"
+            name="q"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            placeholder='words, "exact phrases", key:value (service:ssh decky:web-01 attacker_ip:10.0.0.5)'
+            style={{ flex: 1, width: '100%' }}
+            maxLength={512}
+            aria-label="Search query"
+          />
+        </label>
+        <label>
+          <span className="sr-only">Time range</span>
+          <select
+            value={range}
+            onChange={(e) => setRange(e.target.value as RangeKey)}
+            aria-label="Time range"
+          >
+            {Object.entries(RANGES).map(([key, r]) => (
+              <option key={key} value={key}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="primary">
+          Search
+        </button>
+        <label>
+          <input
+            type="checkbox"
+            checked={live}
+            onChange={(e) => {
+              setLive(e.target.checked)
+              setLiveRows([])
+              if (e.target.checked) setCursors([undefined])
+            }}
+            data-testid="live-toggle"
+          />
+          Live tail
+        </label>
+      </form>
+      <p className="muted small">
+        Words match anywhere, <code>&quot;quoted phrases&quot;</code> match exactly, <code>key:value</code>{' '}
+        filters a field (decky, service, event, attacker IP or a captured field).
+      </p>
+      {histogram.data && <Histogram buckets={histogram.data.buckets} />}
+      {(search.isError || histogram.isError) && (
+        <p className="alert" role="alert" data-testid="search-error">
+          {errorMessage(search.error ?? histogram.error)}
+        </p>
+      )}
+      {live && (
+        <p className="small" role="status" data-testid="live-status">
+          {subscription.status === 'pending'
+            ? `Live: connected, ${liveRows.length} new`
+            : subscription.status === 'error'
+              ? `Live: interrupted (${errorMessage(subscription.error)}), reconnecting…`
+              : 'Live: connecting…'}
+        </p>
+      )}
+      <div className="row spread" style={{ marginBottom: 6 }}>
+        <span className="muted small" data-testid="log-total">
+          {search.data ? `${search.data.total} matching rows` : search.isPending ? 'Searching…' : ''}
+          {cursors.length > 1 ? ` · page ${cursors.length}` : ''}
+        </span>
+        <span className="row">
+          <button
+            type="button"
+            disabled={cursors.length <= 1}
+            onClick={() => setCursors(cursors.slice(0, -1))}
+          >
+            Newer
+          </button>
+          <button
+            type="button"
+            disabled={!search.data?.nextCursor}
+            onClick={() => {
+              const next = search.data?.nextCursor
+              if (next) {
+                setLive(false)
+                setCursors([...cursors, next])
+              }
+            }}
+          >
+            Older
+          </button>
+        </span>
+      </div>
+      <LogTable rows={rows} live={liveIds} />
+    </>
+  )
+}

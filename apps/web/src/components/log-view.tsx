@@ -1,0 +1,115 @@
+'use client'
+
+import { useState } from 'react'
+import { formatTime } from '../lib/format.ts'
+import type { RouterOutputs } from '../trpc/client.ts'
+import { SafeText } from './safe-text.tsx'
+import { useIsAdmin } from './session.tsx'
+
+export type Log = RouterOutputs['logs']['search']['rows'][number]
+
+const MASK = '••••••••'
+const SECRET_FIELDS = 'secret_fields'
+
+export function secretFieldsOf(log: Log): Set<string> {
+  const names = log.fields[SECRET_FIELDS]
+  return new Set(Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [])
+}
+
+/** Fields of one event; secrets stay masked until an admin reveals them (viewers get them masked). */
+export function LogFields({ log }: { log: Log }) {
+  const isAdmin = useIsAdmin()
+  const [revealed, setRevealed] = useState(false)
+  const secrets = secretFieldsOf(log)
+  const entries = Object.entries(log.fields).filter(([key]) => key !== SECRET_FIELDS)
+  const hasSecrets = secrets.size > 0
+  return (
+    <div className="stack">
+      <dl className="kv small">
+        {entries.map(([key, value]) => (
+          <div key={key} style={{ display: 'contents' }}>
+            <dt className="mono">{key}</dt>
+            <dd className="mono" data-secret={secrets.has(key) ? 'true' : undefined}>
+              {secrets.has(key) && !revealed ? (
+                <span data-testid="masked-secret">{MASK}</span>
+              ) : (
+                <SafeText value={value} limit={160} />
+              )}
+            </dd>
+          </div>
+        ))}
+      </dl>
+      {log.message !== undefined && (!hasSecrets || revealed) && (
+        <div className="small">
+          <span className="muted">raw: </span>
+          <span className="mono">
+            <SafeText value={log.message} limit={160} />
+          </span>
+        </div>
+      )}
+      {hasSecrets && isAdmin && (
+        <button type="button" className="link small" onClick={() => setRevealed(!revealed)}>
+          {revealed ? 'Hide secrets' : `Reveal ${secrets.size === 1 ? 'secret' : 'secrets'}`}
+        </button>
+      )}
+    </div>
+  )
+}
+
+export function LogTable({ rows, live }: { rows: Log[]; live?: ReadonlySet<string> }) {
+  return (
+    <table data-testid="log-table">
+      <thead>
+        <tr>
+          <th scope="col">Time (UTC)</th>
+          <th scope="col">Decky</th>
+          <th scope="col">Service</th>
+          <th scope="col">Event</th>
+          <th scope="col">Attacker</th>
+          <th scope="col" style={{ width: '48%' }}>
+            Details
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((log) => (
+          <tr key={log.id} data-testid="log-row" data-live={live?.has(log.id) ? 'true' : undefined}>
+            <td className="mono small nowrap">
+              {formatTime(log.timestamp)}
+              {live?.has(log.id) && <span className="badge ok">live</span>}
+            </td>
+            <td className="mono small">
+              <SafeText value={log.decky} limit={40} />
+            </td>
+            <td className="small">
+              <SafeText value={log.service} limit={40} />
+            </td>
+            <td className="small">
+              <SafeText value={log.eventType} limit={40} />
+            </td>
+            <td className="mono small nowrap">
+              {log.attackerIp ? (
+                <SafeText
+                  value={`${log.attackerIp}${log.attackerPort ? `:${log.attackerPort}` : ''}`}
+                  limit={60}
+                />
+              ) : (
+                '—'
+              )}
+            </td>
+            <td>
+              <LogFields log={log} />
+            </td>
+          </tr>
+        ))}
+        {rows.length === 0 && (
+          <tr>
+            <td colSpan={6} className="muted">
+              No log rows match.
+            </td>
+          </tr>
+        )}
+      </tbody>
+    </table>
+  )
+}

@@ -1,0 +1,104 @@
+'use client'
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import Link from 'next/link'
+import { usePathname, useRouter } from 'next/navigation'
+import { type ReactNode, useEffect } from 'react'
+import { errorCode, errorMessage } from '../lib/errors.ts'
+import { useTRPC } from '../trpc/client.ts'
+import { MeProvider } from './session.tsx'
+import { ThemeToggle } from './theme-toggle.tsx'
+
+const NAV: { href: string; label: string; adminOnly?: boolean }[] = [
+  { href: '/fleet', label: 'Fleet' },
+  { href: '/fleet/deploy', label: 'Deploy', adminOnly: true },
+  { href: '/logs', label: 'Logs' },
+  { href: '/attackers', label: 'Attackers' },
+  { href: '/config', label: 'Config' },
+  { href: '/health', label: 'Health' },
+]
+
+function isCurrent(pathname: string, href: string): boolean {
+  if (href === '/fleet') return pathname === '/fleet'
+  return pathname === href || pathname.startsWith(`${href}/`)
+}
+
+export function ConsoleShell({ children }: { children: ReactNode }) {
+  const trpc = useTRPC()
+  const router = useRouter()
+  const pathname = usePathname()
+  const queryClient = useQueryClient()
+  const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }))
+  const logout = useMutation(
+    trpc.auth.logout.mutationOptions({
+      onSettled: () => {
+        queryClient.clear()
+        router.replace('/login')
+      },
+    }),
+  )
+
+  const code = me.isError ? errorCode(me.error) : undefined
+  const mustChange = me.data?.mustChangePassword === true
+  useEffect(() => {
+    if (code === 'UNAUTHORIZED') router.replace(`/login?next=${encodeURIComponent(pathname)}`)
+    else if (mustChange) router.replace('/login?change=1')
+  }, [code, mustChange, pathname, router])
+
+  if (me.isPending || code === 'UNAUTHORIZED' || mustChange) {
+    return (
+      <main aria-busy="true">
+        <p className="muted">Loading the console…</p>
+      </main>
+    )
+  }
+  if (me.isError) {
+    return (
+      <main>
+        <p role="alert" className="alert">
+          Cannot reach the DECNET API: {errorMessage(me.error)}
+        </p>
+      </main>
+    )
+  }
+  const user = me.data
+  return (
+    <MeProvider value={user}>
+      <a className="skip-link" href="#content">
+        Skip to content
+      </a>
+      <div className="shell">
+        <nav className="sidebar" aria-label="Console">
+          <div className="brand">
+            DECNET<small>deception network console</small>
+          </div>
+          {NAV.filter((item) => !item.adminOnly || user.role === 'admin').map((item) => (
+            <Link
+              key={item.href}
+              href={item.href}
+              className="nav-link"
+              aria-current={isCurrent(pathname, item.href) ? 'page' : undefined}
+            >
+              {item.label}
+            </Link>
+          ))}
+          <div className="sidebar-foot">
+            <div>
+              Signed in as <strong data-testid="me-username">{user.username}</strong>{' '}
+              <span className="badge" data-testid="me-role">
+                {user.role}
+              </span>
+            </div>
+            <ThemeToggle />
+            <button type="button" onClick={() => logout.mutate()} disabled={logout.isPending}>
+              Sign out
+            </button>
+          </div>
+        </nav>
+        <div className="content" id="content">
+          {children}
+        </div>
+      </div>
+    </MeProvider>
+  )
+}

@@ -1,0 +1,44 @@
+'use client'
+
+import { useQueryClient } from '@tanstack/react-query'
+import { useEffect, useState } from 'react'
+import { formatTime } from '../lib/format.ts'
+import { onTrackedOpsChange, readTrackedOps, removeTrackedOp, type TrackedOp } from '../lib/tracked-ops.ts'
+import { useTRPC } from '../trpc/client.ts'
+import { LifecycleProgress } from './lifecycle-progress.tsx'
+
+/** Live progress of every operation this browser started, including deploys begun in the wizard. */
+export function TrackedOpsPanel() {
+  const trpc = useTRPC()
+  const queryClient = useQueryClient()
+  const [ops, setOps] = useState<TrackedOp[]>([])
+  useEffect(() => {
+    setOps(readTrackedOps())
+    return onTrackedOpsChange(() => setOps(readTrackedOps()))
+  }, [])
+  if (ops.length === 0) return null
+  return (
+    <section aria-labelledby="ops-heading" className="panel" data-testid="tracked-ops">
+      <h2 id="ops-heading" style={{ marginTop: 0 }}>
+        Operations
+      </h2>
+      {[...ops].reverse().map((op) => (
+        <div key={op.key} className="stack" style={{ marginBottom: 12 }}>
+          <div className="row spread">
+            <span>
+              <strong>{op.label}</strong> <span className="muted small">started {formatTime(op.at)}</span>
+            </span>
+            <button type="button" onClick={() => removeTrackedOp(op.key)} aria-label={`Dismiss ${op.label}`}>
+              Dismiss
+            </button>
+          </div>
+          <LifecycleProgress
+            ids={op.ids}
+            testId={`op-${op.key}`}
+            onEvent={() => queryClient.invalidateQueries({ queryKey: trpc.fleet.list.queryKey() })}
+          />
+        </div>
+      ))}
+    </section>
+  )
+}
