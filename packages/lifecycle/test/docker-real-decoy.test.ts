@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process'
 import { connect } from 'node:net'
+import { SERVICE_SLUGS } from '@decnet/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDockerClient, DockerEngine, probeUdp } from '../src/index.ts'
+import { createDockerClient, type DeckySpec, DockerEngine, deckySpecFor, probeUdp } from '../src/index.ts'
 import { bridgeNetwork, deckySpec, removeInstance, testInstance } from './support/docker.ts'
 
 const docker = createDockerClient()
@@ -69,4 +70,61 @@ describe('DockerEngine with the real decoy image', () => {
       { name: 'real-01', state: 'missing', services: {}, problems: ['no containers'] },
     ])
   })
+})
+
+/** Packs slugs into as few deckies as possible without two services on one port/protocol. */
+function packWithoutPortClashes(slugs: readonly string[]): string[][] {
+  const groups: { slugs: string[]; ports: Set<string> }[] = []
+  for (const slug of slugs) {
+    const ports =
+      deckySpecFor({
+        name: 'x',
+        ip: '0.0.0.0',
+        mac: '',
+        hostname: 'x',
+        osFamily: 'linux',
+        services: [slug],
+        serviceConfig: {},
+      }).services[0]?.ports.map(({ port }) => String(port)) ?? []
+    let group = groups.find((g) => ports.every((port) => !g.ports.has(port)))
+    if (!group) {
+      group = { slugs: [], ports: new Set() }
+      groups.push(group)
+    }
+    group.slugs.push(slug)
+    for (const port of ports) group.ports.add(port)
+  }
+  return groups.map((g) => g.slugs)
+}
+
+describe('every catalogue service on real Docker', () => {
+  it('deploys and answers the readiness probe on its catalogue ports', async () => {
+    const engine = new DockerEngine({
+      image,
+      instance,
+      networkName: `${instance}_lan`,
+      readinessTimeoutMs: 60_000,
+    })
+    const groups = packWithoutPortClashes(SERVICE_SLUGS)
+    const specs: DeckySpec[] = groups.map((slugs, i) =>
+      deckySpecFor({
+        name: `every-${i}`,
+        ip: `${network.prefix}.${100 + i}`,
+        mac: `00:1b:21:5e:00:${(16 + i).toString(16)}`,
+        hostname: `every-${i}`,
+        osFamily: 'linux',
+        services: slugs,
+        serviceConfig: {},
+      }),
+    )
+    const results = await Promise.allSettled(specs.map((spec) => engine.deploy(spec, network)))
+    const failures = results.flatMap((result) =>
+      result.status === 'rejected' ? [String(result.reason)] : [],
+    )
+    expect(failures).toEqual([])
+    expect(specs.flatMap((spec) => spec.services.map((service) => service.slug)).sort()).toEqual(
+      [...SERVICE_SLUGS].sort(),
+    )
+    for (const spec of specs) await engine.teardown(spec.name)
+  }, 180_000)
 })
