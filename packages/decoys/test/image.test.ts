@@ -122,7 +122,7 @@ const PROBES: Record<string, (ip: string) => Promise<(event: DecoyEvent) => bool
   ssh: async (ip) => {
     await new Promise<void>((resolve) => {
       const client = new Client()
-      client.once('error', () => resolve())
+      client.on('error', () => resolve())
       client.once('ready', () => resolve())
       client.connect({ host: ip, port: 22, username: 'root', password: 'toor', readyTimeout: 15_000 })
     })

@@ -8,7 +8,7 @@ function connectSsh(host: string, port: number, username: string, password: stri
   return new Promise((resolve, reject) => {
     const client = new Client()
     client.once('ready', () => resolve(client))
-    client.once('error', reject)
+    client.on('error', reject)
     client.connect({ host, port, username, password, readyTimeout: 10_000 })
   })
 }
@@ -74,7 +74,7 @@ describe('ssh emulator', () => {
       new Promise((resolve, reject) => {
         const client = new Client()
         client.once('ready', () => resolve(client))
-        client.once('error', reject)
+        client.on('error', reject)
         client.connect({
           host: ssh.host,
           port: ssh.port,
@@ -146,7 +146,7 @@ describe('ssh emulator', () => {
           resolve({ kex: result.kex, cipher: result.cs.cipher, hostKey: result.serverHostKey })
           client.end()
         })
-        client.once('error', reject)
+        client.on('error', reject)
         client.connect({
           host: ssh.host,
           port: ssh.port,
