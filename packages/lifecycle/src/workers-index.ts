@@ -44,9 +44,19 @@ export {
   type TickReport,
 } from './mutator/scheduler.ts'
 export {
+  type CollectorWorker,
+  type CollectorWorkerOptions,
+  startCollectorWorker,
+} from './workers/collector-worker.ts'
+export {
   type Heartbeat,
   type HeartbeatOptions,
   type HeartbeatState,
   startHeartbeat,
   type WorkerName,
 } from './workers/heartbeat.ts'
+export {
+  type MutatorWorker,
+  type MutatorWorkerOptions,
+  startMutatorWorker,
+} from './workers/mutator-worker.ts'

@@ -139,13 +139,21 @@ export class DockerLogCollector {
     return [...this.followers.keys()]
   }
 
-  /** Initial scan, then the event stream and the periodic re-scan. Resolves once the scan is done. */
+  /**
+   * Initial scan, then the event stream and the periodic re-scan. Resolves once the scan is done;
+   * an unreachable daemon is reported (onError) and retried, never thrown.
+   */
   async start(): Promise<void> {
     if (this.started) return
     this.started = true
     this.unsubscribe = this.pipeline.onSettled(() => this.schedulePersist())
     this.eventLoop = this.watchEvents()
-    await this.scan(true)
+    try {
+      await this.scan(true)
+    } catch (error) {
+      // Daemon unreachable: the re-scan timer and the event stream's reconnect keep trying.
+      this.report(error, 'initial scan')
+    }
     this.rescanTimer = setInterval(() => {
       this.scan(false).catch((error) => this.report(error, 'rescan'))
     }, this.options.rescanIntervalMs ?? 30_000)

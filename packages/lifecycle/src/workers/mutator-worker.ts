@@ -1,0 +1,51 @@
+/** The mutator worker: the scheduler on its timer plus the `mutator` heartbeat. */
+
+import type { DecnetDatabase } from '@decnet/db'
+import { MutatorScheduler, type MutatorSchedulerOptions, type TickReport } from '../mutator/scheduler.ts'
+import { type HeartbeatState, startHeartbeat } from './heartbeat.ts'
+
+export type MutatorWorkerOptions = Omit<MutatorSchedulerOptions, 'db'> & {
+  db: MutatorSchedulerOptions['db'] & Pick<DecnetDatabase, 'heartbeats'>
+  heartbeatIntervalMs?: number
+}
+
+export type MutatorWorker = {
+  scheduler: MutatorScheduler
+  health(): HeartbeatState
+  stop(): Promise<void>
+}
+
+function summarise(report: TickReport | undefined): HeartbeatState {
+  if (!report) return { status: 'ok', detail: 'starting' }
+  const parts = [`last tick ${report.at.toISOString()}`]
+  if (report.mutated.length > 0) parts.push(`mutated ${report.mutated.map((m) => m.decky).join(' ')}`)
+  if (report.deferred.length > 0) {
+    parts.push(`deferred ${report.deferred.map((d) => `${d.decky} (${d.reason})`).join(' ')}`)
+  }
+  if (report.failed.length > 0)
+    parts.push(`failed ${report.failed.map((f) => `${f.decky}: ${f.error}`).join('; ')}`)
+  if (report.nextDueInMs !== null)
+    parts.push(`next due in ${Math.max(0, Math.round(report.nextDueInMs / 1000))} s`)
+  return { status: report.failed.length > 0 ? 'degraded' : 'ok', detail: parts.join(', ').slice(0, 1000) }
+}
+
+export function startMutatorWorker(options: MutatorWorkerOptions): MutatorWorker {
+  const { heartbeatIntervalMs, ...schedulerOptions } = options
+  const scheduler = new MutatorScheduler(schedulerOptions)
+  const health = () => summarise(scheduler.lastReport)
+  const heartbeat = startHeartbeat({
+    db: options.db,
+    worker: 'mutator',
+    state: health,
+    ...(heartbeatIntervalMs ? { intervalMs: heartbeatIntervalMs } : {}),
+  })
+  scheduler.start()
+  return {
+    scheduler,
+    health,
+    async stop() {
+      await scheduler.stop()
+      await heartbeat.stop({ status: 'ok', detail: `stopped; ${health().detail}` })
+    },
+  }
+}
