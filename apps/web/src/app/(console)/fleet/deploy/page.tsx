@@ -269,11 +269,13 @@ export default function DeployWizardPage() {
   const replace = ownIni && replaceFleet
 
   const reviewing = step === 3
+  // fleet.preview is a query (a GET): an INI this large would not fit in the URL, so deploy validates it.
+  const previewTooLarge = encodeURIComponent(ini).length > 12_000
   const preview = useQuery(
     trpc.fleet.preview.queryOptions(
       { ini, replaceFleet: replace },
       {
-        enabled: isAdmin && reviewing && ini.trim().length > 0 && (ownIni || !iniError),
+        enabled: isAdmin && reviewing && ini.trim().length > 0 && (ownIni || !iniError) && !previewTooLarge,
         retry: false,
         staleTime: 0,
       },
@@ -315,9 +317,10 @@ export default function DeployWizardPage() {
   const previewError = preview.isError ? preview.error : null
   const canDeploy =
     reviewing &&
-    preview.isSuccess &&
-    preview.data.create.length + preview.data.remove.length > 0 &&
-    !deploy.isPending
+    !deploy.isPending &&
+    (previewTooLarge
+      ? ini.trim().length > 0
+      : preview.isSuccess && preview.data.create.length + preview.data.remove.length > 0)
 
   const setField = (slug: ServiceSlug, key: string, value: ConfigValue | undefined) =>
     setSettings((previous) => {
@@ -684,6 +687,12 @@ export default function DeployWizardPage() {
           <div>
             <h2 style={{ marginTop: 0 }}>Preview</h2>
             {preview.isFetching && <p className="muted">Checking with the API…</p>}
+            {previewTooLarge && (
+              <p className="notice" role="note">
+                This INI is too large to preview; the API validates it the same way when you deploy and
+                reports any error here.
+              </p>
+            )}
             {previewError && (
               <div className="alert" role="alert" data-testid="preview-error">
                 <strong>{errorCode(previewError) ?? 'ERROR'}</strong>: {errorMessage(previewError)}
