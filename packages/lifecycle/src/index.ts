@@ -56,6 +56,7 @@ export {
   type ReconcilePass,
   Reconciler,
 } from './reconcile/reconciler.ts'
+export { createLifecycleExecutor, type ExecutorOptions } from './runner/executor.ts'
 export type { ClaimRequest, FinishOutcome, LifecycleQueue, QueueRow } from './runner/queue.ts'
 export {
   errorText,

@@ -1,7 +1,13 @@
 import type { DecnetDatabase } from '@decnet/db'
 import { sqliteTestDatabase, type TestDatabase } from '@decnet/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type BusEvent, InProcessBus, LifecycleRunner, LocalEngine } from '../src/index.ts'
+import {
+  type BusEvent,
+  createLifecycleExecutor,
+  InProcessBus,
+  LifecycleRunner,
+  LocalEngine,
+} from '../src/index.ts'
 
 let provider: TestDatabase
 let db: DecnetDatabase
@@ -32,59 +38,63 @@ describe('LifecycleRunner over the real lifecycle table (SQLite)', () => {
     bus.on('decky.*.lifecycle', (event) => {
       events.push(event)
     })
-    const engine = new LocalEngine({
-      startService: async (_slug, options) => ({ ports: options.ports ?? [], close: async () => {} }),
-    })
+    const engine = new LocalEngine({ onEvent: () => {} })
     const runner = new LifecycleRunner({
       queue: db.lifecycle,
       bus,
       pollIntervalMs: 20,
-      execute: async (row) => {
-        const [current] = (await db.fleet.list()).filter((d) => d.name === row.deckyName)
-        if (!current) throw new Error(`decky ${row.deckyName} is gone`)
-        if (current.services.includes('broken')) throw new Error('service broken never answered')
-        const spec = {
-          name: current.name,
-          ip: current.ip,
-          mac: current.mac,
-          hostname: current.hostname,
-          osFamily: current.osFamily,
-          sysctls: {},
-          services: current.services.map((slug) => ({ slug, ports: [], config: {} })),
-          seed: current.name,
-        }
-        await (row.operation === 'mutate' ? engine.mutate(spec) : engine.deploy(spec))
-      },
+      execute: createLifecycleExecutor({
+        engine,
+        findDecky: async (name) => (await db.fleet.list()).find((d) => d.name === name),
+        network: () => ({ driver: 'bridge', subnet: '10.9.0.0/24', gateway: '10.9.0.1' }),
+      }),
     })
     const { lifecycleIds } = await db.fleet.commitDeployPlan({
-      create: [decky('web-01', '10.9.0.10', ['ssh', 'http']), decky('bad-01', '10.9.0.11', ['broken'])],
+      create: [decky('web-01', '10.9.0.10', ['ssh', 'http']), decky('bad-01', '10.9.0.11', ['gopher'])],
     })
     const { lifecycleId: mutateId } = await db.fleet.commitMutation('web-01', ['ssh', 'ftp'], { ftp: {} })
-    runner.start()
-    const deadline = Date.now() + 10_000
-    while ((await db.lifecycle.listActive()).length > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20))
+    const settled = async () => {
+      const deadline = Date.now() + 10_000
+      while ((await db.lifecycle.listActive()).length > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
     }
-    await runner.stop()
-
-    const rows = await db.lifecycle.get([...lifecycleIds, mutateId])
-    const byId = new Map(rows.map((row) => [row.id, row]))
-    expect(byId.get(lifecycleIds[0] ?? '')).toMatchObject({ status: 'succeeded', attempt: 1, error: null })
-    expect(byId.get(lifecycleIds[1] ?? '')).toMatchObject({
-      status: 'failed',
-      error: 'Error: service broken never answered',
-    })
-    expect(byId.get(mutateId)).toMatchObject({ status: 'succeeded', operation: 'mutate' })
+    runner.start()
+    await settled()
     expect((await engine.observe()).find((o) => o.name === 'web-01')?.services).toEqual({
       ssh: 'running',
       ftp: 'running',
     })
+    const { lifecycleIds: teardownIds } = await db.fleet.commitDeployPlan({ remove: ['web-01'] })
+    runner.wake()
+    await settled()
+    await runner.stop()
+
+    const rows = await db.lifecycle.get([...lifecycleIds, mutateId, ...teardownIds])
+    const byId = new Map(rows.map((row) => [row.id, row]))
+    expect(byId.get(lifecycleIds[0] ?? '')).toMatchObject({ status: 'succeeded', attempt: 1, error: null })
+    expect(byId.get(lifecycleIds[1] ?? '')).toMatchObject({
+      status: 'failed',
+      error: "Error: decky bad-01: unknown service 'gopher'",
+    })
+    expect(byId.get(mutateId)).toMatchObject({ status: 'succeeded', operation: 'mutate' })
+    expect(byId.get(teardownIds[0] ?? '')).toMatchObject({ status: 'succeeded', operation: 'teardown' })
+    expect(await engine.observe(['web-01'])).toEqual([
+      { name: 'web-01', state: 'missing', services: {}, problems: ['not running'] },
+    ])
 
     await new Promise((resolve) => setTimeout(resolve, 20))
     const web = events
       .filter((e) => e.topic === 'decky.web-01.lifecycle')
       .map((e) => (e.type === 'lifecycle' ? `${e.payload.operation}:${e.payload.status}` : ''))
-    expect(web).toEqual(['deploy:running', 'deploy:succeeded', 'mutate:running', 'mutate:succeeded'])
+    expect(web).toEqual([
+      'deploy:running',
+      'deploy:succeeded',
+      'mutate:running',
+      'mutate:succeeded',
+      'teardown:running',
+      'teardown:succeeded',
+    ])
     const bad = events.filter((e) => e.topic === 'decky.bad-01.lifecycle').map((e) => e.payload)
     expect(bad).toEqual([
       { lifecycleId: lifecycleIds[1], decky: 'bad-01', operation: 'deploy', status: 'running' },
@@ -93,7 +103,7 @@ describe('LifecycleRunner over the real lifecycle table (SQLite)', () => {
         decky: 'bad-01',
         operation: 'deploy',
         status: 'failed',
-        error: 'Error: service broken never answered',
+        error: "Error: decky bad-01: unknown service 'gopher'",
       },
     ])
     await engine.close()
