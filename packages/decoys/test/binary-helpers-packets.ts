@@ -120,3 +120,47 @@ export function tdsPrelogin(): Buffer {
   header.writeUInt16BE(payload.length + 8, 2)
   return Buffer.concat([header, payload])
 }
+
+/**
+ * X.224 Data TPDU carrying an MCS Connect Initial whose GCC user data holds the client core block
+ * (TS_UD_CS_CORE): the PDU mstsc/FreeRDP send right after security negotiation.
+ */
+export function mcsConnectInitial(clientName: string, build: number): Buffer {
+  const core = Buffer.alloc(216)
+  core.writeUInt16LE(0xc001, 0)
+  core.writeUInt16LE(core.length, 2)
+  core.writeUInt32LE(0x00080004, 4) // RDP 5+
+  core.writeUInt16LE(1920, 8)
+  core.writeUInt16LE(1080, 10)
+  core.writeUInt16LE(0xca01, 12)
+  core.writeUInt16LE(0xaa03, 14)
+  core.writeUInt32LE(0x00000409, 16)
+  core.writeUInt32LE(build, 20)
+  Buffer.from(clientName, 'utf16le').copy(core, 24, 0, 30)
+  const gcc = Buffer.concat([Buffer.from('000500147c00018180000800100001c00044756361', 'hex'), core])
+  const mcs = Buffer.concat([Buffer.from([0x7f, 0x65, 0x82, gcc.length >> 8, gcc.length & 0xff]), gcc])
+  const tpdu = Buffer.concat([Buffer.from([0x02, 0xf0, 0x80]), mcs])
+  const header = Buffer.from([3, 0, 0, 0])
+  header.writeUInt16BE(tpdu.length + 4, 2)
+  return Buffer.concat([header, tpdu])
+}
+
+const derLength = (length: number) =>
+  length < 0x80 ? Buffer.from([length]) : Buffer.from([0x82, length >> 8, length & 0xff])
+const der = (tag: number, content: Buffer) =>
+  Buffer.concat([Buffer.from([tag]), derLength(content.length), content])
+
+/** CredSSP TSRequest { version [0], negoTokens [1] { { negoToken [0] } } } around an NTLM message. */
+export function tsRequest(version: number, token: Buffer): Buffer {
+  const versionField = der(0xa0, der(0x02, Buffer.from([version])))
+  const nego = der(0xa1, der(0x30, der(0x30, der(0xa0, der(0x04, token)))))
+  return der(0x30, Buffer.concat([versionField, nego]))
+}
+
+export function ntlmNegotiate(): Buffer {
+  const message = Buffer.alloc(32)
+  message.write('NTLMSSP\0', 0, 'latin1')
+  message.writeUInt32LE(1, 8)
+  message.writeUInt32LE(0xe2088297, 12)
+  return message
+}

@@ -1,8 +1,15 @@
+import { connect, type TLSSocket } from 'node:tls'
 import { afterEach, describe, expect, it } from 'vitest'
 import { rdpEmulator } from '../src/protocols-binary/rdp.ts'
 import { vncEmulator } from '../src/protocols-binary/vnc.ts'
-import { rawConnect, type Started, startBinary } from './binary-helpers.ts'
-import { rdpConnectionRequest } from './binary-helpers-packets.ts'
+import { type RawConnection, rawConnect, type Started, startBinary } from './binary-helpers.ts'
+import {
+  mcsConnectInitial,
+  ntlmAuthenticate,
+  ntlmNegotiate,
+  rdpConnectionRequest,
+  tsRequest,
+} from './binary-helpers-packets.ts'
 
 let started: Started | undefined
 afterEach(async () => {
@@ -10,9 +17,24 @@ afterEach(async () => {
   started = undefined
 })
 
+/** Completes the TLS handshake RDP starts after the confirm, on the same TCP connection. */
+function startTls(raw: RawConnection): Promise<TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const tls = connect({ socket: raw.socket, rejectUnauthorized: false }, () => resolve(tls))
+    tls.once('error', reject)
+  })
+}
+
+function readOnce(socket: TLSSocket): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    socket.once('data', resolve)
+    socket.once('error', reject)
+  })
+}
+
 describe('rdp emulator', () => {
-  it('captures the mstshash cookie and confirms TLS', async () => {
-    started = await startBinary(rdpEmulator)
+  it('captures the mstshash cookie, speaks TLS with a host certificate and reads the client core data', async () => {
+    started = await startBinary(rdpEmulator, { hostname: 'TS01', config: { workgroup: 'ACME' } })
     const raw = await rawConnect(started.host, started.port)
     raw.write(rdpConnectionRequest('administrator', 0x0b))
     const confirm = await raw.read(19)
@@ -20,31 +42,76 @@ describe('rdp emulator', () => {
     expect(confirm[5]).toBe(0xd0)
     expect(confirm[11]).toBe(0x02)
     expect(confirm.readUInt32LE(15)).toBe(1)
-    raw.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5]))
-    await raw.closed()
+    const tls = await startTls(raw)
+    expect(tls.getPeerCertificate().subject.CN).toBe('ts01.acme.local')
+    tls.write(mcsConnectInitial('KALI-BOX', 19041))
     const attempt = await started.waitFor((event) => event.event === 'auth_attempt')
     expect(attempt.fields).toMatchObject({
       username: 'administrator',
       requested_protocols: 'rdp,ssl,hybrid,hybrid_ex',
     })
-    const after = await started.waitFor((event) => event.fields.kind === 'post_negotiation')
-    expect(after.fields.tls_client_hello).toBe(true)
+    const core = await started.waitFor((event) => event.fields.kind === 'mcs_connect_initial')
+    expect(core.fields).toMatchObject({
+      client_name: 'KALI-BOX',
+      client_build: 19041,
+      keyboard_layout: '0x00000409',
+    })
+    tls.destroy()
   })
 
-  it('with nla, selects CredSSP or tells a legacy client that NLA is required', async () => {
-    started = await startBinary(rdpEmulator, { config: { nla: true } })
-    const modern = await rawConnect(started.host, started.port)
-    modern.write(rdpConnectionRequest('jdoe', 0x03))
-    const confirm = await modern.read(19)
+  it('reads the client core data over standard RDP security too', async () => {
+    started = await startBinary(rdpEmulator)
+    const raw = await rawConnect(started.host, started.port)
+    raw.write(rdpConnectionRequest(undefined, 0x00))
+    expect((await raw.read(19)).readUInt32LE(15)).toBe(0)
+    raw.write(mcsConnectInitial('OLDBOX', 2600))
+    await raw.closed()
+    const core = await started.waitFor((event) => event.fields.kind === 'mcs_connect_initial')
+    expect(core.fields.client_name).toBe('OLDBOX')
+  })
+
+  it('with nla, runs CredSSP far enough to capture the Net-NTLMv2 response, then fails the logon', async () => {
+    started = await startBinary(rdpEmulator, { hostname: 'TS01', config: { nla: true, workgroup: 'ACME' } })
+    const raw = await rawConnect(started.host, started.port)
+    raw.write(rdpConnectionRequest('jdoe', 0x03))
+    const confirm = await raw.read(19)
     expect(confirm[11]).toBe(0x02)
     expect(confirm.readUInt32LE(15)).toBe(2)
-    modern.close()
+    const tls = await startTls(raw)
+    tls.write(tsRequest(6, ntlmNegotiate()))
+    const reply = await readOnce(tls)
+    const type2 = reply.subarray(reply.indexOf('NTLMSSP\0'))
+    expect(type2.readUInt32LE(8)).toBe(2)
+    const challenge = type2.subarray(24, 32)
+    const targetName = type2.subarray(type2.readUInt32LE(16), type2.readUInt32LE(16) + type2.readUInt16LE(12))
+    expect(targetName.toString('utf16le')).toBe('ACME')
+    const proof = Buffer.alloc(16, 0x33)
+    const blob = Buffer.concat([Buffer.from([1, 1, 0, 0, 0, 0, 0, 0]), Buffer.alloc(32, 0x44)])
+    tls.write(tsRequest(6, ntlmAuthenticate('jdoe', 'ACME', 'ATTACKER-PC', Buffer.concat([proof, blob]))))
+    const failure = await readOnce(tls)
+    // errorCode [4] INTEGER STATUS_LOGON_FAILURE (0xC000006D as a signed 32-bit value)
+    expect(failure.includes(Buffer.from('a4060204c000006d', 'hex'))).toBe(true)
+    tls.destroy()
+    const attempt = await started.waitFor((event) => event.fields.kind === 'credssp')
+    expect(attempt.fields).toMatchObject({
+      username: 'jdoe',
+      domain: 'ACME',
+      workstation: 'ATTACKER-PC',
+      hash_format: 'netntlmv2',
+    })
+    expect(attempt.fields.hash).toBe(
+      `jdoe::ACME:${challenge.toString('hex')}:${proof.toString('hex')}:${blob.toString('hex')}`,
+    )
+  })
+
+  it('with nla, tells a legacy client that NLA is required', async () => {
+    started = await startBinary(rdpEmulator, { config: { nla: true } })
     const legacy = await rawConnect(started.host, started.port)
     legacy.write(rdpConnectionRequest(undefined, 0x00))
     const failure = await legacy.read(19)
     expect(failure[11]).toBe(0x03)
     expect(failure.readUInt32LE(15)).toBe(5)
-    legacy.close()
+    await legacy.closed()
   })
 })
 

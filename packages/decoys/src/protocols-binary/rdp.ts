@@ -1,16 +1,34 @@
+import { randomBytes } from 'node:crypto'
+import type { Socket } from 'node:net'
+import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls'
 import type { Emulator } from '../emulator.ts'
 import { configBool } from '../framework/config.ts'
 import { seededRandom } from '../framework/random.ts'
+import type { TcpSession } from '../framework/tcp.ts'
+import { selfSignedIdentity } from '../framework/tls.ts'
+import { berFrameLength } from './ber.ts'
+import { parseTsRequest, tsRequestWithError, tsRequestWithToken } from './credssp.ts'
 import { tcpOnEveryPort } from './listeners.ts'
+import {
+  buildChallenge,
+  crackableHash,
+  messageType,
+  NTLMSSP_SIGNATURE,
+  type NtlmIdentity,
+  parseAuthenticate,
+} from './ntlmssp.ts'
 import { framed, MalformedFrame } from './stream.ts'
 import { textOf } from './text.ts'
+import { windowsIdentity } from './windows-persona.ts'
 
 const PROTOCOL_RDP = 0
 const PROTOCOL_SSL = 1
 const PROTOCOL_HYBRID = 2
 const PROTOCOL_HYBRID_EX = 8
 const HYBRID_REQUIRED_BY_SERVER = 5
+const STATUS_LOGON_FAILURE = 0xc000006d
 const MAX_TPKT = 8 * 1024
+const MAX_TS_REQUEST = 16 * 1024
 
 const PROTOCOL_NAMES: [number, string][] = [
   [1, 'ssl'],
@@ -24,7 +42,7 @@ function protocolList(mask: number): string {
   return ['rdp', ...names].join(',')
 }
 
-type ConnectionRequest = { cookie?: string; requested?: number; negFlags?: number }
+type ConnectionRequest = { cookie?: string; requested?: number }
 
 /** The variable part of an X.224 Connection Request: optional cookie line, optional RDP_NEG_REQ. */
 function parseConnectionRequest(tpdu: Buffer): ConnectionRequest {
@@ -36,14 +54,116 @@ function parseConnectionRequest(tpdu: Buffer): ConnectionRequest {
     request.cookie = textOf(rest.subarray(8, end), 256, 'latin1')
     rest = rest.subarray(end + 2)
   }
-  if (rest.length >= 8 && rest[0] === 0x01) {
-    request.negFlags = rest[1] as number
-    request.requested = rest.readUInt32LE(4)
-  }
+  if (rest.length >= 8 && rest[0] === 0x01) request.requested = rest.readUInt32LE(4)
   return request
 }
 
-/** RDP front door: X.224 connection request → cookie and requested protocols captured → confirm. */
+/**
+ * Client core data (TS_UD_CS_CORE, type 0xC001) from the MCS Connect Initial: the client's
+ * computer name, build and keyboard layout, which identify the attacker's machine.
+ */
+function clientCoreFields(data: Buffer): Record<string, string | number> | undefined {
+  for (
+    let at = data.indexOf(Buffer.from([0x01, 0xc0]));
+    at !== -1;
+    at = data.indexOf(Buffer.from([0x01, 0xc0]), at + 1)
+  ) {
+    if (at + 56 > data.length) return undefined
+    const length = data.readUInt16LE(at + 2)
+    if (length < 56 || at + length > data.length) continue
+    return {
+      client_name: data
+        .subarray(at + 24, at + 56)
+        .toString('utf16le')
+        .replace(/\0.*$/s, ''),
+      client_build: data.readUInt32LE(at + 20),
+      keyboard_layout: `0x${data
+        .readUInt32LE(at + 16)
+        .toString(16)
+        .padStart(8, '0')}`,
+      desktop: `${data.readUInt16LE(at + 8)}x${data.readUInt16LE(at + 10)}`,
+    }
+  }
+  return undefined
+}
+
+/** NLA: NTLM over CredSSP inside TLS. The challenge comes from the decky's Windows identity. */
+function credsspHandler(
+  session: TcpSession,
+  tls: TLSSocket,
+  identity: NtlmIdentity,
+): (chunk: Buffer) => void {
+  const challenge = randomBytes(8)
+  let buffered: Buffer = Buffer.alloc(0)
+  return (chunk) => {
+    buffered = Buffer.concat([buffered, chunk])
+    try {
+      const length = berFrameLength(buffered)
+      if (length === undefined || buffered.length < length) {
+        if (buffered.length > MAX_TS_REQUEST || (length ?? 0) > MAX_TS_REQUEST) tls.destroy()
+        return
+      }
+      const request = parseTsRequest(buffered.subarray(0, length))
+      buffered = buffered.subarray(length)
+      const token = request.negoToken
+      const at = token ? token.indexOf(NTLMSSP_SIGNATURE) : -1
+      const ntlm = token && at !== -1 ? token.subarray(at) : undefined
+      const type = ntlm ? messageType(ntlm) : undefined
+      const version = Math.min(Math.max(request.version, 2), 6)
+      if (ntlm && type === 1) {
+        tls.write(tsRequestWithToken(version, buildChallenge(identity, challenge)))
+      } else if (ntlm && type === 3) {
+        const auth = parseAuthenticate(ntlm)
+        const { hash, format } = crackableHash(auth, challenge)
+        session.emit(
+          'auth_attempt',
+          {
+            kind: 'credssp',
+            username: auth.username,
+            domain: auth.domain,
+            workstation: auth.workstation,
+            challenge: challenge.toString('hex'),
+            hash,
+            hash_format: format,
+            success: false,
+          },
+          ['hash'],
+        )
+        if (version >= 3) tls.end(tsRequestWithError(version, STATUS_LOGON_FAILURE))
+        else tls.destroy()
+      } else {
+        session.emit('request', {
+          kind: 'credssp',
+          version: request.version,
+          token_bytes: token?.length ?? 0,
+        })
+        tls.destroy()
+      }
+    } catch {
+      tls.destroy()
+    }
+  }
+}
+
+/** After TLS without NLA (or plain RDP security) the client's first PDU is the MCS Connect Initial. */
+function logFirstPdu(session: TcpSession, close: () => void): (chunk: Buffer) => void {
+  let logged = false
+  return (chunk) => {
+    if (logged) return
+    logged = true
+    const core = clientCoreFields(chunk.subarray(0, MAX_TPKT))
+    session.emit('request', { kind: 'mcs_connect_initial', bytes: chunk.length, ...core })
+    close()
+  }
+}
+
+/**
+ * RDP front door. The X.224 Connection Request gives the `mstshash` cookie (the user name) and the
+ * requested security protocols; the confirm picks TLS, or CredSSP when config `nla` is on. Over
+ * TLS (self-signed, CN = hostname, like a stock RDP host) NLA runs NTLM far enough to capture the
+ * Net-NTLM response, then fails the logon; without NLA the client's computer name and build are
+ * read from its MCS Connect Initial and the connection is dropped.
+ */
 export const rdpEmulator: Emulator = {
   slug: 'rdp',
   async start(ctx) {
@@ -51,21 +171,31 @@ export const rdpEmulator: Emulator = {
     const nla = configBool(ctx.config, 'nla') ?? false
     const responseFlags = random.pick([0x1f, 0x0f, 0x1f, 0x0b])
     const sourceReference = random.int(0x1000, 0xfffe)
+    const identity = windowsIdentity(ctx)
+    const certificate = await selfSignedIdentity(identity.dnsComputer, random.fork('tls'))
+    const secureContext: SecureContext = createSecureContext(certificate)
+
+    const upgrade = (session: TcpSession, selected: number) => {
+      const tls = new TLSSocket(session.socket as Socket, { isServer: true, secureContext })
+      tls.on('error', () => session.socket.destroy())
+      tls.on('close', () => session.socket.destroy())
+      tls.on(
+        'data',
+        selected === PROTOCOL_HYBRID
+          ? credsspHandler(session, tls, identity)
+          : logFirstPdu(session, () => tls.destroy()),
+      )
+    }
 
     return tcpOnEveryPort(ctx, {
       handle(session) {
         let confirmed = false
+        const afterConfirm = logFirstPdu(session, () => session.socket.destroy())
         return framed(
           session,
           (buffered) => {
             if (confirmed) {
-              // Whatever follows (TLS ClientHello, MCS Connect Initial) is logged once; we stop here.
-              session.emit('request', {
-                kind: 'post_negotiation',
-                tls_client_hello: buffered[0] === 0x16,
-                first_bytes: buffered.subarray(0, 32).toString('hex'),
-              })
-              session.socket.destroy()
+              afterConfirm(buffered)
               return buffered.length
             }
             if (buffered.length < 4) return 0
@@ -73,8 +203,8 @@ export const rdpEmulator: Emulator = {
             const length = buffered.readUInt16BE(2)
             if (length < 11 || length > MAX_TPKT) throw new MalformedFrame('bad TPKT length')
             if (buffered.length < length) return 0
-            const code = (buffered[5] as number) & 0xf0
-            if (code !== 0xe0) throw new MalformedFrame('not an X.224 connection request')
+            if (((buffered[5] as number) & 0xf0) !== 0xe0)
+              throw new MalformedFrame('not an X.224 connection request')
             const request = parseConnectionRequest(buffered.subarray(11, length))
             const fields: Record<string, string | number> = {}
             const user = request.cookie?.startsWith('mstshash=') ? request.cookie.slice(9) : undefined
@@ -90,6 +220,7 @@ export const rdpEmulator: Emulator = {
             else session.emit('request', { kind: 'x224_connect', ...fields })
 
             const requested = request.requested ?? PROTOCOL_RDP
+            let selected: number | undefined = PROTOCOL_RDP
             let negotiation: Buffer | undefined
             if (request.requested !== undefined) {
               negotiation = Buffer.alloc(8)
@@ -97,14 +228,11 @@ export const rdpEmulator: Emulator = {
               if (nla && !(requested & (PROTOCOL_HYBRID | PROTOCOL_HYBRID_EX))) {
                 negotiation[0] = 0x03
                 negotiation.writeUInt32LE(HYBRID_REQUIRED_BY_SERVER, 4)
+                selected = undefined
               } else {
                 negotiation[0] = 0x02
                 negotiation[1] = responseFlags
-                const selected = nla
-                  ? PROTOCOL_HYBRID
-                  : requested & PROTOCOL_SSL
-                    ? PROTOCOL_SSL
-                    : PROTOCOL_RDP
+                selected = nla ? PROTOCOL_HYBRID : requested & PROTOCOL_SSL ? PROTOCOL_SSL : PROTOCOL_RDP
                 negotiation.writeUInt32LE(selected, 4)
               }
             }
@@ -113,7 +241,13 @@ export const rdpEmulator: Emulator = {
             body[0] = body.length - 1
             const tpkt = Buffer.from([0x03, 0, 0, 0])
             tpkt.writeUInt16BE(body.length + 4, 2)
-            session.write(Buffer.concat([tpkt, body]))
+            if (selected === undefined) {
+              session.end(Buffer.concat([tpkt, body]))
+            } else {
+              session.write(Buffer.concat([tpkt, body]))
+              // The TLS handshake follows on the same socket: wrap it before the ClientHello is read.
+              if (selected !== PROTOCOL_RDP) upgrade(session, selected)
+            }
             confirmed = true
             return length
           },

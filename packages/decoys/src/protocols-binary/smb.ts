@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import type { Emulator, EmulatorContext } from '../emulator.ts'
-import { configString } from '../framework/config.ts'
 import { seededRandom } from '../framework/random.ts'
 import type { TcpSession } from '../framework/tcp.ts'
 import { tcpOnEveryPort } from './listeners.ts'
@@ -15,6 +14,7 @@ import {
 } from './ntlmssp.ts'
 import { negTokenInit, negTokenResp } from './spnego.ts'
 import { framed, MalformedFrame } from './stream.ts'
+import { windowsIdentity } from './windows-persona.ts'
 
 const MAX_FRAME = 64 * 1024
 const SMB2_MAGIC = Buffer.from([0xfe, 0x53, 0x4d, 0x42])
@@ -49,38 +49,12 @@ const COMMAND_NAMES = [
 ]
 /** Dialects we will pick, best last; 3.1.1 needs negotiate contexts and is not offered. */
 const DIALECTS = [0x0202, 0x0210, 0x0300, 0x0302]
-const WINDOWS_VERSIONS = [
-  { major: 10, minor: 0, build: 17763 },
-  { major: 10, minor: 0, build: 20348 },
-  { major: 10, minor: 0, build: 14393 },
-  { major: 10, minor: 0, build: 19045 },
-  { major: 6, minor: 3, build: 9600 },
-]
-const DOMAINS = ['CORP', 'ACME', 'HQ', 'OFFICE', 'INTERNAL', 'FINANCE']
-
 type Persona = { identity: NtlmIdentity; serverGuid: Buffer; bootedAt: number }
 
 function buildPersona(ctx: EmulatorContext): Persona {
   const random = seededRandom(ctx.seed).fork('smb')
-  const computer =
-    ctx.hostname
-      .split('.')[0]
-      ?.toUpperCase()
-      .replace(/[^A-Z0-9-]/g, '')
-      .slice(0, 15) || 'SERVER'
-  const domain = (configString(ctx.config, 'workgroup') ?? random.pick(DOMAINS))
-    .toUpperCase()
-    .replace(/[^A-Z0-9-]/g, '')
-    .slice(0, 15)
-  const dnsDomain = `${domain.toLowerCase()}.local`
   return {
-    identity: {
-      netbiosDomain: domain,
-      netbiosComputer: computer,
-      dnsDomain,
-      dnsComputer: `${computer.toLowerCase()}.${dnsDomain}`,
-      version: random.pick(WINDOWS_VERSIONS),
-    },
+    identity: windowsIdentity(ctx),
     serverGuid: random.bytes(16),
     bootedAt: Date.now() - random.int(1, 90) * 86_400_000,
   }
