@@ -6,7 +6,14 @@ export type Dialect = 'sqlite' | 'postgres'
 
 export type SqlArg = string | number | boolean | Date | null
 
-export interface RawExecutor {
+/** Raw SQL with `$n` placeholders against one database (a connection or an open transaction). */
+export interface SqlExecutor {
+  query<T>(sql: string, args?: readonly SqlArg[]): Promise<T[]>
+  execute(sql: string, args?: readonly SqlArg[]): Promise<number>
+}
+
+/** What Prisma clients and their transaction clients offer for raw SQL. */
+export interface PrismaRaw {
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>
 }
@@ -23,24 +30,17 @@ export function bindFor(dialect: Dialect, sql: string, args: readonly SqlArg[]):
   return [text, ordered]
 }
 
-export function query<T>(
-  db: RawExecutor,
-  dialect: Dialect,
-  sql: string,
-  args: readonly SqlArg[] = [],
-): Promise<T[]> {
-  const [text, values] = bindFor(dialect, sql, args)
-  return db.$queryRawUnsafe<T[]>(text, ...values)
-}
-
-export function execute(
-  db: RawExecutor,
-  dialect: Dialect,
-  sql: string,
-  args: readonly SqlArg[] = [],
-): Promise<number> {
-  const [text, values] = bindFor(dialect, sql, args)
-  return db.$executeRawUnsafe(text, ...values)
+export function prismaExecutor(db: PrismaRaw, dialect: Dialect): SqlExecutor {
+  return {
+    query<T>(sql: string, args: readonly SqlArg[] = []) {
+      const [text, values] = bindFor(dialect, sql, args)
+      return db.$queryRawUnsafe<T[]>(text, ...values)
+    },
+    execute(sql: string, args: readonly SqlArg[] = []) {
+      const [text, values] = bindFor(dialect, sql, args)
+      return db.$executeRawUnsafe(text, ...values)
+    },
+  }
 }
 
 /** Raw results carry bigint for computed integers (count(*)); callers want numbers. */

@@ -1,7 +1,8 @@
-// Connection settings every SQLite connection gets (Prisma's, the migrator's, the bench's).
-
+// Connection settings every SQLite connection gets (Prisma's, the migrator's, the bench's), and the
+// raw executor used on the hot paths.
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3'
-import type Database from 'better-sqlite3'
+import Database from 'better-sqlite3'
+import { bindFor, type SqlArg, type SqlExecutor } from './sql.ts'
 
 /** How long a connection waits for another writer's lock before failing with SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 10_000
@@ -43,5 +44,72 @@ export class PragmaSQLiteAdapter extends PrismaBetterSQLite3 {
       return transaction
     }
     return adapter
+  }
+}
+
+/**
+ * Stores a Date exactly as the Prisma SQLite adapter does (ISO-8601 with "+00:00"), so rows written
+ * on either path compare and sort as the same text.
+ */
+export function sqliteDate(date: Date): string {
+  return date.toISOString().replace('Z', '+00:00')
+}
+
+function sqliteValue(value: SqlArg): string | number | null {
+  if (value instanceof Date) return sqliteDate(value)
+  if (typeof value === 'boolean') return value ? 1 : 0
+  return value
+}
+
+/**
+ * Raw SQL on a plain better-sqlite3 connection, for the hot paths (ingest, search, claim): prepared
+ * statements are cached, and no query engine sits in between. Callers hold the handle's mutex.
+ */
+export class SqliteExecutor implements SqlExecutor {
+  readonly #db: Database.Database
+  readonly #statements = new Map<string, Database.Statement>()
+
+  constructor(file: string) {
+    this.#db = new Database(file, { timeout: BUSY_TIMEOUT_MS })
+    applySqlitePragmas(this.#db)
+  }
+
+  #prepare(sql: string, args: readonly SqlArg[]): [Database.Statement, (string | number | null)[]] {
+    const [text, values] = bindFor('sqlite', sql, args)
+    let statement = this.#statements.get(text)
+    if (!statement) {
+      statement = this.#db.prepare(text)
+      // Multi-row inserts differ in text by row count; cap the cache so it cannot grow without bound.
+      if (this.#statements.size > 500) this.#statements.clear()
+      this.#statements.set(text, statement)
+    }
+    return [statement, values.map(sqliteValue)]
+  }
+
+  async query<T>(sql: string, args: readonly SqlArg[] = []): Promise<T[]> {
+    const [statement, values] = this.#prepare(sql, args)
+    return statement.all(...values) as T[]
+  }
+
+  async execute(sql: string, args: readonly SqlArg[] = []): Promise<number> {
+    const [statement, values] = this.#prepare(sql, args)
+    return statement.run(...values).changes
+  }
+
+  /** Runs `work` in an IMMEDIATE transaction (write lock first, so it waits rather than fails). */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    this.#db.exec('BEGIN IMMEDIATE')
+    try {
+      const result = await work()
+      this.#db.exec('COMMIT')
+      return result
+    } catch (error) {
+      this.#db.exec('ROLLBACK')
+      throw error
+    }
+  }
+
+  close(): void {
+    this.#db.close()
   }
 }

@@ -1,7 +1,6 @@
 // Attackers: profiles maintained by ingest; listing and detail for the console.
 import type { Connection } from '../client.ts'
 import { parseStringArray } from '../json.ts'
-import { query } from '../sql.ts'
 import type { Attacker, CredentialRow, LogRow } from '../types.ts'
 import { LOG_COLUMNS, type LogRecord, toLogRow } from './logs.ts'
 
@@ -52,7 +51,7 @@ const ORDER = {
 } as const
 
 export function attackersRepository(conn: Connection) {
-  const { prisma, dialect } = conn
+  const { prisma, sql } = conn
   return {
     list(input: AttackerListInput = {}): Promise<{ total: number; rows: Attacker[]; nextCursor?: string }> {
       const limit = Math.min(Math.max(input.limit ?? 50, 1), 1000)
@@ -95,9 +94,7 @@ export function attackersRepository(conn: Connection) {
           where: { attackerIp: row.ip },
           orderBy: [{ lastSeen: 'desc' }, { id: 'asc' }],
         })
-        const logs = await query<LogRecord>(
-          prisma,
-          dialect,
+        const logs = await sql.query<LogRecord>(
           `SELECT ${LOG_COLUMNS} FROM "Log" l WHERE l."attackerIp" = $1 ORDER BY l."id" DESC LIMIT $2`,
           [row.ip, recentLogs],
         )

@@ -1,7 +1,7 @@
 // Lifecycle: the runner's durable, lease-based queue.
 import type { Connection } from '../client.ts'
 import { parseObject } from '../json.ts'
-import { execute, query, toDate, toNumber, toOptionalDate } from '../sql.ts'
+import { toDate, toNumber, toOptionalDate } from '../sql.ts'
 import type { LifecycleOperation, LifecycleRow, LifecycleStatus } from '../types.ts'
 
 export interface ClaimOptions {
@@ -61,7 +61,7 @@ const claimableWhere = `
       AND (o."startedAt" < l."startedAt" OR (o."startedAt" = l."startedAt" AND o."id" < l."id")))`
 
 export function lifecycleRepository(conn: Connection) {
-  const { prisma, dialect } = conn
+  const { prisma, dialect, sql } = conn
   // PostgreSQL: SKIP LOCKED lets concurrent claimers pass over each other's rows. SQLite: the
   // single UPDATE statement runs under the database write lock, which already makes it atomic.
   const lockClause = dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''
@@ -97,9 +97,7 @@ export function lifecycleRepository(conn: Connection) {
       const now = options.now ?? new Date()
       const leaseUntil = new Date(now.getTime() + options.leaseMs)
       return conn.run(async () => {
-        const exhausted = await query<LifecycleRecord>(
-          prisma,
-          dialect,
+        const exhausted = await sql.query<LifecycleRecord>(
           `UPDATE "Lifecycle" SET "status" = 'failed', "leaseOwner" = NULL, "leaseUntil" = NULL,
              "error" = 'lease expired ' || CAST("attempt" AS TEXT) || ' times (runner stopped?); giving up',
              "updatedAt" = $1, "completedAt" = $1
@@ -107,9 +105,7 @@ export function lifecycleRepository(conn: Connection) {
            RETURNING *`,
           [now, options.maxAttempts],
         )
-        const claimed = await query<LifecycleRecord>(
-          prisma,
-          dialect,
+        const claimed = await sql.query<LifecycleRecord>(
           `UPDATE "Lifecycle" SET "status" = 'running', "attempt" = "attempt" + 1,
              "leaseOwner" = $1, "leaseUntil" = $2, "updatedAt" = $3, "error" = NULL
            WHERE "id" IN (
@@ -130,9 +126,7 @@ export function lifecycleRepository(conn: Connection) {
     /** Extends a held lease. False when the lease was lost (expired and claimed by someone else). */
     renewLease: (id: string, owner: string, leaseMs: number, now = new Date()): Promise<boolean> =>
       conn.run(async () => {
-        const changed = await execute(
-          prisma,
-          dialect,
+        const changed = await sql.execute(
           `UPDATE "Lifecycle" SET "leaseUntil" = $1, "updatedAt" = $2
            WHERE "id" = $3 AND "leaseOwner" = $4 AND "status" = 'running'`,
           [new Date(now.getTime() + leaseMs), now, id, owner],
@@ -148,9 +142,7 @@ export function lifecycleRepository(conn: Connection) {
       now = new Date(),
     ): Promise<LifecycleRow | null> =>
       conn.run(async () => {
-        const rows = await query<LifecycleRecord>(
-          prisma,
-          dialect,
+        const rows = await sql.query<LifecycleRecord>(
           `UPDATE "Lifecycle" SET "status" = $1, "error" = $2, "leaseOwner" = NULL, "leaseUntil" = NULL,
              "updatedAt" = $3, "completedAt" = $3
            WHERE "id" = $4 AND "leaseOwner" = $5 AND "status" = 'running'

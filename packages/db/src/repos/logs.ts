@@ -6,16 +6,7 @@ import { parseObject, parseStringArray } from '../json.ts'
 import { compileSearch } from '../search/compile.ts'
 import { parseSearch } from '../search/grammar.ts'
 import { buildSearchText } from '../search/tokenize.ts'
-import {
-  type Dialect,
-  execute,
-  query,
-  type RawExecutor,
-  type SqlArg,
-  toDate,
-  toNumber,
-  valuesPlaceholders,
-} from '../sql.ts'
+import { type Dialect, type SqlArg, type SqlExecutor, toDate, toNumber, valuesPlaceholders } from '../sql.ts'
 import type { LogEventInput, LogRow } from '../types.ts'
 import {
   type AttackerDelta,
@@ -85,11 +76,7 @@ function parseCursor(cursor: string | undefined): number | undefined {
   return Number(cursor)
 }
 
-async function insertLogs(
-  tx: RawExecutor,
-  dialect: Dialect,
-  events: readonly LogEventInput[],
-): Promise<number[]> {
+async function insertLogs(sql: SqlExecutor, events: readonly LogEventInput[]): Promise<number[]> {
   const ids: number[] = []
   for (let start = 0; start < events.length; start += INSERT_CHUNK) {
     const chunk = events.slice(start, start + INSERT_CHUNK)
@@ -107,9 +94,7 @@ async function insertLogs(
         buildSearchText(event),
       )
     }
-    const rows = await query<{ id: unknown }>(
-      tx,
-      dialect,
+    const rows = await sql.query<{ id: unknown }>(
       `INSERT INTO "Log" ("timestamp", "decky", "service", "eventType", "attackerIp", "attackerPort", "rawLine",
          "fields", "searchText") VALUES ${valuesPlaceholders(chunk.length, 9)} RETURNING "id"`,
       args,
@@ -120,104 +105,120 @@ async function insertLogs(
   return ids
 }
 
-async function upsertCredentials(tx: RawExecutor, dialect: Dialect, credentials: CredentialAttempt[]) {
-  const ordered = [...credentials].sort((a, b) => (a.attackerIp < b.attackerIp ? -1 : 1))
-  for (const c of ordered) {
-    await execute(
-      tx,
-      dialect,
+/** Earlier of two timestamps, as SQL valid on both databases (no GREATEST/max() differences). */
+const earlier = (a: string, b: string) => `CASE WHEN ${a} < ${b} THEN ${a} ELSE ${b} END`
+const later = (a: string, b: string) => `CASE WHEN ${a} > ${b} THEN ${a} ELSE ${b} END`
+
+async function upsertCredentials(sql: SqlExecutor, credentials: CredentialAttempt[]) {
+  // Sorted, so concurrent PostgreSQL ingesters lock rows in the same order (no deadlock).
+  const ordered = [...credentials].sort((a, b) =>
+    a.attackerIp < b.attackerIp ? -1 : a.attackerIp > b.attackerIp ? 1 : 0,
+  )
+  for (let start = 0; start < ordered.length; start += INSERT_CHUNK) {
+    const chunk = ordered.slice(start, start + INSERT_CHUNK)
+    const args: SqlArg[] = chunk.flatMap((c) => [
+      c.attackerIp,
+      c.decky,
+      c.service,
+      c.kind,
+      c.principal,
+      c.secret,
+      c.secretHash,
+      c.count,
+      c.firstSeen,
+      c.lastSeen,
+    ])
+    // summariseBatch() merged duplicates, so no key appears twice in one statement (PG forbids that).
+    await sql.execute(
       `INSERT INTO "Credential" ("attackerIp", "decky", "service", "kind", "principal", "secret", "secretHash",
-         "count", "firstSeen", "lastSeen") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         "count", "firstSeen", "lastSeen") VALUES ${valuesPlaceholders(chunk.length, 10)}
        ON CONFLICT ("attackerIp", "decky", "service", "kind", "principal", "secretHash") DO UPDATE SET
          "count" = "Credential"."count" + excluded."count",
-         "lastSeen" = CASE WHEN excluded."lastSeen" > "Credential"."lastSeen"
-                      THEN excluded."lastSeen" ELSE "Credential"."lastSeen" END`,
-      [
-        c.attackerIp,
-        c.decky,
-        c.service,
-        c.kind,
-        c.principal,
-        c.secret,
-        c.secretHash,
-        c.count,
-        c.firstSeen,
-        c.lastSeen,
-      ],
+         "lastSeen" = ${later('excluded."lastSeen"', '"Credential"."lastSeen"')}`,
+      args,
     )
   }
 }
 
 interface AttackerRecord {
-  id: string
   ip: string
-  firstSeen: unknown
-  lastSeen: unknown
-  eventCount: unknown
   services: string
   deckies: string
   commands: string
 }
 
-async function upsertAttackers(tx: RawExecutor, dialect: Dialect, deltas: AttackerDelta[], now: Date) {
+async function upsertAttackers(sql: SqlExecutor, dialect: Dialect, deltas: AttackerDelta[], now: Date) {
   if (deltas.length === 0) return
-  // Sorted, so concurrent PostgreSQL ingesters lock attacker rows in the same order (no deadlock).
-  const ordered = [...deltas].sort((a, b) => (a.ip < b.ip ? -1 : 1))
-  const seedArgs: SqlArg[] = ordered.flatMap((d) => [randomUUID(), d.ip, d.firstSeen, d.lastSeen, now])
-  await execute(
-    tx,
-    dialect,
-    `INSERT INTO "Attacker" ("id", "ip", "firstSeen", "lastSeen", "updatedAt")
-     VALUES ${valuesPlaceholders(ordered.length, 5)} ON CONFLICT ("ip") DO NOTHING`,
-    seedArgs,
-  )
-  const ips = ordered.map((d) => d.ip)
-  const existing = await query<AttackerRecord>(
-    tx,
-    dialect,
-    `SELECT "id", "ip", "firstSeen", "lastSeen", "eventCount", "services", "deckies", "commands" FROM "Attacker"
-     WHERE "ip" IN (${ips.map((_, i) => `$${i + 1}`).join(', ')}) ORDER BY "ip"
-     ${dialect === 'postgres' ? 'FOR UPDATE' : ''}`,
-    ips,
-  )
-  const byIp = new Map(existing.map((row) => [row.ip, row]))
-  for (const delta of ordered) {
-    const row = byIp.get(delta.ip)
-    if (!row) continue
-    const services = parseStringArray(row.services)
-    const deckies = parseStringArray(row.deckies)
-    for (const s of delta.services) if (!services.includes(s)) services.push(s)
-    for (const d of delta.deckies) if (!deckies.includes(d)) deckies.push(d)
-    const commands = [...parseStringArray(row.commands), ...delta.commands].slice(-MAX_COMMANDS)
-    const firstSeen = new Date(Math.min(toDate(row.firstSeen).getTime(), delta.firstSeen.getTime()))
-    const lastSeen = new Date(Math.max(toDate(row.lastSeen).getTime(), delta.lastSeen.getTime()))
-    await execute(
-      tx,
-      dialect,
-      `UPDATE "Attacker" SET "firstSeen" = $1, "lastSeen" = $2, "eventCount" = "eventCount" + $3,
-         "services" = $4, "serviceCount" = $5, "deckies" = $6, "deckyCount" = $7, "commands" = $8,
-         "credentialCount" = (SELECT count(*) FROM "Credential" c WHERE c."attackerIp" = $9),
-         "updatedAt" = $10
-       WHERE "id" = $11`,
-      [
-        firstSeen,
-        lastSeen,
+  const ordered = [...deltas].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0))
+  for (let start = 0; start < ordered.length; start += INSERT_CHUNK) {
+    const chunk = ordered.slice(start, start + INSERT_CHUNK)
+    const ips = chunk.map((d) => d.ip)
+    const inList = ips.map((_, i) => `$${i + 1}`).join(', ')
+    // The JSON lists are merged here, so existing rows are read (and on PostgreSQL locked, after
+    // making sure they exist) before the single upsert writes the merged values back.
+    if (dialect === 'postgres') {
+      await sql.execute(
+        `INSERT INTO "Attacker" ("id", "ip", "firstSeen", "lastSeen", "updatedAt")
+         VALUES ${valuesPlaceholders(chunk.length, 5)} ON CONFLICT ("ip") DO NOTHING`,
+        chunk.flatMap((d) => [randomUUID(), d.ip, d.firstSeen, d.lastSeen, now]),
+      )
+    }
+    const existing = await sql.query<AttackerRecord>(
+      `SELECT "ip", "services", "deckies", "commands" FROM "Attacker" WHERE "ip" IN (${inList}) ORDER BY "ip"
+       ${dialect === 'postgres' ? 'FOR UPDATE' : ''}`,
+      ips,
+    )
+    const byIp = new Map(existing.map((row) => [row.ip, row]))
+    const args: SqlArg[] = []
+    for (const delta of chunk) {
+      const row = byIp.get(delta.ip)
+      const services = row ? parseStringArray(row.services) : []
+      const deckies = row ? parseStringArray(row.deckies) : []
+      for (const service of delta.services) if (!services.includes(service)) services.push(service)
+      for (const decky of delta.deckies) if (!deckies.includes(decky)) deckies.push(decky)
+      const commands = [...(row ? parseStringArray(row.commands) : []), ...delta.commands].slice(
+        -MAX_COMMANDS,
+      )
+      args.push(
+        randomUUID(),
+        delta.ip,
+        delta.firstSeen,
+        delta.lastSeen,
         delta.events,
         JSON.stringify(services),
         services.length,
         JSON.stringify(deckies),
         deckies.length,
         JSON.stringify(commands),
-        delta.ip,
         now,
-        row.id,
-      ],
+      )
+    }
+    await sql.execute(
+      `INSERT INTO "Attacker" ("id", "ip", "firstSeen", "lastSeen", "eventCount", "services", "serviceCount",
+         "deckies", "deckyCount", "commands", "updatedAt") VALUES ${valuesPlaceholders(chunk.length, 11)}
+       ON CONFLICT ("ip") DO UPDATE SET
+         "firstSeen" = ${earlier('excluded."firstSeen"', '"Attacker"."firstSeen"')},
+         "lastSeen" = ${later('excluded."lastSeen"', '"Attacker"."lastSeen"')},
+         "eventCount" = "Attacker"."eventCount" + excluded."eventCount",
+         "services" = excluded."services", "serviceCount" = excluded."serviceCount",
+         "deckies" = excluded."deckies", "deckyCount" = excluded."deckyCount",
+         "commands" = excluded."commands", "updatedAt" = excluded."updatedAt"`,
+      args,
     )
+    const withCredentials = chunk.filter((d) => d.triedCredentials).map((d) => d.ip)
+    if (withCredentials.length > 0) {
+      await sql.execute(
+        `UPDATE "Attacker" SET "credentialCount" =
+           (SELECT count(*) FROM "Credential" c WHERE c."attackerIp" = "Attacker"."ip")
+         WHERE "ip" IN (${withCredentials.map((_, i) => `$${i + 1}`).join(', ')})`,
+        withCredentials,
+      )
+    }
   }
 }
 
 export function logsRepository(conn: Connection) {
-  const { prisma, dialect } = conn
+  const { prisma, dialect, sql } = conn
   return {
     /**
      * Writes a batch of events, their credentials and attacker profile updates atomically.
@@ -228,25 +229,22 @@ export function logsRepository(conn: Connection) {
       const events = input.map(storableEvent)
       const { credentials, attackers } = summariseBatch(events)
       return conn.run(() =>
-        prisma.$transaction(
-          async (tx) => {
-            const ids = await insertLogs(tx, dialect, events)
-            await upsertCredentials(tx, dialect, credentials)
-            await upsertAttackers(tx, dialect, attackers, now)
-            return events.map((event, i) => ({
-              id: ids[i] as number,
-              timestamp: event.timestamp,
-              decky: event.decky,
-              service: event.service,
-              eventType: event.eventType,
-              attackerIp: event.attackerIp,
-              attackerPort: event.attackerPort ?? null,
-              rawLine: event.rawLine,
-              fields: event.fields ?? {},
-            }))
-          },
-          { timeout: 60_000 },
-        ),
+        conn.transaction(async (tx) => {
+          const ids = await insertLogs(tx, events)
+          await upsertCredentials(tx, credentials)
+          await upsertAttackers(tx, dialect, attackers, now)
+          return events.map((event, i) => ({
+            id: ids[i] as number,
+            timestamp: event.timestamp,
+            decky: event.decky,
+            service: event.service,
+            eventType: event.eventType,
+            attackerIp: event.attackerIp,
+            attackerPort: event.attackerPort ?? null,
+            rawLine: event.rawLine,
+            fields: event.fields ?? {},
+          }))
+        }),
       )
     },
 
@@ -258,16 +256,12 @@ export function logsRepository(conn: Connection) {
       const page = compileSearch(dialect, parsed, { ...range, beforeId: parseCursor(input.cursor) })
       const all = compileSearch(dialect, parsed, range)
       return conn.run(async () => {
-        const rows = await query<LogRecord>(
-          prisma,
-          dialect,
+        const rows = await sql.query<LogRecord>(
           `SELECT ${LOG_COLUMNS} FROM "Log" l${page.join} WHERE ${page.where}
            ORDER BY l."id" DESC LIMIT $${page.args.length + 1}`,
           [...page.args, limit],
         )
-        const counted = await query<{ n: unknown }>(
-          prisma,
-          dialect,
+        const counted = await sql.query<{ n: unknown }>(
           `SELECT count(*) AS n FROM (SELECT 1 FROM "Log" l${all.join} WHERE ${all.where}
            LIMIT $${all.args.length + 1}) AS matched`,
           [...all.args, COUNT_CAP + 1],
@@ -295,9 +289,7 @@ export function logsRepository(conn: Connection) {
           : `CAST(floor(extract(epoch from l."timestamp")) AS BIGINT)`
       const bucketArg = `$${compiled.args.length + 1}`
       return conn.run(async () => {
-        const rows = await query<{ bucket: unknown; n: unknown }>(
-          prisma,
-          dialect,
+        const rows = await sql.query<{ bucket: unknown; n: unknown }>(
           `SELECT (${epoch} / CAST(${bucketArg} AS INTEGER)) * CAST(${bucketArg} AS INTEGER) AS bucket, count(*) AS n
            FROM "Log" l${compiled.join} WHERE ${compiled.where} GROUP BY 1 ORDER BY 1`,
           [...compiled.args, seconds],
@@ -313,9 +305,7 @@ export function logsRepository(conn: Connection) {
       const limit = Math.min(Math.max(options.limit ?? 500, 1), MAX_SEARCH_LIMIT)
       const n = compiled.args.length
       return conn.run(async () => {
-        const rows = await query<LogRecord>(
-          prisma,
-          dialect,
+        const rows = await sql.query<LogRecord>(
           `SELECT ${LOG_COLUMNS} FROM "Log" l${compiled.join} WHERE ${compiled.where} AND l."id" > $${n + 1}
            ORDER BY l."id" ASC LIMIT $${n + 2}`,
           [...compiled.args, afterId, limit],
