@@ -13,7 +13,29 @@ export function decoyImage(): string {
   return `decnet/decoy:${manifest.version}`
 }
 
+/**
+ * DECNET_ENGINE_DELAY_MS slows every deploy/mutate/teardown on purpose: the API benchmark measures
+ * request latency while operations are slow, which must not matter to requests.
+ */
+function withDelay(engine: DeckyEngine, delayMs: number): DeckyEngine {
+  const pause = () => new Promise((resolve) => setTimeout(resolve, delayMs))
+  return {
+    kind: engine.kind,
+    deploy: async (spec, network) => (await pause(), engine.deploy(spec, network)),
+    mutate: async (spec, network) => (await pause(), engine.mutate(spec, network)),
+    teardown: async (name) => (await pause(), engine.teardown(name)),
+    observe: (expected) => engine.observe(expected),
+    reapOrphans: (known) => engine.reapOrphans(known),
+  }
+}
+
 export function createEngine(kind: 'docker' | 'local', docker: Docker): DeckyEngine {
+  const engine = createBaseEngine(kind, docker)
+  const delayMs = Number(process.env.DECNET_ENGINE_DELAY_MS)
+  return Number.isInteger(delayMs) && delayMs > 0 ? withDelay(engine, delayMs) : engine
+}
+
+function createBaseEngine(kind: 'docker' | 'local', docker: Docker): DeckyEngine {
   if (kind === 'local') return new LocalEngine()
   const instance = process.env.DECNET_INSTANCE || 'decnet'
   return new DockerEngine({
