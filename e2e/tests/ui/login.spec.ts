@@ -1,0 +1,51 @@
+import { signInAdmin } from '../../fixtures/auth.ts'
+import { expect, test } from '../../fixtures/stack.ts'
+import { shot, uiLogin, watchConsole } from '../../fixtures/ui-helpers.ts'
+
+test('first sign-in forces a password change; sign-out revokes the session server-side', async ({
+  page,
+  stack,
+}) => {
+  const errors = watchConsole(page, [401])
+  const { client } = await signInAdmin(stack)
+  await client.users.create.mutate({ username: 'ops-first', password: 'one-time-pass-123', role: 'admin' })
+
+  await page.goto(`${stack.webUrl}/login`)
+  await shot(page, 'login.png')
+  // A wrong password is refused with the API's message, on the form.
+  await page.getByLabel('Username').fill('ops-first')
+  await page.getByLabel('Password', { exact: true }).fill('wrong-password-000')
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await expect(page.getByRole('alert').filter({ hasText: 'invalid' })).toHaveText('invalid username or password')
+
+  await page.getByLabel('Password', { exact: true }).fill('one-time-pass-123')
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await expect(page.getByRole('heading', { name: 'Choose a new password' })).toBeVisible()
+  await shot(page, 'change-password.png')
+  // While the password is one-time, the console itself refuses to open.
+  await page.goto(`${stack.webUrl}/fleet`)
+  await expect(page).toHaveURL(/\/login\?change=1$/)
+  await page.getByLabel('Current password').fill('one-time-pass-123')
+  await page.getByLabel('New password', { exact: true }).fill('ops-first-password-9')
+  await page.getByLabel('Repeat the new password').fill('ops-first-password-9')
+  await page.getByRole('button', { name: 'Change password and continue' }).click()
+  await expect(page).toHaveURL(/\/fleet$/)
+  await expect(page.getByTestId('me-username')).toHaveText('ops-first')
+
+  const cookie = (await page.context().cookies()).find((c) => c.name === 'decnet_session')
+  expect(cookie?.httpOnly).toBe(true)
+  expect(cookie?.sameSite).toBe('Strict')
+  const withCookie = () =>
+    fetch(`${stack.webUrl}/trpc/auth.me`, { headers: { cookie: `decnet_session=${cookie?.value}` } })
+  expect((await withCookie()).status).toBe(200)
+
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await expect(page).toHaveURL(/\/login$/)
+  // The old cookie value no longer works: logout revoked the token, not just the browser's copy.
+  expect((await withCookie()).status).toBe(401)
+  await page.goto(`${stack.webUrl}/logs`)
+  await expect(page).toHaveURL(/\/login\?next=%2Flogs$/)
+
+  await uiLogin(page, stack, 'ops-first', 'ops-first-password-9')
+  expect(errors()).toEqual([])
+})
