@@ -18,12 +18,13 @@ export function decoyImage(): string {
  * request latency while operations are slow, which must not matter to requests.
  */
 function withDelay(engine: DeckyEngine, delayMs: number): DeckyEngine {
-  const pause = () => new Promise((resolve) => setTimeout(resolve, delayMs))
+  const after = <T>(operation: () => Promise<T>) =>
+    new Promise((resolve) => setTimeout(resolve, delayMs)).then(operation)
   return {
     kind: engine.kind,
-    deploy: async (spec, network) => (await pause(), engine.deploy(spec, network)),
-    mutate: async (spec, network) => (await pause(), engine.mutate(spec, network)),
-    teardown: async (name) => (await pause(), engine.teardown(name)),
+    deploy: (spec, network) => after(() => engine.deploy(spec, network)),
+    mutate: (spec, network) => after(() => engine.mutate(spec, network)),
+    teardown: (name) => after(() => engine.teardown(name)),
     observe: (expected) => engine.observe(expected),
     reapOrphans: (known) => engine.reapOrphans(known),
   }
