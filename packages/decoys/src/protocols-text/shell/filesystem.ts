@@ -38,7 +38,7 @@ export function buildFilesystem(persona: Persona, loginUser: string): FakeFilesy
     '/etc/hosts': `127.0.0.1\tlocalhost\n127.0.1.1\t${persona.hostname}\n${persona.ip}\t${persona.hostname}\n`,
     '/etc/os-release': `PRETTY_NAME="${persona.prettyName}"\nNAME="${persona.prettyName.split(' ')[0]}"\nID=${osId}\nHOME_URL="https://www.${osId === 'rocky' ? 'rockylinux.org' : `${osId}.com`}/"\n`,
     '/etc/issue': `${persona.prettyName} \\n \\l\n\n`,
-    '/etc/shadow': '',
+    '/etc/shadow': shadow(persona, ['root', ...homes]),
     '/proc/version': `Linux version ${persona.kernel} (buildd@lcy02-amd64-${persona.random.fork('buildd').int(10, 99)}) #1 SMP\n`,
     '/proc/cpuinfo': `processor\t: 0\nvendor_id\t: ${persona.cpuModel.startsWith('AMD') ? 'AuthenticAMD' : 'GenuineIntel'}\nmodel name\t: ${persona.cpuModel}\ncpu MHz\t\t: 2394.454\ncache size\t: 36608 KB\n\n`,
     '/proc/meminfo': `MemTotal:       ${persona.memTotalKb} kB\nMemFree:        ${Math.floor(persona.memTotalKb * 0.31)} kB\nMemAvailable:   ${Math.floor(persona.memTotalKb * 0.62)} kB\n`,
@@ -95,6 +95,24 @@ export function buildFilesystem(persona: Persona, loginUser: string): FakeFilesy
     list: (path) => directories[normalize(path)],
     read: (path) => files[normalize(path)],
   }
+}
+
+/** Plausible yescrypt/sha512 hashes, per decky; they match no password. */
+function shadow(persona: Persona, users: string[]): string {
+  const random = persona.random.fork('shadow')
+  const alphabet = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+  const chars = (n: number) => Array.from({ length: n }, () => alphabet[random.int(0, 63)]).join('')
+  const prefix =
+    persona.distro === 'rhel'
+      ? () => `$6$${chars(16)}$${chars(86)}`
+      : () => `$y$j9T$${chars(22)}$${chars(43)}`
+  const lastChange = 19_000 + random.int(0, 900)
+  const system = ['daemon', 'bin', 'sys', 'sync', 'www-data', 'nobody', 'systemd-network', 'sshd']
+  return `${[
+    ...users.slice(0, 1).map((u) => `${u}:${prefix()}:${lastChange}:0:99999:7:::`),
+    ...system.map((u) => `${u}:*:${lastChange - 200}:0:99999:7:::`),
+    ...users.slice(1).map((u) => `${u}:${prefix()}:${lastChange + random.int(1, 90)}:0:99999:7:::`),
+  ].join('\n')}\n`
 }
 
 /** Resolves `.`/`..` and duplicate slashes; never escapes `/`. */

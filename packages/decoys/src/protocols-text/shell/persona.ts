@@ -98,6 +98,7 @@ export function personaFor(ctx: EmulatorContext): Persona {
   }[distro]
   const users = random.fork('users')
   const macBytes = random.fork('mac').bytes(3)
+  const local = localInterface(ctx.bindAddress)
   return {
     // ssh/telnet may override the prompt hostname and kernel per service (catalogue keys).
     hostname: configString(ctx.config, 'hostname') ?? ctx.hostname,
@@ -106,8 +107,10 @@ export function personaFor(ctx: EmulatorContext): Persona {
     kernel: configString(ctx.config, 'kernel_version') ?? random.fork('kernel').pick(kernels),
     sshVersion: random.fork('ssh').pick(SSH_VERSIONS[distro]),
     humanUsers: [users.pick(FIRST_NAMES), users.pick(SERVICE_USERS)],
-    ip: localAddress(ctx.bindAddress),
-    mac: `52:54:00:${[...macBytes].map((b) => b.toString(16).padStart(2, '0')).join(':')}`,
+    ip: local?.address ?? ctx.bindAddress,
+    // In a container this is the decky's real MAC (vendor OUI set by the engine); in-process, a
+    // seeded one with the KVM prefix that virtual servers commonly show.
+    mac: local?.mac ?? `52:54:00:${[...macBytes].map((b) => b.toString(16).padStart(2, '0')).join(':')}`,
     uptimeDays: random.fork('uptime').int(3, 240),
     memTotalKb:
       random.fork('mem').pick([2, 4, 8, 16]) * 1024 * 1024 - random.fork('memslack').int(60_000, 200_000),
@@ -116,13 +119,13 @@ export function personaFor(ctx: EmulatorContext): Persona {
   }
 }
 
-/** The address the decky answers on: the bind address, or the container's own interface address. */
-function localAddress(bindAddress: string): string {
-  if (bindAddress !== '0.0.0.0' && bindAddress !== '::') return bindAddress
+/** The container's own interface when listening on all addresses; none in-process (loopback binds). */
+function localInterface(bindAddress: string): { address: string; mac: string } | undefined {
+  if (bindAddress !== '0.0.0.0' && bindAddress !== '::') return undefined
   for (const entries of Object.values(networkInterfaces())) {
     for (const entry of entries ?? []) {
-      if (entry.family === 'IPv4' && !entry.internal) return entry.address
+      if (entry.family === 'IPv4' && !entry.internal) return { address: entry.address, mac: entry.mac }
     }
   }
-  return '10.0.0.5'
+  return undefined
 }

@@ -67,7 +67,25 @@ export function createShell(persona: Persona, user: string): FakeShell {
           return fs.read(target) ?? `cat: ${path}: No such file or directory\n`
         })
         .join(''),
-    ps: () => ps(persona, user),
+    ps: (args) =>
+      ps(
+        persona,
+        user,
+        args.some((a) => /^-?(aux|ef|e|ax)$/.test(a)),
+      ),
+    // No egress and no resolver, as on many internal hosts: downloads fail the way real tools say.
+    curl: (args) => {
+      const host = urlHost(args)
+      return host
+        ? `curl: (6) Could not resolve host: ${host}\n`
+        : "curl: try 'curl --help' for more information\n"
+    },
+    wget: (args) => {
+      const host = urlHost(args)
+      return host
+        ? `--${new Date().toISOString().slice(0, 19).replace('T', ' ')}--  ${args.find((a) => !a.startsWith('-'))}\nResolving ${host} (${host})... failed: Temporary failure in name resolution.\nwget: unable to resolve host address '${host}'\n`
+        : 'wget: missing URL\nUsage: wget [OPTION]... [URL]...\n'
+    },
     ifconfig: () => ifconfig(persona),
     ip: (args) =>
       args[0]?.startsWith('a') ? ipAddr(persona) : 'Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n',
@@ -120,7 +138,7 @@ function uname(persona: Persona, args: string[]): string {
     s: 'Linux',
     n: persona.hostname,
     r: persona.kernel,
-    v: `#${persona.random.fork('build').int(90, 120)}-${persona.distro.startsWith('ubuntu') ? 'Ubuntu' : ''} SMP`,
+    v: kernelBuild(persona),
     m: 'x86_64',
     o: 'GNU/Linux',
   }
@@ -130,7 +148,37 @@ function uname(persona: Persona, args: string[]): string {
   return `${(chosen.length ? chosen : (['s'] as const)).map((k) => parts[k]).join(' ')}\n`
 }
 
-function ps(persona: Persona, user: string): string {
+function kernelBuild(persona: Persona): string {
+  const random = persona.random.fork('build')
+  const built = new Date(
+    Date.UTC(
+      2024,
+      random.int(0, 11),
+      random.int(1, 28),
+      random.int(0, 23),
+      random.int(0, 59),
+      random.int(0, 59),
+    ),
+  )
+  const stamp = built.toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1 $3 $2 $5 UTC $4')
+  switch (persona.distro) {
+    case 'ubuntu22':
+    case 'ubuntu20':
+      return `#${random.int(90, 120)}-Ubuntu SMP ${stamp}`
+    case 'debian':
+      return `#1 SMP PREEMPT_DYNAMIC Debian ${persona.kernel.replace(/-\d+-amd64$/, '')}-1 (${built.toISOString().slice(0, 10)})`
+    default:
+      return `#1 SMP PREEMPT_DYNAMIC ${stamp}`
+  }
+}
+
+function urlHost(args: string[]): string | undefined {
+  const url = args.find((a) => !a.startsWith('-'))
+  if (!url) return undefined
+  return url.replace(/^[a-z]+:\/\//i, '').split(/[/:?#]/)[0] || undefined
+}
+
+function ps(persona: Persona, user: string, all: boolean): string {
   const sshPid = persona.random.fork('pids').int(600, 900)
   const rows = [
     ['root', 1, '/sbin/init'],
@@ -141,9 +189,18 @@ function ps(persona: Persona, user: string): string {
     ['root', sshPid, 'sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups'],
     ['root', sshPid + 41, '/usr/sbin/cron -f'],
     ['syslog', sshPid + 52, '/usr/sbin/rsyslogd -n -iNONE'],
-    [user, 31337 + persona.random.fork('mypid').int(0, 20_000), '-bash'],
+    [user, persona.random.fork('mypid').int(2_000, 60_000), '-bash'],
   ] as const
-  return `  PID TTY          TIME CMD\n${rows.map(([, pid, cmd]) => `${String(pid).padStart(5)} ?        00:00:0${pid % 10} ${cmd}`).join('\n')}\n`
+  if (!all) {
+    const shell = rows[rows.length - 1]?.[1] ?? 2000
+    return `    PID TTY          TIME CMD\n${String(shell).padStart(7)} pts/0    00:00:00 bash\n${String(shell + 1).padStart(7)} pts/0    00:00:00 ps\n`
+  }
+  const header = 'USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND'
+  const lines = rows.map(([owner, pid, cmd]) => {
+    const tty = cmd === '-bash' ? 'pts/0   ' : '?       '
+    return `${owner.padEnd(8)} ${String(pid).padStart(7)}  0.0  0.${pid % 7} ${String(10_000 + ((pid * 97) % 90_000)).padStart(6)} ${String(1_000 + ((pid * 31) % 9_000)).padStart(5)} ${tty} Ss   ${cmd === '-bash' ? clock().slice(0, 5) : 'Mar14'}   0:0${pid % 10} ${cmd}`
+  })
+  return `${header}\n${lines.join('\n')}\n`
 }
 
 function ifconfig(persona: Persona): string {
