@@ -26,6 +26,7 @@ export async function startBinary(
     config?: Record<string, ServiceConfigValue>
     seed?: string
     hostname?: string
+    distro?: string
   } = {},
 ): Promise<Started> {
   const host = loopbackAddress()
@@ -40,6 +41,7 @@ export async function startBinary(
     config: options.config ?? {},
     seed: options.seed ?? 'seed-one',
     hostname: options.hostname ?? 'FILESRV-02',
+    ...(options.distro ? { distro: options.distro } : {}),
     emit(event) {
       events.push(event)
       for (const waiter of [...waiters]) {

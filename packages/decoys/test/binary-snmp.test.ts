@@ -33,6 +33,12 @@ describe('snmp emulator', () => {
     expect(logged.secret_fields).toEqual(['community'])
   })
 
+  it('describes a Linux host of the decky distro when one is known', async () => {
+    started = await startBinary(snmpEmulator, { distro: 'rocky9', hostname: 'proxy42.localdomain' })
+    const [descr] = await snmpGet(started.host, started.port, 'public', ['1.3.6.1.2.1.1.1.0'])
+    expect(String(descr?.value)).toMatch(/^Linux proxy42\.localdomain 5\.14\.0-\d+\.el9_3\.x86_64 /)
+  })
+
   it('stays silent for a wrong community but logs the guess', async () => {
     started = await startBinary(snmpEmulator)
     await expect(snmpGet(started.host, started.port, 'private', SYSTEM)).rejects.toMatchObject({

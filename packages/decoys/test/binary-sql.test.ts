@@ -61,6 +61,8 @@ describe('mysql emulator', () => {
       return greeting.subarray(5, greeting.indexOf(0, 5)).toString()
     }
     expect(await versionOf({ config: { version: '8.0.28' } })).toBe('8.0.28')
+    expect(await versionOf({ distro: 'ubuntu22' })).toMatch(/^8\.0\.\d+-0ubuntu0\.22\.04\.1$/)
+    expect(await versionOf({ distro: 'debian' })).toContain('MariaDB')
     const seen = new Set<string>()
     for (const seed of ['a', 'b', 'c', 'd', 'e', 'f']) seen.add(await versionOf({ seed }))
     expect(seen.size).toBeGreaterThan(1)

@@ -17,6 +17,19 @@ const VERSIONS = [
   '5.5.5-10.11.6-MariaDB-0+deb12u1',
 ]
 
+/** What each catalogue distro's package manager installs, so the banner matches the OS story. */
+const VERSIONS_BY_DISTRO: Record<string, string[]> = {
+  debian: ['5.5.5-10.11.6-MariaDB-0+deb12u1', '5.5.5-10.11.4-MariaDB-1~deb12u1'],
+  ubuntu22: ['8.0.36-0ubuntu0.22.04.1', '8.0.39-0ubuntu0.22.04.1', '8.0.40-0ubuntu0.22.04.1'],
+  ubuntu20: ['8.0.35-0ubuntu0.20.04.1', '8.0.36-0ubuntu0.20.04.1', '8.0.39-0ubuntu0.20.04.1'],
+  rocky9: ['8.0.36', '8.0.32'],
+  centos7: ['5.5.68-MariaDB'],
+  fedora: ['8.0.35', '5.5.5-10.5.23-MariaDB'],
+  alpine: ['5.5.5-10.11.6-MariaDB', '5.5.5-10.11.5-MariaDB'],
+  arch: ['5.5.5-11.2.2-MariaDB', '5.5.5-11.3.2-MariaDB'],
+  kali: ['5.5.5-10.11.6-MariaDB-2', '5.5.5-11.1.2-MariaDB-1'],
+}
+
 // Capabilities of a stock server without TLS: PROTOCOL_41, SECURE_CONNECTION, PLUGIN_AUTH, CONNECT_ATTRS, …
 const SERVER_CAPABILITIES = 0x81bff7ff
 const CLIENT_CONNECT_WITH_DB = 0x8
@@ -92,7 +105,8 @@ export const mysqlEmulator: Emulator = {
   slug: 'mysql',
   async start(ctx) {
     const random = seededRandom(ctx.seed).fork('mysql')
-    const version = wireSafe(configString(ctx.config, 'version') ?? random.pick(VERSIONS), 64)
+    const candidates = (ctx.distro ? VERSIONS_BY_DISTRO[ctx.distro] : undefined) ?? VERSIONS
+    const version = wireSafe(configString(ctx.config, 'version') ?? random.pick(candidates), 64)
     const isMaria = version.includes('MariaDB')
     let nextConnectionId = random.int(8, 4000)
 

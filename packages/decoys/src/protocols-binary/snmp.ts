@@ -5,16 +5,28 @@ import { udpOnEveryPort } from './listeners.ts'
 import { snmpAgent, systemGroup } from './snmp-agent.ts'
 import { wireSafe } from './text.ts'
 
+const NET_SNMP = '1.3.6.1.4.1.8072.3.2.10'
+
+/** Kernel lines net-snmp reports on each catalogue distro, so SNMP tells the decky's OS story. */
+const LINUX_BY_DISTRO: Record<string, string> = {
+  ubuntu22: 'Linux {host} 5.15.0-{n}-generic #{m}-Ubuntu SMP Tue Nov 14 13:30:08 UTC 2023 x86_64',
+  ubuntu20: 'Linux {host} 5.4.0-{n}-generic #{m}-Ubuntu SMP Fri Sep 8 14:37:16 UTC 2023 x86_64',
+  debian: 'Linux {host} 6.1.0-{k}-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.{m}-1 (2024-02-03) x86_64',
+  rocky9: 'Linux {host} 5.14.0-{n}.el9_3.x86_64 #1 SMP PREEMPT_DYNAMIC Wed Nov 15 08:45:32 UTC 2023 x86_64',
+  centos7: 'Linux {host} 3.10.0-1160.{n}.1.el7.x86_64 #1 SMP Tue Nov 30 15:51:32 UTC 2021 x86_64',
+  fedora: 'Linux {host} 6.{k}.{m}-200.fc39.x86_64 #1 SMP PREEMPT_DYNAMIC Mon Jan 22 21:45:33 UTC 2024 x86_64',
+}
+
 /** Device personas: sysDescr template ({host} = hostname), sysObjectID, sysServices. */
 const PERSONAS = [
   {
     descr: 'Linux {host} 5.15.0-{n}-generic #{m}-Ubuntu SMP Tue Nov 14 13:30:08 UTC 2023 x86_64',
-    objectId: '1.3.6.1.4.1.8072.3.2.10',
+    objectId: NET_SNMP,
     services: 72,
   },
   {
     descr: 'Linux {host} 4.18.0-{n}.el8.x86_64 #1 SMP Thu Oct 5 08:11:31 UTC 2023 x86_64',
-    objectId: '1.3.6.1.4.1.8072.3.2.10',
+    objectId: NET_SNMP,
     services: 72,
   },
   {
@@ -45,9 +57,11 @@ export const snmpEmulator: Emulator = {
   slug: 'snmp',
   async start(ctx) {
     const random = seededRandom(ctx.seed).fork('snmp')
-    const persona = random.pick(PERSONAS)
+    const linux = ctx.distro ? LINUX_BY_DISTRO[ctx.distro] : undefined
+    const persona = linux ? { descr: linux, objectId: NET_SNMP, services: 72 } : random.pick(PERSONAS)
     const descr = persona.descr
       .replace('{host}', ctx.hostname)
+      .replace('{k}', String(random.int(6, 18)))
       .replace('{n}', String(random.int(56, 125)))
       .replace('{m}', String(random.int(2, 140)))
       .replace('{b}', String(random.pick([9600, 14393, 17763])))
