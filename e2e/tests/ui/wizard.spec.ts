@@ -1,0 +1,164 @@
+import type { Page } from '@playwright/test'
+import { docker, instanceContainers } from '../../fixtures/docker.ts'
+import { expect, type Stack, test } from '../../fixtures/stack.ts'
+import { adminSession, shot, watchConsole } from '../../fixtures/ui-helpers.ts'
+
+const DEPLOY_TIMEOUT = 150_000
+
+/** Walks the wizard: services mode, one service, a prefix (or explicit IP), global interval, review. */
+async function wizardToReview(
+  page: Page,
+  stack: Stack,
+  opts: { prefix: string; service: string; ip?: string },
+) {
+  await page.goto(`${stack.webUrl}/fleet`)
+  await page.getByTestId('open-wizard').click()
+  await expect(page).toHaveURL(/\/fleet\/deploy$/)
+  await page.getByLabel('Pick services').check()
+  await page.getByTestId(`service-${opts.service}`).getByRole('checkbox').check()
+  await page.getByRole('button', { name: 'Next' }).click()
+  await page.getByLabel('Name prefix').fill(opts.prefix)
+  if (opts.ip) {
+    await page.getByLabel('Explicit IPs').check()
+    await page.getByLabel('IP addresses (one per decky, in order)').fill(opts.ip)
+  }
+  await page.getByRole('button', { name: 'Next' }).click()
+  await page.getByRole('button', { name: 'Next' }).click()
+  await expect(page.getByRole('heading', { name: 'Fleet INI' })).toBeVisible()
+}
+
+function startedAt(instance: string, decky: string): string[] {
+  return instanceContainers(instance)
+    .filter((c) => c.decky === decky)
+    .map((c) => `${c.name}@${docker(['inspect', '-f', '{{.State.StartedAt}}', c.name])}`)
+    .sort()
+}
+
+test.describe.configure({ mode: 'serial' })
+
+test('wizard deploys one decky, then a second; both succeed live and the first is untouched', async ({
+  page,
+  stack,
+}) => {
+  test.setTimeout(400_000)
+  const errors = watchConsole(page)
+  const { client } = await adminSession(page, stack)
+  await shot(page, 'fleet-empty.png')
+
+  await page.goto(`${stack.webUrl}/fleet`)
+  await page.getByTestId('open-wizard').click()
+  await shot(page, 'wizard-1-archetypes.png')
+  await wizardToReview(page, stack, { prefix: 'web', service: 'http' })
+  await expect(page.getByTestId('generated-ini')).toContainText('[web-01]')
+  await expect(page.getByTestId('generated-ini')).toContainText('services = http')
+  await expect(page.getByTestId('preview-web-01')).toContainText('http')
+  await shot(page, 'wizard-4-review.png')
+  await page.getByTestId('deploy-button').click()
+
+  const first = page.getByTestId('deploy-progress').getByTestId('lifecycle-row-web-01')
+  await expect(first).toBeVisible()
+  const seen = new Set<string>()
+  const deadline = Date.now() + DEPLOY_TIMEOUT
+  while (Date.now() < deadline) {
+    const status = await first.getAttribute('data-status')
+    if (status) seen.add(status)
+    if (status === 'succeeded' || status === 'failed') break
+    await page.waitForTimeout(100)
+  }
+  await expect(first).toHaveAttribute('data-status', 'succeeded')
+  await expect(page.getByTestId('deploy-progress-summary')).toHaveText('Finished: all 1 succeeded.')
+  await shot(page, 'wizard-5-progress.png')
+  test.info().annotations.push({ type: 'statuses seen for web-01', description: [...seen].join(' → ') })
+  const firstContainers = startedAt(stack.instance, 'web-01')
+  expect(firstContainers.length).toBeGreaterThan(0)
+
+  // Second deploy: the same prefix picks the next free name, never web-01 again.
+  await page.getByRole('button', { name: 'Deploy more' }).click()
+  await page.getByLabel('Pick services').check()
+  await page.getByTestId('service-http').getByRole('checkbox').check()
+  await page.getByRole('button', { name: 'Next' }).click()
+  await page.getByLabel('Name prefix').fill('web')
+  await expect(page.getByTestId('planned-names')).toHaveText('web-02')
+  await page.getByRole('button', { name: 'Next' }).click()
+  await page.getByRole('button', { name: 'Next' }).click()
+  await expect(page.getByTestId('preview-web-02')).toBeVisible()
+  await page.getByTestId('deploy-button').click()
+  await expect(page.getByTestId('deploy-progress').getByTestId('lifecycle-row-web-02')).toBeVisible()
+  // Closing the wizard cancels nothing: the fleet page keeps following the deploy live.
+  await page.getByTestId('close-wizard').click()
+  await expect(page).toHaveURL(/\/fleet$/)
+  const tracked = page.getByTestId('tracked-ops').getByTestId('lifecycle-row-web-02')
+  await expect(tracked).toBeVisible()
+  await expect(tracked).toHaveAttribute('data-status', 'succeeded', { timeout: DEPLOY_TIMEOUT })
+  await expect(page.getByTestId('decky-web-02')).toHaveAttribute('data-state', 'running', { timeout: 15_000 })
+  await expect(page.getByTestId('decky-web-01')).toHaveAttribute('data-state', 'running')
+  await shot(page, 'fleet-two-deckies.png')
+
+  // The first decky's containers were not recreated by the second deploy.
+  expect(startedAt(stack.instance, 'web-01')).toEqual(firstContainers)
+  const fleet = await client.fleet.list.query()
+  expect(fleet.map((d) => `${d.name}:${d.state}`).sort()).toEqual(['web-01:running', 'web-02:running'])
+  expect(errors()).toEqual([])
+})
+
+test('a colliding explicit IP shows CONFLICT in review and deploys nothing', async ({ page, stack }) => {
+  const errors = watchConsole(page, [409])
+  const { client } = await adminSession(page, stack)
+  const before = await client.fleet.list.query()
+  const taken = before.find((d) => d.name === 'web-01')?.ip
+  expect(taken).toBeTruthy()
+  await wizardToReview(page, stack, { prefix: 'clash', service: 'http', ip: taken })
+  const problem = page.getByTestId('preview-error')
+  await expect(problem).toContainText('CONFLICT')
+  await expect(problem).toContainText(taken as string)
+  await expect(page.getByTestId('deploy-button')).toBeDisabled()
+  await shot(page, 'wizard-conflict.png')
+  const after = await client.fleet.list.query()
+  expect(after.map((d) => d.name).sort()).toEqual(before.map((d) => d.name).sort())
+  expect(errors()).toEqual([])
+})
+
+test('a deploy that fails on the engine shows failed with its reason', async ({ page, stack }) => {
+  test.setTimeout(300_000)
+  const errors = watchConsole(page)
+  await adminSession(page, stack)
+  // Squat an address on the decky network so Docker refuses to start the decky's base container there.
+  const base = stack.subnet.replace(/\.0\/24$/, '')
+  const squatIp = `${base}.201`
+  const squatter = `${stack.instance}-squatter`
+  docker([
+    'run',
+    '-d',
+    '--rm',
+    '--name',
+    squatter,
+    '--label',
+    `decnet.instance=${stack.instance}`,
+    '--network',
+    `${stack.instance}_lan`,
+    '--ip',
+    squatIp,
+    '--entrypoint',
+    '/usr/bin/node',
+    'decnet/decoy:0.1.0',
+    '-e',
+    'setInterval(() => {}, 1 << 30)',
+  ])
+  try {
+    await wizardToReview(page, stack, { prefix: 'doomed', service: 'http', ip: squatIp })
+    await expect(page.getByTestId('preview-doomed-01')).toBeVisible()
+    await page.getByTestId('deploy-button').click()
+    const row = page.getByTestId('deploy-progress').getByTestId('lifecycle-row-doomed-01')
+    await expect(row).toHaveAttribute('data-status', 'failed', { timeout: DEPLOY_TIMEOUT })
+    await expect(row.getByTestId('lifecycle-error')).not.toBeEmpty()
+    await expect(page.getByTestId('deploy-progress-summary')).toContainText('Finished with errors')
+    await shot(page, 'wizard-failed.png')
+    test.info().annotations.push({
+      type: 'failure reason',
+      description: (await row.getByTestId('lifecycle-error').textContent()) ?? '',
+    })
+  } finally {
+    docker(['rm', '-f', squatter])
+  }
+  expect(errors()).toEqual([])
+})
