@@ -47,6 +47,7 @@ test('wizard deploys one decky, then a second; both succeed live and the first i
 
   await page.goto(`${stack.webUrl}/fleet`)
   await page.getByTestId('open-wizard').click()
+  await expect(page.getByTestId('archetype-windows-server')).toBeVisible()
   await shot(page, 'wizard-1-archetypes.png')
   await wizardToReview(page, stack, { prefix: 'web', service: 'http' })
   await expect(page.getByTestId('generated-ini')).toContainText('[web-01]')
