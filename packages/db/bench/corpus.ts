@@ -179,7 +179,8 @@ export function* generateCorpus(options: CorpusOptions): Generator<LogEventInput
   for (let i = 0; i < options.rows; i++) {
     const timestamp = new Date(end - span + Math.floor((i / options.rows) * span))
     const decky = `decky-${String(Math.floor(random() * 50)).padStart(2, '0')}`
-    const attackerIp = pick(ips)
+    // Skewed: a few scanners send most traffic, a long tail sends a little.
+    const attackerIp = ips[Math.floor(ips.length * random() ** 3)] as string
     const attackerPort = 1024 + Math.floor(random() * 60000)
     const kind = random()
     if (kind < 0.3) {

@@ -1,6 +1,7 @@
 // `pnpm --filter @decnet/db bench`: log search on 1,000,000 SQLite rows, FTS vs a LIKE scan, plus
-// the production ingest path's throughput. BENCH_ROWS overrides the row count.
-import { mkdtempSync, rmSync } from 'node:fs'
+// the production ingest path's throughput. BENCH_ROWS overrides the row count; BENCH_DB=<file>
+// keeps the loaded database there (and reuses it when it exists) to iterate on queries.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'

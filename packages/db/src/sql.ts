@@ -18,16 +18,29 @@ export interface PrismaRaw {
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>
 }
 
+// SQLite binding plans by statement text: the `$n` rewrite of a 1,800-placeholder multi-row insert
+// is costly, and the same few statement texts recur on every batch.
+const sqlitePlans = new Map<string, { text: string; order: number[] }>()
+
 export function bindFor(dialect: Dialect, sql: string, args: readonly SqlArg[]): [string, SqlArg[]] {
   if (dialect === 'postgres') return [sql, [...args]]
-  const ordered: SqlArg[] = []
-  const text = sql.replace(/\$(\d+)/g, (_match, index: string) => {
-    const value = args[Number(index) - 1]
-    if (value === undefined) throw new Error(`missing SQL argument $${index}`)
-    ordered.push(value)
-    return '?'
+  let plan = sqlitePlans.get(sql)
+  if (!plan) {
+    const order: number[] = []
+    const text = sql.replace(/\$(\d+)/g, (_match, index: string) => {
+      order.push(Number(index) - 1)
+      return '?'
+    })
+    plan = { text, order }
+    if (sqlitePlans.size > 1000) sqlitePlans.clear()
+    sqlitePlans.set(sql, plan)
+  }
+  const ordered = plan.order.map((index) => {
+    const value = args[index]
+    if (value === undefined) throw new Error(`missing SQL argument $${index + 1}`)
+    return value
   })
-  return [text, ordered]
+  return [plan.text, ordered]
 }
 
 export function prismaExecutor(db: PrismaRaw, dialect: Dialect): SqlExecutor {

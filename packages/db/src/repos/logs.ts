@@ -257,14 +257,16 @@ export function logsRepository(conn: Connection) {
       const all = compileSearch(dialect, parsed, range)
       return conn.run(async () => {
         const rows = await sql.query<LogRecord>(
-          `SELECT ${LOG_COLUMNS} FROM "Log" l${page.join} WHERE ${page.where}
-           ORDER BY l."id" DESC LIMIT $${page.args.length + 1}`,
+          `SELECT ${LOG_COLUMNS} FROM ${page.from} WHERE ${page.where}
+           ORDER BY ${page.orderBy} LIMIT $${page.args.length + 1}`,
           [...page.args, limit],
         )
         const counted = await sql.query<{ n: unknown }>(
-          `SELECT count(*) AS n FROM (SELECT 1 FROM "Log" l${all.join} WHERE ${all.where}
-           LIMIT $${all.args.length + 1}) AS matched`,
-          [...all.args, COUNT_CAP + 1],
+          all.ftsOnlyMatch === undefined
+            ? `SELECT count(*) AS n FROM (SELECT 1 FROM ${all.from} WHERE ${all.where}
+               LIMIT $${all.args.length + 1}) AS matched`
+            : `SELECT count(*) AS n FROM (SELECT 1 FROM "LogSearch" WHERE "LogSearch" MATCH $1 LIMIT $2) AS matched`,
+          all.ftsOnlyMatch === undefined ? [...all.args, COUNT_CAP + 1] : [all.ftsOnlyMatch, COUNT_CAP + 1],
         )
         const total = toNumber(counted[0]?.n ?? 0)
         const result: SearchResult = {
@@ -291,7 +293,7 @@ export function logsRepository(conn: Connection) {
       return conn.run(async () => {
         const rows = await sql.query<{ bucket: unknown; n: unknown }>(
           `SELECT (${epoch} / CAST(${bucketArg} AS INTEGER)) * CAST(${bucketArg} AS INTEGER) AS bucket, count(*) AS n
-           FROM "Log" l${compiled.join} WHERE ${compiled.where} GROUP BY 1 ORDER BY 1`,
+           FROM ${compiled.from} WHERE ${compiled.where} GROUP BY 1 ORDER BY 1`,
           [...compiled.args, seconds],
         )
         return rows.map((row) => ({ t: new Date(toNumber(row.bucket) * 1000), count: toNumber(row.n) }))
@@ -306,7 +308,7 @@ export function logsRepository(conn: Connection) {
       const n = compiled.args.length
       return conn.run(async () => {
         const rows = await sql.query<LogRecord>(
-          `SELECT ${LOG_COLUMNS} FROM "Log" l${compiled.join} WHERE ${compiled.where} AND l."id" > $${n + 1}
+          `SELECT ${LOG_COLUMNS} FROM ${compiled.from} WHERE ${compiled.where} AND l."id" > $${n + 1}
            ORDER BY l."id" ASC LIMIT $${n + 2}`,
           [...compiled.args, afterId, limit],
         )

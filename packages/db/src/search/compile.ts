@@ -4,10 +4,17 @@ import type { Dialect, SqlArg } from '../sql.ts'
 import type { ParsedSearch } from './grammar.ts'
 
 export interface CompiledSearch {
-  /** Extra FROM item (SQLite joins the FTS table), or ''. */
-  join: string
-  /** Conditions over alias `l` (the Log row), joined with AND; never empty (`1=1`). */
+  /** FROM clause; the Log row is alias `l`. */
+  from: string
+  /** Conditions joined with AND; never empty (`1=1`). */
   where: string
+  /** Newest first. On SQLite with a text match this is the FTS rowid, which FTS5 yields in order. */
+  orderBy: string
+  /**
+   * SQLite only: set when the text match is the whole query, so counting can stay inside the FTS
+   * index (`SELECT … FROM "LogSearch" WHERE "LogSearch" MATCH $1`) without touching Log rows.
+   */
+  ftsOnlyMatch?: string
   args: SqlArg[]
 }
 
@@ -29,14 +36,19 @@ export function compileSearch(
     args.push(value)
     return `$${args.length}`
   }
-  let join = ''
+  let fromClause = '"Log" l'
+  let orderBy = 'l."id" DESC'
+  let match: string | undefined
   if (search.phrases.length > 0) {
     if (dialect === 'sqlite') {
       // FTS5 query: each phrase double-quoted. Tokens hold only letters, digits and our joiner,
       // so they cannot contain a quote or any FTS5 operator.
-      const match = search.phrases.map((phrase) => `"${phrase.join(' ')}"`).join(' AND ')
-      join = ', "LogSearch" s'
-      conditions.push(`s."LogSearch" MATCH ${arg(match)}`, 's.rowid = l."id"')
+      match = search.phrases.map((phrase) => `"${phrase.join(' ')}"`).join(' AND ')
+      // CROSS JOIN keeps the FTS table as the outer loop: it yields matches newest first, so
+      // `LIMIT n` stops after n rows instead of sorting every match.
+      fromClause = '"LogSearch" s CROSS JOIN "Log" l'
+      orderBy = 's.rowid DESC'
+      conditions.push(`s."LogSearch" MATCH ${arg(match)}`, 'l."id" = s.rowid')
     } else {
       // GIN-indexed token match, then adjacency checked on the token text for multi-token phrases.
       const lexemes = [...new Set(search.phrases.flat())].map((token) => `'${token}'`).join(' & ')
@@ -52,7 +64,15 @@ export function compileSearch(
   if (from) conditions.push(`l."timestamp" >= ${arg(from)}`)
   if (to) conditions.push(`l."timestamp" < ${arg(to)}`)
   if (bounds.beforeId !== undefined) conditions.push(`l."id" < ${arg(bounds.beforeId)}`)
-  return { join, where: conditions.length > 0 ? conditions.join(' AND ') : '1=1', args }
+  const compiled: CompiledSearch = {
+    from: fromClause,
+    where: conditions.length > 0 ? conditions.join(' AND ') : '1=1',
+    orderBy,
+    args,
+  }
+  // Two conditions = the MATCH and the join: nothing else to check on the Log row.
+  if (match !== undefined && conditions.length === 2) compiled.ftsOnlyMatch = match
+  return compiled
 }
 
 function latest(a?: Date, b?: Date): Date | undefined {

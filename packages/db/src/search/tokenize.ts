@@ -5,6 +5,9 @@ import type { LogEventInput } from '../types.ts'
 
 /** A token is a run of Unicode letters/digits, lower-cased. */
 const TOKEN = /[\p{L}\p{N}]+/gu
+// Same tokens for pure-ASCII text, several times faster: most captured lines are ASCII.
+const ASCII_TOKEN = /[a-z0-9]+/g
+const NON_ASCII = /[^\x00-\x7f]/
 export const MAX_TOKEN_LENGTH = 64
 /** Tokens indexed per text part: caps the index size of huge captured lines (the row keeps the text). */
 export const MAX_TOKENS_PER_PART = 2000
@@ -18,7 +21,8 @@ export const PART_SEPARATOR = '\u00a6'
 
 export function tokenize(text: string, limit = MAX_TOKENS_PER_PART): string[] {
   const tokens: string[] = []
-  for (const match of text.toLowerCase().matchAll(TOKEN)) {
+  const pattern = NON_ASCII.test(text) ? TOKEN : ASCII_TOKEN
+  for (const match of text.toLowerCase().matchAll(pattern)) {
     tokens.push(match[0].slice(0, MAX_TOKEN_LENGTH))
     if (tokens.length >= limit) break
   }
