@@ -166,4 +166,41 @@ describe('ssh emulator', () => {
       hostKey: 'ssh-ed25519',
     })
   })
+
+  it('captures a file dropped with scp (sink protocol over exec)', async () => {
+    const client = await connectSsh(ssh.host, ssh.port, 'root', 'rootpw')
+    const payload = Buffer.from('#!/bin/sh\nwhile :; do :; done\n')
+    try {
+      const acks = await new Promise<number>((resolve, reject) => {
+        client.exec('scp -t /tmp/', (error, stream) => {
+          if (error) return reject(error)
+          let received = 0
+          let step = 0
+          stream.on('data', (chunk: Buffer) => {
+            received += chunk.filter((byte) => byte === 0).length
+            // Each NUL acknowledges the previous step: ready, header accepted, file stored.
+            while (step < received) {
+              step++
+              if (step === 1) stream.write(`C0755 ${payload.length} miner.sh\n`)
+              else if (step === 2) stream.write(Buffer.concat([payload, Buffer.from([0])]))
+              else if (step === 3) stream.end()
+            }
+          })
+          stream.on('close', () => resolve(received))
+        })
+      })
+      expect(acks).toBe(3)
+    } finally {
+      client.end()
+    }
+    const upload = await ssh.waitFor((e) => e.event === 'upload')
+    expect(upload.fields).toMatchObject({
+      username: 'root',
+      via: 'scp',
+      path: '/tmp/',
+      name: 'miner.sh',
+      bytes: payload.length,
+      sha256: (await import('node:crypto')).createHash('sha256').update(payload).digest('hex'),
+    })
+  })
 })

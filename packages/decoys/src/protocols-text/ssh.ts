@@ -3,6 +3,7 @@ import ssh2, { type AuthContext, type ClientInfo, type Connection, type Session 
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { listenTcp, type TcpSession } from '../framework/tcp.ts'
+import { receiveScp } from './scp-sink.ts'
 import { type Credentials, credentialsFrom } from './shell/credentials.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
 import { createShell } from './shell/shell.ts'
@@ -203,6 +204,13 @@ class SshClientHandler {
         via: 'ssh-exec',
         ...(info.command.length > command.length ? { truncated: true } : {}),
       })
+      const sink = /^scp\s+(?:-\w+\s+)*-t\s+(?:--\s+)?(\S+)?/.exec(command)
+      if (sink) {
+        receiveScp(stream, sink[1] ?? '.', (event, fields) =>
+          this.session.emit(event, { username: this.user, ...fields }),
+        )
+        return
+      }
       const { output } = shell.run(command)
       stream.write(output)
       stream.exit(output.includes('command not found') ? 127 : 0)

@@ -160,7 +160,9 @@ function kernelBuild(persona: Persona): string {
       random.int(0, 59),
     ),
   )
-  const stamp = built.toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1 $3 $2 $5 UTC $4')
+  // `date`'s default format, as the kernel build stamps it: day of month space-padded.
+  const day = String(built.getUTCDate()).padStart(2, ' ')
+  const stamp = built.toUTCString().replace(/^(\w+), \d+ (\w+) (\d+) ([\d:]+) GMT$/, `$1 $2 ${day} $4 UTC $3`)
   switch (persona.distro) {
     case 'ubuntu22':
     case 'ubuntu20':
