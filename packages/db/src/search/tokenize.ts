@@ -5,9 +5,10 @@ import type { LogEventInput } from '../types.ts'
 
 /** A token is a run of Unicode letters/digits, lower-cased. */
 const TOKEN = /[\p{L}\p{N}]+/gu
-// Same tokens for pure-ASCII text, several times faster: most captured lines are ASCII.
+// Same tokens for printable-ASCII text, several times faster: most captured lines are. Anything else
+// (non-ASCII, control characters) takes the Unicode path.
 const ASCII_TOKEN = /[a-z0-9]+/g
-const NON_ASCII = /[^\x00-\x7f]/
+const NON_ASCII = /[^ -~\t\n\r]/
 export const MAX_TOKEN_LENGTH = 64
 /** Tokens indexed per text part: caps the index size of huge captured lines (the row keeps the text). */
 export const MAX_TOKENS_PER_PART = 2000
