@@ -39,8 +39,15 @@ function labels(decky: string, service?: string): Record<string, string> {
   }
 }
 
+/** A bridge network of our own (never the default bridge, which other suites may disturb). */
+const networkName = `${runId}_net`
+
 async function run(options: Docker.ContainerCreateOptions): Promise<Docker.Container> {
-  const container = await docker.createContainer({ Image: image, ...options })
+  const container = await docker.createContainer({
+    Image: image,
+    ...options,
+    HostConfig: { NetworkMode: networkName, ...options.HostConfig },
+  })
   await container.start()
   return container
 }
@@ -90,8 +97,9 @@ function collector(db: DecnetDatabase, pipeline: IngestPipeline) {
   })
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   image = buildDecoyImage()
+  await docker.createNetwork({ Name: networkName, Driver: 'bridge', Labels: { 'decnet.instance': runId } })
 }, 180_000)
 
 afterAll(async () => {
@@ -101,6 +109,10 @@ afterAll(async () => {
       .filter((c) => c.Labels['decnet.instance']?.startsWith(runId))
       .map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })),
   )
+  await docker
+    .getNetwork(networkName)
+    .remove()
+    .catch(() => undefined)
   await provider.cleanup()
 })
 
@@ -167,8 +179,8 @@ describe('DockerLogCollector on real Docker', () => {
       `DECNET_PORTS=${port}`,
     ]
     const base = await run({ Labels: labels(decky), Cmd: ['pause'] })
-    const bridge = (await base.inspect()).NetworkSettings.Networks.bridge
-    if (!bridge) throw new Error('base container is not on the default bridge')
+    const bridge = (await base.inspect()).NetworkSettings.Networks[networkName]
+    if (!bridge) throw new Error('base container is not on the test network')
     const ip = bridge.IPAddress
     // ssh exists before the collector starts (found by the scan); http starts after (found by the event stream).
     await run({
@@ -309,6 +321,22 @@ describe('DockerLogCollector on real Docker', () => {
     await pipeline.close()
     expect(pipeline.stats()).toMatchObject({ stored: 400, malformed: 0, dropped: 0 })
   }, 40_000)
+
+  it('forgets positions of containers removed while it was not running', async () => {
+    const db = await open()
+    const gone = `${POSITION_KEY_PREFIX}${'0'.repeat(64)}`
+    const alive = await emitter('alive-decky', 'http', emitScript('alive-decky', 1, 1, 1))
+    await db.settings.set(gone, { ts: '1.000000000', n: 1 })
+    await db.settings.set(POSITION_KEY_PREFIX + alive.id, { ts: '1.000000000', n: 0 })
+    const pipeline = new IngestPipeline({ db, flushIntervalMs: 20 })
+    const col = collector(db, pipeline)
+    await col.start()
+    expect(await db.settings.get(gone)).toBeUndefined()
+    await expect.poll(async () => (await rowsOf(db, 'alive-decky')).length, { timeout: 10_000 }).toBe(1)
+    await col.stop()
+    await pipeline.close()
+    expect(await db.settings.get(POSITION_KEY_PREFIX + alive.id)).toMatchObject({ n: 1 })
+  }, 30_000)
 
   it('counts garbage and oversized stdout lines as malformed and keeps ingesting', async () => {
     const db = await open()

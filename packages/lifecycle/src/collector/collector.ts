@@ -103,7 +103,7 @@ export class DockerLogCollector {
   private readonly settings: CollectorSettings
   private readonly options: DockerLogCollectorOptions
   private readonly followers = new Map<string, Follower>()
-  private readonly abort = new AbortController()
+  private abort = new AbortController()
   private eventStream: NodeJS.ReadableStream | undefined
   private eventLoop: Promise<void> | undefined
   private rescanTimer: NodeJS.Timeout | undefined
@@ -146,6 +146,7 @@ export class DockerLogCollector {
   async start(): Promise<void> {
     if (this.started) return
     this.started = true
+    if (this.abort.signal.aborted) this.abort = new AbortController()
     this.unsubscribe = this.pipeline.onSettled(() => this.schedulePersist())
     this.eventLoop = this.watchEvents()
     try {
@@ -198,13 +199,18 @@ export class DockerLogCollector {
     if (initial) await this.forgetVanished(seen)
   }
 
-  /** Position keys of containers that no longer exist (removed while we were not running). */
-  private async forgetVanished(existing: Set<string>): Promise<void> {
-    if (this.options.instance) return // other instances' containers are not in `existing`
+  /** Drops position keys of containers that no longer exist (removed while we were not running). */
+  private async forgetVanished(listed: Set<string>): Promise<void> {
     const all = await this.settings.all()
     for (const key of Object.keys(all)) {
-      if (key.startsWith(POSITION_KEY_PREFIX) && !existing.has(key.slice(POSITION_KEY_PREFIX.length))) {
-        await this.settings.delete(key)
+      if (!key.startsWith(POSITION_KEY_PREFIX)) continue
+      const id = key.slice(POSITION_KEY_PREFIX.length)
+      if (listed.has(id)) continue
+      // Not listed may also mean "another engine instance's container": only a 404 proves it gone.
+      try {
+        await this.docker.getContainer(id).inspect()
+      } catch (error) {
+        if (statusCode(error) === 404) await this.settings.delete(key)
       }
     }
   }
@@ -246,13 +252,13 @@ export class DockerLogCollector {
         // `since` is inclusive: the lines at the position's timestamp come again and are skipped.
         follower.resume = follower.position ? { ...follower.position } : undefined
         const since = follower.position ? formatSince(follower.position.ts) : '0'
-        const stream = (await this.streamDocker.getContainer(follower.id).logs({
+        const stream = await this.streamDocker.getContainer(follower.id).logs({
           follow: true,
           stdout: true,
           stderr: true,
           timestamps: true,
           since,
-        } as unknown as { follow: true })) as unknown as NodeJS.ReadableStream
+        })
         this.counters.streamsOpened++
         follower.stream = stream
         if (signal.aborted) destroyStream(stream)
