@@ -112,6 +112,47 @@ describe('http emulator', () => {
   })
 })
 
+describe('http server persona', () => {
+  const headerNames = async (serverHeader: string, request: string) => {
+    const web = await startTestEmulator('http', { config: { server_header: serverHeader } })
+    try {
+      const raw = await rawClient(web.host, web.port)
+      raw.send(request)
+      const head = (await raw.expect(/\r\n\r\n/)).split('\r\n\r\n')[0] ?? ''
+      raw.close()
+      return head.split('\r\n').slice(1)
+    } finally {
+      await web.running.close()
+    }
+  }
+
+  it('sends headers in the order and spelling of the server it claims to be', async () => {
+    expect(await headerNames('nginx/1.22.1', 'GET / HTTP/1.1\r\nHost: x\r\n\r\n')).toEqual([
+      'Server: nginx/1.22.1',
+      expect.stringMatching(/^Date: \w{3}, \d\d \w{3} \d{4} [\d:]{8} GMT$/),
+      'Content-Type: text/html',
+      expect.stringMatching(/^Content-Length: \d+$/),
+      'Connection: keep-alive',
+    ])
+    const apache = await headerNames('Apache/2.4.62 (Debian)', 'GET /missing HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect(apache.map((line) => line.split(':')[0])).toEqual([
+      'Date',
+      'Server',
+      'Content-Length',
+      'Keep-Alive',
+      'Connection',
+      'Content-Type',
+    ])
+    expect(apache).toContain('Connection: Keep-Alive')
+    const closing = await headerNames(
+      'Apache/2.4.62 (Debian)',
+      'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    )
+    expect(closing).toContain('Connection: close')
+    expect(closing.some((line) => line.startsWith('Keep-Alive'))).toBe(false)
+  })
+})
+
 describe('https emulator', () => {
   it('serves a supplied tls_cert/tls_key and records plain-text probes of the TLS port', async () => {
     const { selfSignedIdentity } = await import('../src/framework/tls.ts')

@@ -33,10 +33,22 @@ export type HttpServiceOptions = {
   tls?: { onPort(index: number): boolean; identity: SecureContextOptions }
   /** Headers on every response unless the reply overrides them (e.g. `Server`). */
   defaultHeaders?: Record<string, string>
+  /**
+   * Final say on response headers and their order (a server's header order is a fingerprint;
+   * Node's own is not any real web server's). Receives the merged headers plus the connection
+   * facts; whatever it returns is sent in that order, so it should include Date, Content-Length
+   * and Connection.
+   */
+  arrangeHeaders?: (
+    headers: Record<string, string | string[]>,
+    facts: ResponseFacts,
+  ) => [string, string | string[]][]
   /** Body bytes kept for the handler and the event; the rest is drained and counted (default 64 KiB). */
   maxBodyBytes?: number
   handle(request: HttpRequest): HttpReply | Promise<HttpReply>
 }
+
+export type ResponseFacts = { keepAlive: boolean; contentLength: number; date: string }
 
 /** First characters of a body recorded in the `request` event (as DECNET does). */
 export const BODY_EXCERPT_CHARS = 512
@@ -125,7 +137,13 @@ export async function listenHttp(options: HttpServiceOptions): Promise<TcpListen
     })
     if (res.destroyed) return
     const headers = { ...options.defaultHeaders, ...reply.headers }
-    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
+    const facts: ResponseFacts = {
+      keepAlive: res.shouldKeepAlive,
+      contentLength: reply.body === undefined ? 0 : Buffer.byteLength(reply.body),
+      date: new Date().toUTCString(),
+    }
+    const arranged = options.arrangeHeaders ? options.arrangeHeaders(headers, facts) : Object.entries(headers)
+    for (const [name, value] of arranged) res.setHeader(name, value)
     res.statusCode = reply.status
     res.end(request.method === 'HEAD' ? undefined : reply.body)
   }

@@ -1,6 +1,12 @@
 import type { Emulator, EmulatorContext, RunningEmulator } from '../../emulator.ts'
 import { configInt, configString } from '../../framework/config.ts'
-import { type HttpReply, type HttpRequest, listenHttp, parseExtraHeaders } from '../../framework/http.ts'
+import {
+  type HttpReply,
+  type HttpRequest,
+  listenHttp,
+  parseExtraHeaders,
+  type ResponseFacts,
+} from '../../framework/http.ts'
 import { selfSignedIdentity, type TlsIdentity } from '../../framework/tls.ts'
 import { personaFor } from '../shell/persona.ts'
 import { extractCredential } from './credentials.ts'
@@ -59,6 +65,7 @@ async function startWeb(
     ports: ctx.ports,
     ...(identity ? { tls: { onPort: tlsOnPort, identity } } : {}),
     defaultHeaders: { Server: server, ...extraHeaders },
+    arrangeHeaders: nginx ? nginxHeaders : apacheHeaders,
     handle: (request) => {
       const credential = extractCredential(request)
       if (credential) {
@@ -86,6 +93,40 @@ async function startWeb(
       await Promise.all(listeners.map((listener) => listener.close()))
     },
   }
+}
+
+type Headers = Record<string, string | string[]>
+type Arranged = [string, string | string[]][]
+
+/** Everything but the named headers (compared case-insensitively), in their original order. */
+function rest(headers: Headers, taken: string[]): Arranged {
+  const skip = new Set(taken.map((name) => name.toLowerCase()))
+  return Object.entries(headers).filter(([name]) => !skip.has(name.toLowerCase()))
+}
+
+/** nginx: Server, Date, Content-Type, Content-Length, Connection, then the rest; no Keep-Alive header. */
+function nginxHeaders(headers: Headers, facts: ResponseFacts): Arranged {
+  return [
+    ['Server', headers.Server ?? 'nginx'],
+    ['Date', facts.date],
+    ...(headers['Content-Type'] ? ([['Content-Type', headers['Content-Type']]] as Arranged) : []),
+    ['Content-Length', String(facts.contentLength)],
+    ['Connection', facts.keepAlive ? 'keep-alive' : 'close'],
+    ...rest(headers, ['Server', 'Content-Type']),
+  ]
+}
+
+/** Apache: Date, Server, the rest, Content-Length, Keep-Alive, Connection (capitalised), Content-Type. */
+function apacheHeaders(headers: Headers, facts: ResponseFacts): Arranged {
+  return [
+    ['Date', facts.date],
+    ['Server', headers.Server ?? 'Apache'],
+    ...rest(headers, ['Server', 'Content-Type']),
+    ['Content-Length', String(facts.contentLength)],
+    ...(facts.keepAlive ? ([['Keep-Alive', 'timeout=5, max=100']] as Arranged) : []),
+    ['Connection', facts.keepAlive ? 'Keep-Alive' : 'close'],
+    ...(headers['Content-Type'] ? ([['Content-Type', headers['Content-Type']]] as Arranged) : []),
+  ]
 }
 
 async function tlsIdentityFor(ctx: EmulatorContext): Promise<TlsIdentity> {
