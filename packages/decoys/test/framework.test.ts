@@ -174,3 +174,39 @@ describe('startEmulator', () => {
     )
   })
 })
+
+describe('listenTcp isolation', () => {
+  it('survives a handler that throws on connect and on data', async () => {
+    const log = eventLog()
+    const host = loopbackHost()
+    let connections = 0
+    const listener = await listenTcp({
+      ctx: testContext(log.sink, host),
+      port: 0,
+      handle: (session) => {
+        connections++
+        if (connections === 1) throw new Error('bug on connect')
+        return {
+          onLine: (line) => {
+            if (line === 'boom') throw new Error('bug on data')
+            session.write(`ok:${line}\n`)
+          },
+        }
+      },
+    })
+    try {
+      const first = await rawClient(host, listener.port)
+      await first.closed
+      const second = await rawClient(host, listener.port)
+      second.send('boom\n')
+      await second.closed
+      const third = await rawClient(host, listener.port)
+      third.send('hi\n')
+      await third.expect(/ok:hi/)
+      third.close()
+      expect(listener.connectionCount()).toBeLessThanOrEqual(1)
+    } finally {
+      await listener.close()
+    }
+  })
+})

@@ -72,7 +72,8 @@ export async function listenHttp(options: HttpServiceOptions): Promise<TcpListen
         res.destroy()
         return
       }
-      void serve(req, res, session)
+      // Anything unforeseen (say, a configured header Node refuses) costs the request, not the process.
+      serve(req, res, session).catch(() => res.destroy())
     },
   )
   server.on('clientError', (error: Error & { code?: string }, socket) => {

@@ -103,7 +103,16 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
     // Resets and write-after-close are routine with scanners; they must never reach the process.
     socket.on('error', () => undefined)
     if (connectionEvents) session.emit('connect', { local_port: socket.localPort ?? 0 })
-    const handler = options.handle(session) ?? {}
+    let handler: TcpHandler
+    try {
+      handler = options.handle(session) ?? {}
+    } catch {
+      // A bug reached on connect costs this connection, never the listener.
+      clearTimeout(lifetime)
+      sockets.delete(socket)
+      socket.destroy()
+      return
+    }
     const lineReader = handler.onLine ? createLineReader(maxLineBytes, handler.onLine) : undefined
     if (handler.onData || lineReader) {
       socket.on('data', (chunk: Buffer) => {
