@@ -3,7 +3,13 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
 import { formatTime } from '../lib/format.ts'
-import { onTrackedOpsChange, readTrackedOps, removeTrackedOp, type TrackedOp } from '../lib/tracked-ops.ts'
+import {
+  clearTrackedOps,
+  onTrackedOpsChange,
+  readTrackedOps,
+  removeTrackedOp,
+  type TrackedOp,
+} from '../lib/tracked-ops.ts'
 import { useTRPC } from '../trpc/client.ts'
 import { LifecycleProgress } from './lifecycle-progress.tsx'
 
@@ -19,9 +25,14 @@ export function TrackedOpsPanel() {
   if (ops.length === 0) return null
   return (
     <section aria-labelledby="ops-heading" className="panel" data-testid="tracked-ops">
-      <h2 id="ops-heading" style={{ marginTop: 0 }}>
-        Operations
-      </h2>
+      <div className="row spread">
+        <h2 id="ops-heading" style={{ margin: 0 }}>
+          Operations
+        </h2>
+        <button type="button" onClick={() => clearTrackedOps()}>
+          Dismiss all
+        </button>
+      </div>
       {[...ops].reverse().map((op) => (
         <div key={op.key} className="stack" style={{ marginBottom: 12 }}>
           <div className="row spread">

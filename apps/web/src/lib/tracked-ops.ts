@@ -52,3 +52,7 @@ export function onTrackedOpsChange(listener: () => void): () => void {
     window.removeEventListener('storage', listener)
   }
 }
+
+export function clearTrackedOps() {
+  write([])
+}

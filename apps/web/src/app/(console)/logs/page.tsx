@@ -31,6 +31,7 @@ function Histogram({ buckets }: { buckets: { t: string; count: number }[] }) {
         role="img"
         aria-label={`Histogram: ${total} events in ${buckets.length} buckets`}
       >
+        {total === 0 && <span className="muted small">No events in this range.</span>}
         {buckets.map((b) => (
           <div
             key={b.t}
@@ -105,7 +106,7 @@ export default function LogsPage() {
             name="q"
             value={draft}
             onChange={(e) => setDraft(e.target.value)}
-            placeholder='words, "exact phrases", key:value (service:ssh decky:web-01 attacker_ip:10.0.0.5)'
+            placeholder='words, "exact phrases", key:value — e.g. wget service:ssh user:root attacker:10.0.0.5 last:2h'
             style={{ flex: 1, width: '100%' }}
             maxLength={512}
             aria-label="Search query"
@@ -143,8 +144,10 @@ export default function LogsPage() {
         </label>
       </form>
       <p className="muted small">
-        Words match anywhere, <code>&quot;quoted phrases&quot;</code> match exactly, <code>key:value</code>{' '}
-        filters a field (decky, service, event, attacker IP or a captured field).
+        All terms must match. Words match anywhere, <code>&quot;quoted phrases&quot;</code> match in order,{' '}
+        <code>decky:</code> <code>service:</code> <code>event:</code> <code>attacker:</code> match exactly,
+        any other <code>key:value</code> searches that captured field; <code>last:2h</code>,{' '}
+        <code>from:</code>, <code>to:</code> narrow the time.
       </p>
       {histogram.data && <Histogram buckets={histogram.data.buckets} />}
       {(search.isError || histogram.isError) && (

@@ -1,0 +1,120 @@
+import http from 'node:http'
+import type { Page } from '@playwright/test'
+import { signInAdmin } from '../../fixtures/auth.ts'
+import { expect, type Stack, test } from '../../fixtures/stack.ts'
+import { adminSession, shot, waitTerminal, watchConsole } from '../../fixtures/ui-helpers.ts'
+
+const HOSTILE_USER = '<script>window.__owned = 1</script>\u001b[31mred\u0007\u202eevil'
+const SECRET = 'hunter2-secret-pw'
+const LONG_AGENT = `<img src=x onerror="window.__owned=2">${'A'.repeat(6000)}`
+
+/** A decky with http, deployed through the API, and its IP. */
+async function httpDecky(stack: Stack): Promise<string> {
+  const { client } = await signInAdmin(stack)
+  const existing = (await client.fleet.list.query()).find((d) => d.name === 'logs-web')
+  if (existing) return existing.ip
+  const deployed = await client.fleet.deploy.mutate({ ini: '[logs-web]\nservices = http\n' })
+  const [row] = await waitTerminal(client, deployed.lifecycleIds)
+  expect(row?.status).toBe('succeeded')
+  const decky = await client.fleet.get.query({ name: 'logs-web' })
+  return decky.ip
+}
+
+/** One HTTP request to the decky carrying hostile text in Basic credentials and the user agent. */
+function hostileRequest(ip: string): Promise<number> {
+  const auth = Buffer.from(`${HOSTILE_USER}:${SECRET}`, 'utf8').toString('base64')
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: ip,
+        port: 80,
+        path: '/admin/',
+        headers: { authorization: `Basic ${auth}`, 'user-agent': LONG_AGENT },
+      },
+      (response) => {
+        response.resume()
+        response.on('end', () => resolve(response.statusCode ?? 0))
+      },
+    )
+    request.on('error', reject)
+    request.setTimeout(10_000, () => request.destroy(new Error('timeout')))
+    request.end()
+  })
+}
+
+async function noScriptRan(page: Page) {
+  expect(await page.evaluate(() => (window as unknown as { __owned?: number }).__owned)).toBeUndefined()
+}
+
+test('logs: an interaction made now arrives live; hostile text renders inert; secrets masked until revealed', async ({
+  page,
+  stack,
+}) => {
+  test.setTimeout(240_000)
+  const errors = watchConsole(page)
+  const dialogs: string[] = []
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message())
+    void dialog.dismiss()
+  })
+  const ip = await httpDecky(stack)
+  await adminSession(page, stack)
+  await page.goto(`${stack.webUrl}/logs`)
+  await page.getByLabel('Search query').fill('decky:logs-web')
+  await page.getByRole('button', { name: 'Search' }).click()
+  await page.getByTestId('live-toggle').check()
+  await expect(page.getByTestId('live-status')).toContainText('Live: connected')
+
+  expect(await hostileRequest(ip)).toBeGreaterThan(0)
+
+  // The credential event arrives through logs.live (no reload, no polling).
+  const row = page.locator('[data-testid="log-row"][data-live="true"]', { hasText: 'auth_attempt' }).first()
+  await expect(row).toBeVisible({ timeout: 60_000 })
+  // Attacker text is shown as text: the tag is visible characters, not an element.
+  await expect(row).toContainText('<script>window.__owned = 1</script>')
+  await expect(row.locator('script')).toHaveCount(0)
+  // Control and bidi characters are made visible.
+  await expect(row.locator('.ctrl', { hasText: '\\x1b' })).toHaveCount(1)
+  await expect(row.locator('.ctrl', { hasText: '\\x07' })).toHaveCount(1)
+  await expect(row.locator('.ctrl', { hasText: '\\u202e' })).toHaveCount(1)
+  // The captured password is a secret field: masked for the admin until revealed.
+  await expect(row.getByTestId('masked-secret')).toHaveText('••••••••')
+  await expect(row).not.toContainText(SECRET)
+  await shot(page, 'logs-live.png')
+  await row.getByRole('button', { name: /Reveal secret/ }).click()
+  await expect(row).toContainText(SECRET)
+  await row.getByRole('button', { name: 'Hide secrets' }).click()
+  await expect(row).not.toContainText(SECRET)
+
+  // The request event carries the 6 KB user agent: cut, with an explicit expand.
+  await page.getByTestId('live-toggle').uncheck()
+  await page.getByLabel('Search query').fill('decky:logs-web event:request')
+  await page.getByRole('button', { name: 'Search' }).click()
+  const requestRow = page.getByTestId('log-row').filter({ hasText: 'onerror' }).first()
+  await expect(requestRow).toBeVisible({ timeout: 30_000 })
+  const expand = requestRow.getByRole('button', { name: /show all \d[\d,]* chars/ }).first()
+  await expect(expand).toBeVisible()
+  await expect(requestRow.locator('img')).toHaveCount(0)
+  await expand.click()
+  await expect(requestRow).toContainText('A'.repeat(3000))
+  await expect(page.getByTestId('log-total')).toContainText('matching rows')
+  await shot(page, 'logs-search.png')
+
+  await noScriptRan(page)
+  expect(dialogs).toEqual([])
+
+  // The attacker profile built from the same interaction.
+  await page.goto(`${stack.webUrl}/attackers`)
+  const attacker = page.getByTestId('attacker-row').first()
+  await expect(attacker).toBeVisible({ timeout: 30_000 })
+  await shot(page, 'attackers.png')
+  await attacker.getByRole('link').click()
+  await expect(page).toHaveURL(/\/attackers\/.+/)
+  await expect(page.getByRole('heading', { name: /Credentials \(\d+\)/ })).toBeVisible()
+  await expect(page.getByText(SECRET)).toHaveCount(0)
+  await expect(page.getByRole('heading', { name: 'Timeline (recent events)' })).toBeVisible()
+  await shot(page, 'attacker-detail.png')
+  await noScriptRan(page)
+  expect(dialogs).toEqual([])
+  expect(errors()).toEqual([])
+})

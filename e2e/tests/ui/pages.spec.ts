@@ -1,0 +1,101 @@
+import { expect, test } from '../../fixtures/stack.ts'
+import { adminSession, shot, watchConsole } from '../../fixtures/ui-helpers.ts'
+
+test('config: admin edits limits and interval and manages users', async ({ page, stack }) => {
+  const errors = watchConsole(page)
+  await adminSession(page, stack)
+  await page.getByRole('navigation').getByRole('link', { name: 'Config' }).click()
+  await expect(page.getByTestId('deployment-limit')).toBeVisible()
+  await page.getByTestId('deployment-limit').fill('42')
+  await page.getByRole('button', { name: 'Save limit' }).click()
+  await expect(page.getByRole('status').filter({ hasText: 'deployment limit set to 42' })).toBeVisible()
+  await page.getByTestId('global-interval').fill('2h')
+  await page.getByRole('button', { name: 'Save interval' }).click()
+  await expect(
+    page.getByRole('status').filter({ hasText: 'global mutation interval set to 2h' }),
+  ).toBeVisible()
+
+  const form = page.getByRole('form', { name: 'Add a user' })
+  await form.getByLabel('Username').fill('analyst')
+  await form.getByLabel('One-time password (≥ 12)').fill('analyst-one-time-1')
+  await form.getByRole('button', { name: 'Add user' }).click()
+  const row = page.getByTestId('user-analyst')
+  await expect(row).toContainText('must change password')
+  await row.getByLabel('Role of analyst').selectOption('admin')
+  await row.getByRole('button', { name: 'Apply' }).click()
+  await expect(page.getByRole('status').filter({ hasText: 'user analyst is now admin' })).toBeVisible()
+  await row.getByRole('button', { name: 'Reset password' }).click()
+  await row.getByLabel('New password for analyst').fill('analyst-reset-pass-2')
+  await row.getByRole('button', { name: 'Set' }).click()
+  await expect(page.getByRole('status').filter({ hasText: 'password of analyst reset' })).toBeVisible()
+  await shot(page, 'config-admin.png')
+  await row.getByRole('button', { name: 'Delete' }).click()
+  await row.getByRole('button', { name: 'Confirm delete' }).click()
+  await expect(page.getByTestId('user-analyst')).toHaveCount(0)
+  // Own account: no self-demotion or self-deletion offered.
+  await expect(page.getByTestId('user-admin').getByRole('button', { name: 'Delete' })).toBeDisabled()
+  expect(errors()).toEqual([])
+})
+
+test('every page renders in light and dark themes at 1280 px and on a 1366×768 laptop', async ({
+  page,
+  stack,
+}) => {
+  const errors = watchConsole(page)
+  await adminSession(page, stack)
+  for (const theme of ['light', 'dark'] as const) {
+    await page.getByLabel('Colour theme').selectOption(theme)
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme)
+    for (const [path, marker] of [
+      ['/fleet', 'fleet-table'],
+      ['/logs', 'log-table'],
+      ['/attackers', 'attackers-table'],
+      ['/health', 'health-panel'],
+      ['/config', 'deployment-limit'],
+      ['/fleet/deploy', 'archetype-windows-server'],
+    ] as const) {
+      await page.goto(`${stack.webUrl}${path}`)
+      await expect(page.getByTestId(marker)).toBeVisible()
+      await expect(page.locator('html')).toHaveAttribute('data-theme', theme)
+      const name = path.slice(1).replace(/\//g, '-')
+      await shot(page, `${name}-${theme}.png`)
+    }
+  }
+  await page.setViewportSize({ width: 1366, height: 768 })
+  await page.goto(`${stack.webUrl}/fleet`)
+  await expect(page.getByTestId('fleet-table')).toBeVisible()
+  // Nothing overflows sideways at laptop width.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366)
+  await shot(page, 'fleet-laptop.png')
+  await page.goto(`${stack.webUrl}/health`)
+  await expect(page.getByTestId('health-status')).toBeVisible()
+  await shot(page, 'health-laptop.png')
+  expect(errors()).toEqual([])
+})
+
+test('wizard route: first-load JavaScript size is measured and reported', async ({ page, stack }) => {
+  const errors = watchConsole(page)
+  await adminSession(page, stack)
+  await page.goto('about:blank')
+  const scripts = new Map<string, number>()
+  page.on('response', async (response) => {
+    if (response.request().resourceType() !== 'script') return
+    const sizes = await response.request().sizes()
+    scripts.set(response.url(), sizes.responseBodySize)
+  })
+  await page.goto(`${stack.webUrl}/fleet/deploy`)
+  await expect(page.getByTestId('archetype-windows-server')).toBeVisible()
+  await page.waitForLoadState('networkidle')
+  const transferred = [...scripts.values()].reduce((sum, n) => sum + n, 0)
+  const decoded = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .filter((entry) => (entry as PerformanceResourceTiming).initiatorType === 'script')
+      .reduce((sum, entry) => sum + (entry as PerformanceResourceTiming).decodedBodySize, 0),
+  )
+  const report = `${scripts.size} scripts, ${(transferred / 1024).toFixed(1)} KiB transferred, ${(decoded / 1024).toFixed(1)} KiB decoded`
+  test.info().annotations.push({ type: 'wizard first-load JS', description: report })
+  await test.info().attach('wizard-first-load-js.txt', { body: report, contentType: 'text/plain' })
+  expect(scripts.size).toBeGreaterThan(0)
+  expect(errors()).toEqual([])
+})
