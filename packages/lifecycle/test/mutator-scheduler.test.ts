@@ -8,6 +8,7 @@ import {
   GLOBAL_MUTATION_INTERVAL_KEY,
   MutatorScheduler,
   startHeartbeat,
+  startMutatorWorker,
   type TickReport,
 } from '../src/workers-index.ts'
 
@@ -253,5 +254,26 @@ describe('MutatorScheduler', () => {
       status: 'failed',
       detail: 'stopped',
     })
+  })
+
+  it('startMutatorWorker: scheduler on its timer plus a mutator heartbeat naming what it did', async () => {
+    const decky = await addDecky('worker', { mutateInterval: 1 })
+    const worker = startMutatorWorker({
+      db,
+      bus,
+      now: () => minutes(decky.createdAt, 3),
+      random: seededRandom(3),
+      intervalMs: 20,
+      heartbeatIntervalMs: 20,
+    })
+    await expect
+      .poll(async () => (await db.heartbeats.get('mutator'))?.detail ?? '', { timeout: 5_000, interval: 10 })
+      .toMatch(/^ticks \d+, mutated 1, deferred 0, failed 0; /)
+    await worker.stop()
+    expect(worker.scheduler.stats().mutated).toBe(1)
+    const beat = await db.heartbeats.get('mutator')
+    expect(beat?.status).toBe('ok')
+    expect(beat?.detail).toMatch(/^stopped; ticks \d+, mutated 1, deferred 0, failed 0; last tick /)
+    expect(events.filter((e) => e.topic === 'decky.worker.mutation')).toHaveLength(1)
   })
 })

@@ -1,7 +1,12 @@
 /** The mutator worker: the scheduler on its timer plus the `mutator` heartbeat. */
 
 import type { DecnetDatabase } from '@decnet/db'
-import { MutatorScheduler, type MutatorSchedulerOptions, type TickReport } from '../mutator/scheduler.ts'
+import {
+  MutatorScheduler,
+  type MutatorSchedulerOptions,
+  type MutatorStats,
+  type TickReport,
+} from '../mutator/scheduler.ts'
 import { type HeartbeatState, startHeartbeat } from './heartbeat.ts'
 
 export type MutatorWorkerOptions = Omit<MutatorSchedulerOptions, 'db'> & {
@@ -15,8 +20,10 @@ export type MutatorWorker = {
   stop(): Promise<void>
 }
 
-function summarise(report: TickReport | undefined): HeartbeatState {
-  if (!report) return { status: 'ok', detail: 'starting' }
+/** Totals since start, then what the last tick did. */
+function summarise(stats: MutatorStats, report: TickReport | undefined): HeartbeatState {
+  const totals = `ticks ${stats.ticks}, mutated ${stats.mutated}, deferred ${stats.deferred}, failed ${stats.failed}`
+  if (!report) return { status: 'ok', detail: totals }
   const parts = [`last tick ${report.at.toISOString()}`]
   if (report.mutated.length > 0) parts.push(`mutated ${report.mutated.map((m) => m.decky).join(' ')}`)
   if (report.deferred.length > 0) {
@@ -26,13 +33,16 @@ function summarise(report: TickReport | undefined): HeartbeatState {
     parts.push(`failed ${report.failed.map((f) => `${f.decky}: ${f.error}`).join('; ')}`)
   if (report.nextDueInMs !== null)
     parts.push(`next due in ${Math.max(0, Math.round(report.nextDueInMs / 1000))} s`)
-  return { status: report.failed.length > 0 ? 'degraded' : 'ok', detail: parts.join(', ').slice(0, 1000) }
+  return {
+    status: report.failed.length > 0 ? 'degraded' : 'ok',
+    detail: `${totals}; ${parts.join(', ')}`.slice(0, 1000),
+  }
 }
 
 export function startMutatorWorker(options: MutatorWorkerOptions): MutatorWorker {
   const { heartbeatIntervalMs, ...schedulerOptions } = options
   const scheduler = new MutatorScheduler(schedulerOptions)
-  const health = () => summarise(scheduler.lastReport)
+  const health = () => summarise(scheduler.stats(), scheduler.lastReport)
   const heartbeat = startHeartbeat({
     db: options.db,
     worker: 'mutator',
