@@ -74,6 +74,8 @@ describe('Docker engine faults fail fast with a readable reason', () => {
     expect(
       await docker.listContainers({ all: true, filters: { label: [`decnet.instance=${instance}`] } }),
     ).toEqual([])
+    // Nothing else either: the network is only ensured once the image is known to exist.
+    expect(await docker.listNetworks({ filters: { label: [`decnet.instance=${instance}`] } })).toEqual([])
   })
 })
 

@@ -171,18 +171,23 @@ export class DockerEngine implements DeckyEngine {
     const slugs = spec.services.map((service) => service.slug)
     if (new Set(slugs).size !== slugs.length)
       throw new Error(`decky ${spec.name} lists a service twice: ${slugs.join(', ')}`)
+    // Read-only look-ups together; the network (which may create things) only once the image is
+    // known to exist, so a missing image fails without side effects.
+    const [imageId, existing] = await Promise.all([
+      resolveImage(this.docker, this.options.image, this.buildCommand, this.timeoutMs),
+      this.list(spec.name),
+    ])
+    const shim = await this.locks.run('network', () => this.ensureNetworkAndShim(network))
     const settings: ContainerSettings = {
       instance: this.instance,
       networkName: this.networkName,
-      imageId: await resolveImage(this.docker, this.options.image, this.buildCommand, this.timeoutMs),
+      imageId,
       baseCommand: this.options.baseCommand ?? ['pause'],
       ...(this.options.serviceCommand ? { serviceCommand: this.options.serviceCommand } : {}),
       logMaxSize: this.options.logMaxSize ?? '10m',
       stopTimeoutSeconds: 2,
     }
-    const shim = await this.locks.run('network', () => this.ensureNetworkAndShim(network))
     const report: ConvergeReport = { created: [], kept: [], removed: [] }
-    const existing = await this.list(spec.name)
     let services = existing.filter((container) => label(container, LABEL.role) !== BASE_ROLE)
     const bases = existing.filter((container) => label(container, LABEL.role) === BASE_ROLE)
 
@@ -197,14 +202,19 @@ export class DockerEngine implements DeckyEngine {
     }
     for (const stale of bases.filter((container) => container !== base)) await this.remove(stale, report)
     let baseId: string
+    let baseStarted: Promise<unknown> = Promise.resolve()
     if (base) {
       baseId = base.Id
       report.kept.push(desiredBase.name)
     } else {
-      baseId = await this.createAndStart(desiredBase)
+      const created = await this.create(desiredBase)
+      baseId = created.id
+      // Service containers only need the base to exist to be created; they wait for it to run to start.
+      baseStarted = this.start(desiredBase.name, created)
+      // Awaited below; this only keeps an early exit (a failed removal) from leaving it unhandled.
+      baseStarted.catch(() => undefined)
       report.created.push(desiredBase.name)
     }
-    if (shim) await shim.routeTo(spec.ip)
 
     const desired = spec.services.map((service) => serviceContainer(spec, service, baseId, settings))
     const keep = new Set<Existing>()
@@ -221,16 +231,20 @@ export class DockerEngine implements DeckyEngine {
       services.filter((container) => !keep.has(container)).map((stale) => this.remove(stale, report)),
     )
     const keptHashes = new Set([...keep].map((container) => label(container, LABEL.configHash)))
-    await Promise.all(
-      desired.map(async (want) => {
+    const routed = shim ? baseStarted.then(() => shim.routeTo(spec.ip)) : baseStarted
+    await Promise.all([
+      routed,
+      ...desired.map(async (want) => {
         if (keptHashes.has(want.hash)) {
           report.kept.push(want.name)
           return
         }
-        await this.createAndStart(want)
+        const container = await this.create(want)
+        await baseStarted
+        await this.start(want.name, container)
         report.created.push(want.name)
       }),
-    )
+    ])
     await this.waitUntilReachable(spec)
     return report
   }
@@ -294,12 +308,12 @@ export class DockerEngine implements DeckyEngine {
     )
   }
 
-  private async createAndStart({ name, options }: DesiredContainer): Promise<string> {
-    const container = await this.call(`create container ${name}`, () =>
-      this.docker.createContainer({ ...options, name }),
-    )
-    await this.call(`start container ${name}`, () => container.start())
-    return container.id
+  private create({ name, options }: DesiredContainer): Promise<Docker.Container> {
+    return this.call(`create container ${name}`, () => this.docker.createContainer({ ...options, name }))
+  }
+
+  private start(name: string, container: Docker.Container): Promise<unknown> {
+    return this.call(`start container ${name}`, () => container.start())
   }
 
   private async remove(container: Existing, report: ConvergeReport): Promise<void> {
