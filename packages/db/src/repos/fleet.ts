@@ -7,6 +7,10 @@ import type { Decky, DeckyInput, DeckyState, LifecycleOperation } from '../types
 
 export const LOCAL_HOST_ID = 'local'
 
+// Prisma's defaults (2 s to get a connection, 5 s to finish) are too tight when twenty deploys queue
+// on one unique index under load; a slow commit must not turn into a spurious failure.
+const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 }
+
 /**
  * What the API decided a deploy/teardown call means, committed all or nothing.
  * - `create`: new deckies; a name or (host, IP) already taken is a conflict.
@@ -159,7 +163,7 @@ export function fleetRepository(conn: Connection) {
             const lifecycles = [...created, ...updated, ...removed]
             if (lifecycles.length > 0) await tx.lifecycle.createMany({ data: lifecycles })
             return { lifecycleIds: lifecycles.map((row) => row.id) }
-          })
+          }, TX_OPTIONS)
         } catch (error) {
           if (!isUniqueViolation(error)) throw error
           // A concurrent plan committed the same name/IP between our check and insert (PostgreSQL).
@@ -196,7 +200,7 @@ export function fleetRepository(conn: Connection) {
           })
           await tx.lifecycle.create({ data: lifecycle })
           return { lifecycleId: lifecycle.id }
-        }),
+        }, TX_OPTIONS),
       )
     },
 
