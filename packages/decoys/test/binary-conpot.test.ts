@@ -2,7 +2,7 @@ import { request } from 'node:http'
 import ModbusRTU from 'modbus-serial'
 import { afterEach, describe, expect, it } from 'vitest'
 import { conpotEmulator } from '../src/protocols-binary/conpot.ts'
-import { type Started, startBinary } from './binary-helpers.ts'
+import { rawConnect, type Started, startBinary } from './binary-helpers.ts'
 import { snmpGet } from './binary-helpers-clients.ts'
 
 let started: Started | undefined
@@ -58,6 +58,12 @@ describe('conpot emulator', () => {
     expect(repeated.data.filter((_, index) => index !== 3)).toEqual(
       registers.data.filter((_, index) => index !== 3),
     )
+
+    // Like field devices, a non-Modbus request is answered as a frame: "illegal function" for 'T'.
+    const raw = await rawConnect(started.host, modbusPort)
+    raw.write('GET / HTTP/1.0\r\n\r\n')
+    expect(await raw.read(9)).toEqual(Buffer.from('GET \0\x03H\xd4\x01', 'latin1'))
+    raw.close()
 
     const write = await started.waitFor((event) => event.fields.function === 'write_single_register')
     expect(write).toMatchObject({ event: 'command', fields: { address: 3, value: 4242 } })

@@ -51,6 +51,8 @@ describe('dns emulator', () => {
     const reply = await udpExchange(started.host, started.port, chaosQuery('version.bind'))
     const decoded = dnsPacket.decode(reply as Buffer)
     expect(decoded.id).toBe(4242)
+    // Like BIND, the answer's owner name is a compression pointer to the question.
+    expect(reply?.includes(Buffer.from('c00c00100003', 'hex'))).toBe(true)
     expect(txtOf(decoded.answers?.[0])).toBe('9.16.44-Debian')
     await started.close()
 
@@ -66,6 +68,16 @@ describe('dns emulator', () => {
     started = undefined
     expect(versions.size).toBeGreaterThan(1)
     for (const version of versions) expect(version).toMatch(/^9\.\d+\.\d+/)
+  })
+
+  it('answers NOTIMP to non-query opcodes such as STATUS', async () => {
+    started = await startBinary(dnsEmulator)
+    const reply = await udpExchange(
+      started.host,
+      started.port,
+      Buffer.from('000c10000000000000000000', 'hex'),
+    )
+    expect(reply?.readUInt16BE(2)).toBe(0x9004) // QR, opcode STATUS, rcode NOTIMP
   })
 
   it('logs and refuses AXFR over TCP; open mode answers anything', async () => {

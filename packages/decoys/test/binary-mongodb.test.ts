@@ -1,7 +1,7 @@
 import { MongoClient, MongoServerError } from 'mongodb'
 import { afterEach, describe, expect, it } from 'vitest'
 import { mongodbEmulator } from '../src/protocols-binary/mongodb.ts'
-import { type Started, startBinary } from './binary-helpers.ts'
+import { rawConnect, type Started, startBinary } from './binary-helpers.ts'
 
 let started: Started | undefined
 afterEach(async () => {
@@ -32,6 +32,18 @@ describe('mongodb emulator', () => {
     const command = await started.waitFor((event) => event.fields.command === 'listDatabases')
     expect(command.event).toBe('command')
     expect(command.fields.db).toBe('admin')
+  })
+
+  it('answers HTTP on the driver port the way mongod does', async () => {
+    started = await startBinary(mongodbEmulator)
+    const raw = await rawConnect(started.host, started.port)
+    raw.write('GET / HTTP/1.1\r\nHost: db\r\n\r\n')
+    const reply = (await raw.readAvailable()).toString()
+    raw.close()
+    expect(reply).toMatch(/^HTTP\/1\.0 200 OK\r\n/)
+    expect(reply).toContain(
+      'It looks like you are trying to access MongoDB over HTTP on the native driver port.',
+    )
   })
 
   it('captures a SCRAM login (username and proof) and fails it with AuthenticationFailed', async () => {

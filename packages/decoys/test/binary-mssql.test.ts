@@ -70,6 +70,9 @@ describe('mssql emulator', () => {
       expect(major).toBeGreaterThanOrEqual(12)
       expect(major).toBeLessThanOrEqual(16)
       expect(payload[payload.readUInt16BE(6)]).toBe(2) // ENCRYPT_NOT_SUP
+      // VERSION, ENCRYPTION, INSTOPT, THREADID and nothing the client did not ask about (no MARS).
+      expect([0, 5, 10, 15].map((at) => payload[at])).toEqual([0, 1, 2, 3])
+      expect(payload[20]).toBe(0xff)
       versions.add(payload.subarray(versionAt, versionAt + 4).toString('hex'))
     }
     expect(versions.size).toBeGreaterThan(1)

@@ -40,7 +40,9 @@ describe('rdp emulator', () => {
     const confirm = await raw.read(19)
     expect(confirm.subarray(0, 4)).toEqual(Buffer.from([3, 0, 0, 19]))
     expect(confirm[5]).toBe(0xd0)
+    expect(confirm.readUInt16BE(8)).toBe(0x1234) // Windows' fixed source reference
     expect(confirm[11]).toBe(0x02)
+    expect([0x1f, 0x07]).toContain(confirm[12])
     expect(confirm.readUInt32LE(15)).toBe(1)
     const tls = await startTls(raw)
     expect(tls.getPeerCertificate().subject.CN).toBe('ts01.acme.local')

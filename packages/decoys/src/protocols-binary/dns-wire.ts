@@ -96,13 +96,17 @@ export function encodeName(name: string): Buffer {
   return Buffer.concat([...parts, Buffer.from([0])])
 }
 
-function encodeRecord(record: ResourceRecord): Buffer {
+/** Owner names equal to the question's are written as a pointer to it (offset 12), as servers do. */
+const QUESTION_POINTER = Buffer.from([0xc0, 0x0c])
+
+function encodeRecord(record: ResourceRecord, questionName: string | undefined): Buffer {
+  const owner = questionName !== undefined && record.name.toLowerCase() === questionName.toLowerCase()
   const fixed = Buffer.alloc(10)
   fixed.writeUInt16BE(record.type, 0)
   fixed.writeUInt16BE(record.class, 2)
   fixed.writeUInt32BE(record.ttl, 4)
   fixed.writeUInt16BE(record.data.length, 8)
-  return Buffer.concat([encodeName(record.name), fixed, record.data])
+  return Buffer.concat([owner ? QUESTION_POINTER : encodeName(record.name), fixed, record.data])
 }
 
 export type ResponseOptions = {
@@ -137,13 +141,11 @@ export function encodeResponse(options: ResponseOptions): Buffer {
     tail.writeUInt16BE(question.class, 2)
     return Buffer.concat([encodeName(question.name), tail])
   })
-  return Buffer.concat([
-    header,
-    ...questions,
-    ...answers.map(encodeRecord),
-    ...authority.map(encodeRecord),
-    ...additional.map(encodeRecord),
-  ])
+  const questionName = query.questions[0]?.name
+  const records = [...answers, ...authority, ...additional].map((record) =>
+    encodeRecord(record, questionName),
+  )
+  return Buffer.concat([header, ...questions, ...records])
 }
 
 // ---- record data ----

@@ -47,7 +47,7 @@ const HOSTS = [
   'db01',
   'sql',
 ]
-const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 }
+const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 }
 type Mode = 'auth' | 'recursive' | 'open'
 
 type Zone = { domain: string; records: ResourceRecord[]; soa: ResourceRecord }
@@ -123,7 +123,8 @@ function answer(ctx: EmulatorContext, zone: Zone, mode: Mode, version: string, q
     response: encodeResponse({ query, rcode, recursionAvailable: mode !== 'auth', ...extra }),
   })
   const question = query.questions[0]
-  if (!question || (query.flags & 0x7800) !== 0) return reply(question ? RCODE.NOTIMP : RCODE.SERVFAIL)
+  if ((query.flags & 0x7800) !== 0) return reply(RCODE.NOTIMP) // only standard queries (opcode 0)
+  if (!question) return reply(RCODE.FORMERR)
   const name = question.name.toLowerCase()
   if (question.class === CLASS_CH) {
     const text =

@@ -1,5 +1,5 @@
 import type { TcpHandler, TcpSession } from '../framework/tcp.ts'
-import { framed, MalformedFrame } from './stream.ts'
+import { framed } from './stream.ts'
 
 /** Modbus/TCP slave over a register map; reads are answered, writes applied and logged. */
 
@@ -146,11 +146,13 @@ export function modbusHandler(session: TcpSession, device: ModbusDevice): TcpHan
   return framed(
     session,
     (buffered) => {
-      if (buffered.length < 7) return 0
-      const protocol = buffered.readUInt16BE(2)
-      const length = buffered.readUInt16BE(4)
-      if (protocol !== 0 || length < 2 || length > 254) throw new MalformedFrame('not Modbus/TCP')
-      if (buffered.length < 6 + length) return 0
+      if (buffered.length < 8) return 0
+      const declared = buffered.readUInt16BE(4)
+      // Field devices neither check the protocol id nor trust an impossible length: they answer the
+      // bytes that arrived (scanners identify Modbus by exactly that). Only sane frames are awaited.
+      const sane = declared >= 2 && declared <= 254
+      if (sane && buffered.length < 6 + declared) return 0
+      const length = sane ? declared : Math.min(buffered.length - 6, 254)
       const unit = buffered[6] as number
       const pdu = buffered.subarray(7, 6 + length)
       const code = pdu[0] as number
@@ -166,7 +168,7 @@ export function modbusHandler(session: TcpSession, device: ModbusDevice): TcpHan
       header.writeUInt16BE(body.length + 1, 4)
       header[6] = unit
       session.write(Buffer.concat([header, body]))
-      return 6 + length
+      return sane ? 6 + length : buffered.length
     },
     { maxBuffer: 1024 },
   )

@@ -13,6 +13,7 @@ import {
 } from './bson.ts'
 import { tcpOnEveryPort } from './listeners.ts'
 import { ByteReader, framed, MalformedFrame } from './stream.ts'
+import { textOf } from './text.ts'
 
 const OP_REPLY = 1
 const OP_QUERY = 2004
@@ -241,6 +242,18 @@ function connection(session: TcpSession, persona: Persona, connectionId: number)
   }
 
   return (buffered: Buffer): number => {
+    if (/^(GET|HEAD|POST|PUT|OPTIONS) /.test(buffered.subarray(0, 8).toString('latin1'))) {
+      // What mongod itself says to a browser or an HTTP scanner on the driver port.
+      const text = 'It looks like you are trying to access MongoDB over HTTP on the native driver port.\n'
+      session.emit('request', {
+        kind: 'http_on_driver_port',
+        line: textOf(buffered.subarray(0, buffered.indexOf('\r\n')), 256),
+      })
+      session.end(
+        `HTTP/1.0 200 OK\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`,
+      )
+      return buffered.length
+    }
     if (buffered.length < 16) return 0
     const length = buffered.readInt32LE(0)
     if (length < 16 || length > MAX_MESSAGE) throw new MalformedFrame('bad message length')

@@ -46,25 +46,40 @@ function tdsPacket(type: number, payload: Buffer, packetId = 1): Buffer {
   return Buffer.concat([header, payload])
 }
 
-function preloginResponse(version: [number, number, number]): Buffer {
-  // Options: VERSION, ENCRYPTION, INSTOPT, THREADID (empty, as a server sends it), MARS.
-  const data = [
-    Buffer.from([version[0], version[1], version[2] >> 8, version[2] & 0xff, 0, 0]),
-    Buffer.from([ENCRYPT_NOT_SUP]),
-    Buffer.from([0]),
-    Buffer.alloc(0),
-    Buffer.from([0]),
+/** Option tokens present in the client's PRELOGIN (the table ends at 0xFF). */
+function preloginOptions(message: Buffer): Set<number> {
+  const tokens = new Set<number>()
+  for (let at = 0; at + 5 <= message.length && tokens.size < 16; at += 5) {
+    const token = message[at] as number
+    if (token === 0xff) break
+    tokens.add(token)
+  }
+  return tokens
+}
+
+/**
+ * A server answers VERSION, ENCRYPTION, INSTOPT and THREADID (empty), plus MARS and FEDAUTHREQUIRED
+ * only when the client asked about them: a fixed five-option reply is a known honeypot signature.
+ */
+function preloginResponse(version: [number, number, number], requested: Set<number>): Buffer {
+  const data: [number, Buffer][] = [
+    [0, Buffer.from([version[0], version[1], version[2] >> 8, version[2] & 0xff, 0, 0])],
+    [1, Buffer.from([ENCRYPT_NOT_SUP])],
+    [2, Buffer.from([0])],
+    [3, Buffer.alloc(0)],
   ]
+  if (requested.has(4)) data.push([4, Buffer.from([0])])
+  if (requested.has(6)) data.push([6, Buffer.from([0])])
   const table = Buffer.alloc(data.length * 5 + 1)
   let offset = table.length
-  data.forEach((value, token) => {
-    table[token * 5] = token
-    table.writeUInt16BE(offset, token * 5 + 1)
-    table.writeUInt16BE(value.length, token * 5 + 3)
+  data.forEach(([token, value], index) => {
+    table[index * 5] = token
+    table.writeUInt16BE(offset, index * 5 + 1)
+    table.writeUInt16BE(value.length, index * 5 + 3)
     offset += value.length
   })
   table[table.length - 1] = 0xff
-  return Buffer.concat([table, ...data])
+  return Buffer.concat([table, ...data.map(([, value]) => value)])
 }
 
 /** Undoes LOGIN7 password obfuscation: XOR 0xA5, then swap the nibbles. */
@@ -139,7 +154,7 @@ function connection(session: TcpSession, version: [number, number, number], serv
     size = 0
     if (type === TYPE_PRELOGIN) {
       session.emit('request', { kind: 'prelogin', bytes: message.length })
-      session.write(tdsPacket(TYPE_TABULAR_RESULT, preloginResponse(version)))
+      session.write(tdsPacket(TYPE_TABULAR_RESULT, preloginResponse(version, preloginOptions(message))))
     } else if (type === TYPE_LOGIN7 && !loggedIn) {
       loggedIn = true
       const login = parseLogin7(message)

@@ -27,6 +27,8 @@ const PROTOCOL_HYBRID = 2
 const PROTOCOL_HYBRID_EX = 8
 const HYBRID_REQUIRED_BY_SERVER = 5
 const STATUS_LOGON_FAILURE = 0xc000006d
+/** Windows always confirms with source reference 0x1234; scanners match on exactly these bytes. */
+const SOURCE_REFERENCE = 0x1234
 const MAX_TPKT = 8 * 1024
 const MAX_TS_REQUEST = 16 * 1024
 
@@ -167,12 +169,11 @@ function logFirstPdu(session: TcpSession, close: () => void): (chunk: Buffer) =>
 export const rdpEmulator: Emulator = {
   slug: 'rdp',
   async start(ctx) {
-    const random = seededRandom(ctx.seed).fork('rdp')
     const nla = configBool(ctx.config, 'nla') ?? false
-    const responseFlags = random.pick([0x1f, 0x0f, 0x1f, 0x0b])
-    const sourceReference = random.int(0x1000, 0xfffe)
     const identity = windowsIdentity(ctx)
-    const certificate = await selfSignedIdentity(identity.dnsComputer, random.fork('tls'))
+    // All negotiation flags since Windows 10 / Server 2016; no RESTRICTED_ADMIN/REDIRECTED_AUTH before.
+    const responseFlags = identity.version.major >= 10 ? 0x1f : 0x07
+    const certificate = await selfSignedIdentity(identity.dnsComputer, seededRandom(ctx.seed).fork('rdp-tls'))
     const secureContext: SecureContext = createSecureContext(certificate)
 
     const upgrade = (session: TcpSession, selected: number) => {
@@ -236,7 +237,7 @@ export const rdpEmulator: Emulator = {
                 negotiation.writeUInt32LE(selected, 4)
               }
             }
-            const x224 = Buffer.from([0, 0xd0, 0, 0, sourceReference >> 8, sourceReference & 0xff, 0])
+            const x224 = Buffer.from([0, 0xd0, 0, 0, SOURCE_REFERENCE >> 8, SOURCE_REFERENCE & 0xff, 0])
             const body = negotiation ? Buffer.concat([x224, negotiation]) : x224
             body[0] = body.length - 1
             const tpkt = Buffer.from([0x03, 0, 0, 0])
