@@ -1,9 +1,8 @@
 'use client'
 
-import { writeFleetIni } from '@decnet/core'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import Link from 'next/link'
-import { type ReactNode, useMemo, useState } from 'react'
+import { type ReactNode, useEffect, useMemo, useState } from 'react'
 import { EngineBanner } from '../../../../components/engine-banner.tsx'
 import { LifecycleProgress } from '../../../../components/lifecycle-progress.tsx'
 import { useIsAdmin } from '../../../../components/session.tsx'
@@ -17,6 +16,7 @@ type Archetype = RouterOutputs['catalog']['archetypes'][number]
 type ConfigField = Service['config'][number]
 type ConfigValue = string | number | boolean | string[]
 type ServiceSlug = Service['slug']
+type WriteFleetIni = typeof import('@decnet/core')['writeFleetIni']
 
 const STEPS = ['Services', 'Configure', 'Mutation', 'Review', 'Deploy'] as const
 const NAME_RE = /^[a-z0-9][a-z0-9-]{0,62}$/
@@ -177,6 +177,17 @@ export default function DeployWizardPage() {
   const config = useQuery(trpc.config.get.queryOptions())
 
   const [step, setStep] = useState(0)
+  // The INI writer (with the whole catalogue and zod) loads after the first paint, not in first-load JS.
+  const [writeFleetIni, setWriteFleetIni] = useState<WriteFleetIni | null>(null)
+  useEffect(() => {
+    let live = true
+    void import('@decnet/core').then((core) => {
+      if (live) setWriteFleetIni(() => core.writeFleetIni)
+    })
+    return () => {
+      live = false
+    }
+  }, [])
   const [pickMode, setPickMode] = useState<'archetype' | 'services'>('archetype')
   const [archetype, setArchetype] = useState<Archetype['slug'] | null>(null)
   const [picked, setPicked] = useState<ServiceSlug[]>([])
@@ -252,6 +263,7 @@ export default function DeployWizardPage() {
   let generatedIni = ''
   let iniError: string | null = null
   try {
+    if (!writeFleetIni) throw new Error('preparing the INI writer…')
     generatedIni = writeFleetIni({
       deckies: names.map((name, index) => ({
         name,
