@@ -126,6 +126,13 @@ export async function buildDecoyImage(options: BuildDecoyImageOptions = {}): Pro
     const image = await inspectImage(docker, tag)
     if (!image) throw new Error(`decoy image build reported success but ${tag} is missing`)
     log(`built ${tag}: ${(image.Size / 1024 / 1024).toFixed(1)} MiB`)
+    // The superseded build would linger as a dangling ~100 MiB image; drop it unless still in use.
+    if (existing && existing.Id !== image.Id) {
+      await docker
+        .getImage(existing.Id)
+        .remove()
+        .catch(() => undefined)
+    }
     return { tag, id: image.Id, contentHash, built: true, sizeBytes: image.Size }
   } finally {
     await rm(workDir, { recursive: true, force: true })
