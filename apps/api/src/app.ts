@@ -11,6 +11,7 @@ import { loadSessionSecret } from './bootstrap/session-secret.ts'
 import type { ApiConfig } from './config.ts'
 import type { ApiServices } from './context.ts'
 import { LifecycleFeed } from './fleet/lifecycle-feed.ts'
+import { createSecretBox } from './hosts/secret-box.ts'
 import { createApiServer, listen } from './server.ts'
 import { defaultFleetNetwork } from './settings/network.ts'
 import { startWorkers } from './workers/index.ts'
@@ -64,6 +65,7 @@ export async function startApi(
     reconciler: workers.reconciler,
     lifecycleFeed,
     defaultNetwork,
+    secrets: config.secretKey ? createSecretBox(config.secretKey) : undefined,
     version: API_VERSION,
     startedAt: new Date(),
   }

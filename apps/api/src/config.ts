@@ -14,6 +14,8 @@ export type ApiConfig = {
   /** Secret for session tokens; generated into the data dir when unset. */
   sessionSecret: string | undefined
   sessionTtlSeconds: number
+  /** Key for secrets at rest (enrolled hosts' TLS material). */
+  secretKey: string | undefined
   /** Set the Secure flag on the session cookie (serve the console over HTTPS). */
   secureCookies: boolean
   /** Allows config.purge. */
@@ -72,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     adminUser: env.DECNET_ADMIN_USER || 'admin',
     adminPassword: env.DECNET_ADMIN_PASSWORD || undefined,
     sessionSecret: env.DECNET_SESSION_SECRET || undefined,
+    secretKey: env.DECNET_SECRET_KEY || undefined,
     sessionTtlSeconds:
       Number(env.DECNET_SESSION_TTL_SECONDS) > 0 ? Number(env.DECNET_SESSION_TTL_SECONDS) : 4 * 3600,
     secureCookies: flag(env.DECNET_SECURE_COOKIES, false),

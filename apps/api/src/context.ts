@@ -7,6 +7,7 @@ import type { RateLimiter } from './auth/rate-limit.ts'
 import type { SessionTokenIssuer } from './auth/session-token.ts'
 import type { ApiConfig } from './config.ts'
 import type { LifecycleFeed } from './fleet/lifecycle-feed.ts'
+import type { SecretBox } from './hosts/secret-box.ts'
 import type { FleetNetwork } from './settings/network.ts'
 
 /** What procedures need from the lifecycle runner: a nudge that new rows are pending. */
@@ -36,6 +37,8 @@ export type ApiServices = {
   lifecycleFeed: LifecycleFeed
   /** The local host's decky LAN until an INI or setting replaces it. */
   defaultNetwork: FleetNetwork
+  /** Seals secrets at rest; absent without DECNET_SECRET_KEY (hosts cannot be enrolled then). */
+  secrets: SecretBox | undefined
   version: string
   startedAt: Date
 }

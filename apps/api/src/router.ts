@@ -4,6 +4,7 @@ import { catalogRouter } from './routers/catalog/router.ts'
 import { configRouter } from './routers/config/router.ts'
 import { fleetRouter } from './routers/fleet/router.ts'
 import { healthRouter } from './routers/health/router.ts'
+import { hostsRouter } from './routers/hosts/router.ts'
 import { logsRouter } from './routers/logs/router.ts'
 import { statsRouter } from './routers/stats/router.ts'
 import { usersRouter } from './routers/users/router.ts'
@@ -18,6 +19,7 @@ export const appRouter = router({
   logs: logsRouter,
   attackers: attackersRouter,
   stats: statsRouter,
+  hosts: hostsRouter,
   health: healthRouter,
 })
 

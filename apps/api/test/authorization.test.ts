@@ -39,6 +39,10 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'attackers.get': 'viewer',
   'stats.get': 'viewer',
   'health.get': 'anon',
+  'hosts.list': 'admin',
+  'hosts.get': 'admin',
+  'hosts.enroll': 'admin',
+  'hosts.decommission': 'admin',
 }
 
 const procedures = routerProcedures()

@@ -16,7 +16,9 @@ test('first sign-in forces a password change; sign-out revokes the session serve
   await page.getByLabel('Username').fill('ops-first')
   await page.getByLabel('Password', { exact: true }).fill('wrong-password-000')
   await page.getByRole('button', { name: 'Sign in' }).click()
-  await expect(page.getByRole('alert').filter({ hasText: 'invalid' })).toHaveText('invalid username or password')
+  await expect(page.getByRole('alert').filter({ hasText: 'invalid' })).toHaveText(
+    'invalid username or password',
+  )
 
   await page.getByLabel('Password', { exact: true }).fill('one-time-pass-123')
   await page.getByRole('button', { name: 'Sign in' }).click()

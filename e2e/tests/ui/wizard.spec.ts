@@ -163,3 +163,45 @@ test('a deploy that fails on the engine shows failed with its reason', async ({ 
   }
   expect(errors()).toEqual([])
 })
+
+test('fleet actions: mutate shows live progress, interval change, teardown needs confirmation', async ({
+  page,
+  stack,
+}) => {
+  test.setTimeout(300_000)
+  const errors = watchConsole(page)
+  const { client } = await adminSession(page, stack)
+  if (!(await client.fleet.list.query()).some((d) => d.name === 'act-01')) {
+    await client.fleet.deploy.mutate({ ini: '[act-01]\nservices = http, ftp\n' })
+  }
+  await page.goto(`${stack.webUrl}/fleet`)
+  await page.getByRole('button', { name: 'Dismiss all' }).click()
+  const decky = page.getByTestId('decky-act-01')
+  await expect(decky).toHaveAttribute('data-state', 'running', { timeout: DEPLOY_TIMEOUT })
+
+  await decky.getByRole('button', { name: 'Mutate act-01' }).click()
+  await expect(page.getByTestId('fleet-message')).toContainText('act-01 mutating to')
+  const op = page.getByTestId('tracked-ops').getByTestId('lifecycle-row-act-01')
+  await expect(op).toContainText('mutate')
+  await expect(op).toHaveAttribute('data-status', 'succeeded', { timeout: DEPLOY_TIMEOUT })
+
+  await decky.getByRole('button', { name: 'Change interval of act-01' }).click()
+  await decky.getByLabel('Mutation interval for act-01').fill('45m')
+  await decky.getByRole('button', { name: 'Save' }).click()
+  await expect(page.getByTestId('fleet-message')).toContainText('act-01 mutates every 45m')
+  await expect(decky).toContainText('45m')
+  await shot(page, 'fleet-actions.png')
+
+  await page.getByRole('button', { name: 'Dismiss all' }).click()
+  await decky.getByRole('button', { name: 'Tear down act-01' }).click()
+  // Nothing happens until confirmed.
+  await expect(decky.getByRole('button', { name: 'Confirm teardown' })).toBeVisible()
+  expect((await client.fleet.list.query()).some((d) => d.name === 'act-01')).toBe(true)
+  await decky.getByRole('button', { name: 'Confirm teardown' }).click()
+  const teardown = page.getByTestId('tracked-ops').getByTestId('lifecycle-row-act-01')
+  await expect(teardown).toContainText('teardown')
+  await expect(teardown).toHaveAttribute('data-status', 'succeeded', { timeout: DEPLOY_TIMEOUT })
+  await expect(page.getByTestId('decky-act-01')).toHaveCount(0, { timeout: 15_000 })
+  expect((await client.fleet.list.query()).some((d) => d.name === 'act-01')).toBe(false)
+  expect(errors()).toEqual([])
+})

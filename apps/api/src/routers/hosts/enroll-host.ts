@@ -1,0 +1,47 @@
+import { LOCAL_HOST_ID } from '@decnet/core'
+import { TRPCError } from '@trpc/server'
+import { toHostOutput } from '../../hosts/host-output.ts'
+import { engineFacts, remoteDocker } from '../../hosts/remote-engine.ts'
+import { adminProcedure } from '../../trpc.ts'
+import { ZEnrollHostInput, ZEnrollHostOutput } from './enroll-host.types.ts'
+
+/**
+ * Enrolls a Docker Engine listening with --tlsverify. It must answer over mutual TLS first (a short,
+ * bounded check); its TLS material is stored sealed with DECNET_SECRET_KEY and never returned.
+ */
+export const enrollHostProcedure = adminProcedure
+  .input(ZEnrollHostInput)
+  .output(ZEnrollHostOutput)
+  .mutation(async ({ ctx, input }) => {
+    const { db, secrets } = ctx.services
+    if (!secrets) {
+      throw new TRPCError({
+        code: 'PRECONDITION_FAILED',
+        message: 'set DECNET_SECRET_KEY (≥ 32 characters) so host TLS material can be stored encrypted',
+      })
+    }
+    if (input.name === LOCAL_HOST_ID)
+      throw new TRPCError({ code: 'CONFLICT', message: '"local" is the built-in host' })
+    let facts: Awaited<ReturnType<typeof engineFacts>>
+    try {
+      facts = await engineFacts(remoteDocker(input.dockerUrl, input.tls))
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: `the engine at ${input.dockerUrl} did not answer over mutual TLS: ${reason}`.slice(0, 500),
+      })
+    }
+    const host = await db.hosts.create({
+      name: input.name,
+      dockerUrl: input.dockerUrl,
+      tls: {
+        ca: secrets.seal(input.tls.ca),
+        cert: secrets.seal(input.tls.cert),
+        key: secrets.seal(input.tls.key),
+      },
+      network: input.network,
+    })
+    await db.hosts.setStatus(host.id, 'active', new Date())
+    return { ...toHostOutput({ ...host, status: 'active', lastHeartbeat: new Date() }, 0), engine: facts }
+  })
