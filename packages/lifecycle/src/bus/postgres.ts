@@ -29,6 +29,7 @@ export class PostgresBus implements Bus {
   private listener: pg.Client | undefined
   private readonly publisher: pg.Pool
   private sending: Promise<unknown> = Promise.resolve()
+  private readonly pending: string[] = []
   private closed = false
   private readonly transportError: (error: unknown) => void
 
@@ -63,9 +64,25 @@ export class PostgresBus implements Bus {
       this.fanout.deliver(event)
       return
     }
-    this.sending = this.sending
-      .then(() => this.publisher.query('SELECT pg_notify($1, $2)', [this.channel, payload]))
-      .catch(this.transportError)
+    this.pending.push(payload)
+    if (this.pending.length === 1) this.sending = this.sending.then(() => this.sendPending())
+  }
+
+  /**
+   * Sends everything queued so far as consecutive NOTIFY statements in one round trip (one
+   * transaction, so they arrive together and in order); a burst no longer queues one round trip per event.
+   */
+  private async sendPending(): Promise<void> {
+    const batch = this.pending.splice(0, this.pending.length)
+    if (batch.length === 0) return
+    const statements = batch
+      .map((payload) => `NOTIFY ${this.channel}, ${pg.escapeLiteral(payload)};`)
+      .join('\n')
+    try {
+      await this.publisher.query(statements)
+    } catch (error) {
+      this.transportError(error)
+    }
   }
 
   subscribe(pattern: string, options?: SubscribeOptions): AsyncIterable<BusEvent> {
