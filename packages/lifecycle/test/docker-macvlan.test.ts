@@ -73,9 +73,13 @@ describe('macvlan network with the host shim', () => {
       )
         .map((c) => c.Id)
         .sort()
+    const startedAt = async (ids: string[]) =>
+      Promise.all(ids.map(async (id) => (await docker.getContainer(id).inspect()).State.StartedAt))
     const before = await listOne()
+    const startedBefore = await startedAt(before)
     await engine.deploy(two, network)
     expect(await listOne()).toEqual(before)
+    expect(await startedAt(before)).toEqual(startedBefore)
 
     expect(ip('-j', '-d', 'link', 'show', 'dev', shimName)).toMatch(/"info_kind":"macvlan"/)
     expect(ip('route', 'show', `${one.ip}/32`)).toContain(`dev ${shimName}`)
