@@ -99,46 +99,62 @@ async function benchContainers(): Promise<void> {
   const docker = dockerClient()
   const image = await buildDecoyImage()
   rows.push(['decoy image size', `${(image.sizeBytes / 1024 / 1024).toFixed(1)} MiB`, image.tag])
-  for (const [slug, port, hello] of [
-    ['ssh', 22, undefined],
-    ['http', 80, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'],
-  ] as const) {
-    const container = await docker.createContainer({
-      Image: image.id,
-      Env: [`DECNET_SERVICE=${slug}`, 'DECNET_DECKY=bench'],
-      Labels: { 'decnet.bench': 'decoys' },
-      StopTimeout: 2,
-    })
-    const sockets: Socket[] = []
-    try {
-      await container.start()
-      const ip = (await container.inspect()).NetworkSettings.Networks.bridge?.IPAddress ?? ''
-      await waitForPort(ip, port)
-      await new Promise((resolve) => setTimeout(resolve, 1000))
-      const idle = await memoryMiB(container)
-      for (let i = 0; i < 50; i++) {
-        const socket = connect({ host: ip, port })
-        socket.on('error', () => undefined)
-        socket.on('data', () => undefined)
-        if (hello) socket.write(hello)
-        sockets.push(socket)
+  // Its own bridge network: the bench must not depend on (or disturb) Docker's default bridge.
+  const networkName = `decnet-decoys-bench-${process.pid}`
+  const network = docker.getNetwork(
+    (
+      await docker.createNetwork({
+        Name: networkName,
+        Driver: 'bridge',
+        Labels: { 'decnet.bench': 'decoys' },
+      })
+    ).id,
+  )
+  try {
+    for (const [slug, port, hello] of [
+      ['ssh', 22, undefined],
+      ['http', 80, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ] as const) {
+      const container = await docker.createContainer({
+        Image: image.id,
+        Env: [`DECNET_SERVICE=${slug}`, 'DECNET_DECKY=bench'],
+        Labels: { 'decnet.bench': 'decoys' },
+        StopTimeout: 2,
+        HostConfig: { NetworkMode: networkName },
+      })
+      const sockets: Socket[] = []
+      try {
+        await container.start()
+        const ip = (await container.inspect()).NetworkSettings.Networks[networkName]?.IPAddress ?? ''
+        await waitForPort(ip, port)
+        await new Promise((resolve) => setTimeout(resolve, 1000))
+        const idle = await memoryMiB(container)
+        for (let i = 0; i < 50; i++) {
+          const socket = connect({ host: ip, port })
+          socket.on('error', () => undefined)
+          socket.on('data', () => undefined)
+          if (hello) socket.write(hello)
+          sockets.push(socket)
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1500))
+        const loaded = await memoryMiB(container)
+        rows.push([
+          `${slug} container memory, idle`,
+          `${idle.toFixed(1)} MiB`,
+          'docker stats, minus page cache',
+        ])
+        rows.push([
+          `${slug} container memory, 50 open connections`,
+          `${loaded.toFixed(1)} MiB`,
+          'docker stats, minus page cache',
+        ])
+      } finally {
+        for (const socket of sockets) socket.destroy()
+        await container.remove({ force: true })
       }
-      await new Promise((resolve) => setTimeout(resolve, 1500))
-      const loaded = await memoryMiB(container)
-      rows.push([
-        `${slug} container memory, idle`,
-        `${idle.toFixed(1)} MiB`,
-        'docker stats, minus page cache',
-      ])
-      rows.push([
-        `${slug} container memory, 50 open connections`,
-        `${loaded.toFixed(1)} MiB`,
-        'docker stats, minus page cache',
-      ])
-    } finally {
-      for (const socket of sockets) socket.destroy()
-      await container.remove({ force: true })
     }
+  } finally {
+    await network.remove().catch(() => undefined)
   }
 }
 
