@@ -3,7 +3,7 @@ import { EMULATORS } from '@decnet/decoys'
 import { afterAll, describe, expect, it } from 'vitest'
 import { deckySpecFor, LocalEngine } from '../src/index.ts'
 
-const engine = new LocalEngine({ onEvent: () => {}, readinessTimeoutMs: 5000 })
+const engine = new LocalEngine({ onEvent: () => {}, readinessTimeoutMs: 15_000 })
 afterAll(() => engine.close())
 
 /**

@@ -125,9 +125,9 @@ describe('LifecycleRunner', () => {
     const runs: string[] = []
     const execute: LifecycleRunnerOptions['execute'] = async (row) => {
       runs.push(row.id)
-      await sleep(600)
+      await sleep(2000)
     }
-    const { queue, bus, runner } = setup(execute, { leaseMs: 200, renewEveryMs: 40, owner: 'first' })
+    const { queue, bus, runner } = setup(execute, { leaseMs: 1000, renewEveryMs: 100, owner: 'first' })
     const rival = new LifecycleRunner({
       queue,
       bus,
