@@ -122,8 +122,9 @@ test('the Docker daemon stopped mid-deploy: rows fail with a reason, the API sta
   await daemon.start()
   try {
     daemon.loadImage('decnet/decoy:0.1.0')
-    const running = await startStack({ DOCKER_HOST: daemon.host })
+    let running: Awaited<ReturnType<typeof startStack>> | undefined
     try {
+      running = await startStack({ DOCKER_HOST: daemon.host })
       const { client, token } = await signInAdmin(running.stack)
       const deployed = await client.fleet.deploy.mutate({
         ini: '[doomed]\namount = 3\nservices = ssh, http\n',
@@ -151,7 +152,7 @@ test('the Docker daemon stopped mid-deploy: rows fail with a reason, the API sta
       const after = await untilTerminal(client, [...retried.lifecycleIds, ...retried.teardownIds], 120_000)
       expect(after.every((row) => row.status === 'succeeded')).toBe(true)
     } finally {
-      await running.stop()
+      await running?.stop()
     }
   } finally {
     await daemon.destroy()

@@ -51,9 +51,11 @@ test('enrolls a Docker engine over mutual TLS, refuses a foreign client certific
     key: certs.serverKey,
   })
   await daemon.start()
-  const running = await startStack({ DECNET_SECRET_KEY: 'e2e-secret-key-for-host-tls-material-0123' })
+  let running: Awaited<ReturnType<typeof startStack>> | undefined
   try {
+    running = await startStack({ DECNET_SECRET_KEY: 'e2e-secret-key-for-host-tls-material-0123' })
     const { client, token } = await signInAdmin(running.stack)
+    const { dataDir } = running.stack
     const read = (file: string) => readFileSync(file, 'utf8')
     const network = { driver: 'bridge' as const, subnet: '172.30.201.0/24', gateway: '172.30.201.1' }
 
@@ -86,7 +88,7 @@ test('enrolls a Docker engine over mutual TLS, refuses a foreign client certific
     expect(wire).not.toContain('BEGIN')
     // Sealed at rest: neither the database nor its write-ahead log holds any PEM.
     const stored = Buffer.concat(
-      ['decnet.db', 'decnet.db-wal'].map((file) => readFileSync(path.join(running.stack.dataDir, file))),
+      ['decnet.db', 'decnet.db-wal'].map((file) => readFileSync(path.join(dataDir, file))),
     )
     expect(stored.includes('PRIVATE KEY')).toBe(false)
     expect(stored.includes('BEGIN CERTIFICATE')).toBe(false)
@@ -96,7 +98,7 @@ test('enrolls a Docker engine over mutual TLS, refuses a foreign client certific
     expect(decommissioned.lifecycleIds).toEqual([])
     expect((await client.hosts.get.query({ id: enrolled.id })).status).toBe('decommissioning')
   } finally {
-    await running.stop()
+    await running?.stop()
     await daemon.destroy()
   }
 })
