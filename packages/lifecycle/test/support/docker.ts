@@ -8,12 +8,28 @@ export function testInstance(): string {
   return `lct${randomBytes(3).toString('hex')}`
 }
 
-/** A /24 in the 198.18.0.0/15 benchmark range, random so parallel suites do not clash. */
+/** Subnets other Docker networks already hold (Docker refuses overlapping pools). */
+function subnetsInUse(): Set<string> {
+  const ids = execFileSync('docker', ['network', 'ls', '-q'], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+  const subnets = execFileSync(
+    'docker',
+    ['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', ...ids],
+    {
+      encoding: 'utf8',
+    },
+  )
+  return new Set(subnets.split(/\s+/).filter(Boolean))
+}
+
 const usedPrefixes = new Set<string>()
+/** A free /24 in the 198.18.0.0/15 benchmark range, random so parallel suites do not clash. */
 export function testSubnet(): { prefix: string; subnet: string; gateway: string } {
+  const inUse = subnetsInUse()
   let prefix: string
-  do prefix = `198.18.${randomInt(20, 250)}`
-  while (usedPrefixes.has(prefix))
+  do prefix = `198.${randomInt(18, 20)}.${randomInt(20, 250)}`
+  while (usedPrefixes.has(prefix) || inUse.has(`${prefix}.0/24`))
   usedPrefixes.add(prefix)
   return { prefix, subnet: `${prefix}.0/24`, gateway: `${prefix}.1` }
 }
