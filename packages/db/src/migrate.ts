@@ -3,8 +3,8 @@
 // Prisma's own `migrate deploy` cannot run here for PostgreSQL (its wasm engine fails on PG) and
 // needs a workaround on SQLite, so one small runner serves both. Safe to call on every start,
 // and from several processes at once (SQLite: immediate transaction; PostgreSQL: advisory lock).
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import pg from 'pg'
@@ -36,6 +36,8 @@ export async function migrate(databaseUrl: string): Promise<string[]> {
 }
 
 function migrateSqlite(file: string): string[] {
+  // A fresh install has no data directory yet.
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
   const db = new Database(file)
   try {
     applySqlitePragmas(db)

@@ -104,7 +104,8 @@ export class SqliteExecutor implements SqlExecutor {
       this.#db.exec('COMMIT')
       return result
     } catch (error) {
-      this.#db.exec('ROLLBACK')
+      // SQLite may already have rolled back by itself (e.g. on a full disk); keep the original error.
+      if (this.#db.inTransaction) this.#db.exec('ROLLBACK')
       throw error
     }
   }

@@ -1,13 +1,14 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
-import type { DecnetDatabase } from '../src/database.ts'
+import { createDatabase, type DecnetDatabase } from '../src/database.ts'
 import { databases, event } from './fixtures.ts'
 
 const T = (minute: number) => new Date(Date.UTC(2026, 10, 25, 10, minute))
 
 describe.each(databases())('ingest and attackers on $kind', (provider) => {
   let db: DecnetDatabase
+  let url: string
   beforeEach(async () => {
-    ;({ db } = await provider.open())
+    ;({ db, url } = await provider.open())
   })
   afterAll(() => provider.cleanup())
 
@@ -97,6 +98,32 @@ describe.each(databases())('ingest and attackers on $kind', (provider) => {
     await db.logs.ingest([event({ rawLine: huge })])
     const [big] = (await db.logs.search({ q: '', limit: 1 })).rows
     expect(big?.rawLine.length).toBe(65_536)
+  })
+
+  it('concurrent ingests (separate connections on PostgreSQL) keep exact profile counts', async () => {
+    const handles = provider.kind === 'postgres' ? [db, createDatabase(url)] : [db]
+    try {
+      const batches = Array.from({ length: 8 }, (_, b) =>
+        Array.from({ length: 50 }, (_, i) =>
+          event({
+            attackerIp: `10.6.0.${(i + b) % 5}`,
+            service: `svc-${b}`,
+            fields: { username: 'u', password: `p${b}` },
+          }),
+        ),
+      )
+      await Promise.all(
+        batches.map((batch, b) => (handles[b % handles.length] as DecnetDatabase).logs.ingest(batch)),
+      )
+      const { rows } = await db.attackers.list({ sort: 'active' })
+      expect(rows.map((a) => a.eventCount)).toEqual([80, 80, 80, 80, 80])
+      for (const attacker of rows) {
+        expect([...attacker.services].sort()).toEqual(batches.map((_, b) => `svc-${b}`).sort())
+        expect(attacker.credentialCount).toBe(8)
+      }
+    } finally {
+      if (handles[1]) await handles[1].close()
+    }
   })
 
   it('ingests a 5,000-event batch atomically and purges all telemetry returning counts', async () => {

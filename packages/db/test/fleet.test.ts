@@ -53,6 +53,7 @@ describe.each(databases())('fleet on $kind', (provider) => {
       create: [decky('a-1', '10.0.0.10'), decky('b-1', '10.0.0.10', { hostId: 'host-b' })],
     })
     expect(await db.fleet.count()).toBe(2)
+    expect(await db.fleet.countByHost()).toEqual({ local: 1, 'host-b': 1 })
   })
 
   it('replace mode: updates kept deckies and removes others, freeing their name and IP at once', async () => {

@@ -19,10 +19,11 @@ describe('migrate', () => {
   })
 
   it('SQLite: applies every migration once, records them, and sets WAL', async () => {
-    const url = `file:${join(dir, 'a.db')}`
+    const file = join(dir, 'fresh', 'data', 'a.db') // the data directory does not exist yet
+    const url = `file:${file}`
     expect(await migrate(url)).toEqual(listMigrations('sqlite').map((m) => m.name))
     expect(await migrate(url)).toEqual([])
-    const raw = new Database(join(dir, 'a.db'), { readonly: true })
+    const raw = new Database(file, { readonly: true })
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal')
       const applied = raw.prepare('SELECT name FROM "_decnet_migrations" ORDER BY name').all()

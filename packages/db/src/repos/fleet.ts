@@ -127,6 +127,13 @@ export function fleetRepository(conn: Connection) {
     countByState: (state: DeckyState): Promise<number> =>
       conn.run(() => prisma.decky.count({ where: { state } })),
 
+    /** Decky count per host id (hosts.list shows it). */
+    countByHost: (): Promise<Record<string, number>> =>
+      conn.run(async () => {
+        const groups = await prisma.decky.groupBy({ by: ['hostId'], _count: { _all: true } })
+        return Object.fromEntries(groups.map((group) => [group.hostId, group._count._all]))
+      }),
+
     /** Inserts/updates/removes deckies and their lifecycle rows in one transaction. */
     commitDeployPlan(plan: DeployPlan): Promise<DeployPlanResult> {
       const creates = plan.create ?? []
