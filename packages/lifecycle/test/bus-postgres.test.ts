@@ -1,3 +1,4 @@
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type BusEvent, PostgresBus, topics } from '../src/index.ts'
 import { startPostgres } from './support/postgres.ts'
@@ -70,5 +71,43 @@ describe('PostgresBus (LISTEN/NOTIFY)', () => {
     await bus.flush()
     await new Promise((resolve) => setTimeout(resolve, 50))
     expect(errors).toHaveLength(1)
+  })
+
+  it('survives its connections being killed: publish never throws, the listener comes back', async () => {
+    const transportErrors: unknown[] = []
+    const bus = await PostgresBus.connect({
+      connectionString: server.url,
+      channel: 'decnet_test',
+      onTransportError: (error) => transportErrors.push(error),
+    })
+    buses.push(bus)
+    const admin = new pg.Client({ connectionString: server.url })
+    await admin.connect()
+    try {
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = current_database()',
+      )
+    } finally {
+      await admin.end()
+    }
+    const abort = new AbortController()
+    const stream = bus.subscribe('decky.*.state', { signal: abort.signal })
+    const publish = (n: number) =>
+      bus.publish({
+        topic: topics.deckyState('db-02'),
+        type: 'state',
+        payload: { decky: 'db-02', state: `s${n}` },
+      })
+    // Keep publishing until events flow again (the listener reconnects after about a second).
+    let n = 0
+    const ticker = setInterval(() => publish(n++), 100)
+    try {
+      const [event] = await take(stream, 1)
+      expect(event?.topic).toBe('decky.db-02.state')
+    } finally {
+      clearInterval(ticker)
+      abort.abort()
+    }
+    expect(transportErrors.length).toBeGreaterThan(0)
   })
 })
