@@ -167,6 +167,36 @@ describe('IngestPipeline', () => {
     expect(await logCount()).toBe(90)
   })
 
+  it('bounds the queue by size as well as by count', async () => {
+    const { db: slow } = slowDb({ delayMs: 30 })
+    const pipeline = new IngestPipeline({ db: slow, batchSize: 2, maxQueueChars: 50_000, flushIntervalMs: 1 })
+    const big = (i: number) => line(i, { fields: { body: 'b'.repeat(10_000) } })
+    const results = Array.from({ length: 10 }, (_, i) => pipeline.offerLine(big(i)))
+    // 2 leave at once as the batch in flight; 5 lines of ~10,200 characters fill 50,000.
+    expect(results.filter((r) => r === 'queued')).toHaveLength(7)
+    expect(pipeline.isFull).toBe(true)
+    await pipeline.close()
+    expect(pipeline.stats()).toMatchObject({ stored: 7, dropped: 3 })
+  })
+
+  it('a queue full by size is written at once, not after the interval', async () => {
+    const pipeline = new IngestPipeline({
+      db,
+      batchSize: 500,
+      maxQueueChars: 20_000,
+      flushIntervalMs: 60_000,
+    })
+    const big = (i: number) => line(i, { fields: { body: 'b'.repeat(10_000) } })
+    pipeline.offerLine(big(1))
+    pipeline.offerLine(big(2))
+    const started = performance.now()
+    expect(await pipeline.pushLine(big(3))).toBe('queued')
+    expect(performance.now() - started).toBeLessThan(10_000)
+    await expect.poll(logCount, { timeout: 5_000, interval: 10 }).toBeGreaterThanOrEqual(2)
+    await pipeline.close()
+    expect(await logCount()).toBe(3)
+  })
+
   it('retries a failed write with backoff and keeps the batch', async () => {
     const { db: flaky, calls } = slowDb({ failFirst: 2 })
     const errors: unknown[] = []

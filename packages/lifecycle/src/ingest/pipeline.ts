@@ -35,6 +35,9 @@ export type IngestPipelineOptions = {
   flushIntervalMs?: number
   /** Events held in memory before producers wait (`push*`) or lose events (`offer*`); default 20,000. */
   maxQueue?: number
+  /** Also full once the queued raw lines reach this many characters (default 32 Mi), so a flood of
+   *  maximum-size lines cannot take hundreds of megabytes. */
+  maxQueueChars?: number
   maxLineBytes?: number
   /** Backoff after a failed write: doubles from `retryInitialMs` (100) up to `retryMaxMs` (5,000). */
   retryInitialMs?: number
@@ -71,6 +74,8 @@ export class IngestPipeline {
   private readonly batchSize: number
   private readonly flushIntervalMs: number
   private readonly maxQueue: number
+  private readonly maxQueueChars: number
+  private queuedChars = 0
   private readonly maxLineBytes: number
   private readonly retryInitialMs: number
   private readonly retryMaxMs: number
@@ -116,6 +121,7 @@ export class IngestPipeline {
     this.batchSize = Math.max(1, options.batchSize ?? 500)
     this.flushIntervalMs = Math.max(0, options.flushIntervalMs ?? 250)
     this.maxQueue = Math.max(this.batchSize, options.maxQueue ?? 20_000)
+    this.maxQueueChars = options.maxQueueChars ?? 32 * 1024 * 1024
     this.maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES
     this.retryInitialMs = options.retryInitialMs ?? 100
     this.retryMaxMs = options.retryMaxMs ?? 5_000
@@ -134,7 +140,7 @@ export class IngestPipeline {
   }
 
   get isFull(): boolean {
-    return this.queue.length - this.head >= this.maxQueue
+    return this.queue.length - this.head >= this.maxQueue || this.queuedChars >= this.maxQueueChars
   }
 
   get isClosed(): boolean {
@@ -219,22 +225,25 @@ export class IngestPipeline {
       return 'dropped'
     }
     this.queue.push(parsed.event)
+    this.queuedChars += parsed.event.rawLine.length
     this.acceptedSeq++
     this.kick(false)
     return 'queued'
   }
 
-  /** Starts a write now when a batch is full (or a flush asked), else arms the interval timer. */
+  /** Starts a write now when a batch is ready, the queue is full or a flush asked; else arms the timer. */
   private kick(now: boolean) {
     if (this.writing) return
     const queued = this.queue.length - this.head
     if (queued === 0) return
-    if (now || this.flushRequested || queued >= this.batchSize || this.flushIntervalMs === 0) {
+    // A full queue (by size) cannot wait for the timer: producers are blocked on it.
+    const force = now || this.isFull
+    if (force || this.flushRequested || queued >= this.batchSize || this.flushIntervalMs === 0) {
       if (this.timer) {
         clearTimeout(this.timer)
         this.timer = undefined
       }
-      this.writing = this.drain(now).finally(() => {
+      this.writing = this.drain(force).finally(() => {
         this.writing = undefined
         this.kick(false)
       })
@@ -268,6 +277,7 @@ export class IngestPipeline {
       const end = this.head + Math.min(this.batchSize, queued)
       const batch = this.queue.slice(this.head, end)
       this.head = end
+      for (const event of batch) this.queuedChars -= event.rawLine.length
       this.inFlight = batch.length
       this.compact()
       this.releaseSpace()
