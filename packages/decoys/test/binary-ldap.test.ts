@@ -1,7 +1,7 @@
 import { Client, InvalidCredentialsError, OperationsError } from 'ldapts'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ldapEmulator } from '../src/protocols-binary/ldap.ts'
-import { type Started, startBinary } from './binary-helpers.ts'
+import { rawConnect, type Started, startBinary } from './binary-helpers.ts'
 
 let started: Started | undefined
 afterEach(async () => {
@@ -56,5 +56,32 @@ describe('ldap emulator', () => {
       scope: 'sub',
       filter: '(&(objectClass=user)(sAMAccountName=adm*))',
     })
+  })
+
+  it('encodes like Active Directory (4-byte BER lengths), so scanners fingerprint a domain controller', async () => {
+    started = await startBinary(ldapEmulator, { config: { domain: 'acme.local' }, hostname: 'DC01' })
+    const raw = await rawConnect(started.host, started.port)
+    // The rootDSE search nmap's service scan sends (message id 7, base "", (objectClass=*)).
+    raw.write(
+      Buffer.from(
+        '30840000002d02010763840000002404000a01000a0100020100020164010100870b6f626a656374436c617373308400000000',
+        'hex',
+      ),
+    )
+    let reply = Buffer.alloc(0)
+    while (!reply.includes(Buffer.from([0x65, 0x84])))
+      reply = Buffer.concat([reply, await raw.readAvailable()])
+    raw.close()
+    expect(reply.subarray(0, 4)).toEqual(Buffer.from([0x30, 0x84, 0, 0]))
+    // nmap: dsServiceName, SET with a 0x84 length, one short OCTET STRING, then the next 0x30 0x84.
+    const at = reply.indexOf('dsServiceName') + 'dsServiceName'.length
+    expect(reply.subarray(at, at + 5)).toEqual(Buffer.from([0x31, 0x84, 0, 0, 0]))
+    expect(reply[at + 6]).toBe(0x04)
+    const length = reply[at + 7] as number
+    const value = reply.subarray(at + 8, at + 8 + length).toString()
+    expect(value).toMatch(
+      /^CN=NTDS Settings,CN=DC01,CN=Servers,CN=[^,]+,CN=Sites,CN=Configuration,DC=acme,DC=local$/,
+    )
+    expect(reply.subarray(at + 8 + length, at + 10 + length)).toEqual(Buffer.from([0x30, 0x84]))
   })
 })

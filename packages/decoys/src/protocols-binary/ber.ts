@@ -110,6 +110,17 @@ export function tlv(tag: number, ...content: Buffer[]): Buffer {
 
 export const sequence = (...content: Buffer[]): Buffer => tlv(0x30, ...content)
 
+/**
+ * A TLV whose length always takes the 4-byte long form (0x84 …), which is how Active Directory
+ * encodes every constructed element; scanners tell AD from OpenLDAP by it.
+ */
+export function tlvLongForm(tag: number, ...content: Buffer[]): Buffer {
+  const body = Buffer.concat(content)
+  const header = Buffer.from([tag, 0x84, 0, 0, 0, 0])
+  header.writeUInt32BE(body.length, 2)
+  return Buffer.concat([header, body])
+}
+
 /** Two's-complement minimal encoding of a (safe) integer under the given tag (INTEGER by default). */
 export function integer(value: number, tag = 0x02): Buffer {
   const bytes: number[] = []

@@ -11,8 +11,7 @@ import {
   expectBer,
   integer,
   octets,
-  sequence,
-  tlv,
+  tlvLongForm,
 } from './ber.ts'
 import { tcpOnEveryPort } from './listeners.ts'
 import { framed, MalformedFrame } from './stream.ts'
@@ -135,11 +134,11 @@ function filterToString(element: BerElement, depth = 0): string {
 }
 
 function ldapMessage(messageId: number, ...operation: Buffer[]): Buffer {
-  return sequence(integer(messageId), ...operation)
+  return tlvLongForm(0x30, integer(messageId), ...operation)
 }
 
 function result(tag: number, code: number, diagnostic = '', matchedDn = ''): Buffer {
-  return tlv(tag, enumerated(code), octets(matchedDn), octets(diagnostic))
+  return tlvLongForm(tag, enumerated(code), octets(matchedDn), octets(diagnostic))
 }
 
 function handleMessage(session: TcpSession, directory: Directory, message: Buffer): void {
@@ -206,12 +205,13 @@ function handleMessage(session: TcpSession, directory: Directory, message: Buffe
         const entries: [string, string[]][] = [['currentTime', [`${now}.0Z`]], ...directory.rootDse]
         const selected = entries.filter(([name]) => all || wanted.has(name.toLowerCase()))
         reply(
-          tlv(
+          tlvLongForm(
             0x64,
             octets(''),
-            sequence(
+            tlvLongForm(
+              0x30,
               ...selected.map(([name, values]) =>
-                sequence(octets(name), tlv(0x31, ...values.map((v) => octets(v)))),
+                tlvLongForm(0x30, octets(name), tlvLongForm(0x31, ...values.map((v) => octets(v)))),
               ),
             ),
           ),
