@@ -57,7 +57,6 @@ export {
   type ReconcilePass,
   Reconciler,
 } from './reconcile/reconciler.ts'
-export { createLifecycleExecutor, type ExecutorOptions } from './runner/executor.ts'
 export type { ClaimRequest, FinishOutcome, LifecycleQueue, QueueRow } from './runner/queue.ts'
 export {
   errorText,

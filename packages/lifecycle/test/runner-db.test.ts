@@ -3,8 +3,9 @@ import { sqliteTestDatabase, type TestDatabase } from '@decnet/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type BusEvent,
-  createLifecycleExecutor,
+  deckySpecFor,
   InProcessBus,
+  type LifecycleExecutor,
   LifecycleRunner,
   LocalEngine,
 } from '../src/index.ts'
@@ -39,15 +40,19 @@ describe('LifecycleRunner over the real lifecycle table (SQLite)', () => {
       events.push(event)
     })
     const engine = new LocalEngine({ onEvent: () => {} })
+    // What apps/api's executor does, minus the Decky.state bookkeeping.
+    const execute: LifecycleExecutor = async (row) => {
+      if (row.operation === 'teardown') return engine.teardown(row.deckyName)
+      const current = await db.fleet.get(row.deckyName)
+      if (!current) throw new Error(`decky ${row.deckyName} is no longer in the fleet`)
+      const spec = deckySpecFor(current)
+      await (row.operation === 'mutate' ? engine.mutate(spec) : engine.deploy(spec))
+    }
     const runner = new LifecycleRunner({
       queue: db.lifecycle,
       bus,
       pollIntervalMs: 20,
-      execute: createLifecycleExecutor({
-        engine,
-        findDecky: async (name) => (await db.fleet.list()).find((d) => d.name === name),
-        network: () => ({ driver: 'bridge', subnet: '10.9.0.0/24', gateway: '10.9.0.1' }),
-      }),
+      execute,
     })
     const { lifecycleIds } = await db.fleet.commitDeployPlan({
       create: [decky('web-01', '10.9.0.10', ['ssh', 'http']), decky('bad-01', '10.9.0.11', ['gopher'])],
