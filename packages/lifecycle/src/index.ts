@@ -23,7 +23,6 @@ export {
 } from './engine/docker-client.ts'
 export { LocalEngine, type LocalEngineOptions, type StartService } from './engine/local/engine.ts'
 export { loopbackAddressFor } from './engine/local/loopback.ts'
-export { type EngineMode, type EngineSelection, selectEngine } from './engine/select.ts'
 export { type DeckyRecord, deckySpecFor } from './engine/spec.ts'
 export type {
   ConvergeReport,
