@@ -1,7 +1,9 @@
 import { Client, InvalidCredentialsError, OperationsError } from 'ldapts'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ldapEmulator } from '../src/protocols-binary/ldap.ts'
+import { smbEmulator } from '../src/protocols-binary/smb.ts'
 import { rawConnect, type Started, startBinary } from './binary-helpers.ts'
+import { smb2Negotiate, smb2SessionSetup, spnegoNtlmNegotiate } from './binary-helpers-packets.ts'
 
 let started: Started | undefined
 afterEach(async () => {
@@ -83,5 +85,34 @@ describe('ldap emulator', () => {
       /^CN=NTDS Settings,CN=DC01,CN=Servers,CN=[^,]+,CN=Sites,CN=Configuration,DC=acme,DC=local$/,
     )
     expect(reply.subarray(at + 8 + length, at + 10 + length)).toEqual(Buffer.from([0x30, 0x84]))
+  })
+
+  it("names the same domain and computer as the decky's SMB NTLM challenge", async () => {
+    const options = { seed: 'consistency', hostname: 'FS07' }
+    started = await startBinary(ldapEmulator, options)
+    const client = clientFor(started)
+    const { searchEntries } = await client.search('', { scope: 'base', attributes: ['dnsHostName'] })
+    await client.unbind()
+    const smb = await startBinary(smbEmulator, options)
+    try {
+      const raw = await rawConnect(smb.host, smb.port)
+      raw.write(smb2Negotiate([0x0202]))
+      await raw.read((await raw.read(4)).readUInt32BE(0))
+      raw.write(smb2SessionSetup(1, spnegoNtlmNegotiate()))
+      const message = await raw.read((await raw.read(4)).readUInt32BE(0))
+      raw.close()
+      const type2 = message.subarray(message.indexOf('NTLMSSP\0'))
+      const info = type2.subarray(type2.readUInt32LE(44), type2.readUInt32LE(44) + type2.readUInt16LE(40))
+      const pairs = new Map<number, string>()
+      for (let at = 0; at + 4 <= info.length; at += 4 + info.readUInt16LE(at + 2)) {
+        pairs.set(
+          info.readUInt16LE(at),
+          info.subarray(at + 4, at + 4 + info.readUInt16LE(at + 2)).toString('utf16le'),
+        )
+      }
+      expect(searchEntries[0]?.dnsHostName).toBe(pairs.get(3)) // MsvAvDnsComputerName
+    } finally {
+      await smb.close()
+    }
   })
 })

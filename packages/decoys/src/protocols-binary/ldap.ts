@@ -1,5 +1,5 @@
 import type { Emulator, EmulatorContext } from '../emulator.ts'
-import { configString } from '../framework/config.ts'
+
 import { seededRandom } from '../framework/random.ts'
 import type { TcpSession } from '../framework/tcp.ts'
 import {
@@ -16,6 +16,7 @@ import {
 import { tcpOnEveryPort } from './listeners.ts'
 import { framed, MalformedFrame } from './stream.ts'
 import { textOf } from './text.ts'
+import { windowsIdentity } from './windows-persona.ts'
 
 const MAX_MESSAGE = 64 * 1024
 const SUCCESS = 0
@@ -23,8 +24,6 @@ const OPERATIONS_ERROR = 1
 const PROTOCOL_ERROR = 2
 const INVALID_CREDENTIALS = 49
 
-const DOMAIN_STEMS = ['corp', 'ad', 'internal', 'hq', 'office', 'ops']
-const DOMAIN_SUFFIXES = ['local', 'lan', 'int']
 /** Windows build tags that appear at the end of AD diagnostic messages. */
 const AD_VERSIONS = ['v4563', 'v4f7c', 'v3839', 'v2580']
 
@@ -37,15 +36,15 @@ type Directory = {
 
 function buildDirectory(ctx: EmulatorContext): Directory {
   const random = seededRandom(ctx.seed).fork('ldap')
-  const domain = (
-    configString(ctx.config, 'domain') ?? `${random.pick(DOMAIN_STEMS)}.${random.pick(DOMAIN_SUFFIXES)}`
-  ).toLowerCase()
+  // The same domain and computer name the decky's SMB and RDP challenges announce.
+  const identity = windowsIdentity(ctx)
+  const domain = identity.dnsDomain
   const baseDn = domain
     .split('.')
     .filter(Boolean)
     .map((part) => `DC=${part}`)
     .join(',')
-  const host = ctx.hostname.split('.')[0] ?? ctx.hostname
+  const host = identity.netbiosComputer
   const site = random.pick(['Default-First-Site-Name', 'HQ', 'Main-Site'])
   const level = String(random.pick([6, 7, 7]))
   const adVersion = random.pick(AD_VERSIONS)

@@ -25,8 +25,15 @@ const netbiosName = (text: string) =>
 export function windowsIdentity(ctx: EmulatorContext): NtlmIdentity {
   const random = seededRandom(ctx.seed).fork('windows')
   const computer = netbiosName(ctx.hostname.split('.')[0] ?? '') || 'SERVER'
-  const domain = netbiosName(configString(ctx.config, 'workgroup') ?? random.pick(DOMAINS)) || 'WORKGROUP'
-  const dnsDomain = `${domain.toLowerCase()}.local`
+  // `domain` (DNS name) and `workgroup` (NetBIOS name) may each be configured; the other follows.
+  const configuredDns = configString(ctx.config, 'domain')
+    ?.toLowerCase()
+    .replace(/[^a-z0-9.-]/g, '')
+  const domain =
+    netbiosName(
+      configString(ctx.config, 'workgroup') ?? configuredDns?.split('.')[0] ?? random.pick(DOMAINS),
+    ) || 'WORKGROUP'
+  const dnsDomain = configuredDns || `${domain.toLowerCase()}.local`
   return {
     netbiosDomain: domain,
     netbiosComputer: computer,
