@@ -175,7 +175,6 @@ test('fleet actions: mutate shows live progress, interval change, teardown needs
     await client.fleet.deploy.mutate({ ini: '[act-01]\nservices = http, ftp\n' })
   }
   await page.goto(`${stack.webUrl}/fleet`)
-  await page.getByRole('button', { name: 'Dismiss all' }).click()
   const decky = page.getByTestId('decky-act-01')
   await expect(decky).toHaveAttribute('data-state', 'running', { timeout: DEPLOY_TIMEOUT })
 

@@ -119,7 +119,7 @@ function DeckyActions({ decky, onMessage }: { decky: Decky; onMessage: (message:
     )
   }
   return (
-    <div className="row">
+    <div className="row" style={{ flexWrap: 'nowrap' }}>
       <button
         type="button"
         onClick={() => mutate.mutate({ name: decky.name })}
@@ -146,7 +146,11 @@ function DeckyActions({ decky, onMessage }: { decky: Decky; onMessage: (message:
 export default function FleetPage() {
   const trpc = useTRPC()
   const isAdmin = useIsAdmin()
-  const fleet = useQuery(trpc.fleet.list.queryOptions(undefined, { refetchOnWindowFocus: true }))
+  // Lifecycle changes arrive by subscription (TrackedOpsPanel); the reconciler's state changes have no
+  // stream, so the list is also refreshed every 15 s.
+  const fleet = useQuery(
+    trpc.fleet.list.queryOptions(undefined, { refetchOnWindowFocus: true, refetchInterval: 15_000 }),
+  )
   const [text, setText] = useState('')
   const [state, setState] = useState('')
   const [service, setService] = useState('')
@@ -247,7 +251,7 @@ export default function FleetPage() {
           <tbody>
             {shown.map((d) => (
               <tr key={d.name} data-testid={`decky-${d.name}`} data-state={d.state}>
-                <td className="mono">{d.name}</td>
+                <td className="mono nowrap">{d.name}</td>
                 <td>
                   <span className={STATE_BADGE[d.state]} data-testid="decky-state">
                     {d.state}

@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useSubscription } from '@trpc/tanstack-react-query'
-import { type FormEvent, useMemo, useState } from 'react'
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react'
 import { type Log, LogTable } from '../../../components/log-view.tsx'
 import { errorMessage } from '../../../lib/errors.ts'
 import { formatTime } from '../../../lib/format.ts'
@@ -60,6 +60,21 @@ export default function LogsPage() {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined])
   const [live, setLive] = useState(false)
   const [liveRows, setLiveRows] = useState<Log[]>([])
+  const searchBox = useRef<HTMLInputElement>(null)
+
+  // "/" jumps to the search box from anywhere on the page (unless typing in a field).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null
+      const typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
+      if (event.key === '/' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault()
+        searchBox.current?.focus()
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [])
 
   const span = RANGES[applied.range]
   const from = span.minutes === null ? undefined : new Date(applied.at - span.minutes * 60_000).toISOString()
@@ -102,6 +117,7 @@ export default function LogsPage() {
         <label style={{ flex: 1 }}>
           <span className="sr-only">Search query</span>
           <input
+            ref={searchBox}
             type="search"
             name="q"
             value={draft}
@@ -110,6 +126,8 @@ export default function LogsPage() {
             style={{ flex: 1, width: '100%' }}
             maxLength={512}
             aria-label="Search query"
+            aria-keyshortcuts="/"
+            title="Search (press / to focus)"
           />
         </label>
         <label>
