@@ -2,6 +2,7 @@ import { createCipheriv } from 'node:crypto'
 import { createSocket } from 'node:dgram'
 import { Resolver } from 'node:dns/promises'
 import { connect } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
 import { InvalidCredentialsError, Client as LdapClient } from 'ldapts'
 import ModbusRTU from 'modbus-serial'
 import { MongoClient } from 'mongodb'
@@ -146,6 +147,39 @@ function hitTcp(host: string, port: number, payload: Buffer): Promise<void> {
       setTimeout(done, 150)
     })
   })
+}
+
+/** Hostile TSRequests inside the TLS tunnel NLA opens after the X.224 negotiation. */
+const CREDSSP_ATTACKS = [
+  hex('3084ffffffff'),
+  garbage(20_000),
+  nestedBer(0x30, 1, Buffer.concat([nestedBer(0xa0, 1, hex('020106')), nestedBer(0xa1, 1, hex('3000'))])),
+  nestedBer(
+    0x30,
+    1,
+    nestedBer(
+      0xa1,
+      1,
+      nestedBer(0x30, 1, nestedBer(0x30, 1, nestedBer(0xa0, 1, hex('0408 4e544c4d53535000')))),
+    ),
+  ),
+]
+
+async function hitCredssp(host: string, port: number, payload: Buffer): Promise<void> {
+  const raw = await rawConnect(host, port)
+  raw.write(rdpConnectionRequest('hostile', 0x03))
+  await raw.read(19)
+  await new Promise<void>((resolve) => {
+    const tls = tlsConnect({ socket: raw.socket, rejectUnauthorized: false }, () => {
+      tls.write(payload)
+      setTimeout(() => {
+        tls.destroy()
+        resolve()
+      }, 150)
+    })
+    tls.on('error', () => resolve())
+  })
+  raw.close()
 }
 
 function hitUdp(host: string, port: number, payload: Buffer): Promise<void> {
@@ -309,7 +343,8 @@ const PROBES: Record<string, Probe> = {
 
 const UDP_ONLY = new Set(['llmnr', 'snmp', 'tftp'])
 const PORTS: Record<string, number[]> = { conpot: [0, 0, 0], llmnr: [0, 0], smb: [0, 0] }
-const CONFIG: Record<string, Record<string, string>> = {
+const CONFIG: Record<string, Record<string, string | boolean>> = {
+  rdp: { nla: true },
   dns: { domain: 'acme.test', extra_records: 'portal A 10.1.2.3' },
 }
 
@@ -360,9 +395,14 @@ describe('binary emulators under hostile input', () => {
         ...tcpPorts.flatMap((port) => tcpPayloads.map((payload) => hitTcp(instance.host, port, payload))),
         ...tcpPorts.map((port) => hitTcp(instance.host, port, garbage(1024 * 1024))),
         ...udpPorts.flatMap((port) => udpPayloads.map((payload) => hitUdp(instance.host, port, payload))),
+        ...(slug === 'rdp'
+          ? CREDSSP_ATTACKS.map((payload) => hitCredssp(instance.host, instance.port, payload))
+          : []),
       ])
 
       await withTimeout(probe(instance))
+      // The tunnelled attacks really reached the CredSSP parser (not just the TLS layer).
+      if (slug === 'rdp') expect(instance.events.some((event) => event.fields.kind === 'credssp')).toBe(true)
       for (const event of instance.events) {
         expect(typeof event.event).toBe('string')
         for (const value of Object.values(event.fields)) {
