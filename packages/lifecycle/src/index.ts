@@ -63,3 +63,4 @@ export {
   LifecycleRunner,
   type LifecycleRunnerOptions,
 } from './runner/runner.ts'
+export * from './workers-index.ts'
