@@ -1,6 +1,6 @@
 // The collector against the real Docker daemon: real decoy containers (ssh, http) attacked with
 // real clients, a collector restarted mid-stream, and garbage on a container's stdout.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { DecnetDatabase } from '@decnet/db'
@@ -284,6 +284,68 @@ describe('DockerLogCollector on real Docker', () => {
     expect(storedByFirst + second.stats().stored).toBe(total)
     expect(two.stats().skippedOnResume).toBeGreaterThanOrEqual(1)
   }, 60_000)
+
+  it('killed with SIGKILL mid-stream, a new collector loses nothing (duplicates bounded by one batch)', async () => {
+    const { db, url } = await provider.open()
+    const decky = 'crash-decky'
+    const total = 3000
+    const batchSize = 100
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `const { createDatabase } = await import('@decnet/db')
+const { DockerLogCollector, IngestPipeline } = await import(${JSON.stringify(join(import.meta.dirname, '../src/workers-index.ts'))})
+const db = createDatabase(${JSON.stringify(url)})
+const pipeline = new IngestPipeline({ db, batchSize: ${batchSize}, flushIntervalMs: 20 })
+const collector = new DockerLogCollector({ pipeline, settings: db.settings, instance: ${JSON.stringify(instance)}, onError: () => {} })
+await collector.start()
+process.stdout.write('started\\n')
+setInterval(() => {}, 1000)`,
+      ],
+      { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    try {
+      // The container starts only once the child collector runs, so the kill lands mid-stream.
+      await new Promise<void>((resolve, reject) => {
+        child.stdout?.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('started')) resolve()
+        })
+        child.once('exit', (code) => reject(new Error(`child collector exited early (${code})`)))
+      })
+      await emitter(decky, 'http', emitScript(decky, total, 10, 10))
+      await expect
+        .poll(async () => (await rowsOf(db, decky)).length, { timeout: 20_000, interval: 50 })
+        .toBeGreaterThan(600)
+    } finally {
+      child.kill('SIGKILL')
+    }
+    await new Promise((resolve) => child.once('exit', resolve))
+    const atKill = (await rowsOf(db, decky)).length
+    expect(atKill).toBeLessThan(total)
+
+    const pipeline = new IngestPipeline({ db, batchSize, flushIntervalMs: 20 })
+    const col = collector(db, pipeline)
+    await col.start()
+    await expect
+      .poll(async () => new Set((await rowsOf(db, decky)).map((r) => r.fields.seq)).size, {
+        timeout: 30_000,
+        interval: 100,
+      })
+      .toBe(total)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    await col.stop()
+    await pipeline.close()
+    const rows = await rowsOf(db, decky)
+    const duplicates = rows.length - total
+    console.log(`collector SIGKILL: ${atKill} rows at kill, ${duplicates} re-delivered after restart`)
+    expect(new Set(rows.map((r) => r.fields.seq)).size).toBe(total) // nothing lost
+    expect(duplicates).toBeGreaterThanOrEqual(0)
+    expect(duplicates).toBeLessThanOrEqual(batchSize) // at most the batch committed before its position
+  }, 120_000)
 
   it('follows a container through stop/start and forgets a removed one', async () => {
     const db = await open()
