@@ -7,8 +7,9 @@
  * - Resume: each container's position (last Docker timestamp processed + lines at that timestamp) is
  *   persisted in settings (`collector.position.<containerId>`) once every line up to it is stored,
  *   so a restarted collector neither duplicates nor loses rows. A clean `stop()` persists the final
- *   positions; after a hard crash at most the lines of the batches committed after the last
- *   persisted position (milliseconds) are read again.
+ *   positions. After a hard crash nothing is lost; only lines of a batch committed in the
+ *   milliseconds before its position write (at most two batches, usually none) are read again,
+ *   because the position and the rows are two writes (`db.logs.ingest` takes no extra state).
  * - stderr carries the emulators' diagnostics: counted, never ingested.
  */
 import type { DecnetDatabase } from '@decnet/db'
