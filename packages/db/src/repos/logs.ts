@@ -147,6 +147,17 @@ interface AttackerRecord {
   commands: string
 }
 
+/** Appends unseen values to a stored JSON list, re-encoding only when something was added. */
+function mergeList(stored: string | undefined, additions: string[]): { json: string; count: number } {
+  const list = stored === undefined ? [] : parseStringArray(stored)
+  const before = list.length
+  for (const value of additions) if (!list.includes(value)) list.push(value)
+  return {
+    json: stored !== undefined && list.length === before ? stored : JSON.stringify(list),
+    count: list.length,
+  }
+}
+
 async function upsertAttackers(sql: SqlExecutor, dialect: Dialect, deltas: AttackerDelta[], now: Date) {
   if (deltas.length === 0) return
   const ordered = [...deltas].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0))
@@ -172,24 +183,26 @@ async function upsertAttackers(sql: SqlExecutor, dialect: Dialect, deltas: Attac
     const args: SqlArg[] = []
     for (const delta of chunk) {
       const row = byIp.get(delta.ip)
-      const services = row ? parseStringArray(row.services) : []
-      const deckies = row ? parseStringArray(row.deckies) : []
-      for (const service of delta.services) if (!services.includes(service)) services.push(service)
-      for (const decky of delta.deckies) if (!deckies.includes(decky)) deckies.push(decky)
-      const commands = [...(row ? parseStringArray(row.commands) : []), ...delta.commands].slice(
-        -MAX_COMMANDS,
-      )
+      const services = mergeList(row?.services, delta.services)
+      const deckies = mergeList(row?.deckies, delta.deckies)
+      // Busy attackers carry up to MAX_COMMANDS commands: only re-encode the list when it grows.
+      const commands =
+        row && delta.commands.length === 0
+          ? row.commands
+          : JSON.stringify(
+              [...(row ? parseStringArray(row.commands) : []), ...delta.commands].slice(-MAX_COMMANDS),
+            )
       args.push(
         randomUUID(),
         delta.ip,
         delta.firstSeen,
         delta.lastSeen,
         delta.events,
-        JSON.stringify(services),
-        services.length,
-        JSON.stringify(deckies),
-        deckies.length,
-        JSON.stringify(commands),
+        services.json,
+        services.count,
+        deckies.json,
+        deckies.count,
+        commands,
         now,
       )
     }
