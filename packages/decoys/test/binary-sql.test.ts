@@ -69,6 +69,22 @@ describe('mysql emulator', () => {
   })
 })
 
+describe('mysql emulator on malformed handshakes', () => {
+  it('answers a garbled HandshakeResponse with 1043 Bad handshake', async () => {
+    started = await startBinary(mysqlEmulator)
+    const raw = await rawConnect(started.host, started.port)
+    await raw.readAvailable()
+    raw.write(Buffer.from([0x05, 0x00, 0x00, 0x01, 0x8d, 0xa6, 0xff, 0x01, 0x00]))
+    const header = await raw.read(4)
+    const error = await raw.read(header.readUIntLE(0, 3))
+    raw.close()
+    expect(header[3]).toBe(2)
+    expect(error[0]).toBe(0xff)
+    expect(error.readUInt16LE(1)).toBe(1043)
+    expect(error.subarray(3).toString()).toBe('#08S01Bad handshake')
+  })
+})
+
 describe('postgres emulator', () => {
   it('answers SSLRequest with N, asks for MD5 and fails with 28P01', async () => {
     started = await startBinary(postgresEmulator)

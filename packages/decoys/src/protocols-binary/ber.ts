@@ -14,7 +14,7 @@ export type BerElement = {
 }
 
 /** Reads one TLV at `offset`; returns undefined when more bytes are needed, throws when malformed. */
-export function readBer(buffer: Buffer, offset = 0): BerElement | undefined {
+function readBer(buffer: Buffer, offset = 0): BerElement | undefined {
   if (offset + 2 > buffer.length) return undefined
   const tag = buffer[offset] as number
   // Multi-byte tags never occur in the protocols we speak.

@@ -2,7 +2,7 @@ import { MalformedFrame } from './stream.ts'
 
 /** DNS message codec shared by dns, llmnr and mdns (RFC 1035 wire format, no compression on output). */
 
-export const TYPE_NAMES: Record<number, string> = {
+const TYPE_NAMES: Record<number, string> = {
   1: 'A',
   2: 'NS',
   5: 'CNAME',

@@ -48,6 +48,11 @@ function packet(sequence: number, payload: Buffer): Buffer {
   return Buffer.concat([header, payload])
 }
 
+function errorPacket(code: number, sqlState: string, message: string): Buffer {
+  const header = Buffer.from([0xff, code & 0xff, code >> 8])
+  return Buffer.concat([header, Buffer.from(`#${sqlState}${message}`, 'utf8')])
+}
+
 function readLengthEncoded(reader: ByteReader): number {
   const first = reader.u8()
   if (first < 0xfb) return first
@@ -107,7 +112,8 @@ export const mysqlEmulator: Emulator = {
     const random = seededRandom(ctx.seed).fork('mysql')
     const candidates = (ctx.distro ? VERSIONS_BY_DISTRO[ctx.distro] : undefined) ?? VERSIONS
     const version = wireSafe(configString(ctx.config, 'version') ?? random.pick(candidates), 64)
-    const isMaria = version.includes('MariaDB')
+    // Default collation id of the greeting: latin1 on MariaDB, utf8mb4 on 8.x, utf8 on 5.x.
+    const charset = version.includes('MariaDB') ? 0x08 : version.startsWith('8.') ? 0xff : 0x21
     let nextConnectionId = random.int(8, 4000)
 
     return tcpOnEveryPort(ctx, {
@@ -122,7 +128,7 @@ export const mysqlEmulator: Emulator = {
           connectionId,
           salt.subarray(0, 8),
           Buffer.from([0x00, SERVER_CAPABILITIES & 0xff, (SERVER_CAPABILITIES >> 8) & 0xff]),
-          Buffer.from([isMaria ? 0x08 : 0xff, 0x02, 0x00]),
+          Buffer.from([charset, 0x02, 0x00]),
           Buffer.from([(SERVER_CAPABILITIES >>> 16) & 0xff, (SERVER_CAPABILITIES >>> 24) & 0xff, 21]),
           Buffer.alloc(10),
           salt.subarray(8),
@@ -151,32 +157,30 @@ export const mysqlEmulator: Emulator = {
               return 0
             }
             answered = true
-            let response: HandshakeResponse | undefined
+            let response: HandshakeResponse
             try {
               response = parseHandshakeResponse(payload)
             } catch {
-              response = undefined
+              session.emit('request', { kind: 'bad_handshake', bytes: length })
+              session.end(packet(sequence + 1, errorPacket(1043, '08S01', 'Bad handshake')))
+              return 4 + length
             }
-            const username = response?.username ?? ''
-            const usingPassword = (response?.authResponse.length ?? 0) > 0
+            const usingPassword = response.authResponse.length > 0
             const fields: Record<string, string | boolean> = {
-              success: false,
-              username,
+              username: response.username,
               salt: salt.toString('hex'),
-              hash: response?.authResponse.toString('hex') ?? '',
+              hash: response.authResponse.toString('hex'),
               hash_format: 'mysql_native_password',
+              success: false,
             }
-            if (response?.database) fields.database = response.database
-            if (response?.plugin) fields.client_plugin = response.plugin
-            const attributes = response?.attributes ?? {}
-            if (Object.keys(attributes).length > 0) fields.client_attributes = JSON.stringify(attributes)
+            if (response.database) fields.database = response.database
+            if (response.plugin) fields.client_plugin = response.plugin
+            if (Object.keys(response.attributes).length > 0) {
+              fields.client_attributes = JSON.stringify(response.attributes)
+            }
             session.emit('auth_attempt', fields, usingPassword ? ['hash'] : [])
-            const message = `Access denied for user '${username.slice(0, 64)}'@'${session.ip}' (using password: ${usingPassword ? 'YES' : 'NO'})`
-            const error = Buffer.concat([
-              Buffer.from([0xff, 0x15, 0x04]),
-              Buffer.from(`#28000${message}`, 'utf8'),
-            ])
-            session.end(packet(sequence + 1, error))
+            const message = `Access denied for user '${response.username.slice(0, 64)}'@'${session.ip}' (using password: ${usingPassword ? 'YES' : 'NO'})`
+            session.end(packet(sequence + 1, errorPacket(1045, '28000', message)))
             return 4 + length
           },
           { maxBuffer: MAX_PACKET + 4 },

@@ -3,7 +3,7 @@ import { enumerated, octets, oid, sequence, tlv } from './ber.ts'
 /** The SPNEGO (RFC 4178) wrappers SMB puts around NTLMSSP. */
 
 const SPNEGO_OID = '1.3.6.1.5.5.2'
-export const NTLMSSP_OID = '1.3.6.1.4.1.311.2.2.10'
+const NTLMSSP_OID = '1.3.6.1.4.1.311.2.2.10'
 
 /** negTokenInit advertising NTLMSSP: the security buffer of an SMB2 NEGOTIATE response. */
 export function negTokenInit(): Buffer {

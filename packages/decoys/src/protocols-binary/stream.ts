@@ -66,9 +66,6 @@ export class ByteReader {
   u32le(): number {
     return this.buffer.readUInt32LE(this.need(4))
   }
-  u32be(): number {
-    return this.buffer.readUInt32BE(this.need(4))
-  }
   i32le(): number {
     return this.buffer.readInt32LE(this.need(4))
   }
