@@ -204,3 +204,70 @@ test('fleet actions: mutate shows live progress, interval change, teardown needs
   expect((await client.fleet.list.query()).some((d) => d.name === 'act-01')).toBe(false)
   expect(errors()).toEqual([])
 })
+
+test('wizard: secret settings are masked (input and INI) until shown; replace mode warns what it removes', async ({
+  page,
+  stack,
+}) => {
+  const errors = watchConsole(page)
+  const { client } = await adminSession(page, stack)
+  if ((await client.fleet.list.query()).length === 0) {
+    await client.fleet.deploy.mutate({ ini: '[keep-me]\nservices = http\n' })
+  }
+  const existing = (await client.fleet.list.query()).map((d) => d.name)
+  await page.goto(`${stack.webUrl}/fleet/deploy`)
+  await page.getByLabel('Pick services').check()
+  await page.getByTestId('service-ssh').getByRole('checkbox').check()
+  await page.getByRole('button', { name: 'Next' }).click()
+  await page.getByLabel('Name prefix').fill('shell')
+  await page.locator('details').first().locator('summary').click()
+  const rootPassword = page.getByLabel(/^Root password/)
+  await expect(rootPassword).toHaveAttribute('type', 'password')
+  await rootPassword.fill('s3cret-root-pw')
+  await expect(page.locator('details').first()).toContainText('1 set')
+  await page.getByRole('button', { name: 'Next' }).click()
+  await page.getByRole('button', { name: 'Next' }).click()
+  const iniBox = page.getByTestId('generated-ini')
+  await expect(iniBox).toContainText('[shell-01.ssh]')
+  await expect(iniBox).toContainText('password = ••••••••')
+  await expect(iniBox).not.toContainText('s3cret-root-pw')
+  await page.getByRole('button', { name: 'Show secrets' }).click()
+  await expect(iniBox).toContainText('password = s3cret-root-pw')
+  await page.getByRole('button', { name: 'Mask secrets' }).click()
+  await expect(page.getByTestId('preview-shell-01')).toContainText('ssh')
+
+  // Admins may paste their own INI; replace mode says what it tears down before anything is sent.
+  await page.getByLabel('Paste my own INI instead').check()
+  await page.getByTestId('custom-ini').fill('[lonely]\nservices = http\n')
+  await expect(page.getByTestId('preview-lonely')).toBeVisible()
+  await page.getByTestId('replace-fleet').check()
+  await expect(page.getByTestId('preview-remove')).toContainText(existing[0] as string)
+  await expect(page.getByRole('alert').filter({ hasText: 'Replace mode' })).toContainText(
+    `This removes ${existing.length} ${existing.length === 1 ? 'decky' : 'deckies'}`,
+  )
+  await expect(page.getByTestId('deploy-button')).toHaveText('Replace the fleet')
+  await shot(page, 'wizard-replace-warning.png')
+  expect((await client.fleet.list.query()).map((d) => d.name)).toEqual(existing)
+  expect(errors()).toEqual([])
+})
+
+test('local engine: the fleet says OS shaping is not available', async ({ browser }) => {
+  test.setTimeout(120_000)
+  const { startStack } = await import('../../fixtures/stack.ts')
+  const local = await startStack({ DECNET_ENGINE: 'local' })
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  try {
+    const errors = watchConsole(page)
+    await adminSession(page, local.stack)
+    const banner = page.getByTestId('engine-banner')
+    await expect(banner).toHaveAttribute('data-engine', 'local')
+    await expect(banner).toContainText('OS shaping')
+    await expect(banner).toContainText('not available')
+    await shot(page, 'fleet-local-engine.png')
+    expect(errors()).toEqual([])
+  } finally {
+    await context.close()
+    await local.stop()
+  }
+})

@@ -19,6 +19,7 @@ type ServiceSlug = Service['slug']
 type WriteFleetIni = typeof import('@decnet/core')['writeFleetIni']
 
 const STEPS = ['Services', 'Configure', 'Mutation', 'Review', 'Deploy'] as const
+const SECRET_MASK = '••••••••'
 const NAME_RE = /^[a-z0-9][a-z0-9-]{0,62}$/
 const INTERVAL_RE = /^[1-9]\d{0,6}[mhdwMy]$/
 
@@ -201,6 +202,7 @@ export default function DeployWizardPage() {
   const [settings, setSettings] = useState<Partial<Record<ServiceSlug, Record<string, ConfigValue>>>>({})
   const [intervalMode, setIntervalMode] = useState<'global' | 'custom'>('global')
   const [interval, setIntervalText] = useState('30m')
+  const [showSecrets, setShowSecrets] = useState(false)
   const [ownIni, setOwnIni] = useState(false)
   const [customIni, setCustomIni] = useState('')
   const [replaceFleet, setReplaceFleet] = useState(false)
@@ -260,22 +262,47 @@ export default function DeployWizardPage() {
     return out
   }, [effectiveServices, settings])
 
-  let generatedIni = ''
-  let iniError: string | null = null
-  try {
+  const render = (serviceConfig: Record<string, Record<string, ConfigValue>>) => {
     if (!writeFleetIni) throw new Error('preparing the INI writer…')
-    generatedIni = writeFleetIni({
+    return writeFleetIni({
       deckies: names.map((name, index) => ({
         name,
         ...(ips[index] ? { ip: ips[index] } : {}),
         ...(pickMode === 'archetype' && archetype ? { archetype } : { services: effectiveServices }),
         ...(distro ? { distro } : {}),
         ...(intervalMode === 'custom' ? { mutateInterval: interval.trim() } : {}),
-        serviceConfig: compacted,
+        serviceConfig,
       })),
     })
+  }
+  let generatedIni = ''
+  let iniError: string | null = null
+  try {
+    generatedIni = render(compacted)
   } catch (error) {
     iniError = errorMessage(error)
+  }
+  // What the review shows: the same INI with secret settings masked until revealed.
+  let hasSecrets = false
+  const masked: Record<string, Record<string, ConfigValue>> = {}
+  for (const [slug, values] of Object.entries(compacted)) {
+    const fields = serviceBySlug.get(slug as ServiceSlug)?.config ?? []
+    masked[slug] = Object.fromEntries(
+      Object.entries(values).map(([key, value]) => {
+        const field = fields.find((f) => f.key === key)
+        const secret = field?.secret === true || field?.type === 'password'
+        if (secret) hasSecrets = true
+        return [key, secret && typeof value === 'string' ? SECRET_MASK : value]
+      }),
+    )
+  }
+  let shownIni = generatedIni
+  if (hasSecrets && !showSecrets && !iniError) {
+    try {
+      shownIni = render(masked)
+    } catch {
+      shownIni = '(hidden: contains secrets)'
+    }
   }
   const ini = ownIni ? customIni : generatedIni
   const replace = ownIni && replaceFleet
@@ -686,9 +713,21 @@ export default function DeployWizardPage() {
                 )}
               </>
             ) : (
-              <pre className="ini" data-testid="generated-ini">
-                {iniError ? '' : generatedIni}
-              </pre>
+              <>
+                <pre className="ini" data-testid="generated-ini">
+                  {iniError ? '' : shownIni}
+                </pre>
+                {hasSecrets && (
+                  <button
+                    type="button"
+                    className="link small"
+                    onClick={() => setShowSecrets(!showSecrets)}
+                    aria-pressed={showSecrets}
+                  >
+                    {showSecrets ? 'Mask secrets' : 'Show secrets'}
+                  </button>
+                )}
+              </>
             )}
             {!ownIni && iniError && (
               <p className="alert" role="alert">
