@@ -64,6 +64,7 @@ export async function startApi(
     runner: workers.runner,
     reconciler: workers.reconciler,
     lifecycleFeed,
+    localAddressOf: workers.localAddressOf,
     defaultNetwork,
     secrets: config.secretKey ? createSecretBox(config.secretKey) : undefined,
     version: API_VERSION,

@@ -35,6 +35,8 @@ export type ApiServices = {
   runner: RunnerHandle
   reconciler: ReconcilerHandle
   lifecycleFeed: LifecycleFeed
+  /** The local engine's loopback address of a decky (undefined on Docker, where its LAN IP answers). */
+  localAddressOf: (name: string) => string | undefined
   /** The local host's decky LAN until an INI or setting replaces it. */
   defaultNetwork: FleetNetwork
   /** Seals secrets at rest; absent without DECNET_SECRET_KEY (hosts cannot be enrolled then). */

@@ -6,6 +6,8 @@ const MASK = '••••••••'
 
 /** The wire shape of a decky: core's Decky plus what operators need to see (last error, interval text). */
 export const ZDeckyOutput = ZDecky.extend({
+  /** Where the decky answers from the DECNET machine: its LAN IP on Docker, a loopback address on the local engine. */
+  address: z.string(),
   mutateInterval: z.string().nullable(),
   lastError: z.string().nullable(),
   createdAt: z.iso.datetime(),
@@ -38,8 +40,9 @@ function maskSecrets(
   return masked
 }
 
-export function toDeckyOutput(decky: Decky): DeckyOutput {
+export function toDeckyOutput(decky: Decky, localAddress?: string): DeckyOutput {
   return {
+    address: localAddress ?? decky.ip,
     name: decky.name,
     ip: decky.ip,
     mac: decky.mac,

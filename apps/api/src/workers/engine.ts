@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import type { EventSink } from '@decnet/decoys'
 import { type DeckyEngine, DockerEngine, LocalEngine } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
 
@@ -30,15 +31,20 @@ function withDelay(engine: DeckyEngine, delayMs: number): DeckyEngine {
   }
 }
 
-export function createEngine(kind: 'docker' | 'local', docker: Docker): DeckyEngine {
-  const engine = createBaseEngine(kind, docker)
+/** The engine for this process; `onEvent` receives the local engine's decoy events (in-process collection). */
+export function createEngine(kind: 'docker' | 'local', docker: Docker, onEvent: EventSink): DeckyEngine {
+  const engine = createBaseEngine(kind, docker, onEvent)
   const delayMs = Number(process.env.DECNET_ENGINE_DELAY_MS)
   return Number.isInteger(delayMs) && delayMs > 0 ? withDelay(engine, delayMs) : engine
 }
 
-function createBaseEngine(kind: 'docker' | 'local', docker: Docker): DeckyEngine {
-  if (kind === 'local') return new LocalEngine()
-  const instance = process.env.DECNET_INSTANCE || 'decnet'
+export function engineInstance(): string {
+  return process.env.DECNET_INSTANCE || 'decnet'
+}
+
+function createBaseEngine(kind: 'docker' | 'local', docker: Docker, onEvent: EventSink): DeckyEngine {
+  if (kind === 'local') return new LocalEngine({ onEvent })
+  const instance = engineInstance()
   return new DockerEngine({
     image: decoyImage(),
     buildCommand: 'pnpm --filter @decnet/decoys build:image',

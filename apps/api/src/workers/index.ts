@@ -1,10 +1,19 @@
 import type { DecnetDatabase } from '@decnet/db'
-import { type Bus, LifecycleRunner, Reconciler } from '@decnet/lifecycle'
+import {
+  type Bus,
+  type CollectorWorker,
+  LifecycleRunner,
+  LocalEngine,
+  Reconciler,
+  startCollectorWorker,
+  startMutatorWorker,
+} from '@decnet/lifecycle'
 import type Docker from 'dockerode'
 import type { ApiConfig } from '../config.ts'
 import type { ReconcilerHandle, RunnerHandle } from '../context.ts'
+import { cryptoRandom } from '../random.ts'
 import type { FleetNetwork } from '../settings/network.ts'
-import { createEngine } from './engine.ts'
+import { createEngine, engineInstance } from './engine.ts'
 import { createExecutor } from './executor.ts'
 
 export type WorkerDeps = {
@@ -17,7 +26,13 @@ export type WorkerDeps = {
   log: (line: string) => void
 }
 
-export type Workers = { runner: RunnerHandle; reconciler: ReconcilerHandle; stop(): Promise<void> }
+export type Workers = {
+  runner: RunnerHandle
+  reconciler: ReconcilerHandle
+  /** Where a decky answers from this machine: its loopback address on the local engine, else undefined. */
+  localAddressOf(name: string): string | undefined
+  stop(): Promise<void>
+}
 
 const HEARTBEAT_MS = 10_000
 const RECONCILE_MS = 15_000
@@ -28,11 +43,26 @@ const RECONCILE_MS = 15_000
  */
 export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const { config, db, bus, docker, log } = deps
-  const engine = createEngine(deps.engine, docker)
   const report = (worker: string) => (error: unknown) =>
     log(`decnet ${worker}: ${error instanceof Error ? error.message : String(error)}`)
   const stops: (() => Promise<void>)[] = []
   const beats: (() => Promise<void>)[] = []
+
+  // Collection first: the local engine hands its decoy events straight to the ingest pipeline.
+  let collector: CollectorWorker | undefined
+  if (config.workers.collector) {
+    collector = await startCollectorWorker({
+      db,
+      bus,
+      engine: deps.engine,
+      connection: config.dockerHost ? { dockerHost: config.dockerHost } : {},
+      instance: engineInstance(),
+      onError: (error, context) => report(`collector (${context})`)(error),
+    })
+    const active = collector
+    stops.push(() => active.stop())
+  }
+  const engine = createEngine(deps.engine, docker, (event) => collector?.eventSink(event))
 
   let runner: LifecycleRunner | undefined
   if (config.workers.runner) {
@@ -71,6 +101,17 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     )
   }
 
+  if (config.workers.mutator) {
+    const mutator = startMutatorWorker({
+      db,
+      bus,
+      wake: () => runner?.wake(),
+      random: cryptoRandom,
+      onError: report('mutator'),
+    })
+    stops.push(() => mutator.stop())
+  }
+
   const beatAll = () => {
     for (const beat of beats) beat().catch(report('heartbeat'))
   }
@@ -79,12 +120,14 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
 
   return {
     runner: { wake: () => runner?.wake() },
+    localAddressOf: (name) => (engine instanceof LocalEngine ? engine.addressOf(name) : undefined),
     reconciler: {
       reapOrphans: async () => engine.reapOrphans((await db.fleet.list()).map((decky) => decky.name)),
     },
     async stop() {
       clearInterval(heartbeat)
-      for (const stop of stops) await stop()
+      // Runner and reconciler first, collection last, so every event already received is stored.
+      for (const stop of stops.reverse()) await stop()
     },
   }
 }

@@ -9,5 +9,5 @@ export const getDeckyProcedure = viewerProcedure
   .query(async ({ ctx, input }) => {
     const decky = await ctx.services.db.fleet.get(input.name)
     if (!decky) throw new TRPCError({ code: 'NOT_FOUND', message: `no decky named ${input.name}` })
-    return toDeckyOutput(decky)
+    return toDeckyOutput(decky, ctx.services.localAddressOf(decky.name))
   })

@@ -1,6 +1,7 @@
+import { commitMutation } from '@decnet/lifecycle'
 import { TRPCError } from '@trpc/server'
-import { commitMutation } from '../../fleet/mutation.ts'
 import { serialiseFleetChanges } from '../../fleet/plan.ts'
+import { cryptoRandom } from '../../random.ts'
 import { adminProcedure } from '../../trpc.ts'
 import { ZMutateInput, ZMutateOutput } from './mutate.types.ts'
 
@@ -11,10 +12,14 @@ export const mutateProcedure = adminProcedure
     serialiseFleetChanges(async () => {
       const decky = await ctx.services.db.fleet.get(input.name)
       if (!decky) throw new TRPCError({ code: 'NOT_FOUND', message: `no decky named ${input.name}` })
-      const { lifecycleId, newServices } = await commitMutation(ctx.services, decky, {
-        trigger: 'operator',
-        actor: ctx.session.user.username,
-      })
+      const { db, bus, runner } = ctx.services
+      // The same commit the scheduled mutator makes (shared pickNewServices).
+      const { lifecycleId, newServices } = await commitMutation(
+        { db, bus, wake: () => runner.wake() },
+        decky,
+        { trigger: 'operator', actor: ctx.session.user.username },
+        cryptoRandom,
+      )
       return { message: `${decky.name} mutating to ${newServices.join(', ')}`, lifecycleIds: [lifecycleId] }
     }),
   )
