@@ -342,7 +342,7 @@ const PROBES: Record<string, Probe> = {
 }
 
 const UDP_ONLY = new Set(['llmnr', 'snmp', 'tftp'])
-const PORTS: Record<string, number[]> = { conpot: [0, 0, 0], llmnr: [0, 0], smb: [0, 0] }
+const PORTS: Record<string, number[]> = { conpot: [0, 0, 0], llmnr: [0, 0], smb: [0, 0], ldap: [0, 0] }
 const CONFIG: Record<string, Record<string, string | boolean>> = {
   rdp: { nla: true },
   dns: { domain: 'acme.test', extra_records: 'portal A 10.1.2.3' },

@@ -1,3 +1,4 @@
+import { connect } from 'node:tls'
 import { Client, InvalidCredentialsError, OperationsError } from 'ldapts'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ldapEmulator } from '../src/protocols-binary/ldap.ts'
@@ -114,5 +115,28 @@ describe('ldap emulator', () => {
     } finally {
       await smb.close()
     }
+  })
+
+  it('serves LDAPS with the domain controller certificate on the second port', async () => {
+    started = await startBinary(ldapEmulator, {
+      ports: [0, 0],
+      hostname: 'DC02',
+      config: { domain: 'acme.local' },
+    })
+    const client = new Client({
+      url: `ldaps://${started.host}:${started.ports[1]}`,
+      timeout: 3000,
+      connectTimeout: 3000,
+      tlsOptions: { rejectUnauthorized: false },
+    })
+    await expect(client.bind('ACME\\svc_sql', 'Summer2025')).rejects.toBeInstanceOf(InvalidCredentialsError)
+    await client.unbind()
+    const attempt = await started.waitFor((event) => event.event === 'auth_attempt')
+    expect(attempt.fields).toMatchObject({ username: 'ACME\\svc_sql', password: 'Summer2025' })
+    const raw = await rawConnect(started.host, started.ports[1] as number)
+    const tls = connect({ socket: raw.socket, rejectUnauthorized: false })
+    await new Promise((resolve) => tls.once('secureConnect', resolve))
+    expect(tls.getPeerCertificate().subject.CN).toBe('dc02.acme.local')
+    tls.destroy()
   })
 })

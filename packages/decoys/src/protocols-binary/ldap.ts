@@ -1,7 +1,8 @@
 import type { Emulator, EmulatorContext } from '../emulator.ts'
 
 import { seededRandom } from '../framework/random.ts'
-import type { TcpSession } from '../framework/tcp.ts'
+import { listenTcp, type TcpListener, type TcpSession } from '../framework/tcp.ts'
+import { selfSignedIdentity } from '../framework/tls.ts'
 import {
   type BerElement,
   berChildren,
@@ -13,7 +14,7 @@ import {
   octets,
   tlvLongForm,
 } from './ber.ts'
-import { tcpOnEveryPort } from './listeners.ts'
+import { running } from './listeners.ts'
 import { framed, MalformedFrame } from './stream.ts'
 import { textOf } from './text.ts'
 import { windowsIdentity } from './windows-persona.ts'
@@ -254,29 +255,40 @@ function handleMessage(session: TcpSession, directory: Directory, message: Buffe
 }
 
 /**
- * LDAP with an Active Directory domain-controller persona: simple binds are captured (DN and
- * password) and fail with invalidCredentials (49, AD's "data 52e"); rootDSE searches are answered;
- * everything else demands a bind first, as AD does for anonymous sessions.
+ * LDAP (389) and LDAPS (636) with an Active Directory domain-controller persona: simple binds are
+ * captured (DN and password) and fail with invalidCredentials (49, AD's "data 52e"); rootDSE
+ * searches are answered; everything else demands a bind first, as AD does for anonymous sessions.
  */
 export const ldapEmulator: Emulator = {
   slug: 'ldap',
   async start(ctx) {
     const directory = buildDirectory(ctx)
-    return tcpOnEveryPort(ctx, {
-      handle(session) {
-        return framed(
-          session,
-          (buffered) => {
-            const length = berFrameLength(buffered)
-            if (length === undefined) return 0
-            if (buffered[0] !== 0x30 || length > MAX_MESSAGE) throw new MalformedFrame('not an LDAPMessage')
-            if (buffered.length < length) return 0
-            handleMessage(session, directory, buffered.subarray(0, length))
-            return length
-          },
-          { maxBuffer: MAX_MESSAGE },
-        )
-      },
-    })
+    const identity = windowsIdentity(ctx)
+    const certificate = await selfSignedIdentity(identity.dnsComputer, seededRandom(ctx.seed).fork('ldaps'))
+    const handle = (session: TcpSession) =>
+      framed(
+        session,
+        (buffered) => {
+          const length = berFrameLength(buffered)
+          if (length === undefined) return 0
+          if (buffered[0] !== 0x30 || length > MAX_MESSAGE) throw new MalformedFrame('not an LDAPMessage')
+          if (buffered.length < length) return 0
+          handleMessage(session, directory, buffered.subarray(0, length))
+          return length
+        },
+        { maxBuffer: MAX_MESSAGE },
+      )
+    const listeners: TcpListener[] = []
+    try {
+      for (const [index, port] of ctx.ports.entries()) {
+        // 636 (or the second configured port) is LDAPS: the same protocol inside implicit TLS.
+        const secure = port === 636 || (port !== 389 && index === 1)
+        listeners.push(await listenTcp({ ctx, port, handle, ...(secure ? { tls: certificate } : {}) }))
+      }
+    } catch (error) {
+      await Promise.all(listeners.map((listener) => listener.close()))
+      throw error
+    }
+    return running(listeners)
   },
 }
