@@ -2,10 +2,11 @@ import http from 'node:http'
 import type { Page } from '@playwright/test'
 import { signInAdmin } from '../../fixtures/auth.ts'
 import { expect, type Stack, test } from '../../fixtures/stack.ts'
-import { adminSession, shot, waitTerminal, watchConsole } from '../../fixtures/ui-helpers.ts'
+import { adminSession, shot, uiLogin, waitTerminal, watchConsole } from '../../fixtures/ui-helpers.ts'
 
 const HOSTILE_USER = '<script>window.__owned = 1</script>\u001b[31mred\u0007\u202eevil'
 const SECRET = 'hunter2-secret-pw'
+const BASIC = Buffer.from(`${HOSTILE_USER}:${SECRET}`, 'utf8').toString('base64')
 const LONG_AGENT = `<img src=x onerror="window.__owned=2">${'A'.repeat(6000)}`
 
 /** A decky with http, deployed through the API, and its IP. */
@@ -22,14 +23,13 @@ async function httpDecky(stack: Stack): Promise<string> {
 
 /** One HTTP request to the decky carrying hostile text in Basic credentials and the user agent. */
 function hostileRequest(ip: string): Promise<number> {
-  const auth = Buffer.from(`${HOSTILE_USER}:${SECRET}`, 'utf8').toString('base64')
   return new Promise((resolve, reject) => {
     const request = http.request(
       {
         host: ip,
         port: 80,
         path: '/admin/',
-        headers: { authorization: `Basic ${auth}`, 'user-agent': LONG_AGENT },
+        headers: { authorization: `Basic ${BASIC}`, 'user-agent': LONG_AGENT },
       },
       (response) => {
         response.resume()
@@ -45,6 +45,8 @@ function hostileRequest(ip: string): Promise<number> {
 async function noScriptRan(page: Page) {
   expect(await page.evaluate(() => (window as unknown as { __owned?: number }).__owned)).toBeUndefined()
 }
+
+test.describe.configure({ mode: 'serial' })
 
 test('logs: an interaction made now arrives live; hostile text renders inert; secrets masked until revealed', async ({
   page,
@@ -95,6 +97,8 @@ test('logs: an interaction made now arrives live; hostile text renders inert; se
   const expand = requestRow.getByRole('button', { name: /show all \d[\d,]* chars/ }).first()
   await expect(expand).toBeVisible()
   await expect(requestRow.locator('img')).toHaveCount(0)
+  // The recorded headers carry the Basic credentials: masked like a secret until revealed.
+  await expect(requestRow).not.toContainText(BASIC.slice(0, 24))
   await expand.click()
   await expect(requestRow).toContainText('A'.repeat(3000))
   await expect(page.getByTestId('log-total')).toContainText('matching rows')
@@ -117,4 +121,33 @@ test('logs: an interaction made now arrives live; hostile text renders inert; se
   await noScriptRan(page)
   expect(dialogs).toEqual([])
   expect(errors()).toEqual([])
+})
+
+test('logs as a viewer: captured secrets arrive masked and cannot be revealed', async ({
+  browser,
+  stack,
+}) => {
+  const { client } = await signInAdmin(stack)
+  if (!(await client.users.list.query()).some((u) => u.username === 'log-viewer')) {
+    await client.users.create.mutate({
+      username: 'log-viewer',
+      password: 'log-viewer-once-1',
+      role: 'viewer',
+    })
+  }
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  const errors = watchConsole(page)
+  await uiLogin(page, stack, 'log-viewer', 'log-viewer-once-1', 'log-viewer-own-pw-1')
+  await page.goto(`${stack.webUrl}/logs`)
+  await page.getByLabel('Search query').fill('decky:logs-web event:auth_attempt')
+  await page.getByRole('button', { name: 'Search' }).click()
+  const row = page.getByTestId('log-row').first()
+  await expect(row).toBeVisible({ timeout: 30_000 })
+  await expect(row.getByTestId('masked-secret')).toHaveText('••••••••')
+  await expect(row.getByRole('button', { name: /Reveal/ })).toHaveCount(0)
+  await expect(row).not.toContainText(SECRET)
+  await shot(page, 'logs-viewer.png')
+  expect(errors()).toEqual([])
+  await context.close()
 })

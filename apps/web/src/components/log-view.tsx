@@ -11,6 +11,28 @@ export type Log = RouterOutputs['logs']['search']['rows'][number]
 const MASK = '••••••••'
 const SECRET_FIELDS = 'secret_fields'
 
+// Headers that carry credentials. Decoys record whole header sets; these stay masked until revealed
+// even when the event does not list them as secret fields.
+const CREDENTIAL_HEADERS = /^(authorization|proxy-authorization|cookie|x-api-key)$/i
+const CREDENTIAL_TEXT = /"(authorization|proxy-authorization|cookie|x-api-key)"\s*:/i
+
+/** The value with credential-bearing headers masked, if it is a JSON object of headers. */
+function maskHeaders(value: unknown): { value: unknown; masked: boolean } {
+  if (typeof value !== 'string' || !CREDENTIAL_TEXT.test(value)) return { value, masked: false }
+  try {
+    const parsed: unknown = JSON.parse(value)
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      return { value, masked: false }
+    const entries = Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [
+      k,
+      CREDENTIAL_HEADERS.test(k) ? MASK : v,
+    ])
+    return { value: JSON.stringify(Object.fromEntries(entries)), masked: true }
+  } catch {
+    return { value: MASK, masked: true }
+  }
+}
+
 export function secretFieldsOf(log: Log): Set<string> {
   const names = log.fields[SECRET_FIELDS]
   return new Set(Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [])
@@ -21,15 +43,22 @@ export function LogFields({ log }: { log: Log }) {
   const isAdmin = useIsAdmin()
   const [revealed, setRevealed] = useState(false)
   const secrets = secretFieldsOf(log)
-  const entries = Object.entries(log.fields).filter(([key]) => key !== SECRET_FIELDS)
-  const hasSecrets = secrets.size > 0
+  const entries = Object.entries(log.fields)
+    .filter(([key]) => key !== SECRET_FIELDS)
+    .map(([key, value]): [string, unknown, boolean] => {
+      if (revealed || secrets.has(key)) return [key, value, false]
+      const header = maskHeaders(value)
+      return [key, header.value, header.masked]
+    })
+  const headerSecrets = entries.some(([, , masked]) => masked) || CREDENTIAL_TEXT.test(log.message ?? '')
+  const hasSecrets = secrets.size > 0 || headerSecrets
   return (
     <div className="stack">
       <dl className="kv small">
-        {entries.map(([key, value]) => (
+        {entries.map(([key, value, headerMasked]) => (
           <div key={key} style={{ display: 'contents' }}>
             <dt className="mono">{key}</dt>
-            <dd className="mono" data-secret={secrets.has(key) ? 'true' : undefined}>
+            <dd className="mono" data-secret={secrets.has(key) || headerMasked ? 'true' : undefined}>
               {secrets.has(key) && !revealed ? (
                 <span data-testid="masked-secret">{MASK}</span>
               ) : (
@@ -49,7 +78,9 @@ export function LogFields({ log }: { log: Log }) {
       )}
       {hasSecrets && isAdmin && (
         <button type="button" className="link small" onClick={() => setRevealed(!revealed)}>
-          {revealed ? 'Hide secrets' : `Reveal ${secrets.size === 1 ? 'secret' : 'secrets'}`}
+          {revealed
+            ? 'Hide secrets'
+            : `Reveal ${secrets.size + (headerSecrets ? 1 : 0) === 1 ? 'secret' : 'secrets'}`}
         </button>
       )}
     </div>
@@ -76,7 +107,11 @@ export function LogTable({ rows, live }: { rows: Log[]; live?: ReadonlySet<strin
           <tr key={log.id} data-testid="log-row" data-live={live?.has(log.id) ? 'true' : undefined}>
             <td className="mono small nowrap">
               {formatTime(log.timestamp)}
-              {live?.has(log.id) && <span className="badge ok">live</span>}
+              {live?.has(log.id) && (
+                <div>
+                  <span className="badge ok">live</span>
+                </div>
+              )}
             </td>
             <td className="mono small">
               <SafeText value={log.decky} limit={40} />

@@ -11,8 +11,8 @@ import { useTRPC } from '../../../trpc/client.ts'
 const RANGES = {
   '15m': { label: 'Last 15 minutes', minutes: 15, bucket: 1 },
   '1h': { label: 'Last hour', minutes: 60, bucket: 2 },
-  '24h': { label: 'Last 24 hours', minutes: 1440, bucket: 60 },
-  '7d': { label: 'Last 7 days', minutes: 10080, bucket: 360 },
+  '24h': { label: 'Last 24 hours', minutes: 1440, bucket: 30 },
+  '7d': { label: 'Last 7 days', minutes: 10080, bucket: 180 },
   '30d': { label: 'Last 30 days', minutes: 43200, bucket: 1440 },
   all: { label: 'All time', minutes: null, bucket: 1440 },
 } as const
@@ -21,7 +21,28 @@ type RangeKey = keyof typeof RANGES
 const PAGE_SIZE = 50
 const LIVE_BUFFER = 500
 
-function Histogram({ buckets }: { buckets: { t: string; count: number }[] }) {
+type Bucket = { t: string; count: number }
+
+/** Every bucket of the range, empty ones included, so the bars keep a true time axis. */
+function fillBuckets(
+  buckets: Bucket[],
+  fromIso: string | undefined,
+  toMs: number,
+  minutes: number,
+): Bucket[] {
+  const size = minutes * 60_000
+  const counts = new Map(buckets.map((b) => [Math.floor(new Date(b.t).getTime() / size) * size, b.count]))
+  const firstData = Math.min(...counts.keys())
+  const start = Math.floor((fromIso ? new Date(fromIso).getTime() : firstData) / size) * size
+  if (!Number.isFinite(start)) return []
+  const out: Bucket[] = []
+  for (let t = start; t <= toMs && out.length < 2000; t += size) {
+    out.push({ t: new Date(t).toISOString(), count: counts.get(t) ?? 0 })
+  }
+  return out
+}
+
+function Histogram({ buckets }: { buckets: Bucket[] }) {
   const max = Math.max(1, ...buckets.map((b) => b.count))
   const total = buckets.reduce((sum, b) => sum + b.count, 0)
   return (
@@ -167,7 +188,9 @@ export default function LogsPage() {
         any other <code>key:value</code> searches that captured field; <code>last:2h</code>,{' '}
         <code>from:</code>, <code>to:</code> narrow the time.
       </p>
-      {histogram.data && <Histogram buckets={histogram.data.buckets} />}
+      {histogram.data && (
+        <Histogram buckets={fillBuckets(histogram.data.buckets, from, applied.at, span.bucket)} />
+      )}
       {(search.isError || histogram.isError) && (
         <p className="alert" role="alert" data-testid="search-error">
           {errorMessage(search.error ?? histogram.error)}

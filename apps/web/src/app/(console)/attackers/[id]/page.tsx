@@ -41,7 +41,7 @@ export default function AttackerDetailPage() {
       <p>
         <Link href="/attackers">← Attackers</Link>
       </p>
-      <h1 className="mono">
+      <h1 className="mono" style={{ fontSize: 20 }}>
         <SafeText value={a.ip} limit={64} />
       </h1>
       <div className="grid-3" style={{ marginBottom: 12 }}>
