@@ -146,22 +146,32 @@ export async function rawConnect(host: string, port: number): Promise<RawConnect
 }
 
 /** Sends one datagram and resolves with the first reply, or undefined after `timeoutMs` of silence. */
-export function udpExchange(
+export async function udpExchange(
   host: string,
   port: number,
   payload: Buffer,
   timeoutMs = 1000,
 ): Promise<Buffer | undefined> {
+  return (await udpExchangeWithSource(host, port, payload, timeoutMs))?.message
+}
+
+/** Like `udpExchange`, also telling which port the reply came from (TFTP answers from a new one). */
+export function udpExchangeWithSource(
+  host: string,
+  port: number,
+  payload: Buffer,
+  timeoutMs = 1000,
+): Promise<{ message: Buffer; fromPort: number } | undefined> {
   return new Promise((resolve) => {
     const socket = createSocket('udp4')
     const timer = setTimeout(() => {
       socket.close()
       resolve(undefined)
     }, timeoutMs)
-    socket.on('message', (message) => {
+    socket.on('message', (message, remote) => {
       clearTimeout(timer)
       socket.close()
-      resolve(message)
+      resolve({ message, fromPort: remote.port })
     })
     socket.send(payload, port, host)
   })

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { tftpEmulator } from '../src/protocols-binary/tftp.ts'
-import { type Started, startBinary, udpExchange } from './binary-helpers.ts'
+import { type Started, startBinary, udpExchange, udpExchangeWithSource } from './binary-helpers.ts'
 
 let started: Started | undefined
 afterEach(async () => {
@@ -14,11 +14,14 @@ const request = (opcode: number, ...parts: string[]) =>
 describe('tftp emulator', () => {
   it('logs RRQ/WRQ with file name, mode and options and answers ERROR packets', async () => {
     started = await startBinary(tftpEmulator)
-    const read = await udpExchange(
+    const answer = await udpExchangeWithSource(
       started.host,
       started.port,
       request(1, 'startup-config', 'octet', 'blksize', '1428'),
     )
+    // Like tftpd, the answer comes from a fresh transfer port, not from the listening one.
+    expect(answer?.fromPort).not.toBe(started.port)
+    const read = answer?.message
     expect(read?.readUInt16BE(0)).toBe(5)
     expect(read?.readUInt16BE(2)).toBe(1)
     expect(read?.subarray(4).toString()).toBe('File not found\0')

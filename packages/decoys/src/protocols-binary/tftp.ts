@@ -1,4 +1,7 @@
+import { createSocket } from 'node:dgram'
+import { isIPv6 } from 'node:net'
 import type { Emulator } from '../emulator.ts'
+import type { UdpPeer } from '../framework/udp.ts'
 import { udpOnEveryPort } from './listeners.ts'
 import { textOf } from './text.ts'
 
@@ -8,6 +11,9 @@ function errorPacket(code: number, message: string): Buffer {
   return Buffer.concat([Buffer.from([0, 5, 0, code]), Buffer.from(`${message}\0`, 'latin1')])
 }
 
+/** Transfers answered from their own port at once; beyond this, a flood is answered from port 69. */
+const MAX_TRANSFER_SOCKETS = 32
+
 /**
  * TFTP: read and write requests are logged (file name, mode, RFC 2347 options) and refused the way
  * tftpd does when the file is missing or the directory is not writable.
@@ -15,6 +21,31 @@ function errorPacket(code: number, message: string): Buffer {
 export const tftpEmulator: Emulator = {
   slug: 'tftp',
   async start(ctx) {
+    let transferSockets = 0
+    // A real tftpd answers a request from a fresh port (the transfer ID), not from port 69.
+    const replyFromTransferPort = (peer: UdpPeer, packet: Buffer) => {
+      if (transferSockets >= MAX_TRANSFER_SOCKETS) {
+        peer.reply(packet)
+        return
+      }
+      transferSockets++
+      const socket = createSocket(isIPv6(ctx.bindAddress) ? 'udp6' : 'udp4')
+      let finished = false
+      const done = () => {
+        if (finished) return
+        finished = true
+        transferSockets--
+        socket.close()
+      }
+      socket.on('error', done)
+      socket.bind(0, ctx.bindAddress, () => {
+        try {
+          socket.send(packet, peer.port, peer.ip, done)
+        } catch {
+          done()
+        }
+      })
+    }
     return udpOnEveryPort(ctx, {
       maxDatagramBytes: 1024,
       handle(datagram, peer) {
@@ -40,11 +71,11 @@ export const tftpEmulator: Emulator = {
           ...(options.length > 0 ? { options: options.join(',') } : {}),
         })
         if (mode !== 'netascii' && mode !== 'octet' && mode !== 'mail') {
-          peer.reply(errorPacket(4, 'Illegal TFTP operation'))
+          replyFromTransferPort(peer, errorPacket(4, 'Illegal TFTP operation'))
         } else if (opcode === 1) {
-          peer.reply(errorPacket(1, 'File not found'))
+          replyFromTransferPort(peer, errorPacket(1, 'File not found'))
         } else {
-          peer.reply(errorPacket(2, 'Access violation'))
+          replyFromTransferPort(peer, errorPacket(2, 'Access violation'))
         }
       },
     })
