@@ -316,14 +316,13 @@ export function logsRepository(conn: Connection) {
     /** Rows after `afterId`, oldest first (the live tail's catch-up after a reconnect). */
     async since(afterId: number, options: { q?: string; limit?: number } = {}): Promise<LogRow[]> {
       const parsed = parseSearch(options.q ?? '')
-      const compiled = compileSearch(dialect, parsed)
+      const compiled = compileSearch(dialect, parsed, { afterId })
       const limit = Math.min(Math.max(options.limit ?? 500, 1), MAX_SEARCH_LIMIT)
-      const n = compiled.args.length
       return conn.run(async () => {
         const rows = await sql.query<LogRecord>(
-          `SELECT ${LOG_COLUMNS} FROM ${compiled.from} WHERE ${compiled.where} AND l."id" > $${n + 1}
-           ORDER BY l."id" ASC LIMIT $${n + 2}`,
-          [...compiled.args, afterId, limit],
+          `SELECT ${LOG_COLUMNS} FROM ${compiled.from} WHERE ${compiled.where}
+           ORDER BY l."id" ASC LIMIT $${compiled.args.length + 1}`,
+          [...compiled.args, limit],
         )
         return rows.map(toLogRow)
       })

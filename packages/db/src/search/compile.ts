@@ -23,6 +23,8 @@ export interface SearchBounds {
   to?: Date
   /** Rows with id below this (keyset pagination, newest first). */
   beforeId?: number
+  /** Rows with id above this (the live tail). */
+  afterId?: number
 }
 
 export function compileSearch(
@@ -63,7 +65,10 @@ export function compileSearch(
   const to = earliest(search.to, bounds.to)
   if (from) conditions.push(`l."timestamp" >= ${arg(from)}`)
   if (to) conditions.push(`l."timestamp" < ${arg(to)}`)
-  if (bounds.beforeId !== undefined) conditions.push(`l."id" < ${arg(bounds.beforeId)}`)
+  // With a text match, bound the FTS rowid itself: FTS5 then seeks instead of walking every match.
+  const id = fromClause.startsWith('"LogSearch"') ? 's.rowid' : 'l."id"'
+  if (bounds.beforeId !== undefined) conditions.push(`${id} < ${arg(bounds.beforeId)}`)
+  if (bounds.afterId !== undefined) conditions.push(`${id} > ${arg(bounds.afterId)}`)
   const compiled: CompiledSearch = {
     from: fromClause,
     where: conditions.length > 0 ? conditions.join(' AND ') : '1=1',
