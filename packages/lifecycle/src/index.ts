@@ -35,11 +35,12 @@ export type {
   NetworkContext,
   NetworkDriver,
   PortProtocol,
+  ReapOptions,
   ReapReport,
   ServiceConfigValue,
   ServicePort,
 } from './engine/types.ts'
-export { assertDeckyName, DECKY_NAME_PATTERN } from './engine/types.ts'
+export { assertDeckyName, DECKY_NAME_PATTERN, DEFAULT_REAP_MIN_AGE_MS } from './engine/types.ts'
 export {
   describeFailures,
   type PortFailure,

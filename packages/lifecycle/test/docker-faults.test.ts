@@ -107,7 +107,7 @@ describe('network create/reuse/replace', () => {
     // Unchanged network context: reused, and the decky is untouched.
     expect((await engine.deploy(decky, first)).created).toEqual([])
     await engine.teardown('faulty')
-    const reaped = await engine.reapOrphans([])
+    const reaped = await engine.reapOrphans([], { minAgeMs: 0 })
     expect(reaped).toEqual({ containersRemoved: [], networksRemoved: [networkName], errors: [] })
   })
 })

@@ -95,7 +95,7 @@ describe('macvlan network with the host shim', () => {
     expect(await readBanner(two.ip, 23)).toMatch(/^telnet mac-two /)
 
     await engine.teardown('mac-two')
-    const reaped = await engine.reapOrphans([])
+    const reaped = await engine.reapOrphans([], { minAgeMs: 0 })
     expect(reaped.networksRemoved).toEqual([`${instance}_lan`])
     expect(linkExists(shimName)).toBe(false)
   })

@@ -67,6 +67,13 @@ export type ReapReport = {
   errors: string[]
 }
 
+export type ReapOptions = {
+  /** Default 60 s. */
+  minAgeMs?: number
+}
+
+export const DEFAULT_REAP_MIN_AGE_MS = 60_000
+
 export type EngineKind = 'docker' | 'local'
 
 export interface DeckyEngine {
@@ -86,8 +93,12 @@ export interface DeckyEngine {
    * are reported as `missing`.
    */
   observe(expected?: Iterable<string>): Promise<DeckyObservation[]>
-  /** Removes managed resources whose decky is not in `knownDeckyNames`; per-resource failures are reported, never thrown. */
-  reapOrphans(knownDeckyNames: Iterable<string>): Promise<ReapReport>
+  /**
+   * Removes managed resources whose decky is not in `knownDeckyNames`; per-resource failures are
+   * reported, never thrown. Resources younger than `minAgeMs` are spared: the known list was read a
+   * moment ago, and a decky committed since then may be deploying right now.
+   */
+  reapOrphans(knownDeckyNames: Iterable<string>, options?: ReapOptions): Promise<ReapReport>
 }
 
 /** Decky names are always valid in container names, bus topics and URLs (spec §4). */

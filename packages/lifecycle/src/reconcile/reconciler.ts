@@ -48,6 +48,8 @@ export class Reconciler {
       bus: Bus
       /** Also remove orphaned containers/networks on each pass. */
       reap?: boolean
+      /** Spare orphans younger than this (see `DeckyEngine.reapOrphans`). */
+      reapMinAgeMs?: number
       onError?: (error: unknown) => void
     },
   ) {}
@@ -95,7 +97,12 @@ export class Reconciler {
         payload: { decky: decky.name, state: actual, previousState: decky.state },
       })
     }
-    if (this.options.reap) result.reaped = await engine.reapOrphans(desired.map((decky) => decky.name))
+    if (this.options.reap) {
+      result.reaped = await engine.reapOrphans(
+        desired.map((decky) => decky.name),
+        this.options.reapMinAgeMs === undefined ? {} : { minAgeMs: this.options.reapMinAgeMs },
+      )
+    }
     return result
   }
 }

@@ -5,10 +5,12 @@ import { KeyedLock } from '../keyed-lock.ts'
 import {
   assertDeckyName,
   type ConvergeReport,
+  DEFAULT_REAP_MIN_AGE_MS,
   type DeckyEngine,
   type DeckyObservation,
   type DeckySpec,
   type NetworkContext,
+  type ReapOptions,
   type ReapReport,
 } from '../types.ts'
 import { dockerCall, isNotFound } from './calls.ts'
@@ -115,7 +117,10 @@ export class DockerEngine implements DeckyEngine {
     return [...byDecky].map(([name, containers]) => observeDecky(name, containers))
   }
 
-  async reapOrphans(knownDeckyNames: Iterable<string>): Promise<ReapReport> {
+  async reapOrphans(
+    knownDeckyNames: Iterable<string>,
+    { minAgeMs = DEFAULT_REAP_MIN_AGE_MS }: ReapOptions = {},
+  ): Promise<ReapReport> {
     const known = new Set(knownDeckyNames)
     const report: ReapReport = { containersRemoved: [], networksRemoved: [], errors: [] }
     let containers: Existing[]
@@ -125,7 +130,10 @@ export class DockerEngine implements DeckyEngine {
       report.errors.push(`docker list failed: ${(error as Error).message}`)
       return report
     }
-    const orphans = containers.filter((container) => !known.has(label(container, LABEL.decky) ?? ''))
+    const createdBefore = (Date.now() - minAgeMs) / 1000
+    const orphans = containers.filter(
+      (container) => !known.has(label(container, LABEL.decky) ?? '') && container.Created <= createdBefore,
+    )
     // Services first, then bases, as in teardown.
     orphans.sort(
       (a, b) => Number(label(a, LABEL.role) === BASE_ROLE) - Number(label(b, LABEL.role) === BASE_ROLE),
@@ -138,12 +146,12 @@ export class DockerEngine implements DeckyEngine {
         report.errors.push(`container '${containerName(container)}': ${(error as Error).message}`)
       }
     }
-    if (known.size === 0) await this.reapNetworks(report)
+    if (known.size === 0) await this.reapNetworks(report, createdBefore)
     return report
   }
 
   /** The LAN belongs to the fleet as a whole: it is an orphan only when no decky is known and nothing is attached. */
-  private async reapNetworks(report: ReapReport): Promise<void> {
+  private async reapNetworks(report: ReapReport, createdBefore: number): Promise<void> {
     try {
       const networks = await this.call('list networks', () =>
         this.docker.listNetworks({ filters: managedFilter(this.instance) }),
@@ -153,7 +161,11 @@ export class DockerEngine implements DeckyEngine {
           const info = await this.call(`inspect network ${summary.Name}`, () =>
             this.docker.getNetwork(summary.Id).inspect(),
           )
-          if (Object.keys(info.Containers ?? {}).length > 0) continue
+          if (
+            Object.keys(info.Containers ?? {}).length > 0 ||
+            Date.parse(info.Created) / 1000 > createdBefore
+          )
+            continue
           await this.call(`remove network ${summary.Name}`, () => this.docker.getNetwork(summary.Id).remove())
           report.networksRemoved.push(summary.Name)
           const shim = this.shimNameFor(info.Driver)

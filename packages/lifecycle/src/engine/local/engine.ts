@@ -5,10 +5,12 @@ import { KeyedLock } from '../keyed-lock.ts'
 import {
   assertDeckyName,
   type ConvergeReport,
+  DEFAULT_REAP_MIN_AGE_MS,
   type DeckyEngine,
   type DeckyObservation,
   type DeckyServiceSpec,
   type DeckySpec,
+  type ReapOptions,
   type ReapReport,
 } from '../types.ts'
 import { loopbackAddressFor } from './loopback.ts'
@@ -31,7 +33,7 @@ const startRealEmulator: StartService = async (slug, options) =>
   (await import('@decnet/decoys')).startEmulator(slug, options)
 
 type RunningService = { hash: string; emulator: RunningEmulator }
-type LocalDecky = { address: string; services: Map<string, RunningService> }
+type LocalDecky = { address: string; services: Map<string, RunningService>; createdAt: number }
 
 function listenerName(decky: string, slug: string): string {
   return `${decky}.${slug}`
@@ -90,11 +92,15 @@ export class LocalEngine implements DeckyEngine {
     return observations
   }
 
-  async reapOrphans(knownDeckyNames: Iterable<string>): Promise<ReapReport> {
+  async reapOrphans(
+    knownDeckyNames: Iterable<string>,
+    { minAgeMs = DEFAULT_REAP_MIN_AGE_MS }: ReapOptions = {},
+  ): Promise<ReapReport> {
     const known = new Set(knownDeckyNames)
     const report: ReapReport = { containersRemoved: [], networksRemoved: [], errors: [] }
+    const createdBefore = Date.now() - minAgeMs
     for (const [name, decky] of [...this.deckies]) {
-      if (known.has(name)) continue
+      if (known.has(name) || decky.createdAt > createdBefore) continue
       const slugs = [...decky.services.keys()]
       try {
         await this.teardown(name)
@@ -107,7 +113,7 @@ export class LocalEngine implements DeckyEngine {
   }
 
   async close(): Promise<void> {
-    await this.reapOrphans([])
+    await this.reapOrphans([], { minAgeMs: 0 })
   }
 
   private async converge(spec: DeckySpec): Promise<ConvergeReport> {
@@ -115,6 +121,7 @@ export class LocalEngine implements DeckyEngine {
     const decky = this.deckies.get(spec.name) ?? {
       address: this.allocateAddress(spec.name),
       services: new Map(),
+      createdAt: Date.now(),
     }
     this.deckies.set(spec.name, decky)
     const desired = new Map(
