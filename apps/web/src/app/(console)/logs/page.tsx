@@ -208,6 +208,7 @@ export default function LogsPage() {
       <div className="row spread" style={{ marginBottom: 6 }}>
         <span className="muted small" data-testid="log-total">
           {search.data ? `${search.data.total} matching rows` : search.isPending ? 'Searching…' : ''}
+          {live && liveRows.length > 0 ? ` (+${liveRows.length} live since the search)` : ''}
           {cursors.length > 1 ? ` · page ${cursors.length}` : ''}
         </span>
         <span className="row">
