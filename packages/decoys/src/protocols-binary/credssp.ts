@@ -17,7 +17,7 @@ export function parseTsRequest(message: Buffer): TsRequest {
       const [first] = berChildren(inner.value, 8)
       const [token] = first ? berChildren(first.value, 1) : []
       const [bytes] = token ? berChildren(token.value, 1) : []
-      if (!bytes || bytes.tag !== 0x04) throw new MalformedFrame('bad negoToken')
+      if (bytes?.tag !== 0x04) throw new MalformedFrame('bad negoToken')
       request.negoToken = bytes.value
     }
   }
