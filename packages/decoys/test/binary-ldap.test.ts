@@ -88,6 +88,14 @@ describe('ldap emulator', () => {
     expect(reply.subarray(at + 8 + length, at + 10 + length)).toEqual(Buffer.from([0x30, 0x84]))
   })
 
+  it('takes the directory domain from base_dn', async () => {
+    started = await startBinary(ldapEmulator, { config: { base_dn: 'DC=emea,DC=contoso,DC=com' } })
+    const client = clientFor(started)
+    const { searchEntries } = await client.search('', { scope: 'base', attributes: ['defaultNamingContext'] })
+    await client.unbind()
+    expect(searchEntries[0]?.defaultNamingContext).toBe('DC=emea,DC=contoso,DC=com')
+  })
+
   it("names the same domain and computer as the decky's SMB NTLM challenge", async () => {
     const options = { seed: 'consistency', hostname: 'FS07' }
     started = await startBinary(ldapEmulator, options)

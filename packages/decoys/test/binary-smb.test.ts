@@ -90,6 +90,28 @@ describe('smb emulator', () => {
     expect(attempt.secret_fields).toEqual(['hash'])
   })
 
+  it('in WORKGROUP answers as a stand-alone machine named by server_name', async () => {
+    started = await startBinary(smbEmulator, { config: { workgroup: 'WORKGROUP', server_name: 'ACCT-PC7' } })
+    const raw = await rawConnect(started.host, started.port)
+    raw.write(smb2Negotiate([0x0210]))
+    await readSmb2(raw)
+    raw.write(smb2SessionSetup(1, spnegoNtlmNegotiate()))
+    const reply = await readSmb2(raw)
+    raw.close()
+    const blob = reply.message.subarray(reply.body.readUInt16LE(4))
+    const type2 = blob.subarray(blob.indexOf('NTLMSSP\0'))
+    const flags = type2.readUInt32LE(20)
+    expect(flags & 0x20000).toBe(0x20000) // TARGET_TYPE_SERVER
+    expect(flags & 0x10000).toBe(0)
+    const targetName = type2.subarray(type2.readUInt32LE(16), type2.readUInt32LE(16) + type2.readUInt16LE(12))
+    expect(targetName.toString('utf16le')).toBe('ACCT-PC7')
+    const info = type2.subarray(type2.readUInt32LE(44), type2.readUInt32LE(44) + type2.readUInt16LE(40))
+    const ids: number[] = []
+    for (let at = 0; at + 4 <= info.length; at += 4 + info.readUInt16LE(at + 2))
+      ids.push(info.readUInt16LE(at))
+    expect(ids).toEqual([2, 1, 4, 3, 7, 0]) // no DNS tree name on a workgroup machine
+  })
+
   it('answers a NetBIOS session request on port 139 before SMB', async () => {
     started = await startBinary(smbEmulator, { ports: [0, 0] })
     expect(started.ports).toHaveLength(2)

@@ -5,6 +5,8 @@ import { sliceWithin } from './stream.ts'
 export const NTLMSSP_SIGNATURE = Buffer.from('NTLMSSP\0', 'latin1')
 
 export type NtlmIdentity = {
+  /** A workgroup machine: it answers with its own name as the domain and has no DNS tree. */
+  standalone: boolean
   netbiosDomain: string
   netbiosComputer: string
   dnsDomain: string
@@ -14,8 +16,10 @@ export type NtlmIdentity = {
 }
 
 // UNICODE | REQUEST_TARGET | SIGN | NTLM | ALWAYS_SIGN | TARGET_TYPE_DOMAIN | EXTENDED_SESSIONSECURITY
-// | TARGET_INFO | VERSION | 128 | KEY_EXCH | 56: what a domain-joined Windows server answers.
-const CHALLENGE_FLAGS = 0xe2898215
+// | TARGET_INFO | VERSION | 128 | KEY_EXCH | 56: what a domain-joined Windows server answers; a
+// workgroup machine says TARGET_TYPE_SERVER instead.
+const DOMAIN_CHALLENGE_FLAGS = 0xe2898215
+const STANDALONE_CHALLENGE_FLAGS = 0xe28a8215
 const FLAG_UNICODE = 0x1
 
 const utf16 = (text: string) => Buffer.from(text, 'utf16le')
@@ -47,7 +51,7 @@ export function buildChallenge(identity: NtlmIdentity, challenge: Buffer): Buffe
     avPair(1, utf16(identity.netbiosComputer)),
     avPair(4, utf16(identity.dnsDomain)),
     avPair(3, utf16(identity.dnsComputer)),
-    avPair(5, utf16(identity.dnsDomain)),
+    ...(identity.standalone ? [] : [avPair(5, utf16(identity.dnsDomain))]),
     avPair(7, fileTime(Date.now())),
     avPair(0, Buffer.alloc(0)),
   ])
@@ -57,7 +61,7 @@ export function buildChallenge(identity: NtlmIdentity, challenge: Buffer): Buffe
   header.writeUInt16LE(targetName.length, 12)
   header.writeUInt16LE(targetName.length, 14)
   header.writeUInt32LE(56, 16)
-  header.writeUInt32LE(CHALLENGE_FLAGS, 20)
+  header.writeUInt32LE(identity.standalone ? STANDALONE_CHALLENGE_FLAGS : DOMAIN_CHALLENGE_FLAGS, 20)
   challenge.copy(header, 24, 0, 8)
   header.writeUInt16LE(targetInfo.length, 40)
   header.writeUInt16LE(targetInfo.length, 42)
