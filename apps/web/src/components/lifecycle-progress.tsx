@@ -16,26 +16,19 @@ const BADGE: Record<Row['status'], string> = {
   failed: 'badge bad',
 }
 
-export type ProgressSummary = { total: number; succeeded: number; failed: number; done: boolean }
+export type LifecycleWatch = {
+  rows: ReadonlyMap<string, Row>
+  status: 'idle' | 'connecting' | 'pending' | 'error'
+  error: unknown
+}
 
 /**
- * One row per lifecycle id, live from fleet.watchLifecycle (SSE, resumes with Last-Event-ID).
- * Nothing here cancels anything: unmounting only stops watching.
+ * Live rows for lifecycle ids from one fleet.watchLifecycle subscription (SSE; resumes with
+ * Last-Event-ID). Unmounting only stops watching: nothing here cancels an operation.
  */
-export function LifecycleProgress({
-  ids,
-  onEvent,
-  onSummary,
-  testId = 'lifecycle-progress',
-}: {
-  ids: string[]
-  onEvent?: (row: Row) => void
-  onSummary?: (summary: ProgressSummary) => void
-  testId?: string
-}) {
+export function useLifecycleWatch(ids: string[], onEvent?: (row: Row) => void): LifecycleWatch {
   const trpc = useTRPC()
   const [rows, setRows] = useState<Map<string, Row>>(new Map())
-  const [now, setNow] = useState(() => Date.now())
   const subscription = useSubscription(
     trpc.fleet.watchLifecycle.subscriptionOptions(
       { ids },
@@ -48,52 +41,74 @@ export function LifecycleProgress({
       },
     ),
   )
+  return { rows, status: subscription.status, error: subscription.error }
+}
 
+/** One row per lifecycle id, with its own subscription. */
+export function LifecycleProgress({
+  ids,
+  onEvent,
+  testId = 'lifecycle-progress',
+}: {
+  ids: string[]
+  onEvent?: (row: Row) => void
+  testId?: string
+}) {
+  const watch = useLifecycleWatch(ids, onEvent)
+  return <LifecycleTable ids={ids} watch={watch} testId={testId} />
+}
+
+/** The rows of `ids` out of a (possibly shared) watch: status, attempt, elapsed time, error, summary. */
+export function LifecycleTable({
+  ids,
+  watch,
+  testId = 'lifecycle-progress',
+}: {
+  ids: string[]
+  watch: LifecycleWatch
+  testId?: string
+}) {
+  const [now, setNow] = useState(() => Date.now())
   const ordered = useMemo(
     () =>
-      [...rows.values()].sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id)),
-    [rows],
+      ids
+        .map((id) => watch.rows.get(id))
+        .filter((row): row is Row => row !== undefined)
+        .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id)),
+    [ids, watch.rows],
   )
-  const summary: ProgressSummary = {
-    total: ids.length,
-    succeeded: ordered.filter((row) => row.status === 'succeeded').length,
-    failed: ordered.filter((row) => row.status === 'failed').length,
-    done: ordered.length === ids.length && ordered.every((row) => TERMINAL.has(row.status)),
-  }
-  const summaryKey = `${summary.succeeded}/${summary.failed}/${summary.done}`
-  // biome-ignore lint/correctness/useExhaustiveDependencies: report only when the counts change
-  useEffect(() => {
-    onSummary?.(summary)
-  }, [summaryKey])
+  const succeeded = ordered.filter((row) => row.status === 'succeeded').length
+  const failed = ordered.filter((row) => row.status === 'failed').length
+  const done = ordered.length === ids.length && ordered.every((row) => TERMINAL.has(row.status))
 
   // A local clock for the elapsed column; it asks the server nothing.
   useEffect(() => {
-    if (summary.done) return
+    if (done) return
     const timer = window.setInterval(() => setNow(Date.now()), 1000)
     return () => window.clearInterval(timer)
-  }, [summary.done])
+  }, [done])
 
   return (
     <div data-testid={testId}>
       <p role="status" aria-live="polite" data-testid={`${testId}-summary`}>
-        {summary.done ? (
-          summary.failed === 0 ? (
-            <strong className="status-succeeded">Finished: all {summary.total} succeeded.</strong>
+        {done ? (
+          failed === 0 ? (
+            <strong className="status-succeeded">Finished: all {ids.length} succeeded.</strong>
           ) : (
             <strong className="status-failed">
-              Finished with errors: {summary.succeeded} succeeded, {summary.failed} failed.
+              Finished with errors: {succeeded} succeeded, {failed} failed.
             </strong>
           )
         ) : (
           <span>
-            In progress: {summary.succeeded + summary.failed} of {summary.total} finished
-            {subscription.status === 'connecting' ? ' (connecting…)' : ''}
+            In progress: {succeeded + failed} of {ids.length} finished
+            {watch.status === 'connecting' ? ' (connecting…)' : ''}
           </span>
         )}
       </p>
-      {subscription.status === 'error' && (
+      {watch.status === 'error' && !done && (
         <p className="notice" role="alert">
-          Live updates interrupted: {errorMessage(subscription.error)} — reconnecting.
+          Live updates interrupted: {errorMessage(watch.error)} — reconnecting.
         </p>
       )}
       <table>

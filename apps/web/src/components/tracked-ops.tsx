@@ -1,7 +1,7 @@
 'use client'
 
 import { useQueryClient } from '@tanstack/react-query'
-import { useEffect, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { formatTime } from '../lib/format.ts'
 import {
   clearTrackedOps,
@@ -11,7 +11,7 @@ import {
   type TrackedOp,
 } from '../lib/tracked-ops.ts'
 import { useTRPC } from '../trpc/client.ts'
-import { LifecycleProgress } from './lifecycle-progress.tsx'
+import { LifecycleTable, useLifecycleWatch } from './lifecycle-progress.tsx'
 
 /** Live progress of every operation this browser started, including deploys begun in the wizard. */
 export function TrackedOpsPanel() {
@@ -22,6 +22,11 @@ export function TrackedOpsPanel() {
     setOps(readTrackedOps())
     return onTrackedOpsChange(() => setOps(readTrackedOps()))
   }, [])
+  // One subscription for every tracked operation: a browser holds few connections per origin.
+  const allIds = useMemo(() => [...new Set(ops.flatMap((op) => op.ids))].slice(-200), [ops])
+  const watch = useLifecycleWatch(allIds, () =>
+    queryClient.invalidateQueries({ queryKey: trpc.fleet.list.queryKey() }),
+  )
   if (ops.length === 0) return null
   return (
     <section aria-labelledby="ops-heading" className="panel" data-testid="tracked-ops">
@@ -43,11 +48,7 @@ export function TrackedOpsPanel() {
               Dismiss
             </button>
           </div>
-          <LifecycleProgress
-            ids={op.ids}
-            testId={`op-${op.key}`}
-            onEvent={() => queryClient.invalidateQueries({ queryKey: trpc.fleet.list.queryKey() })}
-          />
+          <LifecycleTable ids={op.ids} watch={watch} testId={`op-${op.at}`} />
         </div>
       ))}
     </section>
