@@ -78,4 +78,14 @@ describe('conpot emulator', () => {
     const logged = await started.waitFor((event) => event.fields.path === '/admin')
     expect(logged.fields.status).toBe(404)
   })
+
+  it('with only the Modbus port given, binds nothing else (snmp/http may be separate services)', async () => {
+    started = await startBinary(conpotEmulator, { ports: [0] })
+    expect(started.ports).toHaveLength(1)
+    const client = new ModbusRTU()
+    await client.connectTCP(started.host, { port: started.port })
+    client.setTimeout(2000)
+    expect((await client.readInputRegisters(0, 2)).data).toHaveLength(2)
+    await new Promise<void>((resolve) => client.close(() => resolve()))
+  })
 })

@@ -90,8 +90,8 @@ function statusPage(persona: Persona, site: string, hostname: string): string {
 }
 
 /**
- * Conpot-style ICS decoy: Modbus/TCP on ports[0] (502), SNMP on ports[1] (UDP 161) and a small web
- * page on ports[2] (80), all telling the same seeded device story.
+ * Conpot-style ICS decoy: Modbus/TCP on ports[0] (502) and, when given, SNMP on ports[1] (UDP 161)
+ * and a small web page on ports[2] (80), all telling the same seeded device story.
  */
 export const conpotEmulator: Emulator = {
   slug: 'conpot',
@@ -101,43 +101,49 @@ export const conpotEmulator: Emulator = {
     const site = random.pick(SITES)
     const device = buildDevice(ctx, persona)
     const hostname = escapeHtml(ctx.hostname)
-    const [modbusPort = 502, snmpPort = 161, httpPort = 80] = ctx.ports
+    // The catalogue may give Modbus alone (an ICS decky can run the snmp/http services beside it):
+    // the SNMP and web faces start only when their ports are given, so nothing binds twice.
+    const [modbusPort = 502, snmpPort, httpPort] = ctx.ports
     const listeners: { port: number; close(): Promise<void> }[] = []
     try {
       listeners.push(
         await listenTcp({ ctx, port: modbusPort, handle: (session) => modbusHandler(session, device) }),
       )
-      const mib = systemGroup({
-        descr: persona.descr,
-        objectId: persona.objectId,
-        bootedAt: Date.now() - random.int(20, 900) * 86_400_000,
-        contact: random.pick(['Plant engineering', 'control@plant', '']),
-        name: ctx.hostname,
-        location: site,
-        services: 72,
-      })
-      listeners.push(
-        await listenUdp({
-          ctx,
-          port: snmpPort,
-          maxDatagramBytes: 4096,
-          handle: snmpAgent({ mib, communities: ['public'] }),
-        }),
-      )
-      const page = statusPage(persona, site, hostname)
-      const notFound =
-        '<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>\n'
-      listeners.push(
-        ...(await listenHttp({
-          ctx,
-          ports: [httpPort],
-          defaultHeaders: { Server: persona.server, 'Content-Type': 'text/html' },
-          handle: (request) =>
-            request.path === '/' || request.path === '/index.html'
-              ? { status: 200, body: page }
-              : { status: 404, body: notFound },
-        })),
-      )
+      if (snmpPort !== undefined) {
+        const mib = systemGroup({
+          descr: persona.descr,
+          objectId: persona.objectId,
+          bootedAt: Date.now() - random.int(20, 900) * 86_400_000,
+          contact: random.pick(['Plant engineering', 'control@plant', '']),
+          name: ctx.hostname,
+          location: site,
+          services: 72,
+        })
+        listeners.push(
+          await listenUdp({
+            ctx,
+            port: snmpPort,
+            maxDatagramBytes: 4096,
+            handle: snmpAgent({ mib, communities: ['public'] }),
+          }),
+        )
+      }
+      if (httpPort !== undefined) {
+        const page = statusPage(persona, site, hostname)
+        const notFound =
+          '<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>\n'
+        listeners.push(
+          ...(await listenHttp({
+            ctx,
+            ports: [httpPort],
+            defaultHeaders: { Server: persona.server, 'Content-Type': 'text/html' },
+            handle: (request) =>
+              request.path === '/' || request.path === '/index.html'
+                ? { status: 200, body: page }
+                : { status: 404, body: notFound },
+          })),
+        )
+      }
     } catch (error) {
       await Promise.all(listeners.map((listener) => listener.close()))
       throw error
