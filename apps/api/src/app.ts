@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import type http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createDatabase, migrate } from '@decnet/db'
-import { createDockerClient, InProcessBus, probeDockerEngine } from '@decnet/lifecycle'
+import { type Bus, createDockerClient, InProcessBus, PostgresBus, probeDockerEngine } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
 import { createRateLimiter } from './auth/rate-limit.ts'
 import { createSessionTokenIssuer } from './auth/session-token.ts'
@@ -42,7 +42,11 @@ export async function startApi(
   await bootstrapFirstAdmin(db, { username: config.adminUser, password: config.adminPassword }, log)
   const docker = createDockerClient({ dockerHost: config.dockerHost })
   const engine = await chooseEngine(config, docker)
-  const bus = new InProcessBus()
+  // With PostgreSQL, LISTEN/NOTIFY lets several API processes share lifecycle and log notifications.
+  const bus: Bus =
+    db.dialect === 'postgres'
+      ? await PostgresBus.connect({ connectionString: config.databaseUrl })
+      : new InProcessBus()
   const lifecycleFeed = new LifecycleFeed(bus)
   const defaultNetwork = defaultFleetNetwork()
   const workers = await startWorkers({ config, db, bus, docker, engine, defaultNetwork, log })
