@@ -51,11 +51,30 @@ describe('readiness probes', () => {
 
   it('UDP name services (LLMNR/mDNS) may stay silent: no port-unreachable counts as open', async () => {
     const silent = await udpServer(false)
-    const probe = { payload: Buffer.from([0]), silenceMeansOpen: true }
+    const probe = { payload: Buffer.from([0]), silenceMeansOpen: true, replyFromAnyPort: false }
     await expect(probeUdp('127.0.0.1', silent, 200, probe)).resolves.toEqual({ ok: true })
     await expect(probeUdp('127.0.0.1', await freePort(), 500, probe)).resolves.toEqual({
       ok: false,
       reason: 'ECONNREFUSED',
+    })
+  })
+
+  it('UDP services that reply from another port (TFTP transfer IDs) are heard when the probe allows it', async () => {
+    const listener = createSocket('udp4')
+    const transfer = createSocket('udp4')
+    listener.on('message', (_message, peer) => transfer.send('data', peer.port, peer.address))
+    await new Promise<void>((resolve) => listener.bind(0, '127.0.0.1', resolve))
+    await new Promise<void>((resolve) => transfer.bind(0, '127.0.0.1', resolve))
+    cleanups.push(
+      () => listener.close(),
+      () => transfer.close(),
+    )
+    const port = listener.address().port
+    const probe = { payload: Buffer.from([0]), silenceMeansOpen: false, replyFromAnyPort: true }
+    await expect(probeUdp('127.0.0.1', port, 500, probe)).resolves.toEqual({ ok: true })
+    await expect(probeUdp('127.0.0.1', port, 200, { ...probe, replyFromAnyPort: false })).resolves.toEqual({
+      ok: false,
+      reason: 'no reply within 200 ms',
     })
   })
 

@@ -37,7 +37,7 @@ export function probeUdp(
   host: string,
   port: number,
   timeoutMs: number,
-  { payload, silenceMeansOpen }: UdpProbe = udpProbeFor(port, 'probe'),
+  { payload, silenceMeansOpen, replyFromAnyPort }: UdpProbe = udpProbeFor(port, 'probe'),
 ): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const socket = createSocket('udp4')
@@ -54,9 +54,12 @@ export function probeUdp(
       socket.close()
       resolve(result)
     }
-    socket.once('message', () => finish({ ok: true }))
+    socket.on('message', (_message, peer) => {
+      if (!replyFromAnyPort || peer.address === host) finish({ ok: true })
+    })
     socket.on('error', (error) => finish({ ok: false, reason: errorText(error) }))
-    socket.connect(port, host, () => socket.send(payload))
+    if (replyFromAnyPort) socket.send(payload, port, host)
+    else socket.connect(port, host, () => socket.send(payload))
   })
 }
 

@@ -27,7 +27,6 @@ const SIP_OPTIONS = Buffer.from(
 
 const PAYLOADS: ReadonlyMap<number, Buffer> = new Map([
   [53, dnsQuery('example.com', 1)],
-  [69, TFTP_READ_REQUEST],
   [161, SNMP_GET_SYSDESCR],
   [5060, SIP_OPTIONS],
 ])
@@ -40,10 +39,18 @@ export type UdpProbe = {
    * the attempt counts as open, as a UDP scanner would see it.
    */
   silenceMeansOpen: boolean
+  /**
+   * TFTP answers from a fresh transfer port (its TID), which a connected socket would filter out;
+   * such probes listen unconnected and accept any datagram from the host, losing only the early
+   * port-unreachable signal (silence is retried until the deadline instead).
+   */
+  replyFromAnyPort: boolean
 }
 
 export function udpProbeFor(port: number, hostname: string): UdpProbe {
-  if (port === 5355) return { payload: dnsQuery(hostname, 1), silenceMeansOpen: true }
-  if (port === 5353) return { payload: dnsQuery(`${hostname}.local`, 1), silenceMeansOpen: true }
-  return { payload: PAYLOADS.get(port) ?? Buffer.from([0]), silenceMeansOpen: false }
+  const probe = { silenceMeansOpen: false, replyFromAnyPort: false }
+  if (port === 5355) return { ...probe, payload: dnsQuery(hostname, 1), silenceMeansOpen: true }
+  if (port === 5353) return { ...probe, payload: dnsQuery(`${hostname}.local`, 1), silenceMeansOpen: true }
+  if (port === 69) return { ...probe, payload: TFTP_READ_REQUEST, replyFromAnyPort: true }
+  return { ...probe, payload: PAYLOADS.get(port) ?? Buffer.from([0]) }
 }
