@@ -56,4 +56,34 @@ describe('mqtt emulator', () => {
     const attempts = started.events.filter((event) => event.event === 'auth_attempt')
     expect(attempts.map((event) => event.fields.protocol_level)).toEqual([4, 5])
   })
+
+  it('delivers retained topics: seeded sensor values, $SYS only on request, and what clients retain', async () => {
+    started = await startBinary(mqttEmulator)
+    const url = `mqtt://${started.host}:${started.port}`
+    const collect = async (filter: string, count: number) => {
+      const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 3000 })
+      const received: { topic: string; payload: string; retain: boolean }[] = []
+      const done = new Promise<void>((resolve) => {
+        client.on('message', (topic, payload, packet) => {
+          received.push({ topic, payload: payload.toString(), retain: packet.retain })
+          if (received.length === count) resolve()
+        })
+      })
+      await client.subscribeAsync(filter)
+      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 500))])
+      await client.endAsync()
+      return received
+    }
+    const all = await collect('#', 4)
+    expect(all).toHaveLength(4)
+    expect(all.every((message) => message.retain && !message.topic.startsWith('$'))).toBe(true)
+    expect(all.map((message) => message.topic).join(',')).toMatch(/\/sensors\/temperature/)
+    const sys = await collect('$SYS/#', 1)
+    expect(sys[0]?.payload).toMatch(/^mosquitto version \d/)
+
+    const publisher = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 3000 })
+    await publisher.publishAsync('ops/backdoor', 'enabled', { retain: true, qos: 1 })
+    await publisher.endAsync()
+    expect(await collect('ops/+', 1)).toEqual([{ topic: 'ops/backdoor', payload: 'enabled', retain: true }])
+  })
 })

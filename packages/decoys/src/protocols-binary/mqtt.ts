@@ -1,5 +1,6 @@
 import type { Emulator } from '../emulator.ts'
 import { configBool } from '../framework/config.ts'
+import { type SeededRandom, seededRandom } from '../framework/random.ts'
 import type { TcpSession } from '../framework/tcp.ts'
 import { tcpOnEveryPort } from './listeners.ts'
 import { ByteReader, framed, MalformedFrame } from './stream.ts'
@@ -56,6 +57,44 @@ function skipProperties(reader: ByteReader): void {
 
 type Connection = { level: number; connected: boolean }
 
+/** Retained messages of the broker: seeded "live" topics plus what clients retain (bounded). */
+type RetainedStore = Map<string, Buffer>
+const MAX_RETAINED_TOPICS = 100
+const MAX_RETAINED_BYTES = 1024
+const SITES = ['plant1', 'bldg-a', 'warehouse', 'line2', 'hq', 'site-03']
+const MOSQUITTO_VERSIONS = ['2.0.11', '2.0.15', '2.0.18', '1.6.9', '2.0.20']
+
+function seededRetained(random: SeededRandom): RetainedStore {
+  const site = random.pick(SITES)
+  return new Map([
+    [`${site}/sensors/temperature`, Buffer.from((random.int(180, 260) / 10).toFixed(1))],
+    [`${site}/sensors/humidity`, Buffer.from(String(random.int(30, 65)))],
+    [`${site}/hvac/setpoint`, Buffer.from((random.int(190, 235) / 10).toFixed(1))],
+    [`${site}/gateway/status`, Buffer.from('online')],
+    ['$SYS/broker/version', Buffer.from(`mosquitto version ${random.pick(MOSQUITTO_VERSIONS)}`)],
+  ])
+}
+
+/** MQTT topic filter matching (`+` one level, `#` the rest); `$` topics only match explicit filters. */
+function topicMatches(filter: string, topic: string): boolean {
+  if (topic.startsWith('$') && !filter.startsWith('$')) return false
+  const filterLevels = filter.split('/')
+  const topicLevels = topic.split('/')
+  for (let i = 0; i < filterLevels.length; i++) {
+    const level = filterLevels[i]
+    if (level === '#') return true
+    if (i >= topicLevels.length || (level !== '+' && level !== topicLevels[i])) return false
+  }
+  return filterLevels.length === topicLevels.length
+}
+
+function retainedPublish(topic: string, payload: Buffer, level: number): Buffer {
+  const name = Buffer.from(topic, 'utf8')
+  const header = Buffer.from([name.length >> 8, name.length & 0xff])
+  const properties = level === 5 ? Buffer.from([0]) : Buffer.alloc(0)
+  return encodePacket(0x31, Buffer.concat([header, name, properties, payload]))
+}
+
 function handleConnect(session: TcpSession, body: Buffer, state: Connection, requireAuth: boolean): void {
   const reader = new ByteReader(body)
   const protocol = readString(reader)
@@ -108,7 +147,13 @@ function handleConnect(session: TcpSession, body: Buffer, state: Connection, req
   else session.end()
 }
 
-function handlePublish(session: TcpSession, flags: number, body: Buffer, state: Connection): void {
+function handlePublish(
+  session: TcpSession,
+  flags: number,
+  body: Buffer,
+  state: Connection,
+  retained: RetainedStore,
+): void {
   const reader = new ByteReader(body)
   const topic = readString(reader)
   const qos = (flags >> 1) & 0x03
@@ -123,12 +168,24 @@ function handlePublish(session: TcpSession, flags: number, body: Buffer, state: 
     payload: textOf(payload, 2048),
     payload_bytes: payload.length,
   })
+  if (flags & 0x01 && !topic.includes('+') && !topic.includes('#')) {
+    if (payload.length === 0) retained.delete(topic)
+    else if (retained.has(topic) || retained.size < MAX_RETAINED_TOPICS) {
+      retained.set(topic, Buffer.from(payload.subarray(0, MAX_RETAINED_BYTES)))
+    }
+  }
   const id = Buffer.from([packetId >> 8, packetId & 0xff])
   if (qos === 1) session.write(encodePacket(0x40, id))
   if (qos === 2) session.write(encodePacket(0x50, id))
 }
 
-function handleSubscribe(session: TcpSession, body: Buffer, state: Connection, unsubscribe: boolean): void {
+function handleSubscribe(
+  session: TcpSession,
+  body: Buffer,
+  state: Connection,
+  unsubscribe: boolean,
+  retained: RetainedStore,
+): void {
   const reader = new ByteReader(body)
   const packetId = reader.bytes(2)
   if (state.level === 5) skipProperties(reader)
@@ -145,11 +202,18 @@ function handleSubscribe(session: TcpSession, body: Buffer, state: Connection, u
   } else {
     const properties = state.level === 5 ? Buffer.from([0]) : Buffer.alloc(0)
     session.write(encodePacket(0x90, Buffer.concat([packetId, properties, codes])))
+    // A broker delivers the retained message of every matching topic right after SUBACK.
+    for (const [topic, payload] of retained) {
+      if (topics.some((filter) => topicMatches(filter, topic))) {
+        session.write(retainedPublish(topic, payload, state.level))
+      }
+    }
   }
 }
 
 /**
- * An MQTT broker that logs every CONNECT (client id, username, password), PUBLISH and SUBSCRIBE.
+ * An MQTT broker that logs every CONNECT (client id, username, password), PUBLISH and SUBSCRIBE,
+ * and keeps retained topics (seeded sensor values, plus what clients retain).
  * With config `require_auth` true every login is refused as bad credentials; otherwise the broker
  * is "open" and accepts anyone, which is what attracts bots.
  */
@@ -157,6 +221,7 @@ export const mqttEmulator: Emulator = {
   slug: 'mqtt',
   async start(ctx) {
     const requireAuth = configBool(ctx.config, 'require_auth') ?? false
+    const retained = seededRetained(seededRandom(ctx.seed).fork('mqtt'))
     return tcpOnEveryPort(ctx, {
       handle(session) {
         const state: Connection = { level: 4, connected: false }
@@ -178,16 +243,16 @@ export const mqttEmulator: Emulator = {
                 handleConnect(session, body, state, requireAuth)
                 break
               case PUBLISH:
-                handlePublish(session, flags, body, state)
+                handlePublish(session, flags, body, state, retained)
                 break
               case PUBREL:
                 session.write(encodePacket(0x70, body.subarray(0, 2)))
                 break
               case SUBSCRIBE:
-                handleSubscribe(session, body, state, false)
+                handleSubscribe(session, body, state, false, retained)
                 break
               case UNSUBSCRIBE:
-                handleSubscribe(session, body, state, true)
+                handleSubscribe(session, body, state, true, retained)
                 break
               case PINGREQ:
                 session.write(Buffer.from([0xd0, 0x00]))
