@@ -2,6 +2,7 @@ import { Connection } from 'tedious'
 import { afterEach, describe, expect, it } from 'vitest'
 import { mssqlEmulator } from '../src/protocols-binary/mssql.ts'
 import { rawConnect, type Started, startBinary } from './binary-helpers.ts'
+import { netNtlmV2Matches } from './binary-helpers-ntlm.ts'
 import { tdsPrelogin } from './binary-helpers-packets.ts'
 
 let started: Started | undefined
@@ -51,6 +52,41 @@ describe('mssql emulator', () => {
     })
     expect(String(attempt.fields.library)).toContain('Tedious')
     expect(attempt.secret_fields).toEqual(['password'])
+  })
+
+  it('captures an integrated (NTLM) login and refuses it with 18456', async () => {
+    started = await startBinary(mssqlEmulator, { hostname: 'SQL02', config: { workgroup: 'ACME' } })
+    const instance = started
+    const error = await new Promise<Error & { code?: string }>((resolve, reject) => {
+      const connection = new Connection({
+        server: instance.host,
+        authentication: {
+          type: 'ntlm',
+          options: { userName: 'svc_report', password: 'Rep0rt!', domain: 'ACME' },
+        },
+        options: { port: instance.port, encrypt: false, connectTimeout: 3000 },
+      })
+      connection.on('error', () => undefined)
+      connection.connect((failure) => {
+        connection.close()
+        if (failure) resolve(failure)
+        else reject(new Error('login unexpectedly succeeded'))
+      })
+    })
+    expect(error.code).toBe('ELOGIN')
+    expect(error.message).toBe("Login failed for user 'ACME\\svc_report'.")
+    const attempt = await started.waitFor((event) => event.event === 'auth_attempt')
+    expect(attempt.fields).toMatchObject({
+      username: 'svc_report',
+      domain: 'ACME',
+      method: 'ntlm',
+      hash_format: 'netntlmv2',
+    })
+    expect(String(attempt.fields.hash)).toMatch(/^svc_report::ACME:[0-9a-f]{16}:[0-9a-f]{32}:[0-9a-f]+$/)
+    // The captured line cracks to the password the client used, and to nothing else.
+    expect(netNtlmV2Matches(String(attempt.fields.hash), 'Rep0rt!')).toBe(true)
+    expect(netNtlmV2Matches(String(attempt.fields.hash), 'Rep0rt?')).toBe(false)
+    expect(attempt.secret_fields).toEqual(['hash'])
   })
 
   it('reports a seeded SQL Server version and no encryption in the PRELOGIN response', async () => {

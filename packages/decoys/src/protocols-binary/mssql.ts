@@ -1,13 +1,24 @@
+import { randomBytes } from 'node:crypto'
 import type { Emulator } from '../emulator.ts'
 import { seededRandom } from '../framework/random.ts'
 import type { TcpSession } from '../framework/tcp.ts'
 import { tcpOnEveryPort } from './listeners.ts'
+import {
+  buildChallenge,
+  crackableHash,
+  messageType,
+  NTLMSSP_SIGNATURE,
+  type NtlmIdentity,
+  parseAuthenticate,
+} from './ntlmssp.ts'
 import { framed, MalformedFrame, sliceWithin } from './stream.ts'
 import { textOf } from './text.ts'
+import { windowsIdentity } from './windows-persona.ts'
 
 const TYPE_SQL_BATCH = 0x01
 const TYPE_TABULAR_RESULT = 0x04
 const TYPE_LOGIN7 = 0x10
+const TYPE_SSPI = 0x11
 const TYPE_PRELOGIN = 0x12
 const MAX_MESSAGE = 64 * 1024
 const ENCRYPT_NOT_SUP = 0x02
@@ -93,7 +104,13 @@ function deobfuscatePassword(bytes: Buffer): string {
   return plain.toString('utf16le')
 }
 
-type Login7 = { tdsVersion: number; clientPid: number; fields: Record<string, string> }
+type Login7 = {
+  tdsVersion: number
+  clientPid: number
+  fields: Record<string, string>
+  /** Integrated (Windows) authentication: the SSPI token, an NTLMSSP NEGOTIATE from most clients. */
+  sspi?: Buffer
+}
 
 function parseLogin7(message: Buffer): Login7 {
   if (message.length < 36 + LOGIN_FIELDS.length * 4) throw new MalformedFrame('short LOGIN7')
@@ -106,7 +123,12 @@ function parseLogin7(message: Buffer): Login7 {
     const bytes = sliceWithin(message, offset, characters * 2) ?? Buffer.alloc(0)
     fields[name] = name === 'password' ? deobfuscatePassword(bytes) : textOf(bytes, 512, 'utf16le')
   })
-  return { tdsVersion: message.readUInt32LE(4), clientPid: message.readUInt32LE(16), fields }
+  const login: Login7 = { tdsVersion: message.readUInt32LE(4), clientPid: message.readUInt32LE(16), fields }
+  if (message.length >= 82) {
+    const sspi = sliceWithin(message, message.readUInt16LE(78), message.readUInt16LE(80))
+    if (sspi && sspi.length > 0) login.sspi = sspi
+  }
+  return login
 }
 
 function loginFailed(username: string, serverName: string, tdsVersion: number): Buffer {
@@ -134,10 +156,22 @@ function loginFailed(username: string, serverName: string, tdsVersion: number): 
   return Buffer.concat([errorHeader, error, done])
 }
 
-function connection(session: TcpSession, version: [number, number, number], serverName: string) {
+/** SSPI token (0xED) carrying the NTLM challenge back to an integrated-auth client. */
+function sspiToken(token: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([0xed, token.length & 0xff, token.length >> 8]), token])
+}
+
+function connection(
+  session: TcpSession,
+  version: [number, number, number],
+  serverName: string,
+  identity: NtlmIdentity,
+) {
   const parts: Buffer[] = []
   let size = 0
   let loggedIn = false
+  /** Set while an integrated login waits for the client's NTLM AUTHENTICATE (TDS SSPI message). */
+  let pendingSspi: { login: Login7; challenge: Buffer } | undefined
   return (buffered: Buffer): number => {
     if (buffered.length < 8) return 0
     const type = buffered[0] as number
@@ -158,6 +192,15 @@ function connection(session: TcpSession, version: [number, number, number], serv
     } else if (type === TYPE_LOGIN7 && !loggedIn) {
       loggedIn = true
       const login = parseLogin7(message)
+      if (
+        login.sspi &&
+        messageType(login.sspi.subarray(Math.max(0, login.sspi.indexOf(NTLMSSP_SIGNATURE)))) === 1
+      ) {
+        const challenge = randomBytes(8)
+        pendingSspi = { login, challenge }
+        session.write(tdsPacket(TYPE_TABULAR_RESULT, sspiToken(buildChallenge(identity, challenge))))
+        return length
+      }
       const username = login.fields.username ?? ''
       const { extension: _unused, ...fields } = login.fields
       session.emit(
@@ -171,6 +214,32 @@ function connection(session: TcpSession, version: [number, number, number], serv
         fields.password ? ['password'] : [],
       )
       session.end(tdsPacket(TYPE_TABULAR_RESULT, loginFailed(username, serverName, login.tdsVersion)))
+    } else if (type === TYPE_SSPI && pendingSspi) {
+      const { login, challenge } = pendingSspi
+      pendingSspi = undefined
+      const at = message.indexOf(NTLMSSP_SIGNATURE)
+      const ntlm = at === -1 ? Buffer.alloc(0) : message.subarray(at)
+      const auth = messageType(ntlm) === 3 ? parseAuthenticate(ntlm) : undefined
+      const { hash, format } = auth ? crackableHash(auth, challenge) : { hash: '', format: 'netntlmv2' }
+      const { extension: _unused, password: _none, ...fields } = login.fields
+      session.emit(
+        'auth_attempt',
+        {
+          ...fields,
+          username: auth?.username ?? '',
+          domain: auth?.domain ?? '',
+          workstation: auth?.workstation ?? '',
+          challenge: challenge.toString('hex'),
+          hash,
+          hash_format: format,
+          method: 'ntlm',
+          tds_version: `0x${login.tdsVersion.toString(16)}`,
+          success: false,
+        },
+        hash ? ['hash'] : [],
+      )
+      const account = auth ? `${auth.domain}\\${auth.username}` : ''
+      session.end(tdsPacket(TYPE_TABULAR_RESULT, loginFailed(account, serverName, login.tdsVersion)))
     } else {
       session.emit('request', {
         kind: type === TYPE_SQL_BATCH ? 'sql_batch' : `packet_${type}`,
@@ -185,16 +254,18 @@ function connection(session: TcpSession, version: [number, number, number], serv
 /**
  * SQL Server (TDS): PRELOGIN answered with a seeded version and no encryption, LOGIN7 parsed
  * (user, de-obfuscated password, client host, application, library, database) and refused with
- * error 18456 "Login failed for user".
+ * error 18456 "Login failed for user". Integrated (NTLM) logins get a challenge from the decky's
+ * Windows identity and their Net-NTLM response is captured before the same refusal.
  */
 export const mssqlEmulator: Emulator = {
   slug: 'mssql',
   async start(ctx) {
     const version = seededRandom(ctx.seed).fork('mssql').pick(VERSIONS)
-    const serverName = ctx.hostname.split('.')[0]?.toUpperCase() || 'SQL01'
+    const identity = windowsIdentity(ctx)
+    const serverName = identity.netbiosComputer
     return tcpOnEveryPort(ctx, {
       handle: (session) =>
-        framed(session, connection(session, version, serverName), { maxBuffer: MAX_MESSAGE + 8 }),
+        framed(session, connection(session, version, serverName, identity), { maxBuffer: MAX_MESSAGE + 8 }),
     })
   },
 }

@@ -95,9 +95,16 @@ export function parseAuthenticate(message: Buffer): NtlmAuthentication {
   const flags = message.length >= 64 ? message.readUInt32LE(60) : FLAG_UNICODE
   const decode = (bytes: Buffer) =>
     bytes.subarray(0, 512).toString(flags & FLAG_UNICODE ? 'utf16le' : 'latin1')
+  let ntResponse = field(message, 20)
+  if (ntResponse.length === 16 && message.length >= 28) {
+    // Some clients (tedious) declare only the 16-byte NTProofStr and append the NTLMv2 blob right
+    // after it; Windows accepts that, so the blob is taken from there.
+    const offset = message.readUInt32LE(24)
+    ntResponse = message.subarray(offset, Math.min(message.length, offset + MAX_FIELD))
+  }
   return {
     lmResponse: field(message, 12),
-    ntResponse: field(message, 20),
+    ntResponse,
     domain: decode(field(message, 28)),
     username: decode(field(message, 36)),
     workstation: decode(field(message, 44)),
