@@ -1,7 +1,7 @@
 import type { DecnetDatabase } from '@decnet/db'
-import type { DeckyEngine, LifecycleExecutor } from '@decnet/lifecycle'
+import { type DeckyEngine, deckySpecFor, type LifecycleExecutor } from '@decnet/lifecycle'
 import { type FleetNetwork, readFleetNetwork } from '../settings/network.ts'
-import { toDeckySpec, toNetworkContext } from './decky-spec.ts'
+import { toNetworkContext } from './network-context.ts'
 
 /**
  * Runs one lifecycle row against the engine: each operation is an idempotent "make it so" on one
@@ -23,7 +23,7 @@ export function createExecutor(deps: {
     if (!decky) return
     const network = toNetworkContext(await readFleetNetwork(db, defaultNetwork))
     try {
-      const spec = toDeckySpec(decky)
+      const spec = deckySpecFor(decky)
       if (row.operation === 'deploy') await engine.deploy(spec, network)
       else await engine.mutate(spec, network)
       if (!signal.aborted) await db.fleet.setState(decky.name, 'running')

@@ -8,6 +8,7 @@ export type DeckyRecord = {
   mac: string
   hostname: string
   osFamily: string
+  distro?: string
   services: readonly string[]
   serviceConfig: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>
 }
@@ -33,6 +34,7 @@ export function deckySpecFor(decky: DeckyRecord): DeckySpec {
     mac: decky.mac,
     hostname: decky.hostname,
     osFamily: decky.osFamily,
+    ...(decky.distro ? { distro: decky.distro } : {}),
     sysctls: { ...sysctlsFor(decky.osFamily) },
     seed: decky.name,
     services: decky.services.map((slug) => {

@@ -22,6 +22,8 @@ export type DeckySpec = {
   mac: string
   hostname: string
   osFamily: string
+  /** Catalogue distro slug: emulators pick banners and shell output that fit it. */
+  distro?: string
   /** OS-shaping sysctls applied to the base container (service containers share its network stack). */
   sysctls: Record<string, string | number>
   services: DeckyServiceSpec[]

@@ -100,6 +100,7 @@ export function serviceContainer(
       `DECNET_SERVICE=${service.slug}`,
       `DECNET_HOSTNAME=${spec.hostname}`,
       `DECNET_SEED=${spec.seed}`,
+      ...(spec.distro ? [`DECNET_DISTRO=${spec.distro}`] : []),
       `DECNET_SERVICE_CONFIG=${JSON.stringify(service.config)}`,
       'DECNET_BIND=0.0.0.0',
       `DECNET_PORTS=${[...new Set(service.ports.map(({ port }) => port))].join(',')}`,

@@ -150,6 +150,7 @@ export class LocalEngine implements DeckyEngine {
             config: service.config,
             seed: spec.seed,
             hostname: spec.hostname,
+            ...(spec.distro ? { distro: spec.distro } : {}),
             ...(this.options.onEvent ? { onEvent: this.options.onEvent } : {}),
           })
           decky.services.set(service.slug, { hash: desired.get(service.slug) ?? '', emulator })
@@ -178,7 +179,14 @@ export class LocalEngine implements DeckyEngine {
   }
 
   private hashOf(spec: DeckySpec, service: DeckyServiceSpec, address: string): string {
-    const identity = [address, spec.hostname, spec.seed, service.ports, Object.entries(service.config).sort()]
+    const identity = [
+      address,
+      spec.hostname,
+      spec.seed,
+      spec.distro,
+      service.ports,
+      Object.entries(service.config).sort(),
+    ]
     return createHash('sha256').update(JSON.stringify(identity)).digest('hex')
   }
 }
