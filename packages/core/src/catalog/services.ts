@@ -69,12 +69,16 @@ const tcp = (...ports: number[]): ServicePort[] => ports.map((port) => ({ port, 
 const udp = (...ports: number[]): ServicePort[] => ports.map((port) => ({ port, protocol: 'udp' }))
 
 const banner = (help: string): ConfigField => ({ key: 'banner', label: 'Banner', type: 'string', help })
-const version = (fallback: string, help = 'Version string reported to clients'): ConfigField => ({
+/**
+ * Persona strings have no fixed default: left empty, each decky draws its own from its seed, so no two
+ * deckies (and no DECNET install) share a fingerprintable banner. `example` only guides the operator.
+ */
+const PER_DECKY = 'empty = drawn per decky'
+const version = (example: string, help = 'Version string reported to clients'): ConfigField => ({
   key: 'version',
   label: 'Version',
   type: 'string',
-  default: fallback,
-  help,
+  help: `${help}, e.g. ${example} (${PER_DECKY})`,
 })
 
 /** ssh and telnet share the same login persona keys. */
@@ -88,7 +92,12 @@ const loginPersona = (prefix: string): ConfigField[] => [
 const HTTP_FAKE_APPS = ['none', 'wordpress', 'phpmyadmin', 'tomcat', 'jenkins']
 
 const httpPersona = (versions: string[]): ConfigField[] => [
-  { key: 'server_header', label: 'Server header', type: 'string', default: 'Apache/2.4.54 (Debian)' },
+  {
+    key: 'server_header',
+    label: 'Server header',
+    type: 'string',
+    help: `e.g. Apache/2.4.54 (Debian) (${PER_DECKY})`,
+  },
   { key: 'response_code', label: 'Response code', type: 'int', default: 200, min: 100, max: 599 },
   { key: 'fake_app', label: 'Fake application', type: 'enum', default: 'none', options: HTTP_FAKE_APPS },
   {
@@ -119,9 +128,14 @@ export const SERVICES: readonly ServiceDefinition[] = [
         key: 'ssh_version',
         label: 'SSH version',
         type: 'string',
-        default: 'OpenSSH_8.9p1 Ubuntu-3ubuntu0.6',
+        help: `e.g. OpenSSH_8.9p1 Ubuntu-3ubuntu0.6 (${PER_DECKY}, fitting its distro)`,
       },
-      { key: 'kernel_version', label: 'Kernel version', type: 'string', default: '5.15.0-91-generic' },
+      {
+        key: 'kernel_version',
+        label: 'Kernel version',
+        type: 'string',
+        help: `e.g. 5.15.0-91-generic (${PER_DECKY})`,
+      },
       {
         key: 'users',
         label: 'Extra accounts',
@@ -171,7 +185,12 @@ export const SERVICES: readonly ServiceDefinition[] = [
     description: 'SMB2 negotiate and session setup capturing NTLMSSP hashes',
     ports: tcp(445, 139),
     config: [
-      { key: 'workgroup', label: 'Workgroup', type: 'string', default: 'WORKGROUP' },
+      {
+        key: 'workgroup',
+        label: 'Workgroup',
+        type: 'string',
+        help: `domain or WORKGROUP for a stand-alone machine (${PER_DECKY})`,
+      },
       { key: 'server_name', label: 'NetBIOS name', type: 'string' },
     ],
   },
@@ -187,7 +206,9 @@ export const SERVICES: readonly ServiceDefinition[] = [
     name: 'LDAP',
     description: 'BER bind request parser logging DN and password',
     ports: tcp(389, 636),
-    config: [{ key: 'base_dn', label: 'Base DN', type: 'string', default: 'dc=corp,dc=local' }],
+    config: [
+      { key: 'base_dn', label: 'Base DN', type: 'string', help: `e.g. dc=corp,dc=local (${PER_DECKY})` },
+    ],
   },
   {
     slug: 'llmnr',
@@ -298,7 +319,12 @@ export const SERVICES: readonly ServiceDefinition[] = [
     ports: tcp(6379),
     config: [
       version('6.2.7'),
-      { key: 'os_string', label: 'OS string', type: 'string', default: 'Linux 5.15.0-91-generic x86_64' },
+      {
+        key: 'os_string',
+        label: 'OS string',
+        type: 'string',
+        help: `e.g. Linux 5.15.0-91-generic x86_64 (${PER_DECKY})`,
+      },
       { key: 'password', label: 'requirepass', type: 'password', secret: true },
     ],
   },
@@ -316,7 +342,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     ports: tcp(9200),
     config: [
       version('7.17.9'),
-      { key: 'cluster_name', label: 'Cluster name', type: 'string', default: 'elasticsearch' },
+      { key: 'cluster_name', label: 'Cluster name', type: 'string', help: PER_DECKY },
     ],
   },
   {
@@ -338,7 +364,15 @@ export const SERVICES: readonly ServiceDefinition[] = [
     name: 'MQTT',
     description: 'MQTT CONNECT/PUBLISH logging with retained topics',
     ports: tcp(1883),
-    config: [],
+    config: [
+      {
+        key: 'require_auth',
+        label: 'Require credentials',
+        type: 'bool',
+        default: false,
+        help: 'refuse CONNECT with bad credentials instead of accepting every client',
+      },
+    ],
   },
   {
     slug: 'snmp',
@@ -347,7 +381,9 @@ export const SERVICES: readonly ServiceDefinition[] = [
     ports: udp(161),
     config: [
       { key: 'community', label: 'Community', type: 'password', default: 'public', secret: true },
-      { key: 'sys_descr', label: 'sysDescr', type: 'string' },
+      { key: 'sys_descr', label: 'sysDescr', type: 'string', help: PER_DECKY },
+      { key: 'sys_contact', label: 'sysContact', type: 'string' },
+      { key: 'sys_location', label: 'sysLocation', type: 'string' },
     ],
   },
   {
@@ -355,7 +391,14 @@ export const SERVICES: readonly ServiceDefinition[] = [
     name: 'SIP',
     description: 'REGISTER/INVITE parser logging Authorization, answering 401',
     ports: [...udp(5060), ...tcp(5060)],
-    config: [{ key: 'user_agent', label: 'Server header', type: 'string', default: 'Asterisk PBX 18.12.0' }],
+    config: [
+      {
+        key: 'user_agent',
+        label: 'Server header',
+        type: 'string',
+        help: `e.g. Asterisk PBX 18.12.0 (${PER_DECKY})`,
+      },
+    ],
   },
   {
     slug: 'tftp',
