@@ -151,3 +151,54 @@ test('logs as a viewer: captured secrets arrive masked and cannot be revealed', 
   expect(errors()).toEqual([])
   await context.close()
 })
+
+test('logs paging by cursor and attackers sorting and filtering', async ({ page, stack }) => {
+  test.setTimeout(180_000)
+  const errors = watchConsole(page)
+  const ip = await httpDecky(stack)
+  const { client } = await signInAdmin(stack)
+  // Each request makes connect, request and disconnect events: well over one page of 50.
+  for (let i = 0; i < 40; i++) await hostileRequest(ip)
+  await expect
+    .poll(async () => (await client.logs.search.query({ q: 'decky:logs-web', limit: 1 })).total, {
+      timeout: 60_000,
+      // Search is rate limited per user (120/min); the pages below need their share.
+      intervals: [3_000],
+    })
+    .toBeGreaterThan(55)
+  await adminSession(page, stack)
+  await page.goto(`${stack.webUrl}/logs`)
+  await page.getByLabel('Search query').fill('decky:logs-web')
+  await page.getByRole('button', { name: 'Search' }).click()
+  const table = page.getByTestId('log-table')
+  const ids = async () => {
+    await expect(table).toHaveAttribute('aria-busy', 'false')
+    return (
+      await page.getByTestId('log-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))
+    ).map(Number)
+  }
+  await expect(page.getByTestId('log-row')).toHaveCount(50)
+  const page1 = await ids()
+  await page.getByRole('button', { name: 'Older' }).click()
+  await expect(page.getByTestId('log-total')).toContainText('page 2')
+  const page2 = await ids()
+  expect(page2.length).toBeGreaterThan(0)
+  // Newest first: every row of page 2 is older than every row of page 1.
+  expect(Math.max(...page2)).toBeLessThan(Math.min(...page1))
+  await page.getByRole('button', { name: 'Newer' }).click()
+  await expect(page.getByTestId('log-total')).not.toContainText('page 2')
+  expect(await ids()).toEqual(page1)
+
+  await page.goto(`${stack.webUrl}/attackers`)
+  await expect(page.getByTestId('attacker-row')).toHaveCount(1)
+  await page.getByLabel('Sort').selectOption('active')
+  await expect(page.getByTestId('attacker-row')).toHaveCount(1)
+  await page.getByLabel('Service filter').fill('ssh')
+  await page.getByRole('button', { name: 'Filter', exact: true }).click()
+  await expect(page.getByText('No attackers recorded for these filters.')).toBeVisible()
+  await page.getByLabel('Service filter').fill('')
+  await page.getByRole('button', { name: 'Filter', exact: true }).click()
+  await page.getByTestId('attacker-row').first().getByRole('button', { name: 'Filter by http' }).click()
+  await expect(page.getByTestId('attacker-row')).toHaveCount(1)
+  expect(errors()).toEqual([])
+})

@@ -87,9 +87,9 @@ export function LogFields({ log }: { log: Log }) {
   )
 }
 
-export function LogTable({ rows, live }: { rows: Log[]; live?: ReadonlySet<string> }) {
+export function LogTable({ rows, live, busy }: { rows: Log[]; live?: ReadonlySet<string>; busy?: boolean }) {
   return (
-    <table data-testid="log-table">
+    <table data-testid="log-table" aria-busy={busy ? 'true' : 'false'}>
       <thead>
         <tr>
           <th scope="col">Time (UTC)</th>
@@ -104,7 +104,12 @@ export function LogTable({ rows, live }: { rows: Log[]; live?: ReadonlySet<strin
       </thead>
       <tbody>
         {rows.map((log) => (
-          <tr key={log.id} data-testid="log-row" data-live={live?.has(log.id) ? 'true' : undefined}>
+          <tr
+            key={log.id}
+            data-testid="log-row"
+            data-id={log.id}
+            data-live={live?.has(log.id) ? 'true' : undefined}
+          >
             <td className="mono small nowrap">
               {formatTime(log.timestamp)}
               {live?.has(log.id) && (

@@ -119,6 +119,7 @@ export default function AttackersPage() {
                       key={s}
                       className="badge"
                       title={`Filter by ${s}`}
+                      aria-label={`Filter by ${s}`}
                       onClick={() => {
                         setDraftService(s)
                         setFilters({ ...filters, service: s })

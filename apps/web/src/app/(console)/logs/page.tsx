@@ -234,7 +234,7 @@ export default function LogsPage() {
           </button>
         </span>
       </div>
-      <LogTable rows={rows} live={liveIds} />
+      <LogTable rows={rows} live={liveIds} busy={search.isFetching} />
     </>
   )
 }
