@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { copyFile, mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Docker from 'dockerode'
 import { build } from 'esbuild'
@@ -44,7 +44,7 @@ ENV NODE_ENV=production
 USER 65534:65534
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/bin/node"]
-CMD ["main.cjs"]
+CMD ["main.mjs"]
 `
 
 export async function decoyImageTag(): Promise<string> {
@@ -54,25 +54,53 @@ export async function decoyImageTag(): Promise<string> {
   return `decnet/decoy:${manifest.version}`
 }
 
-/** Bundles the two entry points into single CommonJS files (no node_modules in the image). */
-export async function bundleEntryPoints(outDir: string): Promise<{ main: string; pause: string }> {
+/**
+ * Bundles the entry points (no node_modules in the image). The service entry is ESM split per
+ * emulator, so a container parses only the emulator it runs; `pause` stays one tiny CommonJS file.
+ * Returns every file written, in a stable order, for the content hash.
+ */
+export async function bundleEntryPoints(
+  outDir: string,
+): Promise<{ main: string; pause: string; files: string[] }> {
   const common = {
     bundle: true,
     platform: 'node' as const,
     target: 'node20',
-    format: 'cjs' as const,
     // Optional native speed-ups of ssh2; it falls back to pure JS when they are absent.
     external: ['cpu-features'],
     minifySyntax: true,
     legalComments: 'none' as const,
     logLevel: 'error' as const,
   }
-  const main = join(outDir, 'main.cjs')
+  const main = join(outDir, 'main.mjs')
   // Extensionless so a container started with Cmd ["pause"] runs it via the node entry point.
   const pause = join(outDir, 'pause')
-  await build({ ...common, entryPoints: [join(PACKAGE_DIR, 'src/main.ts')], outfile: main })
-  await build({ ...common, entryPoints: [join(PACKAGE_DIR, 'src/pause.ts')], outfile: pause })
-  return { main, pause }
+  await build({
+    ...common,
+    format: 'esm',
+    splitting: true,
+    entryPoints: { main: join(PACKAGE_DIR, 'src/main.ts') },
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    // Bundled CommonJS dependencies (ssh2, node-forge, …) still call require() for Node built-ins.
+    // ...and read __dirname/__filename, which ESM lacks: every chunk gets all three back.
+    banner: {
+      js: [
+        "import { createRequire as __createRequire } from 'node:module'",
+        "import { fileURLToPath as __fileURLToPath } from 'node:url'",
+        'const require = __createRequire(import.meta.url)',
+        'const __filename = __fileURLToPath(import.meta.url)',
+        "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'))",
+      ].join(';\n'),
+    },
+  })
+  await build({ ...common, format: 'cjs', entryPoints: [join(PACKAGE_DIR, 'src/pause.ts')], outfile: pause })
+  const files = (await readdir(outDir, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort()
+  return { main, pause, files }
 }
 
 /** The node binary and every shared library `ldd` lists for it, as absolute host paths. */
@@ -95,7 +123,10 @@ export async function buildDecoyImage(options: BuildDecoyImageOptions = {}): Pro
     const bundles = await bundleEntryPoints(appDir)
     const runtime = await nodeRuntimeFiles(options.nodeBinary)
     const hash = createHash('sha256').update(DOCKERFILE)
-    for (const file of [bundles.main, bundles.pause]) hash.update(await readFile(file))
+    for (const file of bundles.files) {
+      hash.update(relative(appDir, file))
+      hash.update(await readFile(file))
+    }
     for (const file of [runtime.node, ...runtime.libraries]) {
       hash.update(file)
       await hashFile(hash, file)

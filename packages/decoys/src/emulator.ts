@@ -66,3 +66,6 @@ export type Emulator = {
   defaultPorts?: number[]
   start(context: EmulatorContext): Promise<RunningEmulator>
 }
+
+/** Loads an emulator's module on demand (so a process only parses the emulators it runs). */
+export type EmulatorLoader = () => Promise<Emulator>

@@ -4,6 +4,7 @@ export type {
   EmittedEvent,
   Emulator,
   EmulatorContext,
+  EmulatorLoader,
   RunningEmulator,
   ServiceConfigValue,
 } from './emulator.ts'
@@ -42,5 +43,5 @@ export {
 export { selfSignedIdentity, type TlsIdentity } from './framework/tls.ts'
 export { listenUdp, type UdpListener, type UdpListenOptions, type UdpPeer } from './framework/udp.ts'
 export { type Persona, personaFor } from './protocols-text/shell/persona.ts'
-export { EMULATORS } from './registry.ts'
+export { EMULATOR_SLUGS, loadEmulator } from './registry.ts'
 export { type StartEmulatorOptions, startEmulator, UnknownServiceError } from './start.ts'

@@ -1,8 +1,14 @@
-import type { Emulator } from './emulator.ts'
-import { binaryProtocolEmulators } from './protocols-binary/index.ts'
-import { textProtocolEmulators } from './protocols-text/index.ts'
+import type { Emulator, EmulatorLoader } from './emulator.ts'
+import { binaryProtocolLoaders } from './protocols-binary/index.ts'
+import { textProtocolLoaders } from './protocols-text/index.ts'
 
-/** Every service emulator, by catalogue slug. */
-export const EMULATORS: ReadonlyMap<string, Emulator> = new Map(
-  [...textProtocolEmulators, ...binaryProtocolEmulators].map((emulator) => [emulator.slug, emulator]),
-)
+const LOADERS: Readonly<Record<string, EmulatorLoader>> = { ...textProtocolLoaders, ...binaryProtocolLoaders }
+
+/** Every service slug an emulator exists for. */
+export const EMULATOR_SLUGS: readonly string[] = Object.keys(LOADERS).sort()
+
+/** The emulator for `slug`, loaded on first use; undefined for an unknown slug. */
+export async function loadEmulator(slug: string): Promise<Emulator | undefined> {
+  if (!Object.hasOwn(LOADERS, slug)) return undefined
+  return LOADERS[slug]?.()
+}

@@ -1,7 +1,6 @@
-import { getService } from '@decnet/core'
 import type { ConnectionLimits, EmulatorContext, RunningEmulator, ServiceConfigValue } from './emulator.ts'
 import { createEmitter, type EventSink, stdoutSink } from './framework/events.ts'
-import { EMULATORS } from './registry.ts'
+import { EMULATOR_SLUGS, loadEmulator } from './registry.ts'
 
 export type StartEmulatorOptions = {
   decky: string
@@ -22,16 +21,16 @@ export type StartEmulatorOptions = {
 
 export class UnknownServiceError extends Error {
   constructor(slug: string) {
-    super(`Unknown service '${slug}'. Available: ${[...EMULATORS.keys()].sort().join(', ')}`)
+    super(`Unknown service '${slug}'. Available: ${EMULATOR_SLUGS.join(', ')}`)
     this.name = 'UnknownServiceError'
   }
 }
 
 /** Starts one service emulator in this process (local engine, tests, and the container entry point). */
 export async function startEmulator(slug: string, options: StartEmulatorOptions): Promise<RunningEmulator> {
-  const emulator = EMULATORS.get(slug)
+  const emulator = await loadEmulator(slug)
   if (!emulator) throw new UnknownServiceError(slug)
-  const ports = options.ports ?? catalogPorts(slug) ?? emulator.defaultPorts
+  const ports = options.ports ?? (await catalogPorts(slug)) ?? emulator.defaultPorts
   if (!ports || ports.length === 0) throw new Error(`Service '${slug}' needs at least one port`)
   const context: EmulatorContext = {
     decky: options.decky,
@@ -49,7 +48,8 @@ export async function startEmulator(slug: string, options: StartEmulatorOptions)
 }
 
 /** The catalogue's port numbers for a service, once each (sip lists 5060 for both UDP and TCP). */
-function catalogPorts(slug: string): number[] | undefined {
-  const service = getService(slug)
+/** Loaded only when no ports were given: containers always get DECNET_PORTS and skip the catalogue (and zod). */
+async function catalogPorts(slug: string): Promise<number[] | undefined> {
+  const service = (await import('@decnet/core')).getService(slug)
   return service ? [...new Set(service.ports.map(({ port }) => port))] : undefined
 }

@@ -5,7 +5,7 @@ import { Client } from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildDecoyImage, dockerClient } from '../image/build.ts'
 import type { DecoyEvent } from '../src/emulator.ts'
-import { textProtocolEmulators } from '../src/protocols-text/index.ts'
+import { textProtocolLoaders } from '../src/protocols-text/index.ts'
 
 /**
  * The registry-free image on the real daemon: one container per text slug on a bridge network this
@@ -227,7 +227,7 @@ const PROBES: Record<string, (ip: string) => Promise<(event: DecoyEvent) => bool
   },
 }
 
-const SLUGS = textProtocolEmulators.map((emulator) => emulator.slug)
+const SLUGS = Object.keys(textProtocolLoaders)
 
 describe('decoy image (registry-free) on the real Docker daemon', () => {
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { SERVICE_SLUGS } from '@decnet/core'
-import { EMULATORS } from '@decnet/decoys'
+import { EMULATOR_SLUGS } from '@decnet/decoys'
 import { afterAll, describe, expect, it } from 'vitest'
 import { deckySpecFor, LocalEngine } from '../src/index.ts'
 
@@ -11,7 +11,7 @@ afterAll(() => engine.close())
  * use ("succeeded means reachable"), on its catalogue ports: TCP connects and UDP request/response.
  */
 describe('readiness probes against the real emulators', () => {
-  const implemented = SERVICE_SLUGS.filter((slug) => EMULATORS.has(slug))
+  const implemented = SERVICE_SLUGS.filter((slug) => EMULATOR_SLUGS.includes(slug))
 
   it.each(implemented)('%s answers the probe on its catalogue ports', async (slug) => {
     const name = `probe-${slug.replaceAll('_', '-')}`

@@ -1,33 +1,19 @@
-import type { Emulator } from '../emulator.ts'
-import { conpotEmulator } from './conpot.ts'
-import { dnsEmulator } from './dns.ts'
-import { ldapEmulator } from './ldap.ts'
-import { llmnrEmulator } from './llmnr.ts'
-import { mongodbEmulator } from './mongodb.ts'
-import { mqttEmulator } from './mqtt.ts'
-import { mssqlEmulator } from './mssql.ts'
-import { mysqlEmulator } from './mysql.ts'
-import { postgresEmulator } from './postgres.ts'
-import { rdpEmulator } from './rdp.ts'
-import { smbEmulator } from './smb.ts'
-import { snmpEmulator } from './snmp.ts'
-import { tftpEmulator } from './tftp.ts'
-import { vncEmulator } from './vnc.ts'
+import type { EmulatorLoader } from '../emulator.ts'
 
-/** Binary protocols: smb, rdp, ldap, llmnr, dns, mysql, postgres, mssql, mongodb, mqtt, snmp, tftp, vnc, conpot. */
-export const binaryProtocolEmulators: Emulator[] = [
-  mysqlEmulator,
-  postgresEmulator,
-  mqttEmulator,
-  rdpEmulator,
-  vncEmulator,
-  tftpEmulator,
-  dnsEmulator,
-  llmnrEmulator,
-  snmpEmulator,
-  conpotEmulator,
-  ldapEmulator,
-  smbEmulator,
-  mssqlEmulator,
-  mongodbEmulator,
-]
+/** Binary protocols, each loaded on first use (see protocols-text/index.ts). */
+export const binaryProtocolLoaders: Readonly<Record<string, EmulatorLoader>> = {
+  mysql: async () => (await import('./mysql.ts')).mysqlEmulator,
+  postgres: async () => (await import('./postgres.ts')).postgresEmulator,
+  mqtt: async () => (await import('./mqtt.ts')).mqttEmulator,
+  rdp: async () => (await import('./rdp.ts')).rdpEmulator,
+  vnc: async () => (await import('./vnc.ts')).vncEmulator,
+  tftp: async () => (await import('./tftp.ts')).tftpEmulator,
+  dns: async () => (await import('./dns.ts')).dnsEmulator,
+  llmnr: async () => (await import('./llmnr.ts')).llmnrEmulator,
+  snmp: async () => (await import('./snmp.ts')).snmpEmulator,
+  conpot: async () => (await import('./conpot.ts')).conpotEmulator,
+  ldap: async () => (await import('./ldap.ts')).ldapEmulator,
+  smb: async () => (await import('./smb.ts')).smbEmulator,
+  mssql: async () => (await import('./mssql.ts')).mssqlEmulator,
+  mongodb: async () => (await import('./mongodb.ts')).mongodbEmulator,
+}

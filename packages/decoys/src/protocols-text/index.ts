@@ -1,31 +1,22 @@
-import type { Emulator } from '../emulator.ts'
-import { dockerApiEmulator } from './apis/docker-api.ts'
-import { elasticsearchEmulator } from './apis/elasticsearch.ts'
-import { k8sEmulator } from './apis/k8s.ts'
-import { ftpEmulator } from './ftp.ts'
-import { httpEmulator, httpsEmulator } from './http/web.ts'
-import { imapEmulator } from './mail/imap.ts'
-import { pop3Emulator } from './mail/pop3.ts'
-import { smtpEmulatorDefinition, smtpRelayEmulator } from './mail/smtp.ts'
-import { redisEmulator } from './redis.ts'
-import { sipEmulator } from './sip.ts'
-import { sshEmulator } from './ssh.ts'
-import { telnetEmulator } from './telnet.ts'
+import type { EmulatorLoader } from '../emulator.ts'
 
-/** Line- and HTTP-oriented protocols: ssh, telnet, http(s), ftp, smtp(_relay), imap, pop3, redis, elasticsearch, k8s, docker_api, sip. */
-export const textProtocolEmulators: Emulator[] = [
-  sshEmulator,
-  telnetEmulator,
-  httpEmulator,
-  httpsEmulator,
-  ftpEmulator,
-  smtpEmulatorDefinition,
-  smtpRelayEmulator,
-  imapEmulator,
-  pop3Emulator,
-  redisEmulator,
-  elasticsearchEmulator,
-  k8sEmulator,
-  dockerApiEmulator,
-  sipEmulator,
-]
+/**
+ * Line- and HTTP-oriented protocols, each loaded on first use: a service container only parses the
+ * code of the one emulator it runs (the image bundle is split per emulator).
+ */
+export const textProtocolLoaders: Readonly<Record<string, EmulatorLoader>> = {
+  ssh: async () => (await import('./ssh.ts')).sshEmulator,
+  telnet: async () => (await import('./telnet.ts')).telnetEmulator,
+  http: async () => (await import('./http/web.ts')).httpEmulator,
+  https: async () => (await import('./http/web.ts')).httpsEmulator,
+  ftp: async () => (await import('./ftp.ts')).ftpEmulator,
+  smtp: async () => (await import('./mail/smtp.ts')).smtpEmulatorDefinition,
+  smtp_relay: async () => (await import('./mail/smtp.ts')).smtpRelayEmulator,
+  imap: async () => (await import('./mail/imap.ts')).imapEmulator,
+  pop3: async () => (await import('./mail/pop3.ts')).pop3Emulator,
+  redis: async () => (await import('./redis.ts')).redisEmulator,
+  elasticsearch: async () => (await import('./apis/elasticsearch.ts')).elasticsearchEmulator,
+  k8s: async () => (await import('./apis/k8s.ts')).k8sEmulator,
+  docker_api: async () => (await import('./apis/docker-api.ts')).dockerApiEmulator,
+  sip: async () => (await import('./sip.ts')).sipEmulator,
+}
