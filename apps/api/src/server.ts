@@ -21,6 +21,9 @@ export function createApiServer(services: ApiServices): http.Server {
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: MAX_BODY_BYTES,
+    // Queries may come as POST (the console sends them so): an INI under preview, with its secret
+    // service settings, then never sits in a URL, and long INIs do not hit header limits.
+    allowMethodOverride: true,
     createContext: ({ req, res }) => createContext(services, req, res),
   })
   return http.createServer((req, res) => {

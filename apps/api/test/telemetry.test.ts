@@ -69,6 +69,14 @@ describe('logs, attackers and stats from real decoy traffic (local engine)', () 
     expect(forViewer.rows.length).toBe(forAdmin.rows.length)
     expect(JSON.stringify(forViewer.rows)).not.toContain('hunter2')
     expect(forViewer.rows[0]!.message).toBeUndefined()
+    // The request event repeats the Authorization header: viewers get it masked, never the Basic blob.
+    const basic = Buffer.from('root:hunter2').toString('base64')
+    const requests = { q: 'service:http event:request sqlmap' }
+    expect(JSON.stringify((await admin.logs.search.query(requests)).rows)).toContain(basic)
+    const viewerRequests = (await viewer.logs.search.query(requests)).rows
+    expect(viewerRequests.length).toBeGreaterThan(0)
+    expect(JSON.stringify(viewerRequests)).not.toContain(basic)
+    expect(JSON.stringify(viewerRequests)).toContain('sqlmap/1.7')
   })
 
   it('profiles the attacker with services, deckies and credentials', async () => {

@@ -48,7 +48,8 @@ export function Providers({ children }: { children: ReactNode }) {
         splitLink({
           condition: (op) => op.type === 'subscription',
           true: httpSubscriptionLink({ url: '/trpc', eventSourceOptions: { withCredentials: true } }),
-          false: httpBatchLink({ url: '/trpc' }),
+          // Queries go as POST too: inputs (an INI under preview, search text) never sit in URLs or logs.
+          false: httpBatchLink({ url: '/trpc', methodOverride: 'POST' }),
         }),
       ],
     }),

@@ -308,13 +308,11 @@ export default function DeployWizardPage() {
   const replace = ownIni && replaceFleet
 
   const reviewing = step === 3
-  // fleet.preview is a query (a GET): an INI this large would not fit in the URL, so deploy validates it.
-  const previewTooLarge = encodeURIComponent(ini).length > 12_000
   const preview = useQuery(
     trpc.fleet.preview.queryOptions(
       { ini, replaceFleet: replace },
       {
-        enabled: isAdmin && reviewing && ini.trim().length > 0 && (ownIni || !iniError) && !previewTooLarge,
+        enabled: isAdmin && reviewing && ini.trim().length > 0 && (ownIni || !iniError),
         retry: false,
         staleTime: 0,
       },
@@ -357,9 +355,8 @@ export default function DeployWizardPage() {
   const canDeploy =
     reviewing &&
     !deploy.isPending &&
-    (previewTooLarge
-      ? ini.trim().length > 0
-      : preview.isSuccess && preview.data.create.length + preview.data.remove.length > 0)
+    preview.isSuccess &&
+    preview.data.create.length + preview.data.remove.length > 0
 
   const setField = (slug: ServiceSlug, key: string, value: ConfigValue | undefined) =>
     setSettings((previous) => {
@@ -738,12 +735,6 @@ export default function DeployWizardPage() {
           <div>
             <h2 style={{ marginTop: 0 }}>Preview</h2>
             {preview.isFetching && <p className="muted">Checking with the API…</p>}
-            {previewTooLarge && (
-              <p className="notice" role="note">
-                This INI is too large to preview; the API validates it the same way when you deploy and
-                reports any error here.
-              </p>
-            )}
             {previewError && (
               <div className="alert" role="alert" data-testid="preview-error">
                 <strong>{errorCode(previewError) ?? 'ERROR'}</strong>: {errorMessage(previewError)}
