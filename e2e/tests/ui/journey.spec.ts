@@ -43,8 +43,10 @@ test('an operator journey: first start, wizard, attacks, logs and attacker views
     await page.goto(`${stack.webUrl}/fleet`)
     await expect(page.getByTestId(`decky-${linux}`).getByTestId('decky-state')).toContainText('running')
     await expect(page.getByTestId(`decky-${windows}`).getByTestId('decky-state')).toContainText('running')
-    const linuxIp = (await page.getByTestId(`decky-${linux}`).getByTestId('decky-ip').innerText()).trim()
-    const windowsIp = (await page.getByTestId(`decky-${windows}`).getByTestId('decky-ip').innerText()).trim()
+    const linuxIp =
+      (await page.getByTestId(`decky-${linux}`).getByTestId('decky-ip').textContent())?.trim() ?? ''
+    const windowsIp =
+      (await page.getByTestId(`decky-${windows}`).getByTestId('decky-ip').textContent())?.trim() ?? ''
     await shot(page, 'journey-2-two-deckies.png')
 
     // The attacker: a wrong SSH password, then a shell command; HTTP; SMB and RDP handshakes.
