@@ -5,6 +5,8 @@
 export type RateLimiter = {
   /** Counts one hit; returns how long to wait in ms when over the limit, else 0. */
   hit(key: string): number
+  /** How long to wait in ms before one more hit would be allowed (0: allowed now); counts nothing. */
+  peek(key: string): number
   reset(key: string): void
 }
 
@@ -27,6 +29,12 @@ export function createRateLimiter({ limit, windowMs }: { limit: number; windowMs
       }
       window.count++
       return window.count > limit ? window.startedAt + windowMs - now : 0
+    },
+    peek(key) {
+      const now = Date.now()
+      const window = windows.get(key)
+      if (!window || now - window.startedAt >= windowMs) return 0
+      return window.count >= limit ? window.startedAt + windowMs - now : 0
     },
     reset(key) {
       windows.delete(key)

@@ -14,21 +14,25 @@ export const loginProcedure = publicProcedure
   .mutation(async ({ ctx, input }) => {
     const { db, limits, tokens } = ctx.services
     const usernameKey = input.username.toLowerCase()
-    const waitMs = Math.max(limits.loginPerIp.hit(ctx.clientIp), limits.loginPerUsername.hit(usernameKey))
+    // Only failures count: a burst of good sign-ins is never throttled, guessing is.
+    const waitMs = Math.max(limits.loginPerIp.peek(ctx.clientIp), limits.loginPerUsername.peek(usernameKey))
     if (waitMs > 0) {
       throw new TRPCError({
         code: 'TOO_MANY_REQUESTS',
-        message: `too many login attempts; try again in ${Math.ceil(waitMs / 1000)} s`,
+        message: `too many failed sign-ins; try again in ${Math.ceil(waitMs / 1000)} s`,
       })
+    }
+    const refuse = (): never => {
+      limits.loginPerIp.hit(ctx.clientIp)
+      limits.loginPerUsername.hit(usernameKey)
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS })
     }
     const user = await db.users.findByUsername(input.username)
     if (!user) {
       await burnPasswordCheck(input.password)
-      throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS })
+      return refuse()
     }
-    if (!(await verifyPassword(user.passwordHash, input.password))) {
-      throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS })
-    }
+    if (!(await verifyPassword(user.passwordHash, input.password))) return refuse()
     limits.loginPerUsername.reset(usernameKey)
     const { token, claims } = await tokens.issue(user.id)
     ctx.setCookie(sessionCookie(token, claims.expiresAt, ctx.secureCookies))
