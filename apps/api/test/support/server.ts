@@ -10,6 +10,7 @@ export const ADMIN_PASSWORD = 'first-admin-password-1'
 
 export type ServerProcess = {
   url: string
+  pid: number
   dataDir: string
   output: () => string
   kill(signal?: NodeJS.Signals): Promise<void>
@@ -79,6 +80,7 @@ export async function startServerProcess(
   }
   return {
     url,
+    pid: child.pid!,
     dataDir,
     output,
     kill,
