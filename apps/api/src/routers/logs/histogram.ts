@@ -1,4 +1,5 @@
 import { assertSearchAllowed } from '../../logs/search-rate-limit.ts'
+import { timeRange } from '../../logs/time-range.ts'
 import { viewerProcedure } from '../../trpc.ts'
 import { ZHistogramInput, ZHistogramOutput } from './histogram.types.ts'
 
@@ -9,8 +10,7 @@ export const histogramProcedure = viewerProcedure
     assertSearchAllowed(ctx)
     const buckets = await ctx.services.db.logs.histogram({
       q: input.q,
-      from: input.from ? new Date(input.from) : undefined,
-      to: input.to ? new Date(input.to) : undefined,
+      ...timeRange(input),
       bucketMinutes: input.bucketMinutes,
     })
     return { buckets }

@@ -1,5 +1,6 @@
 import { toLogOutput } from '../../logs/log-output.ts'
 import { assertSearchAllowed } from '../../logs/search-rate-limit.ts'
+import { timeRange } from '../../logs/time-range.ts'
 import { viewerProcedure } from '../../trpc.ts'
 import { ZSearchLogsInput, ZSearchLogsOutput } from './search.types.ts'
 
@@ -10,8 +11,7 @@ export const searchLogsProcedure = viewerProcedure
     assertSearchAllowed(ctx)
     const result = await ctx.services.db.logs.search({
       q: input.q,
-      from: input.from ? new Date(input.from) : undefined,
-      to: input.to ? new Date(input.to) : undefined,
+      ...timeRange(input),
       limit: input.limit,
       cursor: input.cursor,
     })
