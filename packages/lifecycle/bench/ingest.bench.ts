@@ -14,7 +14,7 @@ import { createDatabase, migrate } from '@decnet/db'
 import { IngestPipeline } from '../src/ingest/pipeline.ts'
 
 const TOTAL = Number(process.argv[2] ?? 200_000)
-const BATCH = Number(process.argv[3] ?? 2000)
+const BATCH = Number(process.argv[3] ?? 5000)
 const SOURCES = Number(process.argv[4] ?? 100)
 /** `INGEST_BENCH_DB=none` measures the pipeline alone (parse, validate, batch) with a no-op writer. */
 const NO_DB = process.env.INGEST_BENCH_DB === 'none'
