@@ -49,7 +49,8 @@ export async function startApi(
       : new InProcessBus()
   const lifecycleFeed = new LifecycleFeed(bus)
   const defaultNetwork = defaultFleetNetwork()
-  const workers = await startWorkers({ config, db, bus, docker, engine, defaultNetwork, log })
+  const secrets = config.secretKey ? createSecretBox(config.secretKey) : undefined
+  const workers = await startWorkers({ config, db, bus, docker, engine, defaultNetwork, secrets, log })
   const services: ApiServices = {
     config,
     db,
@@ -70,7 +71,7 @@ export async function startApi(
     lifecycleFeed,
     localAddressOf: workers.localAddressOf,
     defaultNetwork,
-    secrets: config.secretKey ? createSecretBox(config.secretKey) : undefined,
+    secrets,
     version: API_VERSION,
     startedAt: new Date(),
   }

@@ -28,6 +28,8 @@ export type ApiConfig = {
   runnerLeaseMs: number
   /** Operations the runner runs at once on this host. */
   runnerConcurrency: number
+  /** How often enrolled hosts are pinged; three misses in a row mark one unreachable. */
+  hostHeartbeatMs: number
 }
 
 export const WORKER_NAMES = ['runner', 'collector', 'reconciler', 'mutator'] as const
@@ -92,5 +94,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     ) as Record<WorkerName, boolean>,
     runnerLeaseMs: positive('DECNET_RUNNER_LEASE_MS', 30_000, env),
     runnerConcurrency: positive('DECNET_RUNNER_CONCURRENCY', 4, env),
+    hostHeartbeatMs: positive('DECNET_HOST_HEARTBEAT_MS', 10_000, env),
   }
 }

@@ -9,6 +9,7 @@ import { signInAdmin } from '../../fixtures/auth.ts'
 import { SecondDaemon } from '../../fixtures/second-daemon.ts'
 import { expect, startStack, test } from '../../fixtures/stack.ts'
 
+const HEARTBEAT_MS = 1_000
 const HOST_CERTS = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '../../../scripts/host-certs.sh',
@@ -39,7 +40,7 @@ async function freePort(): Promise<number> {
   })
 }
 
-test('enrolls a Docker engine over mutual TLS, refuses a foreign client certificate, never returns TLS material', async () => {
+test('enrolls a Docker engine over mutual TLS, refuses a foreign client certificate, never returns TLS material, tracks its heartbeat', async () => {
   test.setTimeout(180_000)
   const certs = makeCerts('127.0.0.1')
   const foreign = makeCerts('127.0.0.1')
@@ -53,7 +54,10 @@ test('enrolls a Docker engine over mutual TLS, refuses a foreign client certific
   await daemon.start()
   let running: Awaited<ReturnType<typeof startStack>> | undefined
   try {
-    running = await startStack({ DECNET_SECRET_KEY: 'e2e-secret-key-for-host-tls-material-0123' })
+    running = await startStack({
+      DECNET_SECRET_KEY: 'e2e-secret-key-for-host-tls-material-0123',
+      DECNET_HOST_HEARTBEAT_MS: String(HEARTBEAT_MS),
+    })
     const { client, token } = await signInAdmin(running.stack)
     const { dataDir } = running.stack
     const read = (file: string) => readFileSync(file, 'utf8')
@@ -93,6 +97,23 @@ test('enrolls a Docker engine over mutual TLS, refuses a foreign client certific
     expect(stored.includes('PRIVATE KEY')).toBe(false)
     expect(stored.includes('BEGIN CERTIFICATE')).toBe(false)
     expect(stored.includes('enc:v1:')).toBe(true)
+
+    // The heartbeat: the engine stops answering → unreachable within 3 beats; back → active again.
+    await daemon.stop()
+    const stoppedAt = Date.now()
+    await expect
+      .poll(async () => (await client.hosts.get.query({ id: enrolled.id })).status, {
+        timeout: 10 * HEARTBEAT_MS,
+      })
+      .toBe('unreachable')
+    expect(Date.now() - stoppedAt).toBeLessThanOrEqual(4 * HEARTBEAT_MS + 1_000)
+    expect((await client.hosts.get.query({ id: 'local' })).status).toBe('active')
+    await daemon.start()
+    await expect
+      .poll(async () => (await client.hosts.get.query({ id: enrolled.id })).status, {
+        timeout: 10 * HEARTBEAT_MS,
+      })
+      .toBe('active')
 
     const decommissioned = await client.hosts.decommission.mutate({ id: enrolled.id })
     expect(decommissioned.lifecycleIds).toEqual([])

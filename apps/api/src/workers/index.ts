@@ -11,13 +11,17 @@ import {
 import type Docker from 'dockerode'
 import type { ApiConfig } from '../config.ts'
 import type { ReconcilerHandle, RunnerHandle } from '../context.ts'
+import type { SecretBox } from '../hosts/secret-box.ts'
 import { cryptoRandom } from '../random.ts'
 import type { FleetNetwork } from '../settings/network.ts'
 import { createEngine, engineInstance } from './engine.ts'
 import { createExecutor } from './executor.ts'
+import { startHostHeartbeat } from './host-heartbeat.ts'
 
 export type WorkerDeps = {
   config: ApiConfig
+  /** Opens enrolled hosts' sealed TLS material; without it enrolled hosts are not pinged. */
+  secrets: SecretBox | undefined
   db: DecnetDatabase
   bus: Bus
   docker: Docker
@@ -110,6 +114,11 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       onError: report('mutator'),
     })
     stops.push(() => mutator.stop())
+  }
+
+  if (deps.secrets) {
+    const hosts = startHostHeartbeat({ db, secrets: deps.secrets, intervalMs: config.hostHeartbeatMs, log })
+    stops.push(() => hosts.stop())
   }
 
   const beatAll = () => {
