@@ -5,9 +5,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createApiClient } from '@decnet/api/client'
-import { signInAdmin } from '../../fixtures/auth.ts'
+import { ADMIN_PASSWORD, signInAdmin } from '../../fixtures/auth.ts'
 import { SecondDaemon } from '../../fixtures/second-daemon.ts'
 import { expect, startStack, test } from '../../fixtures/stack.ts'
+import { uiLogin } from '../../fixtures/ui-helpers.ts'
 
 const HEARTBEAT_MS = 1_000
 const HOST_CERTS = path.resolve(
@@ -40,7 +41,9 @@ async function freePort(): Promise<number> {
   })
 }
 
-test('enrolls a Docker engine over mutual TLS, refuses a foreign client certificate, never returns TLS material, tracks its heartbeat', async () => {
+test('enrolls a Docker engine over mutual TLS, refuses a foreign client certificate, never returns TLS material, tracks its heartbeat', async ({
+  page,
+}) => {
   test.setTimeout(180_000)
   const certs = makeCerts('127.0.0.1')
   const foreign = makeCerts('127.0.0.1')
@@ -98,6 +101,13 @@ test('enrolls a Docker engine over mutual TLS, refuses a foreign client certific
     expect(stored.includes('BEGIN CERTIFICATE')).toBe(false)
     expect(stored.includes('enc:v1:')).toBe(true)
 
+    // The hosts page lists both, live.
+    await uiLogin(page, running.stack, 'admin', ADMIN_PASSWORD)
+    await page.goto(`${running.stack.webUrl}/hosts`)
+    await expect(page.getByTestId('host-local')).toHaveAttribute('data-status', 'active')
+    await expect(page.getByTestId('host-second')).toHaveAttribute('data-status', 'active')
+    await page.screenshot({ path: test.info().outputPath('hosts.png'), fullPage: true })
+
     // The heartbeat: the engine stops answering → unreachable within 3 beats; back → active again.
     await daemon.stop()
     const stoppedAt = Date.now()
@@ -108,12 +118,14 @@ test('enrolls a Docker engine over mutual TLS, refuses a foreign client certific
       .toBe('unreachable')
     expect(Date.now() - stoppedAt).toBeLessThanOrEqual(4 * HEARTBEAT_MS + 1_000)
     expect((await client.hosts.get.query({ id: 'local' })).status).toBe('active')
+    await expect(page.getByTestId('host-second')).toHaveAttribute('data-status', 'unreachable')
     await daemon.start()
     await expect
       .poll(async () => (await client.hosts.get.query({ id: enrolled.id })).status, {
         timeout: 10 * HEARTBEAT_MS,
       })
       .toBe('active')
+    await expect(page.getByTestId('host-second')).toHaveAttribute('data-status', 'active')
 
     const decommissioned = await client.hosts.decommission.mutate({ id: enrolled.id })
     expect(decommissioned.lifecycleIds).toEqual([])
