@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useMemo, useState } from 'react'
+import { Chips } from '../../../components/chips.tsx'
 import { EngineBanner } from '../../../components/engine-banner.tsx'
 import { useIsAdmin } from '../../../components/session.tsx'
 import { TrackedOpsPanel } from '../../../components/tracked-ops.tsx'
@@ -269,13 +270,7 @@ export default function FleetPage() {
                   </div>
                 </td>
                 <td>
-                  <div className="chips">
-                    {d.services.map((s) => (
-                      <span key={s} className="badge">
-                        {s}
-                      </span>
-                    ))}
-                  </div>
+                  <Chips values={d.services} />
                 </td>
                 <td className="small">{d.hostId}</td>
                 <td className="small">{d.mutateInterval ?? 'global'}</td>

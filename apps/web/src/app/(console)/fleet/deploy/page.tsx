@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import Link from 'next/link'
 import { type ReactNode, useEffect, useMemo, useState } from 'react'
+import { Chips } from '../../../../components/chips.tsx'
 import { EngineBanner } from '../../../../components/engine-banner.tsx'
 import { LifecycleProgress } from '../../../../components/lifecycle-progress.tsx'
 import { useIsAdmin } from '../../../../components/session.tsx'
@@ -773,13 +774,7 @@ export default function DeployWizardPage() {
                           </div>
                         </td>
                         <td>
-                          <div className="chips">
-                            {d.services.map((s) => (
-                              <span key={s} className="badge">
-                                {s}
-                              </span>
-                            ))}
-                          </div>
+                          <Chips values={d.services} />
                         </td>
                       </tr>
                     ))}
