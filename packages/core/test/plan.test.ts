@@ -270,9 +270,9 @@ describe('resolution of new deckies', () => {
     expect(plan.create.map((d) => d.mutateIntervalMinutes)).toEqual([1440, 45])
   })
 
-  it('carries host placement and the network driver through', () => {
-    const plan = parseAndPlan('[general]\ndriver=ipvlan\n\n[a]\nservices=ssh\nhost=edge-1\n')
-    expect(plan.create[0]?.host).toBe('edge-1')
+  it('places every decky on the local host by default and carries the network driver through', () => {
+    const plan = parseAndPlan('[general]\ndriver=ipvlan\n\n[a]\nservices=ssh\n')
+    expect(plan.create[0]).toMatchObject({ hostId: 'local', host: 'local' })
     expect(plan.network.driver).toBe('ipvlan')
   })
 

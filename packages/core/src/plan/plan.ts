@@ -17,7 +17,9 @@ import {
 } from '../net/allocate.ts'
 import { formatIpv4 } from '../net/ipv4.ts'
 import type { RandomSource } from '../random.ts'
+import { LOCAL_HOST_ID } from '../schemas/decky.ts'
 import type { NetworkDriver } from '../schemas/hosts.ts'
+import { LOCAL_PLAN_HOST, Placement, type PlanHost } from './placement.ts'
 
 /** The fields of an existing decky the planner reads; callers pass their full rows. */
 export interface ExistingDecky {
@@ -31,6 +33,8 @@ export interface ExistingDecky {
   serviceConfig: Readonly<Record<string, Readonly<Record<string, unknown>>>>
   osFamily: string
   mutateIntervalMinutes?: number | null
+  /** The host it runs on; the local host when absent. */
+  hostId?: string
 }
 
 export interface PlannedDecky {
@@ -44,8 +48,10 @@ export interface PlannedDecky {
   serviceConfig: ServiceConfigMap
   osFamily: OsFamilySlug
   mutateIntervalMinutes: number | null
-  /** INI `host =` placement; null lets the API choose. */
-  host: string | null
+  /** The host it is placed on (INI `host =`, where it already runs, or the one with most free capacity). */
+  hostId: string
+  /** That host's name. */
+  host: string
   /** True when this replaces an existing decky of the same name (replace mode redeploy). */
   replaces: boolean
 }
@@ -67,7 +73,10 @@ export interface DeployPlan<T extends ExistingDecky> {
 
 export interface PlanInput<T extends ExistingDecky> {
   existing: readonly T[]
+  /** The fleet network: the local host's decky network. */
   network: NetworkContext
+  /** Active hosts deckies may be placed on, in preference order for ties; the local host alone by default. */
+  hosts?: readonly PlanHost[]
   ini: FleetIni
   replaceFleet: boolean
   random: RandomSource
@@ -107,6 +116,17 @@ function effectiveNetwork(ini: FleetIni, context: NetworkContext, staying: numbe
   return resolved.network
 }
 
+function hostNetwork(host: PlanHost & { network: NetworkContext }): ResolvedNetwork {
+  const resolved = resolveNetwork(host.network)
+  if (!resolved.ok) {
+    throw new DecnetError(
+      'invalid_input',
+      `network of host ${quote(host.name)} is invalid: ${resolved.reason}`,
+    )
+  }
+  return resolved.network
+}
+
 function sameServiceConfig(a: ServiceConfigMap, b: ExistingDecky['serviceConfig']): boolean {
   return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b))
 }
@@ -124,6 +144,7 @@ function sortKeys(value: unknown): unknown {
 function isUnchanged(planned: PlannedDecky, existing: ExistingDecky): boolean {
   return (
     planned.ip === existing.ip &&
+    planned.hostId === hostOf(existing) &&
     planned.distro === existing.distro &&
     planned.archetype === (existing.archetype ?? null) &&
     planned.osFamily === existing.osFamily &&
@@ -141,6 +162,9 @@ interface Resolver {
   nextIp: (name: string) => string
 }
 
+const hostOf = (decky: ExistingDecky) => decky.hostId ?? LOCAL_HOST_ID
+const ipKey = (hostId: string, ip: string) => `${hostId}\u0000${ip}`
+
 function resolveServices(spec: IniDecky, previous: ExistingDecky | undefined, r: Resolver): ServiceSlug[] {
   if (spec.services) return spec.services
   // Replace mode keeps a surviving decky's (possibly mutated) services unless its archetype changed.
@@ -157,6 +181,7 @@ function resolveDecky(
   spec: IniDecky,
   index: number,
   previous: ExistingDecky | undefined,
+  host: PlanHost,
   r: Resolver,
 ): PlannedDecky {
   const archetype = spec.archetype ? getArchetype(spec.archetype) : undefined
@@ -178,7 +203,8 @@ function resolveDecky(
     serviceConfig: spec.serviceConfig,
     osFamily,
     mutateIntervalMinutes: spec.mutateIntervalMinutes ?? r.general.mutateIntervalMinutes ?? null,
-    host: spec.host,
+    hostId: host.id,
+    host: host.name,
     replaces: previous !== undefined,
   }
 }
@@ -201,13 +227,29 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
   }
   const survivors = replaceFleet ? existing.filter((d) => iniNames.has(d.name)) : [...existing]
   // Only an additive deploy must stay on the fleet's network; replace mode may move everything.
-  const net = effectiveNetwork(ini, input.network, replaceFleet ? 0 : existing.length)
-  checkExplicitIps(ini.deckies, net)
+  const localStaying = replaceFleet ? 0 : existing.filter((d) => hostOf(d) === LOCAL_HOST_ID).length
+  const fleetNet = effectiveNetwork(ini, input.network, localStaying)
 
-  // Explicit IPs may not take an address a surviving decky of another name holds.
-  const ipHolder = new Map(survivors.map((d) => [d.ip, d.name]))
-  for (const spec of ini.deckies) {
-    const holder = spec.ip === null ? undefined : ipHolder.get(spec.ip)
+  // Placement first: IPs are allocated per host network.
+  const placement = new Placement(
+    input.hosts ?? [LOCAL_PLAN_HOST],
+    (replaceFleet ? [] : existing).map(hostOf),
+  )
+  const placed = ini.deckies.map((spec) => {
+    const previous = replaceFleet ? existingByName.get(spec.name) : undefined
+    const host = placement.place({
+      decky: spec.name,
+      hostName: spec.host,
+      currentHostId: previous ? hostOf(previous) : undefined,
+      at: { line: spec.line, section: spec.section },
+    })
+    return { spec, previous, host }
+  })
+
+  // Explicit IPs may not take an address a surviving decky of another name holds on the same host.
+  const ipHolder = new Map(survivors.map((d) => [ipKey(hostOf(d), d.ip), d.name]))
+  for (const { spec, host } of placed) {
+    const holder = spec.ip === null ? undefined : ipHolder.get(ipKey(host.id, spec.ip))
     if (holder !== undefined && holder !== spec.name) {
       throw new DecnetError('conflict', `IP ${spec.ip} is already in use by decky ${quote(holder)}`, {
         line: spec.line,
@@ -217,32 +259,45 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
     }
   }
 
-  // Auto IPs skip every explicit INI IP and every IP the fleet holds (including deckies being
-  // removed: their containers may still own the address while teardown runs).
-  const reserved = new Set<string>(existing.map((d) => d.ip))
-  for (const spec of ini.deckies) if (spec.ip !== null) reserved.add(spec.ip)
-  const pool = freeAddresses(net, reserved)
-  const resolver: Resolver = {
-    net,
-    random: input.random,
-    general: ini.general,
-    nextIp: (name) => {
-      const next = pool.next()
-      if (next.done) {
-        throw new DecnetError(
-          'conflict',
-          `not enough free IPs in ${net.network.cidr} while assigning an IP to ${quote(name)}`,
-        )
-      }
-      return next.value
-    },
+  // One resolver per host: its network, and an auto-IP pool that skips every explicit INI IP placed
+  // there and every IP the fleet holds there (including deckies being removed: their containers may
+  // still own the address while teardown runs).
+  const resolvers = new Map<string, Resolver>()
+  const resolverFor = (host: PlanHost): Resolver => {
+    const known = resolvers.get(host.id)
+    if (known) return known
+    const net = host.network ? hostNetwork({ ...host, network: host.network }) : fleetNet
+    checkExplicitIps(
+      placed.filter((entry) => entry.host.id === host.id).map((entry) => entry.spec),
+      net,
+    )
+    const reserved = new Set<string>(existing.filter((d) => hostOf(d) === host.id).map((d) => d.ip))
+    for (const entry of placed)
+      if (entry.host.id === host.id && entry.spec.ip !== null) reserved.add(entry.spec.ip)
+    const pool = freeAddresses(net, reserved)
+    const resolver: Resolver = {
+      net,
+      random: input.random,
+      general: ini.general,
+      nextIp: (name) => {
+        const next = pool.next()
+        if (next.done) {
+          throw new DecnetError(
+            'conflict',
+            `not enough free IPs in ${net.network.cidr} while assigning an IP to ${quote(name)} on host ${quote(host.name)}`,
+          )
+        }
+        return next.value
+      },
+    }
+    resolvers.set(host.id, resolver)
+    return resolver
   }
 
   const create: PlannedDecky[] = []
   const keep: T[] = replaceFleet ? [] : [...existing]
-  ini.deckies.forEach((spec, index) => {
-    const previous = replaceFleet ? existingByName.get(spec.name) : undefined
-    const planned = resolveDecky(spec, index, previous, resolver)
+  placed.forEach(({ spec, previous, host }, index) => {
+    const planned = resolveDecky(spec, index, previous, host, resolverFor(host))
     if (previous && isUnchanged(planned, previous)) keep.push(previous)
     else create.push(planned)
   })
@@ -257,9 +312,9 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
   }
   return {
     network: {
-      subnet: net.network.cidr,
-      gateway: formatIpv4(net.gateway),
-      hostIp: net.hostIp === undefined ? null : formatIpv4(net.hostIp),
+      subnet: fleetNet.network.cidr,
+      gateway: formatIpv4(fleetNet.gateway),
+      hostIp: fleetNet.hostIp === undefined ? null : formatIpv4(fleetNet.hostIp),
       driver: ini.general.driver ?? null,
       interface: ini.general.interface ?? null,
     },

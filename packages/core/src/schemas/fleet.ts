@@ -23,7 +23,7 @@ export const ZDeployResponse = z.object({
 export type DeployResponse = z.infer<typeof ZDeployResponse>
 
 export const ZPreviewRequest = ZDeployRequest
-/** One decky a deploy would create (fully resolved, before any host id or state exists). */
+/** One decky a deploy would create (fully resolved and placed, before any state exists). */
 export const ZPlannedDecky = z.object({
   name: ZDeckyName,
   ip: ZIpv4,
@@ -35,8 +35,9 @@ export const ZPlannedDecky = z.object({
   serviceConfig: ZServiceConfig,
   osFamily: ZOsFamilySlug,
   mutateIntervalMinutes: z.number().int().positive().nullable(),
-  /** Host named by the INI `host =` key; null lets the API place it. */
-  host: z.string().nullable(),
+  /** The host it is placed on (INI `host =`, where it already runs, or the one with most free capacity). */
+  hostId: z.string(),
+  host: z.string(),
 })
 export type PlannedDeckyOutput = z.infer<typeof ZPlannedDecky>
 export const ZPreviewResponse = z.object({

@@ -4,6 +4,7 @@ import {
   type ExistingDecky,
   isDecnetError,
   type NetworkContext,
+  type PlanHost,
   parseFleetIni,
   planDeploy,
   seededRandom,
@@ -42,12 +43,14 @@ export function parseAndPlan(
     existing?: ExistingDecky[]
     replaceFleet?: boolean
     network?: NetworkContext
+    hosts?: PlanHost[]
     seed?: number
   } = {},
 ) {
   const result = planDeploy({
     existing: options.existing ?? [],
     network: options.network ?? LAN,
+    ...(options.hosts ? { hosts: options.hosts } : {}),
     ini: parseFleetIni(ini),
     replaceFleet: options.replaceFleet ?? false,
     random: seededRandom(options.seed ?? 42),
