@@ -121,7 +121,7 @@ export interface CredentialRow {
   lastSeen: Date
 }
 
-export type HostStatus = 'enrolled' | 'active' | 'unreachable' | 'decommissioning'
+export type HostStatus = 'enrolled' | 'active' | 'unreachable' | 'decommissioning' | 'decommissioned'
 
 export interface HostInput {
   name: string

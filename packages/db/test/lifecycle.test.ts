@@ -107,6 +107,61 @@ describe.each(databases())('lifecycle queue on $kind', (provider) => {
     expect((await claimAt(db, 'r', at(2000))).claimed.map((r) => r.id)).toEqual([mutateId])
   })
 
+  it('a host-scoped claim takes only that host`s rows; rows without a host are the local host`s', async () => {
+    const { lifecycleIds } = await db.fleet.commitDeployPlan({
+      create: [decky('loc-1', '10.5.0.2'), { ...decky('edge-1', '10.5.0.2'), hostId: 'edge' }],
+    })
+    expect(
+      (
+        await db.lifecycle.claim({
+          owner: 'edge-runner',
+          leaseMs: 30_000,
+          limit: 10,
+          maxAttempts: 3,
+          hostId: 'edge',
+          now: t0,
+        })
+      ).claimed.map((r) => r.deckyName),
+    ).toEqual(['edge-1'])
+    const local = await db.lifecycle.claim({
+      owner: 'local-runner',
+      leaseMs: 30_000,
+      limit: 10,
+      maxAttempts: 3,
+      hostId: 'local',
+      now: t0,
+    })
+    expect(local.claimed.map((r) => [r.id, r.hostId])).toEqual([[lifecycleIds[0], 'local']])
+  })
+
+  it('failHost fails only that host`s unfinished rows, and their late finish is not recorded', async () => {
+    await db.fleet.commitDeployPlan({
+      create: [
+        { ...decky('edge-1', '10.6.0.2'), hostId: 'edge' },
+        { ...decky('edge-2', '10.6.0.3'), hostId: 'edge' },
+        decky('loc-1', '10.6.0.2'),
+      ],
+    })
+    const running = await db.lifecycle.claim({
+      owner: 'edge-runner',
+      leaseMs: 30_000,
+      limit: 1,
+      maxAttempts: 3,
+      hostId: 'edge',
+      now: t0,
+    })
+    const failed = await db.lifecycle.failHost('edge', 'host edge stopped answering', at(1_000))
+    expect(failed.map((r) => [r.deckyName, r.status, r.error])).toEqual([
+      ['edge-1', 'failed', 'host edge stopped answering'],
+      ['edge-2', 'failed', 'host edge stopped answering'],
+    ])
+    const late = running.claimed[0]
+    expect(late && (await db.lifecycle.finish(late.id, 'edge-runner', { status: 'succeeded' }))).toBeNull()
+    expect((await db.lifecycle.listActive()).map((r) => [r.deckyName, r.status])).toEqual([
+      ['loc-1', 'pending'],
+    ])
+  })
+
   it('get() returns rows ordered by start and omits unknown ids', async () => {
     const ids = await deploy(3)
     const rows = await db.lifecycle.get(['nope', ...[...ids].reverse()])

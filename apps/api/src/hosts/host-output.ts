@@ -1,4 +1,4 @@
-import { LOCAL_HOST_ID, ZHostNetwork, ZIsoDate } from '@decnet/core'
+import { LOCAL_HOST_ID, ZHostNetwork, ZHostStatus, ZIsoDate } from '@decnet/core'
 import type { Host } from '@decnet/db'
 import { z } from 'zod'
 import type { FleetNetwork } from '../settings/network.ts'
@@ -9,7 +9,7 @@ export const ZHostOutput = z.object({
   name: z.string(),
   builtIn: z.boolean(),
   dockerUrl: z.string(),
-  status: z.enum(['active', 'unreachable', 'decommissioning', 'enrolled']),
+  status: ZHostStatus,
   lastHeartbeatAt: ZIsoDate.nullable(),
   deckyCount: z.number().int(),
   capacity: z.number().int().nullable(),

@@ -26,15 +26,6 @@ export const ZHostEnrollRequest = z
   })
   .strict()
 
-export const ZHostStatus = z.enum(['online', 'offline', 'degraded', 'decommissioning'])
-export const ZHost = z.object({
-  id: z.string(),
-  name: z.string(),
-  dockerUrl: z.string(),
-  status: ZHostStatus,
-  lastHeartbeatAt: ZIsoDate.nullable(),
-  deckyCount: z.number().int(),
-  capacity: z.number().int().nullable(),
-  network: ZHostNetwork,
-})
-export type Host = z.infer<typeof ZHost>
+/** enrolled → active ⇄ unreachable; decommissioning (tearing its deckies down) → decommissioned. */
+export const ZHostStatus = z.enum(['enrolled', 'active', 'unreachable', 'decommissioning', 'decommissioned'])
+export type HostStatus = z.infer<typeof ZHostStatus>

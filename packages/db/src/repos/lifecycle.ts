@@ -3,6 +3,7 @@ import type { Connection } from '../client.ts'
 import { parseObject } from '../json.ts'
 import { toDate, toNumber, toOptionalDate } from '../sql.ts'
 import type { LifecycleOperation, LifecycleRow, LifecycleStatus } from '../types.ts'
+import { LOCAL_HOST_ID } from './fleet.ts'
 
 export interface ClaimOptions {
   /** Identifies the runner process holding the lease. */
@@ -13,6 +14,8 @@ export interface ClaimOptions {
   limit: number
   /** A row whose lease expired this many times is failed instead of claimed again. */
   maxAttempts: number
+  /** Only rows of this host (rows without a host are the local host's); every host when absent. */
+  hostId?: string
   now?: Date
 }
 
@@ -60,6 +63,9 @@ const claimableWhere = `
     WHERE o."deckyName" = l."deckyName" AND o."status" IN ('pending', 'running')
       AND (o."startedAt" < l."startedAt" OR (o."startedAt" = l."startedAt" AND o."id" < l."id")))`
 
+// Rows committed before hosts existed carry no host id: they belong to the local host.
+const rowHost = (alias: string) => `COALESCE(${alias}"hostId", '${LOCAL_HOST_ID}')`
+
 export function lifecycleRepository(conn: Connection) {
   const { prisma, dialect, sql } = conn
   // PostgreSQL: SKIP LOCKED lets concurrent claimers pass over each other's rows. SQLite: the
@@ -96,23 +102,28 @@ export function lifecycleRepository(conn: Connection) {
     claim(options: ClaimOptions): Promise<{ claimed: LifecycleRow[]; exhausted: LifecycleRow[] }> {
       const now = options.now ?? new Date()
       const leaseUntil = new Date(now.getTime() + options.leaseMs)
+      const host = options.hostId
       return conn.run(async () => {
         const exhausted = await sql.query<LifecycleRecord>(
           `UPDATE "Lifecycle" SET "status" = 'failed', "leaseOwner" = NULL, "leaseUntil" = NULL,
              "error" = 'lease expired ' || CAST("attempt" AS TEXT) || ' times (runner stopped?); giving up',
              "updatedAt" = $1, "completedAt" = $1
            WHERE "status" = 'running' AND "leaseUntil" < $1 AND "attempt" >= $2
+             ${host === undefined ? '' : `AND ${rowHost('')} = $3`}
            RETURNING *`,
-          [now, options.maxAttempts],
+          host === undefined ? [now, options.maxAttempts] : [now, options.maxAttempts, host],
         )
         const claimed = await sql.query<LifecycleRecord>(
           `UPDATE "Lifecycle" SET "status" = 'running', "attempt" = "attempt" + 1,
              "leaseOwner" = $1, "leaseUntil" = $2, "updatedAt" = $3, "error" = NULL
            WHERE "id" IN (
              SELECT l."id" FROM "Lifecycle" l WHERE ${claimableWhere}
+               ${host === undefined ? '' : `AND ${rowHost('l.')} = $6`}
              ORDER BY l."startedAt", l."id" LIMIT $5 ${lockClause})
            RETURNING *`,
-          [options.owner, leaseUntil, now, options.maxAttempts, options.limit],
+          host === undefined
+            ? [options.owner, leaseUntil, now, options.maxAttempts, options.limit]
+            : [options.owner, leaseUntil, now, options.maxAttempts, options.limit, host],
         )
         const byStart = (a: LifecycleRow, b: LifecycleRow) =>
           a.startedAt.getTime() - b.startedAt.getTime() || a.id.localeCompare(b.id)
@@ -122,6 +133,24 @@ export function lifecycleRepository(conn: Connection) {
         }
       })
     },
+
+    /**
+     * Fails every unfinished row of a host at once (it stopped answering): a runner still holding one
+     * loses its lease, so its late outcome is not recorded. Returns the failed rows, oldest first.
+     */
+    failHost: (hostId: string, error: string, now = new Date()): Promise<LifecycleRow[]> =>
+      conn.run(async () => {
+        const rows = await sql.query<LifecycleRecord>(
+          `UPDATE "Lifecycle" SET "status" = 'failed', "error" = $1, "leaseOwner" = NULL, "leaseUntil" = NULL,
+             "updatedAt" = $2, "completedAt" = $2
+           WHERE "status" IN ('pending', 'running') AND ${rowHost('')} = $3
+           RETURNING *`,
+          [error, now, hostId],
+        )
+        return rows
+          .map(toLifecycleRow)
+          .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || a.id.localeCompare(b.id))
+      }),
 
     /** Extends a held lease. False when the lease was lost (expired and claimed by someone else). */
     renewLease: (id: string, owner: string, leaseMs: number, now = new Date()): Promise<boolean> =>
