@@ -18,6 +18,7 @@ export {
   createDockerClient,
   DOCKER_CALL_TIMEOUT_MS,
   type DockerConnection,
+  type DockerTls,
   type EngineProbe,
   probeDockerEngine,
 } from './engine/docker-client.ts'

@@ -114,3 +114,45 @@ describe('LifecycleRunner over the real lifecycle table (SQLite)', () => {
     await engine.close()
   })
 })
+
+describe('one runner per host', () => {
+  it('each host`s runner runs only its rows, each under its own concurrency limit', async () => {
+    const bus = new InProcessBus()
+    const ran = new Map<string, string[]>()
+    const inFlight = new Map<string, number>()
+    const peak = new Map<string, number>()
+    const runnerFor = (hostId: string, concurrency: number) =>
+      new LifecycleRunner({
+        queue: db.lifecycle,
+        bus,
+        hostId,
+        concurrency,
+        pollIntervalMs: 20,
+        execute: async (row) => {
+          ran.set(hostId, [...(ran.get(hostId) ?? []), row.deckyName])
+          inFlight.set(hostId, (inFlight.get(hostId) ?? 0) + 1)
+          peak.set(hostId, Math.max(peak.get(hostId) ?? 0, inFlight.get(hostId) ?? 0))
+          await new Promise((resolve) => setTimeout(resolve, 30))
+          inFlight.set(hostId, (inFlight.get(hostId) ?? 0) - 1)
+        },
+      })
+    const create = [
+      ...[1, 2, 3, 4].map((n) => decky(`loc-${n}`, `10.8.0.${n + 1}`, ['ssh'])),
+      ...[1, 2, 3, 4].map((n) => ({ ...decky(`edge-${n}`, `10.8.0.${n + 1}`, ['ssh']), hostId: 'edge' })),
+    ]
+    await db.fleet.commitDeployPlan({ create })
+    const local = runnerFor('local', 1)
+    const edge = runnerFor('edge', 3)
+    local.start()
+    edge.start()
+    const deadline = Date.now() + 10_000
+    while ((await db.lifecycle.listActive()).length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    await Promise.all([local.stop(), edge.stop()])
+    expect(ran.get('local')?.sort()).toEqual(['loc-1', 'loc-2', 'loc-3', 'loc-4'])
+    expect(ran.get('edge')?.sort()).toEqual(['edge-1', 'edge-2', 'edge-3', 'edge-4'])
+    expect(peak.get('local')).toBe(1)
+    expect(peak.get('edge')).toBe(3)
+  })
+})

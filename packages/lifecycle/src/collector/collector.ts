@@ -39,6 +39,11 @@ export type DockerLogCollectorOptions = {
   connection?: DockerConnection
   /** Only containers of this engine instance (`decnet.instance` label). */
   instance?: string
+  /**
+   * Settings key prefix of container positions (default `collector.position.`). Each daemon needs its
+   * own: a container this daemon does not know may be another daemon's, not a vanished one.
+   */
+  positionKeyPrefix?: string
   /** Safety-net re-scan period (default 30 s). */
   rescanIntervalMs?: number
   /** Reconnect backoff for log and event streams: doubles from `initial` (1 s) to `max` (30 s). */
@@ -131,6 +136,10 @@ export class DockerLogCollector {
     this.streamDocker = createDockerClient({ ...options.connection, timeoutMs: 0 })
   }
 
+  private get positionKeyPrefix(): string {
+    return this.options.positionKeyPrefix ?? POSITION_KEY_PREFIX
+  }
+
   stats(): CollectorStats {
     return { ...this.counters, containers: this.followers.size }
   }
@@ -204,8 +213,8 @@ export class DockerLogCollector {
   private async forgetVanished(listed: Set<string>): Promise<void> {
     const all = await this.settings.all()
     for (const key of Object.keys(all)) {
-      if (!key.startsWith(POSITION_KEY_PREFIX)) continue
-      const id = key.slice(POSITION_KEY_PREFIX.length)
+      if (!key.startsWith(this.positionKeyPrefix)) continue
+      const id = key.slice(this.positionKeyPrefix.length)
       if (listed.has(id)) continue
       // Not listed may also mean "another engine instance's container": only a 404 proves it gone.
       try {
@@ -218,7 +227,7 @@ export class DockerLogCollector {
 
   private async follow(id: string, decky: string, service: string): Promise<void> {
     if (this.followers.has(id) || this.abort.signal.aborted) return
-    const stored = loadPosition(await this.settings.get(POSITION_KEY_PREFIX + id))
+    const stored = loadPosition(await this.settings.get(this.positionKeyPrefix + id))
     if (this.followers.has(id)) return
     const follower: Follower = {
       id,
@@ -386,7 +395,7 @@ export class DockerLogCollector {
       if (drop > 0) follower.checkpoints.splice(0, drop)
       if (!durable || (follower.persisted && samePosition(follower.persisted, durable))) continue
       follower.persisted = durable
-      await this.settings.set(POSITION_KEY_PREFIX + follower.id, storePosition(durable))
+      await this.settings.set(this.positionKeyPrefix + follower.id, storePosition(durable))
     }
   }
 
@@ -462,7 +471,7 @@ export class DockerLogCollector {
         follower.wake?.()
         await follower.done
       }
-      await this.settings.delete(POSITION_KEY_PREFIX + id)
+      await this.settings.delete(this.positionKeyPrefix + id)
     }
   }
 

@@ -3,9 +3,14 @@ import Docker from 'dockerode'
 /** Default request timeout for every Docker call: a dead daemon must never hang a caller. */
 export const DOCKER_CALL_TIMEOUT_MS = 10_000
 
+/** PEM client certificate, key and the CA that signed the daemon's certificate (mutual TLS). */
+export type DockerTls = { ca: string; cert: string; key: string }
+
 export type DockerConnection = {
   /** `unix:///path`, `tcp://host:port` or a bare socket path; defaults to $DOCKER_HOST, then the local socket. */
   dockerHost?: string
+  /** With `tcp://`, speak HTTPS and present this client certificate (a daemon run with --tlsverify). */
+  tls?: DockerTls
   timeoutMs?: number
 }
 
@@ -15,11 +20,23 @@ export type DockerConnection = {
  */
 export function createDockerClient({
   dockerHost,
+  tls,
   timeoutMs = DOCKER_CALL_TIMEOUT_MS,
 }: DockerConnection = {}): Docker {
   const target = dockerHost ?? process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'
-  if (target.startsWith('tcp://')) {
+  if (target.startsWith('tcp://') || target.startsWith('https://')) {
     const url = new URL(target)
+    if (tls) {
+      return new Docker({
+        protocol: 'https',
+        host: url.hostname,
+        port: Number(url.port || 2376),
+        ca: tls.ca,
+        cert: tls.cert,
+        key: tls.key,
+        timeout: timeoutMs,
+      })
+    }
     return new Docker({
       host: url.hostname,
       port: Number(url.port || 2375),

@@ -16,6 +16,8 @@ export type ClaimRequest = {
   leaseMs: number
   limit: number
   maxAttempts: number
+  /** Only this host's rows (one runner per host). */
+  hostId?: string
 }
 
 export type FinishOutcome = { status: 'succeeded' } | { status: 'failed'; error: string }

@@ -11,9 +11,11 @@ export type LifecycleRunnerOptions = {
   queue: LifecycleQueue
   bus: Bus
   execute: LifecycleExecutor
-  /** Lease owner id; unique per process by default. */
+  /** Lease owner id; unique per process (and host) by default. */
   owner?: string
-  /** Rows run at once on this host. */
+  /** Runs only this host's rows; every row when absent. */
+  hostId?: string
+  /** Rows run at once (on this host, when `hostId` is set). */
   concurrency?: number
   leaseMs?: number
   /** How often a held lease is extended; a third of the lease by default. */
@@ -54,7 +56,9 @@ export class LifecycleRunner {
   private claimAgain = false
 
   constructor(private readonly options: LifecycleRunnerOptions) {
-    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
+    this.owner =
+      options.owner ??
+      `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}${options.hostId ? `:${options.hostId}` : ''}`
     this.concurrency = options.concurrency ?? 4
     this.leaseMs = options.leaseMs ?? 30_000
     this.renewEveryMs = options.renewEveryMs ?? Math.floor(this.leaseMs / 3)
@@ -105,6 +109,7 @@ export class LifecycleRunner {
         leaseMs: this.leaseMs,
         limit: free,
         maxAttempts: this.maxAttempts,
+        ...(this.options.hostId ? { hostId: this.options.hostId } : {}),
       })
       for (const row of result.exhausted) this.publish(row)
       claimed = result.claimed

@@ -30,6 +30,13 @@ export type CollectorWorker = {
   collector: DockerLogCollector | undefined
   /** Pass as `onEvent` to the LocalEngine (works with either engine). */
   eventSink: EventSink
+  /**
+   * Also follows the decoy containers of another daemon (an enrolled host) into the same pipeline;
+   * following a host again replaces its connection.
+   */
+  followHost(hostId: string, connection: DockerConnection): Promise<void>
+  /** Stops following a host's daemon (it became unreachable or was decommissioned). */
+  unfollowHost(hostId: string): Promise<void>
   /** The heartbeat's view: status and a one-line summary. */
   health(): HeartbeatState
   /** Stops following, stores everything received and records the final heartbeat. */
@@ -42,22 +49,25 @@ export async function startCollectorWorker(options: CollectorWorkerOptions): Pro
     db: options.db,
     ...(options.bus ? { bus: options.bus } : {}),
   })
-  const collector =
-    options.engine === 'docker'
-      ? new DockerLogCollector({
-          pipeline,
-          settings: options.db.settings,
-          ...(options.connection ? { connection: options.connection } : {}),
-          ...(options.instance ? { instance: options.instance } : {}),
-          ...(options.rescanIntervalMs ? { rescanIntervalMs: options.rescanIntervalMs } : {}),
-          ...(options.onError ? { onError: options.onError } : {}),
-        })
-      : undefined
+  const collectorFor = (connection: DockerConnection | undefined, positionKeyPrefix?: string) =>
+    new DockerLogCollector({
+      pipeline,
+      settings: options.db.settings,
+      ...(connection ? { connection } : {}),
+      ...(positionKeyPrefix ? { positionKeyPrefix } : {}),
+      ...(options.instance ? { instance: options.instance } : {}),
+      ...(options.rescanIntervalMs ? { rescanIntervalMs: options.rescanIntervalMs } : {}),
+      ...(options.onError ? { onError: options.onError } : {}),
+    })
+  const collector = options.engine === 'docker' ? collectorFor(options.connection) : undefined
+  const hostCollectors = new Map<string, DockerLogCollector>()
+  const allStats = () => [collector, ...hostCollectors.values()].flatMap((c) => (c ? [c.stats()] : []))
   let last: { ingest: IngestStats; collectorErrors: number } | undefined
   const health = (): HeartbeatState => {
     const ingest = pipeline.stats()
-    const collectorStats = collector?.stats()
-    const collectorErrors = collectorStats?.errors ?? 0
+    const stats = allStats()
+    const collectorStats = stats.length > 0 ? stats : undefined
+    const collectorErrors = stats.reduce((sum, each) => sum + each.errors, 0)
     const failingWrites = last !== undefined && ingest.writeErrors > last.ingest.writeErrors
     const failingDocker = last !== undefined && collectorErrors > last.collectorErrors
     last = { ingest, collectorErrors }
@@ -67,7 +77,8 @@ export async function startCollectorWorker(options: CollectorWorkerOptions): Pro
       `dropped ${ingest.dropped}`,
       `pending ${ingest.pending}`,
     ]
-    if (collectorStats) parts.push(`containers ${collectorStats.containers}`)
+    if (collectorStats) parts.push(`containers ${stats.reduce((sum, each) => sum + each.containers, 0)}`)
+    if (hostCollectors.size > 0) parts.push(`hosts ${hostCollectors.size + (collector ? 1 : 0)}`)
     if (failingWrites) parts.push('database writes failing')
     if (failingDocker) parts.push('docker errors')
     return { status: failingWrites || failingDocker ? 'degraded' : 'ok', detail: parts.join(', ') }
@@ -84,7 +95,20 @@ export async function startCollectorWorker(options: CollectorWorkerOptions): Pro
     collector,
     eventSink: localEventSink(pipeline),
     health,
+    async followHost(hostId, connection) {
+      await hostCollectors.get(hostId)?.stop()
+      const follower = collectorFor(connection, `collector.host.${hostId}.position.`)
+      hostCollectors.set(hostId, follower)
+      await follower.start()
+    },
+    async unfollowHost(hostId) {
+      const follower = hostCollectors.get(hostId)
+      hostCollectors.delete(hostId)
+      await follower?.stop()
+    },
     async stop() {
+      await Promise.all([...hostCollectors.values()].map((each) => each.stop()))
+      hostCollectors.clear()
       await collector?.stop()
       await pipeline.close()
       const final = health()

@@ -37,6 +37,12 @@ export type DockerEngineOptions = {
   networkName?: string
   /** Host shim interface name (≤ 15 characters); defaults to `decnet_<driver>0`. */
   shimName?: string
+  /**
+   * Whether this machine needs a shim to reach macvlan/ipvlan deckies (true by default). False for an
+   * engine on another machine: the shim is the daemon host's own workaround, and this one is just
+   * another machine on the LAN.
+   */
+  hostShim?: boolean
   baseCommand?: string[]
   /** Command of service containers; the image's default when unset. */
   serviceCommand?: string[]
@@ -287,9 +293,9 @@ export class DockerEngine implements DeckyEngine {
       this.timeoutMs,
     )
     if (network.driver === 'bridge') return undefined
+    if (!network.parent) throw new Error(`network driver ${network.driver} needs a parent interface`)
     const shimName = this.shimNameFor(network.driver)
-    if (!shimName || !network.parent)
-      throw new Error(`network driver ${network.driver} needs a parent interface`)
+    if (!shimName) return undefined
     const address = network.hostAddress ?? (await interfaceAddress(network.parent))
     if (!address) {
       throw new Error(
@@ -303,6 +309,7 @@ export class DockerEngine implements DeckyEngine {
 
   private shimNameFor(driver: string): string | undefined {
     if (driver !== 'macvlan' && driver !== 'ipvlan') return undefined
+    if (this.options.hostShim === false) return undefined
     return this.options.shimName ?? `decnet_${driver}0`
   }
 
