@@ -68,6 +68,7 @@ export async function startApi(
     engine,
     runner: workers.runner,
     reconciler: workers.reconciler,
+    hosts: workers.hosts,
     lifecycleFeed,
     localAddressOf: workers.localAddressOf,
     defaultNetwork,

@@ -13,6 +13,9 @@ import type { FleetNetwork } from './settings/network.ts'
 /** What procedures need from the lifecycle runner: a nudge that new rows are pending. */
 export type RunnerHandle = { wake(): void }
 
+/** What procedures need from the enrolled hosts' workers: start a just-enrolled host's at once. */
+export type HostsHandle = { sync(): Promise<void> }
+
 /** What procedures need from the reconciler worker (which owns engine access). */
 export type ReconcilerHandle = {
   reapOrphans(): Promise<{ containersRemoved: string[]; networksRemoved: string[]; errors: string[] }>
@@ -34,6 +37,7 @@ export type ApiServices = {
   engine: 'docker' | 'local'
   runner: RunnerHandle
   reconciler: ReconcilerHandle
+  hosts: HostsHandle
   lifecycleFeed: LifecycleFeed
   /** The local engine's loopback address of a decky (undefined on Docker, where its LAN IP answers). */
   localAddressOf: (name: string) => string | undefined

@@ -6,11 +6,13 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createApiClient } from '@decnet/api/client'
 import { ADMIN_PASSWORD, signInAdmin } from '../../fixtures/auth.ts'
+import { instanceContainers } from '../../fixtures/docker.ts'
 import { SecondDaemon } from '../../fixtures/second-daemon.ts'
 import { expect, startStack, test } from '../../fixtures/stack.ts'
-import { uiLogin } from '../../fixtures/ui-helpers.ts'
+import { uiLogin, waitTerminal } from '../../fixtures/ui-helpers.ts'
 
 const HEARTBEAT_MS = 1_000
+const DECOY_IMAGE = 'decnet/decoy:0.1.0'
 const HOST_CERTS = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '../../../scripts/host-certs.sh',
@@ -41,10 +43,30 @@ async function freePort(): Promise<number> {
   })
 }
 
-test('enrolls a Docker engine over mutual TLS, refuses a foreign client certificate, never returns TLS material, tracks its heartbeat', async ({
+/** The first line a TCP service sends (the SSH version banner). */
+function banner(ip: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: ip, port, timeout: 5_000 })
+    socket.once('data', (chunk) => {
+      socket.destroy()
+      resolve(chunk.toString('latin1').split('\r\n')[0] ?? '')
+    })
+    socket.once('timeout', () => socket.destroy(new Error(`${ip}:${port} sent nothing`)))
+    socket.once('error', reject)
+  })
+}
+
+/** Decky name → number of its containers on one daemon. */
+function containersPerDecky(instance: string, dockerHost?: string): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const { decky } of instanceContainers(instance, dockerHost)) counts.set(decky, (counts.get(decky) ?? 0) + 1)
+  return counts
+}
+
+test('a fleet spread over the local engine and a second engine over mutual TLS: placement, reachability, logs, failures, teardown', async ({
   page,
 }) => {
-  test.setTimeout(180_000)
+  test.setTimeout(420_000)
   const certs = makeCerts('127.0.0.1')
   const foreign = makeCerts('127.0.0.1')
   const port = await freePort()
@@ -55,17 +77,20 @@ test('enrolls a Docker engine over mutual TLS, refuses a foreign client certific
     key: certs.serverKey,
   })
   await daemon.start()
+  daemon.loadImage(DECOY_IMAGE)
   let running: Awaited<ReturnType<typeof startStack>> | undefined
   try {
     running = await startStack({
       DECNET_SECRET_KEY: 'e2e-secret-key-for-host-tls-material-0123',
       DECNET_HOST_HEARTBEAT_MS: String(HEARTBEAT_MS),
     })
-    const { client, token } = await signInAdmin(running.stack)
-    const { dataDir } = running.stack
+    const { stack } = running
+    const { client, token } = await signInAdmin(stack)
     const read = (file: string) => readFileSync(file, 'utf8')
-    const network = { driver: 'bridge' as const, subnet: '172.30.201.0/24', gateway: '172.30.201.1' }
+    const third = 100 + (process.pid % 150)
+    const network = { driver: 'bridge' as const, subnet: `172.30.${third}.0/24`, gateway: `172.30.${third}.1` }
 
+    // ── Enrollment: a client certificate from another CA is refused; the right one is accepted.
     const refused = await client.hosts.enroll
       .mutate({
         name: 'rogue',
@@ -85,40 +110,149 @@ test('enrolls a Docker engine over mutual TLS, refuses a foreign client certific
     })
     expect(enrolled).toMatchObject({ name: 'second', status: 'active', builtIn: false, deckyCount: 0 })
     expect(enrolled.engine.version).toMatch(/^\d+\.\d+/)
+    expect(enrolled.capacity).toBeGreaterThan(0)
 
-    const hosts = await createApiClient(running.stack.apiUrl, token).hosts.list.query()
+    const hosts = await createApiClient(stack.apiUrl, token).hosts.list.query()
     expect(hosts.map((host) => [host.name, host.status])).toEqual([
       ['local', 'active'],
       ['second', 'active'],
     ])
-    const wire = JSON.stringify(hosts)
-    expect(wire).not.toContain('BEGIN')
+    expect(JSON.stringify(hosts)).not.toContain('BEGIN')
     // Sealed at rest: neither the database nor its write-ahead log holds any PEM.
     const stored = Buffer.concat(
-      ['decnet.db', 'decnet.db-wal'].map((file) => readFileSync(path.join(dataDir, file))),
+      ['decnet.db', 'decnet.db-wal'].map((file) => readFileSync(path.join(stack.dataDir, file))),
     )
     expect(stored.includes('PRIVATE KEY')).toBe(false)
     expect(stored.includes('BEGIN CERTIFICATE')).toBe(false)
     expect(stored.includes('enc:v1:')).toBe(true)
 
-    // The hosts page lists both, live.
-    await uiLogin(page, running.stack, 'admin', ADMIN_PASSWORD)
-    await page.goto(`${running.stack.webUrl}/hosts`)
+    // ── Six deckies without a host: spread over both hosts, each IP from its host's network.
+    const ini = [1, 2, 3, 4, 5, 6].map((n) => `[spread-0${n}]\nservices = ssh, http\n`).join('\n')
+    const deployed = await client.fleet.deploy.mutate({ ini })
+    expect(deployed.mode).toBe('swarm')
+    const rows = await waitTerminal(client, deployed.lifecycleIds, 180_000)
+    expect(rows.map((row) => [row.deckyName, row.status, row.error])).toEqual(
+      rows.map((row) => [row.deckyName, 'succeeded', null]),
+    )
+    const fleet = await client.fleet.list.query()
+    const onSecond = fleet.filter((decky) => decky.hostId === enrolled.id)
+    const onLocal = fleet.filter((decky) => decky.hostId === 'local')
+    expect(onSecond).toHaveLength(3)
+    expect(onLocal).toHaveLength(3)
+    for (const decky of onSecond) {
+      expect(decky.ip.startsWith(`172.30.${third}.`)).toBe(true)
+      expect(decky.hostName).toBe('second')
+    }
+    for (const decky of onLocal) expect(decky.ip.startsWith(stack.subnet.replace(/0\/24$/, ''))).toBe(true)
+
+    // Containers: each decky's base + 2 services, on its own host's daemon and nowhere else.
+    const localContainers = containersPerDecky(stack.instance)
+    const secondContainers = containersPerDecky(stack.instance, daemon.host)
+    expect([...localContainers.keys()].sort()).toEqual(onLocal.map((d) => d.name).sort())
+    expect([...secondContainers.keys()].sort()).toEqual(onSecond.map((d) => d.name).sort())
+    for (const count of [...localContainers.values(), ...secondContainers.values()]) expect(count).toBe(3)
+
+    // Reachability and logs: every decky answers SSH and HTTP, and each one's HTTP request is searchable.
+    for (const decky of fleet) {
+      expect(await banner(decky.ip, 22)).toMatch(/^SSH-2\.0-/)
+      const response = await fetch(`http://${decky.ip}/multi-host-${decky.name}`, {
+        headers: { 'user-agent': 'multi-host-e2e/1.0' },
+      })
+      expect(response.status).toBeGreaterThanOrEqual(200)
+    }
+    for (const decky of fleet) {
+      await expect
+        .poll(
+          async () =>
+            (await client.logs.search.query({ q: `decky:${decky.name} service:http` })).rows.some((row) =>
+              JSON.stringify(row).includes(`multi-host-${decky.name}`),
+            ),
+          { timeout: 30_000 },
+        )
+        .toBe(true)
+    }
+
+    // ── UI: the hosts page lists both, live; the wizard places deckies on a chosen host.
+    await uiLogin(page, stack, 'admin', ADMIN_PASSWORD)
+    await page.goto(`${stack.webUrl}/hosts`)
     await expect(page.getByTestId('host-local')).toHaveAttribute('data-status', 'active')
     await expect(page.getByTestId('host-second')).toHaveAttribute('data-status', 'active')
+    await expect(page.getByTestId('host-second')).toContainText('3')
     await page.screenshot({ path: test.info().outputPath('hosts.png'), fullPage: true })
 
-    // The heartbeat: the engine stops answering → unreachable within 3 beats; back → active again.
+    await page.goto(`${stack.webUrl}/fleet/deploy`)
+    await page.getByLabel('Pick services').check()
+    await page.getByTestId('service-ssh').getByRole('checkbox').check()
+    await page.getByRole('button', { name: 'Next' }).click()
+    await page.getByLabel('Name prefix').fill('pinned')
+    await expect(page.getByTestId('placement')).toHaveValue('')
+    await page.getByTestId('placement').selectOption('second')
+    await page.getByRole('button', { name: 'Next' }).click()
+    await page.getByRole('button', { name: 'Next' }).click()
+    await expect(page.getByTestId('generated-ini')).toContainText('host = second')
+    await expect(page.getByTestId('preview-pinned-01').getByTestId('preview-host')).toHaveText('second')
+    await page.screenshot({ path: test.info().outputPath('wizard-host.png'), fullPage: true })
+    await page.getByTestId('deploy-button').click()
+    await expect(page.getByTestId('deploy-progress').getByTestId('lifecycle-row-pinned-01')).toHaveAttribute(
+      'data-status',
+      'succeeded',
+      { timeout: 90_000 },
+    )
+    expect(containersPerDecky(stack.instance, daemon.host).get('pinned-01')).toBe(2)
+
+    // ── The second engine stops answering mid-deploy: only its rows fail, with the reason.
+    daemon.freeze()
+    const late = await client.fleet.deploy.mutate({
+      ini: '[late-local]\nservices = ssh\nhost = local\n\n[late-remote-1]\nservices = ssh\nhost = second\n\n[late-remote-2]\nservices = ssh\nhost = second\n',
+    })
+    const frozenAt = Date.now()
+    await expect
+      .poll(async () => (await client.hosts.get.query({ id: enrolled.id })).status, {
+        timeout: 10 * HEARTBEAT_MS,
+        intervals: [100],
+      })
+      .toBe('unreachable')
+    expect(Date.now() - frozenAt).toBeLessThanOrEqual(4 * HEARTBEAT_MS + 1_000)
+    const lateRows = await waitTerminal(client, late.lifecycleIds, 90_000)
+    const byDecky = new Map(lateRows.map((row) => [row.deckyName, row]))
+    expect(byDecky.get('late-local')).toMatchObject({ status: 'succeeded' })
+    for (const name of ['late-remote-1', 'late-remote-2']) {
+      expect(byDecky.get(name)).toMatchObject({ status: 'failed' })
+      expect(byDecky.get(name)?.error).toContain('host second stopped answering')
+      expect((await client.fleet.get.query({ name })).state).toBe('failed')
+    }
+    // Nothing else was affected: the deckies already running keep running and answering.
+    for (const decky of onLocal) {
+      expect((await client.fleet.get.query({ name: decky.name })).state).toBe('running')
+      expect(await banner(decky.ip, 22)).toMatch(/^SSH-2\.0-/)
+    }
+    expect((await client.hosts.get.query({ id: 'local' })).status).toBe('active')
+    await expect(page.getByTestId('deploy-progress').getByTestId('lifecycle-row-pinned-01')).toBeVisible()
+    // A deploy naming the unreachable host is refused with why.
+    const refusedDeploy = await client.fleet.deploy
+      .mutate({ ini: '[nowhere]\nservices = ssh\nhost = second\n' })
+      .catch((error: Error) => error)
+    expect((refusedDeploy as Error).message).toContain("host 'second' is unreachable")
+    daemon.thaw()
+    await expect
+      .poll(async () => (await client.hosts.get.query({ id: enrolled.id })).status, {
+        timeout: 10 * HEARTBEAT_MS,
+      })
+      .toBe('active')
+
+    // ── Stopping the daemon outright: unreachable within 3 heartbeats; started again: active.
+    await page.goto(`${stack.webUrl}/hosts`)
     await daemon.stop()
     const stoppedAt = Date.now()
     await expect
       .poll(async () => (await client.hosts.get.query({ id: enrolled.id })).status, {
         timeout: 10 * HEARTBEAT_MS,
+        intervals: [100],
       })
       .toBe('unreachable')
     expect(Date.now() - stoppedAt).toBeLessThanOrEqual(4 * HEARTBEAT_MS + 1_000)
-    expect((await client.hosts.get.query({ id: 'local' })).status).toBe('active')
     await expect(page.getByTestId('host-second')).toHaveAttribute('data-status', 'unreachable')
+    await expect(page.getByTestId('host-local')).toHaveAttribute('data-status', 'active')
     await daemon.start()
     await expect
       .poll(async () => (await client.hosts.get.query({ id: enrolled.id })).status, {
@@ -127,10 +261,23 @@ test('enrolls a Docker engine over mutual TLS, refuses a foreign client certific
       .toBe('active')
     await expect(page.getByTestId('host-second')).toHaveAttribute('data-status', 'active')
 
+    // ── Teardown of the whole fleet removes every container on both daemons.
+    const teardown = await client.fleet.teardown.mutate({ all: true })
+    const torn = await waitTerminal(client, teardown.lifecycleIds, 120_000)
+    expect(torn.filter((row) => row.status !== 'succeeded')).toEqual([])
+    expect(instanceContainers(stack.instance)).toEqual([])
+    expect(instanceContainers(stack.instance, daemon.host)).toEqual([])
+
+    // ── Decommissioning the now empty host retires it; it is no longer offered for placement.
     const decommissioned = await client.hosts.decommission.mutate({ id: enrolled.id })
     expect(decommissioned.lifecycleIds).toEqual([])
-    expect((await client.hosts.get.query({ id: enrolled.id })).status).toBe('decommissioning')
+    expect((await client.hosts.get.query({ id: enrolled.id })).status).toBe('decommissioned')
+    const afterwards = await client.fleet.deploy.mutate({ ini: '[after]\nservices = ssh\n' })
+    expect(afterwards.mode).toBe('unihost')
+    await waitTerminal(client, afterwards.lifecycleIds, 60_000)
+    expect((await client.fleet.get.query({ name: 'after' })).hostId).toBe('local')
   } finally {
+    daemon.thaw()
     await running?.stop()
     await daemon.destroy()
   }

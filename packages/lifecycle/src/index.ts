@@ -64,5 +64,6 @@ export {
   type LifecycleExecutor,
   LifecycleRunner,
   type LifecycleRunnerOptions,
+  publishLifecycleTransition,
 } from './runner/runner.ts'
 export * from './workers-index.ts'

@@ -1,5 +1,5 @@
 import { formatInterval, getService, ZDecky } from '@decnet/core'
-import type { Decky } from '@decnet/db'
+import type { Decky, DecnetDatabase } from '@decnet/db'
 import { z } from 'zod'
 
 const MASK = '••••••••'
@@ -8,6 +8,8 @@ const MASK = '••••••••'
 export const ZDeckyOutput = ZDecky.extend({
   /** Where the decky answers from the DECNET machine: its LAN IP on Docker, a loopback address on the local engine. */
   address: z.string(),
+  /** The name of the host it runs on (`hostId` is its id). */
+  hostName: z.string(),
   mutateInterval: z.string().nullable(),
   lastError: z.string().nullable(),
   createdAt: z.iso.datetime(),
@@ -40,9 +42,19 @@ function maskSecrets(
   return masked
 }
 
-export function toDeckyOutput(decky: Decky, localAddress?: string): DeckyOutput {
+/** Host id → name, for showing where each decky runs (the local host's id is its name). */
+export async function hostNames(db: DecnetDatabase): Promise<Map<string, string>> {
+  return new Map((await db.hosts.list()).map((host) => [host.id, host.name]))
+}
+
+export function toDeckyOutput(
+  decky: Decky,
+  hostNamesById: Map<string, string>,
+  localAddress?: string,
+): DeckyOutput {
   return {
     address: localAddress ?? decky.ip,
+    hostName: hostNamesById.get(decky.hostId) ?? decky.hostId,
     name: decky.name,
     ip: decky.ip,
     mac: decky.mac,

@@ -2,19 +2,29 @@ import {
   DecnetError,
   type DeployPlan,
   type ExistingDecky,
+  type FleetIni,
   LOCAL_HOST_ID,
+  type PlanHost,
   parseFleetIni,
   planDeploy,
+  quote,
   type ServiceConfig,
+  ZHostNetwork,
 } from '@decnet/core'
 import type { Decky } from '@decnet/db'
 import type { ApiServices } from '../context.ts'
+import { localDeckyCapacity } from '../hosts/capacity.ts'
 import { cryptoRandom } from '../random.ts'
 import { createSerialQueue } from '../serial.ts'
 import { type FleetNetwork, readFleetNetwork } from '../settings/network.ts'
 import { readSettings } from '../settings/settings.ts'
 
-export type FleetPlan = { plan: DeployPlan<ExistingDecky>; network: FleetNetwork }
+export type FleetPlan = {
+  plan: DeployPlan<ExistingDecky>
+  network: FleetNetwork
+  /** How many hosts were active to place deckies on (the local one included). */
+  activeHosts: number
+}
 
 /** Planning + committing is serialised in this process so concurrent auto-allocations never pick the same IP. */
 export const serialiseFleetChanges = createSerialQueue()
@@ -37,6 +47,47 @@ export function toExistingDecky(decky: Decky): ExistingDecky {
   return { ...decky, serviceConfig, mutateIntervalMinutes: decky.mutateInterval }
 }
 
+/**
+ * The hosts a deploy may place deckies on: the local one, then every enrolled host that answers.
+ * An INI naming a host that exists but cannot take deckies gets a specific error here.
+ */
+async function placementHosts(db: ApiServices['db'], ini: FleetIni): Promise<PlanHost[]> {
+  const enrolled = await db.hosts.list()
+  for (const decky of ini.deckies) {
+    if (decky.host === null || decky.host === LOCAL_HOST_ID) continue
+    const host = enrolled.find((candidate) => candidate.name === decky.host)
+    if (!host) {
+      throw new DecnetError('not_found', `no enrolled host named ${quote(decky.host)}`, {
+        line: decky.line,
+        section: decky.section,
+        key: 'host',
+      })
+    }
+    if (host.status !== 'active') {
+      throw new DecnetError(
+        'conflict',
+        `host ${quote(host.name)} is ${host.status}; it cannot take deckies now`,
+        {
+          line: decky.line,
+          section: decky.section,
+          key: 'host',
+        },
+      )
+    }
+  }
+  return [
+    { id: LOCAL_HOST_ID, name: LOCAL_HOST_ID, capacity: localDeckyCapacity() },
+    ...enrolled
+      .filter((host) => host.status === 'active')
+      .map((host) => ({
+        id: host.id,
+        name: host.name,
+        capacity: host.capacity ?? localDeckyCapacity(),
+        network: ZHostNetwork.parse(host.network),
+      })),
+  ]
+}
+
 /** Parses the INI and plans it against the committed fleet. Throws DecnetError only. */
 export async function planFleet(
   services: ApiServices,
@@ -45,30 +96,27 @@ export async function planFleet(
 ): Promise<FleetPlan> {
   const parsed = parseFleetIni(ini)
   const { db, defaultNetwork } = services
-  const [deckies, settings, network] = await Promise.all([
+  const [deckies, settings, network, hosts] = await Promise.all([
     db.fleet.list(),
     readSettings(db),
     readFleetNetwork(db, defaultNetwork),
+    placementHosts(db, parsed),
   ])
   const existing = deckies.map(toExistingDecky)
   const result = planDeploy({
     existing,
     network: { subnet: network.subnet, gateway: network.gateway },
+    hosts,
     ini: parsed,
     replaceFleet,
     random: cryptoRandom,
     deploymentLimit: settings.deploymentLimit,
   })
   if (!result.ok) throw result.error
-  for (const decky of result.plan.create) {
-    // Multi-host placement is not enrolled yet: only the local host exists.
-    if (decky.host !== null && decky.host !== LOCAL_HOST_ID) {
-      throw new DecnetError('not_found', `[${decky.name}] host: no enrolled host named "${decky.host}"`)
-    }
-  }
   const planned = result.plan.network
   return {
     plan: result.plan,
+    activeHosts: hosts.length,
     network: {
       ...network,
       subnet: planned.subnet,

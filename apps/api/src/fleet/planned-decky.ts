@@ -1,11 +1,11 @@
-import { LOCAL_HOST_ID, type PlannedDecky } from '@decnet/core'
+import type { PlannedDecky } from '@decnet/core'
 import type { Decky, DeckyInput } from '@decnet/db'
 
 /** A planned decky as the row the Decky table stores. */
 export function toDeckyRow(decky: PlannedDecky): DeckyInput {
   return {
     name: decky.name,
-    hostId: decky.host ?? LOCAL_HOST_ID,
+    hostId: decky.hostId,
     ip: decky.ip,
     mac: decky.mac,
     hostname: decky.hostname,

@@ -1,19 +1,19 @@
-import Docker from 'dockerode'
+import type { Host } from '@decnet/db'
+import { createDockerClient, type DockerTls } from '@decnet/lifecycle'
+import type Docker from 'dockerode'
+import type { SecretBox } from './secret-box.ts'
 
-export type TlsMaterial = { ca: string; cert: string; key: string }
+export type TlsMaterial = DockerTls
 
 /** A Docker Engine on another machine, reached over HTTPS with a client certificate (mutual TLS). */
 export function remoteDocker(dockerUrl: string, tls: TlsMaterial, timeoutMs = 10_000): Docker {
-  const url = new URL(dockerUrl.replace(/^tcp:/, 'https:'))
-  return new Docker({
-    protocol: 'https',
-    host: url.hostname,
-    port: Number(url.port || 2376),
-    ca: tls.ca,
-    cert: tls.cert,
-    key: tls.key,
-    timeout: timeoutMs,
-  })
+  return createDockerClient({ dockerHost: dockerUrl.replace(/^https:/, 'tcp:'), tls, timeoutMs })
+}
+
+/** An enrolled host's TLS material, unsealed (kept in memory only, never logged or returned). */
+export function hostTls(host: Host, secrets: SecretBox): TlsMaterial {
+  if (!host.tls) throw new Error(`host ${host.name} has no TLS material`)
+  return { ca: secrets.open(host.tls.ca), cert: secrets.open(host.tls.cert), key: secrets.open(host.tls.key) }
 }
 
 export type EngineFacts = { version: string; apiVersion: string; cpus: number; memoryBytes: number }

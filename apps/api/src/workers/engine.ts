@@ -4,6 +4,8 @@ import type { EventSink } from '@decnet/decoys'
 import { type DeckyEngine, DockerEngine, LocalEngine } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
 
+const BUILD_IMAGE = 'pnpm --filter @decnet/decoys build:image'
+
 /** The decoy image built from this repository's packages/decoys (DECNET_DECOY_IMAGE overrides). */
 export function decoyImage(): string {
   if (process.env.DECNET_DECOY_IMAGE) return process.env.DECNET_DECOY_IMAGE
@@ -31,25 +33,37 @@ function withDelay(engine: DeckyEngine, delayMs: number): DeckyEngine {
   }
 }
 
-/** The engine for this process; `onEvent` receives the local engine's decoy events (in-process collection). */
-export function createEngine(kind: 'docker' | 'local', docker: Docker, onEvent: EventSink): DeckyEngine {
-  const engine = createBaseEngine(kind, docker, onEvent)
+function withConfiguredDelay(engine: DeckyEngine): DeckyEngine {
   const delayMs = Number(process.env.DECNET_ENGINE_DELAY_MS)
   return Number.isInteger(delayMs) && delayMs > 0 ? withDelay(engine, delayMs) : engine
+}
+
+/** The local host's engine; `onEvent` receives the local engine's decoy events (in-process collection). */
+export function createEngine(kind: 'docker' | 'local', docker: Docker, onEvent: EventSink): DeckyEngine {
+  return withConfiguredDelay(
+    kind === 'local' ? new LocalEngine({ onEvent }) : dockerEngine(docker, true, BUILD_IMAGE),
+  )
+}
+
+/** An enrolled host's engine, over its mutual-TLS Docker client; it never pulls, so the image is copied there. */
+export function createRemoteEngine(docker: Docker, dockerUrl: string): DeckyEngine {
+  const copy = `${BUILD_IMAGE} && docker save ${decoyImage()} | docker --tlsverify -H ${dockerUrl} load`
+  return withConfiguredDelay(dockerEngine(docker, false, copy))
 }
 
 export function engineInstance(): string {
   return process.env.DECNET_INSTANCE || 'decnet'
 }
 
-function createBaseEngine(kind: 'docker' | 'local', docker: Docker, onEvent: EventSink): DeckyEngine {
-  if (kind === 'local') return new LocalEngine({ onEvent })
+/** `hostShim`: this machine is the daemon's host (see DockerEngineOptions.hostShim). */
+function dockerEngine(docker: Docker, hostShim: boolean, buildCommand: string): DockerEngine {
   const instance = engineInstance()
   return new DockerEngine({
     image: decoyImage(),
-    buildCommand: 'pnpm --filter @decnet/decoys build:image',
+    buildCommand,
     docker,
     instance,
     networkName: instance === 'decnet' ? 'decnet_lan' : `${instance}_lan`,
+    hostShim,
   })
 }

@@ -1,18 +1,22 @@
 import type { DecnetDatabase } from '@decnet/db'
-import { type DeckyEngine, deckySpecFor, type LifecycleExecutor } from '@decnet/lifecycle'
-import { type FleetNetwork, readFleetNetwork } from '../settings/network.ts'
-import { toNetworkContext } from './network-context.ts'
+import {
+  type DeckyEngine,
+  deckySpecFor,
+  type LifecycleExecutor,
+  type NetworkContext,
+} from '@decnet/lifecycle'
 
 /**
- * Runs one lifecycle row against the engine: each operation is an idempotent "make it so" on one
+ * Runs one lifecycle row against a host's engine: each operation is an idempotent "make it so" on one
  * decky, so a row resumed after a crash simply runs again. The decky's recorded state follows.
+ * `network` is the host's decky network, read per row (the local one changes with the fleet INI).
  */
 export function createExecutor(deps: {
   db: DecnetDatabase
   engine: DeckyEngine
-  defaultNetwork: FleetNetwork
+  network: () => Promise<NetworkContext>
 }): LifecycleExecutor {
-  const { db, engine, defaultNetwork } = deps
+  const { db, engine } = deps
   return async (row, signal) => {
     if (row.operation === 'teardown') {
       await engine.teardown(row.deckyName)
@@ -21,9 +25,9 @@ export function createExecutor(deps: {
     const decky = await db.fleet.get(row.deckyName)
     // Removed from the desired state after this row was queued: its teardown row follows.
     if (!decky) return
-    const network = toNetworkContext(await readFleetNetwork(db, defaultNetwork))
     try {
       const spec = deckySpecFor(decky)
+      const network = await deps.network()
       if (row.operation === 'deploy') await engine.deploy(spec, network)
       else await engine.mutate(spec, network)
       if (!signal.aborted) await db.fleet.setState(decky.name, 'running')

@@ -1,5 +1,5 @@
-import type { DecnetDatabase } from '@decnet/db'
-import { engineFacts, remoteDocker } from '../hosts/remote-engine.ts'
+import type { DecnetDatabase, Host } from '@decnet/db'
+import { engineFacts, hostTls, remoteDocker } from '../hosts/remote-engine.ts'
 import type { SecretBox } from '../hosts/secret-box.ts'
 
 export type HostHeartbeatOptions = {
@@ -8,46 +8,54 @@ export type HostHeartbeatOptions = {
   intervalMs: number
   /** Consecutive missed beats before a host is marked unreachable. */
   missesAllowed?: number
+  /** After a host was marked unreachable (its workers stop, its unfinished rows fail). */
+  onUnreachable?: (host: Host, reason: string) => Promise<void>
+  /** After a beat round: hosts may have come back (their workers start again). */
+  onRound?: () => Promise<void>
   log: (line: string) => void
 }
+
+/** Hosts that are not pinged: gone for good, or never given TLS material. */
+const SILENT = new Set(['decommissioned'])
 
 /**
  * Pings every enrolled host's engine over mutual TLS each interval: an answer marks it active (with the
  * heartbeat time), `missesAllowed` misses in a row mark it unreachable, and the next answer brings it back.
+ * A decommissioning host keeps its status while answering (its deckies are being torn down).
  */
 export function startHostHeartbeat({
   db,
   secrets,
   intervalMs,
   missesAllowed = 3,
+  onUnreachable,
+  onRound,
   log,
 }: HostHeartbeatOptions) {
   const misses = new Map<string, number>()
   const timeoutMs = Math.max(500, Math.floor(intervalMs * 0.8))
-  const beatOnce = async () => {
-    for (const host of await db.hosts.list()) {
-      if (host.status === 'decommissioning' || !host.tls) continue
-      try {
-        const tls = {
-          ca: secrets.open(host.tls.ca),
-          cert: secrets.open(host.tls.cert),
-          key: secrets.open(host.tls.key),
-        }
-        await engineFacts(remoteDocker(host.dockerUrl, tls, timeoutMs), timeoutMs)
-        misses.set(host.id, 0)
-        await db.hosts.setStatus(host.id, 'active', new Date())
-        if (host.status === 'unreachable') log(`decnet hosts: ${host.name} answers again`)
-      } catch (error) {
-        const missed = (misses.get(host.id) ?? 0) + 1
-        misses.set(host.id, missed)
-        if (missed >= missesAllowed && host.status !== 'unreachable') {
-          await db.hosts.setStatus(host.id, 'unreachable')
-          log(
-            `decnet hosts: ${host.name} unreachable after ${missed} missed heartbeats: ${(error as Error).message}`,
-          )
-        }
-      }
+  const beat = async (host: Host) => {
+    try {
+      await engineFacts(remoteDocker(host.dockerUrl, hostTls(host, secrets), timeoutMs), timeoutMs)
+      misses.set(host.id, 0)
+      const status = host.status === 'decommissioning' ? 'decommissioning' : 'active'
+      await db.hosts.setStatus(host.id, status, new Date())
+      if (host.status === 'unreachable') log(`decnet hosts: ${host.name} answers again`)
+    } catch (error) {
+      const missed = (misses.get(host.id) ?? 0) + 1
+      misses.set(host.id, missed)
+      if (missed < missesAllowed || host.status === 'unreachable') return
+      const reason = `host ${host.name} stopped answering (${missed} missed heartbeats): ${(error as Error).message}`
+      await db.hosts.setStatus(host.id, 'unreachable')
+      log(`decnet hosts: ${reason}`)
+      await onUnreachable?.(host, reason.slice(0, 500))
     }
+  }
+  const beatOnce = async () => {
+    const hosts = (await db.hosts.list()).filter((host) => !SILENT.has(host.status) && host.tls)
+    // In parallel: one dead host must not delay noticing another.
+    await Promise.all(hosts.map(beat))
+    await onRound?.()
   }
   let running = Promise.resolve()
   const timer = setInterval(() => {

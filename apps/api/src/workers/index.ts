@@ -1,22 +1,23 @@
+import { LOCAL_HOST_ID } from '@decnet/core'
 import type { DecnetDatabase } from '@decnet/db'
 import {
   type Bus,
   type CollectorWorker,
-  LifecycleRunner,
   LocalEngine,
-  Reconciler,
   startCollectorWorker,
   startMutatorWorker,
 } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
 import type { ApiConfig } from '../config.ts'
-import type { ReconcilerHandle, RunnerHandle } from '../context.ts'
+import type { HostsHandle, ReconcilerHandle, RunnerHandle } from '../context.ts'
 import type { SecretBox } from '../hosts/secret-box.ts'
 import { cryptoRandom } from '../random.ts'
 import type { FleetNetwork } from '../settings/network.ts'
+import { readFleetNetwork } from '../settings/network.ts'
 import { createEngine, engineInstance } from './engine.ts'
-import { createExecutor } from './executor.ts'
 import { startHostHeartbeat } from './host-heartbeat.ts'
+import { EnrolledHostWorkers, HostRuntime } from './host-workers.ts'
+import { toNetworkContext } from './network-context.ts'
 
 export type WorkerDeps = {
   config: ApiConfig
@@ -33,6 +34,7 @@ export type WorkerDeps = {
 export type Workers = {
   runner: RunnerHandle
   reconciler: ReconcilerHandle
+  hosts: HostsHandle
   /** Where a decky answers from this machine: its loopback address on the local engine, else undefined. */
   localAddressOf(name: string): string | undefined
   stop(): Promise<void>
@@ -67,37 +69,40 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     stops.push(() => active.stop())
   }
   const engine = createEngine(deps.engine, docker, (event) => collector?.eventSink(event))
-
-  let runner: LifecycleRunner | undefined
+  const runtimeOptions = {
+    db,
+    bus,
+    runRows: config.workers.runner,
+    leaseMs: config.runnerLeaseMs,
+    concurrency: config.runnerConcurrency,
+    report,
+  }
+  const local = new HostRuntime(
+    LOCAL_HOST_ID,
+    engine,
+    async () => toNetworkContext(await readFleetNetwork(db, deps.defaultNetwork)),
+    runtimeOptions,
+  )
+  local.start()
+  stops.push(() => local.stop())
   if (config.workers.runner) {
-    runner = new LifecycleRunner({
-      queue: db.lifecycle,
-      bus,
-      execute: createExecutor({ db, engine, defaultNetwork: deps.defaultNetwork }),
-      leaseMs: config.runnerLeaseMs,
-      concurrency: config.runnerConcurrency,
-      onError: report('runner'),
-    })
-    runner.start()
-    const active = runner
-    stops.push(() => active.stop())
     beats.push(() => db.heartbeats.beat({ worker: 'runner', status: 'ok', detail: `engine ${engine.kind}` }))
   }
 
-  const reconciler = new Reconciler({
-    engine,
-    bus,
-    store: {
-      list: async () => (await db.fleet.list()).map(({ name, state }) => ({ name, state })),
-      setState: async (name, state) => {
-        await db.fleet.setState(name, state)
-      },
-    },
-    onError: report('reconciler'),
-  })
+  // Enrolled hosts need their sealed TLS material opened: without DECNET_SECRET_KEY only local runs.
+  const enrolled = deps.secrets
+    ? new EnrolledHostWorkers({ ...runtimeOptions, secrets: deps.secrets, collector, log })
+    : undefined
+  if (enrolled) {
+    await enrolled.sync().catch(report('hosts'))
+    const active = enrolled
+    stops.push(() => active.stop())
+  }
+  const runtimes = () => [local, ...(enrolled?.all ?? [])]
+
   if (config.workers.reconciler) {
     const timer = setInterval(() => {
-      reconciler.runOnce().catch(report('reconciler'))
+      for (const runtime of runtimes()) runtime.reconciler.runOnce().catch(report('reconciler'))
     }, RECONCILE_MS)
     stops.push(async () => clearInterval(timer))
     beats.push(() =>
@@ -109,16 +114,28 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     const mutator = startMutatorWorker({
       db,
       bus,
-      wake: () => runner?.wake(),
+      wake: () => wakeRunners(),
       random: cryptoRandom,
       onError: report('mutator'),
     })
     stops.push(() => mutator.stop())
   }
 
-  if (deps.secrets) {
-    const hosts = startHostHeartbeat({ db, secrets: deps.secrets, intervalMs: config.hostHeartbeatMs, log })
+  if (deps.secrets && enrolled) {
+    const hosts = startHostHeartbeat({
+      db,
+      secrets: deps.secrets,
+      intervalMs: config.hostHeartbeatMs,
+      onUnreachable: (host, reason) => enrolled.markUnreachable(host, reason),
+      onRound: () => enrolled.sync(),
+      log,
+    })
+    // Stopped before the host workers (pushed later, so it stops first).
     stops.push(() => hosts.stop())
+  }
+
+  function wakeRunners() {
+    for (const runtime of runtimes()) runtime.runner?.wake()
   }
 
   const beatAll = () => {
@@ -128,10 +145,18 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const heartbeat = setInterval(beatAll, HEARTBEAT_MS)
 
   return {
-    runner: { wake: () => runner?.wake() },
+    runner: { wake: wakeRunners },
+    hosts: { sync: () => enrolled?.sync() ?? Promise.resolve() },
     localAddressOf: (name) => (engine instanceof LocalEngine ? engine.addressOf(name) : undefined),
     reconciler: {
-      reapOrphans: async () => engine.reapOrphans((await db.fleet.list()).map((decky) => decky.name)),
+      reapOrphans: async () => {
+        const reports = await Promise.all(runtimes().map((runtime) => runtime.reapOrphans()))
+        return {
+          containersRemoved: reports.flatMap((each) => each.containersRemoved),
+          networksRemoved: reports.flatMap((each) => each.networksRemoved),
+          errors: reports.flatMap((each) => each.errors),
+        }
+      },
     },
     async stop() {
       clearInterval(heartbeat)

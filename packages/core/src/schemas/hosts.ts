@@ -1,7 +1,7 @@
 // hosts.* shapes (multi-host placement over Docker Engine with mutual TLS).
 import { z } from 'zod'
 import { parseCidr } from '../net/ipv4.ts'
-import { ZIpv4, ZIsoDate } from './common.ts'
+import { ZIpv4 } from './common.ts'
 
 export const ZNetworkDriver = z.enum(['macvlan', 'ipvlan', 'bridge'])
 export type NetworkDriver = z.infer<typeof ZNetworkDriver>

@@ -35,6 +35,21 @@ export function errorText(error: unknown, maxLength: number): string {
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text
 }
 
+/** Publishes a persisted row's status as `decky.<name>.lifecycle` (the runner's, and anyone failing rows for it). */
+export function publishLifecycleTransition(bus: Pick<Bus, 'publish'>, row: QueueRow): void {
+  bus.publish({
+    topic: topics.deckyLifecycle(row.deckyName),
+    type: 'lifecycle',
+    payload: {
+      lifecycleId: row.id,
+      decky: row.deckyName,
+      operation: row.operation,
+      status: row.status,
+      ...(row.error ? { error: row.error } : {}),
+    },
+  })
+}
+
 /**
  * The lifecycle runner: a durable queue over the lifecycle table. It claims rows under a lease,
  * renews the lease while the operation runs, records running → succeeded | failed and publishes each
@@ -168,17 +183,7 @@ export class LifecycleRunner {
   }
 
   private publishTransition(row: QueueRow): void {
-    this.options.bus.publish({
-      topic: topics.deckyLifecycle(row.deckyName),
-      type: 'lifecycle',
-      payload: {
-        lifecycleId: row.id,
-        decky: row.deckyName,
-        operation: row.operation,
-        status: row.status,
-        ...(row.error ? { error: row.error } : {}),
-      },
-    })
+    publishLifecycleTransition(this.options.bus, row)
   }
 
   private report(error: unknown): void {

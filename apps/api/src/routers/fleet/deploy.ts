@@ -16,7 +16,7 @@ export const deployProcedure = adminProcedure
   .mutation(({ ctx, input }) =>
     serialiseFleetChanges(async () => {
       const { db, runner } = ctx.services
-      const { plan, network } = await planFleet(ctx.services, input.ini, input.replaceFleet)
+      const { plan, network, activeHosts } = await planFleet(ctx.services, input.ini, input.replaceFleet)
       const create = plan.create.filter((decky) => !decky.replaces).map(toDeckyRow)
       const update = plan.create.filter((decky) => decky.replaces).map(toDeckyRow)
       // replaceFleet is "make it so": kept deckies that failed or went missing are deployed again.
@@ -37,7 +37,7 @@ export const deployProcedure = adminProcedure
       if (remove.length > 0) parts.push(`${remove.length} to tear down`)
       return {
         message: parts.join(', '),
-        mode: 'unihost' as const,
+        mode: activeHosts > 1 ? ('swarm' as const) : ('unihost' as const),
         lifecycleIds: lifecycleIds.slice(0, submitted),
         teardownIds: lifecycleIds.slice(submitted),
       }

@@ -1,12 +1,12 @@
-import { toDeckyOutput } from '../../fleet/decky-output.ts'
+import { hostNames, toDeckyOutput } from '../../fleet/decky-output.ts'
 import { viewerProcedure } from '../../trpc.ts'
 import { ZListFleetInput, ZListFleetOutput } from './list.types.ts'
 
 export const listFleetProcedure = viewerProcedure
   .input(ZListFleetInput)
   .output(ZListFleetOutput)
-  .query(async ({ ctx }) =>
-    (await ctx.services.db.fleet.list()).map((decky) =>
-      toDeckyOutput(decky, ctx.services.localAddressOf(decky.name)),
-    ),
-  )
+  .query(async ({ ctx }) => {
+    const { db, localAddressOf } = ctx.services
+    const [deckies, names] = await Promise.all([db.fleet.list(), hostNames(db)])
+    return deckies.map((decky) => toDeckyOutput(decky, names, localAddressOf(decky.name)))
+  })

@@ -1,5 +1,6 @@
 import { LOCAL_HOST_ID } from '@decnet/core'
 import { TRPCError } from '@trpc/server'
+import { deckyCapacity } from '../../hosts/capacity.ts'
 import { toHostOutput } from '../../hosts/host-output.ts'
 import { engineFacts, remoteDocker } from '../../hosts/remote-engine.ts'
 import { adminProcedure } from '../../trpc.ts'
@@ -32,6 +33,11 @@ export const enrollHostProcedure = adminProcedure
         message: `the engine at ${input.dockerUrl} did not answer over mutual TLS: ${reason}`.slice(0, 500),
       })
     }
+    // A decommissioned host's name may be enrolled again (the machine came back, reinstalled).
+    const retired = (await db.hosts.list()).find(
+      (host) => host.name === input.name && host.status === 'decommissioned',
+    )
+    if (retired) await db.hosts.delete(retired.id)
     const host = await db.hosts.create({
       name: input.name,
       dockerUrl: input.dockerUrl,
@@ -41,7 +47,11 @@ export const enrollHostProcedure = adminProcedure
         key: secrets.seal(input.tls.key),
       },
       network: input.network,
+      capacity: deckyCapacity(facts.memoryBytes),
     })
-    await db.hosts.setStatus(host.id, 'active', new Date())
-    return { ...toHostOutput({ ...host, status: 'active', lastHeartbeat: new Date() }, 0), engine: facts }
+    const heartbeat = new Date()
+    await db.hosts.setStatus(host.id, 'active', heartbeat)
+    // Its runner, reconciler and log collection start now rather than at the next heartbeat.
+    await ctx.services.hosts.sync()
+    return { ...toHostOutput({ ...host, status: 'active', lastHeartbeat: heartbeat }, 0), engine: facts }
   })

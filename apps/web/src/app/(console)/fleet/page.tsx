@@ -165,7 +165,7 @@ export default function FleetPage() {
       (!state || d.state === state) &&
       (!service || d.services.includes(service as Decky['services'][number])) &&
       (!needle ||
-        [d.name, d.ip, d.mac, d.hostname, d.distro, d.hostId, ...d.services].some((v) =>
+        [d.name, d.ip, d.mac, d.hostname, d.distro, d.hostName, ...d.services].some((v) =>
           v.toLowerCase().includes(needle),
         )),
   )
@@ -272,7 +272,7 @@ export default function FleetPage() {
                 <td>
                   <Chips values={d.services} />
                 </td>
-                <td className="small">{d.hostId}</td>
+                <td className="small">{d.hostName}</td>
                 <td className="small">{d.mutateInterval ?? 'global'}</td>
                 <td className="small nowrap">{formatTime(d.lastMutatedAt)}</td>
                 <td className="small safe-text" style={{ maxWidth: 220 }}>

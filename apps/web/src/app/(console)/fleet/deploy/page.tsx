@@ -177,6 +177,7 @@ export default function DeployWizardPage() {
   const distros = useQuery(trpc.catalog.distros.queryOptions())
   const fleet = useQuery(trpc.fleet.list.queryOptions())
   const config = useQuery(trpc.config.get.queryOptions())
+  const hosts = useQuery(trpc.hosts.list.queryOptions(undefined, { enabled: isAdmin }))
 
   const [step, setStep] = useState(0)
   // The INI writer (with the whole catalogue and zod) loads after the first paint, not in first-load JS.
@@ -200,6 +201,8 @@ export default function DeployWizardPage() {
   const [explicitNames, setExplicitNames] = useState('')
   const [ipMode, setIpMode] = useState<'auto' | 'explicit'>('auto')
   const [explicitIps, setExplicitIps] = useState('')
+  /** A host name, or '' to let DECNET place each decky on the host with the most free capacity. */
+  const [placement, setPlacement] = useState('')
   const [settings, setSettings] = useState<Partial<Record<ServiceSlug, Record<string, ConfigValue>>>>({})
   const [intervalMode, setIntervalMode] = useState<'global' | 'custom'>('global')
   const [interval, setIntervalText] = useState('30m')
@@ -269,6 +272,7 @@ export default function DeployWizardPage() {
       deckies: names.map((name, index) => ({
         name,
         ...(ips[index] ? { ip: ips[index] } : {}),
+        ...(placement ? { host: placement } : {}),
         ...(pickMode === 'archetype' && archetype ? { archetype } : { services: effectiveServices }),
         ...(distro ? { distro } : {}),
         ...(intervalMode === 'custom' ? { mutateInterval: interval.trim() } : {}),
@@ -557,6 +561,27 @@ export default function DeployWizardPage() {
                 Explicit IPs
               </label>
             </div>
+            {(hosts.data ?? []).length > 1 && (
+              <label className="field">
+                <span>Host</span>
+                <select
+                  value={placement}
+                  onChange={(e) => setPlacement(e.target.value)}
+                  data-testid="placement"
+                >
+                  <option value="">Automatic (the active host with the most free capacity)</option>
+                  {(hosts.data ?? []).map((host) => (
+                    <option key={host.id} value={host.name} disabled={host.status !== 'active'}>
+                      {host.name} · {host.network.subnet}
+                      {host.status === 'active'
+                        ? ` · ${plural(host.deckyCount, 'decky', 'deckies')}`
+                        : ` · ${host.status}`}
+                    </option>
+                  ))}
+                </select>
+                <span className="help">Explicit IPs must lie in the chosen host's network.</span>
+              </label>
+            )}
             {ipMode === 'explicit' && (
               <label className="field">
                 <span>IP addresses (one per decky, in order)</span>
@@ -758,6 +783,7 @@ export default function DeployWizardPage() {
                     <tr>
                       <th scope="col">Name</th>
                       <th scope="col">IP</th>
+                      <th scope="col">Host</th>
                       <th scope="col">Hostname / distro</th>
                       <th scope="col">Services</th>
                     </tr>
@@ -767,6 +793,9 @@ export default function DeployWizardPage() {
                       <tr key={d.name} data-testid={`preview-${d.name}`}>
                         <td className="mono">{d.name}</td>
                         <td className="mono">{d.ip}</td>
+                        <td className="mono" data-testid="preview-host">
+                          {d.host}
+                        </td>
                         <td className="small">
                           <span className="mono">{d.hostname}</span>
                           <div className="muted">

@@ -1,0 +1,17 @@
+import { totalmem } from 'node:os'
+
+/**
+ * Memory a decky is budgeted on its host: its base container plus ~3 emulator containers of ~28 MiB
+ * each, with headroom. Placement only compares hosts with it, so the estimate needs to be fair, not exact.
+ */
+export const DECKY_MEMORY_BUDGET_BYTES = 128 * 1024 * 1024
+
+/** How many deckies a host with this much memory is given before another host looks emptier. */
+export function deckyCapacity(memoryBytes: number): number {
+  return Math.max(1, Math.floor(memoryBytes / DECKY_MEMORY_BUDGET_BYTES))
+}
+
+/** The built-in local host's capacity: this machine's memory. */
+export function localDeckyCapacity(): number {
+  return deckyCapacity(totalmem())
+}

@@ -1,0 +1,179 @@
+import { LOCAL_HOST_ID } from '@decnet/core'
+import type { DecnetDatabase, Host } from '@decnet/db'
+import {
+  type Bus,
+  type CollectorWorker,
+  type DeckyEngine,
+  LifecycleRunner,
+  type NetworkContext,
+  publishLifecycleTransition,
+  Reconciler,
+} from '@decnet/lifecycle'
+import { hostTls, remoteDocker } from '../hosts/remote-engine.ts'
+import type { SecretBox } from '../hosts/secret-box.ts'
+import { createRemoteEngine } from './engine.ts'
+import { createExecutor } from './executor.ts'
+
+export type HostRuntimeOptions = {
+  db: DecnetDatabase
+  bus: Bus
+  /** Run this host's lifecycle rows (false when the runner is disabled in this process). */
+  runRows: boolean
+  leaseMs: number
+  /** Rows run at once on this host. */
+  concurrency: number
+  report: (worker: string) => (error: unknown) => void
+}
+
+/** One Docker host's workers: its engine, a runner for its rows only and a reconciler for its deckies only. */
+export class HostRuntime {
+  readonly runner: LifecycleRunner | undefined
+  readonly reconciler: Reconciler
+
+  constructor(
+    readonly hostId: string,
+    readonly engine: DeckyEngine,
+    network: () => Promise<NetworkContext>,
+    { db, bus, runRows, leaseMs, concurrency, report }: HostRuntimeOptions,
+  ) {
+    const deckiesHere = async () => (await db.fleet.list()).filter((decky) => decky.hostId === hostId)
+    this.runner = runRows
+      ? new LifecycleRunner({
+          queue: db.lifecycle,
+          bus,
+          hostId,
+          execute: createExecutor({ db, engine, network }),
+          leaseMs,
+          concurrency,
+          onError: report(`runner ${hostId}`),
+        })
+      : undefined
+    this.reconciler = new Reconciler({
+      engine,
+      bus,
+      store: {
+        list: async () => (await deckiesHere()).map(({ name, state }) => ({ name, state })),
+        setState: async (name, state) => {
+          await db.fleet.setState(name, state)
+        },
+      },
+      onError: report(`reconciler ${hostId}`),
+    })
+    this.reapOrphans = async () => engine.reapOrphans((await deckiesHere()).map((decky) => decky.name))
+  }
+
+  readonly reapOrphans: () => ReturnType<DeckyEngine['reapOrphans']>
+
+  start(): void {
+    this.runner?.start()
+  }
+
+  /** Waits for the operations in flight (each Docker call is bounded, so this ends). */
+  async stop(): Promise<void> {
+    await this.runner?.stop()
+  }
+}
+
+/** Hosts whose workers run: answering, or answering while their deckies are torn down. */
+const WORKING = new Set(['active', 'decommissioning'])
+
+/**
+ * The enrolled hosts' workers, kept in step with the Host table: a host that answers gets a runtime
+ * (engine over mutual TLS, runner, reconciler) and its decoy logs followed; one that stops answering
+ * loses them and its unfinished lifecycle rows fail with the reason; a decommissioning host whose
+ * deckies are all gone becomes decommissioned.
+ */
+export class EnrolledHostWorkers {
+  private readonly runtimes = new Map<string, HostRuntime>()
+  private readonly stopping = new Set<Promise<void>>()
+  private syncing: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly options: HostRuntimeOptions & {
+      secrets: SecretBox
+      collector: CollectorWorker | undefined
+      log: (line: string) => void
+    },
+  ) {}
+
+  get all(): HostRuntime[] {
+    return [...this.runtimes.values()]
+  }
+
+  /** Brings the runtimes in line with the Host table; calls run one after another. */
+  sync(): Promise<void> {
+    this.syncing = this.syncing.then(
+      () => this.syncOnce(),
+      () => this.syncOnce(),
+    )
+    return this.syncing
+  }
+
+  /** The host stopped answering: stop its workers and fail its unfinished rows (and their deckies) with the reason. */
+  async markUnreachable(host: Host, reason: string): Promise<void> {
+    this.retire(host.id)
+    const { db, bus } = this.options
+    for (const row of await db.lifecycle.failHost(host.id, reason)) {
+      if (row.operation !== 'teardown') await db.fleet.setState(row.deckyName, 'failed', reason)
+      publishLifecycleTransition(bus, row)
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.syncing.catch(() => undefined)
+    for (const id of [...this.runtimes.keys()]) this.retire(id)
+    await Promise.all(this.stopping)
+  }
+
+  private async syncOnce(): Promise<void> {
+    const { db } = this.options
+    const hosts = (await db.hosts.list()).filter((host) => host.id !== LOCAL_HOST_ID)
+    const wanted = new Set(
+      hosts.filter((host) => host.tls && WORKING.has(host.status)).map((host) => host.id),
+    )
+    for (const id of this.runtimes.keys()) if (!wanted.has(id)) this.retire(id)
+    for (const host of hosts) {
+      if (wanted.has(host.id) && !this.runtimes.has(host.id)) await this.launch(host)
+    }
+    const decommissioning = hosts.filter((host) => host.status === 'decommissioning')
+    if (decommissioning.length > 0) await this.finishDecommissions(decommissioning)
+  }
+
+  private async launch(host: Host): Promise<void> {
+    const { secrets, collector, report } = this.options
+    const tls = hostTls(host, secrets)
+    const engine = createRemoteEngine(remoteDocker(host.dockerUrl, tls), host.dockerUrl)
+    const network = host.network as NetworkContext
+    const runtime = new HostRuntime(host.id, engine, async () => network, this.options)
+    this.runtimes.set(host.id, runtime)
+    runtime.start()
+    collector
+      ?.followHost(host.id, { dockerHost: host.dockerUrl.replace(/^https:/, 'tcp:'), tls })
+      .catch(report(`collector ${host.name}`))
+  }
+
+  private retire(hostId: string): void {
+    const runtime = this.runtimes.get(hostId)
+    if (!runtime) return
+    this.runtimes.delete(hostId)
+    const stopped = Promise.all([runtime.stop(), this.options.collector?.unfollowHost(hostId)]).then(
+      () => undefined,
+      this.options.report(`host ${hostId} workers`),
+    )
+    this.stopping.add(stopped)
+    void stopped.finally(() => this.stopping.delete(stopped))
+  }
+
+  private async finishDecommissions(hosts: Host[]): Promise<void> {
+    const { db, log } = this.options
+    const [deckies, active] = await Promise.all([db.fleet.list(), db.lifecycle.listActive()])
+    for (const host of hosts) {
+      const busy =
+        deckies.some((decky) => decky.hostId === host.id) || active.some((row) => row.hostId === host.id)
+      if (busy) continue
+      await db.hosts.setStatus(host.id, 'decommissioned')
+      this.retire(host.id)
+      log(`decnet hosts: ${host.name} decommissioned`)
+    }
+  }
+}
