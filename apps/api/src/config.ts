@@ -30,6 +30,8 @@ export type ApiConfig = {
   runnerConcurrency: number
   /** How often enrolled hosts are pinged; three misses in a row mark one unreachable. */
   hostHeartbeatMs: number
+  /** How often each host's reconciler compares its containers with the fleet. */
+  reconcileMs: number
 }
 
 export const WORKER_NAMES = ['runner', 'collector', 'reconciler', 'mutator'] as const
@@ -95,5 +97,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     runnerLeaseMs: positive('DECNET_RUNNER_LEASE_MS', 30_000, env),
     runnerConcurrency: positive('DECNET_RUNNER_CONCURRENCY', 4, env),
     hostHeartbeatMs: positive('DECNET_HOST_HEARTBEAT_MS', 10_000, env),
+    reconcileMs: positive('DECNET_RECONCILE_MS', 15_000, env),
   }
 }

@@ -83,6 +83,7 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     running = await startStack({
       DECNET_SECRET_KEY: 'e2e-secret-key-for-host-tls-material-0123',
       DECNET_HOST_HEARTBEAT_MS: String(HEARTBEAT_MS),
+      DECNET_RECONCILE_MS: '1000',
     })
     const { stack } = running
     const { client, token } = await signInAdmin(stack)
@@ -171,6 +172,21 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
         )
         .toBe(true)
     }
+
+    // Reconciling per host: a service container removed behind DECNET's back on the second daemon
+    // degrades that decky; every other decky, on either host, stays running.
+    const broken = onSecond[0]?.name ?? ''
+    const httpContainer = instanceContainers(stack.instance, daemon.host).find(
+      (container) => container.decky === broken && container.name.endsWith('http'),
+    )
+    expect(httpContainer).toBeDefined()
+    execFileSync('docker', ['-H', daemon.host, 'rm', '-f', httpContainer?.name ?? ''])
+    await expect
+      .poll(async () => (await client.fleet.get.query({ name: broken })).state, { timeout: 15_000 })
+      .toBe('degraded')
+    expect(
+      (await client.fleet.list.query()).filter((decky) => decky.name !== broken).map((decky) => decky.state),
+    ).toEqual(Array(5).fill('running'))
 
     // ── UI: the hosts page lists both, live; the wizard places deckies on a chosen host.
     await uiLogin(page, stack, 'admin', ADMIN_PASSWORD)

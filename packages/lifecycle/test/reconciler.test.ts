@@ -88,6 +88,34 @@ describe('Reconciler', () => {
     expect(events).toHaveLength(3)
   })
 
+  it('a decky missing one of its desired service containers is degraded even though the rest is up', async () => {
+    const engine = new (class extends LocalEngine {
+      override async observe(): Promise<DeckyObservation[]> {
+        return [
+          { name: 'half', state: 'up', services: { ssh: 'running' }, problems: [] },
+          { name: 'whole', state: 'up', services: { ssh: 'running', http: 'running' }, problems: [] },
+        ]
+      }
+    })({ startService: async () => ({ ports: [], close: async () => {} }) })
+    const states = new Map([
+      ['half', 'running'],
+      ['whole', 'running'],
+    ])
+    const reconciler = new Reconciler({
+      engine,
+      bus: new InProcessBus(),
+      store: {
+        list: async () => [...states].map(([name, state]) => ({ name, state, services: ['ssh', 'http'] })),
+        setState: async (name, state) => {
+          states.set(name, state)
+        },
+      },
+    })
+    const pass = await reconciler.runOnce()
+    expect(pass.changed).toEqual([{ name: 'half', from: 'running', to: 'degraded' }])
+    expect(Object.fromEntries(states)).toEqual({ half: 'degraded', whole: 'running' })
+  })
+
   it('reaps orphans of the engine when asked, keeping the deckies the table knows', async () => {
     const engine = new LocalEngine({
       startService: async () => ({ ports: [], close: async () => {} }),

@@ -52,7 +52,8 @@ export class HostRuntime {
       engine,
       bus,
       store: {
-        list: async () => (await deckiesHere()).map(({ name, state }) => ({ name, state })),
+        list: async () =>
+          (await deckiesHere()).map(({ name, state, services }) => ({ name, state, services })),
         setState: async (name, state) => {
           await db.fleet.setState(name, state)
         },

@@ -41,7 +41,6 @@ export type Workers = {
 }
 
 const HEARTBEAT_MS = 10_000
-const RECONCILE_MS = 15_000
 
 /**
  * Starts the background workers this process runs (DECNET_DISABLE_WORKERS turns some off, e.g. to run
@@ -103,10 +102,14 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   if (config.workers.reconciler) {
     const timer = setInterval(() => {
       for (const runtime of runtimes()) runtime.reconciler.runOnce().catch(report('reconciler'))
-    }, RECONCILE_MS)
+    }, config.reconcileMs)
     stops.push(async () => clearInterval(timer))
     beats.push(() =>
-      db.heartbeats.beat({ worker: 'reconciler', status: 'ok', detail: `every ${RECONCILE_MS / 1000} s` }),
+      db.heartbeats.beat({
+        worker: 'reconciler',
+        status: 'ok',
+        detail: `every ${config.reconcileMs / 1000} s`,
+      }),
     )
   }
 

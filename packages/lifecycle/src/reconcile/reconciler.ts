@@ -13,8 +13,8 @@ const RECORDED: Record<DeckyHealth, ObservedDeckyState> = {
 
 /** The desired fleet as the database sees it (the `Decky` table); the integrator adapts `db.fleet`. */
 export interface FleetStateStore {
-  /** Every decky this host should run, with the state last recorded. */
-  list(): Promise<{ name: string; state: string }[]>
+  /** Every decky this host should run, with the state last recorded and (when known) its services. */
+  list(): Promise<{ name: string; state: string; services?: readonly string[] }[]>
   setState(name: string, state: ObservedDeckyState): Promise<void>
 }
 
@@ -87,7 +87,11 @@ export class Reconciler {
     )
     const result: ReconcilePass = { changed: [] }
     for (const decky of desired) {
-      const actual = RECORDED[observed.get(decky.name)?.state ?? 'missing']
+      const observation = observed.get(decky.name)
+      let actual = RECORDED[observation?.state ?? 'missing']
+      // A service container removed behind our back leaves the rest "up": the desired list tells.
+      const absent = decky.services?.some((slug) => !(slug in (observation?.services ?? {})))
+      if (actual === 'running' && absent) actual = 'degraded'
       if (actual === decky.state || OWNED_BY_OPERATIONS.has(decky.state)) continue
       await store.setState(decky.name, actual)
       result.changed.push({ name: decky.name, from: decky.state, to: actual })
