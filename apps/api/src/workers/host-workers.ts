@@ -52,8 +52,15 @@ export class HostRuntime {
       engine,
       bus,
       store: {
-        list: async () =>
-          (await deckiesHere()).map(({ name, state, services }) => ({ name, state, services })),
+        // A decky with an operation queued or running is that operation's to judge (a mutation
+        // commits the new services before their containers exist).
+        list: async () => {
+          const [deckies, active] = await Promise.all([deckiesHere(), db.lifecycle.listActive()])
+          const busy = new Set(active.map((row) => row.deckyName))
+          return deckies
+            .filter((decky) => !busy.has(decky.name))
+            .map(({ name, state, services }) => ({ name, state, services }))
+        },
         setState: async (name, state) => {
           await db.fleet.setState(name, state)
         },
