@@ -6,6 +6,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createApiClient } from '@decnet/api/client'
 import { ADMIN_PASSWORD, signInAdmin } from '../../fixtures/auth.ts'
+import { decnet } from '../../fixtures/cli.ts'
 import { instanceContainers } from '../../fixtures/docker.ts'
 import { SecondDaemon } from '../../fixtures/second-daemon.ts'
 import { expect, startStack, test } from '../../fixtures/stack.ts'
@@ -59,7 +60,8 @@ function banner(ip: string, port: number): Promise<string> {
 /** Decky name → number of its containers on one daemon. */
 function containersPerDecky(instance: string, dockerHost?: string): Map<string, number> {
   const counts = new Map<string, number>()
-  for (const { decky } of instanceContainers(instance, dockerHost)) counts.set(decky, (counts.get(decky) ?? 0) + 1)
+  for (const { decky } of instanceContainers(instance, dockerHost))
+    counts.set(decky, (counts.get(decky) ?? 0) + 1)
   return counts
 }
 
@@ -89,7 +91,11 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     const { client, token } = await signInAdmin(stack)
     const read = (file: string) => readFileSync(file, 'utf8')
     const third = 100 + (process.pid % 150)
-    const network = { driver: 'bridge' as const, subnet: `172.30.${third}.0/24`, gateway: `172.30.${third}.1` }
+    const network = {
+      driver: 'bridge' as const,
+      subnet: `172.30.${third}.0/24`,
+      gateway: `172.30.${third}.1`,
+    }
 
     // ── Enrollment: a client certificate from another CA is refused; the right one is accepted.
     const refused = await client.hosts.enroll
@@ -103,16 +109,36 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     expect(refused).toMatchObject({ data: { code: 'BAD_REQUEST' } })
     expect((refused as Error).message).toContain('did not answer over mutual TLS')
 
-    const enrolled = await client.hosts.enroll.mutate({
-      name: 'second',
-      dockerUrl: `tcp://127.0.0.1:${port}`,
-      tls: { ca: read(certs.ca), cert: read(certs.clientCert), key: read(certs.clientKey) },
-      network,
-    })
+    // Enrolled the way an operator does it: the CLI with the files host-certs.sh wrote.
+    const cli = { url: stack.apiUrl, token }
+    const enrolling = await decnet(
+      [
+        '--json',
+        'hosts',
+        'enroll',
+        'second',
+        `--url=tcp://127.0.0.1:${port}`,
+        `--ca=${certs.ca}`,
+        `--cert=${certs.clientCert}`,
+        `--key=${certs.clientKey}`,
+        '--driver=bridge',
+        `--subnet=${network.subnet}`,
+        `--gateway=${network.gateway}`,
+      ],
+      cli,
+    )
+    expect(enrolling.stderr).toBe('')
+    expect(enrolling.code).toBe(0)
+    const enrolled = JSON.parse(enrolling.stdout) as Awaited<ReturnType<typeof client.hosts.enroll.mutate>>
     expect(enrolled).toMatchObject({ name: 'second', status: 'active', builtIn: false, deckyCount: 0 })
     expect(enrolled.engine.version).toMatch(/^\d+\.\d+/)
     expect(enrolled.capacity).toBeGreaterThan(0)
 
+    const listed = await decnet(['hosts'], cli)
+    expect(listed.stdout).toMatch(/^local\s+active\s+0 deckies/m)
+    expect(listed.stdout).toMatch(
+      new RegExp(`^second\\s+active\\s+0 deckies\\s+172\\.30\\.${third}\\.0/24`, 'm'),
+    )
     const hosts = await createApiClient(stack.apiUrl, token).hosts.list.query()
     expect(hosts.map((host) => [host.name, host.status])).toEqual([
       ['local', 'active'],
@@ -145,6 +171,10 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
       expect(decky.hostName).toBe('second')
     }
     for (const decky of onLocal) expect(decky.ip.startsWith(stack.subnet.replace(/0\/24$/, ''))).toBe(true)
+
+    const status = await decnet(['status'], cli)
+    for (const decky of onSecond)
+      expect(status.stdout).toMatch(new RegExp(`^${decky.name}\\s+running\\s+second\\s`, 'm'))
 
     // Containers: each decky's base + 2 services, on its own host's daemon and nowhere else.
     const localContainers = containersPerDecky(stack.instance)

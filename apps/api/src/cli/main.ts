@@ -94,7 +94,10 @@ program
     const client = signedIn()
     const ini = readFileSync(options.config, 'utf8')
     const result = await client.fleet.deploy.mutate({ ini, replaceFleet: Boolean(options.replaceFleet) })
-    if (!json()) process.stdout.write(`${result.message}\n`)
+    if (!json()) {
+      const spread = result.mode === 'swarm' ? ' (placed over several hosts)' : ''
+      process.stdout.write(`${result.message}${spread}\n`)
+    }
     const ids = [...result.lifecycleIds, ...result.teardownIds]
     const rows = ids.length > 0 ? await followLifecycle(client, ids, { json: json() }) : []
     const failed = rows.filter((row) => row.status === 'failed')
@@ -117,7 +120,7 @@ program
         : fleet
             .map(
               (d) =>
-                `${d.name.padEnd(24)} ${d.state.padEnd(10)} ${d.ip.padEnd(15)} ${d.mac}  ${d.services.join(',')}`,
+                `${d.name.padEnd(24)} ${d.state.padEnd(10)} ${d.hostName.padEnd(12)} ${d.ip.padEnd(15)} ${d.mac}  ${d.services.join(',')}`,
             )
             .join('\n'),
     )
@@ -142,6 +145,87 @@ program
     if (!name && !options.all) throw new Error('name a decky or pass --all')
     const client = signedIn()
     const result = await client.fleet.teardown.mutate(options.all ? { all: true } : { name: name! })
+    if (!json()) process.stdout.write(`${result.message}\n`)
+    const rows = result.lifecycleIds.length
+      ? await followLifecycle(client, result.lifecycleIds, { json: json() })
+      : []
+    if (rows.some((row) => row.status === 'failed')) process.exitCode = 1
+  })
+
+const hostsCommand = program.command('hosts').description('the Docker hosts deckies run on (admins)')
+
+hostsCommand
+  .command('list', { isDefault: true })
+  .description('every host with its status, last heartbeat and decky count')
+  .action(async () => {
+    const hosts = await signedIn().hosts.list.query()
+    print(hosts, () =>
+      hosts
+        .map(
+          (h) =>
+            `${h.name.padEnd(16)} ${h.status.padEnd(15)} ${String(h.deckyCount).padStart(4)} deckies  ${h.network.subnet.padEnd(18)} ${h.dockerUrl}`,
+        )
+        .join('\n'),
+    )
+  })
+
+hostsCommand
+  .command('enroll <name>')
+  .description('enroll a Docker engine listening with --tlsverify (see scripts/host-certs.sh)')
+  .requiredOption('--url <tcp-url>', 'the engine, e.g. tcp://10.0.0.7:2376')
+  .requiredOption('--ca <file>', 'CA certificate (PEM) that signed the engine`s certificate')
+  .requiredOption('--cert <file>', 'client certificate (PEM)')
+  .requiredOption('--key <file>', 'client key (PEM)')
+  .requiredOption('--subnet <cidr>', 'the decky network on that host')
+  .requiredOption('--gateway <ip>', 'its gateway')
+  .addOption(
+    new Option('--driver <driver>', 'network driver')
+      .choices(['macvlan', 'ipvlan', 'bridge'])
+      .default('macvlan'),
+  )
+  .option('--parent <interface>', 'parent interface (macvlan/ipvlan)')
+  .action(
+    async (
+      name: string,
+      options: {
+        url: string
+        ca: string
+        cert: string
+        key: string
+        subnet: string
+        gateway: string
+        driver: 'macvlan' | 'ipvlan' | 'bridge'
+        parent?: string
+      },
+    ) => {
+      const read = (file: string) => readFileSync(file, 'utf8')
+      const host = await signedIn().hosts.enroll.mutate({
+        name,
+        dockerUrl: options.url,
+        tls: { ca: read(options.ca), cert: read(options.cert), key: read(options.key) },
+        network: {
+          driver: options.driver,
+          subnet: options.subnet,
+          gateway: options.gateway,
+          ...(options.parent ? { parent: options.parent } : {}),
+        },
+      })
+      print(
+        host,
+        () =>
+          `enrolled ${host.name}: Docker ${host.engine.version}, ${host.engine.cpus} CPUs, capacity ${host.capacity ?? '?'} deckies`,
+      )
+    },
+  )
+
+hostsCommand
+  .command('decommission <name>')
+  .description('tear down a host`s deckies, then retire it')
+  .action(async (name: string) => {
+    const client = signedIn()
+    const host = (await client.hosts.list.query()).find((candidate) => candidate.name === name)
+    if (!host) throw new Error(`no host named ${name}`)
+    const result = await client.hosts.decommission.mutate({ id: host.id })
     if (!json()) process.stdout.write(`${result.message}\n`)
     const rows = result.lifecycleIds.length
       ? await followLifecycle(client, result.lifecycleIds, { json: json() })
