@@ -315,8 +315,14 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     expect(instanceContainers(stack.instance, daemon.host)).toEqual([])
 
     // ── Decommissioning the now empty host retires it; it is no longer offered for placement.
-    const decommissioned = await client.hosts.decommission.mutate({ id: enrolled.id })
-    expect(decommissioned.lifecycleIds).toEqual([])
+    // From the hosts page, with a confirmation step.
+    await page.goto(`${stack.webUrl}/hosts`)
+    await expect(page.getByTestId('host-second').getByTestId('host-deckies')).toContainText('0')
+    await page.getByRole('button', { name: 'Decommission second' }).click()
+    await page.getByRole('button', { name: 'Confirm decommission' }).click()
+    await expect(page.getByTestId('hosts-message')).toContainText('decommissioning second: 0 deckies')
+    await expect(page.getByTestId('host-second')).toHaveAttribute('data-status', 'decommissioned')
+    await expect(page.getByRole('button', { name: 'Decommission second' })).toHaveCount(0)
     expect((await client.hosts.get.query({ id: enrolled.id })).status).toBe('decommissioned')
     const afterwards = await client.fleet.deploy.mutate({ ini: '[after]\nservices = ssh\n' })
     expect(afterwards.mode).toBe('unihost')

@@ -2,6 +2,7 @@ import { LOCAL_HOST_ID, ZHostNetwork, ZHostStatus, ZIsoDate } from '@decnet/core
 import type { Host } from '@decnet/db'
 import { z } from 'zod'
 import type { FleetNetwork } from '../settings/network.ts'
+import { localDeckyCapacity } from './capacity.ts'
 
 /** A host as clients see it: never its TLS material. */
 export const ZHostOutput = z.object({
@@ -26,7 +27,7 @@ export function localHostOutput(network: FleetNetwork, deckyCount: number, engin
     status: engineUp ? 'active' : 'unreachable',
     lastHeartbeatAt: new Date(),
     deckyCount,
-    capacity: null,
+    capacity: localDeckyCapacity(),
     network,
   }
 }

@@ -1,8 +1,10 @@
 'use client'
 
-import { useQuery } from '@tanstack/react-query'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useState } from 'react'
 import { errorMessage } from '../../../lib/errors.ts'
 import { formatTime } from '../../../lib/format.ts'
+import { addTrackedOp } from '../../../lib/tracked-ops.ts'
 import { useTRPC } from '../../../trpc/client.ts'
 
 const STATUS_CLASS: Record<string, string> = {
@@ -10,6 +12,58 @@ const STATUS_CLASS: Record<string, string> = {
   enrolled: 'status-disabled',
   unreachable: 'status-down',
   decommissioning: 'status-disabled',
+  decommissioned: 'status-disabled',
+}
+
+type HostRow = { id: string; name: string; deckyCount: number }
+
+/** Decommission with a confirmation step: it tears every decky on the host down. */
+function DecommissionAction({ host, onMessage }: { host: HostRow; onMessage: (message: string) => void }) {
+  const trpc = useTRPC()
+  const queryClient = useQueryClient()
+  const [confirming, setConfirming] = useState(false)
+  const decommission = useMutation(
+    trpc.hosts.decommission.mutationOptions({
+      onSuccess: (result) => {
+        if (result.lifecycleIds.length > 0) addTrackedOp(`Decommission ${host.name}`, result.lifecycleIds)
+        onMessage(result.message)
+        setConfirming(false)
+        queryClient.invalidateQueries({ queryKey: trpc.hosts.list.queryKey() })
+        queryClient.invalidateQueries({ queryKey: trpc.fleet.list.queryKey() })
+      },
+      onError: (error) => onMessage(`decommission ${host.name}: ${errorMessage(error)}`),
+    }),
+  )
+  if (!confirming) {
+    return (
+      <button
+        type="button"
+        className="danger"
+        onClick={() => setConfirming(true)}
+        aria-label={`Decommission ${host.name}`}
+      >
+        Decommission
+      </button>
+    )
+  }
+  return (
+    <div className="row">
+      <span className="small">
+        Tear down its {host.deckyCount} {host.deckyCount === 1 ? 'decky' : 'deckies'} and retire {host.name}?
+      </span>
+      <button
+        type="button"
+        className="danger primary"
+        onClick={() => decommission.mutate({ id: host.id })}
+        disabled={decommission.isPending}
+      >
+        Confirm decommission
+      </button>
+      <button type="button" onClick={() => setConfirming(false)}>
+        Cancel
+      </button>
+    </div>
+  )
 }
 
 /** Hosts: the built-in local engine and every enrolled one, with the heartbeat's verdict. */
@@ -17,13 +71,21 @@ export default function HostsPage() {
   const trpc = useTRPC()
   // No subscription carries host heartbeats yet, so the list refreshes on the heartbeat's own cadence.
   const hosts = useQuery(trpc.hosts.list.queryOptions(undefined, { refetchInterval: 2_000 }))
+  const [message, setMessage] = useState<string | null>(null)
   return (
     <>
       <h1>Hosts</h1>
       <p className="muted small">
         Each additional host is a Docker Engine listening with <code>--tlsverify</code>; create its
-        certificates with <code>scripts/host-certs.sh</code> and enroll it through <code>hosts.enroll</code>.
+        certificates with <code>scripts/host-certs.sh</code> and enroll it with{' '}
+        <code>decnet hosts enroll</code>. Deckies without a <code>host =</code> key go to the active host with
+        the most free capacity.
       </p>
+      {message && (
+        <p role="status" className="small" data-testid="hosts-message">
+          {message}
+        </p>
+      )}
       {hosts.isError && (
         <p role="alert" className="alert">
           {errorMessage(hosts.error)}
@@ -36,8 +98,11 @@ export default function HostsPage() {
             <th scope="col">Status</th>
             <th scope="col">Engine</th>
             <th scope="col">Last heartbeat</th>
-            <th scope="col">Deckies</th>
+            <th scope="col">Deckies / capacity</th>
             <th scope="col">Network</th>
+            <th scope="col">
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -51,9 +116,17 @@ export default function HostsPage() {
               </td>
               <td className="mono small">{host.dockerUrl}</td>
               <td className="small">{formatTime(host.lastHeartbeatAt)}</td>
-              <td>{host.deckyCount}</td>
+              <td data-testid="host-deckies">
+                {host.deckyCount}
+                {host.capacity !== null && <span className="muted small"> / {host.capacity}</span>}
+              </td>
               <td className="mono small">
                 {host.network.driver} {host.network.subnet}
+              </td>
+              <td>
+                {!host.builtIn && host.status !== 'decommissioned' && host.status !== 'decommissioning' && (
+                  <DecommissionAction host={host} onMessage={setMessage} />
+                )}
               </td>
             </tr>
           ))}
