@@ -44,6 +44,12 @@ On the host, run dockerd with:
   dockerd --tlsverify --tlscacert=$(pwd)/ca.pem --tlscert=$(pwd)/server-cert.pem \\
           --tlskey=$(pwd)/server-key.pem -H tcp://0.0.0.0:2376 -H unix:///var/run/docker.sock
 
-Keep ca-key.pem offline. Enroll the host (hosts.enroll) with dockerUrl tcp://$address:2376 and
-tls.ca = ca.pem, tls.cert = client-cert.pem, tls.key = client-key.pem.
+Copy the decoy image there (engines never pull):
+  docker save decnet/decoy:0.1.0 | docker --tlsverify --tlscacert=$(pwd)/ca.pem \\
+    --tlscert=$(pwd)/client-cert.pem --tlskey=$(pwd)/client-key.pem -H tcp://$address:2376 load
+
+Keep ca-key.pem offline. Then enroll it (pick its decky network):
+  decnet hosts enroll <name> --url tcp://$address:2376 --ca $(pwd)/ca.pem \\
+    --cert $(pwd)/client-cert.pem --key $(pwd)/client-key.pem \\
+    --driver macvlan --parent <interface> --subnet <cidr> --gateway <ip>
 MSG
