@@ -8,6 +8,7 @@ import { createApiClient } from '@decnet/api/client'
 import { ADMIN_PASSWORD, signInAdmin } from '../../fixtures/auth.ts'
 import { decnet } from '../../fixtures/cli.ts'
 import { instanceContainers } from '../../fixtures/docker.ts'
+import { freeSubnet } from '../../fixtures/network.ts'
 import { SecondDaemon } from '../../fixtures/second-daemon.ts'
 import { expect, startStack, test } from '../../fixtures/stack.ts'
 import { uiLogin, waitTerminal } from '../../fixtures/ui-helpers.ts'
@@ -90,12 +91,8 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     const { stack } = running
     const { client, token } = await signInAdmin(stack)
     const read = (file: string) => readFileSync(file, 'utf8')
-    const third = 100 + (process.pid % 150)
-    const network = {
-      driver: 'bridge' as const,
-      subnet: `172.30.${third}.0/24`,
-      gateway: `172.30.${third}.1`,
-    }
+    const network = { driver: 'bridge' as const, ...freeSubnet('172.30', process.pid) }
+    const secondPrefix = network.subnet.replace(/0\/24$/, '')
 
     // ── Enrollment: a client certificate from another CA is refused; the right one is accepted.
     const refused = await client.hosts.enroll
@@ -137,7 +134,7 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     const listed = await decnet(['hosts'], cli)
     expect(listed.stdout).toMatch(/^local\s+active\s+0 deckies/m)
     expect(listed.stdout).toMatch(
-      new RegExp(`^second\\s+active\\s+0 deckies\\s+172\\.30\\.${third}\\.0/24`, 'm'),
+      new RegExp(`^second\\s+active\\s+0 deckies\\s+${network.subnet.replaceAll('.', '\\.')}`, 'm'),
     )
     const hosts = await createApiClient(stack.apiUrl, token).hosts.list.query()
     expect(hosts.map((host) => [host.name, host.status])).toEqual([
@@ -167,7 +164,7 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     expect(onSecond).toHaveLength(3)
     expect(onLocal).toHaveLength(3)
     for (const decky of onSecond) {
-      expect(decky.ip.startsWith(`172.30.${third}.`)).toBe(true)
+      expect(decky.ip.startsWith(secondPrefix)).toBe(true)
       expect(decky.hostName).toBe('second')
     }
     for (const decky of onLocal) expect(decky.ip.startsWith(stack.subnet.replace(/0\/24$/, ''))).toBe(true)
@@ -246,18 +243,22 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     )
     expect(containersPerDecky(stack.instance, daemon.host).get('pinned-01')).toBe(2)
 
+    /** Waits (polling every 100 ms) until the second host's status is `status`. */
+    const secondBecomes = (status: string) =>
+      expect
+        .poll(async () => (await client.hosts.get.query({ id: enrolled.id })).status, {
+          timeout: 10 * HEARTBEAT_MS,
+          intervals: [100],
+        })
+        .toBe(status)
+
     // ── The second engine stops answering mid-deploy: only its rows fail, with the reason.
     daemon.freeze()
+    const frozenAt = Date.now()
     const late = await client.fleet.deploy.mutate({
       ini: '[late-local]\nservices = ssh\nhost = local\n\n[late-remote-1]\nservices = ssh\nhost = second\n\n[late-remote-2]\nservices = ssh\nhost = second\n',
     })
-    const frozenAt = Date.now()
-    await expect
-      .poll(async () => (await client.hosts.get.query({ id: enrolled.id })).status, {
-        timeout: 10 * HEARTBEAT_MS,
-        intervals: [100],
-      })
-      .toBe('unreachable')
+    await secondBecomes('unreachable')
     expect(Date.now() - frozenAt).toBeLessThanOrEqual(4 * HEARTBEAT_MS + 1_000)
     const lateRows = await waitTerminal(client, late.lifecycleIds, 90_000)
     const byDecky = new Map(lateRows.map((row) => [row.deckyName, row]))
@@ -273,38 +274,24 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
       expect(await banner(decky.ip, 22)).toMatch(/^SSH-2\.0-/)
     }
     expect((await client.hosts.get.query({ id: 'local' })).status).toBe('active')
-    await expect(page.getByTestId('deploy-progress').getByTestId('lifecycle-row-pinned-01')).toBeVisible()
     // A deploy naming the unreachable host is refused with why.
     const refusedDeploy = await client.fleet.deploy
       .mutate({ ini: '[nowhere]\nservices = ssh\nhost = second\n' })
       .catch((error: Error) => error)
     expect((refusedDeploy as Error).message).toContain("host 'second' is unreachable")
     daemon.thaw()
-    await expect
-      .poll(async () => (await client.hosts.get.query({ id: enrolled.id })).status, {
-        timeout: 10 * HEARTBEAT_MS,
-      })
-      .toBe('active')
+    await secondBecomes('active')
 
     // ── Stopping the daemon outright: unreachable within 3 heartbeats; started again: active.
     await page.goto(`${stack.webUrl}/hosts`)
     await daemon.stop()
     const stoppedAt = Date.now()
-    await expect
-      .poll(async () => (await client.hosts.get.query({ id: enrolled.id })).status, {
-        timeout: 10 * HEARTBEAT_MS,
-        intervals: [100],
-      })
-      .toBe('unreachable')
+    await secondBecomes('unreachable')
     expect(Date.now() - stoppedAt).toBeLessThanOrEqual(4 * HEARTBEAT_MS + 1_000)
     await expect(page.getByTestId('host-second')).toHaveAttribute('data-status', 'unreachable')
     await expect(page.getByTestId('host-local')).toHaveAttribute('data-status', 'active')
     await daemon.start()
-    await expect
-      .poll(async () => (await client.hosts.get.query({ id: enrolled.id })).status, {
-        timeout: 10 * HEARTBEAT_MS,
-      })
-      .toBe('active')
+    await secondBecomes('active')
     await expect(page.getByTestId('host-second')).toHaveAttribute('data-status', 'active')
 
     // ── Teardown of the whole fleet removes every container on both daemons.

@@ -43,6 +43,15 @@ async function readSecret(prompt: string, fromStdin: boolean): Promise<string> {
   return answer
 }
 
+/** Prints an operation's message, follows its lifecycle rows, and fails the command if any failed. */
+async function reportAndFollow(client: ApiClient, result: { message: string; lifecycleIds: string[] }) {
+  if (!json()) process.stdout.write(`${result.message}\n`)
+  const rows = result.lifecycleIds.length
+    ? await followLifecycle(client, result.lifecycleIds, { json: json() })
+    : []
+  if (rows.some((row) => row.status === 'failed')) process.exitCode = 1
+}
+
 program
   .command('login')
   .description('sign in and keep the session token for later commands')
@@ -145,11 +154,7 @@ program
     if (!name && !options.all) throw new Error('name a decky or pass --all')
     const client = signedIn()
     const result = await client.fleet.teardown.mutate(options.all ? { all: true } : { name: name! })
-    if (!json()) process.stdout.write(`${result.message}\n`)
-    const rows = result.lifecycleIds.length
-      ? await followLifecycle(client, result.lifecycleIds, { json: json() })
-      : []
-    if (rows.some((row) => row.status === 'failed')) process.exitCode = 1
+    await reportAndFollow(client, result)
   })
 
 const hostsCommand = program.command('hosts').description('the Docker hosts deckies run on (admins)')
@@ -226,11 +231,7 @@ hostsCommand
     const host = (await client.hosts.list.query()).find((candidate) => candidate.name === name)
     if (!host) throw new Error(`no host named ${name}`)
     const result = await client.hosts.decommission.mutate({ id: host.id })
-    if (!json()) process.stdout.write(`${result.message}\n`)
-    const rows = result.lifecycleIds.length
-      ? await followLifecycle(client, result.lifecycleIds, { json: json() })
-      : []
-    if (rows.some((row) => row.status === 'failed')) process.exitCode = 1
+    await reportAndFollow(client, result)
   })
 
 program

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useMemo, useState } from 'react'
 import { Chips } from '../../../components/chips.tsx'
+import { ConfirmStep } from '../../../components/confirm-step.tsx'
 import { EngineBanner } from '../../../components/engine-banner.tsx'
 import { useIsAdmin } from '../../../components/session.tsx'
 import { TrackedOpsPanel } from '../../../components/tracked-ops.tsx'
@@ -103,20 +104,13 @@ function DeckyActions({ decky, onMessage }: { decky: Decky; onMessage: (message:
     )
   if (confirming) {
     return (
-      <div className="row">
-        <span className="small">Remove {decky.name} and its containers?</span>
-        <button
-          type="button"
-          className="danger primary"
-          onClick={() => teardown.mutate({ name: decky.name })}
-          disabled={teardown.isPending}
-        >
-          Confirm teardown
-        </button>
-        <button type="button" onClick={() => setConfirming(false)}>
-          Cancel
-        </button>
-      </div>
+      <ConfirmStep
+        question={`Remove ${decky.name} and its containers?`}
+        confirmLabel="Confirm teardown"
+        pending={teardown.isPending}
+        onConfirm={() => teardown.mutate({ name: decky.name })}
+        onCancel={() => setConfirming(false)}
+      />
     )
   }
   return (

@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
+import { ConfirmStep } from '../../../components/confirm-step.tsx'
 import { errorMessage } from '../../../lib/errors.ts'
 import { formatTime } from '../../../lib/format.ts'
 import { addTrackedOp } from '../../../lib/tracked-ops.ts'
@@ -47,26 +48,16 @@ function DecommissionAction({ host, onMessage }: { host: HostRow; onMessage: (me
     )
   }
   return (
-    <div className="row">
-      <span className="small">
-        Tear down its {host.deckyCount} {host.deckyCount === 1 ? 'decky' : 'deckies'} and retire {host.name}?
-      </span>
-      <button
-        type="button"
-        className="danger primary"
-        onClick={() => decommission.mutate({ id: host.id })}
-        disabled={decommission.isPending}
-      >
-        Confirm decommission
-      </button>
-      <button type="button" onClick={() => setConfirming(false)}>
-        Cancel
-      </button>
-    </div>
+    <ConfirmStep
+      question={`Tear down its ${host.deckyCount} ${host.deckyCount === 1 ? 'decky' : 'deckies'} and retire ${host.name}?`}
+      confirmLabel="Confirm decommission"
+      pending={decommission.isPending}
+      onConfirm={() => decommission.mutate({ id: host.id })}
+      onCancel={() => setConfirming(false)}
+    />
   )
 }
 
-/** Hosts: the built-in local engine and every enrolled one, with the heartbeat's verdict. */
 export default function HostsPage() {
   const trpc = useTRPC()
   // No subscription carries host heartbeats yet, so the list refreshes on the heartbeat's own cadence.
