@@ -61,21 +61,26 @@ describe('placement over several hosts', () => {
     expect(error.location).toMatchObject({ line: 1, section: 'a', key: 'host' })
   })
 
-  it('the same IP may be used on two hosts, never twice on one', () => {
+  it('hosts sharing one LAN never get the same IP; an address the fleet holds anywhere is skipped', () => {
+    const lan = { subnet: '10.9.0.0/24', gateway: '10.9.0.1' }
     const existing = [existingDecky('old', '10.9.0.2', { hostId: 'host-edge' })]
-    const plan = parseAndPlan(
-      '[a]\nservices=ssh\nhost=edge\n\n[b]\nservices=ssh\nhost=local\nip=10.9.0.2\n',
-      {
-        hosts,
-        existing,
-        network: { subnet: '10.9.0.0/24', gateway: '10.9.0.1' },
-      },
-    )
-    expect(plan.create.map((d) => d.ip)).toEqual(['10.9.0.3', '10.9.0.2'])
+    const plan = parseAndPlan(deckies(4), { hosts: [LOCAL, EDGE], existing, network: lan })
+    const ips = plan.create.map((d) => d.ip)
+    expect(new Set(ips).size).toBe(4)
+    expect(ips).not.toContain('10.9.0.2')
+    expect(ips.sort()).toEqual(['10.9.0.3', '10.9.0.4', '10.9.0.5', '10.9.0.6'])
     const clash = catchDecnet(() =>
-      parseAndPlan('[a]\nservices=ssh\nhost=edge\nip=10.9.0.2\n', { hosts, existing }),
+      parseAndPlan('[a]\nservices=ssh\nhost=local\nip=10.9.0.2\n', { hosts, existing, network: lan }),
     )
     expect(clash.code).toBe('conflict')
+    expect(clash.message).toContain("in use by decky 'old'")
+  })
+
+  it('an enrolled host`s own address inside its subnet is never handed out', () => {
+    const plan = parseAndPlan(deckies(1), {
+      hosts: [{ ...EDGE, network: { ...EDGE.network!, hostIp: '10.9.0.2' } }],
+    })
+    expect(plan.create[0]?.ip).toBe('10.9.0.3')
   })
 
   it('replace mode keeps a decky on its host, and refuses to move it elsewhere', () => {

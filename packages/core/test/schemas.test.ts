@@ -8,6 +8,7 @@ import {
   ZDecky,
   ZDeployRequest,
   ZDistro,
+  ZHostEnrollRequest,
   ZHostNetwork,
   ZLifecycleIds,
   ZLifecycleRow,
@@ -70,6 +71,27 @@ describe('request schemas', () => {
       expect(ZHostNetwork.safeParse({ ...network, subnet }).success).toBe(false)
     }
     expect(ZHostNetwork.safeParse({ ...network, driver: 'overlay' }).success).toBe(false)
+  })
+
+  it('ZHostEnrollRequest takes only a TCP engine, and a parent interface for macvlan/ipvlan', () => {
+    const tls = { ca: 'ca', cert: 'cert', key: 'key' }
+    const bridge = { driver: 'bridge', subnet: '10.2.0.0/24', gateway: '10.2.0.1' }
+    const ok = { name: 'edge-1', dockerUrl: 'tcp://10.0.0.7:2376', tls, network: bridge }
+    expect(ZHostEnrollRequest.safeParse(ok).success).toBe(true)
+    for (const dockerUrl of [
+      'unix:///var/run/docker.sock',
+      'http://10.0.0.7:2375',
+      'tcp://10.0.0.7:2376/x y',
+    ]) {
+      expect(ZHostEnrollRequest.safeParse({ ...ok, dockerUrl }).success).toBe(false)
+    }
+    const macvlan = { ...ok, network: { ...bridge, driver: 'macvlan' } }
+    const refused = ZHostEnrollRequest.safeParse(macvlan)
+    expect(refused.success).toBe(false)
+    expect(refused.error?.issues[0]?.message).toContain('parent interface')
+    expect(
+      ZHostEnrollRequest.safeParse({ ...macvlan, network: { ...macvlan.network, parent: 'eth0' } }).success,
+    ).toBe(true)
   })
 
   it('ZTeardownRequest is exactly {name} or {all: true}', () => {

@@ -163,7 +163,6 @@ interface Resolver {
 }
 
 const hostOf = (decky: ExistingDecky) => decky.hostId ?? LOCAL_HOST_ID
-const ipKey = (hostId: string, ip: string) => `${hostId}\u0000${ip}`
 
 function resolveServices(spec: IniDecky, previous: ExistingDecky | undefined, r: Resolver): ServiceSlug[] {
   if (spec.services) return spec.services
@@ -246,10 +245,12 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
     return { spec, previous, host }
   })
 
-  // Explicit IPs may not take an address a surviving decky of another name holds on the same host.
-  const ipHolder = new Map(survivors.map((d) => [ipKey(hostOf(d), d.ip), d.name]))
-  for (const { spec, host } of placed) {
-    const holder = spec.ip === null ? undefined : ipHolder.get(ipKey(host.id, spec.ip))
+  // Addresses are unique fleet-wide: hosts may share one LAN (macvlan/ipvlan on the same segment), and an
+  // address outside a host's subnet can never be handed out there anyway, so one set serves every pool.
+  // Explicit IPs may not take an address a surviving decky of another name holds.
+  const ipHolder = new Map(survivors.map((d) => [d.ip, d.name]))
+  for (const { spec } of placed) {
+    const holder = spec.ip === null ? undefined : ipHolder.get(spec.ip)
     if (holder !== undefined && holder !== spec.name) {
       throw new DecnetError('conflict', `IP ${spec.ip} is already in use by decky ${quote(holder)}`, {
         line: spec.line,
@@ -259,9 +260,12 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
     }
   }
 
-  // One resolver per host: its network, and an auto-IP pool that skips every explicit INI IP placed
-  // there and every IP the fleet holds there (including deckies being removed: their containers may
-  // still own the address while teardown runs).
+  // Auto IPs skip every explicit INI IP and every IP the fleet holds (including deckies being removed:
+  // their containers may still own the address while teardown runs), and each one handed out.
+  const reserved = new Set<string>(existing.map((d) => d.ip))
+  for (const { spec } of placed) if (spec.ip !== null) reserved.add(spec.ip)
+
+  // One resolver per host: its network and an auto-IP pool over it.
   const resolvers = new Map<string, Resolver>()
   const resolverFor = (host: PlanHost): Resolver => {
     const known = resolvers.get(host.id)
@@ -271,9 +275,6 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
       placed.filter((entry) => entry.host.id === host.id).map((entry) => entry.spec),
       net,
     )
-    const reserved = new Set<string>(existing.filter((d) => hostOf(d) === host.id).map((d) => d.ip))
-    for (const entry of placed)
-      if (entry.host.id === host.id && entry.spec.ip !== null) reserved.add(entry.spec.ip)
     const pool = freeAddresses(net, reserved)
     const resolver: Resolver = {
       net,
@@ -287,6 +288,7 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
             `not enough free IPs in ${net.network.cidr} while assigning an IP to ${quote(name)} on host ${quote(host.name)}`,
           )
         }
+        reserved.add(next.value)
         return next.value
       },
     }

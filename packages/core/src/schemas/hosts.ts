@@ -18,11 +18,18 @@ export const ZHostNetwork = z.object({
 export const ZHostEnrollRequest = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'host names match ^[a-z0-9][a-z0-9-]{0,62}$'),
-    dockerUrl: z.string().url().max(512),
+    // Only a TCP engine can be driven over mutual TLS (a unix socket would silently skip it).
+    dockerUrl: z
+      .string()
+      .max(512)
+      .regex(/^(tcp|https):\/\/[^\s/]+(:\d+)?\/?$/, 'expected tcp://<address>:<port> (the engine listening with --tlsverify)'),
     tls: z
       .object({ ca: z.string().max(65536), cert: z.string().max(65536), key: z.string().max(65536) })
       .strict(),
-    network: ZHostNetwork.strict(),
+    network: ZHostNetwork.strict().refine((network) => network.driver === 'bridge' || network.parent, {
+      message: 'macvlan and ipvlan need the parent interface on that host (network.parent, e.g. eth0)',
+      path: ['parent'],
+    }),
   })
   .strict()
 
