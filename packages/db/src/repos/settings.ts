@@ -123,6 +123,23 @@ export function hostsRepository(conn: Connection) {
         })
         if (result.count === 0) throw new NotFoundError(`host ${id} not found`)
       }),
+    /**
+     * Moves a host to `status` only while it is still in one of `from` (a heartbeat must not undo a
+     * decommission that landed while its ping was in flight). False when it was not.
+     */
+    setStatusIf: (
+      id: string,
+      from: readonly HostStatus[],
+      status: HostStatus,
+      heartbeatAt?: Date,
+    ): Promise<boolean> =>
+      conn.run(async () => {
+        const result = await prisma.host.updateMany({
+          where: { id, status: { in: [...from] } },
+          data: heartbeatAt ? { status, lastHeartbeat: heartbeatAt } : { status },
+        })
+        return result.count > 0
+      }),
     delete: (id: string): Promise<boolean> =>
       conn.run(async () => (await prisma.host.deleteMany({ where: { id } })).count > 0),
   }
