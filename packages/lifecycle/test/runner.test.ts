@@ -146,6 +146,21 @@ describe('LifecycleRunner', () => {
     expect(queue.rows[0]?.attempt).toBe(1)
   })
 
+  it('stop({ abandon: true }) aborts the operations in flight, which then record nothing', async () => {
+    const signals: AbortSignal[] = []
+    const { queue, runner, transitions } = setup(async (_row, signal) => {
+      signals.push(signal)
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))
+    })
+    const row = queue.add('stuck')
+    runner.start()
+    await until(() => signals.length === 1)
+    await runner.stop({ abandon: true })
+    expect(signals[0]?.aborted).toBe(true)
+    expect(queue.rows[0]?.status).toBe('running') // left for whoever failed it (the host went away)
+    expect(transitions()).toEqual([`${row.id}:running`])
+  })
+
   it('a failing queue (database down) is reported and the loop keeps going', async () => {
     const errors: unknown[] = []
     const { queue, runner } = setup(async () => {}, { onError: (error) => errors.push(error) })

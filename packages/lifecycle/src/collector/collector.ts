@@ -165,6 +165,8 @@ export class DockerLogCollector {
       // Daemon unreachable: the re-scan timer and the event stream's reconnect keep trying.
       this.report(error, 'initial scan')
     }
+    // Stopped while the first scan was waiting on the daemon: no timer must outlive stop().
+    if (!this.started || this.abort.signal.aborted) return
     this.rescanTimer = setInterval(() => {
       this.scan(false).catch((error) => this.report(error, 'rescan'))
     }, this.options.rescanIntervalMs ?? 30_000)

@@ -24,6 +24,10 @@ export function createDockerClient({
   timeoutMs = DOCKER_CALL_TIMEOUT_MS,
 }: DockerConnection = {}): Docker {
   const target = dockerHost ?? process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'
+  if (tls && !/^(tcp|https):\/\//.test(target)) {
+    // Never fall back to an unauthenticated transport when mutual TLS was asked for.
+    throw new Error(`mutual TLS needs a tcp:// engine address, not ${JSON.stringify(target)}`)
+  }
   if (target.startsWith('tcp://') || target.startsWith('https://')) {
     const url = new URL(target)
     if (tls) {

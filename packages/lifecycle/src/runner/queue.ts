@@ -4,6 +4,8 @@ import type { LifecycleOperation, LifecycleStatus } from '../bus/events.ts'
 export type QueueRow = {
   id: string
   deckyName: string
+  /** The host the operation runs on (null: the local host). */
+  hostId?: string | null
   operation: LifecycleOperation
   status: LifecycleStatus
   attempt: number

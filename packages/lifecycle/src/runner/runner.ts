@@ -65,6 +65,7 @@ export class LifecycleRunner {
   private readonly maxAttempts: number
   private readonly maxErrorLength: number
   private readonly inFlight = new Set<Promise<void>>()
+  private readonly leases = new Set<AbortController>()
   private timer: NodeJS.Timeout | undefined
   private running = false
   private claiming: Promise<void> | undefined
@@ -88,10 +89,15 @@ export class LifecycleRunner {
     this.wake()
   }
 
-  /** Stops claiming and waits for the operations in flight to finish. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming and waits for the operations in flight to finish. With `abandon`, their leases are
+   * given up first (the signal aborts): they record nothing, e.g. once their host stopped answering
+   * and their rows were failed for them.
+   */
+  async stop({ abandon = false }: { abandon?: boolean } = {}): Promise<void> {
     this.running = false
     clearTimeout(this.timer)
+    if (abandon) for (const lease of this.leases) lease.abort(new Error('runner stopped; row abandoned'))
     await this.claiming
     await Promise.all(this.inFlight)
   }
@@ -145,6 +151,7 @@ export class LifecycleRunner {
 
   private async run(row: QueueRow): Promise<void> {
     const lease = new AbortController()
+    this.leases.add(lease)
     const renewal = setInterval(() => {
       this.options.queue.renewLease(row.id, this.owner, this.leaseMs).then(
         (held) => {
@@ -161,6 +168,7 @@ export class LifecycleRunner {
       outcome = { status: 'failed', error: errorText(error, this.maxErrorLength) }
     } finally {
       clearInterval(renewal)
+      this.leases.delete(lease)
     }
     if (lease.signal.aborted) return
     try {
