@@ -47,6 +47,12 @@ export function toExistingDecky(decky: Decky): ExistingDecky {
   return { ...decky, serviceConfig, mutateIntervalMinutes: decky.mutateInterval }
 }
 
+/** The engine's IPv4 address (reserved when it lies in its own decky subnet), or null for a name. */
+function engineAddress(dockerUrl: string): string | null {
+  const hostname = new URL(dockerUrl.replace(/^tcp:/, 'https:')).hostname
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname) ? hostname : null
+}
+
 /**
  * The hosts a deploy may place deckies on: the local one, then every enrolled host that answers.
  * An INI naming a host that exists but cannot take deckies gets a specific error here.
@@ -83,7 +89,7 @@ async function placementHosts(db: ApiServices['db'], ini: FleetIni): Promise<Pla
         id: host.id,
         name: host.name,
         capacity: host.capacity ?? localDeckyCapacity(),
-        network: ZHostNetwork.parse(host.network),
+        network: { ...ZHostNetwork.parse(host.network), hostIp: engineAddress(host.dockerUrl) },
       })),
   ]
 }

@@ -16,7 +16,14 @@ export function hostTls(host: Host, secrets: SecretBox): TlsMaterial {
   return { ca: secrets.open(host.tls.ca), cert: secrets.open(host.tls.cert), key: secrets.open(host.tls.key) }
 }
 
-export type EngineFacts = { version: string; apiVersion: string; cpus: number; memoryBytes: number }
+export type EngineFacts = {
+  /** Identifies the daemon (`docker info` ID and data root): two addresses of one engine share it. */
+  engineId: string
+  version: string
+  apiVersion: string
+  cpus: number
+  memoryBytes: number
+}
 
 /** Asks the engine who it is, within `timeoutMs`; rejects with the reason when it does not answer. */
 export async function engineFacts(docker: Docker, timeoutMs = 5_000): Promise<EngineFacts> {
@@ -25,6 +32,8 @@ export async function engineFacts(docker: Docker, timeoutMs = 5_000): Promise<En
   )
   const [version, info] = await Promise.race([Promise.all([docker.version(), docker.info()]), deadline])
   return {
+    // Daemons on one machine share the trust key behind ID; their data roots tell them apart.
+    engineId: `${String(info.ID ?? '')}:${String(info.DockerRootDir ?? '')}`,
     version: version.Version,
     apiVersion: version.ApiVersion,
     cpus: Number(info.NCPU ?? 0),

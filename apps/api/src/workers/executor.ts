@@ -1,3 +1,4 @@
+import { LOCAL_HOST_ID } from '@decnet/core'
 import type { DecnetDatabase } from '@decnet/db'
 import {
   type DeckyEngine,
@@ -25,6 +26,8 @@ export function createExecutor(deps: {
     const decky = await db.fleet.get(row.deckyName)
     // Removed from the desired state after this row was queued: its teardown row follows.
     if (!decky) return
+    // Torn down and created again on another host meanwhile: that host's own row deploys it.
+    if ((row.hostId ?? LOCAL_HOST_ID) !== decky.hostId) return
     try {
       const spec = deckySpecFor(decky)
       const network = await deps.network()

@@ -10,6 +10,8 @@ export type HostHeartbeatOptions = {
   missesAllowed?: number
   /** After a host was marked unreachable (its workers stop, its unfinished rows fail). */
   onUnreachable?: (host: Host, reason: string) => Promise<void>
+  /** A host being decommissioned stopped answering: its teardowns cannot finish. */
+  onLostWhileDecommissioning?: (host: Host, reason: string) => Promise<void>
   /** After a beat round: hosts may have come back (their workers start again). */
   onRound?: () => Promise<void>
   log: (line: string) => void
@@ -21,7 +23,8 @@ const SILENT = new Set(['decommissioned'])
 /**
  * Pings every enrolled host's engine over mutual TLS each interval: an answer marks it active (with the
  * heartbeat time), `missesAllowed` misses in a row mark it unreachable, and the next answer brings it back.
- * A decommissioning host keeps its status while answering (its deckies are being torn down).
+ * A decommissioning host keeps its status while answering (its deckies are being torn down); one that
+ * stops answering then is retired with its teardowns failed.
  */
 export function startHostHeartbeat({
   db,
@@ -29,32 +32,48 @@ export function startHostHeartbeat({
   intervalMs,
   missesAllowed = 3,
   onUnreachable,
+  onLostWhileDecommissioning,
   onRound,
   log,
 }: HostHeartbeatOptions) {
   const misses = new Map<string, number>()
   const timeoutMs = Math.max(500, Math.floor(intervalMs * 0.8))
   const beat = async (host: Host) => {
+    const decommissioning = host.status === 'decommissioning'
     try {
       await engineFacts(remoteDocker(host.dockerUrl, hostTls(host, secrets), timeoutMs), timeoutMs)
       misses.set(host.id, 0)
-      const status = host.status === 'decommissioning' ? 'decommissioning' : 'active'
-      await db.hosts.setStatus(host.id, status, new Date())
-      if (host.status === 'unreachable') log(`decnet hosts: ${host.name} answers again`)
+      // Conditional on the status read at the start of the round: a decommission that landed while
+      // this ping was in flight is not undone.
+      const moved = decommissioning
+        ? await db.hosts.setStatusIf(host.id, ['decommissioning'], 'decommissioning', new Date())
+        : await db.hosts.setStatusIf(host.id, ['active', 'unreachable', 'enrolled'], 'active', new Date())
+      if (moved && host.status === 'unreachable') log(`decnet hosts: ${host.name} answers again`)
     } catch (error) {
       const missed = (misses.get(host.id) ?? 0) + 1
       misses.set(host.id, missed)
       if (missed < missesAllowed || host.status === 'unreachable') return
       const reason = `host ${host.name} stopped answering (${missed} missed heartbeats): ${(error as Error).message}`
-      await db.hosts.setStatus(host.id, 'unreachable')
       log(`decnet hosts: ${reason}`)
-      await onUnreachable?.(host, reason.slice(0, 500))
+      if (decommissioning) {
+        await onLostWhileDecommissioning?.(host, reason.slice(0, 500))
+        return
+      }
+      if (await db.hosts.setStatusIf(host.id, ['active', 'enrolled'], 'unreachable')) {
+        await onUnreachable?.(host, reason.slice(0, 500))
+      }
     }
   }
   const beatOnce = async () => {
     const hosts = (await db.hosts.list()).filter((host) => !SILENT.has(host.status) && host.tls)
     // In parallel: one dead host must not delay noticing another.
-    await Promise.all(hosts.map(beat))
+    await Promise.all(
+      hosts.map((host) =>
+        beat(host).catch((error: unknown) =>
+          log(`decnet hosts: heartbeat of ${host.name}: ${String(error)}`),
+        ),
+      ),
+    )
     await onRound?.()
   }
   let running = Promise.resolve()

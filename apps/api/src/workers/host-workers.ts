@@ -76,9 +76,12 @@ export class HostRuntime {
     this.runner?.start()
   }
 
-  /** Waits for the operations in flight (each Docker call is bounded, so this ends). */
-  async stop(): Promise<void> {
-    await this.runner?.stop()
+  /**
+   * Waits for the operations in flight (each Docker call is bounded, so this ends). `abandon`: their
+   * host is gone and their rows were failed for them, so they record nothing.
+   */
+  async stop(abandon = false): Promise<void> {
+    await this.runner?.stop({ abandon })
   }
 }
 
@@ -94,6 +97,8 @@ const WORKING = new Set(['active', 'decommissioning'])
 export class EnrolledHostWorkers {
   private readonly runtimes = new Map<string, HostRuntime>()
   private readonly stopping = new Set<Promise<void>>()
+  /** Per host, the previous runtime still finishing its abandoned operations. */
+  private readonly draining = new Map<string, Promise<void>>()
   private syncing: Promise<void> = Promise.resolve()
 
   constructor(
@@ -119,7 +124,28 @@ export class EnrolledHostWorkers {
 
   /** The host stopped answering: stop its workers and fail its unfinished rows (and their deckies) with the reason. */
   async markUnreachable(host: Host, reason: string): Promise<void> {
-    this.retire(host.id)
+    this.retire(host.id, true)
+    await this.failRows(host, reason)
+  }
+
+  /** A host being decommissioned stopped answering: its teardowns cannot finish, so it is retired as it is. */
+  async markLostWhileDecommissioning(host: Host, reason: string): Promise<void> {
+    this.retire(host.id, true)
+    await this.failRows(host, `${reason}; its containers remain on it`)
+    if (await this.options.db.hosts.setStatusIf(host.id, ['decommissioning'], 'decommissioned')) {
+      this.options.log(
+        `decnet hosts: ${host.name} decommissioned without answering; remove its containers there`,
+      )
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.syncing.catch(() => undefined)
+    for (const id of [...this.runtimes.keys()]) this.retire(id, false)
+    await Promise.all(this.stopping)
+  }
+
+  private async failRows(host: Host, reason: string): Promise<void> {
     const { db, bus } = this.options
     for (const row of await db.lifecycle.failHost(host.id, reason)) {
       if (row.operation !== 'teardown') await db.fleet.setState(row.deckyName, 'failed', reason)
@@ -127,49 +153,65 @@ export class EnrolledHostWorkers {
     }
   }
 
-  async stop(): Promise<void> {
-    await this.syncing.catch(() => undefined)
-    for (const id of [...this.runtimes.keys()]) this.retire(id)
-    await Promise.all(this.stopping)
-  }
-
   private async syncOnce(): Promise<void> {
-    const { db } = this.options
+    const { db, report } = this.options
     const hosts = (await db.hosts.list()).filter((host) => host.id !== LOCAL_HOST_ID)
     const wanted = new Set(
       hosts.filter((host) => host.tls && WORKING.has(host.status)).map((host) => host.id),
     )
-    for (const id of this.runtimes.keys()) if (!wanted.has(id)) this.retire(id)
+    for (const id of this.runtimes.keys()) if (!wanted.has(id)) this.retire(id, true)
     for (const host of hosts) {
-      if (wanted.has(host.id) && !this.runtimes.has(host.id)) await this.launch(host)
+      // One host's trouble (e.g. TLS material sealed under another key) must not hold up the others.
+      try {
+        if (wanted.has(host.id) && !this.runtimes.has(host.id)) this.launch(host)
+        // Rows queued for a host that does not answer (a teardown, a mutation) fail at once, not hang.
+        if (host.status === 'unreachable') {
+          await this.failRows(
+            host,
+            `host ${host.name} is unreachable; nothing was done there (its containers stay until it answers again)`,
+          )
+        }
+      } catch (error) {
+        report(`host ${host.name}`)(error)
+      }
     }
     const decommissioning = hosts.filter((host) => host.status === 'decommissioning')
     if (decommissioning.length > 0) await this.finishDecommissions(decommissioning)
   }
 
-  private async launch(host: Host): Promise<void> {
+  private launch(host: Host): void {
     const { secrets, collector, report } = this.options
     const tls = hostTls(host, secrets)
     const engine = createRemoteEngine(remoteDocker(host.dockerUrl, tls), host.dockerUrl)
     const network = host.network as NetworkContext
     const runtime = new HostRuntime(host.id, engine, async () => network, this.options)
     this.runtimes.set(host.id, runtime)
-    runtime.start()
-    collector
-      ?.followHost(host.id, { dockerHost: host.dockerUrl.replace(/^https:/, 'tcp:'), tls })
-      .catch(report(`collector ${host.name}`))
+    // A host back from unreachable may still have the old runtime's Docker calls in flight: the new
+    // one starts after them, so two runtimes never act on one host (nor exceed its concurrency).
+    const previous = this.draining.get(host.id) ?? Promise.resolve()
+    void previous.then(() => {
+      if (this.runtimes.get(host.id) !== runtime) return
+      runtime.start()
+      collector
+        ?.followHost(host.id, { dockerHost: host.dockerUrl.replace(/^https:/, 'tcp:'), tls })
+        .catch(report(`collector ${host.name}`))
+    })
   }
 
-  private retire(hostId: string): void {
+  private retire(hostId: string, abandon: boolean): void {
     const runtime = this.runtimes.get(hostId)
     if (!runtime) return
     this.runtimes.delete(hostId)
-    const stopped = Promise.all([runtime.stop(), this.options.collector?.unfollowHost(hostId)]).then(
+    const stopped = Promise.all([runtime.stop(abandon), this.options.collector?.unfollowHost(hostId)]).then(
       () => undefined,
       this.options.report(`host ${hostId} workers`),
     )
     this.stopping.add(stopped)
-    void stopped.finally(() => this.stopping.delete(stopped))
+    this.draining.set(hostId, stopped)
+    void stopped.finally(() => {
+      this.stopping.delete(stopped)
+      if (this.draining.get(hostId) === stopped) this.draining.delete(hostId)
+    })
   }
 
   private async finishDecommissions(hosts: Host[]): Promise<void> {
@@ -179,8 +221,8 @@ export class EnrolledHostWorkers {
       const busy =
         deckies.some((decky) => decky.hostId === host.id) || active.some((row) => row.hostId === host.id)
       if (busy) continue
-      await db.hosts.setStatus(host.id, 'decommissioned')
-      this.retire(host.id)
+      if (!(await db.hosts.setStatusIf(host.id, ['decommissioning'], 'decommissioned'))) continue
+      this.retire(host.id, false)
       log(`decnet hosts: ${host.name} decommissioned`)
     }
   }

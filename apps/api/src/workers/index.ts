@@ -130,6 +130,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       secrets: deps.secrets,
       intervalMs: config.hostHeartbeatMs,
       onUnreachable: (host, reason) => enrolled.markUnreachable(host, reason),
+      onLostWhileDecommissioning: (host, reason) => enrolled.markLostWhileDecommissioning(host, reason),
       onRound: () => enrolled.sync(),
       log,
     })

@@ -27,8 +27,8 @@ export const decommissionHostProcedure = adminProcedure
       const names = (await db.fleet.list())
         .filter((decky) => decky.hostId === host.id)
         .map((decky) => decky.name)
-      if (host.status === 'decommissioned') {
-        throw new TRPCError({ code: 'CONFLICT', message: `${host.name} is already decommissioned` })
+      if (host.status === 'decommissioned' || host.status === 'decommissioning') {
+        throw new TRPCError({ code: 'CONFLICT', message: `${host.name} is already ${host.status}` })
       }
       const { lifecycleIds } =
         names.length > 0 ? await db.fleet.commitDeployPlan({ remove: names }) : { lifecycleIds: [] }
@@ -41,7 +41,9 @@ export const decommissionHostProcedure = adminProcedure
           lifecycleIds,
         }
       }
-      await db.hosts.setStatus(host.id, names.length > 0 ? 'decommissioning' : 'decommissioned')
+      // Retired at once only when nothing at all is left to do there; else when its teardowns are done.
+      const unfinished = (await db.lifecycle.listActive()).some((row) => row.hostId === host.id)
+      await db.hosts.setStatus(host.id, unfinished ? 'decommissioning' : 'decommissioned')
       runner.wake()
       return { message: `decommissioning ${host.name}: ${names.length} deckies to tear down`, lifecycleIds }
     }),

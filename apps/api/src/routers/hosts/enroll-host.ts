@@ -33,10 +33,28 @@ export const enrollHostProcedure = adminProcedure
         message: `the engine at ${input.dockerUrl} did not answer over mutual TLS: ${reason}`.slice(0, 500),
       })
     }
-    // A decommissioned host's name may be enrolled again (the machine came back, reinstalled).
-    const retired = (await db.hosts.list()).find(
-      (host) => host.name === input.name && host.status === 'decommissioned',
+    // Two runtimes on one engine would reap each other's containers as orphans.
+    if (ctx.services.engine === 'docker') {
+      const local = await engineFacts(ctx.services.docker, 2_000).catch(() => undefined)
+      if (local?.engineId && local.engineId === facts.engineId) {
+        throw new TRPCError({
+          code: 'CONFLICT',
+          message: 'that engine is this machine`s own: it is the built-in local host',
+        })
+      }
+    }
+    const enrolled = await db.hosts.list()
+    const sameEngine = enrolled.find(
+      (host) => host.dockerUrl === input.dockerUrl && host.status !== 'decommissioned',
     )
+    if (sameEngine) {
+      throw new TRPCError({
+        code: 'CONFLICT',
+        message: `${input.dockerUrl} is already enrolled as ${sameEngine.name}`,
+      })
+    }
+    // A decommissioned host's name may be enrolled again (the machine came back, reinstalled).
+    const retired = enrolled.find((host) => host.name === input.name && host.status === 'decommissioned')
     if (retired) await db.hosts.delete(retired.id)
     const host = await db.hosts.create({
       name: input.name,
@@ -51,7 +69,8 @@ export const enrollHostProcedure = adminProcedure
     })
     const heartbeat = new Date()
     await db.hosts.setStatus(host.id, 'active', heartbeat)
-    // Its runner, reconciler and log collection start now rather than at the next heartbeat.
-    await ctx.services.hosts.sync()
+    // Its runner, reconciler and log collection start now rather than at the next heartbeat (which
+    // retries whatever fails here: the host is enrolled either way).
+    await ctx.services.hosts.sync().catch(() => undefined)
     return { ...toHostOutput({ ...host, status: 'active', lastHeartbeat: heartbeat }, 0), engine: facts }
   })
