@@ -314,23 +314,36 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     await secondBecomes('active')
     await expect(page.getByTestId('host-second')).toHaveAttribute('data-status', 'active')
 
-    // ── Teardown of the whole fleet removes every container on both daemons.
+    // ── Decommissioning (from the hosts page, after a confirmation) tears the host's deckies down
+    // first — every container on it goes — then retires it; nothing of the local host is touched.
+    const stillOnSecond = (await client.fleet.list.query()).filter((decky) => decky.hostId === enrolled.id)
+    expect(stillOnSecond.length).toBeGreaterThan(3)
+    await page.goto(`${stack.webUrl}/hosts`)
+    await expect(page.getByTestId('host-second').getByTestId('host-deckies')).toContainText(
+      String(stillOnSecond.length),
+    )
+    await page.getByRole('button', { name: 'Decommission second' }).click()
+    await page.getByRole('button', { name: 'Confirm decommission' }).click()
+    await expect(page.getByTestId('hosts-message')).toContainText(
+      `decommissioning second: ${stillOnSecond.length} deckies to tear down`,
+    )
+    await expect(page.getByTestId('host-second')).toHaveAttribute('data-status', 'decommissioned', {
+      timeout: 90_000,
+    })
+    await expect(page.getByRole('button', { name: 'Decommission second' })).toHaveCount(0)
+    expect(instanceContainers(stack.instance, daemon.host)).toEqual([])
+    expect((await client.fleet.list.query()).map((decky) => decky.hostId)).toEqual(
+      Array(onLocal.length + 1).fill('local'),
+    )
+    expect([...containersPerDecky(stack.instance).keys()].sort()).toEqual(
+      [...onLocal.map((decky) => decky.name), 'late-local'].sort(),
+    )
+
+    // ── Teardown of the whole fleet removes every container left; the retired host takes no more deckies.
     const teardown = await client.fleet.teardown.mutate({ all: true })
     const torn = await waitTerminal(client, teardown.lifecycleIds, 120_000)
     expect(torn.filter((row) => row.status !== 'succeeded')).toEqual([])
     expect(instanceContainers(stack.instance)).toEqual([])
-    expect(instanceContainers(stack.instance, daemon.host)).toEqual([])
-
-    // ── Decommissioning the now empty host retires it; it is no longer offered for placement.
-    // From the hosts page, with a confirmation step.
-    await page.goto(`${stack.webUrl}/hosts`)
-    await expect(page.getByTestId('host-second').getByTestId('host-deckies')).toContainText('0')
-    await page.getByRole('button', { name: 'Decommission second' }).click()
-    await page.getByRole('button', { name: 'Confirm decommission' }).click()
-    await expect(page.getByTestId('hosts-message')).toContainText('decommissioning second: 0 deckies')
-    await expect(page.getByTestId('host-second')).toHaveAttribute('data-status', 'decommissioned')
-    await expect(page.getByRole('button', { name: 'Decommission second' })).toHaveCount(0)
-    expect((await client.hosts.get.query({ id: enrolled.id })).status).toBe('decommissioned')
     const afterwards = await client.fleet.deploy.mutate({ ini: '[after]\nservices = ssh\n' })
     expect(afterwards.mode).toBe('unihost')
     await waitTerminal(client, afterwards.lifecycleIds, 60_000)
