@@ -110,6 +110,9 @@ describe('hosts that stop answering', () => {
       ],
     })
     await until(async () => (await statusOf(host.id)) === 'unreachable')
+    // A log position the collector kept for one of its containers.
+    const positionKey = `collector.host.${host.id}.position.0123abcd`
+    await db.settings.set(positionKey, '2026-11-25T10:00:00.000000000Z 1')
     const result = await admin.hosts.decommission.mutate({ id: host.id })
     expect(result.message).toContain('decommissioned while unreachable: 1 deckies removed')
     expect(result.message).toContain('remove their containers on that machine')
@@ -122,6 +125,7 @@ describe('hosts that stop answering', () => {
     // Several heartbeats later it is still decommissioned (no beat brings it back).
     await new Promise((resolve) => setTimeout(resolve, 4 * HEARTBEAT_MS))
     expect(await statusOf(host.id)).toBe('decommissioned')
+    expect(await db.settings.get(positionKey)).toBeUndefined()
   })
 
   it('the built-in local host cannot be decommissioned', async () => {

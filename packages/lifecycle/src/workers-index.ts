@@ -46,6 +46,7 @@ export {
 export {
   type CollectorWorker,
   type CollectorWorkerOptions,
+  hostPositionKeyPrefix,
   startCollectorWorker,
 } from './workers/collector-worker.ts'
 export {

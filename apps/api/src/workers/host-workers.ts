@@ -4,6 +4,7 @@ import {
   type Bus,
   type CollectorWorker,
   type DeckyEngine,
+  hostPositionKeyPrefix,
   LifecycleRunner,
   type NetworkContext,
   publishLifecycleTransition,
@@ -97,6 +98,8 @@ const WORKING = new Set(['active', 'decommissioning'])
 export class EnrolledHostWorkers {
   private readonly runtimes = new Map<string, HostRuntime>()
   private readonly stopping = new Set<Promise<void>>()
+  /** Decommissioned hosts whose collector positions this process already removed. */
+  private readonly forgotten = new Set<string>()
   /** Per host, the previous runtime still finishing its abandoned operations. */
   private readonly draining = new Map<string, Promise<void>>()
   private syncing: Promise<void> = Promise.resolve()
@@ -145,6 +148,14 @@ export class EnrolledHostWorkers {
     await Promise.all(this.stopping)
   }
 
+  /** A retired host's containers are gone (or out of reach): their collector positions go too. */
+  private async forgetLogPositions(hostId: string): Promise<void> {
+    const { settings } = this.options.db
+    const prefix = hostPositionKeyPrefix(hostId)
+    for (const key of Object.keys(await settings.all()))
+      if (key.startsWith(prefix)) await settings.delete(key)
+  }
+
   private async failRows(host: Host, reason: string): Promise<void> {
     const { db, bus } = this.options
     for (const row of await db.lifecycle.failHost(host.id, reason)) {
@@ -177,6 +188,11 @@ export class EnrolledHostWorkers {
     }
     const decommissioning = hosts.filter((host) => host.status === 'decommissioning')
     if (decommissioning.length > 0) await this.finishDecommissions(decommissioning)
+    for (const host of hosts) {
+      if (host.status !== 'decommissioned' || this.forgotten.has(host.id)) continue
+      await this.forgetLogPositions(host.id)
+      this.forgotten.add(host.id)
+    }
   }
 
   private launch(host: Host): void {

@@ -22,7 +22,10 @@ export const ZHostEnrollRequest = z
     dockerUrl: z
       .string()
       .max(512)
-      .regex(/^(tcp|https):\/\/[^\s/]+(:\d+)?\/?$/, 'expected tcp://<address>:<port> (the engine listening with --tlsverify)'),
+      .regex(
+        /^(tcp|https):\/\/[^\s/]+(:\d+)?\/?$/,
+        'expected tcp://<address>:<port> (the engine listening with --tlsverify)',
+      ),
     tls: z
       .object({ ca: z.string().max(65536), cert: z.string().max(65536), key: z.string().max(65536) })
       .strict(),

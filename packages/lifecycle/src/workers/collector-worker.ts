@@ -43,6 +43,11 @@ export type CollectorWorker = {
   stop(): Promise<void>
 }
 
+/** Where the collector keeps the log positions of an enrolled host's containers. */
+export function hostPositionKeyPrefix(hostId: string): string {
+  return `collector.host.${hostId}.position.`
+}
+
 export async function startCollectorWorker(options: CollectorWorkerOptions): Promise<CollectorWorker> {
   const pipeline = new IngestPipeline({
     ...options.ingest,
@@ -97,7 +102,7 @@ export async function startCollectorWorker(options: CollectorWorkerOptions): Pro
     health,
     async followHost(hostId, connection) {
       await hostCollectors.get(hostId)?.stop()
-      const follower = collectorFor(connection, `collector.host.${hostId}.position.`)
+      const follower = collectorFor(connection, hostPositionKeyPrefix(hostId))
       hostCollectors.set(hostId, follower)
       await follower.start()
     },
