@@ -113,6 +113,7 @@ describe('hosts that stop answering', () => {
     // A log position the collector kept for one of its containers.
     const positionKey = `collector.host.${host.id}.position.0123abcd`
     await db.settings.set(positionKey, '2026-11-25T10:00:00.000000000Z 1')
+    expect(await db.settings.get(positionKey)).toBe('2026-11-25T10:00:00.000000000Z 1')
     const result = await admin.hosts.decommission.mutate({ id: host.id })
     expect(result.message).toContain('decommissioned while unreachable: 1 deckies removed')
     expect(result.message).toContain('remove their containers on that machine')
