@@ -67,6 +67,10 @@ describe('hosts that stop answering', () => {
       ],
     })
     await until(async () => (await statusOf(host.id)) === 'unreachable')
+    // Health says so (counts only: health.get is public), and the installation is degraded, not down.
+    const health = await admin.health.get.query()
+    expect(health.components.hosts).toEqual({ status: 'down', detail: '1 of 1 enrolled host unreachable' })
+    expect(health.status).toBe('degraded')
     await until(
       async () => (await admin.fleet.lifecycle.query({ ids: lifecycleIds })).rows[0]?.status === 'failed',
     )

@@ -54,18 +54,37 @@ async function workerHealth(
   return Object.fromEntries(entries) as Record<(typeof WORKERS)[number], TComponentHealth>
 }
 
+async function hostsHealth(services: ApiServices): Promise<TComponentHealth> {
+  const hosts = (await services.db.hosts.list().catch(() => [])).filter(
+    (host) => host.status !== 'decommissioned',
+  )
+  if (hosts.length === 0) return { status: 'disabled', detail: 'no enrolled hosts (local only)' }
+  const unreachable = hosts.filter((host) => host.status === 'unreachable').length
+  const of = `${hosts.length} enrolled ${hosts.length === 1 ? 'host' : 'hosts'}`
+  return unreachable > 0
+    ? { status: 'down', detail: `${unreachable} of ${of} unreachable` }
+    : { status: 'up', detail: `${of} answering` }
+}
+
 /** Public on purpose (load balancers, the login page): it reveals states, never secrets. */
 export const getHealthProcedure = publicProcedure
   .input(ZGetHealthInput)
   .output(ZGetHealthOutput)
   .query(async ({ ctx }): Promise<TGetHealthOutput> => {
     const { services } = ctx
-    const [database, engine, workers] = await Promise.all([
+    const [database, engine, workers, hosts] = await Promise.all([
       databaseHealth(services),
       engineHealth(services),
       workerHealth(services),
+      hostsHealth(services),
     ])
-    const components = { api: { status: 'up' as const, detail: 'serving' }, database, engine, ...workers }
+    const components = {
+      api: { status: 'up' as const, detail: 'serving' },
+      database,
+      engine,
+      ...workers,
+      hosts,
+    }
     const down = Object.entries(components).filter(([, component]) => component.status === 'down')
     const status = down.some(([name]) => CRITICAL.has(name))
       ? 'unhealthy'

@@ -21,6 +21,8 @@ export const ZGetHealthOutput = z.object({
     collector: ZComponentHealth,
     reconciler: ZComponentHealth,
     mutator: ZComponentHealth,
+    /** Enrolled hosts: down when any stops answering (counts only: this endpoint is public). */
+    hosts: ZComponentHealth,
   }),
 })
 
