@@ -92,6 +92,14 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const enrolled = deps.secrets
     ? new EnrolledHostWorkers({ ...runtimeOptions, secrets: deps.secrets, collector, log })
     : undefined
+  if (!enrolled) {
+    const waiting = (await db.hosts.list()).filter((host) => host.status !== 'decommissioned')
+    if (waiting.length > 0) {
+      log(
+        `decnet hosts: ${waiting.length} enrolled host(s) not driven: set DECNET_SECRET_KEY to open their TLS material`,
+      )
+    }
+  }
   if (enrolled) {
     await enrolled.sync().catch(report('hosts'))
     const active = enrolled

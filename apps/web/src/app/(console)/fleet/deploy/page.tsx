@@ -178,6 +178,8 @@ export default function DeployWizardPage() {
   const fleet = useQuery(trpc.fleet.list.queryOptions())
   const config = useQuery(trpc.config.get.queryOptions())
   const hosts = useQuery(trpc.hosts.list.queryOptions(undefined, { enabled: isAdmin }))
+  // Hosts a decky could go to (an unreachable one is listed, but cannot be picked).
+  const placeable = (hosts.data ?? []).filter((host) => host.status !== 'decommissioned')
 
   const [step, setStep] = useState(0)
   // The INI writer (with the whole catalogue and zod) loads after the first paint, not in first-load JS.
@@ -561,7 +563,7 @@ export default function DeployWizardPage() {
                 Explicit IPs
               </label>
             </div>
-            {(hosts.data ?? []).length > 1 && (
+            {placeable.length > 1 && (
               <label className="field">
                 <span>Host</span>
                 <select
@@ -570,7 +572,7 @@ export default function DeployWizardPage() {
                   data-testid="placement"
                 >
                   <option value="">Automatic (the active host with the most free capacity)</option>
-                  {(hosts.data ?? []).map((host) => (
+                  {placeable.map((host) => (
                     <option key={host.id} value={host.name} disabled={host.status !== 'active'}>
                       {host.name} · {host.network.subnet}
                       {host.status === 'active'
