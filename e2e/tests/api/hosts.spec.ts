@@ -129,6 +129,8 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     const enrolled = JSON.parse(enrolling.stdout) as Awaited<ReturnType<typeof client.hosts.enroll.mutate>>
     expect(enrolled).toMatchObject({ name: 'second', status: 'active', builtIn: false, deckyCount: 0 })
     expect(enrolled.engine.version).toMatch(/^\d+\.\d+/)
+    expect(enrolled.engine.cpus).toBeGreaterThan(0)
+    expect(enrolled.engine.memoryMiB).toBeGreaterThan(100)
     expect(enrolled.capacity).toBeGreaterThan(0)
 
     const twice = await client.hosts.enroll
@@ -236,6 +238,9 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     await expect(page.getByTestId('host-local')).toHaveAttribute('data-status', 'active')
     await expect(page.getByTestId('host-second')).toHaveAttribute('data-status', 'active')
     await expect(page.getByTestId('host-second')).toContainText('3')
+    await expect(page.getByTestId('host-second').getByTestId('host-engine')).toContainText(
+      `Docker ${enrolled.engine.version} · ${enrolled.engine.cpus} CPUs`,
+    )
     await page.screenshot({ path: test.info().outputPath('hosts.png'), fullPage: true })
 
     await page.goto(`${stack.webUrl}/fleet/deploy`)

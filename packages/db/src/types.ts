@@ -123,16 +123,25 @@ export interface CredentialRow {
 
 export type HostStatus = 'enrolled' | 'active' | 'unreachable' | 'decommissioning' | 'decommissioned'
 
+/** What a Docker engine reports about itself. */
+export interface HostEngine {
+  version: string
+  cpus: number
+  memoryMiB: number
+}
+
 export interface HostInput {
   name: string
   dockerUrl: string
   tls: { ca: string; cert: string; key: string } | null
   network: { driver: string; parent?: string; subnet: string; gateway: string }
   capacity?: number | null
+  engine?: HostEngine | null
 }
 
 export interface Host extends HostInput {
   id: string
+  engine: HostEngine | null
   status: HostStatus
   lastHeartbeat: Date | null
   createdAt: Date

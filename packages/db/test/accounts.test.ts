@@ -105,6 +105,15 @@ describe.each(databases())('users, tokens, settings, heartbeats, hosts on $kind'
     await db.hosts.setStatus(host.id, 'decommissioning')
     expect(await db.hosts.setStatusIf(host.id, ['active', 'unreachable'], 'active', beat)).toBe(false)
     expect((await db.hosts.get(host.id))?.status).toBe('decommissioning')
+    expect(host.engine).toBeNull()
+    const engine = { version: '20.10.24', cpus: 8, memoryMiB: 32_000 }
+    expect(
+      await db.hosts.setStatusIf(host.id, ['decommissioning'], 'decommissioning', beat, {
+        engine,
+        capacity: 250,
+      }),
+    ).toBe(true)
+    expect(await db.hosts.get(host.id)).toMatchObject({ engine, capacity: 250, status: 'decommissioning' })
     expect(await db.hosts.setStatusIf(host.id, ['decommissioning'], 'decommissioned')).toBe(true)
     expect((await db.hosts.get(host.id))?.status).toBe('decommissioned')
     expect(await db.hosts.delete(host.id)).toBe(true)

@@ -1,8 +1,11 @@
+import { cpus, totalmem } from 'node:os'
 import { LOCAL_HOST_ID, ZHostNetwork, ZHostStatus, ZIsoDate } from '@decnet/core'
 import type { Host } from '@decnet/db'
 import { z } from 'zod'
 import type { FleetNetwork } from '../settings/network.ts'
 import { localDeckyCapacity } from './capacity.ts'
+
+const MIB = 1024 * 1024
 
 /** A host as clients see it: never its TLS material. */
 export const ZHostOutput = z.object({
@@ -14,20 +17,31 @@ export const ZHostOutput = z.object({
   lastHeartbeatAt: ZIsoDate.nullable(),
   deckyCount: z.number().int(),
   capacity: z.number().int().nullable(),
+  /** What the engine reported at enrollment and its last answered heartbeat. */
+  engine: z.object({ version: z.string(), cpus: z.number().int(), memoryMiB: z.number().int() }).nullable(),
   network: ZHostNetwork,
 })
 export type HostOutput = z.input<typeof ZHostOutput>
 
-export function localHostOutput(network: FleetNetwork, deckyCount: number, engineUp: boolean): HostOutput {
+/** The local engine as the heartbeat would see it: its Docker version (when it answers) and this machine. */
+export function localHostOutput(
+  network: FleetNetwork,
+  deckyCount: number,
+  engineVersion: string | undefined,
+): HostOutput {
   return {
     id: LOCAL_HOST_ID,
     name: LOCAL_HOST_ID,
     builtIn: true,
     dockerUrl: process.env.DOCKER_HOST || 'unix:///var/run/docker.sock',
-    status: engineUp ? 'active' : 'unreachable',
+    status: engineVersion === undefined ? 'unreachable' : 'active',
     lastHeartbeatAt: new Date(),
     deckyCount,
     capacity: localDeckyCapacity(),
+    engine:
+      engineVersion === undefined
+        ? null
+        : { version: engineVersion, cpus: cpus().length, memoryMiB: Math.floor(totalmem() / MIB) },
     network,
   }
 }
@@ -42,6 +56,7 @@ export function toHostOutput(host: Host, deckyCount: number): HostOutput {
     lastHeartbeatAt: host.lastHeartbeat,
     deckyCount,
     capacity: host.capacity ?? null,
+    engine: host.engine,
     network: ZHostNetwork.parse(host.network),
   }
 }

@@ -11,12 +11,14 @@ export async function listHosts(services: ApiServices): Promise<HostOutput[]> {
     db.hosts.list(),
     db.fleet.list(),
     readFleetNetwork(db, defaultNetwork),
-    engine === 'local' ? Promise.resolve({ reachable: true }) : probeDockerEngine(docker, 1_000),
+    engine === 'local'
+      ? Promise.resolve({ reachable: true as const, version: `local engine (node ${process.versions.node})` })
+      : probeDockerEngine(docker, 1_000),
   ])
   const counts = new Map<string, number>()
   for (const decky of fleet) counts.set(decky.hostId, (counts.get(decky.hostId) ?? 0) + 1)
   return [
-    localHostOutput(network, counts.get(LOCAL_HOST_ID) ?? 0, probe.reachable),
+    localHostOutput(network, counts.get(LOCAL_HOST_ID) ?? 0, probe.reachable ? probe.version : undefined),
     ...hosts.map((host) => toHostOutput(host, counts.get(host.id) ?? 0)),
   ]
 }

@@ -1,4 +1,4 @@
-import type { Host } from '@decnet/db'
+import type { Host, HostEngine } from '@decnet/db'
 import { createDockerClient, type DockerTls } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
 import type { SecretBox } from './secret-box.ts'
@@ -14,6 +14,13 @@ export function remoteDocker(dockerUrl: string, tls: TlsMaterial, timeoutMs = 10
 export function hostTls(host: Host, secrets: SecretBox): TlsMaterial {
   if (!host.tls) throw new Error(`host ${host.name} has no TLS material`)
   return { ca: secrets.open(host.tls.ca), cert: secrets.open(host.tls.cert), key: secrets.open(host.tls.key) }
+}
+
+const MIB = 1024 * 1024
+
+/** The facts the Host row keeps (memory in MiB). */
+export function hostEngine(facts: EngineFacts): HostEngine {
+  return { version: facts.version, cpus: facts.cpus, memoryMiB: Math.floor(facts.memoryBytes / MIB) }
 }
 
 export type EngineFacts = {

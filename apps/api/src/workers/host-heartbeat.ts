@@ -1,5 +1,6 @@
 import type { DecnetDatabase, Host } from '@decnet/db'
-import { engineFacts, hostTls, remoteDocker } from '../hosts/remote-engine.ts'
+import { deckyCapacity } from '../hosts/capacity.ts'
+import { engineFacts, hostEngine, hostTls, remoteDocker } from '../hosts/remote-engine.ts'
 import type { SecretBox } from '../hosts/secret-box.ts'
 
 export type HostHeartbeatOptions = {
@@ -41,13 +42,24 @@ export function startHostHeartbeat({
   const beat = async (host: Host) => {
     const decommissioning = host.status === 'decommissioning'
     try {
-      await engineFacts(remoteDocker(host.dockerUrl, hostTls(host, secrets), timeoutMs), timeoutMs)
+      const facts = await engineFacts(
+        remoteDocker(host.dockerUrl, hostTls(host, secrets), timeoutMs),
+        timeoutMs,
+      )
       misses.set(host.id, 0)
+      // Kept current: an engine upgraded or given more memory shows (and places) as it now is.
+      const answer = { engine: hostEngine(facts), capacity: deckyCapacity(facts.memoryBytes) }
       // Conditional on the status read at the start of the round: a decommission that landed while
       // this ping was in flight is not undone.
       const moved = decommissioning
-        ? await db.hosts.setStatusIf(host.id, ['decommissioning'], 'decommissioning', new Date())
-        : await db.hosts.setStatusIf(host.id, ['active', 'unreachable', 'enrolled'], 'active', new Date())
+        ? await db.hosts.setStatusIf(host.id, ['decommissioning'], 'decommissioning', new Date(), answer)
+        : await db.hosts.setStatusIf(
+            host.id,
+            ['active', 'unreachable', 'enrolled'],
+            'active',
+            new Date(),
+            answer,
+          )
       if (moved && host.status === 'unreachable') log(`decnet hosts: ${host.name} answers again`)
     } catch (error) {
       const missed = (misses.get(host.id) ?? 0) + 1

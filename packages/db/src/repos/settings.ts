@@ -2,7 +2,7 @@
 import type { Connection } from '../client.ts'
 import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts'
 import { parseObject } from '../json.ts'
-import type { Host, HostInput, HostStatus, WorkerHeartbeat } from '../types.ts'
+import type { Host, HostEngine, HostInput, HostStatus, WorkerHeartbeat } from '../types.ts'
 
 export function settingsRepository(conn: Connection) {
   const { prisma } = conn
@@ -71,17 +71,30 @@ interface HostRecord {
   network: string
   status: string
   capacity: number | null
+  engineVersion: string | null
+  cpus: number | null
+  memoryMiB: number | null
   lastHeartbeat: Date | null
   createdAt: Date
   updatedAt: Date
 }
 
-function toHost(row: HostRecord): Host {
+function toHost({ engineVersion, cpus, memoryMiB, ...row }: HostRecord): Host {
   return {
     ...row,
+    engine:
+      engineVersion === null ? null : { version: engineVersion, cpus: cpus ?? 0, memoryMiB: memoryMiB ?? 0 },
     tls: row.tls === null ? null : (parseObject(row.tls) as unknown as NonNullable<Host['tls']>),
     network: parseObject(row.network) as unknown as Host['network'],
     status: row.status as HostStatus,
+  }
+}
+
+function engineData(engine: HostEngine | null) {
+  return {
+    engineVersion: engine?.version ?? null,
+    cpus: engine?.cpus ?? null,
+    memoryMiB: engine?.memoryMiB ?? null,
   }
 }
 
@@ -98,6 +111,7 @@ export function hostsRepository(conn: Connection) {
               tls: input.tls === null ? null : JSON.stringify(input.tls),
               network: JSON.stringify(input.network),
               capacity: input.capacity ?? null,
+              ...engineData(input.engine ?? null),
             },
           })
           return toHost(row)
@@ -132,11 +146,17 @@ export function hostsRepository(conn: Connection) {
       from: readonly HostStatus[],
       status: HostStatus,
       heartbeatAt?: Date,
+      /** What the engine answered with, and the capacity that follows from it. */
+      facts?: { engine: HostEngine; capacity: number },
     ): Promise<boolean> =>
       conn.run(async () => {
         const result = await prisma.host.updateMany({
           where: { id, status: { in: [...from] } },
-          data: heartbeatAt ? { status, lastHeartbeat: heartbeatAt } : { status },
+          data: {
+            status,
+            ...(heartbeatAt ? { lastHeartbeat: heartbeatAt } : {}),
+            ...(facts ? { ...engineData(facts.engine), capacity: facts.capacity } : {}),
+          },
         })
         return result.count > 0
       }),

@@ -2,7 +2,7 @@ import { LOCAL_HOST_ID } from '@decnet/core'
 import { TRPCError } from '@trpc/server'
 import { deckyCapacity } from '../../hosts/capacity.ts'
 import { toHostOutput } from '../../hosts/host-output.ts'
-import { engineFacts, remoteDocker } from '../../hosts/remote-engine.ts'
+import { engineFacts, hostEngine, remoteDocker } from '../../hosts/remote-engine.ts'
 import { adminProcedure } from '../../trpc.ts'
 import { ZEnrollHostInput, ZEnrollHostOutput } from './enroll-host.types.ts'
 
@@ -66,11 +66,15 @@ export const enrollHostProcedure = adminProcedure
       },
       network: input.network,
       capacity: deckyCapacity(facts.memoryBytes),
+      engine: hostEngine(facts),
     })
     const heartbeat = new Date()
     await db.hosts.setStatus(host.id, 'active', heartbeat)
     // Its runner, reconciler and log collection start now rather than at the next heartbeat (which
     // retries whatever fails here: the host is enrolled either way).
     await ctx.services.hosts.sync().catch(() => undefined)
-    return { ...toHostOutput({ ...host, status: 'active', lastHeartbeat: heartbeat }, 0), engine: facts }
+    return {
+      ...toHostOutput({ ...host, status: 'active', lastHeartbeat: heartbeat }, 0),
+      engine: hostEngine(facts),
+    }
   })

@@ -105,7 +105,15 @@ export default function HostsPage() {
               <td className={STATUS_CLASS[host.status] ?? ''} data-testid="host-status">
                 {host.status}
               </td>
-              <td className="mono small">{host.dockerUrl}</td>
+              <td className="small">
+                <span className="mono">{host.dockerUrl}</span>
+                {host.engine && (
+                  <div className="muted" data-testid="host-engine">
+                    {/^\d/.test(host.engine.version) ? `Docker ${host.engine.version}` : host.engine.version}{' '}
+                    · {host.engine.cpus} CPUs · {(host.engine.memoryMiB / 1024).toFixed(1)} GiB
+                  </div>
+                )}
+              </td>
               <td className="small">{formatTime(host.lastHeartbeatAt)}</td>
               <td data-testid="host-deckies">
                 {host.deckyCount}

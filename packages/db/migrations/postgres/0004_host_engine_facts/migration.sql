@@ -1,0 +1,4 @@
+-- What an enrolled engine reports (version, CPUs, memory), kept current by the heartbeat.
+ALTER TABLE "Host" ADD COLUMN "engineVersion" TEXT,
+  ADD COLUMN "cpus" INTEGER,
+  ADD COLUMN "memoryMiB" INTEGER;
