@@ -323,6 +323,27 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     // first — every container on it goes — then retires it; nothing of the local host is touched.
     const stillOnSecond = (await client.fleet.list.query()).filter((decky) => decky.hostId === enrolled.id)
     expect(stillOnSecond.length).toBeGreaterThan(3)
+    // A container of ours that no decky owns (say, left by a failed teardown) is swept up too.
+    execFileSync('docker', [
+      '-H',
+      daemon.host,
+      'run',
+      '-d',
+      '--name',
+      `${stack.instance}-stray`,
+      '--label',
+      'decnet.managed=true',
+      '--label',
+      `decnet.instance=${stack.instance}`,
+      '--label',
+      'decnet.decky=stray',
+      '--label',
+      'decnet.role=base',
+      '--network',
+      'none',
+      DECOY_IMAGE,
+      'pause',
+    ])
     await page.goto(`${stack.webUrl}/hosts`)
     await expect(page.getByTestId('host-second').getByTestId('host-deckies')).toContainText(
       String(stillOnSecond.length),
@@ -337,6 +358,11 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     })
     await expect(page.getByRole('button', { name: 'Decommission second' })).toHaveCount(0)
     expect(instanceContainers(stack.instance, daemon.host)).toEqual([])
+    expect(
+      execFileSync('docker', ['-H', daemon.host, 'network', 'ls', '--format', '{{.Name}}'], {
+        encoding: 'utf8',
+      }),
+    ).not.toContain(`${stack.instance}_lan`)
     expect((await client.fleet.list.query()).map((decky) => decky.hostId)).toEqual(
       Array(onLocal.length + 1).fill('local'),
     )

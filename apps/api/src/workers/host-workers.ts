@@ -237,6 +237,19 @@ export class EnrolledHostWorkers {
       const busy =
         deckies.some((decky) => decky.hostId === host.id) || active.some((row) => row.hostId === host.id)
       if (busy) continue
+      // Its deckies' teardowns are done; whatever of ours is still there (a teardown that failed, a
+      // container created behind our back) goes too, so the machine is left clean. Retried next round.
+      const runtime = this.runtimes.get(host.id)
+      if (runtime) {
+        const swept = await runtime.engine.reapOrphans([], { minAgeMs: 0 })
+        if (swept.errors.length > 0) {
+          log(`decnet hosts: ${host.name} not clean yet: ${swept.errors.join('; ').slice(0, 300)}`)
+          continue
+        }
+        if (swept.containersRemoved.length > 0) {
+          log(`decnet hosts: ${host.name}: removed ${swept.containersRemoved.length} containers left behind`)
+        }
+      }
       if (!(await db.hosts.setStatusIf(host.id, ['decommissioning'], 'decommissioned'))) continue
       this.retire(host.id, false)
       log(`decnet hosts: ${host.name} decommissioned`)
