@@ -71,6 +71,7 @@ export async function startApi(
     hosts: workers.hosts,
     lifecycleFeed,
     localAddressOf: workers.localAddressOf,
+    localEngine: workers.localEngine,
     defaultNetwork,
     secrets,
     version: API_VERSION,

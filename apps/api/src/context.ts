@@ -9,6 +9,7 @@ import type { ApiConfig } from './config.ts'
 import type { LifecycleFeed } from './fleet/lifecycle-feed.ts'
 import type { SecretBox } from './hosts/secret-box.ts'
 import type { FleetNetwork } from './settings/network.ts'
+import type { LocalEngineState } from './workers/local-engine-watch.ts'
 
 /** What procedures need from the lifecycle runner: a nudge that new rows are pending. */
 export type RunnerHandle = { wake(): void }
@@ -41,6 +42,8 @@ export type ApiServices = {
   lifecycleFeed: LifecycleFeed
   /** The local engine's loopback address of a decky (undefined on Docker, where its LAN IP answers). */
   localAddressOf: (name: string) => string | undefined
+  /** The local engine as last pinged by the workers (requests never wait on Docker for it). */
+  localEngine: () => LocalEngineState
   /** The local host's decky LAN until an INI or setting replaces it. */
   defaultNetwork: FleetNetwork
   /** Seals secrets at rest; absent without DECNET_SECRET_KEY (hosts cannot be enrolled then). */

@@ -37,6 +37,13 @@ describe('placement over several hosts', () => {
     expect(plan.create.map((d) => d.host)).toEqual(['edge', 'edge', 'edge'])
   })
 
+  it('a host that is not automatic takes only deckies that name it; with none automatic, all are', () => {
+    const down = { ...LOCAL, automatic: false }
+    const plan = parseAndPlan(`${deckies(3)}\n[named]\nservices=ssh\nhost=local\n`, { hosts: [down, EDGE] })
+    expect(plan.create.map((d) => d.host)).toEqual(['edge', 'edge', 'edge', 'local'])
+    expect(parseAndPlan(deckies(2), { hosts: [down] }).create.map((d) => d.host)).toEqual(['local', 'local'])
+  })
+
   it('honours INI host = name, and validates an explicit IP against that host`s network', () => {
     const plan = parseAndPlan(
       '[a]\nservices=ssh\nhost=edge\nip=10.9.0.50\n\n[b]\nservices=ssh\nhost=local\n',

@@ -54,10 +54,16 @@ function engineAddress(dockerUrl: string): string | null {
 }
 
 /**
- * The hosts a deploy may place deckies on: the local one, then every enrolled host that answers.
- * An INI naming a host that exists but cannot take deckies gets a specific error here.
+ * The hosts a deploy may place deckies on: the local one, then every enrolled host that answers. A
+ * local engine that does not answer takes no automatic placements while another host does (a decky
+ * naming it, or already on it, still goes there). An INI naming a host that exists but cannot take
+ * deckies gets a specific error here.
  */
-async function placementHosts(db: ApiServices['db'], ini: FleetIni): Promise<PlanHost[]> {
+export async function placementHosts(
+  db: ApiServices['db'],
+  ini: FleetIni,
+  localEngineUp: boolean,
+): Promise<PlanHost[]> {
   const enrolled = await db.hosts.list()
   for (const decky of ini.deckies) {
     if (decky.host === null || decky.host === LOCAL_HOST_ID) continue
@@ -82,7 +88,7 @@ async function placementHosts(db: ApiServices['db'], ini: FleetIni): Promise<Pla
     }
   }
   return [
-    { id: LOCAL_HOST_ID, name: LOCAL_HOST_ID, capacity: localDeckyCapacity() },
+    { id: LOCAL_HOST_ID, name: LOCAL_HOST_ID, capacity: localDeckyCapacity(), automatic: localEngineUp },
     ...enrolled
       .filter((host) => host.status === 'active')
       .map((host) => ({
@@ -106,7 +112,7 @@ export async function planFleet(
     db.fleet.list(),
     readSettings(db),
     readFleetNetwork(db, defaultNetwork),
-    placementHosts(db, parsed),
+    placementHosts(db, parsed, services.localEngine().up),
   ])
   const existing = deckies.map(toExistingDecky)
   const result = planDeploy({
@@ -122,7 +128,7 @@ export async function planFleet(
   const planned = result.plan.network
   return {
     plan: result.plan,
-    activeHosts: hosts.length,
+    activeHosts: Math.max(1, hosts.filter((host) => host.automatic !== false).length),
     network: {
       ...network,
       subnet: planned.subnet,

@@ -1,24 +1,21 @@
 import { LOCAL_HOST_ID } from '@decnet/core'
-import { probeDockerEngine } from '@decnet/lifecycle'
 import type { ApiServices } from '../context.ts'
 import { readFleetNetwork } from '../settings/network.ts'
 import { type HostOutput, localHostOutput, toHostOutput } from './host-output.ts'
 
 /** Every host: the built-in local one first, then the enrolled ones, each with its decky count. */
 export async function listHosts(services: ApiServices): Promise<HostOutput[]> {
-  const { db, docker, engine, defaultNetwork } = services
-  const [hosts, fleet, network, probe] = await Promise.all([
+  const { db, defaultNetwork } = services
+  const [hosts, fleet, network] = await Promise.all([
     db.hosts.list(),
     db.fleet.list(),
     readFleetNetwork(db, defaultNetwork),
-    engine === 'local'
-      ? Promise.resolve({ reachable: true as const, version: `local engine (node ${process.versions.node})` })
-      : probeDockerEngine(docker, 1_000),
   ])
+  const local = services.localEngine()
   const counts = new Map<string, number>()
   for (const decky of fleet) counts.set(decky.hostId, (counts.get(decky.hostId) ?? 0) + 1)
   return [
-    localHostOutput(network, counts.get(LOCAL_HOST_ID) ?? 0, probe.reachable ? probe.version : undefined),
+    localHostOutput(network, counts.get(LOCAL_HOST_ID) ?? 0, local.up ? local.version : undefined),
     ...hosts.map((host) => toHostOutput(host, counts.get(host.id) ?? 0)),
   ]
 }

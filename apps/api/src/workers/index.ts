@@ -17,6 +17,7 @@ import { readFleetNetwork } from '../settings/network.ts'
 import { createEngine, engineInstance } from './engine.ts'
 import { startHostHeartbeat } from './host-heartbeat.ts'
 import { EnrolledHostWorkers, HostRuntime } from './host-workers.ts'
+import { type LocalEngineState, watchLocalEngine } from './local-engine-watch.ts'
 import { toNetworkContext } from './network-context.ts'
 
 export type WorkerDeps = {
@@ -37,6 +38,8 @@ export type Workers = {
   hosts: HostsHandle
   /** Where a decky answers from this machine: its loopback address on the local engine, else undefined. */
   localAddressOf(name: string): string | undefined
+  /** The local engine as last pinged (placement skips it while it does not answer). */
+  localEngine(): LocalEngineState
   stop(): Promise<void>
 }
 
@@ -68,6 +71,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     stops.push(() => active.stop())
   }
   const engine = createEngine(deps.engine, docker, (event) => collector?.eventSink(event))
+  const localEngine = await watchLocalEngine(deps.engine, docker, config.hostHeartbeatMs)
+  stops.push(async () => localEngine.stop())
   const runtimeOptions = {
     db,
     bus,
@@ -160,6 +165,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     runner: { wake: wakeRunners },
     hosts: { sync: () => enrolled?.sync() ?? Promise.resolve() },
     localAddressOf: (name) => (engine instanceof LocalEngine ? engine.addressOf(name) : undefined),
+    localEngine: localEngine.state,
     reconciler: {
       reapOrphans: async () => {
         const reports = await Promise.all(runtimes().map((runtime) => runtime.reapOrphans()))

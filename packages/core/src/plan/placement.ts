@@ -11,6 +11,11 @@ export interface PlanHost {
   capacity: number
   /** Its decky network; absent for the built-in local host, which uses the fleet network. */
   network?: NetworkContext
+  /**
+   * False: only deckies that name it or already live on it go there (e.g. its engine does not answer
+   * right now). When no host is automatic, every host is.
+   */
+  automatic?: boolean
 }
 
 export const LOCAL_PLAN_HOST: PlanHost = {
@@ -79,9 +84,10 @@ export class Placement {
   }
 
   private mostFree(): PlanHost {
+    const automatic = this.hosts.filter((host) => host.automatic !== false)
     let best: PlanHost | undefined
     let bestFree = Number.NEGATIVE_INFINITY
-    for (const host of this.hosts) {
+    for (const host of automatic.length > 0 ? automatic : this.hosts) {
       const free = host.capacity - (this.load.get(host.id) ?? 0)
       if (free > bestFree) {
         best = host
