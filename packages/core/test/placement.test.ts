@@ -83,6 +83,13 @@ describe('placement over several hosts', () => {
     expect(clash.message).toContain("in use by decky 'old'")
   })
 
+  it('no engine`s own address is handed out on any host sharing its LAN', () => {
+    const lan = { subnet: '10.9.0.0/24', gateway: '10.9.0.1', hostIp: '10.9.0.3' }
+    const edge = { ...EDGE, network: { ...lan, hostIp: '10.9.0.2' } }
+    const plan = parseAndPlan(deckies(2), { hosts: [LOCAL, edge], network: lan })
+    expect(plan.create.map((d) => d.ip).sort()).toEqual(['10.9.0.4', '10.9.0.5'])
+  })
+
   it('an enrolled host`s own address inside its subnet is never handed out', () => {
     const plan = parseAndPlan(deckies(1), {
       hosts: [{ ...EDGE, network: { ...EDGE.network!, hostIp: '10.9.0.2' } }],

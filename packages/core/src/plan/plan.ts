@@ -264,6 +264,9 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
   // their containers may still own the address while teardown runs), and each one handed out.
   const reserved = new Set<string>(existing.map((d) => d.ip))
   for (const { spec } of placed) if (spec.ip !== null) reserved.add(spec.ip)
+  // Every engine's own address too: on a shared LAN, one host's address is taken for all of them.
+  if (fleetNet.hostIp !== undefined) reserved.add(formatIpv4(fleetNet.hostIp))
+  for (const host of input.hosts ?? []) if (host.network?.hostIp) reserved.add(host.network.hostIp)
 
   // One resolver per host: its network and an auto-IP pool over it.
   const resolvers = new Map<string, Resolver>()
