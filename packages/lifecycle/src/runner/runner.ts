@@ -97,8 +97,13 @@ export class LifecycleRunner {
   async stop({ abandon = false }: { abandon?: boolean } = {}): Promise<void> {
     this.running = false
     clearTimeout(this.timer)
-    if (abandon) for (const lease of this.leases) lease.abort(new Error('runner stopped; row abandoned'))
+    const abandonAll = () => {
+      for (const lease of this.leases) lease.abort(new Error('runner stopped; row abandoned'))
+    }
+    if (abandon) abandonAll()
     await this.claiming
+    // Rows claimed while that claim was finishing started after the first abort.
+    if (abandon) abandonAll()
     await Promise.all(this.inFlight)
   }
 
