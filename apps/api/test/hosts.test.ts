@@ -1,32 +1,59 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { createDatabase, type DecnetDatabase } from '@decnet/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Client, codeOf, readyAdmin } from './support/clients.ts'
+import { createSecretBox } from '../src/hosts/secret-box.ts'
+import { type Client, clientFor, codeOf, readyAdmin } from './support/clients.ts'
 import { type ServerProcess, startServerProcess } from './support/server.ts'
 
 const HEARTBEAT_MS = 200
+const SECRET_KEY = 'api-test-secret-key-for-host-material-0123'
+const HOST_CERTS = fileURLToPath(new URL('../../../scripts/host-certs.sh', import.meta.url))
 
 /**
- * Hosts that never answer (a closed port; enrollment needs a real engine, so the rows are written
- * straight into the API's database, as an earlier enrollment would have left them).
+ * Engines that go silent: a TCP port that accepts connections and never says a word (a frozen or
+ * partitioned daemon), reached with real certificates. Enrollment needs a live engine, so the host
+ * rows are written straight into the API's database, sealed with its key, as an enrollment left them.
  */
 describe('hosts that stop answering', () => {
   let api: ServerProcess
   let admin: Client
   let db: DecnetDatabase
-  const ghost = async (name: string) => {
+  let silent: net.Server
+  let silentPort: number
+  let tls: { ca: string; cert: string; key: string }
+  const held: net.Socket[] = []
+
+  const enrollSilent = async (name: string, deckies: { name: string; ip: string }[] = []) => {
+    const box = createSecretBox(SECRET_KEY)
     const host = await db.hosts.create({
       name,
-      dockerUrl: 'tcp://127.0.0.1:1',
-      tls: { ca: 'sealed?', cert: 'sealed?', key: 'sealed?' },
+      dockerUrl: `tcp://127.0.0.1:${silentPort}`,
+      tls: { ca: box.seal(tls.ca), cert: box.seal(tls.cert), key: box.seal(tls.key) },
       network: { driver: 'bridge', subnet: '10.77.0.0/24', gateway: '10.77.0.1' },
       capacity: 1000,
     })
     await db.hosts.setStatus(host.id, 'active', new Date())
-    return host
+    const { lifecycleIds } = await db.fleet.commitDeployPlan({
+      create: deckies.map((decky) => ({
+        ...decky,
+        hostId: host.id,
+        mac: '02:00:00:00:00:05',
+        hostname: decky.name,
+        distro: 'debian',
+        services: ['ssh'],
+        serviceConfig: {},
+        osFamily: 'linux',
+      })),
+    })
+    return { host, lifecycleIds }
   }
   const statusOf = async (id: string) => (await admin.hosts.get.query({ id })).status
-  const until = async (condition: () => Promise<boolean>, timeoutMs = 10_000) => {
+  const until = async (condition: () => Promise<boolean>, timeoutMs = 15_000) => {
     const deadline = Date.now() + timeoutMs
     while (!(await condition())) {
       if (Date.now() > deadline) throw new Error('condition not met in time')
@@ -35,8 +62,15 @@ describe('hosts that stop answering', () => {
   }
 
   beforeAll(async () => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'decnet-api-certs-')), 'tls')
+    execFileSync('bash', [HOST_CERTS, dir, '127.0.0.1'], { stdio: 'ignore' })
+    const read = (file: string) => readFileSync(path.join(dir, file), 'utf8')
+    tls = { ca: read('ca.pem'), cert: read('client-cert.pem'), key: read('client-key.pem') }
+    silent = net.createServer((socket) => held.push(socket))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    silentPort = (silent.address() as net.AddressInfo).port
     api = await startServerProcess({
-      DECNET_SECRET_KEY: 'api-test-secret-key-for-host-material-0123',
+      DECNET_SECRET_KEY: SECRET_KEY,
       DECNET_HOST_HEARTBEAT_MS: String(HEARTBEAT_MS),
       DECNET_DISABLE_WORKERS: 'collector,mutator',
     })
@@ -46,40 +80,32 @@ describe('hosts that stop answering', () => {
   afterAll(async () => {
     await db.close()
     await api.stop()
+    for (const socket of held) socket.destroy()
+    silent.close()
   })
 
-  it('an unreachable host is refused by name and never chosen automatically; its queued rows fail with why', async () => {
-    const host = await ghost('ghost-1')
-    // Deckies already placed there (committed while it answered).
-    const { lifecycleIds } = await db.fleet.commitDeployPlan({
-      create: [
-        {
-          name: 'stranded',
-          hostId: host.id,
-          ip: '10.77.0.5',
-          mac: '02:00:00:00:00:05',
-          hostname: 'stranded',
-          distro: 'debian',
-          services: ['ssh'],
-          serviceConfig: {},
-          osFamily: 'linux',
-        },
-      ],
-    })
+  it('is marked unreachable, refused by name and never chosen automatically; its queued rows fail with why', async () => {
+    const { host, lifecycleIds } = await enrollSilent('ghost-1', [{ name: 'stranded', ip: '10.77.0.5' }])
     await until(async () => (await statusOf(host.id)) === 'unreachable')
-    // Health says so (counts only: health.get is public), and the installation is degraded, not down.
-    const health = await admin.health.get.query()
-    expect(health.components.hosts).toEqual({ status: 'down', detail: '1 of 1 enrolled host unreachable' })
-    expect(health.status).toBe('degraded')
     await until(
       async () => (await admin.fleet.lifecycle.query({ ids: lifecycleIds })).rows[0]?.status === 'failed',
     )
     const [row] = (await admin.fleet.lifecycle.query({ ids: lifecycleIds })).rows
-    expect(row?.error).toMatch(/host ghost-1 (stopped answering|is unreachable)/)
+    // The heartbeat's own words: it timed out, the engine was not merely misconfigured.
+    expect(row?.error).toMatch(
+      /^host ghost-1 stopped answering \(3 missed heartbeats\): no answer within \d+ ms/,
+    )
     expect(await admin.fleet.get.query({ name: 'stranded' })).toMatchObject({
       state: 'failed',
       hostName: 'ghost-1',
     })
+
+    // Health: degraded, with counts for a signed-in caller and none for anyone else.
+    const health = await admin.health.get.query()
+    expect(health.components.hosts).toEqual({ status: 'down', detail: '1 of 1 enrolled host unreachable' })
+    expect(health.status).toBe('degraded')
+    const anonymous = await clientFor(api.url).health.get.query()
+    expect(anonymous.components.hosts).toEqual({ status: 'down', detail: 'an enrolled host is unreachable' })
 
     const named = admin.fleet.deploy.mutate({ ini: '[pinned]\nservices = ssh\nhost = ghost-1\n' })
     await expect(named).rejects.toThrow("host 'ghost-1' is unreachable")
@@ -94,43 +120,56 @@ describe('hosts that stop answering', () => {
     expect(automatic.mode).toBe('unihost')
     const placed = (await admin.fleet.list.query()).filter((decky) => decky.name.startsWith('auto-'))
     expect(placed.map((decky) => decky.hostName)).toEqual(['local', 'local'])
+
+    // Work queued for it later fails too, on the next round, instead of waiting for it.
+    const mutation = await admin.fleet.mutate.mutate({ name: 'stranded' })
+    await until(
+      async () =>
+        (await admin.fleet.lifecycle.query({ ids: mutation.lifecycleIds })).rows[0]?.status === 'failed',
+    )
+    const [mutated] = (await admin.fleet.lifecycle.query({ ids: mutation.lifecycleIds })).rows
+    expect(mutated?.error).toContain('host ghost-1 is unreachable; nothing was done there')
   })
 
   it('decommissioning an unreachable host removes its deckies from the fleet at once and says what was left', async () => {
-    const host = await ghost('ghost-2')
-    await db.fleet.commitDeployPlan({
-      create: [
-        {
-          name: 'left-behind',
-          hostId: host.id,
-          ip: '10.77.0.9',
-          mac: '02:00:00:00:00:09',
-          hostname: 'left-behind',
-          distro: 'debian',
-          services: ['ssh'],
-          serviceConfig: {},
-          osFamily: 'linux',
-        },
-      ],
-    })
+    const { host } = await enrollSilent('ghost-2', [{ name: 'left-behind', ip: '10.77.0.9' }])
     await until(async () => (await statusOf(host.id)) === 'unreachable')
     // A log position the collector kept for one of its containers.
     const positionKey = `collector.host.${host.id}.position.0123abcd`
     await db.settings.set(positionKey, '2026-11-25T10:00:00.000000000Z 1')
     expect(await db.settings.get(positionKey)).toBe('2026-11-25T10:00:00.000000000Z 1')
     const result = await admin.hosts.decommission.mutate({ id: host.id })
-    expect(result.message).toContain('decommissioned while unreachable: 1 deckies removed')
+    expect(result.message).toContain('decommissioned without answering: 1 deckies removed from the fleet')
     expect(result.message).toContain('remove their containers on that machine')
     expect(await statusOf(host.id)).toBe('decommissioned')
     expect((await admin.fleet.list.query()).map((decky) => decky.name)).not.toContain('left-behind')
     const { rows } = await admin.fleet.lifecycle.query({ ids: result.lifecycleIds })
     expect(rows.map((row) => [row.operation, row.status])).toEqual([['teardown', 'failed']])
-
     expect(await codeOf(admin.hosts.decommission.mutate({ id: host.id }))).toBe('CONFLICT')
-    // Several heartbeats later it is still decommissioned (no beat brings it back).
+    await until(async () => (await db.settings.get(positionKey)) === undefined)
+    // Heartbeats go on; none brings it back.
     await new Promise((resolve) => setTimeout(resolve, 4 * HEARTBEAT_MS))
     expect(await statusOf(host.id)).toBe('decommissioned')
-    expect(await db.settings.get(positionKey)).toBeUndefined()
+  })
+
+  it('a decommission that loses its host stays put until asked again, then retires it as it is', async () => {
+    const { host } = await enrollSilent('ghost-3', [{ name: 'caught', ip: '10.77.0.12' }])
+    // Decommissioned while still counted as answering: its teardown is queued...
+    const first = await admin.hosts.decommission.mutate({ id: host.id })
+    expect(first.message).toBe('decommissioning ghost-3: 1 deckies to tear down')
+    // ...and fails once the host has missed its heartbeats; the host stays decommissioning.
+    await until(
+      async () =>
+        (await admin.fleet.lifecycle.query({ ids: first.lifecycleIds })).rows[0]?.status === 'failed',
+    )
+    const [teardown] = (await admin.fleet.lifecycle.query({ ids: first.lifecycleIds })).rows
+    expect(teardown?.error).toContain('it stays decommissioning and is cleaned up when it answers')
+    await new Promise((resolve) => setTimeout(resolve, 4 * HEARTBEAT_MS))
+    expect(await statusOf(host.id)).toBe('decommissioning')
+    // Asked again while it stays silent: retired as it is.
+    const again = await admin.hosts.decommission.mutate({ id: host.id })
+    expect(again.message).toContain('ghost-3 decommissioned without answering: 0 deckies removed')
+    expect(await statusOf(host.id)).toBe('decommissioned')
   })
 
   it('the built-in local host cannot be decommissioned', async () => {

@@ -136,7 +136,8 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     const twice = await client.hosts.enroll
       .mutate({
         name: 'again',
-        dockerUrl: `tcp://127.0.0.1:${port}`,
+        // Another address string for the same engine: recognised by the engine's identity.
+        dockerUrl: `https://127.0.0.1:${port}`,
         tls: { ca: read(certs.ca), cert: read(certs.clientCert), key: read(certs.clientKey) },
         network,
       })

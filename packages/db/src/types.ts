@@ -125,6 +125,8 @@ export type HostStatus = 'enrolled' | 'active' | 'unreachable' | 'decommissionin
 
 /** What a Docker engine reports about itself. */
 export interface HostEngine {
+  /** Identifies the daemon (two addresses of one engine share it). */
+  id: string
   version: string
   cpus: number
   memoryMiB: number

@@ -106,7 +106,7 @@ describe.each(databases())('users, tokens, settings, heartbeats, hosts on $kind'
     expect(await db.hosts.setStatusIf(host.id, ['active', 'unreachable'], 'active', beat)).toBe(false)
     expect((await db.hosts.get(host.id))?.status).toBe('decommissioning')
     expect(host.engine).toBeNull()
-    const engine = { version: '20.10.24', cpus: 8, memoryMiB: 32_000 }
+    const engine = { id: 'ABCD:EF01:/var/lib/docker', version: '20.10.24', cpus: 8, memoryMiB: 32_000 }
     expect(
       await db.hosts.setStatusIf(host.id, ['decommissioning'], 'decommissioning', beat, {
         engine,

@@ -63,13 +63,16 @@ export async function placementHosts(
   db: ApiServices['db'],
   ini: FleetIni,
   localEngineUp: boolean,
+  /** False without DECNET_SECRET_KEY: nothing can open their TLS material, so nothing reaches them. */
+  enrolledDriven = true,
 ): Promise<PlanHost[]> {
-  const enrolled = await db.hosts.list()
+  const enrolled = enrolledDriven ? await db.hosts.list() : []
   for (const decky of ini.deckies) {
     if (decky.host === null || decky.host === LOCAL_HOST_ID) continue
     const host = enrolled.find((candidate) => candidate.name === decky.host)
     if (!host) {
-      throw new DecnetError('not_found', `no enrolled host named ${quote(decky.host)}`, {
+      const why = enrolledDriven ? '' : ' that can be driven (DECNET_SECRET_KEY is not set)'
+      throw new DecnetError('not_found', `no enrolled host named ${quote(decky.host)}${why}`, {
         line: decky.line,
         section: decky.section,
         key: 'host',
@@ -112,7 +115,7 @@ export async function planFleet(
     db.fleet.list(),
     readSettings(db),
     readFleetNetwork(db, defaultNetwork),
-    placementHosts(db, parsed, services.localEngine().up),
+    placementHosts(db, parsed, services.localEngine().up, services.secrets !== undefined),
   ])
   const existing = deckies.map(toExistingDecky)
   const result = planDeploy({

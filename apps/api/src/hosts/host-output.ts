@@ -56,7 +56,11 @@ export function toHostOutput(host: Host, deckyCount: number): HostOutput {
     lastHeartbeatAt: host.lastHeartbeat,
     deckyCount,
     capacity: host.capacity ?? null,
-    engine: host.engine,
+    engine: host.engine && {
+      version: host.engine.version,
+      cpus: host.engine.cpus,
+      memoryMiB: host.engine.memoryMiB,
+    },
     network: ZHostNetwork.parse(host.network),
   }
 }

@@ -20,7 +20,12 @@ const MIB = 1024 * 1024
 
 /** The facts the Host row keeps (memory in MiB). */
 export function hostEngine(facts: EngineFacts): HostEngine {
-  return { version: facts.version, cpus: facts.cpus, memoryMiB: Math.floor(facts.memoryBytes / MIB) }
+  return {
+    id: facts.engineId,
+    version: facts.version,
+    cpus: facts.cpus,
+    memoryMiB: Math.floor(facts.memoryBytes / MIB),
+  }
 }
 
 export type EngineFacts = {

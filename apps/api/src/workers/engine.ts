@@ -29,7 +29,7 @@ function withDelay(engine: DeckyEngine, delayMs: number): DeckyEngine {
     mutate: (spec, network) => after(() => engine.mutate(spec, network)),
     teardown: (name) => after(() => engine.teardown(name)),
     observe: (expected) => engine.observe(expected),
-    reapOrphans: (known) => engine.reapOrphans(known),
+    reapOrphans: (known, options) => engine.reapOrphans(known, options),
   }
 }
 

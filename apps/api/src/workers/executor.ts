@@ -27,7 +27,9 @@ export function createExecutor(deps: {
     // Removed from the desired state after this row was queued: its teardown row follows.
     if (!decky) return
     // Torn down and created again on another host meanwhile: that host's own row deploys it.
-    if ((row.hostId ?? LOCAL_HOST_ID) !== decky.hostId) return
+    if ((row.hostId ?? LOCAL_HOST_ID) !== decky.hostId) {
+      throw new Error(`superseded: ${decky.name} now lives on another host, whose own operation deploys it`)
+    }
     try {
       const spec = deckySpecFor(decky)
       const network = await deps.network()

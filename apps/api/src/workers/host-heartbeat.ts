@@ -11,7 +11,7 @@ export type HostHeartbeatOptions = {
   missesAllowed?: number
   /** After a host was marked unreachable (its workers stop, its unfinished rows fail). */
   onUnreachable?: (host: Host, reason: string) => Promise<void>
-  /** A host being decommissioned stopped answering: its teardowns cannot finish. */
+  /** A host being decommissioned stopped answering: its teardowns cannot finish (it stays decommissioning). */
   onLostWhileDecommissioning?: (host: Host, reason: string) => Promise<void>
   /** After a beat round: hosts may have come back (their workers start again). */
   onRound?: () => Promise<void>
@@ -24,8 +24,8 @@ const SILENT = new Set(['decommissioned'])
 /**
  * Pings every enrolled host's engine over mutual TLS each interval: an answer marks it active (with the
  * heartbeat time), `missesAllowed` misses in a row mark it unreachable, and the next answer brings it back.
- * A decommissioning host keeps its status while answering (its deckies are being torn down); one that
- * stops answering then is retired with its teardowns failed.
+ * A decommissioning host keeps that status either way: its teardowns fail while it does not answer,
+ * and its clean-up finishes once it answers again.
  */
 export function startHostHeartbeat({
   db,
@@ -66,11 +66,15 @@ export function startHostHeartbeat({
       misses.set(host.id, missed)
       if (missed < missesAllowed || host.status === 'unreachable') return
       const reason = `host ${host.name} stopped answering (${missed} missed heartbeats): ${(error as Error).message}`
-      log(`decnet hosts: ${reason}`)
       if (decommissioning) {
-        await onLostWhileDecommissioning?.(host, reason.slice(0, 500))
+        // It stays decommissioning (cleaned up when it answers again); only the news is passed on, once.
+        if (missed === missesAllowed) {
+          log(`decnet hosts: ${reason}`)
+          await onLostWhileDecommissioning?.(host, reason.slice(0, 500))
+        }
         return
       }
+      log(`decnet hosts: ${reason}`)
       if (await db.hosts.setStatusIf(host.id, ['active', 'enrolled'], 'unreachable')) {
         await onUnreachable?.(host, reason.slice(0, 500))
       }
@@ -88,11 +92,15 @@ export function startHostHeartbeat({
     )
     await onRound?.()
   }
-  let running = Promise.resolve()
+  // A round still going at the next tick (slow database, many hosts) makes that tick skip, not queue.
+  let running: Promise<void> | undefined
   const timer = setInterval(() => {
-    running = running
-      .then(beatOnce)
+    if (running) return
+    running = beatOnce()
       .catch((error: unknown) => log(`decnet hosts: heartbeat failed: ${String(error)}`))
+      .finally(() => {
+        running = undefined
+      })
   }, intervalMs)
   return {
     async stop() {

@@ -86,6 +86,9 @@ export class HostRuntime {
   }
 }
 
+/** Sweeps of a decommissioning host that may fail before it is retired with what was left. */
+const MAX_FAILED_SWEEPS = 3
+
 /** Hosts whose workers run: answering, or answering while their deckies are torn down. */
 const WORKING = new Set(['active', 'decommissioning'])
 
@@ -100,6 +103,9 @@ export class EnrolledHostWorkers {
   private readonly stopping = new Set<Promise<void>>()
   /** Decommissioned hosts whose collector positions this process already removed. */
   private readonly forgotten = new Set<string>()
+  /** Hosts being swept clean at the end of their decommission, and failed sweeps per host. */
+  private readonly sweeping = new Set<string>()
+  private readonly failedSweeps = new Map<string, number>()
   /** Per host, the previous runtime still finishing its abandoned operations. */
   private readonly draining = new Map<string, Promise<void>>()
   private syncing: Promise<void> = Promise.resolve()
@@ -132,14 +138,12 @@ export class EnrolledHostWorkers {
   }
 
   /** A host being decommissioned stopped answering: its teardowns cannot finish, so it is retired as it is. */
-  async markLostWhileDecommissioning(host: Host, reason: string): Promise<void> {
+  async markSilentWhileDecommissioning(host: Host, reason: string): Promise<void> {
     this.retire(host.id, true)
-    await this.failRows(host, `${reason}; its containers remain on it`)
-    if (await this.options.db.hosts.setStatusIf(host.id, ['decommissioning'], 'decommissioned')) {
-      this.options.log(
-        `decnet hosts: ${host.name} decommissioned without answering; remove its containers there`,
-      )
-    }
+    await this.failRows(
+      host,
+      `${reason}; it stays decommissioning and is cleaned up when it answers (decommission it again to retire it as it is)`,
+    )
   }
 
   async stop(): Promise<void> {
@@ -190,8 +194,11 @@ export class EnrolledHostWorkers {
     if (decommissioning.length > 0) await this.finishDecommissions(decommissioning)
     for (const host of hosts) {
       if (host.status !== 'decommissioned' || this.forgotten.has(host.id)) continue
-      await this.forgetLogPositions(host.id)
       this.forgotten.add(host.id)
+      // After its collector stopped: its final position write must not bring the keys back.
+      void (this.draining.get(host.id) ?? Promise.resolve())
+        .then(() => this.forgetLogPositions(host.id))
+        .catch(report(`host ${host.name} log positions`))
     }
   }
 
@@ -231,28 +238,48 @@ export class EnrolledHostWorkers {
   }
 
   private async finishDecommissions(hosts: Host[]): Promise<void> {
-    const { db, log } = this.options
+    const { db } = this.options
     const [deckies, active] = await Promise.all([db.fleet.list(), db.lifecycle.listActive()])
     for (const host of hosts) {
       const busy =
         deckies.some((decky) => decky.hostId === host.id) || active.some((row) => row.hostId === host.id)
-      if (busy) continue
-      // Its deckies' teardowns are done; whatever of ours is still there (a teardown that failed, a
-      // container created behind our back) goes too, so the machine is left clean. Retried next round.
       const runtime = this.runtimes.get(host.id)
-      if (runtime) {
-        const swept = await runtime.engine.reapOrphans([], { minAgeMs: 0 })
-        if (swept.errors.length > 0) {
-          log(`decnet hosts: ${host.name} not clean yet: ${swept.errors.join('; ').slice(0, 300)}`)
-          continue
-        }
-        if (swept.containersRemoved.length > 0) {
-          log(`decnet hosts: ${host.name}: removed ${swept.containersRemoved.length} containers left behind`)
-        }
-      }
-      if (!(await db.hosts.setStatusIf(host.id, ['decommissioning'], 'decommissioned'))) continue
-      this.retire(host.id, false)
-      log(`decnet hosts: ${host.name} decommissioned`)
+      // Swept only while it answers (it has a runtime), in the background: a slow sweep must not hold
+      // up heartbeat rounds (nor an enrollment waiting on sync()).
+      if (busy || !runtime || this.sweeping.has(host.id)) continue
+      this.sweeping.add(host.id)
+      const sweep = this.sweep(host, runtime).finally(() => this.sweeping.delete(host.id))
+      this.stopping.add(sweep)
+      void sweep.finally(() => this.stopping.delete(sweep))
     }
+  }
+
+  /**
+   * The end of a decommission: its deckies' teardowns are done; whatever of ours is still there (a
+   * teardown that failed, a container created behind our back) goes too, so the machine is left clean.
+   * A host that cannot be swept after a few rounds is retired anyway, with what was left logged.
+   */
+  private async sweep(host: Host, runtime: HostRuntime): Promise<void> {
+    const { db, log } = this.options
+    const swept = await runtime.engine
+      .reapOrphans([], { minAgeMs: 0 })
+      .catch((error: unknown) => ({ containersRemoved: [], networksRemoved: [], errors: [String(error)] }))
+    if (swept.containersRemoved.length > 0) {
+      log(`decnet hosts: ${host.name}: removed ${swept.containersRemoved.length} containers left behind`)
+    }
+    if (swept.errors.length > 0) {
+      const failures = (this.failedSweeps.get(host.id) ?? 0) + 1
+      this.failedSweeps.set(host.id, failures)
+      const left = swept.errors.join('; ').slice(0, 300)
+      if (failures < MAX_FAILED_SWEEPS) {
+        log(`decnet hosts: ${host.name} not clean yet (${failures}/${MAX_FAILED_SWEEPS}): ${left}`)
+        return
+      }
+      log(`decnet hosts: ${host.name} retired with leftovers after ${failures} sweeps: ${left}`)
+    }
+    if (!(await db.hosts.setStatusIf(host.id, ['decommissioning'], 'decommissioned'))) return
+    this.failedSweeps.delete(host.id)
+    this.retire(host.id, false)
+    log(`decnet hosts: ${host.name} decommissioned`)
   }
 }

@@ -143,7 +143,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       secrets: deps.secrets,
       intervalMs: config.hostHeartbeatMs,
       onUnreachable: (host, reason) => enrolled.markUnreachable(host, reason),
-      onLostWhileDecommissioning: (host, reason) => enrolled.markLostWhileDecommissioning(host, reason),
+      onLostWhileDecommissioning: (host, reason) => enrolled.markSilentWhileDecommissioning(host, reason),
       onRound: () => enrolled.sync(),
       log,
     })

@@ -71,6 +71,7 @@ interface HostRecord {
   network: string
   status: string
   capacity: number | null
+  engineId: string | null
   engineVersion: string | null
   cpus: number | null
   memoryMiB: number | null
@@ -79,11 +80,13 @@ interface HostRecord {
   updatedAt: Date
 }
 
-function toHost({ engineVersion, cpus, memoryMiB, ...row }: HostRecord): Host {
+function toHost({ engineId, engineVersion, cpus, memoryMiB, ...row }: HostRecord): Host {
   return {
     ...row,
     engine:
-      engineVersion === null ? null : { version: engineVersion, cpus: cpus ?? 0, memoryMiB: memoryMiB ?? 0 },
+      engineVersion === null
+        ? null
+        : { id: engineId ?? '', version: engineVersion, cpus: cpus ?? 0, memoryMiB: memoryMiB ?? 0 },
     tls: row.tls === null ? null : (parseObject(row.tls) as unknown as NonNullable<Host['tls']>),
     network: parseObject(row.network) as unknown as Host['network'],
     status: row.status as HostStatus,
@@ -92,6 +95,7 @@ function toHost({ engineVersion, cpus, memoryMiB, ...row }: HostRecord): Host {
 
 function engineData(engine: HostEngine | null) {
   return {
+    engineId: engine?.id ?? null,
     engineVersion: engine?.version ?? null,
     cpus: engine?.cpus ?? null,
     memoryMiB: engine?.memoryMiB ?? null,

@@ -54,12 +54,18 @@ async function workerHealth(
   return Object.fromEntries(entries) as Record<(typeof WORKERS)[number], TComponentHealth>
 }
 
-async function hostsHealth(services: ApiServices): Promise<TComponentHealth> {
+/** Counts only for signed-in callers: anyone may ask health.get, and fleet size is not theirs to know. */
+async function hostsHealth(services: ApiServices, signedIn: boolean): Promise<TComponentHealth> {
   const hosts = (await services.db.hosts.list().catch(() => [])).filter(
     (host) => host.status !== 'decommissioned',
   )
   if (hosts.length === 0) return { status: 'disabled', detail: 'no enrolled hosts (local only)' }
   const unreachable = hosts.filter((host) => host.status === 'unreachable').length
+  if (!signedIn) {
+    return unreachable > 0
+      ? { status: 'down', detail: 'an enrolled host is unreachable' }
+      : { status: 'up', detail: 'enrolled hosts answering' }
+  }
   const of = `${hosts.length} enrolled ${hosts.length === 1 ? 'host' : 'hosts'}`
   return unreachable > 0
     ? { status: 'down', detail: `${unreachable} of ${of} unreachable` }
@@ -76,7 +82,7 @@ export const getHealthProcedure = publicProcedure
       databaseHealth(services),
       engineHealth(services),
       workerHealth(services),
-      hostsHealth(services),
+      hostsHealth(services, ctx.session !== null),
     ])
     const components = {
       api: { status: 'up' as const, detail: 'serving' },

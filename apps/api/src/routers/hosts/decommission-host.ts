@@ -7,8 +7,9 @@ import { ZDecommissionHostInput, ZDecommissionHostOutput } from './decommission-
 
 /**
  * Queues teardowns of the host's deckies and marks it decommissioning: no new decky lands there, and
- * once its deckies are gone it is decommissioned. An unreachable host cannot tear anything down: its
- * deckies leave the fleet at once and the host is decommissioned, the message saying what was left.
+ * once they are gone (and the host swept clean) it is decommissioned. A host that does not answer cannot
+ * tear anything down: its deckies leave the fleet at once and it is decommissioned as it is, the message
+ * saying what was left. Asking again while a decommission is stuck on a silent host does the same.
  */
 export const decommissionHostProcedure = adminProcedure
   .input(ZDecommissionHostInput)
@@ -24,26 +25,40 @@ export const decommissionHostProcedure = adminProcedure
       }
       const host = await db.hosts.get(input.id)
       if (!host) throw new TRPCError({ code: 'NOT_FOUND', message: `no host with id ${input.id}` })
+      if (host.status === 'decommissioned') {
+        throw new TRPCError({ code: 'CONFLICT', message: `${host.name} is already decommissioned` })
+      }
+      // Silent: unreachable, or decommissioning but no heartbeat answered for 3 periods, or not driven
+      // at all (no DECNET_SECRET_KEY to open its TLS material). Nothing can be torn down there.
+      const answeredRecently =
+        host.lastHeartbeat !== null &&
+        Date.now() - host.lastHeartbeat.getTime() < 3 * ctx.services.config.hostHeartbeatMs
+      const silent =
+        !ctx.services.secrets ||
+        host.status === 'unreachable' ||
+        (host.status === 'decommissioning' && !answeredRecently)
+      if (host.status === 'decommissioning' && !silent) {
+        throw new TRPCError({
+          code: 'CONFLICT',
+          message: `${host.name} is already being decommissioned (it answers; its clean-up is under way)`,
+        })
+      }
       const names = (await db.fleet.list())
         .filter((decky) => decky.hostId === host.id)
         .map((decky) => decky.name)
-      if (host.status === 'decommissioned' || host.status === 'decommissioning') {
-        throw new TRPCError({ code: 'CONFLICT', message: `${host.name} is already ${host.status}` })
-      }
       const { lifecycleIds } =
         names.length > 0 ? await db.fleet.commitDeployPlan({ remove: names }) : { lifecycleIds: [] }
-      if (host.status === 'unreachable') {
-        const reason = `host ${host.name} is unreachable: containers may remain on it`
+      if (silent) {
+        const reason = `host ${host.name} does not answer: its containers remain on it`
         for (const row of await db.lifecycle.failHost(host.id, reason)) publishLifecycleTransition(bus, row)
         await db.hosts.setStatus(host.id, 'decommissioned')
         return {
-          message: `${host.name} decommissioned while unreachable: ${names.length} deckies removed from the fleet; remove their containers on that machine`,
+          message: `${host.name} decommissioned without answering: ${names.length} deckies removed from the fleet; remove their containers on that machine`,
           lifecycleIds,
         }
       }
-      // Retired at once only when nothing at all is left to do there; else when its teardowns are done.
-      const unfinished = (await db.lifecycle.listActive()).some((row) => row.hostId === host.id)
-      await db.hosts.setStatus(host.id, unfinished ? 'decommissioning' : 'decommissioned')
+      // Retired once its teardowns are done and whatever of ours is left there is swept away.
+      await db.hosts.setStatus(host.id, 'decommissioning')
       runner.wake()
       return { message: `decommissioning ${host.name}: ${names.length} deckies to tear down`, lifecycleIds }
     }),

@@ -44,13 +44,16 @@ export const enrollHostProcedure = adminProcedure
       }
     }
     const enrolled = await db.hosts.list()
+    // The same engine under another address (a name, another IP) is the same engine.
     const sameEngine = enrolled.find(
-      (host) => host.dockerUrl === input.dockerUrl && host.status !== 'decommissioned',
+      (host) =>
+        host.status !== 'decommissioned' &&
+        (host.dockerUrl === input.dockerUrl || host.engine?.id === facts.engineId),
     )
     if (sameEngine) {
       throw new TRPCError({
         code: 'CONFLICT',
-        message: `${input.dockerUrl} is already enrolled as ${sameEngine.name}`,
+        message: `that engine is already enrolled as ${sameEngine.name} (${sameEngine.dockerUrl})`,
       })
     }
     // A decommissioned host's name may be enrolled again (the machine came back, reinstalled).

@@ -10,6 +10,7 @@ CREATE TABLE "new_Host" (
     "network" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'enrolled',
     "capacity" INTEGER,
+    "engineId" TEXT,
     "engineVersion" TEXT,
     "cpus" INTEGER,
     "memoryMiB" INTEGER,
