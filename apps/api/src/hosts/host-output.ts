@@ -3,6 +3,7 @@ import { LOCAL_HOST_ID, ZHostNetwork, ZHostStatus, ZIsoDate } from '@decnet/core
 import type { Host } from '@decnet/db'
 import { z } from 'zod'
 import type { FleetNetwork } from '../settings/network.ts'
+import type { LocalEngineState } from '../workers/local-engine-watch.ts'
 import { localDeckyCapacity } from './capacity.ts'
 
 const MIB = 1024 * 1024
@@ -27,15 +28,16 @@ export type HostOutput = z.input<typeof ZHostOutput>
 export function localHostOutput(
   network: FleetNetwork,
   deckyCount: number,
-  engineVersion: string | undefined,
+  engine: LocalEngineState,
 ): HostOutput {
+  const engineVersion = engine.up ? engine.version : undefined
   return {
     id: LOCAL_HOST_ID,
     name: LOCAL_HOST_ID,
     builtIn: true,
     dockerUrl: process.env.DOCKER_HOST || 'unix:///var/run/docker.sock',
     status: engineVersion === undefined ? 'unreachable' : 'active',
-    lastHeartbeatAt: new Date(),
+    lastHeartbeatAt: engine.answeredAt,
     deckyCount,
     capacity: localDeckyCapacity(),
     engine:

@@ -15,7 +15,7 @@ export async function listHosts(services: ApiServices): Promise<HostOutput[]> {
   const counts = new Map<string, number>()
   for (const decky of fleet) counts.set(decky.hostId, (counts.get(decky.hostId) ?? 0) + 1)
   return [
-    localHostOutput(network, counts.get(LOCAL_HOST_ID) ?? 0, local.up ? local.version : undefined),
+    localHostOutput(network, counts.get(LOCAL_HOST_ID) ?? 0, local),
     ...hosts.map((host) => toHostOutput(host, counts.get(host.id) ?? 0)),
   ]
 }

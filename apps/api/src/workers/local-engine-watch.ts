@@ -1,8 +1,11 @@
 import { probeDockerEngine } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
 
-/** The local engine as last seen: answering (with its version) or not (with why). */
-export type LocalEngineState = { up: true; version: string } | { up: false; reason: string }
+/** The local engine as last pinged: answering (with its version) or not (with why); when it last answered. */
+export type LocalEngineState = { answeredAt: Date | null } & (
+  | { up: true; version: string }
+  | { up: false; reason: string }
+)
 
 /**
  * Pings the local Docker engine every `intervalMs`, so requests (placement, hosts.list) read its state
@@ -14,25 +17,24 @@ export async function watchLocalEngine(
   intervalMs: number,
 ): Promise<{ state(): LocalEngineState; stop(): void }> {
   if (kind === 'local') {
-    const state: LocalEngineState = { up: true, version: `local engine (node ${process.versions.node})` }
-    return { state: () => state, stop: () => undefined }
+    const version = `local engine (node ${process.versions.node})`
+    return { state: () => ({ answeredAt: new Date(), up: true, version }), stop: () => undefined }
   }
-  const probe = async (): Promise<LocalEngineState> => {
+  let current: LocalEngineState = { answeredAt: null, up: false, reason: 'not pinged yet' }
+  const probe = async (): Promise<void> => {
     const result = await probeDockerEngine(docker, Math.min(2_000, intervalMs))
-    return result.reachable ? { up: true, version: result.version } : { up: false, reason: result.reason }
+    current = result.reachable
+      ? { answeredAt: new Date(), up: true, version: result.version }
+      : { answeredAt: current.answeredAt, up: false, reason: result.reason }
   }
-  let current = await probe()
+  await probe()
   let probing = false
   const timer = setInterval(() => {
     if (probing) return
     probing = true
-    void probe()
-      .then((next) => {
-        current = next
-      })
-      .finally(() => {
-        probing = false
-      })
+    void probe().finally(() => {
+      probing = false
+    })
   }, intervalMs)
   timer.unref()
   return { state: () => current, stop: () => clearInterval(timer) }
