@@ -121,14 +121,20 @@ describe('hosts that stop answering', () => {
     const placed = (await admin.fleet.list.query()).filter((decky) => decky.name.startsWith('auto-'))
     expect(placed.map((decky) => decky.hostName)).toEqual(['local', 'local'])
 
-    // Work queued for it later fails too, on the next round, instead of waiting for it.
-    const mutation = await admin.fleet.mutate.mutate({ name: 'stranded' })
+    // A mutation there is refused with why; a teardown is taken (the decky leaves the fleet) and its row
+    // fails on the next round instead of waiting for the host.
+    const mutation = admin.fleet.mutate.mutate({ name: 'stranded' })
+    await expect(mutation).rejects.toThrow('stranded is on host ghost-1, which is unreachable')
+    expect(await codeOf(mutation)).toBe('CONFLICT')
+    const teardown = await admin.fleet.teardown.mutate({ name: 'stranded' })
     await until(
       async () =>
-        (await admin.fleet.lifecycle.query({ ids: mutation.lifecycleIds })).rows[0]?.status === 'failed',
+        (await admin.fleet.lifecycle.query({ ids: teardown.lifecycleIds })).rows[0]?.status === 'failed',
     )
-    const [mutated] = (await admin.fleet.lifecycle.query({ ids: mutation.lifecycleIds })).rows
-    expect(mutated?.error).toContain('host ghost-1 is unreachable; nothing was done there')
+    const [torn] = (await admin.fleet.lifecycle.query({ ids: teardown.lifecycleIds })).rows
+    expect(torn?.error).toBe(
+      'host ghost-1 is unreachable; nothing was done there (its containers stay until it answers again)',
+    )
   })
 
   it('decommissioning an unreachable host removes its deckies from the fleet at once and says what was left', async () => {

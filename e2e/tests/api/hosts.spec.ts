@@ -295,11 +295,16 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
       expect(await banner(decky.ip, 22)).toMatch(/^SSH-2\.0-/)
     }
     expect((await client.hosts.get.query({ id: 'local' })).status).toBe('active')
-    // Work queued for it later (here a mutation) fails at once too, rather than hang until it returns.
-    const mutation = await client.fleet.mutate.mutate({ name: onSecond[1]?.name ?? '' })
-    const [mutated] = await waitTerminal(client, mutation.lifecycleIds, 10 * HEARTBEAT_MS)
-    expect(mutated).toMatchObject({ status: 'failed' })
-    expect(mutated?.error).toContain('host second is unreachable')
+    // A mutation there is refused with why; a teardown is taken (the decky leaves the fleet) and its row
+    // fails at once instead of hanging until the host returns (its containers are swept at decommission).
+    const orphaned = onSecond[1]?.name ?? ''
+    await expect(client.fleet.mutate.mutate({ name: orphaned })).rejects.toThrow(
+      `${orphaned} is on host second, which is unreachable`,
+    )
+    const teardownThere = await client.fleet.teardown.mutate({ name: orphaned })
+    const [tornThere] = await waitTerminal(client, teardownThere.lifecycleIds, 10 * HEARTBEAT_MS)
+    expect(tornThere).toMatchObject({ status: 'failed' })
+    expect(tornThere?.error).toContain('host second is unreachable; nothing was done there')
     // A deploy naming the unreachable host is refused with why.
     const refusedDeploy = await client.fleet.deploy
       .mutate({ ini: '[nowhere]\nservices = ssh\nhost = second\n' })

@@ -224,6 +224,16 @@ describe('MutatorScheduler', () => {
     expect((await mutator.tick()).deferred).toEqual([{ decky: 'pend', reason: 'busy' }])
   })
 
+  it('defers a decky whose host does not answer, and mutates it once the host is back', async () => {
+    const decky = await addDecky('far', { mutateInterval: 1, hostId: 'edge' })
+    const answering = new Set(['local'])
+    const mutator = scheduler({ now: minutes(decky.createdAt, 5) }, { answeringHosts: async () => answering })
+    expect((await mutator.tick()).deferred).toEqual([{ decky: 'far', reason: 'host_unreachable' }])
+    expect((await db.lifecycle.listActive()).filter((row) => row.operation === 'mutate')).toEqual([])
+    answering.add('edge')
+    expect((await mutator.tick()).mutated.map((m) => m.decky)).toEqual(['far'])
+  })
+
   it('runs on its own timer and reports each tick to the mutator heartbeat', async () => {
     const decky = await addDecky('loop', { mutateInterval: 1 })
     const reports: TickReport[] = []

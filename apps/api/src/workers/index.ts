@@ -132,6 +132,16 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       bus,
       wake: () => wakeRunners(),
       random: cryptoRandom,
+      // The local engine when it answers, and the enrolled hosts that do (and can be driven).
+      answeringHosts: async () => {
+        const hosts = deps.secrets ? await db.hosts.list() : []
+        return new Set([
+          ...(localEngine.state().up ? [LOCAL_HOST_ID] : []),
+          ...hosts
+            .filter((host) => host.status === 'active' || host.status === 'decommissioning')
+            .map((host) => host.id),
+        ])
+      },
       onError: report('mutator'),
     })
     stops.push(() => mutator.stop())

@@ -30,12 +30,17 @@ export type MutatorSchedulerOptions = {
   random?: RandomSource
   /** Overrides the activity check (default: any Log row for the decky since `since`). */
   hasRecentActivity?: (decky: string, since: Date) => Promise<boolean>
+  /**
+   * Ids of the hosts that answer now, read once per tick (default: every host). A decky on another host
+   * is deferred: its mutation could only fail until the host is back.
+   */
+  answeringHosts?: () => Promise<ReadonlySet<string>>
   /** After every tick (heartbeats, logs). */
   onTick?: (report: TickReport) => void
   onError?: (error: unknown) => void
 }
 
-export type DeferReason = 'attacker_active' | 'busy'
+export type DeferReason = 'attacker_active' | 'busy' | 'host_unreachable'
 
 export type TickReport = {
   at: Date
@@ -124,6 +129,7 @@ export class MutatorScheduler {
       nextDueInMs: null,
     }
     const windowMs = (this.options.activityWindowMinutes ?? 5) * 60_000
+    const answering = await this.options.answeringHosts?.()
     for (const decky of await db.fleet.list()) {
       const minutes = effectiveIntervalMinutes(decky.mutateInterval, globalMinutes)
       if (minutes === null) {
@@ -143,7 +149,10 @@ export class MutatorScheduler {
         continue
       }
       try {
-        const reason = await this.deferReason(decky, new Date(at.getTime() - windowMs))
+        const reason =
+          answering && !answering.has(decky.hostId)
+            ? 'host_unreachable'
+            : await this.deferReason(decky, new Date(at.getTime() - windowMs))
         if (reason) {
           report.deferred.push({ decky: decky.name, reason })
           this.lastDeferred.set(decky.name, { at, reason })

@@ -1,3 +1,4 @@
+import { LOCAL_HOST_ID } from '@decnet/core'
 import { commitMutation } from '@decnet/lifecycle'
 import { TRPCError } from '@trpc/server'
 import { serialiseFleetChanges } from '../../fleet/plan.ts'
@@ -13,6 +14,16 @@ export const mutateProcedure = adminProcedure
       const decky = await ctx.services.db.fleet.get(input.name)
       if (!decky) throw new TRPCError({ code: 'NOT_FOUND', message: `no decky named ${input.name}` })
       const { db, bus, runner } = ctx.services
+      if (decky.hostId !== LOCAL_HOST_ID) {
+        // On a host that does not answer, a mutation could only fail: say so now.
+        const host = await db.hosts.get(decky.hostId)
+        if (host?.status !== 'active') {
+          throw new TRPCError({
+            code: 'CONFLICT',
+            message: `${decky.name} is on host ${host?.name ?? decky.hostId}, which is ${host?.status ?? 'gone'}; mutate it once the host answers`,
+          })
+        }
+      }
       // The same commit the scheduled mutator makes (shared pickNewServices).
       const { lifecycleId, newServices } = await commitMutation(
         { db, bus, wake: () => runner.wake() },
