@@ -44,6 +44,18 @@ describe('placement over several hosts', () => {
     expect(parseAndPlan(deckies(2), { hosts: [down] }).create.map((d) => d.host)).toEqual(['local', 'local'])
   })
 
+  it('a decky with an explicit IP and no host goes to a host whose network holds it', () => {
+    const plan = parseAndPlan('[a]\nservices=ssh\nip=10.9.0.40\n\n[b]\nservices=ssh\nip=192.168.1.40\n', {
+      hosts: [LOCAL, { ...EDGE, capacity: 1 }],
+    })
+    expect(plan.create.map((d) => [d.name, d.host])).toEqual([
+      ['a', 'edge'],
+      ['b', 'local'],
+    ])
+    const nowhere = catchDecnet(() => parseAndPlan('[a]\nservices=ssh\nip=172.16.0.9\n', { hosts }))
+    expect(nowhere.message).toContain('outside the subnet')
+  })
+
   it('honours INI host = name, and validates an explicit IP against that host`s network', () => {
     const plan = parseAndPlan(
       '[a]\nservices=ssh\nhost=edge\nip=10.9.0.50\n\n[b]\nservices=ssh\nhost=local\n',

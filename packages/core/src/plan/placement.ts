@@ -31,6 +31,8 @@ export interface PlacementRequest {
   hostName: string | null
   /** The host id an existing decky of this name lives on (replace mode), or undefined. */
   currentHostId: string | undefined
+  /** For automatic placement: only these hosts fit (e.g. those whose network holds its explicit IP). */
+  fits?: (host: PlanHost) => boolean
   at: { line: number; section: string }
 }
 
@@ -80,14 +82,17 @@ export class Placement {
       }
       return this.take(current)
     }
-    return this.take(named ?? this.mostFree())
+    return this.take(named ?? this.mostFree(request.fits))
   }
 
-  private mostFree(): PlanHost {
-    const automatic = this.hosts.filter((host) => host.automatic !== false)
+  private mostFree(fits: PlacementRequest['fits']): PlanHost {
+    const fitting = fits ? this.hosts.filter(fits) : this.hosts
+    // None fits: place as usual, and let the host's own checks say why it cannot go there.
+    const pool = fitting.length > 0 ? fitting : this.hosts
+    const automatic = pool.filter((host) => host.automatic !== false)
     let best: PlanHost | undefined
     let bestFree = Number.NEGATIVE_INFINITY
-    for (const host of automatic.length > 0 ? automatic : this.hosts) {
+    for (const host of automatic.length > 0 ? automatic : pool) {
       const free = host.capacity - (this.load.get(host.id) ?? 0)
       if (free > bestFree) {
         best = host

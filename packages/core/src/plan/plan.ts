@@ -234,6 +234,10 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
     input.hosts ?? [LOCAL_PLAN_HOST],
     (replaceFleet ? [] : existing).map(hostOf),
   )
+  // A decky with an explicit IP and no host goes to a host whose network holds that IP.
+  const networkOf = (host: PlanHost) =>
+    host.network ? hostNetwork({ ...host, network: host.network }) : fleetNet
+  const holds = (ip: string) => (host: PlanHost) => explicitIpProblem(networkOf(host), ip) === undefined
   const placed = ini.deckies.map((spec) => {
     const previous = replaceFleet ? existingByName.get(spec.name) : undefined
     const host = placement.place({
@@ -241,6 +245,7 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
       hostName: spec.host,
       currentHostId: previous ? hostOf(previous) : undefined,
       at: { line: spec.line, section: spec.section },
+      ...(spec.ip !== null ? { fits: holds(spec.ip) } : {}),
     })
     return { spec, previous, host }
   })
@@ -273,7 +278,7 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
   const resolverFor = (host: PlanHost): Resolver => {
     const known = resolvers.get(host.id)
     if (known) return known
-    const net = host.network ? hostNetwork({ ...host, network: host.network }) : fleetNet
+    const net = networkOf(host)
     checkExplicitIps(
       placed.filter((entry) => entry.host.id === host.id).map((entry) => entry.spec),
       net,

@@ -581,7 +581,10 @@ export default function DeployWizardPage() {
                     </option>
                   ))}
                 </select>
-                <span className="help">Explicit IPs must lie in the chosen host's network.</span>
+                <span className="help">
+                  Explicit IPs must lie in the chosen host's network; with automatic placement, a decky with
+                  an explicit IP goes to a host whose network holds it.
+                </span>
               </label>
             )}
             {ipMode === 'explicit' && (
