@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { createDatabase, type DecnetDatabase } from '@decnet/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSecretBox } from '../src/hosts/secret-box.ts'
-import { type Client, clientFor, codeOf, readyAdmin } from './support/clients.ts'
+import { type Client, clientFor, codeOf, login, NEW_ADMIN_PASSWORD, readyAdmin } from './support/clients.ts'
 import { type ServerProcess, startServerProcess } from './support/server.ts'
 
 const HEARTBEAT_MS = 200
@@ -172,6 +172,10 @@ describe('hosts that stop answering', () => {
     expect(teardown?.error).toContain('it stays decommissioning and is cleaned up when it answers')
     await new Promise((resolve) => setTimeout(resolve, 4 * HEARTBEAT_MS))
     expect(await statusOf(host.id)).toBe('decommissioning')
+    // Nothing drives it while it is silent (no runtime, so no sweep that could only fail and retire it).
+    // (It may have been driven once, while it still counted as answering; never again once silent.)
+    expect((api.output().match(/driving ghost-3 /g) ?? []).length).toBeLessThanOrEqual(1)
+    expect(api.output()).not.toContain('ghost-3 not clean yet')
     // Asked again while it stays silent: retired as it is.
     const again = await admin.hosts.decommission.mutate({ id: host.id })
     expect(again.message).toContain('ghost-3 decommissioned without answering: 0 deckies removed')
@@ -180,5 +184,70 @@ describe('hosts that stop answering', () => {
 
   it('the built-in local host cannot be decommissioned', async () => {
     expect(await codeOf(admin.hosts.decommission.mutate({ id: 'local' }))).toBe('BAD_REQUEST')
+  })
+})
+
+describe('enrolled hosts without DECNET_SECRET_KEY', () => {
+  let api: ServerProcess
+  /** The first run, kept for its data directory while a second run uses it. */
+  let restarted: ServerProcess | undefined
+  let admin: Client
+  let db: DecnetDatabase
+  beforeAll(async () => {
+    api = await startServerProcess({ DECNET_DISABLE_WORKERS: 'collector,mutator' })
+    admin = (await readyAdmin(api.url)).client
+    db = createDatabase(`file:${path.join(api.dataDir, 'decnet.db')}`)
+  })
+  afterAll(async () => {
+    await db.close()
+    await api.stop()
+    await restarted?.stop()
+  })
+
+  it('are never placed on, their deckies are not mutated, and decommissioning retires them as they are', async () => {
+    // Enrolled while a key was set; the API now runs without one, so nothing can open their TLS material.
+    const keylessHost = {
+      name: 'keyless',
+      dockerUrl: 'tcp://10.66.0.5:2376',
+      tls: { ca: 'enc:v1:x', cert: 'enc:v1:y', key: 'enc:v1:z' },
+      network: { driver: 'bridge', subnet: '10.66.0.0/24', gateway: '10.66.0.1' },
+    }
+    const host = await db.hosts.create(keylessHost)
+    await db.hosts.setStatus(host.id, 'active', new Date())
+    await db.fleet.commitDeployPlan({
+      create: [
+        {
+          name: 'out-of-reach',
+          hostId: host.id,
+          ip: '10.66.0.9',
+          mac: '02:00:00:00:00:09',
+          hostname: 'out-of-reach',
+          distro: 'debian',
+          services: ['ssh'],
+          serviceConfig: {},
+          osFamily: 'linux',
+        },
+      ],
+    })
+    const named = admin.fleet.deploy.mutate({ ini: '[x]\nservices = ssh\nhost = keyless\n' })
+    await expect(named).rejects.toThrow('(DECNET_SECRET_KEY is not set)')
+    expect(await codeOf(named)).toBe('NOT_FOUND')
+    const automatic = await admin.fleet.deploy.mutate({ ini: '[y]\nservices = ssh\n' })
+    expect(automatic.mode).toBe('unihost')
+    expect((await admin.fleet.get.query({ name: 'y' })).hostName).toBe('local')
+    expect(await codeOf(admin.fleet.mutate.mutate({ name: 'out-of-reach' }))).toBe('PRECONDITION_FAILED')
+    const retired = await admin.hosts.decommission.mutate({ id: host.id })
+    expect(retired.message).toContain('keyless decommissioned without answering: 1 deckies removed')
+    expect((await admin.hosts.get.query({ id: host.id })).status).toBe('decommissioned')
+    // At start, the API says which enrolled hosts it cannot drive.
+    const waiting = await db.hosts.create({ ...keylessHost, name: 'keyless-2' })
+    await db.hosts.setStatus(waiting.id, 'active', new Date())
+    const firstRun = api
+    await firstRun.kill('SIGTERM')
+    api = await startServerProcess({ DECNET_DISABLE_WORKERS: 'collector,mutator' }, firstRun.dataDir)
+    restarted = firstRun
+    expect(api.output()).toContain('1 enrolled host(s) not driven: set DECNET_SECRET_KEY')
+    const again = await login(api.url, 'admin', NEW_ADMIN_PASSWORD)
+    expect((await again.client.hosts.get.query({ id: waiting.id })).status).toBe('active')
   })
 })

@@ -102,6 +102,16 @@ describe('placement over several hosts', () => {
     expect(plan.create.map((d) => d.ip).sort()).toEqual(['10.9.0.4', '10.9.0.5'])
   })
 
+  it('an explicit IP that is another engine`s address is refused, whichever host it would land on', () => {
+    const lan = { subnet: '10.9.0.0/24', gateway: '10.9.0.1' }
+    const edge = { ...EDGE, network: { ...lan, hostIp: '10.9.0.2' } }
+    const error = catchDecnet(() =>
+      parseAndPlan('[a]\nservices=ssh\nip=10.9.0.2\n', { hosts: [LOCAL, edge], network: lan }),
+    )
+    expect(error.code).toBe('conflict')
+    expect(error.message).toBe("IP 10.9.0.2 is already in use by the engine of host 'edge'")
+  })
+
   it('an enrolled host`s own address inside its subnet is never handed out', () => {
     const plan = parseAndPlan(deckies(1), {
       hosts: [{ ...EDGE, network: { ...EDGE.network!, hostIp: '10.9.0.2' } }],

@@ -38,6 +38,8 @@ export function startHostHeartbeat({
   log,
 }: HostHeartbeatOptions) {
   const misses = new Map<string, number>()
+  /** Decommissioning hosts whose silence was already passed on (until they answer again). */
+  const reported = new Set<string>()
   const timeoutMs = Math.max(500, Math.floor(intervalMs * 0.8))
   const beat = async (host: Host) => {
     const decommissioning = host.status === 'decommissioning'
@@ -47,6 +49,7 @@ export function startHostHeartbeat({
         timeoutMs,
       )
       misses.set(host.id, 0)
+      reported.delete(host.id)
       // Kept current: an engine upgraded or given more memory shows (and places) as it now is.
       const answer = { engine: hostEngine(facts), capacity: deckyCapacity(facts.memoryBytes) }
       // Conditional on the status read at the start of the round: a decommission that landed while
@@ -67,8 +70,10 @@ export function startHostHeartbeat({
       if (missed < missesAllowed || host.status === 'unreachable') return
       const reason = `host ${host.name} stopped answering (${missed} missed heartbeats): ${(error as Error).message}`
       if (decommissioning) {
-        // It stays decommissioning (cleaned up when it answers again); only the news is passed on, once.
-        if (missed === missesAllowed) {
+        // It stays decommissioning (cleaned up when it answers again); the news is passed on once, even
+        // when the decommission landed after the miss that crossed the limit.
+        if (!reported.has(host.id)) {
+          reported.add(host.id)
           log(`decnet hosts: ${reason}`)
           await onLostWhileDecommissioning?.(host, reason.slice(0, 500))
         }

@@ -89,8 +89,15 @@ export class HostRuntime {
 /** Sweeps of a decommissioning host that may fail before it is retired with what was left. */
 const MAX_FAILED_SWEEPS = 3
 
-/** Hosts whose workers run: answering, or answering while their deckies are torn down. */
-const WORKING = new Set(['active', 'decommissioning'])
+/**
+ * Whether a host's workers should run: it answers (active), or is being decommissioned and answered
+ * within the last 3 heartbeats (a silent one is left alone: sweeping it could only fail).
+ */
+export function hostAnswering(host: Host, heartbeatMs: number, now = Date.now()): boolean {
+  if (host.status === 'active') return true
+  if (host.status !== 'decommissioning' || host.lastHeartbeat === null) return false
+  return now - host.lastHeartbeat.getTime() < 3 * heartbeatMs
+}
 
 /**
  * The enrolled hosts' workers, kept in step with the Host table: a host that answers gets a runtime
@@ -114,6 +121,7 @@ export class EnrolledHostWorkers {
     private readonly options: HostRuntimeOptions & {
       secrets: SecretBox
       collector: CollectorWorker | undefined
+      heartbeatMs: number
       log: (line: string) => void
     },
   ) {}
@@ -172,7 +180,9 @@ export class EnrolledHostWorkers {
     const { db, report } = this.options
     const hosts = (await db.hosts.list()).filter((host) => host.id !== LOCAL_HOST_ID)
     const wanted = new Set(
-      hosts.filter((host) => host.tls && WORKING.has(host.status)).map((host) => host.id),
+      hosts
+        .filter((host) => host.tls && hostAnswering(host, this.options.heartbeatMs))
+        .map((host) => host.id),
     )
     for (const id of this.runtimes.keys()) if (!wanted.has(id)) this.retire(id, true)
     for (const host of hosts) {
@@ -203,7 +213,8 @@ export class EnrolledHostWorkers {
   }
 
   private launch(host: Host): void {
-    const { secrets, collector, report } = this.options
+    const { secrets, collector, report, log } = this.options
+    log(`decnet hosts: driving ${host.name} (${host.dockerUrl})`)
     const tls = hostTls(host, secrets)
     const engine = createRemoteEngine(remoteDocker(host.dockerUrl, tls), host.dockerUrl)
     const network = host.network as NetworkContext

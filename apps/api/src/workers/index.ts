@@ -95,7 +95,13 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
 
   // Enrolled hosts need their sealed TLS material opened: without DECNET_SECRET_KEY only local runs.
   const enrolled = deps.secrets
-    ? new EnrolledHostWorkers({ ...runtimeOptions, secrets: deps.secrets, collector, log })
+    ? new EnrolledHostWorkers({
+        ...runtimeOptions,
+        secrets: deps.secrets,
+        collector,
+        heartbeatMs: config.hostHeartbeatMs,
+        log,
+      })
     : undefined
   if (!enrolled) {
     const waiting = (await db.hosts.list()).filter((host) => host.status !== 'decommissioned')

@@ -252,12 +252,26 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
 
   // Addresses are unique fleet-wide: hosts may share one LAN (macvlan/ipvlan on the same segment), and an
   // address outside a host's subnet can never be handed out there anyway, so one set serves every pool.
-  // Explicit IPs may not take an address a surviving decky of another name holds.
+  // Explicit IPs may not take an address a surviving decky of another name holds, nor an engine's own.
   const ipHolder = new Map(survivors.map((d) => [d.ip, d.name]))
-  for (const { spec } of placed) {
-    const holder = spec.ip === null ? undefined : ipHolder.get(spec.ip)
-    if (holder !== undefined && holder !== spec.name) {
-      throw new DecnetError('conflict', `IP ${spec.ip} is already in use by decky ${quote(holder)}`, {
+  // Engines' own addresses (an engine's own host refuses its address with the network checks below).
+  const engineIps = new Map<string, PlanHost>()
+  for (const host of input.hosts ?? [LOCAL_PLAN_HOST]) {
+    const hostIp = networkOf(host).hostIp
+    if (hostIp !== undefined) engineIps.set(formatIpv4(hostIp), host)
+  }
+  for (const { spec, host } of placed) {
+    if (spec.ip === null) continue
+    const holder = ipHolder.get(spec.ip)
+    const engine = engineIps.get(spec.ip)
+    const taken =
+      holder !== undefined && holder !== spec.name
+        ? `decky ${quote(holder)}`
+        : engine && engine.id !== host.id
+          ? `the engine of host ${quote(engine.name)}`
+          : undefined
+    if (taken) {
+      throw new DecnetError('conflict', `IP ${spec.ip} is already in use by ${taken}`, {
         line: spec.line,
         section: spec.section,
         key: 'ip',
@@ -270,8 +284,7 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
   const reserved = new Set<string>(existing.map((d) => d.ip))
   for (const { spec } of placed) if (spec.ip !== null) reserved.add(spec.ip)
   // Every engine's own address too: on a shared LAN, one host's address is taken for all of them.
-  if (fleetNet.hostIp !== undefined) reserved.add(formatIpv4(fleetNet.hostIp))
-  for (const host of input.hosts ?? []) if (host.network?.hostIp) reserved.add(host.network.hostIp)
+  for (const ip of engineIps.keys()) reserved.add(ip)
 
   // One resolver per host: its network and an auto-IP pool over it.
   const resolvers = new Map<string, Resolver>()

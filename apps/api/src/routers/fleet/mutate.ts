@@ -15,8 +15,15 @@ export const mutateProcedure = adminProcedure
       if (!decky) throw new TRPCError({ code: 'NOT_FOUND', message: `no decky named ${input.name}` })
       const { db, bus, runner } = ctx.services
       if (decky.hostId !== LOCAL_HOST_ID) {
-        // On a host that does not answer, a mutation could only fail: say so now.
+        // On a host that does not answer (or that nothing drives: no DECNET_SECRET_KEY), a mutation
+        // could only fail or wait forever: say so now.
         const host = await db.hosts.get(decky.hostId)
+        if (!ctx.services.secrets) {
+          throw new TRPCError({
+            code: 'PRECONDITION_FAILED',
+            message: `${decky.name} is on enrolled host ${host?.name ?? decky.hostId}, which is not driven without DECNET_SECRET_KEY`,
+          })
+        }
         if (host?.status !== 'active') {
           throw new TRPCError({
             code: 'CONFLICT',

@@ -3,6 +3,7 @@ import { publishLifecycleTransition } from '@decnet/lifecycle'
 import { TRPCError } from '@trpc/server'
 import { serialiseFleetChanges } from '../../fleet/plan.ts'
 import { adminProcedure } from '../../trpc.ts'
+import { hostAnswering } from '../../workers/host-workers.ts'
 import { ZDecommissionHostInput, ZDecommissionHostOutput } from './decommission-host.types.ts'
 
 /**
@@ -30,13 +31,10 @@ export const decommissionHostProcedure = adminProcedure
       }
       // Silent: unreachable, or decommissioning but no heartbeat answered for 3 periods, or not driven
       // at all (no DECNET_SECRET_KEY to open its TLS material). Nothing can be torn down there.
-      const answeredRecently =
-        host.lastHeartbeat !== null &&
-        Date.now() - host.lastHeartbeat.getTime() < 3 * ctx.services.config.hostHeartbeatMs
       const silent =
         !ctx.services.secrets ||
         host.status === 'unreachable' ||
-        (host.status === 'decommissioning' && !answeredRecently)
+        (host.status === 'decommissioning' && !hostAnswering(host, ctx.services.config.hostHeartbeatMs))
       if (host.status === 'decommissioning' && !silent) {
         throw new TRPCError({
           code: 'CONFLICT',
