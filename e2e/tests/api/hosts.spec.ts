@@ -94,17 +94,27 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     const network = { driver: 'bridge' as const, ...freeSubnet('172.30', process.pid) }
     const secondPrefix = network.subnet.replace(/0\/24$/, '')
 
+    /** An enrollment through the API that is expected to be refused: its error. */
+    const refusedEnrollment = (name: string, dockerUrl: string, credentials: { cert: string; key: string }) =>
+      client.hosts.enroll
+        .mutate({
+          name,
+          dockerUrl,
+          tls: { ca: read(certs.ca), cert: read(credentials.cert), key: read(credentials.key) },
+          network,
+        })
+        .then(
+          () => new Error(`${name} was enrolled`),
+          (error: Error & { data?: { code?: string } }) => error,
+        )
+
     // ── Enrollment: a client certificate from another CA is refused; the right one is accepted.
-    const refused = await client.hosts.enroll
-      .mutate({
-        name: 'rogue',
-        dockerUrl: `tcp://127.0.0.1:${port}`,
-        tls: { ca: read(certs.ca), cert: read(foreign.clientCert), key: read(foreign.clientKey) },
-        network,
-      })
-      .catch((error: { data?: { code?: string }; message: string }) => error)
+    const refused = await refusedEnrollment('rogue', `tcp://127.0.0.1:${port}`, {
+      cert: foreign.clientCert,
+      key: foreign.clientKey,
+    })
     expect(refused).toMatchObject({ data: { code: 'BAD_REQUEST' } })
-    expect((refused as Error).message).toContain('did not answer over mutual TLS')
+    expect(refused.message).toContain('did not answer over mutual TLS')
 
     // Enrolled the way an operator does it: the CLI with the files host-certs.sh wrote.
     const cli = { url: stack.apiUrl, token }
@@ -133,16 +143,13 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     expect(enrolled.engine.memoryMiB).toBeGreaterThan(100)
     expect(enrolled.capacity).toBeGreaterThan(0)
 
-    const twice = await client.hosts.enroll
-      .mutate({
-        name: 'again',
-        // Another address string for the same engine: recognised by the engine's identity.
-        dockerUrl: `https://127.0.0.1:${port}`,
-        tls: { ca: read(certs.ca), cert: read(certs.clientCert), key: read(certs.clientKey) },
-        network,
-      })
-      .catch((error: Error) => error)
-    expect((twice as Error).message).toContain('already enrolled as second')
+    // Another address string for the same engine: recognised by the engine's identity.
+    const twice = await refusedEnrollment('again', `https://127.0.0.1:${port}`, {
+      cert: certs.clientCert,
+      key: certs.clientKey,
+    })
+    expect(twice).toMatchObject({ data: { code: 'CONFLICT' } })
+    expect(twice.message).toContain('already enrolled as second')
     const listed = await decnet(['hosts'], cli)
     expect(listed.stdout).toMatch(/^local\s+active\s+0 deckies/m)
     expect(listed.stdout).toMatch(
