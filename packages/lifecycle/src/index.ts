@@ -35,6 +35,7 @@ export type {
   EngineKind,
   NetworkContext,
   NetworkDriver,
+  OperationOptions,
   PortProtocol,
   ReapOptions,
   ReapReport,

@@ -222,4 +222,18 @@ describe('DockerEngine on a bridge network', () => {
     expect(Date.now() - started).toBeLessThan(8000)
     await quick.teardown('mute')
   })
+
+  it('an aborted operation stops at its next step: nothing at all when aborted before, and out of the readiness wait', async () => {
+    const mute = deckySpec('hush', `${network.prefix}.14`, [tcpService('ssh', 22, { silent: true })])
+    await expect(engine.deploy(mute, network, { signal: AbortSignal.abort() })).rejects.toThrow(/aborted/i)
+    expect((await containersOf('hush')).size).toBe(0)
+
+    // The engine here waits up to 10 s for readiness; an abort 1.5 s in ends it at once.
+    const lease = new AbortController()
+    const started = Date.now()
+    setTimeout(() => lease.abort(new Error('lease lost')), 1500)
+    await expect(engine.deploy(mute, network, { signal: lease.signal })).rejects.toThrow('lease lost')
+    expect(Date.now() - started).toBeLessThan(5000)
+    await engine.teardown('hush')
+  })
 })

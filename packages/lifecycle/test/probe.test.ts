@@ -106,4 +106,17 @@ describe('readiness probes', () => {
       failures: [{ port: closed, protocol: 'tcp', reason: 'ECONNREFUSED' }],
     })
   })
+
+  it('stops waiting when its signal aborts, reporting every port still waited on as aborted', async () => {
+    const closed = await freePort()
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 200)
+    const started = Date.now()
+    const result = await waitUntilReachable('127.0.0.1', [{ port: closed, protocol: 'tcp' }], {
+      timeoutMs: 10_000,
+      signal: controller.signal,
+    })
+    expect(result).toEqual({ ok: false, failures: [{ port: closed, protocol: 'tcp', reason: 'aborted' }] })
+    expect(Date.now() - started).toBeLessThan(2000)
+  })
 })

@@ -25,8 +25,8 @@ function withDelay(engine: DeckyEngine, delayMs: number): DeckyEngine {
     new Promise((resolve) => setTimeout(resolve, delayMs)).then(operation)
   return {
     kind: engine.kind,
-    deploy: (spec, network) => after(() => engine.deploy(spec, network)),
-    mutate: (spec, network) => after(() => engine.mutate(spec, network)),
+    deploy: (spec, network, options) => after(() => engine.deploy(spec, network, options)),
+    mutate: (spec, network, options) => after(() => engine.mutate(spec, network, options)),
     teardown: (name) => after(() => engine.teardown(name)),
     observe: (expected) => engine.observe(expected),
     reapOrphans: (known, options) => engine.reapOrphans(known, options),

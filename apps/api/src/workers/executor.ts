@@ -33,8 +33,8 @@ export function createExecutor(deps: {
     try {
       const spec = deckySpecFor(decky)
       const network = await deps.network()
-      if (row.operation === 'deploy') await engine.deploy(spec, network)
-      else await engine.mutate(spec, network)
+      if (row.operation === 'deploy') await engine.deploy(spec, network, { signal })
+      else await engine.mutate(spec, network, { signal })
       if (!signal.aborted) await db.fleet.setState(decky.name, 'running')
     } catch (error) {
       if (!signal.aborted) {

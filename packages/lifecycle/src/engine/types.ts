@@ -69,6 +69,14 @@ export type ReapReport = {
   errors: string[]
 }
 
+export type OperationOptions = {
+  /**
+   * Aborts the operation at its next step (before a Docker change, or during the readiness wait): its
+   * lease was lost or its host stopped answering, so nothing it does would be recorded.
+   */
+  signal?: AbortSignal
+}
+
 export type ReapOptions = {
   /** Default 60 s. */
   minAgeMs?: number
@@ -85,9 +93,9 @@ export interface DeckyEngine {
    * the unchanged ones), then waits until every service port answers a probe. Rejects with the reason
    * when the decky cannot be made reachable.
    */
-  deploy(spec: DeckySpec, network: NetworkContext): Promise<ConvergeReport>
+  deploy(spec: DeckySpec, network: NetworkContext, options?: OperationOptions): Promise<ConvergeReport>
   /** Replaces only the service containers whose configuration changed; the base is kept when unchanged. */
-  mutate(spec: DeckySpec, network: NetworkContext): Promise<ConvergeReport>
+  mutate(spec: DeckySpec, network: NetworkContext, options?: OperationOptions): Promise<ConvergeReport>
   /** Removes this decky's service containers, then its base; nothing else. Idempotent. */
   teardown(name: string): Promise<void>
   /**

@@ -72,6 +72,8 @@ export type ReadinessOptions = {
   attemptTimeoutMs?: number
   /** The decky's hostname, for name-service probes (LLMNR/mDNS answer only for their own name). */
   hostname?: string
+  /** Stops waiting (each port then reports `aborted`). */
+  signal?: AbortSignal
 }
 
 export type PortFailure = ServicePort & { reason: string }
@@ -83,8 +85,10 @@ async function retryUntil(
   deadline: number,
   intervalMs: number,
   attemptTimeoutMs: number,
+  signal: AbortSignal | undefined,
 ): Promise<ProbeResult> {
   for (;;) {
+    if (signal?.aborted) return { ok: false, reason: 'aborted' }
     const remaining = deadline - Date.now()
     const result = await attempt(Math.max(50, Math.min(attemptTimeoutMs, remaining)))
     if (result.ok || Date.now() + intervalMs >= deadline) return result
@@ -99,7 +103,7 @@ async function retryUntil(
 export async function waitUntilReachable(
   host: string,
   ports: ServicePort[],
-  { timeoutMs, intervalMs = 25, attemptTimeoutMs = 1000, hostname = 'probe' }: ReadinessOptions,
+  { timeoutMs, intervalMs = 25, attemptTimeoutMs = 1000, hostname = 'probe', signal }: ReadinessOptions,
 ): Promise<ReadinessResult> {
   const deadline = Date.now() + timeoutMs
   const results = await Promise.all(
@@ -108,7 +112,7 @@ export async function waitUntilReachable(
         target.protocol === 'tcp'
           ? (ms: number) => probeTcp(host, target.port, ms)
           : (ms: number) => probeUdp(host, target.port, ms, udpProbeFor(target.port, hostname))
-      return { target, result: await retryUntil(attempt, deadline, intervalMs, attemptTimeoutMs) }
+      return { target, result: await retryUntil(attempt, deadline, intervalMs, attemptTimeoutMs, signal) }
     }),
   )
   const failures = results.flatMap(({ target, result }) =>

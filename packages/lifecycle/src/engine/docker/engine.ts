@@ -10,6 +10,7 @@ import {
   type DeckyObservation,
   type DeckySpec,
   type NetworkContext,
+  type OperationOptions,
   type ReapOptions,
   type ReapReport,
 } from '../types.ts'
@@ -95,14 +96,14 @@ export class DockerEngine implements DeckyEngine {
       })
   }
 
-  deploy(spec: DeckySpec, network: NetworkContext): Promise<ConvergeReport> {
+  deploy(spec: DeckySpec, network: NetworkContext, options: OperationOptions = {}): Promise<ConvergeReport> {
     assertDeckyName(spec.name)
-    return this.locks.run(`decky:${spec.name}`, () => this.converge(spec, network))
+    return this.locks.run(`decky:${spec.name}`, () => this.converge(spec, network, options.signal))
   }
 
   /** Same convergence as deploy: the base's settings are unchanged by a mutation, so only changed services are replaced. */
-  mutate(spec: DeckySpec, network: NetworkContext): Promise<ConvergeReport> {
-    return this.deploy(spec, network)
+  mutate(spec: DeckySpec, network: NetworkContext, options: OperationOptions = {}): Promise<ConvergeReport> {
+    return this.deploy(spec, network, options)
   }
 
   teardown(name: string): Promise<void> {
@@ -185,7 +186,14 @@ export class DockerEngine implements DeckyEngine {
     }
   }
 
-  private async converge(spec: DeckySpec, network: NetworkContext): Promise<ConvergeReport> {
+  private async converge(
+    spec: DeckySpec,
+    network: NetworkContext,
+    signal: AbortSignal | undefined,
+  ): Promise<ConvergeReport> {
+    // Checked before every change to Docker: an abandoned operation stops at its next step.
+    const step = () => signal?.throwIfAborted()
+    step()
     const slugs = spec.services.map((service) => service.slug)
     if (new Set(slugs).size !== slugs.length)
       throw new Error(`decky ${spec.name} lists a service twice: ${slugs.join(', ')}`)
@@ -195,7 +203,9 @@ export class DockerEngine implements DeckyEngine {
       resolveImage(this.docker, this.options.image, this.buildCommand, this.timeoutMs),
       this.list(spec.name),
     ])
+    step()
     const shim = await this.locks.run('network', () => this.ensureNetworkAndShim(network))
+    step()
     const settings: ContainerSettings = {
       instance: this.instance,
       networkName: this.networkName,
@@ -215,7 +225,10 @@ export class DockerEngine implements DeckyEngine {
     )
     if (!base) {
       // A new base is a new network namespace: every service container must be recreated to join it.
-      for (const service of services) await this.remove(service, report)
+      for (const service of services) {
+        step()
+        await this.remove(service, report)
+      }
       services = []
     }
     for (const stale of bases.filter((container) => container !== base)) await this.remove(stale, report)
@@ -225,6 +238,7 @@ export class DockerEngine implements DeckyEngine {
       baseId = base.Id
       report.kept.push(desiredBase.name)
     } else {
+      step()
       const created = await this.create(desiredBase)
       baseId = created.id
       // Service containers only need the base to exist to be created; they wait for it to run to start.
@@ -257,24 +271,30 @@ export class DockerEngine implements DeckyEngine {
           report.kept.push(want.name)
           return
         }
+        step()
         const container = await this.create(want)
         await baseStarted
+        step()
         await this.start(want.name, container)
         report.created.push(want.name)
       }),
     ])
-    await this.waitUntilReachable(spec)
+    step()
+    await this.waitUntilReachable(spec, signal)
+    step()
     return report
   }
 
-  private async waitUntilReachable(spec: DeckySpec): Promise<void> {
+  private async waitUntilReachable(spec: DeckySpec, signal: AbortSignal | undefined): Promise<void> {
     const ports = spec.services.flatMap((service) => service.ports)
     if (ports.length === 0) return
     const result = await waitUntilReachable(spec.ip, ports, {
       hostname: spec.hostname,
       timeoutMs: this.options.readinessTimeoutMs ?? 30_000,
+      ...(signal ? { signal } : {}),
     })
     if (result.ok) return
+    signal?.throwIfAborted()
     const stopped = (await this.list(spec.name))
       .filter((container) => container.State !== 'running')
       .map((container) => `${containerName(container)} is ${container.Status}`)
