@@ -103,7 +103,7 @@ export function hostAnswering(host: Host, heartbeatMs: number, now = Date.now())
  * The enrolled hosts' workers, kept in step with the Host table: a host that answers gets a runtime
  * (engine over mutual TLS, runner, reconciler) and its decoy logs followed; one that stops answering
  * loses them and its unfinished lifecycle rows fail with the reason; a decommissioning host whose
- * deckies are all gone becomes decommissioned.
+ * deckies are all gone is swept clean, then becomes decommissioned.
  */
 export class EnrolledHostWorkers {
   private readonly runtimes = new Map<string, HostRuntime>()
@@ -145,7 +145,10 @@ export class EnrolledHostWorkers {
     await this.failRows(host, reason)
   }
 
-  /** A host being decommissioned stopped answering: its teardowns cannot finish, so it is retired as it is. */
+  /**
+   * A host being decommissioned stopped answering: its workers stop and its teardowns fail with why; it
+   * stays decommissioning (swept once it answers again, or retired as it is when asked again).
+   */
   async markSilentWhileDecommissioning(host: Host, reason: string): Promise<void> {
     this.retire(host.id, true)
     await this.failRows(
