@@ -1,36 +1,12 @@
 import type { PlannedDecky } from '@decnet/core'
-import type { Decky, DeckyInput } from '@decnet/db'
+import type { DeckyInput } from '@decnet/db'
 
-/** A planned decky as the row the Decky table stores. */
-export function toDeckyRow(decky: PlannedDecky): DeckyInput {
-  return {
-    name: decky.name,
-    hostId: decky.hostId,
-    ip: decky.ip,
-    mac: decky.mac,
-    hostname: decky.hostname,
-    distro: decky.distro,
-    archetype: decky.archetype,
-    services: decky.services,
-    serviceConfig: decky.serviceConfig,
-    osFamily: decky.osFamily,
-    mutateInterval: decky.mutateIntervalMinutes,
-  }
-}
-
-/** A stored decky re-submitted unchanged (a replace-mode retry of one that failed or went missing). */
-export function storedDeckyRow(decky: Decky): DeckyInput {
-  return {
-    name: decky.name,
-    hostId: decky.hostId,
-    ip: decky.ip,
-    mac: decky.mac,
-    hostname: decky.hostname,
-    distro: decky.distro,
-    archetype: decky.archetype,
-    services: decky.services,
-    serviceConfig: decky.serviceConfig,
-    osFamily: decky.osFamily,
-    mutateInterval: decky.mutateInterval,
-  }
+/** A planned decky as the row the Decky table stores (placement and replace flags are the plan's own). */
+export function toDeckyRow({
+  replaces: _replaces,
+  host: _hostName,
+  mutateIntervalMinutes,
+  ...row
+}: PlannedDecky): DeckyInput {
+  return { ...row, mutateInterval: mutateIntervalMinutes }
 }

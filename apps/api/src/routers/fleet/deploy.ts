@@ -1,5 +1,5 @@
 import { planFleet, serialiseFleetChanges } from '../../fleet/plan.ts'
-import { storedDeckyRow, toDeckyRow } from '../../fleet/planned-decky.ts'
+import { toDeckyRow } from '../../fleet/planned-decky.ts'
 import { writeFleetNetwork } from '../../settings/network.ts'
 import { adminProcedure } from '../../trpc.ts'
 import { ZDeployInput, ZDeployOutput } from './deploy.types.ts'
@@ -24,7 +24,8 @@ export const deployProcedure = adminProcedure
         const stored = await db.fleet.list()
         for (const kept of plan.keep) {
           const decky = stored.find((candidate) => candidate.name === kept.name)
-          if (decky && NEEDS_REDEPLOY.has(decky.state)) update.push(storedDeckyRow(decky))
+          // Re-submitted as stored (a stored decky is a complete row).
+          if (decky && NEEDS_REDEPLOY.has(decky.state)) update.push(decky)
         }
       }
       const remove = plan.remove.map((decky) => decky.name)
