@@ -122,6 +122,19 @@ describe('§11.1 additive deploy (HEAD contract tests, our planner)', () => {
     expect(plan.create[0]?.ip).not.toBe('192.168.1.10')
   })
 
+  it('a decky pending removal on a silent host keeps its name and IP taken, in both modes', () => {
+    const seed = [existingDecky('decky-01', '192.168.1.2', { state: 'pending_removal' })]
+    for (const replaceFleet of [false, true]) {
+      expectDecnet(
+        () => parseAndPlan('[decky-01]\nservices=ssh\n', { existing: seed, replaceFleet }),
+        'conflict',
+        "decky 'decky-01' is still being removed",
+      )
+      const plan = parseAndPlan('[decky-02]\nservices=ssh\n', { existing: seed, replaceFleet })
+      expect(plan.create[0]?.ip).toBe('192.168.1.3')
+    }
+  })
+
   it('seed decky-01@.10, decky-02@.11, [decky-03] → exactly one decky submitted, all three kept', () => {
     const seed = [existingDecky('decky-01', '192.168.1.10'), existingDecky('decky-02', '192.168.1.11')]
     const plan = parseAndPlan('[decky-03]\nservices=ssh\n', { existing: seed })

@@ -1,6 +1,7 @@
 // The handle callers get: every repository over one connection, plus close().
 import { openClient } from './client.ts'
 import { attackersRepository } from './repos/attackers.ts'
+import { auditRepository } from './repos/audit.ts'
 import { fleetRepository } from './repos/fleet.ts'
 import { lifecycleRepository } from './repos/lifecycle.ts'
 import { logsRepository } from './repos/logs.ts'
@@ -19,6 +20,7 @@ export interface DecnetDatabase {
   readonly hosts: ReturnType<typeof hostsRepository>
   readonly settings: ReturnType<typeof settingsRepository>
   readonly heartbeats: ReturnType<typeof heartbeatsRepository>
+  readonly audit: ReturnType<typeof auditRepository>
   /** Cheap liveness probe for health.get. */
   ping(): Promise<boolean>
   close(): Promise<void>
@@ -38,6 +40,7 @@ export function createDatabase(databaseUrl: string): DecnetDatabase {
     hosts: hostsRepository(conn),
     settings: settingsRepository(conn),
     heartbeats: heartbeatsRepository(conn),
+    audit: auditRepository(conn),
     ping: () =>
       conn.run(async () => {
         await conn.prisma.$queryRawUnsafe('SELECT 1')

@@ -18,7 +18,11 @@ export interface AuthUser extends PublicUser {
   tokensValidFrom: Date | null
 }
 
-export type DeckyState = 'pending' | 'running' | 'degraded' | 'missing' | 'failed'
+/**
+ * `pending_removal`: torn down while its host did not answer; the row keeps its name and IP reserved
+ * until the host answers and its containers are gone.
+ */
+export type DeckyState = 'pending' | 'running' | 'degraded' | 'missing' | 'failed' | 'pending_removal'
 
 export interface DeckyInput {
   name: string
@@ -155,4 +159,22 @@ export interface WorkerHeartbeat {
   status: 'ok' | 'degraded' | 'failed'
   detail: string | null
   beatAt: Date
+}
+
+/** `actor` is 'system' or an operator's user name. */
+export interface AuditEntryInput {
+  actor: string
+  action: string
+  target: string
+  detail?: Record<string, unknown>
+  at?: Date
+}
+
+export interface AuditEntry {
+  id: string
+  at: Date
+  actor: string
+  action: string
+  target: string
+  detail: Record<string, unknown>
 }

@@ -69,9 +69,10 @@ describe.each(databases())('fleet on $kind', (provider) => {
       ['gone', 'teardown'],
       ['keep', 'deploy'],
     ])
-    expect(rows.find((r) => r.operation === 'teardown')?.payload).toEqual({
+    expect(rows.find((r) => r.operation === 'teardown')?.payload).toMatchObject({
       ip: '10.0.0.11',
       services: ['ssh', 'http'],
+      decky: { mac: '00:1a:2b:3c:4d:5e', hostname: 'gone-host' },
     })
     expect((await db.fleet.list()).map((d) => [d.name, d.services])).toEqual([
       ['fresh', ['ssh', 'http']],

@@ -35,6 +35,8 @@ export interface ExistingDecky {
   mutateIntervalMinutes?: number | null
   /** The host it runs on; the local host when absent. */
   hostId?: string
+  /** `pending_removal`: its containers may still live on an unreachable host; name and IP stay taken. */
+  state?: string
 }
 
 export interface PlannedDecky {
@@ -213,6 +215,16 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
   const existingByName = new Map(existing.map((d) => [d.name, d]))
   const iniNames = new Set(ini.deckies.map((d) => d.name))
 
+  for (const spec of ini.deckies) {
+    const previous = existingByName.get(spec.name)
+    if (previous?.state === 'pending_removal') {
+      throw new DecnetError(
+        'conflict',
+        `decky ${quote(spec.name)} is still being removed (its host does not answer; its containers may still run there): its name and IP stay taken until the host answers`,
+        { line: spec.line, section: spec.section },
+      )
+    }
+  }
   if (!replaceFleet) {
     for (const spec of ini.deckies) {
       if (existingByName.has(spec.name)) {

@@ -3,7 +3,20 @@ import { z } from 'zod'
 import { ZArchetypeSlug, ZConfigValue, ZDistroSlug, ZOsFamilySlug, ZServiceSlug } from './catalog.ts'
 import { ZDeckyName, ZIpv4, ZIsoDate, ZMac } from './common.ts'
 
-export const DECKY_STATES = ['pending', 'running', 'degraded', 'missing', 'failed', 'tearing_down'] as const
+/**
+ * `pending_removal`: torn down while its host did not answer; name and IP stay reserved until the host
+ * answers and its containers are gone. `unknown`: shown (never stored) while its host does not answer.
+ */
+export const DECKY_STATES = [
+  'pending',
+  'running',
+  'degraded',
+  'missing',
+  'failed',
+  'tearing_down',
+  'unknown',
+  'pending_removal',
+] as const
 export const ZDeckyState = z.enum(DECKY_STATES)
 export type DeckyState = z.infer<typeof ZDeckyState>
 

@@ -16,12 +16,18 @@ const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 }
  * - `create`: new deckies; a name or (host, IP) already taken is a conflict.
  * - `update`: existing deckies re-specified (replace mode); redeployed in place.
  * - `remove`: deckies to tear down. Their rows go at once, freeing name and IP; the teardown
- *   lifecycle row's payload keeps what the runner needs to find their containers.
+ *   lifecycle row's payload keeps what the runner needs to find their containers. A decky whose host
+ *   is `unreachable` cannot be torn down now: its row stays as `pending_removal` (name and IP still
+ *   reserved, so nothing new takes them while its containers may live) until the host answers and
+ *   its containers are gone.
+ * - `forget`: deckies removed at once even when their host does not answer (a silent host's
+ *   decommission, which records what was left there).
  */
 export interface DeployPlan {
   create?: DeckyInput[]
   update?: DeckyInput[]
   remove?: string[]
+  forget?: string[]
 }
 
 export interface DeployPlanResult {
@@ -109,6 +115,19 @@ async function findConflicts(tx: Tx | Connection['prisma'], creates: DeckyInput[
   return messages
 }
 
+/** The fields of a removed decky a teardown row keeps, enough to hold its name and IP again. */
+function removedRecord(row: DeckyRecord) {
+  return {
+    mac: row.mac,
+    hostname: row.hostname,
+    distro: row.distro,
+    archetype: row.archetype,
+    services: row.services,
+    serviceConfig: row.serviceConfig,
+    osFamily: row.osFamily,
+  }
+}
+
 function conflictError(messages: string[]): ConflictError {
   return new ConflictError(messages.join('; '), messages)
 }
@@ -139,16 +158,31 @@ export function fleetRepository(conn: Connection) {
       const creates = plan.create ?? []
       const updates = plan.update ?? []
       const removes = plan.remove ?? []
+      const forgets = plan.forget ?? []
       return conn.run(async () => {
         try {
           return await prisma.$transaction(async (tx) => {
             // Removes and updates go first so a create may reuse a name or IP they free.
             const removed: ReturnType<typeof lifecycleData>[] = []
-            for (const name of removes) {
+            const unreachable = new Set(
+              (await tx.host.findMany({ where: { status: 'unreachable' }, select: { id: true } })).map(
+                (host) => host.id,
+              ),
+            )
+            for (const name of [...removes, ...forgets]) {
               const row = await tx.decky.findUnique({ where: { name } })
               if (!row) throw new NotFoundError(`decky "${name}" not found`)
-              await tx.decky.delete({ where: { name } })
-              const payload = { ip: row.ip, services: parseStringArray(row.services) }
+              if (unreachable.has(row.hostId) && !forgets.includes(name)) {
+                await tx.decky.update({ where: { name }, data: { state: 'pending_removal' } })
+              } else {
+                await tx.decky.delete({ where: { name } })
+              }
+              // The whole row too: a teardown its host never finished puts it back as pending_removal.
+              const payload = {
+                ip: row.ip,
+                services: parseStringArray(row.services),
+                decky: removedRecord(row),
+              }
               removed.push(lifecycleData(name, row.hostId, 'teardown', payload))
             }
             const updated: ReturnType<typeof lifecycleData>[] = []
@@ -210,6 +244,80 @@ export function fleetRepository(conn: Connection) {
         }, TX_OPTIONS),
       )
     },
+
+    /**
+     * A decky kept as `pending_removal` whose containers are now gone: its row goes, freeing its name
+     * and IP. Only while it is still that decky on that host (not deployed again meanwhile).
+     */
+    deletePendingRemoval: (name: string, hostId: string): Promise<boolean> =>
+      conn.run(
+        async () =>
+          (await prisma.decky.deleteMany({ where: { name, hostId, state: 'pending_removal' } })).count > 0,
+      ),
+
+    /**
+     * A teardown its host never finished (it stopped answering): the decky comes back as
+     * `pending_removal` from the row's payload, holding its name and IP while its containers may live,
+     * unless something else took either meanwhile. True when it was put back.
+     */
+    restorePendingRemoval: (
+      name: string,
+      hostId: string,
+      payload: Record<string, unknown>,
+    ): Promise<boolean> =>
+      conn.run(async () => {
+        const kept = payload.decky as Partial<ReturnType<typeof removedRecord>> | undefined
+        const ip = payload.ip
+        if (!kept || typeof ip !== 'string' || typeof kept.mac !== 'string') return false
+        try {
+          return await prisma.$transaction(async (tx) => {
+            const taken = await tx.decky.findFirst({ where: { OR: [{ name }, { hostId, ip }] } })
+            if (taken) return false
+            await tx.decky.create({
+              data: {
+                name,
+                hostId,
+                ip,
+                mac: kept.mac ?? '',
+                hostname: kept.hostname ?? name,
+                distro: kept.distro ?? '',
+                archetype: kept.archetype ?? null,
+                services: kept.services ?? '[]',
+                serviceConfig: kept.serviceConfig ?? '{}',
+                osFamily: kept.osFamily ?? '',
+                state: 'pending_removal',
+                lastError: 'its host stopped answering during the teardown',
+              },
+            })
+            return true
+          }, TX_OPTIONS)
+        } catch (error) {
+          if (isUniqueViolation(error)) return false
+          throw error
+        }
+      }),
+
+    /**
+     * Queues a deploy for every decky on `hostId` recorded in one of `states` (rows abandoned while the
+     * host did not answer), so Docker there converges to the Decky table again. Their lifecycle ids.
+     */
+    redeployHost: (hostId: string, states: readonly DeckyState[]): Promise<string[]> =>
+      conn.run(() =>
+        prisma.$transaction(async (tx) => {
+          const rows = await tx.decky.findMany({
+            where: { hostId, state: { in: [...states] } },
+            orderBy: { name: 'asc' },
+          })
+          const lifecycles = rows.map((row) => lifecycleData(row.name, hostId, 'deploy', {}))
+          if (rows.length === 0) return []
+          await tx.decky.updateMany({
+            where: { hostId, name: { in: rows.map((row) => row.name) }, state: { in: [...states] } },
+            data: { state: 'pending', lastError: null },
+          })
+          await tx.lifecycle.createMany({ data: lifecycles })
+          return lifecycles.map((row) => row.id)
+        }, TX_OPTIONS),
+      ),
 
     setState: (name: string, state: DeckyState, lastError: string | null = null): Promise<boolean> =>
       conn.run(
