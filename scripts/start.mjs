@@ -1,4 +1,5 @@
 // `npm start`: install what is missing, build, then run the API and the web console together.
+// A crashed API is restarted (bounded, with backoff) while the console stays up and says so.
 // Ctrl-C (SIGINT) or SIGTERM stops both cleanly.
 import { spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
@@ -14,6 +15,7 @@ import {
   TOOL_ENV,
   waitForPort,
 } from './lib.mjs'
+import { supervise } from './supervise.mjs'
 
 const apiPort = Number(process.env.DECNET_API_PORT || 4000)
 const webPort = Number(process.env.DECNET_WEB_PORT || 3000)
@@ -42,50 +44,56 @@ const env = {
   DECNET_DATA_DIR: dataDir,
   NODE_ENV: 'production',
 }
-const children = []
 
-function startChild(name, command, args, cwd) {
-  const child = spawn(command, args, {
-    cwd: path.join(ROOT, cwd),
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      log(`${name} exited (${signal ?? code}); stopping`)
-      stop(code ?? 1)
-    }
-  })
-  children.push(child)
-  return child
+function spawnChild(command, args, cwd) {
+  return spawn(command, args, { cwd: path.join(ROOT, cwd), env, stdio: ['ignore', 'inherit', 'inherit'] })
 }
+
+/** Bounds of the API's restarts (defaults: 5 within 10 minutes, backoff 1 s doubling up to 30 s). */
+const restartLimits = {
+  maxRestarts: Number(process.env.DECNET_API_MAX_RESTARTS || 5),
+  windowMs: Number(process.env.DECNET_API_RESTART_WINDOW_MS || 10 * 60_000),
+  baseDelayMs: Number(process.env.DECNET_API_RESTART_DELAY_MS || 1_000),
+}
+
+const api = supervise({
+  name: 'api',
+  start: () => spawnChild(process.execPath, ['--import', 'tsx', 'src/main.ts'], 'apps/api'),
+  log,
+  giveUp: (code) => stop(code),
+  ...restartLimits,
+})
+const web = spawnChild(
+  path.join(ROOT, 'apps/web/node_modules/.bin/next'),
+  ['start', '-p', String(webPort), '-H', webHost],
+  'apps/web',
+)
+web.on('exit', (code, signal) => {
+  if (!stopping) {
+    log(`web exited (${signal ?? code}); stopping`)
+    stop(code ?? 1)
+  }
+})
+const children = () => [api.child, web]
 
 let stopping = false
 function stop(exitCode = 0) {
   if (stopping) return
   stopping = true
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM')
+  api.stop()
+  const running = children().filter((child) => child.exitCode === null && child.signalCode === null)
+  for (const child of running) child.kill('SIGTERM')
   const deadline = setTimeout(() => {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
+    for (const child of running) if (child.exitCode === null) child.kill('SIGKILL')
     process.exit(exitCode)
   }, 5_000)
-  Promise.all(
-    children.map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null)),
-  ).then(() => {
+  Promise.all(running.map((child) => new Promise((r) => child.once('exit', r)))).then(() => {
     clearTimeout(deadline)
     process.exit(exitCode)
   })
 }
 process.on('SIGINT', () => stop(0))
 process.on('SIGTERM', () => stop(0))
-
-startChild('api', process.execPath, ['--import', 'tsx', 'src/main.ts'], 'apps/api')
-startChild(
-  'web',
-  path.join(ROOT, 'apps/web/node_modules/.bin/next'),
-  ['start', '-p', String(webPort), '-H', webHost],
-  'apps/web',
-)
 
 try {
   await Promise.all([waitForPort(apiPort), waitForPort(webPort, webHost)])

@@ -32,6 +32,8 @@ export type ApiConfig = {
   hostHeartbeatMs: number
   /** How often each host's reconciler compares its containers with the fleet. */
   reconcileMs: number
+  /** Period of the sweep removing from each enrolled host what the fleet does not hold there. */
+  orphanSweepMs: number
 }
 
 export const WORKER_NAMES = ['runner', 'collector', 'reconciler', 'mutator'] as const
@@ -98,5 +100,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     runnerConcurrency: positive('DECNET_RUNNER_CONCURRENCY', 4, env),
     hostHeartbeatMs: positive('DECNET_HOST_HEARTBEAT_MS', 10_000, env),
     reconcileMs: positive('DECNET_RECONCILE_MS', 15_000, env),
+    orphanSweepMs: positive('DECNET_ORPHAN_SWEEP_MS', 60_000, env),
   }
 }

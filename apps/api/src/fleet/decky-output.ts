@@ -42,19 +42,36 @@ function maskSecrets(
   return masked
 }
 
-/** Host id → name, for showing where each decky runs (the local host's id is its name). */
-export async function hostNames(db: DecnetDatabase): Promise<Map<string, string>> {
-  return new Map((await db.hosts.list()).map((host) => [host.id, host.name]))
+export type DeckyHostView = { name: string; unreachable: boolean }
+
+/** Host id → its name and whether it answers, for showing where each decky runs (the local host's id is its name). */
+export async function deckyHosts(db: DecnetDatabase): Promise<Map<string, DeckyHostView>> {
+  return new Map(
+    (await db.hosts.list()).map((host) => [
+      host.id,
+      { name: host.name, unreachable: host.status === 'unreachable' },
+    ]),
+  )
+}
+
+/**
+ * While its host does not answer nothing is known of a decky: it shows `unknown` (its recorded state is
+ * what it was last seen as), except one already waiting for that host to remove it.
+ */
+function shownState(decky: Decky, host: DeckyHostView | undefined): DeckyOutput['state'] {
+  if (host?.unreachable && decky.state !== 'pending_removal') return 'unknown'
+  return decky.state
 }
 
 export function toDeckyOutput(
   decky: Decky,
-  hostNamesById: Map<string, string>,
+  hosts: Map<string, DeckyHostView>,
   localAddress?: string,
 ): DeckyOutput {
+  const host = hosts.get(decky.hostId)
   return {
     address: localAddress ?? decky.ip,
-    hostName: hostNamesById.get(decky.hostId) ?? decky.hostId,
+    hostName: host?.name ?? decky.hostId,
     name: decky.name,
     ip: decky.ip,
     mac: decky.mac,
@@ -68,7 +85,7 @@ export function toDeckyOutput(
     mutateInterval: formatInterval(decky.mutateInterval),
     lastMutatedAt: decky.lastMutatedAt,
     hostId: decky.hostId,
-    state: decky.state,
+    state: shownState(decky, host),
     lastError: decky.lastError,
     createdAt: decky.createdAt.toISOString(),
     updatedAt: decky.updatedAt.toISOString(),

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import type { FleetNetwork } from '../settings/network.ts'
 import type { LocalEngineState } from '../workers/local-engine-watch.ts'
 import { localDeckyCapacity } from './capacity.ts'
+import { type HostLeftovers, ZHostLeftovers } from './leftovers.ts'
 
 const MIB = 1024 * 1024
 
@@ -21,6 +22,8 @@ export const ZHostOutput = z.object({
   /** What the engine reported at enrollment and its last answered heartbeat. */
   engine: z.object({ version: z.string(), cpus: z.number().int(), memoryMiB: z.number().int() }).nullable(),
   network: ZHostNetwork,
+  /** A host decommissioned without answering: the deckies it was left running, and whether they were swept since. */
+  leftovers: ZHostLeftovers.nullable(),
 })
 export type HostOutput = z.input<typeof ZHostOutput>
 
@@ -45,10 +48,15 @@ export function localHostOutput(
         ? null
         : { version: engineVersion, cpus: cpus().length, memoryMiB: Math.floor(totalmem() / MIB) },
     network,
+    leftovers: null,
   }
 }
 
-export function toHostOutput(host: Host, deckyCount: number): HostOutput {
+export function toHostOutput(
+  host: Host,
+  deckyCount: number,
+  leftovers: HostLeftovers | null = null,
+): HostOutput {
   return {
     id: host.id,
     name: host.name,
@@ -64,5 +72,6 @@ export function toHostOutput(host: Host, deckyCount: number): HostOutput {
       memoryMiB: host.engine.memoryMiB,
     },
     network: ZHostNetwork.parse(host.network),
+    leftovers,
   }
 }

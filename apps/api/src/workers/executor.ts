@@ -21,11 +21,13 @@ export function createExecutor(deps: {
   return async (row, signal) => {
     if (row.operation === 'teardown') {
       await engine.teardown(row.deckyName)
+      // Kept as pending_removal while its host did not answer: its containers are gone now.
+      await db.fleet.deletePendingRemoval(row.deckyName, row.hostId ?? LOCAL_HOST_ID)
       return
     }
     const decky = await db.fleet.get(row.deckyName)
-    // Removed from the desired state after this row was queued: its teardown row follows.
-    if (!decky) return
+    // Removed from the desired state after this row was queued: its teardown row (or sweep) follows.
+    if (!decky || decky.state === 'pending_removal') return
     // Torn down and created again on another host meanwhile: that host's own row deploys it.
     if ((row.hostId ?? LOCAL_HOST_ID) !== decky.hostId) {
       throw new Error(`superseded: ${decky.name} now lives on another host, whose own operation deploys it`)

@@ -15,6 +15,10 @@ export type HostHeartbeatOptions = {
   onLostWhileDecommissioning?: (host: Host, reason: string) => Promise<void>
   /** After a beat round: hosts may have come back (their workers start again). */
   onRound?: () => Promise<void>
+  /** Decommissioned hosts still asked each round: they were left running containers of ours. */
+  leftoverHosts?: () => Promise<Set<string>>
+  /** One of those answered (its status stays decommissioned). */
+  onLeftoversReachable?: (host: Host) => Promise<void>
   log: (line: string) => void
 }
 
@@ -35,6 +39,8 @@ export function startHostHeartbeat({
   onUnreachable,
   onLostWhileDecommissioning,
   onRound,
+  leftoverHosts,
+  onLeftoversReachable,
   log,
 }: HostHeartbeatOptions) {
   const misses = new Map<string, number>()
@@ -85,8 +91,31 @@ export function startHostHeartbeat({
       }
     }
   }
+  /** A decommissioned host left running containers: only whether it answers matters (nothing is updated). */
+  const askRetired = async (host: Host) => {
+    try {
+      await engineFacts(remoteDocker(host.dockerUrl, hostTls(host, secrets), timeoutMs), timeoutMs)
+    } catch {
+      return
+    }
+    // In the background: a slow sweep must not hold up the heartbeat of the hosts in use.
+    void onLeftoversReachable?.(host).catch((error: unknown) =>
+      log(`decnet hosts: leftovers of ${host.name}: ${String(error)}`),
+    )
+  }
   const beatOnce = async () => {
-    const hosts = (await db.hosts.list()).filter((host) => !SILENT.has(host.status) && host.tls)
+    const all = await db.hosts.list()
+    const retired = leftoverHosts ? await leftoverHosts() : new Set<string>()
+    await Promise.all(
+      all
+        .filter((host) => retired.has(host.id))
+        .map((host) =>
+          askRetired(host).catch((error: unknown) =>
+            log(`decnet hosts: leftovers of ${host.name}: ${String(error)}`),
+          ),
+        ),
+    )
+    const hosts = all.filter((host) => !SILENT.has(host.status) && host.tls)
     // In parallel: one dead host must not delay noticing another.
     await Promise.all(
       hosts.map((host) =>

@@ -10,10 +10,12 @@ import {
   publishLifecycleTransition,
   Reconciler,
 } from '@decnet/lifecycle'
+import { AUDIT_LEFTOVERS_SWEPT } from '../hosts/leftovers.ts'
 import { hostTls, remoteDocker } from '../hosts/remote-engine.ts'
 import type { SecretBox } from '../hosts/secret-box.ts'
 import { createRemoteEngine } from './engine.ts'
 import { createExecutor } from './executor.ts'
+import { PERIODIC_SWEEP_MIN_AGE_MS, sweepDecommissionedLeftovers, sweepHostOrphans } from './orphan-sweep.ts'
 
 export type HostRuntimeOptions = {
   db: DecnetDatabase
@@ -59,7 +61,7 @@ export class HostRuntime {
           const [deckies, active] = await Promise.all([deckiesHere(), db.lifecycle.listActive()])
           const busy = new Set(active.map((row) => row.deckyName))
           return deckies
-            .filter((decky) => !busy.has(decky.name))
+            .filter((decky) => !busy.has(decky.name) && decky.state !== 'pending_removal')
             .map(({ name, state, services }) => ({ name, state, services }))
         },
         setState: async (name, state) => {
@@ -116,15 +118,24 @@ export class EnrolledHostWorkers {
   /** Per host, the previous runtime still finishing its abandoned operations. */
   private readonly draining = new Map<string, Promise<void>>()
   private syncing: Promise<void> = Promise.resolve()
+  /** Hosts with an orphan sweep under way (one at a time per host). */
+  private readonly orphanSweeps = new Set<string>()
+  private readonly sweepTimer: NodeJS.Timeout
 
   constructor(
     private readonly options: HostRuntimeOptions & {
       secrets: SecretBox
       collector: CollectorWorker | undefined
       heartbeatMs: number
+      /** Period of the orphan sweep of every answering host. */
+      orphanSweepMs: number
       log: (line: string) => void
+      /** Wakes the runners (rows queued for a host that answered again). */
+      wake: () => void
     },
-  ) {}
+  ) {
+    this.sweepTimer = setInterval(() => this.sweepAll(), options.orphanSweepMs)
+  }
 
   get all(): HostRuntime[] {
     return [...this.runtimes.values()]
@@ -157,7 +168,41 @@ export class EnrolledHostWorkers {
     )
   }
 
+  /**
+   * A host decommissioned without answering answers again: what was left on it is swept (unless the same
+   * engine is enrolled again meanwhile: that host's own sweeps keep it to what its fleet holds).
+   */
+  async sweepLeftovers(host: Host): Promise<void> {
+    const { db, secrets, log, report } = this.options
+    if (this.orphanSweeps.has(host.id)) return
+    this.orphanSweeps.add(host.id)
+    try {
+      const reenrolled = (await db.hosts.list()).find(
+        (other) =>
+          other.id !== host.id &&
+          other.status !== 'decommissioned' &&
+          ((host.engine?.id && other.engine?.id === host.engine.id) || other.dockerUrl === host.dockerUrl),
+      )
+      if (reenrolled) {
+        await db.audit.append({
+          actor: 'system',
+          action: AUDIT_LEFTOVERS_SWEPT,
+          target: host.id,
+          detail: { host: host.name, handedTo: reenrolled.name },
+        })
+        return
+      }
+      const engine = createRemoteEngine(remoteDocker(host.dockerUrl, hostTls(host, secrets)), host.dockerUrl)
+      await sweepDecommissionedLeftovers({ db, engine, host, log })
+    } catch (error) {
+      report(`host ${host.name} leftovers`)(error)
+    } finally {
+      this.orphanSweeps.delete(host.id)
+    }
+  }
+
   async stop(): Promise<void> {
+    clearInterval(this.sweepTimer)
     await this.syncing.catch(() => undefined)
     for (const id of [...this.runtimes.keys()]) this.retire(id, false)
     await Promise.all(this.stopping)
@@ -175,7 +220,53 @@ export class EnrolledHostWorkers {
     const { db, bus } = this.options
     for (const row of await db.lifecycle.failHost(host.id, reason)) {
       if (row.operation !== 'teardown') await db.fleet.setState(row.deckyName, 'failed', reason)
+      // A teardown cut short: its containers may live on, so the decky holds its name and IP again
+      // (pending_removal) until the host answers and they are swept.
+      else await db.fleet.restorePendingRemoval(row.deckyName, host.id, row.payload)
       publishLifecycleTransition(bus, row)
+    }
+  }
+
+  /** The periodic sweep: every host that answers (and is not being retired) loses what the fleet does not hold. */
+  private sweepAll(): void {
+    for (const runtime of this.runtimes.values()) {
+      if (this.draining.has(runtime.hostId)) continue
+      void this.options.db.hosts
+        .get(runtime.hostId)
+        .then((host) =>
+          host?.status === 'active' && this.runtimes.get(host.id) === runtime
+            ? this.sweepOrphans(host, runtime, PERIODIC_SWEEP_MIN_AGE_MS, 'periodic sweep')
+            : undefined,
+        )
+        .catch(this.options.report(`host ${runtime.hostId} sweep`))
+    }
+  }
+
+  private async sweepOrphans(host: Host, runtime: HostRuntime, minAgeMs: number, reason: string) {
+    if (this.orphanSweeps.has(host.id)) return
+    this.orphanSweeps.add(host.id)
+    try {
+      const { db, log } = this.options
+      await sweepHostOrphans({ db, engine: runtime.engine, host, minAgeMs, reason, log })
+    } finally {
+      this.orphanSweeps.delete(host.id)
+    }
+  }
+
+  /**
+   * Before a host's runner starts (nothing of ours can be creating containers there): anything the fleet
+   * does not hold goes, however young — half-built containers of operations abandoned while it did not
+   * answer, deckies torn down meanwhile — and deckies whose operations were abandoned are deployed again,
+   * so Docker there matches the Decky table.
+   */
+  private async reconcileReturningHost(host: Host, runtime: HostRuntime): Promise<void> {
+    const { db, log } = this.options
+    await this.sweepOrphans(host, runtime, 0, 'host answered')
+    const redeploys = await db.fleet.redeployHost(host.id, ['failed'])
+    if (redeploys.length > 0) {
+      log(
+        `decnet hosts: ${host.name}: deploying again ${redeploys.length} deckies whose operations were cut short`,
+      )
     }
   }
 
@@ -226,13 +317,22 @@ export class EnrolledHostWorkers {
     // A host back from unreachable may still have the old runtime's Docker calls in flight: the new
     // one starts after them, so two runtimes never act on one host (nor exceed its concurrency).
     const previous = this.draining.get(host.id) ?? Promise.resolve()
-    void previous.then(() => {
-      if (this.runtimes.get(host.id) !== runtime) return
-      runtime.start()
-      collector
-        ?.followHost(host.id, { dockerHost: host.dockerUrl.replace(/^https:/, 'tcp:'), tls })
-        .catch(report(`collector ${host.name}`))
-    })
+    void previous
+      .then(async () => {
+        if (this.runtimes.get(host.id) !== runtime) return
+        // A decommissioning host is swept by its decommission; the others are reconciled first.
+        if (host.status !== 'decommissioning') {
+          await this.reconcileReturningHost(host, runtime).catch(report(`host ${host.name} return`))
+        }
+      })
+      .then(() => {
+        if (this.runtimes.get(host.id) !== runtime) return
+        runtime.start()
+        this.options.wake()
+        collector
+          ?.followHost(host.id, { dockerHost: host.dockerUrl.replace(/^https:/, 'tcp:'), tls })
+          .catch(report(`collector ${host.name}`))
+      })
   }
 
   private retire(hostId: string, abandon: boolean): void {

@@ -10,6 +10,7 @@ import {
 import type Docker from 'dockerode'
 import type { ApiConfig } from '../config.ts'
 import type { HostsHandle, ReconcilerHandle, RunnerHandle } from '../context.ts'
+import { hostsWithUnsweptLeftovers } from '../hosts/leftovers.ts'
 import type { SecretBox } from '../hosts/secret-box.ts'
 import { cryptoRandom } from '../random.ts'
 import type { FleetNetwork } from '../settings/network.ts'
@@ -100,7 +101,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
         secrets: deps.secrets,
         collector,
         heartbeatMs: config.hostHeartbeatMs,
+        orphanSweepMs: config.orphanSweepMs,
         log,
+        wake: () => wakeRunners(),
       })
     : undefined
   if (!enrolled) {
@@ -161,6 +164,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       onUnreachable: (host, reason) => enrolled.markUnreachable(host, reason),
       onLostWhileDecommissioning: (host, reason) => enrolled.markSilentWhileDecommissioning(host, reason),
       onRound: () => enrolled.sync(),
+      leftoverHosts: () => hostsWithUnsweptLeftovers(db),
+      onLeftoversReachable: (host) => enrolled.sweepLeftovers(host),
       log,
     })
     // Stopped before the host workers (pushed later, so it stops first).

@@ -6,6 +6,7 @@ import { usePathname, useRouter } from 'next/navigation'
 import { type ReactNode, useEffect } from 'react'
 import { errorCode, errorMessage } from '../lib/errors.ts'
 import { useTRPC } from '../trpc/client.ts'
+import { ApiDownBanner } from './api-down-banner.tsx'
 import { MeProvider } from './session.tsx'
 import { ThemeToggle } from './theme-toggle.tsx'
 
@@ -56,6 +57,7 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
   if (me.isError) {
     return (
       <main>
+        <ApiDownBanner />
         <p role="alert" className="alert">
           Cannot reach the DECNET API: {errorMessage(me.error)}
         </p>
@@ -97,6 +99,7 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
           </div>
         </nav>
         <div className="content" id="content">
+          <ApiDownBanner />
           {children}
         </div>
       </div>

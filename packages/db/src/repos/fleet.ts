@@ -228,6 +228,9 @@ export function fleetRepository(conn: Connection) {
         prisma.$transaction(async (tx) => {
           const row = await tx.decky.findUnique({ where: { name } })
           if (!row) throw new NotFoundError(`decky "${name}" not found`)
+          if (row.state === 'pending_removal') {
+            throw new ConflictError(`decky "${name}" is being removed`, [name])
+          }
           await tx.decky.update({
             where: { name },
             data: {

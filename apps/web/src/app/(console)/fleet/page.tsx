@@ -22,6 +22,8 @@ const STATE_BADGE: Record<Decky['state'], string> = {
   missing: 'badge bad',
   failed: 'badge bad',
   tearing_down: 'badge warn',
+  unknown: 'badge warn',
+  pending_removal: 'badge warn',
 }
 
 function IntervalEditor({ decky, onDone }: { decky: Decky; onDone: (message: string) => void }) {
