@@ -35,7 +35,15 @@ test('npm start restarts an API killed with SIGKILL; the console stays up, shows
     expect((await fetch(`${stack.webUrl}/login`)).status).toBe(200)
 
     // Restarted: a new process that answers, with the same database (the session still works).
-    await expect.poll(() => pids().api, { timeout: 60_000, intervals: [250] }).not.toBe(before.api)
+    await expect
+      .poll(
+        () => {
+          const api = pids().api
+          return api !== undefined && api !== before.api
+        },
+        { timeout: 60_000, intervals: [250] },
+      )
+      .toBe(true)
     const after = pids().api
     expect(after).toBeDefined()
     await expect
