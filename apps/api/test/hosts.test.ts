@@ -95,10 +95,11 @@ describe('hosts that stop answering', () => {
     expect(row?.error).toMatch(
       /^host ghost-1 stopped answering \(3 missed heartbeats\): no answer within \d+ ms/,
     )
-    expect(await admin.fleet.get.query({ name: 'stranded' })).toMatchObject({
-      state: 'failed',
-      hostName: 'ghost-1',
-    })
+    // Nothing is known of it while its host is silent: shown unknown, recorded failed with why.
+    const stranded = await admin.fleet.get.query({ name: 'stranded' })
+    expect(stranded).toMatchObject({ state: 'unknown', hostName: 'ghost-1' })
+    expect(stranded.lastError).toContain('host ghost-1 stopped answering')
+    expect((await db.fleet.get('stranded'))?.state).toBe('failed')
 
     // Health: degraded, with counts for a signed-in caller and none for anyone else.
     const health = await admin.health.get.query()
@@ -121,8 +122,8 @@ describe('hosts that stop answering', () => {
     const placed = (await admin.fleet.list.query()).filter((decky) => decky.name.startsWith('auto-'))
     expect(placed.map((decky) => decky.hostName)).toEqual(['local', 'local'])
 
-    // A mutation there is refused with why; a teardown is taken (the decky leaves the fleet) and its row
-    // fails on the next round instead of waiting for the host.
+    // A mutation there is refused with why; a teardown is taken and its row fails on the next round
+    // instead of waiting for the host; the decky stays pending_removal, its name and IP still taken.
     const mutation = admin.fleet.mutate.mutate({ name: 'stranded' })
     await expect(mutation).rejects.toThrow('stranded is on host ghost-1, which is unreachable')
     expect(await codeOf(mutation)).toBe('CONFLICT')
@@ -135,6 +136,14 @@ describe('hosts that stop answering', () => {
     expect(torn?.error).toBe(
       'host ghost-1 is unreachable; nothing was done there (its containers stay until it answers again)',
     )
+    expect(teardown.message).toContain('stranded stay pending removal until their host answers')
+    expect(await admin.fleet.get.query({ name: 'stranded' })).toMatchObject({
+      state: 'pending_removal',
+      ip: '10.77.0.5',
+    })
+    const reused = admin.fleet.deploy.mutate({ ini: '[stranded]\nservices = ssh\n' })
+    await expect(reused).rejects.toThrow("decky 'stranded' is still being removed")
+    expect(await codeOf(reused)).toBe('CONFLICT')
   })
 
   it('decommissioning an unreachable host removes its deckies from the fleet at once and says what was left', async () => {
@@ -146,8 +155,16 @@ describe('hosts that stop answering', () => {
     expect(await db.settings.get(positionKey)).toBe('2026-11-25T10:00:00.000000000Z 1')
     const result = await admin.hosts.decommission.mutate({ id: host.id })
     expect(result.message).toContain('decommissioned without answering: 1 deckies removed from the fleet')
-    expect(result.message).toContain('remove their containers on that machine')
+    expect(result.message).toContain('swept if it answers again')
     expect(await statusOf(host.id)).toBe('decommissioned')
+    // What was left there is listed on the host (and in the audit log, by the operator who asked).
+    const retired = await admin.hosts.get.query({ id: host.id })
+    expect(retired.leftovers).toMatchObject({
+      deckies: [{ name: 'left-behind', ip: '10.77.0.9', services: ['ssh'] }],
+      sweptAt: null,
+    })
+    const [entry] = await db.audit.list({ target: host.id })
+    expect(entry).toMatchObject({ actor: 'admin', action: 'host.decommissioned_with_leftovers' })
     expect((await admin.fleet.list.query()).map((decky) => decky.name)).not.toContain('left-behind')
     const { rows } = await admin.fleet.lifecycle.query({ ids: result.lifecycleIds })
     expect(rows.map((row) => [row.operation, row.status])).toEqual([['teardown', 'failed']])
@@ -178,8 +195,12 @@ describe('hosts that stop answering', () => {
     expect(api.output()).not.toContain('ghost-3 not clean yet')
     // Asked again while it stays silent: retired as it is.
     const again = await admin.hosts.decommission.mutate({ id: host.id })
-    expect(again.message).toContain('ghost-3 decommissioned without answering: 0 deckies removed')
+    // Its teardown was cut short, so the decky came back as pending_removal: it is what was left there.
+    expect(again.message).toContain('ghost-3 decommissioned without answering: 1 deckies removed')
     expect(await statusOf(host.id)).toBe('decommissioned')
+    expect((await admin.hosts.get.query({ id: host.id })).leftovers?.deckies.map((d) => d.name)).toEqual([
+      'caught',
+    ])
   })
 
   it('the built-in local host cannot be decommissioned', async () => {
