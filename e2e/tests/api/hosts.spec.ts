@@ -69,7 +69,7 @@ function containersPerDecky(instance: string, dockerHost?: string): Map<string, 
 test('a fleet spread over the local engine and a second engine over mutual TLS: placement, reachability, logs, failures, teardown', async ({
   page,
 }) => {
-  test.setTimeout(420_000)
+  test.setTimeout(600_000)
   const certs = makeCerts('127.0.0.1')
   const foreign = makeCerts('127.0.0.1')
   const port = await freePort()
@@ -87,6 +87,7 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
       DECNET_SECRET_KEY: 'e2e-secret-key-for-host-tls-material-0123',
       DECNET_HOST_HEARTBEAT_MS: String(HEARTBEAT_MS),
       DECNET_RECONCILE_MS: '1000',
+      DECNET_ORPHAN_SWEEP_MS: '3000',
     })
     const { stack } = running
     const { client, token } = await signInAdmin(stack)
@@ -271,6 +272,18 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     )
     expect(containersPerDecky(stack.instance, daemon.host).get('pinned-01')).toBe(2)
 
+    /** Deckies with containers on the second daemon that the fleet does not hold there. */
+    const strayOnSecond = async () => {
+      const held = new Set(
+        (await client.fleet.list.query())
+          .filter((decky) => decky.hostId === enrolled.id)
+          .map((decky) => decky.name),
+      )
+      return [...containersPerDecky(stack.instance, daemon.host).keys()].filter((name) => !held.has(name))
+    }
+    const inFleet = async (name: string) =>
+      (await client.fleet.list.query()).some((decky) => decky.name === name)
+
     /** Waits (polling every 100 ms) until the second host's status is `status`. */
     const secondBecomes = (status: string) =>
       expect
@@ -294,7 +307,10 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     for (const name of ['late-remote-1', 'late-remote-2']) {
       expect(byDecky.get(name)).toMatchObject({ status: 'failed' })
       expect(byDecky.get(name)?.error).toContain('host second stopped answering')
-      expect((await client.fleet.get.query({ name })).state).toBe('failed')
+      // Nothing is known of it while its host is silent.
+      const shown = await client.fleet.get.query({ name })
+      expect(shown.state).toBe('unknown')
+      expect(shown.lastError).toContain('host second stopped answering')
     }
     // Nothing else was affected: the deckies already running keep running and answering.
     for (const decky of onLocal) {
@@ -302,9 +318,10 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
       expect(await banner(decky.ip, 22)).toMatch(/^SSH-2\.0-/)
     }
     expect((await client.hosts.get.query({ id: 'local' })).status).toBe('active')
-    // A mutation there is refused with why; a teardown is taken (the decky leaves the fleet) and its row
-    // fails at once instead of hanging until the host returns (its containers are swept at decommission).
+    // A mutation there is refused with why; a teardown is taken and its row fails at once instead of
+    // hanging until the host returns; the decky stays pending_removal, its name and IP reserved.
     const orphaned = onSecond[1]?.name ?? ''
+    const orphanedIp = onSecond[1]?.ip ?? ''
     await expect(client.fleet.mutate.mutate({ name: orphaned })).rejects.toThrow(
       `${orphaned} is on host second, which is unreachable`,
     )
@@ -312,6 +329,10 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     const [tornThere] = await waitTerminal(client, teardownThere.lifecycleIds, 10 * HEARTBEAT_MS)
     expect(tornThere).toMatchObject({ status: 'failed' })
     expect(tornThere?.error).toContain('host second is unreachable; nothing was done there')
+    expect((await client.fleet.get.query({ name: orphaned })).state).toBe('pending_removal')
+    // So is one whose deploy the freeze cut short.
+    await client.fleet.teardown.mutate({ name: 'late-remote-1' })
+    expect((await client.fleet.get.query({ name: 'late-remote-1' })).state).toBe('pending_removal')
     // A deploy naming the unreachable host is refused with why.
     const refusedDeploy = await client.fleet.deploy
       .mutate({ ini: '[nowhere]\nservices = ssh\nhost = second\n' })
@@ -319,6 +340,59 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     expect((refusedDeploy as Error).message).toContain("host 'second' is unreachable")
     daemon.thaw()
     await secondBecomes('active')
+
+    // ── Back: what was torn down meanwhile is swept and leaves the fleet; what the freeze cut short is
+    // deployed again (its half-built containers replaced), so Docker there matches the fleet.
+    await expect.poll(() => inFleet(orphaned), { timeout: 60_000 }).toBe(false)
+    await expect.poll(() => inFleet('late-remote-1'), { timeout: 60_000 }).toBe(false)
+    await expect
+      .poll(async () => (await client.fleet.get.query({ name: 'late-remote-2' })).state, { timeout: 120_000 })
+      .toBe('running')
+    expect(containersPerDecky(stack.instance, daemon.host).get('late-remote-2')).toBe(2)
+    expect(await banner((await client.fleet.get.query({ name: 'late-remote-2' })).ip, 22)).toMatch(
+      /^SSH-2\.0-/,
+    )
+    await expect.poll(strayOnSecond, { timeout: 90_000 }).toEqual([])
+    expect(stack.output()).toContain('decnet hosts: second (host answered): removed')
+    // Its IP is free only now that its containers are gone: a decky taking it gets it (no "Address
+    // already in use"), is the only one on it, and answers there. (Its first probes may go unanswered
+    // until this machine's neighbour entry for the old MAC ages out, which can outlast the readiness wait.)
+    const reuse = await client.fleet.deploy.mutate({
+      ini: `[reuse]\nservices = ssh\nhost = second\nip = ${orphanedIp}\n`,
+    })
+    const [reused] = await waitTerminal(client, reuse.lifecycleIds, 90_000)
+    expect(reused?.error ?? '').not.toContain('already in use')
+    const lanAddresses = execFileSync(
+      'docker',
+      [
+        '-H',
+        daemon.host,
+        'network',
+        'inspect',
+        `${stack.instance}_lan`,
+        '--format',
+        '{{range .Containers}}{{.IPv4Address}} {{end}}',
+      ],
+      { encoding: 'utf8' },
+    )
+    expect(lanAddresses.split(' ').filter((address) => address.startsWith(`${orphanedIp}/`))).toHaveLength(1)
+    expect(containersPerDecky(stack.instance, daemon.host).get('reuse')).toBe(2)
+    await expect
+      .poll(() => banner(orphanedIp, 22).catch((error: Error) => error.message), { timeout: 90_000 })
+      .toMatch(/^SSH-2\.0-/)
+
+    // ── Frozen during a teardown: the decky holds its name and IP again until the host answers and
+    // its containers are gone.
+    const cut = await client.fleet.teardown.mutate({ name: 'pinned-01' })
+    daemon.freeze()
+    await secondBecomes('unreachable')
+    const [cutRow] = await waitTerminal(client, cut.lifecycleIds, 30_000)
+    expect(cutRow).toMatchObject({ status: 'failed' })
+    expect((await client.fleet.get.query({ name: 'pinned-01' })).state).toBe('pending_removal')
+    daemon.thaw()
+    await secondBecomes('active')
+    await expect.poll(() => inFleet('pinned-01'), { timeout: 60_000 }).toBe(false)
+    await expect.poll(strayOnSecond, { timeout: 90_000 }).toEqual([])
 
     // ── Stopping the daemon outright: unreachable within 3 heartbeats; started again: active.
     await page.goto(`${stack.webUrl}/hosts`)
@@ -328,14 +402,21 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     expect(Date.now() - stoppedAt).toBeLessThanOrEqual(4 * HEARTBEAT_MS + 1_500)
     await expect(page.getByTestId('host-second')).toHaveAttribute('data-status', 'unreachable')
     await expect(page.getByTestId('host-local')).toHaveAttribute('data-status', 'active')
+    // A decky torn down while the daemon is down: its containers come back with the daemon, and go.
+    const killedCase = onSecond[2]?.name ?? ''
+    await client.fleet.teardown.mutate({ name: killedCase })
+    expect((await client.fleet.get.query({ name: killedCase })).state).toBe('pending_removal')
     await daemon.start()
     await secondBecomes('active')
     await expect(page.getByTestId('host-second')).toHaveAttribute('data-status', 'active')
+    await expect.poll(() => inFleet(killedCase), { timeout: 60_000 }).toBe(false)
+    await expect.poll(strayOnSecond, { timeout: 90_000 }).toEqual([])
+    expect(containersPerDecky(stack.instance, daemon.host).has(killedCase)).toBe(false)
 
     // ── Decommissioning (from the hosts page, after a confirmation) tears the host's deckies down
     // first — every container on it goes — then retires it; nothing of the local host is touched.
     const stillOnSecond = (await client.fleet.list.query()).filter((decky) => decky.hostId === enrolled.id)
-    expect(stillOnSecond.length).toBeGreaterThan(3)
+    expect(stillOnSecond.map((decky) => decky.name).sort()).toEqual([broken, 'late-remote-2', 'reuse'].sort())
     // A container of ours that no decky owns (say, left by a failed teardown) is swept up too.
     execFileSync('docker', [
       '-H',
@@ -382,6 +463,41 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     expect([...containersPerDecky(stack.instance).keys()].sort()).toEqual(
       [...onLocal.map((decky) => decky.name), 'late-local'].sort(),
     )
+
+    // ── The same engine enrolled again, then decommissioned while it is down: what it was left running
+    // is listed on the host, and swept when it answers again.
+    const third = await client.hosts.enroll.mutate({
+      name: 'third',
+      dockerUrl: `tcp://127.0.0.1:${port}`,
+      tls: { ca: read(certs.ca), cert: read(certs.clientCert), key: read(certs.clientKey) },
+      network,
+    })
+    const onThird = await client.fleet.deploy.mutate({
+      ini: '[dead-1]\nservices = ssh\nhost = third\n\n[dead-2]\nservices = ssh\nhost = third\n',
+    })
+    const thirdRows = await waitTerminal(client, onThird.lifecycleIds, 90_000)
+    expect(thirdRows.map((row) => row.status)).toEqual(['succeeded', 'succeeded'])
+    await daemon.stop()
+    await expect
+      .poll(async () => (await client.hosts.get.query({ id: third.id })).status, {
+        timeout: 10 * HEARTBEAT_MS,
+      })
+      .toBe('unreachable')
+    const dead = await client.hosts.decommission.mutate({ id: third.id })
+    expect(dead.message).toContain('third decommissioned without answering: 2 deckies removed from the fleet')
+    const retired = await client.hosts.get.query({ id: third.id })
+    expect(retired.status).toBe('decommissioned')
+    expect(retired.leftovers?.deckies.map((decky) => decky.name)).toEqual(['dead-1', 'dead-2'])
+    expect(retired.leftovers?.sweptAt).toBeNull()
+    await daemon.start()
+    await expect
+      .poll(async () => (await client.hosts.get.query({ id: third.id })).leftovers?.sweptAt ?? null, {
+        timeout: 60_000,
+      })
+      .not.toBeNull()
+    expect(instanceContainers(stack.instance, daemon.host)).toEqual([])
+    expect((await client.hosts.get.query({ id: third.id })).status).toBe('decommissioned')
+    expect(stack.output()).toContain('decnet hosts: decommissioned third answered: removed 4 containers')
 
     // ── Teardown of the whole fleet removes every container left; the retired host takes no more deckies.
     const teardown = await client.fleet.teardown.mutate({ all: true })
