@@ -489,6 +489,10 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     expect(retired.status).toBe('decommissioned')
     expect(retired.leftovers?.deckies.map((decky) => decky.name)).toEqual(['dead-1', 'dead-2'])
     expect(retired.leftovers?.sweptAt).toBeNull()
+    await page.goto(`${stack.webUrl}/hosts`)
+    await expect(page.getByTestId('host-third').getByTestId('host-leftovers')).toContainText(
+      'left running: dead-1, dead-2 — swept if it answers again',
+    )
     await daemon.start()
     await expect
       .poll(async () => (await client.hosts.get.query({ id: third.id })).leftovers?.sweptAt ?? null, {
@@ -497,6 +501,12 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
       .not.toBeNull()
     expect(instanceContainers(stack.instance, daemon.host)).toEqual([])
     expect((await client.hosts.get.query({ id: third.id })).status).toBe('decommissioned')
+    await expect(page.getByTestId('host-third').getByTestId('host-leftovers')).toContainText(
+      'left running: dead-1, dead-2 — swept ',
+    )
+    await expect(page.getByTestId('host-third').getByTestId('host-leftovers')).not.toContainText(
+      'if it answers again',
+    )
     expect(stack.output()).toContain('decnet hosts: decommissioned third answered: removed 4 containers')
 
     // ── Teardown of the whole fleet removes every container left; the retired host takes no more deckies.

@@ -104,6 +104,14 @@ export default function HostsPage() {
               </td>
               <td className={STATUS_CLASS[host.status] ?? ''} data-testid="host-status">
                 {host.status}
+                {host.leftovers && host.leftovers.deckies.length > 0 && (
+                  <div className="muted small" data-testid="host-leftovers">
+                    left running: {host.leftovers.deckies.map((decky) => decky.name).join(', ')} —{' '}
+                    {host.leftovers.sweptAt
+                      ? `swept ${formatTime(host.leftovers.sweptAt)}`
+                      : 'swept if it answers again'}
+                  </div>
+                )}
               </td>
               <td className="small">
                 <span className="mono">{host.dockerUrl}</span>
