@@ -464,6 +464,45 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
       [...onLocal.map((decky) => decky.name), 'late-local'].sort(),
     )
 
+    const enrollAgain = (name: string) =>
+      client.hosts.enroll.mutate({
+        name,
+        dockerUrl: `tcp://127.0.0.1:${port}`,
+        tls: { ca: read(certs.ca), cert: read(certs.clientCert), key: read(certs.clientKey) },
+        network,
+      })
+    const statusOf = async (id: string) => (await client.hosts.get.query({ id })).status
+
+    // ── The same engine enrolled again, frozen as its decommission starts: the teardowns are cut short
+    // (those deckies wait as pending_removal, the host stays decommissioning); once it answers again the
+    // decommission finishes and nothing of ours is left there.
+    const frozenHost = await enrollAgain('frozen')
+    const onFrozen = await client.fleet.deploy.mutate({
+      ini: '[cut-1]\nservices = ssh\nhost = frozen\n\n[cut-2]\nservices = ssh\nhost = frozen\n',
+    })
+    expect((await waitTerminal(client, onFrozen.lifecycleIds, 90_000)).map((row) => row.status)).toEqual([
+      'succeeded',
+      'succeeded',
+    ])
+    daemon.freeze()
+    const cutShort = await client.hosts.decommission.mutate({ id: frozenHost.id })
+    expect(cutShort.message).toBe('decommissioning frozen: 2 deckies to tear down')
+    const cutRows = await waitTerminal(client, cutShort.lifecycleIds, 10 * HEARTBEAT_MS)
+    expect(cutRows.map((row) => row.status)).toEqual(['failed', 'failed'])
+    expect(
+      (await client.fleet.list.query())
+        .filter((decky) => decky.hostId === frozenHost.id)
+        .map((decky) => [decky.name, decky.state]),
+    ).toEqual([
+      ['cut-1', 'pending_removal'],
+      ['cut-2', 'pending_removal'],
+    ])
+    expect(await statusOf(frozenHost.id)).toBe('decommissioning')
+    daemon.thaw()
+    await expect.poll(() => statusOf(frozenHost.id), { timeout: 60_000 }).toBe('decommissioned')
+    expect((await client.fleet.list.query()).filter((decky) => decky.name.startsWith('cut-'))).toEqual([])
+    expect(instanceContainers(stack.instance, daemon.host)).toEqual([])
+
     // ── The same engine enrolled again, then decommissioned while it is down: what it was left running
     // is listed on the host, and swept when it answers again.
     const third = await client.hosts.enroll.mutate({

@@ -355,8 +355,10 @@ export class EnrolledHostWorkers {
     const { db } = this.options
     const [deckies, active] = await Promise.all([db.fleet.list(), db.lifecycle.listActive()])
     for (const host of hosts) {
+      // A pending_removal decky (its teardown cut short while the host was silent) is the sweep's to remove.
       const busy =
-        deckies.some((decky) => decky.hostId === host.id) || active.some((row) => row.hostId === host.id)
+        deckies.some((decky) => decky.hostId === host.id && decky.state !== 'pending_removal') ||
+        active.some((row) => row.hostId === host.id)
       const runtime = this.runtimes.get(host.id)
       // Swept only while it answers (it has a runtime), in the background: a slow sweep must not hold
       // up heartbeat rounds (nor an enrollment waiting on sync()).
@@ -392,6 +394,11 @@ export class EnrolledHostWorkers {
       log(`decnet hosts: ${host.name} retired with leftovers after ${failures} sweeps: ${left}`)
     }
     if (!(await db.hosts.setStatusIf(host.id, ['decommissioning'], 'decommissioned'))) return
+    // Deckies waiting for this host to remove them: it is swept (or retired as it is), so they go.
+    for (const decky of await db.fleet.list()) {
+      if (decky.hostId === host.id && decky.state === 'pending_removal')
+        await db.fleet.deletePendingRemoval(decky.name, host.id)
+    }
     this.failedSweeps.delete(host.id)
     this.retire(host.id, false)
     log(`decnet hosts: ${host.name} decommissioned`)
