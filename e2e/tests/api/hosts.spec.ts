@@ -477,26 +477,22 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     // (those deckies wait as pending_removal, the host stays decommissioning); once it answers again the
     // decommission finishes and nothing of ours is left there.
     const frozenHost = await enrollAgain('frozen')
+    // More deckies than the host's runner runs at once: some teardowns never even start before the freeze.
     const onFrozen = await client.fleet.deploy.mutate({
-      ini: '[cut-1]\nservices = ssh\nhost = frozen\n\n[cut-2]\nservices = ssh\nhost = frozen\n',
+      ini: '[cut]\namount = 6\nservices = ssh\nhost = frozen\n',
     })
-    expect((await waitTerminal(client, onFrozen.lifecycleIds, 90_000)).map((row) => row.status)).toEqual([
-      'succeeded',
-      'succeeded',
-    ])
+    const frozenRows = await waitTerminal(client, onFrozen.lifecycleIds, 120_000)
+    expect(frozenRows.map((row) => row.status)).toEqual(Array(6).fill('succeeded'))
     daemon.freeze()
     const cutShort = await client.hosts.decommission.mutate({ id: frozenHost.id })
-    expect(cutShort.message).toBe('decommissioning frozen: 2 deckies to tear down')
+    expect(cutShort.message).toBe('decommissioning frozen: 6 deckies to tear down')
     const cutRows = await waitTerminal(client, cutShort.lifecycleIds, 10 * HEARTBEAT_MS)
-    expect(cutRows.map((row) => row.status)).toEqual(['failed', 'failed'])
+    expect(cutRows.map((row) => row.status)).toEqual(Array(6).fill('failed'))
     expect(
       (await client.fleet.list.query())
         .filter((decky) => decky.hostId === frozenHost.id)
-        .map((decky) => [decky.name, decky.state]),
-    ).toEqual([
-      ['cut-1', 'pending_removal'],
-      ['cut-2', 'pending_removal'],
-    ])
+        .map((decky) => decky.state),
+    ).toEqual(Array(6).fill('pending_removal'))
     expect(await statusOf(frozenHost.id)).toBe('decommissioning')
     daemon.thaw()
     await expect.poll(() => statusOf(frozenHost.id), { timeout: 60_000 }).toBe('decommissioned')
