@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net'
 import { createServer as createTlsServer, type SecureContextOptions } from 'node:tls'
 import type { DecoyEvent, EmulatorContext } from '../emulator.ts'
 import { peerAddress } from './events.ts'
+import { peerOfResetSocket } from './peer-name.ts'
 
 export type Fields = DecoyEvent['fields']
 
@@ -86,8 +87,7 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
       return
     }
     sockets.add(socket)
-    const ip = peerAddress(socket.remoteAddress)
-    const port = socket.remotePort ?? 0
+    const { ip, port } = peerOf(socket)
     const openedAt = Date.now()
     let bytesIn = 0
     let eventsEmitted = 0
@@ -195,10 +195,11 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
   server.on('tlsClientError', (error: Error & { code?: string }, socket: Socket) => {
     // A peer that hangs up around the handshake (certificate grabbers) is no protocol mismatch.
     if (error.code === 'ECONNRESET') return
+    const peer = peerOf(socket)
     ctx.emit({
       event: 'scan',
-      src_ip: peerAddress(socket.remoteAddress),
-      src_port: socket.remotePort ?? 0,
+      src_ip: peer.ip,
+      src_port: peer.port,
       fields: { reason: 'tls_handshake_failed', error: error.code ?? error.message.slice(0, 120) },
     })
   })
@@ -220,6 +221,15 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
         server.close(() => resolve())
       }),
   }
+}
+
+/**
+ * The peer of a just-accepted socket, taken before any await. A peer that already reset is still
+ * attributed: getpeername fails then, SO_PEERNAME does not (see peer-name.ts).
+ */
+function peerOf(socket: Socket): { ip: string; port: number } {
+  const reset = socket.remoteAddress === undefined ? peerOfResetSocket(socket) : undefined
+  return { ip: peerAddress(socket.remoteAddress ?? reset?.ip), port: socket.remotePort ?? reset?.port ?? 0 }
 }
 
 /**
