@@ -1,6 +1,8 @@
 import { connect } from 'node:net'
+import { Client, type ClientChannel } from 'ssh2'
 import { afterAll, describe, expect, it } from 'vitest'
 import { MAX_RECIPIENTS } from '../src/protocols-text/mail/smtp.ts'
+import { MAX_SESSIONS } from '../src/protocols-text/ssh.ts'
 import { rawClient, startTestEmulator } from './helpers.ts'
 
 /**
@@ -46,6 +48,32 @@ describe('per-connection limits', () => {
     const disconnect = await relay.waitFor((event) => event.event === 'disconnect')
     expect(disconnect.fields).toMatchObject({ truncated: true, limits_reached: 'recipients' })
   }, 60_000)
+
+  it('ssh opens at most MAX_SESSIONS concurrent session channels per connection and records the cut', async () => {
+    const ssh = await start('ssh', { config: { password: 'rootpw' } })
+    const client = await new Promise<Client>((resolve, reject) => {
+      const connection = new Client()
+      connection.once('ready', () => resolve(connection))
+      connection.on('error', reject)
+      connection.connect({ host: ssh.host, port: ssh.port, username: 'root', password: 'rootpw' })
+    })
+    try {
+      const opened = await Promise.all(
+        Array.from(
+          { length: MAX_SESSIONS + 5 },
+          () =>
+            new Promise<ClientChannel | undefined>((resolve) => {
+              client.shell((error, stream) => resolve(error ? undefined : stream))
+            }),
+        ),
+      )
+      expect(opened.filter(Boolean)).toHaveLength(MAX_SESSIONS)
+      const limit = await ssh.waitFor((e) => e.event === 'limit_reached')
+      expect(limit.fields).toEqual({ limit: 'sessions', max: MAX_SESSIONS })
+    } finally {
+      client.end()
+    }
+  })
 
   it('an oversized line is recorded as limit_reached line_bytes (ftp)', async () => {
     const ftp = await start('ftp')
