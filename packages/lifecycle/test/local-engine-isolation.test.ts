@@ -1,8 +1,11 @@
 import { connect } from 'node:net'
 import { pathToFileURL } from 'node:url'
+import type { DecnetDatabase } from '@decnet/db'
+import { sqliteTestDatabase } from '@decnet/db/testing'
 import type { DecoyEvent } from '@decnet/decoys'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { type DeckySpec, type DecoyFault, LocalEngine } from '../src/index.ts'
+import { IngestPipeline, localEventSink } from '../src/workers-index.ts'
 
 /**
  * The local engine runs its decoys in a supervised worker thread: a fault an emulator did not catch
@@ -15,6 +18,8 @@ const engines: LocalEngine[] = []
 afterEach(async () => {
   for (const engine of engines.splice(0)) await engine.close()
 })
+const provider = sqliteTestDatabase()
+afterAll(() => provider.cleanup())
 
 function spec(name: string, services: DeckySpec['services']): DeckySpec {
   return {
@@ -145,5 +150,26 @@ describe('LocalEngine decoy isolation', () => {
     expect(await eventually(() => exchange(address, 2323))).toBe('ok leaky\n')
     // The leak died with its worker: this process did not grow by anything like the heap it took.
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(256 * 1024 * 1024)
+  }, 60_000)
+
+  it('stores an oversized event of a worker decoy cut by the same rule as a container line', async () => {
+    const db: DecnetDatabase = (await provider.open()).db
+    const pipeline = new IngestPipeline({ db, flushIntervalMs: 20 })
+    const engine = new LocalEngine({
+      onEvent: localEventSink(pipeline),
+      decoyHost: { extraEmulators: { faulty: FAULTY } },
+    })
+    engines.push(engine)
+    await engine.deploy(spec('bulky', [service('faulty', 2323)]))
+    await exchange(engine.addressOf('bulky') ?? '', 2323, 'big')
+    await eventually(async () =>
+      expect((await db.logs.search({ q: 'decky:bulky event:request' })).rows).toHaveLength(1),
+    )
+    await pipeline.close()
+    expect(pipeline.stats().malformed).toBe(0)
+    const [row] = (await db.logs.search({ q: 'decky:bulky event:request' })).rows
+    expect(row?.fields).toMatchObject({ path: '/big', truncated: true })
+    expect(String(row?.fields.body).length).toBeGreaterThan(4000)
+    expect(Buffer.byteLength(row?.rawLine ?? '')).toBeLessThanOrEqual(16 * 1024)
   }, 60_000)
 })

@@ -1,7 +1,8 @@
 /**
  * Test-only emulator for the decoy worker's guard: answers `ok <decky>` to every connection, and on
  * the line `reject` / `throw` / `leak` faults the way a buggy emulator could — an unhandled rejection,
- * an uncaught exception outside any handler, or unbounded memory growth.
+ * an uncaught exception outside any handler, or unbounded memory growth; `big` emits an event far
+ * over the 16 KiB line cap.
  */
 import { type Emulator, listenTcp } from '@decnet/decoys'
 
@@ -19,6 +20,7 @@ export const emulator: Emulator = {
             session.write(`ok ${ctx.decky}\n`)
             return {
               onLine: (line) => {
+                if (line === 'big') session.emit('request', { path: '/big', body: 'B'.repeat(300_000) })
                 if (line === 'reject') void Promise.reject(new Error('injected unhandled rejection'))
                 if (line === 'throw')
                   setImmediate(() => {
