@@ -32,8 +32,13 @@ async function engineHealth(services: ApiServices): Promise<TComponentHealth> {
     : { status: 'down', detail: `Docker daemon unreachable: ${probe.reason}`.slice(0, 500) }
 }
 
+/**
+ * A worker's heartbeat line carries counts (events ingested, containers followed, queue depth); only
+ * signed-in callers get it. Anyone else gets the state in words that say nothing about the fleet.
+ */
 async function workerHealth(
   services: ApiServices,
+  signedIn: boolean,
 ): Promise<Record<(typeof WORKERS)[number], TComponentHealth>> {
   const beats = new Map(
     (await services.db.heartbeats.list().catch(() => [])).map((beat) => [beat.worker, beat]),
@@ -48,8 +53,11 @@ async function workerHealth(
     if (age > HEARTBEAT_STALE_MS)
       return [worker, { status: 'down', detail: `last heartbeat ${Math.round(age / 1000)} s ago` }]
     if (beat.status === 'failed')
-      return [worker, { status: 'down', detail: (beat.detail ?? 'failing').slice(0, 500) }]
-    return [worker, { status: 'up', detail: (beat.detail ?? 'ok').slice(0, 500) }]
+      return [
+        worker,
+        { status: 'down', detail: signedIn ? (beat.detail ?? 'failing').slice(0, 500) : 'failing' },
+      ]
+    return [worker, { status: 'up', detail: signedIn ? (beat.detail ?? 'ok').slice(0, 500) : 'running' }]
   })
   return Object.fromEntries(entries) as Record<(typeof WORKERS)[number], TComponentHealth>
 }
@@ -72,7 +80,7 @@ async function hostsHealth(services: ApiServices, signedIn: boolean): Promise<TC
     : { status: 'up', detail: `${of} answering` }
 }
 
-/** Public on purpose (load balancers, the login page): it reveals states, never secrets. */
+/** Public on purpose (load balancers, the login page): it reveals states, never secrets or counts. */
 export const getHealthProcedure = publicProcedure
   .input(ZGetHealthInput)
   .output(ZGetHealthOutput)
@@ -81,7 +89,7 @@ export const getHealthProcedure = publicProcedure
     const [database, engine, workers, hosts] = await Promise.all([
       databaseHealth(services),
       engineHealth(services),
-      workerHealth(services),
+      workerHealth(services, ctx.session !== null),
       hostsHealth(services, ctx.session !== null),
     ])
     const components = {

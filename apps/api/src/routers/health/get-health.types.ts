@@ -21,7 +21,7 @@ export const ZGetHealthOutput = z.object({
     collector: ZComponentHealth,
     reconciler: ZComponentHealth,
     mutator: ZComponentHealth,
-    /** Enrolled hosts: down when any stops answering (counts only: this endpoint is public). */
+    /** Enrolled hosts: down when any stops answering (counts only for signed-in callers). */
     hosts: ZComponentHealth,
   }),
 })
