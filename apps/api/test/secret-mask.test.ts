@@ -21,7 +21,8 @@ describe('the viewer masking policy for captured secrets', () => {
     const { fields: out, masked } = maskEventForViewer(fields, rawLine)
     expect(masked).toBe(true)
     const text = JSON.stringify(out)
-    for (const secret of ['S3cretPw', 'Other1', 'cm9vdDpodW50ZXIy', 'abc123def']) expect(text).not.toContain(secret)
+    for (const secret of ['S3cretPw', 'Other1', 'cm9vdDpodW50ZXIy', 'abc123def'])
+      expect(text).not.toContain(secret)
     expect(out.body).toBe(`log=admin&pwd=${MASK}&rememberme=forever&user_password=${MASK}`)
     expect(JSON.parse(String(out.headers))).toMatchObject({ host: 'web-01', 'user-agent': 'curl/8.5.0' })
     expect(out.path).toBe('/login')
@@ -30,12 +31,21 @@ describe('the viewer masking policy for captured secrets', () => {
   })
 
   it('masks user:pass@ in URLs, query strings and commands, and the same secret wherever it recurs', () => {
-    expect(maskTextForViewer('wget ftp://bob:Hunter22@10.0.0.1/x.sh')).toBe(`wget ftp://bob:${MASK}@10.0.0.1/x.sh`)
-    expect(maskTextForViewer('GET /api?user=a&token=t0k3nvalue&x=1')).toBe(`GET /api?user=a&token=${MASK}&x=1`)
+    expect(maskTextForViewer('wget ftp://bob:Hunter22@10.0.0.1/x.sh')).toBe(
+      `wget ftp://bob:${MASK}@10.0.0.1/x.sh`,
+    )
+    expect(maskTextForViewer('GET /api?user=a&token=t0k3nvalue&x=1')).toBe(
+      `GET /api?user=a&token=${MASK}&x=1`,
+    )
     expect(maskTextForViewer('curl -H "Authorization: Bearer abc.def.ghi" x')).not.toContain('abc.def.ghi')
     // A decoy-declared secret field (ftp PASS) also hides the command line that repeated it.
     const { fields } = maskEventForViewer(
-      { username: 'anonymous', password: 'p4ssw0rd!', command: 'PASS p4ssw0rd!', secret_fields: ['password'] },
+      {
+        username: 'anonymous',
+        password: 'p4ssw0rd!',
+        command: 'PASS p4ssw0rd!',
+        secret_fields: ['password'],
+      },
       'PASS p4ssw0rd!',
     )
     expect(fields).toEqual({
