@@ -138,7 +138,10 @@ export default function AttackerDetailPage() {
           </thead>
           <tbody>
             {a.credentials.map((c) => (
-              <tr key={`${c.decky}|${c.service}|${c.kind}|${c.username}|${c.secret}|${c.firstSeen}`}>
+              <tr
+                key={`${c.decky}|${c.service}|${c.kind}|${c.username}|${c.secret}|${c.firstSeen}`}
+                data-testid="credential-row"
+              >
                 <td className="mono small">
                   <SafeText value={c.decky} limit={40} />
                 </td>
@@ -173,7 +176,7 @@ export default function AttackerDetailPage() {
         </table>
         {a.credentialTotal > a.credentials.length && (
           <div className="row" style={{ marginTop: 8 }}>
-            <span className="muted small">
+            <span className="muted small" data-testid="credentials-range">
               {(cursors.length - 1) * CREDENTIAL_PAGE + 1}–
               {(cursors.length - 1) * CREDENTIAL_PAGE + a.credentials.length} of {a.credentialTotal}
             </span>
