@@ -70,11 +70,6 @@ class SessionWatch {
     }
   }
 
-  /** Open streams of a user (for tests and diagnostics). */
-  count(userId: string): number {
-    return this.streams.get(userId)?.size ?? 0
-  }
-
   private start(): void {
     if (this.stopListening) return
     this.stopListening = this.services.bus.on(topics.sessionChanged, (event) => {
@@ -115,11 +110,6 @@ function watchFor(services: ApiServices): SessionWatch {
     watches.set(services.bus, watch)
   }
   return watch
-}
-
-/** Open live streams of a user in this process. */
-export function openStreamCount(services: ApiServices, userId: string): number {
-  return watches.get(services.bus)?.count(userId) ?? 0
 }
 
 /**

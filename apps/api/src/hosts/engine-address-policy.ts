@@ -53,9 +53,16 @@ export function localAddressReason(address: string, own = ownAddresses()): strin
 /** What the engine URL's host resolves to (the address itself when it is one). */
 export type ResolveHost = (host: string) => Promise<string[]>
 
+/** A name lookup is bounded: a resolver that hangs must not hold the request. */
+const LOOKUP_MS = 2_000
+
 const resolveHost: ResolveHost = async (host) => {
   if (isIP(host)) return [host]
-  return (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address)
+  const deadline = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error('lookup timed out')), LOOKUP_MS).unref(),
+  )
+  const entries = await Promise.race([lookup(host, { all: true, verbatim: true }), deadline])
+  return entries.map((entry) => entry.address)
 }
 
 /**
