@@ -2,6 +2,7 @@ import net from 'node:net'
 import type { ApiClient } from '@decnet/api/client'
 import { createApiClient } from '@decnet/api/client'
 import { signInAdmin } from '../../fixtures/auth.ts'
+import { decnet } from '../../fixtures/cli.ts'
 import { docker } from '../../fixtures/docker.ts'
 import { SecondDaemon } from '../../fixtures/second-daemon.ts'
 import { expect, type RunningStack, startStack, test } from '../../fixtures/stack.ts'
@@ -201,4 +202,25 @@ test('a restart of the Docker daemon: unknown while it is down, then every decky
     await running?.stop()
     await daemon.destroy()
   }
+})
+
+test('decnet repair <name> queues a repair, follows it to succeeded, and the removed container is back', async ({
+  stack,
+}) => {
+  test.setTimeout(300_000)
+  const { client, token } = await signInAdmin(stack)
+  await deployAndWait(client, '[cli-fix]\nservices = ssh, http\n')
+  const ssh = `${stack.instance}-cli-fix.ssh`
+  docker(['rm', '-f', ssh])
+  const env = { url: stack.apiUrl, token }
+  const result = await decnet(['repair', 'cli-fix'], env)
+  expect(result.stderr).toBe('')
+  expect(result.code).toBe(0)
+  expect(result.stdout).toContain('cli-fix repair queued')
+  expect(result.stdout).toMatch(/cli-fix\s+repair\s+succeeded/)
+  expect(docker(['inspect', '-f', '{{.State.Status}}', ssh])).toBe('running')
+  await untilRunningAndAnswering(client, ['cli-fix'], 60_000)
+  const missing = await decnet(['repair', 'no-such-decky'], env)
+  expect(missing.code).not.toBe(0)
+  expect(missing.stderr).toContain('no-such-decky')
 })
