@@ -30,6 +30,11 @@ describe('repairs and honest health (workers disabled)', () => {
     expect(rows.map((row) => [row.deckyName, row.operation, row.status, row.attempt])).toEqual([
       ['fix-01', 'repair', 'pending', 0],
     ])
+    // Found from the decky itself too (automatic repairs have no caller holding their id).
+    const decky = await admin.fleet.get.query({ name: 'fix-01' })
+    expect(decky.activeOperations).toContainEqual({ id: result.lifecycleId, operation: 'repair' })
+    const listed = (await admin.fleet.list.query()).find((each) => each.name === 'fix-01')
+    expect(listed?.activeOperations).toEqual(decky.activeOperations)
     expect(await codeOf(admin.fleet.repair.mutate({ name: 'ghost' }))).toBe('NOT_FOUND')
   })
 

@@ -270,6 +270,11 @@ export default function FleetPage() {
                   <span className={STATE_BADGE[d.state]} data-testid="decky-state">
                     {d.state}
                   </span>
+                  {d.activeOperations.length > 0 && (
+                    <div className="muted small" data-testid="decky-operations">
+                      {d.activeOperations.map((op) => op.operation).join(', ')} under way
+                    </div>
+                  )}
                 </td>
                 <td className="mono small">
                   <div data-testid="decky-ip">{d.ip}</div>
