@@ -208,18 +208,57 @@ describe('Reconciler repairs', () => {
     // The second wait is twice as long.
     now += 15_000
     expect((await reconciler.runOnce()).repairs).toEqual([])
+    // The runner recorded the second repair's failure on the decky.
+    await fleet.store.setState('half', 'degraded', 'repair failed: start container http: no space left')
     now += 6_000
     const last = await reconciler.runOnce()
     expect(last.repairs).toEqual([])
     expect(last.gaveUp).toEqual(['half'])
     expect(fleet.states.get('half')).toBe('degraded')
-    expect(fleet.errors.get('half')).toMatch(/^automatic repair gave up after 2 attempts: /)
+    expect(fleet.errors.get('half')).toBe(
+      'automatic repair gave up after 2 attempts: repair failed: start container http: no space left',
+    )
     expect(reconciler.health().status).toBe('degraded')
     // Given up stays given up (no third request, no rewrite) until the decky is seen healthy.
     now += 100_000
     const after = await reconciler.runOnce()
     expect(after.gaveUp).toEqual([])
     expect(fleet.requests).toHaveLength(2)
+    expect(fleet.errors.get('half')).toMatch(/^automatic repair gave up after 2 attempts: repair failed/)
+    // Torn down (gone from the table): nothing is left degraded on its account.
+    fleet.states.delete('half')
+    await reconciler.runOnce()
+    expect(reconciler.health().status).toBe('ok')
+  })
+
+  it('a given-up decky whose state then changes keeps the give-up in its reason', async () => {
+    const actual: DeckyObservation = {
+      name: 'gone',
+      state: 'degraded',
+      services: {},
+      problems: ['ssh exited'],
+    }
+    const engine = new (class extends LocalEngine {
+      override async observe(): Promise<DeckyObservation[]> {
+        return [actual]
+      }
+    })(stub)
+    const fleet = repairingStore({ gone: 'running' })
+    fleet.store.list = async () => [...fleet.states].map(([name, state]) => ({ name, state }))
+    const reconciler = new Reconciler({
+      engine,
+      bus: new InProcessBus(),
+      store: fleet.store,
+      repair: { maxAttempts: 1, backoffMs: 0 },
+    })
+    await reconciler.runOnce()
+    expect((await reconciler.runOnce()).gaveUp).toEqual(['gone'])
+    actual.state = 'missing'
+    actual.problems = ['no containers']
+    const pass = await reconciler.runOnce()
+    expect(pass.changed).toEqual([{ name: 'gone', from: 'degraded', to: 'missing' }])
+    expect(pass.repairs).toEqual([])
+    expect(fleet.errors.get('gone')).toBe('automatic repair gave up after 1 attempt: no containers')
   })
 
   it('a decky seen healthy again starts a fresh series of attempts', async () => {

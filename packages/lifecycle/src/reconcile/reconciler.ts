@@ -167,9 +167,33 @@ export class Reconciler {
       if (OWNED_BY_OPERATIONS.has(decky.state)) continue
       if (actual === 'running') this.repairs.healthy(decky.name)
       const problem = actual === 'running' ? null : problems.join('; ').slice(0, 2000)
+      const decision =
+        REPAIRABLE.has(actual) && store.requestRepair ? this.repairs.next(decky.name) : undefined
+      if (decision?.kind === 'give-up' || decision?.kind === 'given-up') {
+        // The reason stays in lastError for as long as the decky stays broken: the last repair's
+        // failure when there was one, else what is wrong now.
+        const last = decision.kind === 'give-up' ? (decky.lastError ?? problem) : problem
+        const why =
+          `automatic repair gave up after ${decision.attempts} ${decision.attempts === 1 ? 'attempt' : 'attempts'}: ${last}`.slice(
+            0,
+            2000,
+          )
+        if (actual !== decky.state) await this.record(result, decky, actual, why)
+        else if (decision.kind === 'give-up') await store.setState(decky.name, actual, why)
+        if (decision.kind === 'give-up') result.gaveUp.push(decky.name)
+        continue
+      }
       if (actual !== decky.state) await this.record(result, decky, actual, problem)
-      if (REPAIRABLE.has(actual) && store.requestRepair) await this.repair(result, decky, problem ?? '')
+      if (decision?.kind === 'repair') {
+        await store.requestRepair?.(decky.name, {
+          attempt: decision.attempt,
+          maxAttempts: decision.maxAttempts,
+          reason: (problem ?? '').slice(0, 1000),
+        })
+        result.repairs.push(decky.name)
+      }
     }
+    this.repairs.forgetGivenUpExcept(new Set(desired.map((decky) => decky.name)))
     const gaveUp = this.repairs.gaveUpOn()
     this.lastHealth =
       gaveUp.length > 0
@@ -182,29 +206,5 @@ export class Reconciler {
       )
     }
     return result
-  }
-
-  /** Queues the next automatic repair when its back-off has passed, or gives up after the last. */
-  private async repair(
-    result: ReconcilePass,
-    decky: { name: string; lastError?: string | null },
-    reason: string,
-  ): Promise<void> {
-    const { store } = this.options
-    const next = this.repairs.next(decky.name)
-    if (next.kind === 'wait' || next.kind === 'given-up') return
-    if (next.kind === 'give-up') {
-      const last = decky.lastError ?? reason
-      const why = `automatic repair gave up after ${next.attempts} attempts: ${last}`.slice(0, 2000)
-      await store.setState(decky.name, 'degraded', why)
-      result.gaveUp.push(decky.name)
-      return
-    }
-    await store.requestRepair?.(decky.name, {
-      attempt: next.attempt,
-      maxAttempts: next.maxAttempts,
-      reason: reason.slice(0, 1000),
-    })
-    result.repairs.push(decky.name)
   }
 }

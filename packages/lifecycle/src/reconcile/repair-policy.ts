@@ -13,7 +13,7 @@ export type RepairDecision =
   | { kind: 'wait'; untilMs: number }
   /** The last attempt was used up just now: record why, once. */
   | { kind: 'give-up'; attempts: number }
-  | { kind: 'given-up' }
+  | { kind: 'given-up'; attempts: number }
 
 type Attempts = { count: number; nextAtMs: number; gaveUp: boolean }
 
@@ -39,7 +39,7 @@ export class RepairTracker {
     const now = this.now()
     const entry = this.attempts.get(name) ?? { count: 0, nextAtMs: 0, gaveUp: false }
     this.attempts.set(name, entry)
-    if (entry.gaveUp) return { kind: 'given-up' }
+    if (entry.gaveUp) return { kind: 'given-up', attempts: entry.count }
     if (now < entry.nextAtMs) return { kind: 'wait', untilMs: entry.nextAtMs }
     if (entry.count >= this.policy.maxAttempts) {
       entry.gaveUp = true
@@ -48,6 +48,16 @@ export class RepairTracker {
     entry.count++
     entry.nextAtMs = now + this.policy.backoffMs * 2 ** (entry.count - 1)
     return { kind: 'repair', attempt: entry.count, maxAttempts: this.policy.maxAttempts }
+  }
+
+  /**
+   * Forgets given-up deckies that are no longer listed: removed from the fleet, or busy with an
+   * operation (an operator's repair or redeploy starts a fresh series). Deckies still being repaired
+   * automatically keep their count, so their own repair rows do not reset it.
+   */
+  forgetGivenUpExcept(listed: ReadonlySet<string>): void {
+    for (const [name, entry] of this.attempts)
+      if (entry.gaveUp && !listed.has(name)) this.attempts.delete(name)
   }
 
   /** Deckies whose automatic repairs were given up. */
