@@ -51,7 +51,8 @@ export const deployProcedure = adminProcedure
       const submitted = create.length + update.length
       const kept = plan.keep.length - redeployed - repair.length
       const parts = [`${submitted} ${submitted === 1 ? 'decky' : 'deckies'} submitted`]
-      if (repair.length > 0) parts.push(`${repair.length} to repair`)
+      // From the recorded spec: an additive deploy never changes an existing decky (replaceFleet does).
+      if (repair.length > 0) parts.push(`${repair.length} to repair as recorded`)
       if (kept > 0) parts.push(`${kept} kept`)
       if (remove.length > 0) parts.push(`${remove.length} to tear down`)
       return {
