@@ -34,6 +34,9 @@ export type ApiConfig = {
   hostHeartbeatMs: number
   /** How often each host's reconciler compares its containers with the fleet. */
   reconcileMs: number
+  /** Automatic repairs of one broken decky before the reconciler gives up, and the first back-off. */
+  repairAttempts: number
+  repairBackoffMs: number
 }
 
 export const WORKER_NAMES = ['runner', 'collector', 'reconciler', 'mutator'] as const
@@ -101,5 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     runnerConcurrency: positive('DECNET_RUNNER_CONCURRENCY', 4, env),
     hostHeartbeatMs: positive('DECNET_HOST_HEARTBEAT_MS', 10_000, env),
     reconcileMs: positive('DECNET_RECONCILE_MS', 15_000, env),
+    repairAttempts: positive('DECNET_REPAIR_ATTEMPTS', 3, env),
+    repairBackoffMs: positive('DECNET_REPAIR_BACKOFF_MS', 30_000, env),
   }
 }

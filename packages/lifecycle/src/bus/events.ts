@@ -1,6 +1,6 @@
 /** The typed messages carried by the bus. The database is the truth; these are notifications. */
 
-export type LifecycleOperation = 'deploy' | 'mutate' | 'teardown'
+export type LifecycleOperation = 'deploy' | 'mutate' | 'teardown' | 'repair'
 export type LifecycleStatus = 'pending' | 'running' | 'succeeded' | 'failed'
 
 export type BusPayloads = {
