@@ -22,6 +22,8 @@ export type ApiConfig = {
   secureCookies: boolean
   /** Allows config.purge. */
   developerMode: boolean
+  /** hosts.enroll may name loopback, link-local or this machine's own addresses (tests, single-box labs). */
+  allowLocalEngineUrls: boolean
   /** Origin allowed to call the API cross-origin (the console normally proxies same-origin). */
   webOrigin: string
   /** Peers (IPs, CIDRs, `loopback`) whose X-Forwarded-For names the client; default loopback (the console). */
@@ -36,6 +38,9 @@ export type ApiConfig = {
   hostHeartbeatMs: number
   /** How often each host's reconciler compares its containers with the fleet. */
   reconcileMs: number
+  /** Automatic repairs of one broken decky before the reconciler gives up, and the first back-off. */
+  repairAttempts: number
+  repairBackoffMs: number
 }
 
 export const WORKER_NAMES = ['runner', 'collector', 'reconciler', 'mutator'] as const
@@ -91,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       Number(env.DECNET_SESSION_TTL_SECONDS) > 0 ? Number(env.DECNET_SESSION_TTL_SECONDS) : 4 * 3600,
     secureCookies: flag(env.DECNET_SECURE_COOKIES, false),
     developerMode: flag(env.DECNET_DEVELOPER_MODE, false),
+    allowLocalEngineUrls: flag(env.DECNET_ALLOW_LOCAL_ENGINE_URLS, false),
     webOrigin: env.DECNET_WEB_ORIGIN || `http://127.0.0.1:${port('DECNET_WEB_PORT', 3000, env)}`,
     trustedProxies: parseTrustedProxies(env.DECNET_TRUSTED_PROXIES),
     // DECNET_DISABLE_WORKERS=collector,mutator runs those elsewhere.
@@ -107,5 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     runnerConcurrency: positive('DECNET_RUNNER_CONCURRENCY', 4, env),
     hostHeartbeatMs: positive('DECNET_HOST_HEARTBEAT_MS', 10_000, env),
     reconcileMs: positive('DECNET_RECONCILE_MS', 15_000, env),
+    repairAttempts: positive('DECNET_REPAIR_ATTEMPTS', 3, env),
+    repairBackoffMs: positive('DECNET_REPAIR_BACKOFF_MS', 30_000, env),
   }
 }

@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server'
 import { assertStrongPassword } from '../../auth/password-strength.ts'
 import { hashPassword } from '../../auth/passwords.ts'
+import { announceSessionChange } from '../../auth/session-watch.ts'
 import { adminProcedure } from '../../trpc.ts'
 import { ZResetPasswordInput, ZResetPasswordOutput } from './reset-password.types.ts'
 
@@ -16,5 +17,6 @@ export const resetPasswordProcedure = adminProcedure
       mustChangePassword: true,
       tokensValidFrom: new Date(),
     })
+    announceSessionChange(ctx.services.bus, target.id)
     return { message: `password of ${target.username} reset; they must change it at next sign-in` }
   })
