@@ -41,6 +41,7 @@ const env = {
   ...TOOL_ENV,
   DECNET_API_PORT: String(apiPort),
   DECNET_WEB_PORT: String(webPort),
+  DECNET_WEB_HOST: webHost,
   DECNET_DATA_DIR: dataDir,
   NODE_ENV: 'production',
 }
@@ -63,11 +64,8 @@ const api = supervise({
   giveUp: (code) => stop(code),
   ...restartLimits,
 })
-const web = spawnChild(
-  path.join(ROOT, 'apps/web/node_modules/.bin/next'),
-  ['start', '-p', String(webPort), '-H', webHost],
-  'apps/web',
-)
+// The console's own server (not `next start`): it alone sees the browser's real address.
+const web = spawnChild(process.execPath, ['server.mjs'], 'apps/web')
 web.on('exit', (code, signal) => {
   if (!stopping) {
     log(`web exited (${signal ?? code}); stopping`)

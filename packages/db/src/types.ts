@@ -22,7 +22,15 @@ export interface AuthUser extends PublicUser {
  * `pending_removal`: torn down while its host did not answer; the row keeps its name and IP reserved
  * until the host answers and its containers are gone.
  */
-export type DeckyState = 'pending' | 'running' | 'degraded' | 'missing' | 'failed' | 'pending_removal'
+export type DeckyState =
+  | 'pending'
+  | 'running'
+  | 'degraded'
+  | 'missing'
+  | 'failed'
+  | 'tearing_down'
+  | 'unknown'
+  | 'pending_removal'
 
 export interface DeckyInput {
   name: string
@@ -57,7 +65,7 @@ export interface Decky {
   updatedAt: Date
 }
 
-export type LifecycleOperation = 'deploy' | 'mutate' | 'teardown'
+export type LifecycleOperation = 'deploy' | 'mutate' | 'teardown' | 'repair'
 export type LifecycleStatus = 'pending' | 'running' | 'succeeded' | 'failed'
 
 /** API.md `LifecycleRow` plus what the runner needs (lease, payload). */

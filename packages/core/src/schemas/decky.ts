@@ -4,8 +4,9 @@ import { ZArchetypeSlug, ZConfigValue, ZDistroSlug, ZOsFamilySlug, ZServiceSlug 
 import { ZDeckyName, ZIpv4, ZIsoDate, ZMac } from './common.ts'
 
 /**
- * `pending_removal`: torn down while its host did not answer; name and IP stay reserved until the host
- * answers and its containers are gone. `unknown`: shown (never stored) while its host does not answer.
+ * `unknown`: the engine that runs the decky cannot be asked (its daemon is down, or its host does not
+ * answer), so nobody knows. `pending_removal`: torn down while its host did not answer; name and IP stay
+ * reserved until the host answers and its containers are gone.
  */
 export const DECKY_STATES = [
   'pending',

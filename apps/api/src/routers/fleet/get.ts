@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server'
-import { deckyHosts, toDeckyOutput } from '../../fleet/decky-output.ts'
+import { activeOperations, deckyHosts, toDeckyOutput } from '../../fleet/decky-output.ts'
 import { viewerProcedure } from '../../trpc.ts'
 import { ZGetDeckyInput, ZGetDeckyOutput } from './get.types.ts'
 
@@ -9,5 +9,9 @@ export const getDeckyProcedure = viewerProcedure
   .query(async ({ ctx, input }) => {
     const decky = await ctx.services.db.fleet.get(input.name)
     if (!decky) throw new TRPCError({ code: 'NOT_FOUND', message: `no decky named ${input.name}` })
-    return toDeckyOutput(decky, await deckyHosts(ctx.services.db), ctx.services.localAddressOf(decky.name))
+    const [hosts, active] = await Promise.all([
+      deckyHosts(ctx.services.db),
+      activeOperations(ctx.services.db),
+    ])
+    return toDeckyOutput(decky, hosts, active, ctx.services.localAddressOf(decky.name))
   })

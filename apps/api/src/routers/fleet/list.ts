@@ -1,4 +1,4 @@
-import { deckyHosts, toDeckyOutput } from '../../fleet/decky-output.ts'
+import { activeOperations, deckyHosts, toDeckyOutput } from '../../fleet/decky-output.ts'
 import { viewerProcedure } from '../../trpc.ts'
 import { ZListFleetInput, ZListFleetOutput } from './list.types.ts'
 
@@ -7,6 +7,10 @@ export const listFleetProcedure = viewerProcedure
   .output(ZListFleetOutput)
   .query(async ({ ctx }) => {
     const { db, localAddressOf } = ctx.services
-    const [deckies, names] = await Promise.all([db.fleet.list(), deckyHosts(db)])
-    return deckies.map((decky) => toDeckyOutput(decky, names, localAddressOf(decky.name)))
+    const [deckies, hosts, active] = await Promise.all([
+      db.fleet.list(),
+      deckyHosts(db),
+      activeOperations(db),
+    ])
+    return deckies.map((decky) => toDeckyOutput(decky, hosts, active, localAddressOf(decky.name)))
   })
