@@ -230,17 +230,22 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
         .toBe(true)
     }
 
-    // Reconciling per host: a service container removed behind DECNET's back on the second daemon
-    // degrades that decky; every other decky, on either host, stays running.
+    // Reconciling per host: a service container removed behind DECNET's back on the second daemon is
+    // noticed and repaired there (the reconciler's automatic repair); every other decky, on either host,
+    // stays running.
     const broken = onSecond[0]?.name ?? ''
     const httpContainer = instanceContainers(stack.instance, daemon.host).find(
       (container) => container.decky === broken && container.name.endsWith('http'),
     )
     expect(httpContainer).toBeDefined()
     execFileSync('docker', ['-H', daemon.host, 'rm', '-f', httpContainer?.name ?? ''])
+    expect(containersPerDecky(stack.instance, daemon.host).get(broken)).toBe(2)
     await expect
-      .poll(async () => (await client.fleet.get.query({ name: broken })).state, { timeout: 15_000 })
-      .toBe('degraded')
+      .poll(() => containersPerDecky(stack.instance, daemon.host).get(broken), { timeout: 60_000 })
+      .toBe(3)
+    await expect
+      .poll(async () => (await client.fleet.get.query({ name: broken })).state, { timeout: 60_000 })
+      .toBe('running')
     expect(
       (await client.fleet.list.query()).filter((decky) => decky.name !== broken).map((decky) => decky.state),
     ).toEqual(Array(5).fill('running'))
