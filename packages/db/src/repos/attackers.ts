@@ -51,7 +51,6 @@ const ORDER = {
 } as const
 
 export function attackersRepository(conn: Connection) {
-  const { prisma, sql } = conn
   return {
     list(input: AttackerListInput = {}): Promise<{ total: number; rows: Attacker[]; nextCursor?: string }> {
       const limit = Math.min(Math.max(input.limit ?? 50, 1), 1000)
@@ -61,7 +60,7 @@ export function attackersRepository(conn: Connection) {
         ...(input.q ? { ip: { startsWith: input.q } } : {}),
         ...(input.service ? { services: { contains: JSON.stringify(input.service) } } : {}),
       }
-      return conn.run(async () => {
+      return conn.read(async ({ prisma }) => {
         const [total, rows] = await Promise.all([
           prisma.attacker.count({ where }),
           prisma.attacker.findMany({
@@ -80,14 +79,14 @@ export function attackersRepository(conn: Connection) {
       })
     },
 
-    count: (): Promise<number> => conn.run(() => prisma.attacker.count()),
+    count: (): Promise<number> => conn.read(({ prisma }) => prisma.attacker.count()),
 
     /** Detail: the profile, every credential tried, and the most recent logs from this IP. */
     get(
       id: string,
       recentLogs = 50,
     ): Promise<{ attacker: Attacker; credentials: CredentialRow[]; recentLogs: LogRow[] } | null> {
-      return conn.run(async () => {
+      return conn.read(async ({ prisma, sql }) => {
         const row = await prisma.attacker.findUnique({ where: { id } })
         if (!row) return null
         const credentials = await prisma.credential.findMany({
