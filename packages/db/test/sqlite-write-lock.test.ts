@@ -84,7 +84,9 @@ describe('SQLite while another process holds the write lock', () => {
 
       await lock.released
       await Promise.all(writes)
-      expect(lag.stop()).toBeLessThan(500)
+      const worstLagMs = lag.stop()
+      console.log(`20 s external write lock: worst timer lag ${worstLagMs} ms, ${probes} read rounds`)
+      expect(worstLagMs).toBeLessThan(500)
       expect(landed.sort()).toEqual(['deploy', 'ingest', 'setting', 'user'])
       expect((await db.fleet.list()).map((d) => d.name)).toEqual(['before-01', 'during-01'])
       expect((await db.logs.search({ q: 'during', limit: 500 })).total).toBe(200)
@@ -112,7 +114,9 @@ describe('SQLite while another process holds the write lock', () => {
       )
       expect(isBusyError(failure)).toBe(true)
       expect(Date.now() - start).toBeGreaterThanOrEqual(500)
-      expect(lag.stop()).toBeLessThan(500)
+      const worstLagMs = lag.stop()
+      console.log(`20 s external write lock: worst timer lag ${worstLagMs} ms, ${probes} read rounds`)
+      expect(worstLagMs).toBeLessThan(500)
       await lock.released
       // Once released, the same write goes through.
       expect((await retryWhileBusy(() => insert.run(), undefined, 500)).changes).toBe(1)
