@@ -10,6 +10,8 @@
  *   positions. After a hard crash nothing is lost; only lines of a batch committed in the
  *   milliseconds before its position write (at most two batches, usually none) are read again,
  *   because the position and the rows are two writes (`db.logs.ingest` takes no extra state).
+ * - Rotation: a json-file log rotating under the stream makes Docker send a few lines again; they
+ *   are dropped (replay-filter.ts) so each line is stored once.
  * - stderr carries the emulators' diagnostics: counted, never ingested.
  */
 import type { DecnetDatabase } from '@decnet/db'
