@@ -202,14 +202,25 @@ export class SqliteExecutor implements SqlExecutor {
     return [statement, values.map(sqliteValue)]
   }
 
-  query<T>(sql: string, args: readonly SqlArg[] = []): Promise<T[]> {
+  async query<T>(sql: string, args: readonly SqlArg[] = []): Promise<T[]> {
+    await this.#yieldInTransaction()
     const [statement, values] = this.#prepare(sql, args)
     return retryWhileBusy(() => statement.all(...values) as T[], this.#waits)
   }
 
-  execute(sql: string, args: readonly SqlArg[] = []): Promise<number> {
+  async execute(sql: string, args: readonly SqlArg[] = []): Promise<number> {
+    await this.#yieldInTransaction()
     const [statement, values] = this.#prepare(sql, args)
     return retryWhileBusy(() => statement.run(...values).changes, this.#waits)
+  }
+
+  /**
+   * Between the statements of a transaction (an ingest batch is dozens of 200-row inserts), lets
+   * timers and requests run: otherwise the whole batch holds the event loop, as its awaits only
+   * chain microtasks. Reads meanwhile use the read connections and see the last commit.
+   */
+  async #yieldInTransaction(): Promise<void> {
+    if (this.#db.inTransaction) await new Promise<void>((resolve) => setImmediate(resolve))
   }
 
   /** Runs `work` in an IMMEDIATE transaction (write lock first, so it waits rather than fails). */
