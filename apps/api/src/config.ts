@@ -20,6 +20,8 @@ export type ApiConfig = {
   secureCookies: boolean
   /** Allows config.purge. */
   developerMode: boolean
+  /** hosts.enroll may name loopback, link-local or this machine's own addresses (tests, single-box labs). */
+  allowLocalEngineUrls: boolean
   /** Origin allowed to call the API cross-origin (the console normally proxies same-origin). */
   webOrigin: string
   /** Background workers this process runs (each can run as a separate process instead). */
@@ -32,6 +34,9 @@ export type ApiConfig = {
   hostHeartbeatMs: number
   /** How often each host's reconciler compares its containers with the fleet. */
   reconcileMs: number
+  /** Automatic repairs of one broken decky before the reconciler gives up, and the first back-off. */
+  repairAttempts: number
+  repairBackoffMs: number
 }
 
 export const WORKER_NAMES = ['runner', 'collector', 'reconciler', 'mutator'] as const
@@ -83,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       Number(env.DECNET_SESSION_TTL_SECONDS) > 0 ? Number(env.DECNET_SESSION_TTL_SECONDS) : 4 * 3600,
     secureCookies: flag(env.DECNET_SECURE_COOKIES, false),
     developerMode: flag(env.DECNET_DEVELOPER_MODE, false),
+    allowLocalEngineUrls: flag(env.DECNET_ALLOW_LOCAL_ENGINE_URLS, false),
     webOrigin: env.DECNET_WEB_ORIGIN || `http://127.0.0.1:${port('DECNET_WEB_PORT', 3000, env)}`,
     // DECNET_DISABLE_WORKERS=collector,mutator runs those elsewhere.
     workers: Object.fromEntries(
@@ -98,5 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     runnerConcurrency: positive('DECNET_RUNNER_CONCURRENCY', 4, env),
     hostHeartbeatMs: positive('DECNET_HOST_HEARTBEAT_MS', 10_000, env),
     reconcileMs: positive('DECNET_RECONCILE_MS', 15_000, env),
+    repairAttempts: positive('DECNET_REPAIR_ATTEMPTS', 3, env),
+    repairBackoffMs: positive('DECNET_REPAIR_BACKOFF_MS', 30_000, env),
   }
 }

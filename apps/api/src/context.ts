@@ -60,7 +60,13 @@ export type SessionUser = {
   createdAt: Date
 }
 
-export type Session = { user: SessionUser; jti: string; expiresAt: Date }
+export type Session = {
+  user: SessionUser
+  jti: string
+  /** When the token was issued (bulk revocation ends tokens issued before the user's tokensValidFrom). */
+  issuedAtMs: number
+  expiresAt: Date
+}
 
 export type ApiContext = {
   services: ApiServices
@@ -107,6 +113,7 @@ export async function resolveSession(
   return {
     user: { id, username, role, mustChangePassword, createdAt },
     jti: claims.jti,
+    issuedAtMs: claims.issuedAtMs,
     expiresAt: claims.expiresAt,
   }
 }

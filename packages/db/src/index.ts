@@ -3,7 +3,12 @@ export { type DatabasePing, type OpenOptions, PING_DEADLINE_MS } from './client.
 export { createDatabase, type DecnetDatabase } from './database.ts'
 export { ConflictError, NotFoundError, SearchQueryError } from './errors.ts'
 export { listMigrations, migrate } from './migrate.ts'
-export type { AttackerListInput, AttackerSort } from './repos/attackers.ts'
+export type {
+  AttackerDetail,
+  AttackerDetailOptions,
+  AttackerListInput,
+  AttackerSort,
+} from './repos/attackers.ts'
 export { type DeployPlan, type DeployPlanResult, LOCAL_HOST_ID } from './repos/fleet.ts'
 export { extractCommand, extractCredential } from './repos/ingest.ts'
 export type { ClaimOptions } from './repos/lifecycle.ts'

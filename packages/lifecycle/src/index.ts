@@ -58,7 +58,10 @@ export {
   type ObservedDeckyState,
   type ReconcilePass,
   Reconciler,
+  type ReconcilerHealth,
+  type RepairRequest,
 } from './reconcile/reconciler.ts'
+export { DEFAULT_REPAIR_POLICY, type RepairPolicy } from './reconcile/repair-policy.ts'
 export type { ClaimRequest, FinishOutcome, LifecycleQueue, QueueRow } from './runner/queue.ts'
 export {
   errorText,

@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server'
 import { sessionCookie } from '../../auth/cookies.ts'
 import { hashPassword, verifyPassword } from '../../auth/passwords.ts'
+import { announceSessionChange } from '../../auth/session-watch.ts'
 import { authedProcedure } from '../../trpc.ts'
 import { ZChangePasswordInput, ZChangePasswordOutput } from './change-password.types.ts'
 
@@ -26,6 +27,7 @@ export const changePasswordProcedure = authedProcedure
       mustChangePassword: false,
       tokensValidFrom: new Date(),
     })
+    announceSessionChange(ctx.services.bus, user.id)
     const { token, claims } = await tokens.issue(user.id)
     ctx.setCookie(sessionCookie(token, claims.expiresAt, ctx.secureCookies))
     return {

@@ -1,8 +1,8 @@
 import { isTerminalStatus } from '@decnet/core'
 import { tracked } from '@trpc/server'
+import { viewerStreamProcedure } from '../../auth/session-watch.ts'
 import type { LifecycleTransition } from '../../fleet/lifecycle-feed.ts'
 import { toLifecycleOutput } from '../../fleet/lifecycle-output.ts'
-import { viewerProcedure } from '../../trpc.ts'
 import { ZWatchLifecycleInput, ZWatchLifecycleOutput } from './watch-lifecycle.types.ts'
 
 type Row = ReturnType<typeof toLifecycleOutput>
@@ -23,7 +23,7 @@ function applyTransition(row: Row, transition: LifecycleTransition): Row {
  * Subscribes before reading the snapshot (nothing slips between), replays what a reconnecting client
  * missed, and ends once every watched row is terminal.
  */
-export const watchLifecycleProcedure = viewerProcedure
+export const watchLifecycleProcedure = viewerStreamProcedure
   .input(ZWatchLifecycleInput)
   .output(ZWatchLifecycleOutput)
   .subscription(async function* ({ ctx, input, signal }) {

@@ -11,7 +11,7 @@ import {
 /** A worker whose last heartbeat is older than this is reported down. */
 const HEARTBEAT_STALE_MS = 30_000
 const WORKERS = ['runner', 'collector', 'reconciler', 'mutator'] as const
-/** Writes stuck this long behind another process's database lock are mentioned. */
+/** Writes stuck this long behind another process's database lock make the database degraded. */
 const WRITE_WAIT_REPORTED_MS = 1_000
 /** Without these, deploys cannot happen at all. */
 const CRITICAL = new Set(['database', 'engine', 'runner'])
@@ -23,7 +23,7 @@ async function databaseHealth(services: ApiServices): Promise<TComponentHealth> 
     const { writeLockWaitMs } = await services.db.ping()
     if (writeLockWaitMs >= WRITE_WAIT_REPORTED_MS) {
       const seconds = Math.round(writeLockWaitMs / 1000)
-      return { status: 'up', detail: `${name}; writes waiting ${seconds} s for another process's lock` }
+      return { status: 'degraded', detail: `${name}; writes waiting ${seconds} s for another process's lock` }
     }
     return { status: 'up', detail: name }
   } catch {
@@ -40,8 +40,13 @@ async function engineHealth(services: ApiServices): Promise<TComponentHealth> {
     : { status: 'down', detail: `Docker daemon unreachable: ${probe.reason}`.slice(0, 500) }
 }
 
+/**
+ * A worker's heartbeat line carries counts (events ingested, containers followed, queue depth); only
+ * signed-in callers get it. Anyone else gets the state in words that say nothing about the fleet.
+ */
 async function workerHealth(
   services: ApiServices,
+  signedIn: boolean,
 ): Promise<Record<(typeof WORKERS)[number], TComponentHealth>> {
   const beats = new Map(
     (await services.db.heartbeats.list().catch(() => [])).map((beat) => [beat.worker, beat]),
@@ -56,8 +61,16 @@ async function workerHealth(
     if (age > HEARTBEAT_STALE_MS)
       return [worker, { status: 'down', detail: `last heartbeat ${Math.round(age / 1000)} s ago` }]
     if (beat.status === 'failed')
-      return [worker, { status: 'down', detail: (beat.detail ?? 'failing').slice(0, 500) }]
-    return [worker, { status: 'up', detail: (beat.detail ?? 'ok').slice(0, 500) }]
+      return [
+        worker,
+        { status: 'down', detail: signedIn ? (beat.detail ?? 'failing').slice(0, 500) : 'failing' },
+      ]
+    if (beat.status === 'degraded')
+      return [
+        worker,
+        { status: 'degraded', detail: signedIn ? (beat.detail ?? 'degraded').slice(0, 500) : 'degraded' },
+      ]
+    return [worker, { status: 'up', detail: signedIn ? (beat.detail ?? 'ok').slice(0, 500) : 'running' }]
   })
   return Object.fromEntries(entries) as Record<(typeof WORKERS)[number], TComponentHealth>
 }
@@ -80,17 +93,52 @@ async function hostsHealth(services: ApiServices, signedIn: boolean): Promise<TC
     : { status: 'up', detail: `${of} answering` }
 }
 
-/** Public on purpose (load balancers, the login page): it reveals states, never secrets. */
+/** Recorded states of a decky that is not doing its job (or that nobody can tell about). */
+const NOT_RUNNING = new Set(['degraded', 'missing', 'failed', 'unknown'])
+
+/**
+ * The deckies as the reconciler and the runner last recorded them. Anonymous callers learn only
+ * whether all run: fleet size and decky names are for signed-in users.
+ */
+async function deckiesHealth(services: ApiServices, signedIn: boolean): Promise<TComponentHealth> {
+  const deckies = await services.db.fleet.list().catch(() => undefined)
+  if (!deckies) return { status: 'down', detail: 'the fleet cannot be read' }
+  const broken = deckies.filter((decky) => NOT_RUNNING.has(decky.state))
+  if (!signedIn) {
+    return broken.length > 0
+      ? { status: 'degraded', detail: 'some deckies are not running' }
+      : { status: 'up', detail: 'deckies running' }
+  }
+  if (broken.length === 0) {
+    return {
+      status: 'up',
+      detail: `${deckies.length} ${deckies.length === 1 ? 'decky' : 'deckies'}, none broken`,
+    }
+  }
+  const named = broken
+    .slice(0, 10)
+    .map((decky) => `${decky.name} ${decky.state}`)
+    .join(', ')
+  const more = broken.length > 10 ? ', …' : ''
+  return {
+    status: 'degraded',
+    detail: `${broken.length} of ${deckies.length} deckies not running: ${named}${more}`.slice(0, 500),
+  }
+}
+
+/** Public on purpose (load balancers, the login page): it reveals states, never secrets or counts. */
 export const getHealthProcedure = publicProcedure
   .input(ZGetHealthInput)
   .output(ZGetHealthOutput)
   .query(async ({ ctx }): Promise<TGetHealthOutput> => {
     const { services } = ctx
-    const [database, engine, workers, hosts] = await Promise.all([
+    const signedIn = ctx.session !== null
+    const [database, engine, workers, hosts, deckies] = await Promise.all([
       databaseHealth(services),
       engineHealth(services),
-      workerHealth(services),
-      hostsHealth(services, ctx.session !== null),
+      workerHealth(services, signedIn),
+      hostsHealth(services, signedIn),
+      deckiesHealth(services, signedIn),
     ])
     const components = {
       api: { status: 'up' as const, detail: 'serving' },
@@ -98,11 +146,13 @@ export const getHealthProcedure = publicProcedure
       engine,
       ...workers,
       hosts,
+      deckies,
     }
     const down = Object.entries(components).filter(([, component]) => component.status === 'down')
+    const degraded = Object.values(components).some((component) => component.status === 'degraded')
     const status = down.some(([name]) => CRITICAL.has(name))
       ? 'unhealthy'
-      : down.length > 0
+      : down.length > 0 || degraded
         ? 'degraded'
         : 'healthy'
     return {

@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server'
 import { hashPassword } from '../../auth/passwords.ts'
+import { announceSessionChange } from '../../auth/session-watch.ts'
 import { adminProcedure } from '../../trpc.ts'
 import { ZResetPasswordInput, ZResetPasswordOutput } from './reset-password.types.ts'
 
@@ -14,5 +15,6 @@ export const resetPasswordProcedure = adminProcedure
       mustChangePassword: true,
       tokensValidFrom: new Date(),
     })
+    announceSessionChange(ctx.services.bus, target.id)
     return { message: `password of ${target.username} reset; they must change it at next sign-in` }
   })
