@@ -75,7 +75,7 @@ export function lifecycleRepository(conn: Connection) {
   return {
     /** Rows by id, ordered by start; unknown ids are omitted. */
     get: (ids: readonly string[]): Promise<LifecycleRow[]> =>
-      conn.run(async () => {
+      conn.read(async ({ prisma }) => {
         if (ids.length === 0) return []
         const rows = await prisma.lifecycle.findMany({
           where: { id: { in: [...ids] } },
@@ -86,7 +86,7 @@ export function lifecycleRepository(conn: Connection) {
 
     /** Unfinished rows, oldest first (for health and for the UI). */
     listActive: (): Promise<LifecycleRow[]> =>
-      conn.run(async () => {
+      conn.read(async ({ prisma }) => {
         const rows = await prisma.lifecycle.findMany({
           where: { status: { in: ['pending', 'running'] } },
           orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
