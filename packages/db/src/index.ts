@@ -13,6 +13,7 @@ export { type DeployPlan, type DeployPlanResult, LOCAL_HOST_ID } from './repos/f
 export { extractCommand, extractCredential } from './repos/ingest.ts'
 export type { ClaimOptions } from './repos/lifecycle.ts'
 export { COUNT_CAP, MAX_SEARCH_LIMIT, type SearchInput, type SearchResult } from './repos/logs.ts'
+export { foldUsername } from './repos/users.ts'
 export { type ParsedSearch, parseSearch } from './search/grammar.ts'
 export { buildSearchText, tokenize } from './search/tokenize.ts'
 export type { Dialect } from './sql.ts'

@@ -67,7 +67,7 @@ const claimableWhere = `
 const rowHost = (alias: string) => `COALESCE(${alias}"hostId", '${LOCAL_HOST_ID}')`
 
 export function lifecycleRepository(conn: Connection) {
-  const { prisma, dialect, sql } = conn
+  const { dialect, sql } = conn
   // PostgreSQL: SKIP LOCKED lets concurrent claimers pass over each other's rows. SQLite: the
   // single UPDATE statement runs under the database write lock, which already makes it atomic.
   const lockClause = dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''

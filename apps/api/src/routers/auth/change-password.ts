@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server'
 import { sessionCookie } from '../../auth/cookies.ts'
+import { assertStrongPassword } from '../../auth/password-strength.ts'
 import { hashPassword, verifyPassword } from '../../auth/passwords.ts'
 import { announceSessionChange } from '../../auth/session-watch.ts'
 import { authedProcedure } from '../../trpc.ts'
@@ -21,6 +22,7 @@ export const changePasswordProcedure = authedProcedure
         message: 'the new password must differ from the current one',
       })
     }
+    assertStrongPassword(input.newPassword, [user.username])
     // Every token issued before now stops working, this one included; the caller gets a new one.
     await db.users.update(user.id, {
       passwordHash: await hashPassword(input.newPassword),

@@ -1,4 +1,5 @@
 import { TRPCError } from '@trpc/server'
+import { assertStrongPassword } from '../../auth/password-strength.ts'
 import { hashPassword } from '../../auth/passwords.ts'
 import { announceSessionChange } from '../../auth/session-watch.ts'
 import { adminProcedure } from '../../trpc.ts'
@@ -10,6 +11,7 @@ export const resetPasswordProcedure = adminProcedure
   .mutation(async ({ ctx, input }) => {
     const target = await ctx.services.db.users.findById(input.id)
     if (!target) throw new TRPCError({ code: 'NOT_FOUND', message: `no user with id ${input.id}` })
+    assertStrongPassword(input.newPassword, [target.username])
     await ctx.services.db.users.update(target.id, {
       passwordHash: await hashPassword(input.newPassword),
       mustChangePassword: true,
