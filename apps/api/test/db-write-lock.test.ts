@@ -50,7 +50,7 @@ describe('API with its SQLite database locked by another process', () => {
     // Writes during the lock: a user (Prisma) and decoy traffic (collector -> ingest).
     let userCreated = false
     const createUser = admin.users.create
-      .mutate({ username: 'during-lock', password: 'during-lock-pw-1', role: 'viewer' })
+      .mutate({ username: 'during-lock', password: 'violet-harbor-quantum-7391', role: 'viewer' })
       .then(() => {
         userCreated = true
       })
