@@ -1,5 +1,5 @@
 // The handle callers get: every repository over one connection, plus close().
-import { openClient } from './client.ts'
+import { type DatabasePing, type OpenOptions, openClient } from './client.ts'
 import { attackersRepository } from './repos/attackers.ts'
 import { auditRepository } from './repos/audit.ts'
 import { fleetRepository } from './repos/fleet.ts'
@@ -21,14 +21,17 @@ export interface DecnetDatabase {
   readonly settings: ReturnType<typeof settingsRepository>
   readonly heartbeats: ReturnType<typeof heartbeatsRepository>
   readonly audit: ReturnType<typeof auditRepository>
-  /** Cheap liveness probe for health.get. */
-  ping(): Promise<boolean>
+  /**
+   * Cheap liveness probe for health.get: a read on the read connection, answered within
+   * PING_DEADLINE_MS (or thrown), plus how long writes have been waiting for another process's lock.
+   */
+  ping(): Promise<DatabasePing>
   close(): Promise<void>
 }
 
 /** Opens the database at `databaseUrl` (run `migrate(databaseUrl)` first). */
-export function createDatabase(databaseUrl: string): DecnetDatabase {
-  const conn = openClient(databaseUrl)
+export function createDatabase(databaseUrl: string, options: OpenOptions = {}): DecnetDatabase {
+  const conn = openClient(databaseUrl, options)
   return {
     dialect: conn.dialect,
     users: usersRepository(conn),
@@ -41,11 +44,7 @@ export function createDatabase(databaseUrl: string): DecnetDatabase {
     settings: settingsRepository(conn),
     heartbeats: heartbeatsRepository(conn),
     audit: auditRepository(conn),
-    ping: () =>
-      conn.run(async () => {
-        await conn.prisma.$queryRawUnsafe('SELECT 1')
-        return true
-      }),
+    ping: () => conn.ping(),
     close: () => conn.close(),
   }
 }

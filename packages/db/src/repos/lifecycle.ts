@@ -67,7 +67,7 @@ const claimableWhere = `
 const rowHost = (alias: string) => `COALESCE(${alias}"hostId", '${LOCAL_HOST_ID}')`
 
 export function lifecycleRepository(conn: Connection) {
-  const { prisma, dialect, sql } = conn
+  const { dialect, sql } = conn
   // PostgreSQL: SKIP LOCKED lets concurrent claimers pass over each other's rows. SQLite: the
   // single UPDATE statement runs under the database write lock, which already makes it atomic.
   const lockClause = dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''
@@ -75,7 +75,7 @@ export function lifecycleRepository(conn: Connection) {
   return {
     /** Rows by id, ordered by start; unknown ids are omitted. */
     get: (ids: readonly string[]): Promise<LifecycleRow[]> =>
-      conn.run(async () => {
+      conn.read(async ({ prisma }) => {
         if (ids.length === 0) return []
         const rows = await prisma.lifecycle.findMany({
           where: { id: { in: [...ids] } },
@@ -86,7 +86,7 @@ export function lifecycleRepository(conn: Connection) {
 
     /** Unfinished rows, oldest first (for health and for the UI). */
     listActive: (): Promise<LifecycleRow[]> =>
-      conn.run(async () => {
+      conn.read(async ({ prisma }) => {
         const rows = await prisma.lifecycle.findMany({
           where: { status: { in: ['pending', 'running'] } },
           orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
