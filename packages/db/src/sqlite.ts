@@ -98,7 +98,7 @@ export class SqliteExecutor implements SqlExecutor {
 
   /** Runs `work` in an IMMEDIATE transaction (write lock first, so it waits rather than fails). */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
-    this.#db.exec('BEGIN IMMEDIATE')
+    await this.#beginImmediate()
     try {
       const result = await work()
       this.#db.exec('COMMIT')
@@ -108,6 +108,28 @@ export class SqliteExecutor implements SqlExecutor {
       if (this.#db.inTransaction) this.#db.exec('ROLLBACK')
       throw error
     }
+  }
+
+  /**
+   * BEGIN IMMEDIATE, waiting for the write lock without blocking the event loop: a blocking wait
+   * would also stall the holder when it is another handle of this process whose transaction is
+   * between two awaits (it could never commit). Retries on a timer; the last try blocks as usual.
+   */
+  async #beginImmediate(): Promise<void> {
+    const deadline = Date.now() + BUSY_TIMEOUT_MS
+    while (Date.now() < deadline) {
+      this.#db.pragma('busy_timeout = 0')
+      try {
+        this.#db.exec('BEGIN IMMEDIATE')
+        return
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error
+      } finally {
+        this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    this.#db.exec('BEGIN IMMEDIATE')
   }
 
   close(): void {
