@@ -2,7 +2,7 @@
 
 import { useSubscription } from '@trpc/tanstack-react-query'
 import { useEffect, useMemo, useState } from 'react'
-import { errorMessage } from '../lib/errors.ts'
+import { errorCode, errorMessage } from '../lib/errors.ts'
 import { formatDuration } from '../lib/format.ts'
 import { type RouterOutputs, useTRPC } from '../trpc/client.ts'
 
@@ -22,9 +22,15 @@ export type LifecycleWatch = {
   error: unknown
 }
 
+/** Errors a new subscription would only repeat: these are not retried. */
+const FINAL_ERRORS = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'BAD_REQUEST'])
+const RESUBSCRIBE_AFTER_MS = 2000
+
 /**
  * Live rows for lifecycle ids from one fleet.watchLifecycle subscription (SSE; resumes with
- * Last-Event-ID). Unmounting only stops watching: nothing here cancels an operation.
+ * Last-Event-ID). While the API restarts, the console's proxy answers 502, which ends an EventSource
+ * for good: the subscription is then opened again (the server sends the current rows) until it
+ * connects. Unmounting only stops watching: nothing here cancels an operation.
  */
 export function useLifecycleWatch(ids: string[], onEvent?: (row: Row) => void): LifecycleWatch {
   const trpc = useTRPC()
@@ -41,7 +47,13 @@ export function useLifecycleWatch(ids: string[], onEvent?: (row: Row) => void): 
       },
     ),
   )
-  return { rows, status: subscription.status, error: subscription.error }
+  const { status, error, reset } = subscription
+  useEffect(() => {
+    if (status !== 'error' || FINAL_ERRORS.has(errorCode(error) ?? '')) return
+    const timer = window.setTimeout(reset, RESUBSCRIBE_AFTER_MS)
+    return () => window.clearTimeout(timer)
+  }, [status, error, reset])
+  return { rows, status, error }
 }
 
 /** One row per lifecycle id, with its own subscription. */
