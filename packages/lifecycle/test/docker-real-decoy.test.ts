@@ -86,6 +86,24 @@ async function serviceMemoryMiB(decky: string): Promise<Record<string, number>> 
   return usage
 }
 
+/** `parallel` clients sending oversized HTTP requests to `ip:port` for `ms`, each on a new connection. */
+async function flood(ip: string, port: number, parallel: number, ms: number): Promise<void> {
+  const until = Date.now() + ms
+  const request = `GET /${'x'.repeat(4000)} HTTP/1.1\r\nHost: x\r\nUser-Agent: ${'y'.repeat(6000)}\r\n\r\n`
+  const client = async () => {
+    while (Date.now() < until) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(port, ip, () => socket.write(request))
+        socket.setTimeout(2000, () => socket.destroy())
+        socket.on('data', () => socket.destroy())
+        socket.on('error', () => resolve())
+        socket.on('close', () => resolve())
+      })
+    }
+  }
+  await Promise.all(Array.from({ length: parallel }, client))
+}
+
 describe('DockerEngine with the real decoy image', () => {
   it('deploys ssh, http and dns emulators that answer from the decky IP and log events to stdout', async () => {
     const engine = new DockerEngine({
@@ -123,6 +141,11 @@ describe('DockerEngine with the real decoy image', () => {
     expect(logs).toContain('"decky":"real-01"')
     expect(logs).toContain('decnet-lifecycle-test')
 
+    // A flood of oversized requests: the confined emulator is not killed for memory, does not
+    // restart, and answers afterwards.
+    await flood(spec.ip, 80, 200, 4000)
+    expect(await expectConfinedServices('real-01')).toBe(3)
+    expect((await fetch(`http://${spec.ip}/`)).status).toBeGreaterThanOrEqual(200)
     await engine.teardown('real-01')
     expect(await engine.observe(['real-01'])).toEqual([
       { name: 'real-01', state: 'missing', services: {}, problems: ['no containers'] },
