@@ -39,6 +39,7 @@ const env = {
   ...TOOL_ENV,
   DECNET_API_PORT: String(apiPort),
   DECNET_WEB_PORT: String(webPort),
+  DECNET_WEB_HOST: webHost,
   DECNET_DATA_DIR: dataDir,
   NODE_ENV: 'production',
 }
@@ -80,12 +81,8 @@ process.on('SIGINT', () => stop(0))
 process.on('SIGTERM', () => stop(0))
 
 startChild('api', process.execPath, ['--import', 'tsx', 'src/main.ts'], 'apps/api')
-startChild(
-  'web',
-  path.join(ROOT, 'apps/web/node_modules/.bin/next'),
-  ['start', '-p', String(webPort), '-H', webHost],
-  'apps/web',
-)
+// The console's own server (not `next start`): it alone sees the browser's real address.
+startChild('web', process.execPath, ['server.mjs'], 'apps/web')
 
 try {
   await Promise.all([waitForPort(apiPort), waitForPort(webPort, webHost)])

@@ -51,7 +51,7 @@ function playwrightCounts(file) {
   }
 }
 
-ensureDebianPackages(['docker.io', 'chromium', 'postgresql', 'iproute2', 'openssl'])
+ensureDebianPackages(['docker.io', 'chromium', 'postgresql', 'iproute2', 'openssl', 'redis-tools', 'curl'])
 await ensureDockerDaemon()
 ensurePnpm()
 installDependencies()

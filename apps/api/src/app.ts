@@ -1,12 +1,14 @@
-import { mkdirSync } from 'node:fs'
 import type http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createDatabase, migrate } from '@decnet/db'
 import { type Bus, createDockerClient, InProcessBus, PostgresBus, probeDockerEngine } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
+import { compileProxyTrust } from './auth/client-ip.ts'
+import { createLoginThrottle } from './auth/login-throttle.ts'
 import { createRateLimiter } from './auth/rate-limit.ts'
 import { createSessionTokenIssuer } from './auth/session-token.ts'
 import { bootstrapFirstAdmin } from './bootstrap/admin.ts'
+import { secureDatabaseFiles, securePrivateDir } from './bootstrap/data-files.ts'
 import { loadSessionSecret } from './bootstrap/session-secret.ts'
 import type { ApiConfig } from './config.ts'
 import type { ApiServices } from './context.ts'
@@ -36,7 +38,8 @@ export async function startApi(
   config: ApiConfig,
   log: (line: string) => void = console.log,
 ): Promise<RunningApi> {
-  mkdirSync(config.dataDir, { recursive: true })
+  securePrivateDir(config.dataDir)
+  secureDatabaseFiles(config.databaseUrl)
   await migrate(config.databaseUrl)
   const db = createDatabase(config.databaseUrl)
   await bootstrapFirstAdmin(db, { username: config.adminUser, password: config.adminPassword }, log)
@@ -60,9 +63,9 @@ export async function startApi(
       loadSessionSecret(config.dataDir, config.sessionSecret),
       config.sessionTtlSeconds,
     ),
+    proxyTrust: compileProxyTrust(config.trustedProxies),
     limits: {
-      loginPerIp: createRateLimiter({ limit: 30, windowMs: 60_000 }),
-      loginPerUsername: createRateLimiter({ limit: 10, windowMs: 5 * 60_000 }),
+      login: createLoginThrottle(),
       searchPerUser: createRateLimiter({ limit: 120, windowMs: 60_000 }),
     },
     engine,

@@ -1,4 +1,6 @@
 import path from 'node:path'
+import { ZUsername } from '@decnet/core'
+import { parseTrustedProxies } from './auth/client-ip.ts'
 
 /** Runtime configuration, read once from the environment (names are stable: PRODUCT.md §9). */
 export type ApiConfig = {
@@ -20,8 +22,12 @@ export type ApiConfig = {
   secureCookies: boolean
   /** Allows config.purge. */
   developerMode: boolean
+  /** hosts.enroll may name loopback, link-local or this machine's own addresses (tests, single-box labs). */
+  allowLocalEngineUrls: boolean
   /** Origin allowed to call the API cross-origin (the console normally proxies same-origin). */
   webOrigin: string
+  /** Peers (IPs, CIDRs, `loopback`) whose X-Forwarded-For names the client; default loopback (the console). */
+  trustedProxies: string[]
   /** Background workers this process runs (each can run as a separate process instead). */
   workers: Record<WorkerName, boolean>
   /** How long a runner holds a lifecycle row before another may take it over (its renewal keeps it). */
@@ -32,6 +38,9 @@ export type ApiConfig = {
   hostHeartbeatMs: number
   /** How often each host's reconciler compares its containers with the fleet. */
   reconcileMs: number
+  /** Automatic repairs of one broken decky before the reconciler gives up, and the first back-off. */
+  repairAttempts: number
+  repairBackoffMs: number
 }
 
 export const WORKER_NAMES = ['runner', 'collector', 'reconciler', 'mutator'] as const
@@ -67,6 +76,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if (engine !== 'auto' && engine !== 'docker' && engine !== 'local') {
     throw new Error(`DECNET_ENGINE must be auto, docker or local, got "${engine}"`)
   }
+  const adminUser = env.DECNET_ADMIN_USER || 'admin'
+  if (!ZUsername.safeParse(adminUser).success) {
+    throw new Error(`DECNET_ADMIN_USER must be 1-64 of A-Z a-z 0-9 _ . -, got "${adminUser}"`)
+  }
   return {
     apiPort: port('DECNET_API_PORT', 4000, env),
     apiHost: env.DECNET_API_HOST || '127.0.0.1',
@@ -75,7 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     databaseUrl: env.DATABASE_URL || `file:${path.join(dataDir, 'decnet.db')}`,
     engine,
     dockerHost: env.DOCKER_HOST || undefined,
-    adminUser: env.DECNET_ADMIN_USER || 'admin',
+    adminUser,
     adminPassword: env.DECNET_ADMIN_PASSWORD || undefined,
     sessionSecret: env.DECNET_SESSION_SECRET || undefined,
     secretKey: env.DECNET_SECRET_KEY || undefined,
@@ -83,7 +96,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       Number(env.DECNET_SESSION_TTL_SECONDS) > 0 ? Number(env.DECNET_SESSION_TTL_SECONDS) : 4 * 3600,
     secureCookies: flag(env.DECNET_SECURE_COOKIES, false),
     developerMode: flag(env.DECNET_DEVELOPER_MODE, false),
+    allowLocalEngineUrls: flag(env.DECNET_ALLOW_LOCAL_ENGINE_URLS, false),
     webOrigin: env.DECNET_WEB_ORIGIN || `http://127.0.0.1:${port('DECNET_WEB_PORT', 3000, env)}`,
+    trustedProxies: parseTrustedProxies(env.DECNET_TRUSTED_PROXIES),
     // DECNET_DISABLE_WORKERS=collector,mutator runs those elsewhere.
     workers: Object.fromEntries(
       WORKER_NAMES.map((name) => [
@@ -98,5 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     runnerConcurrency: positive('DECNET_RUNNER_CONCURRENCY', 4, env),
     hostHeartbeatMs: positive('DECNET_HOST_HEARTBEAT_MS', 10_000, env),
     reconcileMs: positive('DECNET_RECONCILE_MS', 15_000, env),
+    repairAttempts: positive('DECNET_REPAIR_ATTEMPTS', 3, env),
+    repairBackoffMs: positive('DECNET_REPAIR_BACKOFF_MS', 30_000, env),
   }
 }

@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { DecnetDatabase as Database } from '@decnet/db'
 import type { Bus } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
-import { readCookie, SESSION_COOKIE } from './auth/cookies.ts'
+import { clientIpOf, type ProxyTrust } from './auth/client-ip.ts'
+import { clearedSessionCookie, readCookie, SESSION_COOKIE } from './auth/cookies.ts'
+import type { LoginThrottle } from './auth/login-throttle.ts'
 import type { RateLimiter } from './auth/rate-limit.ts'
 import type { SessionTokenIssuer } from './auth/session-token.ts'
 import type { ApiConfig } from './config.ts'
@@ -29,9 +31,10 @@ export type ApiServices = {
   docker: Docker
   bus: Bus
   tokens: SessionTokenIssuer
+  /** Which peers' X-Forwarded-For is believed (DECNET_TRUSTED_PROXIES). */
+  proxyTrust: ProxyTrust
   limits: {
-    loginPerIp: RateLimiter
-    loginPerUsername: RateLimiter
+    login: LoginThrottle
     searchPerUser: RateLimiter
   }
   /** Which engine this process drives: decided once at start-up (auto → docker if reachable). */
@@ -60,35 +63,34 @@ export type SessionUser = {
   createdAt: Date
 }
 
-export type Session = { user: SessionUser; jti: string; expiresAt: Date }
+export type Session = {
+  user: SessionUser
+  jti: string
+  /** When the token was issued (bulk revocation ends tokens issued before the user's tokensValidFrom). */
+  issuedAtMs: number
+  expiresAt: Date
+}
 
 export type ApiContext = {
   services: ApiServices
   session: Session | null
-  /** The peer address (the web console forwards the browser's as X-Forwarded-For from loopback). */
+  /** The caller's address: the peer, or what a trusted proxy (the console) forwarded as the client. */
   clientIp: string
   /** Adds a Set-Cookie header to the response (login, logout, password change). */
   setCookie: (cookie: string) => void
   secureCookies: boolean
 }
 
-function bearerToken(req: IncomingMessage): string | undefined {
+/** The token a request carries: a Bearer header, else the session cookie (a malformed one is flagged). */
+function requestToken(req: IncomingMessage): { token: string | undefined; malformedCookie: boolean } {
   const header = req.headers.authorization
-  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim()
-  return readCookie(req.headers.cookie, SESSION_COOKIE)
-}
-
-/** X-Forwarded-For is trusted only from loopback, where our own web console proxies. */
-export function clientIpOf(req: IncomingMessage): string {
-  const peer = (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '')
-  const forwarded = req.headers['x-forwarded-for']
-  if ((peer === '127.0.0.1' || peer === '::1') && typeof forwarded === 'string' && forwarded) {
-    return forwarded
-      .split(',')[0]!
-      .trim()
-      .replace(/^::ffff:/, '')
+  if (header?.startsWith('Bearer '))
+    return { token: header.slice('Bearer '.length).trim(), malformedCookie: false }
+  const cookie = readCookie(req.headers.cookie, SESSION_COOKIE)
+  return {
+    token: cookie.kind === 'value' ? cookie.value : undefined,
+    malformedCookie: cookie.kind === 'malformed',
   }
-  return peer
 }
 
 /** Resolves a token to a live session: signature, expiry, revocation and bulk revocation all checked. */
@@ -107,6 +109,7 @@ export async function resolveSession(
   return {
     user: { id, username, role, mustChangePassword, createdAt },
     jti: claims.jti,
+    issuedAtMs: claims.issuedAtMs,
     expiresAt: claims.expiresAt,
   }
 }
@@ -116,15 +119,19 @@ export async function createContext(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<ApiContext> {
+  const setCookie = (cookie: string) => {
+    const existing = res.getHeader('Set-Cookie')
+    const list = Array.isArray(existing) ? existing : existing ? [String(existing)] : []
+    res.setHeader('Set-Cookie', [...list, cookie])
+  }
+  const { token, malformedCookie } = requestToken(req)
+  // A cookie we cannot even decode is ignored and expired, so the browser stops sending it.
+  if (malformedCookie) setCookie(clearedSessionCookie(services.config.secureCookies))
   return {
     services,
-    session: await resolveSession(services, bearerToken(req)),
-    clientIp: clientIpOf(req),
+    session: await resolveSession(services, token),
+    clientIp: clientIpOf(req, services.proxyTrust),
     secureCookies: services.config.secureCookies,
-    setCookie: (cookie) => {
-      const existing = res.getHeader('Set-Cookie')
-      const list = Array.isArray(existing) ? existing : existing ? [String(existing)] : []
-      res.setHeader('Set-Cookie', [...list, cookie])
-    },
+    setCookie,
   }
 }

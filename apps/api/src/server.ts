@@ -1,5 +1,6 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { MAX_BATCH_CALLS } from '@decnet/core'
 import { createHTTPHandler } from '@trpc/server/adapters/standalone'
 import { type ApiServices, createContext } from './context.ts'
 import { appRouter } from './router.ts'
@@ -21,6 +22,9 @@ export function createApiServer(services: ApiServices): http.Server {
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: MAX_BODY_BYTES,
+    // A larger batch is refused whole (BAD_REQUEST) before any call runs: batching must not multiply
+    // what one request may cost (a batch of logins once carried ~1,400 password hashes).
+    maxBatchSize: MAX_BATCH_CALLS,
     // Queries may come as POST (the console sends them so): an INI under preview, with its secret
     // service settings, then never sits in a URL, and long INIs do not hit header limits.
     allowMethodOverride: true,

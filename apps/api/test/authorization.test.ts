@@ -32,6 +32,7 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'fleet.lifecycle': 'viewer',
   'fleet.watchLifecycle': 'viewer',
   'fleet.reapOrphans': 'admin',
+  'fleet.repair': 'admin',
   'logs.search': 'viewer',
   'logs.histogram': 'viewer',
   'logs.live': 'viewer',

@@ -6,7 +6,7 @@ test('first sign-in forces a password change; sign-out revokes the session serve
   page,
   stack,
 }) => {
-  const errors = watchConsole(page, [401])
+  const errors = watchConsole(page, [400, 401])
   const { client } = await signInAdmin(stack)
   await client.users.create.mutate({ username: 'ops-first', password: 'one-time-pass-123', role: 'admin' })
 
@@ -28,6 +28,13 @@ test('first sign-in forces a password change; sign-out revokes the session serve
   await page.goto(`${stack.webUrl}/fleet`)
   await expect(page).toHaveURL(/\/login\?change=1$/)
   await page.getByLabel('Current password').fill('one-time-pass-123')
+  // A guessable password is refused with the API's reason, on the form.
+  await page.getByLabel('New password', { exact: true }).fill('aaaaaaaaaaaa')
+  await page.getByLabel('Repeat the new password').fill('aaaaaaaaaaaa')
+  await page.getByRole('button', { name: 'Change password and continue' }).click()
+  await expect(page.getByRole('alert').filter({ hasText: 'too easy to guess' })).toContainText(
+    'too easy to guess: Repeated characters',
+  )
   await page.getByLabel('New password', { exact: true }).fill('ops-first-password-9')
   await page.getByLabel('Repeat the new password').fill('ops-first-password-9')
   await page.getByRole('button', { name: 'Change password and continue' }).click()

@@ -42,6 +42,23 @@ function hostileRequest(ip: string): Promise<number> {
   })
 }
 
+/** One request to the decky with Basic credentials (each new password is a new credential). */
+function basicRequest(ip: string, password: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const basic = Buffer.from(`pager:${password}`).toString('base64')
+    const request = http.request(
+      { host: ip, port: 80, path: '/', headers: { authorization: `Basic ${basic}` } },
+      (response) => {
+        response.resume()
+        response.on('end', () => resolve())
+      },
+    )
+    request.on('error', reject)
+    request.setTimeout(10_000, () => request.destroy(new Error('timeout')))
+    request.end()
+  })
+}
+
 async function noScriptRan(page: Page) {
   expect(await page.evaluate(() => (window as unknown as { __owned?: number }).__owned)).toBeUndefined()
 }
@@ -200,5 +217,25 @@ test('logs paging by cursor and attackers sorting and filtering', async ({ page,
   await page.getByRole('button', { name: 'Filter', exact: true }).click()
   await page.getByTestId('attacker-row').first().getByRole('button', { name: 'Filter by http' }).click()
   await expect(page.getByTestId('attacker-row')).toHaveCount(1)
+
+  // More credentials than a page holds: the attacker's detail pages through them.
+  for (let i = 0; i < 60; i++) await basicRequest(ip, `pager-${i}`)
+  await expect
+    .poll(async () => (await client.attackers.list.query({ sort: 'recent' })).rows[0]?.credentialCount ?? 0, {
+      timeout: 60_000,
+      intervals: [3_000],
+    })
+    .toBeGreaterThanOrEqual(61)
+  await page.getByTestId('attacker-row').first().getByRole('link').click()
+  await expect(page.getByTestId('credential-row')).toHaveCount(50)
+  const range = page.getByTestId('credentials-range')
+  await expect(range).toHaveText(/^1–50 of \d+$/)
+  const total = Number((await range.textContent())?.split(' of ')[1])
+  expect(total).toBeGreaterThanOrEqual(61)
+  await page.getByRole('button', { name: 'Next credentials' }).click()
+  await expect(range).toHaveText(`51–${Math.min(total, 100)} of ${total}`)
+  await expect(page.getByTestId('credential-row')).toHaveCount(Math.min(total, 100) - 50)
+  await page.getByRole('button', { name: 'Previous credentials' }).click()
+  await expect(range).toHaveText(`1–50 of ${total}`)
   expect(errors()).toEqual([])
 })

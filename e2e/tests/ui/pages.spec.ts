@@ -2,7 +2,7 @@ import { expect, test } from '../../fixtures/stack.ts'
 import { adminSession, shot, watchConsole } from '../../fixtures/ui-helpers.ts'
 
 test('config: admin edits limits and interval and manages users', async ({ page, stack }) => {
-  const errors = watchConsole(page)
+  const errors = watchConsole(page, [400])
   await adminSession(page, stack)
   await page.getByRole('navigation').getByRole('link', { name: 'Config' }).click()
   await expect(page.getByTestId('deployment-limit')).toBeVisible()
@@ -17,6 +17,12 @@ test('config: admin edits limits and interval and manages users', async ({ page,
 
   const form = page.getByRole('form', { name: 'Add a user' })
   await form.getByLabel('Username').fill('analyst')
+  // A guessable password is refused with the API's reason, shown on the form.
+  await form.getByLabel('One-time password (≥ 12)').fill('password1234')
+  await form.getByRole('button', { name: 'Add user' }).click()
+  await expect(page.getByRole('alert').filter({ hasText: 'too easy to guess' })).toContainText(
+    'commonly used password',
+  )
   await form.getByLabel('One-time password (≥ 12)').fill('analyst-one-time-1')
   await form.getByRole('button', { name: 'Add user' }).click()
   const row = page.getByTestId('user-analyst')
@@ -25,6 +31,11 @@ test('config: admin edits limits and interval and manages users', async ({ page,
   await row.getByRole('button', { name: 'Apply' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'user analyst is now admin' })).toBeVisible()
   await row.getByRole('button', { name: 'Reset password' }).click()
+  await row.getByLabel('New password for analyst').fill('aaaaaaaaaaaa')
+  await row.getByRole('button', { name: 'Set' }).click()
+  await expect(page.getByRole('alert').filter({ hasText: 'too easy to guess' })).toContainText(
+    'Repeated characters',
+  )
   await row.getByLabel('New password for analyst').fill('analyst-reset-pass-2')
   await row.getByRole('button', { name: 'Set' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'password of analyst reset' })).toBeVisible()

@@ -2,11 +2,17 @@
 export { createDatabase, type DecnetDatabase } from './database.ts'
 export { ConflictError, NotFoundError, SearchQueryError } from './errors.ts'
 export { listMigrations, migrate } from './migrate.ts'
-export type { AttackerListInput, AttackerSort } from './repos/attackers.ts'
+export type {
+  AttackerDetail,
+  AttackerDetailOptions,
+  AttackerListInput,
+  AttackerSort,
+} from './repos/attackers.ts'
 export { type DeployPlan, type DeployPlanResult, LOCAL_HOST_ID } from './repos/fleet.ts'
 export { extractCommand, extractCredential } from './repos/ingest.ts'
 export { type ClaimOptions, MAX_EVENTS_AFTER } from './repos/lifecycle.ts'
 export { COUNT_CAP, MAX_SEARCH_LIMIT, type SearchInput, type SearchResult } from './repos/logs.ts'
+export { foldUsername } from './repos/users.ts'
 export { type ParsedSearch, parseSearch } from './search/grammar.ts'
 export { buildSearchText, tokenize } from './search/tokenize.ts'
 export type { Dialect } from './sql.ts'

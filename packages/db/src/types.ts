@@ -18,7 +18,14 @@ export interface AuthUser extends PublicUser {
   tokensValidFrom: Date | null
 }
 
-export type DeckyState = 'pending' | 'running' | 'degraded' | 'missing' | 'failed'
+export type DeckyState =
+  | 'pending'
+  | 'running'
+  | 'degraded'
+  | 'missing'
+  | 'failed'
+  | 'tearing_down'
+  | 'unknown'
 
 export interface DeckyInput {
   name: string
@@ -53,7 +60,7 @@ export interface Decky {
   updatedAt: Date
 }
 
-export type LifecycleOperation = 'deploy' | 'mutate' | 'teardown'
+export type LifecycleOperation = 'deploy' | 'mutate' | 'teardown' | 'repair'
 export type LifecycleStatus = 'pending' | 'running' | 'succeeded' | 'failed'
 
 /** API.md `LifecycleRow` plus what the runner needs (lease, payload). */

@@ -84,6 +84,43 @@ describe.each(databases())('ingest and attackers on $kind', (provider) => {
     expect(page3.nextCursor).toBeUndefined()
   })
 
+  it('matches the IP search and the service filter literally: %, _ and \\ are not wildcards', async () => {
+    await db.logs.ingest([
+      event({ attackerIp: '10.1.0.1', service: 'ssh' }),
+      event({ attackerIp: '10.2.0.1', service: 'a_b' }),
+      event({ attackerIp: '10.3.0.1', service: 'axb' }),
+    ])
+    expect((await db.attackers.list({ q: 'a%' })).total).toBe(0)
+    expect((await db.attackers.list({ q: '%' })).total).toBe(0)
+    expect((await db.attackers.list({ q: '10._.' })).total).toBe(0)
+    expect((await db.attackers.list({ q: '\\' })).total).toBe(0)
+    expect((await db.attackers.list({ q: '10.2' })).rows.map((a) => a.ip)).toEqual(['10.2.0.1'])
+    expect((await db.attackers.list({ service: 'a_b' })).rows.map((a) => a.ip)).toEqual(['10.2.0.1'])
+    expect((await db.attackers.list({ service: '%' })).total).toBe(0)
+  })
+
+  it("pages an attacker's credentials: a page at a time with the total and a cursor to the next", async () => {
+    await db.logs.ingest(
+      Array.from({ length: 120 }, (_, i) =>
+        event({ timestamp: T(i % 60), fields: { username: `user${i}`, password: `pw${i}` } }),
+      ),
+    )
+    const [attacker] = (await db.attackers.list()).rows
+    const id = attacker?.id as string
+    const first = await db.attackers.get(id)
+    expect(first?.credentials).toHaveLength(50)
+    expect(first?.credentialTotal).toBe(120)
+    expect(first?.credentialsNextCursor).toBe('50')
+    const seen = new Set(first?.credentials.map((c) => c.principal))
+    let cursor = first?.credentialsNextCursor
+    while (cursor) {
+      const page = await db.attackers.get(id, { credentialLimit: 30, credentialCursor: cursor })
+      for (const credential of page?.credentials ?? []) seen.add(credential.principal)
+      cursor = page?.credentialsNextCursor
+    }
+    expect(seen.size).toBe(120)
+  })
+
   it('stores hostile captured strings as given, capping huge lines', async () => {
     const hostile = '<img src=x onerror=alert(1)>\u0000\u001b[31m'
     const huge = 'A'.repeat(1_000_000)

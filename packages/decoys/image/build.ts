@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { copyFile, mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises'
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -96,11 +97,27 @@ export async function bundleEntryPoints(
     },
   })
   await build({ ...common, format: 'cjs', entryPoints: [join(PACKAGE_DIR, 'src/pause.ts')], outfile: pause })
+  await copyNativeModules(join(outDir, 'node_modules'))
   const files = (await readdir(outDir, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name))
     .sort()
   return { main, pause, files }
+}
+
+/**
+ * koffi (getsockopt(SO_PEERNAME) for peers that reset before the accept, see peer-name.ts) loads a
+ * native addon by path, which no bundle can hold: the package and this platform's prebuilt addon go
+ * next to the bundles, where `require('koffi')` from /opt/decnet finds them. Its libraries (libc,
+ * libstdc++, libm, libgcc_s) are a subset of node's, already in the image.
+ */
+async function copyNativeModules(nodeModules: string): Promise<void> {
+  const koffiRoot = dirname(await realpath(createRequire(join(PACKAGE_DIR, 'package.json')).resolve('koffi')))
+  const addon = await realpath(join(koffiRoot, '..', '@koromix', `koffi-${process.platform}-${process.arch}`))
+  const copy = (from: string, to: string) =>
+    cp(from, to, { recursive: true, dereference: true, filter: (path) => !/\/(doc|vendor)(\/|$)/.test(path) })
+  await copy(koffiRoot, join(nodeModules, 'koffi'))
+  await copy(addon, join(nodeModules, '@koromix', `koffi-${process.platform}-${process.arch}`))
 }
 
 /** The node binary and every shared library `ldd` lists for it, as absolute host paths. */

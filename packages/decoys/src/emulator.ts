@@ -9,7 +9,7 @@ export type DecoyEvent = {
   ts: string
   decky: string
   service: string
-  /** connect | disconnect | auth_attempt | command | request | scan | … */
+  /** connect | disconnect | auth_attempt | command | request | scan | limit_reached | … */
   event: string
   src_ip: string
   src_port: number
@@ -49,6 +49,10 @@ export type ConnectionLimits = {
   idleTimeoutMs?: number
   /** No connection lives longer than this, however chatty (slow-drip clients). */
   maxSessionMs?: number
+  /** Events one connection may emit before the rest are only counted. */
+  maxEventsPerConnection?: number
+  /** Unread reply bytes queued for a peer before its connection stops being read. */
+  maxPendingOutputBytes?: number
 }
 
 export type RunningEmulator = {

@@ -18,6 +18,8 @@ export {
 export {
   createEmitter,
   type EventSink,
+  type FittedEvent,
+  fitEvent,
   MAX_EVENT_BYTES,
   peerAddress,
   serializeEvent,

@@ -285,6 +285,34 @@ describe('decoy image (registry-free) on the real Docker daemon', () => {
     }, 60_000)
   }
 
+  it('attributes connections reset at once (SO_PEERNAME through the bundled koffi addon)', async () => {
+    const entry = containers.get('ssh')
+    const ip = entry?.ip ?? ''
+    await tcpReady(ip, PORT.ssh ?? 0)
+    const sourcePorts = await Promise.all(
+      Array.from(
+        { length: 40 },
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const socket = connect({ host: ip, port: PORT.ssh ?? 0 }, () => {
+              const local = socket.localPort ?? 0
+              socket.resetAndDestroy()
+              resolve(local)
+            })
+            socket.on('error', reject)
+          }),
+      ),
+    )
+    for (const port of sourcePorts) {
+      await waitForEvent('ssh', (e) => e.event === 'disconnect' && e.src_port === port)
+    }
+    const events = await eventsOf(entry?.container as Docker.Container)
+    const resets = events.filter((e) => sourcePorts.includes(e.src_port))
+    expect(resets).toHaveLength(80)
+    expect(new Set(resets.map((e) => e.src_ip))).toEqual(new Set([gateway]))
+    expect(events.filter((e) => e.src_ip === 'unknown')).toEqual([])
+  }, 60_000)
+
   it('runs the pause entry point, which stops promptly on SIGTERM', async () => {
     const { container } = await startContainer('pause', [], ['pause'])
     // Its signal handlers are installed once it says so (PID 1 ignores unhandled signals).

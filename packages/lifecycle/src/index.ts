@@ -22,6 +22,11 @@ export {
   type EngineProbe,
   probeDockerEngine,
 } from './engine/docker-client.ts'
+export {
+  type DecoyFault,
+  DecoyWorkerHost,
+  type DecoyWorkerHostOptions,
+} from './engine/local/decoy-worker-host.ts'
 export { LocalEngine, type LocalEngineOptions, type StartService } from './engine/local/engine.ts'
 export { loopbackAddressFor } from './engine/local/loopback.ts'
 export { type DeckyRecord, deckySpecFor } from './engine/spec.ts'
@@ -58,7 +63,10 @@ export {
   type ObservedDeckyState,
   type ReconcilePass,
   Reconciler,
+  type ReconcilerHealth,
+  type RepairRequest,
 } from './reconcile/reconciler.ts'
+export { DEFAULT_REPAIR_POLICY, type RepairPolicy } from './reconcile/repair-policy.ts'
 export type { ClaimRequest, FinishOutcome, LifecycleQueue, QueueRow } from './runner/queue.ts'
 export {
   errorText,

@@ -91,4 +91,36 @@ describe('collector worker', () => {
       .toMatch(/^degraded .*docker errors/)
     await worker.stop()
   })
+
+  it('a backlog that does not drain (the database takes writes but never finishes them) reports degraded', async () => {
+    // The real database, except that its log writes hang as on a full disk or a stuck lock.
+    const stuck: typeof db = Object.assign(Object.create(db) as typeof db, {
+      logs: { ...db.logs, ingest: () => new Promise<never>(() => undefined) },
+    })
+    const worker = await startCollectorWorker({
+      db: stuck,
+      engine: 'local',
+      ingest: { flushIntervalMs: 10 },
+      heartbeatIntervalMs: 3_600_000,
+    })
+    const before = worker.health()
+    expect(before.status).toBe('ok')
+    const emulator = await startEmulator('http', {
+      decky: 'stuck-decky',
+      bindAddress: '127.0.0.1',
+      ports: [0],
+      onEvent: worker.eventSink,
+    })
+    try {
+      await get('127.0.0.1', emulator.ports[0] as number, '/')
+      await expect.poll(() => worker.pipeline.stats().pending, { timeout: 5_000 }).toBeGreaterThan(0)
+      // The first look sees events waiting; the second sees them still waiting, none stored.
+      expect(worker.health().status).toBe('ok')
+      const after = worker.health()
+      expect(after.status).toBe('degraded')
+      expect(after.detail).toContain('ingest backlog not draining')
+    } finally {
+      await emulator.close()
+    }
+  })
 })

@@ -1,3 +1,5 @@
+import type { DecoyEvent } from '@decnet/decoys'
+import { MAX_EVENT_BYTES, serializeEvent } from '@decnet/decoys/events'
 import { describe, expect, it } from 'vitest'
 import { MAX_RAW_LINE_CHARS, normalisePeer, parseDecoyEvent, parseDecoyLine } from '../src/workers-index.ts'
 
@@ -74,14 +76,35 @@ describe('parseDecoyLine', () => {
     expect(parseDecoyLine(wide, {}, 128 * 1024).ok).toBe(true)
   })
 
-  it('caps rawLine and stores hostile strings as given', () => {
+  it("cuts a line over the decoys' 16 KiB cap by their rule and keeps hostile strings as given", () => {
     const hostile = '<script>alert(1)</script>\u0000\u001b[31m'
     const line = JSON.stringify({ ...event, fields: { cmd: hostile, body: 'y'.repeat(40_000) } })
     const parsed = parseDecoyLine(line)
     expect(parsed.ok).toBe(true)
     if (!parsed.ok) return
-    expect(parsed.event.rawLine.length).toBe(MAX_RAW_LINE_CHARS)
+    expect(Buffer.byteLength(parsed.event.rawLine)).toBeLessThanOrEqual(MAX_EVENT_BYTES)
+    expect(parsed.event.rawLine.length).toBeLessThanOrEqual(MAX_RAW_LINE_CHARS)
     expect(parsed.event.fields?.cmd).toBe(hostile)
+    expect(parsed.event.fields?.truncated).toBe(true)
+  })
+
+  it('cuts an oversized in-process event (local engine) like a container line, instead of dropping it', () => {
+    for (const size of [20_000, 60_000, 500_000]) {
+      const big: DecoyEvent = { ...event, fields: { cmd: 'id', body: 'z'.repeat(size) } }
+      const local = parseDecoyEvent(big)
+      expect(local.ok).toBe(true)
+      if (!local.ok) return
+      // The container path: the decoy's stdout sink writes serializeEvent's line, ingest parses it.
+      const docker = parseDecoyLine(serializeEvent(big))
+      expect(docker.ok).toBe(true)
+      if (!docker.ok) return
+      expect(local.event.rawLine).toBe(docker.event.rawLine)
+      expect(local.event.fields).toEqual(docker.event.fields)
+      expect(local.event.fields?.truncated).toBe(true)
+      expect(local.event.fields?.cmd).toBe('id')
+      expect(String(local.event.fields?.body).length).toBeGreaterThan(4000)
+      expect(Buffer.byteLength(local.event.rawLine)).toBeLessThanOrEqual(MAX_EVENT_BYTES)
+    }
   })
 
   it('validates in-process events the same way', () => {

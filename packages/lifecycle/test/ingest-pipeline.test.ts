@@ -1,5 +1,6 @@
 import type { DecnetDatabase, LogEventInput } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
+import { serializeEvent } from '@decnet/decoys/events'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { InProcessBus } from '../src/index.ts'
 import { IngestPipeline, localEventSink } from '../src/workers-index.ts'
@@ -252,5 +253,29 @@ describe('IngestPipeline', () => {
     expect(pipeline.stats()).toMatchObject({ received: 2, stored: 1, malformed: 1 })
     const { rows } = await db.logs.search({ q: 'decky:local-1' })
     expect(rows.map((r) => [r.attackerIp, r.fields.path])).toEqual([['127.0.0.1', '/admin']])
+  })
+
+  it('stores an oversized in-process event cut like a container line, and a Docker line the same way', async () => {
+    const pipeline = new IngestPipeline({ db, flushIntervalMs: 5 })
+    const big = (decky: string) => ({
+      ts: new Date().toISOString(),
+      decky,
+      service: 'http',
+      event: 'request',
+      src_ip: '127.0.0.1',
+      src_port: 5555,
+      fields: { method: 'POST', path: '/upload', body: 'B'.repeat(300_000) },
+    })
+    localEventSink(pipeline)(big('local-big'))
+    // What a decoy container prints for the same event (its stdout sink cuts it before the collector).
+    pipeline.offerLine(serializeEvent(big('docker-big')))
+    await pipeline.close()
+    expect(pipeline.stats()).toMatchObject({ received: 2, stored: 2, malformed: 0 })
+    const local = (await db.logs.search({ q: 'decky:local-big' })).rows[0]
+    const docker = (await db.logs.search({ q: 'decky:docker-big' })).rows[0]
+    expect(local?.fields.truncated).toBe(true)
+    expect(local?.fields.path).toBe('/upload')
+    expect(local?.fields.body).toBe(docker?.fields.body)
+    expect(String(local?.fields.body).length).toBeGreaterThan(4000)
   })
 })

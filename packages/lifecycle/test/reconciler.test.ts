@@ -148,3 +148,164 @@ describe('Reconciler', () => {
     await engine.close()
   })
 })
+
+describe('Reconciler repairs', () => {
+  const stub = { startService: async () => ({ ports: [], close: async () => {} }) }
+
+  function repairingStore(initial: Record<string, string>) {
+    const states = new Map(Object.entries(initial))
+    const errors = new Map<string, string | null>()
+    const requests: { name: string; attempt: number; maxAttempts: number; reason: string }[] = []
+    const fleetStore: FleetStateStore = {
+      list: async () =>
+        [...states].map(([name, state]) => ({
+          name,
+          state,
+          services: ['ssh', 'http'],
+          lastError: errors.get(name) ?? null,
+        })),
+      setState: async (name, state, lastError = null) => {
+        states.set(name, state)
+        errors.set(name, lastError)
+      },
+      requestRepair: async (name, request) => {
+        requests.push({ name, ...request })
+      },
+    }
+    return { states, errors, requests, store: fleetStore }
+  }
+
+  it('queues a bounded repair for a broken decky, backs off between attempts, gives up with a reason', async () => {
+    let now = 1_000_000
+    const engine = new (class extends LocalEngine {
+      override async observe(): Promise<DeckyObservation[]> {
+        return [
+          { name: 'half', state: 'up', services: { ssh: 'running' }, problems: [] },
+          { name: 'fine', state: 'up', services: { ssh: 'running', http: 'running' }, problems: [] },
+        ]
+      }
+    })(stub)
+    const fleet = repairingStore({ half: 'running', fine: 'running' })
+    const reconciler = new Reconciler({
+      engine,
+      bus: new InProcessBus(),
+      store: fleet.store,
+      repair: { maxAttempts: 2, backoffMs: 10_000 },
+      now: () => now,
+    })
+    const first = await reconciler.runOnce()
+    expect(first.repairs).toEqual(['half'])
+    expect(fleet.states.get('half')).toBe('degraded')
+    expect(fleet.errors.get('half')).toBe('http container missing')
+    expect(fleet.requests).toEqual([
+      { name: 'half', attempt: 1, maxAttempts: 2, reason: 'http container missing' },
+    ])
+    // Within the back-off: nothing more is queued.
+    now += 9_000
+    expect((await reconciler.runOnce()).repairs).toEqual([])
+    now += 2_000
+    expect((await reconciler.runOnce()).repairs).toEqual(['half'])
+    // The second wait is twice as long.
+    now += 15_000
+    expect((await reconciler.runOnce()).repairs).toEqual([])
+    // The runner recorded the second repair's failure on the decky.
+    await fleet.store.setState('half', 'degraded', 'repair failed: start container http: no space left')
+    now += 6_000
+    const last = await reconciler.runOnce()
+    expect(last.repairs).toEqual([])
+    expect(last.gaveUp).toEqual(['half'])
+    expect(fleet.states.get('half')).toBe('degraded')
+    expect(fleet.errors.get('half')).toBe(
+      'automatic repair gave up after 2 attempts: repair failed: start container http: no space left',
+    )
+    expect(reconciler.health().status).toBe('degraded')
+    // Given up stays given up (no third request, no rewrite) until the decky is seen healthy.
+    now += 100_000
+    const after = await reconciler.runOnce()
+    expect(after.gaveUp).toEqual([])
+    expect(fleet.requests).toHaveLength(2)
+    expect(fleet.errors.get('half')).toMatch(/^automatic repair gave up after 2 attempts: repair failed/)
+    // Torn down (gone from the table): nothing is left degraded on its account.
+    fleet.states.delete('half')
+    await reconciler.runOnce()
+    expect(reconciler.health().status).toBe('ok')
+  })
+
+  it('a given-up decky whose state then changes keeps the give-up in its reason', async () => {
+    const actual: DeckyObservation = {
+      name: 'gone',
+      state: 'degraded',
+      services: {},
+      problems: ['ssh exited'],
+    }
+    const engine = new (class extends LocalEngine {
+      override async observe(): Promise<DeckyObservation[]> {
+        return [actual]
+      }
+    })(stub)
+    const fleet = repairingStore({ gone: 'running' })
+    fleet.store.list = async () => [...fleet.states].map(([name, state]) => ({ name, state }))
+    const reconciler = new Reconciler({
+      engine,
+      bus: new InProcessBus(),
+      store: fleet.store,
+      repair: { maxAttempts: 1, backoffMs: 0 },
+    })
+    await reconciler.runOnce()
+    expect((await reconciler.runOnce()).gaveUp).toEqual(['gone'])
+    actual.state = 'missing'
+    actual.problems = ['no containers']
+    const pass = await reconciler.runOnce()
+    expect(pass.changed).toEqual([{ name: 'gone', from: 'degraded', to: 'missing' }])
+    expect(pass.repairs).toEqual([])
+    expect(fleet.errors.get('gone')).toBe('automatic repair gave up after 1 attempt: no containers')
+  })
+
+  it('a decky seen healthy again starts a fresh series of attempts', async () => {
+    const actual: DeckyObservation = { name: 'flaky', state: 'degraded', services: {}, problems: ['x'] }
+    const engine = new (class extends LocalEngine {
+      override async observe(): Promise<DeckyObservation[]> {
+        return [actual]
+      }
+    })(stub)
+    const fleet = repairingStore({ flaky: 'running' })
+    fleet.store.list = async () => [...fleet.states].map(([name, state]) => ({ name, state }))
+    const reconciler = new Reconciler({
+      engine,
+      bus: new InProcessBus(),
+      store: fleet.store,
+      repair: { maxAttempts: 1, backoffMs: 0 },
+    })
+    await reconciler.runOnce()
+    await reconciler.runOnce()
+    expect(fleet.requests.map((request) => request.attempt)).toEqual([1])
+    actual.state = 'up'
+    await reconciler.runOnce()
+    expect(fleet.states.get('flaky')).toBe('running')
+    actual.state = 'degraded'
+    await reconciler.runOnce()
+    expect(fleet.requests.map((request) => request.attempt)).toEqual([1, 1])
+  })
+
+  it('records unknown while the engine cannot be asked, and the real state once it answers', async () => {
+    let down = true
+    const engine = new (class extends LocalEngine {
+      override async observe(): Promise<DeckyObservation[]> {
+        if (down) throw new Error('connect ENOENT /var/run/docker.sock')
+        return [{ name: 'a', state: 'up', services: {}, problems: [] }]
+      }
+    })(stub)
+    const fleet = repairingStore({ a: 'running', b: 'failed' })
+    fleet.store.list = async () => [...fleet.states].map(([name, state]) => ({ name, state }))
+    const reconciler = new Reconciler({ engine, bus: new InProcessBus(), store: fleet.store })
+    await expect(reconciler.runOnce()).rejects.toThrow(/ENOENT/)
+    expect(Object.fromEntries(fleet.states)).toEqual({ a: 'unknown', b: 'failed' })
+    expect(fleet.errors.get('a')).toMatch(/^engine cannot be asked: connect ENOENT/)
+    expect(reconciler.health().status).toBe('degraded')
+    down = false
+    await reconciler.runOnce()
+    expect(fleet.states.get('a')).toBe('running')
+    expect(fleet.errors.get('a')).toBeNull()
+    expect(reconciler.health().status).toBe('ok')
+  })
+})

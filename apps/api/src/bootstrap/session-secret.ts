@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { securePrivateFile } from './data-files.ts'
 
 /** DECNET_SESSION_SECRET, else a random key kept (mode 0600) in the data dir so sessions survive restarts. */
 export function loadSessionSecret(dataDir: string, fromEnv: string | undefined): Uint8Array {
@@ -17,5 +18,7 @@ export function loadSessionSecret(dataDir: string, fromEnv: string | undefined):
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
     }
   }
+  // A key file left readable by an older version or by hand is tightened, not trusted as is.
+  securePrivateFile(file)
   return new TextEncoder().encode(readFileSync(file, 'utf8').trim())
 }

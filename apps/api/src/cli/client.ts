@@ -1,3 +1,4 @@
+import { MAX_BATCH_CALLS } from '@decnet/core'
 import {
   createTRPCClient,
   httpBatchLink,
@@ -24,7 +25,7 @@ export function createApiClient(url: string, token?: string): ApiClient {
             fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...headers() } }),
           }),
         }),
-        false: httpBatchLink({ url: `${url}/trpc`, headers }),
+        false: httpBatchLink({ url: `${url}/trpc`, headers, maxItems: MAX_BATCH_CALLS }),
       }),
     ],
   })

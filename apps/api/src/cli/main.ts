@@ -147,6 +147,19 @@ program
   })
 
 program
+  .command('repair <name>')
+  .description(
+    'converge a broken decky again (exited or missing containers, a base off its network) and follow it',
+  )
+  .action(async (name: string) => {
+    const client = signedIn()
+    const result = await client.fleet.repair.mutate({ name })
+    if (!json()) process.stdout.write(`${result.message}\n`)
+    const [row] = await followLifecycle(client, [result.lifecycleId], { json: json() })
+    if (row?.status === 'failed') process.exitCode = 1
+  })
+
+program
   .command('teardown [name]')
   .description('tear down one decky, or all with --all')
   .addOption(new Option('--all', 'tear down the whole fleet'))

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -26,7 +26,12 @@ export function readSession(): StoredSession | null {
 export function writeSession(session: StoredSession): void {
   const file = tokenFile()
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
-  writeFileSync(file, JSON.stringify(session), { mode: 0o600 })
+  chmodSync(path.dirname(file), 0o700)
+  // `mode` only applies to a file being created: an existing token file is tightened before the
+  // token is written into it, whatever mode it had.
+  writeFileSync(file, '', { mode: 0o600 })
+  chmodSync(file, 0o600)
+  writeFileSync(file, JSON.stringify(session))
 }
 
 export function clearSession(): void {

@@ -1,5 +1,5 @@
-import { formatInterval, getService, ZDecky } from '@decnet/core'
-import type { Decky, DecnetDatabase } from '@decnet/db'
+import { formatInterval, getService, ZDecky, ZLifecycleOperation } from '@decnet/core'
+import type { Decky, DecnetDatabase, LifecycleRow } from '@decnet/db'
 import { z } from 'zod'
 
 const MASK = '••••••••'
@@ -12,6 +12,11 @@ export const ZDeckyOutput = ZDecky.extend({
   hostName: z.string(),
   mutateInterval: z.string().nullable(),
   lastError: z.string().nullable(),
+  /**
+   * Its operations queued or running, oldest first (automatic repairs included): fleet.lifecycle and
+   * fleet.watchLifecycle follow them by id.
+   */
+  activeOperations: z.array(z.object({ id: z.string().min(1), operation: ZLifecycleOperation })).max(50),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 })
@@ -42,6 +47,19 @@ function maskSecrets(
   return masked
 }
 
+/** Unfinished lifecycle rows by decky name (one query for the whole fleet). */
+export async function activeOperations(
+  db: DecnetDatabase,
+): Promise<Map<string, { id: string; operation: LifecycleRow['operation'] }[]>> {
+  const byDecky = new Map<string, { id: string; operation: LifecycleRow['operation'] }[]>()
+  for (const row of await db.lifecycle.listActive()) {
+    const list = byDecky.get(row.deckyName) ?? []
+    if (list.length < 50) list.push({ id: row.id, operation: row.operation })
+    byDecky.set(row.deckyName, list)
+  }
+  return byDecky
+}
+
 /** Host id → name, for showing where each decky runs (the local host's id is its name). */
 export async function hostNames(db: DecnetDatabase): Promise<Map<string, string>> {
   return new Map((await db.hosts.list()).map((host) => [host.id, host.name]))
@@ -50,6 +68,7 @@ export async function hostNames(db: DecnetDatabase): Promise<Map<string, string>
 export function toDeckyOutput(
   decky: Decky,
   hostNamesById: Map<string, string>,
+  active: Map<string, { id: string; operation: LifecycleRow['operation'] }[]>,
   localAddress?: string,
 ): DeckyOutput {
   return {
@@ -70,6 +89,7 @@ export function toDeckyOutput(
     hostId: decky.hostId,
     state: decky.state,
     lastError: decky.lastError,
+    activeOperations: active.get(decky.name) ?? [],
     createdAt: decky.createdAt.toISOString(),
     updatedAt: decky.updatedAt.toISOString(),
   }

@@ -19,8 +19,16 @@ import { createSerialQueue } from '../serial.ts'
 import { type FleetNetwork, readFleetNetwork } from '../settings/network.ts'
 import { readSettings } from '../settings/settings.ts'
 
+/** Recorded states of a decky that a redeploy of it repairs instead of keeping or refusing. */
+export const NEEDS_REPAIR = new Set(['failed', 'missing', 'degraded'])
+
 export type FleetPlan = {
   plan: DeployPlan<ExistingDecky>
+  /**
+   * Additive deploys only: deckies of the INI that already exist and are broken. They are not planned
+   * (an additive deploy would refuse their names) but repaired from their recorded spec.
+   */
+  repair: Decky[]
   network: FleetNetwork
   /** How many hosts were active to place deckies on (the local one included). */
   activeHosts: number
@@ -118,11 +126,16 @@ export async function planFleet(
     placementHosts(db, parsed, services.localEngine().up, services.secrets !== undefined),
   ])
   const existing = deckies.map(toExistingDecky)
+  const iniNames = new Set(parsed.deckies.map((decky) => decky.name))
+  const repair = replaceFleet
+    ? []
+    : deckies.filter((decky) => iniNames.has(decky.name) && NEEDS_REPAIR.has(decky.state))
+  const repairing = new Set(repair.map((decky) => decky.name))
   const result = planDeploy({
     existing,
     network: { subnet: network.subnet, gateway: network.gateway },
     hosts,
-    ini: parsed,
+    ini: { ...parsed, deckies: parsed.deckies.filter((decky) => !repairing.has(decky.name)) },
     replaceFleet,
     random: cryptoRandom,
     deploymentLimit: settings.deploymentLimit,
@@ -131,6 +144,7 @@ export async function planFleet(
   const planned = result.plan.network
   return {
     plan: result.plan,
+    repair,
     activeHosts: Math.max(1, hosts.filter((host) => host.automatic !== false).length),
     network: {
       ...network,

@@ -1,3 +1,4 @@
+import { DecnetError } from '@decnet/core'
 import type { Host, HostEngine } from '@decnet/db'
 import { createDockerClient, type DockerTls } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
@@ -50,5 +51,30 @@ export async function engineFacts(docker: Docker, timeoutMs = 5_000): Promise<En
     apiVersion: version.ApiVersion,
     cpus: Number(info.NCPU ?? 0),
     memoryBytes: Number(info.MemTotal ?? 0),
+  }
+}
+
+/** How long an enrollment's check of an engine may take; a failure is answered after all of it. */
+export const ENGINE_PROBE_MS = 5_000
+
+/**
+ * The engine's facts, or one error whatever failed (refused, timed out, TLS handshake, not Docker,
+ * no such name), answered only once the whole probe time has passed, so enroll cannot be used to map
+ * which ports are open on the networks this API reaches.
+ */
+export async function probeEngineUniformly(
+  dockerUrl: string,
+  tls: TlsMaterial,
+  probeMs = ENGINE_PROBE_MS,
+): Promise<EngineFacts> {
+  const started = Date.now()
+  try {
+    return await engineFacts(remoteDocker(dockerUrl, tls, probeMs), probeMs)
+  } catch {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + probeMs - Date.now())))
+    throw new DecnetError(
+      'invalid_input',
+      `could not reach a Docker engine with these certificates at ${dockerUrl}`,
+    )
   }
 }

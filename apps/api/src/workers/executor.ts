@@ -33,13 +33,19 @@ export function createExecutor(deps: {
     try {
       const spec = deckySpecFor(decky)
       const network = await deps.network()
-      if (row.operation === 'deploy') await engine.deploy(spec, network, { signal })
-      else await engine.mutate(spec, network, { signal })
+      // A repair is a deploy of the recorded spec: converging recreates whatever is exited, missing
+      // or off its network (a new base takes its services with it) and probes readiness again.
+      if (row.operation === 'mutate') await engine.mutate(spec, network, { signal })
+      else await engine.deploy(spec, network, { signal })
       if (!signal.aborted) await db.fleet.setState(decky.name, 'running')
     } catch (error) {
       if (!signal.aborted) {
         const reason = error instanceof Error ? error.message : String(error)
-        await db.fleet.setState(decky.name, 'failed', reason.slice(0, 2000))
+        // A failed repair leaves the decky degraded (the reconciler's next attempt, or its giving
+        // up, follows); a failed deploy/mutate is that operation's verdict.
+        if (row.operation === 'repair')
+          await db.fleet.setState(decky.name, 'degraded', `repair failed: ${reason}`.slice(0, 2000))
+        else await db.fleet.setState(decky.name, 'failed', reason.slice(0, 2000))
       }
       throw error
     }

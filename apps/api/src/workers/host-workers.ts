@@ -9,6 +9,7 @@ import {
   type NetworkContext,
   publishLifecycleTransition,
   Reconciler,
+  type RepairPolicy,
 } from '@decnet/lifecycle'
 import { hostTls, remoteDocker } from '../hosts/remote-engine.ts'
 import type { SecretBox } from '../hosts/secret-box.ts'
@@ -24,6 +25,8 @@ export type HostRuntimeOptions = {
   /** Rows run at once on this host. */
   concurrency: number
   report: (worker: string) => (error: unknown) => void
+  /** Bounds of the reconciler's automatic repairs. */
+  repair?: Partial<RepairPolicy>
 }
 
 /** One Docker host's workers: its engine, a runner for its rows only and a reconciler for its deckies only. */
@@ -35,7 +38,7 @@ export class HostRuntime {
     readonly hostId: string,
     readonly engine: DeckyEngine,
     network: () => Promise<NetworkContext>,
-    { db, bus, runRows, leaseMs, concurrency, report }: HostRuntimeOptions,
+    { db, bus, runRows, leaseMs, concurrency, report, repair }: HostRuntimeOptions,
   ) {
     const deckiesHere = async () => (await db.fleet.list()).filter((decky) => decky.hostId === hostId)
     this.runner = runRows
@@ -60,12 +63,17 @@ export class HostRuntime {
           const busy = new Set(active.map((row) => row.deckyName))
           return deckies
             .filter((decky) => !busy.has(decky.name))
-            .map(({ name, state, services }) => ({ name, state, services }))
+            .map(({ name, state, services, lastError }) => ({ name, state, services, lastError }))
         },
-        setState: async (name, state) => {
-          await db.fleet.setState(name, state)
+        setState: async (name, state, lastError) => {
+          await db.fleet.setState(name, state, lastError ?? null)
+        },
+        requestRepair: async (name, request) => {
+          await db.fleet.commitRepair(name, { trigger: 'reconciler', ...request })
+          this.runner?.wake()
         },
       },
+      ...(repair ? { repair } : {}),
       onError: report(`reconciler ${hostId}`),
     })
     this.reapOrphans = async () => engine.reapOrphans((await deckiesHere()).map((decky) => decky.name))

@@ -80,6 +80,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     leaseMs: config.runnerLeaseMs,
     concurrency: config.runnerConcurrency,
     report,
+    repair: { maxAttempts: config.repairAttempts, backoffMs: config.repairBackoffMs },
   }
   const local = new HostRuntime(
     LOCAL_HOST_ID,
@@ -123,13 +124,23 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       for (const runtime of runtimes()) runtime.reconciler.runOnce().catch(report('reconciler'))
     }, config.reconcileMs)
     stops.push(async () => clearInterval(timer))
-    beats.push(() =>
-      db.heartbeats.beat({
+    // The worst pass among the hosts: an engine that cannot be asked, or repairs given up.
+    beats.push(() => {
+      const troubled = runtimes()
+        .map((runtime) => ({ hostId: runtime.hostId, health: runtime.reconciler.health() }))
+        .filter(({ health }) => health.status !== 'ok')
+      return db.heartbeats.beat({
         worker: 'reconciler',
-        status: 'ok',
-        detail: `every ${config.reconcileMs / 1000} s`,
-      }),
-    )
+        status: troubled.length > 0 ? 'degraded' : 'ok',
+        detail:
+          troubled.length > 0
+            ? troubled
+                .map(({ hostId, health }) => `${hostId}: ${health.detail}`)
+                .join('; ')
+                .slice(0, 500)
+            : `every ${config.reconcileMs / 1000} s`,
+      })
+    })
   }
 
   if (config.workers.mutator) {

@@ -1,6 +1,7 @@
 'use client'
 
 import type { AppRouter } from '@decnet/api'
+import { MAX_BATCH_CALLS } from '@decnet/core'
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client'
 import { type ReactNode, useState } from 'react'
@@ -49,7 +50,7 @@ export function Providers({ children }: { children: ReactNode }) {
           condition: (op) => op.type === 'subscription',
           true: httpSubscriptionLink({ url: '/trpc', eventSourceOptions: { withCredentials: true } }),
           // Queries go as POST too: inputs (an INI under preview, search text) never sit in URLs or logs.
-          false: httpBatchLink({ url: '/trpc', methodOverride: 'POST' }),
+          false: httpBatchLink({ url: '/trpc', methodOverride: 'POST', maxItems: MAX_BATCH_CALLS }),
         }),
       ],
     }),

@@ -3,7 +3,16 @@ import { z } from 'zod'
 import { ZArchetypeSlug, ZConfigValue, ZDistroSlug, ZOsFamilySlug, ZServiceSlug } from './catalog.ts'
 import { ZDeckyName, ZIpv4, ZIsoDate, ZMac } from './common.ts'
 
-export const DECKY_STATES = ['pending', 'running', 'degraded', 'missing', 'failed', 'tearing_down'] as const
+/** `unknown`: the engine that runs the decky cannot be asked (its daemon is down), so nobody knows. */
+export const DECKY_STATES = [
+  'pending',
+  'running',
+  'degraded',
+  'missing',
+  'failed',
+  'tearing_down',
+  'unknown',
+] as const
 export const ZDeckyState = z.enum(DECKY_STATES)
 export type DeckyState = z.infer<typeof ZDeckyState>
 

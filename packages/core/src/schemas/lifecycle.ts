@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { ZDeckyName, ZIsoDate } from './common.ts'
 
-export const LIFECYCLE_OPERATIONS = ['deploy', 'mutate', 'teardown'] as const
+/** `repair`: converge a broken decky back to its recorded spec (automatic, or fleet.repair). */
+export const LIFECYCLE_OPERATIONS = ['deploy', 'mutate', 'teardown', 'repair'] as const
 export const LIFECYCLE_STATUSES = ['pending', 'running', 'succeeded', 'failed'] as const
 export const ZLifecycleOperation = z.enum(LIFECYCLE_OPERATIONS)
 export const ZLifecycleStatus = z.enum(LIFECYCLE_STATUSES)

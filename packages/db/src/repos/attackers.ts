@@ -1,19 +1,37 @@
 // Attackers: profiles maintained by ingest; listing and detail for the console.
 import type { Connection } from '../client.ts'
 import { parseStringArray } from '../json.ts'
+import { type SqlArg, toNumber } from '../sql.ts'
 import type { Attacker, CredentialRow, LogRow } from '../types.ts'
 import { LOG_COLUMNS, type LogRecord, toLogRow } from './logs.ts'
 
 export type AttackerSort = 'recent' | 'active' | 'deckies'
 
 export interface AttackerListInput {
-  /** An IP address or its prefix (`10.0.`). */
+  /** An IP address or its prefix (`10.0.`), matched literally (`%` and `_` are not wildcards). */
   q?: string
   /** Only attackers who touched this service. */
   service?: string
   sort?: AttackerSort
   limit?: number
   cursor?: string
+}
+
+export interface AttackerDetailOptions {
+  /** How many of the most recent logs to include (default 50, at most 200). */
+  recentLogs?: number
+  /** Credentials per page (default 50, at most 500). */
+  credentialLimit?: number
+  credentialCursor?: string
+}
+
+export interface AttackerDetail {
+  attacker: Attacker
+  /** One page of the credentials tried, most recent first. */
+  credentials: CredentialRow[]
+  credentialTotal: number
+  credentialsNextCursor?: string
+  recentLogs: LogRow[]
 }
 
 interface AttackerRecord {
@@ -44,65 +62,105 @@ function toAttacker(row: AttackerRecord): Attacker {
   }
 }
 
-const ORDER = {
-  recent: [{ lastSeen: 'desc' }, { id: 'asc' }],
-  active: [{ eventCount: 'desc' }, { id: 'asc' }],
-  deckies: [{ deckyCount: 'desc' }, { id: 'asc' }],
-} as const
+const ORDER_SQL: Record<AttackerSort, string> = {
+  recent: 'a."lastSeen" DESC, a."id" ASC',
+  active: 'a."eventCount" DESC, a."id" ASC',
+  deckies: 'a."deckyCount" DESC, a."id" ASC',
+}
+
+/** `text` as a literal inside a LIKE pattern written with `ESCAPE '\'` (the same on both databases). */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`)
+}
+
+function clampLimit(limit: number | undefined, fallback: number, max: number): number {
+  return Math.min(Math.max(limit ?? fallback, 1), max)
+}
+
+/** Offset cursors: the decimal position of the next row. Anything else starts at the beginning. */
+function offsetOf(cursor: string | undefined): number {
+  return cursor && /^\d{1,9}$/.test(cursor) ? Number(cursor) : 0
+}
 
 export function attackersRepository(conn: Connection) {
   const { prisma, sql } = conn
   return {
     list(input: AttackerListInput = {}): Promise<{ total: number; rows: Attacker[]; nextCursor?: string }> {
-      const limit = Math.min(Math.max(input.limit ?? 50, 1), 1000)
-      const offset = input.cursor && /^\d{1,9}$/.test(input.cursor) ? Number(input.cursor) : 0
-      const where = {
-        // A prefix match on the unique ip index; the JSON services list is matched as an exact element.
-        ...(input.q ? { ip: { startsWith: input.q } } : {}),
-        ...(input.service ? { services: { contains: JSON.stringify(input.service) } } : {}),
+      const limit = clampLimit(input.limit, 50, 1000)
+      const offset = offsetOf(input.cursor)
+      // Raw SQL for the filter: Prisma's startsWith/contains hand `%` and `_` to LIKE unescaped, so a
+      // search for `a%` would match every address.
+      const conditions: string[] = []
+      const args: SqlArg[] = []
+      if (input.q) {
+        args.push(`${escapeLike(input.q)}%`)
+        conditions.push(`a."ip" LIKE $${args.length} ESCAPE '\\'`)
       }
+      if (input.service) {
+        // The JSON services list is matched as an exact element.
+        args.push(`%${escapeLike(JSON.stringify(input.service))}%`)
+        conditions.push(`a."services" LIKE $${args.length} ESCAPE '\\'`)
+      }
+      const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''
       return conn.run(async () => {
-        const [total, rows] = await Promise.all([
-          prisma.attacker.count({ where }),
-          prisma.attacker.findMany({
-            where,
-            orderBy: [...ORDER[input.sort ?? 'recent']],
-            skip: offset,
-            take: limit,
-          }),
+        const [counted, page] = await Promise.all([
+          sql.query<{ n: unknown }>(`SELECT count(*) AS n FROM "Attacker" a ${where}`, args),
+          sql.query<{ id: string }>(
+            `SELECT a."id" FROM "Attacker" a ${where} ORDER BY ${ORDER_SQL[input.sort ?? 'recent']}
+             LIMIT $${args.length + 1} OFFSET $${args.length + 2}`,
+            [...args, limit, offset],
+          ),
         ])
-        const result: { total: number; rows: Attacker[]; nextCursor?: string } = {
-          total,
-          rows: rows.map(toAttacker),
-        }
-        if (offset + rows.length < total) result.nextCursor = String(offset + rows.length)
+        const total = toNumber(counted[0]?.n ?? 0)
+        const ids = page.map((row) => row.id)
+        const found = await prisma.attacker.findMany({ where: { id: { in: ids } } })
+        const byId = new Map(found.map((row) => [row.id, row]))
+        const rows = ids.flatMap((rowId) => {
+          const row = byId.get(rowId)
+          return row ? [toAttacker(row)] : []
+        })
+        const result: { total: number; rows: Attacker[]; nextCursor?: string } = { total, rows }
+        if (offset + page.length < total) result.nextCursor = String(offset + page.length)
         return result
       })
     },
 
     count: (): Promise<number> => conn.run(() => prisma.attacker.count()),
 
-    /** Detail: the profile, every credential tried, and the most recent logs from this IP. */
-    get(
-      id: string,
-      recentLogs = 50,
-    ): Promise<{ attacker: Attacker; credentials: CredentialRow[]; recentLogs: LogRow[] } | null> {
+    /**
+     * Detail: the profile, one page of the credentials tried (most recent first; an attacker decides
+     * how many there are) and the most recent logs from this IP.
+     */
+    get(id: string, options: AttackerDetailOptions = {}): Promise<AttackerDetail | null> {
+      const recentLogs = clampLimit(options.recentLogs, 50, 200)
+      const credentialLimit = clampLimit(options.credentialLimit, 50, 500)
+      const credentialOffset = offsetOf(options.credentialCursor)
       return conn.run(async () => {
         const row = await prisma.attacker.findUnique({ where: { id } })
         if (!row) return null
-        const credentials = await prisma.credential.findMany({
-          where: { attackerIp: row.ip },
-          orderBy: [{ lastSeen: 'desc' }, { id: 'asc' }],
-        })
-        const logs = await sql.query<LogRecord>(
-          `SELECT ${LOG_COLUMNS} FROM "Log" l WHERE l."attackerIp" = $1 ORDER BY l."id" DESC LIMIT $2`,
-          [row.ip, recentLogs],
-        )
-        return {
+        const [credentialTotal, credentials, logs] = await Promise.all([
+          prisma.credential.count({ where: { attackerIp: row.ip } }),
+          prisma.credential.findMany({
+            where: { attackerIp: row.ip },
+            orderBy: [{ lastSeen: 'desc' }, { id: 'asc' }],
+            skip: credentialOffset,
+            take: credentialLimit,
+          }),
+          sql.query<LogRecord>(
+            `SELECT ${LOG_COLUMNS} FROM "Log" l WHERE l."attackerIp" = $1 ORDER BY l."id" DESC LIMIT $2`,
+            [row.ip, recentLogs],
+          ),
+        ])
+        const detail: AttackerDetail = {
           attacker: toAttacker(row),
           credentials: credentials.map(({ id: _id, secretHash: _hash, ...credential }) => credential),
+          credentialTotal,
           recentLogs: logs.map(toLogRow),
         }
+        if (credentialOffset + credentials.length < credentialTotal) {
+          detail.credentialsNextCursor = String(credentialOffset + credentials.length)
+        }
+        return detail
       })
     },
   }

@@ -221,6 +221,23 @@ export function fleetRepository(conn: Connection) {
       )
     },
 
+    /**
+     * Queues a `repair` operation for a decky (its recorded spec is converged again); `payload` says
+     * who asked and why (automatic attempt n of N, or the operator).
+     */
+    commitRepair(name: string, payload: Record<string, unknown>): Promise<{ lifecycleId: string }> {
+      return conn.run(() =>
+        prisma.$transaction(async (tx) => {
+          const row = await tx.decky.findUnique({ where: { name }, select: { hostId: true } })
+          if (!row) throw new NotFoundError(`decky "${name}" not found`)
+          const lifecycle = lifecycleData(name, row.hostId, 'repair', payload)
+          await tx.lifecycle.create({ data: lifecycle })
+          await recordPending(tx, [lifecycle.id])
+          return { lifecycleId: lifecycle.id }
+        }, TX_OPTIONS),
+      )
+    },
+
     setState: (name: string, state: DeckyState, lastError: string | null = null): Promise<boolean> =>
       conn.run(
         async () =>

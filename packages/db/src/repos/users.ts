@@ -13,6 +13,14 @@ interface UserRecord {
   createdAt: Date
 }
 
+/**
+ * The case-insensitive identity of a username: ASCII letters folded to lower case, exactly as SQL
+ * lower() folds them on both databases (usernames are ASCII; anything else is left as is).
+ */
+export function foldUsername(username: string): string {
+  return username.replace(/[A-Z]+/g, (letters) => letters.toLowerCase())
+}
+
 const toRole = (role: string): Role => (role === 'admin' ? 'admin' : 'viewer')
 
 /** Only the API.md PublicUser fields: a password hash can never leak through this shape. */
@@ -43,10 +51,15 @@ export function usersRepository(conn: Connection) {
     }): Promise<PublicUser> {
       return conn.run(async () => {
         try {
-          return toPublicUser(await prisma.user.create({ data: input }))
+          return toPublicUser(
+            await prisma.user.create({ data: { ...input, usernameKey: foldUsername(input.username) } }),
+          )
         } catch (error) {
           if (isUniqueViolation(error)) {
-            throw new ConflictError(`user "${input.username}" already exists`, [input.username])
+            throw new ConflictError(
+              `user "${input.username}" already exists (usernames are unique regardless of case)`,
+              [input.username],
+            )
           }
           throw error
         }
@@ -61,9 +74,10 @@ export function usersRepository(conn: Connection) {
         const user = await prisma.user.findUnique({ where: { id } })
         return user ? toAuthUser(user) : null
       }),
+    /** Case-insensitive: `Admin` finds `admin`. */
     findByUsername: (username: string): Promise<AuthUser | null> =>
       conn.run(async () => {
-        const user = await prisma.user.findUnique({ where: { username } })
+        const user = await prisma.user.findUnique({ where: { usernameKey: foldUsername(username) } })
         return user ? toAuthUser(user) : null
       }),
     async update(

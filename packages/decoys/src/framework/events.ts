@@ -6,25 +6,38 @@ export const MAX_EVENT_BYTES = 16 * 1024
 /** Where finished events go: stdout in a container, a callback in-process. */
 export type EventSink = (event: DecoyEvent) => void
 
+/** An event that fits the line cap, with the JSON line it serialises to. */
+export type FittedEvent = { event: DecoyEvent; line: string }
+
 /**
- * Serialises an event as one JSON line (no trailing newline). JSON.stringify already escapes every
+ * The one truncation rule for decoy events, used by the container's stdout sink and by ingest (the
+ * local engine hands events over in-process, a Docker log line is re-checked): an event whose JSON
+ * line is over `maxBytes` has its longest string fields halved until it fits, and is marked
+ * `fields.truncated: true`, so an analyst knows data was cut. JSON.stringify already escapes every
  * C0 control character and lone surrogate, so attacker bytes can never break the line framing.
- * Over the cap, the longest string fields are shortened until it fits and `truncated: true` is set.
  */
-export function serializeEvent(event: DecoyEvent, maxBytes = MAX_EVENT_BYTES): string {
+export function fitEvent(event: DecoyEvent, maxBytes = MAX_EVENT_BYTES): FittedEvent {
   let line = JSON.stringify(event)
-  if (Buffer.byteLength(line) <= maxBytes) return line
+  if (Buffer.byteLength(line) <= maxBytes) return { event, line }
   const fields: DecoyEvent['fields'] = { ...event.fields, truncated: true }
   for (let attempt = 0; attempt < 64; attempt++) {
     const longest = longestStringField(fields)
     if (longest === undefined) break
     const value = fields[longest] as string
     fields[longest] = `${value.slice(0, Math.floor(value.length / 2))}…`
-    line = JSON.stringify({ ...event, fields })
-    if (Buffer.byteLength(line) <= maxBytes) return line
+    const fitted = { ...event, fields }
+    line = JSON.stringify(fitted)
+    if (Buffer.byteLength(line) <= maxBytes) return { event: fitted, line }
   }
   // Only reachable with absurd key counts or names: keep the envelope, drop the payload.
-  return JSON.stringify({ ...event, fields: { truncated: true }, secret_fields: undefined })
+  const { secret_fields: _dropped, ...envelope } = event
+  const bare = { ...envelope, fields: { truncated: true } }
+  return { event: bare, line: JSON.stringify(bare) }
+}
+
+/** Serialises an event as one JSON line (no trailing newline), cut by `fitEvent`. */
+export function serializeEvent(event: DecoyEvent, maxBytes = MAX_EVENT_BYTES): string {
+  return fitEvent(event, maxBytes).line
 }
 
 function longestStringField(fields: DecoyEvent['fields']): string | undefined {

@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net'
 import { createServer as createTlsServer, type SecureContextOptions } from 'node:tls'
 import type { DecoyEvent, EmulatorContext } from '../emulator.ts'
 import { peerAddress } from './events.ts'
+import { peerOfResetSocket } from './peer-name.ts'
 
 export type Fields = DecoyEvent['fields']
 
@@ -16,6 +17,12 @@ export type TcpSession = {
   write(data: string | Uint8Array): void
   /** Writes `data` (if any), then half-closes; the idle timer reaps a peer that never closes. */
   end(data?: string | Uint8Array): void
+  /**
+   * Records that this connection hit a cap and data was cut or refused (`limit_reached` event with
+   * `limit` and `max`, once per limit per connection; the `disconnect` event lists them all), so an
+   * analyst knows the record is incomplete.
+   */
+  limitReached(limit: string, max: number): void
 }
 
 /** What a protocol does with a connection. Give `onLine` for text protocols, `onData` for binary ones. */
@@ -55,6 +62,13 @@ export const DEFAULT_MAX_CONNECTIONS = 512
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000
 export const DEFAULT_MAX_LINE_BYTES = 8 * 1024
 export const DEFAULT_MAX_SESSION_MS = 60 * 60_000
+/** Events one connection may emit; beyond it they are counted, not emitted (a pipelining flood). */
+export const DEFAULT_MAX_EVENTS_PER_CONNECTION = 10_000
+/**
+ * Replies queued for a peer that does not read them; beyond this the connection stops being read
+ * until they drain, so pipelined requests cannot make us buffer replies without bound.
+ */
+export const DEFAULT_MAX_PENDING_OUTPUT_BYTES = 1024 * 1024
 
 export async function listenTcp(options: TcpListenOptions): Promise<TcpListener> {
   const { ctx } = options
@@ -62,6 +76,8 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
   const idleTimeoutMs = options.idleTimeoutMs ?? ctx.limits?.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
   const maxSessionMs = ctx.limits?.maxSessionMs ?? DEFAULT_MAX_SESSION_MS
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES
+  const maxEvents = ctx.limits?.maxEventsPerConnection ?? DEFAULT_MAX_EVENTS_PER_CONNECTION
+  const maxPendingOutput = ctx.limits?.maxPendingOutputBytes ?? DEFAULT_MAX_PENDING_OUTPUT_BYTES
   const connectionEvents = options.connectionEvents ?? true
   const sockets = new Set<Socket>()
 
@@ -71,29 +87,52 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
       return
     }
     sockets.add(socket)
-    const ip = peerAddress(socket.remoteAddress)
-    const port = socket.remotePort ?? 0
+    const { ip, port } = peerOf(socket)
     const openedAt = Date.now()
     let bytesIn = 0
+    let eventsEmitted = 0
+    let eventsSuppressed = 0
+    const limitsReached = new Set<string>()
+    const emitAttributed = (event: string, fields: Fields, secretFields?: string[]) =>
+      ctx.emit({
+        event,
+        src_ip: ip,
+        src_port: port,
+        fields,
+        ...(secretFields?.length ? { secret_fields: secretFields } : {}),
+      })
     const session: TcpSession = {
       socket,
       ip,
       port,
-      emit: (event, fields = {}, secretFields) =>
-        ctx.emit({
-          event,
-          src_ip: ip,
-          src_port: port,
-          fields,
-          ...(secretFields?.length ? { secret_fields: secretFields } : {}),
-        }),
+      emit: (event, fields = {}, secretFields) => {
+        if (eventsEmitted >= maxEvents) {
+          eventsSuppressed++
+          session.limitReached('events', maxEvents)
+          return
+        }
+        eventsEmitted++
+        emitAttributed(event, fields, secretFields)
+      },
       write: (data) => {
-        if (socket.writable) socket.write(data)
+        if (!socket.writable) return
+        socket.write(data)
+        if (socket.writableLength > maxPendingOutput && !socket.isPaused()) {
+          session.limitReached('pending_output_bytes', maxPendingOutput)
+          socket.pause()
+          socket.once('drain', () => socket.resume())
+        }
       },
       end: (data) => {
         if (!socket.writable) return
         if (data === undefined) socket.end()
         else socket.end(data)
+      },
+      limitReached: (limit, max) => {
+        if (limitsReached.has(limit)) return
+        limitsReached.add(limit)
+        // Outside the event budget: the record of the cut must not itself be cut.
+        emitAttributed('limit_reached', { limit, max })
       },
     }
     socket.setNoDelay(true)
@@ -113,7 +152,13 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
       socket.destroy()
       return
     }
-    const lineReader = handler.onLine ? createLineReader(maxLineBytes, handler.onLine) : undefined
+    const onLine = handler.onLine
+    const lineReader = onLine
+      ? createLineReader(maxLineBytes, (line, truncated) => {
+          if (truncated) session.limitReached('line_bytes', maxLineBytes)
+          onLine(line, truncated)
+        })
+      : undefined
     if (handler.onData || lineReader) {
       socket.on('data', (chunk: Buffer) => {
         bytesIn += chunk.length
@@ -131,9 +176,13 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
       sockets.delete(socket)
       handler.onClose?.()
       if (connectionEvents) {
-        session.emit('disconnect', {
+        emitAttributed('disconnect', {
           duration_ms: Date.now() - openedAt,
           bytes_in: bytesIn || socket.bytesRead,
+          ...(limitsReached.size > 0
+            ? { truncated: true, limits_reached: [...limitsReached].join(',') }
+            : {}),
+          ...(eventsSuppressed > 0 ? { events_suppressed: eventsSuppressed } : {}),
         })
       }
     })
@@ -146,10 +195,11 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
   server.on('tlsClientError', (error: Error & { code?: string }, socket: Socket) => {
     // A peer that hangs up around the handshake (certificate grabbers) is no protocol mismatch.
     if (error.code === 'ECONNRESET') return
+    const peer = peerOf(socket)
     ctx.emit({
       event: 'scan',
-      src_ip: peerAddress(socket.remoteAddress),
-      src_port: socket.remotePort ?? 0,
+      src_ip: peer.ip,
+      src_port: peer.port,
       fields: { reason: 'tls_handshake_failed', error: error.code ?? error.message.slice(0, 120) },
     })
   })
@@ -171,6 +221,15 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
         server.close(() => resolve())
       }),
   }
+}
+
+/**
+ * The peer of a just-accepted socket, taken before any await. A peer that already reset is still
+ * attributed: getpeername fails then, SO_PEERNAME does not (see peer-name.ts).
+ */
+function peerOf(socket: Socket): { ip: string; port: number } {
+  const reset = socket.remoteAddress === undefined ? peerOfResetSocket(socket) : undefined
+  return { ip: peerAddress(socket.remoteAddress ?? reset?.ip), port: socket.remotePort ?? reset?.port ?? 0 }
 }
 
 /**

@@ -27,7 +27,10 @@ export function framed(
         session.socket.destroy()
         return
       }
-      if (buffered.length > maxBuffer) session.socket.destroy()
+      if (buffered.length > maxBuffer) {
+        session.limitReached('frame_bytes', maxBuffer)
+        session.socket.destroy()
+      }
     },
     onClose: options.onClose,
   }

@@ -107,7 +107,8 @@ function redisSession(session: TcpSession, server: RedisPersona) {
         return session.write(error('NOAUTH Authentication required.'))
       session.write(execute(command, rest, server, () => session.end()))
     },
-    (message) => {
+    (message, limit) => {
+      if (limit) session.limitReached(limit.limit, limit.max)
       session.emit('scan', { reason: 'resp_protocol_error', error: message })
       session.write(error(`ERR Protocol error: ${message}`))
       session.end()
@@ -270,7 +271,13 @@ function glob(pattern: string): RegExp {
  * Incremental RESP parser: multibulk arrays (`*n`, `$len`) and inline commands (what telnet users
  * and many scanners send). Buffers at most one bulk string; oversized or malformed input is an error.
  */
-export function respParser(onCommand: (args: string[]) => void, onError: (message: string) => void) {
+/** A cap a request ran into (so the caller can record that data was cut). */
+export type RespLimit = { limit: string; max: number }
+
+export function respParser(
+  onCommand: (args: string[]) => void,
+  onError: (message: string, limit?: RespLimit) => void,
+) {
   let buffer: Buffer = Buffer.alloc(0)
   let failed = false
   return (chunk: Buffer) => {
@@ -279,7 +286,7 @@ export function respParser(onCommand: (args: string[]) => void, onError: (messag
     if (buffer.length > MAX_BUFFERED_BYTES) {
       failed = true
       buffer = Buffer.alloc(0)
-      return onError('too big request')
+      return onError('too big request', { limit: 'request_bytes', max: MAX_BUFFERED_BYTES })
     }
     while (buffer.length > 0) {
       if (buffer[0] === 0x2a) {
@@ -296,7 +303,7 @@ export function respParser(onCommand: (args: string[]) => void, onError: (messag
         if (newline === -1) {
           if (buffer.length > 64 * 1024) {
             failed = true
-            return onError('too big inline request')
+            return onError('too big inline request', { limit: 'line_bytes', max: 64 * 1024 })
           }
           break
         }

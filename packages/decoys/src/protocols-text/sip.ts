@@ -126,7 +126,10 @@ export const sipEmulator: Emulator = {
                     if (answer) session.write(answer)
                   }
                 }
-                if (pending.length > MAX_MESSAGE_BYTES) session.socket.destroy()
+                if (pending.length > MAX_MESSAGE_BYTES) {
+                  session.limitReached('message_bytes', MAX_MESSAGE_BYTES)
+                  session.socket.destroy()
+                }
               },
             }
           },

@@ -51,6 +51,8 @@ const OPENSSH_ALGORITHMS = {
 
 /** OpenSSH's default MaxAuthTries: the connection drops after this many failures, like sshd. */
 const MAX_AUTH_TRIES = 6
+/** Session channels per connection, like OpenSSH's MaxSessions (each holds a shell's state). */
+export const MAX_SESSIONS = 10
 
 export const sshEmulator: Emulator = {
   slug: 'ssh',
@@ -121,7 +123,18 @@ class SshClientHandler {
     connection.on('error', () => this.session.socket.destroy())
     connection.on('authentication', (auth) => this.authenticate(auth, clientVersion))
     connection.on('ready', () => {
-      connection.on('session', (accept) => this.serveSession(accept()))
+      let sessions = 0
+      connection.on('session', (accept, reject) => {
+        if (sessions >= MAX_SESSIONS) {
+          this.session.limitReached('sessions', MAX_SESSIONS)
+          reject()
+          return
+        }
+        sessions++
+        const channel = accept()
+        channel.once('close', () => sessions--)
+        this.serveSession(channel)
+      })
       connection.on('request', (_accept, reject) => reject?.())
       connection.on('tcpip', (_accept, reject) => reject())
     })

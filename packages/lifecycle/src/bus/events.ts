@@ -1,6 +1,6 @@
 /** The typed messages carried by the bus. The database is the truth; these are notifications. */
 
-export type LifecycleOperation = 'deploy' | 'mutate' | 'teardown'
+export type LifecycleOperation = 'deploy' | 'mutate' | 'teardown' | 'repair'
 export type LifecycleStatus = 'pending' | 'running' | 'succeeded' | 'failed'
 
 export type BusPayloads = {
@@ -28,6 +28,13 @@ export type BusPayloads = {
   'log.ingested': {
     count: number
   }
+  /**
+   * A user's sessions may have ended or changed meaning (signed out, password changed or reset, user
+   * deleted, role changed, bulk revocation). Open subscriptions re-check theirs against the database.
+   */
+  'session.changed': {
+    userId: string
+  }
 }
 
 export type BusEventType = keyof BusPayloads
@@ -35,7 +42,9 @@ export type BusEventType = keyof BusPayloads
 /** The topic shape each message type travels on. */
 export type BusTopicOf<K extends BusEventType> = K extends 'log.ingested'
   ? 'log.ingested'
-  : `decky.${string}.${K}`
+  : K extends 'session.changed'
+    ? 'session.changed'
+    : `decky.${string}.${K}`
 
 export type BusMessage<K extends BusEventType = BusEventType> = {
   [T in K]: { topic: BusTopicOf<T>; type: T; payload: BusPayloads[T] }

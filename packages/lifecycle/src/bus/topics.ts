@@ -17,6 +17,7 @@ export const topics = {
   deckyMutation: (name: string) => `decky.${segment(name)}.mutation` as const,
   deckyState: (name: string) => `decky.${segment(name)}.state` as const,
   logIngested: 'log.ingested',
+  sessionChanged: 'session.changed',
 } as const
 
 /** True when `topic` (concrete, no wildcards) matches `pattern`. */

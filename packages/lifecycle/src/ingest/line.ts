@@ -6,9 +6,13 @@
 import { isIP } from 'node:net'
 import type { LogEventInput } from '@decnet/db'
 import type { DecoyEvent } from '@decnet/decoys'
+import { fitEvent, MAX_EVENT_BYTES } from '@decnet/decoys/events'
 import { z } from 'zod'
 
-/** A line longer than this (UTF-8 bytes) is rejected as oversized; decoys cap theirs at 16 KiB. */
+/**
+ * A line longer than this (UTF-8 bytes) is rejected unparsed as oversized. Anything shorter that is
+ * over the decoys' own 16 KiB cap is cut by the same rule the decoys apply (`fitEvent`).
+ */
 export const MAX_LINE_BYTES = 64 * 1024
 /** `rawLine` kept on the Log row (characters). */
 export const MAX_RAW_LINE_CHARS = 16 * 1024
@@ -105,14 +109,20 @@ export function parseDecoyLine(
   }
   const result = decoyEventSchema.safeParse(json)
   if (!result.success) return { ok: false, reason: 'invalid_shape' }
-  return toLogEvent(result.data, line, context)
+  if (line.length * 3 <= MAX_EVENT_BYTES || Buffer.byteLength(line) <= MAX_EVENT_BYTES) {
+    return toLogEvent(result.data, line, context)
+  }
+  const fitted = fitEvent(result.data)
+  return toLogEvent(fitted.event, fitted.line, context)
 }
 
-/** The same checks for an event handed over in-process (local engine): serialised once for rawLine. */
+/**
+ * The same checks for an event handed over in-process (local engine), cut by the decoys' own rule
+ * (`fitEvent`) exactly as a container's stdout line is, instead of being dropped whole.
+ */
 export function parseDecoyEvent(event: DecoyEvent, context: LineContext = {}): ParsedLine {
   const result = decoyEventSchema.safeParse(event)
   if (!result.success) return { ok: false, reason: 'invalid_shape' }
-  const raw = JSON.stringify(result.data)
-  if (raw.length > MAX_LINE_BYTES) return { ok: false, reason: 'oversized' }
-  return toLogEvent(result.data, raw, context)
+  const fitted = fitEvent(result.data)
+  return toLogEvent(fitted.event, fitted.line, context)
 }

@@ -75,6 +75,12 @@ export async function startCollectorWorker(options: CollectorWorkerOptions): Pro
     const collectorErrors = stats.reduce((sum, each) => sum + each.errors, 0)
     const failingWrites = last !== undefined && ingest.writeErrors > last.ingest.writeErrors
     const failingDocker = last !== undefined && collectorErrors > last.collectorErrors
+    // Events waiting at two beats in a row with nothing stored in between: the backlog is stuck.
+    const backlogStuck =
+      last !== undefined &&
+      last.ingest.pending > 0 &&
+      ingest.pending > 0 &&
+      ingest.stored === last.ingest.stored
     last = { ingest, collectorErrors }
     const parts = [
       `stored ${ingest.stored}`,
@@ -86,7 +92,9 @@ export async function startCollectorWorker(options: CollectorWorkerOptions): Pro
     if (hostCollectors.size > 0) parts.push(`hosts ${hostCollectors.size + (collector ? 1 : 0)}`)
     if (failingWrites) parts.push('database writes failing')
     if (failingDocker) parts.push('docker errors')
-    return { status: failingWrites || failingDocker ? 'degraded' : 'ok', detail: parts.join(', ') }
+    if (backlogStuck) parts.push('ingest backlog not draining')
+    const degraded = failingWrites || failingDocker || backlogStuck
+    return { status: degraded ? 'degraded' : 'ok', detail: parts.join(', ') }
   }
   await collector?.start()
   const heartbeat = startHeartbeat({

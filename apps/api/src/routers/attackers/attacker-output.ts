@@ -2,10 +2,13 @@ import { ZAttacker } from '@decnet/core'
 import type { Attacker } from '@decnet/db'
 import { z } from 'zod'
 
-/** core's Attacker plus the profile counters the console shows. Every string here is attacker data. */
+/**
+ * core's Attacker plus the profile counter the list shows. Every string here is attacker data; the
+ * captured commands (up to 100 of up to 1 KiB each) are in the detail only, so a listing page of
+ * 1,000 profiles stays small.
+ */
 export const ZAttackerOutput = ZAttacker.extend({
   credentialCount: z.number().int(),
-  commands: z.array(z.string()),
 })
 
 export function toAttackerOutput(attacker: Attacker): z.input<typeof ZAttackerOutput> {
@@ -18,6 +21,5 @@ export function toAttackerOutput(attacker: Attacker): z.input<typeof ZAttackerOu
     services: attacker.services,
     deckies: attacker.deckies,
     credentialCount: attacker.credentialCount,
-    commands: attacker.commands,
   }
 }

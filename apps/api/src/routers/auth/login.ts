@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { foldUsername } from '@decnet/db'
 import { TRPCError } from '@trpc/server'
 import { sessionCookie } from '../../auth/cookies.ts'
 import { burnPasswordCheck, verifyPassword } from '../../auth/passwords.ts'
@@ -13,27 +15,24 @@ export const loginProcedure = publicProcedure
   .output(ZLoginOutput)
   .mutation(async ({ ctx, input }) => {
     const { db, limits, tokens } = ctx.services
-    const usernameKey = input.username.toLowerCase()
-    // Only failures count: a burst of good sign-ins is never throttled, guessing is.
-    const waitMs = Math.max(limits.loginPerIp.peek(ctx.clientIp), limits.loginPerUsername.peek(usernameKey))
-    if (waitMs > 0) {
+    // The attempt is counted here, before any hash is checked; only a success gives its slots back.
+    const admission = limits.login.admit(ctx.clientIp, foldUsername(input.username))
+    if (!admission.admitted) {
       throw new TRPCError({
         code: 'TOO_MANY_REQUESTS',
-        message: `too many failed sign-ins; try again in ${Math.ceil(waitMs / 1000)} s`,
+        message: `too many failed sign-ins; try again in ${Math.ceil(admission.retryAfterMs / 1000)} s`,
       })
     }
-    const refuse = (): never => {
-      limits.loginPerIp.hit(ctx.clientIp)
-      limits.loginPerUsername.hit(usernameKey)
-      throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS })
-    }
+    if (admission.delayMs > 0) await sleep(admission.delayMs)
     const user = await db.users.findByUsername(input.username)
     if (!user) {
       await burnPasswordCheck(input.password)
-      return refuse()
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS })
     }
-    if (!(await verifyPassword(user.passwordHash, input.password))) return refuse()
-    limits.loginPerUsername.reset(usernameKey)
+    if (!(await verifyPassword(user.passwordHash, input.password))) {
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS })
+    }
+    admission.succeeded()
     const { token, claims } = await tokens.issue(user.id)
     ctx.setCookie(sessionCookie(token, claims.expiresAt, ctx.secureCookies))
     return { user: toPublicUserOutput(user), token, expiresAt: claims.expiresAt.toISOString() }

@@ -1,4 +1,5 @@
 import { clearedSessionCookie } from '../../auth/cookies.ts'
+import { announceSessionChange } from '../../auth/session-watch.ts'
 import { authedProcedure } from '../../trpc.ts'
 import { ZLogoutInput, ZLogoutOutput } from './logout.types.ts'
 
@@ -9,6 +10,7 @@ export const logoutProcedure = authedProcedure
   .mutation(async ({ ctx }) => {
     const { jti, user, expiresAt } = ctx.session
     await ctx.services.db.tokens.revoke({ jti, userId: user.id, expiresAt })
+    announceSessionChange(ctx.services.bus, user.id)
     ctx.setCookie(clearedSessionCookie(ctx.secureCookies))
     return { message: 'signed out' }
   })

@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server'
-import { hostNames, toDeckyOutput } from '../../fleet/decky-output.ts'
+import { activeOperations, hostNames, toDeckyOutput } from '../../fleet/decky-output.ts'
 import { viewerProcedure } from '../../trpc.ts'
 import { ZGetDeckyInput, ZGetDeckyOutput } from './get.types.ts'
 
@@ -9,5 +9,6 @@ export const getDeckyProcedure = viewerProcedure
   .query(async ({ ctx, input }) => {
     const decky = await ctx.services.db.fleet.get(input.name)
     if (!decky) throw new TRPCError({ code: 'NOT_FOUND', message: `no decky named ${input.name}` })
-    return toDeckyOutput(decky, await hostNames(ctx.services.db), ctx.services.localAddressOf(decky.name))
+    const [names, active] = await Promise.all([hostNames(ctx.services.db), activeOperations(ctx.services.db)])
+    return toDeckyOutput(decky, names, active, ctx.services.localAddressOf(decky.name))
   })

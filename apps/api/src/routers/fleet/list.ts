@@ -1,4 +1,4 @@
-import { hostNames, toDeckyOutput } from '../../fleet/decky-output.ts'
+import { activeOperations, hostNames, toDeckyOutput } from '../../fleet/decky-output.ts'
 import { viewerProcedure } from '../../trpc.ts'
 import { ZListFleetInput, ZListFleetOutput } from './list.types.ts'
 
@@ -7,6 +7,6 @@ export const listFleetProcedure = viewerProcedure
   .output(ZListFleetOutput)
   .query(async ({ ctx }) => {
     const { db, localAddressOf } = ctx.services
-    const [deckies, names] = await Promise.all([db.fleet.list(), hostNames(db)])
-    return deckies.map((decky) => toDeckyOutput(decky, names, localAddressOf(decky.name)))
+    const [deckies, names, active] = await Promise.all([db.fleet.list(), hostNames(db), activeOperations(db)])
+    return deckies.map((decky) => toDeckyOutput(decky, names, active, localAddressOf(decky.name)))
   })

@@ -6,6 +6,7 @@ import { listFleetProcedure } from './list.ts'
 import { mutateProcedure } from './mutate.ts'
 import { previewProcedure } from './preview.ts'
 import { reapOrphansProcedure } from './reap-orphans.ts'
+import { repairProcedure } from './repair.ts'
 import { setMutateIntervalProcedure } from './set-mutate-interval.ts'
 import { teardownProcedure } from './teardown.ts'
 import { watchLifecycleProcedure } from './watch-lifecycle.ts'
@@ -17,6 +18,7 @@ export const fleetRouter = router({
   deploy: deployProcedure,
   mutate: mutateProcedure,
   teardown: teardownProcedure,
+  repair: repairProcedure,
   setMutateInterval: setMutateIntervalProcedure,
   lifecycle: lifecycleProcedure,
   watchLifecycle: watchLifecycleProcedure,

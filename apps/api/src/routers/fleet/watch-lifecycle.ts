@@ -1,9 +1,9 @@
 import { isTerminalStatus } from '@decnet/core'
 import { type LifecycleEvent, MAX_EVENTS_AFTER } from '@decnet/db'
 import { tracked } from '@trpc/server'
+import { viewerStreamProcedure } from '../../auth/session-watch.ts'
 import { parseLifecycleEventId } from '../../fleet/lifecycle-event-id.ts'
 import { toLifecycleOutput } from '../../fleet/lifecycle-output.ts'
-import { viewerProcedure } from '../../trpc.ts'
 import { ZWatchLifecycleInput, ZWatchLifecycleOutput } from './watch-lifecycle.types.ts'
 
 type Row = ReturnType<typeof toLifecycleOutput>
@@ -27,7 +27,7 @@ function applyEvent(row: Row, event: LifecycleEvent): Row {
  * current rows. Listens before reading the database (nothing slips between), reads the events after
  * its position at each bus wake-up or poll, and ends once every watched row is terminal.
  */
-export const watchLifecycleProcedure = viewerProcedure
+export const watchLifecycleProcedure = viewerStreamProcedure
   .input(ZWatchLifecycleInput)
   .output(ZWatchLifecycleOutput)
   .subscription(async function* ({ ctx, input, signal }) {

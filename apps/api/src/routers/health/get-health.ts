@@ -32,8 +32,13 @@ async function engineHealth(services: ApiServices): Promise<TComponentHealth> {
     : { status: 'down', detail: `Docker daemon unreachable: ${probe.reason}`.slice(0, 500) }
 }
 
+/**
+ * A worker's heartbeat line carries counts (events ingested, containers followed, queue depth); only
+ * signed-in callers get it. Anyone else gets the state in words that say nothing about the fleet.
+ */
 async function workerHealth(
   services: ApiServices,
+  signedIn: boolean,
 ): Promise<Record<(typeof WORKERS)[number], TComponentHealth>> {
   const beats = new Map(
     (await services.db.heartbeats.list().catch(() => [])).map((beat) => [beat.worker, beat]),
@@ -48,8 +53,16 @@ async function workerHealth(
     if (age > HEARTBEAT_STALE_MS)
       return [worker, { status: 'down', detail: `last heartbeat ${Math.round(age / 1000)} s ago` }]
     if (beat.status === 'failed')
-      return [worker, { status: 'down', detail: (beat.detail ?? 'failing').slice(0, 500) }]
-    return [worker, { status: 'up', detail: (beat.detail ?? 'ok').slice(0, 500) }]
+      return [
+        worker,
+        { status: 'down', detail: signedIn ? (beat.detail ?? 'failing').slice(0, 500) : 'failing' },
+      ]
+    if (beat.status === 'degraded')
+      return [
+        worker,
+        { status: 'degraded', detail: signedIn ? (beat.detail ?? 'degraded').slice(0, 500) : 'degraded' },
+      ]
+    return [worker, { status: 'up', detail: signedIn ? (beat.detail ?? 'ok').slice(0, 500) : 'running' }]
   })
   return Object.fromEntries(entries) as Record<(typeof WORKERS)[number], TComponentHealth>
 }
@@ -72,17 +85,52 @@ async function hostsHealth(services: ApiServices, signedIn: boolean): Promise<TC
     : { status: 'up', detail: `${of} answering` }
 }
 
-/** Public on purpose (load balancers, the login page): it reveals states, never secrets. */
+/** Recorded states of a decky that is not doing its job (or that nobody can tell about). */
+const NOT_RUNNING = new Set(['degraded', 'missing', 'failed', 'unknown'])
+
+/**
+ * The deckies as the reconciler and the runner last recorded them. Anonymous callers learn only
+ * whether all run: fleet size and decky names are for signed-in users.
+ */
+async function deckiesHealth(services: ApiServices, signedIn: boolean): Promise<TComponentHealth> {
+  const deckies = await services.db.fleet.list().catch(() => undefined)
+  if (!deckies) return { status: 'down', detail: 'the fleet cannot be read' }
+  const broken = deckies.filter((decky) => NOT_RUNNING.has(decky.state))
+  if (!signedIn) {
+    return broken.length > 0
+      ? { status: 'degraded', detail: 'some deckies are not running' }
+      : { status: 'up', detail: 'deckies running' }
+  }
+  if (broken.length === 0) {
+    return {
+      status: 'up',
+      detail: `${deckies.length} ${deckies.length === 1 ? 'decky' : 'deckies'}, none broken`,
+    }
+  }
+  const named = broken
+    .slice(0, 10)
+    .map((decky) => `${decky.name} ${decky.state}`)
+    .join(', ')
+  const more = broken.length > 10 ? ', …' : ''
+  return {
+    status: 'degraded',
+    detail: `${broken.length} of ${deckies.length} deckies not running: ${named}${more}`.slice(0, 500),
+  }
+}
+
+/** Public on purpose (load balancers, the login page): it reveals states, never secrets or counts. */
 export const getHealthProcedure = publicProcedure
   .input(ZGetHealthInput)
   .output(ZGetHealthOutput)
   .query(async ({ ctx }): Promise<TGetHealthOutput> => {
     const { services } = ctx
-    const [database, engine, workers, hosts] = await Promise.all([
+    const signedIn = ctx.session !== null
+    const [database, engine, workers, hosts, deckies] = await Promise.all([
       databaseHealth(services),
       engineHealth(services),
-      workerHealth(services),
-      hostsHealth(services, ctx.session !== null),
+      workerHealth(services, signedIn),
+      hostsHealth(services, signedIn),
+      deckiesHealth(services, signedIn),
     ])
     const components = {
       api: { status: 'up' as const, detail: 'serving' },
@@ -90,11 +138,13 @@ export const getHealthProcedure = publicProcedure
       engine,
       ...workers,
       hosts,
+      deckies,
     }
     const down = Object.entries(components).filter(([, component]) => component.status === 'down')
+    const degraded = Object.values(components).some((component) => component.status === 'degraded')
     const status = down.some(([name]) => CRITICAL.has(name))
       ? 'unhealthy'
-      : down.length > 0
+      : down.length > 0 || degraded
         ? 'degraded'
         : 'healthy'
     return {

@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { ZNoInput } from '../../no-input.ts'
 
 export const ZComponentHealth = z.object({
-  status: z.enum(['up', 'down', 'disabled']),
+  /** `degraded`: it works, but not fully (a worker reporting trouble, deckies not running). */
+  status: z.enum(['up', 'degraded', 'down', 'disabled']),
   detail: z.string().max(500),
 })
 
@@ -21,8 +22,10 @@ export const ZGetHealthOutput = z.object({
     collector: ZComponentHealth,
     reconciler: ZComponentHealth,
     mutator: ZComponentHealth,
-    /** Enrolled hosts: down when any stops answering (counts only: this endpoint is public). */
+    /** Enrolled hosts: down when any stops answering (counts only for signed-in callers). */
     hosts: ZComponentHealth,
+    /** The deckies as last recorded: degraded while any is not running (counts for signed-in callers only). */
+    deckies: ZComponentHealth,
   }),
 })
 

@@ -1,14 +1,17 @@
 import { LOCAL_HOST_ID } from '@decnet/core'
 import { TRPCError } from '@trpc/server'
 import { deckyCapacity } from '../../hosts/capacity.ts'
+import { assertEngineAddressAllowed } from '../../hosts/engine-address-policy.ts'
 import { toHostOutput } from '../../hosts/host-output.ts'
-import { engineFacts, hostEngine, remoteDocker } from '../../hosts/remote-engine.ts'
+import { engineFacts, hostEngine, probeEngineUniformly } from '../../hosts/remote-engine.ts'
 import { adminProcedure } from '../../trpc.ts'
 import { ZEnrollHostInput, ZEnrollHostOutput } from './enroll-host.types.ts'
 
 /**
- * Enrolls a Docker Engine listening with --tlsverify. It must answer over mutual TLS first (a short,
- * bounded check); its TLS material is stored sealed with DECNET_SECRET_KEY and never returned.
+ * Enrolls a Docker Engine listening with --tlsverify. Its address must pass the engine address policy
+ * and it must answer over mutual TLS first (a short, bounded check that fails the same way, in the
+ * same time, whatever went wrong); its TLS material is stored sealed with DECNET_SECRET_KEY and never
+ * returned.
  */
 export const enrollHostProcedure = adminProcedure
   .input(ZEnrollHostInput)
@@ -23,16 +26,8 @@ export const enrollHostProcedure = adminProcedure
     }
     if (input.name === LOCAL_HOST_ID)
       throw new TRPCError({ code: 'CONFLICT', message: '"local" is the built-in host' })
-    let facts: Awaited<ReturnType<typeof engineFacts>>
-    try {
-      facts = await engineFacts(remoteDocker(input.dockerUrl, input.tls))
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error)
-      throw new TRPCError({
-        code: 'BAD_REQUEST',
-        message: `the engine at ${input.dockerUrl} did not answer over mutual TLS: ${reason}`.slice(0, 500),
-      })
-    }
+    await assertEngineAddressAllowed(input.dockerUrl, ctx.services.config.allowLocalEngineUrls)
+    const facts = await probeEngineUniformly(input.dockerUrl, input.tls)
     // Two runtimes on one engine would reap each other's containers as orphans.
     if (ctx.services.engine === 'docker') {
       const local = await engineFacts(ctx.services.docker, 2_000).catch(() => undefined)

@@ -1,7 +1,7 @@
 import { parseSearch } from '@decnet/db'
 import { tracked } from '@trpc/server'
+import { viewerStreamProcedure } from '../../auth/session-watch.ts'
 import { toLogOutput } from '../../logs/log-output.ts'
-import { viewerProcedure } from '../../trpc.ts'
 import { ZLiveLogsInput, ZLiveLogsOutput } from './live.types.ts'
 
 const CATCH_UP_BATCH = 500
@@ -10,7 +10,7 @@ const CATCH_UP_BATCH = 500
  * New log rows matching `q` as they are ingested. The bus only says "something arrived"; rows are
  * read from the database after the last id sent, so a reconnect (Last-Event-ID) misses nothing.
  */
-export const liveLogsProcedure = viewerProcedure
+export const liveLogsProcedure = viewerStreamProcedure
   .input(ZLiveLogsInput)
   .output(ZLiveLogsOutput)
   .subscription(async function* ({ ctx, input, signal }) {

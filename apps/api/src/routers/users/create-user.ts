@@ -1,3 +1,4 @@
+import { assertStrongPassword } from '../../auth/password-strength.ts'
 import { hashPassword } from '../../auth/passwords.ts'
 import { adminProcedure } from '../../trpc.ts'
 import { ZCreateUserInput, ZCreateUserOutput } from './create-user.types.ts'
@@ -7,6 +8,7 @@ export const createUserProcedure = adminProcedure
   .input(ZCreateUserInput)
   .output(ZCreateUserOutput)
   .mutation(async ({ ctx, input }) => {
+    assertStrongPassword(input.password, [input.username])
     const user = await ctx.services.db.users.create({
       username: input.username,
       passwordHash: await hashPassword(input.password),

@@ -1,3 +1,4 @@
+import { announceSessionChange } from '../../auth/session-watch.ts'
 import { adminProcedure } from '../../trpc.ts'
 import { ZDeleteUserInput, ZDeleteUserOutput } from './delete-user.types.ts'
 import { assertMayRemoveAdminRights, serialiseUserAdmin } from './user-admin.ts'
@@ -9,6 +10,7 @@ export const deleteUserProcedure = adminProcedure
     serialiseUserAdmin(async () => {
       const target = await assertMayRemoveAdminRights(ctx, input.id, 'delete')
       await ctx.services.db.users.delete(target.id)
+      announceSessionChange(ctx.services.bus, target.id)
       return { message: `user ${target.username} deleted` }
     }),
   )

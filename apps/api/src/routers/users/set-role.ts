@@ -1,4 +1,5 @@
 import { TRPCError } from '@trpc/server'
+import { announceSessionChange } from '../../auth/session-watch.ts'
 import { adminProcedure } from '../../trpc.ts'
 import { ZSetRoleInput, ZSetRoleOutput } from './set-role.types.ts'
 import { assertMayRemoveAdminRights, serialiseUserAdmin } from './user-admin.ts'
@@ -18,6 +19,7 @@ export const setRoleProcedure = adminProcedure
       }
       // The user's sessions end so the new role applies from their next sign-in.
       await ctx.services.db.users.update(target.id, { role: input.role, tokensValidFrom: new Date() })
+      announceSessionChange(ctx.services.bus, target.id)
       return { message: `user ${target.username} is now ${input.role}` }
     }),
   )

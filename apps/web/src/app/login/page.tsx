@@ -106,8 +106,9 @@ export default function LoginPage() {
         <form className="panel" onSubmit={submitChange} aria-labelledby="change-heading">
           <h1 id="change-heading">Choose a new password</h1>
           <p className="muted">
-            This account has a one-time password. Choose your own (at least 12 characters) before using the
-            console; other sessions of this account are signed out.
+            This account has a one-time password. Choose your own before using the console: at least 12
+            characters and hard to guess (common passwords, keyboard runs and repeats are refused). Other
+            sessions of this account are signed out.
           </p>
           <label className="field">
             <span>Current password</span>

@@ -6,6 +6,10 @@ import { personaFor } from '../shell/persona.ts'
 /** Message bytes accepted in DATA; beyond it the message is refused (552) but still drained. */
 const MAX_MESSAGE_BYTES = 10 * 1024 * 1024
 const BODY_EXCERPT_CHARS = 512
+/** Recipients kept per message (Postfix's smtpd_recipient_limit is 1000; 100 is plenty for bait). */
+export const MAX_RECIPIENTS = 100
+/** Characters of one recipient address kept (RFC 5321 paths are at most 256 octets). */
+const MAX_RECIPIENT_CHARS = 256
 const MTAS = ['postfix', 'exim', 'sendmail'] as const
 type Mta = (typeof MTAS)[number]
 
@@ -67,6 +71,8 @@ function smtpSession(session: TcpSession, options: SmtpOptions) {
   let helo = ''
   let from: string | undefined
   let recipients: string[] = []
+  /** RCPTs refused by the cap for the current message (reported on its `message` event). */
+  let recipientsRefused = 0
   let authState: { mechanism: 'LOGIN'; username?: string } | { mechanism: 'PLAIN' } | undefined
   let data: { lines: string[]; bytes: number } | undefined
 
@@ -96,7 +102,8 @@ function smtpSession(session: TcpSession, options: SmtpOptions) {
       subject,
       bytes: message.bytes,
       body: text.slice(0, BODY_EXCERPT_CHARS),
-      ...(message.bytes > MAX_MESSAGE_BYTES ? { truncated: true } : {}),
+      ...(message.bytes > MAX_MESSAGE_BYTES || recipientsRefused > 0 ? { truncated: true } : {}),
+      ...(recipientsRefused > 0 ? { recipients_refused: recipientsRefused } : {}),
     })
     reply(
       message.bytes > MAX_MESSAGE_BYTES
@@ -105,6 +112,7 @@ function smtpSession(session: TcpSession, options: SmtpOptions) {
     )
     from = undefined
     recipients = []
+    recipientsRefused = 0
   }
 
   reply(`220 ${options.greeting}`)
@@ -183,7 +191,12 @@ function smtpSession(session: TcpSession, options: SmtpOptions) {
           if (from === undefined) return reply('503 5.5.1 Error: need MAIL command')
           const recipient = /<([^>]*)>/.exec(arg)?.[1] ?? arg.replace(/^TO:/i, '').trim()
           if (!options.openRelay) return reply(`554 5.7.1 <${recipient}>: Relay access denied`)
-          recipients.push(recipient)
+          if (recipients.length >= MAX_RECIPIENTS) {
+            session.limitReached('recipients', MAX_RECIPIENTS)
+            recipientsRefused++
+            return reply('452 4.5.3 Error: too many recipients')
+          }
+          recipients.push(recipient.slice(0, MAX_RECIPIENT_CHARS))
           return reply('250 2.1.5 Ok')
         }
         case 'DATA':
@@ -193,6 +206,7 @@ function smtpSession(session: TcpSession, options: SmtpOptions) {
         case 'RSET':
           from = undefined
           recipients = []
+          recipientsRefused = 0
           return reply('250 2.0.0 Ok')
         case 'NOOP':
           return reply('250 2.0.0 Ok')

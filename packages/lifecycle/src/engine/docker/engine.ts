@@ -121,7 +121,7 @@ export class DockerEngine implements DeckyEngine {
       if (decky) byDecky.set(decky, [...(byDecky.get(decky) ?? []), container])
     }
     for (const name of expected) if (!byDecky.has(name)) byDecky.set(name, [])
-    return [...byDecky].map(([name, containers]) => observeDecky(name, containers))
+    return [...byDecky].map(([name, containers]) => observeDecky(name, containers, this.networkName))
   }
 
   async reapOrphans(
@@ -220,8 +220,13 @@ export class DockerEngine implements DeckyEngine {
     const bases = existing.filter((container) => label(container, LABEL.role) === BASE_ROLE)
 
     const desiredBase = baseContainer(spec, settings, shim?.name)
+    // A base that lost its LAN address (disconnected, or back from a daemon restart without it) is
+    // recreated like a stopped one: its services follow it into the new namespace.
     const base = bases.find(
-      (container) => label(container, LABEL.configHash) === desiredBase.hash && container.State === 'running',
+      (container) =>
+        label(container, LABEL.configHash) === desiredBase.hash &&
+        container.State === 'running' &&
+        baseNetworkProblem(container, this.networkName) === undefined,
     )
     if (!base) {
       // A new base is a new network namespace: every service container must be recreated to join it.
@@ -385,7 +390,17 @@ export class DockerEngine implements DeckyEngine {
   }
 }
 
-function observeDecky(name: string, containers: Existing[]): DeckyObservation {
+/** Why a running base does not hold its decky's address on the LAN, or undefined when it does. */
+function baseNetworkProblem(base: Existing, networkName: string): string | undefined {
+  const want = label(base, LABEL.ip)
+  const attached = base.NetworkSettings?.Networks?.[networkName]
+  if (!attached) return `base container not attached to ${networkName}`
+  if (want && attached.IPAddress !== want)
+    return `base container has ${attached.IPAddress || 'no address'} on ${networkName}, not ${want}`
+  return undefined
+}
+
+function observeDecky(name: string, containers: Existing[], networkName: string): DeckyObservation {
   const base = containers.find((container) => label(container, LABEL.role) === BASE_ROLE)
   const services = Object.fromEntries(
     containers
@@ -395,6 +410,10 @@ function observeDecky(name: string, containers: Existing[]): DeckyObservation {
   const problems: string[] = []
   if (!base) problems.push('base container missing')
   else if (base.State !== 'running') problems.push(`base container ${base.State}`)
+  else {
+    const network = baseNetworkProblem(base, networkName)
+    if (network) problems.push(network)
+  }
   for (const [slug, state] of Object.entries(services))
     if (state !== 'running') problems.push(`${slug} ${state}`)
   const state = containers.length === 0 ? 'missing' : problems.length === 0 ? 'up' : 'degraded'

@@ -13,24 +13,23 @@ import {
   type ReapOptions,
   type ReapReport,
 } from '../types.ts'
+import { DecoyWorkerHost, type DecoyWorkerHostOptions } from './decoy-worker-host.ts'
 import { loopbackAddressFor } from './loopback.ts'
 
 export type StartService = (slug: string, options: StartEmulatorOptions) => Promise<RunningEmulator>
 
 export type LocalEngineOptions = {
-  /** Starts one emulator; `startEmulator` from @decnet/decoys unless a test substitutes one. */
+  /**
+   * Starts one emulator. Default: the @decnet/decoys emulators in a supervised worker thread
+   * (`DecoyWorkerHost`), so a decoy fault never reaches this process; tests may substitute one.
+   */
   startService?: StartService
   /** Receives every decoy event (the in-process stand-in for following container logs). */
   onEvent?: EventSink
   readinessTimeoutMs?: number
+  /** Restart policy, fault log and heap cap of the decoy worker (when `startService` is not given). */
+  decoyHost?: Omit<DecoyWorkerHostOptions, 'onEvent'>
 }
-
-/**
- * Loaded on first use: importing every emulator (and their protocol libraries) is wasted memory in a
- * process that drives Docker instead.
- */
-const startRealEmulator: StartService = async (slug, options) =>
-  (await import('@decnet/decoys')).startEmulator(slug, options)
 
 type RunningService = { hash: string; emulator: RunningEmulator }
 type LocalDecky = { address: string; services: Map<string, RunningService>; createdAt: number }
@@ -49,9 +48,18 @@ export class LocalEngine implements DeckyEngine {
   private readonly deckies = new Map<string, LocalDecky>()
   private readonly locks = new KeyedLock()
   private readonly startService: StartService
+  private readonly decoyHost: DecoyWorkerHost | undefined
 
   constructor(private readonly options: LocalEngineOptions = {}) {
-    this.startService = options.startService ?? startRealEmulator
+    if (options.startService) {
+      this.startService = options.startService
+    } else {
+      this.decoyHost = new DecoyWorkerHost({
+        ...options.decoyHost,
+        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      })
+      this.startService = this.decoyHost.startService
+    }
   }
 
   /** Where a deployed decky answers (its loopback address), if it is deployed. */
@@ -79,12 +87,18 @@ export class LocalEngine implements DeckyEngine {
   }
 
   async observe(expected: Iterable<string> = []): Promise<DeckyObservation[]> {
-    const observations: DeckyObservation[] = [...this.deckies].map(([name, decky]) => ({
-      name,
-      state: 'up',
-      services: Object.fromEntries([...decky.services.keys()].map((slug) => [slug, 'running'])),
-      problems: [],
-    }))
+    const hostProblem = this.decoyHostProblem()
+    const observations: DeckyObservation[] = [...this.deckies].map(([name, decky]) => {
+      const down = hostProblem !== undefined && decky.services.size > 0
+      return {
+        name,
+        state: down ? 'degraded' : 'up',
+        services: Object.fromEntries(
+          [...decky.services.keys()].map((slug) => [slug, down ? 'restarting' : 'running']),
+        ),
+        problems: down ? [hostProblem] : [],
+      }
+    })
     for (const name of expected) {
       if (!this.deckies.has(name))
         observations.push({ name, state: 'missing', services: {}, problems: ['not running'] })
@@ -114,6 +128,15 @@ export class LocalEngine implements DeckyEngine {
 
   async close(): Promise<void> {
     await this.reapOrphans([], { minAgeMs: 0 })
+    await this.decoyHost?.close()
+  }
+
+  /** Why the decoy worker is not serving (crashed and restarting, or given up), if it is not. */
+  private decoyHostProblem(): string | undefined {
+    if (!this.decoyHost) return undefined
+    const gaveUp = this.decoyHost.problem()
+    if (gaveUp) return gaveUp
+    return this.decoyHost.running() ? undefined : 'decoy worker restarting after a fault'
   }
 
   private async converge(spec: DeckySpec): Promise<ConvergeReport> {

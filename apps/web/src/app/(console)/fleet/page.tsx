@@ -22,6 +22,7 @@ const STATE_BADGE: Record<Decky['state'], string> = {
   missing: 'badge bad',
   failed: 'badge bad',
   tearing_down: 'badge warn',
+  unknown: 'badge warn',
 }
 
 function IntervalEditor({ decky, onDone }: { decky: Decky; onDone: (message: string) => void }) {
@@ -81,6 +82,16 @@ function DeckyActions({ decky, onMessage }: { decky: Decky; onMessage: (message:
       onError: (error) => onMessage(`mutate ${decky.name}: ${errorMessage(error)}`),
     }),
   )
+  const repair = useMutation(
+    trpc.fleet.repair.mutationOptions({
+      onSuccess: (result) => {
+        addTrackedOp(`Repair ${decky.name}`, [result.lifecycleId])
+        onMessage(result.message)
+        refresh()
+      },
+      onError: (error) => onMessage(`repair ${decky.name}: ${errorMessage(error)}`),
+    }),
+  )
   const teardown = useMutation(
     trpc.fleet.teardown.mutationOptions({
       onSuccess: (result) => {
@@ -122,6 +133,14 @@ function DeckyActions({ decky, onMessage }: { decky: Decky; onMessage: (message:
         aria-label={`Mutate ${decky.name}`}
       >
         Mutate
+      </button>
+      <button
+        type="button"
+        onClick={() => repair.mutate({ name: decky.name })}
+        disabled={repair.isPending}
+        aria-label={`Repair ${decky.name}`}
+      >
+        Repair
       </button>
       <button type="button" onClick={() => setEditing(true)} aria-label={`Change interval of ${decky.name}`}>
         Interval
@@ -251,6 +270,11 @@ export default function FleetPage() {
                   <span className={STATE_BADGE[d.state]} data-testid="decky-state">
                     {d.state}
                   </span>
+                  {d.activeOperations.length > 0 && (
+                    <div className="muted small" data-testid="decky-operations">
+                      {d.activeOperations.map((op) => op.operation).join(', ')} under way
+                    </div>
+                  )}
                 </td>
                 <td className="mono small">
                   <div data-testid="decky-ip">{d.ip}</div>

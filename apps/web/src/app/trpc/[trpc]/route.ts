@@ -11,8 +11,13 @@ const FORWARDED_REQUEST_HEADERS = [
   'last-event-id',
   'trpc-accept',
   'user-agent',
-  'x-forwarded-for',
 ]
+/**
+ * The browser's address as apps/web/server.mjs saw it on the socket (it drops any copy a client
+ * sent). It becomes the API's X-Forwarded-For, overwriting whatever the browser claimed; without
+ * it (the console started some other way) no forwarding header is sent at all.
+ */
+const CLIENT_ADDRESS_HEADER = 'x-decnet-client-address'
 const HOP_BY_HOP = new Set([
   'connection',
   'keep-alive',
@@ -33,6 +38,8 @@ async function proxy(request: Request): Promise<Response> {
     const value = request.headers.get(name)
     if (value) headers.set(name, value)
   }
+  const clientAddress = request.headers.get(CLIENT_ADDRESS_HEADER)
+  if (clientAddress) headers.set('x-forwarded-for', clientAddress)
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD'
   let upstream: Response
   try {

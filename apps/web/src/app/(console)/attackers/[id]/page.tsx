@@ -1,6 +1,6 @@
 'use client'
 
-import { useQuery } from '@tanstack/react-query'
+import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useParams } from 'next/navigation'
 import { useState } from 'react'
@@ -12,13 +12,23 @@ import { formatTime } from '../../../../lib/format.ts'
 import { useTRPC } from '../../../../trpc/client.ts'
 
 const MASK = '••••••••'
+const CREDENTIAL_PAGE = 50
 
 export default function AttackerDetailPage() {
   const trpc = useTRPC()
   const isAdmin = useIsAdmin()
   const params = useParams<{ id: string }>()
   const id = decodeURIComponent(params.id ?? '')
-  const detail = useQuery(trpc.attackers.get.queryOptions({ id }, { enabled: id.length > 0 }))
+  // Credentials come a page at a time (an attacker decides how many there are); the stack of cursors
+  // walks back.
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined])
+  const cursor = cursors[cursors.length - 1]
+  const detail = useQuery(
+    trpc.attackers.get.queryOptions(
+      { id, credentialLimit: CREDENTIAL_PAGE, ...(cursor ? { credentialCursor: cursor } : {}) },
+      { enabled: id.length > 0, placeholderData: keepPreviousData },
+    ),
+  )
   const [reveal, setReveal] = useState(false)
 
   if (detail.isPending) return <p className="muted">Loading…</p>
@@ -107,7 +117,7 @@ export default function AttackerDetailPage() {
       </div>
       <section aria-labelledby="creds">
         <div className="row spread">
-          <h2 id="creds">Credentials ({a.credentials.length})</h2>
+          <h2 id="creds">Credentials ({a.credentialTotal})</h2>
           {isAdmin && a.credentials.length > 0 && (
             <button type="button" onClick={() => setReveal(!reveal)} aria-pressed={reveal}>
               {reveal ? 'Hide secrets' : 'Reveal secrets'}
@@ -128,7 +138,10 @@ export default function AttackerDetailPage() {
           </thead>
           <tbody>
             {a.credentials.map((c) => (
-              <tr key={`${c.decky}|${c.service}|${c.kind}|${c.username}|${c.secret}|${c.firstSeen}`}>
+              <tr
+                key={`${c.decky}|${c.service}|${c.kind}|${c.username}|${c.secret}|${c.firstSeen}`}
+                data-testid="credential-row"
+              >
                 <td className="mono small">
                   <SafeText value={c.decky} limit={40} />
                 </td>
@@ -161,9 +174,41 @@ export default function AttackerDetailPage() {
             )}
           </tbody>
         </table>
+        {a.credentialTotal > a.credentials.length && (
+          <div className="row" style={{ marginTop: 8 }}>
+            <span className="muted small" data-testid="credentials-range">
+              {(cursors.length - 1) * CREDENTIAL_PAGE + 1}–
+              {(cursors.length - 1) * CREDENTIAL_PAGE + a.credentials.length} of {a.credentialTotal}
+            </span>
+            <button
+              type="button"
+              disabled={cursors.length <= 1}
+              onClick={() => setCursors(cursors.slice(0, -1))}
+            >
+              Previous credentials
+            </button>
+            <button
+              type="button"
+              disabled={!a.credentialsNextCursor}
+              onClick={() => a.credentialsNextCursor && setCursors([...cursors, a.credentialsNextCursor])}
+            >
+              Next credentials
+            </button>
+          </div>
+        )}
       </section>
       <section aria-labelledby="timeline">
         <h2 id="timeline">Timeline (recent events)</h2>
+        {a.moreLogs && (
+          <p className="muted small">
+            The {a.recentLogs.length} most recent of {a.eventCount} events; search the logs for{' '}
+            <span className="mono">
+              ip:
+              <SafeText value={a.ip} limit={64} />
+            </span>{' '}
+            for the rest.
+          </p>
+        )}
         <ol style={{ listStyle: 'none', padding: 0, margin: 0 }}>
           {timeline.map((log) => (
             <li key={log.id} className="panel" style={{ padding: '6px 10px', marginBottom: 4 }}>

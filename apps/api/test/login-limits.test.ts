@@ -1,0 +1,146 @@
+// Login brute-force protection (issue 24): attempts are counted before the hash check, batches
+// cannot multiply them, the per-username limit slows down instead of locking the real user out,
+// and a forwarded client address is believed only from a trusted proxy.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createLoginThrottle, DEFAULT_LOGIN_LIMITS, usernameDelayMs } from '../src/auth/login-throttle.ts'
+import { loadConfig } from '../src/config.ts'
+import { type Client, readyAdmin } from './support/clients.ts'
+import { from, rawLogin } from './support/http.ts'
+import { type ServerProcess, startServerProcess } from './support/server.ts'
+
+const WRONG = 'wrong-password-123'
+const NO_WORKERS = { DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator' }
+
+describe('the login throttle (in process)', () => {
+  it('reserves before anything is awaited: of 100 simultaneous attempts from one IP only the limit pass', () => {
+    const throttle = createLoginThrottle()
+    const admitted = Array.from({ length: 100 }, (_, i) => throttle.admit('198.51.100.1', `user${i}`)).filter(
+      (admission) => admission.admitted,
+    )
+    expect(admitted).toHaveLength(DEFAULT_LOGIN_LIMITS.perIp.limit)
+  })
+
+  it('gives a successful attempt its slots back', () => {
+    const throttle = createLoginThrottle()
+    for (let i = 0; i < 100; i++) {
+      const admission = throttle.admit('198.51.100.2', 'alice')
+      expect(admission.admitted).toBe(true)
+      if (admission.admitted) admission.succeeded()
+    }
+  })
+
+  it('delays a username under attack from many IPs instead of refusing it', () => {
+    const throttle = createLoginThrottle()
+    const delays: number[] = []
+    for (let i = 0; i < 40; i++) {
+      const admission = throttle.admit(`203.0.113.${i}`, 'admin')
+      expect(admission.admitted).toBe(true)
+      if (admission.admitted) delays.push(admission.delayMs)
+    }
+    const { freeAttempts, baseDelayMs, maxDelayMs } = DEFAULT_LOGIN_LIMITS.perUsername
+    expect(delays.slice(0, freeAttempts).every((delay) => delay === 0)).toBe(true)
+    expect(delays.slice(freeAttempts, freeAttempts + 3)).toEqual([
+      baseDelayMs,
+      baseDelayMs * 2,
+      baseDelayMs * 4,
+    ])
+    expect(Math.max(...delays)).toBe(maxDelayMs)
+    expect(usernameDelayMs(1000, DEFAULT_LOGIN_LIMITS.perUsername)).toBe(maxDelayMs)
+  })
+
+  it('refuses an unparsable DECNET_TRUSTED_PROXIES at start-up, and defaults to loopback', () => {
+    expect(() => loadConfig({ DECNET_TRUSTED_PROXIES: '10.0.0.0/8, not-an-ip' })).toThrow(
+      /DECNET_TRUSTED_PROXIES: "not-an-ip"/,
+    )
+    expect(loadConfig({}).trustedProxies).toEqual(['loopback'])
+    expect(loadConfig({ DECNET_TRUSTED_PROXIES: 'none' }).trustedProxies).toEqual([])
+    expect(loadConfig({ DECNET_TRUSTED_PROXIES: '10.1.0.0/16,::1' }).trustedProxies).toEqual([
+      '10.1.0.0/16',
+      '::1',
+    ])
+  })
+})
+
+describe('login limits over real HTTP (loopback is a trusted proxy by default)', () => {
+  let api: ServerProcess
+  let admin: Client
+  beforeAll(async () => {
+    api = await startServerProcess(NO_WORKERS)
+    admin = (await readyAdmin(api.url)).client
+  })
+  afterAll(() => api.stop())
+
+  it('refuses a batch of 100 logins whole: no token, no hash checked, nothing counted', async () => {
+    const paths = Array.from({ length: 100 }, () => 'auth.login').join(',')
+    const inputs = Object.fromEntries(
+      Array.from({ length: 100 }, (_, i) => [
+        i,
+        { username: 'admin', password: i === 99 ? 'admin-password-changed-1' : `guess-${i}-password` },
+      ]),
+    )
+    const response = await fetch(`${api.url}/trpc/${paths}?batch=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...from('198.51.100.10') },
+      body: JSON.stringify(inputs),
+    })
+    const text = await response.text()
+    expect(response.status).toBe(400)
+    expect(text).toMatch(/Batch call exceeds maximum size/)
+    expect(text).not.toMatch(/"token"/)
+    expect(response.headers.getSetCookie()).toEqual([])
+  })
+
+  it('counts concurrent failures before checking any hash: 12 at once from one IP on one user → 10 refused by password, 2 by the limit', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => rawLogin(api.url, 'mallory-target', WRONG, from('198.51.100.20'))),
+    )
+    const codes = answers.map((answer) => answer.code).sort()
+    expect(codes.filter((code) => code === 'UNAUTHORIZED')).toHaveLength(10)
+    expect(codes.filter((code) => code === 'TOO_MANY_REQUESTS')).toHaveLength(2)
+  })
+
+  it('slows a username attacked from many IPs, but the real user still signs in', async () => {
+    await admin.users.create.mutate({ username: 'victim', password: 'victim-initial-pw-1', role: 'viewer' })
+    // 11 failures from 11 addresses: more than the old per-username lockout (10) allowed.
+    const failures = await Promise.all(
+      Array.from({ length: 11 }, (_, i) => rawLogin(api.url, 'victim', WRONG, from(`203.0.113.${i + 1}`))),
+    )
+    expect(failures.map((answer) => answer.code)).toEqual(Array(11).fill('UNAUTHORIZED'))
+    const startedAt = Date.now()
+    const real = await rawLogin(api.url, 'Victim', 'victim-initial-pw-1', from('192.0.2.200'))
+    expect(real.code).toBe('OK')
+    // The 12th attempt of the window waits the capped backoff before its hash is even checked.
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(DEFAULT_LOGIN_LIMITS.perUsername.maxDelayMs / 2)
+  }, 60_000)
+
+  it('keys the limits by username regardless of case: VIEWER1 counts against viewer1', async () => {
+    const answers: string[] = []
+    for (const spelling of ['ViEwEr1', 'VIEWER1', 'viewer1', 'Viewer1', 'vIEWER1', 'VIewer1']) {
+      answers.push((await rawLogin(api.url, spelling, WRONG, from('198.51.100.30'))).code)
+      answers.push((await rawLogin(api.url, spelling.toLowerCase(), WRONG, from('198.51.100.30'))).code)
+    }
+    // One (IP, username) pair: the 11th and 12th attempts are refused whatever the spelling.
+    expect(answers.slice(0, 10)).toEqual(Array(10).fill('UNAUTHORIZED'))
+    expect(answers.slice(10)).toEqual(['TOO_MANY_REQUESTS', 'TOO_MANY_REQUESTS'])
+  }, 60_000)
+})
+
+describe('forwarded addresses from an untrusted peer are ignored', () => {
+  let api: ServerProcess
+  beforeAll(async () => {
+    // Loopback is not a trusted proxy here, so this test's X-Forwarded-For must not be believed.
+    api = await startServerProcess({ ...NO_WORKERS, DECNET_TRUSTED_PROXIES: '192.0.2.10' })
+  })
+  afterAll(() => api.stop())
+
+  it('35 rotating X-Forwarded-For values share the real peer key and hit the per-IP limit', async () => {
+    const codes: string[] = []
+    for (let i = 0; i < 35; i++) {
+      codes.push((await rawLogin(api.url, `nobody${i}`, WRONG, from(`10.9.${i}.1`))).code)
+    }
+    expect(codes.slice(0, DEFAULT_LOGIN_LIMITS.perIp.limit)).toEqual(
+      Array(DEFAULT_LOGIN_LIMITS.perIp.limit).fill('UNAUTHORIZED'),
+    )
+    expect(new Set(codes.slice(DEFAULT_LOGIN_LIMITS.perIp.limit))).toEqual(new Set(['TOO_MANY_REQUESTS']))
+  }, 120_000)
+})
