@@ -4,7 +4,7 @@ import { PrismaClient as PostgresClient } from './generated/client/postgres/clie
 import { PrismaClient as SqliteClient } from './generated/client/sqlite/client.ts'
 import { Mutex } from './mutex.ts'
 import { type Dialect, prismaExecutor, type SqlExecutor } from './sql.ts'
-import { PragmaSQLiteAdapter, SqliteExecutor } from './sqlite.ts'
+import { LockWaits, PragmaSQLiteAdapter, SqliteExecutor, WRITE_LOCK_DEADLINE_MS } from './sqlite.ts'
 import { parseDatabaseUrl } from './url.ts'
 
 /**
@@ -17,6 +17,23 @@ export type Prisma = SqliteClient
 /** A transaction client: what `$transaction(async (tx) => ...)` hands to its callback. */
 export type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0]
 
+/** What a read gets: connections that never wait behind this process's writes. */
+export interface Reader {
+  readonly prisma: Prisma
+  readonly sql: SqlExecutor
+}
+
+/** The answer to a liveness probe. */
+export interface DatabasePing {
+  /** How long the longest current write has been waiting for another process's lock (0: none). */
+  writeLockWaitMs: number
+}
+
+export interface OpenOptions {
+  /** SQLite: how often the WAL is checkpointed and truncated while no write is running (default 30 s). */
+  walCheckpointIntervalMs?: number
+}
+
 export interface Connection {
   readonly prisma: Prisma
   readonly dialect: Dialect
@@ -24,40 +41,93 @@ export interface Connection {
   readonly sql: SqlExecutor
   /** Runs `work` in a transaction on the raw SQL path. Call inside run(). */
   transaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T>
-  /** Runs a repository operation; on SQLite strictly one at a time (see mutex.ts). */
+  /** Runs a repository operation that writes (or reads to write); on SQLite one at a time (mutex.ts). */
   run<T>(task: () => Promise<T>): Promise<T>
+  /** Runs a read-only operation on the read connections: never queued behind writes. */
+  read<T>(task: (reader: Reader) => Promise<T>): Promise<T>
+  /** Answers within PING_DEADLINE_MS or throws. */
+  ping(): Promise<DatabasePing>
   close(): Promise<void>
 }
 
-export function openClient(databaseUrl: string): Connection {
+/** A liveness probe that has not answered by then counts as down. */
+export const PING_DEADLINE_MS = 1_000
+
+const DEFAULT_CHECKPOINT_INTERVAL_MS = 30_000
+
+function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms)
+  })
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer))
+}
+
+export function openClient(databaseUrl: string, options: OpenOptions = {}): Connection {
   const target = parseDatabaseUrl(databaseUrl)
-  if (target.kind === 'sqlite') {
-    const prisma = new SqliteClient({ adapter: new PragmaSQLiteAdapter(target.file) })
-    // A second connection, used only under the same mutex as Prisma's, so the two never contend.
-    const sql = new SqliteExecutor(target.file)
-    const mutex = new Mutex()
-    return {
-      prisma,
-      dialect: 'sqlite',
-      sql,
-      transaction: (work) => sql.transaction(() => work(sql)),
-      run: (task) => mutex.run(task),
-      close: async () => {
-        await mutex.run(async () => sql.close())
-        await prisma.$disconnect()
-      },
-    }
-  }
+  if (target.kind === 'sqlite') return openSqlite(target.file, options)
   const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }) })
   // Same models, different provider: see the note on `Prisma` above.
   const prisma = client as unknown as Prisma
+  const sql = prismaExecutor(prisma, 'postgres')
   return {
     prisma,
     dialect: 'postgres',
-    sql: prismaExecutor(prisma, 'postgres'),
+    sql,
     transaction: (work) =>
       prisma.$transaction((tx) => work(prismaExecutor(tx, 'postgres')), { maxWait: 10_000, timeout: 60_000 }),
     run: (task) => task(),
+    read: (task) => task({ prisma, sql }),
+    ping: async () => {
+      await withDeadline(prisma.$queryRawUnsafe('SELECT 1'), PING_DEADLINE_MS, 'the database')
+      return { writeLockWaitMs: 0 }
+    },
     close: () => client.$disconnect(),
+  }
+}
+
+function openSqlite(file: string, options: OpenOptions): Connection {
+  const waits = new LockWaits()
+  const prisma = new SqliteClient({
+    adapter: new PragmaSQLiteAdapter(file, { waits }),
+    // Starting a transaction may wait (on a timer) as long as a statement may: see sqlite.ts.
+    transactionOptions: { maxWait: WRITE_LOCK_DEADLINE_MS + 5_000, timeout: 5_000 },
+  })
+  // A second connection, used only under the same mutex as Prisma's, so the two never contend.
+  const sql = new SqliteExecutor(file, { waits })
+  // Reads: their own connections. WAL gives them a snapshot without waiting for any writer.
+  const readSql = new SqliteExecutor(file, { readOnly: true })
+  const reader: Reader = {
+    prisma: new SqliteClient({ adapter: new PragmaSQLiteAdapter(file, { readOnly: true }) }),
+    sql: readSql,
+  }
+  const mutex = new Mutex()
+  // Keeps the -wal file small: after a burst it stays at its largest size until truncated, and
+  // SQLite's own checkpoints (PASSIVE, on commit) never shrink it. Only while no write runs here;
+  // a lock held elsewhere makes it give up at once (busy) and try again next time.
+  const checkpoints = setInterval(() => {
+    if (!mutex.idle) return
+    mutex.run(async () => sql.checkpoint()).catch(() => undefined)
+  }, options.walCheckpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS)
+  checkpoints.unref()
+  return {
+    prisma,
+    dialect: 'sqlite',
+    sql,
+    transaction: (work) => sql.transaction(() => work(sql)),
+    run: (task) => mutex.run(task),
+    read: (task) => task(reader),
+    ping: async () => {
+      await withDeadline(reader.sql.query('SELECT 1'), PING_DEADLINE_MS, 'the database')
+      return { writeLockWaitMs: waits.longestMs() }
+    },
+    close: async () => {
+      clearInterval(checkpoints)
+      await mutex.run(async () => {
+        sql.close()
+        readSql.close()
+      })
+      await Promise.all([prisma.$disconnect(), reader.prisma.$disconnect()])
+    },
   }
 }

@@ -1,5 +1,5 @@
 // The handle callers get: every repository over one connection, plus close().
-import { openClient } from './client.ts'
+import { type DatabasePing, type OpenOptions, openClient } from './client.ts'
 import { attackersRepository } from './repos/attackers.ts'
 import { fleetRepository } from './repos/fleet.ts'
 import { lifecycleRepository } from './repos/lifecycle.ts'
@@ -19,14 +19,17 @@ export interface DecnetDatabase {
   readonly hosts: ReturnType<typeof hostsRepository>
   readonly settings: ReturnType<typeof settingsRepository>
   readonly heartbeats: ReturnType<typeof heartbeatsRepository>
-  /** Cheap liveness probe for health.get. */
-  ping(): Promise<boolean>
+  /**
+   * Cheap liveness probe for health.get: a read on the read connection, answered within
+   * PING_DEADLINE_MS (or thrown), plus how long writes have been waiting for another process's lock.
+   */
+  ping(): Promise<DatabasePing>
   close(): Promise<void>
 }
 
 /** Opens the database at `databaseUrl` (run `migrate(databaseUrl)` first). */
-export function createDatabase(databaseUrl: string): DecnetDatabase {
-  const conn = openClient(databaseUrl)
+export function createDatabase(databaseUrl: string, options: OpenOptions = {}): DecnetDatabase {
+  const conn = openClient(databaseUrl, options)
   return {
     dialect: conn.dialect,
     users: usersRepository(conn),
@@ -38,11 +41,7 @@ export function createDatabase(databaseUrl: string): DecnetDatabase {
     hosts: hostsRepository(conn),
     settings: settingsRepository(conn),
     heartbeats: heartbeatsRepository(conn),
-    ping: () =>
-      conn.run(async () => {
-        await conn.prisma.$queryRawUnsafe('SELECT 1')
-        return true
-      }),
+    ping: () => conn.ping(),
     close: () => conn.close(),
   }
 }

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import pg from 'pg'
-import { applySqlitePragmas } from './sqlite.ts'
+import { applySqlitePragmas, BLOCKING_BUSY_TIMEOUT_MS } from './sqlite.ts'
 import { parseDatabaseUrl } from './url.ts'
 
 const migrationsRoot = fileURLToPath(new URL('../migrations/', import.meta.url))
@@ -40,7 +40,8 @@ function migrateSqlite(file: string): string[] {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
   const db = new Database(file)
   try {
-    applySqlitePragmas(db)
+    // Migrations run before the process serves anything: blocking while another migrator works is fine.
+    applySqlitePragmas(db, BLOCKING_BUSY_TIMEOUT_MS)
     db.exec(ledger)
     const applied: string[] = []
     const isApplied = db.prepare('SELECT 1 FROM "_decnet_migrations" WHERE name = ?')

@@ -1,48 +1,160 @@
-// Connection settings every SQLite connection gets (Prisma's, the migrator's, the bench's), and the
-// raw executor used on the hot paths.
+// Connection settings every SQLite connection gets (Prisma's, the migrator's, the bench's), the raw
+// executor used on the hot paths, and how a connection waits for another process's write lock.
+//
+// better-sqlite3 is synchronous: SQLite's own busy handler sleeps on the calling thread, which is
+// the event loop. So connections serving requests wait only a few milliseconds inside SQLite and
+// then retry on a timer (retryWhileBusy) until WRITE_LOCK_DEADLINE_MS: a write blocked by another
+// process waits without freezing the process, and reads (own connections, WAL) never wait at all.
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3'
 import Database from 'better-sqlite3'
 import { bindFor, type SqlArg, type SqlExecutor } from './sql.ts'
 
-/** How long a connection waits for another writer's lock before failing with SQLITE_BUSY. */
-export const BUSY_TIMEOUT_MS = 10_000
+/**
+ * How long one statement blocks the thread inside SQLite waiting for another connection's lock
+ * before it fails with SQLITE_BUSY and is retried asynchronously. Short locks (another process's
+ * commit) are ridden out here; anything longer is waited for on a timer.
+ */
+export const BUSY_TIMEOUT_MS = 5
+
+/** How long a statement keeps retrying (asynchronously) a lock another process holds before failing. */
+export const WRITE_LOCK_DEADLINE_MS = 60_000
+
+/** Busy timeout of connections nothing else waits on (the migrator runs before the API serves). */
+export const BLOCKING_BUSY_TIMEOUT_MS = 10_000
+
+/**
+ * Size the -wal file is cut back to whenever SQLite resets it. A big burst can still grow it past
+ * this; the idle checkpoint (client.ts) truncates it afterwards.
+ */
+export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024
+
+// Retry delays: from 2 ms doubling up to 20 ms, so a released lock is taken within ~20 ms (a failed
+// attempt costs microseconds; bench/write-contention.bench.ts measured 20 ms no worse than 100 ms).
+const RETRY_INITIAL_MS = 2
+const RETRY_MAX_MS = 20
 
 // WAL: readers never block the writer. NORMAL: safe with WAL, far fewer fsyncs than FULL.
-const PRAGMAS = `PRAGMA journal_mode = WAL; PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;`
+function pragmas(busyTimeoutMs: number): string {
+  return `PRAGMA journal_mode = WAL; PRAGMA busy_timeout = ${busyTimeoutMs}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES};`
+}
+
+// Reads through a read connection must never take the write lock: a write sent there fails loudly.
+const READ_ONLY = 'PRAGMA query_only = ON;'
 
 // A write that changes nothing but still takes the database's write lock.
 const TAKE_WRITE_LOCK = 'UPDATE "_decnet_migrations" SET "name" = "name" WHERE 0'
 
-export function applySqlitePragmas(db: Database.Database): void {
-  db.exec(PRAGMAS)
+export function applySqlitePragmas(db: Database.Database, busyTimeoutMs = BUSY_TIMEOUT_MS): void {
+  db.exec(pragmas(busyTimeoutMs))
 }
 
-/** The Prisma adapter, extended to apply the pragmas on every connection it opens. */
+/** SQLITE_BUSY (any extended code) from better-sqlite3, or as the Prisma adapter wraps it. */
+export function isBusyError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) return true
+  const cause = (error as { cause?: { originalCode?: unknown } } | null)?.cause
+  return typeof cause?.originalCode === 'string' && cause.originalCode.startsWith('SQLITE_BUSY')
+}
+
+/** Statements currently waiting for another process's lock, for health (how long writes are stuck). */
+export class LockWaits {
+  readonly #since = new Set<{ at: number }>()
+
+  /** Milliseconds the longest current wait has lasted; 0 when nothing waits. */
+  longestMs(now = Date.now()): number {
+    let longest = 0
+    for (const wait of this.#since) longest = Math.max(longest, now - wait.at)
+    return longest
+  }
+
+  begin(): () => void {
+    const wait = { at: Date.now() }
+    this.#since.add(wait)
+    return () => this.#since.delete(wait)
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Runs `attempt`; while it fails with SQLITE_BUSY, retries on a timer (the event loop stays free)
+ * until `deadlineMs`, then throws the last busy error. Only for work that did nothing when it
+ * failed busy: one statement, or a transaction's opening write.
+ */
+export async function retryWhileBusy<T>(
+  attempt: () => T | Promise<T>,
+  waits?: LockWaits,
+  deadlineMs = WRITE_LOCK_DEADLINE_MS,
+): Promise<T> {
+  try {
+    return await attempt()
+  } catch (error) {
+    if (!isBusyError(error)) throw error
+  }
+  const end = waits?.begin()
+  try {
+    const deadline = Date.now() + deadlineMs
+    let delay = RETRY_INITIAL_MS
+    for (;;) {
+      await sleep(delay)
+      delay = Math.min(delay * 2, RETRY_MAX_MS)
+      try {
+        return await attempt()
+      } catch (error) {
+        if (!isBusyError(error) || Date.now() >= deadline) throw error
+      }
+    }
+  } finally {
+    end?.()
+  }
+}
+
+type AdapterOptions = {
+  /** A read connection: `query_only`, and its transactions do not take the write lock. */
+  readOnly?: boolean
+  waits?: LockWaits
+}
+
+/** The Prisma adapter, extended to apply the pragmas on every connection and wait for locks on a timer. */
 export class PragmaSQLiteAdapter extends PrismaBetterSQLite3 {
-  constructor(file: string) {
+  readonly #options: AdapterOptions
+
+  constructor(file: string, options: AdapterOptions = {}) {
     super({ url: file, timeout: BUSY_TIMEOUT_MS })
+    this.#options = options
   }
 
   override async connect(): ReturnType<PrismaBetterSQLite3['connect']> {
     const adapter = await super.connect()
-    await adapter.executeScript(PRAGMAS)
+    const { readOnly = false, waits } = this.#options
+    await adapter.executeScript(pragmas(BUSY_TIMEOUT_MS) + (readOnly ? READ_ONLY : ''))
+    // Statements outside a transaction: a busy failure did nothing, so it is retried as is.
+    const queryRaw = adapter.queryRaw.bind(adapter)
+    const executeRaw = adapter.executeRaw.bind(adapter)
+    const executeScript = adapter.executeScript.bind(adapter)
+    adapter.queryRaw = (query) => retryWhileBusy(() => queryRaw(query), waits)
+    adapter.executeRaw = (query) => retryWhileBusy(() => executeRaw(query), waits)
+    adapter.executeScript = (script) => retryWhileBusy(() => executeScript(script), waits)
+    if (readOnly) return adapter
     // The adapter opens transactions with a deferred BEGIN. A transaction that reads first and
     // writes later then fails at once with SQLITE_BUSY if another connection (another process)
-    // wrote in between: the busy timeout does not apply to that upgrade. Taking the write lock as
-    // the first statement makes every transaction wait its turn instead (like BEGIN IMMEDIATE).
+    // wrote in between: waiting does not help that upgrade. Taking the write lock as the first
+    // statement makes every transaction wait its turn instead (like BEGIN IMMEDIATE); while the
+    // lock is taken elsewhere, the BEGIN is rolled back and the whole start retried on a timer.
     const startTransaction = adapter.startTransaction.bind(adapter)
-    adapter.startTransaction = async (isolationLevel) => {
-      const transaction = await startTransaction(isolationLevel)
-      try {
-        await adapter.executeScript(TAKE_WRITE_LOCK)
-      } catch (error) {
-        // End the BEGIN ourselves (Prisma never saw this transaction), then release the adapter's lock.
-        await adapter.executeScript('ROLLBACK').catch(() => undefined)
-        await transaction.rollback()
-        throw error
-      }
-      return transaction
-    }
+    adapter.startTransaction = (isolationLevel) =>
+      retryWhileBusy(async () => {
+        const transaction = await startTransaction(isolationLevel)
+        try {
+          await executeScript(TAKE_WRITE_LOCK)
+        } catch (error) {
+          // End the BEGIN ourselves (Prisma never saw this transaction), then release the adapter's lock.
+          await executeScript('ROLLBACK').catch(() => undefined)
+          await transaction.rollback()
+          throw error
+        }
+        return transaction
+      }, waits)
     return adapter
   }
 }
@@ -63,15 +175,19 @@ function sqliteValue(value: SqlArg): string | number | null {
 
 /**
  * Raw SQL on a plain better-sqlite3 connection, for the hot paths (ingest, search, claim): prepared
- * statements are cached, and no query engine sits in between. Callers hold the handle's mutex.
+ * statements are cached, and no query engine sits in between. On the write connection callers hold
+ * the handle's mutex; a read connection (`readOnly`) is shared freely (each statement runs whole).
  */
 export class SqliteExecutor implements SqlExecutor {
   readonly #db: Database.Database
   readonly #statements = new Map<string, Database.Statement>()
+  readonly #waits: LockWaits | undefined
 
-  constructor(file: string) {
+  constructor(file: string, options: AdapterOptions = {}) {
     this.#db = new Database(file, { timeout: BUSY_TIMEOUT_MS })
+    this.#waits = options.waits
     applySqlitePragmas(this.#db)
+    if (options.readOnly) this.#db.exec(READ_ONLY)
   }
 
   #prepare(sql: string, args: readonly SqlArg[]): [Database.Statement, (string | number | null)[]] {
@@ -87,18 +203,29 @@ export class SqliteExecutor implements SqlExecutor {
   }
 
   async query<T>(sql: string, args: readonly SqlArg[] = []): Promise<T[]> {
+    await this.#yieldInTransaction()
     const [statement, values] = this.#prepare(sql, args)
-    return statement.all(...values) as T[]
+    return retryWhileBusy(() => statement.all(...values) as T[], this.#waits)
   }
 
   async execute(sql: string, args: readonly SqlArg[] = []): Promise<number> {
+    await this.#yieldInTransaction()
     const [statement, values] = this.#prepare(sql, args)
-    return statement.run(...values).changes
+    return retryWhileBusy(() => statement.run(...values).changes, this.#waits)
+  }
+
+  /**
+   * Between the statements of a transaction (an ingest batch is dozens of 200-row inserts), lets
+   * timers and requests run: otherwise the whole batch holds the event loop, as its awaits only
+   * chain microtasks. Reads meanwhile use the read connections and see the last commit.
+   */
+  async #yieldInTransaction(): Promise<void> {
+    if (this.#db.inTransaction) await new Promise<void>((resolve) => setImmediate(resolve))
   }
 
   /** Runs `work` in an IMMEDIATE transaction (write lock first, so it waits rather than fails). */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
-    await this.#beginImmediate()
+    await retryWhileBusy(() => this.#db.exec('BEGIN IMMEDIATE'), this.#waits)
     try {
       const result = await work()
       this.#db.exec('COMMIT')
@@ -110,26 +237,10 @@ export class SqliteExecutor implements SqlExecutor {
     }
   }
 
-  /**
-   * BEGIN IMMEDIATE, waiting for the write lock without blocking the event loop: a blocking wait
-   * would also stall the holder when it is another handle of this process whose transaction is
-   * between two awaits (it could never commit). Retries on a timer; the last try blocks as usual.
-   */
-  async #beginImmediate(): Promise<void> {
-    const deadline = Date.now() + BUSY_TIMEOUT_MS
-    while (Date.now() < deadline) {
-      this.#db.pragma('busy_timeout = 0')
-      try {
-        this.#db.exec('BEGIN IMMEDIATE')
-        return
-      } catch (error) {
-        if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error
-      } finally {
-        this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
-      }
-      await new Promise((resolve) => setTimeout(resolve, 5))
-    }
-    this.#db.exec('BEGIN IMMEDIATE')
+  /** Copies the WAL into the database and truncates it, unless a lock is in the way (then: next time). */
+  checkpoint(): { busy: boolean } {
+    const [row] = this.#db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[]
+    return { busy: row?.busy !== 0 }
   }
 
   close(): void {

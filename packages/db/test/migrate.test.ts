@@ -6,7 +6,7 @@ import pg from 'pg'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { createDatabase } from '../src/database.ts'
 import { listMigrations, migrate } from '../src/migrate.ts'
-import { BUSY_TIMEOUT_MS, PragmaSQLiteAdapter } from '../src/sqlite.ts'
+import { BUSY_TIMEOUT_MS, PragmaSQLiteAdapter, WAL_SIZE_LIMIT_BYTES } from '../src/sqlite.ts'
 import { createPostgresDatabase } from '../src/testing/postgres.ts'
 import { parseDatabaseUrl } from '../src/url.ts'
 
@@ -39,7 +39,7 @@ describe('migrate', () => {
     expect(results.flat().sort()).toEqual(listMigrations('sqlite').map((m) => m.name))
   })
 
-  it('SQLite: every Prisma connection runs with WAL, busy_timeout and synchronous=NORMAL', async () => {
+  it('SQLite: every Prisma connection runs with WAL, a short busy_timeout, synchronous=NORMAL and a WAL size limit', async () => {
     const file = join(dir, 'c.db')
     await migrate(`file:${file}`)
     const adapter = await new PragmaSQLiteAdapter(file).connect()
@@ -49,11 +49,12 @@ describe('migrate', () => {
       expect(await pragma('journal_mode')).toBe('wal')
       expect(Number(await pragma('busy_timeout'))).toBe(BUSY_TIMEOUT_MS)
       expect(Number(await pragma('synchronous'))).toBe(1) // NORMAL
+      expect(Number(await pragma('journal_size_limit'))).toBe(WAL_SIZE_LIMIT_BYTES)
     } finally {
       await adapter.dispose()
     }
     const db = createDatabase(`file:${file}`)
-    expect(await db.ping()).toBe(true)
+    expect(await db.ping()).toEqual({ writeLockWaitMs: 0 })
     await db.close()
   })
 

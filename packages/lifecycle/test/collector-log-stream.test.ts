@@ -7,6 +7,7 @@ import {
   parseDockerTimestamp,
   storePosition,
 } from '../src/collector/log-stream.ts'
+import { ReplayFilter } from '../src/collector/replay-filter.ts'
 
 function frame(stream: 1 | 2, text: string): Buffer {
   const payload = Buffer.from(text, 'utf8')
@@ -89,5 +90,34 @@ describe('LineAssembler', () => {
       ...assembler.push('stdout', Buffer.from(`${T2} ok\n`)),
     ]
     expect(out.map((line) => line.text)).toEqual(['0123456789A', 'ok'])
+  })
+})
+
+describe('ReplayFilter', () => {
+  const line = (ts: bigint, text: string, stream: 'stdout' | 'stderr' = 'stdout') => ({ stream, ts, text })
+
+  it('drops a line sent again after newer ones, keeps out-of-order and same-timestamp distinct lines', () => {
+    const filter = new ReplayFilter()
+    expect(filter.isReplay(line(100n, 'a'))).toBe(false)
+    expect(filter.isReplay(line(200n, 'b'))).toBe(false)
+    expect(filter.isReplay(line(300n, 'c'))).toBe(false)
+    // Rotation: Docker sends b and c again.
+    expect(filter.isReplay(line(200n, 'b'))).toBe(true)
+    expect(filter.isReplay(line(300n, 'c'))).toBe(true)
+    // Older but never seen (stderr's copier stamped it earlier): kept.
+    expect(filter.isReplay(line(250n, 'late', 'stderr'))).toBe(false)
+    // Same timestamp, different record: kept; the same text on the other stream: kept.
+    expect(filter.isReplay(line(300n, 'c2'))).toBe(false)
+    expect(filter.isReplay(line(300n, 'c', 'stderr'))).toBe(false)
+    expect(filter.isReplay(line(400n, 'd'))).toBe(false)
+  })
+
+  it('remembers only its window of lines', () => {
+    const filter = new ReplayFilter(2)
+    filter.isReplay(line(1n, 'x'))
+    filter.isReplay(line(2n, 'y'))
+    filter.isReplay(line(3n, 'z'))
+    expect(filter.isReplay(line(1n, 'x'))).toBe(false)
+    expect(filter.isReplay(line(3n, 'z'))).toBe(true)
   })
 })

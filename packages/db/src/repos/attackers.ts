@@ -83,7 +83,6 @@ function offsetOf(cursor: string | undefined): number {
 }
 
 export function attackersRepository(conn: Connection) {
-  const { prisma, sql } = conn
   return {
     list(input: AttackerListInput = {}): Promise<{ total: number; rows: Attacker[]; nextCursor?: string }> {
       const limit = clampLimit(input.limit, 50, 1000)
@@ -102,7 +101,7 @@ export function attackersRepository(conn: Connection) {
         conditions.push(`a."services" LIKE $${args.length} ESCAPE '\\'`)
       }
       const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''
-      return conn.run(async () => {
+      return conn.read(async ({ prisma, sql }) => {
         const [counted, page] = await Promise.all([
           sql.query<{ n: unknown }>(`SELECT count(*) AS n FROM "Attacker" a ${where}`, args),
           sql.query<{ id: string }>(
@@ -125,7 +124,7 @@ export function attackersRepository(conn: Connection) {
       })
     },
 
-    count: (): Promise<number> => conn.run(() => prisma.attacker.count()),
+    count: (): Promise<number> => conn.read(({ prisma }) => prisma.attacker.count()),
 
     /**
      * Detail: the profile, one page of the credentials tried (most recent first; an attacker decides
@@ -135,7 +134,7 @@ export function attackersRepository(conn: Connection) {
       const recentLogs = clampLimit(options.recentLogs, 50, 200)
       const credentialLimit = clampLimit(options.credentialLimit, 50, 500)
       const credentialOffset = offsetOf(options.credentialCursor)
-      return conn.run(async () => {
+      return conn.read(async ({ prisma, sql }) => {
         const row = await prisma.attacker.findUnique({ where: { id } })
         if (!row) return null
         const [credentialTotal, credentials, logs] = await Promise.all([

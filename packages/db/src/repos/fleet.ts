@@ -122,19 +122,21 @@ export function fleetRepository(conn: Connection) {
     appendLifecycleEvents(prismaExecutor(tx, dialect), dialect, lifecycleIds)
   return {
     list: (): Promise<Decky[]> =>
-      conn.run(async () => (await prisma.decky.findMany({ orderBy: { name: 'asc' } })).map(toDecky)),
+      conn.read(async ({ prisma }) =>
+        (await prisma.decky.findMany({ orderBy: { name: 'asc' } })).map(toDecky),
+      ),
     get: (name: string): Promise<Decky | null> =>
-      conn.run(async () => {
+      conn.read(async ({ prisma }) => {
         const row = await prisma.decky.findUnique({ where: { name } })
         return row ? toDecky(row) : null
       }),
-    count: (): Promise<number> => conn.run(() => prisma.decky.count()),
+    count: (): Promise<number> => conn.read(({ prisma }) => prisma.decky.count()),
     countByState: (state: DeckyState): Promise<number> =>
-      conn.run(() => prisma.decky.count({ where: { state } })),
+      conn.read(({ prisma }) => prisma.decky.count({ where: { state } })),
 
     /** Decky count per host id (hosts.list shows it). */
     countByHost: (): Promise<Record<string, number>> =>
-      conn.run(async () => {
+      conn.read(async ({ prisma }) => {
         const groups = await prisma.decky.groupBy({ by: ['hostId'], _count: { _all: true } })
         return Object.fromEntries(groups.map((group) => [group.hostId, group._count._all]))
       }),

@@ -87,6 +87,7 @@ const byStart = (a: LifecycleRow, b: LifecycleRow) =>
 export const MAX_EVENTS_AFTER = 1000
 
 export function lifecycleRepository(conn: Connection) {
+<<<<<<< HEAD
   const { prisma, dialect, sql } = conn
 
   /** Records the changed rows' new status as events (same transaction) and pairs each with its event id. */
@@ -99,6 +100,9 @@ export function lifecycleRepository(conn: Connection) {
     )
     return rows.map((row) => ({ ...row, eventId: eventIds.get(row.id) ?? 0 }))
   }
+=======
+  const { dialect, sql } = conn
+>>>>>>> main
   // PostgreSQL: SKIP LOCKED lets concurrent claimers pass over each other's rows. SQLite: the
   // single UPDATE statement runs under the database write lock, which already makes it atomic.
   const lockClause = dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''
@@ -106,7 +110,7 @@ export function lifecycleRepository(conn: Connection) {
   return {
     /** Rows by id, ordered by start; unknown ids are omitted. */
     get: (ids: readonly string[]): Promise<LifecycleRow[]> =>
-      conn.run(async () => {
+      conn.read(async ({ prisma }) => {
         if (ids.length === 0) return []
         const rows = await prisma.lifecycle.findMany({
           where: { id: { in: [...ids] } },
@@ -117,7 +121,7 @@ export function lifecycleRepository(conn: Connection) {
 
     /** Unfinished rows, oldest first (for health and for the UI). */
     listActive: (): Promise<LifecycleRow[]> =>
-      conn.run(async () => {
+      conn.read(async ({ prisma }) => {
         const rows = await prisma.lifecycle.findMany({
           where: { status: { in: ['pending', 'running'] } },
           orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],

@@ -231,7 +231,7 @@ async function upsertAttackers(sql: SqlExecutor, dialect: Dialect, deltas: Attac
 }
 
 export function logsRepository(conn: Connection) {
-  const { prisma, dialect, sql } = conn
+  const { prisma, dialect } = conn
   return {
     /**
      * Writes a batch of events, their credentials and attacker profile updates atomically.
@@ -268,7 +268,7 @@ export function logsRepository(conn: Connection) {
       const range = { from: input.from, to: input.to }
       const page = compileSearch(dialect, parsed, { ...range, beforeId: parseCursor(input.cursor) })
       const all = compileSearch(dialect, parsed, range)
-      return conn.run(async () => {
+      return conn.read(async ({ sql }) => {
         const rows = await sql.query<LogRecord>(
           `SELECT ${LOG_COLUMNS} FROM ${page.from} WHERE ${page.where}
            ORDER BY ${page.orderBy} LIMIT $${page.args.length + 1}`,
@@ -303,7 +303,7 @@ export function logsRepository(conn: Connection) {
           ? `CAST(strftime('%s', l."timestamp") AS INTEGER)`
           : `CAST(floor(extract(epoch from l."timestamp")) AS BIGINT)`
       const bucketArg = `$${compiled.args.length + 1}`
-      return conn.run(async () => {
+      return conn.read(async ({ sql }) => {
         const rows = await sql.query<{ bucket: unknown; n: unknown }>(
           `SELECT (${epoch} / CAST(${bucketArg} AS INTEGER)) * CAST(${bucketArg} AS INTEGER) AS bucket, count(*) AS n
            FROM ${compiled.from} WHERE ${compiled.where} GROUP BY 1 ORDER BY 1`,
@@ -318,7 +318,7 @@ export function logsRepository(conn: Connection) {
       const parsed = parseSearch(options.q ?? '')
       const compiled = compileSearch(dialect, parsed, { afterId })
       const limit = Math.min(Math.max(options.limit ?? 500, 1), MAX_SEARCH_LIMIT)
-      return conn.run(async () => {
+      return conn.read(async ({ sql }) => {
         const rows = await sql.query<LogRecord>(
           `SELECT ${LOG_COLUMNS} FROM ${compiled.from} WHERE ${compiled.where}
            ORDER BY l."id" ASC LIMIT $${compiled.args.length + 1}`,
@@ -329,7 +329,7 @@ export function logsRepository(conn: Connection) {
     },
 
     counts(now = new Date()): Promise<{ logs: number; logs24h: number }> {
-      return conn.run(async () => {
+      return conn.read(async ({ prisma }) => {
         const dayAgo = new Date(now.getTime() - 86_400_000)
         const [logs, logs24h] = await Promise.all([
           prisma.log.count(),

@@ -9,12 +9,12 @@ export function settingsRepository(conn: Connection) {
   return {
     /** The stored JSON value, or undefined when the key was never set. */
     get: (key: string): Promise<unknown> =>
-      conn.run(async () => {
+      conn.read(async ({ prisma }) => {
         const row = await prisma.setting.findUnique({ where: { key } })
         return row ? (JSON.parse(row.value) as unknown) : undefined
       }),
     all: (): Promise<Record<string, unknown>> =>
-      conn.run(async () => {
+      conn.read(async ({ prisma }) => {
         const rows = await prisma.setting.findMany()
         return Object.fromEntries(rows.map((row) => [row.key, JSON.parse(row.value) as unknown]))
       }),
@@ -52,11 +52,11 @@ export function heartbeatsRepository(conn: Connection) {
         })
       }),
     list: (): Promise<WorkerHeartbeat[]> =>
-      conn.run(async () =>
+      conn.read(async ({ prisma }) =>
         (await prisma.workerHeartbeat.findMany({ orderBy: { worker: 'asc' } })).map(toHeartbeat),
       ),
     get: (worker: string): Promise<WorkerHeartbeat | null> =>
-      conn.run(async () => {
+      conn.read(async ({ prisma }) => {
         const row = await prisma.workerHeartbeat.findUnique({ where: { worker } })
         return row ? toHeartbeat(row) : null
       }),
@@ -127,9 +127,9 @@ export function hostsRepository(conn: Connection) {
         }
       }),
     list: (): Promise<Host[]> =>
-      conn.run(async () => (await prisma.host.findMany({ orderBy: { name: 'asc' } })).map(toHost)),
+      conn.read(async ({ prisma }) => (await prisma.host.findMany({ orderBy: { name: 'asc' } })).map(toHost)),
     get: (id: string): Promise<Host | null> =>
-      conn.run(async () => {
+      conn.read(async ({ prisma }) => {
         const row = await prisma.host.findUnique({ where: { id } })
         return row ? toHost(row) : null
       }),

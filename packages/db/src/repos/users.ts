@@ -66,17 +66,20 @@ export function usersRepository(conn: Connection) {
       })
     },
     list: (): Promise<PublicUser[]> =>
-      conn.run(async () => (await prisma.user.findMany({ orderBy: { createdAt: 'asc' } })).map(toPublicUser)),
-    count: (): Promise<number> => conn.run(() => prisma.user.count()),
-    countAdmins: (): Promise<number> => conn.run(() => prisma.user.count({ where: { role: 'admin' } })),
+      conn.read(async ({ prisma }) =>
+        (await prisma.user.findMany({ orderBy: { createdAt: 'asc' } })).map(toPublicUser),
+      ),
+    count: (): Promise<number> => conn.read(({ prisma }) => prisma.user.count()),
+    countAdmins: (): Promise<number> =>
+      conn.read(({ prisma }) => prisma.user.count({ where: { role: 'admin' } })),
     findById: (id: string): Promise<AuthUser | null> =>
-      conn.run(async () => {
+      conn.read(async ({ prisma }) => {
         const user = await prisma.user.findUnique({ where: { id } })
         return user ? toAuthUser(user) : null
       }),
     /** Case-insensitive: `Admin` finds `admin`. */
     findByUsername: (username: string): Promise<AuthUser | null> =>
-      conn.run(async () => {
+      conn.read(async ({ prisma }) => {
         const user = await prisma.user.findUnique({ where: { usernameKey: foldUsername(username) } })
         return user ? toAuthUser(user) : null
       }),
@@ -109,7 +112,7 @@ export function tokensRepository(conn: Connection) {
         await prisma.revokedToken.upsert({ where: { jti: input.jti }, create: input, update: {} })
       }),
     isRevoked: (jti: string): Promise<boolean> =>
-      conn.run(async () => (await prisma.revokedToken.count({ where: { jti } })) > 0),
+      conn.read(async ({ prisma }) => (await prisma.revokedToken.count({ where: { jti } })) > 0),
     /** Expired tokens are rejected on their own; their revocation records can go. */
     purgeExpired: (now = new Date()): Promise<number> =>
       conn.run(

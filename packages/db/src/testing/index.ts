@@ -1,3 +1,4 @@
 // @decnet/db/testing: helpers other packages' tests reuse.
 export { postgresTestDatabase, sqliteTestDatabase, type TestDatabase, testDatabases } from './databases.ts'
 export { createPostgresDatabase, findPostgresBinDir, type PostgresServer, startPostgres } from './postgres.ts'
+export { type HeldWriteLock, holdWriteLock } from './write-lock.ts'

@@ -10,6 +10,8 @@
  *   positions. After a hard crash nothing is lost; only lines of a batch committed in the
  *   milliseconds before its position write (at most two batches, usually none) are read again,
  *   because the position and the rows are two writes (`db.logs.ingest` takes no extra state).
+ * - Rotation: a json-file log rotating under the stream makes Docker send a few lines again; they
+ *   are dropped (replay-filter.ts) so each line is stored once.
  * - stderr carries the emulators' diagnostics: counted, never ingested.
  */
 import type { DecnetDatabase } from '@decnet/db'
@@ -27,6 +29,7 @@ import {
   type Position,
   storePosition,
 } from './log-stream.ts'
+import { ReplayFilter } from './replay-filter.ts'
 
 export const POSITION_KEY_PREFIX = 'collector.position.'
 
@@ -58,6 +61,8 @@ export type CollectorStats = {
   lines: number
   stderrLines: number
   skippedOnResume: number
+  /** Lines Docker sent twice on one stream (at json-file rotation), dropped. */
+  replaysDropped: number
   streamsOpened: number
   reconnects: number
   eventStreamReconnects: number
@@ -77,6 +82,24 @@ const sleep = (ms: number, signal: AbortSignal) =>
     }
     signal.addEventListener('abort', done, { once: true })
   })
+
+/**
+ * Waits for a stopped container's next start (`follower.wake`) or the collector's stop. The abort
+ * listener goes with the wait: a container stopped and started many times must not pile them up
+ * on the collector-wide signal.
+ */
+function parkUntilWoken(follower: Follower, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted || follower.removed) return resolve()
+    const done = () => {
+      signal.removeEventListener('abort', done)
+      follower.wake = undefined
+      resolve()
+    }
+    follower.wake = done
+    signal.addEventListener('abort', done, { once: true })
+  })
+}
 
 function statusCode(error: unknown): number | undefined {
   const code = (error as { statusCode?: unknown } | null)?.statusCode
@@ -121,6 +144,7 @@ export class DockerLogCollector {
     lines: 0,
     stderrLines: 0,
     skippedOnResume: 0,
+    replaysDropped: 0,
     streamsOpened: 0,
     reconnects: 0,
     eventStreamReconnects: 0,
@@ -296,12 +320,7 @@ export class DockerLogCollector {
         await sleep(delay, signal)
         delay = Math.min(delay * 2, maxDelay)
       } else {
-        await new Promise<void>((resolve) => {
-          if (signal.aborted || follower.removed) return resolve()
-          follower.wake = resolve
-          signal.addEventListener('abort', () => resolve(), { once: true })
-        })
-        follower.wake = undefined
+        await parkUntilWoken(follower, signal)
         delay = initialDelay
       }
     }
@@ -313,12 +332,17 @@ export class DockerLogCollector {
     const decoder = new FrameDecoder()
     const assembler = new LineAssembler(this.options.maxLineBytes ?? MAX_LINE_BYTES)
     const context = { decky: follower.decky, service: follower.service }
+    const replays = new ReplayFilter()
     let received = false
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         for (const frame of decoder.push(chunk)) {
           for (const line of assembler.push(frame.stream, frame.payload)) {
             if (this.skipOnResume(follower, line)) continue
+            if (replays.isReplay(line)) {
+              this.counters.replaysDropped++
+              continue
+            }
             received = true
             if (line.stream === 'stdout') {
               this.counters.lines++

@@ -11,13 +11,21 @@ import {
 /** A worker whose last heartbeat is older than this is reported down. */
 const HEARTBEAT_STALE_MS = 30_000
 const WORKERS = ['runner', 'collector', 'reconciler', 'mutator'] as const
+/** Writes stuck this long behind another process's database lock make the database degraded. */
+const WRITE_WAIT_REPORTED_MS = 1_000
 /** Without these, deploys cannot happen at all. */
 const CRITICAL = new Set(['database', 'engine', 'runner'])
 
 async function databaseHealth(services: ApiServices): Promise<TComponentHealth> {
+  const name = services.db.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'
   try {
-    await services.db.ping()
-    return { status: 'up', detail: services.db.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL' }
+    // Bounded (PING_DEADLINE_MS) and on the read connection: answers while writes wait for a lock.
+    const { writeLockWaitMs } = await services.db.ping()
+    if (writeLockWaitMs >= WRITE_WAIT_REPORTED_MS) {
+      const seconds = Math.round(writeLockWaitMs / 1000)
+      return { status: 'degraded', detail: `${name}; writes waiting ${seconds} s for another process's lock` }
+    }
+    return { status: 'up', detail: name }
   } catch {
     return { status: 'down', detail: 'the database does not answer' }
   }
