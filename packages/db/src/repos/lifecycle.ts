@@ -87,8 +87,7 @@ const byStart = (a: LifecycleRow, b: LifecycleRow) =>
 export const MAX_EVENTS_AFTER = 1000
 
 export function lifecycleRepository(conn: Connection) {
-<<<<<<< HEAD
-  const { prisma, dialect, sql } = conn
+  const { dialect, sql } = conn
 
   /** Records the changed rows' new status as events (same transaction) and pairs each with its event id. */
   async function withEvents(tx: SqlExecutor, records: LifecycleRecord[]): Promise<LifecycleTransitionRow[]> {
@@ -100,9 +99,6 @@ export function lifecycleRepository(conn: Connection) {
     )
     return rows.map((row) => ({ ...row, eventId: eventIds.get(row.id) ?? 0 }))
   }
-=======
-  const { dialect, sql } = conn
->>>>>>> main
   // PostgreSQL: SKIP LOCKED lets concurrent claimers pass over each other's rows. SQLite: the
   // single UPDATE statement runs under the database write lock, which already makes it atomic.
   const lockClause = dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''
@@ -224,9 +220,9 @@ export function lifecycleRepository(conn: Connection) {
      * id agree), ordered by start; unknown ids are omitted.
      */
     snapshot: (ids: readonly string[]): Promise<LifecycleRowWithEvent[]> =>
-      conn.run(async () => {
+      conn.read(async (reader) => {
         if (ids.length === 0) return []
-        const rows = await sql.query<LifecycleRecord & { eventId: unknown }>(
+        const rows = await reader.sql.query<LifecycleRecord & { eventId: unknown }>(
           `SELECT l.*, (SELECT MAX(e."id") FROM "LifecycleEvent" e WHERE e."lifecycleId" = l."id") AS "eventId"
            FROM "Lifecycle" l WHERE l."id" IN (${placeholders(ids.length)})`,
           [...ids],
@@ -241,9 +237,9 @@ export function lifecycleRepository(conn: Connection) {
 
     /** Whether event `eventId` is still stored and is one of these rows' (a cursor a watcher may resume from). */
     hasEvent: (eventId: number, ids: readonly string[]): Promise<boolean> =>
-      conn.run(async () => {
+      conn.read(async (reader) => {
         if (ids.length === 0 || !Number.isSafeInteger(eventId)) return false
-        const rows = await sql.query<{ found: unknown }>(
+        const rows = await reader.sql.query<{ found: unknown }>(
           `SELECT 1 AS "found" FROM "LifecycleEvent"
            WHERE "id" = $1 AND "lifecycleId" IN (${placeholders(ids.length, 1)})`,
           [eventId, ...ids],
@@ -257,9 +253,9 @@ export function lifecycleRepository(conn: Connection) {
       eventId: number,
       limit = MAX_EVENTS_AFTER,
     ): Promise<LifecycleEvent[]> =>
-      conn.run(async () => {
+      conn.read(async (reader) => {
         if (ids.length === 0) return []
-        const rows = await sql.query<LifecycleEventRecord>(
+        const rows = await reader.sql.query<LifecycleEventRecord>(
           `SELECT * FROM "LifecycleEvent"
            WHERE "lifecycleId" IN (${placeholders(ids.length, 2)}) AND "id" > $1
            ORDER BY "id" LIMIT $2`,
