@@ -1,31 +1,8 @@
-import type { Page } from '@playwright/test'
 import { docker, instanceContainers } from '../../fixtures/docker.ts'
-import { expect, type Stack, test } from '../../fixtures/stack.ts'
-import { adminSession, shot, watchConsole } from '../../fixtures/ui-helpers.ts'
+import { expect, test } from '../../fixtures/stack.ts'
+import { adminSession, shot, watchConsole, wizardToReview } from '../../fixtures/ui-helpers.ts'
 
 const DEPLOY_TIMEOUT = 150_000
-
-/** Walks the wizard: services mode, one service, a prefix (or explicit IP), global interval, review. */
-async function wizardToReview(
-  page: Page,
-  stack: Stack,
-  opts: { prefix: string; service: string; ip?: string },
-) {
-  await page.goto(`${stack.webUrl}/fleet`)
-  await page.getByTestId('open-wizard').click()
-  await expect(page).toHaveURL(/\/fleet\/deploy$/)
-  await page.getByLabel('Pick services').check()
-  await page.getByTestId(`service-${opts.service}`).getByRole('checkbox').check()
-  await page.getByRole('button', { name: 'Next' }).click()
-  await page.getByLabel('Name prefix').fill(opts.prefix)
-  if (opts.ip) {
-    await page.getByLabel('Explicit IPs').check()
-    await page.getByLabel('IP addresses (one per decky, in order)').fill(opts.ip)
-  }
-  await page.getByRole('button', { name: 'Next' }).click()
-  await page.getByRole('button', { name: 'Next' }).click()
-  await expect(page.getByRole('heading', { name: 'Fleet INI' })).toBeVisible()
-}
 
 function startedAt(instance: string, decky: string): string[] {
   return instanceContainers(instance)

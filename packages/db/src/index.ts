@@ -11,7 +11,7 @@ export type {
 } from './repos/attackers.ts'
 export { type DeployPlan, type DeployPlanResult, LOCAL_HOST_ID } from './repos/fleet.ts'
 export { extractCommand, extractCredential } from './repos/ingest.ts'
-export type { ClaimOptions } from './repos/lifecycle.ts'
+export { type ClaimOptions, MAX_EVENTS_AFTER } from './repos/lifecycle.ts'
 export { COUNT_CAP, MAX_SEARCH_LIMIT, type SearchInput, type SearchResult } from './repos/logs.ts'
 export { foldUsername } from './repos/users.ts'
 export { type ParsedSearch, parseSearch } from './search/grammar.ts'

@@ -85,6 +85,22 @@ export interface LifecycleRow {
   completedAt: Date | null
 }
 
+/** One status a lifecycle row took; `id` is the durable, global, commit-ordered event id. */
+export interface LifecycleEvent {
+  id: number
+  lifecycleId: string
+  status: LifecycleStatus
+  attempt: number
+  error: string | null
+  at: Date
+}
+
+/** A lifecycle row and the id of the event its latest status change wrote (null: pruned). */
+export type LifecycleRowWithEvent = LifecycleRow & { eventId: number | null }
+
+/** A lifecycle row as a status change just left it, with that change's event id. */
+export type LifecycleTransitionRow = LifecycleRow & { eventId: number }
+
 export interface LogEventInput {
   timestamp: Date
   decky: string

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { connect } from 'node:net'
 import { SERVICE_SLUGS } from '@decnet/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SERVICE_CONFINEMENT } from '../src/engine/docker/containers.ts'
 import { createDockerClient, type DeckySpec, DockerEngine, deckySpecFor, probeUdp } from '../src/index.ts'
 import { bridgeNetwork, deckySpec, removeInstance, testInstance } from './support/docker.ts'
 
@@ -36,6 +37,73 @@ function sshBanner(host: string): Promise<string> {
   })
 }
 
+/** Inspects every service container of `decky` and asserts it is confined and running unharmed. */
+async function expectConfinedServices(decky: string): Promise<number> {
+  const containers = await docker.listContainers({
+    all: true,
+    filters: { label: [`decnet.instance=${instance}`, `decnet.decky=${decky}`, 'decnet.role=service'] },
+  })
+  for (const summary of containers) {
+    const info = await docker.getContainer(summary.Id).inspect()
+    const host = info.HostConfig
+    const where = `${decky}/${summary.Labels['decnet.service']}`
+    expect({ where, capAdd: host.CapAdd ?? null }).toEqual({ where, capAdd: null })
+    expect(host.CapDrop).toEqual(['ALL'])
+    expect(host.SecurityOpt).toEqual(['no-new-privileges'])
+    expect(host.ReadonlyRootfs).toBe(true)
+    expect(host.Tmpfs ?? null).toBeNull()
+    expect(host.Memory).toBe(SERVICE_CONFINEMENT.memoryBytes)
+    expect(host.MemorySwap).toBe(SERVICE_CONFINEMENT.memoryBytes)
+    expect(host.PidsLimit).toBe(SERVICE_CONFINEMENT.pidsLimit)
+    expect(host.NanoCpus).toBe(SERVICE_CONFINEMENT.nanoCpus)
+    // Confined, yet running as deployed: not crash-looping, not killed for memory.
+    expect({
+      where,
+      running: info.State.Running,
+      oom: info.State.OOMKilled,
+      restarts: info.RestartCount,
+    }).toEqual({
+      where,
+      running: true,
+      oom: false,
+      restarts: 0,
+    })
+  }
+  return containers.length
+}
+
+/** Memory in use by each service container of `decky` (cgroup usage minus page cache), in MiB. */
+async function serviceMemoryMiB(decky: string): Promise<Record<string, number>> {
+  const containers = await docker.listContainers({
+    filters: { label: [`decnet.instance=${instance}`, `decnet.decky=${decky}`, 'decnet.role=service'] },
+  })
+  const usage: Record<string, number> = {}
+  for (const summary of containers) {
+    const stats = await docker.getContainer(summary.Id).stats({ stream: false })
+    const cache = (stats.memory_stats.stats as Record<string, number> | undefined)?.cache ?? 0
+    usage[summary.Labels['decnet.service'] ?? summary.Id] = (stats.memory_stats.usage - cache) / 2 ** 20
+  }
+  return usage
+}
+
+/** `parallel` clients sending oversized HTTP requests to `ip:port` for `ms`, each on a new connection. */
+async function flood(ip: string, port: number, parallel: number, ms: number): Promise<void> {
+  const until = Date.now() + ms
+  const request = `GET /${'x'.repeat(4000)} HTTP/1.1\r\nHost: x\r\nUser-Agent: ${'y'.repeat(6000)}\r\n\r\n`
+  const client = async () => {
+    while (Date.now() < until) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(port, ip, () => socket.write(request))
+        socket.setTimeout(2000, () => socket.destroy())
+        socket.on('data', () => socket.destroy())
+        socket.on('error', () => resolve())
+        socket.on('close', () => resolve())
+      })
+    }
+  }
+  await Promise.all(Array.from({ length: parallel }, client))
+}
+
 describe('DockerEngine with the real decoy image', () => {
   it('deploys ssh, http and dns emulators that answer from the decky IP and log events to stdout', async () => {
     const engine = new DockerEngine({
@@ -55,6 +123,14 @@ describe('DockerEngine with the real decoy image', () => {
     const response = await fetch(`http://${spec.ip}/`, { headers: { 'user-agent': 'decnet-lifecycle-test' } })
     expect(response.status).toBeGreaterThanOrEqual(200)
     await expect(probeUdp(spec.ip, 53, 2000)).resolves.toEqual({ ok: true })
+    expect(await expectConfinedServices('real-01')).toBe(3)
+    // The base alone keeps NET_ADMIN (it owns the network stack); the services have no capability.
+    const [base] = await docker.listContainers({
+      filters: { label: [`decnet.instance=${instance}`, 'decnet.decky=real-01', 'decnet.role=base'] },
+    })
+    expect((await docker.getContainer(base?.Id ?? '').inspect()).HostConfig.CapAdd).toEqual(['NET_ADMIN'])
+    // Still answering after the inspection (nothing restarted meanwhile).
+    expect(await sshBanner(spec.ip)).toMatch(/^SSH-2\.0-/)
 
     const [http] = await docker.listContainers({
       filters: { label: [`decnet.instance=${instance}`, 'decnet.decky=real-01', 'decnet.service=http'] },
@@ -65,6 +141,11 @@ describe('DockerEngine with the real decoy image', () => {
     expect(logs).toContain('"decky":"real-01"')
     expect(logs).toContain('decnet-lifecycle-test')
 
+    // A flood of oversized requests: the confined emulator is not killed for memory, does not
+    // restart, and answers afterwards.
+    await flood(spec.ip, 80, 200, 4000)
+    expect(await expectConfinedServices('real-01')).toBe(3)
+    expect((await fetch(`http://${spec.ip}/`)).status).toBeGreaterThanOrEqual(200)
     await engine.teardown('real-01')
     expect(await engine.observe(['real-01'])).toEqual([
       { name: 'real-01', state: 'missing', services: {}, problems: ['no containers'] },
@@ -125,6 +206,22 @@ describe('every catalogue service on real Docker', () => {
     expect(specs.flatMap((spec) => spec.services.map((service) => service.slug)).sort()).toEqual(
       [...SERVICE_SLUGS].sort(),
     )
+    // Every emulator runs confined (read-only root, no capability, limits) and stays up.
+    let confined = 0
+    for (const spec of specs) confined += await expectConfinedServices(spec.name)
+    expect(confined).toBe(SERVICE_SLUGS.length)
+    // Idle, every emulator sits far below its memory limit (the limit is a multiple of a flooded peak).
+    const usage: Record<string, number> = Object.assign(
+      {},
+      ...(await Promise.all(specs.map((spec) => serviceMemoryMiB(spec.name)))),
+    )
+    console.log('idle service memory (MiB):', JSON.stringify(usage))
+    for (const [slug, mib] of Object.entries(usage)) {
+      expect({ slug, belowHalfTheLimit: mib < SERVICE_CONFINEMENT.memoryBytes / 2 ** 20 / 2 }).toEqual({
+        slug,
+        belowHalfTheLimit: true,
+      })
+    }
     for (const spec of specs) await engine.teardown(spec.name)
   }, 180_000)
 })

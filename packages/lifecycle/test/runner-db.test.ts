@@ -101,16 +101,29 @@ describe('LifecycleRunner over the real lifecycle table (SQLite)', () => {
       'teardown:succeeded',
     ])
     const bad = events.filter((e) => e.topic === 'decky.bad-01.lifecycle').map((e) => e.payload)
+    // Each published transition carries the id of the event row persisted with it.
+    const badEvents = await db.lifecycle.eventsAfter([lifecycleIds[1] ?? ''], 0)
+    expect(badEvents.map((e) => e.status)).toEqual(['pending', 'running', 'failed'])
     expect(bad).toEqual([
-      { lifecycleId: lifecycleIds[1], decky: 'bad-01', operation: 'deploy', status: 'running' },
+      {
+        lifecycleId: lifecycleIds[1],
+        decky: 'bad-01',
+        operation: 'deploy',
+        status: 'running',
+        eventId: badEvents[1]?.id,
+      },
       {
         lifecycleId: lifecycleIds[1],
         decky: 'bad-01',
         operation: 'deploy',
         status: 'failed',
         error: "Error: decky bad-01: unknown service 'gopher'",
+        eventId: badEvents[2]?.id,
       },
     ])
+    // Every published transition of every row, in publish order, has a strictly increasing event id.
+    const published = events.map((e) => (e.type === 'lifecycle' ? (e.payload.eventId ?? 0) : 0))
+    expect(published.every((id, i) => id > 0 && (i === 0 || id > (published[i - 1] ?? 0)))).toBe(true)
     await engine.close()
   })
 })

@@ -1,93 +1,69 @@
-import type { Bus, BusEvent } from '@decnet/lifecycle'
+import type { Bus } from '@decnet/lifecycle'
 
-export type LifecycleTransition = {
-  seq: number
-  lifecycleId: string
-  status: 'pending' | 'running' | 'succeeded' | 'failed'
-  error: string | null
-  at: Date
-}
+/** Why a watcher woke: the newest event id the bus announced for its rows (0: a poll, read anyway). */
+export type LifecycleWake = { announced: number }
+
+/** Polling period while nothing arrives: a lost bus notification is picked up from the database. */
+export const LIFECYCLE_POLL_MS = 3000
 
 /**
- * Numbers every lifecycle transition seen on the bus and keeps the most recent ones, so a
- * subscriber that reconnects with its last event id gets exactly the transitions it missed.
+ * Wake-ups for lifecycle watchers. The database (LifecycleEvent rows) is the truth and the source
+ * of every event id; the bus only says "rows you watch changed, up to event N", on this process or
+ * (Postgres bus) any other. Watchers then read the events after their position from the database,
+ * so nothing is lost or duplicated across reconnects, restarts and processes.
  */
 export class LifecycleFeed {
-  private readonly recent: LifecycleTransition[] = []
-  private readonly listeners = new Set<(transition: LifecycleTransition) => void>()
-  private nextSeq = 1
+  private readonly listeners = new Set<(lifecycleId: string, eventId: number) => void>()
   private readonly unsubscribe: () => void
 
   constructor(
     bus: Bus,
-    private readonly capacity = 10_000,
+    private readonly pollMs = LIFECYCLE_POLL_MS,
   ) {
-    this.unsubscribe = bus.on('decky.*.lifecycle', (event) => this.record(event))
-  }
-
-  /** The sequence number of the latest transition recorded (0 before any). */
-  get lastSeq(): number {
-    return this.nextSeq - 1
-  }
-
-  private record(event: BusEvent): void {
-    if (event.type !== 'lifecycle') return
-    const transition: LifecycleTransition = {
-      seq: this.nextSeq++,
-      lifecycleId: event.payload.lifecycleId,
-      status: event.payload.status,
-      error: event.payload.error ?? null,
-      at: new Date(event.ts),
-    }
-    this.recent.push(transition)
-    if (this.recent.length > this.capacity) this.recent.shift()
-    for (const listener of this.listeners) listener(transition)
-  }
-
-  /** Buffered transitions after `seq` for `ids`; null when the buffer no longer reaches back that far. */
-  since(seq: number, ids: ReadonlySet<string>): LifecycleTransition[] | null {
-    const oldest = this.recent[0]
-    if (oldest && oldest.seq > seq + 1) return null
-    return this.recent.filter((transition) => transition.seq > seq && ids.has(transition.lifecycleId))
+    this.unsubscribe = bus.on('decky.*.lifecycle', (event) => {
+      if (event.type !== 'lifecycle') return
+      for (const listener of this.listeners) listener(event.payload.lifecycleId, event.payload.eventId ?? 0)
+    })
   }
 
   /**
-   * Live transitions for `ids` until `signal` aborts. The listener is registered by this call (not on
-   * first iteration), so a caller can subscribe, then read a snapshot, and miss nothing in between.
+   * Starts listening for changes to `ids` now (so a caller can listen, then read the database, and
+   * miss nothing in between). `next()` resolves at the next announced change, after `pollMs`, or on
+   * abort; `stop()` ends the listening.
    */
-  watch(ids: ReadonlySet<string>, signal: AbortSignal | undefined): AsyncIterable<LifecycleTransition> {
-    const queue: LifecycleTransition[] = []
+  watch(ids: ReadonlySet<string>, signal: AbortSignal | undefined) {
+    let announced = -1
     let wake: (() => void) | undefined
-    const listener = (transition: LifecycleTransition) => {
-      if (!ids.has(transition.lifecycleId)) return
-      queue.push(transition)
+    const listener = (lifecycleId: string, eventId: number) => {
+      if (!ids.has(lifecycleId)) return
+      // A transition without an id (unknown origin) must still be read: treat it as unbounded.
+      announced = Math.max(announced, eventId === 0 ? Number.MAX_SAFE_INTEGER : eventId)
       wake?.()
     }
     const onAbort = () => wake?.()
     this.listeners.add(listener)
     signal?.addEventListener('abort', onAbort)
-    const stop = () => {
-      this.listeners.delete(listener)
-      signal?.removeEventListener('abort', onAbort)
-    }
-    async function* drain(): AsyncGenerator<LifecycleTransition> {
-      try {
-        while (!signal?.aborted) {
-          const next = queue.shift()
-          if (next) {
-            yield next
-            continue
-          }
+    return {
+      next: async (): Promise<LifecycleWake> => {
+        if (announced < 0 && !signal?.aborted) {
           await new Promise<void>((resolve) => {
-            wake = resolve
+            const timer = setTimeout(resolve, this.pollMs)
+            wake = () => {
+              clearTimeout(timer)
+              resolve()
+            }
           })
           wake = undefined
         }
-      } finally {
-        stop()
-      }
+        const result = { announced: Math.max(announced, 0) }
+        announced = -1
+        return result
+      },
+      stop: () => {
+        this.listeners.delete(listener)
+        signal?.removeEventListener('abort', onAbort)
+      },
     }
-    return drain()
   }
 
   close(): void {

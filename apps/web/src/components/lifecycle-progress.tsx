@@ -1,8 +1,8 @@
 'use client'
 
 import { useSubscription } from '@trpc/tanstack-react-query'
-import { useEffect, useMemo, useState } from 'react'
-import { errorMessage } from '../lib/errors.ts'
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { errorCode, errorMessage } from '../lib/errors.ts'
 import { formatDuration } from '../lib/format.ts'
 import { type RouterOutputs, useTRPC } from '../trpc/client.ts'
 
@@ -22,26 +22,46 @@ export type LifecycleWatch = {
   error: unknown
 }
 
+/** Errors a new subscription would only repeat: these are not retried. */
+const FINAL_ERRORS = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'BAD_REQUEST'])
+const RESUBSCRIBE_AFTER_MS = 2000
+
 /**
  * Live rows for lifecycle ids from one fleet.watchLifecycle subscription (SSE; resumes with
- * Last-Event-ID). Unmounting only stops watching: nothing here cancels an operation.
+ * Last-Event-ID). While the API restarts, the console's proxy answers 502, which ends an EventSource
+ * for good: the subscription is then opened again, from the last event id seen (event ids are
+ * durable, so the server replays what was missed), until it connects. Unmounting only stops
+ * watching: nothing here cancels an operation.
  */
 export function useLifecycleWatch(ids: string[], onEvent?: (row: Row) => void): LifecycleWatch {
   const trpc = useTRPC()
   const [rows, setRows] = useState<Map<string, Row>>(new Map())
+  const lastEventId = useRef<string | undefined>(undefined)
+  const [resumeFrom, setResumeFrom] = useState<string | undefined>(undefined)
   const subscription = useSubscription(
     trpc.fleet.watchLifecycle.subscriptionOptions(
-      { ids },
+      { ids, ...(resumeFrom ? { lastEventId: resumeFrom } : {}) },
       {
         enabled: ids.length > 0,
-        onData: ({ data }) => {
+        onData: ({ id, data }) => {
+          lastEventId.current = id
           setRows((previous) => new Map(previous).set(data.id, data))
           onEvent?.(data)
         },
       },
     ),
   )
-  return { rows, status: subscription.status, error: subscription.error }
+  const { status, error, reset } = subscription
+  useEffect(() => {
+    if (status !== 'error' || FINAL_ERRORS.has(errorCode(error) ?? '')) return
+    const timer = window.setTimeout(() => {
+      // A new input opens a new subscription; the same one needs a reset.
+      if (lastEventId.current !== resumeFrom) setResumeFrom(lastEventId.current)
+      else reset()
+    }, RESUBSCRIBE_AFTER_MS)
+    return () => window.clearTimeout(timer)
+  }, [status, error, reset, resumeFrom])
+  return { rows, status, error }
 }
 
 /** One row per lifecycle id, with its own subscription. */

@@ -3,7 +3,9 @@ import type { Connection, Tx } from '../client.ts'
 import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts'
 import { orderedId } from '../ids.ts'
 import { parseObject, parseStringArray } from '../json.ts'
+import { prismaExecutor } from '../sql.ts'
 import type { Decky, DeckyInput, DeckyState, LifecycleOperation } from '../types.ts'
+import { appendLifecycleEvents } from './lifecycle-events.ts'
 
 export const LOCAL_HOST_ID = 'local'
 
@@ -133,7 +135,10 @@ function conflictError(messages: string[]): ConflictError {
 }
 
 export function fleetRepository(conn: Connection) {
-  const { prisma } = conn
+  const { prisma, dialect } = conn
+  // Each new lifecycle row's `pending` is its first event, written last in the row's own transaction.
+  const recordPending = (tx: Tx, lifecycleIds: string[]) =>
+    appendLifecycleEvents(prismaExecutor(tx, dialect), dialect, lifecycleIds)
   return {
     list: (): Promise<Decky[]> =>
       conn.read(async ({ prisma }) =>
@@ -205,6 +210,10 @@ export function fleetRepository(conn: Connection) {
             }
             const lifecycles = [...created, ...updated, ...removed]
             if (lifecycles.length > 0) await tx.lifecycle.createMany({ data: lifecycles })
+            await recordPending(
+              tx,
+              lifecycles.map((row) => row.id),
+            )
             return { lifecycleIds: lifecycles.map((row) => row.id) }
           }, TX_OPTIONS)
         } catch (error) {
@@ -245,6 +254,7 @@ export function fleetRepository(conn: Connection) {
             previousServices: parseStringArray(row.services),
           })
           await tx.lifecycle.create({ data: lifecycle })
+          await recordPending(tx, [lifecycle.id])
           return { lifecycleId: lifecycle.id }
         }, TX_OPTIONS),
       )
@@ -335,6 +345,7 @@ export function fleetRepository(conn: Connection) {
           if (!row) throw new NotFoundError(`decky "${name}" not found`)
           const lifecycle = lifecycleData(name, row.hostId, 'repair', payload)
           await tx.lifecycle.create({ data: lifecycle })
+          await recordPending(tx, [lifecycle.id])
           return { lifecycleId: lifecycle.id }
         }, TX_OPTIONS),
       )

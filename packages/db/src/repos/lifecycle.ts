@@ -1,9 +1,23 @@
 // Lifecycle: the runner's durable, lease-based queue.
 import type { Connection } from '../client.ts'
 import { parseObject } from '../json.ts'
+import type { SqlExecutor } from '../sql.ts'
 import { toDate, toNumber, toOptionalDate } from '../sql.ts'
-import type { LifecycleOperation, LifecycleRow, LifecycleStatus } from '../types.ts'
+import type {
+  LifecycleEvent,
+  LifecycleOperation,
+  LifecycleRow,
+  LifecycleRowWithEvent,
+  LifecycleStatus,
+  LifecycleTransitionRow,
+} from '../types.ts'
 import { LOCAL_HOST_ID } from './fleet.ts'
+import {
+  appendLifecycleEvents,
+  type LifecycleEventRecord,
+  placeholders,
+  toLifecycleEvent,
+} from './lifecycle-events.ts'
 
 export interface ClaimOptions {
   /** Identifies the runner process holding the lease. */
@@ -66,8 +80,25 @@ const claimableWhere = `
 // Rows committed before hosts existed carry no host id: they belong to the local host.
 const rowHost = (alias: string) => `COALESCE(${alias}"hostId", '${LOCAL_HOST_ID}')`
 
+const byStart = (a: LifecycleRow, b: LifecycleRow) =>
+  a.startedAt.getTime() - b.startedAt.getTime() || a.id.localeCompare(b.id)
+
+/** Most events one `eventsAfter` call returns; a subscriber further behind reads a snapshot instead. */
+export const MAX_EVENTS_AFTER = 1000
+
 export function lifecycleRepository(conn: Connection) {
   const { dialect, sql } = conn
+
+  /** Records the changed rows' new status as events (same transaction) and pairs each with its event id. */
+  async function withEvents(tx: SqlExecutor, records: LifecycleRecord[]): Promise<LifecycleTransitionRow[]> {
+    const rows = records.map(toLifecycleRow).sort(byStart)
+    const eventIds = await appendLifecycleEvents(
+      tx,
+      dialect,
+      rows.map((row) => row.id),
+    )
+    return rows.map((row) => ({ ...row, eventId: eventIds.get(row.id) ?? 0 }))
+  }
   // PostgreSQL: SKIP LOCKED lets concurrent claimers pass over each other's rows. SQLite: the
   // single UPDATE statement runs under the database write lock, which already makes it atomic.
   const lockClause = dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''
@@ -99,58 +130,59 @@ export function lifecycleRepository(conn: Connection) {
      * Rows whose lease expired after `maxAttempts` attempts are failed first (returned separately so
      * the runner can publish those transitions too).
      */
-    claim(options: ClaimOptions): Promise<{ claimed: LifecycleRow[]; exhausted: LifecycleRow[] }> {
+    claim(
+      options: ClaimOptions,
+    ): Promise<{ claimed: LifecycleTransitionRow[]; exhausted: LifecycleTransitionRow[] }> {
       const now = options.now ?? new Date()
       const leaseUntil = new Date(now.getTime() + options.leaseMs)
       const host = options.hostId
-      return conn.run(async () => {
-        const exhausted = await sql.query<LifecycleRecord>(
-          `UPDATE "Lifecycle" SET "status" = 'failed', "leaseOwner" = NULL, "leaseUntil" = NULL,
+      return conn.run(() =>
+        conn.transaction(async (tx) => {
+          const exhausted = await tx.query<LifecycleRecord>(
+            `UPDATE "Lifecycle" SET "status" = 'failed', "leaseOwner" = NULL, "leaseUntil" = NULL,
              "error" = 'lease expired ' || CAST("attempt" AS TEXT) || ' times (runner stopped?); giving up',
              "updatedAt" = $1, "completedAt" = $1
            WHERE "status" = 'running' AND "leaseUntil" < $1 AND "attempt" >= $2
              ${host === undefined ? '' : `AND ${rowHost('')} = $3`}
            RETURNING *`,
-          host === undefined ? [now, options.maxAttempts] : [now, options.maxAttempts, host],
-        )
-        const claimed = await sql.query<LifecycleRecord>(
-          `UPDATE "Lifecycle" SET "status" = 'running', "attempt" = "attempt" + 1,
+            host === undefined ? [now, options.maxAttempts] : [now, options.maxAttempts, host],
+          )
+          const claimed = await tx.query<LifecycleRecord>(
+            `UPDATE "Lifecycle" SET "status" = 'running', "attempt" = "attempt" + 1,
              "leaseOwner" = $1, "leaseUntil" = $2, "updatedAt" = $3, "error" = NULL
            WHERE "id" IN (
              SELECT l."id" FROM "Lifecycle" l WHERE ${claimableWhere}
                ${host === undefined ? '' : `AND ${rowHost('l.')} = $6`}
              ORDER BY l."startedAt", l."id" LIMIT $5 ${lockClause})
            RETURNING *`,
-          host === undefined
-            ? [options.owner, leaseUntil, now, options.maxAttempts, options.limit]
-            : [options.owner, leaseUntil, now, options.maxAttempts, options.limit, host],
-        )
-        const byStart = (a: LifecycleRow, b: LifecycleRow) =>
-          a.startedAt.getTime() - b.startedAt.getTime() || a.id.localeCompare(b.id)
-        return {
-          claimed: claimed.map(toLifecycleRow).sort(byStart),
-          exhausted: exhausted.map(toLifecycleRow).sort(byStart),
-        }
-      })
+            host === undefined
+              ? [options.owner, leaseUntil, now, options.maxAttempts, options.limit]
+              : [options.owner, leaseUntil, now, options.maxAttempts, options.limit, host],
+          )
+          // Exhausted first: their failure happened before these claims.
+          const failed = await withEvents(tx, exhausted)
+          return { claimed: await withEvents(tx, claimed), exhausted: failed }
+        }),
+      )
     },
 
     /**
      * Fails every unfinished row of a host at once (it stopped answering): a runner still holding one
      * loses its lease, so its late outcome is not recorded. Returns the failed rows, oldest first.
      */
-    failHost: (hostId: string, error: string, now = new Date()): Promise<LifecycleRow[]> =>
-      conn.run(async () => {
-        const rows = await sql.query<LifecycleRecord>(
-          `UPDATE "Lifecycle" SET "status" = 'failed', "error" = $1, "leaseOwner" = NULL, "leaseUntil" = NULL,
+    failHost: (hostId: string, error: string, now = new Date()): Promise<LifecycleTransitionRow[]> =>
+      conn.run(() =>
+        conn.transaction(async (tx) => {
+          const rows = await tx.query<LifecycleRecord>(
+            `UPDATE "Lifecycle" SET "status" = 'failed', "error" = $1, "leaseOwner" = NULL, "leaseUntil" = NULL,
              "updatedAt" = $2, "completedAt" = $2
            WHERE "status" IN ('pending', 'running') AND ${rowHost('')} = $3
            RETURNING *`,
-          [error, now, hostId],
-        )
-        return rows
-          .map(toLifecycleRow)
-          .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || a.id.localeCompare(b.id))
-      }),
+            [error, now, hostId],
+          )
+          return withEvents(tx, rows)
+        }),
+      ),
 
     /** Extends a held lease. False when the lease was lost (expired and claimed by someone else). */
     renewLease: (id: string, owner: string, leaseMs: number, now = new Date()): Promise<boolean> =>
@@ -169,16 +201,67 @@ export function lifecycleRepository(conn: Connection) {
       owner: string,
       outcome: { status: 'succeeded' } | { status: 'failed'; error: string },
       now = new Date(),
-    ): Promise<LifecycleRow | null> =>
-      conn.run(async () => {
-        const rows = await sql.query<LifecycleRecord>(
-          `UPDATE "Lifecycle" SET "status" = $1, "error" = $2, "leaseOwner" = NULL, "leaseUntil" = NULL,
+    ): Promise<LifecycleTransitionRow | null> =>
+      conn.run(() =>
+        conn.transaction(async (tx) => {
+          const rows = await tx.query<LifecycleRecord>(
+            `UPDATE "Lifecycle" SET "status" = $1, "error" = $2, "leaseOwner" = NULL, "leaseUntil" = NULL,
              "updatedAt" = $3, "completedAt" = $3
            WHERE "id" = $4 AND "leaseOwner" = $5 AND "status" = 'running'
            RETURNING *`,
-          [outcome.status, outcome.status === 'failed' ? outcome.error : null, now, id, owner],
+            [outcome.status, outcome.status === 'failed' ? outcome.error : null, now, id, owner],
+          )
+          return (await withEvents(tx, rows))[0] ?? null
+        }),
+      ),
+
+    /**
+     * Rows by id with the id of their latest event, read in one statement (so the row and its event
+     * id agree), ordered by start; unknown ids are omitted.
+     */
+    snapshot: (ids: readonly string[]): Promise<LifecycleRowWithEvent[]> =>
+      conn.read(async (reader) => {
+        if (ids.length === 0) return []
+        const rows = await reader.sql.query<LifecycleRecord & { eventId: unknown }>(
+          `SELECT l.*, (SELECT MAX(e."id") FROM "LifecycleEvent" e WHERE e."lifecycleId" = l."id") AS "eventId"
+           FROM "Lifecycle" l WHERE l."id" IN (${placeholders(ids.length)})`,
+          [...ids],
         )
-        return rows[0] ? toLifecycleRow(rows[0]) : null
+        return rows
+          .map((row) => ({
+            ...toLifecycleRow(row),
+            eventId: row.eventId === null || row.eventId === undefined ? null : toNumber(row.eventId),
+          }))
+          .sort(byStart)
+      }),
+
+    /** Whether event `eventId` is still stored and is one of these rows' (a cursor a watcher may resume from). */
+    hasEvent: (eventId: number, ids: readonly string[]): Promise<boolean> =>
+      conn.read(async (reader) => {
+        if (ids.length === 0 || !Number.isSafeInteger(eventId)) return false
+        const rows = await reader.sql.query<{ found: unknown }>(
+          `SELECT 1 AS "found" FROM "LifecycleEvent"
+           WHERE "id" = $1 AND "lifecycleId" IN (${placeholders(ids.length, 1)})`,
+          [eventId, ...ids],
+        )
+        return rows.length > 0
+      }),
+
+    /** These rows' events after `eventId`, oldest first, at most `limit` (index on lifecycle id, event id). */
+    eventsAfter: (
+      ids: readonly string[],
+      eventId: number,
+      limit = MAX_EVENTS_AFTER,
+    ): Promise<LifecycleEvent[]> =>
+      conn.read(async (reader) => {
+        if (ids.length === 0) return []
+        const rows = await reader.sql.query<LifecycleEventRecord>(
+          `SELECT * FROM "LifecycleEvent"
+           WHERE "lifecycleId" IN (${placeholders(ids.length, 2)}) AND "id" > $1
+           ORDER BY "id" LIMIT $2`,
+          [eventId, limit, ...ids],
+        )
+        return rows.map(toLifecycleEvent)
       }),
   }
 }

@@ -10,6 +10,8 @@ export type BusPayloads = {
     operation: LifecycleOperation
     status: LifecycleStatus
     error?: string
+    /** The transition's durable, global event id (subscribers resume from it); absent if unknown. */
+    eventId?: number
   }
   mutation: {
     decky: string

@@ -11,6 +11,8 @@ export type QueueRow = {
   attempt: number
   error: string | null
   payload: Record<string, unknown>
+  /** The durable event id its latest status change wrote (the database's queue sets it). */
+  eventId?: number | null
 }
 
 export type ClaimRequest = {

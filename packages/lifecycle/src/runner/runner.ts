@@ -46,6 +46,7 @@ export function publishLifecycleTransition(bus: Pick<Bus, 'publish'>, row: Queue
       operation: row.operation,
       status: row.status,
       ...(row.error ? { error: row.error } : {}),
+      ...(typeof row.eventId === 'number' ? { eventId: row.eventId } : {}),
     },
   })
 }
