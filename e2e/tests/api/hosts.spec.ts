@@ -9,6 +9,7 @@ import { ADMIN_PASSWORD, signInAdmin } from '../../fixtures/auth.ts'
 import { decnet } from '../../fixtures/cli.ts'
 import { instanceContainers } from '../../fixtures/docker.ts'
 import { freeSubnet } from '../../fixtures/network.ts'
+import { freePort } from '../../fixtures/ports.ts'
 import { SecondDaemon } from '../../fixtures/second-daemon.ts'
 import { expect, startStack, test } from '../../fixtures/stack.ts'
 import { uiLogin, waitTerminal } from '../../fixtures/ui-helpers.ts'
@@ -34,15 +35,6 @@ function makeCerts(
     clientCert: path.join(dir, 'client-cert.pem'),
     clientKey: path.join(dir, 'client-key.pem'),
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** The first line a TCP service sends (the SSH version banner). */
