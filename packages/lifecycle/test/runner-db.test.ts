@@ -1,6 +1,6 @@
 import type { DecnetDatabase } from '@decnet/db'
 import { sqliteTestDatabase, type TestDatabase } from '@decnet/db/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import {
   type BusEvent,
   deckySpecFor,
@@ -59,13 +59,24 @@ describe('LifecycleRunner over the real lifecycle table (SQLite)', () => {
     })
     const { lifecycleId: mutateId } = await db.fleet.commitMutation('web-01', ['ssh', 'ftp'], { ftp: {} })
     const settled = async () => {
-      const deadline = Date.now() + 10_000
+      // A completion deadline, not a speed check: the decoy worker starts slowly on a loaded machine.
+      const deadline = Date.now() + 60_000
       while ((await db.lifecycle.listActive()).length > 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 20))
       }
     }
     runner.start()
+    // A failure here must not leave this runner claiming the next test's rows.
+    onTestFinished(async () => {
+      await runner.stop()
+      await engine.close()
+    })
     await settled()
+    // The rows first: when one failed, its error says why.
+    expect((await db.lifecycle.get([lifecycleIds[0] ?? '', mutateId])).map((row) => row.error)).toEqual([
+      null,
+      null,
+    ])
     expect((await engine.observe()).find((o) => o.name === 'web-01')?.services).toEqual({
       ssh: 'running',
       ftp: 'running',
@@ -124,8 +135,7 @@ describe('LifecycleRunner over the real lifecycle table (SQLite)', () => {
     // Every published transition of every row, in publish order, has a strictly increasing event id.
     const published = events.map((e) => (e.type === 'lifecycle' ? (e.payload.eventId ?? 0) : 0))
     expect(published.every((id, i) => id > 0 && (i === 0 || id > (published[i - 1] ?? 0)))).toBe(true)
-    await engine.close()
-  })
+  }, 150_000)
 })
 
 describe('one runner per host', () => {
@@ -158,7 +168,7 @@ describe('one runner per host', () => {
     const edge = runnerFor('edge', 3)
     local.start()
     edge.start()
-    const deadline = Date.now() + 10_000
+    const deadline = Date.now() + 60_000
     while ((await db.lifecycle.listActive()).length > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
@@ -167,5 +177,5 @@ describe('one runner per host', () => {
     expect(ran.get('edge')?.sort()).toEqual(['edge-1', 'edge-2', 'edge-3', 'edge-4'])
     expect(peak.get('local')).toBe(1)
     expect(peak.get('edge')).toBe(3)
-  })
+  }, 90_000)
 })
