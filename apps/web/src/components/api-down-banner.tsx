@@ -10,6 +10,8 @@ const PROBE_MS = 2_000
 async function apiAnswers(): Promise<boolean> {
   try {
     const response = await fetch('/trpc/health.get', { cache: 'no-store' })
+    // Read the body to its end: an unread body keeps the request open in the browser.
+    await response.text()
     return response.status !== 502
   } catch {
     return false
