@@ -1,6 +1,20 @@
-import { DECNET_ERROR_TRPC_CODE, isDecnetError } from '@decnet/core'
+import { type DecnetErrorCode, isDecnetError } from '@decnet/core'
 import { ConflictError, NotFoundError, SearchQueryError } from '@decnet/db'
-import { TRPCError } from '@trpc/server'
+import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server'
+import { AppError, type AppErrorCode } from './app-error.ts'
+
+/** The one table from domain error codes (the API's AppError and core's DecnetError) to tRPC codes. */
+export const TRPC_CODE_OF: Readonly<Record<AppErrorCode | DecnetErrorCode, TRPC_ERROR_CODE_KEY>> = {
+  invalid_input: 'BAD_REQUEST',
+  invalid_ini: 'BAD_REQUEST',
+  not_found: 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  limit_exceeded: 'CONFLICT',
+  precondition_failed: 'PRECONDITION_FAILED',
+  forbidden: 'FORBIDDEN',
+  unauthenticated: 'UNAUTHORIZED',
+  rate_limited: 'TOO_MANY_REQUESTS',
+}
 
 /**
  * The one place domain errors become tRPC errors. Anything that is neither a TRPCError nor a domain
@@ -21,11 +35,11 @@ export function toTRPCError(error: unknown): TRPCError {
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'internal error', cause: error })
 }
 
-type TrpcCode = 'BAD_REQUEST' | 'CONFLICT' | 'NOT_FOUND'
-
-/** Domain errors from core (DecnetError) and db (typed repository errors). */
-function domainError(error: unknown): { code: TrpcCode; message: string } | null {
-  if (isDecnetError(error)) return { code: DECNET_ERROR_TRPC_CODE[error.code], message: error.message }
+/** Domain errors from the API (AppError), core (DecnetError) and db (typed repository errors). */
+function domainError(error: unknown): { code: TRPC_ERROR_CODE_KEY; message: string } | null {
+  if (error instanceof AppError || isDecnetError(error)) {
+    return { code: TRPC_CODE_OF[error.code], message: error.message }
+  }
   if (error instanceof ConflictError) return { code: 'CONFLICT', message: error.message }
   if (error instanceof NotFoundError) return { code: 'NOT_FOUND', message: error.message }
   if (error instanceof SearchQueryError) return { code: 'BAD_REQUEST', message: error.message }

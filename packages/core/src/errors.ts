@@ -1,5 +1,5 @@
-// One typed error for every domain failure. Callers (API, CLI) map `code` to a transport status
-// with DECNET_ERROR_TRPC_CODE instead of inspecting messages, so nothing surfaces as a generic 500.
+// One typed error for every domain failure. Callers map `code` to a transport status (the API's one
+// table is apps/api/src/errors.ts) instead of inspecting messages, so nothing surfaces as a generic 500.
 
 export const DECNET_ERROR_CODES = [
   'invalid_ini',
@@ -9,17 +9,6 @@ export const DECNET_ERROR_CODES = [
   'limit_exceeded',
 ] as const
 export type DecnetErrorCode = (typeof DECNET_ERROR_CODES)[number]
-
-/** tRPC error codes our domain errors map to (declared here so core stays dependency-free). */
-export type DecnetTrpcCode = 'BAD_REQUEST' | 'CONFLICT' | 'NOT_FOUND'
-
-export const DECNET_ERROR_TRPC_CODE: Readonly<Record<DecnetErrorCode, DecnetTrpcCode>> = {
-  invalid_ini: 'BAD_REQUEST',
-  invalid_input: 'BAD_REQUEST',
-  conflict: 'CONFLICT',
-  not_found: 'NOT_FOUND',
-  limit_exceeded: 'CONFLICT',
-}
 
 /** Where in an INI document an error was found; every field optional because not all errors have all. */
 export interface IniLocation {

@@ -1,23 +1,8 @@
-// §1.7 error → transport mapping: one typed error class, codes mapped to tRPC codes.
+// §1.7 one typed error class (its codes are mapped to tRPC codes by apps/api/src/errors.ts).
 import { describe, expect, it } from 'vitest'
-import {
-  DECNET_ERROR_CODES,
-  DECNET_ERROR_TRPC_CODE,
-  DecnetError,
-  iniError,
-  isDecnetError,
-} from '../src/index.ts'
+import { DecnetError, iniError, isDecnetError } from '../src/index.ts'
 
 describe('DecnetError', () => {
-  it('maps malformed input to BAD_REQUEST and clashes with state to CONFLICT', () => {
-    expect(DECNET_ERROR_TRPC_CODE.invalid_ini).toBe('BAD_REQUEST')
-    expect(DECNET_ERROR_TRPC_CODE.invalid_input).toBe('BAD_REQUEST')
-    expect(DECNET_ERROR_TRPC_CODE.conflict).toBe('CONFLICT')
-    expect(DECNET_ERROR_TRPC_CODE.limit_exceeded).toBe('CONFLICT')
-    expect(DECNET_ERROR_TRPC_CODE.not_found).toBe('NOT_FOUND')
-    expect(Object.keys(DECNET_ERROR_TRPC_CODE).sort()).toEqual([...DECNET_ERROR_CODES].sort())
-  })
-
   it('iniError prefixes line, section and key and keeps them as data', () => {
     const error = iniError({ line: 7, section: 'decky-01', key: 'ip' }, 'bad')
     expect(error.message).toBe('line 7, [decky-01] ip: bad')

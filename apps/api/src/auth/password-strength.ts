@@ -1,7 +1,7 @@
-import { DecnetError } from '@decnet/core'
 import { ZxcvbnFactory } from '@zxcvbn-ts/core'
 import * as common from '@zxcvbn-ts/language-common'
 import * as english from '@zxcvbn-ts/language-en'
+import { AppError } from '../app-error.ts'
 
 /** zxcvbn's 0-4 scale: 3 means "safely unguessable" (~10^8 guesses) under online attack. */
 const MIN_SCORE = 3
@@ -39,5 +39,5 @@ export function passwordWeakness(password: string, relatedWords: string[] = []):
 /** Throws the domain error (BAD_REQUEST, message shown to the user) for a weak new password. */
 export function assertStrongPassword(password: string, relatedWords: string[] = []): void {
   const weakness = passwordWeakness(password, relatedWords)
-  if (weakness) throw new DecnetError('invalid_input', weakness)
+  if (weakness) throw new AppError('invalid_input', weakness)
 }

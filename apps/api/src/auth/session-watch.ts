@@ -6,6 +6,7 @@
 // covers a notification the best-effort bus lost.
 import { type Bus, topics } from '@decnet/lifecycle'
 import { TRPCError } from '@trpc/server'
+import { AppError } from '../app-error.ts'
 import type { ApiServices, Session } from '../context.ts'
 import { viewerProcedure } from '../trpc.ts'
 
@@ -54,10 +55,10 @@ class SessionWatch {
   open(session: Session, end: (reason: string) => void): () => void {
     const mine = this.streams.get(session.user.id) ?? new Set<OpenStream>()
     if (mine.size >= MAX_STREAMS_PER_USER) {
-      throw new TRPCError({
-        code: 'TOO_MANY_REQUESTS',
-        message: `at most ${MAX_STREAMS_PER_USER} live streams per user; close one first`,
-      })
+      throw new AppError(
+        'rate_limited',
+        `at most ${MAX_STREAMS_PER_USER} live streams per user; close one first`,
+      )
     }
     const stream: OpenStream = { session, end }
     mine.add(stream)

@@ -111,3 +111,22 @@ export function toDeckyOutput(
     updatedAt: decky.updatedAt.toISOString(),
   }
 }
+
+type DeckyOutputServices = { db: DecnetDatabase; localAddressOf: (name: string) => string | undefined }
+
+/** A mapper to the wire shape, with the hosts and unfinished operations read once for every decky. */
+async function deckyOutputMapper(services: DeckyOutputServices): Promise<(decky: Decky) => DeckyOutput> {
+  const [hosts, active] = await Promise.all([deckyHosts(services.db), activeOperations(services.db)])
+  return (decky) => toDeckyOutput(decky, hosts, active, services.localAddressOf(decky.name))
+}
+
+export async function toDeckyOutputs(
+  services: DeckyOutputServices,
+  deckies: readonly Decky[],
+): Promise<DeckyOutput[]> {
+  return deckies.map(await deckyOutputMapper(services))
+}
+
+export async function toOneDeckyOutput(services: DeckyOutputServices, decky: Decky): Promise<DeckyOutput> {
+  return (await deckyOutputMapper(services))(decky)
+}

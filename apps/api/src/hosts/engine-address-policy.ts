@@ -7,7 +7,7 @@
 import { lookup } from 'node:dns/promises'
 import { BlockList, isIP } from 'node:net'
 import { networkInterfaces } from 'node:os'
-import { DecnetError } from '@decnet/core'
+import { AppError } from '../app-error.ts'
 
 const LOCAL_RANGES = new BlockList()
 LOCAL_RANGES.addSubnet('0.0.0.0', 8, 'ipv4') // "this network", unspecified
@@ -81,7 +81,7 @@ export async function assertEngineAddressAllowed(
   for (const address of addresses) {
     const reason = localAddressReason(address, own)
     if (reason) {
-      throw new DecnetError(
+      throw new AppError(
         'invalid_input',
         `engine URLs may not point at this machine or its local networks (${reason}); ` +
           'set DECNET_ALLOW_LOCAL_ENGINE_URLS=1 to allow it',

@@ -1,4 +1,5 @@
 import { LOCAL_HOST_ID } from '@decnet/core'
+import { AppError } from '../app-error.ts'
 import type { ApiServices } from '../context.ts'
 import { readFleetNetwork } from '../settings/network.ts'
 import { type HostOutput, localHostOutput, toHostOutput } from './host-output.ts'
@@ -22,4 +23,11 @@ export async function listHosts(services: ApiServices): Promise<HostOutput[]> {
     localHostOutput(network, counts.get(LOCAL_HOST_ID) ?? 0, local),
     ...hosts.map((host, index) => toHostOutput(host, counts.get(host.id) ?? 0, leftovers[index] ?? null)),
   ]
+}
+
+/** One host as listHosts shows it, or NOT_FOUND. */
+export async function getHostView(services: ApiServices, id: string): Promise<HostOutput> {
+  const host = (await listHosts(services)).find((candidate) => candidate.id === id)
+  if (!host) throw new AppError('not_found', `no host with id ${id}`)
+  return host
 }

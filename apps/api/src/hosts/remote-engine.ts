@@ -1,7 +1,7 @@
-import { DecnetError } from '@decnet/core'
 import type { Host, HostEngine } from '@decnet/db'
 import { createDockerClient, type DockerTls } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
+import { AppError } from '../app-error.ts'
 import type { SecretBox } from './secret-box.ts'
 
 export type TlsMaterial = DockerTls
@@ -72,7 +72,7 @@ export async function probeEngineUniformly(
     return await engineFacts(remoteDocker(dockerUrl, tls, probeMs), probeMs)
   } catch {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + probeMs - Date.now())))
-    throw new DecnetError(
+    throw new AppError(
       'invalid_input',
       `could not reach a Docker engine with these certificates at ${dockerUrl}`,
     )

@@ -182,3 +182,8 @@ export function maskEventForViewer(
 export function maskTextForViewer(text: string): string {
   return new Masker().text(text)
 }
+
+/** Captured secrets are shown whole to admins only; every other viewer gets them masked. */
+export function revealsSecrets(user: { role: 'admin' | 'viewer' }): boolean {
+  return user.role === 'admin'
+}

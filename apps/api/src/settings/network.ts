@@ -1,6 +1,7 @@
-import { DecnetError, ZHostNetwork } from '@decnet/core'
+import { ZHostNetwork } from '@decnet/core'
 import type { DecnetDatabase as Database } from '@decnet/db'
 import type { z } from 'zod'
+import { AppError } from '../app-error.ts'
 
 export type FleetNetwork = z.infer<typeof ZHostNetwork>
 
@@ -18,7 +19,7 @@ export function defaultFleetNetwork(env: NodeJS.ProcessEnv = process.env): Fleet
     gateway: env.DECNET_GATEWAY || '172.31.77.1',
   })
   if (!parsed.success) {
-    throw new DecnetError(
+    throw new AppError(
       'invalid_input',
       `fleet network from the environment is invalid: ${parsed.error.message}`,
     )

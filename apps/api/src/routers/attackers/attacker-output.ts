@@ -1,6 +1,9 @@
 import { ZAttacker } from '@decnet/core'
-import type { Attacker } from '@decnet/db'
+import type { Attacker, AttackerDetail } from '@decnet/db'
 import { z } from 'zod'
+import { toLogOutput } from '../../logs/log-output.ts'
+import { MASK, maskTextForViewer } from '../../logs/secret-mask.ts'
+import type { ZGetAttackerOutput } from './get.types.ts'
 
 /**
  * core's Attacker plus the profile counter the list shows. Every string here is attacker data; the
@@ -21,5 +24,30 @@ export function toAttackerOutput(attacker: Attacker): z.input<typeof ZAttackerOu
     services: attacker.services,
     deckies: attacker.deckies,
     credentialCount: attacker.credentialCount,
+  }
+}
+
+/** The detail page: captured secrets (credentials, commands, log fields) masked unless `reveal`. */
+export function toAttackerDetailOutput(
+  detail: AttackerDetail,
+  reveal: boolean,
+): z.input<typeof ZGetAttackerOutput> {
+  return {
+    ...toAttackerOutput(detail.attacker),
+    commands: reveal ? detail.attacker.commands : detail.attacker.commands.map(maskTextForViewer),
+    credentials: detail.credentials.map((credential) => ({
+      decky: credential.decky,
+      service: credential.service,
+      kind: credential.kind,
+      username: credential.principal,
+      secret: reveal ? credential.secret : MASK,
+      count: credential.count,
+      firstSeen: credential.firstSeen,
+      lastSeen: credential.lastSeen,
+    })),
+    credentialTotal: detail.credentialTotal,
+    ...(detail.credentialsNextCursor ? { credentialsNextCursor: detail.credentialsNextCursor } : {}),
+    recentLogs: detail.recentLogs.map((row) => toLogOutput(row, reveal)),
+    moreLogs: detail.attacker.eventCount > detail.recentLogs.length,
   }
 }

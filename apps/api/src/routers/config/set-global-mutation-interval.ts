@@ -1,5 +1,4 @@
-import { checkInterval, DecnetError } from '@decnet/core'
-import { writeGlobalMutationInterval } from '../../settings/settings.ts'
+import { setGlobalMutationInterval } from '../../settings/mutation-interval.ts'
 import { adminProcedure } from '../../trpc.ts'
 import {
   ZSetGlobalMutationIntervalInput,
@@ -10,11 +9,7 @@ export const setGlobalMutationIntervalProcedure = adminProcedure
   .input(ZSetGlobalMutationIntervalInput)
   .output(ZSetGlobalMutationIntervalOutput)
   .mutation(async ({ ctx, input }) => {
-    if (input.interval !== null) {
-      const checked = checkInterval(input.interval)
-      if (!checked.ok) throw new DecnetError('invalid_input', `interval: ${checked.reason}`)
-    }
-    await writeGlobalMutationInterval(ctx.services.db, input.interval)
+    await setGlobalMutationInterval(ctx.services.db, input.interval)
     return {
       message: input.interval
         ? `global mutation interval set to ${input.interval}`

@@ -1,65 +1,9 @@
-import { NEEDS_REPAIR, planFleet, serialiseFleetChanges } from '../../fleet/plan.ts'
-import { toDeckyRow } from '../../fleet/planned-decky.ts'
-import { writeFleetNetwork } from '../../settings/network.ts'
+import { deployFleet } from '../../fleet/deploy.ts'
 import { adminProcedure } from '../../trpc.ts'
 import { ZDeployInput, ZDeployOutput } from './deploy.types.ts'
 
-/**
- * Commits the desired state and one lifecycle row per submitted decky, then returns: the lifecycle
- * runner does the Docker work. Default is additive; replaceFleet makes the INI the whole fleet.
- */
+/** Commits the desired state and returns lifecycle ids; the lifecycle runner does the Docker work. */
 export const deployProcedure = adminProcedure
   .input(ZDeployInput)
   .output(ZDeployOutput)
-  .mutation(({ ctx, input }) =>
-    serialiseFleetChanges(async () => {
-      const { db, runner } = ctx.services
-      const { plan, repair, network, activeHosts } = await planFleet(
-        ctx.services,
-        input.ini,
-        input.replaceFleet,
-      )
-      const create = plan.create.filter((decky) => !decky.replaces).map(toDeckyRow)
-      const update = plan.create.filter((decky) => decky.replaces).map(toDeckyRow)
-      // A redeploy is "make it so": kept deckies that failed, went missing or are degraded are
-      // deployed again (their containers converge whatever their config hash says).
-      let redeployed = 0
-      if (input.replaceFleet) {
-        const stored = await db.fleet.list()
-        for (const kept of plan.keep) {
-          const decky = stored.find((candidate) => candidate.name === kept.name)
-          // Re-submitted as stored (a stored decky is a complete row).
-          if (decky && NEEDS_REPAIR.has(decky.state)) {
-            update.push(decky)
-            redeployed++
-          }
-        }
-      }
-      const remove = plan.remove.map((decky) => decky.name)
-      const { lifecycleIds } = await db.fleet.commitDeployPlan({ create, update, remove })
-      // An additive deploy naming broken deckies repairs them from their recorded spec.
-      const repairIds: string[] = []
-      for (const decky of repair) {
-        const { lifecycleId } = await db.fleet.commitRepair(decky.name, {
-          trigger: 'deploy',
-          actor: ctx.session.user.username,
-        })
-        repairIds.push(lifecycleId)
-      }
-      if (plan.keep.length === 0) await writeFleetNetwork(db, network)
-      runner.wake()
-      const submitted = create.length + update.length
-      const kept = plan.keep.length - redeployed - repair.length
-      const parts = [`${submitted} ${submitted === 1 ? 'decky' : 'deckies'} submitted`]
-      // From the recorded spec: an additive deploy never changes an existing decky (replaceFleet does).
-      if (repair.length > 0) parts.push(`${repair.length} to repair as recorded`)
-      if (kept > 0) parts.push(`${kept} kept`)
-      if (remove.length > 0) parts.push(`${remove.length} to tear down`)
-      return {
-        message: parts.join(', '),
-        mode: activeHosts > 1 ? ('swarm' as const) : ('unihost' as const),
-        lifecycleIds: [...lifecycleIds.slice(0, submitted), ...repairIds],
-        teardownIds: lifecycleIds.slice(submitted),
-      }
-    }),
-  )
+  .mutation(({ ctx, input }) => deployFleet(ctx.services, input, ctx.session.user.username))

@@ -1,17 +1,11 @@
-import { TRPCError } from '@trpc/server'
-import { activeOperations, deckyHosts, toDeckyOutput } from '../../fleet/decky-output.ts'
+import { requireDecky } from '../../fleet/decky-lookup.ts'
+import { toOneDeckyOutput } from '../../fleet/decky-output.ts'
 import { viewerProcedure } from '../../trpc.ts'
 import { ZGetDeckyInput, ZGetDeckyOutput } from './get.types.ts'
 
 export const getDeckyProcedure = viewerProcedure
   .input(ZGetDeckyInput)
   .output(ZGetDeckyOutput)
-  .query(async ({ ctx, input }) => {
-    const decky = await ctx.services.db.fleet.get(input.name)
-    if (!decky) throw new TRPCError({ code: 'NOT_FOUND', message: `no decky named ${input.name}` })
-    const [hosts, active] = await Promise.all([
-      deckyHosts(ctx.services.db),
-      activeOperations(ctx.services.db),
-    ])
-    return toDeckyOutput(decky, hosts, active, ctx.services.localAddressOf(decky.name))
-  })
+  .query(async ({ ctx, input }) =>
+    toOneDeckyOutput(ctx.services, await requireDecky(ctx.services.db, input.name)),
+  )

@@ -1,4 +1,4 @@
-import { checkInterval, DecnetError } from '@decnet/core'
+import { setDeckyMutateInterval } from '../../settings/mutation-interval.ts'
 import { adminProcedure } from '../../trpc.ts'
 import { ZSetMutateIntervalInput, ZSetMutateIntervalOutput } from './set-mutate-interval.types.ts'
 
@@ -6,13 +6,7 @@ export const setMutateIntervalProcedure = adminProcedure
   .input(ZSetMutateIntervalInput)
   .output(ZSetMutateIntervalOutput)
   .mutation(async ({ ctx, input }) => {
-    let minutes: number | null = null
-    if (input.interval !== null) {
-      const checked = checkInterval(input.interval)
-      if (!checked.ok) throw new DecnetError('invalid_input', `interval: ${checked.reason}`)
-      minutes = checked.minutes
-    }
-    await ctx.services.db.fleet.setMutateInterval(input.name, minutes)
+    await setDeckyMutateInterval(ctx.services.db, input.name, input.interval)
     return {
       message: input.interval
         ? `${input.name} mutates every ${input.interval}`

@@ -1,5 +1,6 @@
 import { toLogOutput } from '../../logs/log-output.ts'
 import { assertSearchAllowed } from '../../logs/search-rate-limit.ts'
+import { revealsSecrets } from '../../logs/secret-mask.ts'
 import { timeRange } from '../../logs/time-range.ts'
 import { viewerProcedure } from '../../trpc.ts'
 import { ZSearchLogsInput, ZSearchLogsOutput } from './search.types.ts'
@@ -15,10 +16,9 @@ export const searchLogsProcedure = viewerProcedure
       limit: input.limit,
       cursor: input.cursor,
     })
-    const reveal = ctx.session.user.role === 'admin'
     return {
       total: result.total,
-      rows: result.rows.map((row) => toLogOutput(row, reveal)),
+      rows: result.rows.map((row) => toLogOutput(row, revealsSecrets(ctx.session.user))),
       ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
     }
   })

@@ -1,0 +1,75 @@
+import { commitMutation } from '@decnet/lifecycle'
+import type { ApiServices } from '../context.ts'
+import { cryptoRandom } from '../random.ts'
+import { assertDeckyHostCanOperate, requireDecky } from './decky-lookup.ts'
+import { serialiseFleetChanges } from './plan.ts'
+
+type OperateServices = Pick<ApiServices, 'db' | 'bus' | 'runner' | 'secrets'>
+
+/** An operator's mutation of one decky: the same commit the scheduled mutator makes (shared pickNewServices). */
+export function mutateDecky(
+  services: OperateServices,
+  name: string,
+  actor: string,
+): Promise<{ message: string; lifecycleIds: [string] }> {
+  return serialiseFleetChanges(async () => {
+    const { db, bus, runner } = services
+    const decky = await requireDecky(db, name)
+    await assertDeckyHostCanOperate(services, decky, 'mutate')
+    const { lifecycleId, newServices } = await commitMutation(
+      { db, bus, wake: () => runner.wake() },
+      decky,
+      { trigger: 'operator', actor },
+      cryptoRandom,
+    )
+    return { message: `${decky.name} mutating to ${newServices.join(', ')}`, lifecycleIds: [lifecycleId] }
+  })
+}
+
+/**
+ * Queues a `repair` of one decky (its recorded spec converged again: exited or missing containers
+ * recreated, a base off its network recreated with its services, readiness probed); the runner does
+ * the Docker work. Whatever the decky's state: an operator may repair a running one too.
+ */
+export function repairDecky(
+  services: OperateServices,
+  name: string,
+  actor: string,
+): Promise<{ message: string; lifecycleId: string }> {
+  return serialiseFleetChanges(async () => {
+    const decky = await requireDecky(services.db, name)
+    await assertDeckyHostCanOperate(services, decky, 'repair')
+    const { lifecycleId } = await services.db.fleet.commitRepair(decky.name, { trigger: 'operator', actor })
+    services.runner.wake()
+    return { message: `${decky.name} repair queued`, lifecycleId }
+  })
+}
+
+/**
+ * Removes the decky (or all) from the desired state; the runner removes their containers. One whose host
+ * does not answer stays `pending_removal` (name and IP reserved) until that host answers and its
+ * containers are swept.
+ */
+export function teardownDeckies(
+  services: Pick<ApiServices, 'db' | 'runner'>,
+  target: { name: string } | { all: true },
+): Promise<{ message: string; lifecycleIds: string[] }> {
+  return serialiseFleetChanges(async () => {
+    const { db, runner } = services
+    const names =
+      'all' in target
+        ? (await db.fleet.list()).map((decky) => decky.name)
+        : [(await requireDecky(db, target.name)).name]
+    if (names.length === 0) return { message: 'the fleet is already empty', lifecycleIds: [] }
+    const { lifecycleIds } = await db.fleet.commitDeployPlan({ remove: names })
+    runner.wake()
+    const waiting = (await db.fleet.list())
+      .filter((decky) => decky.state === 'pending_removal' && names.includes(decky.name))
+      .map((decky) => decky.name)
+    const message =
+      waiting.length > 0
+        ? `tearing down ${names.join(', ')}; ${waiting.join(', ')} stay pending removal until their host answers`
+        : `tearing down ${names.join(', ')}`
+    return { message, lifecycleIds }
+  })
+}
