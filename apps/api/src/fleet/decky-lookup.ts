@@ -17,7 +17,7 @@ export async function requireDecky(db: ApiServices['db'], name: string): Promise
  */
 export async function assertDeckyHostCanOperate(
   services: Pick<ApiServices, 'db' | 'secrets'>,
-  decky: Decky,
+  decky: Pick<Decky, 'name' | 'hostId'>,
   operation: 'mutate' | 'repair',
 ): Promise<void> {
   if (decky.hostId === LOCAL_HOST_ID) return
