@@ -14,7 +14,7 @@ import { leftoversOf } from '../src/hosts/leftovers.ts'
 import { createSecretBox } from '../src/hosts/secret-box.ts'
 
 const TLS = { ca: 'ca', cert: 'cert', key: 'key' }
-const NETWORK = { driver: 'bridge', subnet: '10.9.0.0/24', gateway: '10.9.0.1' }
+const NETWORK = { driver: 'bridge' as const, subnet: '10.9.0.0/24', gateway: '10.9.0.1' }
 const secrets = createSecretBox('a-test-secret-key-of-at-least-32-characters')
 const config = loadConfig({ DECNET_HOST_HEARTBEAT_MS: '10000' })
 

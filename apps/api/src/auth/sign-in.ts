@@ -16,7 +16,7 @@ export type IssuedSession = { token: string; claims: SessionClaims }
  * any hash is checked; only a success gives its slots back.
  */
 export async function signIn(
-  services: Pick<ApiServices, 'db' | 'limits' | 'tokens'>,
+  services: Pick<ApiServices, 'db' | 'tokens'> & { limits: Pick<ApiServices['limits'], 'login'> },
   clientIp: string,
   credentials: { username: string; password: string },
 ): Promise<IssuedSession & { user: User }> {
