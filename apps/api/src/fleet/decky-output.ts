@@ -48,7 +48,7 @@ function maskSecrets(
 }
 
 /** Unfinished lifecycle rows by decky name (one query for the whole fleet). */
-export async function activeOperations(
+async function activeOperations(
   db: DecnetDatabase,
 ): Promise<Map<string, { id: string; operation: LifecycleRow['operation'] }[]>> {
   const byDecky = new Map<string, { id: string; operation: LifecycleRow['operation'] }[]>()
@@ -63,7 +63,7 @@ export async function activeOperations(
 export type DeckyHostView = { name: string; unreachable: boolean }
 
 /** Host id → its name and whether it answers, for showing where each decky runs (the local host's id is its name). */
-export async function deckyHosts(db: DecnetDatabase): Promise<Map<string, DeckyHostView>> {
+async function deckyHosts(db: DecnetDatabase): Promise<Map<string, DeckyHostView>> {
   return new Map(
     (await db.hosts.list()).map((host) => [
       host.id,
