@@ -9,7 +9,7 @@ import { changeOwnPassword } from '../src/auth/change-password.ts'
 import { createLoginThrottle, DEFAULT_LOGIN_LIMITS } from '../src/auth/login-throttle.ts'
 import { hashPassword } from '../src/auth/passwords.ts'
 import { createSessionTokenIssuer } from '../src/auth/session-token.ts'
-import { signIn } from '../src/auth/sign-in.ts'
+import { signIn, signOut } from '../src/auth/sign-in.ts'
 import { loadConfig } from '../src/config.ts'
 import { purgeTelemetry } from '../src/logs/purge-telemetry.ts'
 import { intervalMinutes, setGlobalMutationInterval } from '../src/settings/mutation-interval.ts'
@@ -59,6 +59,21 @@ describe('sign-in and own password rules', () => {
     const session = await signIn(services, '192.0.2.1', { username: 'ANN', password: PASSWORD })
     expect(session.user.id).toBe(userId)
     expect((await tokens.verify(session.token))?.userId).toBe(userId)
+  })
+
+  it('signing out revokes that token only and tells its streams', async () => {
+    const services = { db, limits: { login: createLoginThrottle() }, tokens }
+    const announced: string[] = []
+    const stop = bus.on('session.changed', (event) => {
+      if (event.type === 'session.changed') announced.push(event.payload.userId)
+    })
+    const kept = await signIn(services, '192.0.2.3', { username: 'ann', password: PASSWORD })
+    const ended = await signIn(services, '192.0.2.3', { username: 'ann', password: PASSWORD })
+    await signOut({ db, bus }, { user: ended.user, ...ended.claims })
+    stop()
+    expect(await db.tokens.isRevoked(ended.claims.jti)).toBe(true)
+    expect(await db.tokens.isRevoked(kept.claims.jti)).toBe(false)
+    expect(announced).toEqual([userId])
   })
 
   it('past the per-IP-and-user limit the attempt is refused as rate limited, saying when to retry', async () => {

@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { foldUsername } from '@decnet/db'
 import { AppError } from '../app-error.ts'
-import type { ApiServices } from '../context.ts'
+import type { ApiServices, Session } from '../context.ts'
 import { burnPasswordCheck, verifyPassword } from './passwords.ts'
 import type { SessionClaims } from './session-token.ts'
+import { announceSessionChange } from './session-watch.ts'
 
 // One message for unknown user and wrong password, so the answer does not reveal which usernames exist.
 const BAD_CREDENTIALS = 'invalid username or password'
@@ -39,4 +40,10 @@ export async function signIn(
   }
   admission.succeeded()
   return { user, ...(await tokens.issue(user.id)) }
+}
+
+/** Revokes this session's token and ends the streams opened with it. */
+export async function signOut(services: Pick<ApiServices, 'db' | 'bus'>, session: Session): Promise<void> {
+  await services.db.tokens.revoke({ jti: session.jti, userId: session.user.id, expiresAt: session.expiresAt })
+  announceSessionChange(services.bus, session.user.id)
 }

@@ -1,5 +1,5 @@
 import { clearedSessionCookie } from '../../auth/cookies.ts'
-import { announceSessionChange } from '../../auth/session-watch.ts'
+import { signOut } from '../../auth/sign-in.ts'
 import { authedProcedure } from '../../trpc.ts'
 import { ZLogoutInput, ZLogoutOutput } from './logout.types.ts'
 
@@ -8,9 +8,7 @@ export const logoutProcedure = authedProcedure
   .input(ZLogoutInput)
   .output(ZLogoutOutput)
   .mutation(async ({ ctx }) => {
-    const { jti, user, expiresAt } = ctx.session
-    await ctx.services.db.tokens.revoke({ jti, userId: user.id, expiresAt })
-    announceSessionChange(ctx.services.bus, user.id)
+    await signOut(ctx.services, ctx.session)
     ctx.setCookie(clearedSessionCookie(ctx.secureCookies))
     return { message: 'signed out' }
   })
