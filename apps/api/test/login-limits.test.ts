@@ -1,11 +1,18 @@
 // Login brute-force protection (issue 24): attempts are counted before the hash check, batches
 // cannot multiply them, the per-username limit slows down instead of locking the real user out,
-// and a forwarded client address is believed only from a trusted proxy.
+// and a forwarded client address is believed only from a trusted proxy. What depends on the
+// caller's address as the API resolved it runs in process; batches and proxies over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLoginThrottle, DEFAULT_LOGIN_LIMITS, usernameDelayMs } from '../src/auth/login-throttle.ts'
+import {
+  createLoginThrottle,
+  DEFAULT_LOGIN_LIMITS,
+  type LoginThrottleLimits,
+  usernameDelayMs,
+} from '../src/auth/login-throttle.ts'
 import { loadConfig } from '../src/config.ts'
-import { type Client, readyAdmin } from './support/clients.ts'
+import { codeOf, NEW_ADMIN_PASSWORD, readyAdmin } from './support/accounts.ts'
 import { from, rawLogin } from './support/http.ts'
+import { type Caller, type InProcessApi, startInProcessApi } from './support/in-process.ts'
 import { type ServerProcess, startServerProcess } from './support/server.ts'
 
 const WRONG = 'wrong-password-123'
@@ -61,12 +68,53 @@ describe('the login throttle (in process)', () => {
   })
 })
 
+describe('auth.login under the throttle (in process, shorter backoffs)', () => {
+  // The default counts; backoffs of 50 ms doubling to 1.6 s keep the waits short but far above a hash check.
+  const LIMITS: LoginThrottleLimits = {
+    ...DEFAULT_LOGIN_LIMITS,
+    perUsername: { ...DEFAULT_LOGIN_LIMITS.perUsername, baseDelayMs: 50, maxDelayMs: 1_600 },
+  }
+  let api: InProcessApi
+  let admin: Caller
+  /** auth.login as the API sees it from `clientIp` (behind a trusted proxy, from its X-Forwarded-For). */
+  const loginFrom = (clientIp: string, username: string, password: string) =>
+    api.as(undefined, { clientIp }).auth.login({ username, password })
+  beforeAll(async () => {
+    api = await startInProcessApi({ env: NO_WORKERS, loginLimits: LIMITS })
+    admin = (await readyAdmin(api)).client
+  })
+  afterAll(() => api.stop())
+
+  it('slows a username attacked from many IPs, but the real user still signs in', async () => {
+    await admin.users.create({ username: 'victim', password: 'victim-initial-pw-1', role: 'viewer' })
+    // 11 failures from 11 addresses: more than the old per-username lockout (10) allowed.
+    const failures = await Promise.all(
+      Array.from({ length: 11 }, (_, i) => codeOf(loginFrom(`203.0.113.${i + 1}`, 'victim', WRONG))),
+    )
+    expect(failures).toEqual(Array(11).fill('UNAUTHORIZED'))
+    const startedAt = Date.now()
+    expect(await codeOf(loginFrom('192.0.2.200', 'Victim', 'victim-initial-pw-1'))).toBe('OK')
+    // The 12th attempt of the window waits the capped backoff before its hash is even checked.
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(LIMITS.perUsername.maxDelayMs - 5)
+  })
+
+  it('keys the limits by username regardless of case: VIEWER1 counts against viewer1', async () => {
+    const answers: string[] = []
+    for (const spelling of ['ViEwEr1', 'VIEWER1', 'viewer1', 'Viewer1', 'vIEWER1', 'VIewer1']) {
+      answers.push(await codeOf(loginFrom('198.51.100.30', spelling, WRONG)))
+      answers.push(await codeOf(loginFrom('198.51.100.30', spelling.toLowerCase(), WRONG)))
+    }
+    // One (IP, username) pair: the 11th and 12th attempts are refused whatever the spelling.
+    expect(answers.slice(0, 10)).toEqual(Array(10).fill('UNAUTHORIZED'))
+    expect(answers.slice(10)).toEqual(['TOO_MANY_REQUESTS', 'TOO_MANY_REQUESTS'])
+  })
+})
+
 describe('login limits over real HTTP (loopback is a trusted proxy by default)', () => {
   let api: ServerProcess
-  let admin: Client
   beforeAll(async () => {
     api = await startServerProcess(NO_WORKERS)
-    admin = (await readyAdmin(api.url)).client
+    await readyAdmin(api)
   })
   afterAll(() => api.stop())
 
@@ -75,7 +123,7 @@ describe('login limits over real HTTP (loopback is a trusted proxy by default)',
     const inputs = Object.fromEntries(
       Array.from({ length: 100 }, (_, i) => [
         i,
-        { username: 'admin', password: i === 99 ? 'admin-password-changed-1' : `guess-${i}-password` },
+        { username: 'admin', password: i === 99 ? NEW_ADMIN_PASSWORD : `guess-${i}-password` },
       ]),
     )
     const response = await fetch(`${api.url}/trpc/${paths}?batch=1`, {
@@ -98,31 +146,6 @@ describe('login limits over real HTTP (loopback is a trusted proxy by default)',
     expect(codes.filter((code) => code === 'UNAUTHORIZED')).toHaveLength(10)
     expect(codes.filter((code) => code === 'TOO_MANY_REQUESTS')).toHaveLength(2)
   })
-
-  it('slows a username attacked from many IPs, but the real user still signs in', async () => {
-    await admin.users.create.mutate({ username: 'victim', password: 'victim-initial-pw-1', role: 'viewer' })
-    // 11 failures from 11 addresses: more than the old per-username lockout (10) allowed.
-    const failures = await Promise.all(
-      Array.from({ length: 11 }, (_, i) => rawLogin(api.url, 'victim', WRONG, from(`203.0.113.${i + 1}`))),
-    )
-    expect(failures.map((answer) => answer.code)).toEqual(Array(11).fill('UNAUTHORIZED'))
-    const startedAt = Date.now()
-    const real = await rawLogin(api.url, 'Victim', 'victim-initial-pw-1', from('192.0.2.200'))
-    expect(real.code).toBe('OK')
-    // The 12th attempt of the window waits the capped backoff before its hash is even checked.
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(DEFAULT_LOGIN_LIMITS.perUsername.maxDelayMs / 2)
-  }, 60_000)
-
-  it('keys the limits by username regardless of case: VIEWER1 counts against viewer1', async () => {
-    const answers: string[] = []
-    for (const spelling of ['ViEwEr1', 'VIEWER1', 'viewer1', 'Viewer1', 'vIEWER1', 'VIewer1']) {
-      answers.push((await rawLogin(api.url, spelling, WRONG, from('198.51.100.30'))).code)
-      answers.push((await rawLogin(api.url, spelling.toLowerCase(), WRONG, from('198.51.100.30'))).code)
-    }
-    // One (IP, username) pair: the 11th and 12th attempts are refused whatever the spelling.
-    expect(answers.slice(0, 10)).toEqual(Array(10).fill('UNAUTHORIZED'))
-    expect(answers.slice(10)).toEqual(['TOO_MANY_REQUESTS', 'TOO_MANY_REQUESTS'])
-  }, 60_000)
 })
 
 describe('forwarded addresses from an untrusted peer are ignored', () => {
