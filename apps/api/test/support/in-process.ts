@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { TrackedEnvelope } from '@trpc/server'
+import { isTrackedEnvelope } from '@trpc/server'
 import { createApiRuntime } from '../../src/app.ts'
 import {
   createLoginThrottle,
@@ -17,6 +17,7 @@ import { type ApiServices, contextFor } from '../../src/context.ts'
 import { appRouter } from '../../src/router.ts'
 import { createCallerFactory } from '../../src/trpc.ts'
 import { ADMIN_PASSWORD, type ApiDoor } from './accounts.ts'
+import { untilTerminal } from './lifecycle.ts'
 
 const createCaller = createCallerFactory(appRouter)
 
@@ -37,7 +38,7 @@ export type InProcessApi = ApiDoor<Caller> & {
   dataDir: string
   /** What the API logged so far. */
   output(): string
-  /** Stops workers, bus and database; the data dir stays (start another on it to restart). */
+  /** Stops workers, bus and database (once); the data dir stays (start another on it to restart). */
   close(): Promise<void>
   /** close(), then removes the data dir unless it was given. */
   stop(): Promise<void>
@@ -73,6 +74,11 @@ export async function startInProcessApi(options: InProcessOptions = {}): Promise
   })
   const { services } = runtime
   if (options.loginLimits) services.limits.login = createLoginThrottle(options.loginLimits)
+  let closed: Promise<void> | undefined
+  const close = () => {
+    closed ??= runtime.close()
+    return closed
+  }
   const as = (token?: string, { clientIp = '127.0.0.1', signal }: CallOptions = {}): Caller =>
     createCaller(() => contextFor(services, { token, clientIp, setCookie: () => {} }), { signal })
   return {
@@ -84,9 +90,9 @@ export async function startInProcessApi(options: InProcessOptions = {}): Promise
     changePassword: async (token, oldPassword, newPassword) =>
       (await as(token).auth.changePassword({ oldPassword, newPassword })).token,
     createUser: async (admin, user) => (await admin.users.create(user)).id,
-    close: () => runtime.close(),
+    close,
     async stop() {
-      await runtime.close()
+      await close()
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true })
     },
   }
@@ -96,17 +102,27 @@ export type StreamEvent<T> = { id: string; data: T }
 
 /**
  * Reads a subscription until `enough` says so (then hangs up, as a client closing its connection)
- * or until it ends; its events with their tracked ids.
+ * or until it ends; its events with their tracked ids. tRPC types a caller's stream as the client
+ * sees it ({ id, data }); in process it yields what the procedure yields, tracked envelopes.
  */
 export async function readEvents<T>(
-  stream: AsyncIterable<TrackedEnvelope<T>>,
+  stream: AsyncIterable<StreamEvent<T>>,
   enough: (events: StreamEvent<T>[]) => boolean = () => false,
 ): Promise<StreamEvent<T>[]> {
   const events: StreamEvent<T>[] = []
   if (enough(events)) return events
-  for await (const [id, data] of stream) {
-    events.push({ id, data })
+  for await (const item of stream as AsyncIterable<unknown>) {
+    if (!isTrackedEnvelope(item)) throw new Error('a stream event without a tracked id')
+    events.push({ id: item[0], data: item[1] as T })
     if (enough(events)) break
   }
   return events
+}
+
+/** Deploys `ini` through fleet.deploy and waits until the runner has brought every decky up. */
+export async function deployAndWait(admin: Caller, ini: string): Promise<void> {
+  const { lifecycleIds } = await admin.fleet.deploy({ ini })
+  const rows = await untilTerminal(admin.fleet.lifecycle, lifecycleIds)
+  const failed = rows.filter((row) => row.status !== 'succeeded')
+  if (failed.length > 0) throw new Error(`deploy failed: ${failed.map((row) => row.error).join('; ')}`)
 }
