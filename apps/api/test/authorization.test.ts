@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { ProcedureRole } from '../src/trpc.ts'
-import { codeOf, login, readyAdmin, readyUser } from './support/accounts.ts'
-import { type Caller, type InProcessApi, startInProcessApi } from './support/in-process.ts'
+import { codeOf, login, readyUser } from './support/accounts.ts'
+import { type Caller, inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
 import { routerProcedures } from './support/procedures.ts'
 
 /** API.md's role column. A procedure missing here (or here but not in the router) fails the suite. */
@@ -65,17 +65,14 @@ async function probe(caller: Caller, path: string): Promise<string> {
 const ALLOWED = 'BAD_REQUEST'
 
 describe('authorization, generated from the router', () => {
-  let api: InProcessApi
+  const api = inProcessApiOfSuite({ env: NO_WORKERS })
   let viewer: Caller
   let pending: Caller
   beforeAll(async () => {
-    api = await startInProcessApi({ env: { DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator' } })
-    const admin = (await readyAdmin(api)).client
-    viewer = (await readyUser(api, admin, 'viewer1', 'viewer')).client
-    await admin.users.create({ username: 'pending1', password: 'pending1-initial-pw', role: 'admin' })
+    viewer = (await readyUser(api, api.admin, 'viewer1', 'viewer')).client
+    await api.admin.users.create({ username: 'pending1', password: 'pending1-initial-pw', role: 'admin' })
     pending = (await login(api, 'pending1', 'pending1-initial-pw')).client
   })
-  afterAll(() => api.stop())
 
   it('classifies every procedure of the router exactly as API.md does', () => {
     expect(Object.fromEntries(procedures.map(({ path, role }) => [path, role]))).toEqual(EXPECTED_ROLE)

@@ -5,10 +5,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { tokenFile, writeSession } from '../src/cli/session.ts'
-import { startInProcessApi } from './support/in-process.ts'
+import { NO_WORKERS, startInProcessApi } from './support/in-process.ts'
 
 const modeOf = (file: string) => statSync(file).mode & 0o777
-const NO_WORKERS = { DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator' }
 
 describe('file modes', () => {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'decnet-modes-'))

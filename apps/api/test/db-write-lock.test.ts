@@ -3,9 +3,8 @@
 // meanwhile (a user, decoy traffic) wait and land. A blocked event loop would stall these calls too.
 import path from 'node:path'
 import { holdWriteLock } from '@decnet/db/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readyAdmin } from './support/accounts.ts'
-import { type Caller, deployAndWait, type InProcessApi, startInProcessApi } from './support/in-process.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { deployOne, inProcessApiOfSuite } from './support/in-process.ts'
 import { eventually } from './support/wait.ts'
 
 async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
@@ -15,14 +14,11 @@ async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
 }
 
 describe('API with its SQLite database locked by another process', () => {
-  let api: InProcessApi
-  let admin: Caller
+  const api = inProcessApiOfSuite()
+  const admin = api.admin
   let address: string
   beforeAll(async () => {
-    api = await startInProcessApi()
-    admin = (await readyAdmin(api)).client
-    await deployAndWait(admin, '[web-01]\nservices = http\n')
-    address = (await admin.fleet.get({ name: 'web-01' })).address
+    address = await deployOne(admin, '[web-01]\nservices = http\n')
     await fetch(`http://${address}/before-the-lock`)
     await eventually(
       () => admin.logs.search({ q: 'before-the-lock' }),
@@ -30,7 +26,6 @@ describe('API with its SQLite database locked by another process', () => {
       'the request before the lock',
     )
   }, 120_000)
-  afterAll(() => api?.stop())
 
   it('health answers in < 100 ms, reads answer, writes wait and land after the release', async () => {
     const lock = await holdWriteLock(path.join(api.dataDir, 'decnet.db'), 20_000)

@@ -7,8 +7,8 @@ import path from 'node:path'
 import tls from 'node:tls'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engineUrlHost, localAddressReason } from '../src/hosts/engine-address-policy.ts'
-import { codeOf, messageOf, readyAdmin } from './support/accounts.ts'
-import { type Caller, type InProcessApi, startInProcessApi } from './support/in-process.ts'
+import { codeOf, messageOf } from './support/accounts.ts'
+import { type Caller, inProcessApiOfSuite } from './support/in-process.ts'
 import { freePort } from './support/server.ts'
 
 const SECRET_KEY = 'enroll-policy-test-secret-key-0123456789'
@@ -94,24 +94,18 @@ describe('the engine address policy', () => {
 describe('hosts.enroll: an address policy and one answer for every failure', () => {
   let dir: string
   let material: { cert: string; key: string }
-  let strict: InProcessApi
-  let lab: InProcessApi
-  let strictAdmin: Caller
-  let labAdmin: Caller
+  const { admin: strictAdmin } = inProcessApiOfSuite({ env: { DECNET_SECRET_KEY: SECRET_KEY } })
+  // A lab may enroll engines on this machine; the failures below need listeners on loopback.
+  const { admin: labAdmin } = inProcessApiOfSuite({
+    env: { DECNET_SECRET_KEY: SECRET_KEY, DECNET_ALLOW_LOCAL_ENGINE_URLS: '1' },
+  })
   const servers: net.Server[] = []
-  beforeAll(async () => {
+  beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'decnet-enroll-policy-'))
     material = selfSigned(dir, 'client')
-    strict = await startInProcessApi({ env: { DECNET_SECRET_KEY: SECRET_KEY } })
-    lab = await startInProcessApi({
-      env: { DECNET_SECRET_KEY: SECRET_KEY, DECNET_ALLOW_LOCAL_ENGINE_URLS: '1' },
-    })
-    strictAdmin = (await readyAdmin(strict)).client
-    labAdmin = (await readyAdmin(lab)).client
-  }, 60_000)
-  afterAll(async () => {
+  })
+  afterAll(() => {
     for (const server of servers) server.close()
-    await Promise.all([strict?.stop(), lab?.stop()])
     rmSync(dir, { recursive: true, force: true })
   })
 

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { codeOf, readyAdmin } from './support/accounts.ts'
-import { type Caller, type InProcessApi, startInProcessApi } from './support/in-process.ts'
+import { describe, expect, it } from 'vitest'
+import { codeOf } from './support/accounts.ts'
+import { inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
 
 // The runner is disabled here: these tests pin down what the API commits, not what Docker does.
 describe('fleet.* commits desired state (runner disabled)', () => {
-  let api: InProcessApi
-  let admin: Caller
-  beforeAll(async () => {
-    api = await startInProcessApi({ env: { DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator' } })
-    admin = (await readyAdmin(api)).client
-  })
-  afterAll(() => api.stop())
+  const { admin } = inProcessApiOfSuite({ env: NO_WORKERS })
 
   it('deploys additively: a second INI adds its decky and leaves the first untouched', async () => {
     const first = await admin.fleet.deploy({ ini: '[web-01]\nservices = ssh, http\n' })

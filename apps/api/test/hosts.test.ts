@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url'
 import type { DecnetDatabase } from '@decnet/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSecretBox } from '../src/hosts/secret-box.ts'
-import { codeOf, login, NEW_ADMIN_PASSWORD, readyAdmin } from './support/accounts.ts'
-import { type Caller, type InProcessApi, startInProcessApi } from './support/in-process.ts'
+import { codeOf, login, NEW_ADMIN_PASSWORD } from './support/accounts.ts'
+import { inProcessApiOfSuite } from './support/in-process.ts'
 
 const HEARTBEAT_MS = 200
 const SECRET_KEY = 'api-test-secret-key-for-host-material-0123'
@@ -20,8 +20,14 @@ const HOST_CERTS = fileURLToPath(new URL('../../../scripts/host-certs.sh', impor
  * rows are written straight into the API's database, sealed with its key, as an enrollment left them.
  */
 describe('hosts that stop answering', () => {
-  let api: InProcessApi
-  let admin: Caller
+  const api = inProcessApiOfSuite({
+    env: {
+      DECNET_SECRET_KEY: SECRET_KEY,
+      DECNET_HOST_HEARTBEAT_MS: String(HEARTBEAT_MS),
+      DECNET_DISABLE_WORKERS: 'collector,mutator',
+    },
+  })
+  const admin = api.admin
   let db: DecnetDatabase
   let silent: net.Server
   let silentPort: number
@@ -69,18 +75,9 @@ describe('hosts that stop answering', () => {
     silent = net.createServer((socket) => held.push(socket))
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
     silentPort = (silent.address() as net.AddressInfo).port
-    api = await startInProcessApi({
-      env: {
-        DECNET_SECRET_KEY: SECRET_KEY,
-        DECNET_HOST_HEARTBEAT_MS: String(HEARTBEAT_MS),
-        DECNET_DISABLE_WORKERS: 'collector,mutator',
-      },
-    })
-    admin = (await readyAdmin(api)).client
     db = api.services.db
   })
   afterAll(async () => {
-    await api.stop()
     for (const socket of held) socket.destroy()
     silent.close()
   })
@@ -204,22 +201,11 @@ describe('hosts that stop answering', () => {
 })
 
 describe('enrolled hosts without DECNET_SECRET_KEY', () => {
-  const env = { DECNET_DISABLE_WORKERS: 'collector,mutator' }
-  /** The first run, which owns the data directory. */
-  let firstRun: InProcessApi
-  /** The run the test talks to: the first, then one started anew on the same data. */
-  let api: InProcessApi
-  let admin: Caller
+  const api = inProcessApiOfSuite({ env: { DECNET_DISABLE_WORKERS: 'collector,mutator' } })
+  const admin = api.admin
   let db: DecnetDatabase
-  beforeAll(async () => {
-    firstRun = await startInProcessApi({ env })
-    api = firstRun
-    admin = (await readyAdmin(api)).client
+  beforeAll(() => {
     db = api.services.db
-  })
-  afterAll(async () => {
-    await api.stop()
-    await firstRun.stop()
   })
 
   it('are never placed on, their deckies are not mutated, and decommissioning retires them as they are', async () => {
@@ -260,8 +246,7 @@ describe('enrolled hosts without DECNET_SECRET_KEY', () => {
     // At start, the API says which enrolled hosts it cannot drive.
     const waiting = await db.hosts.create({ ...keylessHost, name: 'keyless-2' })
     await db.hosts.setStatus(waiting.id, 'active', new Date())
-    await firstRun.close()
-    api = await startInProcessApi({ env, dataDir: firstRun.dataDir })
+    await api.restart()
     expect(api.output()).toContain('1 enrolled host(s) not driven: set DECNET_SECRET_KEY')
     const again = await login(api, 'admin', NEW_ADMIN_PASSWORD)
     expect((await again.client.hosts.get({ id: waiting.id })).status).toBe('active')

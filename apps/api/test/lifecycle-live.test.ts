@@ -1,21 +1,14 @@
 // fleet.watchLifecycle in process: every transition of a real deploy on the local engine, in order,
 // tracked by durable event ids a subscriber resumes from (the Last-Event-ID header and a resume
 // across an API restart are the wire's: lifecycle-resume.test.ts).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readyAdmin } from './support/accounts.ts'
-import { type Caller, type InProcessApi, readEvents, startInProcessApi } from './support/in-process.ts'
-import { AFTER_SNAPSHOT, statusesOf, untilTerminal } from './support/lifecycle.ts'
+import { describe, expect, it } from 'vitest'
+import { inProcessApiOfSuite, readEvents } from './support/in-process.ts'
+import { AFTER_SNAPSHOT, expectReplayed, statusesOf, untilTerminal } from './support/lifecycle.ts'
 
 describe('live lifecycle on the local engine', () => {
-  let api: InProcessApi
-  let admin: Caller
+  const { admin } = inProcessApiOfSuite()
   const watch = async (ids: string[], lastEventId?: string) =>
     admin.fleet.watchLifecycle({ ids, ...(lastEventId ? { lastEventId } : {}) })
-  beforeAll(async () => {
-    api = await startInProcessApi()
-    admin = (await readyAdmin(api)).client
-  })
-  afterAll(() => api.stop())
 
   it('a subscriber sees every transition of a real deploy, ending when all rows are terminal', async () => {
     const deployed = await admin.fleet.deploy({ ini: '[live]\namount = 2\nservices = ssh, http\n' })
@@ -45,15 +38,7 @@ describe('live lifecycle on the local engine', () => {
     await untilTerminal(admin.fleet.lifecycle, ids)
     // Resumed after everything finished: the transitions missed meanwhile are replayed.
     const second = await readEvents(await watch(ids, lastId))
-    for (const id of ids) {
-      const snapshot = first.find((event) => event.data.id === id)?.data.status ?? ''
-      expect(statusesOf([...first, ...second], id)).toEqual(AFTER_SNAPSHOT[snapshot])
-    }
-    // Replayed events are tracked by their own, increasing, event ids.
-    const replayedIds = second.map((event) => Number(event.id))
-    expect(
-      replayedIds.every((id, i) => id > Number(lastId) && (i === 0 || id > (replayedIds[i - 1] ?? 0))),
-    ).toBe(true)
+    expectReplayed(first, second, ids, lastId)
     // Resuming from the last replayed id: nothing is sent twice, the stream just ends.
     expect(await readEvents(await watch(ids, second.at(-1)?.id))).toEqual([])
   })

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { login, NEW_ADMIN_PASSWORD, readyAdmin } from './support/accounts.ts'
 import type { Client } from './support/clients.ts'
-import { AFTER_SNAPSHOT, statusesOf, untilTerminal } from './support/lifecycle.ts'
+import { expectReplayed, untilTerminal } from './support/lifecycle.ts'
 import { type ServerProcess, startServerProcess } from './support/server.ts'
 import { readSse } from './support/sse.ts'
 
@@ -41,15 +41,7 @@ describe('watchLifecycle resumes from durable event ids over SSE', () => {
 
     const second = await readSse(api.url, token, ids, () => false, lastId)
     expect(second.length).toBeGreaterThan(0)
-    for (const id of ids) {
-      const snapshot = first.find((event) => event.data.id === id)?.data.status ?? ''
-      expect(statusesOf([...first, ...second], id)).toEqual(AFTER_SNAPSHOT[snapshot])
-    }
-    // Replayed events are tracked by their own, increasing, event ids.
-    const replayedIds = second.map((event) => Number(event.id))
-    expect(
-      replayedIds.every((id, i) => id > Number(lastId) && (i === 0 || id > (replayedIds[i - 1] ?? 0))),
-    ).toBe(true)
+    expectReplayed(first, second, ids, lastId)
 
     // Resuming from the last replayed id: nothing is sent twice, the stream just ends.
     const third = await readSse(api.url, token, ids, () => false, second.at(-1)?.id)

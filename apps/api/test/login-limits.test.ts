@@ -12,11 +12,10 @@ import {
 import { loadConfig } from '../src/config.ts'
 import { codeOf, NEW_ADMIN_PASSWORD, readyAdmin } from './support/accounts.ts'
 import { from, rawLogin } from './support/http.ts'
-import { type Caller, type InProcessApi, startInProcessApi } from './support/in-process.ts'
+import { inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
 import { type ServerProcess, startServerProcess } from './support/server.ts'
 
 const WRONG = 'wrong-password-123'
-const NO_WORKERS = { DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator' }
 
 describe('the login throttle (in process)', () => {
   it('reserves before anything is awaited: of 100 simultaneous attempts from one IP only the limit pass', () => {
@@ -74,16 +73,11 @@ describe('auth.login under the throttle (in process, shorter backoffs)', () => {
     ...DEFAULT_LOGIN_LIMITS,
     perUsername: { ...DEFAULT_LOGIN_LIMITS.perUsername, baseDelayMs: 50, maxDelayMs: 1_600 },
   }
-  let api: InProcessApi
-  let admin: Caller
+  const api = inProcessApiOfSuite({ env: NO_WORKERS, loginLimits: LIMITS })
+  const admin = api.admin
   /** auth.login as the API sees it from `clientIp` (behind a trusted proxy, from its X-Forwarded-For). */
   const loginFrom = (clientIp: string, username: string, password: string) =>
     api.as(undefined, { clientIp }).auth.login({ username, password })
-  beforeAll(async () => {
-    api = await startInProcessApi({ env: NO_WORKERS, loginLimits: LIMITS })
-    admin = (await readyAdmin(api)).client
-  })
-  afterAll(() => api.stop())
 
   it('slows a username attacked from many IPs, but the real user still signs in', async () => {
     await admin.users.create({ username: 'victim', password: 'victim-initial-pw-1', role: 'viewer' })

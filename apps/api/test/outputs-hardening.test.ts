@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { codeOf, readyAdmin, readyUser } from './support/accounts.ts'
-import { type Caller, deployAndWait, type InProcessApi, startInProcessApi } from './support/in-process.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { codeOf } from './support/accounts.ts'
+import { deployOne, inProcessApiOfSuite } from './support/in-process.ts'
 import { eventually } from './support/wait.ts'
 
 const run = promisify(execFile)
@@ -14,17 +14,12 @@ const URL_PASSWORD = 'Url-Secret-9102'
 
 // What the security probe did, with real clients against the in-process decoys (local engine).
 describe('attacker-controlled outputs: paging, masking, search, health', () => {
-  let api: InProcessApi
-  let admin: Caller
-  let viewer: Caller
+  const api = inProcessApiOfSuite({ viewer: 'watcher' })
+  const { admin, viewer } = api
   let address: string
   let attackerId: string
   beforeAll(async () => {
-    api = await startInProcessApi()
-    admin = (await readyAdmin(api)).client
-    viewer = (await readyUser(api, admin, 'watcher', 'viewer')).client
-    await deployAndWait(admin, '[web-01]\nservices = http, redis\n')
-    address = (await admin.fleet.get({ name: 'web-01' })).address
+    address = await deployOne(admin, '[web-01]\nservices = http, redis\n')
     // A Redis AUTH loop: every password a new credential on the attacker's profile.
     const auth = Array.from({ length: AUTH_LINES }, (_, i) => `AUTH default guess-${i}`).join('\n')
     const redis = execFile('redis-cli', ['-h', address, '-p', '6379'])
@@ -49,7 +44,6 @@ describe('attacker-controlled outputs: paging, masking, search, health', () => {
     )
     attackerId = profile.rows[0]!.id
   }, 120_000)
-  afterAll(() => api.stop())
 
   it('attackers.get pages the credentials an attacker piled up: a page, the total and a cursor', async () => {
     const first = await viewer.attackers.get({ id: attackerId })

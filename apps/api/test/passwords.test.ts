@@ -1,10 +1,8 @@
 // New passwords must be hard to guess (issue 24), and usernames are unique regardless of case.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { passwordWeakness } from '../src/auth/password-strength.ts'
-import { codeOf, login, messageOf, NEW_ADMIN_PASSWORD, readyAdmin } from './support/accounts.ts'
-import { type Caller, type InProcessApi, startInProcessApi } from './support/in-process.ts'
-
-const NO_WORKERS = { DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator' }
+import { codeOf, login, messageOf, NEW_ADMIN_PASSWORD } from './support/accounts.ts'
+import { inProcessApiOfSuite, NO_WORKERS, startInProcessApi } from './support/in-process.ts'
 
 describe('the strength estimator (offline)', () => {
   it.each([
@@ -24,13 +22,8 @@ describe('the strength estimator (offline)', () => {
 })
 
 describe('weak passwords', () => {
-  let api: InProcessApi
-  let admin: Caller
-  beforeAll(async () => {
-    api = await startInProcessApi({ env: NO_WORKERS })
-    admin = (await readyAdmin(api)).client
-  })
-  afterAll(() => api.stop())
+  const api = inProcessApiOfSuite({ env: NO_WORKERS })
+  const admin = api.admin
 
   it('users.create refuses a weak password with the reason', async () => {
     const call = admin.users.create({ username: 'weakling', password: 'aaaaaaaaaaaa', role: 'viewer' })

@@ -1,26 +1,23 @@
 import { type PostgresServer, startPostgres } from '@decnet/db/testing'
 import { PostgresBus } from '@decnet/lifecycle'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { codeOf, readyAdmin } from './support/accounts.ts'
-import { type InProcessApi, readEvents, startInProcessApi } from './support/in-process.ts'
+import { codeOf } from './support/accounts.ts'
+import { inProcessApiOfSuite, readEvents } from './support/in-process.ts'
 
 // DATABASE_URL=postgres://… switches the whole API: migrations, repositories and the LISTEN/NOTIFY bus.
 describe('the API on PostgreSQL', () => {
   let postgres: PostgresServer
-  let api: InProcessApi
   beforeAll(async () => {
     postgres = await startPostgres()
-    const databaseUrl = await postgres.createDatabase('decnet_api_test')
-    api = await startInProcessApi({ env: { DATABASE_URL: databaseUrl } })
   }, 120_000)
-  afterAll(async () => {
-    await api?.stop()
-    postgres?.stop()
-  })
+  afterAll(() => postgres?.stop())
+  const api = inProcessApiOfSuite(async () => ({
+    env: { DATABASE_URL: await postgres.createDatabase('decnet_api_test') },
+  }))
 
   it('deploys additively, refuses collisions and streams the lifecycle through LISTEN/NOTIFY', async () => {
     expect(api.services.bus).toBeInstanceOf(PostgresBus)
-    const { client: admin } = await readyAdmin(api)
+    const { admin } = api
     const health = await admin.health.get()
     expect(health.components.database).toEqual({ status: 'up', detail: 'PostgreSQL' })
 

@@ -1,23 +1,20 @@
 import type { DecnetDatabase } from '@decnet/db'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { codeOf, readyAdmin } from './support/accounts.ts'
-import { type Caller, type InProcessApi, startInProcessApi } from './support/in-process.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { codeOf } from './support/accounts.ts'
+import { inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
 
 // The workers are disabled: these pin down what the API commits and reports for broken deckies. The
 // states are written straight into the database, as the reconciler and the runner would.
 describe('repairs and honest health (workers disabled)', () => {
-  let api: InProcessApi
-  let admin: Caller
+  const api = inProcessApiOfSuite({ env: NO_WORKERS })
+  const admin = api.admin
   let db: DecnetDatabase
   beforeAll(async () => {
-    api = await startInProcessApi({ env: { DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator' } })
-    admin = (await readyAdmin(api)).client
     db = api.services.db
     await admin.fleet.deploy({ ini: '[fix-01]\nservices = ssh, http\n[fix-02]\nservices = ssh\n' })
     await db.fleet.setState('fix-01', 'running')
     await db.fleet.setState('fix-02', 'running')
   })
-  afterAll(() => api.stop())
 
   it('fleet.repair commits a repair row the lifecycle API shows like any operation; unknown deckies are NOT_FOUND', async () => {
     const result = await admin.fleet.repair({ name: 'fix-01' })

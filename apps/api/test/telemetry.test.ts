@@ -1,28 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { codeOf, readyAdmin, readyUser } from './support/accounts.ts'
-import {
-  type Caller,
-  deployAndWait,
-  type InProcessApi,
-  readEvents,
-  startInProcessApi,
-} from './support/in-process.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { codeOf } from './support/accounts.ts'
+import { deployOne, inProcessApiOfSuite, readEvents } from './support/in-process.ts'
 import { eventually } from './support/wait.ts'
 
 const HOSTILE_PATH = '/wp-login.php?q=<script>alert(1)</script>'
 
 // The local engine runs the real emulators in-process and feeds the same ingest pipeline as Docker.
 describe('logs, attackers and stats from real decoy traffic (local engine)', () => {
-  let api: InProcessApi
-  let admin: Caller
-  let viewer: Caller
+  const { admin, viewer } = inProcessApiOfSuite({ viewer: 'watcher' })
   let address: string
   beforeAll(async () => {
-    api = await startInProcessApi()
-    admin = (await readyAdmin(api)).client
-    viewer = (await readyUser(api, admin, 'watcher', 'viewer')).client
-    await deployAndWait(admin, '[web-01]\nservices = http, ssh\n')
-    address = (await admin.fleet.get({ name: 'web-01' })).address
+    address = await deployOne(admin, '[web-01]\nservices = http, ssh\n')
     expect(address).toMatch(/^127\./)
     const response = await fetch(`http://${address}${HOSTILE_PATH}`, {
       headers: {
@@ -32,7 +20,6 @@ describe('logs, attackers and stats from real decoy traffic (local engine)', () 
     })
     expect(response.status).toBeGreaterThanOrEqual(200)
   })
-  afterAll(() => api.stop())
 
   it('finds the request by word, phrase and key:value, and names decky, service and source', async () => {
     const found = await eventually(

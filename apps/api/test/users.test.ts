@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { codeOf, login, NEW_ADMIN_PASSWORD, readyAdmin, readyUser } from './support/accounts.ts'
-import { type Caller, type InProcessApi, startInProcessApi } from './support/in-process.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { codeOf, login, NEW_ADMIN_PASSWORD, readyUser } from './support/accounts.ts'
+import { inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
 
 describe('users.* and config.* as an admin', () => {
-  let api: InProcessApi
-  let admin: Caller
+  const api = inProcessApiOfSuite({ env: NO_WORKERS })
+  // Reassigned when a test leaves another admin in charge.
+  let admin = api.admin
   let adminId: string
   beforeAll(async () => {
-    api = await startInProcessApi({ env: { DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator' } })
-    admin = (await readyAdmin(api)).client
     adminId = (await admin.auth.me()).id
   })
-  afterAll(() => api.stop())
 
   it('creates users who must change their password, and lists only public fields', async () => {
     const created = await admin.users.create({

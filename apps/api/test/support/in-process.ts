@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { isTrackedEnvelope } from '@trpc/server'
+import { afterAll, beforeAll } from 'vitest'
 import { createApiRuntime } from '../../src/app.ts'
 import {
   createLoginThrottle,
@@ -16,7 +17,7 @@ import { loadConfig } from '../../src/config.ts'
 import { type ApiServices, contextFor } from '../../src/context.ts'
 import { appRouter } from '../../src/router.ts'
 import { createCallerFactory } from '../../src/trpc.ts'
-import { ADMIN_PASSWORD, type ApiDoor } from './accounts.ts'
+import { ADMIN_PASSWORD, type ApiDoor, readyAdmin, readyUser } from './accounts.ts'
 import { untilTerminal } from './lifecycle.ts'
 
 const createCaller = createCallerFactory(appRouter)
@@ -44,6 +45,9 @@ export type InProcessApi = ApiDoor<Caller> & {
   stop(): Promise<void>
 }
 
+/** DECNET_DISABLE_WORKERS for tests of what procedures commit, with no worker acting on it. */
+export const NO_WORKERS = { DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator' }
+
 export type InProcessOptions = {
   /** DECNET_* settings, as the server reads them from its environment (DECNET_ENGINE defaults to local). */
   env?: Record<string, string>
@@ -57,6 +61,17 @@ export type InProcessOptions = {
 export const QUICK_LOGIN_LIMITS: LoginThrottleLimits = {
   ...DEFAULT_LOGIN_LIMITS,
   perUsername: { ...DEFAULT_LOGIN_LIMITS.perUsername, baseDelayMs: 25, maxDelayMs: 800 },
+}
+
+/** A caller whose every call builds its context as a request would, from the services and token of that moment. */
+function callerOf(
+  services: () => ApiServices,
+  token: () => string | undefined,
+  { clientIp = '127.0.0.1', signal }: CallOptions = {},
+): Caller {
+  return createCaller(() => contextFor(services(), { token: token(), clientIp, setCookie: () => {} }), {
+    signal,
+  })
 }
 
 export async function startInProcessApi(options: InProcessOptions = {}): Promise<InProcessApi> {
@@ -79,8 +94,12 @@ export async function startInProcessApi(options: InProcessOptions = {}): Promise
     closed ??= runtime.close()
     return closed
   }
-  const as = (token?: string, { clientIp = '127.0.0.1', signal }: CallOptions = {}): Caller =>
-    createCaller(() => contextFor(services, { token, clientIp, setCookie: () => {} }), { signal })
+  const as = (token?: string, callOptions?: CallOptions) =>
+    callerOf(
+      () => services,
+      () => token,
+      callOptions,
+    )
   return {
     services,
     dataDir,
@@ -95,6 +114,70 @@ export async function startInProcessApi(options: InProcessOptions = {}): Promise
       await close()
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true })
     },
+  }
+}
+
+export type SuiteApi = InProcessApi & {
+  /** The bootstrap admin, password changed. */
+  admin: Caller
+  /** The viewer named in the options (password changed), else an anonymous caller. */
+  viewer: Caller
+  /** Closes the API and starts it anew on the same data, as a process restart would. */
+  restart(): Promise<void>
+}
+
+/**
+ * The in-process API of the enclosing describe block: started with its first admin ready before the
+ * block's tests, stopped after them. Usable at once: each member reaches the API running then.
+ * `options` may be computed in beforeAll (e.g. a database URL made by an earlier hook).
+ */
+export function inProcessApiOfSuite(
+  options: (InProcessOptions & { viewer?: string }) | (() => Promise<InProcessOptions>) = {},
+): SuiteApi {
+  let settled: InProcessOptions & { viewer?: string } = {}
+  let first: InProcessApi | undefined
+  let running: InProcessApi | undefined
+  let adminToken: string | undefined
+  let viewerToken: string | undefined
+  const current = (): InProcessApi => {
+    if (!running) throw new Error('the suite API starts in beforeAll')
+    return running
+  }
+  beforeAll(async () => {
+    settled = typeof options === 'function' ? await options() : options
+    first = await startInProcessApi(settled)
+    running = first
+    const admin = await readyAdmin(first)
+    adminToken = admin.token
+    if (settled.viewer) viewerToken = (await readyUser(first, admin.client, settled.viewer, 'viewer')).token
+  })
+  afterAll(async () => {
+    await running?.stop()
+    await first?.stop()
+  })
+  const services = () => current().services
+  return {
+    get services() {
+      return services()
+    },
+    get dataDir() {
+      return current().dataDir
+    },
+    admin: callerOf(services, () => adminToken),
+    viewer: callerOf(services, () => viewerToken),
+    as: (token?: string, callOptions?: CallOptions) => callerOf(services, () => token, callOptions),
+    output: () => current().output(),
+    signIn: (username, password) => current().signIn(username, password),
+    changePassword: (token, oldPassword, newPassword) =>
+      current().changePassword(token, oldPassword, newPassword),
+    createUser: (admin, user) => current().createUser(admin, user),
+    async restart() {
+      const previous = current()
+      await previous.close()
+      running = await startInProcessApi({ ...settled, dataDir: previous.dataDir })
+    },
+    close: () => current().close(),
+    stop: () => current().stop(),
   }
 }
 
@@ -119,10 +202,14 @@ export async function readEvents<T>(
   return events
 }
 
-/** Deploys `ini` through fleet.deploy and waits until the runner has brought every decky up. */
-export async function deployAndWait(admin: Caller, ini: string): Promise<void> {
+/**
+ * Deploys `ini` (one decky) through fleet.deploy, waits until the runner has brought it up and
+ * returns where it answers (on the local engine, its own loopback address).
+ */
+export async function deployOne(admin: Caller, ini: string): Promise<string> {
   const { lifecycleIds } = await admin.fleet.deploy({ ini })
-  const rows = await untilTerminal(admin.fleet.lifecycle, lifecycleIds)
-  const failed = rows.filter((row) => row.status !== 'succeeded')
-  if (failed.length > 0) throw new Error(`deploy failed: ${failed.map((row) => row.error).join('; ')}`)
+  const [row, ...more] = await untilTerminal(admin.fleet.lifecycle, lifecycleIds)
+  if (!row || more.length > 0) throw new Error(`expected one decky, got ${lifecycleIds.length}`)
+  if (row.status !== 'succeeded') throw new Error(`deploy of ${row.deckyName} failed: ${row.error}`)
+  return (await admin.fleet.get({ name: row.deckyName })).address
 }
