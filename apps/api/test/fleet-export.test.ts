@@ -1,0 +1,252 @@
+// fleet.export / `decnet export fleet`: the committed fleet as a fleet INI that, deployed into an empty
+// fleet, reproduces the same deckies.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseFleetIni } from '@decnet/core'
+import type { DecnetDatabase } from '@decnet/db'
+import { sqliteTestDatabase, type TestDatabase } from '@decnet/db/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { exportFleet } from '../src/fleet/export.ts'
+import { defaultFleetNetwork } from '../src/settings/network.ts'
+import { type Client, readyAdmin, readyUser } from './support/clients.ts'
+import { type ServerProcess, startServerProcess } from './support/server.ts'
+
+const DECNET_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/decnet.mjs')
+const NO_WORKERS = { DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator' }
+
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64')
+
+// Every INI key a decky can carry, values with the characters `ini` would escape or quote, a secret,
+// a multi-line textarea, amount expansion and a group persona.
+const FLEET_INI = `[general]
+net = 10.77.0.0/24
+gw = 10.77.0.1
+mutate_interval = 3h
+
+[web]
+amount = 2
+services = ssh, http
+distro = ubuntu22
+
+[web.http]
+server_header = Apache/2.4 (Unix); PHP=8 #1
+custom_body = b64:${b64('<h1>hi</h1>\n<p>"quoted" [x]</p>\n')}
+http_versions = http/1.1, http/2
+
+[web-01.ssh]
+password = pa;ss#w=rd
+user = "deploy"
+
+[dc-01]
+services = ldap, smb
+nmap_os = windows
+ip = 10.77.0.50
+mutate_interval = 45m
+host = local
+
+[dc-01.ldap]
+base_dn = dc=corp,dc=local
+
+[lab]
+archetype = linux-server
+`
+
+/** What a decky is, as far as an INI can say it (hostnames are drawn anew on every deploy). */
+function identity(decky: Awaited<ReturnType<Client['fleet']['list']['query']>>[number]) {
+  return {
+    name: decky.name,
+    ip: decky.ip,
+    mac: decky.mac,
+    hostName: decky.hostName,
+    services: decky.services,
+    serviceConfig: decky.serviceConfig,
+    archetype: decky.archetype,
+    distro: decky.distro,
+    osFamily: decky.osFamily,
+    mutateIntervalMinutes: decky.mutateIntervalMinutes,
+  }
+}
+
+type CliResult = { code: number; stdout: string; stderr: string }
+
+function decnet(args: string[], env: { url: string; token: string }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [DECNET_BIN, ...args], {
+      env: { ...process.env, DECNET_URL: env.url, DECNET_TOKEN: env.token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    child.once('error', reject)
+    child.once('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }))
+  })
+}
+
+describe('fleet.export over the wire (runner disabled: what is committed is what is exported)', () => {
+  let source: ServerProcess
+  let target: ServerProcess
+  let admin: Client
+  let adminToken: string
+  let targetAdmin: Client
+  let targetToken: string
+  let viewer: Client
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'decnet-export-test-'))
+
+  beforeAll(async () => {
+    // The target starts on another default network: the export's [general] must move it.
+    ;[source, target] = await Promise.all([
+      startServerProcess(NO_WORKERS),
+      startServerProcess({ ...NO_WORKERS, DECNET_SUBNET: '172.30.9.0/24', DECNET_GATEWAY: '172.30.9.1' }),
+    ])
+    ;({ client: admin, token: adminToken } = await readyAdmin(source.url))
+    ;({ client: targetAdmin, token: targetToken } = await readyAdmin(target.url))
+    viewer = (await readyUser(source.url, admin, 'viewer1', 'viewer')).client
+    await admin.fleet.deploy.mutate({ ini: FLEET_INI })
+  }, 120_000)
+  afterAll(async () => {
+    rmSync(scratch, { recursive: true, force: true })
+    await Promise.all([source?.stop(), target?.stop()])
+  })
+
+  it('exports an empty fleet as nothing, and the CLI says so', async () => {
+    expect(await targetAdmin.fleet.export.query()).toEqual({ ini: '', deckies: 0, omittedSecrets: [] })
+    const cli = await decnet(['export', 'fleet'], { url: target.url, token: targetToken })
+    expect(cli.code).toBe(1)
+    expect(cli.stderr).toContain('the fleet is empty')
+    expect(cli.stdout).toBe('')
+  })
+
+  it('deploying the export into an empty fleet reproduces the same deckies, secrets included', async () => {
+    const exported = await admin.fleet.export.query()
+    expect(exported.deckies).toBe(4)
+    expect(exported.omittedSecrets).toEqual([])
+    expect(exported.ini).toContain('\npassword = pa;ss#w=rd\n')
+    expect(exported.ini).toContain('\nbase_dn = dc=corp,dc=local\n')
+    expect(exported.ini).toContain('[general]\nnet = 10.77.0.0/24\ngw = 10.77.0.1\n')
+
+    const deployed = await targetAdmin.fleet.deploy.mutate({ ini: exported.ini })
+    expect(deployed.lifecycleIds).toHaveLength(4)
+    const before = (await admin.fleet.list.query()).map(identity)
+    const after = (await targetAdmin.fleet.list.query()).map(identity)
+    expect(before.map((decky) => decky.name)).toEqual(['dc-01', 'lab', 'web-01', 'web-02'])
+    expect(after).toEqual(before)
+    // fleet.list masks secrets; the target's own export shows they arrived unchanged.
+    expect((await targetAdmin.fleet.export.query()).ini).toBe(exported.ini)
+    const web01 = parseFleetIni(exported.ini).deckies.find((decky) => decky.name === 'web-01')
+    expect(web01?.serviceConfig).toEqual({
+      http: {
+        server_header: 'Apache/2.4 (Unix); PHP=8 #1',
+        custom_body: '<h1>hi</h1>\n<p>"quoted" [x]</p>\n',
+        http_versions: ['http/1.1', 'http/2'],
+      },
+      ssh: { password: 'pa;ss#w=rd', user: '"deploy"' },
+    })
+  })
+
+  it('leaves secrets out for viewers, and for admins who ask, saying which', async () => {
+    const forViewer = await viewer.fleet.export.query()
+    const omitted = [{ decky: 'web-01', service: 'ssh', setting: 'password' }]
+    expect(forViewer.omittedSecrets).toEqual(omitted)
+    expect(forViewer.ini).not.toContain('pa;ss#w=rd')
+    expect(forViewer.ini).toContain('\nuser = "deploy"\n')
+    expect(parseFleetIni(forViewer.ini).deckies).toHaveLength(4)
+    const shared = await admin.fleet.export.query({ omitSecrets: true })
+    expect(shared).toEqual(forViewer)
+  })
+
+  it('`decnet export fleet` prints the INI, or writes it to a 0600 file with --out', async () => {
+    const { ini } = await admin.fleet.export.query()
+    const printed = await decnet(['export', 'fleet'], { url: source.url, token: adminToken })
+    expect(printed).toMatchObject({ code: 0, stdout: ini, stderr: '' })
+
+    const file = path.join(scratch, 'fleet.ini')
+    const written = await decnet(['export', 'fleet', '--out', file], { url: source.url, token: adminToken })
+    expect(written.code).toBe(0)
+    expect(written.stdout).toBe(`exported 4 deckies to ${file}\n`)
+    expect(readFileSync(file, 'utf8')).toBe(ini)
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+
+    const omitting = await decnet(['export', 'fleet', '--omit-secrets'], {
+      url: source.url,
+      token: adminToken,
+    })
+    expect(omitting.code).toBe(0)
+    expect(omitting.stdout).not.toContain('pa;ss#w=rd')
+    expect(omitting.stderr).toContain('1 secret setting(s) left out')
+    expect(omitting.stderr).toContain('web-01.ssh.password')
+  })
+})
+
+describe('exportFleet: which deckies, which network', () => {
+  let provider: TestDatabase
+  let db: DecnetDatabase
+  const network = defaultFleetNetwork({ DECNET_SUBNET: '10.5.0.0/24', DECNET_GATEWAY: '10.5.0.1' })
+  const decky = (name: string, ip: string, hostId: string) => ({
+    name,
+    hostId,
+    ip,
+    mac: '02:00:00:00:00:09',
+    hostname: name,
+    distro: 'debian',
+    services: ['ssh'],
+    serviceConfig: { ssh: { password: 'hunter2', user: 'ops' } },
+    osFamily: 'linux',
+  })
+  beforeAll(async () => {
+    provider = sqliteTestDatabase()
+    ;({ db } = await provider.open())
+  })
+  afterAll(() => provider.cleanup())
+
+  it('writes [general] (the local decky network) while every decky runs locally', async () => {
+    await db.fleet.commitDeployPlan({ create: [decky('here', '10.5.0.9', 'local')] })
+    const { ini } = await exportFleet({ db, defaultNetwork: network }, { includeSecrets: true })
+    expect(ini).toBe(
+      '[general]\nnet = 10.5.0.0/24\ngw = 10.5.0.1\ndriver = bridge\n\n' +
+        '[here]\nip = 10.5.0.9\nservices = ssh\ndistro = debian\nnmap_os = linux\nhost = local\n\n' +
+        '[here.ssh]\npassword = hunter2\nuser = ops\n',
+    )
+  })
+
+  it('names enrolled hosts, drops [general] for them, and skips deckies that are leaving', async () => {
+    const edge = await db.hosts.create({
+      name: 'edge',
+      dockerUrl: 'tcp://10.7.0.5:2376',
+      tls: null,
+      network: { driver: 'bridge', subnet: '10.7.0.0/24', gateway: '10.7.0.1' },
+    })
+    await db.fleet.commitDeployPlan({
+      create: [decky('there', '10.7.0.10', edge.id), decky('leaving', '10.7.0.11', edge.id)],
+    })
+    // Torn down while its host did not answer: pending_removal, no longer part of the fleet.
+    await db.hosts.setStatus(edge.id, 'unreachable')
+    await db.fleet.commitDeployPlan({ remove: ['leaving'] })
+    expect((await db.fleet.get('leaving'))?.state).toBe('pending_removal')
+
+    const result = await exportFleet({ db, defaultNetwork: network }, { includeSecrets: false })
+    expect(result.deckies).toBe(2)
+    const parsed = parseFleetIni(result.ini)
+    expect(parsed.general).toEqual({})
+    expect(parsed.deckies.map((d) => [d.name, d.ip, d.host])).toEqual([
+      ['here', '10.5.0.9', 'local'],
+      ['there', '10.7.0.10', 'edge'],
+    ])
+    expect(parsed.deckies.map((d) => d.serviceConfig)).toEqual([
+      { ssh: { user: 'ops' } },
+      { ssh: { user: 'ops' } },
+    ])
+    expect(result.omittedSecrets).toEqual([
+      { decky: 'here', service: 'ssh', setting: 'password' },
+      { decky: 'there', service: 'ssh', setting: 'password' },
+    ])
+  })
+})
