@@ -25,9 +25,6 @@ export type FleetExport = {
   omittedSecrets: OmittedSecret[]
 }
 
-/** A decky leaving the fleet (waiting for its host to answer) is not part of it any more. */
-const LEAVING = new Set<Decky['state']>(['pending_removal'])
-
 function personaOf(
   decky: Decky,
   includeSecrets: boolean,
@@ -66,7 +63,8 @@ export async function exportFleet(
     deckyHosts(db),
     readFleetNetwork(db, services.defaultNetwork),
   ])
-  const fleet = rows.filter((decky) => !LEAVING.has(decky.state))
+  // A decky waiting for its host to answer so it can be removed is no longer part of the fleet.
+  const fleet = rows.filter((decky) => decky.state !== 'pending_removal')
   const omittedSecrets: OmittedSecret[] = []
   const deckies: IniDeckyInput[] = fleet.map((decky) => ({
     name: decky.name,
