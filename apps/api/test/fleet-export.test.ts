@@ -132,6 +132,8 @@ describe('fleet.export over the wire (runner disabled: what is committed is what
     expect(exported.ini).toContain('\npassword = pa;ss#w=rd\n')
     expect(exported.ini).toContain('\nbase_dn = dc=corp,dc=local\n')
     expect(exported.ini).toContain('[general]\nnet = 10.77.0.0/24\ngw = 10.77.0.1\n')
+    expect(exported.ini).toContain('\nmutate_interval = 3h\n')
+    expect(exported.ini).toContain('\nmutate_interval = 45m\n')
 
     const deployed = await targetAdmin.fleet.deploy.mutate({ ini: exported.ini })
     expect(deployed.lifecycleIds).toHaveLength(4)

@@ -4,6 +4,7 @@
 // from name and OS family, so they come out the same.
 import {
   type ConfigValue,
+  formatInterval,
   getService,
   type IniDeckyInput,
   LOCAL_HOST_ID,
@@ -74,7 +75,10 @@ export async function exportFleet(
     ...(decky.archetype ? { archetype: decky.archetype } : {}),
     distro: decky.distro,
     osFamily: decky.osFamily,
-    ...(decky.mutateInterval !== null ? { mutateInterval: decky.mutateInterval } : {}),
+    // Written as operators type it (`3h`, not 180); the reader reads both.
+    ...(decky.mutateInterval !== null
+      ? { mutateInterval: formatInterval(decky.mutateInterval) ?? undefined }
+      : {}),
     serviceConfig: personaOf(decky, options.includeSecrets, omittedSecrets),
   }))
   if (deckies.length === 0) return { ini: '', deckies: 0, omittedSecrets }
