@@ -11,10 +11,11 @@
 // - a nested object's key is a section name with its dots escaped (`{'web-01.http': …}` is written
 //   `[web-01\.http]`), so every section is encoded by its full name instead.
 import { encode, safe } from 'ini'
-import { coerceField } from '../catalog/service-config.ts'
+import { coerceField, LINE_CONTROL_RE } from '../catalog/service-config.ts'
 import { type ConfigValue, getService } from '../catalog/services.ts'
 import { DecnetError, quote } from '../errors.ts'
 import type { GeneralSettings } from './fleet.ts'
+import { LONE_SURROGATE_RE } from './reader.ts'
 
 export interface IniDeckyInput {
   name: string
@@ -37,11 +38,7 @@ export interface IniFleetInput {
 
 type Entry = [key: string, value: string | number | undefined]
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL_RE = /[\u0000-\u001f\u007f]/
-/** A lone UTF-16 surrogate: the reader refuses the line, so the writer refuses the value. */
-const LONE_SURROGATE_RE = /\p{Cs}/u
-// A slot holds a value `ini` would rewrite. NUL cannot occur in a written value (CONTROL_RE refuses it).
+// A slot holds a value `ini` would rewrite. NUL cannot occur in a written value (LINE_CONTROL_RE refuses it).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the slot marker is a NUL on purpose
 const SLOT_RE = /\u0000(\d+)\u0000/g
 
@@ -80,12 +77,13 @@ function encodeSection(name: string, entries: readonly Entry[]): string {
   for (const [key, raw] of entries) {
     if (raw === undefined) continue
     const value = String(raw)
-    if (CONTROL_RE.test(value)) {
+    if (LINE_CONTROL_RE.test(value)) {
       throw new DecnetError(
         'invalid_input',
         `[${name}] ${key}: cannot be written to an INI: it contains a line break or control character`,
       )
     }
+    // The reader refuses a line holding a lone surrogate, so the writer refuses the value.
     if (LONE_SURROGATE_RE.test(value)) {
       throw new DecnetError(
         'invalid_input',
