@@ -14,7 +14,6 @@ import {
 import type { Decky } from '@decnet/db'
 import type { ApiServices } from '../context.ts'
 import { readFleetNetwork } from '../settings/network.ts'
-import { deckyHosts } from './decky-output.ts'
 import { isConfigValue } from './plan.ts'
 
 export type OmittedSecret = { decky: string; service: ServiceSlug; setting: string }
@@ -59,18 +58,20 @@ export async function exportFleet(
   options: { includeSecrets: boolean },
 ): Promise<FleetExport> {
   const { db } = services
-  const [rows, hosts, network] = await Promise.all([
+  const [rows, hostRows, network] = await Promise.all([
     db.fleet.list(),
-    deckyHosts(db),
+    db.hosts.list(),
     readFleetNetwork(db, services.defaultNetwork),
   ])
+  // `host =` takes a host's name; the local host's id is its name.
+  const hostNames = new Map(hostRows.map((host) => [host.id, host.name]))
   // A decky waiting for its host to answer so it can be removed is no longer part of the fleet.
   const fleet = rows.filter((decky) => decky.state !== 'pending_removal')
   const omittedSecrets: OmittedSecret[] = []
   const deckies: IniDeckyInput[] = fleet.map((decky) => ({
     name: decky.name,
     ip: decky.ip,
-    host: hosts.get(decky.hostId)?.name ?? decky.hostId,
+    host: hostNames.get(decky.hostId) ?? decky.hostId,
     services: decky.services,
     ...(decky.archetype ? { archetype: decky.archetype } : {}),
     distro: decky.distro,
