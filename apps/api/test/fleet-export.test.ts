@@ -11,11 +11,11 @@ import { sqliteTestDatabase, type TestDatabase } from '@decnet/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exportFleet } from '../src/fleet/export.ts'
 import { defaultFleetNetwork } from '../src/settings/network.ts'
-import { type Client, readyAdmin, readyUser } from './support/clients.ts'
+import { readyAdmin } from './support/accounts.ts'
+import { type Caller, inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
 import { type ServerProcess, startServerProcess } from './support/server.ts'
 
 const DECNET_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/decnet.mjs')
-const NO_WORKERS = { DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator' }
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64')
 
@@ -55,7 +55,7 @@ archetype = linux-server
 `
 
 /** What a decky is, as far as an INI can say it (hostnames are drawn anew on every deploy). */
-function identity(decky: Awaited<ReturnType<Client['fleet']['list']['query']>>[number]) {
+function identity(decky: Awaited<ReturnType<Caller['fleet']['list']>>[number]) {
   return {
     name: decky.name,
     ip: decky.ip,
@@ -69,6 +69,60 @@ function identity(decky: Awaited<ReturnType<Client['fleet']['list']['query']>>[n
     mutateIntervalMinutes: decky.mutateIntervalMinutes,
   }
 }
+
+// The runner is disabled: what is committed is what is exported.
+describe('fleet.export', () => {
+  const source = inProcessApiOfSuite({ env: NO_WORKERS, viewer: 'viewer1' })
+  // The target starts on another default network: the export's [general] must move it.
+  const target = inProcessApiOfSuite({
+    env: { ...NO_WORKERS, DECNET_SUBNET: '172.30.9.0/24', DECNET_GATEWAY: '172.30.9.1' },
+  })
+
+  it('exports an empty fleet as nothing', async () => {
+    expect(await target.admin.fleet.export()).toEqual({ ini: '', deckies: 0, omittedSecrets: [] })
+  })
+
+  it('deploying the export into an empty fleet reproduces the same deckies, secrets included', async () => {
+    await source.admin.fleet.deploy({ ini: FLEET_INI })
+    const exported = await source.admin.fleet.export()
+    expect(exported.deckies).toBe(4)
+    expect(exported.omittedSecrets).toEqual([])
+    expect(exported.ini).toContain('\npassword = pa;ss#w=rd\n')
+    expect(exported.ini).toContain('\nbase_dn = dc=corp,dc=local\n')
+    expect(exported.ini).toContain('[general]\nnet = 10.77.0.0/24\ngw = 10.77.0.1\n')
+    expect(exported.ini).toContain('\nmutate_interval = 3h\n')
+    expect(exported.ini).toContain('\nmutate_interval = 45m\n')
+
+    const deployed = await target.admin.fleet.deploy({ ini: exported.ini })
+    expect(deployed.lifecycleIds).toHaveLength(4)
+    const before = (await source.admin.fleet.list()).map(identity)
+    const after = (await target.admin.fleet.list()).map(identity)
+    expect(before.map((decky) => decky.name)).toEqual(['dc-01', 'lab', 'web-01', 'web-02'])
+    expect(after).toEqual(before)
+    // fleet.list masks secrets; the target's own export shows they arrived unchanged.
+    expect((await target.admin.fleet.export()).ini).toBe(exported.ini)
+    const web01 = parseFleetIni(exported.ini).deckies.find((decky) => decky.name === 'web-01')
+    expect(web01?.serviceConfig).toEqual({
+      http: {
+        server_header: 'Apache/2.4 (Unix); PHP=8 #1',
+        custom_body: '<h1>hi</h1>\n<p>"quoted" [x]</p>\n',
+        http_versions: ['http/1.1', 'http/2'],
+      },
+      ssh: { password: 'pa;ss#w=rd', user: '"deploy"' },
+    })
+  })
+
+  it('leaves secrets out for viewers, and for admins who ask, saying which', async () => {
+    const forViewer = await source.viewer.fleet.export()
+    const omitted = [{ decky: 'web-01', service: 'ssh', setting: 'password' }]
+    expect(forViewer.omittedSecrets).toEqual(omitted)
+    expect(forViewer.ini).not.toContain('pa;ss#w=rd')
+    expect(forViewer.ini).toContain('\nuser = "deploy"\n')
+    expect(parseFleetIni(forViewer.ini).deckies).toHaveLength(4)
+    const shared = await source.admin.fleet.export({ omitSecrets: true })
+    expect(shared).toEqual(forViewer)
+  })
+})
 
 type CliResult = { code: number; stdout: string; stderr: string }
 
@@ -91,96 +145,41 @@ function decnet(args: string[], env: { url: string; token: string }): Promise<Cl
   })
 }
 
-describe('fleet.export over the wire (runner disabled: what is committed is what is exported)', () => {
-  let source: ServerProcess
-  let target: ServerProcess
-  let admin: Client
-  let adminToken: string
-  let targetAdmin: Client
-  let targetToken: string
-  let viewer: Client
+// The CLI is a client of the wire: a server process.
+describe('decnet export fleet', () => {
+  let api: ServerProcess
+  let cli: { url: string; token: string }
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'decnet-export-test-'))
-
   beforeAll(async () => {
-    // The target starts on another default network: the export's [general] must move it.
-    ;[source, target] = await Promise.all([
-      startServerProcess(NO_WORKERS),
-      startServerProcess({ ...NO_WORKERS, DECNET_SUBNET: '172.30.9.0/24', DECNET_GATEWAY: '172.30.9.1' }),
-    ])
-    ;({ client: admin, token: adminToken } = await readyAdmin(source.url))
-    ;({ client: targetAdmin, token: targetToken } = await readyAdmin(target.url))
-    viewer = (await readyUser(source.url, admin, 'viewer1', 'viewer')).client
-    await admin.fleet.deploy.mutate({ ini: FLEET_INI })
-  }, 120_000)
+    api = await startServerProcess(NO_WORKERS)
+    cli = { url: api.url, token: (await readyAdmin(api)).token }
+  }, 60_000)
   afterAll(async () => {
     rmSync(scratch, { recursive: true, force: true })
-    await Promise.all([source?.stop(), target?.stop()])
+    await api?.stop()
   })
 
-  it('exports an empty fleet as nothing, and the CLI says so', async () => {
-    expect(await targetAdmin.fleet.export.query()).toEqual({ ini: '', deckies: 0, omittedSecrets: [] })
-    const cli = await decnet(['export', 'fleet'], { url: target.url, token: targetToken })
-    expect(cli.code).toBe(1)
-    expect(cli.stderr).toContain('the fleet is empty')
-    expect(cli.stdout).toBe('')
+  it('fails on an empty fleet, saying so', async () => {
+    const empty = await decnet(['export', 'fleet'], cli)
+    expect(empty).toMatchObject({ code: 1, stdout: '' })
+    expect(empty.stderr).toContain('the fleet is empty')
   })
 
-  it('deploying the export into an empty fleet reproduces the same deckies, secrets included', async () => {
-    const exported = await admin.fleet.export.query()
-    expect(exported.deckies).toBe(4)
-    expect(exported.omittedSecrets).toEqual([])
-    expect(exported.ini).toContain('\npassword = pa;ss#w=rd\n')
-    expect(exported.ini).toContain('\nbase_dn = dc=corp,dc=local\n')
-    expect(exported.ini).toContain('[general]\nnet = 10.77.0.0/24\ngw = 10.77.0.1\n')
-    expect(exported.ini).toContain('\nmutate_interval = 3h\n')
-    expect(exported.ini).toContain('\nmutate_interval = 45m\n')
-
-    const deployed = await targetAdmin.fleet.deploy.mutate({ ini: exported.ini })
-    expect(deployed.lifecycleIds).toHaveLength(4)
-    const before = (await admin.fleet.list.query()).map(identity)
-    const after = (await targetAdmin.fleet.list.query()).map(identity)
-    expect(before.map((decky) => decky.name)).toEqual(['dc-01', 'lab', 'web-01', 'web-02'])
-    expect(after).toEqual(before)
-    // fleet.list masks secrets; the target's own export shows they arrived unchanged.
-    expect((await targetAdmin.fleet.export.query()).ini).toBe(exported.ini)
-    const web01 = parseFleetIni(exported.ini).deckies.find((decky) => decky.name === 'web-01')
-    expect(web01?.serviceConfig).toEqual({
-      http: {
-        server_header: 'Apache/2.4 (Unix); PHP=8 #1',
-        custom_body: '<h1>hi</h1>\n<p>"quoted" [x]</p>\n',
-        http_versions: ['http/1.1', 'http/2'],
-      },
-      ssh: { password: 'pa;ss#w=rd', user: '"deploy"' },
-    })
-  })
-
-  it('leaves secrets out for viewers, and for admins who ask, saying which', async () => {
-    const forViewer = await viewer.fleet.export.query()
-    const omitted = [{ decky: 'web-01', service: 'ssh', setting: 'password' }]
-    expect(forViewer.omittedSecrets).toEqual(omitted)
-    expect(forViewer.ini).not.toContain('pa;ss#w=rd')
-    expect(forViewer.ini).toContain('\nuser = "deploy"\n')
-    expect(parseFleetIni(forViewer.ini).deckies).toHaveLength(4)
-    const shared = await admin.fleet.export.query({ omitSecrets: true })
-    expect(shared).toEqual(forViewer)
-  })
-
-  it('`decnet export fleet` prints the INI, or writes it to a 0600 file with --out', async () => {
-    const { ini } = await admin.fleet.export.query()
-    const printed = await decnet(['export', 'fleet'], { url: source.url, token: adminToken })
+  it('prints the INI, or writes it to a 0600 file with --out, and names the secrets it leaves out', async () => {
+    await api.as(cli.token).fleet.deploy.mutate({ ini: FLEET_INI })
+    const { ini } = await api.as(cli.token).fleet.export.query()
+    const printed = await decnet(['export', 'fleet'], cli)
     expect(printed).toMatchObject({ code: 0, stdout: ini, stderr: '' })
+    expect(parseFleetIni(printed.stdout).deckies).toHaveLength(4)
 
     const file = path.join(scratch, 'fleet.ini')
-    const written = await decnet(['export', 'fleet', '--out', file], { url: source.url, token: adminToken })
+    const written = await decnet(['export', 'fleet', '--out', file], cli)
     expect(written.code).toBe(0)
     expect(written.stdout).toBe(`exported 4 deckies to ${file}\n`)
     expect(readFileSync(file, 'utf8')).toBe(ini)
     expect(statSync(file).mode & 0o777).toBe(0o600)
 
-    const omitting = await decnet(['export', 'fleet', '--omit-secrets'], {
-      url: source.url,
-      token: adminToken,
-    })
+    const omitting = await decnet(['export', 'fleet', '--omit-secrets'], cli)
     expect(omitting.code).toBe(0)
     expect(omitting.stdout).not.toContain('pa;ss#w=rd')
     expect(omitting.stderr).toContain('1 secret setting(s) left out')
