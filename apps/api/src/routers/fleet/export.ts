@@ -1,4 +1,5 @@
 import { exportFleet } from '../../fleet/export.ts'
+import { revealsSecrets } from '../../logs/secret-mask.ts'
 import { viewerProcedure } from '../../trpc.ts'
 import { ZExportFleetInput, ZExportFleetOutput } from './export.types.ts'
 
@@ -8,6 +9,6 @@ export const exportFleetProcedure = viewerProcedure
   .output(ZExportFleetOutput)
   .query(({ ctx, input }) =>
     exportFleet(ctx.services, {
-      includeSecrets: ctx.session.user.role === 'admin' && !input?.omitSecrets,
+      includeSecrets: revealsSecrets(ctx.session.user) && !input?.omitSecrets,
     }),
   )
