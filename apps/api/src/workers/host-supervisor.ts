@@ -109,12 +109,20 @@ export class HostSupervisor {
     void work.finally(() => this.inFlight.delete(work))
   }
 
-  /** Runs in the background; its end (success or not) is reported as `done`. */
-  private background(name: string, work: () => Promise<SupervisorEvent | undefined>, tracked = false) {
+  /**
+   * Runs `work` in the background and reports its end as the event it returns, or as `failed` when it
+   * throws (reported): the state machine never waits on work that failed. `tracked`: awaited at shutdown.
+   */
+  private background(
+    name: string,
+    work: () => Promise<SupervisorEvent | undefined>,
+    failed?: SupervisorEvent,
+    tracked = false,
+  ): void {
     const running = work()
       .catch((error: unknown) => {
         this.options.report(`host ${this.row.name} ${name}`)(error)
-        return undefined
+        return failed
       })
       .then((done) => (done ? this.handle(done) : undefined))
     if (tracked) this.track(running)
@@ -137,13 +145,15 @@ export class HostSupervisor {
         this.workers = { generation: action.generation, runtime, tls }
         return
       }
-      case 'reconcileReturn':
-        return this.background('return', async () => {
-          await this.reconcileReturn(host, action.generation).catch(
-            this.options.report(`host ${host.name} return`),
-          )
-          return { kind: 'reconciled', generation: action.generation }
-        })
+      case 'reconcileReturn': {
+        // Its failures are reported; the workers start either way.
+        const reconciled: SupervisorEvent = { kind: 'reconciled', generation: action.generation }
+        return this.background(
+          'return',
+          () => this.reconcileReturn(host, action.generation).then(() => reconciled),
+          reconciled,
+        )
+      }
       case 'startWorkers': {
         const workers = this.workersOf(action.generation)
         workers.runtime.start()
@@ -156,66 +166,57 @@ export class HostSupervisor {
       case 'stopWorkers': {
         const workers = this.workers
         this.workers = undefined
-        const generation = workers?.generation ?? this.state.generation
-        return this.background(
-          'workers',
-          async () => {
-            await Promise.all([workers?.runtime.stop(action.abandon), collector?.unfollowHost(host.id)])
-            return { kind: 'drained', generation }
-          },
-          true,
-        )
+        const drained: SupervisorEvent = {
+          kind: 'drained',
+          generation: workers?.generation ?? this.state.generation,
+        }
+        const stopping = async () => {
+          await Promise.all([workers?.runtime.stop(action.abandon), collector?.unfollowHost(host.id)])
+          return drained
+        }
+        return this.background('workers', stopping, drained, true)
       }
       case 'failRows':
         return this.failRows(host, action.reason)
       case 'finalSweep': {
         const { runtime } = this.workersOf(action.generation)
-        return this.background(
-          'sweep',
-          async () => {
-            const swept = await runtime.engine
-              .reapOrphans([], { minAgeMs: 0 })
-              .catch((error: unknown) => ({ containersRemoved: [], errors: [String(error)] }))
-            return {
-              kind: 'swept',
-              generation: action.generation,
-              removed: swept.containersRemoved.length,
-              errors: swept.errors,
-            }
-          },
-          true,
-        )
+        const sweeping = async (): Promise<SupervisorEvent> => {
+          const swept = await runtime.engine.reapOrphans([], { minAgeMs: 0 })
+          const removed = swept.containersRemoved.length
+          return { kind: 'swept', generation: action.generation, removed, errors: swept.errors }
+        }
+        const failed = (error: unknown): SupervisorEvent => ({
+          kind: 'swept',
+          generation: action.generation,
+          removed: 0,
+          errors: [String(error)],
+        })
+        return this.background('sweep', () => sweeping().catch(failed), undefined, true)
       }
-      case 'retireHost':
-        return this.background(
-          'retirement',
-          async () => ({
-            kind: 'retiredHost',
-            generation: action.generation,
-            moved: await this.retire(host),
-          }),
-          true,
-        )
-      case 'sweepOrphans':
-        return this.background('sweep', async () => {
-          try {
-            const { engine } = this.workersOf(this.state.generation).runtime
-            const minAgeMs = PERIODIC_SWEEP_MIN_AGE_MS
-            await sweepHostOrphans({ db, engine, host, minAgeMs, reason: 'periodic sweep', log })
-          } finally {
-            await this.handle({ kind: 'orphanSweepDone' })
-          }
-          return undefined
+      case 'retireHost': {
+        const retired = async (): Promise<SupervisorEvent> => ({
+          kind: 'retiredHost',
+          generation: action.generation,
+          moved: await this.retire(host),
         })
-      case 'sweepLeftovers':
-        return this.background('leftovers', async () => {
-          try {
-            await this.sweepLeftovers(host)
-          } finally {
-            await this.handle({ kind: 'orphanSweepDone' })
-          }
-          return undefined
-        })
+        // Not retired when the database failed: swept again next round.
+        const failed: SupervisorEvent = { kind: 'retiredHost', generation: action.generation, moved: false }
+        return this.background('retirement', retired, failed, true)
+      }
+      case 'sweepOrphans': {
+        const done: SupervisorEvent = { kind: 'orphanSweepDone' }
+        const sweeping = async () => {
+          const { engine } = this.workersOf(this.state.generation).runtime
+          const minAgeMs = PERIODIC_SWEEP_MIN_AGE_MS
+          await sweepHostOrphans({ db, engine, host, minAgeMs, reason: 'periodic sweep', log })
+          return done
+        }
+        return this.background('sweep', sweeping, done)
+      }
+      case 'sweepLeftovers': {
+        const done: SupervisorEvent = { kind: 'orphanSweepDone' }
+        return this.background('leftovers', () => this.sweepLeftovers(host).then(() => done), done)
+      }
       case 'forgetLogPositions':
         return this.background('log positions', async () => {
           const prefix = hostPositionKeyPrefix(host.id)
