@@ -68,6 +68,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   // Collection first: the local engine hands its decoy events straight to the ingest pipeline.
   const collector = await startCollection(deps, starting)
   const engine = createEngine(deps.engine, deps.docker, (event) => collector?.eventSink(event))
+  // The local engine's decoys live in this process: stopping the workers lets go of their listeners.
+  if (engine instanceof LocalEngine) starting.onStop(() => engine.close())
   const localEngine = await watchLocalEngine(deps.engine, deps.docker, deps.config.hostHeartbeatMs)
   starting.onStop(async () => localEngine.stop())
   const runtimeOptions = hostRuntimeOptions(deps, starting)
