@@ -5,6 +5,7 @@ import { formatTime } from '../lib/format.ts'
 import type { RouterOutputs } from '../trpc/client.ts'
 import { SafeText } from './safe-text.tsx'
 import { useIsAdmin } from './session.tsx'
+import { TableHead } from './table-head.tsx'
 
 export type Log = RouterOutputs['logs']['search']['rows'][number]
 
@@ -90,18 +91,16 @@ export function LogFields({ log }: { log: Log }) {
 export function LogTable({ rows, live, busy }: { rows: Log[]; live?: ReadonlySet<string>; busy?: boolean }) {
   return (
     <table data-testid="log-table" aria-busy={busy ? 'true' : 'false'}>
-      <thead>
-        <tr>
-          <th scope="col">Time (UTC)</th>
-          <th scope="col">Decky</th>
-          <th scope="col">Service</th>
-          <th scope="col">Event</th>
-          <th scope="col">Attacker</th>
-          <th scope="col" style={{ width: '48%' }}>
-            Details
-          </th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={[
+          'Time (UTC)',
+          'Decky',
+          'Service',
+          'Event',
+          'Attacker',
+          { key: 'details', label: 'Details', style: { width: '48%' } },
+        ]}
+      />
       <tbody>
         {rows.map((log) => (
           <tr

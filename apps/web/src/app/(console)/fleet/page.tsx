@@ -6,7 +6,9 @@ import { useMemo, useState } from 'react'
 import { Chips } from '../../../components/chips.tsx'
 import { ConfirmStep } from '../../../components/confirm-step.tsx'
 import { EngineBanner } from '../../../components/engine-banner.tsx'
+import { ErrorAlert } from '../../../components/error-alert.tsx'
 import { useIsAdmin } from '../../../components/session.tsx'
+import { TableHead } from '../../../components/table-head.tsx'
 import { TrackedOpsPanel } from '../../../components/tracked-ops.tsx'
 import { errorMessage } from '../../../lib/errors.ts'
 import { formatTime, plural } from '../../../lib/format.ts'
@@ -242,27 +244,23 @@ export default function FleetPage() {
           {plural(deckies.length, 'decky', 'deckies')} · {running} running · showing {shown.length}
         </span>
       </div>
-      {fleet.isError && (
-        <p role="alert" className="alert">
-          {errorMessage(fleet.error)}
-        </p>
-      )}
+      {fleet.isError && <ErrorAlert error={fleet.error} />}
       <div style={{ overflowX: 'auto' }}>
         <table data-testid="fleet-table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">State</th>
-              <th scope="col">IP / MAC</th>
-              <th scope="col">Hostname / OS</th>
-              <th scope="col">Services</th>
-              <th scope="col">Host</th>
-              <th scope="col">Interval</th>
-              <th scope="col">Last mutation</th>
-              <th scope="col">Last error</th>
-              {isAdmin && <th scope="col">Actions</th>}
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              'Name',
+              'State',
+              'IP / MAC',
+              'Hostname / OS',
+              'Services',
+              'Host',
+              'Interval',
+              'Last mutation',
+              'Last error',
+              isAdmin && 'Actions',
+            ]}
+          />
           <tbody>
             {shown.map((d) => (
               <tr key={d.name} data-testid={`decky-${d.name}`} data-state={d.state}>

@@ -3,6 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { ConfirmStep } from '../../../components/confirm-step.tsx'
+import { ErrorAlert } from '../../../components/error-alert.tsx'
+import { TableHead } from '../../../components/table-head.tsx'
 import { errorMessage } from '../../../lib/errors.ts'
 import { formatTime } from '../../../lib/format.ts'
 import { addTrackedOp } from '../../../lib/tracked-ops.ts'
@@ -77,25 +79,19 @@ export default function HostsPage() {
           {message}
         </p>
       )}
-      {hosts.isError && (
-        <p role="alert" className="alert">
-          {errorMessage(hosts.error)}
-        </p>
-      )}
+      {hosts.isError && <ErrorAlert error={hosts.error} />}
       <table data-testid="hosts-table">
-        <thead>
-          <tr>
-            <th scope="col">Host</th>
-            <th scope="col">Status</th>
-            <th scope="col">Engine</th>
-            <th scope="col">Last heartbeat</th>
-            <th scope="col">Deckies / capacity</th>
-            <th scope="col">Network</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            'Host',
+            'Status',
+            'Engine',
+            'Last heartbeat',
+            'Deckies / capacity',
+            'Network',
+            { key: 'actions', label: <span className="sr-only">Actions</span> },
+          ]}
+        />
         <tbody>
           {(hosts.data ?? []).map((host) => (
             <tr key={host.id} data-testid={`host-${host.name}`} data-status={host.status}>

@@ -4,10 +4,11 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useParams } from 'next/navigation'
 import { useState } from 'react'
+import { ErrorAlert } from '../../../../components/error-alert.tsx'
 import { LogFields } from '../../../../components/log-view.tsx'
 import { SafeText } from '../../../../components/safe-text.tsx'
 import { useIsAdmin } from '../../../../components/session.tsx'
-import { errorMessage } from '../../../../lib/errors.ts'
+import { TableHead } from '../../../../components/table-head.tsx'
 import { formatTime } from '../../../../lib/format.ts'
 import { useTRPC } from '../../../../trpc/client.ts'
 
@@ -38,9 +39,7 @@ export default function AttackerDetailPage() {
         <p>
           <Link href="/attackers">← Attackers</Link>
         </p>
-        <p className="alert" role="alert">
-          {errorMessage(detail.error)}
-        </p>
+        <ErrorAlert error={detail.error} />
       </>
     )
   }
@@ -125,17 +124,7 @@ export default function AttackerDetailPage() {
           )}
         </div>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Decky</th>
-              <th scope="col">Service</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Username</th>
-              <th scope="col">Secret</th>
-              <th scope="col">Count</th>
-              <th scope="col">First / last</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Decky', 'Service', 'Kind', 'Username', 'Secret', 'Count', 'First / last']} />
           <tbody>
             {a.credentials.map((c) => (
               <tr
