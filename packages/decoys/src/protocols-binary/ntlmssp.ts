@@ -127,3 +127,19 @@ export function crackableHash(auth: NtlmAuthentication, challenge: Buffer): { ha
     format: 'netntlmv1',
   }
 }
+
+/**
+ * What every NTLM `auth_attempt` event records: the account, the client's workstation, the server
+ * challenge and the crackable hash (empty when no AUTHENTICATE message came).
+ */
+export function ntlmAttemptFields(auth: NtlmAuthentication | undefined, challenge: Buffer) {
+  const { hash, format } = auth ? crackableHash(auth, challenge) : { hash: '', format: 'netntlmv2' }
+  return {
+    username: auth?.username ?? '',
+    domain: auth?.domain ?? '',
+    workstation: auth?.workstation ?? '',
+    challenge: challenge.toString('hex'),
+    hash,
+    hash_format: format,
+  }
+}
