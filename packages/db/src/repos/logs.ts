@@ -1,8 +1,8 @@
 // Logs: batched ingest (logs + credentials + attacker profiles in one transaction), search,
 // histogram, live tail and purge.
 import { randomUUID } from 'node:crypto'
+import { parseObject, parseStringArray } from '@decnet/core'
 import type { Connection } from '../client.ts'
-import { parseObject, parseStringArray } from '../json.ts'
 import { compileSearch } from '../search/compile.ts'
 import { parseSearch } from '../search/grammar.ts'
 import { buildSearchText } from '../search/tokenize.ts'
