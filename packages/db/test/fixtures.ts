@@ -1,10 +1,38 @@
 // Small builders shared by the suites.
-import { inject } from 'vitest'
-import { testDatabases } from '../src/testing/databases.ts'
+import { afterAll, beforeEach, inject } from 'vitest'
+import type { DecnetDatabase } from '../src/database.ts'
+import { type TestDatabase, testDatabases } from '../src/testing/databases.ts'
 import type { DeckyInput, LogEventInput } from '../src/types.ts'
 
 /** One SQLite and one PostgreSQL provider; suites run `describe.each(databases())`. */
 export const databases = () => testDatabases(inject('postgresAdminUrl'))
+
+/**
+ * A fresh database from `provider` for every test, dropped with the suite. Read `db` and `url`
+ * inside tests (they change from test to test).
+ */
+export function freshDatabaseEachTest(provider: TestDatabase): {
+  readonly db: DecnetDatabase
+  readonly url: string
+} {
+  let opened: { db: DecnetDatabase; url: string } | undefined
+  beforeEach(async () => {
+    opened = await provider.open()
+  })
+  afterAll(() => provider.cleanup())
+  const current = () => {
+    if (!opened) throw new Error('the test database is opened before each test, not while collecting them')
+    return opened
+  }
+  return {
+    get db() {
+      return current().db
+    },
+    get url() {
+      return current().url
+    },
+  }
+}
 
 export function decky(name: string, ip: string, overrides: Partial<DeckyInput> = {}): DeckyInput {
   return {
