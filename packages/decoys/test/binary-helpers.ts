@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram'
 import { connect, type Socket } from 'node:net'
+import { afterEach } from 'vitest'
 import type { EmittedEvent, Emulator, RunningEmulator, ServiceConfigValue } from '../src/emulator.ts'
 
 export type Started = {
@@ -17,6 +18,16 @@ export type Started = {
 export function loopbackAddress(): string {
   const part = () => 1 + Math.floor(Math.random() * 253)
   return `127.89.${part()}.${part()}`
+}
+
+/** Emulators started and not yet closed, so a file's afterEach can close what its tests left open. */
+const open = new Set<Started>()
+
+/** Closes, after each test of the calling file, every emulator its tests started and left open. */
+export function closeStartedAfterEach(): void {
+  afterEach(async () => {
+    await Promise.all([...open].map((started) => started.close()))
+  })
 }
 
 export async function startBinary(
@@ -52,7 +63,7 @@ export async function startBinary(
       }
     },
   })
-  return {
+  const started: Started = {
     host,
     ports: running.ports,
     port: running.ports[0] ?? 0,
@@ -72,8 +83,13 @@ export async function startBinary(
         })
       })
     },
-    close: () => running.close(),
+    close: async () => {
+      if (!open.delete(started)) return // closed already (a test may close before the afterEach)
+      await running.close()
+    },
   }
+  open.add(started)
+  return started
 }
 
 /**
