@@ -3,6 +3,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { type FormEvent, useState } from 'react'
+import { SafeBadges } from '../../../components/chips.tsx'
 import { ErrorAlert } from '../../../components/error-alert.tsx'
 import { SafeText } from '../../../components/safe-text.tsx'
 import { TableHead } from '../../../components/table-head.tsx'
@@ -122,11 +123,7 @@ export default function AttackersPage() {
               </td>
               <td>
                 <div className="chips">
-                  {a.deckies.map((d) => (
-                    <span key={d} className="badge mono">
-                      <SafeText value={d} limit={40} />
-                    </span>
-                  ))}
+                  <SafeBadges values={a.deckies} limit={40} mono />
                 </div>
               </td>
             </tr>

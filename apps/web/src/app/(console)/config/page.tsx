@@ -1,7 +1,7 @@
 'use client'
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useEffect, useState } from 'react'
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react'
 import { ErrorAlert } from '../../../components/error-alert.tsx'
 import { useIsAdmin, useMe } from '../../../components/session.tsx'
 import { TableHead } from '../../../components/table-head.tsx'
@@ -24,6 +24,37 @@ function Result({ error, message }: { error: unknown; message: string | null }) 
     )
   }
   return null
+}
+
+/** One setting's form: its field, and a save button for those who may change it. */
+function SettingForm({
+  saveLabel,
+  canSave,
+  saving,
+  onSave,
+  children,
+}: {
+  saveLabel: string
+  canSave: boolean
+  saving: boolean
+  onSave: () => void
+  children: ReactNode
+}) {
+  return (
+    <form
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault()
+        onSave()
+      }}
+    >
+      {children}
+      {canSave && (
+        <button type="submit" disabled={saving}>
+          {saveLabel}
+        </button>
+      )}
+    </form>
+  )
 }
 
 function Settings() {
@@ -59,9 +90,11 @@ function Settings() {
         </p>
       )}
       <div className="grid-2">
-        <form
-          onSubmit={(e: FormEvent) => {
-            e.preventDefault()
+        <SettingForm
+          saveLabel="Save limit"
+          canSave={isAdmin}
+          saving={setLimitM.isPending}
+          onSave={() => {
             setMessage(null)
             setLimitM.mutate({ deploymentLimit: Number(limit) })
           }}
@@ -77,15 +110,12 @@ function Settings() {
             onValue={setLimit}
             data-testid="deployment-limit"
           />
-          {isAdmin && (
-            <button type="submit" disabled={setLimitM.isPending}>
-              Save limit
-            </button>
-          )}
-        </form>
-        <form
-          onSubmit={(e: FormEvent) => {
-            e.preventDefault()
+        </SettingForm>
+        <SettingForm
+          saveLabel="Save interval"
+          canSave={isAdmin}
+          saving={setIntervalM.isPending}
+          onSave={() => {
             setMessage(null)
             setIntervalM.mutate({ interval: interval.trim() === '' ? null : interval.trim() })
           }}
@@ -101,12 +131,7 @@ function Settings() {
             onValue={setIntervalText}
             data-testid="global-interval"
           />
-          {isAdmin && (
-            <button type="submit" disabled={setIntervalM.isPending}>
-              Save interval
-            </button>
-          )}
-        </form>
+        </SettingForm>
       </div>
       <dl className="kv small" style={{ marginTop: 10 }}>
         <dt>Engine</dt>

@@ -12,7 +12,7 @@ import { TableHead } from '../../../components/table-head.tsx'
 import { TrackedOpsPanel } from '../../../components/tracked-ops.tsx'
 import { errorMessage } from '../../../lib/errors.ts'
 import { formatTime, plural } from '../../../lib/format.ts'
-import { addTrackedOp } from '../../../lib/tracked-ops.ts'
+import { operationCallbacks } from '../../../lib/operation-callbacks.ts'
 import { type RouterOutputs, useTRPC } from '../../../trpc/client.ts'
 
 type Decky = RouterOutputs['fleet']['list'][number]
@@ -75,36 +75,24 @@ function DeckyActions({ decky, onMessage }: { decky: Decky; onMessage: (message:
   const [confirming, setConfirming] = useState(false)
   const [editing, setEditing] = useState(false)
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.fleet.list.queryKey() })
-  const mutate = useMutation(
-    trpc.fleet.mutate.mutationOptions({
-      onSuccess: (result) => {
-        addTrackedOp(`Mutate ${decky.name}`, result.lifecycleIds)
-        onMessage(result.message)
-        refresh()
-      },
-      onError: (error) => onMessage(`mutate ${decky.name}: ${errorMessage(error)}`),
-    }),
-  )
+  const callbacks = (verb: string, afterSuccess: () => void = refresh) =>
+    operationCallbacks(verb, decky.name, onMessage, afterSuccess)
+  const mutate = useMutation(trpc.fleet.mutate.mutationOptions(callbacks('mutate')))
+  const repairDone = callbacks('repair')
   const repair = useMutation(
     trpc.fleet.repair.mutationOptions({
-      onSuccess: (result) => {
-        addTrackedOp(`Repair ${decky.name}`, [result.lifecycleId])
-        onMessage(result.message)
-        refresh()
-      },
-      onError: (error) => onMessage(`repair ${decky.name}: ${errorMessage(error)}`),
+      ...repairDone,
+      onSuccess: (result) =>
+        repairDone.onSuccess({ message: result.message, lifecycleIds: [result.lifecycleId] }),
     }),
   )
   const teardown = useMutation(
-    trpc.fleet.teardown.mutationOptions({
-      onSuccess: (result) => {
-        if (result.lifecycleIds.length > 0) addTrackedOp(`Teardown ${decky.name}`, result.lifecycleIds)
-        onMessage(result.message)
+    trpc.fleet.teardown.mutationOptions(
+      callbacks('teardown', () => {
         setConfirming(false)
         refresh()
-      },
-      onError: (error) => onMessage(`teardown ${decky.name}: ${errorMessage(error)}`),
-    }),
+      }),
+    ),
   )
   if (editing)
     return (

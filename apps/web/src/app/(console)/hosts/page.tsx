@@ -5,9 +5,8 @@ import { useState } from 'react'
 import { ConfirmStep } from '../../../components/confirm-step.tsx'
 import { ErrorAlert } from '../../../components/error-alert.tsx'
 import { TableHead } from '../../../components/table-head.tsx'
-import { errorMessage } from '../../../lib/errors.ts'
 import { formatTime } from '../../../lib/format.ts'
-import { addTrackedOp } from '../../../lib/tracked-ops.ts'
+import { operationCallbacks } from '../../../lib/operation-callbacks.ts'
 import { useTRPC } from '../../../trpc/client.ts'
 
 const STATUS_CLASS: Record<string, string> = {
@@ -26,16 +25,13 @@ function DecommissionAction({ host, onMessage }: { host: HostRow; onMessage: (me
   const queryClient = useQueryClient()
   const [confirming, setConfirming] = useState(false)
   const decommission = useMutation(
-    trpc.hosts.decommission.mutationOptions({
-      onSuccess: (result) => {
-        if (result.lifecycleIds.length > 0) addTrackedOp(`Decommission ${host.name}`, result.lifecycleIds)
-        onMessage(result.message)
+    trpc.hosts.decommission.mutationOptions(
+      operationCallbacks('decommission', host.name, onMessage, () => {
         setConfirming(false)
         queryClient.invalidateQueries({ queryKey: trpc.hosts.list.queryKey() })
         queryClient.invalidateQueries({ queryKey: trpc.fleet.list.queryKey() })
-      },
-      onError: (error) => onMessage(`decommission ${host.name}: ${errorMessage(error)}`),
-    }),
+      }),
+    ),
   )
   if (!confirming) {
     return (

@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useParams } from 'next/navigation'
 import { useState } from 'react'
+import { SafeBadges } from '../../../../components/chips.tsx'
 import { ErrorAlert } from '../../../../components/error-alert.tsx'
 import { LogFields } from '../../../../components/log-view.tsx'
 import { SafeText } from '../../../../components/safe-text.tsx'
@@ -77,19 +78,11 @@ export default function AttackerDetailPage() {
           <dl className="kv">
             <dt>Deckies</dt>
             <dd className="chips">
-              {a.deckies.map((d) => (
-                <span key={d} className="badge mono">
-                  <SafeText value={d} limit={40} />
-                </span>
-              ))}
+              <SafeBadges values={a.deckies} limit={40} mono />
             </dd>
             <dt>Services</dt>
             <dd className="chips">
-              {a.services.map((s) => (
-                <span key={s} className="badge">
-                  <SafeText value={s} limit={40} />
-                </span>
-              ))}
+              <SafeBadges values={a.services} limit={40} />
             </dd>
           </dl>
         </section>
