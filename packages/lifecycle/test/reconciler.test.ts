@@ -101,7 +101,7 @@ describe('Reconciler', () => {
   })
 
   it('a decky missing one of its desired service containers is degraded even though the rest is up', async () => {
-    const engine = scriptedEngine(() => [
+    const engine = scriptedEngine((): DeckyObservation[] => [
       { name: 'half', state: 'up', services: { ssh: 'running' }, problems: [] },
       { name: 'whole', state: 'up', services: { ssh: 'running', http: 'running' }, problems: [] },
     ])
@@ -185,7 +185,7 @@ describe('Reconciler repairs', () => {
 
   it('queues a bounded repair for a broken decky, backs off between attempts, gives up with a reason', async () => {
     let now = 1_000_000
-    const engine = scriptedEngine(() => [
+    const engine = scriptedEngine((): DeckyObservation[] => [
       { name: 'half', state: 'up', services: { ssh: 'running' }, problems: [] },
       { name: 'fine', state: 'up', services: { ssh: 'running', http: 'running' }, problems: [] },
     ])
