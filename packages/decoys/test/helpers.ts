@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net'
-import type { ConnectionLimits, DecoyEvent, ServiceConfigValue } from '../src/emulator.ts'
+import { afterEach } from 'vitest'
+import type { ConnectionLimits, DecoyEvent, RunningEmulator, ServiceConfigValue } from '../src/emulator.ts'
 import { startEmulator } from '../src/start.ts'
 
 let nextHost = 1
@@ -52,6 +53,16 @@ export function eventLog(): EventLog & { sink: (event: DecoyEvent) => void } {
   }
 }
 
+/** Emulators started and not yet closed, so a file's afterEach can close what its tests left open. */
+const open = new Set<RunningEmulator>()
+
+/** Closes, after each test of the calling file, every emulator its tests started and left open. */
+export function closeStartedAfterEach(): void {
+  afterEach(async () => {
+    await Promise.all([...open].map((running) => running.close()))
+  })
+}
+
 export async function startTestEmulator(
   slug: string,
   options: {
@@ -74,7 +85,15 @@ export async function startTestEmulator(
     onEvent: log.sink,
     ...(options.limits ? { limits: options.limits } : {}),
   })
-  return { host, running, port: running.ports[0] as number, ...log }
+  const tracked: RunningEmulator = {
+    ports: running.ports,
+    close: async () => {
+      if (!open.delete(tracked)) return // closed already (a test may close before the afterEach)
+      await running.close()
+    },
+  }
+  open.add(tracked)
+  return { host, running: tracked, port: running.ports[0] as number, ...log }
 }
 
 /** A raw TCP client that collects everything received as text. */
