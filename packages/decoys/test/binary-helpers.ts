@@ -1,7 +1,9 @@
 import { createSocket } from 'node:dgram'
 import { connect, type Socket } from 'node:net'
-import { afterEach } from 'vitest'
 import type { EmittedEvent, Emulator, RunningEmulator, ServiceConfigValue } from '../src/emulator.ts'
+import { trackStarted } from './started.ts'
+
+export { closeStartedAfterEach } from './started.ts'
 
 export type Started = {
   host: string
@@ -18,16 +20,6 @@ export type Started = {
 export function loopbackAddress(): string {
   const part = () => 1 + Math.floor(Math.random() * 253)
   return `127.89.${part()}.${part()}`
-}
-
-/** Emulators started and not yet closed, so a file's afterEach can close what its tests left open. */
-const open = new Set<Started>()
-
-/** Closes, after each test of the calling file, every emulator its tests started and left open. */
-export function closeStartedAfterEach(): void {
-  afterEach(async () => {
-    await Promise.all([...open].map((started) => started.close()))
-  })
 }
 
 export async function startBinary(
@@ -83,12 +75,8 @@ export async function startBinary(
         })
       })
     },
-    close: async () => {
-      if (!open.delete(started)) return // closed already (a test may close before the afterEach)
-      await running.close()
-    },
+    close: trackStarted(() => running.close()),
   }
-  open.add(started)
   return started
 }
 

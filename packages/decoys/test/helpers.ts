@@ -1,7 +1,9 @@
 import { connect, type Socket } from 'node:net'
-import { afterEach } from 'vitest'
 import type { ConnectionLimits, DecoyEvent, RunningEmulator, ServiceConfigValue } from '../src/emulator.ts'
 import { startEmulator } from '../src/start.ts'
+import { trackStarted } from './started.ts'
+
+export { closeStartedAfterEach } from './started.ts'
 
 let nextHost = 1
 
@@ -53,16 +55,6 @@ export function eventLog(): EventLog & { sink: (event: DecoyEvent) => void } {
   }
 }
 
-/** Emulators started and not yet closed, so a file's afterEach can close what its tests left open. */
-const open = new Set<RunningEmulator>()
-
-/** Closes, after each test of the calling file, every emulator its tests started and left open. */
-export function closeStartedAfterEach(): void {
-  afterEach(async () => {
-    await Promise.all([...open].map((running) => running.close()))
-  })
-}
-
 export async function startTestEmulator(
   slug: string,
   options: {
@@ -85,14 +77,7 @@ export async function startTestEmulator(
     onEvent: log.sink,
     ...(options.limits ? { limits: options.limits } : {}),
   })
-  const tracked: RunningEmulator = {
-    ports: running.ports,
-    close: async () => {
-      if (!open.delete(tracked)) return // closed already (a test may close before the afterEach)
-      await running.close()
-    },
-  }
-  open.add(tracked)
+  const tracked: RunningEmulator = { ports: running.ports, close: trackStarted(() => running.close()) }
   return { host, running: tracked, port: running.ports[0] as number, ...log }
 }
 
