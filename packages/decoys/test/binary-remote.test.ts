@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { rdpEmulator } from '../src/protocols-binary/rdp.ts'
 import { vncEmulator } from '../src/protocols-binary/vnc.ts'
 import { closeStartedAfterEach, type RawConnection, rawConnect, startBinary } from './binary-helpers.ts'
+import { expectNetNtlmV2Attempt } from './binary-helpers-ntlm.ts'
 import {
   mcsConnectInitial,
   ntlmAuthenticate,
@@ -94,15 +95,14 @@ describe('rdp emulator', () => {
     expect(failure.includes(Buffer.from('a4060204c000006d', 'hex'))).toBe(true)
     tls.destroy()
     const attempt = await started.waitFor((event) => event.fields.kind === 'credssp')
-    expect(attempt.fields).toMatchObject({
+    expectNetNtlmV2Attempt(attempt, {
       username: 'jdoe',
       domain: 'ACME',
       workstation: 'ATTACKER-PC',
-      hash_format: 'netntlmv2',
+      challenge,
+      proof,
+      blob,
     })
-    expect(attempt.fields.hash).toBe(
-      `jdoe::ACME:${challenge.toString('hex')}:${proof.toString('hex')}:${blob.toString('hex')}`,
-    )
   })
 
   it('with nla, tells a legacy client that NLA is required', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { smbEmulator } from '../src/protocols-binary/smb.ts'
 import { closeStartedAfterEach, type RawConnection, rawConnect, startBinary } from './binary-helpers.ts'
+import { expectNetNtlmV2Attempt } from './binary-helpers-ntlm.ts'
 import {
   ntlmAuthenticate,
   smb1Negotiate,
@@ -74,15 +75,14 @@ describe('smb emulator', () => {
     raw.close()
     expect(failure.status).toBe(0xc000006d)
     const attempt = await started.waitFor((event) => event.event === 'auth_attempt')
-    expect(attempt.fields).toMatchObject({
+    expectNetNtlmV2Attempt(attempt, {
       username: 'alice',
       domain: 'ACME',
       workstation: 'KALI',
-      hash_format: 'netntlmv2',
+      challenge: serverChallenge,
+      proof,
+      blob: clientBlob,
     })
-    expect(attempt.fields.hash).toBe(
-      `alice::ACME:${serverChallenge.toString('hex')}:${proof.toString('hex')}:${clientBlob.toString('hex')}`,
-    )
     expect(attempt.secret_fields).toEqual(['hash'])
   })
 
