@@ -3,7 +3,7 @@
 import { useState } from 'react'
 import { formatTime } from '../lib/format.ts'
 import type { RouterOutputs } from '../trpc/client.ts'
-import { SafeText } from './safe-text.tsx'
+import { SafeCell, SafeText } from './safe-text.tsx'
 import { useIsAdmin } from './session.tsx'
 import { TableHead } from './table-head.tsx'
 
@@ -117,15 +117,9 @@ export function LogTable({ rows, live, busy }: { rows: Log[]; live?: ReadonlySet
                 </div>
               )}
             </td>
-            <td className="mono small">
-              <SafeText value={log.decky} limit={40} />
-            </td>
-            <td className="small">
-              <SafeText value={log.service} limit={40} />
-            </td>
-            <td className="small">
-              <SafeText value={log.eventType} limit={40} />
-            </td>
+            <SafeCell className="mono small" value={log.decky} limit={40} />
+            <SafeCell className="small" value={log.service} limit={40} />
+            <SafeCell className="small" value={log.eventType} limit={40} />
             <td className="mono small nowrap">
               {log.attackerIp ? (
                 <SafeText

@@ -7,7 +7,7 @@ import { useState } from 'react'
 import { SafeBadges } from '../../../../components/chips.tsx'
 import { ErrorAlert } from '../../../../components/error-alert.tsx'
 import { LogFields } from '../../../../components/log-view.tsx'
-import { SafeText } from '../../../../components/safe-text.tsx'
+import { SafeCell, SafeText } from '../../../../components/safe-text.tsx'
 import { useIsAdmin } from '../../../../components/session.tsx'
 import { TableHead } from '../../../../components/table-head.tsx'
 import { formatTime } from '../../../../lib/format.ts'
@@ -124,18 +124,10 @@ export default function AttackerDetailPage() {
                 key={`${c.decky}|${c.service}|${c.kind}|${c.username}|${c.secret}|${c.firstSeen}`}
                 data-testid="credential-row"
               >
-                <td className="mono small">
-                  <SafeText value={c.decky} limit={40} />
-                </td>
-                <td className="small">
-                  <SafeText value={c.service} limit={40} />
-                </td>
-                <td className="small">
-                  <SafeText value={c.kind} limit={40} />
-                </td>
-                <td className="mono small">
-                  <SafeText value={c.username} limit={80} />
-                </td>
+                <SafeCell className="mono small" value={c.decky} limit={40} />
+                <SafeCell className="small" value={c.service} limit={40} />
+                <SafeCell className="small" value={c.kind} limit={40} />
+                <SafeCell className="mono small" value={c.username} limit={80} />
                 <td className="mono small">
                   {isAdmin && reveal ? <SafeText value={c.secret} limit={80} /> : MASK}
                 </td>
