@@ -117,22 +117,22 @@ function DeckyActions({ decky, onMessage }: { decky: Decky; onMessage: (message:
   }
   return (
     <div className="row" style={{ flexWrap: 'nowrap' }}>
-      <button
-        type="button"
-        onClick={() => mutate.mutate({ name: decky.name })}
-        disabled={mutate.isPending}
-        aria-label={`Mutate ${decky.name}`}
-      >
-        Mutate
-      </button>
-      <button
-        type="button"
-        onClick={() => repair.mutate({ name: decky.name })}
-        disabled={repair.isPending}
-        aria-label={`Repair ${decky.name}`}
-      >
-        Repair
-      </button>
+      {(
+        [
+          ['Mutate', mutate],
+          ['Repair', repair],
+        ] as const
+      ).map(([label, operation]) => (
+        <button
+          key={label}
+          type="button"
+          onClick={() => operation.mutate({ name: decky.name })}
+          disabled={operation.isPending}
+          aria-label={`${label} ${decky.name}`}
+        >
+          {label}
+        </button>
+      ))}
       <button type="button" onClick={() => setEditing(true)} aria-label={`Change interval of ${decky.name}`}>
         Interval
       </button>
