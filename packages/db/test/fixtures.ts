@@ -1,6 +1,10 @@
 // Small builders shared by the suites.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeEach, inject } from 'vitest'
 import type { DecnetDatabase } from '../src/database.ts'
+import { migrate } from '../src/migrate.ts'
 import { type TestDatabase, testDatabases } from '../src/testing/databases.ts'
 import type { DeckyInput, LogEventInput } from '../src/types.ts'
 
@@ -32,6 +36,20 @@ export function freshDatabaseEachTest(provider: TestDatabase): {
       return current().url
     },
   }
+}
+
+/** A temporary directory for the calling suite, removed with everything in it once the suite ends. */
+export function suiteTempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** A SQLite database file `name` in `dir`, migrated to the latest schema; returns its path. */
+export async function migratedSqliteFile(dir: string, name: string): Promise<string> {
+  const file = join(dir, name)
+  await migrate(`file:${file}`)
+  return file
 }
 
 export function decky(name: string, ip: string, overrides: Partial<DeckyInput> = {}): DeckyInput {
