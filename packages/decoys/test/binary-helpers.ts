@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram'
 import { connect, type Socket } from 'node:net'
-import type { EmittedEvent, Emulator, RunningEmulator, ServiceConfigValue } from '../src/emulator.ts'
-import { trackStarted } from './started.ts'
+import type { EmittedEvent, Emulator, RunningEmulator } from '../src/emulator.ts'
+import { type TestStartOptions, trackStarted } from './started.ts'
 
 export { closeStartedAfterEach } from './started.ts'
 
@@ -24,13 +24,7 @@ export function loopbackAddress(): string {
 
 export async function startBinary(
   emulator: Emulator,
-  options: {
-    ports?: number[]
-    config?: Record<string, ServiceConfigValue>
-    seed?: string
-    hostname?: string
-    distro?: string
-  } = {},
+  options: TestStartOptions & { distro?: string } = {},
 ): Promise<Started> {
   const host = loopbackAddress()
   const events: EmittedEvent[] = []

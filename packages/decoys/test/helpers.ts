@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net'
-import type { ConnectionLimits, DecoyEvent, RunningEmulator, ServiceConfigValue } from '../src/emulator.ts'
+import type { ConnectionLimits, DecoyEvent, RunningEmulator } from '../src/emulator.ts'
 import { startEmulator } from '../src/start.ts'
-import { trackStarted } from './started.ts'
+import { type TestStartOptions, trackStarted } from './started.ts'
 
 export { closeStartedAfterEach } from './started.ts'
 
@@ -57,13 +57,7 @@ export function eventLog(): EventLog & { sink: (event: DecoyEvent) => void } {
 
 export async function startTestEmulator(
   slug: string,
-  options: {
-    ports?: number[]
-    config?: Record<string, ServiceConfigValue>
-    seed?: string
-    hostname?: string
-    limits?: ConnectionLimits
-  } = {},
+  options: TestStartOptions & { limits?: ConnectionLimits } = {},
 ) {
   const log = eventLog()
   const host = loopbackHost()

@@ -1,4 +1,13 @@
 import { afterEach } from 'vitest'
+import type { ServiceConfigValue } from '../src/emulator.ts'
+
+/** How a test starts an emulator: its ports (0 = any), configuration, persona seed and hostname. */
+export type TestStartOptions = {
+  ports?: number[]
+  config?: Record<string, ServiceConfigValue>
+  seed?: string
+  hostname?: string
+}
 
 /** Emulators the tests started and did not close yet, each by its close. */
 const open = new Set<() => Promise<void>>()
