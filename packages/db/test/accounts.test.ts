@@ -1,45 +1,27 @@
 import { describe, expect, it } from 'vitest'
 import { ConflictError, NotFoundError } from '../src/errors.ts'
-import { databases, freshDatabaseEachTest } from './fixtures.ts'
+import { databases, freshDatabaseEachTest, user } from './fixtures.ts'
 
 describe.each(databases())('users, tokens, settings, heartbeats, hosts on $kind', (provider) => {
   const fresh = freshDatabaseEachTest(provider)
 
   it('creates users and returns only the public shape', async () => {
-    const user = await fresh.db.users.create({
-      username: 'admin',
-      passwordHash: 'h1',
-      role: 'admin',
-      mustChangePassword: true,
-    })
-    expect(Object.keys(user).sort()).toEqual(['createdAt', 'id', 'mustChangePassword', 'role', 'username'])
-    expect(user).toMatchObject({ username: 'admin', role: 'admin', mustChangePassword: true })
-    await expect(
-      fresh.db.users.create({
-        username: 'admin',
-        passwordHash: 'h2',
-        role: 'viewer',
-        mustChangePassword: false,
-      }),
-    ).rejects.toBeInstanceOf(ConflictError)
+    const created = await fresh.db.users.create(
+      user('admin', { passwordHash: 'h1', role: 'admin', mustChangePassword: true }),
+    )
+    expect(Object.keys(created).sort()).toEqual(['createdAt', 'id', 'mustChangePassword', 'role', 'username'])
+    expect(created).toMatchObject({ username: 'admin', role: 'admin', mustChangePassword: true })
+    await expect(fresh.db.users.create(user('admin', { passwordHash: 'h2' }))).rejects.toBeInstanceOf(
+      ConflictError,
+    )
     expect((await fresh.db.users.findByUsername('admin'))?.passwordHash).toBe('h1')
     expect(await fresh.db.users.findByUsername('nobody')).toBeNull()
     expect((await fresh.db.users.list()).map((u) => u.username)).toEqual(['admin'])
   })
 
   it('updates, counts admins and deletes', async () => {
-    const a = await fresh.db.users.create({
-      username: 'a',
-      passwordHash: 'h',
-      role: 'admin',
-      mustChangePassword: true,
-    })
-    await fresh.db.users.create({
-      username: 'v',
-      passwordHash: 'h',
-      role: 'viewer',
-      mustChangePassword: false,
-    })
+    const a = await fresh.db.users.create(user('a', { role: 'admin', mustChangePassword: true }))
+    await fresh.db.users.create(user('v'))
     expect(await fresh.db.users.countAdmins()).toBe(1)
     const validFrom = new Date('2026-11-25T12:00:00Z')
     const updated = await fresh.db.users.update(a.id, {

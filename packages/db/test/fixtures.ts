@@ -52,6 +52,14 @@ export async function migratedSqliteFile(dir: string, name: string): Promise<str
   return file
 }
 
+/** A new user's row: a viewer with a set password, unless `overrides` says otherwise. */
+export function user(
+  username: string,
+  overrides: Partial<Parameters<DecnetDatabase['users']['create']>[0]> = {},
+): Parameters<DecnetDatabase['users']['create']>[0] {
+  return { username, passwordHash: 'h', role: 'viewer', mustChangePassword: false, ...overrides }
+}
+
 export function decky(name: string, ip: string, overrides: Partial<DeckyInput> = {}): DeckyInput {
   return {
     name,

@@ -6,14 +6,7 @@ import { createDatabase } from '../src/database.ts'
 import { ConflictError } from '../src/errors.ts'
 import { listMigrations, migrate } from '../src/migrate.ts'
 import { createPostgresDatabase } from '../src/testing/postgres.ts'
-import { databases, suiteTempDir } from './fixtures.ts'
-
-const user = (username: string) => ({
-  username,
-  passwordHash: 'h',
-  role: 'viewer' as const,
-  mustChangePassword: false,
-})
+import { databases, suiteTempDir, user } from './fixtures.ts'
 
 describe.each(databases())('usernames ignore case on $kind', (provider) => {
   afterAll(() => provider.cleanup())
