@@ -5,8 +5,8 @@ import { seededRandom } from '../framework/random.ts'
 import type { TcpSession } from '../framework/tcp.ts'
 import {
   buildChallenge,
+  findNtlmMessage,
   messageType,
-  NTLMSSP_SIGNATURE,
   type NtlmIdentity,
   ntlmAttemptFields,
   parseAuthenticate,
@@ -192,10 +192,7 @@ function connection(
     } else if (type === TYPE_LOGIN7 && !loggedIn) {
       loggedIn = true
       const login = parseLogin7(message)
-      if (
-        login.sspi &&
-        messageType(login.sspi.subarray(Math.max(0, login.sspi.indexOf(NTLMSSP_SIGNATURE)))) === 1
-      ) {
+      if (login.sspi && messageType(findNtlmMessage(login.sspi) ?? login.sspi) === 1) {
         const challenge = randomBytes(8)
         pendingSspi = { login, challenge }
         session.write(tdsPacket(TYPE_TABULAR_RESULT, sspiToken(buildChallenge(identity, challenge))))
@@ -217,9 +214,8 @@ function connection(
     } else if (type === TYPE_SSPI && pendingSspi) {
       const { login, challenge } = pendingSspi
       pendingSspi = undefined
-      const at = message.indexOf(NTLMSSP_SIGNATURE)
-      const ntlm = at === -1 ? Buffer.alloc(0) : message.subarray(at)
-      const auth = messageType(ntlm) === 3 ? parseAuthenticate(ntlm) : undefined
+      const ntlm = findNtlmMessage(message)
+      const auth = ntlm && messageType(ntlm) === 3 ? parseAuthenticate(ntlm) : undefined
       const ntlmFields = ntlmAttemptFields(auth, challenge)
       const { extension: _unused, password: _none, ...fields } = login.fields
       session.emit(

@@ -39,6 +39,12 @@ export function fileTime(date: number): Buffer {
   return out
 }
 
+/** The NTLMSSP message carried somewhere in `bytes` (a SPNEGO, CredSSP or TDS SSPI wrapper, or bare). */
+export function findNtlmMessage(bytes: Buffer | undefined): Buffer | undefined {
+  const at = bytes ? bytes.indexOf(NTLMSSP_SIGNATURE) : -1
+  return bytes && at !== -1 ? bytes.subarray(at) : undefined
+}
+
 export function messageType(message: Buffer): number | undefined {
   if (message.length < 12 || !message.subarray(0, 8).equals(NTLMSSP_SIGNATURE)) return undefined
   return message.readUInt32LE(8)

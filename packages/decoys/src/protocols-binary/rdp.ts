@@ -11,8 +11,8 @@ import { berFrameLength } from './ber.ts'
 import { parseTsRequest, tsRequestWithError, tsRequestWithToken } from './credssp.ts'
 import {
   buildChallenge,
+  findNtlmMessage,
   messageType,
-  NTLMSSP_SIGNATURE,
   type NtlmIdentity,
   ntlmAttemptFields,
   parseAuthenticate,
@@ -108,8 +108,7 @@ function credsspHandler(
       const request = parseTsRequest(buffered.subarray(0, length))
       buffered = buffered.subarray(length)
       const token = request.negoToken
-      const at = token ? token.indexOf(NTLMSSP_SIGNATURE) : -1
-      const ntlm = token && at !== -1 ? token.subarray(at) : undefined
+      const ntlm = findNtlmMessage(token)
       const type = ntlm ? messageType(ntlm) : undefined
       const version = Math.min(Math.max(request.version, 2), 6)
       if (ntlm && type === 1) {

@@ -6,8 +6,8 @@ import type { TcpSession } from '../framework/tcp.ts'
 import {
   buildChallenge,
   fileTime,
+  findNtlmMessage,
   messageType,
-  NTLMSSP_SIGNATURE,
   type NtlmIdentity,
   ntlmAttemptFields,
   parseAuthenticate,
@@ -185,10 +185,10 @@ function connection(session: TcpSession, persona: Persona) {
     const offset = request.body.readUInt16LE(12)
     const length = request.body.readUInt16LE(14)
     const blob = request.raw.subarray(offset, offset + length)
-    const at = blob.indexOf(NTLMSSP_SIGNATURE)
-    const ntlm = at === -1 ? undefined : blob.subarray(at)
+    const ntlm = findNtlmMessage(blob)
     const type = ntlm ? messageType(ntlm) : undefined
-    const wrapped = at !== 0
+    // Wrapped in SPNEGO when the NTLM message does not start the blob.
+    const wrapped = ntlm?.length !== blob.length
     if (ntlm && type === 1) {
       const token = buildChallenge(persona.identity, challenge)
       challenged = true
