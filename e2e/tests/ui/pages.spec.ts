@@ -2,8 +2,7 @@ import { expect, test } from '../../fixtures/stack.ts'
 import { adminSession, shot, watchConsole } from '../../fixtures/ui-helpers.ts'
 
 test('config: admin edits limits and interval and manages users', async ({ page, stack }) => {
-  const errors = watchConsole(page, [400])
-  await adminSession(page, stack)
+  const { errors } = await adminSession(page, stack, [400])
   await page.getByRole('navigation').getByRole('link', { name: 'Config' }).click()
   await expect(page.getByTestId('deployment-limit')).toBeVisible()
   await page.getByTestId('deployment-limit').fill('42')
@@ -55,8 +54,7 @@ test('every page renders in light and dark themes at 1280 px and on a 1366×768 
   page,
   stack,
 }) => {
-  const errors = watchConsole(page)
-  await adminSession(page, stack)
+  const { errors } = await adminSession(page, stack)
   for (const theme of ['light', 'dark'] as const) {
     await page.getByLabel('Colour theme').selectOption(theme)
     await expect(page.locator('html')).toHaveAttribute('data-theme', theme)
