@@ -1,5 +1,6 @@
 // What every API benchmark shares: a real server process of its own and an admin client on it.
-import { type Client, readyAdmin } from '../test/support/clients.ts'
+import { readyAdmin } from '../test/support/accounts.ts'
+import type { Client } from '../test/support/clients.ts'
 import { startServerProcess } from '../test/support/server.ts'
 
 type BenchApi = { admin: Client; pid: number }
@@ -21,7 +22,7 @@ export async function withBenchApi(
 ): Promise<void> {
   const api = await startServerProcess(env)
   try {
-    const { client: admin } = await readyAdmin(api.url)
+    const { client: admin } = await readyAdmin(api)
     if (options.deploymentLimit !== undefined) {
       await admin.config.setDeploymentLimit.mutate({ deploymentLimit: options.deploymentLimit })
     }
