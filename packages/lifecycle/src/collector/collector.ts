@@ -2,8 +2,12 @@
  * The Docker log collector: finds decoy service containers by label, follows each one's log stream
  * through the Docker API and feeds every stdout line to the ingest pipeline.
  *
- * - Discovery: an initial scan, the Docker event stream (`start`/`destroy`, reconnected with backoff)
- *   and a periodic re-scan as a safety net.
+ * - Discovery: an initial scan, the Docker event stream (`start`/`destroy`) and a periodic re-scan as
+ *   a safety net, all selecting containers by one label filter (service-containers.ts).
+ * - Streams: each container's log stream and the event stream run in the one reconnect loop
+ *   (reconnect.ts): backoff on failure; a stopped container's follower parks until its next start.
+ *   A follower waits on its own signal (ended by stop() or the container's removal), so thousands
+ *   of stop/start cycles add nothing to the collector-wide one.
  * - Resume: each container's position (last Docker timestamp processed + lines at that timestamp) is
  *   persisted in settings (`collector.position.<containerId>`) once every line up to it is stored,
  *   so a restarted collector neither duplicates nor loses rows. A clean `stop()` persists the final
