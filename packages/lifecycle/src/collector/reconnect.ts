@@ -90,6 +90,11 @@ export class Wakeup {
   private pending = false
   private release: (() => void) | undefined
 
+  /** A loop is parked here now. */
+  get waiting(): boolean {
+    return this.release !== undefined
+  }
+
   wake(): void {
     if (this.release) this.release()
     else this.pending = true
