@@ -61,10 +61,22 @@ export class DockerApiStandIn {
     const container = this.container(id)
     container.running = true
     this.event('start', container)
+    this.print(id, line)
+  }
+
+  /** The running container prints `line` on stdout. */
+  print(id: string, line: string): void {
+    const container = this.container(id)
     this.clock += 1_000_000n
     const entry = { ts: this.clock, text: line }
     container.lines.push(entry)
     for (const res of container.logStreams) res.write(frame(entry))
+  }
+
+  /** Cuts every open log and event stream (a daemon restart or a proxy dropping connections). */
+  dropStreams(): void {
+    for (const res of this.eventStreams.keys()) res.destroy()
+    for (const container of this.containers.values()) for (const res of container.logStreams) res.destroy()
   }
 
   /** Stops the container: its followed log streams end, as Docker's do. */
