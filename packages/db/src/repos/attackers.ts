@@ -1,6 +1,7 @@
 // Attackers: profiles maintained by ingest; listing and detail for the console.
+
+import { parseStringArray } from '@decnet/core'
 import type { Connection } from '../client.ts'
-import { parseStringArray } from '../json.ts'
 import { type SqlArg, toNumber } from '../sql.ts'
 import type { Attacker, CredentialRow, LogRow } from '../types.ts'
 import { LOG_COLUMNS, type LogRecord, toLogRow } from './logs.ts'

@@ -1,8 +1,9 @@
 // Fleet: the Decky table (the one source of truth) and the transactional deploy-plan commit.
+
+import { parseObject, parseStringArray } from '@decnet/core'
 import type { Connection, Tx } from '../client.ts'
 import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts'
 import { orderedId } from '../ids.ts'
-import { parseObject, parseStringArray } from '../json.ts'
 import { prismaExecutor } from '../sql.ts'
 import type { Decky, DeckyInput, DeckyState, LifecycleOperation } from '../types.ts'
 import { appendLifecycleEvents } from './lifecycle-events.ts'

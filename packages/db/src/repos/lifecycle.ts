@@ -1,6 +1,7 @@
 // Lifecycle: the runner's durable, lease-based queue.
+
+import { parseObject } from '@decnet/core'
 import type { Connection } from '../client.ts'
-import { parseObject } from '../json.ts'
 import type { SqlExecutor } from '../sql.ts'
 import { toDate, toNumber, toOptionalDate } from '../sql.ts'
 import type {

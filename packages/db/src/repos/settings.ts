@@ -1,7 +1,8 @@
 // Settings (config/state key-value), worker heartbeats and hosts.
+
+import { parseObject } from '@decnet/core'
 import type { Connection } from '../client.ts'
 import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts'
-import { parseObject } from '../json.ts'
 import type { Host, HostEngine, HostInput, HostStatus, WorkerHeartbeat } from '../types.ts'
 
 export function settingsRepository(conn: Connection) {
