@@ -3,8 +3,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useRouter } from 'next/navigation'
 import { type FormEvent, useEffect, useState } from 'react'
-import { errorMessage } from '../../lib/errors.ts'
-import { useTRPC } from '../../trpc/client.ts'
+import { errorMessage } from '@/lib/errors.ts'
+import { useTRPC } from '@/trpc/client.ts'
 
 function safeNext(raw: string | null): string {
   // Only same-site paths: never an open redirect.

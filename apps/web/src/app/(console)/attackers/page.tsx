@@ -3,10 +3,10 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { type FormEvent, useState } from 'react'
-import { SafeText } from '../../../components/safe-text.tsx'
-import { errorMessage } from '../../../lib/errors.ts'
-import { formatTime } from '../../../lib/format.ts'
-import { useTRPC } from '../../../trpc/client.ts'
+import { SafeText } from '@/components/safe-text.tsx'
+import { errorMessage } from '@/lib/errors.ts'
+import { formatTime } from '@/lib/format.ts'
+import { useTRPC } from '@/trpc/client.ts'
 
 type Sort = 'recent' | 'active' | 'deckies'
 const SORTS: Record<Sort, string> = {

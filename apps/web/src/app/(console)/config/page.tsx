@@ -2,10 +2,10 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useEffect, useState } from 'react'
-import { useIsAdmin, useMe } from '../../../components/session.tsx'
-import { errorMessage } from '../../../lib/errors.ts'
-import { formatTime } from '../../../lib/format.ts'
-import { type RouterOutputs, useTRPC } from '../../../trpc/client.ts'
+import { useIsAdmin, useMe } from '@/components/session.tsx'
+import { errorMessage } from '@/lib/errors.ts'
+import { formatTime } from '@/lib/format.ts'
+import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 
 type User = RouterOutputs['users']['list'][number]
 

@@ -2,11 +2,11 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
-import { ConfirmStep } from '../../../components/confirm-step.tsx'
-import { errorMessage } from '../../../lib/errors.ts'
-import { formatTime } from '../../../lib/format.ts'
-import { addTrackedOp } from '../../../lib/tracked-ops.ts'
-import { useTRPC } from '../../../trpc/client.ts'
+import { ConfirmStep } from '@/components/confirm-step.tsx'
+import { errorMessage } from '@/lib/errors.ts'
+import { formatTime } from '@/lib/format.ts'
+import { addTrackedOp } from '@/lib/tracked-ops.ts'
+import { useTRPC } from '@/trpc/client.ts'
 
 const STATUS_CLASS: Record<string, string> = {
   active: 'status-up',
