@@ -8,7 +8,6 @@ import {
   type DraftErrors,
   type DraftMessageKey,
   DRAFT_MESSAGES as M,
-  settingProblem,
   stepMessages,
   validateDraft,
 } from '@/app/(console)/fleet/deploy/wizard/validate.ts'
@@ -148,27 +147,35 @@ describe('validateDraft', () => {
   })
 })
 
-describe('settingProblem: what the INI cannot carry unchanged', () => {
-  const field = (slug: string, key: string) => {
-    const found = contextWith()
-      .services.find((s) => s.slug === slug)
-      ?.config.find((f) => f.key === key)
-    if (!found) throw new Error(`no ${slug}.${key}`)
-    return found
-  }
-  it('accepts what round-trips, including multi-line text and text that starts with b64:', () => {
-    expect(settingProblem(field('http', 'custom_body'), 'line one\nline two')).toBeNull()
-    expect(settingProblem(field('http', 'custom_body'), 'b64:not really')).toBeNull()
-    expect(settingProblem(field('ssh', 'password'), 'p@ss word')).toBeNull()
-    expect(settingProblem(field('http', 'http_versions'), ['http/1.1', 'http/2'])).toBeNull()
-    expect(settingProblem(field('rdp', 'nla'), false)).toBeNull()
+describe('settings', () => {
+  it('a setting the INI cannot carry unchanged is reported with the reason', () => {
+    const errors = validateDraft(
+      draftWith({ picked: ['ssh'], settings: { ssh: { hostname: ' box ' } } }),
+      contextWith(),
+    )
+    expect(errors.configure.settings).toEqual([
+      M.badSetting(
+        serviceName('ssh'),
+        fieldLabel('ssh', 'hostname'),
+        'it would not read back unchanged (whitespace, duplicates or line breaks)',
+      ),
+    ])
   })
-  it('refuses surrounding spaces, control characters, non-integers and out-of-range numbers', () => {
-    expect(settingProblem(field('ssh', 'hostname'), ' box ')).toBe('it must not start or end with spaces')
-    expect(settingProblem(field('ssh', 'hostname'), 'a\u0007b')).toBe('contains control characters')
-    expect(settingProblem(field('http', 'response_code'), 1.5)).toMatch(/expected an integer/)
-    expect(settingProblem(field('http', 'response_code'), Number.NaN)).toMatch(/expected an integer/)
-    expect(settingProblem(field('http', 'response_code'), 600)).toBe('must be at most 599, got 600')
+  it('a key the service does not have (a stale draft) is reported, not written', () => {
+    const errors = validateDraft(draftWith({ settings: { http: { nonsense: 'x' } } }), contextWith())
+    expect(errors.configure.settings).toEqual([
+      M.badSetting(serviceName('http'), 'nonsense', 'no such setting'),
+    ])
+  })
+  it('multi-line text, text that starts with b64:, lists and booleans are fine', () => {
+    const settings = {
+      http: { custom_body: 'line one\nline two', extra_headers: 'b64:not really', http_versions: ['http/2'] },
+    }
+    expect(validateDraft(draftWith({ settings }), contextWith()).configure).toEqual({})
+    expect(
+      validateDraft(draftWith({ picked: ['rdp'], settings: { rdp: { nla: false } } }), contextWith())
+        .configure,
+    ).toEqual({})
   })
 })
 

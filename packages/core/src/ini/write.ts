@@ -1,7 +1,7 @@
 // Renders a fleet INI from structured input (the wizard and CLI build INIs with this), so what
 // they submit always parses back to the same fleet: one exact [<decky>.<service>] section per
 // decky (never prefix propagation) and textarea values as `b64:` so newlines survive.
-import { coerceField } from '../catalog/service-config.ts'
+import { encodeField } from '../catalog/service-config.ts'
 import { type ConfigValue, getService } from '../catalog/services.ts'
 import { DecnetError, quote } from '../errors.ts'
 import type { GeneralSettings } from './fleet.ts'
@@ -25,32 +25,17 @@ export interface IniFleetInput {
   deckies: readonly IniDeckyInput[]
 }
 
-function utf8ToBase64(text: string): string {
-  let binary = ''
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte)
-  return btoa(binary)
-}
-
 function renderValue(service: string, key: string, value: ConfigValue): string {
   const field = getService(service)?.config.find((f) => f.key === key)
   if (!field) throw new DecnetError('invalid_input', `service ${service}: unknown config key ${quote(key)}`)
-  const rendered = Array.isArray(value)
-    ? value.join(',')
-    : field.type === 'textarea'
-      ? `b64:${utf8ToBase64(String(value))}`
-      : String(value)
-  // Prove the round trip: the reader trims values and coerces them by the same schema.
-  const back = coerceField(field, rendered.trim())
-  if (!back.ok || JSON.stringify(back.value) !== JSON.stringify(value)) {
-    const reason = back.ok
-      ? 'it would not read back unchanged (whitespace, duplicates or line breaks)'
-      : back.reason
+  const encoded = encodeField(field, value)
+  if (!encoded.ok) {
     throw new DecnetError(
       'invalid_input',
-      `service ${service}: ${key}: cannot be written to an INI: ${reason}`,
+      `service ${service}: ${key}: cannot be written to an INI: ${encoded.reason}`,
     )
   }
-  return rendered
+  return encoded.text
 }
 
 function section(name: string, entries: [string, string | number | undefined][]): string {

@@ -4,7 +4,17 @@ import { plural } from '@/lib/format.ts'
 import type { RouterOutputs } from '@/trpc/client.ts'
 import { type Draft, MAX_COUNT, type WizardAction } from '../wizard/draft.ts'
 import type { DraftErrors } from '../wizard/validate.ts'
+import { RadioOptions } from './radio-options.tsx'
 import { ServiceSettings } from './service-settings.tsx'
+
+const NAMING = [
+  ['prefix', 'Prefix and count'],
+  ['explicit', 'Explicit names'],
+] as const
+const IP_MODES = [
+  ['auto', 'Automatic IPs'],
+  ['explicit', 'Explicit IPs'],
+] as const
 
 interface Props {
   draft: Draft
@@ -27,24 +37,12 @@ export function ConfigureStep({ draft, dispatch, names, ips, placeable, services
           Names and addresses
         </h2>
         <div className="row" role="radiogroup" aria-label="Naming" style={{ marginBottom: 8 }}>
-          <label>
-            <input
-              type="radio"
-              name="naming"
-              checked={draft.namingMode === 'prefix'}
-              onChange={() => dispatch({ type: 'set', field: 'namingMode', value: 'prefix' })}
-            />
-            Prefix and count
-          </label>
-          <label>
-            <input
-              type="radio"
-              name="naming"
-              checked={draft.namingMode === 'explicit'}
-              onChange={() => dispatch({ type: 'set', field: 'namingMode', value: 'explicit' })}
-            />
-            Explicit names
-          </label>
+          <RadioOptions
+            name="naming"
+            value={draft.namingMode}
+            options={NAMING}
+            onChange={(value) => dispatch({ type: 'set', field: 'namingMode', value })}
+          />
         </div>
         {draft.namingMode === 'prefix' ? (
           <div className="row">
@@ -79,24 +77,12 @@ export function ConfigureStep({ draft, dispatch, names, ips, placeable, services
           </label>
         )}
         <div className="row" role="radiogroup" aria-label="IP addresses" style={{ margin: '8px 0' }}>
-          <label>
-            <input
-              type="radio"
-              name="ip-mode"
-              checked={draft.ipMode === 'auto'}
-              onChange={() => dispatch({ type: 'set', field: 'ipMode', value: 'auto' })}
-            />
-            Automatic IPs
-          </label>
-          <label>
-            <input
-              type="radio"
-              name="ip-mode"
-              checked={draft.ipMode === 'explicit'}
-              onChange={() => dispatch({ type: 'set', field: 'ipMode', value: 'explicit' })}
-            />
-            Explicit IPs
-          </label>
+          <RadioOptions
+            name="ip-mode"
+            value={draft.ipMode}
+            options={IP_MODES}
+            onChange={(value) => dispatch({ type: 'set', field: 'ipMode', value })}
+          />
         </div>
         {placeable.length > 1 && (
           <label className="field">

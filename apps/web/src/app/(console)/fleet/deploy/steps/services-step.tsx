@@ -2,6 +2,12 @@
 import type { Dispatch } from 'react'
 import type { RouterOutputs } from '@/trpc/client.ts'
 import type { Draft, WizardAction } from '../wizard/draft.ts'
+import { RadioOptions } from './radio-options.tsx'
+
+const PICK_MODES = [
+  ['archetype', 'Pick an archetype'],
+  ['services', 'Pick services'],
+] as const
 
 interface Props {
   draft: Draft
@@ -19,24 +25,12 @@ export function ServicesStep({ draft, dispatch, services, archetypes, distros, p
         Choose services
       </h2>
       <div className="row" role="radiogroup" aria-label="How to choose services" style={{ marginBottom: 10 }}>
-        <label>
-          <input
-            type="radio"
-            name="pick-mode"
-            checked={draft.pickMode === 'archetype'}
-            onChange={() => dispatch({ type: 'set', field: 'pickMode', value: 'archetype' })}
-          />
-          Pick an archetype
-        </label>
-        <label>
-          <input
-            type="radio"
-            name="pick-mode"
-            checked={draft.pickMode === 'services'}
-            onChange={() => dispatch({ type: 'set', field: 'pickMode', value: 'services' })}
-          />
-          Pick services
-        </label>
+        <RadioOptions
+          name="pick-mode"
+          value={draft.pickMode}
+          options={PICK_MODES}
+          onChange={(value) => dispatch({ type: 'set', field: 'pickMode', value })}
+        />
         <label style={{ marginLeft: 'auto' }}>
           Distro
           <select

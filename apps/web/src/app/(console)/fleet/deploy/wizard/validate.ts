@@ -1,14 +1,6 @@
 // validateDraft: every problem the wizard can report, keyed by the step and field it belongs to.
 // The messages live in one catalogue so the unit tests can prove each one is reachable.
-import {
-  type ConfigField,
-  type ConfigValue,
-  checkInterval,
-  coerceField,
-  DECKY_NAME_RE,
-  findPortConflict,
-  isIpv4,
-} from '@decnet/core'
+import { checkInterval, DECKY_NAME_RE, encodeField, findPortConflict, isIpv4 } from '@decnet/core'
 import { plural } from '@/lib/format.ts'
 import type { Draft, StepIndex } from './draft.ts'
 import {
@@ -53,25 +45,6 @@ export interface DraftErrors {
 export type ValidatedStep = keyof DraftErrors
 const VALIDATED_STEPS: readonly ValidatedStep[] = ['services', 'configure', 'mutation']
 
-function utf8ToBase64(text: string): string {
-  let binary = ''
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte)
-  return btoa(binary)
-}
-
-/** Why `value` cannot travel through the INI unchanged (the writer's own round trip), or null. */
-export function settingProblem(field: ConfigField, value: ConfigValue): string | null {
-  const text = Array.isArray(value)
-    ? value.join(',')
-    : field.type === 'textarea'
-      ? `b64:${utf8ToBase64(String(value))}`
-      : String(value)
-  const back = coerceField(field, text.trim())
-  if (!back.ok) return back.reason
-  if (JSON.stringify(back.value) !== JSON.stringify(value)) return 'it must not start or end with spaces'
-  return null
-}
-
 function validateServices(draft: Draft, context: DraftContext): DraftErrors['services'] {
   const services = effectiveServices(draft, context)
   if (services.length === 0) return { services: [DRAFT_MESSAGES.noServices()] }
@@ -111,9 +84,11 @@ function validateSettings(draft: Draft, context: DraftContext): string[] {
     const service = context.services.find((s) => s.slug === slug)
     for (const [key, value] of Object.entries(values)) {
       const field = findField(context, slug, key)
-      const problem = field ? settingProblem(field, value) : 'this service has no such setting'
-      if (problem)
-        problems.push(DRAFT_MESSAGES.badSetting(service?.name ?? slug, field?.label ?? key, problem))
+      // Settings come from the catalogue's own fields; an unknown key would be a stale draft.
+      const encoded = field ? encodeField(field, value) : { ok: false as const, reason: 'no such setting' }
+      if (!encoded.ok) {
+        problems.push(DRAFT_MESSAGES.badSetting(service?.name ?? slug, field?.label ?? key, encoded.reason))
+      }
     }
   }
   return problems
