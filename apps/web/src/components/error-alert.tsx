@@ -1,4 +1,4 @@
-import { errorMessage } from '../lib/errors.ts'
+import { errorMessage } from '@/lib/errors.ts'
 
 /** A failed request's message, announced to screen readers as an alert. */
 export function ErrorAlert({ error, testId }: { error: unknown; testId?: string }) {

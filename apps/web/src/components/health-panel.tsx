@@ -1,7 +1,7 @@
 'use client'
 
 import { useQuery } from '@tanstack/react-query'
-import { useTRPC } from '../trpc/client.ts'
+import { useTRPC } from '@/trpc/client.ts'
 import { TableHead } from './table-head.tsx'
 
 const STATUS_LABEL = { healthy: 'Healthy', degraded: 'Degraded', unhealthy: 'Unhealthy' } as const

@@ -2,9 +2,9 @@
 
 import { useSubscription } from '@trpc/tanstack-react-query'
 import { useEffect, useMemo, useRef, useState } from 'react'
-import { errorCode, errorMessage } from '../lib/errors.ts'
-import { formatDuration } from '../lib/format.ts'
-import { type RouterOutputs, useTRPC } from '../trpc/client.ts'
+import { errorCode, errorMessage } from '@/lib/errors.ts'
+import { formatDuration } from '@/lib/format.ts'
+import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 import { TableHead } from './table-head.tsx'
 
 type Row = RouterOutputs['fleet']['lifecycle']['rows'][number]

@@ -1,8 +1,8 @@
 'use client'
 
 import { useState } from 'react'
-import { formatTime } from '../lib/format.ts'
-import type { RouterOutputs } from '../trpc/client.ts'
+import { formatTime } from '@/lib/format.ts'
+import type { RouterOutputs } from '@/trpc/client.ts'
 import { SafeCell, SafeText } from './safe-text.tsx'
 import { useIsAdmin } from './session.tsx'
 import { TableHead } from './table-head.tsx'

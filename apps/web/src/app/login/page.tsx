@@ -3,10 +3,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useRouter } from 'next/navigation'
 import { type FormEvent, useEffect, useState } from 'react'
-import { ErrorAlert } from '../../components/error-alert.tsx'
-import { TextField } from '../../components/text-field.tsx'
-import { errorMessage } from '../../lib/errors.ts'
-import { useTRPC } from '../../trpc/client.ts'
+import { ErrorAlert } from '@/components/error-alert.tsx'
+import { TextField } from '@/components/text-field.tsx'
+import { errorMessage } from '@/lib/errors.ts'
+import { useTRPC } from '@/trpc/client.ts'
 
 function safeNext(raw: string | null): string {
   // Only same-site paths: never an open redirect.

@@ -3,12 +3,12 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { type FormEvent, useState } from 'react'
-import { SafeBadges } from '../../../components/chips.tsx'
-import { ErrorAlert } from '../../../components/error-alert.tsx'
-import { SafeText } from '../../../components/safe-text.tsx'
-import { TableHead } from '../../../components/table-head.tsx'
-import { formatTime } from '../../../lib/format.ts'
-import { useTRPC } from '../../../trpc/client.ts'
+import { SafeBadges } from '@/components/chips.tsx'
+import { ErrorAlert } from '@/components/error-alert.tsx'
+import { SafeText } from '@/components/safe-text.tsx'
+import { TableHead } from '@/components/table-head.tsx'
+import { formatTime } from '@/lib/format.ts'
+import { useTRPC } from '@/trpc/client.ts'
 
 type Sort = 'recent' | 'active' | 'deckies'
 const SORTS: Record<Sort, string> = {

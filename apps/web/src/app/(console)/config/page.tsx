@@ -2,13 +2,13 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react'
-import { ErrorAlert } from '../../../components/error-alert.tsx'
-import { useIsAdmin, useMe } from '../../../components/session.tsx'
-import { TableHead } from '../../../components/table-head.tsx'
-import { TextField } from '../../../components/text-field.tsx'
-import { errorMessage } from '../../../lib/errors.ts'
-import { formatTime } from '../../../lib/format.ts'
-import { type RouterOutputs, useTRPC } from '../../../trpc/client.ts'
+import { ErrorAlert } from '@/components/error-alert.tsx'
+import { useIsAdmin, useMe } from '@/components/session.tsx'
+import { TableHead } from '@/components/table-head.tsx'
+import { TextField } from '@/components/text-field.tsx'
+import { errorMessage } from '@/lib/errors.ts'
+import { formatTime } from '@/lib/format.ts'
+import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 
 type User = RouterOutputs['users']['list'][number]
 

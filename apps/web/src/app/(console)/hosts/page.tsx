@@ -2,12 +2,12 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
-import { ConfirmStep } from '../../../components/confirm-step.tsx'
-import { ErrorAlert } from '../../../components/error-alert.tsx'
-import { TableHead } from '../../../components/table-head.tsx'
-import { formatTime } from '../../../lib/format.ts'
-import { operationCallbacks } from '../../../lib/operation-callbacks.ts'
-import { useTRPC } from '../../../trpc/client.ts'
+import { ConfirmStep } from '@/components/confirm-step.tsx'
+import { ErrorAlert } from '@/components/error-alert.tsx'
+import { TableHead } from '@/components/table-head.tsx'
+import { formatTime } from '@/lib/format.ts'
+import { operationCallbacks } from '@/lib/operation-callbacks.ts'
+import { useTRPC } from '@/trpc/client.ts'
 
 const STATUS_CLASS: Record<string, string> = {
   active: 'status-up',
