@@ -4,7 +4,7 @@ import type { DecnetDatabase } from '../src/database.ts'
 import { ConflictError } from '../src/errors.ts'
 import { databases, decky } from './fixtures.ts'
 
-const network = { driver: 'bridge', subnet: '10.9.0.0/24', gateway: '10.9.0.1' }
+const network = { driver: 'bridge' as const, subnet: '10.9.0.0/24', gateway: '10.9.0.1' }
 
 describe.each(databases())('pending removal and audit on $kind', (provider) => {
   let db: DecnetDatabase

@@ -1,3 +1,4 @@
+import type { DeckyState } from '@decnet/core'
 import { describe, expect, it } from 'vitest'
 import {
   type BusEvent,
@@ -26,7 +27,7 @@ class ObservedEngine extends LocalEngine {
   }
 }
 
-function store(initial: Record<string, string>): FleetStateStore & { states: Map<string, string> } {
+function store(initial: Record<string, DeckyState>): FleetStateStore & { states: Map<string, DeckyState> } {
   const states = new Map(Object.entries(initial))
   return {
     states,
@@ -97,7 +98,7 @@ describe('Reconciler', () => {
         ]
       }
     })({ startService: async () => ({ ports: [], close: async () => {} }) })
-    const states = new Map([
+    const states = new Map<string, DeckyState>([
       ['half', 'running'],
       ['whole', 'running'],
     ])
@@ -152,7 +153,7 @@ describe('Reconciler', () => {
 describe('Reconciler repairs', () => {
   const stub = { startService: async () => ({ ports: [], close: async () => {} }) }
 
-  function repairingStore(initial: Record<string, string>) {
+  function repairingStore(initial: Record<string, DeckyState>) {
     const states = new Map(Object.entries(initial))
     const errors = new Map<string, string | null>()
     const requests: { name: string; attempt: number; maxAttempts: number; reason: string }[] = []

@@ -213,7 +213,7 @@ function parseDeckySection(section: IniSection): IniDecky[] {
     const hint = section.name.includes('.')
       ? ` (${quote(section.name.slice(section.name.lastIndexOf('.') + 1))} is not a known service, and decky names cannot contain '.')`
       : ''
-    throw iniError(where, `invalid decky name: names must match ^[a-z0-9][a-z0-9-]{0,62}$${hint}`)
+    throw iniError(where, `invalid decky name: names must match ${DECKY_NAME_RE.source}${hint}`)
   }
   const keys = collectKeys(section, DECKY_KEYS, 'decky')
   const amountKey = keys.get('amount')

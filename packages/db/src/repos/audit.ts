@@ -1,5 +1,6 @@
 // Audit: an append-only record of what the system or an operator did outside lifecycle rows.
 import type { Connection } from '../client.ts'
+import type { AuditEntryModel } from '../generated/client/sqlite/models.ts'
 import { orderedId } from '../ids.ts'
 import { parseObject } from '../json.ts'
 import type { AuditEntry, AuditEntryInput } from '../types.ts'
@@ -9,14 +10,7 @@ export const MAX_AUDIT_LIST = 500
 
 export function auditRepository(conn: Connection) {
   const { prisma } = conn
-  const toEntry = (row: {
-    id: string
-    at: Date
-    actor: string
-    action: string
-    target: string
-    detail: string
-  }) => ({
+  const toEntry = (row: AuditEntryModel): AuditEntry => ({
     ...row,
     detail: parseObject(row.detail),
   })

@@ -1,5 +1,6 @@
 'use client'
 
+import { INTERVAL_PATTERN } from '@decnet/core/schemas'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useEffect, useState } from 'react'
 import { useIsAdmin, useMe } from '../../../components/session.tsx'
@@ -99,7 +100,7 @@ function Settings() {
               value={interval}
               readOnly={readOnly}
               placeholder="off"
-              pattern="[1-9][0-9]{0,6}[mhdwMy]"
+              pattern={INTERVAL_PATTERN}
               title="An interval like 30m, 2h, 1d, 1w; empty switches automatic mutation off"
               onChange={(e) => setIntervalText(e.target.value)}
               data-testid="global-interval"

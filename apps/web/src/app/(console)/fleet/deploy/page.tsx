@@ -1,5 +1,6 @@
 'use client'
 
+import { INTERVAL_RE, DECKY_NAME_RE as NAME_RE } from '@decnet/core/schemas'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import Link from 'next/link'
 import { type ReactNode, useEffect, useMemo, useState } from 'react'
@@ -21,8 +22,6 @@ type WriteFleetIni = typeof import('@decnet/core')['writeFleetIni']
 
 const STEPS = ['Services', 'Configure', 'Mutation', 'Review', 'Deploy'] as const
 const SECRET_MASK = '••••••••'
-const NAME_RE = /^[a-z0-9][a-z0-9-]{0,62}$/
-const INTERVAL_RE = /^[1-9]\d{0,6}[mhdwMy]$/
 
 function splitList(text: string): string[] {
   return text
