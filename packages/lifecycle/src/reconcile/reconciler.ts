@@ -1,4 +1,4 @@
-import type { DeckyState, ReapReport } from '@decnet/core'
+import type { DeckyState, ReapReport, WorkerStatus } from '@decnet/core'
 import type { Bus } from '../bus/bus.ts'
 import { topics } from '../bus/topics.ts'
 import type { DeckyEngine, DeckyHealth, DeckyObservation } from '../engine/types.ts'
@@ -49,7 +49,7 @@ export type ReconcilePass = {
 }
 
 /** How the last pass went, for the reconciler's heartbeat (health.get). */
-export type ReconcilerHealth = { status: 'ok' | 'degraded'; detail: string }
+export type ReconcilerHealth = { status: Extract<WorkerStatus, 'ok' | 'degraded'>; detail: string }
 
 /**
  * Recorded states the reconciler leaves alone: `pending` belongs to an operation in flight, and
