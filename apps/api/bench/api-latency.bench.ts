@@ -4,7 +4,8 @@
  * calls against the idle API, measured first in the same run, are the baseline.
  */
 import { performance } from 'node:perf_hooks'
-import { type Client, readyAdmin } from '../test/support/clients.ts'
+import { readyAdmin } from '../test/support/accounts.ts'
+import type { Client } from '../test/support/clients.ts'
 import { startServerProcess } from '../test/support/server.ts'
 
 const SAMPLES = { deploy: 60, list: 300, health: 300 }
@@ -43,7 +44,7 @@ const api = await startServerProcess({
   DECNET_GATEWAY: '10.77.0.1',
 })
 try {
-  const { client: admin } = await readyAdmin(api.url)
+  const { client: admin } = await readyAdmin(api)
   await admin.config.setDeploymentLimit.mutate({ deploymentLimit: 500 })
   for (let i = 0; i < 20; i++) await admin.fleet.list.query() // warm up
   const idle = await measure(admin, 'idle')

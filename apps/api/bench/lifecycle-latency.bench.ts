@@ -3,7 +3,7 @@
  * persisting a transition (the row's updatedAt) to a typed SSE subscriber receiving it, over real HTTP,
  * while 30 deckies deploy on the local engine.
  */
-import { readyAdmin } from '../test/support/clients.ts'
+import { readyAdmin } from '../test/support/accounts.ts'
 import { startServerProcess } from '../test/support/server.ts'
 
 function percentile(values: number[], p: number): number {
@@ -17,7 +17,7 @@ const api = await startServerProcess({
   DECNET_GATEWAY: '10.78.0.1',
 })
 try {
-  const { client: admin } = await readyAdmin(api.url)
+  const { client: admin } = await readyAdmin(api)
   const latencies: number[] = []
   const deployed = await admin.fleet.deploy.mutate({ ini: '[lat]\namount = 30\nservices = ssh, http, ftp\n' })
   let snapshotDone = false

@@ -4,7 +4,7 @@
  * and mutator. The baseline is the same process idle with an empty fleet, measured first.
  */
 import { readFileSync } from 'node:fs'
-import { readyAdmin } from '../test/support/clients.ts'
+import { readyAdmin } from '../test/support/accounts.ts'
 import { startServerProcess } from '../test/support/server.ts'
 
 const DECKIES = 100
@@ -21,7 +21,7 @@ const api = await startServerProcess({
   DECNET_GATEWAY: '10.79.0.1',
 })
 try {
-  const { client: admin } = await readyAdmin(api.url)
+  const { client: admin } = await readyAdmin(api)
   await admin.config.setDeploymentLimit.mutate({ deploymentLimit: 500 })
   await new Promise((resolve) => setTimeout(resolve, 5_000))
   const empty = rssMiB(api.pid)

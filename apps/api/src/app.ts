@@ -34,16 +34,31 @@ async function chooseEngine(config: ApiConfig, docker: Docker): Promise<EngineKi
   return (await probeDockerEngine(docker, 2_000)).reachable ? 'docker' : 'local'
 }
 
-/** Migrates, bootstraps, starts the background workers and the HTTP server. */
-export async function startApi(
+/** Everything the procedures use, started, and how to stop it again. */
+export type ApiRuntime = {
+  services: ApiServices
+  close(): Promise<void>
+}
+
+/**
+ * Migrates, bootstraps and starts the background workers: the whole API but its HTTP server. The
+ * server wraps it (startApi), and the in-process tests call procedures on it directly.
+ */
+export async function createApiRuntime(
   config: ApiConfig,
   log: (line: string) => void = console.log,
-): Promise<RunningApi> {
+): Promise<ApiRuntime> {
   securePrivateDir(config.dataDir)
   secureDatabaseFiles(config.databaseUrl)
   await migrate(config.databaseUrl)
   const db = createDatabase(config.databaseUrl)
-  await bootstrapFirstAdmin(db, { username: config.adminUser, password: config.adminPassword }, log)
+  try {
+    await bootstrapFirstAdmin(db, { username: config.adminUser, password: config.adminPassword }, log)
+  } catch (error) {
+    // A refused first admin ends start-up: let go of the database before saying why.
+    await db.close()
+    throw error
+  }
   const docker = createDockerClient({ dockerHost: config.dockerHost })
   const engine = await chooseEngine(config, docker)
   // With PostgreSQL, LISTEN/NOTIFY lets several API processes share lifecycle and log notifications.
@@ -81,20 +96,36 @@ export async function startApi(
     version: API_VERSION,
     startedAt: new Date(),
   }
-  const server = createApiServer(services)
-  const address = await listen(server, config.apiPort, config.apiHost)
-  log(`decnet api listening on http://${address.address}:${address.port}/trpc (engine: ${engine})`)
   return {
     services,
+    async close() {
+      await workers.stop()
+      lifecycleFeed.close()
+      await bus.close()
+      await db.close()
+    },
+  }
+}
+
+/** The API runtime behind its HTTP server. */
+export async function startApi(
+  config: ApiConfig,
+  log: (line: string) => void = console.log,
+): Promise<RunningApi> {
+  const runtime = await createApiRuntime(config, log)
+  const server = createApiServer(runtime.services)
+  const address = await listen(server, config.apiPort, config.apiHost)
+  log(
+    `decnet api listening on http://${address.address}:${address.port}/trpc (engine: ${runtime.services.engine})`,
+  )
+  return {
+    services: runtime.services,
     server,
     address,
     async close() {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
-      await workers.stop()
-      lifecycleFeed.close()
-      await bus.close()
-      await db.close()
+      await runtime.close()
     },
   }
 }

@@ -115,6 +115,24 @@ export async function resolveSession(
   }
 }
 
+/** What one call brings besides its services: its token, its caller's address, where cookies go. */
+export type CallOrigin = {
+  token: string | undefined
+  clientIp: string
+  setCookie: (cookie: string) => void
+}
+
+/** The context of one call, however it arrived (an HTTP request, or an in-process caller in tests). */
+export async function contextFor(services: ApiServices, origin: CallOrigin): Promise<ApiContext> {
+  return {
+    services,
+    session: await resolveSession(services, origin.token),
+    clientIp: origin.clientIp,
+    secureCookies: services.config.secureCookies,
+    setCookie: origin.setCookie,
+  }
+}
+
 export async function createContext(
   services: ApiServices,
   req: IncomingMessage,
@@ -128,11 +146,5 @@ export async function createContext(
   const { token, malformedCookie } = requestToken(req)
   // A cookie we cannot even decode is ignored and expired, so the browser stops sending it.
   if (malformedCookie) setCookie(clearedSessionCookie(services.config.secureCookies))
-  return {
-    services,
-    session: await resolveSession(services, token),
-    clientIp: clientIpOf(req, services.proxyTrust),
-    secureCookies: services.config.secureCookies,
-    setCookie,
-  }
+  return contextFor(services, { token, clientIp: clientIpOf(req, services.proxyTrust), setCookie })
 }

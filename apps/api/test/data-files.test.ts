@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { tokenFile, writeSession } from '../src/cli/session.ts'
-import { startServerProcess } from './support/server.ts'
+import { NO_WORKERS, startInProcessApi } from './support/in-process.ts'
 
 const modeOf = (file: string) => statSync(file).mode & 0o777
 
@@ -20,10 +20,7 @@ describe('file modes', () => {
     const key = path.join(dataDir, 'session.key')
     writeFileSync(key, 'k'.repeat(64), { mode: 0o644 })
     chmodSync(key, 0o644)
-    const api = await startServerProcess(
-      { DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator' },
-      dataDir,
-    )
+    const api = await startInProcessApi({ env: NO_WORKERS, dataDir })
     try {
       expect(modeOf(dataDir)).toBe(0o700)
       expect(modeOf(key)).toBe(0o600)
@@ -41,18 +38,12 @@ describe('file modes', () => {
 
   it('tightens a database left at 0644 by an older version', async () => {
     const dataDir = path.join(scratch, 'old')
-    const first = await startServerProcess(
-      { DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator' },
-      path.join(dataDir),
-    )
+    const first = await startInProcessApi({ env: NO_WORKERS, dataDir })
     await first.stop()
     const db = path.join(dataDir, 'decnet.db')
     chmodSync(db, 0o644)
     chmodSync(dataDir, 0o755)
-    const again = await startServerProcess(
-      { DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator' },
-      dataDir,
-    )
+    const again = await startInProcessApi({ env: NO_WORKERS, dataDir })
     try {
       expect(modeOf(db)).toBe(0o600)
       expect(modeOf(dataDir)).toBe(0o700)

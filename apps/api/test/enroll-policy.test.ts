@@ -7,8 +7,9 @@ import path from 'node:path'
 import tls from 'node:tls'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engineUrlHost, localAddressReason } from '../src/hosts/engine-address-policy.ts'
-import { type Client, readyAdmin } from './support/clients.ts'
-import { freePort, type ServerProcess, startServerProcess } from './support/server.ts'
+import { codeOf, messageOf } from './support/accounts.ts'
+import { type Caller, inProcessApiOfSuite } from './support/in-process.ts'
+import { freePort } from './support/server.ts'
 
 const SECRET_KEY = 'enroll-policy-test-secret-key-0123456789'
 
@@ -40,30 +41,23 @@ function selfSigned(dir: string, name: string): { cert: string; key: string } {
   return { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') }
 }
 
-type Failure = { code: string | undefined; message: string; ms: number }
+type Failure = { code: string; message: string; ms: number }
 
 async function enrollFailure(
-  admin: Client,
+  admin: Caller,
   name: string,
   dockerUrl: string,
   material: { cert: string; key: string },
 ): Promise<Failure> {
   const started = Date.now()
-  try {
-    await admin.hosts.enroll.mutate({
-      name,
-      dockerUrl,
-      tls: { ca: material.cert, cert: material.cert, key: material.key },
-      network: { driver: 'bridge', subnet: '10.99.0.0/24', gateway: '10.99.0.1' },
-    })
-    return { code: 'OK', message: 'enrolled', ms: Date.now() - started }
-  } catch (error) {
-    return {
-      code: (error as { data?: { code?: string } }).data?.code,
-      message: (error as Error).message,
-      ms: Date.now() - started,
-    }
-  }
+  const enrollment = admin.hosts.enroll({
+    name,
+    dockerUrl,
+    tls: { ca: material.cert, cert: material.cert, key: material.key },
+    network: { driver: 'bridge', subnet: '10.99.0.0/24', gateway: '10.99.0.1' },
+  })
+  const [code, message] = await Promise.all([codeOf(enrollment), messageOf(enrollment)])
+  return { code, message, ms: Date.now() - started }
 }
 
 function listen(server: net.Server): Promise<number> {
@@ -100,22 +94,18 @@ describe('the engine address policy', () => {
 describe('hosts.enroll: an address policy and one answer for every failure', () => {
   let dir: string
   let material: { cert: string; key: string }
-  let strict: ServerProcess
-  let lab: ServerProcess
-  let strictAdmin: Client
-  let labAdmin: Client
+  const { admin: strictAdmin } = inProcessApiOfSuite({ env: { DECNET_SECRET_KEY: SECRET_KEY } })
+  // A lab may enroll engines on this machine; the failures below need listeners on loopback.
+  const { admin: labAdmin } = inProcessApiOfSuite({
+    env: { DECNET_SECRET_KEY: SECRET_KEY, DECNET_ALLOW_LOCAL_ENGINE_URLS: '1' },
+  })
   const servers: net.Server[] = []
-  beforeAll(async () => {
+  beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'decnet-enroll-policy-'))
     material = selfSigned(dir, 'client')
-    strict = await startServerProcess({ DECNET_SECRET_KEY: SECRET_KEY })
-    lab = await startServerProcess({ DECNET_SECRET_KEY: SECRET_KEY, DECNET_ALLOW_LOCAL_ENGINE_URLS: '1' })
-    strictAdmin = (await readyAdmin(strict.url)).client
-    labAdmin = (await readyAdmin(lab.url)).client
-  }, 60_000)
-  afterAll(async () => {
+  })
+  afterAll(() => {
     for (const server of servers) server.close()
-    await Promise.all([strict?.stop(), lab?.stop()])
     rmSync(dir, { recursive: true, force: true })
   })
 
@@ -144,7 +134,7 @@ describe('hosts.enroll: an address policy and one answer for every failure', () 
       expect(failure.message, url).toContain('may not point at this machine or its local networks')
     }
     expect(connections).toBe(0)
-    expect((await strictAdmin.hosts.list.query()).filter((host) => host.name === 'probe')).toEqual([])
+    expect((await strictAdmin.hosts.list()).filter((host) => host.name === 'probe')).toEqual([])
   })
 
   it('answers a refused port, a silent port, a TLS failure and a non-Docker server alike, after the same wait', async () => {

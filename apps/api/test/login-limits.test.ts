@@ -1,15 +1,21 @@
 // Login brute-force protection (issue 24): attempts are counted before the hash check, batches
 // cannot multiply them, the per-username limit slows down instead of locking the real user out,
-// and a forwarded client address is believed only from a trusted proxy.
+// and a forwarded client address is believed only from a trusted proxy. What depends on the
+// caller's address as the API resolved it runs in process; batches and proxies over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLoginThrottle, DEFAULT_LOGIN_LIMITS, usernameDelayMs } from '../src/auth/login-throttle.ts'
+import {
+  createLoginThrottle,
+  DEFAULT_LOGIN_LIMITS,
+  type LoginThrottleLimits,
+  usernameDelayMs,
+} from '../src/auth/login-throttle.ts'
 import { loadConfig } from '../src/config.ts'
-import { type Client, readyAdmin } from './support/clients.ts'
+import { codeOf, NEW_ADMIN_PASSWORD, readyAdmin } from './support/accounts.ts'
 import { from, rawLogin } from './support/http.ts'
+import { inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
 import { type ServerProcess, startServerProcess } from './support/server.ts'
 
 const WRONG = 'wrong-password-123'
-const NO_WORKERS = { DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator' }
 
 describe('the login throttle (in process)', () => {
   it('reserves before anything is awaited: of 100 simultaneous attempts from one IP only the limit pass', () => {
@@ -61,12 +67,57 @@ describe('the login throttle (in process)', () => {
   })
 })
 
-describe('login limits over real HTTP (loopback is a trusted proxy by default)', () => {
+describe('auth.login under the throttle (in process, shorter backoffs)', () => {
+  // The default counts; backoffs of 50 ms doubling to 1.6 s keep the waits short but far above a hash check.
+  const LIMITS: LoginThrottleLimits = {
+    ...DEFAULT_LOGIN_LIMITS,
+    perUsername: { ...DEFAULT_LOGIN_LIMITS.perUsername, baseDelayMs: 50, maxDelayMs: 1_600 },
+  }
+  const api = inProcessApiOfSuite({ env: NO_WORKERS, loginLimits: LIMITS })
+  const admin = api.admin
+  /** auth.login as the API sees it from `clientIp` (behind a trusted proxy, from its X-Forwarded-For). */
+  const loginFrom = (clientIp: string, username: string, password: string) =>
+    api.as(undefined, { clientIp }).auth.login({ username, password })
+
+  it('slows a username attacked from many IPs, but the real user still signs in', async () => {
+    await admin.users.create({ username: 'victim', password: 'victim-initial-pw-1', role: 'viewer' })
+    // 11 failures from 11 addresses: more than the old per-username lockout (10) allowed.
+    const failures = await Promise.all(
+      Array.from({ length: 11 }, (_, i) => codeOf(loginFrom(`203.0.113.${i + 1}`, 'victim', WRONG))),
+    )
+    expect(failures).toEqual(Array(11).fill('UNAUTHORIZED'))
+    const startedAt = Date.now()
+    expect(await codeOf(loginFrom('192.0.2.200', 'Victim', 'victim-initial-pw-1'))).toBe('OK')
+    // The 12th attempt of the window waits the capped backoff before its hash is even checked.
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(LIMITS.perUsername.maxDelayMs - 5)
+  })
+
+  it('counts concurrent failures before checking any hash: 12 at once from one IP on one user → 10 refused by password, 2 by the limit', async () => {
+    const codes = await Promise.all(
+      Array.from({ length: 12 }, () => codeOf(loginFrom('198.51.100.20', 'mallory-target', WRONG))),
+    )
+    expect(codes.filter((code) => code === 'UNAUTHORIZED')).toHaveLength(10)
+    expect(codes.filter((code) => code === 'TOO_MANY_REQUESTS')).toHaveLength(2)
+  })
+
+  it('keys the limits by username regardless of case: VIEWER1 counts against viewer1', async () => {
+    const answers: string[] = []
+    for (const spelling of ['ViEwEr1', 'VIEWER1', 'viewer1', 'Viewer1', 'vIEWER1', 'VIewer1']) {
+      answers.push(await codeOf(loginFrom('198.51.100.30', spelling, WRONG)))
+      answers.push(await codeOf(loginFrom('198.51.100.30', spelling.toLowerCase(), WRONG)))
+    }
+    // One (IP, username) pair: the 11th and 12th attempts are refused whatever the spelling.
+    expect(answers.slice(0, 10)).toEqual(Array(10).fill('UNAUTHORIZED'))
+    expect(answers.slice(10)).toEqual(['TOO_MANY_REQUESTS', 'TOO_MANY_REQUESTS'])
+  })
+})
+
+describe('login limits over real HTTP (loopback is not a trusted proxy here)', () => {
   let api: ServerProcess
-  let admin: Client
   beforeAll(async () => {
-    api = await startServerProcess(NO_WORKERS)
-    admin = (await readyAdmin(api.url)).client
+    // This test's X-Forwarded-For must not be believed: only 192.0.2.10 may forward addresses.
+    api = await startServerProcess({ ...NO_WORKERS, DECNET_TRUSTED_PROXIES: '192.0.2.10' })
+    await readyAdmin(api)
   })
   afterAll(() => api.stop())
 
@@ -75,12 +126,12 @@ describe('login limits over real HTTP (loopback is a trusted proxy by default)',
     const inputs = Object.fromEntries(
       Array.from({ length: 100 }, (_, i) => [
         i,
-        { username: 'admin', password: i === 99 ? 'admin-password-changed-1' : `guess-${i}-password` },
+        { username: 'admin', password: i === 99 ? NEW_ADMIN_PASSWORD : `guess-${i}-password` },
       ]),
     )
     const response = await fetch(`${api.url}/trpc/${paths}?batch=1`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...from('198.51.100.10') },
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify(inputs),
     })
     const text = await response.text()
@@ -90,50 +141,8 @@ describe('login limits over real HTTP (loopback is a trusted proxy by default)',
     expect(response.headers.getSetCookie()).toEqual([])
   })
 
-  it('counts concurrent failures before checking any hash: 12 at once from one IP on one user → 10 refused by password, 2 by the limit', async () => {
-    const answers = await Promise.all(
-      Array.from({ length: 12 }, () => rawLogin(api.url, 'mallory-target', WRONG, from('198.51.100.20'))),
-    )
-    const codes = answers.map((answer) => answer.code).sort()
-    expect(codes.filter((code) => code === 'UNAUTHORIZED')).toHaveLength(10)
-    expect(codes.filter((code) => code === 'TOO_MANY_REQUESTS')).toHaveLength(2)
-  })
-
-  it('slows a username attacked from many IPs, but the real user still signs in', async () => {
-    await admin.users.create.mutate({ username: 'victim', password: 'victim-initial-pw-1', role: 'viewer' })
-    // 11 failures from 11 addresses: more than the old per-username lockout (10) allowed.
-    const failures = await Promise.all(
-      Array.from({ length: 11 }, (_, i) => rawLogin(api.url, 'victim', WRONG, from(`203.0.113.${i + 1}`))),
-    )
-    expect(failures.map((answer) => answer.code)).toEqual(Array(11).fill('UNAUTHORIZED'))
-    const startedAt = Date.now()
-    const real = await rawLogin(api.url, 'Victim', 'victim-initial-pw-1', from('192.0.2.200'))
-    expect(real.code).toBe('OK')
-    // The 12th attempt of the window waits the capped backoff before its hash is even checked.
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(DEFAULT_LOGIN_LIMITS.perUsername.maxDelayMs / 2)
-  }, 60_000)
-
-  it('keys the limits by username regardless of case: VIEWER1 counts against viewer1', async () => {
-    const answers: string[] = []
-    for (const spelling of ['ViEwEr1', 'VIEWER1', 'viewer1', 'Viewer1', 'vIEWER1', 'VIewer1']) {
-      answers.push((await rawLogin(api.url, spelling, WRONG, from('198.51.100.30'))).code)
-      answers.push((await rawLogin(api.url, spelling.toLowerCase(), WRONG, from('198.51.100.30'))).code)
-    }
-    // One (IP, username) pair: the 11th and 12th attempts are refused whatever the spelling.
-    expect(answers.slice(0, 10)).toEqual(Array(10).fill('UNAUTHORIZED'))
-    expect(answers.slice(10)).toEqual(['TOO_MANY_REQUESTS', 'TOO_MANY_REQUESTS'])
-  }, 60_000)
-})
-
-describe('forwarded addresses from an untrusted peer are ignored', () => {
-  let api: ServerProcess
-  beforeAll(async () => {
-    // Loopback is not a trusted proxy here, so this test's X-Forwarded-For must not be believed.
-    api = await startServerProcess({ ...NO_WORKERS, DECNET_TRUSTED_PROXIES: '192.0.2.10' })
-  })
-  afterAll(() => api.stop())
-
   it('35 rotating X-Forwarded-For values share the real peer key and hit the per-IP limit', async () => {
+    // From the same peer as the refused batch above: had it counted, the limit would be spent already.
     const codes: string[] = []
     for (let i = 0; i < 35; i++) {
       codes.push((await rawLogin(api.url, `nobody${i}`, WRONG, from(`10.9.${i}.1`))).code)

@@ -80,6 +80,16 @@ describe('orphan sweep (real Docker)', () => {
     networkName: `${INSTANCE}_lan`,
   })
   const lines: string[] = []
+  /** One sweep of host edge, sparing containers younger than `minAgeMs`. */
+  const sweep = (minAgeMs: number, reason: string) =>
+    sweepHostOrphans({
+      db,
+      engine,
+      host: { id: hostId, name: 'edge' },
+      minAgeMs,
+      reason,
+      log: (line) => lines.push(line),
+    })
 
   beforeAll(async () => {
     provider = sqliteTestDatabase()
@@ -114,14 +124,7 @@ describe('orphan sweep (real Docker)', () => {
   })
 
   it('spares young containers on a periodic sweep, but still removes pending_removal deckies', async () => {
-    const outcome = await sweepHostOrphans({
-      db,
-      engine,
-      host: { id: hostId, name: 'edge' },
-      minAgeMs: 600_000,
-      reason: 'periodic sweep',
-      log: (line) => lines.push(line),
-    })
+    const outcome = await sweep(600_000, 'periodic sweep')
     expect(outcome.errors).toEqual([])
     expect(outcome.released).toEqual(['leaving'])
     expect(ourDeckies()).toEqual(['elsewhere', 'held', 'stray'])
@@ -129,14 +132,7 @@ describe('orphan sweep (real Docker)', () => {
   })
 
   it('removes what the fleet does not hold on that host, keeps what it holds, and audits it', async () => {
-    const outcome = await sweepHostOrphans({
-      db,
-      engine,
-      host: { id: hostId, name: 'edge' },
-      minAgeMs: 0,
-      reason: 'host answered',
-      log: (line) => lines.push(line),
-    })
+    const outcome = await sweep(0, 'host answered')
     expect(outcome.errors).toEqual([])
     // 'elsewhere' lives on another host in the fleet: on this one it is an orphan.
     expect(outcome.containersRemoved.sort()).toEqual(
@@ -162,14 +158,7 @@ describe('orphan sweep (real Docker)', () => {
     ])
     expect(lines.join('\n')).toContain('edge (host answered): removed 4 containers the fleet does not hold')
     // Nothing left to do: no further audit entry.
-    await sweepHostOrphans({
-      db,
-      engine,
-      host: { id: hostId, name: 'edge' },
-      minAgeMs: 0,
-      reason: 'periodic sweep',
-      log: (line) => lines.push(line),
-    })
+    await sweep(0, 'periodic sweep')
     expect(await db.audit.list({ target: hostId })).toHaveLength(2)
   })
 })

@@ -1,19 +1,11 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Client, clientFor, codeOf, readyAdmin, readyUser } from './support/clients.ts'
-import { type ServerProcess, startServerProcess } from './support/server.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { codeOf } from './support/accounts.ts'
+import { deployOne, inProcessApiOfSuite } from './support/in-process.ts'
+import { eventually } from './support/wait.ts'
 
 const run = promisify(execFile)
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const value = await read()
-    if (done(value)) return value
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 const AUTH_LINES = 260
 const FORM_PASSWORD = 'Form-Secret-0451'
@@ -22,22 +14,12 @@ const URL_PASSWORD = 'Url-Secret-9102'
 
 // What the security probe did, with real clients against the in-process decoys (local engine).
 describe('attacker-controlled outputs: paging, masking, search, health', () => {
-  let api: ServerProcess
-  let admin: Client
-  let viewer: Client
+  const api = inProcessApiOfSuite({ viewer: 'watcher' })
+  const { admin, viewer } = api
   let address: string
   let attackerId: string
   beforeAll(async () => {
-    api = await startServerProcess({ DECNET_ENGINE: 'local' })
-    admin = (await readyAdmin(api.url)).client
-    viewer = (await readyUser(api.url, admin, 'watcher', 'viewer')).client
-    const deployed = await admin.fleet.deploy.mutate({ ini: '[web-01]\nservices = http, redis\n' })
-    await eventually(
-      () => admin.fleet.lifecycle.query({ ids: deployed.lifecycleIds }),
-      ({ rows }) => rows[0]?.status === 'succeeded',
-      'the deploy',
-    )
-    address = (await admin.fleet.get.query({ name: 'web-01' })).address
+    address = await deployOne(admin, '[web-01]\nservices = http, redis\n')
     // A Redis AUTH loop: every password a new credential on the attacker's profile.
     const auth = Array.from({ length: AUTH_LINES }, (_, i) => `AUTH default guess-${i}`).join('\n')
     const redis = execFile('redis-cli', ['-h', address, '-p', '6379'])
@@ -56,16 +38,15 @@ describe('attacker-controlled outputs: paging, masking, search, health', () => {
     await run('curl', ['-s', '-o', '/dev/null', '-u', `root:${BASIC_PASSWORD}`, `${web}/admin/`])
     await run('curl', ['-s', '-o', '/dev/null', `${web}/fetch?next=ftp://bob:${URL_PASSWORD}@files.example/`])
     const profile = await eventually(
-      () => admin.attackers.list.query({ sort: 'recent' }),
+      () => admin.attackers.list({ sort: 'recent' }),
       (list) => (list.rows[0]?.credentialCount ?? 0) >= AUTH_LINES,
       'the AUTH credentials on the profile',
     )
     attackerId = profile.rows[0]!.id
   }, 120_000)
-  afterAll(() => api.stop())
 
   it('attackers.get pages the credentials an attacker piled up: a page, the total and a cursor', async () => {
-    const first = await viewer.attackers.get.query({ id: attackerId })
+    const first = await viewer.attackers.get({ id: attackerId })
     expect(first.credentials).toHaveLength(50)
     expect(first.credentialTotal).toBeGreaterThanOrEqual(AUTH_LINES)
     expect(first.recentLogs.length).toBeLessThanOrEqual(50)
@@ -75,7 +56,7 @@ describe('attacker-controlled outputs: paging, masking, search, health', () => {
     let cursor: string | undefined
     let pages = 0
     do {
-      const page = await admin.attackers.get.query({
+      const page = await admin.attackers.get({
         id: attackerId,
         credentialLimit: 100,
         ...(cursor ? { credentialCursor: cursor } : {}),
@@ -87,22 +68,20 @@ describe('attacker-controlled outputs: paging, masking, search, health', () => {
     } while (cursor)
     expect(seen.size).toBe(first.credentialTotal)
     expect(pages).toBeGreaterThanOrEqual(3)
-    expect(await codeOf(admin.attackers.get.query({ id: attackerId, credentialLimit: 10_000 }))).toBe(
-      'BAD_REQUEST',
-    )
+    expect(await codeOf(admin.attackers.get({ id: attackerId, credentialLimit: 10_000 }))).toBe('BAD_REQUEST')
     // The list carries no per-attacker command lists (up to 100 KiB each) any more.
-    const list = await viewer.attackers.list.query({ sort: 'recent' })
+    const list = await viewer.attackers.list({ sort: 'recent' })
     expect(Object.keys(list.rows[0] ?? {})).not.toContain('commands')
   })
 
   it('attackers.list search is literal: a% and _ match nothing', async () => {
-    expect((await viewer.attackers.list.query({ sort: 'recent' })).total).toBeGreaterThan(0)
-    expect((await viewer.attackers.list.query({ q: 'a%', sort: 'recent' })).total).toBe(0)
-    expect((await viewer.attackers.list.query({ q: '%', sort: 'recent' })).total).toBe(0)
-    expect((await viewer.attackers.list.query({ q: '___._', sort: 'recent' })).total).toBe(0)
-    expect(
-      (await viewer.attackers.list.query({ q: address.split('.')[0], sort: 'recent' })).total,
-    ).toBeGreaterThan(0)
+    expect((await viewer.attackers.list({ sort: 'recent' })).total).toBeGreaterThan(0)
+    expect((await viewer.attackers.list({ q: 'a%', sort: 'recent' })).total).toBe(0)
+    expect((await viewer.attackers.list({ q: '%', sort: 'recent' })).total).toBe(0)
+    expect((await viewer.attackers.list({ q: '___._', sort: 'recent' })).total).toBe(0)
+    expect((await viewer.attackers.list({ q: address.split('.')[0], sort: 'recent' })).total).toBeGreaterThan(
+      0,
+    )
   })
 
   it('viewers get no captured secret in any event shape; admins see them as sent', async () => {
@@ -114,12 +93,12 @@ describe('attacker-controlled outputs: paging, masking, search, health', () => {
     ]
     const query = { q: 'service:http', limit: 200 }
     const forAdmin = await eventually(
-      () => admin.logs.search.query(query),
+      () => admin.logs.search(query),
       (result) => secrets.every((secret) => JSON.stringify(result.rows).includes(secret)),
       'every secret in the admin view',
     )
     expect(forAdmin.rows.some((row) => row.eventType === 'request' && row.message !== undefined)).toBe(true)
-    const forViewer = await viewer.logs.search.query(query)
+    const forViewer = await viewer.logs.search(query)
     expect(forViewer.rows.length).toBe(forAdmin.rows.length)
     const viewerText = JSON.stringify(forViewer.rows)
     for (const secret of secrets) expect(viewerText).not.toContain(secret)
@@ -130,18 +109,18 @@ describe('attacker-controlled outputs: paging, masking, search, health', () => {
     expect(form?.fields.body).toBe('log=admin&pwd=••••••••&rememberme=forever')
     expect(form?.message).toBeUndefined()
     // Redis AUTH passwords too, in the log rows and the attacker's timeline.
-    const redisRows = await viewer.logs.search.query({ q: 'service:redis guess-7', limit: 50 })
+    const redisRows = await viewer.logs.search({ q: 'service:redis guess-7', limit: 50 })
     expect(JSON.stringify(redisRows.rows)).not.toContain('guess-7')
-    const detail = await viewer.attackers.get.query({ id: attackerId })
+    const detail = await viewer.attackers.get({ id: attackerId })
     for (const secret of secrets) expect(JSON.stringify(detail)).not.toContain(secret)
     expect(JSON.stringify(detail)).not.toMatch(/guess-\d/)
   })
 
   it('health.get: counts for signed-in callers only; anonymous callers get coarse states', async () => {
-    const anonymous = await clientFor(api.url).health.get.query()
+    const anonymous = await api.as().health.get()
     expect(anonymous.components.collector.status).toBe('up')
     for (const component of Object.values(anonymous.components)) expect(component.detail).not.toMatch(/\d/)
-    const signedIn = await viewer.health.get.query()
+    const signedIn = await viewer.health.get()
     expect(signedIn.components.collector.detail).toMatch(/stored \d+/)
   })
 })

@@ -1,18 +1,8 @@
 // New passwords must be hard to guess (issue 24), and usernames are unique regardless of case.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { passwordWeakness } from '../src/auth/password-strength.ts'
-import { type Client, clientFor, codeOf, login, readyAdmin } from './support/clients.ts'
-import { type ServerProcess, startServerProcess } from './support/server.ts'
-
-const NO_WORKERS = { DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator' }
-
-/** The message of a rejected call. */
-async function messageOf(call: Promise<unknown>): Promise<string> {
-  return call.then(
-    () => 'OK',
-    (error: Error) => error.message,
-  )
-}
+import { codeOf, login, messageOf, NEW_ADMIN_PASSWORD } from './support/accounts.ts'
+import { inProcessApiOfSuite, NO_WORKERS, startInProcessApi } from './support/in-process.ts'
 
 describe('the strength estimator (offline)', () => {
   it.each([
@@ -31,70 +21,65 @@ describe('the strength estimator (offline)', () => {
   })
 })
 
-describe('weak passwords over real HTTP', () => {
-  let api: ServerProcess
-  let admin: Client
-  beforeAll(async () => {
-    api = await startServerProcess(NO_WORKERS)
-    admin = (await readyAdmin(api.url)).client
-  })
-  afterAll(() => api.stop())
+describe('weak passwords', () => {
+  const api = inProcessApiOfSuite({ env: NO_WORKERS })
+  const admin = api.admin
 
   it('users.create refuses a weak password with the reason', async () => {
-    const call = admin.users.create.mutate({ username: 'weakling', password: 'aaaaaaaaaaaa', role: 'viewer' })
+    const call = admin.users.create({ username: 'weakling', password: 'aaaaaaaaaaaa', role: 'viewer' })
     expect(await codeOf(call)).toBe('BAD_REQUEST')
     expect(await messageOf(call)).toMatch(/too easy to guess: Repeated characters/)
-    expect((await admin.users.list.query()).map((user) => user.username)).toEqual(['admin'])
+    expect((await admin.users.list()).map((user) => user.username)).toEqual(['admin'])
   })
 
   it('users.resetPassword and auth.changePassword refuse weak passwords with the reason', async () => {
-    const created = await admin.users.create.mutate({
+    const created = await admin.users.create({
       username: 'grace',
       password: 'grace-initial-pw-1',
       role: 'viewer',
     })
-    const reset = admin.users.resetPassword.mutate({ id: created.id, newPassword: 'password1234' })
+    const reset = admin.users.resetPassword({ id: created.id, newPassword: 'password1234' })
     expect(await codeOf(reset)).toBe('BAD_REQUEST')
     expect(await messageOf(reset)).toMatch(/commonly used password/)
     // The refused reset changed nothing: the initial password still signs in.
-    const grace = await login(api.url, 'grace', 'grace-initial-pw-1')
-    const change = grace.client.auth.changePassword.mutate({
+    const grace = await login(api, 'grace', 'grace-initial-pw-1')
+    const change = grace.client.auth.changePassword({
       oldPassword: 'grace-initial-pw-1',
       newPassword: 'qwertyuiop12',
     })
     expect(await codeOf(change)).toBe('BAD_REQUEST')
     expect(await messageOf(change)).toMatch(/too easy to guess/)
-    expect((await grace.client.auth.me.query()).mustChangePassword).toBe(true)
-    const strong = await grace.client.auth.changePassword.mutate({
+    expect((await grace.client.auth.me()).mustChangePassword).toBe(true)
+    const strong = await grace.client.auth.changePassword({
       oldPassword: 'grace-initial-pw-1',
       newPassword: 'lunar-tangerine-orbit-7',
     })
-    expect((await clientFor(api.url, strong.token).auth.me.query()).mustChangePassword).toBe(false)
+    expect((await api.as(strong.token).auth.me()).mustChangePassword).toBe(false)
   })
 
   it('refuses ADMIN beside admin, and signs in by any case', async () => {
-    const duplicate = admin.users.create.mutate({
+    const duplicate = admin.users.create({
       username: 'ADMIN',
       password: 'impostor-password-9',
       role: 'viewer',
     })
     expect(await codeOf(duplicate)).toBe('CONFLICT')
     expect(await messageOf(duplicate)).toMatch(/regardless of case/)
-    const signedIn = await login(api.url, 'AdMiN', 'admin-password-changed-1')
-    expect((await signedIn.client.auth.me.query()).username).toBe('admin')
+    const signedIn = await login(api, 'AdMiN', NEW_ADMIN_PASSWORD)
+    expect((await signedIn.client.auth.me()).username).toBe('admin')
   })
 })
 
 describe('the first admin from DECNET_ADMIN_PASSWORD', () => {
   it('refuses to start with a weak one, saying why', async () => {
-    const start = startServerProcess({ ...NO_WORKERS, DECNET_ADMIN_PASSWORD: 'aaaaaaaaaaaa' })
+    const start = startInProcessApi({ env: { ...NO_WORKERS, DECNET_ADMIN_PASSWORD: 'aaaaaaaaaaaa' } })
     await expect(start).rejects.toThrow(
       /DECNET_ADMIN_PASSWORD is refused \(this password is too easy to guess/,
     )
   })
 
   it('refuses a DECNET_ADMIN_USER that is not a valid username', async () => {
-    const start = startServerProcess({ ...NO_WORKERS, DECNET_ADMIN_USER: 'root admin' })
+    const start = startInProcessApi({ env: { ...NO_WORKERS, DECNET_ADMIN_USER: 'root admin' } })
     await expect(start).rejects.toThrow(/DECNET_ADMIN_USER must be/)
   })
 })

@@ -1,48 +1,33 @@
 import { type PostgresServer, startPostgres } from '@decnet/db/testing'
+import { PostgresBus } from '@decnet/lifecycle'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { codeOf, readyAdmin } from './support/clients.ts'
-import { type ServerProcess, startServerProcess } from './support/server.ts'
+import { codeOf } from './support/accounts.ts'
+import { inProcessApiOfSuite, readEvents } from './support/in-process.ts'
 
 // DATABASE_URL=postgres://… switches the whole API: migrations, repositories and the LISTEN/NOTIFY bus.
 describe('the API on PostgreSQL', () => {
   let postgres: PostgresServer
-  let api: ServerProcess
   beforeAll(async () => {
     postgres = await startPostgres()
-    const databaseUrl = await postgres.createDatabase('decnet_api_test')
-    api = await startServerProcess({ DECNET_ENGINE: 'local', DATABASE_URL: databaseUrl })
   }, 120_000)
-  afterAll(async () => {
-    await api?.stop()
-    postgres?.stop()
-  })
+  afterAll(() => postgres?.stop())
+  const api = inProcessApiOfSuite(async () => ({
+    env: { DATABASE_URL: await postgres.createDatabase('decnet_api_test') },
+  }))
 
   it('deploys additively, refuses collisions and streams the lifecycle through LISTEN/NOTIFY', async () => {
-    expect(api.output()).toContain('listening')
-    const { client: admin } = await readyAdmin(api.url)
-    const health = await admin.health.get.query()
+    expect(api.services.bus).toBeInstanceOf(PostgresBus)
+    const { admin } = api
+    const health = await admin.health.get()
     expect(health.components.database).toEqual({ status: 'up', detail: 'PostgreSQL' })
 
-    const first = await admin.fleet.deploy.mutate({ ini: '[pg-01]\nservices = ssh, http\n' })
-    expect(await codeOf(admin.fleet.deploy.mutate({ ini: '[pg-01]\nservices = ssh\n' }))).toBe('CONFLICT')
-    const statuses: string[] = []
-    await new Promise<void>((resolve, reject) => {
-      const subscription = admin.fleet.watchLifecycle.subscribe(
-        { ids: first.lifecycleIds },
-        {
-          onData: ({ data }) => {
-            if (statuses.at(-1) !== data.status) statuses.push(data.status)
-          },
-          onError: reject,
-          onComplete: () => {
-            subscription.unsubscribe()
-            resolve()
-          },
-        },
-      )
-    })
+    const first = await admin.fleet.deploy({ ini: '[pg-01]\nservices = ssh, http\n' })
+    expect(await codeOf(admin.fleet.deploy({ ini: '[pg-01]\nservices = ssh\n' }))).toBe('CONFLICT')
+    // The stream ends by itself once every watched row is terminal.
+    const events = await readEvents(await admin.fleet.watchLifecycle({ ids: first.lifecycleIds }))
+    const statuses = events.map((event) => event.data.status)
     expect(statuses.at(-1)).toBe('succeeded')
-    expect((await admin.fleet.list.query()).map((decky) => [decky.name, decky.state])).toEqual([
+    expect((await admin.fleet.list()).map((decky) => [decky.name, decky.state])).toEqual([
       ['pg-01', 'running'],
     ])
   })

@@ -1,6 +1,7 @@
 import { type PostgresServer, startPostgres } from '@decnet/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Client, clientFor, login, readyAdmin, readyUser } from './support/clients.ts'
+import { login, NEW_ADMIN_PASSWORD, readyAdmin, readyUser } from './support/accounts.ts'
+import { type Client, clientFor } from './support/clients.ts'
 import { type ServerProcess, startServerProcess } from './support/server.ts'
 
 async function eventually(done: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
@@ -56,7 +57,7 @@ describe('live streams are capped per user and end with the session, across API 
     const databaseUrl = await postgres.createDatabase('decnet_session_streams')
     a = await startServerProcess(env(databaseUrl))
     b = await startServerProcess(env(databaseUrl))
-    adminOnA = (await readyAdmin(a.url)).client
+    adminOnA = (await readyAdmin(a)).client
     pendingIds = (await adminOnA.fleet.deploy.mutate({ ini: '[pending-01]\nservices = ssh\n' })).lifecycleIds
   }, 120_000)
   afterAll(async () => {
@@ -66,7 +67,7 @@ describe('live streams are capped per user and end with the session, across API 
 
   /** A fresh viewer with a live log stream and a lifecycle watch open on B. */
   async function viewerStreamsOnB(name: string) {
-    const viewer = await readyUser(a.url, adminOnA, name, 'viewer')
+    const viewer = await readyUser(a, adminOnA, name, 'viewer')
     const onB = clientFor(b.url, viewer.token)
     const streams = [liveLogs(onB), watchLifecycle(onB, pendingIds)]
     await eventually(() => streams.every((s) => s.started), `${name}'s streams to start`)
@@ -83,7 +84,7 @@ describe('live streams are capped per user and end with the session, across API 
   }
 
   it('refuses a stream past the per-user cap with TOO_MANY_REQUESTS, and frees the slot when one closes', async () => {
-    const viewer = await readyUser(a.url, adminOnA, 'many-tabs', 'viewer')
+    const viewer = await readyUser(a, adminOnA, 'many-tabs', 'viewer')
     const onB = clientFor(b.url, viewer.token)
     const open = Array.from({ length: 10 }, () => liveLogs(onB))
     await eventually(() => open.every((s) => s.started), 'ten streams to start')
@@ -148,6 +149,6 @@ describe('live streams are capped per user and end with the session, across API 
     await eventually(() => after.errorCode !== undefined, 'the refusal')
     expect(after.errorCode).toBe('UNAUTHORIZED')
     after.stop()
-    expect((await login(a.url, 'admin', 'admin-password-changed-1')).token).toBeTruthy()
+    expect((await login(a, 'admin', NEW_ADMIN_PASSWORD)).token).toBeTruthy()
   })
 })

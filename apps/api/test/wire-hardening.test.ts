@@ -1,22 +1,41 @@
-// What the HTTP layer refuses or survives, over real HTTP (issue 24): oversized batches for every
-// procedure, and a session cookie that is not even valid percent-encoding.
+// What the HTTP layer does, over real HTTP: the session cookie, oversized bodies and batches for
+// every procedure (issue 24), and a session cookie that is not even valid percent-encoding.
 import { MAX_BATCH_CALLS } from '@decnet/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCookie, SESSION_COOKIE } from '../src/auth/cookies.ts'
-import { login, readyAdmin } from './support/clients.ts'
+import { login, NEW_ADMIN_PASSWORD, readyAdmin } from './support/accounts.ts'
 import { rawMutation } from './support/http.ts'
 import { type ServerProcess, startServerProcess } from './support/server.ts'
 
-const PASSWORD = 'admin-password-changed-1'
+const PASSWORD = NEW_ADMIN_PASSWORD
 const EXPIRED_SESSION_COOKIE = /^decnet_session=; Path=\/; HttpOnly; SameSite=Strict; Max-Age=0/
 
-describe('batches and cookies over real HTTP', () => {
+describe('cookies, bodies and batches over real HTTP', () => {
   let api: ServerProcess
   beforeAll(async () => {
     api = await startServerProcess({ DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator' })
-    await readyAdmin(api.url)
+    await readyAdmin(api)
   })
   afterAll(() => api.stop())
+
+  it('sets an httpOnly SameSite=Strict session cookie that authenticates browser calls', async () => {
+    const signIn = await rawMutation(api.url, 'auth.login', { username: 'admin', password: PASSWORD })
+    expect(signIn.status).toBe(200)
+    const [cookie = ''] = signIn.setCookie
+    expect(cookie).toMatch(/^decnet_session=[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+/)
+    const me = await fetch(`${api.url}/trpc/auth.me`, { headers: { cookie: cookie.split(';')[0]! } })
+    expect(((await me.json()) as { result: { data: { username: string } } }).result.data.username).toBe(
+      'admin',
+    )
+  })
+
+  it('refuses a body over the limit with 413', async () => {
+    const huge = await rawMutation(api.url, 'auth.login', {
+      username: 'x',
+      password: 'y'.repeat(2 * 1024 * 1024),
+    })
+    expect(huge.status).toBe(413)
+  })
 
   const batchOf = (count: number) =>
     fetch(`${api.url}/trpc/${Array(count).fill('health.get').join(',')}?batch=1`)
@@ -31,7 +50,7 @@ describe('batches and cookies over real HTTP', () => {
   })
 
   it('the CLI client splits a larger burst into batches the API accepts', async () => {
-    const { client } = await login(api.url, 'admin', PASSWORD)
+    const { client } = await login(api, 'admin', PASSWORD)
     const results = await Promise.all(
       Array.from({ length: 3 * MAX_BATCH_CALLS + 1 }, () => client.health.get.query()),
     )

@@ -72,6 +72,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     stops.push(() => active.stop())
   }
   const engine = createEngine(deps.engine, docker, (event) => collector?.eventSink(event))
+  // The local engine's decoys live in this process: stopping the workers lets go of their listeners.
+  if (engine instanceof LocalEngine) stops.push(() => engine.close())
   const localEngine = await watchLocalEngine(deps.engine, docker, config.hostHeartbeatMs)
   stops.push(async () => localEngine.stop())
   const runtimeOptions = {

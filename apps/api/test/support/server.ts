@@ -4,11 +4,12 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ADMIN_PASSWORD, type ApiDoor } from './accounts.ts'
+import { type Client, httpDoor } from './clients.ts'
 
 const API_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-export const ADMIN_PASSWORD = 'first-admin-password-1'
-
-export type ServerProcess = {
+/** The API as its own process, for what only the wire shows (HTTP, SSE, cookies, proxies, restarts). */
+export type ServerProcess = ApiDoor<Client> & {
   url: string
   pid: number
   dataDir: string
@@ -79,6 +80,7 @@ export async function startServerProcess(
     await exited
   }
   return {
+    ...httpDoor(url),
     url,
     pid: child.pid!,
     dataDir,
