@@ -51,7 +51,16 @@ function playwrightCounts(file) {
   }
 }
 
-ensureDebianPackages(['docker.io', 'chromium', 'postgresql', 'iproute2', 'openssl', 'redis-tools', 'curl'])
+ensureDebianPackages([
+  'docker.io',
+  'chromium',
+  'postgresql',
+  'iproute2',
+  'openssl',
+  'redis-tools',
+  'curl',
+  'sshpass',
+])
 await ensureDockerDaemon()
 ensurePnpm()
 installDependencies()

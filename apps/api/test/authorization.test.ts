@@ -33,6 +33,7 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'fleet.watchLifecycle': 'viewer',
   'fleet.reapOrphans': 'admin',
   'fleet.repair': 'admin',
+  'fleet.export': 'viewer',
   'logs.search': 'viewer',
   'logs.histogram': 'viewer',
   'logs.live': 'viewer',

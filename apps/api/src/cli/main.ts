@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline'
 import { NETWORK_DRIVERS, type NetworkDriver } from '@decnet/core'
 import { Command, Option } from 'commander'
 import { type ApiClient, createApiClient } from './client.ts'
+import { writePrivateFile } from './private-file.ts'
 import { followLifecycle } from './progress.ts'
 import { apiUrl, clearSession, readSession, writeSession } from './session.ts'
 
@@ -169,6 +170,35 @@ program
     const client = signedIn()
     const result = await client.fleet.teardown.mutate(options.all ? { all: true } : { name: name! })
     await reportAndFollow(client, result)
+  })
+
+program
+  .command('export')
+  .description('write something out in a form DECNET reads back')
+  .command('fleet')
+  .description('the current fleet as a fleet INI: `decnet deploy -c` of it into an empty fleet recreates it')
+  .option('-o, --out <file>', 'write it to this file (mode 0600: it holds decoy passwords) instead of stdout')
+  .option('--omit-secrets', 'leave secret service settings out (a file to share)')
+  .action(async (options: { out?: string; omitSecrets?: boolean }) => {
+    const result = await signedIn().fleet.export.query({ omitSecrets: Boolean(options.omitSecrets) })
+    if (result.deckies === 0) throw new Error('the fleet is empty: nothing to export')
+    if (result.omittedSecrets.length > 0) {
+      const names = result.omittedSecrets.map((s) => `${s.decky}.${s.service}.${s.setting}`)
+      process.stderr.write(
+        `decnet: ${names.length} secret setting(s) left out (they fall back to the catalogue defaults when deployed): ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}\n`,
+      )
+    }
+    if (options.out) {
+      writePrivateFile(options.out, result.ini)
+      print(
+        { file: options.out, deckies: result.deckies, omittedSecrets: result.omittedSecrets },
+        () => `exported ${result.deckies} deckies to ${options.out}`,
+      )
+    } else if (json()) {
+      print(result, () => result.ini)
+    } else {
+      process.stdout.write(result.ini)
+    }
   })
 
 const hostsCommand = program.command('hosts').description('the Docker hosts deckies run on (admins)')

@@ -1,6 +1,7 @@
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { writePrivateFile } from './private-file.ts'
 
 /** Where `decnet login` keeps the session token (mode 0600), unless DECNET_TOKEN is set. */
 export function tokenFile(): string {
@@ -27,11 +28,7 @@ export function writeSession(session: StoredSession): void {
   const file = tokenFile()
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
   chmodSync(path.dirname(file), 0o700)
-  // `mode` only applies to a file being created: an existing token file is tightened before the
-  // token is written into it, whatever mode it had.
-  writeFileSync(file, '', { mode: 0o600 })
-  chmodSync(file, 0o600)
-  writeFileSync(file, JSON.stringify(session))
+  writePrivateFile(file, JSON.stringify(session))
 }
 
 export function clearSession(): void {

@@ -39,7 +39,8 @@ export const serialiseFleetChanges = createSerialQueue()
 
 type ConfigValue = ServiceConfig[string][string]
 
-function isConfigValue(value: unknown): value is ConfigValue {
+/** A stored persona value the catalogue's types allow (JSON columns are read as unknown). */
+export function isConfigValue(value: unknown): value is ConfigValue {
   if (Array.isArray(value)) return value.every((item) => typeof item === 'string')
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
 }

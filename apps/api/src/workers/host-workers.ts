@@ -1,155 +1,37 @@
 import { LOCAL_HOST_ID } from '@decnet/core'
-import type { DecnetDatabase, Host } from '@decnet/db'
-import {
-  type Bus,
-  type CollectorWorker,
-  type DeckyEngine,
-  hostPositionKeyPrefix,
-  LifecycleRunner,
-  type NetworkContext,
-  publishLifecycleTransition,
-  Reconciler,
-  type RepairPolicy,
-} from '@decnet/lifecycle'
-import { AUDIT_LEFTOVERS_SWEPT } from '../hosts/leftovers.ts'
-import { hostTls, remoteDocker } from '../hosts/remote-engine.ts'
-import type { SecretBox } from '../hosts/secret-box.ts'
-import { createRemoteEngine } from './engine.ts'
-import { createExecutor } from './executor.ts'
-import { PERIODIC_SWEEP_MIN_AGE_MS, sweepDecommissionedLeftovers, sweepHostOrphans } from './orphan-sweep.ts'
+import type { Host } from '@decnet/db'
+import type { HostRuntime } from './host-runtime.ts'
+import { HostSupervisor, type HostSupervisorOptions } from './host-supervisor.ts'
 
-export type HostRuntimeOptions = {
-  db: DecnetDatabase
-  bus: Bus
-  /** Run this host's lifecycle rows (false when the runner is disabled in this process). */
-  runRows: boolean
-  leaseMs: number
-  /** Rows run at once on this host. */
-  concurrency: number
-  report: (worker: string) => (error: unknown) => void
-  /** Bounds of the reconciler's automatic repairs. */
-  repair?: Partial<RepairPolicy>
-}
-
-/** One Docker host's workers: its engine, a runner for its rows only and a reconciler for its deckies only. */
-export class HostRuntime {
-  readonly runner: LifecycleRunner | undefined
-  readonly reconciler: Reconciler
-
-  constructor(
-    readonly hostId: string,
-    readonly engine: DeckyEngine,
-    network: () => Promise<NetworkContext>,
-    { db, bus, runRows, leaseMs, concurrency, report, repair }: HostRuntimeOptions,
-  ) {
-    const deckiesHere = async () => (await db.fleet.list()).filter((decky) => decky.hostId === hostId)
-    this.runner = runRows
-      ? new LifecycleRunner({
-          queue: db.lifecycle,
-          bus,
-          hostId,
-          execute: createExecutor({ db, engine, network }),
-          leaseMs,
-          concurrency,
-          onError: report(`runner ${hostId}`),
-        })
-      : undefined
-    this.reconciler = new Reconciler({
-      engine,
-      bus,
-      store: {
-        // A decky with an operation queued or running is that operation's to judge (a mutation
-        // commits the new services before their containers exist).
-        list: async () => {
-          const [deckies, active] = await Promise.all([deckiesHere(), db.lifecycle.listActive()])
-          const busy = new Set(active.map((row) => row.deckyName))
-          return deckies
-            .filter((decky) => !busy.has(decky.name) && decky.state !== 'pending_removal')
-            .map(({ name, state, services, lastError }) => ({ name, state, services, lastError }))
-        },
-        setState: async (name, state, lastError) => {
-          await db.fleet.setState(name, state, lastError ?? null)
-        },
-        requestRepair: async (name, request) => {
-          await db.fleet.commitRepair(name, { trigger: 'reconciler', ...request })
-          this.runner?.wake()
-        },
-      },
-      ...(repair ? { repair } : {}),
-      onError: report(`reconciler ${hostId}`),
-    })
-    this.reapOrphans = async () => engine.reapOrphans((await deckiesHere()).map((decky) => decky.name))
-  }
-
-  readonly reapOrphans: () => ReturnType<DeckyEngine['reapOrphans']>
-
-  start(): void {
-    this.runner?.start()
-  }
-
-  /**
-   * Waits for the operations in flight (each Docker call is bounded, so this ends). `abandon`: their
-   * host is gone and their rows were failed for them, so they record nothing.
-   */
-  async stop(abandon = false): Promise<void> {
-    await this.runner?.stop({ abandon })
-  }
-}
-
-/** Sweeps of a decommissioning host that may fail before it is retired with what was left. */
-const MAX_FAILED_SWEEPS = 3
+export { hostAnswering } from './host-supervision.ts'
 
 /**
- * Whether a host's workers should run: it answers (active), or is being decommissioned and answered
- * within the last 3 heartbeats (a silent one is left alone: sweeping it could only fail).
- */
-export function hostAnswering(host: Host, heartbeatMs: number, now = Date.now()): boolean {
-  if (host.status === 'active') return true
-  if (host.status !== 'decommissioning' || host.lastHeartbeat === null) return false
-  return now - host.lastHeartbeat.getTime() < 3 * heartbeatMs
-}
-
-/**
- * The enrolled hosts' workers, kept in step with the Host table: a host that answers gets a runtime
- * (engine over mutual TLS, runner, reconciler) and its decoy logs followed; one that stops answering
- * loses them and its unfinished lifecycle rows fail with the reason; a decommissioning host whose
- * deckies are all gone is swept clean, then becomes decommissioned.
+ * The enrolled hosts' workers: one `HostSupervisor` per host, kept in step with the Host table and told
+ * what the heartbeat sees. A host that answers gets a runtime (engine over mutual TLS, runner,
+ * reconciler) and its decoy logs followed; one that stops answering loses them and its unfinished
+ * lifecycle rows fail with the reason; a decommissioning host whose deckies are all gone is swept clean,
+ * then becomes decommissioned. The decisions are host-supervision.ts's.
  */
 export class EnrolledHostWorkers {
-  private readonly runtimes = new Map<string, HostRuntime>()
-  private readonly stopping = new Set<Promise<void>>()
-  /** Decommissioned hosts whose collector positions this process already removed. */
-  private readonly forgotten = new Set<string>()
-  /** Hosts being swept clean at the end of their decommission, and failed sweeps per host. */
-  private readonly sweeping = new Set<string>()
-  private readonly failedSweeps = new Map<string, number>()
-  /** Per host, the previous runtime still finishing its abandoned operations. */
-  private readonly draining = new Map<string, Promise<void>>()
+  private readonly supervisors = new Map<string, HostSupervisor>()
   private syncing: Promise<void> = Promise.resolve()
-  /** Hosts with an orphan sweep under way (one at a time per host). */
-  private readonly orphanSweeps = new Set<string>()
   private readonly sweepTimer: NodeJS.Timeout
 
   constructor(
-    private readonly options: HostRuntimeOptions & {
-      secrets: SecretBox
-      collector: CollectorWorker | undefined
-      heartbeatMs: number
+    private readonly options: HostSupervisorOptions & {
       /** Period of the orphan sweep of every answering host. */
       orphanSweepMs: number
-      log: (line: string) => void
-      /** Wakes the runners (rows queued for a host that answered again). */
-      wake: () => void
     },
   ) {
     this.sweepTimer = setInterval(() => this.sweepAll(), options.orphanSweepMs)
   }
 
+  /** The runtimes driving their hosts now. */
   get all(): HostRuntime[] {
-    return [...this.runtimes.values()]
+    return [...this.supervisors.values()].flatMap((supervisor) => supervisor.runtime ?? [])
   }
 
-  /** Brings the runtimes in line with the Host table; calls run one after another. */
+  /** Brings every supervisor in line with the Host table; calls run one after another. */
   sync(): Promise<void> {
     this.syncing = this.syncing.then(
       () => this.syncOnce(),
@@ -158,257 +40,69 @@ export class EnrolledHostWorkers {
     return this.syncing
   }
 
-  /** The host stopped answering: stop its workers and fail its unfinished rows (and their deckies) with the reason. */
-  async markUnreachable(host: Host, reason: string): Promise<void> {
-    this.retire(host.id, true)
-    await this.failRows(host, reason)
+  /** The heartbeat marked the host unreachable (the row it read still has the status before). */
+  markUnreachable(host: Host, reason: string): Promise<void> {
+    return this.supervisorOf(host).handle({ kind: 'unreachable', reason }, { ...host, status: 'unreachable' })
   }
 
-  /**
-   * A host being decommissioned stopped answering: its workers stop and its teardowns fail with why; it
-   * stays decommissioning (swept once it answers again, or retired as it is when asked again).
-   */
-  async markSilentWhileDecommissioning(host: Host, reason: string): Promise<void> {
-    this.retire(host.id, true)
-    await this.failRows(
-      host,
-      `${reason}; it stays decommissioning and is cleaned up when it answers (decommission it again to retire it as it is)`,
-    )
+  /** A host being decommissioned stopped answering: it stays decommissioning. */
+  markSilentWhileDecommissioning(host: Host, reason: string): Promise<void> {
+    return this.supervisorOf(host).handle({ kind: 'silent', reason }, host)
   }
 
-  /**
-   * A host decommissioned without answering answers again: what was left on it is swept (unless the same
-   * engine is enrolled again meanwhile: that host's own sweeps keep it to what its fleet holds).
-   */
-  async sweepLeftovers(host: Host): Promise<void> {
-    const { db, secrets, log, report } = this.options
-    if (this.orphanSweeps.has(host.id)) return
-    this.orphanSweeps.add(host.id)
-    try {
-      const reenrolled = (await db.hosts.list()).find(
-        (other) =>
-          other.id !== host.id &&
-          other.status !== 'decommissioned' &&
-          ((host.engine?.id && other.engine?.id === host.engine.id) || other.dockerUrl === host.dockerUrl),
-      )
-      if (reenrolled) {
-        await db.audit.append({
-          actor: 'system',
-          action: AUDIT_LEFTOVERS_SWEPT,
-          target: host.id,
-          detail: { host: host.name, handedTo: reenrolled.name },
-        })
-        return
-      }
-      const engine = createRemoteEngine(remoteDocker(host.dockerUrl, hostTls(host, secrets)), host.dockerUrl)
-      await sweepDecommissionedLeftovers({ db, engine, host, log })
-    } catch (error) {
-      report(`host ${host.name} leftovers`)(error)
-    } finally {
-      this.orphanSweeps.delete(host.id)
-    }
+  /** A host decommissioned without answering answers again: what was left on it is swept (in the background). */
+  sweepLeftovers(host: Host): Promise<void> {
+    return this.supervisorOf(host).handle({ kind: 'leftoversAnswered' }, host)
   }
 
   async stop(): Promise<void> {
     clearInterval(this.sweepTimer)
     await this.syncing.catch(() => undefined)
-    for (const id of [...this.runtimes.keys()]) this.retire(id, false)
-    await Promise.all(this.stopping)
+    await Promise.all([...this.supervisors.values()].map((supervisor) => supervisor.stop()))
   }
 
-  /** A retired host's containers are gone (or out of reach): their collector positions go too. */
-  private async forgetLogPositions(hostId: string): Promise<void> {
-    const { settings } = this.options.db
-    const prefix = hostPositionKeyPrefix(hostId)
-    for (const key of Object.keys(await settings.all()))
-      if (key.startsWith(prefix)) await settings.delete(key)
-  }
-
-  private async failRows(host: Host, reason: string): Promise<void> {
-    const { db, bus } = this.options
-    for (const row of await db.lifecycle.failHost(host.id, reason)) {
-      if (row.operation !== 'teardown') await db.fleet.setState(row.deckyName, 'failed', reason)
-      // A teardown cut short: its containers may live on, so the decky holds its name and IP again
-      // (pending_removal) until the host answers and they are swept.
-      else await db.fleet.restorePendingRemoval(row.deckyName, host.id, row.payload)
-      publishLifecycleTransition(bus, row)
+  private supervisorOf(host: Host): HostSupervisor {
+    let supervisor = this.supervisors.get(host.id)
+    if (!supervisor) {
+      supervisor = new HostSupervisor(host, this.options)
+      this.supervisors.set(host.id, supervisor)
     }
-  }
-
-  /** The periodic sweep: every host that answers (and is not being retired) loses what the fleet does not hold. */
-  private sweepAll(): void {
-    for (const runtime of this.runtimes.values()) {
-      if (this.draining.has(runtime.hostId)) continue
-      void this.options.db.hosts
-        .get(runtime.hostId)
-        .then((host) =>
-          host?.status === 'active' && this.runtimes.get(host.id) === runtime
-            ? this.sweepOrphans(host, runtime, PERIODIC_SWEEP_MIN_AGE_MS, 'periodic sweep')
-            : undefined,
-        )
-        .catch(this.options.report(`host ${runtime.hostId} sweep`))
-    }
-  }
-
-  private async sweepOrphans(host: Host, runtime: HostRuntime, minAgeMs: number, reason: string) {
-    if (this.orphanSweeps.has(host.id)) return
-    this.orphanSweeps.add(host.id)
-    try {
-      const { db, log } = this.options
-      await sweepHostOrphans({ db, engine: runtime.engine, host, minAgeMs, reason, log })
-    } finally {
-      this.orphanSweeps.delete(host.id)
-    }
-  }
-
-  /**
-   * Before a host's runner starts (nothing of ours can be creating containers there): anything the fleet
-   * does not hold goes, however young — half-built containers of operations abandoned while it did not
-   * answer, deckies torn down meanwhile — and deckies whose operations were abandoned are deployed again,
-   * so Docker there matches the Decky table.
-   */
-  private async reconcileReturningHost(host: Host, runtime: HostRuntime): Promise<void> {
-    const { db, log } = this.options
-    await this.sweepOrphans(host, runtime, 0, 'host answered')
-    const redeploys = await db.fleet.redeployHost(host.id, ['failed'])
-    if (redeploys.length > 0) {
-      log(
-        `decnet hosts: ${host.name}: deploying again ${redeploys.length} deckies whose operations were cut short`,
-      )
-    }
+    return supervisor
   }
 
   private async syncOnce(): Promise<void> {
     const { db, report } = this.options
     const hosts = (await db.hosts.list()).filter((host) => host.id !== LOCAL_HOST_ID)
-    const wanted = new Set(
-      hosts
-        .filter((host) => host.tls && hostAnswering(host, this.options.heartbeatMs))
-        .map((host) => host.id),
-    )
-    for (const id of this.runtimes.keys()) if (!wanted.has(id)) this.retire(id, true)
+    const workLeft = await this.decommissionsUnderWay(hosts)
     for (const host of hosts) {
-      // One host's trouble (e.g. TLS material sealed under another key) must not hold up the others.
-      try {
-        if (wanted.has(host.id) && !this.runtimes.has(host.id)) this.launch(host)
-        // Rows queued for a host that does not answer (a teardown, a mutation) fail at once, not hang.
-        if (host.status === 'unreachable') {
-          await this.failRows(
-            host,
-            `host ${host.name} is unreachable; nothing was done there (its containers stay until it answers again)`,
-          )
-        }
-      } catch (error) {
-        report(`host ${host.name}`)(error)
-      }
-    }
-    const decommissioning = hosts.filter((host) => host.status === 'decommissioning')
-    if (decommissioning.length > 0) await this.finishDecommissions(decommissioning)
-    for (const host of hosts) {
-      if (host.status !== 'decommissioned' || this.forgotten.has(host.id)) continue
-      this.forgotten.add(host.id)
-      // After its collector stopped: its final position write must not bring the keys back.
-      void (this.draining.get(host.id) ?? Promise.resolve())
-        .then(() => this.forgetLogPositions(host.id))
-        .catch(report(`host ${host.name} log positions`))
+      await this.supervisorOf(host)
+        .handle({ kind: 'sync' }, host, workLeft.has(host.id))
+        .catch(report(`host ${host.name}`))
     }
   }
 
-  private launch(host: Host): void {
-    const { secrets, collector, report, log } = this.options
-    log(`decnet hosts: driving ${host.name} (${host.dockerUrl})`)
-    const tls = hostTls(host, secrets)
-    const engine = createRemoteEngine(remoteDocker(host.dockerUrl, tls), host.dockerUrl)
-    const network = host.network as NetworkContext
-    const runtime = new HostRuntime(host.id, engine, async () => network, this.options)
-    this.runtimes.set(host.id, runtime)
-    // A host back from unreachable may still have the old runtime's Docker calls in flight: the new
-    // one starts after them, so two runtimes never act on one host (nor exceed its concurrency).
-    const previous = this.draining.get(host.id) ?? Promise.resolve()
-    void previous
-      .then(async () => {
-        if (this.runtimes.get(host.id) !== runtime) return
-        // A decommissioning host is swept by its decommission; the others are reconciled first.
-        if (host.status !== 'decommissioning') {
-          await this.reconcileReturningHost(host, runtime).catch(report(`host ${host.name} return`))
-        }
-      })
-      .then(() => {
-        if (this.runtimes.get(host.id) !== runtime) return
-        runtime.start()
-        this.options.wake()
-        collector
-          ?.followHost(host.id, { dockerHost: host.dockerUrl.replace(/^https:/, 'tcp:'), tls })
-          .catch(report(`collector ${host.name}`))
-      })
-  }
-
-  private retire(hostId: string, abandon: boolean): void {
-    const runtime = this.runtimes.get(hostId)
-    if (!runtime) return
-    this.runtimes.delete(hostId)
-    const stopped = Promise.all([runtime.stop(abandon), this.options.collector?.unfollowHost(hostId)]).then(
-      () => undefined,
-      this.options.report(`host ${hostId} workers`),
-    )
-    this.stopping.add(stopped)
-    this.draining.set(hostId, stopped)
-    void stopped.finally(() => {
-      this.stopping.delete(stopped)
-      if (this.draining.get(hostId) === stopped) this.draining.delete(hostId)
-    })
-  }
-
-  private async finishDecommissions(hosts: Host[]): Promise<void> {
+  /** Decommissioning hosts whose teardowns are not done: deckies on them, or lifecycle rows. */
+  private async decommissionsUnderWay(hosts: Host[]): Promise<Set<string>> {
+    if (!hosts.some((host) => host.status === 'decommissioning')) return new Set()
     const { db } = this.options
     const [deckies, active] = await Promise.all([db.fleet.list(), db.lifecycle.listActive()])
-    for (const host of hosts) {
-      // A pending_removal decky (its teardown cut short while the host was silent) is the sweep's to remove.
-      const busy =
-        deckies.some((decky) => decky.hostId === host.id && decky.state !== 'pending_removal') ||
-        active.some((row) => row.hostId === host.id)
-      const runtime = this.runtimes.get(host.id)
-      // Swept only while it answers (it has a runtime), in the background: a slow sweep must not hold
-      // up heartbeat rounds (nor an enrollment waiting on sync()).
-      if (busy || !runtime || this.sweeping.has(host.id)) continue
-      this.sweeping.add(host.id)
-      const sweep = this.sweep(host, runtime).finally(() => this.sweeping.delete(host.id))
-      this.stopping.add(sweep)
-      void sweep.finally(() => this.stopping.delete(sweep))
-    }
+    const hostIds = [
+      // A pending_removal decky (its teardown cut short while the host was silent) is the final sweep's to remove.
+      ...deckies.filter((decky) => decky.state !== 'pending_removal').map((decky) => decky.hostId),
+      ...active.map((row) => row.hostId),
+    ]
+    return new Set(hostIds.filter((id): id is string => id !== null))
   }
 
-  /**
-   * The end of a decommission: its deckies' teardowns are done; whatever of ours is still there (a
-   * teardown that failed, a container created behind our back) goes too, so the machine is left clean.
-   * A host that cannot be swept after a few rounds is retired anyway, with what was left logged.
-   */
-  private async sweep(host: Host, runtime: HostRuntime): Promise<void> {
-    const { db, log } = this.options
-    const swept = await runtime.engine
-      .reapOrphans([], { minAgeMs: 0 })
-      .catch((error: unknown) => ({ containersRemoved: [], networksRemoved: [], errors: [String(error)] }))
-    if (swept.containersRemoved.length > 0) {
-      log(`decnet hosts: ${host.name}: removed ${swept.containersRemoved.length} containers left behind`)
+  /** The periodic sweep: each supervisor is given its host's row as it is now. */
+  private sweepAll(): void {
+    const { db, report } = this.options
+    for (const [id, supervisor] of this.supervisors) {
+      if (supervisor.phase !== 'running') continue
+      void db.hosts
+        .get(id)
+        .then((host) => (host ? supervisor.handle({ kind: 'periodicSweep' }, host) : undefined))
+        .catch(report(`host ${id} sweep`))
     }
-    if (swept.errors.length > 0) {
-      const failures = (this.failedSweeps.get(host.id) ?? 0) + 1
-      this.failedSweeps.set(host.id, failures)
-      const left = swept.errors.join('; ').slice(0, 300)
-      if (failures < MAX_FAILED_SWEEPS) {
-        log(`decnet hosts: ${host.name} not clean yet (${failures}/${MAX_FAILED_SWEEPS}): ${left}`)
-        return
-      }
-      log(`decnet hosts: ${host.name} retired with leftovers after ${failures} sweeps: ${left}`)
-    }
-    if (!(await db.hosts.setStatusIf(host.id, ['decommissioning'], 'decommissioned'))) return
-    // Deckies waiting for this host to remove them: it is swept (or retired as it is), so they go.
-    for (const decky of await db.fleet.list()) {
-      if (decky.hostId === host.id && decky.state === 'pending_removal')
-        await db.fleet.deletePendingRemoval(decky.name, host.id)
-    }
-    this.failedSweeps.delete(host.id)
-    this.retire(host.id, false)
-    log(`decnet hosts: ${host.name} decommissioned`)
   }
 }

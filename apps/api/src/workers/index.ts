@@ -3,6 +3,7 @@ import type { DecnetDatabase } from '@decnet/db'
 import {
   type Bus,
   type CollectorWorker,
+  type DeckyEngine,
   LocalEngine,
   startCollectorWorker,
   startMutatorWorker,
@@ -17,7 +18,8 @@ import type { FleetNetwork } from '../settings/network.ts'
 import { readFleetNetwork } from '../settings/network.ts'
 import { createEngine, engineInstance } from './engine.ts'
 import { startHostHeartbeat } from './host-heartbeat.ts'
-import { EnrolledHostWorkers, HostRuntime } from './host-workers.ts'
+import { HostRuntime, type HostRuntimeOptions } from './host-runtime.ts'
+import { EnrolledHostWorkers } from './host-workers.ts'
 import { type LocalEngineState, watchLocalEngine } from './local-engine-watch.ts'
 import { toNetworkContext } from './network-context.ts'
 
@@ -46,37 +48,98 @@ export type Workers = {
 
 const HEARTBEAT_MS = 10_000
 
+type LocalEngineWatch = Awaited<ReturnType<typeof watchLocalEngine>>
+
+/** What every starter is given: where to report errors, register its stop and its heartbeat. */
+type Starting = {
+  report: (worker: string) => (error: unknown) => void
+  /** Stops run in reverse order of registration. */
+  onStop(stop: () => Promise<void>): void
+  /** Written every HEARTBEAT_MS for health.get. */
+  onBeat(beat: () => Promise<void>): void
+}
+
 /**
  * Starts the background workers this process runs (DECNET_DISABLE_WORKERS turns some off, e.g. to run
  * them in another process). Each reports a heartbeat that health.get reads.
  */
 export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
-  const { config, db, bus, docker, log } = deps
-  const report = (worker: string) => (error: unknown) =>
-    log(`decnet ${worker}: ${error instanceof Error ? error.message : String(error)}`)
+  const { starting, startBeating, stopAll } = startingContext(deps.log)
+  // Collection first: the local engine hands its decoy events straight to the ingest pipeline.
+  const collector = await startCollection(deps, starting)
+  const engine = createEngine(deps.engine, deps.docker, (event) => collector?.eventSink(event))
+  // The local engine's decoys live in this process: stopping the workers lets go of their listeners.
+  if (engine instanceof LocalEngine) starting.onStop(() => engine.close())
+  const localEngine = await watchLocalEngine(deps.engine, deps.docker, deps.config.hostHeartbeatMs)
+  starting.onStop(async () => localEngine.stop())
+  const runtimeOptions = hostRuntimeOptions(deps, starting)
+  const local = startLocalHost(deps, starting, engine, runtimeOptions)
+  const enrolled = await startEnrolledHosts(deps, starting, { collector, runtimeOptions, wake: wakeRunners })
+  const runtimes = () => [local, ...(enrolled?.all ?? [])]
+  function wakeRunners() {
+    for (const runtime of runtimes()) runtime.runner?.wake()
+  }
+  startReconciling(deps, starting, runtimes)
+  startMutation(deps, starting, { localEngine, wake: wakeRunners })
+  if (enrolled) startEnrolledHeartbeat(deps, starting, enrolled)
+  startBeating()
+
+  return {
+    runner: { wake: wakeRunners },
+    hosts: { sync: () => enrolled?.sync() ?? Promise.resolve() },
+    localAddressOf: (name) => (engine instanceof LocalEngine ? engine.addressOf(name) : undefined),
+    localEngine: localEngine.state,
+    reconciler: { reapOrphans: () => reapOrphans(runtimes()) },
+    stop: stopAll,
+  }
+}
+
+function startingContext(log: (line: string) => void) {
   const stops: (() => Promise<void>)[] = []
   const beats: (() => Promise<void>)[] = []
-
-  // Collection first: the local engine hands its decoy events straight to the ingest pipeline.
-  let collector: CollectorWorker | undefined
-  if (config.workers.collector) {
-    collector = await startCollectorWorker({
-      db,
-      bus,
-      engine: deps.engine,
-      connection: config.dockerHost ? { dockerHost: config.dockerHost } : {},
-      instance: engineInstance(),
-      onError: (error, context) => report(`collector (${context})`)(error),
-    })
-    const active = collector
-    stops.push(() => active.stop())
+  const report = (worker: string) => (error: unknown) =>
+    log(`decnet ${worker}: ${error instanceof Error ? error.message : String(error)}`)
+  const beatAll = () => {
+    for (const beat of beats) beat().catch(report('heartbeat'))
   }
-  const engine = createEngine(deps.engine, docker, (event) => collector?.eventSink(event))
-  // The local engine's decoys live in this process: stopping the workers lets go of their listeners.
-  if (engine instanceof LocalEngine) stops.push(() => engine.close())
-  const localEngine = await watchLocalEngine(deps.engine, docker, config.hostHeartbeatMs)
-  stops.push(async () => localEngine.stop())
-  const runtimeOptions = {
+  let heartbeat: NodeJS.Timeout | undefined
+  const starting: Starting = {
+    report,
+    onStop: (stop) => stops.push(stop),
+    onBeat: (beat) => beats.push(beat),
+  }
+  return {
+    starting,
+    /** Once every worker registered its heartbeat: the first beats at once, then every HEARTBEAT_MS. */
+    startBeating() {
+      beatAll()
+      heartbeat = setInterval(beatAll, HEARTBEAT_MS)
+    },
+    async stopAll() {
+      clearInterval(heartbeat)
+      // Runner and reconciler first, collection last, so every event already received is stored.
+      for (const stop of stops.reverse()) await stop()
+    },
+  }
+}
+
+async function startCollection(deps: WorkerDeps, starting: Starting): Promise<CollectorWorker | undefined> {
+  const { config, db, bus } = deps
+  if (!config.workers.collector) return undefined
+  const collector = await startCollectorWorker({
+    db,
+    bus,
+    engine: deps.engine,
+    connection: config.dockerHost ? { dockerHost: config.dockerHost } : {},
+    instance: engineInstance(),
+    onError: (error, context) => starting.report(`collector (${context})`)(error),
+  })
+  starting.onStop(() => collector.stop())
+  return collector
+}
+
+function hostRuntimeOptions({ config, db, bus }: WorkerDeps, { report }: Starting): HostRuntimeOptions {
+  return {
     db,
     bus,
     runRows: config.workers.runner,
@@ -85,135 +148,146 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     report,
     repair: { maxAttempts: config.repairAttempts, backoffMs: config.repairBackoffMs },
   }
+}
+
+/** This machine's engine: its runner and reconciler. */
+function startLocalHost(
+  { config, db, defaultNetwork }: WorkerDeps,
+  starting: Starting,
+  engine: DeckyEngine,
+  runtimeOptions: HostRuntimeOptions,
+): HostRuntime {
   const local = new HostRuntime(
     LOCAL_HOST_ID,
     engine,
-    async () => toNetworkContext(await readFleetNetwork(db, deps.defaultNetwork)),
+    async () => toNetworkContext(await readFleetNetwork(db, defaultNetwork)),
     runtimeOptions,
   )
   local.start()
-  stops.push(() => local.stop())
+  starting.onStop(() => local.stop())
   if (config.workers.runner) {
-    beats.push(() => db.heartbeats.beat({ worker: 'runner', status: 'ok', detail: `engine ${engine.kind}` }))
+    starting.onBeat(() =>
+      db.heartbeats.beat({ worker: 'runner', status: 'ok', detail: `engine ${engine.kind}` }),
+    )
   }
+  return local
+}
 
-  // Enrolled hosts need their sealed TLS material opened: without DECNET_SECRET_KEY only local runs.
-  const enrolled = deps.secrets
-    ? new EnrolledHostWorkers({
-        ...runtimeOptions,
-        secrets: deps.secrets,
-        collector,
-        heartbeatMs: config.hostHeartbeatMs,
-        orphanSweepMs: config.orphanSweepMs,
-        log,
-        wake: () => wakeRunners(),
-      })
-    : undefined
-  if (!enrolled) {
+/** Enrolled hosts need their sealed TLS material opened: without DECNET_SECRET_KEY only local runs. */
+async function startEnrolledHosts(
+  { config, db, secrets, log }: WorkerDeps,
+  starting: Starting,
+  {
+    collector,
+    runtimeOptions,
+    wake,
+  }: { collector: CollectorWorker | undefined; runtimeOptions: HostRuntimeOptions; wake: () => void },
+): Promise<EnrolledHostWorkers | undefined> {
+  if (!secrets) {
     const waiting = (await db.hosts.list()).filter((host) => host.status !== 'decommissioned')
     if (waiting.length > 0) {
       log(
         `decnet hosts: ${waiting.length} enrolled host(s) not driven: set DECNET_SECRET_KEY to open their TLS material`,
       )
     }
+    return undefined
   }
-  if (enrolled) {
-    await enrolled.sync().catch(report('hosts'))
-    const active = enrolled
-    stops.push(() => active.stop())
-  }
-  const runtimes = () => [local, ...(enrolled?.all ?? [])]
+  const enrolled = new EnrolledHostWorkers({
+    ...runtimeOptions,
+    secrets,
+    collector,
+    heartbeatMs: config.hostHeartbeatMs,
+    orphanSweepMs: config.orphanSweepMs,
+    log,
+    wake,
+  })
+  await enrolled.sync().catch(starting.report('hosts'))
+  starting.onStop(() => enrolled.stop())
+  return enrolled
+}
 
-  if (config.workers.reconciler) {
-    const timer = setInterval(() => {
-      for (const runtime of runtimes()) runtime.reconciler.runOnce().catch(report('reconciler'))
-    }, config.reconcileMs)
-    stops.push(async () => clearInterval(timer))
-    // The worst pass among the hosts: an engine that cannot be asked, or repairs given up.
-    beats.push(() => {
-      const troubled = runtimes()
-        .map((runtime) => ({ hostId: runtime.hostId, health: runtime.reconciler.health() }))
-        .filter(({ health }) => health.status !== 'ok')
-      return db.heartbeats.beat({
-        worker: 'reconciler',
-        status: troubled.length > 0 ? 'degraded' : 'ok',
-        detail:
-          troubled.length > 0
-            ? troubled
-                .map(({ hostId, health }) => `${hostId}: ${health.detail}`)
-                .join('; ')
-                .slice(0, 500)
-            : `every ${config.reconcileMs / 1000} s`,
-      })
+function startReconciling(
+  { config, db }: WorkerDeps,
+  starting: Starting,
+  runtimes: () => HostRuntime[],
+): void {
+  if (!config.workers.reconciler) return
+  const timer = setInterval(() => {
+    for (const runtime of runtimes()) runtime.reconciler.runOnce().catch(starting.report('reconciler'))
+  }, config.reconcileMs)
+  starting.onStop(async () => clearInterval(timer))
+  // The worst pass among the hosts: an engine that cannot be asked, or repairs given up.
+  starting.onBeat(() => {
+    const troubled = runtimes()
+      .map((runtime) => ({ hostId: runtime.hostId, health: runtime.reconciler.health() }))
+      .filter(({ health }) => health.status !== 'ok')
+    return db.heartbeats.beat({
+      worker: 'reconciler',
+      status: troubled.length > 0 ? 'degraded' : 'ok',
+      detail:
+        troubled.length > 0
+          ? troubled
+              .map(({ hostId, health }) => `${hostId}: ${health.detail}`)
+              .join('; ')
+              .slice(0, 500)
+          : `every ${config.reconcileMs / 1000} s`,
     })
-  }
+  })
+}
 
-  if (config.workers.mutator) {
-    const mutator = startMutatorWorker({
-      db,
-      bus,
-      wake: () => wakeRunners(),
-      random: cryptoRandom,
-      // The local engine when it answers, and the enrolled hosts that do (and can be driven).
-      answeringHosts: async () => {
-        const hosts = deps.secrets ? await db.hosts.list() : []
-        return new Set([
-          ...(localEngine.state().up ? [LOCAL_HOST_ID] : []),
-          ...hosts
-            .filter((host) => host.status === 'active' || host.status === 'decommissioning')
-            .map((host) => host.id),
-        ])
-      },
-      onError: report('mutator'),
-    })
-    stops.push(() => mutator.stop())
-  }
+function startMutation(
+  { config, db, bus, secrets }: WorkerDeps,
+  starting: Starting,
+  { localEngine, wake }: { localEngine: LocalEngineWatch; wake: () => void },
+): void {
+  if (!config.workers.mutator) return
+  const mutator = startMutatorWorker({
+    db,
+    bus,
+    wake,
+    random: cryptoRandom,
+    // The local engine when it answers, and the enrolled hosts that do (and can be driven).
+    answeringHosts: async () => {
+      const hosts = secrets ? await db.hosts.list() : []
+      return new Set([
+        ...(localEngine.state().up ? [LOCAL_HOST_ID] : []),
+        ...hosts
+          .filter((host) => host.status === 'active' || host.status === 'decommissioning')
+          .map((host) => host.id),
+      ])
+    },
+    onError: starting.report('mutator'),
+  })
+  starting.onStop(() => mutator.stop())
+}
 
-  if (deps.secrets && enrolled) {
-    const hosts = startHostHeartbeat({
-      db,
-      secrets: deps.secrets,
-      intervalMs: config.hostHeartbeatMs,
-      onUnreachable: (host, reason) => enrolled.markUnreachable(host, reason),
-      onLostWhileDecommissioning: (host, reason) => enrolled.markSilentWhileDecommissioning(host, reason),
-      onRound: () => enrolled.sync(),
-      leftoverHosts: () => hostsWithUnsweptLeftovers(db),
-      onLeftoversReachable: (host) => enrolled.sweepLeftovers(host),
-      log,
-    })
-    // Stopped before the host workers (pushed later, so it stops first).
-    stops.push(() => hosts.stop())
-  }
+/** Pings the enrolled hosts and tells their supervisors what it sees. */
+function startEnrolledHeartbeat(
+  { config, db, secrets, log }: WorkerDeps,
+  starting: Starting,
+  enrolled: EnrolledHostWorkers,
+): void {
+  if (!secrets) return
+  const heartbeat = startHostHeartbeat({
+    db,
+    secrets,
+    intervalMs: config.hostHeartbeatMs,
+    onUnreachable: (host, reason) => enrolled.markUnreachable(host, reason),
+    onLostWhileDecommissioning: (host, reason) => enrolled.markSilentWhileDecommissioning(host, reason),
+    onRound: () => enrolled.sync(),
+    leftoverHosts: () => hostsWithUnsweptLeftovers(db),
+    onLeftoversReachable: (host) => enrolled.sweepLeftovers(host),
+    log,
+  })
+  // Registered after the host workers, so it stops before them.
+  starting.onStop(() => heartbeat.stop())
+}
 
-  function wakeRunners() {
-    for (const runtime of runtimes()) runtime.runner?.wake()
-  }
-
-  const beatAll = () => {
-    for (const beat of beats) beat().catch(report('heartbeat'))
-  }
-  beatAll()
-  const heartbeat = setInterval(beatAll, HEARTBEAT_MS)
-
+async function reapOrphans(runtimes: HostRuntime[]) {
+  const reports = await Promise.all(runtimes.map((runtime) => runtime.reapOrphans()))
   return {
-    runner: { wake: wakeRunners },
-    hosts: { sync: () => enrolled?.sync() ?? Promise.resolve() },
-    localAddressOf: (name) => (engine instanceof LocalEngine ? engine.addressOf(name) : undefined),
-    localEngine: localEngine.state,
-    reconciler: {
-      reapOrphans: async () => {
-        const reports = await Promise.all(runtimes().map((runtime) => runtime.reapOrphans()))
-        return {
-          containersRemoved: reports.flatMap((each) => each.containersRemoved),
-          networksRemoved: reports.flatMap((each) => each.networksRemoved),
-          errors: reports.flatMap((each) => each.errors),
-        }
-      },
-    },
-    async stop() {
-      clearInterval(heartbeat)
-      // Runner and reconciler first, collection last, so every event already received is stored.
-      for (const stop of stops.reverse()) await stop()
-    },
+    containersRemoved: reports.flatMap((each) => each.containersRemoved),
+    networksRemoved: reports.flatMap((each) => each.networksRemoved),
+    errors: reports.flatMap((each) => each.errors),
   }
 }

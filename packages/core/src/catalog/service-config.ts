@@ -14,7 +14,7 @@ const FALSE_WORDS = new Set(['false', '0', 'no', 'off'])
 const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 // Single-line values must not smuggle CR/LF (header/banner injection) or other control characters.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const LINE_CONTROL_RE = /[\u0000-\u001f\u007f]/
+export const LINE_CONTROL_RE = /[\u0000-\u001f\u007f]/
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const TEXT_CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 

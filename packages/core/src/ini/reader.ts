@@ -23,7 +23,7 @@ const KEY_RE = /^[a-z0-9][a-z0-9_-]*$/
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 /** A lone UTF-16 surrogate: what invalid UTF-8 decodes to in some clients; never valid text. */
-const LONE_SURROGATE_RE = /\p{Cs}/u
+export const LONE_SURROGATE_RE = /\p{Cs}/u
 
 function utf8Length(text: string): number {
   return new TextEncoder().encode(text).length

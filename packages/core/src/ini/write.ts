@@ -1,10 +1,21 @@
-// Renders a fleet INI from structured input (the wizard and CLI build INIs with this), so what
-// they submit always parses back to the same fleet: one exact [<decky>.<service>] section per
-// decky (never prefix propagation) and textarea values as `b64:` so newlines survive.
-import { coerceField } from '../catalog/service-config.ts'
+// Renders a fleet INI from structured input (the wizard and `decnet export fleet` build INIs with
+// this), so what they submit always parses back to the same fleet: one exact [<decky>.<service>]
+// section per decky (never prefix propagation) and textarea values as `b64:` so newlines survive.
+//
+// The `ini` package lays the document out; the values stay ours. Two behaviours of `ini` do not fit
+// our strict reader, which takes every value literally (as configparser does):
+// - `ini.safe` escapes `;` and `#` (`\;`) and JSON-quotes a value holding `=`, a leading `[`,
+//   surrounding quotes or blanks. Our reader would keep the backslash or the quotes as part of the
+//   value (`base_dn = dc=corp,dc=local` would come back as `"dc=corp,dc=local"`). Such values pass
+//   through `ini` as opaque slots and are put back verbatim.
+// - a nested object's key is a section name with its dots escaped (`{'web-01.http': …}` is written
+//   `[web-01\.http]`), so every section is encoded by its full name instead.
+import { encode, safe } from 'ini'
+import { coerceField, LINE_CONTROL_RE } from '../catalog/service-config.ts'
 import { type ConfigValue, getService } from '../catalog/services.ts'
 import { DecnetError, quote } from '../errors.ts'
 import type { GeneralSettings } from './fleet.ts'
+import { LONE_SURROGATE_RE } from './reader.ts'
 
 export interface IniDeckyInput {
   name: string
@@ -24,6 +35,12 @@ export interface IniFleetInput {
   general?: GeneralSettings
   deckies: readonly IniDeckyInput[]
 }
+
+type Entry = [key: string, value: string | number | undefined]
+
+// A slot holds a value `ini` would rewrite. NUL cannot occur in a written value (LINE_CONTROL_RE refuses it).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the slot marker is a NUL on purpose
+const SLOT_RE = /\u0000(\d+)\u0000/g
 
 function utf8ToBase64(text: string): string {
   let binary = ''
@@ -53,9 +70,37 @@ function renderValue(service: string, key: string, value: ConfigValue): string {
   return rendered
 }
 
-function section(name: string, entries: [string, string | number | undefined][]): string {
-  const lines = entries.filter(([, v]) => v !== undefined).map(([k, v]) => `${k} = ${v}`)
-  return [`[${name}]`, ...lines].join('\n')
+/** One `[name]` section; a value is one line, so a line break in it could forge keys or sections. */
+function encodeSection(name: string, entries: readonly Entry[]): string {
+  const slots: string[] = []
+  const body: Record<string, string> = {}
+  for (const [key, raw] of entries) {
+    if (raw === undefined) continue
+    const value = String(raw)
+    if (LINE_CONTROL_RE.test(value)) {
+      throw new DecnetError(
+        'invalid_input',
+        `[${name}] ${key}: cannot be written to an INI: it contains a line break or control character`,
+      )
+    }
+    // The reader refuses a line holding a lone surrogate, so the writer refuses the value.
+    if (LONE_SURROGATE_RE.test(value)) {
+      throw new DecnetError(
+        'invalid_input',
+        `[${name}] ${key}: cannot be written to an INI: it is not valid Unicode`,
+      )
+    }
+    if (safe(value) === value) {
+      body[key] = value
+    } else {
+      slots.push(value)
+      body[key] = `\u0000${slots.length - 1}\u0000`
+    }
+  }
+  const text = encode(body, { section: name, whitespace: true, platform: 'linux' })
+  // `ini` writes no header for a section without keys; a decky needs none to exist.
+  if (text === '') return `[${name}]\n`
+  return text.replace(SLOT_RE, (_, index: string) => slots[Number(index)] ?? '')
 }
 
 export function writeFleetIni(input: IniFleetInput): string {
@@ -63,7 +108,7 @@ export function writeFleetIni(input: IniFleetInput): string {
   const g = input.general
   if (g && Object.values(g).some((v) => v !== undefined)) {
     blocks.push(
-      section('general', [
+      encodeSection('general', [
         ['net', g.subnet],
         ['gw', g.gateway],
         ['interface', g.interface],
@@ -74,7 +119,7 @@ export function writeFleetIni(input: IniFleetInput): string {
   }
   for (const decky of input.deckies) {
     blocks.push(
-      section(decky.name, [
+      encodeSection(decky.name, [
         ['ip', decky.ip],
         ['services', decky.services?.join(',')],
         ['archetype', decky.archetype],
@@ -86,12 +131,10 @@ export function writeFleetIni(input: IniFleetInput): string {
       ]),
     )
     for (const [service, values] of Object.entries(decky.serviceConfig ?? {})) {
-      const entries = Object.entries(values).map(([k, v]): [string, string] => [
-        k,
-        renderValue(service, k, v),
-      ])
-      blocks.push(section(`${decky.name}.${service}`, entries))
+      const entries = Object.entries(values).map(([k, v]): Entry => [k, renderValue(service, k, v)])
+      // A persona section without settings says nothing; leaving it out keeps the INI minimal.
+      if (entries.length > 0) blocks.push(encodeSection(`${decky.name}.${service}`, entries))
     }
   }
-  return `${blocks.join('\n\n')}\n`
+  return blocks.join('\n')
 }

@@ -1,5 +1,6 @@
 import { router } from '../../trpc.ts'
 import { deployProcedure } from './deploy.ts'
+import { exportFleetProcedure } from './export.ts'
 import { getDeckyProcedure } from './get.ts'
 import { lifecycleProcedure } from './lifecycle.ts'
 import { listFleetProcedure } from './list.ts'
@@ -23,4 +24,5 @@ export const fleetRouter = router({
   lifecycle: lifecycleProcedure,
   watchLifecycle: watchLifecycleProcedure,
   reapOrphans: reapOrphansProcedure,
+  export: exportFleetProcedure,
 })
