@@ -62,3 +62,23 @@ test('decnet deploy follows a 3-decky deploy live, refuses a repeat, and --repla
   expect((await decnet(['--json', 'status'], env)).stdout).toContain('"cli-a"')
   expect(deckiesInDocker(stack.instance)).toEqual(['cli-a'])
 })
+
+test('decnet services, archetypes and distros print each catalogue one line an entry, or as JSON', async ({
+  stack,
+}) => {
+  const { token } = await signInAdmin(stack)
+  const env = { url: stack.apiUrl, token }
+  const services = await decnet(['services'], env)
+  expect(services.code).toBe(0)
+  expect(services.stdout).toMatch(/^ssh\s+22\/tcp\s+\S/m)
+  const archetypes = await decnet(['archetypes'], env)
+  expect(archetypes.code).toBe(0)
+  expect(archetypes.stdout).toMatch(/^windows-server\s+\S*smb\S*\s+\S/m)
+  const distros = JSON.parse((await decnet(['--json', 'distros'], env)).stdout) as {
+    slug: string
+    name: string
+  }[]
+  expect(distros.map((distro) => distro.slug)).toContain('debian')
+  const lines = (await decnet(['distros'], env)).stdout.trimEnd().split('\n')
+  expect(lines).toEqual(distros.map((distro) => `${distro.slug.padEnd(10)} ${distro.name}`))
+})

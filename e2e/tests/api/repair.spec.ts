@@ -7,6 +7,20 @@ import { docker } from '../../fixtures/docker.ts'
 import { SecondDaemon } from '../../fixtures/second-daemon.ts'
 import { expect, type RunningStack, startStack, test } from '../../fixtures/stack.ts'
 
+/** Waits (up to 2 min) until `container` exists again under an id other than `removedId`. */
+const untilRecreated = (what: string, container: string, removedId: string) =>
+  until(
+    what,
+    async () => {
+      try {
+        return containerId(container) !== removedId ? true : undefined
+      } catch {
+        return undefined // not there yet
+      }
+    },
+    120_000,
+  )
+
 // Self-healing on real Docker: things are broken behind DECNET's back with the docker CLI (or by
 // stopping a private daemon), and nobody calls any API to fix them. A short reconcile interval and
 // back-off keep the waits short; the bounds below are generous for a loaded machine.
@@ -98,17 +112,7 @@ test.describe('automatic repair on the machine`s daemon', () => {
     const http = `${stack.instance}-heal.http`
     const removedId = containerId(http)
     docker(['rm', '-f', http])
-    await until(
-      'the http container recreated',
-      async () => {
-        try {
-          return containerId(http) !== removedId ? true : undefined
-        } catch {
-          return undefined
-        }
-      },
-      120_000,
-    )
+    await untilRecreated('the http container recreated', http, removedId)
     await untilRunningAndAnswering(client, ['heal'], 120_000)
 
     // (2) The base container disconnected from the decky LAN: nothing answers at its address.
@@ -116,17 +120,7 @@ test.describe('automatic repair on the machine`s daemon', () => {
     const oldBase = containerId(base)
     docker(['network', 'disconnect', '-f', `${stack.instance}_lan`, base])
     const [decky] = (await client.fleet.list.query()).filter((each) => each.name === 'heal')
-    await until(
-      'the base recreated',
-      async () => {
-        try {
-          return containerId(base) !== oldBase ? true : undefined
-        } catch {
-          return undefined
-        }
-      },
-      120_000,
-    )
+    await untilRecreated('the base recreated', base, oldBase)
     await untilRunningAndAnswering(client, ['heal'], 120_000)
     const address = docker([
       'inspect',

@@ -2,8 +2,7 @@ import { expect, test } from '../../fixtures/stack.ts'
 import { adminSession, shot, watchConsole } from '../../fixtures/ui-helpers.ts'
 
 test('config: admin edits limits and interval and manages users', async ({ page, stack }) => {
-  const errors = watchConsole(page, [400])
-  await adminSession(page, stack)
+  const { errors } = await adminSession(page, stack, [400])
   await page.getByRole('navigation').getByRole('link', { name: 'Config' }).click()
   await expect(page.getByTestId('deployment-limit')).toBeVisible()
   await page.getByTestId('deployment-limit').fill('42')
@@ -48,15 +47,19 @@ test('config: admin edits limits and interval and manages users', async ({ page,
   expect(errors()).toEqual([])
 })
 
+/** --bg of each theme in globals.css, as the browser computes it. */
+const PAGE_BACKGROUND = { light: 'rgb(244, 245, 247)', dark: 'rgb(13, 17, 23)' } as const
+
 test('every page renders in light and dark themes at 1280 px and on a 1366×768 laptop', async ({
   page,
   stack,
 }) => {
-  const errors = watchConsole(page)
-  await adminSession(page, stack)
+  const { errors } = await adminSession(page, stack)
   for (const theme of ['light', 'dark'] as const) {
     await page.getByLabel('Colour theme').selectOption(theme)
     await expect(page.locator('html')).toHaveAttribute('data-theme', theme)
+    // The palette follows the chosen theme, not the browser's (light) colour scheme.
+    await expect(page.locator('body')).toHaveCSS('background-color', PAGE_BACKGROUND[theme])
     for (const [path, marker] of [
       ['/fleet', 'fleet-table'],
       ['/logs', 'log-table'],
@@ -71,6 +74,13 @@ test('every page renders in light and dark themes at 1280 px and on a 1366×768 
       const name = path.slice(1).replace(/\//g, '-')
       await shot(page, `${name}-${theme}.png`)
     }
+  }
+  // With no choice made, the system's colour scheme decides.
+  await page.getByLabel('Colour theme').selectOption('system')
+  await expect(page.locator('html')).not.toHaveAttribute('data-theme', /./)
+  for (const scheme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await expect(page.locator('body')).toHaveCSS('background-color', PAGE_BACKGROUND[scheme])
   }
   await page.setViewportSize({ width: 1366, height: 768 })
   await page.goto(`${stack.webUrl}/fleet`)

@@ -1,6 +1,6 @@
 import { docker, instanceContainers } from '../../fixtures/docker.ts'
 import { expect, test } from '../../fixtures/stack.ts'
-import { adminSession, watchConsole } from '../../fixtures/ui-helpers.ts'
+import { adminSession } from '../../fixtures/ui-helpers.ts'
 
 const TIMEOUT = 150_000
 
@@ -9,8 +9,7 @@ test('fleet page: Repair on a decky with a removed container queues a repair, sh
   stack,
 }) => {
   test.setTimeout(300_000)
-  const errors = watchConsole(page)
-  const { client } = await adminSession(page, stack)
+  const { client, errors } = await adminSession(page, stack)
   await client.fleet.deploy.mutate({ ini: '[fixme-01]\nservices = http, ftp\n' })
   await page.goto(`${stack.webUrl}/fleet`)
   const decky = page.getByTestId('decky-fixme-01')

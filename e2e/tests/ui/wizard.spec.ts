@@ -1,6 +1,6 @@
 import { docker, instanceContainers } from '../../fixtures/docker.ts'
 import { expect, test } from '../../fixtures/stack.ts'
-import { adminSession, shot, watchConsole, wizardToReview } from '../../fixtures/ui-helpers.ts'
+import { adminSession, shot, wizardToReview } from '../../fixtures/ui-helpers.ts'
 
 const DEPLOY_TIMEOUT = 150_000
 
@@ -18,8 +18,7 @@ test('wizard deploys one decky, then a second; both succeed live and the first i
   stack,
 }) => {
   test.setTimeout(400_000)
-  const errors = watchConsole(page)
-  const { client } = await adminSession(page, stack)
+  const { client, errors } = await adminSession(page, stack)
   await shot(page, 'fleet-empty.png')
 
   await page.goto(`${stack.webUrl}/fleet`)
@@ -85,8 +84,7 @@ test('wizard deploys one decky, then a second; both succeed live and the first i
 })
 
 test('a colliding explicit IP shows CONFLICT in review and deploys nothing', async ({ page, stack }) => {
-  const errors = watchConsole(page, [409])
-  const { client } = await adminSession(page, stack)
+  const { client, errors } = await adminSession(page, stack, [409])
   const before = await client.fleet.list.query()
   const taken = before.find((d) => d.name === 'web-01')?.ip
   expect(taken).toBeTruthy()
@@ -103,8 +101,7 @@ test('a colliding explicit IP shows CONFLICT in review and deploys nothing', asy
 
 test('a deploy that fails on the engine shows failed with its reason', async ({ page, stack }) => {
   test.setTimeout(300_000)
-  const errors = watchConsole(page)
-  await adminSession(page, stack)
+  const { errors } = await adminSession(page, stack)
   // Squat an address on the decky network so Docker refuses to start the decky's base container there.
   const base = stack.subnet.replace(/\.0\/24$/, '')
   const squatIp = `${base}.201`
@@ -151,8 +148,7 @@ test('fleet actions: mutate shows live progress, interval change, teardown needs
   stack,
 }) => {
   test.setTimeout(300_000)
-  const errors = watchConsole(page)
-  const { client } = await adminSession(page, stack)
+  const { client, errors } = await adminSession(page, stack)
   if (!(await client.fleet.list.query()).some((d) => d.name === 'act-01')) {
     await client.fleet.deploy.mutate({ ini: '[act-01]\nservices = http, ftp\n' })
   }
@@ -191,8 +187,7 @@ test('wizard: secret settings are masked (input and INI) until shown; replace mo
   page,
   stack,
 }) => {
-  const errors = watchConsole(page)
-  const { client } = await adminSession(page, stack)
+  const { client, errors } = await adminSession(page, stack)
   if ((await client.fleet.list.query()).length === 0) {
     await client.fleet.deploy.mutate({ ini: '[keep-me]\nservices = http\n' })
   }
@@ -240,8 +235,7 @@ test('local engine: the fleet says OS shaping is not available', async ({ browse
   const context = await browser.newContext()
   const page = await context.newPage()
   try {
-    const errors = watchConsole(page)
-    await adminSession(page, local.stack)
+    const { errors } = await adminSession(page, local.stack)
     const banner = page.getByTestId('engine-banner')
     await expect(banner).toHaveAttribute('data-engine', 'local')
     await expect(banner).toContainText('OS shaping')

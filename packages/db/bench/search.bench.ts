@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks'
 import Database from 'better-sqlite3'
 import { createDatabase } from '../src/database.ts'
 import { migrate } from '../src/migrate.ts'
-import { buildSearchText } from '../src/search/tokenize.ts'
+import { logRowValues } from '../src/repos/logs.ts'
 import { applySqlitePragmas } from '../src/sqlite.ts'
 import { generateCorpus } from './corpus.ts'
 
@@ -68,17 +68,8 @@ function loadCorpus(file: string): number {
   })
   for (const event of generateCorpus({ rows: ROWS })) {
     // Same text format as the Prisma adapter writes, so range queries compare like with like.
-    batch.push([
-      event.timestamp.toISOString().replace('Z', '+00:00'),
-      event.decky,
-      event.service,
-      event.eventType,
-      event.attackerIp,
-      event.attackerPort ?? null,
-      event.rawLine,
-      JSON.stringify(event.fields ?? {}),
-      buildSearchText(event),
-    ])
+    const [, ...columns] = logRowValues(event)
+    batch.push([event.timestamp.toISOString().replace('Z', '+00:00'), ...columns])
     if (batch.length === 10_000) {
       flush(batch)
       batch = []

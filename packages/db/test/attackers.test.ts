@@ -1,25 +1,20 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createDatabase, type DecnetDatabase } from '../src/database.ts'
-import { databases, event } from './fixtures.ts'
+import { databases, event, freshDatabaseEachTest } from './fixtures.ts'
 
 const T = (minute: number) => new Date(Date.UTC(2026, 10, 25, 10, minute))
 
 describe.each(databases())('ingest and attackers on $kind', (provider) => {
-  let db: DecnetDatabase
-  let url: string
-  beforeEach(async () => {
-    ;({ db, url } = await provider.open())
-  })
-  afterAll(() => provider.cleanup())
+  const fresh = freshDatabaseEachTest(provider)
 
   it('builds one profile per IP across batches: seen times, counts, services, deckies, credentials, commands', async () => {
-    await db.logs.ingest([
+    await fresh.db.logs.ingest([
       event({ timestamp: T(5), fields: { username: 'root', password: 'toor' } }),
       event({ timestamp: T(6), fields: { username: 'root', password: 'toor' } }),
       event({ timestamp: T(7), eventType: 'command', fields: { command: 'uname -a' } }),
       event({ timestamp: T(1), attackerIp: '192.0.2.1', service: 'http', rawLine: 'GET /' }),
     ])
-    await db.logs.ingest([
+    await fresh.db.logs.ingest([
       event({
         timestamp: T(2),
         decky: 'decky-09',
@@ -28,7 +23,7 @@ describe.each(databases())('ingest and attackers on $kind', (provider) => {
       }),
       event({ timestamp: T(9), eventType: 'command', fields: { cmd: 'cat /etc/shadow' } }),
     ])
-    const { rows, total } = await db.attackers.list({ sort: 'recent' })
+    const { rows, total } = await fresh.db.attackers.list({ sort: 'recent' })
     expect(total).toBe(2)
     expect(rows.map((a) => a.ip)).toEqual(['203.0.113.7', '192.0.2.1'])
     const [a] = rows
@@ -42,7 +37,7 @@ describe.each(databases())('ingest and attackers on $kind', (provider) => {
     expect(a?.firstSeen.toISOString()).toBe(T(2).toISOString())
     expect(a?.lastSeen.toISOString()).toBe(T(9).toISOString())
 
-    const detail = await db.attackers.get(a?.id as string)
+    const detail = await fresh.db.attackers.get(a?.id as string)
     expect(
       detail?.credentials.map((c) => [c.service, c.kind, c.principal, c.secret, c.count]).sort(),
     ).toEqual([
@@ -52,7 +47,7 @@ describe.each(databases())('ingest and attackers on $kind', (provider) => {
     expect(detail?.recentLogs.map((l) => l.timestamp.toISOString())).toEqual(
       [T(9), T(2), T(7), T(6), T(5)].map((t) => t.toISOString()),
     )
-    expect(await db.attackers.get('missing')).toBeNull()
+    expect(await fresh.db.attackers.get('missing')).toBeNull()
   })
 
   it('lists by activity, by decky count, by IP prefix and by service, with a cursor', async () => {
@@ -62,59 +57,58 @@ describe.each(databases())('ingest and attackers on $kind', (provider) => {
         batch.push(event({ attackerIp: `10.9.0.${i}`, decky: `decky-${e}`, service: i % 2 ? 'smb' : 'ssh' }))
       }
     }
-    await db.logs.ingest(batch)
-    expect((await db.attackers.list({ sort: 'active' })).rows.map((a) => a.ip)).toEqual([
+    await fresh.db.logs.ingest(batch)
+    expect((await fresh.db.attackers.list({ sort: 'active' })).rows.map((a) => a.ip)).toEqual([
       '10.9.0.4',
       '10.9.0.3',
       '10.9.0.2',
       '10.9.0.1',
       '10.9.0.0',
     ])
-    expect((await db.attackers.list({ sort: 'deckies', limit: 1 })).rows[0]?.deckies).toHaveLength(5)
-    expect((await db.attackers.list({ q: '10.9.0.3' })).rows.map((a) => a.ip)).toEqual(['10.9.0.3'])
-    expect((await db.attackers.list({ q: '10.8.' })).total).toBe(0)
-    expect((await db.attackers.list({ service: 'smb', sort: 'active' })).rows.map((a) => a.ip)).toEqual([
-      '10.9.0.3',
-      '10.9.0.1',
-    ])
-    const page1 = await db.attackers.list({ sort: 'active', limit: 2 })
-    const page2 = await db.attackers.list({ sort: 'active', limit: 2, cursor: page1.nextCursor })
-    const page3 = await db.attackers.list({ sort: 'active', limit: 2, cursor: page2.nextCursor })
+    expect((await fresh.db.attackers.list({ sort: 'deckies', limit: 1 })).rows[0]?.deckies).toHaveLength(5)
+    expect((await fresh.db.attackers.list({ q: '10.9.0.3' })).rows.map((a) => a.ip)).toEqual(['10.9.0.3'])
+    expect((await fresh.db.attackers.list({ q: '10.8.' })).total).toBe(0)
+    expect((await fresh.db.attackers.list({ service: 'smb', sort: 'active' })).rows.map((a) => a.ip)).toEqual(
+      ['10.9.0.3', '10.9.0.1'],
+    )
+    const page1 = await fresh.db.attackers.list({ sort: 'active', limit: 2 })
+    const page2 = await fresh.db.attackers.list({ sort: 'active', limit: 2, cursor: page1.nextCursor })
+    const page3 = await fresh.db.attackers.list({ sort: 'active', limit: 2, cursor: page2.nextCursor })
     expect([...page1.rows, ...page2.rows, ...page3.rows].map((a) => a.ip)).toHaveLength(5)
     expect(page3.nextCursor).toBeUndefined()
   })
 
   it('matches the IP search and the service filter literally: %, _ and \\ are not wildcards', async () => {
-    await db.logs.ingest([
+    await fresh.db.logs.ingest([
       event({ attackerIp: '10.1.0.1', service: 'ssh' }),
       event({ attackerIp: '10.2.0.1', service: 'a_b' }),
       event({ attackerIp: '10.3.0.1', service: 'axb' }),
     ])
-    expect((await db.attackers.list({ q: 'a%' })).total).toBe(0)
-    expect((await db.attackers.list({ q: '%' })).total).toBe(0)
-    expect((await db.attackers.list({ q: '10._.' })).total).toBe(0)
-    expect((await db.attackers.list({ q: '\\' })).total).toBe(0)
-    expect((await db.attackers.list({ q: '10.2' })).rows.map((a) => a.ip)).toEqual(['10.2.0.1'])
-    expect((await db.attackers.list({ service: 'a_b' })).rows.map((a) => a.ip)).toEqual(['10.2.0.1'])
-    expect((await db.attackers.list({ service: '%' })).total).toBe(0)
+    expect((await fresh.db.attackers.list({ q: 'a%' })).total).toBe(0)
+    expect((await fresh.db.attackers.list({ q: '%' })).total).toBe(0)
+    expect((await fresh.db.attackers.list({ q: '10._.' })).total).toBe(0)
+    expect((await fresh.db.attackers.list({ q: '\\' })).total).toBe(0)
+    expect((await fresh.db.attackers.list({ q: '10.2' })).rows.map((a) => a.ip)).toEqual(['10.2.0.1'])
+    expect((await fresh.db.attackers.list({ service: 'a_b' })).rows.map((a) => a.ip)).toEqual(['10.2.0.1'])
+    expect((await fresh.db.attackers.list({ service: '%' })).total).toBe(0)
   })
 
   it("pages an attacker's credentials: a page at a time with the total and a cursor to the next", async () => {
-    await db.logs.ingest(
+    await fresh.db.logs.ingest(
       Array.from({ length: 120 }, (_, i) =>
         event({ timestamp: T(i % 60), fields: { username: `user${i}`, password: `pw${i}` } }),
       ),
     )
-    const [attacker] = (await db.attackers.list()).rows
+    const [attacker] = (await fresh.db.attackers.list()).rows
     const id = attacker?.id as string
-    const first = await db.attackers.get(id)
+    const first = await fresh.db.attackers.get(id)
     expect(first?.credentials).toHaveLength(50)
     expect(first?.credentialTotal).toBe(120)
     expect(first?.credentialsNextCursor).toBe('50')
     const seen = new Set(first?.credentials.map((c) => c.principal))
     let cursor = first?.credentialsNextCursor
     while (cursor) {
-      const page = await db.attackers.get(id, { credentialLimit: 30, credentialCursor: cursor })
+      const page = await fresh.db.attackers.get(id, { credentialLimit: 30, credentialCursor: cursor })
       for (const credential of page?.credentials ?? []) seen.add(credential.principal)
       cursor = page?.credentialsNextCursor
     }
@@ -124,21 +118,21 @@ describe.each(databases())('ingest and attackers on $kind', (provider) => {
   it('stores hostile captured strings as given, capping huge lines', async () => {
     const hostile = '<img src=x onerror=alert(1)>\u0000\u001b[31m'
     const huge = 'A'.repeat(1_000_000)
-    const [stored] = await db.logs.ingest([
+    const [stored] = await fresh.db.logs.ingest([
       event({ rawLine: hostile, fields: { username: hostile, password: huge } }),
     ])
-    const [row] = (await db.logs.search({ q: 'onerror' })).rows
+    const [row] = (await fresh.db.logs.search({ q: 'onerror' })).rows
     expect(row?.id).toBe(stored?.id)
     // Stored as given, except NUL (PostgreSQL text cannot hold it), the same on both databases.
     expect(row?.rawLine).toBe(hostile.replace('\u0000', '\ufffd'))
     expect(row?.fields.username).toBe(hostile)
-    await db.logs.ingest([event({ rawLine: huge })])
-    const [big] = (await db.logs.search({ q: '', limit: 1 })).rows
+    await fresh.db.logs.ingest([event({ rawLine: huge })])
+    const [big] = (await fresh.db.logs.search({ q: '', limit: 1 })).rows
     expect(big?.rawLine.length).toBe(65_536)
   })
 
   it('concurrent ingests (separate connections on PostgreSQL) keep exact profile counts', async () => {
-    const handles = provider.kind === 'postgres' ? [db, createDatabase(url)] : [db]
+    const handles = provider.kind === 'postgres' ? [fresh.db, createDatabase(fresh.url)] : [fresh.db]
     try {
       const batches = Array.from({ length: 8 }, (_, b) =>
         Array.from({ length: 50 }, (_, i) =>
@@ -152,7 +146,7 @@ describe.each(databases())('ingest and attackers on $kind', (provider) => {
       await Promise.all(
         batches.map((batch, b) => (handles[b % handles.length] as DecnetDatabase).logs.ingest(batch)),
       )
-      const { rows } = await db.attackers.list({ sort: 'active' })
+      const { rows } = await fresh.db.attackers.list({ sort: 'active' })
       expect(rows.map((a) => a.eventCount)).toEqual([80, 80, 80, 80, 80])
       for (const attacker of rows) {
         expect([...attacker.services].sort()).toEqual(batches.map((_, b) => `svc-${b}`).sort())
@@ -171,12 +165,12 @@ describe.each(databases())('ingest and attackers on $kind', (provider) => {
         fields: { username: 'u', password: `p${i % 10}` },
       }),
     )
-    const rows = await db.logs.ingest(batch)
+    const rows = await fresh.db.logs.ingest(batch)
     expect(new Set(rows.map((r) => r.id)).size).toBe(5000)
-    expect(await db.logs.counts(T(30))).toEqual({ logs: 5000, logs24h: 5000 })
-    expect(await db.attackers.count()).toBe(50)
-    expect(await db.logs.purge()).toEqual({ logs: 5000, credentials: 50, attackers: 50 })
-    expect((await db.logs.search({ q: 'probe' })).total).toBe(0)
-    expect(await db.attackers.count()).toBe(0)
+    expect(await fresh.db.logs.counts(T(30))).toEqual({ logs: 5000, logs24h: 5000 })
+    expect(await fresh.db.attackers.count()).toBe(50)
+    expect(await fresh.db.logs.purge()).toEqual({ logs: 5000, credentials: 50, attackers: 50 })
+    expect((await fresh.db.logs.search({ q: 'probe' })).total).toBe(0)
+    expect(await fresh.db.attackers.count()).toBe(0)
   })
 })

@@ -1,30 +1,25 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { DecnetDatabase } from '../src/database.ts'
 import { createDatabase } from '../src/database.ts'
 import { ConflictError, NotFoundError } from '../src/errors.ts'
-import { databases, decky } from './fixtures.ts'
+import { databases, decky, freshDatabaseEachTest } from './fixtures.ts'
 
 describe.each(databases())('fleet on $kind', (provider) => {
-  let db: DecnetDatabase
-  let url: string
-  beforeEach(async () => {
-    ;({ db, url } = await provider.open())
-  })
-  afterAll(() => provider.cleanup())
+  const fresh = freshDatabaseEachTest(provider)
 
   it('commits deckies with one pending deploy lifecycle row each', async () => {
-    const { lifecycleIds } = await db.fleet.commitDeployPlan({
+    const { lifecycleIds } = await fresh.db.fleet.commitDeployPlan({
       create: [decky('web-01', '10.0.0.10'), decky('web-02', '10.0.0.11', { services: ['smb'] })],
     })
     expect(lifecycleIds).toHaveLength(2)
-    const fleet = await db.fleet.list()
+    const fleet = await fresh.db.fleet.list()
     expect(fleet.map((d) => [d.name, d.ip, d.hostId, d.state])).toEqual([
       ['web-01', '10.0.0.10', 'local', 'pending'],
       ['web-02', '10.0.0.11', 'local', 'pending'],
     ])
     expect(fleet[1]?.services).toEqual(['smb'])
     expect(fleet[0]?.serviceConfig).toEqual({ ssh: { version: 'OpenSSH_8.9' } })
-    const rows = await db.lifecycle.get(lifecycleIds)
+    const rows = await fresh.db.lifecycle.get(lifecycleIds)
     expect(rows.map((r) => [r.deckyName, r.operation, r.status, r.attempt])).toEqual([
       ['web-01', 'deploy', 'pending', 0],
       ['web-02', 'deploy', 'pending', 0],
@@ -32,38 +27,40 @@ describe.each(databases())('fleet on $kind', (provider) => {
   })
 
   it('rejects a taken name or IP with a conflict naming it, writing nothing', async () => {
-    await db.fleet.commitDeployPlan({ create: [decky('web-01', '10.0.0.10')] })
-    const byName = db.fleet.commitDeployPlan({
+    await fresh.db.fleet.commitDeployPlan({ create: [decky('web-01', '10.0.0.10')] })
+    const byName = fresh.db.fleet.commitDeployPlan({
       create: [decky('new-01', '10.0.0.20'), decky('web-01', '10.0.0.21')],
     })
     await expect(byName).rejects.toBeInstanceOf(ConflictError)
     await expect(byName).rejects.toThrow('decky "web-01" already exists')
-    const byIp = db.fleet.commitDeployPlan({ create: [decky('new-02', '10.0.0.10')] })
+    const byIp = fresh.db.fleet.commitDeployPlan({ create: [decky('new-02', '10.0.0.10')] })
     await expect(byIp).rejects.toThrow('IP 10.0.0.10 is already used by decky "web-01"')
-    const twice = db.fleet.commitDeployPlan({
+    const twice = fresh.db.fleet.commitDeployPlan({
       create: [decky('a-1', '10.0.0.30'), decky('a-1', '10.0.0.31')],
     })
     await expect(twice).rejects.toThrow('appears twice')
-    expect((await db.fleet.list()).map((d) => d.name)).toEqual(['web-01'])
-    expect(await db.lifecycle.listActive()).toHaveLength(1)
+    expect((await fresh.db.fleet.list()).map((d) => d.name)).toEqual(['web-01'])
+    expect(await fresh.db.lifecycle.listActive()).toHaveLength(1)
   })
 
   it('allows the same IP on different hosts', async () => {
-    await db.fleet.commitDeployPlan({
+    await fresh.db.fleet.commitDeployPlan({
       create: [decky('a-1', '10.0.0.10'), decky('b-1', '10.0.0.10', { hostId: 'host-b' })],
     })
-    expect(await db.fleet.count()).toBe(2)
-    expect(await db.fleet.countByHost()).toEqual({ local: 1, 'host-b': 1 })
+    expect(await fresh.db.fleet.count()).toBe(2)
+    expect(await fresh.db.fleet.countByHost()).toEqual({ local: 1, 'host-b': 1 })
   })
 
   it('replace mode: updates kept deckies and removes others, freeing their name and IP at once', async () => {
-    await db.fleet.commitDeployPlan({ create: [decky('keep', '10.0.0.10'), decky('gone', '10.0.0.11')] })
-    const { lifecycleIds } = await db.fleet.commitDeployPlan({
+    await fresh.db.fleet.commitDeployPlan({
+      create: [decky('keep', '10.0.0.10'), decky('gone', '10.0.0.11')],
+    })
+    const { lifecycleIds } = await fresh.db.fleet.commitDeployPlan({
       create: [decky('fresh', '10.0.0.11')],
       update: [decky('keep', '10.0.0.10', { services: ['rdp'] })],
       remove: ['gone'],
     })
-    const rows = await db.lifecycle.get(lifecycleIds)
+    const rows = await fresh.db.lifecycle.get(lifecycleIds)
     expect(rows.map((r) => [r.deckyName, r.operation]).sort()).toEqual([
       ['fresh', 'deploy'],
       ['gone', 'teardown'],
@@ -74,7 +71,7 @@ describe.each(databases())('fleet on $kind', (provider) => {
       services: ['ssh', 'http'],
       decky: { mac: '00:1a:2b:3c:4d:5e', hostname: 'gone-host' },
     })
-    expect((await db.fleet.list()).map((d) => [d.name, d.services])).toEqual([
+    expect((await fresh.db.fleet.list()).map((d) => [d.name, d.services])).toEqual([
       ['fresh', ['ssh', 'http']],
       ['keep', ['rdp']],
     ])
@@ -82,27 +79,27 @@ describe.each(databases())('fleet on $kind', (provider) => {
 
   it('a plan with an unknown decky to remove fails as a whole', async () => {
     await expect(
-      db.fleet.commitDeployPlan({ create: [decky('x-1', '10.0.0.40')], remove: ['nope'] }),
+      fresh.db.fleet.commitDeployPlan({ create: [decky('x-1', '10.0.0.40')], remove: ['nope'] }),
     ).rejects.toBeInstanceOf(NotFoundError)
-    expect(await db.fleet.count()).toBe(0)
-    expect(await db.lifecycle.listActive()).toEqual([])
+    expect(await fresh.db.fleet.count()).toBe(0)
+    expect(await fresh.db.lifecycle.listActive()).toEqual([])
   })
 
   it('commits a mutation with a mutate lifecycle row', async () => {
-    await db.fleet.commitDeployPlan({ create: [decky('m-1', '10.0.0.50')] })
+    await fresh.db.fleet.commitDeployPlan({ create: [decky('m-1', '10.0.0.50')] })
     const at = new Date('2026-11-25T12:00:00Z')
-    const { lifecycleId } = await db.fleet.commitMutation('m-1', ['ftp'], { ftp: {} }, at)
-    const d = await db.fleet.get('m-1')
+    const { lifecycleId } = await fresh.db.fleet.commitMutation('m-1', ['ftp'], { ftp: {} }, at)
+    const d = await fresh.db.fleet.get('m-1')
     expect(d?.services).toEqual(['ftp'])
     expect(d?.lastMutatedAt?.toISOString()).toBe(at.toISOString())
-    const [row] = await db.lifecycle.get([lifecycleId])
+    const [row] = await fresh.db.lifecycle.get([lifecycleId])
     expect(row?.operation).toBe('mutate')
     expect(row?.payload).toEqual({ previousServices: ['ssh', 'http'] })
-    await expect(db.fleet.commitMutation('nope', [], {})).rejects.toBeInstanceOf(NotFoundError)
-    await db.fleet.setMutateInterval('m-1', 45)
-    expect((await db.fleet.get('m-1'))?.mutateInterval).toBe(45)
-    expect(await db.fleet.setState('m-1', 'running')).toBe(true)
-    expect(await db.fleet.countByState('running')).toBe(1)
+    await expect(fresh.db.fleet.commitMutation('nope', [], {})).rejects.toBeInstanceOf(NotFoundError)
+    await fresh.db.fleet.setMutateInterval('m-1', 45)
+    expect((await fresh.db.fleet.get('m-1'))?.mutateInterval).toBe(45)
+    expect(await fresh.db.fleet.setState('m-1', 'running')).toBe(true)
+    expect(await fresh.db.fleet.countByState('running')).toBe(1)
   })
 
   // 20 calls in parallel. On PostgreSQL over four handles (separate pools, as separate API processes
@@ -111,8 +108,8 @@ describe.each(databases())('fleet on $kind', (provider) => {
   async function race(plans: (i: number) => Parameters<DecnetDatabase['fleet']['commitDeployPlan']>[0]) {
     const handles =
       provider.kind === 'postgres'
-        ? [db, createDatabase(url), createDatabase(url), createDatabase(url)]
-        : [db]
+        ? [fresh.db, createDatabase(fresh.url), createDatabase(fresh.url), createDatabase(fresh.url)]
+        : [fresh.db]
     try {
       return await Promise.allSettled(
         Array.from({ length: 20 }, (_, i) =>
@@ -135,9 +132,9 @@ describe.each(databases())('fleet on $kind', (provider) => {
       expect(r.reason).toBeInstanceOf(ConflictError)
       expect((r.reason as Error).message).toContain('"same"')
     }
-    const fleet = await db.fleet.list()
+    const fleet = await fresh.db.fleet.list()
     expect(fleet).toHaveLength(2)
-    expect((await db.lifecycle.listActive()).length).toBe(2)
+    expect((await fresh.db.lifecycle.listActive()).length).toBe(2)
   })
 
   it('20 parallel deploys of the same IP on one host: exactly one wins', async () => {
@@ -149,7 +146,7 @@ describe.each(databases())('fleet on $kind', (provider) => {
         expect((r.reason as Error).message).toContain('10.0.3.3')
       }
     }
-    expect(await db.fleet.count()).toBe(1)
-    expect((await db.lifecycle.listActive()).length).toBe(1)
+    expect(await fresh.db.fleet.count()).toBe(1)
+    expect((await fresh.db.lifecycle.listActive()).length).toBe(1)
   })
 })

@@ -1,18 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
-import { afterAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import { createDatabase } from '../src/database.ts'
 import { listMigrations, migrate } from '../src/migrate.ts'
 import { BUSY_TIMEOUT_MS, PragmaSQLiteAdapter, WAL_SIZE_LIMIT_BYTES } from '../src/sqlite.ts'
 import { createPostgresDatabase } from '../src/testing/postgres.ts'
 import { parseDatabaseUrl } from '../src/url.ts'
+import { migratedSqliteFile, suiteTempDir } from './fixtures.ts'
 
 describe('migrate', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'decnet-migrate-'))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = suiteTempDir('decnet-migrate-')
 
   it('has the same migration names for both databases', () => {
     expect(listMigrations('sqlite').map((m) => m.name)).toEqual(listMigrations('postgres').map((m) => m.name))
@@ -40,8 +38,7 @@ describe('migrate', () => {
   })
 
   it('SQLite: every Prisma connection runs with WAL, a short busy_timeout, synchronous=NORMAL and a WAL size limit', async () => {
-    const file = join(dir, 'c.db')
-    await migrate(`file:${file}`)
+    const file = await migratedSqliteFile(dir, 'c.db')
     const adapter = await new PragmaSQLiteAdapter(file).connect()
     const pragma = async (name: string) =>
       (await adapter.queryRaw({ sql: `PRAGMA ${name}`, args: [], argTypes: [] })).rows[0]?.[0]

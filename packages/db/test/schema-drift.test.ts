@@ -1,16 +1,15 @@
 // Guards against editing a prisma/domains file without adding a migration: the committed migrations
 // must build the same tables, columns and indexes as Prisma's own DDL for the current schema.
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
 import pg from 'pg'
-import { afterAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import { migrate } from '../src/migrate.ts'
 import { createPostgresDatabase } from '../src/testing/postgres.ts'
+import { suiteTempDir } from './fixtures.ts'
 
 const run = promisify(execFile)
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
@@ -49,8 +48,7 @@ const ours = (name: string) =>
   name.startsWith('LogSearch') || name.startsWith('_decnet') || name === 'Log_search_idx'
 
 describe('committed migrations match the Prisma schema', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'decnet-drift-'))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = suiteTempDir('decnet-drift-')
 
   it('SQLite', async () => {
     const migrated = join(dir, 'migrated.db')

@@ -1,14 +1,14 @@
 // Several processes on one SQLite file (API, runner, CLI): transactions must wait for each other's
 // write lock (busy_timeout) instead of failing, and constraints still pick exactly one winner.
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createDatabase } from '../src/database.ts'
 import { migrate } from '../src/migrate.ts'
+import { suiteTempDir } from './fixtures.ts'
 
 const run = promisify(execFile)
 const databaseModule = fileURLToPath(new URL('../src/database.ts', import.meta.url))
@@ -16,8 +16,7 @@ const databaseModule = fileURLToPath(new URL('../src/database.ts', import.meta.u
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
 
 describe('SQLite shared by several processes', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'decnet-procs-'))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = suiteTempDir('decnet-procs-')
 
   it('20 deploys of one name from 4 processes: exactly one commits, the rest conflict', async () => {
     const url = `file:${join(dir, 'shared.db')}`

@@ -1,16 +1,13 @@
 // Another process holding the SQLite write lock (a CLI, a backup, a second DECNET process) must not
 // freeze this one: the event loop stays free, reads answer from their own connections, the liveness
 // probe answers at once, and writes wait (on a timer) and land once the lock is released.
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { statSync } from 'node:fs'
 import Database from 'better-sqlite3'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createDatabase } from '../src/database.ts'
-import { migrate } from '../src/migrate.ts'
 import { applySqlitePragmas, isBusyError, retryWhileBusy, WAL_SIZE_LIMIT_BYTES } from '../src/sqlite.ts'
 import { holdWriteLock } from '../src/testing/write-lock.ts'
-import { decky, event } from './fixtures.ts'
+import { decky, event, migratedSqliteFile, suiteTempDir } from './fixtures.ts'
 
 /** Largest delay of a 10 ms timer while it runs: how long the event loop was blocked at worst. */
 function watchTimerLag() {
@@ -36,12 +33,10 @@ async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
 }
 
 describe('SQLite while another process holds the write lock', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'decnet-lock-'))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = suiteTempDir('decnet-lock-')
 
   it('for 20 s: no event-loop stall, reads and ping answer, writes wait and all land afterwards', async () => {
-    const file = join(dir, 'locked.db')
-    await migrate(`file:${file}`)
+    const file = await migratedSqliteFile(dir, 'locked.db')
     const db = createDatabase(`file:${file}`)
     try {
       await db.fleet.commitDeployPlan({ create: [decky('before-01', '10.0.0.1')] })
@@ -100,8 +95,7 @@ describe('SQLite while another process holds the write lock', () => {
   }, 60_000)
 
   it('a write gives up with SQLITE_BUSY only after its deadline, without blocking meanwhile', async () => {
-    const file = join(dir, 'deadline.db')
-    await migrate(`file:${file}`)
+    const file = await migratedSqliteFile(dir, 'deadline.db')
     const writer = new Database(file)
     applySqlitePragmas(writer)
     writer.exec('CREATE TABLE scratch (n INTEGER)')
@@ -125,8 +119,7 @@ describe('SQLite while another process holds the write lock', () => {
   }, 30_000)
 
   it('an ingest batch lets the event loop run between its statements', async () => {
-    const file = join(dir, 'batch.db')
-    await migrate(`file:${file}`)
+    const file = await migratedSqliteFile(dir, 'batch.db')
     const db = createDatabase(`file:${file}`)
     try {
       const events = Array.from({ length: 20_000 }, (_, i) =>
@@ -147,8 +140,7 @@ describe('SQLite while another process holds the write lock', () => {
   }, 60_000)
 
   it('the idle checkpoint truncates the WAL after a burst bigger than its size limit', async () => {
-    const file = join(dir, 'wal.db')
-    await migrate(`file:${file}`)
+    const file = await migratedSqliteFile(dir, 'wal.db')
     const db = createDatabase(`file:${file}`, { walCheckpointIntervalMs: 300 })
     try {
       const padding = 'x'.repeat(1_500)

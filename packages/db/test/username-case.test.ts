@@ -1,7 +1,3 @@
-// Usernames are unique regardless of case, sign-in finds a user by any case, and migration 0005
-// settles case-duplicates an older database already holds.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
@@ -10,14 +6,7 @@ import { createDatabase } from '../src/database.ts'
 import { ConflictError } from '../src/errors.ts'
 import { listMigrations, migrate } from '../src/migrate.ts'
 import { createPostgresDatabase } from '../src/testing/postgres.ts'
-import { databases } from './fixtures.ts'
-
-const user = (username: string) => ({
-  username,
-  passwordHash: 'h',
-  role: 'viewer' as const,
-  mustChangePassword: false,
-})
+import { databases, suiteTempDir, user } from './fixtures.ts'
 
 describe.each(databases())('usernames ignore case on $kind', (provider) => {
   afterAll(() => provider.cleanup())
@@ -64,8 +53,7 @@ async function expectDuplicatesSettled(url: string): Promise<void> {
 }
 
 describe('migration 0005 settles case-duplicates already stored', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'decnet-username-case-'))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = suiteTempDir('decnet-username-case-')
   const before0005 = (kind: 'sqlite' | 'postgres') =>
     listMigrations(kind).filter((migration) => migration.name < '0005')
 

@@ -8,6 +8,7 @@ import type Docker from 'dockerode'
 import ssh2 from 'ssh2'
 import { buildDecoyImage, dockerClient } from '../image/build.ts'
 import { startEmulator } from '../src/start.ts'
+import { tcpReady } from '../test/helpers.ts'
 
 const { Client } = ssh2
 const HOST = '127.88.250.10'
@@ -35,14 +36,19 @@ async function rate(
   ])
 }
 
-async function benchSsh(): Promise<void> {
-  const running = await startEmulator('ssh', {
+/** An emulator on the bench's loopback address, one ephemeral port, events discarded. */
+async function startOnBenchHost(slug: string) {
+  const running = await startEmulator(slug, {
     decky: 'bench',
     bindAddress: HOST,
     ports: [0],
     onEvent: () => undefined,
   })
-  const port = running.ports[0] as number
+  return { running, port: running.ports[0] as number }
+}
+
+async function benchSsh(): Promise<void> {
+  const { running, port } = await startOnBenchHost('ssh')
   // A full SSH handshake (key exchange) plus one password attempt, as a brute-forcer does.
   await rate(
     'ssh handshake + password attempt (in-process)',
@@ -63,13 +69,7 @@ async function benchSsh(): Promise<void> {
 }
 
 async function benchHttp(): Promise<void> {
-  const running = await startEmulator('http', {
-    decky: 'bench',
-    bindAddress: HOST,
-    ports: [0],
-    onEvent: () => undefined,
-  })
-  const port = running.ports[0] as number
+  const { running, port } = await startOnBenchHost('http')
   await rate(
     'http request, new connection each (in-process)',
     3000,
@@ -126,7 +126,7 @@ async function benchContainers(): Promise<void> {
       try {
         await container.start()
         const ip = (await container.inspect()).NetworkSettings.Networks[networkName]?.IPAddress ?? ''
-        await waitForPort(ip, port)
+        await tcpReady(ip, port)
         await new Promise((resolve) => setTimeout(resolve, 1000))
         const idle = await memoryMiB(container)
         for (let i = 0; i < 50; i++) {
@@ -156,22 +156,6 @@ async function benchContainers(): Promise<void> {
   } finally {
     await network.remove().catch(() => undefined)
   }
-}
-
-async function waitForPort(ip: string, port: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: ip, port })
-      socket.once('connect', () => {
-        socket.destroy()
-        resolve(true)
-      })
-      socket.once('error', () => resolve(false))
-    })
-    if (ok) return
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`${ip}:${port} never answered`)
 }
 
 await benchSsh()

@@ -32,6 +32,7 @@ export {
   listenHttp,
   parseExtraHeaders,
 } from './framework/http.ts'
+export { onEveryPort, running, tcpOnEveryPort, udpOnEveryPort } from './framework/listeners.ts'
 export { type SeededRandom, seededRandom } from './framework/random.ts'
 export {
   createLineReader,

@@ -1,15 +1,11 @@
 import { request } from 'node:http'
 import ModbusRTU from 'modbus-serial'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { conpotEmulator } from '../src/protocols-binary/conpot.ts'
-import { rawConnect, type Started, startBinary } from './binary-helpers.ts'
+import { closeStartedAfterEach, rawConnect, startBinary } from './binary-helpers.ts'
 import { snmpGet } from './binary-helpers-clients.ts'
 
-let started: Started | undefined
-afterEach(async () => {
-  await started?.close()
-  started = undefined
-})
+closeStartedAfterEach()
 
 function httpGet(
   host: string,
@@ -32,7 +28,7 @@ function httpGet(
 
 describe('conpot emulator', () => {
   it('serves a seeded Modbus register map, logs writes, and tells the same story over SNMP and HTTP', async () => {
-    started = await startBinary(conpotEmulator, { ports: [0, 0, 0], hostname: 'plc-north-1' })
+    const started = await startBinary(conpotEmulator, { ports: [0, 0, 0], hostname: 'plc-north-1' })
     const [modbusPort, snmpPort, httpPort] = started.ports as [number, number, number]
     const client = new ModbusRTU()
     await client.connectTCP(started.host, { port: modbusPort })
@@ -80,7 +76,7 @@ describe('conpot emulator', () => {
   })
 
   it('with only the Modbus port given, binds nothing else (snmp/http may be separate services)', async () => {
-    started = await startBinary(conpotEmulator, { ports: [0] })
+    const started = await startBinary(conpotEmulator, { ports: [0] })
     expect(started.ports).toHaveLength(1)
     const client = new ModbusRTU()
     await client.connectTCP(started.host, { port: started.port })

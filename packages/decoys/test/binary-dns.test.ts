@@ -1,15 +1,17 @@
 import { Resolver } from 'node:dns/promises'
 import dnsPacket from 'dns-packet'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { dnsEmulator } from '../src/protocols-binary/dns.ts'
 import { llmnrEmulator } from '../src/protocols-binary/llmnr.ts'
-import { rawConnect, type Started, startBinary, udpExchange } from './binary-helpers.ts'
+import {
+  closeStartedAfterEach,
+  rawConnect,
+  type Started,
+  startBinary,
+  udpExchange,
+} from './binary-helpers.ts'
 
-let started: Started | undefined
-afterEach(async () => {
-  await started?.close()
-  started = undefined
-})
+closeStartedAfterEach()
 
 function resolverFor(instance: Started): Resolver {
   const resolver = new Resolver({ timeout: 1000, tries: 1 })
@@ -29,7 +31,7 @@ const chaosQuery = (name: string) =>
 
 describe('dns emulator', () => {
   it('answers zone records to a real resolver and refuses out-of-zone names in auth mode', async () => {
-    started = await startBinary(dnsEmulator, {
+    const started = await startBinary(dnsEmulator, {
       config: {
         zone_mode: 'auth',
         domain: 'acme.test',
@@ -47,7 +49,7 @@ describe('dns emulator', () => {
   })
 
   it('answers version.bind with the configured version, or a seeded BIND version', async () => {
-    started = await startBinary(dnsEmulator, { config: { bind_version: '9.16.44-Debian' } })
+    const started = await startBinary(dnsEmulator, { config: { bind_version: '9.16.44-Debian' } })
     const reply = await udpExchange(started.host, started.port, chaosQuery('version.bind'))
     const decoded = dnsPacket.decode(reply as Buffer)
     expect(decoded.id).toBe(4242)
@@ -58,20 +60,19 @@ describe('dns emulator', () => {
 
     const versions = new Set<string>()
     for (const seed of ['s1', 's2', 's3', 's4', 's5']) {
-      started = await startBinary(dnsEmulator, { seed })
+      const started = await startBinary(dnsEmulator, { seed })
       const seeded = dnsPacket.decode(
         (await udpExchange(started.host, started.port, chaosQuery('version.bind'))) as Buffer,
       )
       versions.add(txtOf(seeded.answers?.[0]) ?? '')
       await started.close()
     }
-    started = undefined
     expect(versions.size).toBeGreaterThan(1)
     for (const version of versions) expect(version).toMatch(/^9\.\d+\.\d+/)
   })
 
   it('answers NOTIMP to non-query opcodes such as STATUS', async () => {
-    started = await startBinary(dnsEmulator)
+    const started = await startBinary(dnsEmulator)
     const reply = await udpExchange(
       started.host,
       started.port,
@@ -81,7 +82,7 @@ describe('dns emulator', () => {
   })
 
   it('logs and refuses AXFR over TCP; open mode answers anything', async () => {
-    started = await startBinary(dnsEmulator, { config: { zone_mode: 'open', domain: 'acme.test' } })
+    const started = await startBinary(dnsEmulator, { config: { zone_mode: 'open', domain: 'acme.test' } })
     const raw = await rawConnect(started.host, started.port)
     raw.write(
       dnsPacket.streamEncode({ type: 'query', id: 7, questions: [{ type: 'AXFR', name: 'acme.test' }] }),
@@ -101,7 +102,7 @@ describe('dns emulator', () => {
 
 describe('llmnr emulator', () => {
   it('logs every query as a scan and answers only for its own hostname', async () => {
-    started = await startBinary(llmnrEmulator, { ports: [0, 0], hostname: 'WS-ACCT-07' })
+    const started = await startBinary(llmnrEmulator, { ports: [0, 0], hostname: 'WS-ACCT-07' })
     const query = (name: string) =>
       dnsPacket.encode({ type: 'query', id: 99, questions: [{ type: 'A', name }] })
     const own = await udpExchange(started.host, started.ports[0] as number, query('ws-acct-07'))

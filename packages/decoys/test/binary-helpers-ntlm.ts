@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto'
+import { expect } from 'vitest'
+import type { EmittedEvent } from '../src/emulator.ts'
 
 /** MD4 (RFC 1320): OpenSSL 3 no longer ships it, and NTLM needs it to check a captured response. */
 export function md4(input: Buffer): Buffer {
@@ -62,4 +64,27 @@ export function netNtlmV2Matches(line: string, password: string): boolean {
     .update(Buffer.concat([Buffer.from(challenge, 'hex'), Buffer.from(blob, 'hex')]))
     .digest('hex')
   return expected === proof
+}
+
+/**
+ * Expects a NetNTLMv2 `auth_attempt` from this account whose hash is the hashcat line of exactly the
+ * bytes exchanged: user::domain:server challenge:NT proof:client blob.
+ */
+export function expectNetNtlmV2Attempt(
+  attempt: EmittedEvent,
+  sent: {
+    username: string
+    domain: string
+    workstation: string
+    challenge: Buffer
+    proof: Buffer
+    blob: Buffer
+  },
+): void {
+  const { username, domain, workstation } = sent
+  expect(attempt.fields).toMatchObject({ username, domain, workstation, hash_format: 'netntlmv2' })
+  const hex = (bytes: Buffer) => bytes.toString('hex')
+  expect(attempt.fields.hash).toBe(
+    `${username}::${domain}:${hex(sent.challenge)}:${hex(sent.proof)}:${hex(sent.blob)}`,
+  )
 }

@@ -1,6 +1,9 @@
 import { createSocket } from 'node:dgram'
 import { connect, type Socket } from 'node:net'
-import type { EmittedEvent, Emulator, RunningEmulator, ServiceConfigValue } from '../src/emulator.ts'
+import type { EmittedEvent, Emulator, RunningEmulator } from '../src/emulator.ts'
+import { type TestStartOptions, trackStarted } from './started.ts'
+
+export { closeStartedAfterEach } from './started.ts'
 
 export type Started = {
   host: string
@@ -21,13 +24,7 @@ export function loopbackAddress(): string {
 
 export async function startBinary(
   emulator: Emulator,
-  options: {
-    ports?: number[]
-    config?: Record<string, ServiceConfigValue>
-    seed?: string
-    hostname?: string
-    distro?: string
-  } = {},
+  options: TestStartOptions & { distro?: string } = {},
 ): Promise<Started> {
   const host = loopbackAddress()
   const events: EmittedEvent[] = []
@@ -52,7 +49,7 @@ export async function startBinary(
       }
     },
   })
-  return {
+  const started: Started = {
     host,
     ports: running.ports,
     port: running.ports[0] ?? 0,
@@ -72,8 +69,9 @@ export async function startBinary(
         })
       })
     },
-    close: () => running.close(),
+    close: trackStarted(() => running.close()),
   }
+  return started
 }
 
 /**

@@ -1,23 +1,19 @@
 import { connect } from 'node:tls'
 import { Client, InvalidCredentialsError, OperationsError } from 'ldapts'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ldapEmulator } from '../src/protocols-binary/ldap.ts'
 import { smbEmulator } from '../src/protocols-binary/smb.ts'
-import { rawConnect, type Started, startBinary } from './binary-helpers.ts'
+import { closeStartedAfterEach, rawConnect, type Started, startBinary } from './binary-helpers.ts'
 import { smb2Negotiate, smb2SessionSetup, spnegoNtlmNegotiate } from './binary-helpers-packets.ts'
 
-let started: Started | undefined
-afterEach(async () => {
-  await started?.close()
-  started = undefined
-})
+closeStartedAfterEach()
 
 const clientFor = (instance: Started) =>
   new Client({ url: `ldap://${instance.host}:${instance.port}`, timeout: 3000, connectTimeout: 3000 })
 
 describe('ldap emulator', () => {
   it('captures a simple bind and answers invalidCredentials (49)', async () => {
-    started = await startBinary(ldapEmulator, { config: { domain: 'acme.local' } })
+    const started = await startBinary(ldapEmulator, { config: { domain: 'acme.local' } })
     const client = clientFor(started)
     const error = await client.bind('CN=svc_backup,CN=Users,DC=acme,DC=local', 'P@ssw0rd!').then(
       () => undefined,
@@ -37,7 +33,7 @@ describe('ldap emulator', () => {
   })
 
   it('answers a rootDSE search like an AD domain controller and refuses other searches', async () => {
-    started = await startBinary(ldapEmulator, { config: { domain: 'acme.local' }, hostname: 'DC01' })
+    const started = await startBinary(ldapEmulator, { config: { domain: 'acme.local' }, hostname: 'DC01' })
     const client = clientFor(started)
     const { searchEntries } = await client.search('', { scope: 'base', filter: '(objectClass=*)' })
     expect(searchEntries).toHaveLength(1)
@@ -62,7 +58,7 @@ describe('ldap emulator', () => {
   })
 
   it('encodes like Active Directory (4-byte BER lengths), so scanners fingerprint a domain controller', async () => {
-    started = await startBinary(ldapEmulator, { config: { domain: 'acme.local' }, hostname: 'DC01' })
+    const started = await startBinary(ldapEmulator, { config: { domain: 'acme.local' }, hostname: 'DC01' })
     const raw = await rawConnect(started.host, started.port)
     // The rootDSE search nmap's service scan sends (message id 7, base "", (objectClass=*)).
     raw.write(
@@ -89,7 +85,7 @@ describe('ldap emulator', () => {
   })
 
   it('takes the directory domain from base_dn', async () => {
-    started = await startBinary(ldapEmulator, { config: { base_dn: 'DC=emea,DC=contoso,DC=com' } })
+    const started = await startBinary(ldapEmulator, { config: { base_dn: 'DC=emea,DC=contoso,DC=com' } })
     const client = clientFor(started)
     const { searchEntries } = await client.search('', { scope: 'base', attributes: ['defaultNamingContext'] })
     await client.unbind()
@@ -98,7 +94,7 @@ describe('ldap emulator', () => {
 
   it("names the same domain and computer as the decky's SMB NTLM challenge", async () => {
     const options = { seed: 'consistency', hostname: 'FS07' }
-    started = await startBinary(ldapEmulator, options)
+    const started = await startBinary(ldapEmulator, options)
     const client = clientFor(started)
     const { searchEntries } = await client.search('', { scope: 'base', attributes: ['dnsHostName'] })
     await client.unbind()
@@ -126,7 +122,7 @@ describe('ldap emulator', () => {
   })
 
   it('serves LDAPS with the domain controller certificate on the second port', async () => {
-    started = await startBinary(ldapEmulator, {
+    const started = await startBinary(ldapEmulator, {
       ports: [0, 0],
       hostname: 'DC02',
       config: { domain: 'acme.local' },

@@ -1,20 +1,16 @@
 import { MongoClient, MongoServerError } from 'mongodb'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { mongodbEmulator } from '../src/protocols-binary/mongodb.ts'
-import { rawConnect, type Started, startBinary } from './binary-helpers.ts'
+import { closeStartedAfterEach, rawConnect, type Started, startBinary } from './binary-helpers.ts'
 
-let started: Started | undefined
-afterEach(async () => {
-  await started?.close()
-  started = undefined
-})
+closeStartedAfterEach()
 
 const uri = (instance: Started, credentials = '') =>
   `mongodb://${credentials}${instance.host}:${instance.port}/?directConnection=true&serverSelectionTimeoutMS=3000&connectTimeoutMS=3000`
 
 describe('mongodb emulator', () => {
   it('answers hello, buildInfo and listDatabases to the official driver', async () => {
-    started = await startBinary(mongodbEmulator)
+    const started = await startBinary(mongodbEmulator)
     const client = new MongoClient(uri(started))
     try {
       await client.connect()
@@ -35,7 +31,7 @@ describe('mongodb emulator', () => {
   })
 
   it('answers HTTP on the driver port the way mongod does', async () => {
-    started = await startBinary(mongodbEmulator)
+    const started = await startBinary(mongodbEmulator)
     const raw = await rawConnect(started.host, started.port)
     raw.write('GET / HTTP/1.1\r\nHost: db\r\n\r\n')
     const reply = (await raw.readAvailable()).toString()
@@ -47,7 +43,7 @@ describe('mongodb emulator', () => {
   })
 
   it('captures a SCRAM login (username and proof) and fails it with AuthenticationFailed', async () => {
-    started = await startBinary(mongodbEmulator)
+    const started = await startBinary(mongodbEmulator)
     const client = new MongoClient(uri(started, 'root:t00r@'), { authMechanism: 'SCRAM-SHA-256' })
     const error = await client.connect().then(
       () => undefined,

@@ -1,17 +1,13 @@
 import mqtt from 'mqtt'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { mqttEmulator } from '../src/protocols-binary/mqtt.ts'
-import { type Started, startBinary } from './binary-helpers.ts'
+import { closeStartedAfterEach, startBinary } from './binary-helpers.ts'
 
-let started: Started | undefined
-afterEach(async () => {
-  await started?.close()
-  started = undefined
-})
+closeStartedAfterEach()
 
 describe('mqtt emulator', () => {
   it('accepts an open login and logs credentials, publishes and subscriptions', async () => {
-    started = await startBinary(mqttEmulator)
+    const started = await startBinary(mqttEmulator)
     const client = await mqtt.connectAsync(`mqtt://${started.host}:${started.port}`, {
       clientId: 'bot-42',
       username: 'plc',
@@ -34,7 +30,7 @@ describe('mqtt emulator', () => {
   })
 
   it('refuses credentials when configured to require auth (MQTT 3.1.1 and 5)', async () => {
-    started = await startBinary(mqttEmulator, { config: { require_auth: true } })
+    const started = await startBinary(mqttEmulator, { config: { require_auth: true } })
     for (const protocolVersion of [4, 5] as const) {
       const error = await mqtt
         .connectAsync(`mqtt://${started.host}:${started.port}`, {
@@ -58,7 +54,7 @@ describe('mqtt emulator', () => {
   })
 
   it('delivers retained topics: seeded sensor values, $SYS only on request, and what clients retain', async () => {
-    started = await startBinary(mqttEmulator)
+    const started = await startBinary(mqttEmulator)
     const url = `mqtt://${started.host}:${started.port}`
     const collect = async (filter: string, count: number) => {
       const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 3000 })

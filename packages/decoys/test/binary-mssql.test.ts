@@ -1,15 +1,11 @@
 import { Connection } from 'tedious'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { mssqlEmulator } from '../src/protocols-binary/mssql.ts'
-import { rawConnect, type Started, startBinary } from './binary-helpers.ts'
+import { closeStartedAfterEach, rawConnect, type Started, startBinary } from './binary-helpers.ts'
 import { netNtlmV2Matches } from './binary-helpers-ntlm.ts'
 import { tdsPrelogin } from './binary-helpers-packets.ts'
 
-let started: Started | undefined
-afterEach(async () => {
-  await started?.close()
-  started = undefined
-})
+closeStartedAfterEach()
 
 function tediousLogin(
   instance: Started,
@@ -39,7 +35,7 @@ function tediousLogin(
 
 describe('mssql emulator', () => {
   it('answers PRELOGIN, de-obfuscates the LOGIN7 password and fails the login with 18456', async () => {
-    started = await startBinary(mssqlEmulator)
+    const started = await startBinary(mssqlEmulator)
     const error = await tediousLogin(started, 'sa', 'Sup3r$ecret')
     expect(error.code).toBe('ELOGIN')
     expect(error.message).toBe("Login failed for user 'sa'.")
@@ -55,7 +51,7 @@ describe('mssql emulator', () => {
   })
 
   it('captures an integrated (NTLM) login and refuses it with 18456', async () => {
-    started = await startBinary(mssqlEmulator, { hostname: 'SQL02', config: { workgroup: 'ACME' } })
+    const started = await startBinary(mssqlEmulator, { hostname: 'SQL02', config: { workgroup: 'ACME' } })
     const instance = started
     const error = await new Promise<Error & { code?: string }>((resolve, reject) => {
       const connection = new Connection({

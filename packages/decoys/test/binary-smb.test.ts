@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { smbEmulator } from '../src/protocols-binary/smb.ts'
-import { type RawConnection, rawConnect, type Started, startBinary } from './binary-helpers.ts'
+import { closeStartedAfterEach, type RawConnection, rawConnect, startBinary } from './binary-helpers.ts'
+import { expectNetNtlmV2Attempt } from './binary-helpers-ntlm.ts'
 import {
   ntlmAuthenticate,
   smb1Negotiate,
@@ -9,11 +10,7 @@ import {
   spnegoNtlmNegotiate,
 } from './binary-helpers-packets.ts'
 
-let started: Started | undefined
-afterEach(async () => {
-  await started?.close()
-  started = undefined
-})
+closeStartedAfterEach()
 
 /** Reads one NetBIOS-framed SMB2 message: status, command, session id and body. */
 async function readSmb2(raw: RawConnection) {
@@ -31,7 +28,7 @@ async function readSmb2(raw: RawConnection) {
 
 describe('smb emulator', () => {
   it('upgrades an SMB1 negotiate that offers SMB 2.??? to SMB2', async () => {
-    started = await startBinary(smbEmulator)
+    const started = await startBinary(smbEmulator)
     const raw = await rawConnect(started.host, started.port)
     raw.write(smb1Negotiate(['PC NETWORK PROGRAM 1.0', 'NT LM 0.12', 'SMB 2.002', 'SMB 2.???']))
     const response = await readSmb2(raw)
@@ -44,7 +41,7 @@ describe('smb emulator', () => {
   })
 
   it('negotiates SMB2, challenges NTLMSSP and captures the Net-NTLMv2 response', async () => {
-    started = await startBinary(smbEmulator, { hostname: 'FS01', config: { workgroup: 'ACME' } })
+    const started = await startBinary(smbEmulator, { hostname: 'FS01', config: { workgroup: 'ACME' } })
     const raw = await rawConnect(started.host, started.port)
     raw.write(smb2Negotiate([0x0202, 0x0210, 0x0300, 0x0302, 0x0311]))
     const negotiate = await readSmb2(raw)
@@ -78,20 +75,21 @@ describe('smb emulator', () => {
     raw.close()
     expect(failure.status).toBe(0xc000006d)
     const attempt = await started.waitFor((event) => event.event === 'auth_attempt')
-    expect(attempt.fields).toMatchObject({
+    expectNetNtlmV2Attempt(attempt, {
       username: 'alice',
       domain: 'ACME',
       workstation: 'KALI',
-      hash_format: 'netntlmv2',
+      challenge: serverChallenge,
+      proof,
+      blob: clientBlob,
     })
-    expect(attempt.fields.hash).toBe(
-      `alice::ACME:${serverChallenge.toString('hex')}:${proof.toString('hex')}:${clientBlob.toString('hex')}`,
-    )
     expect(attempt.secret_fields).toEqual(['hash'])
   })
 
   it('in WORKGROUP answers as a stand-alone machine named by server_name', async () => {
-    started = await startBinary(smbEmulator, { config: { workgroup: 'WORKGROUP', server_name: 'ACCT-PC7' } })
+    const started = await startBinary(smbEmulator, {
+      config: { workgroup: 'WORKGROUP', server_name: 'ACCT-PC7' },
+    })
     const raw = await rawConnect(started.host, started.port)
     raw.write(smb2Negotiate([0x0210]))
     await readSmb2(raw)
@@ -113,7 +111,7 @@ describe('smb emulator', () => {
   })
 
   it('answers a NetBIOS session request on port 139 before SMB', async () => {
-    started = await startBinary(smbEmulator, { ports: [0, 0] })
+    const started = await startBinary(smbEmulator, { ports: [0, 0] })
     expect(started.ports).toHaveLength(2)
     const raw = await rawConnect(started.host, started.ports[1] as number)
     const name = (text: string) => {

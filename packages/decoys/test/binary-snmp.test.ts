@@ -1,20 +1,19 @@
 import snmp from 'net-snmp'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { snmpEmulator } from '../src/protocols-binary/snmp.ts'
-import { type Started, startBinary } from './binary-helpers.ts'
+import { closeStartedAfterEach, startBinary } from './binary-helpers.ts'
 import { snmpGet } from './binary-helpers-clients.ts'
 
-let started: Started | undefined
-afterEach(async () => {
-  await started?.close()
-  started = undefined
-})
+closeStartedAfterEach()
 
 const SYSTEM = ['1.3.6.1.2.1.1.1.0', '1.3.6.1.2.1.1.3.0', '1.3.6.1.2.1.1.5.0']
 
 describe('snmp emulator', () => {
   it('answers the system group for the right community and logs community + OIDs', async () => {
-    started = await startBinary(snmpEmulator, { config: { community: 'n0c-r3ad' }, hostname: 'core-sw-01' })
+    const started = await startBinary(snmpEmulator, {
+      config: { community: 'n0c-r3ad' },
+      hostname: 'core-sw-01',
+    })
     const varbinds = await snmpGet(started.host, started.port, 'n0c-r3ad', SYSTEM)
     expect(varbinds.map((varbind) => varbind.oid)).toEqual(SYSTEM)
     expect(String(varbinds[0]?.value).length).toBeGreaterThan(10)
@@ -34,13 +33,13 @@ describe('snmp emulator', () => {
   })
 
   it('describes a Linux host of the decky distro when one is known', async () => {
-    started = await startBinary(snmpEmulator, { distro: 'rocky9', hostname: 'proxy42.localdomain' })
+    const started = await startBinary(snmpEmulator, { distro: 'rocky9', hostname: 'proxy42.localdomain' })
     const [descr] = await snmpGet(started.host, started.port, 'public', ['1.3.6.1.2.1.1.1.0'])
     expect(String(descr?.value)).toMatch(/^Linux proxy42\.localdomain 5\.14\.0-\d+\.el9_3\.x86_64 /)
   })
 
   it('stays silent for a wrong community but logs the guess', async () => {
-    started = await startBinary(snmpEmulator)
+    const started = await startBinary(snmpEmulator)
     await expect(snmpGet(started.host, started.port, 'private', SYSTEM)).rejects.toMatchObject({
       name: 'RequestTimedOutError',
     })
@@ -49,7 +48,7 @@ describe('snmp emulator', () => {
   })
 
   it('walks the system group with GETNEXT and ends the MIB view', async () => {
-    started = await startBinary(snmpEmulator)
+    const started = await startBinary(snmpEmulator)
     const session = snmp.createSession(started.host, 'public', {
       port: started.port,
       timeout: 400,

@@ -1,20 +1,16 @@
 import { createHash } from 'node:crypto'
 import mysql from 'mysql2/promise'
 import pg from 'pg'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { mysqlEmulator } from '../src/protocols-binary/mysql.ts'
 import { postgresEmulator } from '../src/protocols-binary/postgres.ts'
-import { rawConnect, type Started, startBinary } from './binary-helpers.ts'
+import { closeStartedAfterEach, rawConnect, startBinary } from './binary-helpers.ts'
 
-let started: Started | undefined
-afterEach(async () => {
-  await started?.close()
-  started = undefined
-})
+closeStartedAfterEach()
 
 describe('mysql emulator', () => {
   it('greets with a seeded version, captures the login and answers 1045', async () => {
-    started = await startBinary(mysqlEmulator, { seed: 'alpha' })
+    const started = await startBinary(mysqlEmulator, { seed: 'alpha' })
     const raw = await rawConnect(started.host, started.port)
     const greeting = await raw.readAvailable()
     raw.close()
@@ -71,7 +67,7 @@ describe('mysql emulator', () => {
 
 describe('mysql emulator on malformed handshakes', () => {
   it('answers a garbled HandshakeResponse with 1043 Bad handshake', async () => {
-    started = await startBinary(mysqlEmulator)
+    const started = await startBinary(mysqlEmulator)
     const raw = await rawConnect(started.host, started.port)
     await raw.readAvailable()
     raw.write(Buffer.from([0x05, 0x00, 0x00, 0x01, 0x8d, 0xa6, 0xff, 0x01, 0x00]))
@@ -87,7 +83,7 @@ describe('mysql emulator on malformed handshakes', () => {
 
 describe('postgres emulator', () => {
   it('answers SSLRequest with N, asks for MD5 and fails with 28P01', async () => {
-    started = await startBinary(postgresEmulator)
+    const started = await startBinary(postgresEmulator)
     const client = new pg.Client({
       host: started.host,
       port: started.port,

@@ -1,19 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { tftpEmulator } from '../src/protocols-binary/tftp.ts'
-import { type Started, startBinary, udpExchange, udpExchangeWithSource } from './binary-helpers.ts'
+import { closeStartedAfterEach, startBinary, udpExchange, udpExchangeWithSource } from './binary-helpers.ts'
 
-let started: Started | undefined
-afterEach(async () => {
-  await started?.close()
-  started = undefined
-})
+closeStartedAfterEach()
 
 const request = (opcode: number, ...parts: string[]) =>
   Buffer.concat([Buffer.from([0, opcode]), Buffer.from(parts.map((part) => `${part}\0`).join(''), 'latin1')])
 
 describe('tftp emulator', () => {
   it('logs RRQ/WRQ with file name, mode and options and answers ERROR packets', async () => {
-    started = await startBinary(tftpEmulator)
+    const started = await startBinary(tftpEmulator)
     const answer = await udpExchangeWithSource(
       started.host,
       started.port,

@@ -1,6 +1,9 @@
 import { connect, type Socket } from 'node:net'
-import type { ConnectionLimits, DecoyEvent, ServiceConfigValue } from '../src/emulator.ts'
+import type { ConnectionLimits, DecoyEvent, RunningEmulator } from '../src/emulator.ts'
 import { startEmulator } from '../src/start.ts'
+import { type TestStartOptions, trackStarted } from './started.ts'
+
+export { closeStartedAfterEach } from './started.ts'
 
 let nextHost = 1
 
@@ -54,13 +57,7 @@ export function eventLog(): EventLog & { sink: (event: DecoyEvent) => void } {
 
 export async function startTestEmulator(
   slug: string,
-  options: {
-    ports?: number[]
-    config?: Record<string, ServiceConfigValue>
-    seed?: string
-    hostname?: string
-    limits?: ConnectionLimits
-  } = {},
+  options: TestStartOptions & { limits?: ConnectionLimits } = {},
 ) {
   const log = eventLog()
   const host = loopbackHost()
@@ -74,7 +71,8 @@ export async function startTestEmulator(
     onEvent: log.sink,
     ...(options.limits ? { limits: options.limits } : {}),
   })
-  return { host, running, port: running.ports[0] as number, ...log }
+  const tracked: RunningEmulator = { ports: running.ports, close: trackStarted(() => running.close()) }
+  return { host, running: tracked, port: running.ports[0] as number, ...log }
 }
 
 /** A raw TCP client that collects everything received as text. */
@@ -121,4 +119,21 @@ export async function rawClient(host: string, port: number) {
       socket.destroy()
     },
   }
+}
+
+/** Resolves once ip:port accepts a TCP connection (a container's emulator is up), polling for ~10 s. */
+export async function tcpReady(ip: string, port: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: ip, port })
+      socket.once('connect', () => {
+        socket.destroy()
+        resolve(true)
+      })
+      socket.once('error', () => resolve(false))
+    })
+    if (ok) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`${ip}:${port} never accepted a connection`)
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildDecoyImage, dockerClient } from '../image/build.ts'
 import type { DecoyEvent } from '../src/emulator.ts'
 import { textProtocolLoaders } from '../src/protocols-text/index.ts'
+import { tcpReady } from './helpers.ts'
 
 /**
  * The registry-free image on the real daemon: one container per text slug on a bridge network this
@@ -62,22 +63,6 @@ async function waitForEvent(slug: string, predicate: (event: DecoyEvent) => bool
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   throw new Error(`${slug}: no matching event in ${JSON.stringify(await eventsOf(entry.container))}`)
-}
-
-async function tcpReady(ip: string, port: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: ip, port })
-      socket.once('connect', () => {
-        socket.destroy()
-        resolve(true)
-      })
-      socket.once('error', () => resolve(false))
-    })
-    if (ok) return
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`${ip}:${port} never accepted a connection`)
 }
 
 /** Sends lines one by one, waiting for each expected answer; returns everything received. */

@@ -1,6 +1,8 @@
 import { createSocket } from 'node:dgram'
 import { describe, expect, it } from 'vitest'
-import { rawClient, startTestEmulator } from './helpers.ts'
+import { closeStartedAfterEach, rawClient, startTestEmulator } from './helpers.ts'
+
+closeStartedAfterEach()
 
 function sipRequest(method: string, port: number, extra: string[] = []): string {
   return [
@@ -62,15 +64,11 @@ describe('sip emulator', () => {
 
   it('answers INVITE over TCP on the same port', async () => {
     const sip = await startTestEmulator('sip')
-    try {
-      const client = await rawClient(sip.host, sip.port)
-      client.send(sipRequest('INVITE', client.socket.localPort ?? 0))
-      expect(await client.expect(/\r\n\r\n$/)).toMatch(/^SIP\/2\.0 401 Unauthorized/)
-      client.close()
-      const request = await sip.waitFor((e) => e.event === 'request' && e.fields.transport === 'tcp')
-      expect(request.fields.method).toBe('INVITE')
-    } finally {
-      await sip.running.close()
-    }
+    const client = await rawClient(sip.host, sip.port)
+    client.send(sipRequest('INVITE', client.socket.localPort ?? 0))
+    expect(await client.expect(/\r\n\r\n$/)).toMatch(/^SIP\/2\.0 401 Unauthorized/)
+    client.close()
+    const request = await sip.waitFor((e) => e.event === 'request' && e.fields.transport === 'tcp')
+    expect(request.fields.method).toBe('INVITE')
   })
 })

@@ -104,14 +104,13 @@ async function flood(ip: string, port: number, parallel: number, ms: number): Pr
   await Promise.all(Array.from({ length: parallel }, client))
 }
 
+/** An engine of this test's instance on its own LAN, waiting up to `readinessTimeoutMs` for readiness. */
+const realDecoyEngine = (readinessTimeoutMs: number) =>
+  new DockerEngine({ image, instance, networkName: `${instance}_lan`, readinessTimeoutMs })
+
 describe('DockerEngine with the real decoy image', () => {
   it('deploys ssh, http and dns emulators that answer from the decky IP and log events to stdout', async () => {
-    const engine = new DockerEngine({
-      image,
-      instance,
-      networkName: `${instance}_lan`,
-      readinessTimeoutMs: 20_000,
-    })
+    const engine = realDecoyEngine(20_000)
     const spec = deckySpec('real-01', `${network.prefix}.30`, [
       { slug: 'ssh', ports: [{ port: 22, protocol: 'tcp' }], config: {} },
       { slug: 'http', ports: [{ port: 80, protocol: 'tcp' }], config: {} },
@@ -180,12 +179,7 @@ function packWithoutPortClashes(slugs: readonly string[]): string[][] {
 
 describe('every catalogue service on real Docker', () => {
   it('deploys and answers the readiness probe on its catalogue ports', async () => {
-    const engine = new DockerEngine({
-      image,
-      instance,
-      networkName: `${instance}_lan`,
-      readinessTimeoutMs: 60_000,
-    })
+    const engine = realDecoyEngine(60_000)
     const groups = packWithoutPortClashes(SERVICE_SLUGS)
     const specs: DeckySpec[] = groups.map((slugs, i) =>
       deckySpecFor({

@@ -3,9 +3,10 @@ import { pathToFileURL } from 'node:url'
 import type { DecnetDatabase } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import type { DecoyEvent } from '@decnet/decoys'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { type DeckySpec, type DecoyFault, LocalEngine } from '../src/index.ts'
+import { afterAll, describe, expect, it } from 'vitest'
+import { type DecoyFault, LocalEngine } from '../src/index.ts'
 import { IngestPipeline, localEventSink } from '../src/workers-index.ts'
+import { deckySpec, enginesClosedAfterEach } from './support/local-engines.ts'
 
 /**
  * The local engine runs its decoys in a supervised worker thread: a fault an emulator did not catch
@@ -14,25 +15,9 @@ import { IngestPipeline, localEventSink } from '../src/workers-index.ts'
  */
 const FAULTY = pathToFileURL(new URL('./support/faulty-emulator.ts', import.meta.url).pathname).href
 
-const engines: LocalEngine[] = []
-afterEach(async () => {
-  for (const engine of engines.splice(0)) await engine.close()
-})
+const engines = enginesClosedAfterEach()
 const provider = sqliteTestDatabase()
 afterAll(() => provider.cleanup())
-
-function spec(name: string, services: DeckySpec['services']): DeckySpec {
-  return {
-    name,
-    ip: '198.18.0.10',
-    mac: '00:1b:21:00:00:01',
-    hostname: `${name}-host`,
-    osFamily: 'linux',
-    sysctls: {},
-    services,
-    seed: `seed-${name}`,
-  }
-}
 
 const service = (slug: string, port: number) => ({
   slug,
@@ -97,7 +82,7 @@ describe('LocalEngine decoy isolation', () => {
     'survives %s in an emulator; the decky answers again after a restart',
     async (_name, fault, reason) => {
       const { engine, faults, events } = isolatedEngine()
-      await engine.deploy(spec('shaky', [service('faulty', 2323), service('http', 8080)]))
+      await engine.deploy(deckySpec('shaky', [service('faulty', 2323), service('http', 8080)]))
       const address = engine.addressOf('shaky') ?? ''
       expect(await exchange(address, 2323, fault)).toBe('ok shaky\n')
 
@@ -119,7 +104,7 @@ describe('LocalEngine decoy isolation', () => {
 
   it('gives up after maxRestarts within the window and reports the decky degraded', async () => {
     const { engine, faults } = isolatedEngine({ maxRestarts: 2 })
-    await engine.deploy(spec('loop', [service('faulty', 2323)]))
+    await engine.deploy(deckySpec('loop', [service('faulty', 2323)]))
     const address = engine.addressOf('loop') ?? ''
     for (let crash = 1; crash <= 3; crash++) {
       await eventually(() => exchange(address, 2323, 'throw'))
@@ -141,7 +126,7 @@ describe('LocalEngine decoy isolation', () => {
 
   it('a decoy that leaks memory hits the worker heap cap and is restarted', async () => {
     const { engine, faults } = isolatedEngine({ maxHeapMb: 48 })
-    await engine.deploy(spec('leaky', [service('faulty', 2323)]))
+    await engine.deploy(deckySpec('leaky', [service('faulty', 2323)]))
     const address = engine.addressOf('leaky') ?? ''
     const rssBefore = process.memoryUsage().rss
     await exchange(address, 2323, 'leak')
@@ -160,7 +145,7 @@ describe('LocalEngine decoy isolation', () => {
       decoyHost: { extraEmulators: { faulty: FAULTY } },
     })
     engines.push(engine)
-    await engine.deploy(spec('bulky', [service('faulty', 2323)]))
+    await engine.deploy(deckySpec('bulky', [service('faulty', 2323)]))
     await exchange(engine.addressOf('bulky') ?? '', 2323, 'big')
     await eventually(async () =>
       expect((await db.logs.search({ q: 'decky:bulky event:request' })).rows).toHaveLength(1),

@@ -1,26 +1,11 @@
 import { connect, createServer } from 'node:net'
 import type { DecoyEvent, RunningEmulator, StartEmulatorOptions } from '@decnet/decoys'
-import { afterEach, describe, expect, it } from 'vitest'
-import { type DeckySpec, LocalEngine, loopbackAddressFor } from '../src/index.ts'
+import { describe, expect, it } from 'vitest'
+import { LocalEngine, loopbackAddressFor } from '../src/index.ts'
 import { readBanner } from './support/banner.ts'
+import { deckySpec, enginesClosedAfterEach } from './support/local-engines.ts'
 
-const engines: LocalEngine[] = []
-afterEach(async () => {
-  for (const engine of engines.splice(0)) await engine.close()
-})
-
-function spec(name: string, services: DeckySpec['services']): DeckySpec {
-  return {
-    name,
-    ip: '198.18.0.10',
-    mac: '00:1b:21:00:00:01',
-    hostname: `${name}-host`,
-    osFamily: 'linux',
-    sysctls: {},
-    services,
-    seed: `seed-${name}`,
-  }
-}
+const engines = enginesClosedAfterEach()
 
 /** A tiny emulator honouring the decoys contract: a banner on every port, or nothing when `silent`. */
 async function fakeEmulator(slug: string, options: StartEmulatorOptions): Promise<RunningEmulator> {
@@ -69,19 +54,19 @@ describe('LocalEngine with a fake emulator', () => {
   it('deploys deckies on their own loopback addresses, keeps unchanged listeners, mutates and tears down one decky', async () => {
     const engine = new LocalEngine({ startService: fakeEmulator })
     engines.push(engine)
-    await engine.deploy(spec('one', [service('ssh', 2222), service('http', 8080)]))
-    await engine.deploy(spec('two', [service('ssh', 2222)]))
+    await engine.deploy(deckySpec('one', [service('ssh', 2222), service('http', 8080)]))
+    await engine.deploy(deckySpec('two', [service('ssh', 2222)]))
     const one = engine.addressOf('one') ?? ''
     const two = engine.addressOf('two') ?? ''
     expect(one).not.toBe(two)
     expect(await readBanner(one, 2222)).toBe('ssh one one-host \n')
     expect(await readBanner(two, 2222)).toBe('ssh two two-host \n')
 
-    const unchanged = await engine.deploy(spec('one', [service('ssh', 2222), service('http', 8080)]))
+    const unchanged = await engine.deploy(deckySpec('one', [service('ssh', 2222), service('http', 8080)]))
     expect(unchanged).toEqual({ created: [], kept: ['one.ssh', 'one.http'], removed: [] })
 
     const mutated = await engine.mutate(
-      spec('one', [service('ssh', 2222, { banner: 'v2' }), service('smtp', 2525)]),
+      deckySpec('one', [service('ssh', 2222, { banner: 'v2' }), service('smtp', 2525)]),
     )
     expect(mutated.created.sort()).toEqual(['one.smtp', 'one.ssh'])
     expect(mutated.removed.sort()).toEqual(['one.http', 'one.ssh'])
@@ -107,7 +92,7 @@ describe('LocalEngine with a fake emulator', () => {
   it('a decky whose service does not answer fails with the port and the reason', async () => {
     const engine = new LocalEngine({ startService: fakeEmulator, readinessTimeoutMs: 300 })
     engines.push(engine)
-    await expect(engine.deploy(spec('mute', [service('ssh', 2222, { silent: true })]))).rejects.toThrow(
+    await expect(engine.deploy(deckySpec('mute', [service('ssh', 2222, { silent: true })]))).rejects.toThrow(
       /decky mute started but does not answer: tcp\/2222 on 127\.[\d.]+: ECONNREFUSED/,
     )
   })
@@ -118,7 +103,7 @@ describe('LocalEngine with the real decoy emulators', () => {
     const events: DecoyEvent[] = []
     const engine = new LocalEngine({ onEvent: (event) => events.push(event) })
     engines.push(engine)
-    await engine.deploy(spec('real', [service('ssh', 2222), service('http', 8080)]))
+    await engine.deploy(deckySpec('real', [service('ssh', 2222), service('http', 8080)]))
     const address = engine.addressOf('real') ?? ''
     const banner = await new Promise<string>((resolve, reject) => {
       const socket = connect(2222, address)

@@ -10,10 +10,22 @@ import {
   Reconciler,
 } from '../src/index.ts'
 
+/** Deckies without services: these tests are about states, not emulators. */
+const noEmulator = { startService: async () => ({ ports: [], close: async () => {} }) }
+
+/** The in-process engine answering `observe` with what the test scripts (which may throw). */
+function scriptedEngine(observe: () => DeckyObservation[]): LocalEngine {
+  return new (class extends LocalEngine {
+    override async observe(): Promise<DeckyObservation[]> {
+      return observe()
+    }
+  })(noEmulator)
+}
+
 /** The in-process engine with a controllable observation, so states can be forced without Docker. */
 class ObservedEngine extends LocalEngine {
   constructor(private readonly actual: Map<string, DeckyObservation['state']>) {
-    super({ startService: async () => ({ ports: [], close: async () => {} }) })
+    super(noEmulator)
   }
 
   override async observe(expected: Iterable<string> = []): Promise<DeckyObservation[]> {
@@ -90,14 +102,10 @@ describe('Reconciler', () => {
   })
 
   it('a decky missing one of its desired service containers is degraded even though the rest is up', async () => {
-    const engine = new (class extends LocalEngine {
-      override async observe(): Promise<DeckyObservation[]> {
-        return [
-          { name: 'half', state: 'up', services: { ssh: 'running' }, problems: [] },
-          { name: 'whole', state: 'up', services: { ssh: 'running', http: 'running' }, problems: [] },
-        ]
-      }
-    })({ startService: async () => ({ ports: [], close: async () => {} }) })
+    const engine = scriptedEngine((): DeckyObservation[] => [
+      { name: 'half', state: 'up', services: { ssh: 'running' }, problems: [] },
+      { name: 'whole', state: 'up', services: { ssh: 'running', http: 'running' }, problems: [] },
+    ])
     const states = new Map<string, DeckyState>([
       ['half', 'running'],
       ['whole', 'running'],
@@ -118,9 +126,7 @@ describe('Reconciler', () => {
   })
 
   it('reaps orphans of the engine when asked, keeping the deckies the table knows', async () => {
-    const engine = new LocalEngine({
-      startService: async () => ({ ports: [], close: async () => {} }),
-    })
+    const engine = new LocalEngine(noEmulator)
     const spec = (name: string) => ({
       name,
       ip: '198.18.0.1',
@@ -151,20 +157,18 @@ describe('Reconciler', () => {
 })
 
 describe('Reconciler repairs', () => {
-  const stub = { startService: async () => ({ ports: [], close: async () => {} }) }
-
-  function repairingStore(initial: Record<string, DeckyState>) {
+  function repairingStore(initial: Record<string, DeckyState>, { bare = false } = {}) {
     const states = new Map(Object.entries(initial))
     const errors = new Map<string, string | null>()
     const requests: { name: string; attempt: number; maxAttempts: number; reason: string }[] = []
     const fleetStore: FleetStateStore = {
+      // A bare listing carries names and states only: no desired services, no last error.
       list: async () =>
-        [...states].map(([name, state]) => ({
-          name,
-          state,
-          services: ['ssh', 'http'],
-          lastError: errors.get(name) ?? null,
-        })),
+        [...states].map(([name, state]) =>
+          bare
+            ? { name, state }
+            : { name, state, services: ['ssh', 'http'], lastError: errors.get(name) ?? null },
+        ),
       setState: async (name, state, lastError = null) => {
         states.set(name, state)
         errors.set(name, lastError)
@@ -176,16 +180,16 @@ describe('Reconciler repairs', () => {
     return { states, errors, requests, store: fleetStore }
   }
 
+  /** Repairs once, at once: the next broken pass gives up. */
+  const oneAttemptReconciler = (engine: LocalEngine, store: FleetStateStore) =>
+    new Reconciler({ engine, bus: new InProcessBus(), store, repair: { maxAttempts: 1, backoffMs: 0 } })
+
   it('queues a bounded repair for a broken decky, backs off between attempts, gives up with a reason', async () => {
     let now = 1_000_000
-    const engine = new (class extends LocalEngine {
-      override async observe(): Promise<DeckyObservation[]> {
-        return [
-          { name: 'half', state: 'up', services: { ssh: 'running' }, problems: [] },
-          { name: 'fine', state: 'up', services: { ssh: 'running', http: 'running' }, problems: [] },
-        ]
-      }
-    })(stub)
+    const engine = scriptedEngine((): DeckyObservation[] => [
+      { name: 'half', state: 'up', services: { ssh: 'running' }, problems: [] },
+      { name: 'fine', state: 'up', services: { ssh: 'running', http: 'running' }, problems: [] },
+    ])
     const fleet = repairingStore({ half: 'running', fine: 'running' })
     const reconciler = new Reconciler({
       engine,
@@ -239,19 +243,9 @@ describe('Reconciler repairs', () => {
       services: {},
       problems: ['ssh exited'],
     }
-    const engine = new (class extends LocalEngine {
-      override async observe(): Promise<DeckyObservation[]> {
-        return [actual]
-      }
-    })(stub)
-    const fleet = repairingStore({ gone: 'running' })
-    fleet.store.list = async () => [...fleet.states].map(([name, state]) => ({ name, state }))
-    const reconciler = new Reconciler({
-      engine,
-      bus: new InProcessBus(),
-      store: fleet.store,
-      repair: { maxAttempts: 1, backoffMs: 0 },
-    })
+    const engine = scriptedEngine(() => [actual])
+    const fleet = repairingStore({ gone: 'running' }, { bare: true })
+    const reconciler = oneAttemptReconciler(engine, fleet.store)
     await reconciler.runOnce()
     expect((await reconciler.runOnce()).gaveUp).toEqual(['gone'])
     actual.state = 'missing'
@@ -264,19 +258,9 @@ describe('Reconciler repairs', () => {
 
   it('a decky seen healthy again starts a fresh series of attempts', async () => {
     const actual: DeckyObservation = { name: 'flaky', state: 'degraded', services: {}, problems: ['x'] }
-    const engine = new (class extends LocalEngine {
-      override async observe(): Promise<DeckyObservation[]> {
-        return [actual]
-      }
-    })(stub)
-    const fleet = repairingStore({ flaky: 'running' })
-    fleet.store.list = async () => [...fleet.states].map(([name, state]) => ({ name, state }))
-    const reconciler = new Reconciler({
-      engine,
-      bus: new InProcessBus(),
-      store: fleet.store,
-      repair: { maxAttempts: 1, backoffMs: 0 },
-    })
+    const engine = scriptedEngine(() => [actual])
+    const fleet = repairingStore({ flaky: 'running' }, { bare: true })
+    const reconciler = oneAttemptReconciler(engine, fleet.store)
     await reconciler.runOnce()
     await reconciler.runOnce()
     expect(fleet.requests.map((request) => request.attempt)).toEqual([1])
@@ -290,14 +274,11 @@ describe('Reconciler repairs', () => {
 
   it('records unknown while the engine cannot be asked, and the real state once it answers', async () => {
     let down = true
-    const engine = new (class extends LocalEngine {
-      override async observe(): Promise<DeckyObservation[]> {
-        if (down) throw new Error('connect ENOENT /var/run/docker.sock')
-        return [{ name: 'a', state: 'up', services: {}, problems: [] }]
-      }
-    })(stub)
-    const fleet = repairingStore({ a: 'running', b: 'failed' })
-    fleet.store.list = async () => [...fleet.states].map(([name, state]) => ({ name, state }))
+    const engine = scriptedEngine(() => {
+      if (down) throw new Error('connect ENOENT /var/run/docker.sock')
+      return [{ name: 'a', state: 'up', services: {}, problems: [] }]
+    })
+    const fleet = repairingStore({ a: 'running', b: 'failed' }, { bare: true })
     const reconciler = new Reconciler({ engine, bus: new InProcessBus(), store: fleet.store })
     await expect(reconciler.runOnce()).rejects.toThrow(/ENOENT/)
     expect(Object.fromEntries(fleet.states)).toEqual({ a: 'unknown', b: 'failed' })

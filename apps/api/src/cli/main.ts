@@ -54,6 +54,22 @@ async function reportAndFollow(client: ApiClient, result: { message: string; lif
   if (rows.some((row) => row.status === 'failed')) process.exitCode = 1
 }
 
+/** A read-only command printing one catalogue, one line an entry (or the JSON with --json). */
+function catalogCommand<Entry>(
+  name: string,
+  description: string,
+  fetch: (client: ApiClient) => Promise<Entry[]>,
+  line: (entry: Entry) => string,
+): void {
+  program
+    .command(name)
+    .description(description)
+    .action(async () => {
+      const entries = await fetch(signedIn())
+      print(entries, () => entries.map(line).join('\n'))
+    })
+}
+
 program
   .command('login')
   .description('sign in and keep the session token for later commands')
@@ -274,43 +290,28 @@ hostsCommand
     await reportAndFollow(client, result)
   })
 
-program
-  .command('services')
-  .description('the service catalogue')
-  .action(async () => {
-    const services = await signedIn().catalog.services.query()
-    print(services, () =>
-      services
-        .map(
-          (s) =>
-            `${s.slug.padEnd(14)} ${s.ports
-              .map((p) => `${p.port}/${p.protocol}`)
-              .join(',')
-              .padEnd(18)} ${s.description}`,
-        )
-        .join('\n'),
-    )
-  })
-
-program
-  .command('archetypes')
-  .description('the archetype catalogue')
-  .action(async () => {
-    const archetypes = await signedIn().catalog.archetypes.query()
-    print(archetypes, () =>
-      archetypes
-        .map((a) => `${a.slug.padEnd(22)} ${a.services.join(',').padEnd(28)} ${a.description}`)
-        .join('\n'),
-    )
-  })
-
-program
-  .command('distros')
-  .description('the distro catalogue')
-  .action(async () => {
-    const distros = await signedIn().catalog.distros.query()
-    print(distros, () => distros.map((d) => `${d.slug.padEnd(10)} ${d.name}`).join('\n'))
-  })
+catalogCommand(
+  'services',
+  'the service catalogue',
+  (client) => client.catalog.services.query(),
+  (s) =>
+    `${s.slug.padEnd(14)} ${s.ports
+      .map((p) => `${p.port}/${p.protocol}`)
+      .join(',')
+      .padEnd(18)} ${s.description}`,
+)
+catalogCommand(
+  'archetypes',
+  'the archetype catalogue',
+  (client) => client.catalog.archetypes.query(),
+  (a) => `${a.slug.padEnd(22)} ${a.services.join(',').padEnd(28)} ${a.description}`,
+)
+catalogCommand(
+  'distros',
+  'the distro catalogue',
+  (client) => client.catalog.distros.query(),
+  (d) => `${d.slug.padEnd(10)} ${d.name}`,
+)
 
 program
   .command('logs [query]')

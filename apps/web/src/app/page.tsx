@@ -1,5 +1,5 @@
 import Link from 'next/link'
-import { HealthPanel } from '../components/health-panel.tsx'
+import { HealthPanel } from '@/components/health-panel.tsx'
 
 export default function HomePage() {
   return (

@@ -5,8 +5,8 @@ import { MAX_BATCH_CALLS } from '@decnet/core/transport'
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client'
 import { type ReactNode, useState } from 'react'
-import { errorCode } from '../lib/errors.ts'
-import { TRPCProvider } from '../trpc/client.ts'
+import { errorCode } from '@/lib/errors.ts'
+import { TRPCProvider } from '@/trpc/client.ts'
 
 /** A revoked or expired session anywhere sends the operator back to the sign-in page. */
 function onAuthError(error: unknown) {

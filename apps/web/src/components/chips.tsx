@@ -1,3 +1,5 @@
+import { SafeText } from './safe-text.tsx'
+
 /** A row of plain badges (service slugs, names): operator-chosen catalogue values, rendered as text. */
 export function Chips({ values }: { values: readonly string[] }) {
   return (
@@ -9,4 +11,21 @@ export function Chips({ values }: { values: readonly string[] }) {
       ))}
     </div>
   )
+}
+
+/** Badges of attacker-influenced values (decky names, services seen), each escaped and cut at `limit`. */
+export function SafeBadges({
+  values,
+  limit,
+  mono = false,
+}: {
+  values: readonly string[]
+  limit: number
+  mono?: boolean
+}) {
+  return values.map((value) => (
+    <span key={value} className={mono ? 'badge mono' : 'badge'}>
+      <SafeText value={value} limit={limit} />
+    </span>
+  ))
 }

@@ -1,7 +1,7 @@
 'use client'
 
 import { useQuery } from '@tanstack/react-query'
-import { useTRPC } from '../trpc/client.ts'
+import { useTRPC } from '@/trpc/client.ts'
 
 /** Which engine materialises deckies; the local engine cannot shape the OS fingerprint. */
 export function EngineBanner() {

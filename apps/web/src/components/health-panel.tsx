@@ -1,7 +1,8 @@
 'use client'
 
 import { useQuery } from '@tanstack/react-query'
-import { useTRPC } from '../trpc/client.ts'
+import { useTRPC } from '@/trpc/client.ts'
+import { TableHead } from './table-head.tsx'
 
 const STATUS_LABEL = { healthy: 'Healthy', degraded: 'Degraded', unhealthy: 'Unhealthy' } as const
 
@@ -30,13 +31,7 @@ export function HealthPanel() {
         Engine: <strong data-testid="health-engine">{engine}</strong> · API {version} · up {uptimeSeconds}s
       </p>
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Component</th>
-            <th scope="col">Status</th>
-            <th scope="col">Detail</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Component', 'Status', 'Detail']} />
         <tbody>
           {Object.entries(components).map(([name, component]) => (
             <tr key={name} data-testid={`component-${name}`}>

@@ -3,9 +3,10 @@
 import { isTerminalStatus } from '@decnet/core/schemas'
 import { useSubscription } from '@trpc/tanstack-react-query'
 import { useEffect, useMemo, useRef, useState } from 'react'
-import { errorCode, errorMessage } from '../lib/errors.ts'
-import { formatDuration } from '../lib/format.ts'
-import { type RouterOutputs, useTRPC } from '../trpc/client.ts'
+import { errorCode, errorMessage } from '@/lib/errors.ts'
+import { formatDuration } from '@/lib/format.ts'
+import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
+import { TableHead } from './table-head.tsx'
 
 type Row = RouterOutputs['fleet']['lifecycle']['rows'][number]
 
@@ -132,16 +133,7 @@ export function LifecycleTable({
         </p>
       )}
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Decky</th>
-            <th scope="col">Operation</th>
-            <th scope="col">Status</th>
-            <th scope="col">Attempt</th>
-            <th scope="col">Elapsed</th>
-            <th scope="col">Error</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Decky', 'Operation', 'Status', 'Attempt', 'Elapsed', 'Error']} />
         <tbody>
           {ordered.map((row) => {
             const end = row.completedAt ? new Date(row.completedAt).getTime() : now

@@ -1,10 +1,11 @@
 'use client'
 
 import { useState } from 'react'
-import { formatTime } from '../lib/format.ts'
-import type { RouterOutputs } from '../trpc/client.ts'
-import { SafeText } from './safe-text.tsx'
+import { formatTime } from '@/lib/format.ts'
+import type { RouterOutputs } from '@/trpc/client.ts'
+import { SafeCell, SafeText } from './safe-text.tsx'
 import { useIsAdmin } from './session.tsx'
+import { TableHead } from './table-head.tsx'
 
 export type Log = RouterOutputs['logs']['search']['rows'][number]
 
@@ -90,18 +91,16 @@ export function LogFields({ log }: { log: Log }) {
 export function LogTable({ rows, live, busy }: { rows: Log[]; live?: ReadonlySet<string>; busy?: boolean }) {
   return (
     <table data-testid="log-table" aria-busy={busy ? 'true' : 'false'}>
-      <thead>
-        <tr>
-          <th scope="col">Time (UTC)</th>
-          <th scope="col">Decky</th>
-          <th scope="col">Service</th>
-          <th scope="col">Event</th>
-          <th scope="col">Attacker</th>
-          <th scope="col" style={{ width: '48%' }}>
-            Details
-          </th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={[
+          'Time (UTC)',
+          'Decky',
+          'Service',
+          'Event',
+          'Attacker',
+          { key: 'details', label: 'Details', style: { width: '48%' } },
+        ]}
+      />
       <tbody>
         {rows.map((log) => (
           <tr
@@ -118,15 +117,9 @@ export function LogTable({ rows, live, busy }: { rows: Log[]; live?: ReadonlySet
                 </div>
               )}
             </td>
-            <td className="mono small">
-              <SafeText value={log.decky} limit={40} />
-            </td>
-            <td className="small">
-              <SafeText value={log.service} limit={40} />
-            </td>
-            <td className="small">
-              <SafeText value={log.eventType} limit={40} />
-            </td>
+            <SafeCell className="mono small" value={log.decky} limit={40} />
+            <SafeCell className="small" value={log.service} limit={40} />
+            <SafeCell className="small" value={log.eventType} limit={40} />
             <td className="mono small nowrap">
               {log.attackerIp ? (
                 <SafeText

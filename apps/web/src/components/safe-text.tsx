@@ -74,3 +74,12 @@ export function SafeText({ value, limit = 200 }: { value: unknown; limit?: numbe
     </span>
   )
 }
+
+/** A table cell of attacker-influenced text (see SafeText). */
+export function SafeCell({ value, limit, className }: { value: string; limit: number; className?: string }) {
+  return (
+    <td className={className}>
+      <SafeText value={value} limit={limit} />
+    </td>
+  )
+}

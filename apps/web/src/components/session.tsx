@@ -1,7 +1,7 @@
 'use client'
 
 import { createContext, useContext } from 'react'
-import type { RouterOutputs } from '../trpc/client.ts'
+import type { RouterOutputs } from '@/trpc/client.ts'
 
 export type Me = RouterOutputs['auth']['me']
 

@@ -2,15 +2,15 @@
 
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useMemo, useState } from 'react'
-import { formatTime } from '../lib/format.ts'
+import { formatTime } from '@/lib/format.ts'
 import {
   clearTrackedOps,
   onTrackedOpsChange,
   readTrackedOps,
   removeTrackedOp,
   type TrackedOp,
-} from '../lib/tracked-ops.ts'
-import { useTRPC } from '../trpc/client.ts'
+} from '@/lib/tracked-ops.ts'
+import { useTRPC } from '@/trpc/client.ts'
 import { LifecycleTable, useLifecycleWatch } from './lifecycle-progress.tsx'
 
 /** Live progress of every operation this browser started, including deploys begun in the wizard. */

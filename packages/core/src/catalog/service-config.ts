@@ -90,6 +90,34 @@ export function coerceField(field: ConfigField, raw: string): FieldResult {
   }
 }
 
+export type EncodeResult = { ok: true; text: string } | { ok: false; reason: string }
+
+function utf8ToBase64(text: string): string {
+  let binary = ''
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte)
+  return btoa(binary)
+}
+
+/**
+ * The INI text for one typed value (the inverse of coerceField): lists comma-joined, textareas as
+ * `b64:` so newlines survive. Refused unless the reader would coerce the text back to the same value,
+ * so the writer and the wizard's validation agree on what an INI can carry.
+ */
+export function encodeField(field: ConfigField, value: ConfigValue): EncodeResult {
+  const text = Array.isArray(value)
+    ? value.join(',')
+    : field.type === 'textarea'
+      ? `b64:${utf8ToBase64(String(value))}`
+      : String(value)
+  // The reader trims values before coercing them.
+  const back = coerceField(field, text.trim())
+  if (!back.ok) return back
+  if (JSON.stringify(back.value) !== JSON.stringify(value)) {
+    return { ok: false, reason: 'it would not read back unchanged (whitespace, duplicates or line breaks)' }
+  }
+  return { ok: true, text }
+}
+
 /** The config field a service declares under `key`, if any. */
 export function getConfigField(service: ServiceDefinition, key: string): ConfigField | undefined {
   return service.config.find((field) => field.key === key)

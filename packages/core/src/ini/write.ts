@@ -11,7 +11,7 @@
 // - a nested object's key is a section name with its dots escaped (`{'web-01.http': …}` is written
 //   `[web-01\.http]`), so every section is encoded by its full name instead.
 import { encode, safe } from 'ini'
-import { coerceField, LINE_CONTROL_RE } from '../catalog/service-config.ts'
+import { encodeField, LINE_CONTROL_RE } from '../catalog/service-config.ts'
 import { type ConfigValue, getService } from '../catalog/services.ts'
 import { DecnetError, quote } from '../errors.ts'
 import type { GeneralSettings } from './fleet.ts'
@@ -42,32 +42,17 @@ type Entry = [key: string, value: string | number | undefined]
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the slot marker is a NUL on purpose
 const SLOT_RE = /\u0000(\d+)\u0000/g
 
-function utf8ToBase64(text: string): string {
-  let binary = ''
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte)
-  return btoa(binary)
-}
-
 function renderValue(service: string, key: string, value: ConfigValue): string {
   const field = getService(service)?.config.find((f) => f.key === key)
   if (!field) throw new DecnetError('invalid_input', `service ${service}: unknown config key ${quote(key)}`)
-  const rendered = Array.isArray(value)
-    ? value.join(',')
-    : field.type === 'textarea'
-      ? `b64:${utf8ToBase64(String(value))}`
-      : String(value)
-  // Prove the round trip: the reader trims values and coerces them by the same schema.
-  const back = coerceField(field, rendered.trim())
-  if (!back.ok || JSON.stringify(back.value) !== JSON.stringify(value)) {
-    const reason = back.ok
-      ? 'it would not read back unchanged (whitespace, duplicates or line breaks)'
-      : back.reason
+  const encoded = encodeField(field, value)
+  if (!encoded.ok) {
     throw new DecnetError(
       'invalid_input',
-      `service ${service}: ${key}: cannot be written to an INI: ${reason}`,
+      `service ${service}: ${key}: cannot be written to an INI: ${encoded.reason}`,
     )
   }
-  return rendered
+  return encoded.text
 }
 
 /** One `[name]` section; a value is one line, so a line break in it could forge keys or sections. */

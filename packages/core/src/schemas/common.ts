@@ -35,3 +35,18 @@ export const ZMessage = z.object({ message: z.string() })
 export type MessageOutput = z.infer<typeof ZMessage>
 
 export const ZCursorLimit = z.number().int().min(1).max(1000)
+
+/** The request fields of a cursor-paged listing: a page size and the cursor a previous page returned. */
+export const cursorPageRequest = {
+  limit: ZCursorLimit.default(50),
+  cursor: z.string().max(256).optional(),
+}
+
+/** One page of a cursor-paged listing: how many match in all, this page's rows, the next page's cursor. */
+export function cursorPage<Row extends z.ZodType>(row: Row) {
+  return z.object({
+    total: z.number().int(),
+    rows: z.array(row),
+    nextCursor: z.string().optional(),
+  })
+}

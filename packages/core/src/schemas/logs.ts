@@ -1,6 +1,6 @@
 // logs.* and attackers.* shapes. Every string here may be attacker-controlled: it is data.
 import { z } from 'zod'
-import { ZCursorLimit, ZIsoDate } from './common.ts'
+import { cursorPage, cursorPageRequest, ZIsoDate } from './common.ts'
 
 export const ZLog = z.object({
   id: z.string(),
@@ -26,15 +26,10 @@ export const ZLogsSearchRequest = z
     q: ZQuery.optional(),
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
-    limit: ZCursorLimit.default(50),
-    cursor: z.string().max(256).optional(),
+    ...cursorPageRequest,
   })
   .strict()
-export const ZLogsSearchResponse = z.object({
-  total: z.number().int(),
-  rows: z.array(ZLog),
-  nextCursor: z.string().optional(),
-})
+export const ZLogsSearchResponse = cursorPage(ZLog)
 
 export const ZLogsHistogramRequest = z
   .object({
@@ -65,15 +60,10 @@ export const ZAttackersListRequest = z
     q: ZQuery.optional(),
     service: z.string().max(64).optional(),
     sort: ZAttackerSort.default('recent'),
-    limit: ZCursorLimit.default(50),
-    cursor: z.string().max(256).optional(),
+    ...cursorPageRequest,
   })
   .strict()
-export const ZAttackersListResponse = z.object({
-  total: z.number().int(),
-  rows: z.array(ZAttacker),
-  nextCursor: z.string().optional(),
-})
+export const ZAttackersListResponse = cursorPage(ZAttacker)
 
 export const ZCredential = z.object({
   id: z.string(),

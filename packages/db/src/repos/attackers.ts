@@ -1,8 +1,7 @@
 // Attackers: profiles maintained by ingest; listing and detail for the console.
-import type { AttackerSort } from '@decnet/core'
+import { type AttackerSort, parseStringArray } from '@decnet/core'
 import type { Connection } from '../client.ts'
 import type { AttackerModel } from '../generated/client/sqlite/models.ts'
-import { parseStringArray } from '../json.ts'
 import { type SqlArg, toNumber } from '../sql.ts'
 import type { Attacker, CredentialRow, LogRow } from '../types.ts'
 import { LOG_COLUMNS, type LogRecord, toLogRow } from './logs.ts'

@@ -1,8 +1,9 @@
 // Audit: an append-only record of what the system or an operator did outside lifecycle rows.
+
+import { parseObject } from '@decnet/core'
 import type { Connection } from '../client.ts'
 import type { AuditEntryModel } from '../generated/client/sqlite/models.ts'
 import { orderedId } from '../ids.ts'
-import { parseObject } from '../json.ts'
 import type { AuditEntry, AuditEntryInput } from '../types.ts'
 
 /** Entries returned by one list call at most. */

@@ -1,11 +1,17 @@
 // Fleet: the Decky table (the one source of truth) and the transactional deploy-plan commit.
-import { DECKY_STATES, type DeckyState, type LifecycleOperation, LOCAL_HOST_ID } from '@decnet/core'
+import {
+  DECKY_STATES,
+  type DeckyState,
+  type LifecycleOperation,
+  LOCAL_HOST_ID,
+  parseObject,
+  parseStringArray,
+} from '@decnet/core'
 import type { Connection, Tx } from '../client.ts'
 import { knownValue } from '../columns.ts'
 import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts'
 import type { DeckyModel } from '../generated/client/sqlite/models.ts'
 import { orderedId } from '../ids.ts'
-import { parseObject, parseStringArray } from '../json.ts'
 import { prismaExecutor } from '../sql.ts'
 import type { Decky, DeckyInput } from '../types.ts'
 import { appendLifecycleEvents } from './lifecycle-events.ts'

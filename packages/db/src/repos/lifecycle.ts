@@ -1,9 +1,8 @@
 // Lifecycle: the runner's durable, lease-based queue.
-import { LIFECYCLE_OPERATIONS, LIFECYCLE_STATUSES, LOCAL_HOST_ID } from '@decnet/core'
+import { LIFECYCLE_OPERATIONS, LIFECYCLE_STATUSES, LOCAL_HOST_ID, parseObject } from '@decnet/core'
 import type { Connection } from '../client.ts'
 import { knownValue } from '../columns.ts'
 import type { LifecycleModel } from '../generated/client/sqlite/models.ts'
-import { parseObject } from '../json.ts'
 import type { RawRow, SqlExecutor } from '../sql.ts'
 import { toDate, toNumber, toOptionalDate } from '../sql.ts'
 import type { LifecycleEvent, LifecycleRow, LifecycleRowWithEvent, LifecycleTransitionRow } from '../types.ts'

@@ -1,9 +1,9 @@
 // Logs: batched ingest (logs + credentials + attacker profiles in one transaction), search,
 // histogram, live tail and purge.
 import { randomUUID } from 'node:crypto'
+import { parseObject, parseStringArray } from '@decnet/core'
 import type { Connection } from '../client.ts'
 import type { AttackerModel, LogModel } from '../generated/client/sqlite/models.ts'
-import { parseObject, parseStringArray } from '../json.ts'
 import { compileSearch } from '../search/compile.ts'
 import { parseSearch } from '../search/grammar.ts'
 import { buildSearchText } from '../search/tokenize.ts'
@@ -75,24 +75,27 @@ function parseCursor(cursor: string | undefined): number | undefined {
   return Number(cursor)
 }
 
+/** One log row's column values, in the INSERT's column order (timestamp … fields, search text). */
+export function logRowValues(event: LogEventInput): SqlArg[] {
+  return [
+    event.timestamp,
+    event.decky,
+    event.service,
+    event.eventType,
+    event.attackerIp,
+    event.attackerPort ?? null,
+    event.rawLine,
+    JSON.stringify(event.fields ?? {}),
+    buildSearchText(event),
+  ]
+}
+
 async function insertLogs(sql: SqlExecutor, events: readonly LogEventInput[]): Promise<number[]> {
   const ids: number[] = []
   for (let start = 0; start < events.length; start += INSERT_CHUNK) {
     const chunk = events.slice(start, start + INSERT_CHUNK)
     const args: SqlArg[] = []
-    for (const event of chunk) {
-      args.push(
-        event.timestamp,
-        event.decky,
-        event.service,
-        event.eventType,
-        event.attackerIp,
-        event.attackerPort ?? null,
-        event.rawLine,
-        JSON.stringify(event.fields ?? {}),
-        buildSearchText(event),
-      )
-    }
+    for (const event of chunk) args.push(...logRowValues(event))
     const rows = await sql.query<{ id: unknown }>(
       `INSERT INTO "Log" ("timestamp", "decky", "service", "eventType", "attackerIp", "attackerPort", "rawLine",
          "fields", "searchText") VALUES ${valuesPlaceholders(chunk.length, 9)} RETURNING "id"`,

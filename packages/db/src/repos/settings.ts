@@ -1,10 +1,9 @@
 // Settings (config/state key-value), worker heartbeats and hosts.
-import { HOST_STATUSES, type HostStatus, WORKER_STATUSES } from '@decnet/core'
+import { HOST_STATUSES, type HostStatus, parseObject, WORKER_STATUSES } from '@decnet/core'
 import type { Connection } from '../client.ts'
 import { knownValue } from '../columns.ts'
 import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts'
 import type { HostModel, WorkerHeartbeatModel } from '../generated/client/sqlite/models.ts'
-import { parseObject } from '../json.ts'
 import type { Host, HostEngine, HostInput, WorkerHeartbeat } from '../types.ts'
 
 export function settingsRepository(conn: Connection) {

@@ -1,9 +1,9 @@
 import type { Emulator, EmulatorContext } from '../emulator.ts'
 import { listenHttp } from '../framework/http.ts'
+import { running } from '../framework/listeners.ts'
 import { seededRandom } from '../framework/random.ts'
 import { listenTcp } from '../framework/tcp.ts'
 import { listenUdp } from '../framework/udp.ts'
-import { running } from './listeners.ts'
 import { type ModbusDevice, modbusHandler } from './modbus.ts'
 import { snmpAgent, systemGroup } from './snmp-agent.ts'
 

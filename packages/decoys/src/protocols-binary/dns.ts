@@ -1,6 +1,7 @@
 import type { PortProtocol } from '@decnet/core'
 import type { Emulator, EmulatorContext } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
+import { running } from '../framework/listeners.ts'
 import { seededRandom } from '../framework/random.ts'
 import { listenTcp } from '../framework/tcp.ts'
 import { listenUdp, type UdpPeer } from '../framework/udp.ts'
@@ -19,7 +20,6 @@ import {
   txtData,
   typeName,
 } from './dns-wire.ts'
-import { running } from './listeners.ts'
 import { framed } from './stream.ts'
 import { wireSafe } from './text.ts'
 

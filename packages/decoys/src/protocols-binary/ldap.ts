@@ -1,5 +1,5 @@
 import type { Emulator, EmulatorContext } from '../emulator.ts'
-
+import { running } from '../framework/listeners.ts'
 import { seededRandom } from '../framework/random.ts'
 import { listenTcp, type TcpListener, type TcpSession } from '../framework/tcp.ts'
 import { selfSignedIdentity } from '../framework/tls.ts'
@@ -14,7 +14,6 @@ import {
   octets,
   tlvLongForm,
 } from './ber.ts'
-import { running } from './listeners.ts'
 import { framed, MalformedFrame } from './stream.ts'
 import { textOf } from './text.ts'
 import { windowsIdentity } from './windows-persona.ts'

@@ -1,7 +1,7 @@
 import type { Emulator } from '../emulator.ts'
+import { running } from '../framework/listeners.ts'
 import { listenUdp, type UdpListener } from '../framework/udp.ts'
 import { aData, CLASS_IN, encodeResponse, parseQuery, TYPE, typeName } from './dns-wire.ts'
-import { running } from './listeners.ts'
 
 const MULTICAST = { llmnr: '224.0.0.252', mdns: '224.0.0.251' }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Emulator, EmulatorContext } from '../emulator.ts'
+import { tcpOnEveryPort } from '../framework/listeners.ts'
 import { seededRandom } from '../framework/random.ts'
 import type { TcpSession } from '../framework/tcp.ts'
 import {
@@ -11,7 +12,6 @@ import {
   encodeDocument,
   toLogJson,
 } from './bson.ts'
-import { tcpOnEveryPort } from './listeners.ts'
 import { ByteReader, framed, MalformedFrame } from './stream.ts'
 import { textOf } from './text.ts'
 

@@ -1,8 +1,8 @@
 import type { Emulator } from '../emulator.ts'
 import { configBool } from '../framework/config.ts'
+import { tcpOnEveryPort } from '../framework/listeners.ts'
 import { type SeededRandom, seededRandom } from '../framework/random.ts'
 import type { TcpSession } from '../framework/tcp.ts'
-import { tcpOnEveryPort } from './listeners.ts'
 import { ByteReader, framed, MalformedFrame } from './stream.ts'
 import { textOf } from './text.ts'
 

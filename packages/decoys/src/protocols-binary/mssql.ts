@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import type { Emulator } from '../emulator.ts'
+import { tcpOnEveryPort } from '../framework/listeners.ts'
 import { seededRandom } from '../framework/random.ts'
 import type { TcpSession } from '../framework/tcp.ts'
-import { tcpOnEveryPort } from './listeners.ts'
 import {
   buildChallenge,
-  crackableHash,
+  findNtlmMessage,
   messageType,
-  NTLMSSP_SIGNATURE,
   type NtlmIdentity,
+  ntlmAttemptFields,
   parseAuthenticate,
 } from './ntlmssp.ts'
 import { framed, MalformedFrame, sliceWithin } from './stream.ts'
@@ -192,10 +192,7 @@ function connection(
     } else if (type === TYPE_LOGIN7 && !loggedIn) {
       loggedIn = true
       const login = parseLogin7(message)
-      if (
-        login.sspi &&
-        messageType(login.sspi.subarray(Math.max(0, login.sspi.indexOf(NTLMSSP_SIGNATURE)))) === 1
-      ) {
+      if (login.sspi && messageType(findNtlmMessage(login.sspi) ?? login.sspi) === 1) {
         const challenge = randomBytes(8)
         pendingSspi = { login, challenge }
         session.write(tdsPacket(TYPE_TABULAR_RESULT, sspiToken(buildChallenge(identity, challenge))))
@@ -217,26 +214,20 @@ function connection(
     } else if (type === TYPE_SSPI && pendingSspi) {
       const { login, challenge } = pendingSspi
       pendingSspi = undefined
-      const at = message.indexOf(NTLMSSP_SIGNATURE)
-      const ntlm = at === -1 ? Buffer.alloc(0) : message.subarray(at)
-      const auth = messageType(ntlm) === 3 ? parseAuthenticate(ntlm) : undefined
-      const { hash, format } = auth ? crackableHash(auth, challenge) : { hash: '', format: 'netntlmv2' }
+      const ntlm = findNtlmMessage(message)
+      const auth = ntlm && messageType(ntlm) === 3 ? parseAuthenticate(ntlm) : undefined
+      const ntlmFields = ntlmAttemptFields(auth, challenge)
       const { extension: _unused, password: _none, ...fields } = login.fields
       session.emit(
         'auth_attempt',
         {
           ...fields,
-          username: auth?.username ?? '',
-          domain: auth?.domain ?? '',
-          workstation: auth?.workstation ?? '',
-          challenge: challenge.toString('hex'),
-          hash,
-          hash_format: format,
+          ...ntlmFields,
           method: 'ntlm',
           tds_version: `0x${login.tdsVersion.toString(16)}`,
           success: false,
         },
-        hash ? ['hash'] : [],
+        ntlmFields.hash ? ['hash'] : [],
       )
       const account = auth ? `${auth.domain}\\${auth.username}` : ''
       session.end(tdsPacket(TYPE_TABULAR_RESULT, loginFailed(account, serverName, login.tdsVersion)))

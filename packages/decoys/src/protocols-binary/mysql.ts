@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import type { Emulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
+import { tcpOnEveryPort } from '../framework/listeners.ts'
 import { seededRandom } from '../framework/random.ts'
-import { tcpOnEveryPort } from './listeners.ts'
 import { ByteReader, framed } from './stream.ts'
 import { textOf, wireSafe } from './text.ts'
 

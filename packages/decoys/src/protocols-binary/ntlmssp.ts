@@ -39,6 +39,12 @@ export function fileTime(date: number): Buffer {
   return out
 }
 
+/** The NTLMSSP message carried somewhere in `bytes` (a SPNEGO, CredSSP or TDS SSPI wrapper, or bare). */
+export function findNtlmMessage(bytes: Buffer | undefined): Buffer | undefined {
+  const at = bytes ? bytes.indexOf(NTLMSSP_SIGNATURE) : -1
+  return bytes && at !== -1 ? bytes.subarray(at) : undefined
+}
+
 export function messageType(message: Buffer): number | undefined {
   if (message.length < 12 || !message.subarray(0, 8).equals(NTLMSSP_SIGNATURE)) return undefined
   return message.readUInt32LE(8)
@@ -125,5 +131,21 @@ export function crackableHash(auth: NtlmAuthentication, challenge: Buffer): { ha
   return {
     hash: `${auth.username}::${auth.domain}:${hex(auth.lmResponse)}:${hex(auth.ntResponse)}:${hex(challenge)}`,
     format: 'netntlmv1',
+  }
+}
+
+/**
+ * What every NTLM `auth_attempt` event records: the account, the client's workstation, the server
+ * challenge and the crackable hash (empty when no AUTHENTICATE message came).
+ */
+export function ntlmAttemptFields(auth: NtlmAuthentication | undefined, challenge: Buffer) {
+  const { hash, format } = auth ? crackableHash(auth, challenge) : { hash: '', format: 'netntlmv2' }
+  return {
+    username: auth?.username ?? '',
+    domain: auth?.domain ?? '',
+    workstation: auth?.workstation ?? '',
+    challenge: challenge.toString('hex'),
+    hash,
+    hash_format: format,
   }
 }

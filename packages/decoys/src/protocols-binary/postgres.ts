@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Emulator } from '../emulator.ts'
+import { tcpOnEveryPort } from '../framework/listeners.ts'
 import { seededRandom } from '../framework/random.ts'
-import { tcpOnEveryPort } from './listeners.ts'
 import { framed } from './stream.ts'
 import { textOf } from './text.ts'
 

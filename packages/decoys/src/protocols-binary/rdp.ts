@@ -3,18 +3,18 @@ import type { Socket } from 'node:net'
 import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls'
 import type { Emulator } from '../emulator.ts'
 import { configBool } from '../framework/config.ts'
+import { tcpOnEveryPort } from '../framework/listeners.ts'
 import { seededRandom } from '../framework/random.ts'
 import type { TcpSession } from '../framework/tcp.ts'
 import { selfSignedIdentity } from '../framework/tls.ts'
 import { berFrameLength } from './ber.ts'
 import { parseTsRequest, tsRequestWithError, tsRequestWithToken } from './credssp.ts'
-import { tcpOnEveryPort } from './listeners.ts'
 import {
   buildChallenge,
-  crackableHash,
+  findNtlmMessage,
   messageType,
-  NTLMSSP_SIGNATURE,
   type NtlmIdentity,
+  ntlmAttemptFields,
   parseAuthenticate,
 } from './ntlmssp.ts'
 import { framed, MalformedFrame } from './stream.ts'
@@ -108,27 +108,15 @@ function credsspHandler(
       const request = parseTsRequest(buffered.subarray(0, length))
       buffered = buffered.subarray(length)
       const token = request.negoToken
-      const at = token ? token.indexOf(NTLMSSP_SIGNATURE) : -1
-      const ntlm = token && at !== -1 ? token.subarray(at) : undefined
+      const ntlm = findNtlmMessage(token)
       const type = ntlm ? messageType(ntlm) : undefined
       const version = Math.min(Math.max(request.version, 2), 6)
       if (ntlm && type === 1) {
         tls.write(tsRequestWithToken(version, buildChallenge(identity, challenge)))
       } else if (ntlm && type === 3) {
-        const auth = parseAuthenticate(ntlm)
-        const { hash, format } = crackableHash(auth, challenge)
         session.emit(
           'auth_attempt',
-          {
-            kind: 'credssp',
-            username: auth.username,
-            domain: auth.domain,
-            workstation: auth.workstation,
-            challenge: challenge.toString('hex'),
-            hash,
-            hash_format: format,
-            success: false,
-          },
+          { kind: 'credssp', ...ntlmAttemptFields(parseAuthenticate(ntlm), challenge), success: false },
           ['hash'],
         )
         if (version >= 3) tls.end(tsRequestWithError(version, STATUS_LOGON_FAILURE))

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import type { Emulator, EmulatorContext } from '../emulator.ts'
+import { tcpOnEveryPort } from '../framework/listeners.ts'
 import { seededRandom } from '../framework/random.ts'
 import type { TcpSession } from '../framework/tcp.ts'
-import { tcpOnEveryPort } from './listeners.ts'
 import {
   buildChallenge,
-  crackableHash,
   fileTime,
+  findNtlmMessage,
   messageType,
-  NTLMSSP_SIGNATURE,
   type NtlmIdentity,
+  ntlmAttemptFields,
   parseAuthenticate,
 } from './ntlmssp.ts'
 import { negTokenInit, negTokenResp } from './spnego.ts'
@@ -185,10 +185,10 @@ function connection(session: TcpSession, persona: Persona) {
     const offset = request.body.readUInt16LE(12)
     const length = request.body.readUInt16LE(14)
     const blob = request.raw.subarray(offset, offset + length)
-    const at = blob.indexOf(NTLMSSP_SIGNATURE)
-    const ntlm = at === -1 ? undefined : blob.subarray(at)
+    const ntlm = findNtlmMessage(blob)
     const type = ntlm ? messageType(ntlm) : undefined
-    const wrapped = at !== 0
+    // Wrapped in SPNEGO when the NTLM message does not start the blob.
+    const wrapped = ntlm?.length !== blob.length
     if (ntlm && type === 1) {
       const token = buildChallenge(persona.identity, challenge)
       challenged = true
@@ -202,19 +202,11 @@ function connection(session: TcpSession, persona: Persona) {
     }
     if (ntlm && type === 3 && challenged) {
       const auth = parseAuthenticate(ntlm)
-      const { hash, format } = crackableHash(auth, challenge)
+      const fields = ntlmAttemptFields(auth, challenge)
       const anonymous = auth.username === '' && auth.ntResponse.length === 0
       session.emit(
         'auth_attempt',
-        {
-          username: auth.username,
-          domain: auth.domain,
-          workstation: auth.workstation,
-          challenge: challenge.toString('hex'),
-          hash: anonymous ? '' : hash,
-          hash_format: format,
-          success: false,
-        },
+        { ...fields, hash: anonymous ? '' : fields.hash, success: false },
         anonymous ? [] : ['hash'],
       )
       reply(request, STATUS_LOGON_FAILURE, errorBody())

@@ -1,7 +1,7 @@
 import type { Emulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
+import { udpOnEveryPort } from '../framework/listeners.ts'
 import { seededRandom } from '../framework/random.ts'
-import { udpOnEveryPort } from './listeners.ts'
 import { snmpAgent, systemGroup } from './snmp-agent.ts'
 import { wireSafe } from './text.ts'
 

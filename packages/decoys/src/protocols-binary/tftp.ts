@@ -1,8 +1,8 @@
 import { createSocket } from 'node:dgram'
 import { isIPv6 } from 'node:net'
 import type { Emulator } from '../emulator.ts'
+import { udpOnEveryPort } from '../framework/listeners.ts'
 import type { UdpPeer } from '../framework/udp.ts'
-import { udpOnEveryPort } from './listeners.ts'
 import { textOf } from './text.ts'
 
 const OPCODES: Record<number, string> = { 1: 'RRQ', 2: 'WRQ' }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Emulator } from '../emulator.ts'
-import { tcpOnEveryPort } from './listeners.ts'
+import { tcpOnEveryPort } from '../framework/listeners.ts'
 import { framed } from './stream.ts'
 
 const SECURITY_VNC_AUTH = 2

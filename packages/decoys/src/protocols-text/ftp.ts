@@ -3,7 +3,8 @@ import { createServer, type Server, type Socket } from 'node:net'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { peerAddress } from '../framework/events.ts'
-import { listenTcp, type TcpSession } from '../framework/tcp.ts'
+import { tcpOnEveryPort } from '../framework/listeners.ts'
+import type { TcpSession } from '../framework/tcp.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
 
 /** Uploads are hashed and counted, but at most this much is read before the data channel is cut. */
@@ -23,17 +24,7 @@ export const ftpEmulator: Emulator = {
       configString(ctx.config, 'banner') ??
       random.pick(['(vsFTPd 3.0.5)', '(vsFTPd 3.0.3)', `ProFTPD Server (${persona.hostname})`])
     const files = baitFiles(persona)
-    const listeners = await Promise.all(
-      ctx.ports.map((port) =>
-        listenTcp({ ctx, port, handle: (session) => ftpSession(ctx, session, banner, files) }),
-      ),
-    )
-    return {
-      ports: listeners.map((listener) => listener.port),
-      close: async () => {
-        await Promise.all(listeners.map((listener) => listener.close()))
-      },
-    }
+    return tcpOnEveryPort(ctx, { handle: (session) => ftpSession(ctx, session, banner, files) })
   },
 }
 

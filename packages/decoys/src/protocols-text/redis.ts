@@ -1,6 +1,7 @@
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
-import { listenTcp, type TcpSession } from '../framework/tcp.ts'
+import { tcpOnEveryPort } from '../framework/listeners.ts'
+import type { TcpSession } from '../framework/tcp.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
 
 /** Protocol limits: a multibulk header or bulk length beyond these is a protocol error, like redis. */
@@ -26,15 +27,7 @@ export const redisEmulator: Emulator = {
       keyspace: fakeKeyspace(persona),
       written: 0,
     }
-    const listeners = await Promise.all(
-      ctx.ports.map((port) => listenTcp({ ctx, port, handle: (session) => redisSession(session, server) })),
-    )
-    return {
-      ports: listeners.map((listener) => listener.port),
-      close: async () => {
-        await Promise.all(listeners.map((listener) => listener.close()))
-      },
-    }
+    return tcpOnEveryPort(ctx, { handle: (session) => redisSession(session, server) })
   },
 }
 

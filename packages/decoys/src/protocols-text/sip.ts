@@ -1,5 +1,6 @@
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
+import { openOnEveryPort } from '../framework/listeners.ts'
 import type { Fields } from '../framework/tcp.ts'
 import { listenTcp } from '../framework/tcp.ts'
 import { listenUdp } from '../framework/udp.ts'
@@ -84,23 +85,21 @@ export const sipEmulator: Emulator = {
           return response(message, '405 Method Not Allowed', agent)
       }
     }
-    const udpListeners = await Promise.all(
-      ctx.ports.map((port) =>
-        listenUdp({
-          ctx,
-          port,
-          maxDatagramBytes: MAX_MESSAGE_BYTES,
-          handle: (datagram, peer) => {
-            const message = parseSip(datagram.toString('utf8'))
-            if (!message) {
-              peer.emit('scan', { reason: 'not_sip', bytes: datagram.length })
-              return
-            }
-            const answer = respond(message, peer.emit, 'udp')
-            if (answer) peer.reply(answer)
-          },
-        }),
-      ),
+    const udpListeners = await openOnEveryPort(ctx, (port) =>
+      listenUdp({
+        ctx,
+        port,
+        maxDatagramBytes: MAX_MESSAGE_BYTES,
+        handle: (datagram, peer) => {
+          const message = parseSip(datagram.toString('utf8'))
+          if (!message) {
+            peer.emit('scan', { reason: 'not_sip', bytes: datagram.length })
+            return
+          }
+          const answer = respond(message, peer.emit, 'udp')
+          if (answer) peer.reply(answer)
+        },
+      }),
     )
     // TCP shares the UDP port numbers (both 5060), so bind TCP on the ports UDP actually got.
     const tcpListeners = await Promise.all(

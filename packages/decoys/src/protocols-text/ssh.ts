@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import ssh2, { type AuthContext, type ClientInfo, type Connection, type Session } from 'ssh2'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
-import { listenTcp, type TcpSession } from '../framework/tcp.ts'
+import { tcpOnEveryPort } from '../framework/listeners.ts'
+import type { TcpSession } from '../framework/tcp.ts'
 import { receiveScp } from './scp-sink.ts'
 import { type Credentials, credentialsFrom } from './shell/credentials.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
@@ -84,28 +85,16 @@ export const sshEmulator: Emulator = {
         else connection.end()
       },
     )
-    const listeners = await Promise.all(
-      ctx.ports.map((port) =>
-        listenTcp({
-          ctx,
-          port,
-          // Sockets are handed to ssh2, which reads them itself; we keep limits and connect events.
-          handle: (session) => {
-            const key = peerKey(session.socket.remoteAddress, session.socket.remotePort)
-            pending.set(key, new SshClientHandler(session, persona, credentials))
-            session.socket.once('close', () => pending.delete(key))
-            server.injectSocket(session.socket)
-            return undefined
-          },
-        }),
-      ),
-    )
-    return {
-      ports: listeners.map((listener) => listener.port),
-      close: async () => {
-        await Promise.all(listeners.map((listener) => listener.close()))
+    return tcpOnEveryPort(ctx, {
+      // Sockets are handed to ssh2, which reads them itself; we keep limits and connect events.
+      handle: (session) => {
+        const key = peerKey(session.socket.remoteAddress, session.socket.remotePort)
+        pending.set(key, new SshClientHandler(session, persona, credentials))
+        session.socket.once('close', () => pending.delete(key))
+        server.injectSocket(session.socket)
+        return undefined
       },
-    }
+    })
   },
 }
 

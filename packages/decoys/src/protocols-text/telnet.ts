@@ -1,6 +1,7 @@
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
-import { listenTcp, type TcpSession } from '../framework/tcp.ts'
+import { tcpOnEveryPort } from '../framework/listeners.ts'
+import type { TcpSession } from '../framework/tcp.ts'
 import { type Credentials, credentialsFrom } from './shell/credentials.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
 import { createLineEditor, type LineEditor, startShellSession } from './shell/terminal.ts'
@@ -19,27 +20,15 @@ export const telnetEmulator: Emulator = {
   async start(ctx: EmulatorContext): Promise<RunningEmulator> {
     const persona = personaFor(ctx)
     const credentials = credentialsFrom(ctx.config)
-    const listeners = await Promise.all(
-      ctx.ports.map((port) =>
-        listenTcp({
-          ctx,
-          port,
-          handle: (session) =>
-            telnetSession(
-              session,
-              persona,
-              credentials,
-              configString(ctx.config, 'banner') ?? persona.prettyName,
-            ),
-        }),
-      ),
-    )
-    return {
-      ports: listeners.map((listener) => listener.port),
-      close: async () => {
-        await Promise.all(listeners.map((listener) => listener.close()))
-      },
-    }
+    return tcpOnEveryPort(ctx, {
+      handle: (session) =>
+        telnetSession(
+          session,
+          persona,
+          credentials,
+          configString(ctx.config, 'banner') ?? persona.prettyName,
+        ),
+    })
   },
 }
 

@@ -2,8 +2,12 @@
  * The Docker log collector: finds decoy service containers by label, follows each one's log stream
  * through the Docker API and feeds every stdout line to the ingest pipeline.
  *
- * - Discovery: an initial scan, the Docker event stream (`start`/`destroy`, reconnected with backoff)
- *   and a periodic re-scan as a safety net.
+ * - Discovery: an initial scan, the Docker event stream (`start`/`destroy`) and a periodic re-scan as
+ *   a safety net, all selecting containers by one label filter (service-containers.ts).
+ * - Streams: each container's log stream and the event stream run in the one reconnect loop
+ *   (reconnect.ts): backoff on failure; a stopped container's follower parks until its next start.
+ *   A follower waits on its own signal (ended by stop() or the container's removal), so thousands
+ *   of stop/start cycles add nothing to the collector-wide one.
  * - Resume: each container's position (last Docker timestamp processed + lines at that timestamp) is
  *   persisted in settings (`collector.position.<containerId>`) once every line up to it is stored,
  *   so a restarted collector neither duplicates nor loses rows. A clean `stop()` persists the final
@@ -16,7 +20,6 @@
  */
 import type { DecnetDatabase } from '@decnet/db'
 import type Docker from 'dockerode'
-import { LABEL } from '../engine/docker/labels.ts'
 import { createDockerClient, type DockerConnection } from '../engine/docker-client.ts'
 import { MAX_LINE_BYTES } from '../ingest/line.ts'
 import type { IngestPipeline } from '../ingest/pipeline.ts'
@@ -29,7 +32,9 @@ import {
   type Position,
   storePosition,
 } from './log-stream.ts'
+import { type Backoff, reconnectLoop, type Session, type SessionEnd, Wakeup } from './reconnect.ts'
 import { ReplayFilter } from './replay-filter.ts'
+import { serviceContainerLabelFilter, serviceContainerOf } from './service-containers.ts'
 
 export const POSITION_KEY_PREFIX = 'collector.position.'
 
@@ -71,36 +76,6 @@ export type CollectorStats = {
 
 type Checkpoint = { seq: number; position: Position }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve()
-    const timer = setTimeout(done, ms)
-    function done() {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    signal.addEventListener('abort', done, { once: true })
-  })
-
-/**
- * Waits for a stopped container's next start (`follower.wake`) or the collector's stop. The abort
- * listener goes with the wait: a container stopped and started many times must not pile them up
- * on the collector-wide signal.
- */
-function parkUntilWoken(follower: Follower, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (signal.aborted || follower.removed) return resolve()
-    const done = () => {
-      signal.removeEventListener('abort', done)
-      follower.wake = undefined
-      resolve()
-    }
-    follower.wake = done
-    signal.addEventListener('abort', done, { once: true })
-  })
-}
-
 function statusCode(error: unknown): number | undefined {
   const code = (error as { statusCode?: unknown } | null)?.statusCode
   return typeof code === 'number' ? code : undefined
@@ -119,9 +94,15 @@ type Follower = {
   /** Resume state: lines at exactly `resume.ts` still to skip. */
   resume: Position | undefined
   stream: NodeJS.ReadableStream | undefined
-  /** Wakes a follower parked on a stopped container. */
-  wake: (() => void) | undefined
+  /** Wakes the follower parked on its stopped container when the container starts again. */
+  wakeup: Wakeup
+  /**
+   * This follower's own life: aborted by the collector's stop or the container's removal. Its waits
+   * listen here, never on the collector-wide signal, so nothing a follower does accumulates there.
+   */
+  life: AbortController
   done: Promise<void>
+  /** The container was removed (its position is forgotten, not persisted at stop). */
   removed: boolean
 }
 
@@ -206,10 +187,7 @@ export class DockerLogCollector {
     destroyStream(this.eventStream)
     // Followers leave the map as their loops end: keep them for the final position write.
     const followers = [...this.followers.values()]
-    for (const follower of followers) {
-      destroyStream(follower.stream)
-      follower.wake?.()
-    }
+    for (const follower of followers) endFollower(follower)
     await Promise.allSettled([this.eventLoop, ...followers.map((f) => f.done)])
     await this.pipeline.flush()
     this.unsubscribe?.()
@@ -219,18 +197,18 @@ export class DockerLogCollector {
 
   /** Lists managed service containers and follows any not followed yet. */
   async scan(initial = false): Promise<void> {
-    const label = [`${LABEL.managed}=true`, LABEL.service]
-    if (this.options.instance) label.push(`${LABEL.instance}=${this.options.instance}`)
-    const list = await this.docker.listContainers({ all: true, filters: { label } })
+    const list = await this.docker.listContainers({
+      all: true,
+      filters: { label: serviceContainerLabelFilter(this.options.instance) },
+    })
     const seen = new Set<string>()
     for (const container of list) {
       seen.add(container.Id)
-      const decky = container.Labels[LABEL.decky]
-      const service = container.Labels[LABEL.service]
-      if (!decky || !service) continue
+      const identity = serviceContainerOf(container.Labels)
+      if (!identity) continue
       if (this.abort.signal.aborted) return
-      await this.follow(container.Id, decky, service)
-      if (container.State === 'running') this.followers.get(container.Id)?.wake?.()
+      await this.follow(container.Id, identity.decky, identity.service)
+      if (container.State === 'running') this.followers.get(container.Id)?.wakeup.wake()
     }
     if (initial) await this.forgetVanished(seen)
   }
@@ -254,7 +232,8 @@ export class DockerLogCollector {
   private async follow(id: string, decky: string, service: string): Promise<void> {
     if (this.followers.has(id) || this.abort.signal.aborted) return
     const stored = loadPosition(await this.settings.get(this.positionKeyPrefix + id))
-    if (this.followers.has(id)) return
+    // stop() may have run meanwhile: a follower made now would never be ended.
+    if (this.followers.has(id) || this.abort.signal.aborted) return
     const follower: Follower = {
       id,
       decky,
@@ -264,7 +243,8 @@ export class DockerLogCollector {
       checkpoints: [],
       resume: undefined,
       stream: undefined,
-      wake: undefined,
+      wakeup: new Wakeup(),
+      life: new AbortController(),
       done: Promise.resolve(),
       removed: false,
     }
@@ -274,57 +254,67 @@ export class DockerLogCollector {
     )
   }
 
-  private async runFollower(follower: Follower): Promise<void> {
-    const signal = this.abort.signal
-    const initialDelay = this.options.reconnectInitialMs ?? 1_000
-    const maxDelay = this.options.reconnectMaxMs ?? 30_000
-    let delay = initialDelay
-    let first = true
-    while (!signal.aborted && !follower.removed) {
-      if (!first) this.counters.reconnects++
-      first = false
-      let received = false
-      try {
-        // `since` is inclusive: the lines at the position's timestamp come again and are skipped.
-        follower.resume = follower.position ? { ...follower.position } : undefined
-        const since = follower.position ? formatSince(follower.position.ts) : '0'
-        const stream = await this.streamDocker.getContainer(follower.id).logs({
-          follow: true,
-          stdout: true,
-          stderr: true,
-          timestamps: true,
-          since,
-        })
-        this.counters.streamsOpened++
-        follower.stream = stream
-        if (signal.aborted) destroyStream(stream)
-        received = await this.consume(follower, stream)
-      } catch (error) {
-        if (statusCode(error) === 404) break
-        if (!signal.aborted) this.report(error, `logs ${follower.id.slice(0, 12)}`)
-      } finally {
-        follower.stream = undefined
-      }
-      if (signal.aborted || follower.removed) break
-      // The stream ended: the container stopped (wait for its next start) or the connection dropped.
-      let running: boolean
-      try {
-        running = (await this.docker.getContainer(follower.id).inspect()).State.Running
-      } catch (error) {
-        if (statusCode(error) === 404) break
-        this.report(error, `inspect ${follower.id.slice(0, 12)}`)
-        running = true
-      }
-      if (received) delay = initialDelay
-      if (running) {
-        await sleep(delay, signal)
-        delay = Math.min(delay * 2, maxDelay)
-      } else {
-        await parkUntilWoken(follower, signal)
-        delay = initialDelay
-      }
+  private get backoff(): Backoff {
+    return {
+      initialMs: this.options.reconnectInitialMs ?? 1_000,
+      maxMs: this.options.reconnectMaxMs ?? 30_000,
     }
-    this.followers.delete(follower.id)
+  }
+
+  private async runFollower(follower: Follower): Promise<void> {
+    try {
+      await reconnectLoop((session) => this.followLogs(follower, session), {
+        ...this.backoff,
+        signal: follower.life.signal,
+        onReconnect: () => {
+          this.counters.reconnects++
+        },
+      })
+    } finally {
+      this.followers.delete(follower.id)
+    }
+  }
+
+  /**
+   * One log stream of a container, read to its end. Then the container stopped (park until its
+   * next start) or the connection dropped (back off and reconnect).
+   */
+  private async followLogs(follower: Follower, session: Session): Promise<SessionEnd> {
+    const signal = follower.life.signal
+    const label = follower.id.slice(0, 12)
+    try {
+      // `since` is inclusive: the lines at the position's timestamp come again and are skipped.
+      follower.resume = follower.position ? { ...follower.position } : undefined
+      const since = follower.position ? formatSince(follower.position.ts) : '0'
+      const stream = await this.streamDocker.getContainer(follower.id).logs({
+        follow: true,
+        stdout: true,
+        stderr: true,
+        timestamps: true,
+        since,
+      })
+      this.counters.streamsOpened++
+      follower.stream = stream
+      if (signal.aborted) destroyStream(stream)
+      if (await this.consume(follower, stream)) session.healthy()
+    } catch (error) {
+      if (statusCode(error) === 404) return 'stop'
+      if (!signal.aborted) this.report(error, `logs ${label}`)
+    } finally {
+      follower.stream = undefined
+    }
+    if (signal.aborted) return 'stop'
+    let running: boolean
+    try {
+      running = (await this.docker.getContainer(follower.id).inspect()).State.Running
+    } catch (error) {
+      if (statusCode(error) === 404) return 'stop'
+      this.report(error, `inspect ${label}`)
+      running = true
+    }
+    if (running) return 'retry'
+    await follower.wakeup.wait(signal)
+    return 'restart'
   }
 
   /** Reads one log stream to its end; true when it delivered at least one line. */
@@ -357,8 +347,7 @@ export class DockerLogCollector {
       }
     } catch (error) {
       // A destroyed stream (stop, container removed) ends the read; anything else is reported.
-      if (!this.abort.signal.aborted && !follower.removed)
-        this.report(error, `read ${follower.id.slice(0, 12)}`)
+      if (!follower.life.signal.aborted) this.report(error, `read ${follower.id.slice(0, 12)}`)
     }
     return received
   }
@@ -425,46 +414,49 @@ export class DockerLogCollector {
     }
   }
 
-  private async watchEvents(): Promise<void> {
+  private watchEvents(): Promise<void> {
+    return reconnectLoop((session) => this.readEvents(session), {
+      ...this.backoff,
+      signal: this.abort.signal,
+      onReconnect: () => {
+        this.counters.eventStreamReconnects++
+      },
+    })
+  }
+
+  /** One connection to the Docker event stream (container starts and removals), read to its end. */
+  private async readEvents(session: Session): Promise<SessionEnd> {
     const signal = this.abort.signal
-    const initialDelay = this.options.reconnectInitialMs ?? 1_000
-    const maxDelay = this.options.reconnectMaxMs ?? 30_000
-    let delay = initialDelay
-    let first = true
-    while (!signal.aborted) {
-      const label = [`${LABEL.managed}=true`, LABEL.service]
-      if (this.options.instance) label.push(`${LABEL.instance}=${this.options.instance}`)
-      try {
-        const stream = (await this.streamDocker.getEvents({
-          filters: { type: ['container'], event: ['start', 'destroy'], label },
-        })) as NodeJS.ReadableStream
-        this.eventStream = stream
-        if (signal.aborted) destroyStream(stream)
-        // Events missed while disconnected are caught by a scan right after reconnecting.
-        if (!first) this.scan(false).catch((error) => this.report(error, 'scan after reconnect'))
-        first = false
-        delay = initialDelay
-        let buffered = ''
-        for await (const chunk of stream as AsyncIterable<Buffer>) {
-          buffered += chunk.toString('utf8')
-          let newline = buffered.indexOf('\n')
-          while (newline !== -1) {
-            const text = buffered.slice(0, newline).trim()
-            buffered = buffered.slice(newline + 1)
-            if (text) await this.onDockerEvent(text)
-            newline = buffered.indexOf('\n')
-          }
+    try {
+      const stream = (await this.streamDocker.getEvents({
+        filters: {
+          type: ['container'],
+          event: ['start', 'destroy'],
+          label: serviceContainerLabelFilter(this.options.instance),
+        },
+      })) as NodeJS.ReadableStream
+      this.eventStream = stream
+      if (signal.aborted) destroyStream(stream)
+      // Events missed while disconnected are caught by a scan right after reconnecting.
+      if (session.attempt > 0) this.scan(false).catch((error) => this.report(error, 'scan after reconnect'))
+      session.healthy()
+      let buffered = ''
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        buffered += chunk.toString('utf8')
+        let newline = buffered.indexOf('\n')
+        while (newline !== -1) {
+          const text = buffered.slice(0, newline).trim()
+          buffered = buffered.slice(newline + 1)
+          if (text) await this.onDockerEvent(text)
+          newline = buffered.indexOf('\n')
         }
-      } catch (error) {
-        if (!signal.aborted) this.report(error, 'event stream')
-      } finally {
-        this.eventStream = undefined
       }
-      if (signal.aborted) break
-      this.counters.eventStreamReconnects++
-      await sleep(delay, signal)
-      delay = Math.min(delay * 2, maxDelay)
+    } catch (error) {
+      if (!signal.aborted) this.report(error, 'event stream')
+    } finally {
+      this.eventStream = undefined
     }
+    return 'retry'
   }
 
   private async onDockerEvent(text: string): Promise<void> {
@@ -482,19 +474,16 @@ export class DockerLogCollector {
     const action = event.Action ?? event.status
     const id = event.id
     if (!id) return
-    const labels = event.Actor?.Attributes ?? {}
     if (action === 'start') {
-      const decky = labels[LABEL.decky]
-      const service = labels[LABEL.service]
-      if (!decky || !service) return
-      await this.follow(id, decky, service)
-      this.followers.get(id)?.wake?.()
+      const identity = serviceContainerOf(event.Actor?.Attributes)
+      if (!identity) return
+      await this.follow(id, identity.decky, identity.service)
+      this.followers.get(id)?.wakeup.wake()
     } else if (action === 'destroy') {
       const follower = this.followers.get(id)
       if (follower) {
         follower.removed = true
-        destroyStream(follower.stream)
-        follower.wake?.()
+        endFollower(follower)
         await follower.done
       }
       await this.settings.delete(this.positionKeyPrefix + id)
@@ -510,6 +499,12 @@ export class DockerLogCollector {
 
 function samePosition(a: Position, b: Position): boolean {
   return a.ts === b.ts && a.n === b.n
+}
+
+/** Ends a follower's loop wherever it is: reading (its stream is destroyed), backing off or parked. */
+function endFollower(follower: Follower) {
+  follower.life.abort()
+  destroyStream(follower.stream)
 }
 
 function destroyStream(stream: NodeJS.ReadableStream | undefined) {

@@ -2,13 +2,7 @@ import { type ConfigValue, getService, sysctlsFor } from '@decnet/core'
 import type { DeckySpec } from './types.ts'
 
 /** The fields of a `Decky` row an engine needs; core's and db's `Decky` are structurally this. */
-export type DeckyRecord = {
-  name: string
-  ip: string
-  mac: string
-  hostname: string
-  osFamily: string
-  distro?: string
+export type DeckyRecord = Pick<DeckySpec, 'name' | 'ip' | 'mac' | 'hostname' | 'osFamily' | 'distro'> & {
   services: readonly string[]
   serviceConfig: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>
 }

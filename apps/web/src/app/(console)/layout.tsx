@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import { ConsoleShell } from '../../components/shell.tsx'
+import { ConsoleShell } from '@/components/shell.tsx'
 
 export default function ConsoleLayout({ children }: { children: ReactNode }) {
   return <ConsoleShell>{children}</ConsoleShell>

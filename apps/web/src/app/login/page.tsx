@@ -3,8 +3,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useRouter } from 'next/navigation'
 import { type FormEvent, useEffect, useState } from 'react'
-import { errorMessage } from '../../lib/errors.ts'
-import { useTRPC } from '../../trpc/client.ts'
+import { ErrorAlert } from '@/components/error-alert.tsx'
+import { TextField } from '@/components/text-field.tsx'
+import { errorMessage } from '@/lib/errors.ts'
+import { useTRPC } from '@/trpc/client.ts'
 
 function safeNext(raw: string | null): string {
   // Only same-site paths: never an open redirect.
@@ -72,32 +74,24 @@ export default function LoginPage() {
       {stage === 'login' ? (
         <form className="panel" onSubmit={submitLogin} aria-labelledby="login-heading">
           <h1 id="login-heading">Sign in</h1>
-          <label className="field">
-            <span>Username</span>
-            <input
-              name="username"
-              autoComplete="username"
-              required
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-            />
-          </label>
-          <label className="field">
-            <span>Password</span>
-            <input
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          </label>
-          {login.isError && (
-            <p role="alert" className="alert">
-              {errorMessage(login.error)}
-            </p>
-          )}
+          <TextField
+            label="Username"
+            name="username"
+            autoComplete="username"
+            required
+            value={username}
+            onValue={setUsername}
+          />
+          <TextField
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onValue={setPassword}
+          />
+          {login.isError && <ErrorAlert error={login.error} />}
           <button type="submit" className="primary" disabled={login.isPending}>
             {login.isPending ? 'Signing in…' : 'Sign in'}
           </button>
@@ -110,40 +104,34 @@ export default function LoginPage() {
             characters and hard to guess (common passwords, keyboard runs and repeats are refused). Other
             sessions of this account are signed out.
           </p>
-          <label className="field">
-            <span>Current password</span>
-            <input
-              name="oldPassword"
-              type="password"
-              autoComplete="current-password"
-              required
-              value={oldPassword}
-              onChange={(e) => setOldPassword(e.target.value)}
-            />
-          </label>
-          <label className="field">
-            <span>New password</span>
-            <input
-              name="newPassword"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={12}
-              value={newPassword}
-              onChange={(e) => setNewPassword(e.target.value)}
-            />
-          </label>
-          <label className="field">
-            <span>Repeat the new password</span>
-            <input
-              name="confirmPassword"
-              type="password"
-              autoComplete="new-password"
-              required
-              value={confirm}
-              onChange={(e) => setConfirm(e.target.value)}
-            />
-          </label>
+          <TextField
+            label="Current password"
+            name="oldPassword"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={oldPassword}
+            onValue={setOldPassword}
+          />
+          <TextField
+            label="New password"
+            name="newPassword"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={12}
+            value={newPassword}
+            onValue={setNewPassword}
+          />
+          <TextField
+            label="Repeat the new password"
+            name="confirmPassword"
+            type="password"
+            autoComplete="new-password"
+            required
+            value={confirm}
+            onValue={setConfirm}
+          />
           {(formError || change.isError) && (
             <p role="alert" className="alert">
               {formError ?? errorMessage(change.error)}

@@ -1,3 +1,4 @@
+import { parseObject } from '@decnet/core/json'
 import { configString } from '../../framework/config.ts'
 import { personaFor } from '../shell/persona.ts'
 import { json, jsonApiEmulator } from './json-api.ts'
@@ -121,14 +122,3 @@ export const dockerApiEmulator = jsonApiEmulator('docker_api', [2375, 2376], (ct
     },
   }
 })
-
-function parseObject(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text)
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {}
-  } catch {
-    return {}
-  }
-}

@@ -1,6 +1,7 @@
 import type { Emulator, EmulatorContext, RunningEmulator } from '../../emulator.ts'
 import { type HttpReply, type HttpRequest, listenHttp } from '../../framework/http.ts'
-import { extractCredential } from '../http/credentials.ts'
+import { running } from '../../framework/listeners.ts'
+import { emitCredentialAttempt } from '../http/credentials.ts'
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpReply => ({
   status,
@@ -30,29 +31,11 @@ export function jsonApiEmulator(
         ports: ctx.ports,
         ...(api.defaultHeaders ? { defaultHeaders: api.defaultHeaders } : {}),
         handle: (request) => {
-          const credential = extractCredential(request)
-          if (credential) {
-            request.session.emit(
-              'auth_attempt',
-              {
-                username: credential.username,
-                password: credential.password,
-                kind: credential.kind,
-                path: request.path,
-                success: false,
-              },
-              ['password'],
-            )
-          }
+          emitCredentialAttempt(request, () => ({ path: request.path }))
           return api.handle(request)
         },
       })
-      return {
-        ports: listeners.map((listener) => listener.port),
-        close: async () => {
-          await Promise.all(listeners.map((listener) => listener.close()))
-        },
-      }
+      return running(listeners)
     },
   }
 }

@@ -1,4 +1,5 @@
 import type { HttpRequest } from '../../framework/http.ts'
+import type { Fields } from '../../framework/tcp.ts'
 
 export type HttpCredential = {
   username: string | null
@@ -81,4 +82,27 @@ export function extractCredential(request: HttpRequest): HttpCredential | undefi
     }
   }
   return undefined
+}
+
+/**
+ * Logs the credential a request carries, if any, as a failed `auth_attempt` (the password marked
+ * secret); `context` adds what the caller knows about the request after the credential's own fields.
+ */
+export function emitCredentialAttempt(
+  request: HttpRequest,
+  context: (credential: HttpCredential) => Fields,
+): void {
+  const credential = extractCredential(request)
+  if (!credential) return
+  request.session.emit(
+    'auth_attempt',
+    {
+      username: credential.username,
+      password: credential.password,
+      kind: credential.kind,
+      ...context(credential),
+      success: false,
+    },
+    ['password'],
+  )
 }

@@ -7,9 +7,10 @@ import {
   parseExtraHeaders,
   type ResponseFacts,
 } from '../../framework/http.ts'
+import { running } from '../../framework/listeners.ts'
 import { selfSignedIdentity, type TlsIdentity } from '../../framework/tls.ts'
 import { personaFor } from '../shell/persona.ts'
-import { extractCredential } from './credentials.ts'
+import { emitCredentialAttempt } from './credentials.ts'
 import { buildSkin, FAKE_APPS, type FakeApp } from './skins.ts'
 
 const SERVERS: Record<string, string[]> = {
@@ -67,32 +68,16 @@ async function startWeb(
     defaultHeaders: { Server: server, ...extraHeaders },
     arrangeHeaders: nginx ? nginxHeaders : apacheHeaders,
     handle: (request) => {
-      const credential = extractCredential(request)
-      if (credential) {
-        request.session.emit(
-          'auth_attempt',
-          {
-            username: credential.username,
-            password: credential.password,
-            kind: credential.kind,
-            source: credential.source,
-            method: request.method,
-            path: request.path,
-            fake_app: fakeApp,
-            success: false,
-          },
-          ['password'],
-        )
-      }
+      emitCredentialAttempt(request, (credential) => ({
+        source: credential.source,
+        method: request.method,
+        path: request.path,
+        fake_app: fakeApp,
+      }))
       return skin(request) ?? fallback(request)
     },
   })
-  return {
-    ports: listeners.map((listener) => listener.port),
-    close: async () => {
-      await Promise.all(listeners.map((listener) => listener.close()))
-    },
-  }
+  return running(listeners)
 }
 
 type Headers = Record<string, string | string[]>

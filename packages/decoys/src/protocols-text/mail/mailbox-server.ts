@@ -1,4 +1,5 @@
 import type { Emulator, EmulatorContext, RunningEmulator } from '../../emulator.ts'
+import { onEveryPort } from '../../framework/listeners.ts'
 import { listenTcp, type TcpSession } from '../../framework/tcp.ts'
 import { selfSignedIdentity } from '../../framework/tls.ts'
 import { type Persona, personaFor } from '../shell/persona.ts'
@@ -26,22 +27,14 @@ export function mailboxEmulator(
       // Every port after the first is the implicit-TLS variant (993, 995 in the catalogue).
       const identity =
         ctx.ports.length > 1 ? await selfSignedIdentity(ctx.hostname, persona.random.fork('tls')) : undefined
-      const listeners = await Promise.all(
-        ctx.ports.map((port, index) =>
-          listenTcp({
-            ctx,
-            port,
-            ...(index > 0 && identity ? { tls: identity } : {}),
-            handle: (session) => handle(session, persona, ctx),
-          }),
-        ),
+      return onEveryPort(ctx, (port, index) =>
+        listenTcp({
+          ctx,
+          port,
+          ...(index > 0 && identity ? { tls: identity } : {}),
+          handle: (session) => handle(session, persona, ctx),
+        }),
       )
-      return {
-        ports: listeners.map((listener) => listener.port),
-        close: async () => {
-          await Promise.all(listeners.map((listener) => listener.close()))
-        },
-      }
     },
   }
 }

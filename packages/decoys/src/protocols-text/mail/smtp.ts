@@ -1,6 +1,7 @@
 import type { Emulator, EmulatorContext, RunningEmulator } from '../../emulator.ts'
 import { configString } from '../../framework/config.ts'
-import { listenTcp, type TcpSession } from '../../framework/tcp.ts'
+import { tcpOnEveryPort } from '../../framework/listeners.ts'
+import type { TcpSession } from '../../framework/tcp.ts'
 import { personaFor } from '../shell/persona.ts'
 
 /** Message bytes accepted in DATA; beyond it the message is refused (552) but still drained. */
@@ -31,23 +32,10 @@ function smtpEmulator(slug: 'smtp' | 'smtp_relay', openRelay: boolean): Emulator
       const greeting =
         configString(ctx.config, 'banner') ?? defaultGreeting(mta, ctx.hostname, persona.distro)
       const queueId = () => random.hex(10).toUpperCase()
-      const listeners = await Promise.all(
-        ctx.ports.map((port) =>
-          listenTcp({
-            ctx,
-            port,
-            maxLineBytes: 4096,
-            handle: (session) =>
-              smtpSession(session, { hostname: ctx.hostname, greeting, openRelay, queueId }),
-          }),
-        ),
-      )
-      return {
-        ports: listeners.map((listener) => listener.port),
-        close: async () => {
-          await Promise.all(listeners.map((listener) => listener.close()))
-        },
-      }
+      return tcpOnEveryPort(ctx, {
+        maxLineBytes: 4096,
+        handle: (session) => smtpSession(session, { hostname: ctx.hostname, greeting, openRelay, queueId }),
+      })
     },
   }
 }

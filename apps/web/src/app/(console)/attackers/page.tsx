@@ -4,10 +4,12 @@ import type { AttackerSort as Sort } from '@decnet/core/schemas'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { type FormEvent, useState } from 'react'
-import { SafeText } from '../../../components/safe-text.tsx'
-import { errorMessage } from '../../../lib/errors.ts'
-import { formatTime } from '../../../lib/format.ts'
-import { useTRPC } from '../../../trpc/client.ts'
+import { SafeBadges } from '@/components/chips.tsx'
+import { ErrorAlert } from '@/components/error-alert.tsx'
+import { SafeText } from '@/components/safe-text.tsx'
+import { TableHead } from '@/components/table-head.tsx'
+import { formatTime } from '@/lib/format.ts'
+import { useTRPC } from '@/trpc/client.ts'
 
 const SORTS: Record<Sort, string> = {
   recent: 'Most recent',
@@ -82,23 +84,11 @@ export default function AttackersPage() {
         </label>
         <span className="muted small">{list.data ? `${list.data.total} attackers` : ''}</span>
       </form>
-      {list.isError && (
-        <p className="alert" role="alert">
-          {errorMessage(list.error)}
-        </p>
-      )}
+      {list.isError && <ErrorAlert error={list.error} />}
       <table data-testid="attackers-table">
-        <thead>
-          <tr>
-            <th scope="col">IP</th>
-            <th scope="col">First seen</th>
-            <th scope="col">Last seen</th>
-            <th scope="col">Events</th>
-            <th scope="col">Credentials</th>
-            <th scope="col">Services</th>
-            <th scope="col">Deckies</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={['IP', 'First seen', 'Last seen', 'Events', 'Credentials', 'Services', 'Deckies']}
+        />
         <tbody>
           {(list.data?.rows ?? []).map((a) => (
             <tr key={a.id} data-testid="attacker-row">
@@ -133,11 +123,7 @@ export default function AttackersPage() {
               </td>
               <td>
                 <div className="chips">
-                  {a.deckies.map((d) => (
-                    <span key={d} className="badge mono">
-                      <SafeText value={d} limit={40} />
-                    </span>
-                  ))}
+                  <SafeBadges values={a.deckies} limit={40} mono />
                 </div>
               </td>
             </tr>

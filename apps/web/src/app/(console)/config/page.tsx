@@ -2,21 +2,20 @@
 
 import { INTERVAL_PATTERN } from '@decnet/core/schemas'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useEffect, useState } from 'react'
-import { useIsAdmin, useMe } from '../../../components/session.tsx'
-import { errorMessage } from '../../../lib/errors.ts'
-import { formatTime } from '../../../lib/format.ts'
-import { type RouterOutputs, useTRPC } from '../../../trpc/client.ts'
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react'
+import { ErrorAlert } from '@/components/error-alert.tsx'
+import { useIsAdmin, useMe } from '@/components/session.tsx'
+import { TableHead } from '@/components/table-head.tsx'
+import { TextField } from '@/components/text-field.tsx'
+import { errorMessage } from '@/lib/errors.ts'
+import { formatTime } from '@/lib/format.ts'
+import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 
 type User = RouterOutputs['users']['list'][number]
 
 function Result({ error, message }: { error: unknown; message: string | null }) {
   if (error) {
-    return (
-      <p className="alert" role="alert">
-        {errorMessage(error)}
-      </p>
-    )
+    return <ErrorAlert error={error} />
   }
   if (message) {
     return (
@@ -26,6 +25,37 @@ function Result({ error, message }: { error: unknown; message: string | null }) 
     )
   }
   return null
+}
+
+/** One setting's form: its field, and a save button for those who may change it. */
+function SettingForm({
+  saveLabel,
+  canSave,
+  saving,
+  onSave,
+  children,
+}: {
+  saveLabel: string
+  canSave: boolean
+  saving: boolean
+  onSave: () => void
+  children: ReactNode
+}) {
+  return (
+    <form
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault()
+        onSave()
+      }}
+    >
+      {children}
+      {canSave && (
+        <button type="submit" disabled={saving}>
+          {saveLabel}
+        </button>
+      )}
+    </form>
+  )
 }
 
 function Settings() {
@@ -61,58 +91,48 @@ function Settings() {
         </p>
       )}
       <div className="grid-2">
-        <form
-          onSubmit={(e: FormEvent) => {
-            e.preventDefault()
+        <SettingForm
+          saveLabel="Save limit"
+          canSave={isAdmin}
+          saving={setLimitM.isPending}
+          onSave={() => {
             setMessage(null)
             setLimitM.mutate({ deploymentLimit: Number(limit) })
           }}
         >
-          <label className="field">
-            <span>Deployment limit (deckies, 1–500)</span>
-            <input
-              type="number"
-              min={1}
-              max={500}
-              required
-              value={limit}
-              readOnly={readOnly}
-              onChange={(e) => setLimit(e.target.value)}
-              data-testid="deployment-limit"
-            />
-          </label>
-          {isAdmin && (
-            <button type="submit" disabled={setLimitM.isPending}>
-              Save limit
-            </button>
-          )}
-        </form>
-        <form
-          onSubmit={(e: FormEvent) => {
-            e.preventDefault()
+          <TextField
+            label="Deployment limit (deckies, 1–500)"
+            type="number"
+            min={1}
+            max={500}
+            required
+            value={limit}
+            readOnly={readOnly}
+            onValue={setLimit}
+            data-testid="deployment-limit"
+          />
+        </SettingForm>
+        <SettingForm
+          saveLabel="Save interval"
+          canSave={isAdmin}
+          saving={setIntervalM.isPending}
+          onSave={() => {
             setMessage(null)
             setIntervalM.mutate({ interval: interval.trim() === '' ? null : interval.trim() })
           }}
         >
-          <label className="field">
-            <span>Global mutation interval</span>
-            <input
-              value={interval}
-              readOnly={readOnly}
-              placeholder="off"
-              pattern={INTERVAL_PATTERN}
-              title="An interval like 30m, 2h, 1d, 1w; empty switches automatic mutation off"
-              onChange={(e) => setIntervalText(e.target.value)}
-              data-testid="global-interval"
-            />
-            <span className="help">Used by deckies without their own interval. Empty = off.</span>
-          </label>
-          {isAdmin && (
-            <button type="submit" disabled={setIntervalM.isPending}>
-              Save interval
-            </button>
-          )}
-        </form>
+          <TextField
+            label="Global mutation interval"
+            help="Used by deckies without their own interval. Empty = off."
+            value={interval}
+            readOnly={readOnly}
+            placeholder="off"
+            pattern={INTERVAL_PATTERN}
+            title="An interval like 30m, 2h, 1d, 1w; empty switches automatic mutation off"
+            onValue={setIntervalText}
+            data-testid="global-interval"
+          />
+        </SettingForm>
       </div>
       <dl className="kv small" style={{ marginTop: 10 }}>
         <dt>Engine</dt>
@@ -251,15 +271,7 @@ function Users() {
         Users
       </h2>
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Username</th>
-            <th scope="col">Role</th>
-            <th scope="col">Status</th>
-            <th scope="col">Created</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Username', 'Role', 'Status', 'Created', 'Actions']} />
         <tbody>
           {(users.data ?? []).map((user) => (
             <UserRow key={user.id} user={user} self={user.id === me.id} onMessage={setMessage} />
@@ -276,27 +288,23 @@ function Users() {
         }}
         aria-label="Add a user"
       >
-        <label className="field">
-          <span>Username</span>
-          <input
-            required
-            pattern="[A-Za-z0-9_.\-]{1,64}"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            autoComplete="off"
-          />
-        </label>
-        <label className="field">
-          <span>One-time password (≥ 12)</span>
-          <input
-            type="password"
-            required
-            minLength={12}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            autoComplete="new-password"
-          />
-        </label>
+        <TextField
+          label="Username"
+          required
+          pattern="[A-Za-z0-9_.\-]{1,64}"
+          value={username}
+          onValue={setUsername}
+          autoComplete="off"
+        />
+        <TextField
+          label="One-time password (≥ 12)"
+          type="password"
+          required
+          minLength={12}
+          value={password}
+          onValue={setPassword}
+          autoComplete="new-password"
+        />
         <label className="field">
           <span>Role</span>
           <select value={role} onChange={(e) => setRole(e.target.value as User['role'])}>

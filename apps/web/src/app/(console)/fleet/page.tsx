@@ -4,15 +4,17 @@ import { INTERVAL_PATTERN } from '@decnet/core/schemas'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useMemo, useState } from 'react'
-import { Chips } from '../../../components/chips.tsx'
-import { ConfirmStep } from '../../../components/confirm-step.tsx'
-import { EngineBanner } from '../../../components/engine-banner.tsx'
-import { useIsAdmin } from '../../../components/session.tsx'
-import { TrackedOpsPanel } from '../../../components/tracked-ops.tsx'
-import { errorMessage } from '../../../lib/errors.ts'
-import { formatTime, plural } from '../../../lib/format.ts'
-import { addTrackedOp } from '../../../lib/tracked-ops.ts'
-import { type RouterOutputs, useTRPC } from '../../../trpc/client.ts'
+import { Chips } from '@/components/chips.tsx'
+import { ConfirmStep } from '@/components/confirm-step.tsx'
+import { EngineBanner } from '@/components/engine-banner.tsx'
+import { ErrorAlert } from '@/components/error-alert.tsx'
+import { useIsAdmin } from '@/components/session.tsx'
+import { TableHead } from '@/components/table-head.tsx'
+import { TrackedOpsPanel } from '@/components/tracked-ops.tsx'
+import { errorMessage } from '@/lib/errors.ts'
+import { formatTime, plural } from '@/lib/format.ts'
+import { operationCallbacks } from '@/lib/operation-callbacks.ts'
+import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 
 type Decky = RouterOutputs['fleet']['list'][number]
 
@@ -73,36 +75,24 @@ function DeckyActions({ decky, onMessage }: { decky: Decky; onMessage: (message:
   const [confirming, setConfirming] = useState(false)
   const [editing, setEditing] = useState(false)
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.fleet.list.queryKey() })
-  const mutate = useMutation(
-    trpc.fleet.mutate.mutationOptions({
-      onSuccess: (result) => {
-        addTrackedOp(`Mutate ${decky.name}`, result.lifecycleIds)
-        onMessage(result.message)
-        refresh()
-      },
-      onError: (error) => onMessage(`mutate ${decky.name}: ${errorMessage(error)}`),
-    }),
-  )
+  const callbacks = (verb: string, afterSuccess: () => void = refresh) =>
+    operationCallbacks(verb, decky.name, onMessage, afterSuccess)
+  const mutate = useMutation(trpc.fleet.mutate.mutationOptions(callbacks('mutate')))
+  const repairDone = callbacks('repair')
   const repair = useMutation(
     trpc.fleet.repair.mutationOptions({
-      onSuccess: (result) => {
-        addTrackedOp(`Repair ${decky.name}`, [result.lifecycleId])
-        onMessage(result.message)
-        refresh()
-      },
-      onError: (error) => onMessage(`repair ${decky.name}: ${errorMessage(error)}`),
+      ...repairDone,
+      onSuccess: (result) =>
+        repairDone.onSuccess({ message: result.message, lifecycleIds: [result.lifecycleId] }),
     }),
   )
   const teardown = useMutation(
-    trpc.fleet.teardown.mutationOptions({
-      onSuccess: (result) => {
-        if (result.lifecycleIds.length > 0) addTrackedOp(`Teardown ${decky.name}`, result.lifecycleIds)
-        onMessage(result.message)
+    trpc.fleet.teardown.mutationOptions(
+      callbacks('teardown', () => {
         setConfirming(false)
         refresh()
-      },
-      onError: (error) => onMessage(`teardown ${decky.name}: ${errorMessage(error)}`),
-    }),
+      }),
+    ),
   )
   if (editing)
     return (
@@ -127,22 +117,22 @@ function DeckyActions({ decky, onMessage }: { decky: Decky; onMessage: (message:
   }
   return (
     <div className="row" style={{ flexWrap: 'nowrap' }}>
-      <button
-        type="button"
-        onClick={() => mutate.mutate({ name: decky.name })}
-        disabled={mutate.isPending}
-        aria-label={`Mutate ${decky.name}`}
-      >
-        Mutate
-      </button>
-      <button
-        type="button"
-        onClick={() => repair.mutate({ name: decky.name })}
-        disabled={repair.isPending}
-        aria-label={`Repair ${decky.name}`}
-      >
-        Repair
-      </button>
+      {(
+        [
+          ['Mutate', mutate],
+          ['Repair', repair],
+        ] as const
+      ).map(([label, operation]) => (
+        <button
+          key={label}
+          type="button"
+          onClick={() => operation.mutate({ name: decky.name })}
+          disabled={operation.isPending}
+          aria-label={`${label} ${decky.name}`}
+        >
+          {label}
+        </button>
+      ))}
       <button type="button" onClick={() => setEditing(true)} aria-label={`Change interval of ${decky.name}`}>
         Interval
       </button>
@@ -242,27 +232,23 @@ export default function FleetPage() {
           {plural(deckies.length, 'decky', 'deckies')} · {running} running · showing {shown.length}
         </span>
       </div>
-      {fleet.isError && (
-        <p role="alert" className="alert">
-          {errorMessage(fleet.error)}
-        </p>
-      )}
+      {fleet.isError && <ErrorAlert error={fleet.error} />}
       <div style={{ overflowX: 'auto' }}>
         <table data-testid="fleet-table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">State</th>
-              <th scope="col">IP / MAC</th>
-              <th scope="col">Hostname / OS</th>
-              <th scope="col">Services</th>
-              <th scope="col">Host</th>
-              <th scope="col">Interval</th>
-              <th scope="col">Last mutation</th>
-              <th scope="col">Last error</th>
-              {isAdmin && <th scope="col">Actions</th>}
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              'Name',
+              'State',
+              'IP / MAC',
+              'Hostname / OS',
+              'Services',
+              'Host',
+              'Interval',
+              'Last mutation',
+              'Last error',
+              isAdmin && 'Actions',
+            ]}
+          />
           <tbody>
             {shown.map((d) => (
               <tr key={d.name} data-testid={`decky-${d.name}`} data-state={d.state}>

@@ -1,8 +1,8 @@
 'use client'
 
 import { useQuery } from '@tanstack/react-query'
-import { HealthPanel } from '../../../components/health-panel.tsx'
-import { useTRPC } from '../../../trpc/client.ts'
+import { HealthPanel } from '@/components/health-panel.tsx'
+import { useTRPC } from '@/trpc/client.ts'
 
 export default function HealthPage() {
   const trpc = useTRPC()

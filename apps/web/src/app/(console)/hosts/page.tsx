@@ -2,11 +2,12 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
-import { ConfirmStep } from '../../../components/confirm-step.tsx'
-import { errorMessage } from '../../../lib/errors.ts'
-import { formatTime } from '../../../lib/format.ts'
-import { addTrackedOp } from '../../../lib/tracked-ops.ts'
-import { useTRPC } from '../../../trpc/client.ts'
+import { ConfirmStep } from '@/components/confirm-step.tsx'
+import { ErrorAlert } from '@/components/error-alert.tsx'
+import { TableHead } from '@/components/table-head.tsx'
+import { formatTime } from '@/lib/format.ts'
+import { operationCallbacks } from '@/lib/operation-callbacks.ts'
+import { useTRPC } from '@/trpc/client.ts'
 
 const STATUS_CLASS: Record<string, string> = {
   active: 'status-up',
@@ -24,16 +25,13 @@ function DecommissionAction({ host, onMessage }: { host: HostRow; onMessage: (me
   const queryClient = useQueryClient()
   const [confirming, setConfirming] = useState(false)
   const decommission = useMutation(
-    trpc.hosts.decommission.mutationOptions({
-      onSuccess: (result) => {
-        if (result.lifecycleIds.length > 0) addTrackedOp(`Decommission ${host.name}`, result.lifecycleIds)
-        onMessage(result.message)
+    trpc.hosts.decommission.mutationOptions(
+      operationCallbacks('decommission', host.name, onMessage, () => {
         setConfirming(false)
         queryClient.invalidateQueries({ queryKey: trpc.hosts.list.queryKey() })
         queryClient.invalidateQueries({ queryKey: trpc.fleet.list.queryKey() })
-      },
-      onError: (error) => onMessage(`decommission ${host.name}: ${errorMessage(error)}`),
-    }),
+      }),
+    ),
   )
   if (!confirming) {
     return (
@@ -77,25 +75,19 @@ export default function HostsPage() {
           {message}
         </p>
       )}
-      {hosts.isError && (
-        <p role="alert" className="alert">
-          {errorMessage(hosts.error)}
-        </p>
-      )}
+      {hosts.isError && <ErrorAlert error={hosts.error} />}
       <table data-testid="hosts-table">
-        <thead>
-          <tr>
-            <th scope="col">Host</th>
-            <th scope="col">Status</th>
-            <th scope="col">Engine</th>
-            <th scope="col">Last heartbeat</th>
-            <th scope="col">Deckies / capacity</th>
-            <th scope="col">Network</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            'Host',
+            'Status',
+            'Engine',
+            'Last heartbeat',
+            'Deckies / capacity',
+            'Network',
+            { key: 'actions', label: <span className="sr-only">Actions</span> },
+          ]}
+        />
         <tbody>
           {(hosts.data ?? []).map((host) => (
             <tr key={host.id} data-testid={`host-${host.name}`} data-status={host.status}>

@@ -3,10 +3,11 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useSubscription } from '@trpc/tanstack-react-query'
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react'
-import { type Log, LogTable } from '../../../components/log-view.tsx'
-import { errorMessage } from '../../../lib/errors.ts'
-import { formatTime } from '../../../lib/format.ts'
-import { useTRPC } from '../../../trpc/client.ts'
+import { ErrorAlert } from '@/components/error-alert.tsx'
+import { type Log, LogTable } from '@/components/log-view.tsx'
+import { errorMessage } from '@/lib/errors.ts'
+import { formatTime } from '@/lib/format.ts'
+import { useTRPC } from '@/trpc/client.ts'
 
 const RANGES = {
   '15m': { label: 'Last 15 minutes', minutes: 15, bucket: 1 },
@@ -192,9 +193,7 @@ export default function LogsPage() {
         <Histogram buckets={fillBuckets(histogram.data.buckets, from, applied.at, span.bucket)} />
       )}
       {(search.isError || histogram.isError) && (
-        <p className="alert" role="alert" data-testid="search-error">
-          {errorMessage(search.error ?? histogram.error)}
-        </p>
+        <ErrorAlert error={search.error ?? histogram.error} testId="search-error" />
       )}
       {live && (
         <p className="small" role="status" data-testid="live-status">

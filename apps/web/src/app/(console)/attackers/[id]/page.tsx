@@ -4,12 +4,14 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useParams } from 'next/navigation'
 import { useState } from 'react'
-import { LogFields } from '../../../../components/log-view.tsx'
-import { SafeText } from '../../../../components/safe-text.tsx'
-import { useIsAdmin } from '../../../../components/session.tsx'
-import { errorMessage } from '../../../../lib/errors.ts'
-import { formatTime } from '../../../../lib/format.ts'
-import { useTRPC } from '../../../../trpc/client.ts'
+import { SafeBadges } from '@/components/chips.tsx'
+import { ErrorAlert } from '@/components/error-alert.tsx'
+import { LogFields } from '@/components/log-view.tsx'
+import { SafeCell, SafeText } from '@/components/safe-text.tsx'
+import { useIsAdmin } from '@/components/session.tsx'
+import { TableHead } from '@/components/table-head.tsx'
+import { formatTime } from '@/lib/format.ts'
+import { useTRPC } from '@/trpc/client.ts'
 
 const MASK = '••••••••'
 const CREDENTIAL_PAGE = 50
@@ -38,9 +40,7 @@ export default function AttackerDetailPage() {
         <p>
           <Link href="/attackers">← Attackers</Link>
         </p>
-        <p className="alert" role="alert">
-          {errorMessage(detail.error)}
-        </p>
+        <ErrorAlert error={detail.error} />
       </>
     )
   }
@@ -78,19 +78,11 @@ export default function AttackerDetailPage() {
           <dl className="kv">
             <dt>Deckies</dt>
             <dd className="chips">
-              {a.deckies.map((d) => (
-                <span key={d} className="badge mono">
-                  <SafeText value={d} limit={40} />
-                </span>
-              ))}
+              <SafeBadges values={a.deckies} limit={40} mono />
             </dd>
             <dt>Services</dt>
             <dd className="chips">
-              {a.services.map((s) => (
-                <span key={s} className="badge">
-                  <SafeText value={s} limit={40} />
-                </span>
-              ))}
+              <SafeBadges values={a.services} limit={40} />
             </dd>
           </dl>
         </section>
@@ -125,35 +117,17 @@ export default function AttackerDetailPage() {
           )}
         </div>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Decky</th>
-              <th scope="col">Service</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Username</th>
-              <th scope="col">Secret</th>
-              <th scope="col">Count</th>
-              <th scope="col">First / last</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Decky', 'Service', 'Kind', 'Username', 'Secret', 'Count', 'First / last']} />
           <tbody>
             {a.credentials.map((c) => (
               <tr
                 key={`${c.decky}|${c.service}|${c.kind}|${c.username}|${c.secret}|${c.firstSeen}`}
                 data-testid="credential-row"
               >
-                <td className="mono small">
-                  <SafeText value={c.decky} limit={40} />
-                </td>
-                <td className="small">
-                  <SafeText value={c.service} limit={40} />
-                </td>
-                <td className="small">
-                  <SafeText value={c.kind} limit={40} />
-                </td>
-                <td className="mono small">
-                  <SafeText value={c.username} limit={80} />
-                </td>
+                <SafeCell className="mono small" value={c.decky} limit={40} />
+                <SafeCell className="small" value={c.service} limit={40} />
+                <SafeCell className="small" value={c.kind} limit={40} />
+                <SafeCell className="mono small" value={c.username} limit={80} />
                 <td className="mono small">
                   {isAdmin && reveal ? <SafeText value={c.secret} limit={80} /> : MASK}
                 </td>

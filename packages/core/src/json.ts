@@ -1,5 +1,5 @@
-// JSON columns are TEXT on both databases. A corrupt value must not take a whole listing down,
-// so parsing falls back to an empty value of the expected kind.
+// JSON stored or received as text (database TEXT columns, a decoy's request bodies). A corrupt value
+// must not take a whole listing down, so parsing falls back to an empty value of the expected kind.
 
 export function parseObject(text: string): Record<string, unknown> {
   try {

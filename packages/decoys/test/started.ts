@@ -1,0 +1,30 @@
+import { afterEach } from 'vitest'
+import type { ServiceConfigValue } from '../src/emulator.ts'
+
+/** How a test starts an emulator: its ports (0 = any), configuration, persona seed and hostname. */
+export type TestStartOptions = {
+  ports?: number[]
+  config?: Record<string, ServiceConfigValue>
+  seed?: string
+  hostname?: string
+}
+
+/** Emulators the tests started and did not close yet, each by its close. */
+const open = new Set<() => Promise<void>>()
+
+/** Closes, after each test of the calling file, every emulator its tests started and left open. */
+export function closeStartedAfterEach(): void {
+  afterEach(async () => {
+    await Promise.all([...open].map((close) => close()))
+  })
+}
+
+/** Tracks a started emulator; the close returned closes it once (a test may close before the afterEach). */
+export function trackStarted(close: () => Promise<void>): () => Promise<void> {
+  const closeOnce = async () => {
+    if (!open.delete(closeOnce)) return
+    await close()
+  }
+  open.add(closeOnce)
+  return closeOnce
+}

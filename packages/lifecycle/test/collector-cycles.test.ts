@@ -1,0 +1,162 @@
+// The collector against a Docker-API stand-in (seconds, no daemon): 1,000 stop/start cycles of a
+// container, where every start's line arrives once, the follower parks and wakes each time and no
+// wait leaves a listener behind; and both kinds of stream (logs, events) reconnecting through the
+// one reconnect loop. The cycle run against the real daemon is in collector-docker.test.ts.
+import { getEventListeners } from 'node:events'
+import { sqliteTestDatabase } from '@decnet/db/testing'
+import { afterAll, expect, it } from 'vitest'
+import type { Wakeup } from '../src/collector/reconnect.ts'
+import { DockerLogCollector, IngestPipeline } from '../src/workers-index.ts'
+import { DockerApiStandIn } from './support/docker-api-stand-in.ts'
+
+const labels = (instance: string, decky: string) => ({
+  'decnet.managed': 'true',
+  'decnet.instance': instance,
+  'decnet.decky': decky,
+  'decnet.service': 'http',
+})
+
+const event = (decky: string, seq: number) =>
+  JSON.stringify({
+    ts: new Date().toISOString(),
+    decky,
+    service: 'http',
+    event: 'request',
+    src_ip: '192.0.2.7',
+    src_port: 4000,
+    fields: { seq },
+  })
+
+const provider = sqliteTestDatabase()
+afterAll(() => provider.cleanup())
+
+it('1,000 stop/start cycles: each start followed once, no listener warning, flat listener counts', async () => {
+  const warnings: Error[] = []
+  const onWarning = (warning: Error) => warnings.push(warning)
+  process.on('warning', onWarning)
+  const daemon = new DockerApiStandIn()
+  await daemon.listen()
+  try {
+    const { db } = await provider.open()
+    const pipeline = new IngestPipeline({ db, flushIntervalMs: 20 })
+    const col = new DockerLogCollector({
+      pipeline,
+      settings: db.settings,
+      connection: { dockerHost: daemon.dockerHost },
+      instance: 'cycles',
+      rescanIntervalMs: 60_000,
+      reconnectInitialMs: 50,
+      reconnectMaxMs: 200,
+      onError: () => undefined,
+    })
+    const decky = 'cycles-decky'
+    // Another instance's container, never followed: the one label filter keeps it out.
+    daemon.create({
+      'decnet.managed': 'true',
+      'decnet.instance': 'other',
+      'decnet.decky': 'x',
+      'decnet.service': 'http',
+    })
+    const id = daemon.create({
+      'decnet.managed': 'true',
+      'decnet.instance': 'cycles',
+      'decnet.decky': decky,
+      'decnet.service': 'http',
+    })
+    await col.start()
+    const internals = col as unknown as {
+      abort: AbortController
+      followers: Map<string, { life: AbortController; wakeup: Wakeup }>
+    }
+    const collectorSignal = internals.abort.signal
+    const follower = internals.followers.get(id)
+    if (!follower) throw new Error('the stopped container is not followed')
+    expect(col.containers).toEqual([id])
+    const followerSignal = follower.life.signal
+    const cycles = 1000
+    const collectorCounts: number[] = []
+    const followerCounts: number[] = []
+    const started = Date.now()
+    for (let cycle = 1; cycle <= cycles; cycle++) {
+      daemon.start(id, event(decky, cycle))
+      await expect.poll(() => col.stats().lines, { timeout: 10_000, interval: 1 }).toBe(cycle)
+      daemon.stop(id)
+      // Sampled in the same state every cycle: the follower parked on the stopped container.
+      await expect.poll(() => follower.wakeup.waiting, { timeout: 10_000, interval: 1 }).toBe(true)
+      expect(internals.followers.get(id)?.life.signal).toBe(followerSignal)
+      followerCounts.push(getEventListeners(followerSignal, 'abort').length)
+      collectorCounts.push(getEventListeners(collectorSignal, 'abort').length)
+    }
+    const wallMs = Date.now() - started
+    await col.stop()
+    await pipeline.close()
+    await new Promise((resolve) => setImmediate(resolve)) // process.emitWarning delivers on the next tick
+    console.log(
+      `collector ${cycles} stop/start cycles (API stand-in): ${(wallMs / 1000).toFixed(1)} s; ${daemon.calls.get('logs')} log streams, ${daemon.calls.get('inspect')} inspects`,
+    )
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([])
+    expect(new Set(followerCounts)).toEqual(new Set([1])) // its one wait, never one per stop
+    expect(new Set(collectorCounts)).toEqual(new Set([0])) // followers never listen on the collector's signal
+    expect(getEventListeners(followerSignal, 'abort')).toHaveLength(0) // stop() ended the last wait
+    expect(col.stats()).toMatchObject({ lines: cycles, reconnects: cycles, containers: 0 })
+    const { rows } = await db.logs.search({ q: `decky:${decky}`, limit: 1000 })
+    expect(rows.map((r) => r.fields.seq as number).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: cycles }, (_, i) => i + 1),
+    )
+  } finally {
+    process.off('warning', onWarning)
+    await daemon.close()
+  }
+}, 120_000)
+
+it('log and event streams cut under it reconnect through the one loop: nothing lost, nothing twice', async () => {
+  const daemon = new DockerApiStandIn()
+  await daemon.listen()
+  try {
+    const { db } = await provider.open()
+    const pipeline = new IngestPipeline({ db, flushIntervalMs: 20 })
+    const col = new DockerLogCollector({
+      pipeline,
+      settings: db.settings,
+      connection: { dockerHost: daemon.dockerHost },
+      instance: 'drops',
+      rescanIntervalMs: 60_000,
+      reconnectInitialMs: 50,
+      reconnectMaxMs: 200,
+      onError: () => undefined,
+    })
+    const first = daemon.create(labels('drops', 'first-decky'))
+    daemon.start(first, event('first-decky', 1))
+    await col.start()
+    await expect.poll(() => col.stats().lines).toBe(1)
+    for (let drop = 1; drop <= 3; drop++) {
+      daemon.dropStreams()
+      // Printed while no stream is open: read again from the position once the follower reconnects.
+      daemon.print(first, event('first-decky', drop + 1))
+      await expect.poll(() => col.stats().lines).toBe(drop + 1)
+    }
+    // Started while the event stream is cut: its start event is lost, the scan after reconnecting finds it.
+    daemon.dropStreams()
+    const second = daemon.create(labels('drops', 'second-decky'))
+    daemon.start(second, event('second-decky', 1))
+    await expect.poll(() => col.containers.sort()).toEqual([first, second].sort())
+    await expect.poll(() => col.stats().lines).toBe(5)
+    // Each cut: one reconnection of each stream, and the line at the position read again and skipped.
+    await expect
+      .poll(() => col.stats())
+      .toMatchObject({ reconnects: 4, eventStreamReconnects: 4, skippedOnResume: 4 })
+    await col.stop()
+    await pipeline.close()
+    expect(daemon.calls.get('events')).toBe(5)
+    const { rows } = await db.logs.search({ q: 'service:http', limit: 100 })
+    expect(rows.map((r) => `${r.decky}/${r.fields.seq}`).sort()).toEqual([
+      'first-decky/1',
+      'first-decky/2',
+      'first-decky/3',
+      'first-decky/4',
+      'second-decky/1',
+    ])
+  } finally {
+    await daemon.close()
+  }
+})

@@ -1,0 +1,25 @@
+import { afterEach } from 'vitest'
+import type { DeckySpec, LocalEngine } from '../../src/index.ts'
+
+/** A list the test pushes its engines into; each is closed after every test. */
+export function enginesClosedAfterEach(): LocalEngine[] {
+  const engines: LocalEngine[] = []
+  afterEach(async () => {
+    for (const engine of engines.splice(0)) await engine.close()
+  })
+  return engines
+}
+
+/** A linux decky on a fixed documentation address, running the given services. */
+export function deckySpec(name: string, services: DeckySpec['services']): DeckySpec {
+  return {
+    name,
+    ip: '198.18.0.10',
+    mac: '00:1b:21:00:00:01',
+    hostname: `${name}-host`,
+    osFamily: 'linux',
+    sysctls: {},
+    services,
+    seed: `seed-${name}`,
+  }
+}
