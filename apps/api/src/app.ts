@@ -1,5 +1,6 @@
 import type http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { EngineKind } from '@decnet/core'
 import { createDatabase, migrate } from '@decnet/db'
 import { type Bus, createDockerClient, InProcessBus, PostgresBus, probeDockerEngine } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
@@ -28,7 +29,7 @@ export type RunningApi = {
 }
 
 /** auto → docker when a daemon answers now, else the embedded local engine. */
-async function chooseEngine(config: ApiConfig, docker: Docker): Promise<'docker' | 'local'> {
+async function chooseEngine(config: ApiConfig, docker: Docker): Promise<EngineKind> {
   if (config.engine !== 'auto') return config.engine
   return (await probeDockerEngine(docker, 2_000)).reachable ? 'docker' : 'local'
 }

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { ZUsername } from '@decnet/core'
+import { type EngineSetting, ZEngineSetting, ZUsername } from '@decnet/core'
 import { parseTrustedProxies } from './auth/client-ip.ts'
 
 /** Runtime configuration, read once from the environment (names are stable: PRODUCT.md §9). */
@@ -9,7 +9,7 @@ export type ApiConfig = {
   webPort: number
   dataDir: string
   databaseUrl: string
-  engine: 'auto' | 'docker' | 'local'
+  engine: EngineSetting
   dockerHost: string | undefined
   adminUser: string
   adminPassword: string | undefined
@@ -74,10 +74,11 @@ function port(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const dataDir = path.resolve(env.DECNET_DATA_DIR || './data')
-  const engine = env.DECNET_ENGINE || 'auto'
-  if (engine !== 'auto' && engine !== 'docker' && engine !== 'local') {
-    throw new Error(`DECNET_ENGINE must be auto, docker or local, got "${engine}"`)
+  const engineSetting = ZEngineSetting.safeParse(env.DECNET_ENGINE || 'auto')
+  if (!engineSetting.success) {
+    throw new Error(`DECNET_ENGINE must be ${ZEngineSetting.options.join(', ')}, got "${env.DECNET_ENGINE}"`)
   }
+  const engine = engineSetting.data
   const adminUser = env.DECNET_ADMIN_USER || 'admin'
   if (!ZUsername.safeParse(adminUser).success) {
     throw new Error(`DECNET_ADMIN_USER must be 1-64 of A-Z a-z 0-9 _ . -, got "${adminUser}"`)

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { EngineKind, Role } from '@decnet/core'
 import type { DecnetDatabase as Database } from '@decnet/db'
 import type { Bus } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
@@ -38,7 +39,7 @@ export type ApiServices = {
     searchPerUser: RateLimiter
   }
   /** Which engine this process drives: decided once at start-up (auto → docker if reachable). */
-  engine: 'docker' | 'local'
+  engine: EngineKind
   runner: RunnerHandle
   reconciler: ReconcilerHandle
   hosts: HostsHandle
@@ -58,7 +59,7 @@ export type ApiServices = {
 export type SessionUser = {
   id: string
   username: string
-  role: 'admin' | 'viewer'
+  role: Role
   mustChangePassword: boolean
   createdAt: Date
 }

@@ -214,7 +214,7 @@ describe('enrolled hosts without DECNET_SECRET_KEY', () => {
       name: 'keyless',
       dockerUrl: 'tcp://10.66.0.5:2376',
       tls: { ca: 'enc:v1:x', cert: 'enc:v1:y', key: 'enc:v1:z' },
-      network: { driver: 'bridge', subnet: '10.66.0.0/24', gateway: '10.66.0.1' },
+      network: { driver: 'bridge' as const, subnet: '10.66.0.0/24', gateway: '10.66.0.1' },
     }
     const host = await db.hosts.create(keylessHost)
     await db.hosts.setStatus(host.id, 'active', new Date())

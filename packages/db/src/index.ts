@@ -7,9 +7,8 @@ export type {
   AttackerDetail,
   AttackerDetailOptions,
   AttackerListInput,
-  AttackerSort,
 } from './repos/attackers.ts'
-export { type DeployPlan, type DeployPlanResult, LOCAL_HOST_ID } from './repos/fleet.ts'
+export type { DeployPlan, DeployPlanResult } from './repos/fleet.ts'
 export { extractCommand, extractCredential } from './repos/ingest.ts'
 export { type ClaimOptions, MAX_EVENTS_AFTER } from './repos/lifecycle.ts'
 export { COUNT_CAP, MAX_SEARCH_LIMIT, type SearchInput, type SearchResult } from './repos/logs.ts'

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import pg from 'pg'
+import type { Dialect } from './sql.ts'
 import { applySqlitePragmas, BLOCKING_BUSY_TIMEOUT_MS } from './sqlite.ts'
 import { parseDatabaseUrl } from './url.ts'
 
@@ -22,7 +23,7 @@ export interface Migration {
   sql: string
 }
 
-export function listMigrations(kind: 'sqlite' | 'postgres'): Migration[] {
+export function listMigrations(kind: Dialect): Migration[] {
   const dir = join(migrationsRoot, kind)
   return readdirSync(dir)
     .sort()

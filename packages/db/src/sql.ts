@@ -84,3 +84,10 @@ export function valuesPlaceholders(rows: number, columns: number, offset = 0): s
   }
   return groups.join(', ')
 }
+
+/**
+ * A row as a raw query returns it: the driver hands numbers and dates back as it likes (bigint or
+ * number; Date, text or epoch), so every non-text column is `unknown` until toNumber/toDate convert
+ * it. Derived from the generated model, so a raw row cannot drift from the table.
+ */
+export type RawRow<Model> = { [K in keyof Model]: Model[K] extends string | null ? Model[K] : unknown }

@@ -1,99 +1,73 @@
-// Row shapes the repositories return. Dates are Date objects; JSON columns are parsed.
-// Kept local to the db package because @decnet/core does not define them (yet).
-
-export type Role = 'admin' | 'viewer'
-
-/** API.md `PublicUser`: nothing else leaves the server. */
-export interface PublicUser {
-  id: string
-  username: string
-  role: Role
-  mustChangePassword: boolean
-  createdAt: Date
-}
-
-/** A user including what auth needs to check a password and a token. */
-export interface AuthUser extends PublicUser {
-  passwordHash: string
-  tokensValidFrom: Date | null
-}
+// Row shapes the repositories return, derived from one source: Prisma's generated models (the schema
+// in prisma/domains is the truth about columns), with JSON text columns parsed and string columns
+// narrowed to core's concepts (states, statuses, roles). Nothing here re-declares a column by hand:
+// a column renamed or dropped in the schema breaks the `Retyped` keys below at compile time.
+import type {
+  ConfigValue,
+  DeckyState,
+  HostStatus,
+  LifecycleOperation,
+  LifecycleStatus,
+  NetworkDriver,
+  Role,
+  WorkerStatus,
+} from '@decnet/core'
+import type {
+  AttackerModel,
+  AuditEntryModel,
+  CredentialModel,
+  DeckyModel,
+  HostModel,
+  LifecycleEventModel,
+  LifecycleModel,
+  LogModel,
+  UserModel,
+  WorkerHeartbeatModel,
+} from './generated/client/sqlite/models.ts'
 
 /**
- * `pending_removal`: torn down while its host did not answer; the row keeps its name and IP reserved
- * until the host answers and its containers are gone.
+ * A generated model with some columns retyped (parsed JSON, narrowed strings); `Columns` may only
+ * name columns the model has. Both providers' clients come from the same domain files, so the SQLite
+ * client's models describe PostgreSQL rows too.
  */
-export type DeckyState =
-  | 'pending'
-  | 'running'
-  | 'degraded'
-  | 'missing'
-  | 'failed'
-  | 'tearing_down'
-  | 'unknown'
-  | 'pending_removal'
+type Retyped<Model, Columns extends { [K in keyof Columns]: K extends keyof Model ? unknown : never }> = Omit<
+  Model,
+  keyof Columns
+> &
+  Columns
 
-export interface DeckyInput {
-  name: string
-  hostId?: string
-  ip: string
-  mac: string
-  hostname: string
-  distro: string
-  archetype?: string | null
-  services: string[]
-  serviceConfig?: Record<string, Record<string, unknown>>
-  osFamily: string
-  mutateInterval?: number | null
-}
+/** The Decky table's persona settings column, parsed: service slug → key → value. */
+export type ServiceConfigColumn = Record<string, Record<string, ConfigValue>>
 
-export interface Decky {
-  name: string
-  hostId: string
-  ip: string
-  mac: string
-  hostname: string
-  distro: string
-  archetype: string | null
-  services: string[]
-  serviceConfig: Record<string, Record<string, unknown>>
-  osFamily: string
-  mutateInterval: number | null
-  lastMutatedAt: Date | null
-  state: DeckyState
-  lastError: string | null
-  createdAt: Date
-  updatedAt: Date
-}
+/** API.md `PublicUser` with a Date: nothing else about a user leaves the server. */
+export type UserRow = Retyped<
+  Pick<UserModel, 'id' | 'username' | 'role' | 'mustChangePassword' | 'createdAt'>,
+  { role: Role }
+>
 
-export type LifecycleOperation = 'deploy' | 'mutate' | 'teardown' | 'repair'
-export type LifecycleStatus = 'pending' | 'running' | 'succeeded' | 'failed'
+/** A user including what auth needs to check a password and a token. */
+export type AuthUser = UserRow & Pick<UserModel, 'passwordHash' | 'tokensValidFrom'>
+
+export type Decky = Retyped<
+  DeckyModel,
+  { services: string[]; serviceConfig: ServiceConfigColumn; state: DeckyState }
+>
+
+/** What a deploy plan writes per decky; the table supplies the rest (state, timestamps). */
+export type DeckyInput = Pick<
+  Decky,
+  'name' | 'ip' | 'mac' | 'hostname' | 'distro' | 'services' | 'osFamily'
+> &
+  Partial<Pick<Decky, 'hostId' | 'archetype' | 'serviceConfig' | 'mutateInterval'>>
 
 /** API.md `LifecycleRow` plus what the runner needs (lease, payload). */
-export interface LifecycleRow {
-  id: string
-  deckyName: string
-  hostId: string | null
-  operation: LifecycleOperation
-  status: LifecycleStatus
-  attempt: number
-  error: string | null
-  payload: Record<string, unknown>
-  leaseOwner: string | null
-  leaseUntil: Date | null
-  startedAt: Date
-  updatedAt: Date
-  completedAt: Date | null
-}
+export type LifecycleRow = Retyped<
+  LifecycleModel,
+  { operation: LifecycleOperation; status: LifecycleStatus; payload: Record<string, unknown> }
+>
 
 /** One status a lifecycle row took; `id` is the durable, global, commit-ordered event id. */
-export interface LifecycleEvent {
-  id: number
-  lifecycleId: string
-  status: LifecycleStatus
-  attempt: number
-  error: string | null
-  at: Date
-}
+export type LifecycleEvent = Retyped<LifecycleEventModel, { status: LifecycleStatus }>
 
 /** A lifecycle row and the id of the event its latest status change wrote (null: pruned). */
 export type LifecycleRowWithEvent = LifecycleRow & { eventId: number | null }
@@ -101,55 +75,17 @@ export type LifecycleRowWithEvent = LifecycleRow & { eventId: number | null }
 /** A lifecycle row as a status change just left it, with that change's event id. */
 export type LifecycleTransitionRow = LifecycleRow & { eventId: number }
 
-export interface LogEventInput {
-  timestamp: Date
-  decky: string
-  service: string
-  eventType: string
-  attackerIp: string
-  attackerPort?: number | null
-  rawLine: string
-  fields?: Record<string, unknown>
-}
+export type LogRow = Retyped<Omit<LogModel, 'searchText'>, { fields: Record<string, unknown> }>
 
-export interface LogRow {
-  id: number
-  timestamp: Date
-  decky: string
-  service: string
-  eventType: string
-  attackerIp: string
-  attackerPort: number | null
-  rawLine: string
-  fields: Record<string, unknown>
-}
+export type LogEventInput = Omit<LogRow, 'id' | 'attackerPort' | 'fields'> &
+  Partial<Pick<LogRow, 'attackerPort' | 'fields'>>
 
-export interface Attacker {
-  id: string
-  ip: string
-  firstSeen: Date
-  lastSeen: Date
-  eventCount: number
-  services: string[]
-  deckies: string[]
-  credentialCount: number
-  commands: string[]
-  updatedAt: Date
-}
+export type Attacker = Retyped<
+  Omit<AttackerModel, 'serviceCount' | 'deckyCount'>,
+  { services: string[]; deckies: string[]; commands: string[] }
+>
 
-export interface CredentialRow {
-  attackerIp: string
-  decky: string
-  service: string
-  kind: string
-  principal: string
-  secret: string
-  count: number
-  firstSeen: Date
-  lastSeen: Date
-}
-
-export type HostStatus = 'enrolled' | 'active' | 'unreachable' | 'decommissioning' | 'decommissioned'
+export type CredentialRow = Omit<CredentialModel, 'id' | 'secretHash'>
 
 /** What a Docker engine reports about itself. */
 export interface HostEngine {
@@ -160,45 +96,29 @@ export interface HostEngine {
   memoryMiB: number
 }
 
-export interface HostInput {
-  name: string
-  dockerUrl: string
+/** The Host table's network column, parsed. */
+export type HostNetworkColumn = { driver: NetworkDriver; parent?: string; subnet: string; gateway: string }
+
+type HostColumns = {
   tls: { ca: string; cert: string; key: string } | null
-  network: { driver: string; parent?: string; subnet: string; gateway: string }
-  capacity?: number | null
-  engine?: HostEngine | null
-}
-
-export interface Host extends HostInput {
-  id: string
-  engine: HostEngine | null
+  network: HostNetworkColumn
   status: HostStatus
-  lastHeartbeat: Date | null
-  createdAt: Date
-  updatedAt: Date
+  engine: HostEngine | null
 }
 
-export interface WorkerHeartbeat {
-  worker: string
-  status: 'ok' | 'degraded' | 'failed'
-  detail: string | null
-  beatAt: Date
-}
+/** A host row; the engine's four columns are folded into `engine` (null until one answered). */
+export type Host = Retyped<
+  Omit<HostModel, 'engineId' | 'engineVersion' | 'cpus' | 'memoryMiB'> & Pick<HostColumns, 'engine'>,
+  Omit<HostColumns, 'engine'>
+>
+
+export type HostInput = Pick<Host, 'name' | 'dockerUrl' | 'tls' | 'network'> &
+  Partial<Pick<Host, 'capacity' | 'engine'>>
+
+export type WorkerHeartbeat = Retyped<WorkerHeartbeatModel, { status: WorkerStatus }>
 
 /** `actor` is 'system' or an operator's user name. */
-export interface AuditEntryInput {
-  actor: string
-  action: string
-  target: string
-  detail?: Record<string, unknown>
-  at?: Date
-}
+export type AuditEntry = Retyped<AuditEntryModel, { detail: Record<string, unknown> }>
 
-export interface AuditEntry {
-  id: string
-  at: Date
-  actor: string
-  action: string
-  target: string
-  detail: Record<string, unknown>
-}
+export type AuditEntryInput = Pick<AuditEntry, 'actor' | 'action' | 'target'> &
+  Partial<Pick<AuditEntry, 'detail' | 'at'>>

@@ -77,7 +77,7 @@ describe.each(databases())('users, tokens, settings, heartbeats, hosts on $kind'
   })
 
   it('enrolls, updates and removes hosts', async () => {
-    const network = { driver: 'macvlan', parent: 'eth0', subnet: '10.2.0.0/24', gateway: '10.2.0.1' }
+    const network = { driver: 'macvlan' as const, parent: 'eth0', subnet: '10.2.0.0/24', gateway: '10.2.0.1' }
     const tls = { ca: 'CA', cert: 'CERT', key: 'KEY' }
     const host = await fresh.db.hosts.create({
       name: 'edge-1',

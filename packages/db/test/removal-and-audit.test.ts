@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { ConflictError } from '../src/errors.ts'
 import { databases, decky, freshDatabaseEachTest } from './fixtures.ts'
 
-const network = { driver: 'bridge', subnet: '10.9.0.0/24', gateway: '10.9.0.1' }
+const network = { driver: 'bridge' as const, subnet: '10.9.0.0/24', gateway: '10.9.0.1' }
 
 describe.each(databases())('pending removal and audit on $kind', (provider) => {
   const fresh = freshDatabaseEachTest(provider)

@@ -5,8 +5,6 @@ export type {
   BusMessage,
   BusPayloads,
   BusTopicOf,
-  LifecycleOperation,
-  LifecycleStatus,
 } from './bus/events.ts'
 export { InProcessBus } from './bus/in-process.ts'
 export { PostgresBus, type PostgresBusOptions } from './bus/postgres.ts'
@@ -37,17 +35,11 @@ export type {
   DeckyObservation,
   DeckyServiceSpec,
   DeckySpec,
-  EngineKind,
   NetworkContext,
-  NetworkDriver,
   OperationOptions,
-  PortProtocol,
   ReapOptions,
-  ReapReport,
-  ServiceConfigValue,
-  ServicePort,
 } from './engine/types.ts'
-export { assertDeckyName, DECKY_NAME_PATTERN, DEFAULT_REAP_MIN_AGE_MS } from './engine/types.ts'
+export { assertDeckyName, DEFAULT_REAP_MIN_AGE_MS } from './engine/types.ts'
 export {
   describeFailures,
   type PortFailure,

@@ -96,7 +96,7 @@ describe('PostgresBus (LISTEN/NOTIFY)', () => {
       bus.publish({
         topic: topics.deckyState('db-02'),
         type: 'state',
-        payload: { decky: 'db-02', state: `s${n}` },
+        payload: { decky: 'db-02', state: n % 2 === 0 ? 'running' : 'degraded' },
       })
     // Keep publishing until events flow again (the listener reconnects after about a second).
     let n = 0

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import type { DeckyState } from '@decnet/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createDockerClient,
@@ -25,8 +26,8 @@ const gamma = deckySpec('gamma', `${network.prefix}.20`, [tcpService('ssh', 22),
 const specs = new Map<string, DeckySpec>([[gamma.name, gamma]])
 
 /** The Decky table in memory; a requested repair runs at once, as the runner would run its row. */
-function fleet(): FleetStateStore & { states: Map<string, string>; repairs: string[] } {
-  const states = new Map([[gamma.name, 'running']])
+function fleet(): FleetStateStore & { states: Map<string, DeckyState>; repairs: string[] } {
+  const states = new Map<string, DeckyState>([[gamma.name, 'running']])
   const repairs: string[] = []
   return {
     states,

@@ -1,3 +1,4 @@
+import type { DeckyState } from '@decnet/core'
 import { describe, expect, it } from 'vitest'
 import {
   type BusEvent,
@@ -38,7 +39,7 @@ class ObservedEngine extends LocalEngine {
   }
 }
 
-function store(initial: Record<string, string>): FleetStateStore & { states: Map<string, string> } {
+function store(initial: Record<string, DeckyState>): FleetStateStore & { states: Map<string, DeckyState> } {
   const states = new Map(Object.entries(initial))
   return {
     states,
@@ -105,7 +106,7 @@ describe('Reconciler', () => {
       { name: 'half', state: 'up', services: { ssh: 'running' }, problems: [] },
       { name: 'whole', state: 'up', services: { ssh: 'running', http: 'running' }, problems: [] },
     ])
-    const states = new Map([
+    const states = new Map<string, DeckyState>([
       ['half', 'running'],
       ['whole', 'running'],
     ])
@@ -156,7 +157,7 @@ describe('Reconciler', () => {
 })
 
 describe('Reconciler repairs', () => {
-  function repairingStore(initial: Record<string, string>, { bare = false } = {}) {
+  function repairingStore(initial: Record<string, DeckyState>, { bare = false } = {}) {
     const states = new Map(Object.entries(initial))
     const errors = new Map<string, string | null>()
     const requests: { name: string; attempt: number; maxAttempts: number; reason: string }[] = []

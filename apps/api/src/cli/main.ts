@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
+import { NETWORK_DRIVERS, type NetworkDriver } from '@decnet/core'
 import { Command, Option } from 'commander'
 import { type ApiClient, createApiClient } from './client.ts'
 import { writePrivateFile } from './private-file.ts'
@@ -242,11 +243,7 @@ hostsCommand
   .requiredOption('--key <file>', 'client key (PEM)')
   .requiredOption('--subnet <cidr>', 'the decky network on that host')
   .requiredOption('--gateway <ip>', 'its gateway')
-  .addOption(
-    new Option('--driver <driver>', 'network driver')
-      .choices(['macvlan', 'ipvlan', 'bridge'])
-      .default('macvlan'),
-  )
+  .addOption(new Option('--driver <driver>', 'network driver').choices(NETWORK_DRIVERS).default('macvlan'))
   .option('--parent <interface>', 'parent interface (macvlan/ipvlan)')
   .action(
     async (
@@ -258,7 +255,7 @@ hostsCommand
         key: string
         subnet: string
         gateway: string
-        driver: 'macvlan' | 'ipvlan' | 'bridge'
+        driver: NetworkDriver
         parent?: string
       },
     ) => {

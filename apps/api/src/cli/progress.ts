@@ -1,4 +1,4 @@
-import type { LifecycleRow } from '@decnet/core'
+import { isTerminalStatus, type LifecycleRow } from '@decnet/core'
 import type { ApiClient } from './client.ts'
 
 const SYMBOL: Record<LifecycleRow['status'], string> = {
@@ -50,7 +50,7 @@ export function followLifecycle(
   return new Promise((resolve, reject) => {
     const done = () =>
       [...rows.values()].length === ids.length &&
-      [...rows.values()].every((row) => row.status === 'succeeded' || row.status === 'failed')
+      [...rows.values()].every((row) => isTerminalStatus(row.status))
     const subscription = client.fleet.watchLifecycle.subscribe(
       { ids },
       {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import type { EngineKind } from '@decnet/core'
 import type { EventSink } from '@decnet/decoys'
 import { type DeckyEngine, DockerEngine, LocalEngine } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
@@ -39,7 +40,7 @@ function withConfiguredDelay(engine: DeckyEngine): DeckyEngine {
 }
 
 /** The local host's engine; `onEvent` receives the local engine's decoy events (in-process collection). */
-export function createEngine(kind: 'docker' | 'local', docker: Docker, onEvent: EventSink): DeckyEngine {
+export function createEngine(kind: EngineKind, docker: Docker, onEvent: EventSink): DeckyEngine {
   return withConfiguredDelay(
     kind === 'local' ? new LocalEngine({ onEvent }) : dockerEngine(docker, true, BUILD_IMAGE),
   )

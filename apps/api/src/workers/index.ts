@@ -1,4 +1,4 @@
-import { LOCAL_HOST_ID } from '@decnet/core'
+import { type EngineKind, LOCAL_HOST_ID } from '@decnet/core'
 import type { DecnetDatabase } from '@decnet/db'
 import {
   type Bus,
@@ -30,7 +30,7 @@ export type WorkerDeps = {
   db: DecnetDatabase
   bus: Bus
   docker: Docker
-  engine: 'docker' | 'local'
+  engine: EngineKind
   defaultNetwork: FleetNetwork
   log: (line: string) => void
 }

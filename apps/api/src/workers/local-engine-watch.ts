@@ -1,3 +1,4 @@
+import type { EngineKind } from '@decnet/core'
 import { probeDockerEngine } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
 
@@ -12,7 +13,7 @@ export type LocalEngineState = { answeredAt: Date | null } & (
  * instead of waiting on Docker. The in-process local engine is always up.
  */
 export async function watchLocalEngine(
-  kind: 'docker' | 'local',
+  kind: EngineKind,
   docker: Docker,
   intervalMs: number,
 ): Promise<{ state(): LocalEngineState; stop(): void }> {

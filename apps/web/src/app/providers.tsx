@@ -1,7 +1,7 @@
 'use client'
 
 import type { AppRouter } from '@decnet/api'
-import { MAX_BATCH_CALLS } from '@decnet/core'
+import { MAX_BATCH_CALLS } from '@decnet/core/transport'
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client'
 import { type ReactNode, useState } from 'react'

@@ -1,5 +1,6 @@
 'use client'
 
+import { isTerminalStatus } from '@decnet/core/schemas'
 import { useSubscription } from '@trpc/tanstack-react-query'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { errorCode, errorMessage } from '@/lib/errors.ts'
@@ -9,7 +10,6 @@ import { TableHead } from './table-head.tsx'
 
 type Row = RouterOutputs['fleet']['lifecycle']['rows'][number]
 
-const TERMINAL = new Set(['succeeded', 'failed'])
 const BADGE: Record<Row['status'], string> = {
   pending: 'badge',
   running: 'badge warn',
@@ -100,7 +100,7 @@ export function LifecycleTable({
   )
   const succeeded = ordered.filter((row) => row.status === 'succeeded').length
   const failed = ordered.filter((row) => row.status === 'failed').length
-  const done = ordered.length === ids.length && ordered.every((row) => TERMINAL.has(row.status))
+  const done = ordered.length === ids.length && ordered.every((row) => isTerminalStatus(row.status))
 
   // A local clock for the elapsed column; it asks the server nothing.
   useEffect(() => {

@@ -14,7 +14,8 @@ export const DISTRO_SLUGS = [
 ] as const
 export type DistroSlug = (typeof DISTRO_SLUGS)[number]
 
-export type HostnameStyle = 'generic' | 'rhel' | 'minimal' | 'rolling'
+export const HOSTNAME_STYLES = ['generic', 'rhel', 'minimal', 'rolling'] as const
+export type HostnameStyle = (typeof HOSTNAME_STYLES)[number]
 
 export interface Distro {
   slug: DistroSlug

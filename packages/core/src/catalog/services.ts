@@ -33,13 +33,23 @@ export const SERVICE_SLUGS = [
 ] as const
 export type ServiceSlug = (typeof SERVICE_SLUGS)[number]
 
-export type PortProtocol = 'tcp' | 'udp'
+export const PORT_PROTOCOLS = ['tcp', 'udp'] as const
+export type PortProtocol = (typeof PORT_PROTOCOLS)[number]
 export interface ServicePort {
   port: number
   protocol: PortProtocol
 }
 
-export type ConfigFieldType = 'string' | 'password' | 'int' | 'bool' | 'textarea' | 'enum' | 'multi_enum'
+export const CONFIG_FIELD_TYPES = [
+  'string',
+  'password',
+  'int',
+  'bool',
+  'textarea',
+  'enum',
+  'multi_enum',
+] as const
+export type ConfigFieldType = (typeof CONFIG_FIELD_TYPES)[number]
 export type ConfigValue = string | number | boolean | string[]
 
 export interface ConfigField {

@@ -18,7 +18,7 @@ import { checkInterval, MAX_INTERVAL_MINUTES } from '../mutation/interval.ts'
 import { explicitIpProblem, type ResolvedNetwork, resolveNetwork } from '../net/allocate.ts'
 import { parseCidr, parseIpv4 } from '../net/ipv4.ts'
 import { DECKY_NAME_RE } from '../schemas/common.ts'
-import type { NetworkDriver } from '../schemas/hosts.ts'
+import { NETWORK_DRIVERS, type NetworkDriver } from '../schemas/hosts.ts'
 import { type IniSection, readIni } from './reader.ts'
 
 export const MAX_AMOUNT = 100
@@ -63,7 +63,7 @@ const KEY_ALIASES: Readonly<Record<string, string>> = {
   'nmap-os': 'nmap_os',
   'mutate-interval': 'mutate_interval',
 }
-const DRIVERS: readonly NetworkDriver[] = ['macvlan', 'ipvlan', 'bridge']
+const DRIVERS: readonly NetworkDriver[] = NETWORK_DRIVERS
 const INTERFACE_RE = /^[A-Za-z0-9_.:-]{1,15}$/
 
 interface Located {
@@ -213,7 +213,7 @@ function parseDeckySection(section: IniSection): IniDecky[] {
     const hint = section.name.includes('.')
       ? ` (${quote(section.name.slice(section.name.lastIndexOf('.') + 1))} is not a known service, and decky names cannot contain '.')`
       : ''
-    throw iniError(where, `invalid decky name: names must match ^[a-z0-9][a-z0-9-]{0,62}$${hint}`)
+    throw iniError(where, `invalid decky name: names must match ${DECKY_NAME_RE.source}${hint}`)
   }
   const keys = collectKeys(section, DECKY_KEYS, 'decky')
   const amountKey = keys.get('amount')

@@ -14,7 +14,9 @@ export type IntervalUnit = keyof typeof INTERVAL_UNIT_MINUTES
 /** Ten years: anything longer is almost certainly a typo and risks overflow downstream. */
 export const MAX_INTERVAL_MINUTES = 10 * INTERVAL_UNIT_MINUTES.y
 
-export const INTERVAL_RE = /^([1-9]\d{0,6})([mhdwMy])$/
+/** "30m", "2h", "1d", "1w", "1M", "1y" as an HTML `pattern` (implicitly anchored); INTERVAL_RE is built from it. */
+export const INTERVAL_PATTERN = '([1-9][0-9]{0,6})([mhdwMy])'
+export const INTERVAL_RE = new RegExp(`^${INTERVAL_PATTERN}$`)
 
 export type IntervalResult = { ok: true; minutes: number } | { ok: false; reason: string }
 

@@ -1,7 +1,7 @@
 // Multi-host placement: which Docker host a new decky goes to. Pure; the planner calls it.
 import { DecnetError, quote } from '../errors.ts'
 import type { NetworkContext } from '../net/allocate.ts'
-import { LOCAL_HOST_ID } from '../schemas/decky.ts'
+import { LOCAL_HOST_ID } from '../schemas/hosts.ts'
 
 /** A host deckies may be placed on (the API passes only active ones). */
 export interface PlanHost {

@@ -17,8 +17,8 @@ import {
 } from '../net/allocate.ts'
 import { formatIpv4 } from '../net/ipv4.ts'
 import type { RandomSource } from '../random.ts'
-import { LOCAL_HOST_ID } from '../schemas/decky.ts'
 import type { NetworkDriver } from '../schemas/hosts.ts'
+import { LOCAL_HOST_ID } from '../schemas/hosts.ts'
 import { LOCAL_PLAN_HOST, Placement, type PlanHost } from './placement.ts'
 
 /** The fields of an existing decky the planner reads; callers pass their full rows. */

@@ -1,9 +1,9 @@
 // Catalogue shapes as returned by catalog.services / catalog.archetypes / catalog.distros.
 import { z } from 'zod'
 import { ARCHETYPE_SLUGS } from '../catalog/archetypes.ts'
-import { DISTRO_SLUGS } from '../catalog/distros.ts'
+import { DISTRO_SLUGS, HOSTNAME_STYLES } from '../catalog/distros.ts'
 import { OS_FAMILY_SLUGS } from '../catalog/os-families.ts'
-import { SERVICE_SLUGS } from '../catalog/services.ts'
+import { CONFIG_FIELD_TYPES, PORT_PROTOCOLS, SERVICE_SLUGS } from '../catalog/services.ts'
 
 export const ZServiceSlug = z.enum(SERVICE_SLUGS)
 export const ZArchetypeSlug = z.enum(ARCHETYPE_SLUGS)
@@ -15,7 +15,7 @@ export const ZConfigValue = z.union([z.string(), z.number(), z.boolean(), z.arra
 export const ZConfigField = z.object({
   key: z.string(),
   label: z.string(),
-  type: z.enum(['string', 'password', 'int', 'bool', 'textarea', 'enum', 'multi_enum']),
+  type: z.enum(CONFIG_FIELD_TYPES),
   default: ZConfigValue.optional(),
   secret: z.boolean().optional(),
   help: z.string().optional(),
@@ -24,7 +24,8 @@ export const ZConfigField = z.object({
   max: z.number().optional(),
 })
 
-export const ZServicePort = z.object({ port: z.number().int(), protocol: z.enum(['tcp', 'udp']) })
+export const ZPortProtocol = z.enum(PORT_PROTOCOLS)
+export const ZServicePort = z.object({ port: z.number().int(), protocol: ZPortProtocol })
 
 export const ZServiceDefinition = z.object({
   slug: ZServiceSlug,
@@ -47,5 +48,5 @@ export const ZDistro = z.object({
   slug: ZDistroSlug,
   name: z.string(),
   image: z.string(),
-  hostnameStyle: z.enum(['generic', 'rhel', 'minimal', 'rolling']),
+  hostnameStyle: z.enum(HOSTNAME_STYLES),
 })

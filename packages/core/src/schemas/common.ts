@@ -4,10 +4,14 @@ import { MAC_RE } from '../catalog/mac.ts'
 import { INTERVAL_RE } from '../mutation/interval.ts'
 import { isIpv4 } from '../net/ipv4.ts'
 
-/** Lower-case so a name is always valid in container names, bus topics and URLs. */
+/**
+ * Lower-case so a name is always valid in container names, bus topics and URLs. Host names follow the
+ * same rule. Import it from `@decnet/core/schemas` (also in the browser); never copy the pattern.
+ */
 export const DECKY_NAME_RE = /^[a-z0-9][a-z0-9-]{0,62}$/
 
-export const ZDeckyName = z.string().regex(DECKY_NAME_RE, 'decky names match ^[a-z0-9][a-z0-9-]{0,62}$')
+export const ZDeckyName = z.string().regex(DECKY_NAME_RE, `decky names match ${DECKY_NAME_RE.source}`)
+export type DeckyName = z.infer<typeof ZDeckyName>
 
 export const ZIpv4 = z.string().refine(isIpv4, 'expected a dotted-quad IPv4 address')
 

@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { ZArchetypeSlug, ZConfigValue, ZDistroSlug, ZOsFamilySlug, ZServiceSlug } from './catalog.ts'
 import { ZDeckyName, ZIpv4, ZIsoDate, ZMac } from './common.ts'
+import { ZHostId } from './hosts.ts'
 
 /**
  * `unknown`: the engine that runs the decky cannot be asked (its daemon is down, or its host does not
@@ -14,15 +15,11 @@ export const DECKY_STATES = [
   'degraded',
   'missing',
   'failed',
-  'tearing_down',
   'unknown',
   'pending_removal',
 ] as const
 export const ZDeckyState = z.enum(DECKY_STATES)
 export type DeckyState = z.infer<typeof ZDeckyState>
-
-/** Host id used for deckies placed on the machine running the API (unihost). */
-export const LOCAL_HOST_ID = 'local'
 
 /** Per-service persona settings, already coerced by the service's config schema. */
 export const ZServiceConfig = z.record(z.string(), z.record(z.string(), ZConfigValue))
@@ -41,7 +38,7 @@ export const ZDecky = z.object({
   /** Minutes between automatic mutations; null/absent falls back to the global interval. */
   mutateIntervalMinutes: z.number().int().positive().nullable().optional(),
   lastMutatedAt: ZIsoDate.nullable().optional(),
-  hostId: z.string().min(1),
+  hostId: ZHostId,
   state: ZDeckyState,
 })
 export type Decky = z.infer<typeof ZDecky>

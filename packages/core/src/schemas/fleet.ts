@@ -4,6 +4,7 @@ import { MAX_INI_BYTES } from '../ini/reader.ts'
 import { ZArchetypeSlug, ZDistroSlug, ZOsFamilySlug, ZServiceSlug } from './catalog.ts'
 import { ZDeckyName, ZIntervalString, ZIpv4, ZMac } from './common.ts'
 import { ZServiceConfig } from './decky.ts'
+import { ZHostId } from './hosts.ts'
 
 export const ZDeployRequest = z
   .object({
@@ -36,7 +37,7 @@ export const ZPlannedDecky = z.object({
   osFamily: ZOsFamilySlug,
   mutateIntervalMinutes: z.number().int().positive().nullable(),
   /** The host it is placed on (INI `host =`, where it already runs, or the one with most free capacity). */
-  hostId: z.string(),
+  hostId: ZHostId,
   host: z.string(),
 })
 export type PlannedDeckyOutput = z.infer<typeof ZPlannedDecky>

@@ -1,9 +1,15 @@
 // hosts.* shapes (multi-host placement over Docker Engine with mutual TLS).
 import { z } from 'zod'
 import { parseCidr } from '../net/ipv4.ts'
-import { ZIpv4 } from './common.ts'
+import { DECKY_NAME_RE, ZIpv4 } from './common.ts'
 
-export const ZNetworkDriver = z.enum(['macvlan', 'ipvlan', 'bridge'])
+/** Host id of the machine running the API (unihost); enrolled hosts get a generated id. */
+export const LOCAL_HOST_ID = 'local'
+export const ZHostId = z.string().min(1).max(128)
+export type HostId = z.infer<typeof ZHostId>
+
+export const NETWORK_DRIVERS = ['macvlan', 'ipvlan', 'bridge'] as const
+export const ZNetworkDriver = z.enum(NETWORK_DRIVERS)
 export type NetworkDriver = z.infer<typeof ZNetworkDriver>
 
 export const ZHostNetwork = z.object({
@@ -17,7 +23,8 @@ export const ZHostNetwork = z.object({
 
 export const ZHostEnrollRequest = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'host names match ^[a-z0-9][a-z0-9-]{0,62}$'),
+    // A host's name ends up in container and network names too: the decky-name rule.
+    name: z.string().regex(DECKY_NAME_RE, `host names match ${DECKY_NAME_RE.source}`),
     // Only a TCP engine can be driven over mutual TLS (a unix socket would silently skip it).
     dockerUrl: z
       .string()
@@ -37,5 +44,12 @@ export const ZHostEnrollRequest = z
   .strict()
 
 /** enrolled → active ⇄ unreachable; decommissioning (tearing its deckies down) → decommissioned. */
-export const ZHostStatus = z.enum(['enrolled', 'active', 'unreachable', 'decommissioning', 'decommissioned'])
+export const HOST_STATUSES = [
+  'enrolled',
+  'active',
+  'unreachable',
+  'decommissioning',
+  'decommissioned',
+] as const
+export const ZHostStatus = z.enum(HOST_STATUSES)
 export type HostStatus = z.infer<typeof ZHostStatus>

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ZDeckyName, ZIsoDate } from './common.ts'
+import { ZHostId } from './hosts.ts'
 
 /** `repair`: converge a broken decky back to its recorded spec (automatic, or fleet.repair). */
 export const LIFECYCLE_OPERATIONS = ['deploy', 'mutate', 'teardown', 'repair'] as const
@@ -12,7 +13,7 @@ export type LifecycleStatus = z.infer<typeof ZLifecycleStatus>
 export const ZLifecycleRow = z.object({
   id: z.string().min(1),
   deckyName: ZDeckyName,
-  hostId: z.string().nullable().optional(),
+  hostId: ZHostId.nullable().optional(),
   operation: ZLifecycleOperation,
   status: ZLifecycleStatus,
   attempt: z.number().int().nonnegative(),

@@ -17,6 +17,10 @@ export type Log = z.infer<typeof ZLog>
 
 const ZQuery = z.string().max(512)
 
+/** attackers.list orders: latest contact, most events, most deckies touched. */
+export const ZAttackerSort = z.enum(['recent', 'active', 'deckies'])
+export type AttackerSort = z.infer<typeof ZAttackerSort>
+
 export const ZLogsSearchRequest = z
   .object({
     q: ZQuery.optional(),
@@ -55,7 +59,7 @@ export const ZAttackersListRequest = z
   .object({
     q: ZQuery.optional(),
     service: z.string().max(64).optional(),
-    sort: z.enum(['recent', 'active', 'deckies']).default('recent'),
+    sort: ZAttackerSort.default('recent'),
     ...cursorPageRequest,
   })
   .strict()

@@ -1,12 +1,10 @@
 // Attackers: profiles maintained by ingest; listing and detail for the console.
-
-import { parseStringArray } from '@decnet/core'
+import { type AttackerSort, parseStringArray } from '@decnet/core'
 import type { Connection } from '../client.ts'
+import type { AttackerModel } from '../generated/client/sqlite/models.ts'
 import { type SqlArg, toNumber } from '../sql.ts'
 import type { Attacker, CredentialRow, LogRow } from '../types.ts'
 import { LOG_COLUMNS, type LogRecord, toLogRow } from './logs.ts'
-
-export type AttackerSort = 'recent' | 'active' | 'deckies'
 
 export interface AttackerListInput {
   /** An IP address or its prefix (`10.0.`), matched literally (`%` and `_` are not wildcards). */
@@ -35,18 +33,7 @@ export interface AttackerDetail {
   recentLogs: LogRow[]
 }
 
-interface AttackerRecord {
-  id: string
-  ip: string
-  firstSeen: Date
-  lastSeen: Date
-  eventCount: number
-  services: string
-  deckies: string
-  credentialCount: number
-  commands: string
-  updatedAt: Date
-}
+type AttackerRecord = Omit<AttackerModel, 'serviceCount' | 'deckyCount'>
 
 function toAttacker(row: AttackerRecord): Attacker {
   return {

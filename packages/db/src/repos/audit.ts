@@ -2,6 +2,7 @@
 
 import { parseObject } from '@decnet/core'
 import type { Connection } from '../client.ts'
+import type { AuditEntryModel } from '../generated/client/sqlite/models.ts'
 import { orderedId } from '../ids.ts'
 import type { AuditEntry, AuditEntryInput } from '../types.ts'
 
@@ -10,14 +11,7 @@ export const MAX_AUDIT_LIST = 500
 
 export function auditRepository(conn: Connection) {
   const { prisma } = conn
-  const toEntry = (row: {
-    id: string
-    at: Date
-    actor: string
-    action: string
-    target: string
-    detail: string
-  }) => ({
+  const toEntry = (row: AuditEntryModel): AuditEntry => ({
     ...row,
     detail: parseObject(row.detail),
   })

@@ -1,14 +1,20 @@
 // Fleet: the Decky table (the one source of truth) and the transactional deploy-plan commit.
-
-import { parseObject, parseStringArray } from '@decnet/core'
+import {
+  DECKY_STATES,
+  type DeckyState,
+  type LifecycleOperation,
+  LOCAL_HOST_ID,
+  parseObject,
+  parseStringArray,
+} from '@decnet/core'
 import type { Connection, Tx } from '../client.ts'
+import { knownValue } from '../columns.ts'
 import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts'
+import type { DeckyModel } from '../generated/client/sqlite/models.ts'
 import { orderedId } from '../ids.ts'
 import { prismaExecutor } from '../sql.ts'
-import type { Decky, DeckyInput, DeckyState, LifecycleOperation } from '../types.ts'
+import type { Decky, DeckyInput } from '../types.ts'
 import { appendLifecycleEvents } from './lifecycle-events.ts'
-
-export const LOCAL_HOST_ID = 'local'
 
 // Prisma's defaults (2 s to get a connection, 5 s to finish) are too tight when twenty deploys queue
 // on one unique index under load; a slow commit must not turn into a spurious failure.
@@ -38,31 +44,12 @@ export interface DeployPlanResult {
   lifecycleIds: string[]
 }
 
-interface DeckyRecord {
-  name: string
-  hostId: string
-  ip: string
-  mac: string
-  hostname: string
-  distro: string
-  archetype: string | null
-  services: string
-  serviceConfig: string
-  osFamily: string
-  mutateInterval: number | null
-  lastMutatedAt: Date | null
-  state: string
-  lastError: string | null
-  createdAt: Date
-  updatedAt: Date
-}
-
-export function toDecky(row: DeckyRecord): Decky {
+export function toDecky(row: DeckyModel): Decky {
   return {
     ...row,
     services: parseStringArray(row.services),
     serviceConfig: parseObject(row.serviceConfig) as Decky['serviceConfig'],
-    state: row.state as DeckyState,
+    state: knownValue(DECKY_STATES, row.state, 'Decky.state'),
   }
 }
 
@@ -119,7 +106,7 @@ async function findConflicts(tx: Tx | Connection['prisma'], creates: DeckyInput[
 }
 
 /** The fields of a removed decky a teardown row keeps, enough to hold its name and IP again. */
-function removedRecord(row: DeckyRecord) {
+function removedRecord(row: DeckyModel) {
   return {
     mac: row.mac,
     hostname: row.hostname,

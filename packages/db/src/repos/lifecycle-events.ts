@@ -1,8 +1,11 @@
 // Lifecycle events: one row per status a lifecycle row took. Their ids are the durable, global event
 // ids subscribers resume from, so they must be handed out in commit order (see appendLifecycleEvents).
-import type { Dialect, SqlExecutor } from '../sql.ts'
+import { LIFECYCLE_STATUSES } from '@decnet/core'
+import { knownValue } from '../columns.ts'
+import type { LifecycleEventModel } from '../generated/client/sqlite/models.ts'
+import type { Dialect, RawRow, SqlExecutor } from '../sql.ts'
 import { toDate, toNumber } from '../sql.ts'
-import type { LifecycleEvent, LifecycleStatus } from '../types.ts'
+import type { LifecycleEvent } from '../types.ts'
 
 /** Events kept: older ones are pruned as new ones are written, so the table cannot grow without bound. */
 export const LIFECYCLE_EVENTS_KEPT = 50_000
@@ -10,20 +13,13 @@ export const LIFECYCLE_EVENTS_KEPT = 50_000
 // Arbitrary constant: the advisory lock key that orders event-id allocation with commits on PostgreSQL.
 const PG_EVENT_LOCK = 4_271_998_106
 
-export interface LifecycleEventRecord {
-  id: unknown
-  lifecycleId: string
-  status: string
-  attempt: unknown
-  error: string | null
-  at: unknown
-}
+export type LifecycleEventRecord = RawRow<LifecycleEventModel>
 
 export function toLifecycleEvent(row: LifecycleEventRecord): LifecycleEvent {
   return {
     id: toNumber(row.id),
     lifecycleId: row.lifecycleId,
-    status: row.status as LifecycleStatus,
+    status: knownValue(LIFECYCLE_STATUSES, row.status, 'LifecycleEvent.status'),
     attempt: toNumber(row.attempt),
     error: row.error,
     at: toDate(row.at),

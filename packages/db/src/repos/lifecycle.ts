@@ -1,18 +1,11 @@
 // Lifecycle: the runner's durable, lease-based queue.
-
-import { parseObject } from '@decnet/core'
+import { LIFECYCLE_OPERATIONS, LIFECYCLE_STATUSES, LOCAL_HOST_ID, parseObject } from '@decnet/core'
 import type { Connection } from '../client.ts'
-import type { SqlExecutor } from '../sql.ts'
+import { knownValue } from '../columns.ts'
+import type { LifecycleModel } from '../generated/client/sqlite/models.ts'
+import type { RawRow, SqlExecutor } from '../sql.ts'
 import { toDate, toNumber, toOptionalDate } from '../sql.ts'
-import type {
-  LifecycleEvent,
-  LifecycleOperation,
-  LifecycleRow,
-  LifecycleRowWithEvent,
-  LifecycleStatus,
-  LifecycleTransitionRow,
-} from '../types.ts'
-import { LOCAL_HOST_ID } from './fleet.ts'
+import type { LifecycleEvent, LifecycleRow, LifecycleRowWithEvent, LifecycleTransitionRow } from '../types.ts'
 import {
   appendLifecycleEvents,
   type LifecycleEventRecord,
@@ -34,29 +27,15 @@ export interface ClaimOptions {
   now?: Date
 }
 
-interface LifecycleRecord {
-  id: string
-  deckyName: string
-  hostId: string | null
-  operation: string
-  status: string
-  attempt: unknown
-  error: string | null
-  payload: string
-  leaseOwner: string | null
-  leaseUntil: unknown
-  startedAt: unknown
-  updatedAt: unknown
-  completedAt: unknown
-}
+type LifecycleRecord = RawRow<LifecycleModel>
 
 function toLifecycleRow(row: LifecycleRecord): LifecycleRow {
   return {
     id: row.id,
     deckyName: row.deckyName,
     hostId: row.hostId,
-    operation: row.operation as LifecycleOperation,
-    status: row.status as LifecycleStatus,
+    operation: knownValue(LIFECYCLE_OPERATIONS, row.operation, 'Lifecycle.operation'),
+    status: knownValue(LIFECYCLE_STATUSES, row.status, 'Lifecycle.status'),
     attempt: toNumber(row.attempt),
     error: row.error,
     payload: parseObject(row.payload),

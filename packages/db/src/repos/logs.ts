@@ -3,10 +3,19 @@
 import { randomUUID } from 'node:crypto'
 import { parseObject, parseStringArray } from '@decnet/core'
 import type { Connection } from '../client.ts'
+import type { AttackerModel, LogModel } from '../generated/client/sqlite/models.ts'
 import { compileSearch } from '../search/compile.ts'
 import { parseSearch } from '../search/grammar.ts'
 import { buildSearchText } from '../search/tokenize.ts'
-import { type Dialect, type SqlArg, type SqlExecutor, toDate, toNumber, valuesPlaceholders } from '../sql.ts'
+import {
+  type Dialect,
+  type RawRow,
+  type SqlArg,
+  type SqlExecutor,
+  toDate,
+  toNumber,
+  valuesPlaceholders,
+} from '../sql.ts'
 import type { LogEventInput, LogRow } from '../types.ts'
 import {
   type AttackerDelta,
@@ -24,17 +33,7 @@ const INSERT_CHUNK = 200
 
 export const LOG_COLUMNS = `l."id", l."timestamp", l."decky", l."service", l."eventType", l."attackerIp", l."attackerPort", l."rawLine", l."fields"`
 
-export interface LogRecord {
-  id: unknown
-  timestamp: unknown
-  decky: string
-  service: string
-  eventType: string
-  attackerIp: string
-  attackerPort: unknown
-  rawLine: string
-  fields: string
-}
+export type LogRecord = RawRow<Omit<LogModel, 'searchText'>>
 
 export function toLogRow(row: LogRecord): LogRow {
   return {
@@ -143,12 +142,7 @@ async function upsertCredentials(sql: SqlExecutor, credentials: CredentialAttemp
   }
 }
 
-interface AttackerRecord {
-  ip: string
-  services: string
-  deckies: string
-  commands: string
-}
+type AttackerRecord = Pick<AttackerModel, 'ip' | 'services' | 'deckies' | 'commands'>
 
 /** Appends unseen values to a stored JSON list, re-encoding only when something was added. */
 function mergeList(stored: string | undefined, additions: string[]): { json: string; count: number } {

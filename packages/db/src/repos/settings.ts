@@ -1,9 +1,10 @@
 // Settings (config/state key-value), worker heartbeats and hosts.
-
-import { parseObject } from '@decnet/core'
+import { HOST_STATUSES, type HostStatus, parseObject, WORKER_STATUSES } from '@decnet/core'
 import type { Connection } from '../client.ts'
+import { knownValue } from '../columns.ts'
 import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts'
-import type { Host, HostEngine, HostInput, HostStatus, WorkerHeartbeat } from '../types.ts'
+import type { HostModel, WorkerHeartbeatModel } from '../generated/client/sqlite/models.ts'
+import type { Host, HostEngine, HostInput, WorkerHeartbeat } from '../types.ts'
 
 export function settingsRepository(conn: Connection) {
   const { prisma } = conn
@@ -33,9 +34,9 @@ export function settingsRepository(conn: Connection) {
 
 export function heartbeatsRepository(conn: Connection) {
   const { prisma } = conn
-  const toHeartbeat = (row: { worker: string; status: string; detail: string | null; beatAt: Date }) => ({
+  const toHeartbeat = (row: WorkerHeartbeatModel): WorkerHeartbeat => ({
     ...row,
-    status: row.status as WorkerHeartbeat['status'],
+    status: knownValue(WORKER_STATUSES, row.status, 'WorkerHeartbeat.status'),
   })
   return {
     beat: (input: {
@@ -64,24 +65,7 @@ export function heartbeatsRepository(conn: Connection) {
   }
 }
 
-interface HostRecord {
-  id: string
-  name: string
-  dockerUrl: string
-  tls: string | null
-  network: string
-  status: string
-  capacity: number | null
-  engineId: string | null
-  engineVersion: string | null
-  cpus: number | null
-  memoryMiB: number | null
-  lastHeartbeat: Date | null
-  createdAt: Date
-  updatedAt: Date
-}
-
-function toHost({ engineId, engineVersion, cpus, memoryMiB, ...row }: HostRecord): Host {
+function toHost({ engineId, engineVersion, cpus, memoryMiB, ...row }: HostModel): Host {
   return {
     ...row,
     engine:
@@ -90,7 +74,7 @@ function toHost({ engineId, engineVersion, cpus, memoryMiB, ...row }: HostRecord
         : { id: engineId ?? '', version: engineVersion, cpus: cpus ?? 0, memoryMiB: memoryMiB ?? 0 },
     tls: row.tls === null ? null : (parseObject(row.tls) as unknown as NonNullable<Host['tls']>),
     network: parseObject(row.network) as unknown as Host['network'],
-    status: row.status as HostStatus,
+    status: knownValue(HOST_STATUSES, row.status, 'Host.status'),
   }
 }
 

@@ -1,17 +1,15 @@
 // Users and revoked tokens.
+
+import type { Role } from '@decnet/core'
 import type { Connection } from '../client.ts'
 import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts'
-import type { AuthUser, PublicUser, Role } from '../types.ts'
+import type { UserModel } from '../generated/client/sqlite/models.ts'
+import type { AuthUser, UserRow } from '../types.ts'
 
-interface UserRecord {
-  id: string
-  username: string
-  passwordHash: string
-  role: string
-  mustChangePassword: boolean
-  tokensValidFrom: Date | null
-  createdAt: Date
-}
+type UserRecord = Pick<
+  UserModel,
+  'id' | 'username' | 'passwordHash' | 'role' | 'mustChangePassword' | 'tokensValidFrom' | 'createdAt'
+>
 
 /**
  * The case-insensitive identity of a username: ASCII letters folded to lower case, exactly as SQL
@@ -24,7 +22,7 @@ export function foldUsername(username: string): string {
 const toRole = (role: string): Role => (role === 'admin' ? 'admin' : 'viewer')
 
 /** Only the API.md PublicUser fields: a password hash can never leak through this shape. */
-export function toPublicUser(user: UserRecord): PublicUser {
+export function toPublicUser(user: UserRecord): UserRow {
   return {
     id: user.id,
     username: user.username,
@@ -48,7 +46,7 @@ export function usersRepository(conn: Connection) {
       passwordHash: string
       role: Role
       mustChangePassword: boolean
-    }): Promise<PublicUser> {
+    }): Promise<UserRow> {
       return conn.run(async () => {
         try {
           return toPublicUser(
@@ -65,7 +63,7 @@ export function usersRepository(conn: Connection) {
         }
       })
     },
-    list: (): Promise<PublicUser[]> =>
+    list: (): Promise<UserRow[]> =>
       conn.read(async ({ prisma }) =>
         (await prisma.user.findMany({ orderBy: { createdAt: 'asc' } })).map(toPublicUser),
       ),
@@ -91,7 +89,7 @@ export function usersRepository(conn: Connection) {
         mustChangePassword: boolean
         tokensValidFrom: Date | null
       }>,
-    ): Promise<PublicUser> {
+    ): Promise<UserRow> {
       return conn.run(async () => {
         const result = await prisma.user.updateMany({ where: { id }, data: changes })
         if (result.count === 0) throw new NotFoundError(`user ${id} not found`)

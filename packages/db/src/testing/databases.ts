@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createDatabase, type DecnetDatabase } from '../database.ts'
 import { migrate } from '../migrate.ts'
+import type { Dialect } from '../sql.ts'
 import { createPostgresDatabase } from './postgres.ts'
 
 export interface TestDatabase {
-  readonly kind: 'sqlite' | 'postgres'
+  readonly kind: Dialect
   /** Creates a new empty, migrated database and returns its URL. */
   freshUrl(): Promise<string>
   /** freshUrl() + createDatabase(); the handle is closed by cleanup(). */

@@ -1,3 +1,4 @@
+import type { PortProtocol } from '@decnet/core'
 import type { Emulator, EmulatorContext } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { running } from '../framework/listeners.ts'
@@ -193,7 +194,7 @@ export const dnsEmulator: Emulator = {
 
     const handleMessage = (
       message: Buffer,
-      transport: 'udp' | 'tcp',
+      transport: PortProtocol,
       emit: UdpPeer['emit'],
     ): Buffer | undefined => {
       let query: DnsQuery

@@ -1,7 +1,5 @@
 /** The typed messages carried by the bus. The database is the truth; these are notifications. */
-
-export type LifecycleOperation = 'deploy' | 'mutate' | 'teardown' | 'repair'
-export type LifecycleStatus = 'pending' | 'running' | 'succeeded' | 'failed'
+import type { DeckyState, LifecycleOperation, LifecycleStatus } from '@decnet/core'
 
 export type BusPayloads = {
   lifecycle: {
@@ -22,8 +20,8 @@ export type BusPayloads = {
   }
   state: {
     decky: string
-    state: string
-    previousState?: string
+    state: DeckyState
+    previousState?: DeckyState
   }
   'log.ingested': {
     count: number

@@ -1,5 +1,5 @@
-import { getService, sysctlsFor } from '@decnet/core'
-import type { DeckySpec, ServiceConfigValue } from './types.ts'
+import { type ConfigValue, getService, sysctlsFor } from '@decnet/core'
+import type { DeckySpec } from './types.ts'
 
 /** The fields of a `Decky` row an engine needs; core's and db's `Decky` are structurally this. */
 export type DeckyRecord = Pick<DeckySpec, 'name' | 'ip' | 'mac' | 'hostname' | 'osFamily' | 'distro'> & {
@@ -7,7 +7,7 @@ export type DeckyRecord = Pick<DeckySpec, 'name' | 'ip' | 'mac' | 'hostname' | '
   serviceConfig: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>
 }
 
-function isConfigValue(value: unknown): value is ServiceConfigValue {
+function isConfigValue(value: unknown): value is ConfigValue {
   return (
     typeof value === 'string' ||
     typeof value === 'number' ||

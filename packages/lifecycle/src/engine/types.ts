@@ -1,19 +1,21 @@
 /**
  * The engine contract: operations on ONE decky each, idempotent "make it so" steps, so a lifecycle row
- * resumed after a crash can simply run again. These types are local to lifecycle and structurally
- * compatible with core's decky; the integrator maps the `Decky` row onto `DeckySpec`.
+ * resumed after a crash can simply run again. The concepts (engine kinds, drivers, name rule) are
+ * core's; the integrator maps the `Decky` row onto `DeckySpec`.
  */
-
-export type PortProtocol = 'tcp' | 'udp'
-
-export type ServicePort = { port: number; protocol: PortProtocol }
-
-export type ServiceConfigValue = string | number | boolean | string[]
+import {
+  type ConfigValue,
+  DECKY_NAME_RE,
+  type EngineKind,
+  type NetworkDriver,
+  type ReapReport,
+  type ServicePort,
+} from '@decnet/core'
 
 export type DeckyServiceSpec = {
   slug: string
   ports: ServicePort[]
-  config: Record<string, ServiceConfigValue>
+  config: Record<string, ConfigValue>
 }
 
 export type DeckySpec = {
@@ -29,8 +31,6 @@ export type DeckySpec = {
   services: DeckyServiceSpec[]
   seed: string
 }
-
-export type NetworkDriver = 'macvlan' | 'ipvlan' | 'bridge'
 
 export type NetworkContext = {
   driver: NetworkDriver
@@ -63,12 +63,6 @@ export type ConvergeReport = {
   removed: string[]
 }
 
-export type ReapReport = {
-  containersRemoved: string[]
-  networksRemoved: string[]
-  errors: string[]
-}
-
 export type OperationOptions = {
   /**
    * Aborts the operation at its next step (before a Docker change, or during the readiness wait): its
@@ -83,8 +77,6 @@ export type ReapOptions = {
 }
 
 export const DEFAULT_REAP_MIN_AGE_MS = 60_000
-
-export type EngineKind = 'docker' | 'local'
 
 export interface DeckyEngine {
   readonly kind: EngineKind
@@ -112,8 +104,6 @@ export interface DeckyEngine {
 }
 
 /** Decky names are always valid in container names, bus topics and URLs (spec §4). */
-export const DECKY_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/
-
 export function assertDeckyName(name: string): void {
-  if (!DECKY_NAME_PATTERN.test(name)) throw new Error(`invalid decky name ${JSON.stringify(name)}`)
+  if (!DECKY_NAME_RE.test(name)) throw new Error(`invalid decky name ${JSON.stringify(name)}`)
 }

@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram'
 import { Socket } from 'node:net'
-import type { ServicePort } from '../engine/types.ts'
+import type { ServicePort } from '@decnet/core'
 import { type UdpProbe, udpProbeFor } from './udp-payloads.ts'
 
 export type ProbeResult = { ok: true } | { ok: false; reason: string }

@@ -1,13 +1,14 @@
+import type { DeckyState, ReapReport, WorkerStatus } from '@decnet/core'
 import type { Bus } from '../bus/bus.ts'
 import { topics } from '../bus/topics.ts'
-import type { DeckyEngine, DeckyHealth, DeckyObservation, ReapReport } from '../engine/types.ts'
+import type { DeckyEngine, DeckyHealth, DeckyObservation } from '../engine/types.ts'
 import { type RepairPolicy, RepairTracker } from './repair-policy.ts'
 
 /**
- * The `Decky.state` values the reconciler writes (core's `DeckyState`; a healthy decky is `running`,
- * `unknown` while its engine cannot be asked).
+ * The `Decky.state` values the reconciler writes (a healthy decky is `running`, `unknown` while its
+ * engine cannot be asked).
  */
-export type ObservedDeckyState = 'running' | 'degraded' | 'missing' | 'unknown'
+export type ObservedDeckyState = Extract<DeckyState, 'running' | 'degraded' | 'missing' | 'unknown'>
 
 const RECORDED: Record<DeckyHealth, ObservedDeckyState> = {
   up: 'running',
@@ -27,7 +28,9 @@ export type RepairRequest = {
 /** The desired fleet as the database sees it (the `Decky` table); the integrator adapts `db.fleet`. */
 export interface FleetStateStore {
   /** Every decky this host should run, with the state last recorded and (when known) its services. */
-  list(): Promise<{ name: string; state: string; services?: readonly string[]; lastError?: string | null }[]>
+  list(): Promise<
+    { name: string; state: DeckyState; services?: readonly string[]; lastError?: string | null }[]
+  >
   /** Records a state; `lastError` says why when it is not `running` (null clears it). */
   setState(name: string, state: ObservedDeckyState, lastError?: string | null): Promise<void>
   /** Queues a `repair` lifecycle operation; without it the reconciler only records what it sees. */
@@ -36,7 +39,7 @@ export interface FleetStateStore {
 
 export type ReconcilePass = {
   /** Deckies whose recorded state changed in this pass. */
-  changed: { name: string; from: string; to: ObservedDeckyState }[]
+  changed: { name: string; from: DeckyState; to: ObservedDeckyState }[]
   /** Deckies a repair was queued for in this pass. */
   repairs: string[]
   /** Deckies whose automatic repairs were given up in this pass. */
@@ -46,14 +49,14 @@ export type ReconcilePass = {
 }
 
 /** How the last pass went, for the reconciler's heartbeat (health.get). */
-export type ReconcilerHealth = { status: 'ok' | 'degraded'; detail: string }
+export type ReconcilerHealth = { status: Extract<WorkerStatus, 'ok' | 'degraded'>; detail: string }
 
 /**
- * Recorded states the reconciler leaves alone: `pending`/`tearing_down` belong to an operation in
- * flight, and `failed` keeps the last operation's verdict (running containers that never answered
- * must not turn into `running`) until the next operation.
+ * Recorded states the reconciler leaves alone: `pending` belongs to an operation in flight, and
+ * `failed` keeps the last operation's verdict (running containers that never answered must not turn
+ * into `running`) until the next operation.
  */
-const OWNED_BY_OPERATIONS = new Set(['pending', 'tearing_down', 'failed'])
+const OWNED_BY_OPERATIONS = new Set<DeckyState>(['pending', 'failed'])
 
 /** Observed states that an automatic repair may fix. */
 const REPAIRABLE = new Set<ObservedDeckyState>(['degraded', 'missing'])
@@ -123,7 +126,7 @@ export class Reconciler {
 
   private async record(
     result: ReconcilePass,
-    decky: { name: string; state: string },
+    decky: { name: string; state: DeckyState },
     to: ObservedDeckyState,
     lastError: string | null,
   ): Promise<void> {

@@ -1,4 +1,4 @@
-import type { LifecycleOperation, LifecycleStatus } from '../bus/events.ts'
+import type { LifecycleOperation, LifecycleStatus } from '@decnet/core'
 
 /** The fields of a lifecycle row the runner reads; `@decnet/db`'s `LifecycleRow` is structurally one. */
 export type QueueRow = {

@@ -2,6 +2,7 @@
  * The collection worker as the API process runs it: one ingest pipeline, fed by the Docker log
  * collector (docker engine) and/or the in-process sink (local engine), plus the `collector` heartbeat.
  */
+import type { EngineKind } from '@decnet/core'
 import type { DecnetDatabase } from '@decnet/db'
 import type { EventSink } from '@decnet/decoys'
 import type { Bus } from '../bus/bus.ts'
@@ -15,7 +16,7 @@ export type CollectorWorkerOptions = {
   db: Pick<DecnetDatabase, 'logs' | 'settings' | 'heartbeats'>
   bus?: Pick<Bus, 'publish'>
   /** `docker` follows container logs; `local` only provides `eventSink` for the local engine. */
-  engine: 'docker' | 'local'
+  engine: EngineKind
   connection?: DockerConnection
   /** Only this engine instance's containers (`decnet.instance`). */
   instance?: string

@@ -1,19 +1,20 @@
+import { ZComponentStatus, ZEngineKind, ZHealthStatus } from '@decnet/core'
 import { z } from 'zod'
 import { ZNoInput } from '../../no-input.ts'
 
 export const ZComponentHealth = z.object({
   /** `degraded`: it works, but not fully (a worker reporting trouble, deckies not running). */
-  status: z.enum(['up', 'degraded', 'down', 'disabled']),
+  status: ZComponentStatus,
   detail: z.string().max(500),
 })
 
 export const ZGetHealthInput = ZNoInput
 
 export const ZGetHealthOutput = z.object({
-  status: z.enum(['healthy', 'degraded', 'unhealthy']),
+  status: ZHealthStatus,
   version: z.string(),
   uptimeSeconds: z.number().int().nonnegative(),
-  engine: z.enum(['docker', 'local']),
+  engine: ZEngineKind,
   components: z.object({
     api: ZComponentHealth,
     database: ZComponentHealth,

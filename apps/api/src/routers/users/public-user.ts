@@ -1,9 +1,9 @@
-import type { PublicUser } from '@decnet/core'
+import type { PublicUser, Role } from '@decnet/core'
 
 type UserLike = {
   id: string
   username: string
-  role: 'admin' | 'viewer'
+  role: Role
   mustChangePassword: boolean
   createdAt: Date
 }

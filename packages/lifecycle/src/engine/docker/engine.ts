@@ -1,3 +1,4 @@
+import type { ReapReport } from '@decnet/core'
 import type Docker from 'dockerode'
 import { describeFailures, waitUntilReachable } from '../../probe/probe.ts'
 import { createDockerClient, DOCKER_CALL_TIMEOUT_MS } from '../docker-client.ts'
@@ -12,7 +13,6 @@ import {
   type NetworkContext,
   type OperationOptions,
   type ReapOptions,
-  type ReapReport,
 } from '../types.ts'
 import { dockerCall, isNotFound } from './calls.ts'
 import {

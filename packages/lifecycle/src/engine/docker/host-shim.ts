@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { promisify } from 'node:util'
+import type { NetworkDriver } from '@decnet/core'
 
 const run = promisify(execFile)
 const IP_TIMEOUT_MS = 5_000
@@ -49,7 +50,7 @@ export async function interfaceAddress(name: string): Promise<string | undefined
 export class HostShim {
   constructor(
     readonly name: string,
-    private readonly kind: 'macvlan' | 'ipvlan',
+    private readonly kind: Exclude<NetworkDriver, 'bridge'>,
     private readonly parent: string,
     private readonly address: string,
   ) {}

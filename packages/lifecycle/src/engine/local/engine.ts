@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { ReapReport } from '@decnet/core'
 import type { EventSink, RunningEmulator, StartEmulatorOptions } from '@decnet/decoys'
 import { describeFailures, waitUntilReachable } from '../../probe/probe.ts'
 import { KeyedLock } from '../keyed-lock.ts'
@@ -11,7 +12,6 @@ import {
   type DeckyServiceSpec,
   type DeckySpec,
   type ReapOptions,
-  type ReapReport,
 } from '../types.ts'
 import { DecoyWorkerHost, type DecoyWorkerHostOptions } from './decoy-worker-host.ts'
 import { loopbackAddressFor } from './loopback.ts'

@@ -1,5 +1,6 @@
 'use client'
 
+import type { AttackerSort as Sort } from '@decnet/core/schemas'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { type FormEvent, useState } from 'react'
@@ -10,7 +11,6 @@ import { TableHead } from '@/components/table-head.tsx'
 import { formatTime } from '@/lib/format.ts'
 import { useTRPC } from '@/trpc/client.ts'
 
-type Sort = 'recent' | 'active' | 'deckies'
 const SORTS: Record<Sort, string> = {
   recent: 'Most recent',
   active: 'Most events',

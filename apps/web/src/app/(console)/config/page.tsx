@@ -1,5 +1,6 @@
 'use client'
 
+import { INTERVAL_PATTERN } from '@decnet/core/schemas'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react'
 import { ErrorAlert } from '@/components/error-alert.tsx'
@@ -126,7 +127,7 @@ function Settings() {
             value={interval}
             readOnly={readOnly}
             placeholder="off"
-            pattern="[1-9][0-9]{0,6}[mhdwMy]"
+            pattern={INTERVAL_PATTERN}
             title="An interval like 30m, 2h, 1d, 1w; empty switches automatic mutation off"
             onValue={setIntervalText}
             data-testid="global-interval"

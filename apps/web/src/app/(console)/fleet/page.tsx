@@ -1,5 +1,6 @@
 'use client'
 
+import { INTERVAL_PATTERN } from '@decnet/core/schemas'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useMemo, useState } from 'react'
@@ -23,7 +24,6 @@ const STATE_BADGE: Record<Decky['state'], string> = {
   degraded: 'badge warn',
   missing: 'badge bad',
   failed: 'badge bad',
-  tearing_down: 'badge warn',
   unknown: 'badge warn',
   pending_removal: 'badge warn',
 }
@@ -52,7 +52,7 @@ function IntervalEditor({ decky, onDone }: { decky: Decky; onDone: (message: str
         aria-label={`Mutation interval for ${decky.name}`}
         placeholder="global"
         size={6}
-        pattern="[1-9][0-9]{0,6}[mhdwMy]"
+        pattern={INTERVAL_PATTERN}
         title="An interval like 30m, 2h, 1d, 1w; empty follows the global interval"
         value={value}
         onChange={(e) => setValue(e.target.value)}
