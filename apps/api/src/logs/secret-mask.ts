@@ -1,3 +1,4 @@
+import type { Role } from '@decnet/core'
 // The one policy for captured secrets shown to viewers. Decoys record what attackers send whole:
 // passwords in auth events, but also the same secrets inside an HTTP form body, a URL's `user:pass@`,
 // an Authorization or Cookie header, a JSON body or a shell command. Every viewer-facing output of
@@ -184,6 +185,6 @@ export function maskTextForViewer(text: string): string {
 }
 
 /** Captured secrets are shown whole to admins only; every other viewer gets them masked. */
-export function revealsSecrets(user: { role: 'admin' | 'viewer' }): boolean {
+export function revealsSecrets(user: { role: Role }): boolean {
   return user.role === 'admin'
 }

@@ -1,3 +1,4 @@
+import type { Role } from '@decnet/core'
 import { AppError } from '../app-error.ts'
 import { assertStrongPassword } from '../auth/password-strength.ts'
 import { hashPassword } from '../auth/passwords.ts'
@@ -7,7 +8,6 @@ import { createSerialQueue } from '../serial.ts'
 
 /** What user administration needs: the users table, and the bus that ends a changed user's streams. */
 export type UserAdminServices = Pick<ApiServices, 'db' | 'bus'>
-type Role = 'admin' | 'viewer'
 type User = NonNullable<Awaited<ReturnType<ApiServices['db']['users']['findById']>>>
 type PublicUser = Awaited<ReturnType<ApiServices['db']['users']['create']>>
 
