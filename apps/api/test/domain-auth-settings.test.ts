@@ -14,17 +14,9 @@ import { loadConfig } from '../src/config.ts'
 import { purgeTelemetry } from '../src/logs/purge-telemetry.ts'
 import { intervalMinutes, setGlobalMutationInterval } from '../src/settings/mutation-interval.ts'
 import { readSettings } from '../src/settings/settings.ts'
+import { refusal } from './support/refusal.ts'
 
 const PASSWORD = 'violet-harbour-tunnel-42'
-
-async function refusal(promise: Promise<unknown>): Promise<[string, string]> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  )
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`)
-  return [error.code, error.message]
-}
 
 describe('sign-in and own password rules', () => {
   let provider: TestDatabase

@@ -4,7 +4,6 @@ import type { DeckyInput, DecnetDatabase } from '@decnet/db'
 import { sqliteTestDatabase, type TestDatabase } from '@decnet/db/testing'
 import { InProcessBus } from '@decnet/lifecycle'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AppError } from '../src/app-error.ts'
 import { loadConfig } from '../src/config.ts'
 import { assertDeckyHostCanOperate, requireDecky } from '../src/fleet/decky-lookup.ts'
 import { mutateDecky, repairDecky, teardownDeckies } from '../src/fleet/operate.ts'
@@ -12,20 +11,12 @@ import { decommissionHost } from '../src/hosts/decommission.ts'
 import { enrollHost } from '../src/hosts/enroll.ts'
 import { leftoversOf } from '../src/hosts/leftovers.ts'
 import { createSecretBox } from '../src/hosts/secret-box.ts'
+import { refusal } from './support/refusal.ts'
 
 const TLS = { ca: 'ca', cert: 'cert', key: 'key' }
 const NETWORK = { driver: 'bridge' as const, subnet: '10.9.0.0/24', gateway: '10.9.0.1' }
 const secrets = createSecretBox('a-test-secret-key-of-at-least-32-characters')
 const config = loadConfig({ DECNET_HOST_HEARTBEAT_MS: '10000' })
-
-async function refusal(promise: Promise<unknown>): Promise<[string, string]> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  )
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`)
-  return [error.code, error.message]
-}
 
 function decky(name: string, ip: string, hostId?: string): DeckyInput {
   return {

@@ -3,19 +3,10 @@ import type { DecnetDatabase } from '@decnet/db'
 import { sqliteTestDatabase, type TestDatabase } from '@decnet/db/testing'
 import { type BusEvent, InProcessBus } from '@decnet/lifecycle'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { AppError } from '../src/app-error.ts'
 import { createUser, deleteUser, resetPassword, setRole } from '../src/users/user-admin.ts'
+import { refusal } from './support/refusal.ts'
 
 const STRONG = 'violet-harbour-tunnel-42'
-
-async function refusal(promise: Promise<unknown>): Promise<[string, string]> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  )
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`)
-  return [error.code, error.message]
-}
 
 describe('user administration rules', () => {
   let provider: TestDatabase

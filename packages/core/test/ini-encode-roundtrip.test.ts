@@ -10,7 +10,6 @@ import {
   type ConfigValue,
   DecnetError,
   DISTRO_SLUGS,
-  findPortConflict,
   type GeneralSettings,
   getService,
   type IniDeckyInput,
@@ -18,10 +17,10 @@ import {
   OS_FAMILY_SLUGS,
   parseFleetIni,
   planDeploy,
-  SERVICE_SLUGS,
   seededRandom,
   writeFleetIni,
 } from '../src/index.ts'
+import { arbFieldValue, arbServices } from './support/ini-arbitraries.ts'
 
 /** Characters `ini.safe` rewrites, mixed with ordinary and non-ASCII text. */
 const INI_SPECIAL = [';', '#', '=', '[', ']', '"', "'", '\\', ':', ' ', '%', '\t']
@@ -38,27 +37,8 @@ const textareaText = fc
   .array(fc.oneof(textChar, fc.constantFrom('\n', '\r\n', '\t')), { minLength: 1, maxLength: 60 })
   .map((parts) => parts.join(''))
 
-function arbFieldValue(field: ConfigField): fc.Arbitrary<ConfigValue> {
-  switch (field.type) {
-    case 'string':
-    case 'password':
-      return lineText
-    case 'textarea':
-      return textareaText
-    case 'int':
-      return fc.integer({ min: field.min ?? -1000, max: field.max ?? 100000 })
-    case 'bool':
-      return fc.boolean()
-    case 'enum':
-      return fc.constantFrom(...(field.options ?? []))
-    case 'multi_enum':
-      return fc.uniqueArray(fc.constantFrom(...(field.options ?? [])), { minLength: 1 })
-  }
-}
-
-const arbServices = fc
-  .uniqueArray(fc.constantFrom(...SERVICE_SLUGS), { minLength: 1, maxLength: 4 })
-  .filter((services) => !findPortConflict(services))
+const text = { line: lineText, textarea: textareaText }
+const valueOf = (field: ConfigField) => arbFieldValue(field, text)
 
 /** Settings for any subset of the decky's services, any subset of each one's fields. */
 function arbServiceConfig(
@@ -75,7 +55,7 @@ function arbServiceConfig(
               .subarray(getService(service)?.config ?? [], { minLength: 1 })
               .chain((fields) =>
                 fc
-                  .tuple(...fields.map(arbFieldValue))
+                  .tuple(...fields.map(valueOf))
                   .map((values) =>
                     Object.fromEntries(fields.map((f, i) => [f.key, values[i] as ConfigValue])),
                   ),
@@ -101,7 +81,7 @@ const arbGeneral: fc.Arbitrary<GeneralSettings> = fc.record(
 const arbExportedDecky = (name: string, ip: string): fc.Arbitrary<IniDeckyInput> =>
   fc
     .record({
-      services: arbServices,
+      services: arbServices(4),
       archetype: fc.option(fc.constantFrom(...ARCHETYPE_SLUGS), { nil: undefined }),
       distro: fc.constantFrom(...DISTRO_SLUGS),
       osFamily: fc.constantFrom(...OS_FAMILY_SLUGS),

@@ -7,14 +7,13 @@ import {
   type ConfigValue,
   DecnetError,
   DISTRO_SLUGS,
-  findPortConflict,
   getService,
   type IniDeckyInput,
   OS_FAMILY_SLUGS,
   parseFleetIni,
-  SERVICE_SLUGS,
   writeFleetIni,
 } from '../src/index.ts'
+import { arbFieldValue, arbServices } from './support/ini-arbitraries.ts'
 
 const isControl = (c: string): boolean => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f
 
@@ -27,33 +26,14 @@ const textareaText = fc
   .string({ unit: 'grapheme', minLength: 1, maxLength: 200 })
   .map((s) => [...s].map((c) => (isControl(c) && !'\t\r\n'.includes(c) ? '\n' : c)).join(''))
 
-function arbFieldValue(field: ConfigField): fc.Arbitrary<ConfigValue> {
-  switch (field.type) {
-    case 'string':
-    case 'password':
-      return lineText
-    case 'textarea':
-      return textareaText
-    case 'int':
-      return fc.integer({ min: field.min ?? -1000, max: field.max ?? 100000 })
-    case 'bool':
-      return fc.boolean()
-    case 'enum':
-      return fc.constantFrom(...(field.options ?? []))
-    case 'multi_enum':
-      return fc.uniqueArray(fc.constantFrom(...(field.options ?? [])), { minLength: 1 })
-  }
-}
-
-const arbServices = fc
-  .uniqueArray(fc.constantFrom(...SERVICE_SLUGS), { minLength: 1, maxLength: 3 })
-  .filter((services) => !findPortConflict(services))
+const text = { line: lineText, textarea: textareaText }
+const valueOf = (field: ConfigField) => arbFieldValue(field, text)
 
 const arbDecky = (name: string): fc.Arbitrary<IniDeckyInput> =>
   fc
     .record({
       amount: fc.integer({ min: 1, max: 3 }),
-      services: arbServices,
+      services: arbServices(3),
       archetype: fc.option(fc.constantFrom(...ARCHETYPE_SLUGS), { nil: undefined }),
       distro: fc.option(fc.constantFrom(...DISTRO_SLUGS), { nil: undefined }),
       osFamily: fc.option(fc.constantFrom(...OS_FAMILY_SLUGS), { nil: undefined }),
@@ -66,7 +46,7 @@ const arbDecky = (name: string): fc.Arbitrary<IniDeckyInput> =>
         .subarray(fields)
         .chain((chosen) =>
           fc
-            .tuple(...chosen.map(arbFieldValue))
+            .tuple(...chosen.map(valueOf))
             .map(
               (values): Record<string, ConfigValue> =>
                 Object.fromEntries(chosen.map((field, i) => [field.key, values[i] as ConfigValue])),

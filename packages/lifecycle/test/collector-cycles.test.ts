@@ -30,6 +30,23 @@ const event = (decky: string, seq: number) =>
 const provider = sqliteTestDatabase()
 afterAll(() => provider.cleanup())
 
+/** A collector of instance `instance` on the stand-in daemon, quick to reconnect, slow to rescan. */
+async function collectorOn(daemon: DockerApiStandIn, instance: string) {
+  const { db } = await provider.open()
+  const pipeline = new IngestPipeline({ db, flushIntervalMs: 20 })
+  const col = new DockerLogCollector({
+    pipeline,
+    settings: db.settings,
+    connection: { dockerHost: daemon.dockerHost },
+    instance,
+    rescanIntervalMs: 60_000,
+    reconnectInitialMs: 50,
+    reconnectMaxMs: 200,
+    onError: () => undefined,
+  })
+  return { db, pipeline, col }
+}
+
 it('1,000 stop/start cycles: each start followed once, no listener warning, flat listener counts', async () => {
   const warnings: Error[] = []
   const onWarning = (warning: Error) => warnings.push(warning)
@@ -37,18 +54,7 @@ it('1,000 stop/start cycles: each start followed once, no listener warning, flat
   const daemon = new DockerApiStandIn()
   await daemon.listen()
   try {
-    const { db } = await provider.open()
-    const pipeline = new IngestPipeline({ db, flushIntervalMs: 20 })
-    const col = new DockerLogCollector({
-      pipeline,
-      settings: db.settings,
-      connection: { dockerHost: daemon.dockerHost },
-      instance: 'cycles',
-      rescanIntervalMs: 60_000,
-      reconnectInitialMs: 50,
-      reconnectMaxMs: 200,
-      onError: () => undefined,
-    })
+    const { db, pipeline, col } = await collectorOn(daemon, 'cycles')
     const decky = 'cycles-decky'
     // Another instance's container, never followed: the one label filter keeps it out.
     daemon.create({
@@ -113,18 +119,7 @@ it('log and event streams cut under it reconnect through the one loop: nothing l
   const daemon = new DockerApiStandIn()
   await daemon.listen()
   try {
-    const { db } = await provider.open()
-    const pipeline = new IngestPipeline({ db, flushIntervalMs: 20 })
-    const col = new DockerLogCollector({
-      pipeline,
-      settings: db.settings,
-      connection: { dockerHost: daemon.dockerHost },
-      instance: 'drops',
-      rescanIntervalMs: 60_000,
-      reconnectInitialMs: 50,
-      reconnectMaxMs: 200,
-      onError: () => undefined,
-    })
+    const { db, pipeline, col } = await collectorOn(daemon, 'drops')
     const first = daemon.create(labels('drops', 'first-decky'))
     daemon.start(first, event('first-decky', 1))
     await col.start()
