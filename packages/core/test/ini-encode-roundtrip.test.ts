@@ -38,7 +38,7 @@ const textareaText = fc
   .map((parts) => parts.join(''))
 
 const text = { line: lineText, textarea: textareaText }
-const valueOf = (field: ConfigField) => arbFieldValue(field, text)
+const fieldValue = (field: ConfigField) => arbFieldValue(field, text)
 
 /** Settings for any subset of the decky's services, any subset of each one's fields. */
 function arbServiceConfig(
@@ -55,7 +55,7 @@ function arbServiceConfig(
               .subarray(getService(service)?.config ?? [], { minLength: 1 })
               .chain((fields) =>
                 fc
-                  .tuple(...fields.map(valueOf))
+                  .tuple(...fields.map(fieldValue))
                   .map((values) =>
                     Object.fromEntries(fields.map((f, i) => [f.key, values[i] as ConfigValue])),
                   ),

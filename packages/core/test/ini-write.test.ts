@@ -27,7 +27,7 @@ const textareaText = fc
   .map((s) => [...s].map((c) => (isControl(c) && !'\t\r\n'.includes(c) ? '\n' : c)).join(''))
 
 const text = { line: lineText, textarea: textareaText }
-const valueOf = (field: ConfigField) => arbFieldValue(field, text)
+const fieldValue = (field: ConfigField) => arbFieldValue(field, text)
 
 const arbDecky = (name: string): fc.Arbitrary<IniDeckyInput> =>
   fc
@@ -46,7 +46,7 @@ const arbDecky = (name: string): fc.Arbitrary<IniDeckyInput> =>
         .subarray(fields)
         .chain((chosen) =>
           fc
-            .tuple(...chosen.map(valueOf))
+            .tuple(...chosen.map(fieldValue))
             .map(
               (values): Record<string, ConfigValue> =>
                 Object.fromEntries(chosen.map((field, i) => [field.key, values[i] as ConfigValue])),
