@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engineUrlHost, localAddressReason } from '../src/hosts/engine-address-policy.ts'
 import { codeOf, messageOf } from './support/accounts.ts'
 import { type Caller, inProcessApiOfSuite } from './support/in-process.ts'
-import { freePort } from './support/server.ts'
+import { freePort } from './support/ports.ts'
 
 const SECRET_KEY = 'enroll-policy-test-secret-key-0123456789'
 

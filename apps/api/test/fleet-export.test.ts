@@ -1,10 +1,6 @@
-// fleet.export / `decnet export fleet`: the committed fleet as a fleet INI that, deployed into an empty
-// fleet, reproduces the same deckies.
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseFleetIni } from '@decnet/core'
 import type { DecnetDatabase } from '@decnet/db'
 import { sqliteTestDatabase, type TestDatabase } from '@decnet/db/testing'
@@ -12,10 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exportFleet } from '../src/fleet/export.ts'
 import { defaultFleetNetwork } from '../src/settings/network.ts'
 import { readyAdmin } from './support/accounts.ts'
+import { decnet } from './support/cli.ts'
 import { type Caller, inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
 import { type ServerProcess, startServerProcess } from './support/server.ts'
-
-const DECNET_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/decnet.mjs')
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64')
 
@@ -123,27 +118,6 @@ describe('fleet.export', () => {
     expect(shared).toEqual(forViewer)
   })
 })
-
-type CliResult = { code: number; stdout: string; stderr: string }
-
-function decnet(args: string[], env: { url: string; token: string }): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DECNET_BIN, ...args], {
-      env: { ...process.env, DECNET_URL: env.url, DECNET_TOKEN: env.token },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    child.once('error', reject)
-    child.once('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }))
-  })
-}
 
 // The CLI is a client of the wire: a server process.
 describe('decnet export fleet', () => {

@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ADMIN_PASSWORD, type ApiDoor } from './accounts.ts'
 import { type Client, httpDoor } from './clients.ts'
+import { freePort } from './ports.ts'
 
 const API_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** The API as its own process, for what only the wire shows (HTTP, SSE, cookies, proxies, restarts). */
@@ -16,17 +16,6 @@ export type ServerProcess = ApiDoor<Client> & {
   output: () => string
   kill(signal?: NodeJS.Signals): Promise<void>
   stop(): Promise<void>
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {

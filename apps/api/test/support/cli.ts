@@ -1,0 +1,27 @@
+import { spawn } from 'node:child_process'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const DECNET_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/decnet.mjs')
+
+export type CliResult = { code: number; stdout: string; stderr: string }
+
+/** Runs the real `decnet` CLI against a server, signed in through DECNET_TOKEN. */
+export function decnet(args: string[], env: { url: string; token: string }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [DECNET_BIN, ...args], {
+      env: { ...process.env, DECNET_URL: env.url, DECNET_TOKEN: env.token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    child.once('error', reject)
+    child.once('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }))
+  })
+}
