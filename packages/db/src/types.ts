@@ -77,8 +77,8 @@ export type LifecycleTransitionRow = LifecycleRow & { eventId: number }
 
 export type LogRow = Retyped<Omit<LogModel, 'searchText'>, { fields: Record<string, unknown> }>
 
-export type LogEventInput = Omit<LogRow, 'id' | 'attackerPort' | 'fields'> &
-  Partial<Pick<LogRow, 'attackerPort' | 'fields'>>
+export type LogEventInput = Omit<LogRow, 'id' | 'attackerPort' | 'fields' | 'system'> &
+  Partial<Pick<LogRow, 'attackerPort' | 'fields' | 'system'>>
 
 export type Attacker = Retyped<
   Omit<AttackerModel, 'serviceCount' | 'deckyCount'>,

@@ -3,12 +3,14 @@
 
 // The interval syntax is a concept forms validate too (the module is pure).
 export { INTERVAL_PATTERN, INTERVAL_RE } from '../mutation/interval.ts'
+export * from './alerts.ts'
 export * from './catalog.ts'
 export * from './common.ts'
 export * from './config.ts'
 export * from './decky.ts'
 export * from './fleet.ts'
 export * from './hosts.ts'
+export * from './incidents.ts'
 export * from './lifecycle.ts'
 export * from './logs.ts'
 export * from './users.ts'

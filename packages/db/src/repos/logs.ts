@@ -31,7 +31,7 @@ export const COUNT_CAP = 10_000
 // Rows per multi-row INSERT: 9 parameters each stays far below both databases' parameter limits.
 const INSERT_CHUNK = 200
 
-export const LOG_COLUMNS = `l."id", l."timestamp", l."decky", l."service", l."eventType", l."attackerIp", l."attackerPort", l."rawLine", l."fields"`
+export const LOG_COLUMNS = `l."id", l."timestamp", l."decky", l."service", l."eventType", l."attackerIp", l."attackerPort", l."rawLine", l."fields", l."system"`
 
 export type LogRecord = RawRow<Omit<LogModel, 'searchText'>>
 
@@ -47,6 +47,8 @@ export function toLogRow(row: LogRecord): LogRow {
       row.attackerPort === null || row.attackerPort === undefined ? null : toNumber(row.attackerPort),
     rawLine: row.rawLine,
     fields: parseObject(row.fields),
+    // SQLite returns booleans as 0/1.
+    system: row.system === true || Number(row.system) === 1,
   }
 }
 
@@ -87,6 +89,7 @@ export function logRowValues(event: LogEventInput): SqlArg[] {
     event.rawLine,
     JSON.stringify(event.fields ?? {}),
     buildSearchText(event),
+    event.system ?? false,
   ]
 }
 
@@ -98,7 +101,7 @@ async function insertLogs(sql: SqlExecutor, events: readonly LogEventInput[]): P
     for (const event of chunk) args.push(...logRowValues(event))
     const rows = await sql.query<{ id: unknown }>(
       `INSERT INTO "Log" ("timestamp", "decky", "service", "eventType", "attackerIp", "attackerPort", "rawLine",
-         "fields", "searchText") VALUES ${valuesPlaceholders(chunk.length, 9)} RETURNING "id"`,
+         "fields", "searchText", "system") VALUES ${valuesPlaceholders(chunk.length, 10)} RETURNING "id"`,
       args,
     )
     // Ids of one multi-row insert are assigned in VALUES order on both databases.
@@ -253,6 +256,7 @@ export function logsRepository(conn: Connection) {
             attackerPort: event.attackerPort ?? null,
             rawLine: event.rawLine,
             fields: event.fields ?? {},
+            system: event.system ?? false,
           }))
         }),
       )
