@@ -2,6 +2,7 @@
 import { type DatabasePing, type OpenOptions, openClient } from './client.ts'
 import { attackersRepository } from './repos/attackers.ts'
 import { auditRepository } from './repos/audit.ts'
+import { exportsRepository } from './repos/exports.ts'
 import { fleetRepository } from './repos/fleet.ts'
 import { lifecycleRepository } from './repos/lifecycle.ts'
 import { logsRepository } from './repos/logs.ts'
@@ -21,6 +22,8 @@ export interface DecnetDatabase {
   readonly settings: ReturnType<typeof settingsRepository>
   readonly heartbeats: ReturnType<typeof heartbeatsRepository>
   readonly audit: ReturnType<typeof auditRepository>
+  /** Keyset pages of logs, attackers and credentials for streamed downloads. */
+  readonly exports: ReturnType<typeof exportsRepository>
   /**
    * Cheap liveness probe for health.get: a read on the read connection, answered within
    * PING_DEADLINE_MS (or thrown), plus how long writes have been waiting for another process's lock.
@@ -44,6 +47,7 @@ export function createDatabase(databaseUrl: string, options: OpenOptions = {}): 
     settings: settingsRepository(conn),
     heartbeats: heartbeatsRepository(conn),
     audit: auditRepository(conn),
+    exports: exportsRepository(conn),
     ping: () => conn.ping(),
     close: () => conn.close(),
   }

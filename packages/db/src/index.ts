@@ -8,6 +8,14 @@ export type {
   AttackerDetailOptions,
   AttackerListInput,
 } from './repos/attackers.ts'
+export {
+  type AttackerExportPage,
+  type CredentialExportRow,
+  type IncidentExportPage,
+  type LogExportPage,
+  MAX_EXPORT_PAGE,
+  MAX_INCIDENT_EVENTS,
+} from './repos/exports.ts'
 export type { DeployPlan, DeployPlanResult } from './repos/fleet.ts'
 export { extractCommand, extractCredential } from './repos/ingest.ts'
 export { type ClaimOptions, MAX_EVENTS_AFTER } from './repos/lifecycle.ts'
