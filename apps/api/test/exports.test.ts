@@ -1,14 +1,18 @@
 // exports.* and GET /exports/<ticket>: the procedures issue single-use, short-lived tickets; the
 // HTTP server streams the file. Real API runtime and database, real HTTP on loopback, files read back
 // with a real CSV parser.
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import type http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
 import type { LogEventInput } from '@decnet/db'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { csvCell, MAX_CSV_CELL } from '../src/exports/csv.ts'
 import { createApiServer, listen } from '../src/server.ts'
-import { codeOf, login } from './support/accounts.ts'
+import { codeOf, login, NEW_ADMIN_PASSWORD } from './support/accounts.ts'
+import { decnet } from './support/cli.ts'
 import { inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
 
 const event = (overrides: Partial<LogEventInput>): LogEventInput => ({
@@ -203,4 +207,34 @@ describe('exports', () => {
     expect((await fetch(`${base}${ticket.url}`, { method: 'POST' })).status).toBe(405)
     expect((await download(ticket.url)).status).toBe(200)
   })
+
+  it('decnet export writes the file (0600) or stdout, and says why a query is refused', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'decnet-export-cli-'))
+    try {
+      const admin = { url: base, token: await api.signIn('admin', NEW_ADMIN_PASSWORD) }
+      const file = path.join(dir, 'logs.csv')
+      const written = await decnet(
+        ['export', 'logs', '--format', 'csv', '-q', 'decky:db-01', '--out', file],
+        admin,
+      )
+      expect(written.code, written.stderr).toBe(0)
+      expect(written.stdout).toMatch(/^exported \d+ bytes to /)
+      expect(statSync(file).mode & 0o777).toBe(0o600)
+      expect(csvRows(readFileSync(file, 'utf8'))).toEqual([
+        expect.objectContaining({ decky: 'db-01', service: 'mysql', message: 'hello' }),
+      ])
+
+      const viewer = { url: base, token: await api.signIn('viewer1', 'viewer1-changed-pw-1') }
+      const credentials = await decnet(['export', 'credentials', '--format', 'ndjson'], viewer)
+      expect(credentials.code, credentials.stderr).toBe(0)
+      expect(JSON.parse(credentials.stdout)).toMatchObject({ principal: 'root', kind: 'password' })
+      expect(credentials.stdout).not.toContain('hunter2-secret')
+
+      const refused = await decnet(['export', 'logs', '-q', '"unterminated'], viewer)
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toContain('unterminated quote')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 })
