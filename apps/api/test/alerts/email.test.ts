@@ -210,6 +210,16 @@ describe('email alert transport', () => {
     expect(server.received).toHaveLength(0)
   })
 
+  it('refuses configuration that could inject headers', () => {
+    expect(() =>
+      createEmailTransport(config(25, { subjectPrefix: 'x\r\nBcc: victim@example.org' })),
+    ).toThrow()
+    expect(() =>
+      createEmailTransport(config(25, { from: 'a@b.example\r\nBcc: victim@example.org' })),
+    ).toThrow()
+    expect(() => createEmailTransport(config(25, { to: [] }))).toThrow()
+  })
+
   it('gives up when the signal aborts (a server that never greets)', async () => {
     const held: net.Socket[] = []
     const silent = net.createServer((socket) => held.push(socket))

@@ -19,6 +19,8 @@ const PEM = z
   .max(64 * 1024)
   .includes('-----BEGIN ')
 const ZAddress = z.email().max(254)
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/
 
 export const ZEmailConfig = z.object({
   host: z.string().min(1).max(253),
@@ -31,10 +33,11 @@ export const ZEmailConfig = z.object({
   /** Name checked against the server's certificate when it differs from `host`. */
   serverName: z.string().max(253).optional(),
   /** SMTP AUTH user; its password is a secret. No username: no AUTH. */
-  username: z.string().min(1).max(256).optional(),
+  username: z.string().min(1).max(256).regex(NO_CONTROL_CHARACTERS).optional(),
   from: ZAddress,
   to: z.array(ZAddress).min(1).max(50),
-  subjectPrefix: z.string().max(64).default('[DECNET]'),
+  /** Header text: control characters (a CRLF would inject headers) are refused. */
+  subjectPrefix: z.string().max(64).regex(NO_CONTROL_CHARACTERS).default('[DECNET]'),
 })
 export type EmailConfig = z.input<typeof ZEmailConfig>
 

@@ -38,6 +38,14 @@ export const SYSLOG_FACILITIES = {
 type FacilityName = keyof typeof SYSLOG_FACILITIES
 const FACILITY_NAMES = Object.keys(SYSLOG_FACILITIES) as [FacilityName, ...FacilityName[]]
 
+/** How syslog travels, each by the RFC that defines it (a transport choice, not a decoy port's protocol). */
+export const SYSLOG_TRANSPORTS = { udp: 'RFC 5426', tcp: 'RFC 6587', tls: 'RFC 5425' } as const
+type SyslogTransportName = keyof typeof SYSLOG_TRANSPORTS
+const SYSLOG_TRANSPORT_NAMES = Object.keys(SYSLOG_TRANSPORTS) as [
+  SyslogTransportName,
+  ...SyslogTransportName[],
+]
+
 /** An incident's severity as a syslog severity (RFC 5424 §6.2.1): notice, warning, error, critical. */
 const SYSLOG_SEVERITY: Record<Severity, number> = { low: 5, medium: 4, high: 3, critical: 2 }
 
@@ -56,7 +64,7 @@ const PEM = z
 
 export const ZSyslogConfig = z
   .object({
-    protocol: z.enum(['udp', 'tcp', 'tls']),
+    protocol: z.enum(SYSLOG_TRANSPORT_NAMES),
     host: z.string().min(1).max(253),
     /** Default 514 for UDP/TCP, 6514 for TLS. */
     port: z.number().int().min(1).max(65535).optional(),
