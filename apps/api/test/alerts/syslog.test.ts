@@ -13,6 +13,7 @@ import {
   SYSLOG_SD_ID,
   type SyslogConfig,
 } from '../../src/alerts/transports/syslog.ts'
+import { eventually } from '../support/wait.ts'
 import { makeTestCa, parseRfc5424, Rsyslog } from './rsyslog.ts'
 import { HOSTILE_SUMMARY, sampleAlert } from './sample-alert.ts'
 
@@ -215,6 +216,45 @@ describe('syslog alert transport', () => {
       await transport.close()
       for (const socket of held) socket.destroy()
       await new Promise((resolve) => silent.close(resolve))
+    }
+  })
+
+  it('frames every message with its octet count, over one persistent connection', async () => {
+    const connections: Buffer[][] = []
+    const listener = net.createServer((socket) => {
+      const chunks: Buffer[] = []
+      connections.push(chunks)
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+    })
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve))
+    const port = (listener.address() as net.AddressInfo).port
+    const transport = createSyslogTransport({ ...base, protocol: 'tcp', port })
+    try {
+      const alerts = Array.from({ length: 5 }, () => sampleAlert())
+      for (const alert of alerts) await transport.send(alert, deadline())
+      await Promise.all(alerts.map((alert) => transport.send(alert, deadline())))
+      const stream = await eventually(
+        async () => Buffer.concat(connections.flat()),
+        (bytes) => bytes.toString().split('idempotencyKey="').length - 1 === 10,
+        'ten frames',
+      )
+      expect(connections).toHaveLength(1)
+      // MSG-LEN SP SYSLOG-MSG, back to back: decoding by the counts lands exactly on the end.
+      const keys: string[] = []
+      let at = 0
+      while (at < stream.length) {
+        const space = stream.indexOf(0x20, at)
+        const length = Number(stream.subarray(at, space).toString())
+        const frame = stream.subarray(space + 1, space + 1 + length).toString()
+        keys.push(parseRfc5424(frame).structuredData[SYSLOG_SD_ID]!.idempotencyKey!)
+        at = space + 1 + length
+      }
+      expect(at).toBe(stream.length)
+      expect(keys.slice(0, 5)).toEqual(alerts.map((a) => a.idempotencyKey))
+      expect([...keys.slice(5)].sort()).toEqual(alerts.map((a) => a.idempotencyKey).sort())
+    } finally {
+      await transport.close()
+      await new Promise((resolve) => listener.close(resolve))
     }
   })
 
