@@ -11,7 +11,6 @@ export type {
 export {
   type AttackerExportPage,
   type CredentialExportRow,
-  type IncidentExportPage,
   type LogExportPage,
   MAX_EXPORT_PAGE,
   MAX_INCIDENT_EVENTS,
