@@ -31,8 +31,13 @@ export type GroupingOptions = {
   rules: SeverityRuleSet
   /** An IP quiet for longer than this starts a new incident. */
   quietWindowMs: number
-  /** After an alert, later activity is summarised in at most one digest per this long. */
+  /**
+   * After an alert, at most one more per this long: a digest of later activity, or `escalated` when
+   * the severity rose meanwhile.
+   */
   digestThrottleMs: number
+  /** A rise in severity alerts at once instead of waiting for the throttle (more alerts in a storm). */
+  immediateEscalation: boolean
   batchSize: number
   now: Date
   /** Console base URL for alert links (null: no link). */
@@ -203,6 +208,13 @@ function alertFor(
   return { ...message, incidentId: incident.id }
 }
 
+function throttleElapsed(incident: IncidentRecord, options: GroupingOptions): boolean {
+  return (
+    incident.lastAlertAt === null ||
+    options.now.getTime() - incident.lastAlertAt.getTime() >= options.digestThrottleMs
+  )
+}
+
 /** Runs one grouping step inside `batch` (the caller's transaction). */
 export async function groupNextBatch(
   batch: IncidentBatch,
@@ -222,6 +234,8 @@ export async function groupNextBatch(
   report.events = rows.length
   const alerts: AlertInput[] = []
   const touched = new Map<string, Touched>()
+  /** Touched incidents that may send their one alert of the current throttle window now. */
+  const followUps: Touched[] = []
   if (rows.length > 0) {
     const ignore = compileIgnoreRules(await batch.ignoreRules())
     const attack = rows.filter((row) => {
@@ -272,27 +286,32 @@ export async function groupNextBatch(
       const { incident } = entry
       if (entry.before === undefined || entry.reopened) {
         alerts.push(alertFor('opened', incident, entry.events, options, entry.reopened))
-      } else if (compareSeverity(incident.severity, entry.before) > 0) {
+      } else if (options.immediateEscalation && compareSeverity(incident.severity, entry.before) > 0) {
         alerts.push(alertFor('escalated', incident, entry.events, options))
-      } else if (
-        incident.lastAlertAt === null ||
-        options.now.getTime() - incident.lastAlertAt.getTime() >= options.digestThrottleMs
-      ) {
-        alerts.push(alertFor('digest', incident, entry.events, options))
-      } else if (incident.digestDueAt === null) {
+      } else if (throttleElapsed(incident, options)) {
+        followUps.push(entry)
+      } else if (incident.digestDueAt === null && incident.lastAlertAt !== null) {
         incident.digestDueAt = new Date(incident.lastAlertAt.getTime() + options.digestThrottleMs)
       }
     }
     report.cursor = rows.at(-1)?.id ?? cursor
   }
-  // Digests that came due while their incident saw nothing new in this batch.
+  // Incidents whose throttle ran out while they saw nothing new in this batch.
   for (const incident of await batch.dueDigests(options.now, options.batchSize)) {
     if (touched.has(incident.id)) continue
+    const entry: Touched = { incident, before: incident.severity, reopened: false, events: [] }
+    touched.set(incident.id, entry)
     if (incident.pendingEvents > 0 && incident.state === 'open') {
-      const events = (await batch.recentLogs(incident.attackerIp, ALERT_EVENTS)).reverse()
-      alerts.push(alertFor('digest', incident, events, options))
+      entry.events = (await batch.recentLogs(incident.attackerIp, ALERT_EVENTS)).reverse()
+      followUps.push(entry)
     } else incident.digestDueAt = null
-    touched.set(incident.id, { incident, before: incident.severity, reopened: false, events: [] })
+  }
+  // One follow-up per throttle window: `escalated` if the severity rose since the last alert, else a digest.
+  const alerted = await batch.lastAlertSeverities(followUps.map((entry) => entry.incident.id))
+  for (const { incident, events } of followUps) {
+    const last = alerted.get(incident.id)
+    const reason = last !== undefined && compareSeverity(incident.severity, last) > 0 ? 'escalated' : 'digest'
+    alerts.push(alertFor(reason, incident, events, options))
   }
   await batch.saveIncidents([...touched.values()].map((entry) => entry.incident))
   await batch.insertAlerts(alerts)
