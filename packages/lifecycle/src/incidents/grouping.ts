@@ -247,6 +247,18 @@ function alertFor(
   return { ...message, incidentId: incident.id }
 }
 
+export function emptyReport(): GroupingReport {
+  return {
+    read: 0,
+    events: 0,
+    suppressed: 0,
+    opened: 0,
+    reopened: 0,
+    alerts: { opened: 0, escalated: 0, digest: 0, test: 0 },
+    cursor: 0,
+  }
+}
+
 function throttleElapsed(incident: IncidentRecord, options: GroupingOptions): boolean {
   return (
     incident.lastAlertAt === null ||
@@ -259,15 +271,7 @@ export async function groupNextBatch(
   batch: IncidentBatch,
   options: GroupingOptions,
 ): Promise<GroupingReport> {
-  const report: GroupingReport = {
-    read: 0,
-    events: 0,
-    suppressed: 0,
-    opened: 0,
-    reopened: 0,
-    alerts: { opened: 0, escalated: 0, digest: 0, test: 0 },
-    cursor: 0,
-  }
+  const report = emptyReport()
   const cursor = await batch.cursor(INCIDENT_CURSOR)
   report.cursor = cursor
   const read = await batch.logsAfter(cursor, options.batchSize, { includeSystem: true })
