@@ -2,6 +2,7 @@
 // where and how it ended, with secrets redacted; admins read it, nobody can edit it through the API.
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
+import { targetOf } from '../src/audit/operator-audit.ts'
 import { isAuditSecretKey, REDACTED, redactedInput } from '../src/audit/redact.ts'
 import { codeOf, readyUser } from './support/accounts.ts'
 import { type Caller, inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
@@ -237,5 +238,18 @@ describe('audit log of operator actions', () => {
 
   it('is for admins only: a viewer gets FORBIDDEN', async () => {
     expect(await codeOf(viewer.audit.list({}))).toBe('FORBIDDEN')
+  })
+})
+
+describe('audit target', () => {
+  it('is the input main identifier: a name, an id, any …Id, a list, or * for the whole fleet', () => {
+    expect(targetOf({ name: 'web-01', id: 'x' })).toBe('web-01')
+    expect(targetOf({ id: 'u1', role: 'admin' })).toBe('u1')
+    expect(targetOf({ note: 'n', widgetId: 'w7' })).toBe('w7')
+    expect(targetOf({ ids: ['a', 'b', 3] })).toBe('a,b')
+    expect(targetOf({ all: true })).toBe('*')
+    expect(targetOf({ deploymentLimit: 5 })).toBe('')
+    expect(targetOf('text')).toBe('')
+    expect(targetOf({ name: `a\u0000b${'c'.repeat(500)}` })).toBe(`ab${'c'.repeat(198)}`)
   })
 })

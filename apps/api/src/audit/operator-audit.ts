@@ -52,6 +52,10 @@ export function targetOf(input: unknown): string {
       return clean(value.filter((item) => typeof item === 'string').join(','), MAX_TARGET)
     }
   }
+  // Any other `…Id` field (a procedure added later names its subject that way).
+  for (const [field, value] of Object.entries(fields)) {
+    if (field.endsWith('Id') && typeof value === 'string' && value) return clean(value, MAX_TARGET)
+  }
   if (fields.all === true) return '*'
   return ''
 }
