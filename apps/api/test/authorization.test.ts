@@ -45,6 +45,7 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'hosts.get': 'admin',
   'hosts.enroll': 'admin',
   'hosts.decommission': 'admin',
+  'audit.list': 'admin',
 }
 
 const procedures = routerProcedures()
