@@ -45,6 +45,7 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'hosts.get': 'admin',
   'hosts.enroll': 'admin',
   'hosts.decommission': 'admin',
+  'audit.list': 'admin',
   // Viewers export too (secrets masked or left out for them: exports.test.ts).
   'exports.logs': 'viewer',
   'exports.attackers': 'viewer',
