@@ -2,7 +2,6 @@
 // real clients, a collector restarted mid-stream, and garbage on a container's stdout.
 import { execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { getEventListeners } from 'node:events'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { DecnetDatabase } from '@decnet/db'
@@ -10,9 +9,9 @@ import { sqliteTestDatabase } from '@decnet/db/testing'
 import type Docker from 'dockerode'
 import { Client } from 'ssh2'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Wakeup } from '../src/collector/reconnect.ts'
 import { createDockerClient } from '../src/index.ts'
 import { DockerLogCollector, IngestPipeline, POSITION_KEY_PREFIX } from '../src/workers-index.ts'
+import { runStopStartCycles } from './support/stop-start-cycles.ts'
 
 const docker = createDockerClient()
 const runId = `lcc${randomBytes(3).toString('hex')}`
@@ -441,72 +440,50 @@ setInterval(() => {}, 1000)`,
   }, 60_000)
 
   it('runs 200 stop/start cycles of a container on the real engine without a listener warning and with flat listener counts', async () => {
-    const warnings: Error[] = []
-    const onWarning = (warning: Error) => warnings.push(warning)
-    process.on('warning', onWarning)
-    try {
-      const db = await open()
-      const decky = 'cycles-decky'
-      // 200 on the real engine (~0.33 s a cycle here); collector-cycles.test.ts runs the full 1,000 against a
-      // Docker API stand-in, so the suite stays inside its time budget.
-      const cycles = 200
-      const pipeline = new IngestPipeline({ db, flushIntervalMs: 20 })
-      const col = collector(db, pipeline)
-      await col.start()
-      const internals = col as unknown as {
-        abort: AbortController
-        followers: Map<string, { life: AbortController; wakeup: Wakeup }>
-      }
-      const collectorSignal = internals.abort.signal
-      // One event per start, then the process stays up until it is killed. No network: starts are faster.
-      const script = `process.stdout.write(JSON.stringify({ ts: new Date().toISOString(), decky: ${JSON.stringify(decky)},
+    const db = await open()
+    const decky = 'cycles-decky'
+    // 200 on the real engine (~0.33 s a cycle here, nearly all of it Docker starting the container);
+    // collector-cycles.test.ts runs the full 1,000 against a Docker API stand-in, so the suite stays
+    // inside its time budget.
+    const cycles = 200
+    const pipeline = new IngestPipeline({ db, flushIntervalMs: 20 })
+    const col = collector(db, pipeline)
+    await col.start()
+    // One event per start, then the process stays up until it is killed. No network: starts are faster.
+    const script = `process.stdout.write(JSON.stringify({ ts: new Date().toISOString(), decky: ${JSON.stringify(decky)},
   service: 'http', event: 'request', src_ip: '192.0.2.7', src_port: 4000, fields: { path: '/' } }) + '\\n')
 setInterval(() => {}, 1 << 30)`
-      const container = await run({
-        Labels: labels(decky, 'http'),
-        Cmd: ['-e', script],
-        HostConfig: { NetworkMode: 'none' },
-      })
-      const started = Date.now()
-      const collectorCounts: number[] = []
-      const followerCounts: number[] = []
-      let followerSignal: AbortSignal | undefined
-      for (let cycle = 1; cycle <= cycles; cycle++) {
-        if (cycle > 1) await container.start()
-        // The follower really followed this start: its one line arrived.
-        await expect.poll(() => col.stats().lines, { timeout: 30_000, interval: 5 }).toBe(cycle)
-        await container.stop({ t: 0 })
-        const follower = internals.followers.get(container.id)
-        if (!follower) throw new Error(`cycle ${cycle}: the container is no longer followed`)
-        followerSignal ??= follower.life.signal
-        expect(follower.life.signal).toBe(followerSignal) // one follower for the container's whole life
-        // Sampled in the same state every cycle: the follower parked on the stopped container, where
-        // its one wait listens. A wait that kept its listener would make this 2, 3, …
-        await expect.poll(() => follower.wakeup.waiting, { timeout: 30_000, interval: 5 }).toBe(true)
-        followerCounts.push(getEventListeners(followerSignal, 'abort').length)
-        collectorCounts.push(getEventListeners(collectorSignal, 'abort').length)
-      }
-      const wallMs = Date.now() - started
-      await col.stop()
-      await pipeline.close()
-      await new Promise((resolve) => setImmediate(resolve)) // process.emitWarning delivers on the next tick
-
-      const spread = (counts: number[]) => `min ${Math.min(...counts)}, max ${Math.max(...counts)}`
-      console.log(
-        `collector ${cycles} stop/start cycles: ${(wallMs / 1000).toFixed(1)} s; abort listeners on the collector signal ${spread(collectorCounts)}, on the follower's ${spread(followerCounts)}; ${col.stats().reconnects} reconnects`,
-      )
-      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([])
-      // Flat: the follower's count is its one parked wait every cycle; the collector-wide signal holds
-      // at most the event stream's backoff wait (followers never listen there).
-      expect(new Set(followerCounts)).toEqual(new Set([1]))
-      expect(Math.max(...collectorCounts)).toBeLessThanOrEqual(1)
-      expect(col.stats().reconnects).toBeGreaterThanOrEqual(cycles - 1)
-      // Every start's event stored exactly once.
-      expect(await rowsOf(db, decky)).toHaveLength(cycles)
-      expect(pipeline.stats()).toMatchObject({ stored: cycles, malformed: 0, dropped: 0 })
-    } finally {
-      process.off('warning', onWarning)
-    }
+    const container = await run({
+      Labels: labels(decky, 'http'),
+      Cmd: ['-e', script],
+      HostConfig: { NetworkMode: 'none' },
+    })
+    const samples = await runStopStartCycles({
+      collector: col,
+      containerId: container.id,
+      cycles,
+      start: (cycle) => (cycle > 1 ? container.start() : undefined),
+      stop: () => container.stop({ t: 0 }),
+      pollIntervalMs: 5,
+      timeoutMs: 30_000,
+      finish: async () => {
+        await col.stop()
+        await pipeline.close()
+      },
+    })
+    const spread = (counts: number[]) => `min ${Math.min(...counts)}, max ${Math.max(...counts)}`
+    console.log(
+      `collector ${cycles} stop/start cycles: ${(samples.wallMs / 1000).toFixed(1)} s; abort listeners on the collector signal ${spread(samples.collectorCounts)}, on the follower's ${spread(samples.followerCounts)}; ${col.stats().reconnects} reconnects`,
+    )
+    expect(samples.listenerWarnings).toEqual([])
+    // Flat: the follower's count is its one parked wait every cycle; the collector-wide signal holds
+    // at most the event stream's backoff wait (followers never listen there).
+    expect(new Set(samples.followerCounts)).toEqual(new Set([1]))
+    expect(Math.max(...samples.collectorCounts)).toBeLessThanOrEqual(1)
+    expect(col.stats().reconnects).toBeGreaterThanOrEqual(cycles - 1)
+    // Every start's event stored exactly once.
+    expect(await rowsOf(db, decky)).toHaveLength(cycles)
+    expect(pipeline.stats()).toMatchObject({ stored: cycles, malformed: 0, dropped: 0 })
   }, 1_200_000)
 
   it('counts garbage and oversized stdout lines as malformed and keeps ingesting', async () => {
