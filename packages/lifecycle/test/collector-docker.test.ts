@@ -7,8 +7,9 @@ import { join } from 'node:path'
 import type { DecnetDatabase } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import type Docker from 'dockerode'
-import { Client } from 'ssh2'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { tcpReady } from '../../decoys/test/helpers.ts'
+import { sshLogin } from '../../decoys/test/ssh-login.ts'
 import { createDockerClient } from '../src/index.ts'
 import { DockerLogCollector, IngestPipeline, POSITION_KEY_PREFIX } from '../src/workers-index.ts'
 import { runStopStartCycles } from './support/stop-start-cycles.ts'
@@ -118,49 +119,6 @@ afterAll(async () => {
   await provider.cleanup()
 })
 
-function sshExec(host: string, username: string, password: string, command?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const client = new Client()
-    client
-      .on('ready', () => {
-        if (!command) {
-          client.end()
-          return resolve('')
-        }
-        client.exec(command, (error, stream) => {
-          if (error) return reject(error)
-          let output = ''
-          stream.on('data', (data: Buffer) => {
-            output += data.toString()
-          })
-          stream.on('close', () => {
-            client.end()
-            resolve(output)
-          })
-        })
-      })
-      .on('error', reject)
-      .connect({ host, port: 22, username, password, readyTimeout: 10_000, tryKeyboard: false })
-  })
-}
-
-async function waitForPort(host: string, port: number) {
-  const { connect } = await import('node:net')
-  await expect
-    .poll(
-      () =>
-        new Promise<boolean>((resolve) => {
-          const socket = connect({ host, port }, () => {
-            socket.destroy()
-            resolve(true)
-          })
-          socket.on('error', () => resolve(false))
-        }),
-      { timeout: 10_000, interval: 100 },
-    )
-    .toBe(true)
-}
-
 describe('DockerLogCollector on real Docker', () => {
   let testNumber = 0
   beforeEach(() => {
@@ -197,11 +155,16 @@ describe('DockerLogCollector on real Docker', () => {
       Env: env('http', 80),
       HostConfig: { NetworkMode: `container:${base.id}` },
     })
-    await waitForPort(ip, 22)
-    await waitForPort(ip, 80)
+    await tcpReady(ip, 22)
+    await tcpReady(ip, 80)
 
-    await expect(sshExec(ip, 'root', 'wrong-password')).rejects.toThrow()
-    const output = await sshExec(ip, 'root', 'admin', 'cat /etc/passwd')
+    expect(await sshLogin({ host: ip, username: 'root', password: 'wrong-password' })).toBeNull()
+    const output = await sshLogin({
+      host: ip,
+      username: 'root',
+      password: 'admin',
+      command: 'cat /etc/passwd',
+    })
     expect(output).toContain('root:x:0:0')
     const basic = Buffer.from('admin:letmein').toString('base64')
     const response = await fetch(`http://${ip}/wp-admin/`, { headers: { Authorization: `Basic ${basic}` } })
