@@ -29,6 +29,7 @@ interface Props {
 }
 
 export function ConfigureStep({ draft, dispatch, names, ips, placeable, services, chosen, errors }: Props) {
+  const wizard = { draft, dispatch }
   const problems = [...(errors.names ?? []), ...(errors.ips ?? [])]
   return (
     <section aria-labelledby="step-configure" className="grid-2">
@@ -38,11 +39,9 @@ export function ConfigureStep({ draft, dispatch, names, ips, placeable, services
         </h2>
         <DraftChoice
           label="Naming"
-          name="naming"
           field="namingMode"
           options={NAMING}
-          draft={draft}
-          dispatch={dispatch}
+          wizard={wizard}
           style={{ marginBottom: 8 }}
         />
         {draft.namingMode === 'prefix' ? (
@@ -79,11 +78,9 @@ export function ConfigureStep({ draft, dispatch, names, ips, placeable, services
         )}
         <DraftChoice
           label="IP addresses"
-          name="ip-mode"
           field="ipMode"
           options={IP_MODES}
-          draft={draft}
-          dispatch={dispatch}
+          wizard={wizard}
           style={{ margin: '8px 0' }}
         />
         {placeable.length > 1 && (

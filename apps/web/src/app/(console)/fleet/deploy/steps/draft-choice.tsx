@@ -5,11 +5,10 @@ import type { ChoiceField, Draft, WizardAction } from '../wizard/draft.ts'
 interface Props<Field extends ChoiceField> {
   /** The radiogroup's accessible name. */
   label: string
-  name: string
+  /** The draft field it sets (also the radio buttons' name). */
   field: Field
   options: readonly (readonly [Draft[Field], ReactNode])[]
-  draft: Draft
-  dispatch: Dispatch<WizardAction>
+  wizard: { draft: Draft; dispatch: Dispatch<WizardAction> }
   className?: 'row' | 'stack'
   style?: CSSProperties
   /** Shown after the options, inside the group's row. */
@@ -18,11 +17,9 @@ interface Props<Field extends ChoiceField> {
 
 export function DraftChoice<Field extends ChoiceField>({
   label,
-  name,
   field,
   options,
-  draft,
-  dispatch,
+  wizard: { draft, dispatch },
   className = 'row',
   style,
   children,
@@ -33,7 +30,7 @@ export function DraftChoice<Field extends ChoiceField>({
         <label key={option}>
           <input
             type="radio"
-            name={name}
+            name={field}
             checked={draft[field] === option}
             // The field and its value are of one choice; TypeScript cannot tie the two through the generic.
             onChange={() => dispatch({ type: 'set', field, value: option } as WizardAction)}

@@ -11,6 +11,7 @@ interface Props {
 }
 
 export function MutationStep({ draft, dispatch, globalInterval, problems }: Props) {
+  const wizard = { draft, dispatch }
   return (
     <section aria-labelledby="step-mutation" className="panel">
       <h2 id="step-mutation" style={{ marginTop: 0 }}>
@@ -22,11 +23,9 @@ export function MutationStep({ draft, dispatch, globalInterval, problems }: Prop
       </p>
       <DraftChoice
         label="Mutation interval"
-        name="interval-mode"
         field="intervalMode"
         className="stack"
-        draft={draft}
-        dispatch={dispatch}
+        wizard={wizard}
         options={[
           ['global', 'Follow the global interval'],
           [

@@ -19,6 +19,7 @@ interface Props {
 }
 
 export function ServicesStep({ draft, dispatch, services, archetypes, distros, problems }: Props) {
+  const wizard = { draft, dispatch }
   return (
     <section aria-labelledby="step-services">
       <h2 id="step-services" className="sr-only">
@@ -26,11 +27,9 @@ export function ServicesStep({ draft, dispatch, services, archetypes, distros, p
       </h2>
       <DraftChoice
         label="How to choose services"
-        name="pick-mode"
         field="pickMode"
         options={PICK_MODES}
-        draft={draft}
-        dispatch={dispatch}
+        wizard={wizard}
         style={{ marginBottom: 10 }}
       >
         <label style={{ marginLeft: 'auto' }}>
@@ -54,7 +53,6 @@ export function ServicesStep({ draft, dispatch, services, archetypes, distros, p
             <label key={a.slug} className="card" data-testid={`archetype-${a.slug}`}>
               <input
                 type="radio"
-                name="archetype"
                 value={a.slug}
                 checked={draft.archetype === a.slug}
                 onChange={() => dispatch({ type: 'set', field: 'archetype', value: a.slug })}
