@@ -3,6 +3,7 @@ import type { DecnetDatabase } from '@decnet/db'
 import {
   type Bus,
   type CollectorWorker,
+  databaseProbeLedger,
   type DeckyEngine,
   LocalEngine,
   startCollectorWorker,
@@ -67,7 +68,12 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const { starting, startBeating, stopAll } = startingContext(deps.log)
   // Collection first: the local engine hands its decoy events straight to the ingest pipeline.
   const collector = await startCollection(deps, starting)
-  const engine = createEngine(deps.engine, deps.docker, (event) => collector?.eventSink(event))
+  const engine = createEngine(
+    deps.engine,
+    deps.docker,
+    (event) => collector?.eventSink(event),
+    databaseProbeLedger(deps.db.probeSources),
+  )
   // The local engine's decoys live in this process: stopping the workers lets go of their listeners.
   if (engine instanceof LocalEngine) starting.onStop(() => engine.close())
   const localEngine = await watchLocalEngine(deps.engine, deps.docker, deps.config.hostHeartbeatMs)
