@@ -69,7 +69,9 @@ function loadCorpus(file: string): number {
   for (const event of generateCorpus({ rows: ROWS })) {
     // Same text format as the Prisma adapter writes, so range queries compare like with like.
     // better-sqlite3 binds no booleans: the system flag goes in as 0/1, as SQLite stores it.
-    const [, ...columns] = logRowValues(event).map((value) => (typeof value === 'boolean' ? Number(value) : value))
+    const [, ...columns] = logRowValues(event).map((value) =>
+      typeof value === 'boolean' ? Number(value) : value,
+    )
     batch.push([event.timestamp.toISOString().replace('Z', '+00:00'), ...columns])
     if (batch.length === 10_000) {
       flush(batch)

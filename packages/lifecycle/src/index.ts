@@ -41,16 +41,9 @@ export type {
 } from './engine/types.ts'
 export { assertDeckyName, DEFAULT_REAP_MIN_AGE_MS } from './engine/types.ts'
 export {
-  CLOCK_SKEW_MS,
-  databaseProbeLedger,
-  PROBE_SOURCE_RETENTION_MS,
-  type ProbeLedger,
-  type ProbeSource,
-} from './probe/probe-ledger.ts'
-export {
   describeFailures,
-  type ProbeFrom,
   type PortFailure,
+  type ProbeFrom,
   type ProbeResult,
   probeTcp,
   probeUdp,
@@ -58,6 +51,13 @@ export {
   type ReadinessResult,
   waitUntilReachable,
 } from './probe/probe.ts'
+export {
+  CLOCK_SKEW_MS,
+  databaseProbeLedger,
+  PROBE_SOURCE_RETENTION_MS,
+  type ProbeLedger,
+  type ProbeSource,
+} from './probe/probe-ledger.ts'
 export {
   type FleetStateStore,
   type ObservedDeckyState,

@@ -79,7 +79,14 @@ describe('readiness probes are system traffic (local engine)', () => {
 
     // A real client from the same address as the prober, right after: an attack.
     const probeSource = probes.rows[0]?.attackerIp
-    const { stdout } = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code} %{local_ip}', `http://${address}:80/wp-login.php`])
+    const { stdout } = await run('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code} %{local_ip}',
+      `http://${address}:80/wp-login.php`,
+    ])
     expect(stdout.split(' ')[1]).toBe(probeSource)
     await settle(pipeline, probes.total + 2)
     const attack = await db.logs.search({ q: `decky:sys-local attacker:${probeSource}`, limit: 50 })
@@ -110,7 +117,11 @@ describe('readiness probes are system traffic (local engine)', () => {
     await engine.close()
     expect(held.length).toBeGreaterThanOrEqual(4)
     // A fresh pipeline (its filter has seen nothing yet) reads the committed sources from the database.
-    const later = new IngestPipeline({ db, flushIntervalMs: 20, systemTraffic: new SystemTrafficFilter(db.probeSources) })
+    const later = new IngestPipeline({
+      db,
+      flushIntervalMs: 20,
+      systemTraffic: new SystemTrafficFilter(db.probeSources),
+    })
     for (const event of held) await later.pushEvent(event)
     await later.close()
     expect((await db.logs.search({ q: 'system:true', limit: 500 })).total).toBe(held.length)

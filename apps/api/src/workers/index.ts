@@ -3,8 +3,8 @@ import type { DecnetDatabase } from '@decnet/db'
 import {
   type Bus,
   type CollectorWorker,
-  databaseProbeLedger,
   type DeckyEngine,
+  databaseProbeLedger,
   LocalEngine,
   startCollectorWorker,
   startMutatorWorker,

@@ -317,7 +317,8 @@ export function logsRepository(conn: Connection) {
       }
       // A time-only histogram is answered from the timestamp index alone; "not system" would make it
       // read every row. So it counts everything and subtracts the (few, separately indexed) probe rows.
-      const subtract = parsed.system === 'exclude' && parsed.phrases.length === 0 && parsed.columns.length === 0
+      const subtract =
+        parsed.system === 'exclude' && parsed.phrases.length === 0 && parsed.columns.length === 0
       return conn.read(async ({ sql }) => {
         const rows = await bucketCounts(sql, subtract ? { ...parsed, system: 'include' } : parsed)
         const probes = subtract ? await bucketCounts(sql, { ...parsed, system: 'only' }) : []
@@ -352,7 +353,12 @@ export function logsRepository(conn: Connection) {
     counts(now = new Date()): Promise<{ logs: number; logs24h: number }> {
       return conn.read(async ({ sql }) => {
         const dayAgo = new Date(now.getTime() - 86_400_000)
-        const [row] = await sql.query<{ logs: unknown; probes: unknown; recent: unknown; recentProbes: unknown }>(
+        const [row] = await sql.query<{
+          logs: unknown
+          probes: unknown
+          recent: unknown
+          recentProbes: unknown
+        }>(
           `SELECT (SELECT count(*) FROM "Log") AS logs,
              (SELECT count(*) FROM "Log" WHERE "system" = TRUE) AS probes,
              (SELECT count(*) FROM "Log" WHERE "timestamp" >= $1) AS recent,

@@ -151,10 +151,7 @@ export function parseSearch(q: string, now = new Date()): ParsedSearch {
     } else if (term.key === 'system') {
       const system = SYSTEM_VALUES[term.value.toLowerCase()]
       if (!system || term.quoted) {
-        throw new SearchQueryError(
-          `'system:' expects true, false or any, got "${term.value}"`,
-          term.position,
-        )
+        throw new SearchQueryError(`'system:' expects true, false or any, got "${term.value}"`, term.position)
       }
       parsed.system = system
     } else if (term.key === 'from' || term.key === 'last') {

@@ -125,7 +125,14 @@ async function retryUntil(
 export async function waitUntilReachable(
   host: string,
   ports: ServicePort[],
-  { timeoutMs, intervalMs = 25, attemptTimeoutMs = 1000, hostname = 'probe', signal, ledger }: ReadinessOptions,
+  {
+    timeoutMs,
+    intervalMs = 25,
+    attemptTimeoutMs = 1000,
+    hostname = 'probe',
+    signal,
+    ledger,
+  }: ReadinessOptions,
 ): Promise<ReadinessResult> {
   const deadline = Date.now() + timeoutMs
   const sources = ledger ? await recordedSources(host, ports, deadline, ledger) : undefined
