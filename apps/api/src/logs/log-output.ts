@@ -20,6 +20,7 @@ export function toLogOutput(row: LogRow, revealSecrets: boolean): Log {
     eventType: row.eventType,
     attackerIp: row.attackerIp,
     attackerPort: row.attackerPort,
+    system: row.system,
     fields: masked ? masked.fields : row.fields,
   }
   if (!masked?.masked) output.message = row.rawLine
