@@ -1,0 +1,7 @@
+import { ZIncident, ZIncidentNote } from '@decnet/core'
+import { z } from 'zod'
+
+export const ZResolveIncidentInput = z
+  .object({ id: z.string().min(1).max(128), note: ZIncidentNote.optional() })
+  .strict()
+export const ZResolveIncidentOutput = ZIncident
