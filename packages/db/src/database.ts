@@ -3,6 +3,7 @@ import { type DatabasePing, type OpenOptions, openClient } from './client.ts'
 import { attackersRepository } from './repos/attackers.ts'
 import { auditRepository } from './repos/audit.ts'
 import { fleetRepository } from './repos/fleet.ts'
+import { incidentsRepository } from './repos/incidents.ts'
 import { lifecycleRepository } from './repos/lifecycle.ts'
 import { logsRepository } from './repos/logs.ts'
 import { heartbeatsRepository, hostsRepository, settingsRepository } from './repos/settings.ts'
@@ -21,6 +22,8 @@ export interface DecnetDatabase {
   readonly settings: ReturnType<typeof settingsRepository>
   readonly heartbeats: ReturnType<typeof heartbeatsRepository>
   readonly audit: ReturnType<typeof auditRepository>
+  /** Incidents, ignore rules, the alert outbox and the grouping worker's batch transaction. */
+  readonly incidents: ReturnType<typeof incidentsRepository>
   /**
    * Cheap liveness probe for health.get: a read on the read connection, answered within
    * PING_DEADLINE_MS (or thrown), plus how long writes have been waiting for another process's lock.
@@ -44,6 +47,7 @@ export function createDatabase(databaseUrl: string, options: OpenOptions = {}): 
     settings: settingsRepository(conn),
     heartbeats: heartbeatsRepository(conn),
     audit: auditRepository(conn),
+    incidents: incidentsRepository(conn),
     ping: () => conn.ping(),
     close: () => conn.close(),
   }

@@ -3,13 +3,18 @@
 // narrowed to core's concepts (states, statuses, roles). Nothing here re-declares a column by hand:
 // a column renamed or dropped in the schema breaks the `Retyped` keys below at compile time.
 import type {
+  AlertMessage,
+  AlertReason,
   ConfigValue,
   DeckyState,
   HostStatus,
+  IgnoreRuleKind,
+  IncidentState,
   LifecycleOperation,
   LifecycleStatus,
   NetworkDriver,
   Role,
+  Severity,
   WorkerStatus,
 } from '@decnet/core'
 import type {
@@ -18,6 +23,8 @@ import type {
   CredentialModel,
   DeckyModel,
   HostModel,
+  IgnoreRuleModel,
+  IncidentModel,
   LifecycleEventModel,
   LifecycleModel,
   LogModel,
@@ -122,3 +129,42 @@ export type AuditEntry = Retyped<AuditEntryModel, { detail: Record<string, unkno
 
 export type AuditEntryInput = Pick<AuditEntry, 'actor' | 'action' | 'target'> &
   Partial<Pick<AuditEntry, 'detail' | 'at'>>
+
+/** The grouping worker's own columns of an incident: how it judges, numbers and throttles alerts. */
+export type IncidentWorkerColumns =
+  | 'rulesVersion'
+  | 'credentials'
+  | 'alertCount'
+  | 'lastAlertAt'
+  | 'pendingEvents'
+  | 'digestDueAt'
+  | 'updatedAt'
+
+/** An incident as operators see it (core `Incident` with Dates, plus who resolved it). */
+export type IncidentRow = Retyped<
+  Omit<IncidentModel, IncidentWorkerColumns>,
+  { deckies: string[]; services: string[]; reasons: string[]; severity: Severity; state: IncidentState }
+>
+
+/** An incident with the grouping worker's columns, `credentials` parsed (fingerprint → first decky). */
+export type IncidentRecord = IncidentRow &
+  Retyped<Pick<IncidentModel, IncidentWorkerColumns>, { credentials: Record<string, string> }>
+
+export type IgnoreRuleRow = Retyped<IgnoreRuleModel, { kind: IgnoreRuleKind }>
+
+export type IgnoreRuleInput = Pick<IgnoreRuleRow, 'kind' | 'value' | 'createdBy'> &
+  Partial<Pick<IgnoreRuleRow, 'note'>>
+
+/** One outbox row; `message.id` is `String(id)`. `id` grows in commit order: a delivery cursor. */
+export type AlertRow = {
+  id: number
+  idempotencyKey: string
+  incidentId: string | null
+  reason: AlertReason
+  severity: Severity
+  createdAt: Date
+  message: AlertMessage
+}
+
+/** What writing an alert takes: the message without its id (the outbox row numbers it). */
+export type AlertInput = Omit<AlertMessage, 'id'> & { incidentId: string | null }
