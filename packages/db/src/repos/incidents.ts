@@ -132,6 +132,8 @@ export interface IncidentListInput {
   decky?: string
   /** Only incidents active at or after this time (lastSeen). */
   since?: Date
+  /** Only incidents that began at or before this time (firstSeen). */
+  until?: Date
   limit?: number
   /** From a previous page's nextCursor. */
   cursor?: string
@@ -388,6 +390,7 @@ export function incidentsRepository(conn: Connection) {
         conditions.push(`i."deckies" LIKE ${arg(`%${escapeLike(JSON.stringify(input.decky))}%`)} ESCAPE '\\'`)
       }
       if (input.since) conditions.push(`i."lastSeen" >= ${arg(input.since)}`)
+      if (input.until) conditions.push(`i."firstSeen" <= ${arg(input.until)}`)
       const filterArgs = [...args]
       const filter = conditions.length > 0 ? conditions.join(' AND ') : '1 = 1'
       const after = parseIncidentCursor(input.cursor)
@@ -532,5 +535,43 @@ export function incidentsRepository(conn: Connection) {
     /** Runs the grouping worker's batch in one write transaction: all of it commits, or none. */
     inBatch: <T>(work: (batch: IncidentBatch) => Promise<T>): Promise<T> =>
       conn.run(() => conn.transaction((sql) => work(incidentBatch(sql, dialect)))),
+
+    // Operators' reads (incidents.onNew, incidents.get).
+
+    /** The newest incident's id, '' when there is none: where "incidents opened from now on" start. */
+    newestIncidentId: (): Promise<string> =>
+      conn.read(async ({ sql }) => {
+        const rows = await sql.query<{ id: string }>(
+          `SELECT i."id" FROM "Incident" i ORDER BY i."id" DESC LIMIT 1`,
+        )
+        return rows[0]?.id ?? ''
+      }),
+
+    /** Incidents opened after the one with id `afterId`, oldest first (ids are time-ordered). */
+    incidentsOpenedAfter: (afterId: string, limit = 100): Promise<IncidentRow[]> =>
+      conn.read(async ({ sql }) =>
+        (
+          await sql.query<IncidentRaw>(
+            `SELECT ${INCIDENT_COLUMNS} FROM "Incident" i WHERE i."id" > $1 ORDER BY i."id" ASC LIMIT $2`,
+            [afterId, Math.min(Math.max(limit, 1), MAX_INCIDENT_LIST)],
+          )
+        ).map((row) => toIncidentRow(toIncidentRecord(row))),
+      ),
+
+    /** An incident's events: its source's attack rows between its first and last sighting, newest first. */
+    eventsOf: (
+      incident: Pick<IncidentRow, 'attackerIp' | 'firstSeen' | 'lastSeen'>,
+      limit = 50,
+    ): Promise<LogRow[]> =>
+      conn.read(async ({ sql }) =>
+        (
+          await sql.query<LogRecord>(
+            `SELECT ${LOG_COLUMNS} FROM "Log" l
+             WHERE l."attackerIp" = $1 AND l."timestamp" >= $2 AND l."timestamp" <= $3 AND l."system" = false
+             ORDER BY l."timestamp" DESC, l."id" DESC LIMIT $4`,
+            [incident.attackerIp, incident.firstSeen, incident.lastSeen, Math.min(Math.max(limit, 1), 1000)],
+          )
+        ).map(toLogRow),
+      ),
   }
 }
