@@ -64,7 +64,10 @@ const procedures = routerProcedures()
  */
 async function probe(caller: Caller, path: string): Promise<string> {
   // The caller is keyed by procedure path at run time (nested routers nest); the paths come from the router.
-  type Node = ((input: unknown) => Promise<unknown>) & Record<string, Node | undefined>
+  interface Node {
+    (input: unknown): Promise<unknown>
+    [key: string]: Node | undefined
+  }
   const call = path.split('.').reduce<Node | undefined>((node, key) => node?.[key], caller as unknown as Node)
   if (!call) throw new Error(`no procedure ${path} on the caller`)
   return codeOf(call({ __probe: true }))

@@ -57,6 +57,11 @@ export class IncidentFeed {
     if (this.listeners.size > 0 && this.position !== undefined) void this.poll()
   }
 
+  /** The newest incident id announced so far; undefined while nobody listens. */
+  get head(): string | undefined {
+    return this.position
+  }
+
   close(): void {
     this.closed = true
     this.listeners.clear()

@@ -1,5 +1,6 @@
-import { cursorPageRequest, ZDeckyName, ZIncident, ZIncidentState, ZSeverity } from '@decnet/core'
+import { cursorPageRequest, ZDeckyName, ZIncidentState, ZSeverity } from '@decnet/core'
 import { z } from 'zod'
+import { ZIncidentOutput } from './incident-output.ts'
 
 export const ZListIncidentsInput = z
   .object({
@@ -18,6 +19,6 @@ export const ZListIncidentsInput = z
   .strict()
 export const ZListIncidentsOutput = z.object({
   total: z.number().int(),
-  rows: z.array(ZIncident),
+  rows: z.array(ZIncidentOutput),
   nextCursor: z.string().optional(),
 })

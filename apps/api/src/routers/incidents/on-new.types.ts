@@ -1,6 +1,6 @@
-import { ZIncident } from '@decnet/core'
 import { z } from 'zod'
 import { zTrackedStream } from '../../subscription-output.ts'
+import { ZIncidentOutput } from './incident-output.ts'
 
 export const ZOnNewIncidentInput = z
   .object({
@@ -8,4 +8,4 @@ export const ZOnNewIncidentInput = z
     lastEventId: z.string().max(128).nullish(),
   })
   .strict()
-export const ZOnNewIncidentOutput = zTrackedStream(ZIncident)
+export const ZOnNewIncidentOutput = zTrackedStream(ZIncidentOutput)
