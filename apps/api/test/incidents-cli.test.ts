@@ -1,43 +1,16 @@
 // `decnet incidents …` against a real server process: list with filters, show, ack/resolve with a
 // note, and the ignore rules, each as a user would type it (and the refusals a user would see).
-import { createDatabase, type DecnetDatabase, defaultDatabaseUrl, type IncidentWrite } from '@decnet/db'
+import { createDatabase, type DecnetDatabase, defaultDatabaseUrl } from '@decnet/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readyAdmin, readyUser } from './support/accounts.ts'
 import { decnet } from './support/cli.ts'
 import { NO_WORKERS } from './support/in-process.ts'
+import { incidentId, incidentRecord, openIncidents } from './support/incidents.ts'
 import { type ServerProcess, startServerProcess } from './support/server.ts'
 
 const T = (minute: number) => new Date(Date.UTC(2026, 11, 3, 10, minute))
-const ID = (n: number) => `0190f000-0000-7000-8000-${String(n).padStart(12, '0')}`
-
-function incident(n: number, overrides: Partial<IncidentWrite> = {}): IncidentWrite {
-  return {
-    id: ID(n),
-    attackerIp: `203.0.113.${n}`,
-    decky: 'web-01',
-    deckies: ['web-01'],
-    services: ['ssh'],
-    severity: 'medium',
-    reasons: ['login attempt on ssh'],
-    state: 'open',
-    firstSeen: T(n),
-    lastSeen: T(n + 1),
-    eventCount: 2,
-    acknowledgedBy: null,
-    acknowledgedAt: null,
-    resolvedBy: null,
-    resolvedAt: null,
-    note: null,
-    rulesVersion: 1,
-    credentials: {},
-    alertCount: 1,
-    lastAlertAt: T(n),
-    pendingEvents: 0,
-    digestDueAt: null,
-    updatedAt: T(n + 1),
-    ...overrides,
-  }
-}
+const ID = incidentId
+const incident = incidentRecord
 
 describe('decnet incidents', () => {
   let api: ServerProcess
@@ -51,17 +24,16 @@ describe('decnet incidents', () => {
     viewer = { url: api.url, token: (await readyUser(api, signedIn.client, 'cli-viewer', 'viewer')).token }
     // The server's own database file, written as the grouping worker would.
     db = createDatabase(defaultDatabaseUrl(api.dataDir))
-    await db.incidents.inBatch((batch) =>
-      batch.saveIncidents([
-        incident(1, { severity: 'low' }),
-        incident(2, {
-          severity: 'critical',
-          decky: 'db-01',
-          deckies: ['db-01', 'web-01'],
-          services: ['mysql', 'ssh'],
-          reasons: ['successful login on ssh', 'evil\u001b[31m red'],
-        }),
-      ]),
+    await openIncidents(
+      db,
+      incident(1, { severity: 'low' }),
+      incident(2, {
+        severity: 'critical',
+        decky: 'db-01',
+        deckies: ['db-01', 'web-01'],
+        services: ['mysql', 'ssh'],
+        reasons: ['successful login on ssh', 'evil\u001b[31m red'],
+      }),
     )
     await db.logs.ingest([
       {

@@ -6,45 +6,16 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { IncidentFeed } from '../src/incidents/incident-feed.ts'
 import { codeOf, messageOf, readyUser } from './support/accounts.ts'
 import { type Caller, inProcessApiOfSuite, NO_WORKERS, readEvents } from './support/in-process.ts'
+import { incidentAlert, incidentId, incidentRecord, openIncidents } from './support/incidents.ts'
 
 const T = (minute: number) => new Date(Date.UTC(2026, 11, 3, 10, minute))
-/** Time-ordered ids in the worker's UUIDv7 layout: n orders them. */
-const ID = (n: number) => `0190f000-0000-7000-8000-${String(n).padStart(12, '0')}`
-
-function incident(n: number, overrides: Partial<IncidentWrite> = {}): IncidentWrite {
-  return {
-    id: ID(n),
-    attackerIp: `203.0.113.${n}`,
-    decky: 'web-01',
-    deckies: ['web-01'],
-    services: ['ssh'],
-    severity: 'medium',
-    reasons: ['login attempt on ssh'],
-    state: 'open',
-    firstSeen: T(n),
-    lastSeen: T(n + 1),
-    eventCount: 2,
-    acknowledgedBy: null,
-    acknowledgedAt: null,
-    resolvedBy: null,
-    resolvedAt: null,
-    note: null,
-    rulesVersion: 1,
-    credentials: {},
-    alertCount: 1,
-    lastAlertAt: T(n),
-    pendingEvents: 0,
-    digestDueAt: null,
-    updatedAt: T(n + 1),
-    ...overrides,
-  }
-}
+const ID = incidentId
+const incident = incidentRecord
 
 describe('incidents.*', () => {
   const api = inProcessApiOfSuite({ env: NO_WORKERS })
   let viewer: Caller
-  const save = (...incidents: IncidentWrite[]) =>
-    api.services.db.incidents.inBatch((batch) => batch.saveIncidents(incidents))
+  const save = (...incidents: IncidentWrite[]) => openIncidents(api.services.db, ...incidents)
 
   beforeAll(async () => {
     viewer = (await readyUser(api, api.admin, 'watcher', 'viewer')).client
@@ -256,31 +227,52 @@ describe('incidents.ignoreRules.*', () => {
 
 describe('incidents.onNew', () => {
   const api = inProcessApiOfSuite({ env: NO_WORKERS })
-  const save = (...incidents: IncidentWrite[]) =>
-    api.services.db.incidents.inBatch((batch) => batch.saveIncidents(incidents))
+  const save = (...incidents: IncidentWrite[]) => openIncidents(api.services.db, ...incidents)
 
-  it('streams incidents opened after it connects, each tracked by its id', async () => {
+  it('streams incidents opened after it connects, each tracked by the id of its opening', async () => {
     await save(incident(100))
+    const before = await api.services.db.incidents.newestAlertId()
     expect(await codeOf(api.as(undefined).incidents.onNew({}))).toBe('UNAUTHORIZED')
     const subscription = await api.admin.incidents.onNew({})
     const reading = readEvents<IncidentRow>(subscription as never, (events) => events.length >= 2)
     // Once the shared poller knows where "now" is, what opens is news (the one before is not replayed).
-    await expect.poll(() => api.services.incidentFeed.head).toBe(ID(100))
+    await expect.poll(() => api.services.incidentFeed.head).toBe(before)
     await save(incident(101), incident(102, { severity: 'critical' }))
     const events = await reading
-    expect(events.map((event) => event.id)).toEqual([ID(101), ID(102)])
+    expect(events.map((event) => event.data.id)).toEqual([ID(101), ID(102)])
+    expect(events.map((event) => Number(event.id))).toEqual([before + 1, before + 2])
     expect(events[1]?.data).toMatchObject({ id: ID(102), severity: 'critical', attackerIp: '203.0.113.102' })
     // The last stream gone, the poller stops.
     await expect.poll(() => api.services.incidentFeed.head).toBeUndefined()
   })
 
   it('replays what opened after Last-Event-ID from the database, then goes on live', async () => {
-    await save(incident(200), incident(201), incident(202))
-    const subscription = await api.admin.incidents.onNew({ lastEventId: ID(200) })
+    await save(incident(200))
+    const resumeFrom = await api.services.db.incidents.newestAlertId()
+    await save(incident(201), incident(202))
+    const subscription = await api.admin.incidents.onNew({ lastEventId: String(resumeFrom) })
     const reading = readEvents<IncidentRow>(subscription as never, (events) => events.length >= 3)
-    await expect.poll(() => api.services.incidentFeed.head).toBe(ID(202))
+    await expect.poll(() => api.services.incidentFeed.head).toBe(resumeFrom + 2)
     await save(incident(203))
-    expect((await reading).map((event) => event.id)).toEqual([ID(201), ID(202), ID(203)])
+    expect((await reading).map((event) => event.data.id)).toEqual([ID(201), ID(202), ID(203)])
+  })
+
+  it('a reopened incident is news again; an escalation is not', async () => {
+    const subscription = await api.admin.incidents.onNew({})
+    const reading = readEvents<IncidentRow>(subscription as never, (events) => events.length >= 1)
+    await expect.poll(() => api.services.incidentFeed.head).toBeDefined()
+    // Incident 200 escalates (not news), then comes back after being resolved, as the worker writes it.
+    const escalated = incident(200, { severity: 'high', alertCount: 2 })
+    await api.services.db.incidents.inBatch(async (batch) => {
+      await batch.saveIncidents([escalated])
+      await batch.insertAlerts([incidentAlert(escalated, 'escalated')])
+    })
+    await save(incident(200, { alertCount: 3, reasons: ['reopened (was resolved)'] }))
+    const reopenedAt = await api.services.db.incidents.newestAlertId()
+    const [event] = await reading
+    // The first event is the reopening itself (the escalation's outbox row, one before, was skipped).
+    expect(Number(event?.id)).toBe(reopenedAt)
+    expect(event?.data).toMatchObject({ id: ID(200), reasons: ['reopened (was resolved)'] })
   })
 
   it('one poll serves every subscriber: the database is read once per period, not once per client', async () => {
@@ -289,9 +281,9 @@ describe('incidents.onNew', () => {
     const counted = {
       incidents: {
         ...db.incidents,
-        incidentsOpenedAfter: (afterId: string, limit?: number) => {
+        incidentsOpenedAfter: (afterAlertId: number, limit?: number) => {
           reads++
-          return db.incidents.incidentsOpenedAfter(afterId, limit)
+          return db.incidents.incidentsOpenedAfter(afterAlertId, limit)
         },
       },
     }
@@ -299,7 +291,7 @@ describe('incidents.onNew', () => {
     const feed = new IncidentFeed(counted, 3_600_000)
     const heard: string[][] = Array.from({ length: 5 }, () => [])
     const subscriptions = await Promise.all(
-      heard.map((list) => feed.listen((incidents) => list.push(...incidents.map((row) => row.id)))),
+      heard.map((list) => feed.listen((opened) => list.push(...opened.map((o) => o.incident.id)))),
     )
     await save(incident(300), incident(301))
     feed.poke()

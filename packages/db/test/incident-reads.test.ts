@@ -2,6 +2,7 @@
 // stream resumes from, and an incident's events from the Log table.
 import { describe, expect, it } from 'vitest'
 import type { IncidentWrite } from '../src/repos/incidents.ts'
+import type { AlertInput } from '../src/types.ts'
 import { databases, event, freshDatabaseEachTest } from './fixtures.ts'
 
 const T = (minute: number) => new Date(Date.UTC(2026, 11, 3, 10, minute))
@@ -52,21 +53,43 @@ describe.each(databases())('incident reads on $kind', (provider) => {
     expect((await fresh.db.incidents.list({ until: T(10) })).total).toBe(2)
   })
 
-  it('reads incidents opened after an id, oldest first, and the newest id', async () => {
-    expect(await fresh.db.incidents.newestIncidentId()).toBe('')
-    await save([incident(3), incident(1), incident(2)])
-    expect(await fresh.db.incidents.newestIncidentId()).toBe(ID(3))
-    expect((await fresh.db.incidents.incidentsOpenedAfter('')).map((row) => row.id)).toEqual([
+  it("reads incidents opened or reopened after an outbox row, in commit order, by their 'opened' alerts", async () => {
+    expect(await fresh.db.incidents.newestAlertId()).toBe(0)
+    const alertOf = (record: IncidentWrite, reason: 'opened' | 'escalated', n: number): AlertInput => ({
+      idempotencyKey: `${record.id}:${reason}:${n}`,
+      incidentId: record.id,
+      reason,
+      severity: record.severity,
+      createdAt: record.firstSeen.toISOString(),
+      title: 't',
+      incident: {
+        ...record,
+        firstSeen: record.firstSeen.toISOString(),
+        lastSeen: record.lastSeen.toISOString(),
+        acknowledgedAt: null,
+        resolvedAt: null,
+      },
+      events: [],
+      url: null,
+    })
+    // Committed in this order: 3 opens, 1 opens, 3 escalates, 2 opens, 3 reopens.
+    await fresh.db.incidents.inBatch(async (batch) => {
+      await batch.saveIncidents([incident(3), incident(1), incident(2)])
+      await batch.insertAlerts([alertOf(incident(3), 'opened', 1), alertOf(incident(1), 'opened', 1)])
+      await batch.insertAlerts([alertOf(incident(3), 'escalated', 2), alertOf(incident(2), 'opened', 1)])
+      await batch.insertAlerts([alertOf(incident(3), 'opened', 3)])
+    })
+    const newest = await fresh.db.incidents.newestAlertId()
+    const opened = await fresh.db.incidents.incidentsOpenedAfter(0)
+    expect(opened.map((o) => o.incident.id)).toEqual([ID(3), ID(1), ID(2), ID(3)])
+    expect(opened.map((o) => o.eventId)).toEqual([newest - 4, newest - 3, newest - 1, newest])
+    expect((await fresh.db.incidents.incidentsOpenedAfter(newest - 4, 1)).map((o) => o.incident.id)).toEqual([
       ID(1),
-      ID(2),
-      ID(3),
     ])
-    expect((await fresh.db.incidents.incidentsOpenedAfter(ID(1), 1)).map((row) => row.id)).toEqual([ID(2)])
-    expect(await fresh.db.incidents.incidentsOpenedAfter(ID(3))).toEqual([])
+    expect(await fresh.db.incidents.incidentsOpenedAfter(newest)).toEqual([])
     // The operator's view: none of the worker's bookkeeping columns.
-    const [row] = await fresh.db.incidents.incidentsOpenedAfter(ID(2))
-    expect(row).not.toHaveProperty('credentials')
-    expect(row).not.toHaveProperty('alertCount')
+    expect(opened[0]?.incident).not.toHaveProperty('credentials')
+    expect(opened[0]?.incident).not.toHaveProperty('alertCount')
   })
 
   it("an incident's events: its source's attack rows within its time span, newest first, never system rows", async () => {

@@ -8,22 +8,25 @@ export const INCIDENT_POLL_MS = 1000
 /** Incidents read per query; a full page is followed at once by the next. */
 export const INCIDENT_FEED_BATCH = 200
 
-export type IncidentListener = (incidents: readonly IncidentRow[]) => void
+/** An incident that opened (or reopened), with the durable id of that event (its outbox row). */
+export type OpenedIncident = { eventId: number; incident: IncidentRow }
+
+export type IncidentListener = (opened: readonly OpenedIncident[]) => void
 
 export type IncidentFeedSubscription = {
-  /** Incidents up to this id had opened when the listener joined; it hears only later ones. */
-  position: string
+  /** Events up to this id had happened when the listener joined; it hears only later ones. */
+  position: number
   stop(): void
 }
 
 /**
- * New incidents, in the order the grouping worker opened them (their ids are time-ordered), fanned
- * out to every listener. The database is the truth: a listener that joins late reads the earlier
- * ones itself (by id) and then hears the rest from here.
+ * New incidents, in the order the grouping worker committed them (its 'opened' outbox rows), fanned
+ * out to every listener. The database is the truth: a listener resuming from an older event reads
+ * those itself and hears the rest from here.
  */
 export class IncidentFeed {
   private readonly listeners = new Set<IncidentListener>()
-  private position: string | undefined
+  private position: number | undefined
   private starting: Promise<void> | undefined
   private timer: NodeJS.Timeout | undefined
   private polling: Promise<void> | undefined
@@ -44,7 +47,7 @@ export class IncidentFeed {
       throw error
     }
     return {
-      position: this.position ?? '',
+      position: this.position ?? 0,
       stop: () => {
         this.listeners.delete(listener)
         if (this.listeners.size === 0) this.stop()
@@ -52,13 +55,13 @@ export class IncidentFeed {
     }
   }
 
-  /** Reads new incidents now instead of at the next period (e.g. the worker announced some). */
+  /** Reads new incidents now instead of at the next period. */
   poke(): void {
     if (this.listeners.size > 0 && this.position !== undefined) void this.poll()
   }
 
-  /** The newest incident id announced so far; undefined while nobody listens. */
-  get head(): string | undefined {
+  /** The newest event id announced so far; undefined while nobody listens. */
+  get head(): number | undefined {
     return this.position
   }
 
@@ -70,7 +73,7 @@ export class IncidentFeed {
 
   private start(): Promise<void> {
     this.starting ??= (async () => {
-      this.position = (await this.db.incidents.newestIncidentId()) ?? ''
+      this.position = await this.db.incidents.newestAlertId()
       if (this.closed || this.listeners.size === 0) return
       this.timer = setInterval(() => void this.poll(), this.pollMs)
       this.timer.unref()
@@ -105,14 +108,14 @@ export class IncidentFeed {
     for (;;) {
       const after = this.position
       if (after === undefined) return
-      const rows = await this.db.incidents.incidentsOpenedAfter(after, INCIDENT_FEED_BATCH)
+      const opened = await this.db.incidents.incidentsOpenedAfter(after, INCIDENT_FEED_BATCH)
       // Stopped (or restarted at a new position) while reading: these are not ours to announce.
       if (this.position !== after) return
-      const last = rows.at(-1)
+      const last = opened.at(-1)
       if (!last) return
-      this.position = last.id
-      for (const listener of this.listeners) listener(rows)
-      if (rows.length < INCIDENT_FEED_BATCH) return
+      this.position = last.eventId
+      for (const listener of this.listeners) listener(opened)
+      if (opened.length < INCIDENT_FEED_BATCH) return
     }
   }
 }

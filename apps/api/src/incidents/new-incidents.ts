@@ -1,14 +1,16 @@
-// incidents.onNew: incidents as they open, each tracked by its id, so a reconnecting client
-// (Last-Event-ID) gets the ones it missed from the database before the live ones.
-import type { IncidentRow } from '@decnet/db'
+// incidents.onNew: incidents as they open (or reopen), each tracked by the durable id of that event,
+// so a reconnecting client (Last-Event-ID) gets what it missed from the database before the live ones.
 import { tracked } from '@trpc/server'
 import type { ApiServices } from '../context.ts'
-import { INCIDENT_FEED_BATCH } from './incident-feed.ts'
+import { INCIDENT_FEED_BATCH, type OpenedIncident } from './incident-feed.ts'
 
-/** New incidents held for one slow client; past it the client re-reads from the database instead. */
+/** Events held for one slow client; past it the client re-reads from the database instead. */
 const MAX_QUEUED = 1000
-/** Incident ids are time-ordered UUIDs; anything else as a resume point means "from now". */
-const INCIDENT_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/** A resume point sent back by a client: an event id, or null (anything else) for "from now". */
+function parseEventId(text: string | null | undefined): number | null {
+  return text && /^\d{1,15}$/.test(text) ? Number(text) : null
+}
 
 export async function* newIncidents(
   services: Pick<ApiServices, 'db' | 'incidentFeed'>,
@@ -16,12 +18,13 @@ export async function* newIncidents(
   signal: AbortSignal | undefined,
 ) {
   const { db, incidentFeed } = services
-  const queue: IncidentRow[] = []
+  const queue: OpenedIncident[] = []
   let behind = false
   let wake: (() => void) | undefined
-  const subscription = await incidentFeed.listen((incidents) => {
+  // Listen before reading the database, so nothing opens unseen in between.
+  const subscription = await incidentFeed.listen((opened) => {
     if (behind) return
-    queue.push(...incidents)
+    queue.push(...opened)
     if (queue.length > MAX_QUEUED) {
       queue.length = 0
       behind = true
@@ -31,35 +34,32 @@ export async function* newIncidents(
   const onAbort = () => wake?.()
   signal?.addEventListener('abort', onAbort)
   try {
-    const resumeFrom = request.lastEventId ?? ''
-    let last =
-      INCIDENT_ID_RE.test(resumeFrom) && resumeFrom < subscription.position
-        ? resumeFrom
-        : subscription.position
-    /** Reads what opened after `last` from the database, up to `until` (what the feed will announce next). */
-    const catchUp = async function* (until: string | undefined) {
+    const resumeFrom = parseEventId(request.lastEventId)
+    let last = resumeFrom !== null && resumeFrom < subscription.position ? resumeFrom : subscription.position
+    /** What opened after `last`, from the database, up to `until` (where the feed took over). */
+    const catchUp = async function* (until: number) {
       for (;;) {
-        const rows = await db.incidents.incidentsOpenedAfter(last, INCIDENT_FEED_BATCH)
-        for (const row of rows) {
-          if (until !== undefined && row.id > until) return
-          last = row.id
-          yield tracked(row.id, row)
+        const opened = await db.incidents.incidentsOpenedAfter(last, INCIDENT_FEED_BATCH)
+        for (const { eventId, incident } of opened) {
+          if (eventId > until) return
+          last = eventId
+          yield tracked(String(eventId), incident)
         }
-        if (rows.length < INCIDENT_FEED_BATCH) return
+        if (opened.length < INCIDENT_FEED_BATCH) return
       }
     }
     yield* catchUp(subscription.position)
     while (!signal?.aborted) {
       if (behind) {
-        // Everything queued was dropped: read it back, then take what the feed announces again.
+        // What was queued was dropped: read it back, then take what the feed announces again.
         behind = false
-        yield* catchUp(undefined)
+        yield* catchUp(Number.MAX_SAFE_INTEGER)
       }
       const next = queue.shift()
       if (next) {
-        if (next.id > last) {
-          last = next.id
-          yield tracked(next.id, next)
+        if (next.eventId > last) {
+          last = next.eventId
+          yield tracked(String(next.eventId), next.incident)
         }
         continue
       }

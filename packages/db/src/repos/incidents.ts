@@ -538,24 +538,30 @@ export function incidentsRepository(conn: Connection) {
 
     // Operators' reads (incidents.onNew, incidents.get).
 
-    /** The newest incident's id, '' when there is none: where "incidents opened from now on" start. */
-    newestIncidentId: (): Promise<string> =>
+    /**
+     * Where "incidents opened from now on" start: the newest outbox row's id (0 when empty). Every
+     * incident the worker opens (or reopens) writes an 'opened' alert in the same transaction, and
+     * alert ids grow in commit order, so they are the new-incident stream's event ids.
+     */
+    newestAlertId: (): Promise<number> =>
       conn.read(async ({ sql }) => {
-        const rows = await sql.query<{ id: string }>(
-          `SELECT i."id" FROM "Incident" i ORDER BY i."id" DESC LIMIT 1`,
-        )
-        return rows[0]?.id ?? ''
+        const rows = await sql.query<{ id: unknown }>(`SELECT max("id") AS id FROM "Alert"`)
+        return rows[0]?.id === null || rows[0]?.id === undefined ? 0 : toNumber(rows[0].id)
       }),
 
-    /** Incidents opened after the one with id `afterId`, oldest first (ids are time-ordered). */
-    incidentsOpenedAfter: (afterId: string, limit = 100): Promise<IncidentRow[]> =>
+    /** Incidents opened or reopened after outbox row `afterAlertId`, in commit order, each with that row's id. */
+    incidentsOpenedAfter: (
+      afterAlertId: number,
+      limit = 100,
+    ): Promise<{ eventId: number; incident: IncidentRow }[]> =>
       conn.read(async ({ sql }) =>
         (
-          await sql.query<IncidentRaw>(
-            `SELECT ${INCIDENT_COLUMNS} FROM "Incident" i WHERE i."id" > $1 ORDER BY i."id" ASC LIMIT $2`,
-            [afterId, Math.min(Math.max(limit, 1), MAX_INCIDENT_LIST)],
+          await sql.query<IncidentRaw & { eventId: unknown }>(
+            `SELECT a."id" AS "eventId", ${INCIDENT_COLUMNS} FROM "Alert" a JOIN "Incident" i ON i."id" = a."incidentId"
+             WHERE a."id" > $1 AND a."reason" = 'opened' ORDER BY a."id" ASC LIMIT $2`,
+            [afterAlertId, Math.min(Math.max(limit, 1), MAX_INCIDENT_LIST)],
           )
-        ).map((row) => toIncidentRow(toIncidentRecord(row))),
+        ).map((row) => ({ eventId: toNumber(row.eventId), incident: toIncidentRow(toIncidentRecord(row)) })),
       ),
 
     /** An incident's events: its source's attack rows between its first and last sighting, newest first. */
