@@ -53,6 +53,7 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'incidents.ignoreRules.list': 'viewer',
   'incidents.ignoreRules.add': 'admin',
   'incidents.ignoreRules.remove': 'admin',
+  'audit.list': 'admin',
 }
 
 const procedures = routerProcedures()

@@ -8,6 +8,7 @@ export type {
   AttackerDetailOptions,
   AttackerListInput,
 } from './repos/attackers.ts'
+export { type AuditCursor, type AuditFilter, MAX_AUDIT_LIST } from './repos/audit.ts'
 export type { DeployPlan, DeployPlanResult } from './repos/fleet.ts'
 export {
   type IncidentBatch,
@@ -22,8 +23,9 @@ export {
 export { extractCommand, extractCredential } from './repos/ingest.ts'
 export { type ClaimOptions, MAX_EVENTS_AFTER } from './repos/lifecycle.ts'
 export { COUNT_CAP, MAX_SEARCH_LIMIT, type SearchInput, type SearchResult } from './repos/logs.ts'
+export type { ProbeSourceInput, ProbeSourceRow } from './repos/probe-sources.ts'
 export { foldUsername } from './repos/users.ts'
-export { type ParsedSearch, parseSearch } from './search/grammar.ts'
+export { type ParsedSearch, parseSearch, type SystemFilter } from './search/grammar.ts'
 export { buildSearchText, tokenize } from './search/tokenize.ts'
 export type { Dialect } from './sql.ts'
 export * from './types.ts'

@@ -128,7 +128,7 @@ export type WorkerHeartbeat = Retyped<WorkerHeartbeatModel, { status: WorkerStat
 export type AuditEntry = Retyped<AuditEntryModel, { detail: Record<string, unknown> }>
 
 export type AuditEntryInput = Pick<AuditEntry, 'actor' | 'action' | 'target'> &
-  Partial<Pick<AuditEntry, 'detail' | 'at'>>
+  Partial<Pick<AuditEntry, 'detail' | 'at' | 'sourceIp' | 'outcome'>>
 
 /** The grouping worker's own columns of an incident: how it judges, numbers and throttles alerts. */
 export type IncidentWorkerColumns =

@@ -7,6 +7,7 @@ import { registerIncidentCommands } from './incidents.ts'
 import { writePrivateFile } from './private-file.ts'
 import { followLifecycle } from './progress.ts'
 import { apiUrl, clearSession, readSession, writeSession } from './session.ts'
+import { parseSince } from './since.ts'
 
 const program = new Command()
   .name('decnet')
@@ -316,7 +317,7 @@ catalogCommand(
 
 program
   .command('logs [query]')
-  .description('search captured interactions (words, "phrases", key:value)')
+  .description('search captured interactions (words, "phrases", key:value; system:true for our own probes)')
   .option('-n, --limit <n>', 'rows', '50')
   .action(async (query: string | undefined, options: { limit: string }) => {
     const result = await signedIn().logs.search.query({ q: query, limit: Number(options.limit) })
@@ -326,12 +327,44 @@ program
       [
         ...result.rows.map(
           (row) =>
-            `${row.timestamp}  ${safe(row.decky).padEnd(16)} ${safe(row.service).padEnd(10)} ${safe(row.eventType).padEnd(14)} ${safe(row.attackerIp ?? '-')}  ${safe(JSON.stringify(row.fields)).slice(0, 160)}`,
+            `${row.timestamp}${row.system ? ' [system]' : ''}  ${safe(row.decky).padEnd(16)} ${safe(row.service).padEnd(10)} ${safe(row.eventType).padEnd(14)} ${safe(row.attackerIp ?? '-')}  ${safe(JSON.stringify(row.fields)).slice(0, 160)}`,
         ),
         `${result.total} matching`,
       ].join('\n'),
     )
   })
+
+program
+  .command('audit')
+  .description('the audit log of operator actions, newest first (admins)')
+  .option('--actor <name>', 'only this user (or `system`)')
+  .option('--action <prefix>', 'only actions starting with this, e.g. fleet. or users.create')
+  .option('--target <id>', 'only what concerns this decky, host or user')
+  .option('--since <when>', 'ISO-8601 time or how long ago: 30m, 2h, 7d')
+  .option('-n, --limit <n>', 'entries', '100')
+  .action(
+    async (options: { actor?: string; action?: string; target?: string; since?: string; limit: string }) => {
+      const result = await signedIn().audit.list.query({
+        ...(options.actor ? { actor: options.actor } : {}),
+        ...(options.action ? { action: options.action } : {}),
+        ...(options.target ? { target: options.target } : {}),
+        ...(options.since ? { since: parseSince(options.since) } : {}),
+        limit: Number(options.limit),
+      })
+      // Actors and targets may come from a sign-in attempt: no control character reaches the terminal.
+      const safe = (text: string) => text.replace(/\p{Cc}/gu, '�')
+      print(
+        result,
+        () =>
+          result.rows
+            .map(
+              (entry) =>
+                `${entry.at}  ${safe(entry.actor).padEnd(16)} ${entry.action.padEnd(28)} ${safe(entry.target || '-').padEnd(20)} ${(entry.sourceIp ?? '-').padEnd(15)} ${entry.outcome}`,
+            )
+            .join('\n') || 'no entries',
+      )
+    },
+  )
 
 registerIncidentCommands(program, { signedIn, print })
 
