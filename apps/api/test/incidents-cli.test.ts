@@ -133,7 +133,9 @@ describe('decnet incidents', () => {
     const removed = await decnet(['incidents', 'ignore', 'remove', rule.id], admin)
     expect(removed).toMatchObject({ code: 0, stdout: 'removed ignore rule cidr 198.51.100.0/24\n' })
     expect((await decnet(['incidents', 'ignore', 'list'], admin)).stdout).toBe('no ignore rules\n')
-    const actions = (await db.audit.list({ target: rule.id })).map((entry) => entry.action)
+    const actions = (await db.audit.list({ target: rule.id, actionPrefix: 'ignore_rule.' })).map(
+      (entry) => entry.action,
+    )
     expect(actions).toEqual(['ignore_rule.removed', 'ignore_rule.added'])
   }, 120_000)
 

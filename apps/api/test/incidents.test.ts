@@ -90,7 +90,11 @@ describe('incidents.*', () => {
     )
     expect((await api.admin.incidents.get({ id: ID(2) })).state).toBe('open')
 
-    const audit = await api.services.db.audit.list({ target: ID(1) })
+    // The domain's own entries (the audit middleware records every call besides, with its outcome).
+    const audit = await api.services.db.audit.list({
+      target: ID(1),
+      actions: ['incident.acknowledged', 'incident.resolved'],
+    })
     expect(audit.map((entry) => [entry.actor, entry.action])).toEqual([
       ['admin', 'incident.resolved'],
       ['admin', 'incident.acknowledged'],
