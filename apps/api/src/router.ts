@@ -7,6 +7,7 @@ import { exportsRouter } from './routers/exports/router.ts'
 import { fleetRouter } from './routers/fleet/router.ts'
 import { healthRouter } from './routers/health/router.ts'
 import { hostsRouter } from './routers/hosts/router.ts'
+import { incidentsRouter } from './routers/incidents/router.ts'
 import { logsRouter } from './routers/logs/router.ts'
 import { statsRouter } from './routers/stats/router.ts'
 import { usersRouter } from './routers/users/router.ts'
@@ -24,6 +25,7 @@ export const appRouter = router({
   hosts: hostsRouter,
   exports: exportsRouter,
   health: healthRouter,
+  incidents: incidentsRouter,
   audit: auditRouter,
 })
 

@@ -14,9 +14,14 @@ const mutations = routerProcedures().filter((procedure) => procedure.type === 'm
 
 /** Calls `path` on a caller by its dotted path (the paths come from the router itself). */
 function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
-  const [group, name] = path.split('.') as [string, string]
-  const procedures = caller as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>
-  const procedure = procedures[group]?.[name]
+  // Nested routers nest on the caller (incidents.ignoreRules.add): walk the dotted path.
+  interface Node {
+    (input: unknown): Promise<unknown>
+    [key: string]: Node | undefined
+  }
+  const procedure = path
+    .split('.')
+    .reduce<Node | undefined>((node, key) => node?.[key], caller as unknown as Node)
   if (!procedure) throw new Error(`no procedure ${path} on the caller`)
   return procedure(input)
 }

@@ -15,6 +15,7 @@ import {
 import { Command, Option } from 'commander'
 import { type ApiClient, createApiClient } from './client.ts'
 import { streamDownload } from './download.ts'
+import { registerIncidentCommands } from './incidents.ts'
 import { writePrivateFile } from './private-file.ts'
 import { followLifecycle } from './progress.ts'
 import { apiUrl, clearSession, readSession, writeSession } from './session.ts'
@@ -470,6 +471,8 @@ program
       )
     },
   )
+
+registerIncidentCommands(program, { signedIn, print })
 
 program.parseAsync().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error)
