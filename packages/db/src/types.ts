@@ -3,20 +3,26 @@
 // narrowed to core's concepts (states, statuses, roles). Nothing here re-declares a column by hand:
 // a column renamed or dropped in the schema breaks the `Retyped` keys below at compile time.
 import type {
+  BreakerState,
+  ChannelKind,
   ConfigValue,
+  DeliveryStatus,
   DeckyState,
   HostStatus,
   LifecycleOperation,
   LifecycleStatus,
   NetworkDriver,
   Role,
+  Severity,
   WorkerStatus,
 } from '@decnet/core'
 import type {
   AttackerModel,
   AuditEntryModel,
+  ChannelModel,
   CredentialModel,
   DeckyModel,
+  DeliveryModel,
   HostModel,
   LifecycleEventModel,
   LifecycleModel,
@@ -122,3 +128,17 @@ export type AuditEntry = Retyped<AuditEntryModel, { detail: Record<string, unkno
 
 export type AuditEntryInput = Pick<AuditEntry, 'actor' | 'action' | 'target'> &
   Partial<Pick<AuditEntry, 'detail' | 'at'>>
+
+/** An alert channel; `sealedSecrets` stays sealed here (only the API holds the key). */
+export type ChannelRow = Retyped<
+  ChannelModel,
+  { kind: ChannelKind; config: Record<string, unknown>; minSeverity: Severity; breakerState: BreakerState }
+>
+
+export type ChannelInput = Pick<
+  ChannelRow,
+  'name' | 'kind' | 'config' | 'sealedSecrets' | 'minSeverity' | 'enabled' | 'allowPrivateTargets'
+>
+
+/** A delivery row; `message` is the AlertMessage JSON text the worker sends. */
+export type DeliveryRow = Retyped<DeliveryModel, { status: DeliveryStatus; severity: Severity }>
