@@ -1,3 +1,4 @@
+import { alertsRouter } from './routers/alerts/router.ts'
 import { attackersRouter } from './routers/attackers/router.ts'
 import { authRouter } from './routers/auth/router.ts'
 import { catalogRouter } from './routers/catalog/router.ts'
@@ -21,6 +22,7 @@ export const appRouter = router({
   stats: statsRouter,
   hosts: hostsRouter,
   health: healthRouter,
+  alerts: alertsRouter,
 })
 
 export type AppRouter = typeof appRouter

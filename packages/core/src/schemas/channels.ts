@@ -8,7 +8,10 @@ import { ZSeverity } from './incidents.ts'
 /** A channel's name: what operators and the CLI call it by. */
 export const ZChannelName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/, 'channel names are 1-64 of A-Z a-z 0-9 space _ . - (no leading space)')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/,
+    'channel names are 1-64 of A-Z a-z 0-9 space _ . - (no leading space)',
+  )
 
 /**
  * One delivery of one alert to one channel: pending (not tried yet), failed (the last attempt failed,

@@ -44,11 +44,17 @@ function toDeliveryRow(row: DeliveryRecord): DeliveryRow {
 }
 
 /** What a channel's breaker and last outcome look like after an attempt (the worker decides them). */
-export type ChannelHealthUpdate = Pick<ChannelRow, 'breakerState' | 'consecutiveFailures' | 'breakerRetryAt'> &
+export type ChannelHealthUpdate = Pick<
+  ChannelRow,
+  'breakerState' | 'consecutiveFailures' | 'breakerRetryAt'
+> &
   Partial<Pick<ChannelRow, 'lastDeliveryAt' | 'lastError' | 'lastErrorAt'>>
 
 /** A delivery to create: one alert to one channel. */
-export type DeliveryInput = Pick<DeliveryRow, 'alertId' | 'channelId' | 'idempotencyKey' | 'severity' | 'message'>
+export type DeliveryInput = Pick<
+  DeliveryRow,
+  'alertId' | 'channelId' | 'idempotencyKey' | 'severity' | 'message'
+>
 
 /** How an attempt ended, as the worker records it. */
 export type DeliveryOutcome =
@@ -63,11 +69,18 @@ export function channelsRepository(conn: Connection) {
       conn.run(async () => {
         try {
           const row = await prisma.channel.create({
-            data: { id: orderedId(), ...input, config: JSON.stringify(input.config), createdAt: now, updatedAt: now },
+            data: {
+              id: orderedId(),
+              ...input,
+              config: JSON.stringify(input.config),
+              createdAt: now,
+              updatedAt: now,
+            },
           })
           return toChannelRow(row)
         } catch (error) {
-          if (isUniqueViolation(error)) throw new ConflictError(`a channel named "${input.name}" exists`, [input.name])
+          if (isUniqueViolation(error))
+            throw new ConflictError(`a channel named "${input.name}" exists`, [input.name])
           throw error
         }
       }),
@@ -126,10 +139,10 @@ export function channelsRepository(conn: Connection) {
         (await prisma.channel.findMany({ orderBy: { name: 'asc' } })).map(toChannelRow),
       ),
 
-    /** The worker's view of a channel's breaker and last outcome. */
-    setHealth: (id: string, health: ChannelHealthUpdate, now = new Date()): Promise<void> =>
+    /** The worker's view of a channel's breaker and last outcome (not a settings change: updatedAt stays). */
+    setHealth: (id: string, health: ChannelHealthUpdate): Promise<void> =>
       conn.run(async () => {
-        await prisma.channel.updateMany({ where: { id }, data: { ...health, updatedAt: now } })
+        await prisma.channel.updateMany({ where: { id }, data: health })
       }),
   }
 }
@@ -225,18 +238,23 @@ export function deliveriesRepository(conn: Connection) {
 
     /** Newest first, narrowed to a channel and/or a status. */
     list: (
-      filter: { channelId?: string; status?: DeliveryRow['status']; limit?: number } = {},
+      filter: { id?: string; channelId?: string; status?: DeliveryRow['status']; limit?: number } = {},
     ): Promise<DeliveryRow[]> =>
       conn.read(async ({ prisma }) => {
         const rows = await prisma.delivery.findMany({
           where: {
+            ...(filter.id !== undefined ? { id: filter.id } : {}),
             ...(filter.channelId !== undefined ? { channelId: filter.channelId } : {}),
             ...(filter.status !== undefined ? { status: filter.status } : {}),
           },
           orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
           take: Math.min(Math.max(filter.limit ?? 100, 1), MAX_DELIVERY_LIST),
         })
-        return rows.map(toDeliveryRow)
+        return rows.map((row) => ({
+          ...row,
+          status: knownValue(DELIVERY_STATUSES, row.status, 'Delivery.status'),
+          severity: knownValue(SEVERITIES, row.severity, 'Delivery.severity'),
+        }))
       }),
   }
 }
