@@ -3,6 +3,7 @@
 // then recovers (retries with backoff), one hangs (its breaker opens, other channels keep delivering,
 // and the channel list shows the failing state and last error). The SSRF guard and the roles too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { testAlertMessage } from '../src/alerts/test-alert.ts'
 import { codeOf, messageOf } from './support/accounts.ts'
 import { inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
 import { freePort } from './support/ports.ts'
@@ -256,5 +257,60 @@ describe('alert channels: durable webhook delivery', () => {
       'the new key',
     )
     expect(other.accepted).toHaveLength(1)
+  })
+
+  it('outbox alerts fan out to every enabled channel whose minimum severity they reach', async () => {
+    const everything = await receiver()
+    const urgent = await receiver()
+    const raise = (severity: 'low' | 'high', key: string) => {
+      const { id: _id, ...message } = testAlertMessage('fan-out')
+      return api.services.db.incidents.addAlert({
+        ...message,
+        idempotencyKey: key,
+        reason: 'opened',
+        severity,
+        title: `${severity}: 198.51.100.7 touched web-01`,
+        incidentId: null,
+      })
+    }
+    // Raised before the channels exist: not theirs.
+    await raise('high', 'before-channels')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    await webhook('everything', everything.url)
+    await api.admin.alerts.channels.create({
+      name: 'urgent',
+      kind: 'webhook',
+      config: { url: urgent.url },
+      secrets: { hmacKey: HMAC_KEY },
+      minSeverity: 'high',
+    })
+    await raise('low', 'fan-low')
+    await raise('high', 'fan-high')
+    await eventually(
+      async () => everything.accepted.length,
+      (n) => n >= 2,
+      'both alerts on the first channel',
+    )
+    await eventually(
+      async () => urgent.accepted.length,
+      (n) => n >= 1,
+      'the high alert on the second',
+    )
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(everything.accepted.map((each) => each.key).sort()).toEqual(['fan-high', 'fan-low'])
+    expect(urgent.accepted.map((each) => each.key)).toEqual(['fan-high'])
+    expect(everything.duplicates + urgent.duplicates).toBe(0)
+    // A channel that existed before got all three; the earlier cases' test alerts reached no other channel.
+    await eventually(
+      async () => healthy.accepted.length,
+      () => healthy.accepted.some((each) => each.key === 'fan-low'),
+      'the older channel',
+    )
+    expect(
+      healthy.accepted
+        .filter((each) => !each.key.startsWith('test-'))
+        .map((each) => each.key)
+        .sort(),
+    ).toEqual(['before-channels', 'fan-high', 'fan-low'])
   })
 })

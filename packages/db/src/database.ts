@@ -4,6 +4,7 @@ import { channelsRepository, deliveriesRepository } from './repos/alert-delivery
 import { attackersRepository } from './repos/attackers.ts'
 import { auditRepository } from './repos/audit.ts'
 import { fleetRepository } from './repos/fleet.ts'
+import { incidentsRepository } from './repos/incidents.ts'
 import { lifecycleRepository } from './repos/lifecycle.ts'
 import { logsRepository } from './repos/logs.ts'
 import { heartbeatsRepository, hostsRepository, settingsRepository } from './repos/settings.ts'
@@ -24,6 +25,8 @@ export interface DecnetDatabase {
   readonly audit: ReturnType<typeof auditRepository>
   readonly channels: ReturnType<typeof channelsRepository>
   readonly deliveries: ReturnType<typeof deliveriesRepository>
+  /** Incidents, ignore rules, the alert outbox and the grouping worker's batch transaction. */
+  readonly incidents: ReturnType<typeof incidentsRepository>
   /**
    * Cheap liveness probe for health.get: a read on the read connection, answered within
    * PING_DEADLINE_MS (or thrown), plus how long writes have been waiting for another process's lock.
@@ -49,6 +52,7 @@ export function createDatabase(databaseUrl: string, options: OpenOptions = {}): 
     audit: auditRepository(conn),
     channels: channelsRepository(conn),
     deliveries: deliveriesRepository(conn),
+    incidents: incidentsRepository(conn),
     ping: () => conn.ping(),
     close: () => conn.close(),
   }

@@ -15,6 +15,16 @@ export type {
   AttackerListInput,
 } from './repos/attackers.ts'
 export type { DeployPlan, DeployPlanResult } from './repos/fleet.ts'
+export {
+  type IncidentBatch,
+  type IncidentListInput,
+  type IncidentPage,
+  type IncidentWrite,
+  MAX_ALERTS_AFTER,
+  MAX_INCIDENT_LIST,
+  MAX_INCIDENT_NOTE,
+  toIncidentRow,
+} from './repos/incidents.ts'
 export { extractCommand, extractCredential } from './repos/ingest.ts'
 export { type ClaimOptions, MAX_EVENTS_AFTER } from './repos/lifecycle.ts'
 export { COUNT_CAP, MAX_SEARCH_LIMIT, type SearchInput, type SearchResult } from './repos/logs.ts'

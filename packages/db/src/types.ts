@@ -3,12 +3,16 @@
 // narrowed to core's concepts (states, statuses, roles). Nothing here re-declares a column by hand:
 // a column renamed or dropped in the schema breaks the `Retyped` keys below at compile time.
 import type {
+  AlertMessage,
+  AlertReason,
   BreakerState,
   ChannelKind,
   ConfigValue,
   DeckyState,
   DeliveryStatus,
   HostStatus,
+  IgnoreRuleKind,
+  IncidentState,
   LifecycleOperation,
   LifecycleStatus,
   NetworkDriver,
@@ -24,6 +28,8 @@ import type {
   DeckyModel,
   DeliveryModel,
   HostModel,
+  IgnoreRuleModel,
+  IncidentModel,
   LifecycleEventModel,
   LifecycleModel,
   LogModel,
@@ -142,3 +148,42 @@ export type ChannelInput = Pick<
 
 /** A delivery row; `message` is the AlertMessage JSON text the worker sends. */
 export type DeliveryRow = Retyped<DeliveryModel, { status: DeliveryStatus; severity: Severity }>
+
+/** The grouping worker's own columns of an incident: how it judges, numbers and throttles alerts. */
+export type IncidentWorkerColumns =
+  | 'rulesVersion'
+  | 'credentials'
+  | 'alertCount'
+  | 'lastAlertAt'
+  | 'pendingEvents'
+  | 'digestDueAt'
+  | 'updatedAt'
+
+/** An incident as operators see it (core `Incident` with Dates, plus who resolved it). */
+export type IncidentRow = Retyped<
+  Omit<IncidentModel, IncidentWorkerColumns>,
+  { deckies: string[]; services: string[]; reasons: string[]; severity: Severity; state: IncidentState }
+>
+
+/** An incident with the grouping worker's columns, `credentials` parsed (fingerprint → first decky). */
+export type IncidentRecord = IncidentRow &
+  Retyped<Pick<IncidentModel, IncidentWorkerColumns>, { credentials: Record<string, string> }>
+
+export type IgnoreRuleRow = Retyped<IgnoreRuleModel, { kind: IgnoreRuleKind }>
+
+export type IgnoreRuleInput = Pick<IgnoreRuleRow, 'kind' | 'value' | 'createdBy'> &
+  Partial<Pick<IgnoreRuleRow, 'note'>>
+
+/** One outbox row; `message.id` is `String(id)`. `id` grows in commit order: a delivery cursor. */
+export type AlertRow = {
+  id: number
+  idempotencyKey: string
+  incidentId: string | null
+  reason: AlertReason
+  severity: Severity
+  createdAt: Date
+  message: AlertMessage
+}
+
+/** What writing an alert takes: the message without its id (the outbox row numbers it). */
+export type AlertInput = Omit<AlertMessage, 'id'> & { incidentId: string | null }

@@ -175,14 +175,17 @@ export async function sendTestAlert(services: AlertServices, id: string): Promis
   const channel = await channelById(services, id)
   if (!channel.enabled)
     throw new AppError('precondition_failed', `channel "${channel.name}" is disabled: enable it first`)
-  const message = testAlertMessage(channel.name)
+  // Through the outbox like every alert (the fan-out passes test alerts over), then to this channel only.
+  const { id: _id, ...message } = testAlertMessage(channel.name)
+  const alert = await services.db.incidents.addAlert({ ...message, incidentId: null })
+  if (!alert) throw new Error('a fresh test alert was not stored')
   const [deliveryId] = await services.db.deliveries.enqueue([
     {
-      alertId: message.id,
+      alertId: String(alert.id),
       channelId: channel.id,
-      idempotencyKey: message.idempotencyKey,
-      severity: message.severity,
-      message: JSON.stringify(message),
+      idempotencyKey: alert.idempotencyKey,
+      severity: alert.severity,
+      message: JSON.stringify(alert.message),
     },
   ])
   if (!deliveryId) throw new Error('a fresh test alert was not enqueued')

@@ -136,6 +136,7 @@ export class DeliveryWorker {
 
   async #pass(): Promise<void> {
     const { db, settings } = this.#deps
+    if (await db.deliveries.alertsWaiting()) await db.deliveries.fanOut()
     await this.#syncChannels(await db.channels.list())
     const now = new Date()
     const due = await db.deliveries.dueByChannel(now)

@@ -1,7 +1,14 @@
 // Alert delivery: channels (where notifications go) and deliveries (one per alert × channel, sent at
 // least once by the API's delivery worker). Deliveries are leased by moving `nextAttemptAt` forward at
 // claim time: a process that dies mid-send leaves the row due again once the lease passes.
-import { BREAKER_STATES, CHANNEL_KINDS, DELIVERY_STATUSES, parseObject, SEVERITIES } from '@decnet/core'
+import {
+  BREAKER_STATES,
+  CHANNEL_KINDS,
+  compareSeverity,
+  DELIVERY_STATUSES,
+  parseObject,
+  SEVERITIES,
+} from '@decnet/core'
 import type { Connection } from '../client.ts'
 import { knownValue } from '../columns.ts'
 import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts'
@@ -12,6 +19,11 @@ import type { ChannelInput, ChannelRow, DeliveryRow } from '../types.ts'
 
 /** Deliveries returned by one list call at most. */
 export const MAX_DELIVERY_LIST = 500
+
+/** The WorkerCursor row of the fan-out: the last Alert id turned into deliveries. */
+export const FANOUT_CURSOR = 'alert-fanout'
+/** Alerts fanned out by one transaction at most. */
+const FANOUT_BATCH = 500
 
 function toChannelRow(row: ChannelModel): ChannelRow {
   return {
@@ -153,6 +165,79 @@ export function deliveriesRepository(conn: Connection) {
   // on SQLite one UPDATE under the write lock is atomic already.
   const lockClause = dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''
   return {
+    /**
+     * Turns outbox alerts after the durable cursor into deliveries, in one transaction with the
+     * cursor's move: a crash leaves both as they were. Each alert goes to every enabled channel that
+     * existed when it was raised and whose minimum severity it reaches; a "send test" alert goes only
+     * where its own delivery was enqueued. Alert ids grow in commit order, so the cursor skips none.
+     * Returns how many deliveries were created.
+     */
+    fanOut: (now = new Date()): Promise<number> =>
+      conn.run(() =>
+        conn.transaction(async (tx) => {
+          const cursor = await tx.query<{ position: unknown }>(
+            `SELECT "position" FROM "WorkerCursor" WHERE "name" = $1`,
+            [FANOUT_CURSOR],
+          )
+          const after = cursor[0] ? toNumber(cursor[0].position) : 0
+          const alerts = await tx.query<{
+            id: unknown
+            idempotencyKey: string
+            reason: string
+            severity: string
+            createdAt: unknown
+            payload: string
+          }>(
+            `SELECT "id", "idempotencyKey", "reason", "severity", "createdAt", "payload" FROM "Alert"
+             WHERE "id" > $1 ORDER BY "id" LIMIT $2`,
+            [after, FANOUT_BATCH],
+          )
+          const last = alerts.at(-1)
+          if (!last) return 0
+          const channels = await tx.query<{ id: string; minSeverity: string; createdAt: unknown }>(
+            `SELECT "id", "minSeverity", "createdAt" FROM "Channel" WHERE "enabled" = $1`,
+            [true],
+          )
+          let created = 0
+          for (const alert of alerts) {
+            if (alert.reason === 'test') continue
+            const severity = knownValue(SEVERITIES, alert.severity, 'Alert.severity')
+            const raisedAt = toDate(alert.createdAt)
+            const id = String(toNumber(alert.id))
+            const message = JSON.stringify({ ...parseObject(alert.payload), id })
+            for (const channel of channels) {
+              const floor = knownValue(SEVERITIES, channel.minSeverity, 'Channel.minSeverity')
+              if (compareSeverity(severity, floor) < 0 || raisedAt < toDate(channel.createdAt)) continue
+              created += await tx.execute(
+                `INSERT INTO "Delivery" ("id", "alertId", "channelId", "idempotencyKey", "severity", "message",
+                   "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
+                 VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $7)
+                 ON CONFLICT ("alertId", "channelId") DO NOTHING`,
+                [orderedId(), id, channel.id, alert.idempotencyKey, severity, message, now],
+              )
+            }
+          }
+          await tx.execute(
+            `INSERT INTO "WorkerCursor" ("name", "position", "updatedAt") VALUES ($1, $2, $3)
+             ON CONFLICT ("name") DO UPDATE SET "position" = excluded."position", "updatedAt" = excluded."updatedAt"`,
+            [FANOUT_CURSOR, toNumber(last.id), now],
+          )
+          return created
+        }),
+      ),
+
+    /** Whether outbox alerts wait beyond the fan-out cursor (a read: the idle poll takes no write lock). */
+    alertsWaiting: (): Promise<boolean> =>
+      conn.read(async (reader) => {
+        const rows = await reader.sql.query<{ id: unknown }>(
+          `SELECT a."id" FROM "Alert" a
+           WHERE a."id" > COALESCE((SELECT c."position" FROM "WorkerCursor" c WHERE c."name" = $1), 0)
+           LIMIT 1`,
+          [FANOUT_CURSOR],
+        )
+        return rows.length > 0
+      }),
+
     /** Creates deliveries; one that exists (same alert × channel) is left alone. Returns the new rows' ids. */
     enqueue: (inputs: readonly DeliveryInput[], now = new Date()): Promise<string[]> =>
       conn.run(() =>
