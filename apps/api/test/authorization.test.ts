@@ -45,6 +45,12 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'hosts.get': 'admin',
   'hosts.enroll': 'admin',
   'hosts.decommission': 'admin',
+  'alerts.channels.list': 'viewer',
+  'alerts.channels.create': 'admin',
+  'alerts.channels.update': 'admin',
+  'alerts.channels.remove': 'admin',
+  'alerts.channels.sendTest': 'admin',
+  'alerts.deliveries.list': 'viewer',
 }
 
 const procedures = routerProcedures()
@@ -55,10 +61,11 @@ const procedures = routerProcedures()
  * guard's code. A subscription is refused or admitted before its first event, when it is opened.
  */
 async function probe(caller: Caller, path: string): Promise<string> {
-  // The caller is keyed by procedure path at run time; the paths come from the router itself.
-  const [group, name] = path.split('.') as [string, string]
-  const procedures = caller as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>
-  const call = procedures[group]?.[name]
+  // The caller is keyed by procedure path at run time (nested routers: alerts.channels.create); the
+  // paths come from the router itself.
+  let node: unknown = caller
+  for (const part of path.split('.')) node = (node as Record<string, unknown> | undefined)?.[part]
+  const call = typeof node === 'function' ? (node as (input: unknown) => Promise<unknown>) : undefined
   if (!call) throw new Error(`no procedure ${path} on the caller`)
   return codeOf(call({ __probe: true }))
 }

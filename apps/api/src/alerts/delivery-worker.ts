@@ -44,8 +44,8 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   pollMs: 100,
 }
 
-/** Longer than any send may take, so a live send's row is never claimed twice. */
-const LEASE_MARGIN_MS = 30_000
+/** Past the send deadline (sends are cut there), so a live send's row is not claimed twice; short, so a killed process's rows come back soon. */
+const LEASE_MARGIN_MS = 5_000
 
 export type DeliveryWorkerDeps = {
   db: DecnetDatabase
