@@ -16,6 +16,7 @@ const NAV: { href: string; label: string; adminOnly?: boolean }[] = [
   { href: '/logs', label: 'Logs' },
   { href: '/attackers', label: 'Attackers' },
   { href: '/hosts', label: 'Hosts', adminOnly: true },
+  { href: '/alerts', label: 'Alerts' },
   { href: '/config', label: 'Config' },
   { href: '/health', label: 'Health' },
 ]
