@@ -60,6 +60,8 @@ ensureDebianPackages([
   'redis-tools',
   'curl',
   'sshpass',
+  'rsyslog',
+  'rsyslog-openssl',
 ])
 await ensureDockerDaemon()
 ensurePnpm()
