@@ -148,6 +148,13 @@ describe('alert channels: durable webhook delivery', () => {
       (d) => d.status === 'delivered',
       'the healthy channel again',
     )
+    // health.get says so too (from the worker's heartbeat, every 10 s).
+    const health = await eventually(
+      () => api.viewer.health.get(),
+      (h) => h.components.alerts.detail.includes('hanging: breaker open'),
+      'the alerts health component',
+    )
+    expect(health.components.alerts.status).toBe('degraded')
     // An admin fixing the channel closes the breaker and the backlog drains.
     hanging.mode = 'accept'
     await api.admin.alerts.channels.update({ id: channel.id, config: { url: hanging.url, format: 'json' } })
