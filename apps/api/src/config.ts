@@ -58,7 +58,7 @@ export type ApiConfig = {
   }
 }
 
-export const WORKER_NAMES = ['runner', 'collector', 'reconciler', 'mutator', 'alerts'] as const
+export const WORKER_NAMES = ['runner', 'collector', 'reconciler', 'mutator', 'incidents', 'alerts'] as const
 export type WorkerName = (typeof WORKER_NAMES)[number]
 
 function positive(name: string, fallback: number, env: NodeJS.ProcessEnv): number {

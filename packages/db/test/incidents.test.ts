@@ -86,14 +86,17 @@ describe.each(databases())('incidents repository on $kind', (provider) => {
       await batch.saveIncidents([incident(ID(1))])
       expect(await batch.insertAlerts([alert('a', ID(1)), alert('b', ID(1))])).toBe(2)
       expect(await batch.insertAlerts([alert('a', ID(1)), alert('c', ID(1))])).toBe(1)
+      await batch.insertAlerts([{ ...alert('d', ID(1)), severity: 'high' }])
+      const severities = await batch.lastAlertSeverities([ID(1), ID(2)])
+      expect([...severities]).toEqual([[ID(1), 'high']])
     })
     const all = await fresh.db.incidents.alertsAfter(0)
-    expect(all.map((row) => row.idempotencyKey)).toEqual(['a', 'b', 'c'])
+    expect(all.map((row) => row.idempotencyKey)).toEqual(['a', 'b', 'c', 'd'])
     expect(all.map((row) => row.message.id)).toEqual(all.map((row) => String(row.id)))
     expect(all[0]?.message.title).toContain('203.0.113.7')
     const after = await fresh.db.incidents.alertsAfter(all[0]?.id ?? 0, 1)
     expect(after.map((row) => row.idempotencyKey)).toEqual(['b'])
-    expect((await fresh.db.incidents.alertsOf(ID(1))).length).toBe(3)
+    expect((await fresh.db.incidents.alertsOf(ID(1))).length).toBe(4)
     expect(await fresh.db.incidents.addAlert({ ...alert('test-1', null), reason: 'test' })).toMatchObject({
       reason: 'test',
       incidentId: null,
@@ -165,6 +168,18 @@ describe.each(databases())('incidents repository on $kind', (provider) => {
     expect(await fresh.db.incidents.removeIgnoreRule(rule.id)).toMatchObject({ kind: 'cidr' })
     expect(await fresh.db.incidents.removeIgnoreRule(rule.id)).toBeNull()
     expect(await fresh.db.incidents.inBatch((batch) => batch.ignoreRules())).toHaveLength(1)
+  })
+
+  it('hasWork: rows after the cursor or a due digest, read without a write', async () => {
+    expect(await fresh.db.incidents.hasWork('incidents', T(0))).toBe(false)
+    await fresh.db.logs.ingest([event({ timestamp: T(1) })])
+    expect(await fresh.db.incidents.hasWork('incidents', T(0))).toBe(true)
+    const [row] = await fresh.db.logs.since(0)
+    await fresh.db.incidents.inBatch((batch) => batch.setCursor('incidents', row?.id ?? 0, T(1)))
+    expect(await fresh.db.incidents.hasWork('incidents', T(0))).toBe(false)
+    await fresh.db.incidents.inBatch((batch) => batch.saveIncidents([incident(ID(1), { digestDueAt: T(5) })]))
+    expect(await fresh.db.incidents.hasWork('incidents', T(4))).toBe(false)
+    expect(await fresh.db.incidents.hasWork('incidents', T(5))).toBe(true)
   })
 
   it('the worker reads attack rows after its cursor (never system rows) and the latest incident per IP', async () => {

@@ -6,6 +6,7 @@ import {
   type DeckyEngine,
   LocalEngine,
   startCollectorWorker,
+  startIncidentWorker,
   startMutatorWorker,
 } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
@@ -83,6 +84,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   }
   startReconciling(deps, starting, runtimes)
   startMutation(deps, starting, { localEngine, wake: wakeRunners })
+  startIncidents(deps, starting)
   if (enrolled) startEnrolledHeartbeat(deps, starting, enrolled)
   const alerts = startAlertDelivery(deps, starting)
   startBeating()
@@ -263,6 +265,16 @@ function startMutation(
     onError: starting.report('mutator'),
   })
   starting.onStop(() => mutator.stop())
+}
+
+/**
+ * Groups stored attack events into incidents and writes the alert outbox, on its own timer and in
+ * its own transactions: ingest never waits for it, it catches up after a burst.
+ */
+function startIncidents({ config, db }: WorkerDeps, starting: Starting): void {
+  if (!config.workers.incidents) return
+  const incidents = startIncidentWorker({ db, onError: starting.report('incidents') })
+  starting.onStop(() => incidents.stop())
 }
 
 /** Pings the enrolled hosts and tells their supervisors what it sees. */

@@ -162,8 +162,11 @@ export interface IncidentBatch {
   /** The worker's durable position (0 before its first batch). */
   cursor(name: string): Promise<number>
   setCursor(name: string, position: number, now: Date): Promise<void>
-  /** Attack rows (never DECNET's own system traffic) with id > `afterId`, oldest first. */
-  logsAfter(afterId: number, limit: number): Promise<LogRow[]>
+  /**
+   * Attack rows (never DECNET's own system traffic, unless `includeSystem`) with id > `afterId`,
+   * oldest first. With system rows a reader sees every id, so it can tell a gap from a filtered row.
+   */
+  logsAfter(afterId: number, limit: number, options?: { includeSystem?: boolean }): Promise<LogRow[]>
   /** Per source IP, its most recent incident last seen at or after `since` (any state). */
   latestIncidents(ips: readonly string[], since: Date): Promise<Map<string, IncidentRecord>>
   /** Incidents with a digest due at or before `now`, oldest due first. */
@@ -175,6 +178,8 @@ export interface IncidentBatch {
   saveIncidents(incidents: readonly IncidentWrite[]): Promise<void>
   /** Appends outbox rows; a key already present is left as is (returns how many were new). */
   insertAlerts(alerts: readonly AlertInput[]): Promise<number>
+  /** The severity each incident's latest alert carried (incidents without alerts are absent). */
+  lastAlertSeverities(incidentIds: readonly string[]): Promise<Map<string, Severity>>
 }
 
 const INCIDENT_INSERT_COLUMNS = [
@@ -256,9 +261,10 @@ function incidentBatch(sql: SqlExecutor, dialect: Dialect): IncidentBatch {
         [name, position, now],
       )
     },
-    async logsAfter(afterId, limit) {
+    async logsAfter(afterId, limit, options = {}) {
+      const system = options.includeSystem ? '' : 'AND l."system" = false'
       const rows = await sql.query<LogRecord>(
-        `SELECT ${LOG_COLUMNS} FROM "Log" l WHERE l."id" > $1 AND l."system" = false ORDER BY l."id" ASC LIMIT $2`,
+        `SELECT ${LOG_COLUMNS} FROM "Log" l WHERE l."id" > $1 ${system} ORDER BY l."id" ASC LIMIT $2`,
         [afterId, limit],
       )
       return rows.map(toLogRow)
@@ -335,6 +341,21 @@ function incidentBatch(sql: SqlExecutor, dialect: Dialect): IncidentBatch {
         )
       }
       return inserted
+    },
+    async lastAlertSeverities(incidentIds) {
+      const latest = new Map<string, Severity>()
+      const unique = [...new Set(incidentIds)]
+      for (let start = 0; start < unique.length; start += IN_CHUNK) {
+        const chunk = unique.slice(start, start + IN_CHUNK)
+        const rows = await sql.query<{ incidentId: string; severity: string }>(
+          `SELECT a."incidentId", a."severity" FROM "Alert" a
+           WHERE a."incidentId" IN (${placeholders(chunk.length)}) ORDER BY a."id" ASC`,
+          chunk,
+        )
+        for (const row of rows)
+          latest.set(row.incidentId, knownValue(SEVERITIES, row.severity, 'Alert.severity'))
+      }
+      return latest
     },
   }
 }
@@ -528,6 +549,21 @@ export function incidentsRepository(conn: Connection) {
           return rows[0] ? toAlertRow(rows[0]) : null
         }),
       ),
+
+    /**
+     * Whether the grouping worker has anything to do: Log rows after its cursor, or a digest due by
+     * `now`. Read-only (no write lock), so an idle worker never contends with ingest.
+     */
+    hasWork: (cursorName: string, now: Date): Promise<boolean> =>
+      conn.read(async ({ sql }) => {
+        const rows = await sql.query<{ n: unknown }>(
+          `SELECT (SELECT count(*) FROM (SELECT 1 FROM "Log" l WHERE l."id" >
+             COALESCE((SELECT "position" FROM "WorkerCursor" WHERE "name" = $1), 0) LIMIT 1) AS pending)
+           + (SELECT count(*) FROM (SELECT 1 FROM "Incident" i WHERE i."digestDueAt" <= $2 LIMIT 1) AS due) AS n`,
+          [cursorName, now],
+        )
+        return toNumber(rows[0]?.n ?? 0) > 0
+      }),
 
     /** Runs the grouping worker's batch in one write transaction: all of it commits, or none. */
     inBatch: <T>(work: (batch: IncidentBatch) => Promise<T>): Promise<T> =>
