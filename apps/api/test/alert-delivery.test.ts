@@ -245,6 +245,10 @@ describe('alert channels: durable webhook delivery', () => {
     expect(row?.sealedSecrets).toMatch(/^enc:v1:/)
     expect(row?.sealedSecrets).not.toContain(HMAC_KEY)
     expect(api.output()).not.toContain(HMAC_KEY)
+    // Channel changes are audited, with the secrets redacted.
+    const audited = await api.admin.audit.list({ action: 'alerts.channels.' })
+    expect(audited.rows.map((row) => row.action)).toContain('alerts.channels.create')
+    expect(JSON.stringify(audited)).not.toContain(HMAC_KEY)
   })
 
   it('an update keeps secrets left out and replaces those given', async () => {
