@@ -44,6 +44,7 @@ export * from './incidents/index.ts'
 export {
   describeFailures,
   type PortFailure,
+  type ProbeFrom,
   type ProbeResult,
   probeTcp,
   probeUdp,
@@ -51,6 +52,13 @@ export {
   type ReadinessResult,
   waitUntilReachable,
 } from './probe/probe.ts'
+export {
+  CLOCK_SKEW_MS,
+  databaseProbeLedger,
+  PROBE_SOURCE_RETENTION_MS,
+  type ProbeLedger,
+  type ProbeSource,
+} from './probe/probe-ledger.ts'
 export {
   type FleetStateStore,
   type ObservedDeckyState,

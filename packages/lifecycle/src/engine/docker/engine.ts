@@ -1,8 +1,10 @@
 import type { ReapReport } from '@decnet/core'
 import type Docker from 'dockerode'
 import { describeFailures, waitUntilReachable } from '../../probe/probe.ts'
+import type { ProbeLedger } from '../../probe/probe-ledger.ts'
 import { createDockerClient, DOCKER_CALL_TIMEOUT_MS } from '../docker-client.ts'
 import { KeyedLock } from '../keyed-lock.ts'
+import { emptyReapReport, reapCandidates } from '../reap.ts'
 import {
   assertDeckyName,
   type ConvergeReport,
@@ -51,6 +53,11 @@ export type DockerEngineOptions = {
   callTimeoutMs?: number
   /** Budget for all service ports of a decky to answer after start. */
   readinessTimeoutMs?: number
+  /**
+   * Records the readiness probes' sources, so their events are flagged as system traffic (the probes
+   * run from this machine for a remote engine too, so the same ledger covers enrolled hosts).
+   */
+  probeLedger?: ProbeLedger
   logMaxSize?: string
 }
 
@@ -124,12 +131,9 @@ export class DockerEngine implements DeckyEngine {
     return [...byDecky].map(([name, containers]) => observeDecky(name, containers, this.networkName))
   }
 
-  async reapOrphans(
-    knownDeckyNames: Iterable<string>,
-    { minAgeMs = DEFAULT_REAP_MIN_AGE_MS }: ReapOptions = {},
-  ): Promise<ReapReport> {
+  async reapOrphans(knownDeckyNames: Iterable<string>, options: ReapOptions = {}): Promise<ReapReport> {
     const known = new Set(knownDeckyNames)
-    const report: ReapReport = { containersRemoved: [], networksRemoved: [], errors: [] }
+    const report = emptyReapReport()
     let containers: Existing[]
     try {
       containers = await this.list()
@@ -137,22 +141,21 @@ export class DockerEngine implements DeckyEngine {
       report.errors.push(`docker list failed: ${(error as Error).message}`)
       return report
     }
-    const createdBefore = (Date.now() - minAgeMs) / 1000
-    const orphans = containers.filter(
-      (container) => !known.has(label(container, LABEL.decky) ?? '') && container.Created <= createdBefore,
-    )
     // Services first, then bases, as in teardown.
-    orphans.sort(
-      (a, b) => Number(label(a, LABEL.role) === BASE_ROLE) - Number(label(b, LABEL.role) === BASE_ROLE),
-    )
-    for (const container of orphans) {
-      try {
-        await this.removeContainer(container)
-        report.containersRemoved.push(containerName(container))
-      } catch (error) {
-        report.errors.push(`container '${containerName(container)}': ${(error as Error).message}`)
-      }
-    }
+    const isBase = (container: Existing) => Number(label(container, LABEL.role) === BASE_ROLE)
+    const candidates = [...containers]
+      .sort((a, b) => isBase(a) - isBase(b))
+      .map((container) => ({
+        decky: label(container, LABEL.decky) ?? '',
+        createdAtMs: container.Created * 1000,
+        label: `container '${containerName(container)}'`,
+        remove: async () => {
+          await this.removeContainer(container)
+          return [containerName(container)]
+        },
+      }))
+    await reapCandidates(candidates, known, options, report)
+    const createdBefore = (Date.now() - (options.minAgeMs ?? DEFAULT_REAP_MIN_AGE_MS)) / 1000
     if (known.size === 0) await this.reapNetworks(report, createdBefore)
     return report
   }
@@ -297,6 +300,7 @@ export class DockerEngine implements DeckyEngine {
       hostname: spec.hostname,
       timeoutMs: this.options.readinessTimeoutMs ?? 30_000,
       ...(signal ? { signal } : {}),
+      ...(this.options.probeLedger ? { ledger: { book: this.options.probeLedger, decky: spec.name } } : {}),
     })
     if (result.ok) return
     signal?.throwIfAborted()
