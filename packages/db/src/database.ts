@@ -3,6 +3,7 @@ import { type DatabasePing, type OpenOptions, openClient } from './client.ts'
 import { channelsRepository, deliveriesRepository } from './repos/alert-delivery.ts'
 import { attackersRepository } from './repos/attackers.ts'
 import { auditRepository } from './repos/audit.ts'
+import { exportsRepository } from './repos/exports.ts'
 import { fleetRepository } from './repos/fleet.ts'
 import { incidentsRepository } from './repos/incidents.ts'
 import { lifecycleRepository } from './repos/lifecycle.ts'
@@ -27,6 +28,8 @@ export interface DecnetDatabase {
   readonly audit: ReturnType<typeof auditRepository>
   readonly channels: ReturnType<typeof channelsRepository>
   readonly deliveries: ReturnType<typeof deliveriesRepository>
+  /** Keyset pages of logs, attackers and credentials for streamed downloads. */
+  readonly exports: ReturnType<typeof exportsRepository>
   /** Incidents, ignore rules, the alert outbox and the grouping worker's batch transaction. */
   readonly incidents: ReturnType<typeof incidentsRepository>
   /**
@@ -55,6 +58,7 @@ export function createDatabase(databaseUrl: string, options: OpenOptions = {}): 
     audit: auditRepository(conn),
     channels: channelsRepository(conn),
     deliveries: deliveriesRepository(conn),
+    exports: exportsRepository(conn),
     incidents: incidentsRepository(conn),
     ping: () => conn.ping(),
     close: () => conn.close(),
