@@ -1,3 +1,4 @@
+import { alertsRouter } from './routers/alerts/router.ts'
 import { attackersRouter } from './routers/attackers/router.ts'
 import { auditRouter } from './routers/audit/router.ts'
 import { authRouter } from './routers/auth/router.ts'
@@ -25,6 +26,7 @@ export const appRouter = router({
   hosts: hostsRouter,
   exports: exportsRouter,
   health: healthRouter,
+  alerts: alertsRouter,
   incidents: incidentsRouter,
   audit: auditRouter,
 })

@@ -7,23 +7,14 @@ import { targetOf } from '../src/audit/operator-audit.ts'
 import { isAuditSecretKey, REDACTED, redactedInput } from '../src/audit/redact.ts'
 import { codeOf, readyUser } from './support/accounts.ts'
 import { type Caller, inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
-import { routerProcedures } from './support/procedures.ts'
+import { callAt, routerProcedures } from './support/procedures.ts'
 import { keysOf } from './support/schema-keys.ts'
 
 const mutations = routerProcedures().filter((procedure) => procedure.type === 'mutation')
 
 /** Calls `path` on a caller by its dotted path (the paths come from the router itself). */
 function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
-  // Nested routers nest on the caller (incidents.ignoreRules.add): walk the dotted path.
-  interface Node {
-    (input: unknown): Promise<unknown>
-    [key: string]: Node | undefined
-  }
-  const procedure = path
-    .split('.')
-    .reduce<Node | undefined>((node, key) => node?.[key], caller as unknown as Node)
-  if (!procedure) throw new Error(`no procedure ${path} on the caller`)
-  return procedure(input)
+  return callAt(caller, path, input)
 }
 
 // Field names that could hold a secret; each such string input must be redacted, unless listed below.

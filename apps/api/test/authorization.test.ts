@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { ProcedureRole } from '../src/trpc.ts'
 import { codeOf, login, readyUser } from './support/accounts.ts'
 import { type Caller, inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
-import { routerProcedures } from './support/procedures.ts'
+import { callAt, routerProcedures } from './support/procedures.ts'
 
 /** API.md's role column. A procedure missing here (or here but not in the router) fails the suite. */
 const EXPECTED_ROLE: Record<string, ProcedureRole> = {
@@ -45,6 +45,12 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'hosts.get': 'admin',
   'hosts.enroll': 'admin',
   'hosts.decommission': 'admin',
+  'alerts.channels.list': 'viewer',
+  'alerts.channels.create': 'admin',
+  'alerts.channels.update': 'admin',
+  'alerts.channels.remove': 'admin',
+  'alerts.channels.sendTest': 'admin',
+  'alerts.deliveries.list': 'viewer',
   'incidents.list': 'viewer',
   'incidents.get': 'viewer',
   'incidents.acknowledge': 'admin',
@@ -69,14 +75,7 @@ const procedures = routerProcedures()
  * guard's code. A subscription is refused or admitted before its first event, when it is opened.
  */
 async function probe(caller: Caller, path: string): Promise<string> {
-  // The caller is keyed by procedure path at run time (nested routers nest); the paths come from the router.
-  interface Node {
-    (input: unknown): Promise<unknown>
-    [key: string]: Node | undefined
-  }
-  const call = path.split('.').reduce<Node | undefined>((node, key) => node?.[key], caller as unknown as Node)
-  if (!call) throw new Error(`no procedure ${path} on the caller`)
-  return codeOf(call({ __probe: true }))
+  return codeOf(callAt(caller, path, { __probe: true }))
 }
 
 const ALLOWED = 'BAD_REQUEST'

@@ -1,5 +1,6 @@
 // The handle callers get: every repository over one connection, plus close().
 import { type DatabasePing, type OpenOptions, openClient } from './client.ts'
+import { channelsRepository, deliveriesRepository } from './repos/alert-delivery.ts'
 import { attackersRepository } from './repos/attackers.ts'
 import { auditRepository } from './repos/audit.ts'
 import { exportsRepository } from './repos/exports.ts'
@@ -25,6 +26,8 @@ export interface DecnetDatabase {
   readonly settings: ReturnType<typeof settingsRepository>
   readonly heartbeats: ReturnType<typeof heartbeatsRepository>
   readonly audit: ReturnType<typeof auditRepository>
+  readonly channels: ReturnType<typeof channelsRepository>
+  readonly deliveries: ReturnType<typeof deliveriesRepository>
   /** Keyset pages of logs, attackers and credentials for streamed downloads. */
   readonly exports: ReturnType<typeof exportsRepository>
   /** Incidents, ignore rules, the alert outbox and the grouping worker's batch transaction. */
@@ -53,6 +56,8 @@ export function createDatabase(databaseUrl: string, options: OpenOptions = {}): 
     settings: settingsRepository(conn),
     heartbeats: heartbeatsRepository(conn),
     audit: auditRepository(conn),
+    channels: channelsRepository(conn),
+    deliveries: deliveriesRepository(conn),
     exports: exportsRepository(conn),
     incidents: incidentsRepository(conn),
     ping: () => conn.ping(),

@@ -13,6 +13,7 @@ import {
   TABLE_EXPORT_FORMATS,
 } from '@decnet/core'
 import { Command, Option } from 'commander'
+import { registerAlertCommands } from './alerts-commands.ts'
 import { type ApiClient, createApiClient } from './client.ts'
 import { streamDownload } from './download.ts'
 import { registerIncidentCommands } from './incidents.ts'
@@ -440,6 +441,7 @@ program
     )
   })
 
+registerAlertCommands(program, { signedIn, print, readSecret })
 program
   .command('audit')
   .description('the audit log of operator actions, newest first (admins)')
