@@ -58,8 +58,8 @@ function loadCorpus(file: string): number {
   const db = new Database(file)
   applySqlitePragmas(db)
   const insert = db.prepare(
-    `INSERT INTO "Log" ("timestamp", "decky", "service", "eventType", "attackerIp", "attackerPort", "rawLine", "fields", "searchText")
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO "Log" ("timestamp", "decky", "service", "eventType", "attackerIp", "attackerPort", "rawLine", "fields", "searchText", "system")
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const start = performance.now()
   let batch: unknown[][] = []
@@ -68,7 +68,10 @@ function loadCorpus(file: string): number {
   })
   for (const event of generateCorpus({ rows: ROWS })) {
     // Same text format as the Prisma adapter writes, so range queries compare like with like.
-    const [, ...columns] = logRowValues(event)
+    // better-sqlite3 binds no booleans: the system flag goes in as 0/1, as SQLite stores it.
+    const [, ...columns] = logRowValues(event).map((value) =>
+      typeof value === 'boolean' ? Number(value) : value,
+    )
     batch.push([event.timestamp.toISOString().replace('Z', '+00:00'), ...columns])
     if (batch.length === 10_000) {
       flush(batch)

@@ -6,6 +6,7 @@ import { fleetRepository } from './repos/fleet.ts'
 import { incidentsRepository } from './repos/incidents.ts'
 import { lifecycleRepository } from './repos/lifecycle.ts'
 import { logsRepository } from './repos/logs.ts'
+import { probeSourcesRepository } from './repos/probe-sources.ts'
 import { heartbeatsRepository, hostsRepository, settingsRepository } from './repos/settings.ts'
 import { tokensRepository, usersRepository } from './repos/users.ts'
 import type { Dialect } from './sql.ts'
@@ -17,6 +18,7 @@ export interface DecnetDatabase {
   readonly fleet: ReturnType<typeof fleetRepository>
   readonly lifecycle: ReturnType<typeof lifecycleRepository>
   readonly logs: ReturnType<typeof logsRepository>
+  readonly probeSources: ReturnType<typeof probeSourcesRepository>
   readonly attackers: ReturnType<typeof attackersRepository>
   readonly hosts: ReturnType<typeof hostsRepository>
   readonly settings: ReturnType<typeof settingsRepository>
@@ -42,6 +44,7 @@ export function createDatabase(databaseUrl: string, options: OpenOptions = {}): 
     fleet: fleetRepository(conn),
     lifecycle: lifecycleRepository(conn),
     logs: logsRepository(conn),
+    probeSources: probeSourcesRepository(conn),
     attackers: attackersRepository(conn),
     hosts: hostsRepository(conn),
     settings: settingsRepository(conn),

@@ -13,11 +13,28 @@ describe('search grammar', () => {
     ).toEqual({
       phrases: [['wget'], ['cat', 'etc', 'passwd'], ['user·root', 'user·admin']],
       columns: [{ column: 'service', value: 'ssh' }],
+      system: 'exclude',
       from: new Date('2026-11-25T10:00:00Z'),
       to: new Date('2026-11-25T00:00:00Z'),
     })
-    expect(parseSearch('')).toEqual({ phrases: [], columns: [] })
-    expect(parseSearch('  -- ; ')).toEqual({ phrases: [], columns: [] })
+    expect(parseSearch('')).toEqual({ phrases: [], columns: [], system: 'exclude' })
+    expect(parseSearch('  -- ; ')).toEqual({ phrases: [], columns: [], system: 'exclude' })
+  })
+
+  it("hides DECNET's own probe rows unless system:true (only them) or system:any (both) asks", () => {
+    expect(parseSearch('ssh').system).toBe('exclude')
+    expect(parseSearch('system:false ssh').system).toBe('exclude')
+    expect(parseSearch('system:true').system).toBe('only')
+    expect(parseSearch('SYSTEM:Any decky:x')).toMatchObject({
+      system: 'include',
+      columns: [{ column: 'decky' }],
+    })
+    // A reserved key: any other value is an error, never a field search that would show nothing.
+    expect(() => parseSearch('ok system:yes')).toThrow(SearchQueryError)
+    expect(() => parseSearch('system:"true"')).toThrow(/expects true, false or any/)
+    expect(compileSearch('sqlite', parseSearch('')).where).toBe('l."system" = FALSE')
+    expect(compileSearch('postgres', parseSearch('system:true')).where).toBe('l."system" = TRUE')
+    expect(compileSearch('sqlite', parseSearch('system:any')).where).toBe('1=1')
   })
 
   it('reports the position of a malformed term', () => {

@@ -43,6 +43,7 @@ export { assertDeckyName, DEFAULT_REAP_MIN_AGE_MS } from './engine/types.ts'
 export {
   describeFailures,
   type PortFailure,
+  type ProbeFrom,
   type ProbeResult,
   probeTcp,
   probeUdp,
@@ -50,6 +51,13 @@ export {
   type ReadinessResult,
   waitUntilReachable,
 } from './probe/probe.ts'
+export {
+  CLOCK_SKEW_MS,
+  databaseProbeLedger,
+  PROBE_SOURCE_RETENTION_MS,
+  type ProbeLedger,
+  type ProbeSource,
+} from './probe/probe-ledger.ts'
 export {
   type FleetStateStore,
   type ObservedDeckyState,

@@ -26,6 +26,7 @@ export {
   type IngestStats,
   type SubmitResult,
 } from './ingest/pipeline.ts'
+export { type ProbeSourceReader, SystemTrafficFilter } from './ingest/system-traffic.ts'
 export {
   commitMutation,
   type MutationDeps,

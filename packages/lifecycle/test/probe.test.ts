@@ -2,6 +2,7 @@ import { createSocket } from 'node:dgram'
 import { createServer, type Server } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { probeTcp, probeUdp, waitUntilReachable } from '../src/probe/probe.ts'
+import type { ProbeLedger, ProbeSource } from '../src/probe/probe-ledger.ts'
 
 const cleanups: (() => void)[] = []
 afterEach(() => {
@@ -118,5 +119,92 @@ describe('readiness probes', () => {
     })
     expect(result).toEqual({ ok: false, failures: [{ port: closed, protocol: 'tcp', reason: 'aborted' }] })
     expect(Date.now() - started).toBeLessThan(2000)
+  })
+})
+
+describe('readiness probes with a ledger', () => {
+  /** An in-memory ledger: what the database ledger commits, kept in a list. */
+  function memoryLedger(onRecord?: (sources: ProbeSource[]) => Promise<void> | void) {
+    const recorded: ProbeSource[] = []
+    const book: ProbeLedger = {
+      async record(sources) {
+        await onRecord?.([...sources])
+        recorded.push(...sources)
+      },
+    }
+    return { book, recorded }
+  }
+
+  it('connects every TCP and UDP probe from a source recorded before it connected', async () => {
+    const { book, recorded } = memoryLedger()
+    const seen: { port: number; knownBefore: boolean }[] = []
+    const server = createServer((socket) => {
+      seen.push({
+        port: socket.remotePort ?? 0,
+        knownBefore: recorded.some((s) => s.sourcePort === socket.remotePort),
+      })
+      socket.end()
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    cleanups.push(() => server.close())
+    const udp = createSocket('udp4')
+    udp.on('message', (_message, peer) => {
+      seen.push({ port: peer.port, knownBefore: recorded.some((s) => s.sourcePort === peer.port) })
+      udp.send('pong', peer.port, peer.address)
+    })
+    await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve))
+    cleanups.push(() => udp.close())
+    const tcpPort = (server.address() as { port: number }).port
+    const udpPort = udp.address().port
+
+    const before = Date.now()
+    const result = await waitUntilReachable(
+      '127.0.0.1',
+      [
+        { port: tcpPort, protocol: 'tcp' },
+        { port: udpPort, protocol: 'udp' },
+      ],
+      { timeoutMs: 3000, ledger: { book, decky: 'd1' } },
+    )
+    expect(result).toEqual({ ok: true })
+    expect(seen.length).toBeGreaterThanOrEqual(2)
+    expect(seen.every((visit) => visit.knownBefore)).toBe(true)
+    expect(recorded.map(({ decky, sourceIp, protocol }) => [decky, sourceIp, protocol])).toEqual([
+      ['d1', '127.0.0.1', 'tcp'],
+      ['d1', '127.0.0.1', 'udp'],
+    ])
+    const [first] = recorded
+    // The window covers the run, widened for decoy clock skew.
+    expect(first?.validFrom.getTime()).toBeLessThanOrEqual(before - 59_000)
+    expect(first?.validUntil.getTime()).toBeGreaterThanOrEqual(before + 3000 + 60_000)
+  })
+
+  it('replaces a source port that turns out to be taken with a fresh, recorded one', async () => {
+    const occupiers: Server[] = []
+    // The first chosen port is taken (by a listener) between choosing and connecting.
+    const { book, recorded } = memoryLedger(async (sources) => {
+      if (recorded.length > 0) return
+      const occupier = createServer()
+      await new Promise<void>((resolve) => occupier.listen(sources[0]?.sourcePort, '127.0.0.1', resolve))
+      occupiers.push(occupier)
+    })
+    cleanups.push(() => {
+      for (const occupier of occupiers) occupier.close()
+    })
+    const accepted: number[] = []
+    const server = createServer((socket) => {
+      accepted.push(socket.remotePort ?? 0)
+      socket.end()
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    cleanups.push(() => server.close())
+    const port = (server.address() as { port: number }).port
+    const result = await waitUntilReachable('127.0.0.1', [{ port, protocol: 'tcp' }], {
+      timeoutMs: 3000,
+      ledger: { book, decky: 'd1' },
+    })
+    expect(result).toEqual({ ok: true })
+    expect(recorded).toHaveLength(2)
+    expect(accepted).toEqual([recorded[1]?.sourcePort])
   })
 })

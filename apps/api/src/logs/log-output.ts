@@ -17,6 +17,7 @@ export function toLogOutput(row: LogRow, revealSecrets: boolean): Log {
     eventType: row.eventType,
     attackerIp: row.attackerIp,
     attackerPort: row.attackerPort,
+    system: row.system,
   }
   if (revealSecrets) return { ...base, fields: row.fields, message: row.rawLine }
   const { fields, masked } = maskEventForViewer(row.fields, row.rawLine)

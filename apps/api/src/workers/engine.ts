@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { EngineKind } from '@decnet/core'
 import type { EventSink } from '@decnet/decoys'
-import { type DeckyEngine, DockerEngine, LocalEngine } from '@decnet/lifecycle'
+import { type DeckyEngine, DockerEngine, LocalEngine, type ProbeLedger } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
 
 const BUILD_IMAGE = 'pnpm --filter @decnet/decoys build:image'
@@ -39,17 +39,30 @@ function withConfiguredDelay(engine: DeckyEngine): DeckyEngine {
   return Number.isInteger(delayMs) && delayMs > 0 ? withDelay(engine, delayMs) : engine
 }
 
-/** The local host's engine; `onEvent` receives the local engine's decoy events (in-process collection). */
-export function createEngine(kind: EngineKind, docker: Docker, onEvent: EventSink): DeckyEngine {
+/**
+ * The local host's engine; `onEvent` receives the local engine's decoy events (in-process collection).
+ * `probeLedger` records the readiness probes' sources, so ingest flags their events as system traffic.
+ */
+export function createEngine(
+  kind: EngineKind,
+  docker: Docker,
+  onEvent: EventSink,
+  probeLedger: ProbeLedger,
+): DeckyEngine {
   return withConfiguredDelay(
-    kind === 'local' ? new LocalEngine({ onEvent }) : dockerEngine(docker, true, BUILD_IMAGE),
+    kind === 'local'
+      ? new LocalEngine({ onEvent, probeLedger })
+      : dockerEngine(docker, true, BUILD_IMAGE, probeLedger),
   )
 }
 
-/** An enrolled host's engine, over its mutual-TLS Docker client; it never pulls, so the image is copied there. */
-export function createRemoteEngine(docker: Docker, dockerUrl: string): DeckyEngine {
+/**
+ * An enrolled host's engine, over its mutual-TLS Docker client; it never pulls, so the image is copied
+ * there. Its readiness probes run from this machine, recorded in the same ledger as the local ones.
+ */
+export function createRemoteEngine(docker: Docker, dockerUrl: string, probeLedger: ProbeLedger): DeckyEngine {
   const copy = `${BUILD_IMAGE} && docker save ${decoyImage()} | docker --tlsverify -H ${dockerUrl} load`
-  return withConfiguredDelay(dockerEngine(docker, false, copy))
+  return withConfiguredDelay(dockerEngine(docker, false, copy, probeLedger))
 }
 
 export function engineInstance(): string {
@@ -57,7 +70,12 @@ export function engineInstance(): string {
 }
 
 /** `hostShim`: this machine is the daemon's host (see DockerEngineOptions.hostShim). */
-function dockerEngine(docker: Docker, hostShim: boolean, buildCommand: string): DockerEngine {
+function dockerEngine(
+  docker: Docker,
+  hostShim: boolean,
+  buildCommand: string,
+  probeLedger: ProbeLedger,
+): DockerEngine {
   const instance = engineInstance()
   return new DockerEngine({
     image: decoyImage(),
@@ -66,5 +84,6 @@ function dockerEngine(docker: Docker, hostShim: boolean, buildCommand: string): 
     instance,
     networkName: instance === 'decnet' ? 'decnet_lan' : `${instance}_lan`,
     hostShim,
+    probeLedger,
   })
 }

@@ -1,6 +1,7 @@
 import type { Host } from '@decnet/db'
 import {
   type CollectorWorker,
+  databaseProbeLedger,
   hostPositionKeyPrefix,
   type NetworkContext,
   publishLifecycleTransition,
@@ -139,7 +140,11 @@ export class HostSupervisor {
       case 'createWorkers': {
         log(`decnet hosts: driving ${host.name} (${host.dockerUrl})`)
         const tls = hostTls(host, secrets)
-        const engine = createRemoteEngine(remoteDocker(host.dockerUrl, tls), host.dockerUrl)
+        const engine = createRemoteEngine(
+          remoteDocker(host.dockerUrl, tls),
+          host.dockerUrl,
+          databaseProbeLedger(db.probeSources),
+        )
         const network = host.network as NetworkContext
         const runtime = new HostRuntime(host.id, engine, async () => network, this.options)
         this.workers = { generation: action.generation, runtime, tls }
@@ -294,7 +299,11 @@ export class HostSupervisor {
       })
       return
     }
-    const engine = createRemoteEngine(remoteDocker(host.dockerUrl, hostTls(host, secrets)), host.dockerUrl)
+    const engine = createRemoteEngine(
+      remoteDocker(host.dockerUrl, hostTls(host, secrets)),
+      host.dockerUrl,
+      databaseProbeLedger(db.probeSources),
+    )
     await sweepDecommissionedLeftovers({ db, engine, host, log })
   }
 }

@@ -4,6 +4,7 @@ import {
   type Bus,
   type CollectorWorker,
   type DeckyEngine,
+  databaseProbeLedger,
   LocalEngine,
   startCollectorWorker,
   startMutatorWorker,
@@ -67,7 +68,12 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const { starting, startBeating, stopAll } = startingContext(deps.log)
   // Collection first: the local engine hands its decoy events straight to the ingest pipeline.
   const collector = await startCollection(deps, starting)
-  const engine = createEngine(deps.engine, deps.docker, (event) => collector?.eventSink(event))
+  const engine = createEngine(
+    deps.engine,
+    deps.docker,
+    (event) => collector?.eventSink(event),
+    databaseProbeLedger(deps.db.probeSources),
+  )
   // The local engine's decoys live in this process: stopping the workers lets go of their listeners.
   if (engine instanceof LocalEngine) starting.onStop(() => engine.close())
   const localEngine = await watchLocalEngine(deps.engine, deps.docker, deps.config.hostHeartbeatMs)

@@ -108,12 +108,20 @@ export function LogTable({ rows, live, busy }: { rows: Log[]; live?: ReadonlySet
             data-testid="log-row"
             data-id={log.id}
             data-live={live?.has(log.id) ? 'true' : undefined}
+            data-system={log.system ? 'true' : undefined}
           >
             <td className="mono small nowrap">
               {formatTime(log.timestamp)}
               {live?.has(log.id) && (
                 <div>
                   <span className="badge ok">live</span>
+                </div>
+              )}
+              {log.system && (
+                <div>
+                  <span className="badge" title="DECNET's own readiness probe, not an attack">
+                    system
+                  </span>
                 </div>
               )}
             </td>

@@ -12,6 +12,8 @@ export const ZLog = z.object({
   attackerPort: z.number().int().nullable().optional(),
   fields: z.record(z.string(), z.unknown()),
   message: z.string().optional(),
+  /** DECNET's own traffic (a readiness probe), shown only when the search asks (`system:true|any`). */
+  system: z.boolean(),
 })
 export type Log = z.infer<typeof ZLog>
 

@@ -134,7 +134,9 @@ export function attackersRepository(conn: Connection) {
             take: credentialLimit,
           }),
           sql.query<LogRecord>(
-            `SELECT ${LOG_COLUMNS} FROM "Log" l WHERE l."attackerIp" = $1 ORDER BY l."id" DESC LIMIT $2`,
+            // DECNET's own probes may share an attacker's address (loopback, a gateway): not theirs.
+            `SELECT ${LOG_COLUMNS} FROM "Log" l WHERE l."attackerIp" = $1 AND l."system" = FALSE
+             ORDER BY l."id" DESC LIMIT $2`,
             [row.ip, recentLogs],
           ),
         ])

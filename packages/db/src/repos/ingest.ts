@@ -84,6 +84,10 @@ const pushUnique = (list: string[], value: string) => {
   if (!list.includes(value)) list.push(value)
 }
 
+/**
+ * The attacker and credential updates a batch makes. System events (DECNET's own probes) are stored
+ * as log rows only: they make no attacker profile and no credential.
+ */
 export function summariseBatch(events: readonly LogEventInput[]): {
   credentials: CredentialAttempt[]
   attackers: AttackerDelta[]
@@ -91,6 +95,7 @@ export function summariseBatch(events: readonly LogEventInput[]): {
   const credentials = new Map<string, CredentialAttempt>()
   const attackers = new Map<string, AttackerDelta>()
   for (const event of events) {
+    if (event.system) continue
     const fields = event.fields ?? {}
     let attacker = attackers.get(event.attackerIp)
     if (!attacker) {

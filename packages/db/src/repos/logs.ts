@@ -5,7 +5,7 @@ import { parseObject, parseStringArray } from '@decnet/core'
 import type { Connection } from '../client.ts'
 import type { AttackerModel, LogModel } from '../generated/client/sqlite/models.ts'
 import { compileSearch } from '../search/compile.ts'
-import { parseSearch } from '../search/grammar.ts'
+import { type ParsedSearch, parseSearch } from '../search/grammar.ts'
 import { buildSearchText } from '../search/tokenize.ts'
 import {
   type Dialect,
@@ -294,27 +294,44 @@ export function logsRepository(conn: Connection) {
       })
     },
 
-    /** Event counts per time bucket (bucket start `t`), oldest first, for the search's matches. */
+    /**
+     * Event counts per time bucket (bucket start `t`), oldest first, for the search's matches (attack
+     * traffic only unless `q` says `system:`).
+     */
     async histogram(input: { q?: string; from?: Date; to?: Date; bucketMinutes: number; now?: Date }) {
       const parsed = parseSearch(input.q ?? '', input.now)
-      const compiled = compileSearch(dialect, parsed, { from: input.from, to: input.to })
+      const range = { from: input.from, to: input.to }
       const seconds = Math.max(1, Math.floor(input.bucketMinutes)) * 60
       const epoch =
         dialect === 'sqlite'
           ? `CAST(strftime('%s', l."timestamp") AS INTEGER)`
           : `CAST(floor(extract(epoch from l."timestamp")) AS BIGINT)`
-      const bucketArg = `$${compiled.args.length + 1}`
-      return conn.read(async ({ sql }) => {
-        const rows = await sql.query<{ bucket: unknown; n: unknown }>(
+      const bucketCounts = (sql: SqlExecutor, search: ParsedSearch) => {
+        const compiled = compileSearch(dialect, search, range)
+        const bucketArg = `$${compiled.args.length + 1}`
+        return sql.query<{ bucket: unknown; n: unknown }>(
           `SELECT (${epoch} / CAST(${bucketArg} AS INTEGER)) * CAST(${bucketArg} AS INTEGER) AS bucket, count(*) AS n
            FROM ${compiled.from} WHERE ${compiled.where} GROUP BY 1 ORDER BY 1`,
           [...compiled.args, seconds],
         )
-        return rows.map((row) => ({ t: new Date(toNumber(row.bucket) * 1000), count: toNumber(row.n) }))
+      }
+      // A time-only histogram is answered from the timestamp index alone; "not system" would make it
+      // read every row. So it counts everything and subtracts the (few, separately indexed) probe rows.
+      const subtract =
+        parsed.system === 'exclude' && parsed.phrases.length === 0 && parsed.columns.length === 0
+      return conn.read(async ({ sql }) => {
+        const rows = await bucketCounts(sql, subtract ? { ...parsed, system: 'include' } : parsed)
+        const probes = subtract ? await bucketCounts(sql, { ...parsed, system: 'only' }) : []
+        const probeCounts = new Map(probes.map((row) => [toNumber(row.bucket), toNumber(row.n)]))
+        return rows.flatMap((row) => {
+          const bucket = toNumber(row.bucket)
+          const count = toNumber(row.n) - (probeCounts.get(bucket) ?? 0)
+          return count > 0 ? [{ t: new Date(bucket * 1000), count }] : []
+        })
       })
     },
 
-    /** Rows after `afterId`, oldest first (the live tail's catch-up after a reconnect). */
+    /** Rows after `afterId`, oldest first (the live tail's catch-up after a reconnect); system rows only when `q` asks. */
     async since(afterId: number, options: { q?: string; limit?: number } = {}): Promise<LogRow[]> {
       const parsed = parseSearch(options.q ?? '')
       const compiled = compileSearch(dialect, parsed, { afterId })
@@ -329,14 +346,29 @@ export function logsRepository(conn: Connection) {
       })
     },
 
+    /**
+     * Attack events, all time and in the last 24 hours. Counted as every row minus the system rows
+     * (their own small partial index), so the totals stay index-only counts.
+     */
     counts(now = new Date()): Promise<{ logs: number; logs24h: number }> {
-      return conn.read(async ({ prisma }) => {
+      return conn.read(async ({ sql }) => {
         const dayAgo = new Date(now.getTime() - 86_400_000)
-        const [logs, logs24h] = await Promise.all([
-          prisma.log.count(),
-          prisma.log.count({ where: { timestamp: { gte: dayAgo } } }),
-        ])
-        return { logs, logs24h }
+        const [row] = await sql.query<{
+          logs: unknown
+          probes: unknown
+          recent: unknown
+          recentProbes: unknown
+        }>(
+          `SELECT (SELECT count(*) FROM "Log") AS logs,
+             (SELECT count(*) FROM "Log" WHERE "system" = TRUE) AS probes,
+             (SELECT count(*) FROM "Log" WHERE "timestamp" >= $1) AS recent,
+             (SELECT count(*) FROM "Log" WHERE "system" = TRUE AND "timestamp" >= $1) AS "recentProbes"`,
+          [dayAgo],
+        )
+        return {
+          logs: toNumber(row?.logs ?? 0) - toNumber(row?.probes ?? 0),
+          logs24h: toNumber(row?.recent ?? 0) - toNumber(row?.recentProbes ?? 0),
+        }
       })
     },
 

@@ -61,6 +61,9 @@ export function compileSearch(
     }
   }
   for (const { column, value } of search.columns) conditions.push(`l."${column}" = ${arg(value)}`)
+  // A fixed fragment (no user text). FALSE/TRUE are keywords on both databases (SQLite stores 0/1).
+  if (search.system === 'exclude') conditions.push('l."system" = FALSE')
+  else if (search.system === 'only') conditions.push('l."system" = TRUE')
   const from = latest(search.from, bounds.from)
   const to = earliest(search.to, bounds.to)
   if (from) conditions.push(`l."timestamp" >= ${arg(from)}`)

@@ -8,6 +8,8 @@
 //   value   := phrase | word
 //   keys    := decky | service | event (type) | attacker (ip) -> exact column match
 //              from | to  (ISO-8601 date/time)  | last (15m, 2h, 7d) -> time range
+//              system (false | true | any) -> DECNET's own probe traffic: hidden unless asked for
+//              (false, the default), only it (true), or both (any); see SystemFilter
 //              anything else -> the event field of that name (its value contains the tokens)
 //   e.g.  wget "cat /etc/passwd" service:ssh user:root from:2026-11-25T10:00Z
 import { SearchQueryError } from '../errors.ts'
@@ -18,11 +20,22 @@ export const MAX_TERMS = 32
 
 export type LogColumn = 'decky' | 'service' | 'eventType' | 'attackerIp'
 
+/**
+ * Which rows a search sees by their `system` flag (DECNET's own readiness probes). Attack traffic
+ * only unless the query says `system:true` (probe rows only) or `system:any` (both): probes are never
+ * shown, charted or counted by accident. `system` is therefore a reserved key, like `decky:`; a
+ * captured field named "system" is still found by a plain word search.
+ */
+export type SystemFilter = 'exclude' | 'only' | 'include'
+
+const SYSTEM_VALUES: Record<string, SystemFilter> = { false: 'exclude', true: 'only', any: 'include' }
+
 export interface ParsedSearch {
   /** Token sequences; each must occur in a row's searchText as adjacent tokens. */
   phrases: string[][]
   /** Exact column matches. */
   columns: { column: LogColumn; value: string }[]
+  system: SystemFilter
   from?: Date
   to?: Date
 }
@@ -123,7 +136,7 @@ export function parseSearch(q: string, now = new Date()): ParsedSearch {
   }
   const terms = lex(q)
   if (terms.length > MAX_TERMS) throw new SearchQueryError(`query has more than ${MAX_TERMS} terms`, 0)
-  const parsed: ParsedSearch = { phrases: [], columns: [] }
+  const parsed: ParsedSearch = { phrases: [], columns: [], system: 'exclude' }
   for (const term of terms) {
     if (term.key === undefined) {
       // An unquoted word that tokenizes into several tokens (10.0.0.5, /etc/passwd) is a phrase too.
@@ -135,6 +148,12 @@ export function parseSearch(q: string, now = new Date()): ParsedSearch {
     const column = COLUMN_KEYS[term.key]
     if (column) {
       parsed.columns.push({ column, value: term.value })
+    } else if (term.key === 'system') {
+      const system = SYSTEM_VALUES[term.value.toLowerCase()]
+      if (!system || term.quoted) {
+        throw new SearchQueryError(`'system:' expects true, false or any, got "${term.value}"`, term.position)
+      }
+      parsed.system = system
     } else if (term.key === 'from' || term.key === 'last') {
       const from = parseInstant(term.key, term.value, term.position, now)
       parsed.from = parsed.from && parsed.from > from ? parsed.from : from

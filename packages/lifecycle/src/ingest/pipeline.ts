@@ -8,6 +8,9 @@
  * lost while the database is briefly unavailable. Producers choose their backpressure: `push*`
  * waits for queue space, `offer*` drops (and counts) when the queue is full.
  *
+ * Events DECNET's own probes caused are flagged `system` just before their batch is written
+ * (`systemTraffic`, see system-traffic.ts): stored, but never counted as attack.
+ *
  * Accounting invariant: received = stored + malformed + dropped + pending.
  */
 import type { DecnetDatabase, LogEventInput, LogRow } from '@decnet/db'
@@ -42,6 +45,8 @@ export type IngestPipelineOptions = {
   /** Backoff after a failed write: doubles from `retryInitialMs` (100) up to `retryMaxMs` (5,000). */
   retryInitialMs?: number
   retryMaxMs?: number
+  /** Flags the batch's events our own readiness probes caused (`system`), before it is written. */
+  systemTraffic?: { flag(batch: LogEventInput[]): Promise<void> }
   /** A failed write (it will be retried). */
   onError?: (error: unknown) => void
   /** After each stored batch, with the stored rows (ids included) and the write's duration. */
@@ -81,6 +86,7 @@ export class IngestPipeline {
   private readonly retryMaxMs: number
   private readonly onError: (error: unknown) => void
   private readonly onBatch: ((rows: LogRow[], durationMs: number) => void) | undefined
+  private readonly systemTraffic: IngestPipelineOptions['systemTraffic']
 
   private queue: LogEventInput[] = []
   private head = 0
@@ -128,6 +134,7 @@ export class IngestPipeline {
     this.onError =
       options.onError ?? ((error) => console.error('ingest: batch write failed, retrying:', error))
     this.onBatch = options.onBatch
+    this.systemTraffic = options.systemTraffic
   }
 
   stats(): IngestStats {
@@ -296,6 +303,7 @@ export class IngestPipeline {
     for (;;) {
       const started = performance.now()
       try {
+        await this.systemTraffic?.flag(batch)
         const rows = await this.db.logs.ingest(batch)
         const duration = performance.now() - started
         this.bus?.publish({

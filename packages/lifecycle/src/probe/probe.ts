@@ -1,6 +1,8 @@
 import { createSocket } from 'node:dgram'
 import { Socket } from 'node:net'
 import type { ServicePort } from '@decnet/core'
+import { CLOCK_SKEW_MS, PROBE_LINGER_MS, type ProbeLedger, type ProbeSource } from './probe-ledger.ts'
+import { isSourcePortClash, pickSourcePort, routeSourceAddress } from './source-ports.ts'
 import { type UdpProbe, udpProbeFor } from './udp-payloads.ts'
 
 export type ProbeResult = { ok: true } | { ok: false; reason: string }
@@ -10,8 +12,16 @@ function errorText(error: unknown): string {
   return String(error)
 }
 
+/** Where a probe connects from; unset = wherever the kernel chooses. */
+export type ProbeFrom = { address: string; port: number }
+
 /** One TCP connect attempt: succeeds on an accepted connection, which is then closed at once. */
-export function probeTcp(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
+export function probeTcp(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  from?: ProbeFrom,
+): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const socket = new Socket()
     const finish = (result: ProbeResult) => {
@@ -28,7 +38,7 @@ export function probeTcp(host: string, port: number, timeoutMs: number): Promise
       setTimeout(() => socket.destroy(), 1000).unref()
     })
     socket.on('error', (error) => finish({ ok: false, reason: errorText(error) }))
-    socket.connect(port, host)
+    socket.connect(from ? { port, host, localAddress: from.address, localPort: from.port } : { port, host })
   })
 }
 
@@ -38,6 +48,7 @@ export function probeUdp(
   port: number,
   timeoutMs: number,
   { payload, silenceMeansOpen, replyFromAnyPort }: UdpProbe = udpProbeFor(port, 'probe'),
+  from?: ProbeFrom,
 ): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const socket = createSocket('udp4')
@@ -58,8 +69,12 @@ export function probeUdp(
       if (!replyFromAnyPort || peer.address === host) finish({ ok: true })
     })
     socket.on('error', (error) => finish({ ok: false, reason: errorText(error) }))
-    if (replyFromAnyPort) socket.send(payload, port, host)
-    else socket.connect(port, host, () => socket.send(payload))
+    const send = () => {
+      if (replyFromAnyPort) socket.send(payload, port, host)
+      else socket.connect(port, host, () => socket.send(payload))
+    }
+    if (from) socket.bind({ port: from.port, address: from.address, exclusive: true }, send)
+    else send()
   })
 }
 
@@ -74,6 +89,11 @@ export type ReadinessOptions = {
   hostname?: string
   /** Stops waiting (each port then reports `aborted`). */
   signal?: AbortSignal
+  /**
+   * Records each probe's source before it connects, so the events it causes are flagged as system
+   * traffic (probe-ledger.ts). Without it the kernel picks the source and nothing is recorded.
+   */
+  ledger?: { book: ProbeLedger; decky: string }
 }
 
 export type PortFailure = ServicePort & { reason: string }
@@ -99,19 +119,36 @@ async function retryUntil(
 /**
  * Waits until every port answers (each probed in parallel, retried until the shared deadline), so a
  * freshly started service gets the whole budget to come up, and reports the last reason per port.
+ * With a ledger, each port is probed from its own recorded source port (a new one, recorded first,
+ * should that port be taken), so every attempt's events are recognised as DECNET's own.
  */
 export async function waitUntilReachable(
   host: string,
   ports: ServicePort[],
-  { timeoutMs, intervalMs = 25, attemptTimeoutMs = 1000, hostname = 'probe', signal }: ReadinessOptions,
+  {
+    timeoutMs,
+    intervalMs = 25,
+    attemptTimeoutMs = 1000,
+    hostname = 'probe',
+    signal,
+    ledger,
+  }: ReadinessOptions,
 ): Promise<ReadinessResult> {
   const deadline = Date.now() + timeoutMs
+  const sources = ledger ? await recordedSources(host, ports, deadline, ledger) : undefined
   const results = await Promise.all(
-    ports.map(async (target) => {
-      const attempt =
-        target.protocol === 'tcp'
-          ? (ms: number) => probeTcp(host, target.port, ms)
-          : (ms: number) => probeUdp(host, target.port, ms, udpProbeFor(target.port, hostname))
+    ports.map(async (target, index) => {
+      let from = sources?.initial[index]
+      const attempt = async (ms: number): Promise<ProbeResult> => {
+        const result =
+          target.protocol === 'tcp'
+            ? await probeTcp(host, target.port, ms, from)
+            : await probeUdp(host, target.port, ms, udpProbeFor(target.port, hostname), from)
+        if (!result.ok && sources && isSourcePortClash(result.reason)) {
+          from = await sources.replacement(target.protocol)
+        }
+        return result
+      }
       return { target, result: await retryUntil(attempt, deadline, intervalMs, attemptTimeoutMs, signal) }
     }),
   )
@@ -119,6 +156,39 @@ export async function waitUntilReachable(
     result.ok ? [] : [{ ...target, reason: result.reason }],
   )
   return failures.length === 0 ? { ok: true } : { ok: false, failures }
+}
+
+/**
+ * The source of each port's probes for one readiness run (one write for all of them), and fresh ones
+ * should a port be taken; each committed to the ledger before it is used.
+ */
+async function recordedSources(
+  host: string,
+  ports: ServicePort[],
+  deadline: number,
+  { book, decky }: NonNullable<ReadinessOptions['ledger']>,
+): Promise<{ initial: ProbeFrom[]; replacement(protocol: ServicePort['protocol']): Promise<ProbeFrom> }> {
+  const address = await routeSourceAddress(host)
+  const validFrom = new Date(Date.now() - CLOCK_SKEW_MS)
+  const validUntil = new Date(deadline + PROBE_LINGER_MS + CLOCK_SKEW_MS)
+  const source = (protocol: ServicePort['protocol']): ProbeSource => ({
+    decky,
+    sourceIp: address,
+    sourcePort: pickSourcePort(),
+    protocol,
+    validFrom,
+    validUntil,
+  })
+  const initial = ports.map(({ protocol }) => source(protocol))
+  await book.record(initial)
+  return {
+    initial: initial.map(({ sourcePort }) => ({ address, port: sourcePort })),
+    async replacement(protocol) {
+      const fresh = source(protocol)
+      await book.record([fresh])
+      return { address, port: fresh.sourcePort }
+    },
+  }
 }
 
 export function describeFailures(host: string, failures: PortFailure[]): string {

@@ -10,10 +10,11 @@ import { DockerLogCollector } from '../collector/collector.ts'
 import { localEventSink } from '../collector/local.ts'
 import type { DockerConnection } from '../engine/docker-client.ts'
 import { IngestPipeline, type IngestPipelineOptions, type IngestStats } from '../ingest/pipeline.ts'
+import { SystemTrafficFilter } from '../ingest/system-traffic.ts'
 import { type HeartbeatState, startHeartbeat } from './heartbeat.ts'
 
 export type CollectorWorkerOptions = {
-  db: Pick<DecnetDatabase, 'logs' | 'settings' | 'heartbeats'>
+  db: Pick<DecnetDatabase, 'logs' | 'settings' | 'heartbeats' | 'probeSources'>
   bus?: Pick<Bus, 'publish'>
   /** `docker` follows container logs; `local` only provides `eventSink` for the local engine. */
   engine: EngineKind
@@ -54,6 +55,7 @@ export async function startCollectorWorker(options: CollectorWorkerOptions): Pro
     ...options.ingest,
     db: options.db,
     ...(options.bus ? { bus: options.bus } : {}),
+    systemTraffic: new SystemTrafficFilter(options.db.probeSources),
   })
   const collectorFor = (connection: DockerConnection | undefined, positionKeyPrefix?: string) =>
     new DockerLogCollector({

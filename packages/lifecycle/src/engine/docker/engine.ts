@@ -1,6 +1,7 @@
 import type { ReapReport } from '@decnet/core'
 import type Docker from 'dockerode'
 import { describeFailures, waitUntilReachable } from '../../probe/probe.ts'
+import type { ProbeLedger } from '../../probe/probe-ledger.ts'
 import { createDockerClient, DOCKER_CALL_TIMEOUT_MS } from '../docker-client.ts'
 import { KeyedLock } from '../keyed-lock.ts'
 import {
@@ -51,6 +52,11 @@ export type DockerEngineOptions = {
   callTimeoutMs?: number
   /** Budget for all service ports of a decky to answer after start. */
   readinessTimeoutMs?: number
+  /**
+   * Records the readiness probes' sources, so their events are flagged as system traffic (the probes
+   * run from this machine for a remote engine too, so the same ledger covers enrolled hosts).
+   */
+  probeLedger?: ProbeLedger
   logMaxSize?: string
 }
 
@@ -297,6 +303,7 @@ export class DockerEngine implements DeckyEngine {
       hostname: spec.hostname,
       timeoutMs: this.options.readinessTimeoutMs ?? 30_000,
       ...(signal ? { signal } : {}),
+      ...(this.options.probeLedger ? { ledger: { book: this.options.probeLedger, decky: spec.name } } : {}),
     })
     if (result.ok) return
     signal?.throwIfAborted()

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { ReapReport } from '@decnet/core'
 import type { EventSink, RunningEmulator, StartEmulatorOptions } from '@decnet/decoys'
 import { describeFailures, waitUntilReachable } from '../../probe/probe.ts'
+import type { ProbeLedger } from '../../probe/probe-ledger.ts'
 import { KeyedLock } from '../keyed-lock.ts'
 import {
   assertDeckyName,
@@ -27,6 +28,8 @@ export type LocalEngineOptions = {
   /** Receives every decoy event (the in-process stand-in for following container logs). */
   onEvent?: EventSink
   readinessTimeoutMs?: number
+  /** Records the readiness probes' sources, so their events are flagged as system traffic. */
+  probeLedger?: ProbeLedger
   /** Restart policy, fault log and heap cap of the decoy worker (when `startService` is not given). */
   decoyHost?: Omit<DecoyWorkerHostOptions, 'onEvent'>
 }
@@ -188,6 +191,7 @@ export class LocalEngine implements DeckyEngine {
     const ready = await waitUntilReachable(decky.address, ports, {
       hostname: spec.hostname,
       timeoutMs: this.options.readinessTimeoutMs ?? 10_000,
+      ...(this.options.probeLedger ? { ledger: { book: this.options.probeLedger, decky: spec.name } } : {}),
     })
     if (!ready.ok) {
       throw new Error(

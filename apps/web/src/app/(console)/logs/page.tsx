@@ -81,6 +81,7 @@ export default function LogsPage() {
   const [applied, setApplied] = useState({ q: '', range: '24h' as RangeKey, at: Date.now() })
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined])
   const [live, setLive] = useState(false)
+  const [showSystem, setShowSystem] = useState(false)
   const [liveRows, setLiveRows] = useState<Log[]>([])
   const searchBox = useRef<HTMLInputElement>(null)
 
@@ -100,7 +101,9 @@ export default function LogsPage() {
 
   const span = RANGES[applied.range]
   const from = span.minutes === null ? undefined : new Date(applied.at - span.minutes * 60_000).toISOString()
-  const q = applied.q.trim() || undefined
+  // The checkbox adds `system:any` unless the query already says which system rows it wants.
+  const typed = applied.q.trim()
+  const q = (showSystem && !/(^|\s)system:/i.test(typed) ? `${typed} system:any`.trim() : typed) || undefined
   const cursor = cursors[cursors.length - 1]
 
   const search = useQuery(
@@ -182,12 +185,27 @@ export default function LogsPage() {
           />
           Live tail
         </label>
+        <label title="DECNET's own readiness probes (system:any)">
+          <input
+            type="checkbox"
+            checked={showSystem}
+            onChange={(e) => {
+              setShowSystem(e.target.checked)
+              setCursors([undefined])
+              setLiveRows([])
+            }}
+            data-testid="system-toggle"
+          />
+          Show system traffic
+        </label>
       </form>
       <p className="muted small">
         All terms must match. Words match anywhere, <code>&quot;quoted phrases&quot;</code> match in order,{' '}
         <code>decky:</code> <code>service:</code> <code>event:</code> <code>attacker:</code> match exactly,
         any other <code>key:value</code> searches that captured field; <code>last:2h</code>,{' '}
-        <code>from:</code>, <code>to:</code> narrow the time.
+        <code>from:</code>, <code>to:</code> narrow the time. DECNET&apos;s own readiness probes are hidden:{' '}
+        <code>system:true</code> shows only them, <code>system:any</code> both (marked{' '}
+        <span className="badge">system</span>).
       </p>
       {histogram.data && (
         <Histogram buckets={fillBuckets(histogram.data.buckets, from, applied.at, span.bucket)} />

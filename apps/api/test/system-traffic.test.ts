@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { describe, expect, it } from 'vitest'
+import { deployOne, inProcessApiOfSuite } from './support/in-process.ts'
+import { eventually } from './support/wait.ts'
+
+const run = promisify(execFile)
+
+/**
+ * The API's own wiring (engine with the probe ledger, collector worker with the system-traffic
+ * filter): a deploy's readiness probes are visible only behind `system:true`, counted nowhere; a real
+ * client (Debian curl) from the prober's own address right after is an attacker.
+ */
+describe('readiness probes are not attacks (API, local engine)', () => {
+  const { admin, viewer } = inProcessApiOfSuite({ viewer: 'watcher' })
+
+  it('a deploy shows no attacker, count or histogram bar; system:true lists the probes flagged', async () => {
+    const address = await deployOne(admin, '[probed-01]\nservices = http, ssh\n')
+    const probes = await eventually(
+      () => viewer.logs.search({ q: 'system:true' }),
+      (result) => new Set(result.rows.map((row) => `${row.service} ${row.eventType}`)).size >= 4,
+      'connect and disconnect of both probes',
+    )
+    expect(probes.rows.every((row) => row.system && row.decky === 'probed-01')).toBe(true)
+    expect(await viewer.logs.search({})).toMatchObject({ total: 0, rows: [] })
+    expect((await viewer.logs.histogram({ bucketMinutes: 60 })).buckets).toEqual([])
+    expect(await viewer.stats.get()).toMatchObject({ deckies: 1, logs: 0, logs24h: 0, attackers: 0 })
+    expect((await viewer.attackers.list({ sort: 'recent' })).total).toBe(0)
+
+    const prober = probes.rows[0]?.attackerIp
+    const { stdout } = await run('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{local_ip}',
+      `http://${address}/.env`,
+    ])
+    expect(stdout).toBe(prober)
+    const attack = await eventually(
+      () => viewer.logs.search({ q: 'event:request' }),
+      (result) => result.rows.some((row) => row.fields.path === '/.env'),
+      'the curl request',
+    )
+    expect(attack.rows.every((row) => !row.system && row.attackerIp === prober)).toBe(true)
+    const attackers = await eventually(
+      () => viewer.attackers.list({ sort: 'recent' }),
+      (result) => result.total === 1,
+      'the attacker profile',
+    )
+    expect(attackers.rows[0]?.ip).toBe(prober)
+    const stats = await viewer.stats.get()
+    expect(stats.attackers).toBe(1)
+    expect(stats.logs).toBe((await viewer.logs.search({})).total)
+    expect((await viewer.logs.search({ q: 'system:any' })).total).toBe(stats.logs + probes.total)
+  })
+})

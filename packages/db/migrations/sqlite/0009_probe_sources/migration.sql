@@ -1,0 +1,65 @@
+-- DECNET's own readiness probes: each one's source (address, port), recorded before it connects, so
+-- ingest flags the events it causes as system traffic (packages/lifecycle/src/probe/probe-ledger.ts).
+CREATE TABLE "ProbeSource" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "decky" TEXT NOT NULL,
+    "sourceIp" TEXT NOT NULL,
+    "sourcePort" INTEGER NOT NULL,
+    "protocol" TEXT NOT NULL,
+    "validFrom" DATETIME NOT NULL,
+    "validUntil" DATETIME NOT NULL
+);
+CREATE INDEX "ProbeSource_validUntil_idx" ON "ProbeSource"("validUntil");
+
+-- System rows are few: counts of attack rows are "all rows minus these", both index-only.
+CREATE INDEX "Log_system_timestamp_idx" ON "Log"("timestamp") WHERE "system" = TRUE;
+
+-- Rows from before probes were recorded. What still tells a readiness probe apart: it connects to
+-- every service port of a decky while that decky's deploy/mutate/repair runs, sends nothing and hangs
+-- up. So a row is flagged when it is connection-only (`connect`, or `disconnect` with no byte in),
+-- falls in such an operation's window (queued .. completed + 5 s, the probe's FIN lingering) on its
+-- decky, and its address sent that decky nothing else in that window. What cannot be told apart: a
+-- scanner that only connected during those seconds is flagged too (its rows stay, under system:true),
+-- and UDP probes (one request datagram) are left as they were. Nothing is deleted but the Attacker
+-- rows that only probe rows made (derived data; recomputed otherwise).
+CREATE TEMP TABLE "_decnet_probe_window" AS
+SELECT op."deckyName" AS "decky", julianday(op."startedAt") AS "opened",
+       julianday(op."completedAt") + 5.0 / 86400 AS "closed"
+FROM "Lifecycle" op
+WHERE op."operation" IN ('deploy', 'mutate', 'repair') AND op."completedAt" IS NOT NULL;
+
+CREATE TEMP TABLE "_decnet_probe_row" AS
+SELECT l."id", l."attackerIp" FROM "Log" l
+WHERE l."system" = FALSE
+  AND (l."eventType" = 'connect'
+       OR (l."eventType" = 'disconnect' AND coalesce(json_extract(l."fields", '$.bytes_in'), 0) = 0))
+  AND EXISTS (
+    SELECT 1 FROM "_decnet_probe_window" w
+    WHERE w."decky" = l."decky" AND julianday(l."timestamp") BETWEEN w."opened" AND w."closed"
+      AND NOT EXISTS (
+        SELECT 1 FROM "Log" other
+        WHERE other."decky" = l."decky" AND other."attackerIp" = l."attackerIp"
+          AND julianday(other."timestamp") BETWEEN w."opened" AND w."closed"
+          AND NOT (other."eventType" = 'connect'
+                   OR (other."eventType" = 'disconnect'
+                       AND coalesce(json_extract(other."fields", '$.bytes_in'), 0) = 0))));
+
+UPDATE "Log" SET "system" = TRUE WHERE "id" IN (SELECT "id" FROM "_decnet_probe_row");
+
+-- Attackers made only of probe rows go; the others lose the probe rows' share (lists in first-contact order).
+DELETE FROM "Attacker"
+WHERE "ip" IN (SELECT "attackerIp" FROM "_decnet_probe_row")
+  AND NOT EXISTS (SELECT 1 FROM "Log" l WHERE l."attackerIp" = "Attacker"."ip" AND l."system" = FALSE);
+
+UPDATE "Attacker" SET
+  "eventCount" = max(0, "eventCount" - (SELECT count(*) FROM "_decnet_probe_row" p WHERE p."attackerIp" = "Attacker"."ip")),
+  "firstSeen" = (SELECT min(l."timestamp") FROM "Log" l WHERE l."attackerIp" = "Attacker"."ip" AND l."system" = FALSE),
+  "lastSeen" = (SELECT max(l."timestamp") FROM "Log" l WHERE l."attackerIp" = "Attacker"."ip" AND l."system" = FALSE),
+  "services" = (SELECT json_group_array("service") FROM (SELECT l."service" FROM "Log" l WHERE l."attackerIp" = "Attacker"."ip" AND l."system" = FALSE GROUP BY l."service" ORDER BY min(l."timestamp"), l."service")),
+  "serviceCount" = (SELECT count(DISTINCT l."service") FROM "Log" l WHERE l."attackerIp" = "Attacker"."ip" AND l."system" = FALSE),
+  "deckies" = (SELECT json_group_array("decky") FROM (SELECT l."decky" FROM "Log" l WHERE l."attackerIp" = "Attacker"."ip" AND l."system" = FALSE GROUP BY l."decky" ORDER BY min(l."timestamp"), l."decky")),
+  "deckyCount" = (SELECT count(DISTINCT l."decky") FROM "Log" l WHERE l."attackerIp" = "Attacker"."ip" AND l."system" = FALSE)
+WHERE "ip" IN (SELECT "attackerIp" FROM "_decnet_probe_row");
+
+DROP TABLE "_decnet_probe_row";
+DROP TABLE "_decnet_probe_window";
