@@ -45,7 +45,7 @@ export type ApiConfig = {
   repairBackoffMs: number
 }
 
-export const WORKER_NAMES = ['runner', 'collector', 'reconciler', 'mutator'] as const
+export const WORKER_NAMES = ['runner', 'collector', 'reconciler', 'mutator', 'incidents'] as const
 export type WorkerName = (typeof WORKER_NAMES)[number]
 
 function positive(name: string, fallback: number, env: NodeJS.ProcessEnv): number {

@@ -86,14 +86,17 @@ describe.each(databases())('incidents repository on $kind', (provider) => {
       await batch.saveIncidents([incident(ID(1))])
       expect(await batch.insertAlerts([alert('a', ID(1)), alert('b', ID(1))])).toBe(2)
       expect(await batch.insertAlerts([alert('a', ID(1)), alert('c', ID(1))])).toBe(1)
+      await batch.insertAlerts([{ ...alert('d', ID(1)), severity: 'high' }])
+      const severities = await batch.lastAlertSeverities([ID(1), ID(2)])
+      expect([...severities]).toEqual([[ID(1), 'high']])
     })
     const all = await fresh.db.incidents.alertsAfter(0)
-    expect(all.map((row) => row.idempotencyKey)).toEqual(['a', 'b', 'c'])
+    expect(all.map((row) => row.idempotencyKey)).toEqual(['a', 'b', 'c', 'd'])
     expect(all.map((row) => row.message.id)).toEqual(all.map((row) => String(row.id)))
     expect(all[0]?.message.title).toContain('203.0.113.7')
     const after = await fresh.db.incidents.alertsAfter(all[0]?.id ?? 0, 1)
     expect(after.map((row) => row.idempotencyKey)).toEqual(['b'])
-    expect((await fresh.db.incidents.alertsOf(ID(1))).length).toBe(3)
+    expect((await fresh.db.incidents.alertsOf(ID(1))).length).toBe(4)
     expect(await fresh.db.incidents.addAlert({ ...alert('test-1', null), reason: 'test' })).toMatchObject({
       reason: 'test',
       incidentId: null,

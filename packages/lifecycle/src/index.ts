@@ -76,3 +76,4 @@ export {
   publishLifecycleTransition,
 } from './runner/runner.ts'
 export * from './workers-index.ts'
+export * from './incidents/index.ts'

@@ -7,6 +7,7 @@ import {
   databaseProbeLedger,
   LocalEngine,
   startCollectorWorker,
+  startIncidentWorker,
   startMutatorWorker,
 } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
@@ -87,6 +88,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   }
   startReconciling(deps, starting, runtimes)
   startMutation(deps, starting, { localEngine, wake: wakeRunners })
+  startIncidents(deps, starting)
   if (enrolled) startEnrolledHeartbeat(deps, starting, enrolled)
   startBeating()
 
@@ -265,6 +267,16 @@ function startMutation(
     onError: starting.report('mutator'),
   })
   starting.onStop(() => mutator.stop())
+}
+
+/**
+ * Groups stored attack events into incidents and writes the alert outbox, on its own timer and in
+ * its own transactions: ingest never waits for it, it catches up after a burst.
+ */
+function startIncidents({ config, db }: WorkerDeps, starting: Starting): void {
+  if (!config.workers.incidents) return
+  const incidents = startIncidentWorker({ db, onError: starting.report('incidents') })
+  starting.onStop(() => incidents.stop())
 }
 
 /** Pings the enrolled hosts and tells their supervisors what it sees. */

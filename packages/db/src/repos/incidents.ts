@@ -175,6 +175,8 @@ export interface IncidentBatch {
   saveIncidents(incidents: readonly IncidentWrite[]): Promise<void>
   /** Appends outbox rows; a key already present is left as is (returns how many were new). */
   insertAlerts(alerts: readonly AlertInput[]): Promise<number>
+  /** The severity each incident's latest alert carried (incidents without alerts are absent). */
+  lastAlertSeverities(incidentIds: readonly string[]): Promise<Map<string, Severity>>
 }
 
 const INCIDENT_INSERT_COLUMNS = [
@@ -335,6 +337,21 @@ function incidentBatch(sql: SqlExecutor, dialect: Dialect): IncidentBatch {
         )
       }
       return inserted
+    },
+    async lastAlertSeverities(incidentIds) {
+      const latest = new Map<string, Severity>()
+      const unique = [...new Set(incidentIds)]
+      for (let start = 0; start < unique.length; start += IN_CHUNK) {
+        const chunk = unique.slice(start, start + IN_CHUNK)
+        const rows = await sql.query<{ incidentId: string; severity: string }>(
+          `SELECT a."incidentId", a."severity" FROM "Alert" a
+           WHERE a."incidentId" IN (${placeholders(chunk.length)}) ORDER BY a."id" ASC`,
+          chunk,
+        )
+        for (const row of rows)
+          latest.set(row.incidentId, knownValue(SEVERITIES, row.severity, 'Alert.severity'))
+      }
+      return latest
     },
   }
 }

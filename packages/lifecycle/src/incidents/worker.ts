@@ -1,0 +1,171 @@
+// The incident worker: tails the Log table on its own timer (never in the ingest path), one
+// transaction per batch, until it has caught up; then sleeps `pollMs`. Reports an `incidents` heartbeat.
+import { randomUUID } from 'node:crypto'
+import type { DecnetDatabase } from '@decnet/db'
+import { type HeartbeatState, startHeartbeat } from '../workers/heartbeat.ts'
+import { type GroupingReport, groupNextBatch } from './grouping.ts'
+import { readIncidentSettings } from './settings.ts'
+import { SEVERITY_RULES, type SeverityRuleSet } from './severity-rules.ts'
+
+export type IncidentWorkerDatabase = Pick<DecnetDatabase, 'incidents' | 'settings' | 'heartbeats'>
+
+export type IncidentWorkerOptions = {
+  db: IncidentWorkerDatabase
+  /** Log rows per transaction (default 1,000). */
+  batchSize?: number
+  /** Sleep after catching up (default 1 s). */
+  pollMs?: number
+  rules?: SeverityRuleSet
+  publicUrl?: string | null
+  now?: () => Date
+  heartbeatIntervalMs?: number
+  onError?: (error: unknown) => void
+}
+
+export type IncidentWorkerStats = {
+  batches: number
+  events: number
+  suppressed: number
+  opened: number
+  reopened: number
+  alerts: number
+  cursor: number
+  lastError: string | null
+}
+
+const DEFAULT_BATCH = 1_000
+const DEFAULT_POLL_MS = 1_000
+
+export class IncidentWorker {
+  private readonly options: IncidentWorkerOptions
+  private readonly now: () => Date
+  private timer: NodeJS.Timeout | undefined
+  private running: Promise<void> | undefined
+  private stopped = true
+  private counters: IncidentWorkerStats = {
+    batches: 0,
+    events: 0,
+    suppressed: 0,
+    opened: 0,
+    reopened: 0,
+    alerts: 0,
+    cursor: 0,
+    lastError: null,
+  }
+
+  constructor(options: IncidentWorkerOptions) {
+    this.options = options
+    this.now = options.now ?? (() => new Date())
+  }
+
+  stats(): IncidentWorkerStats {
+    return { ...this.counters }
+  }
+
+  /** One grouping step in its own transaction. */
+  async step(): Promise<GroupingReport> {
+    const settings = await readIncidentSettings(this.options.db.settings)
+    const report = await this.options.db.incidents.inBatch((batch) =>
+      groupNextBatch(batch, {
+        rules: this.options.rules ?? SEVERITY_RULES,
+        quietWindowMs: settings.quietWindowMinutes * 60_000,
+        digestThrottleMs: settings.digestThrottleMinutes * 60_000,
+        immediateEscalation: settings.immediateEscalation,
+        batchSize: this.options.batchSize ?? DEFAULT_BATCH,
+        now: this.now(),
+        publicUrl: this.options.publicUrl ?? null,
+        newId: () => randomUUID(),
+      }),
+    )
+    const c = this.counters
+    c.batches++
+    c.events += report.events
+    c.suppressed += report.suppressed
+    c.opened += report.opened
+    c.reopened += report.reopened
+    c.alerts += report.alerts.opened + report.alerts.escalated + report.alerts.digest
+    c.cursor = report.cursor
+    return report
+  }
+
+  /** Steps until a batch comes back short (caught up). Other work runs between batches. */
+  async drain(): Promise<void> {
+    const batchSize = this.options.batchSize ?? DEFAULT_BATCH
+    for (;;) {
+      const report = await this.step()
+      if (report.events < batchSize) return
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+  }
+
+  start(): void {
+    if (!this.stopped) return
+    this.stopped = false
+    this.schedule(0)
+  }
+
+  /** Runs a drain soon (e.g. after an ingest batch) instead of waiting for the poll. */
+  wake(): void {
+    if (this.stopped || this.running) return
+    clearTimeout(this.timer)
+    this.schedule(0)
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    clearTimeout(this.timer)
+    await this.running
+  }
+
+  private schedule(delayMs: number) {
+    this.timer = setTimeout(() => {
+      this.running = this.drain()
+        .then(() => {
+          this.counters.lastError = null
+        })
+        .catch((error: unknown) => {
+          this.counters.lastError = error instanceof Error ? error.message : String(error)
+          this.options.onError?.(error)
+        })
+        .finally(() => {
+          this.running = undefined
+          if (!this.stopped) this.schedule(this.options.pollMs ?? DEFAULT_POLL_MS)
+        })
+    }, delayMs)
+    this.timer.unref()
+  }
+}
+
+export type IncidentWorkerHandle = {
+  worker: IncidentWorker
+  health(): HeartbeatState
+  stop(): Promise<void>
+}
+
+/** Starts the worker and its `incidents` heartbeat. */
+export function startIncidentWorker(options: IncidentWorkerOptions): IncidentWorkerHandle {
+  const worker = new IncidentWorker(options)
+  const health = (): HeartbeatState => {
+    const s = worker.stats()
+    const detail = `cursor ${s.cursor}, events ${s.events}, suppressed ${s.suppressed}, opened ${s.opened}, reopened ${s.reopened}, alerts ${s.alerts}`
+    return s.lastError
+      ? { status: 'degraded', detail: `${detail}; last error: ${s.lastError}`.slice(0, 1000) }
+      : { status: 'ok', detail }
+  }
+  const heartbeat = startHeartbeat({
+    db: options.db,
+    worker: 'incidents',
+    state: health,
+    ...(options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
+  })
+  worker.start()
+  return {
+    worker,
+    health,
+    async stop() {
+      await worker.stop()
+      await heartbeat.stop({ status: 'ok', detail: `stopped; ${health().detail}` })
+    },
+  }
+}
