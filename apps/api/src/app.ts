@@ -15,6 +15,7 @@ import type { ApiConfig } from './config.ts'
 import type { ApiServices } from './context.ts'
 import { LifecycleFeed } from './fleet/lifecycle-feed.ts'
 import { createSecretBox } from './hosts/secret-box.ts'
+import { IncidentFeed } from './incidents/incident-feed.ts'
 import { createApiServer, listen } from './server.ts'
 import { defaultFleetNetwork } from './settings/network.ts'
 import { startWorkers } from './workers/index.ts'
@@ -67,6 +68,7 @@ export async function createApiRuntime(
       ? await PostgresBus.connect({ connectionString: config.databaseUrl })
       : new InProcessBus()
   const lifecycleFeed = new LifecycleFeed(bus)
+  const incidentFeed = new IncidentFeed(db)
   const defaultNetwork = defaultFleetNetwork()
   const secrets = config.secretKey ? createSecretBox(config.secretKey) : undefined
   const workers = await startWorkers({ config, db, bus, docker, engine, defaultNetwork, secrets, log })
@@ -89,6 +91,7 @@ export async function createApiRuntime(
     reconciler: workers.reconciler,
     hosts: workers.hosts,
     lifecycleFeed,
+    incidentFeed,
     localAddressOf: workers.localAddressOf,
     localEngine: workers.localEngine,
     defaultNetwork,
@@ -101,6 +104,7 @@ export async function createApiRuntime(
     async close() {
       await workers.stop()
       lifecycleFeed.close()
+      incidentFeed.close()
       await bus.close()
       await db.close()
     },

@@ -11,6 +11,7 @@ import type { SessionTokenIssuer } from './auth/session-token.ts'
 import type { ApiConfig } from './config.ts'
 import type { LifecycleFeed } from './fleet/lifecycle-feed.ts'
 import type { SecretBox } from './hosts/secret-box.ts'
+import type { IncidentFeed } from './incidents/incident-feed.ts'
 import type { FleetNetwork } from './settings/network.ts'
 import type { LocalEngineState } from './workers/local-engine-watch.ts'
 
@@ -44,6 +45,8 @@ export type ApiServices = {
   reconciler: ReconcilerHandle
   hosts: HostsHandle
   lifecycleFeed: LifecycleFeed
+  /** The one shared poller of new incidents (incidents.onNew). */
+  incidentFeed: IncidentFeed
   /** The local engine's loopback address of a decky (undefined on Docker, where its LAN IP answers). */
   localAddressOf: (name: string) => string | undefined
   /** The local engine as last pinged by the workers (requests never wait on Docker for it). */

@@ -5,6 +5,7 @@ import { configRouter } from './routers/config/router.ts'
 import { fleetRouter } from './routers/fleet/router.ts'
 import { healthRouter } from './routers/health/router.ts'
 import { hostsRouter } from './routers/hosts/router.ts'
+import { incidentsRouter } from './routers/incidents/router.ts'
 import { logsRouter } from './routers/logs/router.ts'
 import { statsRouter } from './routers/stats/router.ts'
 import { usersRouter } from './routers/users/router.ts'
@@ -21,6 +22,7 @@ export const appRouter = router({
   stats: statsRouter,
   hosts: hostsRouter,
   health: healthRouter,
+  incidents: incidentsRouter,
 })
 
 export type AppRouter = typeof appRouter

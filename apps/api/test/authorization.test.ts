@@ -45,6 +45,14 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'hosts.get': 'admin',
   'hosts.enroll': 'admin',
   'hosts.decommission': 'admin',
+  'incidents.list': 'viewer',
+  'incidents.get': 'viewer',
+  'incidents.acknowledge': 'admin',
+  'incidents.resolve': 'admin',
+  'incidents.onNew': 'viewer',
+  'incidents.ignoreRules.list': 'viewer',
+  'incidents.ignoreRules.add': 'admin',
+  'incidents.ignoreRules.remove': 'admin',
 }
 
 const procedures = routerProcedures()
@@ -55,10 +63,12 @@ const procedures = routerProcedures()
  * guard's code. A subscription is refused or admitted before its first event, when it is opened.
  */
 async function probe(caller: Caller, path: string): Promise<string> {
-  // The caller is keyed by procedure path at run time; the paths come from the router itself.
-  const [group, name] = path.split('.') as [string, string]
-  const procedures = caller as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>
-  const call = procedures[group]?.[name]
+  // The caller is keyed by procedure path at run time (nested routers nest); the paths come from the router.
+  interface Node {
+    (input: unknown): Promise<unknown>
+    [key: string]: Node | undefined
+  }
+  const call = path.split('.').reduce<Node | undefined>((node, key) => node?.[key], caller as unknown as Node)
   if (!call) throw new Error(`no procedure ${path} on the caller`)
   return codeOf(call({ __probe: true }))
 }

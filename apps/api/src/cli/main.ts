@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline'
 import { NETWORK_DRIVERS, type NetworkDriver } from '@decnet/core'
 import { Command, Option } from 'commander'
 import { type ApiClient, createApiClient } from './client.ts'
+import { registerIncidentCommands } from './incidents.ts'
 import { writePrivateFile } from './private-file.ts'
 import { followLifecycle } from './progress.ts'
 import { apiUrl, clearSession, readSession, writeSession } from './session.ts'
@@ -331,6 +332,8 @@ program
       ].join('\n'),
     )
   })
+
+registerIncidentCommands(program, { signedIn, print })
 
 program.parseAsync().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error)

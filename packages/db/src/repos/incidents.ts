@@ -132,6 +132,8 @@ export interface IncidentListInput {
   decky?: string
   /** Only incidents active at or after this time (lastSeen). */
   since?: Date
+  /** Only incidents that began at or before this time (firstSeen). */
+  until?: Date
   limit?: number
   /** From a previous page's nextCursor. */
   cursor?: string
@@ -405,6 +407,7 @@ export function incidentsRepository(conn: Connection) {
         conditions.push(`i."deckies" LIKE ${arg(`%${escapeLike(JSON.stringify(input.decky))}%`)} ESCAPE '\\'`)
       }
       if (input.since) conditions.push(`i."lastSeen" >= ${arg(input.since)}`)
+      if (input.until) conditions.push(`i."firstSeen" <= ${arg(input.until)}`)
       const filterArgs = [...args]
       const filter = conditions.length > 0 ? conditions.join(' AND ') : '1 = 1'
       const after = parseIncidentCursor(input.cursor)
@@ -549,5 +552,49 @@ export function incidentsRepository(conn: Connection) {
     /** Runs the grouping worker's batch in one write transaction: all of it commits, or none. */
     inBatch: <T>(work: (batch: IncidentBatch) => Promise<T>): Promise<T> =>
       conn.run(() => conn.transaction((sql) => work(incidentBatch(sql, dialect)))),
+
+    // Operators' reads (incidents.onNew, incidents.get).
+
+    /**
+     * Where "incidents opened from now on" start: the newest outbox row's id (0 when empty). Every
+     * incident the worker opens (or reopens) writes an 'opened' alert in the same transaction, and
+     * alert ids grow in commit order, so they are the new-incident stream's event ids.
+     */
+    newestAlertId: (): Promise<number> =>
+      conn.read(async ({ sql }) => {
+        const rows = await sql.query<{ id: unknown }>(`SELECT max("id") AS id FROM "Alert"`)
+        return rows[0]?.id === null || rows[0]?.id === undefined ? 0 : toNumber(rows[0].id)
+      }),
+
+    /** Incidents opened or reopened after outbox row `afterAlertId`, in commit order, each with that row's id. */
+    incidentsOpenedAfter: (
+      afterAlertId: number,
+      limit = 100,
+    ): Promise<{ eventId: number; incident: IncidentRow }[]> =>
+      conn.read(async ({ sql }) =>
+        (
+          await sql.query<IncidentRaw & { eventId: unknown }>(
+            `SELECT a."id" AS "eventId", ${INCIDENT_COLUMNS} FROM "Alert" a JOIN "Incident" i ON i."id" = a."incidentId"
+             WHERE a."id" > $1 AND a."reason" = 'opened' ORDER BY a."id" ASC LIMIT $2`,
+            [afterAlertId, Math.min(Math.max(limit, 1), MAX_INCIDENT_LIST)],
+          )
+        ).map((row) => ({ eventId: toNumber(row.eventId), incident: toIncidentRow(toIncidentRecord(row)) })),
+      ),
+
+    /** An incident's events: its source's attack rows between its first and last sighting, newest first. */
+    eventsOf: (
+      incident: Pick<IncidentRow, 'attackerIp' | 'firstSeen' | 'lastSeen'>,
+      limit = 50,
+    ): Promise<LogRow[]> =>
+      conn.read(async ({ sql }) =>
+        (
+          await sql.query<LogRecord>(
+            `SELECT ${LOG_COLUMNS} FROM "Log" l
+             WHERE l."attackerIp" = $1 AND l."timestamp" >= $2 AND l."timestamp" <= $3 AND l."system" = false
+             ORDER BY l."timestamp" DESC, l."id" DESC LIMIT $4`,
+            [incident.attackerIp, incident.firstSeen, incident.lastSeen, Math.min(Math.max(limit, 1), 1000)],
+          )
+        ).map(toLogRow),
+      ),
   }
 }
