@@ -14,8 +14,8 @@ import { loadSessionSecret } from './bootstrap/session-secret.ts'
 import type { ApiConfig } from './config.ts'
 import type { ApiServices } from './context.ts'
 import { LifecycleFeed } from './fleet/lifecycle-feed.ts'
-import { createSecretBox } from './hosts/secret-box.ts'
 import { IncidentFeed } from './incidents/incident-feed.ts'
+import { createSecretBox } from './secrets/secret-box.ts'
 import { createApiServer, listen } from './server.ts'
 import { defaultFleetNetwork } from './settings/network.ts'
 import { startWorkers } from './workers/index.ts'
@@ -90,6 +90,7 @@ export async function createApiRuntime(
     runner: workers.runner,
     reconciler: workers.reconciler,
     hosts: workers.hosts,
+    alerts: workers.alerts,
     lifecycleFeed,
     incidentFeed,
     localAddressOf: workers.localAddressOf,

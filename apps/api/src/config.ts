@@ -1,5 +1,7 @@
 import path from 'node:path'
 import { type EngineSetting, ZEngineSetting, ZUsername } from '@decnet/core'
+import type { DeliverySettings } from './alerts/delivery-worker.ts'
+import { type AllowedTarget, parseAllowedTargets } from './alerts/target-guard.ts'
 import { parseTrustedProxies } from './auth/client-ip.ts'
 
 /** Runtime configuration, read once from the environment (names are stable: PRODUCT.md §9). */
@@ -43,9 +45,18 @@ export type ApiConfig = {
   /** Automatic repairs of one broken decky before the reconciler gives up, and the first back-off. */
   repairAttempts: number
   repairBackoffMs: number
+  /** Loopback / own-address alert targets the operator allows (the SSRF guard refuses them otherwise). */
+  alertAllowedTargets: AllowedTarget[]
+  /** The delivery worker's deadline, retries and breaker (DECNET_ALERT_*). */
+  alertDelivery: Pick<DeliverySettings, 'timeoutMs' | 'maxAttempts'> & {
+    retryBaseMs: number
+    retryMaxMs: number
+    breakerFailures: number
+    breakerCooldownMs: number
+  }
 }
 
-export const WORKER_NAMES = ['runner', 'collector', 'reconciler', 'mutator', 'incidents'] as const
+export const WORKER_NAMES = ['runner', 'collector', 'reconciler', 'mutator', 'incidents', 'alerts'] as const
 export type WorkerName = (typeof WORKER_NAMES)[number]
 
 function positive(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -119,5 +130,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     orphanSweepMs: positive('DECNET_ORPHAN_SWEEP_MS', 60_000, env),
     repairAttempts: positive('DECNET_REPAIR_ATTEMPTS', 3, env),
     repairBackoffMs: positive('DECNET_REPAIR_BACKOFF_MS', 30_000, env),
+    alertAllowedTargets: parseAllowedTargets(env.DECNET_ALERT_ALLOWED_TARGETS),
+    alertDelivery: {
+      timeoutMs: positive('DECNET_ALERT_TIMEOUT_MS', 10_000, env),
+      maxAttempts: positive('DECNET_ALERT_MAX_ATTEMPTS', 20, env),
+      retryBaseMs: positive('DECNET_ALERT_RETRY_BASE_MS', 1_000, env),
+      retryMaxMs: positive('DECNET_ALERT_RETRY_MAX_MS', 600_000, env),
+      breakerFailures: positive('DECNET_ALERT_BREAKER_FAILURES', 5, env),
+      breakerCooldownMs: positive('DECNET_ALERT_BREAKER_COOLDOWN_MS', 30_000, env),
+    },
   }
 }

@@ -10,8 +10,8 @@ import type { RateLimiter } from './auth/rate-limit.ts'
 import type { SessionTokenIssuer } from './auth/session-token.ts'
 import type { ApiConfig } from './config.ts'
 import type { LifecycleFeed } from './fleet/lifecycle-feed.ts'
-import type { SecretBox } from './hosts/secret-box.ts'
 import type { IncidentFeed } from './incidents/incident-feed.ts'
+import type { SecretBox } from './secrets/secret-box.ts'
 import type { FleetNetwork } from './settings/network.ts'
 import type { LocalEngineState } from './workers/local-engine-watch.ts'
 
@@ -20,6 +20,9 @@ export type RunnerHandle = { wake(): void }
 
 /** What procedures need from the enrolled hosts' workers: start a just-enrolled host's at once. */
 export type HostsHandle = { sync(): Promise<void> }
+
+/** What procedures need from the alert delivery worker: a nudge that a delivery was enqueued. */
+export type AlertsHandle = { wake(): void }
 
 /** What procedures need from the reconciler worker (which owns engine access). */
 export type ReconcilerHandle = {
@@ -44,6 +47,7 @@ export type ApiServices = {
   runner: RunnerHandle
   reconciler: ReconcilerHandle
   hosts: HostsHandle
+  alerts: AlertsHandle
   lifecycleFeed: LifecycleFeed
   /** The one shared poller of new incidents (incidents.onNew). */
   incidentFeed: IncidentFeed
@@ -53,7 +57,7 @@ export type ApiServices = {
   localEngine: () => LocalEngineState
   /** The local host's decky LAN until an INI or setting replaces it. */
   defaultNetwork: FleetNetwork
-  /** Seals secrets at rest; absent without DECNET_SECRET_KEY (hosts cannot be enrolled then). */
+  /** Seals secrets at rest; absent without DECNET_SECRET_KEY (no hosts enrolled, no channel secrets stored then). */
   secrets: SecretBox | undefined
   version: string
   startedAt: Date

@@ -1,3 +1,4 @@
+import { alertsRouter } from './routers/alerts/router.ts'
 import { attackersRouter } from './routers/attackers/router.ts'
 import { authRouter } from './routers/auth/router.ts'
 import { catalogRouter } from './routers/catalog/router.ts'
@@ -23,6 +24,7 @@ export const appRouter = router({
   hosts: hostsRouter,
   health: healthRouter,
   incidents: incidentsRouter,
+  alerts: alertsRouter,
 })
 
 export type AppRouter = typeof appRouter

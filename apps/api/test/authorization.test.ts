@@ -53,6 +53,12 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'incidents.ignoreRules.list': 'viewer',
   'incidents.ignoreRules.add': 'admin',
   'incidents.ignoreRules.remove': 'admin',
+  'alerts.channels.list': 'viewer',
+  'alerts.channels.create': 'admin',
+  'alerts.channels.update': 'admin',
+  'alerts.channels.remove': 'admin',
+  'alerts.channels.sendTest': 'admin',
+  'alerts.deliveries.list': 'viewer',
 }
 
 const procedures = routerProcedures()
@@ -63,12 +69,11 @@ const procedures = routerProcedures()
  * guard's code. A subscription is refused or admitted before its first event, when it is opened.
  */
 async function probe(caller: Caller, path: string): Promise<string> {
-  // The caller is keyed by procedure path at run time (nested routers nest); the paths come from the router.
-  interface Node {
-    (input: unknown): Promise<unknown>
-    [key: string]: Node | undefined
-  }
-  const call = path.split('.').reduce<Node | undefined>((node, key) => node?.[key], caller as unknown as Node)
+  // The caller is keyed by procedure path at run time (nested routers: alerts.channels.create); the
+  // paths come from the router itself.
+  let node: unknown = caller
+  for (const part of path.split('.')) node = (node as Record<string, unknown> | undefined)?.[part]
+  const call = typeof node === 'function' ? (node as (input: unknown) => Promise<unknown>) : undefined
   if (!call) throw new Error(`no procedure ${path} on the caller`)
   return codeOf(call({ __probe: true }))
 }

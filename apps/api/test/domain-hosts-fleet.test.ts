@@ -10,7 +10,7 @@ import { mutateDecky, repairDecky, teardownDeckies } from '../src/fleet/operate.
 import { decommissionHost } from '../src/hosts/decommission.ts'
 import { enrollHost } from '../src/hosts/enroll.ts'
 import { leftoversOf } from '../src/hosts/leftovers.ts'
-import { createSecretBox } from '../src/hosts/secret-box.ts'
+import { createSecretBox } from '../src/secrets/secret-box.ts'
 import { refusal } from './support/refusal.ts'
 
 const TLS = { ca: 'ca', cert: 'cert', key: 'key' }

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { DecnetDatabase } from '@decnet/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSecretBox } from '../src/hosts/secret-box.ts'
+import { createSecretBox } from '../src/secrets/secret-box.ts'
 import { codeOf, login, NEW_ADMIN_PASSWORD } from './support/accounts.ts'
 import { inProcessApiOfSuite } from './support/in-process.ts'
 

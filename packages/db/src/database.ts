@@ -1,5 +1,6 @@
 // The handle callers get: every repository over one connection, plus close().
 import { type DatabasePing, type OpenOptions, openClient } from './client.ts'
+import { channelsRepository, deliveriesRepository } from './repos/alert-delivery.ts'
 import { attackersRepository } from './repos/attackers.ts'
 import { auditRepository } from './repos/audit.ts'
 import { fleetRepository } from './repos/fleet.ts'
@@ -24,6 +25,8 @@ export interface DecnetDatabase {
   readonly settings: ReturnType<typeof settingsRepository>
   readonly heartbeats: ReturnType<typeof heartbeatsRepository>
   readonly audit: ReturnType<typeof auditRepository>
+  readonly channels: ReturnType<typeof channelsRepository>
+  readonly deliveries: ReturnType<typeof deliveriesRepository>
   /** Incidents, ignore rules, the alert outbox and the grouping worker's batch transaction. */
   readonly incidents: ReturnType<typeof incidentsRepository>
   /**
@@ -50,6 +53,8 @@ export function createDatabase(databaseUrl: string, options: OpenOptions = {}): 
     settings: settingsRepository(conn),
     heartbeats: heartbeatsRepository(conn),
     audit: auditRepository(conn),
+    channels: channelsRepository(conn),
+    deliveries: deliveriesRepository(conn),
     incidents: incidentsRepository(conn),
     ping: () => conn.ping(),
     close: () => conn.close(),

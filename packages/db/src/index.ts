@@ -3,6 +3,12 @@ export { type DatabasePing, type OpenOptions, PING_DEADLINE_MS } from './client.
 export { createDatabase, type DecnetDatabase } from './database.ts'
 export { ConflictError, NotFoundError, SearchQueryError } from './errors.ts'
 export { listMigrations, migrate } from './migrate.ts'
+export {
+  type ChannelHealthUpdate,
+  type DeliveryInput,
+  type DeliveryOutcome,
+  MAX_DELIVERY_LIST,
+} from './repos/alert-delivery.ts'
 export type {
   AttackerDetail,
   AttackerDetailOptions,

@@ -5,8 +5,11 @@
 import type {
   AlertMessage,
   AlertReason,
+  BreakerState,
+  ChannelKind,
   ConfigValue,
   DeckyState,
+  DeliveryStatus,
   HostStatus,
   IgnoreRuleKind,
   IncidentState,
@@ -20,8 +23,10 @@ import type {
 import type {
   AttackerModel,
   AuditEntryModel,
+  ChannelModel,
   CredentialModel,
   DeckyModel,
+  DeliveryModel,
   HostModel,
   IgnoreRuleModel,
   IncidentModel,
@@ -129,6 +134,20 @@ export type AuditEntry = Retyped<AuditEntryModel, { detail: Record<string, unkno
 
 export type AuditEntryInput = Pick<AuditEntry, 'actor' | 'action' | 'target'> &
   Partial<Pick<AuditEntry, 'detail' | 'at'>>
+
+/** An alert channel; `sealedSecrets` stays sealed here (only the API holds the key). */
+export type ChannelRow = Retyped<
+  ChannelModel,
+  { kind: ChannelKind; config: Record<string, unknown>; minSeverity: Severity; breakerState: BreakerState }
+>
+
+export type ChannelInput = Pick<
+  ChannelRow,
+  'name' | 'kind' | 'config' | 'sealedSecrets' | 'minSeverity' | 'enabled' | 'allowPrivateTargets'
+>
+
+/** A delivery row; `message` is the AlertMessage JSON text the worker sends. */
+export type DeliveryRow = Retyped<DeliveryModel, { status: DeliveryStatus; severity: Severity }>
 
 /** The grouping worker's own columns of an incident: how it judges, numbers and throttles alerts. */
 export type IncidentWorkerColumns =

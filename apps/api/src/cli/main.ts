@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { NETWORK_DRIVERS, type NetworkDriver } from '@decnet/core'
 import { Command, Option } from 'commander'
+import { registerAlertCommands } from './alerts-commands.ts'
 import { type ApiClient, createApiClient } from './client.ts'
 import { registerIncidentCommands } from './incidents.ts'
 import { writePrivateFile } from './private-file.ts'
@@ -334,6 +335,7 @@ program
   })
 
 registerIncidentCommands(program, { signedIn, print })
+registerAlertCommands(program, { signedIn, print, readSecret })
 
 program.parseAsync().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error)

@@ -2,7 +2,7 @@ import type { Host, HostEngine } from '@decnet/db'
 import { createDockerClient, type DockerTls } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
 import { AppError } from '../app-error.ts'
-import type { SecretBox } from './secret-box.ts'
+import type { SecretBox } from '../secrets/secret-box.ts'
 
 export type TlsMaterial = DockerTls
 

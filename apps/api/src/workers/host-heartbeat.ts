@@ -1,7 +1,7 @@
 import type { DecnetDatabase, Host } from '@decnet/db'
 import { deckyCapacity } from '../hosts/capacity.ts'
 import { engineFacts, hostEngine, hostTls, remoteDocker } from '../hosts/remote-engine.ts'
-import type { SecretBox } from '../hosts/secret-box.ts'
+import type { SecretBox } from '../secrets/secret-box.ts'
 
 export type HostHeartbeatOptions = {
   db: DecnetDatabase

@@ -8,7 +8,7 @@ import {
 } from '@decnet/lifecycle'
 import { AUDIT_LEFTOVERS_SWEPT } from '../hosts/leftovers.ts'
 import { hostTls, remoteDocker } from '../hosts/remote-engine.ts'
-import type { SecretBox } from '../hosts/secret-box.ts'
+import type { SecretBox } from '../secrets/secret-box.ts'
 import { createRemoteEngine } from './engine.ts'
 import { HostRuntime, type HostRuntimeOptions } from './host-runtime.ts'
 import {

@@ -11,11 +11,12 @@ import {
   startMutatorWorker,
 } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
+import { DEFAULT_DELIVERY_SETTINGS, DeliveryWorker } from '../alerts/delivery-worker.ts'
 import type { ApiConfig } from '../config.ts'
-import type { HostsHandle, ReconcilerHandle, RunnerHandle } from '../context.ts'
+import type { AlertsHandle, HostsHandle, ReconcilerHandle, RunnerHandle } from '../context.ts'
 import { hostsWithUnsweptLeftovers } from '../hosts/leftovers.ts'
-import type { SecretBox } from '../hosts/secret-box.ts'
 import { cryptoRandom } from '../random.ts'
+import type { SecretBox } from '../secrets/secret-box.ts'
 import type { FleetNetwork } from '../settings/network.ts'
 import { readFleetNetwork } from '../settings/network.ts'
 import { createEngine, engineInstance } from './engine.ts'
@@ -41,6 +42,7 @@ export type Workers = {
   runner: RunnerHandle
   reconciler: ReconcilerHandle
   hosts: HostsHandle
+  alerts: AlertsHandle
   /** Where a decky answers from this machine: its loopback address on the local engine, else undefined. */
   localAddressOf(name: string): string | undefined
   /** The local engine as last pinged (placement skips it while it does not answer). */
@@ -90,11 +92,13 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   startMutation(deps, starting, { localEngine, wake: wakeRunners })
   startIncidents(deps, starting)
   if (enrolled) startEnrolledHeartbeat(deps, starting, enrolled)
+  const alerts = startAlertDelivery(deps, starting)
   startBeating()
 
   return {
     runner: { wake: wakeRunners },
     hosts: { sync: () => enrolled?.sync() ?? Promise.resolve() },
+    alerts: { wake: () => alerts?.wake() },
     localAddressOf: (name) => (engine instanceof LocalEngine ? engine.addressOf(name) : undefined),
     localEngine: localEngine.state,
     reconciler: { reapOrphans: () => reapOrphans(runtimes()) },
@@ -299,6 +303,33 @@ function startEnrolledHeartbeat(
   })
   // Registered after the host workers, so it stops before them.
   starting.onStop(() => heartbeat.stop())
+}
+
+/** Sends alert deliveries (alerts/delivery-worker.ts); registered last, so it stops first. */
+function startAlertDelivery(
+  { config, db, secrets, log }: WorkerDeps,
+  starting: Starting,
+): DeliveryWorker | undefined {
+  if (!config.workers.alerts) return undefined
+  const tuning = config.alertDelivery
+  const worker = new DeliveryWorker({
+    db,
+    secrets,
+    allowedLocal: config.alertAllowedTargets,
+    apiPort: config.apiPort,
+    log,
+    settings: {
+      ...DEFAULT_DELIVERY_SETTINGS,
+      timeoutMs: tuning.timeoutMs,
+      maxAttempts: tuning.maxAttempts,
+      backoff: { baseMs: tuning.retryBaseMs, maxMs: tuning.retryMaxMs },
+      breaker: { failureThreshold: tuning.breakerFailures, cooldownMs: tuning.breakerCooldownMs },
+    },
+  })
+  worker.start()
+  starting.onStop(() => worker.stop())
+  starting.onBeat(() => db.heartbeats.beat({ worker: 'alerts', status: 'ok', detail: 'delivering' }))
+  return worker
 }
 
 async function reapOrphans(runtimes: HostRuntime[]) {

@@ -6,19 +6,24 @@ const DECNET_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 
 export type CliResult = { code: number; stdout: string; stderr: string }
 
-/** Runs the real `decnet` CLI against a server, signed in through DECNET_TOKEN. */
-export function decnet(args: string[], env: { url: string; token: string }): Promise<CliResult> {
+/** Runs the real `decnet` CLI against a server, signed in through DECNET_TOKEN; `input` is its stdin. */
+export function decnet(
+  args: string[],
+  env: { url: string; token: string },
+  input?: string,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [DECNET_BIN, ...args], {
       env: { ...process.env, DECNET_URL: env.url, DECNET_TOKEN: env.token },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     })
+    if (input !== undefined) child.stdin?.end(input)
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString()
     })
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString()
     })
     child.once('error', reject)

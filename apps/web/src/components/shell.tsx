@@ -17,6 +17,7 @@ const NAV: { href: string; label: string; adminOnly?: boolean }[] = [
   { href: '/attackers', label: 'Attackers' },
   { href: '/incidents', label: 'Incidents' },
   { href: '/hosts', label: 'Hosts', adminOnly: true },
+  { href: '/alerts', label: 'Alerts' },
   { href: '/config', label: 'Config' },
   { href: '/health', label: 'Health' },
 ]

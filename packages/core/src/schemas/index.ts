@@ -5,6 +5,7 @@
 export { INTERVAL_PATTERN, INTERVAL_RE } from '../mutation/interval.ts'
 export * from './alerts.ts'
 export * from './catalog.ts'
+export * from './channels.ts'
 export * from './common.ts'
 export * from './config.ts'
 export * from './decky.ts'

@@ -3,8 +3,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import {
+  BREAKER_STATES,
   DECKY_NAME_RE,
   DECKY_STATES,
+  DELIVERY_STATUSES,
   ENGINE_KINDS,
   HOST_STATUSES,
   LIFECYCLE_OPERATIONS,
@@ -50,6 +52,18 @@ export const CONCEPT_HOMES: readonly ConceptHome[] = [
     home: `${SCHEMAS}/lifecycle.ts`,
     names: ['LIFECYCLE_OPERATIONS', 'ZLifecycleOperation', 'LifecycleOperation'],
     values: LIFECYCLE_OPERATIONS,
+  },
+  {
+    concept: 'Alert delivery status',
+    home: `${SCHEMAS}/channels.ts`,
+    names: ['DELIVERY_STATUSES', 'ZDeliveryStatus', 'DeliveryStatus'],
+    values: DELIVERY_STATUSES,
+  },
+  {
+    concept: 'Alert channel breaker state',
+    home: `${SCHEMAS}/channels.ts`,
+    names: ['BREAKER_STATES', 'ZBreakerState', 'BreakerState'],
+    values: BREAKER_STATES,
   },
   {
     concept: 'Host status',

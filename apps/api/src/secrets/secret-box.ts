@@ -3,7 +3,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 const PREFIX = 'enc:v1:'
 
 /**
- * AES-256-GCM for secrets at rest (hosts' TLS material). The key comes from DECNET_SECRET_KEY
+ * AES-256-GCM for secrets at rest (hosts' TLS material, alert channels' keys and passwords). The key comes from DECNET_SECRET_KEY
  * (any string of ≥ 32 characters, stretched with HKDF), never from the database it protects.
  */
 export type SecretBox = { seal(plain: string): string; open(sealed: string): string }

@@ -1,0 +1,8 @@
+import { listChannels } from '../../alerts/channels.ts'
+import { viewerProcedure } from '../../trpc.ts'
+import { ZListChannelsInput, ZListChannelsOutput } from './list-channels.types.ts'
+
+export const listChannelsProcedure = viewerProcedure
+  .input(ZListChannelsInput)
+  .output(ZListChannelsOutput)
+  .query(({ ctx }) => listChannels(ctx.services))

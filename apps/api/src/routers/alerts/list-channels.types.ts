@@ -1,0 +1,7 @@
+import { ZChannel } from '@decnet/core'
+import { z } from 'zod'
+import { ZNoInput } from '../../no-input.ts'
+
+export const ZListChannelsInput = ZNoInput
+/** Every channel with its state; settings without secrets (viewers may read it). */
+export const ZListChannelsOutput = z.array(ZChannel)
