@@ -1,5 +1,6 @@
 import { alertsRouter } from './routers/alerts/router.ts'
 import { attackersRouter } from './routers/attackers/router.ts'
+import { auditRouter } from './routers/audit/router.ts'
 import { authRouter } from './routers/auth/router.ts'
 import { catalogRouter } from './routers/catalog/router.ts'
 import { configRouter } from './routers/config/router.ts'
@@ -25,6 +26,7 @@ export const appRouter = router({
   health: healthRouter,
   incidents: incidentsRouter,
   alerts: alertsRouter,
+  audit: auditRouter,
 })
 
 export type AppRouter = typeof appRouter

@@ -1,5 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server'
 import { ZodError } from 'zod'
+import { AUDIT_OK, type AuditMeta, auditEntryOf } from './audit/operator-audit.ts'
 import type { ApiContext } from './context.ts'
 import { toTRPCError } from './errors.ts'
 
@@ -10,6 +11,8 @@ export type ProcedureMeta = {
   role?: ProcedureRole
   /** Callable by a user who still has to change their one-time password (auth.me/logout/changePassword). */
   allowedBeforePasswordChange?: boolean
+  /** How the audit log attributes a call of it (every mutation is recorded; see recordMutation). */
+  audit?: AuditMeta
 }
 
 const t = initTRPC
@@ -47,7 +50,32 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result
 })
 
-export const publicProcedure = t.procedure.meta({ role: 'anon' }).use(mapErrors)
+/**
+ * Every mutation call lands in the audit log once it settled, with its outcome (ok or the error code it
+ * was refused or failed with): one insert, after the work, so a new mutation is audited without asking.
+ * A failing append is logged and does not undo or fail a call that already happened.
+ */
+const recordMutation = t.middleware(async ({ ctx, type, path, meta, getRawInput, next }) => {
+  if (type !== 'mutation') return next()
+  const result = await next()
+  const rawInput = await getRawInput().catch(() => undefined)
+  const entry = auditEntryOf({
+    ctx,
+    path,
+    audit: meta?.audit,
+    rawInput,
+    outcome: result.ok ? AUDIT_OK : result.error.code,
+  })
+  if (entry) {
+    await ctx.services.db.audit.append(entry).catch((error: unknown) => {
+      console.error(`decnet api: the audit entry of ${path} was not written:`, error)
+    })
+  }
+  return result
+})
+
+// recordMutation wraps mapErrors, so it records the mapped code a client sees.
+export const publicProcedure = t.procedure.meta({ role: 'anon' }).use(recordMutation).use(mapErrors)
 
 /** Any signed-in user; a user with a pending password change only reaches the procedures marked for it. */
 export const authedProcedure = publicProcedure.meta({ role: 'any' }).use(({ ctx, meta, next }) => {

@@ -59,6 +59,7 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'alerts.channels.remove': 'admin',
   'alerts.channels.sendTest': 'admin',
   'alerts.deliveries.list': 'viewer',
+  'audit.list': 'admin',
 }
 
 const procedures = routerProcedures()

@@ -158,8 +158,11 @@ describe('hosts that stop answering', () => {
       deckies: [{ name: 'left-behind', ip: '10.77.0.9', services: ['ssh'] }],
       sweptAt: null,
     })
-    const [entry] = await db.audit.list({ target: host.id })
+    const [entry] = await db.audit.list({ target: host.id, actions: ['host.decommissioned_with_leftovers'] })
     expect(entry).toMatchObject({ actor: 'admin', action: 'host.decommissioned_with_leftovers' })
+    // The operator's call is recorded once besides (the middleware's entry), not instead.
+    const calls = await db.audit.list({ target: host.id, actions: ['hosts.decommission'] })
+    expect(calls.map((call) => [call.actor, call.outcome])).toEqual([['admin', 'ok']])
     expect((await admin.fleet.list()).map((decky) => decky.name)).not.toContain('left-behind')
     const { rows } = await admin.fleet.lifecycle({ ids: result.lifecycleIds })
     expect(rows.map((row) => [row.operation, row.status])).toEqual([['teardown', 'failed']])

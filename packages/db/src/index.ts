@@ -14,6 +14,7 @@ export type {
   AttackerDetailOptions,
   AttackerListInput,
 } from './repos/attackers.ts'
+export { type AuditCursor, type AuditFilter, MAX_AUDIT_LIST } from './repos/audit.ts'
 export type { DeployPlan, DeployPlanResult } from './repos/fleet.ts'
 export {
   type IncidentBatch,

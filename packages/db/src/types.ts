@@ -133,7 +133,7 @@ export type WorkerHeartbeat = Retyped<WorkerHeartbeatModel, { status: WorkerStat
 export type AuditEntry = Retyped<AuditEntryModel, { detail: Record<string, unknown> }>
 
 export type AuditEntryInput = Pick<AuditEntry, 'actor' | 'action' | 'target'> &
-  Partial<Pick<AuditEntry, 'detail' | 'at'>>
+  Partial<Pick<AuditEntry, 'detail' | 'at' | 'sourceIp' | 'outcome'>>
 
 /** An alert channel; `sealedSecrets` stays sealed here (only the API holds the key). */
 export type ChannelRow = Retyped<

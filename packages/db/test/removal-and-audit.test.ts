@@ -112,5 +112,50 @@ describe.each(databases())('pending removal and audit on $kind', (provider) => {
     ).toEqual(['h2', 'h1'])
     expect(await fresh.db.audit.list({ limit: 1 })).toHaveLength(1)
     expect(forH1[0]?.at).toBeInstanceOf(Date)
+    // The system's own entries have no source address and ended ok.
+    expect(forH1[1]).toMatchObject({ sourceIp: null, outcome: 'ok' })
+  })
+
+  it('keeps where an operator call came from and how it ended; filters by actor, action prefix, time; pages', async () => {
+    const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second))
+    for (let i = 0; i < 5; i++) {
+      await fresh.db.audit.append({
+        at: at(i),
+        actor: i % 2 === 0 ? 'alice' : 'bob',
+        action: i < 3 ? 'fleet.deploy' : 'users.create',
+        target: `t${i}`,
+        sourceIp: `198.51.100.${i}`,
+        outcome: i === 4 ? 'FORBIDDEN' : 'ok',
+      })
+    }
+    // Two entries in the same millisecond still page apart (by id).
+    await fresh.db.audit.append({ at: at(4), actor: 'alice', action: 'fleet.teardown', target: 't5' })
+    const all = await fresh.db.audit.list()
+    expect(all.map((entry) => entry.target)).toEqual(['t5', 't4', 't3', 't2', 't1', 't0'])
+    expect(all[1]).toMatchObject({ sourceIp: '198.51.100.4', outcome: 'FORBIDDEN' })
+    expect((await fresh.db.audit.list({ actor: 'bob' })).map((entry) => entry.target)).toEqual(['t3', 't1'])
+    expect((await fresh.db.audit.list({ actionPrefix: 'fleet.' })).map((entry) => entry.target)).toEqual([
+      't5',
+      't2',
+      't1',
+      't0',
+    ])
+    // The prefix is literal: `_` and `%` match themselves only.
+    expect(await fresh.db.audit.list({ actionPrefix: 'fleet_' })).toEqual([])
+    expect(await fresh.db.audit.list({ actionPrefix: '%' })).toEqual([])
+    expect((await fresh.db.audit.list({ since: at(1), until: at(3) })).map((entry) => entry.target)).toEqual([
+      't2',
+      't1',
+    ])
+    const pages: string[] = []
+    let before: { at: Date; id: string } | undefined
+    for (;;) {
+      const page = await fresh.db.audit.list({ limit: 2, ...(before ? { before } : {}) })
+      if (page.length === 0) break
+      pages.push(...page.map((entry) => entry.target))
+      const last = page.at(-1)!
+      before = { at: last.at, id: last.id }
+    }
+    expect(pages).toEqual(['t5', 't4', 't3', 't2', 't1', 't0'])
   })
 })

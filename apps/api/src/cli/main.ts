@@ -8,6 +8,7 @@ import { registerIncidentCommands } from './incidents.ts'
 import { writePrivateFile } from './private-file.ts'
 import { followLifecycle } from './progress.ts'
 import { apiUrl, clearSession, readSession, writeSession } from './session.ts'
+import { parseSince } from './since.ts'
 
 const program = new Command()
   .name('decnet')
@@ -336,6 +337,37 @@ program
 
 registerIncidentCommands(program, { signedIn, print })
 registerAlertCommands(program, { signedIn, print, readSecret })
+program
+  .command('audit')
+  .description('the audit log of operator actions, newest first (admins)')
+  .option('--actor <name>', 'only this user (or `system`)')
+  .option('--action <prefix>', 'only actions starting with this, e.g. fleet. or users.create')
+  .option('--target <id>', 'only what concerns this decky, host or user')
+  .option('--since <when>', 'ISO-8601 time or how long ago: 30m, 2h, 7d')
+  .option('-n, --limit <n>', 'entries', '100')
+  .action(
+    async (options: { actor?: string; action?: string; target?: string; since?: string; limit: string }) => {
+      const result = await signedIn().audit.list.query({
+        ...(options.actor ? { actor: options.actor } : {}),
+        ...(options.action ? { action: options.action } : {}),
+        ...(options.target ? { target: options.target } : {}),
+        ...(options.since ? { since: parseSince(options.since) } : {}),
+        limit: Number(options.limit),
+      })
+      // Actors and targets may come from a sign-in attempt: no control character reaches the terminal.
+      const safe = (text: string) => text.replace(/\p{Cc}/gu, '�')
+      print(
+        result,
+        () =>
+          result.rows
+            .map(
+              (entry) =>
+                `${entry.at}  ${safe(entry.actor).padEnd(16)} ${entry.action.padEnd(28)} ${safe(entry.target || '-').padEnd(20)} ${(entry.sourceIp ?? '-').padEnd(15)} ${entry.outcome}`,
+            )
+            .join('\n') || 'no entries',
+      )
+    },
+  )
 
 program.parseAsync().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error)

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { appRouter } from '../../src/router.ts'
-import type { ProcedureRole } from '../../src/trpc.ts'
+import type { ProcedureMeta, ProcedureRole } from '../../src/trpc.ts'
 
 export type ProcedureInfo = {
   path: string
@@ -8,14 +8,16 @@ export type ProcedureInfo = {
   role: ProcedureRole | undefined
   output: z.ZodType | undefined
   inputCount: number
+  inputs: z.ZodType[]
+  meta: ProcedureMeta | undefined
 }
 
 type RawProcedure = {
   _def: {
     type: ProcedureInfo['type']
-    meta?: { role?: ProcedureRole }
+    meta?: ProcedureMeta
     output?: z.ZodType
-    inputs: unknown[]
+    inputs: z.ZodType[]
   }
 }
 
@@ -29,5 +31,7 @@ export function routerProcedures(): ProcedureInfo[] {
     role: _def.meta?.role,
     output: _def.output,
     inputCount: _def.inputs.length,
+    inputs: _def.inputs,
+    meta: _def.meta,
   }))
 }

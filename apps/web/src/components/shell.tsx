@@ -20,6 +20,7 @@ const NAV: { href: string; label: string; adminOnly?: boolean }[] = [
   { href: '/alerts', label: 'Alerts' },
   { href: '/config', label: 'Config' },
   { href: '/health', label: 'Health' },
+  { href: '/audit', label: 'Audit', adminOnly: true },
 ]
 
 function isCurrent(pathname: string, href: string): boolean {

@@ -5,6 +5,8 @@ import { toPublicUserOutput } from '../users/public-user.ts'
 import { ZLoginInput, ZLoginOutput } from './login.types.ts'
 
 export const loginProcedure = publicProcedure
+  // Nobody is signed in yet: the audit log names the user the attempt gave (failed ones too).
+  .meta({ audit: { actorFromInput: 'username' } })
   .input(ZLoginInput)
   .output(ZLoginOutput)
   .mutation(async ({ ctx, input }) => {

@@ -1,0 +1,4 @@
+import { ZAuditListRequest, ZAuditListResponse } from '@decnet/core'
+
+export const ZListAuditInput = ZAuditListRequest
+export const ZListAuditOutput = ZAuditListResponse
