@@ -13,6 +13,7 @@ import { secureDatabaseFiles, securePrivateDir } from './bootstrap/data-files.ts
 import { loadSessionSecret } from './bootstrap/session-secret.ts'
 import type { ApiConfig } from './config.ts'
 import type { ApiServices } from './context.ts'
+import { createExportTicketIssuer } from './exports/ticket.ts'
 import { LifecycleFeed } from './fleet/lifecycle-feed.ts'
 import { IncidentFeed } from './incidents/incident-feed.ts'
 import { createSecretBox } from './secrets/secret-box.ts'
@@ -71,16 +72,15 @@ export async function createApiRuntime(
   const incidentFeed = new IncidentFeed(db)
   const defaultNetwork = defaultFleetNetwork()
   const secrets = config.secretKey ? createSecretBox(config.secretKey) : undefined
+  const sessionSecret = loadSessionSecret(config.dataDir, config.sessionSecret)
   const workers = await startWorkers({ config, db, bus, docker, engine, defaultNetwork, secrets, log })
   const services: ApiServices = {
     config,
     db,
     docker,
     bus,
-    tokens: createSessionTokenIssuer(
-      loadSessionSecret(config.dataDir, config.sessionSecret),
-      config.sessionTtlSeconds,
-    ),
+    tokens: createSessionTokenIssuer(sessionSecret, config.sessionTtlSeconds),
+    exportTickets: createExportTicketIssuer(sessionSecret),
     proxyTrust: compileProxyTrust(config.trustedProxies),
     limits: {
       login: createLoginThrottle(),

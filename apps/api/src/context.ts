@@ -9,6 +9,7 @@ import type { LoginThrottle } from './auth/login-throttle.ts'
 import type { RateLimiter } from './auth/rate-limit.ts'
 import type { SessionTokenIssuer } from './auth/session-token.ts'
 import type { ApiConfig } from './config.ts'
+import type { ExportTicketIssuer } from './exports/ticket.ts'
 import type { LifecycleFeed } from './fleet/lifecycle-feed.ts'
 import type { IncidentFeed } from './incidents/incident-feed.ts'
 import type { SecretBox } from './secrets/secret-box.ts'
@@ -36,6 +37,8 @@ export type ApiServices = {
   docker: Docker
   bus: Bus
   tokens: SessionTokenIssuer
+  /** Single-use download tickets of exports.* (GET /exports/<ticket>). */
+  exportTickets: ExportTicketIssuer
   /** Which peers' X-Forwarded-For is believed (DECNET_TRUSTED_PROXIES). */
   proxyTrust: ProxyTrust
   limits: {

@@ -4,6 +4,7 @@ import { auditRouter } from './routers/audit/router.ts'
 import { authRouter } from './routers/auth/router.ts'
 import { catalogRouter } from './routers/catalog/router.ts'
 import { configRouter } from './routers/config/router.ts'
+import { exportsRouter } from './routers/exports/router.ts'
 import { fleetRouter } from './routers/fleet/router.ts'
 import { healthRouter } from './routers/health/router.ts'
 import { hostsRouter } from './routers/hosts/router.ts'
@@ -23,6 +24,7 @@ export const appRouter = router({
   attackers: attackersRouter,
   stats: statsRouter,
   hosts: hostsRouter,
+  exports: exportsRouter,
   health: healthRouter,
   incidents: incidentsRouter,
   alerts: alertsRouter,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { MAX_BATCH_CALLS } from '@decnet/core'
 import { createHTTPHandler } from '@trpc/server/adapters/standalone'
 import { type ApiServices, createContext } from './context.ts'
+import { EXPORTS_PATH, serveExport } from './exports/download.ts'
 import { appRouter } from './router.ts'
 
 /** Largest request body accepted (an INI is at most 512 KiB; JSON escaping can nearly double it). */
@@ -52,9 +53,19 @@ export function createApiServer(services: ApiServices): http.Server {
       trpcHandler(req, res)
       return
     }
+    if (req.url?.startsWith(EXPORTS_PATH)) {
+      serveExport(services, req, res).catch((error: unknown) => {
+        console.error('decnet api: export failed:', error)
+        if (!res.headersSent) res.statusCode = 500
+        res.destroy()
+      })
+      return
+    }
     res.statusCode = 404
     res.setHeader('Content-Type', 'application/json')
-    res.end(JSON.stringify({ error: 'not found: the API is served under /trpc/' }))
+    res.end(
+      JSON.stringify({ error: 'not found: the API is served under /trpc/ (downloads under /exports/)' }),
+    )
   })
 }
 

@@ -3,6 +3,7 @@ import { type DatabasePing, type OpenOptions, openClient } from './client.ts'
 import { channelsRepository, deliveriesRepository } from './repos/alert-delivery.ts'
 import { attackersRepository } from './repos/attackers.ts'
 import { auditRepository } from './repos/audit.ts'
+import { exportsRepository } from './repos/exports.ts'
 import { fleetRepository } from './repos/fleet.ts'
 import { incidentsRepository } from './repos/incidents.ts'
 import { lifecycleRepository } from './repos/lifecycle.ts'
@@ -29,6 +30,8 @@ export interface DecnetDatabase {
   readonly deliveries: ReturnType<typeof deliveriesRepository>
   /** Incidents, ignore rules, the alert outbox and the grouping worker's batch transaction. */
   readonly incidents: ReturnType<typeof incidentsRepository>
+  /** Keyset pages of logs, attackers and credentials for streamed downloads. */
+  readonly exports: ReturnType<typeof exportsRepository>
   /**
    * Cheap liveness probe for health.get: a read on the read connection, answered within
    * PING_DEADLINE_MS (or thrown), plus how long writes have been waiting for another process's lock.
@@ -56,6 +59,7 @@ export function createDatabase(databaseUrl: string, options: OpenOptions = {}): 
     channels: channelsRepository(conn),
     deliveries: deliveriesRepository(conn),
     incidents: incidentsRepository(conn),
+    exports: exportsRepository(conn),
     ping: () => conn.ping(),
     close: () => conn.close(),
   }

@@ -15,6 +15,14 @@ export type {
   AttackerListInput,
 } from './repos/attackers.ts'
 export { type AuditCursor, type AuditFilter, MAX_AUDIT_LIST } from './repos/audit.ts'
+export {
+  type AttackerExportPage,
+  type CredentialExportRow,
+  type IncidentExportPage,
+  type LogExportPage,
+  MAX_EXPORT_PAGE,
+  MAX_INCIDENT_EVENTS,
+} from './repos/exports.ts'
 export type { DeployPlan, DeployPlanResult } from './repos/fleet.ts'
 export {
   type IncidentBatch,

@@ -109,6 +109,20 @@ export function tokensRepository(conn: Connection) {
       conn.run(async () => {
         await prisma.revokedToken.upsert({ where: { jti: input.jti }, create: input, update: {} })
       }),
+    /**
+     * Marks a single-use token spent: true the first time, false ever after (the insert is atomic, so
+     * two processes racing on one token cannot both win).
+     */
+    consume: (input: { jti: string; userId: string; expiresAt: Date }): Promise<boolean> =>
+      conn.run(async () => {
+        try {
+          await prisma.revokedToken.create({ data: input })
+          return true
+        } catch (error) {
+          if (isUniqueViolation(error)) return false
+          throw error
+        }
+      }),
     isRevoked: (jti: string): Promise<boolean> =>
       conn.read(async ({ prisma }) => (await prisma.revokedToken.count({ where: { jti } })) > 0),
     /** Expired tokens are rejected on their own; their revocation records can go. */

@@ -1,0 +1,159 @@
+// The rows of each export kind, page by page from the database (keyset pages: one page in memory at
+// a time), already in their output shape: captured secrets masked or left out unless the reader is
+// an admin, by the same policy as every other output (logs/secret-mask.ts).
+import { parseSearch } from '@decnet/db'
+import type { ApiServices } from '../context.ts'
+import { toLogOutput } from '../logs/log-output.ts'
+import { maskTextForViewer } from '../logs/secret-mask.ts'
+import type { ExportRequest } from './export-request.ts'
+
+/**
+ * Rows per database page. A stored event can reach ~32 KiB (16 KiB line + fields), so a page is at
+ * most ~16 MiB of attacker data even when every row is that large; typical rows are ~0.5 KiB.
+ */
+export const EXPORT_PAGE_ROWS = 500
+
+export type ExportRecord = Record<string, unknown>
+
+/** A table to export: its columns (CSV header, NDJSON key order) and its rows, page by page. */
+export type ExportSource = {
+  columns: readonly string[]
+  pages: AsyncIterable<ExportRecord[]>
+}
+
+type TableRequest = Exclude<ExportRequest, { kind: 'incidents' }>
+
+const LOG_COLUMNS = [
+  'id',
+  'timestamp',
+  'decky',
+  'service',
+  'eventType',
+  'attackerIp',
+  'attackerPort',
+  'system',
+  'fields',
+  'message',
+] as const
+
+async function* logPages(
+  db: ApiServices['db'],
+  request: Extract<ExportRequest, { kind: 'logs' }>,
+  reveal: boolean,
+  pageRows: number,
+): AsyncGenerator<ExportRecord[]> {
+  const now = new Date(request.now)
+  const from = request.from ? new Date(request.from) : undefined
+  const to = request.to ? new Date(request.to) : undefined
+  let beforeId: number | undefined
+  for (;;) {
+    const rows = await db.exports.logPage({ q: request.q, from, to, now, beforeId, limit: pageRows })
+    if (rows.length === 0) return
+    yield rows.map((row) => ({ ...toLogOutput(row, reveal), system: row.system }))
+    if (rows.length < pageRows) return
+    beforeId = rows[rows.length - 1]?.id
+  }
+}
+
+async function* attackerPages(
+  db: ApiServices['db'],
+  request: Extract<ExportRequest, { kind: 'attackers' }>,
+  reveal: boolean,
+  pageRows: number,
+): AsyncGenerator<ExportRecord[]> {
+  let afterId: string | undefined
+  for (;;) {
+    const rows = await db.exports.attackerPage({
+      ...(request.q ? { q: request.q } : {}),
+      ...(request.service ? { service: request.service } : {}),
+      afterId,
+      limit: pageRows,
+    })
+    if (rows.length === 0) return
+    yield rows.map((attacker) => ({
+      id: attacker.id,
+      ip: attacker.ip,
+      firstSeen: attacker.firstSeen.toISOString(),
+      lastSeen: attacker.lastSeen.toISOString(),
+      eventCount: attacker.eventCount,
+      credentialCount: attacker.credentialCount,
+      services: attacker.services,
+      deckies: attacker.deckies,
+      commands: reveal ? attacker.commands : attacker.commands.map(maskTextForViewer),
+    }))
+    if (rows.length < pageRows) return
+    afterId = rows[rows.length - 1]?.id
+  }
+}
+
+async function* credentialPages(
+  db: ApiServices['db'],
+  reveal: boolean,
+  pageRows: number,
+): AsyncGenerator<ExportRecord[]> {
+  let afterId: number | undefined
+  for (;;) {
+    const rows = await db.exports.credentialPage({ afterId, limit: pageRows })
+    if (rows.length === 0) return
+    yield rows.map(({ secret, firstSeen, lastSeen, ...credential }) => ({
+      ...credential,
+      // Viewers get who was tried, never with what.
+      ...(reveal ? { secret } : {}),
+      firstSeen: firstSeen.toISOString(),
+      lastSeen: lastSeen.toISOString(),
+    }))
+    if (rows.length < pageRows) return
+    afterId = rows[rows.length - 1]?.id
+  }
+}
+
+const ATTACKER_COLUMNS = [
+  'id',
+  'ip',
+  'firstSeen',
+  'lastSeen',
+  'eventCount',
+  'credentialCount',
+  'services',
+  'deckies',
+  'commands',
+] as const
+
+const CREDENTIAL_COLUMNS = [
+  'id',
+  'attackerIp',
+  'decky',
+  'service',
+  'kind',
+  'principal',
+  'secret',
+  'count',
+  'firstSeen',
+  'lastSeen',
+] as const
+
+/** Checks what can fail before a single byte is sent (a malformed query is a 400, not a cut file). */
+export function assertExportable(request: ExportRequest): void {
+  if (request.kind === 'logs') parseSearch(request.q ?? '', new Date(request.now))
+}
+
+/** The rows of a logs, attackers or credentials export as `reveal` (an admin) may read them. */
+export function tableSource(
+  services: Pick<ApiServices, 'db'>,
+  request: TableRequest,
+  reveal: boolean,
+  pageRows = EXPORT_PAGE_ROWS,
+): ExportSource {
+  const { db } = services
+  switch (request.kind) {
+    case 'logs':
+      return { columns: LOG_COLUMNS, pages: logPages(db, request, reveal, pageRows) }
+    case 'attackers':
+      return { columns: ATTACKER_COLUMNS, pages: attackerPages(db, request, reveal, pageRows) }
+    case 'credentials':
+      return {
+        columns: reveal ? CREDENTIAL_COLUMNS : CREDENTIAL_COLUMNS.filter((column) => column !== 'secret'),
+        pages: credentialPages(db, reveal, pageRows),
+      }
+  }
+}
