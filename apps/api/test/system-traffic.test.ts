@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { deployOne, inProcessApiOfSuite } from './support/in-process.ts'
+import { deployOne, inProcessApiOfSuite, readEvents } from './support/in-process.ts'
 import { eventually } from './support/wait.ts'
 
 const run = promisify(execFile)
@@ -53,5 +53,26 @@ describe('readiness probes are not attacks (API, local engine)', () => {
     expect(stats.attackers).toBe(1)
     expect(stats.logs).toBe((await viewer.logs.search({})).total)
     expect((await viewer.logs.search({ q: 'system:any' })).total).toBe(stats.logs + probes.total)
+  })
+
+  it('the live tail leaves the probes out by default and streams them under system:true', async () => {
+    type Row = { decky: string; system: boolean; fields: Record<string, unknown> }
+    const attacks = await viewer.logs.live({})
+    const probes = await viewer.logs.live({ q: 'system:true' })
+    const reading = readEvents<Row>(attacks, (events) =>
+      events.some((e) => e.data.fields.path === '/live-probe-check'),
+    )
+    const readingProbes = readEvents<Row>(probes, (events) =>
+      events.some((e) => e.data.decky === 'probed-02'),
+    )
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const address = await deployOne(admin, '[probed-02]\nservices = http\n')
+    const probeEvents = await readingProbes
+    expect(probeEvents.every((event) => event.data.system)).toBe(true)
+    await run('curl', ['-s', '-o', '/dev/null', `http://${address}/live-probe-check`])
+    const events = await reading
+    // Everything the default tail saw up to the attack: no probe among it.
+    expect(events.every((event) => !event.data.system)).toBe(true)
+    expect(events.some((event) => event.data.decky === 'probed-02')).toBe(true)
   })
 })

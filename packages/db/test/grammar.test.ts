@@ -35,6 +35,12 @@ describe('search grammar', () => {
     expect(compileSearch('sqlite', parseSearch('')).where).toBe('l."system" = FALSE')
     expect(compileSearch('postgres', parseSearch('system:true')).where).toBe('l."system" = TRUE')
     expect(compileSearch('sqlite', parseSearch('system:any')).where).toBe('1=1')
+    // With a text match, SQLite decides it inside the index (the count then stays FTS-only).
+    expect(compileSearch('sqlite', parseSearch('wget')).ftsOnlyMatch).toBe('"wget" NOT "\u00b7system"')
+    expect(compileSearch('sqlite', parseSearch('wget system:true')).args).toEqual([
+      '"wget" AND "\u00b7system"',
+    ])
+    expect(compileSearch('postgres', parseSearch('wget')).where).toContain('l."system" = FALSE')
   })
 
   it('reports the position of a malformed term', () => {

@@ -47,6 +47,8 @@ describe.each(databases())('system traffic on $kind', (provider) => {
     expect(await search(`attacker:${PROBER} system:any`)).toEqual([T(3), T(2), T(1)])
     expect((await db.logs.search({ q: 'system:true' })).rows.every((row: LogRow) => row.system)).toBe(true)
     expect((await db.logs.search({})).total).toBe(2)
+    expect((await db.logs.search({ q: 'connect' })).total).toBe(1)
+    expect((await db.logs.search({ q: 'connect system:true' })).total).toBe(1)
 
     expect(await db.logs.histogram({ bucketMinutes: 1 })).toEqual([{ t: T(0), count: 2 }])
     expect(await db.logs.histogram({ q: `attacker:${PROBER}`, bucketMinutes: 1 })).toEqual([
@@ -68,6 +70,19 @@ describe.each(databases())('system traffic on $kind', (provider) => {
     expect(detail?.attacker.firstSeen).toEqual(T(3))
     expect(detail?.credentialTotal).toBe(0)
     expect(detail?.recentLogs.map((row) => row.timestamp)).toEqual([T(3)])
+  })
+
+  it('cannot be forged by captured text: the system marker is no token an event can produce', async () => {
+    const { db } = await provider.open()
+    await db.logs.ingest([
+      event({
+        rawLine: '\u00b7system \u00a6 \u00b7system',
+        fields: { '\u00b7': 'system', decnet: 'system' },
+      }),
+    ])
+    expect((await db.logs.search({ q: 'system' })).total).toBe(1)
+    expect((await db.logs.search({ q: 'system system:true' })).total).toBe(0)
+    expect((await db.logs.search({ q: 'system:true' })).total).toBe(0)
   })
 
   it('keeps probe sources durably, reads them after an id, and prunes expired ones', async () => {
@@ -207,6 +222,9 @@ async function expectMigrated(url: string) {
     })
     expect(byIp.get('203.0.113.9')).toMatchObject({ eventCount: 2, firstSeen: T(40), lastSeen: T(41) })
     expect(await db.logs.counts(T(60))).toEqual({ logs: OLD_ATTACKS.length, logs24h: OLD_ATTACKS.length })
+    // Text search agrees (SQLite decides it in the full-text index, from the migrated searchText).
+    expect((await db.logs.search({ q: 'disconnect', limit: 100 })).total).toBe(1)
+    expect((await db.logs.search({ q: 'disconnect system:true', limit: 100 })).total).toBe(3)
   } finally {
     await db.close()
   }

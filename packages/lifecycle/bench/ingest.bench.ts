@@ -6,12 +6,15 @@
  * `sourceAddresses` attackers (default 100) against 20 deckies are pushed through the full pipeline (JSON parse, zod validation,
  * mapping, batching, `db.logs.ingest` with credential and attacker upserts) into a fresh migrated
  * SQLite file. Loss is counted three ways: the pipeline's counters, and a row count in the database.
+ * As in production, the system-traffic filter runs on every batch: 1 line in 100 comes from one of
+ * 200 recorded readiness-probe sources and must be stored flagged (not counted as attack).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createDatabase, migrate } from '@decnet/db'
 import { IngestPipeline } from '../src/ingest/pipeline.ts'
+import { SystemTrafficFilter } from '../src/ingest/system-traffic.ts'
 
 const TOTAL = Number(process.argv[2] ?? 200_000)
 const BATCH = Number(process.argv[3] ?? 5000)
@@ -19,12 +22,21 @@ const SOURCES = Number(process.argv[4] ?? 100)
 /** `INGEST_BENCH_DB=none` measures the pipeline alone (parse, validate, batch) with a no-op writer. */
 const NO_DB = process.env.INGEST_BENCH_DB === 'none'
 const TARGET = 20_000
+const START = Date.UTC(2026, 10, 25, 12, 0, 0)
+const PROBER = '172.31.77.1'
+const PROBE_PORTS = 200
+const isProbe = (i: number) => i % 100 === 99
 
 function line(i: number): string {
+  if (isProbe(i)) {
+    const ts = new Date(START + i).toISOString()
+    const probe = { ts, decky: 'decky-19', src_ip: PROBER, src_port: 33_000 + ((i / 100) % PROBE_PORTS) }
+    return JSON.stringify({ ...probe, service: 'ssh', event: 'connect', fields: { local_port: 22 } })
+  }
   const source = i % SOURCES
   const ip = `203.0.${source >> 8}.${source & 255}`
   const decky = `decky-${String(i % 20).padStart(2, '0')}`
-  const ts = new Date(Date.UTC(2026, 10, 25, 12, 0, 0) + i).toISOString()
+  const ts = new Date(START + i).toISOString()
   const base = { ts, decky, src_ip: ip, src_port: 40_000 + (i % 20_000) }
   switch (i % 4) {
     case 0:
@@ -71,10 +83,21 @@ async function main() {
       peakRss = Math.max(peakRss, process.memoryUsage().rss)
     }, 20)
     const sink = NO_DB ? { logs: { ingest: async () => [] } } : db
+    await db.probeSources.record(
+      Array.from({ length: PROBE_PORTS }, (_, port) => ({
+        decky: 'decky-19',
+        sourceIp: PROBER,
+        sourcePort: 33_000 + port,
+        protocol: 'tcp' as const,
+        validFrom: new Date(START - 60_000),
+        validUntil: new Date(START + TOTAL + 60_000),
+      })),
+    )
     const pipeline = new IngestPipeline({
       db: sink,
       batchSize: BATCH,
       onBatch: (_rows, ms) => latencies.push(ms),
+      systemTraffic: new SystemTrafficFilter(db.probeSources),
     })
     const started = performance.now()
     const cpuBefore = process.cpuUsage()
@@ -89,7 +112,10 @@ async function main() {
     clearInterval(sampler)
     peakRss = Math.max(peakRss, process.memoryUsage().rss)
     const stats = pipeline.stats()
-    const logs = NO_DB ? stats.stored : (await db.logs.counts(new Date(0))).logs
+    const probeLines = Array.from({ length: TOTAL }, (_, i) => i).filter(isProbe).length
+    // Attack rows (counts() leaves system rows out) plus the probe rows, which must all be flagged.
+    const attackRows = NO_DB ? stats.stored - probeLines : (await db.logs.counts(new Date(0))).logs
+    const logs = attackRows + probeLines
     await db.close()
     const rate = stats.stored / seconds
     const lost = TOTAL - logs
@@ -114,6 +140,7 @@ async function main() {
         dropped: stats.dropped,
       },
       rowsInDatabase: logs,
+      systemRows: probeLines,
       lost,
     }
     console.log(JSON.stringify(result, null, 2))

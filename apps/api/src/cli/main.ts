@@ -318,7 +318,7 @@ catalogCommand(
 
 program
   .command('logs [query]')
-  .description('search captured interactions (words, "phrases", key:value)')
+  .description('search captured interactions (words, "phrases", key:value; system:true for our own probes)')
   .option('-n, --limit <n>', 'rows', '50')
   .action(async (query: string | undefined, options: { limit: string }) => {
     const result = await signedIn().logs.search.query({ q: query, limit: Number(options.limit) })
@@ -328,7 +328,7 @@ program
       [
         ...result.rows.map(
           (row) =>
-            `${row.timestamp}  ${safe(row.decky).padEnd(16)} ${safe(row.service).padEnd(10)} ${safe(row.eventType).padEnd(14)} ${safe(row.attackerIp ?? '-')}  ${safe(JSON.stringify(row.fields)).slice(0, 160)}`,
+            `${row.timestamp}${row.system ? ' [system]' : ''}  ${safe(row.decky).padEnd(16)} ${safe(row.service).padEnd(10)} ${safe(row.eventType).padEnd(14)} ${safe(row.attackerIp ?? '-')}  ${safe(JSON.stringify(row.fields)).slice(0, 160)}`,
         ),
         `${result.total} matching`,
       ].join('\n'),

@@ -21,7 +21,8 @@ export async function* liveLogs(
   const arrivals = bus.subscribe('log.ingested', { signal, bufferSize: 1 })
   let lastId = Number(request.lastEventId)
   if (!Number.isInteger(lastId) || lastId < 0) {
-    const newest = await db.logs.search({ limit: 1 })
+    // The newest row of any kind, so a `system:true` subscriber also starts from now.
+    const newest = await db.logs.search({ q: 'system:any', limit: 1 })
     lastId = newest.rows[0]?.id ?? 0
   }
   const drain = async function* () {

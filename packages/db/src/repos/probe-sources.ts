@@ -1,6 +1,7 @@
 // Probe sources: the (address, port) each of DECNET's own readiness probes connects from, recorded
 // before it connects, read by the ingest pipeline to flag the events those probes cause as system
 // traffic (packages/lifecycle/src/probe/probe-ledger.ts has the why).
+import type { PortProtocol } from '@decnet/core'
 import type { Connection } from '../client.ts'
 import { type SqlArg, toDate, toNumber, valuesPlaceholders } from '../sql.ts'
 
@@ -8,7 +9,7 @@ export interface ProbeSourceInput {
   decky: string
   sourceIp: string
   sourcePort: number
-  protocol: 'tcp' | 'udp'
+  protocol: PortProtocol
   /** Events from this source count as the probe's between these instants (the decoy's clock). */
   validFrom: Date
   validUntil: Date

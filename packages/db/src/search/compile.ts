@@ -2,6 +2,7 @@
 // travels as bound parameters; the SQL text is built from fixed fragments.
 import type { Dialect, SqlArg } from '../sql.ts'
 import type { ParsedSearch } from './grammar.ts'
+import { SYSTEM_TOKEN } from './tokenize.ts'
 
 export interface CompiledSearch {
   /** FROM clause; the Log row is alias `l`. */
@@ -46,6 +47,9 @@ export function compileSearch(
       // FTS5 query: each phrase double-quoted. Tokens hold only letters, digits and our joiner,
       // so they cannot contain a quote or any FTS5 operator.
       match = search.phrases.map((phrase) => `"${phrase.join(' ')}"`).join(' AND ')
+      // The system flag is decided inside the index too (SYSTEM_TOKEN), so a count stays FTS-only.
+      if (search.system === 'exclude') match += ` NOT "${SYSTEM_TOKEN}"`
+      else if (search.system === 'only') match += ` AND "${SYSTEM_TOKEN}"`
       // CROSS JOIN keeps the FTS table as the outer loop: it yields matches newest first, so
       // `LIMIT n` stops after n rows instead of sorting every match.
       fromClause = '"LogSearch" s CROSS JOIN "Log" l'
@@ -62,8 +66,11 @@ export function compileSearch(
   }
   for (const { column, value } of search.columns) conditions.push(`l."${column}" = ${arg(value)}`)
   // A fixed fragment (no user text). FALSE/TRUE are keywords on both databases (SQLite stores 0/1).
-  if (search.system === 'exclude') conditions.push('l."system" = FALSE')
-  else if (search.system === 'only') conditions.push('l."system" = TRUE')
+  // SQLite's text match already decided it (above).
+  if (match === undefined) {
+    if (search.system === 'exclude') conditions.push('l."system" = FALSE')
+    else if (search.system === 'only') conditions.push('l."system" = TRUE')
+  }
   const from = latest(search.from, bounds.from)
   const to = earliest(search.to, bounds.to)
   if (from) conditions.push(`l."timestamp" >= ${arg(from)}`)

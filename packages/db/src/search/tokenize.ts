@@ -19,6 +19,12 @@ export const MAX_TOKENS_PER_PART = 2000
 export const FIELD_JOINER = '\u00b7'
 /** Stands between the parts of searchText so a phrase cannot match across two parts. */
 export const PART_SEPARATOR = '\u00a6'
+/**
+ * Marks a system row (DECNET's own probe) in its searchText, so SQLite's full-text search can leave
+ * such rows out inside the index (`… NOT "·system"`) and count matches without reading Log rows. A
+ * field token always has a key before the joiner, so no captured text can produce this one.
+ */
+export const SYSTEM_TOKEN = `${FIELD_JOINER}system`
 
 export function tokenize(text: string, limit = MAX_TOKENS_PER_PART): string[] {
   const lower = text.toLowerCase()
@@ -63,6 +69,7 @@ export function buildSearchText(event: LogEventInput): string {
     parts.push(values)
     if (keyToken !== '') parts.push(values.map((token) => fieldToken(keyToken, token)))
   }
+  if (event.system) parts.push([SYSTEM_TOKEN])
   return parts
     .filter((part) => part.length > 0)
     .map((part) => part.join(' '))

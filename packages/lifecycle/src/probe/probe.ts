@@ -135,7 +135,17 @@ export async function waitUntilReachable(
   }: ReadinessOptions,
 ): Promise<ReadinessResult> {
   const deadline = Date.now() + timeoutMs
-  const sources = ledger ? await recordedSources(host, ports, deadline, ledger) : undefined
+  let sources: Awaited<ReturnType<typeof recordedSources>> | undefined
+  if (ledger) {
+    const address = await routeSourceAddress(host).catch((error: unknown) => ({
+      unroutable: errorText(error),
+    }))
+    // No route to the decky: every port fails as a connect would (ENETUNREACH …), nothing to record.
+    if (typeof address !== 'string') {
+      return { ok: false, failures: ports.map((target) => ({ ...target, reason: address.unroutable })) }
+    }
+    sources = await recordedSources(address, ports, deadline, ledger)
+  }
   const results = await Promise.all(
     ports.map(async (target, index) => {
       let from = sources?.initial[index]
@@ -163,12 +173,11 @@ export async function waitUntilReachable(
  * should a port be taken; each committed to the ledger before it is used.
  */
 async function recordedSources(
-  host: string,
+  address: string,
   ports: ServicePort[],
   deadline: number,
   { book, decky }: NonNullable<ReadinessOptions['ledger']>,
 ): Promise<{ initial: ProbeFrom[]; replacement(protocol: ServicePort['protocol']): Promise<ProbeFrom> }> {
-  const address = await routeSourceAddress(host)
   const validFrom = new Date(Date.now() - CLOCK_SKEW_MS)
   const validUntil = new Date(deadline + PROBE_LINGER_MS + CLOCK_SKEW_MS)
   const source = (protocol: ServicePort['protocol']): ProbeSource => ({

@@ -46,7 +46,10 @@ WHERE l."system" = FALSE
                    OR (other."eventType" = 'disconnect'
                        AND coalesce((other."fields"::jsonb ->> 'bytes_in')::numeric, 0) = 0))));
 
-UPDATE "Log" SET "system" = TRUE WHERE "id" IN (SELECT "id" FROM "_decnet_probe_row");
+-- The searchText gains the system token, as ingest writes it (src/search/tokenize.ts SYSTEM_TOKEN).
+UPDATE "Log" SET "system" = TRUE,
+  "searchText" = CASE WHEN "searchText" = '' THEN '·system' ELSE "searchText" || ' ¦ ·system' END
+WHERE "id" IN (SELECT "id" FROM "_decnet_probe_row");
 
 -- Attackers made only of probe rows go; the others lose the probe rows' share (lists in first-contact order).
 DELETE FROM "Attacker"
