@@ -50,6 +50,9 @@ export interface Connection {
   close(): Promise<void>
 }
 
+/** A PostgreSQL transaction still open after this long is rolled back by the client. */
+export const PG_TRANSACTION_TIMEOUT_MS = 60_000
+
 /** A liveness probe that has not answered by then counts as down. */
 export const PING_DEADLINE_MS = 1_000
 
@@ -75,7 +78,10 @@ export function openClient(databaseUrl: string, options: OpenOptions = {}): Conn
     dialect: 'postgres',
     sql,
     transaction: (work) =>
-      prisma.$transaction((tx) => work(prismaExecutor(tx, 'postgres')), { maxWait: 10_000, timeout: 60_000 }),
+      prisma.$transaction((tx) => work(prismaExecutor(tx, 'postgres')), {
+        maxWait: 10_000,
+        timeout: PG_TRANSACTION_TIMEOUT_MS,
+      }),
     run: (task) => task(),
     read: (task) => task({ prisma, sql }),
     ping: async () => {

@@ -1,5 +1,5 @@
 // @decnet/db: the only code that touches the database. Callers never import the generated client.
-export { type DatabasePing, type OpenOptions, PING_DEADLINE_MS } from './client.ts'
+export { type DatabasePing, type OpenOptions, PG_TRANSACTION_TIMEOUT_MS, PING_DEADLINE_MS } from './client.ts'
 export { createDatabase, type DecnetDatabase } from './database.ts'
 export { ConflictError, NotFoundError, SearchQueryError } from './errors.ts'
 export { listMigrations, migrate } from './migrate.ts'

@@ -164,8 +164,11 @@ export interface IncidentBatch {
   /** The worker's durable position (0 before its first batch). */
   cursor(name: string): Promise<number>
   setCursor(name: string, position: number, now: Date): Promise<void>
-  /** Attack rows (never DECNET's own system traffic) with id > `afterId`, oldest first. */
-  logsAfter(afterId: number, limit: number): Promise<LogRow[]>
+  /**
+   * Attack rows (never DECNET's own system traffic, unless `includeSystem`) with id > `afterId`,
+   * oldest first. With system rows a reader sees every id, so it can tell a gap from a filtered row.
+   */
+  logsAfter(afterId: number, limit: number, options?: { includeSystem?: boolean }): Promise<LogRow[]>
   /** Per source IP, its most recent incident last seen at or after `since` (any state). */
   latestIncidents(ips: readonly string[], since: Date): Promise<Map<string, IncidentRecord>>
   /** Incidents with a digest due at or before `now`, oldest due first. */
@@ -260,9 +263,10 @@ function incidentBatch(sql: SqlExecutor, dialect: Dialect): IncidentBatch {
         [name, position, now],
       )
     },
-    async logsAfter(afterId, limit) {
+    async logsAfter(afterId, limit, options = {}) {
+      const system = options.includeSystem ? '' : 'AND l."system" = false'
       const rows = await sql.query<LogRecord>(
-        `SELECT ${LOG_COLUMNS} FROM "Log" l WHERE l."id" > $1 AND l."system" = false ORDER BY l."id" ASC LIMIT $2`,
+        `SELECT ${LOG_COLUMNS} FROM "Log" l WHERE l."id" > $1 ${system} ORDER BY l."id" ASC LIMIT $2`,
         [afterId, limit],
       )
       return rows.map(toLogRow)

@@ -44,9 +44,17 @@ export type GroupingOptions = {
   publicUrl: string | null
   /** Fresh incident ids. */
   newId: () => string
+  /**
+   * Whether the worker may read past a missing Log id (`missingId`). PostgreSQL hands ids out at
+   * insert and transactions commit in any order, so a missing id may still be coming; SQLite commits
+   * in id order, so a gap there is final.
+   */
+  passGap: (missingId: number) => boolean
 }
 
 export type GroupingReport = {
+  /** Log rows the cursor moved over (attack and system rows). */
+  read: number
   /** Attack rows read (including suppressed ones). */
   events: number
   suppressed: number
@@ -221,6 +229,7 @@ export async function groupNextBatch(
   options: GroupingOptions,
 ): Promise<GroupingReport> {
   const report: GroupingReport = {
+    read: 0,
     events: 0,
     suppressed: 0,
     opened: 0,
@@ -230,7 +239,21 @@ export async function groupNextBatch(
   }
   const cursor = await batch.cursor(INCIDENT_CURSOR)
   report.cursor = cursor
-  const rows = await batch.logsAfter(cursor, options.batchSize)
+  const read = await batch.logsAfter(cursor, options.batchSize, { includeSystem: true })
+  // Only the contiguous run of ids after the cursor: a row past a missing id waits until the gap is
+  // known to be final (its transaction committed, or rolled back), or the cursor would skip it.
+  let expected = cursor + 1
+  let contiguous = read.length
+  for (const [index, row] of read.entries()) {
+    if (row.id !== expected && !(index === 0 && options.passGap(expected))) {
+      contiguous = index
+      break
+    }
+    expected = row.id + 1
+  }
+  const taken = read.slice(0, contiguous)
+  const rows = taken.filter((row) => !row.system)
+  report.read = taken.length
   report.events = rows.length
   const alerts: AlertInput[] = []
   const touched = new Map<string, Touched>()
@@ -294,8 +317,8 @@ export async function groupNextBatch(
         incident.digestDueAt = new Date(incident.lastAlertAt.getTime() + options.digestThrottleMs)
       }
     }
-    report.cursor = rows.at(-1)?.id ?? cursor
   }
+  report.cursor = taken.at(-1)?.id ?? cursor
   // Incidents whose throttle ran out while they saw nothing new in this batch.
   for (const incident of await batch.dueDigests(options.now, options.batchSize)) {
     if (touched.has(incident.id)) continue

@@ -1,13 +1,13 @@
 // The incident worker: tails the Log table on its own timer (never in the ingest path), one
 // transaction per batch, until it has caught up; then sleeps `pollMs`. Reports an `incidents` heartbeat.
 import { randomUUID } from 'node:crypto'
-import type { DecnetDatabase } from '@decnet/db'
+import { type DecnetDatabase, PG_TRANSACTION_TIMEOUT_MS } from '@decnet/db'
 import { type HeartbeatState, startHeartbeat } from '../workers/heartbeat.ts'
 import { type GroupingReport, groupNextBatch } from './grouping.ts'
 import { readIncidentSettings } from './settings.ts'
 import { SEVERITY_RULES, type SeverityRuleSet } from './severity-rules.ts'
 
-export type IncidentWorkerDatabase = Pick<DecnetDatabase, 'incidents' | 'settings' | 'heartbeats'>
+export type IncidentWorkerDatabase = Pick<DecnetDatabase, 'dialect' | 'incidents' | 'settings' | 'heartbeats'>
 
 export type IncidentWorkerOptions = {
   db: IncidentWorkerDatabase
@@ -20,6 +20,11 @@ export type IncidentWorkerOptions = {
   now?: () => Date
   heartbeatIntervalMs?: number
   onError?: (error: unknown) => void
+  /**
+   * PostgreSQL: how long a missing Log id holds the worker back before it counts as rolled back
+   * (default: the client's transaction timeout plus 5 s, after which no transaction can still commit it).
+   */
+  gapSettleMs?: number
 }
 
 export type IncidentWorkerStats = {
@@ -33,7 +38,7 @@ export type IncidentWorkerStats = {
   lastError: string | null
 }
 
-const DEFAULT_BATCH = 1_000
+const DEFAULT_BATCH = 2_000
 const DEFAULT_POLL_MS = 1_000
 
 export class IncidentWorker {
@@ -42,6 +47,8 @@ export class IncidentWorker {
   private timer: NodeJS.Timeout | undefined
   private running: Promise<void> | undefined
   private stopped = true
+  /** The missing Log id the worker is waiting for, and since when (PostgreSQL only). */
+  private gap: { id: number; since: number } | undefined
   private counters: IncidentWorkerStats = {
     batches: 0,
     events: 0,
@@ -75,6 +82,7 @@ export class IncidentWorker {
         now: this.now(),
         publicUrl: this.options.publicUrl ?? null,
         newId: () => randomUUID(),
+        passGap: (missingId) => this.passGap(missingId),
       }),
     )
     const c = this.counters
@@ -88,12 +96,19 @@ export class IncidentWorker {
     return report
   }
 
+  private passGap(missingId: number): boolean {
+    if (this.options.db.dialect === 'sqlite') return true
+    const now = Date.now()
+    if (this.gap?.id !== missingId) this.gap = { id: missingId, since: now }
+    return now - this.gap.since >= (this.options.gapSettleMs ?? PG_TRANSACTION_TIMEOUT_MS + 5_000)
+  }
+
   /** Steps until a batch comes back short (caught up). Other work runs between batches. */
   async drain(): Promise<void> {
     const batchSize = this.options.batchSize ?? DEFAULT_BATCH
     for (;;) {
       const report = await this.step()
-      if (report.events < batchSize) return
+      if (report.read < batchSize) return
       await new Promise<void>((resolve) => setImmediate(resolve))
     }
   }

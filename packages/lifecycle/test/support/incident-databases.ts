@@ -50,3 +50,6 @@ function provider(kind: IncidentTestDatabase['kind']): IncidentTestDatabase {
 }
 
 export const incidentDatabases = (): IncidentTestDatabase[] => [provider('sqlite'), provider('postgres')]
+
+/** One database kind, for a behaviour only that database has. */
+export const incidentDatabase = (kind: IncidentTestDatabase['kind']): IncidentTestDatabase => provider(kind)

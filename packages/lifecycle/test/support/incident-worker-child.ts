@@ -11,7 +11,7 @@ const worker = new IncidentWorker({ db, batchSize: Number(batch ?? 100), now: ()
 for (;;) {
   const report = await worker.step()
   process.stdout.write(`step ${report.cursor}\n`)
-  if (report.events === 0) break
+  if (report.read === 0) break
 }
 await db.close()
 process.stdout.write('done\n')
