@@ -43,24 +43,30 @@ export function IncidentActions({
         : []
   if (offered.length === 0) return null
   return (
-    <span className="row nowrap">
-      {offered.map((candidate) => (
-        <button
-          key={candidate}
-          type="button"
-          onClick={() => {
-            acknowledge.reset()
-            resolve.reset()
-            setAction(candidate)
-          }}
-          aria-label={`${LABEL[candidate]} the incident of ${incident.attackerIp}`}
-        >
-          {LABEL[candidate]}
-        </button>
-      ))}
+    <>
+      <span className="row nowrap">
+        {offered.map((candidate) => (
+          <button
+            key={candidate}
+            type="button"
+            onClick={() => {
+              acknowledge.reset()
+              resolve.reset()
+              setAction(candidate)
+            }}
+            aria-label={`${LABEL[candidate]} the incident of ${incident.attackerIp}`}
+          >
+            {LABEL[candidate]}
+          </button>
+        ))}
+      </span>
       {action && (
         <NoteDialog
-          title={`${LABEL[action]} the incident of ${incident.attackerIp}`}
+          title={
+            <>
+              {LABEL[action]} the incident of <span className="mono nowrap">{incident.attackerIp}</span>
+            </>
+          }
           confirmLabel={LABEL[action]}
           initialNote={incident.note ?? ''}
           pending={current.isPending}
@@ -73,6 +79,6 @@ export function IncidentActions({
           onCancel={() => setAction(null)}
         />
       )}
-    </span>
+    </>
   )
 }

@@ -1,7 +1,7 @@
 'use client'
 
 import { INCIDENT_NOTE_MAX } from '@decnet/core/schemas'
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react'
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react'
 import { ErrorAlert } from './error-alert.tsx'
 
 /**
@@ -17,7 +17,7 @@ export function NoteDialog({
   onConfirm,
   onCancel,
 }: {
-  title: string
+  title: ReactNode
   confirmLabel: string
   initialNote: string
   pending: boolean

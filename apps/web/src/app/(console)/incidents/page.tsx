@@ -13,7 +13,7 @@ import { SafeText } from '@/components/safe-text.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { errorMessage } from '@/lib/errors.ts'
-import { formatTime } from '@/lib/format.ts'
+import { formatTime, plural } from '@/lib/format.ts'
 import { useTRPC } from '@/trpc/client.ts'
 
 const PAGE_SIZE = 50
@@ -182,7 +182,7 @@ export default function IncidentsPage() {
       )}
       {list.isError && <ErrorAlert error={list.error} testId="incidents-error" />}
       <div className="muted small" style={{ marginBottom: 6 }} data-testid="incidents-total">
-        {list.data ? `${list.data.total} incidents` : list.isPending ? 'Loading…' : ''}
+        {list.data ? plural(list.data.total, 'incident') : list.isPending ? 'Loading…' : ''}
         {cursors.length > 1 ? ` · page ${cursors.length}` : ''}
       </div>
       <table data-testid="incidents-table" aria-busy={list.isFetching ? 'true' : 'false'}>
