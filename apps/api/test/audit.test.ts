@@ -1,5 +1,6 @@
 // The audit log of operator actions: every mutation of the router is recorded once, by whom, from
 // where and how it ended, with secrets redacted; admins read it, nobody can edit it through the API.
+import { ZNewPassword, ZPassword } from '@decnet/core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import { targetOf } from '../src/audit/operator-audit.ts'
@@ -27,6 +28,14 @@ const PUBLIC_FIELDS = new Set([
   'hosts.enroll: tls.ca', // the engine's CA certificate: public
   'hosts.enroll: tls.cert', // the client certificate: public (its key is redacted)
 ])
+
+/** A field's schema without its optional/nullable/default wrappers. */
+function unwrapped(schema: z.ZodType): z.ZodType {
+  const def = (schema as unknown as { _zod: { def: { type: string; innerType?: z.ZodType } } })._zod.def
+  return def.innerType && ['optional', 'nullable', 'default'].includes(def.type)
+    ? unwrapped(def.innerType)
+    : schema
+}
 
 const SECRET_PASSWORD = 'Audit-Secret-Pw-4471'
 const PEM_KEY = `-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n`
@@ -74,6 +83,23 @@ describe('audit redaction', () => {
       }
     }
     expect(unredacted).toEqual([])
+  })
+
+  it("every input field built on core's password schemas is redacted, whatever its name", () => {
+    const passwordSchemas = new Set<z.ZodType>([ZPassword, ZNewPassword])
+    const fields: string[] = []
+    for (const { path, inputs } of mutations) {
+      for (const input of inputs) {
+        for (const [key, , schema] of keysOf(input as z.ZodType)) {
+          if (!passwordSchemas.has(unwrapped(schema))) continue
+          const name = key.split('.').at(-1) ?? key
+          fields.push(`${path}: ${key} ${isAuditSecretKey(name) ? 'redacted' : 'KEPT'}`)
+        }
+      }
+    }
+    // Some exist (login, changePassword, users.create/resetPassword), and none is kept.
+    expect(fields.length).toBeGreaterThanOrEqual(5)
+    expect(fields.filter((field) => field.endsWith('KEPT'))).toEqual([])
   })
 })
 

@@ -4,8 +4,8 @@ import { streamItemSchemas } from '../../src/subscription-output.ts'
 
 type ZodNode = { _zod: { def: Record<string, unknown> & { type: string } } }
 
-/** Every object key reachable in a zod schema, as a dotted path with the type of its value. */
-export function keysOf(schema: z.ZodType, prefix = ''): [string, string][] {
+/** Every object key reachable in a zod schema, as a dotted path with the type of its value (and its schema). */
+export function keysOf(schema: z.ZodType, prefix = ''): [string, string, z.ZodType][] {
   const item = streamItemSchemas.get(schema)
   if (item) return keysOf(item, prefix)
   const def = (schema as unknown as ZodNode)._zod.def
@@ -15,7 +15,10 @@ export function keysOf(schema: z.ZodType, prefix = ''): [string, string][] {
       for (const [key, child] of Object.entries(def.shape as Record<string, z.ZodType>)) {
         children.push([`${prefix}${key}`, child])
       }
-      return children.flatMap(([path, child]) => [[path, leafType(child)], ...keysOf(child, `${path}.`)])
+      return children.flatMap(([path, child]) => [
+        [path, leafType(child), child] as [string, string, z.ZodType],
+        ...keysOf(child, `${path}.`),
+      ])
     case 'array':
       return keysOf(def.element as z.ZodType, `${prefix}[].`)
     case 'union':
