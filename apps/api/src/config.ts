@@ -47,6 +47,8 @@ export type ApiConfig = {
   repairBackoffMs: number
   /** Loopback / own-address alert targets the operator allows (the SSRF guard refuses them otherwise). */
   alertAllowedTargets: AllowedTarget[]
+  /** The only directory NDJSON alert channels may write files in. */
+  alertFileDir: string
   /** The delivery worker's deadline, retries and breaker (DECNET_ALERT_*). */
   alertDelivery: Pick<DeliverySettings, 'timeoutMs' | 'maxAttempts'> & {
     retryBaseMs: number
@@ -131,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     repairAttempts: positive('DECNET_REPAIR_ATTEMPTS', 3, env),
     repairBackoffMs: positive('DECNET_REPAIR_BACKOFF_MS', 30_000, env),
     alertAllowedTargets: parseAllowedTargets(env.DECNET_ALERT_ALLOWED_TARGETS),
+    alertFileDir: path.resolve(env.DECNET_ALERT_FILE_DIR || path.join(dataDir, 'alerts')),
     alertDelivery: {
       timeoutMs: positive('DECNET_ALERT_TIMEOUT_MS', 10_000, env),
       maxAttempts: positive('DECNET_ALERT_MAX_ATTEMPTS', 20, env),

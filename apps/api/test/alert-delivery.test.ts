@@ -2,6 +2,8 @@
 // loopback that verify the HMAC signature and de-duplicate on the idempotency key. One receiver fails
 // then recovers (retries with backoff), one hangs (its breaker opens, other channels keep delivering,
 // and the channel list shows the failing state and last error). The SSRF guard and the roles too.
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testAlertMessage } from '../src/alerts/test-alert.ts'
 import { codeOf, messageOf } from './support/accounts.ts'
@@ -312,5 +314,79 @@ describe('alert channels: durable webhook delivery', () => {
         .map((each) => each.key)
         .sort(),
     ).toEqual(['before-channels', 'fan-high', 'fan-low'])
+  })
+
+  it('the other kinds go through the same worker and guard: an NDJSON file sink, syslog and email targets', async () => {
+    const file = await api.admin.alerts.channels.create({
+      name: 'file',
+      kind: 'ndjson',
+      config: { path: 'alerts.ndjson' },
+    })
+    expect(file.secretsSet).toEqual([])
+    const { deliveryId } = await api.admin.alerts.channels.sendTest({ id: file.id })
+    const row = await eventually(
+      () => delivery(deliveryId),
+      (d) => d.status === 'delivered',
+      'the file delivery',
+    )
+    const lines = readFileSync(path.join(api.dataDir, 'alerts', 'alerts.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+    expect(lines.map((line) => (JSON.parse(line) as { idempotencyKey: string }).idempotencyKey)).toEqual([
+      row.idempotencyKey,
+    ])
+    // Outside the alert-file directory: refused when sent, not retried.
+    const outside = await api.admin.alerts.channels.create({
+      name: 'escape',
+      kind: 'ndjson',
+      config: { path: '/etc/decnet.ndjson' },
+    })
+    const refused = await api.admin.alerts.channels.sendTest({ id: outside.id })
+    expect(
+      (
+        await eventually(
+          () => delivery(refused.deliveryId),
+          (d) => d.status === 'dead',
+          'the refusal',
+        )
+      ).lastError,
+    ).toBeTruthy()
+
+    expect(
+      await messageOf(
+        api.admin.alerts.channels.create({
+          name: 'syslog-metadata',
+          kind: 'syslog',
+          config: { protocol: 'udp', host: '169.254.169.254' },
+        }),
+      ),
+    ).toMatch(/link-local/)
+    expect(
+      await messageOf(
+        api.admin.alerts.channels.create({
+          name: 'smtp-self',
+          kind: 'email',
+          config: { host: '127.0.0.1', port: apiPort, from: 'decnet@example.com', to: ['soc@example.com'] },
+          secrets: { password: 'smtp-password-123' },
+        }),
+      ),
+    ).toMatch(/DECNET API itself/)
+    expect(
+      await messageOf(
+        api.admin.alerts.channels.create({
+          name: 'bad-syslog',
+          kind: 'syslog',
+          config: { protocol: 'carrier-pigeon', host: 'x' },
+        }),
+      ),
+    ).toMatch(/^config\.protocol/)
+    const mail = await api.admin.alerts.channels.create({
+      name: 'mail',
+      kind: 'email',
+      config: { host: 'smtp.example.com', from: 'decnet@example.com', to: ['soc@example.com'] },
+      secrets: { password: 'smtp-password-123' },
+    })
+    expect(mail.secretsSet).toEqual(['password'])
+    expect(JSON.stringify(await api.viewer.alerts.channels.list())).not.toContain('smtp-password-123')
   })
 })

@@ -66,7 +66,7 @@ describe('SSRF guard', () => {
         { url: `http://rebind.example:${port}/hook`, format: 'json' },
         { hmacKey: 'k'.repeat(32) },
         // The name now points at loopback, which this channel may not reach.
-        { policy, resolve: async () => [{ address: '127.0.0.1', family: 4 }] },
+        { policy, alertFileDir: '/nonexistent', resolve: async () => [{ address: '127.0.0.1', family: 4 }] },
       )
       const failure = await transport
         .send(testAlertMessage('t'), new AbortController().signal)
@@ -80,6 +80,7 @@ describe('SSRF guard', () => {
         { hmacKey: 'k'.repeat(32) },
         {
           policy: { ...policy, allowedLocal: parseAllowedTargets('rebind.example') },
+          alertFileDir: '/nonexistent',
           resolve: async () => [{ address: '127.0.0.1', family: 4 }],
         },
       )

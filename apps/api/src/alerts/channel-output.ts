@@ -7,7 +7,7 @@ import { TRANSPORTS } from './transports/index.ts'
 /** Names of the secrets a channel has (opened to read their names; the values go nowhere). */
 export function secretNamesOf(row: ChannelRow, secrets: SecretBox | undefined): string[] {
   if (!row.sealedSecrets) return []
-  if (!secrets) return [...(TRANSPORTS[row.kind]?.secretNames ?? [])]
+  if (!secrets) return [...TRANSPORTS[row.kind].secretNames]
   try {
     return Object.keys(JSON.parse(secrets.open(row.sealedSecrets)) as Record<string, string>).sort()
   } catch {

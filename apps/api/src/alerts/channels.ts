@@ -34,13 +34,6 @@ export type ChannelCreate = {
 /** What an update changes; secrets given replace those names, the others are kept. */
 export type ChannelUpdate = { id: string } & Partial<Omit<ChannelCreate, 'kind'>>
 
-function transportOf(kind: ChannelKind): TransportKind {
-  const transport = TRANSPORTS[kind]
-  if (!transport)
-    throw new AppError('precondition_failed', `channels of kind ${kind} are not available in this version`)
-  return transport
-}
-
 /** A schema's refusal as the operator reads it: the field and the reason, never the value given. */
 function refusal(what: string, error: unknown): never {
   if (error instanceof ZodError) {
@@ -125,7 +118,7 @@ export async function listChannels(services: AlertServices): Promise<Channel[]> 
 }
 
 export async function createChannel(services: AlertServices, input: ChannelCreate): Promise<Channel> {
-  const transport = transportOf(input.kind)
+  const transport = TRANSPORTS[input.kind]
   const config = validConfig(transport, input.config)
   const secrets = validSecrets(transport, input.secrets)
   checkTarget(services, transport, config, input.allowPrivateTargets)
@@ -143,7 +136,7 @@ export async function createChannel(services: AlertServices, input: ChannelCreat
 
 export async function updateChannel(services: AlertServices, input: ChannelUpdate): Promise<Channel> {
   const existing = await channelById(services, input.id)
-  const transport = transportOf(existing.kind)
+  const transport = TRANSPORTS[existing.kind]
   const config = validConfig(transport, input.config ?? existing.config)
   const allowPrivate = input.allowPrivateTargets ?? existing.allowPrivateTargets
   checkTarget(services, transport, config, allowPrivate)

@@ -53,6 +53,8 @@ export type DeliveryWorkerDeps = {
   /** Loopback targets the operator allows, and the API's port (never a target). */
   allowedLocal: readonly AllowedTarget[]
   apiPort: number
+  /** Where NDJSON channels may write (DECNET_ALERT_FILE_DIR). */
+  alertFileDir: string
   settings: DeliverySettings
   log: (line: string) => void
   /** Name resolution for the SSRF guard (tests); the system resolver otherwise. */
@@ -199,8 +201,6 @@ export class DeliveryWorker {
 
   #transportOf(row: ChannelRow): Pick<ChannelSlot, 'transport' | 'unusable'> {
     const kind = TRANSPORTS[row.kind]
-    if (!kind)
-      return { transport: null, unusable: `channels of kind ${row.kind} are not available in this version` }
     let secrets: Record<string, string> = {}
     if (row.sealedSecrets) {
       if (!this.#deps.secrets) {
@@ -225,6 +225,7 @@ export class DeliveryWorker {
           allowedLocal: this.#deps.allowedLocal,
           apiPort: this.#deps.apiPort,
         },
+        alertFileDir: this.#deps.alertFileDir,
         resolve: this.#deps.resolve,
       })
       return { transport, unusable: null }

@@ -317,6 +317,7 @@ function startAlertDelivery(
     secrets,
     allowedLocal: config.alertAllowedTargets,
     apiPort: config.apiPort,
+    alertFileDir: config.alertFileDir,
     log,
     settings: {
       ...DEFAULT_DELIVERY_SETTINGS,
