@@ -60,6 +60,7 @@ ensureDebianPackages([
   'redis-tools',
   'curl',
   'sshpass',
+  'openssh-client',
   'rsyslog',
   'rsyslog-openssl',
 ])

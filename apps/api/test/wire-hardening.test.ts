@@ -13,7 +13,9 @@ const EXPIRED_SESSION_COOKIE = /^decnet_session=; Path=\/; HttpOnly; SameSite=St
 describe('cookies, bodies and batches over real HTTP', () => {
   let api: ServerProcess
   beforeAll(async () => {
-    api = await startServerProcess({ DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator,incidents' })
+    api = await startServerProcess({
+      DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator,incidents',
+    })
     await readyAdmin(api)
   })
   afterAll(() => api.stop())

@@ -170,6 +170,18 @@ describe.each(databases())('incidents repository on $kind', (provider) => {
     expect(await fresh.db.incidents.inBatch((batch) => batch.ignoreRules())).toHaveLength(1)
   })
 
+  it('hasWork: rows after the cursor or a due digest, read without a write', async () => {
+    expect(await fresh.db.incidents.hasWork('incidents', T(0))).toBe(false)
+    await fresh.db.logs.ingest([event({ timestamp: T(1) })])
+    expect(await fresh.db.incidents.hasWork('incidents', T(0))).toBe(true)
+    const [row] = await fresh.db.logs.since(0)
+    await fresh.db.incidents.inBatch((batch) => batch.setCursor('incidents', row?.id ?? 0, T(1)))
+    expect(await fresh.db.incidents.hasWork('incidents', T(0))).toBe(false)
+    await fresh.db.incidents.inBatch((batch) => batch.saveIncidents([incident(ID(1), { digestDueAt: T(5) })]))
+    expect(await fresh.db.incidents.hasWork('incidents', T(4))).toBe(false)
+    expect(await fresh.db.incidents.hasWork('incidents', T(5))).toBe(true)
+  })
+
   it('the worker reads attack rows after its cursor (never system rows) and the latest incident per IP', async () => {
     await fresh.db.logs.ingest([
       event({ timestamp: T(1) }),

@@ -40,6 +40,7 @@ export type {
   ReapOptions,
 } from './engine/types.ts'
 export { assertDeckyName, DEFAULT_REAP_MIN_AGE_MS } from './engine/types.ts'
+export * from './incidents/index.ts'
 export {
   describeFailures,
   type PortFailure,
@@ -76,4 +77,3 @@ export {
   publishLifecycleTransition,
 } from './runner/runner.ts'
 export * from './workers-index.ts'
-export * from './incidents/index.ts'

@@ -1,6 +1,12 @@
 // The severity rule set (one test per rule) and the ignore-rule matcher, as pure functions.
 import { describe, expect, it } from 'vitest'
-import { compileIgnoreRules, ignoreRuleProblem, judgeEvent, SEVERITY_RULES_V1 } from '../src/index.ts'
+import {
+  compileIgnoreRules,
+  ignoreRuleProblem,
+  judgeEvent,
+  SEVERITY_RULES_V1,
+  summariseEvent,
+} from '../src/index.ts'
 
 const event = (eventType: string, fields: Record<string, unknown> = {}) => ({
   eventType,
@@ -123,5 +129,41 @@ describe('ignore rules', () => {
     expect(ignoreRuleProblem({ kind: 'cidr', value: 'ten' })).toMatch(/not a CIDR/)
     expect(ignoreRuleProblem({ kind: 'service', value: '  ' })).toMatch(/needs a value/)
     expect(ignoreRuleProblem({ kind: 'scanner', value: 'x'.repeat(201) })).toMatch(/at most 200/)
+  })
+})
+
+describe('alert event summaries', () => {
+  it.each([
+    [
+      {
+        eventType: 'auth_attempt',
+        service: 'ssh',
+        fields: { username: 'root', password: 'hunter2', success: true },
+      },
+      'login attempt as "root" over ssh (succeeded)',
+    ],
+    [
+      { eventType: 'command', service: 'ssh', fields: { command: 'uname -a', username: 'root' } },
+      'command as "root": uname -a',
+    ],
+    [
+      {
+        eventType: 'request',
+        service: 'http',
+        fields: { method: 'GET', path: '/admin', headers: '{"authorization":"Basic eDp5"}' },
+      },
+      'request over http: GET /admin',
+    ],
+    [
+      { eventType: 'upload', service: 'ftp', fields: { path: '/tmp/x.sh', bytes: 12 } },
+      'upload over ftp: /tmp/x.sh (12 bytes)',
+    ],
+    [
+      { eventType: 'auth_attempt', service: 'smb', fields: { username: 'a', hash: 'aad3b435b51404ee' } },
+      'login attempt as "a" over smb',
+    ],
+    [{ eventType: 'connect', service: 'redis', fields: {} }, 'connect over redis'],
+  ])('%o -> %s (never a secret)', (event, summary) => {
+    expect(summariseEvent(event)).toBe(summary)
   })
 })

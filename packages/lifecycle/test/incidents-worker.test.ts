@@ -1,5 +1,6 @@
 // The incident worker over real SQLite and PostgreSQL: grouping, escalation, throttled digests,
 // reopen, ignore rules, and a storm bounded by grouping.
+import { ZAlertMessage } from '@decnet/core'
 import type { DecnetDatabase, LogEventInput } from '@decnet/db'
 import { beforeEach, describe, expect, it } from 'vitest'
 import {
@@ -116,6 +117,12 @@ describe.each(incidentDatabases())('incident worker on $kind', (provider) => {
     expect(all.map((a) => a.reason)).toEqual(['opened', 'escalated', 'digest'])
     expect(all[2]?.message.title).toContain('10 more event(s)')
     expect(all[2]?.message.events.length).toBeGreaterThan(0)
+    // Every outbox payload is the shared contract, and carries no captured secret.
+    for (const alert of all) {
+      expect(ZAlertMessage.parse(alert.message)).toMatchObject({ id: String(alert.id), reason: alert.reason })
+      expect(JSON.stringify(alert.message)).not.toContain('toor')
+    }
+    expect(all[2]?.message.events.at(-1)?.summary).toBe('login attempt as "root" over ssh')
     // Nothing pending any more: no further digest.
     clock = T(59)
     await worker.drain()

@@ -553,6 +553,21 @@ export function incidentsRepository(conn: Connection) {
         }),
       ),
 
+    /**
+     * Whether the grouping worker has anything to do: Log rows after its cursor, or a digest due by
+     * `now`. Read-only (no write lock), so an idle worker never contends with ingest.
+     */
+    hasWork: (cursorName: string, now: Date): Promise<boolean> =>
+      conn.read(async ({ sql }) => {
+        const rows = await sql.query<{ n: unknown }>(
+          `SELECT (SELECT count(*) FROM (SELECT 1 FROM "Log" l WHERE l."id" >
+             COALESCE((SELECT "position" FROM "WorkerCursor" WHERE "name" = $1), 0) LIMIT 1) AS pending)
+           + (SELECT count(*) FROM (SELECT 1 FROM "Incident" i WHERE i."digestDueAt" <= $2 LIMIT 1) AS due) AS n`,
+          [cursorName, now],
+        )
+        return toNumber(rows[0]?.n ?? 0) > 0
+      }),
+
     /** Runs the grouping worker's batch in one write transaction: all of it commits, or none. */
     inBatch: <T>(work: (batch: IncidentBatch) => Promise<T>): Promise<T> =>
       conn.run(() => conn.transaction((sql) => work(incidentBatch(sql, dialect)))),

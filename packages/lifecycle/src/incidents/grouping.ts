@@ -159,8 +159,39 @@ function apply(incident: IncidentRecord, event: LogRow, options: GroupingOptions
   incident.updatedAt = options.now
 }
 
-const summaryOf = (event: LogRow) =>
-  (event.rawLine === '' ? `${event.eventType} from ${event.attackerIp}` : event.rawLine).slice(0, MAX_SUMMARY)
+const fieldText = (fields: Record<string, unknown>, ...names: string[]): string | undefined => {
+  for (const name of names) {
+    const value = fields[name]
+    if (typeof value === 'string' || typeof value === 'number') return String(value)
+  }
+  return undefined
+}
+
+/**
+ * One line per event for a channel, built from named fields only: alerts leave DECNET (chat, mail,
+ * SIEM), so never the raw line or any field that may hold a captured secret (passwords, keys, hashes).
+ */
+export function summariseEvent(event: Pick<LogRow, 'eventType' | 'service' | 'fields'>): string {
+  const { fields } = event
+  const user = fieldText(fields, 'username', 'user', 'login')
+  const as = user === undefined ? '' : ` as ${JSON.stringify(user.slice(0, 64))}`
+  let text: string
+  if (event.eventType === 'auth_attempt') {
+    text = `login attempt${as} over ${event.service}${fields.success === true ? ' (succeeded)' : ''}`
+  } else if (event.eventType === 'command') {
+    text = `command${as}: ${fieldText(fields, 'command', 'cmd') ?? ''}`
+  } else if (event.eventType === 'request') {
+    const target = [fieldText(fields, 'method', 'verb'), fieldText(fields, 'path', 'uri')]
+      .filter(Boolean)
+      .join(' ')
+    text = `request over ${event.service}${target ? `: ${target}` : ''}`
+  } else if (event.eventType === 'upload') {
+    const path = fieldText(fields, 'path', 'name', 'filename')
+    const bytes = fieldText(fields, 'bytes', 'size')
+    text = `upload over ${event.service}${path ? `: ${path}` : ''}${bytes ? ` (${bytes} bytes)` : ''}`
+  } else text = `${event.eventType} over ${event.service}`
+  return text.slice(0, MAX_SUMMARY)
+}
 
 function titleOf(
   reason: AlertReason,
@@ -174,7 +205,7 @@ function titleOf(
   const head = `${incident.severity}: ${incident.attackerIp} on ${where}`
   if (reason === 'digest') return `${head}: ${digestEvents} more event(s) (${incident.eventCount} in all)`
   if (reason === 'escalated') return `${head}: escalated, ${latest}`
-  return `${head}: ${reopened ? 'reopened, ' : ''}${latest}`
+  return `${head}: ${reopened && !latest.startsWith('reopened') ? 'reopened, ' : ''}${latest}`
 }
 
 /** Writes an alert for the incident (numbered by its alert count) and restarts its throttle. */
@@ -209,11 +240,23 @@ function alertFor(
       decky: event.decky,
       service: event.service,
       eventType: event.eventType,
-      summary: summaryOf(event),
+      summary: summariseEvent(event),
     })),
     url: options.publicUrl ? `${options.publicUrl.replace(/\/+$/, '')}/incidents/${incident.id}` : null,
   }
   return { ...message, incidentId: incident.id }
+}
+
+export function emptyReport(): GroupingReport {
+  return {
+    read: 0,
+    events: 0,
+    suppressed: 0,
+    opened: 0,
+    reopened: 0,
+    alerts: { opened: 0, escalated: 0, digest: 0, test: 0 },
+    cursor: 0,
+  }
 }
 
 function throttleElapsed(incident: IncidentRecord, options: GroupingOptions): boolean {
@@ -228,15 +271,7 @@ export async function groupNextBatch(
   batch: IncidentBatch,
   options: GroupingOptions,
 ): Promise<GroupingReport> {
-  const report: GroupingReport = {
-    read: 0,
-    events: 0,
-    suppressed: 0,
-    opened: 0,
-    reopened: 0,
-    alerts: { opened: 0, escalated: 0, digest: 0, test: 0 },
-    cursor: 0,
-  }
+  const report = emptyReport()
   const cursor = await batch.cursor(INCIDENT_CURSOR)
   report.cursor = cursor
   const read = await batch.logsAfter(cursor, options.batchSize, { includeSystem: true })

@@ -1,5 +1,11 @@
 // Incidents: grouping attack events, judging their severity, ignore rules and the alert outbox rows.
-export { type GroupingOptions, type GroupingReport, groupNextBatch, INCIDENT_CURSOR } from './grouping.ts'
+export {
+  type GroupingOptions,
+  type GroupingReport,
+  groupNextBatch,
+  INCIDENT_CURSOR,
+  summariseEvent,
+} from './grouping.ts'
 export {
   compileIgnoreRules,
   type IgnorableEvent,

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import { type DecnetDatabase, PG_TRANSACTION_TIMEOUT_MS } from '@decnet/db'
 import { type HeartbeatState, startHeartbeat } from '../workers/heartbeat.ts'
-import { type GroupingReport, groupNextBatch } from './grouping.ts'
+import { emptyReport, type GroupingReport, groupNextBatch, INCIDENT_CURSOR } from './grouping.ts'
 import { readIncidentSettings } from './settings.ts'
 import { SEVERITY_RULES, type SeverityRuleSet } from './severity-rules.ts'
 
@@ -71,6 +71,11 @@ export class IncidentWorker {
 
   /** One grouping step in its own transaction. */
   async step(): Promise<GroupingReport> {
+    const now = this.now()
+    // An idle poll only reads: no write transaction (and so no write lock) without work to do.
+    if (!(await this.options.db.incidents.hasWork(INCIDENT_CURSOR, now))) {
+      return { ...emptyReport(), cursor: this.counters.cursor }
+    }
     const settings = await readIncidentSettings(this.options.db.settings)
     const report = await this.options.db.incidents.inBatch((batch) =>
       groupNextBatch(batch, {
@@ -79,7 +84,7 @@ export class IncidentWorker {
         digestThrottleMs: settings.digestThrottleMinutes * 60_000,
         immediateEscalation: settings.immediateEscalation,
         batchSize: this.options.batchSize ?? DEFAULT_BATCH,
-        now: this.now(),
+        now,
         publicUrl: this.options.publicUrl ?? null,
         newId: () => randomUUID(),
         passGap: (missingId) => this.passGap(missingId),
