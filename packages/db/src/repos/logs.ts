@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { parseObject, parseStringArray } from '@decnet/core'
 import type { Connection } from '../client.ts'
 import type { AttackerModel, LogModel } from '../generated/client/sqlite/models.ts'
-import { compileSearch } from '../search/compile.ts'
+import { type CompiledSearch, compileSearch } from '../search/compile.ts'
 import { type ParsedSearch, parseSearch } from '../search/grammar.ts'
 import { buildSearchText } from '../search/tokenize.ts'
 import {
@@ -268,21 +268,35 @@ export function logsRepository(conn: Connection) {
       const limit = Math.min(Math.max(input.limit ?? 50, 1), MAX_SEARCH_LIMIT)
       const range = { from: input.from, to: input.to }
       const page = compileSearch(dialect, parsed, { ...range, beforeId: parseCursor(input.cursor) })
-      const all = compileSearch(dialect, parsed, range)
+      // Counting "not system" would read every matching row where an index alone answered before; so,
+      // unless SQLite's text match already decides it in the index, count every match (up to the cap
+      // plus the probe rows) and subtract the matching probe rows, which their partial index finds.
+      const subtract = parsed.system === 'exclude' && !(dialect === 'sqlite' && parsed.phrases.length > 0)
+      const all = compileSearch(dialect, subtract ? { ...parsed, system: 'include' } : parsed, range)
+      const countOf = async (sql: SqlExecutor, compiled: CompiledSearch, cap: number) => {
+        const counted = await sql.query<{ n: unknown }>(
+          compiled.ftsOnlyMatch === undefined
+            ? `SELECT count(*) AS n FROM (SELECT 1 FROM ${compiled.from} WHERE ${compiled.where}
+               LIMIT $${compiled.args.length + 1}) AS matched`
+            : `SELECT count(*) AS n FROM (SELECT 1 FROM "LogSearch" WHERE "LogSearch" MATCH $1 LIMIT $2) AS matched`,
+          compiled.ftsOnlyMatch === undefined ? [...compiled.args, cap] : [compiled.ftsOnlyMatch, cap],
+        )
+        return toNumber(counted[0]?.n ?? 0)
+      }
       return conn.read(async ({ sql }) => {
         const rows = await sql.query<LogRecord>(
           `SELECT ${LOG_COLUMNS} FROM ${page.from} WHERE ${page.where}
            ORDER BY ${page.orderBy} LIMIT $${page.args.length + 1}`,
           [...page.args, limit],
         )
-        const counted = await sql.query<{ n: unknown }>(
-          all.ftsOnlyMatch === undefined
-            ? `SELECT count(*) AS n FROM (SELECT 1 FROM ${all.from} WHERE ${all.where}
-               LIMIT $${all.args.length + 1}) AS matched`
-            : `SELECT count(*) AS n FROM (SELECT 1 FROM "LogSearch" WHERE "LogSearch" MATCH $1 LIMIT $2) AS matched`,
-          all.ftsOnlyMatch === undefined ? [...all.args, COUNT_CAP + 1] : [all.ftsOnlyMatch, COUNT_CAP + 1],
-        )
-        const total = toNumber(counted[0]?.n ?? 0)
+        const probes = subtract
+          ? await countOf(
+              sql,
+              compileSearch(dialect, { ...parsed, system: 'only' }, range),
+              Number.MAX_SAFE_INTEGER,
+            )
+          : 0
+        const total = (await countOf(sql, all, COUNT_CAP + 1 + probes)) - probes
         const result: SearchResult = {
           total: Math.min(total, COUNT_CAP),
           totalExact: total <= COUNT_CAP,

@@ -64,7 +64,12 @@ export function compileSearch(
       }
     }
   }
-  for (const { column, value } of search.columns) conditions.push(`l."${column}" = ${arg(value)}`)
+  // Probe rows are few and have their own partial index; on SQLite a unary `+` keeps the planner from
+  // walking a column's index over every attack row to find them.
+  const probesOnly = dialect === 'sqlite' && search.system === 'only' && match === undefined
+  for (const { column, value } of search.columns) {
+    conditions.push(`${probesOnly ? '+' : ''}l."${column}" = ${arg(value)}`)
+  }
   // A fixed fragment (no user text). FALSE/TRUE are keywords on both databases (SQLite stores 0/1).
   // SQLite's text match already decided it (above).
   if (match === undefined) {
