@@ -7,6 +7,7 @@ import { decnet } from './support/cli.ts'
 import { NO_WORKERS } from './support/in-process.ts'
 import { incidentId, incidentRecord, openIncidents } from './support/incidents.ts'
 import { type ServerProcess, startServerProcess } from './support/server.ts'
+import { readSubscription } from './support/sse.ts'
 
 const T = (minute: number) => new Date(Date.UTC(2026, 11, 3, 10, minute))
 const ID = incidentId
@@ -72,7 +73,7 @@ describe('decnet incidents', () => {
     const badState = await decnet(['incidents', 'list', '--state', 'closed'], admin)
     expect(badState.code).toBe(1)
     expect(badState.stderr).toContain('unknown state closed')
-  })
+  }, 120_000)
 
   it('shows one incident with its events; attacker text cannot drive the terminal', async () => {
     const shown = await decnet(['incidents', 'show', ID(2)], viewer)
@@ -87,7 +88,7 @@ describe('decnet incidents', () => {
     const missing = await decnet(['incidents', 'show', 'no-such-id'], viewer)
     expect(missing.code).toBe(1)
     expect(missing.stderr).toContain('no incident with id no-such-id')
-  })
+  }, 120_000)
 
   it('acknowledges and resolves with a note (admins only); a second resolve is refused', async () => {
     const refused = await decnet(['incidents', 'ack', ID(1)], viewer)
@@ -106,7 +107,7 @@ describe('decnet incidents', () => {
     const again = await decnet(['incidents', 'resolve', ID(1)], admin)
     expect(again.code).toBe(1)
     expect(again.stderr).toContain(`cannot resolve incident ${ID(1)}: it is resolved`)
-  })
+  }, 120_000)
 
   it('manages ignore rules: add, list, remove; a malformed CIDR is refused with the reason', async () => {
     const added = await decnet(
@@ -134,5 +135,25 @@ describe('decnet incidents', () => {
     expect((await decnet(['incidents', 'ignore', 'list'], admin)).stdout).toBe('no ignore rules\n')
     const actions = (await db.audit.list({ target: rule.id })).map((entry) => entry.action)
     expect(actions).toEqual(['ignore_rule.removed', 'ignore_rule.added'])
-  })
+  }, 120_000)
+
+  it('incidents.onNew over SSE: a browser reconnecting with Last-Event-ID gets what opened meanwhile, then live', async () => {
+    type Opened = { id: string; attackerIp: string }
+    const resumeFrom = String(await db.incidents.newestAlertId())
+    await openIncidents(db, incident(3), incident(4))
+    const reading = readSubscription<Opened>(
+      admin.url,
+      viewer.token,
+      'incidents.onNew',
+      {},
+      (events) => events.length >= 3,
+      resumeFrom,
+    )
+    // Most likely heard live (the stream is open by then); replayed from the database otherwise: either way once.
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    await openIncidents(db, incident(5))
+    const events = await reading
+    expect(events.map((event) => event.data.id)).toEqual([ID(3), ID(4), ID(5)])
+    expect(events.map((event) => Number(event.id))).toEqual([1, 2, 3].map((n) => Number(resumeFrom) + n))
+  }, 120_000)
 })

@@ -155,6 +155,7 @@ describe('incidents.ignoreRules.*', () => {
         note: 'our scanner',
       }),
       await api.admin.incidents.ignoreRules.add({ kind: 'cidr', value: '192.0.2.7/32' }),
+      await api.admin.incidents.ignoreRules.add({ kind: 'cidr', value: '2001:db8::/32' }),
       await api.admin.incidents.ignoreRules.add({ kind: 'service', value: 'ssh' }),
       await api.admin.incidents.ignoreRules.add({ kind: 'decky', value: 'web-01' }),
       await api.admin.incidents.ignoreRules.add({ kind: 'scanner', value: 'masscan' }),
@@ -169,12 +170,13 @@ describe('incidents.ignoreRules.*', () => {
     expect(listed.map((rule) => `${rule.kind} ${rule.value}`)).toEqual([
       'cidr 198.51.100.0/24',
       'cidr 192.0.2.7/32',
+      'cidr 2001:db8::/32',
       'service ssh',
       'decky web-01',
       'scanner masscan',
     ])
     const audit = await api.services.db.audit.list({ actions: ['ignore_rule.added'] })
-    expect(audit).toHaveLength(5)
+    expect(audit).toHaveLength(6)
     expect(audit.find((entry) => entry.target === added[0]?.id)).toMatchObject({
       actor: 'admin',
       detail: { kind: 'cidr', value: '198.51.100.0/24', note: 'our scanner' },
@@ -183,12 +185,13 @@ describe('incidents.ignoreRules.*', () => {
 
   it.each([
     ['cidr', '10.0.0.5/8', /host bits set \(did you mean 10\.0\.0\.0\/8\?\)/],
-    ['cidr', '10.0.0.0', /not an IPv4 CIDR/],
+    ['cidr', '10.0.0.0', /not a CIDR/],
+    ['cidr', '2001:db8::1/32', /host bits set \(did you mean 2001:db8::\/32\?\)/],
     ['cidr', '0.0.0.0/0', /between \/8 and \/32/],
     ['cidr', '10.0.0.0/33', /between \/8 and \/32/],
     ['cidr', '256.1.1.0/24', /not a valid IPv4 address/],
     ['cidr', '010.1.1.0/24', /not a valid IPv4 address/],
-    ['cidr', ' 10.0.0.0/8', /not an IPv4 CIDR/],
+    ['cidr', ' 10.0.0.0/8', /not a CIDR/],
     ['service', 'telnetd', /not a service of the catalogue/],
     ['service', 'SSH', /not a service of the catalogue/],
     ['decky', 'Web_01', /not a decky name/],

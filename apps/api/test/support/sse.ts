@@ -1,18 +1,22 @@
 import type { LifecycleRow } from '@decnet/core'
 
-export type SseEvent = { id: string | undefined; data: LifecycleRow }
+export type SseEvent<T = LifecycleRow> = { id: string | undefined; data: T }
 
-/** Reads `fleet.watchLifecycle` over raw SSE until `stop` says so; returns the tracked events. */
-export async function readSse(
+/**
+ * Reads subscription `path` (with `input`) over raw SSE until `stop` says so, sending `lastEventId` as
+ * a reconnecting browser does; returns the tracked events (tRPC's own control events left out).
+ */
+export async function readSubscription<T>(
   url: string,
   token: string,
-  ids: string[],
-  stop: (events: SseEvent[]) => boolean,
+  path: string,
+  input: unknown,
+  stop: (events: SseEvent<T>[]) => boolean,
   lastEventId?: string,
-): Promise<SseEvent[]> {
+): Promise<SseEvent<T>[]> {
   const abort = new AbortController()
-  const input = encodeURIComponent(JSON.stringify({ ids }))
-  const response = await fetch(`${url}/trpc/fleet.watchLifecycle?input=${input}`, {
+  const query = encodeURIComponent(JSON.stringify(input))
+  const response = await fetch(`${url}/trpc/${path}?input=${query}`, {
     headers: {
       authorization: `Bearer ${token}`,
       accept: 'text/event-stream',
@@ -21,7 +25,7 @@ export async function readSse(
     signal: abort.signal,
   })
   const reader = response.body!.getReader()
-  const events: SseEvent[] = []
+  const events: SseEvent<T>[] = []
   let buffer = ''
   try {
     while (!stop(events)) {
@@ -35,7 +39,7 @@ export async function readSse(
         const data = block.split('\n').find((line) => line.startsWith('data: '))
         const id = block.split('\n').find((line) => line.startsWith('id: '))
         if (data && !block.includes('event: ')) {
-          events.push({ id: id?.slice(4), data: JSON.parse(data.slice(6)) as LifecycleRow })
+          events.push({ id: id?.slice(4), data: JSON.parse(data.slice(6)) as T })
         }
         end = buffer.indexOf('\n\n')
       }
@@ -44,4 +48,15 @@ export async function readSse(
     abort.abort()
   }
   return events
+}
+
+/** Reads `fleet.watchLifecycle` over raw SSE until `stop` says so; returns the tracked events. */
+export function readSse(
+  url: string,
+  token: string,
+  ids: string[],
+  stop: (events: SseEvent[]) => boolean,
+  lastEventId?: string,
+): Promise<SseEvent[]> {
+  return readSubscription(url, token, 'fleet.watchLifecycle', { ids }, stop, lastEventId)
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { isServiceSlug } from '../catalog/services.ts'
 import { formatIpv4, parseIpv4 } from '../net/ipv4.ts'
+import { formatIpv6, ipv6NetworkOf, parseIpv6 } from '../net/ipv6.ts'
 import { DECKY_NAME_RE } from './common.ts'
 import { type IgnoreRuleKind, ZIgnoreRuleKind } from './incidents.ts'
 
@@ -15,25 +16,41 @@ export const ZIncidentNote = z
 /** Why an ignore rule exists, in characters. */
 export const IGNORE_RULE_NOTE_MAX = 500
 
-/** The widest source network a rule may silence: anything wider hides most of the internet. */
-export const IGNORE_CIDR_MIN_PREFIX = 8
+/** The widest source networks a rule may silence: anything wider hides most of the internet. */
+export const IGNORE_CIDR_MIN_PREFIX = { ipv4: 8, ipv6: 16 } as const
 
 /**
- * A source network of an ignore rule: "a.b.c.d/n" with n in /8../32 and no host bits set (a typo
- * like 10.0.0.5/8 is refused, not silently widened). One address is "a.b.c.d/32".
+ * A source network of an ignore rule: IPv4 "a.b.c.d/n" (n in /8../32) or IPv6 "x:x::/n" (lower case,
+ * n in /16../128), without host bits (a typo like 10.0.0.5/8 is refused, not silently widened). One
+ * address is its /32 or /128.
  */
 export function ignoreCidrProblem(text: string): string | null {
-  const match = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(text)
-  if (!match) return `"${text}" is not an IPv4 CIDR such as 198.51.100.0/24 (one address: 198.51.100.7/32)`
-  const address = parseIpv4(match[1] as string)
-  if (address === undefined) return `"${match[1]}" is not a valid IPv4 address`
-  const prefix = Number(match[2])
-  if (prefix < IGNORE_CIDR_MIN_PREFIX || prefix > 32) {
-    return `prefix /${prefix} must be between /${IGNORE_CIDR_MIN_PREFIX} and /32`
+  const match = /^([0-9a-f.:]+)\/(\d{1,3})$/.exec(text)
+  if (!match) {
+    return `"${text}" is not a CIDR such as 198.51.100.0/24 or 2001:db8::/32 (one address: 198.51.100.7/32)`
   }
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0
+  const addressText = match[1] as string
+  const prefix = Number(match[2])
+  if (addressText.includes(':')) {
+    const address = parseIpv6(addressText)
+    if (address === undefined) return `"${addressText}" is not a valid IPv6 address (lower-case hex)`
+    if (prefix < IGNORE_CIDR_MIN_PREFIX.ipv6 || prefix > 128) {
+      return `prefix /${prefix} must be between /${IGNORE_CIDR_MIN_PREFIX.ipv6} and /128`
+    }
+    const base = ipv6NetworkOf(address, prefix)
+    if (base !== address) return `"${text}" has host bits set (did you mean ${formatIpv6(base)}/${prefix}?)`
+    return null
+  }
+  const address = parseIpv4(addressText)
+  if (address === undefined) return `"${addressText}" is not a valid IPv4 address`
+  if (prefix < IGNORE_CIDR_MIN_PREFIX.ipv4 || prefix > 32) {
+    return `prefix /${prefix} must be between /${IGNORE_CIDR_MIN_PREFIX.ipv4} and /32`
+  }
+  const mask = (0xffffffff << (32 - prefix)) >>> 0
   const base = (address & mask) >>> 0
-  if (base !== address) return `"${text}" has host bits set (did you mean ${formatIpv4(base)}/${prefix}?)`
+  if (base !== address) {
+    return `"${text}" has host bits set (did you mean ${formatIpv4(base)}/${prefix}?)`
+  }
   return null
 }
 

@@ -20,7 +20,7 @@ import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 type Rule = RouterOutputs['incidents']['ignoreRules']['list'][number]
 
 const KIND_HELP: Record<IgnoreRuleKind, { label: string; placeholder: string }> = {
-  cidr: { label: 'Source network (CIDR)', placeholder: '198.51.100.0/24 or 198.51.100.7/32' },
+  cidr: { label: 'Source network (CIDR)', placeholder: '198.51.100.0/24, 198.51.100.7/32, 2001:db8::/32' },
   service: { label: 'Service', placeholder: 'ssh, http, …' },
   decky: { label: 'Decky', placeholder: 'web-01' },
   scanner: { label: 'Known scanner', placeholder: 'masscan' },
