@@ -71,6 +71,8 @@ type ChannelSlot = {
   unusable: string | null
   breaker: Breaker
   inFlight: number
+  /** Bumped when an admin's edit rebuilds the transport: outcomes of older sends leave the breaker alone. */
+  generation: number
 }
 
 function settingsKey(row: ChannelRow): string {
@@ -93,6 +95,7 @@ export class DeliveryWorker {
   readonly #channels = new Map<string, ChannelSlot>()
   readonly #sends = new Set<Promise<void>>()
   readonly #aborts = new Set<AbortController>()
+  readonly #retiring = new Set<AlertTransport>()
   #timer: NodeJS.Timeout | undefined
   #passing: Promise<void> | null = null
   #again = false
@@ -132,7 +135,9 @@ export class DeliveryWorker {
     await this.#passing
     for (const controller of this.#aborts) controller.abort()
     await Promise.allSettled([...this.#sends])
-    await Promise.allSettled([...this.#channels.values()].map((slot) => slot.transport?.close()))
+    const transports = [...this.#channels.values()].map((slot) => slot.transport)
+    await Promise.allSettled([...transports, ...this.#retiring].map((transport) => transport?.close()))
+    this.#retiring.clear()
     this.#channels.clear()
   }
 
@@ -170,20 +175,24 @@ export class DeliveryWorker {
         existing.row = row
         continue
       }
-      await existing?.transport?.close().catch(() => undefined)
-      const slot: ChannelSlot = {
+      const previous = existing?.transport
+      const rebuilt = {
         row,
         settingsKey: key,
         ...this.#transportOf(row),
         // The stored breaker: an open one stays open across a restart until its cooldown ends.
         breaker: {
-          state: row.breakerState === 'half_open' ? 'open' : row.breakerState,
+          state: row.breakerState === 'half_open' ? ('open' as const) : row.breakerState,
           consecutiveFailures: row.consecutiveFailures,
           retryAt: row.breakerState === 'half_open' ? new Date() : row.breakerRetryAt,
         },
-        inFlight: existing?.inFlight ?? 0,
       }
+      // The same slot object stays (its in-flight count belongs to sends still running on it).
+      const slot: ChannelSlot = existing
+        ? Object.assign(existing, rebuilt, { generation: existing.generation + 1 })
+        : { ...rebuilt, inFlight: 0, generation: 0 }
       this.#channels.set(row.id, slot)
+      if (previous) this.#retire(previous)
       if (slot.unusable && slot.row.lastError !== slot.unusable) {
         await this.#deps.db.channels.setHealth(row.id, {
           ...this.#breakerColumns(slot.breaker),
@@ -195,8 +204,17 @@ export class DeliveryWorker {
     for (const [id, slot] of this.#channels) {
       if (seen.has(id)) continue
       this.#channels.delete(id)
-      await slot.transport?.close().catch(() => undefined)
+      if (slot.transport) this.#retire(slot.transport)
     }
+  }
+
+  /** Closes a replaced transport once the sends still using it have met their deadline. */
+  #retire(transport: AlertTransport): void {
+    this.#retiring.add(transport)
+    setTimeout(() => {
+      this.#retiring.delete(transport)
+      transport.close().catch(() => undefined)
+    }, this.#deps.settings.timeoutMs + 1_000).unref()
   }
 
   #transportOf(row: ChannelRow): Pick<ChannelSlot, 'transport' | 'unusable'> {
@@ -249,6 +267,7 @@ export class DeliveryWorker {
   async #send(slot: ChannelSlot, row: DeliveryRow): Promise<void> {
     const { db, settings } = this.#deps
     const transport = slot.transport
+    const generation = slot.generation
     if (!transport) return
     const controller = new AbortController()
     this.#aborts.add(controller)
@@ -271,9 +290,12 @@ export class DeliveryWorker {
       this.#aborts.delete(controller)
     }
     const now = new Date()
+    // Sent with settings an admin has since replaced: record the delivery, not the new settings' health.
+    const current = slot.generation === generation
     if (failure === null) {
-      slot.breaker = afterSuccess()
       await db.deliveries.finish(row.id, row.attempts, { status: 'delivered' }, now)
+      if (!current) return
+      slot.breaker = afterSuccess()
       await db.channels.setHealth(slot.row.id, { ...this.#breakerColumns(slot.breaker), lastDeliveryAt: now })
       return
     }
@@ -287,9 +309,10 @@ export class DeliveryWorker {
             retryAt: new Date(now.getTime() + retryDelayMs(row.attempts, settings.backoff)),
           }
         : { status: 'dead', error }
+    await db.deliveries.finish(row.id, row.attempts, outcome, now)
+    if (!current) return
     const before = slot.breaker.state
     slot.breaker = afterFailure(slot.breaker, settings.breaker, now)
-    await db.deliveries.finish(row.id, row.attempts, outcome, now)
     await db.channels.setHealth(slot.row.id, {
       ...this.#breakerColumns(slot.breaker),
       lastError: error,

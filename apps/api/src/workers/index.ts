@@ -1,4 +1,4 @@
-import { type EngineKind, LOCAL_HOST_ID } from '@decnet/core'
+import { channelHealth, type EngineKind, LOCAL_HOST_ID } from '@decnet/core'
 import type { DecnetDatabase } from '@decnet/db'
 import {
   type Bus,
@@ -329,7 +329,22 @@ function startAlertDelivery(
   })
   worker.start()
   starting.onStop(() => worker.stop())
-  starting.onBeat(() => db.heartbeats.beat({ worker: 'alerts', status: 'ok', detail: 'delivering' }))
+  starting.onBeat(async () => {
+    const [channels, backlog] = await Promise.all([db.channels.list(), db.deliveries.backlogByChannel()])
+    const troubled = channels
+      .filter((channel) => channelHealth(channel) === 'failing' || channelHealth(channel) === 'breaker_open')
+      .map((channel) => `${channel.name}: ${channelHealth(channel).replace('_', ' ')}`)
+    const waiting = [...backlog.values()].reduce((sum, count) => sum + count, 0)
+    await db.heartbeats.beat({
+      worker: 'alerts',
+      status: troubled.length > 0 ? 'degraded' : 'ok',
+      detail:
+        `${channels.length} channel(s), ${waiting} undelivered${troubled.length > 0 ? `; ${troubled.join('; ')}` : ''}`.slice(
+          0,
+          500,
+        ),
+    })
+  })
   return worker
 }
 

@@ -19,6 +19,8 @@ export type WebhookReceiver = {
   badSignatures: number
   /** Every request that arrived, whatever the answer. */
   requests: number
+  /** Hangs up on the requests held by 'hang' (their senders see the connection reset). */
+  releaseHanging(): void
   close(): Promise<void>
 }
 
@@ -68,6 +70,10 @@ export async function startWebhookReceiver(
     duplicates: 0,
     badSignatures: 0,
     requests: 0,
+    releaseHanging() {
+      for (const response of hanging) response.socket?.destroy()
+      hanging.clear()
+    },
     async close() {
       for (const response of hanging) response.destroy()
       server.closeAllConnections()

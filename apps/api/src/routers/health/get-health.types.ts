@@ -23,6 +23,8 @@ export const ZGetHealthOutput = z.object({
     collector: ZComponentHealth,
     reconciler: ZComponentHealth,
     mutator: ZComponentHealth,
+    /** Alert delivery: degraded while an enabled channel fails or has its breaker open. */
+    alerts: ZComponentHealth,
     /** Enrolled hosts: down when any stops answering (counts only for signed-in callers). */
     hosts: ZComponentHealth,
     /** The deckies as last recorded: degraded while any is not running (counts for signed-in callers only). */
