@@ -52,6 +52,8 @@ describe('audit redaction', () => {
       token: 't',
       note: PEM_KEY,
       mustChangePassword: true,
+      // An alert channel's shape (apps/api/src/alerts/transports): its sealed part goes whole.
+      channel: { host: 'smtp.example', secrets: { password: 'x' }, clientKeyPem: 'k' },
       ini: 'x'.repeat(5000),
       list: Array.from({ length: 80 }, (_, i) => i),
     })
@@ -65,6 +67,7 @@ describe('audit redaction', () => {
       token: REDACTED,
       note: REDACTED,
       mustChangePassword: true,
+      channel: { host: 'smtp.example', secrets: REDACTED, clientKeyPem: REDACTED },
     })
     expect(String(detail.ini)).toHaveLength(1000 + '…[+4000 chars]'.length)
     expect(detail.list).toHaveLength(51)
