@@ -160,7 +160,7 @@ test('probes make no alert; one SSH login attempt makes one incident and one del
 
   // A real SSH login attempt on the ssh decky.
   const attackStart = Date.now()
-  sshAttempt(address('acc-ssh'), 'hunter2')
+  sshAttempt(address('acc-ssh'), 'not-it-0')
   await expect.poll(async () => (await admin.incidents.list.query({})).total, { timeout: 60_000 }).toBe(1)
   const [incident] = (await admin.incidents.list.query({})).rows
   expect(incident!.decky).toBe('acc-ssh')
@@ -216,7 +216,7 @@ test('probes make no alert; one SSH login attempt makes one incident and one del
 
   // More attempts from the same address: the incident counts them, nobody is alerted again (throttle).
   const before = (await admin.incidents.get.query({ id: incident!.id })).eventCount
-  for (const password of ['123456', 'toor', 'admin']) sshAttempt(address('acc-ssh'), password)
+  for (const password of ['not-it-1', 'not-it-2', 'not-it-3']) sshAttempt(address('acc-ssh'), password)
   await expect
     .poll(async () => (await admin.incidents.get.query({ id: incident!.id })).eventCount, { timeout: 60_000 })
     .toBeGreaterThan(before)
