@@ -90,7 +90,7 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(5)
+    await sleep(20)
   }
 }
 
@@ -173,7 +173,7 @@ await withBenchApi(
     DECNET_ALERT_TIMEOUT_MS: '2000',
   },
   {},
-  async ({ admin, dataDir }) => {
+  async ({ admin, dataDir, output }) => {
     const db = createDatabase(`file:${path.join(dataDir, 'decnet.db')}`)
     const healthy = await startWebhookReceiver(HMAC_KEY)
     const hanging = await startWebhookReceiver(HMAC_KEY, { mode: 'hang' })
@@ -362,6 +362,9 @@ await withBenchApi(
           `webhook duplicates ${stormHook.duplicates}; load average ${load()}`,
       )
       if (worst > STORM_IPS) failed = true
+    } catch (error) {
+      console.log(`storm failed; the API's last output:\n${output().slice(-4_000)}`)
+      throw error
     } finally {
       await db.close()
       await stormHook.close()
