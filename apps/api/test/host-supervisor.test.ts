@@ -562,7 +562,7 @@ const TABLE: Row[] = [
   row(
     'sweeping',
     'retiredHost',
-    'draining',
+    'retiring',
     'decommissioned: workers stop, letting their operations finish (f0fd077)',
     {
       state: { failedSweeps: 2 },
@@ -680,6 +680,39 @@ const TABLE: Row[] = [
   }),
   row('draining', 'shutdown', 'stopped', 'shutdown waits for the drain already under way', { actions: [] }),
 
+  // ── retiring: decommissioned by its final sweep, its workers finishing ──────────────────────────────
+  row('retiring', 'sync', 'retiring', 'the row read before the status change starts nothing', {
+    host: 'decommissioningDone',
+    actions: [],
+  }),
+  row('retiring', 'sync', 'retiring', 'the row says decommissioned: still waits for the drain', {
+    host: 'decommissioned',
+    actions: [],
+  }),
+  ...ignored('retiring', ['unreachable', 'silent', 'periodicSweep'], 'decommissioned is final'),
+  row('retiring', 'leftoversAnswered', 'retiring', 'nothing was left: it answered while its workers finish', {
+    host: 'decommissioned',
+    actions: [],
+  }),
+  row('retiring', 'orphanSweepDone', 'retiring', 'the next sweep may start', {
+    state: { orphanSweep: true },
+    after: { orphanSweep: false },
+  }),
+  ...ignored(
+    'retiring',
+    ['launchFailed', 'reconciled', 'swept', 'retiredHost'],
+    'those workers are stopping',
+  ),
+  row(
+    'retiring',
+    'drained',
+    'retired',
+    'drained before any round read the new status: retired, never driven again (the relaunch after “decommissioned”)',
+    { host: 'decommissioningDone', actions: [forget] },
+  ),
+  row('retiring', stale.drained, 'retiring', 'a drain of earlier workers is not this one', { actions: [] }),
+  row('retiring', 'shutdown', 'stopped', 'shutdown waits for the drain already under way', { actions: [] }),
+
   // ── retired: decommissioned ───────────────────────────────────────────────────────────────────────
   row('retired', 'sync', 'retired', 'positions are removed once per process (b2c520a)', {
     host: 'decommissioned',
@@ -793,6 +826,11 @@ describe('HostSupervisor.nextActions', () => {
     step('decommissioned', { kind: 'sync' })
     step('decommissioned', { kind: 'drained', generation: 1 })
     step('decommissioned', { kind: 'sync' })
+    // The drain usually ends before any round reads the new status: the same end.
+    state = { phase: 'sweeping', generation: 1, failedSweeps: 0, orphanSweep: false }
+    step('decommissioningDone', { kind: 'retiredHost', generation: 1, moved: true })
+    step('decommissioningDone', { kind: 'drained', generation: 1 })
+    step('decommissioned', { kind: 'sync' })
     expect(kinds).toEqual([
       'running: ',
       'sweeping: finalSweep',
@@ -801,8 +839,11 @@ describe('HostSupervisor.nextActions', () => {
       'running: log',
       'sweeping: finalSweep',
       'sweeping: log,retireHost',
-      'draining: stopWorkers,log',
-      'draining: ',
+      'retiring: stopWorkers,log',
+      'retiring: ',
+      'retired: forgetLogPositions',
+      'retired: ',
+      'retiring: stopWorkers,log',
       'retired: forgetLogPositions',
       'retired: ',
     ])

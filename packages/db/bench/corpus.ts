@@ -1,5 +1,6 @@
 // A deterministic synthetic honeypot log corpus for the benchmark: realistic vocabulary, skewed
 // the way scanner traffic is (many logins and probes, few distinctive commands).
+import { SERVICE_SLUGS } from '@decnet/core'
 import type { LogEventInput } from '../src/types.ts'
 
 function mulberry32(seed: number): () => number {
@@ -12,36 +13,8 @@ function mulberry32(seed: number): () => number {
   }
 }
 
-const SERVICES = [
-  'ssh',
-  'telnet',
-  'http',
-  'https',
-  'ftp',
-  'smtp',
-  'imap',
-  'pop3',
-  'mysql',
-  'postgres',
-  'mssql',
-  'redis',
-  'mongodb',
-  'elasticsearch',
-  'k8s',
-  'docker_api',
-  'rdp',
-  'smb',
-  'vnc',
-  'mqtt',
-  'ldap',
-  'sip',
-  'snmp',
-  'tftp',
-  'dns',
-  'llmnr',
-  'conpot',
-  'http_alt',
-]
+/** The catalogue's services, and one it does not know (a log keeps whatever service a decoy reported). */
+const SERVICES = [...SERVICE_SLUGS, 'http_alt']
 const USERS = [
   'root',
   'admin',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { startEmulator } from '../src/start.ts'
 import { loopbackHost, rawClient, startTestEmulator } from './helpers.ts'
+import { sshLogin } from './ssh-login.ts'
 
 /** Catalogue config keys reach what a scanner sees. */
 describe('catalogue config keys', () => {
@@ -12,30 +13,13 @@ describe('catalogue config keys', () => {
       const client = await rawClient(ssh.host, ssh.port)
       expect(await client.expect(/\r\n/)).toBe('SSH-2.0-OpenSSH_9.6p1 Debian-4\r\n')
       client.close()
-      const { default: ssh2 } = await import('ssh2')
-      const output = await new Promise<string>((resolve, reject) => {
-        const conn = new ssh2.Client()
-        conn.on('error', reject)
-        conn.on('ready', () =>
-          conn.exec('hostname', (error, stream) => {
-            if (error) return reject(error)
-            let text = ''
-            stream.on('data', (chunk: Buffer) => {
-              text += chunk.toString()
-            })
-            stream.on('close', () => {
-              conn.end()
-              resolve(text)
-            })
-          }),
-        )
-        conn.connect({
-          host: ssh.host,
-          port: ssh.port,
-          username: 'ops',
-          password: 'two',
-          readyTimeout: 10_000,
-        })
+      const output = await sshLogin({
+        host: ssh.host,
+        port: ssh.port,
+        username: 'ops',
+        password: 'two',
+        command: 'hostname',
+        readyTimeoutMs: 10_000,
       })
       expect(output).toBe('bastion-07\n')
     } finally {

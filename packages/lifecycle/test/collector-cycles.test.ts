@@ -5,9 +5,9 @@
 import { getEventListeners } from 'node:events'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, expect, it } from 'vitest'
-import type { Wakeup } from '../src/collector/reconnect.ts'
 import { DockerLogCollector, IngestPipeline } from '../src/workers-index.ts'
 import { DockerApiStandIn } from './support/docker-api-stand-in.ts'
+import { runStopStartCycles } from './support/stop-start-cycles.ts'
 
 const labels = (instance: string, decky: string) => ({
   'decnet.managed': 'true',
@@ -48,69 +48,43 @@ async function collectorOn(daemon: DockerApiStandIn, instance: string) {
 }
 
 it('1,000 stop/start cycles: each start followed once, no listener warning, flat listener counts', async () => {
-  const warnings: Error[] = []
-  const onWarning = (warning: Error) => warnings.push(warning)
-  process.on('warning', onWarning)
   const daemon = new DockerApiStandIn()
   await daemon.listen()
   try {
     const { db, pipeline, col } = await collectorOn(daemon, 'cycles')
     const decky = 'cycles-decky'
     // Another instance's container, never followed: the one label filter keeps it out.
-    daemon.create({
-      'decnet.managed': 'true',
-      'decnet.instance': 'other',
-      'decnet.decky': 'x',
-      'decnet.service': 'http',
-    })
-    const id = daemon.create({
-      'decnet.managed': 'true',
-      'decnet.instance': 'cycles',
-      'decnet.decky': decky,
-      'decnet.service': 'http',
-    })
+    daemon.create(labels('other', 'x'))
+    const id = daemon.create(labels('cycles', decky))
     await col.start()
-    const internals = col as unknown as {
-      abort: AbortController
-      followers: Map<string, { life: AbortController; wakeup: Wakeup }>
-    }
-    const collectorSignal = internals.abort.signal
-    const follower = internals.followers.get(id)
-    if (!follower) throw new Error('the stopped container is not followed')
     expect(col.containers).toEqual([id])
-    const followerSignal = follower.life.signal
     const cycles = 1000
-    const collectorCounts: number[] = []
-    const followerCounts: number[] = []
-    const started = Date.now()
-    for (let cycle = 1; cycle <= cycles; cycle++) {
-      daemon.start(id, event(decky, cycle))
-      await expect.poll(() => col.stats().lines, { timeout: 10_000, interval: 1 }).toBe(cycle)
-      daemon.stop(id)
-      // Sampled in the same state every cycle: the follower parked on the stopped container.
-      await expect.poll(() => follower.wakeup.waiting, { timeout: 10_000, interval: 1 }).toBe(true)
-      expect(internals.followers.get(id)?.life.signal).toBe(followerSignal)
-      followerCounts.push(getEventListeners(followerSignal, 'abort').length)
-      collectorCounts.push(getEventListeners(collectorSignal, 'abort').length)
-    }
-    const wallMs = Date.now() - started
-    await col.stop()
-    await pipeline.close()
-    await new Promise((resolve) => setImmediate(resolve)) // process.emitWarning delivers on the next tick
+    const samples = await runStopStartCycles({
+      collector: col,
+      containerId: id,
+      cycles,
+      start: (cycle) => daemon.start(id, event(decky, cycle)),
+      stop: () => daemon.stop(id),
+      pollIntervalMs: 1,
+      timeoutMs: 10_000,
+      finish: async () => {
+        await col.stop()
+        await pipeline.close()
+      },
+    })
     console.log(
-      `collector ${cycles} stop/start cycles (API stand-in): ${(wallMs / 1000).toFixed(1)} s; ${daemon.calls.get('logs')} log streams, ${daemon.calls.get('inspect')} inspects`,
+      `collector ${cycles} stop/start cycles (API stand-in): ${(samples.wallMs / 1000).toFixed(1)} s; ${daemon.calls.get('logs')} log streams, ${daemon.calls.get('inspect')} inspects`,
     )
-    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([])
-    expect(new Set(followerCounts)).toEqual(new Set([1])) // its one wait, never one per stop
-    expect(new Set(collectorCounts)).toEqual(new Set([0])) // followers never listen on the collector's signal
-    expect(getEventListeners(followerSignal, 'abort')).toHaveLength(0) // stop() ended the last wait
+    expect(samples.listenerWarnings).toEqual([])
+    expect(new Set(samples.followerCounts)).toEqual(new Set([1])) // its one wait, never one per stop
+    expect(new Set(samples.collectorCounts)).toEqual(new Set([0])) // followers never listen on the collector's signal
+    expect(getEventListeners(samples.followerSignal, 'abort')).toHaveLength(0) // stop() ended the last wait
     expect(col.stats()).toMatchObject({ lines: cycles, reconnects: cycles, containers: 0 })
     const { rows } = await db.logs.search({ q: `decky:${decky}`, limit: 1000 })
     expect(rows.map((r) => r.fields.seq as number).sort((a, b) => a - b)).toEqual(
       Array.from({ length: cycles }, (_, i) => i + 1),
     )
   } finally {
-    process.off('warning', onWarning)
     await daemon.close()
   }
 }, 120_000)

@@ -2,17 +2,17 @@
 // real clients, a collector restarted mid-stream, and garbage on a container's stdout.
 import { execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { getEventListeners } from 'node:events'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { DecnetDatabase } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import type Docker from 'dockerode'
-import { Client } from 'ssh2'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Wakeup } from '../src/collector/reconnect.ts'
+import { tcpReady } from '../../decoys/test/helpers.ts'
+import { sshLogin } from '../../decoys/test/ssh-login.ts'
 import { createDockerClient } from '../src/index.ts'
 import { DockerLogCollector, IngestPipeline, POSITION_KEY_PREFIX } from '../src/workers-index.ts'
+import { runStopStartCycles } from './support/stop-start-cycles.ts'
 
 const docker = createDockerClient()
 const runId = `lcc${randomBytes(3).toString('hex')}`
@@ -119,49 +119,6 @@ afterAll(async () => {
   await provider.cleanup()
 })
 
-function sshExec(host: string, username: string, password: string, command?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const client = new Client()
-    client
-      .on('ready', () => {
-        if (!command) {
-          client.end()
-          return resolve('')
-        }
-        client.exec(command, (error, stream) => {
-          if (error) return reject(error)
-          let output = ''
-          stream.on('data', (data: Buffer) => {
-            output += data.toString()
-          })
-          stream.on('close', () => {
-            client.end()
-            resolve(output)
-          })
-        })
-      })
-      .on('error', reject)
-      .connect({ host, port: 22, username, password, readyTimeout: 10_000, tryKeyboard: false })
-  })
-}
-
-async function waitForPort(host: string, port: number) {
-  const { connect } = await import('node:net')
-  await expect
-    .poll(
-      () =>
-        new Promise<boolean>((resolve) => {
-          const socket = connect({ host, port }, () => {
-            socket.destroy()
-            resolve(true)
-          })
-          socket.on('error', () => resolve(false))
-        }),
-      { timeout: 10_000, interval: 100 },
-    )
-    .toBe(true)
-}
-
 describe('DockerLogCollector on real Docker', () => {
   let testNumber = 0
   beforeEach(() => {
@@ -198,11 +155,16 @@ describe('DockerLogCollector on real Docker', () => {
       Env: env('http', 80),
       HostConfig: { NetworkMode: `container:${base.id}` },
     })
-    await waitForPort(ip, 22)
-    await waitForPort(ip, 80)
+    await tcpReady(ip, 22)
+    await tcpReady(ip, 80)
 
-    await expect(sshExec(ip, 'root', 'wrong-password')).rejects.toThrow()
-    const output = await sshExec(ip, 'root', 'admin', 'cat /etc/passwd')
+    expect(await sshLogin({ host: ip, username: 'root', password: 'wrong-password' })).toBeNull()
+    const output = await sshLogin({
+      host: ip,
+      username: 'root',
+      password: 'admin',
+      command: 'cat /etc/passwd',
+    })
     expect(output).toContain('root:x:0:0')
     const basic = Buffer.from('admin:letmein').toString('base64')
     const response = await fetch(`http://${ip}/wp-admin/`, { headers: { Authorization: `Basic ${basic}` } })
@@ -441,72 +403,50 @@ setInterval(() => {}, 1000)`,
   }, 60_000)
 
   it('runs 200 stop/start cycles of a container on the real engine without a listener warning and with flat listener counts', async () => {
-    const warnings: Error[] = []
-    const onWarning = (warning: Error) => warnings.push(warning)
-    process.on('warning', onWarning)
-    try {
-      const db = await open()
-      const decky = 'cycles-decky'
-      // 200 on the real engine (~0.33 s a cycle here); collector-cycles.test.ts runs the full 1,000 against a
-      // Docker API stand-in, so the suite stays inside its time budget.
-      const cycles = 200
-      const pipeline = new IngestPipeline({ db, flushIntervalMs: 20 })
-      const col = collector(db, pipeline)
-      await col.start()
-      const internals = col as unknown as {
-        abort: AbortController
-        followers: Map<string, { life: AbortController; wakeup: Wakeup }>
-      }
-      const collectorSignal = internals.abort.signal
-      // One event per start, then the process stays up until it is killed. No network: starts are faster.
-      const script = `process.stdout.write(JSON.stringify({ ts: new Date().toISOString(), decky: ${JSON.stringify(decky)},
+    const db = await open()
+    const decky = 'cycles-decky'
+    // 200 on the real engine (~0.33 s a cycle here, nearly all of it Docker starting the container);
+    // collector-cycles.test.ts runs the full 1,000 against a Docker API stand-in, so the suite stays
+    // inside its time budget.
+    const cycles = 200
+    const pipeline = new IngestPipeline({ db, flushIntervalMs: 20 })
+    const col = collector(db, pipeline)
+    await col.start()
+    // One event per start, then the process stays up until it is killed. No network: starts are faster.
+    const script = `process.stdout.write(JSON.stringify({ ts: new Date().toISOString(), decky: ${JSON.stringify(decky)},
   service: 'http', event: 'request', src_ip: '192.0.2.7', src_port: 4000, fields: { path: '/' } }) + '\\n')
 setInterval(() => {}, 1 << 30)`
-      const container = await run({
-        Labels: labels(decky, 'http'),
-        Cmd: ['-e', script],
-        HostConfig: { NetworkMode: 'none' },
-      })
-      const started = Date.now()
-      const collectorCounts: number[] = []
-      const followerCounts: number[] = []
-      let followerSignal: AbortSignal | undefined
-      for (let cycle = 1; cycle <= cycles; cycle++) {
-        if (cycle > 1) await container.start()
-        // The follower really followed this start: its one line arrived.
-        await expect.poll(() => col.stats().lines, { timeout: 30_000, interval: 5 }).toBe(cycle)
-        await container.stop({ t: 0 })
-        const follower = internals.followers.get(container.id)
-        if (!follower) throw new Error(`cycle ${cycle}: the container is no longer followed`)
-        followerSignal ??= follower.life.signal
-        expect(follower.life.signal).toBe(followerSignal) // one follower for the container's whole life
-        // Sampled in the same state every cycle: the follower parked on the stopped container, where
-        // its one wait listens. A wait that kept its listener would make this 2, 3, …
-        await expect.poll(() => follower.wakeup.waiting, { timeout: 30_000, interval: 5 }).toBe(true)
-        followerCounts.push(getEventListeners(followerSignal, 'abort').length)
-        collectorCounts.push(getEventListeners(collectorSignal, 'abort').length)
-      }
-      const wallMs = Date.now() - started
-      await col.stop()
-      await pipeline.close()
-      await new Promise((resolve) => setImmediate(resolve)) // process.emitWarning delivers on the next tick
-
-      const spread = (counts: number[]) => `min ${Math.min(...counts)}, max ${Math.max(...counts)}`
-      console.log(
-        `collector ${cycles} stop/start cycles: ${(wallMs / 1000).toFixed(1)} s; abort listeners on the collector signal ${spread(collectorCounts)}, on the follower's ${spread(followerCounts)}; ${col.stats().reconnects} reconnects`,
-      )
-      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([])
-      // Flat: the follower's count is its one parked wait every cycle; the collector-wide signal holds
-      // at most the event stream's backoff wait (followers never listen there).
-      expect(new Set(followerCounts)).toEqual(new Set([1]))
-      expect(Math.max(...collectorCounts)).toBeLessThanOrEqual(1)
-      expect(col.stats().reconnects).toBeGreaterThanOrEqual(cycles - 1)
-      // Every start's event stored exactly once.
-      expect(await rowsOf(db, decky)).toHaveLength(cycles)
-      expect(pipeline.stats()).toMatchObject({ stored: cycles, malformed: 0, dropped: 0 })
-    } finally {
-      process.off('warning', onWarning)
-    }
+    const container = await run({
+      Labels: labels(decky, 'http'),
+      Cmd: ['-e', script],
+      HostConfig: { NetworkMode: 'none' },
+    })
+    const samples = await runStopStartCycles({
+      collector: col,
+      containerId: container.id,
+      cycles,
+      start: (cycle) => (cycle > 1 ? container.start() : undefined),
+      stop: () => container.stop({ t: 0 }),
+      pollIntervalMs: 5,
+      timeoutMs: 30_000,
+      finish: async () => {
+        await col.stop()
+        await pipeline.close()
+      },
+    })
+    const spread = (counts: number[]) => `min ${Math.min(...counts)}, max ${Math.max(...counts)}`
+    console.log(
+      `collector ${cycles} stop/start cycles: ${(samples.wallMs / 1000).toFixed(1)} s; abort listeners on the collector signal ${spread(samples.collectorCounts)}, on the follower's ${spread(samples.followerCounts)}; ${col.stats().reconnects} reconnects`,
+    )
+    expect(samples.listenerWarnings).toEqual([])
+    // Flat: the follower's count is its one parked wait every cycle; the collector-wide signal holds
+    // at most the event stream's backoff wait (followers never listen there).
+    expect(new Set(samples.followerCounts)).toEqual(new Set([1]))
+    expect(Math.max(...samples.collectorCounts)).toBeLessThanOrEqual(1)
+    expect(col.stats().reconnects).toBeGreaterThanOrEqual(cycles - 1)
+    // Every start's event stored exactly once.
+    expect(await rowsOf(db, decky)).toHaveLength(cycles)
+    expect(pipeline.stats()).toMatchObject({ stored: cycles, malformed: 0, dropped: 0 })
   }, 1_200_000)
 
   it('counts garbage and oversized stdout lines as malformed and keeps ingesting', async () => {

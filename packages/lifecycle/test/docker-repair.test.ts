@@ -21,6 +21,8 @@ const instance = testInstance()
 const network = bridgeNetwork()
 const networkName = `${instance}_lan`
 let engine: DockerEngine
+/** These tests are about what a repair does: it is queued by the first pass that sees the breakage. */
+const IMMEDIATE = { confirmMs: 0 }
 
 const gamma = deckySpec('gamma', `${network.prefix}.20`, [tcpService('ssh', 22), tcpService('http', 80)])
 const specs = new Map<string, DeckySpec>([[gamma.name, gamma]])
@@ -82,7 +84,7 @@ describe('automatic repair on real Docker', () => {
   it('a removed service container is noticed and recreated; the decky answers again', async () => {
     execFileSync('docker', ['rm', '-f', `${instance}-gamma.http`])
     const store = fleet()
-    const reconciler = new Reconciler({ engine, store, bus: new InProcessBus() })
+    const reconciler = new Reconciler({ engine, store, bus: new InProcessBus(), repair: IMMEDIATE })
     const pass = await reconciler.runOnce()
     expect(pass.changed).toEqual([{ name: 'gamma', from: 'running', to: 'degraded' }])
     expect(pass.repairs).toEqual(['gamma'])
@@ -97,7 +99,7 @@ describe('automatic repair on real Docker', () => {
   it('an exited service container is noticed and brought back', async () => {
     execFileSync('docker', ['stop', '-t', '1', `${instance}-gamma.ssh`])
     const store = fleet()
-    const pass = await new Reconciler({ engine, store, bus: new InProcessBus() }).runOnce()
+    const pass = await new Reconciler({ engine, store, bus: new InProcessBus(), repair: IMMEDIATE }).runOnce()
     expect(pass.repairs).toEqual(['gamma'])
     expect(await readBanner(gamma.ip, 22)).toMatch(/^ssh gamma /)
   }, 120_000)
@@ -109,7 +111,7 @@ describe('automatic repair on real Docker', () => {
     expect(observed?.state).toBe('degraded')
     expect(observed?.problems.join('; ')).toContain(`not attached to ${networkName}`)
     const store = fleet()
-    const pass = await new Reconciler({ engine, store, bus: new InProcessBus() }).runOnce()
+    const pass = await new Reconciler({ engine, store, bus: new InProcessBus(), repair: IMMEDIATE }).runOnce()
     expect(pass.repairs).toEqual(['gamma'])
     expect(containerId(`${instance}-gamma`)).not.toBe(oldBase)
     expect(baseAddress()).toBe(gamma.ip)

@@ -82,14 +82,41 @@ describe.each(incidentDatabases())('incident worker on $kind', (provider) => {
     await writeIncidentSettings(db.settings, {
       quietWindowMinutes: 5,
       digestThrottleMinutes: 15,
-      immediateEscalation: false,
+      escalateAtOnceFrom: 'high',
     })
     await db.logs.ingest([ev(0), ev(4), ev(10)])
     await worker.drain()
     expect((await db.incidents.list()).rows.map((row) => row.eventCount).sort()).toEqual([1, 2])
   })
 
-  it('by default one alert per throttle window: a rise in severity waits for it and goes out as escalated, later activity as a digest', async () => {
+  it("with escalateAtOnceFrom 'high' guesses wait for the throttle but a successful login alerts at once", async () => {
+    await writeIncidentSettings(db.settings, {
+      quietWindowMinutes: 30,
+      digestThrottleMinutes: 15,
+      escalateAtOnceFrom: 'high',
+    })
+    await db.logs.ingest([ev(0)])
+    await worker.drain()
+    // Login attempts raise it to medium: no alert before the window ends (a storm stays one per source).
+    await db.logs.ingest([attempt(1), attempt(1, {}, false, 'admin')])
+    await worker.drain()
+    expect(await alerts()).toEqual(['opened:low'])
+    // A successful login is high: the operator hears now, not in 15 minutes.
+    clock = T(2)
+    await db.logs.ingest([attempt(2, {}, true)])
+    await worker.drain()
+    expect(await alerts()).toEqual(['opened:low', 'escalated:high'])
+    // More of the same severity waits for the next window, measured from the escalation.
+    await db.logs.ingest([ev(3, { eventType: 'command', fields: { command: 'id' } })])
+    clock = T(16)
+    await worker.drain()
+    expect(await alerts()).toEqual(['opened:low', 'escalated:high'])
+    clock = T(17)
+    await worker.drain()
+    expect(await alerts()).toEqual(['opened:low', 'escalated:high', 'digest:high'])
+  })
+
+  it('by default one alert per throttle window: a rise waits for it and goes out as escalated, later activity as a digest', async () => {
     await db.logs.ingest([ev(0)])
     await worker.drain()
     await db.logs.ingest([attempt(1), attempt(1, {}, false, 'admin')])
@@ -134,11 +161,11 @@ describe.each(incidentDatabases())('incident worker on $kind', (provider) => {
     expect(all[0]?.idempotencyKey).toBe(`incident:${incident?.id}:1:opened`)
   })
 
-  it('with immediateEscalation every rise alerts at once; the throttle still bounds digests', async () => {
+  it("with escalateAtOnceFrom 'low' every rise alerts at once; the throttle still bounds digests", async () => {
     await writeIncidentSettings(db.settings, {
       quietWindowMinutes: 30,
       digestThrottleMinutes: 15,
-      immediateEscalation: true,
+      escalateAtOnceFrom: 'low',
     })
     await db.logs.ingest([ev(0)])
     await worker.drain()
@@ -167,7 +194,7 @@ describe.each(incidentDatabases())('incident worker on $kind', (provider) => {
       writeIncidentSettings(db.settings, {
         quietWindowMinutes: -1,
         digestThrottleMinutes: 5,
-        immediateEscalation: false,
+        escalateAtOnceFrom: 'high',
       }),
     ).toThrow()
   })

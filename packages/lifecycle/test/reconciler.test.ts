@@ -182,7 +182,12 @@ describe('Reconciler repairs', () => {
 
   /** Repairs once, at once: the next broken pass gives up. */
   const oneAttemptReconciler = (engine: LocalEngine, store: FleetStateStore) =>
-    new Reconciler({ engine, bus: new InProcessBus(), store, repair: { maxAttempts: 1, backoffMs: 0 } })
+    new Reconciler({
+      engine,
+      bus: new InProcessBus(),
+      store,
+      repair: { maxAttempts: 1, backoffMs: 0, confirmMs: 0 },
+    })
 
   it('queues a bounded repair for a broken decky, backs off between attempts, gives up with a reason', async () => {
     let now = 1_000_000
@@ -195,7 +200,7 @@ describe('Reconciler repairs', () => {
       engine,
       bus: new InProcessBus(),
       store: fleet.store,
-      repair: { maxAttempts: 2, backoffMs: 10_000 },
+      repair: { maxAttempts: 2, backoffMs: 10_000, confirmMs: 0 },
       now: () => now,
     })
     const first = await reconciler.runOnce()
@@ -270,6 +275,66 @@ describe('Reconciler repairs', () => {
     actual.state = 'degraded'
     await reconciler.runOnce()
     expect(fleet.requests.map((request) => request.attempt)).toEqual([1, 1])
+  })
+
+  it('a daemon going down (containers exited, then no answer) is not repaired; a breakage seen for confirmMs is', async () => {
+    // What a reconciler sees of a Docker daemon stopping: every container exited while it still
+    // answers, then nothing. Repairing then would remove and recreate containers on a leaving daemon.
+    let now = 1_000_000
+    let seen: 'exited' | 'down' | 'up' = 'exited'
+    const engine = scriptedEngine((): DeckyObservation[] => {
+      if (seen === 'down') throw new Error('connect ECONNREFUSED 127.0.0.1:2376')
+      return seen === 'up'
+        ? [{ name: 'a', state: 'up', services: { ssh: 'running', http: 'running' }, problems: [] }]
+        : [
+            {
+              name: 'a',
+              state: 'degraded',
+              services: { ssh: 'exited', http: 'exited' },
+              problems: ['base container exited'],
+            },
+          ]
+    })
+    const fleet = repairingStore({ a: 'running' })
+    const reconciler = new Reconciler({
+      engine,
+      bus: new InProcessBus(),
+      store: fleet.store,
+      repair: { maxAttempts: 3, backoffMs: 30_000, confirmMs: 5_000 },
+      now: () => now,
+    })
+    // Recorded as it is at once; no repair yet.
+    expect((await reconciler.runOnce()).repairs).toEqual([])
+    expect(fleet.states.get('a')).toBe('degraded')
+    now += 4_000
+    expect((await reconciler.runOnce()).repairs).toEqual([])
+    // The daemon stops answering: what was seen before does not count any more.
+    seen = 'down'
+    now += 2_000
+    await expect(reconciler.runOnce()).rejects.toThrow(/ECONNREFUSED/)
+    // Back, with the containers still exited (say Docker could not start one): the wait starts again.
+    seen = 'exited'
+    now += 1_000
+    expect((await reconciler.runOnce()).repairs).toEqual([])
+    now += 4_999
+    expect((await reconciler.runOnce()).repairs).toEqual([])
+    now += 1
+    expect((await reconciler.runOnce()).repairs).toEqual(['a'])
+    expect(fleet.requests).toEqual([
+      { name: 'a', attempt: 1, maxAttempts: 3, reason: 'base container exited' },
+    ])
+    // Healthy again, then a blip shorter than confirmMs: nothing is queued.
+    seen = 'up'
+    now += 1_000
+    await reconciler.runOnce()
+    expect(fleet.states.get('a')).toBe('running')
+    seen = 'exited'
+    now += 1_000
+    expect((await reconciler.runOnce()).repairs).toEqual([])
+    seen = 'up'
+    now += 1_000
+    expect((await reconciler.runOnce()).repairs).toEqual([])
+    expect(fleet.requests).toHaveLength(1)
   })
 
   it('records unknown while the engine cannot be asked, and the real state once it answers', async () => {

@@ -29,6 +29,11 @@ export const SUPERVISOR_PHASES = [
   'sweeping',
   /** The previous workers finish their operations; nothing starts on this host until they are done. */
   'draining',
+  /**
+   * Just decommissioned by its final sweep: its workers finish, then it is retired. The row may still
+   * read decommissioning (it was read before the status change), so nothing here starts workers again.
+   */
+  'retiring',
   /** Decommissioned: no workers, collector positions removed; only leftovers are swept when it answers. */
   'retired',
   /** This process is shutting down: nothing starts again. */
@@ -194,12 +199,15 @@ export function nextActions(
       if (state.phase !== 'sweeping' || !current) return stay(state)
       // Not moved: the status changed meanwhile (e.g. decommissioned as it is); the next round decides.
       if (!event.moved) return to(state, 'running')
-      return to({ ...state, failedSweeps: 0 }, 'draining', [
+      return to({ ...state, failedSweeps: 0 }, 'retiring', [
         { kind: 'stopWorkers', abandon: false },
         log(`${host.name} decommissioned`),
       ])
     case 'drained':
-      return state.phase === 'draining' && current ? settle(host, heartbeat, state) : stay(state)
+      if (!current) return stay(state)
+      // After its collector stopped: its final position write must not bring the keys back.
+      if (state.phase === 'retiring') return to(state, 'retired', [{ kind: 'forgetLogPositions' }])
+      return state.phase === 'draining' ? settle(host, heartbeat, state) : stay(state)
   }
 }
 
@@ -207,6 +215,7 @@ function onSync(host: SupervisedHost, heartbeat: Heartbeat, state: SupervisorSta
   // Rows queued for a host that does not answer (a teardown, a mutation) fail at once, not hang.
   const failQueued: SupervisorAction[] =
     host.status === 'unreachable' ? [{ kind: 'failRows', reason: unreachableRowsReason(host) }] : []
+  if (state.phase === 'retiring') return stay(state)
   if (state.phase === 'draining') return { state, actions: failQueued }
   if (WITHOUT_WORKERS.has(state.phase)) return settle(host, heartbeat, state)
   if (!wanted(host, heartbeat))
@@ -248,7 +257,7 @@ function settle(host: SupervisedHost, heartbeat: Heartbeat, state: SupervisorSta
 
 /** The host stopped answering: its workers stop (abandoning what they do) and its unfinished rows fail. */
 function onLost(state: SupervisorState, failRows: SupervisorAction, without: SupervisorPhase): Transition {
-  if (state.phase === 'retired') return stay(state)
+  if (state.phase === 'retired' || state.phase === 'retiring') return stay(state)
   if (holdsWorkers(state.phase))
     return to(state, 'draining', [{ kind: 'stopWorkers', abandon: true }, failRows])
   if (state.phase === 'draining') return { state, actions: [failRows] }

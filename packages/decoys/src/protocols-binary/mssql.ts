@@ -1,16 +1,8 @@
-import { randomBytes } from 'node:crypto'
 import type { Emulator } from '../emulator.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import { seededRandom } from '../framework/random.ts'
 import type { TcpSession } from '../framework/tcp.ts'
-import {
-  buildChallenge,
-  findNtlmMessage,
-  messageType,
-  type NtlmIdentity,
-  ntlmAttemptFields,
-  parseAuthenticate,
-} from './ntlmssp.ts'
+import { type NtlmIdentity, NtlmServer } from './ntlmssp.ts'
 import { framed, MalformedFrame, sliceWithin } from './stream.ts'
 import { textOf } from './text.ts'
 import { windowsIdentity } from './windows-persona.ts'
@@ -171,7 +163,7 @@ function connection(
   let size = 0
   let loggedIn = false
   /** Set while an integrated login waits for the client's NTLM AUTHENTICATE (TDS SSPI message). */
-  let pendingSspi: { login: Login7; challenge: Buffer } | undefined
+  let pendingSspi: { login: Login7; ntlm: NtlmServer } | undefined
   return (buffered: Buffer): number => {
     if (buffered.length < 8) return 0
     const type = buffered[0] as number
@@ -192,10 +184,11 @@ function connection(
     } else if (type === TYPE_LOGIN7 && !loggedIn) {
       loggedIn = true
       const login = parseLogin7(message)
-      if (login.sspi && messageType(findNtlmMessage(login.sspi) ?? login.sspi) === 1) {
-        const challenge = randomBytes(8)
-        pendingSspi = { login, challenge }
-        session.write(tdsPacket(TYPE_TABULAR_RESULT, sspiToken(buildChallenge(identity, challenge))))
+      const ntlm = new NtlmServer(identity)
+      const token = ntlm.read(login.sspi)
+      if (token.kind === 'negotiate') {
+        pendingSspi = { login, ntlm }
+        session.write(tdsPacket(TYPE_TABULAR_RESULT, sspiToken(token.reply)))
         return length
       }
       const username = login.fields.username ?? ''
@@ -212,11 +205,11 @@ function connection(
       )
       session.end(tdsPacket(TYPE_TABULAR_RESULT, loginFailed(username, serverName, login.tdsVersion)))
     } else if (type === TYPE_SSPI && pendingSspi) {
-      const { login, challenge } = pendingSspi
+      const { login, ntlm } = pendingSspi
       pendingSspi = undefined
-      const ntlm = findNtlmMessage(message)
-      const auth = ntlm && messageType(ntlm) === 3 ? parseAuthenticate(ntlm) : undefined
-      const ntlmFields = ntlmAttemptFields(auth, challenge)
+      const token = ntlm.read(message)
+      const auth = token.kind === 'authenticate' ? token.auth : undefined
+      const ntlmFields = token.kind === 'authenticate' ? token.fields : ntlm.fields()
       const { extension: _unused, password: _none, ...fields } = login.fields
       session.emit(
         'auth_attempt',

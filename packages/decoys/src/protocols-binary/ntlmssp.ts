@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { sliceWithin } from './stream.ts'
 
 /** NTLMSSP (MS-NLMP) server side: CHALLENGE_MESSAGE construction and AUTHENTICATE_MESSAGE capture. */
@@ -147,5 +148,43 @@ export function ntlmAttemptFields(auth: NtlmAuthentication | undefined, challeng
     challenge: challenge.toString('hex'),
     hash,
     hash_format: format,
+  }
+}
+
+/** An NTLM message as a server reads it from whatever wraps it (SPNEGO, CredSSP, TDS SSPI, or bare). */
+export type NtlmToken =
+  /** NEGOTIATE: `reply` is the CHALLENGE to send back. */
+  | { kind: 'negotiate'; message: Buffer; type: 1; reply: Buffer }
+  /** AUTHENTICATE: what the attempt records. */
+  | { kind: 'authenticate'; message: Buffer; type: 3; auth: NtlmAuthentication; fields: NtlmAttemptFields }
+  /** Anything else: no NTLMSSP message, or one of another type. */
+  | { kind: 'other'; message: Buffer | undefined; type: number | undefined }
+
+export type NtlmAttemptFields = ReturnType<typeof ntlmAttemptFields>
+
+/**
+ * The server side of one NTLM handshake, as SMB, RDP (CredSSP) and MSSQL (SSPI) run it: one random
+ * server challenge, sent in answer to the NEGOTIATE and recorded with the AUTHENTICATE it is answered by.
+ */
+export class NtlmServer {
+  readonly challenge = randomBytes(8)
+
+  constructor(private readonly identity: NtlmIdentity) {}
+
+  read(bytes: Buffer | undefined): NtlmToken {
+    const message = findNtlmMessage(bytes)
+    const type = message ? messageType(message) : undefined
+    if (message && type === 1)
+      return { kind: 'negotiate', message, type, reply: buildChallenge(this.identity, this.challenge) }
+    if (message && type === 3) {
+      const auth = parseAuthenticate(message)
+      return { kind: 'authenticate', message, type, auth, fields: this.fields(auth) }
+    }
+    return { kind: 'other', message, type }
+  }
+
+  /** The attempt's fields; without an AUTHENTICATE, only the challenge is known. */
+  fields(auth?: NtlmAuthentication): NtlmAttemptFields {
+    return ntlmAttemptFields(auth, this.challenge)
   }
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import type { Socket } from 'node:net'
 import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls'
 import type { Emulator } from '../emulator.ts'
@@ -9,14 +8,7 @@ import type { TcpSession } from '../framework/tcp.ts'
 import { selfSignedIdentity } from '../framework/tls.ts'
 import { berFrameLength } from './ber.ts'
 import { parseTsRequest, tsRequestWithError, tsRequestWithToken } from './credssp.ts'
-import {
-  buildChallenge,
-  findNtlmMessage,
-  messageType,
-  type NtlmIdentity,
-  ntlmAttemptFields,
-  parseAuthenticate,
-} from './ntlmssp.ts'
+import { type NtlmIdentity, NtlmServer } from './ntlmssp.ts'
 import { framed, MalformedFrame } from './stream.ts'
 import { textOf } from './text.ts'
 import { windowsIdentity } from './windows-persona.ts'
@@ -95,7 +87,7 @@ function credsspHandler(
   tls: TLSSocket,
   identity: NtlmIdentity,
 ): (chunk: Buffer) => void {
-  const challenge = randomBytes(8)
+  const ntlm = new NtlmServer(identity)
   let buffered: Buffer = Buffer.alloc(0)
   return (chunk) => {
     buffered = Buffer.concat([buffered, chunk])
@@ -108,17 +100,12 @@ function credsspHandler(
       const request = parseTsRequest(buffered.subarray(0, length))
       buffered = buffered.subarray(length)
       const token = request.negoToken
-      const ntlm = findNtlmMessage(token)
-      const type = ntlm ? messageType(ntlm) : undefined
+      const read = ntlm.read(token)
       const version = Math.min(Math.max(request.version, 2), 6)
-      if (ntlm && type === 1) {
-        tls.write(tsRequestWithToken(version, buildChallenge(identity, challenge)))
-      } else if (ntlm && type === 3) {
-        session.emit(
-          'auth_attempt',
-          { kind: 'credssp', ...ntlmAttemptFields(parseAuthenticate(ntlm), challenge), success: false },
-          ['hash'],
-        )
+      if (read.kind === 'negotiate') {
+        tls.write(tsRequestWithToken(version, read.reply))
+      } else if (read.kind === 'authenticate') {
+        session.emit('auth_attempt', { kind: 'credssp', ...read.fields, success: false }, ['hash'])
         if (version >= 3) tls.end(tsRequestWithError(version, STATUS_LOGON_FAILURE))
         else tls.destroy()
       } else {

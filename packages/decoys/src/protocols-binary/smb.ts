@@ -3,15 +3,7 @@ import type { Emulator, EmulatorContext } from '../emulator.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import { seededRandom } from '../framework/random.ts'
 import type { TcpSession } from '../framework/tcp.ts'
-import {
-  buildChallenge,
-  fileTime,
-  findNtlmMessage,
-  messageType,
-  type NtlmIdentity,
-  ntlmAttemptFields,
-  parseAuthenticate,
-} from './ntlmssp.ts'
+import { fileTime, type NtlmIdentity, NtlmServer } from './ntlmssp.ts'
 import { negTokenInit, negTokenResp } from './spnego.ts'
 import { framed, MalformedFrame } from './stream.ts'
 import { windowsIdentity } from './windows-persona.ts'
@@ -144,7 +136,7 @@ function smb1Dialects(message: Buffer): string[] {
 
 function connection(session: TcpSession, persona: Persona) {
   const sessionId = randomBytes(8)
-  const challenge = randomBytes(8)
+  const ntlm = new NtlmServer(persona.identity)
   let challenged = false
   const reply = (request: Parameters<typeof smb2Header>[0], status: number, body: Buffer, sid = sessionId) =>
     session.write(netbios(Buffer.concat([smb2Header(request, status, sid), body])))
@@ -185,14 +177,12 @@ function connection(session: TcpSession, persona: Persona) {
     const offset = request.body.readUInt16LE(12)
     const length = request.body.readUInt16LE(14)
     const blob = request.raw.subarray(offset, offset + length)
-    const ntlm = findNtlmMessage(blob)
-    const type = ntlm ? messageType(ntlm) : undefined
+    const token = ntlm.read(blob)
     // Wrapped in SPNEGO when the NTLM message does not start the blob.
-    const wrapped = ntlm?.length !== blob.length
-    if (ntlm && type === 1) {
-      const token = buildChallenge(persona.identity, challenge)
+    const wrapped = token.message?.length !== blob.length
+    if (token.kind === 'negotiate') {
       challenged = true
-      const security = wrapped ? negTokenResp(token) : token
+      const security = wrapped ? negTokenResp(token.reply) : token.reply
       const body = Buffer.alloc(8)
       body.writeUInt16LE(9, 0)
       body.writeUInt16LE(72, 4)
@@ -200,9 +190,8 @@ function connection(session: TcpSession, persona: Persona) {
       reply(request, STATUS_MORE_PROCESSING_REQUIRED, Buffer.concat([body, security]))
       return
     }
-    if (ntlm && type === 3 && challenged) {
-      const auth = parseAuthenticate(ntlm)
-      const fields = ntlmAttemptFields(auth, challenge)
+    if (token.kind === 'authenticate' && challenged) {
+      const { auth, fields } = token
       const anonymous = auth.username === '' && auth.ntResponse.length === 0
       session.emit(
         'auth_attempt',
@@ -214,7 +203,7 @@ function connection(session: TcpSession, persona: Persona) {
     }
     session.emit('request', {
       command: 'session_setup',
-      mechanism: ntlm ? `ntlmssp_type_${type}` : 'other',
+      mechanism: token.message ? `ntlmssp_type_${token.type}` : 'other',
       bytes: length,
     })
     reply(request, STATUS_LOGON_FAILURE, errorBody())

@@ -11,6 +11,7 @@ import {
   type LogRow,
   toIncidentRow,
 } from '@decnet/db'
+import { type EscalationFloor, escalatesAtOnce } from './escalation.ts'
 import { compileIgnoreRules } from './ignore-rules.ts'
 import { judgeEvent, type SeverityRuleSet } from './severity-rules.ts'
 
@@ -36,8 +37,12 @@ export type GroupingOptions = {
    * the severity rose meanwhile.
    */
   digestThrottleMs: number
-  /** A rise in severity alerts at once instead of waiting for the throttle (more alerts in a storm). */
-  immediateEscalation: boolean
+  /**
+   * A rise to this severity or above alerts at once instead of waiting for the throttle ('never':
+   * every rise waits). 'high' sends a successful login, command, upload or credential reuse at
+   * once while connections and guesses stay at one alert per source and throttle window.
+   */
+  escalateAtOnceFrom: EscalationFloor
   batchSize: number
   now: Date
   /** Console base URL for alert links (null: no link). */
@@ -344,7 +349,7 @@ export async function groupNextBatch(
       const { incident } = entry
       if (entry.before === undefined || entry.reopened) {
         alerts.push(alertFor('opened', incident, entry.events, options, entry.reopened))
-      } else if (options.immediateEscalation && compareSeverity(incident.severity, entry.before) > 0) {
+      } else if (escalatesAtOnce(incident.severity, entry.before, options.escalateAtOnceFrom)) {
         alerts.push(alertFor('escalated', incident, entry.events, options))
       } else if (throttleElapsed(incident, options)) {
         followUps.push(entry)

@@ -2,6 +2,7 @@
 // change applies without a restart).
 import type { DecnetDatabase } from '@decnet/db'
 import { z } from 'zod'
+import { ZEscalationFloor } from './escalation.ts'
 
 export const INCIDENT_SETTINGS_KEY = 'incidents'
 
@@ -21,15 +22,17 @@ export const ZIncidentSettings = z.object({
     .int()
     .min(1)
     .max(24 * 60),
-  /** A rise in severity alerts at once, ignoring the throttle (up to three more alerts per incident). */
-  immediateEscalation: z.boolean(),
+  /** A rise to this severity or above alerts at once, ignoring the throttle ('never': all rises wait). */
+  escalateAtOnceFrom: ZEscalationFloor,
 })
 export type IncidentSettings = z.infer<typeof ZIncidentSettings>
 
 export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = {
   quietWindowMinutes: 30,
   digestThrottleMinutes: 15,
-  immediateEscalation: false,
+  // One notification per incident per throttle window by default, so a storm stays at one per
+  // source (issue 15's bound); operators who want a successful login at once set 'high'.
+  escalateAtOnceFrom: 'never',
 }
 
 /** Stored settings over the defaults; an invalid stored field falls back to its default alone. */
@@ -46,7 +49,7 @@ export async function readIncidentSettings(
   return {
     quietWindowMinutes: pick('quietWindowMinutes'),
     digestThrottleMinutes: pick('digestThrottleMinutes'),
-    immediateEscalation: pick('immediateEscalation'),
+    escalateAtOnceFrom: pick('escalateAtOnceFrom'),
   }
 }
 

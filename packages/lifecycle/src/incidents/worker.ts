@@ -82,7 +82,7 @@ export class IncidentWorker {
         rules: this.options.rules ?? SEVERITY_RULES,
         quietWindowMs: settings.quietWindowMinutes * 60_000,
         digestThrottleMs: settings.digestThrottleMinutes * 60_000,
-        immediateEscalation: settings.immediateEscalation,
+        escalateAtOnceFrom: settings.escalateAtOnceFrom,
         batchSize: this.options.batchSize ?? DEFAULT_BATCH,
         now,
         publicUrl: this.options.publicUrl ?? null,

@@ -148,6 +148,7 @@ export class Reconciler {
       observations = await engine.observe(desired.map((decky) => decky.name))
     } catch (error) {
       // Nobody can tell whether these deckies run: say so rather than keep the last word.
+      this.repairs.engineLost()
       const reason = `engine cannot be asked: ${errorText(error)}`.slice(0, 2000)
       for (const decky of desired) {
         if (decky.state === 'unknown' || OWNED_BY_OPERATIONS.has(decky.state)) continue

@@ -4,6 +4,7 @@ import { describeFailures, waitUntilReachable } from '../../probe/probe.ts'
 import type { ProbeLedger } from '../../probe/probe-ledger.ts'
 import { createDockerClient, DOCKER_CALL_TIMEOUT_MS } from '../docker-client.ts'
 import { KeyedLock } from '../keyed-lock.ts'
+import { emptyReapReport, reapCandidates } from '../reap.ts'
 import {
   assertDeckyName,
   type ConvergeReport,
@@ -130,12 +131,9 @@ export class DockerEngine implements DeckyEngine {
     return [...byDecky].map(([name, containers]) => observeDecky(name, containers, this.networkName))
   }
 
-  async reapOrphans(
-    knownDeckyNames: Iterable<string>,
-    { minAgeMs = DEFAULT_REAP_MIN_AGE_MS }: ReapOptions = {},
-  ): Promise<ReapReport> {
+  async reapOrphans(knownDeckyNames: Iterable<string>, options: ReapOptions = {}): Promise<ReapReport> {
     const known = new Set(knownDeckyNames)
-    const report: ReapReport = { containersRemoved: [], networksRemoved: [], errors: [] }
+    const report = emptyReapReport()
     let containers: Existing[]
     try {
       containers = await this.list()
@@ -143,22 +141,21 @@ export class DockerEngine implements DeckyEngine {
       report.errors.push(`docker list failed: ${(error as Error).message}`)
       return report
     }
-    const createdBefore = (Date.now() - minAgeMs) / 1000
-    const orphans = containers.filter(
-      (container) => !known.has(label(container, LABEL.decky) ?? '') && container.Created <= createdBefore,
-    )
     // Services first, then bases, as in teardown.
-    orphans.sort(
-      (a, b) => Number(label(a, LABEL.role) === BASE_ROLE) - Number(label(b, LABEL.role) === BASE_ROLE),
-    )
-    for (const container of orphans) {
-      try {
-        await this.removeContainer(container)
-        report.containersRemoved.push(containerName(container))
-      } catch (error) {
-        report.errors.push(`container '${containerName(container)}': ${(error as Error).message}`)
-      }
-    }
+    const isBase = (container: Existing) => Number(label(container, LABEL.role) === BASE_ROLE)
+    const candidates = [...containers]
+      .sort((a, b) => isBase(a) - isBase(b))
+      .map((container) => ({
+        decky: label(container, LABEL.decky) ?? '',
+        createdAtMs: container.Created * 1000,
+        label: `container '${containerName(container)}'`,
+        remove: async () => {
+          await this.removeContainer(container)
+          return [containerName(container)]
+        },
+      }))
+    await reapCandidates(candidates, known, options, report)
+    const createdBefore = (Date.now() - (options.minAgeMs ?? DEFAULT_REAP_MIN_AGE_MS)) / 1000
     if (known.size === 0) await this.reapNetworks(report, createdBefore)
     return report
   }

@@ -4,10 +4,10 @@ import type { EventSink, RunningEmulator, StartEmulatorOptions } from '@decnet/d
 import { describeFailures, waitUntilReachable } from '../../probe/probe.ts'
 import type { ProbeLedger } from '../../probe/probe-ledger.ts'
 import { KeyedLock } from '../keyed-lock.ts'
+import { emptyReapReport, reapCandidates } from '../reap.ts'
 import {
   assertDeckyName,
   type ConvergeReport,
-  DEFAULT_REAP_MIN_AGE_MS,
   type DeckyEngine,
   type DeckyObservation,
   type DeckyServiceSpec,
@@ -109,23 +109,19 @@ export class LocalEngine implements DeckyEngine {
     return observations
   }
 
-  async reapOrphans(
-    knownDeckyNames: Iterable<string>,
-    { minAgeMs = DEFAULT_REAP_MIN_AGE_MS }: ReapOptions = {},
-  ): Promise<ReapReport> {
-    const known = new Set(knownDeckyNames)
-    const report: ReapReport = { containersRemoved: [], networksRemoved: [], errors: [] }
-    const createdBefore = Date.now() - minAgeMs
-    for (const [name, decky] of [...this.deckies]) {
-      if (known.has(name) || decky.createdAt > createdBefore) continue
-      const slugs = [...decky.services.keys()]
-      try {
+  async reapOrphans(knownDeckyNames: Iterable<string>, options: ReapOptions = {}): Promise<ReapReport> {
+    const report = emptyReapReport()
+    const candidates = [...this.deckies].map(([name, decky]) => ({
+      decky: name,
+      createdAtMs: decky.createdAt,
+      label: `decky '${name}'`,
+      remove: async () => {
+        const slugs = [...decky.services.keys()]
         await this.teardown(name)
-        report.containersRemoved.push(...slugs.map((slug) => listenerName(name, slug)))
-      } catch (error) {
-        report.errors.push(`decky '${name}': ${(error as Error).message}`)
-      }
-    }
+        return slugs.map((slug) => listenerName(name, slug))
+      },
+    }))
+    await reapCandidates(candidates, new Set(knownDeckyNames), options, report)
     return report
   }
 

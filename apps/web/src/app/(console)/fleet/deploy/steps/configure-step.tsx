@@ -4,7 +4,7 @@ import { plural } from '@/lib/format.ts'
 import type { RouterOutputs } from '@/trpc/client.ts'
 import { type Draft, MAX_COUNT, type WizardAction } from '../wizard/draft.ts'
 import type { DraftErrors } from '../wizard/validate.ts'
-import { RadioOptions } from './radio-options.tsx'
+import { DraftChoice } from './draft-choice.tsx'
 import { ServiceSettings } from './service-settings.tsx'
 
 const NAMING = [
@@ -29,6 +29,7 @@ interface Props {
 }
 
 export function ConfigureStep({ draft, dispatch, names, ips, placeable, services, chosen, errors }: Props) {
+  const wizard = { draft, dispatch }
   const problems = [...(errors.names ?? []), ...(errors.ips ?? [])]
   return (
     <section aria-labelledby="step-configure" className="grid-2">
@@ -36,14 +37,13 @@ export function ConfigureStep({ draft, dispatch, names, ips, placeable, services
         <h2 id="step-configure" style={{ marginTop: 0 }}>
           Names and addresses
         </h2>
-        <div className="row" role="radiogroup" aria-label="Naming" style={{ marginBottom: 8 }}>
-          <RadioOptions
-            name="naming"
-            value={draft.namingMode}
-            options={NAMING}
-            onChange={(value) => dispatch({ type: 'set', field: 'namingMode', value })}
-          />
-        </div>
+        <DraftChoice
+          label="Naming"
+          field="namingMode"
+          options={NAMING}
+          wizard={wizard}
+          style={{ marginBottom: 8 }}
+        />
         {draft.namingMode === 'prefix' ? (
           <div className="row">
             <label className="field">
@@ -76,14 +76,13 @@ export function ConfigureStep({ draft, dispatch, names, ips, placeable, services
             <span className="help">Separated by commas, spaces or lines.</span>
           </label>
         )}
-        <div className="row" role="radiogroup" aria-label="IP addresses" style={{ margin: '8px 0' }}>
-          <RadioOptions
-            name="ip-mode"
-            value={draft.ipMode}
-            options={IP_MODES}
-            onChange={(value) => dispatch({ type: 'set', field: 'ipMode', value })}
-          />
-        </div>
+        <DraftChoice
+          label="IP addresses"
+          field="ipMode"
+          options={IP_MODES}
+          wizard={wizard}
+          style={{ margin: '8px 0' }}
+        />
         {placeable.length > 1 && (
           <label className="field">
             <span>Host</span>

@@ -1,6 +1,7 @@
 // Step 3: follow the global mutation interval or set one for these deckies.
 import type { Dispatch } from 'react'
 import type { Draft, WizardAction } from '../wizard/draft.ts'
+import { DraftChoice } from './draft-choice.tsx'
 
 interface Props {
   draft: Draft
@@ -10,6 +11,7 @@ interface Props {
 }
 
 export function MutationStep({ draft, dispatch, globalInterval, problems }: Props) {
+  const wizard = { draft, dispatch }
   return (
     <section aria-labelledby="step-mutation" className="panel">
       <h2 id="step-mutation" style={{ marginTop: 0 }}>
@@ -19,33 +21,28 @@ export function MutationStep({ draft, dispatch, globalInterval, problems }: Prop
         The mutator periodically swaps each decky&apos;s services. The global interval is{' '}
         <strong>{globalInterval ?? 'off'}</strong>.
       </p>
-      <div className="stack" role="radiogroup" aria-label="Mutation interval">
-        <label>
-          <input
-            type="radio"
-            name="interval-mode"
-            checked={draft.intervalMode === 'global'}
-            onChange={() => dispatch({ type: 'set', field: 'intervalMode', value: 'global' })}
-          />
-          Follow the global interval
-        </label>
-        <label>
-          <input
-            type="radio"
-            name="interval-mode"
-            checked={draft.intervalMode === 'custom'}
-            onChange={() => dispatch({ type: 'set', field: 'intervalMode', value: 'custom' })}
-          />
-          Mutate every
-          <input
-            aria-label="Custom mutation interval"
-            size={6}
-            value={draft.interval}
-            onChange={(e) => dispatch({ type: 'setInterval', value: e.target.value })}
-          />
-          <span className="muted small">(30m, 2h, 1d, 1w…)</span>
-        </label>
-      </div>
+      <DraftChoice
+        label="Mutation interval"
+        field="intervalMode"
+        className="stack"
+        wizard={wizard}
+        options={[
+          ['global', 'Follow the global interval'],
+          [
+            'custom',
+            <>
+              Mutate every
+              <input
+                aria-label="Custom mutation interval"
+                size={6}
+                value={draft.interval}
+                onChange={(e) => dispatch({ type: 'setInterval', value: e.target.value })}
+              />
+              <span className="muted small">(30m, 2h, 1d, 1w…)</span>
+            </>,
+          ],
+        ]}
+      />
       {problems.map((problem) => (
         <p key={problem} className="alert" role="alert">
           {problem}

@@ -2,7 +2,7 @@
 import type { Dispatch } from 'react'
 import type { RouterOutputs } from '@/trpc/client.ts'
 import type { Draft, WizardAction } from '../wizard/draft.ts'
-import { RadioOptions } from './radio-options.tsx'
+import { DraftChoice } from './draft-choice.tsx'
 
 const PICK_MODES = [
   ['archetype', 'Pick an archetype'],
@@ -19,18 +19,19 @@ interface Props {
 }
 
 export function ServicesStep({ draft, dispatch, services, archetypes, distros, problems }: Props) {
+  const wizard = { draft, dispatch }
   return (
     <section aria-labelledby="step-services">
       <h2 id="step-services" className="sr-only">
         Choose services
       </h2>
-      <div className="row" role="radiogroup" aria-label="How to choose services" style={{ marginBottom: 10 }}>
-        <RadioOptions
-          name="pick-mode"
-          value={draft.pickMode}
-          options={PICK_MODES}
-          onChange={(value) => dispatch({ type: 'set', field: 'pickMode', value })}
-        />
+      <DraftChoice
+        label="How to choose services"
+        field="pickMode"
+        options={PICK_MODES}
+        wizard={wizard}
+        style={{ marginBottom: 10 }}
+      >
         <label style={{ marginLeft: 'auto' }}>
           Distro
           <select
@@ -45,14 +46,13 @@ export function ServicesStep({ draft, dispatch, services, archetypes, distros, p
             ))}
           </select>
         </label>
-      </div>
+      </DraftChoice>
       {draft.pickMode === 'archetype' ? (
         <div className="cards" role="radiogroup" aria-label="Archetypes">
           {archetypes.map((a) => (
             <label key={a.slug} className="card" data-testid={`archetype-${a.slug}`}>
               <input
                 type="radio"
-                name="archetype"
                 value={a.slug}
                 checked={draft.archetype === a.slug}
                 onChange={() => dispatch({ type: 'set', field: 'archetype', value: a.slug })}

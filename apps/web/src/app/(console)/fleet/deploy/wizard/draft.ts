@@ -68,6 +68,9 @@ export const initialDraft: Draft = {
 
 export const initialWizard: WizardState = { step: 0, draft: initialDraft, submitted: null }
 
+/** The draft's either/or fields (the wizard shows each as a radiogroup). */
+export type ChoiceField = 'pickMode' | 'namingMode' | 'ipMode' | 'intervalMode'
+
 type PlainField = Exclude<keyof Draft, 'settings' | 'picked' | 'count' | 'ownIni' | 'interval'>
 
 export type WizardAction =
