@@ -305,3 +305,30 @@ describe('incidents.onNew', () => {
     feed.close()
   })
 })
+
+describe('incidents.* with the real grouping worker', () => {
+  const api = inProcessApiOfSuite({ env: { DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator' } })
+
+  it('an ingested login attempt opens an incident that reaches onNew, get (with its event) and acknowledge', async () => {
+    const stream = await api.admin.incidents.onNew({})
+    const reading = readEvents<IncidentRow>(stream as never, (events) => events.length >= 1)
+    await expect.poll(() => api.services.incidentFeed.head).toBeDefined()
+    await api.services.db.logs.ingest([
+      {
+        timestamp: new Date(),
+        decky: 'web-01',
+        service: 'ssh',
+        eventType: 'auth_attempt',
+        attackerIp: '198.51.100.200',
+        rawLine: 'auth root',
+        fields: { username: 'root', password: 'toor' },
+      },
+    ])
+    const [event] = await reading
+    expect(event?.data).toMatchObject({ attackerIp: '198.51.100.200', decky: 'web-01', state: 'open' })
+    const detail = await api.admin.incidents.get({ id: event?.data.id ?? '' })
+    expect(detail.events.map((e) => e.eventType)).toEqual(['auth_attempt'])
+    const acknowledged = await api.admin.incidents.acknowledge({ id: detail.id, note: 'seen' })
+    expect(acknowledged).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'admin', note: 'seen' })
+  }, 60_000)
+})
