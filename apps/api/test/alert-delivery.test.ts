@@ -218,6 +218,10 @@ describe('alert channels: durable webhook delivery', () => {
     expect(listed.length).toBeGreaterThan(0)
     expect(JSON.stringify(listed)).not.toContain(HMAC_KEY)
     expect(listed.find((c) => c.id === healthyChannelId)?.secretsSet).toEqual(['hmacKey'])
+    // A webhook URL may carry a token in its path (Slack, Teams): viewers see its origin only.
+    expect(listed.find((c) => c.id === healthyChannelId)?.config.url).toBe(`${new URL(healthy.url).origin}/…`)
+    const asAdmin = (await api.admin.alerts.channels.list()).find((c) => c.id === healthyChannelId)
+    expect(asAdmin?.config.url).toBe(healthy.url)
     expect(JSON.stringify(await api.admin.alerts.channels.list())).not.toContain(HMAC_KEY)
     expect(JSON.stringify(await api.admin.alerts.deliveries.list({}))).not.toContain(HMAC_KEY)
     const asViewer = (call: Promise<unknown>) => codeOf(call)
@@ -241,6 +245,10 @@ describe('alert channels: durable webhook delivery', () => {
     expect(row?.sealedSecrets).toMatch(/^enc:v1:/)
     expect(row?.sealedSecrets).not.toContain(HMAC_KEY)
     expect(api.output()).not.toContain(HMAC_KEY)
+    // Channel changes are audited, with the secrets redacted.
+    const audited = await api.admin.audit.list({ action: 'alerts.channels.' })
+    expect(audited.rows.map((row) => row.action)).toContain('alerts.channels.create')
+    expect(JSON.stringify(audited)).not.toContain(HMAC_KEY)
   })
 
   it('an update keeps secrets left out and replaces those given', async () => {

@@ -7,18 +7,14 @@ import { targetOf } from '../src/audit/operator-audit.ts'
 import { isAuditSecretKey, REDACTED, redactedInput } from '../src/audit/redact.ts'
 import { codeOf, readyUser } from './support/accounts.ts'
 import { type Caller, inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
-import { routerProcedures } from './support/procedures.ts'
+import { callAt, routerProcedures } from './support/procedures.ts'
 import { keysOf } from './support/schema-keys.ts'
 
 const mutations = routerProcedures().filter((procedure) => procedure.type === 'mutation')
 
 /** Calls `path` on a caller by its dotted path (the paths come from the router itself). */
 function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
-  const [group, name] = path.split('.') as [string, string]
-  const procedures = caller as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>
-  const procedure = procedures[group]?.[name]
-  if (!procedure) throw new Error(`no procedure ${path} on the caller`)
-  return procedure(input)
+  return callAt(caller, path, input)
 }
 
 // Field names that could hold a secret; each such string input must be redacted, unless listed below.

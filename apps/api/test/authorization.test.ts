@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { ProcedureRole } from '../src/trpc.ts'
 import { codeOf, login, readyUser } from './support/accounts.ts'
 import { type Caller, inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
-import { routerProcedures } from './support/procedures.ts'
+import { callAt, routerProcedures } from './support/procedures.ts'
 
 /** API.md's role column. A procedure missing here (or here but not in the router) fails the suite. */
 const EXPECTED_ROLE: Record<string, ProcedureRole> = {
@@ -70,13 +70,7 @@ const procedures = routerProcedures()
  * guard's code. A subscription is refused or admitted before its first event, when it is opened.
  */
 async function probe(caller: Caller, path: string): Promise<string> {
-  // The caller is keyed by procedure path at run time (nested routers: alerts.channels.create); the
-  // paths come from the router itself.
-  let node: unknown = caller
-  for (const part of path.split('.')) node = (node as Record<string, unknown> | undefined)?.[part]
-  const call = typeof node === 'function' ? (node as (input: unknown) => Promise<unknown>) : undefined
-  if (!call) throw new Error(`no procedure ${path} on the caller`)
-  return codeOf(call({ __probe: true }))
+  return codeOf(callAt(caller, path, { __probe: true }))
 }
 
 const ALLOWED = 'BAD_REQUEST'

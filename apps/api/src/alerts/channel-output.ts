@@ -15,12 +15,30 @@ export function secretNamesOf(row: ChannelRow, secrets: SecretBox | undefined): 
   }
 }
 
-export function toChannelOutput(row: ChannelRow, backlog: number, secrets: SecretBox | undefined): Channel {
+/**
+ * A webhook URL often is a credential itself (Slack's and Teams' carry their token in the path):
+ * viewers see only its origin; admins, who configure it, see it whole.
+ */
+function configFor(row: ChannelRow, admin: boolean): Record<string, unknown> {
+  if (admin || row.kind !== 'webhook' || typeof row.config.url !== 'string') return row.config
+  try {
+    return { ...row.config, url: `${new URL(row.config.url).origin}/…` }
+  } catch {
+    return { ...row.config, url: '…' }
+  }
+}
+
+export function toChannelOutput(
+  row: ChannelRow,
+  backlog: number,
+  secrets: SecretBox | undefined,
+  admin: boolean,
+): Channel {
   return {
     id: row.id,
     name: row.name,
     kind: row.kind,
-    config: row.config,
+    config: configFor(row, admin),
     secretsSet: secretNamesOf(row, secrets),
     minSeverity: row.minSeverity,
     enabled: row.enabled,

@@ -106,15 +106,16 @@ async function channelById(services: AlertServices, id: string): Promise<Channel
 
 async function output(services: AlertServices, row: ChannelRow): Promise<Channel> {
   const backlog = await services.db.deliveries.backlogByChannel()
-  return toChannelOutput(row, backlog.get(row.id) ?? 0, services.secrets)
+  return toChannelOutput(row, backlog.get(row.id) ?? 0, services.secrets, true)
 }
 
-export async function listChannels(services: AlertServices): Promise<Channel[]> {
+/** Every channel; `admin` sees webhook URLs whole, anyone else only their origin. */
+export async function listChannels(services: AlertServices, admin: boolean): Promise<Channel[]> {
   const [rows, backlog] = await Promise.all([
     services.db.channels.list(),
     services.db.deliveries.backlogByChannel(),
   ])
-  return rows.map((row) => toChannelOutput(row, backlog.get(row.id) ?? 0, services.secrets))
+  return rows.map((row) => toChannelOutput(row, backlog.get(row.id) ?? 0, services.secrets, admin))
 }
 
 export async function createChannel(services: AlertServices, input: ChannelCreate): Promise<Channel> {

@@ -35,3 +35,11 @@ export function routerProcedures(): ProcedureInfo[] {
     meta: _def.meta,
   }))
 }
+
+/** Calls the procedure at a dotted path (nested routers too: alerts.channels.create) on a caller. */
+export function callAt(caller: unknown, path: string, input: unknown): Promise<unknown> {
+  let node: unknown = caller
+  for (const part of path.split('.')) node = (node as Record<string, unknown> | undefined)?.[part]
+  if (typeof node !== 'function') throw new Error(`no procedure ${path} on the caller`)
+  return (node as (input: unknown) => Promise<unknown>)(input)
+}

@@ -98,6 +98,8 @@ export function payloadOf(
 export function targetOf(channel: Channel): string {
   const { config } = channel
   if (channel.kind === 'webhook' && typeof config.url === 'string') {
+    // Viewers get the origin only, already cut ("https://hooks.example.com/…").
+    if (config.url.endsWith('…')) return config.url
     try {
       const url = new URL(config.url)
       return `${url.origin}${url.pathname}`

@@ -5,4 +5,4 @@ import { ZListChannelsInput, ZListChannelsOutput } from './list-channels.types.t
 export const listChannelsProcedure = viewerProcedure
   .input(ZListChannelsInput)
   .output(ZListChannelsOutput)
-  .query(({ ctx }) => listChannels(ctx.services))
+  .query(({ ctx }) => listChannels(ctx.services, ctx.session.user.role === 'admin'))
