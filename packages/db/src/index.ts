@@ -18,7 +18,6 @@ export { type AuditCursor, type AuditFilter, MAX_AUDIT_LIST } from './repos/audi
 export {
   type AttackerExportPage,
   type CredentialExportRow,
-  type IncidentExportPage,
   type LogExportPage,
   MAX_EXPORT_PAGE,
   MAX_INCIDENT_EVENTS,

@@ -1,12 +1,13 @@
 // Incidents as rows (CSV/NDJSON) or as one STIX 2.1 bundle, streamed: incidents are read a page at a
-// time; for STIX each incident's events are read (at most MAX_INCIDENT_EVENTS) only while its objects
+// time (most recently active first, as the Incidents page lists them); for STIX each incident's events are read (at most MAX_INCIDENT_EVENTS) only while its objects
 // are written. The bundle's id is derived from its objects' ids and written last (JSON key order
 // carries no meaning), so the bundle never has to be held whole.
-import { type Incident, SEVERITIES, type Severity } from '@decnet/core'
+import type { Incident } from '@decnet/core'
+import type { IncidentRow } from '@decnet/db'
 import type { ApiServices } from '../context.ts'
 import { maskTextForViewer } from '../logs/secret-mask.ts'
 import type { ExportRequest } from './export-request.ts'
-import { EXPORT_PAGE_ROWS, type ExportRecord, type ExportSource } from './sources.ts'
+import type { ExportRecord, ExportSource } from './sources.ts'
 import { BundleIdHasher, DECNET_IDENTITY, DECNET_IDENTITY_ID, incidentObjects } from './stix.ts'
 import { CHUNK_CHARS, tableChunks } from './stream.ts'
 
@@ -30,44 +31,61 @@ const INCIDENT_COLUMNS = [
   'note',
 ] as const
 
-/** Severities at or above `min` (all when unset). */
-function severitiesFrom(min: Severity | undefined): readonly Severity[] | undefined {
-  return min ? SEVERITIES.slice(SEVERITIES.indexOf(min)) : undefined
+/** Incidents per page read (the incidents list's own largest page). */
+const INCIDENT_PAGE_ROWS = 500
+
+/** core's Incident (the wire shape) of a stored incident. */
+function toIncident(row: IncidentRow): Incident {
+  return {
+    id: row.id,
+    attackerIp: row.attackerIp,
+    decky: row.decky,
+    deckies: row.deckies,
+    services: row.services,
+    severity: row.severity,
+    reasons: row.reasons,
+    state: row.state,
+    firstSeen: row.firstSeen.toISOString(),
+    lastSeen: row.lastSeen.toISOString(),
+    eventCount: row.eventCount,
+    acknowledgedBy: row.acknowledgedBy,
+    acknowledgedAt: row.acknowledgedAt?.toISOString() ?? null,
+    resolvedAt: row.resolvedAt?.toISOString() ?? null,
+    note: row.note,
+  }
 }
 
+/** The incidents the request selects, most recently active first, a keyset page at a time. */
 async function* incidentPages(
   db: ApiServices['db'],
   request: IncidentsRequest,
-  pageRows: number,
-): AsyncGenerator<Incident[]> {
-  const severities = severitiesFrom(request.minSeverity)
-  let afterId: string | undefined
-  for (;;) {
-    const rows = await db.exports.incidentPage({
-      ...(request.state ? { state: request.state } : {}),
-      ...(severities ? { severities } : {}),
-      afterId,
-      limit: pageRows,
+): AsyncGenerator<IncidentRow[]> {
+  let cursor: string | undefined
+  do {
+    const page = await db.incidents.list({
+      ...(request.state ? { states: [request.state] } : {}),
+      ...(request.minSeverity ? { minSeverity: request.minSeverity } : {}),
+      limit: INCIDENT_PAGE_ROWS,
+      ...(cursor ? { cursor } : {}),
     })
-    if (rows.length === 0) return
-    yield rows
-    if (rows.length < pageRows) return
-    afterId = rows[rows.length - 1]?.id
-  }
+    if (page.rows.length > 0) yield page.rows
+    cursor = page.nextCursor
+  } while (cursor)
 }
 
 async function* incidentRecords(
   db: ApiServices['db'],
   request: IncidentsRequest,
   reveal: boolean,
-  pageRows: number,
 ): AsyncGenerator<ExportRecord[]> {
-  for await (const page of incidentPages(db, request, pageRows)) {
-    // Reasons quote what happened (a command, a user name): masked for viewers like any attacker text.
-    yield page.map((incident) =>
-      reveal ? incident : { ...incident, reasons: incident.reasons.map(maskTextForViewer) },
-    )
-  }
+  for await (const page of incidentPages(db, request))
+    yield page.map((row) => viewOf(toIncident(row), reveal))
+}
+
+/** Reasons quote what happened (a command, a user name): masked for viewers like any attacker text. */
+function viewOf(incident: Incident, reveal: boolean): Incident {
+  if (!reveal) incident.reasons = incident.reasons.map(maskTextForViewer)
+  return incident
 }
 
 /** The incident rows (CSV/NDJSON) as a table export. */
@@ -75,9 +93,8 @@ export function incidentTableSource(
   services: Pick<ApiServices, 'db'>,
   request: IncidentsRequest,
   reveal: boolean,
-  pageRows = EXPORT_PAGE_ROWS,
 ): ExportSource {
-  return { columns: INCIDENT_COLUMNS, pages: incidentRecords(services.db, request, reveal, pageRows) }
+  return { columns: INCIDENT_COLUMNS, pages: incidentRecords(services.db, request, reveal) }
 }
 
 /**
@@ -88,18 +105,16 @@ export async function* stixChunks(
   services: Pick<ApiServices, 'db'>,
   request: IncidentsRequest,
   reveal: boolean,
-  pageRows = EXPORT_PAGE_ROWS,
 ): AsyncGenerator<string> {
   const hasher = new BundleIdHasher()
   // Observables seen in several incidents are written once: their ids are their content.
   const written = new Set<string>([DECNET_IDENTITY_ID])
   hasher.add(DECNET_IDENTITY_ID)
   let buffer = `{"type":"bundle","objects":[${JSON.stringify(DECNET_IDENTITY)}`
-  for await (const page of incidentPages(services.db, request, pageRows)) {
-    for (const stored of page) {
-      const incident = reveal ? stored : { ...stored, reasons: stored.reasons.map(maskTextForViewer) }
-      const events = await services.db.exports.incidentEvents(incident)
-      for (const object of incidentObjects(incident, events)) {
+  for await (const page of incidentPages(services.db, request)) {
+    for (const row of page) {
+      const events = await services.db.exports.incidentEvents(row)
+      for (const object of incidentObjects(viewOf(toIncident(row), reveal), events)) {
         if (written.has(object.id)) continue
         written.add(object.id)
         hasher.add(object.id)

@@ -1,13 +1,13 @@
 // Exports: the tables an operator downloads (logs of a search, attackers, credentials), read in
 // keyset pages so a caller can stream any number of rows holding one page at a time. No counts, no
 // offsets: each page is an index seek after the previous page's last id.
-import { type Incident, parseStringArray, type Severity, ZIncidentState, ZSeverity } from '@decnet/core'
+import { parseStringArray } from '@decnet/core'
 import type { Connection } from '../client.ts'
 import type { AttackerModel, CredentialModel } from '../generated/client/sqlite/models.ts'
 import { compileSearch } from '../search/compile.ts'
 import { parseSearch } from '../search/grammar.ts'
 import { type RawRow, type SqlArg, toDate, toNumber } from '../sql.ts'
-import type { Attacker, LogRow } from '../types.ts'
+import type { Attacker, IncidentRow, LogRow } from '../types.ts'
 import { escapeLike } from './attackers.ts'
 import { LOG_COLUMNS, type LogRecord, toLogRow } from './logs.ts'
 
@@ -36,15 +36,6 @@ export interface AttackerExportPage {
   limit: number
 }
 
-export interface IncidentExportPage {
-  state?: Incident['state']
-  /** Only these severities (the API turns a minimum into the list). */
-  severities?: readonly Severity[]
-  /** The previous page's last id (ascending). */
-  afterId?: string
-  limit: number
-}
-
 /** Events of one incident read for its STIX observables, at most (most recent first). */
 export const MAX_INCIDENT_EVENTS = 2000
 
@@ -53,23 +44,6 @@ export type CredentialExportRow = Omit<CredentialModel, 'secretHash'>
 
 type AttackerRecord = RawRow<Omit<AttackerModel, 'serviceCount' | 'deckyCount'>>
 type CredentialRecord = RawRow<CredentialExportRow>
-type IncidentRecord = {
-  id: string
-  attackerIp: string
-  decky: string
-  deckies: string
-  services: string
-  severity: string
-  reasons: string
-  state: string
-  firstSeen: unknown
-  lastSeen: unknown
-  eventCount: unknown
-  acknowledgedBy: string | null
-  acknowledgedAt: unknown
-  resolvedAt: unknown
-  note: string | null
-}
 
 const clampPage = (limit: number) => Math.min(Math.max(Math.floor(limit), 1), MAX_EXPORT_PAGE)
 
@@ -100,30 +74,6 @@ function toCredential(row: CredentialRecord): CredentialExportRow {
     count: toNumber(row.count),
     firstSeen: toDate(row.firstSeen),
     lastSeen: toDate(row.lastSeen),
-  }
-}
-
-const isoOrNull = (value: unknown) =>
-  value === null || value === undefined ? null : toDate(value).toISOString()
-
-/** core's Incident from its row (JSON lists parsed, enums narrowed). */
-function toIncident(row: IncidentRecord): Incident {
-  return {
-    id: row.id,
-    attackerIp: row.attackerIp,
-    decky: row.decky,
-    deckies: parseStringArray(row.deckies),
-    services: parseStringArray(row.services),
-    severity: ZSeverity.catch('low').parse(row.severity),
-    reasons: parseStringArray(row.reasons),
-    state: ZIncidentState.catch('open').parse(row.state),
-    firstSeen: toDate(row.firstSeen).toISOString(),
-    lastSeen: toDate(row.lastSeen).toISOString(),
-    eventCount: toNumber(row.eventCount),
-    acknowledgedBy: row.acknowledgedBy,
-    acknowledgedAt: isoOrNull(row.acknowledgedAt),
-    resolvedAt: isoOrNull(row.resolvedAt),
-    note: row.note,
   }
 }
 
@@ -191,46 +141,15 @@ export function exportsRepository(conn: Connection) {
       })
     },
 
-    /** One page of incidents in id order, optionally by state and severities. */
-    incidentPage(input: IncidentExportPage): Promise<Incident[]> {
-      const conditions: string[] = []
-      const args: SqlArg[] = []
-      if (input.state) {
-        args.push(input.state)
-        conditions.push(`i."state" = $${args.length}`)
-      }
-      if (input.severities) {
-        if (input.severities.length === 0) return Promise.resolve([])
-        const list = input.severities.map((severity) => {
-          args.push(severity)
-          return `$${args.length}`
-        })
-        conditions.push(`i."severity" IN (${list.join(', ')})`)
-      }
-      if (input.afterId !== undefined) {
-        args.push(input.afterId)
-        conditions.push(`i."id" > $${args.length}`)
-      }
-      const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''
-      return conn.read(async ({ sql }) => {
-        const rows = await sql.query<IncidentRecord>(
-          `SELECT i."id", i."attackerIp", i."decky", i."deckies", i."services", i."severity", i."reasons",
-             i."state", i."firstSeen", i."lastSeen", i."eventCount", i."acknowledgedBy", i."acknowledgedAt",
-             i."resolvedAt", i."note"
-           FROM "Incident" i ${where} ORDER BY i."id" LIMIT $${args.length + 1}`,
-          [...args, clampPage(input.limit)],
-        )
-        return rows.map(toIncident)
-      })
-    },
-
     /**
      * The attack events an incident groups: its source on its deckies between its first and last
      * event, DECNET's own traffic excluded; the most recent MAX_INCIDENT_EVENTS.
      */
-    incidentEvents(incident: Incident): Promise<LogRow[]> {
+    incidentEvents(
+      incident: Pick<IncidentRow, 'attackerIp' | 'decky' | 'deckies' | 'firstSeen' | 'lastSeen'>,
+    ): Promise<LogRow[]> {
       const deckies = incident.deckies.length > 0 ? incident.deckies : [incident.decky]
-      const args: SqlArg[] = [incident.attackerIp, new Date(incident.firstSeen), new Date(incident.lastSeen)]
+      const args: SqlArg[] = [incident.attackerIp, incident.firstSeen, incident.lastSeen]
       const list = deckies.map((decky) => {
         args.push(decky)
         return `$${args.length}`

@@ -1,15 +1,16 @@
 'use client'
 
-import type { AttackerSort as Sort } from '@decnet/core/schemas'
+import { type AttackerSort as Sort, TABLE_EXPORT_FORMATS } from '@decnet/core/schemas'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { type FormEvent, useState } from 'react'
 import { SafeBadges } from '@/components/chips.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
+import { ExportButton } from '@/components/export-button.tsx'
 import { SafeText } from '@/components/safe-text.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { formatTime } from '@/lib/format.ts'
-import { useTRPC } from '@/trpc/client.ts'
+import { useTRPC, useTRPCClient } from '@/trpc/client.ts'
 
 const SORTS: Record<Sort, string> = {
   recent: 'Most recent',
@@ -19,6 +20,7 @@ const SORTS: Record<Sort, string> = {
 
 export default function AttackersPage() {
   const trpc = useTRPC()
+  const client = useTRPCClient()
   const [draftQ, setDraftQ] = useState('')
   const [draftService, setDraftService] = useState('')
   const [filters, setFilters] = useState({ q: '', service: '' })
@@ -138,6 +140,17 @@ export default function AttackersPage() {
         </tbody>
       </table>
       <div className="row" style={{ marginTop: 8 }}>
+        <ExportButton
+          label="Export these attackers"
+          formats={TABLE_EXPORT_FORMATS}
+          start={(format) =>
+            client.exports.attackers.mutate({
+              format,
+              ...(filters.q ? { q: filters.q } : {}),
+              ...(filters.service ? { service: filters.service } : {}),
+            })
+          }
+        />
         <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
           Previous
         </button>

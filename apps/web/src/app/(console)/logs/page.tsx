@@ -1,13 +1,15 @@
 'use client'
 
+import { TABLE_EXPORT_FORMATS } from '@decnet/core/schemas'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useSubscription } from '@trpc/tanstack-react-query'
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react'
 import { ErrorAlert } from '@/components/error-alert.tsx'
+import { ExportButton } from '@/components/export-button.tsx'
 import { type Log, LogTable } from '@/components/log-view.tsx'
 import { errorMessage } from '@/lib/errors.ts'
 import { formatTime } from '@/lib/format.ts'
-import { useTRPC } from '@/trpc/client.ts'
+import { useTRPC, useTRPCClient } from '@/trpc/client.ts'
 
 const RANGES = {
   '15m': { label: 'Last 15 minutes', minutes: 15, bucket: 1 },
@@ -106,6 +108,7 @@ export default function LogsPage() {
   const q = (showSystem && !/(^|\s)system:/i.test(typed) ? `${typed} system:any`.trim() : typed) || undefined
   const cursor = cursors[cursors.length - 1]
 
+  const client = useTRPCClient()
   const search = useQuery(
     trpc.logs.search.queryOptions(
       { q, from, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
@@ -199,6 +202,19 @@ export default function LogsPage() {
           Show system traffic
         </label>
       </form>
+      <div className="row" style={{ marginBottom: 8 }}>
+        <ExportButton
+          label="Export this search"
+          formats={TABLE_EXPORT_FORMATS}
+          start={(format) =>
+            client.exports.logs.mutate({
+              format,
+              ...(q ? { q } : {}),
+              ...(from ? { from } : {}),
+            })
+          }
+        />
+      </div>
       <p className="muted small">
         All terms must match. Words match anywhere, <code>&quot;quoted phrases&quot;</code> match in order,{' '}
         <code>decky:</code> <code>service:</code> <code>event:</code> <code>attacker:</code> match exactly,
