@@ -348,7 +348,11 @@ await withBenchApi(
             last = now
             stableSince = Date.now()
           }
-          const backlog = (await admin.alerts.channels.list.query()).reduce((sum, c) => sum + c.backlog, 0)
+          // A connection left idle through the ingest may be reset as it is reused: ask again.
+          const channels = await admin.alerts.channels.list
+            .query()
+            .catch(() => admin.alerts.channels.list.query())
+          const backlog = channels.reduce((sum, c) => sum + c.backlog, 0)
           return backlog === 0 && Date.now() - stableSince > 5_000
         },
         600_000,
