@@ -87,6 +87,16 @@ describe('exports', () => {
         service: 'mysql',
         rawLine: 'hello',
       }),
+      // DECNET's own readiness probe: not attack traffic.
+      event({
+        timestamp: new Date('2026-11-25T12:30:00Z'),
+        decky: 'db-01',
+        service: 'mysql',
+        eventType: 'connect',
+        attackerIp: '127.0.0.1',
+        rawLine: 'probe',
+        system: true,
+      }),
     ])
   })
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
@@ -132,6 +142,17 @@ describe('exports', () => {
       message: 'hello',
       system: false,
     })
+  })
+
+  it('leaves DECNET`s own probe traffic out unless the query asks for it (system:true / system:any)', async () => {
+    const messages = async (q: string) =>
+      (await download((await api.admin.exports.logs({ format: 'ndjson', q })).url)).text
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line).message)
+    expect(await messages('decky:db-01')).toEqual(['hello'])
+    expect(await messages('decky:db-01 system:true')).toEqual(['probe'])
+    expect(await messages('decky:db-01 system:any')).toEqual(['probe', 'hello'])
   })
 
   it('masks captured secrets for viewers and shows them to admins', async () => {

@@ -6,8 +6,8 @@ import type { Writable } from 'node:stream'
 import { type CsvValue, csvLine } from './csv.ts'
 import type { ExportRecord, ExportSource } from './sources.ts'
 
-/** Characters gathered before a write: big enough to keep syscalls few, small enough to not matter. */
-export const CHUNK_CHARS = 64 * 1024
+/** Characters gathered before a write: the socket's own high-water mark, so few are alive at once. */
+export const CHUNK_CHARS = 16 * 1024
 
 export type TableFormat = 'csv' | 'ndjson'
 

@@ -8,13 +8,11 @@ import { parseDatabaseUrl } from '../url.ts'
 export interface BulkLogOptions {
   /** Seconds since the epoch of row 1; row i is i seconds later. */
   startEpochSeconds?: number
-  /** Marks every row as DECNET's own traffic. */
-  system?: boolean
 }
 
 /**
  * Appends `count` ssh login-attempt rows: decky `bulk-<i % 20>`, attacker `198.51.100.<i % 250>`,
- * a raw line and fields of ~200 bytes each. SQLite only (the database must be migrated).
+ * a raw line and fields of ~200 bytes each; attack traffic (not `system`). SQLite only (migrated).
  */
 export function seedBulkLogs(databaseUrl: string, count: number, options: BulkLogOptions = {}): void {
   const target = parseDatabaseUrl(databaseUrl)
@@ -30,9 +28,9 @@ export function seedBulkLogs(databaseUrl: string, count: number, options: BulkLo
          'login_attempt', '198.51.100.' || (i % 250), 40000 + (i % 20000),
          '{"event":"login_attempt","username":"root","client":"SSH-2.0-libssh_0.9.6","seq":' || i || '}',
          '{"username":"root","password":"hunter' || i || '","client":"SSH-2.0-libssh_0.9.6","kex":"curve25519-sha256"}',
-         'ssh login attempt root libssh ' || i, ?
+         'ssh login attempt root libssh ' || i, 0
        FROM n`,
-    ).run(count, options.startEpochSeconds ?? 1_764_000_000, options.system ? 1 : 0)
+    ).run(count, options.startEpochSeconds ?? 1_764_000_000)
   } finally {
     db.close()
   }
