@@ -3,7 +3,7 @@ import { readyAdmin } from '../test/support/accounts.ts'
 import type { Client } from '../test/support/clients.ts'
 import { startServerProcess } from '../test/support/server.ts'
 
-type BenchApi = { admin: Client; pid: number; dataDir: string }
+type BenchApi = { admin: Client; pid: number; dataDir: string; output: () => string }
 
 /** The p-th percentile (nearest rank) of `values`; NaN when there are none. */
 export function percentile(values: number[], p: number): number {
@@ -26,7 +26,7 @@ export async function withBenchApi(
     if (options.deploymentLimit !== undefined) {
       await admin.config.setDeploymentLimit.mutate({ deploymentLimit: options.deploymentLimit })
     }
-    await bench({ admin, pid: api.pid, dataDir: api.dataDir })
+    await bench({ admin, pid: api.pid, dataDir: api.dataDir, output: api.output })
   } finally {
     await api.stop()
   }

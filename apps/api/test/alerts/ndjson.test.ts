@@ -6,7 +6,9 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
+  readlinkSync,
   renameSync,
   rmSync,
   statSync,
@@ -82,6 +84,25 @@ describe('NDJSON file alert transport', () => {
       alert.idempotencyKey,
     ])
     expect(statSync(file).mode & 0o777).toBe(0o600)
+  })
+
+  it('opens the file once when the first sends arrive together, and close() releases it', async () => {
+    const t = transport({ path: 'burst.ndjson' })
+    const file = path.join(allowedDir, 'burst.ndjson')
+    // This process's descriptors open on the alert file (/proc/self/fd links name their target).
+    const openOnFile = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === file
+        } catch {
+          return false
+        }
+      }).length
+    await Promise.all(Array.from({ length: 8 }, () => t.send(sampleAlert(), signal())))
+    expect(readLines(file)).toHaveLength(8)
+    expect(openOnFile()).toBe(1)
+    await t.close()
+    expect(openOnFile()).toBe(0)
   })
 
   it('serialises 300 concurrent sends into 300 whole lines', async () => {

@@ -237,9 +237,11 @@ export function createNdjsonTransport(
     throw new TransportError(`alert file directory unusable: ${(err as NodeJS.ErrnoException).code ?? err}`)
   })
   resolved.catch(() => {})
-  let file: NdjsonFile | null = null
-  const sink = async () => {
-    file ??= new NdjsonFile(await resolved, c.maxBytes, c.keep)
+  // The promise is kept, not the file: sends that arrive together before the path is resolved share
+  // one NdjsonFile (one handle, one queue) instead of each opening its own and leaking all but one.
+  let file: Promise<NdjsonFile> | null = null
+  const sink = () => {
+    file ??= resolved.then((resolvedPath) => new NdjsonFile(resolvedPath, c.maxBytes, c.keep))
     return file
   }
   return {
@@ -248,7 +250,7 @@ export function createNdjsonTransport(
       await (await sink()).append(ndjsonRecord(message), signal)
     },
     async close() {
-      await file?.close()
+      await (await file?.catch(() => null))?.close()
     },
   }
 }
