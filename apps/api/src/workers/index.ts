@@ -277,10 +277,15 @@ function startMutation(
  * Groups stored attack events into incidents and writes the alert outbox, on its own timer and in
  * its own transactions: ingest never waits for it, it catches up after a burst.
  */
-function startIncidents({ config, db }: WorkerDeps, starting: Starting): void {
+function startIncidents({ config, db, bus }: WorkerDeps, starting: Starting): void {
   if (!config.workers.incidents) return
   const incidents = startIncidentWorker({ db, onError: starting.report('incidents') })
-  starting.onStop(() => incidents.stop())
+  // Stored events wake the worker at once (alert latency), the poll covers other processes' ingest.
+  const unsubscribe = bus.on('log.ingested', () => incidents.worker.wake())
+  starting.onStop(async () => {
+    unsubscribe()
+    await incidents.stop()
+  })
 }
 
 /** Pings the enrolled hosts and tells their supervisors what it sees. */

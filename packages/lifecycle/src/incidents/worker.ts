@@ -39,7 +39,7 @@ export type IncidentWorkerStats = {
 }
 
 const DEFAULT_BATCH = 2_000
-const DEFAULT_POLL_MS = 1_000
+const DEFAULT_POLL_MS = 250
 
 export class IncidentWorker {
   private readonly options: IncidentWorkerOptions
@@ -47,6 +47,8 @@ export class IncidentWorker {
   private timer: NodeJS.Timeout | undefined
   private running: Promise<void> | undefined
   private stopped = true
+  /** A wake arrived while a drain ran: its rows may have committed after the drain's last look. */
+  private wokenWhileRunning = false
   /** The missing Log id the worker is waiting for, and since when (PostgreSQL only). */
   private gap: { id: number; since: number } | undefined
   private counters: IncidentWorkerStats = {
@@ -126,7 +128,11 @@ export class IncidentWorker {
 
   /** Runs a drain soon (e.g. after an ingest batch) instead of waiting for the poll. */
   wake(): void {
-    if (this.stopped || this.running) return
+    if (this.stopped) return
+    if (this.running) {
+      this.wokenWhileRunning = true
+      return
+    }
     clearTimeout(this.timer)
     this.schedule(0)
   }
@@ -149,7 +155,9 @@ export class IncidentWorker {
         })
         .finally(() => {
           this.running = undefined
-          if (!this.stopped) this.schedule(this.options.pollMs ?? DEFAULT_POLL_MS)
+          const again = this.wokenWhileRunning
+          this.wokenWhileRunning = false
+          if (!this.stopped) this.schedule(again ? 0 : (this.options.pollMs ?? DEFAULT_POLL_MS))
         })
     }, delayMs)
     this.timer.unref()
