@@ -219,6 +219,21 @@ describe('audit log of operator actions', () => {
     expect(JSON.stringify(rows)).not.toContain('viewer1-changed-pw-1')
   })
 
+  it('keeps a certificate as its fingerprint only (host material is sealed at rest; the log must not hold it in clear)', () => {
+    const certificate = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUe\n-----END CERTIFICATE-----\n'
+    const detail = redactedInput({ tls: { ca: certificate, cert: `chain:\n${certificate}${certificate}` } })
+    const text = JSON.stringify(detail)
+    expect(text).not.toContain('BEGIN CERTIFICATE')
+    expect(text).not.toContain('MIIBszCCAVmgAwIBAgIUe')
+    expect(detail).toMatchObject({
+      tls: { ca: expect.stringMatching(/^\[PEM certificate sha256:[0-9a-f]{16}\]\n$/) },
+    })
+    // Two copies of one certificate have the same fingerprint: the log still tells which was used.
+    const [first, second] = String((detail.tls as { cert: string }).cert).match(/sha256:[0-9a-f]{16}/g) ?? []
+    expect(first).toBeDefined()
+    expect(first).toBe(second)
+  })
+
   it('redacts TLS key material of a host enrolment', async () => {
     const since = new Date().toISOString()
     const code = await codeOf(

@@ -1,5 +1,6 @@
 // What of an operator's input the audit log keeps: everything but secrets, within bounds. Inputs are
 // the raw JSON a caller sent (before validation), so they are capped as hostile data.
+import { createHash } from 'node:crypto'
 import { isSecretName } from '../logs/secret-mask.ts'
 
 export const REDACTED = '[redacted]'
@@ -13,6 +14,9 @@ const MAX_KEY_LENGTH = 64
 
 // A PEM block holding key material, wherever it appears (a TLS key pasted into any field).
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/
+// Any other PEM block (certificates, CAs): sealed at rest where it is used, so the audit log keeps
+// only which one it was.
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g
 
 /**
  * Whether an input field of this name holds a secret: the captured-secret vocabulary (password, token,
@@ -29,8 +33,17 @@ export function isAuditSecretKey(name: string): boolean {
   )
 }
 
-function capString(value: string): string {
-  if (PEM_PRIVATE_KEY.test(value)) return REDACTED
+/** Each PEM block of a string as its label and a short fingerprint of its text. */
+function summarisePem(value: string): string {
+  return value.replace(PEM_BLOCK, (block, label: string) => {
+    const digest = createHash('sha256').update(block).digest('hex').slice(0, 16)
+    return `[PEM ${label.toLowerCase()} sha256:${digest}]`
+  })
+}
+
+function capString(raw: string): string {
+  if (PEM_PRIVATE_KEY.test(raw)) return REDACTED
+  const value = raw.includes('-----BEGIN ') ? summarisePem(raw) : raw
   return value.length > MAX_STRING
     ? `${value.slice(0, MAX_STRING)}…[+${value.length - MAX_STRING} chars]`
     : value
