@@ -90,9 +90,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   }
   startReconciling(deps, starting, runtimes)
   startMutation(deps, starting, { localEngine, wake: wakeRunners })
-  startIncidents(deps, starting)
   if (enrolled) startEnrolledHeartbeat(deps, starting, enrolled)
   const alerts = startAlertDelivery(deps, starting)
+  startIncidents(deps, starting, () => alerts?.wake())
   startBeating()
 
   return {
@@ -277,9 +277,10 @@ function startMutation(
  * Groups stored attack events into incidents and writes the alert outbox, on its own timer and in
  * its own transactions: ingest never waits for it, it catches up after a burst.
  */
-function startIncidents({ config, db, bus }: WorkerDeps, starting: Starting): void {
+function startIncidents({ config, db, bus }: WorkerDeps, starting: Starting, onAlerts: () => void): void {
   if (!config.workers.incidents) return
-  const incidents = startIncidentWorker({ db, onError: starting.report('incidents') })
+  // New outbox rows wake the delivery worker at once instead of at its next poll.
+  const incidents = startIncidentWorker({ db, onAlerts, onError: starting.report('incidents') })
   // Stored events wake the worker at once (alert latency), the poll covers other processes' ingest.
   const unsubscribe = bus.on('log.ingested', () => incidents.worker.wake())
   starting.onStop(async () => {
