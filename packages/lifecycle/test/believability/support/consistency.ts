@@ -1,0 +1,125 @@
+// One story per decky: every claim a service makes (OS, kernel/build, hostname, domain, clock, boot
+// time) held against the decky's persona, the one source every emulator must read.
+import type { Persona } from '@decnet/core'
+import { ostypeFits } from './expectations.ts'
+import type { Fact } from './facts.ts'
+
+/** The window the facts were read in (epoch ms): a live clock reads inside it. */
+export type ReadWindow = { startMs: number; endMs: number }
+
+/** Clocks and boot times are compared with this slack (scan duration is in the window already). */
+const CLOCK_SLACK_MS = 120_000
+const BOOT_SLACK_S = 600
+
+const firstLabel = (name: string) => name.split('.')[0]?.toLowerCase() ?? ''
+
+function parseClock(value: string): { ms: number; offsetMinutes?: number } | undefined {
+  const ldap = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/.exec(value)
+  if (ldap) {
+    const [, y, mo, d, h, mi, s] = ldap.map(Number)
+    return { ms: Date.UTC(y as number, (mo as number) - 1, d, h, mi, s) }
+  }
+  const offset = /([+-])(\d{2}):?(\d{2})$/.exec(value.trim())
+  const ms = Date.parse(/T[\d:]+$/.test(value) ? `${value}Z` : value)
+  if (Number.isNaN(ms)) return undefined
+  if (!offset) return { ms }
+  const minutes = Number(offset[2]) * 60 + Number(offset[3])
+  return { ms, offsetMinutes: offset[1] === '-' ? -minutes : minutes }
+}
+
+/** The UTC offset (minutes) of an IANA zone at an instant. */
+export function zoneOffsetMinutes(timeZone: string, ms: number): number {
+  const name =
+    new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+      .formatToParts(new Date(ms))
+      .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT'
+  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name)
+  if (!match) return 0
+  const minutes = Number(match[2]) * 60 + Number(match[3])
+  return match[1] === '-' ? -minutes : minutes
+}
+
+function osMismatch(persona: Persona, value: string): string | undefined {
+  const v = value.trim()
+  // os-release `ID VERSION_ID`.
+  const release = /^([a-z]+) ([\w.]+)$/.exec(v)
+  if (release && persona.family === 'linux') {
+    const want = `${persona.os.id} ${persona.os.versionId}`
+    return v === want ? undefined : `says '${v}', persona is '${want}'`
+  }
+  if (/^UNIX Type/i.test(v))
+    return ostypeFits(persona, 'Unix') ? undefined : `says '${v}' on a ${persona.family} persona`
+  if (/^Windows_NT/i.test(v))
+    return ostypeFits(persona, 'Windows') ? undefined : `says '${v}' on a ${persona.family} persona`
+  return ostypeFits(persona, v)
+    ? undefined
+    : `says '${v}' on a ${persona.family} persona (${persona.os.name})`
+}
+
+/** Why a claim contradicts the persona, or undefined when it tells the same story. */
+export function claimMismatch(persona: Persona, fact: Fact, window: ReadWindow): string | undefined {
+  const value = fact.value.trim()
+  switch (fact.claim) {
+    case undefined:
+      return undefined
+    case 'os':
+      return osMismatch(persona, value)
+    case 'kernel':
+      return value.includes(persona.os.kernel)
+        ? undefined
+        : `says '${value}', persona kernel is '${persona.os.kernel}'`
+    case 'build': {
+      const win = persona.os.windows
+      if (!win) return `states a Windows build '${value}' on a ${persona.family} persona`
+      const build = `${win.major}.${win.minor}.${win.build}`
+      return value.includes(build) || value.includes(String(win.build))
+        ? undefined
+        : `says '${value}', persona build is ${build}.${win.ubr}`
+    }
+    case 'hostname': {
+      if (firstLabel(value) !== persona.hostname.toLowerCase())
+        return `says '${value}', persona hostname is '${persona.hostname}'`
+      const suffix = value.includes('.') ? value.slice(value.indexOf('.') + 1).toLowerCase() : ''
+      if (suffix && persona.domain && suffix !== persona.domain.dns.toLowerCase())
+        return `FQDN '${value}' is not in the persona domain '${persona.domain.dns}'`
+      return undefined
+    }
+    case 'domain': {
+      if (!persona.domain) return `says domain '${value}', persona has none`
+      const dn = /^DC=/i.test(value)
+        ? value
+            .split(',')
+            .map((part) => part.replace(/^DC=/i, ''))
+            .join('.')
+        : value
+      const d = dn.toLowerCase()
+      return d === persona.domain.dns.toLowerCase() || d === persona.domain.netbios.toLowerCase()
+        ? undefined
+        : `says '${value}', persona domain is ${persona.domain.netbios} / ${persona.domain.dns}`
+    }
+    case 'time': {
+      const clock = parseClock(value)
+      if (!clock) return `unreadable clock '${value}'`
+      if (clock.ms < window.startMs - CLOCK_SLACK_MS || clock.ms > window.endMs + CLOCK_SLACK_MS)
+        return `clock '${value}' is ${Math.round((clock.ms - window.startMs) / 1000)} s off the real time (frozen or skewed)`
+      if (clock.offsetMinutes !== undefined) {
+        const want = zoneOffsetMinutes(persona.timezone, clock.ms)
+        if (clock.offsetMinutes !== want)
+          return `clock '${value}' has UTC offset ${clock.offsetMinutes} min, persona zone ${persona.timezone} is ${want} min`
+      }
+      return undefined
+    }
+    case 'boot': {
+      if (value === 'none' || value === 'N/A') return undefined // Windows 10+ sends no SMB boot time
+      const uptime = /^uptime:([\d.]+)$/.exec(value)?.[1]
+      const bootMs = uptime ? window.startMs - Number(uptime) * 1000 : parseClock(value)?.ms
+      if (bootMs === undefined || Number.isNaN(bootMs)) return `unreadable boot time '${value}'`
+      const off = Math.round(bootMs / 1000 - persona.bootTime)
+      // An uptime read later than startMs makes the boot look later: allow the read window too.
+      const slack = BOOT_SLACK_S + (window.endMs - window.startMs) / 1000
+      return Math.abs(off) <= slack
+        ? undefined
+        : `boot time ${new Date(bootMs).toISOString()} (from '${value}') is ${off} s off the persona's ${new Date(persona.bootTime * 1000).toISOString()}`
+    }
+  }
+}

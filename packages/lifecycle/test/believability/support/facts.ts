@@ -1,0 +1,379 @@
+// Everything readable from outside one decky, as (service, field, value) facts: nmap's script output
+// plus a few direct reads (TLS certificates, the SMB2 negotiate, the shell over SSH). The twins test
+// diffs facts between two deckies; the consistency test reads the claims among them (OS, kernel/build,
+// hostname, domain, time, boot time) and holds them against the persona.
+import { execFile } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
+import { connect } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
+import { promisify } from 'node:util'
+import type { DeckySpec } from '../../../src/index.ts'
+import type { NmapHost } from './nmap.ts'
+
+const execFileAsync = promisify(execFile)
+
+export type ClaimKind = 'os' | 'kernel' | 'build' | 'hostname' | 'domain' | 'time' | 'boot'
+
+export type Fact = {
+  /** Service slug the fact came from (`tcp/port` when no service of the decky owns the port). */
+  service: string
+  /** What was read: `ssh-hostkey`, `cert.serial`, `shell.machine-id` … */
+  field: string
+  value: string
+  /** Set when the fact states something the persona decides (see consistency). */
+  claim?: ClaimKind
+}
+
+/** nmap scripts the single scan runs, for twins and consistency (all in nmap's `safe` category). */
+export const NMAP_SCRIPTS = [
+  'banner',
+  'ssh-hostkey',
+  'smb2-time',
+  'smb-protocols',
+  'rdp-ntlm-info',
+  'ldap-rootdse',
+  'snmp-sysdescr',
+  'snmp-info',
+  'mysql-info',
+  'redis-info',
+  'docker-version',
+  'http-headers',
+  'smtp-commands',
+  'ftp-syst',
+  'mqtt-subscribe',
+  'modbus-discover',
+  'nbstat',
+] as const
+
+/** `key: value` lines of an NSE output (indented tables flattened; repeated keys joined with ` | `). */
+export function scriptFields(output: string): Map<string, string> {
+  const fields = new Map<string, string>()
+  for (const line of output.split('\n')) {
+    const match = /^\s*([A-Za-z$][\w$ ./()%-]*?):\s+(.*\S)\s*$/.exec(line)
+    if (!match) continue
+    const [, key = '', value = ''] = match
+    const previous = fields.get(key)
+    fields.set(key, previous === undefined ? value : `${previous} | ${value}`)
+  }
+  return fields
+}
+
+/** The service slug owning a port of the decky. */
+export function serviceOfPort(spec: DeckySpec, protocol: 'tcp' | 'udp', port: number): string | undefined {
+  return spec.services.find((s) => s.ports.some((p) => p.port === port && p.protocol === protocol))?.slug
+}
+
+/** Which script field states which claim. Values are kept raw; consistency.ts normalises them. */
+const SCRIPT_CLAIMS: Record<string, Record<string, ClaimKind>> = {
+  'smb2-time': { date: 'time', start_date: 'boot' },
+  'rdp-ntlm-info': {
+    NetBIOS_Computer_Name: 'hostname',
+    DNS_Computer_Name: 'hostname',
+    NetBIOS_Domain_Name: 'domain',
+    DNS_Domain_Name: 'domain',
+    Product_Version: 'build',
+    System_Time: 'time',
+  },
+  'ldap-rootdse': { dnsHostName: 'hostname', defaultNamingContext: 'domain', currentTime: 'time' },
+  'redis-info': { 'Operating System': 'kernel' },
+  'docker-version': { KernelVersion: 'kernel', Os: 'os' },
+  'ftp-syst': { SYST: 'os' },
+  'http-headers': { Date: 'time' },
+}
+
+/** Facts from nmap's report of one host: -sV lines and every script's fields. */
+export function nmapFacts(spec: DeckySpec, host: NmapHost): Fact[] {
+  const facts: Fact[] = []
+  if (host.mac) facts.push({ service: 'host', field: 'mac', value: host.mac })
+  if (host.macVendor) facts.push({ service: 'host', field: 'mac vendor', value: host.macVendor })
+  for (const port of host.ports) {
+    if (port.state !== 'open' && port.state !== 'open|filtered') continue
+    const service = serviceOfPort(spec, port.protocol, port.port) ?? `${port.protocol}/${port.port}`
+    const where = `${port.protocol}/${port.port}`
+    if (port.service?.ostype)
+      facts.push({ service, field: `${where} -sV ostype`, value: port.service.ostype, claim: 'os' })
+    if (port.service?.hostname)
+      facts.push({ service, field: `${where} -sV hostname`, value: port.service.hostname, claim: 'hostname' })
+    for (const [script, output] of Object.entries(port.scripts)) {
+      if (/^ERROR|^\s*$/.test(output)) continue
+      facts.push(...scriptFacts(service, `${where} ${script}`, script, output))
+    }
+  }
+  for (const [script, output] of Object.entries(host.hostScripts)) {
+    const service = script.startsWith('smb') ? 'smb' : script === 'nbstat' ? 'nbns' : 'host'
+    facts.push(...scriptFacts(service, script, script, output))
+  }
+  return facts
+}
+
+function scriptFacts(service: string, prefix: string, script: string, output: string): Fact[] {
+  const facts: Fact[] = []
+  switch (script) {
+    case 'banner': {
+      const banner = output.trim()
+      facts.push({ service, field: `${prefix}`, value: banner })
+      // SMTP/FTP/POP/IMAP greetings name the host; SMTP's carries the clock.
+      const smtp = /^220[ -](\S+)\s.*?(\w{3}, +\d+ \w{3} \d{4} [\d:]+ [+-]\d{4})?\s*$/.exec(banner)
+      if (smtp?.[1] && service.startsWith('smtp')) {
+        facts.push({ service, field: `${prefix} hostname`, value: smtp[1], claim: 'hostname' })
+        if (smtp[2]) facts.push({ service, field: `${prefix} date`, value: smtp[2], claim: 'time' })
+      }
+      return facts
+    }
+    case 'ssh-hostkey':
+      return [{ service, field: prefix, value: output.trim() }]
+    case 'smtp-commands': {
+      const first = /^\s*([\w.-]+)/.exec(output)?.[1]
+      facts.push({ service, field: prefix, value: output.trim() })
+      if (first) facts.push({ service, field: `${prefix} hostname`, value: first, claim: 'hostname' })
+      return facts
+    }
+    case 'snmp-sysdescr': {
+      const [descr = '', ...rest] = output.trim().split('\n')
+      facts.push({ service, field: `${prefix} sysDescr`, value: descr.trim() })
+      // net-snmp on Linux: `Linux <hostname> <kernel> <uname -v> <arch>`.
+      const linux = /^Linux (\S+) (\S+) /.exec(descr.trim())
+      if (linux?.[1] && linux[2]) {
+        facts.push({ service, field: `${prefix} sysDescr hostname`, value: linux[1], claim: 'hostname' })
+        facts.push({ service, field: `${prefix} sysDescr kernel`, value: linux[2], claim: 'kernel' })
+      }
+      const windows = /Windows Version ([\d.]+)|Build (\d+)/.exec(descr)
+      if (windows)
+        facts.push({ service, field: `${prefix} sysDescr build`, value: windows[0], claim: 'build' })
+      const ticks = /\((\d+) timeticks\)/.exec(rest.join('\n'))?.[1]
+      if (ticks)
+        facts.push({
+          service,
+          field: `${prefix} sysUpTime`,
+          value: `uptime:${Number(ticks) / 100}`,
+          claim: 'boot',
+        })
+      return facts
+    }
+    case 'nbstat': {
+      const name = /NetBIOS name: ([^,\s]+)/.exec(output)?.[1]
+      const mac = /NetBIOS MAC: ([0-9a-f:]{17})/i.exec(output)?.[1]
+      facts.push({ service, field: prefix, value: output.trim() })
+      if (name) facts.push({ service, field: `${prefix} name`, value: name, claim: 'hostname' })
+      if (mac) facts.push({ service, field: `${prefix} mac`, value: mac.toLowerCase() })
+      return facts
+    }
+    default: {
+      const claims = SCRIPT_CLAIMS[script] ?? {}
+      for (const [key, value] of scriptFields(output)) {
+        const claim = claims[key]
+        facts.push({ service, field: `${prefix} ${key}`, value, ...(claim ? { claim } : {}) })
+      }
+      return facts
+    }
+  }
+}
+
+/** A TLS port's certificate as a client sees it. */
+export function certificateFacts(service: string, ip: string, port: number): Promise<Fact[]> {
+  return new Promise((resolve) => {
+    const socket = tlsConnect({ host: ip, port, rejectUnauthorized: false, servername: undefined })
+    const where = `tcp/${port} cert`
+    const done = (facts: Fact[]) => {
+      socket.destroy()
+      resolve(facts)
+    }
+    socket.setTimeout(10_000, () => done([{ service, field: `${where} error`, value: 'timeout' }]))
+    socket.once('error', (error) => done([{ service, field: `${where} error`, value: error.message }]))
+    socket.once('secureConnect', () => {
+      const cert = socket.getPeerCertificate()
+      const facts: Fact[] = [
+        { service, field: `${where} serial`, value: cert.serialNumber ?? '' },
+        { service, field: `${where} fingerprint`, value: cert.fingerprint256 ?? '' },
+        {
+          service,
+          field: `${where} public key`,
+          value: cert.pubkey ? createHash('sha256').update(cert.pubkey).digest('hex') : '',
+        },
+        { service, field: `${where} not before`, value: cert.valid_from ?? '' },
+        { service, field: `${where} not after`, value: cert.valid_to ?? '' },
+        { service, field: `${where} subject`, value: JSON.stringify(cert.subject ?? {}) },
+        { service, field: `${where} issuer`, value: JSON.stringify(cert.issuer ?? {}) },
+        { service, field: `${where} protocol`, value: socket.getProtocol() ?? '' },
+      ]
+      const cn = cert.subject?.CN
+      if (typeof cn === 'string') facts.push({ service, field: `${where} CN`, value: cn, claim: 'hostname' })
+      done(facts)
+    })
+  })
+}
+
+/**
+ * SMB2 NEGOTIATE (the first packet of every SMB client): the server's GUID, clock and boot time as any
+ * client reads them before authenticating.
+ */
+export function smbNegotiateFacts(ip: string, port = 445): Promise<Fact[]> {
+  const dialects = [0x0202, 0x0210, 0x0300, 0x0302]
+  const body = Buffer.alloc(36 + dialects.length * 2)
+  body.writeUInt16LE(36, 0) // StructureSize
+  body.writeUInt16LE(dialects.length, 2)
+  body.writeUInt16LE(1, 4) // SecurityMode: signing enabled
+  body.writeUInt32LE(0x7f, 8) // Capabilities
+  randomBytes(16).copy(body, 12) // ClientGuid
+  for (const [i, d] of dialects.entries()) body.writeUInt16LE(d, 36 + i * 2)
+  const header = Buffer.alloc(64)
+  header.writeUInt32BE(0xfe534d42, 0) // \xfeSMB
+  header.writeUInt16LE(64, 4)
+  header.writeUInt16LE(0, 12) // NEGOTIATE
+  header.writeUInt16LE(1, 14) // credits
+  const packet = Buffer.concat([header, body])
+  const frame = Buffer.alloc(4)
+  frame.writeUInt32BE(packet.length, 0)
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    const socket = connect(port, ip, () => socket.write(Buffer.concat([frame, packet])))
+    const finish = (facts: Fact[]) => {
+      socket.destroy()
+      resolve(facts)
+    }
+    socket.setTimeout(10_000, () => finish([{ service: 'smb', field: 'negotiate error', value: 'timeout' }]))
+    socket.on('error', (error) =>
+      finish([{ service: 'smb', field: 'negotiate error', value: error.message }]),
+    )
+    socket.on('data', (chunk) => {
+      chunks.push(chunk)
+      const data = Buffer.concat(chunks)
+      if (data.length < 4 || data.length < 4 + data.readUInt32BE(0)) return
+      const smb = data.subarray(4)
+      if (smb.readUInt32BE(0) !== 0xfe534d42 || smb.length < 64 + 64) {
+        finish([
+          {
+            service: 'smb',
+            field: 'negotiate error',
+            value: `not SMB2: ${smb.subarray(0, 8).toString('hex')}`,
+          },
+        ])
+        return
+      }
+      const r = smb.subarray(64)
+      const filetime = (offset: number) => {
+        const ticks = r.readBigUInt64LE(offset)
+        return ticks === 0n ? 'none' : new Date(Number(ticks / 10_000n - 11_644_473_600_000n)).toISOString()
+      }
+      const guid = r.subarray(8, 24).toString('hex')
+      finish([
+        { service: 'smb', field: 'negotiate dialect', value: `0x${r.readUInt16LE(4).toString(16)}` },
+        { service: 'smb', field: 'negotiate ServerGuid', value: guid },
+        { service: 'smb', field: 'negotiate SystemTime', value: filetime(40), claim: 'time' },
+        { service: 'smb', field: 'negotiate ServerStartTime', value: filetime(48), claim: 'boot' },
+      ])
+    })
+  })
+}
+
+/** What an intruder reads in the shell (ssh exec as the catalogue's default root login). */
+const SHELL_READS: Record<string, string> = {
+  'os-release': 'cat /etc/os-release',
+  uname: 'uname -a',
+  'uname -r': 'uname -r',
+  hostname: 'hostname',
+  'machine-id': 'cat /etc/machine-id',
+  bash_history: 'cat /root/.bash_history',
+  uptime: 'cat /proc/uptime',
+  loadavg: 'cat /proc/loadavg',
+  date: 'date +%s',
+  cpuinfo: 'cat /proc/cpuinfo',
+  'host keys': 'cat /etc/ssh/ssh_host_ed25519_key.pub',
+  'ls /etc': 'ls -la /etc',
+}
+
+export async function shellFacts(ip: string, password = 'admin'): Promise<Fact[]> {
+  const marker = `@@${randomBytes(4).toString('hex')}`
+  const script = Object.entries(SHELL_READS)
+    .map(([name, command]) => `echo ${marker}${name}; ${command}`)
+    .join('; ')
+  let stdout: string
+  try {
+    ;({ stdout } = await execFileAsync(
+      'sshpass',
+      [
+        '-p',
+        password,
+        'ssh',
+        '-o',
+        'StrictHostKeyChecking=no',
+        '-o',
+        'UserKnownHostsFile=/dev/null',
+        '-o',
+        'LogLevel=ERROR',
+        '-o',
+        'ConnectTimeout=15',
+        `root@${ip}`,
+        script,
+      ],
+      { timeout: 30_000 },
+    ))
+  } catch (error) {
+    const failed = error as { stdout?: string; message: string }
+    if (!failed.stdout) return [{ service: 'ssh', field: 'shell error', value: failed.message.slice(0, 300) }]
+    stdout = failed.stdout
+  }
+  const sections = new Map<string, string>()
+  for (const part of stdout.split(marker).slice(1)) {
+    const newline = part.indexOf('\n')
+    sections.set(part.slice(0, newline).trim(), part.slice(newline + 1).trim())
+  }
+  const facts: Fact[] = []
+  for (const name of Object.keys(SHELL_READS)) {
+    const value = sections.get(name)
+    if (value === undefined) continue
+    facts.push({ service: 'ssh', field: `shell ${name}`, value })
+  }
+  const osRelease = sections.get('os-release') ?? ''
+  const id = /^ID=(.*)$/m.exec(osRelease)?.[1]?.replace(/"/g, '')
+  const versionId = /^VERSION_ID=(.*)$/m.exec(osRelease)?.[1]?.replace(/"/g, '')
+  if (id)
+    facts.push({
+      service: 'ssh',
+      field: 'shell os-release ID/VERSION_ID',
+      value: `${id} ${versionId ?? ''}`.trim(),
+      claim: 'os',
+    })
+  const kernel = sections.get('uname -r')
+  if (kernel) facts.push({ service: 'ssh', field: 'shell uname -r', value: kernel, claim: 'kernel' })
+  const hostname = sections.get('hostname')
+  if (hostname) facts.push({ service: 'ssh', field: 'shell hostname', value: hostname, claim: 'hostname' })
+  const date = sections.get('date')
+  if (date && /^\d+$/.test(date))
+    facts.push({
+      service: 'ssh',
+      field: 'shell date +%s',
+      value: new Date(Number(date) * 1000).toISOString(),
+      claim: 'time',
+    })
+  const uptime = /^([\d.]+)/.exec(sections.get('uptime') ?? '')?.[1]
+  if (uptime)
+    facts.push({ service: 'ssh', field: 'shell /proc/uptime', value: `uptime:${uptime}`, claim: 'boot' })
+  const mhz = [...(sections.get('cpuinfo') ?? '').matchAll(/^cpu MHz\s*:\s*(\S+)/gm)]
+    .map((m) => m[1])
+    .join(',')
+  if (mhz) facts.push({ service: 'ssh', field: 'shell cpu MHz', value: mhz })
+  return facts
+}
+
+/** Ports whose protocol starts with a TLS handshake (LDAPS, IMAPS, POP3S, Docker TLS, kube-apiserver …). */
+const IMPLICIT_TLS_PORTS = new Set([443, 636, 993, 995, 2376, 6443, 8443])
+
+/** Every fact of one decky: nmap's, then the direct reads its services allow. */
+export async function collectFacts(spec: DeckySpec, host: NmapHost | undefined): Promise<Fact[]> {
+  const facts = host
+    ? nmapFacts(spec, host)
+    : [{ service: 'host', field: 'nmap', value: 'host missing from the scan' }]
+  const slugs = new Set(spec.services.map((s) => s.slug))
+  const reads: Promise<Fact[]>[] = []
+  for (const port of host?.ports ?? []) {
+    if (port.state === 'open' && (port.service?.tunnel === 'ssl' || IMPLICIT_TLS_PORTS.has(port.port))) {
+      const service = serviceOfPort(spec, 'tcp', port.port) ?? `tcp/${port.port}`
+      reads.push(certificateFacts(service, spec.ip, port.port))
+    }
+  }
+  if (slugs.has('smb')) reads.push(smbNegotiateFacts(spec.ip))
+  if (slugs.has('ssh')) reads.push(shellFacts(spec.ip))
+  for (const more of await Promise.all(reads)) facts.push(...more)
+  return facts
+}
