@@ -4,6 +4,7 @@
 // hostname, domain, time, boot time) and holds them against the persona.
 import { execFile } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
+import { createSocket } from 'node:dgram'
 import { connect } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import { promisify } from 'node:util'
@@ -95,7 +96,8 @@ export function nmapFacts(spec: DeckySpec, host: NmapHost): Fact[] {
     if (port.service?.hostname)
       facts.push({ service, field: `${where} -sV hostname`, value: port.service.hostname, claim: 'hostname' })
     for (const [script, output] of Object.entries(port.scripts)) {
-      if (/^ERROR|^\s*$/.test(output)) continue
+      // fingerprint-strings is the raw data of an unrecognized service: the nmap test reports it.
+      if (script === 'fingerprint-strings' || /^ERROR|^\s*$/.test(output)) continue
       facts.push(...scriptFacts(service, `${where} ${script}`, script, output))
     }
   }
@@ -266,6 +268,40 @@ export function smbNegotiateFacts(ip: string, port = 445): Promise<Fact[]> {
   })
 }
 
+/**
+ * An LLMNR query (UDP 5355) for the decky's own name, as Responder-style tools and Windows peers send
+ * it: a real Windows host answers for its own name with its address.
+ */
+export function llmnrFacts(ip: string, hostname: string): Promise<Fact[]> {
+  const labels = hostname.split('.').map((label) => {
+    const bytes = Buffer.from(label, 'ascii')
+    return Buffer.concat([Buffer.from([bytes.length]), bytes])
+  })
+  const header = Buffer.alloc(12)
+  header.writeUInt16BE(randomBytes(2).readUInt16BE(0), 0)
+  header.writeUInt16BE(1, 4) // QDCOUNT
+  const query = Buffer.concat([header, ...labels, Buffer.from([0, 0, 1, 0, 1])]) // A, IN
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4')
+    const finish = (value: string) => {
+      clearTimeout(timer)
+      socket.close()
+      resolve([{ service: 'llmnr', field: `own-name answer (${hostname})`, value }])
+    }
+    const timer = setTimeout(() => finish('no answer within 5 s'), 5000)
+    socket.on('error', (error) => finish(`error: ${error.message}`))
+    socket.on('message', (reply) => {
+      const answers = reply.length >= 12 ? reply.readUInt16BE(6) : 0
+      finish(
+        answers > 0 && reply.length >= 16
+          ? [...reply.subarray(reply.length - 4)].join('.')
+          : `no answer record (${reply.length} bytes)`,
+      )
+    })
+    socket.send(query, 5355, ip)
+  })
+}
+
 /** What an intruder reads in the shell (ssh exec as the catalogue's default root login). */
 const SHELL_READS: Record<string, string> = {
   'os-release': 'cat /etc/os-release',
@@ -360,7 +396,11 @@ export async function shellFacts(ip: string, password = 'admin'): Promise<Fact[]
 const IMPLICIT_TLS_PORTS = new Set([443, 636, 993, 995, 2376, 6443, 8443])
 
 /** Every fact of one decky: nmap's, then the direct reads its services allow. */
-export async function collectFacts(spec: DeckySpec, host: NmapHost | undefined): Promise<Fact[]> {
+export async function collectFacts(
+  spec: DeckySpec,
+  host: NmapHost | undefined,
+  hostname: string,
+): Promise<Fact[]> {
   const facts = host
     ? nmapFacts(spec, host)
     : [{ service: 'host', field: 'nmap', value: 'host missing from the scan' }]
@@ -374,6 +414,7 @@ export async function collectFacts(spec: DeckySpec, host: NmapHost | undefined):
   }
   if (slugs.has('smb')) reads.push(smbNegotiateFacts(spec.ip))
   if (slugs.has('ssh')) reads.push(shellFacts(spec.ip))
+  if (slugs.has('llmnr')) reads.push(llmnrFacts(spec.ip, hostname))
   for (const more of await Promise.all(reads)) facts.push(...more)
   return facts
 }

@@ -52,6 +52,8 @@ const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '',
   parseAttributeValue: false,
+  // nmap writes script output with character references (`&#xa;` for newlines).
+  htmlEntities: true,
   isArray: (name) => ARRAY_TAGS.has(name),
 })
 
