@@ -64,6 +64,7 @@ ensureDebianPackages([
   'rsyslog',
   'rsyslog-openssl',
   'nmap',
+  'snmp',
 ])
 await ensureDockerDaemon()
 ensurePnpm()

@@ -6,6 +6,7 @@
 //  - twins: no value a real product randomises is shared by the two deckies (support/twins.ts);
 //  - consistency: every service tells the persona's OS, kernel/build, hostname, domain and clock.
 // Failures list every mismatch by archetype, decky, port and field.
+import { writeFileSync } from 'node:fs'
 import { ARCHETYPE_SLUGS, type ArchetypeSlug, type Persona } from '@decnet/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDockerClient, type DeckySpec } from '../../src/index.ts'
@@ -71,6 +72,17 @@ beforeAll(async () => {
   for (const [i, d] of deckies.entries()) factsByDecky.set(d.spec.name, collected[i] ?? [])
   const t4 = Date.now()
   window = { startMs: t2, endMs: t4 }
+  // For a reader investigating a failure: everything the suite saw, as JSON.
+  const dump = process.env.DECNET_BELIEVABILITY_DUMP
+  if (dump)
+    writeFileSync(
+      dump,
+      JSON.stringify(
+        { deckies, hosts: [...scan.hosts.values()], facts: Object.fromEntries(factsByDecky) },
+        null,
+        1,
+      ),
+    )
   console.log(
     `believability timings: image ${(t1 - t0) / 1000}s, deploy ${deckies.length} deckies ${fleet.deploySeconds}s, ` +
       `nmap ${(t3 - t2) / 1000}s (${scan.args}), direct reads ${(t4 - t3) / 1000}s`,

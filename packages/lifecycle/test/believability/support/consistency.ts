@@ -9,6 +9,8 @@ export type ReadWindow = { startMs: number; endMs: number }
 
 /** Clocks and boot times are compared with this slack (scan duration is in the window already). */
 const CLOCK_SLACK_MS = 120_000
+/** A clock read at a known instant: only latency on a loaded machine separates it from ours. */
+const DIRECT_CLOCK_SLACK_MS = 30_000
 const BOOT_SLACK_S = 600
 
 const firstLabel = (name: string) => name.split('.')[0]?.toLowerCase() ?? ''
@@ -70,6 +72,15 @@ export function claimMismatch(persona: Persona, fact: Fact, window: ReadWindow):
         : `says '${value}', persona kernel is '${persona.os.kernel}'`
     case 'build': {
       const win = persona.os.windows
+      const dialects = /^dialects:(.*)$/.exec(value)?.[1]
+      if (dialects !== undefined) {
+        // SMB dialects follow the build (Windows) or the Samba version (Linux): compare when Windows.
+        if (!win) return undefined
+        const want = win.smbDialects.join(',')
+        return dialects === want
+          ? undefined
+          : `offers SMB dialects ${dialects || 'none'}, build ${win.build} offers ${want}`
+      }
       if (!win) return `states a Windows build '${value}' on a ${persona.family} persona`
       const build = `${win.major}.${win.minor}.${win.build}`
       return value.includes(build) || value.includes(String(win.build))
@@ -100,7 +111,12 @@ export function claimMismatch(persona: Persona, fact: Fact, window: ReadWindow):
     case 'time': {
       const clock = parseClock(value)
       if (!clock) return `unreadable clock '${value}'`
-      if (clock.ms < window.startMs - CLOCK_SLACK_MS || clock.ms > window.endMs + CLOCK_SLACK_MS)
+      if (fact.readAtMs !== undefined) {
+        // Second resolution on the wire: allow the second it was truncated to.
+        const off = clock.ms - fact.readAtMs
+        if (off < -DIRECT_CLOCK_SLACK_MS - 1000 || off > DIRECT_CLOCK_SLACK_MS)
+          return `clock '${value}' is ${Math.round(off / 1000)} s off the instant it was read (frozen or skewed)`
+      } else if (clock.ms < window.startMs - CLOCK_SLACK_MS || clock.ms > window.endMs + CLOCK_SLACK_MS)
         return `clock '${value}' is ${Math.round((clock.ms - window.startMs) / 1000)} s off the real time (frozen or skewed)`
       if (clock.offsetMinutes !== undefined) {
         const want = zoneOffsetMinutes(persona.timezone, clock.ms)

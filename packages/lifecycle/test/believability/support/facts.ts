@@ -9,6 +9,7 @@ import { connect } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import { promisify } from 'node:util'
 import type { DeckySpec } from '../../../src/index.ts'
+import { sshpassArgs } from '../../support/ssh-client.ts'
 import type { NmapHost } from './nmap.ts'
 
 const execFileAsync = promisify(execFile)
@@ -23,6 +24,8 @@ export type Fact = {
   value: string
   /** Set when the fact states something the persona decides (see consistency). */
   claim?: ClaimKind
+  /** When a clock was read directly (epoch ms): a live clock must be close to it, not just to the run. */
+  readAtMs?: number
 }
 
 /** nmap scripts the single scan runs, for twins and consistency (all in nmap's `safe` category). */
@@ -115,6 +118,10 @@ function scriptFacts(service: string, prefix: string, script: string, output: st
       const banner = output.trim()
       facts.push({ service, field: `${prefix}`, value: banner })
       // SMTP/FTP/POP/IMAP greetings name the host; SMTP's carries the clock.
+      // A telnet login prompt names the host (`debian login:`).
+      const login = /(?:^|\\x0A|\n)([\w.-]+) logi\n?n:/.exec(banner)?.[1]
+      if (login && service === 'telnet')
+        facts.push({ service, field: `${prefix} login prompt`, value: login, claim: 'hostname' })
       const smtp = /^220[ -](\S+)\s.*?(\w{3}, +\d+ \w{3} \d{4} [\d:]+ [+-]\d{4})?\s*$/.exec(banner)
       if (smtp?.[1] && service.startsWith('smtp')) {
         facts.push({ service, field: `${prefix} hostname`, value: smtp[1], claim: 'hostname' })
@@ -124,6 +131,15 @@ function scriptFacts(service: string, prefix: string, script: string, output: st
     }
     case 'ssh-hostkey':
       return [{ service, field: prefix, value: output.trim() }]
+    case 'smb-protocols': {
+      // nmap prints dialects as `202`, `210`, `300`, `302`, `311` (and `NT LM 0.12 (SMBv1)`).
+      const dialects = [...output.matchAll(/^\s+(\d)(\d)(\d)\s*$|^\s+(NT LM 0\.12)/gm)].map((m) =>
+        m[4] ? 'SMBv1' : m[3] === '0' ? `${m[1]}.${m[2]}` : `${m[1]}.${m[2]}.${m[3]}`,
+      )
+      return [
+        { service, field: `${prefix} dialects`, value: `dialects:${dialects.join(',')}`, claim: 'build' },
+      ]
+    }
     case 'smtp-commands': {
       const first = /^\s*([\w.-]+)/.exec(output)?.[1]
       facts.push({ service, field: prefix, value: output.trim() })
@@ -302,6 +318,99 @@ export function llmnrFacts(ip: string, hostname: string): Promise<Fact[]> {
   })
 }
 
+const SNMP_SYSTEM_GROUP: Record<string, string> = {
+  '.1.3.6.1.2.1.1.1.0': 'sysDescr',
+  '.1.3.6.1.2.1.1.2.0': 'sysObjectID',
+  '.1.3.6.1.2.1.1.3.0': 'sysUpTime',
+  '.1.3.6.1.2.1.1.4.0': 'sysContact',
+  '.1.3.6.1.2.1.1.5.0': 'sysName',
+  '.1.3.6.1.2.1.1.6.0': 'sysLocation',
+  '.1.3.6.1.2.1.1.7.0': 'sysServices',
+}
+
+/** The SNMP system group as Debian's snmpwalk reads it with the default community. */
+export async function snmpSystemFacts(ip: string, community = 'public'): Promise<Fact[]> {
+  let stdout: string
+  try {
+    ;({ stdout } = await execFileAsync(
+      'snmpwalk',
+      ['-v2c', '-c', community, '-On', '-Oe', '-t', '3', '-r', '1', ip, '.1.3.6.1.2.1.1'],
+      { timeout: 20_000 },
+    ))
+  } catch (error) {
+    return [{ service: 'snmp', field: 'snmpwalk error', value: (error as Error).message.slice(0, 300) }]
+  }
+  const facts: Fact[] = []
+  for (const line of stdout.split('\n')) {
+    const match = /^(\S+) = (?:[\w-]+: )?(.*)$/.exec(line.trim())
+    const name = match?.[1] && SNMP_SYSTEM_GROUP[match[1]]
+    if (!match || !name) continue
+    const value = (match[2] ?? '').replace(/^"|"$/g, '')
+    const ticks = name === 'sysUpTime' ? /\((\d+)\)/.exec(value)?.[1] : undefined
+    if (name === 'sysName') facts.push({ service: 'snmp', field: 'system sysName', value, claim: 'hostname' })
+    else if (ticks)
+      facts.push({
+        service: 'snmp',
+        field: 'system sysUpTime',
+        value: `uptime:${Number(ticks) / 100}`,
+        claim: 'boot',
+      })
+    else facts.push({ service: 'snmp', field: `system ${name}`, value })
+  }
+  if (facts.length === 0)
+    facts.push({
+      service: 'snmp',
+      field: 'snmpwalk error',
+      value: `no system group in: ${stdout.slice(0, 200)}`,
+    })
+  return facts
+}
+
+/**
+ * An SMTP greeting read at a known instant: its date must be the live clock (a date frozen at service
+ * start was a tell) in the persona's zone, its host name the persona's.
+ */
+export function smtpGreetingFacts(service: string, ip: string, port: number): Promise<Fact[]> {
+  return new Promise((resolve) => {
+    const socket = connect(port, ip)
+    let data = ''
+    const finish = (facts: Fact[]) => {
+      socket.destroy()
+      resolve(facts)
+    }
+    socket.setTimeout(10_000, () =>
+      finish([{ service, field: `tcp/${port} greeting error`, value: `timeout after '${data}'` }]),
+    )
+    socket.on('error', (error) =>
+      finish([{ service, field: `tcp/${port} greeting error`, value: error.message }]),
+    )
+    socket.on('data', (chunk) => {
+      const readAtMs = Date.now()
+      data += chunk.toString('latin1')
+      if (!data.includes('\r\n')) return
+      const line = data.split('\r\n')[0] ?? ''
+      const facts: Fact[] = [{ service, field: `tcp/${port} greeting`, value: line }]
+      const date = /(\w{3}, +\d+ \w{3} \d{4} [\d:]+ [+-]\d{4})/.exec(line)?.[1]
+      if (date)
+        facts.push({ service, field: `tcp/${port} greeting date`, value: date, claim: 'time', readAtMs })
+      finish(facts)
+    })
+  })
+}
+
+/** HTTP response headers read at a known instant (Date is the live clock, in GMT). */
+export async function httpHeaderFacts(service: string, ip: string, port: number): Promise<Fact[]> {
+  try {
+    const response = await fetch(`http://${ip}:${port}/`, { signal: AbortSignal.timeout(10_000) })
+    const readAtMs = Date.now()
+    await response.arrayBuffer()
+    const date = response.headers.get('date')
+    return date ? [{ service, field: `tcp/${port} GET / Date`, value: date, claim: 'time', readAtMs }] : []
+  } catch (error) {
+    return [{ service, field: `tcp/${port} GET / error`, value: (error as Error).message }]
+  }
+}
+
 /** What an intruder reads in the shell (ssh exec as the catalogue's default root login). */
 const SHELL_READS: Record<string, string> = {
   'os-release': 'cat /etc/os-release',
@@ -325,25 +434,9 @@ export async function shellFacts(ip: string, password = 'admin'): Promise<Fact[]
     .join('; ')
   let stdout: string
   try {
-    ;({ stdout } = await execFileAsync(
-      'sshpass',
-      [
-        '-p',
-        password,
-        'ssh',
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-o',
-        'LogLevel=ERROR',
-        '-o',
-        'ConnectTimeout=15',
-        `root@${ip}`,
-        script,
-      ],
-      { timeout: 30_000 },
-    ))
+    ;({ stdout } = await execFileAsync('sshpass', sshpassArgs({ address: ip, password, command: script }), {
+      timeout: 30_000,
+    }))
   } catch (error) {
     const failed = error as { stdout?: string; message: string }
     if (!failed.stdout) return [{ service: 'ssh', field: 'shell error', value: failed.message.slice(0, 300) }]
@@ -413,7 +506,16 @@ export async function collectFacts(
     }
   }
   if (slugs.has('smb')) reads.push(smbNegotiateFacts(spec.ip))
+  for (const service of spec.services) {
+    for (const { port, protocol } of service.ports) {
+      if (protocol !== 'tcp') continue
+      if ((service.slug === 'smtp' || service.slug === 'smtp_relay') && port === 25)
+        reads.push(smtpGreetingFacts(service.slug, spec.ip, port))
+      if (service.slug === 'http') reads.push(httpHeaderFacts(service.slug, spec.ip, port))
+    }
+  }
   if (slugs.has('ssh')) reads.push(shellFacts(spec.ip))
+  if (slugs.has('snmp')) reads.push(snmpSystemFacts(spec.ip))
   if (slugs.has('llmnr')) reads.push(llmnrFacts(spec.ip, hostname))
   for (const more of await Promise.all(reads)) facts.push(...more)
   return facts
