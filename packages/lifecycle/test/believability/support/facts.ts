@@ -115,13 +115,14 @@ function scriptFacts(service: string, prefix: string, script: string, output: st
   const facts: Fact[] = []
   switch (script) {
     case 'banner': {
-      const banner = output.trim()
+      // nmap wraps long banners with newlines of its own.
+      const banner = output.replace(/\n/g, '').trim()
       facts.push({ service, field: `${prefix}`, value: banner })
-      // SMTP/FTP/POP/IMAP greetings name the host; SMTP's carries the clock.
       // A telnet login prompt names the host (`debian login:`).
-      const login = /(?:^|\\x0A|\n)([\w.-]+) logi\n?n:/.exec(banner)?.[1]
+      const login = /(?:^|\\x0A)([\w.-]+) login:/.exec(banner)?.[1]
       if (login && service === 'telnet')
         facts.push({ service, field: `${prefix} login prompt`, value: login, claim: 'hostname' })
+      // An SMTP greeting names the host and carries the clock.
       const smtp = /^220[ -](\S+)\s.*?(\w{3}, +\d+ \w{3} \d{4} [\d:]+ [+-]\d{4})?\s*$/.exec(banner)
       if (smtp?.[1] && service.startsWith('smtp')) {
         facts.push({ service, field: `${prefix} hostname`, value: smtp[1], claim: 'hostname' })
