@@ -175,23 +175,19 @@ export function describe(seen: NmapService): string {
   return `"${parts.filter(Boolean).join(' ')}"${seen.ostype ? ` ostype=${seen.ostype}` : ''} [${seen.method}]`
 }
 
-/** nmap's top OS guess against the persona's intended class. */
+/** nmap's top OS guess (any of its classes: one per OS generation) against the persona's intended class. */
 export function osMismatch(persona: Persona, matches: readonly NmapOsMatch[]): string | undefined {
   const top = matches[0]
   const want = persona.nmapClass
   const wanted = `${want.vendor} ${want.osFamily} (${want.deviceType})`
   if (!top) return `nmap made no OS guess; wanted ${wanted}`
-  const cls = top.classes[0]
-  const got = `"${top.name}" ${top.accuracy}% → ${cls ? `${cls.vendor} ${cls.osfamily} (${cls.type})` : 'no class'}`
-  if (!cls) return `top guess ${got}; wanted ${wanted}`
   const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
-  if (
-    !same(cls.vendor, want.vendor) ||
-    !same(cls.osfamily, want.osFamily) ||
-    !same(cls.type, want.deviceType)
+  const fits = top.classes.some(
+    (c) => same(c.vendor, want.vendor) && same(c.osfamily, want.osFamily) && same(c.type, want.deviceType),
   )
-    return `top guess ${got}; wanted ${wanted}`
-  return undefined
+  if (fits) return undefined
+  const classes = top.classes.map((c) => `${c.vendor} ${c.osfamily} (${c.type})`)
+  return `top guess "${top.name}" ${top.accuracy}% → ${[...new Set(classes)].join(', ') || 'no class'}; wanted ${wanted}`
 }
 
 /** The OS nmap's -sV `ostype` must name for a persona family (when a probe reports one). */
