@@ -186,6 +186,6 @@ describe('twins judge', () => {
       value: '2026-09-27T13:06:38',
       claim: 'boot',
     })
-    expect(facts).toContainEqual({ service: 'host', field: 'mac', value: '00:14:22:01:02:03' })
+    expect(facts).toContainEqual({ service: 'host', field: 'mac', value: '00:14:22:01:02:03', claim: 'mac' })
   })
 })

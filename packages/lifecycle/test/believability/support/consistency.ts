@@ -66,6 +66,11 @@ export function claimMismatch(persona: Persona, fact: Fact, window: ReadWindow):
       return undefined
     case 'os':
       return osMismatch(persona, value)
+    case 'mac':
+      // The tell: MAC suffixes that followed the decky name, vendors that did not fit the hardware.
+      return value.toLowerCase() === persona.mac.toLowerCase()
+        ? undefined
+        : `MAC ${value} is not the persona's ${persona.mac} (${persona.hardware.vendor})`
     case 'kernel':
       return value.includes(persona.os.kernel)
         ? undefined

@@ -14,7 +14,7 @@ import type { NmapHost } from './nmap.ts'
 
 const execFileAsync = promisify(execFile)
 
-export type ClaimKind = 'os' | 'kernel' | 'build' | 'hostname' | 'domain' | 'time' | 'boot'
+export type ClaimKind = 'os' | 'kernel' | 'build' | 'hostname' | 'domain' | 'time' | 'boot' | 'mac'
 
 export type Fact = {
   /** Service slug the fact came from (`tcp/port` when no service of the decky owns the port). */
@@ -88,7 +88,7 @@ const SCRIPT_CLAIMS: Record<string, Record<string, ClaimKind>> = {
 /** Facts from nmap's report of one host: -sV lines and every script's fields. */
 export function nmapFacts(spec: DeckySpec, host: NmapHost): Fact[] {
   const facts: Fact[] = []
-  if (host.mac) facts.push({ service: 'host', field: 'mac', value: host.mac })
+  if (host.mac) facts.push({ service: 'host', field: 'mac', value: host.mac, claim: 'mac' })
   if (host.macVendor) facts.push({ service: 'host', field: 'mac vendor', value: host.macVendor })
   for (const port of host.ports) {
     if (port.state !== 'open' && port.state !== 'open|filtered') continue
@@ -174,7 +174,7 @@ function scriptFacts(service: string, prefix: string, script: string, output: st
       const mac = /NetBIOS MAC: ([0-9a-f:]{17})/i.exec(output)?.[1]
       facts.push({ service, field: prefix, value: output.trim() })
       if (name) facts.push({ service, field: `${prefix} name`, value: name, claim: 'hostname' })
-      if (mac) facts.push({ service, field: `${prefix} mac`, value: mac.toLowerCase() })
+      if (mac) facts.push({ service, field: `${prefix} mac`, value: mac.toLowerCase(), claim: 'mac' })
       return facts
     }
     default: {
