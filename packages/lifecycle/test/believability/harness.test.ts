@@ -113,7 +113,7 @@ describe('consistency judge', () => {
     const p = persona()
     expect(claimMismatch(p, fact('hostname', 'web01.acme.local'), window)).toBeUndefined()
     expect(claimMismatch(p, fact('kernel', 'Linux 6.1.0-28-amd64 x86_64'), window)).toBeUndefined()
-    expect(claimMismatch(p, fact('os', 'debian 12'), window)).toBeUndefined()
+    expect(claimMismatch(p, fact('os', 'os-release:debian 12'), window)).toBeUndefined()
     expect(claimMismatch(p, fact('domain', 'DC=acme,DC=local'), window)).toBeUndefined()
     expect(
       claimMismatch(p, fact('time', 'Thu, 03 Dec 2026 14:01:00 +0100', window.startMs + 60_000), window),
@@ -128,9 +128,36 @@ describe('consistency judge', () => {
       /not in the persona domain/,
     )
     expect(claimMismatch(p, fact('kernel', '5.15.0-105-generic'), window)).toMatch(/persona kernel/)
-    expect(claimMismatch(p, fact('os', 'alpine 3.19'), window)).toMatch(/persona is 'debian 12'/)
+    expect(claimMismatch(p, fact('os', 'os-release:alpine 3.19'), window)).toMatch(/persona is 'debian 12'/)
     expect(claimMismatch(p, fact('os', 'Windows'), window)).toMatch(/linux persona/)
     expect(claimMismatch(p, fact('build', 'Windows Version 6.3'), window)).toMatch(/Windows build/)
+    const server = persona({
+      family: 'windows_server',
+      os: {
+        ...p.os,
+        name: 'Windows Server 2019 Standard',
+        windows: {
+          major: 10,
+          minor: 0,
+          build: 17763,
+          ubr: 6414,
+          productName: 'Windows Server 2019 Standard',
+          displayVersion: '1809',
+          server: true,
+          smbDialects: ['2.0.2', '2.1', '3.0', '3.0.2', '3.1.1'],
+          tlsVersions: ['1.0', '1.1', '1.2'],
+        },
+      },
+    })
+    // The tell: AD answering with a 2012 R2 functional level (nmap: "Windows 2012 R2") on a 2019 build.
+    expect(claimMismatch(server, fact('build', 'dcFunctionality:6'), window)).toMatch(/build 17763 .* has 7/)
+    expect(claimMismatch(server, fact('build', 'dcFunctionality:7'), window)).toBeUndefined()
+    expect(claimMismatch(server, fact('os', 'Windows 2012 R2'), window)).toMatch(
+      /persona is Windows Server 2019/,
+    )
+    expect(claimMismatch(server, fact('build', 'dialects:2.0.2,2.1,3.0,3.0.2'), window)).toMatch(
+      /build 17763 offers/,
+    )
     // The SMTP greeting date frozen at service start, and a zone that is not the persona's.
     expect(
       claimMismatch(p, fact('time', 'Thu, 03 Dec 2026 13:55:00 +0100', window.startMs + 90_000), window),

@@ -41,13 +41,26 @@ export function zoneOffsetMinutes(timeZone: string, ms: number): number {
   return match[1] === '-' ? -minutes : minutes
 }
 
+/** msDS-Behavior-Version of a DC by Windows build: 2008 R2 4, 2012 5, 2012 R2 6, 2016–2022 7, 2025 10. */
+function dcFunctionalLevel(build: number): number {
+  if (build >= 26100) return 10
+  if (build >= 14393) return 7
+  if (build >= 9600) return 6
+  if (build >= 9200) return 5
+  return 4
+}
+
 function osMismatch(persona: Persona, value: string): string | undefined {
   const v = value.trim()
-  // os-release `ID VERSION_ID`.
-  const release = /^([a-z]+) ([\w.]+)$/.exec(v)
-  if (release && persona.family === 'linux') {
+  // nmap's ostype can name the release ("Windows 2012 R2", "Windows XP"): it must be the persona's.
+  const release = /^Windows (.+)$/i.exec(v)?.[1]
+  if (release && persona.os.windows && !persona.os.name.toLowerCase().includes(release.toLowerCase()))
+    return `says '${v}', persona is ${persona.os.name}`
+  // os-release `ID VERSION_ID` as the shell shows it.
+  const osRelease = /^os-release:(.*)$/.exec(v)?.[1]
+  if (osRelease !== undefined) {
     const want = `${persona.os.id} ${persona.os.versionId}`
-    return v === want ? undefined : `says '${v}', persona is '${want}'`
+    return osRelease === want ? undefined : `says '${osRelease}', persona is '${want}' (${persona.os.name})`
   }
   if (/^UNIX Type/i.test(v))
     return ostypeFits(persona, 'Unix') ? undefined : `says '${v}' on a ${persona.family} persona`
@@ -85,6 +98,14 @@ export function claimMismatch(persona: Persona, fact: Fact, window: ReadWindow):
         return dialects === want
           ? undefined
           : `offers SMB dialects ${dialects || 'none'}, build ${win.build} offers ${want}`
+      }
+      const level = /^dcFunctionality:(\d+)$/.exec(value)?.[1]
+      if (level !== undefined) {
+        if (!win) return `an AD domain controller functional level on a ${persona.family} persona`
+        const want = dcFunctionalLevel(win.build)
+        return Number(level) === want
+          ? undefined
+          : `DC functional level ${level}, build ${win.build} (${win.productName}) has ${want}`
       }
       if (!win) return `states a Windows build '${value}' on a ${persona.family} persona`
       const build = `${win.major}.${win.minor}.${win.build}`

@@ -78,7 +78,12 @@ const SCRIPT_CLAIMS: Record<string, Record<string, ClaimKind>> = {
     Product_Version: 'build',
     System_Time: 'time',
   },
-  'ldap-rootdse': { dnsHostName: 'hostname', defaultNamingContext: 'domain', currentTime: 'time' },
+  'ldap-rootdse': {
+    dnsHostName: 'hostname',
+    defaultNamingContext: 'domain',
+    currentTime: 'time',
+    domainControllerFunctionality: 'build',
+  },
   'redis-info': { 'Operating System': 'kernel' },
   'docker-version': { KernelVersion: 'kernel', Os: 'os' },
   'ftp-syst': { SYST: 'os' },
@@ -179,8 +184,10 @@ function scriptFacts(service: string, prefix: string, script: string, output: st
     }
     default: {
       const claims = SCRIPT_CLAIMS[script] ?? {}
-      for (const [key, value] of scriptFields(output)) {
+      for (const [key, raw] of scriptFields(output)) {
         const claim = claims[key]
+        // The DC functional level follows the Windows build (6 = 2012 R2, 7 = 2016–2022, 10 = 2025).
+        const value = key === 'domainControllerFunctionality' ? `dcFunctionality:${raw}` : raw
         facts.push({ service, field: `${prefix} ${key}`, value, ...(claim ? { claim } : {}) })
       }
       return facts
@@ -461,7 +468,7 @@ export async function shellFacts(ip: string, password = 'admin'): Promise<Fact[]
     facts.push({
       service: 'ssh',
       field: 'shell os-release ID/VERSION_ID',
-      value: `${id} ${versionId ?? ''}`.trim(),
+      value: `os-release:${id} ${versionId ?? '(no VERSION_ID)'}`,
       claim: 'os',
     })
   const kernel = sections.get('uname -r')
