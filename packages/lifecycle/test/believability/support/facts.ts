@@ -11,6 +11,7 @@ import { promisify } from 'node:util'
 import type { DeckySpec } from '../../../src/index.ts'
 import { sshpassArgs } from '../../support/ssh-client.ts'
 import type { NmapHost } from './nmap.ts'
+import { smbFacts } from './smb.ts'
 
 const execFileAsync = promisify(execFile)
 
@@ -225,69 +226,6 @@ export function certificateFacts(service: string, ip: string, port: number): Pro
       const cn = cert.subject?.CN
       if (typeof cn === 'string') facts.push({ service, field: `${where} CN`, value: cn, claim: 'hostname' })
       done(facts)
-    })
-  })
-}
-
-/**
- * SMB2 NEGOTIATE (the first packet of every SMB client): the server's GUID, clock and boot time as any
- * client reads them before authenticating.
- */
-export function smbNegotiateFacts(ip: string, port = 445): Promise<Fact[]> {
-  const dialects = [0x0202, 0x0210, 0x0300, 0x0302]
-  const body = Buffer.alloc(36 + dialects.length * 2)
-  body.writeUInt16LE(36, 0) // StructureSize
-  body.writeUInt16LE(dialects.length, 2)
-  body.writeUInt16LE(1, 4) // SecurityMode: signing enabled
-  body.writeUInt32LE(0x7f, 8) // Capabilities
-  randomBytes(16).copy(body, 12) // ClientGuid
-  for (const [i, d] of dialects.entries()) body.writeUInt16LE(d, 36 + i * 2)
-  const header = Buffer.alloc(64)
-  header.writeUInt32BE(0xfe534d42, 0) // \xfeSMB
-  header.writeUInt16LE(64, 4)
-  header.writeUInt16LE(0, 12) // NEGOTIATE
-  header.writeUInt16LE(1, 14) // credits
-  const packet = Buffer.concat([header, body])
-  const frame = Buffer.alloc(4)
-  frame.writeUInt32BE(packet.length, 0)
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = []
-    const socket = connect(port, ip, () => socket.write(Buffer.concat([frame, packet])))
-    const finish = (facts: Fact[]) => {
-      socket.destroy()
-      resolve(facts)
-    }
-    socket.setTimeout(10_000, () => finish([{ service: 'smb', field: 'negotiate error', value: 'timeout' }]))
-    socket.on('error', (error) =>
-      finish([{ service: 'smb', field: 'negotiate error', value: error.message }]),
-    )
-    socket.on('data', (chunk) => {
-      chunks.push(chunk)
-      const data = Buffer.concat(chunks)
-      if (data.length < 4 || data.length < 4 + data.readUInt32BE(0)) return
-      const smb = data.subarray(4)
-      if (smb.readUInt32BE(0) !== 0xfe534d42 || smb.length < 64 + 64) {
-        finish([
-          {
-            service: 'smb',
-            field: 'negotiate error',
-            value: `not SMB2: ${smb.subarray(0, 8).toString('hex')}`,
-          },
-        ])
-        return
-      }
-      const r = smb.subarray(64)
-      const filetime = (offset: number) => {
-        const ticks = r.readBigUInt64LE(offset)
-        return ticks === 0n ? 'none' : new Date(Number(ticks / 10_000n - 11_644_473_600_000n)).toISOString()
-      }
-      const guid = r.subarray(8, 24).toString('hex')
-      finish([
-        { service: 'smb', field: 'negotiate dialect', value: `0x${r.readUInt16LE(4).toString(16)}` },
-        { service: 'smb', field: 'negotiate ServerGuid', value: guid },
-        { service: 'smb', field: 'negotiate SystemTime', value: filetime(40), claim: 'time' },
-        { service: 'smb', field: 'negotiate ServerStartTime', value: filetime(48), claim: 'boot' },
-      ])
     })
   })
 }
@@ -513,7 +451,7 @@ export async function collectFacts(
       reads.push(certificateFacts(service, spec.ip, port.port))
     }
   }
-  if (slugs.has('smb')) reads.push(smbNegotiateFacts(spec.ip))
+  if (slugs.has('smb')) reads.push(smbFacts(spec.ip))
   for (const service of spec.services) {
     for (const { port, protocol } of service.ports) {
       if (protocol !== 'tcp') continue

@@ -64,6 +64,18 @@ export const RANDOMISED_FIELDS: readonly RandomisedField[] = [
     why: 'Windows and Samba draw the server GUID at install',
   },
   {
+    service: 'smb',
+    field: /^ntlm challenge$/,
+    required: true,
+    why: 'the NTLM server challenge is random per connection',
+  },
+  {
+    service: 'smb',
+    field: /^ntlm (NbComputerName|DnsComputerName)$/,
+    required: true,
+    why: 'computer names are unique in a domain',
+  },
+  {
     service: 'rdp',
     field: /rdp-ntlm-info (NetBIOS_Computer_Name|DNS_Computer_Name)$/,
     required: true,
