@@ -171,7 +171,12 @@ describe('consistency judge', () => {
 
 describe('twins judge', () => {
   const side = (name: string, facts: Fact[]) => ({ name, persona: persona(), facts })
-  const smb = (guid: string): Fact[] => [{ service: 'smb', field: 'negotiate ServerGuid', value: guid }]
+  const smb = (id: string): Fact[] => [
+    { service: 'smb', field: 'negotiate ServerGuid', value: id },
+    { service: 'smb', field: 'ntlm challenge', value: id },
+    { service: 'smb', field: 'ntlm NbComputerName', value: `WS-${id}`, claim: 'hostname' },
+    { service: 'smb', field: 'ntlm DnsComputerName', value: `ws-${id}.acme.local`, claim: 'hostname' },
+  ]
 
   it('flags a randomised value the twins share, and one that was not read', () => {
     const problems = twinProblems(side('a', smb('11')), side('b', smb('11')))
