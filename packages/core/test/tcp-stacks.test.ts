@@ -29,7 +29,8 @@ describe('TCP/IP stack profiles', () => {
   it('keeps the window-scale factor truthful: set by the receive buffer or a route clamp, never rewritten', () => {
     // nmap read W8 from Windows 10 and W7 from Linux 4.15–5.x; the host kernel 6.x alone offers W10.
     const scale = (bytes: number) => Math.max(0, Math.ceil(Math.log2((bytes + 1) / 65536)))
-    const rmemMax = (id: string) => Number(tcpStackFor('linux', id).sysctls['net.ipv4.tcp_rmem']?.split(' ')[2])
+    const rmemMax = (id: string) =>
+      Number(tcpStackFor('linux', id).sysctls['net.ipv4.tcp_rmem']?.split(' ')[2])
     expect(scale(rmemMax('windows-10'))).toBe(8)
     expect(scale(rmemMax('linux'))).toBe(7)
     expect(scale(tcpStackFor('embedded', 'embedded-linux').shaping?.routeWindowClamp ?? 0)).toBe(1)

@@ -1,0 +1,96 @@
+/**
+ * PID 1 of a decky's stack shaper container (docs/tcp-stack.md): joins the base container's network
+ * namespace, clamps the routes' receive window when the profile asks (so the kernel itself offers
+ * the profile's window-scale factor), attaches the egress BPF program of the profile to eth0 with
+ * tc, checks it is attached, then idles. Idling keeps it under Docker's restart policy: whenever the
+ * daemon brings the base back (a new namespace), it brings this back too and the shaping is redone.
+ * Exits non-zero with the reason when any step fails, so the decky shows `degraded`.
+ */
+import { execFileSync } from 'node:child_process'
+
+const DEVICE = 'eth0'
+const OBJECT = '/opt/decnet/tcp-stack.bpf.o'
+const PROGRAM_RE = /^[a-z][a-z0-9_]{0,30}$/
+
+type Route = {
+  dst: string
+  gateway?: string
+  dev?: string
+  protocol?: string
+  scope?: string
+  prefsrc?: string
+}
+
+function run(command: string, args: string[]): string {
+  try {
+    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim()
+    throw new Error(`${command} ${args.join(' ')}: ${stderr || (error as Error).message}`)
+  }
+}
+
+function clampRouteWindows(window: number): void {
+  const routes = JSON.parse(
+    run('/usr/sbin/ip', ['-j', 'route', 'show', 'table', 'main', 'dev', DEVICE]),
+  ) as Route[]
+  for (const route of routes) {
+    const args = ['route', 'change', route.dst]
+    if (route.gateway) args.push('via', route.gateway)
+    args.push('dev', DEVICE)
+    if (route.protocol) args.push('proto', route.protocol)
+    if (route.scope) args.push('scope', route.scope)
+    if (route.prefsrc) args.push('src', route.prefsrc)
+    run('/usr/sbin/ip', [...args, 'window', String(window)])
+  }
+}
+
+function attach(program: string): void {
+  run('/usr/sbin/tc', ['qdisc', 'replace', 'dev', DEVICE, 'clsact'])
+  run('/usr/sbin/tc', [
+    'filter',
+    'replace',
+    'dev',
+    DEVICE,
+    'egress',
+    'prio',
+    '1',
+    'handle',
+    '1',
+    'bpf',
+    'direct-action',
+    'obj',
+    OBJECT,
+    'sec',
+    `classifier/${program}`,
+  ])
+  const shown = run('/usr/sbin/tc', ['filter', 'show', 'dev', DEVICE, 'egress'])
+  if (!shown.includes(`[classifier/${program}]`))
+    throw new Error(`tc reports no classifier/${program} on ${DEVICE} egress: ${shown.trim()}`)
+}
+
+function main(): void {
+  const program = process.env.DECNET_TCP_STACK_PROGRAM ?? ''
+  if (!PROGRAM_RE.test(program))
+    throw new Error(`invalid DECNET_TCP_STACK_PROGRAM ${JSON.stringify(program)}`)
+  const window = process.env.DECNET_ROUTE_WINDOW ? Number(process.env.DECNET_ROUTE_WINDOW) : undefined
+  if (window !== undefined && !(Number.isInteger(window) && window > 0))
+    throw new Error(`invalid DECNET_ROUTE_WINDOW ${JSON.stringify(process.env.DECNET_ROUTE_WINDOW)}`)
+  if (window !== undefined) clampRouteWindows(window)
+  attach(program)
+  process.stderr.write(`decnet-shaper: classifier/${program} attached to ${DEVICE} egress\n`)
+}
+
+try {
+  main()
+} catch (error) {
+  process.stderr.write(`decnet-shaper: ${(error as Error).message}\n`)
+  process.exit(1)
+}
+const keepAlive = setInterval(() => undefined, 2 ** 31 - 1)
+const stop = () => {
+  clearInterval(keepAlive)
+  process.exit(0)
+}
+process.on('SIGTERM', stop)
+process.on('SIGINT', stop)
