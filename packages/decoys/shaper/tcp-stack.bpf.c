@@ -35,6 +35,7 @@ struct icmphdr {
 
 struct profile {
 	__u16 synack_window;  // 0: keep the kernel's
+	__u8 synack_window_mss; // else: this many segments of the MSS in use (Linux 2.6's 4 x MSS)
 	__u8 ws_after_mss;    // move the kernel's trailing NOP,WS right after MSS
 	__u8 ip_id_counter;   // one incrementing IPv4 ID for every packet
 	__u8 rst_ack_other;   // RST without ACK gets a non-zero ack field
@@ -75,6 +76,23 @@ static __always_inline void set_ttl(struct __sk_buff *skb, struct iphdr *ip, __u
 	__u16 next = bpf_htons(((__u16)ttl << 8) | ip->protocol);
 	bpf_l3_csum_replace(skb, IP_CSUM_OFF, old, next, sizeof(__u16));
 	bpf_skb_store_bytes(skb, IP_OFF + offsetof(struct iphdr, ttl), &ttl, sizeof(ttl), 0);
+}
+
+// Whether a socket owns the reset's port in this namespace: an old embedded stack resets probes of its
+// open ports with its normal TTL and those of closed ports with another (nmap's T4 vs T5-T7).
+static __always_inline int has_listener(struct __sk_buff *skb, struct iphdr *ip, struct tcphdr *tcp)
+{
+	// The tuple as the probe arrived: from the scanner to our port.
+	struct bpf_sock_tuple tuple = {};
+	tuple.ipv4.saddr = ip->daddr;
+	tuple.ipv4.daddr = ip->saddr;
+	tuple.ipv4.sport = tcp->dest;
+	tuple.ipv4.dport = tcp->source;
+	struct bpf_sock *sk = bpf_skc_lookup_tcp(skb, &tuple, sizeof(tuple.ipv4), BPF_F_CURRENT_NETNS, 0);
+	if (!sk)
+		return 0;
+	bpf_sk_release(sk);
+	return 1;
 }
 
 // Linux writes MSS first and NOP,WS last (tcp_options_write); Windows and JetDirect write
@@ -118,7 +136,7 @@ static __always_inline int shape(struct __sk_buff *skb, const struct profile *p)
 	if ((void *)(ip + 1) > data_end || ip->ihl != 5)
 		return TC_ACT_OK;
 	__u8 protocol = ip->protocol;
-	__u8 is_rst = 0;
+	__u8 rst_from_closed_port = 0;
 	__u8 is_icmp_error = 0;
 
 	if (protocol == IPPROTO_TCP) {
@@ -127,12 +145,24 @@ static __always_inline int shape(struct __sk_buff *skb, const struct profile *p)
 			return TC_ACT_OK;
 		__u32 tcp_off = IP_OFF + sizeof(struct iphdr);
 		__u32 csum_off = tcp_off + offsetof(struct tcphdr, check);
-		is_rst = tcp->rst;
+		// Looked up before any write: writes invalidate the packet pointers.
+		if (tcp->rst && p->reject_ttl)
+			rst_from_closed_port = !has_listener(skb, ip, tcp);
 		if (tcp->syn && tcp->ack) {
 			__u32 opt_len = tcp->doff * 4 - sizeof(struct tcphdr);
-			if (p->synack_window && tcp->window != bpf_htons(p->synack_window)) {
+			__u16 window = p->synack_window;
+			if (p->synack_window_mss) {
+				// Linux always writes MSS first; timestamps (12 bytes a segment) are on
+				// exactly when the options take 16 bytes or more (tcp_options_write).
+				__be16 mss_be = 0;
+				if (bpf_skb_load_bytes(skb, tcp_off + sizeof(struct tcphdr) + 2, &mss_be, 2))
+					return TC_ACT_OK;
+				__u16 mss = bpf_ntohs(mss_be) - (opt_len >= 16 ? 12 : 0);
+				window = mss * p->synack_window_mss;
+			}
+			if (window && tcp->window != bpf_htons(window)) {
 				__u16 old = tcp->window;
-				__u16 next = bpf_htons(p->synack_window);
+				__u16 next = bpf_htons(window);
 				bpf_l4_csum_replace(skb, csum_off, old, next, sizeof(__u16));
 				bpf_skb_store_bytes(skb, tcp_off + offsetof(struct tcphdr, window), &next,
 						    sizeof(next), 0);
@@ -168,7 +198,9 @@ static __always_inline int shape(struct __sk_buff *skb, const struct profile *p)
 	ip = data + ETH_HLEN;
 	if ((void *)(ip + 1) > data_end)
 		return TC_ACT_OK;
-	if ((is_rst || is_icmp_error) && p->reject_ttl)
+	if (is_icmp_error && p->reject_ttl)
+		set_ttl(skb, ip, p->reject_ttl);
+	if (rst_from_closed_port)
 		set_ttl(skb, ip, p->reject_ttl);
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
@@ -195,26 +227,54 @@ int windows(struct __sk_buff *skb)
 	return shape(skb, &p);
 }
 
-// nmap-os-db Linux 2.6 routers, WAPs and cameras: WIN(W1..W6=16A0) OPS(O1=M5B4ST11NW1).
+// nmap-os-db Linux 2.6 routers, WAPs and cameras: WIN(W1..W6=16A0) ECN(W=16D0) OPS(O1=M5B4ST11NW1).
 SEC("classifier/embedded")
 int embedded(struct __sk_buff *skb)
 {
 	const struct profile p = {
-		.synack_window = 5792,
+		.synack_window_mss = 4,
 	};
 	return shape(skb, &p);
 }
 
 // nmap-os-db "HP Designjet T1100ps or Z3100ps printer" (a Linux-based HP printer):
-// WIN(W1..W6=16A0) OPS(O1=M5B4ST11NW2) T5-T7(T=FF) U1(T=FF); the rest is the kernel's own.
+// WIN(W1..W6=16A0) ECN(W=16D0) OPS(O1=M5B4ST11NW2) T5-T7(T=FF) U1(T=FF) while T4 keeps T=40;
+// the rest is the kernel's own.
 SEC("classifier/printer")
 int printer(struct __sk_buff *skb)
 {
 	const struct profile p = {
-		.synack_window = 5792,
+		.synack_window_mss = 4,
 		.reject_ttl = 255,
 	};
 	return shape(skb, &p);
+}
+
+// Ingress, for stacks that answer nmap's T3 probe (SYN+FIN+URG+PSH to an open port) like a SYN,
+// where Linux drops it: the probe's FIN, URG and PSH are cleared so the kernel answers SYN-ACK.
+SEC("classifier/syn_fin_as_syn")
+int syn_fin_as_syn(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct ethhdr *eth = data;
+	if ((void *)(eth + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP))
+		return TC_ACT_OK;
+	struct iphdr *ip = (void *)(eth + 1);
+	if ((void *)(ip + 1) > data_end || ip->ihl != 5 || ip->protocol != IPPROTO_TCP)
+		return TC_ACT_OK;
+	struct tcphdr *tcp = (void *)(ip + 1);
+	if ((void *)(tcp + 1) > data_end || !tcp->syn || !tcp->fin || tcp->ack || tcp->rst)
+		return TC_ACT_OK;
+	// Byte 13 of the TCP header holds the flags; the checksum covers it as the low half of a word.
+	__u32 flags_off = IP_OFF + sizeof(struct iphdr) + 12;
+	__u16 old = *(__u16 *)((void *)tcp + 12);
+	__u16 next = old;
+	((__u8 *)&next)[1] &= ~(0x01 | 0x08 | 0x20);  // FIN, PSH, URG
+	bpf_l4_csum_replace(skb, IP_OFF + sizeof(struct iphdr) + offsetof(struct tcphdr, check), old, next,
+			    sizeof(__u16));
+	bpf_skb_store_bytes(skb, flags_off, &next, sizeof(next), 0);
+	return TC_ACT_OK;
 }
 
 char LICENSE[] SEC("license") = "GPL";

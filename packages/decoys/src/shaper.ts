@@ -1,8 +1,8 @@
 /**
  * PID 1 of a decky's stack shaper container (docs/tcp-stack.md): joins the base container's network
  * namespace, clamps the routes' receive window when the profile asks (so the kernel itself offers
- * the profile's window-scale factor), attaches the egress BPF program of the profile to eth0 with
- * tc, checks it is attached, then idles. Idling keeps it under Docker's restart policy: whenever the
+ * the profile's window-scale factor), attaches the profile's egress (and optional ingress) BPF
+ * program to eth0 with tc, checks they are attached, then idles. Idling keeps it under Docker's restart policy: whenever the
  * daemon brings the base back (a new namespace), it brings this back too and the shaping is redone.
  * Exits non-zero with the reason when any step fails, so the decky shows `degraded`.
  */
@@ -77,8 +77,12 @@ function main(): void {
   if (window !== undefined && !(Number.isInteger(window) && window > 0))
     throw new Error(`invalid DECNET_ROUTE_WINDOW ${JSON.stringify(process.env.DECNET_ROUTE_WINDOW)}`)
   if (window !== undefined) clampRouteWindows(window)
-  attach(program)
-  process.stderr.write(`decnet-shaper: classifier/${program} attached to ${DEVICE} egress\n`)
+  run('/usr/sbin/tc', ['qdisc', 'replace', 'dev', DEVICE, 'clsact'])
+  attach('egress', program)
+  if (ingress) attach('ingress', ingress)
+  process.stderr.write(
+    `decnet-shaper: classifier/${program}${ingress ? ` (ingress ${ingress})` : ''} attached to ${DEVICE}\n`,
+  )
 }
 
 try {

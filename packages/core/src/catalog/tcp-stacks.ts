@@ -29,6 +29,8 @@ export interface NmapOsClass {
 export interface TcpStackShaping {
   /** Section `classifier/<program>` of tcp-stack.bpf.o attached to the base's eth0 egress. */
   program: 'windows' | 'printer' | 'embedded'
+  /** Section attached to eth0 ingress: `syn_fin_as_syn` answers nmap's SYN+FIN probe (T3) like a SYN. */
+  ingressProgram?: 'syn_fin_as_syn'
   /**
    * Route window clamp (bytes) put on every route of the namespace: caps the receive window so the
    * kernel itself picks a small window-scale factor (2^scale × 65535 ≥ clamp).
@@ -154,12 +156,12 @@ export const TCP_STACKS: readonly TcpStackProfile[] = [
   },
   {
     // nmap-os-db "HP Designjet T1100ps or Z3100ps printer" (a Linux-based HP): O1=M5B4ST11NW2,
-    // W1=16A0, T5–T7 and U1 with TTL 255.
+    // W1=16A0, ECN W=16D0, T3 answered with a SYN-ACK, T5–T7 and U1 with TTL 255.
     id: 'printer',
     family: 'embedded',
     name: 'HP printer (Linux-based)',
     sysctls: sysctls(EMBEDDED),
-    shaping: { program: 'printer', routeWindowClamp: 262143 },
+    shaping: { program: 'printer', ingressProgram: 'syn_fin_as_syn', routeWindowClamp: 262143 },
     nmapClass: { vendor: 'HP', family: 'embedded', deviceType: 'printer' },
   },
   {

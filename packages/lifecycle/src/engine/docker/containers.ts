@@ -188,6 +188,7 @@ export function shaperContainer(
     StopTimeout: settings.stopTimeoutSeconds,
     Env: [
       `DECNET_TCP_STACK_PROGRAM=${shaping.program}`,
+      ...(shaping.ingressProgram ? [`DECNET_TCP_STACK_INGRESS_PROGRAM=${shaping.ingressProgram}`] : []),
       ...(shaping.routeWindowClamp ? [`DECNET_ROUTE_WINDOW=${shaping.routeWindowClamp}`] : []),
     ],
     Labels: labels(settings, spec.name, SHAPER_ROLE),
