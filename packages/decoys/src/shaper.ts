@@ -45,34 +45,27 @@ function clampRouteWindows(window: number): void {
   }
 }
 
-function attach(program: string): void {
-  run('/usr/sbin/tc', ['qdisc', 'replace', 'dev', DEVICE, 'clsact'])
-  run('/usr/sbin/tc', [
-    'filter',
-    'replace',
-    'dev',
-    DEVICE,
-    'egress',
-    'prio',
-    '1',
-    'handle',
-    '1',
-    'bpf',
-    'direct-action',
-    'obj',
-    OBJECT,
-    'sec',
-    `classifier/${program}`,
-  ])
-  const shown = run('/usr/sbin/tc', ['filter', 'show', 'dev', DEVICE, 'egress'])
-  if (!shown.includes(`[classifier/${program}]`))
-    throw new Error(`tc reports no classifier/${program} on ${DEVICE} egress: ${shown.trim()}`)
+/** Replaces the filter of one direction (idempotent), then checks tc lists the program there. */
+function attach(direction: 'egress' | 'ingress', program: string): void {
+  const section = `classifier/${program}`
+  const filter = ['dev', DEVICE, direction, 'prio', '1', 'handle', '1']
+  run('/usr/sbin/tc', ['filter', 'replace', ...filter, 'bpf', 'direct-action', 'obj', OBJECT, 'sec', section])
+  const shown = run('/usr/sbin/tc', ['filter', 'show', 'dev', DEVICE, direction])
+  if (!shown.includes(`[${section}]`))
+    throw new Error(`tc reports no ${section} on ${DEVICE} ${direction}: ${shown.trim()}`)
+}
+
+function programFromEnv(name: string): string | undefined {
+  const program = process.env[name]
+  if (program === undefined) return undefined
+  if (!PROGRAM_RE.test(program)) throw new Error(`invalid ${name} ${JSON.stringify(program)}`)
+  return program
 }
 
 function main(): void {
-  const program = process.env.DECNET_TCP_STACK_PROGRAM ?? ''
-  if (!PROGRAM_RE.test(program))
-    throw new Error(`invalid DECNET_TCP_STACK_PROGRAM ${JSON.stringify(program)}`)
+  const program = programFromEnv('DECNET_TCP_STACK_PROGRAM')
+  if (!program) throw new Error('DECNET_TCP_STACK_PROGRAM is not set')
+  const ingress = programFromEnv('DECNET_TCP_STACK_INGRESS_PROGRAM')
   const window = process.env.DECNET_ROUTE_WINDOW ? Number(process.env.DECNET_ROUTE_WINDOW) : undefined
   if (window !== undefined && !(Number.isInteger(window) && window > 0))
     throw new Error(`invalid DECNET_ROUTE_WINDOW ${JSON.stringify(process.env.DECNET_ROUTE_WINDOW)}`)
@@ -80,9 +73,8 @@ function main(): void {
   run('/usr/sbin/tc', ['qdisc', 'replace', 'dev', DEVICE, 'clsact'])
   attach('egress', program)
   if (ingress) attach('ingress', ingress)
-  process.stderr.write(
-    `decnet-shaper: classifier/${program}${ingress ? ` (ingress ${ingress})` : ''} attached to ${DEVICE}\n`,
-  )
+  const attached = ingress ? `${program} (ingress ${ingress})` : program
+  process.stderr.write(`decnet-shaper: classifier/${attached} attached to ${DEVICE}\n`)
 }
 
 try {
