@@ -85,9 +85,9 @@ function nmapOs(ip: string): { guesses: OsGuess[]; seconds: number } {
     accuracy: Number(accuracy),
     classes: [
       ...body.matchAll(/<osclass type="([^"]*)" vendor="([^"]*)" osfamily="([^"]*)"[^>]*accuracy="(\d+)"/g),
-    ].map(([, deviceType = '', vendor = '', family = '', classAccuracy = '0']) => ({
+    ].map(([, deviceType = '', vendor = '', osFamily = '', classAccuracy = '0']) => ({
       vendor,
-      family,
+      osFamily,
       deviceType,
       accuracy: Number(classAccuracy),
     })),
@@ -109,11 +109,11 @@ function expectTopGuess(stack: TcpStackProfile, guesses: OsGuess[]): void {
   const want = stack.nmapClass as NmapOsClass
   const top = guesses[0]
   const got = top?.classes[0]
-  expect({ stack: stack.id, top: top?.name, vendor: got?.vendor, family: got?.family }).toEqual({
+  expect({ stack: stack.id, top: top?.name, vendor: got?.vendor, family: got?.osFamily }).toEqual({
     stack: stack.id,
     top: top?.name,
     vendor: want.vendor,
-    family: want.family,
+    family: want.osFamily,
   })
   if (want.deviceType) expect(got?.deviceType).toBe(want.deviceType)
 }
@@ -143,7 +143,7 @@ describe('TCP/IP stack profiles on real Docker, read by nmap -O', () => {
     // The tell this guards: nmap said "Linux 4.15 - 5.6" for every decky (SYN-ACK win 65160,
     // M5B4ST11NW7, TTL-only changes), and with the host's 6.x kernel defaults (W=FE88 NWA and
     // per-connection timestamp offsets) it guessed nothing at all.
-    it(`${stack.id}: nmap's top guess is ${stack.nmapClass?.vendor} ${stack.nmapClass?.family}, and HTTP still works`, async () => {
+    it(`${stack.id}: nmap's top guess is ${stack.nmapClass?.vendor} ${stack.nmapClass?.osFamily}, and HTTP still works`, async () => {
       const spec = specFor(stack, `stk-${stack.id}`)
       await engine.deploy(spec, network)
       const { guesses, seconds } = nmapOs(spec.ip)

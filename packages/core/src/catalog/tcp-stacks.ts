@@ -18,11 +18,14 @@ export const TCP_STACK_IDS = [
 ] as const
 export type TcpStackId = (typeof TCP_STACK_IDS)[number]
 
-/** How nmap prints the OS class of its top guess (`Class vendor | family | gen | type` in nmap-os-db). */
+/**
+ * How nmap prints the OS class of its top guess (`Class vendor | family | gen | type` in nmap-os-db);
+ * the persona's `NmapClass` (schemas/persona.ts) with the device type optional.
+ */
 export interface NmapOsClass {
   vendor: string
-  family: string
-  /** nmap's device type, e.g. `general purpose`, `printer`; omitted when any fits. */
+  osFamily: string
+  /** nmap's device type, e.g. `general purpose`, `printer`; omitted when nmap's close guesses differ in it. */
   deviceType?: string
 }
 
@@ -123,7 +126,7 @@ export const TCP_STACKS: readonly TcpStackProfile[] = [
     family: 'linux',
     name: 'Linux 4.15–5.x (Debian, Ubuntu, RHEL)',
     sysctls: sysctls(LINUX),
-    nmapClass: { vendor: 'Linux', family: 'Linux', deviceType: 'general purpose' },
+    nmapClass: { vendor: 'Linux', osFamily: 'Linux', deviceType: 'general purpose' },
   },
   {
     // nmap-os-db "Microsoft Windows 10" / "Windows 10 1607" (the majority shape of Windows 10/11 and
@@ -133,7 +136,7 @@ export const TCP_STACKS: readonly TcpStackProfile[] = [
     name: 'Windows 10/11',
     sysctls: sysctls(WINDOWS),
     shaping: { program: 'windows' },
-    nmapClass: { vendor: 'Microsoft', family: 'Windows', deviceType: 'general purpose' },
+    nmapClass: { vendor: 'Microsoft', osFamily: 'Windows', deviceType: 'general purpose' },
   },
   {
     // Same stack as Windows 10: nmap-os-db's Server 2016/2019 entries share its TCP shape; nmap
@@ -143,7 +146,7 @@ export const TCP_STACKS: readonly TcpStackProfile[] = [
     name: 'Windows Server 2016–2022',
     sysctls: sysctls(WINDOWS),
     shaping: { program: 'windows' },
-    nmapClass: { vendor: 'Microsoft', family: 'Windows', deviceType: 'general purpose' },
+    nmapClass: { vendor: 'Microsoft', osFamily: 'Windows', deviceType: 'general purpose' },
   },
   {
     // nmap-os-db Linux 2.6 routers/WAPs/cameras: O1=M5B4ST11NW1, W1=16A0, TS=A, TI=Z.
@@ -152,7 +155,7 @@ export const TCP_STACKS: readonly TcpStackProfile[] = [
     name: 'Embedded Linux 2.6 (BusyBox IoT/ICS)',
     sysctls: sysctls(EMBEDDED),
     shaping: { program: 'embedded', routeWindowClamp: 131071 },
-    nmapClass: { vendor: 'Linux', family: 'Linux' },
+    nmapClass: { vendor: 'Linux', osFamily: 'Linux' },
   },
   {
     // nmap-os-db "HP Designjet T1100ps or Z3100ps printer" (a Linux-based HP): O1=M5B4ST11NW2,
@@ -162,7 +165,7 @@ export const TCP_STACKS: readonly TcpStackProfile[] = [
     name: 'HP printer (Linux-based)',
     sysctls: sysctls(EMBEDDED),
     shaping: { program: 'printer', ingressProgram: 'syn_fin_as_syn', routeWindowClamp: 262143 },
-    nmapClass: { vendor: 'HP', family: 'embedded', deviceType: 'printer' },
+    nmapClass: { vendor: 'HP', osFamily: 'embedded', deviceType: 'printer' },
   },
   {
     // Sysctls only, as before the shaper: FreeBSD's option order (M,NW,S,T) is not emulated yet.
