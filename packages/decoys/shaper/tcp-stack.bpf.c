@@ -6,7 +6,7 @@
 //   - SYN-ACK window field (the initial, unscaled advertisement only),
 //   - SYN-ACK option ORDER (the kernel's negotiated values are kept: MSS, window scale, SACK,
 //     timestamps are what the kernel really uses; only their layout moves),
-//   - IPv4 ID: one incrementing counter for every packet of the namespace (Windows, JetDirect),
+//   - IPv4 ID: one incrementing counter for every packet of the namespace (Windows),
 //   - RST without ACK: a non-zero acknowledgment field (Windows' A=O in nmap's T4/T6),
 //   - RSTs and ICMP errors: another TTL (old embedded stacks answer closed ports with TTL 255),
 //   - ICMP echo reply code forced to 0 (Windows answers code 0 to nmap's code-9 echo: CD=Z).
@@ -95,7 +95,7 @@ static __always_inline int has_listener(struct __sk_buff *skb, struct iphdr *ip,
 	return 1;
 }
 
-// Linux writes MSS first and NOP,WS last (tcp_options_write); Windows and JetDirect write
+// Linux writes MSS first and NOP,WS last (tcp_options_write); Windows writes
 // MSS, NOP,WS, then the rest. Moving 16-bit-aligned words leaves the TCP checksum unchanged.
 #define ROTATE(len)                                                                     \
 	do {                                                                            \
