@@ -41,6 +41,7 @@ struct profile {
 	__u8 rst_ack_other;   // RST without ACK gets a non-zero ack field
 	__u8 echo_code_zero;  // ICMP echo replies carry code 0
 	__u8 reject_ttl;      // 0: keep; else the TTL of RSTs and ICMP errors (old embedded stacks)
+	__u8 reject_ip_id_counter; // closed-port RSTs take their IPv4 ID from the counter (nmap CI=I)
 };
 
 struct {
@@ -207,7 +208,7 @@ static __always_inline int shape(struct __sk_buff *skb, const struct profile *p)
 	ip = data + ETH_HLEN;
 	if ((void *)(ip + 1) > data_end)
 		return TC_ACT_OK;
-	if (p->ip_id_counter)
+	if (p->ip_id_counter || (rst_from_closed_port && p->reject_ip_id_counter))
 		set_ip_id(skb, ip);
 	return TC_ACT_OK;
 }
@@ -239,13 +240,15 @@ int embedded(struct __sk_buff *skb)
 
 // nmap-os-db "HP Designjet T1100ps or Z3100ps printer" (a Linux-based HP printer):
 // WIN(W1..W6=16A0) ECN(W=16D0) OPS(O1=M5B4ST11NW2) T5-T7(T=FF) U1(T=FF) while T4 keeps T=40;
-// the rest is the kernel's own.
+// closed-port RSTs with incrementing IDs (CI=I; the HP entry has no CI, Linux 2.6's say CI=Z).
+// The rest is the kernel's own.
 SEC("classifier/printer")
 int printer(struct __sk_buff *skb)
 {
 	const struct profile p = {
 		.synack_window_mss = 4,
 		.reject_ttl = 255,
+		.reject_ip_id_counter = 1,
 	};
 	return shape(skb, &p);
 }
