@@ -12,7 +12,7 @@ import {
 import { bridgeNetwork, removeInstance, testInstance } from './support/docker.ts'
 
 // Debian's nmap -O against deckies on real Docker, one per TCP/IP stack profile (own containers
-// only). Each scan takes 7-15 s on the 2-core CI machine (printed below).
+// only). Each scan took 3-16 s on the shared 2-core machine (printed below).
 
 const docker = createDockerClient()
 const instance = testInstance()
