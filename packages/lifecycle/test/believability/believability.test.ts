@@ -33,16 +33,7 @@ const CLOSED_TCP_PORT = 1
  */
 const UDP_CHECKED_DIRECTLY = new Set([5355, 5353])
 
-function personaOf(spec: DeckySpec): Persona {
-  const persona = (spec as DeckySpec & { persona?: Persona }).persona
-  if (!persona) throw new Error(`${spec.name}: the engine spec carries no persona (DeckySpec.persona)`)
-  return persona
-}
-
-/** The name the decky answers to (the persona's, once the spec carries one). */
-function hostnameOf(spec: DeckySpec): string {
-  return (spec as DeckySpec & { persona?: Persona }).persona?.hostname ?? spec.hostname
-}
+const personaOf = (spec: DeckySpec): Persona => spec.persona
 
 beforeAll(async () => {
   const t0 = Date.now()
@@ -67,7 +58,7 @@ beforeAll(async () => {
   const t3 = Date.now()
   const deckies = fleet.deckies
   const collected = await Promise.all(
-    deckies.map((d) => collectFacts(d.spec, scan.hosts.get(d.spec.ip), hostnameOf(d.spec))),
+    deckies.map((d) => collectFacts(d.spec, scan.hosts.get(d.spec.ip), d.spec.persona.hostname)),
   )
   for (const [i, d] of deckies.entries()) factsByDecky.set(d.spec.name, collected[i] ?? [])
   const t4 = Date.now()

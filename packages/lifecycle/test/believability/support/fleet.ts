@@ -87,6 +87,8 @@ export async function deployFleet(
     ini,
     replaceFleet: false,
     random: seededRandom(Date.now()),
+    // As the API plans: personas booted days before this deploy, not before a fixed past date.
+    now: Date.now(),
   })
   if (!planned.ok) throw planned.error
   const deckies: FleetDecky[] = planned.plan.create.map((row) => {
