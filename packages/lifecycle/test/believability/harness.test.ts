@@ -204,6 +204,7 @@ describe('twins judge', () => {
       osFamily: 'linux',
       sysctls: {},
       seed: 's',
+      persona: persona(),
       services: [{ slug: 'ssh', ports: [{ port: 22, protocol: 'tcp' as const }], config: {} }],
     }
     const facts = nmapFacts(spec, host)
