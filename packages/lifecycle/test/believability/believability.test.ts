@@ -84,6 +84,11 @@ afterAll(async () => {
   await fleet?.teardown()
 }, 120_000)
 
+/** The failure message: every mismatch on its own line (vitest's diff would truncate them). */
+function verdict(archetype: ArchetypeSlug, mismatches: readonly string[]): string {
+  return `${archetype}: ${mismatches.length} mismatch(es)\n  ${mismatches.join('\n  ')}\n`
+}
+
 function deckiesOf(archetype: ArchetypeSlug): FleetDecky[] {
   const found = fleet?.deckies.filter((d) => d.archetype === archetype) ?? []
   if (found.length !== 2) throw new Error(`${archetype}: expected 2 deckies, the fleet has ${found.length}`)
@@ -100,7 +105,7 @@ describe('nmap -sV -O sees each archetype as its persona', () => {
       const problem = osMismatch(personaOf(spec), host.osMatches)
       return problem ? [`${spec.name} (${spec.ip}): ${problem}`] : []
     })
-    expect({ archetype, mismatches }).toEqual({ archetype, mismatches: [] })
+    expect(mismatches, verdict(archetype, mismatches)).toEqual([])
   })
 
   // The tells: IMAP on 143/993 and PostgreSQL printed "unrecognized service" fingerprints, the k8s
@@ -154,7 +159,7 @@ describe('nmap -sV -O sees each archetype as its persona', () => {
       }
       return problems
     })
-    expect({ archetype, mismatches }).toEqual({ archetype, mismatches: [] })
+    expect(mismatches, verdict(archetype, mismatches)).toEqual([])
   })
 })
 
@@ -169,7 +174,7 @@ describe('twins: two deckies of one archetype share nothing a real product rando
       facts: factsByDecky.get(d.spec.name) ?? [],
     })
     const mismatches = twinProblems(side(a), side(b))
-    expect({ archetype, mismatches }).toEqual({ archetype, mismatches: [] })
+    expect(mismatches, verdict(archetype, mismatches)).toEqual([])
   })
 })
 
@@ -192,7 +197,7 @@ describe('consistency: every service of a decky tells the persona’s story', ()
             problems.push(`${spec.name} ${fact.service} · ${fact.field}: ${fact.value}`)
         return problems
       })
-      expect({ archetype, mismatches }).toEqual({ archetype, mismatches: [] })
+      expect(mismatches, verdict(archetype, mismatches)).toEqual([])
     },
   )
 })
