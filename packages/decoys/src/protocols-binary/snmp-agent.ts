@@ -20,6 +20,9 @@ export type MibValue =
   | { type: 'oid'; value: string }
   | { type: 'integer'; value: number }
   | { type: 'timeticks'; value: () => number }
+  | { type: 'counter32'; value: () => number }
+  | { type: 'gauge32'; value: () => number }
+  | { type: 'bytes'; value: () => Buffer }
 
 export type Mib = Map<string, MibValue>
 
@@ -55,6 +58,12 @@ function encodeValue(value: MibValue): Buffer {
       return integer(value.value)
     case 'timeticks':
       return unsigned(value.value(), 0x43)
+    case 'counter32':
+      return unsigned(value.value(), 0x41)
+    case 'gauge32':
+      return unsigned(Math.min(value.value(), 2 ** 32 - 1), 0x42)
+    case 'bytes':
+      return octets(value.value())
   }
 }
 
@@ -156,28 +165,4 @@ export function snmpAgent(options: SnmpAgentOptions): (datagram: Buffer, peer: U
     )
     peer.reply(response)
   }
-}
-
-/** The MIB-II system group, the part every scanner asks for. */
-export function systemGroup(values: {
-  descr: string
-  objectId: string
-  bootedAt: number
-  contact: string
-  name: string
-  location: string
-  services: number
-}): Mib {
-  return new Map<string, MibValue>([
-    ['1.3.6.1.2.1.1.1.0', { type: 'string', value: values.descr }],
-    ['1.3.6.1.2.1.1.2.0', { type: 'oid', value: values.objectId }],
-    [
-      '1.3.6.1.2.1.1.3.0',
-      { type: 'timeticks', value: () => Math.floor((Date.now() - values.bootedAt) / 10) },
-    ],
-    ['1.3.6.1.2.1.1.4.0', { type: 'string', value: values.contact }],
-    ['1.3.6.1.2.1.1.5.0', { type: 'string', value: values.name }],
-    ['1.3.6.1.2.1.1.6.0', { type: 'string', value: values.location }],
-    ['1.3.6.1.2.1.1.7.0', { type: 'integer', value: values.services }],
-  ])
 }
