@@ -1,4 +1,5 @@
-import { type Persona, personaValue } from '@decnet/core'
+import type { Persona } from '@decnet/core'
+import { personaValue } from '@decnet/core/persona'
 import type { Emulator, EmulatorContext } from '../emulator.ts'
 import { listenHttp } from '../framework/http.ts'
 import { running } from '../framework/listeners.ts'
@@ -7,7 +8,7 @@ import { listenTcp } from '../framework/tcp.ts'
 import { listenUdp } from '../framework/udp.ts'
 import { type ModbusDevice, modbusHandler } from './modbus.ts'
 import { snmpAgent } from './snmp-agent.ts'
-import { hostMib } from './snmp-host-mib.ts'
+import { hostMib, snmpEngine } from './snmp-host-mib.ts'
 
 /** What the PLC says about itself, from the persona's `conpot` product (vendor, model, firmware). */
 export type PlcIdentity = {
@@ -120,7 +121,11 @@ export const conpotEmulator: Emulator = {
             ctx,
             port: snmpPort,
             maxDatagramBytes: 4096,
-            handle: snmpAgent({ mib, communities: ['public'] }),
+            handle: snmpAgent({
+              mib,
+              communities: ['public'],
+              engine: snmpEngine(ctx.persona, ctx.persona.services.snmp),
+            }),
           }),
         )
       }

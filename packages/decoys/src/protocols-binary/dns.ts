@@ -1,4 +1,5 @@
-import { type PortProtocol, personaValue } from '@decnet/core'
+import type { PortProtocol } from '@decnet/core'
+import { personaValue } from '@decnet/core/persona'
 import type { Emulator, EmulatorContext } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { running } from '../framework/listeners.ts'

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { lastBootTime, type Persona, personaUnit, personaValue, uptimeSeconds } from '@decnet/core'
+import type { Persona } from '@decnet/core'
+import { lastBootTime, personaUnit, personaValue, uptimeSeconds } from '@decnet/core/persona'
 import type { Emulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
@@ -107,6 +108,15 @@ export function mongoServer(persona: Persona, configuredVersion?: string): Mongo
     totalSize,
     processId: new ObjectId(processId),
   }
+}
+
+function legacyOpQueryRefusal(session: TcpSession, name: string, command: BsonDocument): BsonDocument {
+  session.emit('command', { command: name.slice(0, 64), args: toLogJson(command), legacy_op_query: true })
+  return failure(
+    352,
+    'UnsupportedOpQueryCommand',
+    `Unsupported OP_QUERY command: ${name.slice(0, 64)}. The client driver may require an upgrade. For more details see https://dochub.mongodb.org/core/legacy-opcode-removal`,
+  )
 }
 
 type Scram = { mechanism: string; username: string; clientFirstBare: string; serverFirst: string }
@@ -325,12 +335,16 @@ function connection(session: TcpSession, server: MongoServer, connectionId: numb
       let response: BsonDocument
       if (collection.endsWith('.$cmd')) {
         const wrapped = query.$query ?? query.query
-        response = run(
+        const command =
           wrapped && typeof wrapped === 'object' && !Array.isArray(wrapped)
             ? (wrapped as BsonDocument)
-            : query,
-          database,
-        )
+            : query
+        const name = Object.keys(command)[0] ?? ''
+        // 5.1 removed OP_QUERY for everything but the handshake: newer servers refuse it by name.
+        response =
+          server.maxWireVersion >= 14 && !/^(hello|ismaster)$/i.test(name)
+            ? legacyOpQueryRefusal(session, name, command)
+            : run(command, database)
       } else {
         session.emit('command', { command: 'legacy_query', collection, args: toLogJson(query) })
         response = { $err: 'not authorized', code: 13, ok: new Double(0) }

@@ -1,4 +1,5 @@
-import { type Persona, personaUnit, personaValue, uptimeSeconds } from '@decnet/core'
+import type { Persona } from '@decnet/core'
+import { personaUnit, personaValue, uptimeSeconds } from '@decnet/core/persona'
 import type { Emulator } from '../emulator.ts'
 import { configBool } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'

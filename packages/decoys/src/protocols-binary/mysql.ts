@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { personaBytes, type ServiceProduct, uptimeSeconds } from '@decnet/core'
+import type { ServiceProduct } from '@decnet/core'
+import { personaBytes, uptimeSeconds } from '@decnet/core/persona'
 import type { Emulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'

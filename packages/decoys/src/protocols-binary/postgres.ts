@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { personaBytes } from '@decnet/core'
+import { personaBytes } from '@decnet/core/persona'
 import type { Emulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'

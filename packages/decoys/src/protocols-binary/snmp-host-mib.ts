@@ -1,5 +1,6 @@
-import { type Persona, personaUnit, personaValue, type ServiceProduct, uptimeSeconds } from '@decnet/core'
-import type { Mib, MibValue } from './snmp-agent.ts'
+import type { Persona, ServiceProduct } from '@decnet/core'
+import { personaUnit, personaValue, uptimeSeconds } from '@decnet/core/persona'
+import type { Mib, MibValue, SnmpEngine } from './snmp-agent.ts'
 
 /**
  * The MIB a persona's SNMP agent exposes: MIB-II system and interfaces, and HOST-RESOURCES hrSystem,
@@ -253,4 +254,29 @@ export function hostMib(
     mib.set('1.3.6.1.2.1.25.1.7.0', { type: 'integer', value: 0 })
   }
   return mib
+}
+
+/**
+ * The v3 engine of agents that have one: net-snmp's id is its enterprise (8072) with 8 random bytes
+ * drawn at first start and kept; IOS and devices use their enterprise and MAC. Windows has no v3.
+ */
+export function snmpEngine(persona: Persona, product: ServiceProduct | undefined): SnmpEngine | undefined {
+  const name = product?.product ?? 'net-snmp'
+  if (name === 'windows-snmp') return undefined
+  const agentStart = 5 + Math.floor(personaUnit(persona, 'snmp-start') * 25)
+  const boots = 1 + Math.floor(personaUnit(persona, 'snmp-boots') * 40)
+  const time = () => Math.max(0, uptimeSeconds(persona, Date.now()) - agentStart)
+  const mac = Buffer.from(persona.mac.replaceAll(':', ''), 'hex')
+  if (name === 'net-snmp') {
+    const id = Buffer.concat([
+      Buffer.from([0x80, 0x00, 0x1f, 0x88, 0x80]),
+      Buffer.from(personaValue(persona, 'snmp-engine', 8), 'hex'),
+    ])
+    return { id, boots, time }
+  }
+  const enterprise = Number(/^1\.3\.6\.1\.4\.1\.(\d+)/.exec(sysObjectId(persona, product))?.[1] ?? 8072)
+  const id = Buffer.alloc(5)
+  id.writeUInt32BE((0x80000000 | enterprise) >>> 0, 0)
+  id[4] = 3
+  return { id: Buffer.concat([id, mac]), boots, time }
 }

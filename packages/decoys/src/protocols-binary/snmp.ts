@@ -2,7 +2,7 @@ import type { Emulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { udpOnEveryPort } from '../framework/listeners.ts'
 import { snmpAgent } from './snmp-agent.ts'
-import { hostMib } from './snmp-host-mib.ts'
+import { hostMib, snmpEngine } from './snmp-host-mib.ts'
 import { wireSafe } from './text.ts'
 
 /**
@@ -25,7 +25,11 @@ export const snmpEmulator: Emulator = {
     })
     return udpOnEveryPort(ctx, {
       maxDatagramBytes: 4096,
-      handle: snmpAgent({ mib, communities: [community] }),
+      handle: snmpAgent({
+        mib,
+        communities: [community],
+        engine: snmpEngine(ctx.persona, ctx.persona.services.snmp),
+      }),
     })
   },
 }

@@ -16,7 +16,13 @@ function errorPacket(code: number, message: string): Buffer {
 const MAX_TRANSFER_SOCKETS = 32
 
 /** How the product refuses a request for a file it does not have. */
-export type TftpRefusals = { read: Buffer; write: Buffer; badMode: Buffer }
+export type TftpRefusals = {
+  read: Buffer
+  write: Buffer
+  badMode: Buffer
+  /** Reply to a datagram that is no request at all (tftpd-hpa's per-request child just exits). */
+  notARequest: Buffer | undefined
+}
 
 /**
  * tftpd-hpa (Debian's `--secure`, no `--create`) opens the file without O_CREAT for a write too, so a
@@ -28,12 +34,14 @@ export function tftpRefusals(product: ServiceProduct | undefined): TftpRefusals 
       read: errorPacket(1, 'File not found'),
       write: errorPacket(1, 'File not found'),
       badMode: errorPacket(4, 'Unknown mode'),
+      notARequest: undefined,
     }
   }
   return {
     read: errorPacket(1, 'File not found'),
     write: errorPacket(2, 'Access violation'),
     badMode: errorPacket(4, 'Illegal TFTP operation'),
+    notARequest: errorPacket(4, 'Illegal TFTP operation'),
   }
 }
 
@@ -78,7 +86,7 @@ export const tftpEmulator: Emulator = {
         const name = OPCODES[opcode]
         if (!name) {
           // DATA/ACK/ERROR for a transfer that does not exist: tftpd ignores these too.
-          if (opcode > 5) peer.reply(errorPacket(4, 'Illegal TFTP operation'))
+          if (opcode > 5 && refusals.notARequest) peer.reply(refusals.notARequest)
           return
         }
         const parts = textOf(datagram.subarray(2), 1024, 'latin1').split('\0')

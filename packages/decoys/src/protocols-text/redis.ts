@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { type Persona, personaUnit, personaValue, uptimeSeconds } from '@decnet/core'
+import type { Persona } from '@decnet/core'
+import { personaUnit, personaValue, uptimeSeconds } from '@decnet/core/persona'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
