@@ -3,7 +3,7 @@ import { createHash, createHmac, pbkdf2Sync } from 'node:crypto'
 import { createSocket } from 'node:dgram'
 import { promisify } from 'node:util'
 import type { Persona } from '@decnet/core'
-import { lastBootTime, uptimeSeconds } from '@decnet/core/persona'
+import { lastBootTime, loadAverage, uptimeSeconds } from '@decnet/core/persona'
 import ModbusRTU from 'modbus-serial'
 import { MongoClient } from 'mongodb'
 import pg from 'pg'
@@ -280,6 +280,26 @@ describe('snmp system group is the persona host', () => {
     ).stdout
     expect(Number(/\((\d+)\)/.exec(hrUptime)?.[1])).toBeGreaterThanOrEqual(ticks)
 
+    // Tell: the same load on every decky. UCD laLoad is the persona's load average of the moment.
+    const load = (
+      await cli('snmpget', [
+        '-v2c',
+        '-c',
+        'public',
+        '-On',
+        '-t',
+        '2',
+        '-r',
+        '0',
+        target,
+        '.1.3.6.1.4.1.2021.10.1.3.1',
+        '.1.3.6.1.4.1.2021.4.5.0',
+      ])
+    ).stdout
+    const reported = Number(/10\.1\.3\.1 = STRING: "([\d.]+)"/.exec(load)?.[1])
+    expect(Math.abs(reported - loadAverage(persona, Date.now())[0])).toBeLessThan(0.05)
+    expect(load).toContain(`.1.3.6.1.4.1.2021.4.5.0 = INTEGER: ${persona.hardware.memoryKb}`)
+
     // Windows' SNMP service describes the hardware and build, under Microsoft's enterprise OID.
     const windows = await start(snmpEmulator, windowsPersona('a'.repeat(32)))
     const winWalk = (
@@ -457,5 +477,75 @@ describe('mongodb buildInfo is the persona release', () => {
     const boot = lastBootTime(persona, Date.now())
     expect(started).toBeGreaterThanOrEqual(boot)
     expect(started).toBeLessThan(boot + 60)
+  })
+})
+
+describe('twins: two deckies of one archetype share nothing a real machine would randomise', () => {
+  it('differs in SNMP engine id and uptime, MySQL thread ids, PostgreSQL role salts and mongod process id', async () => {
+    // Tell: the same load/uptime values, SMB boot second and ids on every decky of an archetype.
+    const [left, right] = [debianPersona('3c'.repeat(16)), debianPersona('d7'.repeat(16))]
+    const snmpOf = async (persona: Persona) => {
+      const agent = await start(snmpEmulator, persona)
+      const report = await new Promise<Buffer>((resolve) => {
+        const socket = createSocket('udp4')
+        socket.once('message', (reply) => {
+          socket.close()
+          resolve(reply)
+        })
+        // nmap's SNMPv3 engine discovery request.
+        socket.send(
+          Buffer.from(
+            '303a020103300f02024a69020300ffe3040104020103041030' +
+              '0e0400020100020100040004000400301204000400a00c020237f00201000201003000',
+            'hex',
+          ),
+          agent.port,
+          agent.host,
+        )
+      })
+      const get = await cli('snmpget', [
+        '-v2c',
+        '-c',
+        'public',
+        '-On',
+        '-t',
+        '2',
+        '-r',
+        '0',
+        `${agent.host}:${agent.port}`,
+        '.1.3.6.1.2.1.1.3.0',
+      ])
+      return {
+        engine: report
+          .subarray(report.indexOf(Buffer.from([0x80, 0x00, 0x1f, 0x88])))
+          .subarray(0, 13)
+          .toString('hex'),
+        uptime: /\((\d+)\)/.exec(get.stdout)?.[1],
+      }
+    }
+    const [a, b] = [await snmpOf(left), await snmpOf(right)]
+    expect(a.engine).toMatch(/^80001f8880[0-9a-f]{16}$/)
+    expect(b.engine).not.toBe(a.engine)
+    expect(b.uptime).not.toBe(a.uptime)
+
+    const threadOf = async (persona: Persona) => {
+      const server = await start(mysqlEmulator, persona)
+      const raw = await rawConnect(server.host, server.port)
+      const packet = await raw.readAvailable()
+      raw.close()
+      return packet.readUInt32LE(packet.indexOf(0, 5) + 1)
+    }
+    expect(await threadOf(left)).not.toBe(await threadOf(right))
+
+    const saltOf = async (persona: Persona) => {
+      const server = await start(postgresEmulator, persona)
+      const client = new pg.Client({ host: server.host, port: server.port, user: 'postgres', password: 'x' })
+      await client.connect().catch(() => undefined)
+      await client.end().catch(() => undefined)
+      return server.events.find((event) => event.event === 'auth_attempt')?.fields.salt
+    }
+    const leftSalt = await saltOf(left)
+    expect(leftSalt).toBeTruthy()
+    expect(await saltOf(right)).not.toBe(leftSalt)
   })
 })

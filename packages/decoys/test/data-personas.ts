@@ -40,7 +40,11 @@ export function debianPersona(seed: string, overrides: Partial<Persona> = {}): P
     },
     mac: '00:50:56:8a:3c:19',
     machineId: '3f1c2b7a9d0e4f5a8b6c7d8e9f0a1b2c',
-    bootTime: Math.floor(Date.now() / 1000) - 17 * DAY - 3_611,
+    // Like derivePersona: each machine booted at its own time (1–29 days ago here, from the seed).
+    bootTime:
+      Math.floor(Date.now() / 1000) -
+      (1 + (Number.parseInt(seed.slice(0, 4), 16) % 29)) * DAY -
+      Number.parseInt(seed.slice(4, 8), 16),
     loadBase: 0.8,
     timezone: 'Europe/Berlin',
     services: {

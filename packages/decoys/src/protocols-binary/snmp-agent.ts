@@ -23,6 +23,8 @@ export type MibValue =
   | { type: 'counter32'; value: () => number }
   | { type: 'gauge32'; value: () => number }
   | { type: 'bytes'; value: () => Buffer }
+  | { type: 'text'; value: () => string }
+  | { type: 'dynamicInteger'; value: () => number }
 
 export type Mib = Map<string, MibValue>
 
@@ -64,6 +66,10 @@ function encodeValue(value: MibValue): Buffer {
       return unsigned(Math.min(value.value(), 2 ** 32 - 1), 0x42)
     case 'bytes':
       return octets(value.value())
+    case 'text':
+      return octets(value.value())
+    case 'dynamicInteger':
+      return integer(value.value())
   }
 }
 

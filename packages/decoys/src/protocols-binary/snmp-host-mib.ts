@@ -1,5 +1,5 @@
 import type { Persona, ServiceProduct } from '@decnet/core'
-import { personaUnit, personaValue, uptimeSeconds } from '@decnet/core/persona'
+import { loadAverage, personaUnit, personaValue, uptimeSeconds } from '@decnet/core/persona'
 import type { Mib, MibValue, SnmpEngine } from './snmp-agent.ts'
 
 /**
@@ -253,6 +253,7 @@ export function hostMib(
     })
     mib.set('1.3.6.1.2.1.25.1.7.0', { type: 'integer', value: 0 })
   }
+  if (!product || product.product === 'net-snmp') addUcdSystem(mib, persona, now)
   return mib
 }
 
@@ -279,4 +280,30 @@ export function snmpEngine(persona: Persona, product: ServiceProduct | undefined
   id.writeUInt32BE((0x80000000 | enterprise) >>> 0, 0)
   id[4] = 3
   return { id: Buffer.concat([id, mac]), boots, time }
+}
+
+/**
+ * net-snmp's UCD-SNMP-MIB load and memory: the persona's load average (wandering per read, as
+ * /proc/loadavg does) and memory size, the same numbers the shell's `uptime` and `free` show.
+ */
+function addUcdSystem(mib: Mib, persona: Persona, now: () => number): void {
+  const names = ['Load-1', 'Load-5', 'Load-15']
+  names.forEach((name, i) => {
+    const index = i + 1
+    const load = () => loadAverage(persona, now())[i] ?? 0
+    mib.set(`1.3.6.1.4.1.2021.10.1.1.${index}`, { type: 'integer', value: index })
+    mib.set(`1.3.6.1.4.1.2021.10.1.2.${index}`, { type: 'string', value: name })
+    mib.set(`1.3.6.1.4.1.2021.10.1.3.${index}`, { type: 'text', value: () => load().toFixed(2) })
+    mib.set(`1.3.6.1.4.1.2021.10.1.5.${index}`, {
+      type: 'dynamicInteger',
+      value: () => Math.round(load() * 100),
+    })
+  })
+  const total = persona.hardware.memoryKb
+  const used = 0.35 + personaUnit(persona, 'snmp-memory') * 0.4
+  mib.set('1.3.6.1.4.1.2021.4.5.0', { type: 'integer', value: total })
+  mib.set('1.3.6.1.4.1.2021.4.6.0', {
+    type: 'dynamicInteger',
+    value: () => Math.floor(total * (1 - used - 0.03 * Math.sin(now() / 300_000))),
+  })
 }
