@@ -63,6 +63,12 @@ ensureDebianPackages([
   'openssh-client',
   'rsyslog',
   'rsyslog-openssl',
+  // Real clients of the data-service emulators (decoys data-persona / data-nmap tests).
+  'nmap',
+  'snmp',
+  'dnsutils',
+  'mariadb-client',
+  'mosquitto-clients',
 ])
 await ensureDockerDaemon()
 ensurePnpm()

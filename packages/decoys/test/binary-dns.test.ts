@@ -49,7 +49,7 @@ describe('dns emulator', () => {
   })
 
   it('answers version.bind with the configured version, or a seeded BIND version', async () => {
-    const started = await startBinary(dnsEmulator, { config: { bind_version: '9.16.44-Debian' } })
+    const started = await startBinary(dnsEmulator, { config: { version: '9.16.44-Debian' } })
     const reply = await udpExchange(started.host, started.port, chaosQuery('version.bind'))
     const decoded = dnsPacket.decode(reply as Buffer)
     expect(decoded.id).toBe(4242)

@@ -31,7 +31,7 @@ import { wireSafe } from './text.ts'
 export function chaosAnswers(ctx: EmulatorContext): Map<string, string> {
   const product = ctx.persona.services.dns
   const version = wireSafe(
-    configString(ctx.config, 'bind_version') ?? product?.banner ?? '9.18.28-1~deb12u2-Debian',
+    configString(ctx.config, 'version') ?? product?.banner ?? '9.18.28-1~deb12u2-Debian',
   )
   const hostname = wireSafe(configString(ctx.config, 'nsid') ?? ctx.persona.hostname)
   switch (product?.product ?? 'bind') {
