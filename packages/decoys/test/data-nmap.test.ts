@@ -15,25 +15,15 @@ import { vncEmulator } from '../src/protocols-binary/vnc.ts'
 import { redisEmulator } from '../src/protocols-text/redis.ts'
 import { sipEmulator } from '../src/protocols-text/sip.ts'
 import { debianPersona, plcPersona } from './data-personas.ts'
-import { closeStartedAfterEach, trackStarted } from './started.ts'
+import { start } from './data-start.ts'
+import { closeStartedAfterEach } from './started.ts'
 
 const run = promisify(execFile)
 closeStartedAfterEach()
 
 /** One decky's services on their well-known ports of a loopback address of their own. */
 async function deploy(host: string, persona: Persona, services: [Emulator, number[]][]): Promise<void> {
-  for (const [emulator, ports] of services) {
-    const running = await emulator.start({
-      decky: 'decky-nmap',
-      service: emulator.slug,
-      bindAddress: host,
-      ports,
-      config: {},
-      persona,
-      emit: () => undefined,
-    })
-    trackStarted(() => running.close())
-  }
+  for (const [emulator, ports] of services) await start(emulator, persona, { host, ports })
 }
 
 async function nmap(args: string[]): Promise<string> {

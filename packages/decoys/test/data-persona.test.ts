@@ -1,14 +1,11 @@
-import { execFile } from 'node:child_process'
 import { createHash, createHmac, pbkdf2Sync } from 'node:crypto'
 import { createSocket } from 'node:dgram'
-import { promisify } from 'node:util'
 import type { Persona } from '@decnet/core'
 import { lastBootTime, loadAverage, uptimeSeconds } from '@decnet/core/persona'
 import ModbusRTU from 'modbus-serial'
 import { MongoClient } from 'mongodb'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
-import type { EmittedEvent, Emulator, ServiceConfigValue } from '../src/emulator.ts'
 import { conpotEmulator } from '../src/protocols-binary/conpot.ts'
 import { dnsEmulator } from '../src/protocols-binary/dns.ts'
 import { mongodbEmulator } from '../src/protocols-binary/mongodb.ts'
@@ -22,46 +19,10 @@ import { redisEmulator } from '../src/protocols-text/redis.ts'
 import { sipEmulator } from '../src/protocols-text/sip.ts'
 import { rawConnect } from './binary-helpers.ts'
 import { debianPersona, plcPersona, ubuntuPersona, windowsPersona } from './data-personas.ts'
-import { closeStartedAfterEach, trackStarted } from './started.ts'
+import { cli, type Started, start } from './data-start.ts'
+import { closeStartedAfterEach } from './started.ts'
 
-const run = promisify(execFile)
 closeStartedAfterEach()
-
-type Started = { host: string; ports: number[]; port: number; events: EmittedEvent[] }
-
-let nextHost = 0
-/** A loopback address of its own per emulator (real clients connect to well-known ports on it). */
-function freshHost(): string {
-  nextHost++
-  return `127.${60 + (process.pid % 60)}.${Math.floor(nextHost / 250)}.${(nextHost % 250) + 2}`
-}
-
-async function start(
-  emulator: Emulator,
-  persona: Persona,
-  options: { host?: string; ports?: number[]; config?: Record<string, ServiceConfigValue> } = {},
-): Promise<Started> {
-  const host = options.host ?? freshHost()
-  const events: EmittedEvent[] = []
-  const running = await emulator.start({
-    decky: 'decky-test',
-    service: emulator.slug,
-    bindAddress: host,
-    ports: options.ports ?? [0],
-    config: options.config ?? {},
-    persona,
-    emit: (event) => events.push(event),
-  })
-  trackStarted(() => running.close())
-  return { host, ports: running.ports, port: running.ports[0] as number, events }
-}
-
-async function cli(command: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return run(command, args, { timeout: 60_000 }).catch((failure: { stdout?: string; stderr?: string }) => ({
-    stdout: failure.stdout ?? '',
-    stderr: failure.stderr ?? '',
-  }))
-}
 
 function greetingOf(packet: Buffer) {
   const versionEnd = packet.indexOf(0, 5)
