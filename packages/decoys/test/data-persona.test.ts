@@ -10,13 +10,13 @@ import { conpotEmulator } from '../src/protocols-binary/conpot.ts'
 import { dnsEmulator } from '../src/protocols-binary/dns.ts'
 import { mongodbEmulator } from '../src/protocols-binary/mongodb.ts'
 import { mqttEmulator } from '../src/protocols-binary/mqtt.ts'
-import { mysqlEmulator } from '../src/protocols-binary/mysql.ts'
-import { postgresEmulator } from '../src/protocols-binary/postgres.ts'
+import { mysqlEmulator, mysqlGreeting } from '../src/protocols-binary/mysql.ts'
+import { postgresEmulator, postgresRelease } from '../src/protocols-binary/postgres.ts'
 import { snmpEmulator } from '../src/protocols-binary/snmp.ts'
 import { tftpEmulator } from '../src/protocols-binary/tftp.ts'
 import { vncEmulator } from '../src/protocols-binary/vnc.ts'
 import { redisEmulator } from '../src/protocols-text/redis.ts'
-import { sipEmulator } from '../src/protocols-text/sip.ts'
+import { sipEmulator, sipStack } from '../src/protocols-text/sip.ts'
 import { rawConnect } from './binary-helpers.ts'
 import { debianPersona, plcPersona, ubuntuPersona, windowsPersona } from './data-personas.ts'
 import { cli, type Started, start } from './data-start.ts'
@@ -508,5 +508,56 @@ describe('twins: two deckies of one archetype share nothing a real machine would
     const leftSalt = await saltOf(left)
     expect(leftSalt).toBeTruthy()
     expect(await saltOf(right)).not.toBe(leftSalt)
+  })
+})
+
+describe('product tables', () => {
+  it('words each SIP stack as that PBX does', () => {
+    // Tell: one Allow list and nonce style for Asterisk 16, Asterisk 20 and FreeSWITCH alike.
+    const chanSip = sipStack(
+      { product: 'asterisk', version: '16.2.1', banner: 'Asterisk PBX 16.2.1~dfsg-2ubuntu1', attrs: {} },
+      undefined,
+      'h',
+    )
+    expect(chanSip.agentHeader).toBe('Server: Asterisk PBX 16.2.1~dfsg-2ubuntu1')
+    expect(chanSip.challenge('asterisk')).toMatch(
+      /^WWW-Authenticate: Digest algorithm=MD5, realm="asterisk", nonce="[0-9a-f]{8}"$/,
+    )
+    expect(chanSip.toTag()).toMatch(/^as[0-9a-f]{8}$/)
+    const sofia = sipStack(
+      {
+        product: 'freeswitch',
+        version: '1.10.11',
+        banner: 'FreeSWITCH-mod_sofia/1.10.11-release~64bit',
+        attrs: {},
+      },
+      undefined,
+      '10.0.0.5',
+    )
+    expect(sofia.agentHeader).toBe('User-Agent: FreeSWITCH-mod_sofia/1.10.11-release~64bit')
+    expect(sofia.realm).toBe('10.0.0.5')
+  })
+
+  it('greets as each MariaDB/MySQL line does', () => {
+    const product = (name: string, banner: string) => ({ product: name, version: banner, banner, attrs: {} })
+    // 11.x dropped the 5.5.5- prefix; 5.5 never needed it; 10.x always sends it.
+    expect(mysqlGreeting(product('mariadb', '11.4.3-MariaDB-1')).version).toBe('11.4.3-MariaDB-1')
+    expect(mysqlGreeting(product('mariadb', '5.5.68-MariaDB')).version).toBe('5.5.68-MariaDB')
+    expect(mysqlGreeting(product('mariadb', '10.5.22-MariaDB')).version).toBe('5.5.5-10.5.22-MariaDB')
+    expect(mysqlGreeting(product('mysql', '5.7.44-log')).authPlugin).toBe('mysql_native_password')
+  })
+
+  it('places each PostgreSQL major where nmap expects it', () => {
+    expect(postgresRelease('9.2.24')).toMatchObject({
+      startupLine: '1755',
+      nonLocalisedSeverity: false,
+      scram: false,
+    })
+    expect(postgresRelease('13.16')).toMatchObject({
+      startupLine: '2133',
+      earliestProtocol: '2.0',
+      scram: false,
+    })
+    expect(postgresRelease('17.2')).toMatchObject({ startupFile: 'backend_startup.c', scram: true })
   })
 })
