@@ -31,6 +31,8 @@ export async function start(
     ports: options.ports ?? [0],
     config: options.config ?? {},
     persona,
+    seed: persona.seed,
+    hostname: persona.hostname,
     emit: (event) => events.push(event),
   })
   trackStarted(() => running.close())
