@@ -63,8 +63,13 @@ ensureDebianPackages([
   'openssh-client',
   'rsyslog',
   'rsyslog-openssl',
-  // Real clients of the data-service emulators (decoys data-persona / data-nmap tests).
+  // The TCP/IP stack shaper: BPF object currency check (clang, llvm-strip, libbpf headers) and
+  // nmap -O against each stack profile (nmap -sV also checks the data-service emulators).
+  'clang',
+  'llvm',
+  'libbpf-dev',
   'nmap',
+  // Real clients of the data-service emulators (decoys data-persona / data-nmap tests).
   'snmp',
   'dnsutils',
   'mariadb-client',
