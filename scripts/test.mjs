@@ -64,12 +64,18 @@ ensureDebianPackages([
   'rsyslog',
   'rsyslog-openssl',
   // The TCP/IP stack shaper: BPF object currency check (clang, llvm-strip, libbpf headers) and
-  // nmap -O against each stack profile; the believability suite's nmap -sV -O and snmpwalk.
+  // nmap -O against each stack profile (nmap -sV also checks the data-service emulators and the
+  // believability suite).
   'clang',
   'llvm',
   'libbpf-dev',
   'nmap',
+  // Real clients of the data-service emulators (decoys data-persona / data-nmap tests) and of the
+  // believability suite (snmpwalk).
   'snmp',
+  'dnsutils',
+  'mariadb-client',
+  'mosquitto-clients',
 ])
 await ensureDockerDaemon()
 ensurePnpm()
