@@ -131,6 +131,10 @@ describe('consistency judge', () => {
     expect(claimMismatch(p, fact('os', 'os-release:alpine 3.19'), window)).toMatch(/persona is 'debian 12'/)
     expect(claimMismatch(p, fact('os', 'Windows'), window)).toMatch(/linux persona/)
     expect(claimMismatch(p, fact('build', 'Windows Version 6.3'), window)).toMatch(/Windows build/)
+    // The tell: a Linux file server whose NTLM CHALLENGE carried a Windows Server build.
+    const ntlm = (value: string): Fact => ({ service: 'smb', field: 'ntlm version', value, claim: 'build' })
+    expect(claimMismatch(p, ntlm('10.0.14393'), window)).toMatch(/Samba announces 6.1.0/)
+    expect(claimMismatch(p, ntlm('6.1.0'), window)).toBeUndefined()
     const server = persona({
       family: 'windows_server',
       os: {

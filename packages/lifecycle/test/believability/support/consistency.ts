@@ -107,6 +107,9 @@ export function claimMismatch(persona: Persona, fact: Fact, window: ReadWindow):
           ? undefined
           : `DC functional level ${level}, build ${win.build} (${win.productName}) has ${want}`
       }
+      // Samba's NTLMSSP always announces version 6.1 build 0, whatever the Samba release.
+      if (!win && fact.field === 'ntlm version' && persona.services.smb?.product === 'samba')
+        return value === '6.1.0' ? undefined : `NTLM version '${value}', Samba announces 6.1.0`
       if (!win) return `states a Windows build '${value}' on a ${persona.family} persona`
       const build = `${win.major}.${win.minor}.${win.build}`
       return value.includes(build) || value.includes(String(win.build))
