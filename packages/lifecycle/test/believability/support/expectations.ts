@@ -48,7 +48,7 @@ const EXPECTATIONS: Record<string, ServiceExpectation> = {
     /^(netbios-ssn|microsoft-ds)$/,
     /^Samba smbd$/,
     false,
-    'nmap prints Samba as "3.X - 4.X" (smb-os-discovery needs SMBv1, off since Samba 4.11)',
+    'Samba sends no version before login: nmap prints "Samba smbd 4.6.2" for any Samba with SMB1 off (its SMB1 refusal), "3.X - 4.X" with SMB1 on',
   ),
   'smb:windows': e(
     /^(netbios-ssn|microsoft-ds)$/,
