@@ -191,6 +191,15 @@ function scriptFacts(service: string, prefix: string, script: string, output: st
         const value = key === 'domainControllerFunctionality' ? `dcFunctionality:${raw}` : raw
         facts.push({ service, field: `${prefix} ${key}`, value, ...(claim ? { claim } : {}) })
       }
+      // An SNMP engine ID in MAC format (printers, switches) carries the agent's own MAC.
+      const engineMac = /engineIDFormat: mac\s+engineIDData: ([0-9a-f]{12})\b/i.exec(output)?.[1]
+      if (engineMac)
+        facts.push({
+          service,
+          field: `${prefix} engineID mac`,
+          value: engineMac.toLowerCase().replace(/(..)(?!$)/g, '$1:'),
+          claim: 'mac',
+        })
       return facts
     }
   }
