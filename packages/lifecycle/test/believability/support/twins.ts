@@ -114,6 +114,18 @@ export const RANDOMISED_FIELDS: readonly RandomisedField[] = [
     required: true,
     why: "Debian/Ubuntu's postinst copies the default page at install, so its date and ETag are the install's",
   },
+  {
+    service: 'k8s',
+    field: /http-headers Audit-Id$/,
+    required: true,
+    why: 'kube-apiserver draws an Audit-Id per request (one Audit-Id for every request was a tell)',
+  },
+  {
+    service: 'k8s',
+    field: /http-headers X-Kubernetes-Pf-Flowschema-Uid$/,
+    required: false,
+    why: 'flow-schema objects get their UID when each cluster is created',
+  },
   { service: 'nbns', field: /nbstat mac$/, required: false, why: 'MAC addresses are unique' },
   { service: 'host', field: /^mac$/, required: true, why: 'MAC addresses are unique' },
 ]
