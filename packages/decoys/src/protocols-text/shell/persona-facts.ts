@@ -11,6 +11,11 @@ export function uptimeAt(persona: Persona, nowMs: number): number {
   return Math.max(0, nowMs / 1000 - persona.bootTime)
 }
 
+/** Epoch milliseconds of the boot the host is running since, at `nowMs`. */
+export function lastBootMs(persona: Persona, nowMs: number): number {
+  return nowMs - Math.floor(uptimeAt(persona, nowMs)) * 1000
+}
+
 /** 1, 5 and 15-minute load averages at `nowMs`: wander around the persona's base, smoothly in time. */
 export function loadAt(persona: Persona, nowMs: number): [number, number, number] {
   const phase = Number.parseInt(persona.seed.slice(0, 6), 16) / 0xffffff

@@ -1,6 +1,7 @@
 import { buildFilesystem, type FileStat, normalize } from './filesystem.ts'
 import { dateOutput, localTime, lsDate } from './local-time.ts'
 import type { ShellHost } from './persona.ts'
+import { lastBootMs } from './persona-facts.ts'
 import { procReader } from './proc.ts'
 import { free, hostname, lscpu, nproc, type ShellSessionInfo, uname, uptime, w } from './system-commands.ts'
 import { hostTimeline } from './timeline.ts'
@@ -28,7 +29,7 @@ export type ShellOptions = {
 
 export function createShell(host: ShellHost, user: string, options: ShellOptions = {}): FakeShell {
   const now = options.now ?? Date.now
-  const timeline = hostTimeline(host.persona)
+  const timeline = hostTimeline(host.persona, host.sinceMs)
   const proc = procReader(host.persona, host.kernel, options.jitter)
   const fs = buildFilesystem(host, user, proc, timeline)
   const busybox = host.userland === 'busybox'
@@ -83,7 +84,7 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
         host,
         user,
         args.some((a) => /^-?(aux|ef|e|ax|A)$/.test(a)),
-        timeline.bootMs,
+        lastBootMs(host.persona, now()),
         now(),
         busybox,
       ),

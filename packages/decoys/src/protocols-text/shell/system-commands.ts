@@ -1,7 +1,7 @@
 import { clockOf, localTime } from './local-time.ts'
 import { fqdnOf } from './os-files.ts'
 import type { ShellHost } from './persona.ts'
-import { loadAt, uptimeAt } from './persona-facts.ts'
+import { lastBootMs, loadAt, uptimeAt } from './persona-facts.ts'
 import { isVirtual, type MemorySnapshot, type ProcReader } from './proc.ts'
 
 /**
@@ -113,7 +113,7 @@ export function uptimeLine(host: ShellHost, nowMs: number, users: number): strin
 export function uptime(host: ShellHost, args: string[], nowMs: number): string {
   if (host.userland !== 'busybox') {
     if (args.includes('-s') || args.includes('--since')) {
-      const boot = localTime(host.persona.bootTime * 1000, host.persona.timezone)
+      const boot = localTime(lastBootMs(host.persona, nowMs), host.persona.timezone)
       const two = (n: number) => String(n).padStart(2, '0')
       return `${boot.year}-${two(boot.month)}-${two(boot.day)} ${clockOf(boot)}\n`
     }

@@ -1,5 +1,5 @@
 import type { Persona } from '@decnet/core/schemas'
-import { personaStream } from './persona-facts.ts'
+import { lastBootMs, personaStream } from './persona-facts.ts'
 
 /**
  * When things happened on the host, so file dates tell one story: the OS release came out, the host
@@ -99,16 +99,21 @@ export function kernelBuildMs(kernelVersion: string): number | undefined {
   return undefined
 }
 
-export function hostTimeline(persona: Persona): HostTimeline {
+/** The timeline as it stands at `nowMs` (the host reboots on its own cycle: the boot is the latest one). */
+export function hostTimeline(persona: Persona, nowMs: number): HostTimeline {
   const random = personaStream(persona, 'timeline')
-  const bootMs = persona.bootTime * 1000
+  const bootMs = lastBootMs(persona, nowMs)
   const builtRaw = kernelBuildMs(persona.os.kernelVersion)
   // A kernel can only run after it was built: clamp a persona whose boot predates its kernel.
   const kernelBuiltMs = builtRaw !== undefined && builtRaw < bootMs - DAY ? builtRaw : bootMs - 30 * DAY
-  const releaseMs = Math.min(osReleaseMs(persona) ?? kernelBuiltMs - 200 * DAY, bootMs - 10 * DAY)
+  const firstBootMs = Math.min(bootMs, persona.bootTime * 1000)
+  const releaseMs = Math.min(osReleaseMs(persona) ?? kernelBuiltMs - 200 * DAY, firstBootMs - 10 * DAY)
   // Installed from the release media some time after the release, and before the running kernel's
   // package reached it (or, for hosts installed later, from media that already had it).
-  const latestInstall = Math.max(releaseMs + 3 * DAY, Math.min(bootMs - 5 * DAY, kernelBuiltMs + 40 * DAY))
+  const latestInstall = Math.max(
+    releaseMs + 3 * DAY,
+    Math.min(firstBootMs - 5 * DAY, kernelBuiltMs + 40 * DAY),
+  )
   const installMs =
     releaseMs + 3 * DAY + Math.floor(random.next() * Math.max(DAY, latestInstall - releaseMs - 3 * DAY))
   const kernelInstalledMs = Math.min(
