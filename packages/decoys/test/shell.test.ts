@@ -90,7 +90,7 @@ describe('fake shell: what it shows comes from the persona', () => {
     expect(first).toContain('cache size\t: 28160 KB\n')
     expect(first).toContain('vendor_id\t: GenuineIntel\n')
     const mhz = (text: string) => [...text.matchAll(/^cpu MHz\t\t: ([\d.]+)$/gm)].map((m) => Number(m[1]))
-    for (const value of mhz(first)) expect(Math.abs(value - 2100.002)).toBeLessThan(2100 * 0.005)
+    for (const value of mhz(first)) expect(Math.abs(value - 2100.002)).toBeLessThan(2100 * 0.008)
     const second = out(shell, 'cat /proc/cpuinfo')
     expect(mhz(second)).not.toEqual(mhz(first))
     expect(out(shell, 'nproc')).toBe('8\n')
@@ -100,7 +100,10 @@ describe('fake shell: what it shows comes from the persona', () => {
     const vmInfo = out(vm, 'cat /proc/cpuinfo')
     expect(vmInfo).toContain('model name\t: AMD EPYC 7302P 16-Core Processor\n')
     expect(vmInfo).toContain('hypervisor')
-    expect(new Set(mhz(vmInfo))).toEqual(new Set([2994.374]))
+    const vmClock = new Set(mhz(vmInfo))
+    expect(vmClock.size).toBe(1)
+    expect(Math.abs(([...vmClock][0] ?? 0) - 2994.374)).toBeLessThan(2994.374 * 0.004)
+    expect(out(vm, 'cat /proc/cpuinfo')).toBe(vmInfo)
   })
 
   it('meminfo and free agree with each other and with the persona memory', () => {

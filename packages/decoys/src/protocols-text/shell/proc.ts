@@ -195,6 +195,9 @@ function cpuIdentity(model: string): CpuIdentity {
   if (/E5-\d{4} v4/.test(model)) return intel(6, 79, 1, '0xb000040', false)
   if (/E5-\d{4} v3/.test(model)) return intel(6, 63, 2, '0x49', false)
   if (/E-2\d{3}|i[3579]-[89]\d{3}/.test(model)) return intel(6, 158, 10, '0xf4', false)
+  if (/i[3579]-10\d{3}/.test(model)) return intel(6, 165, /i5/.test(model) ? 3 : 5, '0xf8', false)
+  if (/12th Gen/.test(model)) return intel(6, 151, 2, '0x35', false)
+  if (/13th Gen/.test(model)) return intel(6, 191, 2, '0x4121', false)
   const scalable = /(?:Gold|Silver|Platinum|Bronze) (\d)(\d)\d\d/.exec(model)
   if (scalable) {
     const generation = Number(scalable[2])
@@ -216,10 +219,12 @@ function cpuinfo(persona: Persona, jitter: () => number): string {
   // Bare metal with SMT lists two threads per core; a VM sees one thread per vCPU.
   const threadsPerCore = !virtual && cores >= 4 && cores % 2 === 0 ? 2 : 1
   const flags = virtual ? id.flags.replace(' ht ', ' ht hypervisor ').replace(/ vmx| svm/, '') : id.flags
-  const bogomips = (hardware.cpuMhz * 2).toFixed(2)
+  // The kernel calibrates the TSC at each boot: a few kHz off the nominal clock, different per machine.
+  const calibrated = calibratedMhz(persona)
+  const bogomips = (calibrated * 2).toFixed(2)
   const blocks = Array.from({ length: cores }, (_, cpu) => {
     // cpufreq: each read finds every core at a slightly different clock; a VM's TSC rate is fixed.
-    const mhz = virtual ? hardware.cpuMhz : hardware.cpuMhz * (1 + (jitter() - 0.5) * 0.008)
+    const mhz = virtual ? calibrated : calibrated * (1 + (jitter() - 0.5) * 0.008)
     // Linux numbers the second thread of each core after all first threads.
     const core = cpu % (cores / threadsPerCore)
     return [
@@ -253,6 +258,12 @@ function cpuinfo(persona: Persona, jitter: () => number): string {
     ].join('\n')
   })
   return `${blocks.join('\n')}\n`
+}
+
+/** The clock the kernel measured for this machine's CPU at boot (nominal ± 0.3 %). */
+export function calibratedMhz(persona: Persona): number {
+  const offset = (personaStream(persona, 'tsc').next() - 0.5) * 0.006
+  return Math.round(persona.hardware.cpuMhz * (1 + offset) * 1000) / 1000
 }
 
 function armCpuinfo(persona: Persona): string {

@@ -181,7 +181,8 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     prompt: () => {
       const sign = uid === 0 ? '#' : '$'
       const shown = cwd === home ? '~' : cwd
-      if (busybox) return `${host.hostname}:${shown}${sign} `
+      // Alpine's /etc/profile sets `\h:\w\$`; OpenWrt-based firmware keeps `\u@\h:\w\$`.
+      if (busybox && host.persona.os.id === 'alpine') return `${host.hostname}:${shown}${sign} `
       if (rhelPrompt)
         return `[${user}@${host.hostname} ${cwd === home ? '~' : cwd.split('/').pop() || '/'}]${sign} `
       return `${user}@${host.hostname}:${shown}${sign} `
