@@ -186,6 +186,14 @@ describe('fake shell: what it shows comes from the persona', () => {
     const debianHistory = out(shellOf(debian), 'cat /root/.bash_history')
     expect(debianHistory.split('\n').length).toBeGreaterThan(6)
     expect(debianHistory).not.toMatch(/\b(dnf|yum|apk) /)
+    // `history` shows the same saved lines, then this session's.
+    const session = shellOf(debian)
+    out(session, 'id')
+    const history = out(session, 'history').split('\n').filter(Boolean)
+    expect(history.slice(0, -2).map((row) => row.replace(/^ +\d+ {2}/, ''))).toEqual(
+      debianHistory.trimEnd().split('\n'),
+    )
+    expect(history.at(-1)).toMatch(/^ +\d+ {2}history$/)
     const rockyHistory = out(shellOf(rockyPersona('3'.repeat(32))), 'cat /root/.bash_history')
     expect(rockyHistory).not.toMatch(/\bapt(-get)? /)
     const alpine = shellOf(alpinePersona('2'.repeat(32)))

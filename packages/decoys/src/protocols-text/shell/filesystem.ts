@@ -4,6 +4,7 @@ import { etcHosts, issue, osRelease, releaseFiles, resolvConf } from './os-files
 import type { ShellHost } from './persona.ts'
 import { personaStream } from './persona-facts.ts'
 import type { ProcReader } from './proc.ts'
+import { skeletonFiles } from './skeleton.ts'
 import type { HostTimeline } from './timeline.ts'
 
 /**
@@ -204,30 +205,13 @@ export function buildFilesystem(
     const created = user === 'root' ? timeline.installMs : usersAddedMs
     const owner = { owner: user, group: user }
     if (user !== 'root') dir(home, { ...owner, mode: 'drwxr-x---', mtime: sinceBoot(home) })
-    if (!busybox || user !== 'root') {
-      file(`${home}/.bashrc`, {
-        content: '# ~/.bashrc: executed by bash(1) for non-login shells.\n',
-        size: 3_771,
-        mtime: created,
-        ...owner,
-      })
-      file(`${home}/.profile`, {
-        content: '# ~/.profile: executed by the command interpreter for login shells.\n',
-        size: 807,
-        mtime: created,
-        ...owner,
-      })
-    } else
-      file('/root/.ash_history', {
+    for (const [name, content] of Object.entries(skeletonFiles(host)))
+      file(`${home}/${name}`, { content, mtime: created, ...owner })
+    if (historyOwners.has(user)) {
+      const history = `${home}/.${busybox ? 'ash' : 'bash'}_history`
+      file(history, {
         content: bashHistory(host, user),
-        mtime: sinceBoot('/root/.ash_history'),
-        mode: '-rw-------',
-        ...owner,
-      })
-    if (historyOwners.has(user) && !(busybox && user === 'root')) {
-      file(`${home}/.bash_history`, {
-        content: bashHistory(host, user),
-        mtime: sinceBoot(`${home}/.bash_history`),
+        mtime: sinceBoot(history),
         mode: '-rw-------',
         ...owner,
       })

@@ -42,6 +42,7 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
   const uid = user === 'root' ? 0 : 1000 + Math.max(0, host.humanUsers.indexOf(user))
   const shellName = busybox ? 'ash' : 'bash'
   let cwd = home
+  const typed: string[] = []
   const resolve = (path: string) => {
     const expanded = path === '~' || path.startsWith('~/') ? `${home}${path.slice(1)}` : path
     return normalize(expanded.startsWith('/') ? expanded : `${cwd}/${expanded}`)
@@ -112,7 +113,16 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     uptime: (args) => uptime(host, args, now()),
     free: (args) => free(host, args, proc, now()),
     nproc: () => nproc(host),
-    history: () => '',
+    // bash loads ~/.bash_history at login and appends this session's lines.
+    history: () => {
+      const saved = (fs.read(`${home}/.${busybox ? 'ash' : 'bash'}_history`, now()) ?? '')
+        .split('\n')
+        .filter(Boolean)
+      return [...saved, ...typed]
+        .map((line, index) => `${String(index + 1).padStart(busybox ? 4 : 5)}  ${line}`)
+        .join('\n')
+        .concat('\n')
+    },
     clear: () => '\u001b[H\u001b[2J',
     true: () => '',
     export: () => '',
@@ -189,6 +199,7 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     },
     run: (line) => {
       let output = ''
+      if (line.trim() !== '') typed.push(line.trim())
       // Sequences (`;`, `&&`, `||`) run in turn; in a pipeline only the first stage answers.
       for (const part of line.split(/;|&&|\|\|/)) {
         const stage = part.split('|')[0]?.trim() ?? ''

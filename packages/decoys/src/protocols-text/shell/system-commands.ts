@@ -15,8 +15,9 @@ export function uname(host: ShellHost, args: string[]): string {
   const { id } = host.persona.os
   const arch = host.persona.os.arch
   const patched = ['ubuntu', 'rocky', 'centos', 'rhel', 'almalinux', 'fedora'].includes(id)
+  const bsd = host.persona.family === 'bsd'
   const parts = {
-    s: 'Linux',
+    s: bsd ? 'FreeBSD' : 'Linux',
     n: host.hostname,
     r: host.kernel,
     v: host.persona.os.kernelVersion,
