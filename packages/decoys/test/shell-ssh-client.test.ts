@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { EmulatorContext, RunningEmulator } from '../src/emulator.ts'
 import { sshEmulator } from '../src/protocols-text/ssh.ts'
 import { loopbackHost } from './helpers.ts'
-import { alpinePersona, debianPersona } from './shell-personas.ts'
+import { alpinePersona, debianPersona, debianTwin } from './shell-personas.ts'
 
 const run = promisify(execFile)
 const started: RunningEmulator[] = []
@@ -86,5 +86,20 @@ describe('fake shell over a real ssh client', () => {
     expect(output).toContain(`Linux gw-edge ${persona.os.kernel} ${persona.os.kernelVersion} x86_64 Linux\n`)
     expect(output).toContain('PRETTY_NAME="Alpine Linux v3.19"\n')
     expect(output).toContain('-ash: lscpu: not found\n')
+  }, 90_000)
+
+  it('host key fingerprints belong to the persona: stable per decky, different between twins', async () => {
+    // Tell: host keys derived from a content stream every decky of a distro shared would fingerprint the fleet.
+    const ed25519 = async (target: { host: string; port: number }) => {
+      const { stdout } = await run('ssh-keyscan', ['-t', 'ed25519', '-p', String(target.port), target.host], {
+        timeout: 60_000,
+      })
+      return stdout.trim().split(/\s+/).slice(1).join(' ')
+    }
+    const persona = debianPersona('0123456789abcdef0123456789abcdef')
+    const first = await ed25519(await startSsh(persona))
+    expect(first).toMatch(/^ssh-ed25519 AAAA/)
+    expect(await ed25519(await startSsh(persona))).toBe(first)
+    expect(await ed25519(await startSsh(debianTwin()))).not.toBe(first)
   }, 90_000)
 })
