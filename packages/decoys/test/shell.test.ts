@@ -239,6 +239,10 @@ describe('fake shell: what it shows comes from the persona', () => {
     const shell = createShell(host, user, { now: () => NOW })
     expect(shell.run('cat /etc/shadow').output).toBe('cat: /etc/shadow: Permission denied\n')
     expect(shell.prompt()).toBe(`${user}@web-prod-03:~$ `)
+    // A configured login user outside the persona's accounts gets the next uid, as in /etc/passwd.
+    const other = createShell(host, 'ubuntu', { now: () => NOW })
+    expect(other.run('id').output).toMatch(/^uid=1002\(ubuntu\) gid=1002\(ubuntu\) /)
+    expect(other.run('cat /etc/passwd').output).toMatch(/^ubuntu:x:1002:1002:/m)
   })
 
   it('twins of one archetype differ in history, dates, machine-id, load and MHz', () => {

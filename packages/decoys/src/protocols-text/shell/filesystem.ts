@@ -55,8 +55,8 @@ export function buildFilesystem(
   const osId = persona.os.id
   const busybox = host.userland === 'busybox'
   const debianLike = osId === 'debian' || osId === 'ubuntu' || osId === 'kali'
-  const [human, service] = host.humanUsers as [string, string]
-  const homes = [...new Set([human, service, loginUser].filter((u) => u !== 'root'))]
+  const service = host.humanUsers[1] as string
+  const homes = accountsOf(host, loginUser)
   /** A date `spreadMs` after `baseMs`, fixed per path for this persona. */
   const after = (path: string, baseMs: number, spreadMs: number) =>
     baseMs + Math.floor(personaStream(persona, `mtime${path}`).next() * spreadMs)
@@ -280,6 +280,11 @@ export function buildFilesystem(
     },
     stat: (path, nowMs) => stat(normalize(path), nowMs),
   }
+}
+
+/** The regular accounts (uid 1000 up, in order): the persona's two, then the login user if another. */
+export function accountsOf(host: ShellHost, loginUser: string): string[] {
+  return [...new Set([...host.humanUsers, loginUser].filter((u) => u !== 'root'))]
 }
 
 function dirname(path: string): string {

@@ -1,4 +1,4 @@
-import { buildFilesystem, type FileStat, normalize } from './filesystem.ts'
+import { accountsOf, buildFilesystem, type FileStat, normalize } from './filesystem.ts'
 import { dateOutput, localTime, lsDate } from './local-time.ts'
 import type { ShellHost } from './persona.ts'
 import { lastBootMs } from './persona-facts.ts'
@@ -39,7 +39,7 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     loginMs: options.session?.loginMs ?? now(),
   }
   const home = user === 'root' ? '/root' : `/home/${user}`
-  const uid = user === 'root' ? 0 : 1000 + Math.max(0, host.humanUsers.indexOf(user))
+  const uid = user === 'root' ? 0 : 1000 + accountsOf(host, user).indexOf(user)
   const shellName = busybox ? 'ash' : 'bash'
   let cwd = home
   const typed: string[] = []
