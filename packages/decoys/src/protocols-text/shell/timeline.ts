@@ -72,11 +72,21 @@ const MONTH_INDEX: Record<string, number> = {
 
 /**
  * The build date in `uname -v`: `Debian 6.1.119-1 (2024-11-22)`, `Tue Nov 14 13:30:08 UTC 2023`
- * (Ubuntu, RHEL), `Fri, 26 Jan 2024 11:08:53 +0000` (Alpine).
+ * (Ubuntu, RHEL), `Fri, 22 Nov 2024 16:04:27 +0000` (Arch), `2024-10-23 07:40:44` (Alpine).
  */
 export function kernelBuildMs(kernelVersion: string): number | undefined {
   const iso = /\((\d{4})-(\d{2})-(\d{2})\)/.exec(kernelVersion)
   if (iso) return Date.UTC(Number(iso[1]), Number(iso[2]) - 1, Number(iso[3]), 12)
+  const stamp = /(\d{4})-(\d{2})-(\d{2}) (\d\d):(\d\d):(\d\d)/.exec(kernelVersion)
+  if (stamp)
+    return Date.UTC(
+      Number(stamp[1]),
+      Number(stamp[2]) - 1,
+      Number(stamp[3]),
+      Number(stamp[4]),
+      Number(stamp[5]),
+      Number(stamp[6]),
+    )
   const ctime = /([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d) (?:[A-Z]{3,4} )?(\d{4})/.exec(kernelVersion)
   if (ctime) {
     const month = MONTH_INDEX[ctime[1] ?? '']
