@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import type { Persona } from '@decnet/core/schemas'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { EmulatorContext, RunningEmulator } from '../src/emulator.ts'
-import { sshEmulator } from '../src/protocols-text/ssh.ts'
+import type { RunningEmulator } from '../src/emulator.ts'
+import { startEmulator } from '../src/start.ts'
 import { loopbackHost } from './helpers.ts'
 import { alpinePersona, debianPersona, debianTwin } from './shell-personas.ts'
 
@@ -15,18 +15,14 @@ afterEach(async () => {
 
 async function startSsh(persona: Persona): Promise<{ host: string; port: number }> {
   const host = loopbackHost()
-  const context: EmulatorContext & { persona: Persona } = {
+  const running = await startEmulator('ssh', {
     decky: 'decky-shell',
-    service: 'ssh',
     bindAddress: host,
     ports: [0],
     config: { password: 'Winter2026!' },
-    seed: persona.seed,
-    hostname: persona.hostname,
     persona,
-    emit: () => undefined,
-  }
-  const running = await sshEmulator.start(context)
+    onEvent: () => undefined,
+  })
   started.push(running)
   return { host, port: running.ports[0] as number }
 }

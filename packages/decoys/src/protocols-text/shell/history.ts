@@ -25,8 +25,14 @@ function snippets(host: ShellHost, random: SeededRandom, root: boolean): Snippet
   const sudo = root ? '' : 'sudo '
   const pm = packageManagerOf(persona)
   const openrc = persona.os.id === 'alpine'
+  // OpenWrt-style firmware: procd init scripts, no systemd.
+  const initd = persona.family === 'embedded'
   const svc = (action: string, name: string) =>
-    openrc ? `${sudo}rc-service ${name} ${action}` : `${sudo}systemctl ${action} ${name}`
+    initd
+      ? `/etc/init.d/${name} ${action}`
+      : openrc
+        ? `${sudo}rc-service ${name} ${action}`
+        : `${sudo}systemctl ${action} ${name}`
   const logs =
     persona.os.id === 'debian' || persona.os.id === 'ubuntu' ? '/var/log/syslog' : '/var/log/messages'
   const subnet = host.ip.split('.').slice(0, 3).join('.')
@@ -64,13 +70,15 @@ function snippets(host: ShellHost, random: SeededRandom, root: boolean): Snippet
     ['last | head'],
     [`find / -name "*.conf" -mtime -${random.int(1, 14)} 2>/dev/null`],
     ...(domain ? [[`nslookup ${random.pick(['dc01', 'mail', 'files', 'intranet', 'git'])}.${domain}`]] : []),
-    ...(openrc
-      ? [['rc-status']]
-      : [
-          [`journalctl -xe`],
-          [`journalctl -u ${random.pick(['cron', 'ssh', 'systemd-networkd'])} --since today`],
-          ['systemctl --failed'],
-        ]),
+    ...(initd
+      ? [['logread | tail'], ['uci show network'], ['ubus call system board']]
+      : openrc
+        ? [['rc-status']]
+        : [
+            [`journalctl -xe`],
+            [`journalctl -u ${random.pick(['cron', 'ssh', 'systemd-networkd'])} --since today`],
+            ['systemctl --failed'],
+          ]),
     ...packageSnippets(pm, sudo, random),
   ]
   for (const [slug, service] of Object.entries(persona.services)) {

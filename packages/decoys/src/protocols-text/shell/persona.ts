@@ -4,7 +4,6 @@ import type { EmulatorContext } from '../../emulator.ts'
 import { configString } from '../../framework/config.ts'
 import type { SeededRandom } from '../../framework/random.ts'
 import { personaStream, uptimeAt } from './persona-facts.ts'
-import { placeholderPersona } from './persona-placeholder.ts'
 
 /**
  * The host the fake shell (ssh, telnet) shows: the decky's persona plus what only a login reveals
@@ -90,7 +89,7 @@ const SERVICE_USERS = [
 /** What the shell shows for a persona, with the service's own overrides (hostname, kernel). */
 export function shellHost(
   persona: DeckyPersona,
-  options: { bindAddress: string; config?: EmulatorContext['config']; nowMs?: number },
+  options: { bindAddress: string; config?: EmulatorContext['config']; hostname?: string; nowMs?: number },
 ): ShellHost {
   const config = options.config ?? {}
   const users = personaStream(persona, 'users')
@@ -99,7 +98,8 @@ export function shellHost(
   const nowMs = options.nowMs ?? Date.now()
   return {
     persona,
-    hostname: configString(config, 'hostname') ?? persona.hostname,
+    // The service's `hostname` key, then the decky's (the persona's unless a caller overrode it).
+    hostname: configString(config, 'hostname') ?? options.hostname ?? persona.hostname,
     userland: userlandOf(persona),
     distro: distroFamilyOf(persona),
     kernel: configString(config, 'kernel_version') ?? persona.os.kernel,
@@ -119,8 +119,7 @@ export function shellHost(
 
 /** The shell host of an emulator's decky. */
 export function personaFor(ctx: EmulatorContext): ShellHost {
-  const persona = (ctx as EmulatorContext & { persona?: DeckyPersona }).persona ?? placeholderPersona(ctx)
-  return shellHost(persona, { bindAddress: ctx.bindAddress, config: ctx.config })
+  return shellHost(ctx.persona, { bindAddress: ctx.bindAddress, config: ctx.config, hostname: ctx.hostname })
 }
 
 export function userlandOf(persona: DeckyPersona): Userland {

@@ -70,7 +70,8 @@ function memoryModel(persona: Persona, jitter: () => number): (nowMs: number) =>
   const totalKb = persona.hardware.memoryKb
   const usedShare = 0.12 + random.next() * 0.33
   const cacheCeiling = 0.25 + random.next() * 0.35
-  const swapTotalKb = random.pick([0, 0, 1_048_572, 2_097_148, 4_194_300])
+  // Appliances run without swap; servers often keep the installer's swap partition or file.
+  const swapTotalKb = persona.family === 'embedded' ? 0 : random.pick([0, 0, 1_048_572, 2_097_148, 4_194_300])
   const shmemKb = Math.floor(totalKb * (0.002 + random.next() * 0.02))
   const phase = random.next() * 6.28
   return (nowMs) => {

@@ -250,13 +250,25 @@ function ps(
       ? 'sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups'
       : '/usr/sbin/sshd -D'
   if (busybox) {
+    const firmware = host.persona.family === 'embedded'
+    const dropbear = host.persona.services.ssh?.product === 'dropbear' || firmware
     const rows: [number, string, string][] = [
-      [1, 'root', '/sbin/init'],
+      [1, 'root', firmware ? '/sbin/procd' : '/sbin/init'],
       [2, 'root', '[kthreadd]'],
-      [random.int(200, 400), 'root', '/sbin/syslogd -t -n'],
-      [random.int(400, 500), 'root', '/sbin/acpid -f'],
-      [random.int(500, 580), 'root', '/usr/sbin/crond -c /etc/crontabs -f'],
-      [sshPid, 'root', 'sshd: /usr/sbin/sshd [listener] 0 of 10-100 startups'],
+      [random.int(200, 400), 'root', firmware ? '/sbin/logd -S 64' : '/sbin/syslogd -t -n'],
+      [random.int(400, 500), 'root', firmware ? '/sbin/netifd' : '/sbin/acpid -f'],
+      [
+        random.int(500, 580),
+        'root',
+        firmware ? '/usr/sbin/crond -f -c /etc/crontabs -l 5' : '/usr/sbin/crond -c /etc/crontabs -f',
+      ],
+      [
+        sshPid,
+        'root',
+        dropbear
+          ? '/usr/sbin/dropbear -F -P /var/run/dropbear.1.pid -p 22 -K 300 -T 3'
+          : 'sshd: /usr/sbin/sshd [listener] 0 of 10-100 startups',
+      ],
       [myPid, user, '-ash'],
       [myPid + 3, user, 'ps'],
     ]
