@@ -55,6 +55,22 @@ describe('fake shell over derived personas', () => {
       expect(history).not.toMatch(new RegExp(`(^|sudo )${other} `, 'm'))
   })
 
+  it('history tends only what the host does (its role), never every product the persona could run', () => {
+    // Tell: a mail server whose history ran kubectl, docker compose, asterisk and mosquitto_sub.
+    const histories = Array.from({ length: 16 }, (_, i) => {
+      const persona = derivePersona({
+        seed: i.toString(16).padStart(2, '0').repeat(16),
+        osFamily: 'linux',
+        distro: 'debian',
+        archetype: 'mail-server',
+        nowMs: NOW - 40 * 86_400_000,
+      })
+      return run(persona, 'cat /root/.bash_history')
+    }).join('\n')
+    expect(histories).not.toMatch(/kubectl|docker|asterisk|mosquitto|mysql|nginx|apache2|smbstatus/)
+    expect(histories).toMatch(/postqueue|mailq|exim|postfix|doveadm/)
+  })
+
   it('derived twins of one archetype differ in history, dates, machine-id, load and MHz', () => {
     // Tell: the same load average, CPU MHz, .bash_history and file dates on every decky.
     const a = derived('0f'.repeat(16), 'debian')

@@ -20,6 +20,31 @@ export function bashHistory(host: ShellHost, user: string): string {
 
 type Snippet = string[]
 
+/**
+ * Which services the admin works on. The persona lists every product the host *could* run; the
+ * role word an admin put in the host name (`stg-mail-10`, `db02`, `ci-runner-3`) says what it does,
+ * so history never tends a service the host does not run. Login services are always there.
+ */
+const ROLE_SERVICES: [RegExp, string[]][] = [
+  [/\b(web|www|nginx|apache|front|app|srv|svc|node|proxy|util|dev)\d*\b/, ['http']],
+  [/\b(db|mysql|pgsql|sql|data)\d*\b/, ['mysql', 'postgres', 'redis']],
+  [/\b(mail|mx|smtp|imap)\d*\b/, ['smtp', 'imap', 'pop3']],
+  [/\b(files|nas|fs|storage|share)\d*\b/, ['smb', 'ftp']],
+  [/\b(pbx|voip|sip|asterisk)\d*\b/, ['sip']],
+  [/\b(mon|nagios|zabbix|monitor|grafana)\d*\b/, ['snmp']],
+  [/\b(ci|build|docker|k8s|runner|jenkins)\d*\b/, ['docker_api', 'k8s']],
+]
+
+export function runningServices(host: ShellHost): string[] {
+  const name = host.hostname.toLowerCase().replace(/[-_.]/g, ' ')
+  const slugs = new Set(['ssh'])
+  for (const [role, services] of ROLE_SERVICES)
+    if (role.test(name)) for (const slug of services) slugs.add(slug)
+  // A gateway appliance's own daemons (the iot-device archetype: MQTT broker, SNMP agent).
+  if (host.persona.family === 'embedded') for (const slug of ['mqtt', 'snmp']) slugs.add(slug)
+  return [...slugs]
+}
+
 function snippets(host: ShellHost, random: SeededRandom, root: boolean): Snippet[] {
   const { persona } = host
   const sudo = root ? '' : 'sudo '
@@ -81,8 +106,9 @@ function snippets(host: ShellHost, random: SeededRandom, root: boolean): Snippet
           ]),
     ...packageSnippets(pm, sudo, random),
   ]
-  for (const [slug, service] of Object.entries(persona.services)) {
-    pool.push(...serviceSnippets(slug, service.product, persona, sudo, svc, random))
+  for (const slug of runningServices(host)) {
+    const service = persona.services[slug]
+    if (service) pool.push(...serviceSnippets(slug, service.product, persona, sudo, svc, random))
   }
   return pool
 }
