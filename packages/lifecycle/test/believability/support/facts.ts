@@ -377,6 +377,7 @@ const SHELL_READS: Record<string, string> = {
   uptime: 'cat /proc/uptime',
   loadavg: 'cat /proc/loadavg',
   date: 'date +%s',
+  'date -R': 'date -R',
   cpuinfo: 'cat /proc/cpuinfo',
   'host keys': 'cat /etc/ssh/ssh_host_ed25519_key.pub',
   'ls /etc': 'ls -la /etc',
@@ -422,14 +423,22 @@ export async function shellFacts(ip: string, password = 'admin'): Promise<Fact[]
   if (kernel) facts.push({ service: 'ssh', field: 'shell uname -r', value: kernel, claim: 'kernel' })
   const hostname = sections.get('hostname')
   if (hostname) facts.push({ service: 'ssh', field: 'shell hostname', value: hostname, claim: 'hostname' })
-  const date = sections.get('date')
-  if (date && /^\d+$/.test(date))
+  const readAtMs = Date.now()
+  const epoch = sections.get('date')
+  if (epoch)
     facts.push({
       service: 'ssh',
-      field: 'shell date +%s',
-      value: new Date(Number(date) * 1000).toISOString(),
+      field: 'shell date +%s (clock)',
+      // Scripts read epoch seconds; any other answer to `date +%s` is unreadable to them too.
+      value: /^\d+$/.test(epoch)
+        ? new Date(Number(epoch) * 1000).toISOString()
+        : `not epoch seconds: ${epoch}`,
       claim: 'time',
+      readAtMs,
     })
+  const rfc2822 = sections.get('date -R')
+  if (rfc2822)
+    facts.push({ service: 'ssh', field: 'shell date -R (clock)', value: rfc2822, claim: 'time', readAtMs })
   const uptime = /^([\d.]+)/.exec(sections.get('uptime') ?? '')?.[1]
   if (uptime)
     facts.push({ service: 'ssh', field: 'shell /proc/uptime', value: `uptime:${uptime}`, claim: 'boot' })
