@@ -11,7 +11,7 @@ describe('smtp emulator', () => {
     const client = await rawClient(smtp.host, smtp.port)
     expect(await client.expect(/\r\n$/)).toMatch(/^220 SRV-DELTA-42 ESMTP Postfix/)
     client.send('EHLO scanner.example\r\n')
-    expect(await client.expect(/250 DSN\r\n$/)).toContain('250-AUTH PLAIN LOGIN')
+    expect(await client.expect(/250 CHUNKING\r\n$/)).toContain('250-AUTH PLAIN LOGIN')
     client.send(`AUTH PLAIN ${b64('\0admin\0hunter2')}\r\n`)
     await client.expect(/^535 5\.7\.8 /)
     client.send('AUTH LOGIN\r\n')

@@ -5,50 +5,16 @@ import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import type { TcpSession } from '../framework/tcp.ts'
 import { receiveScp } from './scp-sink.ts'
+import { personaOf } from './service-persona.ts'
 import { type Credentials, credentialsFrom } from './shell/credentials.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
 import { createShell } from './shell/shell.ts'
 import { startShellSession } from './shell/terminal.ts'
+import { sshProfile } from './ssh-algorithms.ts'
 import { hostKeysFor } from './ssh-keys.ts'
 
 // ssh2 is CommonJS without named-export hints: Node's ESM loader only offers its default export.
 const { Server } = ssh2
-
-/**
- * OpenSSH's own algorithm preference order (restricted to what ssh2 implements), so the server's
- * KEXINIT — and thus its HASSH fingerprint — resembles sshd rather than a Node library's defaults.
- */
-const OPENSSH_ALGORITHMS = {
-  kex: [
-    'curve25519-sha256',
-    'curve25519-sha256@libssh.org',
-    'ecdh-sha2-nistp256',
-    'ecdh-sha2-nistp384',
-    'ecdh-sha2-nistp521',
-    'diffie-hellman-group-exchange-sha256',
-    'diffie-hellman-group16-sha512',
-    'diffie-hellman-group18-sha512',
-    'diffie-hellman-group14-sha256',
-  ],
-  serverHostKey: ['rsa-sha2-512', 'rsa-sha2-256', 'ecdsa-sha2-nistp256', 'ssh-ed25519'],
-  cipher: [
-    'chacha20-poly1305@openssh.com',
-    'aes128-ctr',
-    'aes192-ctr',
-    'aes256-ctr',
-    'aes128-gcm@openssh.com',
-    'aes256-gcm@openssh.com',
-  ],
-  hmac: [
-    'hmac-sha2-256-etm@openssh.com',
-    'hmac-sha2-512-etm@openssh.com',
-    'hmac-sha1-etm@openssh.com',
-    'hmac-sha2-256',
-    'hmac-sha2-512',
-    'hmac-sha1',
-  ],
-  compress: ['none', 'zlib@openssh.com'],
-} as const
 
 /** OpenSSH's default MaxAuthTries: the connection drops after this many failures, like sshd. */
 const MAX_AUTH_TRIES = 6
@@ -60,6 +26,12 @@ export const sshEmulator: Emulator = {
   defaultPorts: [22],
   async start(ctx: EmulatorContext): Promise<RunningEmulator> {
     const persona = personaFor(ctx)
+    const identity = personaOf(ctx)
+    const service = identity.services.ssh
+    const banner = identString(
+      configString(ctx.config, 'ssh_version') ?? service?.banner ?? persona.sshVersion,
+    )
+    const profile = sshProfile(service?.product ?? 'openssh', banner, identity.os)
     const credentials = credentialsFrom(ctx.config)
     // ssh2 announces a client only once its identification line arrived; match it to our session
     // by the peer's address and port, which are unique among open connections.
@@ -67,14 +39,15 @@ export const sshEmulator: Emulator = {
     const peerKey = (ip: string | undefined, port: number | undefined) => `${ip}|${port}`
     const server = new Server(
       {
-        hostKeys: await hostKeysFor(persona.random.fork('hostkeys')),
-        ident: configString(ctx.config, 'ssh_version') ?? persona.sshVersion,
+        hostKeys: await hostKeysFor(identity.seed, profile.hostKeys, profile.rsaBits),
+        // ssh2 prefixes `SSH-2.0-`: the rest is exactly what the persona's product announces.
+        ident: banner,
         algorithms: {
-          kex: [...OPENSSH_ALGORITHMS.kex],
-          serverHostKey: [...OPENSSH_ALGORITHMS.serverHostKey],
-          cipher: [...OPENSSH_ALGORITHMS.cipher],
-          hmac: [...OPENSSH_ALGORITHMS.hmac],
-          compress: [...OPENSSH_ALGORITHMS.compress],
+          kex: profile.kex,
+          serverHostKey: profile.serverHostKey,
+          cipher: profile.cipher,
+          hmac: profile.hmac,
+          compress: profile.compress,
         },
       },
       (connection: Connection, info: ClientInfo) => {
@@ -219,6 +192,14 @@ class SshClientHandler {
       stream.end()
     })
   }
+}
+
+/** The software version part of the ident line (`OpenSSH_9.2p1 Debian-2+deb12u3`), without `SSH-2.0-`. */
+export function identString(banner: string): string {
+  return banner
+    .replace(/^SSH-2\.0-/, '')
+    .replace(/[\r\n]/g, '')
+    .slice(0, 240)
 }
 
 function motd(persona: Persona): string {

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto'
 import type { Persona } from '@decnet/core'
+import { compareVersions } from '../versions.ts'
 import { rfc2822, zonedTime } from '../wire-time.ts'
 
 /**
@@ -354,15 +355,4 @@ export function sendmailQueueId(nowMs: number, timezone: string, pid: number): s
 function exchangeGuid(): string {
   const hex = randomBytes(16).toString('hex')
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
-}
-
-/** Numeric comparison of dotted versions (`4.96` < `4.97` < `4.98.1`). */
-export function compareVersions(a: string, b: string): number {
-  const left = a.split(/[.p-]/).map((part) => Number.parseInt(part, 10) || 0)
-  const right = b.split(/[.p-]/).map((part) => Number.parseInt(part, 10) || 0)
-  for (let i = 0; i < Math.max(left.length, right.length); i++) {
-    const diff = (left[i] ?? 0) - (right[i] ?? 0)
-    if (diff !== 0) return diff
-  }
-  return 0
 }
