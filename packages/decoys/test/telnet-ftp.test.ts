@@ -70,7 +70,9 @@ describe('ftp emulator', () => {
     let data = await dataConnection()
     client.send('LIST\r\n')
     const listing = await readAll(data)
-    expect(listing).toMatch(/-rw-r--r-- +1 1001 +1001 +\d+ \w{3} [ \d]\d \d\d:\d\d db_credentials\.txt/)
+    expect(listing).toMatch(
+      /-rw-r--r-- +1 1001 +1001 +\d+ \w{3} [ \d]\d (\d\d:\d\d| \d{4}) db_credentials\.txt/,
+    )
     await client.expect(/226 Directory send OK/)
     data = await dataConnection()
     client.send('RETR db_credentials.txt\r\n')
