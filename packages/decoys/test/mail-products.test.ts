@@ -176,3 +176,75 @@ describe('SMTP speaks one MTA product, from the persona', () => {
     expect(b.greeting).toContain('relay7.acme.example')
   })
 })
+
+describe("IMAP and POP3 speak the decky's one mailbox server", () => {
+  const mda = (product: string) => ({
+    imap: {
+      product,
+      version: product === 'dovecot' ? '2.3.19.1' : '15.1.2507.39',
+      banner: product,
+      attrs: {},
+    },
+    pop3: {
+      product,
+      version: product === 'dovecot' ? '2.3.19.1' : '15.1.2507.39',
+      banner: product,
+      attrs: {},
+    },
+  })
+
+  it('Dovecot on Debian: greeting, post-login capabilities and Dovecot completion texts', async () => {
+    // Tell: the IMAP greeting named a distro other than the decky's.
+    const imap = await startWithPersona('imap', testPersona({ services: mda('dovecot') }))
+    const client = await rawClient(imap.host, imap.port)
+    expect(await client.expect(/\r\n$/)).toMatch(
+      /^\* OK \[CAPABILITY IMAP4rev1 [^\]]*\] Dovecot \(Debian\) ready\.\r\n$/,
+    )
+    client.send('a1 LOGIN bob secret\r\n')
+    expect(await client.expect(/a1 .*\r\n$/)).toMatch(
+      /^a1 OK \[CAPABILITY IMAP4rev1 .* SPECIAL-USE\] Logged in\r\n$/,
+    )
+    client.send('a2 SELECT INBOX\r\n')
+    expect(await client.expect(/a2 .*\r\n$/)).toMatch(
+      /a2 OK \[READ-WRITE\] Select completed \(0\.00\d \+ 0\.000 secs\)\.\r\n$/,
+    )
+    client.send('a3 FROB\r\n')
+    expect(await client.expect(/a3 .*\r\n$/)).toBe('a3 BAD Error in IMAP command FROB: Unknown command.\r\n')
+
+    const pop3 = await startWithPersona('pop3', testPersona({ services: mda('dovecot') }))
+    const pop = await rawClient(pop3.host, pop3.port)
+    expect(await pop.expect(/\r\n$/)).toBe('+OK Dovecot (Debian) ready.\r\n')
+  })
+
+  it('Exchange: its IMAP4/POP3 greetings carry the server FQDN, and Exchange error texts', async () => {
+    const persona = testPersona({
+      hostname: 'EXCH01',
+      domain: { netbios: 'ACME', dns: 'acme.local', joined: true },
+      services: mda('exchange'),
+    })
+    const tag = Buffer.from('EXCH01.acme.local', 'utf16le').toString('base64')
+    const imap = await startWithPersona('imap', persona)
+    const client = await rawClient(imap.host, imap.port)
+    expect(await client.expect(/\r\n$/)).toBe(
+      `* OK The Microsoft Exchange IMAP4 service is ready. [${tag}]\r\n`,
+    )
+    client.send('a1 SELECT INBOX\r\n')
+    expect(await client.expect(/a1 .*\r\n$/)).toBe('a1 BAD Command received in Invalid state.\r\n')
+    client.send('a2 LOGIN bob ""\r\n')
+    expect(await client.expect(/a2 .*\r\n$/)).toBe('a2 NO LOGIN failed.\r\n')
+    client.send('a3 LOGOUT\r\n')
+    expect(await client.expect(/a3 .*\r\n$/)).toBe(
+      '* BYE Microsoft Exchange Server IMAP4 server signing off.\r\na3 OK LOGOUT completed.\r\n',
+    )
+
+    const pop3 = await startWithPersona('pop3', persona)
+    const pop = await rawClient(pop3.host, pop3.port)
+    expect(await pop.expect(/\r\n$/)).toBe(`+OK The Microsoft Exchange POP3 service is ready. [${tag}]\r\n`)
+    pop.send('USER bob\r\nPASS hunter2\r\n')
+    expect(await pop.expect(/\r\n\+OK User successfully logged on\.\r\n$/)).toBe(
+      '+OK\r\n+OK User successfully logged on.\r\n',
+    )
+    pop.send('FOO\r\n')
+    expect(await pop.expect(/\r\n$/)).toBe('-ERR Protocol error. 14\r\n')
+  })
+})
