@@ -152,7 +152,7 @@ function imapSession(
     }
   }
 
-  send(banner ? `* OK ${banner}` : dialect.greeting)
+  send(banner ? dialect.greetingWith(banner) : dialect.greeting)
   return {
     onLine: (line: string, truncated: boolean) => {
       if (pendingLiteral !== undefined) {

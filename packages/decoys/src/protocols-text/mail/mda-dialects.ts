@@ -12,6 +12,8 @@ export type MdaIdentity = { product: MdaProduct; fqdn: string; os: Persona['os']
 
 export type ImapDialect = {
   greeting: string
+  /** The greeting with an operator's text (the `banner` config) in place of the product's. */
+  greetingWith(text: string): string
   capabilities: string
   /** Capabilities after login (Dovecot announces more once authenticated). */
   capabilitiesAfterLogin: string
@@ -65,6 +67,7 @@ export function imapDialect({ product, fqdn, os }: MdaIdentity): ImapDialect {
   if (product === 'exchange') {
     return {
       greeting: `* OK The Microsoft Exchange IMAP4 service is ready. [${exchangeTag(fqdn)}]`,
+      greetingWith: (text) => `* OK ${text}`,
       capabilities: EXCHANGE_CAPABILITIES,
       capabilitiesAfterLogin: EXCHANGE_CAPABILITIES,
       capabilityOk: 'OK CAPABILITY completed.',
@@ -84,6 +87,7 @@ export function imapDialect({ product, fqdn, os }: MdaIdentity): ImapDialect {
   }
   return {
     greeting: `* OK [CAPABILITY ${DOVECOT_PRE}] ${dovecotName(os)} ready.`,
+    greetingWith: (text) => `* OK [CAPABILITY ${DOVECOT_PRE}] ${text}`,
     capabilities: DOVECOT_PRE,
     capabilitiesAfterLogin: DOVECOT_POST,
     capabilityOk: 'OK Pre-login capabilities listed, post-login capabilities have more.',
