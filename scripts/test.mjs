@@ -63,6 +63,7 @@ ensureDebianPackages([
   'openssh-client',
   'rsyslog',
   'rsyslog-openssl',
+  'nmap',
 ])
 await ensureDockerDaemon()
 ensurePnpm()

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { closeStartedAfterEach, rawClient } from './helpers.ts'
 import { startWithPersona, testPersona } from './persona-fixture.ts'
@@ -166,6 +167,43 @@ describe('SMTP speaks one MTA product, from the persona', () => {
       '550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain\r\n',
     )
     expect(await say('QUIT')).toBe('221 2.0.0 Service closing transmission channel\r\n')
+  })
+
+  it('a real client (curl) relays a message through Exim and sees Exim replies', async () => {
+    const relay = await startWithPersona(
+      'smtp_relay',
+      testPersona({ services: { smtp_relay: mta('exim', '4.96') } }),
+    )
+    const child = execFile(
+      'curl',
+      [
+        '-v',
+        '--max-time',
+        '30',
+        `smtp://${relay.host}:${relay.port}`,
+        '--mail-from',
+        'a@b.example',
+        '--mail-rcpt',
+        'c@d.example',
+        '-T',
+        '-',
+      ],
+      { timeout: 60_000 },
+    )
+    const done = new Promise<string>((resolve) => {
+      let stderr = ''
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString()
+      })
+      child.on('close', () => resolve(stderr))
+    })
+    child.stdin?.end('Subject: curl\r\n\r\nhello\r\n')
+    const log = await done
+    expect(log).toMatch(/< 220 mx01\.acme\.example ESMTP Exim 4\.96 /)
+    expect(log).toMatch(/< 250-mx01\.acme\.example Hello /)
+    expect(log).toMatch(/< 250 OK id=[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}/)
+    const message = await relay.waitFor((e) => e.event === 'message')
+    expect(message.fields.subject).toBe('curl')
   })
 
   it('twins: two deckies with the same MTA announce their own names', async () => {

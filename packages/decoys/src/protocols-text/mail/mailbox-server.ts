@@ -36,6 +36,7 @@ export function mailboxEmulator(
           : story.os.id === 'windows'
             ? 'exchange'
             : 'dovecot',
+        version: service?.version ?? '15.1',
         fqdn: fqdnOf(story),
         os: story.os,
       }

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto'
 import type { Persona } from '@decnet/core'
+import { compareVersions } from '../versions.ts'
 
 /**
  * How each mailbox server (MDA) words IMAP and POP3: Dovecot's `Fetch completed (0.001 + 0.000
@@ -8,7 +9,13 @@ import type { Persona } from '@decnet/core'
 export const MDA_PRODUCTS = ['dovecot', 'exchange'] as const
 export type MdaProduct = (typeof MDA_PRODUCTS)[number]
 
-export type MdaIdentity = { product: MdaProduct; fqdn: string; os: Persona['os'] }
+export type MdaIdentity = {
+  product: MdaProduct
+  /** Upstream version (`2.3.19.1`, Exchange `15.1.2507.39`). */
+  version: string
+  fqdn: string
+  os: Persona['os']
+}
 
 export type ImapDialect = {
   greeting: string
@@ -48,8 +55,12 @@ export type Pop3Dialect = {
   stls: string
 }
 
-/** Exchange names itself in its greetings as base64 of the UTF-16LE server FQDN. */
-const exchangeTag = (fqdn: string) => Buffer.from(fqdn, 'utf16le').toString('base64')
+/**
+ * Exchange 2013 and later (version 15) name themselves in their greetings as base64 of the
+ * UTF-16LE server FQDN; 2007/2010 do not.
+ */
+const exchangeTag = (fqdn: string, version: string) =>
+  compareVersions(version, '15') >= 0 ? ` [${Buffer.from(fqdn, 'utf16le').toString('base64')}]` : ''
 
 const dovecotName = (os: Persona['os']) =>
   os.id === 'debian' ? 'Dovecot (Debian)' : os.id === 'ubuntu' ? 'Dovecot (Ubuntu)' : 'Dovecot'
@@ -63,10 +74,10 @@ const DOVECOT_POST =
 const EXCHANGE_CAPABILITIES =
   'IMAP4 IMAP4rev1 AUTH=NTLM AUTH=GSSAPI AUTH=PLAIN SASL-IR UIDPLUS MOVE ID UNSELECT CHILDREN IDLE NAMESPACE LITERAL+'
 
-export function imapDialect({ product, fqdn, os }: MdaIdentity): ImapDialect {
+export function imapDialect({ product, version, fqdn, os }: MdaIdentity): ImapDialect {
   if (product === 'exchange') {
     return {
-      greeting: `* OK The Microsoft Exchange IMAP4 service is ready. [${exchangeTag(fqdn)}]`,
+      greeting: `* OK The Microsoft Exchange IMAP4 service is ready.${exchangeTag(fqdn, version)}`,
       greetingWith: (text) => `* OK ${text}`,
       capabilities: EXCHANGE_CAPABILITIES,
       capabilitiesAfterLogin: EXCHANGE_CAPABILITIES,
@@ -94,7 +105,8 @@ export function imapDialect({ product, fqdn, os }: MdaIdentity): ImapDialect {
     loginOk: `OK [CAPABILITY ${DOVECOT_POST}] Logged in`,
     loginFailed: () => 'NO [AUTHENTICATIONFAILED] Authentication failed.',
     authUnsupported: 'NO Unsupported authentication mechanism.',
-    notAuthenticated: (verb) => `BAD Error in IMAP command ${verb}: Not logged in.`,
+    // imap-login knows only the pre-login commands; anything else is this (nmap's GetRequest match).
+    notAuthenticated: () => 'BAD Error in IMAP command received by server.',
     unknown: (verb) => `BAD Error in IMAP command ${verb}: Unknown command.`,
     badSyntax: 'BAD Error in IMAP command received by server.',
     noMailbox: (_verb, name) => `NO Mailbox doesn't exist: ${name}`,
@@ -111,10 +123,10 @@ export function imapDialect({ product, fqdn, os }: MdaIdentity): ImapDialect {
   }
 }
 
-export function pop3Dialect({ product, fqdn, os }: MdaIdentity): Pop3Dialect {
+export function pop3Dialect({ product, version, fqdn, os }: MdaIdentity): Pop3Dialect {
   if (product === 'exchange') {
     return {
-      greeting: `+OK The Microsoft Exchange POP3 service is ready. [${exchangeTag(fqdn)}]`,
+      greeting: `+OK The Microsoft Exchange POP3 service is ready.${exchangeTag(fqdn, version)}`,
       capa: ['TOP', 'UIDL', 'SASL NTLM GSSAPI PLAIN', 'USER'],
       userOk: () => '+OK',
       noUser: '-ERR Command is not valid in this state.',
