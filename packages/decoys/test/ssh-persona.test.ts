@@ -17,10 +17,11 @@ const DEBIAN_SSH = {
 }
 
 /** Runs Debian's ssh client with -vv against the emulator (it fails at auth; we want its log). */
-async function sshDebug(host: string, port: number): Promise<string> {
+async function sshDebug(host: string, port: number, options: string[] = []): Promise<string> {
   const result = await run(
     'ssh',
     [
+      ...options,
       '-vv',
       '-o',
       'BatchMode=yes',
@@ -83,6 +84,22 @@ describe('ssh tells the persona story', () => {
     )
     expect(proposal['compression stoc']).toBe('none,zlib@openssh.com')
     expect(log).toContain('kex: algorithm: curve25519-sha256')
+    // The client verified the server's signature with the host key it chose.
+    expect(log).toMatch(/Server host key: ssh-ed25519 SHA256:/)
+  }, 90_000)
+
+  it('the RSA host key signs for each SHA-2 name it is offered under (ssh -o HostKeyAlgorithms)', async () => {
+    const ssh = await startWithPersona(
+      'ssh',
+      testPersona({ seed: 'rsa-sign', services: { ssh: DEBIAN_SSH } }),
+    )
+    for (const algorithm of ['rsa-sha2-512', 'rsa-sha2-256']) {
+      const log = await sshDebug(ssh.host, ssh.port, ['-o', `HostKeyAlgorithms=${algorithm}`])
+      expect(log).toContain(`kex: host key algorithm: ${algorithm}`)
+      expect(log).toMatch(/Server host key: ssh-rsa SHA256:/)
+      // Past the key exchange: the server's signature verified and authentication began.
+      expect(log).toContain('Authentications that can continue: publickey,password')
+    }
   }, 90_000)
 
   it('a Rocky persona offers crypto-policies order; dropbear its own ident and lists', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import ssh2, { type AuthContext, type ClientInfo, type Connection, type Session } from 'ssh2'
+import ssh2, { type AuthContext, type ClientInfo, type Connection, type ParsedKey, type Session } from 'ssh2'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
@@ -14,7 +14,24 @@ import { sshProfile } from './ssh-algorithms.ts'
 import { hostKeysFor } from './ssh-keys.ts'
 
 // ssh2 is CommonJS without named-export hints: Node's ESM loader only offers its default export.
-const { Server } = ssh2
+const { Server, utils } = ssh2
+
+/**
+ * ssh2 always appends `ssh-rsa` (SHA-1 signatures) after the SHA-2 names of an RSA host key, which
+ * sshd stopped offering in 8.8. A key handed over as already parsed keeps the type it carries, so
+ * for such versions the RSA key goes in as one alias per SHA-2 signature name; ssh2 then offers
+ * exactly those names, signs with the matching hash and sends the same `ssh-rsa` public key blob.
+ */
+function offeredHostKeys(pems: string[], algorithms: readonly string[]): (string | { key: ParsedKey })[] {
+  if (algorithms.includes('ssh-rsa')) return pems
+  return pems.flatMap<string | { key: ParsedKey }>((pem) => {
+    const parsed = utils.parseKey(pem)
+    if (parsed instanceof Error || parsed.type !== 'ssh-rsa') return [pem]
+    return algorithms
+      .filter((name) => name.startsWith('rsa-sha2-'))
+      .map((name) => ({ key: Object.create(parsed, { type: { value: name } }) as ParsedKey }))
+  })
+}
 
 /** OpenSSH's default MaxAuthTries: the connection drops after this many failures, like sshd. */
 const MAX_AUTH_TRIES = 6
@@ -39,7 +56,10 @@ export const sshEmulator: Emulator = {
     const peerKey = (ip: string | undefined, port: number | undefined) => `${ip}|${port}`
     const server = new Server(
       {
-        hostKeys: await hostKeysFor(identity.seed, profile.hostKeys, profile.rsaBits),
+        hostKeys: offeredHostKeys(
+          await hostKeysFor(identity.seed, profile.hostKeys, profile.rsaBits),
+          profile.serverHostKey,
+        ),
         // ssh2 prefixes `SSH-2.0-`: the rest is exactly what the persona's product announces.
         ident: banner,
         algorithms: {
