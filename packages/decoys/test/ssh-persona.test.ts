@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../src/framework/random.ts'
+import { LastLogins } from '../src/protocols-text/last-login.ts'
 import { deriveHostKeys } from '../src/protocols-text/ssh-keys.ts'
 import { closeStartedAfterEach, rawClient } from './helpers.ts'
 import { startWithPersona, testPersona } from './persona-fixture.ts'
@@ -172,4 +174,25 @@ describe('ssh tells the persona story', () => {
     const otherPrints = other.map(fingerprint)
     for (const print of first.map(fingerprint)) expect(otherPrints).not.toContain(print)
   }, 60_000)
+})
+
+describe('last login line', () => {
+  it('holds still between connections, then shows the previous login (time and address)', () => {
+    // Tell: "Last login" was always two days before now, in UTC, whoever had logged in since.
+    const logins = new LastLogins(seededRandom('decky-a'), 'Asia/Kolkata', Date.now() - 30 * 86_400_000)
+    const now = Date.now()
+    const first = logins.lineFor('root', '203.0.113.7', 'sshd', now)
+    expect(first).toMatch(/^Last login: \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} from 10\.\d+\.\d+\.\d+$/)
+    const other = new LastLogins(seededRandom('decky-a'), 'Asia/Kolkata', Date.now() - 30 * 86_400_000)
+    expect(other.lineFor('root', '203.0.113.7', 'sshd', now + 60_000)).toBe(first)
+    const second = logins.lineFor('root', '198.51.100.9', 'sshd', now + 120_000)
+    expect(second).toMatch(/ from 203\.0\.113\.7$/)
+    const shown = /Last login: (\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4})/.exec(second)?.[1] ?? ''
+    // Printed in the persona's zone (+05:30), so reading it as UTC is 5.5 h off from the login.
+    expect(Date.parse(`${shown} UTC`) - now).toBeGreaterThan(5 * 3_600_000)
+    expect(Date.parse(`${shown} UTC`) - now).toBeLessThan(6 * 3_600_000)
+    expect(logins.lineFor('admin', '198.51.100.9', 'login', now)).toMatch(
+      /^Last login: \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d from 10\./,
+    )
+  })
 })

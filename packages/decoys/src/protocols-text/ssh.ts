@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto'
+import type { Persona as PersonaStory } from '@decnet/core'
 import ssh2, { type AuthContext, type ClientInfo, type Connection, type ParsedKey, type Session } from 'ssh2'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import type { TcpSession } from '../framework/tcp.ts'
+import { LastLogins } from './last-login.ts'
 import { receiveScp } from './scp-sink.ts'
 import { personaOf } from './service-persona.ts'
 import { type Credentials, credentialsFrom } from './shell/credentials.ts'
@@ -48,6 +50,11 @@ export const sshEmulator: Emulator = {
     const banner = identString(
       configString(ctx.config, 'ssh_version') ?? service?.banner ?? persona.sshVersion,
     )
+    const lastLogins = new LastLogins(
+      persona.random.fork('last-login'),
+      identity.timezone,
+      identity.bootTime * 1000,
+    )
     const profile = sshProfile(service?.product ?? 'openssh', banner, identity.os)
     const credentials = credentialsFrom(ctx.config)
     // ssh2 announces a client only once its identification line arrived; match it to our session
@@ -82,7 +89,7 @@ export const sshEmulator: Emulator = {
       // Sockets are handed to ssh2, which reads them itself; we keep limits and connect events.
       handle: (session) => {
         const key = peerKey(session.socket.remoteAddress, session.socket.remotePort)
-        pending.set(key, new SshClientHandler(session, persona, credentials))
+        pending.set(key, new SshClientHandler(session, persona, credentials, identity, lastLogins))
         session.socket.once('close', () => pending.delete(key))
         server.injectSocket(session.socket)
         return undefined
@@ -99,6 +106,8 @@ class SshClientHandler {
     private readonly session: TcpSession,
     private readonly persona: Persona,
     private readonly credentials: Credentials,
+    private readonly story: PersonaStory,
+    private readonly lastLogins: LastLogins,
   ) {}
 
   attach(connection: Connection, clientVersion: string): void {
@@ -176,7 +185,7 @@ class SshClientHandler {
         user: this.user,
         via: 'ssh',
         pty,
-        banner: motd(this.persona),
+        banner: motd(this.story, this.lastLogins.lineFor(this.user, this.session.ip, 'sshd')),
         write: (text) => stream.write(text),
         close: () => {
           stream.exit(0)
@@ -222,14 +231,14 @@ export function identString(banner: string): string {
     .slice(0, 240)
 }
 
-function motd(persona: Persona): string {
-  const last = new Date(Date.now() - persona.random.fork('lastlogin').int(3_600_000, 20 * 86_400_000))
-  const stamp = last.toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1 $3 $2 $5 $4')
-  const from = `10.${persona.random.fork('lastfrom').int(0, 40)}.${persona.random.fork('lastfrom2').int(0, 254)}.${persona.random.fork('lastfrom3').int(2, 254)}`
-  const welcome = persona.distro.startsWith('ubuntu')
-    ? `Welcome to ${persona.prettyName} (GNU/Linux ${persona.kernel} x86_64)\n\n * Documentation:  https://help.ubuntu.com\n * Management:     https://landscape.canonical.com\n * Support:        https://ubuntu.com/pro\n\n`
-    : persona.distro === 'debian'
-      ? `Linux ${persona.hostname} ${persona.kernel} #1 SMP PREEMPT_DYNAMIC Debian x86_64\n\nThe programs included with the Debian GNU/Linux system are free software;\nthe exact distribution terms for each program are described in the\nindividual files in /usr/share/doc/*/copyright.\n\n`
-      : ''
-  return `${welcome}Last login: ${stamp} from ${from}\n`
+/** What sshd prints before the shell prompt: the distro's motd, then the last login. */
+function motd(story: PersonaStory, lastLogin: string): string {
+  const os = story.os
+  const welcome =
+    os.id === 'ubuntu'
+      ? `Welcome to ${os.name} (GNU/Linux ${os.kernel} ${os.arch})\n\n * Documentation:  https://help.ubuntu.com\n * Management:     https://landscape.canonical.com\n * Support:        https://ubuntu.com/pro\n\n`
+      : os.id === 'debian'
+        ? `Linux ${story.hostname} ${os.kernel} ${os.kernelVersion} ${os.arch}\n\nThe programs included with the Debian GNU/Linux system are free software;\nthe exact distribution terms for each program are described in the\nindividual files in /usr/share/doc/*/copyright.\n\nDebian GNU/Linux comes with ABSOLUTELY NO WARRANTY, to the extent\npermitted by applicable law.\n`
+        : ''
+  return `${welcome}${lastLogin}\n`
 }

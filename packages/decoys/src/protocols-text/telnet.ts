@@ -3,6 +3,7 @@ import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import type { TcpSession } from '../framework/tcp.ts'
+import { LastLogins } from './last-login.ts'
 import { personaOf } from './service-persona.ts'
 import { type Credentials, credentialsFrom } from './shell/credentials.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
@@ -60,8 +61,13 @@ export const telnetEmulator: Emulator = {
           ? 'busybox'
           : 'linux-telnetd'
     const banner = configString(ctx.config, 'banner') ?? (product === 'busybox' ? '' : issueNet(story.os))
+    const lastLogins = new LastLogins(
+      persona.random.fork('last-login'),
+      story.timezone,
+      story.bootTime * 1000,
+    )
     return tcpOnEveryPort(ctx, {
-      handle: (session) => telnetSession(session, persona, credentials, product, banner),
+      handle: (session) => telnetSession(session, persona, credentials, product, banner, lastLogins),
     })
   },
 }
@@ -72,6 +78,7 @@ function telnetSession(
   credentials: Credentials,
   product: TelnetProduct,
   banner: string,
+  lastLogins: LastLogins,
 ) {
   const write = (text: string) => session.write(text)
   const stripTelnet = telnetFilter()
@@ -104,7 +111,7 @@ function telnetSession(
           user: username,
           via: 'telnet',
           pty: true,
-          banner: `Last login: ${new Date(Date.now() - 86_400_000 * 2).toUTCString()} on pts/0\n`,
+          banner: `${lastLogins.lineFor(username, session.ip, 'login')}\n`,
           write,
           close: () => session.end(),
           emit: (event, fields) => session.emit(event, fields),
