@@ -246,6 +246,11 @@ describe("IMAP and POP3 speak the decky's one mailbox server", () => {
     expect(await client.expect(/a2 .*\r\n$/)).toMatch(
       /a2 OK \[READ-WRITE\] Select completed \(0\.00\d \+ 0\.000 secs\)\.\r\n$/,
     )
+    // Bait messages are addressed in the decky's own mail domain and dated in its timezone.
+    client.send('a21 FETCH 1 (BODY[])\r\n')
+    const fetched = await client.expect(/a21 OK .*\r\n$/)
+    expect(fetched).toContain('To: bob@acme.example\r\n')
+    expect(fetched).toMatch(/\r\nDate: \w{3}, \d{1,2} \w{3} \d{4} [\d:]{8} \+0[12]00\r\n/)
     client.send('a3 FROB\r\n')
     expect(await client.expect(/a3 .*\r\n$/)).toBe('a3 BAD Error in IMAP command FROB: Unknown command.\r\n')
 

@@ -3,16 +3,17 @@ import type { TcpSession } from '../../framework/tcp.ts'
 import type { Persona } from '../shell/persona.ts'
 import { type BaitMessage, baitMailbox } from './bait.ts'
 import { mailboxEmulator, mailboxName } from './mailbox-server.ts'
-import { type ImapDialect, imapDialect } from './mda-dialects.ts'
+import { type ImapDialect, imapDialect, type MdaIdentity } from './mda-dialects.ts'
 
 export const imapEmulator = mailboxEmulator('imap', [143, 993], (session, persona, ctx, mda) =>
-  imapSession(session, persona, imapDialect(mda), configString(ctx.config, 'banner')),
+  imapSession(session, persona, imapDialect(mda), mda, configString(ctx.config, 'banner')),
 )
 
 function imapSession(
   session: TcpSession,
   persona: Persona,
   dialect: ImapDialect,
+  site: MdaIdentity,
   banner: string | undefined,
 ) {
   const send = (text: string) => session.write(`${text}\r\n`)
@@ -30,7 +31,7 @@ function imapSession(
     if (!success)
       return send(`${tag} ${dialect.loginFailed(mechanism === 'LOGIN' ? 'LOGIN' : 'AUTHENTICATE')}`)
     user = username
-    messages = baitMailbox(persona, mailboxName(username))
+    messages = baitMailbox(persona, mailboxName(username), site)
     send(`${tag} ${dialect.loginOk}`)
   }
 

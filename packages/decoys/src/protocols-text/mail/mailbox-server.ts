@@ -39,6 +39,8 @@ export function mailboxEmulator(
         version: service?.version ?? '15.1',
         fqdn: fqdnOf(story),
         os: story.os,
+        domain: story.domain?.dns,
+        timezone: story.timezone,
       }
       // Every port after the first is the implicit-TLS variant (993, 995 in the catalogue).
       const identity =

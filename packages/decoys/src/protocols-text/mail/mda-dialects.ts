@@ -15,6 +15,9 @@ export type MdaIdentity = {
   version: string
   fqdn: string
   os: Persona['os']
+  /** The mail domain and timezone of the decky (bait message addresses and dates). */
+  domain: string | undefined
+  timezone: string
 }
 
 export type ImapDialect = {

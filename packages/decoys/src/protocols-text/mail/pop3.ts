@@ -3,16 +3,17 @@ import type { TcpSession } from '../../framework/tcp.ts'
 import type { Persona } from '../shell/persona.ts'
 import { type BaitMessage, baitMailbox } from './bait.ts'
 import { mailboxEmulator, mailboxName } from './mailbox-server.ts'
-import { type Pop3Dialect, pop3Dialect } from './mda-dialects.ts'
+import { type MdaIdentity, type Pop3Dialect, pop3Dialect } from './mda-dialects.ts'
 
 export const pop3Emulator = mailboxEmulator('pop3', [110, 995], (session, persona, ctx, mda) =>
-  pop3Session(session, persona, pop3Dialect(mda), configString(ctx.config, 'banner')),
+  pop3Session(session, persona, pop3Dialect(mda), mda, configString(ctx.config, 'banner')),
 )
 
 function pop3Session(
   session: TcpSession,
   persona: Persona,
   dialect: Pop3Dialect,
+  site: MdaIdentity,
   banner: string | undefined,
 ) {
   const send = (text: string) => session.write(`${text}\r\n`)
@@ -52,7 +53,7 @@ function pop3Session(
           const success = arg.length > 0
           session.emit('auth_attempt', { username: user, password: arg, success }, ['password'])
           if (!success) return send(dialect.loginFailed)
-          messages = baitMailbox(persona, mailboxName(user))
+          messages = baitMailbox(persona, mailboxName(user), site)
           return send(dialect.loginOk)
         }
         case 'QUIT':
