@@ -44,8 +44,11 @@ export type MtaDialect = {
   tooManyRecipients: string
   needRcpt: string
   dataStart: string
-  /** `messageId` is the message's own Message-ID header, when it has one (Exchange echoes it). */
-  queued(nowMs: number, messageId: string | undefined): string
+  /**
+   * `messageId` is the message's own Message-ID header, when it has one (Exchange echoes it);
+   * `pid` the id of the process serving this connection (Exim and Sendmail fork one per client).
+   */
+  queued(nowMs: number, messageId: string | undefined, pid: number): string
   tooBig: string
   rset: string
   noop: string
@@ -162,7 +165,7 @@ function exim({ fqdn, version, timezone }: MtaIdentity): MtaDialect {
     tooManyRecipients: '452 too many recipients',
     needRcpt: '503 valid RCPT command must precede DATA',
     dataStart: '354 Enter message, ending with "." on a line by itself',
-    queued: (nowMs) => `250 OK id=${eximMessageId(nowMs, longIds)}`,
+    queued: (nowMs, _messageId, pid) => `250 OK id=${eximMessageId(nowMs, pid, longIds)}`,
     tooBig: '552 Message size exceeds maximum permitted',
     rset: '250 Reset OK',
     noop: '250 OK',
@@ -184,7 +187,6 @@ function sendmail({ fqdn, version, timezone, os }: MtaIdentity): MtaDialect {
   // Debian and Ubuntu build the version as `8.17.1.9/8.17.1.9/Debian-2`; others as `8.16.1/8.16.1`.
   const packaging = os.id === 'debian' || os.id === 'ubuntu' ? `/${version}/Debian-2` : `/${version}`
   const hello = (peer: SmtpPeer) => `${fqdn} Hello [${peer.ip}], pleased to meet you`
-  const pid = randomInt(1000, 99_999)
   return {
     greeting: (nowMs) =>
       `220 ${fqdn} ESMTP Sendmail ${version}${packaging}; ${rfc2822(nowMs, timezone, false)}`,
@@ -216,7 +218,8 @@ function sendmail({ fqdn, version, timezone, os }: MtaIdentity): MtaDialect {
     tooManyRecipients: '452 4.5.3 Too many recipients',
     needRcpt: '503 5.0.0 Need RCPT (recipient)',
     dataStart: '354 Enter mail, end with "." on a line by itself',
-    queued: (nowMs) => `250 2.0.0 ${sendmailQueueId(nowMs, timezone, pid)} Message accepted for delivery`,
+    queued: (nowMs, _messageId, pid) =>
+      `250 2.0.0 ${sendmailQueueId(nowMs, timezone, pid % 1_000_000)} Message accepted for delivery`,
     tooBig: '552 5.2.3 Message exceeds maximum fixed size',
     rset: '250 2.0.0 Reset state',
     noop: '250 2.0.0 OK',
@@ -323,9 +326,8 @@ const base62 = (value: number, width: number) => {
  * Exim message id: arrival time, receiving process id and sub-second part in base 62:
  * `1tIxYz-002Kq9-3F` (6-6-2) up to 4.96, `1tIxYz-00000002Kq9-3FaB` (6-11-4) from 4.97.
  */
-export function eximMessageId(nowMs: number, long: boolean): string {
+export function eximMessageId(nowMs: number, pid: number, long: boolean): string {
   const seconds = Math.floor(nowMs / 1000)
-  const pid = randomInt(1000, 4_194_304)
   const fraction = long ? (nowMs % 1000) * 1000 + randomInt(0, 1000) : Math.floor((nowMs % 1000) * 2)
   return long
     ? `${base62(seconds, 6)}-${base62(pid, 11)}-${base62(fraction, 4)}`

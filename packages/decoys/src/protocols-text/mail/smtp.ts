@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../../emulator.ts'
 import { configString } from '../../framework/config.ts'
 import { tcpOnEveryPort } from '../../framework/listeners.ts'
@@ -85,6 +86,10 @@ function smtpSession(session: TcpSession, options: SmtpOptions) {
   let authState: { mechanism: 'LOGIN'; username?: string } | { mechanism: 'PLAIN' } | undefined
   let data: { lines: string[]; bytes: number } | undefined
   const peer = () => ({ ip: session.ip, helo })
+  /** The MTA's process for this client: every message of the connection carries it in its id. */
+  const pid = randomInt(1000, 4_194_304)
+  /** Like Exim waiting for the clock to tick, two messages of one connection never share an arrival time. */
+  let lastArrival = 0
 
   const recordAuth = (username: string, password: string, mechanism: string) => {
     session.emit('auth_attempt', { username, password, mechanism, success: options.openRelay }, ['password'])
@@ -119,7 +124,8 @@ function smtpSession(session: TcpSession, options: SmtpOptions) {
       ...(recipientsRefused > 0 ? { recipients_refused: recipientsRefused } : {}),
     })
     // Each accepted message gets its own queue id, made now (never a per-service constant).
-    reply(message.bytes > MAX_MESSAGE_BYTES ? dialect.tooBig : dialect.queued(Date.now(), messageId))
+    lastArrival = Math.max(Date.now(), lastArrival + 1)
+    reply(message.bytes > MAX_MESSAGE_BYTES ? dialect.tooBig : dialect.queued(lastArrival, messageId, pid))
     resetMessage()
   }
 
