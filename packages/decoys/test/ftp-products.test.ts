@@ -7,8 +7,8 @@ import { startWithPersona, testPersona } from './persona-fixture.ts'
 closeStartedAfterEach()
 
 const run = promisify(execFile)
-const ftpService = (product: string, version: string, attrs: Record<string, string> = {}) => ({
-  ftp: { product, version, banner: version, attrs },
+const ftpService = (product: string, version: string, banner = version) => ({
+  ftp: { product, version, banner, attrs: {} },
 })
 
 async function dialogue(persona = testPersona()) {
@@ -100,10 +100,10 @@ describe('FTP speaks one product, from the persona', () => {
     expect(stdout).toMatch(/^\d\d-\d\d-\d\d {2}\d\d:\d\d[AP]M +\d+ db_credentials\.txt\r?$/m)
   })
 
-  it('an embedded server greets as its device says (persona attrs)', async () => {
+  it('an embedded server greets as its device says (persona banner)', async () => {
     const { greeting, say } = await dialogue(
       testPersona({
-        services: ftpService('embedded-ftp', '1.0', { greeting: 'NAS-4F2C FTP server ready.' }),
+        services: ftpService('embedded-ftp', '1.0', 'NAS-4F2C FTP server ready.'),
       }),
     )
     expect(greeting).toBe('220 NAS-4F2C FTP server ready.\r\n')

@@ -46,7 +46,7 @@ const CASES: { name: string; services: Record<string, ServiceProduct>; expected:
         pop3: svc('dovecot', '2.3.19.1'),
         ftp: svc('proftpd', '1.3.8'),
         ssh: svc('dropbear', '2022.83', 'dropbear_2022.83'),
-        telnet: svc('busybox', '1.36.1'),
+        telnet: svc('busybox', '1.36.1', 'BusyBox v1.36.1'),
       },
       expected: {
         21: /ftp +ProFTPD 1\.3\.8$/,
@@ -84,6 +84,28 @@ const CASES: { name: string; services: Record<string, ServiceProduct>; expected:
         21: /ftp +Pure-FTPd$/,
         22: /ssh +OpenSSH 8\.9p1 Ubuntu 3ubuntu0\.10 \(Ubuntu Linux; protocol 2\.0\)$/,
         25: /smtp +Sendmail 8\.17\.1\.9\/8\.17\.1\.9\/Debian-2$/,
+      },
+    },
+    {
+      name: 'cisco-switch',
+      services: {
+        ssh: svc('cisco-ios', '15.2(7)E10', 'Cisco-1.25'),
+        telnet: svc('cisco-ios', '15.2(7)E10', 'User Access Verification'),
+      },
+      expected: {
+        22: /ssh +Cisco SSH 1\.25 \(protocol 2\.0\)$/,
+        23: /telnet +Cisco IOS telnetd$/,
+      },
+    },
+    {
+      name: 'printer',
+      services: {
+        ftp: svc('embedded-ftp', '1.0', 'JD FTP Server Ready'),
+        telnet: svc('busybox', '1.0', 'HP JetDirect'),
+      },
+      expected: {
+        21: /ftp +HP JetDirect ftpd$/,
+        23: /telnet +HP JetDirect printer telnetd$/,
       },
     },
   ]

@@ -16,8 +16,8 @@ export type FtpIdentity = {
   hostname: string
   timezone: string
   os: Persona['os']
-  /** Product-specific facts from the persona (`greeting` for embedded servers). */
-  attrs: Record<string, string>
+  /** What the persona says the product announces (an embedded server's whole greeting). */
+  banner: string | undefined
 }
 
 export type FtpDialect = {
@@ -388,7 +388,7 @@ function microsoftFtp({ timezone }: FtpIdentity): FtpDialect {
 /** A device's built-in server (NAS, printer, camera): minimal replies, greeting from the persona. */
 function embeddedFtp(identity: FtpIdentity): FtpDialect {
   const base = vsftpd(identity)
-  const greeting = identity.attrs.greeting ?? `${identity.hostname} FTP server ready.`
+  const greeting = identity.banner ?? `${identity.hostname} FTP server ready.`
   return {
     ...base,
     greeting: () => `220 ${greeting}`,

@@ -43,7 +43,7 @@ export const ftpEmulator: Emulator = {
       hostname: fqdnOf(identity),
       timezone: identity.timezone,
       os: identity.os,
-      attrs: service?.attrs ?? {},
+      banner: service?.product === product ? service.banner : undefined,
     })
     const banner = configString(ctx.config, 'banner')
     const files = baitFiles(persona, identity.bootTime * 1000)

@@ -62,6 +62,30 @@ export function opensshVersion(banner: string): string | undefined {
 }
 
 export function sshProfile(product: string, banner: string, os: Persona['os']): SshProfile {
+  if (product === 'cisco-ios') {
+    // IOS 15.x: SHA-1 key exchange, RSA host key only, CBC ciphers still on.
+    return {
+      kex: [
+        'diffie-hellman-group-exchange-sha1',
+        'diffie-hellman-group14-sha1',
+        'diffie-hellman-group1-sha1',
+      ],
+      serverHostKey: ['ssh-rsa'],
+      cipher: [
+        'aes128-ctr',
+        'aes192-ctr',
+        'aes256-ctr',
+        'aes128-cbc',
+        '3des-cbc',
+        'aes192-cbc',
+        'aes256-cbc',
+      ],
+      hmac: ['hmac-sha1', 'hmac-sha1-96'],
+      compress: ['none'],
+      hostKeys: ['rsa'],
+      rsaBits: 2048,
+    }
+  }
   if (product === 'dropbear') {
     return {
       kex: [

@@ -1,4 +1,3 @@
-import type { Persona as PersonaStory } from '@decnet/core'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
@@ -8,43 +7,11 @@ import { personaOf } from './service-persona.ts'
 import { type Credentials, credentialsFrom } from './shell/credentials.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
 import { createLineEditor, type LineEditor, startShellSession } from './shell/terminal.ts'
+import { TELNET_PRODUCTS, type TelnetFlavor, type TelnetProduct, telnetFlavor } from './telnet-flavors.ts'
 
 const IAC = 0xff
 const SB = 0xfa
 const SE = 0xf0
-const DO = 0xfd
-const WILL = 0xfb
-const ECHO = 0x01
-const SGA = 0x03
-/**
- * What each telnetd sends first (nmap tells them apart by these bytes alone). netkit/inetutils
- * telnetd asks for TERMINAL-TYPE, TSPEED, XDISPLOC and NEW-ENVIRON and waits for the answers before
- * starting login; BusyBox asks for ECHO and NAWS, offers ECHO and SGA, and prompts at once.
- */
-const LINUX_NEGOTIATION = Buffer.from([IAC, DO, 0x18, IAC, DO, 0x20, IAC, DO, 0x23, IAC, DO, 0x27])
-const LINUX_AFTER_NEGOTIATION = Buffer.from([IAC, WILL, SGA, IAC, WILL, ECHO])
-const BUSYBOX_NEGOTIATION = Buffer.from([IAC, DO, ECHO, IAC, DO, 0x1f, IAC, WILL, ECHO, IAC, WILL, SGA])
-
-export type TelnetProduct = 'linux-telnetd' | 'busybox'
-
-/** What `/etc/issue.net` says on the persona's distro (netkit telnetd prints it before login). */
-export function issueNet(os: PersonaStory['os']): string {
-  switch (os.id) {
-    case 'debian':
-      return `Debian GNU/Linux ${os.versionId}`
-    case 'ubuntu':
-      return os.name
-    case 'rocky':
-    case 'rhel':
-    case 'almalinux':
-    case 'centos':
-      return `${os.name}\nKernel ${os.kernel} on an ${os.arch}`
-    default:
-      return os.name
-  }
-}
-/** /bin/login gives up after this many failures, as on a stock system. */
-const MAX_LOGIN_FAILURES = 3
 
 export const telnetEmulator: Emulator = {
   slug: 'telnet',
@@ -53,21 +20,26 @@ export const telnetEmulator: Emulator = {
     const persona = personaFor(ctx)
     const story = personaOf(ctx)
     const credentials = credentialsFrom(ctx.config)
-    const configured = story.services.telnet?.product
-    const product: TelnetProduct =
-      configured === 'busybox' || configured === 'linux-telnetd'
-        ? configured
-        : story.os.id === 'alpine' || story.family === 'embedded'
-          ? 'busybox'
-          : 'linux-telnetd'
-    const banner = configString(ctx.config, 'banner') ?? (product === 'busybox' ? '' : issueNet(story.os))
+    const service = story.services.telnet
+    const product: TelnetProduct = (TELNET_PRODUCTS as readonly string[]).includes(service?.product ?? '')
+      ? (service?.product as TelnetProduct)
+      : story.os.id === 'alpine' || story.family === 'embedded'
+        ? 'busybox'
+        : 'linux-telnetd'
+    const flavor = telnetFlavor(
+      product,
+      story,
+      persona.hostname,
+      configString(ctx.config, 'banner'),
+      service?.banner,
+    )
     const lastLogins = new LastLogins(
       persona.random.fork('last-login'),
       story.timezone,
       story.bootTime * 1000,
     )
     return tcpOnEveryPort(ctx, {
-      handle: (session) => telnetSession(session, persona, credentials, product, banner, lastLogins),
+      handle: (session) => telnetSession(session, persona, credentials, flavor, lastLogins),
     })
   },
 }
@@ -76,15 +48,16 @@ function telnetSession(
   session: TcpSession,
   persona: Persona,
   credentials: Credentials,
-  product: TelnetProduct,
-  banner: string,
+  flavor: TelnetFlavor,
   lastLogins: LastLogins,
 ) {
   const write = (text: string) => session.write(text)
   const stripTelnet = telnetFilter()
   let username = ''
   let failures = 0
-  let stage: 'login' | 'password' = 'login'
+  const firstStage = () => (flavor.loginPrompt === undefined ? 'password' : 'login')
+  let stage: 'login' | 'password' = firstStage()
+  const promptAgain = () => write(flavor.loginPrompt ?? flavor.passwordPrompt)
   let shell: { feed(data: Buffer): void } | undefined
   const editor: LineEditor = createLineEditor({
     echo: true,
@@ -92,13 +65,10 @@ function telnetSession(
     onLine: (line) => {
       if (stage === 'login') {
         username = line.trim()
-        if (username === '') {
-          write(`${persona.hostname} login: `)
-          return
-        }
+        if (username === '') return promptAgain()
         stage = 'password'
         editor.echo = false
-        write('Password: ')
+        write(flavor.passwordPrompt)
         return
       }
       const success = credentials.accepts(username, line)
@@ -119,33 +89,34 @@ function telnetSession(
         return
       }
       failures++
-      if (failures >= MAX_LOGIN_FAILURES) {
-        write('\r\nLogin incorrect\r\n')
+      if (failures >= flavor.maxFailures) {
+        write(flavor.giveUp)
         session.end()
         return
       }
-      stage = 'login'
-      write(`\r\nLogin incorrect\r\n${persona.hostname} login: `)
+      stage = firstStage()
+      editor.echo = stage === 'login'
+      write(flavor.failure)
+      promptAgain()
     },
-    onInterrupt: () => write(`${persona.hostname} login: `),
+    onInterrupt: promptAgain,
     onEof: () => session.end(),
   })
-  const prompt = () => {
-    const issue = banner ? `\r\n${banner.replace(/\r?\n/g, '\r\n')}\r\n` : '\r\r\n'
-    write(`${issue}${persona.hostname} login: `)
+  const greet = () => {
+    write(flavor.greeting)
+    promptAgain()
   }
-  let prompted = product === 'busybox'
-  if (product === 'busybox') {
-    session.write(BUSYBOX_NEGOTIATION)
-    prompt()
-  } else session.write(LINUX_NEGOTIATION)
+  let greeted = !flavor.waitForClient
+  session.write(flavor.negotiation)
+  if (greeted) greet()
+  if (stage === 'password') editor.echo = false
   return {
     onData: (chunk: Buffer) => {
-      if (!prompted) {
+      if (!greeted) {
         // netkit telnetd starts login once the client has answered its option requests.
-        prompted = true
-        session.write(LINUX_AFTER_NEGOTIATION)
-        prompt()
+        greeted = true
+        session.write(flavor.afterNegotiation)
+        greet()
       }
       const data = stripTelnet(chunk)
       if (data.length === 0) return
