@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto'
-import type { Persona, ServiceProduct } from '@decnet/core'
-import type { EmulatorContext, ServiceConfigValue } from '../src/emulator.ts'
-import { createEmitter } from '../src/framework/events.ts'
-import { loadEmulator } from '../src/registry.ts'
+import type { Persona, ServiceProduct } from '@decnet/core/schemas'
+import type { ServiceConfigValue } from '../src/emulator.ts'
+import { startEmulator } from '../src/start.ts'
 import { eventLog, loopbackHost } from './helpers.ts'
 import { trackStarted } from './started.ts'
 
@@ -52,28 +51,22 @@ export function testPersona(
   }
 }
 
-/** Starts `slug` in-process on a fresh loopback address with the given persona. */
+/** Starts `slug` in-process on a fresh loopback address with the given persona (as the engines pass it). */
 export async function startWithPersona(
   slug: string,
   persona: Persona,
   options: { ports?: number[]; config?: Record<string, ServiceConfigValue>; host?: string } = {},
 ) {
-  const emulator = await loadEmulator(slug)
-  if (!emulator) throw new Error(`no emulator ${slug}`)
   const log = eventLog()
   const host = options.host ?? loopbackHost()
-  const context: EmulatorContext & { persona: Persona } = {
+  const running = await startEmulator(slug, {
     decky: 'decky-test',
-    service: slug,
     bindAddress: host,
     ports: options.ports ?? [0],
     config: options.config ?? {},
-    seed: persona.seed,
-    hostname: persona.hostname,
     persona,
-    emit: createEmitter('decky-test', slug, log.sink),
-  }
-  const running = await emulator.start(context)
+    onEvent: log.sink,
+  })
   const close = trackStarted(() => running.close())
   return { host, port: running.ports[0] as number, ports: running.ports, close, ...log }
 }

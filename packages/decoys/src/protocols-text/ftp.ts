@@ -5,8 +5,8 @@ import { configString } from '../framework/config.ts'
 import { peerAddress } from '../framework/events.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import type { TcpSession } from '../framework/tcp.ts'
+import { fqdnOf } from './fqdn.ts'
 import { FTP_PRODUCTS, type FtpDialect, type FtpFile, type FtpProduct, ftpDialect } from './ftp-dialects.ts'
-import { fqdnOf, personaOf } from './service-persona.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
 
 /** Uploads are hashed and counted, but at most this much is read before the data channel is cut. */
@@ -30,7 +30,7 @@ export const ftpEmulator: Emulator = {
   defaultPorts: [21],
   async start(ctx: EmulatorContext): Promise<RunningEmulator> {
     const persona = personaFor(ctx)
-    const identity = personaOf(ctx)
+    const identity = ctx.persona
     const service = identity.services.ftp
     const product: FtpProduct = (FTP_PRODUCTS as readonly string[]).includes(service?.product ?? '')
       ? (service?.product as FtpProduct)

@@ -1,4 +1,4 @@
-import type { Persona } from '@decnet/core'
+import type { Persona } from '@decnet/core/schemas'
 import type {
   CipherAlgorithm,
   CompressionAlgorithm,

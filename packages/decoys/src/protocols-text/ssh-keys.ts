@@ -1,5 +1,5 @@
 import { checkPrime, createECDH, createPrivateKey, type KeyObject } from 'node:crypto'
-import { type SeededRandom, seededRandom } from '../framework/random.ts'
+import { personaBytes, type Seeded } from '@decnet/core/persona'
 import type { HostKeyType } from './ssh-algorithms.ts'
 
 const isPrime = (candidate: bigint) =>
@@ -15,30 +15,35 @@ const derived = new Map<string, Promise<string[]>>()
  * across restarts (a changing key is a tell), and no two deckies share one (a shared key links
  * them). Returned in the order given, which is the order the server offers them.
  */
-export function hostKeysFor(seed: string, types: readonly HostKeyType[], rsaBits: number): Promise<string[]> {
-  const key = `${seed}|${types.join(',')}|${rsaBits}`
+export function hostKeysFor(
+  persona: Seeded,
+  types: readonly HostKeyType[],
+  rsaBits: number,
+): Promise<string[]> {
+  const key = `${persona.seed}|${types.join(',')}|${rsaBits}`
   let keys = derived.get(key)
   if (!keys) {
-    keys = deriveHostKeys(seed, types, rsaBits)
+    keys = deriveHostKeys(persona, types, rsaBits)
     derived.set(key, keys)
   }
   return keys
 }
 
-/** The derivation itself, uncached: the same seed always yields the same keys. */
+/** The derivation itself, uncached: the same seed always yields the same keys (keyed by `personaBytes`). */
 export function deriveHostKeys(
-  seed: string,
+  persona: Seeded,
   types: readonly HostKeyType[],
   rsaBits: number,
 ): Promise<string[]> {
-  const random = seededRandom(`${seed}/ssh-host-keys`)
+  const bytes = (label: string, length: number) =>
+    Buffer.from(personaBytes(persona, `ssh-host-key/${label}`, length))
   return Promise.all(
     types.map((type) =>
       type === 'ed25519'
-        ? Promise.resolve(ed25519OpenSsh(random.fork('ed25519').bytes(32)))
+        ? Promise.resolve(ed25519OpenSsh(bytes('ed25519', 32)))
         : type === 'ecdsa'
-          ? Promise.resolve(ecdsaPem(random.fork('ecdsa').bytes(32)))
-          : rsaPem(random.fork(`rsa-${rsaBits}`), rsaBits),
+          ? Promise.resolve(ecdsaPem(bytes('ecdsa', 32)))
+          : rsaPem((label) => bytes(`rsa-${rsaBits}/${label}`, rsaBits / 16), rsaBits),
     ),
   )
 }
@@ -51,8 +56,8 @@ const SMALL_PRIMES = (() => {
 })()
 
 /** A `bits`-bit prime found by searching upwards from a seeded odd start with its top two bits set. */
-async function seededPrime(random: SeededRandom, bits: number): Promise<bigint> {
-  const start = random.bytes(bits / 8)
+async function seededPrime(start: Buffer, bits: number): Promise<bigint> {
+  if (start.length * 8 !== bits) throw new Error(`seededPrime: ${start.length} bytes for ${bits} bits`)
   start[0] = (start[0] ?? 0) | 0xc0
   start[start.length - 1] = (start[start.length - 1] ?? 0) | 1
   let candidate = BigInt(`0x${start.toString('hex')}`)
@@ -93,11 +98,11 @@ const toBase64Url = (value: bigint): string => {
 }
 
 /** RSA key (e = 65537) from two seeded primes, as PKCS#1 PEM; node:crypto cannot seed its own generator. */
-async function rsaPem(random: SeededRandom, bits: number): Promise<string> {
+async function rsaPem(startOf: (label: string) => Buffer, bits: number): Promise<string> {
   const e = 65537n
   for (let attempt = 0; ; attempt++) {
-    const p = await seededPrime(random.fork(`p${attempt}`), bits / 2)
-    const q = await seededPrime(random.fork(`q${attempt}`), bits / 2)
+    const p = await seededPrime(startOf(`p${attempt}`), bits / 2)
+    const q = await seededPrime(startOf(`q${attempt}`), bits / 2)
     const phi = (p - 1n) * (q - 1n)
     if (p === q || phi % e === 0n) continue
     const d = modInverse(e, phi)

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { Persona as PersonaStory } from '@decnet/core'
+import type { Persona as PersonaStory } from '@decnet/core/schemas'
 import ssh2, { type AuthContext, type ClientInfo, type Connection, type ParsedKey, type Session } from 'ssh2'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
@@ -7,7 +7,6 @@ import { tcpOnEveryPort } from '../framework/listeners.ts'
 import type { TcpSession } from '../framework/tcp.ts'
 import { LastLogins } from './last-login.ts'
 import { receiveScp } from './scp-sink.ts'
-import { personaOf } from './service-persona.ts'
 import { type Credentials, credentialsFrom } from './shell/credentials.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
 import { createShell } from './shell/shell.ts'
@@ -45,7 +44,7 @@ export const sshEmulator: Emulator = {
   defaultPorts: [22],
   async start(ctx: EmulatorContext): Promise<RunningEmulator> {
     const persona = personaFor(ctx)
-    const identity = personaOf(ctx)
+    const identity = ctx.persona
     const service = identity.services.ssh
     const banner = identString(
       configString(ctx.config, 'ssh_version') ?? service?.banner ?? persona.sshVersion,
@@ -64,7 +63,7 @@ export const sshEmulator: Emulator = {
     const server = new Server(
       {
         hostKeys: offeredHostKeys(
-          await hostKeysFor(identity.seed, profile.hostKeys, profile.rsaBits),
+          await hostKeysFor(identity, profile.hostKeys, profile.rsaBits),
           profile.serverHostKey,
         ),
         // ssh2 prefixes `SSH-2.0-`: the rest is exactly what the persona's product announces.

@@ -1,4 +1,4 @@
-import type { Persona } from '@decnet/core'
+import type { Persona } from '@decnet/core/schemas'
 
 const IAC = 0xff
 const DO = 0xfd

@@ -3,7 +3,6 @@ import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import type { TcpSession } from '../framework/tcp.ts'
 import { LastLogins } from './last-login.ts'
-import { personaOf } from './service-persona.ts'
 import { type Credentials, credentialsFrom } from './shell/credentials.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
 import { createLineEditor, type LineEditor, startShellSession } from './shell/terminal.ts'
@@ -18,7 +17,7 @@ export const telnetEmulator: Emulator = {
   defaultPorts: [23],
   async start(ctx: EmulatorContext): Promise<RunningEmulator> {
     const persona = personaFor(ctx)
-    const story = personaOf(ctx)
+    const story = ctx.persona
     const credentials = credentialsFrom(ctx.config)
     const service = story.services.telnet
     const product: TelnetProduct = (TELNET_PRODUCTS as readonly string[]).includes(service?.product ?? '')
@@ -102,21 +101,21 @@ function telnetSession(
     onInterrupt: promptAgain,
     onEof: () => session.end(),
   })
-  const greet = () => {
-    write(flavor.greeting)
-    promptAgain()
-  }
+  // Option bytes, greeting and prompt leave in one segment, as from a real daemon's single write.
+  const opening = (options: Buffer) =>
+    Buffer.concat([
+      options,
+      Buffer.from(`${flavor.greeting}${flavor.loginPrompt ?? flavor.passwordPrompt}`, 'latin1'),
+    ])
   let greeted = !flavor.waitForClient
-  session.write(flavor.negotiation)
-  if (greeted) greet()
+  session.write(greeted ? opening(flavor.negotiation) : flavor.negotiation)
   if (stage === 'password') editor.echo = false
   return {
     onData: (chunk: Buffer) => {
       if (!greeted) {
         // netkit telnetd starts login once the client has answered its option requests.
         greeted = true
-        session.write(flavor.afterNegotiation)
-        greet()
+        session.write(opening(flavor.afterNegotiation))
       }
       const data = stripTelnet(chunk)
       if (data.length === 0) return

@@ -2,7 +2,7 @@ import type { Emulator, EmulatorContext, RunningEmulator } from '../../emulator.
 import { onEveryPort } from '../../framework/listeners.ts'
 import { listenTcp, type TcpSession } from '../../framework/tcp.ts'
 import { selfSignedIdentity } from '../../framework/tls.ts'
-import { fqdnOf, personaOf } from '../service-persona.ts'
+import { fqdnOf } from '../fqdn.ts'
 import { type Persona, personaFor } from '../shell/persona.ts'
 import { MDA_PRODUCTS, type MdaIdentity, type MdaProduct } from './mda-dialects.ts'
 
@@ -27,7 +27,7 @@ export function mailboxEmulator(
     defaultPorts,
     async start(ctx: EmulatorContext): Promise<RunningEmulator> {
       const persona = personaFor(ctx)
-      const story = personaOf(ctx)
+      const story = ctx.persona
       // One MDA answers both imap and pop3 of a decky.
       const service = story.services[slug] ?? story.services.imap ?? story.services.pop3
       const mda: MdaIdentity = {

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import type { Persona } from '@decnet/core'
+import type { Persona } from '@decnet/core/schemas'
 import { compareVersions } from '../versions.ts'
 
 /**

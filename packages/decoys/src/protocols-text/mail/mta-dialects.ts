@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto'
-import type { Persona } from '@decnet/core'
+import type { Persona } from '@decnet/core/schemas'
 import { compareVersions } from '../versions.ts'
 import { rfc2822, zonedTime } from '../wire-time.ts'
 

@@ -3,7 +3,7 @@ import type { Emulator, EmulatorContext, RunningEmulator } from '../../emulator.
 import { configString } from '../../framework/config.ts'
 import { tcpOnEveryPort } from '../../framework/listeners.ts'
 import type { TcpSession } from '../../framework/tcp.ts'
-import { fqdnOf, personaOf } from '../service-persona.ts'
+import { fqdnOf } from '../fqdn.ts'
 import { MTA_PRODUCTS, type MtaDialect, type MtaProduct, mtaDialect } from './mta-dialects.ts'
 
 /** Message bytes accepted in DATA; beyond it the message is refused (552) but still drained. */
@@ -32,7 +32,7 @@ function smtpEmulator(slug: 'smtp' | 'smtp_relay', openRelay: boolean): Emulator
     slug,
     defaultPorts: [25, 587],
     async start(ctx: EmulatorContext): Promise<RunningEmulator> {
-      const persona = personaOf(ctx)
+      const persona = ctx.persona
       const service = persona.services[slug] ?? persona.services.smtp ?? persona.services.smtp_relay
       const configured = configString(ctx.config, 'mta') ?? service?.product
       const product: MtaProduct = (MTA_PRODUCTS as readonly string[]).includes(configured ?? '')
