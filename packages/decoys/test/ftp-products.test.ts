@@ -41,7 +41,9 @@ describe('FTP speaks one product, from the persona', () => {
   })
 
   it('ProFTPD on Debian: its banner, named-user prompt and "not understood" errors', async () => {
-    const { ftp, greeting, say } = await dialogue(testPersona({ services: ftpService('proftpd', '1.3.8') }))
+    const { ftp, greeting, say } = await dialogue(
+      testPersona({ services: ftpService('proftpd', '1.3.8', 'ProFTPD Server (Debian)') }),
+    )
     expect(greeting).toBe(`220 ProFTPD 1.3.8 Server (Debian) [::ffff:${ftp.host}]\r\n`)
     expect(await say('USER bob')).toBe('331 Password required for bob\r\n')
     expect(await say('PASS hunter2')).toBe('530 Login incorrect.\r\n')

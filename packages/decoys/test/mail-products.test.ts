@@ -216,20 +216,17 @@ describe('SMTP speaks one MTA product, from the persona', () => {
 })
 
 describe("IMAP and POP3 speak the decky's one mailbox server", () => {
-  const mda = (product: string) => ({
-    imap: {
-      product,
-      version: product === 'dovecot' ? '2.3.19.1' : '15.1.2507.39',
-      banner: product,
-      attrs: {},
-    },
-    pop3: {
-      product,
-      version: product === 'dovecot' ? '2.3.19.1' : '15.1.2507.39',
-      banner: product,
-      attrs: {},
-    },
-  })
+  const mda = (product: string) => {
+    const version = product === 'dovecot' ? '2.3.19.1' : '15.1.2507.39'
+    const banner = (exchange: string) =>
+      product === 'dovecot'
+        ? 'Dovecot (Debian) ready.'
+        : `The Microsoft Exchange ${exchange} service is ready.`
+    return {
+      imap: { product, version, banner: banner('IMAP4'), attrs: {} },
+      pop3: { product, version, banner: banner('POP3'), attrs: {} },
+    }
+  }
 
   it('Dovecot on Debian: greeting, post-login capabilities and Dovecot completion texts', async () => {
     // Tell: the IMAP greeting named a distro other than the decky's.

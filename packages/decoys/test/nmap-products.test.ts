@@ -21,10 +21,10 @@ const CASES: { name: string; services: Record<string, ServiceProduct>; expected:
     {
       name: 'debian-postfix',
       services: {
-        smtp: svc('postfix', '3.7.11'),
-        imap: svc('dovecot', '2.3.19.1'),
-        pop3: svc('dovecot', '2.3.19.1'),
-        ftp: svc('vsftpd', '3.0.3'),
+        smtp: svc('postfix', '3.7.11', 'ESMTP Postfix (Debian/GNU)'),
+        imap: svc('dovecot', '2.3.19.1', 'Dovecot (Debian) ready.'),
+        pop3: svc('dovecot', '2.3.19.1', 'Dovecot (Debian) ready.'),
+        ftp: svc('vsftpd', '3.0.3', '(vsFTPd 3.0.3)'),
         ssh: svc('openssh', '9.2p1', 'OpenSSH_9.2p1 Debian-2+deb12u3'),
         telnet: svc('linux-telnetd', '0.17'),
       },
@@ -41,10 +41,10 @@ const CASES: { name: string; services: Record<string, ServiceProduct>; expected:
     {
       name: 'exim-device',
       services: {
-        smtp: svc('exim', '4.96'),
-        imap: svc('dovecot', '2.3.19.1'),
-        pop3: svc('dovecot', '2.3.19.1'),
-        ftp: svc('proftpd', '1.3.8'),
+        smtp: svc('exim', '4.96', 'ESMTP Exim 4.96'),
+        imap: svc('dovecot', '2.3.19.1', 'Dovecot (Debian) ready.'),
+        pop3: svc('dovecot', '2.3.19.1', 'Dovecot (Debian) ready.'),
+        ftp: svc('proftpd', '1.3.8', 'ProFTPD Server (Debian)'),
         ssh: svc('dropbear', '2022.83', 'dropbear_2022.83'),
         telnet: svc('busybox', '1.36.1', 'BusyBox v1.36.1'),
       },
@@ -59,10 +59,10 @@ const CASES: { name: string; services: Record<string, ServiceProduct>; expected:
     {
       name: 'exchange',
       services: {
-        smtp: svc('exchange', '15.1.2507.39'),
-        imap: svc('exchange', '15.1.2507.39'),
-        pop3: svc('exchange', '15.1.2507.39'),
-        ftp: svc('microsoft-ftp', '10.0'),
+        smtp: svc('exchange', '15.1.2507.39', 'Microsoft ESMTP MAIL Service ready'),
+        imap: svc('exchange', '15.1.2507.39', 'The Microsoft Exchange IMAP4 service is ready.'),
+        pop3: svc('exchange', '15.1.2507.39', 'The Microsoft Exchange POP3 service is ready.'),
+        ftp: svc('microsoft-ftp', '10.0', 'Microsoft FTP Service'),
         ssh: svc('openssh', '8.1', 'OpenSSH_for_Windows_8.1'),
       },
       expected: {
@@ -76,8 +76,8 @@ const CASES: { name: string; services: Record<string, ServiceProduct>; expected:
     {
       name: 'ubuntu-sendmail',
       services: {
-        smtp: svc('sendmail', '8.17.1.9'),
-        ftp: svc('pure-ftpd', '1.0.50'),
+        smtp: svc('sendmail', '8.17.1.9', 'ESMTP Sendmail 8.17.1.9/8.17.1.9/Debian-2'),
+        ftp: svc('pure-ftpd', '1.0.50', 'Pure-FTPd'),
         ssh: svc('openssh', '8.9p1', 'OpenSSH_8.9p1 Ubuntu-3ubuntu0.10'),
       },
       expected: {

@@ -136,9 +136,13 @@ function vsftpd({ version, timezone }: FtpIdentity): FtpDialect {
   }
 }
 
-function proftpd({ version, hostname, timezone, os }: FtpIdentity): FtpDialect {
+function proftpd({ version, hostname, timezone, os, banner }: FtpIdentity): FtpDialect {
   // Debian's and Ubuntu's proftpd.conf set `ServerName "Debian"`; RHEL's EPEL build "ProFTPD server".
-  const serverName = os.id === 'debian' || os.id === 'ubuntu' ? 'Debian' : 'ProFTPD server'
+  // The persona's banner may name it (`ProFTPD Server (Ubuntu)`). The version stays in the greeting:
+  // without it nmap guesses one from later probes (1.2.10), contradicting the persona.
+  const serverName =
+    /\(([^)]+)\)/.exec(banner ?? '')?.[1] ??
+    (os.id === 'debian' || os.id === 'ubuntu' ? 'Debian' : 'ProFTPD server')
   return {
     greeting: (_now, localAddress) =>
       `220 ProFTPD ${version} Server (${serverName}) [${localAddress.includes(':') ? localAddress : `::ffff:${localAddress}`}]`,

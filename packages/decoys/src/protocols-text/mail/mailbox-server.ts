@@ -41,7 +41,10 @@ export function mailboxEmulator(
         os: story.os,
         domain: story.domain?.dns,
         timezone: story.timezone,
+        banner: undefined,
       }
+      const own = story.services[slug]
+      if (own?.product === mda.product) mda.banner = own.banner
       // Every port after the first is the implicit-TLS variant (993, 995 in the catalogue).
       const identity =
         ctx.ports.length > 1 ? await selfSignedIdentity(fqdnOf(story), persona.random.fork('tls')) : undefined

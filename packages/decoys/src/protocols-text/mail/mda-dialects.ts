@@ -18,6 +18,8 @@ export type MdaIdentity = {
   /** The mail domain and timezone of the decky (bait message addresses and dates). */
   domain: string | undefined
   timezone: string
+  /** The persona's greeting text for this service (`Dovecot (Debian) ready.`), when it names this product. */
+  banner: string | undefined
 }
 
 export type ImapDialect = {
@@ -77,10 +79,10 @@ const DOVECOT_POST =
 const EXCHANGE_CAPABILITIES =
   'IMAP4 IMAP4rev1 AUTH=NTLM AUTH=GSSAPI AUTH=PLAIN SASL-IR UIDPLUS MOVE ID UNSELECT CHILDREN IDLE NAMESPACE LITERAL+'
 
-export function imapDialect({ product, version, fqdn, os }: MdaIdentity): ImapDialect {
+export function imapDialect({ product, version, fqdn, os, banner }: MdaIdentity): ImapDialect {
   if (product === 'exchange') {
     return {
-      greeting: `* OK The Microsoft Exchange IMAP4 service is ready.${exchangeTag(fqdn, version)}`,
+      greeting: `* OK ${banner ?? 'The Microsoft Exchange IMAP4 service is ready.'}${exchangeTag(fqdn, version)}`,
       greetingWith: (text) => `* OK ${text}`,
       capabilities: EXCHANGE_CAPABILITIES,
       capabilitiesAfterLogin: EXCHANGE_CAPABILITIES,
@@ -100,7 +102,7 @@ export function imapDialect({ product, version, fqdn, os }: MdaIdentity): ImapDi
     }
   }
   return {
-    greeting: `* OK [CAPABILITY ${DOVECOT_PRE}] ${dovecotName(os)} ready.`,
+    greeting: `* OK [CAPABILITY ${DOVECOT_PRE}] ${banner ?? `${dovecotName(os)} ready.`}`,
     greetingWith: (text) => `* OK [CAPABILITY ${DOVECOT_PRE}] ${text}`,
     capabilities: DOVECOT_PRE,
     capabilitiesAfterLogin: DOVECOT_POST,
@@ -126,10 +128,10 @@ export function imapDialect({ product, version, fqdn, os }: MdaIdentity): ImapDi
   }
 }
 
-export function pop3Dialect({ product, version, fqdn, os }: MdaIdentity): Pop3Dialect {
+export function pop3Dialect({ product, version, fqdn, os, banner }: MdaIdentity): Pop3Dialect {
   if (product === 'exchange') {
     return {
-      greeting: `+OK The Microsoft Exchange POP3 service is ready.${exchangeTag(fqdn, version)}`,
+      greeting: `+OK ${banner ?? 'The Microsoft Exchange POP3 service is ready.'}${exchangeTag(fqdn, version)}`,
       capa: ['TOP', 'UIDL', 'SASL NTLM GSSAPI PLAIN', 'USER'],
       userOk: () => '+OK',
       noUser: '-ERR Command is not valid in this state.',
@@ -144,7 +146,7 @@ export function pop3Dialect({ product, version, fqdn, os }: MdaIdentity): Pop3Di
     }
   }
   return {
-    greeting: `+OK ${dovecotName(os)} ready.`,
+    greeting: `+OK ${banner ?? `${dovecotName(os)} ready.`}`,
     capa: ['CAPA', 'TOP', 'UIDL', 'RESP-CODES', 'PIPELINING', 'AUTH-RESP-CODE', 'USER', 'SASL PLAIN LOGIN'],
     userOk: () => '+OK',
     noUser: '-ERR No username given.',

@@ -19,6 +19,12 @@ export type MtaIdentity = {
   fqdn: string
   timezone: string
   os: Persona['os']
+  /**
+   * The persona's announced text after the host name (`ESMTP Postfix (Debian/GNU)`, `ESMTP Exim
+   * 4.95 Ubuntu`, `ESMTP Sendmail 8.15.2/8.15.2/Debian-22ubuntu3`, `Microsoft ESMTP MAIL Service
+   * ready`): the packaging details are the persona's; the date is added per connection.
+   */
+  banner: string | undefined
 }
 
 /** One SMTP client as the MTA describes it in its replies. */
@@ -85,10 +91,11 @@ const ehloLines = (first: string, keywords: string[]) =>
     .join('\r\n')
 
 /** Postfix: Debian and Ubuntu patch their name into `smtpd_banner`; upstream shows none. */
-function postfix({ fqdn, os }: MtaIdentity): MtaDialect {
+function postfix({ fqdn, os, banner }: MtaIdentity): MtaDialect {
   const packaging = os.id === 'debian' ? ' (Debian/GNU)' : os.id === 'ubuntu' ? ' (Ubuntu)' : ''
+  const announced = banner ?? `ESMTP Postfix${packaging}`
   return {
-    greeting: () => `220 ${fqdn} ESMTP Postfix${packaging}`,
+    greeting: () => `220 ${fqdn} ${announced}`,
     ehlo: (_peer, auth) =>
       ehloLines(fqdn, [
         'PIPELINING',
@@ -136,11 +143,12 @@ function postfix({ fqdn, os }: MtaIdentity): MtaDialect {
 }
 
 /** Exim as Debian configures it: `smtp_banner` with the time of day, `550 relay not permitted`. */
-function exim({ fqdn, version, timezone }: MtaIdentity): MtaDialect {
+function exim({ fqdn, version, timezone, banner }: MtaIdentity): MtaDialect {
+  const announced = banner ?? `ESMTP Exim ${version}`
   const hello = (peer: SmtpPeer) => `${fqdn} Hello ${peer.helo} [${peer.ip}]`
   const longIds = compareVersions(version, '4.97') >= 0
   return {
-    greeting: (nowMs) => `220 ${fqdn} ESMTP Exim ${version} ${rfc2822(nowMs, timezone, true)}`,
+    greeting: (nowMs) => `220 ${fqdn} ${announced} ${rfc2822(nowMs, timezone, true)}`,
     ehlo: (peer, auth) =>
       ehloLines(hello(peer), [
         'SIZE 52428800',
@@ -183,13 +191,13 @@ function exim({ fqdn, version, timezone }: MtaIdentity): MtaDialect {
 }
 
 /** Sendmail 8: `Hello …, pleased to meet you`, `<addr>... Sender ok`, Debian's novrfy privacy. */
-function sendmail({ fqdn, version, timezone, os }: MtaIdentity): MtaDialect {
+function sendmail({ fqdn, version, timezone, os, banner }: MtaIdentity): MtaDialect {
   // Debian and Ubuntu build the version as `8.17.1.9/8.17.1.9/Debian-2`; others as `8.16.1/8.16.1`.
   const packaging = os.id === 'debian' || os.id === 'ubuntu' ? `/${version}/Debian-2` : `/${version}`
   const hello = (peer: SmtpPeer) => `${fqdn} Hello [${peer.ip}], pleased to meet you`
   return {
     greeting: (nowMs) =>
-      `220 ${fqdn} ESMTP Sendmail ${version}${packaging}; ${rfc2822(nowMs, timezone, false)}`,
+      `220 ${fqdn} ${banner ?? `ESMTP Sendmail ${version}${packaging}`}; ${rfc2822(nowMs, timezone, false)}`,
     ehlo: (peer, auth) =>
       ehloLines(hello(peer), [
         'ENHANCEDSTATUSCODES',
@@ -249,11 +257,11 @@ function sendmail({ fqdn, version, timezone, os }: MtaIdentity): MtaDialect {
 }
 
 /** Exchange 2016/2019 front-end receive connector. */
-function exchange({ fqdn, timezone }: MtaIdentity): MtaDialect {
+function exchange({ fqdn, timezone, banner }: MtaIdentity): MtaDialect {
   const hello = (peer: SmtpPeer) => `${fqdn} Hello [${peer.ip}]`
   return {
     greeting: (nowMs) =>
-      `220 ${fqdn} Microsoft ESMTP MAIL Service ready at ${rfc2822(nowMs, timezone, false)}`,
+      `220 ${fqdn} ${banner ?? 'Microsoft ESMTP MAIL Service ready'} at ${rfc2822(nowMs, timezone, false)}`,
     ehlo: (peer, auth) =>
       ehloLines(hello(peer), [
         'SIZE 37748736',

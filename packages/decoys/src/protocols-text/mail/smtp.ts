@@ -47,6 +47,11 @@ function smtpEmulator(slug: 'smtp' | 'smtp_relay', openRelay: boolean): Emulator
         fqdn: fqdnOf(persona),
         timezone: persona.timezone,
         os: persona.os,
+        // The persona's wording only when it describes the product spoken (not an operator's other MTA).
+        banner:
+          service?.product === product && /^(ESMTP |Microsoft ESMTP )/.test(service.banner)
+            ? service.banner
+            : undefined,
       })
       const banner = configString(ctx.config, 'banner')
       const localDomains = [fqdnOf(persona), persona.hostname, persona.domain?.dns]
