@@ -39,6 +39,8 @@ describe('catalogue config keys', () => {
       })
       try {
         const client = await rawClient(emulator.host, emulator.port)
+        // A Linux telnetd prints its banner once the client answered its option requests.
+        if (slug === 'telnet') client.send(Buffer.from([0xff, 0xfc, 0x18]))
         await client.expect(expected)
         client.close()
       } finally {

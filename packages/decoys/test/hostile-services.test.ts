@@ -378,12 +378,12 @@ function converse(
 const OK_200 = /^HTTP\/1\.1 200 /
 const TEXT_PROBES: Record<string, (instance: Started) => Promise<unknown>> = {
   ssh: (instance) => converse(instance, undefined, /^SSH-2\.0-OpenSSH_/),
-  telnet: (instance) => converse(instance, undefined, /login: $/),
+  telnet: (instance) => converse(instance, '\r\n', /login: $/),
   http: (instance) => converse(instance, http('/', 'Connection: close\r\n'), OK_200),
   https: (instance) => converse(instance, http('/', 'Connection: close\r\n'), OK_200, { tls: true }),
   ftp: (instance) => converse(instance, 'USER anonymous\r\n', /^220[\s\S]*\r\n331 /),
-  smtp: (instance) => converse(instance, 'EHLO probe\r\n', /^220 [\s\S]*250 DSN\r\n/),
-  smtp_relay: (instance) => converse(instance, 'EHLO probe\r\n', /^220 [\s\S]*250 DSN\r\n/),
+  smtp: (instance) => converse(instance, 'EHLO probe\r\n', /^220 [\s\S]*\r\n250 [^\r\n]+\r\n$/),
+  smtp_relay: (instance) => converse(instance, 'EHLO probe\r\n', /^220 [\s\S]*\r\n250 [^\r\n]+\r\n$/),
   imap: (instance) => converse(instance, 'a1 CAPABILITY\r\n', /^\* OK[\s\S]*a1 OK/),
   pop3: (instance) => converse(instance, 'CAPA\r\n', /^\+OK[\s\S]*\r\n\.\r\n/),
   redis: (instance) => converse(instance, 'PING\r\n', /^\+PONG\r\n/),
