@@ -63,6 +63,8 @@ ensureDebianPackages([
   'openssh-client',
   'rsyslog',
   'rsyslog-openssl',
+  // decoys web tests: nmap -sV must name the product each persona claims
+  'nmap',
 ])
 await ensureDockerDaemon()
 ensurePnpm()

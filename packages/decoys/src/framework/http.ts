@@ -331,10 +331,13 @@ function httpConnection(session: TcpSession, options: HttpServiceOptions, dialec
         void dispatch(done.head, done)
         return
       }
-      if (buffer.length === 0) return
+      if (buffer.length === 0) {
+        if (socket.isPaused()) socket.resume()
+        return
+      }
       const result = parseHead(buffer, dialect.limits)
       if (result.kind === 'incomplete') {
-        if (socket.isPaused() && buffer.length < MAX_BUFFERED_BYTES) socket.resume()
+        if (socket.isPaused()) socket.resume()
         return
       }
       if (result.kind === 'problem') {
@@ -412,7 +415,7 @@ function httpConnection(session: TcpSession, options: HttpServiceOptions, dialec
       const starting = buffer.length === 0 && !body && !busy
       buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk
       // A peer pipelining faster than we answer waits: reading stops until the backlog is served.
-      if (buffer.length > MAX_BUFFERED_BYTES && !body) socket.pause()
+      if (busy && buffer.length > MAX_BUFFERED_BYTES) socket.pause()
       if (starting) arm(dialect.headerTimeoutMs)
       pump()
     },
