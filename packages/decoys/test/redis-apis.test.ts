@@ -78,8 +78,9 @@ describe('elasticsearch emulator', () => {
 
 describe('k8s emulator', () => {
   it('serves version, api discovery, namespaces, pods and flags secrets requests', async () => {
-    const k8s = await startTestEmulator('k8s')
-    const base = `http://${k8s.host}:${k8s.port}`
+    // TLS on the first port (6443), plain HTTP on the second (8080).
+    const k8s = await startTestEmulator('k8s', { ports: [0, 0] })
+    const base = `http://${k8s.host}:${k8s.running.ports[1]}`
     const version = (await (await fetch(`${base}/version`)).json()) as { gitVersion: string }
     expect(version.gitVersion).toMatch(/^v1\.\d+\.\d+$/)
     expect(((await (await fetch(`${base}/api`)).json()) as { kind: string }).kind).toBe('APIVersions')

@@ -404,3 +404,26 @@ describe('nmap -sV', () => {
     for (const out of [apacheOut, nginxOut, iisOut]) expect(out).not.toContain('unrecognized')
   })
 })
+
+describe('HTTP framing', () => {
+  it('reads chunked and Expect: 100-continue bodies and pipelined requests, records each', async () => {
+    // Tell: none as such; the parser replacing node:http must still read every body a client sends.
+    const apache = await web('debian-apache')
+    const base = `http://${apache.host}:${apache.port}`
+    await curl(`${base}/chunked`, '-H', 'Transfer-Encoding: chunked', '--data-binary', 'log=chunky&pwd=bacon')
+    const chunked = await apache.waitFor((e) => e.event === 'request' && e.fields.path === '/chunked')
+    expect(chunked.fields).toMatchObject({ method: 'POST', body: 'log=chunky&pwd=bacon', body_bytes: 20 })
+    const big = 'x'.repeat(5000)
+    const continued = await curl(`${base}/continue`, '-H', 'Expect: 100-continue', '--data-binary', big)
+    expect(continued.status).toBe('HTTP/1.1 100 Continue')
+    const event = await apache.waitFor((e) => e.event === 'request' && e.fields.path === '/continue')
+    expect(event.fields.body_bytes).toBe(5000)
+    const pipelined = await raw(
+      apache.host,
+      apache.port,
+      'GET /one HTTP/1.1\r\nHost: a\r\n\r\nGET /two HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n',
+    )
+    expect(pipelined.match(/HTTP\/1\.1 404 Not Found/g)).toHaveLength(2)
+    await apache.waitFor((e) => e.event === 'request' && e.fields.path === '/two')
+  })
+})

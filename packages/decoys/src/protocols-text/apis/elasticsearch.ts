@@ -19,7 +19,7 @@ export const elasticsearchEmulator = jsonApiEmulator('elasticsearch', [9200], el
     random.fork('cluster-name').pick(['elasticsearch', 'prod-logs', 'es-cluster', 'search', 'logging'])
   const uuid = () => Buffer.from(random.bytes(16)).toString('base64url').slice(0, 22)
   const clusterUuid = Buffer.from(random.fork('cluster-uuid').bytes(16)).toString('base64url').slice(0, 22)
-  const nodeName = persona.hostname.toLowerCase()
+  const nodeName = persona.hostname
   const buildType = ['rocky', 'rhel', 'centos', 'almalinux', 'fedora'].includes(persona.os.id) ? 'rpm' : 'deb'
   const indices = [
     { name: 'customers', docs: random.int(2_000, 90_000) },

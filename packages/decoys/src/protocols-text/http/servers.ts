@@ -196,9 +196,7 @@ function apache(facts: WebServerFacts): WebServer {
         ['Date', f.date],
         ['Server', headerValue(headers, 'Server') ?? banner],
         ...otherHeaders(headers, ['Server', 'Content-Type', 'Vary', 'Content-Length', 'Connection', 'Date']),
-        ...(f.request?.method === 'HEAD' && f.contentLength === 0
-          ? []
-          : ([['Content-Length', String(f.contentLength)]] as Arranged)),
+        ['Content-Length', String(f.contentLength)],
         ...(varyValue ? ([['Vary', varyValue]] as Arranged) : []),
         ...(f.keepAlive
           ? ([
