@@ -427,3 +427,17 @@ describe('HTTP framing', () => {
     await apache.waitFor((e) => e.event === 'request' && e.fields.path === '/two')
   })
 })
+
+describe('request bodies per server', () => {
+  it('nginx refuses bodies over client_max_body_size (1 MiB) with its 413 page', async () => {
+    // Tell: every server took any body up to the framework's own cap.
+    const nginx = await web('debian-nginx')
+    const text = await raw(
+      nginx.host,
+      nginx.port,
+      'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2000000\r\n\r\n',
+    )
+    expect(text).toMatch(/^HTTP\/1\.1 413 Request Entity Too Large\r\nServer: nginx\/1\.22\.1\r\n/)
+    expect(text).toContain('<hr><center>nginx/1.22.1</center>')
+  })
+})

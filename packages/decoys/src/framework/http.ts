@@ -83,6 +83,8 @@ export type HttpDialect = {
   headerTimeoutMs: number
   /** Requests per connection; 0 = unlimited. */
   maxRequestsPerConnection: number
+  /** Largest request body the server takes before answering `body_too_large` (nginx: 1 MiB). */
+  maxRequestBodyBytes?: number
   /** Whether the server takes this method at all (nginx: upper-case letters and `_` only). */
   acceptsMethod?(method: string): boolean
   /** The server's own answer to a request it refuses; undefined closes without a word. */
@@ -176,6 +178,7 @@ type BodyState = {
 
 function httpConnection(session: TcpSession, options: HttpServiceOptions, dialect: HttpDialect): TcpHandler {
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024
+  const bodyLimit = Math.min(dialect.maxRequestBodyBytes ?? MAX_DRAINED_BODY_BYTES, MAX_DRAINED_BODY_BYTES)
   const socket = session.socket
   const localPort = socket.localPort ?? 0
   const tls = 'encrypted' in socket
@@ -358,7 +361,7 @@ function httpConnection(session: TcpSession, options: HttpServiceOptions, dialec
         void dispatch(head, undefined)
         return
       }
-      if (head.body.kind === 'length' && head.body.length > MAX_DRAINED_BODY_BYTES) {
+      if (head.body.kind === 'length' && head.body.length > bodyLimit) {
         refuse('body_too_large', head)
         return
       }
@@ -394,7 +397,7 @@ function httpConnection(session: TcpSession, options: HttpServiceOptions, dialec
         refuse('bad_chunk', state.head)
         return false
       }
-      if (state.total > MAX_DRAINED_BODY_BYTES) {
+      if (state.total > bodyLimit) {
         refuse('body_too_large', state.head)
         return false
       }

@@ -306,6 +306,8 @@ function nginx(facts: WebServerFacts): WebServer {
     keepAliveTimeoutMs: 65_000,
     headerTimeoutMs: 60_000,
     maxRequestsPerConnection: major > 1 || minor >= 20 ? 1000 : 100,
+    // client_max_body_size 1m
+    maxRequestBodyBytes: 1024 * 1024,
     acceptsMethod: (method) => /^[A-Z_]+$/.test(method),
     reject: (problem) => {
       switch (problem) {
