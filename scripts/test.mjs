@@ -63,7 +63,11 @@ ensureDebianPackages([
   'openssh-client',
   'rsyslog',
   'rsyslog-openssl',
-  // decoys web tests: nmap -sV must name the product each persona claims
+  // The TCP/IP stack shaper: BPF object currency check (clang, llvm-strip, libbpf headers) and
+  // nmap -O against each stack profile; the decoys web tests' nmap -sV per persona product.
+  'clang',
+  'llvm',
+  'libbpf-dev',
   'nmap',
 ])
 await ensureDockerDaemon()

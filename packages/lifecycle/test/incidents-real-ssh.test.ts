@@ -4,10 +4,15 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { sqliteTestDatabase } from '@decnet/db/testing'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { IncidentWorker, LocalEngine } from '../src/index.ts'
 import { IngestPipeline, localEventSink } from '../src/workers-index.ts'
 import { deckySpec, enginesClosedAfterEach } from './support/local-engines.ts'
+import { sshpassArgs } from './support/ssh-client.ts'
+
+/** Retries `probe` every 100 ms until it stops throwing (vitest's waitFor). */
+const waitUntil = <T>(probe: () => T | Promise<T>, timeout = 20_000) =>
+  vi.waitFor(probe, { timeout, interval: 100 })
 
 const run = promisify(execFile)
 const engines = enginesClosedAfterEach()
@@ -21,44 +26,19 @@ async function login(address: string, password: string, command = 'id'): Promise
   try {
     await run(
       'sshpass',
-      [
-        '-p',
+      sshpassArgs({
+        address,
         password,
-        'ssh',
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-o',
-        'PreferredAuthentications=password,keyboard-interactive',
-        '-o',
-        'PubkeyAuthentication=no',
-        '-o',
-        'NumberOfPasswordPrompts=1',
-        '-o',
-        'ConnectTimeout=10',
-        '-p',
-        '2222',
-        `root@${address}`,
+        port: 2222,
         command,
-      ],
+        connectTimeoutSeconds: 10,
+        authentications: 'password,keyboard-interactive',
+      }),
       { timeout: 20_000 },
     )
     return true
   } catch {
     return false
-  }
-}
-
-async function eventually<T>(probe: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      return await probe()
-    } catch (error) {
-      if (Date.now() > deadline) throw error
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
   }
 }
 
@@ -78,7 +58,7 @@ describe('incidents from real SSH logins on in-process decoys', () => {
 
     try {
       for (let i = 0; i < 3; i++) expect(await login(alpha, `wrong-${i}`)).toBe(false)
-      await eventually(async () => expect(await attempts('alpha')).toBeGreaterThanOrEqual(3))
+      await waitUntil(async () => expect(await attempts('alpha')).toBeGreaterThanOrEqual(3))
       await worker.drain()
       const opened = await db.incidents.list()
       expect(opened.total).toBe(1)
@@ -87,7 +67,7 @@ describe('incidents from real SSH logins on in-process decoys', () => {
 
       // The same wrong password on the second decky: credential reuse, noted on the same incident.
       expect(await login(beta, 'wrong-0')).toBe(false)
-      await eventually(async () => expect(await attempts('beta')).toBeGreaterThanOrEqual(1))
+      await waitUntil(async () => expect(await attempts('beta')).toBeGreaterThanOrEqual(1))
       await worker.drain()
       const reused = await db.incidents.list()
       expect(reused.total).toBe(1)
@@ -96,7 +76,7 @@ describe('incidents from real SSH logins on in-process decoys', () => {
 
       // Root's catalogue password gets in; the command is recorded on the incident's events.
       expect(await login(alpha, 'admin', 'uname -a')).toBe(true)
-      await eventually(async () =>
+      await waitUntil(async () =>
         expect((await db.logs.search({ q: 'decky:alpha event:command' })).rows.length).toBeGreaterThan(0),
       )
       await worker.drain()
