@@ -261,7 +261,7 @@ function httpConnection(session: TcpSession, options: HttpServiceOptions, dialec
     busy = true
     clearTimeout(timer)
     const parsed = new URL(head.url.startsWith('/') ? head.url : `/${head.url}`, 'http://decoy.invalid')
-    let path = parsed.pathname
+    let path = head.url === '*' ? '*' : parsed.pathname
     if (/^https?:\/\//i.test(head.url)) {
       try {
         path = new URL(head.url).pathname

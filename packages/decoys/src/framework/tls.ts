@@ -33,7 +33,7 @@ export type TlsServerOptions = SecureContextOptions & {
  * - `acme`: 90-day certificates renewed every 60 days by an ACME client, from the organisation's
  *   own ACME CA (named after the organisation: never a real public CA's exact DN).
  * - `rdp`: the self-signed cert TermService makes (CN = computer name/FQDN), 6 months, renewed.
- * - `windows-self-signed`: IIS/Exchange self-signed cert of a workgroup host, 1 year.
+ * - `windows-self-signed`: IIS/Exchange self-signed cert of a workgroup host, 1 year, re-made yearly.
  * - `kubeadm`: the `kubernetes` CA (10 years) and its 1-year `kube-apiserver` cert.
  * - `device`: an appliance's factory self-signed cert, 20 years.
  */
@@ -342,12 +342,13 @@ function issueIdentity(persona: Persona, service: string, overrides: TlsOptionsO
       })
     }
     case 'windows-self-signed': {
-      const window = validity(firstIssue(10, 330), 365, Number.POSITIVE_INFINITY, nowMs)
+      // The admin re-creates it in IIS Manager when browsers start complaining: about yearly.
+      const window = validity(firstIssue(10, 330), 365, 365, nowMs)
       return cached(cacheKey(window.period), () => {
         const leaf = sign({
           subject: [{ shortName: 'CN', value: commonName }],
-          key: keyFor(random, 'leaf', 0),
-          serial: windowsSerial(random.fork('serial')),
+          key: keyFor(random, 'leaf', window.period),
+          serial: windowsSerial(random.fork(`serial/${window.period}`)),
           window,
           extensions: [
             { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
@@ -548,7 +549,7 @@ const caCache = new Map<string, { issued: Issued; period: number }>()
  */
 function enterpriseCa(netbios: string, dns: string, nowMs: number): { issued: Issued; period: number } {
   const random = seededRandom(`adcs/${dns.toLowerCase()}`)
-  const host = random.fork('host').pick(['DC01', 'DC1', 'CA01', 'PKI01', 'DC-01', 'SRV-CA'])
+  const host = random.fork('host').pick(['DC01', 'DC1', 'CA01', 'PKI01', 'DC-01', 'SRV01'])
   const installed = Date.UTC(2019, 0, 1) + random.fork('installed').int(0, 4 * 365) * DAY_MS
   const window = validity(installed, 5 * 365, 4 * 365, nowMs)
   const key = `${dns}/${window.period}`
