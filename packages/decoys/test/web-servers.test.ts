@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process'
 import { X509Certificate } from 'node:crypto'
 import { promisify } from 'node:util'
+import { derivePersona, seedFromName } from '@decnet/core'
 import { describe, expect, it } from 'vitest'
 import { tlsOptionsFor } from '../src/framework/tls.ts'
 import { filetimeHex } from '../src/protocols-text/http/servers.ts'
@@ -387,11 +388,22 @@ describe('nmap -sV', () => {
       })
       return stdout
     }
-    const [apacheOut, nginxOut, iisOut] = await Promise.all([
+    const cisco = await startWithPersona(
+      'http',
+      derivePersona({
+        seed: seedFromName('web-cisco'),
+        osFamily: 'cisco',
+        distro: 'debian',
+        nowMs: Date.now(),
+      }),
+    )
+    const [apacheOut, nginxOut, iisOut, ciscoOut] = await Promise.all([
       scan(apache.host, [apache.port, apacheTls.port, docker.port]),
       scan(nginx.host, [nginx.port]),
       scan(iis.host, [iis.port]),
+      scan(cisco.host, [cisco.port]),
     ])
+    expect(ciscoOut).toMatch(new RegExp(`${cisco.port}/tcp\\s+open\\s+http\\s+Cisco IOS http config`))
     expect(apacheOut).toMatch(
       new RegExp(`${apache.port}/tcp\\s+open\\s+http\\s+Apache httpd 2\\.4\\.62 \\(\\(Debian\\)\\)`),
     )
@@ -401,7 +413,7 @@ describe('nmap -sV', () => {
     expect(apacheOut).toMatch(new RegExp(`${docker.port}/tcp\\s+open\\s+docker\\s+Docker 20\\.10\\.24`))
     expect(nginxOut).toMatch(new RegExp(`${nginx.port}/tcp\\s+open\\s+http\\s+nginx 1\\.22\\.1`))
     expect(iisOut).toMatch(new RegExp(`${iis.port}/tcp\\s+open\\s+http\\s+Microsoft IIS httpd 10\\.0`))
-    for (const out of [apacheOut, nginxOut, iisOut]) expect(out).not.toContain('unrecognized')
+    for (const out of [apacheOut, nginxOut, iisOut, ciscoOut]) expect(out).not.toContain('unrecognized')
   })
 })
 

@@ -615,6 +615,7 @@ function lighttpd(facts: WebServerFacts): WebServer {
 // Appliance web servers (GoAhead, Boa, mini_httpd …: the persona's banner names which)
 
 function embedded(facts: WebServerFacts): WebServer {
+  if (/^cisco-IOS/.test(facts.banner)) return ciscoIos(facts)
   const dialect = minimalDialect(facts.banner)
   const page = (status: number): HttpReply => {
     const title = `${status} ${STATUS_REASONS[status] ?? 'Error'}`
@@ -638,5 +639,41 @@ function embedded(facts: WebServerFacts): WebServer {
         body: file.body,
       }
     },
+  }
+}
+
+/**
+ * Cisco IOS's HTTP server (`ip http server`): HTTP/1.1, Date before Server, and Basic auth for the
+ * privilege-15 realm on every page.
+ */
+function ciscoIos(facts: WebServerFacts): WebServer {
+  const base = minimalDialect(facts.banner)
+  const unauthorized = (): HttpReply => ({
+    status: 401,
+    headers: {
+      'Accept-Ranges': 'none',
+      'WWW-Authenticate': 'Basic realm="level_15_access"',
+      'Content-Type': 'text/html',
+    },
+    body: '<HEAD><TITLE>Authorization Required</TITLE></HEAD><BODY><H1>Authorization Required</H1>Browser not authentication-capable or authentication failed.</BODY>\n',
+  })
+  const dialect: HttpDialect = {
+    ...base,
+    statusLine: (status, _version, reason) =>
+      `HTTP/1.1 ${status} ${reason ?? STATUS_REASONS[status] ?? 'Unknown'}`,
+    arrange: (headers, f) => [
+      ['Date', f.date],
+      ['Server', headerValue(headers, 'Server') ?? facts.banner],
+      ...otherHeaders(headers, ['Date', 'Server', 'Content-Length', 'Connection']),
+      ['Connection', 'close'],
+    ],
+  }
+  return {
+    product: 'embedded-web',
+    banner: facts.banner,
+    dialect,
+    index: indexFile(facts),
+    errorPage: () => unauthorized(),
+    serveFile: () => unauthorized(),
   }
 }
