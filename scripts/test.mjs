@@ -64,11 +64,16 @@ ensureDebianPackages([
   'rsyslog',
   'rsyslog-openssl',
   // The TCP/IP stack shaper: BPF object currency check (clang, llvm-strip, libbpf headers) and
-  // nmap -O against each stack profile; the decoys web tests' nmap -sV per persona product.
+  // nmap -O against each stack profile (nmap -sV also checks the data-service and web emulators).
   'clang',
   'llvm',
   'libbpf-dev',
   'nmap',
+  // Real clients of the data-service emulators (decoys data-persona / data-nmap tests).
+  'snmp',
+  'dnsutils',
+  'mariadb-client',
+  'mosquitto-clients',
 ])
 await ensureDockerDaemon()
 ensurePnpm()
