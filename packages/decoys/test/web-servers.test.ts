@@ -254,6 +254,7 @@ describe('JSON APIs', () => {
       'Content-Length',
     ])
     expect(JSON.parse(first.body)).toMatchObject({ gitVersion: 'v1.28.15', minor: '28' })
+    expect(first.body.startsWith('{\n  "major": "1",\n')).toBe(true)
     // Go's own answer to a request it cannot parse.
     expect(await raw(k8s.host, plain, 'GET / HTTP/1.1\r\n\r\n')).toBe(
       'HTTP/1.1 400 Bad Request: missing required Host header\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request: missing required Host header',

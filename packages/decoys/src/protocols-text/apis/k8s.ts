@@ -110,8 +110,28 @@ export const k8sEmulator = jsonApiEmulator(
         const path = request.path.replace(/\/+$/, '') || '/'
         const secretsRequest = /\/secrets(\/|$)/.test(path)
         const reply = (() => {
+          // The apiserver indents its root listing and /version (the rest is compact JSON).
+          if (path === '/')
+            return prettyJson(200, {
+              paths: [
+                '/.well-known/openid-configuration',
+                '/api',
+                '/api/v1',
+                '/apis',
+                '/apis/',
+                '/apis/apps',
+                '/apis/apps/v1',
+                '/healthz',
+                '/livez',
+                '/metrics',
+                '/openapi/v2',
+                '/openapi/v3',
+                '/readyz',
+                '/version',
+              ],
+            })
           if (path === '/version') {
-            return json(200, {
+            return prettyJson(200, {
               major: '1',
               minor,
               gitVersion: `v1.${minor}.${patch}`,
