@@ -64,7 +64,7 @@ ensureDebianPackages([
   'rsyslog',
   'rsyslog-openssl',
   // The TCP/IP stack shaper: BPF object currency check (clang, llvm-strip, libbpf headers) and
-  // nmap -O against each stack profile (nmap -sV also checks the data-service emulators).
+  // nmap -O against each stack profile (nmap -sV also checks the data-service and web emulators).
   'clang',
   'llvm',
   'libbpf-dev',
