@@ -36,6 +36,7 @@ export async function startBinary(
     bindAddress: host,
     ports: options.ports ?? [0],
     config: options.config ?? {},
+    ...(options.persona ? { persona: options.persona } : {}),
     seed: options.seed ?? 'seed-one',
     hostname: options.hostname ?? 'FILESRV-02',
     ...(options.distro ? { distro: options.distro } : {}),

@@ -337,10 +337,11 @@ function connection(session: TcpSession, profile: SmbProfile) {
 }
 
 /**
- * SMB server up to authentication: SMB1 negotiate is upgraded to SMB2, SMB2 NEGOTIATE advertises
- * NTLMSSP via SPNEGO, SESSION_SETUP answers the NTLM negotiate with a challenge naming the
- * persona's computer, domain and build (or Samba's), dialects and signing are the persona's, and captures the AUTHENTICATE (user, domain, workstation, Net-NTLM hash);
- * the logon then fails with STATUS_LOGON_FAILURE.
+ * SMB server up to authentication, as the persona's Windows build or Samba version: SMB1 negotiate
+ * is upgraded to SMB2; NEGOTIATE offers the product's dialects (3.1.1 with its contexts), signing
+ * mode, ServerGuid and mechanisms; SESSION_SETUP answers the NTLM negotiate with a challenge naming
+ * the persona's computer, domain and build, captures the AUTHENTICATE (user, domain, workstation,
+ * Net-NTLM hash), then fails the logon with STATUS_LOGON_FAILURE.
  */
 export const smbEmulator: Emulator = {
   slug: 'smb',
