@@ -63,6 +63,9 @@ ensureDebianPackages([
   'openssh-client',
   'rsyslog',
   'rsyslog-openssl',
+  'nmap',
+  'smbclient',
+  'samba-common-bin',
 ])
 await ensureDockerDaemon()
 ensurePnpm()

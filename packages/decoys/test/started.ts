@@ -1,5 +1,5 @@
-import { afterEach } from 'vitest'
 import type { Persona } from '@decnet/core/schemas'
+import { afterEach } from 'vitest'
 import type { ServiceConfigValue } from '../src/emulator.ts'
 
 /** How a test starts an emulator: its ports (0 = any), configuration, persona seed and hostname. */

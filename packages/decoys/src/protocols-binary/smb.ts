@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Emulator } from '../emulator.ts'
-import { tcpOnEveryPort } from '../framework/listeners.ts'
-import type { TcpSession } from '../framework/tcp.ts'
+import { onEveryPort } from '../framework/listeners.ts'
+import { listenTcp, type TcpSession } from '../framework/tcp.ts'
 import { fileTime, NtlmServer } from './ntlmssp.ts'
 import { capabilities, type SmbProfile, smbProfile } from './smb-persona.ts'
 import { negTokenInit, negTokenResp } from './spnego.ts'
@@ -202,8 +202,9 @@ function smb1Dialects(message: Buffer): string[] {
     .slice(0, 32)
 }
 
-function connection(session: TcpSession, profile: SmbProfile) {
+function connection(session: TcpSession, profile: SmbProfile, netbiosSessionService: boolean) {
   const sessionId = randomBytes(8)
+  let sessionRequested = !netbiosSessionService
   const ntlm = new NtlmServer(profile.identity)
   let challenged = false
   const reply = (request: Parameters<typeof smb2Header>[0], status: number, body: Buffer, sid = sessionId) =>
@@ -320,11 +321,19 @@ function connection(session: TcpSession, profile: SmbProfile) {
         called_name: decodeNetbiosName(payload),
         calling_name: decodeNetbiosName(payload.subarray(34)),
       })
+      sessionRequested = true
       session.write(Buffer.from([0x82, 0, 0, 0]))
     } else if (type === 0x85) {
       // keep-alive: nothing to answer
     } else if (type !== 0x00) {
       throw new MalformedFrame('unknown NetBIOS message type')
+    } else if (!sessionRequested) {
+      // Port 139 before a session request: Windows' NetBT sends a negative response ("unspecified
+      // error"); smbd drops the connection ("first packet on 139 needs to be session request").
+      session.emit('request', { command: 'netbios_no_session' })
+      if (profile.product === 'windows') session.end(Buffer.from([0x83, 0, 0, 1, 0x8f]))
+      else session.socket.destroy()
+      return buffered.length
     } else if (payload.subarray(0, 4).equals(SMB2_MAGIC)) {
       handleSmb2(payload)
     } else if (payload.subarray(0, 4).equals(SMB1_MAGIC)) {
@@ -347,8 +356,15 @@ export const smbEmulator: Emulator = {
   slug: 'smb',
   async start(ctx) {
     const profile = smbProfile(personaOf(ctx), ctx.config)
-    return tcpOnEveryPort(ctx, {
-      handle: (session) => framed(session, connection(session, profile), { maxBuffer: MAX_FRAME + 4 }),
+    return onEveryPort(ctx, (port, index) => {
+      // 139 (or the second configured port) is the NetBIOS session service: a session request first.
+      const netbiosSessionService = port === 139 || (port !== 445 && index === 1)
+      return listenTcp({
+        ctx,
+        port,
+        handle: (session) =>
+          framed(session, connection(session, profile, netbiosSessionService), { maxBuffer: MAX_FRAME + 4 }),
+      })
     })
   },
 }
