@@ -410,7 +410,7 @@ describe('ldap reads the persona', () => {
     })
     const dse = await rootDse(started)
     expect(dse.get('defaultNamingContext')).toEqual(['DC=kestrel,DC=local'])
-    expect(dse.get('dnsHostName')).toEqual(['dc01.kestrel.local'])
+    expect(dse.get('dnsHostName')).toEqual(['DC01.kestrel.local'])
     expect(dse.get('domainFunctionality')).toEqual(['7'])
     expect(dse.get('serverName')?.[0]).toMatch(
       /^CN=DC01,CN=Servers,CN=[^,]+,CN=Sites,CN=Configuration,DC=kestrel,DC=local$/,

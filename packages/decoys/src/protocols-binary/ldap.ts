@@ -102,7 +102,8 @@ function activeDirectory(persona: Persona, config: Record<string, ServiceConfigV
       ]),
       user('highestCommittedUSN', [usn]),
       user('supportedSASLMechanisms', ['GSSAPI', 'GSS-SPNEGO', 'EXTERNAL', 'DIGEST-MD5']),
-      user('dnsHostName', [`${host.toLowerCase()}.${domain}`]),
+      // The FQDN the DC registers, as its NTLM challenge names it (DNS_Computer_Name).
+      user('dnsHostName', [identity.dnsComputer]),
       user('ldapServiceName', [`${domain}:${host.toLowerCase()}$@${domain.toUpperCase()}`]),
       user('serverName', [serverDn]),
       user('supportedCapabilities', [
@@ -386,7 +387,7 @@ export const ldapEmulator: Emulator = {
     const identity = ntlmIdentity(persona, ctx.config)
     // LDAPS on a DC uses a certificate as the DC's; SChannel's TLS versions follow the build.
     const certificate = {
-      ...(await rdpCertificate(persona, identity.dnsComputer.toLowerCase())),
+      ...(await rdpCertificate(persona, identity.dnsComputer)),
       ...(directory.product === 'active-directory' ? schannelVersions(persona) : {}),
     }
     const handle = (session: TcpSession) =>

@@ -113,7 +113,13 @@ export function ntlmIdentity(
       version,
     }
   }
-  const dnsDomain = configuredDns || persona.domain?.dns || 'localdomain'
+  // A workgroup/domain named in config that is not the persona's gets its own `<name>.local` tree.
+  const configuredNetbios = workgroup === undefined ? undefined : netbiosName(workgroup)
+  const otherDomain = configuredNetbios !== undefined && configuredNetbios !== persona.domain?.netbios
+  const dnsDomain =
+    configuredDns ||
+    (otherDomain ? `${configuredNetbios.toLowerCase()}.local` : persona.domain?.dns) ||
+    'localdomain'
   const netbiosDomain =
     netbiosName(
       workgroup ?? (configuredDns ? (configuredDns.split('.')[0] ?? '') : (persona.domain?.netbios ?? '')),
