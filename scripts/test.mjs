@@ -66,6 +66,7 @@ ensureDebianPackages([
   'nmap',
   'smbclient',
   'samba-common-bin',
+  'python3-impacket',
 ])
 await ensureDockerDaemon()
 ensurePnpm()

@@ -15,9 +15,9 @@ import { loopbackAddress } from './binary-helpers.ts'
 import { BUILDS, sambaPersona, windowsPersona } from './windows-personas.ts'
 
 /** Runs a client; its output whatever the exit code (smbclient exits 1 on the refused logon). */
-async function run(command: string, args: string[]): Promise<string> {
+async function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(command, args, { timeout: 300_000 })
+    const { stdout, stderr } = await promisify(execFile)(command, args, { timeout: 300_000, env })
     return `${stdout}${stderr}`
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string }
@@ -115,6 +115,18 @@ describe('a Windows Server 2019 domain controller persona, as real clients see i
     expect(nmblookup).toMatch(/DC01\s+<00> -\s+B <ACTIVE>/)
     expect(nmblookup).toMatch(/KESTREL\s+<00> - <GROUP> B <ACTIVE>/)
     expect(nmblookup).toContain('MAC Address = 00-15-5D-3A-7C-21')
+  }, 300_000)
+
+  it("impacket's rpcdump lists the endpoints a Windows DC registers through 135/tcp", async () => {
+    // Tell: an endpoint mapper that binds but has nothing registered.
+    // Debian's impacket runs under Debian's python3 (not a pyenv one first on PATH).
+    const output = await run('impacket-rpcdump', ['-port', '135', deck?.host as string], {
+      ...process.env,
+      PATH: `/usr/bin:/bin:${process.env.PATH ?? ''}`,
+    })
+    expect(output).toMatch(/Protocol: \[MS-DRSR\]: Directory Replication Service \(DRS\) Remote Protocol/)
+    expect(output).toContain('ncacn_np:\\\\DC01[\\pipe\\lsass]')
+    expect(output).toMatch(/Received \d+ endpoints\./)
   }, 300_000)
 
   it('smbclient negotiates the highest dialect the build ships, and each lower limit it is given', async () => {

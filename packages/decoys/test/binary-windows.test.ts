@@ -281,24 +281,55 @@ describe('msrpc (135/tcp)', () => {
     const result = ack.subarray(ack.length - 24)
     expect(result.readUInt16LE(0)).toBe(0) // acceptance
     expect(result.subarray(4, 20)).toEqual(NDR)
-    // ept_lookup: inquiry 0, no object, no interface, vers_option 1, a null handle, max_ents 500.
-    const stub = Buffer.alloc(4 + 4 + 4 + 4 + 20 + 4)
-    stub.writeUInt32LE(1, 12)
-    stub.writeUInt32LE(500, 36)
-    const request = Buffer.concat([
-      Buffer.from([5, 0, 0, 3, 0x10, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0]),
-      Buffer.alloc(8),
-      stub,
-    ])
-    request.writeUInt16LE(request.length, 8)
-    request.writeUInt32LE(stub.length, 16)
-    request.writeUInt16LE(2, 22)
-    raw.write(request)
-    const responseHead = await raw.read(16)
-    expect(responseHead[2]).toBe(2) // response
-    const response = await raw.read(responseHead.readUInt16LE(8) - 16)
+    // ept_lookup: inquiry 0, no object, no interface, vers_option 1, the handle, max_ents 500.
+    const lookup = async (handle: Buffer, callId: number) => {
+      const stub = Buffer.concat([Buffer.alloc(16), handle, Buffer.alloc(4)])
+      stub.writeUInt32LE(1, 12)
+      stub.writeUInt32LE(500, 36)
+      const head = Buffer.from([
+        5,
+        0,
+        0,
+        3,
+        0x10,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        callId,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        2,
+        0,
+      ])
+      head.writeUInt16LE(head.length + stub.length, 8)
+      head.writeUInt32LE(stub.length, 16)
+      raw.write(Buffer.concat([head, stub]))
+      const responseHead = await raw.read(16)
+      expect(responseHead[2]).toBe(2) // response
+      return (await raw.read(responseHead.readUInt16LE(8) - 16)).subarray(8)
+    }
+    const first = await lookup(Buffer.alloc(20), 2)
+    expect(first.readUInt32LE(20)).toBeGreaterThan(5) // num_ents
+    expect(first.readUInt32LE(first.length - 4)).toBe(0)
+    expect(first.includes(Buffer.from('\\pipe\\lsass\0', 'latin1'))).toBe(true)
+    expect(first.includes(Buffer.from('\\\\FS02\0', 'latin1'))).toBe(true)
+    // Everything fit: a null handle. Asked with some other handle: nothing more, EPT_S_NOT_REGISTERED.
+    expect(first.subarray(0, 20)).toEqual(Buffer.alloc(20))
+    const again = await lookup(Buffer.alloc(20, 1), 3)
     raw.close()
-    expect(response.readUInt32LE(response.length - 4)).toBe(0x16c9a0d6)
+    expect(again.readUInt32LE(20)).toBe(0)
+    expect(again.readUInt32LE(again.length - 4)).toBe(0x16c9a0d6)
   })
 
   it('answers bytes that are not DCE/RPC with the bind_nak nmap fingerprints as Windows RPC', async () => {

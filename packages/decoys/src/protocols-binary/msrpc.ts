@@ -3,11 +3,12 @@ import type { Emulator } from '../emulator.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import type { TcpSession } from '../framework/tcp.ts'
 import { framed, MalformedFrame } from './stream.ts'
+import { isDomainController, ntlmIdentity, personaKeyed, personaOf } from './windows-persona.ts'
 
 /**
  * MS-RPC endpoint mapper (135/tcp), connection-oriented DCE/RPC (C706 ch. 12, MS-RPCE): BIND to the
- * EPM interface gets a bind_ack as Windows sends it, ept_lookup / ept_map get a well-formed
- * "no more entries" answer, and bytes that are not DCE/RPC get the bind_nak (protocol version not
+ * EPM interface gets a bind_ack as Windows sends it, ept_lookup lists the endpoints a Windows host
+ * registers (then "no more entries"), and bytes that are not DCE/RPC get the bind_nak (protocol version not
  * supported) Windows answers with — which is what `nmap -sV` recognises as `Microsoft Windows RPC`.
  */
 
@@ -143,20 +144,140 @@ export function bindAck(
   return pdu(type, callId, Buffer.concat([head, secondary, port, pad, list, ...results]))
 }
 
+/** One registered endpoint: interface, version, annotation and where it listens (pipe or LRPC port). */
+export type Endpoint = {
+  uuid: string
+  major: number
+  minor: number
+  annotation: string
+  /** `ncacn_np` pipe (`\\PIPE\\lsass`) or `ncalrpc` port name. */
+  transport: 'ncacn_np' | 'ncalrpc'
+  endpoint: string
+}
+
 /**
- * ept_lookup (opnum 2) and ept_map (opnum 3) answered with an empty result and
- * EPT_S_NOT_REGISTERED, the status an endpoint mapper gives when nothing (more) matches.
+ * Interfaces every Windows host registers, on named pipes and local RPC. (The dynamic
+ * `ncacn_ip_tcp` ones are left out: their ports 49664+ are not open on the decky.)
  */
-export function eptResponse(opnum: number, contextId: number, callId: number): Buffer {
-  // Both: a 20-byte context handle, a count of 0, an empty conformant-varying array, the status.
+export function windowsEndpoints(domainController: boolean, lrpcId: string): Endpoint[] {
+  const np = (uuid: string, major: number, minor: number, pipe: string, annotation = ''): Endpoint => ({
+    uuid,
+    major,
+    minor,
+    annotation,
+    transport: 'ncacn_np',
+    endpoint: pipe,
+  })
+  const lrpc = (uuid: string, major: number, minor: number, port: string, annotation = ''): Endpoint => ({
+    uuid,
+    major,
+    minor,
+    annotation,
+    transport: 'ncalrpc',
+    endpoint: port,
+  })
+  return [
+    lrpc('d95afe70-a6d5-4259-822e-2c84da1ddb0d', 1, 0, 'WindowsShutdown'),
+    np('d95afe70-a6d5-4259-822e-2c84da1ddb0d', 1, 0, '\\PIPE\\InitShutdown'),
+    lrpc('76f226c3-ec14-4325-8a99-6a46348418af', 1, 0, `LRPC-${lrpcId}`),
+    lrpc('f6beaff7-1e19-4fbb-9f8f-b89e2018337c', 1, 0, 'eventlog', 'Event log TCPIP'),
+    np('f6beaff7-1e19-4fbb-9f8f-b89e2018337c', 1, 0, '\\pipe\\eventlog', 'Event log TCPIP'),
+    lrpc(
+      '3473dd4d-2e88-4006-9cba-22570909dd10',
+      5,
+      256,
+      'LRPC-WinHttpAutoProxy',
+      'WinHttp Auto-Proxy Service',
+    ),
+    lrpc('86d35949-83c9-4044-b424-db363231fd0c', 1, 0, 'ubpmtaskhostchannel'),
+    np('86d35949-83c9-4044-b424-db363231fd0c', 1, 0, '\\PIPE\\atsvc'),
+    np('12345778-1234-abcd-ef00-0123456789ac', 1, 0, '\\pipe\\lsass'),
+    lrpc('12345778-1234-abcd-ef00-0123456789ac', 1, 0, 'samss lpc'),
+    np('12345678-1234-abcd-ef00-0123456789ab', 1, 0, '\\PIPE\\spoolss'),
+    lrpc('0b6edbfa-4a24-4fc6-8a23-942b1eca65d1', 1, 0, 'spoolss'),
+    lrpc('367abb81-9844-35f1-ad32-98f038001003', 2, 0, `LRPC-${lrpcId.split('').reverse().join('')}`),
+    lrpc('c9ac6db5-82b7-4e55-ae8a-e464ed7b4277', 1, 0, 'LRPC-SysMgmt', 'Impl friendly name'),
+    ...(domainController
+      ? [
+          np('e3514235-4b06-11d1-ab04-00c04fc2dcd2', 4, 0, '\\pipe\\lsass', 'MS NT Directory DRS Interface'),
+          lrpc('e3514235-4b06-11d1-ab04-00c04fc2dcd2', 4, 0, 'NTDS_LPC', 'MS NT Directory DRS Interface'),
+          np('12345778-1234-abcd-ef00-0123456789ab', 0, 0, '\\pipe\\lsass'),
+        ]
+      : []),
+  ]
+}
+
+function floor(lhs: Buffer, rhs: Buffer): Buffer {
+  const out = Buffer.alloc(4 + lhs.length + rhs.length)
+  out.writeUInt16LE(lhs.length, 0)
+  lhs.copy(out, 2)
+  out.writeUInt16LE(rhs.length, 2 + lhs.length)
+  rhs.copy(out, 4 + lhs.length)
+  return out
+}
+
+/** A protocol tower (C706 appendix L): interface, NDR, RPC protocol, then the transport's floors. */
+export function tower(entry: Endpoint, host: string): Buffer {
+  const version = (major: number) => Buffer.from([major & 0xff, major >> 8])
+  const iface = floor(
+    Buffer.concat([Buffer.from([0x0d]), uuidBytes(entry.uuid), version(entry.major)]),
+    version(entry.minor),
+  )
+  const ndr = floor(Buffer.concat([Buffer.from([0x0d]), uuidBytes(NDR_UUID), version(2)]), version(0))
+  const text = Buffer.from(`${entry.endpoint}\0`, 'latin1')
+  const floors =
+    entry.transport === 'ncacn_np'
+      ? [
+          floor(Buffer.from([0x0b]), version(0)),
+          floor(Buffer.from([0x0f]), text),
+          floor(Buffer.from([0x11]), Buffer.from(`\\\\${host}\0`, 'latin1')),
+        ]
+      : [floor(Buffer.from([0x0c]), version(0)), floor(Buffer.from([0x10]), text)]
+  const count = Buffer.alloc(2)
+  count.writeUInt16LE(2 + floors.length, 0)
+  return Buffer.concat([count, iface, ndr, ...floors])
+}
+
+const pad4 = (length: number) => Buffer.alloc((4 - (length % 4)) % 4)
+
+/**
+ * ept_lookup (opnum 2): the registered endpoints in one batch (a null handle: nothing left); asked
+ * with a continuation handle (or for ept_map, opnum 3, which needs a tower we do not serve), an
+ * empty answer with EPT_S_NOT_REGISTERED, as an endpoint mapper gives when nothing (more) matches.
+ */
+export function eptResponse(
+  opnum: number,
+  contextId: number,
+  callId: number,
+  endpoints: Endpoint[],
+  host: string,
+  stubIn: Buffer,
+): Buffer {
+  const u32 = (value: number) => {
+    const out = Buffer.alloc(4)
+    out.writeUInt32LE(value >>> 0, 0)
+    return out
+  }
+  // ept_lookup's request: inquiry_type, object (ptr), interface (ptr), vers_option, handle, max_ents.
+  const firstCall =
+    opnum === 2 && !stubIn.subarray(stubIn.length - 24, stubIn.length - 4).some((byte) => byte !== 0)
+  const maxEntries = opnum === 2 && stubIn.length >= 4 ? stubIn.readUInt32LE(stubIn.length - 4) : 4
+  const entries = firstCall ? endpoints.slice(0, Math.min(maxEntries, 500)) : []
+  // A continuation handle only when entries are left over; all of them fit, so it stays null.
   const handle = Buffer.alloc(20)
-  const count = Buffer.alloc(4)
-  const maxCount = Buffer.alloc(4)
-  maxCount.writeUInt32LE(opnum === 2 ? 500 : 4, 0)
-  const array = Buffer.concat([maxCount, Buffer.alloc(8)])
-  const status = Buffer.alloc(4)
-  status.writeUInt32LE(EPT_S_NOT_REGISTERED, 0)
-  const stub = Buffer.concat([handle, count, array, status])
+  if (firstCall && endpoints.length > entries.length) randomBytes(16).copy(handle, 4)
+  const parts: Buffer[] = [handle, u32(entries.length), u32(maxEntries), u32(0), u32(entries.length)]
+  entries.forEach((entry, index) => {
+    const annotation = Buffer.from(`${entry.annotation}\0`, 'latin1')
+    parts.push(Buffer.alloc(16), u32(0x00020000 + index * 4), u32(0), u32(annotation.length), annotation)
+    parts.push(pad4(annotation.length))
+  })
+  for (const entry of entries) {
+    const octets = tower(entry, host)
+    parts.push(u32(octets.length), u32(octets.length), octets, pad4(octets.length))
+  }
+  parts.push(u32(entries.length > 0 ? 0 : EPT_S_NOT_REGISTERED))
+  const stub = Buffer.concat(parts)
   const head = Buffer.alloc(8)
   head.writeUInt32LE(stub.length, 0)
   head.writeUInt16LE(contextId, 4)
@@ -171,7 +292,7 @@ function fault(callId: number, contextId: number, status: number): Buffer {
   return pdu(PTYPE_FAULT, callId, body)
 }
 
-function connection(session: TcpSession) {
+function connection(session: TcpSession, endpoints: Endpoint[], host: string) {
   const assocGroup = randomBytes(2).readUInt16LE(0) + 0x1000
   let bound = false
   return (buffered: Buffer): number => {
@@ -209,7 +330,8 @@ function connection(session: TcpSession) {
         command: opnum === 2 ? 'ept_lookup' : opnum === 3 ? 'ept_map' : `opnum_${opnum}`,
       })
       if (!bound) session.write(fault(callId, contextId, NCA_S_UNKNOWN_IF))
-      else if (opnum === 2 || opnum === 3) session.write(eptResponse(opnum, contextId, callId))
+      else if (opnum === 2 || opnum === 3)
+        session.write(eptResponse(opnum, contextId, callId, endpoints, host, body.subarray(8)))
       else session.write(fault(callId, contextId, NCA_S_OP_RNG_ERROR))
     } else {
       session.emit('request', { command: `ptype_${type}` })
@@ -223,8 +345,14 @@ export const msrpcEmulator: Emulator = {
   slug: 'msrpc',
   defaultPorts: [135],
   async start(ctx) {
+    const persona = personaOf(ctx)
+    const identity = ntlmIdentity(persona, ctx.config)
+    // Local RPC port names carry a per-boot random id (LRPC-0a3f…): per decky, never shared.
+    const lrpcId = personaKeyed(persona, `msrpc:lrpc:${persona.bootTime}`, 9).toString('hex').slice(0, 18)
+    const endpoints = windowsEndpoints(isDomainController(persona), lrpcId)
     return tcpOnEveryPort(ctx, {
-      handle: (session) => framed(session, connection(session), { maxBuffer: MAX_PDU }),
+      handle: (session) =>
+        framed(session, connection(session, endpoints, identity.netbiosComputer), { maxBuffer: MAX_PDU }),
     })
   },
 }
