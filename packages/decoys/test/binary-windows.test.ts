@@ -382,6 +382,8 @@ describe('rdp reads the persona', () => {
       const tls = await rdpTls(started, { maxVersion: 'TLSv1.2' })
       expect(tls).not.toBeInstanceOf(Error)
       const certificate = new X509Certificate((tls as TLSSocket).getPeerX509Certificate()?.raw as Buffer)
+      // Tell: OpenSSL's cipher choice (CHACHA20 offered) where SChannel has its own order.
+      expect((tls as TLSSocket).getCipher().name).toBe('ECDHE-RSA-AES256-GCM-SHA384')
       ;(tls as TLSSocket).destroy()
       expect(certificate.subject).toBe('CN=FS02.kestrel.local')
       expect(certificate.issuer).toBe(certificate.subject)

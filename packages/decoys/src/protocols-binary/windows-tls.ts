@@ -19,17 +19,45 @@ const NODE_VERSION: Readonly<Record<TlsVersion, SecureVersion>> = {
   '1.3': 'TLSv1.3',
 }
 
-/** minVersion/maxVersion (and, when 1.0/1.1 are on, OpenSSL security level 0 so it will speak them). */
+/**
+ * SChannel's default cipher suites, in its order (server preference): no CHACHA20 and no DHE
+ * without configured parameters, TLS 1.3 with AES-GCM only. OpenSSL/Node's defaults differ
+ * visibly (ssl-enum-ciphers lists CHACHA20 first among them).
+ */
+const SCHANNEL_CIPHERS = [
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_AES_128_GCM_SHA256',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES256-SHA384',
+  'ECDHE-RSA-AES128-SHA256',
+  'ECDHE-RSA-AES256-SHA',
+  'ECDHE-RSA-AES128-SHA',
+  'AES256-GCM-SHA384',
+  'AES128-GCM-SHA256',
+  'AES256-SHA256',
+  'AES128-SHA256',
+  'AES256-SHA',
+  'AES128-SHA',
+]
+
+/**
+ * The TLS options of the persona's SChannel: version range, cipher suites in SChannel's order, its
+ * curves; with 1.0/1.1 enabled, OpenSSL security level 0 so it will speak them.
+ */
 export function schannelVersions(
   persona: Persona,
-): Pick<SecureContextOptions, 'minVersion' | 'maxVersion' | 'ciphers'> {
+): Pick<SecureContextOptions, 'minVersion' | 'maxVersion' | 'ciphers' | 'ecdhCurve' | 'honorCipherOrder'> {
   const versions = persona.os.windows?.tlsVersions ?? ['1.2', '1.3']
   const lowest = versions[0] ?? '1.2'
   const highest = versions[versions.length - 1] ?? '1.2'
+  const legacy = lowest === '1.0' || lowest === '1.1'
   return {
     minVersion: NODE_VERSION[lowest],
     maxVersion: NODE_VERSION[highest],
-    ...(lowest === '1.0' || lowest === '1.1' ? { ciphers: 'DEFAULT:@SECLEVEL=0' } : {}),
+    ciphers: `${SCHANNEL_CIPHERS.join(':')}${legacy ? ':@SECLEVEL=0' : ''}`,
+    ecdhCurve: 'X25519:P-256:P-384',
+    honorCipherOrder: true,
   }
 }
 
