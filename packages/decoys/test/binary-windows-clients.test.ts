@@ -141,6 +141,40 @@ describe('a Windows Server 2019 domain controller persona, as real clients see i
   }, 300_000)
 })
 
+describe('a Windows Server 2016 persona (SMB1 still on by default), as nmap sees it', () => {
+  let deck: Deck | undefined
+  beforeAll(async () => {
+    deck = await startDeck(windowsPersona(BUILDS.server2016, { hostname: 'FS03' }), [
+      [smbEmulator, [445, 139]],
+    ])
+  })
+  afterAll(() => stop(deck))
+
+  it('smb-os-discovery and -sV read the build, names and domain over SMB1', async () => {
+    // Tell: smb-os-discovery came back empty on every Windows decky (no SMB1 even where the build has it).
+    const output = await run('nmap', [
+      '-sV',
+      '-Pn',
+      '-n',
+      '-p',
+      '139,445',
+      '--script',
+      'smb-os-discovery,smb-protocols',
+      deck?.host as string,
+    ])
+    expect(output).toMatch(
+      /445\/tcp\s+open\s+microsoft-ds\s+Windows Server 2016 Standard 14393 microsoft-ds \(workgroup: KESTREL\)/,
+    )
+    expect(output).toContain('OS: Windows Server 2016 Standard 14393 (Windows Server 2016 Standard 6.3)')
+    expect(output).toContain('Computer name: FS03')
+    expect(output).toContain('Domain name: kestrel.local')
+    expect(output).toContain('FQDN: FS03.kestrel.local')
+    expect(output).toContain('NT LM 0.12 (SMBv1)')
+    expect(output).toMatch(/\|_\s+311/)
+    expect(output).not.toMatch(/fingerprint-strings|SF-Port/)
+  }, 300_000)
+})
+
 describe('a Windows Server 2012 R2 persona, as smbclient sees it', () => {
   let deck: Deck | undefined
   beforeAll(async () => {

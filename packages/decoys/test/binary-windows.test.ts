@@ -29,6 +29,7 @@ import {
 } from './binary-helpers.ts'
 import {
   rdpConnectionRequest,
+  smb1Negotiate,
   smb2Negotiate,
   smb2SessionSetup,
   spnegoNtlmNegotiate,
@@ -191,6 +192,72 @@ describe('smb reads the persona', () => {
     const oldReply = await negotiate(old, ALL_DIALECTS)
     oldReply.raw.close()
     expect(oldReply.body.readUInt16LE(4)).toBe(0x0300)
+  })
+})
+
+describe('smb1 where the build still has it', () => {
+  /** SESSION_SETUP_ANDX without extended security (WordCount 13): LM/NT responses, account, domain. */
+  function basicSessionSetup(user: string, domain: string, nt: Buffer): Buffer {
+    const header = Buffer.alloc(32)
+    Buffer.from([0xff, 0x53, 0x4d, 0x42, 0x73]).copy(header)
+    header[9] = 0x18
+    header.writeUInt16LE(0x4001, 10)
+    const words = Buffer.alloc(26)
+    words[0] = 0xff
+    words.writeUInt16LE(0xffff, 4)
+    words.writeUInt16LE(24, 14)
+    words.writeUInt16LE(nt.length, 16)
+    const bytes = Buffer.concat([
+      Buffer.alloc(24, 0x33),
+      nt,
+      Buffer.from(`${user}\0${domain}\0Unix\0Samba\0`, 'latin1'),
+    ])
+    const count = Buffer.alloc(2)
+    count.writeUInt16LE(bytes.length)
+    const payload = Buffer.concat([header, Buffer.from([13]), words, count, bytes])
+    const frame = Buffer.alloc(4)
+    frame.writeUInt32BE(payload.length)
+    return Buffer.concat([frame, payload])
+  }
+
+  it('a 2019 drops an SMB1-only client, as SMB1-less Windows does', async () => {
+    // Tell: SMB1 answered by builds that no longer ship it.
+    const started = await startBinary(smbEmulator, { persona: windowsPersona(BUILDS.server2019) })
+    const raw = await rawConnect(started.host, started.port)
+    raw.write(smb1Negotiate(['NT LM 0.12']))
+    await raw.closed()
+    raw.close()
+  })
+
+  it('a 2016 negotiates NT LM 0.12 with a challenge and names, and captures a Net-NTLMv1 logon', async () => {
+    const started = await startBinary(smbEmulator, { persona: windowsPersona(BUILDS.server2016) })
+    const raw = await rawConnect(started.host, started.port)
+    // Without extended security (flags2 0x4001, as nmap's service probe and smb-os-discovery ask).
+    const request = smb1Negotiate(['PC NETWORK PROGRAM 1.0', 'NT LM 0.12'])
+    request.writeUInt16LE(0x4001, 4 + 10)
+    raw.write(request)
+    const negotiate = await raw.read((await raw.read(4)).readUInt32BE(0))
+    expect(negotiate.subarray(0, 5)).toEqual(Buffer.from([0xff, 0x53, 0x4d, 0x42, 0x72]))
+    expect(negotiate[32]).toBe(17)
+    expect(negotiate.readUInt16LE(33)).toBe(1) // NT LM 0.12's index
+    expect(negotiate[33 + 33]).toBe(8) // challenge length: no extended security asked
+    const challenge = negotiate.subarray(33 + 34 + 2, 33 + 34 + 2 + 8)
+    expect(negotiate.includes(Buffer.from('KESTREL\0', 'utf16le'))).toBe(true)
+    expect(negotiate.includes(Buffer.from('FS02\0', 'utf16le'))).toBe(true)
+    const nt = Buffer.alloc(24, 0x44)
+    raw.write(basicSessionSetup('administrator', 'KESTREL', nt))
+    const setup = await raw.read((await raw.read(4)).readUInt32BE(0))
+    raw.close()
+    expect(setup.readUInt32LE(5)).toBe(0xc000006d)
+    const attempt = await started.waitFor((event) => event.event === 'auth_attempt')
+    expect(attempt.fields).toMatchObject({
+      username: 'administrator',
+      domain: 'KESTREL',
+      hash_format: 'netntlmv1',
+      challenge: challenge.toString('hex'),
+      success: false,
+    })
+    expect(attempt.secret_fields).toEqual(['hash'])
   })
 })
 

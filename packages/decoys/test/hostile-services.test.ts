@@ -16,7 +16,7 @@ import type { Emulator } from '../src/emulator.ts'
 import { EMULATOR_SLUGS, loadEmulator } from '../src/registry.ts'
 import { rawConnect, type Started, startBinary, udpExchange } from './binary-helpers.ts'
 import { snmpGet } from './binary-helpers-clients.ts'
-import { rdpConnectionRequest, smb2Negotiate, tdsPrelogin } from './binary-helpers-packets.ts'
+import { rdpConnectionRequest, smb1Negotiate, smb2Negotiate, tdsPrelogin } from './binary-helpers-packets.ts'
 import { BUILDS, windowsPersona } from './windows-personas.ts'
 
 /**
@@ -84,6 +84,12 @@ const TCP_ATTACKS: Record<string, Buffer[]> = {
     })(),
   ],
   smb: [
+    smb1Negotiate(['NT LM 0.12']),
+    Buffer.concat([
+      smb1Negotiate(['NT LM 0.12']),
+      hex('0000003c ff534d42 73000000 00180140 0000000000000000 00000000 ffff0000 00000000'),
+      hex('0d ff00 0000 ffff 0100 0100 00000000 1800 ffff 00000000 50000000 ffff'),
+    ]),
     hex('00ffffff'),
     hex('00000004 fe534d42'),
     hex('85000000'),
@@ -651,7 +657,13 @@ const PORTS: Record<string, number[]> = {
 }
 /** Windows protocols answer for the persona's names: a Windows host named FS01. */
 const WINDOWS = windowsPersona(BUILDS.server2019, { hostname: 'FS01' })
-const PERSONAS: Record<string, Persona> = { llmnr: WINDOWS, nbns: WINDOWS, msrpc: WINDOWS }
+const PERSONAS: Record<string, Persona> = {
+  llmnr: WINDOWS,
+  nbns: WINDOWS,
+  msrpc: WINDOWS,
+  // 2016 keeps SMB1 on: the SMB1 negotiate and session-setup paths get the barrage too.
+  smb: windowsPersona(BUILDS.server2016, { hostname: 'FS01' }),
+}
 const CONFIG: Record<string, Record<string, string | boolean>> = {
   rdp: { nla: true },
   dns: { domain: 'acme.test', extra_records: 'portal A 10.1.2.3' },

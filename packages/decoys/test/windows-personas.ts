@@ -17,6 +17,17 @@ export const BUILDS = {
     smbDialects: SMB_3_1_1,
     tlsVersions: ['1.0', '1.1', '1.2', '1.3'],
   },
+  server2016: {
+    major: 10,
+    minor: 0,
+    build: 14393,
+    ubr: 7515,
+    productName: 'Windows Server 2016 Standard',
+    displayVersion: '1607',
+    server: true,
+    smbDialects: SMB_3_1_1,
+    tlsVersions: ['1.0', '1.1', '1.2'],
+  },
   server2019: {
     major: 10,
     minor: 0,

@@ -1,6 +1,7 @@
 import type { Persona } from '@decnet/core/schemas'
 import type { ServiceConfigValue } from '../emulator.ts'
 import type { NtlmIdentity } from './ntlmssp.ts'
+import type { Smb1Persona } from './smb1.ts'
 import { KRB5_OID, MS_KRB5_OID, NEGOEX_OID, NTLMSSP_OID } from './spnego.ts'
 import { isSamba, ntlmIdentity, personaKeyed, sambaVersion, windowsBuild } from './windows-persona.ts'
 
@@ -20,6 +21,28 @@ export type SmbProfile = {
   mechanisms: string[]
   /** SMB 3.1.1 SIGNING_CAPABILITIES context (AES-GMAC): Windows 11 / Server 2022, Samba 4.15+. */
   signingContext: boolean
+  /** SMB1, on by default only on Windows Server 2012 R2 and 2016 (2019 and Windows 10 1709+ drop it). */
+  smb1?: Smb1Persona
+}
+
+/** Minutes to add to the zone's local time to get UTC, now (negative east of Greenwich). */
+export function utcOffsetMinutes(timeZone: string, nowMs = Date.now()): number {
+  try {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    }).formatToParts(new Date(nowMs))
+    const part = (type: string) => Number(parts.find((item) => item.type === type)?.value ?? 0)
+    const local = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'))
+    return Math.round((Math.floor(nowMs / 60_000) * 60_000 - local) / 60_000)
+  } catch {
+    return 0
+  }
 }
 
 const DIALECT_CODES: Readonly<Record<string, number>> = {
@@ -83,6 +106,15 @@ export function smbProfile(persona: Persona, config: Record<string, ServiceConfi
       ? [NEGOEX_OID, NTLMSSP_OID]
       : [NEGOEX_OID, MS_KRB5_OID, KRB5_OID, NTLMSSP_OID],
     signingContext: (build?.build ?? 0) >= 20348,
+    ...(build?.server && build.build < 17763
+      ? {
+          smb1: {
+            nativeOs: `${build.productName} ${build.build}`,
+            nativeLanMan: `${build.productName} 6.3`,
+            timeZoneMinutes: utcOffsetMinutes(persona.timezone),
+          },
+        }
+      : {}),
   }
 }
 

@@ -4,6 +4,7 @@ import { onEveryPort } from '../framework/listeners.ts'
 import { listenTcp, type TcpSession } from '../framework/tcp.ts'
 import { fileTime, NtlmServer } from './ntlmssp.ts'
 import { capabilities, type SmbProfile, smbProfile } from './smb-persona.ts'
+import { ntLm012Index, smb1Connection } from './smb1.ts'
 import { negTokenInit, negTokenResp } from './spnego.ts'
 import { framed, MalformedFrame } from './stream.ts'
 import { personaOf } from './windows-persona.ts'
@@ -210,14 +211,22 @@ function connection(session: TcpSession, profile: SmbProfile, netbiosSessionServ
   const reply = (request: Parameters<typeof smb2Header>[0], status: number, body: Buffer, sid = sessionId) =>
     session.write(netbios(Buffer.concat([smb2Header(request, status, sid), body])))
 
+  let smb1: ReturnType<typeof smb1Connection> | undefined
   const handleSmb1 = (message: Buffer) => {
+    if (smb1 && message[4] !== 0x72) return smb1.handle(message)
     if (message[4] !== 0x72) throw new MalformedFrame('SMB1 command other than negotiate')
     const dialects = smb1Dialects(message)
     session.emit('request', { command: 'smb1_negotiate', dialects: dialects.join(',') })
     const wildcard = dialects.includes('SMB 2.???')
     if (!wildcard && !dialects.includes('SMB 2.002')) {
-      // SMB1 is disabled on current Windows: the server drops SMB1-only clients.
-      session.socket.destroy()
+      // SMB1 only: 2012 R2 / 2016 speak it; later builds (and SMB1-less Samba) drop the client.
+      const index = ntLm012Index(dialects)
+      if (!profile.smb1 || index === -1) {
+        session.socket.destroy()
+        return
+      }
+      smb1 ??= smb1Connection(session, profile, profile.smb1)
+      smb1.handle(message, index)
       return
     }
     // Upgrade to SMB2 (MS-SMB2 3.3.5.3.1): an SMB2 NEGOTIATE response with the wildcard dialect.
