@@ -63,7 +63,13 @@ ensureDebianPackages([
   'openssh-client',
   'rsyslog',
   'rsyslog-openssl',
+  // The TCP/IP stack shaper: BPF object currency check (clang, llvm-strip, libbpf headers) and
+  // nmap -O against each stack profile.
+  'clang',
+  'llvm',
+  'libbpf-dev',
   'nmap',
+  // Real clients of the Windows protocols (smbclient, nmblookup, impacket-rpcdump).
   'smbclient',
   'samba-common-bin',
   'python3-impacket',

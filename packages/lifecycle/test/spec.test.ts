@@ -36,6 +36,16 @@ describe('deckySpecFor', () => {
     })
   })
 
+  it("names the family's default TCP/IP stack, or the decky's own, with that profile's sysctls", () => {
+    expect(deckySpecFor(row).stack).toBe('windows-10')
+    const printer = deckySpecFor({ ...row, osFamily: 'embedded', stack: 'printer' })
+    expect(printer.stack).toBe('printer')
+    expect(printer.sysctls['net.ipv4.ip_default_ttl']).toBe('64')
+    expect(() => deckySpecFor({ ...row, stack: 'os2-warp' })).toThrow(
+      /unknown TCP\/IP stack profile 'os2-warp'/,
+    )
+  })
+
   it('rejects an unknown service or a config value of the wrong shape', () => {
     expect(() => deckySpecFor({ ...row, services: ['gopher'] })).toThrow(
       "decky win-01: unknown service 'gopher'",

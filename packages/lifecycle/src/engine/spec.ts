@@ -1,8 +1,11 @@
-import { type ConfigValue, getService, sysctlsFor } from '@decnet/core'
+import { type ConfigValue, getService, tcpStackFor } from '@decnet/core'
 import type { DeckySpec } from './types.ts'
 
 /** The fields of a `Decky` row an engine needs; core's and db's `Decky` are structurally this. */
-export type DeckyRecord = Pick<DeckySpec, 'name' | 'ip' | 'mac' | 'hostname' | 'osFamily' | 'distro'> & {
+export type DeckyRecord = Pick<
+  DeckySpec,
+  'name' | 'ip' | 'mac' | 'hostname' | 'osFamily' | 'distro' | 'stack'
+> & {
   services: readonly string[]
   serviceConfig: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>
 }
@@ -18,10 +21,11 @@ function isConfigValue(value: unknown): value is ConfigValue {
 
 /**
  * Maps a decky row onto the engine spec with the catalogue: each service's ports (probed for
- * readiness) and the OS family's sysctls. The seed is the decky name, so personas stay stable for
+ * readiness) and the TCP/IP stack profile (the decky's own, else its OS family's default). The seed is the decky name, so personas stay stable for
  * a decky across redeploys and mutations yet differ between deckies.
  */
 export function deckySpecFor(decky: DeckyRecord): DeckySpec {
+  const stack = tcpStackFor(decky.osFamily, decky.stack)
   return {
     name: decky.name,
     ip: decky.ip,
@@ -29,7 +33,8 @@ export function deckySpecFor(decky: DeckyRecord): DeckySpec {
     hostname: decky.hostname,
     osFamily: decky.osFamily,
     ...(decky.distro ? { distro: decky.distro } : {}),
-    sysctls: { ...sysctlsFor(decky.osFamily) },
+    sysctls: { ...stack.sysctls },
+    stack: stack.id,
     seed: decky.name,
     services: decky.services.map((slug) => {
       const service = getService(slug)
