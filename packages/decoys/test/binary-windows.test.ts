@@ -33,6 +33,7 @@ import {
   smb2Negotiate,
   smb2SessionSetup,
   spnegoNtlmNegotiate,
+  tdsPrelogin,
 } from './binary-helpers-packets.ts'
 import { BUILDS, sambaPersona, windowsPersona } from './windows-personas.ts'
 
@@ -532,6 +533,20 @@ describe('ldap reads the persona', () => {
 })
 
 describe('mssql reads the persona', () => {
+  it('takes config `version` as the operator override of the persona', async () => {
+    const started = await startBinary(mssqlEmulator, {
+      persona: windowsPersona(BUILDS.server2022),
+      config: { version: '14.0.3456.2' },
+    })
+    const raw = await rawConnect(started.host, started.port)
+    raw.write(tdsPrelogin())
+    const reply = await raw.readAvailable()
+    raw.close()
+    const payload = reply.subarray(8)
+    const versionAt = payload.readUInt16BE(1)
+    expect([payload[versionAt], payload.readUInt16BE(versionAt + 2)]).toEqual([14, 3456])
+  })
+
   it("announces the persona's SQL Server version in PRELOGIN", async () => {
     // Tell: a SQL Server version drawn independently of the decky's Windows build.
     const started = await startBinary(mssqlEmulator, {

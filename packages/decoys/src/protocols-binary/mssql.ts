@@ -1,4 +1,5 @@
 import type { Emulator } from '../emulator.ts'
+import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import type { TcpSession } from '../framework/tcp.ts'
 import { type NtlmIdentity, NtlmServer } from './ntlmssp.ts'
@@ -250,8 +251,11 @@ export const mssqlEmulator: Emulator = {
   slug: 'mssql',
   async start(ctx) {
     const persona = personaOf(ctx)
-    // The persona's SQL Server release (its year and CU), as `nmap -sV` reads it from PRELOGIN.
-    const version = preloginVersion(persona.services.mssql?.version ?? '15.0.2000.5')
+    // The persona's SQL Server release (its year and CU), as `nmap -sV` reads it from PRELOGIN;
+    // config `version` is the operator's override.
+    const version = preloginVersion(
+      configString(ctx.config, 'version') ?? persona.services.mssql?.version ?? '15.0.2000.5',
+    )
     const identity = ntlmIdentity(persona, ctx.config)
     const serverName = identity.netbiosComputer
     return tcpOnEveryPort(ctx, {
