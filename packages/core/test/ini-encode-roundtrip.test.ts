@@ -20,7 +20,7 @@ import {
   seededRandom,
   writeFleetIni,
 } from '../src/index.ts'
-import { arbFieldValue, arbServices } from './support/ini-arbitraries.ts'
+import { arbFieldValue, arbServices, servicesFitFamily } from './support/ini-arbitraries.ts'
 
 /** Characters `ini.safe` rewrites, mixed with ordinary and non-ASCII text. */
 const INI_SPECIAL = [';', '#', '=', '[', ']', '"', "'", '\\', ':', ' ', '%', '\t']
@@ -88,6 +88,7 @@ const arbExportedDecky = (name: string, ip: string): fc.Arbitrary<IniDeckyInput>
       mutateInterval: fc.option(fc.integer({ min: 1, max: 100_000 }), { nil: undefined }),
       host: fc.option(fc.constant('local'), { nil: undefined }),
     })
+    .filter(servicesFitFamily)
     .chain((decky) =>
       arbServiceConfig(decky.services).map((serviceConfig) => ({ name, ip, ...decky, serviceConfig })),
     )

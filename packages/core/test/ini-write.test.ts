@@ -13,7 +13,7 @@ import {
   parseFleetIni,
   writeFleetIni,
 } from '../src/index.ts'
-import { arbFieldValue, arbServices } from './support/ini-arbitraries.ts'
+import { arbFieldValue, arbServices, servicesFitFamily } from './support/ini-arbitraries.ts'
 
 const isControl = (c: string): boolean => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f
 
@@ -39,6 +39,7 @@ const arbDecky = (name: string): fc.Arbitrary<IniDeckyInput> =>
       osFamily: fc.option(fc.constantFrom(...OS_FAMILY_SLUGS), { nil: undefined }),
       mutateInterval: fc.option(fc.integer({ min: 1, max: 100000 }), { nil: undefined }),
     })
+    .filter(servicesFitFamily)
     .chain((base) => {
       const service = base.services[0] as string
       const fields = getService(service)?.config ?? []

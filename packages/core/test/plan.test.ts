@@ -261,9 +261,9 @@ describe('resolution of new deckies', () => {
 
   it('OS family: explicit nmap_os, else the archetype`s, else linux', () => {
     const plan = parseAndPlan(
-      '[a]\narchetype=printer\n\n[b]\narchetype=printer\nnmap_os=cisco\n\n[c]\nservices=ssh\n',
+      '[a]\narchetype=printer\n\n[b]\narchetype=linux-server\nnmap_os=bsd\n\n[c]\nservices=ssh\n',
     )
-    expect(plan.create.map((d) => d.osFamily)).toEqual(['embedded', 'cisco', 'linux'])
+    expect(plan.create.map((d) => d.osFamily)).toEqual(['embedded', 'bsd', 'linux'])
   })
 
   it('random services (no services/archetype) are 1..3 conflict-free slugs and reproducible per seed', () => {

@@ -13,7 +13,7 @@ const manifest = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 
 }
 
 /** The sub-paths the console may import. */
-const WEB_ENTRIES = ['./schemas', './transport']
+const WEB_ENTRIES = ['./persona', './schemas', './transport']
 /** Packages those entries may reach: pure JavaScript that runs in a browser. */
 const WEB_SAFE_PACKAGES = new Set(['zod'])
 

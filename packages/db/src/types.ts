@@ -16,6 +16,7 @@ import type {
   LifecycleOperation,
   LifecycleStatus,
   NetworkDriver,
+  Persona,
   Role,
   Severity,
   WorkerStatus,
@@ -62,7 +63,7 @@ export type AuthUser = UserRow & Pick<UserModel, 'passwordHash' | 'tokensValidFr
 
 export type Decky = Retyped<
   DeckyModel,
-  { services: string[]; serviceConfig: ServiceConfigColumn; state: DeckyState }
+  { services: string[]; serviceConfig: ServiceConfigColumn; state: DeckyState; persona: Persona | null }
 >
 
 /** What a deploy plan writes per decky; the table supplies the rest (state, timestamps). */
@@ -70,7 +71,7 @@ export type DeckyInput = Pick<
   Decky,
   'name' | 'ip' | 'mac' | 'hostname' | 'distro' | 'services' | 'osFamily'
 > &
-  Partial<Pick<Decky, 'hostId' | 'archetype' | 'serviceConfig' | 'mutateInterval'>>
+  Partial<Pick<Decky, 'hostId' | 'archetype' | 'serviceConfig' | 'mutateInterval' | 'persona'>>
 
 /** API.md `LifecycleRow` plus what the runner needs (lease, payload). */
 export type LifecycleRow = Retyped<

@@ -1,3 +1,5 @@
+import type { Persona } from '@decnet/core/schemas'
+
 /**
  * The contract every service emulator implements. The same emulator runs as the entry point of a
  * service container (config from env, events to stdout) and in-process for the local engine
@@ -31,7 +33,12 @@ export type EmulatorContext = {
   ports: number[]
   /** Validated, coerced service configuration (keys from the catalogue's config schema). */
   config: Record<string, ServiceConfigValue>
-  /** Per-decky seed so banners and content differ between deckies but stay stable for one decky. */
+  /**
+   * The decky's persona: the one story every service of the decky tells (OS, build, hostname, domain,
+   * hardware, boot time, and per service the product and version to announce). Read it; do not draw.
+   */
+  persona: Persona
+  /** The persona's seed (kept while emulators move to `persona`; derive values with `personaValue`). */
   seed: string
   /** Hostname of the decky (for banners, prompts). */
   hostname: string

@@ -2,6 +2,7 @@
  * Entry point of a service container. Configuration comes from the environment; events go to stdout
  * as JSON lines (the collector follows the container log); diagnostics go to stderr.
  */
+import type { Persona } from '@decnet/core/schemas'
 import { parseServiceConfigJson } from './framework/config.ts'
 import { startEmulator } from './start.ts'
 
@@ -19,6 +20,36 @@ function parsePorts(text: string | undefined): number[] | undefined {
   return ports
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/**
+ * `DECNET_PERSONA`: the decky's stored persona as JSON, written by the engine from the validated row.
+ * Only its shape is checked here (containers skip zod to keep their memory small).
+ */
+function parsePersona(text: string | undefined): Persona | undefined {
+  if (!text?.trim()) return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    fail('DECNET_PERSONA is not valid JSON')
+  }
+  if (
+    !isRecord(value) ||
+    typeof value.seed !== 'string' ||
+    !/^[0-9a-f]{32}$/.test(value.seed) ||
+    typeof value.hostname !== 'string' ||
+    typeof value.family !== 'string' ||
+    !isRecord(value.os) ||
+    !isRecord(value.hardware) ||
+    !isRecord(value.services)
+  ) {
+    fail('DECNET_PERSONA is not a persona (seed, family, hostname, os, hardware, services)')
+  }
+  return value as Persona
+}
+
 async function main(): Promise<void> {
   const env = process.env
   const service = env.DECNET_SERVICE?.trim()
@@ -32,6 +63,7 @@ async function main(): Promise<void> {
     fail((error as Error).message)
   }
   const ports = parsePorts(env.DECNET_PORTS)
+  const persona = parsePersona(env.DECNET_PERSONA)
   let running: Awaited<ReturnType<typeof startEmulator>> | undefined
   // Installed before starting: as PID 1 a signal without a handler is ignored, not fatal.
   const stop = () => {
@@ -47,8 +79,8 @@ async function main(): Promise<void> {
       decky,
       bindAddress: env.DECNET_BIND?.trim() || '0.0.0.0',
       config,
-      seed: env.DECNET_SEED?.trim() || decky,
-      hostname: env.DECNET_HOSTNAME?.trim() || decky,
+      ...(persona ? { persona } : {}),
+      ...(env.DECNET_HOSTNAME?.trim() ? { hostname: env.DECNET_HOSTNAME.trim() } : {}),
       distro: env.DECNET_DISTRO?.trim() || undefined,
       ...(ports ? { ports } : {}),
     })

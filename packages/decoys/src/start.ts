@@ -1,3 +1,4 @@
+import type { Persona } from '@decnet/core/schemas'
 import type { ConnectionLimits, EmulatorContext, RunningEmulator, ServiceConfigValue } from './emulator.ts'
 import { createEmitter, type EventSink, stdoutSink } from './framework/events.ts'
 import { EMULATOR_SLUGS, loadEmulator } from './registry.ts'
@@ -9,8 +10,15 @@ export type StartEmulatorOptions = {
   /** Defaults to the catalogue's ports (then the emulator's own); pass `[0]` (or `[0, 0]`) in tests. */
   ports?: number[]
   config?: Record<string, ServiceConfigValue>
-  /** Per-decky seed; defaults to the decky name so two deckies never share a persona. */
+  /**
+   * The decky's stored persona. Production always passes it (containers get it as `DECNET_PERSONA`,
+   * the local engine from the decky row); when absent (tests) one is derived from the decky name, for
+   * a family that can run this service, so a test still sees one consistent, stable persona.
+   */
+  persona?: Persona
+  /** Ignored when `persona` is given (its seed wins); kept for callers not yet passing a persona. */
   seed?: string
+  /** Defaults to the persona's host name. */
   hostname?: string
   /** Catalogue distro slug; picks distro-consistent banners and shell output. */
   distro?: string
@@ -32,19 +40,43 @@ export async function startEmulator(slug: string, options: StartEmulatorOptions)
   if (!emulator) throw new UnknownServiceError(slug)
   const ports = options.ports ?? (await catalogPorts(slug)) ?? emulator.defaultPorts
   if (!ports || ports.length === 0) throw new Error(`Service '${slug}' needs at least one port`)
+  const persona = options.persona ?? (await testPersona(slug, options))
   const context: EmulatorContext = {
     decky: options.decky,
     service: slug,
     bindAddress: options.bindAddress,
     ports,
     config: options.config ?? {},
-    seed: options.seed ?? options.decky,
-    hostname: options.hostname ?? options.decky,
+    persona,
+    seed: persona.seed,
+    hostname: options.hostname ?? persona.hostname,
     ...(options.distro ? { distro: options.distro } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     emit: createEmitter(options.decky, slug, options.onEvent ?? stdoutSink()),
   }
   return emulator.start(context)
+}
+
+/**
+ * The persona of a decky started without one (tests, tools): derived from the decky name, for the
+ * first family that can run `slug` (Linux when it can), so repeated starts get the same persona.
+ * Loaded only then: containers always get `DECNET_PERSONA` and skip core (and zod).
+ */
+export async function testPersona(
+  slug: string,
+  options: Pick<StartEmulatorOptions, 'decky' | 'distro' | 'hostname'>,
+): Promise<Persona> {
+  const core = await import('@decnet/core')
+  const family = (['linux', 'windows_server', 'windows', 'embedded', 'bsd', 'cisco'] as const).find(
+    (candidate) => core.serviceFitsFamily(slug, candidate),
+  )
+  return core.derivePersona({
+    seed: core.seedFromName(options.decky),
+    osFamily: family ?? 'linux',
+    distro: options.distro ?? 'debian',
+    services: [slug],
+    ...(options.hostname ? { hostname: options.hostname } : {}),
+  })
 }
 
 /** The catalogue's port numbers for a service, once each (sip lists 5060 for both UDP and TCP). */

@@ -1,6 +1,7 @@
 import { createSocket } from 'node:dgram'
 import { connect, type Socket } from 'node:net'
 import type { EmittedEvent, Emulator, RunningEmulator } from '../src/emulator.ts'
+import { testPersona } from '../src/start.ts'
 import { type TestStartOptions, trackStarted } from './started.ts'
 
 export { closeStartedAfterEach } from './started.ts'
@@ -36,7 +37,12 @@ export async function startBinary(
     bindAddress: host,
     ports: options.ports ?? [0],
     config: options.config ?? {},
-    ...(options.persona ? { persona: options.persona } : {}),
+    persona:
+      options.persona ??
+      (await testPersona(emulator.slug, {
+        decky: options.seed ?? 'seed-one',
+        ...(options.distro ? { distro: options.distro } : {}),
+      })),
     seed: options.seed ?? 'seed-one',
     hostname: options.hostname ?? 'FILESRV-02',
     ...(options.distro ? { distro: options.distro } : {}),

@@ -2,6 +2,7 @@
 // same computer, domain and build, and answer as that build (or Samba) really does.
 import { X509Certificate } from 'node:crypto'
 import { connect, type TLSSocket } from 'node:tls'
+import { personaBytes } from '@decnet/core/persona'
 import { describe, expect, it } from 'vitest'
 import {
   type BerElement,
@@ -19,6 +20,7 @@ import { mssqlEmulator } from '../src/protocols-binary/mssql.ts'
 import { encodeNetbiosName, nbnsEmulator } from '../src/protocols-binary/nbns.ts'
 import { rdpEmulator } from '../src/protocols-binary/rdp.ts'
 import { smbEmulator } from '../src/protocols-binary/smb.ts'
+import { personaKeyed } from '../src/protocols-binary/windows-persona.ts'
 import {
   closeStartedAfterEach,
   type RawConnection,
@@ -92,6 +94,16 @@ async function challenge(raw: RawConnection) {
 }
 
 const ALL_DIALECTS = [0x0202, 0x0210, 0x0300, 0x0302, 0x0311]
+
+describe('persona keyed values', () => {
+  it("derive as core's personaBytes does (kept local so containers need not load core)", () => {
+    const persona = windowsPersona(BUILDS.server2019)
+    for (const bytes of [4, 16, 32, 48])
+      expect(personaKeyed(persona, 'smb:server-guid', bytes)).toEqual(
+        Buffer.from(personaBytes(persona, 'smb:server-guid', bytes)),
+      )
+  })
+})
 
 describe('smb reads the persona', () => {
   it('a Server 2022 offers 3.1.1 with its contexts, requires signing and names its build in NTLM', async () => {

@@ -8,6 +8,7 @@ import { createLineReader, listenTcp } from '../src/framework/tcp.ts'
 import { listenUdp } from '../src/framework/udp.ts'
 import { startEmulator, UnknownServiceError } from '../src/start.ts'
 import { eventLog, loopbackHost, rawClient } from './helpers.ts'
+import { personaForTest } from './persona.ts'
 
 function testContext(sink: (event: DecoyEvent) => void, bindAddress: string): EmulatorContext {
   return {
@@ -16,6 +17,7 @@ function testContext(sink: (event: DecoyEvent) => void, bindAddress: string): Em
     bindAddress,
     ports: [0],
     config: {},
+    persona: personaForTest('d1'),
     seed: 's',
     hostname: 'h',
     emit: createEmitter('d1', 'test', sink),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { EmulatorContext } from '../src/emulator.ts'
 import { personaFor } from '../src/protocols-text/shell/persona.ts'
 import { createShell } from '../src/protocols-text/shell/shell.ts'
+import { personaForTest } from './persona.ts'
 
 function context(seed: string, distro?: string): EmulatorContext {
   return {
@@ -10,6 +11,7 @@ function context(seed: string, distro?: string): EmulatorContext {
     bindAddress: '127.88.1.9',
     ports: [0],
     config: {},
+    persona: personaForTest(seed, 'linux', distro),
     seed,
     hostname: 'SRV-ECHO-17',
     ...(distro ? { distro } : {}),

@@ -1,4 +1,5 @@
 import type { DeckyState } from '@decnet/core'
+import { personaForLegacyDecky } from '@decnet/core'
 import { describe, expect, it } from 'vitest'
 import {
   type BusEvent,
@@ -136,6 +137,13 @@ describe('Reconciler', () => {
       sysctls: {},
       services: [{ slug: 'ssh', ports: [], config: {} }],
       seed: name,
+      persona: personaForLegacyDecky({
+        name,
+        osFamily: 'linux',
+        services: ['ssh'],
+        hostname: name,
+        mac: '00:1b:21:00:00:01',
+      }),
     })
     await engine.deploy(spec('kept'))
     await engine.deploy(spec('orphan'))

@@ -1,4 +1,5 @@
 import { connect } from 'node:net'
+import { personaForLegacyDecky } from '@decnet/core'
 import type { DecnetDatabase } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -53,6 +54,13 @@ describe('connections reset at once', () => {
       osFamily: 'linux',
       sysctls: {},
       seed: 'rst',
+      persona: personaForLegacyDecky({
+        name: 'rst-target',
+        osFamily: 'linux',
+        services: ['ssh'],
+        hostname: 'rst-target',
+        mac: '00:1b:21:00:00:02',
+      }),
       services: [{ slug: 'ssh', ports: [{ port: 2222, protocol: 'tcp' }], config: {} }],
     })
     const address = engine.addressOf('rst-target') ?? ''

@@ -1,4 +1,6 @@
+import { derivePersona, personaForLegacyDecky, seedFromName } from '@decnet/core'
 import { describe, expect, it } from 'vitest'
+import { serviceContainer } from '../src/engine/docker/containers.ts'
 import { deckySpecFor } from '../src/index.ts'
 
 const row = {
@@ -32,7 +34,7 @@ describe('deckySpecFor', () => {
       ip: row.ip,
       mac: row.mac,
       hostname: row.hostname,
-      seed: 'win-01',
+      seed: seedFromName('win-01'),
     })
   })
 
@@ -44,6 +46,40 @@ describe('deckySpecFor', () => {
     expect(() => deckySpecFor({ ...row, stack: 'os2-warp' })).toThrow(
       /unknown TCP\/IP stack profile 'os2-warp'/,
     )
+  })
+
+  it('carries the stored persona, and its seed, to every service', () => {
+    const persona = derivePersona({ seed: 'ab'.repeat(16), osFamily: 'windows', distro: 'debian' })
+    const spec = deckySpecFor({ ...row, persona })
+    expect(spec.persona).toEqual(persona)
+    expect(spec.seed).toBe(persona.seed)
+  })
+
+  it('a row from before personas gets the one derived from its name, keeping its host name and MAC', () => {
+    // Tell guarded: the seed used to be the decky name itself, readable back from every keyed value.
+    const spec = deckySpecFor(row)
+    expect(spec.persona).toEqual(personaForLegacyDecky(row))
+    expect(spec.persona).toMatchObject({ hostname: row.hostname, mac: row.mac, family: 'windows' })
+  })
+
+  it('service containers get the persona as DECNET_PERSONA', () => {
+    const spec = deckySpecFor(row)
+    const container = serviceContainer(
+      spec,
+      spec.services[0] ?? { slug: 'rdp', ports: [], config: {} },
+      'base',
+      {
+        instance: 'test',
+        networkName: 'net',
+        imageId: 'sha256:0',
+        baseCommand: [],
+        shaperCommand: [],
+        logMaxSize: '1m',
+        stopTimeoutSeconds: 2,
+      },
+    )
+    const env = container.options.Env?.find((entry) => entry.startsWith('DECNET_PERSONA='))
+    expect(JSON.parse(env?.slice('DECNET_PERSONA='.length) ?? 'null')).toEqual(spec.persona)
   })
 
   it('rejects an unknown service or a config value of the wrong shape', () => {

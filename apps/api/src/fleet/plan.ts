@@ -140,6 +140,7 @@ export async function planFleet(
     replaceFleet,
     random: cryptoRandom,
     deploymentLimit: settings.deploymentLimit,
+    now: Date.now(),
   })
   if (!result.ok) throw result.error
   const planned = result.plan.network

@@ -1,5 +1,5 @@
-import { LOCAL_HOST_ID } from '@decnet/core'
-import type { DecnetDatabase } from '@decnet/db'
+import { LOCAL_HOST_ID, type Persona, personaForLegacyDecky } from '@decnet/core'
+import type { Decky, DecnetDatabase } from '@decnet/db'
 import {
   type DeckyEngine,
   deckySpecFor,
@@ -33,7 +33,7 @@ export function createExecutor(deps: {
       throw new Error(`superseded: ${decky.name} now lives on another host, whose own operation deploys it`)
     }
     try {
-      const spec = deckySpecFor(decky)
+      const spec = deckySpecFor({ ...decky, persona: decky.persona ?? (await storePersona(db, decky)) })
       const network = await deps.network()
       // A repair is a deploy of the recorded spec: converging recreates whatever is exited, missing
       // or off its network (a new base takes its services with it) and probes readiness again.
@@ -52,4 +52,17 @@ export function createExecutor(deps: {
       throw error
     }
   }
+}
+
+/**
+ * A decky from before personas gets one on its first deploy: derived from its name (so a retry
+ * derives the same), in the fleet's AD domain, keeping its host name and MAC, and stored.
+ */
+async function storePersona(db: DecnetDatabase, decky: Decky): Promise<Persona> {
+  const fleet = await db.fleet.list()
+  const domain =
+    fleet.find((other) => other.persona?.domain)?.persona?.domain ??
+    // No persona in the fleet yet: the first decky's name decides, the same for every decky of it.
+    personaForLegacyDecky({ ...(fleet[0] ?? decky), services: [] }).domain
+  return db.fleet.ensurePersona(decky.name, personaForLegacyDecky(decky, domain))
 }

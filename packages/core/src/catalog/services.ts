@@ -485,3 +485,61 @@ export function findPortConflict(
   }
   return undefined
 }
+
+const ALL_FAMILIES = ['linux', 'windows', 'windows_server', 'bsd', 'embedded', 'cisco'] as const
+type FamilySlug = (typeof ALL_FAMILIES)[number]
+const UNIX_SERVERS: readonly FamilySlug[] = ['linux', 'bsd']
+
+/**
+ * Which OS families can really run each service: a Linux box answering MSSQL or RDP, or a Windows
+ * desktop answering an LDAP directory, is a tell. The persona gives each allowed pair a product; the
+ * INI refuses the others.
+ */
+export const SERVICE_FAMILIES: Readonly<Record<ServiceSlug, readonly FamilySlug[]>> = {
+  ssh: ALL_FAMILIES,
+  telnet: ['linux', 'bsd', 'embedded', 'cisco'],
+  http: ALL_FAMILIES,
+  https: ALL_FAMILIES,
+  ftp: ['linux', 'windows', 'windows_server', 'bsd', 'embedded'],
+  smb: ['linux', 'windows', 'windows_server', 'bsd'],
+  msrpc: ['windows', 'windows_server'],
+  nbns: ['linux', 'windows', 'windows_server', 'bsd'],
+  rdp: ['windows', 'windows_server'],
+  ldap: ['linux', 'windows_server', 'bsd'],
+  llmnr: ['windows', 'windows_server'],
+  dns: ['linux', 'windows_server', 'bsd', 'embedded'],
+  smtp: [...UNIX_SERVERS, 'windows_server'],
+  smtp_relay: [...UNIX_SERVERS, 'windows_server'],
+  imap: [...UNIX_SERVERS, 'windows_server'],
+  pop3: [...UNIX_SERVERS, 'windows_server'],
+  mysql: [...UNIX_SERVERS, 'windows_server'],
+  postgres: [...UNIX_SERVERS, 'windows_server'],
+  mssql: ['windows', 'windows_server'],
+  redis: UNIX_SERVERS,
+  mongodb: ['linux', 'windows_server'],
+  elasticsearch: ['linux', 'windows_server'],
+  k8s: ['linux'],
+  docker_api: ['linux'],
+  mqtt: ['linux', 'bsd', 'embedded'],
+  snmp: ALL_FAMILIES,
+  sip: ['linux', 'bsd', 'embedded'],
+  tftp: ['linux', 'embedded', 'cisco'],
+  vnc: ['linux', 'windows', 'windows_server', 'bsd', 'embedded'],
+  conpot: ['embedded'],
+}
+
+export function serviceFitsFamily(service: string, family: string): boolean {
+  const families = SERVICE_FAMILIES[service as ServiceSlug] as readonly string[] | undefined
+  return families?.includes(family) ?? false
+}
+
+/** The catalogue services a family can run. */
+export function servicesForFamily(family: string): ServiceSlug[] {
+  return SERVICE_SLUGS.filter((slug) => serviceFitsFamily(slug, family))
+}
+
+/** The first family (Linux first, then Windows Server, Windows, embedded, BSD, Cisco) that runs every one of `services`. */
+export function familyForServices(services: readonly string[]): FamilySlug | undefined {
+  const order: readonly FamilySlug[] = ['linux', 'windows_server', 'windows', 'embedded', 'bsd', 'cisco']
+  return order.find((family) => services.every((service) => serviceFitsFamily(service, family)))
+}

@@ -7,11 +7,14 @@ import { isOsFamilySlug, OS_FAMILY_SLUGS, type OsFamilySlug } from '../catalog/o
 import { coerceField, getConfigField } from '../catalog/service-config.ts'
 import {
   type ConfigValue,
+  familyForServices,
   findPortConflict,
   getService,
   isServiceSlug,
+  SERVICE_FAMILIES,
   SERVICE_SLUGS,
   type ServiceSlug,
+  serviceFitsFamily,
 } from '../catalog/services.ts'
 import { DecnetError, type IniLocation, iniError, quote } from '../errors.ts'
 import { checkInterval, MAX_INTERVAL_MINUTES } from '../mutation/interval.ts'
@@ -32,6 +35,8 @@ export interface GeneralSettings {
   interface?: string
   driver?: NetworkDriver
   mutateIntervalMinutes?: number
+  /** The fleet's AD domain (`domain = corp.example.com`); drawn once per fleet when absent. */
+  domain?: { netbios: string; dns: string }
 }
 
 export type ServiceConfigMap = Partial<Record<ServiceSlug, Record<string, ConfigValue>>>
@@ -57,7 +62,11 @@ export interface FleetIni {
   deckies: IniDecky[]
 }
 
-const GENERAL_KEYS = ['net', 'gw', 'interface', 'driver', 'mutate_interval'] as const
+const GENERAL_KEYS = ['net', 'gw', 'interface', 'driver', 'mutate_interval', 'domain'] as const
+/** A DNS domain of at least two labels (letters, digits, inner hyphens), as AD requires. */
+const DOMAIN_RE = /^(?=.{3,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/
+/** Prefixes a company puts before its name in an AD domain (`corp.acme.com` → NetBIOS `ACME`). */
+const DOMAIN_PREFIXES = new Set(['corp', 'ad', 'int', 'internal', 'office', 'lan'])
 const DECKY_KEYS = ['ip', 'services', 'archetype', 'distro', 'nmap_os', 'mutate_interval', 'amount', 'host']
 const KEY_ALIASES: Readonly<Record<string, string>> = {
   'nmap-os': 'nmap_os',
@@ -113,6 +122,16 @@ function checkIntervalOrThrow(text: string, located: Located): number {
   return result.minutes
 }
 
+function parseDomain(located: Located): { netbios: string; dns: string } {
+  const dns = located.value.toLowerCase()
+  if (!DOMAIN_RE.test(dns)) {
+    throw iniError(located.at, `${quote(located.value)} is not a DNS domain name like corp.example.com`)
+  }
+  const labels = dns.split('.')
+  const name = labels.find((label, i) => i < labels.length - 1 && !DOMAIN_PREFIXES.has(label)) ?? labels[0]
+  return { netbios: (name ?? dns).toUpperCase().slice(0, 15), dns }
+}
+
 function parseGeneral(section: IniSection): GeneralSettings {
   const keys = collectKeys(section, GENERAL_KEYS, '[general]')
   const general: GeneralSettings = {}
@@ -147,6 +166,8 @@ function parseGeneral(section: IniSection): GeneralSettings {
   }
   const interval = keys.get('mutate_interval')
   if (interval) general.mutateIntervalMinutes = parseIntervalValue(interval)
+  const domain = keys.get('domain')
+  if (domain) general.domain = parseDomain(domain)
   return general
 }
 
@@ -242,6 +263,7 @@ function parseDeckySection(section: IniSection): IniDecky[] {
     mutateIntervalMinutes: intervalKey ? parseIntervalValue(intervalKey) : null,
     host: hostKey?.value ?? null,
   }
+  checkServiceFamilies(base, { section: where, services: servicesKey, osFamily: keys.get('nmap_os') })
   if (amount === 1) return [{ ...base, name: section.name, serviceConfig: {} }]
   return Array.from({ length: amount }, (_, i) => {
     const name = `${section.name}-${padIndex(i + 1)}`
@@ -253,6 +275,49 @@ function parseDeckySection(section: IniSection): IniDecky[] {
     }
     return { ...base, services: base.services && [...base.services], name, serviceConfig: {} }
   })
+}
+
+const runsOn = (service: ServiceSlug) => SERVICE_FAMILIES[service].join(', ')
+
+/**
+ * A decky's services must be ones its OS family can run (a Linux box answering MSSQL or RDP is a
+ * tell): refused here, at the line that asks for them. Services without a family or archetype need
+ * one family that runs them all; the planner picks it.
+ */
+function checkServiceFamilies(
+  base: { services: ServiceSlug[] | null; archetype: ArchetypeSlug | null; osFamily: OsFamilySlug | null },
+  at: { section: IniLocation; services: Located | undefined; osFamily: Located | undefined },
+): void {
+  const archetype = base.archetype ? getArchetype(base.archetype) : undefined
+  const family = base.osFamily ?? archetype?.osFamily
+  const servicesAt = at.services?.at ?? at.section
+  if (family) {
+    const how = base.osFamily ? `nmap_os = ${family}` : `archetype ${archetype?.slug}, a ${family} machine`
+    for (const service of base.services ?? []) {
+      if (!serviceFitsFamily(service, family)) {
+        throw iniError(
+          servicesAt,
+          `service ${service} cannot run on this decky (${how}); ${service} runs on: ${runsOn(service)}`,
+        )
+      }
+    }
+    if (base.osFamily && archetype && !base.services) {
+      const misfit = archetype.services.find((service) => !serviceFitsFamily(service, family))
+      if (misfit) {
+        throw iniError(
+          at.osFamily?.at ?? at.section,
+          `archetype ${archetype.slug} runs ${misfit}, which a ${family} decky cannot run (${misfit} runs on: ${runsOn(misfit)})`,
+        )
+      }
+    }
+    return
+  }
+  if (base.services && !familyForServices(base.services)) {
+    throw iniError(
+      servicesAt,
+      `no OS family runs all of ${base.services.join(', ')}: ${base.services.map((service) => `${service} runs on ${runsOn(service)}`).join('; ')}`,
+    )
+  }
 }
 
 /** Services a decky could ever run: its explicit list plus its archetype's pool (mutation). */

@@ -1,6 +1,6 @@
 // Service selection shared by the deploy planner (random services) and the mutator.
 import { getArchetype } from '../catalog/archetypes.ts'
-import { findPortConflict, SERVICE_SLUGS, type ServiceSlug } from '../catalog/services.ts'
+import { findPortConflict, SERVICE_SLUGS, type ServiceSlug, serviceFitsFamily } from '../catalog/services.ts'
 import { type RandomSource, randomInt, sampleDistinct } from '../random.ts'
 
 /** The most services a random draw or a mutation gives one decky. */
@@ -8,10 +8,17 @@ export const MAX_PICKED_SERVICES = 3
 /** Random draws before falling back to a deterministic different set. */
 const MAX_DRAWS = 21
 
-/** The archetype's services when it resolves, else every per-decky service. */
-export function servicePool(archetype: string | null | undefined): readonly ServiceSlug[] {
+/**
+ * The archetype's services when it resolves, else every per-decky service; only those the decky's
+ * OS family can run when it is known (a mutation never gives a Linux decky RDP).
+ */
+export function servicePool(
+  archetype: string | null | undefined,
+  osFamily?: string | null,
+): readonly ServiceSlug[] {
   const resolved = archetype ? getArchetype(archetype) : undefined
-  return resolved ? resolved.services : SERVICE_SLUGS
+  const pool = resolved ? resolved.services : SERVICE_SLUGS
+  return osFamily ? pool.filter((slug) => serviceFitsFamily(slug, osFamily)) : pool
 }
 
 /**
@@ -34,6 +41,7 @@ const sameSet = (a: readonly string[], b: ReadonlySet<string>): boolean =>
 export interface MutableDecky {
   services: readonly string[]
   archetype?: string | null
+  osFamily?: string | null
 }
 
 /**
@@ -41,7 +49,7 @@ export interface MutableDecky {
  * from the current set whenever the pool allows any different set. Never empty, at most 3.
  */
 export function pickNewServices(decky: MutableDecky, random: RandomSource): ServiceSlug[] {
-  const pool = servicePool(decky.archetype)
+  const pool = servicePool(decky.archetype, decky.osFamily)
   const current = new Set(decky.services)
   for (let draw = 0; draw < MAX_DRAWS; draw++) {
     const chosen = drawServices(pool, random)

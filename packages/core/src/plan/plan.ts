@@ -1,10 +1,9 @@
 // Deploy planning: existing fleet + network + parsed INI → what to create, keep and remove.
 // Pure: randomness is injected, nothing is written. The API commits the plan; the runner applies it.
 import { type ArchetypeSlug, getArchetype } from '../catalog/archetypes.ts'
-import { DISTRO_SLUGS, type DistroSlug, isDistroSlug, randomHostname } from '../catalog/distros.ts'
-import { macForDecky } from '../catalog/mac.ts'
+import { DISTRO_SLUGS, type DistroSlug, isDistroSlug } from '../catalog/distros.ts'
 import type { OsFamilySlug } from '../catalog/os-families.ts'
-import type { ServiceSlug } from '../catalog/services.ts'
+import { familyForServices, type ServiceSlug } from '../catalog/services.ts'
 import { DecnetError, quote } from '../errors.ts'
 import { checkExplicitIps, type FleetIni, type IniDecky, type ServiceConfigMap } from '../ini/fleet.ts'
 import { drawServices, servicePool } from '../mutation/pick.ts'
@@ -16,9 +15,11 @@ import {
   resolveNetwork,
 } from '../net/allocate.ts'
 import { formatIpv4 } from '../net/ipv4.ts'
+import { deriveFleetDomain, derivePersona, personaForLegacyDecky } from '../persona/derive.ts'
 import type { RandomSource } from '../random.ts'
 import type { NetworkDriver } from '../schemas/hosts.ts'
 import { LOCAL_HOST_ID } from '../schemas/hosts.ts'
+import type { Persona, PersonaDomain } from '../schemas/persona.ts'
 import { LOCAL_PLAN_HOST, Placement, type PlanHost } from './placement.ts'
 
 /** The fields of an existing decky the planner reads; callers pass their full rows. */
@@ -26,8 +27,11 @@ export interface ExistingDecky {
   name: string
   ip: string
   hostname: string
+  mac?: string
   distro: string
   archetype?: string | null
+  /** Null on rows from before personas. */
+  persona?: Persona | null
   services: readonly string[]
   /** Compared only, never trusted as typed values (rows may come straight from JSON columns). */
   serviceConfig: Readonly<Record<string, Readonly<Record<string, unknown>>>>
@@ -56,6 +60,8 @@ export interface PlannedDecky {
   host: string
   /** True when this replaces an existing decky of the same name (replace mode redeploy). */
   replaces: boolean
+  /** What the decky claims to be; its `hostname` and `mac` are the persona's. */
+  persona: Persona
 }
 
 export interface PlannedNetwork {
@@ -84,6 +90,8 @@ export interface PlanInput<T extends ExistingDecky> {
   random: RandomSource
   /** When set, a resulting fleet larger than this is a `limit_exceeded` error. */
   deploymentLimit?: number
+  /** Epoch ms of the deploy (new personas booted before it); a fixed past date when absent. */
+  now?: number
 }
 
 export type PlanResult<T extends ExistingDecky> =
@@ -162,6 +170,66 @@ interface Resolver {
   random: RandomSource
   general: FleetIni['general']
   nextIp: (name: string) => string
+  /** The fleet's one AD domain. */
+  domain: PersonaDomain
+  /** Host names already carried by deckies that stay or were planned (lower case). */
+  hostnames: Set<string>
+  now: number | undefined
+}
+
+/** 32 hex digits from the injected randomness: a new decky's persona seed. */
+function drawSeed(random: RandomSource): string {
+  let hex = ''
+  for (let i = 0; i < 4; i++)
+    hex += Math.floor(random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0')
+  return hex
+}
+
+/**
+ * The fleet's AD domain: the INI's `[general] domain`, else the one the fleet's personas already
+ * share, else a new one drawn once for the whole fleet.
+ */
+function fleetDomain(ini: FleetIni, existing: readonly ExistingDecky[], random: RandomSource): PersonaDomain {
+  if (ini.general.domain) return { ...ini.general.domain, joined: true }
+  const known = existing.find((decky) => decky.persona?.domain)?.persona?.domain
+  if (known) return { ...known, joined: true }
+  return deriveFleetDomain(drawSeed(random))
+}
+
+/**
+ * The persona of a planned decky. A surviving decky keeps its persona when its family, distro and
+ * archetype are unchanged (a row from before personas gets the one its first deploy would store);
+ * otherwise a new one is drawn, keeping the host name when the family stays.
+ */
+function resolvePersona(
+  spec: IniDecky,
+  previous: ExistingDecky | undefined,
+  planned: { osFamily: OsFamilySlug; distro: DistroSlug; services: readonly ServiceSlug[] },
+  r: Resolver,
+): Persona {
+  const same =
+    previous !== undefined &&
+    previous.osFamily === planned.osFamily &&
+    previous.distro === planned.distro &&
+    (previous.archetype ?? null) === spec.archetype
+  if (previous && same) {
+    if (previous.persona) return previous.persona
+    return personaForLegacyDecky(previous, r.domain)
+  }
+  const keepHostname = previous !== undefined && previous.osFamily === planned.osFamily
+  return derivePersona({
+    seed: drawSeed(r.random),
+    osFamily: planned.osFamily,
+    distro: planned.distro,
+    archetype: spec.archetype,
+    services: planned.services,
+    domain: r.domain,
+    ...(keepHostname ? { hostname: previous.hostname } : {}),
+    avoidHostnames: [...r.hostnames],
+    ...(r.now !== undefined ? { nowMs: r.now } : {}),
+  })
 }
 
 const hostOf = (decky: ExistingDecky) => decky.hostId ?? LOCAL_HOST_ID
@@ -169,7 +237,7 @@ const hostOf = (decky: ExistingDecky) => decky.hostId ?? LOCAL_HOST_ID
 function resolveServices(spec: IniDecky, previous: ExistingDecky | undefined, r: Resolver): ServiceSlug[] {
   if (spec.services) return spec.services
   // Replace mode keeps a surviving decky's (possibly mutated) services unless its archetype changed.
-  const pool = servicePool(spec.archetype)
+  const pool = servicePool(spec.archetype, spec.osFamily ?? getArchetype(spec.archetype ?? '')?.osFamily)
   if (previous && (previous.archetype ?? null) === spec.archetype) {
     const kept = previous.services.filter((s): s is ServiceSlug => (pool as readonly string[]).includes(s))
     if (kept.length === previous.services.length && kept.length > 0) return kept
@@ -190,23 +258,29 @@ function resolveDecky(
   const rotated = distroPool[index % distroPool.length] as DistroSlug
   const inherited = previous && isDistroSlug(previous.distro) ? previous.distro : undefined
   const distro = spec.distro ?? inherited ?? rotated
-  const osFamily = spec.osFamily ?? archetype?.osFamily ?? 'linux'
+  const services = resolveServices(spec, previous, r)
+  // Services without a family or archetype: the first family that runs them all (the INI refused
+  // a list no family runs).
+  const osFamily = spec.osFamily ?? archetype?.osFamily ?? familyForServices(services) ?? 'linux'
   const reusableIp = previous && explicitIpProblem(r.net, previous.ip) === undefined ? previous.ip : undefined
   const ip = spec.ip ?? reusableIp ?? r.nextIp(spec.name)
+  const persona = resolvePersona(spec, previous, { osFamily, distro, services }, r)
+  r.hostnames.add(persona.hostname.toLowerCase())
   return {
     name: spec.name,
     ip,
-    mac: macForDecky(osFamily, spec.name),
-    hostname: previous && previous.distro === distro ? previous.hostname : randomHostname(distro, r.random),
+    mac: persona.mac,
+    hostname: persona.hostname,
     distro,
     archetype: spec.archetype,
-    services: resolveServices(spec, previous, r),
+    services,
     serviceConfig: spec.serviceConfig,
     osFamily,
     mutateIntervalMinutes: spec.mutateIntervalMinutes ?? r.general.mutateIntervalMinutes ?? null,
     hostId: host.id,
     host: host.name,
     replaces: previous !== undefined,
+    persona,
   }
 }
 
@@ -298,6 +372,12 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
   // Every engine's own address too: on a shared LAN, one host's address is taken for all of them.
   for (const ip of engineIps.keys()) reserved.add(ip)
 
+  const domain = fleetDomain(ini, existing, input.random)
+  // Host names stay unique in the fleet: a survivor of another name keeps its own.
+  const hostnames = new Set(
+    survivors.filter((d) => !iniNames.has(d.name) || !replaceFleet).map((d) => d.hostname.toLowerCase()),
+  )
+
   // One resolver per host: its network and an auto-IP pool over it.
   const resolvers = new Map<string, Resolver>()
   const resolverFor = (host: PlanHost): Resolver => {
@@ -313,6 +393,9 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
       net,
       random: input.random,
       general: ini.general,
+      domain,
+      hostnames,
+      now: input.now,
       nextIp: (name) => {
         const next = pool.next()
         if (next.done) {

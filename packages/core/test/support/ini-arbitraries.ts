@@ -1,7 +1,15 @@
 // fast-check generators shared by the INI writer's property tests: each test supplies its own text
 // alphabets (the round-trip test leans on the characters `ini` escapes), the shapes stay one.
 import fc from 'fast-check'
-import { type ConfigField, type ConfigValue, findPortConflict, SERVICE_SLUGS } from '../../src/index.ts'
+import {
+  type ConfigField,
+  type ConfigValue,
+  familyForServices,
+  findPortConflict,
+  getArchetype,
+  SERVICE_SLUGS,
+  serviceFitsFamily,
+} from '../../src/index.ts'
 
 export interface TextArbitraries {
   /** A value a one-line field holds. */
@@ -34,3 +42,17 @@ export const arbServices = (maxLength: number): fc.Arbitrary<string[]> =>
   fc
     .uniqueArray(fc.constantFrom(...SERVICE_SLUGS), { minLength: 1, maxLength })
     .filter((services) => !findPortConflict(services))
+
+/**
+ * Whether the INI accepts a decky's services for its family (explicit, else its archetype's): the
+ * reader refuses services the decky's OS family cannot run, so generated fleets keep to those.
+ */
+export function servicesFitFamily(decky: {
+  services: readonly string[]
+  archetype?: string | null | undefined
+  osFamily?: string | null | undefined
+}): boolean {
+  const family = decky.osFamily ?? (decky.archetype ? getArchetype(decky.archetype)?.osFamily : undefined)
+  if (!family) return familyForServices(decky.services) !== undefined
+  return decky.services.every((service) => serviceFitsFamily(service, family))
+}

@@ -4,8 +4,10 @@ import {
   type DeckyState,
   type LifecycleOperation,
   LOCAL_HOST_ID,
+  type Persona,
   parseObject,
   parseStringArray,
+  ZPersona,
 } from '@decnet/core'
 import type { Connection, Tx } from '../client.ts'
 import { knownValue } from '../columns.ts'
@@ -50,6 +52,7 @@ export function toDecky(row: DeckyModel): Decky {
     services: parseStringArray(row.services),
     serviceConfig: parseObject(row.serviceConfig) as Decky['serviceConfig'],
     state: knownValue(DECKY_STATES, row.state, 'Decky.state'),
+    persona: row.persona === null ? null : ZPersona.parse(JSON.parse(row.persona)),
   }
 }
 
@@ -65,6 +68,7 @@ function deckyData(input: DeckyInput) {
     serviceConfig: JSON.stringify(input.serviceConfig ?? {}),
     osFamily: input.osFamily,
     mutateInterval: input.mutateInterval ?? null,
+    persona: input.persona ? JSON.stringify(input.persona) : null,
   }
 }
 
@@ -115,6 +119,7 @@ function removedRecord(row: DeckyModel) {
     services: row.services,
     serviceConfig: row.serviceConfig,
     osFamily: row.osFamily,
+    persona: row.persona,
   }
 }
 
@@ -138,6 +143,21 @@ export function fleetRepository(conn: Connection) {
         return row ? toDecky(row) : null
       }),
     count: (): Promise<number> => conn.read(({ prisma }) => prisma.decky.count()),
+
+    /**
+     * Stores `persona` for a decky that has none yet (a row from before personas) and returns the
+     * decky's persona: the given one, or the one another writer stored first.
+     */
+    ensurePersona: (name: string, persona: Persona): Promise<Persona> =>
+      conn.run(async () => {
+        await prisma.decky.updateMany({
+          where: { name, persona: null },
+          data: { persona: JSON.stringify(persona) },
+        })
+        const row = await prisma.decky.findUnique({ where: { name }, select: { persona: true } })
+        if (!row) throw new NotFoundError(`decky "${name}" not found`)
+        return row.persona === null ? persona : ZPersona.parse(JSON.parse(row.persona))
+      }),
     countByState: (state: DeckyState): Promise<number> =>
       conn.read(({ prisma }) => prisma.decky.count({ where: { state } })),
 
@@ -288,6 +308,7 @@ export function fleetRepository(conn: Connection) {
                 services: kept.services ?? '[]',
                 serviceConfig: kept.serviceConfig ?? '{}',
                 osFamily: kept.osFamily ?? '',
+                persona: typeof kept.persona === 'string' ? kept.persona : null,
                 state: 'pending_removal',
                 lastError: 'its host stopped answering during the teardown',
               },

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import type { Emulator, RunningEmulator } from '../emulator.ts'
 import { createEmitter, type EventSink } from '../framework/events.ts'
-import { startEmulator, UnknownServiceError } from '../start.ts'
+import { startEmulator, testPersona, UnknownServiceError } from '../start.ts'
 import type { DeckyWorkerData, FromWorker, ToWorker, WorkerServiceOptions } from './protocol.ts'
 
 const port = parentPort
@@ -21,14 +21,16 @@ async function start(slug: string, options: WorkerServiceOptions): Promise<Runni
   if (!extra) return startEmulator(slug, { ...options, onEvent: sink })
   const emulator = ((await import(extra)) as { emulator?: Emulator }).emulator
   if (!emulator) throw new UnknownServiceError(slug)
+  const persona = options.persona ?? (await testPersona(slug, options))
   return emulator.start({
     decky: options.decky,
     service: slug,
     bindAddress: options.bindAddress,
     ports: options.ports ?? [0],
     config: options.config ?? {},
-    seed: options.seed ?? options.decky,
-    hostname: options.hostname ?? options.decky,
+    persona,
+    seed: persona.seed,
+    hostname: options.hostname ?? persona.hostname,
     emit: createEmitter(options.decky, slug, sink),
   })
 }

@@ -12,7 +12,7 @@ import type { NtlmIdentity } from './ntlmssp.ts'
 
 /** The persona of an emulator context. */
 export function personaOf(ctx: EmulatorContext): Persona {
-  return (ctx as EmulatorContext & { persona: Persona }).persona
+  return ctx.persona
 }
 
 /**

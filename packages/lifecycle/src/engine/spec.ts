@@ -1,4 +1,4 @@
-import { type ConfigValue, getService, tcpStackFor } from '@decnet/core'
+import { type ConfigValue, getService, type Persona, personaForLegacyDecky, tcpStackFor } from '@decnet/core'
 import type { DeckySpec } from './types.ts'
 
 /** The fields of a `Decky` row an engine needs; core's and db's `Decky` are structurally this. */
@@ -8,6 +8,12 @@ export type DeckyRecord = Pick<
 > & {
   services: readonly string[]
   serviceConfig: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>
+  /**
+   * The stored persona. Null on a row from before personas: the runner stores one first (see the
+   * executor); a caller that has none gets the same deterministic one derived from the name.
+   */
+  persona?: Persona | null
+  archetype?: string | null
 }
 
 function isConfigValue(value: unknown): value is ConfigValue {
@@ -21,11 +27,13 @@ function isConfigValue(value: unknown): value is ConfigValue {
 
 /**
  * Maps a decky row onto the engine spec with the catalogue: each service's ports (probed for
- * readiness) and the TCP/IP stack profile (the decky's own, else its OS family's default). The seed is the decky name, so personas stay stable for
- * a decky across redeploys and mutations yet differ between deckies.
+ * readiness) and the TCP/IP stack profile (the persona's, unless the caller names another). The
+ * persona is the row's, so every service tells the same story, stable across redeploys and
+ * mutations, and different between deckies.
  */
 export function deckySpecFor(decky: DeckyRecord): DeckySpec {
-  const stack = tcpStackFor(decky.osFamily, decky.stack)
+  const persona = decky.persona ?? personaForLegacyDecky(decky)
+  const stack = tcpStackFor(decky.osFamily, decky.stack ?? persona.stack)
   return {
     name: decky.name,
     ip: decky.ip,
@@ -35,7 +43,8 @@ export function deckySpecFor(decky: DeckyRecord): DeckySpec {
     ...(decky.distro ? { distro: decky.distro } : {}),
     sysctls: { ...stack.sysctls },
     stack: stack.id,
-    seed: decky.name,
+    seed: persona.seed,
+    persona,
     services: decky.services.map((slug) => {
       const service = getService(slug)
       if (!service) throw new Error(`decky ${decky.name}: unknown service '${slug}'`)

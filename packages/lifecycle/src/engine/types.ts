@@ -8,6 +8,7 @@ import {
   DECKY_NAME_RE,
   type EngineKind,
   type NetworkDriver,
+  type Persona,
   type ReapReport,
   type ServicePort,
 } from '@decnet/core'
@@ -34,7 +35,10 @@ export type DeckySpec = {
    */
   stack?: string
   services: DeckyServiceSpec[]
+  /** The persona's seed (emulators' per-decky values are keyed by it). */
   seed: string
+  /** The decky's stored persona: every service container gets it (`DECNET_PERSONA`). */
+  persona: Persona
 }
 
 export type NetworkContext = {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { randomBytes, randomInt } from 'node:crypto'
+import { personaForLegacyDecky } from '@decnet/core'
 import type Docker from 'dockerode'
 import type { DeckySpec, NetworkContext } from '../../src/index.ts'
 
@@ -47,10 +48,11 @@ export function deckySpec(
   osFamily = 'linux',
 ): DeckySpec {
   const octet = (macCounter++ % 250).toString(16).padStart(2, '0')
+  const mac = `00:1b:21:4a:${randomBytes(1).toString('hex')}:${octet}`
   return {
     name,
     ip,
-    mac: `00:1b:21:4a:${randomBytes(1).toString('hex')}:${octet}`,
+    mac,
     hostname: `${name}-host`,
     osFamily,
     sysctls:
@@ -59,6 +61,13 @@ export function deckySpec(
         : { 'net.ipv4.ip_default_ttl': 64, 'net.ipv4.tcp_syn_retries': 6, 'net.ipv4.tcp_fin_timeout': 60 },
     services,
     seed: `seed-${name}`,
+    persona: personaForLegacyDecky({
+      name,
+      osFamily,
+      services: services.map((service) => service.slug),
+      hostname: `${name}-host`,
+      mac,
+    }),
   }
 }
 

@@ -1,3 +1,4 @@
+import { personaForLegacyDecky } from '@decnet/core'
 import { afterEach } from 'vitest'
 import type { DeckySpec, LocalEngine } from '../../src/index.ts'
 
@@ -21,5 +22,12 @@ export function deckySpec(name: string, services: DeckySpec['services']): DeckyS
     sysctls: {},
     services,
     seed: `seed-${name}`,
+    persona: personaForLegacyDecky({
+      name,
+      osFamily: 'linux',
+      services: services.map((service) => service.slug),
+      hostname: `${name}-host`,
+      mac: '00:1b:21:00:00:01',
+    }),
   }
 }

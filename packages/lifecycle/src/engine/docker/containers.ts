@@ -143,6 +143,7 @@ export function serviceContainer(
       `DECNET_SERVICE=${service.slug}`,
       `DECNET_HOSTNAME=${spec.hostname}`,
       `DECNET_SEED=${spec.seed}`,
+      `DECNET_PERSONA=${JSON.stringify(spec.persona)}`,
       ...(spec.distro ? [`DECNET_DISTRO=${spec.distro}`] : []),
       `DECNET_SERVICE_CONFIG=${JSON.stringify(service.config)}`,
       'DECNET_BIND=0.0.0.0',

@@ -171,6 +171,7 @@ export class LocalEngine implements DeckyEngine {
             ports: [...new Set(service.ports.map(({ port }) => port))],
             config: service.config,
             seed: spec.seed,
+            persona: spec.persona,
             hostname: spec.hostname,
             ...(spec.distro ? { distro: spec.distro } : {}),
             ...(this.options.onEvent ? { onEvent: this.options.onEvent } : {}),
@@ -207,6 +208,7 @@ export class LocalEngine implements DeckyEngine {
       spec.hostname,
       spec.seed,
       spec.distro,
+      spec.persona,
       service.ports,
       Object.entries(service.config).sort(),
     ]

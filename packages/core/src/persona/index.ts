@@ -1,0 +1,14 @@
+// The persona module: derivation, per-purpose keyed values and time helpers (pure, browser-safe).
+export {
+  deriveFleetDomain,
+  derivePersona,
+  type PersonaInput,
+  type PersonaLessDecky,
+  personaForLegacyDecky,
+  seedFromName,
+} from './derive.ts'
+export { hmacSha256, sha256 } from './hash.ts'
+export { personaBytes, personaRandom, personaUnit, personaValue, type Seeded } from './keyed.ts'
+export { LINUX_DISTRO_PROFILES, VENDOR_PRODUCTS } from './linux-distros.ts'
+export { lastBootTime, loadAverage, uptimeSeconds } from './time.ts'
+export { WINDOWS_SERVER_RELEASES, WINDOWS_WORKSTATION_RELEASES } from './windows-builds.ts'
