@@ -2,7 +2,7 @@
 // same computer, domain and build, and answer as that build (or Samba) really does.
 import { X509Certificate } from 'node:crypto'
 import { connect, type TLSSocket } from 'node:tls'
-import { personaBytes } from '@decnet/core/persona'
+import { derivePersona, personaBytes, seedFromName } from '@decnet/core/persona'
 import { describe, expect, it } from 'vitest'
 import {
   type BerElement,
@@ -271,6 +271,50 @@ describe('smb1 where the build still has it', () => {
       success: false,
     })
     expect(attempt.secret_fields).toEqual(['hash'])
+  })
+})
+
+describe('twins: two derived Windows personas of one fleet', () => {
+  it('share the domain but no ServerGuid, names or certificate, and each answers as its own build', async () => {
+    // Tell: each Windows host in a different domain on one /24, and values shared by every decky.
+    const domain = { netbios: 'NORWIND', dns: 'norwind.local', joined: true }
+    const twins = ['twin-a', 'twin-b'].map((name) =>
+      derivePersona({
+        seed: seedFromName(name),
+        osFamily: 'windows_server',
+        distro: 'debian',
+        domain,
+        nowMs: Date.now(),
+      }),
+    )
+    const seen = []
+    for (const persona of twins) {
+      const smb = await startBinary(smbEmulator, { persona })
+      const reply = await negotiate(smb, ALL_DIALECTS)
+      const shipped = persona.os.windows?.smbDialects ?? []
+      const top = { '3.1.1': 0x0311, '3.0.2': 0x0302 }[shipped.at(-1) as string]
+      expect(reply.body.readUInt16LE(4)).toBe(top)
+      const { type2, text } = await challenge(reply.raw)
+      reply.raw.close()
+      expect(type2.readUInt16LE(50)).toBe(persona.os.windows?.build)
+      expect(text(1)).toBe(persona.hostname.toUpperCase())
+      const rdp = await startBinary(rdpEmulator, { persona })
+      const tls = (await rdpTls(rdp, { maxVersion: 'TLSv1.2' })) as TLSSocket
+      const certificate = new X509Certificate(tls.getPeerX509Certificate()?.raw as Buffer)
+      tls.destroy()
+      seen.push({
+        domain: text(4),
+        guid: reply.body.subarray(8, 24).toString('hex'),
+        host: text(1),
+        serial: certificate.serialNumber,
+        key: certificate.publicKey.export({ type: 'spki', format: 'der' }).toString('hex'),
+        notBefore: certificate.validFrom,
+      })
+    }
+    const [a, b] = seen as [(typeof seen)[number], (typeof seen)[number]]
+    expect(a.domain).toBe('norwind.local')
+    expect(b.domain).toBe(a.domain)
+    for (const key of ['guid', 'host', 'serial', 'key', 'notBefore'] as const) expect(b[key]).not.toBe(a[key])
   })
 })
 
