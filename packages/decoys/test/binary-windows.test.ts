@@ -358,6 +358,18 @@ describe('nbns (137/udp)', () => {
     expect(logged.fields).toMatchObject({ name: '*', qtype: 'NBSTAT' })
   })
 
+  it('on a stand-alone Windows names the WORKGROUP setup gave it, not the fleet domain', async () => {
+    const started = await startBinary(nbnsEmulator, {
+      persona: windowsPersona(BUILDS.win10, { joined: false }),
+    })
+    const { names } = parseStatus((await udpExchange(started.host, started.port, nbstat)) as Buffer)
+    expect(names.map((entry) => `${entry.name}<${entry.suffix?.toString(16)}>`)).toEqual([
+      'DESKTOP-4F2K9QZ<0>',
+      'WORKGROUP<0>',
+      'DESKTOP-4F2K9QZ<20>',
+    ])
+  })
+
   it('answers as nmbd on a Samba persona: its workgroup names and a zero unit id', async () => {
     const started = await startBinary(nbnsEmulator, { persona: sambaPersona() })
     const { names, mac } = parseStatus((await udpExchange(started.host, started.port, nbstat)) as Buffer)

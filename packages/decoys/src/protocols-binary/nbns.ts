@@ -55,10 +55,15 @@ export function nameTable(
 ): NameEntry[] {
   const identity = ntlmIdentity(persona, config)
   const computer = identity.netbiosComputer
+  const samba = isSamba(persona, 'nbns')
+  // A domain member registers its domain; a stand-alone Windows keeps setup's WORKGROUP, while an
+  // smbd's workgroup is whatever its admin wrote in smb.conf (the fleet's NetBIOS domain).
   const group = identity.standalone
-    ? netbiosUpper(configString(config, 'workgroup') ?? persona.domain?.netbios ?? 'WORKGROUP')
+    ? netbiosUpper(
+        configString(config, 'workgroup') ?? (samba ? persona.domain?.netbios : undefined) ?? 'WORKGROUP',
+      )
     : identity.netbiosDomain
-  if (isSamba(persona, 'nbns')) {
+  if (samba) {
     return [
       { name: computer, suffix: 0x00, flags: UNIQUE },
       { name: computer, suffix: 0x03, flags: UNIQUE },
