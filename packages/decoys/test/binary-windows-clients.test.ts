@@ -189,6 +189,33 @@ describe('a Windows Server 2012 R2 persona, as smbclient sees it', () => {
   }, 300_000)
 })
 
+describe('a CentOS 7 persona running Samba 4.10 (SMB1 still on), as nmap sees it', () => {
+  let deck: Deck | undefined
+  beforeAll(async () => {
+    deck = await startDeck(sambaPersona('4.10.16', { hostname: 'files-07' }), [[smbEmulator, [445, 139]]])
+  })
+  afterAll(() => stop(deck))
+
+  it('reads Samba, its version and workgroup, on 445 and 139', async () => {
+    // Tell: a Linux decky whose SMB answered as a Windows build.
+    const output = await run('nmap', [
+      '-sV',
+      '-Pn',
+      '-n',
+      '-p',
+      '139,445',
+      '--script',
+      'smb-os-discovery',
+      deck?.host as string,
+    ])
+    expect(output).toMatch(/445\/tcp\s+open\s+netbios-ssn\s+Samba smbd 4\.10\.16 \(workgroup: KESTREL\)/)
+    expect(output).toMatch(/139\/tcp\s+open\s+netbios-ssn\s+Samba smbd/)
+    expect(output).toContain('OS: Windows 6.1 (Samba 4.10.16)')
+    expect(output).toContain('FQDN: files-07.kestrel.local')
+    expect(output).not.toContain('Microsoft')
+  }, 300_000)
+})
+
 describe('a Debian persona running Samba, as real clients see it', () => {
   let deck: Deck | undefined
   beforeAll(async () => {

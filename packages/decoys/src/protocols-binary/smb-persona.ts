@@ -1,5 +1,6 @@
 import type { Persona } from '@decnet/core/schemas'
 import type { ServiceConfigValue } from '../emulator.ts'
+import { configString } from '../framework/config.ts'
 import type { NtlmIdentity } from './ntlmssp.ts'
 import type { Smb1Persona } from './smb1.ts'
 import { KRB5_OID, MS_KRB5_OID, NEGOEX_OID, NTLMSSP_OID } from './spnego.ts'
@@ -21,7 +22,7 @@ export type SmbProfile = {
   mechanisms: string[]
   /** SMB 3.1.1 SIGNING_CAPABILITIES context (AES-GMAC): Windows 11 / Server 2022, Samba 4.15+. */
   signingContext: boolean
-  /** SMB1, on by default only on Windows Server 2012 R2 and 2016 (2019 and Windows 10 1709+ drop it). */
+  /** SMB1, on by default only on Server 2012 R2 / 2016 (2019 and Windows 10 1709+ drop it) and Samba < 4.11. */
   smb1?: Smb1Persona
 }
 
@@ -69,6 +70,12 @@ function sambaDialects(version: string): string[] {
   return modern ? ['2.0.2', '2.1', '3.0', '3.0.2', '3.1.1'] : ['2.0.2', '2.1', '3.0']
 }
 
+const netbiosUpper = (text: string) =>
+  text
+    .toUpperCase()
+    .replace(/[^A-Z0-9-]/g, '')
+    .slice(0, 15) || 'WORKGROUP'
+
 /** Builds 10240 (Windows 10 / Server 2016) and later send ServerStartTime 0; 8.1 / 2012 R2 sent the boot time. */
 const SENDS_START_TIME_BEFORE_BUILD = 10240
 
@@ -88,6 +95,23 @@ export function smbProfile(persona: Persona, config: Record<string, ServiceConfi
       startTimeMs: 0,
       mechanisms: identity.standalone ? [NTLMSSP_OID] : [MS_KRB5_OID, KRB5_OID, NTLMSSP_OID],
       signingContext: major > 4 || (major === 4 && minor >= 15),
+      // `server min protocol` became SMB2_02 in 4.11; before, smbd still spoke NT1.
+      ...(major < 4 || (major === 4 && minor < 11)
+        ? {
+            smb1: {
+              nativeOs: 'Windows 6.1',
+              nativeLanMan: `Samba ${version}`,
+              timeZoneMinutes: utcOffsetMinutes(persona.timezone),
+              maxMpx: 50,
+              maxBuffer: 16644,
+              capabilities: 0x0000f3fd,
+              dialects: ['NT LANMAN 1.0', 'NT LM 0.12'],
+              workgroup: identity.standalone
+                ? netbiosUpper(configString(config, 'workgroup') ?? persona.domain?.netbios ?? 'WORKGROUP')
+                : identity.netbiosDomain,
+            },
+          }
+        : {}),
     }
   }
   const build = windowsBuild(persona)
@@ -112,6 +136,11 @@ export function smbProfile(persona: Persona, config: Record<string, ServiceConfi
             nativeOs: `${build.productName} ${build.build}`,
             nativeLanMan: `${build.productName} 6.3`,
             timeZoneMinutes: utcOffsetMinutes(persona.timezone),
+            maxMpx: 50,
+            maxBuffer: 16644,
+            capabilities: 0x0001f3fc,
+            dialects: ['NT LM 0.12'],
+            workgroup: identity.standalone ? 'WORKGROUP' : identity.netbiosDomain,
           },
         }
       : {}),

@@ -4,7 +4,7 @@ import { onEveryPort } from '../framework/listeners.ts'
 import { listenTcp, type TcpSession } from '../framework/tcp.ts'
 import { fileTime, NtlmServer } from './ntlmssp.ts'
 import { capabilities, type SmbProfile, smbProfile } from './smb-persona.ts'
-import { ntLm012Index, smb1Connection } from './smb1.ts'
+import { nt1Index, smb1Connection } from './smb1.ts'
 import { negTokenInit, negTokenResp } from './spnego.ts'
 import { framed, MalformedFrame } from './stream.ts'
 import { personaOf } from './windows-persona.ts'
@@ -219,8 +219,8 @@ function connection(session: TcpSession, profile: SmbProfile, netbiosSessionServ
     session.emit('request', { command: 'smb1_negotiate', dialects: dialects.join(',') })
     const wildcard = dialects.includes('SMB 2.???')
     if (!wildcard && !dialects.includes('SMB 2.002')) {
-      // SMB1 only: 2012 R2 / 2016 speak it; later builds (and SMB1-less Samba) drop the client.
-      const index = ntLm012Index(dialects)
+      // SMB1 only: 2012 R2 / 2016 and Samba < 4.11 speak it; later builds and Samba drop the client.
+      const index = profile.smb1 ? nt1Index(profile.smb1, dialects) : -1
       if (!profile.smb1 || index === -1) {
         session.socket.destroy()
         return
@@ -336,12 +336,11 @@ function connection(session: TcpSession, profile: SmbProfile, netbiosSessionServ
       // keep-alive: nothing to answer
     } else if (type !== 0x00) {
       throw new MalformedFrame('unknown NetBIOS message type')
-    } else if (!sessionRequested) {
+    } else if (!sessionRequested && profile.product === 'windows') {
       // Port 139 before a session request: Windows' NetBT sends a negative response ("unspecified
-      // error"); smbd drops the connection ("first packet on 139 needs to be session request").
+      // error"); smbd takes SMB there as on 445.
       session.emit('request', { command: 'netbios_no_session' })
-      if (profile.product === 'windows') session.end(Buffer.from([0x83, 0, 0, 1, 0x8f]))
-      else session.socket.destroy()
+      session.end(Buffer.from([0x83, 0, 0, 1, 0x8f]))
       return buffered.length
     } else if (payload.subarray(0, 4).equals(SMB2_MAGIC)) {
       handleSmb2(payload)

@@ -7,8 +7,8 @@ import { MalformedFrame, sliceWithin } from './stream.ts'
 import { textOf } from './text.ts'
 
 /**
- * SMB1 (MS-CIFS / MS-SMB) for the builds that still have it on by default (Windows Server 2012 R2
- * and 2016): NT LM 0.12 negotiate with or without extended security, SESSION_SETUP_ANDX far enough
+ * SMB1 (MS-CIFS / MS-SMB) for the products that still have it on by default (Windows Server 2012 R2
+ * and 2016, Samba before 4.11): NT LM 0.12 negotiate with or without extended security, SESSION_SETUP_ANDX far enough
  * to hand out the NTLM challenge, NativeOS/NativeLanMan (what smb-os-discovery prints) and a null
  * session, capturing any real account's response; everything past the logon is access denied.
  */
@@ -34,6 +34,14 @@ export type Smb1Persona = {
   nativeLanMan: string
   /** Minutes to add to local time for UTC (MS-CIFS ServerTimeZone), from the persona's zone. */
   timeZoneMinutes: number
+  /** NEGOTIATE limits and capabilities (without CAP_EXTENDED_SECURITY) as the product sets them. */
+  maxMpx: number
+  maxBuffer: number
+  capabilities: number
+  /** Dialect names the product picks, best first (smbd takes `NT LANMAN 1.0` before `NT LM 0.12`). */
+  dialects: string[]
+  /** The workgroup or domain NEGOTIATE and a basic logon name (smb.conf `workgroup` for smbd). */
+  workgroup: string
 }
 
 type Header = {
@@ -60,9 +68,13 @@ function readHeader(message: Buffer): Header {
   }
 }
 
-/** The NT LM 0.12 dialect index in a NEGOTIATE's list, or -1. */
-export function ntLm012Index(dialects: string[]): number {
-  return dialects.indexOf('NT LM 0.12')
+/** The index in a NEGOTIATE's list of the first dialect the product takes, or -1. */
+export function nt1Index(smb1: Smb1Persona, dialects: string[]): number {
+  for (const name of smb1.dialects) {
+    const index = dialects.indexOf(name)
+    if (index !== -1) return index
+  }
+  return -1
 }
 
 function nulString(text: string, unicode: boolean): Buffer {
@@ -112,19 +124,15 @@ export function smb1Connection(session: TcpSession, profile: SmbProfile, smb1: S
     // Echo the client's string/security conventions; always NT status codes.
     flags2 =
       (request.flags2 & (FLAGS2_UNICODE | FLAGS2_EXTENDED_SECURITY | 0x0001 | 0x0002 | 0x0040)) | 0x4000
-    const server = profile.identity.version.major >= 6 && smb1.nativeOs.includes('Server')
     const words = Buffer.alloc(34)
     words.writeUInt16LE(index, 0)
     words[2] = 0x03 | (profile.securityMode & 0x02 ? 0x0c : 0x04) // user level, encrypted passwords, signing
-    words.writeUInt16LE(server ? 50 : 10, 3)
+    words.writeUInt16LE(smb1.maxMpx, 3)
     words.writeUInt16LE(1, 5)
-    words.writeUInt32LE(server ? 16644 : 4356, 7)
+    words.writeUInt32LE(smb1.maxBuffer, 7)
     words.writeUInt32LE(65536, 11)
     words.writeUInt32LE(0, 15)
-    words.writeUInt32LE(
-      ((server ? 0x0001f3fc : 0x0001e3fc) | (extended ? CAP_EXTENDED_SECURITY : 0)) >>> 0,
-      19,
-    )
+    words.writeUInt32LE((smb1.capabilities | (extended ? CAP_EXTENDED_SECURITY : 0)) >>> 0, 19)
     fileTime(Date.now()).copy(words, 23)
     words.writeInt16LE(smb1.timeZoneMinutes, 31)
     if (extended) {
@@ -139,7 +147,7 @@ export function smb1Connection(session: TcpSession, profile: SmbProfile, smb1: S
     words[33] = 8
     const names = Buffer.concat([
       ntlm.challenge,
-      nulString(profile.identity.netbiosDomain, true),
+      nulString(smb1.workgroup, true),
       nulString(profile.identity.netbiosComputer, true),
     ])
     return message(request, STATUS_SUCCESS, words, names)
@@ -153,7 +161,7 @@ export function smb1Connection(session: TcpSession, profile: SmbProfile, smb1: S
       pad,
       nulString(smb1.nativeOs, unicode),
       nulString(smb1.nativeLanMan, unicode),
-      ...(withDomain ? [nulString(profile.identity.netbiosDomain, unicode)] : []),
+      ...(withDomain ? [nulString(smb1.workgroup, unicode)] : []),
     ])
   }
 
