@@ -64,7 +64,7 @@ ensureDebianPackages([
   'rsyslog',
   'rsyslog-openssl',
   // The TCP/IP stack shaper: BPF object currency check (clang, llvm-strip, libbpf headers) and
-  // nmap -O against each stack profile.
+  // nmap -O against each stack profile (nmap -sV also checks the data-service emulators).
   'clang',
   'llvm',
   'libbpf-dev',
@@ -73,6 +73,11 @@ ensureDebianPackages([
   'smbclient',
   'samba-common-bin',
   'python3-impacket',
+  // Real clients of the data-service emulators (decoys data-persona / data-nmap tests).
+  'snmp',
+  'dnsutils',
+  'mariadb-client',
+  'mosquitto-clients',
 ])
 await ensureDockerDaemon()
 ensurePnpm()

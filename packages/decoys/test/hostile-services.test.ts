@@ -634,7 +634,8 @@ const PROBES: Record<string, Probe> = {
   },
   async snmp(instance) {
     const [name] = await snmpGet(instance.host, instance.port, 'public', ['1.3.6.1.2.1.1.5.0'])
-    expect(String(name?.value)).toBe('fs01')
+    // sysName is the persona's host name (data-persona.test.ts checks which); here: still answering.
+    expect(String(name?.value)).toMatch(/^[\w.-]+$/)
   },
   async tftp(instance) {
     const reply = await udpExchange(instance.host, instance.port, hex('0001 6100 6f6374657400'))
