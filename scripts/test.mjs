@@ -69,6 +69,10 @@ ensureDebianPackages([
   'llvm',
   'libbpf-dev',
   'nmap',
+  // Real clients of the Windows protocols (smbclient, nmblookup, impacket-rpcdump).
+  'smbclient',
+  'samba-common-bin',
+  'python3-impacket',
   // Real clients of the data-service emulators (decoys data-persona / data-nmap tests).
   'snmp',
   'dnsutils',
