@@ -64,12 +64,16 @@ ensureDebianPackages([
   'rsyslog',
   'rsyslog-openssl',
   // The TCP/IP stack shaper: BPF object currency check (clang, llvm-strip, libbpf headers) and
-  // nmap -O against each stack profile (nmap -sV also checks the data-service emulators and the
-  // believability suite).
+  // nmap -O against each stack profile (nmap -sV also checks the data-service and web emulators and
+  // the believability suite).
   'clang',
   'llvm',
   'libbpf-dev',
   'nmap',
+  // Real clients of the Windows protocols (smbclient, nmblookup, impacket-rpcdump).
+  'smbclient',
+  'samba-common-bin',
+  'python3-impacket',
   // Real clients of the data-service emulators (decoys data-persona / data-nmap tests) and of the
   // believability suite (snmpwalk).
   'snmp',

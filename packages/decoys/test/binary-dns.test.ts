@@ -10,6 +10,7 @@ import {
   startBinary,
   udpExchange,
 } from './binary-helpers.ts'
+import { BUILDS, windowsPersona } from './windows-personas.ts'
 
 closeStartedAfterEach()
 
@@ -90,7 +91,10 @@ describe('dns emulator', () => {
 
 describe('llmnr emulator', () => {
   it('logs every query as a scan and answers only for its own hostname', async () => {
-    const started = await startBinary(llmnrEmulator, { ports: [0, 0], hostname: 'WS-ACCT-07' })
+    const started = await startBinary(llmnrEmulator, {
+      ports: [0, 0],
+      persona: windowsPersona(BUILDS.win10, { hostname: 'WS-ACCT-07' }),
+    })
     const query = (name: string) =>
       dnsPacket.encode({ type: 'query', id: 99, questions: [{ type: 'A', name }] })
     const own = await udpExchange(started.host, started.ports[0] as number, query('ws-acct-07'))
