@@ -1,6 +1,6 @@
 // The believability suite's own judges, on known inputs: a verdict that cannot fail proves nothing, so
 // each rule is shown catching the tell it exists for (and passing the real thing).
-import type { Persona } from '@decnet/core'
+import { lastBootTime, type Persona } from '@decnet/core'
 import { describe, expect, it } from 'vitest'
 import { claimMismatch } from './support/consistency.ts'
 import { osMismatch, serviceMismatches } from './support/expectations.ts'
@@ -108,6 +108,11 @@ describe('consistency judge', () => {
     ...(claim ? { claim } : {}),
     ...(readAtMs !== undefined ? { readAtMs } : {}),
   })
+  /** A clock printed in local time (SMTP greeting, `date -R`). */
+  const local = (value: string, readAtMs: number): Fact => ({
+    ...fact('time', value, readAtMs),
+    localTime: true,
+  })
 
   it('accepts the persona’s own story', () => {
     const p = persona()
@@ -116,9 +121,14 @@ describe('consistency judge', () => {
     expect(claimMismatch(p, fact('os', 'os-release:debian 12'), window)).toBeUndefined()
     expect(claimMismatch(p, fact('domain', 'DC=acme,DC=local'), window)).toBeUndefined()
     expect(
-      claimMismatch(p, fact('time', 'Thu, 03 Dec 2026 14:01:00 +0100', window.startMs + 60_000), window),
+      claimMismatch(p, local('Thu, 03 Dec 2026 14:01:00 +0100', window.startMs + 60_000), window),
     ).toBeUndefined()
-    expect(claimMismatch(p, fact('boot', `uptime:${window.startMs / 1000 - BOOT}`), window)).toBeUndefined()
+    // NTLM/SMB/LDAP clocks are UTC by protocol: no zone to hold against the persona.
+    expect(claimMismatch(p, fact('time', '2026-12-03T13:01:00+00:00'), window)).toBeUndefined()
+    // A workgroup machine names itself as its NTLM domain.
+    expect(claimMismatch(p, fact('domain', 'WEB01'), window)).toBeUndefined()
+    const uptime = window.startMs / 1000 - lastBootTime(p, window.startMs)
+    expect(claimMismatch(p, fact('boot', `uptime:${uptime}`), window)).toBeUndefined()
   })
 
   it('names each contradiction', () => {
@@ -167,7 +177,7 @@ describe('consistency judge', () => {
       claimMismatch(p, fact('time', 'Thu, 03 Dec 2026 13:55:00 +0100', window.startMs + 90_000), window),
     ).toMatch(/off the instant it was read/)
     expect(
-      claimMismatch(p, fact('time', 'Thu, 03 Dec 2026 13:00:30 +0000', window.startMs + 30_000), window),
+      claimMismatch(p, local('Thu, 03 Dec 2026 13:00:30 +0000', window.startMs + 30_000), window),
     ).toMatch(/UTC offset 0 min, persona zone Europe\/Berlin is 60 min/)
     expect(claimMismatch(p, fact('boot', '2026-09-27T13:06:38'), window)).toMatch(/off the persona's/)
   })

@@ -1,6 +1,6 @@
 // One story per decky: every claim a service makes (OS, kernel/build, hostname, domain, clock, boot
 // time) held against the decky's persona, the one source every emulator must read.
-import type { Persona } from '@decnet/core'
+import { lastBootTime, type Persona } from '@decnet/core'
 import { ostypeFits } from './expectations.ts'
 import type { Fact } from './facts.ts'
 
@@ -133,6 +133,9 @@ export function claimMismatch(persona: Persona, fact: Fact, window: ReadWindow):
             .join('.')
         : value
       const d = dn.toLowerCase()
+      // A machine outside the domain (workgroup Windows, stand-alone Samba) names itself as its
+      // NTLM domain: its own SAM.
+      if (!persona.domain.joined && d === persona.hostname.toLowerCase()) return undefined
       return d === persona.domain.dns.toLowerCase() || d === persona.domain.netbios.toLowerCase()
         ? undefined
         : `says '${value}', persona domain is ${persona.domain.netbios} / ${persona.domain.dns}`
@@ -147,7 +150,9 @@ export function claimMismatch(persona: Persona, fact: Fact, window: ReadWindow):
           return `clock '${value}' is ${Math.round(off / 1000)} s off the instant it was read (frozen or skewed)`
       } else if (clock.ms < window.startMs - CLOCK_SLACK_MS || clock.ms > window.endMs + CLOCK_SLACK_MS)
         return `clock '${value}' is ${Math.round((clock.ms - window.startMs) / 1000)} s off the real time (frozen or skewed)`
-      if (clock.offsetMinutes !== undefined) {
+      // Only clocks printed in local time carry the zone (SMTP greetings, `date -R`); NTLM, SMB
+      // and LDAP clocks are UTC by protocol, whatever nmap prints after them.
+      if (fact.localTime && clock.offsetMinutes !== undefined) {
         const want = zoneOffsetMinutes(persona.timezone, clock.ms)
         if (clock.offsetMinutes !== want)
           return `clock '${value}' has UTC offset ${clock.offsetMinutes} min, persona zone ${persona.timezone} is ${want} min`
@@ -159,12 +164,14 @@ export function claimMismatch(persona: Persona, fact: Fact, window: ReadWindow):
       const uptime = /^uptime:([\d.]+)$/.exec(value)?.[1]
       const bootMs = uptime ? window.startMs - Number(uptime) * 1000 : parseClock(value)?.ms
       if (bootMs === undefined || Number.isNaN(bootMs)) return `unreadable boot time '${value}'`
-      const off = Math.round(bootMs / 1000 - persona.bootTime)
+      // Personas reboot on their patch cycle: the boot every service must agree on is the latest one.
+      const boot = lastBootTime(persona, window.startMs)
+      const off = Math.round(bootMs / 1000 - boot)
       // An uptime read later than startMs makes the boot look later: allow the read window too.
       const slack = BOOT_SLACK_S + (window.endMs - window.startMs) / 1000
       return Math.abs(off) <= slack
         ? undefined
-        : `boot time ${new Date(bootMs).toISOString()} (from '${value}') is ${off} s off the persona's ${new Date(persona.bootTime * 1000).toISOString()}`
+        : `boot time ${new Date(bootMs).toISOString()} (from '${value}') is ${off} s off the persona's last boot ${new Date(boot * 1000).toISOString()}`
     }
   }
 }

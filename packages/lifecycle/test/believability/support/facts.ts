@@ -27,6 +27,8 @@ export type Fact = {
   claim?: ClaimKind
   /** When a clock was read directly (epoch ms): a live clock must be close to it, not just to the run. */
   readAtMs?: number
+  /** The clock is printed in the machine's local time: its UTC offset must be the persona zone's. */
+  localTime?: true
 }
 
 /** nmap scripts the single scan runs, for twins and consistency (all in nmap's `safe` category). */
@@ -132,7 +134,8 @@ function scriptFacts(service: string, prefix: string, script: string, output: st
       const smtp = /^220[ -](\S+)\s.*?(\w{3}, +\d+ \w{3} \d{4} [\d:]+ [+-]\d{4})?\s*$/.exec(banner)
       if (smtp?.[1] && service.startsWith('smtp')) {
         facts.push({ service, field: `${prefix} hostname`, value: smtp[1], claim: 'hostname' })
-        if (smtp[2]) facts.push({ service, field: `${prefix} date`, value: smtp[2], claim: 'time' })
+        if (smtp[2])
+          facts.push({ service, field: `${prefix} date`, value: smtp[2], claim: 'time', localTime: true })
       }
       return facts
     }
@@ -347,7 +350,14 @@ export function smtpGreetingFacts(service: string, ip: string, port: number): Pr
       const facts: Fact[] = [{ service, field: `tcp/${port} greeting`, value: line }]
       const date = /(\w{3}, +\d+ \w{3} \d{4} [\d:]+ [+-]\d{4})/.exec(line)?.[1]
       if (date)
-        facts.push({ service, field: `tcp/${port} greeting date`, value: date, claim: 'time', readAtMs })
+        facts.push({
+          service,
+          field: `tcp/${port} greeting date`,
+          value: date,
+          claim: 'time',
+          readAtMs,
+          localTime: true,
+        })
       finish(facts)
     })
   })
@@ -438,7 +448,14 @@ export async function shellFacts(ip: string, password = 'admin'): Promise<Fact[]
     })
   const rfc2822 = sections.get('date -R')
   if (rfc2822)
-    facts.push({ service: 'ssh', field: 'shell date -R (clock)', value: rfc2822, claim: 'time', readAtMs })
+    facts.push({
+      service: 'ssh',
+      field: 'shell date -R (clock)',
+      value: rfc2822,
+      claim: 'time',
+      readAtMs,
+      localTime: true,
+    })
   const uptime = /^([\d.]+)/.exec(sections.get('uptime') ?? '')?.[1]
   if (uptime)
     facts.push({ service: 'ssh', field: 'shell /proc/uptime', value: `uptime:${uptime}`, claim: 'boot' })
