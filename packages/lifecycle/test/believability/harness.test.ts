@@ -169,6 +169,9 @@ describe('consistency judge', () => {
     expect(claimMismatch(server, fact('os', 'Windows 2012 R2'), window)).toMatch(
       /persona is Windows Server 2019/,
     )
+    expect(claimMismatch(server, fact('build', 'dialects:SMBv1,2.0.2,2.1,3.0,3.0.2,3.1.1'), window)).toMatch(
+      /offers SMBv1, off by default since build 16299/,
+    )
     expect(claimMismatch(server, fact('build', 'dialects:2.0.2,2.1,3.0,3.0.2'), window)).toMatch(
       /build 17763 offers/,
     )

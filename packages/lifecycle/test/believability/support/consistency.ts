@@ -94,10 +94,15 @@ export function claimMismatch(persona: Persona, fact: Fact, window: ReadWindow):
       if (dialects !== undefined) {
         // SMB dialects follow the build (Windows) or the Samba version (Linux): compare when Windows.
         if (!win) return undefined
+        const offered = dialects.split(',').filter(Boolean)
+        // SMB1 is a separate feature: installed and on by default before 1709 (build 16299).
+        if (offered.includes('SMBv1') && win.build >= 16299)
+          return `offers SMBv1, off by default since build 16299; persona build is ${win.build}`
+        const smb2 = offered.filter((d) => d !== 'SMBv1').join(',')
         const want = win.smbDialects.join(',')
-        return dialects === want
+        return smb2 === want
           ? undefined
-          : `offers SMB dialects ${dialects || 'none'}, build ${win.build} offers ${want}`
+          : `offers SMB dialects ${smb2 || 'none'}, build ${win.build} offers ${want}`
       }
       const level = /^dcFunctionality:(\d+)$/.exec(value)?.[1]
       if (level !== undefined) {

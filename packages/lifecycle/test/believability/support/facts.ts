@@ -236,7 +236,10 @@ export function certificateFacts(service: string, ip: string, port: number): Pro
         { service, field: `${where} protocol`, value: socket.getProtocol() ?? '' },
       ]
       const cn = cert.subject?.CN
-      if (typeof cn === 'string') facts.push({ service, field: `${where} CN`, value: cn, claim: 'hostname' })
+      // kube-apiserver's serving certificate is CN=kube-apiserver (the node name is only a SAN).
+      if (typeof cn === 'string' && service !== 'k8s')
+        facts.push({ service, field: `${where} CN`, value: cn, claim: 'hostname' })
+      if (cert.subjectaltname) facts.push({ service, field: `${where} SAN`, value: cert.subjectaltname })
       done(facts)
     })
   })
