@@ -1,16 +1,9 @@
 import type { EmulatorContext } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
-import { seededRandom } from '../framework/random.ts'
 import type { NtlmIdentity } from './ntlmssp.ts'
 
-const WINDOWS_VERSIONS = [
-  { major: 10, minor: 0, build: 17763 },
-  { major: 10, minor: 0, build: 20348 },
-  { major: 10, minor: 0, build: 14393 },
-  { major: 10, minor: 0, build: 19045 },
-  { major: 6, minor: 3, build: 9600 },
-]
-const DOMAINS = ['CORP', 'ACME', 'HQ', 'OFFICE', 'INTERNAL', 'FINANCE']
+/** What Samba's NTLMSSP advertises in its VERSION structure (it is not a Windows build). */
+const SAMBA_VERSION = { major: 6, minor: 1, build: 0 }
 
 const netbiosName = (text: string) =>
   text
@@ -28,19 +21,33 @@ function domainOfBaseDn(baseDn: string | undefined): string | undefined {
 }
 
 /**
- * The Windows identity a decky shows in NTLM challenges and the directory. SMB, RDP and LDAP derive
- * it from the same seed stream, so every port of one decky names the same computer, domain and
- * build. Config: `domain` (DNS) or LDAP's `base_dn`, `workgroup` (NetBIOS domain; `WORKGROUP` means
- * a stand-alone machine, which answers with its own name), `server_name` (NetBIOS computer name).
+ * The Windows identity a decky shows in NTLM challenges and the directory, read from its persona:
+ * the computer name, the fleet's AD domain (or a workgroup when the persona is not joined) and the
+ * Windows build. SMB, RDP, LDAP and MSSQL all read it, so every port names the same machine.
+ * Operator overrides (config): `domain` (DNS) or LDAP's `base_dn`, `workgroup` (NetBIOS domain;
+ * `WORKGROUP` means a stand-alone machine, which answers with its own name), `server_name`.
  */
 export function windowsIdentity(ctx: EmulatorContext): NtlmIdentity {
-  const random = seededRandom(ctx.seed).fork('windows')
+  const { persona } = ctx
   const computer =
-    netbiosName(configString(ctx.config, 'server_name') ?? ctx.hostname.split('.')[0] ?? '') || 'SERVER'
-  const version = random.pick(WINDOWS_VERSIONS)
-  const seededDomain = random.pick(DOMAINS)
+    netbiosName(configString(ctx.config, 'server_name') ?? ctx.hostname.split('.')[0] ?? '') ||
+    netbiosName(persona.hostname) ||
+    'SERVER'
+  const windows = persona.os.windows
+  const version = windows
+    ? { major: windows.major, minor: windows.minor, build: windows.build }
+    : SAMBA_VERSION
   const workgroup = configString(ctx.config, 'workgroup')
-  if (workgroup !== undefined && netbiosName(workgroup) === 'WORKGROUP') {
+  const configuredDns = (
+    configString(ctx.config, 'domain') ?? domainOfBaseDn(configString(ctx.config, 'base_dn'))
+  )
+    ?.toLowerCase()
+    .replace(/[^a-z0-9.-]/g, '')
+  const fleet = persona.domain
+  const overridden = workgroup !== undefined || Boolean(configuredDns)
+  const standalone =
+    (workgroup !== undefined && netbiosName(workgroup) === 'WORKGROUP') || (!overridden && !fleet?.joined)
+  if (standalone || (!overridden && !fleet)) {
     const name = computer.toLowerCase()
     return {
       standalone: true,
@@ -51,16 +58,13 @@ export function windowsIdentity(ctx: EmulatorContext): NtlmIdentity {
       version,
     }
   }
-  const configuredDns = (
-    configString(ctx.config, 'domain') ?? domainOfBaseDn(configString(ctx.config, 'base_dn'))
-  )
-    ?.toLowerCase()
-    .replace(/[^a-z0-9.-]/g, '')
-  const domain = netbiosName(workgroup ?? configuredDns?.split('.')[0] ?? seededDomain) || seededDomain
-  const dnsDomain = configuredDns || `${domain.toLowerCase()}.local`
+  const netbiosDomain =
+    netbiosName(workgroup ?? configuredDns?.split('.')[0] ?? fleet?.netbios ?? '') || computer
+  const dnsDomain =
+    configuredDns || (overridden ? `${netbiosDomain.toLowerCase()}.local` : (fleet?.dns ?? ''))
   return {
     standalone: false,
-    netbiosDomain: domain,
+    netbiosDomain,
     netbiosComputer: computer,
     dnsDomain,
     dnsComputer: `${computer.toLowerCase()}.${dnsDomain}`,
