@@ -63,6 +63,12 @@ ensureDebianPackages([
   'openssh-client',
   'rsyslog',
   'rsyslog-openssl',
+  // The TCP/IP stack shaper: BPF object currency check (clang, llvm-strip, libbpf headers) and
+  // nmap -O against each stack profile.
+  'clang',
+  'llvm',
+  'libbpf-dev',
+  'nmap',
 ])
 await ensureDockerDaemon()
 ensurePnpm()

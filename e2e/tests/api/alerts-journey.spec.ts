@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { ApiClient } from '@decnet/api/client'
+import { sshpassArgs } from '../../../packages/lifecycle/test/support/ssh-client.ts'
 import {
   parseRfc5424,
   Rsyslog,
@@ -31,29 +32,10 @@ type DeckyStatus = { name: string; state: string; address: string }
 
 /** One SSH password login attempt with Debian's OpenSSH client; the decoy refuses the password. */
 function sshAttempt(address: string, password: string): void {
-  const result = spawnSync(
-    'sshpass',
-    [
-      '-p',
-      password,
-      'ssh',
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'ConnectTimeout=15',
-      '-o',
-      'PreferredAuthentications=password',
-      '-o',
-      'PubkeyAuthentication=no',
-      '-o',
-      'NumberOfPasswordPrompts=1',
-      `root@${address}`,
-      'id',
-    ],
-    { encoding: 'utf8', timeout: 60_000 },
-  )
+  const result = spawnSync('sshpass', sshpassArgs({ address, password, command: 'id' }), {
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
   // The decoy refused the password (ssh gives up after its one prompt); any other end means no attempt.
   expect(result.stderr).toContain('Permission denied (publickey,password)')
   expect(result.status).not.toBe(0)

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { sshpassArgs } from '../../../packages/lifecycle/test/support/ssh-client.ts'
 import { signInAdmin } from '../../fixtures/auth.ts'
 import { decnet } from '../../fixtures/cli.ts'
 import { instanceContainers } from '../../fixtures/docker.ts'
@@ -92,27 +93,11 @@ test('decnet export fleet, teardown --all, then deploying the export brings back
   expect(curl([`http://${web.address}/no-such-page`])).toBe(CUSTOM_BODY)
   const sshAddress = after.find((decky) => decky.name === 'exp-ssh')!.address
   const ssh = (password: string) =>
-    execFileSync(
-      'sshpass',
-      [
-        '-p',
-        password,
-        'ssh',
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-o',
-        'ConnectTimeout=15',
-        '-o',
-        'PreferredAuthentications=password',
-        '-o',
-        'PubkeyAuthentication=no',
-        `root@${sshAddress}`,
-        'echo exported-ok',
-      ],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 },
-    )
+    execFileSync('sshpass', sshpassArgs({ address: sshAddress, password, command: 'echo exported-ok' }), {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    })
   expect(ssh(ROOT_PASSWORD)).toContain('exported-ok')
   expect(() => ssh('admin')).toThrow()
 })

@@ -129,9 +129,8 @@ describe('archetypes, distros, OS families', () => {
       'cisco',
     ])
     expect(sysctlsFor('windows')['net.ipv4.ip_default_ttl']).toBe('128')
-    expect(sysctlsFor('embedded')['net.ipv4.tcp_timestamps']).toBe('0')
+    expect(sysctlsFor('cisco')['net.ipv4.tcp_timestamps']).toBe('0')
     expect(sysctlsFor('cisco')['net.ipv4.tcp_syn_retries']).toBe('2')
-    expect(sysctlsFor('windows_server')['net.ipv4.tcp_ecn']).toBe('1')
     expect(sysctlsFor('unknown')).toEqual(sysctlsFor('linux'))
   })
 

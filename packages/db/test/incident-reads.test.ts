@@ -2,40 +2,13 @@
 // stream resumes from, and an incident's events from the Log table.
 import { describe, expect, it } from 'vitest'
 import type { IncidentWrite } from '../src/repos/incidents.ts'
+import { fixtureIncidentId, fixtureMinute, incidentFixture } from '../src/testing/incidents.ts'
 import type { AlertInput } from '../src/types.ts'
 import { databases, event, freshDatabaseEachTest } from './fixtures.ts'
 
-const T = (minute: number) => new Date(Date.UTC(2026, 11, 3, 10, minute))
-const ID = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, '0')}`
-
-function incident(n: number, overrides: Partial<IncidentWrite> = {}): IncidentWrite {
-  return {
-    id: ID(n),
-    attackerIp: `203.0.113.${n}`,
-    decky: 'decky-01',
-    deckies: ['decky-01'],
-    services: ['ssh'],
-    severity: 'medium',
-    reasons: ['login attempt on ssh'],
-    state: 'open',
-    firstSeen: T(n),
-    lastSeen: T(n + 1),
-    eventCount: 1,
-    acknowledgedBy: null,
-    acknowledgedAt: null,
-    resolvedBy: null,
-    resolvedAt: null,
-    note: null,
-    rulesVersion: 1,
-    credentials: {},
-    alertCount: 0,
-    lastAlertAt: null,
-    pendingEvents: 0,
-    digestDueAt: null,
-    updatedAt: T(n + 1),
-    ...overrides,
-  }
-}
+const T = fixtureMinute
+const ID = fixtureIncidentId
+const incident = incidentFixture
 
 describe.each(databases())('incident reads on $kind', (provider) => {
   const fresh = freshDatabaseEachTest(provider)

@@ -1,38 +1,22 @@
 import { describe, expect, it } from 'vitest'
 import { ConflictError, NotFoundError } from '../src/errors.ts'
 import type { IncidentWrite } from '../src/repos/incidents.ts'
+import { fixtureMinute, incidentFixture } from '../src/testing/incidents.ts'
 import type { AlertInput } from '../src/types.ts'
 import { databases, event, freshDatabaseEachTest } from './fixtures.ts'
 
-const T = (minute: number) => new Date(Date.UTC(2026, 11, 3, 10, minute))
+const T = fixtureMinute
 
+/** One attacker (203.0.113.7) active 10:00–10:01 with three events; tests override the rest. */
 function incident(id: string, overrides: Partial<IncidentWrite> = {}): IncidentWrite {
-  return {
+  return incidentFixture(7, {
     id,
-    attackerIp: '203.0.113.7',
-    decky: 'decky-01',
-    deckies: ['decky-01'],
-    services: ['ssh'],
-    severity: 'medium',
-    reasons: ['login attempt on ssh'],
-    state: 'open',
     firstSeen: T(0),
     lastSeen: T(1),
-    eventCount: 3,
-    acknowledgedBy: null,
-    acknowledgedAt: null,
-    resolvedBy: null,
-    resolvedAt: null,
-    note: null,
-    rulesVersion: 1,
-    credentials: {},
-    alertCount: 0,
-    lastAlertAt: null,
-    pendingEvents: 0,
-    digestDueAt: null,
     updatedAt: T(1),
+    eventCount: 3,
     ...overrides,
-  }
+  })
 }
 
 function alert(key: string, incidentId: string | null): AlertInput {

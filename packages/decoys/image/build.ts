@@ -11,9 +11,10 @@ import { build } from 'esbuild'
 
 /**
  * Builds `decnet/decoy:<version>` without any registry: the host's own node binary and the shared
- * libraries it links against go into a FROM-scratch image, next to two esbuild bundles (the service
- * entry point and the base container's pause process). An image whose content-hash label matches
- * is reused, so repeated runs cost one hash pass.
+ * libraries it links against go into a FROM-scratch image, next to three esbuild bundles (the service
+ * entry point, the base container's pause process and the stack shaper), the host's iproute2 `tc`
+ * and `ip` with their libraries, and the committed TCP/IP stack BPF object (shaper/). An image
+ * whose content-hash label matches is reused, so repeated runs cost one hash pass.
  */
 export type BuildDecoyImageOptions = {
   docker?: Docker
@@ -35,6 +36,10 @@ export type BuildDecoyImageResult = {
 
 export const CONTENT_HASH_LABEL = 'decnet.content-hash'
 const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
+/** Compiled from shaper/tcp-stack.bpf.c by shaper/build.sh; committed so building needs no clang. */
+export const TCP_STACK_OBJECT = join(PACKAGE_DIR, 'shaper/tcp-stack.bpf.o')
+/** iproute2 binaries the stack shaper runs (Debian package iproute2), copied with their libraries. */
+const SHAPER_TOOLS = ['/usr/sbin/tc', '/usr/sbin/ip'] as const
 
 /** Runs as an unprivileged user; binding ports below 1024 relies on Docker's default
  *  `net.ipv4.ip_unprivileged_port_start=0` in container network namespaces (20.10+). */
@@ -62,7 +67,7 @@ export async function decoyImageTag(): Promise<string> {
  */
 export async function bundleEntryPoints(
   outDir: string,
-): Promise<{ main: string; pause: string; files: string[] }> {
+): Promise<{ main: string; pause: string; shaper: string; files: string[] }> {
   const common = {
     bundle: true,
     platform: 'node' as const,
@@ -97,12 +102,20 @@ export async function bundleEntryPoints(
     },
   })
   await build({ ...common, format: 'cjs', entryPoints: [join(PACKAGE_DIR, 'src/pause.ts')], outfile: pause })
+  const shaper = join(outDir, 'shape')
+  await build({
+    ...common,
+    format: 'cjs',
+    entryPoints: [join(PACKAGE_DIR, 'src/shaper.ts')],
+    outfile: shaper,
+  })
+  await copyFile(TCP_STACK_OBJECT, join(outDir, 'tcp-stack.bpf.o'))
   await copyNativeModules(join(outDir, 'node_modules'))
   const files = (await readdir(outDir, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name))
     .sort()
-  return { main, pause, files }
+  return { main, pause, shaper, files }
 }
 
 /**
@@ -120,12 +133,21 @@ async function copyNativeModules(nodeModules: string): Promise<void> {
   await copy(addon, join(nodeModules, '@koromix', `koffi-${process.platform}-${process.arch}`))
 }
 
-/** The node binary and every shared library `ldd` lists for it, as absolute host paths. */
-export async function nodeRuntimeFiles(nodeBinary?: string): Promise<{ node: string; libraries: string[] }> {
+/**
+ * The node binary, the shaper's iproute2 tools and every shared library `ldd` lists for them, as
+ * absolute host paths.
+ */
+export async function nodeRuntimeFiles(
+  nodeBinary?: string,
+): Promise<{ node: string; tools: string[]; libraries: string[] }> {
   const node = await realpath(nodeBinary ?? process.execPath)
-  const ldd = execFileSync('ldd', [node], { encoding: 'utf8' })
-  const libraries = [...new Set(ldd.match(/\/[^\s)]+/g) ?? [])]
-  return { node, libraries }
+  const tools = [...SHAPER_TOOLS]
+  const ldd = execFileSync('ldd', [node, ...tools], { encoding: 'utf8' })
+  // With several files ldd prints a `path:` header per file; only the library paths are wanted.
+  const libraries = [...new Set(ldd.match(/\/[^\s):]+(?=\s|\))/g) ?? [])].filter(
+    (path) => path !== node && !tools.includes(path as (typeof SHAPER_TOOLS)[number]),
+  )
+  return { node, tools, libraries }
 }
 
 export async function buildDecoyImage(options: BuildDecoyImageOptions = {}): Promise<BuildDecoyImageResult> {
@@ -144,7 +166,7 @@ export async function buildDecoyImage(options: BuildDecoyImageOptions = {}): Pro
       hash.update(relative(appDir, file))
       hash.update(await readFile(file))
     }
-    for (const file of [runtime.node, ...runtime.libraries]) {
+    for (const file of [runtime.node, ...runtime.tools, ...runtime.libraries]) {
       hash.update(file)
       await hashFile(hash, file)
     }
@@ -156,8 +178,11 @@ export async function buildDecoyImage(options: BuildDecoyImageOptions = {}): Pro
       return { tag, id: existing.Id, contentHash, built: false, sizeBytes: existing.Size }
     }
 
-    log(`building ${tag} from ${runtime.node} and ${runtime.libraries.length} libraries`)
+    log(
+      `building ${tag} from ${runtime.node}, ${runtime.tools.join(', ')} and ${runtime.libraries.length} libraries`,
+    )
     await copyInto(rootfs, runtime.node, '/usr/bin/node')
+    for (const tool of runtime.tools) await copyInto(rootfs, tool, tool)
     for (const library of runtime.libraries) await copyInto(rootfs, library, library)
     await writeFile(join(workDir, 'Dockerfile'), DOCKERFILE)
     const stream = await docker.buildImage(

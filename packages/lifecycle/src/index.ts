@@ -10,7 +10,12 @@ export { InProcessBus } from './bus/in-process.ts'
 export { PostgresBus, type PostgresBusOptions } from './bus/postgres.ts'
 export { topicMatches, topics } from './bus/topics.ts'
 export { DockerCallError } from './engine/docker/calls.ts'
-export { DeckyNotReachableError, DockerEngine, type DockerEngineOptions } from './engine/docker/engine.ts'
+export {
+  DeckyNotReachableError,
+  DockerEngine,
+  type DockerEngineOptions,
+  StackShapingError,
+} from './engine/docker/engine.ts'
 export { buildImage, ImageMissingError } from './engine/docker/image.ts'
 export {
   createDockerClient,

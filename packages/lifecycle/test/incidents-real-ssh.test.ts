@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { IncidentWorker, LocalEngine } from '../src/index.ts'
 import { IngestPipeline, localEventSink } from '../src/workers-index.ts'
 import { deckySpec, enginesClosedAfterEach } from './support/local-engines.ts'
+import { sshpassArgs } from './support/ssh-client.ts'
 
 const run = promisify(execFile)
 const engines = enginesClosedAfterEach()
@@ -21,27 +22,14 @@ async function login(address: string, password: string, command = 'id'): Promise
   try {
     await run(
       'sshpass',
-      [
-        '-p',
+      sshpassArgs({
+        address,
         password,
-        'ssh',
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-o',
-        'PreferredAuthentications=password,keyboard-interactive',
-        '-o',
-        'PubkeyAuthentication=no',
-        '-o',
-        'NumberOfPasswordPrompts=1',
-        '-o',
-        'ConnectTimeout=10',
-        '-p',
-        '2222',
-        `root@${address}`,
+        port: 2222,
         command,
-      ],
+        connectTimeoutSeconds: 10,
+        authentications: 'password,keyboard-interactive',
+      }),
       { timeout: 20_000 },
     )
     return true

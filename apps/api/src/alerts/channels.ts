@@ -4,10 +4,9 @@
 // delivery for the worker — no network call happens in a request.
 import {
   type Channel,
-  type ChannelKind,
+  type ChannelCreate,
   type Delivery,
   type DeliveryStatus,
-  type Severity,
   ZAlertMessage,
 } from '@decnet/core'
 import type { ChannelInput, ChannelRow, DeliveryRow } from '@decnet/db'
@@ -21,15 +20,7 @@ import { TRANSPORTS, type TransportKind } from './transports/index.ts'
 
 type AlertServices = Pick<ApiServices, 'db' | 'secrets' | 'config' | 'alerts'>
 
-export type ChannelCreate = {
-  name: string
-  kind: ChannelKind
-  config: Record<string, unknown>
-  secrets: Record<string, string>
-  minSeverity: Severity
-  enabled: boolean
-  allowPrivateTargets: boolean
-}
+export type { ChannelCreate }
 
 /** What an update changes; secrets given replace those names, the others are kept. */
 export type ChannelUpdate = { id: string } & Partial<Omit<ChannelCreate, 'kind'>>

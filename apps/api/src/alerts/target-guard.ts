@@ -11,7 +11,7 @@
 // channel an admin marked allowPrivateTargets.
 import { lookup } from 'node:dns/promises'
 import { BlockList, isIP } from 'node:net'
-import { networkInterfaces } from 'node:os'
+import { familyOf, ownAddresses, unmapped } from '../net/addresses.ts'
 
 const NEVER = new BlockList()
 NEVER.addSubnet('0.0.0.0', 8, 'ipv4') // "this network", unspecified
@@ -69,22 +69,6 @@ export function parseAllowedTargets(text: string | undefined): AllowedTarget[] {
       }
       return { host: match[1].toLowerCase(), port }
     })
-}
-
-function ownAddresses(): Set<string> {
-  const own = new Set<string>()
-  for (const list of Object.values(networkInterfaces()))
-    for (const entry of list ?? []) own.add(entry.address)
-  return own
-}
-
-/** An IPv4-mapped IPv6 address (::ffff:127.0.0.1) is checked as the IPv4 address it is. */
-function unmapped(address: string): string {
-  return /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] ?? address
-}
-
-function familyOf(address: string): 'ipv4' | 'ipv6' {
-  return isIP(address) === 6 ? 'ipv6' : 'ipv4'
 }
 
 function allowedLocally(policy: TargetPolicy, names: readonly string[], port: number): boolean {

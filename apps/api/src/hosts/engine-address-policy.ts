@@ -6,8 +6,8 @@
 // address (a LAN machine, a public one) is allowed. A name is resolved and all its addresses checked.
 import { lookup } from 'node:dns/promises'
 import { BlockList, isIP } from 'node:net'
-import { networkInterfaces } from 'node:os'
 import { AppError } from '../app-error.ts'
+import { familyOf, ownAddresses, unmapped } from '../net/addresses.ts'
 
 const LOCAL_RANGES = new BlockList()
 LOCAL_RANGES.addSubnet('0.0.0.0', 8, 'ipv4') // "this network", unspecified
@@ -28,24 +28,11 @@ export function engineUrlHost(dockerUrl: string): string {
   return colon > 0 ? authority.slice(0, colon) : authority
 }
 
-function ownAddresses(): Set<string> {
-  const own = new Set<string>()
-  for (const list of Object.values(networkInterfaces()))
-    for (const entry of list ?? []) own.add(entry.address)
-  return own
-}
-
-/** An IPv4-mapped IPv6 address (::ffff:127.0.0.1) is checked as the IPv4 address it is. */
-function unmapped(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
-  return mapped?.[1] ?? address
-}
-
 /** Why this address may not be an engine URL, or null when it may. */
 export function localAddressReason(address: string, own = ownAddresses()): string | null {
   const plain = unmapped(address)
-  const family = isIP(plain) === 6 ? 'ipv6' : 'ipv4'
-  if (LOCAL_RANGES.check(plain, family)) return `${plain} is a loopback, link-local or special address`
+  if (LOCAL_RANGES.check(plain, familyOf(plain)))
+    return `${plain} is a loopback, link-local or special address`
   if (own.has(plain)) return `${plain} is an address of this machine`
   return null
 }

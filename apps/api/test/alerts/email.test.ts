@@ -1,41 +1,27 @@
 // The email channel against a real SMTP server (the smtp-server package) on loopback with STARTTLS,
 // implicit TLS and AUTH; what it received is parsed back with mailparser.
 import { mkdtempSync, rmSync } from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import type { AlertMessage } from '@decnet/core'
-import { type ParsedMail, simpleParser } from 'mailparser'
-import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server'
+import type { SMTPServerOptions } from 'smtp-server'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { TransportError } from '../../src/alerts/transport.ts'
 import { createEmailTransport, type EmailConfig } from '../../src/alerts/transports/email.ts'
+import { type SmtpReceiver, startSmtpReceiver } from '../support/smtp-receiver.ts'
 import { makeTestCa, type TestCa } from './rsyslog.ts'
 import { sampleAlert } from './sample-alert.ts'
+import { expectGivesUpOnSilentReceiver } from './silent-receiver.ts'
 
 const deadline = () => AbortSignal.timeout(20_000)
 const USER = 'alerts'
 const PASSWORD = 'correct horse battery staple'
 
-interface Received {
-  mail: ParsedMail
-  raw: string
-  secure: boolean
-  user: unknown
-  rcpt: string[]
-}
-
-interface Receiver {
-  port: number
-  received: Received[]
-  stop(): Promise<void>
-}
-
 describe('email alert transport', () => {
   let dir: string
   let certs: TestCa
   let otherCa: TestCa
-  const receivers: Receiver[] = []
+  const receivers: SmtpReceiver[] = []
 
   beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'decnet-smtp-'))
@@ -44,49 +30,11 @@ describe('email alert transport', () => {
   })
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
   afterEach(async () => {
-    for (const receiver of receivers.splice(0)) await receiver.stop()
+    for (const receiver of receivers.splice(0)) await receiver.close()
   })
 
-  async function receiver(options: Partial<SMTPServerOptions> = {}): Promise<Receiver> {
-    const received: Received[] = []
-    const server = new SMTPServer({
-      key: certs.serverKey,
-      cert: certs.serverCert,
-      authMethods: ['PLAIN', 'LOGIN'],
-      // AUTH only once the channel is encrypted (the default, stated for the reader).
-      allowInsecureAuth: false,
-      logger: false,
-      onAuth(auth, _session, callback) {
-        if (auth.username === USER && auth.password === PASSWORD) callback(null, { user: USER })
-        else callback(new Error('Invalid username or password'))
-      },
-      onData(stream, session: SMTPServerSession, callback) {
-        const chunks: Buffer[] = []
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk))
-        stream.on('end', () => {
-          const raw = Buffer.concat(chunks)
-          void simpleParser(raw).then((mail) => {
-            received.push({
-              mail,
-              raw: raw.toString('utf8'),
-              secure: session.secure,
-              user: session.user,
-              rcpt: session.envelope.rcptTo.map((r) => r.address),
-            })
-            callback()
-          }, callback)
-        })
-      },
-      ...options,
-    })
-    server.on('error', () => {})
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    const port = (server.server.address() as net.AddressInfo).port
-    const handle: Receiver = {
-      port,
-      received,
-      stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-    }
+  async function receiver(options: Partial<SMTPServerOptions> = {}): Promise<SmtpReceiver> {
+    const handle = await startSmtpReceiver(certs, { username: USER, password: PASSWORD }, options)
     receivers.push(handle)
     return handle
   }
@@ -221,23 +169,6 @@ describe('email alert transport', () => {
   })
 
   it('gives up when the signal aborts (a server that never greets)', async () => {
-    const held: net.Socket[] = []
-    const silent = net.createServer((socket) => held.push(socket))
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
-    const transport = createEmailTransport(config((silent.address() as net.AddressInfo).port), {
-      password: PASSWORD,
-    })
-    try {
-      const started = Date.now()
-      const err = await transport.send(sampleAlert(), AbortSignal.timeout(300)).catch((e: unknown) => e)
-      expect(err).toBeInstanceOf(TransportError)
-      expect((err as Error).message).toMatch(/aborted/)
-      // Far below the 30 s greeting timeout the connection would otherwise wait.
-      expect(Date.now() - started).toBeLessThan(10_000)
-    } finally {
-      await transport.close()
-      for (const socket of held) socket.destroy()
-      await new Promise((resolve) => silent.close(resolve))
-    }
+    await expectGivesUpOnSilentReceiver((port) => createEmailTransport(config(port), { password: PASSWORD }))
   })
 })

@@ -1,40 +1,24 @@
 // Incidents as the grouping worker writes them: the row and its 'opened' outbox row, in one batch.
 import type { AlertReason } from '@decnet/core'
 import type { AlertInput, DecnetDatabase, IncidentWrite } from '@decnet/db'
+import { fixtureMinute, incidentFixture } from '@decnet/db/testing'
 
-const T = (minute: number) => new Date(Date.UTC(2026, 11, 3, 10, minute))
+const T = fixtureMinute
 
 /** Ids in the UUID layout the worker uses; n makes them distinct (and readable in failures). */
 export const incidentId = (n: number) => `0190f000-0000-7000-8000-${String(n).padStart(12, '0')}`
 
 /** Incident n: from 203.0.113.n on web-01, active at 10:n–10:n+1 on 2026-12-03, open, medium. */
 export function incidentRecord(n: number, overrides: Partial<IncidentWrite> = {}): IncidentWrite {
-  return {
+  return incidentFixture(n, {
     id: incidentId(n),
-    attackerIp: `203.0.113.${n}`,
     decky: 'web-01',
     deckies: ['web-01'],
-    services: ['ssh'],
-    severity: 'medium',
-    reasons: ['login attempt on ssh'],
-    state: 'open',
-    firstSeen: T(n),
-    lastSeen: T(n + 1),
     eventCount: 2,
-    acknowledgedBy: null,
-    acknowledgedAt: null,
-    resolvedBy: null,
-    resolvedAt: null,
-    note: null,
-    rulesVersion: 1,
-    credentials: {},
     alertCount: 1,
     lastAlertAt: T(n),
-    pendingEvents: 0,
-    digestDueAt: null,
-    updatedAt: T(n + 1),
     ...overrides,
-  }
+  })
 }
 
 /** The outbox row the worker writes for `incident` (numbered by its alertCount). */

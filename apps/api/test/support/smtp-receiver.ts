@@ -3,11 +3,13 @@
 // For the API's tests and the e2e journey (which cannot see the email transport's internals).
 import type { AddressInfo } from 'node:net'
 import { type ParsedMail, simpleParser } from 'mailparser'
-import { SMTPServer, type SMTPServerSession } from 'smtp-server'
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server'
 import type { TestCa } from '../alerts/rsyslog.ts'
 
 export type ReceivedMail = {
   mail: ParsedMail
+  /** The message as it came over the wire (headers unfolded by nobody). */
+  raw: string
   /** The session had been upgraded to TLS (STARTTLS) when the message came. */
   secure: boolean
   user: unknown
@@ -23,6 +25,8 @@ export type SmtpReceiver = {
 export async function startSmtpReceiver(
   certs: Pick<TestCa, 'serverKey' | 'serverCert'>,
   credentials: { username: string; password: string },
+  /** Server options a test varies (implicit TLS, STARTTLS disabled, size limits …). */
+  options: Partial<SMTPServerOptions> = {},
 ): Promise<SmtpReceiver> {
   const received: ReceivedMail[] = []
   const server = new SMTPServer({
@@ -40,9 +44,11 @@ export async function startSmtpReceiver(
       const chunks: Buffer[] = []
       stream.on('data', (chunk: Buffer) => chunks.push(chunk))
       stream.on('end', () => {
-        void simpleParser(Buffer.concat(chunks)).then((mail) => {
+        const raw = Buffer.concat(chunks)
+        void simpleParser(raw).then((mail) => {
           received.push({
             mail,
+            raw: raw.toString('utf8'),
             secure: session.secure,
             user: session.user,
             rcpt: session.envelope.rcptTo.map((r) => r.address),
@@ -51,6 +57,7 @@ export async function startSmtpReceiver(
         }, callback)
       })
     },
+    ...options,
   })
   server.on('error', () => {})
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

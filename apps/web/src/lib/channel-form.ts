@@ -1,7 +1,7 @@
 // The alert channel form's draft and what it sends: a webhook has its own fields (URL, format, HMAC
 // key); other kinds take their settings as a JSON object and one optional secret. Secrets are
 // write-only: an edit that leaves a secret empty keeps the stored one (nothing is sent for it).
-import type { Channel, ChannelKind, Severity } from '@decnet/core/schemas'
+import type { Channel, ChannelCreate, ChannelKind, Severity } from '@decnet/core/schemas'
 
 export type WebhookFormat = 'json' | 'slack' | 'teams'
 
@@ -51,15 +51,7 @@ export function draftOf(channel: Channel): ChannelDraft {
   }
 }
 
-export type ChannelPayload = {
-  name: string
-  kind: ChannelKind
-  config: Record<string, unknown>
-  secrets: Record<string, string>
-  minSeverity: Severity
-  enabled: boolean
-  allowPrivateTargets: boolean
-}
+export type ChannelPayload = ChannelCreate
 
 /** What the form sends, or why it cannot yet (a problem the operator fixes in the form). */
 export function payloadOf(

@@ -5,8 +5,10 @@ import { type ArchetypeSlug, isArchetypeSlug } from '../catalog/archetypes.ts'
 import { type DistroSlug, isDistroSlug } from '../catalog/distros.ts'
 import { isOsFamilySlug, type OsFamilySlug } from '../catalog/os-families.ts'
 import { servicesForFamily } from '../catalog/services.ts'
+import { getTcpStack } from '../catalog/tcp-stacks.ts'
 import { fnv1a, pickOne, type RandomSource, randomInt } from '../random.ts'
 import {
+  type NmapClass,
   PERSONA_VERSION,
   type Persona,
   type PersonaDomain,
@@ -77,6 +79,15 @@ const SERVICE: (product: string, p: PackagedProduct, attrs?: Record<string, stri
 /** Extra slugs some families answer on beyond the catalogue (their emulators are on the way). */
 const WINDOWS_EXTRA_SLUGS = ['msrpc', 'nbns']
 
+/**
+ * How nmap classifies the decky: its stack profile's class (what the shaped TCP/IP stack really makes
+ * nmap print), the device type kept from the persona where the profile leaves it open.
+ */
+function nmapClassOf(stack: string, own: NmapClass): NmapClass {
+  const profile = getTcpStack(stack)?.nmapClass
+  return profile ? { ...profile, deviceType: profile.deviceType ?? own.deviceType } : own
+}
+
 export function derivePersona(input: PersonaInput): Persona {
   if (!/^[0-9a-f]{32}$/.test(input.seed))
     throw new RangeError('persona seed must be 32 lower-case hex digits')
@@ -96,6 +107,7 @@ export function derivePersona(input: PersonaInput): Persona {
     seed: input.seed,
     family: input.osFamily,
     ...rest,
+    nmapClass: nmapClassOf(rest.stack, rest.nmapClass),
     hostname,
     domain,
     mac,
@@ -240,9 +252,8 @@ function linuxBody(
     arch: 'x86_64',
     windows: null,
   }
-  const major = kernel.release.split('.')[0]
   return {
-    stack: `linux-${major}`,
+    stack: 'linux',
     nmapClass: { vendor: 'Linux', osFamily: 'Linux', deviceType: 'general purpose' },
     os,
     hardware,
@@ -342,7 +353,7 @@ function windowsBody(
   // Workstations are mostly domain members; a DC and most servers always are.
   const joined = input.archetype === 'domain-controller' || random('joined')() < (server ? 0.9 : 0.8)
   return {
-    stack: b.build >= 20348 ? 'windows-11' : 'windows-10',
+    stack: server ? 'windows-server' : 'windows-10',
     nmapClass: { vendor: 'Microsoft', osFamily: 'Windows', deviceType: 'general purpose' },
     os,
     hardware,

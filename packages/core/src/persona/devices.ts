@@ -1,5 +1,6 @@
 // Appliances and devices: the embedded family (printers, PLCs, IoT gateways), FreeBSD hosts and Cisco
 // switches. Each device runs its own firmware's servers; the product ids say which.
+import type { TcpStackId } from '../catalog/tcp-stacks.ts'
 import type { NmapClass, PersonaOs } from '../schemas/persona.ts'
 import { draw, type HardwareProfile } from './hardware.ts'
 import type { PackagedProduct } from './linux-distros.ts'
@@ -10,7 +11,7 @@ export interface DeviceProfile {
   id: string
   os: Omit<PersonaOs, 'windows'>
   hardware: HardwareProfile
-  stack: string
+  stack: TcpStackId
   nmapClass: NmapClass
   /** Service slug → what the firmware runs for it. */
   products: Readonly<Record<string, DeviceProduct>>
@@ -56,7 +57,7 @@ const HP_LASERJET: DeviceProfile = {
     ouis: ['00:1E:0B', '9C:8E:99', '94:57:A5'],
     serial: (random) => `PHB${draw(random, 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789', 7)}`,
   },
-  stack: 'hp-jetdirect',
+  stack: 'printer',
   nmapClass: { vendor: 'HP', osFamily: 'embedded', deviceType: 'printer' },
   products: {
     http: product('embedded-web', '1.0', 'HP HTTP Server; HP LaserJet Pro M404dn - W1A53A', {
@@ -111,7 +112,7 @@ const SIEMENS_S7: DeviceProfile = {
     serial: (random) =>
       `S C-${draw(random, 'ABCDEFGHJKLMNPQRSTUVWXYZ', 1)}${draw(random, '0123456789', 1)}${draw(random, 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789', 6)}2012`,
   },
-  stack: 'siemens-s7',
+  stack: 'embedded-linux',
   nmapClass: { vendor: 'Siemens', osFamily: 'embedded', deviceType: 'specialized' },
   products: {
     conpot: product('siemens-s7', 'V3.2.17', 'Siemens, SIMATIC, S7-300', {
@@ -165,7 +166,7 @@ const TELTONIKA_RUT955: DeviceProfile = {
     ouis: ['00:1E:42'],
     serial: (random) => draw(random, '0123456789', 10),
   },
-  stack: 'linux-embedded',
+  stack: 'embedded-linux',
   nmapClass: { vendor: 'Linux', osFamily: 'Linux', deviceType: 'broadband router' },
   products: {
     ssh: product('dropbear', '2022.83', 'dropbear'),
@@ -214,7 +215,7 @@ export const FREEBSD: Omit<DeviceProfile, 'hardware' | 'hostname'> = {
     kernelVersion: 'FreeBSD 14.1-RELEASE-p6 GENERIC',
     arch: 'amd64',
   },
-  stack: 'freebsd',
+  stack: 'bsd',
   nmapClass: { vendor: 'FreeBSD', osFamily: 'FreeBSD', deviceType: 'general purpose' },
   products: {
     ssh: product('openssh', '9.7p1', 'OpenSSH_9.7 FreeBSD-20240701'),
@@ -268,7 +269,7 @@ export const CISCO_IOS: Omit<DeviceProfile, 'hostname'> = {
     serial: (random) =>
       `FOC${draw(random, '0123456789', 4)}${draw(random, 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789', 4)}`,
   },
-  stack: 'cisco-ios',
+  stack: 'cisco',
   nmapClass: { vendor: 'Cisco', osFamily: 'IOS', deviceType: 'switch' },
   products: {
     ssh: product('cisco-ios', '15.2(7)E10', 'Cisco-1.25'),

@@ -66,6 +66,26 @@ export const ZChannel = z.object({
 })
 export type Channel = z.infer<typeof ZChannel>
 
+/** A kind's settings, checked against its transport's own schema by the API's alerts module. */
+export const ZChannelConfigInput = z.record(z.string().max(64), z.unknown())
+/** Write-only secrets by name (e.g. hmacKey, password); never returned. */
+export const ZChannelSecretsInput = z.record(z.string().max(64), z.string().max(8_192))
+
+/** A new channel, as the console's form sends it and alerts.createChannel accepts it. */
+export const ZChannelCreate = z
+  .object({
+    name: ZChannelName,
+    kind: ZChannelKind,
+    config: ZChannelConfigInput,
+    secrets: ZChannelSecretsInput.default({}),
+    minSeverity: ZSeverity.default('low'),
+    enabled: z.boolean().default(true),
+    allowPrivateTargets: z.boolean().default(false),
+  })
+  .strict()
+/** With defaults applied. */
+export type ChannelCreate = z.output<typeof ZChannelCreate>
+
 export const ZDelivery = z.object({
   id: z.string(),
   alertId: z.string(),

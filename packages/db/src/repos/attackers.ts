@@ -57,6 +57,27 @@ const ORDER_SQL: Record<AttackerSort, string> = {
 }
 
 /** `text` as a literal inside a LIKE pattern written with `ESCAPE '\'` (the same on both databases). */
+/**
+ * The attacker list's filter as SQL: an address prefix and a service (an exact element of the JSON
+ * services list). Callers append their own conditions and arguments after these.
+ */
+export function attackerFilter(input: { q?: string | undefined; service?: string | undefined }): {
+  conditions: string[]
+  args: SqlArg[]
+} {
+  const conditions: string[] = []
+  const args: SqlArg[] = []
+  if (input.q) {
+    args.push(`${escapeLike(input.q)}%`)
+    conditions.push(`a."ip" LIKE $${args.length} ESCAPE '\\'`)
+  }
+  if (input.service) {
+    args.push(`%${escapeLike(JSON.stringify(input.service))}%`)
+    conditions.push(`a."services" LIKE $${args.length} ESCAPE '\\'`)
+  }
+  return { conditions, args }
+}
+
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`)
 }
@@ -77,17 +98,7 @@ export function attackersRepository(conn: Connection) {
       const offset = offsetOf(input.cursor)
       // Raw SQL for the filter: Prisma's startsWith/contains hand `%` and `_` to LIKE unescaped, so a
       // search for `a%` would match every address.
-      const conditions: string[] = []
-      const args: SqlArg[] = []
-      if (input.q) {
-        args.push(`${escapeLike(input.q)}%`)
-        conditions.push(`a."ip" LIKE $${args.length} ESCAPE '\\'`)
-      }
-      if (input.service) {
-        // The JSON services list is matched as an exact element.
-        args.push(`%${escapeLike(JSON.stringify(input.service))}%`)
-        conditions.push(`a."services" LIKE $${args.length} ESCAPE '\\'`)
-      }
+      const { conditions, args } = attackerFilter(input)
       const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''
       return conn.read(async ({ prisma, sql }) => {
         const [counted, page] = await Promise.all([

@@ -8,7 +8,7 @@ import { compileSearch } from '../search/compile.ts'
 import { parseSearch } from '../search/grammar.ts'
 import { type RawRow, type SqlArg, toDate, toNumber } from '../sql.ts'
 import type { Attacker, IncidentRow, LogRow } from '../types.ts'
-import { escapeLike } from './attackers.ts'
+import { attackerFilter } from './attackers.ts'
 import { LOG_COLUMNS, type LogRecord, toLogRow } from './logs.ts'
 
 /** Largest page any export reads at once (rows of attacker data held in memory together). */
@@ -102,16 +102,7 @@ export function exportsRepository(conn: Connection) {
 
     /** One page of attacker profiles in id order (stable while ingest updates them). */
     attackerPage(input: AttackerExportPage): Promise<Attacker[]> {
-      const conditions: string[] = []
-      const args: SqlArg[] = []
-      if (input.q) {
-        args.push(`${escapeLike(input.q)}%`)
-        conditions.push(`a."ip" LIKE $${args.length} ESCAPE '\\'`)
-      }
-      if (input.service) {
-        args.push(`%${escapeLike(JSON.stringify(input.service))}%`)
-        conditions.push(`a."services" LIKE $${args.length} ESCAPE '\\'`)
-      }
+      const { conditions, args } = attackerFilter(input)
       if (input.afterId !== undefined) {
         args.push(input.afterId)
         conditions.push(`a."id" > $${args.length}`)

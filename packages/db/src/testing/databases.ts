@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { createDatabase, type DecnetDatabase } from '../database.ts'
 import { migrate } from '../migrate.ts'
 import type { Dialect } from '../sql.ts'
-import { createPostgresDatabase } from './postgres.ts'
+import { createPostgresDatabase, type PostgresServer, startPostgres } from './postgres.ts'
 
 export interface TestDatabase {
   readonly kind: Dialect
@@ -22,7 +22,7 @@ let counter = 0
 function tracker(
   kind: TestDatabase['kind'],
   makeUrl: () => Promise<string>,
-  onCleanup: () => void,
+  onCleanup: () => void | Promise<void>,
 ): TestDatabase {
   const handles: DecnetDatabase[] = []
   const freshUrl = async () => {
@@ -41,7 +41,7 @@ function tracker(
     },
     async cleanup() {
       await Promise.all(handles.splice(0).map((db) => db.close()))
-      onCleanup()
+      await onCleanup()
     },
   }
 }
@@ -60,6 +60,21 @@ export function postgresTestDatabase(adminUrl: string): TestDatabase {
     'postgres',
     () => createPostgresDatabase(adminUrl, `decnet_${process.pid}_${++counter}`),
     () => undefined,
+  )
+}
+
+/** PostgreSQL on a throwaway server of its own, started on first use and stopped by cleanup(). */
+export function ownServerPostgresTestDatabase(): TestDatabase {
+  let server: Promise<PostgresServer> | undefined
+  return tracker(
+    'postgres',
+    async () => {
+      server ??= startPostgres()
+      return createPostgresDatabase((await server).url, `decnet_${process.pid}_${++counter}`)
+    },
+    async () => {
+      if (server) (await server).stop()
+    },
   )
 }
 

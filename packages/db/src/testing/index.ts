@@ -1,6 +1,13 @@
 // @decnet/db/testing: helpers other packages' tests reuse.
 
 export { type BulkLogOptions, seedBulkLogs } from './bulk-logs.ts'
-export { postgresTestDatabase, sqliteTestDatabase, type TestDatabase, testDatabases } from './databases.ts'
+export {
+  ownServerPostgresTestDatabase,
+  postgresTestDatabase,
+  sqliteTestDatabase,
+  type TestDatabase,
+  testDatabases,
+} from './databases.ts'
+export { fixtureIncidentId, fixtureMinute, incidentFixture } from './incidents.ts'
 export { createPostgresDatabase, findPostgresBinDir, type PostgresServer, startPostgres } from './postgres.ts'
 export { type HeldWriteLock, holdWriteLock } from './write-lock.ts'

@@ -1,8 +1,11 @@
-import { type ConfigValue, getService, type Persona, personaForLegacyDecky, sysctlsFor } from '@decnet/core'
+import { type ConfigValue, getService, type Persona, personaForLegacyDecky, tcpStackFor } from '@decnet/core'
 import type { DeckySpec } from './types.ts'
 
 /** The fields of a `Decky` row an engine needs; core's and db's `Decky` are structurally this. */
-export type DeckyRecord = Pick<DeckySpec, 'name' | 'ip' | 'mac' | 'hostname' | 'osFamily' | 'distro'> & {
+export type DeckyRecord = Pick<
+  DeckySpec,
+  'name' | 'ip' | 'mac' | 'hostname' | 'osFamily' | 'distro' | 'stack'
+> & {
   services: readonly string[]
   serviceConfig: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>
   /**
@@ -24,11 +27,13 @@ function isConfigValue(value: unknown): value is ConfigValue {
 
 /**
  * Maps a decky row onto the engine spec with the catalogue: each service's ports (probed for
- * readiness) and the OS family's sysctls. The persona is the row's, so every service tells the same
- * story, stable across redeploys and mutations, and different between deckies.
+ * readiness) and the TCP/IP stack profile (the record's own, else its persona's). The persona is the
+ * row's, so every service tells the same story, stable across redeploys and mutations, and
+ * different between deckies.
  */
 export function deckySpecFor(decky: DeckyRecord): DeckySpec {
   const persona = decky.persona ?? personaForLegacyDecky(decky)
+  const stack = tcpStackFor(decky.osFamily, decky.stack ?? persona.stack)
   return {
     name: decky.name,
     ip: decky.ip,
@@ -36,7 +41,8 @@ export function deckySpecFor(decky: DeckyRecord): DeckySpec {
     hostname: decky.hostname,
     osFamily: decky.osFamily,
     ...(decky.distro ? { distro: decky.distro } : {}),
-    sysctls: { ...sysctlsFor(decky.osFamily) },
+    sysctls: { ...stack.sysctls },
+    stack: stack.id,
     seed: persona.seed,
     persona,
     services: decky.services.map((slug) => {

@@ -29,6 +29,11 @@ export type DeckySpec = {
   distro?: string
   /** OS-shaping sysctls applied to the base container (service containers share its network stack). */
   sysctls: Record<string, string | number>
+  /**
+   * TCP/IP stack profile id (core's tcp-stacks.ts). The Docker engine attaches the profile's packet
+   * shaper when it has one; unset means no shaper (sysctls only). deckySpecFor always sets it.
+   */
+  stack?: string
   services: DeckyServiceSpec[]
   /** The persona's seed (emulators' per-decky values are keyed by it). */
   seed: string

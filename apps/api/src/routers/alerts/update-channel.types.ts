@@ -1,6 +1,5 @@
-import { ZChannel, ZChannelName, ZSeverity } from '@decnet/core'
+import { ZChannel, ZChannelConfigInput, ZChannelName, ZChannelSecretsInput, ZSeverity } from '@decnet/core'
 import { z } from 'zod'
-import { ZChannelConfigInput, ZChannelSecretsInput } from './create-channel.types.ts'
 
 /** Fields left out stay; secrets given replace those names only. */
 export const ZUpdateChannelInput = z

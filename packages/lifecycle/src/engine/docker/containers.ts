@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto'
+import type { TcpStackShaping } from '@decnet/core'
 import type Docker from 'dockerode'
 import type { DeckyServiceSpec, DeckySpec } from '../types.ts'
-import { BASE_ROLE, baseContainerName, LABEL, SERVICE_ROLE, serviceContainerName } from './labels.ts'
+import {
+  BASE_ROLE,
+  baseContainerName,
+  LABEL,
+  SERVICE_ROLE,
+  SHAPER_ROLE,
+  serviceContainerName,
+  shaperContainerName,
+} from './labels.ts'
 
 export type ContainerSettings = {
   instance: string
@@ -9,6 +18,8 @@ export type ContainerSettings = {
   imageId: string
   baseCommand: string[]
   serviceCommand?: string[]
+  /** Entry point of the stack shaper in the decoy image. */
+  shaperCommand: string[]
   logMaxSize: string
   stopTimeoutSeconds: number
 }
@@ -60,6 +71,7 @@ export function baseContainer(
   spec: DeckySpec,
   settings: ContainerSettings,
   shimName?: string,
+  shaping?: TcpStackShaping,
 ): DesiredContainer {
   return withHash(baseContainerName(settings.instance, spec.name), {
     Image: settings.imageId,
@@ -69,6 +81,7 @@ export function baseContainer(
     StopTimeout: settings.stopTimeoutSeconds,
     Labels: labels(settings, spec.name, BASE_ROLE, {
       [LABEL.ip]: spec.ip,
+      ...(shaping ? { [LABEL.stackProgram]: shaping.program } : {}),
       ...(shimName ? { [LABEL.shim]: shimName } : {}),
     }),
     HostConfig: {
@@ -142,6 +155,55 @@ export function serviceContainer(
       RestartPolicy: { Name: 'unless-stopped' },
       LogConfig: logConfig(settings),
       ...serviceConfinement(),
+    },
+  })
+}
+
+/**
+ * Measured with the real decoy image on Docker 20.10: the idle shaper (node after its tc and ip
+ * runs) holds 6.7 MiB and 7 pids (node's threads; tc and ip run one at a time as its child).
+ */
+export const SHAPER_CONFINEMENT = {
+  memoryBytes: 64 * 1024 * 1024,
+  pidsLimit: 16,
+} as const
+
+/**
+ * The decky's TCP/IP stack shaper: joins the base's network namespace, attaches the profile's
+ * egress BPF program with tc, then idles under the restart policy so a daemon restart (which gives
+ * the base a new namespace) redoes it. It alone holds NET_ADMIN + SYS_ADMIN (tc needs bpf(), which
+ * Docker 20.10's default seccomp profile grants with SYS_ADMIN only); it parses no attacker bytes,
+ * and the base and service containers keep their own, smaller sets.
+ */
+export function shaperContainer(
+  spec: DeckySpec,
+  shaping: TcpStackShaping,
+  baseId: string,
+  settings: ContainerSettings,
+): DesiredContainer {
+  return withHash(shaperContainerName(settings.instance, spec.name), {
+    Image: settings.imageId,
+    Entrypoint: settings.shaperCommand,
+    Cmd: [],
+    User: '0:0',
+    StopTimeout: settings.stopTimeoutSeconds,
+    Env: [
+      `DECNET_TCP_STACK_PROGRAM=${shaping.program}`,
+      ...(shaping.ingressProgram ? [`DECNET_TCP_STACK_INGRESS_PROGRAM=${shaping.ingressProgram}`] : []),
+      ...(shaping.routeWindowClamp ? [`DECNET_ROUTE_WINDOW=${shaping.routeWindowClamp}`] : []),
+    ],
+    Labels: labels(settings, spec.name, SHAPER_ROLE),
+    HostConfig: {
+      NetworkMode: `container:${baseId}`,
+      RestartPolicy: { Name: 'unless-stopped' },
+      LogConfig: logConfig(settings),
+      CapDrop: ['ALL'],
+      CapAdd: ['NET_ADMIN', 'SYS_ADMIN'],
+      SecurityOpt: ['no-new-privileges'],
+      ReadonlyRootfs: true,
+      Memory: SHAPER_CONFINEMENT.memoryBytes,
+      MemorySwap: SHAPER_CONFINEMENT.memoryBytes,
+      PidsLimit: SHAPER_CONFINEMENT.pidsLimit,
     },
   })
 }

@@ -1,4 +1,4 @@
-import type { ReapReport } from '@decnet/core'
+import { type ReapReport, type TcpStackShaping, tcpStackFor } from '@decnet/core'
 import type Docker from 'dockerode'
 import { describeFailures, waitUntilReachable } from '../../probe/probe.ts'
 import type { ProbeLedger } from '../../probe/probe-ledger.ts'
@@ -22,10 +22,11 @@ import {
   type ContainerSettings,
   type DesiredContainer,
   serviceContainer,
+  shaperContainer,
 } from './containers.ts'
 import { HostShim, interfaceAddress } from './host-shim.ts'
 import { resolveImage } from './image.ts'
-import { BASE_ROLE, LABEL, managedFilter, SERVICE_ROLE } from './labels.ts'
+import { BASE_ROLE, LABEL, managedFilter, SERVICE_ROLE, SHAPER_ROLE } from './labels.ts'
 import { ensureNetwork } from './network.ts'
 
 export type DockerEngineOptions = {
@@ -49,6 +50,10 @@ export type DockerEngineOptions = {
   baseCommand?: string[]
   /** Command of service containers; the image's default when unset. */
   serviceCommand?: string[]
+  /** Entry point of the TCP/IP stack shaper (default: the decoy image's `/opt/decnet/shape`). */
+  shaperCommand?: string[]
+  /** How long a started shaper may take to report its program attached (default 20 s). */
+  shaperTimeoutMs?: number
   /** Bound of every single Docker call. */
   callTimeoutMs?: number
   /** Budget for all service ports of a decky to answer after start. */
@@ -72,6 +77,16 @@ function label(container: Existing, key: string): string | undefined {
 function containerName(container: Existing): string {
   return container.Names[0]?.replace(/^\//, '') ?? container.Id.slice(0, 12)
 }
+
+/** The decky's TCP/IP stack shaper could not attach its program: the decky would answer as Linux. */
+export class StackShapingError extends Error {
+  constructor(decky: string, detail: string) {
+    super(`decky ${decky}: TCP/IP stack shaping failed: ${detail}`)
+    this.name = 'StackShapingError'
+  }
+}
+
+const SHAPER_REPORT_RE = /decnet-shaper: ([^\n]*)/g
 
 export class DeckyNotReachableError extends Error {
   constructor(decky: string, detail: string) {
@@ -214,15 +229,21 @@ export class DockerEngine implements DeckyEngine {
       networkName: this.networkName,
       imageId,
       baseCommand: this.options.baseCommand ?? ['pause'],
+      shaperCommand: this.options.shaperCommand ?? ['/usr/bin/node', '/opt/decnet/shape'],
       ...(this.options.serviceCommand ? { serviceCommand: this.options.serviceCommand } : {}),
       logMaxSize: this.options.logMaxSize ?? '10m',
       stopTimeoutSeconds: 2,
     }
     const report: ConvergeReport = { created: [], kept: [], removed: [] }
-    let services = existing.filter((container) => label(container, LABEL.role) !== BASE_ROLE)
-    const bases = existing.filter((container) => label(container, LABEL.role) === BASE_ROLE)
+    const role = (container: Existing) => label(container, LABEL.role)
+    let services = existing.filter(
+      (container) => role(container) !== BASE_ROLE && role(container) !== SHAPER_ROLE,
+    )
+    let shapers = existing.filter((container) => role(container) === SHAPER_ROLE)
+    const bases = existing.filter((container) => role(container) === BASE_ROLE)
+    const shaping = shapingFor(spec)
 
-    const desiredBase = baseContainer(spec, settings, shim?.name)
+    const desiredBase = baseContainer(spec, settings, shim?.name, shaping)
     // A base that lost its LAN address (disconnected, or back from a daemon restart without it) is
     // recreated like a stopped one: its services follow it into the new namespace.
     const base = bases.find(
@@ -233,11 +254,12 @@ export class DockerEngine implements DeckyEngine {
     )
     if (!base) {
       // A new base is a new network namespace: every service container must be recreated to join it.
-      for (const service of services) {
+      for (const service of [...services, ...shapers]) {
         step()
         await this.remove(service, report)
       }
       services = []
+      shapers = []
     }
     for (const stale of bases.filter((container) => container !== base)) await this.remove(stale, report)
     let baseId: string
@@ -272,8 +294,34 @@ export class DockerEngine implements DeckyEngine {
     )
     const keptHashes = new Set([...keep].map((container) => label(container, LABEL.configHash)))
     const routed = shim ? baseStarted.then(() => shim.routeTo(spec.ip)) : baseStarted
+    const desiredShaper = shaping ? shaperContainer(spec, shaping, baseId, settings) : undefined
+    const keptShaper = shapers.find(
+      (container) =>
+        desiredShaper !== undefined &&
+        label(container, LABEL.configHash) === desiredShaper.hash &&
+        container.State === 'running',
+    )
+    for (const stale of shapers.filter((container) => container !== keptShaper)) {
+      step()
+      await this.remove(stale, report)
+    }
+    const shaped = (async () => {
+      if (!desiredShaper) return
+      if (keptShaper) {
+        report.kept.push(desiredShaper.name)
+        return
+      }
+      step()
+      const container = await this.create(desiredShaper)
+      await baseStarted
+      step()
+      await this.start(desiredShaper.name, container)
+      await this.verifyShaper(spec.name, container, signal)
+      report.created.push(desiredShaper.name)
+    })()
     await Promise.all([
       routed,
+      shaped,
       ...desired.map(async (want) => {
         if (keptHashes.has(want.hash)) {
           report.kept.push(want.name)
@@ -291,6 +339,36 @@ export class DockerEngine implements DeckyEngine {
     await this.waitUntilReachable(spec, signal)
     step()
     return report
+  }
+
+  /**
+   * Waits for the shaper's own report (one stderr line): attached, or the failing step with tc's or
+   * ip's message. A crash loop under the restart policy repeats the failure line, so it is read too.
+   */
+  private async verifyShaper(decky: string, container: Docker.Container, signal: AbortSignal | undefined) {
+    const deadline = Date.now() + (this.options.shaperTimeoutMs ?? 20_000)
+    for (;;) {
+      signal?.throwIfAborted()
+      const logs = await this.call(`logs of ${decky}'s stack shaper`, () =>
+        container.logs({ stdout: true, stderr: true, follow: false }),
+      )
+      const reports = [...Buffer.from(logs).toString('utf8').matchAll(SHAPER_REPORT_RE)].map(
+        (m) => m[1] ?? '',
+      )
+      const last = reports.at(-1)
+      if (last !== undefined) {
+        if (last.includes(' attached to ')) return
+        throw new StackShapingError(decky, last.slice(0, 500))
+      }
+      if (Date.now() > deadline) {
+        const state = await this.call(`inspect ${decky}'s stack shaper`, () => container.inspect())
+        throw new StackShapingError(
+          decky,
+          `the shaper did not report within its time (${state.State.Status})`,
+        )
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
   }
 
   private async waitUntilReachable(spec: DeckySpec, signal: AbortSignal | undefined): Promise<void> {
@@ -404,6 +482,11 @@ function baseNetworkProblem(base: Existing, networkName: string): string | undef
   return undefined
 }
 
+/** The packet shaping of the decky's stack profile, or undefined when sysctls are all it gets. */
+function shapingFor(spec: DeckySpec): TcpStackShaping | undefined {
+  return spec.stack ? tcpStackFor(spec.osFamily, spec.stack).shaping : undefined
+}
+
 function observeDecky(name: string, containers: Existing[], networkName: string): DeckyObservation {
   const base = containers.find((container) => label(container, LABEL.role) === BASE_ROLE)
   const services = Object.fromEntries(
@@ -420,6 +503,13 @@ function observeDecky(name: string, containers: Existing[], networkName: string)
   }
   for (const [slug, state] of Object.entries(services))
     if (state !== 'running') problems.push(`${slug} ${state}`)
+  // Unshaped, a decky answers nmap -O as Linux whatever it claims to be.
+  const program = base ? label(base, LABEL.stackProgram) : undefined
+  const shaper = containers.find((container) => label(container, LABEL.role) === SHAPER_ROLE)
+  if (program && !shaper)
+    problems.push(`TCP/IP stack shaper (${program}) missing: the decky answers as Linux`)
+  else if (shaper && shaper.State !== 'running')
+    problems.push(`TCP/IP stack shaper ${shaper.State}: the decky answers as Linux (${shaper.Status})`)
   const state = containers.length === 0 ? 'missing' : problems.length === 0 ? 'up' : 'degraded'
   return { name, state, services, problems: containers.length === 0 ? ['no containers'] : problems }
 }

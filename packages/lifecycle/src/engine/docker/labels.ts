@@ -9,10 +9,14 @@ export const LABEL = {
   /** On a base container whose decky IP is routed through the host shim: the shim's name, to drop the route at teardown. */
   shim: 'decnet.shim',
   ip: 'decnet.ip',
+  /** On a base container whose decky needs a stack shaper: the BPF program it must carry. */
+  stackProgram: 'decnet.stack-program',
 } as const
 
 export const BASE_ROLE = 'base'
 export const SERVICE_ROLE = 'service'
+/** The decky's TCP/IP stack shaper (docs/tcp-stack.md): shares the base's namespace, runs no emulator. */
+export const SHAPER_ROLE = 'shaper'
 
 /** Label filters selecting what one engine instance manages (optionally one decky). */
 export function managedFilter(instance: string, decky?: string): { label: string[] } {
@@ -23,7 +27,8 @@ export function managedFilter(instance: string, decky?: string): { label: string
 
 /**
  * Container names. Decky names never contain '.', so `<instance>-<decky>` (base) and
- * `<instance>-<decky>.<slug>` (service) cannot collide across deckies.
+ * `<instance>-<decky>.<slug>` (service) cannot collide across deckies; the shaper's `.stack` suffix
+ * is not a service slug.
  */
 export function baseContainerName(instance: string, decky: string): string {
   return `${instance}-${decky}`
@@ -31,4 +36,8 @@ export function baseContainerName(instance: string, decky: string): string {
 
 export function serviceContainerName(instance: string, decky: string, slug: string): string {
   return `${instance}-${decky}.${slug}`
+}
+
+export function shaperContainerName(instance: string, decky: string): string {
+  return `${instance}-${decky}.stack`
 }

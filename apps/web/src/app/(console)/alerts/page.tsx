@@ -9,7 +9,7 @@ import {
 } from '@decnet/core/schemas'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { ConfirmStep } from '@/components/confirm-step.tsx'
+import { ConfirmAction } from '@/components/confirm-step.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { SafeText } from '@/components/safe-text.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
@@ -211,31 +211,19 @@ function SendTest({ channel }: { channel: Channel }) {
 function RemoveChannel({ channel }: { channel: Channel }) {
   const trpc = useTRPC()
   const queryClient = useQueryClient()
-  const [confirming, setConfirming] = useState(false)
   const remove = useMutation(
     trpc.alerts.channels.remove.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.alerts.channels.list.queryKey() }),
     }),
   )
-  if (!confirming) {
-    return (
-      <button
-        type="button"
-        className="danger"
-        onClick={() => setConfirming(true)}
-        aria-label={`Remove ${channel.name}`}
-      >
-        Remove
-      </button>
-    )
-  }
   return (
-    <ConfirmStep
+    <ConfirmAction
+      label="Remove"
+      ariaLabel={`Remove ${channel.name}`}
       question={`Remove ${channel.name} and its ${channel.backlog} undelivered alert(s)?`}
       confirmLabel="Confirm remove"
       pending={remove.isPending}
-      onConfirm={() => remove.mutate({ id: channel.id })}
-      onCancel={() => setConfirming(false)}
+      onConfirm={(close) => remove.mutate({ id: channel.id }, { onSuccess: close })}
     />
   )
 }

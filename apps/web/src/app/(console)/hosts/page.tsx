@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
-import { ConfirmStep } from '@/components/confirm-step.tsx'
+import { ConfirmAction } from '@/components/confirm-step.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { formatTime } from '@/lib/format.ts'
@@ -23,35 +23,22 @@ type HostRow = { id: string; name: string; deckyCount: number }
 function DecommissionAction({ host, onMessage }: { host: HostRow; onMessage: (message: string) => void }) {
   const trpc = useTRPC()
   const queryClient = useQueryClient()
-  const [confirming, setConfirming] = useState(false)
   const decommission = useMutation(
     trpc.hosts.decommission.mutationOptions(
       operationCallbacks('decommission', host.name, onMessage, () => {
-        setConfirming(false)
         queryClient.invalidateQueries({ queryKey: trpc.hosts.list.queryKey() })
         queryClient.invalidateQueries({ queryKey: trpc.fleet.list.queryKey() })
       }),
     ),
   )
-  if (!confirming) {
-    return (
-      <button
-        type="button"
-        className="danger"
-        onClick={() => setConfirming(true)}
-        aria-label={`Decommission ${host.name}`}
-      >
-        Decommission
-      </button>
-    )
-  }
   return (
-    <ConfirmStep
+    <ConfirmAction
+      label="Decommission"
+      ariaLabel={`Decommission ${host.name}`}
       question={`Tear down its ${host.deckyCount} ${host.deckyCount === 1 ? 'decky' : 'deckies'} and retire ${host.name}?`}
       confirmLabel="Confirm decommission"
       pending={decommission.isPending}
-      onConfirm={() => decommission.mutate({ id: host.id })}
-      onCancel={() => setConfirming(false)}
+      onConfirm={(close) => decommission.mutate({ id: host.id }, { onSuccess: close })}
     />
   )
 }

@@ -9,7 +9,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import Link from 'next/link'
 import { type FormEvent, useState } from 'react'
-import { ConfirmStep } from '@/components/confirm-step.tsx'
+import { ConfirmAction } from '@/components/confirm-step.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { SafeText } from '@/components/safe-text.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
@@ -110,36 +110,23 @@ function AddRuleForm({ onMessage }: { onMessage: (message: string) => void }) {
 function RemoveRule({ rule, onMessage }: { rule: Rule; onMessage: (message: string) => void }) {
   const trpc = useTRPC()
   const queryClient = useQueryClient()
-  const [confirming, setConfirming] = useState(false)
   const remove = useMutation(
     trpc.incidents.ignoreRules.remove.mutationOptions({
       onSuccess: (result) => {
-        setConfirming(false)
         onMessage(result.message)
         queryClient.invalidateQueries({ queryKey: trpc.incidents.ignoreRules.list.queryKey() })
       },
       onError: (error) => onMessage(error.message),
     }),
   )
-  if (!confirming) {
-    return (
-      <button
-        type="button"
-        className="danger"
-        onClick={() => setConfirming(true)}
-        aria-label={`Remove rule ${rule.kind} ${rule.value}`}
-      >
-        Remove
-      </button>
-    )
-  }
   return (
-    <ConfirmStep
+    <ConfirmAction
+      label="Remove"
+      ariaLabel={`Remove rule ${rule.kind} ${rule.value}`}
       question={`Traffic matching ${rule.kind} ${rule.value} will open incidents again. Remove?`}
       confirmLabel="Confirm removal"
       pending={remove.isPending}
-      onConfirm={() => remove.mutate({ id: rule.id })}
-      onCancel={() => setConfirming(false)}
+      onConfirm={(close) => remove.mutate({ id: rule.id }, { onSuccess: close })}
     />
   )
 }
