@@ -24,6 +24,19 @@ function recordingEngine(specs: DeckySpec[]): DeckyEngine {
 describe('personas of deckies stored before them', () => {
   const api = inProcessApiOfSuite({ env: NO_WORKERS })
 
+  it('fleet.preview and fleet.get never show a persona seed', async () => {
+    const preview = await api.admin.fleet.preview({
+      ini: '[seen-01]\narchetype = linux-server\n',
+      replaceFleet: false,
+    })
+    expect(JSON.stringify(preview)).not.toMatch(/seed|persona/)
+    await api.admin.fleet.deploy({ ini: '[seen-01]\narchetype = linux-server\n' })
+    const stored = await api.services.db.fleet.get('seen-01')
+    const shown = JSON.stringify(await api.admin.fleet.get({ name: 'seen-01' }))
+    expect(stored?.persona?.seed).toMatch(/^[0-9a-f]{32}$/)
+    expect(shown).not.toContain(stored?.persona?.seed ?? 'no seed')
+  })
+
   it('a deploy stores a persona per decky; a persona-less row gets one on its first deploy, in the fleet domain', async () => {
     const db = api.services.db
     await api.admin.fleet.deploy({
