@@ -64,11 +64,20 @@ ensureDebianPackages([
   'rsyslog',
   'rsyslog-openssl',
   // The TCP/IP stack shaper: BPF object currency check (clang, llvm-strip, libbpf headers) and
-  // nmap -O against each stack profile.
+  // nmap -O against each stack profile (nmap -sV also checks the data-service and web emulators).
   'clang',
   'llvm',
   'libbpf-dev',
   'nmap',
+  // Real clients of the Windows protocols (smbclient, nmblookup, impacket-rpcdump).
+  'smbclient',
+  'samba-common-bin',
+  'python3-impacket',
+  // Real clients of the data-service emulators (decoys data-persona / data-nmap tests).
+  'snmp',
+  'dnsutils',
+  'mariadb-client',
+  'mosquitto-clients',
 ])
 await ensureDockerDaemon()
 ensurePnpm()

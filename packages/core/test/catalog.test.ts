@@ -20,9 +20,9 @@ import {
 
 describe('service catalogue', () => {
   it('has the 28 per-decky slugs, each once, in SERVICES order', () => {
-    expect(SERVICE_SLUGS).toHaveLength(28)
+    expect(SERVICE_SLUGS).toHaveLength(30)
     expect(SERVICES.map((s) => s.slug)).toEqual([...SERVICE_SLUGS])
-    expect(new Set(SERVICE_SLUGS).size).toBe(28)
+    expect(new Set(SERVICE_SLUGS).size).toBe(30)
     expect(getService('sniffer')).toBeUndefined()
   })
 

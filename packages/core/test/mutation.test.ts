@@ -30,7 +30,7 @@ describe('§8.1 pickNewServices', () => {
     expect(pickNewServices({ archetype: 'deaddeck', services: ['ssh'] }, seededRandom(1))).toEqual(['ssh'])
   })
 
-  it('without an archetype (or an unknown one) uses all 28 services, never two on one port', () => {
+  it('without an archetype (or an unknown one) uses all 30 services, never two on one port', () => {
     const random = seededRandom(9)
     for (let i = 0; i < 500; i++) {
       const picked = pickNewServices({ archetype: i % 2 ? 'no-such' : null, services: ['ssh'] }, random)

@@ -7,9 +7,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-"$here/tcp-stack.bpf.o"}
 case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
 inc="/usr/include/$(uname -m)-linux-gnu"
-# Compiled from inside this directory with relative paths, so the object (its BTF names the source
+# Compiled with the source directory mapped to `.`, so the object (its BTF names the source
 # file) is byte-identical wherever the checkout lives. -mcpu=v3 for the atomic IP ID counter; -g
 # for the BTF tc's libbpf loader wants; the DWARF is stripped again (BTF stays).
 cd "$here"
-clang -O2 -g -target bpf -mcpu=v3 -I"$inc" -c tcp-stack.bpf.c -o "$out"
+clang -O2 -g -ffile-prefix-map="$here"=. -target bpf -mcpu=v3 -I"$inc" -c tcp-stack.bpf.c -o "$out"
 llvm-strip -g "$out"

@@ -64,10 +64,15 @@ describe('conpot emulator', () => {
     const write = await started.waitFor((event) => event.fields.function === 'write_single_register')
     expect(write).toMatchObject({ event: 'command', fields: { address: 3, value: 4242 } })
 
-    const [descr] = await snmpGet(started.host, snmpPort, 'public', ['1.3.6.1.2.1.1.1.0'])
+    const [descr, sysName] = await snmpGet(started.host, snmpPort, 'public', [
+      '1.3.6.1.2.1.1.1.0',
+      '1.3.6.1.2.1.1.5.0',
+    ])
     const page = await httpGet(started.host, httpPort, '/')
     expect(page.status).toBe(200)
-    expect(page.body).toContain('plc-north-1')
+    // The web page names the station as SNMP does: the persona's host name.
+    expect(String(sysName?.value)).toMatch(/\S/)
+    expect(page.body).toContain(String(sysName?.value))
     const vendor = String(descr?.value).split(/[ ,]/)[0] as string
     expect(page.body).toContain(vendor)
     expect((await httpGet(started.host, httpPort, '/admin')).status).toBe(404)

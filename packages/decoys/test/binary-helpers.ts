@@ -37,10 +37,12 @@ export async function startBinary(
     bindAddress: host,
     ports: options.ports ?? [0],
     config: options.config ?? {},
-    persona: await testPersona(emulator.slug, {
-      decky: options.seed ?? 'seed-one',
-      ...(options.distro ? { distro: options.distro } : {}),
-    }),
+    persona:
+      options.persona ??
+      (await testPersona(emulator.slug, {
+        decky: options.seed ?? 'seed-one',
+        ...(options.distro ? { distro: options.distro } : {}),
+      })),
     seed: options.seed ?? 'seed-one',
     hostname: options.hostname ?? 'FILESRV-02',
     ...(options.distro ? { distro: options.distro } : {}),

@@ -5,15 +5,18 @@ import { ldapEmulator } from '../src/protocols-binary/ldap.ts'
 import { smbEmulator } from '../src/protocols-binary/smb.ts'
 import { closeStartedAfterEach, rawConnect, type Started, startBinary } from './binary-helpers.ts'
 import { smb2Negotiate, smb2SessionSetup, spnegoNtlmNegotiate } from './binary-helpers-packets.ts'
+import { BUILDS, windowsPersona } from './windows-personas.ts'
 
 closeStartedAfterEach()
+
+const dc = (hostname: string) => windowsPersona(BUILDS.server2019, { hostname })
 
 const clientFor = (instance: Started) =>
   new Client({ url: `ldap://${instance.host}:${instance.port}`, timeout: 3000, connectTimeout: 3000 })
 
 describe('ldap emulator', () => {
   it('captures a simple bind and answers invalidCredentials (49)', async () => {
-    const started = await startBinary(ldapEmulator, { config: { domain: 'acme.local' } })
+    const started = await startBinary(ldapEmulator, { persona: dc('DC01'), config: { domain: 'acme.local' } })
     const client = clientFor(started)
     const error = await client.bind('CN=svc_backup,CN=Users,DC=acme,DC=local', 'P@ssw0rd!').then(
       () => undefined,
@@ -33,13 +36,13 @@ describe('ldap emulator', () => {
   })
 
   it('answers a rootDSE search like an AD domain controller and refuses other searches', async () => {
-    const started = await startBinary(ldapEmulator, { config: { domain: 'acme.local' }, hostname: 'DC01' })
+    const started = await startBinary(ldapEmulator, { persona: dc('DC01'), config: { domain: 'acme.local' } })
     const client = clientFor(started)
     const { searchEntries } = await client.search('', { scope: 'base', filter: '(objectClass=*)' })
     expect(searchEntries).toHaveLength(1)
     const root = searchEntries[0] as Record<string, unknown>
     expect(root.defaultNamingContext).toBe('DC=acme,DC=local')
-    expect(root.dnsHostName).toBe('dc01.acme.local')
+    expect(root.dnsHostName).toBe('DC01.acme.local')
     expect(root.supportedLDAPVersion).toEqual(['3', '2'])
     const only = await client.search('', { scope: 'base', attributes: ['namingContexts'] })
     expect(Object.keys(only.searchEntries[0] ?? {}).sort()).toEqual(['dn', 'namingContexts'])
@@ -58,7 +61,7 @@ describe('ldap emulator', () => {
   })
 
   it('encodes like Active Directory (4-byte BER lengths), so scanners fingerprint a domain controller', async () => {
-    const started = await startBinary(ldapEmulator, { config: { domain: 'acme.local' }, hostname: 'DC01' })
+    const started = await startBinary(ldapEmulator, { persona: dc('DC01'), config: { domain: 'acme.local' } })
     const raw = await rawConnect(started.host, started.port)
     // The rootDSE search nmap's service scan sends (message id 7, base "", (objectClass=*)).
     raw.write(
@@ -85,7 +88,10 @@ describe('ldap emulator', () => {
   })
 
   it('takes the directory domain from base_dn', async () => {
-    const started = await startBinary(ldapEmulator, { config: { base_dn: 'DC=emea,DC=contoso,DC=com' } })
+    const started = await startBinary(ldapEmulator, {
+      persona: dc('DC01'),
+      config: { base_dn: 'DC=emea,DC=contoso,DC=com' },
+    })
     const client = clientFor(started)
     const { searchEntries } = await client.search('', { scope: 'base', attributes: ['defaultNamingContext'] })
     await client.unbind()
@@ -93,7 +99,7 @@ describe('ldap emulator', () => {
   })
 
   it("names the same domain and computer as the decky's SMB NTLM challenge", async () => {
-    const options = { seed: 'consistency', hostname: 'FS07' }
+    const options = { persona: dc('FS07') }
     const started = await startBinary(ldapEmulator, options)
     const client = clientFor(started)
     const { searchEntries } = await client.search('', { scope: 'base', attributes: ['dnsHostName'] })
@@ -124,7 +130,7 @@ describe('ldap emulator', () => {
   it('serves LDAPS with the domain controller certificate on the second port', async () => {
     const started = await startBinary(ldapEmulator, {
       ports: [0, 0],
-      hostname: 'DC02',
+      persona: dc('DC02'),
       config: { domain: 'acme.local' },
     })
     const client = new Client({
@@ -140,7 +146,7 @@ describe('ldap emulator', () => {
     const raw = await rawConnect(started.host, started.ports[1] as number)
     const tls = connect({ socket: raw.socket, rejectUnauthorized: false })
     await new Promise((resolve) => tls.once('secureConnect', resolve))
-    expect(tls.getPeerCertificate().subject.CN).toBe('dc02.acme.local')
+    expect(tls.getPeerCertificate().subject.CN).toBe('DC02.acme.local')
     tls.destroy()
   })
 })

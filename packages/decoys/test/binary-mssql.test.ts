@@ -4,6 +4,7 @@ import { mssqlEmulator } from '../src/protocols-binary/mssql.ts'
 import { closeStartedAfterEach, rawConnect, type Started, startBinary } from './binary-helpers.ts'
 import { netNtlmV2Matches } from './binary-helpers-ntlm.ts'
 import { tdsPrelogin } from './binary-helpers-packets.ts'
+import { BUILDS, windowsPersona } from './windows-personas.ts'
 
 closeStartedAfterEach()
 
@@ -35,7 +36,7 @@ function tediousLogin(
 
 describe('mssql emulator', () => {
   it('answers PRELOGIN, de-obfuscates the LOGIN7 password and fails the login with 18456', async () => {
-    const started = await startBinary(mssqlEmulator)
+    const started = await startBinary(mssqlEmulator, { persona: windowsPersona(BUILDS.server2019) })
     const error = await tediousLogin(started, 'sa', 'Sup3r$ecret')
     expect(error.code).toBe('ELOGIN')
     expect(error.message).toBe("Login failed for user 'sa'.")
@@ -51,7 +52,10 @@ describe('mssql emulator', () => {
   })
 
   it('captures an integrated (NTLM) login and refuses it with 18456', async () => {
-    const started = await startBinary(mssqlEmulator, { hostname: 'SQL02', config: { workgroup: 'ACME' } })
+    const started = await startBinary(mssqlEmulator, {
+      persona: windowsPersona(BUILDS.server2019, { hostname: 'SQL02' }),
+      config: { workgroup: 'ACME' },
+    })
     const instance = started
     const error = await new Promise<Error & { code?: string }>((resolve, reject) => {
       const connection = new Connection({
@@ -85,10 +89,12 @@ describe('mssql emulator', () => {
     expect(attempt.secret_fields).toEqual(['hash'])
   })
 
-  it('reports a seeded SQL Server version and no encryption in the PRELOGIN response', async () => {
+  it("reports the persona's SQL Server version and no encryption in the PRELOGIN response", async () => {
     const versions = new Set<string>()
-    for (const seed of ['m1', 'm2', 'm3', 'm4', 'm5']) {
-      const instance = await startBinary(mssqlEmulator, { seed })
+    for (const sql of ['13.0.6300.2', '14.0.3456.2', '15.0.4322.2', '16.0.4165.4']) {
+      const instance = await startBinary(mssqlEmulator, {
+        persona: windowsPersona(BUILDS.server2019, { sql }),
+      })
       const raw = await rawConnect(instance.host, instance.port)
       raw.write(tdsPrelogin())
       const header = await raw.read(8)
@@ -98,15 +104,18 @@ describe('mssql emulator', () => {
       expect(header[0]).toBe(0x04)
       expect(payload[0]).toBe(0) // VERSION option first
       const versionAt = payload.readUInt16BE(1)
-      const major = payload[versionAt] as number
-      expect(major).toBeGreaterThanOrEqual(12)
-      expect(major).toBeLessThanOrEqual(16)
+      const [major, minor, build] = sql.split('.').map(Number)
+      expect([payload[versionAt], payload[versionAt + 1], payload.readUInt16BE(versionAt + 2)]).toEqual([
+        major,
+        minor,
+        build,
+      ])
       expect(payload[payload.readUInt16BE(6)]).toBe(2) // ENCRYPT_NOT_SUP
       // VERSION, ENCRYPTION, INSTOPT, THREADID and nothing the client did not ask about (no MARS).
       expect([0, 5, 10, 15].map((at) => payload[at])).toEqual([0, 1, 2, 3])
       expect(payload[20]).toBe(0xff)
       versions.add(payload.subarray(versionAt, versionAt + 4).toString('hex'))
     }
-    expect(versions.size).toBeGreaterThan(1)
+    expect(versions.size).toBe(4)
   })
 })

@@ -11,8 +11,11 @@ import {
   rdpConnectionRequest,
   tsRequest,
 } from './binary-helpers-packets.ts'
+import { BUILDS, windowsPersona } from './windows-personas.ts'
 
 closeStartedAfterEach()
+
+const ts01 = windowsPersona(BUILDS.server2019, { hostname: 'TS01' })
 
 /** Completes the TLS handshake RDP starts after the confirm, on the same TCP connection. */
 function startTls(raw: RawConnection): Promise<TLSSocket> {
@@ -31,7 +34,10 @@ function readOnce(socket: TLSSocket): Promise<Buffer> {
 
 describe('rdp emulator', () => {
   it('captures the mstshash cookie, speaks TLS with a host certificate and reads the client core data', async () => {
-    const started = await startBinary(rdpEmulator, { hostname: 'TS01', config: { workgroup: 'ACME' } })
+    const started = await startBinary(rdpEmulator, {
+      persona: ts01,
+      config: { nla: false, workgroup: 'ACME' },
+    })
     const raw = await rawConnect(started.host, started.port)
     raw.write(rdpConnectionRequest('administrator', 0x0b))
     const confirm = await raw.read(19)
@@ -42,7 +48,7 @@ describe('rdp emulator', () => {
     expect([0x1f, 0x07]).toContain(confirm[12])
     expect(confirm.readUInt32LE(15)).toBe(1)
     const tls = await startTls(raw)
-    expect(tls.getPeerCertificate().subject.CN).toBe('ts01.acme.local')
+    expect(tls.getPeerCertificate().subject.CN).toBe('TS01.acme.local')
     tls.write(mcsConnectInitial('KALI-BOX', 19041))
     const attempt = await started.waitFor((event) => event.event === 'auth_attempt')
     expect(attempt.fields).toMatchObject({
@@ -59,7 +65,7 @@ describe('rdp emulator', () => {
   })
 
   it('reads the client core data over standard RDP security too', async () => {
-    const started = await startBinary(rdpEmulator)
+    const started = await startBinary(rdpEmulator, { persona: ts01, config: { nla: false } })
     const raw = await rawConnect(started.host, started.port)
     raw.write(rdpConnectionRequest(undefined, 0x00))
     expect((await raw.read(19)).readUInt32LE(15)).toBe(0)
@@ -71,7 +77,7 @@ describe('rdp emulator', () => {
 
   it('with nla, runs CredSSP far enough to capture the Net-NTLMv2 response, then fails the logon', async () => {
     const started = await startBinary(rdpEmulator, {
-      hostname: 'TS01',
+      persona: ts01,
       config: { nla: true, workgroup: 'ACME' },
     })
     const raw = await rawConnect(started.host, started.port)
@@ -106,7 +112,7 @@ describe('rdp emulator', () => {
   })
 
   it('with nla, tells a legacy client that NLA is required', async () => {
-    const started = await startBinary(rdpEmulator, { config: { nla: true } })
+    const started = await startBinary(rdpEmulator, { persona: ts01, config: { nla: true } })
     const legacy = await rawConnect(started.host, started.port)
     legacy.write(rdpConnectionRequest(undefined, 0x00))
     const failure = await legacy.read(19)

@@ -9,8 +9,11 @@ import {
   smb2SessionSetup,
   spnegoNtlmNegotiate,
 } from './binary-helpers-packets.ts'
+import { BUILDS, windowsPersona } from './windows-personas.ts'
 
 closeStartedAfterEach()
+
+const persona = windowsPersona(BUILDS.server2019, { hostname: 'FS01' })
 
 /** Reads one NetBIOS-framed SMB2 message: status, command, session id and body. */
 async function readSmb2(raw: RawConnection) {
@@ -28,7 +31,7 @@ async function readSmb2(raw: RawConnection) {
 
 describe('smb emulator', () => {
   it('upgrades an SMB1 negotiate that offers SMB 2.??? to SMB2', async () => {
-    const started = await startBinary(smbEmulator)
+    const started = await startBinary(smbEmulator, { persona })
     const raw = await rawConnect(started.host, started.port)
     raw.write(smb1Negotiate(['PC NETWORK PROGRAM 1.0', 'NT LM 0.12', 'SMB 2.002', 'SMB 2.???']))
     const response = await readSmb2(raw)
@@ -41,9 +44,9 @@ describe('smb emulator', () => {
   })
 
   it('negotiates SMB2, challenges NTLMSSP and captures the Net-NTLMv2 response', async () => {
-    const started = await startBinary(smbEmulator, { hostname: 'FS01', config: { workgroup: 'ACME' } })
+    const started = await startBinary(smbEmulator, { persona, config: { workgroup: 'ACME' } })
     const raw = await rawConnect(started.host, started.port)
-    raw.write(smb2Negotiate([0x0202, 0x0210, 0x0300, 0x0302, 0x0311]))
+    raw.write(smb2Negotiate([0x0202, 0x0210, 0x0300, 0x0302]))
     const negotiate = await readSmb2(raw)
     expect(negotiate.body.readUInt16LE(4)).toBe(0x0302)
     const securityBuffer = negotiate.message.subarray(negotiate.body.readUInt16LE(56))
@@ -88,6 +91,7 @@ describe('smb emulator', () => {
 
   it('in WORKGROUP answers as a stand-alone machine named by server_name', async () => {
     const started = await startBinary(smbEmulator, {
+      persona,
       config: { workgroup: 'WORKGROUP', server_name: 'ACCT-PC7' },
     })
     const raw = await rawConnect(started.host, started.port)
@@ -111,7 +115,7 @@ describe('smb emulator', () => {
   })
 
   it('answers a NetBIOS session request on port 139 before SMB', async () => {
-    const started = await startBinary(smbEmulator, { ports: [0, 0] })
+    const started = await startBinary(smbEmulator, { persona, ports: [0, 0] })
     expect(started.ports).toHaveLength(2)
     const raw = await rawConnect(started.host, started.ports[1] as number)
     const name = (text: string) => {

@@ -1,22 +1,25 @@
 import { createHash } from 'node:crypto'
+import type { Persona } from '@decnet/core'
 import mysql from 'mysql2/promise'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { mysqlEmulator } from '../src/protocols-binary/mysql.ts'
 import { postgresEmulator } from '../src/protocols-binary/postgres.ts'
 import { closeStartedAfterEach, rawConnect, startBinary } from './binary-helpers.ts'
+import { debianPersona, ubuntuPersona } from './data-personas.ts'
+import { start } from './data-start.ts'
 
 closeStartedAfterEach()
 
 describe('mysql emulator', () => {
-  it('greets with a seeded version, captures the login and answers 1045', async () => {
-    const started = await startBinary(mysqlEmulator, { seed: 'alpha' })
+  it('greets with the persona version, captures the login and answers 1045', async () => {
+    const started = await start(mysqlEmulator, debianPersona('0a'.repeat(16)))
     const raw = await rawConnect(started.host, started.port)
     const greeting = await raw.readAvailable()
     raw.close()
     expect(greeting[4]).toBe(0x0a)
     const version = greeting.subarray(5, greeting.indexOf(0, 5)).toString()
-    expect(version).toMatch(/^\d+\.\d+\.\d+/)
+    expect(version).toBe('5.5.5-10.11.6-MariaDB-0+deb12u1')
 
     const error = await mysql
       .createConnection({
@@ -33,7 +36,8 @@ describe('mysql emulator', () => {
       )
     expect(error?.errno).toBe(1045)
     expect(error?.sqlMessage).toContain("Access denied for user 'dbadmin'@'127.0.0.1'")
-    const attempt = await started.waitFor((event) => event.event === 'auth_attempt')
+    const attempt = started.events.find((event) => event.event === 'auth_attempt')
+    if (!attempt) throw new Error('no auth_attempt event')
     expect(attempt.fields.username).toBe('dbadmin')
     expect(attempt.fields.database).toBe('payroll')
     expect(attempt.fields.hash).toMatch(/^[0-9a-f]{40}$/)
@@ -47,21 +51,17 @@ describe('mysql emulator', () => {
     expect(attempt.fields.hash).toBe(expected.toString('hex'))
   })
 
-  it('uses the configured version and differs between seeds by default', async () => {
-    const versionOf = async (options: Parameters<typeof startBinary>[1]) => {
-      const instance = await startBinary(mysqlEmulator, options)
+  it('announces the configured version, else the persona product (MariaDB on Debian, MySQL 8 on Ubuntu)', async () => {
+    const versionOf = async (persona: Persona, config: Record<string, string> = {}) => {
+      const instance = await start(mysqlEmulator, persona, { config })
       const raw = await rawConnect(instance.host, instance.port)
       const greeting = await raw.readAvailable()
       raw.close()
-      await instance.close()
       return greeting.subarray(5, greeting.indexOf(0, 5)).toString()
     }
-    expect(await versionOf({ config: { version: '8.0.28' } })).toBe('8.0.28')
-    expect(await versionOf({ distro: 'ubuntu22' })).toMatch(/^8\.0\.\d+-0ubuntu0\.22\.04\.1$/)
-    expect(await versionOf({ distro: 'debian' })).toContain('MariaDB')
-    const seen = new Set<string>()
-    for (const seed of ['a', 'b', 'c', 'd', 'e', 'f']) seen.add(await versionOf({ seed }))
-    expect(seen.size).toBeGreaterThan(1)
+    expect(await versionOf(debianPersona('0b'.repeat(16)), { version: '8.0.28' })).toBe('8.0.28')
+    expect(await versionOf(ubuntuPersona('0c'.repeat(16)))).toBe('8.0.40-0ubuntu0.22.04.1')
+    expect(await versionOf(debianPersona('0d'.repeat(16)))).toContain('MariaDB')
   })
 })
 
@@ -82,8 +82,9 @@ describe('mysql emulator on malformed handshakes', () => {
 })
 
 describe('postgres emulator', () => {
-  it('answers SSLRequest with N, asks for MD5 and fails with 28P01', async () => {
-    const started = await startBinary(postgresEmulator)
+  it('answers SSLRequest with N, asks a PostgreSQL 13 login for MD5 and fails with 28P01', async () => {
+    // 13 and older default to md5 in pg_hba.conf (14 moved to SCRAM, see data-persona.test.ts).
+    const started = await startBinary(postgresEmulator, { config: { version: '13.16' } })
     const client = new pg.Client({
       host: started.host,
       port: started.port,

@@ -39,6 +39,8 @@ describe('catalogue config keys', () => {
       })
       try {
         const client = await rawClient(emulator.host, emulator.port)
+        // A Linux telnetd prints its banner once the client answered its option requests.
+        if (slug === 'telnet') client.send(Buffer.from([0xff, 0xfc, 0x18]))
         await client.expect(expected)
         client.close()
       } finally {
@@ -51,7 +53,8 @@ describe('catalogue config keys', () => {
     const es = await startTestEmulator('elasticsearch', {
       config: { version: '7.10.2', cluster_name: 'logs-prod' },
     })
-    const k8s = await startTestEmulator('k8s', { config: { version: 'v1.27.3' } })
+    // k8s serves TLS on its first port (6443) and plain HTTP on the second (8080).
+    const k8s = await startTestEmulator('k8s', { ports: [0, 0], config: { version: 'v1.27.3' } })
     const docker = await startTestEmulator('docker_api', { config: { version: '20.10.24' } })
     const sip = await startTestEmulator('sip', { config: { user_agent: 'Yealink SIP-T46S' } })
     try {
@@ -60,7 +63,7 @@ describe('catalogue config keys', () => {
         version: { number: string }
       }
       expect([root.cluster_name, root.version.number]).toEqual(['logs-prod', '7.10.2'])
-      const version = (await (await fetch(`http://${k8s.host}:${k8s.port}/version`)).json()) as {
+      const version = (await (await fetch(`http://${k8s.host}:${k8s.running.ports[1]}/version`)).json()) as {
         gitVersion: string
       }
       expect(version.gitVersion).toBe('v1.27.3')

@@ -115,7 +115,8 @@ const PROBES: Record<string, (ip: string) => Promise<(event: DecoyEvent) => bool
   },
   telnet: async (ip) => {
     await converse(ip, 23, [
-      [null, /login: $/],
+      // A Linux telnetd prompts once the client said something; BusyBox prompts at once.
+      ['\r\n', /login: $/],
       ['root\r\n', /Password: $/],
       ['123456\r\n', /Login incorrect/],
     ])
@@ -149,7 +150,8 @@ const PROBES: Record<string, (ip: string) => Promise<(event: DecoyEvent) => bool
   smtp: async (ip) => {
     await converse(ip, 25, [
       [null, /^220 .*ESMTP/],
-      ['EHLO x\r\n', /250 DSN\r\n/],
+      // The last line of the EHLO reply, whichever MTA the persona runs.
+      ['EHLO x\r\n', /\r\n250 [^\r\n]+\r\n$/],
       [`AUTH PLAIN ${Buffer.from('\0info\0mail-secret').toString('base64')}\r\n`, /535 /],
     ])
     return (e) => e.event === 'auth_attempt' && e.fields.password === 'mail-secret'
@@ -158,8 +160,9 @@ const PROBES: Record<string, (ip: string) => Promise<(event: DecoyEvent) => bool
     await converse(ip, 25, [
       [null, /^220 /],
       ['HELO x\r\n', /250 /],
-      ['MAIL FROM:<a@b.c>\r\n', /250 2\.1\.0/],
-      ['RCPT TO:<d@e.f>\r\n', /250 2\.1\.5 Ok/],
+      // Whatever the MTA's words: HELO, MAIL and RCPT each answered 250 (the transcript accumulates).
+      ['MAIL FROM:<a@b.c>\r\n', /\r\n250 [^\r\n]*\r\n250 [^\r\n]*\r\n$/],
+      ['RCPT TO:<d@e.f>\r\n', /(\r\n250 [^\r\n]*){3}\r\n$/],
     ])
     return (e) => e.event === 'command' && e.fields.verb === 'RCPT'
   },
@@ -174,7 +177,7 @@ const PROBES: Record<string, (ip: string) => Promise<(event: DecoyEvent) => bool
     await converse(ip, 110, [
       [null, /^\+OK /],
       ['USER bob\r\n', /\+OK\r\n/],
-      ['PASS pop-secret\r\n', /Logged in/],
+      ['PASS pop-secret\r\n', /\+OK (Logged in|User successfully logged on)\./],
     ])
     return (e) => e.event === 'auth_attempt' && e.fields.password === 'pop-secret'
   },

@@ -55,14 +55,14 @@ describe('redis emulator', () => {
 })
 
 describe('elasticsearch emulator', () => {
-  it('answers the 7.x root, _cat/indices and logs _search bodies', async () => {
+  it('answers the root (version from the persona), _cat/indices and logs _search bodies', async () => {
     const es = await startTestEmulator('elasticsearch')
     const base = `http://${es.host}:${es.port}`
     const root = await fetch(`${base}/`)
     expect(root.headers.get('x-elastic-product')).toBe('Elasticsearch')
     const body = (await root.json()) as { tagline: string; version: { number: string }; name: string }
     expect(body.tagline).toBe('You Know, for Search')
-    expect(body.version.number).toMatch(/^7\.\d+\.\d+$/)
+    expect(body.version.number).toMatch(/^[78]\.\d+\.\d+$/)
     expect(body.name).toBe('SRV-DELTA-42')
     expect(await (await fetch(`${base}/_cat/indices?v`)).text()).toMatch(/green open customers/)
     const search = await fetch(`${base}/users/_search`, {
@@ -78,8 +78,9 @@ describe('elasticsearch emulator', () => {
 
 describe('k8s emulator', () => {
   it('serves version, api discovery, namespaces, pods and flags secrets requests', async () => {
-    const k8s = await startTestEmulator('k8s')
-    const base = `http://${k8s.host}:${k8s.port}`
+    // TLS on the first port (6443), plain HTTP on the second (8080).
+    const k8s = await startTestEmulator('k8s', { ports: [0, 0] })
+    const base = `http://${k8s.host}:${k8s.running.ports[1]}`
     const version = (await (await fetch(`${base}/version`)).json()) as { gitVersion: string }
     expect(version.gitVersion).toMatch(/^v1\.\d+\.\d+$/)
     expect(((await (await fetch(`${base}/api`)).json()) as { kind: string }).kind).toBe('APIVersions')

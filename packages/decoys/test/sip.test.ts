@@ -35,13 +35,15 @@ describe('sip emulator', () => {
       expect(challenge).toMatch(/^SIP\/2\.0 401 Unauthorized\r\n/)
       expect(challenge).toMatch(/Via: SIP\/2\.0\/UDP 127\.0\.0\.1:\d+;branch=z9hG4bK-REGISTER/)
       expect(challenge).toMatch(/Call-ID: REGISTER-1@127\.0\.0\.1/)
-      const nonce = /WWW-Authenticate: Digest algorithm=MD5, realm="srv-delta-42", nonce="([0-9a-f]+)"/.exec(
-        challenge,
-      )?.[1]
+      // Asterisk 17+ challenges through PJSIP: default realm "asterisk", a timestamped nonce and an opaque.
+      const nonce =
+        /WWW-Authenticate: Digest realm="asterisk",nonce="(\d+\/[0-9a-f]{32})",opaque="[0-9a-f]+",algorithm=MD5,qop="auth"/.exec(
+          challenge,
+        )?.[1]
       expect(nonce).toBeDefined()
       const forbidden = await exchange(
         sipRequest('REGISTER', client.address().port, [
-          `Authorization: Digest username="100", realm="srv-delta-42", nonce="${nonce}", uri="sip:example.invalid", response="0123456789abcdef0123456789abcdef", algorithm=MD5`,
+          `Authorization: Digest username="100", realm="asterisk", nonce="${nonce}", uri="sip:example.invalid", response="0123456789abcdef0123456789abcdef", algorithm=MD5`,
         ]),
       )
       expect(forbidden).toMatch(/^SIP\/2\.0 403 Forbidden/)

@@ -1,3 +1,4 @@
+import type { Persona } from '@decnet/core/schemas'
 import { afterEach } from 'vitest'
 import type { ServiceConfigValue } from '../src/emulator.ts'
 
@@ -7,6 +8,8 @@ export type TestStartOptions = {
   config?: Record<string, ServiceConfigValue>
   seed?: string
   hostname?: string
+  /** The decky's persona (tests of one OS build or product pass their own). */
+  persona?: Persona
 }
 
 /** Emulators the tests started and did not close yet, each by its close. */

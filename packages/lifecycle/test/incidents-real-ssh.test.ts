@@ -4,11 +4,15 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { sqliteTestDatabase } from '@decnet/db/testing'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { IncidentWorker, LocalEngine } from '../src/index.ts'
 import { IngestPipeline, localEventSink } from '../src/workers-index.ts'
 import { deckySpec, enginesClosedAfterEach } from './support/local-engines.ts'
 import { sshpassArgs } from './support/ssh-client.ts'
+
+/** Retries `probe` every 100 ms until it stops throwing (vitest's waitFor). */
+const waitUntil = <T>(probe: () => T | Promise<T>, timeout = 20_000) =>
+  vi.waitFor(probe, { timeout, interval: 100 })
 
 const run = promisify(execFile)
 const engines = enginesClosedAfterEach()
@@ -38,18 +42,6 @@ async function login(address: string, password: string, command = 'id'): Promise
   }
 }
 
-async function eventually<T>(probe: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      return await probe()
-    } catch (error) {
-      if (Date.now() > deadline) throw error
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-  }
-}
-
 describe('incidents from real SSH logins on in-process decoys', () => {
   it('failed logins open one medium incident with one alert; the same password on a second decky is critical and noted; a login with a command is recorded', async () => {
     const { db } = await provider.open()
@@ -66,7 +58,7 @@ describe('incidents from real SSH logins on in-process decoys', () => {
 
     try {
       for (let i = 0; i < 3; i++) expect(await login(alpha, `wrong-${i}`)).toBe(false)
-      await eventually(async () => expect(await attempts('alpha')).toBeGreaterThanOrEqual(3))
+      await waitUntil(async () => expect(await attempts('alpha')).toBeGreaterThanOrEqual(3))
       await worker.drain()
       const opened = await db.incidents.list()
       expect(opened.total).toBe(1)
@@ -75,7 +67,7 @@ describe('incidents from real SSH logins on in-process decoys', () => {
 
       // The same wrong password on the second decky: credential reuse, noted on the same incident.
       expect(await login(beta, 'wrong-0')).toBe(false)
-      await eventually(async () => expect(await attempts('beta')).toBeGreaterThanOrEqual(1))
+      await waitUntil(async () => expect(await attempts('beta')).toBeGreaterThanOrEqual(1))
       await worker.drain()
       const reused = await db.incidents.list()
       expect(reused.total).toBe(1)
@@ -84,7 +76,7 @@ describe('incidents from real SSH logins on in-process decoys', () => {
 
       // Root's catalogue password gets in; the command is recorded on the incident's events.
       expect(await login(alpha, 'admin', 'uname -a')).toBe(true)
-      await eventually(async () =>
+      await waitUntil(async () =>
         expect((await db.logs.search({ q: 'decky:alpha event:command' })).rows.length).toBeGreaterThan(0),
       )
       await worker.drain()

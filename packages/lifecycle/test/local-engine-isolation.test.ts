@@ -3,10 +3,14 @@ import { pathToFileURL } from 'node:url'
 import type { DecnetDatabase } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import type { DecoyEvent } from '@decnet/decoys'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { type DecoyFault, LocalEngine } from '../src/index.ts'
 import { IngestPipeline, localEventSink } from '../src/workers-index.ts'
 import { deckySpec, enginesClosedAfterEach } from './support/local-engines.ts'
+
+/** Retries `probe` every 100 ms until it stops throwing (vitest's waitFor). */
+const waitUntil = <T>(probe: () => T | Promise<T>, timeout = 15_000) =>
+  vi.waitFor(probe, { timeout, interval: 100 })
 
 /**
  * The local engine runs its decoys in a supervised worker thread: a fault an emulator did not catch
@@ -46,18 +50,6 @@ function exchange(host: string, port: number, send?: string): Promise<string> {
   })
 }
 
-async function eventually<T>(probe: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      return await probe()
-    } catch (error) {
-      if (Date.now() > deadline) throw error
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-  }
-}
-
 function isolatedEngine(options: { maxRestarts?: number; maxHeapMb?: number } = {}) {
   const faults: DecoyFault[] = []
   const events: DecoyEvent[] = []
@@ -86,14 +78,14 @@ describe('LocalEngine decoy isolation', () => {
       const address = engine.addressOf('shaky') ?? ''
       expect(await exchange(address, 2323, fault)).toBe('ok shaky\n')
 
-      await eventually(async () => expect(faults).toHaveLength(1))
+      await waitUntil(async () => expect(faults).toHaveLength(1))
       expect(faults[0]).toMatchObject({ kind: 'restarting', restarts: 1, deckies: ['shaky'] })
       expect(faults[0]?.reason).toMatch(reason)
       // Both services come back on the same address and ports, and events flow again.
-      expect(await eventually(() => exchange(address, 2323))).toBe('ok shaky\n')
-      const response = await eventually(() => fetch(`http://${address}:8080/`))
+      expect(await waitUntil(() => exchange(address, 2323))).toBe('ok shaky\n')
+      const response = await waitUntil(() => fetch(`http://${address}:8080/`))
       expect(response.status).toBe(200)
-      await eventually(async () =>
+      await waitUntil(async () =>
         expect(events.filter((e) => e.service === 'http' && e.event === 'request')).toHaveLength(1),
       )
       const [observed] = await engine.observe(['shaky'])
@@ -107,8 +99,8 @@ describe('LocalEngine decoy isolation', () => {
     await engine.deploy(deckySpec('loop', [service('faulty', 2323)]))
     const address = engine.addressOf('loop') ?? ''
     for (let crash = 1; crash <= 3; crash++) {
-      await eventually(() => exchange(address, 2323, 'throw'))
-      await eventually(async () => expect(faults).toHaveLength(crash))
+      await waitUntil(() => exchange(address, 2323, 'throw'))
+      await waitUntil(async () => expect(faults).toHaveLength(crash))
     }
     expect(faults.map((fault) => [fault.kind, fault.restarts, fault.delayMs])).toEqual([
       ['restarting', 1, 50],
@@ -130,9 +122,9 @@ describe('LocalEngine decoy isolation', () => {
     const address = engine.addressOf('leaky') ?? ''
     const rssBefore = process.memoryUsage().rss
     await exchange(address, 2323, 'leak')
-    await eventually(async () => expect(faults).toHaveLength(1), 30_000)
+    await waitUntil(async () => expect(faults).toHaveLength(1), 30_000)
     expect(faults[0]?.reason).toMatch(/memory/i)
-    expect(await eventually(() => exchange(address, 2323))).toBe('ok leaky\n')
+    expect(await waitUntil(() => exchange(address, 2323))).toBe('ok leaky\n')
     // The leak died with its worker: this process did not grow by anything like the heap it took.
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(256 * 1024 * 1024)
   }, 60_000)
@@ -147,7 +139,7 @@ describe('LocalEngine decoy isolation', () => {
     engines.push(engine)
     await engine.deploy(deckySpec('bulky', [service('faulty', 2323)]))
     await exchange(engine.addressOf('bulky') ?? '', 2323, 'big')
-    await eventually(async () =>
+    await waitUntil(async () =>
       expect((await db.logs.search({ q: 'decky:bulky event:request' })).rows).toHaveLength(1),
     )
     await pipeline.close()

@@ -79,15 +79,6 @@ const SERVICE: (product: string, p: PackagedProduct, attrs?: Record<string, stri
 /** Extra slugs some families answer on beyond the catalogue (their emulators are on the way). */
 const WINDOWS_EXTRA_SLUGS = ['msrpc', 'nbns']
 
-/**
- * How nmap classifies the decky: its stack profile's class (what the shaped TCP/IP stack really makes
- * nmap print), the device type kept from the persona where the profile leaves it open.
- */
-function nmapClassOf(stack: string, own: NmapClass): NmapClass {
-  const profile = getTcpStack(stack)?.nmapClass
-  return profile ? { ...profile, deviceType: profile.deviceType ?? own.deviceType } : own
-}
-
 export function derivePersona(input: PersonaInput): Persona {
   if (!/^[0-9a-f]{32}$/.test(input.seed))
     throw new RangeError('persona seed must be 32 lower-case hex digits')
@@ -107,7 +98,6 @@ export function derivePersona(input: PersonaInput): Persona {
     seed: input.seed,
     family: input.osFamily,
     ...rest,
-    nmapClass: nmapClassOf(rest.stack, rest.nmapClass),
     hostname,
     domain,
     mac,
@@ -204,8 +194,7 @@ function deviceBody(
     services[slug] = SERVICE(product, rest)
   }
   return {
-    stack: device.stack,
-    nmapClass: device.nmapClass,
+    ...stackFacts(device.stack, device.nmapClass),
     os: { ...device.os, windows: null },
     hardware: drawHardware(device.hardware, random('hardware')),
     loadBase: device.loadBase,
@@ -253,8 +242,7 @@ function linuxBody(
     windows: null,
   }
   return {
-    stack: 'linux',
-    nmapClass: { vendor: 'Linux', osFamily: 'Linux', deviceType: 'general purpose' },
+    ...stackFacts('linux', { vendor: 'Linux', osFamily: 'Linux', deviceType: 'general purpose' }),
     os,
     hardware,
     loadBase: loadFor(input.archetype, random('load')),
@@ -353,8 +341,11 @@ function windowsBody(
   // Workstations are mostly domain members; a DC and most servers always are.
   const joined = input.archetype === 'domain-controller' || random('joined')() < (server ? 0.9 : 0.8)
   return {
-    stack: server ? 'windows-server' : 'windows-10',
-    nmapClass: { vendor: 'Microsoft', osFamily: 'Windows', deviceType: 'general purpose' },
+    ...stackFacts(server ? 'windows-server' : 'windows-10', {
+      vendor: 'Microsoft',
+      osFamily: 'Windows',
+      deviceType: 'general purpose',
+    }),
     os,
     hardware,
     loadBase: loadFor(input.archetype, random('load')),
@@ -504,4 +495,23 @@ export function personaForLegacyDecky(decky: PersonaLessDecky, domain?: PersonaD
     ...(domain ? { domain } : {}),
   })
   return decky.mac ? { ...persona, mac: decky.mac.toLowerCase() } : persona
+}
+
+/**
+ * The TCP/IP stack profile a persona is shaped to, and how nmap classifies it: the profile's measured
+ * class where it has one (a Siemens PLC's stack reads as embedded Linux; nmap has no S7 imitation
+ * here), else the persona's own expectation.
+ */
+function stackFacts(stack: string, expected: NmapClass): { stack: string; nmapClass: NmapClass } {
+  const measured = getTcpStack(stack)?.nmapClass
+  return {
+    stack,
+    nmapClass: measured
+      ? {
+          vendor: measured.vendor,
+          osFamily: measured.osFamily,
+          deviceType: measured.deviceType ?? expected.deviceType,
+        }
+      : expected,
+  }
 }

@@ -1,4 +1,5 @@
 import type { PortProtocol } from '@decnet/core'
+import { personaValue } from '@decnet/core/persona'
 import type { Emulator, EmulatorContext } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { running } from '../framework/listeners.ts'
@@ -23,15 +24,35 @@ import {
 import { framed } from './stream.ts'
 import { wireSafe } from './text.ts'
 
-const BIND_VERSIONS = [
-  '9.11.4-P2-RedHat-9.11.4-26.P2.el7_9.10',
-  '9.11.4-P2-RedHat-9.11.4-26.P2.el7_9.15',
-  '9.16.23-RH',
-  '9.16.1-Ubuntu',
-  '9.18.18-0ubuntu0.22.04.2-Ubuntu',
-  '9.18.24-1-Debian',
-  '9.11.5-P4-5.1+deb10u9-Debian',
-]
+/**
+ * The CHAOS-class TXT names each product answers: BIND its version and (with server-id hostname) its
+ * host name; dnsmasq its version and authors; Microsoft DNS only its version.
+ */
+export function chaosAnswers(ctx: EmulatorContext): Map<string, string> {
+  const product = ctx.persona.services.dns
+  const version = wireSafe(
+    configString(ctx.config, 'version') ?? product?.banner ?? '9.18.28-1~deb12u2-Debian',
+  )
+  const hostname = wireSafe(configString(ctx.config, 'nsid') ?? ctx.persona.hostname)
+  switch (product?.product ?? 'bind') {
+    case 'dnsmasq':
+      return new Map([
+        ['version.bind', version],
+        ['authors.bind', 'Simon Kelley'],
+        ['copyright.bind', 'Copyright (c) 2000-2023 Simon Kelley'],
+      ])
+    case 'microsoft-dns':
+      return new Map([['version.bind', version]])
+    default:
+      return new Map([
+        ['version.bind', version],
+        ['version.server', version],
+        ['hostname.bind', hostname],
+        ['id.server', hostname],
+      ])
+  }
+}
+
 const DOMAIN_STEMS = ['corp', 'internal', 'office', 'hq', 'intra', 'ad', 'ops', 'prod']
 const DOMAIN_SUFFIXES = ['local', 'lan', 'net', 'int']
 const HOSTS = [
@@ -54,9 +75,12 @@ type Mode = 'auth' | 'recursive' | 'open'
 type Zone = { domain: string; records: ResourceRecord[]; soa: ResourceRecord }
 
 function buildZone(ctx: EmulatorContext): Zone {
-  const random = seededRandom(ctx.seed).fork('dns-zone')
+  const random = seededRandom(personaValue(ctx.persona, 'dns-zone'))
+  // The decky's own DNS domain (the fleet's), so DNS names match SMB, LDAP and the shell's resolv.conf.
   const domain = (
-    configString(ctx.config, 'domain') ?? `${random.pick(DOMAIN_STEMS)}.${random.pick(DOMAIN_SUFFIXES)}`
+    configString(ctx.config, 'domain') ??
+    ctx.persona.domain?.dns ??
+    `${random.pick(DOMAIN_STEMS)}.${random.pick(DOMAIN_SUFFIXES)}`
   )
     .toLowerCase()
     .replace(/\.$/, '')
@@ -109,13 +133,19 @@ function buildZone(ctx: EmulatorContext): Zone {
 
 /** A stable fake address for an out-of-zone name, so an "open resolver" answers consistently. */
 function syntheticAddress(seed: string, name: string): string {
-  const bytes = seededRandom(`${seed}/open/${name}`).bytes(3)
+  const bytes = seededRandom(`${seed}/${name}`).bytes(3)
   return `${[23, 45, 52, 104, 151][(bytes[0] as number) % 5]}.${bytes[1]}.${bytes[2]}.${1 + ((bytes[0] as number) % 250)}`
 }
 
 type Answer = { response: Buffer; rcode: number }
 
-function answer(ctx: EmulatorContext, zone: Zone, mode: Mode, version: string, query: DnsQuery): Answer {
+function answer(
+  ctx: EmulatorContext,
+  zone: Zone,
+  mode: Mode,
+  chaos: Map<string, string>,
+  query: DnsQuery,
+): Answer {
   const reply = (
     rcode: number,
     extra: Omit<Parameters<typeof encodeResponse>[0], 'query' | 'rcode'> = {},
@@ -128,12 +158,7 @@ function answer(ctx: EmulatorContext, zone: Zone, mode: Mode, version: string, q
   if (!question) return reply(RCODE.FORMERR)
   const name = question.name.toLowerCase()
   if (question.class === CLASS_CH) {
-    const text =
-      name === 'version.bind' || name === 'version.server'
-        ? version
-        : name === 'hostname.bind' || name === 'id.server'
-          ? wireSafe(configString(ctx.config, 'nsid') ?? ctx.hostname)
-          : undefined
+    const text = chaos.get(name)
     if (text === undefined || (question.type !== TYPE.TXT && question.type !== TYPE.ANY)) {
       return reply(RCODE.REFUSED)
     }
@@ -166,7 +191,7 @@ function answer(ctx: EmulatorContext, zone: Zone, mode: Mode, version: string, q
       type: TYPE.A,
       class: CLASS_IN,
       ttl: 300,
-      data: aData(syntheticAddress(ctx.seed, name)),
+      data: aData(syntheticAddress(personaValue(ctx.persona, 'dns-open'), name)),
     })
   }
   return reply(RCODE.NOERROR, { answers })
@@ -178,7 +203,8 @@ function looksLikeTunnel(name: string): boolean {
 }
 
 /**
- * A BIND persona on UDP and TCP. `zone_mode` auth answers only its zone (REFUSED elsewhere),
+ * A name server on UDP and TCP, answering CHAOS queries as the persona's product (BIND, dnsmasq,
+ * Microsoft DNS) does. `zone_mode` auth answers only its zone (REFUSED elsewhere),
  * recursive fails out-of-zone lookups as SERVFAIL, open answers everything with stable fake data.
  * CHAOS version.bind/hostname.bind are answered; AXFR/IXFR are logged and refused.
  */
@@ -188,9 +214,7 @@ export const dnsEmulator: Emulator = {
     const zone = buildZone(ctx)
     const configuredMode = configString(ctx.config, 'zone_mode')
     const mode: Mode = configuredMode === 'recursive' || configuredMode === 'open' ? configuredMode : 'auth'
-    const version = wireSafe(
-      configString(ctx.config, 'bind_version') ?? seededRandom(ctx.seed).fork('dns').pick(BIND_VERSIONS),
-    )
+    const chaos = chaosAnswers(ctx)
 
     const handleMessage = (
       message: Buffer,
@@ -205,7 +229,7 @@ export const dnsEmulator: Emulator = {
         return undefined
       }
       if (query.flags & 0x8000) return undefined // a response, not a query: never reflect it
-      const result = answer(ctx, zone, mode, version, query)
+      const result = answer(ctx, zone, mode, chaos, query)
       const question = query.questions[0]
       const fields: Record<string, string | number | boolean> = {
         transport,

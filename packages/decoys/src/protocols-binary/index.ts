@@ -14,6 +14,8 @@ export const binaryProtocolLoaders: Readonly<Record<string, EmulatorLoader>> = {
   conpot: async () => (await import('./conpot.ts')).conpotEmulator,
   ldap: async () => (await import('./ldap.ts')).ldapEmulator,
   smb: async () => (await import('./smb.ts')).smbEmulator,
+  msrpc: async () => (await import('./msrpc.ts')).msrpcEmulator,
+  nbns: async () => (await import('./nbns.ts')).nbnsEmulator,
   mssql: async () => (await import('./mssql.ts')).mssqlEmulator,
   mongodb: async () => (await import('./mongodb.ts')).mongodbEmulator,
 }

@@ -1,8 +1,8 @@
-import type { Emulator, EmulatorContext } from '../emulator.ts'
+import type { Persona } from '@decnet/core/schemas'
+import type { Emulator, ServiceConfigValue } from '../emulator.ts'
+import { configString } from '../framework/config.ts'
 import { running } from '../framework/listeners.ts'
-import { seededRandom } from '../framework/random.ts'
 import { listenTcp, type TcpListener, type TcpSession } from '../framework/tcp.ts'
-import { selfSignedIdentity } from '../framework/tls.ts'
 import {
   type BerElement,
   berChildren,
@@ -16,80 +16,182 @@ import {
 } from './ber.ts'
 import { framed, MalformedFrame } from './stream.ts'
 import { textOf } from './text.ts'
-import { windowsIdentity } from './windows-persona.ts'
+import { ntlmIdentity, personaKeyed, personaOf } from './windows-persona.ts'
+import { rdpCertificate, schannelVersions } from './windows-tls.ts'
 
 const MAX_MESSAGE = 64 * 1024
 const SUCCESS = 0
 const OPERATIONS_ERROR = 1
 const PROTOCOL_ERROR = 2
+const NO_SUCH_OBJECT = 32
 const INVALID_CREDENTIALS = 49
 
-/** Windows build tags that appear at the end of AD diagnostic messages. */
-const AD_VERSIONS = ['v4563', 'v4f7c', 'v3839', 'v2580']
+/** The build tag at the end of AD diagnostic messages, per Windows Server build. */
+const AD_VERSION_TAGS: readonly [number, string][] = [
+  [20348, 'v4f7c'],
+  [17763, 'v4563'],
+  [14393, 'v3839'],
+  [9600, 'v2580'],
+]
 
 type Directory = {
+  product: 'active-directory' | 'openldap'
   baseDn: string
-  rootDse: [string, string[]][]
+  /** rootDSE attributes; `operational` ones are only returned when asked for (OpenLDAP's `+`). */
+  rootDse: [string, string[], 'user' | 'operational'][]
   bindFailure: string
   bindRequired: string
 }
 
-function buildDirectory(ctx: EmulatorContext): Directory {
-  const random = seededRandom(ctx.seed).fork('ldap')
-  // The same domain and computer name the decky's SMB and RDP challenges announce.
-  const identity = windowsIdentity(ctx)
-  const domain = identity.dnsDomain
-  const baseDn = domain
+const dnOf = (domain: string, attribute = 'DC') =>
+  domain
     .split('.')
     .filter(Boolean)
-    .map((part) => `DC=${part}`)
+    .map((part) => `${attribute}=${part}`)
     .join(',')
+
+/** An AD domain controller's rootDSE: the persona's domain, host and build (functional level). */
+function activeDirectory(persona: Persona, config: Record<string, ServiceConfigValue>): Directory {
+  // The same domain and computer name the decky's SMB and RDP challenges announce.
+  const identity = ntlmIdentity(persona, config)
+  const domain = identity.dnsDomain.toLowerCase()
+  const baseDn = dnOf(domain)
   const host = identity.netbiosComputer
-  const site = random.pick(['Default-First-Site-Name', 'HQ', 'Main-Site'])
-  const level = String(random.pick([6, 7, 7]))
-  const adVersion = random.pick(AD_VERSIONS)
-  const serverDn = `CN=${host.toUpperCase()},CN=Servers,CN=${site},CN=Sites,CN=Configuration,${baseDn}`
+  const build = persona.os.windows?.build ?? 17763
+  const level =
+    persona.services.ldap?.attrs.functionalLevel ?? (build >= 14393 ? '7' : build >= 9600 ? '6' : '5')
+  const keyed = (label: string) => personaKeyed(persona, `ldap:${label}`, 4).readUInt32BE(0)
+  const site = keyed('site') % 4 === 0 ? 'HQ' : 'Default-First-Site-Name'
+  const adVersion = AD_VERSION_TAGS.find(([from]) => build >= from)?.[1] ?? 'v2580'
+  const serverDn = `CN=${host},CN=Servers,CN=${site},CN=Sites,CN=Configuration,${baseDn}`
+  const dsid = (label: string) =>
+    `DSID-0C09${(keyed(label) & 0xffff).toString(16).toUpperCase().padStart(4, '0')}`
+  // USNs grow with the directory's changes since it started: a base per DC plus the uptime.
+  const usn = String(
+    40_000 + (keyed('usn') % 2_000_000) + Math.floor((Date.now() / 1000 - persona.bootTime) / 30),
+  )
+  const user = (name: string, values: string[]): [string, string[], 'user'] => [name, values, 'user']
   return {
+    product: 'active-directory',
+    baseDn,
+    // In the order AD returns them (scanners' patterns rely on what follows dsServiceName).
+    rootDse: [
+      user('subschemaSubentry', [`CN=Aggregate,CN=Schema,CN=Configuration,${baseDn}`]),
+      user('dsServiceName', [`CN=NTDS Settings,${serverDn}`]),
+      user('namingContexts', [
+        baseDn,
+        `CN=Configuration,${baseDn}`,
+        `CN=Schema,CN=Configuration,${baseDn}`,
+        `DC=DomainDnsZones,${baseDn}`,
+        `DC=ForestDnsZones,${baseDn}`,
+      ]),
+      user('defaultNamingContext', [baseDn]),
+      user('schemaNamingContext', [`CN=Schema,CN=Configuration,${baseDn}`]),
+      user('configurationNamingContext', [`CN=Configuration,${baseDn}`]),
+      user('rootDomainNamingContext', [baseDn]),
+      user('supportedLDAPVersion', ['3', '2']),
+      user('supportedLDAPPolicies', [
+        'MaxPoolThreads',
+        'MaxPercentDirSyncRequests',
+        'MaxDatagramRecv',
+        'MaxReceiveBuffer',
+        'InitRecvTimeout',
+        'MaxConnections',
+        'MaxConnIdleTime',
+        'MaxPageSize',
+      ]),
+      user('highestCommittedUSN', [usn]),
+      user('supportedSASLMechanisms', ['GSSAPI', 'GSS-SPNEGO', 'EXTERNAL', 'DIGEST-MD5']),
+      // The FQDN the DC registers, as its NTLM challenge names it (DNS_Computer_Name).
+      user('dnsHostName', [identity.dnsComputer]),
+      user('ldapServiceName', [`${domain}:${host.toLowerCase()}$@${domain.toUpperCase()}`]),
+      user('serverName', [serverDn]),
+      user('supportedCapabilities', [
+        '1.2.840.113556.1.4.800',
+        '1.2.840.113556.1.4.1670',
+        '1.2.840.113556.1.4.1791',
+        '1.2.840.113556.1.4.1935',
+        '1.2.840.113556.1.4.2080',
+        '1.2.840.113556.1.4.2237',
+      ]),
+      user('isSynchronized', ['TRUE']),
+      user('isGlobalCatalogReady', ['TRUE']),
+      user('domainFunctionality', [level]),
+      user('forestFunctionality', [level]),
+      user('domainControllerFunctionality', [level]),
+    ],
+    bindFailure: `80090308: LdapErr: ${dsid('bind')}, comment: AcceptSecurityContext error, data 52e, ${adVersion}\0`,
+    bindRequired: `000004DC: LdapErr: ${dsid('required')}, comment: In order to perform this operation a successful bind must be completed on the connection., data 0, ${adVersion}\0`,
+  }
+}
+
+/** slapd's rootDSE (Debian/RHEL packaging): `dc=` suffix from the persona's DNS domain. */
+function openLdap(persona: Persona, config: Record<string, ServiceConfigValue>): Directory {
+  const configured = configString(config, 'base_dn')
+  const baseDn = configured ?? dnOf(persona.domain?.dns ?? 'nodomain', 'dc')
+  const operational = (name: string, values: string[]): [string, string[], 'operational'] => [
+    name,
+    values,
+    'operational',
+  ]
+  return {
+    product: 'openldap',
     baseDn,
     rootDse: [
-      ['configurationNamingContext', [`CN=Configuration,${baseDn}`]],
-      ['defaultNamingContext', [baseDn]],
-      ['dnsHostName', [`${host.toLowerCase()}.${domain}`]],
-      ['domainControllerFunctionality', [level]],
-      ['domainFunctionality', [level]],
-      ['dsServiceName', [`CN=NTDS Settings,${serverDn}`]],
-      ['forestFunctionality', [level]],
-      ['highestCommittedUSN', [String(random.int(40_000, 2_000_000))]],
-      ['isGlobalCatalogReady', ['TRUE']],
-      ['isSynchronized', ['TRUE']],
-      ['ldapServiceName', [`${domain}:${host.toLowerCase()}$@${domain.toUpperCase()}`]],
-      [
-        'namingContexts',
-        [
-          baseDn,
-          `CN=Configuration,${baseDn}`,
-          `CN=Schema,CN=Configuration,${baseDn}`,
-          `DC=DomainDnsZones,${baseDn}`,
-        ],
-      ],
-      ['rootDomainNamingContext', [baseDn]],
-      ['schemaNamingContext', [`CN=Schema,CN=Configuration,${baseDn}`]],
-      ['serverName', [serverDn]],
-      ['subschemaSubentry', [`CN=Aggregate,CN=Schema,CN=Configuration,${baseDn}`]],
-      [
-        'supportedCapabilities',
-        ['1.2.840.113556.1.4.800', '1.2.840.113556.1.4.1670', '1.2.840.113556.1.4.1791'],
-      ],
-      [
-        'supportedLDAPPolicies',
-        ['MaxPoolThreads', 'MaxDatagramRecv', 'MaxReceiveBuffer', 'InitRecvTimeout', 'MaxConnections'],
-      ],
-      ['supportedLDAPVersion', ['3', '2']],
-      ['supportedSASLMechanisms', ['GSSAPI', 'GSS-SPNEGO', 'EXTERNAL', 'DIGEST-MD5']],
+      ['objectClass', ['top', 'OpenLDAProotDSE'], 'user'],
+      operational('structuralObjectClass', ['OpenLDAProotDSE']),
+      operational('configContext', ['cn=config']),
+      operational('namingContexts', [baseDn]),
+      operational('supportedControl', [
+        '2.16.840.1.113730.3.4.18',
+        '2.16.840.1.113730.3.4.2',
+        '1.3.6.1.4.1.4203.1.10.1',
+        '1.3.6.1.1.22',
+        '1.2.840.113556.1.4.319',
+        '1.2.826.0.1.3344810.2.3',
+        '1.3.6.1.1.13.2',
+        '1.3.6.1.1.13.1',
+        '1.3.6.1.1.12',
+      ]),
+      operational('supportedExtension', [
+        '1.3.6.1.4.1.4203.1.11.1',
+        '1.3.6.1.4.1.4203.1.11.3',
+        '1.3.6.1.1.8',
+      ]),
+      operational('supportedFeatures', [
+        '1.3.6.1.1.14',
+        '1.3.6.1.4.1.4203.1.5.1',
+        '1.3.6.1.4.1.4203.1.5.2',
+        '1.3.6.1.4.1.4203.1.5.3',
+        '1.3.6.1.4.1.4203.1.5.4',
+        '1.3.6.1.4.1.4203.1.5.5',
+      ]),
+      operational('supportedLDAPVersion', ['3']),
+      operational('supportedSASLMechanisms', [
+        'SCRAM-SHA-1',
+        'SCRAM-SHA-256',
+        'GS2-IAKERB',
+        'GS2-KRB5',
+        'GSSAPI',
+        'GSS-SPNEGO',
+        'DIGEST-MD5',
+        'OTP',
+        'CRAM-MD5',
+        'PLAIN',
+        'LOGIN',
+      ]),
+      operational('entryDN', ['']),
+      operational('subschemaSubentry', ['cn=Subschema']),
     ],
-    bindFailure: `80090308: LdapErr: DSID-0C09${random.hex(4).toUpperCase()}, comment: AcceptSecurityContext error, data 52e, ${adVersion}\0`,
-    bindRequired: `000004DC: LdapErr: DSID-0C09${random.hex(4).toUpperCase()}, comment: In order to perform this operation a successful bind must be completed on the connection., data 0, ${adVersion}\0`,
+    bindFailure: '',
+    bindRequired: '',
   }
+}
+
+function buildDirectory(persona: Persona, config: Record<string, ServiceConfigValue>): Directory {
+  return persona.services.ldap?.product === 'openldap' || !persona.os.windows
+    ? openLdap(persona, config)
+    : activeDirectory(persona, config)
 }
 
 const text = (element: BerElement | undefined, max = 1024) => (element ? textOf(element.value, max) : '')
@@ -152,6 +254,12 @@ function handleMessage(session: TcpSession, directory: Directory, message: Buffe
       // BindRequest: version, name, authentication choice.
       const [version, name, auth] = berChildren(operation.value, 4)
       const dn = text(name)
+      if (directory.product === 'openldap' && version && berInteger(version.value) !== 3) {
+        // slapd refuses LDAPv2 unless `allow bind_v2` is set.
+        session.emit('request', { operation: 'bind', version: berInteger(version.value) })
+        reply(result(0x61, PROTOCOL_ERROR, 'historical protocol version requested, use LDAPv3 instead'))
+        return
+      }
       if (auth?.tag === 0x80) {
         const password = textOf(auth.value, 512)
         // An anonymous bind succeeds on AD; anything else is a wrong password.
@@ -199,10 +307,18 @@ function handleMessage(session: TcpSession, directory: Directory, message: Buffe
       })
       if (baseDn === '' && scopeValue === 0) {
         const wanted = new Set(attributes.map((attribute) => attribute.toLowerCase()))
-        const all = wanted.size === 0 || wanted.has('*') || wanted.has('+')
         const now = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)
-        const entries: [string, string[]][] = [['currentTime', [`${now}.0Z`]], ...directory.rootDse]
-        const selected = entries.filter(([name]) => all || wanted.has(name.toLowerCase()))
+        const ad = directory.product === 'active-directory'
+        // AD returns its whole rootDSE by default; slapd only user attributes unless `+` is asked.
+        const userAll = wanted.size === 0 || wanted.has('*') || (ad && wanted.has('+'))
+        const operationalAll = wanted.has('+') || (ad && userAll)
+        const entries: [string, string[], 'user' | 'operational'][] = [
+          ...(ad ? [['currentTime', [`${now}.0Z`], 'user'] as [string, string[], 'user']] : []),
+          ...directory.rootDse,
+        ]
+        const selected = entries.filter(
+          ([name, , kind]) => (kind === 'user' ? userAll : operationalAll) || wanted.has(name.toLowerCase()),
+        )
         reply(
           tlvLongForm(
             0x64,
@@ -216,6 +332,10 @@ function handleMessage(session: TcpSession, directory: Directory, message: Buffe
           ),
         )
         reply(result(0x65, SUCCESS))
+      } else if (directory.product === 'openldap') {
+        // No entries readable anonymously; outside the suffix the base does not exist.
+        const inside = baseDn.toLowerCase().endsWith(directory.baseDn.toLowerCase())
+        reply(result(0x65, inside ? SUCCESS : NO_SUCH_OBJECT))
       } else {
         reply(result(0x65, OPERATIONS_ERROR, directory.bindRequired))
       }
@@ -254,16 +374,22 @@ function handleMessage(session: TcpSession, directory: Directory, message: Buffe
 }
 
 /**
- * LDAP (389) and LDAPS (636) with an Active Directory domain-controller persona: simple binds are
- * captured (DN and password) and fail with invalidCredentials (49, AD's "data 52e"); rootDSE
- * searches are answered; everything else demands a bind first, as AD does for anonymous sessions.
+ * LDAP (389) and LDAPS (636) as the persona's product: an Active Directory domain controller (the
+ * persona's domain, host and functional level) or OpenLDAP's slapd. Simple binds are captured (DN
+ * and password) and fail with invalidCredentials (49, AD's "data 52e"); rootDSE searches are
+ * answered; AD demands a bind for anything else, slapd finds nothing readable anonymously.
  */
 export const ldapEmulator: Emulator = {
   slug: 'ldap',
   async start(ctx) {
-    const directory = buildDirectory(ctx)
-    const identity = windowsIdentity(ctx)
-    const certificate = await selfSignedIdentity(identity.dnsComputer, seededRandom(ctx.seed).fork('ldaps'))
+    const persona = personaOf(ctx)
+    const directory = buildDirectory(persona, ctx.config)
+    const identity = ntlmIdentity(persona, ctx.config)
+    // LDAPS on a DC uses a certificate as the DC's; SChannel's TLS versions follow the build.
+    const certificate = {
+      ...(await rdpCertificate(persona, identity.dnsComputer)),
+      ...(directory.product === 'active-directory' ? schannelVersions(persona) : {}),
+    }
     const handle = (session: TcpSession) =>
       framed(
         session,

@@ -2,6 +2,7 @@ import type { Emulator } from '../emulator.ts'
 import { running } from '../framework/listeners.ts'
 import { listenUdp, type UdpListener } from '../framework/udp.ts'
 import { aData, CLASS_IN, encodeResponse, parseQuery, TYPE, typeName } from './dns-wire.ts'
+import { personaOf } from './windows-persona.ts'
 
 const MULTICAST = { llmnr: '224.0.0.252', mdns: '224.0.0.251' }
 
@@ -14,7 +15,14 @@ const MULTICAST = { llmnr: '224.0.0.252', mdns: '224.0.0.251' }
 export const llmnrEmulator: Emulator = {
   slug: 'llmnr',
   async start(ctx) {
-    const ownNames = new Set([ctx.hostname.toLowerCase(), `${ctx.hostname.toLowerCase()}.local`])
+    // The persona's host name (and, on a domain member, its FQDN), as Windows registers them.
+    const persona = personaOf(ctx)
+    const host = persona.hostname.toLowerCase()
+    const ownNames = new Set([
+      host,
+      `${host}.local`,
+      ...(persona.domain?.joined ? [`${host}.${persona.domain.dns.toLowerCase()}`] : []),
+    ])
     const canAnswer = ctx.bindAddress !== '0.0.0.0' && /^\d+\.\d+\.\d+\.\d+$/.test(ctx.bindAddress)
     const listeners: UdpListener[] = []
     try {

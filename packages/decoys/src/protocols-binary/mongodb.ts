@@ -1,5 +1,8 @@
-import { randomBytes } from 'node:crypto'
-import type { Emulator, EmulatorContext } from '../emulator.ts'
+import { createHash, randomBytes } from 'node:crypto'
+import type { Persona } from '@decnet/core'
+import { lastBootTime, personaUnit, personaValue, uptimeSeconds } from '@decnet/core/persona'
+import type { Emulator } from '../emulator.ts'
+import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import { seededRandom } from '../framework/random.ts'
 import type { TcpSession } from '../framework/tcp.ts'
@@ -10,6 +13,7 @@ import {
   Double,
   decodeDocument,
   encodeDocument,
+  ObjectId,
   toLogJson,
 } from './bson.ts'
 import { ByteReader, framed, MalformedFrame } from './stream.ts'
@@ -20,15 +24,15 @@ const OP_QUERY = 2004
 const OP_MSG = 2013
 const MAX_MESSAGE = 256 * 1024
 
-/** [version, maxWireVersion] pairs of releases still found exposed on the internet. */
-const RELEASES: [string, number][] = [
-  ['4.2.24', 8],
-  ['4.4.18', 9],
-  ['4.4.29', 9],
-  ['5.0.26', 13],
-  ['6.0.14', 17],
-  ['6.0.19', 17],
-  ['7.0.12', 21],
+/** maxWireVersion of each release line (what drivers read to pick features). */
+const WIRE_VERSIONS: [string, number][] = [
+  ['8.0', 25],
+  ['7.0', 21],
+  ['6.0', 17],
+  ['5.0', 13],
+  ['4.4', 9],
+  ['4.2', 8],
+  ['4.0', 7],
 ]
 const BUSINESS_DATABASES = [
   'crm',
@@ -42,17 +46,45 @@ const BUSINESS_DATABASES = [
   'reports',
 ]
 
-type Persona = {
+/** What buildInfo and hello say: the release, the build it comes from, and this decky's data. */
+export type MongoServer = {
   version: string
   maxWireVersion: number
+  /** The release's commit: the same on every install of one release, never per decky. */
   gitVersion: string
+  openssl: string
+  distmod: string
   databases: BsonDocument[]
   totalSize: number
+  /** hello's topologyVersion.processId: an ObjectId minted when mongod started. */
+  processId: ObjectId
 }
 
-function buildPersona(ctx: EmulatorContext): Persona {
-  const random = seededRandom(ctx.seed).fork('mongodb')
-  const [version, maxWireVersion] = random.pick(RELEASES)
+/** The OpenSSL a distro's MongoDB build links against, and the build's `distmod`. */
+function platformOf(persona: Persona): { openssl: string; distmod: string } {
+  const os = persona.os
+  if (os.id === 'windows') return { openssl: 'Windows SChannel', distmod: 'windows' }
+  switch (`${os.id}${os.versionId.split('.')[0]}`) {
+    case 'ubuntu22':
+      return { openssl: 'OpenSSL 3.0.2 15 Mar 2022', distmod: 'ubuntu2204' }
+    case 'ubuntu20':
+      return { openssl: 'OpenSSL 1.1.1f  31 Mar 2020', distmod: 'ubuntu2004' }
+    case 'rocky9':
+    case 'fedora39':
+      return { openssl: 'OpenSSL 3.0.7 1 Nov 2022', distmod: 'rhel90' }
+    case 'centos7':
+      return { openssl: 'OpenSSL 1.0.1e-fips 11 Feb 2013', distmod: 'rhel70' }
+    default:
+      return { openssl: 'OpenSSL 3.0.15 3 Sep 2024', distmod: 'debian12' }
+  }
+}
+
+export function mongoServer(persona: Persona, configuredVersion?: string): MongoServer {
+  const product = persona.services.mongodb
+  const version = configuredVersion ?? product?.version ?? '7.0.14'
+  const line = version.split('.').slice(0, 2).join('.')
+  const maxWireVersion = WIRE_VERSIONS.find(([release]) => release === line)?.[1] ?? 21
+  const random = seededRandom(personaValue(persona, 'mongodb'))
   const databases: BsonDocument[] = [
     { name: 'admin', sizeOnDisk: new Double(random.int(2, 6) * 20480), empty: false },
     { name: 'config', sizeOnDisk: new Double(random.int(2, 8) * 12288), empty: false },
@@ -62,7 +94,29 @@ function buildPersona(ctx: EmulatorContext): Persona {
     databases.push({ name, sizeOnDisk: new Double(random.int(40, 90_000) * 4096), empty: false })
   }
   const totalSize = databases.reduce((sum, db) => sum + (db.sizeOnDisk as Double).value, 0)
-  return { version, maxWireVersion, gitVersion: random.hex(40), databases, totalSize }
+  // mongod starts with the machine: its ObjectId carries that second, then 5 random bytes and a counter.
+  const started =
+    lastBootTime(persona, Date.now()) + 3 + Math.floor(personaUnit(persona, 'mongodb-start') * 20)
+  const processId = Buffer.concat([Buffer.alloc(4), randomBytes(5), randomBytes(3)])
+  processId.writeUInt32BE(started >>> 0, 0)
+  return {
+    version,
+    maxWireVersion,
+    gitVersion: product?.attrs.gitVersion ?? createHash('sha1').update(`mongodb r${version}`).digest('hex'),
+    ...platformOf(persona),
+    databases,
+    totalSize,
+    processId: new ObjectId(processId),
+  }
+}
+
+function legacyOpQueryRefusal(session: TcpSession, name: string, command: BsonDocument): BsonDocument {
+  session.emit('command', { command: name.slice(0, 64), args: toLogJson(command), legacy_op_query: true })
+  return failure(
+    352,
+    'UnsupportedOpQueryCommand',
+    `Unsupported OP_QUERY command: ${name.slice(0, 64)}. The client driver may require an upgrade. For more details see https://dochub.mongodb.org/core/legacy-opcode-removal`,
+  )
 }
 
 type Scram = { mechanism: string; username: string; clientFirstBare: string; serverFirst: string }
@@ -84,15 +138,16 @@ function scramAttributes(message: string): Map<string, string> {
   return attributes
 }
 
-function connection(session: TcpSession, persona: Persona, connectionId: number) {
+function connection(session: TcpSession, server: MongoServer, connectionId: number) {
   let scram: Scram | undefined
-  const version = persona.version.split('.').map(Number)
+  const version = server.version.split('.').map(Number)
 
   const hello = (command: BsonDocument, legacy: boolean): BsonDocument => {
     const response: BsonDocument = {}
     if (command.helloOk === true) response.helloOk = true
     response[legacy ? 'ismaster' : 'isWritablePrimary'] = true
     Object.assign(response, {
+      topologyVersion: { processId: server.processId, counter: 0n },
       maxBsonObjectSize: 16777216,
       maxMessageSizeBytes: 48000000,
       maxWriteBatchSize: 100000,
@@ -100,7 +155,7 @@ function connection(session: TcpSession, persona: Persona, connectionId: number)
       logicalSessionTimeoutMinutes: 30,
       connectionId,
       minWireVersion: 0,
-      maxWireVersion: persona.maxWireVersion,
+      maxWireVersion: server.maxWireVersion,
       readOnly: false,
     })
     if (typeof command.saslSupportedMechs === 'string') {
@@ -189,24 +244,34 @@ function connection(session: TcpSession, persona: Persona, connectionId: number)
     switch (lowered) {
       case 'buildinfo':
         return {
-          version: persona.version,
-          gitVersion: persona.gitVersion,
+          version: server.version,
+          gitVersion: server.gitVersion,
           modules: [],
           allocator: 'tcmalloc',
           javascriptEngine: 'mozjs',
           sysInfo: 'deprecated',
           versionArray: [version[0] ?? 0, version[1] ?? 0, version[2] ?? 0, 0],
+          openssl: { running: server.openssl, compiled: server.openssl },
+          buildEnvironment: {
+            distmod: server.distmod,
+            distarch: 'x86_64',
+            target_arch: 'x86_64',
+            target_os: server.distmod === 'windows' ? 'windows' : 'linux',
+          },
           bits: 64,
           debug: false,
           maxBsonObjectSize: 16777216,
-          storageEngines: ['devnull', 'ephemeralForTest', 'wiredTiger'],
+          storageEngines:
+            (version[0] ?? 0) >= 7
+              ? ['devnull', 'wiredTiger']
+              : ['devnull', 'ephemeralForTest', 'wiredTiger'],
           ok: new Double(1),
         }
       case 'listdatabases':
         return {
-          databases: persona.databases,
-          totalSize: new Double(persona.totalSize),
-          totalSizeMb: Math.round(persona.totalSize / 1048576),
+          databases: server.databases,
+          totalSize: new Double(server.totalSize),
+          totalSizeMb: Math.round(server.totalSize / 1048576),
           ok: new Double(1),
         }
       case 'saslstart':
@@ -270,12 +335,16 @@ function connection(session: TcpSession, persona: Persona, connectionId: number)
       let response: BsonDocument
       if (collection.endsWith('.$cmd')) {
         const wrapped = query.$query ?? query.query
-        response = run(
+        const command =
           wrapped && typeof wrapped === 'object' && !Array.isArray(wrapped)
             ? (wrapped as BsonDocument)
-            : query,
-          database,
-        )
+            : query
+        const name = Object.keys(command)[0] ?? ''
+        // 5.1 removed OP_QUERY for everything but the handshake: newer servers refuse it by name.
+        response =
+          server.maxWireVersion >= 14 && !/^(hello|ismaster)$/i.test(name)
+            ? legacyOpQueryRefusal(session, name, command)
+            : run(command, database)
       } else {
         session.emit('command', { command: 'legacy_query', collection, args: toLogJson(query) })
         response = { $err: 'not authorized', code: 13, ok: new Double(0) }
@@ -331,17 +400,18 @@ function connection(session: TcpSession, persona: Persona, connectionId: number)
 
 /**
  * MongoDB wire protocol (OP_QUERY and OP_MSG): hello/isMaster, buildInfo and listDatabases are
- * answered from a seeded persona (version, databases); SASL logins are played along far enough to
+ * answered from the persona (release, build platform, boot time) and this decky's databases; SASL logins are played along far enough to
  * capture the username (and SCRAM proof, or PLAIN password) and then fail with AuthenticationFailed.
  */
 export const mongodbEmulator: Emulator = {
   slug: 'mongodb',
   async start(ctx) {
-    const persona = buildPersona(ctx)
-    let nextConnectionId = seededRandom(ctx.seed).fork('mongodb-connections').int(5, 900)
+    const server = mongoServer(ctx.persona, configString(ctx.config, 'version'))
+    // Connection ids count every client since mongod started (monitoring alone opens a few an hour).
+    let nextConnectionId = 5 + Math.floor(uptimeSeconds(ctx.persona, Date.now()) / 900)
     return tcpOnEveryPort(ctx, {
       handle: (session) =>
-        framed(session, connection(session, persona, nextConnectionId++), { maxBuffer: MAX_MESSAGE }),
+        framed(session, connection(session, server, nextConnectionId++), { maxBuffer: MAX_MESSAGE }),
     })
   },
 }

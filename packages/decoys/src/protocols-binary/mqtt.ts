@@ -1,3 +1,5 @@
+import type { Persona } from '@decnet/core'
+import { personaUnit, personaValue, uptimeSeconds } from '@decnet/core/persona'
 import type { Emulator } from '../emulator.ts'
 import { configBool } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
@@ -62,7 +64,6 @@ type RetainedStore = Map<string, Buffer>
 const MAX_RETAINED_TOPICS = 100
 const MAX_RETAINED_BYTES = 1024
 const SITES = ['plant1', 'bldg-a', 'warehouse', 'line2', 'hq', 'site-03']
-const MOSQUITTO_VERSIONS = ['2.0.11', '2.0.15', '2.0.18', '1.6.9', '2.0.20']
 
 function seededRetained(random: SeededRandom): RetainedStore {
   const site = random.pick(SITES)
@@ -71,7 +72,32 @@ function seededRetained(random: SeededRandom): RetainedStore {
     [`${site}/sensors/humidity`, Buffer.from(String(random.int(30, 65)))],
     [`${site}/hvac/setpoint`, Buffer.from((random.int(190, 235) / 10).toFixed(1))],
     [`${site}/gateway/status`, Buffer.from('online')],
-    ['$SYS/broker/version', Buffer.from(`mosquitto version ${random.pick(MOSQUITTO_VERSIONS)}`)],
+  ])
+}
+
+/**
+ * The broker's `$SYS` tree as mosquitto publishes it, computed when asked: its version from the
+ * persona, its uptime from the persona's boot (mosquitto starts with the machine) and counters that
+ * grow with it.
+ */
+export function brokerTopics(persona: Persona, now: number): Map<string, Buffer> {
+  const product = persona.services.mqtt
+  const version = product?.banner ?? `mosquitto version ${product?.version ?? '2.0.11'}`
+  const uptime = Math.max(
+    0,
+    uptimeSeconds(persona, now) - 4 - Math.floor(personaUnit(persona, 'mqtt-start') * 20),
+  )
+  const clients = 2 + Math.floor(personaUnit(persona, 'mqtt-clients') * 9)
+  const perMinute = 20 + Math.floor(personaUnit(persona, 'mqtt-rate') * 400)
+  const received = Math.floor((uptime / 60) * perMinute)
+  return new Map([
+    ['$SYS/broker/version', Buffer.from(version)],
+    ['$SYS/broker/uptime', Buffer.from(`${uptime} seconds`)],
+    ['$SYS/broker/clients/connected', Buffer.from(String(clients))],
+    ['$SYS/broker/clients/total', Buffer.from(String(clients + 1))],
+    ['$SYS/broker/messages/received', Buffer.from(String(received))],
+    ['$SYS/broker/messages/sent', Buffer.from(String(received * 2 + clients))],
+    ['$SYS/broker/bytes/received', Buffer.from(String(received * 37))],
   ])
 }
 
@@ -168,7 +194,8 @@ function handlePublish(
     payload: textOf(payload, 2048),
     payload_bytes: payload.length,
   })
-  if (flags & 0x01 && !topic.includes('+') && !topic.includes('#')) {
+  // mosquitto drops client publishes to `$` topics: `$SYS` stays the broker's own.
+  if (flags & 0x01 && !topic.startsWith('$') && !topic.includes('+') && !topic.includes('#')) {
     if (payload.length === 0) retained.delete(topic)
     else if (retained.has(topic) || retained.size < MAX_RETAINED_TOPICS) {
       retained.set(topic, Buffer.from(payload.subarray(0, MAX_RETAINED_BYTES)))
@@ -185,6 +212,7 @@ function handleSubscribe(
   state: Connection,
   unsubscribe: boolean,
   retained: RetainedStore,
+  persona: Persona,
 ): void {
   const reader = new ByteReader(body)
   const packetId = reader.bytes(2)
@@ -203,7 +231,7 @@ function handleSubscribe(
     const properties = state.level === 5 ? Buffer.from([0]) : Buffer.alloc(0)
     session.write(encodePacket(0x90, Buffer.concat([packetId, properties, codes])))
     // A broker delivers the retained message of every matching topic right after SUBACK.
-    for (const [topic, payload] of retained) {
+    for (const [topic, payload] of [...retained, ...brokerTopics(persona, Date.now())]) {
       if (topics.some((filter) => topicMatches(filter, topic))) {
         session.write(retainedPublish(topic, payload, state.level))
       }
@@ -221,7 +249,7 @@ export const mqttEmulator: Emulator = {
   slug: 'mqtt',
   async start(ctx) {
     const requireAuth = configBool(ctx.config, 'require_auth') ?? false
-    const retained = seededRetained(seededRandom(ctx.seed).fork('mqtt'))
+    const retained = seededRetained(seededRandom(personaValue(ctx.persona, 'mqtt-retained')))
     return tcpOnEveryPort(ctx, {
       handle(session) {
         const state: Connection = { level: 4, connected: false }
@@ -249,10 +277,10 @@ export const mqttEmulator: Emulator = {
                 session.write(encodePacket(0x70, body.subarray(0, 2)))
                 break
               case SUBSCRIBE:
-                handleSubscribe(session, body, state, false, retained)
+                handleSubscribe(session, body, state, false, retained, ctx.persona)
                 break
               case UNSUBSCRIBE:
-                handleSubscribe(session, body, state, true, retained)
+                handleSubscribe(session, body, state, true, retained, ctx.persona)
                 break
               case PINGREQ:
                 session.write(Buffer.from([0xd0, 0x00]))

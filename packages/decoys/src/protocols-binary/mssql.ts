@@ -1,11 +1,11 @@
 import type { Emulator } from '../emulator.ts'
+import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
-import { seededRandom } from '../framework/random.ts'
 import type { TcpSession } from '../framework/tcp.ts'
 import { type NtlmIdentity, NtlmServer } from './ntlmssp.ts'
 import { framed, MalformedFrame, sliceWithin } from './stream.ts'
 import { textOf } from './text.ts'
-import { windowsIdentity } from './windows-persona.ts'
+import { ntlmIdentity, personaOf } from './windows-persona.ts'
 
 const TYPE_SQL_BATCH = 0x01
 const TYPE_TABULAR_RESULT = 0x04
@@ -16,18 +16,14 @@ const MAX_MESSAGE = 64 * 1024
 const ENCRYPT_NOT_SUP = 0x02
 const TDS_7_2 = 0x72090002
 
-/** Release builds seen in the wild: SQL Server 2014 to 2022, RTM and CU levels. */
-const VERSIONS: [number, number, number][] = [
-  [12, 0, 2000],
-  [13, 0, 1601],
-  [13, 0, 5026],
-  [14, 0, 1000],
-  [14, 0, 3456],
-  [15, 0, 2000],
-  [15, 0, 4335],
-  [16, 0, 1000],
-  [16, 0, 4105],
-]
+/** `15.0.4322.2` → major, minor, build, sub-build as PRELOGIN's VERSION option carries them. */
+export function preloginVersion(version: string): [number, number, number, number] {
+  const [major = 15, minor = 0, build = 2000, sub = 0] = version
+    .split('.')
+    .map((part) => Number.parseInt(part, 10) || 0)
+  return [major & 0xff, minor & 0xff, build & 0xffff, sub & 0xffff]
+}
+
 const LOGIN_FIELDS = [
   'hostname',
   'username',
@@ -64,9 +60,19 @@ function preloginOptions(message: Buffer): Set<number> {
  * A server answers VERSION, ENCRYPTION, INSTOPT and THREADID (empty), plus MARS and FEDAUTHREQUIRED
  * only when the client asked about them: a fixed five-option reply is a known honeypot signature.
  */
-function preloginResponse(version: [number, number, number], requested: Set<number>): Buffer {
+function preloginResponse(version: [number, number, number, number], requested: Set<number>): Buffer {
   const data: [number, Buffer][] = [
-    [0, Buffer.from([version[0], version[1], version[2] >> 8, version[2] & 0xff, 0, 0])],
+    [
+      0,
+      Buffer.from([
+        version[0],
+        version[1],
+        version[2] >> 8,
+        version[2] & 0xff,
+        version[3] >> 8,
+        version[3] & 0xff,
+      ]),
+    ],
     [1, Buffer.from([ENCRYPT_NOT_SUP])],
     [2, Buffer.from([0])],
     [3, Buffer.alloc(0)],
@@ -155,7 +161,7 @@ function sspiToken(token: Buffer): Buffer {
 
 function connection(
   session: TcpSession,
-  version: [number, number, number],
+  version: [number, number, number, number],
   serverName: string,
   identity: NtlmIdentity,
 ) {
@@ -236,7 +242,7 @@ function connection(
 }
 
 /**
- * SQL Server (TDS): PRELOGIN answered with a seeded version and no encryption, LOGIN7 parsed
+ * SQL Server (TDS): PRELOGIN answered with the persona's SQL Server version and no encryption, LOGIN7 parsed
  * (user, de-obfuscated password, client host, application, library, database) and refused with
  * error 18456 "Login failed for user". Integrated (NTLM) logins get a challenge from the decky's
  * Windows identity and their Net-NTLM response is captured before the same refusal.
@@ -244,8 +250,13 @@ function connection(
 export const mssqlEmulator: Emulator = {
   slug: 'mssql',
   async start(ctx) {
-    const version = seededRandom(ctx.seed).fork('mssql').pick(VERSIONS)
-    const identity = windowsIdentity(ctx)
+    const persona = personaOf(ctx)
+    // The persona's SQL Server release (its year and CU), as `nmap -sV` reads it from PRELOGIN;
+    // config `version` is the operator's override.
+    const version = preloginVersion(
+      configString(ctx.config, 'version') ?? persona.services.mssql?.version ?? '15.0.2000.5',
+    )
+    const identity = ntlmIdentity(persona, ctx.config)
     const serverName = identity.netbiosComputer
     return tcpOnEveryPort(ctx, {
       handle: (session) =>

@@ -1,37 +1,70 @@
 import { randomBytes } from 'node:crypto'
+import type { ServiceProduct } from '@decnet/core'
+import { personaBytes, uptimeSeconds } from '@decnet/core/persona'
 import type { Emulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
-import { seededRandom } from '../framework/random.ts'
 import { ByteReader, framed } from './stream.ts'
 import { textOf, wireSafe } from './text.ts'
 
-/** Versions a real scanner sees on the internet; one is chosen per decky unless configured. */
-const VERSIONS = [
-  '5.7.44-log',
-  '5.7.42-0ubuntu0.18.04.1',
-  '8.0.36',
-  '8.0.35-0ubuntu0.22.04.1',
-  '8.0.39-0ubuntu0.24.04.2',
-  '5.5.5-10.6.16-MariaDB-0ubuntu0.22.04.1',
-  '5.5.5-10.11.6-MariaDB-0+deb12u1',
-]
-
-/** What each catalogue distro's package manager installs, so the banner matches the OS story. */
-const VERSIONS_BY_DISTRO: Record<string, string[]> = {
-  debian: ['5.5.5-10.11.6-MariaDB-0+deb12u1', '5.5.5-10.11.4-MariaDB-1~deb12u1'],
-  ubuntu22: ['8.0.36-0ubuntu0.22.04.1', '8.0.39-0ubuntu0.22.04.1', '8.0.40-0ubuntu0.22.04.1'],
-  ubuntu20: ['8.0.35-0ubuntu0.20.04.1', '8.0.36-0ubuntu0.20.04.1', '8.0.39-0ubuntu0.20.04.1'],
-  rocky9: ['8.0.36', '8.0.32'],
-  centos7: ['5.5.68-MariaDB'],
-  fedora: ['8.0.35', '5.5.5-10.5.23-MariaDB'],
-  alpine: ['5.5.5-10.11.6-MariaDB', '5.5.5-10.11.5-MariaDB'],
-  arch: ['5.5.5-11.2.2-MariaDB', '5.5.5-11.3.2-MariaDB'],
-  kali: ['5.5.5-10.11.6-MariaDB-2', '5.5.5-11.1.2-MariaDB-1'],
+/** What the greeting of one server build says about itself, besides the scramble and thread id. */
+export type MysqlGreeting = {
+  /** The version string on the wire (MariaDB 10.x keeps the `5.5.5-` replication prefix). */
+  version: string
+  /** Default authentication plugin named in the greeting (and expected in the response). */
+  authPlugin: 'mysql_native_password' | 'caching_sha2_password'
+  capabilities: number
+  /** Default collation id of the server. */
+  collation: number
+  /** MariaDB's extended capabilities, in the last four filler bytes (0 on MySQL). */
+  mariadbCapabilities: number
 }
 
-// Capabilities of a stock server without TLS: PROTOCOL_41, SECURE_CONNECTION, PLUGIN_AUTH, CONNECT_ATTRS, …
-const SERVER_CAPABILITIES = 0x81bff7ff
+/** PROTOCOL_41, SECURE_CONNECTION, PLUGIN_AUTH, CONNECT_ATTRS, …; no SSL (the decoy has no certificate). */
+const MYSQL57_CAPABILITIES = 0x81fff7ff
+/** 8.0 adds SESSION_TRACK, DEPRECATE_EOF, QUERY_ATTRIBUTES, MULTI_FACTOR_AUTH … (extended word 0xdfff). */
+const MYSQL80_CAPABILITIES = 0xdffff7ff
+/** MariaDB ≥ 10.2 clears CLIENT_MYSQL (bit 0) to announce its extended capabilities in the filler. */
+const MARIADB_CAPABILITIES = 0x81bff7fe
+const MARIADB_CAPABILITIES_OLD = 0x807ff7ff
+
+const versionNumbers = (text: string): number[] =>
+  (/^(\d+)\.(\d+)\.(\d+)/.exec(text) ?? []).slice(1).map(Number)
+
+/**
+ * The greeting a product and packaged version send, so the banner, plugin and flags all tell the
+ * persona's story: `10.11.6-MariaDB-0+deb12u1` on Debian 12, `8.0.40-0ubuntu0.22.04.1` on Ubuntu.
+ * An operator's `version` config overrides the string only.
+ */
+export function mysqlGreeting(product: ServiceProduct | undefined, configured?: string): MysqlGreeting {
+  const banner = configured ?? product?.banner ?? '8.0.40'
+  const mariadb = /mariadb/i.test(banner) || product?.product === 'mariadb'
+  const [major = 8, minor = 0] = versionNumbers(banner.replace(/^5\.5\.5-/, ''))
+  if (mariadb) {
+    // 10.x servers prefix 5.5.5- so old replication clients do not take "10" for 1.0; 11.x dropped it.
+    const version = major === 10 && !banner.startsWith('5.5.5-') ? `5.5.5-${banner}` : banner
+    const modern = major > 10 || (major === 10 && minor >= 2)
+    return {
+      version,
+      authPlugin: 'mysql_native_password',
+      capabilities: modern ? MARIADB_CAPABILITIES : MARIADB_CAPABILITIES_OLD,
+      // Debian and Ubuntu packages set utf8mb4_general_ci; upstream 10.x keeps latin1_swedish_ci.
+      collation: /deb|ubuntu/.test(banner) || major >= 11 ? 45 : 8,
+      // PROGRESS | COM_MULTI | STMT_BULK_OPERATIONS, + EXTENDED_METADATA from 10.5, + CACHE_METADATA from 11.
+      mariadbCapabilities: !modern ? 0 : major >= 11 ? 0x1f : minor >= 5 || major > 10 ? 0x0f : 0x07,
+    }
+  }
+  const eight = major >= 8
+  return {
+    version: banner,
+    // caching_sha2_password is MySQL 8's default plugin; 5.x greets with mysql_native_password.
+    authPlugin: eight ? 'caching_sha2_password' : 'mysql_native_password',
+    capabilities: eight ? MYSQL80_CAPABILITIES : MYSQL57_CAPABILITIES,
+    collation: eight ? 255 : 8,
+    mariadbCapabilities: 0,
+  }
+}
+
 const CLIENT_CONNECT_WITH_DB = 0x8
 const CLIENT_PROTOCOL_41 = 0x200
 const CLIENT_SSL = 0x800
@@ -109,12 +142,16 @@ function parseHandshakeResponse(payload: Buffer): HandshakeResponse {
 export const mysqlEmulator: Emulator = {
   slug: 'mysql',
   async start(ctx) {
-    const random = seededRandom(ctx.seed).fork('mysql')
-    const candidates = (ctx.distro ? VERSIONS_BY_DISTRO[ctx.distro] : undefined) ?? VERSIONS
-    const version = wireSafe(configString(ctx.config, 'version') ?? random.pick(candidates), 64)
-    // Default collation id of the greeting: latin1 on MariaDB, utf8mb4 on 8.x, utf8 on 5.x.
-    const charset = version.includes('MariaDB') ? 0x08 : version.startsWith('8.') ? 0xff : 0x21
-    let nextConnectionId = random.int(8, 4000)
+    const configured = configString(ctx.config, 'version')
+    const server = mysqlGreeting(
+      ctx.persona.services.mysql,
+      configured ? wireSafe(configured, 64) : undefined,
+    )
+    // Thread ids count every connection since the server started: a long-running server is far along.
+    let nextConnectionId =
+      Math.floor(uptimeSeconds(ctx.persona, Date.now()) / 40) +
+      8 +
+      (personaBytes(ctx.persona, 'mysql-thread', 1)[0] ?? 0)
 
     return tcpOnEveryPort(ctx, {
       handle(session) {
@@ -122,17 +159,21 @@ export const mysqlEmulator: Emulator = {
         const salt = Buffer.from(randomBytes(20).map((byte) => (byte % 94) + 33))
         const connectionId = Buffer.alloc(4)
         connectionId.writeUInt32LE(nextConnectionId++ >>> 0)
+        const filler = Buffer.alloc(10)
+        filler.writeUInt32LE(server.mariadbCapabilities, 6)
+        const capabilities = server.capabilities
         const greeting = Buffer.concat([
           Buffer.from([0x0a]),
-          Buffer.from(`${version}\0`, 'latin1'),
+          Buffer.from(`${server.version}\0`, 'latin1'),
           connectionId,
           salt.subarray(0, 8),
-          Buffer.from([0x00, SERVER_CAPABILITIES & 0xff, (SERVER_CAPABILITIES >> 8) & 0xff]),
-          Buffer.from([charset, 0x02, 0x00]),
-          Buffer.from([(SERVER_CAPABILITIES >>> 16) & 0xff, (SERVER_CAPABILITIES >>> 24) & 0xff, 21]),
-          Buffer.alloc(10),
+          Buffer.from([0x00, capabilities & 0xff, (capabilities >> 8) & 0xff]),
+          Buffer.from([server.collation & 0xff, 0x02, 0x00]),
+          Buffer.from([(capabilities >>> 16) & 0xff, (capabilities >>> 24) & 0xff, 21]),
+          filler,
           salt.subarray(8),
-          Buffer.from('\0mysql_native_password\0', 'latin1'),
+          Buffer.from([0]),
+          Buffer.from(`${server.authPlugin}\0`, 'latin1'),
         ])
         session.write(packet(0, greeting))
         let answered = false
@@ -170,7 +211,8 @@ export const mysqlEmulator: Emulator = {
               username: response.username,
               salt: salt.toString('hex'),
               hash: response.authResponse.toString('hex'),
-              hash_format: 'mysql_native_password',
+              hash_format:
+                response.plugin === 'caching_sha2_password' ? 'mysql_caching_sha2' : 'mysql_native_password',
               success: false,
             }
             if (response.database) fields.database = response.database

@@ -6,14 +6,16 @@ import { sliceWithin } from './stream.ts'
 export const NTLMSSP_SIGNATURE = Buffer.from('NTLMSSP\0', 'latin1')
 
 export type NtlmIdentity = {
+  /** Whose NTLM stack answers: Windows, or Samba on a Linux/BSD persona. */
+  product: 'windows' | 'samba'
   /** A workgroup machine: it answers with its own name as the domain and has no DNS tree. */
   standalone: boolean
   netbiosDomain: string
   netbiosComputer: string
   dnsDomain: string
   dnsComputer: string
-  /** Windows version advertised in the VERSION structure. */
-  version: { major: number; minor: number; build: number }
+  /** Windows version advertised in the VERSION structure, with the NTLM revision of that build. */
+  version: { major: number; minor: number; build: number; revision: number }
 }
 
 // UNICODE | REQUEST_TARGET | SIGN | NTLM | ALWAYS_SIGN | TARGET_TYPE_DOMAIN | EXTENDED_SESSIONSECURITY
@@ -76,7 +78,7 @@ export function buildChallenge(identity: NtlmIdentity, challenge: Buffer): Buffe
   header[48] = identity.version.major
   header[49] = identity.version.minor
   header.writeUInt16LE(identity.version.build, 50)
-  header[55] = 15 // NTLMSSP_REVISION_W2K3
+  header[55] = identity.version.revision
   return Buffer.concat([header, targetName, targetInfo])
 }
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
+import { personaBytes } from '@decnet/core/persona'
 import type { Emulator } from '../emulator.ts'
+import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
-import { seededRandom } from '../framework/random.ts'
 import { framed } from './stream.ts'
 import { textOf } from './text.ts'
 
@@ -10,8 +11,61 @@ const GSSENC_REQUEST = 80877104
 const CANCEL_REQUEST = 80877102
 const MAX_MESSAGE = 10_000
 
-/** Line numbers of the "auth failed" report differ per PostgreSQL release; a decky keeps one. */
-const AUTH_FAILED_LINES = ['323', '326', '333', '338', '343']
+/**
+ * What one PostgreSQL major reports in its pre-authentication errors. The source file and line of
+ * the startup-packet check are what scanners read the version from (nmap's postgres probe keys on
+ * them), so each major reports its own; `V` (non-localised severity) exists from 9.6 on.
+ */
+export type PostgresRelease = {
+  major: number
+  startupFile: string
+  startupLine: string
+  authLine: string
+  /** `server supports 2.0 to 3.0`: protocol 2 was dropped in 14, protocol 1 in 11. */
+  earliestProtocol: string
+  nonLocalisedSeverity: boolean
+  /** 14 and later default to SCRAM-SHA-256 in pg_hba.conf (Debian and upstream); earlier, MD5. */
+  scram: boolean
+}
+
+const STARTUP_LINES: Record<number, string> = {
+  9: '1755',
+  10: '2099',
+  11: '2050',
+  12: '2119',
+  13: '2133',
+  14: '2138',
+  15: '2194',
+  16: '2156',
+  17: '612',
+}
+const AUTH_LINES: Record<number, string> = {
+  9: '302',
+  10: '307',
+  11: '333',
+  12: '333',
+  13: '348',
+  14: '343',
+  15: '323',
+  16: '323',
+  17: '331',
+}
+
+/** The release a persona's `postgres` product (or a configured `version`) stands for. */
+export function postgresRelease(version: string): PostgresRelease {
+  const [major = 15, minor = 0] = (/^(\d+)(?:\.(\d+))?/.exec(version) ?? []).slice(1).map(Number)
+  const known = Math.min(17, Math.max(9, major))
+  return {
+    major,
+    // 17 moved the startup-packet code out of the postmaster.
+    startupFile: major >= 17 ? 'backend_startup.c' : 'postmaster.c',
+    startupLine: STARTUP_LINES[known] ?? '2194',
+    authLine: AUTH_LINES[known] ?? '323',
+    earliestProtocol: major >= 14 ? '3.0' : major >= 11 ? '2.0' : '1.0',
+    nonLocalisedSeverity: major >= 10 || (major === 9 && minor >= 6),
+    scram: major >= 14,
+  }
+}
 
 function message(type: string, body: Buffer): Buffer {
   const header = Buffer.alloc(5)
@@ -36,28 +90,48 @@ function parseStartupParameters(body: Buffer): Record<string, string> {
   return parameters
 }
 
+type Phase = 'startup' | 'password' | 'sasl-initial' | 'sasl-final' | 'done'
+
+/**
+ * PostgreSQL up to the end of authentication: SSLRequest is refused (`N`), the startup packet is
+ * checked like the persona's release does, and the login is played along (MD5 before 14, SCRAM-SHA-256
+ * from 14 on) so the response is captured, then refused with 28P01.
+ */
 export const postgresEmulator: Emulator = {
   slug: 'postgres',
   async start(ctx) {
-    const line = seededRandom(ctx.seed).fork('postgres').pick(AUTH_FAILED_LINES)
+    const release = postgresRelease(
+      configString(ctx.config, 'version') ?? ctx.persona.services.postgres?.version ?? '15.10',
+    )
 
     return tcpOnEveryPort(ctx, {
       handle(session) {
-        let phase: 'startup' | 'password' | 'done' = 'startup'
+        let phase: Phase = 'startup'
         let user = ''
         let database = ''
         const salt = randomBytes(4)
-        const fatal = (code: string, text: string, routine: string) =>
+        let scram: { clientFirstBare: string; serverFirst: string; salt: string } | undefined
+        const fatal = (code: string, text: string, file: string, line: string, routine: string) =>
           session.end(
             errorResponse([
               ['S', 'FATAL'],
-              ['V', 'FATAL'],
+              ...(release.nonLocalisedSeverity ? ([['V', 'FATAL']] as [string, string][]) : []),
               ['C', code],
               ['M', text],
-              ['F', 'auth.c'],
+              ['F', file],
               ['L', line],
               ['R', routine],
             ]),
+          )
+        const startupFatal = (code: string, text: string) =>
+          fatal(code, text, release.startupFile, release.startupLine, 'ProcessStartupPacket')
+        const authFailed = () =>
+          fatal(
+            '28P01',
+            `password authentication failed for user "${user}"`,
+            'auth.c',
+            release.authLine,
+            'auth_failed',
           )
         return framed(
           session,
@@ -94,20 +168,19 @@ export const postgresEmulator: Emulator = {
               session.emit('request', { kind: 'startup', ...fields })
               if (code >>> 16 !== 3) {
                 phase = 'done'
-                fatal(
+                startupFatal(
                   '0A000',
-                  `unsupported frontend protocol ${code >>> 16}.${code & 0xffff}: server supports 3.0 to 3.0`,
-                  'ProcessStartupPacket',
+                  `unsupported frontend protocol ${code >>> 16}.${code & 0xffff}: server supports ${release.earliestProtocol} to 3.0`,
                 )
               } else if (!user) {
                 phase = 'done'
-                fatal('28000', 'no PostgreSQL user name specified in startup packet', 'ProcessStartupPacket')
+                startupFatal('28000', 'no PostgreSQL user name specified in startup packet')
+              } else if (release.scram) {
+                phase = 'sasl-initial'
+                session.write(message('R', Buffer.concat([int32(10), Buffer.from('SCRAM-SHA-256\0\0')])))
               } else {
                 phase = 'password'
-                const body = Buffer.alloc(8)
-                body.writeUInt32BE(5, 0)
-                salt.copy(body, 4)
-                session.write(message('R', body))
+                session.write(message('R', Buffer.concat([int32(5), salt])))
               }
               return length
             }
@@ -118,22 +191,57 @@ export const postgresEmulator: Emulator = {
               return 0
             }
             if (buffered.length < length + 1) return 0
-            phase = 'done'
-            const response = textOf(buffered.subarray(5, length + 1), 512).replace(/\0+$/, '')
+            const body = buffered.subarray(5, length + 1)
             const isPassword = buffered[0] === 0x70
-            session.emit(
-              'auth_attempt',
-              {
-                username: user,
-                database,
-                salt: salt.toString('hex'),
-                hash: isPassword ? response : '',
-                hash_format: 'postgres_md5',
-                success: false,
-              },
-              isPassword ? ['hash'] : [],
-            )
-            fatal('28P01', `password authentication failed for user "${user}"`, 'auth_failed')
+            if (phase === 'sasl-initial' && isPassword) {
+              // SASLInitialResponse: mechanism, int32 length, client-first-message "n,,n=,r=<nonce>".
+              const mechanismEnd = body.indexOf(0)
+              const clientFirst = textOf(body.subarray(mechanismEnd + 5), 512)
+              const clientFirstBare = clientFirst.split(',').slice(2).join(',')
+              const clientNonce = /(?:^|,)r=([^,]*)/.exec(clientFirstBare)?.[1] ?? ''
+              // A real server keeps one salt per role (a mock one, stable per name, for unknown roles).
+              const userSalt = Buffer.from(
+                personaBytes(ctx.persona, `postgres-scram-salt:${user}`, 16),
+              ).toString('base64')
+              const serverFirst = `r=${clientNonce}${randomBytes(18).toString('base64')},s=${userSalt},i=4096`
+              scram = { clientFirstBare, serverFirst, salt: userSalt }
+              phase = 'sasl-final'
+              session.write(message('R', Buffer.concat([int32(11), Buffer.from(serverFirst)])))
+              return length + 1
+            }
+            phase = 'done'
+            if (scram && isPassword) {
+              const clientFinal = textOf(body, 512)
+              session.emit(
+                'auth_attempt',
+                {
+                  username: user,
+                  database,
+                  hash: /(?:^|,)p=([^,]*)/.exec(clientFinal)?.[1] ?? '',
+                  salt: scram.salt,
+                  iterations: 4096,
+                  auth_message: `${scram.clientFirstBare},${scram.serverFirst},${clientFinal.split(',p=')[0] ?? ''}`,
+                  hash_format: 'postgres_scram_sha256',
+                  success: false,
+                },
+                ['hash'],
+              )
+            } else {
+              const response = textOf(body, 512).replace(/\0+$/, '')
+              session.emit(
+                'auth_attempt',
+                {
+                  username: user,
+                  database,
+                  salt: salt.toString('hex'),
+                  hash: isPassword ? response : '',
+                  hash_format: 'postgres_md5',
+                  success: false,
+                },
+                isPassword ? ['hash'] : [],
+              )
+            }
+            authFailed()
             return length + 1
           },
           { maxBuffer: MAX_MESSAGE },
@@ -141,4 +249,10 @@ export const postgresEmulator: Emulator = {
       },
     })
   },
+}
+
+function int32(value: number): Buffer {
+  const buffer = Buffer.alloc(4)
+  buffer.writeUInt32BE(value)
+  return buffer
 }

@@ -3,15 +3,14 @@ import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls'
 import type { Emulator } from '../emulator.ts'
 import { configBool } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
-import { seededRandom } from '../framework/random.ts'
 import type { TcpSession } from '../framework/tcp.ts'
-import { selfSignedIdentity } from '../framework/tls.ts'
 import { berFrameLength } from './ber.ts'
 import { parseTsRequest, tsRequestWithError, tsRequestWithToken } from './credssp.ts'
 import { type NtlmIdentity, NtlmServer } from './ntlmssp.ts'
 import { framed, MalformedFrame } from './stream.ts'
 import { textOf } from './text.ts'
-import { windowsIdentity } from './windows-persona.ts'
+import { ntlmIdentity, personaOf } from './windows-persona.ts'
+import { rdpCertificate, schannelVersions } from './windows-tls.ts'
 
 const PROTOCOL_RDP = 0
 const PROTOCOL_SSL = 1
@@ -137,19 +136,23 @@ function logFirstPdu(session: TcpSession, close: () => void): (chunk: Buffer) =>
 /**
  * RDP front door. The X.224 Connection Request gives the `mstshash` cookie (the user name) and the
  * requested security protocols; the confirm picks TLS, or CredSSP when config `nla` is on. Over
- * TLS (self-signed, CN = hostname, like a stock RDP host) NLA runs NTLM far enough to capture the
+ * TLS (the versions of the persona's build; the RDP service's own self-signed
+ * certificate, CN = FQDN, six months) NLA runs NTLM far enough to capture the
  * Net-NTLM response, then fails the logon; without NLA the client's computer name and build are
  * read from its MCS Connect Initial and the connection is dropped.
  */
 export const rdpEmulator: Emulator = {
   slug: 'rdp',
   async start(ctx) {
-    const nla = configBool(ctx.config, 'nla') ?? false
-    const identity = windowsIdentity(ctx)
+    const persona = personaOf(ctx)
+    // Windows requires NLA by default (since 2012 / 8); `nla = false` in config turns it off.
+    const nla = configBool(ctx.config, 'nla') ?? true
+    const identity = ntlmIdentity(persona, ctx.config)
     // All negotiation flags since Windows 10 / Server 2016; no RESTRICTED_ADMIN/REDIRECTED_AUTH before.
     const responseFlags = identity.version.major >= 10 ? 0x1f : 0x07
-    const certificate = await selfSignedIdentity(identity.dnsComputer, seededRandom(ctx.seed).fork('rdp-tls'))
-    const secureContext: SecureContext = createSecureContext(certificate)
+    // CN = the FQDN a domain member registers (a workgroup machine: its own name).
+    const certificate = await rdpCertificate(persona, identity.dnsComputer)
+    const secureContext: SecureContext = createSecureContext({ ...certificate, ...schannelVersions(persona) })
 
     const upgrade = (session: TcpSession, selected: number) => {
       const tls = new TLSSocket(session.socket as Socket, { isServer: true, secureContext })

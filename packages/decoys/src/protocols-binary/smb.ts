@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import type { Emulator, EmulatorContext } from '../emulator.ts'
-import { tcpOnEveryPort } from '../framework/listeners.ts'
-import { seededRandom } from '../framework/random.ts'
-import type { TcpSession } from '../framework/tcp.ts'
-import { fileTime, type NtlmIdentity, NtlmServer } from './ntlmssp.ts'
+import type { Emulator } from '../emulator.ts'
+import { onEveryPort } from '../framework/listeners.ts'
+import { listenTcp, type TcpSession } from '../framework/tcp.ts'
+import { fileTime, NtlmServer } from './ntlmssp.ts'
+import { capabilities, type SmbProfile, smbProfile } from './smb-persona.ts'
+import { nt1Index, smb1Connection } from './smb1.ts'
 import { negTokenInit, negTokenResp } from './spnego.ts'
 import { framed, MalformedFrame } from './stream.ts'
-import { windowsIdentity } from './windows-persona.ts'
+import { personaOf } from './windows-persona.ts'
 
 const MAX_FRAME = 64 * 1024
 const SMB2_MAGIC = Buffer.from([0xfe, 0x53, 0x4d, 0x42])
@@ -39,19 +40,6 @@ const COMMAND_NAMES = [
   'set_info',
   'oplock_break',
 ]
-/** Dialects we will pick, best last; 3.1.1 needs negotiate contexts and is not offered. */
-const DIALECTS = [0x0202, 0x0210, 0x0300, 0x0302]
-type Persona = { identity: NtlmIdentity; serverGuid: Buffer; bootedAt: number }
-
-function buildPersona(ctx: EmulatorContext): Persona {
-  const random = seededRandom(ctx.seed).fork('smb')
-  return {
-    identity: windowsIdentity(ctx),
-    serverGuid: random.bytes(16),
-    bootedAt: Date.now() - random.int(1, 90) * 86_400_000,
-  }
-}
-
 type Smb2Request = {
   command: number
   messageId: Buffer
@@ -84,22 +72,103 @@ function errorBody(): Buffer {
   return Buffer.from([9, 0, 0, 0, 0, 0, 0, 0, 0])
 }
 
-function negotiateResponse(persona: Persona, dialect: number): Buffer {
-  const securityBuffer = negTokenInit()
+type NegotiateContext = { type: number; data: Buffer }
+
+const CONTEXT_PREAUTH = 1
+const CONTEXT_ENCRYPTION = 2
+const CONTEXT_SIGNING = 8
+/** Server preference: AES-128-GCM, AES-128-CCM, AES-256-GCM, AES-256-CCM. */
+const CIPHER_PREFERENCE = [2, 1, 4, 3]
+/** AES-GMAC, AES-CMAC, HMAC-SHA256. */
+const SIGNING_PREFERENCE = [2, 1, 0]
+
+/** The client's SMB 3.1.1 negotiate contexts (offset from the SMB2 header, 8-byte aligned). */
+function clientContexts(request: Smb2Request): NegotiateContext[] {
+  if (request.body.length < 36) return []
+  const offset = request.body.readUInt32LE(28)
+  const count = Math.min(request.body.readUInt16LE(32), 16)
+  const contexts: NegotiateContext[] = []
+  for (let at = offset, i = 0; i < count && at + 8 <= request.raw.length; i++) {
+    const length = request.raw.readUInt16LE(at + 2)
+    contexts.push({ type: request.raw.readUInt16LE(at), data: request.raw.subarray(at + 8, at + 8 + length) })
+    at = (at + 8 + length + 7) & ~7
+  }
+  return contexts
+}
+
+/** The list of 16-bit ids a context carries after its 2-byte count (ciphers, signing algorithms). */
+function idList(context: NegotiateContext | undefined): number[] {
+  if (!context || context.data.length < 2) return []
+  const ids: number[] = []
+  for (let i = 0; i < context.data.readUInt16LE(0) && 2 + i * 2 + 2 <= context.data.length; i++)
+    ids.push(context.data.readUInt16LE(2 + i * 2))
+  return ids
+}
+
+function context(type: number, data: Buffer): Buffer {
+  const header = Buffer.alloc(8)
+  header.writeUInt16LE(type, 0)
+  header.writeUInt16LE(data.length, 2)
+  return Buffer.concat([header, data])
+}
+
+/** The server's 3.1.1 contexts: preauth integrity (SHA-512, fresh salt), then the cipher and signing picks. */
+function serverContexts(profile: SmbProfile, offered: NegotiateContext[]): Buffer[] {
+  const salt = randomBytes(32)
+  const preauth = Buffer.alloc(6)
+  preauth.writeUInt16LE(1, 0)
+  preauth.writeUInt16LE(salt.length, 2)
+  preauth.writeUInt16LE(1, 4) // SHA-512
+  const out = [context(CONTEXT_PREAUTH, Buffer.concat([preauth, salt]))]
+  const ciphers = offered.find((item) => item.type === CONTEXT_ENCRYPTION)
+  if (ciphers) {
+    const offeredIds = idList(ciphers)
+    const data = Buffer.alloc(4)
+    data.writeUInt16LE(1, 0)
+    data.writeUInt16LE(CIPHER_PREFERENCE.find((id) => offeredIds.includes(id)) ?? 0, 2)
+    out.push(context(CONTEXT_ENCRYPTION, data))
+  }
+  const signing = offered.find((item) => item.type === CONTEXT_SIGNING)
+  if (signing && profile.signingContext) {
+    const offeredIds = idList(signing)
+    const data = Buffer.alloc(4)
+    data.writeUInt16LE(1, 0)
+    data.writeUInt16LE(SIGNING_PREFERENCE.find((id) => offeredIds.includes(id)) ?? 1, 2)
+    out.push(context(CONTEXT_SIGNING, data))
+  }
+  return out
+}
+
+/**
+ * SMB2 NEGOTIATE response body (MS-SMB2 2.2.4): the persona's signing mode, ServerGuid and
+ * capabilities, SystemTime read now, ServerStartTime as the real build sends it, and for 3.1.1
+ * the negotiate contexts after the security buffer.
+ */
+export function negotiateResponse(profile: SmbProfile, dialect: number, contexts: Buffer[] = []): Buffer {
+  const securityBuffer = negTokenInit(profile.mechanisms)
   const body = Buffer.alloc(64)
   body.writeUInt16LE(65, 0)
-  body.writeUInt16LE(0x01, 2) // signing enabled, not required
+  body.writeUInt16LE(profile.securityMode, 2)
   body.writeUInt16LE(dialect, 4)
-  persona.serverGuid.copy(body, 8)
-  body.writeUInt32LE(0x07, 24) // DFS | LEASING | LARGE_MTU
+  body.writeUInt16LE(dialect === 0x0311 ? contexts.length : 0, 6)
+  profile.serverGuid.copy(body, 8)
+  body.writeUInt32LE(capabilities(profile, dialect), 24)
   body.writeUInt32LE(8 * 1024 * 1024, 28)
   body.writeUInt32LE(8 * 1024 * 1024, 32)
   body.writeUInt32LE(8 * 1024 * 1024, 36)
   fileTime(Date.now()).copy(body, 40)
-  fileTime(persona.bootedAt).copy(body, 48)
+  if (profile.startTimeMs > 0) fileTime(profile.startTimeMs).copy(body, 48)
   body.writeUInt16LE(128, 56)
   body.writeUInt16LE(securityBuffer.length, 58)
-  return Buffer.concat([body, securityBuffer])
+  if (dialect !== 0x0311 || contexts.length === 0) return Buffer.concat([body, securityBuffer])
+  const firstContext = (128 + securityBuffer.length + 7) & ~7
+  body.writeUInt32LE(firstContext, 60)
+  const parts: Buffer[] = [body, securityBuffer, Buffer.alloc(firstContext - 128 - securityBuffer.length)]
+  contexts.forEach((item, index) => {
+    parts.push(item)
+    if (index < contexts.length - 1) parts.push(Buffer.alloc((8 - (item.length % 8)) % 8))
+  })
+  return Buffer.concat(parts)
 }
 
 function netbios(payload: Buffer): Buffer {
@@ -134,26 +203,36 @@ function smb1Dialects(message: Buffer): string[] {
     .slice(0, 32)
 }
 
-function connection(session: TcpSession, persona: Persona) {
+function connection(session: TcpSession, profile: SmbProfile, netbiosSessionService: boolean) {
   const sessionId = randomBytes(8)
-  const ntlm = new NtlmServer(persona.identity)
+  let sessionRequested = !netbiosSessionService
+  const ntlm = new NtlmServer(profile.identity)
   let challenged = false
   const reply = (request: Parameters<typeof smb2Header>[0], status: number, body: Buffer, sid = sessionId) =>
     session.write(netbios(Buffer.concat([smb2Header(request, status, sid), body])))
 
+  let smb1: ReturnType<typeof smb1Connection> | undefined
   const handleSmb1 = (message: Buffer) => {
+    if (smb1 && message[4] !== 0x72) return smb1.handle(message)
     if (message[4] !== 0x72) throw new MalformedFrame('SMB1 command other than negotiate')
     const dialects = smb1Dialects(message)
     session.emit('request', { command: 'smb1_negotiate', dialects: dialects.join(',') })
     const wildcard = dialects.includes('SMB 2.???')
     if (!wildcard && !dialects.includes('SMB 2.002')) {
-      // SMB1 is disabled on current Windows: the server drops SMB1-only clients.
-      session.socket.destroy()
+      // SMB1 only: 2012 R2 / 2016 and Samba < 4.11 speak it; later builds and Samba drop the client.
+      const index = profile.smb1 ? nt1Index(profile.smb1, dialects) : -1
+      if (!profile.smb1 || index === -1) {
+        session.socket.destroy()
+        return
+      }
+      smb1 ??= smb1Connection(session, profile, profile.smb1)
+      smb1.handle(message, index)
       return
     }
     // Upgrade to SMB2 (MS-SMB2 3.3.5.3.1): an SMB2 NEGOTIATE response with the wildcard dialect.
     const request = { command: 0, messageId: Buffer.alloc(8), processId: 0xfeff, treeId: 0 }
-    reply(request, STATUS_SUCCESS, negotiateResponse(persona, wildcard ? 0x02ff : 0x0202), Buffer.alloc(8))
+    const dialect = wildcard ? 0x02ff : 0x0202
+    reply(request, STATUS_SUCCESS, negotiateResponse(profile, dialect), Buffer.alloc(8))
   }
 
   const handleNegotiate = (request: Smb2Request) => {
@@ -167,9 +246,11 @@ function connection(session: TcpSession, persona: Persona) {
       dialects: offered.map((dialect) => `0x${dialect.toString(16).padStart(4, '0')}`).join(','),
       client_guid: clientGuid,
     })
-    const dialect = [...DIALECTS].reverse().find((candidate) => offered.includes(candidate))
-    if (dialect === undefined) reply(request, STATUS_NOT_SUPPORTED, errorBody(), Buffer.alloc(8))
-    else reply(request, STATUS_SUCCESS, negotiateResponse(persona, dialect), Buffer.alloc(8))
+    // The highest dialect both sides speak; a build never answers above what it ships.
+    const dialect = [...profile.dialects].reverse().find((candidate) => offered.includes(candidate))
+    if (dialect === undefined) return reply(request, STATUS_NOT_SUPPORTED, errorBody(), Buffer.alloc(8))
+    const contexts = dialect === 0x0311 ? serverContexts(profile, clientContexts(request)) : []
+    reply(request, STATUS_SUCCESS, negotiateResponse(profile, dialect, contexts), Buffer.alloc(8))
   }
 
   const handleSessionSetup = (request: Smb2Request) => {
@@ -249,11 +330,18 @@ function connection(session: TcpSession, persona: Persona) {
         called_name: decodeNetbiosName(payload),
         calling_name: decodeNetbiosName(payload.subarray(34)),
       })
+      sessionRequested = true
       session.write(Buffer.from([0x82, 0, 0, 0]))
     } else if (type === 0x85) {
       // keep-alive: nothing to answer
     } else if (type !== 0x00) {
       throw new MalformedFrame('unknown NetBIOS message type')
+    } else if (!sessionRequested && profile.product === 'windows') {
+      // Port 139 before a session request: Windows' NetBT sends a negative response ("unspecified
+      // error"); smbd takes SMB there as on 445.
+      session.emit('request', { command: 'netbios_no_session' })
+      session.end(Buffer.from([0x83, 0, 0, 1, 0x8f]))
+      return buffered.length
     } else if (payload.subarray(0, 4).equals(SMB2_MAGIC)) {
       handleSmb2(payload)
     } else if (payload.subarray(0, 4).equals(SMB1_MAGIC)) {
@@ -266,17 +354,25 @@ function connection(session: TcpSession, persona: Persona) {
 }
 
 /**
- * SMB server up to authentication: SMB1 negotiate is upgraded to SMB2, SMB2 NEGOTIATE advertises
- * NTLMSSP via SPNEGO, SESSION_SETUP answers the NTLM negotiate with a challenge from a seeded
- * Windows persona and captures the AUTHENTICATE (user, domain, workstation, Net-NTLM hash);
- * the logon then fails with STATUS_LOGON_FAILURE.
+ * SMB server up to authentication, as the persona's Windows build or Samba version: SMB1 negotiate
+ * is upgraded to SMB2; NEGOTIATE offers the product's dialects (3.1.1 with its contexts), signing
+ * mode, ServerGuid and mechanisms; SESSION_SETUP answers the NTLM negotiate with a challenge naming
+ * the persona's computer, domain and build, captures the AUTHENTICATE (user, domain, workstation,
+ * Net-NTLM hash), then fails the logon with STATUS_LOGON_FAILURE.
  */
 export const smbEmulator: Emulator = {
   slug: 'smb',
   async start(ctx) {
-    const persona = buildPersona(ctx)
-    return tcpOnEveryPort(ctx, {
-      handle: (session) => framed(session, connection(session, persona), { maxBuffer: MAX_FRAME + 4 }),
+    const profile = smbProfile(personaOf(ctx), ctx.config)
+    return onEveryPort(ctx, (port, index) => {
+      // 139 (or the second configured port) is the NetBIOS session service: a session request first.
+      const netbiosSessionService = port === 139 || (port !== 445 && index === 1)
+      return listenTcp({
+        ctx,
+        port,
+        handle: (session) =>
+          framed(session, connection(session, profile, netbiosSessionService), { maxBuffer: MAX_FRAME + 4 }),
+      })
     })
   },
 }

@@ -20,6 +20,11 @@ export type MibValue =
   | { type: 'oid'; value: string }
   | { type: 'integer'; value: number }
   | { type: 'timeticks'; value: () => number }
+  | { type: 'counter32'; value: () => number }
+  | { type: 'gauge32'; value: () => number }
+  | { type: 'bytes'; value: () => Buffer }
+  | { type: 'text'; value: () => string }
+  | { type: 'dynamicInteger'; value: () => number }
 
 export type Mib = Map<string, MibValue>
 
@@ -55,13 +60,74 @@ function encodeValue(value: MibValue): Buffer {
       return integer(value.value)
     case 'timeticks':
       return unsigned(value.value(), 0x43)
+    case 'counter32':
+      return unsigned(value.value(), 0x41)
+    case 'gauge32':
+      return unsigned(Math.min(value.value(), 2 ** 32 - 1), 0x42)
+    case 'bytes':
+      return octets(value.value())
+    case 'text':
+      return octets(value.value())
+    case 'dynamicInteger':
+      return integer(value.value())
   }
+}
+
+/** The USM engine of an agent that speaks SNMPv3 (net-snmp, IOS): what its discovery Report reveals. */
+export type SnmpEngine = {
+  id: Buffer
+  /** snmpEngineBoots and snmpEngineTime (seconds since the agent started), read per request. */
+  boots: number
+  time: () => number
 }
 
 export type SnmpAgentOptions = {
   mib: Mib
   /** Communities that get answers; any other is logged and ignored, like a real agent. */
   communities: string[]
+  /** v3 engine; without one, v3 requests go unanswered (Windows' SNMP service has no v3). */
+  engine?: SnmpEngine
+}
+
+const USM_STATS_UNKNOWN_ENGINE_IDS = '1.3.6.1.6.3.15.1.1.4.0'
+const REPORT = 0xa8
+
+/**
+ * The answer of a v3 agent to engine discovery (an unknown engine id, no user): a Report carrying its
+ * engine id, boots and time, the first thing a scanner (and nmap's SNMPv3 probe) learns from it.
+ */
+function discoveryReport(message: Buffer, engine: SnmpEngine, unknownEngineIds: number): Buffer | undefined {
+  const [, globalData, , scoped] = berChildren(message, 8)
+  if (!globalData || !scoped || scoped.tag !== 0x30) return undefined
+  const [msgId] = berChildren(globalData.value, 8)
+  const [, , pdu] = berChildren(scoped.value, 8)
+  if (!msgId || !pdu) return undefined
+  const [requestId] = berChildren(pdu.value, 8)
+  if (!requestId) return undefined
+  const securityParameters = sequence(
+    octets(engine.id),
+    integer(engine.boots),
+    integer(engine.time()),
+    octets(''),
+    octets(''),
+    octets(''),
+  )
+  return sequence(
+    integer(3),
+    sequence(integer(berInteger(msgId.value)), integer(65507), octets(Buffer.from([0])), integer(3)),
+    octets(securityParameters),
+    sequence(
+      octets(engine.id),
+      octets(''),
+      tlv(
+        REPORT,
+        integer(berInteger(requestId.value)),
+        integer(0),
+        integer(0),
+        sequence(sequence(oid(USM_STATS_UNKNOWN_ENGINE_IDS), unsigned(unknownEngineIds, 0x41))),
+      ),
+    ),
+  )
 }
 
 /** Builds the datagram handler: parse, log (community, PDU, OIDs), answer only the right community. */
@@ -70,6 +136,7 @@ export function snmpAgent(options: SnmpAgentOptions): (datagram: Buffer, peer: U
   const next = (current: string): string | undefined =>
     sorted.find((candidate) => compareOids(candidate, current) > 0)
 
+  let unknownEngineIds = 0
   return (datagram, peer) => {
     const message = expectBer(datagram, 0, 0x30)
     const [versionElement, communityElement, pdu] = berChildren(message.value, 8)
@@ -78,6 +145,8 @@ export function snmpAgent(options: SnmpAgentOptions): (datagram: Buffer, peer: U
     const community = communityElement.value.subarray(0, 256).toString('latin1')
     if (version === 3) {
       peer.emit('request', { version: '3' })
+      const report = options.engine && discoveryReport(message.value, options.engine, ++unknownEngineIds)
+      if (report) peer.reply(report)
       return
     }
     const pduName = PDU_NAMES[pdu.tag]
@@ -156,28 +225,4 @@ export function snmpAgent(options: SnmpAgentOptions): (datagram: Buffer, peer: U
     )
     peer.reply(response)
   }
-}
-
-/** The MIB-II system group, the part every scanner asks for. */
-export function systemGroup(values: {
-  descr: string
-  objectId: string
-  bootedAt: number
-  contact: string
-  name: string
-  location: string
-  services: number
-}): Mib {
-  return new Map<string, MibValue>([
-    ['1.3.6.1.2.1.1.1.0', { type: 'string', value: values.descr }],
-    ['1.3.6.1.2.1.1.2.0', { type: 'oid', value: values.objectId }],
-    [
-      '1.3.6.1.2.1.1.3.0',
-      { type: 'timeticks', value: () => Math.floor((Date.now() - values.bootedAt) / 10) },
-    ],
-    ['1.3.6.1.2.1.1.4.0', { type: 'string', value: values.contact }],
-    ['1.3.6.1.2.1.1.5.0', { type: 'string', value: values.name }],
-    ['1.3.6.1.2.1.1.6.0', { type: 'string', value: values.location }],
-    ['1.3.6.1.2.1.1.7.0', { type: 'integer', value: values.services }],
-  ])
 }

@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram'
 import { isIPv6 } from 'node:net'
+import type { ServiceProduct } from '@decnet/core'
 import type { Emulator } from '../emulator.ts'
 import { udpOnEveryPort } from '../framework/listeners.ts'
 import type { UdpPeer } from '../framework/udp.ts'
@@ -14,13 +15,44 @@ function errorPacket(code: number, message: string): Buffer {
 /** Transfers answered from their own port at once; beyond this, a flood is answered from port 69. */
 const MAX_TRANSFER_SOCKETS = 32
 
+/** How the product refuses a request for a file it does not have. */
+export type TftpRefusals = {
+  read: Buffer
+  write: Buffer
+  badMode: Buffer
+  /** Reply to a datagram that is no request at all (tftpd-hpa's per-request child just exits). */
+  notARequest: Buffer | undefined
+}
+
+/**
+ * tftpd-hpa (Debian's `--secure`, no `--create`) opens the file without O_CREAT for a write too, so a
+ * missing file is "File not found" either way; firmware servers refuse writes as access violations.
+ */
+export function tftpRefusals(product: ServiceProduct | undefined): TftpRefusals {
+  if (!product || product.product === 'tftpd-hpa') {
+    return {
+      read: errorPacket(1, 'File not found'),
+      write: errorPacket(1, 'File not found'),
+      badMode: errorPacket(4, 'Unknown mode'),
+      notARequest: undefined,
+    }
+  }
+  return {
+    read: errorPacket(1, 'File not found'),
+    write: errorPacket(2, 'Access violation'),
+    badMode: errorPacket(4, 'Illegal TFTP operation'),
+    notARequest: errorPacket(4, 'Illegal TFTP operation'),
+  }
+}
+
 /**
  * TFTP: read and write requests are logged (file name, mode, RFC 2347 options) and refused the way
- * tftpd does when the file is missing or the directory is not writable.
+ * the persona's TFTP server does when the file is missing.
  */
 export const tftpEmulator: Emulator = {
   slug: 'tftp',
   async start(ctx) {
+    const refusals = tftpRefusals(ctx.persona.services.tftp)
     let transferSockets = 0
     // A real tftpd answers a request from a fresh port (the transfer ID), not from port 69.
     const replyFromTransferPort = (peer: UdpPeer, packet: Buffer) => {
@@ -54,7 +86,7 @@ export const tftpEmulator: Emulator = {
         const name = OPCODES[opcode]
         if (!name) {
           // DATA/ACK/ERROR for a transfer that does not exist: tftpd ignores these too.
-          if (opcode > 5) peer.reply(errorPacket(4, 'Illegal TFTP operation'))
+          if (opcode > 5 && refusals.notARequest) peer.reply(refusals.notARequest)
           return
         }
         const parts = textOf(datagram.subarray(2), 1024, 'latin1').split('\0')
@@ -71,11 +103,9 @@ export const tftpEmulator: Emulator = {
           ...(options.length > 0 ? { options: options.join(',') } : {}),
         })
         if (mode !== 'netascii' && mode !== 'octet' && mode !== 'mail') {
-          replyFromTransferPort(peer, errorPacket(4, 'Illegal TFTP operation'))
-        } else if (opcode === 1) {
-          replyFromTransferPort(peer, errorPacket(1, 'File not found'))
+          replyFromTransferPort(peer, refusals.badMode)
         } else {
-          replyFromTransferPort(peer, errorPacket(2, 'Access violation'))
+          replyFromTransferPort(peer, opcode === 1 ? refusals.read : refusals.write)
         }
       },
     })

@@ -1,9 +1,17 @@
 import { randomBytes } from 'node:crypto'
+import type { ServiceProduct } from '@decnet/core'
 import type { Emulator } from '../emulator.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import { framed } from './stream.ts'
 
 const SECURITY_VNC_AUTH = 2
+
+/** The RFB version line the persona's VNC server opens with (`RFB 005.000` for RealVNC 5+). */
+export function rfbVersion(product: ServiceProduct | undefined): string {
+  const banner = product?.banner ?? ''
+  if (/^RFB \d{3}\.\d{3}$/.test(banner)) return banner
+  return product?.product === 'realvnc' ? 'RFB 005.000' : 'RFB 003.008'
+}
 
 /**
  * RFB server up to the end of VNC authentication: version exchange, "VNC Authentication" as the only
@@ -13,9 +21,10 @@ const SECURITY_VNC_AUTH = 2
 export const vncEmulator: Emulator = {
   slug: 'vnc',
   async start(ctx) {
+    const version = rfbVersion(ctx.persona.services.vnc)
     return tcpOnEveryPort(ctx, {
       handle(session) {
-        session.write('RFB 003.008\n')
+        session.write(`${version}\n`)
         let phase: 'version' | 'security' | 'response' | 'done' = 'version'
         let minor = 8
         let clientVersion = ''

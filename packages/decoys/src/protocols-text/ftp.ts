@@ -5,6 +5,8 @@ import { configString } from '../framework/config.ts'
 import { peerAddress } from '../framework/events.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import type { TcpSession } from '../framework/tcp.ts'
+import { fqdnOf } from './fqdn.ts'
+import { FTP_PRODUCTS, type FtpDialect, type FtpFile, type FtpProduct, ftpDialect } from './ftp-dialects.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
 
 /** Uploads are hashed and counted, but at most this much is read before the data channel is cut. */
@@ -12,52 +14,86 @@ const MAX_UPLOAD_BYTES = 4 * 1024 * 1024
 /** A passive data port nobody connects to is closed after this long. */
 const DATA_ACCEPT_TIMEOUT_MS = 15_000
 
-type BaitFile = { name: string; content: string; modified: string }
+type BaitFile = FtpFile & { content: string }
+
+/** Versions announced when the persona names the product without one. */
+const FALLBACK_VERSION: Record<FtpProduct, string> = {
+  vsftpd: '3.0.3',
+  proftpd: '1.3.8',
+  'pure-ftpd': '1.0.50',
+  'microsoft-ftp': '10.0',
+  'embedded-ftp': '1.0',
+}
 
 export const ftpEmulator: Emulator = {
   slug: 'ftp',
   defaultPorts: [21],
   async start(ctx: EmulatorContext): Promise<RunningEmulator> {
     const persona = personaFor(ctx)
-    const random = persona.random.fork('ftp')
-    const banner =
-      configString(ctx.config, 'banner') ??
-      random.pick(['(vsFTPd 3.0.5)', '(vsFTPd 3.0.3)', `ProFTPD Server (${persona.hostname})`])
-    const files = baitFiles(persona)
-    return tcpOnEveryPort(ctx, { handle: (session) => ftpSession(ctx, session, banner, files) })
+    const identity = ctx.persona
+    const service = identity.services.ftp
+    const product: FtpProduct = (FTP_PRODUCTS as readonly string[]).includes(service?.product ?? '')
+      ? (service?.product as FtpProduct)
+      : identity.os.id === 'windows'
+        ? 'microsoft-ftp'
+        : 'vsftpd'
+    const dialect = ftpDialect({
+      product,
+      version: service?.product === product && service.version ? service.version : FALLBACK_VERSION[product],
+      hostname: fqdnOf(identity),
+      timezone: identity.timezone,
+      os: identity.os,
+      banner: service?.product === product ? service.banner : undefined,
+    })
+    const banner = configString(ctx.config, 'banner')
+    const files = baitFiles(persona, identity.bootTime * 1000)
+    return tcpOnEveryPort(ctx, {
+      handle: (session) =>
+        ftpSession(ctx, session, banner ? { ...dialect, greeting: () => `220 ${banner}` } : dialect, files),
+    })
   },
 }
 
-function baitFiles(persona: Persona): BaitFile[] {
+/**
+ * Bait files with modification times fixed per decky (before its boot time), so a listing never
+ * shifts between connections.
+ */
+function baitFiles(persona: Persona, bootMs: number): BaitFile[] {
   const random = persona.random.fork('ftp-files')
-  const month = random.pick(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Sep', 'Oct', 'Nov'])
-  const day = () => String(random.int(1, 28)).padStart(2, ' ')
+  const before = (minDays: number, maxDays: number) =>
+    bootMs - random.int(minDays * 86_400, maxDays * 86_400) * 1000
   const user = persona.humanUsers[1] ?? 'backup'
+  const file = (name: string, content: string, modifiedMs: number): BaitFile => ({
+    name,
+    content,
+    size: Buffer.byteLength(content, 'latin1'),
+    modifiedMs,
+  })
   return [
-    {
-      name: `backup-${random.int(2023, 2025)}${String(random.int(1, 12)).padStart(2, '0')}.tar.gz`,
-      content: random.bytes(2048).toString('latin1'),
-      modified: `${month} ${day()} 03:1${random.int(0, 9)}`,
-    },
-    {
-      name: 'db_credentials.txt',
-      content: `# prod database\nhost=10.${random.int(0, 40)}.${random.int(0, 254)}.${random.int(2, 254)}\nuser=${user}\npassword=${random.pick(['Backup', 'Prod', 'Corp'])}${random.int(100, 999)}!\n`,
-      modified: `${month} ${day()} 11:42`,
-    },
-    {
-      name: 'users.csv',
-      content: `id,name,email\n1,${persona.humanUsers[0]},${persona.humanUsers[0]}@${persona.hostname.toLowerCase()}.local\n`,
-      modified: `${month} ${day()} 09:05`,
-    },
-    {
-      name: 'deploy.sh',
-      content: `#!/bin/sh\nrsync -az ./dist/ ${user}@${persona.hostname.toLowerCase()}:/var/www/\n`,
-      modified: `${month} ${day()} 16:20`,
-    },
+    file(
+      `backup-${random.int(2023, 2025)}${String(random.int(1, 12)).padStart(2, '0')}.tar.gz`,
+      random.bytes(2048).toString('latin1'),
+      before(1, 30),
+    ),
+    file(
+      'db_credentials.txt',
+      `# prod database\nhost=10.${random.int(0, 40)}.${random.int(0, 254)}.${random.int(2, 254)}\nuser=${user}\npassword=${random.pick(['Backup', 'Prod', 'Corp'])}${random.int(100, 999)}!\n`,
+      before(20, 300),
+    ),
+    file(
+      'users.csv',
+      `id,name,email\n1,${persona.humanUsers[0]},${persona.humanUsers[0]}@${persona.hostname.toLowerCase()}.local\n`,
+      before(10, 200),
+    ),
+    file(
+      'deploy.sh',
+      `#!/bin/sh\nrsync -az ./dist/ ${user}@${persona.hostname.toLowerCase()}:/var/www/\n`,
+      before(5, 120),
+    ),
   ]
 }
 
-function ftpSession(ctx: EmulatorContext, session: TcpSession, banner: string, files: BaitFile[]) {
+function ftpSession(ctx: EmulatorContext, session: TcpSession, dialect: FtpDialect, files: BaitFile[]) {
   let user = ''
   let loggedIn = false
   let cwd = '/'
@@ -105,86 +141,82 @@ function ftpSession(ctx: EmulatorContext, session: TcpSession, banner: string, f
     pendingData = undefined
     const socket = waiting ? await waiting : undefined
     if (!socket) {
-      reply('425 Use PORT or PASV first.')
+      reply(dialect.needDataConnection)
       return
     }
     await work(socket)
   }
-
-  const listing = () =>
-    files
-      .map(
-        (f) =>
-          `-rw-r--r--    1 1001     1001     ${String(f.content.length).padStart(8)} ${f.modified} ${f.name}`,
-      )
-      .join('\r\n')
+  const anonymous = () => ['anonymous', 'ftp'].includes(user.toLowerCase())
+  const findFile = (arg: string) => files.find((f) => f.name === arg.replace(/^\//, ''))
 
   const handlers: Record<string, (arg: string) => Promise<void> | void> = {
     USER: (arg) => {
       user = arg
       loggedIn = false
-      reply('331 Please specify the password.')
+      reply(dialect.user(arg, anonymous()))
     },
     PASS: (arg) => {
       // Anonymous access is the usual exposed-FTP story; named logins are refused.
-      const success = ['anonymous', 'ftp'].includes(user.toLowerCase())
+      const success = anonymous()
       session.emit('auth_attempt', { username: user, password: arg, success }, ['password'])
       loggedIn = success
-      reply(success ? '230 Login successful.' : '530 Login incorrect.')
+      reply(success ? dialect.loginOk(true) : dialect.loginFailed)
     },
-    SYST: () => reply('215 UNIX Type: L8'),
-    FEAT: () =>
-      reply('211-Features:\r\n EPSV\r\n MDTM\r\n PASV\r\n REST STREAM\r\n SIZE\r\n TVFS\r\n UTF8\r\n211 End'),
-    NOOP: () => reply('200 NOOP ok.'),
-    PWD: () => reply(`257 "${cwd}" is the current directory`),
+    SYST: () => reply(dialect.syst),
+    FEAT: () => reply(dialect.feat),
+    HELP: () => reply(dialect.help),
+    NOOP: () => reply(dialect.noop),
+    PWD: () => reply(dialect.pwd(cwd)),
     CWD: (arg) => {
       if (arg === '/' || arg === '..' || arg === '') {
         cwd = '/'
-        reply('250 Directory successfully changed.')
-      } else reply('550 Failed to change directory.')
+        reply(dialect.cwdOk(cwd))
+      } else reply(dialect.cwdFailed(arg))
     },
-    TYPE: (arg) => reply(`200 Switching to ${arg.toUpperCase().startsWith('I') ? 'Binary' : 'ASCII'} mode.`),
+    TYPE: (arg) => reply(dialect.type(arg.toUpperCase().startsWith('I'))),
     PASV: async () => {
       const port = await openPassive()
       const ip = (session.socket.localAddress ?? '127.0.0.1')
         .replace(/^::ffff:/, '')
         .split('.')
         .join(',')
-      reply(`227 Entering Passive Mode (${ip},${port >> 8},${port & 0xff}).`)
+      reply(dialect.pasv(`${ip},${port >> 8},${port & 0xff}`))
     },
-    EPSV: async () => reply(`229 Entering Extended Passive Mode (|||${await openPassive()}|)`),
-    PORT: () => reply('500 Illegal PORT command.'),
+    EPSV: async () => reply(dialect.epsv(await openPassive())),
+    PORT: () => reply(dialect.port),
     LIST: () =>
       withData((socket) => {
-        reply('150 Here comes the directory listing.')
-        socket.end(`${listing()}\r\n`, () => reply('226 Directory send OK.'))
+        reply(dialect.listStart)
+        socket.end(`${dialect.listing(files, Date.now())}\r\n`, () => reply(dialect.listDone(files.length)))
       }),
     NLST: () =>
       withData((socket) => {
-        reply('150 Here comes the directory listing.')
-        socket.end(`${files.map((f) => f.name).join('\r\n')}\r\n`, () => reply('226 Directory send OK.'))
+        reply(dialect.listStart)
+        socket.end(`${files.map((f) => f.name).join('\r\n')}\r\n`, () =>
+          reply(dialect.listDone(files.length)),
+        )
       }),
     SIZE: (arg) => {
-      const file = files.find((f) => f.name === arg.replace(/^\//, ''))
-      reply(file ? `213 ${file.content.length}` : '550 Could not get file size.')
+      const file = findFile(arg)
+      reply(file ? dialect.size(file) : dialect.noSuchFile(arg))
     },
     RETR: (arg) => {
-      const file = files.find((f) => f.name === arg.replace(/^\//, ''))
+      const file = findFile(arg)
       session.emit('download_attempt', { username: user, path: arg, found: file !== undefined })
       if (!file) {
-        reply('550 Failed to open file.')
+        reply(dialect.noSuchFile(arg))
         return
       }
       return withData((socket) => {
-        reply(`150 Opening BINARY mode data connection for ${file.name} (${file.content.length} bytes).`)
-        socket.end(Buffer.from(file.content, 'latin1'), () => reply('226 Transfer complete.'))
+        reply(dialect.retrStart(file))
+        socket.end(Buffer.from(file.content, 'latin1'), () => reply(dialect.retrDone))
       })
     },
     STOR: (arg) =>
       withData(
         (socket) =>
           new Promise<void>((resolve) => {
-            reply('150 Ok to send data.')
+            reply(dialect.storStart(arg))
             const hash = createHash('sha256')
             let bytes = 0
             socket.on('data', (chunk: Buffer) => {
@@ -201,22 +233,26 @@ function ftpSession(ctx: EmulatorContext, session: TcpSession, banner: string, f
                 sha256: hash.digest('hex'),
                 truncated: bytes > MAX_UPLOAD_BYTES,
               })
-              reply(
-                bytes > MAX_UPLOAD_BYTES ? '552 Requested file action aborted.' : '226 Transfer complete.',
-              )
+              reply(bytes > MAX_UPLOAD_BYTES ? dialect.storTooBig : dialect.storDone)
               resolve()
             })
           }),
       ),
     QUIT: () => {
       closePassive()
-      session.end('221 Goodbye.\r\n')
+      session.end(`${dialect.quit}\r\n`)
     },
   }
-  const open = new Set(['USER', 'PASS', 'QUIT', 'SYST', 'FEAT', 'NOOP'])
 
   let queue = Promise.resolve()
-  reply(`220 ${banner}`)
+  // Made per connection: Pure-FTPd's greeting shows the local time and the port reached.
+  reply(
+    dialect.greeting(
+      Date.now(),
+      (session.socket.localAddress ?? ctx.bindAddress).replace(/^::ffff:/, ''),
+      session.socket.localPort ?? 21,
+    ),
+  )
   return {
     onLine: (line: string, truncated: boolean) => {
       const space = line.indexOf(' ')
@@ -234,8 +270,8 @@ function ftpSession(ctx: EmulatorContext, session: TcpSession, banner: string, f
       queue = queue
         .then(async () => {
           const handler = handlers[verb]
-          if (!handler) reply('500 Unknown command.')
-          else if (!loggedIn && !open.has(verb)) reply('530 Please login with USER and PASS.')
+          if (!loggedIn && !dialect.preLogin.has(verb)) reply(dialect.notLoggedIn)
+          else if (!handler) reply(dialect.unknown(verb))
           else await handler(arg)
         })
         .catch(() => {

@@ -1,8 +1,11 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Persona } from '@decnet/core'
+import { personaUnit, personaValue, uptimeSeconds } from '@decnet/core/persona'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
+import { type SeededRandom, seededRandom } from '../framework/random.ts'
 import type { TcpSession } from '../framework/tcp.ts'
-import { type Persona, personaFor } from './shell/persona.ts'
 
 /** Protocol limits: a multibulk header or bulk length beyond these is a protocol error, like redis. */
 const MAX_ARGUMENTS = 1024
@@ -16,33 +19,81 @@ export const redisEmulator: Emulator = {
   slug: 'redis',
   defaultPorts: [6379],
   async start(ctx: EmulatorContext): Promise<RunningEmulator> {
-    const persona = personaFor(ctx)
-    const random = persona.random.fork('redis')
-    const server: RedisPersona = {
-      version: configString(ctx.config, 'version') ?? random.pick(['6.0.16', '6.2.14', '7.0.15', '7.2.4']),
-      os: configString(ctx.config, 'os_string') ?? `Linux ${persona.kernel} x86_64`,
+    const persona = ctx.persona
+    const build = redisBuild(persona, configString(ctx.config, 'version'))
+    const osLine = configString(ctx.config, 'os_string')
+    const server: RedisServer = {
+      ...build,
+      ...(osLine ? { os: osLine } : {}),
       password: configString(ctx.config, 'password'),
-      runId: random.hex(40),
-      startedAt: Date.now() - persona.uptimeDays * 86_400_000,
-      keyspace: fakeKeyspace(persona),
+      // A fresh run id per process start, as redis draws it at boot.
+      runId: randomBytes(20).toString('hex'),
+      persona,
+      keyspace: fakeKeyspace(seededRandom(personaValue(persona, 'redis-keyspace'))),
       written: 0,
     }
     return tcpOnEveryPort(ctx, { handle: (session) => redisSession(session, server) })
   },
 }
 
-type RedisPersona = {
+/** What the persona's redis package is: version, build, paths and the OS it reports. */
+export type RedisBuild = {
   version: string
+  /** Same package build, same id: a hash of the distro and the package, never of the decky. */
+  buildId: string
   os: string
+  archBits: number
+  multiplexing: string
+  gccVersion: string
+  executable: string
+  configFile: string
+  supervised: string
+  /** The PID redis got at boot and seconds it started after the kernel. */
+  pid: number
+  startDelay: number
+  baseMemory: number
+}
+
+export function redisBuild(persona: Persona, configuredVersion?: string): RedisBuild {
+  const product = persona.services.redis
+  const version = configuredVersion ?? product?.version ?? '7.0.15'
+  const os = persona.os
+  const bsd = persona.family === 'bsd'
+  // Where the distro's package keeps its config (CentOS 7 and Alpine at the top of /etc).
+  const configFile = bsd
+    ? '/usr/local/etc/redis.conf'
+    : os.id === 'centos' || os.id === 'alpine'
+      ? '/etc/redis.conf'
+      : '/etc/redis/redis.conf'
+  return {
+    version,
+    buildId: createHash('sha256')
+      .update(`${os.id}/${os.versionId}/${os.arch}/${version}`)
+      .digest('hex')
+      .slice(0, 16),
+    os: product?.attrs.os ?? `${bsd ? 'FreeBSD' : 'Linux'} ${os.kernel} ${os.arch}`,
+    archBits: /64|amd64|s390x/.test(os.arch) ? 64 : 32,
+    multiplexing: bsd ? 'kqueue' : 'epoll',
+    gccVersion: product?.attrs.gccVersion ?? '12.2.0',
+    executable: bsd ? '/usr/local/bin/redis-server' : '/usr/bin/redis-server',
+    configFile,
+    // systemd units pass --supervised systemd; Alpine (OpenRC) and FreeBSD (rc) do not.
+    supervised: bsd || os.id === 'alpine' ? 'no' : 'systemd',
+    pid: 380 + Math.floor(personaUnit(persona, 'redis-pid') * 1400),
+    startDelay: 6 + Math.floor(personaUnit(persona, 'redis-start') * 40),
+    baseMemory: 860_000 + Math.floor(personaUnit(persona, 'redis-memory') * 1_600_000),
+  }
+}
+
+type RedisServer = RedisBuild & {
   password: string | undefined
   runId: string
-  startedAt: number
+  persona: Persona
   keyspace: Map<string, string>
   written: number
 }
 
-function fakeKeyspace(persona: Persona): Map<string, string> {
-  const random = persona.random.fork('keyspace')
+function fakeKeyspace(random: SeededRandom): Map<string, string> {
   const keys = new Map<string, string>()
   for (let i = 0; i < random.int(4, 9); i++)
     keys.set(
@@ -70,7 +121,7 @@ const bulk = (text: string | null) =>
   text === null ? '$-1\r\n' : `$${Buffer.byteLength(text)}\r\n${text}\r\n`
 const array = (items: string[]) => `*${items.length}\r\n${items.map(bulk).join('')}`
 
-function redisSession(session: TcpSession, server: RedisPersona) {
+function redisSession(session: TcpSession, server: RedisServer) {
   let authenticated = server.password === undefined
   const parser = respParser(
     (args) => {
@@ -98,7 +149,7 @@ function redisSession(session: TcpSession, server: RedisPersona) {
       })
       if (!authenticated && command !== 'QUIT' && command !== 'HELLO')
         return session.write(error('NOAUTH Authentication required.'))
-      session.write(execute(command, rest, server, () => session.end()))
+      session.write(execute(command, rest, server, session))
     },
     (message, limit) => {
       if (limit) session.limitReached(limit.limit, limit.max)
@@ -110,7 +161,7 @@ function redisSession(session: TcpSession, server: RedisPersona) {
   return { onData: parser }
 }
 
-function execute(command: string, args: string[], server: RedisPersona, quit: () => void): string {
+function execute(command: string, args: string[], server: RedisServer, session: TcpSession): string {
   const keys = server.keyspace
   switch (command) {
     case 'PING':
@@ -118,10 +169,10 @@ function execute(command: string, args: string[], server: RedisPersona, quit: ()
     case 'ECHO':
       return bulk(args[0] ?? '')
     case 'QUIT':
-      quit()
+      session.end()
       return simple('OK')
     case 'INFO':
-      return bulk(info(server, (args[0] ?? 'default').toLowerCase()))
+      return bulk(info(server, session, (args[0] ?? 'default').toLowerCase()))
     case 'CONFIG': {
       const sub = (args[0] ?? '').toUpperCase()
       if (sub === 'GET') {
@@ -132,7 +183,7 @@ function execute(command: string, args: string[], server: RedisPersona, quit: ()
           maxmemory: '0',
           bind: '0.0.0.0',
           'protected-mode': 'no',
-          port: '6379',
+          port: String(session.socket.localPort),
           appendonly: 'no',
         }
         const matcher = glob(args[1] ?? '*')
@@ -193,7 +244,9 @@ function execute(command: string, args: string[], server: RedisPersona, quit: ()
       return error('ERR Error loading the extension. Please check the server logs.')
     case 'CLIENT':
       return (args[0] ?? '').toUpperCase() === 'LIST'
-        ? bulk('id=7 addr=127.0.0.1:6379 fd=8 name= age=0 idle=0 flags=N db=0 cmd=client\n')
+        ? bulk(
+            `id=${3 + Math.floor(uptimeSeconds(server.persona, Date.now()) / 600)} addr=${session.ip}:${session.port} laddr=${session.socket.localAddress}:${session.socket.localPort} fd=8 name= age=0 idle=0 flags=N db=0 sub=0 psub=0 multi=-1 qbuf=26 qbuf-free=20448 omem=0 events=r cmd=client\n`,
+          )
         : simple('OK')
     case 'COMMAND':
       return '*0\r\n'
@@ -209,26 +262,61 @@ function execute(command: string, args: string[], server: RedisPersona, quit: ()
   }
 }
 
-function info(server: RedisPersona, section: string): string {
-  const uptime = Math.floor((Date.now() - server.startedAt) / 1000)
+/** Redis' bytesToHuman: `1008.26K`, `1.52M`. */
+function humanBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes}B`
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(2)}K`
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(2)}M`
+  return `${(bytes / 1024 ** 3).toFixed(2)}G`
+}
+
+const versionAtLeast = (version: string, major: number, minor: number) => {
+  const [a = 0, b = 0] = version.split('.').map(Number)
+  return a > major || (a === major && b >= minor)
+}
+
+/** INFO, computed per request from the persona's clock (uptime, server time, LRU clock, memory). */
+function info(server: RedisServer, session: TcpSession, section: string): string {
+  const now = Date.now()
+  const uptime = Math.max(0, uptimeSeconds(server.persona, now) - server.startDelay)
+  const version = server.version
+  const usedMemory =
+    server.baseMemory + server.keyspace.size * 96 + Math.floor(Math.abs(Math.sin(now / 97_000)) * 24_000)
   const sections: Record<string, string[]> = {
     server: [
-      `redis_version:${server.version}`,
+      `redis_version:${version}`,
       'redis_git_sha1:00000000',
+      'redis_git_dirty:0',
+      `redis_build_id:${server.buildId}`,
       'redis_mode:standalone',
       `os:${server.os}`,
-      'arch_bits:64',
-      'tcp_port:6379',
+      `arch_bits:${server.archBits}`,
+      ...(versionAtLeast(version, 6, 2) ? ['monotonic_clock:POSIX clock_gettime'] : []),
+      `multiplexing_api:${server.multiplexing}`,
+      ...(versionAtLeast(version, 4, 0)
+        ? [`atomicvar_api:${versionAtLeast(version, 6, 2) ? 'c11-builtin' : 'atomic-builtin'}`]
+        : []),
+      `gcc_version:${server.gccVersion}`,
+      `process_id:${server.pid}`,
+      ...(versionAtLeast(version, 5, 0) ? [`process_supervised:${server.supervised}`] : []),
       `run_id:${server.runId}`,
+      `tcp_port:${session.socket.localPort}`,
+      ...(versionAtLeast(version, 6, 0)
+        ? [`server_time_usec:${now * 1000 + Math.floor(Math.random() * 1000)}`]
+        : []),
       `uptime_in_seconds:${uptime}`,
       `uptime_in_days:${Math.floor(uptime / 86_400)}`,
-      'executable:/usr/bin/redis-server',
-      'config_file:/etc/redis/redis.conf',
+      'hz:10',
+      ...(versionAtLeast(version, 5, 0) ? ['configured_hz:10'] : []),
+      `lru_clock:${Math.floor(now / 1000) & 0xffffff}`,
+      `executable:${server.executable}`,
+      `config_file:${server.configFile}`,
+      ...(versionAtLeast(version, 6, 0) ? ['io_threads_active:0'] : []),
     ],
     clients: ['connected_clients:1', 'blocked_clients:0'],
     memory: [
-      'used_memory:1032456',
-      'used_memory_human:1008.26K',
+      `used_memory:${usedMemory}`,
+      `used_memory_human:${humanBytes(usedMemory)}`,
       'maxmemory:0',
       'maxmemory_policy:noeviction',
     ],

@@ -1,34 +1,105 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { ServiceProduct } from '@decnet/core'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { openOnEveryPort } from '../framework/listeners.ts'
 import type { Fields } from '../framework/tcp.ts'
 import { listenTcp } from '../framework/tcp.ts'
 import { listenUdp } from '../framework/udp.ts'
-import { personaFor } from './shell/persona.ts'
 
 /** Largest SIP message parsed (UDP datagram or TCP message); bodies beyond are ignored. */
 const MAX_MESSAGE_BYTES = 8 * 1024
 
 type SipMessage = { method: string; uri: string; headers: Map<string, string[]> }
 
+/** How one SIP stack words its answers: header naming itself, realm, nonce and tag styles, Allow list. */
+export type SipStack = {
+  /** `Server: Asterisk PBX 20.5.2` (Asterisk) or `User-Agent: FreeSWITCH-mod_sofia/…` (Sofia). */
+  agentHeader: string
+  realm: string
+  challenge: (realm: string) => string
+  toTag: () => string
+  options: string[]
+}
+
+const PJSIP_ALLOW =
+  'Allow: OPTIONS, REGISTER, SUBSCRIBE, NOTIFY, PUBLISH, INVITE, ACK, BYE, CANCEL, UPDATE, PRACK, INFO, MESSAGE, REFER'
+
 /**
- * A SIP registrar/PBX persona on UDP and TCP: REGISTER and INVITE are challenged with a digest
- * 401 (or refused 403 once credentials are offered, which are captured); OPTIONS answers 200.
+ * The SIP stack of the persona's PBX: Asterisk 17+ answers through PJSIP, older Asterisk through
+ * chan_sip (realm "asterisk" by default in both), FreeSWITCH through Sofia with the host as realm.
+ */
+export function sipStack(
+  product: ServiceProduct | undefined,
+  configuredAgent: string | undefined,
+  host: string,
+): SipStack {
+  const name = product?.product ?? 'asterisk'
+  if (name === 'freeswitch') {
+    const agent = configuredAgent ?? product?.banner ?? 'FreeSWITCH-mod_sofia/1.10.11-release~64bit'
+    return {
+      agentHeader: `User-Agent: ${agent}`,
+      realm: host,
+      challenge: (realm) =>
+        `WWW-Authenticate: Digest realm="${realm}", nonce="${randomUUID()}", algorithm=MD5, qop="auth"`,
+      toTag: () =>
+        randomBytes(10)
+          .toString('base64')
+          .replace(/[^A-Za-z0-9]/g, '')
+          .slice(0, 13),
+      options: [
+        'Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE, INFO, UPDATE, REGISTER, REFER, NOTIFY, PUBLISH, SUBSCRIBE',
+        'Supported: timer, path, replaces',
+        'Accept: application/sdp',
+      ],
+    }
+  }
+  const agent = configuredAgent ?? product?.banner ?? 'Asterisk PBX 20.5.2'
+  const major = Number(/(\d+)\./.exec(product?.version ?? agent)?.[1] ?? 20)
+  if (major >= 17) {
+    return {
+      agentHeader: `Server: ${agent}`,
+      realm: 'asterisk',
+      challenge: (realm) =>
+        `WWW-Authenticate: Digest realm="${realm}",nonce="${Math.floor(Date.now() / 1000)}/${randomBytes(16).toString('hex')}",opaque="${randomBytes(8).toString('hex')}",algorithm=MD5,qop="auth"`,
+      toTag: () => randomUUID(),
+      options: [
+        PJSIP_ALLOW,
+        'Supported: 100rel, timer, replaces, norefersub, histinfo',
+        'Accept: application/sdp, application/simple-message-summary, application/pidf+xml, application/xpidf+xml, application/dialog-info+xml, message/sipfrag;version=2.0',
+        'Accept-Encoding: text/plain',
+        'Accept-Language: en',
+      ],
+    }
+  }
+  return {
+    agentHeader: `Server: ${agent}`,
+    realm: 'asterisk',
+    challenge: (realm) =>
+      `WWW-Authenticate: Digest algorithm=MD5, realm="${realm}", nonce="${randomBytes(4).toString('hex')}"`,
+    toTag: () => `as${randomBytes(4).toString('hex')}`,
+    options: [
+      'Allow: INVITE, ACK, CANCEL, OPTIONS, BYE, REFER, SUBSCRIBE, NOTIFY, INFO, PUBLISH, MESSAGE',
+      'Supported: replaces, timer',
+      'Accept: application/sdp',
+    ],
+  }
+}
+
+/**
+ * A SIP registrar/PBX on UDP and TCP, worded as the persona's PBX: REGISTER and INVITE are challenged
+ * with a digest 401 (or refused 403 once credentials are offered, which are captured); OPTIONS answers 200.
  */
 export const sipEmulator: Emulator = {
   slug: 'sip',
   defaultPorts: [5060],
   async start(ctx: EmulatorContext): Promise<RunningEmulator> {
-    const random = personaFor(ctx).random.fork('sip')
-    const agent =
-      configString(ctx.config, 'user_agent') ??
-      random.pick([
-        'Asterisk PBX 18.20.0',
-        'Asterisk PBX 20.5.2',
-        'FPBX-16.0.40(18.20.0)',
-        'FreeSWITCH-mod_sofia/1.10.11-release',
-      ])
-    const realm = ctx.hostname.toLowerCase()
+    const stack = sipStack(
+      ctx.persona.services.sip,
+      configString(ctx.config, 'user_agent'),
+      ctx.bindAddress === '0.0.0.0' ? ctx.persona.hostname : ctx.bindAddress,
+    )
+    const realm = stack.realm
     const respond = (
       message: SipMessage,
       emit: (event: string, fields: Fields, secret?: string[]) => void,
@@ -69,20 +140,14 @@ export const sipEmulator: Emulator = {
         case 'SUBSCRIBE':
         case 'MESSAGE':
           return authorization
-            ? response(message, '403 Forbidden', agent)
-            : response(message, '401 Unauthorized', agent, [
-                `WWW-Authenticate: Digest algorithm=MD5, realm="${realm}", nonce="${random.hex(8)}${Date.now().toString(16).slice(-8)}"`,
-              ])
+            ? response(message, '403 Forbidden', stack)
+            : response(message, '401 Unauthorized', stack, [stack.challenge(realm)])
         case 'OPTIONS':
-          return response(message, '200 OK', agent, [
-            'Allow: INVITE, ACK, CANCEL, OPTIONS, BYE, REFER, SUBSCRIBE, NOTIFY, INFO, PUBLISH, MESSAGE',
-            'Accept: application/sdp',
-            'Supported: replaces, timer',
-          ])
+          return response(message, '200 OK', stack, stack.options)
         case 'ACK':
           return ''
         default:
-          return response(message, '405 Method Not Allowed', agent)
+          return response(message, '405 Method Not Allowed', stack, [stack.options[0] as string])
       }
     }
     const udpListeners = await openOnEveryPort(ctx, (port) =>
@@ -170,7 +235,7 @@ export function parseSip(text: string): SipMessage | undefined {
   return { method: request[1] as string, uri: request[2] as string, headers }
 }
 
-function response(message: SipMessage, status: string, agent: string, extra: string[] = []): string {
+function response(message: SipMessage, status: string, stack: SipStack, extra: string[] = []): string {
   const copy = (name: string, label: string) =>
     (message.headers.get(name) ?? []).map((value) => `${label}: ${value}`)
   const to = message.headers.get('to')?.[0] ?? ''
@@ -178,10 +243,10 @@ function response(message: SipMessage, status: string, agent: string, extra: str
     `SIP/2.0 ${status}`,
     ...copy('via', 'Via'),
     ...copy('from', 'From'),
-    `To: ${to}${to && !/;tag=/.test(to) && !status.startsWith('100') ? `;tag=as${Math.floor(Math.random() * 0xffffffff).toString(16)}` : ''}`,
+    `To: ${to}${to && !/;tag=/.test(to) && !status.startsWith('100') ? `;tag=${stack.toTag()}` : ''}`,
     ...copy('call-id', 'Call-ID'),
     ...copy('cseq', 'CSeq'),
-    `Server: ${agent}`,
+    stack.agentHeader,
     ...extra,
     'Content-Length: 0',
   ]

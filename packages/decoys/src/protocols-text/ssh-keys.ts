@@ -1,19 +1,129 @@
-import { createECDH, createPrivateKey, generateKeyPair, type KeyObject } from 'node:crypto'
-import { promisify } from 'node:util'
-import type { SeededRandom } from '../framework/random.ts'
+import { checkPrime, createECDH, createPrivateKey, type KeyObject } from 'node:crypto'
+import { personaBytes, type Seeded } from '@decnet/core/persona'
+import type { HostKeyType } from './ssh-algorithms.ts'
+
+const isPrime = (candidate: bigint) =>
+  new Promise<boolean>((resolve, reject) =>
+    checkPrime(candidate, (error, prime) => (error ? reject(error) : resolve(prime))),
+  )
+
+/** Host keys already derived in this process, by seed and shape (tests start the same decky often). */
+const derived = new Map<string, Promise<string[]>>()
 
 /**
- * SSH host keys for one decky. Ed25519 and ECDSA keys are derived from the decky seed, so a decky
- * keeps its host-key fingerprints across restarts (a changing key is itself a tell); RSA is
- * generated fresh at start, as node:crypto cannot derive RSA keys from a seed.
+ * SSH host keys for one decky, all derived from its persona seed: a decky keeps its fingerprints
+ * across restarts (a changing key is a tell), and no two deckies share one (a shared key links
+ * them). Returned in the order given, which is the order the server offers them.
  */
-export async function hostKeysFor(random: SeededRandom): Promise<string[]> {
-  const rsa = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 })
-  return [
-    ed25519OpenSsh(random.fork('ed25519').bytes(32)),
-    ecdsaPem(random.fork('ecdsa').bytes(32)),
-    rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
-  ]
+export function hostKeysFor(
+  persona: Seeded,
+  types: readonly HostKeyType[],
+  rsaBits: number,
+): Promise<string[]> {
+  const key = `${persona.seed}|${types.join(',')}|${rsaBits}`
+  let keys = derived.get(key)
+  if (!keys) {
+    keys = deriveHostKeys(persona, types, rsaBits)
+    derived.set(key, keys)
+  }
+  return keys
+}
+
+/** The derivation itself, uncached: the same seed always yields the same keys (keyed by `personaBytes`). */
+export function deriveHostKeys(
+  persona: Seeded,
+  types: readonly HostKeyType[],
+  rsaBits: number,
+): Promise<string[]> {
+  const bytes = (label: string, length: number) =>
+    Buffer.from(personaBytes(persona, `ssh-host-key/${label}`, length))
+  return Promise.all(
+    types.map((type) =>
+      type === 'ed25519'
+        ? Promise.resolve(ed25519OpenSsh(bytes('ed25519', 32)))
+        : type === 'ecdsa'
+          ? Promise.resolve(ecdsaPem(bytes('ecdsa', 32)))
+          : rsaPem((label) => bytes(`rsa-${rsaBits}/${label}`, rsaBits / 16), rsaBits),
+    ),
+  )
+}
+
+/** Odd primes below 2000, to discard most prime candidates before the (threadpool) primality test. */
+const SMALL_PRIMES = (() => {
+  const primes: number[] = []
+  for (let n = 3; n < 2000; n += 2) if (primes.every((p) => n % p !== 0)) primes.push(n)
+  return primes
+})()
+
+/** A `bits`-bit prime found by searching upwards from a seeded odd start with its top two bits set. */
+async function seededPrime(start: Buffer, bits: number): Promise<bigint> {
+  if (start.length * 8 !== bits) throw new Error(`seededPrime: ${start.length} bytes for ${bits} bits`)
+  start[0] = (start[0] ?? 0) | 0xc0
+  start[start.length - 1] = (start[start.length - 1] ?? 0) | 1
+  let candidate = BigInt(`0x${start.toString('hex')}`)
+  const residues = SMALL_PRIMES.map((p) => Number(candidate % BigInt(p)))
+  for (;;) {
+    if (residues.every((r) => r !== 0) && (await isPrime(candidate))) return candidate
+    candidate += 2n
+    for (let i = 0; i < residues.length; i++) residues[i] = ((residues[i] ?? 0) + 2) % (SMALL_PRIMES[i] ?? 1)
+  }
+}
+
+const modPow = (base: bigint, exponent: bigint, modulus: bigint): bigint => {
+  let result = 1n
+  let b = base % modulus
+  let e = exponent
+  while (e > 0n) {
+    if (e & 1n) result = (result * b) % modulus
+    b = (b * b) % modulus
+    e >>= 1n
+  }
+  return result
+}
+
+const modInverse = (a: bigint, m: bigint): bigint => {
+  let [oldR, r] = [a % m, m]
+  let [oldS, s] = [1n, 0n]
+  while (r !== 0n) {
+    const q = oldR / r
+    ;[oldR, r] = [r, oldR - q * r]
+    ;[oldS, s] = [s, oldS - q * s]
+  }
+  return ((oldS % m) + m) % m
+}
+
+const toBase64Url = (value: bigint): string => {
+  const hex = value.toString(16)
+  return Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex').toString('base64url')
+}
+
+/** RSA key (e = 65537) from two seeded primes, as PKCS#1 PEM; node:crypto cannot seed its own generator. */
+async function rsaPem(startOf: (label: string) => Buffer, bits: number): Promise<string> {
+  const e = 65537n
+  for (let attempt = 0; ; attempt++) {
+    const p = await seededPrime(startOf(`p${attempt}`), bits / 2)
+    const q = await seededPrime(startOf(`q${attempt}`), bits / 2)
+    const phi = (p - 1n) * (q - 1n)
+    if (p === q || phi % e === 0n) continue
+    const d = modInverse(e, phi)
+    // Sanity: the derived exponent must invert e (guards against an arithmetic slip).
+    if (modPow(modPow(2n, e, p * q), d, p * q) !== 2n) continue
+    const key = createPrivateKey({
+      key: {
+        kty: 'RSA',
+        n: toBase64Url(p * q),
+        e: toBase64Url(e),
+        d: toBase64Url(d),
+        p: toBase64Url(p),
+        q: toBase64Url(q),
+        dp: toBase64Url(d % (p - 1n)),
+        dq: toBase64Url(d % (q - 1n)),
+        qi: toBase64Url(modInverse(q, p)),
+      },
+      format: 'jwk',
+    })
+    return key.export({ type: 'pkcs1', format: 'pem' }).toString()
+  }
 }
 
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')

@@ -1,54 +1,38 @@
 import { createHash } from 'node:crypto'
-import ssh2, { type AuthContext, type ClientInfo, type Connection, type Session } from 'ssh2'
+import type { Persona as PersonaStory } from '@decnet/core/schemas'
+import ssh2, { type AuthContext, type ClientInfo, type Connection, type ParsedKey, type Session } from 'ssh2'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import type { TcpSession } from '../framework/tcp.ts'
+import { LastLogins } from './last-login.ts'
 import { receiveScp } from './scp-sink.ts'
 import { type Credentials, credentialsFrom } from './shell/credentials.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
 import { createShell } from './shell/shell.ts'
 import { startShellSession } from './shell/terminal.ts'
+import { sshProfile } from './ssh-algorithms.ts'
 import { hostKeysFor } from './ssh-keys.ts'
 
 // ssh2 is CommonJS without named-export hints: Node's ESM loader only offers its default export.
-const { Server } = ssh2
+const { Server, utils } = ssh2
 
 /**
- * OpenSSH's own algorithm preference order (restricted to what ssh2 implements), so the server's
- * KEXINIT — and thus its HASSH fingerprint — resembles sshd rather than a Node library's defaults.
+ * ssh2 always appends `ssh-rsa` (SHA-1 signatures) after the SHA-2 names of an RSA host key, which
+ * sshd stopped offering in 8.8. A key handed over as already parsed keeps the type it carries, so
+ * for such versions the RSA key goes in as one alias per SHA-2 signature name; ssh2 then offers
+ * exactly those names, signs with the matching hash and sends the same `ssh-rsa` public key blob.
  */
-const OPENSSH_ALGORITHMS = {
-  kex: [
-    'curve25519-sha256',
-    'curve25519-sha256@libssh.org',
-    'ecdh-sha2-nistp256',
-    'ecdh-sha2-nistp384',
-    'ecdh-sha2-nistp521',
-    'diffie-hellman-group-exchange-sha256',
-    'diffie-hellman-group16-sha512',
-    'diffie-hellman-group18-sha512',
-    'diffie-hellman-group14-sha256',
-  ],
-  serverHostKey: ['rsa-sha2-512', 'rsa-sha2-256', 'ecdsa-sha2-nistp256', 'ssh-ed25519'],
-  cipher: [
-    'chacha20-poly1305@openssh.com',
-    'aes128-ctr',
-    'aes192-ctr',
-    'aes256-ctr',
-    'aes128-gcm@openssh.com',
-    'aes256-gcm@openssh.com',
-  ],
-  hmac: [
-    'hmac-sha2-256-etm@openssh.com',
-    'hmac-sha2-512-etm@openssh.com',
-    'hmac-sha1-etm@openssh.com',
-    'hmac-sha2-256',
-    'hmac-sha2-512',
-    'hmac-sha1',
-  ],
-  compress: ['none', 'zlib@openssh.com'],
-} as const
+function offeredHostKeys(pems: string[], algorithms: readonly string[]): (string | { key: ParsedKey })[] {
+  if (algorithms.includes('ssh-rsa')) return pems
+  return pems.flatMap<string | { key: ParsedKey }>((pem) => {
+    const parsed = utils.parseKey(pem)
+    if (parsed instanceof Error || parsed.type !== 'ssh-rsa') return [pem]
+    return algorithms
+      .filter((name) => name.startsWith('rsa-sha2-'))
+      .map((name) => ({ key: Object.create(parsed, { type: { value: name } }) as ParsedKey }))
+  })
+}
 
 /** OpenSSH's default MaxAuthTries: the connection drops after this many failures, like sshd. */
 const MAX_AUTH_TRIES = 6
@@ -60,6 +44,17 @@ export const sshEmulator: Emulator = {
   defaultPorts: [22],
   async start(ctx: EmulatorContext): Promise<RunningEmulator> {
     const persona = personaFor(ctx)
+    const identity = ctx.persona
+    const service = identity.services.ssh
+    const banner = identString(
+      configString(ctx.config, 'ssh_version') ?? service?.banner ?? persona.sshVersion,
+    )
+    const lastLogins = new LastLogins(
+      persona.random.fork('last-login'),
+      identity.timezone,
+      identity.bootTime * 1000,
+    )
+    const profile = sshProfile(service?.product ?? 'openssh', banner, identity.os)
     const credentials = credentialsFrom(ctx.config)
     // ssh2 announces a client only once its identification line arrived; match it to our session
     // by the peer's address and port, which are unique among open connections.
@@ -67,14 +62,18 @@ export const sshEmulator: Emulator = {
     const peerKey = (ip: string | undefined, port: number | undefined) => `${ip}|${port}`
     const server = new Server(
       {
-        hostKeys: await hostKeysFor(persona.random.fork('hostkeys')),
-        ident: configString(ctx.config, 'ssh_version') ?? persona.sshVersion,
+        hostKeys: offeredHostKeys(
+          await hostKeysFor(identity, profile.hostKeys, profile.rsaBits),
+          profile.serverHostKey,
+        ),
+        // ssh2 prefixes `SSH-2.0-`: the rest is exactly what the persona's product announces.
+        ident: banner,
         algorithms: {
-          kex: [...OPENSSH_ALGORITHMS.kex],
-          serverHostKey: [...OPENSSH_ALGORITHMS.serverHostKey],
-          cipher: [...OPENSSH_ALGORITHMS.cipher],
-          hmac: [...OPENSSH_ALGORITHMS.hmac],
-          compress: [...OPENSSH_ALGORITHMS.compress],
+          kex: profile.kex,
+          serverHostKey: profile.serverHostKey,
+          cipher: profile.cipher,
+          hmac: profile.hmac,
+          compress: profile.compress,
         },
       },
       (connection: Connection, info: ClientInfo) => {
@@ -89,7 +88,7 @@ export const sshEmulator: Emulator = {
       // Sockets are handed to ssh2, which reads them itself; we keep limits and connect events.
       handle: (session) => {
         const key = peerKey(session.socket.remoteAddress, session.socket.remotePort)
-        pending.set(key, new SshClientHandler(session, persona, credentials))
+        pending.set(key, new SshClientHandler(session, persona, credentials, identity, lastLogins))
         session.socket.once('close', () => pending.delete(key))
         server.injectSocket(session.socket)
         return undefined
@@ -106,6 +105,8 @@ class SshClientHandler {
     private readonly session: TcpSession,
     private readonly persona: Persona,
     private readonly credentials: Credentials,
+    private readonly story: PersonaStory,
+    private readonly lastLogins: LastLogins,
   ) {}
 
   attach(connection: Connection, clientVersion: string): void {
@@ -183,7 +184,7 @@ class SshClientHandler {
         user: this.user,
         via: 'ssh',
         pty,
-        banner: motd(this.persona),
+        banner: motd(this.story, this.lastLogins.lineFor(this.user, this.session.ip, 'sshd')),
         write: (text) => stream.write(text),
         close: () => {
           stream.exit(0)
@@ -221,14 +222,22 @@ class SshClientHandler {
   }
 }
 
-function motd(persona: Persona): string {
-  const last = new Date(Date.now() - persona.random.fork('lastlogin').int(3_600_000, 20 * 86_400_000))
-  const stamp = last.toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1 $3 $2 $5 $4')
-  const from = `10.${persona.random.fork('lastfrom').int(0, 40)}.${persona.random.fork('lastfrom2').int(0, 254)}.${persona.random.fork('lastfrom3').int(2, 254)}`
-  const welcome = persona.distro.startsWith('ubuntu')
-    ? `Welcome to ${persona.prettyName} (GNU/Linux ${persona.kernel} x86_64)\n\n * Documentation:  https://help.ubuntu.com\n * Management:     https://landscape.canonical.com\n * Support:        https://ubuntu.com/pro\n\n`
-    : persona.distro === 'debian'
-      ? `Linux ${persona.hostname} ${persona.kernel} #1 SMP PREEMPT_DYNAMIC Debian x86_64\n\nThe programs included with the Debian GNU/Linux system are free software;\nthe exact distribution terms for each program are described in the\nindividual files in /usr/share/doc/*/copyright.\n\n`
-      : ''
-  return `${welcome}Last login: ${stamp} from ${from}\n`
+/** The software version part of the ident line (`OpenSSH_9.2p1 Debian-2+deb12u3`), without `SSH-2.0-`. */
+export function identString(banner: string): string {
+  return banner
+    .replace(/^SSH-2\.0-/, '')
+    .replace(/[\r\n]/g, '')
+    .slice(0, 240)
+}
+
+/** What sshd prints before the shell prompt: the distro's motd, then the last login. */
+function motd(story: PersonaStory, lastLogin: string): string {
+  const os = story.os
+  const welcome =
+    os.id === 'ubuntu'
+      ? `Welcome to ${os.name} (GNU/Linux ${os.kernel} ${os.arch})\n\n * Documentation:  https://help.ubuntu.com\n * Management:     https://landscape.canonical.com\n * Support:        https://ubuntu.com/pro\n\n`
+      : os.id === 'debian'
+        ? `Linux ${story.hostname} ${os.kernel} ${os.kernelVersion} ${os.arch}\n\nThe programs included with the Debian GNU/Linux system are free software;\nthe exact distribution terms for each program are described in the\nindividual files in /usr/share/doc/*/copyright.\n\nDebian GNU/Linux comes with ABSOLUTELY NO WARRANTY, to the extent\npermitted by applicable law.\n`
+        : ''
+  return `${welcome}${lastLogin}\n`
 }

@@ -2,42 +2,61 @@ import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import type { TcpSession } from '../framework/tcp.ts'
+import { LastLogins } from './last-login.ts'
 import { type Credentials, credentialsFrom } from './shell/credentials.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
 import { createLineEditor, type LineEditor, startShellSession } from './shell/terminal.ts'
+import { TELNET_PRODUCTS, type TelnetFlavor, type TelnetProduct, telnetFlavor } from './telnet-flavors.ts'
 
 const IAC = 0xff
 const SB = 0xfa
 const SE = 0xf0
-/** IAC WILL ECHO, IAC WILL SUPPRESS-GO-AHEAD: what busybox telnetd offers first. */
-const NEGOTIATION = Buffer.from([IAC, 0xfb, 0x01, IAC, 0xfb, 0x03])
-/** /bin/login gives up after this many failures, as on a stock system. */
-const MAX_LOGIN_FAILURES = 3
 
 export const telnetEmulator: Emulator = {
   slug: 'telnet',
   defaultPorts: [23],
   async start(ctx: EmulatorContext): Promise<RunningEmulator> {
     const persona = personaFor(ctx)
+    const story = ctx.persona
     const credentials = credentialsFrom(ctx.config)
+    const service = story.services.telnet
+    const product: TelnetProduct = (TELNET_PRODUCTS as readonly string[]).includes(service?.product ?? '')
+      ? (service?.product as TelnetProduct)
+      : story.os.id === 'alpine' || story.family === 'embedded'
+        ? 'busybox'
+        : 'linux-telnetd'
+    const flavor = telnetFlavor(
+      product,
+      story,
+      persona.hostname,
+      configString(ctx.config, 'banner'),
+      service?.banner,
+    )
+    const lastLogins = new LastLogins(
+      persona.random.fork('last-login'),
+      story.timezone,
+      story.bootTime * 1000,
+    )
     return tcpOnEveryPort(ctx, {
-      handle: (session) =>
-        telnetSession(
-          session,
-          persona,
-          credentials,
-          configString(ctx.config, 'banner') ?? persona.prettyName,
-        ),
+      handle: (session) => telnetSession(session, persona, credentials, flavor, lastLogins),
     })
   },
 }
 
-function telnetSession(session: TcpSession, persona: Persona, credentials: Credentials, banner: string) {
+function telnetSession(
+  session: TcpSession,
+  persona: Persona,
+  credentials: Credentials,
+  flavor: TelnetFlavor,
+  lastLogins: LastLogins,
+) {
   const write = (text: string) => session.write(text)
   const stripTelnet = telnetFilter()
   let username = ''
   let failures = 0
-  let stage: 'login' | 'password' = 'login'
+  const firstStage = () => (flavor.loginPrompt === undefined ? 'password' : 'login')
+  let stage: 'login' | 'password' = firstStage()
+  const promptAgain = () => write(flavor.loginPrompt ?? flavor.passwordPrompt)
   let shell: { feed(data: Buffer): void } | undefined
   const editor: LineEditor = createLineEditor({
     echo: true,
@@ -45,13 +64,10 @@ function telnetSession(session: TcpSession, persona: Persona, credentials: Crede
     onLine: (line) => {
       if (stage === 'login') {
         username = line.trim()
-        if (username === '') {
-          write(`${persona.hostname} login: `)
-          return
-        }
+        if (username === '') return promptAgain()
         stage = 'password'
         editor.echo = false
-        write('Password: ')
+        write(flavor.passwordPrompt)
         return
       }
       const success = credentials.accepts(username, line)
@@ -64,7 +80,7 @@ function telnetSession(session: TcpSession, persona: Persona, credentials: Crede
           user: username,
           via: 'telnet',
           pty: true,
-          banner: `Last login: ${new Date(Date.now() - 86_400_000 * 2).toUTCString()} on pts/0\n`,
+          banner: `${lastLogins.lineFor(username, session.ip, 'login')}\n`,
           write,
           close: () => session.end(),
           emit: (event, fields) => session.emit(event, fields),
@@ -72,21 +88,35 @@ function telnetSession(session: TcpSession, persona: Persona, credentials: Crede
         return
       }
       failures++
-      if (failures >= MAX_LOGIN_FAILURES) {
-        write('\r\nLogin incorrect\r\n')
+      if (failures >= flavor.maxFailures) {
+        write(flavor.giveUp)
         session.end()
         return
       }
-      stage = 'login'
-      write(`\r\nLogin incorrect\r\n${persona.hostname} login: `)
+      stage = firstStage()
+      editor.echo = stage === 'login'
+      write(flavor.failure)
+      promptAgain()
     },
-    onInterrupt: () => write(`${persona.hostname} login: `),
+    onInterrupt: promptAgain,
     onEof: () => session.end(),
   })
-  session.write(NEGOTIATION)
-  write(`${banner.replace(/\r?\n/g, '\r\n')}\r\n${persona.hostname} login: `)
+  // Option bytes, greeting and prompt leave in one segment, as from a real daemon's single write.
+  const opening = (options: Buffer) =>
+    Buffer.concat([
+      options,
+      Buffer.from(`${flavor.greeting}${flavor.loginPrompt ?? flavor.passwordPrompt}`, 'latin1'),
+    ])
+  let greeted = !flavor.waitForClient
+  session.write(greeted ? opening(flavor.negotiation) : flavor.negotiation)
+  if (stage === 'password') editor.echo = false
   return {
     onData: (chunk: Buffer) => {
+      if (!greeted) {
+        // netkit telnetd starts login once the client has answered its option requests.
+        greeted = true
+        session.write(opening(flavor.afterNegotiation))
+      }
       const data = stripTelnet(chunk)
       if (data.length === 0) return
       if (shell) shell.feed(data)

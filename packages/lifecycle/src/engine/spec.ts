@@ -27,9 +27,9 @@ function isConfigValue(value: unknown): value is ConfigValue {
 
 /**
  * Maps a decky row onto the engine spec with the catalogue: each service's ports (probed for
- * readiness) and the TCP/IP stack profile (the record's own, else its persona's). The persona is the
- * row's, so every service tells the same story, stable across redeploys and mutations, and
- * different between deckies.
+ * readiness) and the TCP/IP stack profile (the persona's, unless the caller names another). The
+ * persona is the row's, so every service tells the same story, stable across redeploys and
+ * mutations, and different between deckies.
  */
 export function deckySpecFor(decky: DeckyRecord): DeckySpec {
   const persona = decky.persona ?? personaForLegacyDecky(decky)

@@ -25,8 +25,16 @@ const SIP_OPTIONS = Buffer.from(
     'Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n',
 )
 
+// NetBIOS node status (NBSTAT) query for `*`, as `nmblookup -A` sends it.
+const NBSTAT_QUERY = Buffer.concat([
+  Buffer.from([0x13, 0x37, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x20, 0x43, 0x4b]),
+  Buffer.alloc(30, 0x41),
+  Buffer.from([0x00, 0x00, 0x21, 0x00, 0x01]),
+])
+
 const PAYLOADS: ReadonlyMap<number, Buffer> = new Map([
   [53, dnsQuery('example.com', 1)],
+  [137, NBSTAT_QUERY],
   [161, SNMP_GET_SYSDESCR],
   [5060, SIP_OPTIONS],
 ])

@@ -1,17 +1,26 @@
 import { configString } from '../../framework/config.ts'
-import { personaFor } from '../shell/persona.ts'
-import { json, jsonApiEmulator } from './json-api.ts'
+import { seededRandom } from '../../framework/random.ts'
+import { elasticsearchDialect, json, jsonApiEmulator, prettyJson } from './json-api.ts'
+import { releaseCommit, releaseDate } from './releases.ts'
 
-/** Elasticsearch 7.x: root banner, _cat/indices, _cluster/health and _search (queries logged). */
-export const elasticsearchEmulator = jsonApiEmulator('elasticsearch', [9200], (ctx) => {
-  const random = personaFor(ctx).random.fork('elasticsearch')
-  const version =
-    configString(ctx.config, 'version') ?? random.pick(['7.17.9', '7.17.13', '7.17.18', '7.10.2'])
+/**
+ * Elasticsearch (7.x or 8.x, as the persona says) left open: root banner, _cat/indices,
+ * _cluster/health and _search (queries logged). The node is named after the host (Elasticsearch's
+ * default `node.name`), the cluster UUID is the persona's, the build facts are the release's.
+ */
+export const elasticsearchEmulator = jsonApiEmulator('elasticsearch', [9200], elasticsearchDialect, (ctx) => {
+  const persona = ctx.persona
+  const random = seededRandom(persona.seed).fork('elasticsearch')
+  const claimed = persona.services.elasticsearch
+  const version = configString(ctx.config, 'version') ?? claimed?.version ?? '7.17.25'
+  const eight = version.startsWith('8.')
   const clusterName =
     configString(ctx.config, 'cluster_name') ??
-    random.pick(['elasticsearch', 'prod-logs', 'es-cluster', 'search'])
+    random.fork('cluster-name').pick(['elasticsearch', 'prod-logs', 'es-cluster', 'search', 'logging'])
   const uuid = () => Buffer.from(random.bytes(16)).toString('base64url').slice(0, 22)
-  const clusterUuid = uuid()
+  const clusterUuid = Buffer.from(random.fork('cluster-uuid').bytes(16)).toString('base64url').slice(0, 22)
+  const nodeName = persona.hostname
+  const buildType = ['rocky', 'rhel', 'centos', 'almalinux', 'fedora'].includes(persona.os.id) ? 'rpm' : 'deb'
   const indices = [
     { name: 'customers', docs: random.int(2_000, 90_000) },
     {
@@ -22,14 +31,15 @@ export const elasticsearchEmulator = jsonApiEmulator('elasticsearch', [9200], (c
     { name: 'orders', docs: random.int(1_000, 400_000) },
   ].map((index) => ({ ...index, uuid: uuid(), sizeKb: Math.floor(index.docs * random.int(1, 4) * 1.3) }))
   const headers = { 'X-elastic-product': 'Elasticsearch', 'Content-Type': 'application/json; charset=UTF-8' }
+  const typeField = eight ? {} : { _type: '_doc' }
   const hits = Array.from({ length: 3 }, (_, i) => ({
     _index: 'users',
-    _type: '_doc',
+    ...typeField,
     _id: String(i + 1),
     _score: 1,
     _source: {
       username: random.pick(['jsmith', 'admin', 'mlopez', 'kchen', 'svc_backup']),
-      email: `${random.pick(['j.smith', 'admin', 'm.lopez', 'k.chen'])}@${ctx.hostname.toLowerCase()}.local`,
+      email: `${random.pick(['j.smith', 'admin', 'm.lopez', 'k.chen'])}@${persona.domain?.dns.toLowerCase() ?? 'example.local'}`,
       password_hash: `$2b$12$${Buffer.from(random.bytes(40)).toString('base64').replace(/[+/=]/g, '').slice(0, 53)}`,
     },
   }))
@@ -38,26 +48,27 @@ export const elasticsearchEmulator = jsonApiEmulator('elasticsearch', [9200], (c
     handle: (request) => {
       const path = request.path.replace(/\/+$/, '') || '/'
       if (path === '/') {
-        return json(
+        return prettyJson(
           200,
           {
-            name: ctx.hostname,
+            name: nodeName,
             cluster_name: clusterName,
             cluster_uuid: clusterUuid,
             version: {
               number: version,
               build_flavor: 'default',
-              build_type: 'deb',
-              build_hash: random.fork('hash').hex(40),
-              build_date: '2023-08-15T10:08:32.946101814Z',
+              build_type: buildType,
+              build_hash: releaseCommit('elasticsearch', version, 40),
+              build_date: releaseDate('elasticsearch', version).replace('Z', '.000000000Z'),
               build_snapshot: false,
-              lucene_version: version.startsWith('7.17') ? '8.11.1' : '8.7.0',
-              minimum_wire_compatibility_version: '6.8.0',
-              minimum_index_compatibility_version: '6.0.0-beta1',
+              lucene_version: claimed?.attrs.luceneVersion ?? (eight ? '9.11.1' : '8.11.3'),
+              minimum_wire_compatibility_version: eight ? '7.17.0' : '6.8.0',
+              minimum_index_compatibility_version: eight ? '7.0.0' : '6.0.0-beta1',
             },
             tagline: 'You Know, for Search',
           },
           headers,
+          'jackson',
         )
       }
       if (path === '/_cat/indices') {

@@ -1,4 +1,5 @@
 import type { Persona } from '../shell/persona.ts'
+import { rfc2822 } from '../wire-time.ts'
 
 /** One message of the bait mailbox, as RFC 5322 text with CRLF line ends. */
 export type BaitMessage = { uid: number; text: string; size: number }
@@ -10,9 +11,15 @@ const COLLEAGUES = ['m.keller', 'j.ortiz', 's.nakamura', 'a.petrov', 'l.dubois',
  * About ten plausible internal emails carrying credential-shaped bait (VPN, database, cloud keys,
  * password resets). Generated per decky from its seed: no two deckies share a mailbox.
  */
-export function baitMailbox(persona: Persona, mailbox: string): BaitMessage[] {
+export function baitMailbox(
+  persona: Persona,
+  mailbox: string,
+  site: { domain: string | undefined; timezone: string },
+): BaitMessage[] {
   const random = persona.random.fork('mailbox')
-  const domain = `${persona.hostname.toLowerCase().replace(/[^a-z0-9-]/g, '') || 'corp'}.internal`
+  // The decky's own mail domain, as its MTA and MDA name themselves.
+  const domain =
+    site.domain ?? `${persona.hostname.toLowerCase().replace(/[^a-z0-9-]/g, '') || 'corp'}.internal`
   const password = () =>
     `${random.pick(['Winter', 'Summer', 'Spring', 'Autumn', 'Welcome', 'Corp'])}${random.int(2019, 2025)}${random.pick(['!', '#', '$', '@'])}`
   const templates: [string, string][] = [
@@ -53,7 +60,7 @@ export function baitMailbox(persona: Persona, mailbox: string): BaitMessage[] {
   return chosen.map(([subject, body], index) => {
     const date = new Date(now - (chosen.length - index) * random.int(6, 72) * 3_600_000)
     const from = `${random.pick(SENDERS)}@${domain}`
-    const text = `Return-Path: <${from}>\r\nFrom: ${from}\r\nTo: ${mailbox}@${domain}\r\nSubject: ${subject}\r\nDate: ${date.toUTCString().replace('GMT', '+0000')}\r\nMessage-ID: <${random.hex(16)}@${domain}>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}`
+    const text = `Return-Path: <${from}>\r\nFrom: ${from}\r\nTo: ${mailbox}@${domain}\r\nSubject: ${subject}\r\nDate: ${rfc2822(date.getTime(), site.timezone, false)}\r\nMessage-ID: <${random.hex(16)}@${domain}>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}`
     return { uid: 1000 + index, text, size: Buffer.byteLength(text) }
   })
 }

@@ -2,15 +2,20 @@ import { configString } from '../../framework/config.ts'
 import type { TcpSession } from '../../framework/tcp.ts'
 import type { Persona } from '../shell/persona.ts'
 import { type BaitMessage, baitMailbox } from './bait.ts'
-import { dovecotName, mailboxEmulator, mailboxName } from './mailbox-server.ts'
+import { mailboxEmulator, mailboxName } from './mailbox-server.ts'
+import { type ImapDialect, imapDialect, type MdaIdentity } from './mda-dialects.ts'
 
-const CAPABILITY = 'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ AUTH=PLAIN AUTH=LOGIN'
-
-export const imapEmulator = mailboxEmulator('imap', [143, 993], (session, persona, ctx) =>
-  imapSession(session, persona, configString(ctx.config, 'banner')),
+export const imapEmulator = mailboxEmulator('imap', [143, 993], (session, persona, ctx, mda) =>
+  imapSession(session, persona, imapDialect(mda), mda, configString(ctx.config, 'banner')),
 )
 
-function imapSession(session: TcpSession, persona: Persona, banner: string | undefined) {
+function imapSession(
+  session: TcpSession,
+  persona: Persona,
+  dialect: ImapDialect,
+  site: MdaIdentity,
+  banner: string | undefined,
+) {
   const send = (text: string) => session.write(`${text}\r\n`)
   let messages: BaitMessage[] | undefined
   let user: string | undefined
@@ -23,14 +28,15 @@ function imapSession(session: TcpSession, persona: Persona, banner: string | und
     // The bait is the point: any login with a password opens the mailbox.
     const success = password.length > 0
     session.emit('auth_attempt', { username, password, mechanism, success }, ['password'])
-    if (!success) return send(`${tag} NO [AUTHENTICATIONFAILED] Authentication failed.`)
+    if (!success)
+      return send(`${tag} ${dialect.loginFailed(mechanism === 'LOGIN' ? 'LOGIN' : 'AUTHENTICATE')}`)
     user = username
-    messages = baitMailbox(persona, mailboxName(username))
-    send(`${tag} OK [CAPABILITY ${CAPABILITY}] Logged in`)
+    messages = baitMailbox(persona, mailboxName(username), site)
+    send(`${tag} ${dialect.loginOk}`)
   }
 
   const fetch = (tag: string, args: string[], byUid: boolean) => {
-    if (!messages || !selected) return send(`${tag} BAD No mailbox selected.`)
+    if (!messages || !selected) return send(`${tag} ${dialect.noSelection}`)
     const items = args.slice(1).join(' ').toUpperCase()
     for (const index of sequence(args[0] ?? '', messages, byUid)) {
       const message = messages[index]
@@ -48,7 +54,7 @@ function imapSession(session: TcpSession, persona: Persona, banner: string | und
       verb: byUid ? 'UID FETCH' : 'FETCH',
       arg: args.join(' '),
     })
-    send(`${tag} OK Fetch completed.`)
+    send(`${tag} ${dialect.completed('FETCH')}`)
   }
 
   const handle = (line: string, truncated: boolean) => {
@@ -60,7 +66,7 @@ function imapSession(session: TcpSession, persona: Persona, banner: string | und
     }
     const [tag = '', rawVerb = '', ...args] = tokenize(line)
     const verb = rawVerb.toUpperCase()
-    if (!tag || !verb) return send(`${tag || '*'} BAD Error in IMAP command received by server.`)
+    if (!tag || !verb) return send(`${tag || '*'} ${dialect.badSyntax}`)
     if (verb !== 'LOGIN' && verb !== 'AUTHENTICATE' && verb !== 'FETCH') {
       session.emit('command', {
         username: user ?? null,
@@ -71,18 +77,21 @@ function imapSession(session: TcpSession, persona: Persona, banner: string | und
     }
     switch (verb) {
       case 'CAPABILITY':
-        send(`* CAPABILITY ${CAPABILITY}`)
-        return send(`${tag} OK Pre-login capabilities listed, post-login capabilities have more.`)
+        if (messages) {
+          send(`* CAPABILITY ${dialect.capabilitiesAfterLogin}`)
+          return send(`${tag} ${dialect.completed('CAPABILITY')}`)
+        }
+        send(`* CAPABILITY ${dialect.capabilities}`)
+        return send(`${tag} ${dialect.capabilityOk}`)
       case 'NOOP':
-        return send(`${tag} OK NOOP completed.`)
+        return send(`${tag} ${dialect.completed('NOOP')}`)
       case 'ID':
-        send('* ID ("name" "Dovecot")')
-        return send(`${tag} OK ID completed.`)
+        send(dialect.id)
+        return send(`${tag} ${dialect.completed('ID')}`)
       case 'LOGIN':
         return login(tag, args[0] ?? '', args[1] ?? '', 'LOGIN')
       case 'AUTHENTICATE':
-        if ((args[0] ?? '').toUpperCase() !== 'PLAIN')
-          return send(`${tag} NO Unsupported authentication mechanism.`)
+        if ((args[0] ?? '').toUpperCase() !== 'PLAIN') return send(`${tag} ${dialect.authUnsupported}`)
         if (args[1]) {
           const [, username = '', password = ''] = Buffer.from(args[1], 'base64').toString('utf8').split('\0')
           return login(tag, username, password, 'PLAIN')
@@ -90,26 +99,26 @@ function imapSession(session: TcpSession, persona: Persona, banner: string | und
         pendingAuth = { tag }
         return send('+ ')
       case 'LOGOUT':
-        send('* BYE Logging out')
-        send(`${tag} OK Logout completed.`)
+        send(dialect.bye)
+        send(`${tag} ${dialect.completed('LOGOUT')}`)
         return session.end()
       case 'STARTTLS':
-        return send(`${tag} NO [ALERT] TLS support isn't enabled.`)
+        return send(`${tag} ${dialect.starttls}`)
     }
-    if (!messages) return send(`${tag} BAD Error in IMAP command ${verb}: Not logged in.`)
+    if (!messages) return send(`${tag} ${dialect.notAuthenticated(verb)}`)
     switch (verb) {
       case 'LIST':
       case 'LSUB':
         for (const box of ['INBOX', 'Sent', 'Drafts', 'Trash']) send(`* ${verb} (\\HasNoChildren) "." ${box}`)
-        return send(`${tag} OK ${verb} completed.`)
+        return send(`${tag} ${dialect.completed(verb)}`)
       case 'SELECT':
       case 'EXAMINE':
       case 'STATUS':
         if ((args[0] ?? '').toUpperCase() !== 'INBOX')
-          return send(`${tag} NO Mailbox doesn't exist: ${args[0] ?? ''}`)
+          return send(`${tag} ${dialect.noMailbox(verb, args[0] ?? '')}`)
         if (verb === 'STATUS') {
           send(`* STATUS INBOX (MESSAGES ${messages.length} UNSEEN 0)`)
-          return send(`${tag} OK Status completed.`)
+          return send(`${tag} ${dialect.completed('STATUS')}`)
         }
         selected = true
         send('* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)')
@@ -119,30 +128,32 @@ function imapSession(session: TcpSession, persona: Persona, banner: string | und
           `* OK [UIDVALIDITY ${1_600_000_000 + persona.random.fork('uidvalidity').int(0, 99_999_999)}] UIDs valid`,
         )
         send(`* OK [UIDNEXT ${1000 + messages.length}] Predicted next UID`)
-        return send(`${tag} OK [${verb === 'SELECT' ? 'READ-WRITE' : 'READ-ONLY'}] ${verb} completed.`)
+        return send(
+          `${tag} ${dialect.completed(verb).replace(/^OK /, `OK [${verb === 'SELECT' ? 'READ-WRITE' : 'READ-ONLY'}] `)}`,
+        )
       case 'FETCH':
         return fetch(tag, args, false)
       case 'UID':
         if ((args[0] ?? '').toUpperCase() === 'FETCH') return fetch(tag, args.slice(1), true)
         if ((args[0] ?? '').toUpperCase() === 'SEARCH') {
           send(`* SEARCH ${messages.map((m) => m.uid).join(' ')}`)
-          return send(`${tag} OK Search completed.`)
+          return send(`${tag} ${dialect.completed('SEARCH')}`)
         }
-        return send(`${tag} OK UID completed.`)
+        return send(`${tag} ${dialect.completed('UID')}`)
       case 'SEARCH':
         send(`* SEARCH ${messages.map((_, i) => i + 1).join(' ')}`)
-        return send(`${tag} OK Search completed.`)
+        return send(`${tag} ${dialect.completed('SEARCH')}`)
       case 'CLOSE':
       case 'EXPUNGE':
       case 'STORE':
       case 'CHECK':
-        return send(`${tag} OK ${verb} completed.`)
+        return send(`${tag} ${dialect.completed(verb)}`)
       default:
-        return send(`${tag} BAD Error in IMAP command ${verb}: Unknown command.`)
+        return send(`${tag} ${dialect.unknown(verb)}`)
     }
   }
 
-  send(`* OK [CAPABILITY ${CAPABILITY}] ${banner ?? `${dovecotName(persona)} ready.`}`)
+  send(banner ? dialect.greetingWith(banner) : dialect.greeting)
   return {
     onLine: (line: string, truncated: boolean) => {
       if (pendingLiteral !== undefined) {

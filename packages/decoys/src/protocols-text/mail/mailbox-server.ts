@@ -2,11 +2,13 @@ import type { Emulator, EmulatorContext, RunningEmulator } from '../../emulator.
 import { onEveryPort } from '../../framework/listeners.ts'
 import { listenTcp, type TcpSession } from '../../framework/tcp.ts'
 import { selfSignedIdentity } from '../../framework/tls.ts'
+import { fqdnOf } from '../fqdn.ts'
 import { type Persona, personaFor } from '../shell/persona.ts'
+import { MDA_PRODUCTS, type MdaIdentity, type MdaProduct } from './mda-dialects.ts'
 
 /**
  * imap and pop3 share their shape: a plain port and an implicit-TLS port (143/993, 110/995), the
- * Dovecot persona of the distro, and a per-session handler.
+ * decky's one mailbox server (Dovecot or Exchange, from the persona), and a per-session handler.
  */
 export function mailboxEmulator(
   slug: string,
@@ -15,6 +17,7 @@ export function mailboxEmulator(
     session: TcpSession,
     persona: Persona,
     ctx: EmulatorContext,
+    mda: MdaIdentity,
   ) => {
     onLine(line: string, truncated: boolean): void
   },
@@ -24,27 +27,37 @@ export function mailboxEmulator(
     defaultPorts,
     async start(ctx: EmulatorContext): Promise<RunningEmulator> {
       const persona = personaFor(ctx)
+      const story = ctx.persona
+      // One MDA answers both imap and pop3 of a decky.
+      const service = story.services[slug] ?? story.services.imap ?? story.services.pop3
+      const mda: MdaIdentity = {
+        product: (MDA_PRODUCTS as readonly string[]).includes(service?.product ?? '')
+          ? (service?.product as MdaProduct)
+          : story.os.id === 'windows'
+            ? 'exchange'
+            : 'dovecot',
+        version: service?.version ?? '15.1',
+        fqdn: fqdnOf(story),
+        os: story.os,
+        domain: story.domain?.dns,
+        timezone: story.timezone,
+        banner: undefined,
+      }
+      const own = story.services[slug]
+      if (own?.product === mda.product) mda.banner = own.banner
       // Every port after the first is the implicit-TLS variant (993, 995 in the catalogue).
       const identity =
-        ctx.ports.length > 1 ? await selfSignedIdentity(ctx.hostname, persona.random.fork('tls')) : undefined
+        ctx.ports.length > 1 ? await selfSignedIdentity(fqdnOf(story), persona.random.fork('tls')) : undefined
       return onEveryPort(ctx, (port, index) =>
         listenTcp({
           ctx,
           port,
           ...(index > 0 && identity ? { tls: identity } : {}),
-          handle: (session) => handle(session, persona, ctx),
+          handle: (session) => handle(session, persona, ctx, mda),
         }),
       )
     },
   }
-}
-
-export function dovecotName(persona: Persona): string {
-  return persona.distro.startsWith('ubuntu')
-    ? 'Dovecot (Ubuntu)'
-    : persona.distro === 'debian'
-      ? 'Dovecot (Debian)'
-      : 'Dovecot'
 }
 
 /** Login name without a domain, as the bait mailbox addresses it. */

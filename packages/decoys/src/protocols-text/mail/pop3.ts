@@ -2,13 +2,20 @@ import { configString } from '../../framework/config.ts'
 import type { TcpSession } from '../../framework/tcp.ts'
 import type { Persona } from '../shell/persona.ts'
 import { type BaitMessage, baitMailbox } from './bait.ts'
-import { dovecotName, mailboxEmulator, mailboxName } from './mailbox-server.ts'
+import { mailboxEmulator, mailboxName } from './mailbox-server.ts'
+import { type MdaIdentity, type Pop3Dialect, pop3Dialect } from './mda-dialects.ts'
 
-export const pop3Emulator = mailboxEmulator('pop3', [110, 995], (session, persona, ctx) =>
-  pop3Session(session, persona, configString(ctx.config, 'banner')),
+export const pop3Emulator = mailboxEmulator('pop3', [110, 995], (session, persona, ctx, mda) =>
+  pop3Session(session, persona, pop3Dialect(mda), mda, configString(ctx.config, 'banner')),
 )
 
-function pop3Session(session: TcpSession, persona: Persona, banner: string | undefined) {
+function pop3Session(
+  session: TcpSession,
+  persona: Persona,
+  dialect: Pop3Dialect,
+  site: MdaIdentity,
+  banner: string | undefined,
+) {
   const send = (text: string) => session.write(`${text}\r\n`)
   let user: string | undefined
   let messages: BaitMessage[] | undefined
@@ -21,7 +28,7 @@ function pop3Session(session: TcpSession, persona: Persona, banner: string | und
   const multiline = (first: string, body: string) =>
     send(`${first}\r\n${body.replace(/\r\n\./g, '\r\n..').replace(/\r\n$/, '')}\r\n.`)
 
-  send(`+OK ${banner ?? `${dovecotName(persona)} ready.`}`)
+  send(banner ? `+OK ${banner}` : dialect.greeting)
   return {
     onLine: (line: string, truncated: boolean) => {
       const space = line.indexOf(' ')
@@ -36,30 +43,27 @@ function pop3Session(session: TcpSession, persona: Persona, banner: string | und
         })
       switch (verb) {
         case 'CAPA':
-          return multiline(
-            '+OK',
-            'CAPA\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nAUTH-RESP-CODE\r\nUSER\r\nSASL PLAIN LOGIN\r\n',
-          )
+          return multiline('+OK', dialect.capa.map((line) => `${line}\r\n`).join(''))
         case 'USER':
           user = arg
-          return send('+OK')
+          return send(dialect.userOk(arg))
         case 'PASS': {
-          if (user === undefined) return send('-ERR No username given.')
+          if (user === undefined) return send(dialect.noUser)
           // As for IMAP: any login with a password opens the bait mailbox.
           const success = arg.length > 0
           session.emit('auth_attempt', { username: user, password: arg, success }, ['password'])
-          if (!success) return send('-ERR [AUTH] Authentication failed.')
-          messages = baitMailbox(persona, mailboxName(user))
-          return send('+OK Logged in.')
+          if (!success) return send(dialect.loginFailed)
+          messages = baitMailbox(persona, mailboxName(user), site)
+          return send(dialect.loginOk)
         }
         case 'QUIT':
-          return session.end('+OK Logging out.\r\n')
+          return session.end(`${dialect.quit}\r\n`)
         case 'NOOP':
           return send('+OK')
         case 'STLS':
-          return send('-ERR TLS support not enabled.')
+          return send(dialect.stls)
       }
-      if (!messages) return send('-ERR Unknown command.')
+      if (!messages) return send(dialect.notAuthenticated)
       const total = messages.reduce((sum, m) => sum + m.size, 0)
       switch (verb) {
         case 'STAT':
@@ -67,7 +71,7 @@ function pop3Session(session: TcpSession, persona: Persona, banner: string | und
         case 'LIST': {
           if (arg) {
             const found = message(arg)
-            return send(found ? `+OK ${arg} ${found.size}` : "-ERR There's no message.")
+            return send(found ? `+OK ${arg} ${found.size}` : dialect.noMessage)
           }
           return multiline(
             `+OK ${messages.length} messages:`,
@@ -81,23 +85,23 @@ function pop3Session(session: TcpSession, persona: Persona, banner: string | und
           )
         case 'RETR': {
           const found = message(arg)
-          if (!found) return send("-ERR There's no message.")
+          if (!found) return send(dialect.noMessage)
           return multiline(`+OK ${found.size} octets`, `${found.text}\r\n`)
         }
         case 'TOP': {
           const [number = '', linesText = '0'] = arg.split(/\s+/)
           const found = message(number)
-          if (!found) return send("-ERR There's no message.")
+          if (!found) return send(dialect.noMessage)
           const [head = '', body = ''] = found.text.split('\r\n\r\n')
           const lines = body.split('\r\n').slice(0, Math.max(0, Number.parseInt(linesText, 10) || 0))
           return multiline('+OK', `${head}\r\n\r\n${lines.join('\r\n')}\r\n`)
         }
         case 'DELE':
-          return send(message(arg) ? `+OK Marked to be deleted.` : "-ERR There's no message.")
+          return send(message(arg) ? dialect.deleted : dialect.noMessage)
         case 'RSET':
           return send('+OK')
         default:
-          return send('-ERR Unknown command.')
+          return send(dialect.unknown(verb))
       }
     },
   }

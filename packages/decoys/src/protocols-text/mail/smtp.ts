@@ -1,8 +1,10 @@
+import { randomInt } from 'node:crypto'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../../emulator.ts'
 import { configString } from '../../framework/config.ts'
 import { tcpOnEveryPort } from '../../framework/listeners.ts'
 import type { TcpSession } from '../../framework/tcp.ts'
-import { personaFor } from '../shell/persona.ts'
+import { fqdnOf } from '../fqdn.ts'
+import { MTA_PRODUCTS, type MtaDialect, type MtaProduct, mtaDialect } from './mta-dialects.ts'
 
 /** Message bytes accepted in DATA; beyond it the message is refused (552) but still drained. */
 const MAX_MESSAGE_BYTES = 10 * 1024 * 1024
@@ -11,50 +13,75 @@ const BODY_EXCERPT_CHARS = 512
 export const MAX_RECIPIENTS = 100
 /** Characters of one recipient address kept (RFC 5321 paths are at most 256 octets). */
 const MAX_RECIPIENT_CHARS = 256
-const MTAS = ['postfix', 'exim', 'sendmail'] as const
-type Mta = (typeof MTAS)[number]
+
+/** Versions announced when a persona names the product without one (the distro's packaged version). */
+const FALLBACK_VERSION: Record<MtaProduct, string> = {
+  postfix: '3.7.11',
+  exim: '4.96',
+  sendmail: '8.17.1.9',
+  exchange: '15.1.2507.39',
+}
 
 /**
- * ESMTP credential harvester. The `smtp` persona refuses AUTH (535) and relaying (554); the
- * `smtp_relay` persona is an open relay that accepts both and swallows the message.
+ * ESMTP credential harvester. The `smtp` decoy refuses AUTH (535) and relaying; the `smtp_relay`
+ * decoy is an open relay that accepts both and swallows the message. Both speak the dialect of
+ * the decky's one MTA (persona `services.smtp` / `services.smtp_relay`).
  */
 function smtpEmulator(slug: 'smtp' | 'smtp_relay', openRelay: boolean): Emulator {
   return {
     slug,
     defaultPorts: [25, 587],
     async start(ctx: EmulatorContext): Promise<RunningEmulator> {
-      const persona = personaFor(ctx)
-      const random = persona.random.fork('smtp')
-      const configured = configString(ctx.config, 'mta')
-      const mta: Mta = (MTAS as readonly string[]).includes(configured ?? '')
-        ? (configured as Mta)
-        : random.pick(MTAS)
-      const greeting =
-        configString(ctx.config, 'banner') ?? defaultGreeting(mta, ctx.hostname, persona.distro)
-      const queueId = () => random.hex(10).toUpperCase()
+      const persona = ctx.persona
+      const service = persona.services[slug] ?? persona.services.smtp ?? persona.services.smtp_relay
+      const configured = configString(ctx.config, 'mta') ?? service?.product
+      const product: MtaProduct = (MTA_PRODUCTS as readonly string[]).includes(configured ?? '')
+        ? (configured as MtaProduct)
+        : persona.os.id === 'windows'
+          ? 'exchange'
+          : 'postfix'
+      const dialect = mtaDialect({
+        product,
+        version:
+          service?.product === product && service.version ? service.version : FALLBACK_VERSION[product],
+        fqdn: fqdnOf(persona),
+        timezone: persona.timezone,
+        os: persona.os,
+        // The persona's wording only when it describes the product spoken (not an operator's other MTA).
+        banner:
+          service?.product === product && /^(ESMTP |Microsoft ESMTP )/.test(service.banner)
+            ? service.banner
+            : undefined,
+      })
+      const banner = configString(ctx.config, 'banner')
+      const localDomains = [fqdnOf(persona), persona.hostname, persona.domain?.dns]
+        .filter((d): d is string => Boolean(d))
+        .map((d) => d.toLowerCase())
       return tcpOnEveryPort(ctx, {
         maxLineBytes: 4096,
-        handle: (session) => smtpSession(session, { hostname: ctx.hostname, greeting, openRelay, queueId }),
+        handle: (session) =>
+          smtpSession(session, {
+            dialect,
+            // The greeting (and its date) is made when the client connects, never at start-up.
+            greeting: () => (banner ? `220 ${banner}` : dialect.greeting(Date.now())),
+            openRelay,
+            localDomains,
+          }),
       })
     },
   }
 }
 
-function defaultGreeting(mta: Mta, hostname: string, distro: string): string {
-  const date = new Date().toUTCString().replace('GMT', '+0000')
-  switch (mta) {
-    case 'postfix':
-      return `${hostname} ESMTP Postfix${distro.startsWith('ubuntu') ? ' (Ubuntu)' : distro === 'debian' ? ' (Debian/GNU)' : ''}`
-    case 'exim':
-      return `${hostname} ESMTP Exim 4.96 ${date}`
-    case 'sendmail':
-      return `${hostname} ESMTP Sendmail 8.17.1/8.17.1; ${date}`
-  }
+type SmtpOptions = {
+  dialect: MtaDialect
+  greeting(): string
+  openRelay: boolean
+  /** Domains the MTA delivers locally: RCPT there is "unknown user", elsewhere "relay denied". */
+  localDomains: string[]
 }
 
-type SmtpOptions = { hostname: string; greeting: string; openRelay: boolean; queueId(): string }
-
 function smtpSession(session: TcpSession, options: SmtpOptions) {
+  const { dialect } = options
   const reply = (text: string) => session.write(`${text}\r\n`)
   let helo = ''
   let from: string | undefined
@@ -63,19 +90,25 @@ function smtpSession(session: TcpSession, options: SmtpOptions) {
   let recipientsRefused = 0
   let authState: { mechanism: 'LOGIN'; username?: string } | { mechanism: 'PLAIN' } | undefined
   let data: { lines: string[]; bytes: number } | undefined
+  const peer = () => ({ ip: session.ip, helo })
+  /** The MTA's process for this client: every message of the connection carries it in its id. */
+  const pid = randomInt(1000, 4_194_304)
+  /** Like Exim waiting for the clock to tick, two messages of one connection never share an arrival time. */
+  let lastArrival = 0
 
   const recordAuth = (username: string, password: string, mechanism: string) => {
     session.emit('auth_attempt', { username, password, mechanism, success: options.openRelay }, ['password'])
-    reply(
-      options.openRelay
-        ? '235 2.7.0 Authentication successful'
-        : '535 5.7.8 Error: authentication failed: authentication failure',
-    )
+    reply(options.openRelay ? dialect.authOk : dialect.authFailed)
   }
   const decode = (text: string) => Buffer.from(text.trim(), 'base64').toString('utf8')
   const plain = (encoded: string) => {
     const [, username = '', password = ''] = decode(encoded).split('\0')
     recordAuth(username, password, 'PLAIN')
+  }
+  const resetMessage = () => {
+    from = undefined
+    recipients = []
+    recipientsRefused = 0
   }
 
   const finishMessage = () => {
@@ -83,7 +116,9 @@ function smtpSession(session: TcpSession, options: SmtpOptions) {
     data = undefined
     if (!message) return
     const text = message.lines.join('\r\n')
-    const subject = /^subject:\s*(.*)$/im.exec(text.split('\r\n\r\n')[0] ?? '')?.[1] ?? null
+    const head = text.split('\r\n\r\n')[0] ?? ''
+    const subject = /^subject:\s*(.*)$/im.exec(head)?.[1] ?? null
+    const messageId = /^message-id:\s*(<[^>\r\n]{1,200}>)/im.exec(head)?.[1]
     session.emit('message', {
       from: from ?? null,
       to: recipients.join(', '),
@@ -93,17 +128,13 @@ function smtpSession(session: TcpSession, options: SmtpOptions) {
       ...(message.bytes > MAX_MESSAGE_BYTES || recipientsRefused > 0 ? { truncated: true } : {}),
       ...(recipientsRefused > 0 ? { recipients_refused: recipientsRefused } : {}),
     })
-    reply(
-      message.bytes > MAX_MESSAGE_BYTES
-        ? '552 5.3.4 Error: message file too big'
-        : `250 2.0.0 Ok: queued as ${options.queueId()}`,
-    )
-    from = undefined
-    recipients = []
-    recipientsRefused = 0
+    // Each accepted message gets its own queue id, made now (never a per-service constant).
+    lastArrival = Math.max(Date.now(), lastArrival + 1)
+    reply(message.bytes > MAX_MESSAGE_BYTES ? dialect.tooBig : dialect.queued(lastArrival, messageId, pid))
+    resetMessage()
   }
 
-  reply(`220 ${options.greeting}`)
+  reply(options.greeting())
   return {
     onLine: (line: string, truncated: boolean) => {
       if (data) {
@@ -117,7 +148,7 @@ function smtpSession(session: TcpSession, options: SmtpOptions) {
         const state = authState
         if (line === '*') {
           authState = undefined
-          reply('501 5.7.0 Authentication aborted')
+          reply(dialect.authAborted)
         } else if (state.mechanism === 'PLAIN') {
           authState = undefined
           plain(line)
@@ -136,32 +167,21 @@ function smtpSession(session: TcpSession, options: SmtpOptions) {
       if (verb !== 'AUTH') session.emit('command', { verb, arg, ...(truncated ? { truncated: true } : {}) })
       switch (verb) {
         case 'EHLO':
-          helo = arg
-          return reply(
-            [
-              `250-${options.hostname}`,
-              '250-PIPELINING',
-              '250-SIZE 10240000',
-              '250-VRFY',
-              '250-ETRN',
-              '250-AUTH PLAIN LOGIN',
-              '250-ENHANCEDSTATUSCODES',
-              '250-8BITMIME',
-              '250 DSN',
-            ].join('\r\n'),
-          )
         case 'HELO':
-          helo = arg
-          return reply(`250 ${options.hostname}`)
+          if (!arg) return reply(dialect.heloSyntax(verb))
+          helo = arg.split(/\s+/)[0] ?? arg
+          resetMessage()
+          return reply(verb === 'EHLO' ? dialect.ehlo(peer(), dialect.authMechanisms) : dialect.helo(peer()))
         case 'AUTH': {
           const [mechanism = '', initial] = arg.split(/\s+/)
-          session.emit('command', { verb, arg: mechanism.toUpperCase() })
-          if (mechanism.toUpperCase() === 'PLAIN') {
+          const upper = mechanism.toUpperCase()
+          session.emit('command', { verb, arg: upper })
+          if (upper === 'PLAIN') {
             if (initial) return plain(initial)
             authState = { mechanism: 'PLAIN' }
             return reply('334 ')
           }
-          if (mechanism.toUpperCase() === 'LOGIN') {
+          if (upper === 'LOGIN') {
             if (initial) {
               authState = { mechanism: 'LOGIN', username: decode(initial) }
               return reply('334 UGFzc3dvcmQ6')
@@ -169,43 +189,58 @@ function smtpSession(session: TcpSession, options: SmtpOptions) {
             authState = { mechanism: 'LOGIN' }
             return reply('334 VXNlcm5hbWU6')
           }
-          return reply('535 5.7.8 Error: authentication failed: Invalid authentication mechanism')
+          return reply(dialect.authUnsupported(upper))
         }
-        case 'MAIL':
-          if (!helo) return reply('503 5.5.1 Error: send HELO/EHLO first')
+        case 'MAIL': {
+          if (!helo && dialect.needHelo) return reply(dialect.needHelo)
+          if (from !== undefined) return reply(dialect.nestedMail)
+          if (!/^FROM:/i.test(arg)) return reply(dialect.mailSyntax)
           from = /<([^>]*)>/.exec(arg)?.[1] ?? arg.replace(/^FROM:/i, '').trim()
-          return reply('250 2.1.0 Ok')
+          return reply(dialect.mailOk(from))
+        }
         case 'RCPT': {
-          if (from === undefined) return reply('503 5.5.1 Error: need MAIL command')
-          const recipient = /<([^>]*)>/.exec(arg)?.[1] ?? arg.replace(/^TO:/i, '').trim()
-          if (!options.openRelay) return reply(`554 5.7.1 <${recipient}>: Relay access denied`)
+          if (from === undefined) return reply(dialect.needMail)
+          if (!/^TO:/i.test(arg)) return reply(dialect.rcptSyntax)
+          const recipient = (/<([^>]*)>/.exec(arg)?.[1] ?? arg.replace(/^TO:/i, '').trim()).slice(
+            0,
+            MAX_RECIPIENT_CHARS,
+          )
+          if (!options.openRelay) {
+            const domain = recipient.split('@')[1]?.toLowerCase()
+            return reply(
+              !domain || options.localDomains.includes(domain)
+                ? dialect.unknownUser(recipient)
+                : dialect.relayDenied(recipient),
+            )
+          }
           if (recipients.length >= MAX_RECIPIENTS) {
             session.limitReached('recipients', MAX_RECIPIENTS)
             recipientsRefused++
-            return reply('452 4.5.3 Error: too many recipients')
+            return reply(dialect.tooManyRecipients)
           }
-          recipients.push(recipient.slice(0, MAX_RECIPIENT_CHARS))
-          return reply('250 2.1.5 Ok')
+          recipients.push(recipient)
+          return reply(dialect.rcptOk(recipient))
         }
         case 'DATA':
-          if (recipients.length === 0) return reply('554 5.5.1 Error: no valid recipients')
+          if (from === undefined) return reply(dialect.needMail)
+          if (recipients.length === 0) return reply(dialect.needRcpt)
           data = { lines: [], bytes: 0 }
-          return reply('354 End data with <CR><LF>.<CR><LF>')
+          return reply(dialect.dataStart)
         case 'RSET':
-          from = undefined
-          recipients = []
-          recipientsRefused = 0
-          return reply('250 2.0.0 Ok')
+          resetMessage()
+          return reply(dialect.rset)
         case 'NOOP':
-          return reply('250 2.0.0 Ok')
+          return reply(dialect.noop)
         case 'VRFY':
-          return reply('252 2.0.0 Cannot VRFY user, but will accept message and attempt delivery')
+          return reply(dialect.vrfy(arg))
+        case 'HELP':
+          return reply(dialect.help)
         case 'STARTTLS':
-          return reply('454 4.7.0 TLS not available due to local problem')
+          return reply(dialect.starttls)
         case 'QUIT':
-          return session.end('221 2.0.0 Bye\r\n')
+          return session.end(`${dialect.quit}\r\n`)
         default:
-          return reply('502 5.5.2 Error: command not recognized')
+          return reply(dialect.unknown(verb, line))
       }
     },
   }

@@ -1,122 +1,150 @@
 import { networkInterfaces } from 'node:os'
+import type { Persona as DeckyPersona } from '@decnet/core/schemas'
 import type { EmulatorContext } from '../../emulator.ts'
 import { configString } from '../../framework/config.ts'
-import { type SeededRandom, seededRandom } from '../../framework/random.ts'
+import type { SeededRandom } from '../../framework/random.ts'
+import { personaStream, uptimeAt } from './persona-facts.ts'
 
 /**
- * The host a decky pretends to be, derived from its seed, hostname and distro. Every text service
- * of one decky derives the same persona, so ssh, telnet and ftp tell one consistent OS story; two
- * deckies never share one (no fixed `/home/richard`-style giveaways, cowrie#1102).
+ * The host the fake shell (ssh, telnet) shows: the decky's persona plus what only a login reveals
+ * (login users, the interface address). Every value comes from the persona, so what an intruder reads
+ * in the shell tells the same story as every other service of the decky, and two deckies never share
+ * one (no fixed `/home/richard`-style giveaways, cowrie#1102).
  */
-export type Persona = {
+export type ShellHost = {
+  persona: DeckyPersona
   hostname: string
+  /** Which userland the shell imitates: its files, package manager and command output styles. */
+  userland: Userland
+  /** Legacy distro family some services still switch on (ssh motd, web, smtp). */
   distro: DistroFamily
-  prettyName: string
+  /** `uname -r`, unless the service configuration overrides it. */
   kernel: string
-  sshVersion: string
-  /** Regular login user shown in /etc/passwd and /home. */
+  /** Regular login users shown in /etc/passwd and /home: a person and a service account. */
   humanUsers: string[]
   ip: string
   mac: string
+  /** os-release PRETTY_NAME. */
+  prettyName: string
+  sshVersion: string
+  /** Per-decky content stream (other services fork their own purposes from it). */
+  random: SeededRandom
+  /** Uptime in whole days when the service started (for services that only need a rough age). */
   uptimeDays: number
   memTotalKb: number
   cpuModel: string
-  random: SeededRandom
+  /** When this view was made: files written "since the boot" are dated before it, stably per run. */
+  sinceMs: number
 }
+
+/** Legacy name of the shell host view, imported by services that still read it. */
+export type Persona = ShellHost
 
 export type DistroFamily = 'ubuntu22' | 'ubuntu20' | 'debian' | 'rhel' | 'alpine'
 
-const UBUNTU22_KERNELS = [
-  '5.15.0-88-generic',
-  '5.15.0-91-generic',
-  '5.15.0-101-generic',
-  '5.15.0-105-generic',
+/**
+ * `gnu`: coreutils/procps/bash on a systemd distro (Debian, Ubuntu, RHEL family, Arch);
+ * `busybox`: busybox applets and ash (Alpine, embedded firmware).
+ */
+export type Userland = 'gnu' | 'busybox'
+
+const PEOPLE = [
+  'alice',
+  'bob',
+  'carol',
+  'dave',
+  'erin',
+  'frank',
+  'grace',
+  'heidi',
+  'ivan',
+  'judy',
+  'mallory',
+  'oscar',
+  'peggy',
+  'trent',
+  'victor',
+  'walter',
+  'jsmith',
+  'mgarcia',
+  'tnguyen',
+  'akumar',
+  'lchen',
+  'pmueller',
+  'rrossi',
+  'sdubois',
 ]
-const UBUNTU20_KERNELS = ['5.4.0-150-generic', '5.4.0-163-generic', '5.4.0-169-generic', '5.4.0-182-generic']
-const DEBIAN_KERNELS = ['6.1.0-13-amd64', '6.1.0-17-amd64', '6.1.0-18-amd64', '6.1.0-21-amd64']
-const RHEL_KERNELS = [
-  '5.14.0-362.8.1.el9_3.x86_64',
-  '5.14.0-362.24.1.el9_3.x86_64',
-  '5.14.0-427.13.1.el9_4.x86_64',
-]
-const ALPINE_KERNELS = ['6.6.14-0-lts', '6.6.22-0-lts', '6.6.31-0-lts']
-
-const SSH_VERSIONS: Record<DistroFamily, string[]> = {
-  ubuntu22: [4, 6, 7, 10, 11].map((n) => `OpenSSH_8.9p1 Ubuntu-3ubuntu0.${n}`),
-  ubuntu20: [5, 6, 7, 10, 11].map((n) => `OpenSSH_8.2p1 Ubuntu-4ubuntu0.${n}`),
-  debian: [1, 2, 3, 4].map((n) => `OpenSSH_9.2p1 Debian-2+deb12u${n}`),
-  rhel: ['OpenSSH_8.7'],
-  alpine: ['OpenSSH_9.6', 'OpenSSH_9.7'],
-}
-
-const PRETTY_NAMES: Record<DistroFamily, string[]> = {
-  ubuntu22: ['Ubuntu 22.04.3 LTS', 'Ubuntu 22.04.4 LTS'],
-  ubuntu20: ['Ubuntu 20.04.6 LTS'],
-  debian: ['Debian GNU/Linux 12 (bookworm)'],
-  rhel: ['Rocky Linux 9.3 (Blue Onyx)', 'Rocky Linux 9.4 (Blue Onyx)'],
-  alpine: ['Alpine Linux v3.19'],
-}
-
-const FIRST_NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy']
-const SERVICE_USERS = ['deploy', 'backup', 'devops', 'jenkins', 'ansible', 'webadmin', 'sysadmin', 'ops']
-const CPUS = [
-  'Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz',
-  'Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz',
-  'AMD EPYC 7302P 16-Core Processor',
-  'Intel(R) Xeon(R) Silver 4214 CPU @ 2.20GHz',
+const SERVICE_USERS = [
+  'deploy',
+  'backup',
+  'devops',
+  'jenkins',
+  'ansible',
+  'webadmin',
+  'sysadmin',
+  'ops',
+  'svc',
 ]
 
-/** Maps catalogue distro slugs (and unknown values) to the family whose artefacts we imitate. */
-export function distroFamily(distro: string | undefined, random: SeededRandom): DistroFamily {
-  switch (distro) {
-    case 'ubuntu22':
-    case 'ubuntu20':
-    case 'debian':
-    case 'alpine':
-      return distro
-    case 'rocky9':
-    case 'centos7':
-    case 'fedora':
-      return 'rhel'
-    case 'kali':
-    case 'arch':
-      return 'debian'
-    default:
-      return random.pick(['ubuntu22', 'ubuntu22', 'debian', 'ubuntu20'] as const)
-  }
-}
-
-export function personaFor(ctx: EmulatorContext): Persona {
-  const random = seededRandom(`${ctx.seed}/persona`)
-  const distro = distroFamily(ctx.distro, random.fork('distro'))
-  const kernels = {
-    ubuntu22: UBUNTU22_KERNELS,
-    ubuntu20: UBUNTU20_KERNELS,
-    debian: DEBIAN_KERNELS,
-    rhel: RHEL_KERNELS,
-    alpine: ALPINE_KERNELS,
-  }[distro]
-  const users = random.fork('users')
-  const macBytes = random.fork('mac').bytes(3)
-  const local = localInterface(ctx.bindAddress)
+/** What the shell shows for a persona, with the service's own overrides (hostname, kernel). */
+export function shellHost(
+  persona: DeckyPersona,
+  options: { bindAddress: string; config?: EmulatorContext['config']; hostname?: string; nowMs?: number },
+): ShellHost {
+  const config = options.config ?? {}
+  const users = personaStream(persona, 'users')
+  const local = localInterface(options.bindAddress)
+  const ssh = persona.services.ssh
+  const nowMs = options.nowMs ?? Date.now()
   return {
-    // ssh/telnet may override the prompt hostname and kernel per service (catalogue keys).
-    hostname: configString(ctx.config, 'hostname') ?? ctx.hostname,
-    distro,
-    prettyName: random.fork('pretty').pick(PRETTY_NAMES[distro]),
-    kernel: configString(ctx.config, 'kernel_version') ?? random.fork('kernel').pick(kernels),
-    sshVersion: random.fork('ssh').pick(SSH_VERSIONS[distro]),
-    humanUsers: [users.pick(FIRST_NAMES), users.pick(SERVICE_USERS)],
-    ip: local?.address ?? ctx.bindAddress,
-    // In a container this is the decky's real MAC (vendor OUI set by the engine); in-process, a
-    // seeded one with the KVM prefix that virtual servers commonly show.
-    mac: local?.mac ?? `52:54:00:${[...macBytes].map((b) => b.toString(16).padStart(2, '0')).join(':')}`,
-    uptimeDays: random.fork('uptime').int(3, 240),
-    memTotalKb:
-      random.fork('mem').pick([2, 4, 8, 16]) * 1024 * 1024 - random.fork('memslack').int(60_000, 200_000),
-    cpuModel: random.fork('cpu').pick(CPUS),
-    random: random.fork('content'),
+    persona,
+    // The service's `hostname` key, then the decky's (the persona's unless a caller overrode it).
+    hostname: configString(config, 'hostname') ?? options.hostname ?? persona.hostname,
+    userland: userlandOf(persona),
+    distro: distroFamilyOf(persona),
+    kernel: configString(config, 'kernel_version') ?? persona.os.kernel,
+    humanUsers: [users.pick(PEOPLE), users.pick(SERVICE_USERS)],
+    ip: local?.address ?? options.bindAddress,
+    // In a container this is the decky's real interface (the engine set the persona's MAC on it).
+    mac: local?.mac ?? persona.mac.toLowerCase(),
+    prettyName: persona.os.name,
+    sshVersion: ssh ? ssh.banner : 'OpenSSH',
+    random: personaStream(persona, 'content'),
+    uptimeDays: Math.floor(uptimeAt(persona, nowMs) / 86_400),
+    memTotalKb: persona.hardware.memoryKb,
+    cpuModel: persona.hardware.cpuModel,
+    sinceMs: nowMs,
   }
+}
+
+/** The shell host of an emulator's decky. */
+export function personaFor(ctx: EmulatorContext): ShellHost {
+  return shellHost(ctx.persona, { bindAddress: ctx.bindAddress, config: ctx.config, hostname: ctx.hostname })
+}
+
+export function userlandOf(persona: DeckyPersona): Userland {
+  return persona.os.id === 'alpine' || persona.family === 'embedded' ? 'busybox' : 'gnu'
+}
+
+const RHEL_IDS = new Set(['rocky', 'centos', 'rhel', 'almalinux', 'fedora', 'ol'])
+
+export function distroFamilyOf(persona: DeckyPersona): DistroFamily {
+  const { id, versionId } = persona.os
+  if (id === 'ubuntu') return versionId.startsWith('20.') ? 'ubuntu20' : 'ubuntu22'
+  if (RHEL_IDS.has(id)) return 'rhel'
+  if (id === 'alpine' || persona.family === 'embedded') return 'alpine'
+  return 'debian'
+}
+
+/** Which package manager the persona's distro uses (history, motd hints). */
+export function packageManagerOf(persona: DeckyPersona): 'apt' | 'dnf' | 'yum' | 'apk' | 'pacman' | 'opkg' {
+  const { id, versionId } = persona.os
+  if (id === 'alpine') return 'apk'
+  if (id === 'arch') return 'pacman'
+  if (id === 'centos' && versionId.startsWith('7')) return 'yum'
+  if (RHEL_IDS.has(id)) return 'dnf'
+  if (persona.family === 'embedded') return 'opkg'
+  return 'apt'
 }
 
 /** The container's own interface when listening on all addresses; none in-process (loopback binds). */

@@ -94,8 +94,12 @@ export function startShellSession(options: {
   close(): void
   emit(event: string, fields: Fields): void
   banner?: string
+  /** Where the login came from, as `w` shows it. */
+  from?: string
 }): ShellSession {
-  const shell = createShell(options.persona, options.user)
+  const shell = createShell(options.persona, options.user, {
+    session: { ...(options.from ? { from: options.from } : {}), loginMs: Date.now() },
+  })
   // A terminal needs CRLF; a pipe (ssh -T, exec) wants plain LF like real bash.
   const out = (text: string) => options.write(options.pty ? text.replace(/\r?\n/g, '\r\n') : text)
   if (options.banner) out(options.banner)
