@@ -43,7 +43,7 @@ export {
   type TcpListenOptions,
   type TcpSession,
 } from './framework/tcp.ts'
-export { selfSignedIdentity, type TlsIdentity } from './framework/tls.ts'
+export type { TlsIdentity } from './framework/tls.ts'
 export { listenUdp, type UdpListener, type UdpListenOptions, type UdpPeer } from './framework/udp.ts'
 export { type Persona, personaFor } from './protocols-text/shell/persona.ts'
 export { EMULATOR_SLUGS, loadEmulator } from './registry.ts'

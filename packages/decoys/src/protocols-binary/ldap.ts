@@ -3,6 +3,7 @@ import type { Emulator, ServiceConfigValue } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
 import { running } from '../framework/listeners.ts'
 import { listenTcp, type TcpListener, type TcpSession } from '../framework/tcp.ts'
+import { tlsOptionsFor } from '../framework/tls.ts'
 import {
   type BerElement,
   berChildren,
@@ -17,7 +18,6 @@ import {
 import { framed, MalformedFrame } from './stream.ts'
 import { textOf } from './text.ts'
 import { ntlmIdentity, personaKeyed, personaOf } from './windows-persona.ts'
-import { rdpCertificate, schannelVersions } from './windows-tls.ts'
 
 const MAX_MESSAGE = 64 * 1024
 const SUCCESS = 0
@@ -384,12 +384,11 @@ export const ldapEmulator: Emulator = {
   async start(ctx) {
     const persona = personaOf(ctx)
     const directory = buildDirectory(persona, ctx.config)
+    // LDAPS: a DC's certificate comes from its domain's CA, OpenLDAP's as its distro issues them;
+    // versions and ciphers of the claimed build.
+    // The name follows the identity (an operator's `domain` config renames the DC).
     const identity = ntlmIdentity(persona, ctx.config)
-    // LDAPS on a DC uses a certificate as the DC's; SChannel's TLS versions follow the build.
-    const certificate = {
-      ...(await rdpCertificate(persona, identity.dnsComputer)),
-      ...(directory.product === 'active-directory' ? schannelVersions(persona) : {}),
-    }
+    const certificate = await tlsOptionsFor(persona, 'ldap', { commonName: identity.dnsComputer })
     const handle = (session: TcpSession) =>
       framed(
         session,

@@ -4,13 +4,13 @@ import type { Emulator } from '../emulator.ts'
 import { configBool } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import type { TcpSession } from '../framework/tcp.ts'
+import { tlsOptionsFor } from '../framework/tls.ts'
 import { berFrameLength } from './ber.ts'
 import { parseTsRequest, tsRequestWithError, tsRequestWithToken } from './credssp.ts'
 import { type NtlmIdentity, NtlmServer } from './ntlmssp.ts'
 import { framed, MalformedFrame } from './stream.ts'
 import { textOf } from './text.ts'
 import { ntlmIdentity, personaOf } from './windows-persona.ts'
-import { rdpCertificate, schannelVersions } from './windows-tls.ts'
 
 const PROTOCOL_RDP = 0
 const PROTOCOL_SSL = 1
@@ -150,9 +150,11 @@ export const rdpEmulator: Emulator = {
     const identity = ntlmIdentity(persona, ctx.config)
     // All negotiation flags since Windows 10 / Server 2016; no RESTRICTED_ADMIN/REDIRECTED_AUTH before.
     const responseFlags = identity.version.major >= 10 ? 0x1f : 0x07
-    // CN = the FQDN a domain member registers (a workgroup machine: its own name).
-    const certificate = await rdpCertificate(persona, identity.dnsComputer)
-    const secureContext: SecureContext = createSecureContext({ ...certificate, ...schannelVersions(persona) })
+    // Self-signed, CN = the FQDN a domain member registers (a workgroup machine: its own name),
+    // renewed every six months; SChannel's versions and cipher order of the build.
+    const secureContext: SecureContext = createSecureContext(
+      await tlsOptionsFor(persona, 'rdp', { commonName: identity.dnsComputer }),
+    )
 
     const upgrade = (session: TcpSession, selected: number) => {
       const tls = new TLSSocket(session.socket as Socket, { isServer: true, secureContext })

@@ -1,7 +1,7 @@
 import type { Emulator, EmulatorContext, RunningEmulator } from '../../emulator.ts'
 import { onEveryPort } from '../../framework/listeners.ts'
 import { listenTcp, type TcpSession } from '../../framework/tcp.ts'
-import { selfSignedIdentity } from '../../framework/tls.ts'
+import { tlsOptionsFor } from '../../framework/tls.ts'
 import { fqdnOf } from '../fqdn.ts'
 import { type Persona, personaFor } from '../shell/persona.ts'
 import { MDA_PRODUCTS, type MdaIdentity, type MdaProduct } from './mda-dialects.ts'
@@ -47,7 +47,7 @@ export function mailboxEmulator(
       if (own?.product === mda.product) mda.banner = own.banner
       // Every port after the first is the implicit-TLS variant (993, 995 in the catalogue).
       const identity =
-        ctx.ports.length > 1 ? await selfSignedIdentity(fqdnOf(story), persona.random.fork('tls')) : undefined
+        ctx.ports.length > 1 ? await tlsOptionsFor(story, slug, { commonName: fqdnOf(story) }) : undefined
       return onEveryPort(ctx, (port, index) =>
         listenTcp({
           ctx,
