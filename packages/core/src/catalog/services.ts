@@ -487,9 +487,6 @@ export function findPortConflict(
   return undefined
 }
 
-/** Windows services whose catalogue entries arrive with their emulators (h/windows); listed here already. */
-type WindowsRpcSlug = 'msrpc' | 'nbns'
-
 const ALL_FAMILIES = ['linux', 'windows', 'windows_server', 'bsd', 'embedded', 'cisco'] as const
 type FamilySlug = (typeof ALL_FAMILIES)[number]
 const UNIX_SERVERS: readonly FamilySlug[] = ['linux', 'bsd']
@@ -499,7 +496,7 @@ const UNIX_SERVERS: readonly FamilySlug[] = ['linux', 'bsd']
  * desktop answering an LDAP directory, is a tell. The persona gives each allowed pair a product; the
  * INI refuses the others.
  */
-export const SERVICE_FAMILIES: Readonly<Record<ServiceSlug | WindowsRpcSlug, readonly FamilySlug[]>> = {
+export const SERVICE_FAMILIES: Readonly<Record<ServiceSlug, readonly FamilySlug[]>> = {
   ssh: ALL_FAMILIES,
   telnet: ['linux', 'bsd', 'embedded', 'cisco'],
   http: ALL_FAMILIES,
@@ -507,6 +504,7 @@ export const SERVICE_FAMILIES: Readonly<Record<ServiceSlug | WindowsRpcSlug, rea
   ftp: ['linux', 'windows', 'windows_server', 'bsd', 'embedded'],
   smb: ['linux', 'windows', 'windows_server', 'bsd'],
   msrpc: ['windows', 'windows_server'],
+  // Samba's nmbd answers NetBIOS name queries too.
   nbns: ['linux', 'windows', 'windows_server', 'bsd'],
   rdp: ['windows', 'windows_server'],
   ldap: ['linux', 'windows_server', 'bsd'],
@@ -530,13 +528,10 @@ export const SERVICE_FAMILIES: Readonly<Record<ServiceSlug | WindowsRpcSlug, rea
   tftp: ['linux', 'embedded', 'cisco'],
   vnc: ['linux', 'windows', 'windows_server', 'bsd', 'embedded'],
   conpot: ['embedded'],
-  msrpc: ['windows', 'windows_server'],
-  // Samba's nmbd answers NetBIOS name queries too.
-  nbns: ['linux', 'windows', 'windows_server', 'bsd'],
 }
 
 export function serviceFitsFamily(service: string, family: string): boolean {
-  const families = SERVICE_FAMILIES[service as ServiceSlug | WindowsRpcSlug] as readonly string[] | undefined
+  const families = SERVICE_FAMILIES[service as ServiceSlug] as readonly string[] | undefined
   return families?.includes(family) ?? false
 }
 
