@@ -37,7 +37,7 @@ user = "deploy"
 
 [dc-01]
 services = ldap, smb
-nmap_os = windows
+nmap_os = windows_server
 ip = 10.77.0.50
 mutate_interval = 45m
 host = local
@@ -49,12 +49,14 @@ base_dn = dc=corp,dc=local
 archetype = linux-server
 `
 
-/** What a decky is, as far as an INI can say it (hostnames are drawn anew on every deploy). */
+/**
+ * What a decky is, as far as an INI can say it: host names and MACs are the persona's, drawn anew on
+ * every deploy (a MAC that followed the decky name was the same in every DECNET install).
+ */
 function identity(decky: Awaited<ReturnType<Caller['fleet']['list']>>[number]) {
   return {
     name: decky.name,
     ip: decky.ip,
-    mac: decky.mac,
     hostName: decky.hostName,
     services: decky.services,
     serviceConfig: decky.serviceConfig,

@@ -4,17 +4,16 @@ import {
   coerceServiceConfig,
   DecnetError,
   DISTROS,
+  derivePersona,
   findPortConflict,
   getArchetype,
   getService,
   isDistroSlug,
   MAC_RE,
-  macForDecky,
   OS_FAMILIES,
-  randomHostname,
   SERVICE_SLUGS,
   SERVICES,
-  seededRandom,
+  seedFromName,
   sysctlsFor,
   ZServiceDefinition,
 } from '../src/index.ts'
@@ -119,7 +118,7 @@ describe('archetypes, distros, OS families', () => {
   })
 
   it('has 9 distros and 6 OS families with the reference sysctls', () => {
-    expect(DISTROS).toHaveLength(9)
+    expect(DISTROS).toHaveLength(10)
     expect(OS_FAMILIES.map((f) => f.slug)).toEqual([
       'linux',
       'windows',
@@ -133,27 +132,18 @@ describe('archetypes, distros, OS families', () => {
     expect(sysctlsFor('cisco')['net.ipv4.tcp_syn_retries']).toBe('2')
     expect(sysctlsFor('unknown')).toEqual(sysctlsFor('linux'))
   })
-
-  it('formats hostnames in each distro style, reproducibly', () => {
-    expect(randomHostname('debian', seededRandom(1))).toMatch(/^SRV-[A-Z]+-\d{2}$/)
-    expect(randomHostname('rocky9', seededRandom(1))).toMatch(/^[a-z]+\d{2}\.localdomain$/)
-    expect(randomHostname('alpine', seededRandom(1))).toMatch(/^[a-z]+-\d{2}$/)
-    expect(randomHostname('kali', seededRandom(1))).toMatch(/^[a-z]+-[a-z]+$/)
-    expect(randomHostname('debian', seededRandom(7))).toBe(randomHostname('debian', seededRandom(7)))
-  })
 })
 
-describe('macForDecky', () => {
-  it('is deterministic, well-formed, uses a family OUI and never Docker 02:42', () => {
+describe('persona MACs', () => {
+  it('are well-formed, never Docker 02:42, use a family OUI and follow the seed, not the name', () => {
     for (const family of OS_FAMILIES) {
-      for (let i = 0; i < 200; i++) {
-        const mac = macForDecky(family.slug, `decky-${i}`)
+      for (let i = 0; i < 50; i++) {
+        const seed = seedFromName(`decky-${i}`)
+        const { mac } = derivePersona({ seed, osFamily: family.slug, distro: 'debian' })
         expect(mac).toMatch(MAC_RE)
         expect(mac.startsWith('02:42:')).toBe(false)
-        expect(family.ouis.map((o) => o.toLowerCase())).toContain(mac.slice(0, 8))
-        expect(macForDecky(family.slug, `decky-${i}`)).toBe(mac)
+        expect(derivePersona({ seed, osFamily: family.slug, distro: 'debian' }).mac).toBe(mac)
       }
     }
-    expect(macForDecky('linux', 'a')).not.toBe(macForDecky('linux', 'b'))
   })
 })

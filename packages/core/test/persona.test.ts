@@ -5,7 +5,9 @@ import {
   ARCHETYPES,
   DISTRO_SLUGS,
   derivePersona,
+  getTcpStack,
   hmacSha256,
+  isTcpStackId,
   loadAverage,
   OS_FAMILY_SLUGS,
   type Persona,
@@ -72,6 +74,26 @@ describe('derivePersona', () => {
       expect(ZPersona.parse(persona)).toEqual(persona)
       expect(derivePersona(input)).toEqual(persona)
     }
+  })
+
+  it('names a TCP/IP stack profile the shaper knows, and nmap`s class for it', () => {
+    for (const input of inputsForEveryArchetype(SEED_A)) {
+      const persona = derivePersona(input)
+      expect(isTcpStackId(persona.stack), persona.stack).toBe(true)
+      expect(persona.nmapClass.vendor).toBe(
+        getTcpStack(persona.stack)?.nmapClass?.vendor ?? persona.nmapClass.vendor,
+      )
+    }
+    const printer = derivePersona({
+      seed: SEED_A,
+      osFamily: 'embedded',
+      distro: 'debian',
+      archetype: 'printer',
+    })
+    expect(printer.stack).toBe('printer')
+    expect(derivePersona({ seed: SEED_A, osFamily: 'windows_server', distro: 'debian' }).stack).toBe(
+      'windows-server',
+    )
   })
 
   it('every family gives a product to every catalogue service it can run', () => {

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest'
 import {
   ARCHETYPES,
   DISTROS,
-  macForDecky,
   ZArchetype,
   ZDecky,
   ZDeployRequest,
@@ -20,7 +19,7 @@ import {
 const decky = {
   name: 'decky-01',
   ip: '192.168.1.10',
-  mac: macForDecky('linux', 'decky-01'),
+  mac: '00:1b:21:4a:0c:01',
   hostname: 'SRV-DELTA-77',
   distro: 'debian',
   archetype: 'linux-server',

@@ -57,9 +57,11 @@ export async function startEmulator(slug: string, options: StartEmulatorOptions)
   return emulator.start(context)
 }
 
+const WINDOWS_FIRST = new Set(['smb', 'nbns', 'ldap'])
+
 /**
  * The persona of a decky started without one (tests, tools): derived from the decky name, for the
- * first family that can run `slug` (Linux when it can), so repeated starts get the same persona.
+ * first family that can run `slug` (Linux when it can; Windows for SMB and LDAP), so repeated starts get the same persona.
  * Loaded only then: containers always get `DECNET_PERSONA` and skip core (and zod).
  */
 export async function testPersona(
@@ -67,9 +69,11 @@ export async function testPersona(
   options: Pick<StartEmulatorOptions, 'decky' | 'distro' | 'hostname'>,
 ): Promise<Persona> {
   const core = await import('@decnet/core')
-  const family = (['linux', 'windows_server', 'windows', 'embedded', 'bsd', 'cisco'] as const).find(
-    (candidate) => core.serviceFitsFamily(slug, candidate),
-  )
+  // SMB, NetBIOS and LDAP are imitated as Windows (AD) unless a persona says Samba or OpenLDAP.
+  const order = WINDOWS_FIRST.has(slug)
+    ? (['windows_server', 'linux'] as const)
+    : (['linux', 'windows_server', 'windows', 'embedded', 'bsd', 'cisco'] as const)
+  const family = order.find((candidate) => core.serviceFitsFamily(slug, candidate))
   return core.derivePersona({
     seed: core.seedFromName(options.decky),
     osFamily: family ?? 'linux',

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { macForDecky, type NmapOsClass, TCP_STACKS, type TcpStackProfile } from '@decnet/core'
+import { derivePersona, type NmapOsClass, seedFromName, TCP_STACKS, type TcpStackProfile } from '@decnet/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SHAPER_CONFINEMENT } from '../src/engine/docker/containers.ts'
 import {
@@ -43,7 +43,13 @@ function specFor(stack: TcpStackProfile, name: string): DeckySpec {
   return deckySpecFor({
     name,
     ip: `${network.prefix}.${nextOctet++}`,
-    mac: macForDecky(stack.family, name),
+    // A MAC from a persona of the profile's kind (a printer's is an HP printer's).
+    mac: derivePersona({
+      seed: seedFromName(name),
+      osFamily: stack.family,
+      distro: 'debian',
+      archetype: stack.id === 'printer' ? 'printer' : null,
+    }).mac,
     hostname: name,
     osFamily: stack.family,
     stack: stack.id,

@@ -38,16 +38,6 @@ describe('deckySpecFor', () => {
     })
   })
 
-  it("names the family's default TCP/IP stack, or the decky's own, with that profile's sysctls", () => {
-    expect(deckySpecFor(row).stack).toBe('windows-10')
-    const printer = deckySpecFor({ ...row, osFamily: 'embedded', stack: 'printer' })
-    expect(printer.stack).toBe('printer')
-    expect(printer.sysctls['net.ipv4.ip_default_ttl']).toBe('64')
-    expect(() => deckySpecFor({ ...row, stack: 'os2-warp' })).toThrow(
-      /unknown TCP\/IP stack profile 'os2-warp'/,
-    )
-  })
-
   it('carries the stored persona, and its seed, to every service', () => {
     const persona = derivePersona({ seed: 'ab'.repeat(16), osFamily: 'windows', distro: 'debian' })
     const spec = deckySpecFor({ ...row, persona })
@@ -80,6 +70,24 @@ describe('deckySpecFor', () => {
     )
     const env = container.options.Env?.find((entry) => entry.startsWith('DECNET_PERSONA='))
     expect(JSON.parse(env?.slice('DECNET_PERSONA='.length) ?? 'null')).toEqual(spec.persona)
+  })
+
+  it("names the family's default TCP/IP stack, or the decky's own, with that profile's sysctls", () => {
+    expect(deckySpecFor(row).stack).toBe('windows-10')
+    const printer = deckySpecFor({ ...row, osFamily: 'embedded', stack: 'printer' })
+    expect(printer.stack).toBe('printer')
+    expect(printer.sysctls['net.ipv4.ip_default_ttl']).toBe('64')
+    expect(() => deckySpecFor({ ...row, stack: 'os2-warp' })).toThrow(
+      /unknown TCP\/IP stack profile 'os2-warp'/,
+    )
+    // Without its own, the decky's stack is its persona's (a printer persona shapes like an HP printer).
+    const persona = derivePersona({
+      seed: 'cd'.repeat(16),
+      osFamily: 'embedded',
+      distro: 'debian',
+      archetype: 'printer',
+    })
+    expect(deckySpecFor({ ...row, osFamily: 'embedded', persona }).stack).toBe('printer')
   })
 
   it('rejects an unknown service or a config value of the wrong shape', () => {

@@ -1,8 +1,8 @@
-// Distros give each decky a believable base image and hostname style.
-import { pickOne, type RandomSource, randomInt } from '../random.ts'
+// Distros a Linux decky may run (persona/linux-distros.ts holds what each one ships).
 
 export const DISTRO_SLUGS = [
   'debian',
+  'debian11',
   'ubuntu22',
   'ubuntu20',
   'rocky9',
@@ -27,6 +27,7 @@ export interface Distro {
 
 export const DISTROS: readonly Distro[] = [
   { slug: 'debian', name: 'Debian 12 (Bookworm)', image: 'debian:bookworm-slim', hostnameStyle: 'generic' },
+  { slug: 'debian11', name: 'Debian 11 (Bullseye)', image: 'debian:bullseye-slim', hostnameStyle: 'generic' },
   { slug: 'ubuntu22', name: 'Ubuntu 22.04 LTS (Jammy)', image: 'ubuntu:22.04', hostnameStyle: 'generic' },
   { slug: 'ubuntu20', name: 'Ubuntu 20.04 LTS (Focal)', image: 'ubuntu:20.04', hostnameStyle: 'generic' },
   { slug: 'rocky9', name: 'Rocky Linux 9', image: 'rockylinux:9-minimal', hostnameStyle: 'rhel' },
@@ -45,49 +46,4 @@ export function getDistro(slug: string): Distro | undefined {
 
 export function isDistroSlug(value: string): value is DistroSlug {
   return DISTRO_BY_SLUG.has(value)
-}
-
-export const HOSTNAME_WORDS = [
-  'alpha',
-  'bravo',
-  'charlie',
-  'delta',
-  'echo',
-  'foxtrot',
-  'golf',
-  'hotel',
-  'india',
-  'juliet',
-  'kilo',
-  'lima',
-  'mike',
-  'nova',
-  'oscar',
-  'prod',
-  'web',
-  'db',
-  'mail',
-  'proxy',
-  'dev',
-  'stage',
-  'backup',
-  'monitor',
-  'files',
-] as const
-
-/** A hostname in the distro's style, e.g. `SRV-DELTA-77`, `proxy42.localdomain`, `kilo-31`, `nova-db`. */
-export function randomHostname(distro: string, random: RandomSource): string {
-  const style = getDistro(distro)?.hostnameStyle ?? 'generic'
-  const word = pickOne(random, HOSTNAME_WORDS)
-  const num = randomInt(random, 10, 99)
-  switch (style) {
-    case 'generic':
-      return `SRV-${word.toUpperCase()}-${num}`
-    case 'rhel':
-      return `${word}${num}.localdomain`
-    case 'minimal':
-      return `${word}-${num}`
-    case 'rolling':
-      return `${word}-${pickOne(random, HOSTNAME_WORDS)}`
-  }
 }

@@ -82,10 +82,11 @@ const udp = (...ports: number[]): ServicePort[] => ports.map((port) => ({ port, 
 
 const banner = (help: string): ConfigField => ({ key: 'banner', label: 'Banner', type: 'string', help })
 /**
- * Persona strings have no fixed default: left empty, each decky draws its own from its seed, so no two
- * deckies (and no DECNET install) share a fingerprintable banner. `example` only guides the operator.
+ * Persona strings have no fixed default: left empty, each decky's persona supplies them (the product
+ * and version its OS really ships), so no catalogue constant overrides the story. Config is the
+ * operator's override; `example` only guides the operator.
  */
-const PER_DECKY = 'empty = drawn per decky'
+const PER_DECKY = "empty = the decky's persona"
 const version = (example: string, help = 'Version string reported to clients'): ConfigField => ({
   key: 'version',
   label: 'Version',
@@ -96,7 +97,7 @@ const version = (example: string, help = 'Version string reported to clients'): 
 /** ssh and telnet share the same login persona keys. */
 const loginPersona = (prefix: string): ConfigField[] => [
   { key: 'password', label: 'Root password', type: 'password', default: 'admin', secret: true },
-  { key: 'user', label: 'User name', type: 'string', default: 'ubuntu' },
+  { key: 'user', label: 'User name', type: 'string', help: "empty = a user fitting the persona's OS" },
   { key: 'user_password', label: 'User password', type: 'password', default: 'admin', secret: true },
   { key: 'hostname', label: 'Hostname', type: 'string', help: `${prefix} hostname shown in the prompt` },
 ]
@@ -257,7 +258,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
         options: ['auth', 'recursive', 'open'],
       },
       { key: 'domain', label: 'Domain', type: 'string' },
-      version('9.11.4-P2-RedHat-9.11.4-26.P2.el7_9.10', 'Answer to version.bind queries'),
+      version('9.18.28-1~deb12u2-Debian', 'Answer to version.bind queries'),
       { key: 'nsid', label: 'NSID', type: 'string' },
       { key: 'extra_records', label: 'Extra records', type: 'textarea', help: '"name TYPE value" lines' },
       { key: 'real_recursive', label: 'Forward queries upstream', type: 'bool', default: false },
@@ -276,8 +277,8 @@ export const SERVICES: readonly ServiceDefinition[] = [
         key: 'mta',
         label: 'MTA persona',
         type: 'enum',
-        default: 'postfix',
         options: ['postfix', 'exim', 'sendmail'],
+        help: "empty = the persona's MTA (the distro's own, or Exchange on Windows)",
       },
     ],
   },
@@ -292,8 +293,8 @@ export const SERVICES: readonly ServiceDefinition[] = [
         key: 'mta',
         label: 'MTA persona',
         type: 'enum',
-        default: 'postfix',
         options: ['postfix', 'exim', 'sendmail'],
+        help: "empty = the persona's MTA (the distro's own, or Exchange on Windows)",
       },
       { key: 'upstream_host', label: 'Upstream host', type: 'string' },
       { key: 'upstream_port', label: 'Upstream port', type: 'int', default: 25, min: 1, max: 65535 },
@@ -503,6 +504,7 @@ export const SERVICE_FAMILIES: Readonly<Record<ServiceSlug, readonly FamilySlug[
   ftp: ['linux', 'windows', 'windows_server', 'bsd', 'embedded'],
   smb: ['linux', 'windows', 'windows_server', 'bsd'],
   msrpc: ['windows', 'windows_server'],
+  // Samba's nmbd answers NetBIOS name queries too.
   nbns: ['linux', 'windows', 'windows_server', 'bsd'],
   rdp: ['windows', 'windows_server'],
   ldap: ['linux', 'windows_server', 'bsd'],

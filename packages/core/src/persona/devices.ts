@@ -1,5 +1,6 @@
 // Appliances and devices: the embedded family (printers, PLCs, IoT gateways), FreeBSD hosts and Cisco
 // switches. Each device runs its own firmware's servers; the product ids say which.
+import type { TcpStackId } from '../catalog/tcp-stacks.ts'
 import type { NmapClass, PersonaOs } from '../schemas/persona.ts'
 import { draw, type HardwareProfile } from './hardware.ts'
 import type { PackagedProduct } from './linux-distros.ts'
@@ -10,7 +11,7 @@ export interface DeviceProfile {
   id: string
   os: Omit<PersonaOs, 'windows'>
   hardware: HardwareProfile
-  stack: string
+  stack: TcpStackId
   nmapClass: NmapClass
   /** Service slug → what the firmware runs for it. */
   products: Readonly<Record<string, DeviceProduct>>

@@ -26,7 +26,7 @@ const SQL_2016 = { year: '2016', version: '13.0.6300.2', level: 'SP3' }
 const SQL_2017 = { year: '2017', version: '14.0.3456.2', level: 'RTM-CU31' }
 const SQL_2019 = { year: '2019', version: '15.0.4322.2', level: 'RTM-CU22' }
 const SQL_2022 = { year: '2022', version: '16.0.4165.4', level: 'RTM-CU16' }
-const EXCHANGE_2016 = { name: 'Exchange Server 2016', version: '15.1.2507.39', cu: 'CU23' }
+const EXCHANGE_2016 = { name: 'Exchange Server 2016', version: '15.1.2507.6', cu: 'CU23' }
 const EXCHANGE_2019 = { name: 'Exchange Server 2019', version: '15.2.1544.4', cu: 'CU14' }
 
 export const WINDOWS_WORKSTATION_RELEASES: readonly WindowsRelease[] = [
@@ -66,7 +66,8 @@ export const WINDOWS_WORKSTATION_RELEASES: readonly WindowsRelease[] = [
     iis: '10.0',
     sql: [{ year: '2022', version: '16.0.1000.6', level: 'RTM' }],
     exchange: [],
-    openssh: 'OpenSSH_for_Windows_9.5',
+    // Windows 11 up to 23H2 ships OpenSSH 8.6 as an optional feature (24H2 moved to 9.5).
+    openssh: 'OpenSSH_for_Windows_8.6',
   },
 ]
 
