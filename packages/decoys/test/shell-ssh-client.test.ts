@@ -97,5 +97,9 @@ describe('fake shell over a real ssh client', () => {
     expect(first).toMatch(/^ssh-ed25519 AAAA/)
     expect(await ed25519(await startSsh(persona))).toBe(first)
     expect(await ed25519(await startSsh(debianTwin()))).not.toBe(first)
+    // Tell: /etc/ssh had no host key files, so `cat /etc/ssh/ssh_host_ed25519_key.pub` failed on every decky.
+    const target = await startSsh(persona)
+    const file = await sshRun(target, 'cat /etc/ssh/ssh_host_ed25519_key.pub')
+    expect(file.trim().split(/\s+/).slice(0, 2).join(' ')).toBe(first)
   }, 90_000)
 })

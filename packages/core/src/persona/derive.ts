@@ -510,7 +510,8 @@ function stackFacts(stack: string, expected: NmapClass): { stack: string; nmapCl
       ? {
           vendor: measured.vendor,
           osFamily: measured.osFamily,
-          deviceType: measured.deviceType ?? expected.deviceType,
+          // A measured class without a device type means nmap's top guesses disagree on it.
+          deviceType: measured.deviceType ?? null,
         }
       : expected,
   }

@@ -53,7 +53,8 @@ export type WindowsBuild = z.infer<typeof ZWindowsBuild>
 export const ZNmapClass = z.object({
   vendor: z.string(),
   osFamily: z.string(),
-  deviceType: z.string(),
+  /** Null where nmap's equally close guesses differ in it (an embedded Linux: router, WAP, webcam …). */
+  deviceType: z.string().nullable(),
 })
 export type NmapClass = z.infer<typeof ZNmapClass>
 

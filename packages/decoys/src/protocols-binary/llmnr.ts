@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os'
 import type { Emulator } from '../emulator.ts'
 import { running } from '../framework/listeners.ts'
 import { listenUdp, type UdpListener } from '../framework/udp.ts'
@@ -23,7 +24,11 @@ export const llmnrEmulator: Emulator = {
       `${host}.local`,
       ...(persona.domain?.joined ? [`${host}.${persona.domain.dns.toLowerCase()}`] : []),
     ])
-    const canAnswer = ctx.bindAddress !== '0.0.0.0' && /^\d+\.\d+\.\d+\.\d+$/.test(ctx.bindAddress)
+    // Bound to 0.0.0.0 (a container), the decky's address is its one interface's IPv4 address.
+    const ownAddress =
+      /^\d+\.\d+\.\d+\.\d+$/.test(ctx.bindAddress) && ctx.bindAddress !== '0.0.0.0'
+        ? ctx.bindAddress
+        : interfaceAddress()
     const listeners: UdpListener[] = []
     try {
       for (const [index, port] of ctx.ports.entries()) {
@@ -39,7 +44,7 @@ export const llmnrEmulator: Emulator = {
               peer.emit('scan', { protocol, name: question.name, qtype: typeName(question.type) })
             }
             const question = query.questions[0]
-            if (!question || !canAnswer || !ownNames.has(question.name.toLowerCase())) return
+            if (!question || !ownAddress || !ownNames.has(question.name.toLowerCase())) return
             if (question.type !== TYPE.A && question.type !== TYPE.ANY) return
             const single = { ...query, questions: [question] }
             peer.reply(
@@ -52,7 +57,7 @@ export const llmnrEmulator: Emulator = {
                     type: TYPE.A,
                     class: CLASS_IN,
                     ttl: 30,
-                    data: aData(ctx.bindAddress),
+                    data: aData(ownAddress),
                   },
                 ],
               }),
@@ -74,4 +79,11 @@ export const llmnrEmulator: Emulator = {
     }
     return running(listeners)
   },
+}
+
+/** The first non-loopback IPv4 address of this network namespace (a decky has exactly one). */
+function interfaceAddress(): string | undefined {
+  for (const entries of Object.values(networkInterfaces()))
+    for (const entry of entries ?? []) if (entry.family === 'IPv4' && !entry.internal) return entry.address
+  return undefined
 }

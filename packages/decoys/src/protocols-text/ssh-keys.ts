@@ -193,3 +193,31 @@ function uint32(value: number): Buffer {
 function sshString(data: Buffer): Buffer {
   return Buffer.concat([uint32(data.length), data])
 }
+
+/**
+ * The `.pub` lines sshd's host keys have in /etc/ssh (the ones ssh-keyscan sees), for the keys that
+ * derive without a prime search: Ed25519 and ECDSA. Same seed labels as `deriveHostKeys`.
+ */
+export function hostPublicKeyLines(persona: Seeded, comment: string): { ed25519: string; ecdsa: string } {
+  const bytes = (label: string) => Buffer.from(personaBytes(persona, `ssh-host-key/${label}`, 32))
+  const ed25519 = createPrivateKey({
+    key: Buffer.concat([ED25519_PKCS8_PREFIX, bytes('ed25519')]),
+    format: 'der',
+    type: 'pkcs8',
+  })
+  const edPublic = Buffer.from(ed25519.export({ format: 'jwk' }).x ?? '', 'base64url')
+  const ecdh = createECDH('prime256v1')
+  ecdh.setPrivateKey(bytes('ecdsa'))
+  const line = (type: string, blob: Buffer) => `${type} ${blob.toString('base64')} ${comment}\n`
+  return {
+    ed25519: line('ssh-ed25519', Buffer.concat([sshString(Buffer.from('ssh-ed25519')), sshString(edPublic)])),
+    ecdsa: line(
+      'ecdsa-sha2-nistp256',
+      Buffer.concat([
+        sshString(Buffer.from('ecdsa-sha2-nistp256')),
+        sshString(Buffer.from('nistp256')),
+        sshString(ecdh.getPublicKey()),
+      ]),
+    ),
+  }
+}

@@ -1,3 +1,4 @@
+import { hostPublicKeyLines } from '../ssh-keys.ts'
 import { bashHistory } from './history.ts'
 import { localTime } from './local-time.ts'
 import { etcHosts, issue, osRelease, releaseFiles, resolvConf } from './os-files.ts'
@@ -147,6 +148,11 @@ export function buildFilesystem(
       'Include /etc/ssh/sshd_config.d/*.conf\nKbdInteractiveAuthentication no\nUsePAM yes\nX11Forwarding yes\nPrintMotd no\nAcceptEnv LANG LC_*\nSubsystem\tsftp\t/usr/lib/openssh/sftp-server\n',
     mtime: after('/etc/ssh/sshd_config', usersAddedMs, 3 * DAY),
   })
+  // sshd's host keys, generated at first boot after the install: the same keys ssh-keyscan sees.
+  const hostKeys = hostPublicKeyLines(persona, `root@${host.hostname}`)
+  const keysMs = after('/etc/ssh/keys', timeline.installMs, 10 * MINUTE)
+  file('/etc/ssh/ssh_host_ed25519_key.pub', { content: hostKeys.ed25519, mtime: keysMs })
+  file('/etc/ssh/ssh_host_ecdsa_key.pub', { content: hostKeys.ecdsa, mtime: keysMs })
   for (const [path, content] of Object.entries(releaseFiles(persona, timeline)))
     file(path, {
       content,

@@ -179,11 +179,14 @@ export function describe(seen: NmapService): string {
 export function osMismatch(persona: Persona, matches: readonly NmapOsMatch[]): string | undefined {
   const top = matches[0]
   const want = persona.nmapClass
-  const wanted = `${want.vendor} ${want.osFamily} (${want.deviceType})`
+  const wanted = `${want.vendor} ${want.osFamily} (${want.deviceType ?? 'any device type'})`
   if (!top) return `nmap made no OS guess; wanted ${wanted}`
   const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
   const fits = top.classes.some(
-    (c) => same(c.vendor, want.vendor) && same(c.osfamily, want.osFamily) && same(c.type, want.deviceType),
+    (c) =>
+      same(c.vendor, want.vendor) &&
+      same(c.osfamily, want.osFamily) &&
+      (want.deviceType === null || same(c.type, want.deviceType)),
   )
   if (fits) return undefined
   const classes = top.classes.map((c) => `${c.vendor} ${c.osfamily} (${c.type})`)
