@@ -416,7 +416,11 @@ const TEXT_PROBES: Record<string, (instance: Started) => Promise<unknown>> = {
   pop3: (instance) => converse(instance, 'CAPA\r\n', /^\+OK[\s\S]*\r\n\.\r\n/),
   redis: (instance) => converse(instance, 'PING\r\n', /^\+PONG\r\n/),
   elasticsearch: (instance) => converse(instance, http('/', 'Connection: close\r\n'), OK_200),
-  k8s: (instance) => converse(instance, http('/version', 'Connection: close\r\n'), OK_200),
+  // 6443 is the apiserver's TLS port (garbage hits the TLS layer there); 8080 answers plain HTTP.
+  k8s: (instance) =>
+    converse(instance, http('/version', 'Connection: close\r\n'), OK_200, {
+      port: instance.ports[1] as number,
+    }),
   docker_api: (instance) => converse(instance, http('/_ping', 'Connection: close\r\n'), OK_200),
   sip: (instance) =>
     converse(
@@ -588,7 +592,8 @@ const PROBES: Record<string, Probe> = {
     expect(String(descr?.value).length).toBeGreaterThan(5)
     const raw = await rawConnect(instance.host, instance.ports[2] as number)
     raw.write('GET / HTTP/1.1\r\nHost: plc\r\nConnection: close\r\n\r\n')
-    expect((await raw.readAvailable()).toString()).toMatch(/^HTTP\/1\.1 200 OK/)
+    // The CPU's own appliance web server answers HTTP/1.0, one request per connection.
+    expect((await raw.readAvailable()).toString()).toMatch(/^HTTP\/1\.0 200 OK/)
     raw.close()
   },
   async dns(instance) {
@@ -648,6 +653,7 @@ const UDP_ONLY = new Set(['llmnr', 'nbns', 'snmp', 'tftp'])
 const UDP_TOO = new Set(['dns', 'sip'])
 const PORTS: Record<string, number[]> = {
   conpot: [0, 0, 0],
+  k8s: [0, 0],
   llmnr: [0, 0],
   smb: [0, 0],
   ldap: [0, 0],

@@ -191,7 +191,8 @@ const PROBES: Record<string, (ip: string) => Promise<(event: DecoyEvent) => bool
     return (e) => e.event === 'request' && e.fields.path === '/'
   },
   k8s: async (ip) => {
-    await fetch(`http://${ip}:6443/api/v1/secrets`)
+    // 6443 speaks TLS with the decky's kubeadm certificate; 8080 is the plain port.
+    await fetch(`http://${ip}:8080/api/v1/secrets`)
     return (e) => e.event === 'request' && e.fields.resource === 'secrets'
   },
   docker_api: async (ip) => {
