@@ -235,6 +235,8 @@ describe('a Debian persona running Samba, as real clients see it', () => {
     ])
     // Tell: a Linux decky answering LDAP as an AD domain controller and NetBIOS as Windows.
     expect(tcp).toMatch(/389\/tcp\s+open\s+ldap\s+OpenLDAP/)
+    // Tell: SMB1 off, the decoy dropped nmap's SMB1 negotiate like Windows; Samba answers "no dialect".
+    expect(tcp).toMatch(/445\/tcp\s+open\s+netbios-ssn\s+Samba smbd/)
     expect(tcp).not.toContain('Microsoft Windows')
     expect(tcp).toContain('Message signing enabled but not required')
     expect(udp).toMatch(/137\/udp\s+open\s+netbios-ns\s+Samba nmbd netbios-ns \(workgroup: KESTREL\)/)

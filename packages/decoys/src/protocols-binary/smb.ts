@@ -221,6 +221,12 @@ function connection(session: TcpSession, profile: SmbProfile, netbiosSessionServ
     if (!wildcard && !dialects.includes('SMB 2.002')) {
       // SMB1 only: 2012 R2 / 2016 and Samba < 4.11 speak it; later builds and Samba drop the client.
       const index = profile.smb1 ? nt1Index(profile.smb1, dialects) : -1
+      if (!profile.smb1 && profile.product === 'samba') {
+        // Samba 4.11+ (`server min protocol = SMB2_02`) answers "none of these dialects" (0xFFFF) and
+        // keeps the connection: nmap -sV reads that reply as Samba smbd.
+        session.write(netbios(smb1NoDialect(message)))
+        return
+      }
       if (!profile.smb1 || index === -1) {
         session.socket.destroy()
         return
@@ -375,4 +381,18 @@ export const smbEmulator: Emulator = {
       })
     })
   },
+}
+
+/** An SMB1 NEGOTIATE response selecting no dialect (index 0xFFFF), ids echoed from the request. */
+function smb1NoDialect(request: Buffer): Buffer {
+  const reply = Buffer.alloc(32 + 1 + 2 + 2)
+  SMB1_MAGIC.copy(reply, 0)
+  reply[4] = 0x72
+  reply[9] = 0x88 // reply, case-insensitive path names
+  reply.writeUInt16LE(0xc001, 10) // unicode, NT status, long names
+  request.copy(reply, 12, 12, 14) // PID high
+  request.copy(reply, 24, 24, 32) // TID, PID, UID, MID
+  reply[32] = 1 // one word: the dialect index
+  reply.writeUInt16LE(0xffff, 33)
+  return reply
 }
