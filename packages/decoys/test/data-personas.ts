@@ -1,4 +1,5 @@
 import type { Persona, ServiceProduct } from '@decnet/core'
+import { DEBIAN_12 } from './debian-12.ts'
 
 /** Persona literals for the data-service tests: one story per machine, as derivePersona tells it. */
 
@@ -12,20 +13,7 @@ export function debianPersona(seed: string, overrides: Partial<Persona> = {}): P
   return {
     version: 1,
     seed,
-    family: 'linux',
-    stack: 'linux-6',
-    nmapClass: { vendor: 'Linux', osFamily: 'Linux', deviceType: 'general purpose' },
-    os: {
-      vendor: 'Debian',
-      name: 'Debian GNU/Linux 12 (bookworm)',
-      id: 'debian',
-      versionId: '12',
-      codename: 'bookworm',
-      kernel: '6.1.0-28-amd64',
-      kernelVersion: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22)',
-      arch: 'x86_64',
-      windows: null,
-    },
+    ...DEBIAN_12,
     hostname: 'db-bookworm-07',
     domain: { netbios: 'ACME', dns: 'corp.acme.example', joined: false },
     hardware: {

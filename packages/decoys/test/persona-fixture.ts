@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Persona, ServiceProduct } from '@decnet/core/schemas'
 import type { ServiceConfigValue } from '../src/emulator.ts'
 import { startEmulator } from '../src/start.ts'
+import { DEBIAN_12 } from './debian-12.ts'
 import { eventLog, loopbackHost } from './helpers.ts'
 import { trackStarted } from './started.ts'
 
@@ -14,20 +15,7 @@ export function testPersona(
   return {
     version: 1,
     seed,
-    family: 'linux',
-    stack: 'linux-6',
-    nmapClass: { vendor: 'Linux', osFamily: 'Linux', deviceType: 'general purpose' },
-    os: {
-      vendor: 'Debian',
-      name: 'Debian GNU/Linux 12 (bookworm)',
-      id: 'debian',
-      versionId: '12',
-      codename: 'bookworm',
-      kernel: '6.1.0-28-amd64',
-      kernelVersion: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22)',
-      arch: 'x86_64',
-      windows: null,
-    },
+    ...DEBIAN_12,
     hostname: 'mx01',
     domain: { netbios: 'ACME', dns: 'acme.example', joined: false },
     hardware: {
