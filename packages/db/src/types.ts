@@ -5,6 +5,8 @@
 import type {
   AlertMessage,
   AlertReason,
+  AttackerClass,
+  BehaviourCounters,
   BreakerState,
   ChannelKind,
   ConfigValue,
@@ -95,7 +97,14 @@ export type LogEventInput = Omit<LogRow, 'id' | 'attackerPort' | 'fields' | 'sys
 
 export type Attacker = Retyped<
   Omit<AttackerModel, 'serviceCount' | 'deckyCount'>,
-  { services: string[]; deckies: string[]; commands: string[] }
+  {
+    services: string[]
+    deckies: string[]
+    commands: string[]
+    behaviour: BehaviourCounters
+    classification: AttackerClass
+    classificationEvidence: string[]
+  }
 >
 
 export type CredentialRow = Omit<CredentialModel, 'id' | 'secretHash'>

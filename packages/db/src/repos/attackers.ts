@@ -1,5 +1,5 @@
 // Attackers: profiles maintained by ingest; listing and detail for the console.
-import { type AttackerSort, parseStringArray } from '@decnet/core'
+import { type AttackerSort, parseBehaviour, parseStringArray, toAttackerClass } from '@decnet/core'
 import type { Connection } from '../client.ts'
 import type { AttackerModel } from '../generated/client/sqlite/models.ts'
 import { type SqlArg, toNumber } from '../sql.ts'
@@ -33,9 +33,9 @@ export interface AttackerDetail {
   recentLogs: LogRow[]
 }
 
-type AttackerRecord = Omit<AttackerModel, 'serviceCount' | 'deckyCount'>
+export type AttackerRecord = Omit<AttackerModel, 'serviceCount' | 'deckyCount'>
 
-function toAttacker(row: AttackerRecord): Attacker {
+export function attackerFromRecord(row: AttackerRecord): Attacker {
   return {
     id: row.id,
     ip: row.ip,
@@ -46,6 +46,9 @@ function toAttacker(row: AttackerRecord): Attacker {
     deckies: parseStringArray(row.deckies),
     credentialCount: row.credentialCount,
     commands: parseStringArray(row.commands),
+    behaviour: parseBehaviour(row.behaviour),
+    classification: toAttackerClass(row.classification),
+    classificationEvidence: parseStringArray(row.classificationEvidence),
     updatedAt: row.updatedAt,
   }
 }
@@ -115,7 +118,7 @@ export function attackersRepository(conn: Connection) {
         const byId = new Map(found.map((row) => [row.id, row]))
         const rows = ids.flatMap((rowId) => {
           const row = byId.get(rowId)
-          return row ? [toAttacker(row)] : []
+          return row ? [attackerFromRecord(row)] : []
         })
         const result: { total: number; rows: Attacker[]; nextCursor?: string } = { total, rows }
         if (offset + page.length < total) result.nextCursor = String(offset + page.length)
@@ -152,7 +155,7 @@ export function attackersRepository(conn: Connection) {
           ),
         ])
         const detail: AttackerDetail = {
-          attacker: toAttacker(row),
+          attacker: attackerFromRecord(row),
           credentials: credentials.map(({ id: _id, secretHash: _hash, ...credential }) => credential),
           credentialTotal,
           recentLogs: logs.map(toLogRow),

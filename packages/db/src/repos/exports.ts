@@ -8,7 +8,7 @@ import { compileSearch } from '../search/compile.ts'
 import { parseSearch } from '../search/grammar.ts'
 import { type RawRow, type SqlArg, toDate, toNumber } from '../sql.ts'
 import type { Attacker, IncidentRow, LogRow } from '../types.ts'
-import { attackerFilter } from './attackers.ts'
+import { attackerFilter, attackerFromRecord } from './attackers.ts'
 import { LOG_COLUMNS, type LogRecord, toLogRow } from './logs.ts'
 
 /** Largest page any export reads at once (rows of attacker data held in memory together). */
@@ -48,18 +48,14 @@ type CredentialRecord = RawRow<CredentialExportRow>
 const clampPage = (limit: number) => Math.min(Math.max(Math.floor(limit), 1), MAX_EXPORT_PAGE)
 
 function toAttacker(row: AttackerRecord): Attacker {
-  return {
-    id: row.id,
-    ip: row.ip,
+  return attackerFromRecord({
+    ...row,
     firstSeen: toDate(row.firstSeen),
     lastSeen: toDate(row.lastSeen),
     eventCount: toNumber(row.eventCount),
-    services: parseStringArray(row.services),
-    deckies: parseStringArray(row.deckies),
     credentialCount: toNumber(row.credentialCount),
-    commands: parseStringArray(row.commands),
     updatedAt: toDate(row.updatedAt),
-  }
+  })
 }
 
 function toCredential(row: CredentialRecord): CredentialExportRow {
