@@ -1,7 +1,6 @@
 // Exports: the tables an operator downloads (logs of a search, attackers, credentials), read in
 // keyset pages so a caller can stream any number of rows holding one page at a time. No counts, no
 // offsets: each page is an index seek after the previous page's last id.
-import { parseStringArray } from '@decnet/core'
 import type { Connection } from '../client.ts'
 import type { AttackerModel, CredentialModel } from '../generated/client/sqlite/models.ts'
 import { compileSearch } from '../search/compile.ts'
