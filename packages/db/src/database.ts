@@ -6,8 +6,9 @@ import { auditRepository } from './repos/audit.ts'
 import { exportsRepository } from './repos/exports.ts'
 import { fleetRepository } from './repos/fleet.ts'
 import { incidentsRepository } from './repos/incidents.ts'
+import { intelRepository } from './repos/intel.ts'
 import { lifecycleRepository } from './repos/lifecycle.ts'
-import { logsRepository } from './repos/logs.ts'
+import { type IngestOptions, logsRepository } from './repos/logs.ts'
 import { probeSourcesRepository } from './repos/probe-sources.ts'
 import { heartbeatsRepository, hostsRepository, settingsRepository } from './repos/settings.ts'
 import { tokensRepository, usersRepository } from './repos/users.ts'
@@ -32,6 +33,8 @@ export interface DecnetDatabase {
   readonly exports: ReturnType<typeof exportsRepository>
   /** Incidents, ignore rules, the alert outbox and the grouping worker's batch transaction. */
   readonly incidents: ReturnType<typeof incidentsRepository>
+  /** Attacker intelligence (fingerprints, tools, techniques, indicators), per attacker and fleet-wide. */
+  readonly intel: ReturnType<typeof intelRepository>
   /**
    * Cheap liveness probe for health.get: a read on the read connection, answered within
    * PING_DEADLINE_MS (or thrown), plus how long writes have been waiting for another process's lock.
@@ -40,8 +43,10 @@ export interface DecnetDatabase {
   close(): Promise<void>
 }
 
+export type DatabaseOptions = OpenOptions & IngestOptions
+
 /** Opens the database at `databaseUrl` (run `migrate(databaseUrl)` first). */
-export function createDatabase(databaseUrl: string, options: OpenOptions = {}): DecnetDatabase {
+export function createDatabase(databaseUrl: string, options: DatabaseOptions = {}): DecnetDatabase {
   const conn = openClient(databaseUrl, options)
   return {
     dialect: conn.dialect,
@@ -49,7 +54,7 @@ export function createDatabase(databaseUrl: string, options: OpenOptions = {}): 
     tokens: tokensRepository(conn),
     fleet: fleetRepository(conn),
     lifecycle: lifecycleRepository(conn),
-    logs: logsRepository(conn),
+    logs: logsRepository(conn, options),
     probeSources: probeSourcesRepository(conn),
     attackers: attackersRepository(conn),
     hosts: hostsRepository(conn),
@@ -60,6 +65,7 @@ export function createDatabase(databaseUrl: string, options: OpenOptions = {}): 
     deliveries: deliveriesRepository(conn),
     exports: exportsRepository(conn),
     incidents: incidentsRepository(conn),
+    intel: intelRepository(conn),
     ping: () => conn.ping(),
     close: () => conn.close(),
   }

@@ -9,6 +9,8 @@ import { type ParsedSearch, parseSearch } from '../search/grammar.ts'
 import { buildSearchText } from '../search/tokenize.ts'
 import {
   type Dialect,
+  earlier,
+  later,
   type RawRow,
   type SqlArg,
   type SqlExecutor,
@@ -24,6 +26,8 @@ import {
   storableEvent,
   summariseBatch,
 } from './ingest.ts'
+import { writeIntel } from './intel.ts'
+import { CORE_INTEL_ANALYSER, type IntelAnalyser, summariseIntel } from './intel-batch.ts'
 
 export const MAX_SEARCH_LIMIT = 1000
 /** Counting stops here: an exact count of a very common word would cost a full index walk. */
@@ -109,10 +113,6 @@ async function insertLogs(sql: SqlExecutor, events: readonly LogEventInput[]): P
   }
   return ids
 }
-
-/** Earlier of two timestamps, as SQL valid on both databases (no GREATEST/max() differences). */
-const earlier = (a: string, b: string) => `CASE WHEN ${a} < ${b} THEN ${a} ELSE ${b} END`
-const later = (a: string, b: string) => `CASE WHEN ${a} > ${b} THEN ${a} ELSE ${b} END`
 
 async function upsertCredentials(sql: SqlExecutor, credentials: CredentialAttempt[]) {
   // Sorted, so concurrent PostgreSQL ingesters lock rows in the same order (no deadlock).
@@ -230,8 +230,14 @@ async function upsertAttackers(sql: SqlExecutor, dialect: Dialect, deltas: Attac
   }
 }
 
-export function logsRepository(conn: Connection) {
+export interface IngestOptions {
+  /** The intelligence stage's rules (core's by default); `false` stores events without it (benchmarks). */
+  intel?: IntelAnalyser | false
+}
+
+export function logsRepository(conn: Connection, options: IngestOptions = {}) {
   const { prisma, dialect } = conn
+  const intel = options.intel ?? CORE_INTEL_ANALYSER
   return {
     /**
      * Writes a batch of events, their credentials and attacker profile updates atomically.
@@ -241,11 +247,14 @@ export function logsRepository(conn: Connection) {
       if (input.length === 0) return Promise.resolve([])
       const events = input.map(storableEvent)
       const { credentials, attackers } = summariseBatch(events)
+      // Analysed before the transaction: the rules are pure, and on SQLite the write lock is shared.
+      const findings = intel === false ? undefined : summariseIntel(events, intel)
       return conn.run(() =>
         conn.transaction(async (tx) => {
           const ids = await insertLogs(tx, events)
           await upsertCredentials(tx, credentials)
           await upsertAttackers(tx, dialect, attackers, now)
+          if (findings && intel !== false) await writeIntel(tx, findings, intel)
           return events.map((event, i) => ({
             id: ids[i] as number,
             timestamp: event.timestamp,
@@ -390,11 +399,18 @@ export function logsRepository(conn: Connection) {
     purge(): Promise<{ logs: number; credentials: number; attackers: number }> {
       return conn.run(() =>
         prisma.$transaction(
-          async (tx) => ({
-            logs: (await tx.log.deleteMany()).count,
-            credentials: (await tx.credential.deleteMany()).count,
-            attackers: (await tx.attacker.deleteMany()).count,
-          }),
+          async (tx) => {
+            // The intelligence derived from the attackers goes with them.
+            await tx.attackerFingerprint.deleteMany()
+            await tx.attackerTool.deleteMany()
+            await tx.attackerTechnique.deleteMany()
+            await tx.attackerIoc.deleteMany()
+            return {
+              logs: (await tx.log.deleteMany()).count,
+              credentials: (await tx.credential.deleteMany()).count,
+              attackers: (await tx.attacker.deleteMany()).count,
+            }
+          },
           { timeout: 300_000 },
         ),
       )
