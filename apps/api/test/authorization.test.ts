@@ -39,6 +39,10 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'logs.live': 'viewer',
   'attackers.list': 'viewer',
   'attackers.get': 'viewer',
+  'attackers.intel': 'viewer',
+  'intel.techniques': 'viewer',
+  'intel.navigatorLayer': 'viewer',
+  'intel.iocs': 'viewer',
   'stats.get': 'viewer',
   'health.get': 'anon',
   'hosts.list': 'admin',
@@ -65,6 +69,7 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'exports.attackers': 'viewer',
   'exports.credentials': 'viewer',
   'exports.incidents': 'viewer',
+  'exports.iocs': 'viewer',
 }
 
 const procedures = routerProcedures()
