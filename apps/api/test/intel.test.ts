@@ -1,7 +1,7 @@
 // attackers.intel, intel.techniques / navigatorLayer / iocs and exports.iocs over the real API runtime
 // and database. The events are ingested through a second handle on the same SQLite file whose
 // analyser hands back the findings each event carries, so these tests hold whatever the rule sets
-// say (core/intel tests the rules; the end-to-end case with core's rules is in intel-rules.test.ts).
+// say (core/intel tests the rules; packages/db/test/intel.test.ts runs ingest through them end to end).
 import type http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { EventFindings } from '@decnet/core'
@@ -123,6 +123,7 @@ describe('attacker intelligence API', () => {
     expect(t1105).toMatchObject({ attackers: 2, hits: 2 })
     expect(t1105?.topAttackers.map((a) => a.ip).sort()).toEqual(['192.0.2.44', '198.51.100.7'])
     expect(rows[0]?.technique).toBe('T1105')
+    expect(t1105).toMatchObject({ name: 'Ingress Tool Transfer', tactics: ['command-and-control'] })
     expect(rows.find((row) => row.technique === 'T9999')).toMatchObject({ name: null, tactics: [] })
   })
 
@@ -139,6 +140,9 @@ describe('attacker intelligence API', () => {
     const one = await api.viewer.intel.navigatorLayer({ attackerId: brute })
     expect(one.name).toContain('198.51.100.7')
     expect(one.techniques.map((t) => t.techniqueID).sort()).toEqual(['T1053.003', 'T1105'])
+    expect(one.techniques.find((t) => t.techniqueID === 'T1105')?.comment).toBe(
+      'Ingress Tool Transfer: 1 sighting(s)',
+    )
     expect(await codeOf(api.viewer.intel.navigatorLayer({ attackerId: 'missing' }))).toBe('NOT_FOUND')
   })
 

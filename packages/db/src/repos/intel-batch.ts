@@ -4,8 +4,8 @@
 import {
   type AttackerClassification,
   type AttackerIntelSummary,
+  addBehaviour,
   analyseEvent,
-  BEHAVIOUR_COUNTERS,
   type BehaviourCounters,
   classifyAttacker,
   type EventFindings,
@@ -94,14 +94,6 @@ function sighting<Row extends Seen>(map: Map<string, Row>, key: string, at: Date
   seen.count++
   if (at < seen.firstSeen) seen.firstSeen = at
   if (at > seen.lastSeen) seen.lastSeen = at
-}
-
-/** Adds `delta` into `into` (only the known counters, only positive finite numbers). */
-export function addBehaviour(into: BehaviourCounters, delta: BehaviourCounters): void {
-  for (const key of BEHAVIOUR_COUNTERS) {
-    const value = delta[key]
-    if (typeof value === 'number' && Number.isFinite(value) && value > 0) into[key] = (into[key] ?? 0) + value
-  }
 }
 
 const NOTHING_FOUND: EventFindings = { fingerprints: [], tools: [], techniques: [], iocs: [], behaviour: {} }

@@ -1,7 +1,13 @@
 // Attacker intelligence storage (migration 0014): the ingest stage's writes (fingerprints, tool and
 // technique matches, indicators, the attacker's behaviour counters and class), all inside the ingest
 // transaction, and the reads behind the console's intelligence views (per attacker, fleet-wide).
-import { type AttackerClass, BEHAVIOUR_COUNTERS, type BehaviourCounters, parseBehaviour } from '@decnet/core'
+import {
+  type AttackerClass,
+  addBehaviour,
+  BEHAVIOUR_COUNTERS,
+  type BehaviourCounters,
+  parseBehaviour,
+} from '@decnet/core'
 import type { Connection } from '../client.ts'
 import {
   earlier,
@@ -14,13 +20,7 @@ import {
 } from '../sql.ts'
 import type { Attacker } from '../types.ts'
 import { attackerFromRecord } from './attackers.ts'
-import {
-  addBehaviour,
-  type IntelAnalyser,
-  type IntelBatch,
-  MAX_INTEL_EVIDENCE,
-  MAX_INTEL_VALUE,
-} from './intel-batch.ts'
+import { type IntelAnalyser, type IntelBatch, MAX_INTEL_EVIDENCE, MAX_INTEL_VALUE } from './intel-batch.ts'
 
 // Rows per multi-row statement: at most 9 parameters each, far below both databases' limits.
 const CHUNK = 200
