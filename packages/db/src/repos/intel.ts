@@ -10,6 +10,7 @@ import {
 } from '@decnet/core'
 import type { Connection } from '../client.ts'
 import {
+  type Dialect,
   earlier,
   later,
   type SqlArg,
@@ -88,6 +89,8 @@ type ClassifyRow = {
   behaviour: string
   classification: string
   classificationEvidence: string
+  tools: string | null
+  techniques: string | null
 }
 
 /**
@@ -98,38 +101,27 @@ type ClassifyRow = {
  */
 async function classifyAttackers(
   sql: SqlExecutor,
+  dialect: Dialect,
   behaviour: Map<string, BehaviourCounters>,
   analyser: IntelAnalyser,
 ): Promise<void> {
   const ips = [...behaviour.keys()].sort()
+  // One read per chunk: the profile and, aggregated by correlated subqueries, its tools and techniques
+  // (names joined with the unit separator, which no rule id contains).
+  const joined = (column: string, table: string) =>
+    dialect === 'sqlite'
+      ? `(SELECT group_concat(x."${column}", char(31)) FROM "${table}" x WHERE x."attackerIp" = a."ip")`
+      : `(SELECT string_agg(x."${column}", chr(31)) FROM "${table}" x WHERE x."attackerIp" = a."ip")`
+  const names = (list: string | null) => (list ? [...new Set(list.split('\u001f'))].sort() : [])
   for (const chunk of chunks(ips)) {
     const inList = chunk.map((_, i) => `$${i + 1}`).join(', ')
-    const [rows, tools, techniques] = [
-      await sql.query<ClassifyRow>(
-        `SELECT "ip", "eventCount", "firstSeen", "lastSeen", "serviceCount", "deckyCount", "credentialCount",
-           "behaviour", "classification", "classificationEvidence" FROM "Attacker" WHERE "ip" IN (${inList})`,
-        chunk,
-      ),
-      await sql.query<{ attackerIp: string; name: string }>(
-        `SELECT DISTINCT "attackerIp", "tool" AS "name" FROM "AttackerTool" WHERE "attackerIp" IN (${inList})`,
-        chunk,
-      ),
-      await sql.query<{ attackerIp: string; name: string }>(
-        `SELECT DISTINCT "attackerIp", "technique" AS "name" FROM "AttackerTechnique" WHERE "attackerIp" IN (${inList})`,
-        chunk,
-      ),
-    ]
-    const namesByIp = (found: { attackerIp: string; name: string }[]) => {
-      const map = new Map<string, string[]>()
-      for (const row of found) {
-        const list = map.get(row.attackerIp) ?? []
-        list.push(row.name)
-        map.set(row.attackerIp, list)
-      }
-      return map
-    }
-    const toolsOf = namesByIp(tools)
-    const techniquesOf = namesByIp(techniques)
+    const rows = await sql.query<ClassifyRow>(
+      `SELECT a."ip", a."eventCount", a."firstSeen", a."lastSeen", a."serviceCount", a."deckyCount",
+         a."credentialCount", a."behaviour", a."classification", a."classificationEvidence",
+         ${joined('tool', 'AttackerTool')} AS "tools", ${joined('technique', 'AttackerTechnique')} AS "techniques"
+       FROM "Attacker" a WHERE a."ip" IN (${inList})`,
+      chunk,
+    )
     const args: SqlArg[] = []
     let changed = 0
     for (const row of rows) {
@@ -143,8 +135,8 @@ async function classifyAttackers(
         deckyCount: toNumber(row.deckyCount),
         credentialCount: toNumber(row.credentialCount),
         behaviour: counters,
-        tools: (toolsOf.get(row.ip) ?? []).sort(),
-        techniques: (techniquesOf.get(row.ip) ?? []).sort(),
+        tools: names(row.tools),
+        techniques: names(row.techniques),
       })
       const json = behaviourJson(counters)
       const evidence = JSON.stringify(
@@ -179,6 +171,7 @@ async function classifyAttackers(
  */
 export async function writeIntel(
   sql: SqlExecutor,
+  dialect: Dialect,
   batch: IntelBatch,
   analyser: IntelAnalyser,
 ): Promise<void> {
@@ -250,7 +243,7 @@ export async function writeIntel(
     (i) => [i.attackerIp, i.kind, i.value, i.source, i.decky, i.count, i.firstSeen, i.lastSeen],
     (i) => `${i.attackerIp}\u0000${i.kind}\u0000${i.value}`,
   )
-  await classifyAttackers(sql, batch.behaviour, analyser)
+  await classifyAttackers(sql, dialect, batch.behaviour, analyser)
 }
 
 // ---- reads ----------------------------------------------------------------------------------------

@@ -254,7 +254,7 @@ export function logsRepository(conn: Connection, options: IngestOptions = {}) {
           const ids = await insertLogs(tx, events)
           await upsertCredentials(tx, credentials)
           await upsertAttackers(tx, dialect, attackers, now)
-          if (findings && intel !== false) await writeIntel(tx, findings, intel)
+          if (findings && intel !== false) await writeIntel(tx, dialect, findings, intel)
           return events.map((event, i) => ({
             id: ids[i] as number,
             timestamp: event.timestamp,
