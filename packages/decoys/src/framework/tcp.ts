@@ -1,6 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net'
 import { createServer as createTlsServer, type SecureContextOptions } from 'node:tls'
 import type { DecoyEvent, EmulatorContext } from '../emulator.ts'
+import { clientHelloFields } from '../fingerprints/fields.ts'
+import { peekClientHello } from '../fingerprints/tls-tap.ts'
 import { peerAddress } from './events.ts'
 import { peerOfResetSocket } from './peer-name.ts'
 
@@ -187,12 +189,38 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
       }
     })
   }
-  const server: Server = options.tls
-    ? createTlsServer({ ...options.tls, handshakeTimeout: Math.min(idleTimeoutMs, 10_000) }, onSocket)
-    : createServer(onSocket)
+  const handshakeTimeoutMs = Math.min(idleTimeoutMs, 10_000)
+  const tlsServer = options.tls
+    ? createTlsServer({ ...options.tls, handshakeTimeout: handshakeTimeoutMs }, onSocket)
+    : undefined
+  // TLS: the raw socket is accepted here, its ClientHello read and fingerprinted (Node's TLS stack
+  // never shows it), then the socket is handed to the TLS server as if it had accepted it.
+  const server: Server = createServer(
+    tlsServer ? (socket) => fingerprintThenHandshake(socket, tlsServer) : onSocket,
+  )
+  const fingerprintThenHandshake = (socket: Socket, handshake: Server) => {
+    if (sockets.size >= maxConnections) {
+      socket.destroy()
+      return
+    }
+    const peer = peerOf(socket)
+    socket.on('error', () => undefined)
+    void peekClientHello(socket, handshakeTimeoutMs).then((hello) => {
+      if (hello) {
+        ctx.emit({
+          event: 'tls_client_hello',
+          src_ip: peer.ip,
+          src_port: peer.port,
+          fields: clientHelloFields(hello),
+        })
+      }
+      if (socket.destroyed) return
+      handshake.emit('connection', socket)
+    })
+  }
   server.on('error', () => undefined)
   // A failed TLS handshake is a probe (plain-text scanner, TLS fingerprinting): record it, never throw.
-  server.on('tlsClientError', (error: Error & { code?: string }, socket: Socket) => {
+  tlsServer?.on('tlsClientError', (error: Error & { code?: string }, socket: Socket) => {
     // A peer that hangs up around the handshake (certificate grabbers) is no protocol mismatch.
     if (error.code === 'ECONNRESET') return
     const peer = peerOf(socket)
