@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs'
+import { connect, type Socket } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
 import { describe, expect, it } from 'vitest'
 import { type ClientHello, scanClientHello } from '../src/fingerprints/client-hello.ts'
 import { clientHelloFields, httpRequestFingerprintFields } from '../src/fingerprints/fields.ts'
@@ -10,6 +12,7 @@ import { type KexInit, scanSshClient } from '../src/fingerprints/ssh-kexinit.ts'
 import { sha256Prefix12 } from '../src/fingerprints/text.ts'
 import { parseHead } from '../src/framework/http-parser.ts'
 import { encodeClientHello, encodeKexInit, type HelloSpec, recordsOf } from './fingerprint-builders.ts'
+import { closeStartedAfterEach, startTestEmulator } from './helpers.ts'
 
 /** Client bytes cut from FoxIO-LLC/ja4's pcaps, with the fingerprints that project publishes for them. */
 const published = JSON.parse(
@@ -319,5 +322,50 @@ describe('JA4H (technical_details/JA4H.md)', () => {
     expect(httpRequestFingerprintFields({ method: 'GET', version: '0.9', rawHeaders: [] })).toEqual({
       header_order: '',
     })
+  })
+})
+
+describe('the ClientHello tap of a TLS listener under hostile input', () => {
+  closeStartedAfterEach()
+
+  it('hands a stalled half hello, a record flood and plain text to TLS, which refuses them; no event without a hello', async () => {
+    const web = await startTestEmulator('https', { limits: { idleTimeoutMs: 500 } })
+    const full = Buffer.from(published.tls[0]?.clientHello ?? '', 'hex')
+    // Half a hello, then silence: the tap gives up at the handshake timeout, TLS then fails it.
+    const stalled = connect({ host: web.host, port: web.port })
+    stalled.on('error', () => undefined)
+    stalled.resume()
+    stalled.write(full.subarray(0, 100))
+    // 2 MiB of handshake records that never form a hello: the tap stops buffering at its cap.
+    const flooder = connect({ host: web.host, port: web.port })
+    flooder.on('error', () => undefined)
+    flooder.resume()
+    const record = Buffer.concat([
+      Buffer.from([0x16, 0x03, 0x01, 0x40, 0x00, 0x01, 0x00, 0xff, 0xff]),
+      Buffer.alloc(0x4000 - 4),
+    ])
+    for (let sent = 0; sent < 2 * 1024 * 1024 && !flooder.destroyed; sent += record.length)
+      flooder.write(record)
+    const closed = (socket: Socket) => new Promise<void>((resolve) => socket.once('close', () => resolve()))
+    await Promise.all([closed(stalled), closed(flooder)])
+    const failures = web.events.filter(
+      (event) => event.event === 'scan' && event.fields.reason === 'tls_handshake_failed',
+    )
+    expect(failures.length).toBeGreaterThanOrEqual(1)
+    expect(web.events.filter((event) => event.event === 'tls_client_hello')).toEqual([])
+    // The listener still serves: a real handshake is fingerprinted and completes.
+    const cipher = await new Promise<string>((resolve, reject) => {
+      const tls = tlsConnect(
+        { host: web.host, port: web.port, rejectUnauthorized: false, servername: 'a.example' },
+        () => {
+          resolve(tls.getCipher().name)
+          tls.destroy()
+        },
+      )
+      tls.on('error', reject)
+    })
+    expect(cipher).toMatch(/^TLS_|ECDHE/)
+    const hello = await web.waitFor((event) => event.event === 'tls_client_hello')
+    expect(hello.fields.tls_sni).toBe('a.example')
   })
 })

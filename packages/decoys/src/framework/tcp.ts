@@ -198,6 +198,8 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
   const server: Server = createServer(
     tlsServer ? (socket) => fingerprintThenHandshake(socket, tlsServer) : onSocket,
   )
+  /** Raw sockets handed to the TLS server, by peer: a failed handshake must close them too. */
+  const handshaking = new Map<string, Socket>()
   const fingerprintThenHandshake = (socket: Socket, handshake: Server) => {
     if (sockets.size >= maxConnections) {
       socket.destroy()
@@ -215,15 +217,22 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
         })
       }
       if (socket.destroyed) return
+      const key = `${peer.ip}|${peer.port}`
+      handshaking.set(key, socket)
+      socket.once('close', () => handshaking.delete(key))
       handshake.emit('connection', socket)
     })
   }
   server.on('error', () => undefined)
   // A failed TLS handshake is a probe (plain-text scanner, TLS fingerprinting): record it, never throw.
   tlsServer?.on('tlsClientError', (error: Error & { code?: string }, socket: Socket) => {
+    const peer = peerOf(socket)
+    // Node reports the failure but may leave the TCP connection open: a peer that stalls or sends
+    // garbage would hold it for as long as it likes.
+    socket.destroy()
+    handshaking.get(`${peer.ip}|${peer.port}`)?.destroy()
     // A peer that hangs up around the handshake (certificate grabbers) is no protocol mismatch.
     if (error.code === 'ECONNRESET') return
-    const peer = peerOf(socket)
     ctx.emit({
       event: 'scan',
       src_ip: peer.ip,
