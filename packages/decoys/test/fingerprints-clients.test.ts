@@ -1,19 +1,20 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { createSocket } from 'node:dgram'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
+import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DecoyEvent } from '../src/emulator.ts'
 import { startTestEmulator } from './helpers.ts'
+import {
+  type Capture,
+  ja4FromDissection,
+  ja4hFromDissection,
+  startCapture,
+  type TlsLayer,
+} from './tshark-capture.ts'
 
 /**
  * Real clients (curl, Python requests, nmap's ssl-enum-ciphers, OpenSSH) against the https, http
- * and ssh emulators, with the loopback traffic captured by tshark. What the decoys emit is checked
- * against what Wireshark's dissectors make of the same packets: its own JA3 and HASSH, and JA4/JA4H
- * recomputed here from the fields it dissected (Debian's tshark 4.0 predates its JA4 fields).
+ * and ssh emulators, with the loopback traffic captured by tshark: what the decoys emit is checked
+ * against Wireshark's dissection of the same packets (see tshark-capture.ts).
  */
 
 const run = promisify(execFile)
@@ -22,152 +23,9 @@ type Started = Awaited<ReturnType<typeof startTestEmulator>>
 let https: Started
 let http: Started
 let ssh: Started
-let workDir: string
-let capture: string
-/** Client source port → the parsed packet layers tshark reports for its handshake. */
+let capture: Capture
+/** Client source port → tshark's dissection of its ClientHello. */
 let tlsHellos: Map<number, TlsLayer>
-
-const sha12 = (text: string) =>
-  text === '' ? '000000000000' : createHash('sha256').update(text).digest('hex').slice(0, 12)
-const asArray = <T>(value: T | T[] | undefined): T[] =>
-  value === undefined ? [] : Array.isArray(value) ? value : [value]
-
-/**
- * Starts tshark on the loopback interface and returns once it really captures: `Capturing on` is
- * printed before the filter is live, so UDP probes go out until tshark reports one (`-P -l`).
- */
-async function startCapture(hosts: string[], file: string): Promise<ChildProcess> {
-  const filter = hosts.map((host) => `host ${host}`).join(' or ')
-  const tshark = spawn('tshark', ['-l', '-P', '-i', 'lo', '-f', filter, '-w', file], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let said = ''
-  let seen = false
-  tshark.stderr?.on('data', (chunk: Buffer) => {
-    said += chunk.toString()
-  })
-  tshark.stdout?.on('data', () => {
-    seen = true
-  })
-  const probe = createSocket('udp4')
-  try {
-    const deadline = Date.now() + 60_000
-    while (!seen) {
-      if (tshark.exitCode !== null) throw new Error(`tshark exited ${tshark.exitCode}: ${said}`)
-      if (Date.now() > deadline) throw new Error(`tshark captured nothing: ${said}`)
-      probe.send('probe', 9, hosts[0])
-      await new Promise((resolve) => setTimeout(resolve, 200))
-    }
-  } finally {
-    probe.close()
-  }
-  return tshark
-}
-
-async function stopCapture(tshark: ChildProcess): Promise<void> {
-  // Give the last packets time to be written, then let tshark flush and close the file.
-  await new Promise((resolve) => setTimeout(resolve, 1000))
-  const exited = new Promise((resolve) => tshark.once('exit', resolve))
-  tshark.kill('SIGINT')
-  await exited
-}
-
-async function tshark(args: string[]): Promise<string> {
-  const { stdout } = await run('tshark', ['-r', capture, ...args], { maxBuffer: 64 * 1024 * 1024 })
-  return stdout
-}
-
-/** `-T fields` rows: one array of column values per packet. */
-async function fields(decode: string[], filter: string, names: string[]): Promise<string[][]> {
-  const output = await tshark([
-    ...decode.flatMap((rule) => ['-d', rule]),
-    '-Y',
-    filter,
-    '-T',
-    'fields',
-    '-E',
-    'separator=\t',
-    '-E',
-    'occurrence=a',
-    '-E',
-    'aggregator=|',
-    ...names.flatMap((name) => ['-e', name]),
-  ])
-  return output
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => line.split('\t'))
-}
-
-type Json = { [key: string]: Json } & Json[] & string
-type TlsLayer = Record<string, Json>
-
-/**
- * JA4 from Wireshark's dissection of a ClientHello, following technical_details/JA4.md: written
- * apart from the decoys' reader so a shared misreading of the bytes cannot hide.
- */
-function ja4FromDissection(handshake: TlsLayer): string {
-  const grease = (hex: string) => /^0x([0-9a-f])a\1a$/i.test(hex)
-  const hex4 = (value: string) => Number(value).toString(16).padStart(4, '0')
-  const ciphers = asArray<string>(handshake['tls.handshake.ciphersuites']?.['tls.handshake.ciphersuite'])
-    .filter((value) => !grease(value))
-    .map((value) => value.slice(2))
-  const extensions = Object.keys(handshake)
-    .filter((key) => key.startsWith('Extension: '))
-    .flatMap((key) => asArray<TlsLayer>(handshake[key] as unknown as TlsLayer))
-  const typeOf = (extension: TlsLayer) => Number(extension['tls.handshake.extension.type'])
-  const kept = extensions.filter((extension) => !grease(`0x${hex4(String(typeOf(extension)))}`))
-  const types = kept.map(typeOf)
-  const find = (type: number) => kept.find((extension) => typeOf(extension) === type)
-  const versions = asArray<string>(find(43)?.['tls.handshake.extensions.supported_version']).filter(
-    (value) => !grease(value),
-  )
-  const version = versions.length
-    ? versions.map((value) => Number(value)).reduce((a, b) => Math.max(a, b))
-    : Number(handshake['tls.handshake.version'])
-  const versionCode = { 772: '13', 771: '12', 770: '11', 769: '10', 768: 's3' }[version] ?? '00'
-  const alpn = asArray<string>(
-    find(16)?.['tls.handshake.extensions_alpn_list']?.['tls.handshake.extensions_alpn_str'],
-  )[0]
-  const alpnCode = alpn ? `${alpn[0]}${alpn[alpn.length - 1]}` : '00'
-  const count = (n: number) => String(Math.min(n, 99)).padStart(2, '0')
-  const signatures = asArray<string>(
-    find(13)?.['tls.handshake.sig_hash_algs']?.['tls.handshake.sig_hash_alg'],
-  )
-    .filter((value) => !grease(value))
-    .map((value) => value.slice(2))
-  const sortedExtensions = types
-    .filter((type) => type !== 0 && type !== 16)
-    .map((type) => hex4(String(type)))
-    .sort()
-    .join(',')
-  const a = `t${versionCode}${types.includes(0) ? 'd' : 'i'}${count(ciphers.length)}${count(types.length)}${alpnCode}`
-  const c = signatures.length ? `${sortedExtensions}_${signatures.join(',')}` : sortedExtensions
-  return `${a}_${sha12([...ciphers].sort().join(','))}_${sha12(c)}`
-}
-
-/** JA4H from tshark's dissection of a request (method, version, header lines, language, cookies). */
-function ja4hFromDissection(row: string[]): string {
-  const [method = '', version = '', lines = '', language = '', cookie = ''] = row
-  const names = lines
-    .split('|')
-    .map((line) => line.slice(0, line.indexOf(':')))
-    .filter((name) => name !== '')
-  const headers = names.filter((name) => !['cookie', 'referer'].includes(name.toLowerCase()))
-  const lang = language
-    ? language.split(/[,;]/)[0]?.replace(/-/g, '').toLowerCase().slice(0, 4).padEnd(4, '0')
-    : '0000'
-  const pairs = cookie
-    ? cookie
-        .split(';')
-        .map((pair) => pair.trim())
-        .sort()
-    : []
-  const a = `${method.slice(0, 2).toLowerCase()}${version.replace('HTTP/', '').replace('.', '')}${
-    names.some((name) => name.toLowerCase() === 'cookie') ? 'c' : 'n'
-  }${names.some((name) => name.toLowerCase() === 'referer') ? 'r' : 'n'}${String(headers.length).padStart(2, '0')}${lang}`
-  return `${a}_${sha12(headers.join(','))}_${sha12(pairs.map((pair) => pair.split('=')[0]).join(','))}_${sha12(pairs.join(','))}`
-}
 
 const eventsOf = (started: Started, type: string) => started.events.filter((event) => event.event === type)
 const bySourcePort = (events: DecoyEvent[]) => new Map(events.map((event) => [event.src_port, event]))
@@ -176,9 +34,7 @@ beforeAll(async () => {
   https = await startTestEmulator('https', { seed: 'fp-https' })
   http = await startTestEmulator('http', { seed: 'fp-http' })
   ssh = await startTestEmulator('ssh', { seed: 'fp-ssh' })
-  workDir = mkdtempSync(path.join(tmpdir(), 'decnet-fp-'))
-  capture = path.join(workDir, 'clients.pcapng')
-  const tsharkCapture = await startCapture([https.host, http.host, ssh.host], capture)
+  capture = await startCapture('lo', [https.host, http.host, ssh.host])
   try {
     const httpsUrl = `https://${https.host}:${https.port}/`
     const httpUrl = `http://${http.host}:${http.port}/login`
@@ -223,38 +79,18 @@ beforeAll(async () => {
     ]).catch(() => undefined) // refused: wrong password
     await ssh.waitFor((event) => event.event === 'auth_attempt')
   } finally {
-    await stopCapture(tsharkCapture)
+    await capture.stop()
   }
-  const json = JSON.parse(
-    await tshark([
-      '-d',
-      `tcp.port==${https.port},tls`,
-      '-Y',
-      'tls.handshake.type == 1',
-      '-T',
-      'json',
-      '--no-duplicate-keys',
-      '-J',
-      'tcp tls',
-    ]),
-  ) as { _source: { layers: { tcp: TlsLayer; tls: TlsLayer } } }[]
-  tlsHellos = new Map()
-  for (const packet of json) {
-    const { tcp, tls } = packet._source.layers
-    for (const record of asArray<TlsLayer>(tls['tls.record'] as unknown as TlsLayer)) {
-      for (const handshake of asArray<TlsLayer>(record['tls.handshake'] as unknown as TlsLayer))
-        if (handshake['tls.handshake.type'] === '1') tlsHellos.set(Number(tcp['tcp.srcport']), handshake)
-    }
-  }
+  tlsHellos = await capture.clientHellos(https.port)
 }, 180_000)
 
 afterAll(() => {
-  if (workDir) rmSync(workDir, { recursive: true, force: true })
+  capture?.remove()
 })
 
 describe('client fingerprints against real clients, checked on the capture', () => {
   it('emits one tls_client_hello per captured ClientHello, JA3 equal to tshark’s', async () => {
-    const rows = await fields([`tcp.port==${https.port},tls`], 'tls.handshake.type == 1', [
+    const rows = await capture.fields([`tcp.port==${https.port},tls`], 'tls.handshake.type == 1', [
       'tcp.srcport',
       'tls.handshake.ja3_full',
       'tls.handshake.ja3',
@@ -291,12 +127,12 @@ describe('client fingerprints against real clients, checked on the capture', () 
   })
 
   it('HASSH and client version of OpenSSH equal tshark’s, and later SSH events carry the hassh', async () => {
-    const [row] = await fields(
+    const [row] = await capture.fields(
       [`tcp.port==${ssh.port},ssh`],
       `ssh.message_code == 20 && tcp.dstport == ${ssh.port}`,
       ['ssh.kex.hassh', 'ssh.kex.hassh_algorithms'],
     )
-    const [ident] = await fields(
+    const [ident] = await capture.fields(
       [`tcp.port==${ssh.port},ssh`],
       `ssh.protocol && tcp.dstport == ${ssh.port}`,
       ['ssh.protocol'],
@@ -314,7 +150,7 @@ describe('client fingerprints against real clients, checked on the capture', () 
   })
 
   it('JA4H and header order of curl and Python requests equal the capture’s', async () => {
-    const rows = await fields([`tcp.port==${http.port},http`], 'http.request', [
+    const rows = await capture.fields([`tcp.port==${http.port},http`], 'http.request', [
       'tcp.srcport',
       'http.request.method',
       'http.request.version',
