@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
+import { analyseEvent, type FingerprintKind } from '@decnet/core/intel'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DecoyEvent } from '../src/emulator.ts'
 import { startTestEmulator } from './helpers.ts'
@@ -185,5 +186,22 @@ describe('client fingerprints against real clients, checked on the capture', () 
       expect(hellos.has(request.src_port)).toBe(true)
       expect(String(request.fields.ja4h)).toMatch(/^ge11nn0[0-9]0000_[0-9a-f]{12}_0{12}_0{12}$/)
     }
+  })
+
+  it('the intelligence analysis reads these events as fingerprints of every kind', () => {
+    const kinds = new Set<FingerprintKind>()
+    for (const event of [...https.events, ...http.events, ...ssh.events]) {
+      const findings = analyseEvent({
+        timestamp: new Date(event.ts),
+        decky: event.decky,
+        service: event.service,
+        eventType: event.event,
+        attackerIp: event.src_ip,
+        attackerPort: event.src_port,
+        fields: event.fields,
+      })
+      for (const finding of findings.fingerprints) kinds.add(finding.kind)
+    }
+    expect([...kinds].sort()).toEqual(['hassh', 'ja3', 'ja4', 'ja4h', 'ssh_client', 'user_agent'])
   })
 })
