@@ -368,4 +368,23 @@ describe('the ClientHello tap of a TLS listener under hostile input', () => {
     const hello = await web.waitFor((event) => event.event === 'tls_client_hello')
     expect(hello.fields.tls_sni).toBe('a.example')
   })
+
+  it('counts connections still sending their hello against the connection cap', async () => {
+    const web = await startTestEmulator('https', { limits: { maxConnections: 3 } })
+    const half = Buffer.from(published.tls[0]?.clientHello ?? '', 'hex').subarray(0, 50)
+    const open = (): Promise<Socket> =>
+      new Promise((resolve) => {
+        const socket = connect({ host: web.host, port: web.port }, () => {
+          socket.write(half)
+          resolve(socket)
+        })
+        socket.on('error', () => undefined)
+        socket.resume()
+      })
+    const held = [await open(), await open(), await open()]
+    const refused = await open()
+    await new Promise<void>((resolve) => refused.once('close', () => resolve()))
+    for (const socket of held) expect(socket.destroyed).toBe(false)
+    for (const socket of held) socket.destroy()
+  })
 })

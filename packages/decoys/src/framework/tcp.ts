@@ -198,16 +198,20 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
   const server: Server = createServer(
     tlsServer ? (socket) => fingerprintThenHandshake(socket, tlsServer) : onSocket,
   )
-  /** Raw sockets handed to the TLS server, by peer: a failed handshake must close them too. */
+  /** Raw sockets handed to the TLS server (until they close), by peer: a failed handshake closes them. */
   const handshaking = new Map<string, Socket>()
+  /** Sockets whose ClientHello is still being read: they count against the connection cap too. */
+  let peeking = 0
   const fingerprintThenHandshake = (socket: Socket, handshake: Server) => {
-    if (sockets.size >= maxConnections) {
+    if (handshaking.size + peeking >= maxConnections) {
       socket.destroy()
       return
     }
     const peer = peerOf(socket)
     socket.on('error', () => undefined)
+    peeking++
     void peekClientHello(socket, handshakeTimeoutMs).then((hello) => {
+      peeking--
       if (hello) {
         ctx.emit({
           event: 'tls_client_hello',
