@@ -387,4 +387,24 @@ describe('the ClientHello tap of a TLS listener under hostile input', () => {
     for (const socket of held) expect(socket.destroyed).toBe(false)
     for (const socket of held) socket.destroy()
   })
+
+  it.each(['imap', 'pop3', 'ldap'])('fingerprints the implicit-TLS port of %s too', async (slug) => {
+    // The second configured port is the implicit-TLS variant (imaps, pop3s, ldaps).
+    const started = await startTestEmulator(slug, { ports: [0, 0] })
+    const port = started.running.ports[1] as number
+    await new Promise<void>((resolve, reject) => {
+      const tls = tlsConnect(
+        { host: started.host, port, rejectUnauthorized: false, servername: 'mail.example' },
+        () => {
+          tls.destroy()
+          resolve()
+        },
+      )
+      tls.on('error', reject)
+    })
+    const hello = await started.waitFor((event) => event.event === 'tls_client_hello')
+    expect(hello.service).toBe(slug)
+    expect(hello.fields.tls_sni).toBe('mail.example')
+    expect(String(hello.fields.ja4)).toMatch(/^t13d/)
+  })
 })
