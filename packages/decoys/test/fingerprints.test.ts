@@ -332,12 +332,13 @@ describe('the ClientHello tap of a TLS listener under hostile input', () => {
     const web = await startTestEmulator('https', { limits: { idleTimeoutMs: 500 } })
     const full = Buffer.from(published.tls[0]?.clientHello ?? '', 'hex')
     // Half a hello, then silence: the tap gives up at the handshake timeout, TLS then fails it.
-    const stalled = connect({ host: web.host, port: web.port })
+    const failing = new Set<number>()
+    const stalled = connect({ host: web.host, port: web.port }, () => failing.add(stalled.localPort ?? 0))
     stalled.on('error', () => undefined)
     stalled.resume()
     stalled.write(full.subarray(0, 100))
     // 2 MiB of handshake records that never form a hello: the tap stops buffering at its cap.
-    const flooder = connect({ host: web.host, port: web.port })
+    const flooder = connect({ host: web.host, port: web.port }, () => failing.add(flooder.localPort ?? 0))
     flooder.on('error', () => undefined)
     flooder.resume()
     const record = Buffer.concat([
@@ -346,8 +347,15 @@ describe('the ClientHello tap of a TLS listener under hostile input', () => {
     ])
     for (let sent = 0; sent < 2 * 1024 * 1024 && !flooder.destroyed; sent += record.length)
       flooder.write(record)
+    // A port scanner's connect-and-close, and one that half-closes after a few bytes.
+    const scanner = connect({ host: web.host, port: web.port }, () => scanner.end())
+    const halfClosed = connect({ host: web.host, port: web.port }, () => halfClosed.end(full.subarray(0, 20)))
+    for (const socket of [scanner, halfClosed]) {
+      socket.on('error', () => undefined)
+      socket.resume()
+    }
     const closed = (socket: Socket) => new Promise<void>((resolve) => socket.once('close', () => resolve()))
-    await Promise.all([closed(stalled), closed(flooder)])
+    await Promise.all([closed(stalled), closed(flooder), closed(scanner), closed(halfClosed)])
     const failures = web.events.filter(
       (event) => event.event === 'scan' && event.fields.reason === 'tls_handshake_failed',
     )
@@ -367,6 +375,11 @@ describe('the ClientHello tap of a TLS listener under hostile input', () => {
     expect(cipher).toMatch(/^TLS_|ECDHE/)
     const hello = await web.waitFor((event) => event.event === 'tls_client_hello')
     expect(hello.fields.tls_sni).toBe('a.example')
+    // Hanging up is no failed handshake: past the (500 ms) handshake time, only the stalled and the
+    // flooding peer were reported. (A slow machine can only make this check miss, never fail.)
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const reported = web.events.filter((event) => event.event === 'scan').map((event) => event.src_port)
+    expect(new Set(reported)).toEqual(failing)
   })
 
   it('counts connections still sending their hello against the connection cap', async () => {

@@ -210,8 +210,19 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
     const peer = peerOf(socket)
     socket.on('error', () => undefined)
     peeking++
-    void peekClientHello(socket, handshakeTimeoutMs).then((hello) => {
+    void peekClientHello(socket, handshakeTimeoutMs).then(({ hello, timedOut, hungUp }) => {
       peeking--
+      // Hung up before a hello: no protocol mismatch, as a reset around the handshake is none.
+      if (hungUp) {
+        socket.destroy()
+        return
+      }
+      if (timedOut) {
+        // The handshake time is spent: refused as the TLS server's own timeout would refuse it.
+        socket.destroy()
+        reportHandshakeFailure(peer, 'ERR_TLS_HANDSHAKE_TIMEOUT')
+        return
+      }
       if (hello) {
         ctx.emit({
           event: 'tls_client_hello',
@@ -227,6 +238,13 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
       handshake.emit('connection', socket)
     })
   }
+  const reportHandshakeFailure = (peer: { ip: string; port: number }, error: string) =>
+    ctx.emit({
+      event: 'scan',
+      src_ip: peer.ip,
+      src_port: peer.port,
+      fields: { reason: 'tls_handshake_failed', error },
+    })
   server.on('error', () => undefined)
   // A failed TLS handshake is a probe (plain-text scanner, TLS fingerprinting): record it, never throw.
   tlsServer?.on('tlsClientError', (error: Error & { code?: string }, socket: Socket) => {
@@ -237,12 +255,7 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
     handshaking.get(`${peer.ip}|${peer.port}`)?.destroy()
     // A peer that hangs up around the handshake (certificate grabbers) is no protocol mismatch.
     if (error.code === 'ECONNRESET') return
-    ctx.emit({
-      event: 'scan',
-      src_ip: peer.ip,
-      src_port: peer.port,
-      fields: { reason: 'tls_handshake_failed', error: error.code ?? error.message.slice(0, 120) },
-    })
+    reportHandshakeFailure(peer, error.code ?? error.message.slice(0, 120))
   })
 
   await new Promise<void>((resolve, reject) => {

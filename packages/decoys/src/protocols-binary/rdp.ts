@@ -162,8 +162,9 @@ export const rdpEmulator: Emulator = {
 
     /** Reads and fingerprints the ClientHello on the raw socket, then hands the socket to TLS. */
     const upgrade = async (session: TcpSession, selected: number) => {
-      const hello = await peekClientHello(session.socket as Socket, HANDSHAKE_TIMEOUT_MS)
-      if (hello) session.emit('tls_client_hello', clientHelloFields(hello))
+      const peeked = await peekClientHello(session.socket as Socket, HANDSHAKE_TIMEOUT_MS)
+      if (peeked.hello) session.emit('tls_client_hello', clientHelloFields(peeked.hello))
+      if (peeked.timedOut || peeked.hungUp) session.socket.destroy()
       if (session.socket.destroyed) return
       const tls = new TLSSocket(session.socket as Socket, { isServer: true, secureContext })
       tls.on('error', () => session.socket.destroy())
