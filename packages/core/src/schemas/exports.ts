@@ -2,6 +2,10 @@
 // back a short-lived, single-use download URL; the API's HTTP server streams the file from it.
 import { z } from 'zod'
 import { IOC_KINDS } from '../intel/types.ts'
+
+// The IOCs page's kind filter (core/intel's list, re-exported here so the console need not load the rules).
+export { IOC_KINDS, type IocKind } from '../intel/types.ts'
+
 import { ZIsoDate } from './common.ts'
 import { ZIncidentState, ZSeverity } from './incidents.ts'
 import { ZAttackerSort } from './logs.ts'

@@ -1,7 +1,6 @@
 'use client'
 
-import { IOC_KINDS, type IocKind } from '@decnet/core/intel'
-import { TABLE_EXPORT_FORMATS } from '@decnet/core/schemas'
+import { IOC_KINDS, type IocKind, TABLE_EXPORT_FORMATS } from '@decnet/core/schemas'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { ErrorAlert } from '@/components/error-alert.tsx'
