@@ -80,6 +80,11 @@ ensureDebianPackages([
   'dnsutils',
   'mariadb-client',
   'mosquitto-clients',
+  // Real attacker tools whose traffic the intelligence rules must recognise (decoys intel-clients test).
+  'hydra',
+  'medusa',
+  'wget',
+  'python3-requests',
 ])
 await ensureDockerDaemon()
 ensurePnpm()

@@ -27,11 +27,12 @@ export function analyseEvent(event: IntelEvent): EventFindings {
   const read = fieldReader(event)
   const { eventType, service } = event
   const input = { eventType, service, read }
+  const toolHits = TOOLS.reads(eventType) ? TOOLS.match(input) : []
+  const behaviour = behaviourOf(eventType, service, read)
+  if (toolHits.some(({ rule }) => rule.probe)) behaviour.probePayloads = (behaviour.probePayloads ?? 0) + 1
   return {
     fingerprints: extractFingerprints(service, read),
-    tools: TOOLS.reads(eventType)
-      ? TOOLS.match(input).map(({ rule, evidence }) => ({ tool: rule.tool, ruleId: rule.id, evidence }))
-      : [],
+    tools: toolHits.map(({ rule, evidence }) => ({ tool: rule.tool, ruleId: rule.id, evidence })),
     techniques: TECHNIQUES.reads(eventType)
       ? TECHNIQUES.match(input).map(({ rule, evidence }) => ({
           technique: rule.technique,
@@ -40,7 +41,7 @@ export function analyseEvent(event: IntelEvent): EventFindings {
         }))
       : [],
     iocs: iocsRead(eventType) ? extractIocs(eventType, service, read) : [],
-    behaviour: behaviourOf(eventType, service, read),
+    behaviour,
   }
 }
 
