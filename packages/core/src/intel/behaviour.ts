@@ -23,11 +23,11 @@ export function behaviourOf(eventType: string, service: string, read: FieldReade
   const counter = COUNTED[eventType]
   if (counter) return { [counter]: 1 }
   if (eventType === 'auth_attempt') {
-    return read('success') === 'false' ? { authAttempts: 1, authFailures: 1 } : { authAttempts: 1 }
+    return read.get('success') === 'false' ? { authAttempts: 1, authFailures: 1 } : { authAttempts: 1 }
   }
   if (eventType === 'command') {
     if (!SHELL_SERVICES.has(service)) return { requests: 1 }
-    return INTERACTIVE_VIA.has(read('via') ?? '') ? { interactiveCommands: 1 } : { execCommands: 1 }
+    return INTERACTIVE_VIA.has(read.get('via') ?? '') ? { interactiveCommands: 1 } : { execCommands: 1 }
   }
   return {}
 }

@@ -50,6 +50,18 @@ const CASES: Record<string, { match: IntelEvent[]; miss: IntelEvent[] }> = {
     ],
     miss: [shellCommand('cat /etc/hosts'), shellCommand('echo cronos')],
   },
+  'technique.cron.cron-job': {
+    // As the decoy shell records `(crontab -l; echo JOB) | crontab -`
+    match: [
+      event('cron_job', 'ssh', {
+        username: 'root',
+        via: 'crontab',
+        source: 'stdin',
+        jobs: '@reboot /tmp/.x/run',
+      }),
+    ],
+    miss: [event('cron_job', 'ssh', { username: 'root', via: 'crontab', source: 'stdin', jobs: '' })],
+  },
   'technique.cron.redis-dir': {
     match: [redis('CONFIG', ['SET', 'dir', '/var/spool/cron/'])],
     miss: [redis('CONFIG', ['SET', 'dir', '/tmp']), redis('SET', ['k', '/var/spool/cron'])],
@@ -165,6 +177,15 @@ const CASES: Record<string, { match: IntelEvent[]; miss: IntelEvent[] }> = {
       shellCommand('./run --donate-level 1'),
     ],
     miss: [shellCommand('./backup.sh'), shellCommand('cat miner-notes.txt')],
+  },
+  'technique.resource-hijacking.miner-cron': {
+    match: [
+      event('cron_job', 'ssh', {
+        via: 'crontab',
+        jobs: '* * * * * /tmp/.x/xmrig -o stratum+tcp://10.0.0.9:3333',
+      }),
+    ],
+    miss: [event('cron_job', 'ssh', { via: 'crontab', jobs: '0 3 * * * /usr/local/bin/backup.sh' })],
   },
   'technique.resource-hijacking.miner-download': {
     match: [event('download', 'ssh', { url: 'http://10.0.0.9/xmrig', sha256: 'a'.repeat(64) })],

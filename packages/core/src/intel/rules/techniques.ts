@@ -2,7 +2,7 @@
 // Bump TECHNIQUE_RULES_VERSION with every change to a rule; findings are stored with their rule id.
 import { commandNamed, type MatchRule } from './engine.ts'
 
-export const TECHNIQUE_RULES_VERSION = '1.0.0'
+export const TECHNIQUE_RULES_VERSION = '1.1.0'
 
 export type TechniqueRule = MatchRule & { technique: string }
 
@@ -69,6 +69,14 @@ export const TECHNIQUE_RULES: readonly TechniqueRule[] = [
     'T1053.003',
     /\bcrontab\b|\/etc\/cron|\/var\/spool\/cron|\/etc\/anacrontab/i,
   ),
+  {
+    // The decoy shell records every crontab it installs (crontab -, crontab FILE, >> /etc/crontab)
+    id: 'technique.cron.cron-job',
+    technique: 'T1053.003',
+    eventTypes: ['cron_job'],
+    when: [{ field: 'jobs', matches: /\S/ }],
+    evidence: 'cron job installed ({via}): {jobs}',
+  },
   {
     id: 'technique.cron.redis-dir',
     technique: 'T1053.003',
@@ -145,6 +153,13 @@ export const TECHNIQUE_RULES: readonly TechniqueRule[] = [
   shell('technique.shadow', 'T1003.008', /\/etc\/shadow\b|\bunshadow\b/i),
   // Impact
   shell('technique.resource-hijacking.miner', 'T1496', MINER),
+  {
+    id: 'technique.resource-hijacking.miner-cron',
+    technique: 'T1496',
+    eventTypes: ['cron_job'],
+    when: [{ field: 'jobs', matches: MINER }],
+    evidence: 'cron job runs a miner: {match}',
+  },
   {
     id: 'technique.resource-hijacking.miner-download',
     technique: 'T1496',

@@ -2,7 +2,7 @@
 // which tool. Bump TOOL_RULES_VERSION with every change to a rule or to the catalogue.
 import type { MatchRule } from './engine.ts'
 
-export const TOOL_RULES_VERSION = '1.0.0'
+export const TOOL_RULES_VERSION = '1.1.0'
 
 /** What a tool is for: decides how it weighs in an attacker's classification. */
 export type ToolRole =
