@@ -175,7 +175,7 @@ export const TOOL_RULES: readonly ToolRule[] = [
     when: [
       {
         field: 'request_text',
-        matches: /(?<![\w.-])[\w.-]{1,253}\.(?:oast\.(?:pro|live|site|online|fun|me)|interact\.sh)\b/i,
+        matches: /\.oast\.(?:pro|live|site|online|fun|me)\b|\binteract\.sh\b/i,
       },
     ],
     evidence: 'interactsh callback domain (nuclei out-of-band check): {match}',
