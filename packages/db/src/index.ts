@@ -42,6 +42,7 @@ export {
   CONNECTION_SCAN_ROWS,
   type ConnectionSession,
   isRecordingEvent,
+  MAX_SESSION_FRAMES,
   MAX_SESSION_STORED_CHARS,
   RECORDING_EVENT_TYPES,
   type TerminalSessionRow,

@@ -23,6 +23,8 @@ export function isRecordingEvent(event: Pick<LogEventInput, 'eventType'>): boole
 export const MAX_SESSION_STORED_CHARS = 2 * 1024 * 1024
 export const MAX_SESSION_CHUNKS = 4096
 export const MAX_CHUNK_CHARS = 64 * 1024
+/** Frames kept per session (a client sending one byte per packet makes one frame per byte). */
+export const MAX_SESSION_FRAMES = 100_000
 
 const FRAME_CODES = new Set(['o', 'i', 'r', 'm'])
 
@@ -74,13 +76,13 @@ export async function storeRecordingEvents(
     const fields = event.fields ?? {}
     const sid = typeof fields.sid === 'string' && SID.test(fields.sid) ? fields.sid : undefined
     if (sid === undefined) continue
-    const [session] = await sql.query<{ id: string; bytes: unknown; chunkCount: unknown }>(
+    const [session] = await sql.query<{ id: string; bytes: unknown; chunkCount: unknown; frameCount: unknown }>(
       `INSERT INTO "TerminalSession" ("id", "decky", "sid", "service", "attackerIp", "attackerPort", "startedAt", "lastEventAt")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
        ON CONFLICT ("decky", "sid") DO UPDATE SET
          "startedAt" = ${earlier('excluded."startedAt"', '"TerminalSession"."startedAt"')},
          "lastEventAt" = ${later('excluded."lastEventAt"', '"TerminalSession"."lastEventAt"')}
-       RETURNING "id", "bytes", "chunkCount"`,
+       RETURNING "id", "bytes", "chunkCount", "frameCount"`,
       [
         randomUUID(),
         event.decky,
@@ -113,6 +115,7 @@ export async function storeRecordingEvents(
         parsed !== undefined &&
         seq !== undefined &&
         toNumber(session.bytes) + parsed.chars <= MAX_SESSION_STORED_CHARS &&
+        toNumber(session.frameCount) + parsed.frames.length <= MAX_SESSION_FRAMES &&
         toNumber(session.chunkCount) < MAX_SESSION_CHUNKS
       if (!fits) {
         await sql.execute(`UPDATE "TerminalSession" SET "truncated" = TRUE WHERE "id" = $1`, [session.id])
@@ -194,6 +197,14 @@ export const CONNECTION_SCAN_ROWS = 10_000
 
 export function sessionsRepository(conn: Connection) {
   return {
+    /** The source address of the attacker profile `id`, or undefined. */
+    async attackerIp(id: string): Promise<string | undefined> {
+      return conn.read(async ({ sql }) => {
+        const [row] = await sql.query<{ ip: string }>(`SELECT "ip" FROM "Attacker" WHERE "id" = $1`, [id])
+        return row?.ip
+      })
+    },
+
     /** An attacker's terminal sessions, newest first. */
     async terminalForAttacker(
       ip: string,
