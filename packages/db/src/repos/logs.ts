@@ -242,6 +242,8 @@ export function logsRepository(conn: Connection) {
       if (input.length === 0) return Promise.resolve([])
       const all = input.map(storableEvent)
       // Terminal recordings go to their own tables: never Log rows, attacker events or live rows.
+      // (An analysis stage counting interactive sessions wants the batch's `tty_start` events too:
+      // one per session, no frames.)
       const recordings = all.filter(isRecordingEvent)
       const events = recordings.length === 0 ? all : all.filter((event) => !isRecordingEvent(event))
       const { credentials, attackers } = summariseBatch(events)
