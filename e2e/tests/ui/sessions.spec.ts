@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { signInAdmin } from '../../fixtures/auth.ts'
 import { expect, test } from '../../fixtures/stack.ts'
@@ -101,4 +102,21 @@ test('sessions: an SSH shell is recorded and replays in the console with the com
     timeout: 60_000,
   })
   await shot(page, 'session-replay.png')
+
+  // The same recording downloads as an asciicast v2 file (header line, then one event per line).
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download .cast' }).click(),
+  ])
+  const cast = readFileSync(await download.path(), 'utf8')
+    .trim()
+    .split('\n')
+  expect(JSON.parse(cast[0] ?? '{}')).toMatchObject({ version: 2, env: { SHELL: '/bin/bash' } })
+  const typed = cast
+    .slice(1)
+    .map((line) => JSON.parse(line) as [number, string, string])
+    .filter((event) => event[1] === 'i')
+    .map((event) => event[2])
+    .join('')
+  expect(typed).toContain(`echo ${MARK}`)
 })

@@ -47,10 +47,26 @@ export function SessionPlayer({ header, events }: { header: Header; events: read
       dispose?.()
     }
   }, [header, events])
+  const download = () => {
+    const url = URL.createObjectURL(
+      new Blob([`${castText(header, events)}\n`], { type: 'application/x-asciicast' }),
+    )
+    const link = document.createElement('a')
+    link.href = url
+    link.download = `session-${header.timestamp}.cast`
+    link.click()
+    URL.revokeObjectURL(url)
+  }
   return (
     <>
       {failed && <p className="error">The player could not start: {failed}</p>}
       <div ref={container} data-testid="session-player" />
+      <p>
+        <button type="button" onClick={download}>
+          Download .cast
+        </button>{' '}
+        <span className="muted small">asciicast v2, plays in `asciinema play`</span>
+      </p>
     </>
   )
 }

@@ -193,7 +193,7 @@ export interface ConnectionSession {
 }
 
 /** Newest Log rows of an attacker read to group connections (bounds the query for busy attackers). */
-export const CONNECTION_SCAN_ROWS = 10_000
+export const CONNECTION_SCAN_ROWS = 5_000
 
 export function sessionsRepository(conn: Connection) {
   return {
