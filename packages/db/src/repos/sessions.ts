@@ -76,7 +76,12 @@ export async function storeRecordingEvents(
     const fields = event.fields ?? {}
     const sid = typeof fields.sid === 'string' && SID.test(fields.sid) ? fields.sid : undefined
     if (sid === undefined) continue
-    const [session] = await sql.query<{ id: string; bytes: unknown; chunkCount: unknown; frameCount: unknown }>(
+    const [session] = await sql.query<{
+      id: string
+      bytes: unknown
+      chunkCount: unknown
+      frameCount: unknown
+    }>(
       `INSERT INTO "TerminalSession" ("id", "decky", "sid", "service", "attackerIp", "attackerPort", "startedAt", "lastEventAt")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
        ON CONFLICT ("decky", "sid") DO UPDATE SET
