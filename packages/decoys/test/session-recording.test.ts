@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { Client, type ClientChannel } from 'ssh2'
 import { describe, expect, it } from 'vitest'
 import type { DecoyEvent } from '../src/emulator.ts'
 import { serializeEvent } from '../src/framework/events.ts'
@@ -130,6 +131,76 @@ describe('terminal session recording', () => {
       width: 80,
       height: 24,
     })
+  })
+})
+
+/** An ssh2 client shell: with a pty of `cols`x`rows` (resized once), or a bare pipe like `ssh -T`. */
+function ssh2Shell(
+  target: { host: string; port: number },
+  pty: { cols: number; rows: number } | undefined,
+  script: (stream: ClientChannel, shown: () => string) => Promise<void>,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const client = new Client()
+    client
+      .on('ready', () => {
+        const options = pty ? { term: 'vt100', cols: pty.cols, rows: pty.rows } : false
+        client.shell(options, (error, stream) => {
+          if (error) return reject(error)
+          let shown = ''
+          stream.on('data', (chunk: Buffer) => {
+            shown += chunk.toString()
+          })
+          stream.on('close', () => {
+            client.end()
+            resolve()
+          })
+          script(stream, () => shown).catch(reject)
+        })
+      })
+      .on('error', reject)
+      .connect({ host: target.host, port: target.port, username: 'root', password: 'Winter2026!' })
+  })
+}
+
+const until = async (read: () => string, pattern: RegExp) => {
+  const deadline = Date.now() + 15_000
+  while (!pattern.test(read())) {
+    if (Date.now() > deadline) throw new Error(`never shown: ${pattern} in ${JSON.stringify(read())}`)
+    await sleep(20)
+  }
+}
+
+describe('terminal recording of other shells', () => {
+  it('records the pty size the client asked for, and each window resize as an r frame', async () => {
+    const ssh = await startTestEmulator('ssh', { config: { password: 'Winter2026!' } })
+    await ssh2Shell(ssh, { cols: 132, rows: 43 }, async (stream, shown) => {
+      await until(shown, /# $/)
+      stream.setWindow(50, 200, 0, 0)
+      await sleep(200)
+      stream.write('pwd\r')
+      await until(shown, /\/root[\s\S]*# $/)
+      stream.write('exit\r')
+    })
+    const start = await ssh.waitFor((e) => e.event === 'tty_start')
+    expect(start.fields).toMatchObject({ width: 132, height: 43, term: 'vt100' })
+    await ssh.waitFor((e) => e.event === 'tty_end')
+    const frames = framesOf(ssh.events, String(start.fields.sid))
+    expect(frames.filter((f) => f[1] === 'r').map((f) => f[2])).toEqual(['200x50'])
+  })
+
+  it('records a shell without a pty (ssh -T) with terminal line ends, so it replays straight', async () => {
+    const ssh = await startTestEmulator('ssh', { config: { password: 'Winter2026!' } })
+    await ssh2Shell(ssh, undefined, async (stream, shown) => {
+      await until(shown, /# $/)
+      stream.write('id\n')
+      await until(shown, /uid=0[\s\S]*# $/)
+      stream.end('exit\n')
+    })
+    const end = await ssh.waitFor((e) => e.event === 'tty_end')
+    const output = textOf(framesOf(ssh.events, String(end.fields.sid)), 'o')
+    expect(output).toMatch(/uid=0\([^)]*\)[^\n]*\r\n/)
+    expect(output).not.toMatch(/[^\r]\n/)
   })
 })
 
