@@ -43,6 +43,8 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'intel.techniques': 'viewer',
   'intel.navigatorLayer': 'viewer',
   'intel.iocs': 'viewer',
+  'attackers.sessions': 'viewer',
+  'sessions.get': 'viewer',
   'stats.get': 'viewer',
   'health.get': 'anon',
   'hosts.list': 'admin',

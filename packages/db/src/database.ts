@@ -10,6 +10,7 @@ import { intelRepository } from './repos/intel.ts'
 import { lifecycleRepository } from './repos/lifecycle.ts'
 import { type IngestOptions, logsRepository } from './repos/logs.ts'
 import { probeSourcesRepository } from './repos/probe-sources.ts'
+import { sessionsRepository } from './repos/sessions.ts'
 import { heartbeatsRepository, hostsRepository, settingsRepository } from './repos/settings.ts'
 import { tokensRepository, usersRepository } from './repos/users.ts'
 import type { Dialect } from './sql.ts'
@@ -35,6 +36,8 @@ export interface DecnetDatabase {
   readonly incidents: ReturnType<typeof incidentsRepository>
   /** Attacker intelligence (fingerprints, tools, techniques, indicators), per attacker and fleet-wide. */
   readonly intel: ReturnType<typeof intelRepository>
+  /** Terminal recordings and per-connection groupings of an attacker's events. */
+  readonly sessions: ReturnType<typeof sessionsRepository>
   /**
    * Cheap liveness probe for health.get: a read on the read connection, answered within
    * PING_DEADLINE_MS (or thrown), plus how long writes have been waiting for another process's lock.
@@ -66,6 +69,7 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
     exports: exportsRepository(conn),
     incidents: incidentsRepository(conn),
     intel: intelRepository(conn),
+    sessions: sessionsRepository(conn),
     ping: () => conn.ping(),
     close: () => conn.close(),
   }

@@ -57,6 +57,16 @@ export {
   type SearchResult,
 } from './repos/logs.ts'
 export type { ProbeSourceInput, ProbeSourceRow } from './repos/probe-sources.ts'
+export {
+  type AsciicastFrame,
+  CONNECTION_SCAN_ROWS,
+  type ConnectionSession,
+  isRecordingEvent,
+  MAX_SESSION_FRAMES,
+  MAX_SESSION_STORED_CHARS,
+  RECORDING_EVENT_TYPES,
+  type TerminalSessionRow,
+} from './repos/sessions.ts'
 export { foldUsername } from './repos/users.ts'
 export { type ParsedSearch, parseSearch, type SystemFilter } from './search/grammar.ts'
 export { buildSearchText, tokenize } from './search/tokenize.ts'

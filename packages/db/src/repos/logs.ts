@@ -28,6 +28,7 @@ import {
 } from './ingest.ts'
 import { writeIntel } from './intel.ts'
 import { CORE_INTEL_ANALYSER, type IntelAnalyser, summariseIntel } from './intel-batch.ts'
+import { isRecordingEvent, storeRecordingEvents } from './sessions.ts'
 
 export const MAX_SEARCH_LIMIT = 1000
 /** Counting stops here: an exact count of a very common word would cost a full index walk. */
@@ -245,15 +246,30 @@ export function logsRepository(conn: Connection, options: IngestOptions = {}) {
      */
     ingest(input: readonly LogEventInput[], now = new Date()): Promise<LogRow[]> {
       if (input.length === 0) return Promise.resolve([])
-      const events = input.map(storableEvent)
+      const all = input.map(storableEvent)
+      // Terminal recordings go to their own tables: never Log rows, attacker events or live rows.
+      // (An analysis stage counting interactive sessions wants the batch's `tty_start` events too:
+      // one per session, no frames.)
+      const recordings = all.filter(isRecordingEvent)
+      const events = recordings.length === 0 ? all : all.filter((event) => !isRecordingEvent(event))
       const { credentials, attackers } = summariseBatch(events)
       // Analysed before the transaction: the rules are pure, and on SQLite the write lock is shared.
-      const findings = intel === false ? undefined : summariseIntel(events, intel)
+      // A recording's tty_start (one per session, no frames) is analysed too: it counts the session.
+      const findings =
+        intel === false
+          ? undefined
+          : summariseIntel(
+              recordings.length === 0
+                ? events
+                : [...events, ...recordings.filter((event) => event.eventType === 'tty_start')],
+              intel,
+            )
       return conn.run(() =>
         conn.transaction(async (tx) => {
           const ids = await insertLogs(tx, events)
           await upsertCredentials(tx, credentials)
           await upsertAttackers(tx, dialect, attackers, now)
+          if (recordings.length > 0) await storeRecordingEvents(tx, recordings)
           if (findings && intel !== false) await writeIntel(tx, dialect, findings, intel)
           return events.map((event, i) => ({
             id: ids[i] as number,
@@ -405,11 +421,15 @@ export function logsRepository(conn: Connection, options: IngestOptions = {}) {
             await tx.attackerTool.deleteMany()
             await tx.attackerTechnique.deleteMany()
             await tx.attackerIoc.deleteMany()
-            return {
+            const deleted = {
               logs: (await tx.log.deleteMany()).count,
               credentials: (await tx.credential.deleteMany()).count,
               attackers: (await tx.attacker.deleteMany()).count,
             }
+            // Recordings are telemetry too (not part of the reported totals).
+            await tx.terminalChunk.deleteMany()
+            await tx.terminalSession.deleteMany()
+            return deleted
           },
           { timeout: 300_000 },
         ),
