@@ -3,6 +3,7 @@ import { type DatabasePing, type OpenOptions, openClient } from './client.ts'
 import { channelsRepository, deliveriesRepository } from './repos/alert-delivery.ts'
 import { attackersRepository } from './repos/attackers.ts'
 import { auditRepository } from './repos/audit.ts'
+import { enrichmentRepository } from './repos/enrichment.ts'
 import { exportsRepository } from './repos/exports.ts'
 import { fleetRepository } from './repos/fleet.ts'
 import { incidentsRepository } from './repos/incidents.ts'
@@ -32,6 +33,8 @@ export interface DecnetDatabase {
   readonly exports: ReturnType<typeof exportsRepository>
   /** Incidents, ignore rules, the alert outbox and the grouping worker's batch transaction. */
   readonly incidents: ReturnType<typeof incidentsRepository>
+  /** Label, geo/ASN and reverse DNS per attacker address (the enrichment worker writes it). */
+  readonly enrichment: ReturnType<typeof enrichmentRepository>
   /**
    * Cheap liveness probe for health.get: a read on the read connection, answered within
    * PING_DEADLINE_MS (or thrown), plus how long writes have been waiting for another process's lock.
@@ -60,6 +63,7 @@ export function createDatabase(databaseUrl: string, options: OpenOptions = {}): 
     deliveries: deliveriesRepository(conn),
     exports: exportsRepository(conn),
     incidents: incidentsRepository(conn),
+    enrichment: enrichmentRepository(conn),
     ping: () => conn.ping(),
     close: () => conn.close(),
   }
