@@ -38,7 +38,7 @@ export class AsnCsvGeoSource implements GeoSource {
       this.v4 ??= readFile(this.files.ipv4Numeric, 'utf8').then(parseV4)
       const table = await this.v4
       const value = address.toByteArray().reduce((sum, byte) => sum * 256 + byte, 0)
-        const index = bisect(table.starts.length, (i) => compare(value, table.starts[i] ?? 0))
+      const index = bisect(table.starts.length, (i) => compare(value, table.starts[i] ?? 0))
       return found(table, index, (i) => value <= (table.ends[i] ?? 0))
     }
     this.v6 ??= readFile(this.files.ipv6Numeric, 'utf8').then(parseV6)
@@ -66,7 +66,11 @@ function bisect(length: number, compareAt: (index: number) => number): number {
   return best
 }
 
-function found<T>(table: RangeTable<T>, index: number, contains: (index: number) => boolean): Partial<GeoFields> {
+function found<T>(
+  table: RangeTable<T>,
+  index: number,
+  contains: (index: number) => boolean,
+): Partial<GeoFields> {
   if (index < 0 || !contains(index)) return {}
   const org = table.orgs[table.orgIndex[index] ?? 0]
   return { asn: table.asns[index] ?? 0, ...(org ? { org } : {}) }
