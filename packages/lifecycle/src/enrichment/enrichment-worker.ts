@@ -102,6 +102,9 @@ export class EnrichmentWorker {
   private schedule(delayMs: number) {
     this.timer = setTimeout(() => {
       this.running = this.drain()
+        .then(() => {
+          this.counters.lastError = null
+        })
         .catch((error: unknown) => {
           this.counters.lastError = error instanceof Error ? error.message : String(error)
           this.options.onError?.(error)
