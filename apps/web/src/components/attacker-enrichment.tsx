@@ -45,14 +45,7 @@ function countryName(code: string): string {
   }
 }
 
-/** The flag emoji of an ISO 3166-1 alpha-2 code (regional indicator symbols). */
-function flag(code: string): string {
-  return /^[A-Z]{2}$/.test(code)
-    ? String.fromCodePoint(...[...code].map((letter) => 0x1f1e6 + letter.charCodeAt(0) - 65))
-    : ''
-}
-
-/** One line for the attackers table: "🇺🇸 US · AS15169 Google LLC", or the range label. */
+/** One line for the attackers table: "US · AS15169 Google LLC" (country name on hover), or the range label. */
 export function AttackerGeoCell({ enrichment }: { enrichment: AttackerEnrichment | undefined }) {
   if (!enrichment) return <span className="muted">—</span>
   if (enrichment.label) {
@@ -66,9 +59,7 @@ export function AttackerGeoCell({ enrichment }: { enrichment: AttackerEnrichment
   return (
     <span className="small" data-testid="attacker-geo">
       {enrichment.country ? (
-        <span title={countryName(enrichment.country)}>
-          {flag(enrichment.country)} {enrichment.country}
-        </span>
+        <span title={countryName(enrichment.country)}>{enrichment.country}</span>
       ) : (
         <span className="muted">??</span>
       )}
@@ -113,8 +104,7 @@ export function AttackerEnrichmentPanel({ enrichment }: { enrichment: AttackerEn
             <dd data-testid="attacker-country">
               {enrichment.country ? (
                 <>
-                  {flag(enrichment.country)} {countryName(enrichment.country)}{' '}
-                  <span className="muted mono">({enrichment.country})</span>
+                  {countryName(enrichment.country)} <span className="muted mono">({enrichment.country})</span>
                 </>
               ) : (
                 <span className="muted">unknown</span>
@@ -149,7 +139,8 @@ export function AttackerEnrichmentPanel({ enrichment }: { enrichment: AttackerEn
             </dd>
             <dt>Looked up</dt>
             <dd className="small">
-              {formatTime(enrichment.enrichedAt)} in <SafeText value={enrichment.source} limit={200} />
+              {formatTime(enrichment.enrichedAt)} in{' '}
+              <SafeText value={enrichment.source.split(',').join(', ')} limit={200} />
             </dd>
           </dl>
           <p className="muted small" style={{ marginBottom: 0 }}>
