@@ -79,6 +79,17 @@ describe('attacker enrichment (enrichment worker in the API process)', () => {
     const attacker = page.rows.find((row) => row.ip === '8.8.8.53')!
     const detail = await api.admin.attackers.get({ id: attacker.id })
     expect(detail.enrichment).toEqual(byIp['8.8.8.53'])
+
+    // Its heartbeat, as health.get reports it to a signed-in caller.
+    const health = await eventually(
+      () => api.admin.health.get(),
+      (report) => /2 resolved/.test(report.components.enrichment.detail),
+      'the enrichment heartbeat',
+    )
+    expect(health.components.enrichment).toEqual({
+      status: 'up',
+      detail: expect.stringMatching(/^5 enriched \(3 labelled\), reverse DNS 2 resolved, 0 failed$/),
+    })
   })
 
   it('shows viewers the enrichment, and the label before the worker got to an address', async () => {
