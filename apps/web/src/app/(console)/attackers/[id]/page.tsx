@@ -5,6 +5,7 @@ import Link from 'next/link'
 import { useParams } from 'next/navigation'
 import { useState } from 'react'
 import { AttackerSessions } from '@/components/attacker-sessions.tsx'
+import { AttackerEnrichmentPanel } from '@/components/attacker-enrichment.tsx'
 import { SafeBadges } from '@/components/chips.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { LogFields } from '@/components/log-view.tsx'
@@ -71,6 +72,7 @@ export default function AttackerDetailPage() {
           </div>
         </div>
       </div>
+      <AttackerEnrichmentPanel enrichment={a.enrichment} />
       <div className="grid-2">
         <section className="panel" aria-labelledby="touched">
           <h2 id="touched" style={{ marginTop: 0 }}>
