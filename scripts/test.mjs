@@ -80,11 +80,18 @@ ensureDebianPackages([
   'dnsutils',
   'mariadb-client',
   'mosquitto-clients',
+  // Client fingerprints (decoys fingerprints-clients test): tshark dissects the captured handshakes
+  // (its JA3 and HASSH, the fields JA4/JA4H are recomputed from); Python requests is one real client.
+  'tshark',
   // Real attacker tools whose traffic the intelligence rules must recognise (decoys intel-clients test).
   'hydra',
   'medusa',
   'wget',
   'python3-requests',
+  // Attacker enrichment (lifecycle enrichment tests): a loopback DNS server answering PTR queries
+  // for reverse DNS, and MaxMind's own writer to build an operator .mmdb that replaces shipped data.
+  'dnsmasq-base',
+  'libmaxmind-db-writer-perl',
 ])
 await ensureDockerDaemon()
 ensurePnpm()
