@@ -3,6 +3,7 @@ import { type DatabasePing, type OpenOptions, openClient } from './client.ts'
 import { channelsRepository, deliveriesRepository } from './repos/alert-delivery.ts'
 import { attackersRepository } from './repos/attackers.ts'
 import { auditRepository } from './repos/audit.ts'
+import { correlationRepository } from './repos/correlation.ts'
 import { exportsRepository } from './repos/exports.ts'
 import { fleetRepository } from './repos/fleet.ts'
 import { incidentsRepository } from './repos/incidents.ts'
@@ -32,6 +33,8 @@ export interface DecnetDatabase {
   readonly exports: ReturnType<typeof exportsRepository>
   /** Incidents, ignore rules, the alert outbox and the grouping worker's batch transaction. */
   readonly incidents: ReturnType<typeof incidentsRepository>
+  /** Credential reuse, identities and campaigns: read by the API, rebuilt by the correlation worker. */
+  readonly correlation: ReturnType<typeof correlationRepository>
   /**
    * Cheap liveness probe for health.get: a read on the read connection, answered within
    * PING_DEADLINE_MS (or thrown), plus how long writes have been waiting for another process's lock.
@@ -60,6 +63,7 @@ export function createDatabase(databaseUrl: string, options: OpenOptions = {}): 
     deliveries: deliveriesRepository(conn),
     exports: exportsRepository(conn),
     incidents: incidentsRepository(conn),
+    correlation: correlationRepository(conn),
     ping: () => conn.ping(),
     close: () => conn.close(),
   }
