@@ -9,6 +9,7 @@ import { fleetRouter } from './routers/fleet/router.ts'
 import { healthRouter } from './routers/health/router.ts'
 import { hostsRouter } from './routers/hosts/router.ts'
 import { incidentsRouter } from './routers/incidents/router.ts'
+import { intelRouter } from './routers/intel/router.ts'
 import { logsRouter } from './routers/logs/router.ts'
 import { statsRouter } from './routers/stats/router.ts'
 import { usersRouter } from './routers/users/router.ts'
@@ -29,6 +30,7 @@ export const appRouter = router({
   alerts: alertsRouter,
   incidents: incidentsRouter,
   audit: auditRouter,
+  intel: intelRouter,
 })
 
 export type AppRouter = typeof appRouter

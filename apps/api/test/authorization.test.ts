@@ -39,6 +39,7 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'logs.live': 'viewer',
   'attackers.list': 'viewer',
   'attackers.get': 'viewer',
+  'attackers.identity': 'viewer',
   'stats.get': 'viewer',
   'health.get': 'anon',
   'hosts.list': 'admin',
@@ -60,6 +61,9 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'incidents.ignoreRules.add': 'admin',
   'incidents.ignoreRules.remove': 'admin',
   'audit.list': 'admin',
+  'intel.credentials': 'viewer',
+  'intel.identities': 'viewer',
+  'intel.campaigns': 'viewer',
   // Viewers export too (secrets masked or left out for them: exports.test.ts).
   'exports.logs': 'viewer',
   'exports.attackers': 'viewer',

@@ -7,6 +7,7 @@ import {
   databaseProbeLedger,
   LocalEngine,
   startCollectorWorker,
+  startCorrelationWorker,
   startIncidentWorker,
   startMutatorWorker,
 } from '@decnet/lifecycle'
@@ -93,6 +94,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   if (enrolled) startEnrolledHeartbeat(deps, starting, enrolled)
   const alerts = startAlertDelivery(deps, starting)
   startIncidents(deps, starting, () => alerts?.wake())
+  startCorrelation(deps, starting)
   startBeating()
 
   return {
@@ -287,6 +289,20 @@ function startIncidents({ config, db, bus }: WorkerDeps, starting: Starting, onA
     unsubscribe()
     await incidents.stop()
   })
+}
+
+/**
+ * Rebuilds credential reuse, identities and campaigns (lifecycle/src/correlation) on its own timer,
+ * at most every DECNET_CORRELATION_MS and only when events or intelligence rows arrived since.
+ */
+function startCorrelation({ config, db }: WorkerDeps, starting: Starting): void {
+  if (!config.workers.correlation) return
+  const correlation = startCorrelationWorker({
+    db,
+    intervalMs: config.correlationMs,
+    onError: starting.report('correlation'),
+  })
+  starting.onStop(() => correlation.stop())
 }
 
 /** Pings the enrolled hosts and tells their supervisors what it sees. */

@@ -549,20 +549,16 @@ export function correlationRepository(conn: Connection) {
 
     /** The identity an address belongs to, its members (capped) and its campaign; null when none. */
     identityOf(ip: string): Promise<IdentityDetail | null> {
+      return conn.read(({ sql }) => identityOfIp(sql, ip))
+    },
+
+    /** identityOf() by attacker id; undefined when no attacker has that id. */
+    identityOfAttacker(attackerId: string): Promise<IdentityDetail | null | undefined> {
       return conn.read(async ({ sql }) => {
-        const found = await sql.query<IdentityRecord>(
-          `SELECT i.* FROM "AttackerIdentity" i JOIN "AttackerIdentityMember" m ON m."identityId" = i."id"
-           WHERE m."attackerIp" = $1`,
-          [ip],
-        )
-        const row = found[0]
-        if (!row) return null
-        const identity = toIdentity(row)
-        const members = (await membersOf(sql, [identity.id], MAX_IDENTITY_MEMBERS)).get(identity.id) ?? []
-        const campaigns = identity.campaignId
-          ? await sql.query<CampaignRecord>(`SELECT * FROM "Campaign" WHERE "id" = $1`, [identity.campaignId])
-          : []
-        return { identity, members, campaign: campaigns[0] ? toCampaign(campaigns[0]) : null }
+        const [attacker] = await sql.query<{ ip: string }>(`SELECT "ip" FROM "Attacker" WHERE "id" = $1`, [
+          attackerId,
+        ])
+        return attacker ? identityOfIp(sql, attacker.ip) : undefined
       })
     },
 
@@ -633,4 +629,20 @@ async function membersOf(
     result.set(row.identityId, list)
   }
   return result
+}
+
+async function identityOfIp(sql: SqlExecutor, ip: string): Promise<IdentityDetail | null> {
+  const found = await sql.query<IdentityRecord>(
+    `SELECT i.* FROM "AttackerIdentity" i JOIN "AttackerIdentityMember" m ON m."identityId" = i."id"
+     WHERE m."attackerIp" = $1`,
+    [ip],
+  )
+  const row = found[0]
+  if (!row) return null
+  const identity = toIdentity(row)
+  const members = (await membersOf(sql, [identity.id], MAX_IDENTITY_MEMBERS)).get(identity.id) ?? []
+  const campaigns = identity.campaignId
+    ? await sql.query<CampaignRecord>(`SELECT * FROM "Campaign" WHERE "id" = $1`, [identity.campaignId])
+    : []
+  return { identity, members, campaign: campaigns[0] ? toCampaign(campaigns[0]) : null }
 }

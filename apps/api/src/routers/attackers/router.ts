@@ -1,8 +1,10 @@
 import { router } from '../../trpc.ts'
 import { getAttackerProcedure } from './get.ts'
+import { attackerIdentityProcedure } from './identity.ts'
 import { listAttackersProcedure } from './list.ts'
 
 export const attackersRouter = router({
   list: listAttackersProcedure,
   get: getAttackerProcedure,
+  identity: attackerIdentityProcedure,
 })
