@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useParams } from 'next/navigation'
 import { useState } from 'react'
+import { AttackerIdentity } from '@/components/attacker-identity.tsx'
 import { SafeBadges } from '@/components/chips.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { LogFields } from '@/components/log-view.tsx'
@@ -107,6 +108,7 @@ export default function AttackerDetailPage() {
           )}
         </section>
       </div>
+      <AttackerIdentity attackerId={a.id} />
       <section aria-labelledby="creds">
         <div className="row spread">
           <h2 id="creds">Credentials ({a.credentialTotal})</h2>
