@@ -205,4 +205,19 @@ describe('campaigns: identities sharing indicators and techniques', () => {
     expect(joined.campaigns.map((c) => [c.identityIds.length, c.ipCount])).toEqual([[2, 3]])
     expect(joined.identities.map((i) => i.members.length)).toEqual([2, 1])
   })
+
+  it('work is bounded per trait kind: credential pairs beyond the budget are cut, indicators still link', () => {
+    const crowd = Array.from({ length: 460 }, (_, i) => `10.1.${i >> 8}.${i & 255}`)
+    const result = correlate({
+      ...empty(),
+      credentials: crowd.map((ip) => cred(ip)),
+      iocs: [
+        { ip: '10.9.0.1', kind: 'sha256', value: 'f'.repeat(64) },
+        { ip: '10.9.0.2', kind: 'sha256', value: 'f'.repeat(64) },
+      ],
+      activity: crowd.map((ip) => seen(ip, 0, 1)),
+    })
+    expect(result.truncated).toBe(true)
+    expect(result.campaigns.map((c) => c.ipCount)).toEqual([2])
+  })
 })

@@ -18,6 +18,10 @@ export const DEFAULT_MAX_TRAIT_ROWS = 200_000
 /** Members listed with one identity. */
 export const MAX_IDENTITY_MEMBERS = 200
 const CHUNK = 200
+/** Credential rows read per page when listing a summary's deckies, addresses and services. */
+const SCAN_PAGE = 20_000
+/** Distinct deckies/addresses/services tracked per summarised credential while scanning. */
+const MAX_ITEMS_TRACKED = 1_000
 
 export type CredentialSummaryRow = {
   kind: string
@@ -233,15 +237,14 @@ async function readCredentialSummaries(
     firstSeen: unknown
     lastSeen: unknown
   }
+  // Deterministic orders (ties broken by the whole key), so the lists' queries choose the same rows.
+  const reusedSql = `SELECT * FROM (${grouped}) g WHERE g."deckyCount" > 1 OR g."ipCount" > 1
+    ORDER BY g."ipCount" DESC, g."deckyCount" DESC, g."attempts" DESC, g."principal", g."kind", g."secretHash" LIMIT $1`
+  const topSql = `SELECT * FROM (${grouped}) g
+    ORDER BY g."attempts" DESC, g."principal", g."kind", g."secretHash" LIMIT $2`
   const [reused, top] = await Promise.all([
-    sql.query<Aggregate>(
-      `SELECT * FROM (${grouped}) g WHERE g."deckyCount" > 1 OR g."ipCount" > 1
-       ORDER BY g."ipCount" DESC, g."deckyCount" DESC, g."attempts" DESC, g."principal" LIMIT $1`,
-      [MAX_REUSED_CREDENTIALS],
-    ),
-    sql.query<Aggregate>(`SELECT * FROM (${grouped}) g ORDER BY g."attempts" DESC, g."principal" LIMIT $1`, [
-      MAX_TOP_CREDENTIALS,
-    ]),
+    sql.query<Aggregate>(reusedSql, [MAX_REUSED_CREDENTIALS]),
+    sql.query<Aggregate>(topSql.replace('$2', '$1'), [MAX_TOP_CREDENTIALS]),
   ])
   const byKey = new Map<string, CredentialSummaryRow & { secretHash: string }>()
   for (const row of [...reused, ...top]) {
@@ -268,38 +271,60 @@ async function readCredentialSummaries(
       lastSeen: time(row.lastSeen),
     })
   }
-  // The capped lists (most recent first) and the secret itself, a chunk of credentials at a time.
-  const chosen = [...byKey.values()]
-  for (let start = 0; start < chosen.length; start += CHUNK) {
-    const chunk = chosen.slice(start, start + CHUNK)
-    const args: SqlArg[] = chunk.flatMap((c) => [c.kind, c.principal, c.secretHash])
-    const keys = `(${CREDENTIAL_KEY}) IN (VALUES ${valuesPlaceholders(chunk.length, 3)})`
-    const ranked = (column: string) =>
-      sql.query<{ kind: string; principal: string; secretHash: string; item: string; secret: string }>(
-        `SELECT ${CREDENTIAL_KEY}, "item", "secret" FROM (
-           SELECT ${CREDENTIAL_KEY}, "${column}" AS "item", max("secret") AS "secret",
-             row_number() OVER (PARTITION BY ${CREDENTIAL_KEY} ORDER BY max("lastSeen") DESC, "${column}") AS "rank"
-           FROM "Credential" WHERE ${keys} GROUP BY ${CREDENTIAL_KEY}, "${column}"
-         ) r WHERE r."rank" <= $${args.length + 1} ORDER BY ${CREDENTIAL_KEY}, r."rank"`,
-        [...args, MAX_SUMMARY_LIST],
-      )
-    const [deckies, ips, services] = await Promise.all([
-      ranked('decky'),
-      ranked('attackerIp'),
-      ranked('service'),
-    ])
-    const fill = (rows: typeof deckies, list: 'deckies' | 'attackerIps' | 'services') => {
-      for (const row of rows) {
-        const summary = byKey.get([row.kind, row.principal, row.secretHash].join('\u0000'))
-        if (!summary) continue
-        summary[list].push(row.item)
-        if (!summary.secret) summary.secret = row.secret
-      }
-    }
-    fill(deckies, 'deckies')
-    fill(ips, 'attackerIps')
-    fill(services, 'services')
+  // The capped lists (most recent first) and the secret itself, from one keyset-paged scan of the
+  // table: cheaper than ranking per list in SQL. Per credential and list at most MAX_ITEMS_TRACKED
+  // distinct values are tracked (the counts above stay exact).
+  const recent = new Map<string, Record<'deckies' | 'attackerIps' | 'services', Map<string, number>>>()
+  for (const key of byKey.keys())
+    recent.set(key, { deckies: new Map(), attackerIps: new Map(), services: new Map() })
+  const track = (items: Map<string, number>, item: string, at: number) => {
+    const seen = items.get(item)
+    if (seen === undefined ? items.size < MAX_ITEMS_TRACKED : at > seen) items.set(item, at)
   }
+  let afterId = 0
+  for (;;) {
+    const rows = await sql.query<{
+      id: unknown
+      kind: string
+      principal: string
+      secretHash: string
+      decky: string
+      attackerIp: string
+      service: string
+      secret: string
+      lastSeen: unknown
+    }>(
+      `SELECT "id", ${CREDENTIAL_KEY}, "decky", "attackerIp", "service", "secret", "lastSeen" FROM "Credential"
+       WHERE "id" > $1 ORDER BY "id" LIMIT $2`,
+      [afterId, SCAN_PAGE],
+    )
+    for (const row of rows) {
+      const key = [row.kind, row.principal, row.secretHash].join('\u0000')
+      const lists = recent.get(key)
+      if (!lists) continue
+      const summary = byKey.get(key)
+      if (summary && !summary.secret) summary.secret = row.secret
+      const at = toDate(row.lastSeen).getTime()
+      track(lists.deckies, row.decky, at)
+      track(lists.attackerIps, row.attackerIp, at)
+      track(lists.services, row.service, at)
+    }
+    if (rows.length < SCAN_PAGE) break
+    afterId = toNumber(rows[rows.length - 1]?.id)
+  }
+  const newestFirst = (items: Map<string, number>) =>
+    [...items]
+      .sort(([a, at], [b, bt]) => bt - at || (a < b ? -1 : a > b ? 1 : 0))
+      .slice(0, MAX_SUMMARY_LIST)
+      .map(([item]) => item)
+  for (const [key, lists] of recent) {
+    const summary = byKey.get(key)
+    if (!summary) continue
+    summary.deckies = newestFirst(lists.deckies)
+    summary.attackerIps = newestFirst(lists.attackerIps)
+    summary.services = newestFirst(lists.services)
+  }
+  const chosen = [...byKey.values()]
   return chosen
 }
 

@@ -27,8 +27,11 @@ const COMMON_TECHNIQUES = new Set([
   'T1595.002',
   'T1190',
 ])
-/** Pairs examined per pass: the work stays bounded whatever the traffic. */
-export const MAX_PAIRS = 200_000
+/**
+ * Pairs examined per trait kind (fingerprints, credentials, indicators) and pass: the work stays
+ * bounded whatever the traffic, and one kind cannot starve the others.
+ */
+export const MAX_PAIRS = 100_000
 const MAX_EVIDENCE = 20
 const MAX_LISTED = 5
 
@@ -47,22 +50,27 @@ type PairSignals = {
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`)
 
-/** Groups values by a trait, then visits every pair of holders (bounded by `budget`). */
+/**
+ * Visits every pair of holders of each trait, rarest traits first (the most telling, should the
+ * budget run out); false when the budget ran out.
+ */
 function visitPairs(
   holders: Map<string, Set<string>>,
-  budget: { left: number },
   visit: (a: string, b: string, trait: string) => void,
-): void {
-  for (const [trait, set] of holders) {
+): boolean {
+  const budget = { left: MAX_PAIRS }
+  const traits = [...holders].sort(([a, x], [b, y]) => x.size - y.size || (a < b ? -1 : a > b ? 1 : 0))
+  for (const [trait, set] of traits) {
     const list = [...set].sort()
     for (let i = 0; i < list.length; i++) {
       for (let j = i + 1; j < list.length; j++) {
-        if (budget.left <= 0) return
+        if (budget.left <= 0) return false
         budget.left--
         visit(list[i] as string, list[j] as string, trait)
       }
     }
   }
+  return true
 }
 
 function group<T>(rows: readonly T[], key: (row: T) => string, member: (row: T) => string) {
@@ -130,7 +138,7 @@ function overlaps(a: { firstSeen: Date; lastSeen: Date }, b: { firstSeen: Date; 
 
 /** Identities and campaigns from what addresses share. */
 export function correlate(inputs: CorrelationInputs): CorrelationResult {
-  const budget = { left: MAX_PAIRS }
+  let complete = true
   const activity = new Map(inputs.activity.map((a) => [a.ip, a]))
 
   // --- identities: fingerprints + credentials + timing
@@ -149,7 +157,7 @@ export function correlate(inputs: CorrelationInputs): CorrelationResult {
     (f) => `${f.kind}\u0000${f.value}`,
     (f) => f.ip,
   )
-  visitPairs(byFingerprint, budget, (a, b, trait) => {
+  complete = visitPairs(byFingerprint, (a, b, trait) => {
     const [kind = '', value = ''] = trait.split('\u0000')
     const signals = signalsOf(a, b)
     signals.fingerprints.add(`${kind} ${short(value)}`)
@@ -164,7 +172,10 @@ export function correlate(inputs: CorrelationInputs): CorrelationResult {
     (c) => `${c.kind}\u0000${c.principal}\u0000${c.secretHash}`,
     (c) => c.ip,
   )
-  visitPairs(byCredential, budget, (a, b, trait) => signalsOf(a, b).credentials.add(trait))
+  complete =
+    visitPairs(byCredential, (a, b, trait) => {
+      signalsOf(a, b).credentials.add(trait)
+    }) && complete
 
   const identityLinks = new UnionFind()
   const linksOf = new Map<string, string[]>()
@@ -226,13 +237,14 @@ export function correlate(inputs: CorrelationInputs): CorrelationResult {
     (i) => unitOf(i.ip),
   )
   const unitPairs = new Map<string, { strong: string[]; weak: string[] }>()
-  visitPairs(byIoc, budget, (a, b, trait) => {
-    const key = pairKey(a, b)
-    const shared = unitPairs.get(key) ?? { strong: [], weak: [] }
-    const [kind = ''] = trait.split('\u0000')
-    ;(STRONG_IOCS.has(kind) ? shared.strong : shared.weak).push(trait)
-    unitPairs.set(key, shared)
-  })
+  complete =
+    visitPairs(byIoc, (a, b, trait) => {
+      const key = pairKey(a, b)
+      const shared = unitPairs.get(key) ?? { strong: [], weak: [] }
+      const [kind = ''] = trait.split('\u0000')
+      ;(STRONG_IOCS.has(kind) ? shared.strong : shared.weak).push(trait)
+      unitPairs.set(key, shared)
+    }) && complete
   const campaignLinks = new UnionFind()
   const campaignIocs = new Map<string, Set<string>>()
   for (const [key, shared] of unitPairs) {
@@ -312,7 +324,7 @@ export function correlate(inputs: CorrelationInputs): CorrelationResult {
   }
   identities.sort((a, b) => b.members.length - a.members.length || (a.id < b.id ? -1 : 1))
   campaigns.sort((a, b) => b.ipCount - a.ipCount || (a.id < b.id ? -1 : 1))
-  return { identities, campaigns, truncated: inputs.truncated || budget.left <= 0 }
+  return { identities, campaigns, truncated: inputs.truncated || !complete }
 }
 
 function span(times: { firstSeen: Date; lastSeen: Date }[]): { firstSeen: Date; lastSeen: Date } {
