@@ -33,6 +33,9 @@ async function failedLogin(address: string, source: string, user: string, passwo
 describe('credential reuse from real SSH logins through real ingest', () => {
   it('the same user/password tried on two deckies from two addresses is one reused credential', async () => {
     const { db } = await provider.open()
+    // Nothing stored yet: the worker does not even open a write transaction.
+    const worker = new CorrelationWorker({ db })
+    expect((await worker.runOnce()).ran).toBe(false)
     const pipeline = new IngestPipeline({ db, flushIntervalMs: 20 })
     const engine = new LocalEngine({ onEvent: localEventSink(pipeline) })
     engines.push(engine)
@@ -55,7 +58,6 @@ describe('credential reuse from real SSH logins through real ingest', () => {
       const seen = await db.attackers.list()
       expect(seen.rows.map((a) => a.ip)).toEqual(expect.arrayContaining([FIRST, SECOND]))
 
-      const worker = new CorrelationWorker({ db })
       expect((await worker.runOnce()).ran).toBe(true)
       const reused = await db.correlation.credentials({ view: 'reused' })
       expect(reused.total).toBe(1)

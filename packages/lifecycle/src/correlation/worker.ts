@@ -66,7 +66,10 @@ export class CorrelationWorker {
   async runOnce(options: { force?: boolean } = {}): Promise<CorrelationPass> {
     const { correlation } = this.options.db
     const watermark = await correlation.watermark()
-    if (!options.force && watermark === this.lastWatermark) {
+    // A database that never held an event has nothing to correlate: no write transaction at start-up.
+    const neverUsed = this.lastWatermark === undefined && /^0(:0)*$/.test(watermark)
+    if (!options.force && (watermark === this.lastWatermark || neverUsed)) {
+      this.lastWatermark = watermark
       return { ran: false, identities: 0, campaigns: 0, credentialSummaries: 0, truncated: false }
     }
     const inputs = await correlation.inputs(
