@@ -11,6 +11,7 @@ import { hostsRouter } from './routers/hosts/router.ts'
 import { incidentsRouter } from './routers/incidents/router.ts'
 import { intelRouter } from './routers/intel/router.ts'
 import { logsRouter } from './routers/logs/router.ts'
+import { sessionsRouter } from './routers/sessions/router.ts'
 import { statsRouter } from './routers/stats/router.ts'
 import { usersRouter } from './routers/users/router.ts'
 import { router } from './trpc.ts'
@@ -31,6 +32,7 @@ export const appRouter = router({
   incidents: incidentsRouter,
   audit: auditRouter,
   intel: intelRouter,
+  sessions: sessionsRouter,
 })
 
 export type AppRouter = typeof appRouter

@@ -40,6 +40,8 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'attackers.list': 'viewer',
   'attackers.get': 'viewer',
   'attackers.identity': 'viewer',
+  'attackers.sessions': 'viewer',
+  'sessions.get': 'viewer',
   'stats.get': 'viewer',
   'health.get': 'anon',
   'hosts.list': 'admin',

@@ -10,6 +10,7 @@ import { incidentsRepository } from './repos/incidents.ts'
 import { lifecycleRepository } from './repos/lifecycle.ts'
 import { logsRepository } from './repos/logs.ts'
 import { probeSourcesRepository } from './repos/probe-sources.ts'
+import { sessionsRepository } from './repos/sessions.ts'
 import { heartbeatsRepository, hostsRepository, settingsRepository } from './repos/settings.ts'
 import { tokensRepository, usersRepository } from './repos/users.ts'
 import type { Dialect } from './sql.ts'
@@ -35,6 +36,8 @@ export interface DecnetDatabase {
   readonly incidents: ReturnType<typeof incidentsRepository>
   /** Credential reuse, identities and campaigns: read by the API, rebuilt by the correlation worker. */
   readonly correlation: ReturnType<typeof correlationRepository>
+  /** Terminal recordings and per-connection groupings of an attacker's events. */
+  readonly sessions: ReturnType<typeof sessionsRepository>
   /**
    * Cheap liveness probe for health.get: a read on the read connection, answered within
    * PING_DEADLINE_MS (or thrown), plus how long writes have been waiting for another process's lock.
@@ -64,6 +67,7 @@ export function createDatabase(databaseUrl: string, options: OpenOptions = {}): 
     exports: exportsRepository(conn),
     incidents: incidentsRepository(conn),
     correlation: correlationRepository(conn),
+    sessions: sessionsRepository(conn),
     ping: () => conn.ping(),
     close: () => conn.close(),
   }

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto'
 import type { Persona as PersonaStory } from '@decnet/core/schemas'
 import ssh2, { type AuthContext, type ClientInfo, type Connection, type ParsedKey, type Session } from 'ssh2'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
+import { kexInitFields } from '../fingerprints/fields.ts'
+import { tapSshKexInit } from '../fingerprints/ssh-tap.ts'
 import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import type { TcpSession } from '../framework/tcp.ts'
@@ -10,7 +12,7 @@ import { receiveScp } from './scp-sink.ts'
 import { type Credentials, credentialsFrom } from './shell/credentials.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
 import { createShell } from './shell/shell.ts'
-import { startShellSession } from './shell/terminal.ts'
+import { type ShellSession, startShellSession } from './shell/terminal.ts'
 import { sshProfile } from './ssh-algorithms.ts'
 import { hostKeysFor } from './ssh-keys.ts'
 
@@ -88,13 +90,32 @@ export const sshEmulator: Emulator = {
       // Sockets are handed to ssh2, which reads them itself; we keep limits and connect events.
       handle: (session) => {
         const key = peerKey(session.socket.remoteAddress, session.socket.remotePort)
-        pending.set(key, new SshClientHandler(session, persona, credentials, identity, lastLogins))
+        const fingerprinted = withHassh(session)
+        pending.set(key, new SshClientHandler(fingerprinted, persona, credentials, identity, lastLogins))
         session.socket.once('close', () => pending.delete(key))
         server.injectSocket(session.socket)
         return undefined
       },
     })
   },
+}
+
+/**
+ * Reads the client's KEXINIT beside ssh2 (its HASSH and version, one `ssh_client_kexinit` event),
+ * and stamps `hassh` on every later event of the connection (auth attempts, commands, sessions).
+ */
+function withHassh(session: TcpSession): TcpSession {
+  let hassh: string | undefined
+  tapSshKexInit(session.socket, (clientVersion, kexinit) => {
+    const fields = kexInitFields(clientVersion, kexinit)
+    hassh = String(fields.hassh)
+    session.emit('ssh_client_kexinit', fields)
+  })
+  return {
+    ...session,
+    emit: (event, fields = {}, secretFields) =>
+      session.emit(event, hassh === undefined ? fields : { ...fields, hassh }, secretFields),
+  }
 }
 
 class SshClientHandler {
@@ -170,20 +191,27 @@ class SshClientHandler {
 
   private serveSession(session: Session): void {
     let pty = false
-    session.on('pty', (accept) => {
+    let terminal: { width?: number; height?: number; term?: string } = {}
+    let shell: ShellSession | undefined
+    session.on('pty', (accept, _reject, info) => {
       pty = true
+      terminal = { width: info.cols, height: info.rows, term: info.term }
       accept?.()
     })
     session.on('env', (accept) => accept?.())
-    session.on('window-change', (accept) => accept?.())
+    session.on('window-change', (accept, _reject, info) => {
+      shell?.resize(info.cols, info.rows)
+      accept?.()
+    })
     session.on('subsystem', (_accept, reject) => reject?.())
     session.on('shell', (accept) => {
       const stream = accept()
-      const shell = startShellSession({
+      const running = startShellSession({
         persona: this.persona,
         user: this.user,
         via: 'ssh',
         pty,
+        terminal,
         banner: motd(this.story, this.lastLogins.lineFor(this.user, this.session.ip, 'sshd')),
         write: (text) => stream.write(text),
         close: () => {
@@ -191,9 +219,14 @@ class SshClientHandler {
           stream.end()
         },
         emit: (event, fields) => this.session.emit(event, fields),
+        limitReached: (limit, max) => this.session.limitReached(limit, max),
       })
-      stream.on('data', (data: Buffer) => shell.feed(data))
+      shell = running
+      stream.on('data', (data: Buffer) => running.feed(data))
       stream.on('error', () => undefined)
+      // However the channel goes (exit, client hang-up, connection reset), the recording ends once.
+      stream.once('close', () => running.end())
+      this.session.socket.once('close', () => running.end())
     })
     session.on('exec', (accept, _reject, info) => {
       const stream = accept()

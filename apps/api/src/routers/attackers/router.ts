@@ -2,9 +2,11 @@ import { router } from '../../trpc.ts'
 import { getAttackerProcedure } from './get.ts'
 import { attackerIdentityProcedure } from './identity.ts'
 import { listAttackersProcedure } from './list.ts'
+import { attackerSessionsProcedure } from './sessions.ts'
 
 export const attackersRouter = router({
   list: listAttackersProcedure,
   get: getAttackerProcedure,
   identity: attackerIdentityProcedure,
+  sessions: attackerSessionsProcedure,
 })
