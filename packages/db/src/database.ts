@@ -4,6 +4,7 @@ import { channelsRepository, deliveriesRepository } from './repos/alert-delivery
 import { attackersRepository } from './repos/attackers.ts'
 import { auditRepository } from './repos/audit.ts'
 import { correlationRepository } from './repos/correlation.ts'
+import { enrichmentRepository } from './repos/enrichment.ts'
 import { exportsRepository } from './repos/exports.ts'
 import { fleetRepository } from './repos/fleet.ts'
 import { incidentsRepository } from './repos/incidents.ts'
@@ -38,6 +39,8 @@ export interface DecnetDatabase {
   readonly correlation: ReturnType<typeof correlationRepository>
   /** Terminal recordings and per-connection groupings of an attacker's events. */
   readonly sessions: ReturnType<typeof sessionsRepository>
+  /** Label, geo/ASN and reverse DNS per attacker address (the enrichment worker writes it). */
+  readonly enrichment: ReturnType<typeof enrichmentRepository>
   /**
    * Cheap liveness probe for health.get: a read on the read connection, answered within
    * PING_DEADLINE_MS (or thrown), plus how long writes have been waiting for another process's lock.
@@ -68,6 +71,7 @@ export function createDatabase(databaseUrl: string, options: OpenOptions = {}): 
     incidents: incidentsRepository(conn),
     correlation: correlationRepository(conn),
     sessions: sessionsRepository(conn),
+    enrichment: enrichmentRepository(conn),
     ping: () => conn.ping(),
     close: () => conn.close(),
   }

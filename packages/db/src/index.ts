@@ -31,6 +31,13 @@ export {
   MAX_SUMMARY_LIST,
 } from './repos/correlation.ts'
 export {
+  type AttackerEnrichment,
+  ENRICHMENT_LOOKUP_MAX,
+  type EnrichmentInput,
+  RDNS_STATUSES,
+  type RdnsStatus,
+} from './repos/enrichment.ts'
+export {
   type AttackerExportPage,
   type CredentialExportRow,
   type LogExportPage,
