@@ -43,6 +43,7 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'intel.techniques': 'viewer',
   'intel.navigatorLayer': 'viewer',
   'intel.iocs': 'viewer',
+  'attackers.identity': 'viewer',
   'attackers.sessions': 'viewer',
   'sessions.get': 'viewer',
   'stats.get': 'viewer',
@@ -66,6 +67,9 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'incidents.ignoreRules.add': 'admin',
   'incidents.ignoreRules.remove': 'admin',
   'audit.list': 'admin',
+  'intel.credentials': 'viewer',
+  'intel.identities': 'viewer',
+  'intel.campaigns': 'viewer',
   // Viewers export too (secrets masked or left out for them: exports.test.ts).
   'exports.logs': 'viewer',
   'exports.attackers': 'viewer',

@@ -3,6 +3,7 @@ import { type DatabasePing, type OpenOptions, openClient } from './client.ts'
 import { channelsRepository, deliveriesRepository } from './repos/alert-delivery.ts'
 import { attackersRepository } from './repos/attackers.ts'
 import { auditRepository } from './repos/audit.ts'
+import { correlationRepository } from './repos/correlation.ts'
 import { enrichmentRepository } from './repos/enrichment.ts'
 import { exportsRepository } from './repos/exports.ts'
 import { fleetRepository } from './repos/fleet.ts'
@@ -37,6 +38,8 @@ export interface DecnetDatabase {
   readonly incidents: ReturnType<typeof incidentsRepository>
   /** Attacker intelligence (fingerprints, tools, techniques, indicators), per attacker and fleet-wide. */
   readonly intel: ReturnType<typeof intelRepository>
+  /** Credential reuse, identities and campaigns: read by the API, rebuilt by the correlation worker. */
+  readonly correlation: ReturnType<typeof correlationRepository>
   /** Terminal recordings and per-connection groupings of an attacker's events. */
   readonly sessions: ReturnType<typeof sessionsRepository>
   /** Label, geo/ASN and reverse DNS per attacker address (the enrichment worker writes it). */
@@ -72,6 +75,7 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
     exports: exportsRepository(conn),
     incidents: incidentsRepository(conn),
     intel: intelRepository(conn),
+    correlation: correlationRepository(conn),
     sessions: sessionsRepository(conn),
     enrichment: enrichmentRepository(conn),
     ping: () => conn.ping(),

@@ -16,6 +16,21 @@ export type {
 } from './repos/attackers.ts'
 export { type AuditCursor, type AuditFilter, MAX_AUDIT_LIST } from './repos/audit.ts'
 export {
+  type AddressActivity,
+  type CampaignRow,
+  type CampaignWrite,
+  type CorrelationInputs,
+  type CredentialSummaryRow,
+  type CredentialSummaryView,
+  DEFAULT_MAX_SHARED_BY,
+  type IdentityDetail,
+  type IdentityMemberRow,
+  type IdentityRow,
+  type IdentityWrite,
+  MAX_IDENTITY_MEMBERS,
+  MAX_SUMMARY_LIST,
+} from './repos/correlation.ts'
+export {
   type AttackerEnrichment,
   ENRICHMENT_LOOKUP_MAX,
   type EnrichmentInput,

@@ -15,6 +15,7 @@ const NAV: { href: string; label: string; adminOnly?: boolean }[] = [
   { href: '/fleet/deploy', label: 'Deploy', adminOnly: true },
   { href: '/logs', label: 'Logs' },
   { href: '/attackers', label: 'Attackers' },
+  { href: '/credentials', label: 'Credentials' },
   { href: '/techniques', label: 'Techniques' },
   { href: '/iocs', label: 'IOCs' },
   { href: '/incidents', label: 'Incidents' },

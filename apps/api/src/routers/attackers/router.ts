@@ -1,5 +1,6 @@
 import { router } from '../../trpc.ts'
 import { getAttackerProcedure } from './get.ts'
+import { attackerIdentityProcedure } from './identity.ts'
 import { attackerIntelProcedure } from './intel.ts'
 import { listAttackersProcedure } from './list.ts'
 import { attackerSessionsProcedure } from './sessions.ts'
@@ -8,5 +9,6 @@ export const attackersRouter = router({
   list: listAttackersProcedure,
   get: getAttackerProcedure,
   intel: attackerIntelProcedure,
+  identity: attackerIdentityProcedure,
   sessions: attackerSessionsProcedure,
 })
