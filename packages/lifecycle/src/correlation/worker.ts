@@ -2,8 +2,10 @@
 // credential summaries, identities and campaigns when anything they read changed, at most once per
 // `intervalMs`. Each pass reads bounded inputs (db caps per trait kind, correlate's pair budget) and
 // writes in one short transaction. Reports a `correlation` heartbeat.
+
 import type { DecnetDatabase } from '@decnet/db'
 import { type HeartbeatState, startHeartbeat } from '../workers/heartbeat.ts'
+import { PollingLoop } from '../workers/polling-loop.ts'
 import { correlate } from './correlate.ts'
 
 export type CorrelationWorkerDatabase = Pick<DecnetDatabase, 'correlation' | 'heartbeats'>
@@ -41,10 +43,8 @@ const DEFAULT_INTERVAL_MS = 60_000
 
 export class CorrelationWorker {
   private readonly options: CorrelationWorkerOptions
-  private timer: NodeJS.Timeout | undefined
-  private running: Promise<unknown> | undefined
-  private stopped = true
   private lastWatermark: string | undefined
+  private readonly loop: PollingLoop
   private counters: CorrelationWorkerStats = {
     passes: 0,
     identities: 0,
@@ -56,6 +56,15 @@ export class CorrelationWorker {
 
   constructor(options: CorrelationWorkerOptions) {
     this.options = options
+    this.loop = new PollingLoop({
+      pass: () => this.runOnce().then(() => undefined),
+      intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS,
+      onOutcome: (error) => {
+        this.counters.lastError =
+          error === null ? null : error instanceof Error ? error.message : String(error)
+        if (error !== null) this.options.onError?.(error)
+      },
+    })
   }
 
   stats(): CorrelationWorkerStats {
@@ -94,33 +103,11 @@ export class CorrelationWorker {
   }
 
   start(): void {
-    if (!this.stopped) return
-    this.stopped = false
-    this.schedule(0)
+    this.loop.start()
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true
-    clearTimeout(this.timer)
-    await this.running
-  }
-
-  private schedule(delayMs: number) {
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce()
-        .then(() => {
-          this.counters.lastError = null
-        })
-        .catch((error: unknown) => {
-          this.counters.lastError = error instanceof Error ? error.message : String(error)
-          this.options.onError?.(error)
-        })
-        .finally(() => {
-          this.running = undefined
-          if (!this.stopped) this.schedule(this.options.intervalMs ?? DEFAULT_INTERVAL_MS)
-        })
-    }, delayMs)
-    this.timer.unref()
+  stop(): Promise<void> {
+    return this.loop.stop()
   }
 }
 

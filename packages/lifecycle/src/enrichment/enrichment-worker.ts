@@ -4,7 +4,9 @@
  * configured, resolves public ones in the background. Nothing here runs in a request handler, and
  * a labelled address (private, loopback, …) is never looked up nor resolved.
  */
+
 import type { DecnetDatabase, EnrichmentInput } from '@decnet/db'
+import { PollingLoop } from '../workers/polling-loop.ts'
 import { addressLabel } from './address-label.ts'
 import type { GeoLookup } from './geo-source.ts'
 import type { ReverseDns } from './reverse-dns.ts'
@@ -39,11 +41,8 @@ export type EnrichmentPass = { enriched: number; resolved: number }
 export class EnrichmentWorker {
   private readonly now: () => Date
   private readonly geoSource: string
-  private timer: NodeJS.Timeout | undefined
-  private running: Promise<void> | undefined
-  private stopped = true
-  private wokenWhileRunning = false
   private rdnsRequested = false
+  private readonly loop: PollingLoop
   private readonly counters: EnrichmentWorkerStats = {
     enriched: 0,
     labelled: 0,
@@ -55,6 +54,15 @@ export class EnrichmentWorker {
   constructor(private readonly options: EnrichmentWorkerOptions) {
     this.now = options.now ?? (() => new Date())
     this.geoSource = options.geo.sourceNames.join(',')
+    this.loop = new PollingLoop({
+      pass: () => this.drain(),
+      intervalMs: options.pollMs ?? 30_000,
+      onOutcome: (error) => {
+        this.counters.lastError =
+          error === null ? null : error instanceof Error ? error.message : String(error)
+        if (error !== null) this.options.onError?.(error)
+      },
+    })
   }
 
   stats(): EnrichmentWorkerStats {
@@ -78,46 +86,16 @@ export class EnrichmentWorker {
   }
 
   start(): void {
-    if (!this.stopped) return
-    this.stopped = false
-    this.schedule(0)
+    this.loop.start()
   }
 
+  /** Runs a pass soon (e.g. after an ingest batch) instead of waiting for the poll. */
   wake(): void {
-    if (this.stopped) return
-    if (this.running) {
-      this.wokenWhileRunning = true
-      return
-    }
-    clearTimeout(this.timer)
-    this.schedule(0)
+    this.loop.wake()
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true
-    clearTimeout(this.timer)
-    await this.running
-  }
-
-  private schedule(delayMs: number) {
-    this.timer = setTimeout(() => {
-      this.running = this.drain()
-        .then(() => {
-          this.counters.lastError = null
-        })
-        .catch((error: unknown) => {
-          this.counters.lastError = error instanceof Error ? error.message : String(error)
-          this.options.onError?.(error)
-        })
-        .finally(() => {
-          this.running = undefined
-          if (this.stopped) return
-          const again = this.wokenWhileRunning
-          this.wokenWhileRunning = false
-          this.schedule(again ? 0 : (this.options.pollMs ?? 30_000))
-        })
-    }, delayMs)
-    this.timer.unref()
+  stop(): Promise<void> {
+    return this.loop.stop()
   }
 
   private async enrichBatch(): Promise<number> {

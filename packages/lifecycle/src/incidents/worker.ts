@@ -1,8 +1,10 @@
 // The incident worker: tails the Log table on its own timer (never in the ingest path), one
 // transaction per batch, until it has caught up; then sleeps `pollMs`. Reports an `incidents` heartbeat.
+
 import { randomUUID } from 'node:crypto'
 import { type DecnetDatabase, PG_TRANSACTION_TIMEOUT_MS } from '@decnet/db'
 import { type HeartbeatState, startHeartbeat } from '../workers/heartbeat.ts'
+import { PollingLoop } from '../workers/polling-loop.ts'
 import { emptyReport, type GroupingReport, groupNextBatch, INCIDENT_CURSOR } from './grouping.ts'
 import { readIncidentSettings } from './settings.ts'
 import { SEVERITY_RULES, type SeverityRuleSet } from './severity-rules.ts'
@@ -46,13 +48,9 @@ const DEFAULT_POLL_MS = 100
 export class IncidentWorker {
   private readonly options: IncidentWorkerOptions
   private readonly now: () => Date
-  private timer: NodeJS.Timeout | undefined
-  private running: Promise<void> | undefined
-  private stopped = true
-  /** A wake arrived while a drain ran: its rows may have committed after the drain's last look. */
-  private wokenWhileRunning = false
   /** The missing Log id the worker is waiting for, and since when (PostgreSQL only). */
   private gap: { id: number; since: number } | undefined
+  private readonly loop: PollingLoop
   private counters: IncidentWorkerStats = {
     batches: 0,
     events: 0,
@@ -67,6 +65,15 @@ export class IncidentWorker {
   constructor(options: IncidentWorkerOptions) {
     this.options = options
     this.now = options.now ?? (() => new Date())
+    this.loop = new PollingLoop({
+      pass: () => this.drain(),
+      intervalMs: options.pollMs ?? DEFAULT_POLL_MS,
+      onOutcome: (error) => {
+        this.counters.lastError =
+          error === null ? null : error instanceof Error ? error.message : String(error)
+        if (error !== null) this.options.onError?.(error)
+      },
+    })
   }
 
   stats(): IncidentWorkerStats {
@@ -125,46 +132,16 @@ export class IncidentWorker {
   }
 
   start(): void {
-    if (!this.stopped) return
-    this.stopped = false
-    this.schedule(0)
+    this.loop.start()
   }
 
-  /** Runs a drain soon (e.g. after an ingest batch) instead of waiting for the poll. */
+  /** Runs a pass soon (e.g. after an ingest batch) instead of waiting for the poll. */
   wake(): void {
-    if (this.stopped) return
-    if (this.running) {
-      this.wokenWhileRunning = true
-      return
-    }
-    clearTimeout(this.timer)
-    this.schedule(0)
+    this.loop.wake()
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true
-    clearTimeout(this.timer)
-    await this.running
-  }
-
-  private schedule(delayMs: number) {
-    this.timer = setTimeout(() => {
-      this.running = this.drain()
-        .then(() => {
-          this.counters.lastError = null
-        })
-        .catch((error: unknown) => {
-          this.counters.lastError = error instanceof Error ? error.message : String(error)
-          this.options.onError?.(error)
-        })
-        .finally(() => {
-          this.running = undefined
-          const again = this.wokenWhileRunning
-          this.wokenWhileRunning = false
-          if (!this.stopped) this.schedule(again ? 0 : (this.options.pollMs ?? DEFAULT_POLL_MS))
-        })
-    }, delayMs)
-    this.timer.unref()
+  stop(): Promise<void> {
+    return this.loop.stop()
   }
 }
 
