@@ -10,6 +10,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import {
+  type AttackerClassification,
+  addBehaviour,
+  analyseEvent,
+  type BehaviourCounters,
+  classifyAttacker,
+  type IocFinding,
+} from '@decnet/core/intel'
 import type { DecnetDatabase, LogRow } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -151,6 +159,46 @@ async function storedFrom(ip: string, check: (rows: LogRow[]) => boolean): Promi
   return rows
 }
 
+type Analysed = {
+  classification: AttackerClassification
+  tools: Set<string>
+  techniques: Set<string>
+  iocs: IocFinding[]
+}
+
+/** Core's analyser over one attacker's stored events, summed as the ingest stage sums them. */
+function analysed(rows: LogRow[]): Analysed {
+  const behaviour: BehaviourCounters = {}
+  const tools = new Set<string>()
+  const techniques = new Set<string>()
+  const iocs: IocFinding[] = []
+  for (const row of rows) {
+    const findings = analyseEvent({ ...row, fields: row.fields ?? {} })
+    addBehaviour(behaviour, findings.behaviour)
+    for (const tool of findings.tools) tools.add(tool.tool)
+    for (const technique of findings.techniques) techniques.add(technique.technique)
+    iocs.push(...findings.iocs)
+  }
+  const times = rows.map((row) => row.timestamp.getTime())
+  const credentials = new Set(
+    rows
+      .filter((row) => row.eventType === 'auth_attempt')
+      .map((row) => `${row.fields.username}:${row.fields.password}`),
+  )
+  const classification = classifyAttacker({
+    eventCount: rows.length,
+    firstSeen: new Date(Math.min(...times)),
+    lastSeen: new Date(Math.max(...times)),
+    serviceCount: new Set(rows.map((row) => row.service)).size,
+    deckyCount: 1,
+    credentialCount: credentials.size,
+    behaviour,
+    tools: [...tools],
+    techniques: [...techniques],
+  })
+  return { classification, tools, techniques, iocs }
+}
+
 /**
  * OpenSSH with a remote pty (`-tt`), password via sshpass, commands typed one at a time after the
  * prompt comes back with a pause between them, as a person would. Resolves with the whole screen.
@@ -209,7 +257,7 @@ function interactiveSession(from: AttackerNamespace, password: string, commands:
 }
 
 describe('attacker intelligence on a deployed decky (issue 16 acceptance)', () => {
-  it('nmap -sV from its own address: its probes reach both services and are stored under that attacker', async () => {
+  it('nmap -sV from its own address: its probes reach both services, are stored under that attacker, and classify it as a scanner (nmap) with evidence', async () => {
     const { stdout } = await runFile(
       scanner.exec[0] as string,
       [...scanner.exec.slice(1), 'nmap', '-sV', '-Pn', '-n', '-p', '22,80', deckyIp],
@@ -226,9 +274,13 @@ describe('attacker intelligence on a deployed decky (issue 16 acceptance)', () =
     // The -sV run's HTTP scripts announce themselves; no login is ever made.
     expect(rows.some((e) => String(e.fields.user_agent).includes('Nmap Scripting Engine'))).toBe(true)
     expect(rows.some((e) => e.eventType === 'auth_attempt' && e.fields.success === true)).toBe(false)
+    const intel = analysed(rows)
+    expect(intel.classification.class).toBe('scanner')
+    expect(intel.classification.evidence.join(' | ')).toMatch(/nmap/i)
+    expect(intel.tools).toContain('nmap')
   }, 300_000)
 
-  it('hydra against ssh from its own address: every guess is stored as a failed ssh login', async () => {
+  it('hydra against ssh from its own address: every guess is stored as a failed ssh login; classified brute-forcer with evidence, T1110.001', async () => {
     const passwords = Array.from(
       { length: 16 },
       (_, i) => `guess-${i}-${['qwerty', 'letmein', 'dragon'][i % 3]}`,
@@ -250,6 +302,10 @@ describe('attacker intelligence on a deployed decky (issue 16 acceptance)', () =
     expect(new Set(attempts.map((e) => e.fields.password))).toEqual(new Set(passwords))
     // hydra speaks SSH through libssh: its client version is on every attempt.
     expect(attempts.every((e) => String(e.fields.client_version).startsWith('SSH-2.0-libssh'))).toBe(true)
+    const intel = analysed(rows)
+    expect(intel.classification.class).toBe('brute_forcer')
+    expect(intel.classification.evidence[0]).toMatch(/16 login attempts \(16 failed\)/)
+    expect(intel.techniques).toContain('T1110.001')
     expect(
       attempts.every(
         (e) => e.service === 'ssh' && e.fields.success === false && e.fields.username === 'root',
@@ -257,7 +313,7 @@ describe('attacker intelligence on a deployed decky (issue 16 acceptance)', () =
     ).toBe(true)
   }, 300_000)
 
-  it('an interactive SSH session downloads the miner from the LAN server and installs a cron job: commands, download (url, sha256, size) and cron job are stored', async () => {
+  it('an interactive SSH session downloads the miner from the LAN server and installs a cron job: commands, download (url, sha256, size) and cron job stored; interactive with evidence; T1105, T1053.003, T1496 tagged; URL, IP, hash and wallet extracted', async () => {
     const screen = await interactiveSession(human, 'admin', HUMAN_COMMANDS)
     expect(screen).toMatch(/HTTP request sent, awaiting response\.\.\. 200 OK/)
     expect(screen).toContain(CRON_JOB)
