@@ -8,7 +8,11 @@ import { networkInterfaces } from 'node:os'
 import { Client } from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Fields } from '../src/framework/tcp.ts'
-import { fetchSample, MAX_DOWNLOAD_BYTES } from '../src/protocols-text/shell/downloads.ts'
+import {
+  fetchSample,
+  MAX_DOWNLOAD_BYTES,
+  MAX_DOWNLOADS_PER_SESSION,
+} from '../src/protocols-text/shell/downloads.ts'
 import { shellHost } from '../src/protocols-text/shell/persona.ts'
 import { createShell, type FakeShell, settle } from '../src/protocols-text/shell/shell.ts'
 import { startTestEmulator } from './helpers.ts'
@@ -30,7 +34,7 @@ function lanAddress(): string {
 beforeAll(async () => {
   server = createServer((request, response) => {
     requests.push(request.url ?? '')
-    if (request.url === '/xmrig') response.end(MINER)
+    if (request.url?.startsWith('/xmrig')) response.end(MINER)
     else if (request.url === '/big') response.end(BIG)
     else if (request.url === '/moved') response.writeHead(302, { location: '/xmrig' }).end()
     else if (request.url === '/stall')
@@ -136,6 +140,16 @@ describe('wget and curl in the fake shell', () => {
     await run(shell, `curl -s http://localhost:${port}/xmrig`)
     expect(requests.length).toBe(before)
     expect(events.map((e) => e.fields.error)).toEqual(['blocked', 'blocked', 'blocked'])
+  })
+
+  it('one session fetches at most MAX_DOWNLOADS_PER_SESSION times; later URLs are recorded, not fetched', async () => {
+    const { shell, events } = shellWithEvents()
+    const before = requests.length
+    for (let i = 0; i < MAX_DOWNLOADS_PER_SESSION + 2; i++)
+      await run(shell, `curl -s ${base}/xmrig?n=${i} -o /tmp/x${i}`)
+    expect(requests.length - before).toBe(MAX_DOWNLOADS_PER_SESSION)
+    expect(events.slice(-2).map((e) => e.fields.error)).toEqual(['limit', 'limit'])
+    expect(events.at(-1)?.fields.url).toBe(`${base}/xmrig?n=${MAX_DOWNLOADS_PER_SESSION + 1}`)
   })
 
   it('busybox wget prints its own lines', async () => {

@@ -41,7 +41,11 @@ export function forbiddenAddress(address: string): boolean {
   return FORBIDDEN.check(plain, family === 4 ? 'ipv4' : 'ipv6')
 }
 
-export type DownloadFailure = 'bad-url' | 'resolve' | 'refused' | 'timeout' | 'blocked' | 'error'
+/** Most fetches one shell session makes: past it the decky is "offline" (no bandwidth for floods). */
+export const MAX_DOWNLOADS_PER_SESSION = 10
+
+/** `limit`: the session spent its MAX_DOWNLOADS_PER_SESSION; nothing was fetched. */
+export type DownloadFailure = 'bad-url' | 'resolve' | 'refused' | 'timeout' | 'blocked' | 'error' | 'limit'
 
 export type DownloadResult =
   | {
@@ -64,6 +68,13 @@ export type DownloadLimits = { maxBytes?: number; timeoutMs?: number }
 
 /** How the shell fetches a URL (tests may hand in another). */
 export type Downloader = (url: string, limits?: DownloadLimits) => Promise<DownloadResult>
+
+/** `download` limited to MAX_DOWNLOADS_PER_SESSION fetches (one budget per shell session). */
+export function sessionDownloader(download: Downloader): Downloader {
+  let left = MAX_DOWNLOADS_PER_SESSION
+  return (url, limits) =>
+    left-- > 0 ? download(url, limits) : Promise.resolve({ ok: false, url, failure: 'limit' as const })
+}
 
 /** The lookup hook: resolves like the system would, then refuses forbidden addresses. */
 function guardedLookup(

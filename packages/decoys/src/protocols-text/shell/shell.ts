@@ -1,7 +1,7 @@
 import type { Fields } from '../../framework/tcp.ts'
 import { type CommandSequence, parseCommandLine } from './command-line.ts'
 import { crontabCommand, isCronPath } from './cron-commands.ts'
-import type { Downloader } from './downloads.ts'
+import { type Downloader, sessionDownloader } from './downloads.ts'
 import { accountsOf, buildFilesystem, type FileStat, normalize } from './filesystem.ts'
 import { dateOutput, localTime, lsDate } from './local-time.ts'
 import type { ShellHost } from './persona.ts'
@@ -75,7 +75,7 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     now,
     resolve: (path) => resolve(path),
     fs,
-    download: options.download,
+    download: options.download && sessionDownloader(options.download),
     emit,
   }
   const crontab = crontabCommand({ busybox, user, fs, resolve: (path) => resolve(path), now, emit })
