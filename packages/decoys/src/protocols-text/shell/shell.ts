@@ -75,6 +75,7 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     now,
     resolve: (path) => resolve(path),
     fs,
+    mayWrite: (path) => mayWrite(path),
     download: options.download && sessionDownloader(options.download),
     emit,
   }
@@ -185,12 +186,15 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     return `${shell}: ${name}: cannot execute binary file: Exec format error\n`
   }
 
+  function mayWrite(path: string): boolean {
+    return uid === 0 || path.startsWith(`${home}/`) || /^\/(tmp|var\/tmp|dev\/shm)\//.test(path)
+  }
+
   /** Writes a redirection's text; an error line when the shell could not. */
   function redirectTo(target: string, text: string, append: boolean): string {
     if (target === '/dev/null' || target === '') return ''
     const path = resolve(target)
-    const ownArea = path.startsWith(`${home}/`) || /^\/(tmp|var\/tmp|dev\/shm)\//.test(path)
-    if (uid !== 0 && !ownArea) return `-${shellName}: ${target}: Permission denied\n`
+    if (!mayWrite(path)) return `-${shellName}: ${target}: Permission denied\n`
     if (!fs.writeText(path, text, append, user, now())) {
       return fs.list(path)
         ? `-${shellName}: ${target}: Is a directory\n`

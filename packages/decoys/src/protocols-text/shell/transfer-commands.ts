@@ -20,6 +20,8 @@ export type TransferContext = {
   /** Absolute path of `path` relative to the shell's cwd. */
   resolve(path: string): string
   fs: SessionFilesystem
+  /** Whether the user may create `path` (root anywhere; others in their home and the temp dirs). */
+  mayWrite(path: string): boolean
   /** Fetches a URL; undefined when this shell has no egress (downloads then fail as offline hosts do). */
   download: Downloader | undefined
   emit(event: string, fields: Fields): void
@@ -148,7 +150,7 @@ function* fetchInto(
   })
   const ok = result.ok && result.status < 400
   if (result.ok && (ok || tool === 'curl') && !toStdout) {
-    if (!context.fs.writeOpaque(path, result.size, context.user, context.now()))
+    if (!context.mayWrite(path) || !context.fs.writeOpaque(path, result.size, context.user, context.now()))
       io.err(
         tool === 'wget'
           ? `${request.output}: Permission denied\n`
