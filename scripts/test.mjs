@@ -82,6 +82,10 @@ ensureDebianPackages([
   'dnsutils',
   'mariadb-client',
   'mosquitto-clients',
+  // Client fingerprints (decoys fingerprints-clients test): tshark dissects the captured handshakes
+  // (its JA3 and HASSH, the fields JA4/JA4H are recomputed from); Python requests is one real client.
+  'tshark',
+  'python3-requests',
 ])
 await ensureDockerDaemon()
 ensurePnpm()

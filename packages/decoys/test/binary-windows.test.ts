@@ -534,6 +534,20 @@ describe('rdp reads the persona', () => {
     }
     expect(serials[0]).not.toBe(serials[1])
   })
+
+  it('fingerprints the ClientHello of the TLS upgrade (JA3/JA4) and still completes the handshake', async () => {
+    const started = await startBinary(rdpEmulator, { persona: windowsPersona(BUILDS.server2022) })
+    const tls = await rdpTls(started, { maxVersion: 'TLSv1.2' })
+    expect(tls).not.toBeInstanceOf(Error)
+    ;(tls as TLSSocket).destroy()
+    const hello = await started.waitFor((event) => event.event === 'tls_client_hello')
+    // Node's client capped at TLS 1.2, connecting without a server name: no supported_versions.
+    expect(hello.fields.tls_version).toBe('TLSv1.2')
+    expect(String(hello.fields.ja4)).toMatch(/^t12i\d{4}00_[0-9a-f]{12}_[0-9a-f]{12}$/)
+    expect(String(hello.fields.ja3)).toMatch(/^771,[\d-]+,[\d-]+,[\d-]*,[\d-]*$/)
+    expect(hello.fields.ja3_hash).toMatch(/^[0-9a-f]{32}$/)
+    await started.close()
+  })
 })
 
 /** A base-scope rootDSE search for the given attributes; the attribute names and values returned. */

@@ -6,7 +6,8 @@
  * ## Event fields the decoys emit (DecoyEvent.fields; every value attacker-influenced, capped)
  * - `tls_client_hello` event (one per TLS handshake, every TLS-speaking service):
  *   `ja3` (the JA3 string), `ja3_hash` (its MD5), `ja4` (the JA4 fingerprint), `ja4_r` (JA4 raw,
- *   sorted form), `tls_sni`, `tls_alpn` (first ALPN value), `tls_version` (highest offered).
+ *   sorted form), `tls_sni`, `tls_alpn` (first ALPN value), `tls_version` (highest offered:
+ *   `TLSv1.3`, `TLSv1.2`, `TLSv1.1`, `TLSv1.0`, `SSLv3`, else `0x` + four hex digits).
  * - `ssh_client_kexinit` event (one per SSH connection, after the client's KEXINIT):
  *   `client_version` (ident line without CR/LF), `hassh` (MD5), `hassh_algorithms` (the
  *   `kex;enc;mac;cmp` string). Later SSH events of the connection also carry `hassh`.

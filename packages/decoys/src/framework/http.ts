@@ -1,5 +1,6 @@
 import type { SecureContextOptions } from 'node:tls'
 import type { EmulatorContext } from '../emulator.ts'
+import { httpRequestFingerprintFields } from '../fingerprints/fields.ts'
 import {
   chunkedDecoder,
   type HeadLimits,
@@ -296,6 +297,7 @@ function httpConnection(session: TcpSession, options: HttpServiceOptions, dialec
       path: request.url,
       host: request.headers.host ?? null,
       user_agent: request.headers['user-agent'] ?? null,
+      ...httpRequestFingerprintFields(request),
       headers: JSON.stringify(request.headers),
       body: request.body.slice(0, BODY_EXCERPT_CHARS),
       body_bytes: request.bodyBytes,

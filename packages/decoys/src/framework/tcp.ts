@@ -1,6 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net'
 import { createServer as createTlsServer, type SecureContextOptions } from 'node:tls'
 import type { DecoyEvent, EmulatorContext } from '../emulator.ts'
+import { clientHelloFields } from '../fingerprints/fields.ts'
+import { peekClientHello } from '../fingerprints/tls-tap.ts'
 import { peerAddress } from './events.ts'
 import { peerOfResetSocket } from './peer-name.ts'
 
@@ -187,21 +189,73 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
       }
     })
   }
-  const server: Server = options.tls
-    ? createTlsServer({ ...options.tls, handshakeTimeout: Math.min(idleTimeoutMs, 10_000) }, onSocket)
-    : createServer(onSocket)
-  server.on('error', () => undefined)
-  // A failed TLS handshake is a probe (plain-text scanner, TLS fingerprinting): record it, never throw.
-  server.on('tlsClientError', (error: Error & { code?: string }, socket: Socket) => {
-    // A peer that hangs up around the handshake (certificate grabbers) is no protocol mismatch.
-    if (error.code === 'ECONNRESET') return
+  const handshakeTimeoutMs = Math.min(idleTimeoutMs, 10_000)
+  const tlsServer = options.tls
+    ? createTlsServer({ ...options.tls, handshakeTimeout: handshakeTimeoutMs }, onSocket)
+    : undefined
+  // TLS: the raw socket is accepted here, its ClientHello read and fingerprinted (Node's TLS stack
+  // never shows it), then the socket is handed to the TLS server as if it had accepted it.
+  const server: Server = createServer(
+    tlsServer ? (socket) => fingerprintThenHandshake(socket, tlsServer) : onSocket,
+  )
+  /** Raw sockets handed to the TLS server (until they close), by peer: a failed handshake closes them. */
+  const handshaking = new Map<string, Socket>()
+  /** Sockets whose ClientHello is still being read: they count against the connection cap too. */
+  let peeking = 0
+  const fingerprintThenHandshake = (socket: Socket, handshake: Server) => {
+    if (handshaking.size + peeking >= maxConnections) {
+      socket.destroy()
+      return
+    }
     const peer = peerOf(socket)
+    socket.on('error', () => undefined)
+    peeking++
+    void peekClientHello(socket, handshakeTimeoutMs).then(({ hello, timedOut, hungUp }) => {
+      peeking--
+      // Hung up before a hello: no protocol mismatch, as a reset around the handshake is none.
+      if (hungUp) {
+        socket.destroy()
+        return
+      }
+      if (timedOut) {
+        // The handshake time is spent: refused as the TLS server's own timeout would refuse it.
+        socket.destroy()
+        reportHandshakeFailure(peer, 'ERR_TLS_HANDSHAKE_TIMEOUT')
+        return
+      }
+      if (hello) {
+        ctx.emit({
+          event: 'tls_client_hello',
+          src_ip: peer.ip,
+          src_port: peer.port,
+          fields: clientHelloFields(hello),
+        })
+      }
+      if (socket.destroyed) return
+      const key = `${peer.ip}|${peer.port}`
+      handshaking.set(key, socket)
+      socket.once('close', () => handshaking.delete(key))
+      handshake.emit('connection', socket)
+    })
+  }
+  const reportHandshakeFailure = (peer: { ip: string; port: number }, error: string) =>
     ctx.emit({
       event: 'scan',
       src_ip: peer.ip,
       src_port: peer.port,
-      fields: { reason: 'tls_handshake_failed', error: error.code ?? error.message.slice(0, 120) },
+      fields: { reason: 'tls_handshake_failed', error },
     })
+  server.on('error', () => undefined)
+  // A failed TLS handshake is a probe (plain-text scanner, TLS fingerprinting): record it, never throw.
+  tlsServer?.on('tlsClientError', (error: Error & { code?: string }, socket: Socket) => {
+    const peer = peerOf(socket)
+    // Node reports the failure but may leave the TCP connection open: a peer that stalls or sends
+    // garbage would hold it for as long as it likes.
+    socket.destroy()
+    handshaking.get(`${peer.ip}|${peer.port}`)?.destroy()
+    // A peer that hangs up around the handshake (certificate grabbers) is no protocol mismatch.
+    if (error.code === 'ECONNRESET') return
+    reportHandshakeFailure(peer, error.code ?? error.message.slice(0, 120))
   })
 
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,8 @@
 import type { Socket } from 'node:net'
 import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls'
 import type { Emulator } from '../emulator.ts'
+import { clientHelloFields } from '../fingerprints/fields.ts'
+import { peekClientHello } from '../fingerprints/tls-tap.ts'
 import { configBool } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import type { TcpSession } from '../framework/tcp.ts'
@@ -22,6 +24,8 @@ const STATUS_LOGON_FAILURE = 0xc000006d
 const SOURCE_REFERENCE = 0x1234
 const MAX_TPKT = 8 * 1024
 const MAX_TS_REQUEST = 16 * 1024
+/** How long a client that chose TLS may take to send its ClientHello. */
+const HANDSHAKE_TIMEOUT_MS = 10_000
 
 const PROTOCOL_NAMES: [number, string][] = [
   [1, 'ssl'],
@@ -156,7 +160,12 @@ export const rdpEmulator: Emulator = {
       await tlsOptionsFor(persona, 'rdp', { commonName: identity.dnsComputer }),
     )
 
-    const upgrade = (session: TcpSession, selected: number) => {
+    /** Reads and fingerprints the ClientHello on the raw socket, then hands the socket to TLS. */
+    const upgrade = async (session: TcpSession, selected: number) => {
+      const peeked = await peekClientHello(session.socket as Socket, HANDSHAKE_TIMEOUT_MS)
+      if (peeked.hello) session.emit('tls_client_hello', clientHelloFields(peeked.hello))
+      if (peeked.timedOut || peeked.hungUp) session.socket.destroy()
+      if (session.socket.destroyed) return
       const tls = new TLSSocket(session.socket as Socket, { isServer: true, secureContext })
       tls.on('error', () => session.socket.destroy())
       tls.on('close', () => session.socket.destroy())
@@ -171,10 +180,13 @@ export const rdpEmulator: Emulator = {
     return tcpOnEveryPort(ctx, {
       handle(session) {
         let confirmed = false
+        // Once TLS is chosen the socket's bytes belong to the TLS layer (read by `upgrade`).
+        let upgraded = false
         const afterConfirm = logFirstPdu(session, () => session.socket.destroy())
         return framed(
           session,
           (buffered) => {
+            if (upgraded) return buffered.length
             if (confirmed) {
               afterConfirm(buffered)
               return buffered.length
@@ -226,8 +238,11 @@ export const rdpEmulator: Emulator = {
               session.end(Buffer.concat([tpkt, body]))
             } else {
               session.write(Buffer.concat([tpkt, body]))
-              // The TLS handshake follows on the same socket: wrap it before the ClientHello is read.
-              if (selected !== PROTOCOL_RDP) upgrade(session, selected)
+              // The TLS handshake follows on the same socket.
+              if (selected !== PROTOCOL_RDP) {
+                upgraded = true
+                void upgrade(session, selected)
+              }
             }
             confirmed = true
             return length

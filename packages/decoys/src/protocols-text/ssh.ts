@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto'
 import type { Persona as PersonaStory } from '@decnet/core/schemas'
 import ssh2, { type AuthContext, type ClientInfo, type Connection, type ParsedKey, type Session } from 'ssh2'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
+import { kexInitFields } from '../fingerprints/fields.ts'
+import { tapSshKexInit } from '../fingerprints/ssh-tap.ts'
 import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import type { TcpSession } from '../framework/tcp.ts'
@@ -89,13 +91,32 @@ export const sshEmulator: Emulator = {
       // Sockets are handed to ssh2, which reads them itself; we keep limits and connect events.
       handle: (session) => {
         const key = peerKey(session.socket.remoteAddress, session.socket.remotePort)
-        pending.set(key, new SshClientHandler(session, persona, credentials, identity, lastLogins))
+        const fingerprinted = withHassh(session)
+        pending.set(key, new SshClientHandler(fingerprinted, persona, credentials, identity, lastLogins))
         session.socket.once('close', () => pending.delete(key))
         server.injectSocket(session.socket)
         return undefined
       },
     })
   },
+}
+
+/**
+ * Reads the client's KEXINIT beside ssh2 (its HASSH and version, one `ssh_client_kexinit` event),
+ * and stamps `hassh` on every later event of the connection (auth attempts, commands, sessions).
+ */
+function withHassh(session: TcpSession): TcpSession {
+  let hassh: string | undefined
+  tapSshKexInit(session.socket, (clientVersion, kexinit) => {
+    const fields = kexInitFields(clientVersion, kexinit)
+    hassh = String(fields.hassh)
+    session.emit('ssh_client_kexinit', fields)
+  })
+  return {
+    ...session,
+    emit: (event, fields = {}, secretFields) =>
+      session.emit(event, hassh === undefined ? fields : { ...fields, hassh }, secretFields),
+  }
 }
 
 class SshClientHandler {
