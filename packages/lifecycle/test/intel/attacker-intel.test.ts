@@ -161,6 +161,8 @@ async function storedFrom(ip: string, check: (rows: LogRow[]) => boolean): Promi
 
 type Analysed = {
   classification: AttackerClassification
+  /** `kind:value` of every fingerprint found. */
+  fingerprints: Set<string>
   tools: Set<string>
   techniques: Set<string>
   iocs: IocFinding[]
@@ -172,8 +174,11 @@ function analysed(rows: LogRow[]): Analysed {
   const tools = new Set<string>()
   const techniques = new Set<string>()
   const iocs: IocFinding[] = []
+  const fingerprints = new Set<string>()
   for (const row of rows) {
     const findings = analyseEvent({ ...row, fields: row.fields ?? {} })
+    for (const fingerprint of findings.fingerprints)
+      fingerprints.add(`${fingerprint.kind}:${fingerprint.value}`)
     addBehaviour(behaviour, findings.behaviour)
     for (const tool of findings.tools) tools.add(tool.tool)
     for (const technique of findings.techniques) techniques.add(technique.technique)
@@ -196,7 +201,7 @@ function analysed(rows: LogRow[]): Analysed {
     tools: [...tools],
     techniques: [...techniques],
   })
-  return { classification, tools, techniques, iocs }
+  return { classification, fingerprints, tools, techniques, iocs }
 }
 
 /**
@@ -346,7 +351,12 @@ describe('attacker intelligence on a deployed decky (issue 16 acceptance)', () =
       jobs: CRON_JOB,
       via: 'crontab',
     })
+    // The OpenSSH client's KEXINIT was fingerprinted at the decoy: HASSH is the MD5 of its algorithm lists.
+    const kexinit = rows.find((e) => e.eventType === 'ssh_client_kexinit')?.fields ?? {}
+    expect(String(kexinit.client_version)).toMatch(/^SSH-2\.0-OpenSSH_/)
+    expect(kexinit.hassh).toBe(createHash('md5').update(String(kexinit.hassh_algorithms)).digest('hex'))
     const intel = analysed(rows)
+    expect(intel.fingerprints).toContain(`hassh:${kexinit.hassh}`)
     expect(intel.classification.class).toBe('interactive')
     expect(intel.classification.evidence.join(' | ')).toMatch(/8 commands typed/)
     for (const technique of ['T1105', 'T1053.003', 'T1496', 'T1059.004', 'T1082'])
