@@ -85,6 +85,10 @@ ensureDebianPackages([
   // Client fingerprints (decoys fingerprints-clients test): tshark dissects the captured handshakes
   // (its JA3 and HASSH, the fields JA4/JA4H are recomputed from); Python requests is one real client.
   'tshark',
+  // Real attacker tools whose traffic the intelligence rules must recognise (decoys intel-clients test).
+  'hydra',
+  'medusa',
+  'wget',
   'python3-requests',
 ])
 await ensureDockerDaemon()

@@ -10,6 +10,7 @@ import { healthRouter } from './routers/health/router.ts'
 import { hostsRouter } from './routers/hosts/router.ts'
 import { incidentsRouter } from './routers/incidents/router.ts'
 import { logsRouter } from './routers/logs/router.ts'
+import { sessionsRouter } from './routers/sessions/router.ts'
 import { statsRouter } from './routers/stats/router.ts'
 import { usersRouter } from './routers/users/router.ts'
 import { router } from './trpc.ts'
@@ -29,6 +30,7 @@ export const appRouter = router({
   alerts: alertsRouter,
   incidents: incidentsRouter,
   audit: auditRouter,
+  sessions: sessionsRouter,
 })
 
 export type AppRouter = typeof appRouter

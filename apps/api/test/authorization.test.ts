@@ -39,6 +39,8 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'logs.live': 'viewer',
   'attackers.list': 'viewer',
   'attackers.get': 'viewer',
+  'attackers.sessions': 'viewer',
+  'sessions.get': 'viewer',
   'stats.get': 'viewer',
   'health.get': 'anon',
   'hosts.list': 'admin',

@@ -9,6 +9,7 @@ import { incidentsRepository } from './repos/incidents.ts'
 import { lifecycleRepository } from './repos/lifecycle.ts'
 import { logsRepository } from './repos/logs.ts'
 import { probeSourcesRepository } from './repos/probe-sources.ts'
+import { sessionsRepository } from './repos/sessions.ts'
 import { heartbeatsRepository, hostsRepository, settingsRepository } from './repos/settings.ts'
 import { tokensRepository, usersRepository } from './repos/users.ts'
 import type { Dialect } from './sql.ts'
@@ -32,6 +33,8 @@ export interface DecnetDatabase {
   readonly exports: ReturnType<typeof exportsRepository>
   /** Incidents, ignore rules, the alert outbox and the grouping worker's batch transaction. */
   readonly incidents: ReturnType<typeof incidentsRepository>
+  /** Terminal recordings and per-connection groupings of an attacker's events. */
+  readonly sessions: ReturnType<typeof sessionsRepository>
   /**
    * Cheap liveness probe for health.get: a read on the read connection, answered within
    * PING_DEADLINE_MS (or thrown), plus how long writes have been waiting for another process's lock.
@@ -60,6 +63,7 @@ export function createDatabase(databaseUrl: string, options: OpenOptions = {}): 
     deliveries: deliveriesRepository(conn),
     exports: exportsRepository(conn),
     incidents: incidentsRepository(conn),
+    sessions: sessionsRepository(conn),
     ping: () => conn.ping(),
     close: () => conn.close(),
   }

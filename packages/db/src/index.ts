@@ -37,6 +37,16 @@ export { extractCommand, extractCredential } from './repos/ingest.ts'
 export { type ClaimOptions, MAX_EVENTS_AFTER } from './repos/lifecycle.ts'
 export { COUNT_CAP, MAX_SEARCH_LIMIT, type SearchInput, type SearchResult } from './repos/logs.ts'
 export type { ProbeSourceInput, ProbeSourceRow } from './repos/probe-sources.ts'
+export {
+  type AsciicastFrame,
+  CONNECTION_SCAN_ROWS,
+  type ConnectionSession,
+  isRecordingEvent,
+  MAX_SESSION_FRAMES,
+  MAX_SESSION_STORED_CHARS,
+  RECORDING_EVENT_TYPES,
+  type TerminalSessionRow,
+} from './repos/sessions.ts'
 export { foldUsername } from './repos/users.ts'
 export { type ParsedSearch, parseSearch, type SystemFilter } from './search/grammar.ts'
 export { buildSearchText, tokenize } from './search/tokenize.ts'

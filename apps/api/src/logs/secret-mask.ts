@@ -184,6 +184,17 @@ export function maskTextForViewer(text: string): string {
   return new Masker().text(text)
 }
 
+/**
+ * Several pieces of one attacker text (a terminal recording's lines) masked together: a secret
+ * found in one piece is masked in every other piece too.
+ */
+export function maskTextsForViewer(texts: readonly string[]): { texts: string[]; masked: boolean } {
+  const masker = new Masker()
+  const first = texts.map((text) => masker.text(text))
+  const masked = first.map((text) => masker.echoes(text))
+  return { texts: masked, masked: masker.changed }
+}
+
 /** Captured secrets are shown whole to admins only; every other viewer gets them masked. */
 export function revealsSecrets(user: { role: Role }): boolean {
   return user.role === 'admin'

@@ -24,14 +24,15 @@ const TECHNIQUES = compileRules(TECHNIQUE_RULES)
 
 /** What one event reveals: fingerprints, tool and technique matches, indicators, behaviour counters. */
 export function analyseEvent(event: IntelEvent): EventFindings {
-  const read = fieldReader(event)
+  const read = new EventFields(event)
   const { eventType, service } = event
   const input = { eventType, service, read }
+  const toolHits = TOOLS.reads(eventType) ? TOOLS.match(input) : []
+  const behaviour = behaviourOf(eventType, service, read)
+  if (toolHits.some(({ rule }) => rule.probe)) behaviour.probePayloads = (behaviour.probePayloads ?? 0) + 1
   return {
     fingerprints: extractFingerprints(service, read),
-    tools: TOOLS.reads(eventType)
-      ? TOOLS.match(input).map(({ rule, evidence }) => ({ tool: rule.tool, ruleId: rule.id, evidence }))
-      : [],
+    tools: toolHits.map(({ rule, evidence }) => ({ tool: rule.tool, ruleId: rule.id, evidence })),
     techniques: TECHNIQUES.reads(eventType)
       ? TECHNIQUES.match(input).map(({ rule, evidence }) => ({
           technique: rule.technique,
@@ -40,60 +41,63 @@ export function analyseEvent(event: IntelEvent): EventFindings {
         }))
       : [],
     iocs: iocsRead(eventType) ? extractIocs(eventType, service, read) : [],
-    behaviour: behaviourOf(eventType, service, read),
+    behaviour,
   }
 }
 
-const DERIVED_FIELDS: ReadonlySet<string> = new Set([
-  'service',
-  'path_decoded',
-  'body_decoded',
-  'upload_name',
-  'request_text',
-])
-
 /**
- * Fields as text (numbers and booleans stringified, null and objects absent), plus fields derived
- * once per event on first use: `service`, `path_decoded`, `body_decoded`, `upload_name`, `request_text`.
+ * An event's fields as text (numbers and booleans stringified, null and objects absent), plus
+ * fields derived once per event on first use: `service`, `path_decoded`, `body_decoded` (URL-
+ * decoded), `upload_name`, `request_text` (decoded path, body and headers: where payloads hide).
  */
-function fieldReader(event: IntelEvent): FieldReader {
-  const fields = event.fields
-  let derived: Map<string, string | undefined> | undefined
-  const plain = (name: string): string | undefined => {
-    const value = fields[name]
+class EventFields implements FieldReader {
+  private derived: Map<string, string | undefined> | undefined
+
+  constructor(private readonly event: IntelEvent) {}
+
+  get(name: string): string | undefined {
+    switch (name) {
+      case 'service':
+      case 'path_decoded':
+      case 'body_decoded':
+      case 'upload_name':
+      case 'request_text': {
+        this.derived ??= new Map()
+        if (!this.derived.has(name)) this.derived.set(name, this.derive(name))
+        return this.derived.get(name)
+      }
+      default:
+        return this.plain(name)
+    }
+  }
+
+  private plain(name: string): string | undefined {
+    const value = this.event.fields[name]
     if (typeof value === 'string') return value
     if (typeof value === 'number' || typeof value === 'boolean') return String(value)
     return undefined
   }
-  const derive = (name: string): string | undefined => {
+
+  private derive(name: string): string | undefined {
     switch (name) {
       case 'service':
-        return event.service
+        return this.event.service
       case 'path_decoded': {
-        const path = plain('path')
+        const path = this.plain('path')
         return path === undefined ? undefined : safeDecode(path.replace(/\+/g, ' '))
       }
       case 'body_decoded': {
         // Form bodies are URL-encoded; a JSON or raw body is read as sent.
-        const body = plain('body')
+        const body = this.plain('body')
         return body?.includes('%') ? safeDecode(body.replace(/\+/g, ' ')) : body
       }
       case 'upload_name':
         // scp names the file and gives the target directory as path; ftp gives only the path
-        return plain('name') ?? plain('path')?.split(/[/\\]/).pop()
-      case 'request_text':
-        return [read('path_decoded'), read('body_decoded'), plain('headers')]
-          .filter((part) => part !== undefined)
-          .join('\n')
-      default:
-        return plain(name)
+        return this.plain('name') ?? this.plain('path')?.split(/[/\\]/).pop()
+      default: {
+        const parts = [this.get('path_decoded'), this.get('body_decoded'), this.plain('headers')]
+        return parts.filter((part) => part !== undefined).join('\n')
+      }
     }
   }
-  const read: FieldReader = (name) => {
-    if (!DERIVED_FIELDS.has(name)) return plain(name)
-    derived ??= new Map()
-    if (!derived.has(name)) derived.set(name, derive(name))
-    return derived.get(name)
-  }
-  return read
 }

@@ -27,10 +27,10 @@ const MAX_DETAIL_CHARS = 2048
 export function extractFingerprints(service: string, read: FieldReader): FingerprintFinding[] {
   let found: FingerprintFinding[] | undefined
   for (const source of FINGERPRINT_SOURCES) {
-    const value = read(source.value)
+    const value = read.get(source.value)
     if (value === undefined || value === '') continue
     if (source.services && !source.services.includes(service)) continue
-    const detail = source.detail ? (read(source.detail) ?? '') : ''
+    const detail = source.detail ? (read.get(source.detail) ?? '') : ''
     found ??= []
     found.push({
       kind: source.kind,

@@ -4,6 +4,11 @@ export { addBehaviour, SHELL_SERVICES } from './behaviour.ts'
 export { CLASSIFICATION_THRESHOLDS, CLASSIFICATION_VERSION } from './classification.ts'
 export { FINGERPRINT_SOURCES } from './fingerprints.ts'
 export * from './rules/attack.ts'
+export {
+  CREDENTIAL_PATTERN_THRESHOLDS,
+  type CredentialAttempt,
+  credentialPatternTechniques,
+} from './rules/credentials.ts'
 export { IOC_RULES_VERSION, IOC_SOURCES, MAX_IOCS_PER_EVENT } from './rules/ioc.ts'
 export { TECHNIQUE_RULES, TECHNIQUE_RULES_VERSION, type TechniqueRule } from './rules/techniques.ts'
 export {

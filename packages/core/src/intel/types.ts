@@ -13,8 +13,11 @@
  *   `kex;enc;mac;cmp` string). Later SSH events of the connection also carry `hassh`.
  * - HTTP `request` events (every HTTP-speaking service) gain `ja4h` and `header_order`
  *   (header names as sent, lower-case, comma-separated, capped) beside `user_agent`.
- * - Shell/terminal sessions: `tty_start` / `tty_output` / `tty_end` carry `sid` (session id); see
- *   the sessions work. `command` events carry `cmd` and, when a download ran, `download` events carry
+ * - Shell/terminal sessions (decoys `shell/recorder.ts`; stored by ingest in TerminalSession/
+ *   TerminalChunk, never as Log rows): `tty_start` { sid, width, height, term, username, via } (one
+ *   per session: the one recording event worth analysing), `tty_output` { sid, seq, frames (JSON
+ *   asciicast v2 frames), bytes }, `tty_end` { sid, duration, frames, bytes, chunks, truncated,
+ *   cut_at? }. `command` events carry `cmd` and, when a download ran, `download` events carry
  *   `url`, `sha256`, `size`, `filename`, `truncated`.
  */
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
+import { SERVICE_SLUGS } from '../../src/catalog/services.ts'
 import { analyseEvent, INTEL_RULE_VERSIONS } from '../../src/intel/analyse.ts'
-import { addBehaviour } from '../../src/intel/behaviour.ts'
+import { addBehaviour, SHELL_SERVICES } from '../../src/intel/behaviour.ts'
+import { FINGERPRINT_SOURCES } from '../../src/intel/fingerprints.ts'
+import { IOC_SOURCES } from '../../src/intel/rules/ioc.ts'
+import { TECHNIQUE_RULES } from '../../src/intel/rules/techniques.ts'
+import { TOOL_RULES } from '../../src/intel/rules/tools.ts'
 import type { BehaviourCounters } from '../../src/intel/types.ts'
 import { event, httpRequest, shellCommand } from './events.ts'
 
@@ -162,5 +167,20 @@ describe('analyseEvent: the whole', () => {
     const started = performance.now()
     for (let i = 0; i < 20_000; i++) analyseEvent(stream[i % stream.length] as ReturnType<typeof event>)
     expect(performance.now() - started).toBeLessThan(20_000)
+  })
+})
+
+describe('rule sets name real services', () => {
+  it('every service a tool, technique or indicator rule is limited to is a catalogue slug', () => {
+    const slugs = new Set<string>(SERVICE_SLUGS)
+    const named = [
+      ...TOOL_RULES.flatMap((rule) => rule.services ?? []),
+      ...TECHNIQUE_RULES.flatMap((rule) => rule.services ?? []),
+      ...IOC_SOURCES.flatMap((source) => source.services ?? []),
+      ...FINGERPRINT_SOURCES.flatMap((source) => source.services ?? []),
+      ...SHELL_SERVICES,
+    ]
+    expect(named.length).toBeGreaterThan(0)
+    for (const service of named) expect(slugs.has(service), service).toBe(true)
   })
 })

@@ -29,7 +29,7 @@ export const httpRequest = (fields: Record<string, unknown>): IntelEvent =>
     path: '/',
     host: '10.0.0.5',
     user_agent: null,
-    headers: '{}',
+    headers: '{"host":"10.0.0.5"}',
     body: '',
     body_bytes: 0,
     status: 200,

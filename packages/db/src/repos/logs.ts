@@ -24,6 +24,7 @@ import {
   storableEvent,
   summariseBatch,
 } from './ingest.ts'
+import { isRecordingEvent, storeRecordingEvents } from './sessions.ts'
 
 export const MAX_SEARCH_LIMIT = 1000
 /** Counting stops here: an exact count of a very common word would cost a full index walk. */
@@ -239,13 +240,19 @@ export function logsRepository(conn: Connection) {
      */
     ingest(input: readonly LogEventInput[], now = new Date()): Promise<LogRow[]> {
       if (input.length === 0) return Promise.resolve([])
-      const events = input.map(storableEvent)
+      const all = input.map(storableEvent)
+      // Terminal recordings go to their own tables: never Log rows, attacker events or live rows.
+      // (An analysis stage counting interactive sessions wants the batch's `tty_start` events too:
+      // one per session, no frames.)
+      const recordings = all.filter(isRecordingEvent)
+      const events = recordings.length === 0 ? all : all.filter((event) => !isRecordingEvent(event))
       const { credentials, attackers } = summariseBatch(events)
       return conn.run(() =>
         conn.transaction(async (tx) => {
           const ids = await insertLogs(tx, events)
           await upsertCredentials(tx, credentials)
           await upsertAttackers(tx, dialect, attackers, now)
+          if (recordings.length > 0) await storeRecordingEvents(tx, recordings)
           return events.map((event, i) => ({
             id: ids[i] as number,
             timestamp: event.timestamp,
@@ -390,11 +397,17 @@ export function logsRepository(conn: Connection) {
     purge(): Promise<{ logs: number; credentials: number; attackers: number }> {
       return conn.run(() =>
         prisma.$transaction(
-          async (tx) => ({
-            logs: (await tx.log.deleteMany()).count,
-            credentials: (await tx.credential.deleteMany()).count,
-            attackers: (await tx.attacker.deleteMany()).count,
-          }),
+          async (tx) => {
+            const deleted = {
+              logs: (await tx.log.deleteMany()).count,
+              credentials: (await tx.credential.deleteMany()).count,
+              attackers: (await tx.attacker.deleteMany()).count,
+            }
+            // Recordings are telemetry too (not part of the reported totals).
+            await tx.terminalChunk.deleteMany()
+            await tx.terminalSession.deleteMany()
+            return deleted
+          },
           { timeout: 300_000 },
         ),
       )

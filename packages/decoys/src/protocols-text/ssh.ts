@@ -13,7 +13,7 @@ import { type Credentials, credentialsFrom } from './shell/credentials.ts'
 import { fetchSample } from './shell/downloads.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
 import { createShell, settle } from './shell/shell.ts'
-import { startShellSession } from './shell/terminal.ts'
+import { type ShellSession, startShellSession } from './shell/terminal.ts'
 import { sshProfile } from './ssh-algorithms.ts'
 import { hostKeysFor } from './ssh-keys.ts'
 
@@ -192,20 +192,27 @@ class SshClientHandler {
 
   private serveSession(session: Session): void {
     let pty = false
-    session.on('pty', (accept) => {
+    let terminal: { width?: number; height?: number; term?: string } = {}
+    let shell: ShellSession | undefined
+    session.on('pty', (accept, _reject, info) => {
       pty = true
+      terminal = { width: info.cols, height: info.rows, term: info.term }
       accept?.()
     })
     session.on('env', (accept) => accept?.())
-    session.on('window-change', (accept) => accept?.())
+    session.on('window-change', (accept, _reject, info) => {
+      shell?.resize(info.cols, info.rows)
+      accept?.()
+    })
     session.on('subsystem', (_accept, reject) => reject?.())
     session.on('shell', (accept) => {
       const stream = accept()
-      const shell = startShellSession({
+      const running = startShellSession({
         persona: this.persona,
         user: this.user,
         via: 'ssh',
         pty,
+        terminal,
         banner: motd(this.story, this.lastLogins.lineFor(this.user, this.session.ip, 'sshd')),
         write: (text) => stream.write(text),
         close: () => {
@@ -213,9 +220,14 @@ class SshClientHandler {
           stream.end()
         },
         emit: (event, fields) => this.session.emit(event, fields),
+        limitReached: (limit, max) => this.session.limitReached(limit, max),
       })
-      stream.on('data', (data: Buffer) => shell.feed(data))
+      shell = running
+      stream.on('data', (data: Buffer) => running.feed(data))
       stream.on('error', () => undefined)
+      // However the channel goes (exit, client hang-up, connection reset), the recording ends once.
+      stream.once('close', () => running.end())
+      this.session.socket.once('close', () => running.end())
     })
     session.on('exec', (accept, _reject, info) => {
       const stream = accept()

@@ -5,7 +5,7 @@ import type { TcpSession } from '../framework/tcp.ts'
 import { LastLogins } from './last-login.ts'
 import { type Credentials, credentialsFrom } from './shell/credentials.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
-import { createLineEditor, type LineEditor, startShellSession } from './shell/terminal.ts'
+import { createLineEditor, type LineEditor, type ShellSession, startShellSession } from './shell/terminal.ts'
 import { TELNET_PRODUCTS, type TelnetFlavor, type TelnetProduct, telnetFlavor } from './telnet-flavors.ts'
 
 const IAC = 0xff
@@ -57,7 +57,7 @@ function telnetSession(
   const firstStage = () => (flavor.loginPrompt === undefined ? 'password' : 'login')
   let stage: 'login' | 'password' = firstStage()
   const promptAgain = () => write(flavor.loginPrompt ?? flavor.passwordPrompt)
-  let shell: { feed(data: Buffer): void } | undefined
+  let shell: ShellSession | undefined
   const editor: LineEditor = createLineEditor({
     echo: true,
     write,
@@ -84,6 +84,7 @@ function telnetSession(
           write,
           close: () => session.end(),
           emit: (event, fields) => session.emit(event, fields),
+          limitReached: (limit, max) => session.limitReached(limit, max),
         })
         return
       }
@@ -122,6 +123,7 @@ function telnetSession(
       if (shell) shell.feed(data)
       else editor.feed(data)
     },
+    onClose: () => shell?.end(),
   }
 }
 

@@ -78,6 +78,8 @@ export const ATTACK_TECHNIQUES: readonly AttackTechnique[] = [
     name: 'OS Credential Dumping: /etc/passwd and /etc/shadow',
     tactics: ['credential-access'],
   },
+  { id: 'T1610', name: 'Deploy Container', tactics: ['defense-evasion', 'execution'] },
+  { id: 'T1611', name: 'Escape to Host', tactics: ['privilege-escalation'] },
   { id: 'T1496', name: 'Resource Hijacking', tactics: ['impact'] },
 ]
 

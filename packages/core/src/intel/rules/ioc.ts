@@ -4,7 +4,7 @@
 import type { IocFinding, IocKind, IocSource } from '../types.ts'
 import type { FieldReader } from './engine.ts'
 
-export const IOC_RULES_VERSION = '1.0.0'
+export const IOC_RULES_VERSION = '1.1.0'
 
 /** Per event, at most this many indicators (a hostile body must not flood the tables). */
 export const MAX_IOCS_PER_EVENT = 64
@@ -61,10 +61,15 @@ export const IOC_SOURCES: readonly IocSourceRule[] = [
     source: 'download',
     fields: [
       { field: 'url', as: 'url' },
+      // After redirects, and the address the decky really connected to
+      { field: 'final_url', as: 'url' },
+      { field: 'remote_ip', as: 'ip' },
       { field: 'sha256', as: 'sha256' },
       { field: 'filename', as: 'filename' },
     ],
   },
+  // Jobs the decoy shell's crontab installed: commands to come
+  { eventTypes: ['cron_job'], source: 'command', fields: [{ field: 'jobs', as: 'command' }] },
   {
     eventTypes: ['upload'],
     source: 'upload',
@@ -113,6 +118,8 @@ const COMMAND_FILE_RES: readonly RegExp[] = [
   /(?:^|[\s;&|(`])\.\/([^\s'";|&)]+)/g, // ./name
   /(?:^|[\s;&|(`])(?:sh|bash|ash|dash|perl|python\d?|php)\s+([^\s;&|'"`]{1,255}\.(?:sh|pl|py|php|bin|elf|x86|arm\d*|mips\w*))\b/g,
   /\btftp\b[^;&|]{0,200}\s-r\s*([^\s;&|]+)/g,
+  // Anything placed in the world-writable directories droppers use
+  /(?:^|[\s;&|'"=>])(\/(?:tmp|var\/tmp|dev\/shm)\/[^\s;&|'"<>()]+)/g,
 ]
 const MINIMAL_FILENAME = /^[\w.+-]{1,255}$/
 
@@ -157,7 +164,7 @@ export function extractIocs(eventType: string, service: string, read: FieldReade
   for (const rule of rules) {
     if (rule.services && !rule.services.includes(service)) continue
     for (const scan of rule.fields) {
-      const value = read(scan.field)
+      const value = read.get(scan.field)
       if (value === undefined || value === '') continue
       const text = value.length > MAX_SCANNED_CHARS ? value.slice(0, MAX_SCANNED_CHARS) : value
       if (scan.as === 'text' || scan.as === 'command')

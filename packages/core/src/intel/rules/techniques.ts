@@ -2,7 +2,7 @@
 // Bump TECHNIQUE_RULES_VERSION with every change to a rule; findings are stored with their rule id.
 import { commandNamed, type MatchRule } from './engine.ts'
 
-export const TECHNIQUE_RULES_VERSION = '1.0.0'
+export const TECHNIQUE_RULES_VERSION = '1.2.0'
 
 export type TechniqueRule = MatchRule & { technique: string }
 
@@ -69,6 +69,14 @@ export const TECHNIQUE_RULES: readonly TechniqueRule[] = [
     'T1053.003',
     /\bcrontab\b|\/etc\/cron|\/var\/spool\/cron|\/etc\/anacrontab/i,
   ),
+  {
+    // The decoy shell records every crontab it installs (crontab -, crontab FILE, >> /etc/crontab)
+    id: 'technique.cron.cron-job',
+    technique: 'T1053.003',
+    eventTypes: ['cron_job'],
+    when: [{ field: 'jobs', matches: /\S/ }],
+    evidence: 'cron job installed ({via}): {jobs}',
+  },
   {
     id: 'technique.cron.redis-dir',
     technique: 'T1053.003',
@@ -146,6 +154,13 @@ export const TECHNIQUE_RULES: readonly TechniqueRule[] = [
   // Impact
   shell('technique.resource-hijacking.miner', 'T1496', MINER),
   {
+    id: 'technique.resource-hijacking.miner-cron',
+    technique: 'T1496',
+    eventTypes: ['cron_job'],
+    when: [{ field: 'jobs', matches: MINER }],
+    evidence: 'cron job runs a miner: {match}',
+  },
+  {
     id: 'technique.resource-hijacking.miner-download',
     technique: 'T1496',
     eventTypes: ['download'],
@@ -158,6 +173,48 @@ export const TECHNIQUE_RULES: readonly TechniqueRule[] = [
     eventTypes: ['download', 'upload'],
     when: [{ field: 'filename', matches: MINER }],
     evidence: 'miner file {filename}',
+  },
+  // Exposed services abused from the network (Docker API, Redis)
+  {
+    id: 'technique.container.deploy',
+    technique: 'T1610',
+    eventTypes: ['request'],
+    services: ['docker_api'],
+    when: [{ field: 'action', equals: 'container_create' }],
+    evidence: 'container created through the Docker API from image {image}: {cmd}',
+  },
+  {
+    id: 'technique.container.escape-privileged',
+    technique: 'T1611',
+    eventTypes: ['request'],
+    services: ['docker_api'],
+    when: [
+      { field: 'action', equals: 'container_create' },
+      { field: 'privileged', equals: 'true' },
+    ],
+    evidence: 'privileged container requested through the Docker API (image {image})',
+  },
+  {
+    id: 'technique.container.escape-host-mount',
+    technique: 'T1611',
+    eventTypes: ['request'],
+    services: ['docker_api'],
+    when: [
+      { field: 'action', equals: 'container_create' },
+      { field: 'binds', matches: /"\/(?:|etc|root|var\/run\/docker\.sock|proc|dev):/ },
+    ],
+    evidence: 'host path mounted into a container through the Docker API: {binds}',
+  },
+  {
+    id: 'technique.ingress.redis-rogue-master',
+    technique: 'T1105',
+    eventTypes: ['command'],
+    services: ['redis'],
+    when: [
+      { field: 'cmd', matches: /^(?:slaveof|replicaof)$/i },
+      { field: 'args', matches: /\d|[a-z]\./i },
+    ],
+    evidence: 'redis told to replicate from a rogue master (module/file transfer): {cmd} {args}',
   },
   // Reconnaissance and initial access (network side)
   {

@@ -2,7 +2,7 @@
 // which tool. Bump TOOL_RULES_VERSION with every change to a rule or to the catalogue.
 import type { MatchRule } from './engine.ts'
 
-export const TOOL_RULES_VERSION = '1.0.0'
+export const TOOL_RULES_VERSION = '1.2.0'
 
 /** What a tool is for: decides how it weighs in an attacker's classification. */
 export type ToolRole =
@@ -51,7 +51,11 @@ export const TOOLS: readonly ToolDefinition[] = [
   { id: 'libwww-perl', name: 'libwww-perl', role: 'http_client' },
 ]
 
-export type ToolRule = MatchRule & { tool: string }
+export type ToolRule = MatchRule & {
+  tool: string
+  /** The payload is a scanner's probe no ordinary client sends: counted in `probePayloads`. */
+  probe?: true
+}
 
 const userAgent = (id: string, tool: string, pattern: RegExp): ToolRule => ({
   id,
@@ -105,13 +109,34 @@ export const TOOL_RULES: readonly ToolRule[] = [
   {
     id: 'tool.nmap.probe-four-oh-four',
     tool: 'nmap',
+    probe: true,
     eventTypes: ['request'],
     when: [{ field: 'path', matches: /^\/nice%20ports%2C\/Tri%6Eity\.txt%2ebak$/i }],
     evidence: 'nmap -sV FourOhFourRequest probe ({path})',
   },
   {
+    id: 'tool.nmap.lowercheck-path',
+    tool: 'nmap',
+    eventTypes: ['request'],
+    when: [{ field: 'path', matches: /^\/nmaplowercheck\d+$/ }],
+    evidence: 'nmap http-* script case-sensitivity check ({path})',
+  },
+  {
+    id: 'tool.nmap.probe-get-request',
+    tool: 'nmap',
+    probe: true,
+    eventTypes: ['request'],
+    when: [
+      { field: 'method', equals: 'GET' },
+      { field: 'path', equals: '/' },
+      { field: 'headers', equals: '{}' },
+    ],
+    evidence: 'GET / with no header at all, as nmap -sV sends its GetRequest probe',
+  },
+  {
     id: 'tool.nmap.probe-http-options',
     tool: 'nmap',
+    probe: true,
     eventTypes: ['request'],
     when: [
       { field: 'method', equals: 'OPTIONS' },
@@ -123,6 +148,7 @@ export const TOOL_RULES: readonly ToolRule[] = [
   {
     id: 'tool.nmap.probe-sip-options',
     tool: 'nmap',
+    probe: true,
     eventTypes: ['request'],
     when: [{ field: 'path', matches: /^sip:nm$/i }],
     evidence: 'nmap -sV SIPOptions probe (OPTIONS sip:nm)',
@@ -130,6 +156,7 @@ export const TOOL_RULES: readonly ToolRule[] = [
   {
     id: 'tool.nmap.probe-sip-uri',
     tool: 'nmap',
+    probe: true,
     eventTypes: ['request'],
     services: ['sip'],
     when: [{ field: 'uri', matches: /^sip:nm$/i }],
@@ -148,7 +175,7 @@ export const TOOL_RULES: readonly ToolRule[] = [
     when: [
       {
         field: 'request_text',
-        matches: /(?<![\w.-])[\w.-]{1,253}\.(?:oast\.(?:pro|live|site|online|fun|me)|interact\.sh)\b/i,
+        matches: /\.oast\.(?:pro|live|site|online|fun|me)\b|\binteract\.sh\b/i,
       },
     ],
     evidence: 'interactsh callback domain (nuclei out-of-band check): {match}',
@@ -164,7 +191,13 @@ export const TOOL_RULES: readonly ToolRule[] = [
   ),
   // Brute forcers
   userAgent('tool.hydra.user-agent', 'hydra', /\(Hydra\)/i),
-  userAgent('tool.medusa.user-agent', 'medusa', /Teh Forest Lobster/i),
+  // Medusa's http module announces a browser from 1995; its web-form module a lobster.
+  userAgent(
+    'tool.medusa.user-agent',
+    'medusa',
+    /^Mozilla\/1\.22 \(compatible; MSIE [\d.]+; Windows 3\.1\)$|Teh Forest Lobster/i,
+  ),
+  sshClient('tool.medusa.ssh-client-version', 'medusa', 'MEDUSA_'),
   userAgent('tool.ncrack.user-agent', 'ncrack', /\bNcrack\b/i),
   sshClient('tool.libssh.client-version', 'libssh', 'libssh[_-]\\d'),
   sshClient('tool.libssh2.client-version', 'libssh2', 'libssh2_'),
@@ -184,6 +217,14 @@ export const TOOL_RULES: readonly ToolRule[] = [
     services: ['telnet', 'ssh'],
     when: [{ field: 'cmd', matches: /\/bin\/busybox\s+[A-Z]{4,}\b/ }],
     evidence: 'Mirai-style busybox marker command: {match}',
+  },
+  {
+    id: 'tool.mirai.shell-escape',
+    tool: 'mirai',
+    eventTypes: ['command'],
+    services: ['telnet'],
+    when: [{ field: 'cmd', matches: /^(?:enable|system|shell|linuxshell)$/ }],
+    evidence: 'router-CLI escape "{cmd}" sent right after a telnet login, as Mirai-family bots do',
   },
   // Exploit frameworks
   userAgent('tool.metasploit.user-agent', 'metasploit', /metasploit|\bmsf\b/i),

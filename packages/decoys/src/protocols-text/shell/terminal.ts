@@ -1,6 +1,7 @@
 import type { Fields } from '../../framework/tcp.ts'
 import { fetchSample } from './downloads.ts'
 import type { Persona } from './persona.ts'
+import { createSessionRecorder } from './recorder.ts'
 import { createShell, settle } from './shell.ts'
 
 /** Longest command line kept; the rest is dropped and the command event flagged `truncated`. */
@@ -80,11 +81,16 @@ export function createLineEditor(options: {
 
 export type ShellSession = {
   feed(data: Buffer): void
+  /** The client's terminal changed size (recorded). */
+  resize(width: number, height: number): void
+  /** The connection or channel is gone: ends the recording (idempotent). */
+  end(): void
 }
 
 /**
  * Runs the fake shell over a character stream: prompt, line editing, one `command` event per
- * command line, `exit`/Ctrl-D end the session.
+ * command line, `exit`/Ctrl-D end the session. Everything shown and typed is recorded as an
+ * asciicast (recorder.ts), from the banner on.
  */
 export function startShellSession(options: {
   persona: Persona
@@ -97,14 +103,37 @@ export function startShellSession(options: {
   banner?: string
   /** Where the login came from, as `w` shows it. */
   from?: string
+  /** The client's terminal as it announced it (pty request), for the recording's header. */
+  terminal?: { width?: number; height?: number; term?: string }
+  /** Tells the connection a cap cut the recording. */
+  limitReached?(limit: string, max: number): void
+  /** Recorded characters per session (tests lower it). */
+  maxRecordingBytes?: number
 }): ShellSession {
+  const recorder = createSessionRecorder({
+    emit: options.emit,
+    username: options.user,
+    via: options.via,
+    ...options.terminal,
+    ...(options.limitReached ? { limitReached: options.limitReached } : {}),
+    ...(options.maxRecordingBytes !== undefined ? { maxBytes: options.maxRecordingBytes } : {}),
+  })
+  const write = (text: string) => {
+    // A pipe's plain LF would replay as a staircase: the recording shows it as a terminal would.
+    recorder.output(options.pty ? text : text.replace(/\r?\n/g, '\r\n'))
+    options.write(text)
+  }
+  const close = () => {
+    recorder.end()
+    options.close()
+  }
   const shell = createShell(options.persona, options.user, {
     session: { ...(options.from ? { from: options.from } : {}), loginMs: Date.now() },
     download: fetchSample,
     emit: options.emit,
   })
   // A terminal needs CRLF; a pipe (ssh -T, exec) wants plain LF like real bash.
-  const out = (text: string) => options.write(options.pty ? text.replace(/\r?\n/g, '\r\n') : text)
+  const out = (text: string) => write(options.pty ? text.replace(/\r?\n/g, '\r\n') : text)
   if (options.banner) out(options.banner)
   out(shell.prompt())
   // Lines run one after another: one typed while a download runs waits for it, as in a real tty.
@@ -116,11 +145,11 @@ export function startShellSession(options: {
   const end = () => {
     closed = true
     out('logout\n')
-    options.close()
+    close()
   }
   const editor = createLineEditor({
     echo: options.pty,
-    write: options.write,
+    write,
     onLine: (line, truncated) =>
       later(async () => {
         const command = line.trim()
@@ -139,5 +168,12 @@ export function startShellSession(options: {
     onInterrupt: () => later(() => out(shell.prompt())),
     onEof: () => later(end),
   })
-  return { feed: editor.feed }
+  return {
+    feed: (data) => {
+      recorder.input(data)
+      editor.feed(data)
+    },
+    resize: recorder.resize,
+    end: recorder.end,
+  }
 }

@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useParams } from 'next/navigation'
 import { useState } from 'react'
+import { AttackerSessions } from '@/components/attacker-sessions.tsx'
 import { SafeBadges } from '@/components/chips.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { LogFields } from '@/components/log-view.tsx'
@@ -171,6 +172,7 @@ export default function AttackerDetailPage() {
           </div>
         )}
       </section>
+      <AttackerSessions attackerId={a.id} />
       <section aria-labelledby="timeline">
         <h2 id="timeline">Timeline (recent events)</h2>
         {a.moreLogs && (
