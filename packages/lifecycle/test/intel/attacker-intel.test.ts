@@ -324,7 +324,7 @@ describe('attacker intelligence on a deployed decky (issue 16 acceptance)', () =
     ).toBe(true)
   }, 300_000)
 
-  it('an interactive SSH session downloads the miner from the LAN server and installs a cron job: commands, download (url, sha256, size) and cron job stored; interactive with evidence; T1105, T1053.003, T1496 tagged; URL, IP, hash and wallet extracted', async () => {
+  it('an interactive SSH session downloads the miner from the LAN server and installs a cron job: commands, download (url, sha256, size) and cron job stored; interactive with evidence; T1105, T1053.003, T1496 tagged; URL, IP, hash and wallet extracted; the recording replays the typed commands', async () => {
     const screen = await interactiveSession(human, 'admin', HUMAN_COMMANDS)
     expect(screen).toMatch(/HTTP request sent, awaiting response\.\.\. 200 OK/)
     expect(screen).toContain(CRON_JOB)
@@ -370,5 +370,40 @@ describe('attacker intelligence on a deployed decky (issue 16 acceptance)', () =
         `wallet:${WALLET}`,
       ]),
     )
+    // The session was recorded and replays: asciicast frames with rising times, the typed commands in
+    // the keystrokes, and what the decky answered (the download, the cron job) in the output.
+    // Its last frames arrive with tty_end, after the session closed: wait for the recording's end.
+    await expect
+      .poll(async () => (await db.sessions.terminalForAttacker(human.ip, 10)).rows[0]?.endedAt ?? null, {
+        timeout: 30_000,
+        interval: 250,
+      })
+      .not.toBeNull()
+    const recorded = await db.sessions.terminalForAttacker(human.ip, 10)
+    expect(recorded.total).toBe(1)
+    const session = recorded.rows[0]
+    expect(session).toMatchObject({
+      decky: DECKY,
+      service: 'ssh',
+      username: 'root',
+      via: 'ssh',
+      truncated: false,
+    })
+    const replay = await db.sessions.get(session?.id ?? '')
+    const frames = replay?.frames ?? []
+    expect(frames.every(([time], i) => i === 0 || time >= (frames[i - 1]?.[0] ?? 0))).toBe(true)
+    const typed = frames
+      .filter(([, kind]) => kind === 'i')
+      .map(([, , text]) => text)
+      .join('')
+    for (const command of HUMAN_COMMANDS) expect(typed).toContain(command)
+    const shown = frames
+      .filter(([, kind]) => kind === 'o')
+      .map(([, , text]) => text)
+      .join('')
+    expect(shown).toMatch(/HTTP request sent, awaiting response\.\.\. 200 OK/)
+    expect(shown).toContain(CRON_JOB)
+    // Typed at a person's pace: the replay lasts as long as the session did, pauses included.
+    expect(frames.at(-1)?.[0] ?? 0).toBeGreaterThan(((HUMAN_COMMANDS.length + 1) * TYPING_PAUSE_MS) / 1000)
   }, 180_000)
 })
