@@ -90,6 +90,10 @@ ensureDebianPackages([
   'medusa',
   'wget',
   'python3-requests',
+  // Attacker enrichment (lifecycle enrichment tests): a loopback DNS server answering PTR queries
+  // for reverse DNS, and MaxMind's own writer to build an operator .mmdb that replaces shipped data.
+  'dnsmasq-base',
+  'libmaxmind-db-writer-perl',
 ])
 await ensureDockerDaemon()
 ensurePnpm()

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { type EngineSetting, ZEngineSetting, ZUsername } from '@decnet/core'
+import { parseRdnsSetting } from '@decnet/lifecycle'
 import type { DeliverySettings } from './alerts/delivery-worker.ts'
 import { type AllowedTarget, parseAllowedTargets } from './alerts/target-guard.ts'
 import { parseTrustedProxies } from './auth/client-ip.ts'
@@ -56,9 +58,29 @@ export type ApiConfig = {
     breakerFailures: number
     breakerCooldownMs: number
   }
+  /** Attacker enrichment (issue 16): the enrichment worker's databases and reverse DNS. */
+  enrichment: EnrichmentConfig
 }
 
-export const WORKER_NAMES = ['runner', 'collector', 'reconciler', 'mutator', 'incidents', 'alerts'] as const
+export type EnrichmentConfig = {
+  /** DECNET_GEOIP_MMDB: operator .mmdb files asked before the shipped databases (absolute paths). */
+  geoipMmdb: string[]
+  /** DECNET_RDNS: null (the default) keeps reverse DNS off; `servers: []` uses the system's resolvers. */
+  rdns: { servers: string[] } | null
+  /** DECNET_RDNS_TIMEOUT_MS, DECNET_RDNS_CONCURRENCY. */
+  rdnsTimeoutMs: number
+  rdnsConcurrency: number
+}
+
+export const WORKER_NAMES = [
+  'runner',
+  'collector',
+  'reconciler',
+  'mutator',
+  'incidents',
+  'alerts',
+  'enrichment',
+] as const
 export type WorkerName = (typeof WORKER_NAMES)[number]
 
 function positive(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -142,5 +164,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       breakerFailures: positive('DECNET_ALERT_BREAKER_FAILURES', 5, env),
       breakerCooldownMs: positive('DECNET_ALERT_BREAKER_COOLDOWN_MS', 30_000, env),
     },
+    enrichment: {
+      geoipMmdb: geoipMmdbPaths(env.DECNET_GEOIP_MMDB),
+      rdns: parseRdnsSetting(env.DECNET_RDNS),
+      rdnsTimeoutMs: positive('DECNET_RDNS_TIMEOUT_MS', 2_000, env),
+      rdnsConcurrency: positive('DECNET_RDNS_CONCURRENCY', 4, env),
+    },
   }
+}
+
+/** Comma-separated .mmdb paths; a missing file stops the start rather than silently enriching less. */
+function geoipMmdbPaths(raw: string | undefined): string[] {
+  const paths = (raw ?? '')
+    .split(',')
+    .map((each) => each.trim())
+    .filter(Boolean)
+    .map((each) => path.resolve(each))
+  for (const file of paths) {
+    if (!existsSync(file)) throw new Error(`DECNET_GEOIP_MMDB: no file at ${file}`)
+  }
+  return paths
 }

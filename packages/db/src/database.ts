@@ -3,6 +3,7 @@ import { type DatabasePing, type OpenOptions, openClient } from './client.ts'
 import { channelsRepository, deliveriesRepository } from './repos/alert-delivery.ts'
 import { attackersRepository } from './repos/attackers.ts'
 import { auditRepository } from './repos/audit.ts'
+import { enrichmentRepository } from './repos/enrichment.ts'
 import { exportsRepository } from './repos/exports.ts'
 import { fleetRepository } from './repos/fleet.ts'
 import { incidentsRepository } from './repos/incidents.ts'
@@ -35,6 +36,8 @@ export interface DecnetDatabase {
   readonly incidents: ReturnType<typeof incidentsRepository>
   /** Terminal recordings and per-connection groupings of an attacker's events. */
   readonly sessions: ReturnType<typeof sessionsRepository>
+  /** Label, geo/ASN and reverse DNS per attacker address (the enrichment worker writes it). */
+  readonly enrichment: ReturnType<typeof enrichmentRepository>
   /**
    * Cheap liveness probe for health.get: a read on the read connection, answered within
    * PING_DEADLINE_MS (or thrown), plus how long writes have been waiting for another process's lock.
@@ -64,6 +67,7 @@ export function createDatabase(databaseUrl: string, options: OpenOptions = {}): 
     exports: exportsRepository(conn),
     incidents: incidentsRepository(conn),
     sessions: sessionsRepository(conn),
+    enrichment: enrichmentRepository(conn),
     ping: () => conn.ping(),
     close: () => conn.close(),
   }

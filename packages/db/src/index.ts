@@ -16,6 +16,13 @@ export type {
 } from './repos/attackers.ts'
 export { type AuditCursor, type AuditFilter, MAX_AUDIT_LIST } from './repos/audit.ts'
 export {
+  type AttackerEnrichment,
+  ENRICHMENT_LOOKUP_MAX,
+  type EnrichmentInput,
+  RDNS_STATUSES,
+  type RdnsStatus,
+} from './repos/enrichment.ts'
+export {
   type AttackerExportPage,
   type CredentialExportRow,
   type LogExportPage,

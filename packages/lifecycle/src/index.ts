@@ -45,6 +45,7 @@ export type {
   ReapOptions,
 } from './engine/types.ts'
 export { assertDeckyName, DEFAULT_REAP_MIN_AGE_MS } from './engine/types.ts'
+export * from './enrichment/index.ts'
 export * from './incidents/index.ts'
 export {
   describeFailures,

@@ -3,9 +3,12 @@ import type { DecnetDatabase } from '@decnet/db'
 import {
   type Bus,
   type CollectorWorker,
+  createGeoLookup,
   type DeckyEngine,
   databaseProbeLedger,
+  EnrichmentWorker,
   LocalEngine,
+  ReverseDns,
   startCollectorWorker,
   startIncidentWorker,
   startMutatorWorker,
@@ -93,6 +96,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   if (enrolled) startEnrolledHeartbeat(deps, starting, enrolled)
   const alerts = startAlertDelivery(deps, starting)
   startIncidents(deps, starting, () => alerts?.wake())
+  startEnrichment(deps, starting)
   startBeating()
 
   return {
@@ -286,6 +290,47 @@ function startIncidents({ config, db, bus }: WorkerDeps, starting: Starting, onA
   starting.onStop(async () => {
     unsubscribe()
     await incidents.stop()
+  })
+}
+
+/**
+ * Labels, geo/ASN and (when DECNET_RDNS is set) reverse DNS for attacker addresses, after ingest and
+ * in its own passes: the databases load on its first lookup, never in a request handler.
+ */
+function startEnrichment({ config, db, bus }: WorkerDeps, starting: Starting): void {
+  if (!config.workers.enrichment) return
+  const { geoipMmdb, rdns, rdnsTimeoutMs, rdnsConcurrency } = config.enrichment
+  const worker = new EnrichmentWorker({
+    db,
+    geo: createGeoLookup(geoipMmdb),
+    ...(rdns
+      ? {
+          reverseDns: new ReverseDns({
+            servers: rdns.servers,
+            timeoutMs: rdnsTimeoutMs,
+            concurrency: rdnsConcurrency,
+          }),
+        }
+      : {}),
+    onError: starting.report('enrichment'),
+  })
+  worker.start()
+  const unsubscribe = bus.on('log.ingested', () => worker.wake())
+  starting.onStop(async () => {
+    unsubscribe()
+    await worker.stop()
+  })
+  starting.onBeat(() => {
+    const stats = worker.stats()
+    return db.heartbeats.beat({
+      worker: 'enrichment',
+      status: stats.lastError ? 'degraded' : 'ok',
+      detail:
+        `${stats.enriched} enriched (${stats.labelled} labelled), reverse DNS ${rdns ? `${stats.resolved} resolved, ${stats.rdnsFailed} failed` : 'off'}${stats.lastError ? `; ${stats.lastError}` : ''}`.slice(
+          0,
+          500,
+        ),
+    })
   })
 }
 

@@ -46,7 +46,9 @@ export type InProcessApi = ApiDoor<Caller> & {
 }
 
 /** DECNET_DISABLE_WORKERS for tests of what procedures commit, with no worker acting on it. */
-export const NO_WORKERS = { DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator,incidents' }
+export const NO_WORKERS = {
+  DECNET_DISABLE_WORKERS: 'runner,collector,reconciler,mutator,incidents,enrichment',
+}
 
 export type InProcessOptions = {
   /** DECNET_* settings, as the server reads them from its environment (DECNET_ENGINE defaults to local). */

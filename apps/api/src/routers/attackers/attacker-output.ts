@@ -1,6 +1,7 @@
 import { ZAttacker } from '@decnet/core'
 import type { Attacker, AttackerDetail } from '@decnet/db'
 import { z } from 'zod'
+import { ZAttackerEnrichment } from '../../attackers/enrichment-output.ts'
 import { toLogOutput } from '../../logs/log-output.ts'
 import { MASK, maskTextForViewer } from '../../logs/secret-mask.ts'
 import type { ZGetAttackerOutput } from './get.types.ts'
@@ -12,6 +13,8 @@ import type { ZGetAttackerOutput } from './get.types.ts'
  */
 export const ZAttackerOutput = ZAttacker.extend({
   credentialCount: z.number().int(),
+  /** Label, geo/ASN and reverse DNS of the address (the enrichment worker's, issue 16). */
+  enrichment: ZAttackerEnrichment.optional(),
 })
 
 export function toAttackerOutput(attacker: Attacker): z.input<typeof ZAttackerOutput> {

@@ -1,4 +1,5 @@
 import { requireAttackerDetail } from '../../attackers/attacker-detail.ts'
+import { toEnrichmentOutput } from '../../attackers/enrichment-output.ts'
 import { revealsSecrets } from '../../logs/secret-mask.ts'
 import { viewerProcedure } from '../../trpc.ts'
 import { toAttackerDetailOutput } from './attacker-output.ts'
@@ -13,5 +14,10 @@ export const getAttackerProcedure = viewerProcedure
       credentialLimit: input.credentialLimit,
       ...(input.credentialCursor ? { credentialCursor: input.credentialCursor } : {}),
     })
-    return toAttackerDetailOutput(detail, revealsSecrets(ctx.session.user))
+    const { ip } = detail.attacker
+    const enrichment = await ctx.services.db.enrichment.forIps([ip])
+    return {
+      ...toAttackerDetailOutput(detail, revealsSecrets(ctx.session.user)),
+      enrichment: toEnrichmentOutput(ip, enrichment.get(ip)),
+    }
   })

@@ -1,3 +1,4 @@
+import { toEnrichmentOutput } from '../../attackers/enrichment-output.ts'
 import { assertSearchAllowed } from '../../logs/search-rate-limit.ts'
 import { viewerProcedure } from '../../trpc.ts'
 import { toAttackerOutput } from './attacker-output.ts'
@@ -9,9 +10,13 @@ export const listAttackersProcedure = viewerProcedure
   .query(async ({ ctx, input }) => {
     assertSearchAllowed(ctx)
     const result = await ctx.services.db.attackers.list(input)
+    const enrichment = await ctx.services.db.enrichment.forIps(result.rows.map((row) => row.ip))
     return {
       total: result.total,
-      rows: result.rows.map(toAttackerOutput),
+      rows: result.rows.map((row) => ({
+        ...toAttackerOutput(row),
+        enrichment: toEnrichmentOutput(row.ip, enrichment.get(row.ip)),
+      })),
       ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
     }
   })

@@ -25,6 +25,8 @@ export const ZGetHealthOutput = z.object({
     mutator: ZComponentHealth,
     /** Alert delivery: degraded while an enabled channel fails or has its breaker open. */
     alerts: ZComponentHealth,
+    /** Attacker enrichment (labels, geo/ASN, reverse DNS): degraded while its last pass failed. */
+    enrichment: ZComponentHealth,
     /** Enrolled hosts: down when any stops answering (counts only for signed-in callers). */
     hosts: ZComponentHealth,
     /** The deckies as last recorded: degraded while any is not running (counts for signed-in callers only). */

@@ -4,6 +4,7 @@ import { type AttackerSort as Sort, TABLE_EXPORT_FORMATS } from '@decnet/core/sc
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { type FormEvent, useState } from 'react'
+import { AttackerGeoCell } from '@/components/attacker-enrichment.tsx'
 import { SafeBadges } from '@/components/chips.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { ExportButton } from '@/components/export-button.tsx'
@@ -89,7 +90,16 @@ export default function AttackersPage() {
       {list.isError && <ErrorAlert error={list.error} />}
       <table data-testid="attackers-table">
         <TableHead
-          columns={['IP', 'First seen', 'Last seen', 'Events', 'Credentials', 'Services', 'Deckies']}
+          columns={[
+            'IP',
+            'Origin',
+            'First seen',
+            'Last seen',
+            'Events',
+            'Credentials',
+            'Services',
+            'Deckies',
+          ]}
         />
         <tbody>
           {(list.data?.rows ?? []).map((a) => (
@@ -98,6 +108,9 @@ export default function AttackersPage() {
                 <Link href={`/attackers/${encodeURIComponent(a.id)}`}>
                   <SafeText value={a.ip} limit={64} />
                 </Link>
+              </td>
+              <td className="nowrap">
+                <AttackerGeoCell enrichment={a.enrichment} />
               </td>
               <td className="small nowrap">{formatTime(a.firstSeen)}</td>
               <td className="small nowrap">{formatTime(a.lastSeen)}</td>
@@ -132,7 +145,7 @@ export default function AttackersPage() {
           ))}
           {list.isSuccess && list.data.rows.length === 0 && (
             <tr>
-              <td colSpan={7} className="muted">
+              <td colSpan={8} className="muted">
                 No attackers recorded{filters.q || filters.service ? ' for these filters' : ' yet'}.
               </td>
             </tr>

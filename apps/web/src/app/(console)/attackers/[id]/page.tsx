@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useParams } from 'next/navigation'
 import { useState } from 'react'
+import { AttackerEnrichmentPanel } from '@/components/attacker-enrichment.tsx'
 import { AttackerSessions } from '@/components/attacker-sessions.tsx'
 import { SafeBadges } from '@/components/chips.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
@@ -71,6 +72,7 @@ export default function AttackerDetailPage() {
           </div>
         </div>
       </div>
+      <AttackerEnrichmentPanel enrichment={a.enrichment} />
       <div className="grid-2">
         <section className="panel" aria-labelledby="touched">
           <h2 id="touched" style={{ marginTop: 0 }}>
