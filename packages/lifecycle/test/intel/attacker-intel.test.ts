@@ -22,7 +22,7 @@ import type { DecnetDatabase, LogRow } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tcpReady } from '../../../decoys/test/helpers.ts'
-import { createDockerClient, DockerEngine } from '../../src/index.ts'
+import { createDockerClient, createGeoLookup, DockerEngine, EnrichmentWorker } from '../../src/index.ts'
 import { DockerLogCollector, IngestPipeline } from '../../src/workers-index.ts'
 import {
   type AttackerNamespace,
@@ -406,4 +406,24 @@ describe('attacker intelligence on a deployed decky (issue 16 acceptance)', () =
     // Typed at a person's pace: the replay lasts as long as the session did, pauses included.
     expect(frames.at(-1)?.[0] ?? 0).toBeGreaterThan(((HUMAN_COMMANDS.length + 1) * TYPING_PAUSE_MS) / 1000)
   }, 180_000)
+  it('enrichment: the three attackers on the decky LAN (198.18.0.0/15) are labelled benchmarking, with no geo/ASN and no reverse DNS', async () => {
+    const attackers = [scanner.ip, bruteForcer.ip, human.ip]
+    const geo = createGeoLookup()
+    const asked: string[] = []
+    const lookup = geo.lookup.bind(geo)
+    geo.lookup = (ip) => {
+      asked.push(ip)
+      return lookup(ip)
+    }
+    await new EnrichmentWorker({ db, geo }).drain()
+    expect(asked.filter((ip) => attackers.includes(ip))).toEqual([])
+    const stored = await db.enrichment.forIps(attackers)
+    for (const ip of attackers)
+      expect(stored.get(ip)).toMatchObject({
+        label: 'benchmarking',
+        country: null,
+        asn: null,
+        rdnsStatus: 'skipped',
+      })
+  }, 60_000)
 })
