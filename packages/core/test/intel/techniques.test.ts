@@ -126,6 +126,32 @@ const CASES: Record<string, { match: IntelEvent[]; miss: IntelEvent[] }> = {
     ],
     miss: [shellCommand('zip archive.zip x'), shellCommand('echo ip')],
   },
+  'technique.discovery.network-services': {
+    match: [shellCommand('nmap -sS 10.0.0.0/24'), shellCommand('./masscan -p22 10.0.0.0/8 --rate 10000')],
+    miss: [shellCommand('cat nmap.txt'), shellCommand('echo masscan')],
+  },
+  'technique.discovery.remote-systems': {
+    match: [shellCommand('ping -c 1 10.0.0.7'), shellCommand('arp -a'), shellCommand('cat /etc/hosts')],
+    miss: [shellCommand('ping'), shellCommand('cat /etc/hostname')],
+  },
+  'technique.lateral.ssh': {
+    match: [
+      shellCommand('ssh root@10.0.0.7'),
+      shellCommand('sshpass -p x ssh -o StrictHostKeyChecking=no admin@db01'),
+    ],
+    miss: [shellCommand('ssh -V'), shellCommand('cat ~/.ssh/known_hosts'), shellCommand('ssh-keygen -t rsa')],
+  },
+  'technique.sudo': {
+    match: [shellCommand('sudo -l'), shellCommand('cat /etc/sudoers')],
+    miss: [shellCommand('echo sudo'), shellCommand('sudo')],
+  },
+  'technique.interpreter.python': {
+    match: [
+      shellCommand('python3 -c "import pty;pty.spawn(\'/bin/bash\')"'),
+      shellCommand('python -m http.server 8000'),
+    ],
+    miss: [shellCommand('python3 --version'), shellCommand('which python')],
+  },
   'technique.discovery.network-connections': {
     match: [shellCommand('netstat -antp'), shellCommand('ss -tulpn')],
     miss: [shellCommand('echo netstat'), shellCommand('sshd -t')],

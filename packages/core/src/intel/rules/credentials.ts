@@ -19,12 +19,10 @@ export function credentialPatternTechniques(attempts: readonly CredentialAttempt
   const accountsByPassword = new Map<string, Set<string>>()
   const passwordsByAccount = new Map<string, Set<string>>()
   for (const { username, password } of attempts) {
-    let accounts = accountsByPassword.get(password)
-    if (!accounts) accountsByPassword.set(password, (accounts = new Set()))
-    accounts.add(username)
-    let passwords = passwordsByAccount.get(username)
-    if (!passwords) passwordsByAccount.set(username, (passwords = new Set()))
-    passwords.add(password)
+    const accounts = accountsByPassword.get(password) ?? new Set<string>()
+    accountsByPassword.set(password, accounts.add(username))
+    const passwords = passwordsByAccount.get(username) ?? new Set<string>()
+    passwordsByAccount.set(username, passwords.add(password))
   }
   const findings: TechniqueFinding[] = []
   const widestSpray = largest(accountsByPassword)

@@ -137,13 +137,13 @@ function renderEvidence(template: string, matched: string, read: FieldReader): s
 
 /**
  * A regex matching one of `names` used as a command (at the start of the line or after a shell
- * separator, `sudo`, `busybox`, `nohup`, a `/bin/`-style path…), not as an argument of another
+ * separator, `sudo`, `busybox`, `nohup`, a path such as `/bin/` or `./`…), not as an argument of another
  * command: `ps aux` and `true; ps` match `ps`, `grep ps` does not.
  */
 export function commandNamed(names: readonly string[], argument = ''): RegExp {
   const alternatives = names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')
   return new RegExp(
-    `(?:^|[;&|(\`\\n]|\\$\\()\\s*(?:(?:sudo|nohup|busybox|command|exec|timeout\\s+\\d+\\w?|env(?:\\s+\\w+=\\S*)*)\\s+)*(?:(?:/usr)?(?:/local)?/s?bin/)?(?:${alternatives})(?=$|[\\s;&|)\`])${argument}`,
+    `(?:^|[;&|(\`\\n]|\\$\\()\\s*(?:(?:sudo|nohup|busybox|command|exec|timeout\\s+\\d+\\w?|env(?:\\s+\\w+=\\S*)*)\\s+)*(?:[\\w.~-]*/)*(?:${alternatives})(?=$|[\\s;&|)\`])${argument}`,
     'i',
   )
 }

@@ -2,7 +2,7 @@
 // Bump TECHNIQUE_RULES_VERSION with every change to a rule; findings are stored with their rule id.
 import { commandNamed, type MatchRule } from './engine.ts'
 
-export const TECHNIQUE_RULES_VERSION = '1.2.0'
+export const TECHNIQUE_RULES_VERSION = '1.3.0'
 
 export type TechniqueRule = MatchRule & { technique: string }
 
@@ -122,6 +122,27 @@ export const TECHNIQUE_RULES: readonly TechniqueRule[] = [
     'technique.discovery.network-config',
     'T1016',
     /(?:^|[\s;&|(`]|\$\()(?:ifconfig|iwconfig|arp|route|ip\s+(?:-\d\s+)?(?:a|addr|address|r|route|link|neigh)\b)|\/etc\/resolv\.conf|\/proc\/net\/(?:route|arp)/i,
+  ),
+  shell(
+    'technique.discovery.network-services',
+    'T1046',
+    commandNamed(['nmap', 'masscan', 'zmap', 'rustscan', 'naabu']),
+  ),
+  shell(
+    'technique.discovery.remote-systems',
+    'T1018',
+    /(?:^|[\s;&|(`]|\$\()(?:ping|fping|arping|nbtscan)\s+[^;&|\n]{0,80}\d{1,3}\.\d{1,3}\.\d{1,3}|\barp\s+-a\b|\bip\s+neigh|\/proc\/net\/arp|\/etc\/hosts\b/i,
+  ),
+  shell(
+    'technique.lateral.ssh',
+    'T1021.004',
+    /(?:^|[;&|(`\n]|\$\()\s*(?:sshpass\s+[^;&|\n]{0,80}?)?ssh\s+(?:-\S+\s+(?:[^-\s]\S*\s+)?){0,20}[\w.-]+@[\w.-]+/i,
+  ),
+  shell('technique.sudo', 'T1548.003', /(?:^|[;&|(`\n]|\$\()\s*sudo\s+\S|\/etc\/sudoers\b/i),
+  shell(
+    'technique.interpreter.python',
+    'T1059.006',
+    /\bpython[\d.]*\s+(?:-\w*c\b|-\s*<<|-m\s+http\.server)/i,
   ),
   shell('technique.discovery.network-connections', 'T1049', commandNamed(['netstat', 'ss', 'lsof'])),
   shell('technique.discovery.process', 'T1057', commandNamed(['ps', 'top', 'htop', 'pgrep', 'pstree'])),
