@@ -47,6 +47,8 @@ export type ApiConfig = {
   /** Automatic repairs of one broken decky before the reconciler gives up, and the first back-off. */
   repairAttempts: number
   repairBackoffMs: number
+  /** Shortest time between two correlation passes (credential reuse, identities, campaigns). */
+  correlationMs: number
   /** Loopback / own-address alert targets the operator allows (the SSRF guard refuses them otherwise). */
   alertAllowedTargets: AllowedTarget[]
   /** The only directory NDJSON alert channels may write files in. */
@@ -79,6 +81,7 @@ export const WORKER_NAMES = [
   'mutator',
   'incidents',
   'alerts',
+  'correlation',
   'enrichment',
 ] as const
 export type WorkerName = (typeof WORKER_NAMES)[number]
@@ -154,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     orphanSweepMs: positive('DECNET_ORPHAN_SWEEP_MS', 60_000, env),
     repairAttempts: positive('DECNET_REPAIR_ATTEMPTS', 3, env),
     repairBackoffMs: positive('DECNET_REPAIR_BACKOFF_MS', 30_000, env),
+    correlationMs: positive('DECNET_CORRELATION_MS', 60_000, env),
     alertAllowedTargets: parseAllowedTargets(env.DECNET_ALERT_ALLOWED_TARGETS),
     alertFileDir: path.resolve(env.DECNET_ALERT_FILE_DIR || path.join(dataDir, 'alerts')),
     alertDelivery: {

@@ -9,6 +9,7 @@ import { fleetRouter } from './routers/fleet/router.ts'
 import { healthRouter } from './routers/health/router.ts'
 import { hostsRouter } from './routers/hosts/router.ts'
 import { incidentsRouter } from './routers/incidents/router.ts'
+import { intelRouter } from './routers/intel/router.ts'
 import { logsRouter } from './routers/logs/router.ts'
 import { sessionsRouter } from './routers/sessions/router.ts'
 import { statsRouter } from './routers/stats/router.ts'
@@ -30,6 +31,7 @@ export const appRouter = router({
   alerts: alertsRouter,
   incidents: incidentsRouter,
   audit: auditRouter,
+  intel: intelRouter,
   sessions: sessionsRouter,
 })
 

@@ -39,6 +39,11 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'logs.live': 'viewer',
   'attackers.list': 'viewer',
   'attackers.get': 'viewer',
+  'attackers.intel': 'viewer',
+  'intel.techniques': 'viewer',
+  'intel.navigatorLayer': 'viewer',
+  'intel.iocs': 'viewer',
+  'attackers.identity': 'viewer',
   'attackers.sessions': 'viewer',
   'sessions.get': 'viewer',
   'stats.get': 'viewer',
@@ -62,11 +67,15 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'incidents.ignoreRules.add': 'admin',
   'incidents.ignoreRules.remove': 'admin',
   'audit.list': 'admin',
+  'intel.credentials': 'viewer',
+  'intel.identities': 'viewer',
+  'intel.campaigns': 'viewer',
   // Viewers export too (secrets masked or left out for them: exports.test.ts).
   'exports.logs': 'viewer',
   'exports.attackers': 'viewer',
   'exports.credentials': 'viewer',
   'exports.incidents': 'viewer',
+  'exports.iocs': 'viewer',
 }
 
 const procedures = routerProcedures()

@@ -17,6 +17,7 @@ const ALLOWED_SECRET_FIELDS = [
   'auth.login: token', // the session token is what login hands out (API.md)
   'auth.changePassword: token', // the caller's replacement session token
   'attackers.get: credentials.[].secret', // what an attacker sent to a decoy; masked for viewers
+  'intel.credentials: rows.[].secret', // the same, summarised fleet-wide; masked for viewers
   'catalog.services: [].config.[].key', // the name of a service setting, not a value
 ]
 

@@ -3,12 +3,14 @@ import { type DatabasePing, type OpenOptions, openClient } from './client.ts'
 import { channelsRepository, deliveriesRepository } from './repos/alert-delivery.ts'
 import { attackersRepository } from './repos/attackers.ts'
 import { auditRepository } from './repos/audit.ts'
+import { correlationRepository } from './repos/correlation.ts'
 import { enrichmentRepository } from './repos/enrichment.ts'
 import { exportsRepository } from './repos/exports.ts'
 import { fleetRepository } from './repos/fleet.ts'
 import { incidentsRepository } from './repos/incidents.ts'
+import { intelRepository } from './repos/intel.ts'
 import { lifecycleRepository } from './repos/lifecycle.ts'
-import { logsRepository } from './repos/logs.ts'
+import { type IngestOptions, logsRepository } from './repos/logs.ts'
 import { probeSourcesRepository } from './repos/probe-sources.ts'
 import { sessionsRepository } from './repos/sessions.ts'
 import { heartbeatsRepository, hostsRepository, settingsRepository } from './repos/settings.ts'
@@ -34,6 +36,10 @@ export interface DecnetDatabase {
   readonly exports: ReturnType<typeof exportsRepository>
   /** Incidents, ignore rules, the alert outbox and the grouping worker's batch transaction. */
   readonly incidents: ReturnType<typeof incidentsRepository>
+  /** Attacker intelligence (fingerprints, tools, techniques, indicators), per attacker and fleet-wide. */
+  readonly intel: ReturnType<typeof intelRepository>
+  /** Credential reuse, identities and campaigns: read by the API, rebuilt by the correlation worker. */
+  readonly correlation: ReturnType<typeof correlationRepository>
   /** Terminal recordings and per-connection groupings of an attacker's events. */
   readonly sessions: ReturnType<typeof sessionsRepository>
   /** Label, geo/ASN and reverse DNS per attacker address (the enrichment worker writes it). */
@@ -46,8 +52,10 @@ export interface DecnetDatabase {
   close(): Promise<void>
 }
 
+export type DatabaseOptions = OpenOptions & IngestOptions
+
 /** Opens the database at `databaseUrl` (run `migrate(databaseUrl)` first). */
-export function createDatabase(databaseUrl: string, options: OpenOptions = {}): DecnetDatabase {
+export function createDatabase(databaseUrl: string, options: DatabaseOptions = {}): DecnetDatabase {
   const conn = openClient(databaseUrl, options)
   return {
     dialect: conn.dialect,
@@ -55,7 +63,7 @@ export function createDatabase(databaseUrl: string, options: OpenOptions = {}): 
     tokens: tokensRepository(conn),
     fleet: fleetRepository(conn),
     lifecycle: lifecycleRepository(conn),
-    logs: logsRepository(conn),
+    logs: logsRepository(conn, options),
     probeSources: probeSourcesRepository(conn),
     attackers: attackersRepository(conn),
     hosts: hostsRepository(conn),
@@ -66,6 +74,8 @@ export function createDatabase(databaseUrl: string, options: OpenOptions = {}): 
     deliveries: deliveriesRepository(conn),
     exports: exportsRepository(conn),
     incidents: incidentsRepository(conn),
+    intel: intelRepository(conn),
+    correlation: correlationRepository(conn),
     sessions: sessionsRepository(conn),
     enrichment: enrichmentRepository(conn),
     ping: () => conn.ping(),

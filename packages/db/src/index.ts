@@ -1,6 +1,6 @@
 // @decnet/db: the only code that touches the database. Callers never import the generated client.
 export { type DatabasePing, type OpenOptions, PG_TRANSACTION_TIMEOUT_MS, PING_DEADLINE_MS } from './client.ts'
-export { createDatabase, type DecnetDatabase } from './database.ts'
+export { createDatabase, type DatabaseOptions, type DecnetDatabase } from './database.ts'
 export { ConflictError, NotFoundError, SearchQueryError } from './errors.ts'
 export { listMigrations, migrate } from './migrate.ts'
 export {
@@ -15,6 +15,21 @@ export type {
   AttackerListInput,
 } from './repos/attackers.ts'
 export { type AuditCursor, type AuditFilter, MAX_AUDIT_LIST } from './repos/audit.ts'
+export {
+  type AddressActivity,
+  type CampaignRow,
+  type CampaignWrite,
+  type CorrelationInputs,
+  type CredentialSummaryRow,
+  type CredentialSummaryView,
+  DEFAULT_MAX_SHARED_BY,
+  type IdentityDetail,
+  type IdentityMemberRow,
+  type IdentityRow,
+  type IdentityWrite,
+  MAX_IDENTITY_MEMBERS,
+  MAX_SUMMARY_LIST,
+} from './repos/correlation.ts'
 export {
   type AttackerEnrichment,
   ENRICHMENT_LOOKUP_MAX,
@@ -41,8 +56,28 @@ export {
   toIncidentRow,
 } from './repos/incidents.ts'
 export { extractCommand, extractCredential } from './repos/ingest.ts'
+export {
+  type AttackerIntel,
+  type FingerprintRow,
+  type FleetIoc,
+  type FleetTechnique,
+  type IocListInput,
+  type IocRow,
+  MAX_ATTACKER_INTEL_ROWS,
+  MAX_IOC_PAGE,
+  TECHNIQUE_SAMPLE_ATTACKERS,
+  type TechniqueRow,
+  type ToolRow,
+} from './repos/intel.ts'
+export { CORE_INTEL_ANALYSER, type IntelAnalyser } from './repos/intel-batch.ts'
 export { type ClaimOptions, MAX_EVENTS_AFTER } from './repos/lifecycle.ts'
-export { COUNT_CAP, MAX_SEARCH_LIMIT, type SearchInput, type SearchResult } from './repos/logs.ts'
+export {
+  COUNT_CAP,
+  type IngestOptions,
+  MAX_SEARCH_LIMIT,
+  type SearchInput,
+  type SearchResult,
+} from './repos/logs.ts'
 export type { ProbeSourceInput, ProbeSourceRow } from './repos/probe-sources.ts'
 export {
   type AsciicastFrame,

@@ -74,6 +74,10 @@ export function toOptionalDate(value: unknown): Date | null {
   return value === null || value === undefined ? null : toDate(value)
 }
 
+/** Earlier of two timestamps, as SQL valid on both databases (no GREATEST/max() differences). */
+export const earlier = (a: string, b: string) => `CASE WHEN ${a} < ${b} THEN ${a} ELSE ${b} END`
+export const later = (a: string, b: string) => `CASE WHEN ${a} > ${b} THEN ${a} ELSE ${b} END`
+
 /** `($1, $2), ($3, $4)`: placeholders for a multi-row VALUES list starting after `offset` arguments. */
 export function valuesPlaceholders(rows: number, columns: number, offset = 0): string {
   const groups: string[] = []

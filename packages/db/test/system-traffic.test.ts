@@ -166,7 +166,8 @@ const OLD_ATTACKS: LogEventInput[] = [
 ]
 
 async function seedOldRows(url: string) {
-  const db = createDatabase(url)
+  // A schema from before migration 0014 has no intelligence tables: store the events without that stage.
+  const db = createDatabase(url, { intel: false })
   try {
     await db.logs.ingest(OLD_PROBES)
     await db.logs.ingest(OLD_ATTACKS)

@@ -9,6 +9,7 @@ export type {
 export { InProcessBus } from './bus/in-process.ts'
 export { PostgresBus, type PostgresBusOptions } from './bus/postgres.ts'
 export { topicMatches, topics } from './bus/topics.ts'
+export * from './correlation/index.ts'
 export { DockerCallError } from './engine/docker/calls.ts'
 export {
   DeckyNotReachableError,

@@ -4,6 +4,7 @@ import {
   ZAttackersExportRequest,
   ZCredentialsExportRequest,
   ZIncidentsExportRequest,
+  ZIocsExportRequest,
   ZLogsExportRequest,
 } from '@decnet/core'
 import { z } from 'zod'
@@ -17,5 +18,10 @@ export const ZExportRequest = z.discriminatedUnion('kind', [
   ZAttackersExportRequest.extend({ kind: z.literal('attackers') }),
   ZCredentialsExportRequest.extend({ kind: z.literal('credentials') }),
   ZIncidentsExportRequest.extend({ kind: z.literal('incidents') }),
+  // `kind` is the export kind here: the indicator kind filter travels as `iocKind`.
+  ZIocsExportRequest.omit({ kind: true }).extend({
+    kind: z.literal('iocs'),
+    iocKind: ZIocsExportRequest.shape.kind,
+  }),
 ])
 export type ExportRequest = z.infer<typeof ZExportRequest>

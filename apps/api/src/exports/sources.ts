@@ -131,6 +131,33 @@ async function* credentialPages(
   }
 }
 
+async function* iocPages(
+  db: ApiServices['db'],
+  request: Extract<ExportRequest, { kind: 'iocs' }>,
+  reveal: boolean,
+  pageRows: number,
+): AsyncGenerator<ExportRecord[]> {
+  let after: { kind: string; value: string } | undefined
+  for (;;) {
+    const rows = await db.intel.iocPage({ kind: request.iocKind, after, limit: pageRows })
+    if (rows.length === 0) return
+    yield rows.map((ioc) => ({
+      kind: ioc.kind,
+      // A URL's `user:pass@` is a captured secret: masked for viewers like everywhere else.
+      value: reveal ? ioc.value : maskTextForViewer(ioc.value),
+      attackers: ioc.attackers,
+      hits: ioc.hits,
+      firstSeen: ioc.firstSeen.toISOString(),
+      lastSeen: ioc.lastSeen.toISOString(),
+    }))
+    if (rows.length < pageRows) return
+    const last = rows[rows.length - 1]
+    after = last && { kind: last.kind, value: last.value }
+  }
+}
+
+const IOC_COLUMNS = ['kind', 'value', 'attackers', 'hits', 'firstSeen', 'lastSeen'] as const
+
 const ATTACKER_COLUMNS = [
   'id',
   'ip',
@@ -179,5 +206,7 @@ export function tableSource(
         columns: reveal ? CREDENTIAL_COLUMNS : CREDENTIAL_COLUMNS.filter((column) => column !== 'secret'),
         pages: credentialPages(db, reveal, pageRows),
       }
+    case 'iocs':
+      return { columns: IOC_COLUMNS, pages: iocPages(db, request, reveal, pageRows) }
   }
 }

@@ -10,6 +10,7 @@ import {
   LocalEngine,
   ReverseDns,
   startCollectorWorker,
+  startCorrelationWorker,
   startIncidentWorker,
   startMutatorWorker,
 } from '@decnet/lifecycle'
@@ -96,6 +97,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   if (enrolled) startEnrolledHeartbeat(deps, starting, enrolled)
   const alerts = startAlertDelivery(deps, starting)
   startIncidents(deps, starting, () => alerts?.wake())
+  startCorrelation(deps, starting)
   startEnrichment(deps, starting)
   startBeating()
 
@@ -291,6 +293,20 @@ function startIncidents({ config, db, bus }: WorkerDeps, starting: Starting, onA
     unsubscribe()
     await incidents.stop()
   })
+}
+
+/**
+ * Rebuilds credential reuse, identities and campaigns (lifecycle/src/correlation) on its own timer,
+ * at most every DECNET_CORRELATION_MS and only when events or intelligence rows arrived since.
+ */
+function startCorrelation({ config, db }: WorkerDeps, starting: Starting): void {
+  if (!config.workers.correlation) return
+  const correlation = startCorrelationWorker({
+    db,
+    intervalMs: config.correlationMs,
+    onError: starting.report('correlation'),
+  })
+  starting.onStop(() => correlation.stop())
 }
 
 /**

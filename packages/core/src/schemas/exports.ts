@@ -1,12 +1,17 @@
 // exports.*: what an operator downloads, in which format. A procedure validates the request and hands
 // back a short-lived, single-use download URL; the API's HTTP server streams the file from it.
 import { z } from 'zod'
+import { IOC_KINDS } from '../intel/types.ts'
+
+// The IOCs page's kind filter (core/intel's list, re-exported here so the console need not load the rules).
+export { IOC_KINDS, type IocKind } from '../intel/types.ts'
+
 import { ZIsoDate } from './common.ts'
 import { ZIncidentState, ZSeverity } from './incidents.ts'
 import { ZAttackerSort } from './logs.ts'
 
 /** What can be exported. */
-export const EXPORT_KINDS = ['logs', 'attackers', 'credentials', 'incidents'] as const
+export const EXPORT_KINDS = ['logs', 'attackers', 'credentials', 'incidents', 'iocs'] as const
 export const ZExportKind = z.enum(EXPORT_KINDS)
 export type ExportKind = z.infer<typeof ZExportKind>
 
@@ -55,6 +60,12 @@ export const ZIncidentsExportRequest = z
   })
   .strict()
 export type IncidentsExportRequest = z.infer<typeof ZIncidentsExportRequest>
+
+/** exports.iocs: the fleet-wide indicators (optionally one kind), one row per indicator. */
+export const ZIocsExportRequest = z
+  .object({ format: ZTableExportFormat, kind: z.enum(IOC_KINDS).optional() })
+  .strict()
+export type IocsExportRequest = z.infer<typeof ZIocsExportRequest>
 
 /** What every exports.* procedure answers: where to fetch the file, once, before it expires. */
 export const ZExportTicket = z.object({

@@ -2,7 +2,7 @@
 import { type AttackerSort, parseBehaviour, parseStringArray, toAttackerClass } from '@decnet/core'
 import type { Connection } from '../client.ts'
 import type { AttackerModel } from '../generated/client/sqlite/models.ts'
-import { type SqlArg, toNumber } from '../sql.ts'
+import { type RawRow, type SqlArg, toDate, toNumber } from '../sql.ts'
 import type { Attacker, CredentialRow, LogRow } from '../types.ts'
 import { LOG_COLUMNS, type LogRecord, toLogRow } from './logs.ts'
 
@@ -34,6 +34,7 @@ export interface AttackerDetail {
 }
 
 export type AttackerRecord = Omit<AttackerModel, 'serviceCount' | 'deckyCount'>
+type CredentialRecord = RawRow<CredentialRow>
 
 export function attackerFromRecord(row: AttackerRecord): Attacker {
   return {
@@ -139,14 +140,16 @@ export function attackersRepository(conn: Connection) {
       return conn.read(async ({ prisma, sql }) => {
         const row = await prisma.attacker.findUnique({ where: { id } })
         if (!row) return null
-        const [credentialTotal, credentials, logs] = await Promise.all([
-          prisma.credential.count({ where: { attackerIp: row.ip } }),
-          prisma.credential.findMany({
-            where: { attackerIp: row.ip },
-            orderBy: [{ lastSeen: 'desc' }, { id: 'asc' }],
-            skip: credentialOffset,
-            take: credentialLimit,
-          }),
+        // The profile's credentialCount is the exact count (ingest keeps it in the same transaction);
+        // the page is one index range (attackerIp, lastSeen): a brute-forcer's tens of thousands of
+        // credentials are neither counted nor sorted per request.
+        const credentialTotal = row.credentialCount
+        const [credentials, logs] = await Promise.all([
+          sql.query<CredentialRecord>(
+            `SELECT "attackerIp", "decky", "service", "kind", "principal", "secret", "count", "firstSeen", "lastSeen"
+             FROM "Credential" WHERE "attackerIp" = $1 ORDER BY "lastSeen" DESC, "id" ASC LIMIT $2 OFFSET $3`,
+            [row.ip, credentialLimit, credentialOffset],
+          ),
           sql.query<LogRecord>(
             // DECNET's own probes may share an attacker's address (loopback, a gateway): not theirs.
             `SELECT ${LOG_COLUMNS} FROM "Log" l WHERE l."attackerIp" = $1 AND l."system" = FALSE
@@ -156,7 +159,12 @@ export function attackersRepository(conn: Connection) {
         ])
         const detail: AttackerDetail = {
           attacker: attackerFromRecord(row),
-          credentials: credentials.map(({ id: _id, secretHash: _hash, ...credential }) => credential),
+          credentials: credentials.map((credential) => ({
+            ...credential,
+            count: toNumber(credential.count),
+            firstSeen: toDate(credential.firstSeen),
+            lastSeen: toDate(credential.lastSeen),
+          })),
           credentialTotal,
           recentLogs: logs.map(toLogRow),
         }

@@ -9,6 +9,8 @@ import { type ParsedSearch, parseSearch } from '../search/grammar.ts'
 import { buildSearchText } from '../search/tokenize.ts'
 import {
   type Dialect,
+  earlier,
+  later,
   type RawRow,
   type SqlArg,
   type SqlExecutor,
@@ -24,6 +26,8 @@ import {
   storableEvent,
   summariseBatch,
 } from './ingest.ts'
+import { writeIntel } from './intel.ts'
+import { CORE_INTEL_ANALYSER, type IntelAnalyser, summariseIntel } from './intel-batch.ts'
 import { isRecordingEvent, storeRecordingEvents } from './sessions.ts'
 
 export const MAX_SEARCH_LIMIT = 1000
@@ -110,10 +114,6 @@ async function insertLogs(sql: SqlExecutor, events: readonly LogEventInput[]): P
   }
   return ids
 }
-
-/** Earlier of two timestamps, as SQL valid on both databases (no GREATEST/max() differences). */
-const earlier = (a: string, b: string) => `CASE WHEN ${a} < ${b} THEN ${a} ELSE ${b} END`
-const later = (a: string, b: string) => `CASE WHEN ${a} > ${b} THEN ${a} ELSE ${b} END`
 
 async function upsertCredentials(sql: SqlExecutor, credentials: CredentialAttempt[]) {
   // Sorted, so concurrent PostgreSQL ingesters lock rows in the same order (no deadlock).
@@ -231,8 +231,14 @@ async function upsertAttackers(sql: SqlExecutor, dialect: Dialect, deltas: Attac
   }
 }
 
-export function logsRepository(conn: Connection) {
+export interface IngestOptions {
+  /** The intelligence stage's rules (core's by default); `false` stores events without it (benchmarks). */
+  intel?: IntelAnalyser | false
+}
+
+export function logsRepository(conn: Connection, options: IngestOptions = {}) {
   const { prisma, dialect } = conn
+  const intel = options.intel ?? CORE_INTEL_ANALYSER
   return {
     /**
      * Writes a batch of events, their credentials and attacker profile updates atomically.
@@ -247,12 +253,24 @@ export function logsRepository(conn: Connection) {
       const recordings = all.filter(isRecordingEvent)
       const events = recordings.length === 0 ? all : all.filter((event) => !isRecordingEvent(event))
       const { credentials, attackers } = summariseBatch(events)
+      // Analysed before the transaction: the rules are pure, and on SQLite the write lock is shared.
+      // A recording's tty_start (one per session, no frames) is analysed too: it counts the session.
+      const findings =
+        intel === false
+          ? undefined
+          : summariseIntel(
+              recordings.length === 0
+                ? events
+                : [...events, ...recordings.filter((event) => event.eventType === 'tty_start')],
+              intel,
+            )
       return conn.run(() =>
         conn.transaction(async (tx) => {
           const ids = await insertLogs(tx, events)
           await upsertCredentials(tx, credentials)
           await upsertAttackers(tx, dialect, attackers, now)
           if (recordings.length > 0) await storeRecordingEvents(tx, recordings)
+          if (findings && intel !== false) await writeIntel(tx, dialect, findings, intel)
           return events.map((event, i) => ({
             id: ids[i] as number,
             timestamp: event.timestamp,
@@ -398,6 +416,11 @@ export function logsRepository(conn: Connection) {
       return conn.run(() =>
         prisma.$transaction(
           async (tx) => {
+            // The intelligence derived from the attackers goes with them.
+            await tx.attackerFingerprint.deleteMany()
+            await tx.attackerTool.deleteMany()
+            await tx.attackerTechnique.deleteMany()
+            await tx.attackerIoc.deleteMany()
             const deleted = {
               logs: (await tx.log.deleteMany()).count,
               credentials: (await tx.credential.deleteMany()).count,

@@ -9,5 +9,6 @@ export {
   testDatabases,
 } from './databases.ts'
 export { fixtureIncidentId, fixtureMinute, incidentFixture } from './incidents.ts'
+export { type IntelRows, insertIntelRows } from './intel-rows.ts'
 export { createPostgresDatabase, findPostgresBinDir, type PostgresServer, startPostgres } from './postgres.ts'
 export { type HeldWriteLock, holdWriteLock } from './write-lock.ts'

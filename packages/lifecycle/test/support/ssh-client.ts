@@ -11,6 +11,8 @@ export type SshLogin = {
   connectTimeoutSeconds?: number
   /** Authentication methods offered, in order; password only by default. */
   authentications?: string
+  /** Local source address (e.g. another loopback address, to appear as a second attacker). */
+  bindAddress?: string
 }
 
 /** The `sshpass` argv: no host-key prompts, no keys, one password prompt. */
@@ -31,6 +33,7 @@ export function sshpassArgs(login: SshLogin): string[] {
     'PubkeyAuthentication=no',
     '-o',
     'NumberOfPasswordPrompts=1',
+    ...(login.bindAddress ? ['-o', `BindAddress=${login.bindAddress}`] : []),
     ...(login.port ? ['-p', String(login.port)] : []),
     `${login.user ?? 'root'}@${login.address}`,
     ...(login.command ? [login.command] : []),

@@ -2,6 +2,7 @@ import { router } from '../../trpc.ts'
 import { exportAttackersProcedure } from './attackers.ts'
 import { exportCredentialsProcedure } from './credentials.ts'
 import { exportIncidentsProcedure } from './incidents.ts'
+import { exportIocsProcedure } from './iocs.ts'
 import { exportLogsProcedure } from './logs.ts'
 
 /** Each answers a single-use download URL (`GET /exports/<ticket>`), valid for a minute. */
@@ -10,4 +11,5 @@ export const exportsRouter = router({
   attackers: exportAttackersProcedure,
   credentials: exportCredentialsProcedure,
   incidents: exportIncidentsProcedure,
+  iocs: exportIocsProcedure,
 })

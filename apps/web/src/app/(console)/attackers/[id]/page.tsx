@@ -5,6 +5,8 @@ import Link from 'next/link'
 import { useParams } from 'next/navigation'
 import { useState } from 'react'
 import { AttackerEnrichmentPanel } from '@/components/attacker-enrichment.tsx'
+import { AttackerIdentity } from '@/components/attacker-identity.tsx'
+import { AttackerIntelSection } from '@/components/attacker-intel.tsx'
 import { AttackerSessions } from '@/components/attacker-sessions.tsx'
 import { SafeBadges } from '@/components/chips.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
@@ -110,6 +112,8 @@ export default function AttackerDetailPage() {
           )}
         </section>
       </div>
+      <AttackerIntelSection id={a.id} />
+      <AttackerIdentity attackerId={a.id} />
       <section aria-labelledby="creds">
         <div className="row spread">
           <h2 id="creds">Credentials ({a.credentialTotal})</h2>

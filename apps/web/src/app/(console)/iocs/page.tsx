@@ -1,0 +1,113 @@
+'use client'
+
+import { IOC_KINDS, type IocKind, TABLE_EXPORT_FORMATS } from '@decnet/core/schemas'
+import { keepPreviousData, useQuery } from '@tanstack/react-query'
+import { type FormEvent, useState } from 'react'
+import { ErrorAlert } from '@/components/error-alert.tsx'
+import { ExportButton } from '@/components/export-button.tsx'
+import { SafeCell } from '@/components/safe-text.tsx'
+import { TableHead } from '@/components/table-head.tsx'
+import { formatTime } from '@/lib/format.ts'
+import { useTRPC, useTRPCClient } from '@/trpc/client.ts'
+
+const PAGE = 50
+
+/** Indicators of compromise across the fleet, one row per value, most attackers first. */
+export default function IocsPage() {
+  const trpc = useTRPC()
+  const client = useTRPCClient()
+  const [kind, setKind] = useState<IocKind | ''>('')
+  const [draftQ, setDraftQ] = useState('')
+  const [q, setQ] = useState('')
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined])
+  const cursor = cursors[cursors.length - 1]
+  const list = useQuery(
+    trpc.intel.iocs.queryOptions(
+      { limit: PAGE, ...(kind ? { kind } : {}), ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) },
+      { placeholderData: keepPreviousData },
+    ),
+  )
+  const apply = (event: FormEvent) => {
+    event.preventDefault()
+    setQ(draftQ.trim())
+    setCursors([undefined])
+  }
+  return (
+    <>
+      <h1>Indicators (IOCs)</h1>
+      <form className="row" onSubmit={apply} style={{ marginBottom: 8 }}>
+        <label>
+          Kind
+          <select
+            value={kind}
+            data-testid="ioc-kind"
+            onChange={(e) => {
+              setKind(e.target.value as IocKind | '')
+              setCursors([undefined])
+            }}
+          >
+            <option value="">all</option>
+            {IOC_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
+        </label>
+        <input
+          type="search"
+          aria-label="Search indicators"
+          placeholder="part of the value"
+          value={draftQ}
+          onChange={(e) => setDraftQ(e.target.value)}
+          size={30}
+          maxLength={256}
+        />
+        <button type="submit" className="primary">
+          Filter
+        </button>
+        <span className="muted small">{list.data ? `${list.data.total} indicators` : ''}</span>
+      </form>
+      {list.isError && <ErrorAlert error={list.error} />}
+      <table data-testid="iocs-table">
+        <TableHead columns={['Kind', 'Value', 'Attackers', 'Sightings', 'First seen', 'Last seen']} />
+        <tbody>
+          {(list.data?.rows ?? []).map((ioc) => (
+            <tr key={`${ioc.kind}|${ioc.value}`} data-testid="ioc-row">
+              <SafeCell className="small" value={ioc.kind} limit={20} />
+              <SafeCell className="mono small" value={ioc.value} limit={240} />
+              <td>{ioc.attackers}</td>
+              <td>{ioc.hits}</td>
+              <td className="small nowrap">{formatTime(ioc.firstSeen)}</td>
+              <td className="small nowrap">{formatTime(ioc.lastSeen)}</td>
+            </tr>
+          ))}
+          {list.isSuccess && list.data.rows.length === 0 && (
+            <tr>
+              <td colSpan={6} className="muted">
+                No indicators{kind || q ? ' for these filters' : ' extracted yet'}.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <div className="row" style={{ marginTop: 8 }}>
+        <ExportButton
+          label="Export indicators"
+          formats={TABLE_EXPORT_FORMATS}
+          start={(format) => client.exports.iocs.mutate({ format, ...(kind ? { kind } : {}) })}
+        />
+        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+          Previous
+        </button>
+        <button
+          type="button"
+          disabled={!list.data?.nextCursor}
+          onClick={() => list.data?.nextCursor && setCursors([...cursors, list.data.nextCursor])}
+        >
+          Next
+        </button>
+      </div>
+    </>
+  )
+}

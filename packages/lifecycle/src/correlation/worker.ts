@@ -1,0 +1,159 @@
+// The correlation worker: on its own timer (never in the ingest path or a request), rebuilds the
+// credential summaries, identities and campaigns when anything they read changed, at most once per
+// `intervalMs`. Each pass reads bounded inputs (db caps per trait kind, correlate's pair budget) and
+// writes in one short transaction. Reports a `correlation` heartbeat.
+import type { DecnetDatabase } from '@decnet/db'
+import { type HeartbeatState, startHeartbeat } from '../workers/heartbeat.ts'
+import { correlate } from './correlate.ts'
+
+export type CorrelationWorkerDatabase = Pick<DecnetDatabase, 'correlation' | 'heartbeats'>
+
+export type CorrelationWorkerOptions = {
+  db: CorrelationWorkerDatabase
+  /** Shortest time between two passes (default 60 s): a busy fleet changes the inputs constantly. */
+  intervalMs?: number
+  /** A value seen from more addresses than this links none of them (db default 50). */
+  maxSharedBy?: number
+  now?: () => Date
+  heartbeatIntervalMs?: number
+  onError?: (error: unknown) => void
+}
+
+export type CorrelationPass = {
+  /** False when nothing changed since the last pass. */
+  ran: boolean
+  identities: number
+  campaigns: number
+  credentialSummaries: number
+  truncated: boolean
+}
+
+export type CorrelationWorkerStats = {
+  passes: number
+  identities: number
+  campaigns: number
+  credentialSummaries: number
+  truncated: boolean
+  lastError: string | null
+}
+
+const DEFAULT_INTERVAL_MS = 60_000
+
+export class CorrelationWorker {
+  private readonly options: CorrelationWorkerOptions
+  private timer: NodeJS.Timeout | undefined
+  private running: Promise<unknown> | undefined
+  private stopped = true
+  private lastWatermark: string | undefined
+  private counters: CorrelationWorkerStats = {
+    passes: 0,
+    identities: 0,
+    campaigns: 0,
+    credentialSummaries: 0,
+    truncated: false,
+    lastError: null,
+  }
+
+  constructor(options: CorrelationWorkerOptions) {
+    this.options = options
+  }
+
+  stats(): CorrelationWorkerStats {
+    return { ...this.counters }
+  }
+
+  /** One pass: skipped when the inputs' watermark has not moved (unless `force`). */
+  async runOnce(options: { force?: boolean } = {}): Promise<CorrelationPass> {
+    const { correlation } = this.options.db
+    const watermark = await correlation.watermark()
+    // A database that never held an event has nothing to correlate: no write transaction at start-up.
+    const neverUsed = this.lastWatermark === undefined && /^0(:0)*$/.test(watermark)
+    if (!options.force && (watermark === this.lastWatermark || neverUsed)) {
+      this.lastWatermark = watermark
+      return { ran: false, identities: 0, campaigns: 0, credentialSummaries: 0, truncated: false }
+    }
+    const inputs = await correlation.inputs(
+      this.options.maxSharedBy === undefined ? {} : { maxSharedBy: this.options.maxSharedBy },
+    )
+    const result = correlate(inputs)
+    const written = await correlation.replace(result, this.options.now?.() ?? new Date())
+    this.lastWatermark = watermark
+    const c = this.counters
+    c.passes++
+    c.identities = result.identities.filter((i) => i.members.length > 1).length
+    c.campaigns = result.campaigns.length
+    c.credentialSummaries = written.credentialSummaries
+    c.truncated = result.truncated
+    return {
+      ran: true,
+      identities: c.identities,
+      campaigns: c.campaigns,
+      credentialSummaries: c.credentialSummaries,
+      truncated: c.truncated,
+    }
+  }
+
+  start(): void {
+    if (!this.stopped) return
+    this.stopped = false
+    this.schedule(0)
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    clearTimeout(this.timer)
+    await this.running
+  }
+
+  private schedule(delayMs: number) {
+    this.timer = setTimeout(() => {
+      this.running = this.runOnce()
+        .then(() => {
+          this.counters.lastError = null
+        })
+        .catch((error: unknown) => {
+          this.counters.lastError = error instanceof Error ? error.message : String(error)
+          this.options.onError?.(error)
+        })
+        .finally(() => {
+          this.running = undefined
+          if (!this.stopped) this.schedule(this.options.intervalMs ?? DEFAULT_INTERVAL_MS)
+        })
+    }, delayMs)
+    this.timer.unref()
+  }
+}
+
+export type CorrelationWorkerHandle = {
+  worker: CorrelationWorker
+  health(): HeartbeatState
+  stop(): Promise<void>
+}
+
+/** Starts the worker and its `correlation` heartbeat. */
+export function startCorrelationWorker(options: CorrelationWorkerOptions): CorrelationWorkerHandle {
+  const worker = new CorrelationWorker(options)
+  const health = (): HeartbeatState => {
+    const s = worker.stats()
+    const detail = `passes ${s.passes}, identities ${s.identities}, campaigns ${s.campaigns}, credentials ${s.credentialSummaries}${s.truncated ? ' (inputs capped)' : ''}`
+    return s.lastError
+      ? { status: 'degraded', detail: `${detail}; last error: ${s.lastError}`.slice(0, 1000) }
+      : { status: 'ok', detail }
+  }
+  const heartbeat = startHeartbeat({
+    db: options.db,
+    worker: 'correlation',
+    state: health,
+    ...(options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
+  })
+  worker.start()
+  return {
+    worker,
+    health,
+    async stop() {
+      await worker.stop()
+      await heartbeat.stop({ status: 'ok', detail: `stopped; ${health().detail}` })
+    },
+  }
+}
