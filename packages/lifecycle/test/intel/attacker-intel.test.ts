@@ -10,15 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import {
-  type AttackerClassification,
-  addBehaviour,
-  analyseEvent,
-  type BehaviourCounters,
-  classifyAttacker,
-  type IocFinding,
-} from '@decnet/core/intel'
-import type { DecnetDatabase, LogRow } from '@decnet/db'
+import type { AttackerIntel, DecnetDatabase, LogRow } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tcpReady } from '../../../decoys/test/helpers.ts'
@@ -159,49 +151,12 @@ async function storedFrom(ip: string, check: (rows: LogRow[]) => boolean): Promi
   return rows
 }
 
-type Analysed = {
-  classification: AttackerClassification
-  /** `kind:value` of every fingerprint found. */
-  fingerprints: Set<string>
-  tools: Set<string>
-  techniques: Set<string>
-  iocs: IocFinding[]
-}
-
-/** Core's analyser over one attacker's stored events, summed as the ingest stage sums them. */
-function analysed(rows: LogRow[]): Analysed {
-  const behaviour: BehaviourCounters = {}
-  const tools = new Set<string>()
-  const techniques = new Set<string>()
-  const iocs: IocFinding[] = []
-  const fingerprints = new Set<string>()
-  for (const row of rows) {
-    const findings = analyseEvent({ ...row, fields: row.fields ?? {} })
-    for (const fingerprint of findings.fingerprints)
-      fingerprints.add(`${fingerprint.kind}:${fingerprint.value}`)
-    addBehaviour(behaviour, findings.behaviour)
-    for (const tool of findings.tools) tools.add(tool.tool)
-    for (const technique of findings.techniques) techniques.add(technique.technique)
-    iocs.push(...findings.iocs)
-  }
-  const times = rows.map((row) => row.timestamp.getTime())
-  const credentials = new Set(
-    rows
-      .filter((row) => row.eventType === 'auth_attempt')
-      .map((row) => `${row.fields.username}:${row.fields.password}`),
-  )
-  const classification = classifyAttacker({
-    eventCount: rows.length,
-    firstSeen: new Date(Math.min(...times)),
-    lastSeen: new Date(Math.max(...times)),
-    serviceCount: new Set(rows.map((row) => row.service)).size,
-    deckyCount: 1,
-    credentialCount: credentials.size,
-    behaviour,
-    tools: [...tools],
-    techniques: [...techniques],
-  })
-  return { classification, fingerprints, tools, techniques, iocs }
+/** What the ingest's intelligence stage stored for the attacker at `ip` (its profile, class, findings). */
+async function storedIntel(ip: string): Promise<AttackerIntel> {
+  const attacker = (await db.attackers.list({ q: ip })).rows.find((row) => row.ip === ip)
+  const intel = attacker ? await db.intel.forAttacker(attacker.id) : null
+  if (!intel) throw new Error(`no attacker intelligence stored for ${ip}`)
+  return intel
 }
 
 /**
@@ -279,10 +234,11 @@ describe('attacker intelligence on a deployed decky (issue 16 acceptance)', () =
     // The -sV run's HTTP scripts announce themselves; no login is ever made.
     expect(rows.some((e) => String(e.fields.user_agent).includes('Nmap Scripting Engine'))).toBe(true)
     expect(rows.some((e) => e.eventType === 'auth_attempt' && e.fields.success === true)).toBe(false)
-    const intel = analysed(rows)
+    const intel = await storedIntel(scanner.ip)
     expect(intel.classification.class).toBe('scanner')
     expect(intel.classification.evidence.join(' | ')).toMatch(/nmap/i)
-    expect(intel.tools).toContain('nmap')
+    expect(intel.tools.map((t) => t.tool)).toContain('nmap')
+    expect(intel.techniques.map((t) => t.technique)).toContain('T1595')
   }, 300_000)
 
   it('hydra against ssh from its own address: every guess is stored as a failed ssh login; classified brute-forcer with evidence, T1110.001', async () => {
@@ -307,7 +263,7 @@ describe('attacker intelligence on a deployed decky (issue 16 acceptance)', () =
     expect(new Set(attempts.map((e) => e.fields.password))).toEqual(new Set(passwords))
     // hydra speaks SSH through libssh: its client version is on every attempt.
     expect(attempts.every((e) => String(e.fields.client_version).startsWith('SSH-2.0-libssh'))).toBe(true)
-    const intel = analysed(rows)
+    const intel = await storedIntel(bruteForcer.ip)
     expect(intel.classification.class).toBe('brute_forcer')
     // hydra may repeat a guess when the decoy drops a connection: attempts ≥ guesses, all failed.
     const [attempted, failed] = /(\d+) login attempts \((\d+) failed\) with 16 credentials/
@@ -316,7 +272,7 @@ describe('attacker intelligence on a deployed decky (issue 16 acceptance)', () =
       .map(Number) ?? [0, -1]
     expect(attempted).toBeGreaterThanOrEqual(16)
     expect(failed).toBe(attempted)
-    expect(intel.techniques).toContain('T1110.001')
+    expect(intel.techniques.map((t) => t.technique)).toContain('T1110.001')
     expect(
       attempts.every(
         (e) => e.service === 'ssh' && e.fields.success === false && e.fields.username === 'root',
@@ -355,12 +311,16 @@ describe('attacker intelligence on a deployed decky (issue 16 acceptance)', () =
     const kexinit = rows.find((e) => e.eventType === 'ssh_client_kexinit')?.fields ?? {}
     expect(String(kexinit.client_version)).toMatch(/^SSH-2\.0-OpenSSH_/)
     expect(kexinit.hassh).toBe(createHash('md5').update(String(kexinit.hassh_algorithms)).digest('hex'))
-    const intel = analysed(rows)
-    expect(intel.fingerprints).toContain(`hassh:${kexinit.hassh}`)
+    const intel = await storedIntel(human.ip)
+    expect(intel.fingerprints.map((f) => `${f.kind}:${f.value}`)).toContain(`hassh:${kexinit.hassh}`)
     expect(intel.classification.class).toBe('interactive')
-    expect(intel.classification.evidence.join(' | ')).toMatch(/8 commands typed/)
+    expect(intel.classification.evidence).toEqual([
+      '8 commands typed in 1 terminal session',
+      '1 file brought onto the decky',
+    ])
+    const techniques = intel.techniques.map((t) => t.technique)
     for (const technique of ['T1105', 'T1053.003', 'T1496', 'T1059.004', 'T1082'])
-      expect(intel.techniques).toContain(technique)
+      expect(techniques).toContain(technique)
     const indicators = intel.iocs.map((ioc) => `${ioc.kind}:${ioc.value}`)
     expect(indicators).toEqual(
       expect.arrayContaining([
