@@ -1,5 +1,6 @@
 /**
- * Ingest throughput into SQLite (PRODUCT.md §10: ≥ 20,000 events/s sustained, zero loss).
+ * Ingest throughput into SQLite (PRODUCT.md §10; issue 16: ≥ 20,000 events/s with the intelligence
+ * stage, reported beside a run without it), zero loss.
  * `pnpm exec tsx bench/ingest.bench.ts [events] [batchSize] [sourceAddresses]` from packages/lifecycle.
  *
  * Decoy lines (ssh auth attempts with credentials, shell commands, http requests, connects) from
@@ -30,7 +31,12 @@ const isProbe = (i: number) => i % 100 === 99
 function line(i: number): string {
   if (isProbe(i)) {
     const ts = new Date(START + i).toISOString()
-    const probe = { ts, decky: 'decky-19', src_ip: PROBER, src_port: 33_000 + ((i / 100) % PROBE_PORTS) }
+    const probe = {
+      ts,
+      decky: 'decky-19',
+      src_ip: PROBER,
+      src_port: 33_000 + (Math.floor(i / 100) % PROBE_PORTS),
+    }
     return JSON.stringify({ ...probe, service: 'ssh', event: 'connect', fields: { local_port: 22 } })
   }
   const source = i % SOURCES
@@ -71,12 +77,13 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
 }
 
-async function main() {
+/** One run into a fresh database, with or without the intelligence stage (issue 16). */
+async function run(intel: boolean): Promise<{ rate: number; ok: boolean }> {
   const dir = mkdtempSync(join(tmpdir(), 'decnet-ingest-bench-'))
   const url = `file:${join(dir, 'bench.db')}`
   try {
     await migrate(url)
-    const db = createDatabase(url)
+    const db = createDatabase(url, intel ? {} : { intel: false })
     const latencies: number[] = []
     let peakRss = process.memoryUsage().rss
     const sampler = setInterval(() => {
@@ -124,6 +131,7 @@ async function main() {
       database: NO_DB ? 'none (pipeline only)' : 'sqlite',
       batchSize: BATCH,
       sourceAddresses: SOURCES,
+      intelligence: intel,
       seconds: Number(seconds.toFixed(2)),
       eventsPerSecond: Math.round(rate),
       // This process's CPU time: the rate a dedicated core would sustain, whatever else the machine runs.
@@ -146,14 +154,21 @@ async function main() {
     console.log(JSON.stringify(result, null, 2))
     const ok = rate >= TARGET && lost === 0 && stats.dropped === 0 && stats.malformed === 0
     console.log(
-      `ingest: ${result.eventsPerSecond} events/s wall clock (${result.eventsPerCpuSecond} per CPU-second, ` +
+      `ingest ${intel ? 'with' : 'without'} intelligence: ${result.eventsPerSecond} events/s wall clock (${result.eventsPerCpuSecond} per CPU-second, ` +
         `load average ${result.loadAverage}; target ≥ ${TARGET}), p95 batch ${result.p95BatchMs} ms, ` +
         `peak RSS ${result.peakRssMiB} MiB, lost ${lost} -> ${ok ? 'PASS' : 'FAIL'}`,
     )
-    if (!ok) process.exitCode = 1
+    return { rate, ok }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
-void main()
+// Both in one process, the same events: the ratio says what the intelligence stage costs.
+const without = await run(false)
+const withIntel = await run(true)
+console.log(
+  `ingest: intelligence stage keeps ${((withIntel.rate / without.rate) * 100).toFixed(0)} % of the throughput ` +
+    `(${Math.round(withIntel.rate)} vs ${Math.round(without.rate)} events/s) -> ${withIntel.ok ? 'PASS' : 'FAIL'}`,
+)
+if (!withIntel.ok || !without.ok) process.exitCode = 1
