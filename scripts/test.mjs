@@ -70,6 +70,8 @@ ensureDebianPackages([
   'llvm',
   'libbpf-dev',
   'nmap',
+  // The attacker-intelligence acceptance test brute-forces a deployed decky's ssh with hydra.
+  'hydra',
   // Real clients of the Windows protocols (smbclient, nmblookup, impacket-rpcdump).
   'smbclient',
   'samba-common-bin',

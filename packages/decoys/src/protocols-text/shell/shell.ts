@@ -1,22 +1,37 @@
+import type { Fields } from '../../framework/tcp.ts'
+import { type CommandSequence, parseCommandLine } from './command-line.ts'
+import { crontabCommand, isCronPath } from './cron-commands.ts'
+import { type Downloader, sessionDownloader } from './downloads.ts'
 import { accountsOf, buildFilesystem, type FileStat, normalize } from './filesystem.ts'
 import { dateOutput, localTime, lsDate } from './local-time.ts'
 import type { ShellHost } from './persona.ts'
 import { lastBootMs } from './persona-facts.ts'
 import { procReader } from './proc.ts'
+import { withSessionFiles } from './session-files.ts'
 import { free, hostname, lscpu, nproc, type ShellSessionInfo, uname, uptime, w } from './system-commands.ts'
 import { hostTimeline } from './timeline.ts'
+import { type CommandIo, type CommandRun, curl, type TransferContext, wget } from './transfer-commands.ts'
 
 /**
  * A fake shell: answers the reconnaissance commands intruders run first with output that comes from
  * the decky's persona (bash on GNU distros, ash on busybox ones) and says "not found" to the rest.
- * It never executes anything.
+ * It never executes anything; `wget`/`curl` really fetch (when given a downloader) so the sample can
+ * be hashed, and what the intruder writes (`>`, `>>`, downloads, crontab) lasts for the session.
  */
 export type FakeShell = {
   prompt(): string
   /** Runs one command line; `exit` is true when the session should end. */
-  run(line: string): { output: string; exit: boolean }
+  run(line: string): ShellOutcome
   readonly cwd: string
 }
+
+/**
+ * What a command line printed so far. When it waits on the network (a download), `pending` brings
+ * the rest of the line's output once it is done; the caller shows the next prompt only then.
+ */
+export type ShellOutcome = { output: string; exit: boolean; pending?: Promise<ShellOutcome> }
+
+type Command = (args: string[], io: CommandIo) => string | CommandRun
 
 export type ShellOptions = {
   /** The wall clock (tests move it to see uptime and load advance). */
@@ -25,13 +40,18 @@ export type ShellOptions = {
   jitter?: () => number
   /** Where the session comes from, as `w` shows it. */
   session?: Partial<ShellSessionInfo>
+  /** Fetches what `wget`/`curl` ask for; without one the host has no egress and they fail to resolve. */
+  download?: Downloader
+  /** Events the shell itself raises (`download`, `cron_job`). */
+  emit?: (event: string, fields: Fields) => void
 }
 
 export function createShell(host: ShellHost, user: string, options: ShellOptions = {}): FakeShell {
   const now = options.now ?? Date.now
   const timeline = hostTimeline(host.persona, host.sinceMs)
   const proc = procReader(host.persona, host.kernel, options.jitter)
-  const fs = buildFilesystem(host, user, proc, timeline)
+  const fs = withSessionFiles(buildFilesystem(host, user, proc, timeline))
+  const emit = options.emit ?? (() => undefined)
   const busybox = host.userland === 'busybox'
   const rhelPrompt = !busybox && !['debian', 'ubuntu', 'kali'].includes(host.persona.os.id)
   const session: ShellSessionInfo = {
@@ -48,7 +68,19 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     return normalize(expanded.startsWith('/') ? expanded : `${cwd}/${expanded}`)
   }
 
-  const commands: Record<string, (args: string[]) => string> = {
+  const transfers: TransferContext = {
+    busybox,
+    timezone: host.persona.timezone,
+    user,
+    now,
+    resolve: (path) => resolve(path),
+    fs,
+    mayWrite: (path) => mayWrite(path),
+    download: options.download && sessionDownloader(options.download),
+    emit,
+  }
+  const crontab = crontabCommand({ busybox, user, fs, resolve: (path) => resolve(path), now, emit })
+  const commands: Record<string, Command> = {
     whoami: () => `${user}\n`,
     id: () => {
       const admin =
@@ -59,7 +91,7 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     hostname: (args) => hostname(host, args),
     pwd: () => `${cwd}\n`,
     uname: (args) => uname(host, args),
-    echo: (args) => `${args.join(' ')}\n`,
+    echo: (args) => (args[0] === '-n' ? args.slice(1).join(' ') : `${args.join(' ')}\n`),
     date: () => `${dateOutput(now(), host.persona.timezone)}\n`,
     cd: (args) => {
       const target = resolve(args[0] ?? home)
@@ -89,23 +121,22 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
         now(),
         busybox,
       ),
-    // No egress and no resolver, as on many internal hosts: downloads fail the way real tools say.
-    curl: (args) => {
-      const target = urlHost(args)
-      return target
-        ? `curl: (6) Could not resolve host: ${target}\n`
-        : "curl: try 'curl --help' for more information\n"
+    curl: (args, io) => curl(transfers, args, io),
+    wget: (args, io) => wget(transfers, args, io),
+    crontab: (args, io) => crontab.run(args, io),
+    chmod: (args, io) => {
+      const mode = args.find((a) => !a.startsWith('-'))
+      for (const path of args.filter((a) => !a.startsWith('-') && a !== mode)) {
+        if (fs.chmod(resolve(path), /x|[1357]/.test(mode ?? ''))) continue
+        if (!fs.stat(resolve(path), now()))
+          io.err(`chmod: cannot access '${path}': No such file or directory\n`)
+        else if (uid !== 0) io.err(`chmod: changing permissions of '${path}': Operation not permitted\n`)
+      }
+      return ''
     },
-    wget: (args) => {
-      const target = urlHost(args)
-      if (busybox)
-        return target
-          ? `wget: bad address '${target}'\n`
-          : 'BusyBox v1.36.1 (2023-11-07 18:53:09 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n'
-      return target
-        ? `--${isoLocal(now(), host.persona.timezone)}--  ${args.find((a) => !a.startsWith('-'))}\nResolving ${target} (${target})... failed: Temporary failure in name resolution.\nwget: unable to resolve host address '${target}'\n`
-        : 'wget: missing URL\nUsage: wget [OPTION]... [URL]...\n'
-    },
+    // A script piped in (`curl … | sh`) or named is read, never run.
+    sh: () => '',
+    bash: () => '',
     ifconfig: () => ifconfig(host),
     ip: (args) =>
       args[0]?.startsWith('a') ? ipAddr(host) : 'Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n',
@@ -132,6 +163,99 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
   if (!busybox) commands.lscpu = () => lscpu(host, proc)
   // Alpine has no sudo until someone installs it.
   if (busybox) delete commands.sudo
+  if (busybox) delete commands.bash
+  const env: Record<string, string> = {
+    HOME: home,
+    USER: user,
+    LOGNAME: user,
+    SHELL: busybox ? '/bin/ash' : '/bin/bash',
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    HOSTNAME: host.hostname,
+    TERM: 'xterm-256color',
+  }
+  const notFound = (name: string) =>
+    busybox ? `-ash: ${name}: not found\n` : `-bash: ${name}: command not found\n`
+
+  /** `./xmrig`: a file this session saved answers as a foreign binary would; nothing runs. */
+  function runFile(name: string): string | undefined {
+    if (!name.includes('/')) return undefined
+    const stat = fs.stat(resolve(name), now())
+    if (!stat || stat.dir) return undefined
+    const shell = busybox ? '-ash' : '-bash'
+    if (!stat.mode.includes('x')) return `${shell}: ${name}: Permission denied\n`
+    return `${shell}: ${name}: cannot execute binary file: Exec format error\n`
+  }
+
+  function mayWrite(path: string): boolean {
+    return uid === 0 || path.startsWith(`${home}/`) || /^\/(tmp|var\/tmp|dev\/shm)\//.test(path)
+  }
+
+  /** Writes a redirection's text; an error line when the shell could not. */
+  function redirectTo(target: string, text: string, append: boolean): string {
+    if (target === '/dev/null' || target === '') return ''
+    const path = resolve(target)
+    if (!mayWrite(path)) return `-${shellName}: ${target}: Permission denied\n`
+    if (!fs.writeText(path, text, append, user, now())) {
+      return fs.list(path)
+        ? `-${shellName}: ${target}: Is a directory\n`
+        : `-${shellName}: ${target}: No such file or directory\n`
+    }
+    if (isCronPath(path)) {
+      const jobs = text.split('\n').filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
+      emit('cron_job', { username: user, via: 'file', source: path, jobs: jobs.join('\n') })
+    }
+    return ''
+  }
+
+  /** Runs a parsed line; output goes to `out`. Returns true when the session should end. */
+  function* execute(
+    sequence: CommandSequence,
+    out: (text: string) => void,
+  ): Generator<Promise<unknown>, boolean, unknown> {
+    for (const pipeline of sequence) {
+      let stdin = ''
+      for (const [index, stage] of pipeline.entries()) {
+        const last = index === pipeline.length - 1
+        const stdoutTo = stage.redirects.find((r) => r.fd === 1)
+        const stderrTo = stage.redirects.find((r) => r.fd === 2)
+        let stdout = ''
+        let stderr = ''
+        const io: CommandIo = {
+          stdin,
+          piped: !last || stdoutTo !== undefined,
+          err: (text) => (stderr += text),
+        }
+        if (stage.kind === 'group') {
+          yield* execute(stage.body, (text) => (stdout += text))
+        } else {
+          const [name = '', ...args] = stage.argv
+          if (name === 'exit' || name === 'logout') return true
+          const command = commands[name.replace(/^.*\//, '')]
+          if (command) {
+            const result = command(args, io)
+            stdout = typeof result === 'string' ? result : yield* result
+          } else {
+            const file = runFile(name)
+            if (file !== undefined) stderr += file
+            // An unknown filter mid-pipeline (grep, head …) passes its input on rather than failing.
+            else if (index > 0) stdout = stdin
+            else stderr += notFound(name)
+          }
+        }
+        if (stderrTo && 'append' in stderrTo) {
+          if (stderrTo.target === '&1') stdout += stderr
+          else out(redirectTo(stderrTo.target, stderr, stderrTo.append))
+        } else out(stderr)
+        if (stdoutTo && 'append' in stdoutTo) {
+          out(redirectTo(stdoutTo.target, stdout, stdoutTo.append))
+          stdout = ''
+        }
+        if (last) out(stdout)
+        else stdin = stdout
+      }
+    }
+    return false
+  }
 
   function ls(args: string[]): string {
     const flags = args.filter((a) => a.startsWith('-')).join('')
@@ -198,36 +322,18 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
       return `${user}@${host.hostname}:${shown}${sign} `
     },
     run: (line) => {
-      let output = ''
       if (line.trim() !== '') typed.push(line.trim())
-      // Sequences (`;`, `&&`, `||`) run in turn; in a pipeline only the first stage answers.
-      for (const part of line.split(/;|&&|\|\|/)) {
-        const stage = part.split('|')[0]?.trim() ?? ''
-        if (stage === '') continue
-        const [name = '', ...args] = stage.split(/\s+/)
-        if (name === 'exit' || name === 'logout') return { output, exit: true }
-        const command = commands[name.replace(/^.*\//, '')]
-        output += command
-          ? command(args)
-          : busybox
-            ? `-ash: ${name}: not found\n`
-            : `-bash: ${name}: command not found\n`
+      const printed: string[] = []
+      const steps = execute(parseCommandLine(line, { ...env, PWD: cwd }), (text) => printed.push(text))
+      const drive = (input: unknown): ShellOutcome => {
+        const step = steps.next(input)
+        const output = printed.splice(0).join('')
+        if (step.done) return { output, exit: step.value }
+        return { output, exit: false, pending: step.value.then(drive, drive) }
       }
-      return { output, exit: false }
+      return drive(undefined)
     },
   }
-}
-
-function isoLocal(nowMs: number, timeZone: string): string {
-  const t = localTime(nowMs, timeZone)
-  const two = (n: number) => String(n).padStart(2, '0')
-  return `${t.year}-${two(t.month)}-${two(t.day)} ${two(t.hour)}:${two(t.minute)}:${two(t.second)}`
-}
-
-function urlHost(args: string[]): string | undefined {
-  const url = args.find((a) => !a.startsWith('-'))
-  if (!url) return undefined
-  return url.replace(/^[a-z]+:\/\//i, '').split(/[/:?#]/)[0] || undefined
 }
 
 /** `ps`: the distro's init and daemons, started at the boot (START), the caller's shell now. */
@@ -315,4 +421,15 @@ function ifconfig(persona: ShellHost): string {
 
 function ipAddr(persona: ShellHost): string {
   return `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP group default qlen 1000\n    link/ether ${persona.mac} brd ff:ff:ff:ff:ff:ff\n    inet ${persona.ip}/24 brd ${persona.ip.replace(/\.\d+$/, '.255')} scope global eth0\n       valid_lft forever preferred_lft forever\n`
+}
+
+/** Writes a command line's output as it comes (a download finishing later); resolves to `exit`. */
+export async function settle(outcome: ShellOutcome, write: (text: string) => void): Promise<boolean> {
+  let current = outcome
+  write(current.output)
+  while (current.pending) {
+    current = await current.pending
+    write(current.output)
+  }
+  return current.exit
 }

@@ -1,7 +1,8 @@
 import type { Fields } from '../../framework/tcp.ts'
+import { fetchSample } from './downloads.ts'
 import type { Persona } from './persona.ts'
 import { createSessionRecorder } from './recorder.ts'
-import { createShell } from './shell.ts'
+import { createShell, settle } from './shell.ts'
 
 /** Longest command line kept; the rest is dropped and the command event flagged `truncated`. */
 export const MAX_COMMAND_BYTES = 4096
@@ -128,39 +129,44 @@ export function startShellSession(options: {
   }
   const shell = createShell(options.persona, options.user, {
     session: { ...(options.from ? { from: options.from } : {}), loginMs: Date.now() },
+    download: fetchSample,
+    emit: options.emit,
   })
   // A terminal needs CRLF; a pipe (ssh -T, exec) wants plain LF like real bash.
   const out = (text: string) => write(options.pty ? text.replace(/\r?\n/g, '\r\n') : text)
   if (options.banner) out(options.banner)
   out(shell.prompt())
+  // Lines run one after another: one typed while a download runs waits for it, as in a real tty.
+  let queue: Promise<void> = Promise.resolve()
+  let closed = false
+  const later = (step: () => void | Promise<void>) => {
+    queue = queue.then(() => (closed ? undefined : step()))
+  }
+  const end = () => {
+    closed = true
+    out('logout\n')
+    close()
+  }
   const editor = createLineEditor({
     echo: options.pty,
     write,
-    onLine: (line, truncated) => {
-      const command = line.trim()
-      if (command !== '') {
-        options.emit('command', {
-          username: options.user,
-          cmd: command,
-          cwd: shell.cwd,
-          via: options.via,
-          ...(truncated ? { truncated: true } : {}),
-        })
-      }
-      const { output, exit } = shell.run(command)
-      out(output)
-      if (exit) {
-        out('logout\n')
-        close()
-        return
-      }
-      out(shell.prompt())
-    },
-    onInterrupt: () => out(shell.prompt()),
-    onEof: () => {
-      out('logout\n')
-      close()
-    },
+    onLine: (line, truncated) =>
+      later(async () => {
+        const command = line.trim()
+        if (command !== '') {
+          options.emit('command', {
+            username: options.user,
+            cmd: command,
+            cwd: shell.cwd,
+            via: options.via,
+            ...(truncated ? { truncated: true } : {}),
+          })
+        }
+        if (await settle(shell.run(command), out)) end()
+        else out(shell.prompt())
+      }),
+    onInterrupt: () => later(() => out(shell.prompt())),
+    onEof: () => later(end),
   })
   return {
     feed: (data) => {
