@@ -18,7 +18,9 @@
  *   per session: the one recording event worth analysing), `tty_output` { sid, seq, frames (JSON
  *   asciicast v2 frames), bytes }, `tty_end` { sid, duration, frames, bytes, chunks, truncated,
  *   cut_at? }. `command` events carry `cmd` and, when a download ran, `download` events carry
- *   `url`, `sha256`, `size`, `filename`, `truncated`.
+ *   `url`, `sha256`, `size`, `filename`, `truncated` (plus `path`, `status`, `final_url`,
+ *   `remote_ip`, `tool` or `error`); a job installed with `crontab` or written to a cron file raises a
+ *   `cron_job` event { jobs, via, source }.
  */
 
 /** One stored event as the analysis sees it (a subset of the ingest's LogEventInput). */
