@@ -14,7 +14,7 @@ import { claimMismatch, type ReadWindow } from './support/consistency.ts'
 import { describe as describeService, osMismatch, serviceMismatches } from './support/expectations.ts'
 import { collectFacts, type Fact, NMAP_SCRIPTS } from './support/facts.ts'
 import { buildDecoyImage, deployFleet, type Fleet, type FleetDecky } from './support/fleet.ts'
-import { type NmapScan, nmapScan } from './support/nmap.ts'
+import { type NmapScan, nmapScan, rereadMissingScript } from './support/nmap.ts'
 import { twinProblems } from './support/twins.ts'
 
 const docker = createDockerClient()
@@ -55,6 +55,8 @@ beforeAll(async () => {
     scripts: NMAP_SCRIPTS,
     timeoutMs: 420_000,
   })
+  const reread = await rereadMissingScript(scan, 3389, 'rdp-ntlm-info', 120_000)
+  if (reread.length > 0) console.log(`believability: rdp-ntlm-info read again on ${reread.join(', ')}`)
   const t3 = Date.now()
   const deckies = fleet.deckies
   const collected = await Promise.all(

@@ -179,3 +179,47 @@ export async function nmapScan(options: NmapScanOptions): Promise<NmapScan> {
   })
   return parseNmapXml(stdout)
 }
+
+/**
+ * Runs `script` again on the hosts where `tcpPort` is open but the script read nothing, and merges what
+ * it reads. rdp-ntlm-info (an X.224 + TLS + NTLM exchange) sometimes times out on one of 30 hosts
+ * scanned in parallel on a loaded 2-core machine: that is a failed read, not an answer of the decky,
+ * and the twins check needs the value from both twins to compare them. Returns the hosts re-read.
+ */
+export async function rereadMissingScript(
+  scan: NmapScan,
+  tcpPort: number,
+  script: string,
+  timeoutMs: number,
+): Promise<string[]> {
+  const missing = [...scan.hosts.values()].filter((host) =>
+    host.ports.some(
+      (p) => p.protocol === 'tcp' && p.port === tcpPort && p.state === 'open' && !(script in p.scripts),
+    ),
+  )
+  if (missing.length === 0) return []
+  const { stdout } = await execFileAsync(
+    'nmap',
+    [
+      '-oX',
+      '-',
+      '-n',
+      '-Pn',
+      '-sS',
+      '-T4',
+      '--script',
+      script,
+      '-p',
+      `T:${tcpPort}`,
+      ...missing.map((h) => h.ip),
+    ],
+    { timeout: timeoutMs, maxBuffer: 16 * 2 ** 20 },
+  )
+  const reread = parseNmapXml(stdout)
+  for (const host of missing) {
+    const again = reread.hosts.get(host.ip)?.ports.find((p) => p.protocol === 'tcp' && p.port === tcpPort)
+    const port = host.ports.find((p) => p.protocol === 'tcp' && p.port === tcpPort)
+    if (again && port) Object.assign(port.scripts, again.scripts)
+  }
+  return missing.map((h) => h.ip)
+}
