@@ -100,7 +100,7 @@ function zoneAbbreviation(epochMs: number, timeZone: string, usName: string): st
   )
 }
 
-function offsetMinutes(epochMs: number, timeZone: string): number {
+export function offsetMinutes(epochMs: number, timeZone: string): number {
   const parts: Record<string, string> = {}
   for (const part of formatter(timeZone).formatToParts(new Date(epochMs))) parts[part.type] = part.value
   const local = Date.UTC(

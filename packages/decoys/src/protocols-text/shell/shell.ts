@@ -1,9 +1,10 @@
 import type { Fields } from '../../framework/tcp.ts'
 import { type CommandSequence, parseCommandLine } from './command-line.ts'
 import { crontabCommand, isCronPath } from './cron-commands.ts'
+import { dateCommand } from './date-command.ts'
 import { type Downloader, sessionDownloader } from './downloads.ts'
 import { accountsOf, buildFilesystem, type FileStat, normalize } from './filesystem.ts'
-import { dateOutput, localTime, lsDate } from './local-time.ts'
+import { localTime, lsDate } from './local-time.ts'
 import type { ShellHost } from './persona.ts'
 import { lastBootMs } from './persona-facts.ts'
 import { procReader } from './proc.ts'
@@ -92,7 +93,7 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     pwd: () => `${cwd}\n`,
     uname: (args) => uname(host, args),
     echo: (args) => (args[0] === '-n' ? args.slice(1).join(' ') : `${args.join(' ')}\n`),
-    date: () => `${dateOutput(now(), host.persona.timezone)}\n`,
+    date: (args) => dateCommand(args, now(), host.persona.timezone),
     cd: (args) => {
       const target = resolve(args[0] ?? home)
       if (!fs.list(target)) return `-${shellName}: cd: ${args[0]}: No such file or directory\n`
