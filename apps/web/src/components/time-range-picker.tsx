@@ -1,0 +1,36 @@
+'use client'
+
+import { RANGES, type RangeKey, resolveTimeRange, type TimeRange } from '@/lib/time-range.ts'
+
+/** The preset select shared by the dashboard and the logs page; a zoomed window shows as "custom". */
+export function TimeRangePicker({
+  value,
+  onChange,
+}: {
+  value: TimeRange
+  onChange: (range: TimeRange) => void
+}) {
+  return (
+    <label>
+      <span className="sr-only">Time range</span>
+      <select
+        value={value.key}
+        onChange={(event) => {
+          const key = event.target.value
+          if (key !== 'custom') onChange({ key: key as RangeKey })
+        }}
+        aria-label="Time range"
+        data-testid="time-range"
+      >
+        {value.key === 'custom' && (
+          <option value="custom">{resolveTimeRange(value, Date.now()).label}</option>
+        )}
+        {Object.entries(RANGES).map(([key, preset]) => (
+          <option key={key} value={key}>
+            {preset.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+}
