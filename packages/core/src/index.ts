@@ -1,4 +1,5 @@
 // @decnet/core: the pure fleet domain shared by API, runner, CLI and web. No I/O lives here.
+export * from './catalog/archetype-label.ts'
 export * from './catalog/archetypes.ts'
 export * from './catalog/distros.ts'
 export * from './catalog/mac.ts'
@@ -12,6 +13,7 @@ export * from './ini/reader.ts'
 export * from './ini/write.ts'
 export * from './intel/index.ts'
 export * from './json.ts'
+export * from './mutation/choose.ts'
 export * from './mutation/interval.ts'
 export * from './mutation/pick.ts'
 export * from './mutation/schedule.ts'

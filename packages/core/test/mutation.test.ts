@@ -1,6 +1,8 @@
 // §8.1 pickNewServices, interval parsing, and mutation scheduling.
 import { describe, expect, it } from 'vitest'
 import {
+  archetypeLabel,
+  checkMutationServices,
   DecnetError,
   formatInterval,
   isMutationDue,
@@ -109,5 +111,61 @@ describe('isMutationDue', () => {
       false,
     )
     expect(isMutationDue({ mutateIntervalMinutes: 5, lastMutatedAt: null, createdAt }, null, now)).toBe(true)
+  })
+})
+
+describe('checkMutationServices: an operator-chosen set follows the draw rules', () => {
+  it('accepts 1..3 services of the pool and returns them in pool order', () => {
+    expect(
+      checkMutationServices({ archetype: 'database-server', services: ['mysql'] }, ['redis', 'mysql']),
+    ).toEqual(['mysql', 'redis'])
+  })
+
+  it('refuses services outside the archetype pool, the OS family, or the catalogue', () => {
+    const refusal = (decky: Parameters<typeof checkMutationServices>[0], services: string[]) => {
+      try {
+        checkMutationServices(decky, services)
+        return 'accepted'
+      } catch (error) {
+        return error instanceof DecnetError ? `${error.code}: ${error.message}` : String(error)
+      }
+    }
+    expect(refusal({ archetype: 'linux-server', services: ['ssh'] }, ['mysql'])).toBe(
+      'invalid_input: mysql is not in the pool of the linux-server archetype',
+    )
+    expect(refusal({ archetype: null, osFamily: 'linux', services: ['ssh'] }, ['rdp'])).toBe(
+      'invalid_input: rdp is not in the pool of the catalogue on linux',
+    )
+    expect(refusal({ services: ['ssh'] }, ['gopher'])).toBe('invalid_input: unknown service gopher')
+    expect(refusal({ services: ['ssh'] }, [])).toBe('invalid_input: a mutation gives 1 to 3 services')
+    expect(refusal({ services: ['ssh'] }, ['ssh', 'http', 'ftp', 'smb'])).toBe(
+      'invalid_input: a mutation gives 1 to 3 services',
+    )
+    expect(refusal({ services: ['ssh'] }, ['ssh', 'ssh'])).toBe('invalid_input: a service is named twice')
+    expect(refusal({ services: ['ssh'] }, ['smtp', 'smtp_relay'])).toMatch(
+      /^invalid_input: smtp and smtp_relay both listen on 25\/tcp$/,
+    )
+  })
+
+  it('every random draw passes the check (one rule, two paths)', () => {
+    const random = seededRandom(5)
+    for (let i = 0; i < 300; i++) {
+      const decky = { archetype: i % 3 ? 'mail-server' : null, osFamily: 'linux', services: ['ssh'] }
+      const drawn = pickNewServices(decky, random)
+      expect(checkMutationServices(decky, drawn)).toEqual(drawn)
+    }
+  })
+})
+
+describe('archetypeLabel: honest once the services are not the archetype set', () => {
+  it('says the slug for the standard set, mutated or custom otherwise', () => {
+    expect(archetypeLabel({ archetype: 'linux-server', services: ['http', 'ssh'] })).toBe('linux-server')
+    expect(archetypeLabel({ archetype: 'linux-server', services: ['ssh'], lastMutatedAt: new Date() })).toBe(
+      'linux-server (mutated)',
+    )
+    expect(archetypeLabel({ archetype: 'linux-server', services: ['ssh'], lastMutatedAt: null })).toBe(
+      'linux-server (custom services)',
+    )
+    expect(archetypeLabel({ archetype: null, services: ['ssh'] })).toBe('custom')
   })
 })

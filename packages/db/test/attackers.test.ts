@@ -71,6 +71,12 @@ describe.each(databases())('ingest and attackers on $kind', (provider) => {
     expect((await fresh.db.attackers.list({ service: 'smb', sort: 'active' })).rows.map((a) => a.ip)).toEqual(
       ['10.9.0.3', '10.9.0.1'],
     )
+    // Attacker i touched decky-0..decky-i: those who touched decky-3 are 10.9.0.3 and 10.9.0.4.
+    expect(
+      (await fresh.db.attackers.list({ decky: 'decky-3', sort: 'active' })).rows.map((a) => a.ip),
+    ).toEqual(['10.9.0.4', '10.9.0.3'])
+    expect((await fresh.db.attackers.list({ decky: 'decky-9' })).total).toBe(0)
+    expect((await fresh.db.attackers.list({ decky: 'decky-%' })).total).toBe(0)
     const page1 = await fresh.db.attackers.list({ sort: 'active', limit: 2 })
     const page2 = await fresh.db.attackers.list({ sort: 'active', limit: 2, cursor: page1.nextCursor })
     const page3 = await fresh.db.attackers.list({ sort: 'active', limit: 2, cursor: page2.nextCursor })

@@ -94,8 +94,27 @@ describe.each(databases())('fleet on $kind', (provider) => {
     expect(d?.lastMutatedAt?.toISOString()).toBe(at.toISOString())
     const [row] = await fresh.db.lifecycle.get([lifecycleId])
     expect(row?.operation).toBe('mutate')
-    expect(row?.payload).toEqual({ previousServices: ['ssh', 'http'] })
+    expect(row?.payload).toEqual({ previousServices: ['ssh', 'http'], services: ['ftp'] })
     await expect(fresh.db.fleet.commitMutation('nope', [], {})).rejects.toBeInstanceOf(NotFoundError)
+    // A confirmation from a set the decky no longer runs is refused and changes nothing.
+    await expect(
+      fresh.db.fleet.commitMutation('m-1', ['http'], {}, at, { expectedServices: ['ssh', 'http'] }),
+    ).rejects.toBeInstanceOf(ConflictError)
+    expect((await fresh.db.fleet.get('m-1'))?.services).toEqual(['ftp'])
+    const again = await fresh.db.fleet.commitMutation('m-1', ['http'], {}, at, {
+      expectedServices: ['ftp'],
+      origin: { trigger: 'operator', actor: 'alice' },
+    })
+    // Its history, newest first: the second mutation, the first, the deploy.
+    const history = await fresh.db.lifecycle.listForDecky('m-1')
+    expect(history.map((r) => [r.operation, r.payload])).toEqual([
+      ['mutate', { previousServices: ['ftp'], services: ['http'], trigger: 'operator', actor: 'alice' }],
+      ['mutate', { previousServices: ['ssh', 'http'], services: ['ftp'] }],
+      ['deploy', {}],
+    ])
+    expect(history[0]?.id).toBe(again.lifecycleId)
+    expect(await fresh.db.lifecycle.listForDecky('m-1', 1)).toHaveLength(1)
+    expect(await fresh.db.lifecycle.listForDecky('nobody')).toEqual([])
     await fresh.db.fleet.setMutateInterval('m-1', 45)
     expect((await fresh.db.fleet.get('m-1'))?.mutateInterval).toBe(45)
     expect(await fresh.db.fleet.setState('m-1', 'running')).toBe(true)

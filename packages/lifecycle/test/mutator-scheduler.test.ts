@@ -1,5 +1,5 @@
 import { pickNewServices, seededRandom } from '@decnet/core'
-import { type DeckyInput, type DecnetDatabase, NotFoundError } from '@decnet/db'
+import { ConflictError, type DeckyInput, type DecnetDatabase, NotFoundError } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { type BusEvent, InProcessBus } from '../src/index.ts'
@@ -101,7 +101,12 @@ describe('commitMutation', () => {
 
     const [lifecycle] = await db.lifecycle.get([result.lifecycleId])
     expect(lifecycle).toMatchObject({ deckyName: 'alpha', operation: 'mutate', status: 'pending' })
-    expect(lifecycle?.payload).toEqual({ previousServices: ['ssh', 'http'] })
+    expect(lifecycle?.payload).toEqual({
+      previousServices: ['ssh', 'http'],
+      services: result.newServices,
+      trigger: 'operator',
+      actor: 'admin',
+    })
     expect(events.map((e) => [e.topic, e.payload])).toEqual([
       [
         'decky.alpha.mutation',
@@ -115,6 +120,38 @@ describe('commitMutation', () => {
       ],
     ])
     expect(wakes).toBe(1)
+  })
+
+  it('commits exactly the confirmed services, refuses ones outside the pool and a stale confirmation', async () => {
+    await addDecky('chosen', { archetype: 'web-server' })
+    const result = await commitMutation(
+      { db, bus },
+      'chosen',
+      { trigger: 'operator', actor: 'root' },
+      seededRandom(1),
+      {
+        services: ['ftp'],
+        expectedServices: ['http', 'ssh'],
+      },
+    )
+    expect(result).toMatchObject({ oldServices: ['ssh', 'http'], newServices: ['ftp'] })
+    expect((await db.fleet.get('chosen'))?.services).toEqual(['ftp'])
+    const [row] = await db.lifecycle.get([result.lifecycleId])
+    expect(row?.payload).toMatchObject({ previousServices: ['ssh', 'http'], services: ['ftp'] })
+
+    // ssh is not in the web-server pool (http, ftp): refused before anything is written.
+    await expect(
+      commitMutation({ db }, 'chosen', { trigger: 'operator' }, seededRandom(1), { services: ['ssh'] }),
+    ).rejects.toMatchObject({ code: 'invalid_input' })
+    // Confirmed from ssh+http, but the decky now runs ftp: refused, nothing changes.
+    await expect(
+      commitMutation({ db }, 'chosen', { trigger: 'operator' }, seededRandom(1), {
+        services: ['http'],
+        expectedServices: ['ssh', 'http'],
+      }),
+    ).rejects.toBeInstanceOf(ConflictError)
+    expect((await db.fleet.get('chosen'))?.services).toEqual(['ftp'])
+    expect((await db.lifecycle.listForDecky('chosen')).map((r) => r.operation)).toEqual(['mutate', 'deploy'])
   })
 
   it('accepts a name and fails with NotFoundError for an unknown decky', async () => {
@@ -145,6 +182,13 @@ describe('MutatorScheduler', () => {
     expect(first?.services).toEqual(report.mutated[0]?.newServices)
     expect(events.at(-1)?.payload).toMatchObject({ decky: 'sched', trigger: 'schedule' })
     expect(wakes).toBe(1)
+    // The automatic mutation records from → to on its lifecycle row, as an operator's does.
+    const [scheduled] = await db.lifecycle.get([report.mutated[0]?.lifecycleId ?? ''])
+    expect(scheduled?.payload).toEqual({
+      previousServices: ['ssh', 'http'],
+      services: report.mutated[0]?.newServices,
+      trigger: 'schedule',
+    })
 
     // Same instant: just mutated, so not due; a minute later it is due again.
     expect((await mutator.tick()).mutated).toEqual([])

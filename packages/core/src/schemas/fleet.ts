@@ -2,9 +2,10 @@
 import { z } from 'zod'
 import { MAX_INI_BYTES } from '../ini/reader.ts'
 import { ZArchetypeSlug, ZDistroSlug, ZOsFamilySlug, ZServiceSlug } from './catalog.ts'
-import { ZDeckyName, ZIntervalString, ZIpv4, ZMac } from './common.ts'
+import { ZDeckyName, ZIntervalString, ZIpv4, ZIsoDate, ZMac } from './common.ts'
 import { ZServiceConfig } from './decky.ts'
 import { ZHostId } from './hosts.ts'
+import { ZLifecycleOperation, ZLifecycleStatus } from './lifecycle.ts'
 
 export const ZDeployRequest = z
   .object({
@@ -48,8 +49,64 @@ export const ZPreviewResponse = z.object({
 })
 
 export const ZDeckyNameRequest = z.object({ name: ZDeckyName }).strict()
-export const ZMutateRequest = ZDeckyNameRequest
-export const ZMutateResponse = z.object({ message: z.string(), lifecycleIds: z.array(z.string()).length(1) })
+
+/** At most this many services one mutation gives a decky (core's MAX_PICKED_SERVICES). */
+const MUTATION_SERVICES = z.array(ZServiceSlug).min(1).max(3)
+
+/**
+ * Without `services` the new set is drawn when committed (the scheduler's rule); with them exactly that
+ * set is committed once it passes the same rules. `expectedServices`: the set the operator saw as current
+ * (the preview's `current`); when the decky's services differ by then, the mutation is refused (CONFLICT).
+ */
+export const ZMutateRequest = z
+  .object({
+    name: ZDeckyName,
+    services: MUTATION_SERVICES.optional(),
+    expectedServices: z.array(ZServiceSlug).max(64).optional(),
+  })
+  .strict()
+export type MutateRequest = z.infer<typeof ZMutateRequest>
+export const ZMutateResponse = z.object({
+  message: z.string(),
+  lifecycleIds: z.array(z.string()).length(1),
+  oldServices: z.array(ZServiceSlug),
+  newServices: z.array(ZServiceSlug),
+})
+
+export const ZMutatePreviewRequest = ZDeckyNameRequest
+/** A mutation drawn but not committed: what the decky runs, what the draw gives, and what may be picked. */
+export const ZMutatePreviewResponse = z.object({
+  name: ZDeckyName,
+  archetype: ZArchetypeSlug.nullable(),
+  osFamily: ZOsFamilySlug,
+  current: z.array(ZServiceSlug),
+  proposed: MUTATION_SERVICES,
+  /** Every service a mutation of this decky may give it (the draw's pool), in catalogue order. */
+  pool: z.array(ZServiceSlug),
+  maxServices: z.number().int().positive(),
+})
+export type MutatePreviewResponse = z.infer<typeof ZMutatePreviewResponse>
+
+export const ZDeckyHistoryRequest = z
+  .object({ name: ZDeckyName, limit: z.number().int().min(1).max(200).default(50) })
+  .strict()
+/** One operation on a decky; a mutation says which services it replaced with which. */
+export const ZDeckyHistoryEntry = z.object({
+  id: z.string().min(1),
+  operation: ZLifecycleOperation,
+  status: ZLifecycleStatus,
+  attempt: z.number().int().nonnegative(),
+  error: z.string().nullable(),
+  startedAt: ZIsoDate,
+  completedAt: ZIsoDate.nullable(),
+  /** Who asked: an operator (with `actor`), the mutation schedule, the reconciler's automatic repair… */
+  trigger: z.string().max(32).nullable(),
+  actor: z.string().max(128).nullable(),
+  fromServices: z.array(z.string().max(64)).max(64).nullable(),
+  toServices: z.array(z.string().max(64)).max(64).nullable(),
+})
+export type DeckyHistoryEntry = z.infer<typeof ZDeckyHistoryEntry>
+export const ZDeckyHistoryResponse = z.object({ rows: z.array(ZDeckyHistoryEntry) })
 
 export const ZTeardownRequest = z.union([
   z.object({ name: ZDeckyName }).strict(),

@@ -61,6 +61,8 @@ export const ZAttackersListRequest = z
   .object({
     q: ZQuery.optional(),
     service: z.string().max(64).optional(),
+    /** Only attackers who touched this decky. */
+    decky: z.string().max(64).optional(),
     sort: ZAttackerSort.default('recent'),
     ...cursorPageRequest,
   })

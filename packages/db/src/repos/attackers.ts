@@ -11,6 +11,8 @@ export interface AttackerListInput {
   q?: string
   /** Only attackers who touched this service. */
   service?: string
+  /** Only attackers who touched this decky. */
+  decky?: string
   sort?: AttackerSort
   limit?: number
   cursor?: string
@@ -62,10 +64,14 @@ const ORDER_SQL: Record<AttackerSort, string> = {
 
 /** `text` as a literal inside a LIKE pattern written with `ESCAPE '\'` (the same on both databases). */
 /**
- * The attacker list's filter as SQL: an address prefix and a service (an exact element of the JSON
- * services list). Callers append their own conditions and arguments after these.
+ * The attacker list's filter as SQL: an address prefix, a service and a decky (exact elements of the
+ * JSON services and deckies lists). Callers append their own conditions and arguments after these.
  */
-export function attackerFilter(input: { q?: string | undefined; service?: string | undefined }): {
+export function attackerFilter(input: {
+  q?: string | undefined
+  service?: string | undefined
+  decky?: string | undefined
+}): {
   conditions: string[]
   args: SqlArg[]
 } {
@@ -78,6 +84,10 @@ export function attackerFilter(input: { q?: string | undefined; service?: string
   if (input.service) {
     args.push(`%${escapeLike(JSON.stringify(input.service))}%`)
     conditions.push(`a."services" LIKE $${args.length} ESCAPE '\\'`)
+  }
+  if (input.decky) {
+    args.push(`%${escapeLike(JSON.stringify(input.decky))}%`)
+    conditions.push(`a."deckies" LIKE $${args.length} ESCAPE '\\'`)
   }
   return { conditions, args }
 }

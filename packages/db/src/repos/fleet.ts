@@ -237,18 +237,39 @@ export function fleetRepository(conn: Connection) {
     },
 
     /** Commits new services for a mutation and queues the runner's mutate operation. */
+    /**
+     * Commits a mutation: the decky's new services and settings and a `mutate` lifecycle row whose payload
+     * records the services it replaced and the ones it gets (`previousServices` → `services`) and who
+     * asked. With `expectedServices`, refused (ConflictError) when the decky no longer runs exactly those:
+     * the operator confirmed a change from a set that is gone.
+     */
     commitMutation(
       name: string,
       services: string[],
       serviceConfig: Record<string, Record<string, unknown>>,
       at = new Date(),
-    ): Promise<{ lifecycleId: string }> {
+      options: { origin?: { trigger: string; actor?: string }; expectedServices?: readonly string[] } = {},
+    ): Promise<{ lifecycleId: string; previousServices: string[] }> {
       return conn.run(() =>
         prisma.$transaction(async (tx) => {
           const row = await tx.decky.findUnique({ where: { name } })
           if (!row) throw new NotFoundError(`decky "${name}" not found`)
           if (row.state === 'pending_removal') {
             throw new ConflictError(`decky "${name}" is being removed`, [name])
+          }
+          const previousServices = parseStringArray(row.services)
+          const expected = options.expectedServices
+          if (
+            expected &&
+            !(
+              expected.length === previousServices.length &&
+              expected.every((s) => previousServices.includes(s))
+            )
+          ) {
+            throw new ConflictError(
+              `decky "${name}" runs ${previousServices.join(', ')} now, not the ${expected.join(', ')} the mutation was confirmed from`,
+              [name],
+            )
           }
           await tx.decky.update({
             where: { name },
@@ -259,11 +280,13 @@ export function fleetRepository(conn: Connection) {
             },
           })
           const lifecycle = lifecycleData(name, row.hostId, 'mutate', {
-            previousServices: parseStringArray(row.services),
+            previousServices,
+            services,
+            ...(options.origin ?? {}),
           })
           await tx.lifecycle.create({ data: lifecycle })
           await recordPending(tx, [lifecycle.id])
-          return { lifecycleId: lifecycle.id }
+          return { lifecycleId: lifecycle.id, previousServices }
         }, TX_OPTIONS),
       )
     },

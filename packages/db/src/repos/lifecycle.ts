@@ -95,6 +95,17 @@ export function lifecycleRepository(conn: Connection) {
         return rows.map(toLifecycleRow)
       }),
 
+    /** The most recent `limit` rows of one decky name, newest first (its history; index on deckyName). */
+    listForDecky: (deckyName: string, limit = 50): Promise<LifecycleRow[]> =>
+      conn.read(async ({ prisma }) => {
+        const rows = await prisma.lifecycle.findMany({
+          where: { deckyName },
+          orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+          take: Math.min(Math.max(limit, 1), 500),
+        })
+        return rows.map(toLifecycleRow)
+      }),
+
     /** Unfinished rows, oldest first (for health and for the UI). */
     listActive: (): Promise<LifecycleRow[]> =>
       conn.read(async ({ prisma }) => {
