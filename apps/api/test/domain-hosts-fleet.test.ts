@@ -86,7 +86,10 @@ describe('host and fleet rules', () => {
   it('mutate, repair and teardown of an unknown decky are NOT_FOUND; an empty fleet tears down nothing', async () => {
     const services = { db, bus, runner, secrets }
     expect(await refusal(requireDecky(db, 'nope'))).toEqual(['not_found', 'no decky named nope'])
-    expect(await refusal(mutateDecky(services, 'nope', 'root'))).toEqual(['not_found', 'no decky named nope'])
+    expect(await refusal(mutateDecky(services, { name: 'nope' }, 'root'))).toEqual([
+      'not_found',
+      'no decky named nope',
+    ])
     expect(await refusal(repairDecky(services, 'nope', 'root'))).toEqual(['not_found', 'no decky named nope'])
     expect(await refusal(teardownDeckies(services, { name: 'nope' }))).toEqual([
       'not_found',

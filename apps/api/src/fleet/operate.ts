@@ -1,3 +1,4 @@
+import type { MutateRequest, ServiceSlug } from '@decnet/core'
 import { commitMutation } from '@decnet/lifecycle'
 import type { ApiServices } from '../context.ts'
 import { cryptoRandom } from '../random.ts'
@@ -6,23 +7,42 @@ import { serialiseFleetChanges } from './plan.ts'
 
 type OperateServices = Pick<ApiServices, 'db' | 'bus' | 'runner' | 'secrets'>
 
-/** An operator's mutation of one decky: the same commit the scheduled mutator makes (shared pickNewServices). */
+/**
+ * An operator's mutation of one decky: the same commit the scheduled mutator makes. Without `services`
+ * they are drawn now (shared pickNewServices); with them exactly that set is committed once it passes the
+ * draw's rules, and with `expectedServices` only while the decky still runs the set the operator saw.
+ */
 export function mutateDecky(
   services: OperateServices,
-  name: string,
+  request: MutateRequest,
   actor: string,
-): Promise<{ message: string; lifecycleIds: [string] }> {
+): Promise<{
+  message: string
+  lifecycleIds: [string]
+  oldServices: ServiceSlug[]
+  newServices: ServiceSlug[]
+}> {
   return serialiseFleetChanges(async () => {
     const { db, bus, runner } = services
-    const decky = await requireDecky(db, name)
+    const decky = await requireDecky(db, request.name)
     await assertDeckyHostCanOperate(services, decky, 'mutate')
-    const { lifecycleId, newServices } = await commitMutation(
+    const { lifecycleId, oldServices, newServices } = await commitMutation(
       { db, bus, wake: () => runner.wake() },
       decky,
       { trigger: 'operator', actor },
       cryptoRandom,
+      {
+        ...(request.services ? { services: request.services } : {}),
+        ...(request.expectedServices ? { expectedServices: request.expectedServices } : {}),
+      },
     )
-    return { message: `${decky.name} mutating to ${newServices.join(', ')}`, lifecycleIds: [lifecycleId] }
+    return {
+      message: `${decky.name} mutating from ${oldServices.join(', ')} to ${newServices.join(', ')}`,
+      lifecycleIds: [lifecycleId],
+      // Slugs: the decky's services passed the catalogue when deployed, the new ones just now.
+      oldServices: oldServices as ServiceSlug[],
+      newServices: newServices as ServiceSlug[],
+    }
   })
 }
 

@@ -2,9 +2,11 @@ import { router } from '../../trpc.ts'
 import { deployProcedure } from './deploy.ts'
 import { exportFleetProcedure } from './export.ts'
 import { getDeckyProcedure } from './get.ts'
+import { historyProcedure } from './history.ts'
 import { lifecycleProcedure } from './lifecycle.ts'
 import { listFleetProcedure } from './list.ts'
 import { mutateProcedure } from './mutate.ts'
+import { mutatePreviewProcedure } from './mutate-preview.ts'
 import { previewProcedure } from './preview.ts'
 import { reapOrphansProcedure } from './reap-orphans.ts'
 import { repairProcedure } from './repair.ts'
@@ -17,11 +19,13 @@ export const fleetRouter = router({
   get: getDeckyProcedure,
   preview: previewProcedure,
   deploy: deployProcedure,
+  mutatePreview: mutatePreviewProcedure,
   mutate: mutateProcedure,
   teardown: teardownProcedure,
   repair: repairProcedure,
   setMutateInterval: setMutateIntervalProcedure,
   lifecycle: lifecycleProcedure,
+  history: historyProcedure,
   watchLifecycle: watchLifecycleProcedure,
   reapOrphans: reapOrphansProcedure,
   export: exportFleetProcedure,
