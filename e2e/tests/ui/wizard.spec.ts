@@ -156,8 +156,20 @@ test('fleet actions: mutate shows live progress, interval change, teardown needs
   const decky = page.getByTestId('decky-act-01')
   await expect(decky).toHaveAttribute('data-state', 'running', { timeout: DEPLOY_TIMEOUT })
 
+  // Mutate asks first: the dialog shows what runs now and what the draw gives; nothing changes until confirmed.
   await decky.getByRole('button', { name: 'Mutate act-01' }).click()
-  await expect(page.getByTestId('fleet-message')).toContainText('act-01 mutating to')
+  const dialog = page.getByTestId('mutate-dialog')
+  await expect(dialog.getByTestId('mutate-current')).toContainText('http')
+  await expect(dialog.getByTestId('mutate-current')).toContainText('ftp')
+  await expect(dialog.getByTestId('mutate-next').locator('.badge').first()).toBeVisible()
+  const drawn = (await dialog.getByTestId('mutate-next').locator('.badge').allTextContents()).map((t) =>
+    t.trim(),
+  )
+  expect((await client.fleet.get.query({ name: 'act-01' })).services).toEqual(['http', 'ftp'])
+  await dialog.getByTestId('mutate-confirm').click()
+  await expect(page.getByTestId('fleet-message')).toContainText(
+    `act-01 mutating from http, ftp to ${drawn.join(', ')}`,
+  )
   const op = page.getByTestId('tracked-ops').getByTestId('lifecycle-row-act-01')
   await expect(op).toContainText('mutate')
   await expect(op).toHaveAttribute('data-status', 'succeeded', { timeout: DEPLOY_TIMEOUT })

@@ -1,5 +1,6 @@
 'use client'
 
+import { archetypeLabel } from '@decnet/core'
 import { INTERVAL_PATTERN } from '@decnet/core/schemas'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import Link from 'next/link'
@@ -8,6 +9,7 @@ import { Chips } from '@/components/chips.tsx'
 import { ConfirmStep } from '@/components/confirm-step.tsx'
 import { EngineBanner } from '@/components/engine-banner.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
+import { MutateDialog } from '@/components/mutate-dialog.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { TrackedOpsPanel } from '@/components/tracked-ops.tsx'
@@ -77,7 +79,7 @@ function DeckyActions({ decky, onMessage }: { decky: Decky; onMessage: (message:
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.fleet.list.queryKey() })
   const callbacks = (verb: string, afterSuccess: () => void = refresh) =>
     operationCallbacks(verb, decky.name, onMessage, afterSuccess)
-  const mutate = useMutation(trpc.fleet.mutate.mutationOptions(callbacks('mutate')))
+  const [mutating, setMutating] = useState(false)
   const repairDone = callbacks('repair')
   const repair = useMutation(
     trpc.fleet.repair.mutationOptions({
@@ -117,22 +119,24 @@ function DeckyActions({ decky, onMessage }: { decky: Decky; onMessage: (message:
   }
   return (
     <div className="row" style={{ flexWrap: 'nowrap' }}>
-      {(
-        [
-          ['Mutate', mutate],
-          ['Repair', repair],
-        ] as const
-      ).map(([label, operation]) => (
-        <button
-          key={label}
-          type="button"
-          onClick={() => operation.mutate({ name: decky.name })}
-          disabled={operation.isPending}
-          aria-label={`${label} ${decky.name}`}
-        >
-          {label}
-        </button>
-      ))}
+      <button type="button" onClick={() => setMutating(true)} aria-label={`Mutate ${decky.name}`}>
+        Mutate
+      </button>
+      {mutating && (
+        <MutateDialog
+          name={decky.name}
+          onClose={() => setMutating(false)}
+          onStarted={callbacks('mutate').onSuccess}
+        />
+      )}
+      <button
+        type="button"
+        onClick={() => repair.mutate({ name: decky.name })}
+        disabled={repair.isPending}
+        aria-label={`Repair ${decky.name}`}
+      >
+        Repair
+      </button>
       <button type="button" onClick={() => setEditing(true)} aria-label={`Change interval of ${decky.name}`}>
         Interval
       </button>
@@ -252,7 +256,11 @@ export default function FleetPage() {
           <tbody>
             {shown.map((d) => (
               <tr key={d.name} data-testid={`decky-${d.name}`} data-state={d.state}>
-                <td className="mono nowrap">{d.name}</td>
+                <td className="mono nowrap">
+                  <Link href={`/fleet/${encodeURIComponent(d.name)}`} data-testid="decky-link">
+                    {d.name}
+                  </Link>
+                </td>
                 <td>
                   <span className={STATE_BADGE[d.state]} data-testid="decky-state">
                     {d.state}
@@ -271,7 +279,7 @@ export default function FleetPage() {
                   <div className="mono">{d.hostname}</div>
                   <div className="muted">
                     {d.distro} · {d.osFamily}
-                    {d.archetype ? ` · ${d.archetype}` : ''}
+                    {d.archetype ? ` · ${archetypeLabel(d)}` : ''}
                   </div>
                 </td>
                 <td>

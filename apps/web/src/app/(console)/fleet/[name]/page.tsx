@@ -1,0 +1,66 @@
+'use client'
+
+import { useQuery } from '@tanstack/react-query'
+import Link from 'next/link'
+import { useParams } from 'next/navigation'
+import { NotFoundPanel } from '@/components/not-found-panel.tsx'
+import { errorCode } from '@/lib/errors.ts'
+import { useTRPC } from '@/trpc/client.ts'
+import { DeckyAttackers } from './decky-attackers.tsx'
+import { DeckyEvents } from './decky-events.tsx'
+import { DeckyHeader } from './decky-header.tsx'
+import { DeckyHistory } from './decky-history.tsx'
+import { DeckyPersona } from './decky-persona.tsx'
+import { DeckyServices } from './decky-services.tsx'
+import '@/styles/decky.css'
+
+/** One decky: persona, services, operations history, its events, attackers who touched it, actions. */
+export default function DeckyPage() {
+  const trpc = useTRPC()
+  const params = useParams<{ name: string }>()
+  const name = decodeURIComponent(params.name ?? '')
+  // The reconciler changes states without a stream: refresh as the fleet page does.
+  const decky = useQuery(
+    trpc.fleet.get.queryOptions({ name }, { refetchInterval: 15_000, retry: false, enabled: name !== '' }),
+  )
+
+  if (decky.isPending) return <p className="muted">Loading…</p>
+  if (decky.isError) {
+    if (errorCode(decky.error) === 'NOT_FOUND' || errorCode(decky.error) === 'BAD_REQUEST') {
+      return (
+        <NotFoundPanel title="No such decky">
+          <p>
+            There is no decky named <span className="mono">{name.slice(0, 64)}</span>. It may have been torn
+            down; its past events stay in the logs.
+          </p>
+        </NotFoundPanel>
+      )
+    }
+    return (
+      <>
+        <p>
+          <Link href="/fleet">← Fleet</Link>
+        </p>
+        <p className="alert" role="alert">
+          {decky.error.message}
+        </p>
+      </>
+    )
+  }
+  const d = decky.data
+  return (
+    <div data-testid="decky-page" data-decky={d.name}>
+      <p style={{ margin: '0 0 6px' }}>
+        <Link href="/fleet">← Fleet</Link>
+      </p>
+      <DeckyHeader decky={d} />
+      <div className="grid-2">
+        <DeckyPersona decky={d} />
+        <DeckyServices decky={d} />
+      </div>
+      <DeckyHistory name={d.name} />
+      <DeckyEvents name={d.name} />
+      <DeckyAttackers name={d.name} />
+    </div>
+  )
+}
