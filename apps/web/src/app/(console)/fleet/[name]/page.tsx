@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useParams } from 'next/navigation'
 import { NotFoundPanel } from '@/components/not-found-panel.tsx'
+import { SafeText } from '@/components/safe-text.tsx'
 import { errorCode } from '@/lib/errors.ts'
 import { useTRPC } from '@/trpc/client.ts'
 import { DeckyAttackers } from './decky-attackers.tsx'
@@ -30,8 +31,11 @@ export default function DeckyPage() {
       return (
         <NotFoundPanel title="No such decky">
           <p>
-            There is no decky named <span className="mono">{name.slice(0, 64)}</span>. It may have been torn
-            down; its past events stay in the logs.
+            There is no decky named{' '}
+            <span className="mono">
+              <SafeText value={name} limit={64} />
+            </span>
+            . It may have been torn down; its past events stay in the logs.
           </p>
         </NotFoundPanel>
       )
