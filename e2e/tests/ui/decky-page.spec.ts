@@ -134,6 +134,45 @@ test('mutate needs confirmation showing old → new; once done the decky page sh
   expect(errors()).toEqual([])
 })
 
+test('a draw that went stale (the decky changed meanwhile) is refused, shown again and confirmed afresh', async ({
+  page,
+  stack,
+}) => {
+  test.setTimeout(300_000)
+  await webDecky(stack)
+  // The refused confirmation is a 409 on purpose.
+  const { client, errors } = await adminSession(page, stack, [409])
+  const seen = (await client.fleet.get.query({ name: DECKY })).services
+  await page.goto(`${stack.webUrl}/fleet/${DECKY}`)
+  const view = page.getByTestId('decky-page')
+  await view.getByRole('button', { name: `Mutate ${DECKY}` }).click()
+  const dialog = page.getByTestId('mutate-dialog')
+  await expect(dialog.getByTestId('mutate-next').locator('.badge').first()).toBeVisible()
+  expect(await chipTexts(dialog.getByTestId('mutate-current'))).toEqual(seen)
+
+  // Another operator mutates it while this dialog is open.
+  const other = seen.includes('http') ? ['ftp'] : ['http']
+  const meanwhile = await client.fleet.mutate.mutate({
+    name: DECKY,
+    services: other as ['ftp'],
+    expectedServices: seen,
+  })
+  await waitTerminal(client, meanwhile.lifecycleIds, DEPLOY_TIMEOUT)
+
+  await dialog.getByTestId('mutate-confirm').click()
+  await expect(dialog.getByTestId('mutate-stale')).toBeVisible()
+  await expect.poll(() => chipTexts(dialog.getByTestId('mutate-current'))).toEqual(other)
+  expect((await client.fleet.get.query({ name: DECKY })).services).toEqual(other)
+  // Confirmed again from what it really runs now: accepted.
+  const next = await chipTexts(dialog.getByTestId('mutate-next'))
+  await dialog.getByTestId('mutate-confirm').click()
+  await expect(dialog).toHaveCount(0)
+  await expect(view.getByTestId('decky-message')).toContainText(
+    `${DECKY} mutating from ${other.join(', ')} to ${next.join(', ')}`,
+  )
+  expect(errors()).toEqual([])
+})
+
 test('an unknown decky, and any unknown console address, show the styled not-found with a way back', async ({
   page,
   stack,
