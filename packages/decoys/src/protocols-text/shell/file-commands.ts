@@ -21,7 +21,15 @@ export function applyMode(current: string, spec: string): string | undefined {
   const type = current[0] ?? '-'
   if (/^[0-7]{1,4}$/.test(spec)) {
     const digits = spec.padStart(4, '0').slice(1)
-    return type + [...digits].map((d) => { const n = Number(d); return `${n & 4 ? 'r' : '-'}${n & 2 ? 'w' : '-'}${n & 1 ? 'x' : '-'}` }).join('')
+    return (
+      type +
+      [...digits]
+        .map((d) => {
+          const n = Number(d)
+          return `${n & 4 ? 'r' : '-'}${n & 2 ? 'w' : '-'}${n & 1 ? 'x' : '-'}`
+        })
+        .join('')
+    )
   }
   const bits = [...current.slice(1, 10).padEnd(9, '-')]
   for (const clause of spec.split(',')) {
@@ -34,7 +42,11 @@ export function applyMode(current: string, spec: string): string | undefined {
     for (const cls of classes) {
       const offset = { u: 0, g: 3, o: 6 }[cls as 'u' | 'g' | 'o']
       ;['r', 'w', 'x'].forEach((perm, i) => {
-        const wanted = perms.includes(perm) || (perm === 'x' && perms.includes('X') && (type === 'd' || bits.some((b, j) => j % 3 === 2 && b === 'x')))
+        const wanted =
+          perms.includes(perm) ||
+          (perm === 'x' &&
+            perms.includes('X') &&
+            (type === 'd' || bits.some((b, j) => j % 3 === 2 && b === 'x')))
         const at = offset + i
         if (op === '=') bits[at] = wanted ? perm : '-'
         else if (wanted) bits[at] = op === '+' ? perm : '-'
@@ -51,7 +63,11 @@ export function fileCommands(context: FileCommandContext): Record<string, ShellC
   const flags = (args: string[]) => args.filter((a) => a.startsWith('-') && a !== '-').join('')
   const denied = (path: string) => !context.mayWrite(context.resolve(path))
   const missingOperand = (tool: string, io: { err(t: string): void; status(c: number): void }) => {
-    io.err(context.busybox ? `BusyBox v1.36.1 (2023-11-07 18:53:09 UTC) multi-call binary.\n\nUsage: ${tool} ...\n` : `${tool}: missing operand\nTry '${tool} --help' for more information.\n`)
+    io.err(
+      context.busybox
+        ? `BusyBox v1.36.1 (2023-11-07 18:53:09 UTC) multi-call binary.\n\nUsage: ${tool} ...\n`
+        : `${tool}: missing operand\nTry '${tool} --help' for more information.\n`,
+    )
     io.status(1)
     return ''
   }
@@ -85,11 +101,16 @@ export function fileCommands(context: FileCommandContext): Record<string, ShellC
     },
     mkdir: (args, io) => {
       const parents = /p/.test(flags(args))
-      const paths = operands(args).filter((a, i, all) => !(all[i - 1] === '-m'))
+      const paths = operands(args).filter((_, i, all) => all[i - 1] !== '-m')
       if (paths.length === 0) return missingOperand('mkdir', io)
       for (const path of paths) {
         const target = context.resolve(path)
-        const chain = parents ? target.split('/').filter(Boolean).map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`) : [target]
+        const chain = parents
+          ? target
+              .split('/')
+              .filter(Boolean)
+              .map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`)
+          : [target]
         for (const dir of chain) {
           const info = fs.stat(dir, context.now())
           if (info?.dir && parents) continue
@@ -124,7 +145,10 @@ export function fileCommands(context: FileCommandContext): Record<string, ShellC
         }
         const target = context.resolve(path)
         if (target === '/') {
-          report(io, "rm: it is dangerous to operate recursively on '/'\nrm: use --no-preserve-root to override this failsafe\n")
+          report(
+            io,
+            "rm: it is dangerous to operate recursively on '/'\nrm: use --no-preserve-root to override this failsafe\n",
+          )
           continue
         }
         if (denied(target)) {
@@ -139,7 +163,15 @@ export function fileCommands(context: FileCommandContext): Record<string, ShellC
     rmdir: (args, io) => {
       for (const path of operands(args)) {
         const info = stat(path)
-        const error: OverlayError | undefined = !info ? 'No such file or directory' : !info.dir ? 'Not a directory' : (fs.list(context.resolve(path)) ?? []).length ? 'Directory not empty' : denied(path) ? undefined : undefined
+        const error: OverlayError | undefined = !info
+          ? 'No such file or directory'
+          : !info.dir
+            ? 'Not a directory'
+            : (fs.list(context.resolve(path)) ?? []).length
+              ? 'Directory not empty'
+              : denied(path)
+                ? undefined
+                : undefined
         if (error) report(io, `rmdir: failed to remove '${path}': ${error}\n`)
         else if (denied(path)) report(io, `rmdir: failed to remove '${path}': Permission denied\n`)
         else fs.remove(context.resolve(path), true)
@@ -165,11 +197,19 @@ export function fileCommands(context: FileCommandContext): Record<string, ShellC
     },
   }
 
-  function transfer(tool: 'mv' | 'cp', args: string[], io: { err(t: string): void; status(c: number): void }, keep: boolean): string {
+  function transfer(
+    tool: 'mv' | 'cp',
+    args: string[],
+    io: { err(t: string): void; status(c: number): void },
+    keep: boolean,
+  ): string {
     const paths = operands(args)
     if (paths.length < 2) {
       if (paths.length === 1) {
-        report(io, `${tool}: missing destination file operand after '${paths[0]}'\nTry '${tool} --help' for more information.\n`)
+        report(
+          io,
+          `${tool}: missing destination file operand after '${paths[0]}'\nTry '${tool} --help' for more information.\n`,
+        )
         return ''
       }
       return missingOperand(tool, io)
@@ -194,12 +234,22 @@ export function fileCommands(context: FileCommandContext): Record<string, ShellC
         report(io, `mv: cannot move '${source}' to '${destination}': Permission denied\n`)
         continue
       }
-      if (denied(destination) && !(stat(destination)?.dir && context.mayWrite(`${context.resolve(destination)}/x`))) {
+      if (
+        denied(destination) &&
+        !(stat(destination)?.dir && context.mayWrite(`${context.resolve(destination)}/x`))
+      ) {
         report(io, `${tool}: cannot create regular file '${destination}': Permission denied\n`)
         continue
       }
-      const error = fs.move(context.resolve(source), context.resolve(destination), context.user, context.now(), keep)
-      if (error) report(io, `${tool}: cannot ${keep ? 'create regular file' : 'move'} '${destination}': ${error}\n`)
+      const error = fs.move(
+        context.resolve(source),
+        context.resolve(destination),
+        context.user,
+        context.now(),
+        keep,
+      )
+      if (error)
+        report(io, `${tool}: cannot ${keep ? 'create regular file' : 'move'} '${destination}': ${error}\n`)
     }
     return ''
   }

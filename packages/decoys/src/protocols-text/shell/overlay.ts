@@ -71,7 +71,8 @@ export function overlayFilesystem(base: FakeFilesystem, overlay: AttackerOverlay
   const baseVisible = (path: string): boolean => {
     for (let at = parentOf(path); ; at = parentOf(at)) {
       const node = nodes.get(at)
-      if (node?.kind === 'deleted' || node?.kind === 'file' || (node?.kind === 'dir' && node.opaque)) return false
+      if (node?.kind === 'deleted' || node?.kind === 'file' || (node?.kind === 'dir' && node.opaque))
+        return false
       if (at === '/') return true
     }
   }
@@ -80,7 +81,15 @@ export function overlayFilesystem(base: FakeFilesystem, overlay: AttackerOverlay
     const node = nodes.get(path)
     if (node?.kind === 'deleted') return undefined
     if (node?.kind === 'file')
-      return { dir: false, mode: node.mode, links: 1, owner: node.owner, group: node.group, size: node.size, mtimeMs: node.mtimeMs }
+      return {
+        dir: false,
+        mode: node.mode,
+        links: 1,
+        owner: node.owner,
+        group: node.group,
+        size: node.size,
+        mtimeMs: node.mtimeMs,
+      }
     if (node?.kind === 'dir') {
       const children = list(path) ?? []
       return {
@@ -140,7 +149,14 @@ export function overlayFilesystem(base: FakeFilesystem, overlay: AttackerOverlay
     if (baseVisible(path) && base.stat(path, 0)) nodes.set(path, { kind: 'deleted' })
   }
   const parentIsDir = (path: string, nowMs: number) => stat(parentOf(path), nowMs)?.dir === true
-  const writeFile = (path: string, content: string | undefined, size: number, owner: string, nowMs: number, mode?: string) => {
+  const writeFile = (
+    path: string,
+    content: string | undefined,
+    size: number,
+    owner: string,
+    nowMs: number,
+    mode?: string,
+  ) => {
     if (!parentIsDir(path, nowMs)) return false
     const existing = stat(path, nowMs)
     if (existing?.dir) return false
@@ -169,7 +185,8 @@ export function overlayFilesystem(base: FakeFilesystem, overlay: AttackerOverlay
       found.push([at, info])
       if (found.length > room()) return false
       if (!info.dir) return true
-      for (const name of list(at) ?? []) if (!walk(`${at === '/' ? '' : at}/${name.replace(/\/$/, '')}`)) return false
+      for (const name of list(at) ?? [])
+        if (!walk(`${at === '/' ? '' : at}/${name.replace(/\/$/, '')}`)) return false
       return true
     }
     return walk(path) ? found : undefined
@@ -195,10 +212,26 @@ export function overlayFilesystem(base: FakeFilesystem, overlay: AttackerOverlay
         return true
       }
       if (room() <= 0) return false
-      if (info.dir) put(path, { kind: 'dir', mode, owner: info.owner, group: info.group, mtimeMs: info.mtimeMs, opaque: false })
+      if (info.dir)
+        put(path, {
+          kind: 'dir',
+          mode,
+          owner: info.owner,
+          group: info.group,
+          mtimeMs: info.mtimeMs,
+          opaque: false,
+        })
       else {
         const content = base.read(path, nowMs)
-        put(path, { kind: 'file', ...(content !== undefined && content.length === info.size ? { content } : {}), size: info.size, mode, owner: info.owner, group: info.group, mtimeMs: info.mtimeMs })
+        put(path, {
+          kind: 'file',
+          ...(content !== undefined && content.length === info.size ? { content } : {}),
+          size: info.size,
+          mode,
+          owner: info.owner,
+          group: info.group,
+          mtimeMs: info.mtimeMs,
+        })
       }
       return true
     },
@@ -240,7 +273,14 @@ export function overlayFilesystem(base: FakeFilesystem, overlay: AttackerOverlay
         const who = keep ? owner : info.owner
         if (info.dir) {
           const replacing = nodes.get(target)?.kind === 'deleted'
-          put(target, { kind: 'dir', mode: info.mode, owner: who, group: keep ? owner : info.group, mtimeMs, opaque: replacing })
+          put(target, {
+            kind: 'dir',
+            mode: info.mode,
+            owner: who,
+            group: keep ? owner : info.group,
+            mtimeMs,
+            opaque: replacing,
+          })
         } else {
           const text = content !== undefined && Buffer.byteLength(content) === info.size ? content : undefined
           if (!writeFile(target, text, info.size, who, mtimeMs, info.mode)) return 'No space left on device'
@@ -257,7 +297,11 @@ export function overlayFilesystem(base: FakeFilesystem, overlay: AttackerOverlay
       }
       const info = stat(path, nowMs)
       if (info) return undefined
-      return writeFile(path, '', 0, owner, nowMs) ? undefined : parentIsDir(path, nowMs) ? 'No space left on device' : 'No such file or directory'
+      return writeFile(path, '', 0, owner, nowMs)
+        ? undefined
+        : parentIsDir(path, nowMs)
+          ? 'No space left on device'
+          : 'No such file or directory'
     },
   }
 }

@@ -2,14 +2,14 @@ import type { Fields } from '../../framework/tcp.ts'
 import { crontabCommand, isCronPath } from './cron-commands.ts'
 import { dateCommand } from './date-command.ts'
 import { type Downloader, sessionDownloader } from './downloads.ts'
+import { fileCommands } from './file-commands.ts'
 import { accountsOf, buildFilesystem, type FileStat, normalize } from './filesystem.ts'
 import { localTime, lsDate } from './local-time.ts'
+import { AttackerOverlay, attackerOverlays, overlayFilesystem } from './overlay.ts'
 import type { ShellHost } from './persona.ts'
 import { lastBootMs } from './persona-facts.ts'
 import { procReader } from './proc.ts'
-import { AttackerOverlay, attackerOverlays, overlayFilesystem } from './overlay.ts'
-import { fileCommands } from './file-commands.ts'
-import { createInterpreter, type Flavour, type ShellCommand } from './sh/interpreter.ts'
+import { createInterpreter, type Flavour, type ShellCommand, type ShellIo } from './sh/interpreter.ts'
 import { free, hostname, lscpu, nproc, type ShellSessionInfo, uname, uptime, w } from './system-commands.ts'
 import { hostTimeline } from './timeline.ts'
 import { curl, type TransferContext, wget } from './transfer-commands.ts'
@@ -88,7 +88,9 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     return normalize(expanded.startsWith('/') ? expanded : `${interpreter.cwd}/${expanded}`)
   }
   function mayWrite(path: string): boolean {
-    return uid === 0 || path === home || path.startsWith(`${home}/`) || /^\/(tmp|var\/tmp|dev\/shm)\//.test(path)
+    return (
+      uid === 0 || path === home || path.startsWith(`${home}/`) || /^\/(tmp|var\/tmp|dev\/shm)\//.test(path)
+    )
   }
 
   const transfers: TransferContext = {
@@ -114,7 +116,7 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     hostname: (args) => hostname(host, args),
     uname: (args) => uname(host, args),
     date: (args) => dateCommand(args, now(), host.persona.timezone),
-    ls: (args, io) => ls(args, io.piped),
+    ls: (args, io) => ls(args, io),
     ps: (args) =>
       ps(
         host,
@@ -172,7 +174,9 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
       mayWrite,
       wrote: (path, text) => {
         if (!isCronPath(path) || text === '') return
-        const jobs = text.split('\n').filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
+        const jobs = text
+          .split('\n')
+          .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
         emit('cron_job', { username: user, via: 'file', source: path, jobs: jobs.join('\n') })
       },
       runFile,
@@ -196,19 +200,23 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     return { error: `${prefix}${name}: cannot execute binary file: Exec format error\n`, status: 126 }
   }
 
-  function ls(args: string[], piped: boolean): string {
+  function ls(args: string[], io: ShellIo): string {
     const flags = args.filter((a) => a.startsWith('-')).join('')
     const long = flags.includes('l')
     const all = flags.includes('a')
     // Not to a terminal (a pipe, a file), ls prints one name per line.
-    const oneColumn = piped || flags.includes('1')
+    const oneColumn = io.piped || flags.includes('1')
     const paths = args.filter((a) => !a.startsWith('-'))
     const target = resolve(paths[0] ?? '.')
     const entries = fs.list(target)
     const at = now()
     if (!entries) {
       const stat = fs.stat(target, at)
-      if (!stat) return `ls: cannot access '${paths[0]}': No such file or directory\n`
+      if (!stat) {
+        io.err(`ls: cannot access '${paths[0]}': No such file or directory\n`)
+        io.status(2)
+        return ''
+      }
       return long ? `${lsLines([[paths[0] ?? '', stat]], at)[0]}\n` : `${paths[0]}\n`
     }
     const names = [...(all ? ['./', '../'] : []), ...entries.filter((e) => all || !e.startsWith('.'))]
@@ -278,12 +286,50 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
   }
 }
 
-const SBIN = new Set(['ifconfig', 'ip', 'crond', 'sshd', 'iptables', 'reboot', 'shutdown', 'useradd', 'usermod', 'chpasswd'])
-const BUSYBOX_BIN = new Set(['ash', 'base64', 'cat', 'chmod', 'cp', 'date', 'echo', 'grep', 'egrep', 'fgrep', 'hostname', 'ls', 'mkdir', 'mv', 'ps', 'pwd', 'rm', 'rmdir', 'sh', 'sleep', 'touch', 'uname', 'kill', 'false', 'true'])
+const SBIN = new Set([
+  'ifconfig',
+  'ip',
+  'crond',
+  'sshd',
+  'iptables',
+  'reboot',
+  'shutdown',
+  'useradd',
+  'usermod',
+  'chpasswd',
+])
+const BUSYBOX_BIN = new Set([
+  'ash',
+  'base64',
+  'cat',
+  'chmod',
+  'cp',
+  'date',
+  'echo',
+  'grep',
+  'egrep',
+  'fgrep',
+  'hostname',
+  'ls',
+  'mkdir',
+  'mv',
+  'ps',
+  'pwd',
+  'rm',
+  'rmdir',
+  'sh',
+  'sleep',
+  'touch',
+  'uname',
+  'kill',
+  'false',
+  'true',
+])
 
 /** Where `which` finds a command: the distro's merged-/usr paths, or busybox's applet links. */
 function commandPath(name: string, busybox: boolean): string {
-  if (busybox) return SBIN.has(name) ? `/sbin/${name}` : BUSYBOX_BIN.has(name) ? `/bin/${name}` : `/usr/bin/${name}`
+  if (busybox)
+    return SBIN.has(name) ? `/sbin/${name}` : BUSYBOX_BIN.has(name) ? `/bin/${name}` : `/usr/bin/${name}`
   return SBIN.has(name) ? `/usr/sbin/${name}` : `/usr/bin/${name}`
 }
 
@@ -374,13 +420,13 @@ function ipAddr(persona: ShellHost): string {
   return `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP group default qlen 1000\n    link/ether ${persona.mac} brd ff:ff:ff:ff:ff:ff\n    inet ${persona.ip}/24 brd ${persona.ip.replace(/\.\d+$/, '.255')} scope global eth0\n       valid_lft forever preferred_lft forever\n`
 }
 
-/** Writes a command line's output as it comes (a download finishing later); resolves to `exit`. */
-export async function settle(outcome: ShellOutcome, write: (text: string) => void): Promise<boolean> {
+/** Writes a command line's output as it comes (a download finishing later); resolves to the last outcome. */
+export async function settle(outcome: ShellOutcome, write: (text: string) => void): Promise<ShellOutcome> {
   let current = outcome
   write(current.output)
   while (current.pending) {
     current = await current.pending
     write(current.output)
   }
-  return current.exit
+  return current
 }

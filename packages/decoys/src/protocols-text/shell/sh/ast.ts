@@ -40,6 +40,6 @@ export type WordPart =
   | { type: 'text'; text: string; quoted: boolean }
   | { type: 'param'; name: string; op?: ParamOp; arg?: Word; quoted: boolean }
   | { type: 'command'; body: Script; quoted: boolean }
-  | { type: 'arith'; expr: string; quoted: boolean }
+  | { type: 'arith'; expr: Word; quoted: boolean }
 
 export type ParamOp = '-' | ':-' | '=' | ':=' | '+' | ':+' | '?' | ':?' | 'length' | '#' | '##' | '%' | '%%'

@@ -15,7 +15,17 @@ function escapes(text: string, octalNeedsZero: boolean): { text: string; stop: b
       continue
     }
     const next = text[++i] as string
-    const simple: Record<string, string> = { a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' }
+    const simple: Record<string, string> = {
+      a: '\x07',
+      b: '\b',
+      e: '\x1b',
+      f: '\f',
+      n: '\n',
+      r: '\r',
+      t: '\t',
+      v: '\v',
+      '\\': '\\',
+    }
     if (simple[next] !== undefined) out += simple[next]
     else if (next === 'c') return { text: out, stop: true }
     else if (next === '0' || (!octalNeedsZero && /[0-7]/.test(next))) {
@@ -153,7 +163,9 @@ export function printf(args: string[], name = 'printf'): PrintfResult {
           break
         case 'e':
         case 'E':
-          text = Number(value ?? 0).toExponential(precision ?? 6).replace(/e([+-])(\d)$/, 'e$10$2')
+          text = Number(value ?? 0)
+            .toExponential(precision ?? 6)
+            .replace(/e([+-])(\d)$/, 'e$10$2')
           if (conversion === 'E') text = text.toUpperCase()
           break
         case 'g':
@@ -166,7 +178,9 @@ export function printf(args: string[], name = 'printf'): PrintfResult {
       if (text.length < width) {
         if (flags.includes('-')) text = text.padEnd(width)
         else if (flags.includes('0') && /[diouxXeEfgG]/.test(conversion))
-          text = /^[-+ ]/.test(text) ? text[0] + text.slice(1).padStart(width - 1, '0') : text.padStart(width, '0')
+          text = /^[-+ ]/.test(text)
+            ? text[0] + text.slice(1).padStart(width - 1, '0')
+            : text.padStart(width, '0')
         else text = text.padStart(width)
       }
       out += text

@@ -4,7 +4,9 @@
  * (busybox's on busybox hosts).
  */
 
-export type ReadResult = { text: string } | { error: 'No such file or directory' | 'Is a directory' | 'Permission denied' }
+export type ReadResult =
+  | { text: string }
+  | { error: 'No such file or directory' | 'Is a directory' | 'Permission denied' }
 
 export type FilterIo = {
   /** Everything on stdin not read yet. */
@@ -23,7 +25,10 @@ export type FilterContext = {
 type Filter = (args: string[], io: FilterIo, context: FilterContext) => string
 
 /** Splits `-abc` style flags from operands; `valued` flags take the next argument (or the rest of the word). */
-function options(args: string[], valued: string): { flags: Set<string>; values: Map<string, string>; operands: string[] } {
+function options(
+  args: string[],
+  valued: string,
+): { flags: Set<string>; values: Map<string, string>; operands: string[] } {
   const flags = new Set<string>()
   const values = new Map<string, string>()
   const operands: string[] = []
@@ -117,7 +122,13 @@ function headTail(tool: 'head' | 'tail'): Filter {
     return found
       .map((input, index) => {
         let body: string
-        if (bytes) body = tool === 'head' ? input.text.slice(0, n) : fromStart ? input.text.slice(n - 1) : input.text.slice(-n || input.text.length)
+        if (bytes)
+          body =
+            tool === 'head'
+              ? input.text.slice(0, n)
+              : fromStart
+                ? input.text.slice(n - 1)
+                : input.text.slice(-n || input.text.length)
         else {
           const all = lines(input.text)
           const picked =
@@ -131,9 +142,12 @@ function headTail(tool: 'head' | 'tail'): Filter {
                   ? []
                   : all.slice(-n)
           body = joined(picked)
-          if (picked.length && picked.at(-1) === all.at(-1) && !input.text.endsWith('\n')) body = body.slice(0, -1)
+          if (picked.length && picked.at(-1) === all.at(-1) && !input.text.endsWith('\n'))
+            body = body.slice(0, -1)
         }
-        return headers ? `${index ? '\n' : ''}==> ${input.name === '-' ? 'standard input' : input.name} <==\n${body}` : body
+        return headers
+          ? `${index ? '\n' : ''}==> ${input.name === '-' ? 'standard input' : input.name} <==\n${body}`
+          : body
       })
       .join('')
   }
@@ -185,7 +199,11 @@ const grep: Filter = (args, io, context) => {
   const { flags, values, operands } = options(args, 'eAmBC')
   const patterns = values.has('e') ? [values.get('e') as string] : operands.splice(0, 1)
   if (patterns.length === 0) {
-    io.err(context.busybox ? 'BusyBox v1.36.1 (2023-11-07 18:53:09 UTC) multi-call binary.\n\nUsage: grep [-HhnlLoqvsrRiwFE] [-m N] [-A|B|C N] { PATTERN | -e PATTERN... | -f FILE... } [FILE]...\n' : "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n")
+    io.err(
+      context.busybox
+        ? 'BusyBox v1.36.1 (2023-11-07 18:53:09 UTC) multi-call binary.\n\nUsage: grep [-HhnlLoqvsrRiwFE] [-m N] [-A|B|C N] { PATTERN | -e PATTERN... | -f FILE... } [FILE]...\n'
+        : "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n",
+    )
     io.status?.(2)
     return ''
   }
@@ -193,7 +211,11 @@ const grep: Filter = (args, io, context) => {
   const source = flags.has('F')
     ? (patterns[0] as string).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
     : regexSource(patterns[0] as string, extended)
-  const wrapped = flags.has('x') ? `^(?:${source})$` : flags.has('w') ? `(?<![\\w])(?:${source})(?![\\w])` : source
+  const wrapped = flags.has('x')
+    ? `^(?:${source})$`
+    : flags.has('w')
+      ? `(?<![\\w])(?:${source})(?![\\w])`
+      : source
   let regex: RegExp
   try {
     regex = new RegExp(wrapped, flags.has('i') ? 'gi' : 'g')
@@ -243,11 +265,22 @@ const wc: Filter = (args, io, context) => {
     }
     return { name: input.name, values: shown.map((f) => counts[f] as number) }
   })
-  if (rows.length > 1) rows.push({ name: 'total', values: shown.map((_, i) => rows.reduce((sum, row) => sum + (row.values[i] as number), 0)) })
+  if (rows.length > 1)
+    rows.push({
+      name: 'total',
+      values: shown.map((_, i) => rows.reduce((sum, row) => sum + (row.values[i] as number), 0)),
+    })
   const onlyStdin = operands.length === 0
-  const width = onlyStdin ? (shown.length === 1 ? 0 : 7) : Math.max(...rows.flatMap((row) => row.values.map((v) => String(v).length)))
+  const width = onlyStdin
+    ? shown.length === 1
+      ? 0
+      : 7
+    : Math.max(...rows.flatMap((row) => row.values.map((v) => String(v).length)))
   return rows
-    .map((row) => `${row.values.map((v) => String(v).padStart(width)).join(' ')}${row.name === '-' ? '' : ` ${row.name}`}\n`)
+    .map(
+      (row) =>
+        `${row.values.map((v) => String(v).padStart(width)).join(' ')}${row.name === '-' ? '' : ` ${row.name}`}\n`,
+    )
     .join('')
 }
 
@@ -310,7 +343,8 @@ function trSet(spec: string): string[] {
     }
     const end = unescaped[i + 2]
     if (unescaped[i + 1] === '-' && end !== undefined && !end.startsWith('\u0000') && end >= c) {
-      for (let code = c.charCodeAt(0); code <= end.charCodeAt(0); code++) chars.push(String.fromCharCode(code))
+      for (let code = c.charCodeAt(0); code <= end.charCodeAt(0); code++)
+        chars.push(String.fromCharCode(code))
       i += 2
     } else chars.push(c)
   }
@@ -323,7 +357,11 @@ const tr: Filter = (args, io) => {
   const remove = flags.has('d')
   const squeeze = flags.has('s')
   if (operands.length === 0 || (!remove && !squeeze && operands.length < 2)) {
-    io.err(operands.length === 0 ? "tr: missing operand\nTry 'tr --help' for more information.\n" : `tr: missing operand after ‘${operands[0]}’\nTwo strings must be given when translating.\nTry 'tr --help' for more information.\n`)
+    io.err(
+      operands.length === 0
+        ? "tr: missing operand\nTry 'tr --help' for more information.\n"
+        : `tr: missing operand after ‘${operands[0]}’\nTwo strings must be given when translating.\nTry 'tr --help' for more information.\n`,
+    )
     io.status?.(1)
     return ''
   }
@@ -332,7 +370,8 @@ const tr: Filter = (args, io) => {
   const from = trSet(operands[0] as string)
   const to = operands[1] !== undefined ? trSet(operands[1]) : []
   const map = new Map<string, string>()
-  if (!remove && to.length && !complement) from.forEach((c, i) => map.set(c, to[Math.min(i, to.length - 1)] as string))
+  if (!remove && to.length && !complement)
+    for (const [i, c] of from.entries()) map.set(c, to[Math.min(i, to.length - 1)] as string)
   const squeezeSet = new Set(remove ? to : to.length ? to : [...set1])
   let out = ''
   for (const c of io.stdin) {
@@ -342,7 +381,8 @@ const tr: Filter = (args, io) => {
       if (complement) mapped = in1(c) ? (to.at(-1) as string) : c
       else mapped = map.get(c) ?? c
     }
-    if (squeeze && out.endsWith(mapped) && (remove || to.length ? squeezeSet.has(mapped) : in1(mapped))) continue
+    if (squeeze && out.endsWith(mapped) && (remove || to.length ? squeezeSet.has(mapped) : in1(mapped)))
+      continue
     out += mapped
   }
   return out
@@ -350,7 +390,13 @@ const tr: Filter = (args, io) => {
 
 const sort: Filter = (args, io, context) => {
   const { flags, values, operands } = options(args, 'kto')
-  const all = inputs('sort', operands, io, context, (path, reason) => `cannot read: ${path}: ${reason}`).flatMap((i) => lines(i.text))
+  const all = inputs(
+    'sort',
+    operands,
+    io,
+    context,
+    (path, reason) => `cannot read: ${path}: ${reason}`,
+  ).flatMap((i) => lines(i.text))
   const separator = values.get('t')
   const keyField = values.has('k') ? Number.parseInt(values.get('k') as string, 10) : undefined
   const key = (line: string) => {
@@ -372,7 +418,8 @@ const sort: Filter = (args, io, context) => {
   }
   let sorted = [...all].sort(compare)
   if (flags.has('r')) sorted.reverse()
-  if (flags.has('u')) sorted = sorted.filter((line, i) => i === 0 || compare(sorted[i - 1] as string, line) !== 0)
+  if (flags.has('u'))
+    sorted = sorted.filter((line, i) => i === 0 || compare(sorted[i - 1] as string, line) !== 0)
   return joined(sorted)
 }
 
@@ -383,7 +430,8 @@ const uniq: Filter = (args, io, context) => {
   const groups: { line: string; count: number }[] = []
   for (const line of lines(input.text)) {
     const last = groups.at(-1)
-    const same = last && (flags.has('i') ? last.line.toLowerCase() === line.toLowerCase() : last.line === line)
+    const same =
+      last && (flags.has('i') ? last.line.toLowerCase() === line.toLowerCase() : last.line === line)
     if (last && same) last.count++
     else groups.push({ line, count: 1 })
   }
@@ -413,7 +461,11 @@ const cut: Filter = (args, io, context) => {
   const list = values.get('f') ?? values.get('c') ?? values.get('b')
   const picked = list === undefined ? undefined : cutList(list)
   if (!picked) {
-    io.err(list === undefined ? "cut: you must specify a list of bytes, characters, or fields\nTry 'cut --help' for more information.\n" : `cut: invalid field value ‘${list}’\nTry 'cut --help' for more information.\n`)
+    io.err(
+      list === undefined
+        ? "cut: you must specify a list of bytes, characters, or fields\nTry 'cut --help' for more information.\n"
+        : `cut: invalid field value ‘${list}’\nTry 'cut --help' for more information.\n`,
+    )
     io.status?.(1)
     return ''
   }
@@ -443,7 +495,10 @@ const cut: Filter = (args, io, context) => {
 const awk: Filter = (args, io, context) => {
   const { values, operands } = options(args, 'Fv')
   const program = operands.shift() ?? ''
-  const parsed = /^\s*(?:(\/(?:[^/\\]|\\.)*\/|NR\s*[=!<>]=?\s*\d+|NF)\s*)?\{\s*print\s*([^}]*?)\s*;?\s*\}\s*$/.exec(program)
+  const parsed =
+    /^\s*(?:(\/(?:[^/\\]|\\.)*\/|NR\s*[=!<>]=?\s*\d+|NF)\s*)?\{\s*print\s*([^}]*?)\s*;?\s*\}\s*$/.exec(
+      program,
+    )
   if (!parsed) {
     io.err(`awk: line 1: syntax error at or near ${program.trim().slice(-1) || 'end of file'}\n`)
     io.status?.(2)
@@ -452,12 +507,24 @@ const awk: Filter = (args, io, context) => {
   const pattern = parsed[1]
   const items = (parsed[2] ?? '').split(/\s*,\s*/).filter(Boolean)
   const separator = values.get('F')
-  const found = inputs('awk', operands, io, context, (path) => `cannot open "${path}" (No such file or directory)`)
+  const found = inputs(
+    'awk',
+    operands,
+    io,
+    context,
+    (path) => `cannot open "${path}" (No such file or directory)`,
+  )
   const out: string[] = []
   let nr = 0
   for (const line of found.flatMap((i) => lines(i.text))) {
     nr++
-    const fields = separator === undefined ? line.trim().split(/[ \t]+/).filter(Boolean) : line.split(separator.length === 1 ? separator : new RegExp(separator))
+    const fields =
+      separator === undefined
+        ? line
+            .trim()
+            .split(/[ \t]+/)
+            .filter(Boolean)
+        : line.split(separator.length === 1 ? separator : new RegExp(separator))
     const field = (n: number) => (n === 0 ? line : (fields[n - 1] ?? ''))
     if (pattern) {
       if (pattern.startsWith('/')) {
@@ -467,7 +534,14 @@ const awk: Filter = (args, io, context) => {
       } else {
         const [, op = '==', n = '0'] = /NR\s*([=!<>]=?)\s*(\d+)/.exec(pattern) ?? []
         const target = Number(n)
-        const ok = { '==': nr === target, '!=': nr !== target, '<': nr < target, '>': nr > target, '<=': nr <= target, '>=': nr >= target }[op]
+        const ok = {
+          '==': nr === target,
+          '!=': nr !== target,
+          '<': nr < target,
+          '>': nr > target,
+          '<=': nr <= target,
+          '>=': nr >= target,
+        }[op]
         if (!ok) continue
       }
     }
@@ -502,11 +576,20 @@ const tee: Filter = (args, io, context) => {
 const seq: Filter = (args, io) => {
   const numbers = args.filter((a) => !/^-[a-z]/i.test(a)).map(Number)
   if (numbers.length === 0 || numbers.some(Number.isNaN)) {
-    io.err(numbers.length === 0 ? "seq: missing operand\nTry 'seq --help' for more information.\n" : `seq: invalid floating point argument: ‘${args.find((a) => Number.isNaN(Number(a)))}’\nTry 'seq --help' for more information.\n`)
+    io.err(
+      numbers.length === 0
+        ? "seq: missing operand\nTry 'seq --help' for more information.\n"
+        : `seq: invalid floating point argument: ‘${args.find((a) => Number.isNaN(Number(a)))}’\nTry 'seq --help' for more information.\n`,
+    )
     io.status?.(1)
     return ''
   }
-  const [first, step, last] = numbers.length === 1 ? [1, 1, numbers[0] as number] : numbers.length === 2 ? [numbers[0] as number, 1, numbers[1] as number] : (numbers as [number, number, number])
+  const [first, step, last] =
+    numbers.length === 1
+      ? [1, 1, numbers[0] as number]
+      : numbers.length === 2
+        ? [numbers[0] as number, 1, numbers[1] as number]
+        : (numbers as [number, number, number])
   const out: string[] = []
   // Bounded: `seq 1 100000000` prints the first MAX_SEQ lines, as a pipe closed early would.
   for (let n = first; step > 0 ? n <= last : n >= last; n += step) {

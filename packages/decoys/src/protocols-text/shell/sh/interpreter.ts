@@ -7,7 +7,7 @@ import type { AndOr, Command, Pipeline, Redirect, Script, SimpleCommand, Word, W
 import { echo, printf } from './echo-printf.ts'
 import { FILTERS, type FilterContext, type ReadResult } from './filters.ts'
 import { BufferSink, Input, NULL_SINK, type Sink } from './io.ts'
-import { ShellSyntaxError, parseScript } from './parser.ts'
+import { parseScript, ShellSyntaxError } from './parser.ts'
 import { testCommand } from './test-command.ts'
 
 /**
@@ -82,6 +82,12 @@ type State = {
 type Io = { stdin: Input; out: Sink; err: Sink; terminal: boolean }
 type Run<T = number> = Generator<Promise<unknown>, T, unknown>
 
+/** A command that does nothing (redirections alone, `> file`). */
+function* nothing(): Generator<never, number, unknown> {
+  yield* []
+  return 0
+}
+
 class ExitSignal {
   constructor(readonly code: number) {}
 }
@@ -111,7 +117,11 @@ export type Interpreter = {
   environment(): [string, string][]
 }
 
-export function createInterpreter(host: InterpreterHost, invocation: Invocation, env: Record<string, string>): Interpreter {
+export function createInterpreter(
+  host: InterpreterHost,
+  invocation: Invocation,
+  env: Record<string, string>,
+): Interpreter {
   let state: State = {
     vars: new Map(Object.entries(env)),
     exported: new Set(Object.keys(env)),
@@ -137,7 +147,9 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
     return `${name}: `
   }
   const notFound = (name: string) =>
-    state.invocation.flavour === 'bash' ? `${prefix()}${name}: command not found\n` : `${prefix()}${name}: not found\n`
+    state.invocation.flavour === 'bash'
+      ? `${prefix()}${name}: command not found\n`
+      : `${prefix()}${name}: not found\n`
   const resolve = (path: string) => {
     const home = state.vars.get('HOME') ?? host.home
     const expanded = path === '~' || path.startsWith('~/') ? `${home}${path.slice(1)}` : path
@@ -237,11 +249,19 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
       case '!':
         return jobs ? String(host.pid + 7 + jobs) : ''
       case '-':
-        return state.invocation.interactive ? (state.invocation.flavour === 'bash' ? 'himBHs' : 'is') : state.invocation.flavour === 'bash' ? 'hBc' : ''
+        return state.invocation.interactive
+          ? state.invocation.flavour === 'bash'
+            ? 'himBHs'
+            : 'is'
+          : state.invocation.flavour === 'bash'
+            ? 'hBc'
+            : ''
       case 'PWD':
         return state.vars.get('PWD') ?? state.cwd
       case 'RANDOM':
-        return state.invocation.flavour === 'bash' ? String(Math.floor(Math.random() * 32768)) : state.vars.get(name)
+        return state.invocation.flavour === 'bash'
+          ? String(Math.floor(Math.random() * 32768))
+          : state.vars.get(name)
       case 'LINENO':
         return String(state.line)
       case 'UID':
@@ -261,7 +281,9 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
 
   function* paramValue(part: Extract<WordPart, { type: 'param' }>): Run<string> {
     const value = special(part.name)
-    const arg = () => (part.arg ? expandSingle(part.arg) : emptyRun())
+    const arg = function* (): Run<string> {
+      return part.arg ? yield* expandSingle(part.arg) : ''
+    }
     switch (part.op) {
       case undefined:
         return value ?? ''
@@ -286,7 +308,9 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
       case '?': {
         if (value !== undefined && (part.op === '?' || value !== '')) return value
         const message = yield* arg()
-        throw new CommandError(`${prefix()}${part.name}: ${message || (part.op === '?' ? 'parameter not set' : 'parameter null or not set')}\n`)
+        throw new CommandError(
+          `${prefix()}${part.name}: ${message || (part.op === '?' ? 'parameter not set' : 'parameter null or not set')}\n`,
+        )
       }
       default: {
         const subject = value ?? ''
@@ -306,10 +330,6 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
     }
   }
 
-  function* emptyRun(): Run<string> {
-    return ''
-  }
-
   function* commandSubstitution(body: Script, err: Sink): Run<string> {
     const sink = new BufferSink()
     const status = yield* nested(() =>
@@ -319,16 +339,8 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
     return sink.text.replace(/\n+$/, '')
   }
 
-  function* arithmetic(expr: string): Run<string> {
-    // `$x` / `${x}` inside the expression expand first; bare names are read by the evaluator.
-    let text = expr
-    for (const match of expr.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*|[0-9?$#])\}?/g))
-      text = text.replace(match[0], special(match[1] as string) ?? '')
-    if (/\$\(/.test(text)) {
-      const parsed = parseScript(`: ${text}`)
-      const first = parsed.items[0]?.andOr.first.commands[0]
-      if (first?.kind === 'simple' && first.words[1]) text = yield* expandSingle(first.words[1])
-    }
+  function* arithmetic(expr: Word): Run<string> {
+    const text = yield* expandSingle(expr)
     try {
       return String(evaluateArithmetic(text, (name) => special(name) ?? ''))
     } catch (error) {
@@ -358,7 +370,8 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
     for (const [index, part] of word.entries()) {
       if (part.type === 'text') {
         let text = part.text
-        if (!part.quoted && index === 0 && /^~(\/|$)/.test(text)) text = (state.vars.get('HOME') ?? host.home) + text.slice(1)
+        if (!part.quoted && index === 0 && /^~(\/|$)/.test(text))
+          text = (state.vars.get('HOME') ?? host.home) + text.slice(1)
         add(text, part.quoted)
         continue
       }
@@ -424,7 +437,10 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
         const close = pattern.indexOf(']', i + 2)
         if (close < 0) out += '\\['
         else {
-          const body = pattern.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')
+          const body = pattern
+            .slice(i + 1, close)
+            .replace(/^!/, '^')
+            .replace(/\\/g, '\\\\')
           out += `[${body}]`
           i = close
         }
@@ -438,14 +454,21 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
   function glob(pattern: string): string[] | undefined {
     const absolute = pattern.startsWith('/')
     const segments = pattern.split('/').filter((s, i) => s !== '' || i === 0)
-    let found: { shown: string; real: string }[] = [{ shown: absolute ? '/' : '', real: absolute ? '/' : state.cwd }]
+    let found: { shown: string; real: string }[] = [
+      { shown: absolute ? '/' : '', real: absolute ? '/' : state.cwd },
+    ]
     for (const segment of segments) {
       if (segment === '' && absolute) continue
       const next: typeof found = []
       const unescaped = segment.replace(/\\(.)/g, '$1')
       for (const base of found) {
         const join = (name: string) => ({
-          shown: base.shown === '' ? name : base.shown.endsWith('/') ? `${base.shown}${name}` : `${base.shown}/${name}`,
+          shown:
+            base.shown === ''
+              ? name
+              : base.shown.endsWith('/')
+                ? `${base.shown}${name}`
+                : `${base.shown}/${name}`,
           real: base.real === '/' ? `/${name}` : `${base.real}/${name}`,
         })
         if (!GLOB_CHARS.test(segment.replace(/\\./g, ''))) {
@@ -518,7 +541,9 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
         state.functions.set(command.name, command.body)
         return 0
       case 'subshell':
-        return yield* withRedirects(command.redirects, io, (inner) => subshell(() => runScript(command.body, inner)))
+        return yield* withRedirects(command.redirects, io, (inner) =>
+          subshell(() => runScript(command.body, inner)),
+        )
       case 'group':
         return yield* withRedirects(command.redirects, io, (inner) => runScript(command.body, inner))
       case 'if':
@@ -628,7 +653,12 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
     }
     const out = fds.get(1) ?? NULL_SINK
     try {
-      return yield* body({ stdin, out, err: fds.get(2) ?? NULL_SINK, terminal: out === io.out && io.terminal })
+      return yield* body({
+        stdin,
+        out,
+        err: fds.get(2) ?? NULL_SINK,
+        terminal: out === io.out && io.terminal,
+      })
     } finally {
       for (const file of files) if (file.sink.text) writeFile(file.path, file.sink.text, true)
     }
@@ -641,7 +671,8 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
     const values: [string, string][] = []
     try {
       argv = yield* expandWords(command.words, io.err)
-      for (const assignment of command.assignments) values.push([assignment.name, yield* expandSingle(assignment.value)])
+      for (const assignment of command.assignments)
+        values.push([assignment.name, yield* expandSingle(assignment.value)])
     } catch (error) {
       if (error instanceof CommandError) {
         io.err.write(error.message)
@@ -651,9 +682,7 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
     }
     if (argv.length === 0) {
       for (const [name, value] of values) assign(name, value)
-      const status = yield* withRedirects(command.redirects, io, function* () {
-        return 0
-      })
+      const status = yield* withRedirects(command.redirects, io, nothing)
       return status !== 0 ? status : (substStatus ?? 0)
     }
     // `VAR=x cmd`: the assignment holds for this command only (and is in its environment).
@@ -692,7 +721,10 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
       })
     }
     const builtin = BUILTINS[name]
-    if (builtin) return yield* builtin(args, io, name)
+    if (builtin) {
+      const result = builtin(args, io, name)
+      return typeof result === 'number' ? result : yield* result
+    }
     const base = name.includes('/') ? name.slice(name.lastIndexOf('/') + 1) : name
     const known = !name.includes('/') || /^\/(usr\/)?(local\/)?s?bin\/[^/]+$/.test(normalize(name))
     if (known) {
@@ -700,7 +732,7 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
       if (filter) return runHostCommand((a, shellIo) => filter(a, shellIo, filterContext), args, io)
       const hostCommand = host.commands[base]
       if (hostCommand) return yield* runHostCommandAsync(hostCommand, args, io)
-      if ((base === 'sh' || (base === 'bash' && host.bash)) && BUILTIN_SHELL) return yield* BUILTIN_SHELL(args, io, base)
+      if (base === 'sh' || (base === 'bash' && host.bash)) return yield* shellCommand(args, io, base)
     }
     const file = host.runFile(name, prefix())
     if (file) {
@@ -739,11 +771,9 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
 
   // ---- builtins -------------------------------------------------------------------------------
 
-  type Builtin = (args: string[], io: Io, name: string) => Run
+  type Builtin = (args: string[], io: Io, name: string) => Run | number
 
-  function* done(code: number): Run {
-    return code
-  }
+  const done = (code: number) => code
 
   /** Runs script text in this shell (eval, source) or a child (sh -c). */
   function* runText(text: string, io: Io): Run {
@@ -760,10 +790,10 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
     return yield* nested(() => runScript(script, io))
   }
 
-  const BUILTIN_SHELL: Builtin = function* (args, io, name) {
+  /** `sh`/`bash`: a child shell running `-c` text, a script file or stdin, in this interpreter. */
+  function* shellCommand(args: string[], io: Io, name: string): Run {
     let command: string | undefined
     let rest: string[] = []
-    let readStdin = false
     for (let i = 0; i < args.length; i++) {
       const arg = args[i] as string
       if (arg === '-c') {
@@ -775,13 +805,14 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
         }
         break
       }
-      if (arg === '-s') readStdin = true
-      else if (/^[-+][a-zA-Z]+$/.test(arg) || arg === '--') continue
+      if (/^[-+][a-zA-Z]+$/.test(arg) || arg === '--') continue
       else {
         const read = readFile(arg)
         if ('error' in read) {
           io.err.write(
-            flavourOf(name) === 'bash' ? `${name}: ${arg}: ${read.error}\n` : `${name}: 0: cannot open ${arg}: ${read.error === 'No such file or directory' ? 'No such file' : read.error}\n`,
+            flavourOf(name) === 'bash'
+              ? `${name}: ${arg}: ${read.error}\n`
+              : `${name}: 0: cannot open ${arg}: ${read.error === 'No such file or directory' ? 'No such file' : read.error}\n`,
           )
           return 127
         }
@@ -790,7 +821,8 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
         break
       }
     }
-    const text = command ?? (readStdin || !io.terminal ? io.stdin.rest() : '')
+    // Without -c or a file, sh reads its script from stdin (`… | base64 -d | sh`).
+    const text = command ?? io.stdin.rest()
     const saved = state
     state = {
       vars: new Map([...saved.vars].filter(([key]) => saved.exported.has(key))),
@@ -800,7 +832,11 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
       positional: command !== undefined && rest.length ? rest.slice(1) : [],
       arg0: command !== undefined && rest[0] !== undefined ? rest[0] : name,
       status: 0,
-      invocation: { flavour: flavourOf(name), name: rest[0] !== undefined && command !== undefined ? rest[0] : name, interactive: false },
+      invocation: {
+        flavour: flavourOf(name),
+        name: rest[0] !== undefined && command !== undefined ? rest[0] : name,
+        interactive: false,
+      },
       line: 1,
     }
     forks++
@@ -821,7 +857,10 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
   }
 
   const exportLine = (name: string, value: string | undefined) => {
-    if (state.invocation.flavour === 'bash') return value === undefined ? `declare -x ${name}\n` : `declare -x ${name}="${value.replace(/(["\\$`])/g, '\\$1')}"\n`
+    if (state.invocation.flavour === 'bash')
+      return value === undefined
+        ? `declare -x ${name}\n`
+        : `declare -x ${name}="${value.replace(/(["\\$`])/g, '\\$1')}"\n`
     return value === undefined ? `export ${name}\n` : `export ${name}='${value.replace(/'/g, "'\\''")}'\n`
   }
 
@@ -840,17 +879,32 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
       return done(result.errors.length ? 1 : 0)
     },
     test: (args, io, name) => {
-      const result = testCommand(name, args, { stat: (path) => host.fs.stat(resolve(path), host.now()), may })
+      const result = testCommand(name, args, {
+        stat: (path) => host.fs.stat(resolve(path), host.now()),
+        may,
+        dash: state.invocation.flavour === 'dash',
+      })
       if (result.error) io.err.write(`${prefix()}${result.error}\n`)
       return done(result.status)
     },
     '[': (args, io, name) => BUILTINS.test?.(args, io, name) ?? done(2),
     cd: (args, io) => {
       const operand = args.find((a) => a !== '-L' && a !== '-P')
-      const target = operand === undefined ? (state.vars.get('HOME') ?? host.home) : operand === '-' ? (state.vars.get('OLDPWD') ?? state.cwd) : operand
+      const target =
+        operand === undefined
+          ? (state.vars.get('HOME') ?? host.home)
+          : operand === '-'
+            ? (state.vars.get('OLDPWD') ?? state.cwd)
+            : operand
       const path = resolve(target)
       const stat = host.fs.stat(path, host.now())
-      const problem = !stat ? 'No such file or directory' : !stat.dir ? 'Not a directory' : !may(stat, 'x') && host.uid !== 0 ? 'Permission denied' : undefined
+      const problem = !stat
+        ? 'No such file or directory'
+        : !stat.dir
+          ? 'Not a directory'
+          : !may(stat, 'x') && host.uid !== 0
+            ? 'Permission denied'
+            : undefined
       if (problem || !host.fs.list(path)) {
         const reason = problem ?? 'Not a directory'
         const flavour = state.invocation.flavour
@@ -891,7 +945,12 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
       }
       return done(0)
     },
-    readonly: (args, io) => BUILTINS.export?.(args.filter((a) => a !== '-p'), io, 'readonly') ?? done(0),
+    readonly: (args, io) =>
+      BUILTINS.export?.(
+        args.filter((a) => a !== '-p'),
+        io,
+        'readonly',
+      ) ?? done(0),
     local: (args) => {
       for (const arg of args) {
         const eq = arg.indexOf('=')
@@ -916,7 +975,9 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
       if (dashes >= 0) state.positional = args.slice(dashes + 1)
       else if (args.length === 0)
         for (const [name, value] of [...state.vars].sort(([a], [b]) => (a < b ? -1 : 1)))
-          io.out.write(`${name}=${/^[A-Za-z0-9_./:-]*$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`}\n`)
+          io.out.write(
+            `${name}=${/^[A-Za-z0-9_./:-]*$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`}\n`,
+          )
       else if (!args[0]?.startsWith('-') && !args[0]?.startsWith('+')) state.positional = args
       return done(0)
     },
@@ -980,7 +1041,11 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
       }
       const read = readFile(path)
       if ('error' in read) {
-        io.err.write(state.invocation.flavour === 'bash' ? `${prefix()}${path}: ${read.error}\n` : `${prefix()}${name}: cannot open ${path}: No such file\n`)
+        io.err.write(
+          state.invocation.flavour === 'bash'
+            ? `${prefix()}${path}: ${read.error}\n`
+            : `${prefix()}${name}: cannot open ${path}: No such file\n`,
+        )
         return 1
       }
       try {
@@ -1034,7 +1099,12 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
       for (const name of args.filter((a) => !a.startsWith('-'))) {
         const kind = kindOf(name)
         if (kind === undefined || kind === 'builtin' || kind === 'function') {
-          if (!(kind === 'builtin' && ['echo', 'printf', 'test', '[', 'true', 'false', 'pwd', 'kill'].includes(name))) {
+          if (
+            !(
+              kind === 'builtin' &&
+              ['echo', 'printf', 'test', '[', 'true', 'false', 'pwd', 'kill'].includes(name)
+            )
+          ) {
             status = 1
             continue
           }
@@ -1087,7 +1157,9 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
     kill: (args, io) => {
       const pid = args.find((a) => /^\d+$/.test(a))
       if (pid === undefined) {
-        io.err.write(`${prefix()}kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n`)
+        io.err.write(
+          `${prefix()}kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n`,
+        )
         return done(2)
       }
       io.err.write(`${prefix()}kill: (${pid}) - No such process\n`)
@@ -1099,9 +1171,22 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
   /** What `command -v` / `type` say a name is: builtin, function, a path, or undefined. */
   function kindOf(name: string): string | undefined {
     if (state.functions.has(name)) return 'function'
-    if (BUILTINS[name] && name !== 'which' && name !== 'env' && name !== 'printenv' && name !== 'sleep' && name !== 'nohup') return 'builtin'
+    if (
+      BUILTINS[name] &&
+      name !== 'which' &&
+      name !== 'env' &&
+      name !== 'printenv' &&
+      name !== 'sleep' &&
+      name !== 'nohup'
+    )
+      return 'builtin'
     if (name.includes('/')) return host.fs.stat(resolve(name), host.now()) ? name : undefined
-    if (FILTERS[name] || host.commands[name] || ['which', 'env', 'printenv', 'sleep', 'nohup', 'sh'].includes(name) || (name === 'bash' && host.bash))
+    if (
+      FILTERS[name] ||
+      host.commands[name] ||
+      ['which', 'env', 'printenv', 'sleep', 'nohup', 'sh'].includes(name) ||
+      (name === 'bash' && host.bash)
+    )
       return host.commandPath(name)
     return undefined
   }
@@ -1153,9 +1238,13 @@ export function createInterpreter(host: InterpreterHost, invocation: Invocation,
         return { status, exit: false }
       } catch (signal) {
         if (signal instanceof ExitSignal) return { status: signal.code, exit: true }
-        if (signal instanceof ReturnSignal || signal instanceof LoopSignal) return { status: state.status, exit: false }
+        if (signal instanceof ReturnSignal || signal instanceof LoopSignal)
+          return { status: state.status, exit: false }
         if (signal instanceof LimitSignal) {
-          host.limitReached?.(signal.limit === 'steps' ? 'shell_steps' : 'shell_depth', signal.limit === 'steps' ? MAX_STEPS : MAX_CALL_DEPTH)
+          host.limitReached?.(
+            signal.limit === 'steps' ? 'shell_steps' : 'shell_depth',
+            signal.limit === 'steps' ? MAX_STEPS : MAX_CALL_DEPTH,
+          )
           io.err.write(limitMessage(signal.limit, forks, state.invocation))
           state.status = 254
           return { status: 254, exit: false }
@@ -1185,7 +1274,10 @@ export function syntaxMessage(error: ShellSyntaxError, prefix: string): string {
 /** A runaway line (fork bomb, endless loop, deep recursion) ends as the real shell's would fail. */
 function limitMessage(limit: 'steps' | 'depth', forks: number, invocation: Invocation): string {
   const prefix = invocation.interactive ? `${invocation.name}: ` : `${invocation.name}: `
-  if (forks > 64) return invocation.flavour === 'ash' ? `${prefix}can't fork: Resource temporarily unavailable\n` : `${prefix}fork: retry: Resource temporarily unavailable\n${prefix}fork: Resource temporarily unavailable\n`
+  if (forks > 64)
+    return invocation.flavour === 'ash'
+      ? `${prefix}can't fork: Resource temporarily unavailable\n`
+      : `${prefix}fork: retry: Resource temporarily unavailable\n${prefix}fork: Resource temporarily unavailable\n`
   if (limit === 'depth') return `${prefix}maximum function nesting level exceeded (${MAX_CALL_DEPTH})\n`
   return `${prefix}xmalloc: cannot allocate memory\n`
 }

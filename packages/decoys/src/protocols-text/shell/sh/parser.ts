@@ -22,7 +22,24 @@ export class ShellSyntaxError extends Error {
   }
 }
 
-const RESERVED = new Set(['if', 'then', 'elif', 'else', 'fi', 'while', 'until', 'for', 'do', 'done', '{', '}', '!', 'case', 'esac', 'in'])
+const RESERVED = new Set([
+  'if',
+  'then',
+  'elif',
+  'else',
+  'fi',
+  'while',
+  'until',
+  'for',
+  'do',
+  'done',
+  '{',
+  '}',
+  '!',
+  'case',
+  'esac',
+  'in',
+])
 const DELIMITERS = new Set([' ', '\t', '\n', ';', '&', '|', '<', '>', '(', ')'])
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/
 const REDIRECT = /^(\d?)(>>|>&|>\||>|<<<|<&|<<|<>|<)|^(&>>|&>)/
@@ -310,7 +327,12 @@ class Parser {
       if (c === '(') {
         // `name() { …; }`: a function definition (the fork bomb `:(){ :|:& };:` is one).
         const only = command.words[0]?.[0]
-        if (command.words.length === 1 && command.assignments.length === 0 && only?.type === 'text' && !only.quoted) {
+        if (
+          command.words.length === 1 &&
+          command.assignments.length === 0 &&
+          only?.type === 'text' &&
+          !only.quoted
+        ) {
           const close = /^\(\s*\)/.exec(this.src.slice(this.pos, this.pos + 64))
           if (!close) this.fail()
           this.pos += close[0].length
@@ -329,7 +351,10 @@ class Parser {
           : null
       if (assignment) {
         const rest = head?.type === 'text' ? head.text.slice(assignment[0].length) : ''
-        const value: Word = [...(rest ? [{ type: 'text' as const, text: rest, quoted: false }] : []), ...word.slice(1)]
+        const value: Word = [
+          ...(rest ? [{ type: 'text' as const, text: rest, quoted: false }] : []),
+          ...word.slice(1),
+        ]
         command.assignments.push({ name: assignment[1] as string, value })
       } else command.words.push(word)
     }
@@ -382,11 +407,29 @@ class Parser {
     }, [])
   }
 
-  private doubleQuoted(parts: WordPart[], text: (value: string, quoted: boolean) => void): void {
+  arithmeticWord(): Word {
+    const parts: WordPart[] = []
+    const text = (value: string) => {
+      const last = parts.at(-1)
+      if (last?.type === 'text') last.text += value
+      else parts.push({ type: 'text', text: value, quoted: true })
+    }
+    this.doubleQuoted(parts, text, true)
+    return parts
+  }
+
+  private doubleQuoted(
+    parts: WordPart[],
+    text: (value: string, quoted: boolean) => void,
+    toEnd = false,
+  ): void {
     for (;;) {
       const c = this.src[this.pos]
-      if (c === undefined) throw new ShellSyntaxError('eof', '"')
-      if (c === '"') {
+      if (c === undefined) {
+        if (toEnd) return
+        throw new ShellSyntaxError('eof', '"')
+      }
+      if (c === '"' && !toEnd) {
         this.pos++
         return
       }
@@ -428,9 +471,11 @@ class Parser {
         }
         this.pos++
       }
-      const expr = this.src.slice(start, this.pos)
+      const raw = this.src.slice(start, this.pos)
       this.pos += 2
-      return { type: 'arith', expr, quoted }
+      if (this.depth + 1 > MAX_NESTING) throw new ShellSyntaxError('nesting', '')
+      // Inside $(( )) only expansions are special, as between double quotes.
+      return { type: 'arith', expr: new Parser(raw, this.depth + 1).arithmeticWord(), quoted }
     }
     if (next === '(') {
       this.pos += 2

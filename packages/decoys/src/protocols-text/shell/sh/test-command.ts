@@ -8,12 +8,49 @@ export type TestContext = {
   stat(path: string): FileStat | undefined
   /** Whether the caller may read/write/execute it (root may do anything but execute a non-x file). */
   may(stat: FileStat, access: 'r' | 'w' | 'x'): boolean
+  /** dash words its errors its own way (`Illegal number: x`). */
+  dash?: boolean
 }
 
 export type TestResult = { status: 0 | 1 | 2; error?: string }
 
-const UNARY_FILE = new Set(['-e', '-f', '-d', '-s', '-r', '-w', '-x', '-L', '-h', '-b', '-c', '-p', '-S', '-g', '-u', '-k', '-O', '-G', '-t'])
-const BINARY = new Set(['=', '==', '!=', '<', '>', '-eq', '-ne', '-lt', '-le', '-gt', '-ge', '-nt', '-ot', '-ef'])
+const UNARY_FILE = new Set([
+  '-e',
+  '-f',
+  '-d',
+  '-s',
+  '-r',
+  '-w',
+  '-x',
+  '-L',
+  '-h',
+  '-b',
+  '-c',
+  '-p',
+  '-S',
+  '-g',
+  '-u',
+  '-k',
+  '-O',
+  '-G',
+  '-t',
+])
+const BINARY = new Set([
+  '=',
+  '==',
+  '!=',
+  '<',
+  '>',
+  '-eq',
+  '-ne',
+  '-lt',
+  '-le',
+  '-gt',
+  '-ge',
+  '-nt',
+  '-ot',
+  '-ef',
+])
 
 class TestError extends Error {}
 
@@ -25,7 +62,10 @@ export function testCommand(name: string, rawArgs: string[], context: TestContex
   }
   let pos = 0
   const integer = (text: string): number => {
-    if (!/^\s*[-+]?\d+\s*$/.test(text)) throw new TestError(`${name}: ${text}: integer expression expected`)
+    if (!/^\s*[-+]?\d+\s*$/.test(text))
+      throw new TestError(
+        context.dash ? `${name}: Illegal number: ${text}` : `${name}: ${text}: integer expression expected`,
+      )
     return Number(text)
   }
   const unary = (op: string, operand: string): boolean => {
