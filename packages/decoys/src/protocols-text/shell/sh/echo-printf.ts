@@ -65,6 +65,9 @@ export function echo(args: string[], style: EchoStyle): string {
   return stop || !newline ? text : `${text}\n`
 }
 
+const MAX_FIELD_WIDTH = 64 * 1024
+const MAX_PRINTF_CHARS = 1024 * 1024
+
 export type PrintfResult = { out: string; errors: string[] }
 
 /** printf FORMAT [ARG]…: the format is reused while arguments remain, as POSIX says. */
@@ -122,9 +125,13 @@ export function printf(args: string[], name = 'printf'): PrintfResult {
         continue
       }
       const flags = spec[1] ?? ''
-      const width = spec[2] === '*' ? number(values[used++]) : spec[2] ? Number(spec[2]) : 0
+      // Widths are bounded: `printf '%999999999s'` must not allocate a gigabyte.
+      const bound = (n: number) => Math.min(Math.abs(n), MAX_FIELD_WIDTH)
+      const width = bound(spec[2] === '*' ? number(values[used++]) : spec[2] ? Number(spec[2]) : 0)
       const precision =
-        spec[3] === undefined ? undefined : spec[3] === '*' ? number(values[used++]) : Number(spec[3] || '0')
+        spec[3] === undefined
+          ? undefined
+          : bound(spec[3] === '*' ? number(values[used++]) : Number(spec[3] || '0'))
       const value = values[used++]
       let text: string
       switch (conversion) {
@@ -186,7 +193,7 @@ export function printf(args: string[], name = 'printf'): PrintfResult {
       out += text
       if (stopped) return { out, errors }
     }
-    if (used >= values.length || used === before) break
+    if (used >= values.length || used === before || out.length > MAX_PRINTF_CHARS) break
   }
   return { out, errors }
 }

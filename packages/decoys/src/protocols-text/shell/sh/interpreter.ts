@@ -60,8 +60,15 @@ export type InterpreterHost = {
 
 /** Commands (simple commands, loop rounds, function calls) one command line may run. */
 export const MAX_STEPS = 20_000
+/** Characters all expansions of one command line may produce (a loop doubling a variable stops). */
+export const MAX_EXPANDED_CHARS = 32 * 1024 * 1024
 /** Nested calls (functions, `sh -c`, eval, source, `$( )`) deep. */
 export const MAX_CALL_DEPTH = 100
+/** Longest word (a variable's value, one argument) after expansion. */
+export const MAX_WORD_CHARS = 1024 * 1024
+/** Most characters and arguments of one command after expansion (Linux's ARG_MAX is 2 MiB). */
+const MAX_ARGS_CHARS = 2 * 1024 * 1024
+const MAX_ARGS = 32_768
 /** Characters one command line may print to the terminal; the rest is dropped. */
 export const MAX_OUTPUT_CHARS = 1024 * 1024
 
@@ -138,6 +145,7 @@ export function createInterpreter(
   let forks = 0
   let jobs = 0
   let substStatus: number | undefined
+  let expanded = 0
 
   const prefix = (s: State = state) => {
     const { flavour, name, interactive } = s.invocation
@@ -276,7 +284,7 @@ export function createInterpreter(
   }
 
   function assign(name: string, value: string): void {
-    state.vars.set(name, value)
+    state.vars.set(name, value.length > MAX_WORD_CHARS ? value.slice(0, MAX_WORD_CHARS) : value)
   }
 
   function* paramValue(part: Extract<WordPart, { type: 'param' }>): Run<string> {
@@ -356,8 +364,12 @@ export function createInterpreter(
   function* expandWord(word: Word, split: boolean, err: Sink): Run<Field[]> {
     const fields: Field[] = []
     let current: Field | undefined
-    const add = (text: string, quoted: boolean) => {
+    const add = (raw: string, quoted: boolean) => {
       current ??= { text: '', pattern: '', glob: false, quoted: false }
+      // `x=$x$x` in a loop doubles a word: it stops growing at MAX_WORD_CHARS.
+      const text = raw.slice(0, Math.max(0, MAX_WORD_CHARS - current.text.length))
+      expanded += text.length
+      if (expanded > MAX_EXPANDED_CHARS) throw new LimitSignal('steps')
       current.text += text
       current.pattern += quoted ? escapeGlob(text) : text
       if (!quoted && GLOB_CHARS.test(text)) current.glob = true
@@ -416,10 +428,16 @@ export function createInterpreter(
 
   function* expandWords(words: Word[], err: Sink): Run<string[]> {
     const out: string[] = []
+    let size = 0
     for (const word of words) {
       for (const field of yield* expandWord(word, true, err)) {
         const matches = field.glob ? glob(field.pattern) : undefined
-        out.push(...(matches?.length ? matches : [field.text]))
+        for (const arg of matches?.length ? matches : [field.text]) {
+          size += arg.length + 1
+          if (size > MAX_ARGS_CHARS || out.length >= MAX_ARGS)
+            throw new CommandError(`${prefix()}${out[0] ?? 'sh'}: Argument list too long\n`)
+          out.push(arg)
+        }
       }
     }
     return out
@@ -462,6 +480,7 @@ export function createInterpreter(
       const next: typeof found = []
       const unescaped = segment.replace(/\\(.)/g, '$1')
       for (const base of found) {
+        if (next.length > MAX_GLOB_MATCHES) break
         const join = (name: string) => ({
           shown:
             base.shown === ''
@@ -1205,6 +1224,7 @@ export function createInterpreter(
       }),
     run: function* (line, out) {
       steps = 0
+      expanded = 0
       depth = 0
       forks = 0
       let printed = 0
