@@ -1,22 +1,22 @@
 // The decoy shell's interpreter against the real shells: each pure command line (echo, printf, test,
 // expansion, quoting, exit codes, pipes through coreutils, command substitution) runs through Debian's
-// dash and bash, and through the fake shell as `sh -c` (dash on a Debian persona) and as the login
-// bash; stdout and exit status must be the same. Error wording is compared for the messages
+// dash, bash and busybox sh, and through the fake shell as `sh -c` (dash on a Debian persona), as the
+// login bash and as an Alpine persona's login ash; stdout and exit status must be the same. Error wording is compared for the messages
 // intruders see most (unknown command, cd, test).
 import { spawn } from 'node:child_process'
 import { quote } from 'shell-quote'
 import { describe, expect, it } from 'vitest'
 import { shellHost } from '../src/protocols-text/shell/persona.ts'
 import { createShell } from '../src/protocols-text/shell/shell.ts'
-import { debianPersona } from './shell-personas.ts'
+import { alpinePersona, debianPersona } from './shell-personas.ts'
 
 type Real = { stdout: string; stderr: string; status: number }
 
 /** Runs `script` with the real shell (`sh` as argv[0] for dash, as Debian's /bin/sh is). */
-function real(shell: 'dash' | 'bash', script: string): Promise<Real> {
+function real(shell: 'dash' | 'bash' | 'busybox', script: string): Promise<Real> {
   return new Promise((resolve, reject) => {
-    const child = spawn(shell, ['-c', script], {
-      argv0: shell === 'dash' ? 'sh' : 'bash',
+    const child = spawn(shell, shell === 'busybox' ? ['sh', '-c', script] : ['-c', script], {
+      argv0: shell === 'dash' ? 'sh' : shell,
       env: { PATH: '/usr/bin:/bin', LC_ALL: 'C', HOME: '/root' },
       timeout: 20_000,
     })
@@ -30,12 +30,16 @@ function real(shell: 'dash' | 'bash', script: string): Promise<Real> {
 }
 
 const debian = debianPersona('0123456789abcdef0123456789abcdef')
-const fresh = () => createShell(shellHost(debian, { bindAddress: '10.20.30.40' }), 'root')
+const alpine = alpinePersona('2'.repeat(32))
+const fresh = (persona = debian) => createShell(shellHost(persona, { bindAddress: '10.20.30.40' }), 'root')
 
-/** The fake shell's stdout and status for `script` run as `sh -c` (dash) or in the login bash. */
-function ours(shell: 'dash' | 'bash', script: string): { stdout: string; status: number | undefined } {
+/**
+ * The fake shell's stdout and status for `script` run as `sh -c` on a Debian persona (dash), in its
+ * login bash, or in an Alpine persona's login ash (busybox).
+ */
+function ours(shell: 'dash' | 'bash' | 'busybox', script: string): { stdout: string; status: number | undefined } {
   const line = shell === 'dash' ? `sh -c ${quote([script])} 2>/dev/null` : `{ ${script}\n} 2>/dev/null`
-  const outcome = fresh().run(line)
+  const outcome = fresh(shell === 'busybox' ? alpine : debian).run(line)
   return { stdout: outcome.output, status: outcome.status }
 }
 
@@ -131,6 +135,11 @@ describe('the decoy shell against Debian dash and bash on pure inputs', () => {
   it.each(CASES)('login shell (bash): %s', async (script) => {
     const expected = await real('bash', script)
     expect(ours('bash', script)).toEqual({ stdout: expected.stdout, status: expected.status })
+  })
+
+  it.each(CASES)('login shell (busybox ash): %s', async (script) => {
+    const expected = await real('busybox', script)
+    expect(ours('busybox', script)).toEqual({ stdout: expected.stdout, status: expected.status })
   })
 
   it('fails unknown commands, cd and test in the real shells’ words', async () => {

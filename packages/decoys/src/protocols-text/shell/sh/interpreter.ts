@@ -934,7 +934,7 @@ export function createInterpreter(
               ? `${prefix()}cd: can't cd to ${target}\n`
               : `${prefix()}cd: can't cd to ${target}: ${reason}\n`,
         )
-        return done(flavour === 'dash' ? 2 : 1)
+        return done(flavour === 'bash' ? 1 : 2)
       }
       state.vars.set('OLDPWD', state.cwd)
       state.cwd = path
