@@ -37,7 +37,10 @@ const fresh = (persona = debian) => createShell(shellHost(persona, { bindAddress
  * The fake shell's stdout and status for `script` run as `sh -c` on a Debian persona (dash), in its
  * login bash, or in an Alpine persona's login ash (busybox).
  */
-function ours(shell: 'dash' | 'bash' | 'busybox', script: string): { stdout: string; status: number | undefined } {
+function ours(
+  shell: 'dash' | 'bash' | 'busybox',
+  script: string,
+): { stdout: string; status: number | undefined } {
   const line = shell === 'dash' ? `sh -c ${quote([script])} 2>/dev/null` : `{ ${script}\n} 2>/dev/null`
   const outcome = fresh(shell === 'busybox' ? alpine : debian).run(line)
   return { stdout: outcome.output, status: outcome.status }
@@ -120,6 +123,9 @@ const CASES = [
   'echo start; exit 7; echo never',
   'echo $(( 1 + $(echo 2) ))',
   'v=abc; echo "${v}def" ${v}ghi',
+  'case $((1+1)) in 1) echo one;; 2|3) echo two-or-three;; *) echo other;; esac',
+  'x=hello.sh; case $x in *.sh) echo script;; *) echo no;; esac',
+  'case a in b) echo no;; esac; echo $?',
 ]
 
 describe('the decoy shell against Debian dash and bash on pure inputs', () => {

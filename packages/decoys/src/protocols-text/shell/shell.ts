@@ -26,6 +26,8 @@ export type FakeShell = {
   prompt(): string
   /** Runs one command line; `exit` is true when the session should end. */
   run(line: string): ShellOutcome
+  /** Ctrl-C: drops a command still being continued (`> ` prompt). */
+  interrupt(): void
   readonly cwd: string
 }
 
@@ -57,6 +59,11 @@ export type ShellOptions = {
    * on this decky. Without one the session starts from the persona's tree and keeps nothing.
    */
   attacker?: string
+  /**
+   * A terminal session: a line that stops mid-construct (open quote, `for … do` without `done`,
+   * trailing `|`) waits for the next one behind the `> ` prompt, as bash and ash do.
+   */
+  interactive?: boolean
   /** A bound cut the session's output or work (limit name, bound). */
   limitReached?: (limit: string, max: number) => void
 }
@@ -81,6 +88,8 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
   const uid = user === 'root' ? 0 : 1000 + accountsOf(host, user).indexOf(user)
   const shellName = busybox ? 'ash' : 'bash'
   const typed: string[] = []
+  /** The lines of a command not finished yet (interactive sessions). */
+  let continued: string | undefined
   // A stable process id for `$$` and `ps`, per decky and user.
   const pid = host.random.fork(`pid/${user}`).int(2_000, 60_000)
   const resolve = (path: string) => {
@@ -262,6 +271,7 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
       return interpreter.cwd
     },
     prompt: () => {
+      if (continued !== undefined) return '> '
       const sign = uid === 0 ? '#' : '$'
       const cwd = interpreter.cwd
       const shown = cwd === home ? '~' : cwd
@@ -271,10 +281,19 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
         return `[${user}@${host.hostname} ${cwd === home ? '~' : cwd.split('/').pop() || '/'}]${sign} `
       return `${user}@${host.hostname}:${shown}${sign} `
     },
+    interrupt: () => {
+      continued = undefined
+    },
     run: (line) => {
       if (line.trim() !== '') typed.push(line.trim())
+      const text = continued === undefined ? line : `${continued}\n${line}`
+      continued = undefined
+      if (options.interactive && text.length < MAX_CONTINUED_CHARS && interpreter.incomplete(text)) {
+        continued = text
+        return { output: '', exit: false, status: interpreter.status }
+      }
       const printed: string[] = []
-      const steps = interpreter.run(line, (text) => printed.push(text))
+      const steps = interpreter.run(text, (out) => printed.push(out))
       const drive = (input: unknown): ShellOutcome => {
         const step = steps.next(input)
         const output = printed.splice(0).join('')
@@ -285,6 +304,9 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     },
   }
 }
+
+/** Longest command continued over `> ` prompts; past it the text runs (and fails) as it is. */
+const MAX_CONTINUED_CHARS = 64 * 1024
 
 const SBIN = new Set([
   'ifconfig',

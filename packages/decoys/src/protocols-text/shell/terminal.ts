@@ -134,6 +134,7 @@ export function startShellSession(options: {
     // The attacker's changes to the file tree are theirs again at their next login on this decky.
     ...(options.from ? { attacker: options.from } : {}),
     ...(options.limitReached ? { limitReached: options.limitReached } : {}),
+    interactive: true,
   })
   // A terminal needs CRLF; a pipe (ssh -T, exec) wants plain LF like real bash.
   const out = (text: string) => write(options.pty ? text.replace(/\r?\n/g, '\r\n') : text)
@@ -168,7 +169,11 @@ export function startShellSession(options: {
         if ((await settle(shell.run(command), out)).exit) end()
         else out(shell.prompt())
       }),
-    onInterrupt: () => later(() => out(shell.prompt())),
+    onInterrupt: () =>
+      later(() => {
+        shell.interrupt()
+        out(shell.prompt())
+      }),
     onEof: () => later(end),
   })
   return {

@@ -17,6 +17,7 @@ export type Command =
   | { kind: 'if'; branches: { test: Script; body: Script }[]; otherwise?: Script; redirects: Redirect[] }
   | { kind: 'loop'; until: boolean; test: Script; body: Script; redirects: Redirect[] }
   | { kind: 'for'; name: string; items?: Word[]; body: Script; redirects: Redirect[] }
+  | { kind: 'case'; subject: Word; items: { patterns: Word[]; body: Script }[]; redirects: Redirect[] }
   | { kind: 'function'; name: string; body: Command }
 
 export type SimpleCommand = {

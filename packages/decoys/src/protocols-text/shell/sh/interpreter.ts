@@ -122,6 +122,8 @@ export type Interpreter = {
   readonly status: number
   /** Exported variables (for `env`). */
   environment(): [string, string][]
+  /** Whether `text` stops mid-construct (open quote, `if` without `fi`, trailing `&&`): more lines would finish it. */
+  incomplete(text: string): boolean
 }
 
 export function createInterpreter(
@@ -584,6 +586,17 @@ export function createInterpreter(
             if (signal === 'break') break
           }
           return status
+        })
+      case 'case':
+        return yield* withRedirects(command.redirects, io, function* (inner) {
+          const subject = yield* expandSingle(command.subject)
+          for (const item of command.items) {
+            for (const pattern of item.patterns) {
+              const source = globRegex(yield* expandPattern(pattern), false)
+              if (new RegExp(`^(?:${source})$`, 's').test(subject)) return yield* runScript(item.body, inner)
+            }
+          }
+          return 0
         })
       case 'for':
         return yield* withRedirects(command.redirects, io, function* (inner) {
@@ -1217,6 +1230,14 @@ export function createInterpreter(
     get status() {
       return state.status
     },
+    incomplete: (text) => {
+      try {
+        parseScript(text)
+        return false
+      } catch (error) {
+        return error instanceof ShellSyntaxError && error.problem === 'eof'
+      }
+    },
     environment: () =>
       [...state.exported].flatMap((name) => {
         const value = state.vars.get(name)
@@ -1279,9 +1300,9 @@ export function createInterpreter(
 export function syntaxMessage(error: ShellSyntaxError, prefix: string): string {
   switch (error.problem) {
     case 'eof':
-      return error.token === ')' || error.token === '}'
-        ? `${prefix}syntax error: unexpected end of file\n`
-        : `${prefix}unexpected EOF while looking for matching \`${error.token}'\n${prefix}syntax error: unexpected end of file\n`
+      return ['"', "'", '`'].includes(error.token)
+        ? `${prefix}unexpected EOF while looking for matching \`${error.token}'\n${prefix}syntax error: unexpected end of file\n`
+        : `${prefix}syntax error: unexpected end of file\n`
     case 'nesting':
       return `${prefix}maximum nesting level exceeded\n`
     case 'too-long':

@@ -77,6 +77,8 @@ class Parser {
   }
 
   private fail(): never {
+    // Out of input mid-construct (`if …; then`, `a &&`, `( …`): more lines would complete it.
+    if (this.atEnd()) throw new ShellSyntaxError('eof', 'newline')
     throw new ShellSyntaxError('syntax', this.nextToken())
   }
 
@@ -126,13 +128,14 @@ class Parser {
   }
 
   /** A list of and-or pipelines up to one of `stops` (reserved words), `)` when `paren`, or the end. */
-  list(stops: string[], paren: boolean): Script {
+  list(stops: string[], paren: boolean, caseItem = false): Script {
     const items: Script['items'] = []
     for (;;) {
       this.skipNewlines()
       if (this.atEnd()) break
       const c = this.src[this.pos]
       if (paren && c === ')') break
+      if (caseItem && this.src.startsWith(';;', this.pos)) break
       const reserved = this.peekReserved()
       if (reserved && stops.includes(reserved)) break
       const andOr = this.andOr()
@@ -144,7 +147,12 @@ class Parser {
       } else if (next === ';' && this.src[this.pos + 1] !== ';') {
         this.pos++
         items.push({ andOr, background: false })
-      } else if (next === '\n' || next === undefined || (paren && next === ')')) {
+      } else if (
+        next === '\n' ||
+        next === undefined ||
+        (paren && next === ')') ||
+        (caseItem && this.src.startsWith(';;', this.pos))
+      ) {
         items.push({ andOr, background: false })
       } else {
         const word = this.peekReserved()
@@ -277,14 +285,58 @@ class Parser {
           return { kind: 'for', name, ...(items ? { items } : {}), body, redirects: this.redirects() }
         })
       }
+      case 'case':
+        this.pos += 4
+        return this.compound(() => this.caseCommand())
       case undefined:
         break
       default:
-        // `then`, `fi`, `done`, `}` … where a command should start; `case` is not modelled.
+        // `then`, `fi`, `done`, `}` … where a command should start.
         this.fail()
     }
     if (c === undefined || c === ')' || c === ';' || c === '&' || c === '|' || c === '\n') this.fail()
     return this.simple()
+  }
+
+  /** `case WORD in [(]PATTERN[|PATTERN]…) LIST ;; … esac` (the cursor is past `case`). */
+  private caseCommand(): Command {
+    this.skipBlanks()
+    const subject = this.word()
+    if (subject.length === 0) this.fail()
+    this.skipNewlines()
+    if (this.peekReserved() !== 'in') this.fail()
+    this.pos += 2
+    const items: { patterns: Word[]; body: Script }[] = []
+    for (;;) {
+      this.skipNewlines()
+      if (this.peekReserved() === 'esac') {
+        this.pos += 4
+        break
+      }
+      if (this.atEnd()) this.fail()
+      if (this.src[this.pos] === '(') this.pos++
+      const patterns: Word[] = []
+      for (;;) {
+        this.skipBlanks()
+        const pattern = this.word()
+        if (pattern.length === 0) this.fail()
+        patterns.push(pattern)
+        this.skipBlanks()
+        if (this.src[this.pos] === '|') {
+          this.pos++
+          continue
+        }
+        if (this.src[this.pos] !== ')') this.fail()
+        this.pos++
+        break
+      }
+      const body = this.list(['esac'], false, true)
+      items.push({ patterns, body })
+      this.skipNewlines()
+      if (this.src.startsWith(';;', this.pos)) this.pos += 2
+      else if (this.peekReserved() !== 'esac') this.fail()
+    }
+    return { kind: 'case', subject, items, redirects: this.redirects() }
   }
 
   private redirects(): Redirect[] {
