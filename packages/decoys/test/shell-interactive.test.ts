@@ -22,6 +22,11 @@ describe('continued command lines', () => {
     expect(shell.run('b" | tr a-z A-Z').output).toBe('A\nB\n')
     expect(shell.run('echo x |').output).toBe('')
     expect(shell.run('wc -c').output).toBe('2\n')
+    // A here-document pasted line by line.
+    expect(shell.run('cat > /tmp/run.sh <<EOF').output).toBe('')
+    expect(shell.run('echo "$HOME"').output).toBe('')
+    expect(shell.run('EOF').output).toBe('')
+    expect(shell.run('cat /tmp/run.sh').output).toBe('echo "/root"\n')
     shell.run('if true; then')
     shell.interrupt()
     expect(shell.prompt()).toBe('root@web-prod-03:~# ')

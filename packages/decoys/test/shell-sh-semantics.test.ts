@@ -126,6 +126,11 @@ const CASES = [
   'case $((1+1)) in 1) echo one;; 2|3) echo two-or-three;; *) echo other;; esac',
   'x=hello.sh; case $x in *.sh) echo script;; *) echo no;; esac',
   'case a in b) echo no;; esac; echo $?',
+  'cat <<EOF\nhello $((1+1)) `echo there`\nEOF',
+  "cat <<'EOF'\n$HOME stays\nEOF",
+  'tr a-z A-Z <<EOF\nabc\nEOF\necho after',
+  'cat <<-X\n\tindented\n\tX',
+  'while read a b; do echo "$b-$a"; done <<EOF\n1 2\n3 4\nEOF',
 ]
 
 describe('the decoy shell against Debian dash and bash on pure inputs', () => {

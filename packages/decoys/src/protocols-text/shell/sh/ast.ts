@@ -32,7 +32,7 @@ export type SimpleCommand = {
 /** `fd` defaults: 1 for output operators, 0 for input. `dup` targets (`2>&1`) hold the fd number. */
 export type Redirect = {
   fd: number
-  op: '>' | '>>' | '<' | '>&' | '<&' | '<<<' | '&>' | '&>>'
+  op: '>' | '>>' | '<' | '>&' | '<&' | '<<' | '<<<' | '&>' | '&>>'
   target: Word
 }
 

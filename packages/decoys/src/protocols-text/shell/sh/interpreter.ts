@@ -645,8 +645,8 @@ export function createInterpreter(
     for (const redirect of redirects) {
       const target = yield* expandSingle(redirect.target)
       const { op, fd } = redirect
-      if (op === '<<<') {
-        stdin = new Input(`${target}\n`)
+      if (op === '<<<' || op === '<<') {
+        stdin = new Input(op === '<<' ? target : `${target}\n`)
         continue
       }
       if (op === '<&') continue

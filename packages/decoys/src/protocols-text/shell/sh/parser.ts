@@ -48,13 +48,19 @@ export function parseScript(source: string, depth = 0): Script {
   if (source.length > MAX_SCRIPT_CHARS) throw new ShellSyntaxError('too-long', '')
   const parser = new Parser(source, depth)
   const script = parser.list([], false)
-  if (!parser.atEnd()) throw new ShellSyntaxError('syntax', parser.nextToken())
+  if (!parser.finished()) throw new ShellSyntaxError('syntax', parser.nextToken())
   return script
 }
 
 class Parser {
   private pos = 0
   private lineAt = { pos: 0, line: 1 }
+  private readonly hereDocuments: {
+    redirect: Redirect
+    delimiter: string
+    literal: boolean
+    stripTabs: boolean
+  }[] = []
 
   constructor(
     private readonly src: string,
@@ -108,9 +114,35 @@ class Parser {
   private skipNewlines(): void {
     for (;;) {
       this.skipBlanks()
-      if (this.src[this.pos] === '\n') this.pos++
-      else return
+      if (this.src[this.pos] !== '\n') return
+      this.pos++
+      this.hereDocumentBodies()
     }
+  }
+
+  /** After a newline: the bodies of the here-documents opened on the line before, in order. */
+  private hereDocumentBodies(): void {
+    for (const pending of this.hereDocuments.splice(0)) {
+      let body = ''
+      for (;;) {
+        if (this.atEnd()) throw new ShellSyntaxError('eof', 'newline')
+        const end = this.src.indexOf('\n', this.pos)
+        const raw = this.src.slice(this.pos, end < 0 ? this.src.length : end)
+        this.pos = end < 0 ? this.src.length : end + 1
+        const line = pending.stripTabs ? raw.replace(/^\t+/, '') : raw
+        if (line === pending.delimiter) break
+        body += `${line}\n`
+      }
+      pending.redirect.target = pending.literal
+        ? [{ type: 'text', text: body, quoted: true }]
+        : new Parser(body, this.depth + 1).arithmeticWord()
+    }
+  }
+
+  /** `atEnd` for a whole script: here-documents still waiting for their bodies are unfinished. */
+  finished(): boolean {
+    if (this.hereDocuments.length > 0) throw new ShellSyntaxError('eof', 'newline')
+    return this.atEnd()
   }
 
   /** The reserved word at the cursor (unquoted, followed by a delimiter), if any. */
@@ -353,14 +385,28 @@ class Parser {
     const match = REDIRECT.exec(this.src.slice(this.pos, this.pos + 5))
     if (!match) return undefined
     const raw = (match[2] ?? match[3]) as string
-    if (raw === '<<') throw new ShellSyntaxError('syntax', '<<')
     this.pos += match[0].length
+    if (raw === '<<') return this.hereDocument(match[1] ? Number(match[1]) : 0)
     const op = (raw === '>|' ? '>' : raw === '<>' ? '<' : raw) as Redirect['op']
     const fd = match[1] ? Number(match[1]) : op.startsWith('<') ? 0 : 1
     this.skipBlanks()
     const target = this.word()
     if (target.length === 0) this.fail()
     return { fd, op, target }
+  }
+
+  /** `<<WORD` / `<<-WORD`: the body comes after the end of this line (hereDocumentBodies). */
+  private hereDocument(fd: number): Redirect {
+    const stripTabs = this.src[this.pos] === '-'
+    if (stripTabs) this.pos++
+    this.skipBlanks()
+    const word = this.word()
+    if (word.length === 0) this.fail()
+    const delimiter = word.map((part) => (part.type === 'text' ? part.text : '')).join('')
+    const literal = word.some((part) => part.type === 'text' && part.quoted)
+    const redirect: Redirect = { fd, op: '<<', target: [] }
+    this.hereDocuments.push({ redirect, delimiter, literal, stripTabs })
+    return redirect
   }
 
   private simple(): Command {
