@@ -1,4 +1,4 @@
-import type { OverlayError, SessionFilesystem } from './overlay.ts'
+import type { SessionFilesystem } from './overlay.ts'
 import type { ShellCommand } from './sh/interpreter.ts'
 
 /**
@@ -163,17 +163,16 @@ export function fileCommands(context: FileCommandContext): Record<string, ShellC
     rmdir: (args, io) => {
       for (const path of operands(args)) {
         const info = stat(path)
-        const error: OverlayError | undefined = !info
+        const problem = !info
           ? 'No such file or directory'
           : !info.dir
             ? 'Not a directory'
-            : (fs.list(context.resolve(path)) ?? []).length
+            : (fs.list(context.resolve(path)) ?? []).length > 0
               ? 'Directory not empty'
               : denied(path)
-                ? undefined
+                ? 'Permission denied'
                 : undefined
-        if (error) report(io, `rmdir: failed to remove '${path}': ${error}\n`)
-        else if (denied(path)) report(io, `rmdir: failed to remove '${path}': Permission denied\n`)
+        if (problem) report(io, `rmdir: failed to remove '${path}': ${problem}\n`)
         else fs.remove(context.resolve(path), true)
       }
       return ''

@@ -90,8 +90,8 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
   const typed: string[] = []
   /** The lines of a command not finished yet (interactive sessions). */
   let continued: string | undefined
-  // A stable process id for `$$` and `ps`, per decky and user.
-  const pid = host.random.fork(`pid/${user}`).int(2_000, 60_000)
+  // The login shell's process id, as `ps` shows it (`$$`).
+  const pid = host.random.fork('pids').fork('mine').int(2_000, 60_000)
   const resolve = (path: string) => {
     const expanded = path === '~' || path.startsWith('~/') ? `${home}${path.slice(1)}` : path
     return normalize(expanded.startsWith('/') ? expanded : `${interpreter.cwd}/${expanded}`)

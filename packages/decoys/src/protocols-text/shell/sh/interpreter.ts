@@ -1314,7 +1314,7 @@ export function syntaxMessage(error: ShellSyntaxError, prefix: string): string {
 
 /** A runaway line (fork bomb, endless loop, deep recursion) ends as the real shell's would fail. */
 function limitMessage(limit: 'steps' | 'depth', forks: number, invocation: Invocation): string {
-  const prefix = invocation.interactive ? `${invocation.name}: ` : `${invocation.name}: `
+  const prefix = `${invocation.name}: `
   if (forks > 64)
     return invocation.flavour === 'ash'
       ? `${prefix}can't fork: Resource temporarily unavailable\n`
