@@ -13,9 +13,9 @@ import { alpinePersona, debianPersona } from './shell-personas.ts'
 type Real = { stdout: string; stderr: string; status: number }
 
 /** Runs `script` with the real shell (`sh` as argv[0] for dash, as Debian's /bin/sh is). */
-function real(shell: 'dash' | 'bash' | 'busybox', script: string): Promise<Real> {
+function real(shell: 'dash' | 'bash' | 'busybox', script: string, args = ['-c', script]): Promise<Real> {
   return new Promise((resolve, reject) => {
-    const child = spawn(shell, shell === 'busybox' ? ['sh', '-c', script] : ['-c', script], {
+    const child = spawn(shell, shell === 'busybox' ? ['sh', ...args] : args, {
       argv0: shell === 'dash' ? 'sh' : shell,
       env: { PATH: '/usr/bin:/bin', LC_ALL: 'C', HOME: '/root' },
       timeout: 20_000,
@@ -154,7 +154,13 @@ describe('the decoy shell against Debian dash and bash on pure inputs', () => {
   })
 
   it('fails unknown commands, cd and test in the real shells’ words', async () => {
-    for (const script of ['nosuchcmd_xyz', 'cd /nonexistent_dir_xyz', '[ 1 -eq a ]', 'echo ok; nosuch_two']) {
+    for (const script of [
+      'nosuchcmd_xyz',
+      'cd /nonexistent_dir_xyz',
+      '[ 1 -eq a ]',
+      'echo ok; nosuch_two',
+      'sh /tmp/nosuch_script.sh',
+    ]) {
       const dash = await real('dash', script)
       const viaSh = fresh().run(`sh -c ${quote([script])}`)
       expect(viaSh.output, script).toBe(dash.stdout + dash.stderr)
@@ -164,6 +170,13 @@ describe('the decoy shell against Debian dash and bash on pure inputs', () => {
       expect(viaBash.output, script).toBe(bash.stdout + bash.stderr)
       expect(viaBash.status, script).toBe(bash.status)
     }
+    // busybox sh words a missing script its own way.
+    const busybox = await real('busybox', '', ['/tmp/nosuch_script.sh'])
+    const viaAsh = fresh(alpine).run('sh /tmp/nosuch_script.sh')
+    expect({ output: viaAsh.output, status: viaAsh.status }).toEqual({
+      output: busybox.stderr,
+      status: busybox.status,
+    })
     // At the login prompt bash names itself `-bash`.
     const login = fresh().run('nosuchcmd_xyz')
     expect(login).toMatchObject({ output: '-bash: nosuchcmd_xyz: command not found\n', status: 127 })

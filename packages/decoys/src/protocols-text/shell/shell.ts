@@ -203,7 +203,11 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
   function runFile(name: string, prefix: string): { error: string; status: number } | undefined {
     if (!name.includes('/')) return undefined
     const stat = fs.stat(resolve(name), now())
-    if (!stat) return { error: `${prefix}${name}: No such file or directory\n`, status: 127 }
+    if (!stat)
+      return {
+        error: `${prefix}${name}: ${busybox ? 'not found' : 'No such file or directory'}\n`,
+        status: 127,
+      }
     if (stat.dir) return { error: `${prefix}${name}: Is a directory\n`, status: 126 }
     if (!stat.mode.includes('x')) return { error: `${prefix}${name}: Permission denied\n`, status: 126 }
     return { error: `${prefix}${name}: cannot execute binary file: Exec format error\n`, status: 126 }

@@ -841,12 +841,15 @@ export function createInterpreter(
       else {
         const read = readFile(arg)
         if ('error' in read) {
+          const flavour = flavourOf(name)
           io.err.write(
-            flavourOf(name) === 'bash'
+            flavour === 'bash'
               ? `${name}: ${arg}: ${read.error}\n`
-              : `${name}: 0: cannot open ${arg}: ${read.error === 'No such file or directory' ? 'No such file' : read.error}\n`,
+              : flavour === 'ash'
+                ? `${name}: can't open '${arg}': ${read.error}\n`
+                : `${name}: 0: cannot open ${arg}: ${read.error === 'No such file or directory' ? 'No such file' : read.error}\n`,
           )
-          return 127
+          return flavour === 'dash' ? 2 : flavour === 'ash' ? 2 : 127
         }
         command = read.text
         rest = args.slice(i)
