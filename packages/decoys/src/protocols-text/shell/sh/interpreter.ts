@@ -980,12 +980,13 @@ export function createInterpreter(
       }
       return done(0)
     },
-    readonly: (args, io) =>
-      BUILTINS.export?.(
-        args.filter((a) => a !== '-p'),
-        io,
-        'readonly',
-      ) ?? done(0),
+    readonly: (args) => {
+      for (const arg of args.filter((a) => !a.startsWith('-'))) {
+        const eq = arg.indexOf('=')
+        if (eq > 0) assign(arg.slice(0, eq), arg.slice(eq + 1))
+      }
+      return done(0)
+    },
     local: (args) => {
       for (const arg of args) {
         const eq = arg.indexOf('=')

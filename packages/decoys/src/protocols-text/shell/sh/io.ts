@@ -39,5 +39,3 @@ export class Input {
     return line
   }
 }
-
-export const EMPTY_INPUT = () => new Input('')
