@@ -115,7 +115,7 @@ export function registerAttackersCommand(program: Command, io: CommandIo): void 
       io.print(result, () =>
         result.rows.length === 0
           ? 'no attackers yet'
-          : `${attackersTable(result.rows)}\n${result.total} attackers`,
+          : `${attackersTable(result.rows)}\n${result.total} attacker${result.total === 1 ? '' : 's'}`,
       )
     })
 }

@@ -31,7 +31,7 @@ export function logLine(row: Log): string {
     row.timestamp,
     cell(row.decky, 20),
     cell(row.service, 10),
-    cell(row.eventType, 16),
+    cell(row.eventType, 20),
     cell(row.attackerIp ?? '-', 15),
     `${row.system ? '[system] ' : ''}${logSummary(row.fields)}`,
   ]
