@@ -90,7 +90,14 @@ function parseCursor(cursor: string | undefined): number | undefined {
 
 /** One log row's column values, in the INSERT's column order (timestamp … fields, search text). */
 export function logRowValues(event: LogEventInput): SqlArg[] {
-  return [
+  const values: SqlArg[] = []
+  pushLogRowValues(values, event)
+  return values
+}
+
+/** logRowValues appended to `args` (ingest's hot path: no array per row). */
+function pushLogRowValues(args: SqlArg[], event: LogEventInput): void {
+  args.push(
     event.timestamp,
     event.decky,
     event.service,
@@ -101,7 +108,7 @@ export function logRowValues(event: LogEventInput): SqlArg[] {
     JSON.stringify(event.fields ?? {}),
     buildSearchText(event),
     event.system ?? false,
-  ]
+  )
 }
 
 async function insertLogs(sql: SqlExecutor, events: readonly LogEventInput[]): Promise<number[]> {
@@ -109,10 +116,7 @@ async function insertLogs(sql: SqlExecutor, events: readonly LogEventInput[]): P
   for (let start = 0; start < events.length; start += LOG_INSERT_CHUNK) {
     const end = Math.min(events.length, start + LOG_INSERT_CHUNK)
     const args: SqlArg[] = []
-    for (let i = start; i < end; i++) {
-      const values = logRowValues(events[i] as LogEventInput)
-      for (const value of values) args.push(value)
-    }
+    for (let i = start; i < end; i++) pushLogRowValues(args, events[i] as LogEventInput)
     const rows = await sql.query<{ id: unknown }>(
       `INSERT INTO "Log" ("timestamp", "decky", "service", "eventType", "attackerIp", "attackerPort", "rawLine",
          "fields", "searchText", "system") VALUES ${valuesPlaceholders(end - start, 10)} RETURNING "id"`,
