@@ -47,6 +47,8 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'attackers.sessions': 'viewer',
   'sessions.get': 'viewer',
   'stats.get': 'viewer',
+  'dashboard.overview': 'viewer',
+  'dashboard.now': 'viewer',
   'health.get': 'anon',
   'hosts.list': 'admin',
   'hosts.get': 'admin',
