@@ -2,7 +2,9 @@
 // (system rows left out), each a range scan of Log's timestamp index grouped in the database, so the
 // API never walks rows itself. Attacker-level figures join the one-row-per-address tables
 // (Attacker, AttackerEnrichment) only after grouping.
+import { SEVERITIES, type Severity } from '@decnet/core'
 import type { Connection } from '../client.ts'
+import { knownValue } from '../columns.ts'
 import { type Dialect, type SqlArg, type SqlExecutor, toDate, toNumber } from '../sql.ts'
 
 /** At most this many time buckets: a wider window gets wider buckets. */
@@ -74,7 +76,7 @@ export interface DashboardNow {
       id: string
       attackerIp: string
       decky: string
-      severity: string
+      severity: Severity
       eventCount: number
       lastSeen: Date
     }[]
@@ -343,7 +345,7 @@ export function dashboardRepository(conn: Connection) {
               id: row.id,
               attackerIp: row.attackerIp,
               decky: row.decky,
-              severity: row.severity,
+              severity: knownValue(SEVERITIES, row.severity, 'Incident.severity'),
               eventCount: toNumber(row.eventCount),
               lastSeen: toDate(row.lastSeen),
             })),

@@ -1,4 +1,4 @@
-import { ZIsoDate } from '@decnet/core'
+import { ZIsoDate, ZSeverity } from '@decnet/core'
 import { DASHBOARD_ACTIVE_DECKIES, DASHBOARD_INCIDENTS } from '@decnet/db'
 import { z } from 'zod'
 import { ZNoInput } from '../../no-input.ts'
@@ -23,7 +23,7 @@ export const ZDashboardNowOutput = z.object({
           id: z.string().max(64),
           attackerIp: z.string().max(64),
           decky: z.string().max(128),
-          severity: z.string().max(32),
+          severity: ZSeverity,
           eventCount: ZCount,
           lastSeen: ZIsoDate,
         }),
