@@ -68,7 +68,11 @@ export function StackedTimeline({
           // The console shows times in UTC everywhere.
           tzDate: (seconds: number) => UPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
           cursor: { y: false, points: { show: false } },
-          scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+          scales: {
+            // Bars start at their bucket: the axis runs to the end of the last one.
+            x: { time: true, range: () => [data.x[0] ?? 0, (data.x.at(-1) ?? 0) + bucketMinutes * 60] },
+            y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+          },
           axes: [axis, { ...axis, size: 48 }],
           series: [
             {},
@@ -98,7 +102,7 @@ export function StackedTimeline({
       resize?.disconnect()
       plot?.destroy()
     }
-  }, [data, theme])
+  }, [data, theme, bucketMinutes])
 
   const hovered = hover === null ? undefined : data.x[hover]
   return (

@@ -25,6 +25,7 @@ const FEED_ROWS = 15
 type Overview = RouterOutputs['dashboard']['overview']
 type FeedRow = RouterOutputs['logs']['search']['rows'][number]
 
+// The lists re-render on every live refresh: their links are not prefetched (dozens of routes each time).
 const logsOf = (q: string, range: string) => `/logs?q=${encodeURIComponent(q)}&${range}`
 
 function Stat({ label, value, testId }: { label: string; value: number | string; testId: string }) {
@@ -88,7 +89,7 @@ function TopLists({ view, range }: { view: Overview; range: string }) {
         empty="No attackers in this range."
         render={(row) => (
           <li key={row.ip} data-testid="top-attacker-row" data-ip={row.ip} data-events={row.events}>
-            <Link href={attackerHref(row, range)} className="mono nowrap">
+            <Link prefetch={false} href={attackerHref(row, range)} className="mono nowrap">
               {row.ip}
             </Link>
             <span className="muted small">{row.label ?? row.country ?? ''}</span>
@@ -109,7 +110,9 @@ function TopLists({ view, range }: { view: Overview; range: string }) {
             data-service={row.service}
             data-events={row.events}
           >
-            <Link href={logsOf(`service:${row.service}`, range)}>{row.service}</Link>
+            <Link prefetch={false} href={logsOf(`service:${row.service}`, range)}>
+              {row.service}
+            </Link>
             <Bar value={row.events} max={maxService} />
             <span className="dash-n">{row.events}</span>
           </li>
@@ -122,7 +125,9 @@ function TopLists({ view, range }: { view: Overview; range: string }) {
         empty="No decky attacked in this range."
         render={(row) => (
           <li key={row.decky} data-testid="top-decky-row" data-decky={row.decky} data-events={row.events}>
-            <Link href={`/fleet/${encodeURIComponent(row.decky)}`}>{row.decky}</Link>
+            <Link prefetch={false} href={`/fleet/${encodeURIComponent(row.decky)}`}>
+              {row.decky}
+            </Link>
             <span className="muted small">{row.attackers} src</span>
             <Bar value={row.events} max={maxDecky} />
             <span className="dash-n">{row.events}</span>
@@ -162,7 +167,7 @@ function NewAttackers({ view, range }: { view: Overview; range: string }) {
       empty="No attacker first seen in this range."
       render={(row) => (
         <li key={row.ip} data-testid="new-attacker-row" data-ip={row.ip}>
-          <Link href={attackerHref(row, range)} className="mono nowrap">
+          <Link prefetch={false} href={attackerHref(row, range)} className="mono nowrap">
             {row.ip}
           </Link>
           <span className="muted small">{row.country ?? ''}</span>
@@ -194,11 +199,19 @@ function LiveFeed({ rows, status }: { rows: FeedRow[]; status: string }) {
           {rows.map((row) => (
             <li key={row.id} data-testid="live-feed-row" data-decky={row.decky} data-service={row.service}>
               <span className="muted small nowrap">{formatTime(row.timestamp).slice(11)}</span>
-              <Link href={`/fleet/${encodeURIComponent(row.decky)}`}>{row.decky}</Link>
+              <Link prefetch={false} href={`/fleet/${encodeURIComponent(row.decky)}`} className="nowrap">
+                {row.decky}
+              </Link>
               <span className="badge">{row.service}</span>
-              <SafeText value={row.eventType} limit={32} />
+              <span className="dash-event">
+                <SafeText value={row.eventType} limit={32} />
+              </span>
               {row.attackerIp && (
-                <Link href={logsOf(`attacker:${row.attackerIp}`, 'range=1h')} className="mono nowrap">
+                <Link
+                  prefetch={false}
+                  href={logsOf(`attacker:${row.attackerIp}`, 'range=1h')}
+                  className="mono nowrap"
+                >
                   {row.attackerIp}
                 </Link>
               )}
@@ -210,7 +223,7 @@ function LiveFeed({ rows, status }: { rows: FeedRow[]; status: string }) {
   )
 }
 
-function Now({ range }: { range: string }) {
+function Now() {
   const trpc = useTRPC()
   const now = useQuery(trpc.dashboard.now.queryOptions(undefined, { refetchInterval: 15_000 }))
   if (now.isError) return <ErrorAlert error={now.error} testId="dashboard-now-error" />
@@ -238,7 +251,9 @@ function Now({ range }: { range: string }) {
                 data-events={row.events}
               >
                 <span className="dash-pulse" aria-hidden="true" />
-                <Link href={`/fleet/${encodeURIComponent(row.decky)}`}>{row.decky}</Link>
+                <Link prefetch={false} href={`/fleet/${encodeURIComponent(row.decky)}`}>
+                  {row.decky}
+                </Link>
                 <span className="muted small">
                   {row.attackers} src · {formatTime(row.lastSeen).slice(11)}
                 </span>
@@ -252,7 +267,7 @@ function Now({ range }: { range: string }) {
         <section className="panel dash-card" aria-label="Open incidents" data-testid="open-incidents">
           <div className="row spread">
             <h2 className="dash-title">Open incidents ({data.openIncidents.total})</h2>
-            <Link href="/incidents" className="small">
+            <Link prefetch={false} href="/incidents" className="small">
               All incidents
             </Link>
           </div>
@@ -260,19 +275,16 @@ function Now({ range }: { range: string }) {
             {data.openIncidents.rows.map((row) => (
               <li key={row.id} data-testid="open-incident-row">
                 <SeverityBadge severity={row.severity} />
-                <Link href={`/incidents/${row.id}`} className="mono nowrap">
+                <Link prefetch={false} href={`/incidents/${row.id}`} className="mono nowrap">
                   {row.attackerIp}
                 </Link>
-                <Link href={`/fleet/${encodeURIComponent(row.decky)}`} className="small">
+                <Link prefetch={false} href={`/fleet/${encodeURIComponent(row.decky)}`} className="small">
                   {row.decky}
                 </Link>
                 <span className="dash-n">{row.eventCount}</span>
               </li>
             ))}
           </ol>
-          <p className="muted small">
-            <Link href={logsOf('', range)}>Events in this range</Link>
-          </p>
         </section>
       )}
     </>
@@ -377,7 +389,7 @@ export default function DashboardPage() {
         <section className="panel dash-card dash-wide" aria-label="Attack events over time">
           <div className="row spread">
             <h2 className="dash-title">Events over time by service</h2>
-            <Link href={logsOf('', rangeSearch)} className="small">
+            <Link prefetch={false} href={logsOf('', rangeSearch)} className="small">
               Open in Logs
             </Link>
           </div>
@@ -393,7 +405,7 @@ export default function DashboardPage() {
           )}
         </section>
         <div className="dash-side">
-          <Now range={rangeSearch} />
+          <Now />
         </div>
       </div>
       {view && <TopLists view={view} range={rangeSearch} />}
