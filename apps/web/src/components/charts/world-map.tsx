@@ -21,8 +21,8 @@ function loadShapes() {
     import('d3-geo'),
     import('topojson-client'),
     import('world-atlas/countries-110m.json'),
-    import('i18n-iso-countries'),
-  ]).then(([geo, topojson, atlas, iso]) => {
+    import('./country-ids.ts'),
+  ]).then(([geo, topojson, atlas, ids]) => {
     const topology = (atlas.default ?? atlas) as unknown as Parameters<typeof topojson.feature>[0]
     const countries = topojson.feature(
       topology,
@@ -38,7 +38,7 @@ function loadShapes() {
         name: feature.properties?.name ?? '',
         d: path(feature) ?? '',
       })),
-      numericOf: (alpha2: string) => (iso.default ?? iso).alpha2ToNumeric(alpha2),
+      numericOf: ids.atlasIdOf,
     }
   })
   return shapes
