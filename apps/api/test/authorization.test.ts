@@ -22,6 +22,7 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'catalog.services': 'viewer',
   'catalog.archetypes': 'viewer',
   'catalog.distros': 'viewer',
+  'catalog.secretDefault': 'admin',
   'fleet.list': 'viewer',
   'fleet.get': 'viewer',
   'fleet.preview': 'admin',
