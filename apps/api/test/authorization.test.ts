@@ -9,6 +9,7 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'auth.login': 'anon',
   'auth.logout': 'any',
   'auth.me': 'any',
+  'auth.session': 'anon',
   'auth.changePassword': 'any',
   'users.list': 'admin',
   'users.create': 'admin',

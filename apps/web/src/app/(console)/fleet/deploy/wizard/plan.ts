@@ -72,3 +72,9 @@ export function findField(
 ): ConfigField | undefined {
   return context.services.find((s) => s.slug === slug)?.config.find((f) => f.key === key)
 }
+
+/** A fresh plan seed (32 hex digits, 128 bits from the browser's CSPRNG) for fleet.preview/deploy. */
+export function newPlanSeed(): string {
+  const words = crypto.getRandomValues(new Uint32Array(4))
+  return Array.from(words, (word) => word.toString(16).padStart(8, '0')).join('')
+}
