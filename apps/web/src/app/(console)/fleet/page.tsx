@@ -298,7 +298,7 @@ export default function FleetPage() {
                 <td className="small">
                   <div>{d.hostName}</div>
                   <div className="muted nowrap" data-testid="decky-interval">
-                    every {d.mutateInterval ?? 'global'}
+                    {d.mutateInterval ? `mutates every ${d.mutateInterval}` : 'global interval'}
                   </div>
                   {d.lastMutatedAt && (
                     <div className="muted nowrap" title="last mutation">
