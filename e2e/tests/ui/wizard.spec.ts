@@ -207,8 +207,8 @@ test('at 1280 px the fleet table does not scroll sideways; decky and attacker ad
     expect(lines.length).toBeGreaterThan(0)
     for (const line of lines)
       expect(line, `${path}: ${line.text}`).toMatchObject({ lines: 1, whiteSpace: 'nowrap' })
+    await shot(page, `narrow${path.replace('/', '-')}.png`)
   }
-  await shot(page, 'attackers-narrow.png')
   expect(errors()).toEqual([])
 })
 
