@@ -18,7 +18,7 @@ import { StepList, WizardFoot } from './steps/wizard-nav.tsx'
 import { useWizardData } from './use-wizard-data.ts'
 import { buildIni } from './wizard/build-ini.ts'
 import { initialWizard, PROGRESS_STEP, REVIEW_STEP, wizardReducer } from './wizard/draft.ts'
-import { effectiveServices, newPlanSeed, plannedIps, plannedNames } from './wizard/plan.ts'
+import { effectiveServices, expectationOf, newPlanSeed, plannedIps, plannedNames } from './wizard/plan.ts'
 import { canLeaveStep, stepMessages, validateDraft } from './wizard/validate.ts'
 
 export default function DeployWizardPage() {
@@ -144,7 +144,12 @@ export default function DeployWizardPage() {
         replace={replace}
         onDeploy={() =>
           preview.data &&
-          deploy.mutate({ ini, replaceFleet: replace, seed: preview.data.seed, expected: preview.data })
+          deploy.mutate({
+            ini,
+            replaceFleet: replace,
+            seed: preview.data.seed,
+            expected: expectationOf(preview.data),
+          })
         }
         onRestart={() => {
           dispatch({ type: 'restart' })
