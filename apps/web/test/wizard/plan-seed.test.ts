@@ -17,15 +17,15 @@ describe('the preview sent back as fleet.deploy expected', () => {
       ip: '172.31.77.2',
       mac: '00:0c:29:aa:bb:cc',
       hostname: 'web6',
-      distro: 'debian',
-      osFamily: 'linux',
-      services: ['ssh'],
+      distro: 'debian' as const,
+      osFamily: 'linux' as const,
+      services: ['ssh' as const],
       hostId: 'local',
       archetype: null,
       serviceConfig: { ssh: { password: 's3cret-root-pw' } },
       mutateIntervalMinutes: null,
       host: 'local',
-    } as const
+    }
     const expected = expectationOf({ create: [row], keep: ['old'], remove: [] })
     expect(expected).toEqual({
       create: [
