@@ -14,6 +14,8 @@ import {
   planDrift,
   planRandom,
   seededRandom128,
+  ZDeployRequest,
+  ZPreviewRequest,
 } from '../src/index.ts'
 import { existingDecky, expectDecnet, LAN } from './support/fixtures.ts'
 
@@ -173,5 +175,35 @@ describe('a deploy against its preview', () => {
     expect(() =>
       assertPlanAsPreviewed(expectation(preview), plan(INI, SEED, existing), existing),
     ).not.toThrow()
+  })
+})
+
+describe('the wire shapes of a seeded deploy', () => {
+  it('fleet.deploy takes an optional seed and preview; fleet.preview takes a seed but no preview', () => {
+    const seed = '0123456789abcdef0123456789abcdef'
+    expect(ZDeployRequest.parse({ ini: '[a]' })).toEqual({ ini: '[a]', replaceFleet: false })
+    const row = {
+      name: 'a',
+      ip: '10.0.0.2',
+      mac: '00:0c:29:aa:bb:cc',
+      hostname: 'web6',
+      distro: 'debian',
+      osFamily: 'linux',
+      services: ['ssh'],
+      hostId: 'local',
+      serviceConfig: { ssh: { password: 'x' } },
+    }
+    const parsed = ZDeployRequest.parse({
+      ini: '[a]',
+      seed,
+      expected: { create: [row], keep: [], remove: [] },
+    })
+    // Extra keys of a preview row are dropped: only what a deploy must reproduce is kept.
+    expect(parsed.expected?.create[0]).not.toHaveProperty('serviceConfig')
+    expect(ZDeployRequest.safeParse({ ini: '[a]', seed: 'F'.repeat(32) }).success).toBe(false)
+    expect(ZPreviewRequest.safeParse({ ini: '[a]', seed }).success).toBe(true)
+    expect(
+      ZPreviewRequest.safeParse({ ini: '[a]', seed, expected: { create: [], keep: [], remove: [] } }).success,
+    ).toBe(false)
   })
 })
