@@ -7,6 +7,9 @@ import type { Connection } from '../client.ts'
 import { knownValue } from '../columns.ts'
 import { type Dialect, type SqlArg, type SqlExecutor, toDate, toNumber } from '../sql.ts'
 
+/** The covering index of windowed aggregates (migration 0019). */
+const WINDOW_INDEX = 'INDEXED BY "Log_window_idx"'
+
 /** At most this many time buckets: a wider window gets wider buckets. */
 export const DASHBOARD_MAX_BUCKETS = 500
 /** Longest "top" list the dashboard asks for. */
@@ -17,9 +20,6 @@ export const UNDER_ATTACK_MINUTES = 5
 export const DASHBOARD_INCIDENTS = 10
 /** Deckies under attack listed (the fleet is small; a cap keeps a flood bounded). */
 export const DASHBOARD_ACTIVE_DECKIES = 100
-
-/** A window holding more than 1/WINDOW_SCAN_SHARE of the Log table is read by a plain scan (SQLite). */
-const WINDOW_SCAN_SHARE = 4
 
 /** Bucket sizes a widened histogram snaps to, in minutes. */
 const BUCKET_STEPS = [1, 2, 5, 10, 15, 30, 60, 180, 360, 720, 1440, 10080, 43200]
@@ -100,15 +100,14 @@ function epochSeconds(dialect: Dialect): string {
 /**
  * The Log rows of a window (attack traffic only) as `FROM … WHERE …` with their arguments from `$1`.
  * SQLite has no statistics telling it how much of the table a window holds, and would answer a
- * `GROUP BY decky` or `attackerIp` by walking that column's whole index: so a window holding a
- * small part of the table is read through the timestamp index, a larger one by one plain scan
- * (cheaper than a row lookup per index entry). Both counts are index-only.
+ * `GROUP BY decky` or `attackerIp` by walking that column's whole index, reading every wide row: it
+ * is pinned to the covering `Log_window_idx` (timestamp, system, service, decky, attackerIp), so
+ * every figure is an index-only range scan of the window.
  */
-async function windowRows(
-  sql: SqlExecutor,
+function windowRows(
   dialect: Dialect,
   window: { from?: Date; to?: Date },
-): Promise<{ from: string; where: string; args: SqlArg[] }> {
+): { from: string; where: string; args: SqlArg[] } {
   const conditions = ['l."system" = FALSE']
   const args: SqlArg[] = []
   if (window.from) {
@@ -119,15 +118,11 @@ async function windowRows(
     args.push(window.to)
     conditions.push(`l."timestamp" < $${args.length}`)
   }
-  const where = conditions.join(' AND ')
-  if (dialect !== 'sqlite' || args.length === 0) return { from: '"Log" l', where, args }
-  const [sizes] = await sql.query<{ inWindow: unknown; total: unknown }>(
-    `SELECT (SELECT count(*) FROM "Log" l INDEXED BY "Log_timestamp_idx" WHERE ${conditions.slice(1).join(' AND ')})
-       AS "inWindow", (SELECT count(*) FROM "Log") AS total`,
+  return {
+    from: `"Log" l${dialect === 'sqlite' ? ` ${WINDOW_INDEX}` : ''}`,
+    where: conditions.join(' AND '),
     args,
-  )
-  const small = toNumber(sizes?.inWindow ?? 0) * WINDOW_SCAN_SHARE <= toNumber(sizes?.total ?? 0)
-  return { from: `"Log" l ${small ? 'INDEXED BY "Log_timestamp_idx"' : 'NOT INDEXED'}`, where, args }
+  }
 }
 
 function regionOf(label: string | null, country: string | null, enriched: boolean): SourceRegion {
@@ -153,7 +148,7 @@ export function dashboardRepository(conn: Connection) {
         const start = input.from ?? (await firstEvent(sql)) ?? now
         const end = input.to ?? now
         const bucketMinutes = bucketMinutesFor(input.bucketMinutes, end.getTime() - start.getTime())
-        const filter = await windowRows(sql, dialect, range)
+        const filter = windowRows(dialect, range)
         const next = filter.args.length
         const timeline = await sql.query<{ bucket: unknown; service: string; n: unknown }>(
           `SELECT (${epochSeconds(dialect)} / CAST($${next + 1} AS INTEGER)) * CAST($${next + 1} AS INTEGER) AS bucket,
@@ -312,7 +307,7 @@ export function dashboardRepository(conn: Connection) {
         const active = await sql.query<{ decky: string; n: unknown; attackers: unknown; last: unknown }>(
           `SELECT l."decky" AS decky, count(*) AS n, count(DISTINCT l."attackerIp") AS attackers,
              max(l."timestamp") AS last
-           FROM "Log" l${dialect === 'sqlite' ? ' INDEXED BY "Log_timestamp_idx"' : ''}
+           FROM "Log" l${dialect === 'sqlite' ? ` ${WINDOW_INDEX}` : ''}
            WHERE l."timestamp" >= $1 AND l."timestamp" <= $2 AND l."system" = FALSE
            GROUP BY l."decky" ORDER BY n DESC, l."decky" LIMIT $3`,
           [since, now, DASHBOARD_ACTIVE_DECKIES],
