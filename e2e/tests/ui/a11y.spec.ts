@@ -50,7 +50,7 @@ test('every page of the web app is in the page-wide checks', () => {
   expect(listed, 'add the new page to CONSOLE_PAGES (e2e/fixtures/console-pages.ts)').toEqual(appRoutes())
 })
 
-test('axe: no serious or critical WCAG 2.1 AA violation on any page, in both themes; every control shows its focus', async ({
+test('axe: no serious or critical WCAG 2.1 AA (or best-practice) violation on any page, in both themes; one main landmark; every control shows its focus', async ({
   browser,
   page,
   stack,
@@ -71,6 +71,8 @@ test('axe: no serious or critical WCAG 2.1 AA violation on any page, in both the
         const findings = await blockingViolations(page, theme === THEMES[0] ? undefined : COLOUR_RULES)
         if (findings.length > 0) report.push(formatFindings(`${consolePage.route} (${theme})`, findings))
         if (theme !== THEMES[0]) return
+        // One main landmark, the skip link's target.
+        await expect(page.getByRole('main')).toHaveAttribute('id', 'content')
         // Every control, focused as the keyboard focuses it (a key pressed first), shows a focus ring.
         await page.keyboard.press('Shift')
         const missing = await page.locator(CONTROLS).evaluateAll(focusProblems)
