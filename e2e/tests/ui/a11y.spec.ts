@@ -65,7 +65,7 @@ test('axe: no serious or critical WCAG 2.1 AA (or best-practice) violation on an
     for (const consolePage of CONSOLE_PAGES) {
       await test.step(`${consolePage.route} (${theme})`, async () => {
         await page.goto(`${stack.webUrl}${consolePage.path(data)}`)
-        await expect(consolePage.ready(page)).toBeVisible({ timeout: 15_000 })
+        await expect(consolePage.ready(page, data)).toBeVisible({ timeout: 15_000 })
         await expect(page.locator('html')).toHaveAttribute('data-theme', theme)
         // The first theme gets every rule; the second only what its colours can change.
         const findings = await blockingViolations(page, theme === THEMES[0] ? undefined : COLOUR_RULES)
@@ -87,7 +87,7 @@ test('axe: no serious or critical WCAG 2.1 AA (or best-practice) violation on an
     const visitorErrors = watchConsole(visitor)
     for (const publicPage of PUBLIC_PAGES) {
       await visitor.goto(`${stack.webUrl}${publicPage.path(data)}`)
-      await expect(publicPage.ready(visitor)).toBeVisible()
+      await expect(publicPage.ready(visitor, data)).toBeVisible()
       const findings = await blockingViolations(visitor, theme === THEMES[0] ? undefined : COLOUR_RULES)
       if (findings.length > 0)
         report.push(formatFindings(`${publicPage.route} (${theme}, signed out)`, findings))

@@ -73,7 +73,7 @@ test('every page renders in light and dark themes at 1366×768 and 1920×1080 (s
     for (const consolePage of CONSOLE_PAGES) {
       await page.setViewportSize(SCREENS[0])
       await page.goto(`${stack.webUrl}${consolePage.path(data)}`)
-      await expect(consolePage.ready(page)).toBeVisible({ timeout: 15_000 })
+      await expect(consolePage.ready(page, data)).toBeVisible({ timeout: 15_000 })
       await expect(page.locator('html')).toHaveAttribute('data-theme', theme)
       for (const screen of SCREENS) {
         await page.setViewportSize(screen)
@@ -133,7 +133,7 @@ test('first-load JavaScript of every route is measured and reported', async ({ p
   const rows: [string, ScriptLoad][] = []
   for (const consolePage of CONSOLE_PAGES) {
     const load = await firstLoadScripts(page, `${stack.webUrl}${consolePage.path(data)}`, () =>
-      expect(consolePage.ready(page)).toBeVisible({ timeout: 15_000 }),
+      expect(consolePage.ready(page, data)).toBeVisible({ timeout: 15_000 }),
     )
     expect(load.scripts, consolePage.route).toBeGreaterThan(0)
     rows.push([consolePage.route, load])
