@@ -105,10 +105,10 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
             </button>
           </div>
         </nav>
-        <div className="content" id="content">
+        <main className="content" id="content">
           <ApiDownBanner />
           {children}
-        </div>
+        </main>
       </div>
     </MeProvider>
   )

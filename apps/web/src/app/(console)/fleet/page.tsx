@@ -144,7 +144,7 @@ function DeckyActions({ decky, onMessage }: { decky: Decky; onMessage: (message:
         onClick={() => setConfirming(true)}
         aria-label={`Tear down ${decky.name}`}
       >
-        Teardown
+        Tear down
       </button>
     </div>
   )
@@ -270,7 +270,7 @@ export default function FleetPage() {
           <tbody>
             {shown.map((d) => (
               <tr key={d.name} data-testid={`decky-${d.name}`} data-state={d.state}>
-                <td className="mono nowrap">{d.name}</td>
+                <td className="mono">{d.name}</td>
                 <td>
                   <span className={STATE_BADGE[d.state]} data-testid="decky-state">
                     {d.state}
