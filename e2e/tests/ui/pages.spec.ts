@@ -1,3 +1,6 @@
+import type { Page } from '@playwright/test'
+import { consoleData } from '../../fixtures/console-data.ts'
+import { CONSOLE_PAGES, pageSlug } from '../../fixtures/console-pages.ts'
 import { expect, test } from '../../fixtures/stack.ts'
 import { adminSession, shot, watchConsole } from '../../fixtures/ui-helpers.ts'
 
@@ -49,33 +52,40 @@ test('config: admin edits limits and interval and manages users', async ({ page,
 
 /** --bg of each theme in globals.css, as the browser computes it. */
 const PAGE_BACKGROUND = { light: 'rgb(244, 245, 247)', dark: 'rgb(13, 17, 23)' } as const
+/** A laptop and a desktop screen: every page is kept as a screenshot at both, in both themes. */
+const SCREENS = [
+  { width: 1366, height: 768 },
+  { width: 1920, height: 1080 },
+] as const
 
-test('every page renders in light and dark themes at 1280 px and on a 1366×768 laptop', async ({
+test('every page renders in light and dark themes at 1366×768 and 1920×1080 (screenshots kept)', async ({
   page,
   stack,
 }) => {
+  test.setTimeout(240_000)
+  const data = await test.step('seed deckies, traffic and an incident', () => consoleData(stack))
   const { errors } = await adminSession(page, stack)
   for (const theme of ['light', 'dark'] as const) {
     await page.getByLabel('Colour theme').selectOption(theme)
     await expect(page.locator('html')).toHaveAttribute('data-theme', theme)
     // The palette follows the chosen theme, not the browser's (light) colour scheme.
     await expect(page.locator('body')).toHaveCSS('background-color', PAGE_BACKGROUND[theme])
-    for (const [path, marker] of [
-      ['/fleet', 'fleet-table'],
-      ['/logs', 'log-table'],
-      ['/attackers', 'attackers-table'],
-      ['/techniques', 'techniques-table'],
-      ['/iocs', 'iocs-table'],
-      ['/credentials', 'credentials-total'],
-      ['/health', 'health-panel'],
-      ['/config', 'deployment-limit'],
-      ['/fleet/deploy', 'archetype-windows-server'],
-    ] as const) {
-      await page.goto(`${stack.webUrl}${path}`)
-      await expect(page.getByTestId(marker)).toBeVisible()
+    for (const consolePage of CONSOLE_PAGES) {
+      await page.setViewportSize(SCREENS[0])
+      await page.goto(`${stack.webUrl}${consolePage.path(data)}`)
+      await expect(consolePage.ready(page, data)).toBeVisible({ timeout: 15_000 })
       await expect(page.locator('html')).toHaveAttribute('data-theme', theme)
-      const name = path.slice(1).replace(/\//g, '-')
-      await shot(page, `${name}-${theme}.png`)
+      for (const screen of SCREENS) {
+        await page.setViewportSize(screen)
+        // Nothing overflows sideways, even on the laptop.
+        expect(
+          await page.evaluate(() => document.documentElement.scrollWidth),
+          `${consolePage.route} at ${screen.width} px`,
+        ).toBeLessThanOrEqual(screen.width)
+        const name = `${pageSlug(consolePage)}-${theme}-${screen.width}x${screen.height}.png`
+        await shot(page, name)
+        await test.info().attach(name, { path: test.info().outputPath(name), contentType: 'image/png' })
+      }
     }
   }
   // With no choice made, the system's colour scheme decides.
@@ -85,15 +95,60 @@ test('every page renders in light and dark themes at 1280 px and on a 1366×768 
     await page.emulateMedia({ colorScheme: scheme })
     await expect(page.locator('body')).toHaveCSS('background-color', PAGE_BACKGROUND[scheme])
   }
-  await page.setViewportSize({ width: 1366, height: 768 })
-  await page.goto(`${stack.webUrl}/fleet`)
-  await expect(page.getByTestId('fleet-table')).toBeVisible()
-  // Nothing overflows sideways at laptop width.
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366)
-  await shot(page, 'fleet-laptop.png')
-  await page.goto(`${stack.webUrl}/health`)
-  await expect(page.getByTestId('health-status')).toBeVisible()
-  await shot(page, 'health-laptop.png')
+  expect(errors()).toEqual([])
+})
+
+type ScriptLoad = { scripts: number; wire: number; decoded: number }
+
+/**
+ * The scripts a navigation to `url` loads until the load event, with the browser cache off (every
+ * visit is a first visit): how many, body bytes over the wire (compressed) and decoded, as the
+ * browser's resource timing counts them.
+ */
+async function firstLoadScripts(page: Page, url: string, ready: () => Promise<void>): Promise<ScriptLoad> {
+  await page.goto(url, { waitUntil: 'load' })
+  await ready()
+  return page.evaluate(() => {
+    const [navigation] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[]
+    const loaded = navigation?.loadEventStart || Number.POSITIVE_INFINITY
+    const scripts = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter(
+      (entry) => entry.initiatorType === 'script' && entry.startTime <= loaded,
+    )
+    return {
+      scripts: scripts.length,
+      wire: scripts.reduce((total, entry) => total + entry.encodedBodySize, 0),
+      decoded: scripts.reduce((total, entry) => total + entry.decodedBodySize, 0),
+    }
+  })
+}
+
+const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`
+
+test('first-load JavaScript of every route is measured and reported', async ({ page, stack }) => {
+  test.setTimeout(180_000)
+  const data = await consoleData(stack)
+  const { errors } = await adminSession(page, stack)
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true })
+  const rows: [string, ScriptLoad][] = []
+  for (const consolePage of CONSOLE_PAGES) {
+    const load = await firstLoadScripts(page, `${stack.webUrl}${consolePage.path(data)}`, () =>
+      expect(consolePage.ready(page, data)).toBeVisible({ timeout: 15_000 }),
+    )
+    expect(load.scripts, consolePage.route).toBeGreaterThan(0)
+    rows.push([consolePage.route, load])
+  }
+  const width = Math.max(...rows.map(([route]) => route.length))
+  const table = [
+    `${'route'.padEnd(width)}  scripts  over the wire (compressed)      decoded`,
+    ...rows.map(
+      ([route, load]) =>
+        `${route.padEnd(width)}  ${String(load.scripts).padStart(7)}  ${kib(load.wire).padStart(26)}  ${kib(load.decoded).padStart(11)}`,
+    ),
+  ].join('\n')
+  console.log(`First-load JS per route (until the load event, cache off):\n${table}`)
+  test.info().annotations.push({ type: 'first-load JS per route', description: table })
+  await test.info().attach('first-load-js.txt', { body: table, contentType: 'text/plain' })
   expect(errors()).toEqual([])
 })
 
@@ -132,7 +187,6 @@ test('wizard route: first-load JavaScript size is measured and reported', async 
       .filter((entry) => (entry as PerformanceResourceTiming).initiatorType === 'script')
       .reduce((total, entry) => total + (entry as PerformanceResourceTiming).decodedBodySize, 0),
   )
-  const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`
   const report = [
     `first load (until the load event): ${loadScripts.size} scripts, ${kib(sum(loadScripts))} over the wire`,
     `after idle (incl. the lazily loaded INI writer): ${scripts.size} scripts, ${kib(sum(scripts.keys()))} over the wire, ${kib(decoded)} decoded`,

@@ -1,8 +1,12 @@
 'use client'
 
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 
-/** The second step of a destructive action: what it will do, then confirm or cancel. */
+/**
+ * The second step of a destructive action: what it will do, then confirm or cancel. Keyboard users
+ * land on Cancel (the safe choice); Escape cancels and gives the focus back to the danger button this
+ * step replaced.
+ */
 export function ConfirmStep({
   question,
   confirmLabel,
@@ -16,16 +20,36 @@ export function ConfirmStep({
   onConfirm: () => void
   onCancel: () => void
 }) {
+  const group = useRef<HTMLFieldSetElement>(null)
+  const cancelButton = useRef<HTMLButtonElement>(null)
+  useEffect(() => {
+    cancelButton.current?.focus()
+  }, [])
+  const cancel = () => {
+    const container = group.current?.parentElement
+    onCancel()
+    // The trigger is rendered again after this state change; focus it once it is in the page.
+    if (container) requestAnimationFrame(() => container.querySelector<HTMLElement>('button.danger')?.focus())
+  }
   return (
-    <div className="row">
+    <fieldset
+      ref={group}
+      className="row confirm-step"
+      aria-label={question}
+      onKeyDown={(event) => {
+        if (event.key !== 'Escape') return
+        event.preventDefault()
+        cancel()
+      }}
+    >
       <span className="small">{question}</span>
       <button type="button" className="danger primary" onClick={onConfirm} disabled={pending}>
         {confirmLabel}
       </button>
-      <button type="button" onClick={onCancel}>
+      <button ref={cancelButton} type="button" onClick={cancel}>
         Cancel
       </button>
-    </div>
+    </fieldset>
   )
 }
 

@@ -11,6 +11,7 @@ import { MeProvider } from './session.tsx'
 import { ThemeToggle } from './theme-toggle.tsx'
 
 const NAV: { href: string; label: string; adminOnly?: boolean }[] = [
+  { href: '/dashboard', label: 'Overview' },
   { href: '/fleet', label: 'Fleet' },
   { href: '/fleet/deploy', label: 'Deploy', adminOnly: true },
   { href: '/logs', label: 'Logs' },
@@ -104,10 +105,10 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
             </button>
           </div>
         </nav>
-        <div className="content" id="content">
+        <main className="content" id="content">
           <ApiDownBanner />
           {children}
-        </div>
+        </main>
       </div>
     </MeProvider>
   )
