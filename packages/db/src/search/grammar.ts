@@ -92,9 +92,9 @@ interface RawTerm {
   position: number
 }
 
-type Token =
-  | { type: 'term'; term: RawTerm; position: number }
-  | { type: 'and' | 'or' | 'not' | 'open' | 'close'; position: number; text: string }
+/** An operator or parenthesis as typed (`text` keeps the operator's letter case for messages). */
+type Operator = { type: 'and' | 'or' | 'not' | 'open' | 'close'; position: number; text: string }
+type Token = { type: 'term'; term: RawTerm; position: number } | Operator
 
 const KEYWORDS: Record<string, 'and' | 'or' | 'not'> = { and: 'and', or: 'or', not: 'not' }
 const WORD_END = /[\s"()]/
@@ -248,7 +248,7 @@ class Parser {
 
   private parseAnd(depth: number): Parsed[] {
     const items: Parsed[] = []
-    let pendingAnd: Token | undefined
+    let pendingAnd: Operator | undefined
     for (let token = this.peek(); token; token = this.peek()) {
       if (token.type === 'close' && depth === 0) fail("unmatched ')'", token.position)
       if (token.type === 'close' || token.type === 'or') {
