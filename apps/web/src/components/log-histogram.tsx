@@ -89,6 +89,8 @@ export function LogHistogram({ histogram, from, to, bucketMinutes, onZoom }: Pro
             role="img"
             aria-label={`Histogram: ${total} events, ${histogram.buckets.length} buckets of ${bucketMinutes} min, by service. Drag to zoom.`}
             data-testid="histogram-plot"
+            data-from={from}
+            data-to={to}
             onPointerDown={onPointerDown}
             onPointerMove={onPointerMove}
             onPointerUp={onPointerUp}

@@ -71,12 +71,12 @@ function LogsView() {
     setLiveRows([])
   }, [linkedQ])
 
-  // A new range (picker, zoom, reset) searches again from now.
-  const rangeKey = JSON.stringify(range)
-  useEffect(() => {
-    if (rangeKey) setApplied((previous) => ({ ...previous, at: Date.now() }))
+  // A new range (picker, zoom, reset) searches again from now, from the first page.
+  const pickRange = (next: TimeRange) => {
+    setRange(next)
+    setApplied((previous) => ({ ...previous, at: Date.now() }))
     setCursors([undefined])
-  }, [rangeKey])
+  }
 
   // "/" jumps to the search box from anywhere on the page (unless typing in a field).
   useEffect(() => {
@@ -131,7 +131,7 @@ function LogsView() {
 
   const zoom = (start: Date, end: Date) => {
     if (range.key !== 'custom') setBeforeZoom(range)
-    setRange({ key: 'custom', from: start.toISOString(), to: end.toISOString() })
+    pickRange({ key: 'custom', from: start.toISOString(), to: end.toISOString() })
   }
 
   const liveIds = useMemo(() => new Set(liveRows.map((r) => r.id)), [liveRows])
@@ -155,11 +155,11 @@ function LogsView() {
           invalid={queryError !== undefined}
           errorId={errorId}
         />
-        <TimeRangePicker value={range} onChange={setRange} />
+        <TimeRangePicker value={range} onChange={pickRange} />
         {range.key === 'custom' && (
           <button
             type="button"
-            onClick={() => setRange(beforeZoom ?? DEFAULT_RANGE)}
+            onClick={() => pickRange(beforeZoom ?? DEFAULT_RANGE)}
             data-testid="reset-zoom"
           >
             Reset zoom
