@@ -133,7 +133,7 @@ test('logs: an interaction made now arrives live; hostile text renders inert; se
   const attacker = page.getByTestId('attacker-row').first()
   await expect(attacker).toBeVisible({ timeout: 30_000 })
   await shot(page, 'attackers.png')
-  await attacker.getByRole('link').click()
+  await attacker.getByRole('link').first().click()
   await expect(page).toHaveURL(/\/attackers\/.+/)
   await expect(page.getByRole('heading', { name: /Credentials \(\d+\)/ })).toBeVisible()
   await expect(page.getByText(SECRET)).toHaveCount(0)
@@ -241,7 +241,7 @@ test('logs paging by cursor and attackers sorting and filtering', async ({ page,
       },
     )
     .toBeGreaterThanOrEqual(61)
-  await page.getByTestId('attacker-row').first().getByRole('link').click()
+  await page.getByTestId('attacker-row').first().getByRole('link').first().click()
   await expect(page.getByTestId('credential-row')).toHaveCount(50)
   const range = page.getByTestId('credentials-range')
   await expect(range).toHaveText(/^1–50 of \d+$/)
