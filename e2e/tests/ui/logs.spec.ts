@@ -114,6 +114,8 @@ test('logs: an interaction made now arrives live; hostile text renders inert; se
   await page.getByRole('button', { name: 'Search' }).click()
   const requestRow = page.getByTestId('log-row').first()
   await expect(requestRow).toBeVisible({ timeout: 30_000 })
+  await expect(page.getByTestId('log-table')).toHaveAttribute('aria-busy', 'false')
+  await expect(requestRow).toContainText('request')
   await requestRow.getByTestId('log-expand').click()
   const expand = requestRow.getByRole('button', { name: /show all \d[\d,]* chars/ }).first()
   await expect(expand).toBeVisible()
@@ -165,6 +167,9 @@ test('logs as a viewer: captured secrets arrive masked and cannot be revealed', 
   await page.getByRole('button', { name: 'Search' }).click()
   const row = page.getByTestId('log-row').first()
   await expect(row).toBeVisible({ timeout: 30_000 })
+  // The search's own rows (not the previous page's, kept while it loads) before opening one.
+  await expect(page.getByTestId('log-table')).toHaveAttribute('aria-busy', 'false')
+  await expect(row).toContainText('auth_attempt')
   await row.getByTestId('log-expand').click()
   await expect(row.getByTestId('masked-secret')).toHaveText('••••••••')
   await expect(row.getByRole('button', { name: /Reveal/ })).toHaveCount(0)

@@ -1,7 +1,7 @@
 'use client'
 
 import { type PointerEvent, type RefObject, useEffect, useRef, useState } from 'react'
-import { formatTime } from '@/lib/format.ts'
+import { formatTime, plural } from '@/lib/format.ts'
 import { timeTicks } from '@/lib/time-ticks.ts'
 import type { RouterOutputs } from '@/trpc/client.ts'
 import { SafeText } from './safe-text.tsx'
@@ -87,7 +87,7 @@ export function LogHistogram({ histogram, from, to, bucketMinutes, onZoom }: Pro
             width={width}
             height={PLOT_HEIGHT + AXIS_HEIGHT}
             role="img"
-            aria-label={`Histogram: ${total} events, ${histogram.buckets.length} buckets of ${bucketMinutes} min, by service. Drag to zoom.`}
+            aria-label={`Histogram: ${plural(total, 'event')} by service, ${bucketMinutes}-minute buckets. Drag to zoom.`}
             data-testid="histogram-plot"
             data-from={from}
             data-to={to}
@@ -158,7 +158,7 @@ export function LogHistogram({ histogram, from, to, bucketMinutes, onZoom }: Pro
       </div>
       <figcaption className="log-histogram-legend small muted">
         <span data-testid="histogram-total">
-          {total} events · {bucketMinutes} min buckets · peak {total === 0 ? 0 : max}
+          {plural(total, 'event')} · {bucketMinutes} min buckets · peak {total === 0 ? 0 : max}
         </span>
         {histogram.services.map((service, i) => (
           <span key={service} className="log-legend-item">

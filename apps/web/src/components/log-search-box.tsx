@@ -106,16 +106,16 @@ export function LogSearchBox({
         aria-keyshortcuts="/"
         aria-autocomplete="list"
         aria-expanded={open}
-        aria-controls={listId}
+        aria-controls={open ? listId : undefined}
         aria-activedescendant={open ? `${listId}-${activeIndex}` : undefined}
         aria-invalid={invalid}
         aria-describedby={invalid ? errorId : undefined}
         title="Search (press / to focus)"
         data-testid="search-input"
       />
-      <div id={listId} role="listbox" aria-label="Search keys" className="log-suggestions" hidden={!open}>
-        {open &&
-          suggestions.map((key, index) => (
+      {open && (
+        <div id={listId} role="listbox" aria-label="Search keys" className="log-suggestions">
+          {suggestions.map((key, index) => (
             <div
               key={key.name}
               id={`${listId}-${index}`}
@@ -131,7 +131,8 @@ export function LogSearchBox({
               <span className="mono">{key.name}:</span> <span className="muted">{key.hint}</span>
             </div>
           ))}
-      </div>
+        </div>
+      )}
     </div>
   )
 }
