@@ -115,7 +115,7 @@ describe('logs procedures (in process)', () => {
     expect(bucket?.byService.at(-1)).toBe(93 + 92 + 91)
   })
 
-  it('offers the grammar keys and the captured field keys, cached for a minute', async () => {
+  it('offers the grammar keys and the captured field keys, cached for a few seconds', async () => {
     const { keys } = await api.viewer.logs.fields()
     const byName = new Map(keys.map((key) => [key.name, key.kind]))
     expect(byName.get('service')).toBe('column')

@@ -1,8 +1,8 @@
 import type { LogFieldKey } from '@decnet/core'
 import { COLUMN_KEYS, type DecnetDatabase, FIELD_ALIASES, SCOPE_KEYS } from '@decnet/db'
 
-/** The captured keys change only when a new kind of decoy event arrives: a minute stale is fine. */
-export const FIELD_KEYS_TTL_MS = 60_000
+/** A new kind of decoy event shows up in the completions within seconds; typing never costs a query a keystroke. */
+export const FIELD_KEYS_TTL_MS = 10_000
 
 const COLUMN_HINTS: Record<string, string> = {
   decky: 'decky name (exact)',

@@ -38,7 +38,7 @@ export function LogSearchBox({
 }) {
   const trpc = useTRPC()
   const listId = useId()
-  const fields = useQuery(trpc.logs.fields.queryOptions(undefined, { staleTime: 60_000 }))
+  const fields = useQuery(trpc.logs.fields.queryOptions(undefined, { staleTime: 10_000 }))
   const [caret, setCaret] = useState(0)
   const [active, setActive] = useState(0)
   const [dismissed, setDismissed] = useState(false)
