@@ -136,26 +136,29 @@ function rawJson(log: Log, entries: { key: string; value: unknown }[], message: 
 
 /** Field keys that say what an event was about, most telling first. */
 const SUMMARY_FIELDS = ['command', 'query', 'username', 'user', 'method', 'path', 'url', 'filename', 'reason']
+/** Shown as the value alone (`GET /admin`), the rest as key=value. */
+const BARE_FIELDS = new Set(['command', 'method', 'path', 'url'])
 
-/** One short line per event: its most telling fields (never a secret), else its raw line. */
+/** One short line per event: its most telling fields, else its other plain fields (never a secret). */
 export function eventSummary(log: Log): string {
   const secrets = secretFieldsOf(log)
-  const parts: string[] = []
-  for (const key of SUMMARY_FIELDS) {
-    const value = log.fields[key]
-    if (secrets.has(key) || value === undefined || value === null || typeof value === 'object') continue
-    parts.push(
-      key === 'method' || key === 'path' || key === 'command' ? String(value) : `${key}=${String(value)}`,
-    )
-    if (parts.length === 3) break
-  }
+  const plain = Object.entries(log.fields).filter(
+    ([key, value]) =>
+      key !== SECRET_FIELDS &&
+      !secrets.has(key) &&
+      value !== null &&
+      typeof value !== 'object' &&
+      value !== '',
+  )
+  const telling = SUMMARY_FIELDS.flatMap((key) => plain.filter(([k]) => k === key))
+  const parts = (telling.length > 0 ? telling : plain)
+    .slice(0, 3)
+    .map(([key, value]) => (BARE_FIELDS.has(key) ? String(value) : `${key}=${String(value)}`))
   if (parts.length > 0) return parts.join(' ')
-  if (log.message !== undefined && secrets.size === 0 && !CREDENTIAL_TEXT.test(log.message))
-    return log.message
-  return Object.keys(log.fields)
-    .filter((key) => key !== SECRET_FIELDS)
-    .slice(0, 4)
-    .join(', ')
+  // A structured raw line (JSON) says nothing the columns do not; a plain one is the event itself.
+  const message = log.message ?? ''
+  if (secrets.size === 0 && !message.startsWith('{') && !CREDENTIAL_TEXT.test(message)) return message
+  return ''
 }
 
 /** Clicks on links, buttons or a text selection inside a row do not toggle it. */
@@ -251,10 +254,10 @@ export function LogTable({ rows, live, busy }: { rows: Log[]; live?: ReadonlySet
       <TableHead
         columns={[
           { key: 'time', label: 'Time (UTC)', style: { width: '13.5em' } },
-          { key: 'decky', label: 'Decky', style: { width: '10%' } },
+          { key: 'decky', label: 'Decky', style: { width: '9%' } },
           { key: 'service', label: 'Service', style: { width: '7%' } },
           { key: 'event', label: 'Event', style: { width: '10%' } },
-          { key: 'attacker', label: 'Attacker', style: { width: '11em' } },
+          { key: 'attacker', label: 'Attacker', style: { width: '14em' } },
           'Summary',
         ]}
       />

@@ -63,8 +63,12 @@ function LogsView() {
   const searchBox = useRef<HTMLInputElement>(null)
   const errorId = useId()
 
-  // A link (`/logs?q=attacker:…`) sets the search, also when followed from this page.
+  // A link (`/logs?q=attacker:…`) sets the search, also when followed from this page. The address this
+  // page writes itself (after a search) arrives later and must not overwrite what is typed since.
+  const searchedQ = useRef(linkedQ)
   useEffect(() => {
+    if (linkedQ === searchedQ.current) return
+    searchedQ.current = linkedQ
     setDraft(linkedQ)
     setApplied({ q: linkedQ, at: Date.now() })
     setCursors([undefined])
@@ -126,6 +130,7 @@ function LogsView() {
     setCursors([undefined])
     setLiveRows([])
     // The address carries the search, so it can be shared or bookmarked.
+    searchedQ.current = draft.trim()
     if (draft.trim() !== linkedQ) router.replace(draft.trim() ? logsHref(draft.trim()) : pathname)
   }
 
