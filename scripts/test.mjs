@@ -72,6 +72,9 @@ ensureDebianPackages([
   'nmap',
   // The attacker-intelligence acceptance test brute-forces a deployed decky's ssh with hydra.
   'hydra',
+  // The decoy shell's semantics tests compare it with the real dash, bash and busybox sh.
+  'dash',
+  'busybox',
   // Real clients of the Windows protocols (smbclient, nmblookup, impacket-rpcdump).
   'smbclient',
   'samba-common-bin',

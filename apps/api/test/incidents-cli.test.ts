@@ -83,7 +83,7 @@ describe('decnet incidents', () => {
     expect(shown.stdout).toContain('reason     successful login on ssh')
     expect(shown.stdout).toMatch(/db-01 +mysql +login_attempt/)
     expect(shown.stdout).not.toContain('\u001b')
-    expect(shown.stdout).toContain('evil�[31m red')
+    expect(shown.stdout).toContain('evil\\x1b[31m red')
 
     const missing = await decnet(['incidents', 'show', 'no-such-id'], viewer)
     expect(missing.code).toBe(1)

@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { sshRun } from '../../fixtures/attacker.ts'
 import { signInAdmin } from '../../fixtures/auth.ts'
-import { decnet } from '../../fixtures/cli.ts'
+import { decnet, startDecnet } from '../../fixtures/cli.ts'
 import { instanceContainers } from '../../fixtures/docker.ts'
 import { expect, test } from '../../fixtures/stack.ts'
 
@@ -81,4 +83,181 @@ test('decnet services, archetypes and distros print each catalogue one line an e
   expect(distros.map((distro) => distro.slug)).toContain('debian')
   const lines = (await decnet(['distros'], env)).stdout.trimEnd().split('\n')
   expect(lines).toEqual(distros.map((distro) => `${distro.slug.padEnd(10)} ${distro.name}`))
+})
+
+test('decnet deploy from flags: --dry-run prints the plan and deploys nothing, bad flags list the choices, then it deploys', async ({
+  stack,
+}) => {
+  test.setTimeout(300_000)
+  const { client, token } = await signInAdmin(stack)
+  const env = { url: stack.apiUrl, token }
+  const flags = ['-n', '2', '--archetype', 'linux-server', '--distro', 'debian', '--services', 'ssh,http']
+  const flagDeckies = () => deckiesInDocker(stack.instance).filter((name) => name.startsWith('flag-'))
+
+  const dryRun = await decnet(['deploy', ...flags, '--name-prefix', 'flag', '--dry-run'], env)
+  expect(dryRun.stderr).toBe('')
+  expect(dryRun.code).toBe(0)
+  expect(dryRun.stdout).toContain('plan: 2 to create')
+  expect(dryRun.stdout).toMatch(/^NAME\s+HOST\s+IP\s+MAC\s+HOSTNAME\s+OS\s+DISTRO\s+ARCHETYPE\s+SERVICES$/m)
+  for (const name of ['flag-01', 'flag-02']) {
+    expect(dryRun.stdout).toMatch(
+      new RegExp(
+        `^${name}\\s+\\S+\\s+\\d+\\.\\d+\\.\\d+\\.\\d+\\s.*debian\\s+linux-server\\s+ssh,http$`,
+        'm',
+      ),
+    )
+  }
+  expect(dryRun.stdout).toContain('dry run: nothing was deployed')
+  const plan = JSON.parse(
+    (await decnet(['--json', 'deploy', ...flags, '--name-prefix', 'flag', '--dry-run'], env)).stdout,
+  ) as {
+    create: { name: string; distro: string; services: string[] }[]
+  }
+  expect(plan.create.map((decky) => [decky.name, decky.distro, decky.services])).toEqual([
+    ['flag-01', 'debian', ['ssh', 'http']],
+    ['flag-02', 'debian', ['ssh', 'http']],
+  ])
+  // An INI deploy previews the same way.
+  const iniDryRun = await decnet(['deploy', '-c', iniFile('[flag-ini]\nservices = ftp\n'), '--dry-run'], env)
+  expect(iniDryRun.code).toBe(0)
+  expect(iniDryRun.stdout).toMatch(/^flag-ini\s.*\sftp$/m)
+  expect(
+    (await client.fleet.list.query()).map((decky) => decky.name).filter((name) => name.startsWith('flag-')),
+  ).toEqual([])
+  expect(flagDeckies()).toEqual([])
+
+  const badArchetype = await decnet(['deploy', '-n', '2', '--archetype', 'toaster'], env)
+  expect(badArchetype.code).toBe(1)
+  expect(badArchetype.stderr).toMatch(/--archetype: unknown archetype 'toaster'; available: .*linux-server/)
+  const badDistro = await decnet(['deploy', '--services', 'ssh', '--distro', 'plan9', '--dry-run'], env)
+  expect(badDistro.code).toBe(1)
+  expect(badDistro.stderr).toMatch(/--distro: unknown distro 'plan9'; available: .*debian/)
+  const badService = await decnet(['deploy', '--services', 'ssh,gopher'], env)
+  expect(badService.code).toBe(1)
+  expect(badService.stderr).toMatch(/--services: unknown service\(s\) 'gopher'; available: .*ssh/)
+  const both = await decnet(['deploy', '-c', iniFile('[x]\nservices = ssh\n'), '-n', '2'], env)
+  expect(both.code).toBe(1)
+  expect(both.stderr).toContain('either -c <file> or deployment flags')
+  expect(flagDeckies()).toEqual([])
+
+  try {
+    const deployed = await decnet(['deploy', ...flags, '--name-prefix', 'flag'], env)
+    expect(deployed.stderr).toBe('')
+    expect(deployed.code).toBe(0)
+    expect(deployed.stdout).toContain('all 2 done')
+    expect(flagDeckies()).toEqual(['flag-01', 'flag-02'])
+    const fleet = (await client.fleet.list.query()).filter((decky) => decky.name.startsWith('flag-'))
+    expect(fleet.map((decky) => [decky.name, decky.distro, decky.archetype, decky.services])).toEqual([
+      ['flag-01', 'debian', 'linux-server', ['ssh', 'http']],
+      ['flag-02', 'debian', 'linux-server', ['ssh', 'http']],
+    ])
+
+    const status = await decnet(['status'], env)
+    expect(status.code).toBe(0)
+    const [header, ...rows] = status.stdout.trimEnd().split('\n')
+    expect(header).toMatch(/^NAME\s+ADDRESS\s+STATE\s+HOST\s+ARCHETYPE\s+SERVICES$/)
+    for (const decky of fleet) {
+      expect(rows).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^${decky.name}\\s+${decky.address.replaceAll('.', '\\.')}\\s+running\\s+${decky.hostName}\\s+linux-server\\s+ssh,http$`,
+          ),
+        ),
+      )
+    }
+  } finally {
+    await decnet(['teardown', 'flag-01'], env)
+    await decnet(['teardown', 'flag-02'], env)
+  }
+  expect(flagDeckies()).toEqual([])
+})
+
+test('decnet logs prints one escaped line an event and --follow streams a new one until Ctrl-C; decnet attackers lists and profiles the source', async ({
+  stack,
+}) => {
+  test.setTimeout(300_000)
+  const { client, token } = await signInAdmin(stack)
+  const env = { url: stack.apiUrl, token }
+  try {
+    const deployed = await decnet(['deploy', '--services', 'ssh,http', '--name-prefix', 'cli-logs'], env)
+    expect(deployed.stdout, deployed.stderr).toContain('all 1 done')
+    const { address } = await client.fleet.get.query({ name: 'cli-logs' })
+    // A username carrying a terminal escape (it would paint the operator's terminal red).
+    await sshRun(address, 'cli\u001b[31mred', 'not-the-password-1', 'id').catch(() => null)
+    const attempt = async () =>
+      (await client.logs.search.query({ q: 'decky:cli-logs service:ssh', limit: 100 })).rows.find((row) =>
+        JSON.stringify(row.fields).includes('red'),
+      )
+    await expect.poll(async () => Boolean(await attempt()), { timeout: 60_000 }).toBe(true)
+    const source = (await attempt())?.attackerIp ?? ''
+    expect(source).toMatch(/^\d+\.\d+\.\d+\.\d+$/)
+    const ip = source.replaceAll('.', '\\.')
+
+    const logs = await decnet(['logs', 'decky:cli-logs'], env)
+    expect(logs.code, logs.stderr).toBe(0)
+    expect(logs.stdout).not.toContain('\u001b')
+    expect(logs.stdout).toMatch(
+      new RegExp(`^\\S+Z cli-logs\\s+ssh\\s+\\S+\\s+${ip}\\s+.*username=cli\\\\x1b\\[31mred`, 'm'),
+    )
+    expect(logs.stdout).toMatch(/^\d+ matching$/m)
+    const asJson = JSON.parse((await decnet(['--json', 'logs', 'decky:cli-logs'], env)).stdout) as {
+      rows: { decky: string }[]
+    }
+    expect(asJson.rows.length).toBeGreaterThan(0)
+    expect(new Set(asJson.rows.map((row) => row.decky))).toEqual(new Set(['cli-logs']))
+    const future = new Date(Date.now() + 3_600_000).toISOString()
+    expect((await decnet(['logs', 'decky:cli-logs', '--since', future], env)).stdout.trim()).toBe(
+      '0 matching',
+    )
+    expect((await decnet(['logs', 'decky:cli-logs', '--since', '1h'], env)).stdout).toContain('username=cli')
+
+    const follower = startDecnet(['logs', 'decky:cli-logs service:http', '--follow'], env)
+    try {
+      await expect.poll(follower.stderr, { timeout: 30_000 }).toContain('following new events')
+      const marker = `cli-follow-${Date.now()}`
+      execFileSync('curl', ['-s', '-o', '/dev/null', '--max-time', '10', `http://${address}/${marker}`])
+      await expect.poll(follower.stdout, { timeout: 60_000 }).toContain(marker)
+      expect(follower.stdout()).toMatch(
+        new RegExp(`^\\S+Z cli-logs\\s+http\\s+request\\s+${ip}\\s+.*path=/${marker}`, 'm'),
+      )
+    } finally {
+      follower.signal('SIGINT')
+    }
+    const followed = await follower.exited
+    expect(followed.code).toBe(0)
+    expect(followed.stderr).toBe('following new events (Ctrl-C to stop)\n')
+
+    const attackers = await decnet(['attackers'], env)
+    expect(attackers.code, attackers.stderr).toBe(0)
+    const [header, ...rows] = attackers.stdout.trimEnd().split('\n')
+    expect(header).toMatch(/^IP\s+LAST SEEN\s+FIRST SEEN\s+EVENTS\s+CREDS\s+WHERE\s+SERVICES\s+DECKIES$/)
+    expect(rows).toContainEqual(
+      expect.stringMatching(new RegExp(`^${ip}\\s+\\S+Z\\s+\\S+Z\\s+\\d+\\s+\\d+\\s+.*cli-logs`)),
+    )
+    const listed = JSON.parse((await decnet(['--json', 'attackers'], env)).stdout) as {
+      rows: { lastSeen: string }[]
+    }
+    const lastSeen = listed.rows.map((row) => row.lastSeen)
+    expect(lastSeen).toEqual([...lastSeen].sort().reverse())
+
+    const profile = await decnet(['attackers', source], env)
+    expect(profile.code, profile.stderr).toBe(0)
+    expect(profile.stdout).toContain(`attacker ${source}`)
+    expect(profile.stdout).toMatch(/^ {2}services\s+\S*(http\S*ssh|ssh\S*http)/m)
+    expect(profile.stdout).toMatch(/^ {2}credentials\s+[1-9]\d* tried$/m)
+    expect(profile.stdout).toMatch(/^ {2}first seen\s+\S+Z$/m)
+    expect(profile.stdout).toMatch(/^ {2}class\s+\S+$/m)
+    expect(profile.stdout).not.toContain('\u001b')
+    const detail = JSON.parse((await decnet(['--json', 'attackers', source], env)).stdout) as {
+      ip: string
+      credentialTotal: number
+    }
+    expect(detail.ip).toBe(source)
+    expect(detail.credentialTotal).toBeGreaterThan(0)
+    const unknown = await decnet(['attackers', '198.51.100.254'], env)
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toContain('no attacker with address 198.51.100.254')
+  } finally {
+    await decnet(['teardown', 'cli-logs'], env)
+  }
 })

@@ -193,7 +193,9 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
 
     const status = await decnet(['status'], cli)
     for (const decky of onSecond)
-      expect(status.stdout).toMatch(new RegExp(`^${decky.name}\\s+running\\s+second\\s`, 'm'))
+      expect(status.stdout).toMatch(
+        new RegExp(`^${decky.name}\\s+${decky.address.replaceAll('.', '\\.')}\\s+running\\s+second\\s`, 'm'),
+      )
 
     // Containers: each decky's base + 2 services, on its own host's daemon and nowhere else.
     const localContainers = containersPerDecky(stack.instance)

@@ -29,6 +29,7 @@ async function startSsh(persona: Persona): Promise<{ host: string; port: number 
 
 /** Debian's OpenSSH client, logging in with a password through sshpass, as an intruder would. */
 async function sshRun(target: { host: string; port: number }, command: string): Promise<string> {
+  // A line whose last command is not found exits 127, as over real sshd: its output still counts.
   const { stdout } = await run(
     'sshpass',
     [
@@ -51,7 +52,10 @@ async function sshRun(target: { host: string; port: number }, command: string): 
       command,
     ],
     { timeout: 60_000 },
-  )
+  ).catch((error: { stdout?: string; code?: number }) => {
+    if (error.code !== 127 || error.stdout === undefined) throw error
+    return { stdout: error.stdout }
+  })
   return stdout
 }
 

@@ -10,6 +10,7 @@ import {
 } from '@decnet/core'
 import { Argument, type Command, Option } from 'commander'
 import type { ApiClient } from './client.ts'
+import { terminalSafe } from './terminal-text.ts'
 
 /** What the incident commands need from the CLI around them. */
 export type CliIo = {
@@ -18,7 +19,7 @@ export type CliIo = {
 }
 
 /** Attacker-controlled text: control characters never reach a terminal as such. */
-const safe = (text: string) => text.replace(/\p{Cc}/gu, '�')
+const safe = terminalSafe
 
 function incidentLine(incident: Incident): string {
   const more = incident.deckies.length > 1 ? ` (+${incident.deckies.length - 1})` : ''

@@ -14,13 +14,18 @@ import {
 } from '@decnet/core'
 import { Command, Option } from 'commander'
 import { registerAlertCommands } from './alerts-commands.ts'
+import { registerAttackersCommand } from './attackers-command.ts'
 import { type ApiClient, createApiClient } from './client.ts'
+import { registerDeployCommand } from './deploy-command.ts'
 import { streamDownload } from './download.ts'
 import { registerIncidentCommands } from './incidents.ts'
+import { registerLogsCommand } from './logs-command.ts'
 import { writePrivateFile } from './private-file.ts'
 import { followLifecycle } from './progress.ts'
 import { apiUrl, clearSession, readSession, writeSession } from './session.ts'
 import { parseSince } from './since.ts'
+import { registerStatusCommand } from './status-command.ts'
+import { terminalSafe } from './terminal-text.ts'
 
 const program = new Command()
   .name('decnet')
@@ -127,46 +132,9 @@ program
     print({ message: 'signed out' }, () => 'signed out')
   })
 
-program
-  .command('deploy')
-  .description('deploy the deckies of a fleet INI and follow their progress')
-  .requiredOption('-c, --config <file>', 'fleet INI file')
-  .option('--replace-fleet', 'make the INI the whole fleet: deckies absent from it are torn down')
-  .action(async (options: { config: string; replaceFleet?: boolean }) => {
-    const client = signedIn()
-    const ini = readFileSync(options.config, 'utf8')
-    const result = await client.fleet.deploy.mutate({ ini, replaceFleet: Boolean(options.replaceFleet) })
-    if (!json()) {
-      const spread = result.mode === 'swarm' ? ' (placed over several hosts)' : ''
-      process.stdout.write(`${result.message}${spread}\n`)
-    }
-    const ids = [...result.lifecycleIds, ...result.teardownIds]
-    const rows = ids.length > 0 ? await followLifecycle(client, ids, { json: json() }) : []
-    const failed = rows.filter((row) => row.status === 'failed')
-    if (!json()) {
-      process.stdout.write(
-        failed.length ? `${failed.length} of ${rows.length} failed\n` : `all ${rows.length} done\n`,
-      )
-    }
-    if (failed.length) process.exitCode = 1
-  })
-
-program
-  .command('status')
-  .description('the fleet: every decky with its state')
-  .action(async () => {
-    const fleet = await signedIn().fleet.list.query()
-    print(fleet, () =>
-      fleet.length === 0
-        ? 'the fleet is empty'
-        : fleet
-            .map(
-              (d) =>
-                `${d.name.padEnd(24)} ${d.state.padEnd(10)} ${d.hostName.padEnd(12)} ${d.ip.padEnd(15)} ${d.mac}  ${d.services.join(',')}`,
-            )
-            .join('\n'),
-    )
-  })
+const io = { signedIn, print, json }
+registerDeployCommand(program, io)
+registerStatusCommand(program, io)
 
 program
   .command('mutate <name>')
@@ -422,25 +390,8 @@ catalogCommand(
   (d) => `${d.slug.padEnd(10)} ${d.name}`,
 )
 
-program
-  .command('logs [query]')
-  .description('search captured interactions (words, "phrases", key:value; system:true for our own probes)')
-  .option('-n, --limit <n>', 'rows', '50')
-  .action(async (query: string | undefined, options: { limit: string }) => {
-    const result = await signedIn().logs.search.query({ q: query, limit: Number(options.limit) })
-    // Attacker-controlled text: strip control characters before it reaches a terminal.
-    const safe = (text: string) => text.replace(/\p{Cc}/gu, '�')
-    print(result, () =>
-      [
-        ...result.rows.map(
-          (row) =>
-            `${row.timestamp}${row.system ? ' [system]' : ''}  ${safe(row.decky).padEnd(16)} ${safe(row.service).padEnd(10)} ${safe(row.eventType).padEnd(14)} ${safe(row.attackerIp ?? '-')}  ${safe(JSON.stringify(row.fields)).slice(0, 160)}`,
-        ),
-        `${result.total} matching`,
-      ].join('\n'),
-    )
-  })
-
+registerLogsCommand(program, io)
+registerAttackersCommand(program, io)
 registerAlertCommands(program, { signedIn, print, readSecret })
 program
   .command('audit')
@@ -460,14 +411,13 @@ program
         limit: Number(options.limit),
       })
       // Actors and targets may come from a sign-in attempt: no control character reaches the terminal.
-      const safe = (text: string) => text.replace(/\p{Cc}/gu, '�')
       print(
         result,
         () =>
           result.rows
             .map(
               (entry) =>
-                `${entry.at}  ${safe(entry.actor).padEnd(16)} ${entry.action.padEnd(28)} ${safe(entry.target || '-').padEnd(20)} ${(entry.sourceIp ?? '-').padEnd(15)} ${entry.outcome}`,
+                `${entry.at}  ${terminalSafe(entry.actor).padEnd(16)} ${entry.action.padEnd(28)} ${terminalSafe(entry.target || '-').padEnd(20)} ${(entry.sourceIp ?? '-').padEnd(15)} ${entry.outcome}`,
             )
             .join('\n') || 'no entries',
       )

@@ -214,6 +214,7 @@ class SshClientHandler {
         pty,
         terminal,
         banner: motd(this.story, this.lastLogins.lineFor(this.user, this.session.ip, 'sshd')),
+        from: this.session.ip,
         write: (text) => stream.write(text),
         close: () => {
           stream.exit(0)
@@ -236,6 +237,9 @@ class SshClientHandler {
       const shell = createShell(this.persona, this.user, {
         download: fetchSample,
         emit: (event, fields) => this.session.emit(event, fields),
+        session: { from: this.session.ip },
+        attacker: this.session.ip,
+        limitReached: (limit, max) => this.session.limitReached(limit, max),
       })
       this.session.emit('command', {
         username: this.user,
@@ -251,12 +255,8 @@ class SshClientHandler {
         )
         return
       }
-      let printed = ''
-      void settle(shell.run(command), (text) => {
-        printed += text
-        stream.write(text)
-      }).then(() => {
-        stream.exit(printed.includes('command not found') ? 127 : 0)
+      void settle(shell.run(command), (text) => stream.write(text)).then((outcome) => {
+        stream.exit(outcome.status ?? 0)
         stream.end()
       })
     })

@@ -81,6 +81,7 @@ function telnetSession(
           via: 'telnet',
           pty: true,
           banner: `${lastLogins.lineFor(username, session.ip, 'login')}\n`,
+          from: session.ip,
           write,
           close: () => session.end(),
           emit: (event, fields) => session.emit(event, fields),

@@ -82,8 +82,30 @@ export async function removeInstance(docker: Docker, instance: string): Promise<
   const filters = { label: [`decnet.instance=${instance}`] }
   const containers = await docker.listContainers({ all: true, filters })
   await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })))
+  const names = containers.flatMap((c) => c.Names.map((name) => name.replace(/^\//, '')))
   const networks = await docker.listNetworks({ filters })
-  for (const network of networks) await docker.getNetwork(network.Id).remove()
+  for (const network of networks) await removeNetworkWithStaleEndpoints(docker, network.Id, names)
+}
+
+/**
+ * Docker 20.10 sometimes keeps an endpoint of a container removed in a burst (30 deckies at once):
+ * the network then refuses removal ("has active endpoints") though it lists no container. A forced
+ * disconnect by the removed containers' names clears those endpoints; a network that still refuses
+ * after that is a real leak and fails the teardown.
+ */
+async function removeNetworkWithStaleEndpoints(docker: Docker, id: string, names: string[]): Promise<void> {
+  const network = docker.getNetwork(id)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await network.remove()
+      return
+    } catch (error) {
+      if (attempt >= 3 || !/active endpoints/i.test((error as Error).message)) throw error
+      for (const name of names)
+        await network.disconnect({ Container: name, Force: true }).catch(() => undefined)
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    }
+  }
 }
 
 export function ip(...args: string[]): string {

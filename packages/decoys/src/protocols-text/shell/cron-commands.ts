@@ -1,5 +1,5 @@
 import type { Fields } from '../../framework/tcp.ts'
-import type { SessionFilesystem } from './session-files.ts'
+import type { SessionFilesystem } from './overlay.ts'
 import type { CommandIo } from './transfer-commands.ts'
 
 /**
@@ -43,7 +43,10 @@ export function crontabCommand(context: CronContext): Crontab {
       const flags = args.filter((a) => a.startsWith('-') && a !== '-')
       const file = args.find((a) => !a.startsWith('-') || a === '-')
       if (flags.includes('-l')) {
-        if (table === undefined) io.err(missing())
+        if (table === undefined) {
+          io.err(missing())
+          io.status?.(1)
+        }
         return table ?? ''
       }
       if (flags.includes('-r')) {

@@ -1,28 +1,33 @@
 import type { Fields } from '../../framework/tcp.ts'
-import { type CommandSequence, parseCommandLine } from './command-line.ts'
 import { crontabCommand, isCronPath } from './cron-commands.ts'
 import { dateCommand } from './date-command.ts'
 import { type Downloader, sessionDownloader } from './downloads.ts'
+import { fileCommands } from './file-commands.ts'
 import { accountsOf, buildFilesystem, type FileStat, normalize } from './filesystem.ts'
 import { localTime, lsDate } from './local-time.ts'
+import { AttackerOverlay, attackerOverlays, overlayFilesystem } from './overlay.ts'
 import type { ShellHost } from './persona.ts'
 import { lastBootMs } from './persona-facts.ts'
 import { procReader } from './proc.ts'
-import { withSessionFiles } from './session-files.ts'
+import { createInterpreter, type Flavour, type ShellCommand, type ShellIo } from './sh/interpreter.ts'
 import { free, hostname, lscpu, nproc, type ShellSessionInfo, uname, uptime, w } from './system-commands.ts'
 import { hostTimeline } from './timeline.ts'
-import { type CommandIo, type CommandRun, curl, type TransferContext, wget } from './transfer-commands.ts'
+import { curl, type TransferContext, wget } from './transfer-commands.ts'
 
 /**
- * A fake shell: answers the reconnaissance commands intruders run first with output that comes from
- * the decky's persona (bash on GNU distros, ash on busybox ones) and says "not found" to the rest.
- * It never executes anything; `wget`/`curl` really fetch (when given a downloader) so the sample can
- * be hashed, and what the intruder writes (`>`, `>>`, downloads, crontab) lasts for the session.
+ * A fake shell: a real sh interpreter (sh/interpreter.ts: quoting, expansion, pipes, redirections,
+ * `$( )`, `sh -c`, exit codes) over commands whose output comes from the decky's persona (bash on
+ * GNU distros, ash on busybox ones); unknown commands fail as the real shell says. It never executes
+ * anything on the host; `wget`/`curl` really fetch (when given a downloader) so the sample can be
+ * hashed, and what the intruder writes (`>`, `mkdir`, `chmod`, downloads …) goes to their overlay of
+ * the file tree, kept for their next session on this decky.
  */
 export type FakeShell = {
   prompt(): string
   /** Runs one command line; `exit` is true when the session should end. */
   run(line: string): ShellOutcome
+  /** Ctrl-C: drops a command still being continued (`> ` prompt). */
+  interrupt(): void
   readonly cwd: string
 }
 
@@ -30,9 +35,13 @@ export type FakeShell = {
  * What a command line printed so far. When it waits on the network (a download), `pending` brings
  * the rest of the line's output once it is done; the caller shows the next prompt only then.
  */
-export type ShellOutcome = { output: string; exit: boolean; pending?: Promise<ShellOutcome> }
-
-type Command = (args: string[], io: CommandIo) => string | CommandRun
+export type ShellOutcome = {
+  output: string
+  exit: boolean
+  /** The line's exit status (`$?`), once it is done. */
+  status?: number
+  pending?: Promise<ShellOutcome>
+}
 
 export type ShellOptions = {
   /** The wall clock (tests move it to see uptime and load advance). */
@@ -45,16 +54,32 @@ export type ShellOptions = {
   download?: Downloader
   /** Events the shell itself raises (`download`, `cron_job`). */
   emit?: (event: string, fields: Fields) => void
+  /**
+   * The attacker's source address: their changes to the file tree are kept for their next session
+   * on this decky. Without one the session starts from the persona's tree and keeps nothing.
+   */
+  attacker?: string
+  /**
+   * A terminal session: a line that stops mid-construct (open quote, `for … do` without `done`,
+   * trailing `|`) waits for the next one behind the `> ` prompt, as bash and ash do.
+   */
+  interactive?: boolean
+  /** A bound cut the session's output or work (limit name, bound). */
+  limitReached?: (limit: string, max: number) => void
 }
 
 export function createShell(host: ShellHost, user: string, options: ShellOptions = {}): FakeShell {
   const now = options.now ?? Date.now
   const timeline = hostTimeline(host.persona, host.sinceMs)
   const proc = procReader(host.persona, host.kernel, options.jitter)
-  const fs = withSessionFiles(buildFilesystem(host, user, proc, timeline))
+  const overlay = options.attacker
+    ? attackerOverlays.overlayFor(`${host.persona.seed}/${host.hostname}`, options.attacker, now())
+    : new AttackerOverlay()
+  const fs = overlayFilesystem(buildFilesystem(host, user, proc, timeline), overlay)
   const emit = options.emit ?? (() => undefined)
   const busybox = host.userland === 'busybox'
-  const rhelPrompt = !busybox && !['debian', 'ubuntu', 'kali'].includes(host.persona.os.id)
+  const debianLike = ['debian', 'ubuntu', 'kali'].includes(host.persona.os.id)
+  const rhelPrompt = !busybox && !debianLike
   const session: ShellSessionInfo = {
     from: options.session?.from ?? '-',
     loginMs: options.session?.loginMs ?? now(),
@@ -62,11 +87,19 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
   const home = user === 'root' ? '/root' : `/home/${user}`
   const uid = user === 'root' ? 0 : 1000 + accountsOf(host, user).indexOf(user)
   const shellName = busybox ? 'ash' : 'bash'
-  let cwd = home
   const typed: string[] = []
+  /** The lines of a command not finished yet (interactive sessions). */
+  let continued: string | undefined
+  // The login shell's process id, as `ps` shows it (`$$`).
+  const pid = host.random.fork('pids').fork('mine').int(2_000, 60_000)
   const resolve = (path: string) => {
     const expanded = path === '~' || path.startsWith('~/') ? `${home}${path.slice(1)}` : path
-    return normalize(expanded.startsWith('/') ? expanded : `${cwd}/${expanded}`)
+    return normalize(expanded.startsWith('/') ? expanded : `${interpreter.cwd}/${expanded}`)
+  }
+  function mayWrite(path: string): boolean {
+    return (
+      uid === 0 || path === home || path.startsWith(`${home}/`) || /^\/(tmp|var\/tmp|dev\/shm)\//.test(path)
+    )
   }
 
   const transfers: TransferContext = {
@@ -81,38 +114,18 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     emit,
   }
   const crontab = crontabCommand({ busybox, user, fs, resolve: (path) => resolve(path), now, emit })
-  const commands: Record<string, Command> = {
+  const commands: Record<string, ShellCommand> = {
+    ...fileCommands({ fs, resolve, mayWrite, user, uid, now, busybox }),
     whoami: () => `${user}\n`,
     id: () => {
-      const admin =
-        host.persona.os.id === 'debian' || host.persona.os.id === 'ubuntu' ? '27(sudo)' : '10(wheel)'
+      const admin = debianLike && host.persona.os.id !== 'kali' ? '27(sudo)' : '10(wheel)'
       const groups = uid === 0 ? '0(root)' : `${uid}(${user}),4(adm),${admin}`
       return `uid=${uid}(${user}) gid=${uid}(${user}) groups=${groups}\n`
     },
     hostname: (args) => hostname(host, args),
-    pwd: () => `${cwd}\n`,
     uname: (args) => uname(host, args),
-    echo: (args) => (args[0] === '-n' ? args.slice(1).join(' ') : `${args.join(' ')}\n`),
     date: (args) => dateCommand(args, now(), host.persona.timezone),
-    cd: (args) => {
-      const target = resolve(args[0] ?? home)
-      if (!fs.list(target)) return `-${shellName}: cd: ${args[0]}: No such file or directory\n`
-      cwd = target
-      return ''
-    },
-    ls: (args) => ls(args),
-    cat: (args) =>
-      args
-        .filter((a) => !a.startsWith('-'))
-        .map((path) => {
-          const target = resolve(path)
-          const stat = fs.stat(target, now())
-          if (stat && uid !== 0 && stat.owner !== user && /^-r[w-]-------|^-rw-r-----/.test(stat.mode))
-            return `cat: ${path}: Permission denied\n`
-          if (fs.list(target)) return `cat: ${path}: Is a directory\n`
-          return fs.read(target, now()) ?? `cat: ${path}: No such file or directory\n`
-        })
-        .join(''),
+    ls: (args, io) => ls(args, io),
     ps: (args) =>
       ps(
         host,
@@ -125,19 +138,6 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     curl: (args, io) => curl(transfers, args, io),
     wget: (args, io) => wget(transfers, args, io),
     crontab: (args, io) => crontab.run(args, io),
-    chmod: (args, io) => {
-      const mode = args.find((a) => !a.startsWith('-'))
-      for (const path of args.filter((a) => !a.startsWith('-') && a !== mode)) {
-        if (fs.chmod(resolve(path), /x|[1357]/.test(mode ?? ''))) continue
-        if (!fs.stat(resolve(path), now()))
-          io.err(`chmod: cannot access '${path}': No such file or directory\n`)
-        else if (uid !== 0) io.err(`chmod: changing permissions of '${path}': Operation not permitted\n`)
-      }
-      return ''
-    },
-    // A script piped in (`curl … | sh`) or named is read, never run.
-    sh: () => '',
-    bash: () => '',
     ifconfig: () => ifconfig(host),
     ip: (args) =>
       args[0]?.startsWith('a') ? ipAddr(host) : 'Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n',
@@ -156,15 +156,11 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
         .concat('\n')
     },
     clear: () => '\u001b[H\u001b[2J',
-    true: () => '',
-    export: () => '',
-    unset: () => '',
     sudo: () => `[sudo] password for ${user}: \nSorry, try again.\n`,
   }
   if (!busybox) commands.lscpu = () => lscpu(host, proc)
   // Alpine has no sudo until someone installs it.
   if (busybox) delete commands.sudo
-  if (busybox) delete commands.bash
   const env: Record<string, string> = {
     HOME: home,
     USER: user,
@@ -173,107 +169,72 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     HOSTNAME: host.hostname,
     TERM: 'xterm-256color',
+    PWD: home,
   }
-  const notFound = (name: string) =>
-    busybox ? `-ash: ${name}: not found\n` : `-bash: ${name}: command not found\n`
+  const sh: Flavour = busybox ? 'ash' : debianLike ? 'dash' : 'bash'
+  const interpreter = createInterpreter(
+    {
+      commands,
+      fs,
+      now,
+      user,
+      uid,
+      home,
+      mayWrite,
+      wrote: (path, text) => {
+        if (!isCronPath(path) || text === '') return
+        const jobs = text
+          .split('\n')
+          .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
+        emit('cron_job', { username: user, via: 'file', source: path, jobs: jobs.join('\n') })
+      },
+      runFile,
+      sh,
+      bash: !busybox,
+      commandPath: (name) => commandPath(name, busybox),
+      pid,
+      ...(options.limitReached ? { limitReached: options.limitReached } : {}),
+    },
+    { flavour: busybox ? 'ash' : 'bash', name: `-${shellName}`, interactive: true },
+    env,
+  )
 
   /** `./xmrig`: a file this session saved answers as a foreign binary would; nothing runs. */
-  function runFile(name: string): string | undefined {
+  function runFile(name: string, prefix: string): { error: string; status: number } | undefined {
     if (!name.includes('/')) return undefined
     const stat = fs.stat(resolve(name), now())
-    if (!stat || stat.dir) return undefined
-    const shell = busybox ? '-ash' : '-bash'
-    if (!stat.mode.includes('x')) return `${shell}: ${name}: Permission denied\n`
-    return `${shell}: ${name}: cannot execute binary file: Exec format error\n`
-  }
-
-  function mayWrite(path: string): boolean {
-    return uid === 0 || path.startsWith(`${home}/`) || /^\/(tmp|var\/tmp|dev\/shm)\//.test(path)
-  }
-
-  /** Writes a redirection's text; an error line when the shell could not. */
-  function redirectTo(target: string, text: string, append: boolean): string {
-    if (target === '/dev/null' || target === '') return ''
-    const path = resolve(target)
-    if (!mayWrite(path)) return `-${shellName}: ${target}: Permission denied\n`
-    if (!fs.writeText(path, text, append, user, now())) {
-      return fs.list(path)
-        ? `-${shellName}: ${target}: Is a directory\n`
-        : `-${shellName}: ${target}: No such file or directory\n`
-    }
-    if (isCronPath(path)) {
-      const jobs = text.split('\n').filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
-      emit('cron_job', { username: user, via: 'file', source: path, jobs: jobs.join('\n') })
-    }
-    return ''
-  }
-
-  /** Runs a parsed line; output goes to `out`. Returns true when the session should end. */
-  function* execute(
-    sequence: CommandSequence,
-    out: (text: string) => void,
-  ): Generator<Promise<unknown>, boolean, unknown> {
-    for (const pipeline of sequence) {
-      let stdin = ''
-      for (const [index, stage] of pipeline.entries()) {
-        const last = index === pipeline.length - 1
-        const stdoutTo = stage.redirects.find((r) => r.fd === 1)
-        const stderrTo = stage.redirects.find((r) => r.fd === 2)
-        let stdout = ''
-        let stderr = ''
-        const io: CommandIo = {
-          stdin,
-          piped: !last || stdoutTo !== undefined,
-          err: (text) => (stderr += text),
-        }
-        if (stage.kind === 'group') {
-          yield* execute(stage.body, (text) => (stdout += text))
-        } else {
-          const [name = '', ...args] = stage.argv
-          if (name === 'exit' || name === 'logout') return true
-          const command = commands[name.replace(/^.*\//, '')]
-          if (command) {
-            const result = command(args, io)
-            stdout = typeof result === 'string' ? result : yield* result
-          } else {
-            const file = runFile(name)
-            if (file !== undefined) stderr += file
-            // An unknown filter mid-pipeline (grep, head …) passes its input on rather than failing.
-            else if (index > 0) stdout = stdin
-            else stderr += notFound(name)
-          }
-        }
-        if (stderrTo && 'append' in stderrTo) {
-          if (stderrTo.target === '&1') stdout += stderr
-          else out(redirectTo(stderrTo.target, stderr, stderrTo.append))
-        } else out(stderr)
-        if (stdoutTo && 'append' in stdoutTo) {
-          out(redirectTo(stdoutTo.target, stdout, stdoutTo.append))
-          stdout = ''
-        }
-        if (last) out(stdout)
-        else stdin = stdout
+    if (!stat)
+      return {
+        error: `${prefix}${name}: ${busybox ? 'not found' : 'No such file or directory'}\n`,
+        status: 127,
       }
-    }
-    return false
+    if (stat.dir) return { error: `${prefix}${name}: Is a directory\n`, status: 126 }
+    if (!stat.mode.includes('x')) return { error: `${prefix}${name}: Permission denied\n`, status: 126 }
+    return { error: `${prefix}${name}: cannot execute binary file: Exec format error\n`, status: 126 }
   }
 
-  function ls(args: string[]): string {
+  function ls(args: string[], io: ShellIo): string {
     const flags = args.filter((a) => a.startsWith('-')).join('')
     const long = flags.includes('l')
     const all = flags.includes('a')
+    // Not to a terminal (a pipe, a file), ls prints one name per line.
+    const oneColumn = io.piped || flags.includes('1')
     const paths = args.filter((a) => !a.startsWith('-'))
     const target = resolve(paths[0] ?? '.')
     const entries = fs.list(target)
     const at = now()
     if (!entries) {
       const stat = fs.stat(target, at)
-      if (!stat) return `ls: cannot access '${paths[0]}': No such file or directory\n`
+      if (!stat) {
+        io.err(`ls: cannot access '${paths[0]}': No such file or directory\n`)
+        io.status(2)
+        return ''
+      }
       return long ? `${lsLines([[paths[0] ?? '', stat]], at)[0]}\n` : `${paths[0]}\n`
     }
     const names = [...(all ? ['./', '../'] : []), ...entries.filter((e) => all || !e.startsWith('.'))]
     const shown = names.map((e) => e.replace(/\/$/, ''))
-    if (!long) return shown.length ? `${shown.join('  ')}\n` : ''
+    if (!long) return shown.length ? `${shown.join(oneColumn ? '\n' : '  ')}\n` : ''
     const stats = shown.map((name): [string, FileStat] => [
       name,
       fs.stat(name === '.' ? target : name === '..' ? resolve(`${target}/..`) : `${target}/${name}`, at) ?? {
@@ -311,10 +272,12 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
 
   return {
     get cwd() {
-      return cwd
+      return interpreter.cwd
     },
     prompt: () => {
+      if (continued !== undefined) return '> '
       const sign = uid === 0 ? '#' : '$'
+      const cwd = interpreter.cwd
       const shown = cwd === home ? '~' : cwd
       // Alpine's /etc/profile sets `\h:\w\$`; OpenWrt-based firmware keeps `\u@\h:\w\$`.
       if (busybox && host.persona.os.id === 'alpine') return `${host.hostname}:${shown}${sign} `
@@ -322,19 +285,78 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
         return `[${user}@${host.hostname} ${cwd === home ? '~' : cwd.split('/').pop() || '/'}]${sign} `
       return `${user}@${host.hostname}:${shown}${sign} `
     },
+    interrupt: () => {
+      continued = undefined
+    },
     run: (line) => {
       if (line.trim() !== '') typed.push(line.trim())
+      const text = continued === undefined ? line : `${continued}\n${line}`
+      continued = undefined
+      if (options.interactive && text.length < MAX_CONTINUED_CHARS && interpreter.incomplete(text)) {
+        continued = text
+        return { output: '', exit: false, status: interpreter.status }
+      }
       const printed: string[] = []
-      const steps = execute(parseCommandLine(line, { ...env, PWD: cwd }), (text) => printed.push(text))
+      const steps = interpreter.run(text, (out) => printed.push(out))
       const drive = (input: unknown): ShellOutcome => {
         const step = steps.next(input)
         const output = printed.splice(0).join('')
-        if (step.done) return { output, exit: step.value }
+        if (step.done) return { output, exit: step.value.exit, status: step.value.status }
         return { output, exit: false, pending: step.value.then(drive, drive) }
       }
       return drive(undefined)
     },
   }
+}
+
+/** Longest command continued over `> ` prompts; past it the text runs (and fails) as it is. */
+const MAX_CONTINUED_CHARS = 64 * 1024
+
+const SBIN = new Set([
+  'ifconfig',
+  'ip',
+  'crond',
+  'sshd',
+  'iptables',
+  'reboot',
+  'shutdown',
+  'useradd',
+  'usermod',
+  'chpasswd',
+])
+const BUSYBOX_BIN = new Set([
+  'ash',
+  'base64',
+  'cat',
+  'chmod',
+  'cp',
+  'date',
+  'echo',
+  'grep',
+  'egrep',
+  'fgrep',
+  'hostname',
+  'ls',
+  'mkdir',
+  'mv',
+  'ps',
+  'pwd',
+  'rm',
+  'rmdir',
+  'sh',
+  'sleep',
+  'touch',
+  'uname',
+  'kill',
+  'false',
+  'true',
+])
+
+/** Where `which` finds a command: the distro's merged-/usr paths, or busybox's applet links. */
+function commandPath(name: string, busybox: boolean): string {
+  if (busybox)
+    return SBIN.has(name) ? `/sbin/${name}` : BUSYBOX_BIN.has(name) ? `/bin/${name}` : `/usr/bin/${name}`
+  return SBIN.has(name) ? `/usr/sbin/${name}` : `/usr/bin/${name}`
 }
 
 /** `ps`: the distro's init and daemons, started at the boot (START), the caller's shell now. */
@@ -424,13 +446,13 @@ function ipAddr(persona: ShellHost): string {
   return `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP group default qlen 1000\n    link/ether ${persona.mac} brd ff:ff:ff:ff:ff:ff\n    inet ${persona.ip}/24 brd ${persona.ip.replace(/\.\d+$/, '.255')} scope global eth0\n       valid_lft forever preferred_lft forever\n`
 }
 
-/** Writes a command line's output as it comes (a download finishing later); resolves to `exit`. */
-export async function settle(outcome: ShellOutcome, write: (text: string) => void): Promise<boolean> {
+/** Writes a command line's output as it comes (a download finishing later); resolves to the last outcome. */
+export async function settle(outcome: ShellOutcome, write: (text: string) => void): Promise<ShellOutcome> {
   let current = outcome
   write(current.output)
   while (current.pending) {
     current = await current.pending
     write(current.output)
   }
-  return current.exit
+  return current
 }

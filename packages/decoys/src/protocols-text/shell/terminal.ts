@@ -101,7 +101,7 @@ export function startShellSession(options: {
   close(): void
   emit(event: string, fields: Fields): void
   banner?: string
-  /** Where the login came from, as `w` shows it. */
+  /** Where the login came from (the attacker's address), as `w` shows it. */
   from?: string
   /** The client's terminal as it announced it (pty request), for the recording's header. */
   terminal?: { width?: number; height?: number; term?: string }
@@ -131,6 +131,10 @@ export function startShellSession(options: {
     session: { ...(options.from ? { from: options.from } : {}), loginMs: Date.now() },
     download: fetchSample,
     emit: options.emit,
+    // The attacker's changes to the file tree are theirs again at their next login on this decky.
+    ...(options.from ? { attacker: options.from } : {}),
+    ...(options.limitReached ? { limitReached: options.limitReached } : {}),
+    interactive: true,
   })
   // A terminal needs CRLF; a pipe (ssh -T, exec) wants plain LF like real bash.
   const out = (text: string) => write(options.pty ? text.replace(/\r?\n/g, '\r\n') : text)
@@ -162,10 +166,14 @@ export function startShellSession(options: {
             ...(truncated ? { truncated: true } : {}),
           })
         }
-        if (await settle(shell.run(command), out)) end()
+        if ((await settle(shell.run(command), out)).exit) end()
         else out(shell.prompt())
       }),
-    onInterrupt: () => later(() => out(shell.prompt())),
+    onInterrupt: () =>
+      later(() => {
+        shell.interrupt()
+        out(shell.prompt())
+      }),
     onEof: () => later(end),
   })
   return {

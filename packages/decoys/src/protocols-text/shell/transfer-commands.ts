@@ -1,7 +1,7 @@
 import type { Fields } from '../../framework/tcp.ts'
 import type { Downloader, DownloadFailure, DownloadResult } from './downloads.ts'
 import { localTime } from './local-time.ts'
-import type { SessionFilesystem } from './session-files.ts'
+import type { SessionFilesystem } from './overlay.ts'
 
 /**
  * `wget` and `curl` as intruders use them (`wget URL`, `wget -O file URL`, `wget -qO- URL | sh`,
@@ -32,6 +32,8 @@ export type CommandIo = {
   /** stdout goes to a pipe or a file, not the terminal (curl then shows its progress meter). */
   piped: boolean
   err(text: string): void
+  /** Sets the command's exit status (0 unless called). */
+  status?(code: number): void
 }
 
 /** A command that waits on something (a download): yields the promise, gets its value back. */
@@ -63,6 +65,7 @@ export function* wget(context: TransferContext, args: string[], io: CommandIo): 
     if (context.busybox)
       return 'BusyBox v1.36.1 (2023-11-07 18:53:09 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n'
     io.err("wget: missing URL\nUsage: wget [OPTION]... [URL]...\n\nTry `wget --help' for more options.\n")
+    io.status?.(1)
     return ''
   }
   for (const url of urls.slice(0, MAX_URLS)) {
@@ -97,6 +100,7 @@ export function* curl(context: TransferContext, args: string[], io: CommandIo): 
   }
   if (urls.length === 0) {
     io.err("curl: try 'curl --help' or 'curl --manual' for more information\n")
+    io.status?.(2)
     return ''
   }
   for (const url of urls.slice(0, MAX_URLS)) {
@@ -149,6 +153,10 @@ function* fetchInto(
       : { error: result.failure, ...(result.address ? { remote_ip: result.address } : {}) }),
   })
   const ok = result.ok && result.status < 400
+  // `curl … || wget …` fallbacks depend on these: wget 4 (network) / 8 (server error), curl's (N).
+  if (tool === 'wget' && !ok) io.status?.(result.ok ? 8 : result.failure === 'bad-url' ? 1 : 4)
+  if (tool === 'curl' && !result.ok) io.status?.(CURL_EXIT[result.failure] ?? 7)
+  if (tool === 'curl' && result.ok && request.failOnError && result.status >= 400) io.status?.(22)
   if (result.ok && (ok || tool === 'curl') && !toStdout) {
     if (!context.mayWrite(path) || !context.fs.writeOpaque(path, result.size, context.user, context.now()))
       io.err(
@@ -255,6 +263,8 @@ function curlMeter(size: number, seconds: number): string {
   const total = humanBytes(size).replace(/\.\d+/, '')
   return `  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n                                 Dload  Upload   Total   Spent    Left  Speed\n100 ${total.padStart(5)}  100 ${total.padStart(5)}    0     0  ${speed.padStart(5)}      0 --:--:-- --:--:-- --:--:-- ${speed.padStart(5)}\n`
 }
+
+const CURL_EXIT: Partial<Record<DownloadFailure, number>> = { resolve: 6, timeout: 28, 'bad-url': 1 }
 
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
