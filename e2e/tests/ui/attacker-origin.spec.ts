@@ -56,7 +56,7 @@ test('attackers table and attacker page show country/ASN for a public source and
   await shot(page, 'attacker-origin.png')
 
   await page.goto(`${stack.webUrl}/attackers`)
-  await privateRow.getByRole('link').click()
+  await privateRow.getByRole('link').first().click()
   await expect(page.getByTestId('attacker-enrichment').getByTestId('attacker-label')).toHaveText(
     'Private network',
   )

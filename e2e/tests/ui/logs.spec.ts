@@ -393,18 +393,29 @@ test('logs histogram: stacked per service with time ticks; a drag narrows the lo
   expect(all).toBeGreaterThan(3)
   await shot(page, 'logs-histogram.png')
 
-  const box = await plot.boundingBox()
-  const from = Number(await plot.getAttribute('data-from'))
-  const to = Number(await plot.getAttribute('data-to'))
-  if (!box) throw new Error('histogram not laid out')
-  const xAt = (t: number) => box.x + ((t - from) / (to - from)) * box.width
-  const y = box.y + box.height / 3
-  await page.mouse.move(xAt(split), y)
-  await page.mouse.down()
-  await page.mouse.move((xAt(split) + box.x + box.width) / 2, y, { steps: 4 })
-  await expect(page.getByTestId('histogram-selection')).toBeVisible()
-  await page.mouse.move(box.x + box.width - 1, y, { steps: 4 })
-  await page.mouse.up()
+  /** Drags across the plot from instant `start` to its right end (the axis is read from the plot). */
+  const dragFrom = async (start: number) => {
+    const box = await plot.boundingBox()
+    if (!box) throw new Error('histogram not laid out')
+    const from = Number(await plot.getAttribute('data-from'))
+    const to = Number(await plot.getAttribute('data-to'))
+    const x = box.x + ((start - from) / (to - from)) * box.width
+    const end = box.x + box.width - 1
+    const y = box.y + box.height / 3
+    await page.mouse.move(x, y)
+    await page.mouse.down()
+    await page.mouse.move((x + end) / 2, y, { steps: 4 })
+    // While dragging, the chosen span is drawn.
+    await expect(page.getByTestId('histogram-selection')).toBeVisible()
+    await page.mouse.move(end, y, { steps: 4 })
+    await page.mouse.up()
+    await expect(plot).not.toHaveAttribute('data-from', String(from))
+    await expect(page.getByTestId('log-table')).toHaveAttribute('aria-busy', 'false')
+  }
+  // A minute before the split first (over 15 minutes a second is about a pixel), then from the split.
+  await dragFrom(split - 60_000)
+  await expect(page.getByTestId('time-range')).toHaveValue('custom')
+  await dragFrom(split)
 
   // The range is now a custom window; the logs narrowed to the newer events only.
   await expect(page.getByTestId('time-range')).toHaveValue('custom')
