@@ -47,7 +47,7 @@ export function LogHistogram({ histogram, from, to, bucketMinutes, onZoom }: Pro
   const [box, width] = useWidth<HTMLDivElement>()
   const [drag, setDrag] = useState<{ start: number; end: number } | null>(null)
   const bucketMs = bucketMinutes * 60_000
-  const span = Math.max(to - from, bucketMs)
+  const span = Math.max(to - from, 1000)
   const x = (t: number) => ((t - from) / span) * width
   const timeAt = (px: number) => from + (Math.min(Math.max(px, 0), width) / width) * span
   const max = Math.max(1, ...histogram.buckets.map((b) => b.count))

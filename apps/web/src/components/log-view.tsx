@@ -253,7 +253,7 @@ export function LogTable({ rows, live, busy }: { rows: Log[]; live?: ReadonlySet
     <table data-testid="log-table" className="log-table" aria-busy={busy ? 'true' : 'false'}>
       <TableHead
         columns={[
-          { key: 'time', label: 'Time (UTC)', style: { width: '13.5em' } },
+          { key: 'time', label: 'Time (UTC)', style: { width: '15em' } },
           { key: 'decky', label: 'Decky', style: { width: '9%' } },
           { key: 'service', label: 'Service', style: { width: '7%' } },
           { key: 'event', label: 'Event', style: { width: '10%' } },

@@ -1,10 +1,16 @@
 // Axis ticks for a time window: round instants (every 5 min, every hour, every day …) at a spacing that
 // leaves room for their labels, labelled in UTC like every time in the console.
 
-const MINUTE = 60_000
+const SECOND = 1000
+const MINUTE = 60 * SECOND
 const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 const STEPS = [
+  SECOND,
+  5 * SECOND,
+  10 * SECOND,
+  15 * SECOND,
+  30 * SECOND,
   MINUTE,
   2 * MINUTE,
   5 * MINUTE,
@@ -49,7 +55,7 @@ export function timeTicks(from: number, to: number, maxTicks: number): TimeTick[
 function tickLabel(t: number, step: number, first: boolean): string {
   const iso = new Date(t).toISOString()
   const date = iso.slice(5, 10) // MM-DD
-  const time = iso.slice(11, 16) // HH:MM
+  const time = iso.slice(11, step < MINUTE ? 19 : 16) // HH:MM, or HH:MM:SS for ticks under a minute
   if (step >= DAY) return date
   // A day's first tick (and the axis' first) says which day; the rest only the time.
   return first || t % DAY === 0 ? `${date} ${time}` : time
