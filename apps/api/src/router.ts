@@ -4,6 +4,7 @@ import { auditRouter } from './routers/audit/router.ts'
 import { authRouter } from './routers/auth/router.ts'
 import { catalogRouter } from './routers/catalog/router.ts'
 import { configRouter } from './routers/config/router.ts'
+import { dashboardRouter } from './routers/dashboard/router.ts'
 import { exportsRouter } from './routers/exports/router.ts'
 import { fleetRouter } from './routers/fleet/router.ts'
 import { healthRouter } from './routers/health/router.ts'
@@ -25,6 +26,7 @@ export const appRouter = router({
   logs: logsRouter,
   attackers: attackersRouter,
   stats: statsRouter,
+  dashboard: dashboardRouter,
   hosts: hostsRouter,
   exports: exportsRouter,
   health: healthRouter,

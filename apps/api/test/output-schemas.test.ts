@@ -18,6 +18,7 @@ const ALLOWED_SECRET_FIELDS = [
   'auth.changePassword: token', // the caller's replacement session token
   'attackers.get: credentials.[].secret', // what an attacker sent to a decoy; masked for viewers
   'intel.credentials: rows.[].secret', // the same, summarised fleet-wide; masked for viewers
+  'dashboard.overview: credentials.[].secret', // the most tried in a window; masked for viewers
   'catalog.services: [].config.[].key', // the name of a service setting, not a value
 ]
 

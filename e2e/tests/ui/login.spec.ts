@@ -1,6 +1,6 @@
 import { signInAdmin } from '../../fixtures/auth.ts'
 import { expect, test } from '../../fixtures/stack.ts'
-import { shot, uiLogin, watchConsole } from '../../fixtures/ui-helpers.ts'
+import { adminSession, shot, uiLogin, watchConsole } from '../../fixtures/ui-helpers.ts'
 
 test('first sign-in forces a password change; sign-out revokes the session server-side', async ({
   page,
@@ -57,4 +57,30 @@ test('first sign-in forces a password change; sign-out revokes the session serve
 
   await uiLogin(page, stack, 'ops-first', 'ops-first-password-9')
   expect(errors()).toEqual([])
+})
+
+test('a signed-in user opening /login goes on to the console (or to next), never to the form', async ({
+  page,
+  stack,
+}) => {
+  const { errors } = await adminSession(page, stack)
+  await page.goto(`${stack.webUrl}/login`)
+  await expect(page).toHaveURL(/\/fleet$/)
+  await expect(page.getByTestId('me-username')).toHaveText('admin')
+  await page.goto(`${stack.webUrl}/login?next=%2Flogs`)
+  await expect(page).toHaveURL(/\/logs$/)
+  // Not an open redirect: a foreign next still lands in the console.
+  await page.goto(`${stack.webUrl}/login?next=%2F%2Fevil.example`)
+  await expect(page).toHaveURL(/\/fleet$/)
+  await expect(page.getByLabel('Username')).toHaveCount(0)
+  expect(errors()).toEqual([])
+  // Signed out, /login shows the form again (the shell's own auth.me may answer 401 while it leaves).
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await expect(page).toHaveURL(/\/login$/)
+  await expect(page.getByLabel('Username')).toBeVisible()
+  const afterSignOut = watchConsole(page)
+  await page.reload()
+  await expect(page.getByLabel('Username')).toBeVisible()
+  // Asking who is signed in costs an anonymous visitor no failed request.
+  expect(afterSignOut()).toEqual([])
 })

@@ -1,8 +1,11 @@
+import type { Locator } from '@playwright/test'
 import { docker, instanceContainers } from '../../fixtures/docker.ts'
 import { expect, test } from '../../fixtures/stack.ts'
 import { adminSession, shot, wizardToReview } from '../../fixtures/ui-helpers.ts'
 
 const DEPLOY_TIMEOUT = 150_000
+
+const textOf = async (locator: Locator) => (await locator.textContent()) ?? ''
 
 function startedAt(instance: string, decky: string): string[] {
   return instanceContainers(instance)
@@ -30,6 +33,13 @@ test('wizard deploys one decky, then a second; both succeed live and the first i
   await expect(page.getByTestId('generated-ini')).toContainText('services = http')
   await expect(page.getByTestId('preview-web-01')).toContainText('http')
   await shot(page, 'wizard-4-review.png')
+  // What the preview shows is what the deploy commits: the drawn host name and MAC, and the IP.
+  const previewed = page.getByTestId('preview-web-01')
+  const shown = {
+    hostname: await textOf(previewed.getByTestId('preview-hostname')),
+    mac: await textOf(previewed.getByTestId('preview-mac')),
+    ip: await textOf(previewed.getByTestId('preview-ip')),
+  }
   await page.getByTestId('deploy-button').click()
 
   const first = page.getByTestId('deploy-progress').getByTestId('lifecycle-row-web-01')
@@ -46,6 +56,10 @@ test('wizard deploys one decky, then a second; both succeed live and the first i
   await expect(page.getByTestId('deploy-progress-summary')).toHaveText('Finished: all 1 succeeded.')
   await shot(page, 'wizard-5-progress.png')
   test.info().annotations.push({ type: 'statuses seen for web-01', description: [...seen].join(' → ') })
+  const deployed = (await client.fleet.list.query()).find((d) => d.name === 'web-01')
+  expect({ hostname: deployed?.hostname, mac: deployed?.mac, ip: deployed?.ip }).toEqual(shown)
+  // The hostname the decky's container really carries is the previewed one.
+  expect(docker(['inspect', '-f', '{{.Config.Hostname}}', `${stack.instance}-web-01`])).toBe(shown.hostname)
   const firstContainers = startedAt(stack.instance, 'web-01')
   expect(firstContainers.length).toBeGreaterThan(0)
 
@@ -64,9 +78,37 @@ test('wizard deploys one decky, then a second; both succeed live and the first i
   // Closing the wizard cancels nothing: the fleet page keeps following the deploy live.
   await page.getByTestId('close-wizard').click()
   await expect(page).toHaveURL(/\/fleet$/)
-  const tracked = page.getByTestId('tracked-ops').getByTestId('lifecycle-row-web-02')
-  await expect(tracked).toBeVisible()
+  // The operations tray is one collapsed line with live counts; the fleet stays above the fold.
+  const tray = page.getByTestId('tracked-ops')
+  const toggle = tray.getByTestId('ops-toggle')
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false')
+  await expect(tray.getByTestId('ops-body')).toBeHidden()
+  await expect(tray.getByTestId('ops-summary')).toContainText('in progress')
+  const tracked = tray.getByTestId('lifecycle-row-web-02')
   await expect(tracked).toHaveAttribute('data-status', 'succeeded', { timeout: DEPLOY_TIMEOUT })
+  await expect(tray.getByTestId('ops-in-progress')).toHaveText('0 in progress')
+  await expect(tray.getByTestId('ops-succeeded')).toHaveText(/^[1-9]\d* succeeded$/)
+  const viewport = page.viewportSize()
+  const trayBox = await tray.boundingBox()
+  expect(trayBox?.height).toBeLessThan(60)
+  const firstRow = await page.getByTestId('decky-web-01').boundingBox()
+  expect((firstRow?.y ?? Number.POSITIVE_INFINITY) + (firstRow?.height ?? 0)).toBeLessThan(
+    viewport?.height ?? 0,
+  )
+  // Keyboard: Enter opens it, Escape closes it and gives focus back to the toggle.
+  await toggle.focus()
+  await page.keyboard.press('Enter')
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true')
+  await expect(tracked).toBeVisible()
+  await shot(page, 'fleet-ops-tray-open.png')
+  await tray
+    .getByRole('button', { name: /^Dismiss Deploy/ })
+    .first()
+    .focus()
+  await page.keyboard.press('Escape')
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false')
+  await expect(toggle).toBeFocused()
+  await expect(tracked).toBeHidden()
   await expect(page.getByTestId('decky-web-02')).toHaveAttribute('data-state', 'running', { timeout: 15_000 })
   await expect(page.getByTestId('decky-web-01')).toHaveAttribute('data-state', 'running')
   await shot(page, 'fleet-two-deckies.png')
@@ -80,6 +122,93 @@ test('wizard deploys one decky, then a second; both succeed live and the first i
       .map((d) => `${d.name}:${d.state}`)
       .sort(),
   ).toEqual(['web-01:running', 'web-02:running'])
+  expect(errors()).toEqual([])
+})
+
+test('a deploy after the fleet changed under its preview is refused with CONFLICT; the new preview deploys as shown', async ({
+  page,
+  stack,
+}) => {
+  test.setTimeout(300_000)
+  const { client, errors } = await adminSession(page, stack, [409])
+  await wizardToReview(page, stack, { prefix: 'race', service: 'http' })
+  const previewed = page.getByTestId('preview-race-01')
+  const firstIp = await textOf(previewed.getByTestId('preview-ip'))
+  const hostname = await textOf(previewed.getByTestId('preview-hostname'))
+  // Meanwhile someone else takes the previewed address.
+  await client.fleet.deploy.mutate({ ini: `[squat-01]\nservices = http\nip = ${firstIp}\n` })
+  await page.getByTestId('deploy-button').click()
+  const refused = page.getByTestId('deploy-error')
+  await expect(refused).toContainText('CONFLICT')
+  await expect(refused).toContainText('the fleet changed since the preview')
+  await expect(refused).toContainText(`'race-01': IP ${firstIp} →`)
+  await expect(refused).toContainText("now held by decky 'squat-01'")
+  expect((await client.fleet.list.query()).some((d) => d.name === 'race-01')).toBe(false)
+  // The preview now shows what a deploy would do: another address, the same drawn host name.
+  await expect(previewed.getByTestId('preview-ip')).not.toHaveText(firstIp)
+  const newIp = await textOf(previewed.getByTestId('preview-ip'))
+  await expect(previewed.getByTestId('preview-hostname')).toHaveText(hostname)
+  await shot(page, 'wizard-preview-drift.png')
+  await page.getByTestId('deploy-button').click()
+  const row = page.getByTestId('deploy-progress').getByTestId('lifecycle-row-race-01')
+  await expect(row).toHaveAttribute('data-status', 'succeeded', { timeout: DEPLOY_TIMEOUT })
+  const race = (await client.fleet.list.query()).find((d) => d.name === 'race-01')
+  expect({ ip: race?.ip, hostname: race?.hostname }).toEqual({ ip: newIp, hostname })
+  expect(errors()).toEqual([])
+})
+
+test('at 1280 px the fleet table does not scroll sideways; decky and attacker addresses never wrap', async ({
+  page,
+  stack,
+}) => {
+  test.setTimeout(180_000)
+  await page.setViewportSize({ width: 1280, height: 800 })
+  const { client, errors } = await adminSession(page, stack)
+  await page.goto(`${stack.webUrl}/fleet`)
+  await expect(page.getByTestId('decky-web-01')).toBeVisible()
+  const fits = await page.evaluate(() => {
+    const table = document.querySelector('[data-testid="fleet-table"]') as HTMLElement
+    const wrap = table.parentElement as HTMLElement
+    return {
+      table: table.scrollWidth,
+      wrap: wrap.clientWidth,
+      page: document.documentElement.scrollWidth,
+      viewport: window.innerWidth,
+    }
+  })
+  expect(fits.table).toBeLessThanOrEqual(fits.wrap)
+  expect(fits.page).toBeLessThanOrEqual(fits.viewport)
+  await shot(page, 'fleet-1280.png')
+
+  // An attack from this machine to web-01 makes an attacker whose address is then shown everywhere.
+  const target = (await client.fleet.list.query()).find((d) => d.name === 'web-01')
+  const answer = await fetch(`http://${target?.ip}/wp-login.php`, {
+    headers: { 'user-agent': 'nowrap-check/1.0' },
+  })
+  expect(answer.status).toBeGreaterThan(0)
+  await expect
+    .poll(async () => (await client.attackers.list.query({ sort: 'recent', limit: 5 })).rows.length, {
+      timeout: 60_000,
+    })
+    .toBeGreaterThan(0)
+  // A narrow window puts every column under pressure: an address still stays on one line.
+  await page.setViewportSize({ width: 480, height: 800 })
+  for (const path of ['/attackers', '/fleet']) {
+    await page.goto(`${stack.webUrl}${path}`)
+    const addresses = page.locator('[data-ip]')
+    await expect(addresses.first()).toBeVisible()
+    const lines = await addresses.evaluateAll((elements) =>
+      elements.map((element) => ({
+        text: element.textContent,
+        lines: element.getClientRects().length,
+        whiteSpace: getComputedStyle(element.querySelector('.safe-text') ?? element).whiteSpace,
+      })),
+    )
+    expect(lines.length).toBeGreaterThan(0)
+    for (const line of lines)
+      expect(line, `${path}: ${line.text}`).toMatchObject({ lines: 1, whiteSpace: 'nowrap' })
+    await shot(page, `narrow${path.replace('/', '-')}.png`)
+  }
   expect(errors()).toEqual([])
 })
 
@@ -200,6 +329,13 @@ test('wizard: secret settings are masked (input and INI) until shown; replace mo
   await page.locator('details').first().locator('summary').click()
   const rootPassword = page.getByLabel(/^Root password/)
   await expect(rootPassword).toHaveAttribute('type', 'password')
+  // The default an empty field falls back to is withheld from the catalogue; an admin asks for it.
+  const fallback = page.getByTestId('secret-default-ssh-password')
+  await expect(fallback.getByTestId('secret-default-value')).toHaveText('••••••••')
+  await fallback.getByRole('button', { name: 'Show default' }).click()
+  await expect(fallback.getByTestId('secret-default-value')).toHaveText('admin')
+  await fallback.getByRole('button', { name: 'Hide default' }).click()
+  await expect(fallback.getByTestId('secret-default-value')).toHaveText('••••••••')
   await rootPassword.fill('s3cret-root-pw')
   await expect(page.locator('details').first()).toContainText('1 set')
   await page.getByRole('button', { name: 'Next' }).click()
@@ -235,11 +371,24 @@ test('local engine: the fleet says OS shaping is not available', async ({ browse
   const context = await browser.newContext()
   const page = await context.newPage()
   try {
-    const { errors } = await adminSession(page, local.stack)
+    const { client, errors } = await adminSession(page, local.stack)
     const banner = page.getByTestId('engine-banner')
     await expect(banner).toHaveAttribute('data-engine', 'local')
     await expect(banner).toContainText('OS shaping')
     await expect(banner).toContainText('not available')
+    // The fleet shows where a decky really answers on this engine (its loopback address), labelled
+    // apart from its persona's LAN IP, which the local engine does not bind.
+    await client.fleet.deploy.mutate({ ini: '[loop-01]\nservices = http\n' })
+    const row = page.getByTestId('decky-loop-01')
+    await expect(row).toHaveAttribute('data-state', 'running', { timeout: 60_000 })
+    const address = row.getByTestId('decky-address')
+    await expect(address).toHaveText(/^127\.\d+\.\d+\.\d+$/, { timeout: 30_000 })
+    await expect(row).toContainText('reachable')
+    const listed = (await client.fleet.list.query()).find((d) => d.name === 'loop-01')
+    await expect(row.getByTestId('decky-ip')).toHaveText(listed?.ip ?? '')
+    expect(listed?.ip).not.toMatch(/^127\./)
+    const answer = await fetch(`http://${await textOf(address)}/`)
+    expect(answer.headers.get('server')).toBeTruthy()
     await shot(page, 'fleet-local-engine.png')
     expect(errors()).toEqual([])
   } finally {

@@ -50,3 +50,34 @@ export function fnv1a(text: string): number {
   }
   return hash >>> 0
 }
+
+/**
+ * sfc32 seeded with 128 bits: a reproducible source whose seed cannot be recovered by trying every
+ * value (a 32-bit seed could be, from one decky's drawn MAC or host name, predicting the rest of
+ * its fleet). `words` are four 32-bit integers.
+ */
+export function seededRandom128(words: readonly [number, number, number, number]): RandomSource {
+  let [a, b, c, d] = words.map((word) => word >>> 0) as [number, number, number, number]
+  const next = () => {
+    const t = (((a + b) | 0) + d) | 0
+    d = (d + 1) | 0
+    a = b ^ (b >>> 9)
+    b = (c + (c << 3)) | 0
+    c = (c << 21) | (c >>> 11)
+    c = (c + t) | 0
+    return (t >>> 0) / 4294967296
+  }
+  // Mix the seed in before the first value is used (similar seeds would start alike).
+  for (let i = 0; i < 15; i++) next()
+  return next
+}
+
+/** 32 lower-case hex digits (128 bits) drawn from `random`. */
+export function randomHex128(random: RandomSource): string {
+  let hex = ''
+  for (let i = 0; i < 4; i++)
+    hex += Math.floor(random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0')
+  return hex
+}

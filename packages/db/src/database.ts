@@ -4,6 +4,7 @@ import { channelsRepository, deliveriesRepository } from './repos/alert-delivery
 import { attackersRepository } from './repos/attackers.ts'
 import { auditRepository } from './repos/audit.ts'
 import { correlationRepository } from './repos/correlation.ts'
+import { dashboardRepository } from './repos/dashboard.ts'
 import { enrichmentRepository } from './repos/enrichment.ts'
 import { exportsRepository } from './repos/exports.ts'
 import { fleetRepository } from './repos/fleet.ts'
@@ -47,6 +48,8 @@ export interface DecnetDatabase {
   readonly sessions: ReturnType<typeof sessionsRepository>
   /** Label, geo/ASN and reverse DNS per attacker address (the enrichment worker writes it). */
   readonly enrichment: ReturnType<typeof enrichmentRepository>
+  /** The overview dashboard's aggregates over a time window, and what is under attack now. */
+  readonly dashboard: ReturnType<typeof dashboardRepository>
   /**
    * Cheap liveness probe for health.get: a read on the read connection, answered within
    * PING_DEADLINE_MS (or thrown), plus how long writes have been waiting for another process's lock.
@@ -82,6 +85,7 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
     correlation: correlationRepository(conn),
     sessions: sessionsRepository(conn),
     enrichment: enrichmentRepository(conn),
+    dashboard: dashboardRepository(conn),
     ping: () => conn.ping(),
     close: () => conn.close(),
   }

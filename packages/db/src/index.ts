@@ -31,6 +31,17 @@ export {
   MAX_SUMMARY_LIST,
 } from './repos/correlation.ts'
 export {
+  DASHBOARD_ACTIVE_DECKIES,
+  DASHBOARD_INCIDENTS,
+  DASHBOARD_MAX_BUCKETS,
+  DASHBOARD_MAX_TOP,
+  type DashboardNow,
+  type DashboardOverview,
+  type DashboardWindow,
+  type SourceRegion,
+  UNDER_ATTACK_MINUTES,
+} from './repos/dashboard.ts'
+export {
   type AttackerEnrichment,
   ENRICHMENT_LOOKUP_MAX,
   type EnrichmentInput,

@@ -18,12 +18,19 @@ export interface PrismaRaw {
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>
 }
 
-// SQLite binding plans by statement text: the `$n` rewrite of a 1,800-placeholder multi-row insert
+// SQLite binding plans by statement text: the `$n` rewrite of a 10,000-placeholder multi-row insert
 // is costly, and the same few statement texts recur on every batch.
-const sqlitePlans = new Map<string, { text: string; order: number[] }>()
+const sqlitePlans = new Map<string, SqlitePlan>()
 
-export function bindFor(dialect: Dialect, sql: string, args: readonly SqlArg[]): [string, SqlArg[]] {
-  if (dialect === 'postgres') return [sql, [...args]]
+/** A statement's SQLite text and which argument each `?` takes (`undefined`: the n-th, in order). */
+export interface SqlitePlan {
+  text: string
+  /** Placeholders in `text`. */
+  count: number
+  order: number[] | undefined
+}
+
+export function sqlitePlan(sql: string): SqlitePlan {
   let plan = sqlitePlans.get(sql)
   if (!plan) {
     const order: number[] = []
@@ -31,15 +38,26 @@ export function bindFor(dialect: Dialect, sql: string, args: readonly SqlArg[]):
       order.push(Number(index) - 1)
       return '?'
     })
-    plan = { text, order }
+    // Multi-row inserts use every argument once, in order: binding then needs no reordering pass.
+    const inOrder = order.every((index, position) => index === position)
+    plan = { text, count: order.length, order: inOrder ? undefined : order }
     if (sqlitePlans.size > 1000) sqlitePlans.clear()
     sqlitePlans.set(sql, plan)
   }
-  const ordered = plan.order.map((index) => {
+  return plan
+}
+
+export function bindFor(dialect: Dialect, sql: string, args: readonly SqlArg[]): [string, SqlArg[]] {
+  if (dialect === 'postgres') return [sql, [...args]]
+  const plan = sqlitePlan(sql)
+  const { count } = plan
+  const ordered: SqlArg[] = new Array(count)
+  for (let position = 0; position < count; position++) {
+    const index = plan.order === undefined ? position : (plan.order[position] as number)
     const value = args[index]
     if (value === undefined) throw new Error(`missing SQL argument $${index + 1}`)
-    return value
-  })
+    ordered[position] = value
+  }
   return [plan.text, ordered]
 }
 
@@ -78,15 +96,24 @@ export function toOptionalDate(value: unknown): Date | null {
 export const earlier = (a: string, b: string) => `CASE WHEN ${a} < ${b} THEN ${a} ELSE ${b} END`
 export const later = (a: string, b: string) => `CASE WHEN ${a} > ${b} THEN ${a} ELSE ${b} END`
 
+const placeholderLists = new Map<string, string>()
+
 /** `($1, $2), ($3, $4)`: placeholders for a multi-row VALUES list starting after `offset` arguments. */
 export function valuesPlaceholders(rows: number, columns: number, offset = 0): string {
+  // Every ingest batch asks for the same few shapes (1,000 rows × 10 columns is 10,000 cells).
+  const key = `${rows}:${columns}:${offset}`
+  const cached = placeholderLists.get(key)
+  if (cached !== undefined) return cached
   const groups: string[] = []
   for (let r = 0; r < rows; r++) {
     const cells: string[] = []
     for (let c = 0; c < columns; c++) cells.push(`$${offset + r * columns + c + 1}`)
     groups.push(`(${cells.join(', ')})`)
   }
-  return groups.join(', ')
+  const list = groups.join(', ')
+  if (placeholderLists.size > 1000) placeholderLists.clear()
+  placeholderLists.set(key, list)
+  return list
 }
 
 /**

@@ -7,7 +7,7 @@
 // process waits without freezing the process, and reads (own connections, WAL) never wait at all.
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3'
 import Database from 'better-sqlite3'
-import { bindFor, type SqlArg, type SqlExecutor } from './sql.ts'
+import { type SqlArg, type SqlExecutor, sqlitePlan } from './sql.ts'
 
 /**
  * How long one statement blocks the thread inside SQLite waiting for another connection's lock
@@ -28,6 +28,13 @@ export const BLOCKING_BUSY_TIMEOUT_MS = 10_000
  */
 export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024
 
+/**
+ * Pages the WAL may hold before a commit copies them into the database (SQLite's default is 1,000,
+ * 4 MiB: an ingest batch of 5,000 events checkpointed on nearly every commit, copying the same
+ * index and full-text pages again each time). 16 MiB, as much as the WAL is cut back to anyway.
+ */
+export const WAL_AUTOCHECKPOINT_PAGES = WAL_SIZE_LIMIT_BYTES / 4096
+
 // Retry delays: from 2 ms doubling up to 20 ms, so a released lock is taken within ~20 ms (a failed
 // attempt costs microseconds; bench/write-contention.bench.ts measured 20 ms no worse than 100 ms).
 const RETRY_INITIAL_MS = 2
@@ -35,7 +42,7 @@ const RETRY_MAX_MS = 20
 
 // WAL: readers never block the writer. NORMAL: safe with WAL, far fewer fsyncs than FULL.
 function pragmas(busyTimeoutMs: number): string {
-  return `PRAGMA journal_mode = WAL; PRAGMA busy_timeout = ${busyTimeoutMs}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES};`
+  return `PRAGMA journal_mode = WAL; PRAGMA busy_timeout = ${busyTimeoutMs}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}; PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES};`
 }
 
 // Reads through a read connection must never take the write lock: a write sent there fails loudly.
@@ -191,7 +198,7 @@ export class SqliteExecutor implements SqlExecutor {
   }
 
   #prepare(sql: string, args: readonly SqlArg[]): [Database.Statement, (string | number | null)[]] {
-    const [text, values] = bindFor('sqlite', sql, args)
+    const { text, count, order } = sqlitePlan(sql)
     let statement = this.#statements.get(text)
     if (!statement) {
       statement = this.#db.prepare(text)
@@ -199,7 +206,15 @@ export class SqliteExecutor implements SqlExecutor {
       if (this.#statements.size > 500) this.#statements.clear()
       this.#statements.set(text, statement)
     }
-    return [statement, values.map(sqliteValue)]
+    // One pass: reorder (when a statement reuses or reorders `$n`) and convert to SQLite values.
+    const values: (string | number | null)[] = new Array(count)
+    for (let position = 0; position < count; position++) {
+      const index = order === undefined ? position : (order[position] as number)
+      const value = args[index]
+      if (value === undefined) throw new Error(`missing SQL argument $${index + 1}`)
+      values[position] = sqliteValue(value)
+    }
+    return [statement, values]
   }
 
   async query<T>(sql: string, args: readonly SqlArg[] = []): Promise<T[]> {

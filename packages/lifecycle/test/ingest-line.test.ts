@@ -1,7 +1,14 @@
 import type { DecoyEvent } from '@decnet/decoys'
 import { MAX_EVENT_BYTES, serializeEvent } from '@decnet/decoys/events'
 import { describe, expect, it } from 'vitest'
-import { MAX_RAW_LINE_CHARS, normalisePeer, parseDecoyEvent, parseDecoyLine } from '../src/workers-index.ts'
+import { plainDecoyEvent } from '../src/ingest/line.ts'
+import {
+  decoyEventSchema,
+  MAX_RAW_LINE_CHARS,
+  normalisePeer,
+  parseDecoyEvent,
+  parseDecoyLine,
+} from '../src/workers-index.ts'
 
 const event = {
   ts: '2026-11-25T21:00:00.123Z',
@@ -131,5 +138,71 @@ describe('normalisePeer', () => {
 
   it.each(['', 'unknown', '999.1.1.1', 'example.com', '10.0.0.1:99999:1'])('rejects %j', (input) => {
     expect(normalisePeer(input)).toBeUndefined()
+  })
+})
+
+describe('plainDecoyEvent (the hand-checked fast path of decoyEventSchema)', () => {
+  // Each key of a valid event replaced by edge values: the fast path may decline anything, but what it
+  // accepts the schema must accept too, with the same result.
+  const edges: unknown[] = [
+    undefined,
+    null,
+    '',
+    'x',
+    'x'.repeat(64),
+    'x'.repeat(65),
+    'x'.repeat(128),
+    'x'.repeat(129),
+    'x'.repeat(255),
+    'x'.repeat(256),
+    'x'.repeat(257),
+    0,
+    -1,
+    1.5,
+    65_535,
+    65_536,
+    Number.POSITIVE_INFINITY,
+    true,
+    [],
+    ['password'],
+    Array.from({ length: 257 }, () => 'a'),
+    [1],
+    {},
+    { a: 1, b: 'x', c: true, d: null },
+    { nested: { a: 1 } },
+    { list: [1] },
+    { big: Number.POSITIVE_INFINITY },
+    { ['k'.repeat(257)]: 1 },
+    JSON.parse('{"__proto__": 1}'),
+    Object.create(null),
+  ]
+  const cases: unknown[] = [event, { ...event, extra: 'dropped' }, null, [], 'text', 42]
+  for (const key of Object.keys(event)) {
+    for (const value of edges) cases.push({ ...event, [key]: value })
+  }
+
+  it('agrees with the schema on every edge case it accepts, and accepts the ordinary ones', () => {
+    let accepted = 0
+    for (const value of cases) {
+      const fast = plainDecoyEvent(value)
+      const schema = decoyEventSchema.safeParse(value)
+      if (fast !== undefined) {
+        accepted++
+        expect(schema.success, JSON.stringify(value)).toBe(true)
+        expect(fast).toStrictEqual(schema.data)
+      }
+    }
+    // The valid event, the one with an extra key, and every valid replacement value.
+    expect(accepted).toBeGreaterThan(20)
+    expect(plainDecoyEvent({ ...event, extra: 'dropped' })).toStrictEqual(decoyEventSchema.parse(event))
+  })
+
+  it('leaves what it declines to the schema, so parseDecoyLine still rejects and accepts the same lines', () => {
+    const infinite =
+      '{"ts":"2026-11-25T21:00:00Z","decky":"d","service":"s","event":"e","src_ip":"10.0.0.1","src_port":1,"fields":{"n":1e400}}'
+    expect(parseDecoyLine(infinite)).toEqual({ ok: false, reason: 'invalid_shape' })
+    const proto =
+      '{"ts":"2026-11-25T21:00:00Z","decky":"d","service":"s","event":"e","src_ip":"10.0.0.1","src_port":1,"fields":{"__proto__":"x"}}'
+    expect(parseDecoyLine(proto).ok).toBe(decoyEventSchema.safeParse(JSON.parse(proto)).success)
   })
 })

@@ -1,3 +1,4 @@
+import { assertPlanAsPreviewed, DecnetError, type PlanExpectation } from '@decnet/core'
 import type { ApiServices } from '../context.ts'
 import { writeFleetNetwork } from '../settings/network.ts'
 import { NEEDS_REPAIR, planFleet, serialiseFleetChanges } from './plan.ts'
@@ -18,16 +19,23 @@ export type DeployResult = {
  */
 export function deployFleet(
   services: ApiServices,
-  request: { ini: string; replaceFleet: boolean },
+  request: { ini: string; replaceFleet: boolean; seed?: string; expected?: PlanExpectation },
   actor: string,
 ): Promise<DeployResult> {
+  if (request.expected && request.seed === undefined) {
+    // Without the preview's seed every draw is fresh: the comparison could only fail.
+    throw new DecnetError('invalid_input', 'expected (the preview) needs the seed the preview returned')
+  }
   return serialiseFleetChanges(async () => {
     const { db, runner } = services
-    const { plan, repair, network, activeHosts } = await planFleet(
+    const { plan, repair, network, activeHosts, existing } = await planFleet(
       services,
       request.ini,
       request.replaceFleet,
+      request.seed,
     )
+    // Under the same lock as the commit: nothing can change the fleet between the check and the write.
+    if (request.expected) assertPlanAsPreviewed(request.expected, plan, existing)
     const create = plan.create.filter((decky) => !decky.replaces).map(toDeckyRow)
     const update = plan.create.filter((decky) => decky.replaces).map(toDeckyRow)
     // A redeploy is "make it so": kept deckies that failed, went missing or are degraded are

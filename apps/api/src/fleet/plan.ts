@@ -1,12 +1,14 @@
 import {
   DecnetError,
   type DeployPlan,
+  drawPlanSeed,
   type ExistingDecky,
   type FleetIni,
   LOCAL_HOST_ID,
   type PlanHost,
   parseFleetIni,
   planDeploy,
+  planRandom,
   quote,
   type ServiceConfig,
   ZHostNetwork,
@@ -32,6 +34,10 @@ export type FleetPlan = {
   network: FleetNetwork
   /** How many hosts were active to place deckies on (the local one included). */
   activeHosts: number
+  /** The seed every draw of the plan came from (the one asked for, or a fresh one). */
+  seed: string
+  /** The fleet it was planned against (planner's view). */
+  existing: ExistingDecky[]
 }
 
 /** Planning + committing is serialised in this process so concurrent auto-allocations never pick the same IP. */
@@ -112,11 +118,15 @@ export async function placementHosts(
   ]
 }
 
-/** Parses the INI and plans it against the committed fleet. Throws DecnetError only. */
+/**
+ * Parses the INI and plans it against the committed fleet, every draw from `seed` (a fresh one when
+ * absent): the same INI, seed and fleet give the same plan. Throws DecnetError only.
+ */
 export async function planFleet(
   services: ApiServices,
   ini: string,
   replaceFleet: boolean,
+  seed: string = drawPlanSeed(cryptoRandom),
 ): Promise<FleetPlan> {
   const parsed = parseFleetIni(ini)
   const { db, defaultNetwork } = services
@@ -138,7 +148,7 @@ export async function planFleet(
     hosts,
     ini: { ...parsed, deckies: parsed.deckies.filter((decky) => !repairing.has(decky.name)) },
     replaceFleet,
-    random: cryptoRandom,
+    random: planRandom(seed),
     deploymentLimit: settings.deploymentLimit,
     now: Date.now(),
   })
@@ -146,6 +156,8 @@ export async function planFleet(
   const planned = result.plan.network
   return {
     plan: result.plan,
+    seed,
+    existing,
     repair,
     activeHosts: Math.max(1, hosts.filter((host) => host.automatic !== false).length),
     network: {

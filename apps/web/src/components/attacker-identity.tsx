@@ -7,6 +7,7 @@ import { SafeCell, SafeText } from '@/components/safe-text.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { formatTime } from '@/lib/format.ts'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
+import { IpAddress } from './ip-address.tsx'
 
 /**
  * The attacker page's identity section: the other addresses the correlation worker believes are the
@@ -65,10 +66,10 @@ function IdentityDetail({ identity, current }: { identity: Identity; current: st
                 <td className="mono small">
                   {member.attackerId && member.attackerId !== current ? (
                     <Link href={`/attackers/${encodeURIComponent(member.attackerId)}`}>
-                      <SafeText value={member.ip} limit={64} />
+                      <IpAddress value={member.ip} />
                     </Link>
                   ) : (
-                    <SafeText value={member.ip} limit={64} />
+                    <IpAddress value={member.ip} />
                   )}
                 </td>
                 <td className="small">

@@ -11,6 +11,7 @@ import { MeProvider } from './session.tsx'
 import { ThemeToggle } from './theme-toggle.tsx'
 
 const NAV: { href: string; label: string; adminOnly?: boolean }[] = [
+  { href: '/dashboard', label: 'Overview' },
   { href: '/fleet', label: 'Fleet' },
   { href: '/fleet/deploy', label: 'Deploy', adminOnly: true },
   { href: '/logs', label: 'Logs' },

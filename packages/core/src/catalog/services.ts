@@ -1,5 +1,6 @@
 // The per-decky service catalogue: slug, listening ports and the persona config schema each
 // emulator understands. Emulators, the engine, the wizard and the INI parser all read this list.
+import { clip, DecnetError, quote } from '../errors.ts'
 
 export const SERVICE_SLUGS = [
   'ssh',
@@ -460,6 +461,30 @@ export const SERVICES: readonly ServiceDefinition[] = [
 ]
 
 const SERVICE_BY_SLUG: ReadonlyMap<string, ServiceDefinition> = new Map(SERVICES.map((s) => [s.slug, s]))
+
+/** Credentials and keys: masked in the UI, never echoed, their defaults shown to admins only. */
+export function isSecretConfigField(field: Pick<ConfigField, 'secret' | 'type'>): boolean {
+  return field.secret === true || field.type === 'password'
+}
+
+/**
+ * A setting as anyone signed in may read it: a secret's default is left out (a default password is a
+ * live credential of every decky that keeps it) and `hiddenDefault` says that an admin can reveal one.
+ */
+export function publicConfigField(field: ConfigField): ConfigField & { hiddenDefault?: true } {
+  if (!isSecretConfigField(field) || field.default === undefined) return { ...field }
+  const { default: _hidden, ...rest } = field
+  return { ...rest, hiddenDefault: true }
+}
+
+/** The default of one secret setting (`not_found` unless the setting is secret and has one). */
+export function secretDefault(service: string, key: string): ConfigValue {
+  const field = getService(service)?.config.find((candidate) => candidate.key === key)
+  if (!field || !isSecretConfigField(field) || field.default === undefined) {
+    throw new DecnetError('not_found', `${clip(service)} has no secret setting ${quote(key)} with a default`)
+  }
+  return field.default
+}
 
 export function getService(slug: string): ServiceDefinition | undefined {
   return SERVICE_BY_SLUG.get(slug)

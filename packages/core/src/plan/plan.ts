@@ -16,7 +16,7 @@ import {
 } from '../net/allocate.ts'
 import { formatIpv4 } from '../net/ipv4.ts'
 import { deriveFleetDomain, derivePersona, personaForLegacyDecky } from '../persona/derive.ts'
-import type { RandomSource } from '../random.ts'
+import { type RandomSource, randomHex128 } from '../random.ts'
 import type { NetworkDriver } from '../schemas/hosts.ts'
 import { LOCAL_HOST_ID } from '../schemas/hosts.ts'
 import type { Persona, PersonaDomain } from '../schemas/persona.ts'
@@ -177,16 +177,6 @@ interface Resolver {
   now: number | undefined
 }
 
-/** 32 hex digits from the injected randomness: a new decky's persona seed. */
-function drawSeed(random: RandomSource): string {
-  let hex = ''
-  for (let i = 0; i < 4; i++)
-    hex += Math.floor(random() * 0x100000000)
-      .toString(16)
-      .padStart(8, '0')
-  return hex
-}
-
 /**
  * The fleet's AD domain: the INI's `[general] domain`, else the one the fleet's personas already
  * share, else a new one drawn once for the whole fleet.
@@ -195,7 +185,7 @@ function fleetDomain(ini: FleetIni, existing: readonly ExistingDecky[], random: 
   if (ini.general.domain) return { ...ini.general.domain, joined: true }
   const known = existing.find((decky) => decky.persona?.domain)?.persona?.domain
   if (known) return { ...known, joined: true }
-  return deriveFleetDomain(drawSeed(random))
+  return deriveFleetDomain(randomHex128(random))
 }
 
 /**
@@ -220,7 +210,7 @@ function resolvePersona(
   }
   const keepHostname = previous !== undefined && previous.osFamily === planned.osFamily
   return derivePersona({
-    seed: drawSeed(r.random),
+    seed: randomHex128(r.random),
     osFamily: planned.osFamily,
     distro: planned.distro,
     archetype: spec.archetype,

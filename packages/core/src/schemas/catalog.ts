@@ -18,6 +18,8 @@ export const ZConfigField = z.object({
   type: z.enum(CONFIG_FIELD_TYPES),
   default: ZConfigValue.optional(),
   secret: z.boolean().optional(),
+  /** A secret whose default is withheld from the catalogue (admins read it with catalog.secretDefault). */
+  hiddenDefault: z.literal(true).optional(),
   help: z.string().optional(),
   options: z.array(z.string()).optional(),
   min: z.number().optional(),

@@ -1,16 +1,46 @@
 // Inputs and outputs of the fleet.* procedures.
 import { z } from 'zod'
 import { MAX_INI_BYTES } from '../ini/reader.ts'
+import { PLAN_SEED_PATTERN } from '../plan/seed.ts'
 import { ZArchetypeSlug, ZDistroSlug, ZOsFamilySlug, ZServiceSlug } from './catalog.ts'
 import { ZDeckyName, ZIntervalString, ZIpv4, ZMac } from './common.ts'
 import { ZServiceConfig } from './decky.ts'
 import { ZHostId } from './hosts.ts'
 
+/** A plan's seed: every random draw of the plan comes from it (see plan/seed.ts). */
+export const ZPlanSeed = z.string().regex(PLAN_SEED_PATTERN, 'a plan seed is 32 lower-case hex digits')
+
+const ZPlanRequest = {
+  // Character bound here; the INI reader enforces the same bound in UTF-8 bytes.
+  ini: z.string().max(MAX_INI_BYTES),
+  replaceFleet: z.boolean().default(false),
+  /** Draws from this seed (fleet.preview returns the one it used); fresh ones when absent. */
+  seed: ZPlanSeed.optional(),
+}
+
+/** The part of a previewed decky a deploy must reproduce (extra keys of a preview row are dropped). */
+export const ZExpectedDecky = z.object({
+  name: ZDeckyName,
+  ip: ZIpv4,
+  mac: ZMac,
+  hostname: z.string().max(253),
+  distro: ZDistroSlug,
+  osFamily: ZOsFamilySlug,
+  services: z.array(ZServiceSlug).max(64),
+  hostId: ZHostId,
+})
+/** What the preview showed; a deploy that would differ from it is refused with a CONFLICT naming how. */
+export const ZPlanExpectation = z.object({
+  create: z.array(ZExpectedDecky).max(1000),
+  keep: z.array(ZDeckyName).max(1000),
+  remove: z.array(ZDeckyName).max(1000),
+})
+
 export const ZDeployRequest = z
   .object({
-    // Character bound here; the INI reader enforces the same bound in UTF-8 bytes.
-    ini: z.string().max(MAX_INI_BYTES),
-    replaceFleet: z.boolean().default(false),
+    ...ZPlanRequest,
+    /** The preview the operator confirmed (needs `seed`: without it every draw is fresh). */
+    expected: ZPlanExpectation.optional(),
   })
   .strict()
 export type DeployRequest = z.infer<typeof ZDeployRequest>
@@ -23,7 +53,7 @@ export const ZDeployResponse = z.object({
 })
 export type DeployResponse = z.infer<typeof ZDeployResponse>
 
-export const ZPreviewRequest = ZDeployRequest
+export const ZPreviewRequest = z.object(ZPlanRequest).strict()
 /** One decky a deploy would create (fully resolved and placed, before any state exists). */
 export const ZPlannedDecky = z.object({
   name: ZDeckyName,
@@ -42,6 +72,8 @@ export const ZPlannedDecky = z.object({
 })
 export type PlannedDeckyOutput = z.infer<typeof ZPlannedDecky>
 export const ZPreviewResponse = z.object({
+  /** The seed the plan was drawn from: deploy with it (and this preview as `expected`) to get this plan. */
+  seed: ZPlanSeed,
   create: z.array(ZPlannedDecky),
   keep: z.array(ZDeckyName),
   remove: z.array(ZDeckyName),

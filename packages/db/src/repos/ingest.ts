@@ -44,6 +44,17 @@ export function storableText(value: string): string {
 
 /** An event as it will be stored: NUL-free text columns, raw line capped at MAX_RAW_LINE. */
 export function storableEvent(event: LogEventInput): LogEventInput {
+  // Nearly every event is already storable: keep it as is rather than copying it (ingest's hot path).
+  if (
+    event.rawLine.length <= MAX_RAW_LINE &&
+    !event.rawLine.includes('\u0000') &&
+    !event.decky.includes('\u0000') &&
+    !event.service.includes('\u0000') &&
+    !event.eventType.includes('\u0000') &&
+    !event.attackerIp.includes('\u0000')
+  ) {
+    return event
+  }
   return {
     ...event,
     decky: storableText(event.decky),

@@ -43,6 +43,20 @@ export function fieldKeyToken(key: string): string {
   return tokenize(key).join('').slice(0, MAX_TOKEN_LENGTH)
 }
 
+// Field keys repeat on nearly every event (username, password, command …): tokenize each once.
+const keyTokens = new Map<string, string>()
+const MAX_CACHED_KEYS = 4096
+
+function cachedFieldKeyToken(key: string): string {
+  let token = keyTokens.get(key)
+  if (token === undefined) {
+    token = fieldKeyToken(key)
+    if (keyTokens.size >= MAX_CACHED_KEYS) keyTokens.clear()
+    keyTokens.set(key, token)
+  }
+  return token
+}
+
 export function fieldToken(keyToken: string, valueToken: string): string {
   return `${keyToken}${FIELD_JOINER}${valueToken}`
 }
@@ -54,24 +68,40 @@ function valueText(value: unknown): string {
   return String(value)
 }
 
-/** The normalised token text indexed for one log event. */
+const SEPARATOR = ` ${PART_SEPARATOR} `
+
+/**
+ * The normalised token text indexed for one log event: the token parts (raw line, decky, service,
+ * event type, address, then each field's value tokens and the same tokens joined to the field's key)
+ * with empty parts left out, tokens joined by spaces and parts by PART_SEPARATOR. Built as one string
+ * without the intermediate lists: it runs for every ingested event.
+ */
 export function buildSearchText(event: LogEventInput): string {
-  const parts: string[][] = [
-    tokenize(event.rawLine),
-    tokenize(event.decky),
-    tokenize(event.service),
-    tokenize(event.eventType),
-    tokenize(event.attackerIp),
-  ]
-  for (const [key, value] of Object.entries(event.fields ?? {})) {
-    const values = tokenize(valueText(value))
-    const keyToken = fieldKeyToken(key)
-    parts.push(values)
-    if (keyToken !== '') parts.push(values.map((token) => fieldToken(keyToken, token)))
+  let text = ''
+  const addPart = (part: string) => {
+    if (part === '') return
+    text = text === '' ? part : text + SEPARATOR + part
   }
-  if (event.system) parts.push([SYSTEM_TOKEN])
-  return parts
-    .filter((part) => part.length > 0)
-    .map((part) => part.join(' '))
-    .join(` ${PART_SEPARATOR} `)
+  addPart(tokenize(event.rawLine).join(' '))
+  addPart(tokenize(event.decky).join(' '))
+  addPart(tokenize(event.service).join(' '))
+  addPart(tokenize(event.eventType).join(' '))
+  addPart(tokenize(event.attackerIp).join(' '))
+  const fields = event.fields ?? {}
+  for (const key in fields) {
+    if (!Object.hasOwn(fields, key)) continue
+    const values = tokenize(valueText(fields[key]))
+    if (values.length === 0) continue
+    addPart(values.join(' '))
+    const keyToken = cachedFieldKeyToken(key)
+    if (keyToken === '') continue
+    let joined = ''
+    for (const token of values) {
+      joined =
+        joined === '' ? keyToken + FIELD_JOINER + token : `${joined} ${keyToken}${FIELD_JOINER}${token}`
+    }
+    addPart(joined)
+  }
+  if (event.system) addPart(SYSTEM_TOKEN)
+  return text
 }

@@ -33,6 +33,17 @@ const CLOSED_TCP_PORT = 1
  */
 const UDP_CHECKED_DIRECTLY = new Set([5355, 5353])
 
+/**
+ * Scripts that time out on some of the 30 hosts scanned at once on a loaded 2-core machine (seen in
+ * CI: rdp-ntlm-info, ldap-rootdse over TLS): read again where they read nothing, so the twins check
+ * compares two values instead of failing on a missing one.
+ */
+const SLOW_SCRIPT_READS: readonly (readonly [number, string])[] = [
+  [3389, 'rdp-ntlm-info'],
+  [389, 'ldap-rootdse'],
+  [636, 'ldap-rootdse'],
+]
+
 const personaOf = (spec: DeckySpec): Persona => spec.persona
 
 beforeAll(async () => {
@@ -55,8 +66,11 @@ beforeAll(async () => {
     scripts: NMAP_SCRIPTS,
     timeoutMs: 420_000,
   })
-  const reread = await rereadMissingScript(scan, 3389, 'rdp-ntlm-info', 120_000)
-  if (reread.length > 0) console.log(`believability: rdp-ntlm-info read again on ${reread.join(', ')}`)
+  for (const [port, script] of SLOW_SCRIPT_READS) {
+    const reread = await rereadMissingScript(scan, port, script, 120_000)
+    if (reread.length > 0)
+      console.log(`believability: ${script} on ${port} read again on ${reread.join(', ')}`)
+  }
   const t3 = Date.now()
   const deckies = fleet.deckies
   const collected = await Promise.all(

@@ -1,6 +1,6 @@
 'use client'
 
-import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useRouter } from 'next/navigation'
 import { type FormEvent, useEffect, useState } from 'react'
 import { ErrorAlert } from '@/components/error-alert.tsx'
@@ -33,6 +33,16 @@ export default function LoginPage() {
     if (params.get('change') === '1') setStage('change')
   }, [])
 
+  // A signed-in user has nothing to do here: on to where they were going (auth.session answers
+  // anonymous callers with null, not a 401). One with a one-time password stays to change it.
+  const session = useQuery(trpc.auth.session.queryOptions(undefined, { staleTime: 0, retry: false }))
+  const signedIn = session.data?.user != null && !session.data.user.mustChangePassword
+  useEffect(() => {
+    if (!signedIn) return
+    const target = safeNext(new URLSearchParams(window.location.search).get('next'))
+    router.replace(target)
+  }, [signedIn, router])
+
   const enter = () => {
     queryClient.clear()
     router.replace(next)
@@ -64,6 +74,16 @@ export default function LoginPage() {
     if (newPassword.length < 12) return setFormError('The new password needs at least 12 characters.')
     if (newPassword !== confirm) return setFormError('The two new passwords differ.')
     change.mutate({ oldPassword, newPassword })
+  }
+
+  if (session.isPending || signedIn) {
+    return (
+      <main className="login-box" aria-busy="true">
+        <p className="muted" data-testid="login-redirecting">
+          {signedIn ? 'Already signed in: opening the console…' : 'Checking your session…'}
+        </p>
+      </main>
+    )
   }
 
   return (

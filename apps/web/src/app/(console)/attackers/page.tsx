@@ -8,6 +8,7 @@ import { AttackerGeoCell } from '@/components/attacker-enrichment.tsx'
 import { SafeBadges } from '@/components/chips.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { ExportButton } from '@/components/export-button.tsx'
+import { IpAddress } from '@/components/ip-address.tsx'
 import { SafeText } from '@/components/safe-text.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { formatTime } from '@/lib/format.ts'
@@ -107,7 +108,7 @@ export default function AttackersPage() {
             <tr key={a.id} data-testid="attacker-row">
               <td className="mono">
                 <Link href={`/attackers/${encodeURIComponent(a.id)}`}>
-                  <SafeText value={a.ip} limit={64} />
+                  <IpAddress value={a.ip} />
                 </Link>
               </td>
               <td className="nowrap">

@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { SafeBadges } from '@/components/chips.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
+import { IpAddress } from '@/components/ip-address.tsx'
 import { SafeCell, SafeText } from '@/components/safe-text.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
 import { TableHead } from '@/components/table-head.tsx'
@@ -98,7 +99,11 @@ export default function CredentialsPage() {
                   <td data-testid="credential-ips">
                     <strong>{row.ipCount}</strong>{' '}
                     <span className="chips">
-                      <SafeBadges values={row.attackerIps} limit={64} mono />
+                      {row.attackerIps.map((ip) => (
+                        <span key={ip} className="badge">
+                          <IpAddress value={ip} />
+                        </span>
+                      ))}
                     </span>
                   </td>
                   <td className="chips">

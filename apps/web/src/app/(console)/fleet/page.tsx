@@ -8,6 +8,7 @@ import { Chips } from '@/components/chips.tsx'
 import { ConfirmStep } from '@/components/confirm-step.tsx'
 import { EngineBanner } from '@/components/engine-banner.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
+import { IpAddress } from '@/components/ip-address.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { TrackedOpsPanel } from '@/components/tracked-ops.tsx'
@@ -15,6 +16,7 @@ import { errorMessage } from '@/lib/errors.ts'
 import { formatTime, plural } from '@/lib/format.ts'
 import { operationCallbacks } from '@/lib/operation-callbacks.ts'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
+import '@/styles/operations.css'
 
 type Decky = RouterOutputs['fleet']['list'][number]
 
@@ -116,7 +118,7 @@ function DeckyActions({ decky, onMessage }: { decky: Decky; onMessage: (message:
     )
   }
   return (
-    <div className="row" style={{ flexWrap: 'nowrap' }}>
+    <div className="fleet-actions">
       {(
         [
           ['Mutate', mutate],
@@ -148,6 +150,24 @@ function DeckyActions({ decky, onMessage }: { decky: Decky; onMessage: (message:
   )
 }
 
+/**
+ * Where the decky answers from this machine. On the local engine that is its own loopback address,
+ * not its LAN IP (which only a Docker engine binds): both are shown, each labelled.
+ */
+function DeckyAddress({ decky }: { decky: Decky }) {
+  if (decky.address === decky.ip) return <IpAddress value={decky.ip} testId="decky-ip" />
+  return (
+    <>
+      <div title="The loopback address this decky's services listen on (local engine): reach it here">
+        <IpAddress value={decky.address} testId="decky-address" /> <span className="badge ok">reachable</span>
+      </div>
+      <div className="muted" title="The decky's persona LAN IP; the local engine does not bind it">
+        LAN <IpAddress value={decky.ip} testId="decky-ip" />
+      </div>
+    </>
+  )
+}
+
 export default function FleetPage() {
   const trpc = useTRPC()
   const isAdmin = useIsAdmin()
@@ -169,7 +189,7 @@ export default function FleetPage() {
       (!state || d.state === state) &&
       (!service || d.services.includes(service as Decky['services'][number])) &&
       (!needle ||
-        [d.name, d.ip, d.mac, d.hostname, d.distro, d.hostName, ...d.services].some((v) =>
+        [d.name, d.ip, d.address, d.mac, d.hostname, d.distro, d.hostName, ...d.services].some((v) =>
           v.toLowerCase().includes(needle),
         )),
   )
@@ -200,7 +220,7 @@ export default function FleetPage() {
           Filter
           <input
             type="search"
-            placeholder="name, IP, MAC, hostname, service…"
+            placeholder="name, address, MAC, hostname, service…"
             value={text}
             onChange={(e) => setText(e.target.value)}
             size={30}
@@ -233,18 +253,16 @@ export default function FleetPage() {
         </span>
       </div>
       {fleet.isError && <ErrorAlert error={fleet.error} />}
-      <div style={{ overflowX: 'auto' }}>
-        <table data-testid="fleet-table">
+      <div className="fleet-table-wrap">
+        <table data-testid="fleet-table" className="fleet-table">
           <TableHead
             columns={[
               'Name',
               'State',
-              'IP / MAC',
+              'Address / MAC',
               'Hostname / OS',
               'Services',
-              'Host',
-              'Interval',
-              'Last mutation',
+              'Host / mutation',
               'Last error',
               isAdmin && 'Actions',
             ]}
@@ -264,8 +282,8 @@ export default function FleetPage() {
                   )}
                 </td>
                 <td className="mono small">
-                  <div data-testid="decky-ip">{d.ip}</div>
-                  <div className="muted">{d.mac}</div>
+                  <DeckyAddress decky={d} />
+                  <div className="muted nowrap">{d.mac}</div>
                 </td>
                 <td className="small">
                   <div className="mono">{d.hostname}</div>
@@ -277,12 +295,18 @@ export default function FleetPage() {
                 <td>
                   <Chips values={d.services} />
                 </td>
-                <td className="small">{d.hostName}</td>
-                <td className="small">{d.mutateInterval ?? 'global'}</td>
-                <td className="small nowrap">{formatTime(d.lastMutatedAt)}</td>
-                <td className="small safe-text" style={{ maxWidth: 220 }}>
-                  {d.lastError ?? ''}
+                <td className="small">
+                  <div>{d.hostName}</div>
+                  <div className="muted nowrap" data-testid="decky-interval">
+                    {d.mutateInterval ? `mutates every ${d.mutateInterval}` : 'global interval'}
+                  </div>
+                  {d.lastMutatedAt && (
+                    <div className="muted nowrap" title="last mutation">
+                      mutated {formatTime(d.lastMutatedAt)}
+                    </div>
+                  )}
                 </td>
+                <td className="small safe-text fleet-error">{d.lastError ?? ''}</td>
                 {isAdmin && (
                   <td>
                     <DeckyActions decky={d} onMessage={setMessage} />
@@ -292,7 +316,7 @@ export default function FleetPage() {
             ))}
             {fleet.isSuccess && shown.length === 0 && (
               <tr>
-                <td colSpan={isAdmin ? 10 : 9} className="muted">
+                <td colSpan={isAdmin ? 8 : 7} className="muted">
                   {deckies.length === 0 ? 'No deckies yet.' : 'No decky matches the filters.'}
                 </td>
               </tr>

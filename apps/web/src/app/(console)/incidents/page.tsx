@@ -9,7 +9,7 @@ import { SafeBadges } from '@/components/chips.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { IncidentActions } from '@/components/incident-actions.tsx'
 import { IncidentStateBadge, SeverityBadge } from '@/components/incident-badges.tsx'
-import { SafeText } from '@/components/safe-text.tsx'
+import { IpAddress } from '@/components/ip-address.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { errorMessage } from '@/lib/errors.ts'
@@ -219,7 +219,7 @@ export default function IncidentsPage() {
               </td>
               <td className="mono nowrap">
                 <Link href={`/incidents/${encodeURIComponent(incident.id)}`} data-testid="incident-link">
-                  <SafeText value={incident.attackerIp} limit={45} />
+                  <IpAddress value={incident.attackerIp} />
                 </Link>
               </td>
               <td>

@@ -4,8 +4,8 @@ import { useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { AttackTechnique } from '@/components/attack-technique.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
+import { IpAddress } from '@/components/ip-address.tsx'
 import { NavigatorLayerButton } from '@/components/navigator-layer-button.tsx'
-import { SafeText } from '@/components/safe-text.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { formatTime } from '@/lib/format.ts'
 import { useTRPC } from '@/trpc/client.ts'
@@ -48,7 +48,7 @@ export default function TechniquesPage() {
                 <div className="chips">
                   {t.topAttackers.map((a) => (
                     <Link key={a.id} className="badge mono" href={`/attackers/${encodeURIComponent(a.id)}`}>
-                      <SafeText value={a.ip} limit={64} /> ×{a.count}
+                      <IpAddress value={a.ip} /> ×{a.count}
                     </Link>
                   ))}
                 </div>

@@ -10,6 +10,7 @@ import { AttackerIntelSection } from '@/components/attacker-intel.tsx'
 import { AttackerSessions } from '@/components/attacker-sessions.tsx'
 import { SafeBadges } from '@/components/chips.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
+import { IpAddress } from '@/components/ip-address.tsx'
 import { LogFields } from '@/components/log-view.tsx'
 import { SafeCell, SafeText } from '@/components/safe-text.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
@@ -57,7 +58,7 @@ export default function AttackerDetailPage() {
         <Link href="/attackers">← Attackers</Link>
       </p>
       <h1 className="mono" style={{ fontSize: 20 }}>
-        <SafeText value={a.ip} limit={64} />
+        <IpAddress value={a.ip} />
       </h1>
       <div className="grid-3" style={{ marginBottom: 12 }}>
         <div className="stat">
@@ -190,7 +191,7 @@ export default function AttackerDetailPage() {
             The {a.recentLogs.length} most recent of {a.eventCount} events; search the logs for{' '}
             <span className="mono">
               ip:
-              <SafeText value={a.ip} limit={64} />
+              <IpAddress value={a.ip} />
             </span>{' '}
             for the rest.
           </p>

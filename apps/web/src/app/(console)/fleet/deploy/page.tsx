@@ -4,7 +4,7 @@
 // functions (wizard/validate.ts, wizard/build-ini.ts), one component per step (steps/).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import Link from 'next/link'
-import { useReducer } from 'react'
+import { useReducer, useState } from 'react'
 import { EngineBanner } from '@/components/engine-banner.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
 import { addTrackedOp } from '@/lib/tracked-ops.ts'
@@ -18,7 +18,7 @@ import { StepList, WizardFoot } from './steps/wizard-nav.tsx'
 import { useWizardData } from './use-wizard-data.ts'
 import { buildIni } from './wizard/build-ini.ts'
 import { initialWizard, PROGRESS_STEP, REVIEW_STEP, wizardReducer } from './wizard/draft.ts'
-import { effectiveServices, plannedIps, plannedNames } from './wizard/plan.ts'
+import { effectiveServices, expectationOf, newPlanSeed, plannedIps, plannedNames } from './wizard/plan.ts'
 import { canLeaveStep, stepMessages, validateDraft } from './wizard/validate.ts'
 
 export default function DeployWizardPage() {
@@ -33,10 +33,13 @@ export default function DeployWizardPage() {
   const ini = draft.ownIni ? draft.customIni : generated.ok ? generated.ini : ''
   const replace = draft.ownIni && draft.replaceFleet
   const refreshFleet = () => queryClient.invalidateQueries({ queryKey: trpc.fleet.list.queryKey() })
+  // Every draw of the plan (host names, MACs, services) comes from this seed: the preview shows what
+  // the deploy commits, and the deploy is refused if the fleet changed in between (see PreviewPanel).
+  const [seed, setSeed] = useState(newPlanSeed)
 
   const preview = useQuery(
     trpc.fleet.preview.queryOptions(
-      { ini, replaceFleet: replace },
+      { ini, replaceFleet: replace, seed },
       { enabled: isAdmin && step === REVIEW_STEP && ini.trim().length > 0, retry: false, staleTime: 0 },
     ),
   )
@@ -53,6 +56,8 @@ export default function DeployWizardPage() {
         })
         void refreshFleet()
       },
+      // A CONFLICT may mean the fleet changed since the preview: show what a deploy would do now.
+      onError: () => void preview.refetch(),
     }),
   )
 
@@ -137,9 +142,18 @@ export default function DeployWizardPage() {
         canDeploy={canDeploy}
         deploying={deploy.isPending}
         replace={replace}
-        onDeploy={() => deploy.mutate({ ini, replaceFleet: replace })}
+        onDeploy={() =>
+          preview.data &&
+          deploy.mutate({
+            ini,
+            replaceFleet: replace,
+            seed: preview.data.seed,
+            expected: expectationOf(preview.data),
+          })
+        }
         onRestart={() => {
           dispatch({ type: 'restart' })
+          setSeed(newPlanSeed())
           deploy.reset()
         }}
       />

@@ -8,6 +8,7 @@ import { SafeBadges } from '@/components/chips.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { IncidentActions } from '@/components/incident-actions.tsx'
 import { IncidentStateBadge, SeverityBadge } from '@/components/incident-badges.tsx'
+import { IpAddress } from '@/components/ip-address.tsx'
 import { LogTable } from '@/components/log-view.tsx'
 import { SafeText } from '@/components/safe-text.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
@@ -43,7 +44,7 @@ export default function IncidentDetailPage() {
       <div className="row spread">
         <h1 className="row" style={{ fontSize: 20 }}>
           <span className="mono nowrap" data-testid="incident-source">
-            <SafeText value={incident.attackerIp} limit={45} />
+            <IpAddress value={incident.attackerIp} />
           </span>
           <SeverityBadge severity={incident.severity} />
           <IncidentStateBadge state={incident.state} />
@@ -124,7 +125,7 @@ export default function IncidentDetailPage() {
             Older events: search{' '}
             <code className="nowrap">
               attacker:
-              <SafeText value={incident.attackerIp} limit={45} />
+              <IpAddress value={incident.attackerIp} />
             </code>{' '}
             on the Logs page.
           </p>

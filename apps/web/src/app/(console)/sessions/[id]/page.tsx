@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query'
 import { useParams, useRouter } from 'next/navigation'
 import { ErrorAlert } from '@/components/error-alert.tsx'
+import { IpAddress } from '@/components/ip-address.tsx'
 import { SafeText } from '@/components/safe-text.tsx'
 import { SessionPlayer } from '@/components/session-player.tsx'
 import { formatTime } from '@/lib/format.ts'
@@ -43,9 +44,7 @@ export default function SessionPage() {
       <dl className="kv panel">
         <dt>Attacker</dt>
         <dd className="mono">
-          <SafeText
-            value={`${session.attackerIp}${session.attackerPort ? `:${session.attackerPort}` : ''}`}
-          />
+          <IpAddress value={session.attackerIp} port={session.attackerPort} />
         </dd>
         <dt>Decky</dt>
         <dd className="mono">

@@ -1,11 +1,46 @@
 // One catalogue setting of one service as a form control; secrets stay masked until shown.
 import type { ConfigValue } from '@decnet/core'
+import { useQuery } from '@tanstack/react-query'
 import { type ReactNode, useState } from 'react'
-import type { RouterOutputs } from '@/trpc/client.ts'
+import { errorMessage } from '@/lib/errors.ts'
+import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 import { isSecretField } from '../wizard/plan.ts'
 
 type Service = RouterOutputs['catalog']['services'][number]
 type ConfigField = Service['config'][number]
+
+/**
+ * The default of a secret setting: the catalogue withholds it, so it is asked for (admins only, the
+ * API refuses anyone else) when the operator wants to see it.
+ */
+function SecretDefault({ service, field }: { service: Service['slug']; field: ConfigField }) {
+  const trpc = useTRPC()
+  const [asked, setAsked] = useState(false)
+  const value = useQuery(
+    trpc.catalog.secretDefault.queryOptions(
+      { service, key: field.key },
+      { enabled: asked, staleTime: Infinity },
+    ),
+  )
+  const shown = asked && value.isSuccess
+  return (
+    <span className="help" data-testid={`secret-default-${service}-${field.key}`}>
+      Default when left empty:{' '}
+      <span className="mono" data-testid="secret-default-value">
+        {shown ? String(value.data.value) : '••••••••'}
+      </span>{' '}
+      <button type="button" className="link small" aria-pressed={shown} onClick={() => setAsked(!asked)}>
+        {shown ? 'Hide default' : 'Show default'}
+      </button>
+      {asked && value.isError && (
+        <span role="alert" className="status-failed">
+          {' '}
+          {errorMessage(value.error)}
+        </span>
+      )}
+    </span>
+  )
+}
 
 export function ConfigFieldInput({
   service,
@@ -129,6 +164,7 @@ export function ConfigFieldInput({
         {secret && <span className="badge warn">secret</span>}
       </label>
       {control}
+      {field.hiddenDefault && <SecretDefault service={service} field={field} />}
       {field.help && <span className="help">{field.help}</span>}
     </div>
   )

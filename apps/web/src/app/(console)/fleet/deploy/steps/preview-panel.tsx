@@ -1,5 +1,6 @@
 // What the API says the INI would do: deckies created, kept and torn down, or why it refuses.
 import { Chips } from '@/components/chips.tsx'
+import { IpAddress } from '@/components/ip-address.tsx'
 import { errorCode, errorMessage } from '@/lib/errors.ts'
 import { plural } from '@/lib/format.ts'
 import type { RouterOutputs } from '@/trpc/client.ts'
@@ -35,7 +36,7 @@ export function PreviewPanel({ fetching, error, data, deployError }: Props) {
             <thead>
               <tr>
                 <th scope="col">Name</th>
-                <th scope="col">IP</th>
+                <th scope="col">IP / MAC</th>
                 <th scope="col">Host</th>
                 <th scope="col">Hostname / distro</th>
                 <th scope="col">Services</th>
@@ -45,12 +46,19 @@ export function PreviewPanel({ fetching, error, data, deployError }: Props) {
               {data.create.map((d) => (
                 <tr key={d.name} data-testid={`preview-${d.name}`}>
                   <td className="mono">{d.name}</td>
-                  <td className="mono">{d.ip}</td>
+                  <td className="mono small">
+                    <IpAddress value={d.ip} testId="preview-ip" />
+                    <div className="muted nowrap" data-testid="preview-mac">
+                      {d.mac}
+                    </div>
+                  </td>
                   <td className="mono" data-testid="preview-host">
                     {d.host}
                   </td>
                   <td className="small">
-                    <span className="mono">{d.hostname}</span>
+                    <span className="mono" data-testid="preview-hostname">
+                      {d.hostname}
+                    </span>
                     <div className="muted">
                       {d.distro} · {d.osFamily}
                     </div>
@@ -62,6 +70,10 @@ export function PreviewPanel({ fetching, error, data, deployError }: Props) {
               ))}
             </tbody>
           </table>
+          <p className="muted small" data-testid="preview-promise">
+            Deploy creates exactly these deckies. If the fleet changes first (an address or host name taken),
+            the deploy is refused, nothing is written, and this preview shows the new plan.
+          </p>
           {data.remove.length > 0 && (
             <p className="alert" data-testid="preview-remove">
               Torn down: {data.remove.join(', ')}

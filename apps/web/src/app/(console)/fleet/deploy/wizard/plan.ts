@@ -1,6 +1,13 @@
 // What a draft means: the deckies it would create (names, IPs, services, settings), derived from
 // the draft and the catalogue/fleet the API returned. Shared by validation, INI rendering and the UI.
-import type { Archetype, ConfigField, ConfigValue, ServiceDefinition, ServiceSlug } from '@decnet/core'
+import type {
+  Archetype,
+  ConfigField,
+  ConfigValue,
+  PlannedDeckyOutput,
+  ServiceDefinition,
+  ServiceSlug,
+} from '@decnet/core'
 import type { Draft } from './draft.ts'
 
 /** The catalogue and fleet facts a draft is read against (all from the API). */
@@ -71,4 +78,44 @@ export function findField(
   key: string,
 ): ConfigField | undefined {
   return context.services.find((s) => s.slug === slug)?.config.find((f) => f.key === key)
+}
+
+/** A fresh plan seed (32 hex digits, 128 bits from the browser's CSPRNG) for fleet.preview/deploy. */
+export function newPlanSeed(): string {
+  const words = crypto.getRandomValues(new Uint32Array(4))
+  return Array.from(words, (word) => word.toString(16).padStart(8, '0')).join('')
+}
+
+type PreviewRow = Pick<
+  PlannedDeckyOutput,
+  'name' | 'ip' | 'mac' | 'hostname' | 'distro' | 'osFamily' | 'services' | 'hostId'
+>
+
+/**
+ * What the operator saw in the preview, as fleet.deploy's `expected`: only what a deploy must
+ * reproduce (settings, secrets among them, stay out of the request and its audit record).
+ */
+export function expectationOf(preview: {
+  create: readonly PreviewRow[]
+  keep: readonly string[]
+  remove: readonly string[]
+}): {
+  create: PreviewRow[]
+  keep: string[]
+  remove: string[]
+} {
+  return {
+    create: preview.create.map(({ name, ip, mac, hostname, distro, osFamily, services, hostId }) => ({
+      name,
+      ip,
+      mac,
+      hostname,
+      distro,
+      osFamily,
+      services: [...services],
+      hostId,
+    })),
+    keep: [...preview.keep],
+    remove: [...preview.remove],
+  }
 }
