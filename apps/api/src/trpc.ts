@@ -1,3 +1,4 @@
+import { SearchQueryError } from '@decnet/db'
 import { initTRPC, TRPCError } from '@trpc/server'
 import { ZodError } from 'zod'
 import { AUDIT_OK, type AuditMeta, auditEntryOf } from './audit/operator-audit.ts'
@@ -27,9 +28,21 @@ const t = initTRPC
     },
     errorFormatter({ shape, error }) {
       const zodError = error.cause instanceof ZodError ? error.cause.issues.slice(0, 20) : undefined
+      // Where a malformed search went wrong, so a client can point at it (0-based offset, 1-based column).
+      const searchError =
+        error.cause instanceof SearchQueryError
+          ? { position: error.cause.position, column: error.cause.position + 1 }
+          : undefined
       // Never ship stack traces.
       const { stack: _stack, ...data } = shape.data
-      return { ...shape, data: { ...data, ...(zodError ? { zodIssues: zodError } : {}) } }
+      return {
+        ...shape,
+        data: {
+          ...data,
+          ...(zodError ? { zodIssues: zodError } : {}),
+          ...(searchError ? { searchError } : {}),
+        },
+      }
     },
   })
 

@@ -41,6 +41,7 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'logs.search': 'viewer',
   'logs.histogram': 'viewer',
   'logs.live': 'viewer',
+  'logs.fields': 'viewer',
   'attackers.list': 'viewer',
   'attackers.get': 'viewer',
   'attackers.intel': 'viewer',

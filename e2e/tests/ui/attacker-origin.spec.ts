@@ -47,7 +47,7 @@ test('attackers table and attacker page show country/ASN for a public source and
   await expect(publicRow.getByTestId('attacker-geo')).toContainText(/google/i)
   await shot(page, 'attackers-origin.png')
 
-  await publicRow.getByRole('link').click()
+  await publicRow.getByRole('link').first().click()
   const origin = page.getByTestId('attacker-enrichment')
   await expect(origin.getByTestId('attacker-country')).toContainText('United States')
   await expect(origin.getByTestId('attacker-asn')).toContainText('AS15169')
@@ -56,7 +56,7 @@ test('attackers table and attacker page show country/ASN for a public source and
   await shot(page, 'attacker-origin.png')
 
   await page.goto(`${stack.webUrl}/attackers`)
-  await privateRow.getByRole('link').click()
+  await privateRow.getByRole('link').first().click()
   await expect(page.getByTestId('attacker-enrichment').getByTestId('attacker-label')).toHaveText(
     'Private network',
   )

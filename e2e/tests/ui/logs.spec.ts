@@ -87,8 +87,11 @@ test('logs: an interaction made now arrives live; hostile text renders inert; se
   expect(await hostileRequest(ip)).toBeGreaterThan(0)
 
   // The credential event arrives through logs.live (no reload, no polling).
-  const row = page.locator('[data-testid="log-row"][data-live="true"]', { hasText: 'auth_attempt' }).first()
-  await expect(row).toBeVisible({ timeout: 60_000 })
+  const entry = page.locator('[data-testid="log-row"][data-live="true"]', { hasText: 'auth_attempt' }).first()
+  await expect(entry).toBeVisible({ timeout: 60_000 })
+  // One line per event; its fields open below it.
+  await entry.getByTestId('log-expand').click()
+  const row = entry.getByTestId('log-detail')
   // Attacker text is shown as text: the tag is visible characters, not an element.
   await expect(row).toContainText('<script>window.__owned = 1</script>')
   await expect(row.locator('script')).toHaveCount(0)
@@ -107,10 +110,13 @@ test('logs: an interaction made now arrives live; hostile text renders inert; se
 
   // The request event carries the 6 KB user agent: cut, with an explicit expand.
   await page.getByTestId('live-toggle').uncheck()
-  await page.getByLabel('Search query').fill('decky:logs-web event:request')
+  await page.getByLabel('Search query').fill('decky:logs-web event:request onerror')
   await page.getByRole('button', { name: 'Search' }).click()
-  const requestRow = page.getByTestId('log-row').filter({ hasText: 'onerror' }).first()
+  const requestRow = page.getByTestId('log-row').first()
   await expect(requestRow).toBeVisible({ timeout: 30_000 })
+  await expect(page.getByTestId('log-table')).toHaveAttribute('aria-busy', 'false')
+  await expect(requestRow).toContainText('request')
+  await requestRow.getByTestId('log-expand').click()
   const expand = requestRow.getByRole('button', { name: /show all \d[\d,]* chars/ }).first()
   await expect(expand).toBeVisible()
   await expect(requestRow.locator('img')).toHaveCount(0)
@@ -129,7 +135,7 @@ test('logs: an interaction made now arrives live; hostile text renders inert; se
   const attacker = page.getByTestId('attacker-row').first()
   await expect(attacker).toBeVisible({ timeout: 30_000 })
   await shot(page, 'attackers.png')
-  await attacker.getByRole('link').click()
+  await attacker.getByRole('link').first().click()
   await expect(page).toHaveURL(/\/attackers\/.+/)
   await expect(page.getByRole('heading', { name: /Credentials \(\d+\)/ })).toBeVisible()
   await expect(page.getByText(SECRET)).toHaveCount(0)
@@ -161,6 +167,10 @@ test('logs as a viewer: captured secrets arrive masked and cannot be revealed', 
   await page.getByRole('button', { name: 'Search' }).click()
   const row = page.getByTestId('log-row').first()
   await expect(row).toBeVisible({ timeout: 30_000 })
+  // The search's own rows (not the previous page's, kept while it loads) before opening one.
+  await expect(page.getByTestId('log-table')).toHaveAttribute('aria-busy', 'false')
+  await expect(row).toContainText('auth_attempt')
+  await row.getByTestId('log-expand').click()
   await expect(row.getByTestId('masked-secret')).toHaveText('••••••••')
   await expect(row.getByRole('button', { name: /Reveal/ })).toHaveCount(0)
   await expect(row).not.toContainText(SECRET)
@@ -236,7 +246,7 @@ test('logs paging by cursor and attackers sorting and filtering', async ({ page,
       },
     )
     .toBeGreaterThanOrEqual(61)
-  await page.getByTestId('attacker-row').first().getByRole('link').click()
+  await page.getByTestId('attacker-row').first().getByRole('link').first().click()
   await expect(page.getByTestId('credential-row')).toHaveCount(50)
   const range = page.getByTestId('credentials-range')
   await expect(range).toHaveText(/^1–50 of \d+$/)
@@ -247,5 +257,176 @@ test('logs paging by cursor and attackers sorting and filtering', async ({ page,
   await expect(page.getByTestId('credential-row')).toHaveCount(Math.min(total, 100) - 50)
   await page.getByRole('button', { name: 'Previous credentials' }).click()
   await expect(range).toHaveText(`1–50 of ${total}`)
+  expect(errors()).toEqual([])
+})
+
+test('logs rows: one line each (20+ fit 1366×768), open on click or Enter, raw JSON behind a toggle, links to all events', async ({
+  page,
+  stack,
+}) => {
+  test.setTimeout(120_000)
+  await page.setViewportSize({ width: 1366, height: 768 })
+  const { errors } = await adminSession(page, stack)
+  // The paging test above made well over a page of events on this decky.
+  await page.goto(`${stack.webUrl}/logs?q=${encodeURIComponent('decky:logs-web')}`)
+  await expect(page.getByLabel('Search query')).toHaveValue('decky:logs-web')
+  const rows = page.getByTestId('log-row')
+  await expect(rows).toHaveCount(50, { timeout: 30_000 })
+  const inView = await rows.evaluateAll(
+    (entries) => entries.filter((entry) => entry.getBoundingClientRect().bottom <= window.innerHeight).length,
+  )
+  expect(inView).toBeGreaterThanOrEqual(20)
+  await shot(page, 'logs-dense-1366.png')
+
+  // Collapsed: no field list and no raw JSON on the page.
+  await expect(page.getByTestId('log-detail')).toHaveCount(0)
+  const first = rows.first()
+  await first.getByTestId('log-summary').click()
+  const detail = first.getByTestId('log-detail')
+  await expect(detail).toBeVisible()
+  await expect(detail.getByTestId('raw-json')).toHaveCount(0)
+  await detail.getByTestId('raw-toggle').click()
+  await expect(detail.getByTestId('raw-json')).toContainText('"decky": "logs-web"')
+  await detail.getByTestId('raw-toggle').click()
+  await expect(detail.getByTestId('raw-json')).toHaveCount(0)
+  await first.getByTestId('log-summary').click()
+  await expect(page.getByTestId('log-detail')).toHaveCount(0)
+
+  // Keyboard: the row's toggle is a button; Enter opens it.
+  const second = rows.nth(1)
+  await second.getByTestId('log-expand').focus()
+  await page.keyboard.press('Enter')
+  await expect(second.getByTestId('log-expand')).toHaveAttribute('aria-expanded', 'true')
+  await expect(second.getByTestId('log-detail')).toBeVisible()
+
+  // "All events of this attacker" is a search the page runs from its address.
+  const ip = ((await second.locator('td').nth(4).textContent()) ?? '').replace(/:\d+$/, '')
+  await second.getByTestId('attacker-events-link').click()
+  await expect(page).toHaveURL(/\/logs\?q=attacker%3A/)
+  await expect(page.getByLabel('Search query')).toHaveValue(`attacker:${ip}`)
+  await expect(page.getByTestId('log-total')).toContainText(/[1-9]\d* matching rows/)
+  expect(errors()).toEqual([])
+})
+
+test('logs search: a malformed query shows the error with its column, never 0 rows; examples and key completion work', async ({
+  page,
+  stack,
+}) => {
+  // The refused search answers 400, which the browser logs.
+  const { errors } = await adminSession(page, stack, [400])
+  await page.goto(`${stack.webUrl}/logs`)
+  const box = page.getByLabel('Search query')
+  await box.fill('service:ssh AND (root OR admin')
+  await page.getByRole('button', { name: 'Search' }).click()
+  const error = page.getByTestId('search-error')
+  await expect(error).toContainText('unclosed parenthesis at column 17')
+  await expect(error.getByTestId('search-error-query').locator('mark')).toHaveText('(')
+  await expect(box).toHaveAttribute('aria-invalid', 'true')
+  await expect(page.getByTestId('log-total')).toContainText('Search not run')
+  await expect(page.getByTestId('log-total')).not.toContainText('0 matching rows')
+  await expect(page.getByTestId('log-row')).toHaveCount(0)
+  await shot(page, 'logs-syntax-error.png')
+
+  // Fixed, the same search runs (OR and parentheses are part of the grammar).
+  await box.fill('decky:logs-web AND (event:request OR event:connect)')
+  await page.getByRole('button', { name: 'Search' }).click()
+  await expect(error).toHaveCount(0)
+  await expect(page.getByTestId('log-total')).toContainText(/[1-9]\d* matching rows/)
+
+  // The placeholder's examples are real searches; user: finds the username field.
+  await expect(box).toHaveAttribute('placeholder', /user:root/)
+  await box.fill('decky:logs-web user:pager')
+  await page.getByRole('button', { name: 'Search' }).click()
+  await expect(page.getByTestId('log-total')).toContainText(/[1-9]\d* matching rows/)
+
+  // Key completion: from the grammar's keys and the captured fields, by keyboard.
+  await box.fill('')
+  await box.pressSequentially('deck')
+  const suggestion = page.getByTestId('search-suggestion').first()
+  await expect(suggestion).toContainText('decky:')
+  await expect(box).toHaveAttribute('aria-expanded', 'true')
+  await page.keyboard.press('Enter')
+  await expect(box).toHaveValue('decky:')
+  await expect(box).toHaveAttribute('aria-expanded', 'false')
+  await box.fill('')
+  await box.pressSequentially('userna')
+  await expect(page.getByTestId('search-suggestion').first()).toContainText('username:')
+  await page.keyboard.press('Escape')
+  await expect(box).toHaveAttribute('aria-expanded', 'false')
+  expect(errors()).toEqual([])
+})
+
+test('logs histogram: stacked per service with time ticks; a drag narrows the logs to that window, reset zoom restores', async ({
+  page,
+  stack,
+}) => {
+  test.setTimeout(180_000)
+  const ip = await httpDecky(stack)
+  const { client } = await signInAdmin(stack)
+  const count = async () => (await client.logs.search.query({ q: 'decky:logs-web', limit: 1 })).total
+  // Older events, then a split instant, then newer ones: dragging from the split to the end keeps only the newer.
+  await hostileRequest(ip)
+  const before = await count()
+  await expect.poll(count, { timeout: 60_000, intervals: [2_000] }).toBeGreaterThan(before)
+  await new Promise((resolve) => setTimeout(resolve, 3_000))
+  const split = Date.now()
+  await new Promise((resolve) => setTimeout(resolve, 2_000))
+  const older = await count()
+  for (let i = 0; i < 3; i++) await basicRequest(ip, `zoom-${i}`)
+  await expect.poll(count, { timeout: 60_000, intervals: [2_000] }).toBeGreaterThanOrEqual(older + 3)
+
+  const { errors } = await adminSession(page, stack)
+  await page.goto(`${stack.webUrl}/logs?q=${encodeURIComponent('decky:logs-web')}`)
+  await page.getByTestId('time-range').selectOption('15m')
+  await expect(page.getByTestId('log-range')).toContainText('Last 15 minutes')
+  await expect(page.getByTestId('log-table')).toHaveAttribute('aria-busy', 'false')
+  const total = page.getByTestId('log-total')
+  const totalOf = async () => Number(/(\d+) matching rows/.exec((await total.textContent()) ?? '')?.[1] ?? -1)
+  await expect(total).toContainText(/[1-9]\d* matching rows/)
+  const plot = page.getByTestId('histogram-plot')
+  await expect(plot).toBeVisible()
+  // Real ticks on the axis (UTC HH:MM) and one legend entry per service.
+  await expect(plot.locator('.log-histogram-tick text').first()).toHaveText(/\d{2}:\d{2}$/)
+  expect(await plot.locator('.log-histogram-tick').count()).toBeGreaterThanOrEqual(3)
+  await expect(page.getByTestId('histogram')).toContainText('http')
+  const all = await totalOf()
+  expect(all).toBeGreaterThan(3)
+  await shot(page, 'logs-histogram.png')
+
+  /** Drags across the plot from instant `start` to its right end (the axis is read from the plot). */
+  const dragFrom = async (start: number) => {
+    const box = await plot.boundingBox()
+    if (!box) throw new Error('histogram not laid out')
+    const from = Number(await plot.getAttribute('data-from'))
+    const to = Number(await plot.getAttribute('data-to'))
+    const x = box.x + ((start - from) / (to - from)) * box.width
+    const end = box.x + box.width - 1
+    const y = box.y + box.height / 3
+    await page.mouse.move(x, y)
+    await page.mouse.down()
+    await page.mouse.move((x + end) / 2, y, { steps: 4 })
+    // While dragging, the chosen span is drawn.
+    await expect(page.getByTestId('histogram-selection')).toBeVisible()
+    await page.mouse.move(end, y, { steps: 4 })
+    await page.mouse.up()
+    await expect(plot).not.toHaveAttribute('data-from', String(from))
+    await expect(page.getByTestId('log-table')).toHaveAttribute('aria-busy', 'false')
+  }
+  // A minute before the split first (over 15 minutes a second is about a pixel), then from the split.
+  await dragFrom(split - 60_000)
+  await expect(page.getByTestId('time-range')).toHaveValue('custom')
+  await dragFrom(split)
+
+  // The range is now a custom window; the logs narrowed to the newer events only.
+  await expect(page.getByTestId('time-range')).toHaveValue('custom')
+  await expect(page.getByTestId('reset-zoom')).toBeVisible()
+  await expect.poll(totalOf, { timeout: 15_000 }).toBeLessThan(all)
+  const zoomed = await totalOf()
+  expect(zoomed).toBeGreaterThanOrEqual(3)
+  await shot(page, 'logs-histogram-zoomed.png')
+
+  await page.getByTestId('reset-zoom').click()
+  await expect(page.getByTestId('time-range')).toHaveValue('15m')
+  await expect.poll(totalOf, { timeout: 15_000 }).toBeGreaterThanOrEqual(all)
   expect(errors()).toEqual([])
 })

@@ -11,6 +11,7 @@ import { fleetRepository } from './repos/fleet.ts'
 import { incidentsRepository } from './repos/incidents.ts'
 import { intelRepository } from './repos/intel.ts'
 import { lifecycleRepository } from './repos/lifecycle.ts'
+import { logFieldsRepository } from './repos/log-fields.ts'
 import { type IngestOptions, logsRepository } from './repos/logs.ts'
 import { probeSourcesRepository } from './repos/probe-sources.ts'
 import { sessionsRepository } from './repos/sessions.ts'
@@ -25,6 +26,8 @@ export interface DecnetDatabase {
   readonly fleet: ReturnType<typeof fleetRepository>
   readonly lifecycle: ReturnType<typeof lifecycleRepository>
   readonly logs: ReturnType<typeof logsRepository>
+  /** Captured field keys of recent events (the search box's completions). */
+  readonly logFields: ReturnType<typeof logFieldsRepository>
   readonly probeSources: ReturnType<typeof probeSourcesRepository>
   readonly attackers: ReturnType<typeof attackersRepository>
   readonly hosts: ReturnType<typeof hostsRepository>
@@ -67,6 +70,7 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
     fleet: fleetRepository(conn),
     lifecycle: lifecycleRepository(conn),
     logs: logsRepository(conn, options),
+    logFields: logFieldsRepository(conn),
     probeSources: probeSourcesRepository(conn),
     attackers: attackersRepository(conn),
     hosts: hostsRepository(conn),

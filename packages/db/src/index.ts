@@ -82,6 +82,7 @@ export {
 } from './repos/intel.ts'
 export { CORE_INTEL_ANALYSER, type IntelAnalyser } from './repos/intel-batch.ts'
 export { type ClaimOptions, MAX_EVENTS_AFTER } from './repos/lifecycle.ts'
+export { FIELD_SAMPLE_ROWS, type FieldKey, MAX_FIELD_KEYS } from './repos/log-fields.ts'
 export {
   COUNT_CAP,
   type IngestOptions,
@@ -101,7 +102,15 @@ export {
   type TerminalSessionRow,
 } from './repos/sessions.ts'
 export { foldUsername } from './repos/users.ts'
-export { type ParsedSearch, parseSearch, type SystemFilter } from './search/grammar.ts'
+export {
+  COLUMN_KEYS,
+  FIELD_ALIASES,
+  type ParsedSearch,
+  parseSearch,
+  SCOPE_KEYS,
+  type SearchNode,
+  type SystemFilter,
+} from './search/grammar.ts'
 export { buildSearchText, tokenize } from './search/tokenize.ts'
 export type { Dialect } from './sql.ts'
 export * from './types.ts'

@@ -41,9 +41,40 @@ export const ZLogsHistogramRequest = z
     bucketMinutes: z.number().int().min(1).max(525600).default(15),
   })
   .strict()
+/** Series of the stacked histogram: the busiest services, the rest folded into OTHER_SERVICES. */
+export const MAX_HISTOGRAM_SERIES = 8
+/** The folded series' label (parenthesised: no service name has parentheses). */
+export const OTHER_SERVICES = '(other services)'
 export const ZLogsHistogramResponse = z.object({
-  buckets: z.array(z.object({ t: ZIsoDate, count: z.number().int() })),
+  /** Stack order, bottom first. */
+  services: z.array(z.string()).max(MAX_HISTOGRAM_SERIES + 1),
+  buckets: z.array(
+    z.object({
+      t: ZIsoDate,
+      count: z.number().int(),
+      /** Counts per entry of `services`, same order. */
+      byService: z.array(z.number().int()),
+    }),
+  ),
 })
+export type LogsHistogram = z.infer<typeof ZLogsHistogramResponse>
+
+/**
+ * What the search box can complete before a colon: the grammar's own keys (columns, whole-query
+ * scopes, field aliases) and the field keys the decoys actually captured lately.
+ */
+export const ZLogFieldKind = z.enum(['column', 'scope', 'alias', 'field'])
+export const ZLogFieldsResponse = z.object({
+  keys: z.array(
+    z.object({
+      name: z.string().max(64),
+      kind: ZLogFieldKind,
+      /** What the key searches, for the suggestion list. */
+      hint: z.string().max(120),
+    }),
+  ),
+})
+export type LogFieldKey = z.infer<typeof ZLogFieldsResponse>['keys'][number]
 export const ZLogsLiveRequest = z.object({ q: ZQuery.optional() }).strict()
 
 export const ZAttacker = z.object({

@@ -349,9 +349,17 @@ export function logsRepository(conn: Connection, options: IngestOptions = {}) {
 
     /**
      * Event counts per time bucket (bucket start `t`), oldest first, for the search's matches (attack
-     * traffic only unless `q` says `system:`).
+     * traffic only unless `q` says `system:`). `byService` splits each bucket per service (one grouped
+     * query; rows then carry `service`).
      */
-    async histogram(input: { q?: string; from?: Date; to?: Date; bucketMinutes: number; now?: Date }) {
+    async histogram(input: {
+      q?: string
+      from?: Date
+      to?: Date
+      bucketMinutes: number
+      byService?: boolean
+      now?: Date
+    }): Promise<{ t: Date; count: number; service?: string }[]> {
       const parsed = parseSearch(input.q ?? '', input.now)
       const range = { from: input.from, to: input.to }
       const seconds = Math.max(1, Math.floor(input.bucketMinutes)) * 60
@@ -359,27 +367,35 @@ export function logsRepository(conn: Connection, options: IngestOptions = {}) {
         dialect === 'sqlite'
           ? `CAST(strftime('%s', l."timestamp") AS INTEGER)`
           : `CAST(floor(extract(epoch from l."timestamp")) AS BIGINT)`
+      const service = input.byService ? ', l."service" AS service' : ''
       const bucketCounts = (sql: SqlExecutor, search: ParsedSearch) => {
         const compiled = compileSearch(dialect, search, range)
         const bucketArg = `$${compiled.args.length + 1}`
-        return sql.query<{ bucket: unknown; n: unknown }>(
-          `SELECT (${epoch} / CAST(${bucketArg} AS INTEGER)) * CAST(${bucketArg} AS INTEGER) AS bucket, count(*) AS n
-           FROM ${compiled.from} WHERE ${compiled.where} GROUP BY 1 ORDER BY 1`,
+        return sql.query<{ bucket: unknown; n: unknown; service?: string }>(
+          `SELECT (${epoch} / CAST(${bucketArg} AS INTEGER)) * CAST(${bucketArg} AS INTEGER) AS bucket${service},
+             count(*) AS n
+           FROM ${compiled.from} WHERE ${compiled.where} GROUP BY ${service ? '1, 2' : '1'} ORDER BY 1`,
           [...compiled.args, seconds],
         )
       }
       // A time-only histogram is answered from the timestamp index alone; "not system" would make it
       // read every row. So it counts everything and subtracts the (few, separately indexed) probe rows.
       const subtract =
-        parsed.system === 'exclude' && parsed.phrases.length === 0 && parsed.columns.length === 0
+        parsed.system === 'exclude' &&
+        parsed.phrases.length === 0 &&
+        parsed.columns.length === 0 &&
+        parsed.groups.length === 0
+      const keyOf = (row: { bucket: unknown; service?: string }) =>
+        `${toNumber(row.bucket)} ${row.service ?? ''}`
       return conn.read(async ({ sql }) => {
         const rows = await bucketCounts(sql, subtract ? { ...parsed, system: 'include' } : parsed)
         const probes = subtract ? await bucketCounts(sql, { ...parsed, system: 'only' }) : []
-        const probeCounts = new Map(probes.map((row) => [toNumber(row.bucket), toNumber(row.n)]))
+        const probeCounts = new Map(probes.map((row) => [keyOf(row), toNumber(row.n)]))
         return rows.flatMap((row) => {
-          const bucket = toNumber(row.bucket)
-          const count = toNumber(row.n) - (probeCounts.get(bucket) ?? 0)
-          return count > 0 ? [{ t: new Date(bucket * 1000), count }] : []
+          const count = toNumber(row.n) - (probeCounts.get(keyOf(row)) ?? 0)
+          if (count <= 0) return []
+          const t = new Date(toNumber(row.bucket) * 1000)
+          return [row.service === undefined ? { t, count } : { t, count, service: row.service }]
         })
       })
     },

@@ -1,7 +1,7 @@
 // Turns a ParsedSearch into a parameterised WHERE clause for either database. User text only ever
 // travels as bound parameters; the SQL text is built from fixed fragments.
 import type { Dialect, SqlArg } from '../sql.ts'
-import type { ParsedSearch } from './grammar.ts'
+import type { ParsedSearch, SearchNode } from './grammar.ts'
 import { SYSTEM_TOKEN } from './tokenize.ts'
 
 export interface CompiledSearch {
@@ -39,14 +39,17 @@ export function compileSearch(
     args.push(value)
     return `$${args.length}`
   }
+  // OR/NOT groups of words only go into SQLite's index match; the rest become SQL conditions below.
+  const textGroups = dialect === 'sqlite' ? search.groups.filter(isTextOnly) : []
+  const sqlGroups = search.groups.filter((group) => !textGroups.includes(group))
   let fromClause = '"Log" l'
   let orderBy = 'l."id" DESC'
   let match: string | undefined
-  if (search.phrases.length > 0) {
+  if (search.phrases.length > 0 || textGroups.length > 0) {
     if (dialect === 'sqlite') {
       // FTS5 query: each phrase double-quoted. Tokens hold only letters, digits and our joiner,
       // so they cannot contain a quote or any FTS5 operator.
-      match = search.phrases.map((phrase) => `"${phrase.join(' ')}"`).join(' AND ')
+      match = [...search.phrases.map(ftsPhrase), ...textGroups.map(ftsExpression)].join(' AND ')
       // The system flag is decided inside the index too (SYSTEM_TOKEN), so a count stays FTS-only.
       if (search.system === 'exclude') match += ` NOT "${SYSTEM_TOKEN}"`
       else if (search.system === 'only') match += ` AND "${SYSTEM_TOKEN}"`
@@ -70,6 +73,23 @@ export function compileSearch(
   for (const { column, value } of search.columns) {
     conditions.push(`${probesOnly ? '+' : ''}l."${column}" = ${arg(value)}`)
   }
+  const condition = (node: SearchNode): string => {
+    switch (node.kind) {
+      case 'column':
+        return `l."${node.column}" = ${arg(node.value)}`
+      case 'phrase':
+        return dialect === 'sqlite'
+          ? `l."id" IN (SELECT rowid FROM "LogSearch" WHERE "LogSearch" MATCH ${arg(ftsPhrase(node.tokens))})`
+          : pgPhrase(node.tokens, arg)
+      case 'and':
+        return `(${node.nodes.map(condition).join(' AND ')})`
+      case 'or':
+        return `(${node.nodes.map(condition).join(' OR ')})`
+      case 'not':
+        return `NOT ${condition(node.node)}`
+    }
+  }
+  for (const group of sqlGroups) conditions.push(condition(group))
   // A fixed fragment (no user text). FALSE/TRUE are keywords on both databases (SQLite stores 0/1).
   // SQLite's text match already decided it (above).
   if (match === undefined) {
@@ -93,6 +113,33 @@ export function compileSearch(
   // Two conditions = the MATCH and the join: nothing else to check on the Log row.
   if (match !== undefined && conditions.length === 2) compiled.ftsOnlyMatch = match
   return compiled
+}
+
+/** A phrase as an FTS5 string: tokens hold only letters, digits and our joiner, never a quote. */
+function ftsPhrase(tokens: string[]): string {
+  return `"${tokens.join(' ')}"`
+}
+
+/** Words combined by AND/OR only: FTS5 evaluates these inside its index (its NOT is binary, so no NOT). */
+function isTextOnly(node: SearchNode): boolean {
+  if (node.kind === 'phrase') return true
+  if (node.kind === 'and' || node.kind === 'or') return node.nodes.every(isTextOnly)
+  return false
+}
+
+function ftsExpression(node: SearchNode): string {
+  if (node.kind === 'phrase') return ftsPhrase(node.tokens)
+  if (node.kind === 'and') return `(${node.nodes.map(ftsExpression).join(' AND ')})`
+  if (node.kind === 'or') return `(${node.nodes.map(ftsExpression).join(' OR ')})`
+  throw new Error(`not a text-only search node: ${node.kind}`)
+}
+
+/** PostgreSQL: the GIN-indexed token match, then adjacency on the token text for a multi-token phrase. */
+function pgPhrase(tokens: string[], arg: (value: SqlArg) => string): string {
+  const lexemes = [...new Set(tokens)].map((token) => `'${token}'`).join(' & ')
+  const match = `l."search" @@ CAST(${arg(lexemes)} AS tsquery)`
+  if (tokens.length === 1) return match
+  return `(${match} AND position(${arg(` ${tokens.join(' ')} `)} in ' ' || l."searchText" || ' ') > 0)`
 }
 
 function latest(a?: Date, b?: Date): Date | undefined {

@@ -1,4 +1,5 @@
 import { router } from '../../trpc.ts'
+import { logFieldsProcedure } from './fields.ts'
 import { histogramProcedure } from './histogram.ts'
 import { liveLogsProcedure } from './live.ts'
 import { searchLogsProcedure } from './search.ts'
@@ -7,4 +8,5 @@ export const logsRouter = router({
   search: searchLogsProcedure,
   histogram: histogramProcedure,
   live: liveLogsProcedure,
+  fields: logFieldsProcedure,
 })

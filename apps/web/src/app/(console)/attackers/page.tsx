@@ -12,6 +12,7 @@ import { IpAddress } from '@/components/ip-address.tsx'
 import { SafeText } from '@/components/safe-text.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { formatTime } from '@/lib/format.ts'
+import { attackerEventsHref } from '@/lib/log-links.ts'
 import { useTRPC, useTRPCClient } from '@/trpc/client.ts'
 
 const SORTS: Record<Sort, string> = {
@@ -115,7 +116,11 @@ export default function AttackersPage() {
               </td>
               <td className="small nowrap">{formatTime(a.firstSeen)}</td>
               <td className="small nowrap">{formatTime(a.lastSeen)}</td>
-              <td>{a.eventCount}</td>
+              <td>
+                <Link href={attackerEventsHref(a.ip)} title="All events of this attacker in Logs">
+                  {a.eventCount}
+                </Link>
+              </td>
               <td>{a.credentialCount}</td>
               <td>
                 <div className="chips">

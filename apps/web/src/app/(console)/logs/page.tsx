@@ -3,89 +3,84 @@
 import { TABLE_EXPORT_FORMATS } from '@decnet/core/schemas'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useSubscription } from '@trpc/tanstack-react-query'
-import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react'
+import { usePathname, useRouter, useSearchParams } from 'next/navigation'
+import { type FormEvent, Suspense, useEffect, useId, useMemo, useRef, useState } from 'react'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { ExportButton } from '@/components/export-button.tsx'
+import { LogHistogram } from '@/components/log-histogram.tsx'
+import { LogSearchBox, SEARCH_EXAMPLES } from '@/components/log-search-box.tsx'
 import { type Log, LogTable } from '@/components/log-view.tsx'
-import { errorMessage } from '@/lib/errors.ts'
-import { formatTime } from '@/lib/format.ts'
+import { TimeRangePicker } from '@/components/time-range-picker.tsx'
+import { errorCode, errorMessage } from '@/lib/errors.ts'
+import { logsHref } from '@/lib/log-links.ts'
+import { DEFAULT_RANGE, resolveTimeRange, type TimeRange, useTimeRange } from '@/lib/time-range.ts'
 import { useTRPC, useTRPCClient } from '@/trpc/client.ts'
-
-const RANGES = {
-  '15m': { label: 'Last 15 minutes', minutes: 15, bucket: 1 },
-  '1h': { label: 'Last hour', minutes: 60, bucket: 2 },
-  '24h': { label: 'Last 24 hours', minutes: 1440, bucket: 30 },
-  '7d': { label: 'Last 7 days', minutes: 10080, bucket: 180 },
-  '30d': { label: 'Last 30 days', minutes: 43200, bucket: 1440 },
-  all: { label: 'All time', minutes: null, bucket: 1440 },
-} as const
-type RangeKey = keyof typeof RANGES
+import '@/styles/logs.css'
 
 const PAGE_SIZE = 50
 const LIVE_BUFFER = 500
 
-type Bucket = { t: string; count: number }
-
-/** Every bucket of the range, empty ones included, so the bars keep a true time axis. */
-function fillBuckets(
-  buckets: Bucket[],
-  fromIso: string | undefined,
-  toMs: number,
-  minutes: number,
-): Bucket[] {
-  const size = minutes * 60_000
-  const counts = new Map(buckets.map((b) => [Math.floor(new Date(b.t).getTime() / size) * size, b.count]))
-  const firstData = Math.min(...counts.keys())
-  const start = Math.floor((fromIso ? new Date(fromIso).getTime() : firstData) / size) * size
-  if (!Number.isFinite(start)) return []
-  const out: Bucket[] = []
-  for (let t = start; t <= toMs && out.length < 2000; t += size) {
-    out.push({ t: new Date(t).toISOString(), count: counts.get(t) ?? 0 })
-  }
-  return out
+/** Where a malformed search went wrong (the API's data.searchError), if the error says. */
+function searchErrorPosition(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined
+  const data = (error as { data?: { searchError?: { position?: unknown } } | null }).data
+  const position = data?.searchError?.position
+  return typeof position === 'number' ? position : undefined
 }
 
-function Histogram({ buckets }: { buckets: Bucket[] }) {
-  const max = Math.max(1, ...buckets.map((b) => b.count))
-  const total = buckets.reduce((sum, b) => sum + b.count, 0)
+/** The refused query with the offending character marked, under the message. */
+function SearchError({ id, error, query }: { id: string; error: unknown; query: string }) {
+  const position = searchErrorPosition(error)
   return (
-    <figure style={{ margin: '0 0 10px' }}>
-      <div
-        className="histogram"
-        role="img"
-        aria-label={`Histogram: ${total} events in ${buckets.length} buckets`}
-      >
-        {total === 0 && <span className="muted small">No events in this range.</span>}
-        {buckets.map((b) => (
-          <div
-            key={b.t}
-            className={b.count === 0 ? 'bar zero' : 'bar'}
-            style={{ height: `${Math.max(2, (b.count / max) * 100)}%` }}
-            title={`${formatTime(b.t)}: ${b.count}`}
-          />
-        ))}
-      </div>
-      <figcaption className="muted small row spread">
-        <span>{buckets[0] ? formatTime(buckets[0].t) : ''}</span>
-        <span>
-          {total} events · peak {max === 1 && total === 0 ? 0 : max}
-        </span>
-        <span>{buckets.length > 0 ? formatTime(buckets[buckets.length - 1]?.t) : ''}</span>
-      </figcaption>
-    </figure>
+    <div className="alert log-search-error" role="alert" id={id} data-testid="search-error">
+      <div>{errorMessage(error)}</div>
+      {position !== undefined && query.length > 0 && (
+        <div className="mono log-search-error-query" data-testid="search-error-query">
+          {query.slice(0, position)}
+          <mark>{query.slice(position, position + 1) || ' '}</mark>
+          {query.slice(position + 1)}
+        </div>
+      )}
+    </div>
   )
 }
 
-export default function LogsPage() {
+function LogsView() {
   const trpc = useTRPC()
-  const [draft, setDraft] = useState('')
-  const [range, setRange] = useState<RangeKey>('24h')
-  const [applied, setApplied] = useState({ q: '', range: '24h' as RangeKey, at: Date.now() })
+  const router = useRouter()
+  const pathname = usePathname()
+  const params = useSearchParams()
+  const linkedQ = params.get('q') ?? ''
+  const [draft, setDraft] = useState(linkedQ)
+  const [applied, setApplied] = useState({ q: linkedQ, at: Date.now() })
+  const [range, setRange] = useTimeRange()
+  // The preset a zoom started from, so "Reset zoom" returns to it.
+  const [beforeZoom, setBeforeZoom] = useState<TimeRange | null>(null)
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined])
   const [live, setLive] = useState(false)
   const [showSystem, setShowSystem] = useState(false)
   const [liveRows, setLiveRows] = useState<Log[]>([])
   const searchBox = useRef<HTMLInputElement>(null)
+  const errorId = useId()
+
+  // A link (`/logs?q=attacker:…`) sets the search, also when followed from this page. The address this
+  // page writes itself (after a search) arrives later and must not overwrite what is typed since.
+  const searchedQ = useRef(linkedQ)
+  useEffect(() => {
+    if (linkedQ === searchedQ.current) return
+    searchedQ.current = linkedQ
+    setDraft(linkedQ)
+    setApplied({ q: linkedQ, at: Date.now() })
+    setCursors([undefined])
+    setLiveRows([])
+  }, [linkedQ])
+
+  // A new range (picker, zoom, reset) searches again from now, from the first page.
+  const pickRange = (next: TimeRange) => {
+    setRange(next)
+    setApplied((previous) => ({ ...previous, at: Date.now() }))
+    setCursors([undefined])
+  }
 
   // "/" jumps to the search box from anywhere on the page (unless typing in a field).
   useEffect(() => {
@@ -101,8 +96,8 @@ export default function LogsPage() {
     return () => window.removeEventListener('keydown', onKey)
   }, [])
 
-  const span = RANGES[applied.range]
-  const from = span.minutes === null ? undefined : new Date(applied.at - span.minutes * 60_000).toISOString()
+  const window_ = resolveTimeRange(range, applied.at)
+  const { from, to, bucketMinutes } = window_
   // The checkbox adds `system:any` unless the query already says which system rows it wants.
   const typed = applied.q.trim()
   const q = (showSystem && !/(^|\s)system:/i.test(typed) ? `${typed} system:any`.trim() : typed) || undefined
@@ -111,16 +106,19 @@ export default function LogsPage() {
   const client = useTRPCClient()
   const search = useQuery(
     trpc.logs.search.queryOptions(
-      { q, from, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
+      { q, from, to, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
       { placeholderData: keepPreviousData },
     ),
   )
-  const histogram = useQuery(trpc.logs.histogram.queryOptions({ q, from, bucketMinutes: span.bucket }))
+  const histogram = useQuery(
+    trpc.logs.histogram.queryOptions({ q, from, to, bucketMinutes }, { placeholderData: keepPreviousData }),
+  )
+  const queryError = [search.error, histogram.error].find((error) => errorCode(error) === 'BAD_REQUEST')
   const subscription = useSubscription(
     trpc.logs.live.subscriptionOptions(
       { q },
       {
-        enabled: live,
+        enabled: live && !queryError,
         onData: ({ data }) => setLiveRows((previous) => [data, ...previous].slice(0, LIVE_BUFFER)),
       },
     ),
@@ -128,53 +126,56 @@ export default function LogsPage() {
 
   const apply = (event?: FormEvent) => {
     event?.preventDefault()
-    setApplied({ q: draft, range, at: Date.now() })
+    setApplied({ q: draft, at: Date.now() })
     setCursors([undefined])
     setLiveRows([])
+    // The address carries the search, so it can be shared or bookmarked.
+    searchedQ.current = draft.trim()
+    if (draft.trim() !== linkedQ) router.replace(draft.trim() ? logsHref(draft.trim()) : pathname)
+  }
+
+  const zoom = (start: Date, end: Date) => {
+    if (range.key !== 'custom') setBeforeZoom(range)
+    pickRange({ key: 'custom', from: start.toISOString(), to: end.toISOString() })
   }
 
   const liveIds = useMemo(() => new Set(liveRows.map((r) => r.id)), [liveRows])
-  const pageRows = search.data?.rows ?? []
+  const pageRows = queryError ? [] : (search.data?.rows ?? [])
   const rows =
     live && cursors.length === 1 ? [...liveRows, ...pageRows.filter((r) => !liveIds.has(r.id))] : pageRows
 
+  // The chart spans the whole window; "all time" starts at the first bucket.
+  const firstBucket = histogram.data?.buckets[0]?.t
+  const chartFrom = from ? Date.parse(from) : firstBucket ? Date.parse(firstBucket) : applied.at - 86_400_000
+  const chartTo = to ? Date.parse(to) : applied.at
+
   return (
     <>
-      <h1>Logs</h1>
-      <form className="row" onSubmit={apply} style={{ marginBottom: 8 }}>
-        <label style={{ flex: 1 }}>
-          <span className="sr-only">Search query</span>
-          <input
-            ref={searchBox}
-            type="search"
-            name="q"
-            value={draft}
-            onChange={(e) => setDraft(e.target.value)}
-            placeholder='words, "exact phrases", key:value — e.g. wget service:ssh user:root attacker:10.0.0.5 last:2h'
-            style={{ flex: 1, width: '100%' }}
-            maxLength={512}
-            aria-label="Search query"
-            aria-keyshortcuts="/"
-            title="Search (press / to focus)"
-          />
-        </label>
-        <label>
-          <span className="sr-only">Time range</span>
-          <select
-            value={range}
-            onChange={(e) => setRange(e.target.value as RangeKey)}
-            aria-label="Time range"
+      <form className="log-toolbar" onSubmit={apply}>
+        <h1>Logs</h1>
+        <LogSearchBox
+          value={draft}
+          onChange={setDraft}
+          inputRef={searchBox}
+          invalid={queryError !== undefined}
+          errorId={errorId}
+        />
+        <TimeRangePicker value={range} onChange={pickRange} />
+        {range.key === 'custom' && (
+          <button
+            type="button"
+            onClick={() => pickRange(beforeZoom ?? DEFAULT_RANGE)}
+            data-testid="reset-zoom"
           >
-            {Object.entries(RANGES).map(([key, r]) => (
-              <option key={key} value={key}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        </label>
+            Reset zoom
+          </button>
+        )}
         <button type="submit" className="primary">
           Search
         </button>
+      </form>
+      {queryError !== undefined && <SearchError id={errorId} error={queryError} query={typed} />}
+      <div className="log-toolbar small">
         <label>
           <input
             type="checkbox"
@@ -201,8 +202,6 @@ export default function LogsPage() {
           />
           Show system traffic
         </label>
-      </form>
-      <div className="row" style={{ marginBottom: 8 }}>
         <ExportButton
           label="Export this search"
           formats={TABLE_EXPORT_FORMATS}
@@ -211,23 +210,38 @@ export default function LogsPage() {
               format,
               ...(q ? { q } : {}),
               ...(from ? { from } : {}),
+              ...(to ? { to } : {}),
             })
           }
         />
+        <details className="log-help">
+          <summary>Search syntax</summary>
+          <p className="muted">
+            Words match anywhere, <code>&quot;quoted phrases&quot;</code> in order; all terms must match
+            unless joined by <code>OR</code>; <code>NOT</code> excludes; parentheses group, e.g.{' '}
+            <code>service:ssh (user:root OR user:admin)</code>. <code>decky:</code> <code>service:</code>{' '}
+            <code>event:</code> <code>attacker:</code> match exactly, <code>user:</code>/<code>pass:</code>{' '}
+            the captured username/password, any other <code>key:value</code> that captured field (type a key
+            to see them). <code>last:2h</code>, <code>from:</code>, <code>to:</code> narrow the time.
+            DECNET&apos;s own probes are hidden: <code>system:true</code> shows only them,{' '}
+            <code>system:any</code> both. Examples:{' '}
+            {SEARCH_EXAMPLES.map((example) => (
+              <code key={example}>{example}</code>
+            ))}
+          </p>
+        </details>
       </div>
-      <p className="muted small">
-        All terms must match. Words match anywhere, <code>&quot;quoted phrases&quot;</code> match in order,{' '}
-        <code>decky:</code> <code>service:</code> <code>event:</code> <code>attacker:</code> match exactly,
-        any other <code>key:value</code> searches that captured field; <code>last:2h</code>,{' '}
-        <code>from:</code>, <code>to:</code> narrow the time. DECNET&apos;s own readiness probes are hidden:{' '}
-        <code>system:true</code> shows only them, <code>system:any</code> both (marked{' '}
-        <span className="badge">system</span>).
-      </p>
-      {histogram.data && (
-        <Histogram buckets={fillBuckets(histogram.data.buckets, from, applied.at, span.bucket)} />
+      {histogram.data && !queryError && (
+        <LogHistogram
+          histogram={histogram.data}
+          from={chartFrom}
+          to={chartTo}
+          bucketMinutes={bucketMinutes}
+          onZoom={zoom}
+        />
       )}
-      {(search.isError || histogram.isError) && (
-        <ErrorAlert error={search.error ?? histogram.error} testId="search-error" />
+      {!queryError && (search.isError || histogram.isError) && (
+        <ErrorAlert error={search.error ?? histogram.error} testId="load-error" />
       )}
       {live && (
         <p className="small" role="status" data-testid="live-status">
@@ -238,11 +252,18 @@ export default function LogsPage() {
               : 'Live: connecting…'}
         </p>
       )}
-      <div className="row spread" style={{ marginBottom: 6 }}>
+      <div className="row spread log-pager">
         <span className="muted small" data-testid="log-total">
-          {search.data ? `${search.data.total} matching rows` : search.isPending ? 'Searching…' : ''}
+          {queryError
+            ? 'Search not run: fix the query above'
+            : search.data
+              ? `${search.data.total} matching rows`
+              : search.isPending
+                ? 'Searching…'
+                : ''}
           {live && liveRows.length > 0 ? ` (+${liveRows.length} live since the search)` : ''}
           {cursors.length > 1 ? ` · page ${cursors.length}` : ''}
+          <span data-testid="log-range"> · {window_.label}</span>
         </span>
         <span className="row">
           <button
@@ -269,5 +290,14 @@ export default function LogsPage() {
       </div>
       <LogTable rows={rows} live={liveIds} busy={search.isFetching} />
     </>
+  )
+}
+
+export default function LogsPage() {
+  // useSearchParams needs a boundary to render the page statically around it.
+  return (
+    <Suspense fallback={<h1>Logs</h1>}>
+      <LogsView />
+    </Suspense>
   )
 }

@@ -16,6 +16,7 @@ import { SafeCell, SafeText } from '@/components/safe-text.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { formatTime } from '@/lib/format.ts'
+import { attackerEventsHref } from '@/lib/log-links.ts'
 import { useTRPC } from '@/trpc/client.ts'
 
 const MASK = '••••••••'
@@ -63,6 +64,9 @@ export default function AttackerDetailPage() {
         <div className="stat">
           <div className="muted small">Events</div>
           <div className="n">{a.eventCount}</div>
+          <Link className="small" href={attackerEventsHref(a.ip)} data-testid="attacker-events-link">
+            All events of this attacker →
+          </Link>
         </div>
         <div className="stat">
           <div className="muted small">Credentials tried</div>
