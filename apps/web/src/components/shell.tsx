@@ -28,7 +28,9 @@ const NAV: { href: string; label: string; adminOnly?: boolean }[] = [
 ]
 
 function isCurrent(pathname: string, href: string): boolean {
-  if (href === '/fleet') return pathname === '/fleet'
+  // A decky's page is part of the fleet; the wizard has its own entry.
+  if (href === '/fleet')
+    return pathname === '/fleet' || (pathname.startsWith('/fleet/') && !pathname.startsWith('/fleet/deploy'))
   return pathname === href || pathname.startsWith(`${href}/`)
 }
 
