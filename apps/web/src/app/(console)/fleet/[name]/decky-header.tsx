@@ -95,7 +95,7 @@ export function DeckyHeader({ decky }: { decky: DeckyView }) {
                 onClick={() => setConfirmingTeardown(true)}
                 aria-label={`Tear down ${decky.name}`}
               >
-                Teardown
+                Tear down
               </button>
             </div>
           ))}
