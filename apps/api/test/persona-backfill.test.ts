@@ -1,6 +1,6 @@
 // A decky stored before personas gets one on its first deploy: derived from its name, in the fleet's
 // AD domain, keeping its host name and MAC, stored, and handed to the engine (issue 17).
-import { personaForLegacyDecky } from '@decnet/core'
+import { parseFleetIni, personaForLegacyDecky, planDeploy, planRandom } from '@decnet/core'
 import type { DeckyEngine, DeckySpec } from '@decnet/lifecycle'
 import { describe, expect, it } from 'vitest'
 import { createExecutor } from '../src/workers/executor.ts'
@@ -29,12 +29,29 @@ describe('personas of deckies stored before them', () => {
       ini: '[seen-01]\narchetype = linux-server\n',
       replaceFleet: false,
     })
-    expect(JSON.stringify(preview)).not.toMatch(/seed|persona/)
-    await api.admin.fleet.deploy({ ini: '[seen-01]\narchetype = linux-server\n' })
+    // The preview carries its public plan seed (for deploy to repeat its draws), never a persona.
+    expect(JSON.stringify(preview)).not.toMatch(/persona/)
+    await api.admin.fleet.deploy({
+      ini: '[seen-01]\narchetype = linux-server\n',
+      seed: preview.seed,
+      expected: { create: preview.create, keep: preview.keep, remove: preview.remove },
+    })
     const stored = await api.services.db.fleet.get('seen-01')
     const shown = JSON.stringify(await api.admin.fleet.get({ name: 'seen-01' }))
     expect(stored?.persona?.seed).toMatch(/^[0-9a-f]{32}$/)
     expect(shown).not.toContain(stored?.persona?.seed ?? 'no seed')
+    expect(JSON.stringify(preview)).not.toContain(stored?.persona?.seed ?? 'no seed')
+    // The planner draws from HMAC(installation key, public seed): the public seed alone derives no
+    // persona seed (host keys, certificates), as planning straight from it would.
+    const fromPublicSeed = planDeploy({
+      existing: [],
+      network: { subnet: '172.31.77.0/24', gateway: '172.31.77.1' },
+      ini: parseFleetIni('[seen-01]\narchetype = linux-server\n'),
+      replaceFleet: false,
+      random: planRandom(preview.seed),
+    })
+    if (!fromPublicSeed.ok) throw fromPublicSeed.error
+    expect(fromPublicSeed.plan.create[0]?.persona.seed).not.toBe(stored?.persona?.seed)
   })
 
   it('a deploy stores a persona per decky; a persona-less row gets one on its first deploy, in the fleet domain', async () => {

@@ -13,6 +13,7 @@ import {
   type ServiceConfig,
   ZHostNetwork,
 } from '@decnet/core'
+
 import type { Decky } from '@decnet/db'
 import type { ApiServices } from '../context.ts'
 import { localDeckyCapacity } from '../hosts/capacity.ts'
@@ -20,6 +21,7 @@ import { cryptoRandom } from '../random.ts'
 import { createSerialQueue } from '../serial.ts'
 import { type FleetNetwork, readFleetNetwork } from '../settings/network.ts'
 import { readSettings } from '../settings/settings.ts'
+import { planDrawSeed } from './plan-seed-key.ts'
 
 /** Recorded states of a decky that a redeploy of it repairs instead of keeping or refusing. */
 export const NEEDS_REPAIR = new Set(['failed', 'missing', 'degraded'])
@@ -130,11 +132,12 @@ export async function planFleet(
 ): Promise<FleetPlan> {
   const parsed = parseFleetIni(ini)
   const { db, defaultNetwork } = services
-  const [deckies, settings, network, hosts] = await Promise.all([
+  const [deckies, settings, network, hosts, drawSeed] = await Promise.all([
     db.fleet.list(),
     readSettings(db),
     readFleetNetwork(db, defaultNetwork),
     placementHosts(db, parsed, services.localEngine().up, services.secrets !== undefined),
+    planDrawSeed(db, seed),
   ])
   const existing = deckies.map(toExistingDecky)
   const iniNames = new Set(parsed.deckies.map((decky) => decky.name))
@@ -148,7 +151,7 @@ export async function planFleet(
     hosts,
     ini: { ...parsed, deckies: parsed.deckies.filter((decky) => !repairing.has(decky.name)) },
     replaceFleet,
-    random: planRandom(seed),
+    random: planRandom(drawSeed),
     deploymentLimit: settings.deploymentLimit,
     now: Date.now(),
   })
