@@ -143,7 +143,7 @@ test('decnet deploy from flags: --dry-run prints the plan and deploys nothing, b
   try {
     const deployed = await decnet(['deploy', ...flags, '--name-prefix', 'flag'], env)
     expect(deployed.stderr).toBe('')
-    expect(deployed.code).toBe(0)
+    expect(deployed.code, deployed.stdout).toBe(0)
     expect(deployed.stdout).toContain('all 2 done')
     expect(flagDeckies()).toEqual(['flag-01', 'flag-02'])
     const fleet = (await client.fleet.list.query()).filter((decky) => decky.name.startsWith('flag-'))

@@ -1,7 +1,10 @@
+import { announceToGateway } from './announce.ts'
+
 /**
- * PID 1 of a decky's base container: owns the network namespace the service containers join and
- * otherwise does nothing. Exits at once on SIGTERM/SIGINT so `docker stop` is instant (PID 1 has
- * no default signal actions, so without these handlers the daemon would wait and SIGKILL).
+ * PID 1 of a decky's base container: owns the network namespace the service containers join,
+ * announces the decky's MAC on the LAN once (announce.ts), and otherwise does nothing. Exits at
+ * once on SIGTERM/SIGINT so `docker stop` is instant (PID 1 has no default signal actions, so
+ * without these handlers the daemon would wait and SIGKILL).
  */
 const keepAlive = setInterval(() => undefined, 2 ** 31 - 1)
 const stop = () => {
@@ -10,4 +13,10 @@ const stop = () => {
 }
 process.on('SIGTERM', stop)
 process.on('SIGINT', stop)
-process.stderr.write('decnet-pause: ready\n')
+let announced: string | undefined
+try {
+  announced = announceToGateway()
+} catch {
+  // No /proc/net/route (not a Linux namespace): nothing to announce to.
+}
+process.stderr.write(`decnet-pause: ready${announced ? ` (announced to ${announced})` : ''}\n`)

@@ -152,6 +152,41 @@ describe('DockerEngine with the real decoy image', () => {
   })
 })
 
+describe("a decky taking over a torn-down decky's address", () => {
+  it('answers at once: its base announces the new MAC, so the host does not keep the old one', async () => {
+    // A third decky keeps the bridge up throughout: with no port left the bridge drops its neighbour
+    // cache by itself, which would hide a stale entry.
+    const engine = realDecoyEngine(20_000)
+    const ssh = [{ slug: 'ssh', ports: [{ port: 22, protocol: 'tcp' as const }], config: {} }]
+    const keeper = deckySpec('keeper', `${network.prefix}.40`, ssh)
+    const before = deckySpec('before', `${network.prefix}.41`, ssh)
+    const after = deckySpec('after', `${network.prefix}.41`, ssh)
+    expect(after.mac).not.toBe(before.mac)
+    await engine.deploy(keeper, network)
+    await engine.deploy(before, network)
+    expect(await sshBanner(before.ip)).toMatch(/^SSH-2\.0-/)
+    const neighbour = () => execFileSync('ip', ['neigh', 'show', before.ip], { encoding: 'utf8' })
+    expect(neighbour()).toContain(before.mac.toLowerCase())
+    await engine.teardown('before')
+
+    // The readiness budget is far below the ~30 s a stale neighbour entry stays reachable.
+    const started = Date.now()
+    await realDecoyEngine(8_000).deploy(after, network)
+    expect(Date.now() - started).toBeLessThan(8_000)
+    expect(neighbour()).toContain(after.mac.toLowerCase())
+    expect(await sshBanner(after.ip)).toMatch(/^SSH-2\.0-/)
+    const [base] = await docker.listContainers({
+      filters: { label: [`decnet.instance=${instance}`, 'decnet.decky=after', 'decnet.role=base'] },
+    })
+    const baseLog = (
+      await docker.getContainer(base?.Id ?? '').logs({ stdout: true, stderr: true })
+    ).toString()
+    expect(baseLog).toContain(`decnet-pause: ready (announced to ${network.gateway})`)
+    await engine.teardown('after')
+    await engine.teardown('keeper')
+  })
+})
+
 /** Packs slugs into as few deckies as possible without two services on one port/protocol. */
 function packWithoutPortClashes(slugs: readonly string[]): string[][] {
   const groups: { slugs: string[]; ports: Set<string> }[] = []

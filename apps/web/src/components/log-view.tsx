@@ -135,9 +135,20 @@ function rawJson(log: Log, entries: { key: string; value: unknown }[], message: 
 }
 
 /** Field keys that say what an event was about, most telling first. */
-const SUMMARY_FIELDS = ['command', 'query', 'username', 'user', 'method', 'path', 'url', 'filename', 'reason']
+const SUMMARY_FIELDS = [
+  'cmd',
+  'command',
+  'query',
+  'username',
+  'user',
+  'method',
+  'path',
+  'url',
+  'filename',
+  'reason',
+]
 /** Shown as the value alone (`GET /admin`), the rest as key=value. */
-const BARE_FIELDS = new Set(['command', 'method', 'path', 'url'])
+const BARE_FIELDS = new Set(['cmd', 'command', 'method', 'path', 'url'])
 
 /** One short line per event: its most telling fields, else its other plain fields (never a secret). */
 export function eventSummary(log: Log): string {
