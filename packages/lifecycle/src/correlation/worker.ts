@@ -4,7 +4,7 @@
 // writes in one short transaction. Reports a `correlation` heartbeat.
 
 import type { DecnetDatabase } from '@decnet/db'
-import { type HeartbeatState, startHeartbeat } from '../workers/heartbeat.ts'
+import { type HeartbeatState, healthWithLastError, startWithHeartbeat } from '../workers/heartbeat.ts'
 import { PollingLoop } from '../workers/polling-loop.ts'
 import { correlate } from './correlate.ts'
 
@@ -39,19 +39,20 @@ export type CorrelationWorkerStats = {
   lastError: string | null
 }
 
+type CorrelationCounters = Omit<CorrelationWorkerStats, 'lastError'>
+
 const DEFAULT_INTERVAL_MS = 60_000
 
 export class CorrelationWorker {
   private readonly options: CorrelationWorkerOptions
   private lastWatermark: string | undefined
   private readonly loop: PollingLoop
-  private counters: CorrelationWorkerStats = {
+  private counters: CorrelationCounters = {
     passes: 0,
     identities: 0,
     campaigns: 0,
     credentialSummaries: 0,
     truncated: false,
-    lastError: null,
   }
 
   constructor(options: CorrelationWorkerOptions) {
@@ -59,16 +60,12 @@ export class CorrelationWorker {
     this.loop = new PollingLoop({
       pass: () => this.runOnce().then(() => undefined),
       intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS,
-      onOutcome: (error) => {
-        this.counters.lastError =
-          error === null ? null : error instanceof Error ? error.message : String(error)
-        if (error !== null) this.options.onError?.(error)
-      },
+      ...(options.onError ? { onError: options.onError } : {}),
     })
   }
 
   stats(): CorrelationWorkerStats {
-    return { ...this.counters }
+    return { ...this.counters, lastError: this.loop.lastError }
   }
 
   /** One pass: skipped when the inputs' watermark has not moved (unless `force`). */
@@ -123,24 +120,16 @@ export function startCorrelationWorker(options: CorrelationWorkerOptions): Corre
   const health = (): HeartbeatState => {
     const s = worker.stats()
     const detail = `passes ${s.passes}, identities ${s.identities}, campaigns ${s.campaigns}, credentials ${s.credentialSummaries}${s.truncated ? ' (inputs capped)' : ''}`
-    return s.lastError
-      ? { status: 'degraded', detail: `${detail}; last error: ${s.lastError}`.slice(0, 1000) }
-      : { status: 'ok', detail }
+    return healthWithLastError(detail, s.lastError)
   }
-  const heartbeat = startHeartbeat({
+  const running = startWithHeartbeat({
     db: options.db,
     worker: 'correlation',
-    state: health,
-    ...(options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}),
-    ...(options.onError ? { onError: options.onError } : {}),
-  })
-  worker.start()
-  return {
-    worker,
     health,
-    async stop() {
-      await worker.stop()
-      await heartbeat.stop({ status: 'ok', detail: `stopped; ${health().detail}` })
-    },
-  }
+    start: () => worker.start(),
+    stop: () => worker.stop(),
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
+    onError: options.onError,
+  })
+  return { worker, ...running }
 }

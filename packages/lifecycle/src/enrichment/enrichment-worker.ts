@@ -36,6 +36,8 @@ export type EnrichmentWorkerStats = {
   lastError: string | null
 }
 
+type EnrichmentCounters = Omit<EnrichmentWorkerStats, 'lastError'>
+
 export type EnrichmentPass = { enriched: number; resolved: number }
 
 export class EnrichmentWorker {
@@ -43,12 +45,11 @@ export class EnrichmentWorker {
   private readonly geoSource: string
   private rdnsRequested = false
   private readonly loop: PollingLoop
-  private readonly counters: EnrichmentWorkerStats = {
+  private readonly counters: EnrichmentCounters = {
     enriched: 0,
     labelled: 0,
     resolved: 0,
     rdnsFailed: 0,
-    lastError: null,
   }
 
   constructor(private readonly options: EnrichmentWorkerOptions) {
@@ -57,16 +58,12 @@ export class EnrichmentWorker {
     this.loop = new PollingLoop({
       pass: () => this.drain(),
       intervalMs: options.pollMs ?? 30_000,
-      onOutcome: (error) => {
-        this.counters.lastError =
-          error === null ? null : error instanceof Error ? error.message : String(error)
-        if (error !== null) this.options.onError?.(error)
-      },
+      ...(options.onError ? { onError: options.onError } : {}),
     })
   }
 
   stats(): EnrichmentWorkerStats {
-    return { ...this.counters }
+    return { ...this.counters, lastError: this.loop.lastError }
   }
 
   /** One pass: a batch of new addresses, then a batch of reverse lookups. */

@@ -3,7 +3,7 @@
 
 import { randomUUID } from 'node:crypto'
 import { type DecnetDatabase, PG_TRANSACTION_TIMEOUT_MS } from '@decnet/db'
-import { type HeartbeatState, startHeartbeat } from '../workers/heartbeat.ts'
+import { type HeartbeatState, healthWithLastError, startWithHeartbeat } from '../workers/heartbeat.ts'
 import { PollingLoop } from '../workers/polling-loop.ts'
 import { emptyReport, type GroupingReport, groupNextBatch, INCIDENT_CURSOR } from './grouping.ts'
 import { readIncidentSettings } from './settings.ts'
@@ -42,6 +42,8 @@ export type IncidentWorkerStats = {
   lastError: string | null
 }
 
+type IncidentCounters = Omit<IncidentWorkerStats, 'lastError'>
+
 const DEFAULT_BATCH = 2_000
 const DEFAULT_POLL_MS = 100
 
@@ -51,7 +53,7 @@ export class IncidentWorker {
   /** The missing Log id the worker is waiting for, and since when (PostgreSQL only). */
   private gap: { id: number; since: number } | undefined
   private readonly loop: PollingLoop
-  private counters: IncidentWorkerStats = {
+  private counters: IncidentCounters = {
     batches: 0,
     events: 0,
     suppressed: 0,
@@ -59,7 +61,6 @@ export class IncidentWorker {
     reopened: 0,
     alerts: 0,
     cursor: 0,
-    lastError: null,
   }
 
   constructor(options: IncidentWorkerOptions) {
@@ -68,16 +69,12 @@ export class IncidentWorker {
     this.loop = new PollingLoop({
       pass: () => this.drain(),
       intervalMs: options.pollMs ?? DEFAULT_POLL_MS,
-      onOutcome: (error) => {
-        this.counters.lastError =
-          error === null ? null : error instanceof Error ? error.message : String(error)
-        if (error !== null) this.options.onError?.(error)
-      },
+      ...(options.onError ? { onError: options.onError } : {}),
     })
   }
 
   stats(): IncidentWorkerStats {
-    return { ...this.counters }
+    return { ...this.counters, lastError: this.loop.lastError }
   }
 
   /** One grouping step in its own transaction. */
@@ -157,24 +154,16 @@ export function startIncidentWorker(options: IncidentWorkerOptions): IncidentWor
   const health = (): HeartbeatState => {
     const s = worker.stats()
     const detail = `cursor ${s.cursor}, events ${s.events}, suppressed ${s.suppressed}, opened ${s.opened}, reopened ${s.reopened}, alerts ${s.alerts}`
-    return s.lastError
-      ? { status: 'degraded', detail: `${detail}; last error: ${s.lastError}`.slice(0, 1000) }
-      : { status: 'ok', detail }
+    return healthWithLastError(detail, s.lastError)
   }
-  const heartbeat = startHeartbeat({
+  const running = startWithHeartbeat({
     db: options.db,
     worker: 'incidents',
-    state: health,
-    ...(options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}),
-    ...(options.onError ? { onError: options.onError } : {}),
-  })
-  worker.start()
-  return {
-    worker,
     health,
-    async stop() {
-      await worker.stop()
-      await heartbeat.stop({ status: 'ok', detail: `stopped; ${health().detail}` })
-    },
-  }
+    start: () => worker.start(),
+    stop: () => worker.stop(),
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
+    onError: options.onError,
+  })
+  return { worker, ...running }
 }
