@@ -4,8 +4,7 @@
 // writes in one short transaction. Reports a `correlation` heartbeat.
 
 import type { DecnetDatabase } from '@decnet/db'
-import { type HeartbeatState, healthWithLastError, startWithHeartbeat } from '../workers/heartbeat.ts'
-import { PollingLoop } from '../workers/polling-loop.ts'
+import { PolledWorker, type PolledWorkerHandle, startPolledWorker } from '../workers/polled-worker.ts'
 import { correlate } from './correlate.ts'
 
 export type CorrelationWorkerDatabase = Pick<DecnetDatabase, 'correlation' | 'heartbeats'>
@@ -43,10 +42,9 @@ type CorrelationCounters = Omit<CorrelationWorkerStats, 'lastError'>
 
 const DEFAULT_INTERVAL_MS = 60_000
 
-export class CorrelationWorker {
+export class CorrelationWorker extends PolledWorker {
   private readonly options: CorrelationWorkerOptions
   private lastWatermark: string | undefined
-  private readonly loop: PollingLoop
   private counters: CorrelationCounters = {
     passes: 0,
     identities: 0,
@@ -56,12 +54,12 @@ export class CorrelationWorker {
   }
 
   constructor(options: CorrelationWorkerOptions) {
+    super({ intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS, onError: options.onError })
     this.options = options
-    this.loop = new PollingLoop({
-      pass: () => this.runOnce().then(() => undefined),
-      intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS,
-      ...(options.onError ? { onError: options.onError } : {}),
-    })
+  }
+
+  protected async pass(): Promise<void> {
+    await this.runOnce()
   }
 
   stats(): CorrelationWorkerStats {
@@ -98,38 +96,18 @@ export class CorrelationWorker {
       truncated: c.truncated,
     }
   }
-
-  start(): void {
-    this.loop.start()
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop()
-  }
 }
 
-export type CorrelationWorkerHandle = {
-  worker: CorrelationWorker
-  health(): HeartbeatState
-  stop(): Promise<void>
-}
+export type CorrelationWorkerHandle = PolledWorkerHandle<CorrelationWorker>
 
 /** Starts the worker and its `correlation` heartbeat. */
 export function startCorrelationWorker(options: CorrelationWorkerOptions): CorrelationWorkerHandle {
-  const worker = new CorrelationWorker(options)
-  const health = (): HeartbeatState => {
-    const s = worker.stats()
-    const detail = `passes ${s.passes}, identities ${s.identities}, campaigns ${s.campaigns}, credentials ${s.credentialSummaries}${s.truncated ? ' (inputs capped)' : ''}`
-    return healthWithLastError(detail, s.lastError)
-  }
-  const running = startWithHeartbeat({
+  return startPolledWorker(new CorrelationWorker(options), {
     db: options.db,
-    worker: 'correlation',
-    health,
-    start: () => worker.start(),
-    stop: () => worker.stop(),
+    name: 'correlation',
+    summary: (s) =>
+      `passes ${s.passes}, identities ${s.identities}, campaigns ${s.campaigns}, credentials ${s.credentialSummaries}${s.truncated ? ' (inputs capped)' : ''}`,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     onError: options.onError,
   })
-  return { worker, ...running }
 }

@@ -3,8 +3,7 @@
 
 import { randomUUID } from 'node:crypto'
 import { type DecnetDatabase, PG_TRANSACTION_TIMEOUT_MS } from '@decnet/db'
-import { type HeartbeatState, healthWithLastError, startWithHeartbeat } from '../workers/heartbeat.ts'
-import { PollingLoop } from '../workers/polling-loop.ts'
+import { PolledWorker, type PolledWorkerHandle, startPolledWorker } from '../workers/polled-worker.ts'
 import { emptyReport, type GroupingReport, groupNextBatch, INCIDENT_CURSOR } from './grouping.ts'
 import { readIncidentSettings } from './settings.ts'
 import { SEVERITY_RULES, type SeverityRuleSet } from './severity-rules.ts'
@@ -47,12 +46,11 @@ type IncidentCounters = Omit<IncidentWorkerStats, 'lastError'>
 const DEFAULT_BATCH = 2_000
 const DEFAULT_POLL_MS = 100
 
-export class IncidentWorker {
+export class IncidentWorker extends PolledWorker {
   private readonly options: IncidentWorkerOptions
   private readonly now: () => Date
   /** The missing Log id the worker is waiting for, and since when (PostgreSQL only). */
   private gap: { id: number; since: number } | undefined
-  private readonly loop: PollingLoop
   private counters: IncidentCounters = {
     batches: 0,
     events: 0,
@@ -64,13 +62,13 @@ export class IncidentWorker {
   }
 
   constructor(options: IncidentWorkerOptions) {
+    super({ intervalMs: options.pollMs ?? DEFAULT_POLL_MS, onError: options.onError })
     this.options = options
     this.now = options.now ?? (() => new Date())
-    this.loop = new PollingLoop({
-      pass: () => this.drain(),
-      intervalMs: options.pollMs ?? DEFAULT_POLL_MS,
-      ...(options.onError ? { onError: options.onError } : {}),
-    })
+  }
+
+  protected pass(): Promise<void> {
+    return this.drain()
   }
 
   stats(): IncidentWorkerStats {
@@ -127,43 +125,18 @@ export class IncidentWorker {
       await new Promise<void>((resolve) => setImmediate(resolve))
     }
   }
-
-  start(): void {
-    this.loop.start()
-  }
-
-  /** Runs a pass soon (e.g. after an ingest batch) instead of waiting for the poll. */
-  wake(): void {
-    this.loop.wake()
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop()
-  }
 }
 
-export type IncidentWorkerHandle = {
-  worker: IncidentWorker
-  health(): HeartbeatState
-  stop(): Promise<void>
-}
+export type IncidentWorkerHandle = PolledWorkerHandle<IncidentWorker>
 
 /** Starts the worker and its `incidents` heartbeat. */
 export function startIncidentWorker(options: IncidentWorkerOptions): IncidentWorkerHandle {
-  const worker = new IncidentWorker(options)
-  const health = (): HeartbeatState => {
-    const s = worker.stats()
-    const detail = `cursor ${s.cursor}, events ${s.events}, suppressed ${s.suppressed}, opened ${s.opened}, reopened ${s.reopened}, alerts ${s.alerts}`
-    return healthWithLastError(detail, s.lastError)
-  }
-  const running = startWithHeartbeat({
+  return startPolledWorker(new IncidentWorker(options), {
     db: options.db,
-    worker: 'incidents',
-    health,
-    start: () => worker.start(),
-    stop: () => worker.stop(),
+    name: 'incidents',
+    summary: (s) =>
+      `cursor ${s.cursor}, events ${s.events}, suppressed ${s.suppressed}, opened ${s.opened}, reopened ${s.reopened}, alerts ${s.alerts}`,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     onError: options.onError,
   })
-  return { worker, ...running }
 }
