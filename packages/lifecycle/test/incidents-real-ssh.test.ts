@@ -5,10 +5,10 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, describe, expect, it, vi } from 'vitest'
+import { sshpassArgs } from '../../decoys/test/support/ssh-client.ts'
 import { IncidentWorker, LocalEngine } from '../src/index.ts'
 import { IngestPipeline, localEventSink } from '../src/workers-index.ts'
 import { deckySpec, enginesClosedAfterEach } from './support/local-engines.ts'
-import { sshpassArgs } from './support/ssh-client.ts'
 
 /** Retries `probe` every 100 ms until it stops throwing (vitest's waitFor). */
 const waitUntil = <T>(probe: () => T | Promise<T>, timeout = 20_000) =>
