@@ -4,7 +4,12 @@
 // writes in one short transaction. Reports a `correlation` heartbeat.
 
 import type { DecnetDatabase } from '@decnet/db'
-import { PolledWorker, type PolledWorkerHandle, startPolledWorker } from '../workers/polled-worker.ts'
+import {
+  PolledWorker,
+  type PolledWorkerHandle,
+  type PolledWorkerOptions,
+  startPolledWorker,
+} from '../workers/polled-worker.ts'
 import { correlate } from './correlate.ts'
 
 export type CorrelationWorkerDatabase = Pick<DecnetDatabase, 'correlation' | 'heartbeats'>
@@ -15,10 +20,7 @@ export type CorrelationWorkerOptions = {
   intervalMs?: number
   /** A value seen from more addresses than this links none of them (db default 50). */
   maxSharedBy?: number
-  now?: () => Date
-  heartbeatIntervalMs?: number
-  onError?: (error: unknown) => void
-}
+} & PolledWorkerOptions
 
 export type CorrelationPass = {
   /** False when nothing changed since the last pass. */
@@ -29,12 +31,9 @@ export type CorrelationPass = {
   truncated: boolean
 }
 
-export type CorrelationWorkerStats = {
+/** What the last pass found, how many passes ran, and the last pass's error. */
+export type CorrelationWorkerStats = Omit<CorrelationPass, 'ran'> & {
   passes: number
-  identities: number
-  campaigns: number
-  credentialSummaries: number
-  truncated: boolean
   lastError: string | null
 }
 

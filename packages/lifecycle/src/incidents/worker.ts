@@ -3,7 +3,12 @@
 
 import { randomUUID } from 'node:crypto'
 import { type DecnetDatabase, PG_TRANSACTION_TIMEOUT_MS } from '@decnet/db'
-import { PolledWorker, type PolledWorkerHandle, startPolledWorker } from '../workers/polled-worker.ts'
+import {
+  PolledWorker,
+  type PolledWorkerHandle,
+  type PolledWorkerOptions,
+  startPolledWorker,
+} from '../workers/polled-worker.ts'
 import { emptyReport, type GroupingReport, groupNextBatch, INCIDENT_CURSOR } from './grouping.ts'
 import { readIncidentSettings } from './settings.ts'
 import { SEVERITY_RULES, type SeverityRuleSet } from './severity-rules.ts'
@@ -20,15 +25,12 @@ export type IncidentWorkerOptions = {
   onAlerts?: () => void
   rules?: SeverityRuleSet
   publicUrl?: string | null
-  now?: () => Date
-  heartbeatIntervalMs?: number
-  onError?: (error: unknown) => void
   /**
    * PostgreSQL: how long a missing Log id holds the worker back before it counts as rolled back
    * (default: the client's transaction timeout plus 5 s, after which no transaction can still commit it).
    */
   gapSettleMs?: number
-}
+} & PolledWorkerOptions
 
 export type IncidentWorkerStats = {
   batches: number

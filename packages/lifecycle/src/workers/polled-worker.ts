@@ -11,6 +11,13 @@ import {
 } from './heartbeat.ts'
 import { PollingLoop } from './polling-loop.ts'
 
+/** What every polled worker's options carry besides its own. */
+export type PolledWorkerOptions = {
+  now?: () => Date
+  heartbeatIntervalMs?: number
+  onError?: (error: unknown) => void
+}
+
 export abstract class PolledWorker {
   protected readonly loop: PollingLoop
 
