@@ -2,8 +2,9 @@
 
 import type { DeckyState } from '@decnet/core/schemas'
 import { useMutation } from '@tanstack/react-query'
-import type { ReactNode } from 'react'
+import { type ReactNode, useState } from 'react'
 import { ConfirmStep } from '@/components/confirm-step.tsx'
+import { MutateDialog } from '@/components/mutate-dialog.tsx'
 import { operationCallbacks } from '@/lib/operation-callbacks.ts'
 import { useTRPC } from '@/trpc/client.ts'
 
@@ -19,19 +20,31 @@ export const DECKY_STATE_BADGE: Record<DeckyState, string> = {
 }
 
 /**
- * The repair and teardown mutations of one decky, and the callbacks for a started mutation: each
- * tracks its operations, shows the server's message through `onMessage` and then runs `refresh`
- * (repair, mutate) or `afterTeardown`.
+ * An admin's actions on one decky: Mutate (with its confirmation dialog), Repair, `children`
+ * (page-specific actions), then Tear down, which asks first. Each started operation is tracked, its
+ * message shown through `onMessage`, then `refresh` (repair, mutate) or `afterTeardown` runs.
  */
-export function useDeckyOperations(options: {
+export function DeckyActions({
+  name,
+  onMessage,
+  refresh,
+  afterTeardown,
+  className,
+  testId,
+  children,
+}: {
   name: string
   onMessage: (message: string) => void
   refresh: () => void
   afterTeardown: () => void
+  className: string
+  testId?: string
+  children?: ReactNode
 }) {
   const trpc = useTRPC()
-  const { name, onMessage } = options
-  const repairDone = operationCallbacks('repair', name, onMessage, options.refresh)
+  const [confirming, setConfirming] = useState(false)
+  const [mutating, setMutating] = useState(false)
+  const repairDone = operationCallbacks('repair', name, onMessage, refresh)
   const repair = useMutation(
     trpc.fleet.repair.mutationOptions({
       ...repairDone,
@@ -41,71 +54,52 @@ export function useDeckyOperations(options: {
   )
   const teardown = useMutation(
     trpc.fleet.teardown.mutationOptions(
-      operationCallbacks('teardown', name, onMessage, options.afterTeardown),
+      operationCallbacks('teardown', name, onMessage, () => {
+        setConfirming(false)
+        afterTeardown()
+      }),
     ),
   )
-  const mutateDone = operationCallbacks('mutate', name, onMessage, options.refresh)
-  return { repair, teardown, mutateDone }
-}
+  const mutateDone = operationCallbacks('mutate', name, onMessage, refresh)
 
-type DeckyOperations = ReturnType<typeof useDeckyOperations>
-
-/** The teardown confirmation that replaces a decky's action buttons. */
-export function TeardownConfirm({
-  name,
-  teardown,
-  onCancel,
-}: {
-  name: string
-  teardown: DeckyOperations['teardown']
-  onCancel: () => void
-}) {
+  if (confirming) {
+    return (
+      <ConfirmStep
+        question={`Remove ${name} and its containers?`}
+        confirmLabel="Confirm teardown"
+        pending={teardown.isPending}
+        onConfirm={() => teardown.mutate({ name })}
+        onCancel={() => setConfirming(false)}
+      />
+    )
+  }
   return (
-    <ConfirmStep
-      question={`Remove ${name} and its containers?`}
-      confirmLabel="Confirm teardown"
-      pending={teardown.isPending}
-      onConfirm={() => teardown.mutate({ name })}
-      onCancel={onCancel}
-    />
-  )
-}
-
-/** Mutate, Repair, then `children` (page-specific actions), then Tear down (which asks first). */
-export function DeckyActionButtons({
-  name,
-  repair,
-  onMutate,
-  onTeardown,
-  className,
-  testId,
-  children,
-}: {
-  name: string
-  repair: DeckyOperations['repair']
-  onMutate: () => void
-  onTeardown: () => void
-  className: string
-  testId?: string
-  children?: ReactNode
-}) {
-  return (
-    <div className={className} data-testid={testId}>
-      <button type="button" onClick={onMutate} aria-label={`Mutate ${name}`}>
-        Mutate
-      </button>
-      <button
-        type="button"
-        onClick={() => repair.mutate({ name })}
-        disabled={repair.isPending}
-        aria-label={`Repair ${name}`}
-      >
-        Repair
-      </button>
-      {children}
-      <button type="button" className="danger" onClick={onTeardown} aria-label={`Tear down ${name}`}>
-        Tear down
-      </button>
-    </div>
+    <>
+      <div className={className} data-testid={testId}>
+        <button type="button" onClick={() => setMutating(true)} aria-label={`Mutate ${name}`}>
+          Mutate
+        </button>
+        <button
+          type="button"
+          onClick={() => repair.mutate({ name })}
+          disabled={repair.isPending}
+          aria-label={`Repair ${name}`}
+        >
+          Repair
+        </button>
+        {children}
+        <button
+          type="button"
+          className="danger"
+          onClick={() => setConfirming(true)}
+          aria-label={`Tear down ${name}`}
+        >
+          Tear down
+        </button>
+      </div>
+      {mutating && (
+        <MutateDialog name={name} onClose={() => setMutating(false)} onStarted={mutateDone.onSuccess} />
+      )}
+    </>
   )
 }

@@ -6,16 +6,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useMemo, useState } from 'react'
 import { Chips } from '@/components/chips.tsx'
-import {
-  DECKY_STATE_BADGE,
-  DeckyActionButtons,
-  TeardownConfirm,
-  useDeckyOperations,
-} from '@/components/decky-operations.tsx'
+import { DECKY_STATE_BADGE, DeckyActions } from '@/components/decky-operations.tsx'
 import { EngineBanner } from '@/components/engine-banner.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { IpAddress } from '@/components/ip-address.tsx'
-import { MutateDialog } from '@/components/mutate-dialog.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { TrackedOpsPanel } from '@/components/tracked-ops.tsx'
@@ -67,22 +61,11 @@ function IntervalEditor({ decky, onDone }: { decky: Decky; onDone: (message: str
   )
 }
 
-function DeckyActions({ decky, onMessage }: { decky: Decky; onMessage: (message: string) => void }) {
+function DeckyActionsCell({ decky, onMessage }: { decky: Decky; onMessage: (message: string) => void }) {
   const trpc = useTRPC()
   const queryClient = useQueryClient()
-  const [confirming, setConfirming] = useState(false)
   const [editing, setEditing] = useState(false)
-  const [mutating, setMutating] = useState(false)
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.fleet.list.queryKey() })
-  const { repair, teardown, mutateDone } = useDeckyOperations({
-    name: decky.name,
-    onMessage,
-    refresh,
-    afterTeardown: () => {
-      setConfirming(false)
-      refresh()
-    },
-  })
   if (editing)
     return (
       <IntervalEditor
@@ -93,30 +76,18 @@ function DeckyActions({ decky, onMessage }: { decky: Decky; onMessage: (message:
         }}
       />
     )
-  if (confirming) {
-    return <TeardownConfirm name={decky.name} teardown={teardown} onCancel={() => setConfirming(false)} />
-  }
   return (
-    <>
-      <DeckyActionButtons
-        name={decky.name}
-        repair={repair}
-        onMutate={() => setMutating(true)}
-        onTeardown={() => setConfirming(true)}
-        className="fleet-actions"
-      >
-        <button
-          type="button"
-          onClick={() => setEditing(true)}
-          aria-label={`Change interval of ${decky.name}`}
-        >
-          Interval
-        </button>
-      </DeckyActionButtons>
-      {mutating && (
-        <MutateDialog name={decky.name} onClose={() => setMutating(false)} onStarted={mutateDone.onSuccess} />
-      )}
-    </>
+    <DeckyActions
+      name={decky.name}
+      onMessage={onMessage}
+      refresh={refresh}
+      afterTeardown={refresh}
+      className="fleet-actions"
+    >
+      <button type="button" onClick={() => setEditing(true)} aria-label={`Change interval of ${decky.name}`}>
+        Interval
+      </button>
+    </DeckyActions>
   )
 }
 
@@ -283,7 +254,7 @@ export default function FleetPage() {
                 <td className="small safe-text fleet-error">{d.lastError ?? ''}</td>
                 {isAdmin && (
                   <td>
-                    <DeckyActions decky={d} onMessage={setMessage} />
+                    <DeckyActionsCell decky={d} onMessage={setMessage} />
                   </td>
                 )}
               </tr>

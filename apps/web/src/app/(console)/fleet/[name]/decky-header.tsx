@@ -3,13 +3,7 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useRouter } from 'next/navigation'
 import { useState } from 'react'
-import {
-  DECKY_STATE_BADGE,
-  DeckyActionButtons,
-  TeardownConfirm,
-  useDeckyOperations,
-} from '@/components/decky-operations.tsx'
-import { MutateDialog } from '@/components/mutate-dialog.tsx'
+import { DECKY_STATE_BADGE, DeckyActions } from '@/components/decky-operations.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 
@@ -22,22 +16,10 @@ export function DeckyHeader({ decky }: { decky: DeckyView }) {
   const router = useRouter()
   const queryClient = useQueryClient()
   const [message, setMessage] = useState<string | null>(null)
-  const [mutating, setMutating] = useState(false)
-  const [confirmingTeardown, setConfirmingTeardown] = useState(false)
   const refresh = () => {
     queryClient.invalidateQueries({ queryKey: trpc.fleet.get.queryKey({ name: decky.name }) })
     queryClient.invalidateQueries({ queryKey: trpc.fleet.history.pathKey() })
   }
-  const { repair, teardown, mutateDone } = useDeckyOperations({
-    name: decky.name,
-    onMessage: setMessage,
-    refresh,
-    // Once torn down the decky is gone: back to the fleet, where the teardown is followed live.
-    afterTeardown: () => {
-      queryClient.invalidateQueries({ queryKey: trpc.fleet.list.queryKey() })
-      router.push('/fleet')
-    },
-  })
 
   return (
     <>
@@ -53,23 +35,20 @@ export function DeckyHeader({ decky }: { decky: DeckyView }) {
             </span>
           )}
         </div>
-        {isAdmin &&
-          (confirmingTeardown ? (
-            <TeardownConfirm
-              name={decky.name}
-              teardown={teardown}
-              onCancel={() => setConfirmingTeardown(false)}
-            />
-          ) : (
-            <DeckyActionButtons
-              name={decky.name}
-              repair={repair}
-              onMutate={() => setMutating(true)}
-              onTeardown={() => setConfirmingTeardown(true)}
-              className="row"
-              testId="decky-actions"
-            />
-          ))}
+        {isAdmin && (
+          <DeckyActions
+            name={decky.name}
+            onMessage={setMessage}
+            refresh={refresh}
+            // Once torn down the decky is gone: back to the fleet, where the teardown is followed live.
+            afterTeardown={() => {
+              queryClient.invalidateQueries({ queryKey: trpc.fleet.list.queryKey() })
+              router.push('/fleet')
+            }}
+            className="row"
+            testId="decky-actions"
+          />
+        )}
       </div>
       {message && (
         <p className="notice" role="status" data-testid="decky-message">
@@ -78,9 +57,6 @@ export function DeckyHeader({ decky }: { decky: DeckyView }) {
             dismiss
           </button>
         </p>
-      )}
-      {mutating && (
-        <MutateDialog name={decky.name} onClose={() => setMutating(false)} onStarted={mutateDone.onSuccess} />
       )}
     </>
   )
