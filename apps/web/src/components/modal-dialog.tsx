@@ -4,7 +4,8 @@ import { type ReactNode, useEffect, useId, useRef } from 'react'
 
 /**
  * A native modal <dialog>, open while mounted: focus is trapped and Escape calls `onCancel`, as
- * browsers do for modals. `children` receives the id its title must carry (aria-labelledby).
+ * browsers do for modals; `.modal-dialog` centres it over a dimmed page. `children` receives the id its
+ * title must carry (aria-labelledby).
  */
 export function ModalDialog({
   className,
@@ -28,7 +29,7 @@ export function ModalDialog({
     <dialog
       ref={dialog}
       aria-labelledby={titleId}
-      className={className}
+      className={`modal-dialog ${className}`}
       data-testid={testId}
       onCancel={(event) => {
         event.preventDefault()
