@@ -108,10 +108,14 @@ test('decnet deploy from flags: --dry-run prints the plan and deploys nothing, b
     )
   }
   expect(dryRun.stdout).toContain('dry run: nothing was deployed')
+  expect(dryRun.stdout).toMatch(
+    /^seed: [0-9a-f]{32} \(add --seed [0-9a-f]{32} to deploy exactly this plan\)$/m,
+  )
   const plan = JSON.parse(
     (await decnet(['--json', 'deploy', ...flags, '--name-prefix', 'flag', '--dry-run'], env)).stdout,
   ) as {
-    create: { name: string; distro: string; services: string[] }[]
+    seed: string
+    create: { name: string; distro: string; services: string[]; ip: string; mac: string; hostname: string }[]
   }
   expect(plan.create.map((decky) => [decky.name, decky.distro, decky.services])).toEqual([
     ['flag-01', 'debian', ['ssh', 'http']],
@@ -141,7 +145,11 @@ test('decnet deploy from flags: --dry-run prints the plan and deploys nothing, b
   expect(flagDeckies()).toEqual([])
 
   try {
-    const deployed = await decnet(['deploy', ...flags, '--name-prefix', 'flag'], env)
+    // The seed of the JSON dry run deploys exactly that plan: the same addresses, MACs and hostnames.
+    const badSeed = await decnet(['deploy', ...flags, '--name-prefix', 'flag', '--seed', 'not-hex'], env)
+    expect(badSeed.code).toBe(1)
+    expect(badSeed.stderr).toContain("--seed: 'not-hex' is not a plan seed")
+    const deployed = await decnet(['deploy', ...flags, '--name-prefix', 'flag', '--seed', plan.seed], env)
     expect(deployed.stderr).toBe('')
     expect(deployed.code, deployed.stdout).toBe(0)
     expect(deployed.stdout).toContain('all 2 done')
@@ -151,6 +159,9 @@ test('decnet deploy from flags: --dry-run prints the plan and deploys nothing, b
       ['flag-01', 'debian', 'linux-server', ['ssh', 'http']],
       ['flag-02', 'debian', 'linux-server', ['ssh', 'http']],
     ])
+    expect(fleet.map((decky) => [decky.name, decky.ip, decky.mac, decky.hostname])).toEqual(
+      plan.create.map((decky) => [decky.name, decky.ip, decky.mac, decky.hostname]),
+    )
 
     const status = await decnet(['status'], env)
     expect(status.code).toBe(0)
