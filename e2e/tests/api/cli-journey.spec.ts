@@ -176,6 +176,29 @@ test('decnet deploy from flags: --dry-run prints the plan and deploys nothing, b
         ),
       )
     }
+
+    // Mutate shows the change first; without a terminal it wants --yes and changes nothing.
+    const unconfirmed = await decnet(['mutate', 'flag-01'], env)
+    expect(unconfirmed.code).toBe(1)
+    expect(unconfirmed.stderr).toMatch(
+      /^flag-01 \(linux-server\): ssh, http → \S.*\nnot mutated: confirm with --yes/m,
+    )
+    const picked = await decnet(['mutate', 'flag-01', '--services', 'gopher', '--yes'], env)
+    expect(picked.code).toBe(1)
+    expect(picked.stderr).toMatch(/--services: not in flag-01's pool: gopher; available: /)
+    const { pool } = JSON.parse((await decnet(['--json', 'mutate', 'flag-01', '--dry-run'], env)).stdout) as {
+      pool: string[]
+    }
+    const only = pool[0] ?? ''
+    const dryMutation = await decnet(['mutate', 'flag-01', '--services', only, '--dry-run'], env)
+    expect(dryMutation.stdout).toContain(
+      `flag-01 (linux-server): ssh, http → ${only}\ndry run: nothing was changed`,
+    )
+    expect((await client.fleet.get.query({ name: 'flag-01' })).services).toEqual(['ssh', 'http'])
+    const mutated = await decnet(['mutate', 'flag-01', '--services', only, '--yes'], env)
+    expect(mutated.code, mutated.stdout + mutated.stderr).toBe(0)
+    expect(mutated.stdout).toMatch(/flag-01\s+mutate\s+succeeded/)
+    expect((await client.fleet.get.query({ name: 'flag-01' })).services).toEqual([only])
   } finally {
     await decnet(['teardown', 'flag-01'], env)
     await decnet(['teardown', 'flag-02'], env)
