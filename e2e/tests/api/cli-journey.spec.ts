@@ -181,7 +181,7 @@ test('decnet deploy from flags: --dry-run prints the plan and deploys nothing, b
     const unconfirmed = await decnet(['mutate', 'flag-01'], env)
     expect(unconfirmed.code).toBe(1)
     expect(unconfirmed.stderr).toMatch(
-      /^flag-01 \(linux-server\): ssh, http → \S.*\nnot mutated: confirm with --yes/m,
+      /^decnet: flag-01 \(linux-server\): ssh, http → \S.*\nnot mutated: confirm with --yes/m,
     )
     const picked = await decnet(['mutate', 'flag-01', '--services', 'gopher', '--yes'], env)
     expect(picked.code).toBe(1)
