@@ -5,7 +5,7 @@ import { type CompiledSearch, compileSearch } from '../search/compile.ts'
 import { type ParsedSearch, parseSearch } from '../search/grammar.ts'
 import { type RawRow, type SqlExecutor, toDate, toNumber } from '../sql.ts'
 import type { LogEventInput, LogRow } from '../types.ts'
-import { prepareIngest, writeIngest } from './ingest-write.ts'
+import { type PreparedIngest, prepareIngest, writeIngest } from './ingest-write.ts'
 import { CORE_INTEL_ANALYSER, type IntelAnalyser } from './intel-batch.ts'
 
 export const MAX_SEARCH_LIMIT = 1000
@@ -58,6 +58,9 @@ function parseCursor(cursor: string | undefined): number | undefined {
   return Number(cursor)
 }
 
+const isPrepared = (input: readonly LogEventInput[] | PreparedIngest): input is PreparedIngest =>
+  !Array.isArray(input)
+
 export interface IngestOptions {
   /** The intelligence stage's rules (core's by default); `false` stores events without it (benchmarks). */
   intel?: IntelAnalyser | false
@@ -68,16 +71,26 @@ export function logsRepository(conn: Connection, options: IngestOptions = {}) {
   const intel = options.intel ?? CORE_INTEL_ANALYSER
   return {
     /**
-     * Writes a batch of events, their credentials and attacker profile updates atomically.
-     * Returns the stored rows (with ids, in input order) for live subscribers.
+     * The CPU half of ingest (storable text, summaries, the intelligence rules, search tokens, bound
+     * values), done before the write: a caller may prepare its next batch while one is written, then
+     * hand the prepared batch to ingest().
      */
-    ingest(input: readonly LogEventInput[], now = new Date()): Promise<LogRow[]> {
-      if (input.length === 0) return Promise.resolve([])
-      // The CPU half first, outside the write lock (the rules are pure); then the statements, on the
-      // ingest worker's connection on SQLite (sqlite-ingest/) or in a transaction here.
-      const prepared = prepareIngest(input, dialect, intel, now)
+    prepareIngest(input: readonly LogEventInput[], now = new Date()): PreparedIngest {
+      return prepareIngest(input, dialect, intel, now)
+    },
+
+    /**
+     * Writes a batch of events (or one this handle's prepareIngest prepared), their credentials and
+     * attacker profile updates atomically. Returns the stored rows (with ids, in input order) for
+     * live subscribers.
+     */
+    ingest(input: readonly LogEventInput[] | PreparedIngest, now = new Date()): Promise<LogRow[]> {
+      const prepared = isPrepared(input) ? input : prepareIngest(input, dialect, intel, now)
       const { events, ...write } = prepared
+      if (events.length === 0 && write.recordings.length === 0) return Promise.resolve([])
       return conn.run(async () => {
+        // On SQLite the statements run on the ingest worker's connection (sqlite-ingest/); custom
+        // rules (tests) and PostgreSQL write in a transaction here.
         const ids =
           conn.ingestWorker && (intel === false || intel === CORE_INTEL_ANALYSER)
             ? await conn.ingestWorker.write(write)
