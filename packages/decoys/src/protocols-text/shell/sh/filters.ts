@@ -1,6 +1,9 @@
+import { awk } from './awk.ts'
+import { sed } from './sed.ts'
+
 /**
  * The text tools intruders chain in pipes (cat, head, tail, grep, wc, base64, tr, sort, uniq, cut,
- * a minimal awk, tee, seq), reading their files or stdin and failing in the words of GNU coreutils
+ * awk (awk.ts), tee, seq, sed (sed.ts)), reading their files or stdin and failing in the words of GNU coreutils
  * (busybox's on busybox hosts).
  */
 
@@ -22,10 +25,10 @@ export type FilterContext = {
   write(path: string, text: string, append: boolean): string | undefined
 }
 
-type Filter = (args: string[], io: FilterIo, context: FilterContext) => string
+export type Filter = (args: string[], io: FilterIo, context: FilterContext) => string
 
 /** Splits `-abc` style flags from operands; `valued` flags take the next argument (or the rest of the word). */
-function options(
+export function options(
   args: string[],
   valued: string,
 ): { flags: Set<string>; values: Map<string, string>; operands: string[] } {
@@ -63,7 +66,7 @@ function options(
 }
 
 /** The inputs named by `operands` (stdin when none or `-`), with errors reported as `tool` does. */
-function inputs(
+export function inputs(
   tool: string,
   operands: string[],
   io: FilterIo,
@@ -86,13 +89,13 @@ function inputs(
   return found
 }
 
-const plainError = (path: string, reason: string) => `${path}: ${reason}`
-const lines = (text: string) => {
+export const plainError = (path: string, reason: string) => `${path}: ${reason}`
+export const lines = (text: string) => {
   const parts = text.split('\n')
   if (parts.at(-1) === '') parts.pop()
   return parts
 }
-const joined = (parts: string[]) => (parts.length ? `${parts.join('\n')}\n` : '')
+export const joined = (parts: string[]) => (parts.length ? `${parts.join('\n')}\n` : '')
 
 const cat: Filter = (args, io, context) => {
   const { operands } = options(args, '')
@@ -491,75 +494,6 @@ const cut: Filter = (args, io, context) => {
   return joined(out)
 }
 
-/** awk, only `[/re/|NR==n|NR>n] { print item, … }` programs (what one-liners in attack scripts use). */
-const awk: Filter = (args, io, context) => {
-  const { values, operands } = options(args, 'Fv')
-  const program = operands.shift() ?? ''
-  const parsed =
-    /^\s*(?:(\/(?:[^/\\]|\\.)*\/|NR\s*[=!<>]=?\s*\d+|NF)\s*)?\{\s*print\s*([^}]*?)\s*;?\s*\}\s*$/.exec(
-      program,
-    )
-  if (!parsed) {
-    io.err(`awk: line 1: syntax error at or near ${program.trim().slice(-1) || 'end of file'}\n`)
-    io.status?.(2)
-    return ''
-  }
-  const pattern = parsed[1]
-  const items = (parsed[2] ?? '').split(/\s*,\s*/).filter(Boolean)
-  const separator = values.get('F')
-  const found = inputs(
-    'awk',
-    operands,
-    io,
-    context,
-    (path) => `cannot open "${path}" (No such file or directory)`,
-  )
-  const out: string[] = []
-  let nr = 0
-  for (const line of found.flatMap((i) => lines(i.text))) {
-    nr++
-    const fields =
-      separator === undefined
-        ? line
-            .trim()
-            .split(/[ \t]+/)
-            .filter(Boolean)
-        : line.split(separator.length === 1 ? separator : new RegExp(separator))
-    const field = (n: number) => (n === 0 ? line : (fields[n - 1] ?? ''))
-    if (pattern) {
-      if (pattern.startsWith('/')) {
-        if (!new RegExp(regexSource(pattern.slice(1, -1), true)).test(line)) continue
-      } else if (pattern === 'NF') {
-        if (fields.length === 0) continue
-      } else {
-        const [, op = '==', n = '0'] = /NR\s*([=!<>]=?)\s*(\d+)/.exec(pattern) ?? []
-        const target = Number(n)
-        const ok = {
-          '==': nr === target,
-          '!=': nr !== target,
-          '<': nr < target,
-          '>': nr > target,
-          '<=': nr <= target,
-          '>=': nr >= target,
-        }[op]
-        if (!ok) continue
-      }
-    }
-    const value = (item: string): string => {
-      if (item === 'NR') return String(nr)
-      if (item === 'NF') return String(fields.length)
-      if (item === '$NF') return field(fields.length)
-      const dollar = /^\$(\d+)$/.exec(item)
-      if (dollar) return field(Number(dollar[1]))
-      const string = /^"(.*)"$/.exec(item)
-      if (string) return (string[1] ?? '').replace(/\\t/g, '\t').replace(/\\n/g, '\n')
-      return item.split(/\s+/).map(value).join('')
-    }
-    out.push(items.length ? items.map(value).join(' ') : line)
-  }
-  return joined(out)
-}
-
 const tee: Filter = (args, io, context) => {
   const { flags, operands } = options(args, '')
   const text = io.stdin
@@ -616,4 +550,5 @@ export const FILTERS: Record<string, Filter> = {
   awk,
   tee,
   seq,
+  sed,
 }
