@@ -87,10 +87,34 @@ export function accountCommands(context: CommandContext): Record<string, ShellCo
       if (!name) return fail(io, `Usage: ${tool} [options] LOGIN\n`, 2)
       if (known(name)) return fail(io, `${tool}: user '${name}' already exists\n`, 9)
       record(tool, name, args.join(' '))
+      addAccount(name, tool === 'adduser' || args.includes('-m') || args.includes('--create-home'), args)
       if (tool === 'adduser' && !context.busybox)
         return `Adding user \`${name}' ...\nAdding new group \`${name}' (1002) ...\nAdding new user \`${name}' (1002) with group \`${name} (1002)' ...\nCreating home directory \`/home/${name}' ...\nCopying files from \`/etc/skel' ...\n`
       return ''
     }
+  /** The new account, for the rest of this attacker's sessions: passwd, shadow, group, home. */
+  const addAccount = (name: string, home: boolean, args: string[]) => {
+    const at = context.now()
+    const passwdText = context.fs.read('/etc/passwd', at) ?? ''
+    const uids = [...passwdText.matchAll(/^[^:]+:[^:]*:(\d+):/gm)]
+      .map((m) => Number(m[1]))
+      .filter((n) => n >= 1000 && n < 60_000)
+    const uid = Math.max(999, ...uids) + 1
+    const shellAt = args.indexOf('-s')
+    const loginShell =
+      shellAt >= 0 ? (args[shellAt + 1] ?? '/bin/sh') : context.busybox ? '/bin/ash' : '/bin/sh'
+    const days = Math.floor(at / 86_400_000)
+    context.fs.writeText(
+      '/etc/passwd',
+      `${name}:x:${uid}:${uid}::/home/${name}:${loginShell}\n`,
+      true,
+      'root',
+      at,
+    )
+    context.fs.writeText('/etc/shadow', `${name}:!:${days}:0:99999:7:::\n`, true, 'root', at)
+    context.fs.writeText('/etc/group', `${name}:x:${uid}:\n`, true, 'root', at)
+    if (home) context.fs.mkdir(`/home/${name}`, name, at)
+  }
   const usermod =
     (tool: string): ShellCommand =>
     (args, io) => {

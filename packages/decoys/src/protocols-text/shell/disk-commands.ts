@@ -148,7 +148,20 @@ function df(context: CommandContext, args: string[]): string {
   const readable = flags.has('h') || long.has('--human-readable')
   const types = flags.has('T')
   const size = (kb: number) => (readable ? human(kb) : String(kb))
-  const rows = mountsOf(context.host).map((m) => {
+  const { operands } = parseFlags(args)
+  const mounts = mountsOf(context.host)
+  // `df PATH`: the mount holding each path (the longest mount point it lies under).
+  const mountOf = (path: string) =>
+    mounts
+      .filter((m) => path === m.target || path.startsWith(m.target === '/' ? '/' : `${m.target}/`))
+      .sort((a, b) => b.target.length - a.target.length)[0]
+  const chosen = operands.length
+    ? operands.flatMap((operand) => {
+        const mount = mountOf(context.resolve(operand))
+        return mount ? [mount] : []
+      })
+    : mounts
+  const rows = chosen.map((m) => {
     const avail = Math.max(0, m.sizeKb - m.usedKb - (m.target === '/' ? Math.floor(m.sizeKb * 0.05) : 0))
     const percent = m.sizeKb ? Math.ceil((m.usedKb * 100) / (m.usedKb + avail || 1)) : 0
     return {

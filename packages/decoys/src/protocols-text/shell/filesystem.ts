@@ -145,9 +145,25 @@ export function buildFilesystem(
   file('/etc/timezone', { content: `${persona.timezone}\n`, mtime: install('/etc/timezone') })
   file('/etc/fstab', { content: fstab(host), mtime: install('/etc/fstab') })
   file('/etc/crontab', { content: crontab(host), mtime: timeline.releaseMs })
+  if (!busybox) {
+    // sudo's policy: the distro's sudoers and its drop-in directory (where intruders add themselves).
+    const admins = debianLike ? '%sudo\tALL=(ALL:ALL) ALL' : '%wheel\tALL=(ALL)\tALL'
+    file('/etc/sudoers', {
+      content: `#\n# This file MUST be edited with the 'visudo' command as root.\n#\nDefaults\tenv_reset\nDefaults\tmail_badpass\n\nroot\tALL=(ALL:ALL) ALL\n${admins}\n\n@includedir /etc/sudoers.d\n`,
+      mtime: timeline.releaseMs,
+      mode: '-r--r-----',
+    })
+    file('/etc/sudoers.d/README', {
+      content:
+        '#\n# The default /etc/sudoers file created on installation of the\n# sudo  package now includes the directive:\n#\n# \t@includedir /etc/sudoers.d\n#\n',
+      mtime: timeline.releaseMs,
+      mode: '-r--r-----',
+    })
+    dir('/etc/sudoers.d', { mode: 'drwxr-x---', mtime: timeline.releaseMs })
+  }
   file('/etc/ssh/sshd_config', {
     content:
-      'Include /etc/ssh/sshd_config.d/*.conf\nKbdInteractiveAuthentication no\nUsePAM yes\nX11Forwarding yes\nPrintMotd no\nAcceptEnv LANG LC_*\nSubsystem\tsftp\t/usr/lib/openssh/sftp-server\n',
+      'Include /etc/ssh/sshd_config.d/*.conf\n\n#Port 22\n#PermitRootLogin prohibit-password\n#PubkeyAuthentication yes\n#PasswordAuthentication yes\n#PermitEmptyPasswords no\nKbdInteractiveAuthentication no\nUsePAM yes\nX11Forwarding yes\nPrintMotd no\nAcceptEnv LANG LC_*\nSubsystem\tsftp\t/usr/lib/openssh/sftp-server\n',
     mtime: after('/etc/ssh/sshd_config', usersAddedMs, 3 * DAY),
   })
   // sshd's host keys, generated at first boot after the install: the same keys ssh-keyscan sees.

@@ -23,8 +23,13 @@ export function serviceCommands(context: CommandContext): Record<string, ShellCo
         : l.process,
     )
     const rhel = !['debian', 'ubuntu', 'kali'].includes(context.host.persona.os.id)
-    return [...new Set([...BASE_UNITS.map((u) => (rhel && u === 'cron' ? 'crond' : u)), ...own])].sort()
+    const base = BASE_UNITS.map((u) => (rhel && u === 'cron' ? 'crond' : u))
+    // RHEL-family installs run firewalld from the start; Debian and Ubuntu ship no firewall daemon.
+    return [...new Set([...base, ...(rhel ? ['firewalld'] : []), ...own])].sort()
   }
+  const unitDir = ['debian', 'ubuntu', 'kali'].includes(context.host.persona.os.id)
+    ? '/lib/systemd/system'
+    : '/usr/lib/systemd/system'
   const since = () => {
     const boot = localTime(lastBootMs(context.host.persona, context.now()), context.host.persona.timezone)
     const two = (n: number) => String(n).padStart(2, '0')
@@ -34,9 +39,9 @@ export function serviceCommands(context: CommandContext): Record<string, ShellCo
     if (!units().includes(unit)) return fail(io, `Unit ${unit}.service could not be found.\n`, 4)
     if (stopped.has(unit)) {
       io.status(3)
-      return `○ ${unit}.service\n     Loaded: loaded (/lib/systemd/system/${unit}.service; enabled; preset: enabled)\n     Active: inactive (dead)\n`
+      return `○ ${unit}.service\n     Loaded: loaded (${unitDir}/${unit}.service; enabled; preset: enabled)\n     Active: inactive (dead)\n`
     }
-    return `● ${unit}.service\n     Loaded: loaded (/lib/systemd/system/${unit}.service; enabled; preset: enabled)\n     Active: active (running) since ${since()}\n`
+    return `● ${unit}.service\n     Loaded: loaded (${unitDir}/${unit}.service; enabled; preset: enabled)\n     Active: active (running) since ${since()}\n`
   }
   const change = (action: string, names: string[], io: CommandIo): string => {
     if (context.uid !== 0)
@@ -48,7 +53,13 @@ export function serviceCommands(context: CommandContext): Record<string, ShellCo
     for (const name of names) {
       const unit = unitOf(name)
       if (!units().includes(unit))
-        return fail(io, `Failed to ${action} ${unit}.service: Unit ${unit}.service not found.\n`, 5)
+        return ['enable', 'disable', 'mask', 'unmask'].includes(action)
+          ? fail(io, `Failed to ${action} unit: Unit file ${unit}.service does not exist.\n`, 1)
+          : fail(
+              io,
+              `Failed to ${action} ${unit}.service: Unit ${unit}.service not ${action === 'stop' || action === 'kill' ? 'loaded' : 'found'}.\n`,
+              5,
+            )
       if (['stop', 'disable', 'mask', 'kill'].includes(action)) stopped.add(unit)
       if (['start', 'restart', 'enable', 'unmask'].includes(action)) stopped.delete(unit)
       if (action === 'disable')

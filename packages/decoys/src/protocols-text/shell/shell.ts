@@ -126,7 +126,15 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     download: options.download && sessionDownloader(options.download),
     emit,
   }
-  const crontab = crontabCommand({ busybox, user, fs, resolve: (path) => resolve(path), now, emit })
+  const crontab = crontabCommand({
+    busybox,
+    rhel: rhelPrompt,
+    user,
+    fs,
+    resolve: (path) => resolve(path),
+    now,
+    emit,
+  })
   const catalogue = commandCatalogue(host)
   const context: CommandContext = {
     host,
@@ -261,14 +269,45 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     return { error: `${prefix}${name}: cannot execute binary file: Exec format error\n`, status: 126 }
   }
 
+  /** `ls A B …`: missing operands reported, files listed together, then each directory under its name. */
   function ls(args: string[], io: ShellIo): string {
-    const flags = args.filter((a) => a.startsWith('-')).join('')
+    const flags = args.filter((a) => a.startsWith('-'))
+    const paths = args.filter((a) => !a.startsWith('-'))
+    if (paths.length <= 1) return lsOne(flags, paths, io)
+    const at = now()
+    const found = paths.filter((path) => {
+      if (fs.stat(resolve(path), at)) return true
+      io.err(`ls: cannot access '${path}': No such file or directory\n`)
+      io.status(2)
+      return false
+    })
+    const listed = (path: string) => !flags.join('').includes('d') && fs.list(resolve(path)) !== undefined
+    const files = found.filter((path) => !listed(path)).sort()
+    const dirs = found.filter(listed).sort()
+    const parts: string[] = []
+    if (files.length) {
+      const long = flags.join('').includes('l')
+      parts.push(
+        long
+          ? `${lsLines(
+              files.map((path): [string, FileStat] => [path, fs.stat(resolve(path), at) as FileStat]),
+              at,
+              flags.join('').includes('h'),
+            ).join('\n')}\n`
+          : `${files.join(io.piped ? '\n' : '  ')}\n`,
+      )
+    }
+    for (const dir of dirs) parts.push(`${dir}:\n${lsOne(flags, [dir], io)}`)
+    return parts.join('\n')
+  }
+
+  function lsOne(flagArgs: string[], paths: string[], io: ShellIo): string {
+    const flags = flagArgs.join('')
     const long = flags.includes('l')
     const all = flags.includes('a')
     const human = flags.includes('h')
     // Not to a terminal (a pipe, a file), ls prints one name per line.
     const oneColumn = io.piped || flags.includes('1')
-    const paths = args.filter((a) => !a.startsWith('-'))
     const target = resolve(paths[0] ?? '.')
     // -d: the directory itself, not its entries.
     const entries = flags.includes('d') ? undefined : fs.list(target)

@@ -23,6 +23,8 @@ export type FilterContext = {
   read(path: string): ReadResult
   /** Writes a file for tee; an error reason when it cannot. */
   write(path: string, text: string, append: boolean): string | undefined
+  /** A directory's entries (directories end with `/`), for `grep -r`; undefined when not a directory. */
+  list?(path: string): string[] | undefined
 }
 
 export type Filter = (args: string[], io: FilterIo, context: FilterContext) => string
@@ -227,14 +229,18 @@ const grep: Filter = (args, io, context) => {
     io.status?.(2)
     return ''
   }
-  const found = inputs('grep', operands, io, context, plainError)
-  const named = found.length > 1 && !flags.has('h')
+  const recursive = flags.has('r') || flags.has('R')
+  const files = recursive ? treeFiles(operands.length ? operands : ['.'], context) : operands
+  const found = inputs('grep', files, io, context, plainError)
+  const named = (found.length > 1 || recursive) && !flags.has('h')
+  const most = values.has('m') ? Math.max(0, Number(values.get('m')) || 0) : Number.POSITIVE_INFINITY
   let matched = 0
   let out = ''
   for (const input of found) {
     let count = 0
     for (const [index, line] of lines(input.text).entries()) {
       regex.lastIndex = 0
+      if (count >= most) break
       const hit = regex.test(line) !== flags.has('v')
       if (!hit) continue
       count++
@@ -252,6 +258,22 @@ const grep: Filter = (args, io, context) => {
   if (flags.has('q')) out = ''
   io.status?.(matched ? 0 : 1)
   return out
+}
+
+/** `grep -r`: the files under each operand, depth-first in name order, bounded like `find`. */
+function treeFiles(operands: string[], context: FilterContext): string[] {
+  const files: string[] = []
+  const walk = (path: string, depth: number) => {
+    if (files.length >= 2_000) return
+    const entries = depth < 16 && !path.startsWith('/proc') ? context.list?.(path) : undefined
+    if (!entries) {
+      files.push(path)
+      return
+    }
+    for (const entry of entries) walk(`${path.replace(/\/$/, '')}/${entry.replace(/\/$/, '')}`, depth + 1)
+  }
+  for (const operand of operands) walk(operand, 0)
+  return files
 }
 
 const wc: Filter = (args, io, context) => {

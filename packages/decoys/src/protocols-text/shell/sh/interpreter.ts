@@ -207,6 +207,7 @@ export function createInterpreter(
     busybox: invocation.flavour === 'ash',
     read: readFile,
     write: writeFile,
+    list: (path) => host.fs.list(resolve(path)),
   }
 
   function step(): void {
@@ -1183,6 +1184,7 @@ export function createInterpreter(
       let perCall = Number.POSITIVE_INFINITY
       let placeholder: string | undefined
       let nul = false
+      let skipEmpty = false
       let i = 0
       for (; i < args.length; i++) {
         const arg = args[i] as string
@@ -1191,7 +1193,7 @@ export function createInterpreter(
         else if (arg === '-I' || arg === '-i') placeholder = arg === '-i' ? '{}' : args[++i]
         else if (/^-[Ii].+/.test(arg)) placeholder = arg.slice(2)
         else if (arg === '-0') nul = true
-        else if (/^-[rtp]+$/.test(arg)) continue
+        else if (/^-[rtp]+$/.test(arg)) skipEmpty ||= arg.includes('r')
         else break
       }
       const command = args.slice(i).length ? args.slice(i) : ['echo']
@@ -1204,8 +1206,9 @@ export function createInterpreter(
       if (placeholder)
         for (const item of items)
           groups.push(command.map((word) => word.split(placeholder as string).join(item.trim())))
-      else if (items.length === 0) groups.push(command)
-      else
+      else if (items.length === 0) {
+        if (!skipEmpty) groups.push(command)
+      } else
         for (
           let at = 0;
           at < items.length;
