@@ -199,6 +199,35 @@ export function fileInfoCommands(context: CommandContext): Record<string, ShellC
       }
       return out.length ? `${out.join('\n')}\n` : ''
     },
+    dd: (args, io) => {
+      // dd if=FILE of=FILE bs=N count=N: copies within the overlay, with dd's transfer report on stderr.
+      const operand = (key: string) => args.find((a) => a.startsWith(`${key}=`))?.slice(key.length + 1)
+      const input = operand('if')
+      const output = operand('of')
+      const block = Math.max(1, Number(operand('bs') ?? 512) || 512)
+      const count = operand('count') === undefined ? Number.POSITIVE_INFINITY : Number(operand('count')) || 0
+      let text = io.stdin
+      if (input !== undefined) {
+        const info = statOf(input)
+        if (!info) return fail(io, `dd: failed to open '${input}': No such file or directory\n`)
+        text = context.fs.read(context.resolve(input), at()) ?? ''
+      }
+      const copied = text.slice(0, Math.min(text.length, block * count))
+      const blocks = Math.floor(copied.length / block)
+      const partial = copied.length % block ? 1 : 0
+      if (output !== undefined && output !== '/dev/null') {
+        const path = context.resolve(output)
+        if (!context.mayWrite(path)) return fail(io, `dd: failed to open '${output}': Permission denied\n`)
+        context.fs.writeText(path, copied, false, context.user, at())
+      }
+      const records = `${blocks}+${partial} records in\n${blocks}+${partial} records out\n`
+      io.err(
+        context.busybox
+          ? records
+          : `${records}${copied.length} bytes${copied.length >= 1000 ? ` (${(copied.length / 1000).toFixed(1)} kB, ${(copied.length / 1024).toFixed(1)} KiB)` : ''} copied, 0.000${String(100 + (copied.length % 800)).padStart(3, '0')} s, ${(copied.length / 1000).toFixed(1)} MB/s\n`,
+      )
+      return output === undefined ? copied : ''
+    },
     yes: (args) => `${Array.from({ length: 1_000 }, () => args.join(' ') || 'y').join('\n')}\n`,
     find: (args, io) => find(context, args, io),
   }

@@ -783,7 +783,8 @@ export function createInterpreter(
       if (filter) return runHostCommand((a, shellIo) => filter(a, shellIo, filterContext), args, io)
       const hostCommand = host.commands[base]
       if (hostCommand) return yield* runHostCommandAsync(hostCommand, args, io)
-      if (base === 'sh' || (base === 'bash' && host.bash)) return yield* shellCommand(args, io, base)
+      if (base === 'sh' || (base === 'bash' && host.bash) || (base === 'ash' && host.sh === 'ash'))
+        return yield* shellCommand(args, io, base)
     }
     const file = host.runFile(name, prefix())
     if (file) {
@@ -1170,7 +1171,14 @@ export function createInterpreter(
     },
     env: function* (args, io) {
       const assignments = args.filter((a) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(a))
-      const rest = args.filter((a) => !assignments.includes(a) && a !== '-i' && a !== '-')
+      if (args[0] === '--version' && state.invocation.flavour !== 'ash') {
+        io.out.write('env (GNU coreutils) 9.1\n')
+        return 0
+      }
+      // Options (-i, -u NAME, -0 …) change nothing here; the first other word is the command.
+      const rest = args.filter(
+        (a, i) => !assignments.includes(a) && !a.startsWith('-') && args[i - 1] !== '-u',
+      )
       if (rest.length) return yield* invoke(rest, io)
       for (const name of state.exported) {
         const value = state.vars.get(name)

@@ -59,7 +59,10 @@ function parseScript(script: string, extended: boolean): SedCommand[] {
         ...(from ? { from } : {}),
         ...(to ? { to } : {}),
         name: 's',
-        pattern: new RegExp(source, `${flags.includes('g') ? 'g' : ''}${flags.includes('i') ? 'i' : ''}`),
+        pattern: new RegExp(
+          source,
+          `${flags.includes('g') || /\d/.test(flags) ? 'g' : ''}${flags.includes('i') ? 'i' : ''}`,
+        ),
         replacement: script.slice(patternEnd + 1, replacementEnd),
         global: flags.includes('g'),
         print: flags.includes('p'),
