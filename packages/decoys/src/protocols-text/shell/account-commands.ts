@@ -82,7 +82,7 @@ export function accountCommands(context: CommandContext): Record<string, ShellCo
     (tool: string): ShellCommand =>
     (args, io) => {
       if (!root) return denied(tool, io)
-      const { operands } = parseFlags(args.filter((a, i) => !/^-[dgGsupcme]$/.test(args[i - 1] ?? '')))
+      const { operands } = parseFlags(args.filter((_, i) => !/^-[dgGsupcme]$/.test(args[i - 1] ?? '')))
       const name = operands[operands.length - 1]
       if (!name) return fail(io, `Usage: ${tool} [options] LOGIN\n`, 2)
       if (known(name)) return fail(io, `${tool}: user '${name}' already exists\n`, 9)

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { type CommandContext, fail, parseFlags } from './command-context.ts'
 import { uptimeAt } from './persona-facts.ts'
+import { isVirtual } from './proc.ts'
 import type { ShellCommand } from './sh/interpreter.ts'
 
 /**
@@ -63,6 +64,11 @@ export function adminCommands(context: CommandContext): Record<string, ShellComm
       return fail(io, name ? `getconf: Unrecognized variable '${name}'\n` : 'Usage: getconf [-v SPEC] VAR\n')
     },
     arch: () => `${persona.os.arch}\n`,
+    // pciutils: a QEMU/KVM guest's virtio devices, or a server's chipset and NIC.
+    lspci: () =>
+      isVirtual(persona)
+        ? '00:00.0 Host bridge: Intel Corporation 82G33/G31/P35/P31 Express DRAM Controller\n00:01.0 VGA compatible controller: Device 1234:1111 (rev 02)\n00:02.0 Ethernet controller: Red Hat, Inc. Virtio network device\n00:03.0 SCSI storage controller: Red Hat, Inc. Virtio SCSI\n00:1f.0 ISA bridge: Intel Corporation 82801IB (ICH9) LPC Interface Controller (rev 02)\n00:1f.2 SATA controller: Intel Corporation 82801IR/IO/IH (ICH9R/DO/DH) 6 port SATA Controller [AHCI mode] (rev 02)\n'
+        : '00:00.0 Host bridge: Intel Corporation Sky Lake-E DMI3 Registers (rev 07)\n00:17.0 SATA controller: Intel Corporation C620 Series Chipset Family SATA Controller [AHCI mode] (rev 09)\n01:00.0 Ethernet controller: Broadcom Inc. and subsidiaries NetXtreme BCM5720 Gigabit Ethernet PCIe\n03:00.0 VGA compatible controller: Matrox Electronics Systems Ltd. Integrated Matrox G200eW3 Graphics Controller (rev 04)\n',
     lsb_release: (args) => {
       const { flags } = parseFlags(args)
       const version = persona.os.versionId

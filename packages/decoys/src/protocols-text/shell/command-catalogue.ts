@@ -56,6 +56,7 @@ const GNU_BIN = [
   'ls',
   'lsattr',
   'lsblk',
+  'lspci',
   'lscpu',
   'md5sum',
   'mkdir',
