@@ -283,6 +283,26 @@ describe('what each persona’s OS ships', () => {
     expect(shell('gcc -o x x.c').output).toBe('-bash: gcc: command not found\n')
   })
 
+  it('systemd and DMI tools tell the persona’s identity, the same as uname and os-release', () => {
+    const shell = login(debian)
+    const hostnamectl = shell('hostnamectl').output
+    expect(hostnamectl).toContain(' Static hostname: web-prod-03\n')
+    expect(hostnamectl).toContain(`      Machine ID: ${debian.machineId}\n`)
+    expect(hostnamectl).toContain('Operating System: Debian GNU/Linux 12 (bookworm)\n')
+    expect(hostnamectl).toContain(`          Kernel: Linux ${debian.os.kernel}\n`)
+    // The boot id is another 128-bit value, not one derived visibly from the machine id.
+    const bootId = /Boot ID: ([0-9a-f]{32})\n/.exec(hostnamectl)?.[1]
+    expect(bootId).toMatch(/^[0-9a-f]{32}$/)
+    expect([bootId, [...(bootId ?? '')].reverse().join('')]).not.toContain(debian.machineId)
+    expect(shell('dmidecode -s system-serial-number').output).toBe(`${debian.hardware.serial}\n`)
+    expect(shell('sysctl -n kernel.osrelease').output).toBe(`${debian.os.kernel}\n`)
+    expect(shell('timedatectl | grep "Time zone"').output).toBe(
+      '                Time zone: Europe/Berlin (CET)\n',
+    )
+    expect(login(debian, 'alice')('dmidecode')).toMatchObject({ status: 1 })
+    expect(login(alpine)('hostnamectl').output).toBe('-ash: hostnamectl: not found\n')
+  })
+
   it('crontab persists in the spool file of the attacker’s overlay; chattr marks stick for lsattr', () => {
     const shell = login(rocky, 'root', '203.0.113.10')
     shell('(crontab -l 2>/dev/null; echo "*/5 * * * * /tmp/.x") | crontab -')

@@ -116,11 +116,15 @@ const GNU_BIN = [
   'xargs',
   'yes',
   'arch',
+  'hostnamectl',
+  'timedatectl',
+  'journalctl',
 ]
 const GNU_SBIN = [
   'adduser',
   'arp',
   'chpasswd',
+  'dmidecode',
   'groupadd',
   'ifconfig',
   'iptables',
@@ -131,6 +135,7 @@ const GNU_SBIN = [
   'service',
   'shutdown',
   'sshd',
+  'sysctl',
   'useradd',
   'userdel',
   'usermod',

@@ -24,6 +24,7 @@ import { processCommands } from './process-commands.ts'
 import { serviceCommands } from './service-commands.ts'
 import { createInterpreter, type Flavour, type ShellCommand, type ShellIo } from './sh/interpreter.ts'
 import { free, hostname, lscpu, nproc, type ShellSessionInfo, uname, uptime, w } from './system-commands.ts'
+import { systemdCommands } from './systemd-commands.ts'
 import { hostTimeline } from './timeline.ts'
 import { curl, type TransferContext, wget } from './transfer-commands.ts'
 
@@ -159,6 +160,7 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     ...networkCommands(context),
     ...packageCommands(context),
     ...serviceCommands(context),
+    ...(busybox ? {} : systemdCommands(context)),
     ...accountCommands(context),
     ...processCommands(context),
     ...languageCommands(context),
