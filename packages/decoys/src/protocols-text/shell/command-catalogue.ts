@@ -267,7 +267,9 @@ export function commandCatalogue(host: ShellHost): CommandCatalogue {
   const pm = packageManagerOf(host.persona)
   if (pm === 'apt') {
     for (const name of ['apt', 'apt-get', 'apt-cache', 'dpkg', 'dpkg-query']) shipped.set(name, '/usr/bin')
-    if (host.persona.os.id === 'ubuntu') shipped.set('lsb_release', '/usr/bin')
+    // ubuntu-standard adds lsb_release and OpenBSD netcat to every server install.
+    if (host.persona.os.id === 'ubuntu')
+      for (const name of ['lsb_release', 'nc']) shipped.set(name, '/usr/bin')
   } else if (pm === 'dnf' || pm === 'yum') {
     for (const name of ['dnf', 'yum', 'rpm']) shipped.set(name, '/usr/bin')
     if (pm === 'yum') shipped.delete('dnf')

@@ -67,7 +67,46 @@ export function networkCommands(context: CommandContext): Record<string, ShellCo
     arp: () => arp(context),
     ping: (args, io) => ping(context, args, io),
     iptables: (args, io) => iptables(context, args, io),
+    nc: (args, io) => netcat(context, args, io),
   }
+}
+
+/** OpenBSD netcat (Ubuntu's `nc`): listening is refused to non-root low ports; connects find nothing open. */
+function netcat(context: CommandContext, args: string[], io: CommandIo): string {
+  const usage =
+    'usage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]\n\t  [-m minttl] [-O length] [-P proxy_username] [-p source_port]\n\t  [-q seconds] [-s sourceaddr] [-T keyword] [-V rtable] [-W recvlimit]\n\t  [-w timeout] [-X proxy_protocol] [-x proxy_address[:port]]\n\t  [destination] [port]\n'
+  // OpenBSD netcat has no -e/-c: the classic reverse shell fails on the option.
+  const exec = args.find((a) => /^-\w*[ec]/.test(a) && !a.startsWith('--'))
+  if (exec) return fail(io, `nc: invalid option -- '${/[ec]/.exec(exec)?.[0]}'\n${usage}`, 1)
+  const operands = args.filter((a, i) => !a.startsWith('-') && !/^-[pswWiqx]$/.test(args[i - 1] ?? ''))
+  if (args.some((a) => /^-\w*l/.test(a))) {
+    const port = Number(args[args.indexOf('-p') + 1] ?? operands[0] ?? 0)
+    if (port > 0 && port < 1024 && context.uid !== 0) return fail(io, 'nc: Permission denied\n', 1)
+    // A listener that nobody reaches: the decky's LAN carries no inbound to it.
+    return ''
+  }
+  const [host, port] = operands
+  if (!host || !port)
+    return fail(
+      io,
+      'usage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]\n\t  [-m minttl] [-O length] [-P proxy_username] [-p source_port]\n\t  [-q seconds] [-s sourceaddr] [-T keyword] [-V rtable] [-W recvlimit]\n\t  [-w timeout] [-X proxy_protocol] [-x proxy_address[:port]]\n\t  [destination] [port]\n',
+      1,
+    )
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(host))
+    return fail(
+      io,
+      `nc: getaddrinfo for host "${host}" port ${port}: Temporary failure in name resolution\n`,
+      1,
+    )
+  const local = host.startsWith('127.') || host === context.host.ip
+  const open = local && listenersOf(context).some((l) => String(l.port) === port && !l.udp)
+  // The decky's own sshd greets; other local daemons wait for the client to speak first.
+  if (open) return port === '22' ? `SSH-2.0-${context.host.sshVersion}\r\n` : ''
+  return fail(
+    io,
+    `nc: connect to ${host} port ${port} (tcp) failed: ${local ? 'Connection refused' : 'Connection timed out'}\n`,
+    1,
+  )
 }
 
 function ip(context: CommandContext, args: string[], io: CommandIo): string {
