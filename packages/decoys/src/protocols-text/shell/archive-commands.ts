@@ -44,7 +44,7 @@ export function archiveCommands(context: CommandContext): Record<string, ShellCo
         } else size += Math.ceil(info.size / 512) * 512 + 512
       }
       context.fs.writeOpaque(path, size, context.user, at())
-      if (io && operands.length > 1 && flags.has('v')) return `${operands.slice(1).join('\n')}\n`
+      if (operands.length > 1 && flags.has('v')) return `${operands.slice(1).join('\n')}\n`
       return ''
     }
     const info = context.fs.stat(path, at())

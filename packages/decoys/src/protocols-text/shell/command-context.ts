@@ -44,23 +44,3 @@ export function parseFlags(args: string[]): { flags: Set<string>; long: Set<stri
   }
   return { flags, long, operands }
 }
-
-/** Lays rows out in columns padded to their widest cell (the last column unpadded). */
-export function columns(rows: string[][], right: ReadonlySet<number> = new Set()): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? []
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) =>
-          i === row.length - 1 && !right.has(i)
-            ? cell
-            : right.has(i)
-              ? cell.padStart(widths[i] ?? 0)
-              : cell.padEnd(widths[i] ?? 0),
-        )
-        .join(' ')
-        .trimEnd(),
-    )
-    .join('\n')
-    .concat('\n')
-}

@@ -1,4 +1,4 @@
-import { type CommandContext, type CommandIo, fail } from './command-context.ts'
+import { type CommandContext, fail } from './command-context.ts'
 import type { ShellCommand } from './sh/interpreter.ts'
 
 /**
@@ -35,6 +35,13 @@ const INSTALLED: Record<'deb' | 'rpm' | 'apk', [string, string][]> = {
     ['openssh-server', '9.6_p1-r0'],
     ['curl', '8.5.0-r0'],
   ],
+}
+
+const MIRROR_LISTS: Record<string, string> = {
+  rocky: 'https://mirrors.rockylinux.org/mirrorlist?arch=x86_64&repo=BaseOS-',
+  almalinux: 'https://mirrors.almalinux.org/mirrorlist/baseos-',
+  centos: 'http://mirrorlist.centos.org/?arch=x86_64&repo=BaseOS&release=',
+  fedora: 'https://mirrors.fedoraproject.org/metalink?arch=x86_64&repo=fedora-',
 }
 
 export function packageCommands(context: CommandContext): Record<string, ShellCommand> {
@@ -127,15 +134,17 @@ export function packageCommands(context: CommandContext): Record<string, ShellCo
           'Error: This command has to be run with superuser privileges (under the root user on most systems).\n',
           1,
         )
-      const repo = context.host.persona.os.id === 'rocky' ? 'Rocky Linux 9 - BaseOS' : 'BaseOS'
-      return fail(
-        io,
-        `Errors during downloading metadata for repository 'baseos':\n  - Curl error (6): Couldn't resolve host name for https://mirrors.rockylinux.org/mirrorlist?arch=x86_64&repo=BaseOS-9 [Could not resolve host: mirrors.rockylinux.org]\nError: Failed to download metadata for repo 'baseos': Cannot prepare internal mirrorlist: Curl error (6): Couldn't resolve host name for https://mirrors.rockylinux.org/mirrorlist?arch=x86_64&repo=BaseOS-9 [Could not resolve host: mirrors.rockylinux.org]\n`.replace(
-          "repository 'baseos'",
-          `repository 'baseos' (${repo})`.replace(` (${repo})`, ''),
-        ),
-        1,
+      // The repository list the distro's dnf reads first, fetched from a mirror list it cannot resolve.
+      const { id, versionId } = context.host.persona.os
+      const major = versionId.split('.')[0] ?? '9'
+      const mirror = MIRROR_LISTS[id] ?? (MIRROR_LISTS.rocky as string)
+      const host = new URL(mirror).hostname
+      const error = `Curl error (6): Couldn't resolve host name for ${mirror}${major} [Could not resolve host: ${host}]`
+      io.err(
+        `Errors during downloading metadata for repository 'baseos':\n  - ${error}\nError: Failed to download metadata for repo 'baseos': Cannot prepare internal mirrorlist: ${error}\n`,
       )
+      io.status(1)
+      return ''
     }
   const rpm: ShellCommand = (args, io) => {
     if (args.includes('-qa'))
@@ -217,5 +226,3 @@ export function packageCommands(context: CommandContext): Record<string, ShellCo
     opkg,
   }
 }
-
-export type { CommandIo }

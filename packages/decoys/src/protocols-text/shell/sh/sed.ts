@@ -101,7 +101,7 @@ export const sed: Filter = (args, io, context) => {
           ? 'BusyBox v1.36.1 (2023-11-07 18:53:09 UTC) multi-call binary.\n\nUsage: sed [-i[SFX]] [-nrE] [-f FILE]... [-e CMD]... [FILE]...\n'
           : 'Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n',
       )
-      io.status?.(context.busybox ? 1 : 1)
+      io.status?.(1)
       return ''
     }
     scripts.push(script)
