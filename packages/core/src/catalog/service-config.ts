@@ -1,6 +1,7 @@
 // Coerces raw string persona settings (from INI sub-sections or API forms) into typed values using
 // each service's config schema, so `nla=false` really is false and `b64:` textareas are decoded.
 import { DecnetError, quote } from '../errors.ts'
+import { loginConfigProblem } from '../persona/accounts.ts'
 import { type ConfigField, type ConfigValue, getService, type ServiceDefinition } from './services.ts'
 
 export type ServiceConfigValues = Record<string, ConfigValue>
@@ -123,6 +124,20 @@ export function getConfigField(service: ServiceDefinition, key: string): ConfigF
   return service.config.find((field) => field.key === key)
 }
 
+/** Services whose settings are the login accounts of the decky's shell. */
+const LOGIN_SERVICES: ReadonlySet<string> = new Set(['ssh', 'telnet'])
+
+/**
+ * What is wrong with one service's settings taken together (each value already passed its own field's
+ * check): the key to blame and why, or undefined.
+ */
+export function serviceConfigProblem(
+  slug: string,
+  values: ServiceConfigValues,
+): { key: string; reason: string } | undefined {
+  return LOGIN_SERVICES.has(slug) ? loginConfigProblem(values) : undefined
+}
+
 /**
  * Coerces a whole raw persona map for `slug`. Empty values are dropped (they mean "use the
  * default"). Unknown services, unknown keys and bad values throw a DecnetError naming service,
@@ -143,5 +158,7 @@ export function coerceServiceConfig(slug: string, raw: Record<string, string>): 
     if (!result.ok) throw new DecnetError('invalid_input', `service ${slug}: ${key}: ${result.reason}`)
     out[key] = result.value
   }
+  const problem = serviceConfigProblem(slug, out)
+  if (problem) throw new DecnetError('invalid_input', `service ${slug}: ${problem.key}: ${problem.reason}`)
   return out
 }

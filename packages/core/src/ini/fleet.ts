@@ -4,7 +4,7 @@
 import { ARCHETYPE_SLUGS, type ArchetypeSlug, getArchetype, isArchetypeSlug } from '../catalog/archetypes.ts'
 import { DISTRO_SLUGS, type DistroSlug, isDistroSlug } from '../catalog/distros.ts'
 import { isOsFamilySlug, OS_FAMILY_SLUGS, type OsFamilySlug } from '../catalog/os-families.ts'
-import { coerceField, getConfigField } from '../catalog/service-config.ts'
+import { coerceField, getConfigField, serviceConfigProblem } from '../catalog/service-config.ts'
 import {
   type ConfigValue,
   familyForServices,
@@ -346,7 +346,23 @@ function coercePersona(section: IniSection, service: ServiceSlug): Record<string
     if (!result.ok) throw iniError(at, `invalid value for service ${service}: ${result.reason}`)
     out[key] = result.value
   }
+  checkServiceSettings(section, service, out)
   return out
+}
+
+/** Refuses settings that do not hold together, at the line of the key to blame (else the section's). */
+function checkServiceSettings(
+  section: IniSection,
+  service: ServiceSlug,
+  values: Record<string, ConfigValue>,
+): void {
+  const problem = serviceConfigProblem(service, values)
+  if (!problem) return
+  const entry = section.entries.get(problem.key)
+  const at = entry
+    ? { line: entry.line, section: section.name, key: problem.key }
+    : { line: section.line, section: section.name }
+  throw iniError(at, `invalid value for service ${service}: ${problem.reason}`)
 }
 
 interface PersonaSection {

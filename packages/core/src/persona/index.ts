@@ -1,4 +1,20 @@
 // The persona module: derivation, per-purpose keyed values and time helpers (pure, browser-safe).
+
+export {
+  DEFAULT_ACCEPT_ATTEMPT,
+  isLoginPolicy,
+  LOGIN_NAME_RE,
+  LOGIN_POLICIES,
+  type LoginAccount,
+  type LoginPolicy,
+  type LoginSettings,
+  loginConfigProblem,
+  loginSettings,
+  MAX_ACCEPT_ATTEMPT,
+  parseAccountPairs,
+  personaAccounts,
+  personaLoginUsers,
+} from './accounts.ts'
 export {
   deriveFleetDomain,
   derivePersona,

@@ -56,7 +56,7 @@ export function buildFilesystem(
   const osId = persona.os.id
   const busybox = host.userland === 'busybox'
   const debianLike = osId === 'debian' || osId === 'ubuntu' || osId === 'kali'
-  const service = host.humanUsers[1] as string
+  const service = host.humanUsers[1] ?? 'root'
   const homes = accountsOf(host, loginUser)
   /** A date `spreadMs` after `baseMs`, fixed per path for this persona. */
   const after = (path: string, baseMs: number, spreadMs: number) =>
@@ -508,7 +508,7 @@ function authorizedKey(host: ShellHost): string {
   type.copy(blob, 4)
   blob.writeUInt32BE(32, 4 + type.length)
   random.bytes(32).copy(blob, 8 + type.length)
-  return `ssh-ed25519 ${blob.toString('base64')} ${host.humanUsers[0]}@${random.pick(['laptop', 'workstation', 'jump', 'admin-pc', 'mbp'])}\n`
+  return `ssh-ed25519 ${blob.toString('base64')} ${host.humanUsers[0] ?? 'root'}@${random.pick(['laptop', 'workstation', 'jump', 'admin-pc', 'mbp'])}\n`
 }
 
 /** Resolves `.`/`..` and duplicate slashes; never escapes `/`. */
