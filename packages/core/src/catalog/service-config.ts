@@ -1,8 +1,14 @@
 // Coerces raw string persona settings (from INI sub-sections or API forms) into typed values using
 // each service's config schema, so `nla=false` really is false and `b64:` textareas are decoded.
 import { DecnetError, quote } from '../errors.ts'
-import { loginConfigProblem } from '../persona/accounts.ts'
-import { type ConfigField, type ConfigValue, getService, type ServiceDefinition } from './services.ts'
+import { loginConfigProblem, loginNameProblem, parseAccountPairs } from '../persona/accounts.ts'
+import {
+  type ConfigField,
+  type ConfigFieldFormat,
+  type ConfigValue,
+  getService,
+  type ServiceDefinition,
+} from './services.ts'
 
 export type ServiceConfigValues = Record<string, ConfigValue>
 
@@ -42,7 +48,8 @@ export function coerceField(field: ConfigField, raw: string): FieldResult {
     case 'password': {
       if (raw.length > MAX_STRING_VALUE) return fail(`longer than ${MAX_STRING_VALUE} characters`)
       if (LINE_CONTROL_RE.test(raw)) return fail('contains control characters')
-      return { ok: true, value: raw }
+      const problem = field.format && formatProblem(field.format, raw)
+      return problem ? fail(problem) : { ok: true, value: raw }
     }
     case 'textarea': {
       let text = raw
@@ -87,6 +94,17 @@ export function coerceField(field: ConfigField, raw: string): FieldResult {
       const unknown = items.find((item) => !options.includes(item))
       if (unknown !== undefined) return fail(`${quote(unknown)} is not one of ${options.join(', ')}`)
       return { ok: true, value: [...new Set(items)] }
+    }
+  }
+}
+
+function formatProblem(format: ConfigFieldFormat, raw: string): string | undefined {
+  switch (format) {
+    case 'login-name':
+      return loginNameProblem(raw)
+    case 'accounts': {
+      const pairs = parseAccountPairs(raw)
+      return pairs.ok ? undefined : pairs.reason
     }
   }
 }

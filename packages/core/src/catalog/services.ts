@@ -54,6 +54,9 @@ export const CONFIG_FIELD_TYPES = [
   'multi_enum',
 ] as const
 export type ConfigFieldType = (typeof CONFIG_FIELD_TYPES)[number]
+/** What a string field's text must be beyond one line: a Unix login name, or `user:password` pairs. */
+export const CONFIG_FIELD_FORMATS = ['login-name', 'accounts'] as const
+export type ConfigFieldFormat = (typeof CONFIG_FIELD_FORMATS)[number]
 export type ConfigValue = string | number | boolean | string[]
 
 export interface ConfigField {
@@ -69,6 +72,7 @@ export interface ConfigField {
   /** Inclusive bounds for int fields. */
   min?: number
   max?: number
+  format?: ConfigFieldFormat
 }
 
 export interface ServiceDefinition {
@@ -116,12 +120,19 @@ const loginPersona = (prefix: string): ConfigField[] => [
     secret: true,
     help: "empty = the decky's persona (see the preview)",
   },
-  { key: 'user', label: 'User name', type: 'string', help: 'an extra account (with its user password)' },
+  {
+    key: 'user',
+    label: 'User name',
+    type: 'string',
+    format: 'login-name',
+    help: 'an extra account (locked without a user password)',
+  },
   { key: 'user_password', label: 'User password', type: 'password', secret: true },
   {
     key: 'users',
     label: 'Extra accounts',
     type: 'string',
+    format: 'accounts',
     secret: true,
     help: 'Comma-separated user:password pairs accepted by the fake shell',
   },

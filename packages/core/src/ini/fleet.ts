@@ -346,23 +346,7 @@ function coercePersona(section: IniSection, service: ServiceSlug): Record<string
     if (!result.ok) throw iniError(at, `invalid value for service ${service}: ${result.reason}`)
     out[key] = result.value
   }
-  checkServiceSettings(section, service, out)
   return out
-}
-
-/** Refuses settings that do not hold together, at the line of the key to blame (else the section's). */
-function checkServiceSettings(
-  section: IniSection,
-  service: ServiceSlug,
-  values: Record<string, ConfigValue>,
-): void {
-  const problem = serviceConfigProblem(service, values)
-  if (!problem) return
-  const entry = section.entries.get(problem.key)
-  const at = entry
-    ? { line: entry.line, section: section.name, key: problem.key }
-    : { line: section.line, section: section.name }
-  throw iniError(at, `invalid value for service ${service}: ${problem.reason}`)
 }
 
 interface PersonaSection {
@@ -413,6 +397,25 @@ function applyPersonas(personas: PersonaSection[], deckies: IniDecky[]): void {
           ...entry.values,
         }
       }
+    }
+  }
+  // Settings that must hold together are judged once group and exact sections are merged.
+  for (const decky of deckies) {
+    for (const [service, values] of Object.entries(decky.serviceConfig)) {
+      const problem = serviceConfigProblem(service, values)
+      if (!problem) continue
+      // Blame the line that set the key (an exact section's wins over a group's), else the section.
+      const setting = resolved
+        .filter((entry) => entry.persona.service === service && entry.targets.includes(decky))
+        .sort((a, b) => Number(b.exact) - Number(a.exact))
+      const section = (setting.find((entry) => entry.persona.section.entries.has(problem.key)) ?? setting[0])
+        ?.persona.section
+      const line = section?.entries.get(problem.key)?.line
+      const at =
+        section && line !== undefined
+          ? { line, section: section.name, key: problem.key }
+          : { line: section?.line ?? decky.line, section: section?.name ?? decky.section }
+      throw iniError(at, `invalid value for service ${service}: ${problem.reason}`)
     }
   }
 }

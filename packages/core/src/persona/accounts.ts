@@ -222,8 +222,7 @@ function configuredAccounts(config: LoginConfig): LoginAccount[] {
   const root = text(config, 'password')
   if (root !== undefined) out.push({ user: 'root', password: root })
   const user = text(config, 'user')
-  const userPassword = text(config, 'user_password')
-  if (user !== undefined && userPassword !== undefined) out.push({ user, password: userPassword })
+  if (user !== undefined) out.push({ user, password: text(config, 'user_password') ?? null })
   const pairs = parseAccountPairs(text(config, 'users') ?? '')
   if (pairs.ok) out.push(...pairs.accounts)
   return out
@@ -257,32 +256,24 @@ export function loginSettings(persona: Persona, config: LoginConfig): LoginSetti
   }
 }
 
+/** Why `name` is not a login name useradd would take, or undefined. */
+export function loginNameProblem(name: string): string | undefined {
+  return LOGIN_NAME_RE.test(name)
+    ? undefined
+    : `"${name.slice(0, 40)}" is not a Unix login name (a-z, 0-9, _ and -)`
+}
+
 /**
- * What is wrong with one service's login settings as a whole (each value already passed its field's
- * own check): the key to blame and why; undefined when they hold together.
+ * What is wrong with one service's login settings taken together (each value passed its own field's
+ * check): the key to blame and why; undefined when they hold together.
  */
 export function loginConfigProblem(config: LoginConfig): { key: string; reason: string } | undefined {
-  const users = text(config, 'users')
-  if (users !== undefined) {
-    const pairs = parseAccountPairs(users)
-    if (!pairs.ok) return { key: 'users', reason: pairs.reason }
-  }
-  const user = text(config, 'user')
-  if (user !== undefined && !LOGIN_NAME_RE.test(user)) {
-    return { key: 'user', reason: `"${user.slice(0, 40)}" is not a Unix login name (a-z, 0-9, _ and -)` }
-  }
-  if (user !== undefined && text(config, 'user_password') === undefined) {
-    return { key: 'user', reason: 'user needs user_password (the password it logs in with)' }
-  }
-  if (config.login_policy === 'list' && configuredAccounts(config).length === 0) {
+  if (config.login_policy === 'list' && !configuredAccounts(config).some((a) => a.password !== null)) {
     return {
       key: 'login_policy',
       reason:
         'login_policy = list accepts only configured accounts: set password, user + user_password or users',
     }
-  }
-  if (config.accept_attempt !== undefined && config.login_policy !== 'nth') {
-    return { key: 'accept_attempt', reason: 'accept_attempt applies only with login_policy = nth' }
   }
   return undefined
 }

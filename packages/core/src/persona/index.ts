@@ -9,6 +9,7 @@ export {
   type LoginPolicy,
   type LoginSettings,
   loginConfigProblem,
+  loginNameProblem,
   loginSettings,
   MAX_ACCEPT_ATTEMPT,
   parseAccountPairs,
