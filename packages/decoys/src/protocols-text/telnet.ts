@@ -65,6 +65,7 @@ function telnetSession(
   /** Input that arrived while a refused login was being held (undefined when none is). */
   let held: Buffer[] | undefined
   let heldBytes = 0
+  let crEndedLogin = false
   const refuse = () => {
     if (closed) return
     failures++
@@ -92,10 +93,14 @@ function telnetSession(
         return
       }
       if (shell) {
-        shell.feed(data.subarray(at))
+        // The LF (or NUL) of the CR that ended the password belongs to the login line, not the shell.
+        const skip = crEndedLogin && (data[at] === 0x0a || data[at] === 0x00) ? 1 : 0
+        crEndedLogin = false
+        if (at + skip < data.length) shell.feed(data.subarray(at + skip))
         return
       }
       editor.feed(data.subarray(at, at + 1))
+      crEndedLogin = shell !== undefined && data[at] === 0x0d
     }
   }
   const editor: LineEditor = createLineEditor({
