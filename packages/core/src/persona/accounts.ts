@@ -277,3 +277,18 @@ export function loginConfigProblem(config: LoginConfig): { key: string; reason: 
   }
   return undefined
 }
+
+/** The login services of a decky, each with the settings it will run with (the deploy preview shows them). */
+export interface ServiceLogins extends LoginSettings {
+  service: 'ssh' | 'telnet'
+}
+
+export function deckyLogins(
+  persona: Persona,
+  services: readonly string[],
+  serviceConfig: Readonly<Record<string, LoginConfig>>,
+): ServiceLogins[] {
+  return (['ssh', 'telnet'] as const)
+    .filter((service) => services.includes(service))
+    .map((service) => ({ service, ...loginSettings(persona, serviceConfig[service] ?? {}) }))
+}

@@ -2,6 +2,7 @@
 
 export {
   DEFAULT_ACCEPT_ATTEMPT,
+  deckyLogins,
   isLoginPolicy,
   LOGIN_NAME_RE,
   LOGIN_POLICIES,
@@ -15,6 +16,7 @@ export {
   parseAccountPairs,
   personaAccounts,
   personaLoginUsers,
+  type ServiceLogins,
 } from './accounts.ts'
 export {
   deriveFleetDomain,
