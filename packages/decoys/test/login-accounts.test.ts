@@ -235,6 +235,8 @@ describe('a refused password takes 2–3 s, an accepted one does not wait (real 
       client.send(accounts[0]?.password ?? '')
       const prompt = await client.expect(/# $/)
       expect(prompt - again).toBeLessThan(refused - sent)
+      // BusyBox login goes straight to the shell: no util-linux "Last login" line.
+      expect(client.output).toMatch(/Password: \r\n[^\r\n]*# $/)
       client.send('echo $USER:$HOME')
       await client.expect(/root:\/root/)
     } finally {

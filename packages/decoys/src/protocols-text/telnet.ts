@@ -130,7 +130,7 @@ function telnetSession(
         user: username,
         via: 'telnet',
         pty: true,
-        banner: `${lastLogins.lineFor(username, session.ip, 'login')}\n`,
+        banner: flavor.showsLastLogin ? `${lastLogins.lineFor(username, session.ip, 'login')}\n` : '',
         from: session.ip,
         write,
         close: () => session.end(),
