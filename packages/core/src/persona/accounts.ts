@@ -207,8 +207,8 @@ export function parseAccountPairs(
     const colon = pair.indexOf(':')
     if (colon <= 0) return { ok: false, reason: `expected name:password, got "${pair.slice(0, 40)}"` }
     const user = pair.slice(0, colon)
-    if (!LOGIN_NAME_RE.test(user))
-      return { ok: false, reason: `"${user.slice(0, 40)}" is not a Unix login name (a-z, 0-9, _ and -)` }
+    const badName = loginNameProblem(user)
+    if (badName) return { ok: false, reason: badName }
     const password = pair.slice(colon + 1)
     if (password === '') return { ok: false, reason: `${user} has an empty password` }
     accounts.push({ user, password })
