@@ -159,6 +159,22 @@ describe('a decky accepts its own accounts (ssh, real OpenSSH client)', () => {
       command: "grep -E ':/bin/(ba)?sh$' /etc/passwd | cut -d: -f1",
     })
     expect(passwd?.trim().split('\n')).toEqual(['root', 'oracle', 'pi'])
+    // An account without a password is locked in /etc/shadow (`!` before the hash), as `passwd -l` leaves it.
+    const locked = await startWithPersona('ssh', persona, {
+      config: { login_policy: 'list', password: 'r00t-Pw', user: 'svcacct' },
+    })
+    const shadow = await sshLogin({
+      host: locked.host,
+      port: locked.port,
+      username: 'root',
+      password: 'r00t-Pw',
+      command: "grep -E '^(root|svcacct):' /etc/shadow | cut -d: -f1,2",
+    })
+    const marks = shadow
+      ?.trim()
+      .split('\n')
+      .map((line) => line.replace(/^([^:]+):(!?).*$/, '$1:$2'))
+    expect(marks).toEqual(['root:', 'svcacct:!'])
   })
 
   it('nth: a known user gets in on the 2nd password tried (then keeps it); an unknown user never', async () => {

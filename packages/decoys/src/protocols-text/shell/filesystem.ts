@@ -419,10 +419,13 @@ function shadow(host: ShellHost, users: string[], timeline: HostTimeline): strin
   const system = passwdLines(host, [])
     .map((line) => line.split(':')[0] ?? '')
     .filter((user) => user !== 'root')
+  // An account that takes no password (login_policy = list without one) is locked, as passwd -l leaves it.
+  const locked = new Set(host.logins.accounts.filter((a) => a.password === null).map((a) => a.user))
+  const entry = (user: string) => (locked.has(user) ? `!${hash()}` : hash())
   return `${[
-    `root:${hash()}:${changed('root')}:0:99999:7:::`,
+    `root:${entry('root')}:${changed('root')}:0:99999:7:::`,
     ...system.map((user) => `${user}:*:${installDay}:0:99999:7:::`),
-    ...users.slice(1).map((user) => `${user}:${hash()}:${changed(user)}:0:99999:7:::`),
+    ...users.slice(1).map((user) => `${user}:${entry(user)}:${changed(user)}:0:99999:7:::`),
   ].join('\n')}\n`
 }
 
