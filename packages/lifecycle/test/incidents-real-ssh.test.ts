@@ -19,7 +19,8 @@ const engines = enginesClosedAfterEach()
 const provider = sqliteTestDatabase()
 afterAll(() => provider.cleanup())
 
-const ssh = { slug: 'ssh', ports: [{ port: 2222, protocol: 'tcp' as const }], config: {} }
+// root's password is set; without it each decky accepts its persona's own accounts.
+const ssh = { slug: 'ssh', ports: [{ port: 2222, protocol: 'tcp' as const }], config: { password: 'admin' } }
 
 /** One password login with the real OpenSSH client; true when it got in (and ran `command`). */
 async function login(address: string, password: string, command = 'id'): Promise<boolean> {
@@ -71,7 +72,7 @@ describe('incidents from real SSH logins on in-process decoys', () => {
       expect(reused.rows[0]).toMatchObject({ deckies: ['alpha', 'beta'], severity: 'critical' })
       expect(reused.rows[0]?.reasons.join(' | ')).toMatch(/also touched beta.*credential reused/)
 
-      // Root's catalogue password gets in; the command is recorded on the incident's events.
+      // Root's configured password gets in; the command is recorded on the incident's events.
       expect(await login(alpha, 'admin', 'uname -a')).toBe(true)
       await waitUntil(async () =>
         expect((await db.logs.search({ q: 'decky:alpha event:command' })).rows.length).toBeGreaterThan(0),

@@ -89,7 +89,8 @@ beforeAll(async () => {
   })
   await engine.deploy(
     deckySpec(DECKY, deckyIp, [
-      { slug: 'ssh', ports: [{ port: 22, protocol: 'tcp' }], config: {} },
+      // root's password is set (else the persona's own): the human session below logs in with it.
+      { slug: 'ssh', ports: [{ port: 22, protocol: 'tcp' }], config: { password: 'admin' } },
       { slug: 'http', ports: [{ port: 80, protocol: 'tcp' }], config: {} },
     ]),
     network,

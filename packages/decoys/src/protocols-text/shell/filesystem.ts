@@ -58,7 +58,7 @@ export function buildFilesystem(
   const osId = persona.os.id
   const busybox = host.userland === 'busybox'
   const debianLike = osId === 'debian' || osId === 'ubuntu' || osId === 'kali'
-  const service = host.humanUsers[1] as string
+  const service = host.humanUsers[1] ?? 'root'
   const homes = accountsOf(host, loginUser)
   /** A date `spreadMs` after `baseMs`, fixed per path for this persona. */
   const after = (path: string, baseMs: number, spreadMs: number) =>
@@ -459,10 +459,13 @@ function shadow(host: ShellHost, users: string[], timeline: HostTimeline): strin
   const system = passwdLines(host, [])
     .map((line) => line.split(':')[0] ?? '')
     .filter((user) => user !== 'root')
+  // An account that takes no password (login_policy = list without one) is locked, as passwd -l leaves it.
+  const locked = new Set(host.logins.accounts.filter((a) => a.password === null).map((a) => a.user))
+  const entry = (user: string) => (locked.has(user) ? `!${hash()}` : hash())
   return `${[
-    `root:${hash()}:${changed('root')}:0:99999:7:::`,
+    `root:${entry('root')}:${changed('root')}:0:99999:7:::`,
     ...system.map((user) => `${user}:*:${installDay}:0:99999:7:::`),
-    ...users.slice(1).map((user) => `${user}:${hash()}:${changed(user)}:0:99999:7:::`),
+    ...users.slice(1).map((user) => `${user}:${entry(user)}:${changed(user)}:0:99999:7:::`),
   ].join('\n')}\n`
 }
 
@@ -548,7 +551,7 @@ function authorizedKey(host: ShellHost): string {
   type.copy(blob, 4)
   blob.writeUInt32BE(32, 4 + type.length)
   random.bytes(32).copy(blob, 8 + type.length)
-  return `ssh-ed25519 ${blob.toString('base64')} ${host.humanUsers[0]}@${random.pick(['laptop', 'workstation', 'jump', 'admin-pc', 'mbp'])}\n`
+  return `ssh-ed25519 ${blob.toString('base64')} ${host.humanUsers[0] ?? 'root'}@${random.pick(['laptop', 'workstation', 'jump', 'admin-pc', 'mbp'])}\n`
 }
 
 /** Resolves `.`/`..` and duplicate slashes; never escapes `/`. */
