@@ -22,7 +22,7 @@ import {
 import { createDockerClient, type DeckySpec, DockerEngine } from '../src/index.ts'
 import { buildDecoyImage } from './support/decoy-image.ts'
 import { bridgeNetwork, deckySpec, removeInstance, testInstance } from './support/docker.ts'
-import { sshpassArgs } from './support/ssh-client.ts'
+import { sshpassArgs } from '../../decoys/test/support/ssh-client.ts'
 
 const run = promisify(execFile)
 const docker = createDockerClient()
