@@ -9,6 +9,14 @@ export {
   type DeliveryOutcome,
   MAX_DELIVERY_LIST,
 } from './repos/alert-delivery.ts'
+export {
+  ARTIFACT_SIGHTINGS_MAX,
+  ARTIFACT_SOURCES,
+  type Artifact,
+  type ArtifactSighting,
+  type ArtifactSource,
+  type SightingInput,
+} from './repos/artifacts.ts'
 export type {
   AttackerDetail,
   AttackerDetailOptions,
