@@ -11,10 +11,8 @@ export {
 } from './repos/alert-delivery.ts'
 export {
   ARTIFACT_SIGHTINGS_MAX,
-  ARTIFACT_SOURCES,
-  type Artifact,
-  type ArtifactSighting,
-  type ArtifactSource,
+  type ArtifactRow,
+  type ArtifactSightingRow,
   type SightingInput,
 } from './repos/artifacts.ts'
 export type {

@@ -45,6 +45,13 @@ export {
 } from './framework/tcp.ts'
 export type { TlsIdentity } from './framework/tls.ts'
 export { listenUdp, type UdpListener, type UdpListenOptions, type UdpPeer } from './framework/udp.ts'
+export {
+  askGateway,
+  type DownloadResult,
+  type GatewayAddress,
+  gatewayDownloader,
+  gatewayFromEnv,
+} from './protocols-text/shell/downloads.ts'
 export { type Persona, personaFor } from './protocols-text/shell/persona.ts'
 export { EMULATOR_SLUGS, loadEmulator } from './registry.ts'
 export { type StartEmulatorOptions, startEmulator, UnknownServiceError } from './start.ts'

@@ -1,14 +1,12 @@
 // Artifacts: content-addressed bytes attackers fetched or sent (prisma/domains/artifacts.prisma).
 // The bytes live in the artifact store under the data dir (packages/lifecycle/src/artifacts); these
 // rows say what is there and where each was seen. Written only by the artifact gateway.
+import { ARTIFACT_SOURCES, type ArtifactSource, MAX_ARTIFACT_NAME_CHARS } from '@decnet/core'
 import type { Connection } from '../client.ts'
 import { orderedId } from '../ids.ts'
 import { later, toDate, toNumber } from '../sql.ts'
 
-export const ARTIFACT_SOURCES = ['download', 'upload', 'message', 'http_body'] as const
-export type ArtifactSource = (typeof ARTIFACT_SOURCES)[number]
-
-export interface Artifact {
+export interface ArtifactRow {
   sha256: string
   size: number
   truncated: boolean
@@ -17,7 +15,7 @@ export interface Artifact {
   sightings: number
 }
 
-export interface ArtifactSighting {
+export interface ArtifactSightingRow {
   id: string
   sha256: string
   decky: string
@@ -28,7 +26,7 @@ export interface ArtifactSighting {
   seenAt: Date
 }
 
-export type SightingInput = Omit<ArtifactSighting, 'id' | 'seenAt'> & { size: number; seenAt?: Date }
+export type SightingInput = Omit<ArtifactSightingRow, 'id' | 'seenAt'> & { size: number; seenAt?: Date }
 
 /** Sightings returned with one artifact (newest first). */
 export const ARTIFACT_SIGHTINGS_MAX = 200
@@ -62,7 +60,7 @@ export function artifactsRepository(conn: Connection) {
      */
     async record(input: SightingInput): Promise<{ created: boolean }> {
       const seenAt = input.seenAt ?? new Date()
-      const name = input.name.slice(0, 2048)
+      const name = input.name.slice(0, MAX_ARTIFACT_NAME_CHARS)
       return conn.run(() =>
         conn.transaction(async (sql) => {
           const inserted = await sql.execute(
@@ -95,7 +93,7 @@ export function artifactsRepository(conn: Connection) {
     },
 
     /** Newest first (by last sighting); `before` pages on lastSeen. */
-    list(options: { limit: number; before?: Date }): Promise<Artifact[]> {
+    list(options: { limit: number; before?: Date }): Promise<ArtifactRow[]> {
       return conn.read(async ({ sql }) => {
         const rows = options.before
           ? await sql.query<ArtifactRecord>(
@@ -110,7 +108,7 @@ export function artifactsRepository(conn: Connection) {
       })
     },
 
-    get(sha256: string): Promise<(Artifact & { seen: ArtifactSighting[] }) | undefined> {
+    get(sha256: string): Promise<(ArtifactRow & { seen: ArtifactSightingRow[] }) | undefined> {
       return conn.read(async ({ sql }) => {
         const [row] = await sql.query<ArtifactRecord>(`SELECT * FROM "Artifact" WHERE "sha256" = $1`, [
           sha256,
@@ -126,7 +124,7 @@ export function artifactsRepository(conn: Connection) {
   }
 }
 
-function artifactOf(row: ArtifactRecord): Artifact {
+function artifactOf(row: ArtifactRecord): ArtifactRow {
   return {
     sha256: row.sha256,
     size: toNumber(row.size),
@@ -137,7 +135,7 @@ function artifactOf(row: ArtifactRecord): Artifact {
   }
 }
 
-function sightingOf(row: SightingRecord): ArtifactSighting {
+function sightingOf(row: SightingRecord): ArtifactSightingRow {
   return {
     id: row.id,
     sha256: row.sha256,

@@ -131,7 +131,7 @@ function* fetchInto(
   if (tool === 'wget' && !request.quiet && !context.busybox)
     io.err(`--${stamp(started, context.timezone)}--  ${request.url}\n`)
   const result = context.download
-    ? ((yield context.download(request.url)) as DownloadResult)
+    ? ((yield context.download(request.url, { tool })) as DownloadResult)
     : ({ ok: false, url: request.url, failure: 'resolve' } satisfies DownloadResult)
   const path = toStdout ? '-' : context.resolve(request.output as string)
   const filename = toStdout ? remoteName(request.url) : (path.split('/').pop() ?? path)
