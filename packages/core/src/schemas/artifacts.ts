@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ZIsoDate } from './common.ts'
 
 /**
  * Artifacts (issue 18): bytes attackers fetched or sent, kept content-addressed by SHA-256. The
@@ -77,8 +78,8 @@ export const ZArtifact = z.object({
   sha256: ZSha256,
   size: z.number().int().nonnegative(),
   truncated: z.boolean(),
-  firstSeen: z.date(),
-  lastSeen: z.date(),
+  firstSeen: ZIsoDate,
+  lastSeen: ZIsoDate,
   sightings: z.number().int().nonnegative(),
 })
 export type Artifact = z.infer<typeof ZArtifact>
@@ -90,6 +91,6 @@ export const ZArtifactSighting = z.object({
   name: z.string().max(MAX_ARTIFACT_NAME_CHARS),
   attackerIp: z.string().max(64).nullable(),
   truncated: z.boolean(),
-  seenAt: z.date(),
+  seenAt: ZIsoDate,
 })
 export type ArtifactSighting = z.infer<typeof ZArtifactSighting>
