@@ -1,5 +1,5 @@
-import { request } from 'node:http'
 import { type FetchFailure, type FetchResult, ZFetchResult } from '@decnet/core'
+import { askGateway, type GatewayAddress, gatewayFromEnv } from '../../framework/artifact-gateway.ts'
 
 /**
  * Downloads for the fake shell's `wget`/`curl`. The decoy never fetches: it asks the artifact gateway
@@ -29,59 +29,6 @@ export function sessionDownloader(download: Downloader): Downloader {
   let left = MAX_DOWNLOADS_PER_SESSION
   return (url, options) =>
     left-- > 0 ? download(url, options) : Promise.resolve({ ok: false, url, failure: 'limit' as const })
-}
-
-/** How to reach the gateway: its socket path and this decky's name and token. */
-export type GatewayAddress = { socket: string; decky: string; token: string }
-
-/** The gateway this process was given (the container's env), if any. */
-export function gatewayFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayAddress | undefined {
-  const socket = env.DECNET_ARTIFACT_GATEWAY
-  const token = env.DECNET_ARTIFACT_TOKEN
-  const decky = env.DECNET_DECKY
-  return socket && token && decky ? { socket, decky, token } : undefined
-}
-
-/** POSTs `body` to the gateway's `path` and returns its JSON answer (undefined when it fails). */
-export function askGateway(
-  gateway: GatewayAddress,
-  path: string,
-  body: string | Buffer,
-  timeoutMs: number,
-): Promise<unknown> {
-  return new Promise((resolve) => {
-    const call = request(
-      {
-        socketPath: gateway.socket,
-        path,
-        method: 'POST',
-        headers: {
-          'x-decnet-decky': gateway.decky,
-          'x-decnet-token': gateway.token,
-          'content-type': typeof body === 'string' ? 'application/json' : 'application/octet-stream',
-          'content-length': Buffer.byteLength(body),
-        },
-        timeout: timeoutMs,
-      },
-      (response) => {
-        let text = ''
-        response.setEncoding('utf8')
-        response.on('data', (chunk: string) => {
-          if (text.length < 64 * 1024) text += chunk
-        })
-        response.on('end', () => {
-          try {
-            resolve(response.statusCode === 200 ? JSON.parse(text) : undefined)
-          } catch {
-            resolve(undefined)
-          }
-        })
-      },
-    )
-    call.on('timeout', () => call.destroy())
-    call.on('error', () => resolve(undefined))
-    call.end(body)
-  })
 }
 
 /** A Downloader through the gateway; `attackerIp` is recorded with the artifact's sighting. */
