@@ -98,6 +98,57 @@ describe('uploads kept in the artifact store', () => {
     expect((await ssh.waitFor((e) => e.event === 'upload')).fields).toMatchObject({ sha256: sha256(bytes) })
   })
 
+  it('sftp put drops files: kept byte for byte, an upload event each', async () => {
+    const ssh = await startTestEmulator('ssh', {
+      config: { password: 'Upload-Root-1' },
+      seed: 'uploads-sftp',
+    })
+    running.push(ssh)
+    const first = Buffer.from(`ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${'k'.repeat(40)} backdoor\n`)
+    const second = Buffer.alloc(300_000, 0x90)
+    writeFileSync(join(dataDir, 'authorized_keys'), first)
+    writeFileSync(join(dataDir, 'kinsing'), second)
+    const options = [
+      '-P',
+      String(ssh.port),
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'LogLevel=ERROR',
+    ]
+    writeFileSync(
+      join(dataDir, 'batch'),
+      `put ${join(dataDir, 'authorized_keys')} /root/.ssh/authorized_keys\nput ${join(dataDir, 'kinsing')} /tmp/kinsing\n`,
+    )
+    await run('sshpass', [
+      '-p',
+      'Upload-Root-1',
+      'sftp',
+      ...options,
+      // -b implies BatchMode (no password prompt); sshpass answers the prompt.
+      '-o',
+      'BatchMode=no',
+      '-b',
+      join(dataDir, 'batch'),
+      `root@${ssh.host}`,
+    ])
+    const keys = await storedSighting(sha256(first))
+    expect(keys.bytes).toEqual(first)
+    expect(keys.artifact.seen[0]).toMatchObject({ source: 'upload', name: '/root/.ssh/authorized_keys' })
+    const miner = await storedSighting(sha256(second))
+    expect(miner.bytes).toEqual(second)
+    expect(miner.artifact.seen[0]).toMatchObject({ source: 'upload', name: '/tmp/kinsing' })
+    const upload = await ssh.waitFor((e) => e.event === 'upload' && e.fields.path === '/tmp/kinsing')
+    expect(upload.fields).toMatchObject({
+      via: 'sftp',
+      bytes: second.length,
+      sha256: sha256(second),
+      username: 'root',
+    })
+  })
+
   it('FTP STOR, an HTTP POST body and a whole SMTP message (curl) are kept with their source', async () => {
     const [ftp, http, smtp] = await Promise.all([
       startTestEmulator('ftp', { seed: 'uploads-ftp' }),
