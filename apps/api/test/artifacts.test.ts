@@ -3,7 +3,6 @@
 // admins only; GET /artifact-files/<sha256> serves the bytes to admins as an attachment, and
 // refuses viewers and anonymous callers.
 import { createHash } from 'node:crypto'
-import type { AddressInfo } from 'node:net'
 import { askGateway } from '@decnet/decoys'
 import { artifactPaths, deckyToken, gatewayKey } from '@decnet/lifecycle'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
