@@ -62,6 +62,8 @@ export type ApiConfig = {
   }
   /** Attacker enrichment (issue 16): the enrichment worker's databases and reverse DNS. */
   enrichment: EnrichmentConfig
+  /** DECNET_ARTIFACT_EGRESS [on]: whether the artifact fetcher fetches what attackers ask deckies to download. */
+  artifactEgress: boolean
 }
 
 export type EnrichmentConfig = {
@@ -83,6 +85,7 @@ export const WORKER_NAMES = [
   'alerts',
   'correlation',
   'enrichment',
+  'artifacts',
 ] as const
 export type WorkerName = (typeof WORKER_NAMES)[number]
 
@@ -174,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       rdnsTimeoutMs: positive('DECNET_RDNS_TIMEOUT_MS', 2_000, env),
       rdnsConcurrency: positive('DECNET_RDNS_CONCURRENCY', 4, env),
     },
+    artifactEgress: flag(env.DECNET_ARTIFACT_EGRESS, true),
   }
 }
 

@@ -93,7 +93,7 @@ export type ApiContext = {
 }
 
 /** The token a request carries: a Bearer header, else the session cookie (a malformed one is flagged). */
-function requestToken(req: IncomingMessage): { token: string | undefined; malformedCookie: boolean } {
+export function requestToken(req: IncomingMessage): { token: string | undefined; malformedCookie: boolean } {
   const header = req.headers.authorization
   if (header?.startsWith('Bearer '))
     return { token: header.slice('Bearer '.length).trim(), malformedCookie: false }

@@ -1,4 +1,5 @@
 import { alertsRouter } from './routers/alerts/router.ts'
+import { artifactsRouter } from './routers/artifacts/router.ts'
 import { attackersRouter } from './routers/attackers/router.ts'
 import { auditRouter } from './routers/audit/router.ts'
 import { authRouter } from './routers/auth/router.ts'
@@ -36,6 +37,7 @@ export const appRouter = router({
   audit: auditRouter,
   intel: intelRouter,
   sessions: sessionsRouter,
+  artifacts: artifactsRouter,
   workers: workersRouter,
 })
 

@@ -2,6 +2,8 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { MAX_BATCH_CALLS } from '@decnet/core'
 import { createHTTPHandler } from '@trpc/server/adapters/standalone'
+import { ARTIFACT_FILES_PATH } from './artifacts/artifacts.ts'
+import { serveArtifact } from './artifacts/download.ts'
 import { type ApiServices, createContext } from './context.ts'
 import { EXPORTS_PATH, serveExport } from './exports/download.ts'
 import { appRouter } from './router.ts'
@@ -61,10 +63,20 @@ export function createApiServer(services: ApiServices): http.Server {
       })
       return
     }
+    if (req.url?.startsWith(ARTIFACT_FILES_PATH)) {
+      serveArtifact(services, req, res).catch((error: unknown) => {
+        console.error('decnet api: artifact download failed:', error)
+        if (!res.headersSent) res.statusCode = 500
+        res.destroy()
+      })
+      return
+    }
     res.statusCode = 404
     res.setHeader('Content-Type', 'application/json')
     res.end(
-      JSON.stringify({ error: 'not found: the API is served under /trpc/ (downloads under /exports/)' }),
+      JSON.stringify({
+        error: 'not found: the API is served under /trpc/ (downloads under /exports/ and /artifact-files/)',
+      }),
     )
   })
 }

@@ -51,6 +51,8 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'attackers.identity': 'viewer',
   'attackers.sessions': 'viewer',
   'sessions.get': 'viewer',
+  'artifacts.list': 'viewer',
+  'artifacts.get': 'viewer',
   'stats.get': 'viewer',
   'dashboard.overview': 'viewer',
   'dashboard.now': 'viewer',

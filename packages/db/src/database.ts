@@ -1,6 +1,7 @@
 // The handle callers get: every repository over one connection, plus close().
 import { type DatabasePing, type OpenOptions, openClient } from './client.ts'
 import { channelsRepository, deliveriesRepository } from './repos/alert-delivery.ts'
+import { artifactsRepository } from './repos/artifacts.ts'
 import { attackersRepository } from './repos/attackers.ts'
 import { auditRepository } from './repos/audit.ts'
 import { correlationRepository } from './repos/correlation.ts'
@@ -48,6 +49,8 @@ export interface DecnetDatabase {
   readonly sessions: ReturnType<typeof sessionsRepository>
   /** Label, geo/ASN and reverse DNS per attacker address (the enrichment worker writes it). */
   readonly enrichment: ReturnType<typeof enrichmentRepository>
+  /** Content-addressed artifacts (downloads, uploads, messages) and where each was seen. */
+  readonly artifacts: ReturnType<typeof artifactsRepository>
   /** The overview dashboard's aggregates over a time window, and what is under attack now. */
   readonly dashboard: ReturnType<typeof dashboardRepository>
   /**
@@ -85,6 +88,7 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
     correlation: correlationRepository(conn),
     sessions: sessionsRepository(conn),
     enrichment: enrichmentRepository(conn),
+    artifacts: artifactsRepository(conn),
     dashboard: dashboardRepository(conn),
     ping: () => conn.ping(),
     close: () => conn.close(),

@@ -9,6 +9,12 @@ export {
   type DeliveryOutcome,
   MAX_DELIVERY_LIST,
 } from './repos/alert-delivery.ts'
+export {
+  ARTIFACT_SIGHTINGS_MAX,
+  type ArtifactRow,
+  type ArtifactSightingRow,
+  type SightingInput,
+} from './repos/artifacts.ts'
 export type {
   AttackerDetail,
   AttackerDetailOptions,

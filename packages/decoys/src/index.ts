@@ -9,6 +9,14 @@ export type {
   ServiceConfigValue,
 } from './emulator.ts'
 export {
+  type ArtifactUpload,
+  askGateway,
+  type GatewayAddress,
+  gatewayFromEnv,
+  MAX_FORWARDED_BYTES,
+  startUpload,
+} from './framework/artifact-gateway.ts'
+export {
   configBool,
   configInt,
   configString,
@@ -45,6 +53,7 @@ export {
 } from './framework/tcp.ts'
 export type { TlsIdentity } from './framework/tls.ts'
 export { listenUdp, type UdpListener, type UdpListenOptions, type UdpPeer } from './framework/udp.ts'
+export { type DownloadResult, gatewayDownloader } from './protocols-text/shell/downloads.ts'
 export { type Persona, personaFor } from './protocols-text/shell/persona.ts'
 export { EMULATOR_SLUGS, loadEmulator } from './registry.ts'
 export { type StartEmulatorOptions, startEmulator, UnknownServiceError } from './start.ts'

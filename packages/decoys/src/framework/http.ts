@@ -1,6 +1,8 @@
+import { createHash, type Hash } from 'node:crypto'
 import type { SecureContextOptions } from 'node:tls'
 import type { EmulatorContext } from '../emulator.ts'
 import { httpRequestFingerprintFields } from '../fingerprints/fields.ts'
+import { type ArtifactUpload, startUpload } from './artifact-gateway.ts'
 import {
   chunkedDecoder,
   type HeadLimits,
@@ -175,6 +177,9 @@ type BodyState = {
   total: number
   remaining: number
   decoder: ReturnType<typeof chunkedDecoder> | undefined
+  /** The whole body (up to the drain cap) streamed to the artifact store, and its hash for the event. */
+  upload: ArtifactUpload
+  hash: Hash
 }
 
 function httpConnection(session: TcpSession, options: HttpServiceOptions, dialect: HttpDialect): TcpHandler {
@@ -271,6 +276,8 @@ function httpConnection(session: TcpSession, options: HttpServiceOptions, dialec
       }
     }
     const kept = state ? Buffer.concat(state.chunks) : Buffer.alloc(0)
+    if (state) void state.upload.end()
+    const bodySha256 = state && state.total > 0 ? state.hash.digest('hex') : undefined
     const request: HttpRequest = {
       method: head.method,
       url: head.url,
@@ -301,6 +308,7 @@ function httpConnection(session: TcpSession, options: HttpServiceOptions, dialec
       headers: JSON.stringify(request.headers),
       body: request.body.slice(0, BODY_EXCERPT_CHARS),
       body_bytes: request.bodyBytes,
+      ...(bodySha256 ? { sha256: bodySha256 } : {}),
       status: reply.status,
       tls,
       ...reply.fields,
@@ -377,6 +385,8 @@ function httpConnection(session: TcpSession, options: HttpServiceOptions, dialec
         total: 0,
         remaining: head.body.kind === 'length' ? head.body.length : 0,
         decoder: head.body.kind === 'chunked' ? chunkedDecoder() : undefined,
+        upload: startUpload('http_body', `${head.method} ${head.url}`.slice(0, 2048), session.ip),
+        hash: createHash('sha256'),
       }
     }
   }
@@ -385,6 +395,8 @@ function httpConnection(session: TcpSession, options: HttpServiceOptions, dialec
   const readBody = (state: BodyState): boolean => {
     const keep = (piece: Buffer) => {
       state.total += piece.length
+      state.hash.update(piece)
+      state.upload.write(piece)
       if (state.kept < maxBodyBytes) {
         const part = piece.subarray(0, maxBodyBytes - state.kept)
         state.chunks.push(Buffer.from(part))

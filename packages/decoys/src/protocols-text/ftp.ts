@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createServer, type Server, type Socket } from 'node:net'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
+import { startUpload } from '../framework/artifact-gateway.ts'
 import { configString } from '../framework/config.ts'
 import { peerAddress } from '../framework/events.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
@@ -218,14 +219,17 @@ function ftpSession(ctx: EmulatorContext, session: TcpSession, dialect: FtpDiale
           new Promise<void>((resolve) => {
             reply(dialect.storStart(arg))
             const hash = createHash('sha256')
+            const kept = startUpload('upload', arg, session.ip)
             let bytes = 0
             socket.on('data', (chunk: Buffer) => {
               bytes += chunk.length
               hash.update(chunk)
+              kept.write(chunk)
               if (bytes > MAX_UPLOAD_BYTES) socket.destroy()
             })
             socket.setTimeout(30_000, () => socket.destroy())
             socket.on('close', () => {
+              void kept.end()
               session.emit('upload', {
                 username: user,
                 path: arg,

@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto'
+import { type ArtifactUpload, startUpload } from '../framework/artifact-gateway.ts'
 import type { Fields } from '../framework/tcp.ts'
 
 /** Bytes of one upload hashed and counted; past this the transfer is cut (and flagged). */
@@ -14,7 +15,8 @@ type Channel = {
 
 /**
  * The receiving side of the scp protocol (`scp -t <dir>`), so files an intruder drops are captured:
- * each file becomes an `upload` event with name, size and SHA-256. Nothing is written to disk.
+ * each file becomes an `upload` event with name, size and SHA-256, and its bytes are streamed to the
+ * artifact gateway to be kept (nothing is written to the decoy's disk).
  */
 export function receiveScp(
   channel: Channel,
@@ -22,7 +24,7 @@ export function receiveScp(
   emit: (event: string, fields: Fields) => void,
 ): void {
   let header = ''
-  let file: { name: string; size: number; received: number; hash: Hash } | undefined
+  let file: { name: string; size: number; received: number; hash: Hash; kept: ArtifactUpload } | undefined
   let awaitingTrailer = false
   const ack = () => channel.write(Buffer.from([0]))
   const finish = (code: number) => {
@@ -40,6 +42,11 @@ export function receiveScp(
         size: Number(match[2]),
         received: 0,
         hash: createHash('sha256'),
+        kept: startUpload(
+          'upload',
+          `${target.replace(/\/$/, '')}/${(match[3] ?? '').slice(0, 255)}`,
+          undefined,
+        ),
       }
     }
     // D (directory), E (end of directory) and T (times) need only an acknowledgement.
@@ -50,6 +57,7 @@ export function receiveScp(
 
   const completeFile = () => {
     if (!file) return
+    void file.kept.end()
     emit('upload', {
       via: 'scp',
       path: target,
@@ -68,6 +76,7 @@ export function receiveScp(
       if (file && !awaitingTrailer) {
         const take = Math.min(file.size - file.received, chunk.length - offset)
         file.hash.update(chunk.subarray(offset, offset + take))
+        file.kept.write(chunk.subarray(offset, offset + take))
         file.received += take
         offset += take
         if (file.received >= MAX_UPLOAD_BYTES && file.received < file.size) {

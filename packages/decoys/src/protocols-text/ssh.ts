@@ -10,6 +10,7 @@ import type { TcpSession } from '../framework/tcp.ts'
 import { LastLogins } from './last-login.ts'
 import { failedLoginDelayMs } from './login-delay.ts'
 import { receiveScp } from './scp-sink.ts'
+import { serveSftp } from './sftp-sink.ts'
 import { type Credentials, credentialsFor } from './shell/credentials.ts'
 import { fetchSample } from './shell/downloads.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
@@ -212,6 +213,12 @@ class SshClientHandler {
     session.on('window-change', (accept, _reject, info) => {
       shell?.resize(info.cols, info.rows)
       accept?.()
+    })
+    session.on('sftp', (accept) => {
+      const home = this.user === 'root' ? '/root' : `/home/${this.user}`
+      serveSftp(accept(), home, this.session.ip, (event, fields) =>
+        this.session.emit(event, { username: this.user, ...fields }),
+      )
     })
     session.on('subsystem', (_accept, reject) => reject?.())
     session.on('shell', (accept) => {

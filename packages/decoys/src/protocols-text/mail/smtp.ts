@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../../emulator.ts'
+import { type ArtifactUpload, startUpload } from '../../framework/artifact-gateway.ts'
 import { configString } from '../../framework/config.ts'
 import { tcpOnEveryPort } from '../../framework/listeners.ts'
 import type { TcpSession } from '../../framework/tcp.ts'
@@ -89,7 +90,8 @@ function smtpSession(session: TcpSession, options: SmtpOptions) {
   /** RCPTs refused by the cap for the current message (reported on its `message` event). */
   let recipientsRefused = 0
   let authState: { mechanism: 'LOGIN'; username?: string } | { mechanism: 'PLAIN' } | undefined
-  let data: { lines: string[]; bytes: number } | undefined
+  /** The message being received: its head kept here, all of it (size-capped) streamed to the artifact store. */
+  let data: { lines: string[]; bytes: number; kept: ArtifactUpload } | undefined
   const peer = () => ({ ip: session.ip, helo })
   /** The MTA's process for this client: every message of the connection carries it in its id. */
   const pid = randomInt(1000, 4_194_304)
@@ -115,6 +117,7 @@ function smtpSession(session: TcpSession, options: SmtpOptions) {
     const message = data
     data = undefined
     if (!message) return
+    void message.kept.end()
     const text = message.lines.join('\r\n')
     const head = text.split('\r\n\r\n')[0] ?? ''
     const subject = /^subject:\s*(.*)$/im.exec(head)?.[1] ?? null
@@ -140,6 +143,7 @@ function smtpSession(session: TcpSession, options: SmtpOptions) {
       if (data) {
         if (line === '.') return finishMessage()
         data.bytes += line.length + 2
+        data.kept.write(Buffer.from(`${line.startsWith('..') ? line.slice(1) : line}\r\n`, 'latin1'))
         // Only the head of the message is kept; the rest is counted.
         if (data.bytes <= 64 * 1024) data.lines.push(line.startsWith('..') ? line.slice(1) : line)
         return
@@ -224,7 +228,11 @@ function smtpSession(session: TcpSession, options: SmtpOptions) {
         case 'DATA':
           if (from === undefined) return reply(dialect.needMail)
           if (recipients.length === 0) return reply(dialect.needRcpt)
-          data = { lines: [], bytes: 0 }
+          data = {
+            lines: [],
+            bytes: 0,
+            kept: startUpload('message', `${from} -> ${recipients.join(', ')}`, session.ip),
+          }
           return reply(dialect.dataStart)
         case 'RSET':
           resetMessage()

@@ -131,7 +131,7 @@ function* fetchInto(
   if (tool === 'wget' && !request.quiet && !context.busybox)
     io.err(`--${stamp(started, context.timezone)}--  ${request.url}\n`)
   const result = context.download
-    ? ((yield context.download(request.url)) as DownloadResult)
+    ? ((yield context.download(request.url, { tool })) as DownloadResult)
     : ({ ok: false, url: request.url, failure: 'resolve' } satisfies DownloadResult)
   const path = toStdout ? '-' : context.resolve(request.output as string)
   const filename = toStdout ? remoteName(request.url) : (path.split('/').pop() ?? path)
@@ -222,7 +222,9 @@ function gnuWget(
   const shown = filename === '-' ? 'STDOUT' : `‘${filename}’`
   const seconds = Math.max(1, context.now() - started) / 1000
   const rate = `${(result.size / seconds / 1024 / 1024).toFixed(1)} MB/s`
-  return `${head}Length: ${result.size} (${humanBytes(result.size)}) [${result.contentType || 'application/octet-stream'}]\nSaving to: ${shown}\n\n${filename.slice(0, 18).padEnd(19)}100%[===================>] ${humanBytes(result.size).padStart(7)}  --.-KB/s    in ${seconds.toFixed(seconds < 10 ? 1 : 0)}s\n\n${stamp(context.now(), context.timezone)} (${rate}) - ${shown} saved [${result.size}/${result.size}]\n\n`
+  // wget adds the human-readable size from 1 KiB up (`Length: 77 [text/plain]`, `Length: 4500 (4.4K) […]`).
+  const length = result.size >= 1024 ? `${result.size} (${wgetHuman(result.size)})` : `${result.size}`
+  return `${head}Length: ${length} [${result.contentType || 'application/octet-stream'}]\nSaving to: ${shown}\n\n${filename.slice(0, 18).padEnd(19)}100%[===================>] ${humanBytes(result.size).padStart(7)}  --.-KB/s    in ${seconds.toFixed(seconds < 10 ? 1 : 0)}s\n\n${stamp(context.now(), context.timezone)} (${rate}) - ${shown} saved [${result.size}/${result.size}]\n\n`
 }
 
 function busyboxWget(result: DownloadResult, host: string, filename: string): string {
@@ -304,6 +306,17 @@ function stamp(ms: number, timezone: string): string {
   const t = localTime(ms, timezone)
   const two = (n: number) => String(n).padStart(2, '0')
   return `${t.year}-${two(t.month)}-${two(t.day)} ${two(t.hour)}:${two(t.minute)}:${two(t.second)}`
+}
+
+/** wget's human_readable(): one decimal below 10, none from 10 up (4.4K, 44K, 8.0M). */
+function wgetHuman(bytes: number): string {
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < 4) {
+    value /= 1024
+    unit++
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)}${['', 'K', 'M', 'G', 'T'][unit]}`
 }
 
 function humanBytes(bytes: number): string {

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto'
 import type { TcpStackShaping } from '@decnet/core'
 import type Docker from 'dockerode'
+import {
+  CONTAINER_GATEWAY_DIR,
+  GATEWAY_SOCKET_NAME,
+  type GatewayAttachment,
+} from '../../artifacts/gateway.ts'
 import type { DeckyServiceSpec, DeckySpec } from '../types.ts'
 import {
   BASE_ROLE,
@@ -22,6 +27,7 @@ export type ContainerSettings = {
   shaperCommand: string[]
   logMaxSize: string
   stopTimeoutSeconds: number
+  artifactGateway?: GatewayAttachment
 }
 
 export type DesiredContainer = { name: string; hash: string; options: Docker.ContainerCreateOptions }
@@ -148,6 +154,12 @@ export function serviceContainer(
       `DECNET_SERVICE_CONFIG=${JSON.stringify(service.config)}`,
       'DECNET_BIND=0.0.0.0',
       `DECNET_PORTS=${[...new Set(service.ports.map(({ port }) => port))].join(',')}`,
+      ...(settings.artifactGateway
+        ? [
+            `DECNET_ARTIFACT_GATEWAY=${CONTAINER_GATEWAY_DIR}/${GATEWAY_SOCKET_NAME}`,
+            `DECNET_ARTIFACT_TOKEN=${settings.artifactGateway.tokenFor(spec.name)}`,
+          ]
+        : []),
     ],
     Labels: labels(settings, spec.name, SERVICE_ROLE, { [LABEL.service]: service.slug }),
     HostConfig: {
@@ -155,6 +167,10 @@ export function serviceContainer(
       RestartPolicy: { Name: 'unless-stopped' },
       LogConfig: logConfig(settings),
       ...serviceConfinement(),
+      // The gateway's socket directory, read-only: the decoy connects, it cannot write there.
+      ...(settings.artifactGateway
+        ? { Binds: [`${settings.artifactGateway.hostDir}:${CONTAINER_GATEWAY_DIR}:ro`] }
+        : {}),
     },
   })
 }

@@ -1,5 +1,6 @@
 import { type ReapReport, type TcpStackShaping, tcpStackFor } from '@decnet/core'
 import type Docker from 'dockerode'
+import type { GatewayAttachment } from '../../artifacts/gateway.ts'
 import { describeFailures, waitUntilReachable } from '../../probe/probe.ts'
 import type { ProbeLedger } from '../../probe/probe-ledger.ts'
 import { createDockerClient, DOCKER_CALL_TIMEOUT_MS } from '../docker-client.ts'
@@ -64,6 +65,12 @@ export type DockerEngineOptions = {
    */
   probeLedger?: ProbeLedger
   logMaxSize?: string
+  /**
+   * The artifact gateway on this daemon's machine: its socket directory is bind-mounted read-only
+   * into every service container, with the decky's token, so `wget`/`curl` fetch through it. Unset
+   * (an enrolled host: the socket is not on that machine) the deckies' downloads fail as offline.
+   */
+  artifactGateway?: GatewayAttachment
 }
 
 type Existing = Docker.ContainerInfo
@@ -233,6 +240,7 @@ export class DockerEngine implements DeckyEngine {
       ...(this.options.serviceCommand ? { serviceCommand: this.options.serviceCommand } : {}),
       logMaxSize: this.options.logMaxSize ?? '10m',
       stopTimeoutSeconds: 2,
+      ...(this.options.artifactGateway ? { artifactGateway: this.options.artifactGateway } : {}),
     }
     const report: ConvergeReport = { created: [], kept: [], removed: [] }
     const role = (container: Existing) => label(container, LABEL.role)

@@ -1,0 +1,28 @@
+-- Artifacts (issue 18): content-addressed bytes attackers fetched or sent, and where each was seen.
+CREATE TABLE "Artifact" (
+    "sha256" TEXT NOT NULL,
+    "size" INTEGER NOT NULL,
+    "truncated" BOOLEAN NOT NULL DEFAULT false,
+    "firstSeen" TIMESTAMP(3) NOT NULL,
+    "lastSeen" TIMESTAMP(3) NOT NULL,
+    "sightings" INTEGER NOT NULL DEFAULT 1,
+
+    CONSTRAINT "Artifact_pkey" PRIMARY KEY ("sha256")
+);
+
+CREATE TABLE "ArtifactSighting" (
+    "id" TEXT NOT NULL,
+    "sha256" TEXT NOT NULL,
+    "decky" TEXT NOT NULL,
+    "source" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "attackerIp" TEXT,
+    "truncated" BOOLEAN NOT NULL DEFAULT false,
+    "seenAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "ArtifactSighting_pkey" PRIMARY KEY ("id")
+);
+
+CREATE INDEX "Artifact_lastSeen_idx" ON "Artifact"("lastSeen");
+
+CREATE INDEX "ArtifactSighting_sha256_seenAt_idx" ON "ArtifactSighting"("sha256", "seenAt");
