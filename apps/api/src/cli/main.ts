@@ -22,6 +22,7 @@ import { registerIncidentCommands } from './incidents.ts'
 import { registerLogsCommand } from './logs-command.ts'
 import { writePrivateFile } from './private-file.ts'
 import { followLifecycle } from './progress.ts'
+import { registerServiceCommands } from './service-commands.ts'
 import { apiUrl, clearSession, readSession, writeSession } from './session.ts'
 import { parseSince } from './since.ts'
 import { registerStatusCommand } from './status-command.ts'
@@ -135,6 +136,7 @@ program
 const io = { signedIn, print, json }
 registerDeployCommand(program, io)
 registerStatusCommand(program, io)
+registerServiceCommands(program, print)
 
 program
   .command('mutate <name>')
