@@ -1,7 +1,16 @@
 // `decnet init` and `decnet init --uninstall`: the system user, the data dir, the environment file,
 // the unit files, and (where systemd runs) enabling and starting them. Each step says what it did.
 import { execFileSync } from 'node:child_process'
-import { chownSync, existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import path from 'node:path'
 import { writeSelfSignedPair } from '../tls/self-signed.ts'
 import { renderEnvFile, serviceEnvironment } from './env-file.ts'
@@ -58,7 +67,10 @@ export function install(plan: ServicePlan, options: InstallOptions): string[] {
     did.push('no docker group on this machine: the API will use the local engine unless DOCKER_HOST is set')
   }
   const { uid, gid } = idsOf(plan.user)
+  // Only the data dir itself is private: parents made here stay traversable (0755).
+  mkdirSync(path.dirname(plan.dataDir), { recursive: true, mode: 0o755 })
   mkdirSync(plan.dataDir, { recursive: true, mode: 0o700 })
+  chmodSync(plan.dataDir, 0o700)
   chownSync(plan.dataDir, uid, gid)
   did.push(`data dir ${plan.dataDir} (owned by ${plan.user}, 0700)`)
 
