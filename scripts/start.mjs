@@ -44,7 +44,13 @@ const env = {
   DECNET_WEB_HOST: webHost,
   DECNET_DATA_DIR: dataDir,
   NODE_ENV: 'production',
+  // A self-signed API certificate is trusted by the console's proxy (and only matters with DECNET_API_TLS).
+  ...(process.env.DECNET_TLS_CERT && !process.env.NODE_EXTRA_CA_CERTS
+    ? { NODE_EXTRA_CA_CERTS: process.env.DECNET_TLS_CERT }
+    : {}),
 }
+const webScheme = process.env.DECNET_TLS_CERT ? 'https' : 'http'
+const apiScheme = /^(1|true|yes|on)$/i.test(process.env.DECNET_API_TLS ?? '') ? 'https' : 'http'
 
 function spawnChild(command, args, cwd) {
   return spawn(command, args, { cwd: path.join(ROOT, cwd), env, stdio: ['ignore', 'inherit', 'inherit'] })
@@ -98,5 +104,5 @@ try {
 } catch (error) {
   fail(error.message)
 }
-log(`DECNET console: http://${webHost === '0.0.0.0' ? '127.0.0.1' : webHost}:${webPort}`)
-log(`API: http://127.0.0.1:${apiPort}/trpc  ·  data: ${dataDir}  ·  Ctrl-C stops both`)
+log(`DECNET console: ${webScheme}://${webHost === '0.0.0.0' ? '127.0.0.1' : webHost}:${webPort}`)
+log(`API: ${apiScheme}://127.0.0.1:${apiPort}/trpc  ·  data: ${dataDir}  ·  Ctrl-C stops both`)

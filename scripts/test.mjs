@@ -63,6 +63,9 @@ ensureDebianPackages([
   'openssh-client',
   'rsyslog',
   'rsyslog-openssl',
+  // `decnet init`'s unit files are checked with systemd-analyze verify; setpriv runs them as their User=.
+  'systemd',
+  'util-linux',
   // The TCP/IP stack shaper: BPF object currency check (clang, llvm-strip, libbpf headers) and
   // nmap -O against each stack profile (nmap -sV also checks the data-service and web emulators and
   // the believability suite).

@@ -1,4 +1,5 @@
 import type http from 'node:http'
+import type https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { EngineKind } from '@decnet/core'
 import { createDatabase, migrate } from '@decnet/db'
@@ -16,16 +17,18 @@ import type { ApiServices } from './context.ts'
 import { createExportTicketIssuer } from './exports/ticket.ts'
 import { LifecycleFeed } from './fleet/lifecycle-feed.ts'
 import { IncidentFeed } from './incidents/incident-feed.ts'
+import { createOperationsMetrics } from './metrics/operations-metrics.ts'
 import { createSecretBox } from './secrets/secret-box.ts'
 import { createApiServer, listen } from './server.ts'
 import { defaultFleetNetwork } from './settings/network.ts'
+import { readTlsPair } from './tls/tls-pair.ts'
 import { startWorkers } from './workers/index.ts'
 
 export const API_VERSION = '0.1.0'
 
 export type RunningApi = {
   services: ApiServices
-  server: http.Server
+  server: http.Server | https.Server
   address: AddressInfo
   close(): Promise<void>
 }
@@ -68,6 +71,8 @@ export async function createApiRuntime(
     db.dialect === 'postgres'
       ? await PostgresBus.connect({ connectionString: config.databaseUrl })
       : new InProcessBus()
+  // Subscribed before the workers start, so the first ingest and lifecycle outcomes are counted.
+  const metrics = createOperationsMetrics(db, bus)
   const lifecycleFeed = new LifecycleFeed(bus)
   const incidentFeed = new IncidentFeed(db)
   const defaultNetwork = defaultFleetNetwork()
@@ -96,6 +101,7 @@ export async function createApiRuntime(
     localAddressOf: workers.localAddressOf,
     localEngine: workers.localEngine,
     defaultNetwork,
+    metrics,
     secrets,
     version: API_VERSION,
     startedAt: new Date(),
@@ -106,6 +112,7 @@ export async function createApiRuntime(
       await workers.stop()
       lifecycleFeed.close()
       incidentFeed.close()
+      metrics.close()
       await bus.close()
       await db.close()
     },
@@ -118,11 +125,14 @@ export async function startApi(
   log: (line: string) => void = console.log,
 ): Promise<RunningApi> {
   const runtime = await createApiRuntime(config, log)
-  const server = createApiServer(runtime.services)
+  const tls = config.apiTls && config.tls ? readTlsPair(config.tls) : undefined
+  const server = createApiServer(runtime.services, tls)
   const address = await listen(server, config.apiPort, config.apiHost)
+  const scheme = tls ? 'https' : 'http'
   log(
-    `decnet api listening on http://${address.address}:${address.port}/trpc (engine: ${runtime.services.engine})`,
+    `decnet api listening on ${scheme}://${address.address}:${address.port}/trpc (engine: ${runtime.services.engine})`,
   )
+  if (tls) log(`decnet api TLS certificate SHA-256 fingerprint ${tls.fingerprint}`)
   return {
     services: runtime.services,
     server,

@@ -4,6 +4,7 @@ import { type EngineSetting, ZEngineSetting, ZUsername } from '@decnet/core'
 import { parseRdnsSetting } from '@decnet/lifecycle'
 import type { DeliverySettings } from './alerts/delivery-worker.ts'
 import { type AllowedTarget, parseAllowedTargets } from './alerts/target-guard.ts'
+import { parseAddressList } from './auth/address-list.ts'
 import { parseTrustedProxies } from './auth/client-ip.ts'
 
 /** Runtime configuration, read once from the environment (names are stable: PRODUCT.md §9). */
@@ -64,7 +65,20 @@ export type ApiConfig = {
   enrichment: EnrichmentConfig
   /** DECNET_ARTIFACT_EGRESS [on]: whether the artifact fetcher fetches what attackers ask deckies to download. */
   artifactEgress: boolean
+  /** Who may scrape GET /metrics without a token, and the scrape token (DECNET_METRICS_*). */
+  metrics: { allow: string[]; token: string | undefined }
+  /** DECNET_LOG_FORMAT (json: one object a line, for journald and log shippers) and DECNET_LOG_LEVEL. */
+  logging: { format: LogFormat; level: LogLevel }
+  /**
+   * DECNET_TLS_CERT + DECNET_TLS_KEY: the PEM pair the console serves HTTPS with; the API serves it
+   * too when DECNET_API_TLS is on (exposed beyond loopback). Undefined: plain HTTP.
+   */
+  tls: TlsFiles | undefined
+  /** Serve this API over HTTPS with `tls` (DECNET_API_TLS). */
+  apiTls: boolean
 }
+
+export type TlsFiles = { certFile: string; keyFile: string }
 
 export type EnrichmentConfig = {
   /** DECNET_GEOIP_MMDB: operator .mmdb files asked before the shipped databases (absolute paths). */
@@ -74,6 +88,40 @@ export type EnrichmentConfig = {
   /** DECNET_RDNS_TIMEOUT_MS, DECNET_RDNS_CONCURRENCY. */
   rdnsTimeoutMs: number
   rdnsConcurrency: number
+}
+
+export const LOG_FORMATS = ['text', 'json'] as const
+export type LogFormat = (typeof LOG_FORMATS)[number]
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+function oneOf<T extends string>(
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+  env: NodeJS.ProcessEnv,
+): T {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new Error(`${name} must be ${allowed.join(', ')}, got "${raw}"`)
+  }
+  return raw as T
+}
+
+/** Both files or neither; each must exist (a typo stops the start instead of serving plain HTTP). */
+function tlsFiles(env: NodeJS.ProcessEnv): TlsFiles | undefined {
+  const cert = env.DECNET_TLS_CERT?.trim()
+  const key = env.DECNET_TLS_KEY?.trim()
+  if (!cert && !key) return undefined
+  if (!cert || !key) throw new Error('DECNET_TLS_CERT and DECNET_TLS_KEY go together: set both or neither')
+  for (const [name, file] of [
+    ['DECNET_TLS_CERT', cert],
+    ['DECNET_TLS_KEY', key],
+  ] as const) {
+    if (!existsSync(file)) throw new Error(`${name}: no file at ${path.resolve(file)}`)
+  }
+  return { certFile: path.resolve(cert), keyFile: path.resolve(key) }
 }
 
 export const WORKER_NAMES = [
@@ -120,6 +168,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     throw new Error(`DECNET_ENGINE must be ${ZEngineSetting.options.join(', ')}, got "${env.DECNET_ENGINE}"`)
   }
   const engine = engineSetting.data
+  const tls = tlsFiles(env)
+  const apiTls = flag(env.DECNET_API_TLS, false)
+  if (apiTls && !tls) throw new Error('DECNET_API_TLS needs DECNET_TLS_CERT and DECNET_TLS_KEY')
   const adminUser = env.DECNET_ADMIN_USER || 'admin'
   if (!ZUsername.safeParse(adminUser).success) {
     throw new Error(`DECNET_ADMIN_USER must be 1-64 of A-Z a-z 0-9 _ . -, got "${adminUser}"`)
@@ -138,7 +189,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     secretKey: env.DECNET_SECRET_KEY || undefined,
     sessionTtlSeconds:
       Number(env.DECNET_SESSION_TTL_SECONDS) > 0 ? Number(env.DECNET_SESSION_TTL_SECONDS) : 4 * 3600,
-    secureCookies: flag(env.DECNET_SECURE_COOKIES, false),
+    // On by default whenever the console serves HTTPS; set it behind a TLS-terminating proxy too.
+    secureCookies: flag(env.DECNET_SECURE_COOKIES, tls !== undefined),
     developerMode: flag(env.DECNET_DEVELOPER_MODE, false),
     allowLocalEngineUrls: flag(env.DECNET_ALLOW_LOCAL_ENGINE_URLS, false),
     webOrigin: env.DECNET_WEB_ORIGIN || `http://127.0.0.1:${port('DECNET_WEB_PORT', 3000, env)}`,
@@ -178,6 +230,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       rdnsConcurrency: positive('DECNET_RDNS_CONCURRENCY', 4, env),
     },
     artifactEgress: flag(env.DECNET_ARTIFACT_EGRESS, true),
+    metrics: {
+      allow: parseAddressList('DECNET_METRICS_ALLOW', env.DECNET_METRICS_ALLOW),
+      token: env.DECNET_METRICS_TOKEN || undefined,
+    },
+    logging: {
+      format: oneOf('DECNET_LOG_FORMAT', LOG_FORMATS, 'text', env),
+      level: oneOf('DECNET_LOG_LEVEL', LOG_LEVELS, 'info', env),
+    },
+    tls,
+    apiTls,
   }
 }
 

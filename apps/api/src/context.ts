@@ -12,6 +12,7 @@ import type { ApiConfig } from './config.ts'
 import type { ExportTicketIssuer } from './exports/ticket.ts'
 import type { LifecycleFeed } from './fleet/lifecycle-feed.ts'
 import type { IncidentFeed } from './incidents/incident-feed.ts'
+import type { OperationsMetrics } from './metrics/operations-metrics.ts'
 import type { SecretBox } from './secrets/secret-box.ts'
 import type { FleetNetwork } from './settings/network.ts'
 import type { LocalEngineState } from './workers/local-engine-watch.ts'
@@ -60,6 +61,8 @@ export type ApiServices = {
   localEngine: () => LocalEngineState
   /** The local host's decky LAN until an INI or setting replaces it. */
   defaultNetwork: FleetNetwork
+  /** The Prometheus registry behind GET /metrics. */
+  metrics: OperationsMetrics
   /** Seals secrets at rest; absent without DECNET_SECRET_KEY (no hosts enrolled, no channel secrets stored then). */
   secrets: SecretBox | undefined
   version: string

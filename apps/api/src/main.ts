@@ -1,8 +1,11 @@
 import { startApi } from './app.ts'
 import { loadConfig } from './config.ts'
+import { routeConsole } from './process-log/process-logger.ts'
 
 async function main(): Promise<void> {
-  const api = await startApi(loadConfig())
+  const config = loadConfig()
+  routeConsole(config.logging)
+  const api = await startApi(config)
   let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) return

@@ -1,12 +1,15 @@
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import https from 'node:https'
+import type { AddressInfo, Server } from 'node:net'
 import { MAX_BATCH_CALLS } from '@decnet/core'
 import { createHTTPHandler } from '@trpc/server/adapters/standalone'
 import { ARTIFACT_FILES_PATH } from './artifacts/artifacts.ts'
 import { serveArtifact } from './artifacts/download.ts'
 import { type ApiServices, createContext } from './context.ts'
 import { EXPORTS_PATH, serveExport } from './exports/download.ts'
+import { METRICS_PATH, metricsEndpoint } from './metrics/metrics-endpoint.ts'
 import { appRouter } from './router.ts'
+import { HSTS_HEADER_VALUE, type TlsPair } from './tls/tls-pair.ts'
 
 /** Largest request body accepted (an INI is at most 512 KiB; JSON escaping can nearly double it). */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -20,7 +23,8 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Cache-Control': 'no-store',
 }
 
-export function createApiServer(services: ApiServices): http.Server {
+/** The API's HTTP server; with `tls`, an HTTPS server sending HSTS. */
+export function createApiServer(services: ApiServices, tls?: TlsPair): http.Server | https.Server {
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -33,8 +37,10 @@ export function createApiServer(services: ApiServices): http.Server {
     allowMethodOverride: true,
     createContext: ({ req, res }) => createContext(services, req, res),
   })
-  return http.createServer((req, res) => {
+  const scrapeMetrics = metricsEndpoint(services)
+  const handle: http.RequestListener = (req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
+    if (tls) res.setHeader('Strict-Transport-Security', HSTS_HEADER_VALUE)
     // The console proxies same-origin; only its configured origin may call cross-origin (with cookies).
     if (req.headers.origin === services.config.webOrigin) {
       res.setHeader('Access-Control-Allow-Origin', services.config.webOrigin)
@@ -53,6 +59,14 @@ export function createApiServer(services: ApiServices): http.Server {
     }
     if (req.url?.startsWith('/trpc/')) {
       trpcHandler(req, res)
+      return
+    }
+    if (req.url?.split('?')[0] === METRICS_PATH) {
+      scrapeMetrics(req, res).catch((error: unknown) => {
+        console.error('decnet api: metrics scrape failed:', error)
+        if (!res.headersSent) res.statusCode = 500
+        res.end()
+      })
       return
     }
     if (req.url?.startsWith(EXPORTS_PATH)) {
@@ -75,13 +89,15 @@ export function createApiServer(services: ApiServices): http.Server {
     res.setHeader('Content-Type', 'application/json')
     res.end(
       JSON.stringify({
-        error: 'not found: the API is served under /trpc/ (downloads under /exports/ and /artifact-files/)',
+        error:
+          'not found: the API is served under /trpc/ (downloads under /exports/ and /artifact-files/, metrics at /metrics)',
       }),
     )
-  })
+  }
+  return tls ? https.createServer({ cert: tls.cert, key: tls.key }, handle) : http.createServer(handle)
 }
 
-export async function listen(server: http.Server, port: number, host: string): Promise<AddressInfo> {
+export async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => {

@@ -14,6 +14,7 @@ import { intelRepository } from './repos/intel.ts'
 import { lifecycleRepository } from './repos/lifecycle.ts'
 import { logFieldsRepository } from './repos/log-fields.ts'
 import { type IngestOptions, logsRepository } from './repos/logs.ts'
+import { operationsMetricsRepository } from './repos/operations-metrics.ts'
 import { probeSourcesRepository } from './repos/probe-sources.ts'
 import { sessionsRepository } from './repos/sessions.ts'
 import { heartbeatsRepository, hostsRepository, settingsRepository } from './repos/settings.ts'
@@ -53,6 +54,8 @@ export interface DecnetDatabase {
   readonly artifacts: ReturnType<typeof artifactsRepository>
   /** The overview dashboard's aggregates over a time window, and what is under attack now. */
   readonly dashboard: ReturnType<typeof dashboardRepository>
+  /** Counts behind the operators' Prometheus /metrics (deckies, runner queue, alert deliveries). */
+  readonly operationsMetrics: ReturnType<typeof operationsMetricsRepository>
   /**
    * Cheap liveness probe for health.get: a read on the read connection, answered within
    * PING_DEADLINE_MS (or thrown), plus how long writes have been waiting for another process's lock.
@@ -90,6 +93,7 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
     enrichment: enrichmentRepository(conn),
     artifacts: artifactsRepository(conn),
     dashboard: dashboardRepository(conn),
+    operationsMetrics: operationsMetricsRepository(conn),
     ping: () => conn.ping(),
     close: () => conn.close(),
   }

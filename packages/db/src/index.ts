@@ -97,6 +97,7 @@ export {
   type SearchInput,
   type SearchResult,
 } from './repos/logs.ts'
+export type { OperationsSnapshot, StatusCounts } from './repos/operations-metrics.ts'
 export type { ProbeSourceInput, ProbeSourceRow } from './repos/probe-sources.ts'
 export {
   type AsciicastFrame,

@@ -1,32 +1,16 @@
 import type { IncomingMessage } from 'node:http'
 import proxyaddr from 'proxy-addr'
+import { parseAddressList } from './address-list.ts'
 
 /** Decides, per hop, whether an address is a proxy of ours whose X-Forwarded-For may be believed. */
 export type ProxyTrust = (address: string, hop: number) => boolean
-
-/** Keywords proxy-addr expands, besides plain IPs and CIDRs. */
-const KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal'])
 
 /**
  * DECNET_TRUSTED_PROXIES: comma-separated IPs, CIDRs or proxy-addr's keywords (`loopback`, where
  * the console proxy runs, is the default); `none` trusts no proxy. Throws on an unparsable entry.
  */
 export function parseTrustedProxies(raw: string | undefined): string[] {
-  const value = raw?.trim() || 'loopback'
-  if (value === 'none') return []
-  const entries = value
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean)
-  for (const entry of entries) {
-    if (KEYWORDS.has(entry)) continue
-    try {
-      proxyaddr.compile(entry)
-    } catch {
-      throw new Error(`DECNET_TRUSTED_PROXIES: "${entry}" is not an IP address, a CIDR range or loopback`)
-    }
-  }
-  return entries
+  return parseAddressList('DECNET_TRUSTED_PROXIES', raw)
 }
 
 export function compileProxyTrust(trusted: string[]): ProxyTrust {

@@ -23,6 +23,7 @@ import { registerLogsCommand } from './logs-command.ts'
 import { registerMutateCommand } from './mutate-command.ts'
 import { writePrivateFile } from './private-file.ts'
 import { followLifecycle } from './progress.ts'
+import { registerServiceCommands } from './service-commands.ts'
 import { apiUrl, clearSession, readSession, writeSession } from './session.ts'
 import { parseSince } from './since.ts'
 import { registerStatusCommand } from './status-command.ts'
@@ -137,6 +138,7 @@ program
 const io = { signedIn, print, json }
 registerDeployCommand(program, io)
 registerStatusCommand(program, io)
+registerServiceCommands(program, print)
 registerMutateCommand(program, io)
 registerWorkersCommand(program, io)
 

@@ -26,7 +26,12 @@ const HOP_BY_HOP = new Set([
 
 function apiOrigin(): string {
   if (process.env.DECNET_API_URL) return process.env.DECNET_API_URL.replace(/\/$/, '')
-  return `http://127.0.0.1:${process.env.DECNET_API_PORT || '4000'}`
+  // An API serving TLS itself (DECNET_API_TLS) is reached over HTTPS; its certificate must name
+  // 127.0.0.1 (a self-signed pair does) and be trusted by this process (NODE_EXTRA_CA_CERTS).
+  const scheme = ['1', 'true', 'yes', 'on'].includes((process.env.DECNET_API_TLS ?? '').toLowerCase())
+    ? 'https'
+    : 'http'
+  return `${scheme}://127.0.0.1:${process.env.DECNET_API_PORT || '4000'}`
 }
 
 export async function proxy(request: Request): Promise<Response> {
