@@ -1,4 +1,5 @@
 import { alertsRouter } from './routers/alerts/router.ts'
+import { apiTokensRouter } from './routers/api-tokens/router.ts'
 import { attackersRouter } from './routers/attackers/router.ts'
 import { auditRouter } from './routers/audit/router.ts'
 import { authRouter } from './routers/auth/router.ts'
@@ -20,6 +21,7 @@ import { router } from './trpc.ts'
 export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
+  apiTokens: apiTokensRouter,
   config: configRouter,
   catalog: catalogRouter,
   fleet: fleetRouter,

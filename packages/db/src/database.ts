@@ -1,6 +1,7 @@
 // The handle callers get: every repository over one connection, plus close().
 import { type DatabasePing, type OpenOptions, openClient } from './client.ts'
 import { channelsRepository, deliveriesRepository } from './repos/alert-delivery.ts'
+import { apiTokensRepository } from './repos/api-tokens.ts'
 import { attackersRepository } from './repos/attackers.ts'
 import { auditRepository } from './repos/audit.ts'
 import { correlationRepository } from './repos/correlation.ts'
@@ -23,6 +24,8 @@ export interface DecnetDatabase {
   readonly dialect: Dialect
   readonly users: ReturnType<typeof usersRepository>
   readonly tokens: ReturnType<typeof tokensRepository>
+  /** Integration API tokens (named, scoped, revocable). */
+  readonly apiTokens: ReturnType<typeof apiTokensRepository>
   readonly fleet: ReturnType<typeof fleetRepository>
   readonly lifecycle: ReturnType<typeof lifecycleRepository>
   readonly logs: ReturnType<typeof logsRepository>
@@ -67,6 +70,7 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
     dialect: conn.dialect,
     users: usersRepository(conn),
     tokens: tokensRepository(conn),
+    apiTokens: apiTokensRepository(conn),
     fleet: fleetRepository(conn),
     lifecycle: lifecycleRepository(conn),
     logs: logsRepository(conn, options),

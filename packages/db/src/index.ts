@@ -2,13 +2,21 @@
 export { type DatabasePing, type OpenOptions, PG_TRANSACTION_TIMEOUT_MS, PING_DEADLINE_MS } from './client.ts'
 export { createDatabase, type DatabaseOptions, type DecnetDatabase } from './database.ts'
 export { ConflictError, NotFoundError, SearchQueryError } from './errors.ts'
-export { listMigrations, migrate } from './migrate.ts'
+export {
+  appliedMigrations,
+  assertSchemaNotNewer,
+  latestMigration,
+  listMigrations,
+  migrate,
+  SchemaTooNewError,
+} from './migrate.ts'
 export {
   type ChannelHealthUpdate,
   type DeliveryInput,
   type DeliveryOutcome,
   MAX_DELIVERY_LIST,
 } from './repos/alert-delivery.ts'
+export { API_TOKEN_LAST_USED_GRANULARITY_MS, type ApiTokenRow } from './repos/api-tokens.ts'
 export type {
   AttackerDetail,
   AttackerDetailOptions,
