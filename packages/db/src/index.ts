@@ -120,6 +120,14 @@ export {
   type SystemFilter,
 } from './search/grammar.ts'
 export { buildSearchText, tokenize } from './search/tokenize.ts'
+export {
+  countRows,
+  type DatabaseSnapshot,
+  isEmptyDatabase,
+  restoreDatabase,
+  snapshotDatabase,
+  type TableCounts,
+} from './snapshot.ts'
 export type { Dialect } from './sql.ts'
 export * from './types.ts'
 export { type DatabaseTarget, defaultDatabaseUrl, parseDatabaseUrl } from './url.ts'

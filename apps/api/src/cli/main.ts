@@ -20,6 +20,7 @@ import { registerDeployCommand } from './deploy-command.ts'
 import { streamDownload } from './download.ts'
 import { registerIncidentCommands } from './incidents.ts'
 import { registerLogsCommand } from './logs-command.ts'
+import { registerMaintenanceCommands } from './maintenance-commands.ts'
 import { writePrivateFile } from './private-file.ts'
 import { followLifecycle } from './progress.ts'
 import { apiUrl, clearSession, readSession, writeSession } from './session.ts'
@@ -425,6 +426,7 @@ program
   )
 
 registerIncidentCommands(program, { signedIn, print })
+registerMaintenanceCommands(program, { print })
 
 program.parseAsync().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error)
