@@ -68,7 +68,10 @@ describe('API tokens: named, scoped, shown once, revocable at once', () => {
   it('an admin token acts, the audit log names the token, and names are unique', async () => {
     const { token } = await admin.apiTokens.create.mutate({ name: 'soar-admin', role: 'admin' })
     const integration = clientFor(api.url, token)
-    const rule = await integration.incidents.ignoreRules.add.mutate({ kind: 'cidr', value: '198.51.100.0/24' })
+    const rule = await integration.incidents.ignoreRules.add.mutate({
+      kind: 'cidr',
+      value: '198.51.100.0/24',
+    })
     expect(rule.value).toBe('198.51.100.0/24')
     const { rows } = await admin.audit.list.query({ actor: 'token:soar-admin' })
     expect(rows.map((row) => row.action)).toContain('incidents.ignoreRules.add')
