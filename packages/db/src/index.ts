@@ -7,6 +7,7 @@ export {
   assertSchemaNotNewer,
   latestMigration,
   listMigrations,
+  type MigrateOptions,
   migrate,
   SchemaTooNewError,
 } from './migrate.ts'

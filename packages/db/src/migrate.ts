@@ -92,12 +92,23 @@ export async function appliedMigrations(databaseUrl: string): Promise<string[]> 
  * Brings the database at `databaseUrl` up to date. Returns the names of the migrations it applied.
  * Throws SchemaTooNewError, touching nothing, on a database a newer DECNET migrated.
  */
-export async function migrate(databaseUrl: string): Promise<string[]> {
+export async function migrate(databaseUrl: string, options: MigrateOptions = {}): Promise<string[]> {
   const target = parseDatabaseUrl(databaseUrl)
-  return target.kind === 'sqlite' ? migrateSqlite(target.file) : migratePostgres(target.url)
+  const wanted = (kind: Dialect) =>
+    listMigrations(kind).filter(
+      (migration) => options.through === undefined || migration.name <= options.through,
+    )
+  return target.kind === 'sqlite'
+    ? migrateSqlite(target.file, wanted('sqlite'))
+    : migratePostgres(target.url, wanted('postgres'))
 }
 
-function migrateSqlite(file: string): string[] {
+export type MigrateOptions = {
+  /** Stop after this migration (a past release's schema: release fixtures are built with it). */
+  through?: string
+}
+
+function migrateSqlite(file: string, migrations: Migration[]): string[] {
   // A fresh install has no data directory yet.
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
   const db = new Database(file)
@@ -114,7 +125,7 @@ function migrateSqlite(file: string): string[] {
     const applied: string[] = []
     const isApplied = db.prepare('SELECT 1 FROM "_decnet_migrations" WHERE name = ?')
     const record = db.prepare('INSERT INTO "_decnet_migrations" (name, "appliedAt") VALUES (?, ?)')
-    for (const migration of listMigrations('sqlite')) {
+    for (const migration of migrations) {
       // IMMEDIATE takes the write lock before the check, so two migrators cannot both apply it.
       db.transaction(() => {
         if (isApplied.get(migration.name)) return
@@ -129,7 +140,7 @@ function migrateSqlite(file: string): string[] {
   }
 }
 
-async function migratePostgres(url: string): Promise<string[]> {
+async function migratePostgres(url: string, migrations: Migration[]): Promise<string[]> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
@@ -139,7 +150,7 @@ async function migratePostgres(url: string): Promise<string[]> {
     const appliedBefore = new Set(done.rows.map((row) => row.name))
     assertSchemaNotNewer('postgres', appliedBefore)
     const applied: string[] = []
-    for (const migration of listMigrations('postgres')) {
+    for (const migration of migrations) {
       if (appliedBefore.has(migration.name)) continue
       await client.query('BEGIN')
       try {

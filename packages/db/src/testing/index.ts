@@ -12,4 +12,5 @@ export { fixtureIncidentId, fixtureMinute, incidentFixture } from './incidents.t
 export { type IntelRows, insertIntelRows } from './intel-rows.ts'
 export { recordUnknownMigration } from './newer-schema.ts'
 export { createPostgresDatabase, findPostgresBinDir, type PostgresServer, startPostgres } from './postgres.ts'
+export { buildReleaseFixture } from './release-fixture.ts'
 export { type HeldWriteLock, holdWriteLock } from './write-lock.ts'
