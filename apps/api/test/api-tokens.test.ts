@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { codeOf, messageOf, readyAdmin } from './support/accounts.ts'
+import { decnet } from './support/cli.ts'
 import { type Client, clientFor } from './support/clients.ts'
 import { type ServerProcess, startServerProcess } from './support/server.ts'
 
@@ -19,9 +20,12 @@ async function eventually(done: () => boolean, what: string, timeoutMs = 20_000)
 describe('API tokens: named, scoped, shown once, revocable at once', () => {
   let api: ServerProcess
   let admin: Client
+  let adminToken: string
   beforeAll(async () => {
     api = await startServerProcess({ DECNET_DISABLE_WORKERS: 'runner' })
-    admin = (await readyAdmin(api)).client
+    const signedIn = await readyAdmin(api)
+    admin = signedIn.client
+    adminToken = signedIn.token
   }, 60_000)
   afterAll(async () => {
     await api?.stop()
@@ -119,4 +123,26 @@ describe('API tokens: named, scoped, shown once, revocable at once', () => {
     expect(await codeOf(admin.apiTokens.revoke.mutate({ id: created.apiToken.id }))).toBe('OK')
     expect(await codeOf(admin.apiTokens.revoke.mutate({ id: 'no-such-token' }))).toBe('NOT_FOUND')
   })
+
+  it('decnet tokens: create prints the token once, the list never shows it, revoke ends it', async () => {
+    const as = { url: api.url, token: adminToken }
+    const created = await decnet(['tokens', 'create', 'cli-made', '--role', 'viewer'], as)
+    expect(created.code).toBe(0)
+    const token = created.stdout.split('\n')[0] ?? ''
+    expect(token).toMatch(/^dnt_/)
+    expect(await codeOf(clientFor(api.url, token).fleet.list.query())).toBe('OK')
+    const listed = await decnet(['--json', 'tokens'], as)
+    const rows = JSON.parse(listed.stdout) as { id: string; name: string }[]
+    expect(listed.stdout).not.toContain(token)
+    const id = rows.find((row) => row.name === 'cli-made')?.id ?? ''
+    const revoked = await decnet(['tokens', 'revoke', id], as)
+    expect(revoked.stdout).toMatch(/token "cli-made" revoked at/)
+    expect(await codeOf(clientFor(api.url, token).fleet.list.query())).toBe('UNAUTHORIZED')
+    // The CLI itself works with an API token in DECNET_TOKEN; a viewer token cannot manage tokens.
+    const viewer = (await admin.apiTokens.create.mutate({ name: 'cli-viewer', role: 'viewer' })).token
+    expect((await decnet(['--json', 'status'], { url: api.url, token: viewer })).code).toBe(0)
+    const refused = await decnet(['tokens'], { url: api.url, token: viewer })
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/admin role/)
+  }, 60_000)
 })

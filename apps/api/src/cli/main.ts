@@ -27,6 +27,7 @@ import { apiUrl, clearSession, readSession, writeSession } from './session.ts'
 import { parseSince } from './since.ts'
 import { registerStatusCommand } from './status-command.ts'
 import { terminalSafe } from './terminal-text.ts'
+import { registerTokensCommand } from './tokens-command.ts'
 
 const program = new Command()
   .name('decnet')
@@ -427,6 +428,7 @@ program
 
 registerIncidentCommands(program, { signedIn, print })
 registerMaintenanceCommands(program, { print })
+registerTokensCommand(program, io)
 
 program.parseAsync().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error)
