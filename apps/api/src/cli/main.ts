@@ -21,6 +21,7 @@ import { streamDownload } from './download.ts'
 import { registerIncidentCommands } from './incidents.ts'
 import { registerLogsCommand } from './logs-command.ts'
 import { registerMaintenanceCommands } from './maintenance-commands.ts'
+import { registerMutateCommand } from './mutate-command.ts'
 import { writePrivateFile } from './private-file.ts'
 import { followLifecycle } from './progress.ts'
 import { apiUrl, clearSession, readSession, writeSession } from './session.ts'
@@ -28,6 +29,7 @@ import { parseSince } from './since.ts'
 import { registerStatusCommand } from './status-command.ts'
 import { terminalSafe } from './terminal-text.ts'
 import { registerTokensCommand } from './tokens-command.ts'
+import { registerWorkersCommand } from './workers-command.ts'
 
 const program = new Command()
   .name('decnet')
@@ -137,17 +139,8 @@ program
 const io = { signedIn, print, json }
 registerDeployCommand(program, io)
 registerStatusCommand(program, io)
-
-program
-  .command('mutate <name>')
-  .description('give a decky new services now and follow the change')
-  .action(async (name: string) => {
-    const client = signedIn()
-    const result = await client.fleet.mutate.mutate({ name })
-    if (!json()) process.stdout.write(`${result.message}\n`)
-    const [row] = await followLifecycle(client, result.lifecycleIds, { json: json() })
-    if (row?.status === 'failed') process.exitCode = 1
-  })
+registerMutateCommand(program, io)
+registerWorkersCommand(program, io)
 
 program
   .command('repair <name>')

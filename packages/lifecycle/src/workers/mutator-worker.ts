@@ -24,6 +24,7 @@ export type MutatorWorker = {
 function summarise(stats: MutatorStats, report: TickReport | undefined): HeartbeatState {
   const totals = `ticks ${stats.ticks}, mutated ${stats.mutated}, deferred ${stats.deferred}, failed ${stats.failed}`
   if (!report) return { status: 'ok', detail: totals }
+  if (report.paused) return { status: 'ok', detail: `paused by an operator; ${totals}` }
   const parts = [`last tick ${report.at.toISOString()}`]
   if (report.mutated.length > 0) parts.push(`mutated ${report.mutated.map((m) => m.decky).join(' ')}`)
   if (report.deferred.length > 0) {
