@@ -26,7 +26,7 @@ describe('API tokens: named, scoped, shown once, revocable at once', () => {
     const signedIn = await readyAdmin(api)
     admin = signedIn.client
     adminToken = signedIn.token
-  }, 60_000)
+  }, 180_000)
   afterAll(async () => {
     await api?.stop()
   })
@@ -144,5 +144,5 @@ describe('API tokens: named, scoped, shown once, revocable at once', () => {
     const refused = await decnet(['tokens'], { url: api.url, token: viewer })
     expect(refused.code).toBe(1)
     expect(refused.stderr).toMatch(/admin role/)
-  }, 60_000)
+  }, 180_000)
 })

@@ -88,7 +88,7 @@ describe('backup and restore (SQLite, online, CLI)', () => {
     // An artifact-like file in the data dir must travel with the backup.
     mkdirSync(path.join(source.dataDir, 'artifacts', 'ab'), { recursive: true })
     writeFileSync(path.join(source.dataDir, 'artifacts', 'ab', 'payload.bin'), Buffer.alloc(70_000, 7))
-  }, 60_000)
+  }, 180_000)
   afterAll(async () => {
     await restored?.stop()
     await source?.stop()
