@@ -150,12 +150,20 @@ test('backup during ingest, restore into a fresh data dir: counts equal the snap
 
     second = await startStack(FAST_RECONCILE, { ...first.identity, dataDir: restoredDir })
     const restored = (await signInAdmin(second.stack)).client
+    // The restored rows still say `running`: wait for the containers themselves to be re-created
+    // (the reconciler sees them missing and repairs), then for the decky states.
+    await until(
+      'the fleet re-created on Docker',
+      async () => {
+        const deckies = new Set(instanceContainers(first?.identity.instance ?? '').map((each) => each.decky))
+        return deckies.has('keep-01') && deckies.has('keep-02') ? true : undefined
+      },
+      240_000,
+    )
     const after = await runningDeckies(restored, ['keep-01', 'keep-02'])
     expect(after.map((decky) => [decky.name, decky.ip]).sort()).toEqual(
       before.map((decky) => [decky.name, decky.ip]).sort(),
     )
-    const containers = instanceContainers(first.identity.instance).map((container) => container.decky)
-    expect(containers).toEqual(expect.arrayContaining(['keep-01', 'keep-02']))
     // The events of the snapshot are searchable on the restored installation.
     const search = await restored.logs.search.query({ q: 'decky:keep-01' })
     expect(search.total).toBeGreaterThan(0)
