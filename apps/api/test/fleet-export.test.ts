@@ -33,7 +33,7 @@ http_versions = http/1.1, http/2
 
 [web-01.ssh]
 password = pa;ss#w=rd
-user = "deploy"
+hostname = "deploy"
 
 [dc-01]
 services = ldap, smb
@@ -105,7 +105,7 @@ describe('fleet.export', () => {
         custom_body: '<h1>hi</h1>\n<p>"quoted" [x]</p>\n',
         http_versions: ['http/1.1', 'http/2'],
       },
-      ssh: { password: 'pa;ss#w=rd', user: '"deploy"' },
+      ssh: { password: 'pa;ss#w=rd', hostname: '"deploy"' },
     })
   })
 
@@ -114,7 +114,7 @@ describe('fleet.export', () => {
     const omitted = [{ decky: 'web-01', service: 'ssh', setting: 'password' }]
     expect(forViewer.omittedSecrets).toEqual(omitted)
     expect(forViewer.ini).not.toContain('pa;ss#w=rd')
-    expect(forViewer.ini).toContain('\nuser = "deploy"\n')
+    expect(forViewer.ini).toContain('\nhostname = "deploy"\n')
     expect(parseFleetIni(forViewer.ini).deckies).toHaveLength(4)
     const shared = await source.admin.fleet.export({ omitSecrets: true })
     expect(shared).toEqual(forViewer)

@@ -53,6 +53,36 @@ describe('fleet.preview and fleet.deploy agree (seeded plans)', () => {
     expect(late.map((d) => [d.ip, d.hostname])).toEqual(again.create.map((d) => [d.ip, d.hostname]))
   })
 
+  it('the preview shows each decky the logins it will accept: its persona accounts, different per decky, or the INI list', async () => {
+    const ini =
+      '[shell]\namount = 2\nservices = ssh,telnet\narchetype = linux-server\n\n[shell-02.telnet]\nlogin_policy = list\nusers = pi:raspberry\n'
+    const preview = await admin.fleet.preview({ ini })
+    const [one, two] = preview.create
+    expect(one!.logins.map((l) => [l.service, l.policy])).toEqual([
+      ['ssh', 'persona'],
+      ['telnet', 'persona'],
+    ])
+    const accounts = one!.logins[0]!.accounts
+    expect(accounts.map((a) => a.user)[0]).toBe('root')
+    expect(accounts).toHaveLength(3)
+    // ssh and telnet of one decky share its persona accounts (one /etc/passwd).
+    expect(one!.logins[1]!.accounts).toEqual(accounts)
+    // Two deckies of the same archetype: different accounts by default.
+    expect(two!.logins[0]!.accounts).not.toEqual(accounts)
+    expect(two!.logins[1]).toMatchObject({
+      policy: 'list',
+      accounts: [
+        { user: 'root', password: null },
+        { user: 'pi', password: 'raspberry' },
+      ],
+    })
+    // The same seed, the same accounts: what the preview shows is what the deploy commits.
+    expect((await admin.fleet.preview({ ini, seed: preview.seed })).create.map((d) => d.logins)).toEqual(
+      preview.create.map((d) => d.logins),
+    )
+    expect((await admin.fleet.preview({ ini: '[web]\nservices = http\n' })).create[0]!.logins).toEqual([])
+  })
+
   it('without a seed the CLI/INI deploy still works; expected without a seed, or a malformed seed, is BAD_REQUEST', async () => {
     expect((await admin.fleet.deploy({ ini: '[plain-01]\nservices = ftp\n' })).lifecycleIds).toHaveLength(1)
     const preview = await admin.fleet.preview({ ini: '[plain-02]\nservices = ftp\n' })
@@ -72,8 +102,11 @@ describe('secret defaults of the catalogue', () => {
       const services = await caller.catalog.services()
       const ssh = services.find((s) => s.slug === 'ssh')!
       const root = ssh.config.find((f) => f.key === 'password')!
-      expect(root).toMatchObject({ secret: true, hiddenDefault: true })
+      expect(root).toMatchObject({ secret: true })
       expect(root).not.toHaveProperty('default')
+      const community = services.find((s) => s.slug === 'snmp')!.config.find((f) => f.key === 'community')!
+      expect(community).toMatchObject({ secret: true, hiddenDefault: true })
+      expect(community).not.toHaveProperty('default')
       for (const field of services.flatMap((s) => s.config))
         if (field.secret || field.type === 'password') expect(field.default).toBeUndefined()
       // Non-secret defaults are still shown.
@@ -83,11 +116,14 @@ describe('secret defaults of the catalogue', () => {
   })
 
   it('an admin reads one secret default on request; a viewer is FORBIDDEN; unknown keys are NOT_FOUND', async () => {
-    expect(await admin.catalog.secretDefault({ service: 'ssh', key: 'password' })).toEqual({ value: 'admin' })
     expect(await admin.catalog.secretDefault({ service: 'snmp', key: 'community' })).toEqual({
       value: 'public',
     })
-    expect(await codeOf(viewer.catalog.secretDefault({ service: 'ssh', key: 'password' }))).toBe('FORBIDDEN')
+    expect(await codeOf(viewer.catalog.secretDefault({ service: 'snmp', key: 'community' }))).toBe(
+      'FORBIDDEN',
+    )
+    // Login passwords have no catalogue default at all: each decky's persona has its own (the preview shows them).
+    expect(await codeOf(admin.catalog.secretDefault({ service: 'ssh', key: 'password' }))).toBe('NOT_FOUND')
     expect(await codeOf(admin.catalog.secretDefault({ service: 'ssh', key: 'nope' }))).toBe('NOT_FOUND')
     // Not a secret: nothing to reveal here (catalog.services shows it).
     expect(await codeOf(admin.catalog.secretDefault({ service: 'ssh', key: 'banner' }))).toBe('NOT_FOUND')

@@ -342,13 +342,8 @@ test('wizard: secret settings are masked (input and INI) until shown; replace mo
   await page.locator('details').first().locator('summary').click()
   const rootPassword = page.getByLabel(/^Root password/)
   await expect(rootPassword).toHaveAttribute('type', 'password')
-  // The default an empty field falls back to is withheld from the catalogue; an admin asks for it.
-  const fallback = page.getByTestId('secret-default-ssh-password')
-  await expect(fallback.getByTestId('secret-default-value')).toHaveText('••••••••')
-  await fallback.getByRole('button', { name: 'Show default' }).click()
-  await expect(fallback.getByTestId('secret-default-value')).toHaveText('admin')
-  await fallback.getByRole('button', { name: 'Hide default' }).click()
-  await expect(fallback.getByTestId('secret-default-value')).toHaveText('••••••••')
+  // No fleet-wide default password: each decky's persona has its own accounts (shown in the preview).
+  await expect(page.getByTestId('secret-default-ssh-password')).toHaveCount(0)
   await rootPassword.fill('s3cret-root-pw')
   await expect(page.locator('details').first()).toContainText('1 set')
   await page.getByRole('button', { name: 'Next' }).click()
@@ -361,6 +356,18 @@ test('wizard: secret settings are masked (input and INI) until shown; replace mo
   await expect(iniBox).toContainText('password = s3cret-root-pw')
   await page.getByRole('button', { name: 'Mask secrets' }).click()
   await expect(page.getByTestId('preview-shell-01')).toContainText('ssh')
+  // The preview shows the accounts the decky will accept: root's as set, the persona's two users; masked.
+  const logins = page.getByTestId('preview-shell-01').getByTestId('preview-logins-ssh')
+  await expect(logins.getByTestId('preview-login-account')).toHaveCount(3)
+  await expect(logins).toContainText('root:••••••••')
+  await expect(logins).not.toContainText('s3cret-root-pw')
+  await page.getByRole('button', { name: 'Show passwords' }).click()
+  await expect(logins).toContainText('root:s3cret-root-pw')
+  const users = await logins.getByTestId('preview-login-account').allTextContents()
+  await page.getByRole('button', { name: 'Hide passwords' }).click()
+  await expect(logins).not.toContainText('s3cret-root-pw')
+  // The users shown are the persona's: a person and a service account, each with a password of its own.
+  expect(users.slice(1).every((line) => /^[a-z_][a-z0-9_-]*:\S+$/.test(line))).toBe(true)
 
   // Admins may paste their own INI; replace mode says what it tears down before anything is sent.
   await page.getByLabel('Paste my own INI instead').check()

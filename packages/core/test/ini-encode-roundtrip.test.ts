@@ -18,6 +18,7 @@ import {
   parseFleetIni,
   planDeploy,
   seededRandom,
+  serviceConfigProblem,
   writeFleetIni,
 } from '../src/index.ts'
 import { arbFieldValue, arbServices, servicesFitFamily } from './support/ini-arbitraries.ts'
@@ -45,25 +46,24 @@ function arbServiceConfig(
   services: readonly string[],
 ): fc.Arbitrary<Record<string, Record<string, ConfigValue>>> {
   const configurable = services.filter((service) => (getService(service)?.config.length ?? 0) > 0)
-  return fc
-    .subarray(configurable)
-    .chain((chosen) =>
-      fc
-        .tuple(
-          ...chosen.map((service) =>
+  return fc.subarray(configurable).chain((chosen) =>
+    fc
+      .tuple(
+        ...chosen.map((service) =>
+          fc.subarray(getService(service)?.config ?? [], { minLength: 1 }).chain((fields) =>
             fc
-              .subarray(getService(service)?.config ?? [], { minLength: 1 })
-              .chain((fields) =>
-                fc
-                  .tuple(...fields.map(fieldValue))
-                  .map((values) =>
-                    Object.fromEntries(fields.map((f, i) => [f.key, values[i] as ConfigValue])),
-                  ),
-              ),
+              .tuple(...fields.map(fieldValue))
+              .map(
+                (values): Record<string, ConfigValue> =>
+                  Object.fromEntries(fields.map((f, i) => [f.key, values[i] as ConfigValue])),
+              )
+              // Settings that must hold together (a login list needs accounts) are valid ones only.
+              .filter((values) => serviceConfigProblem(service, values) === undefined),
           ),
-        )
-        .map((configs) => Object.fromEntries(chosen.map((service, i) => [service, configs[i] ?? {}]))),
-    )
+        ),
+      )
+      .map((configs) => Object.fromEntries(chosen.map((service, i) => [service, configs[i] ?? {}]))),
+  )
 }
 
 const SUBNET = { subnet: '10.20.30.0/24', gateway: '10.20.30.1' }

@@ -11,6 +11,7 @@ import {
   type IniDeckyInput,
   OS_FAMILY_SLUGS,
   parseFleetIni,
+  serviceConfigProblem,
   writeFleetIni,
 } from '../src/index.ts'
 import { arbFieldValue, arbServices, servicesFitFamily } from './support/ini-arbitraries.ts'
@@ -43,16 +44,16 @@ const arbDecky = (name: string): fc.Arbitrary<IniDeckyInput> =>
     .chain((base) => {
       const service = base.services[0] as string
       const fields = getService(service)?.config ?? []
-      const config = fc
-        .subarray(fields)
-        .chain((chosen) =>
-          fc
-            .tuple(...chosen.map(fieldValue))
-            .map(
-              (values): Record<string, ConfigValue> =>
-                Object.fromEntries(chosen.map((field, i) => [field.key, values[i] as ConfigValue])),
-            ),
-        )
+      const config = fc.subarray(fields).chain((chosen) =>
+        fc
+          .tuple(...chosen.map(fieldValue))
+          .map(
+            (values): Record<string, ConfigValue> =>
+              Object.fromEntries(chosen.map((field, i) => [field.key, values[i] as ConfigValue])),
+          )
+          // Settings that must hold together (a login list needs accounts) are valid ones only.
+          .filter((values) => serviceConfigProblem(service, values) === undefined),
+      )
       return config.map((values) => ({
         name,
         ...base,

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks'
 import Database from 'better-sqlite3'
 import { createDatabase } from '../src/database.ts'
 import { migrate } from '../src/migrate.ts'
-import { logRowValues } from '../src/repos/logs.ts'
+import { logRowValues } from '../src/repos/ingest-write.ts'
 import { applySqlitePragmas } from '../src/sqlite.ts'
 import { generateCorpus } from './corpus.ts'
 

@@ -5,6 +5,7 @@ import { PrismaClient as SqliteClient } from './generated/client/sqlite/client.t
 import { Mutex } from './mutex.ts'
 import { type Dialect, prismaExecutor, type SqlExecutor } from './sql.ts'
 import { LockWaits, PragmaSQLiteAdapter, SqliteExecutor, WRITE_LOCK_DEADLINE_MS } from './sqlite.ts'
+import { IngestWorker } from './sqlite-ingest/ingest-worker.ts'
 import { parseDatabaseUrl } from './url.ts'
 
 /**
@@ -41,6 +42,11 @@ export interface Connection {
   readonly sql: SqlExecutor
   /** Runs `work` in a transaction on the raw SQL path. Call inside run(). */
   transaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T>
+  /**
+   * SQLite: the worker thread that owns ingest's write connection (sqlite-ingest/). Use inside run(),
+   * like every write, so its transactions never contend with this handle's other writes.
+   */
+  readonly ingestWorker?: IngestWorker
   /** Runs a repository operation that writes (or reads to write); on SQLite one at a time (mutex.ts). */
   run<T>(task: () => Promise<T>): Promise<T>
   /** Runs a read-only operation on the read connections: never queued behind writes. */
@@ -108,6 +114,7 @@ function openSqlite(file: string, options: OpenOptions): Connection {
     sql: readSql,
   }
   const mutex = new Mutex()
+  const ingestWorker = new IngestWorker(file, waits)
   // Keeps the -wal file small: after a burst it stays at its largest size until truncated, and
   // SQLite's own checkpoints (PASSIVE, on commit) never shrink it. Only while no write runs here;
   // a lock held elsewhere makes it give up at once (busy) and try again next time.
@@ -120,6 +127,7 @@ function openSqlite(file: string, options: OpenOptions): Connection {
     prisma,
     dialect: 'sqlite',
     sql,
+    ingestWorker,
     transaction: (work) => sql.transaction(() => work(sql)),
     run: (task) => mutex.run(task),
     read: (task) => task(reader),
@@ -130,6 +138,7 @@ function openSqlite(file: string, options: OpenOptions): Connection {
     close: async () => {
       clearInterval(checkpoints)
       await mutex.run(async () => {
+        await ingestWorker.close()
         sql.close()
         readSql.close()
       })

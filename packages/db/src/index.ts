@@ -76,6 +76,7 @@ export {
   toIncidentRow,
 } from './repos/incidents.ts'
 export { extractCommand, extractCredential } from './repos/ingest.ts'
+export type { PreparedIngest } from './repos/ingest-write.ts'
 export {
   type AttackerIntel,
   type FingerprintRow,

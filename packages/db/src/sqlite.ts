@@ -90,7 +90,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export async function retryWhileBusy<T>(
   attempt: () => T | Promise<T>,
-  waits?: LockWaits,
+  waits?: LockWaitRecorder,
   deadlineMs = WRITE_LOCK_DEADLINE_MS,
 ): Promise<T> {
   try {
@@ -116,10 +116,13 @@ export async function retryWhileBusy<T>(
   }
 }
 
+/** Where a connection records that it waits for another connection's lock (LockWaits, or the ingest worker's relay). */
+export type LockWaitRecorder = Pick<LockWaits, 'begin'>
+
 type AdapterOptions = {
   /** A read connection: `query_only`, and its transactions do not take the write lock. */
   readOnly?: boolean
-  waits?: LockWaits
+  waits?: LockWaitRecorder
 }
 
 /** The Prisma adapter, extended to apply the pragmas on every connection and wait for locks on a timer. */
@@ -188,7 +191,7 @@ function sqliteValue(value: SqlArg): string | number | null {
 export class SqliteExecutor implements SqlExecutor {
   readonly #db: Database.Database
   readonly #statements = new Map<string, Database.Statement>()
-  readonly #waits: LockWaits | undefined
+  readonly #waits: LockWaitRecorder | undefined
 
   constructor(file: string, options: AdapterOptions = {}) {
     this.#db = new Database(file, { timeout: BUSY_TIMEOUT_MS })

@@ -16,7 +16,7 @@
  * As in production, the system-traffic filter runs on every batch: 1 line in 100 comes from one of
  * 200 recorded readiness-probe sources and must be stored flagged (not counted as attack).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createDatabase, migrate } from '@decnet/db'
@@ -79,12 +79,23 @@ function line(i: number): string {
   }
 }
 
+/**
+ * CPU seconds of the calling thread alone (Linux: utime + stime of /proc/thread-self/stat, in clock
+ * ticks of 10 ms). The rest of the process's CPU is the ingest worker thread's (plus GC helpers).
+ */
+function threadCpuSeconds(): number {
+  // Fields after the parenthesised command name: state is the 3rd field, utime the 14th, stime the 15th.
+  const stat = readFileSync('/proc/thread-self/stat', 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
 }
 
-type RunResult = { rate: number; cpuRate: number; ok: boolean }
+type RunResult = { rate: number; cpuRate: number; twoCoreRate: number; ok: boolean }
 
 /** One run into a fresh database, with or without the intelligence stage (issue 16). */
 async function run(intel: boolean, lines: readonly string[]): Promise<RunResult> {
@@ -117,6 +128,7 @@ async function run(intel: boolean, lines: readonly string[]): Promise<RunResult>
     })
     const started = performance.now()
     const cpuBefore = process.cpuUsage()
+    const mainCpuBefore = threadCpuSeconds()
     for (const text of lines) {
       if (pipeline.isFull) await pipeline.waitForSpace()
       pipeline.offerLine(text)
@@ -125,6 +137,10 @@ async function run(intel: boolean, lines: readonly string[]): Promise<RunResult>
     const seconds = (performance.now() - started) / 1000
     const cpu = process.cpuUsage(cpuBefore)
     const cpuSeconds = (cpu.user + cpu.system) / 1e6
+    const mainCpuSeconds = threadCpuSeconds() - mainCpuBefore
+    // The main thread (parse, validate, prepare) and the rest (the ingest worker's SQLite) run in
+    // parallel: with two free cores, the busier side alone bounds the rate.
+    const busiestSideSeconds = Math.max(mainCpuSeconds, cpuSeconds - mainCpuSeconds)
     clearInterval(sampler)
     peakRss = Math.max(peakRss, process.memoryUsage().rss)
     const stats = pipeline.stats()
@@ -146,6 +162,10 @@ async function run(intel: boolean, lines: readonly string[]): Promise<RunResult>
       // This process's CPU time: the rate a dedicated core would sustain, whatever else the machine runs.
       cpuSeconds: Number(cpuSeconds.toFixed(2)),
       eventsPerCpuSecond: Math.round(stats.stored / cpuSeconds),
+      mainThreadCpuSeconds: Number(mainCpuSeconds.toFixed(2)),
+      otherThreadsCpuSeconds: Number((cpuSeconds - mainCpuSeconds).toFixed(2)),
+      // What two otherwise idle cores would sustain: events over the busier side's CPU time.
+      eventsPerSecondOnTwoIdleCores: Math.round(stats.stored / busiestSideSeconds),
       loadAverage: loadavg()[0]?.toFixed(1),
       p95BatchMs: Number(percentile(latencies, 95).toFixed(1)),
       batches: stats.batches,
@@ -164,10 +184,11 @@ async function run(intel: boolean, lines: readonly string[]): Promise<RunResult>
     const ok = lost === 0 && stats.dropped === 0 && stats.malformed === 0
     console.log(
       `ingest ${intel ? 'with' : 'without'} intelligence: ${result.eventsPerSecond} events/s wall clock (${result.eventsPerCpuSecond} per CPU-second, ` +
-        `load average ${result.loadAverage}; target ≥ ${TARGET}), p95 batch ${result.p95BatchMs} ms, ` +
+        `load average ${result.loadAverage}; target ≥ ${TARGET}), ${result.eventsPerSecondOnTwoIdleCores} on two idle cores ` +
+        `(main thread ${result.mainThreadCpuSeconds} CPU-s, worker and others ${result.otherThreadsCpuSeconds} CPU-s), p95 batch ${result.p95BatchMs} ms, ` +
         `peak RSS ${result.peakRssMiB} MiB, lost ${lost}${ok ? '' : ' -> LOSS'}`,
     )
-    return { rate, cpuRate: stats.stored / cpuSeconds, ok }
+    return { rate, cpuRate: stats.stored / cpuSeconds, twoCoreRate: stats.stored / busiestSideSeconds, ok }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -193,6 +214,7 @@ const loadAfter = loadavg()[0] ?? 0
 const summary = (results: RunResult[]) => ({
   rate: Math.round(median(results.map((r) => r.rate))),
   cpuRate: Math.round(median(results.map((r) => r.cpuRate))),
+  twoCoreRate: Math.round(median(results.map((r) => r.twoCoreRate))),
   ok: results.every((r) => r.ok),
 })
 const without = summary(runs.without)
@@ -201,11 +223,11 @@ const verdict = (rate: number, ok: boolean) => (rate >= TARGET && ok ? 'PASS' : 
 const load = `load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} on ${availableParallelism()} cores`
 console.log(
   `ingest without intelligence (median of ${ROUNDS}): ${without.rate} events/s wall clock, ${without.cpuRate} per CPU-second; ` +
-    `target ≥ ${TARGET} -> ${verdict(without.rate, without.ok)} (${load})`,
+    `${without.twoCoreRate} on two idle cores (CPU time of the busier thread); target ≥ ${TARGET} -> ${verdict(without.rate, without.ok)} (${load})`,
 )
 console.log(
   `ingest with intelligence (median of ${ROUNDS}): ${withIntel.rate} events/s wall clock, ${withIntel.cpuRate} per CPU-second; ` +
-    `target ≥ ${TARGET} -> ${verdict(withIntel.rate, withIntel.ok)} (${load})`,
+    `${withIntel.twoCoreRate} on two idle cores (CPU time of the busier thread); target ≥ ${TARGET} -> ${verdict(withIntel.rate, withIntel.ok)} (${load})`,
 )
 console.log(
   `ingest: the intelligence stage keeps ${((withIntel.rate / without.rate) * 100).toFixed(0)} % of the wall-clock throughput, ` +

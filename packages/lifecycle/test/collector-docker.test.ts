@@ -134,7 +134,8 @@ describe('DockerLogCollector on real Docker', () => {
       `DECNET_SERVICE=${service}`,
       `DECNET_HOSTNAME=${decky}-host`,
       `DECNET_SEED=seed-${decky}`,
-      'DECNET_SERVICE_CONFIG={}',
+      // root's password is set: logins come from the persona otherwise (a different one per decky).
+      `DECNET_SERVICE_CONFIG=${service === 'ssh' ? JSON.stringify({ password: 'admin' }) : '{}'}`,
       'DECNET_BIND=0.0.0.0',
       `DECNET_PORTS=${port}`,
     ]

@@ -5,10 +5,10 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, describe, expect, it, vi } from 'vitest'
+import { sshpassArgs } from '../../decoys/test/support/ssh-client.ts'
 import { CorrelationWorker, LocalEngine } from '../src/index.ts'
 import { IngestPipeline, localEventSink } from '../src/workers-index.ts'
-import { deckySpec, enginesClosedAfterEach } from './support/local-engines.ts'
-import { sshpassArgs } from './support/ssh-client.ts'
+import { deployAlphaAndBeta, enginesClosedAfterEach } from './support/local-engines.ts'
 
 const run = promisify(execFile)
 const engines = enginesClosedAfterEach()
@@ -39,10 +39,7 @@ describe('credential reuse from real SSH logins through real ingest', () => {
     const pipeline = new IngestPipeline({ db, flushIntervalMs: 20 })
     const engine = new LocalEngine({ onEvent: localEventSink(pipeline) })
     engines.push(engine)
-    await engine.deploy(deckySpec('alpha', [ssh]))
-    await engine.deploy({ ...deckySpec('beta', [ssh]), ip: '198.18.0.11', seed: 'seed-beta' })
-    const alpha = engine.addressOf('alpha') ?? ''
-    const beta = engine.addressOf('beta') ?? ''
+    const { alpha, beta } = await deployAlphaAndBeta(engine, [ssh])
     try {
       await failedLogin(alpha, FIRST, 'oracle', 'Winter2026!')
       await failedLogin(beta, SECOND, 'oracle', 'Winter2026!')

@@ -3,6 +3,7 @@ import { sqliteTestDatabase } from '@decnet/db/testing'
 import { serializeEvent } from '@decnet/decoys/events'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { InProcessBus } from '../src/index.ts'
+import type { IngestDatabase } from '../src/ingest/pipeline.ts'
 import { IngestPipeline, localEventSink } from '../src/workers-index.ts'
 
 const provider = sqliteTestDatabase()
@@ -127,14 +128,16 @@ describe('IngestPipeline', () => {
     const pipeline = new IngestPipeline({ db, batchSize: 500, flushIntervalMs: 30 })
     pipeline.offerLine(line(1))
     expect(await logCount()).toBe(0)
-    await expect.poll(logCount, { timeout: 2000, interval: 10 }).toBe(1)
+    // Generous: the first batch also starts the SQLite ingest worker thread (seconds on a loaded machine).
+    await expect.poll(logCount, { timeout: 30_000, interval: 10 }).toBe(1)
     await pipeline.close()
   })
 
   it('writes full batches without waiting for the timer', async () => {
     const pipeline = new IngestPipeline({ db, batchSize: 10, flushIntervalMs: 60_000 })
     for (let i = 0; i < 25; i++) pipeline.offerLine(line(i))
-    await expect.poll(logCount, { timeout: 2000, interval: 10 }).toBe(20)
+    // Well below the 60 s interval, generous for the ingest worker thread's start on a loaded machine.
+    await expect.poll(logCount, { timeout: 30_000, interval: 10 }).toBe(20)
     expect(pipeline.pending).toBe(5)
     await pipeline.close()
     expect(await logCount()).toBe(25)
@@ -213,6 +216,42 @@ describe('IngestPipeline', () => {
     expect(errors).toHaveLength(2)
     expect(pipeline.stats()).toMatchObject({ stored: 5, writeErrors: 2, batches: 1 })
     expect(await logCount()).toBe(5)
+    await pipeline.close()
+  })
+
+  it('batches prepared ahead while writes fail are stored once each, in line order', async () => {
+    // The real database behind an ingest that fails its first 3 calls; batches are prepared ahead.
+    let failures = 3
+    const prepared: number[] = []
+    const flaky: IngestDatabase = {
+      logs: {
+        prepareIngest: (events, now) => {
+          prepared.push(events.length)
+          return db.logs.prepareIngest(events, now)
+        },
+        ingest: async (input, now) => {
+          if (failures-- > 0) throw new Error('database is locked')
+          return db.logs.ingest(input, now)
+        },
+      },
+    }
+    const errors: unknown[] = []
+    const pipeline = new IngestPipeline({
+      db: flaky,
+      batchSize: 50,
+      retryInitialMs: 5,
+      onError: (error) => errors.push(error),
+    })
+    const credential = (i: number) =>
+      line(i, { event: 'auth', fields: { username: 'root', password: `pw${i}` } })
+    for (let i = 0; i < 200; i++) pipeline.offerLine(credential(i))
+    await pipeline.flush()
+    const rows = (await db.logs.search({ limit: 1000 })).rows.reverse()
+    expect(rows.map((row) => row.fields.password)).toEqual(Array.from({ length: 200 }, (_, i) => `pw${i}`))
+    expect(errors).toHaveLength(3)
+    // Prepared again for each retry: 4 batches plus 3 retries.
+    expect(prepared).toHaveLength(7)
+    expect(pipeline.stats()).toMatchObject({ stored: 200, batches: 4, writeErrors: 3, dropped: 0 })
     await pipeline.close()
   })
 

@@ -161,6 +161,27 @@ describe('settings', () => {
       ),
     ])
   })
+  it('login accounts must be user:password pairs with Unix login names, as the INI reader wants them', () => {
+    const errors = validateDraft(
+      draftWith({ picked: ['ssh'], settings: { ssh: { users: 'Oracle:Tiger1' } } }),
+      contextWith(),
+    )
+    expect(errors.configure.settings).toEqual([
+      M.badSetting(
+        serviceName('ssh'),
+        fieldLabel('ssh', 'users'),
+        '"Oracle" is not a Unix login name (a-z, 0-9, _ and -)',
+      ),
+    ])
+    const fine = validateDraft(
+      draftWith({
+        picked: ['ssh'],
+        settings: { ssh: { users: 'oracle:Tiger1,pi:rasp:berry', login_policy: 'list' } },
+      }),
+      contextWith(),
+    )
+    expect(fine.configure).toEqual({})
+  })
   it('a key the service does not have (a stale draft) is reported, not written', () => {
     const errors = validateDraft(draftWith({ settings: { http: { nonsense: 'x' } } }), contextWith())
     expect(errors.configure.settings).toEqual([

@@ -1,7 +1,14 @@
 // Coerces raw string persona settings (from INI sub-sections or API forms) into typed values using
 // each service's config schema, so `nla=false` really is false and `b64:` textareas are decoded.
 import { DecnetError, quote } from '../errors.ts'
-import { type ConfigField, type ConfigValue, getService, type ServiceDefinition } from './services.ts'
+import { loginConfigProblem, loginNameProblem, parseAccountPairs } from '../persona/accounts.ts'
+import {
+  type ConfigField,
+  type ConfigFieldFormat,
+  type ConfigValue,
+  getService,
+  type ServiceDefinition,
+} from './services.ts'
 
 export type ServiceConfigValues = Record<string, ConfigValue>
 
@@ -41,7 +48,8 @@ export function coerceField(field: ConfigField, raw: string): FieldResult {
     case 'password': {
       if (raw.length > MAX_STRING_VALUE) return fail(`longer than ${MAX_STRING_VALUE} characters`)
       if (LINE_CONTROL_RE.test(raw)) return fail('contains control characters')
-      return { ok: true, value: raw }
+      const problem = field.format && formatProblem(field.format, raw)
+      return problem ? fail(problem) : { ok: true, value: raw }
     }
     case 'textarea': {
       let text = raw
@@ -90,6 +98,17 @@ export function coerceField(field: ConfigField, raw: string): FieldResult {
   }
 }
 
+function formatProblem(format: ConfigFieldFormat, raw: string): string | undefined {
+  switch (format) {
+    case 'login-name':
+      return loginNameProblem(raw)
+    case 'accounts': {
+      const pairs = parseAccountPairs(raw)
+      return pairs.ok ? undefined : pairs.reason
+    }
+  }
+}
+
 export type EncodeResult = { ok: true; text: string } | { ok: false; reason: string }
 
 function utf8ToBase64(text: string): string {
@@ -123,6 +142,20 @@ export function getConfigField(service: ServiceDefinition, key: string): ConfigF
   return service.config.find((field) => field.key === key)
 }
 
+/** Services whose settings are the login accounts of the decky's shell. */
+const LOGIN_SERVICES: ReadonlySet<string> = new Set(['ssh', 'telnet'])
+
+/**
+ * What is wrong with one service's settings taken together (each value already passed its own field's
+ * check): the key to blame and why, or undefined.
+ */
+export function serviceConfigProblem(
+  slug: string,
+  values: ServiceConfigValues,
+): { key: string; reason: string } | undefined {
+  return LOGIN_SERVICES.has(slug) ? loginConfigProblem(values) : undefined
+}
+
 /**
  * Coerces a whole raw persona map for `slug`. Empty values are dropped (they mean "use the
  * default"). Unknown services, unknown keys and bad values throw a DecnetError naming service,
@@ -143,5 +176,7 @@ export function coerceServiceConfig(slug: string, raw: Record<string, string>): 
     if (!result.ok) throw new DecnetError('invalid_input', `service ${slug}: ${key}: ${result.reason}`)
     out[key] = result.value
   }
+  const problem = serviceConfigProblem(slug, out)
+  if (problem) throw new DecnetError('invalid_input', `service ${slug}: ${problem.key}: ${problem.reason}`)
   return out
 }

@@ -1,6 +1,7 @@
 // The per-decky service catalogue: slug, listening ports and the persona config schema each
 // emulator understands. Emulators, the engine, the wizard and the INI parser all read this list.
 import { clip, DecnetError, quote } from '../errors.ts'
+import { DEFAULT_ACCEPT_ATTEMPT, LOGIN_POLICIES, MAX_ACCEPT_ATTEMPT } from '../persona/accounts.ts'
 
 export const SERVICE_SLUGS = [
   'ssh',
@@ -53,6 +54,9 @@ export const CONFIG_FIELD_TYPES = [
   'multi_enum',
 ] as const
 export type ConfigFieldType = (typeof CONFIG_FIELD_TYPES)[number]
+/** What a string field's text must be beyond one line: a Unix login name, or `user:password` pairs. */
+export const CONFIG_FIELD_FORMATS = ['login-name', 'accounts'] as const
+export type ConfigFieldFormat = (typeof CONFIG_FIELD_FORMATS)[number]
 export type ConfigValue = string | number | boolean | string[]
 
 export interface ConfigField {
@@ -68,6 +72,7 @@ export interface ConfigField {
   /** Inclusive bounds for int fields. */
   min?: number
   max?: number
+  format?: ConfigFieldFormat
 }
 
 export interface ServiceDefinition {
@@ -95,11 +100,50 @@ const version = (example: string, help = 'Version string reported to clients'): 
   help: `${help}, e.g. ${example} (${PER_DECKY})`,
 })
 
-/** ssh and telnet share the same login persona keys. */
+/**
+ * ssh and telnet share the same login keys. Without them a decky accepts its persona's accounts
+ * (different users and passwords on each decky, shown to admins in the deploy preview).
+ */
 const loginPersona = (prefix: string): ConfigField[] => [
-  { key: 'password', label: 'Root password', type: 'password', default: 'admin', secret: true },
-  { key: 'user', label: 'User name', type: 'string', help: "empty = a user fitting the persona's OS" },
-  { key: 'user_password', label: 'User password', type: 'password', default: 'admin', secret: true },
+  {
+    key: 'login_policy',
+    label: 'Login policy',
+    type: 'enum',
+    default: 'persona',
+    options: [...LOGIN_POLICIES],
+    help: "persona: the decky's accounts plus any set here; list: only the accounts set here; nth: also a known user's nth password tried; never: refuse all",
+  },
+  {
+    key: 'password',
+    label: 'Root password',
+    type: 'password',
+    secret: true,
+    help: "empty = the decky's persona (see the preview)",
+  },
+  {
+    key: 'user',
+    label: 'User name',
+    type: 'string',
+    format: 'login-name',
+    help: 'an extra account (locked without a user password)',
+  },
+  { key: 'user_password', label: 'User password', type: 'password', secret: true },
+  {
+    key: 'users',
+    label: 'Extra accounts',
+    type: 'string',
+    format: 'accounts',
+    secret: true,
+    help: 'Comma-separated user:password pairs accepted by the fake shell',
+  },
+  {
+    key: 'accept_attempt',
+    label: 'Accept on attempt',
+    type: 'int',
+    min: 1,
+    max: MAX_ACCEPT_ATTEMPT,
+    help: `login_policy nth: the attempt per client and user that gets in (default ${DEFAULT_ACCEPT_ATTEMPT})`,
+  },
   { key: 'hostname', label: 'Hostname', type: 'string', help: `${prefix} hostname shown in the prompt` },
 ]
 
@@ -149,13 +193,6 @@ export const SERVICES: readonly ServiceDefinition[] = [
         label: 'Kernel version',
         type: 'string',
         help: `e.g. 5.15.0-91-generic (${PER_DECKY})`,
-      },
-      {
-        key: 'users',
-        label: 'Extra accounts',
-        type: 'string',
-        secret: true,
-        help: 'Comma-separated user:password pairs accepted by the fake shell',
       },
     ],
   },

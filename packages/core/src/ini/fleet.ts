@@ -4,7 +4,7 @@
 import { ARCHETYPE_SLUGS, type ArchetypeSlug, getArchetype, isArchetypeSlug } from '../catalog/archetypes.ts'
 import { DISTRO_SLUGS, type DistroSlug, isDistroSlug } from '../catalog/distros.ts'
 import { isOsFamilySlug, OS_FAMILY_SLUGS, type OsFamilySlug } from '../catalog/os-families.ts'
-import { coerceField, getConfigField } from '../catalog/service-config.ts'
+import { coerceField, getConfigField, serviceConfigProblem } from '../catalog/service-config.ts'
 import {
   type ConfigValue,
   familyForServices,
@@ -397,6 +397,25 @@ function applyPersonas(personas: PersonaSection[], deckies: IniDecky[]): void {
           ...entry.values,
         }
       }
+    }
+  }
+  // Settings that must hold together are judged once group and exact sections are merged.
+  for (const decky of deckies) {
+    for (const [service, values] of Object.entries(decky.serviceConfig)) {
+      const problem = serviceConfigProblem(service, values)
+      if (!problem) continue
+      // Blame the line that set the key (an exact section's wins over a group's), else the section.
+      const setting = resolved
+        .filter((entry) => entry.persona.service === service && entry.targets.includes(decky))
+        .sort((a, b) => Number(b.exact) - Number(a.exact))
+      const section = (setting.find((entry) => entry.persona.section.entries.has(problem.key)) ?? setting[0])
+        ?.persona.section
+      const line = section?.entries.get(problem.key)?.line
+      const at =
+        section && line !== undefined
+          ? { line, section: section.name, key: problem.key }
+          : { line: section?.line ?? decky.line, section: section?.name ?? decky.section }
+      throw iniError(at, `invalid value for service ${service}: ${problem.reason}`)
     }
   }
 }

@@ -1,4 +1,23 @@
 // The persona module: derivation, per-purpose keyed values and time helpers (pure, browser-safe).
+
+export {
+  DEFAULT_ACCEPT_ATTEMPT,
+  deckyLogins,
+  isLoginPolicy,
+  LOGIN_NAME_RE,
+  LOGIN_POLICIES,
+  type LoginAccount,
+  type LoginPolicy,
+  type LoginSettings,
+  loginConfigProblem,
+  loginNameProblem,
+  loginSettings,
+  MAX_ACCEPT_ATTEMPT,
+  parseAccountPairs,
+  personaAccounts,
+  personaLoginUsers,
+  type ServiceLogins,
+} from './accounts.ts'
 export {
   deriveFleetDomain,
   derivePersona,

@@ -3,7 +3,12 @@ import { z } from 'zod'
 import { ARCHETYPE_SLUGS } from '../catalog/archetypes.ts'
 import { DISTRO_SLUGS, HOSTNAME_STYLES } from '../catalog/distros.ts'
 import { OS_FAMILY_SLUGS } from '../catalog/os-families.ts'
-import { CONFIG_FIELD_TYPES, PORT_PROTOCOLS, SERVICE_SLUGS } from '../catalog/services.ts'
+import {
+  CONFIG_FIELD_FORMATS,
+  CONFIG_FIELD_TYPES,
+  PORT_PROTOCOLS,
+  SERVICE_SLUGS,
+} from '../catalog/services.ts'
 
 export const ZServiceSlug = z.enum(SERVICE_SLUGS)
 export const ZArchetypeSlug = z.enum(ARCHETYPE_SLUGS)
@@ -24,6 +29,7 @@ export const ZConfigField = z.object({
   options: z.array(z.string()).optional(),
   min: z.number().optional(),
   max: z.number().optional(),
+  format: z.enum(CONFIG_FIELD_FORMATS).optional(),
 })
 
 export const ZPortProtocol = z.enum(PORT_PROTOCOLS)

@@ -1,6 +1,7 @@
 // Inputs and outputs of the fleet.* procedures.
 import { z } from 'zod'
 import { MAX_INI_BYTES } from '../ini/reader.ts'
+import { LOGIN_POLICIES, MAX_ACCEPT_ATTEMPT } from '../persona/accounts.ts'
 import { PLAN_SEED_PATTERN } from '../plan/seed.ts'
 import { ZArchetypeSlug, ZDistroSlug, ZOsFamilySlug, ZServiceSlug } from './catalog.ts'
 import { ZDeckyName, ZIntervalString, ZIpv4, ZIsoDate, ZMac } from './common.ts'
@@ -56,6 +57,15 @@ export type DeployResponse = z.infer<typeof ZDeployResponse>
 
 export const ZPreviewRequest = z.object(ZPlanRequest).strict()
 /** One decky a deploy would create (fully resolved and placed, before any state exists). */
+/** What one login service of a planned decky accepts (its persona's accounts unless configured). */
+export const ZPlannedLogins = z.object({
+  service: z.enum(['ssh', 'telnet']),
+  policy: z.enum(LOGIN_POLICIES),
+  acceptAttempt: z.number().int().min(1).max(MAX_ACCEPT_ATTEMPT),
+  accounts: z.array(z.object({ user: z.string(), password: z.string().nullable() })),
+})
+export type PlannedLogins = z.infer<typeof ZPlannedLogins>
+
 export const ZPlannedDecky = z.object({
   name: ZDeckyName,
   ip: ZIpv4,
@@ -70,6 +80,8 @@ export const ZPlannedDecky = z.object({
   /** The host it is placed on (INI `host =`, where it already runs, or the one with most free capacity). */
   hostId: ZHostId,
   host: z.string(),
+  /** Admins only (fleet.preview): the accounts its ssh/telnet will accept, passwords included. */
+  logins: z.array(ZPlannedLogins),
 })
 export type PlannedDeckyOutput = z.infer<typeof ZPlannedDecky>
 export const ZPreviewResponse = z.object({

@@ -3,6 +3,7 @@
 import fc from 'fast-check'
 import {
   type ConfigField,
+  type ConfigFieldFormat,
   type ConfigValue,
   familyForServices,
   findPortConflict,
@@ -23,7 +24,7 @@ export function arbFieldValue(field: ConfigField, text: TextArbitraries): fc.Arb
   switch (field.type) {
     case 'string':
     case 'password':
-      return text.line
+      return field.format ? arbFormatted(field.format) : text.line
     case 'textarea':
       return text.textarea
     case 'int':
@@ -34,6 +35,23 @@ export function arbFieldValue(field: ConfigField, text: TextArbitraries): fc.Arb
       return fc.constantFrom(...(field.options ?? []))
     case 'multi_enum':
       return fc.uniqueArray(fc.constantFrom(...(field.options ?? [])), { minLength: 1 })
+  }
+}
+
+const arbLoginName = fc.stringMatching(/^[a-z_][a-z0-9_-]{0,31}$/)
+
+/** Text in a field's format (login names; `user:password` pairs, a password holding no comma). */
+function arbFormatted(format: ConfigFieldFormat): fc.Arbitrary<string> {
+  switch (format) {
+    case 'login-name':
+      return arbLoginName
+    case 'accounts':
+      return fc
+        .array(fc.tuple(arbLoginName, fc.stringMatching(/^[A-Za-z0-9!@#:._-]{1,20}$/)), {
+          minLength: 1,
+          maxLength: 4,
+        })
+        .map((pairs) => pairs.map(([user, password]) => `${user}:${password}`).join(','))
   }
 }
 

@@ -1,46 +1,16 @@
-// Logs: batched ingest (logs + credentials + attacker profiles in one transaction), search,
-// histogram, live tail and purge.
-import { randomUUID } from 'node:crypto'
-import { parseObject, parseStringArray } from '@decnet/core'
+import { parseObject } from '@decnet/core'
 import type { Connection } from '../client.ts'
-import type { AttackerModel, LogModel } from '../generated/client/sqlite/models.ts'
+import type { LogModel } from '../generated/client/sqlite/models.ts'
 import { type CompiledSearch, compileSearch } from '../search/compile.ts'
 import { type ParsedSearch, parseSearch } from '../search/grammar.ts'
-import { buildSearchText } from '../search/tokenize.ts'
-import {
-  type Dialect,
-  earlier,
-  later,
-  type RawRow,
-  type SqlArg,
-  type SqlExecutor,
-  toDate,
-  toNumber,
-  valuesPlaceholders,
-} from '../sql.ts'
+import { type RawRow, type SqlExecutor, toDate, toNumber } from '../sql.ts'
 import type { LogEventInput, LogRow } from '../types.ts'
-import {
-  type AttackerDelta,
-  type CredentialAttempt,
-  MAX_COMMANDS,
-  storableEvent,
-  summariseBatch,
-} from './ingest.ts'
-import { writeIntel } from './intel.ts'
-import { CORE_INTEL_ANALYSER, type IntelAnalyser, summariseIntel } from './intel-batch.ts'
-import { isRecordingEvent, storeRecordingEvents } from './sessions.ts'
+import { type PreparedIngest, prepareIngest, writeIngest } from './ingest-write.ts'
+import { CORE_INTEL_ANALYSER, type IntelAnalyser } from './intel-batch.ts'
 
 export const MAX_SEARCH_LIMIT = 1000
 /** Counting stops here: an exact count of a very common word would cost a full index walk. */
 export const COUNT_CAP = 10_000
-// Rows per multi-row INSERT: 11 parameters each stays far below both databases' parameter limits.
-const INSERT_CHUNK = 200
-/**
- * Log rows per INSERT (10 parameters each: 10,000, within SQLite's 32,766 and PostgreSQL's 65,535).
- * Each statement has a fixed cost on SQLite (statement journal, the full-text trigger's pending
- * terms): 1,000 rows per statement took ~25 µs of CPU per row against ~31 µs at 200 (issue 16).
- */
-const LOG_INSERT_CHUNK = 1000
 
 export const LOG_COLUMNS = `l."id", l."timestamp", l."decky", l."service", l."eventType", l."attackerIp", l."attackerPort", l."rawLine", l."fields", l."system"`
 
@@ -88,162 +58,8 @@ function parseCursor(cursor: string | undefined): number | undefined {
   return Number(cursor)
 }
 
-/** One log row's column values, in the INSERT's column order (timestamp … fields, search text). */
-export function logRowValues(event: LogEventInput): SqlArg[] {
-  const values: SqlArg[] = []
-  pushLogRowValues(values, event)
-  return values
-}
-
-/** logRowValues appended to `args` (ingest's hot path: no array per row). */
-function pushLogRowValues(args: SqlArg[], event: LogEventInput): void {
-  args.push(
-    event.timestamp,
-    event.decky,
-    event.service,
-    event.eventType,
-    event.attackerIp,
-    event.attackerPort ?? null,
-    event.rawLine,
-    JSON.stringify(event.fields ?? {}),
-    buildSearchText(event),
-    event.system ?? false,
-  )
-}
-
-async function insertLogs(sql: SqlExecutor, events: readonly LogEventInput[]): Promise<number[]> {
-  const ids: number[] = []
-  for (let start = 0; start < events.length; start += LOG_INSERT_CHUNK) {
-    const end = Math.min(events.length, start + LOG_INSERT_CHUNK)
-    const args: SqlArg[] = []
-    for (let i = start; i < end; i++) pushLogRowValues(args, events[i] as LogEventInput)
-    const rows = await sql.query<{ id: unknown }>(
-      `INSERT INTO "Log" ("timestamp", "decky", "service", "eventType", "attackerIp", "attackerPort", "rawLine",
-         "fields", "searchText", "system") VALUES ${valuesPlaceholders(end - start, 10)} RETURNING "id"`,
-      args,
-    )
-    // Ids of one multi-row insert are assigned in VALUES order on both databases.
-    const chunkIds = rows.map((row) => toNumber(row.id)).sort((a, b) => a - b)
-    for (const id of chunkIds) ids.push(id)
-  }
-  return ids
-}
-
-async function upsertCredentials(sql: SqlExecutor, credentials: CredentialAttempt[]) {
-  // Sorted, so concurrent PostgreSQL ingesters lock rows in the same order (no deadlock).
-  const ordered = [...credentials].sort((a, b) =>
-    a.attackerIp < b.attackerIp ? -1 : a.attackerIp > b.attackerIp ? 1 : 0,
-  )
-  for (let start = 0; start < ordered.length; start += INSERT_CHUNK) {
-    const chunk = ordered.slice(start, start + INSERT_CHUNK)
-    const args: SqlArg[] = chunk.flatMap((c) => [
-      c.attackerIp,
-      c.decky,
-      c.service,
-      c.kind,
-      c.principal,
-      c.secret,
-      c.secretHash,
-      c.count,
-      c.firstSeen,
-      c.lastSeen,
-    ])
-    // summariseBatch() merged duplicates, so no key appears twice in one statement (PG forbids that).
-    await sql.execute(
-      `INSERT INTO "Credential" ("attackerIp", "decky", "service", "kind", "principal", "secret", "secretHash",
-         "count", "firstSeen", "lastSeen") VALUES ${valuesPlaceholders(chunk.length, 10)}
-       ON CONFLICT ("attackerIp", "decky", "service", "kind", "principal", "secretHash") DO UPDATE SET
-         "count" = "Credential"."count" + excluded."count",
-         "lastSeen" = ${later('excluded."lastSeen"', '"Credential"."lastSeen"')}`,
-      args,
-    )
-  }
-}
-
-type AttackerRecord = Pick<AttackerModel, 'ip' | 'services' | 'deckies' | 'commands'>
-
-/** Appends unseen values to a stored JSON list, re-encoding only when something was added. */
-function mergeList(stored: string | undefined, additions: string[]): { json: string; count: number } {
-  const list = stored === undefined ? [] : parseStringArray(stored)
-  const before = list.length
-  for (const value of additions) if (!list.includes(value)) list.push(value)
-  return {
-    json: stored !== undefined && list.length === before ? stored : JSON.stringify(list),
-    count: list.length,
-  }
-}
-
-async function upsertAttackers(sql: SqlExecutor, dialect: Dialect, deltas: AttackerDelta[], now: Date) {
-  if (deltas.length === 0) return
-  const ordered = [...deltas].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0))
-  for (let start = 0; start < ordered.length; start += INSERT_CHUNK) {
-    const chunk = ordered.slice(start, start + INSERT_CHUNK)
-    const ips = chunk.map((d) => d.ip)
-    const inList = ips.map((_, i) => `$${i + 1}`).join(', ')
-    // The JSON lists are merged here, so existing rows are read (and on PostgreSQL locked, after
-    // making sure they exist) before the single upsert writes the merged values back.
-    if (dialect === 'postgres') {
-      await sql.execute(
-        `INSERT INTO "Attacker" ("id", "ip", "firstSeen", "lastSeen", "updatedAt")
-         VALUES ${valuesPlaceholders(chunk.length, 5)} ON CONFLICT ("ip") DO NOTHING`,
-        chunk.flatMap((d) => [randomUUID(), d.ip, d.firstSeen, d.lastSeen, now]),
-      )
-    }
-    const existing = await sql.query<AttackerRecord>(
-      `SELECT "ip", "services", "deckies", "commands" FROM "Attacker" WHERE "ip" IN (${inList}) ORDER BY "ip"
-       ${dialect === 'postgres' ? 'FOR UPDATE' : ''}`,
-      ips,
-    )
-    const byIp = new Map(existing.map((row) => [row.ip, row]))
-    const args: SqlArg[] = []
-    for (const delta of chunk) {
-      const row = byIp.get(delta.ip)
-      const services = mergeList(row?.services, delta.services)
-      const deckies = mergeList(row?.deckies, delta.deckies)
-      // Busy attackers carry up to MAX_COMMANDS commands: only re-encode the list when it grows.
-      const commands =
-        row && delta.commands.length === 0
-          ? row.commands
-          : JSON.stringify(
-              [...(row ? parseStringArray(row.commands) : []), ...delta.commands].slice(-MAX_COMMANDS),
-            )
-      args.push(
-        randomUUID(),
-        delta.ip,
-        delta.firstSeen,
-        delta.lastSeen,
-        delta.events,
-        services.json,
-        services.count,
-        deckies.json,
-        deckies.count,
-        commands,
-        now,
-      )
-    }
-    await sql.execute(
-      `INSERT INTO "Attacker" ("id", "ip", "firstSeen", "lastSeen", "eventCount", "services", "serviceCount",
-         "deckies", "deckyCount", "commands", "updatedAt") VALUES ${valuesPlaceholders(chunk.length, 11)}
-       ON CONFLICT ("ip") DO UPDATE SET
-         "firstSeen" = ${earlier('excluded."firstSeen"', '"Attacker"."firstSeen"')},
-         "lastSeen" = ${later('excluded."lastSeen"', '"Attacker"."lastSeen"')},
-         "eventCount" = "Attacker"."eventCount" + excluded."eventCount",
-         "services" = excluded."services", "serviceCount" = excluded."serviceCount",
-         "deckies" = excluded."deckies", "deckyCount" = excluded."deckyCount",
-         "commands" = excluded."commands", "updatedAt" = excluded."updatedAt"`,
-      args,
-    )
-    const withCredentials = chunk.filter((d) => d.triedCredentials).map((d) => d.ip)
-    if (withCredentials.length > 0) {
-      await sql.execute(
-        `UPDATE "Attacker" SET "credentialCount" =
-           (SELECT count(*) FROM "Credential" c WHERE c."attackerIp" = "Attacker"."ip")
-         WHERE "ip" IN (${withCredentials.map((_, i) => `$${i + 1}`).join(', ')})`,
-        withCredentials,
-      )
-    }
-  }
-}
+const isPrepared = (input: readonly LogEventInput[] | PreparedIngest): input is PreparedIngest =>
+  !Array.isArray(input)
 
 export interface IngestOptions {
   /** The intelligence stage's rules (core's by default); `false` stores events without it (benchmarks). */
@@ -255,50 +71,43 @@ export function logsRepository(conn: Connection, options: IngestOptions = {}) {
   const intel = options.intel ?? CORE_INTEL_ANALYSER
   return {
     /**
-     * Writes a batch of events, their credentials and attacker profile updates atomically.
-     * Returns the stored rows (with ids, in input order) for live subscribers.
+     * The CPU half of ingest (storable text, summaries, the intelligence rules, search tokens, bound
+     * values), done before the write: a caller may prepare its next batch while one is written, then
+     * hand the prepared batch to ingest().
      */
-    ingest(input: readonly LogEventInput[], now = new Date()): Promise<LogRow[]> {
-      if (input.length === 0) return Promise.resolve([])
-      const all = input.map(storableEvent)
-      // Terminal recordings go to their own tables: never Log rows, attacker events or live rows.
-      // (An analysis stage counting interactive sessions wants the batch's `tty_start` events too:
-      // one per session, no frames.)
-      const recordings = all.filter(isRecordingEvent)
-      const events = recordings.length === 0 ? all : all.filter((event) => !isRecordingEvent(event))
-      const { credentials, attackers } = summariseBatch(events)
-      // Analysed before the transaction: the rules are pure, and on SQLite the write lock is shared.
-      // A recording's tty_start (one per session, no frames) is analysed too: it counts the session.
-      const findings =
-        intel === false
-          ? undefined
-          : summariseIntel(
-              recordings.length === 0
-                ? events
-                : [...events, ...recordings.filter((event) => event.eventType === 'tty_start')],
-              intel,
-            )
-      return conn.run(() =>
-        conn.transaction(async (tx) => {
-          const ids = await insertLogs(tx, events)
-          await upsertCredentials(tx, credentials)
-          await upsertAttackers(tx, dialect, attackers, now)
-          if (recordings.length > 0) await storeRecordingEvents(tx, recordings)
-          if (findings && intel !== false) await writeIntel(tx, dialect, findings, intel)
-          return events.map((event, i) => ({
-            id: ids[i] as number,
-            timestamp: event.timestamp,
-            decky: event.decky,
-            service: event.service,
-            eventType: event.eventType,
-            attackerIp: event.attackerIp,
-            attackerPort: event.attackerPort ?? null,
-            rawLine: event.rawLine,
-            fields: event.fields ?? {},
-            system: event.system ?? false,
-          }))
-        }),
-      )
+    prepareIngest(input: readonly LogEventInput[], now = new Date()): PreparedIngest {
+      return prepareIngest(input, dialect, intel, now)
+    },
+
+    /**
+     * Writes a batch of events (or one this handle's prepareIngest prepared), their credentials and
+     * attacker profile updates atomically. Returns the stored rows (with ids, in input order) for
+     * live subscribers.
+     */
+    ingest(input: readonly LogEventInput[] | PreparedIngest, now = new Date()): Promise<LogRow[]> {
+      const prepared = isPrepared(input) ? input : prepareIngest(input, dialect, intel, now)
+      const { events, ...write } = prepared
+      if (events.length === 0 && write.recordings.length === 0) return Promise.resolve([])
+      return conn.run(async () => {
+        // On SQLite the statements run on the ingest worker's connection (sqlite-ingest/); custom
+        // rules (tests) and PostgreSQL write in a transaction here.
+        const ids =
+          conn.ingestWorker && (intel === false || intel === CORE_INTEL_ANALYSER)
+            ? await conn.ingestWorker.write(write)
+            : await conn.transaction((tx) => writeIngest(tx, dialect, write, intel || CORE_INTEL_ANALYSER))
+        return events.map((event, i) => ({
+          id: ids[i] as number,
+          timestamp: event.timestamp,
+          decky: event.decky,
+          service: event.service,
+          eventType: event.eventType,
+          attackerIp: event.attackerIp,
+          attackerPort: event.attackerPort ?? null,
+          rawLine: event.rawLine,
+          fields: event.fields ?? {},
+          system: event.system ?? false,
+        }))
+      })
     },
 
     /** Newest first. Throws SearchQueryError on a malformed `q`. */

@@ -8,8 +8,9 @@ import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import type { TcpSession } from '../framework/tcp.ts'
 import { LastLogins } from './last-login.ts'
+import { failedLoginDelayMs } from './login-delay.ts'
 import { receiveScp } from './scp-sink.ts'
-import { type Credentials, credentialsFrom } from './shell/credentials.ts'
+import { type Credentials, credentialsFor } from './shell/credentials.ts'
 import { fetchSample } from './shell/downloads.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
 import { createShell, settle } from './shell/shell.ts'
@@ -58,7 +59,7 @@ export const sshEmulator: Emulator = {
       identity.bootTime * 1000,
     )
     const profile = sshProfile(service?.product ?? 'openssh', banner, identity.os)
-    const credentials = credentialsFrom(ctx.config)
+    const credentials = credentialsFor(persona.logins)
     // ssh2 announces a client only once its identification line arrived; match it to our session
     // by the peer's address and port, which are unique among open connections.
     const pending = new Map<string, SshClientHandler>()
@@ -155,30 +156,38 @@ class SshClientHandler {
   private authenticate(auth: AuthContext, clientVersion: string): void {
     const base = { username: auth.username, method: auth.method, client_version: clientVersion }
     if (auth.method === 'password') {
-      const success = this.credentials.accepts(auth.username, auth.password)
+      const success = this.credentials.attempt(this.session.ip, auth.username, auth.password)
       this.session.emit('auth_attempt', { ...base, password: auth.password, success }, ['password'])
       if (success) {
         this.user = auth.username
         auth.accept()
-        return
-      }
-    } else if (auth.method === 'publickey') {
+      } else this.refusePassword(auth)
+      return
+    }
+    if (auth.method === 'publickey') {
       // Only the key offer is seen: we never accept, so the client never signs.
       const fingerprint = `SHA256:${createHash('sha256').update(auth.key.data).digest('base64').replace(/=+$/, '')}`
       this.session.emit('auth_attempt', { ...base, key_type: auth.key.algo, fingerprint, success: false })
     } else if (auth.method === 'keyboard-interactive') {
       auth.prompt([{ prompt: 'Password: ', echo: false }], (answers) => {
         const password = answers[0] ?? ''
-        const success = this.credentials.accepts(auth.username, password)
+        const success = this.credentials.attempt(this.session.ip, auth.username, password)
         this.session.emit('auth_attempt', { ...base, password, success }, ['password'])
         if (success) {
           this.user = auth.username
           auth.accept()
-        } else this.reject(auth)
+        } else this.refusePassword(auth)
       })
       return
     }
     this.reject(auth)
+  }
+
+  /** A wrong password is refused after sshd's 2–3 s failure delay (a key offer or `none` at once). */
+  private refusePassword(auth: AuthContext): void {
+    setTimeout(() => {
+      if (!this.session.socket.destroyed) this.reject(auth)
+    }, failedLoginDelayMs())
   }
 
   private reject(auth: AuthContext): void {

@@ -31,6 +31,8 @@ export type TelnetFlavor = {
   /** Last message before hanging up after too many failures. */
   giveUp: string
   maxFailures: number
+  /** util-linux login prints the previous login; BusyBox login and IOS print none. */
+  showsLastLogin: boolean
 }
 
 /** What `/etc/issue.net` says on the persona's distro (netkit telnetd prints it before login). */
@@ -75,6 +77,7 @@ export function telnetFlavor(
         failure: '\r\n% Login invalid\r\n\r\n',
         giveUp: '\r\n% Bad passwords\r\n',
         maxFailures: 3,
+        showsLastLogin: false,
       }
     case 'busybox': {
       const device = serviceBanner && !serviceBanner.startsWith('BusyBox') ? serviceBanner : undefined
@@ -90,6 +93,7 @@ export function telnetFlavor(
           failure: '\r\nInvalid password\r\n',
           giveUp: '\r\n',
           maxFailures: 3,
+          showsLastLogin: false,
         }
       }
       return {
@@ -103,6 +107,7 @@ export function telnetFlavor(
         failure: '\r\nLogin incorrect\r\n',
         giveUp: '\r\nLogin incorrect\r\n',
         maxFailures: 3,
+        showsLastLogin: false,
       }
     }
     case 'linux-telnetd': {
@@ -123,6 +128,7 @@ export function telnetFlavor(
         failure: '\r\nLogin incorrect\r\n',
         giveUp: '\r\nLogin incorrect\r\n',
         maxFailures: 3,
+        showsLastLogin: true,
       }
     }
   }

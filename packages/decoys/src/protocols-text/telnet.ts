@@ -3,11 +3,14 @@ import { configString } from '../framework/config.ts'
 import { tcpOnEveryPort } from '../framework/listeners.ts'
 import type { TcpSession } from '../framework/tcp.ts'
 import { LastLogins } from './last-login.ts'
-import { type Credentials, credentialsFrom } from './shell/credentials.ts'
+import { failedLoginDelayMs } from './login-delay.ts'
+import { type Credentials, credentialsFor } from './shell/credentials.ts'
 import { type Persona, personaFor } from './shell/persona.ts'
 import { createLineEditor, type LineEditor, type ShellSession, startShellSession } from './shell/terminal.ts'
 import { TELNET_PRODUCTS, type TelnetFlavor, type TelnetProduct, telnetFlavor } from './telnet-flavors.ts'
 
+/** Type-ahead kept while a refused login is held (a terminal's input queue is about this size). */
+const MAX_HELD_BYTES = 4096
 const IAC = 0xff
 const SB = 0xfa
 const SE = 0xf0
@@ -18,7 +21,7 @@ export const telnetEmulator: Emulator = {
   async start(ctx: EmulatorContext): Promise<RunningEmulator> {
     const persona = personaFor(ctx)
     const story = ctx.persona
-    const credentials = credentialsFrom(ctx.config)
+    const credentials = credentialsFor(persona.logins)
     const service = story.services.telnet
     const product: TelnetProduct = (TELNET_PRODUCTS as readonly string[]).includes(service?.product ?? '')
       ? (service?.product as TelnetProduct)
@@ -58,6 +61,48 @@ function telnetSession(
   let stage: 'login' | 'password' = firstStage()
   const promptAgain = () => write(flavor.loginPrompt ?? flavor.passwordPrompt)
   let shell: ShellSession | undefined
+  let closed = false
+  /** Input that arrived while a refused login was being held (undefined when none is). */
+  let held: Buffer[] | undefined
+  let heldBytes = 0
+  let crEndedLogin = false
+  const refuse = () => {
+    if (closed) return
+    failures++
+    if (failures >= flavor.maxFailures) {
+      write(flavor.giveUp)
+      session.end()
+      return
+    }
+    stage = firstStage()
+    editor.echo = stage === 'login'
+    write(flavor.failure)
+    promptAgain()
+    const pending = held ?? []
+    held = undefined
+    heldBytes = 0
+    for (const chunk of pending) feed(chunk)
+  }
+  /** Login input goes to the editor a byte at a time, so the rest of a chunk can wait behind a refusal. */
+  const feed = (data: Buffer) => {
+    for (let at = 0; at < data.length; at++) {
+      if (held) {
+        const rest = data.subarray(at, at + Math.max(0, MAX_HELD_BYTES - heldBytes))
+        heldBytes += rest.length
+        held.push(rest)
+        return
+      }
+      if (shell) {
+        // The LF (or NUL) of the CR that ended the password belongs to the login line, not the shell.
+        const skip = crEndedLogin && (data[at] === 0x0a || data[at] === 0x00) ? 1 : 0
+        crEndedLogin = false
+        if (at + skip < data.length) shell.feed(data.subarray(at + skip))
+        return
+      }
+      editor.feed(data.subarray(at, at + 1))
+      crEndedLogin = shell !== undefined && data[at] === 0x0d
+    }
+  }
   const editor: LineEditor = createLineEditor({
     echo: true,
     write,
@@ -70,35 +115,28 @@ function telnetSession(
         write(flavor.passwordPrompt)
         return
       }
-      const success = credentials.accepts(username, line)
+      const success = credentials.attempt(session.ip, username, line)
       session.emit('auth_attempt', { username, password: line, success }, ['password'])
       editor.echo = true
       write('\r\n')
-      if (success) {
-        shell = startShellSession({
-          persona,
-          user: username,
-          via: 'telnet',
-          pty: true,
-          banner: `${lastLogins.lineFor(username, session.ip, 'login')}\n`,
-          from: session.ip,
-          write,
-          close: () => session.end(),
-          emit: (event, fields) => session.emit(event, fields),
-          limitReached: (limit, max) => session.limitReached(limit, max),
-        })
+      if (!success) {
+        // login sleeps before it answers; what the client types meanwhile waits for the next prompt.
+        held = []
+        setTimeout(refuse, failedLoginDelayMs())
         return
       }
-      failures++
-      if (failures >= flavor.maxFailures) {
-        write(flavor.giveUp)
-        session.end()
-        return
-      }
-      stage = firstStage()
-      editor.echo = stage === 'login'
-      write(flavor.failure)
-      promptAgain()
+      shell = startShellSession({
+        persona,
+        user: username,
+        via: 'telnet',
+        pty: true,
+        banner: flavor.showsLastLogin ? `${lastLogins.lineFor(username, session.ip, 'login')}\n` : '',
+        from: session.ip,
+        write,
+        close: () => session.end(),
+        emit: (event, fields) => session.emit(event, fields),
+        limitReached: (limit, max) => session.limitReached(limit, max),
+      })
     },
     onInterrupt: promptAgain,
     onEof: () => session.end(),
@@ -121,10 +159,12 @@ function telnetSession(
       }
       const data = stripTelnet(chunk)
       if (data.length === 0) return
-      if (shell) shell.feed(data)
-      else editor.feed(data)
+      feed(data)
     },
-    onClose: () => shell?.end(),
+    onClose: () => {
+      closed = true
+      shell?.end()
+    },
   }
 }
 

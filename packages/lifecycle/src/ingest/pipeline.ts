@@ -4,8 +4,8 @@
  * Lines are validated as they arrive (a bad one is counted as malformed, never thrown), queued in a
  * bounded FIFO and written in batches through `db.logs.ingest` (one transaction per batch), either
  * when `batchSize` events are waiting or `flushIntervalMs` after the first one arrived. One batch is
- * in flight at a time; a failed write is retried with backoff and the batch is kept, so nothing is
- * lost while the database is briefly unavailable. Producers choose their backpressure: `push*`
+ * written at a time (the next one is prepared meanwhile); a failed write is retried with backoff and
+ * the batch is kept, so nothing is lost while the database is briefly unavailable. Producers choose their backpressure: `push*`
  * waits for queue space, `offer*` drops (and counts) when the queue is full.
  *
  * Events DECNET's own probes caused are flagged `system` just before their batch is written
@@ -26,7 +26,12 @@ import {
   type RejectReason,
 } from './line.ts'
 
-export type IngestDatabase = { logs: Pick<DecnetDatabase['logs'], 'ingest'> }
+/** What the pipeline needs of the database: ingest, and (optionally) its CPU half to run ahead. */
+export type IngestDatabase = {
+  logs: Pick<DecnetDatabase['logs'], 'ingest'> & Partial<Pick<DecnetDatabase['logs'], 'prepareIngest'>>
+}
+
+type IngestInput = Parameters<DecnetDatabase['logs']['ingest']>[0]
 
 export type IngestPipelineOptions = {
   db: IngestDatabase
@@ -266,45 +271,65 @@ export class IngestPipeline {
 
   /**
    * Writes full batches back to back until fewer than a batch remain; everything when forced (the
-   * interval elapsed) or flushing.
+   * interval elapsed) or flushing. While one batch is written, the next one is taken, flagged and
+   * prepared (tokens, rules: on SQLite the write itself runs on the ingest worker thread), so it is
+   * handed over the moment the previous one is stored. One batch is handed over at a time.
    */
   private async drain(force: boolean): Promise<void> {
-    let first = true
-    for (;;) {
-      const queued = this.queue.length - this.head
-      if (queued === 0) {
-        this.flushRequested = false
-        return
-      }
-      if (queued < this.batchSize && !(force && first) && !this.flushRequested && this.flushIntervalMs > 0) {
-        // A partial batch waits for its timer: kick() arms it after this drain ends.
-        return
-      }
-      first = false
-      const end = this.head + Math.min(this.batchSize, queued)
-      const batch = this.queue.slice(this.head, end)
-      this.head = end
-      for (const event of batch) this.queuedChars -= event.rawLine.length
-      this.inFlight = batch.length
-      this.compact()
-      this.releaseSpace()
-      await this.writeWithRetry(batch)
-      this.inFlight = 0
+    let batch = this.takeBatch(force)
+    let prepared = batch && this.prepare(batch)
+    while (batch && prepared) {
+      const writing = this.writeWithRetry(batch, prepared)
+      const next = this.takeBatch(false)
+      const nextPrepared = next && this.prepare(next)
+      // Awaited only after `writing`: a failure meanwhile must not count as unhandled.
+      nextPrepared?.catch(() => undefined)
+      await writing
+      this.inFlight -= batch.length
       this.counters.stored += batch.length
       this.counters.batches++
       this.settledSeq += batch.length
       this.releaseSettled()
-      if (this.flushRequested && this.queue.length - this.head === 0) this.flushRequested = false
+      batch = next ?? this.takeBatch(false)
+      prepared = next ? nextPrepared : batch && this.prepare(batch)
     }
+    if (this.queue.length - this.head === 0) this.flushRequested = false
   }
 
-  private async writeWithRetry(batch: LogEventInput[]): Promise<void> {
+  /**
+   * Takes the next batch off the queue: a full one, or whatever is queued when forced, flushing or
+   * without interval. Undefined when nothing is to be written now (a partial batch waits for its
+   * timer: kick() arms it after the drain ends).
+   */
+  private takeBatch(force: boolean): LogEventInput[] | undefined {
+    const queued = this.queue.length - this.head
+    if (queued === 0) return undefined
+    if (queued < this.batchSize && !force && !this.flushRequested && this.flushIntervalMs > 0)
+      return undefined
+    const end = this.head + Math.min(this.batchSize, queued)
+    const batch = this.queue.slice(this.head, end)
+    this.head = end
+    for (const event of batch) this.queuedChars -= event.rawLine.length
+    this.inFlight += batch.length
+    this.compact()
+    this.releaseSpace()
+    return batch
+  }
+
+  /** Flags our own probes' events, then does the database's CPU half of the write when it has one. */
+  private async prepare(batch: LogEventInput[]): Promise<IngestInput> {
+    await this.systemTraffic?.flag(batch)
+    return this.db.logs.prepareIngest ? this.db.logs.prepareIngest(batch) : batch
+  }
+
+  /** Writes one batch, retrying with backoff (flagged and prepared again) until it is stored. */
+  private async writeWithRetry(batch: LogEventInput[], prepared: Promise<IngestInput>): Promise<void> {
     let delay = this.retryInitialMs
+    let attempt = prepared
     for (;;) {
       const started = performance.now()
       try {
-        await this.systemTraffic?.flag(batch)
-        const rows = await this.db.logs.ingest(batch)
+        const rows = await this.db.logs.ingest(await attempt)
         const duration = performance.now() - started
         this.bus?.publish({
           topic: topics.logIngested,
@@ -318,6 +343,7 @@ export class IngestPipeline {
         this.onError(error)
         await sleep(delay)
         delay = Math.min(delay * 2, this.retryMaxMs)
+        attempt = this.prepare(batch)
       }
     }
   }

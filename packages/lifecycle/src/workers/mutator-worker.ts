@@ -7,7 +7,7 @@ import {
   type MutatorStats,
   type TickReport,
 } from '../mutator/scheduler.ts'
-import { type HeartbeatState, startHeartbeat } from './heartbeat.ts'
+import { type HeartbeatState, startWithHeartbeat } from './heartbeat.ts'
 
 export type MutatorWorkerOptions = Omit<MutatorSchedulerOptions, 'db'> & {
   db: MutatorSchedulerOptions['db'] & Pick<DecnetDatabase, 'heartbeats'>
@@ -44,19 +44,13 @@ export function startMutatorWorker(options: MutatorWorkerOptions): MutatorWorker
   const { heartbeatIntervalMs, ...schedulerOptions } = options
   const scheduler = new MutatorScheduler(schedulerOptions)
   const health = () => summarise(scheduler.stats(), scheduler.lastReport)
-  const heartbeat = startHeartbeat({
+  const running = startWithHeartbeat({
     db: options.db,
     worker: 'mutator',
-    state: health,
-    ...(heartbeatIntervalMs ? { intervalMs: heartbeatIntervalMs } : {}),
-  })
-  scheduler.start()
-  return {
-    scheduler,
     health,
-    async stop() {
-      await scheduler.stop()
-      await heartbeat.stop({ status: 'ok', detail: `stopped; ${health().detail}` })
-    },
-  }
+    start: () => scheduler.start(),
+    stop: () => scheduler.stop(),
+    heartbeatIntervalMs,
+  })
+  return { scheduler, ...running }
 }

@@ -1,3 +1,4 @@
+import { deckyLogins } from '@decnet/core'
 import { planFleet } from '../../fleet/plan.ts'
 import { adminProcedure } from '../../trpc.ts'
 import { ZPreviewInput, ZPreviewOutput } from './preview.types.ts'
@@ -13,7 +14,10 @@ export const previewProcedure = adminProcedure
     const { plan, seed } = await planFleet(ctx.services, input.ini, input.replaceFleet, input.seed)
     return {
       seed,
-      create: plan.create.map(({ replaces: _replaces, ...decky }) => decky),
+      create: plan.create.map(({ replaces: _replaces, ...decky }) => ({
+        ...decky,
+        logins: deckyLogins(decky.persona, decky.services, decky.serviceConfig),
+      })),
       keep: plan.keep.map((decky) => decky.name),
       remove: plan.remove.map((decky) => decky.name),
     }

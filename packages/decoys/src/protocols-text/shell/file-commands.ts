@@ -75,8 +75,20 @@ export function fileCommands(context: FileCommandContext): Record<string, ShellC
     io.err(text)
     io.status(1)
   }
+  /** `chmod -R`: every entry below `dir` the user owns (root: all), bounded like the overlay itself. */
+  const chmodTree = (dir: string, mode: string) => {
+    for (const entry of (fs.list(dir) ?? []).slice(0, 1_000)) {
+      const path = `${dir === '/' ? '' : dir}/${entry.replace(/\/$/, '')}`
+      const info = fs.stat(path, context.now())
+      if (!info || info.link || (context.uid !== 0 && info.owner !== context.user)) continue
+      const next = applyMode(info.mode, mode)
+      if (next) fs.setMode(path, next, context.now())
+      if (info.dir && path.split('/').length < 32) chmodTree(path, mode)
+    }
+  }
   return {
     chmod: (args, io) => {
+      const recursive = args.some((a) => /^-[Rvfc]*R[Rvfc]*$/.test(a))
       const [mode, ...paths] = args.filter((a) => !/^-[Rvfc]+$/.test(a))
       if (mode === undefined || paths.length === 0) return missingOperand('chmod', io)
       for (const path of paths) {
@@ -96,6 +108,7 @@ export function fileCommands(context: FileCommandContext): Record<string, ShellC
         }
         if (info.link) continue
         fs.setMode(context.resolve(path), next, context.now())
+        if (recursive && info.dir) chmodTree(context.resolve(path), mode)
       }
       return ''
     },

@@ -1,4 +1,6 @@
 import { hostPublicKeyLines } from '../ssh-keys.ts'
+import { binarySize, commandCatalogue } from './command-catalogue.ts'
+import { procMounts } from './disk-commands.ts'
 import { bashHistory } from './history.ts'
 import { localTime } from './local-time.ts'
 import { etcHosts, issue, osRelease, releaseFiles, resolvConf } from './os-files.ts'
@@ -56,7 +58,7 @@ export function buildFilesystem(
   const osId = persona.os.id
   const busybox = host.userland === 'busybox'
   const debianLike = osId === 'debian' || osId === 'ubuntu' || osId === 'kali'
-  const service = host.humanUsers[1] as string
+  const service = host.humanUsers[1] ?? 'root'
   const homes = accountsOf(host, loginUser)
   /** A date `spreadMs` after `baseMs`, fixed per path for this persona. */
   const after = (path: string, baseMs: number, spreadMs: number) =>
@@ -143,9 +145,25 @@ export function buildFilesystem(
   file('/etc/timezone', { content: `${persona.timezone}\n`, mtime: install('/etc/timezone') })
   file('/etc/fstab', { content: fstab(host), mtime: install('/etc/fstab') })
   file('/etc/crontab', { content: crontab(host), mtime: timeline.releaseMs })
+  if (!busybox) {
+    // sudo's policy: the distro's sudoers and its drop-in directory (where intruders add themselves).
+    const admins = debianLike ? '%sudo\tALL=(ALL:ALL) ALL' : '%wheel\tALL=(ALL)\tALL'
+    file('/etc/sudoers', {
+      content: `#\n# This file MUST be edited with the 'visudo' command as root.\n#\nDefaults\tenv_reset\nDefaults\tmail_badpass\n\nroot\tALL=(ALL:ALL) ALL\n${admins}\n\n@includedir /etc/sudoers.d\n`,
+      mtime: timeline.releaseMs,
+      mode: '-r--r-----',
+    })
+    file('/etc/sudoers.d/README', {
+      content:
+        '#\n# The default /etc/sudoers file created on installation of the\n# sudo  package now includes the directive:\n#\n# \t@includedir /etc/sudoers.d\n#\n',
+      mtime: timeline.releaseMs,
+      mode: '-r--r-----',
+    })
+    dir('/etc/sudoers.d', { mode: 'drwxr-x---', mtime: timeline.releaseMs })
+  }
   file('/etc/ssh/sshd_config', {
     content:
-      'Include /etc/ssh/sshd_config.d/*.conf\nKbdInteractiveAuthentication no\nUsePAM yes\nX11Forwarding yes\nPrintMotd no\nAcceptEnv LANG LC_*\nSubsystem\tsftp\t/usr/lib/openssh/sftp-server\n',
+      'Include /etc/ssh/sshd_config.d/*.conf\n\n#Port 22\n#PermitRootLogin prohibit-password\n#PubkeyAuthentication yes\n#PasswordAuthentication yes\n#PermitEmptyPasswords no\nKbdInteractiveAuthentication no\nUsePAM yes\nX11Forwarding yes\nPrintMotd no\nAcceptEnv LANG LC_*\nSubsystem\tsftp\t/usr/lib/openssh/sftp-server\n',
     mtime: after('/etc/ssh/sshd_config', usersAddedMs, 3 * DAY),
   })
   // sshd's host keys, generated at first boot after the install: the same keys ssh-keyscan sees.
@@ -162,6 +180,19 @@ export function buildFilesystem(
   // The running kernel, installed before the boot.
   for (const [path, size] of bootFiles(host)) file(path, { size, mtime: timeline.kernelInstalledMs })
 
+  // The commands the OS ships, from the install (busybox applets are links to the multi-call binary).
+  for (const [name, directory] of commandCatalogue(host)) {
+    const path = `${directory}/${name}`
+    if (busybox && name !== 'busybox')
+      file(path, { link: '/bin/busybox', size: 12, mtime: install('/bin/busybox') })
+    else file(path, { size: binarySize(name, busybox), mtime: install(path), mode: '-rwxr-xr-x' })
+  }
+  // Device nodes made by devtmpfs at the boot.
+  for (const name of ['null', 'zero', 'random', 'urandom', 'tty', 'console', 'ptmx'])
+    file(`/dev/${name}`, { size: 0, mtime: timeline.bootMs + 2_000, mode: 'crw-rw-rw-' })
+  dir('/dev/shm', { mode: 'drwxrwxrwt', mtime: timeline.bootMs + 3_000 })
+  dir('/dev/pts', { mtime: timeline.bootMs + 2_000 })
+
   // /proc is computed at each read; its entries date from the boot.
   const procFiles: Record<string, (now: number) => string> = {
     cpuinfo: () => proc.cpuinfo(),
@@ -169,6 +200,7 @@ export function buildFilesystem(
     loadavg: (now) => proc.loadavg(now),
     uptime: (now) => proc.uptime(now),
     version: () => proc.version(),
+    mounts: () => procMounts(host),
   }
   for (const [name, read] of Object.entries(procFiles))
     file(`/proc/${name}`, { content: read, size: 0, mtime: timeline.bootMs, mode: '-r--r--r--' })
@@ -273,10 +305,18 @@ export function buildFilesystem(
     return [...names].sort((a, b) => a.replace(/^\./, '').localeCompare(b.replace(/^\./, '')))
   }
   /** Follows a symlink (merged-/usr `/bin` → `usr/bin`) to the path it names. */
-  const resolve = (path: string): string => {
+  const follow = (path: string): string => {
     const link = nodes.get(path)?.link
     return link ? normalize(link.startsWith('/') ? link : `${dirname(path)}/${link}`) : path
   }
+  /** The path with its directories' links followed (`/bin/ls` → `/usr/bin/ls`), the last name kept. */
+  const throughParents = (path: string): string => {
+    if (path === '/') return path
+    const parent = dirname(path)
+    const real = parent === '/' ? '/' : follow(throughParents(parent))
+    return `${real === '/' ? '' : real}/${path.slice(parent === '/' ? 1 : parent.length + 1)}`
+  }
+  const resolve = (path: string): string => follow(throughParents(path))
   return {
     list: (path) => listDir(resolve(normalize(path))),
     read: (path, nowMs) => {
@@ -284,7 +324,7 @@ export function buildFilesystem(
       if (!node) return undefined
       return typeof node.content === 'function' ? node.content(nowMs) : (node.content ?? '')
     },
-    stat: (path, nowMs) => stat(normalize(path), nowMs),
+    stat: (path, nowMs) => stat(throughParents(normalize(path)), nowMs),
   }
 }
 
@@ -419,10 +459,13 @@ function shadow(host: ShellHost, users: string[], timeline: HostTimeline): strin
   const system = passwdLines(host, [])
     .map((line) => line.split(':')[0] ?? '')
     .filter((user) => user !== 'root')
+  // An account that takes no password (login_policy = list without one) is locked, as passwd -l leaves it.
+  const locked = new Set(host.logins.accounts.filter((a) => a.password === null).map((a) => a.user))
+  const entry = (user: string) => (locked.has(user) ? `!${hash()}` : hash())
   return `${[
-    `root:${hash()}:${changed('root')}:0:99999:7:::`,
+    `root:${entry('root')}:${changed('root')}:0:99999:7:::`,
     ...system.map((user) => `${user}:*:${installDay}:0:99999:7:::`),
-    ...users.slice(1).map((user) => `${user}:${hash()}:${changed(user)}:0:99999:7:::`),
+    ...users.slice(1).map((user) => `${user}:${entry(user)}:${changed(user)}:0:99999:7:::`),
   ].join('\n')}\n`
 }
 
@@ -508,7 +551,7 @@ function authorizedKey(host: ShellHost): string {
   type.copy(blob, 4)
   blob.writeUInt32BE(32, 4 + type.length)
   random.bytes(32).copy(blob, 8 + type.length)
-  return `ssh-ed25519 ${blob.toString('base64')} ${host.humanUsers[0]}@${random.pick(['laptop', 'workstation', 'jump', 'admin-pc', 'mbp'])}\n`
+  return `ssh-ed25519 ${blob.toString('base64')} ${host.humanUsers[0] ?? 'root'}@${random.pick(['laptop', 'workstation', 'jump', 'admin-pc', 'mbp'])}\n`
 }
 
 /** Resolves `.`/`..` and duplicate slashes; never escapes `/`. */

@@ -1,4 +1,5 @@
 import { networkInterfaces } from 'node:os'
+import { type LoginSettings, loginSettings } from '@decnet/core/persona'
 import type { Persona as DeckyPersona } from '@decnet/core/schemas'
 import type { EmulatorContext } from '../../emulator.ts'
 import { configString } from '../../framework/config.ts'
@@ -20,7 +21,9 @@ export type ShellHost = {
   distro: DistroFamily
   /** `uname -r`, unless the service configuration overrides it. */
   kernel: string
-  /** Regular login users shown in /etc/passwd and /home: a person and a service account. */
+  /** The accounts ssh/telnet accept (persona's, or the service's settings): /etc/passwd lists these. */
+  logins: LoginSettings
+  /** Regular login users shown in /etc/passwd and /home: the non-root accounts of `logins`. */
   humanUsers: string[]
   ip: string
   mac: string
@@ -48,51 +51,13 @@ export type DistroFamily = 'ubuntu22' | 'ubuntu20' | 'debian' | 'rhel' | 'alpine
  */
 export type Userland = 'gnu' | 'busybox'
 
-const PEOPLE = [
-  'alice',
-  'bob',
-  'carol',
-  'dave',
-  'erin',
-  'frank',
-  'grace',
-  'heidi',
-  'ivan',
-  'judy',
-  'mallory',
-  'oscar',
-  'peggy',
-  'trent',
-  'victor',
-  'walter',
-  'jsmith',
-  'mgarcia',
-  'tnguyen',
-  'akumar',
-  'lchen',
-  'pmueller',
-  'rrossi',
-  'sdubois',
-]
-const SERVICE_USERS = [
-  'deploy',
-  'backup',
-  'devops',
-  'jenkins',
-  'ansible',
-  'webadmin',
-  'sysadmin',
-  'ops',
-  'svc',
-]
-
 /** What the shell shows for a persona, with the service's own overrides (hostname, kernel). */
 export function shellHost(
   persona: DeckyPersona,
   options: { bindAddress: string; config?: EmulatorContext['config']; hostname?: string; nowMs?: number },
 ): ShellHost {
   const config = options.config ?? {}
-  const users = personaStream(persona, 'users')
+  const logins = loginSettings(persona, config)
   const local = localInterface(options.bindAddress)
   const ssh = persona.services.ssh
   const nowMs = options.nowMs ?? Date.now()
@@ -103,7 +68,8 @@ export function shellHost(
     userland: userlandOf(persona),
     distro: distroFamilyOf(persona),
     kernel: configString(config, 'kernel_version') ?? persona.os.kernel,
-    humanUsers: [users.pick(PEOPLE), users.pick(SERVICE_USERS)],
+    logins,
+    humanUsers: logins.accounts.map((account) => account.user).filter((user) => user !== 'root'),
     ip: local?.address ?? options.bindAddress,
     // In a container this is the decky's real interface (the engine set the persona's MAC on it).
     mac: local?.mac ?? persona.mac.toLowerCase(),

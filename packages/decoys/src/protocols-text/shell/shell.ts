@@ -1,16 +1,30 @@
 import type { Fields } from '../../framework/tcp.ts'
+import { accountCommands, sudoAsRoot } from './account-commands.ts'
+import { adminCommands } from './admin-commands.ts'
+import { archiveCommands } from './archive-commands.ts'
+import { busyboxMultiCall } from './busybox-command.ts'
+import { commandCatalogue } from './command-catalogue.ts'
+import type { CommandContext } from './command-context.ts'
 import { crontabCommand, isCronPath } from './cron-commands.ts'
 import { dateCommand } from './date-command.ts'
+import { diskCommands } from './disk-commands.ts'
 import { type Downloader, sessionDownloader } from './downloads.ts'
 import { fileCommands } from './file-commands.ts'
+import { fileInfoCommands } from './file-info-commands.ts'
 import { accountsOf, buildFilesystem, type FileStat, normalize } from './filesystem.ts'
+import { languageCommands } from './language-commands.ts'
 import { localTime, lsDate } from './local-time.ts'
+import { networkCommands } from './network-commands.ts'
 import { AttackerOverlay, attackerOverlays, overlayFilesystem } from './overlay.ts'
+import { packageCommands } from './package-commands.ts'
 import type { ShellHost } from './persona.ts'
 import { lastBootMs } from './persona-facts.ts'
 import { procReader } from './proc.ts'
+import { processCommands } from './process-commands.ts'
+import { serviceCommands } from './service-commands.ts'
 import { createInterpreter, type Flavour, type ShellCommand, type ShellIo } from './sh/interpreter.ts'
 import { free, hostname, lscpu, nproc, type ShellSessionInfo, uname, uptime, w } from './system-commands.ts'
+import { systemdCommands } from './systemd-commands.ts'
 import { hostTimeline } from './timeline.ts'
 import { curl, type TransferContext, wget } from './transfer-commands.ts'
 
@@ -113,9 +127,44 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     download: options.download && sessionDownloader(options.download),
     emit,
   }
-  const crontab = crontabCommand({ busybox, user, fs, resolve: (path) => resolve(path), now, emit })
+  const crontab = crontabCommand({
+    busybox,
+    rhel: rhelPrompt,
+    user,
+    fs,
+    resolve: (path) => resolve(path),
+    now,
+    emit,
+  })
+  const catalogue = commandCatalogue(host)
+  const context: CommandContext = {
+    host,
+    user,
+    uid,
+    home,
+    fs,
+    resolve: (path) => resolve(path),
+    mayWrite: (path) => mayWrite(path),
+    now,
+    busybox,
+    proc,
+    catalogue,
+    session,
+    emit,
+  }
   const commands: Record<string, ShellCommand> = {
     ...fileCommands({ fs, resolve, mayWrite, user, uid, now, busybox }),
+    ...fileInfoCommands(context),
+    ...archiveCommands(context),
+    ...diskCommands(context),
+    ...networkCommands(context),
+    ...packageCommands(context),
+    ...serviceCommands(context),
+    ...(busybox ? {} : systemdCommands(context)),
+    ...accountCommands(context),
+    ...processCommands(context),
+    ...languageCommands(context),
+    ...adminCommands(context),
     whoami: () => `${user}\n`,
     id: () => {
       const admin = debianLike && host.persona.os.id !== 'kali' ? '27(sudo)' : '10(wheel)'
@@ -138,15 +187,17 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     curl: (args, io) => curl(transfers, args, io),
     wget: (args, io) => wget(transfers, args, io),
     crontab: (args, io) => crontab.run(args, io),
-    ifconfig: () => ifconfig(host),
-    ip: (args) =>
-      args[0]?.startsWith('a') ? ipAddr(host) : 'Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n',
     w: () => w(host, user, now(), session),
     uptime: (args) => uptime(host, args, now()),
     free: (args) => free(host, args, proc, now()),
     nproc: () => nproc(host),
+    lscpu: () => lscpu(host, proc),
     // bash loads ~/.bash_history at login and appends this session's lines.
-    history: () => {
+    history: (args) => {
+      if (args[0] === '-c') {
+        typed.length = 0
+        return ''
+      }
       const saved = (fs.read(`${home}/.${busybox ? 'ash' : 'bash'}_history`, now()) ?? '')
         .split('\n')
         .filter(Boolean)
@@ -156,11 +207,11 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
         .concat('\n')
     },
     clear: () => '\u001b[H\u001b[2J',
+    // root's sudo runs the command (multiCall below); others are asked for a password they cannot give.
     sudo: () => `[sudo] password for ${user}: \nSorry, try again.\n`,
   }
-  if (!busybox) commands.lscpu = () => lscpu(host, proc)
-  // Alpine has no sudo until someone installs it.
-  if (busybox) delete commands.sudo
+  /** What the OS ships (command-catalogue.ts), plus the shell's own `history`. */
+  const ships = (name: string) => catalogue.has(name) || name === 'history'
   const env: Record<string, string> = {
     HOME: home,
     USER: user,
@@ -191,7 +242,14 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
       runFile,
       sh,
       bash: !busybox,
-      commandPath: (name) => commandPath(name, busybox),
+      commandPath: (name) => `${catalogue.get(name) ?? '/usr/bin'}/${name}`,
+      ships,
+      multiCall: (name, args) =>
+        busybox && name === 'busybox'
+          ? busyboxMultiCall(args)
+          : uid === 0 && name === 'sudo'
+            ? sudoAsRoot(context, args)
+            : undefined,
       pid,
       ...(options.limitReached ? { limitReached: options.limitReached } : {}),
     },
@@ -213,15 +271,48 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
     return { error: `${prefix}${name}: cannot execute binary file: Exec format error\n`, status: 126 }
   }
 
+  /** `ls A B …`: missing operands reported, files listed together, then each directory under its name. */
   function ls(args: string[], io: ShellIo): string {
-    const flags = args.filter((a) => a.startsWith('-')).join('')
+    const flags = args.filter((a) => a.startsWith('-'))
+    const paths = args.filter((a) => !a.startsWith('-'))
+    if (paths.length <= 1) return lsOne(flags, paths, io)
+    const at = now()
+    const found = paths.filter((path) => {
+      if (fs.stat(resolve(path), at)) return true
+      io.err(`ls: cannot access '${path}': No such file or directory\n`)
+      io.status(2)
+      return false
+    })
+    const listed = (path: string) => !flags.join('').includes('d') && fs.list(resolve(path)) !== undefined
+    const files = found.filter((path) => !listed(path)).sort()
+    const dirs = found.filter(listed).sort()
+    const parts: string[] = []
+    if (files.length) {
+      const long = flags.join('').includes('l')
+      parts.push(
+        long
+          ? `${lsLines(
+              files.map((path): [string, FileStat] => [path, fs.stat(resolve(path), at) as FileStat]),
+              at,
+              flags.join('').includes('h'),
+            ).join('\n')}\n`
+          : `${files.join(io.piped ? '\n' : '  ')}\n`,
+      )
+    }
+    for (const dir of dirs) parts.push(`${dir}:\n${lsOne(flags, [dir], io)}`)
+    return parts.join('\n')
+  }
+
+  function lsOne(flagArgs: string[], paths: string[], io: ShellIo): string {
+    const flags = flagArgs.join('')
     const long = flags.includes('l')
     const all = flags.includes('a')
+    const human = flags.includes('h')
     // Not to a terminal (a pipe, a file), ls prints one name per line.
     const oneColumn = io.piped || flags.includes('1')
-    const paths = args.filter((a) => !a.startsWith('-'))
     const target = resolve(paths[0] ?? '.')
-    const entries = fs.list(target)
+    // -d: the directory itself, not its entries.
+    const entries = flags.includes('d') ? undefined : fs.list(target)
     const at = now()
     if (!entries) {
       const stat = fs.stat(target, at)
@@ -230,7 +321,7 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
         io.status(2)
         return ''
       }
-      return long ? `${lsLines([[paths[0] ?? '', stat]], at)[0]}\n` : `${paths[0]}\n`
+      return long ? `${lsLines([[paths[0] ?? '.', stat]], at, human)[0]}\n` : `${paths[0] ?? '.'}\n`
     }
     const names = [...(all ? ['./', '../'] : []), ...entries.filter((e) => all || !e.startsWith('.'))]
     const shown = names.map((e) => e.replace(/\/$/, ''))
@@ -248,25 +339,26 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
       },
     ])
     const blocks = stats.reduce((sum, [, stat]) => sum + (stat.link ? 0 : Math.ceil(stat.size / 4096) * 4), 0)
-    return `total ${blocks}\n${lsLines(stats, at).join('\n')}\n`
+    return `total ${human ? humanBlocks(blocks) : blocks}\n${lsLines(stats, at, human).join('\n')}\n`
   }
 
-  function lsLines(stats: [string, FileStat][], at: number): string[] {
+  function lsLines(stats: [string, FileStat][], at: number, human = false): string[] {
     const tz = host.persona.timezone
+    const sizeOf = (s: FileStat) => (human ? humanBytes(s.size) : String(s.size))
     if (busybox) {
       return stats.map(
         ([name, s]) =>
-          `${s.mode} ${String(s.links).padStart(4)} ${s.owner.padEnd(8)} ${s.group.padEnd(8)} ${String(s.size).padStart(9)} ${lsDate(s.mtimeMs, at, tz)} ${name}${s.link ? ` -> ${s.link}` : ''}`,
+          `${s.mode} ${String(s.links).padStart(4)} ${s.owner.padEnd(8)} ${s.group.padEnd(8)} ${sizeOf(s).padStart(9)} ${lsDate(s.mtimeMs, at, tz)} ${name}${s.link ? ` -> ${s.link}` : ''}`,
       )
     }
     const width = (pick: (s: FileStat) => string) => Math.max(...stats.map(([, s]) => pick(s).length))
     const links = width((s) => String(s.links))
     const owner = width((s) => s.owner)
     const group = width((s) => s.group)
-    const size = width((s) => String(s.size))
+    const size = width(sizeOf)
     return stats.map(
       ([name, s]) =>
-        `${s.mode} ${String(s.links).padStart(links)} ${s.owner.padEnd(owner)} ${s.group.padEnd(group)} ${String(s.size).padStart(size)} ${lsDate(s.mtimeMs, at, tz)} ${name}${s.link ? ` -> ${s.link}` : ''}`,
+        `${s.mode} ${String(s.links).padStart(links)} ${s.owner.padEnd(owner)} ${s.group.padEnd(group)} ${sizeOf(s).padStart(size)} ${lsDate(s.mtimeMs, at, tz)} ${name}${s.link ? ` -> ${s.link}` : ''}`,
     )
   }
 
@@ -309,55 +401,25 @@ export function createShell(host: ShellHost, user: string, options: ShellOptions
   }
 }
 
+/** `ls -h` sizes: coreutils rounds up to one decimal below 10 (4.0K, 1.5M), whole units above. */
+function humanBytes(bytes: number): string {
+  if (bytes < 1024) return String(bytes)
+  let value = bytes
+  let unit = -1
+  do {
+    value /= 1024
+    unit++
+  } while (value >= 1024 && unit < 3)
+  const shown = value < 10 ? (Math.ceil(value * 10) / 10).toFixed(1) : String(Math.ceil(value))
+  return `${shown}${'KMGT'[unit]}`
+}
+
+function humanBlocks(kilobytes: number): string {
+  return kilobytes === 0 ? '0' : humanBytes(kilobytes * 1024)
+}
+
 /** Longest command continued over `> ` prompts; past it the text runs (and fails) as it is. */
 const MAX_CONTINUED_CHARS = 64 * 1024
-
-const SBIN = new Set([
-  'ifconfig',
-  'ip',
-  'crond',
-  'sshd',
-  'iptables',
-  'reboot',
-  'shutdown',
-  'useradd',
-  'usermod',
-  'chpasswd',
-])
-const BUSYBOX_BIN = new Set([
-  'ash',
-  'base64',
-  'cat',
-  'chmod',
-  'cp',
-  'date',
-  'echo',
-  'grep',
-  'egrep',
-  'fgrep',
-  'hostname',
-  'ls',
-  'mkdir',
-  'mv',
-  'ps',
-  'pwd',
-  'rm',
-  'rmdir',
-  'sh',
-  'sleep',
-  'touch',
-  'uname',
-  'kill',
-  'false',
-  'true',
-])
-
-/** Where `which` finds a command: the distro's merged-/usr paths, or busybox's applet links. */
-function commandPath(name: string, busybox: boolean): string {
-  if (busybox)
-    return SBIN.has(name) ? `/sbin/${name}` : BUSYBOX_BIN.has(name) ? `/bin/${name}` : `/usr/bin/${name}`
-  return SBIN.has(name) ? `/usr/sbin/${name}` : `/usr/bin/${name}`
-}
 
 /** `ps`: the distro's init and daemons, started at the boot (START), the caller's shell now. */
 function ps(
@@ -436,14 +498,6 @@ function ps(
     return `${owner.padEnd(8)} ${String(pid).padStart(7)}  0.0  0.${pid % 7} ${String(10_000 + ((pid * 97) % 90_000)).padStart(6)} ${String(1_000 + ((pid * 31) % 9_000)).padStart(5)} ${tty} Ss   ${start(mine ? nowMs : bootMs + pid * 10).padEnd(5)}   0:0${pid % 10} ${cmd}`
   })
   return `${header}\n${lines.join('\n')}\n`
-}
-
-function ifconfig(persona: ShellHost): string {
-  return `eth0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500\n        inet ${persona.ip}  netmask 255.255.255.0\n        ether ${persona.mac}  txqueuelen 1000  (Ethernet)\n\nlo: flags=73<UP,LOOPBACK,RUNNING>  mtu 65536\n        inet 127.0.0.1  netmask 255.0.0.0\n        loop  txqueuelen 1000  (Local Loopback)\n\n`
-}
-
-function ipAddr(persona: ShellHost): string {
-  return `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP group default qlen 1000\n    link/ether ${persona.mac} brd ff:ff:ff:ff:ff:ff\n    inet ${persona.ip}/24 brd ${persona.ip.replace(/\.\d+$/, '.255')} scope global eth0\n       valid_lft forever preferred_lft forever\n`
 }
 
 /** Writes a command line's output as it comes (a download finishing later); resolves to the last outcome. */

@@ -8,8 +8,9 @@ import { createSocket } from 'node:dgram'
 import { connect } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import { promisify } from 'node:util'
+import { loginSettings } from '@decnet/core'
+import { sshpassArgs } from '../../../../decoys/test/support/ssh-client.ts'
 import type { DeckySpec } from '../../../src/index.ts'
-import { sshpassArgs } from '../../support/ssh-client.ts'
 import type { NmapHost } from './nmap.ts'
 import { smbFacts } from './smb.ts'
 
@@ -396,7 +397,13 @@ const SHELL_READS: Record<string, string> = {
   'ls /etc': 'ls -la /etc',
 }
 
-export async function shellFacts(ip: string, password = 'admin'): Promise<Fact[]> {
+/** Root's password on the decky: its persona's own unless its ssh settings set one. */
+function rootPasswordOf(spec: DeckySpec): string {
+  const config = spec.services.find((service) => service.slug === 'ssh')?.config ?? {}
+  return loginSettings(spec.persona, config).accounts.find((a) => a.user === 'root')?.password ?? ''
+}
+
+export async function shellFacts(ip: string, password: string): Promise<Fact[]> {
   const marker = `@@${randomBytes(4).toString('hex')}`
   const script = Object.entries(SHELL_READS)
     .map(([name, command]) => `echo ${marker}${name}; ${command}`)
@@ -498,7 +505,7 @@ export async function collectFacts(
       if (service.slug === 'http') reads.push(httpHeaderFacts(service.slug, spec.ip, port))
     }
   }
-  if (slugs.has('ssh')) reads.push(shellFacts(spec.ip))
+  if (slugs.has('ssh')) reads.push(shellFacts(spec.ip, rootPasswordOf(spec)))
   if (slugs.has('snmp')) reads.push(snmpSystemFacts(spec.ip))
   if (slugs.has('llmnr')) reads.push(llmnrFacts(spec.ip, hostname))
   for (const more of await Promise.all(reads)) facts.push(...more)

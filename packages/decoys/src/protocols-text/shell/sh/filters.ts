@@ -1,6 +1,9 @@
+import { awk } from './awk.ts'
+import { sed } from './sed.ts'
+
 /**
  * The text tools intruders chain in pipes (cat, head, tail, grep, wc, base64, tr, sort, uniq, cut,
- * a minimal awk, tee, seq), reading their files or stdin and failing in the words of GNU coreutils
+ * awk (awk.ts), tee, seq, sed (sed.ts)), reading their files or stdin and failing in the words of GNU coreutils
  * (busybox's on busybox hosts).
  */
 
@@ -20,12 +23,14 @@ export type FilterContext = {
   read(path: string): ReadResult
   /** Writes a file for tee; an error reason when it cannot. */
   write(path: string, text: string, append: boolean): string | undefined
+  /** A directory's entries (directories end with `/`), for `grep -r`; undefined when not a directory. */
+  list?(path: string): string[] | undefined
 }
 
-type Filter = (args: string[], io: FilterIo, context: FilterContext) => string
+export type Filter = (args: string[], io: FilterIo, context: FilterContext) => string
 
 /** Splits `-abc` style flags from operands; `valued` flags take the next argument (or the rest of the word). */
-function options(
+export function options(
   args: string[],
   valued: string,
 ): { flags: Set<string>; values: Map<string, string>; operands: string[] } {
@@ -63,7 +68,7 @@ function options(
 }
 
 /** The inputs named by `operands` (stdin when none or `-`), with errors reported as `tool` does. */
-function inputs(
+export function inputs(
   tool: string,
   operands: string[],
   io: FilterIo,
@@ -86,13 +91,13 @@ function inputs(
   return found
 }
 
-const plainError = (path: string, reason: string) => `${path}: ${reason}`
-const lines = (text: string) => {
+export const plainError = (path: string, reason: string) => `${path}: ${reason}`
+export const lines = (text: string) => {
   const parts = text.split('\n')
   if (parts.at(-1) === '') parts.pop()
   return parts
 }
-const joined = (parts: string[]) => (parts.length ? `${parts.join('\n')}\n` : '')
+export const joined = (parts: string[]) => (parts.length ? `${parts.join('\n')}\n` : '')
 
 const cat: Filter = (args, io, context) => {
   const { operands } = options(args, '')
@@ -224,14 +229,18 @@ const grep: Filter = (args, io, context) => {
     io.status?.(2)
     return ''
   }
-  const found = inputs('grep', operands, io, context, plainError)
-  const named = found.length > 1 && !flags.has('h')
+  const recursive = flags.has('r') || flags.has('R')
+  const files = recursive ? treeFiles(operands.length ? operands : ['.'], context) : operands
+  const found = inputs('grep', files, io, context, plainError)
+  const named = (found.length > 1 || recursive) && !flags.has('h')
+  const most = values.has('m') ? Math.max(0, Number(values.get('m')) || 0) : Number.POSITIVE_INFINITY
   let matched = 0
   let out = ''
   for (const input of found) {
     let count = 0
     for (const [index, line] of lines(input.text).entries()) {
       regex.lastIndex = 0
+      if (count >= most) break
       const hit = regex.test(line) !== flags.has('v')
       if (!hit) continue
       count++
@@ -249,6 +258,22 @@ const grep: Filter = (args, io, context) => {
   if (flags.has('q')) out = ''
   io.status?.(matched ? 0 : 1)
   return out
+}
+
+/** `grep -r`: the files under each operand, depth-first in name order, bounded like `find`. */
+function treeFiles(operands: string[], context: FilterContext): string[] {
+  const files: string[] = []
+  const walk = (path: string, depth: number) => {
+    if (files.length >= 2_000) return
+    const entries = depth < 16 && !path.startsWith('/proc') ? context.list?.(path) : undefined
+    if (!entries) {
+      files.push(path)
+      return
+    }
+    for (const entry of entries) walk(`${path.replace(/\/$/, '')}/${entry.replace(/\/$/, '')}`, depth + 1)
+  }
+  for (const operand of operands) walk(operand, 0)
+  return files
 }
 
 const wc: Filter = (args, io, context) => {
@@ -491,75 +516,6 @@ const cut: Filter = (args, io, context) => {
   return joined(out)
 }
 
-/** awk, only `[/re/|NR==n|NR>n] { print item, … }` programs (what one-liners in attack scripts use). */
-const awk: Filter = (args, io, context) => {
-  const { values, operands } = options(args, 'Fv')
-  const program = operands.shift() ?? ''
-  const parsed =
-    /^\s*(?:(\/(?:[^/\\]|\\.)*\/|NR\s*[=!<>]=?\s*\d+|NF)\s*)?\{\s*print\s*([^}]*?)\s*;?\s*\}\s*$/.exec(
-      program,
-    )
-  if (!parsed) {
-    io.err(`awk: line 1: syntax error at or near ${program.trim().slice(-1) || 'end of file'}\n`)
-    io.status?.(2)
-    return ''
-  }
-  const pattern = parsed[1]
-  const items = (parsed[2] ?? '').split(/\s*,\s*/).filter(Boolean)
-  const separator = values.get('F')
-  const found = inputs(
-    'awk',
-    operands,
-    io,
-    context,
-    (path) => `cannot open "${path}" (No such file or directory)`,
-  )
-  const out: string[] = []
-  let nr = 0
-  for (const line of found.flatMap((i) => lines(i.text))) {
-    nr++
-    const fields =
-      separator === undefined
-        ? line
-            .trim()
-            .split(/[ \t]+/)
-            .filter(Boolean)
-        : line.split(separator.length === 1 ? separator : new RegExp(separator))
-    const field = (n: number) => (n === 0 ? line : (fields[n - 1] ?? ''))
-    if (pattern) {
-      if (pattern.startsWith('/')) {
-        if (!new RegExp(regexSource(pattern.slice(1, -1), true)).test(line)) continue
-      } else if (pattern === 'NF') {
-        if (fields.length === 0) continue
-      } else {
-        const [, op = '==', n = '0'] = /NR\s*([=!<>]=?)\s*(\d+)/.exec(pattern) ?? []
-        const target = Number(n)
-        const ok = {
-          '==': nr === target,
-          '!=': nr !== target,
-          '<': nr < target,
-          '>': nr > target,
-          '<=': nr <= target,
-          '>=': nr >= target,
-        }[op]
-        if (!ok) continue
-      }
-    }
-    const value = (item: string): string => {
-      if (item === 'NR') return String(nr)
-      if (item === 'NF') return String(fields.length)
-      if (item === '$NF') return field(fields.length)
-      const dollar = /^\$(\d+)$/.exec(item)
-      if (dollar) return field(Number(dollar[1]))
-      const string = /^"(.*)"$/.exec(item)
-      if (string) return (string[1] ?? '').replace(/\\t/g, '\t').replace(/\\n/g, '\n')
-      return item.split(/\s+/).map(value).join('')
-    }
-    out.push(items.length ? items.map(value).join(' ') : line)
-  }
-  return joined(out)
-}
-
 const tee: Filter = (args, io, context) => {
   const { flags, operands } = options(args, '')
   const text = io.stdin
@@ -616,4 +572,5 @@ export const FILTERS: Record<string, Filter> = {
   awk,
   tee,
   seq,
+  sed,
 }

@@ -53,6 +53,16 @@ export type InterpreterHost = {
   bash: boolean
   /** Where `which` finds a host command. */
   commandPath(name: string): string
+  /** Whether the host's OS ships a command (filters, sh, host commands); all when undefined. */
+  ships?(name: string): boolean
+  /**
+   * A multi-call binary (`busybox APPLET …`): the applet's argv to run, or what the binary itself
+   * answers (its usage, `applet not found`). Undefined when the host has none.
+   */
+  multiCall?(
+    name: string,
+    args: string[],
+  ): { argv: string[] } | { out: string; err: string; status: number } | undefined
   pid: number
   /** A bound cut something (output, steps): the connection's `limit_reached`. */
   limitReached?(limit: string, max: number): void
@@ -197,6 +207,7 @@ export function createInterpreter(
     busybox: invocation.flavour === 'ash',
     read: readFile,
     write: writeFile,
+    list: (path) => host.fs.list(resolve(path)),
   }
 
   function step(): void {
@@ -759,12 +770,21 @@ export function createInterpreter(
     }
     const base = name.includes('/') ? name.slice(name.lastIndexOf('/') + 1) : name
     const known = !name.includes('/') || /^\/(usr\/)?(local\/)?s?bin\/[^/]+$/.test(normalize(name))
-    if (known) {
+    const shipped = known && (host.ships?.(base) ?? true)
+    if (shipped) {
+      const multi = host.multiCall?.(base, args)
+      if (multi && 'argv' in multi) return yield* invoke(multi.argv, io)
+      if (multi) {
+        io.out.write(multi.out)
+        io.err.write(multi.err)
+        return multi.status
+      }
       const filter = FILTERS[base]
       if (filter) return runHostCommand((a, shellIo) => filter(a, shellIo, filterContext), args, io)
       const hostCommand = host.commands[base]
       if (hostCommand) return yield* runHostCommandAsync(hostCommand, args, io)
-      if (base === 'sh' || (base === 'bash' && host.bash)) return yield* shellCommand(args, io, base)
+      if (base === 'sh' || (base === 'bash' && host.bash) || (base === 'ash' && host.sh === 'ash'))
+        return yield* shellCommand(args, io, base)
     }
     const file = host.runFile(name, prefix())
     if (file) {
@@ -1151,7 +1171,14 @@ export function createInterpreter(
     },
     env: function* (args, io) {
       const assignments = args.filter((a) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(a))
-      const rest = args.filter((a) => !assignments.includes(a) && a !== '-i' && a !== '-')
+      if (args[0] === '--version' && state.invocation.flavour !== 'ash') {
+        io.out.write('env (GNU coreutils) 9.1\n')
+        return 0
+      }
+      // Options (-i, -u NAME, -0 …) change nothing here; the first other word is the command.
+      const rest = args.filter(
+        (a, i) => !assignments.includes(a) && !a.startsWith('-') && args[i - 1] !== '-u',
+      )
       if (rest.length) return yield* invoke(rest, io)
       for (const name of state.exported) {
         const value = state.vars.get(name)
@@ -1159,6 +1186,52 @@ export function createInterpreter(
       }
       for (const assignment of assignments) io.out.write(`${assignment}\n`)
       return 0
+    },
+    xargs: function* (args, io) {
+      // xargs [-n N] [-I STR] [-0] [-r] [COMMAND [ARG…]]: stdin's words appended (or put in place of STR).
+      let perCall = Number.POSITIVE_INFINITY
+      let placeholder: string | undefined
+      let nul = false
+      let skipEmpty = false
+      let i = 0
+      for (; i < args.length; i++) {
+        const arg = args[i] as string
+        if (arg === '-n') perCall = Math.max(1, Number(args[++i]) || 1)
+        else if (/^-n\d+$/.test(arg)) perCall = Math.max(1, Number(arg.slice(2)))
+        else if (arg === '-I' || arg === '-i') placeholder = arg === '-i' ? '{}' : args[++i]
+        else if (/^-[Ii].+/.test(arg)) placeholder = arg.slice(2)
+        else if (arg === '-0') nul = true
+        else if (/^-[rtp]+$/.test(arg)) skipEmpty ||= arg.includes('r')
+        else break
+      }
+      const command = args.slice(i).length ? args.slice(i) : ['echo']
+      const input = io.stdin.rest()
+      const items = placeholder
+        ? input.split(nul ? '\0' : '\n').filter((line) => line.trim() !== '')
+        : input.split(nul ? '\0' : /\s+/).filter(Boolean)
+      let status = 0
+      const groups: string[][] = []
+      if (placeholder)
+        for (const item of items)
+          groups.push(command.map((word) => word.split(placeholder as string).join(item.trim())))
+      else if (items.length === 0) {
+        if (!skipEmpty) groups.push(command)
+      } else
+        for (
+          let at = 0;
+          at < items.length;
+          at += perCall === Number.POSITIVE_INFINITY ? items.length : perCall
+        )
+          groups.push([...command, ...items.slice(at, at + perCall)])
+      for (const argv of groups) {
+        step()
+        const code = yield* invoke(argv, { ...io, stdin: new Input('') })
+        if (code === 127) {
+          return 127
+        }
+        if (code !== 0) status = 123
+      }
+      return status
     },
     printenv: (args, io) => {
       if (args.length === 0) return BUILTINS.env?.([], io, 'env') ?? done(0)
@@ -1213,14 +1286,16 @@ export function createInterpreter(
       name !== 'env' &&
       name !== 'printenv' &&
       name !== 'sleep' &&
-      name !== 'nohup'
+      name !== 'nohup' &&
+      name !== 'xargs'
     )
       return 'builtin'
     if (name.includes('/')) return host.fs.stat(resolve(name), host.now()) ? name : undefined
+    if (host.ships && !host.ships(name)) return undefined
     if (
       FILTERS[name] ||
       host.commands[name] ||
-      ['which', 'env', 'printenv', 'sleep', 'nohup', 'sh'].includes(name) ||
+      ['which', 'env', 'printenv', 'sleep', 'nohup', 'xargs', 'sh'].includes(name) ||
       (name === 'bash' && host.bash)
     )
       return host.commandPath(name)

@@ -1,9 +1,11 @@
 // What the API says the INI would do: deckies created, kept and torn down, or why it refuses.
+import { useState } from 'react'
 import { Chips } from '@/components/chips.tsx'
 import { IpAddress } from '@/components/ip-address.tsx'
 import { errorCode, errorMessage } from '@/lib/errors.ts'
 import { plural } from '@/lib/format.ts'
 import type { RouterOutputs } from '@/trpc/client.ts'
+import { PreviewLogins } from './preview-logins.tsx'
 
 interface Props {
   fetching: boolean
@@ -13,6 +15,8 @@ interface Props {
 }
 
 export function PreviewPanel({ fetching, error, data, deployError }: Props) {
+  const [showPasswords, setShowPasswords] = useState(false)
+  const hasLogins = data?.create.some((d) => d.logins.length > 0) ?? false
   return (
     <div>
       <h2 style={{ marginTop: 0 }}>Preview</h2>
@@ -40,6 +44,19 @@ export function PreviewPanel({ fetching, error, data, deployError }: Props) {
                 <th scope="col">Host</th>
                 <th scope="col">Hostname / distro</th>
                 <th scope="col">Services</th>
+                {hasLogins && (
+                  <th scope="col">
+                    Logins{' '}
+                    <button
+                      type="button"
+                      className="link small"
+                      onClick={() => setShowPasswords(!showPasswords)}
+                      aria-pressed={showPasswords}
+                    >
+                      {showPasswords ? 'Hide passwords' : 'Show passwords'}
+                    </button>
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody>
@@ -66,6 +83,11 @@ export function PreviewPanel({ fetching, error, data, deployError }: Props) {
                   <td>
                     <Chips values={d.services} />
                   </td>
+                  {hasLogins && (
+                    <td>
+                      <PreviewLogins logins={d.logins} showPasswords={showPasswords} />
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

@@ -1,0 +1,108 @@
+// A SQLite handle's ingest writer: the worker thread (writer-thread.ts) that owns the ingest write
+// connection, spawned on the first batch and again after it died. The handle still runs every write
+// under its mutex (client.ts), so the worker's transactions never contend with this process's other
+// writes; reads have their own connections and never wait for either (WAL).
+import { createRequire } from 'node:module'
+import { pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import type { IngestWrite } from '../repos/ingest-write.ts'
+import type { LockWaits } from '../sqlite.ts'
+import type { FromWorker, IngestWorkerData, ToWorker } from './protocol.ts'
+
+const require = createRequire(import.meta.url)
+
+/**
+ * The worker's bootstrap. These are TypeScript sources run through tsx, whose loader does not reach
+ * a Node 20 worker's entry through `execArgv`: the entry is imported with tsx's API instead.
+ */
+function workerSource(): string {
+  const entry = new URL('./writer-thread.ts', import.meta.url).href
+  // `require.resolve` picks the export's CommonJS build; its ESM twin sits next to it.
+  const tsx = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href
+  return `import(${JSON.stringify(tsx)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`
+}
+
+type Waiter = { resolve(ids: number[]): void; reject(error: Error): void }
+
+export class IngestWorker {
+  #worker: Worker | undefined
+  #closing: Promise<void> | undefined
+  readonly #waiters = new Map<number, Waiter>()
+  #nextId = 1
+  #endLockWait: (() => void) | undefined
+
+  constructor(
+    private readonly file: string,
+    private readonly waits: LockWaits,
+  ) {}
+
+  /** Commits one prepared batch in one transaction; resolves with its Log ids in batch order. */
+  write(batch: IngestWrite): Promise<number[]> {
+    if (this.#closing) return Promise.reject(new Error('the ingest worker is closed'))
+    const worker = this.#spawn()
+    const id = this.#nextId++
+    return new Promise<number[]>((resolve, reject) => {
+      this.#waiters.set(id, { resolve, reject })
+      // A write in flight keeps the process alive; an idle worker does not.
+      worker.ref()
+      worker.postMessage({ type: 'write', id, batch } satisfies ToWorker)
+    })
+  }
+
+  /** Lets the batch in flight finish, closes the worker's connection and ends the thread. */
+  close(): Promise<void> {
+    if (this.#closing) return this.#closing
+    const worker = this.#worker
+    this.#closing = worker
+      ? new Promise<void>((resolve) => {
+          worker.once('exit', () => resolve())
+          worker.ref()
+          worker.postMessage({ type: 'close' } satisfies ToWorker)
+        })
+      : Promise.resolve()
+    return this.#closing
+  }
+
+  #spawn(): Worker {
+    if (this.#worker) return this.#worker
+    const workerData: IngestWorkerData = { file: this.file }
+    const worker = new Worker(workerSource(), { eval: true, workerData })
+    worker.unref()
+    let lastError: Error | undefined
+    worker.on('message', (message: FromWorker) => this.#receive(worker, message))
+    worker.on('error', (error) => {
+      lastError = error
+    })
+    worker.on('exit', (code) => {
+      if (this.#worker === worker) this.#worker = undefined
+      this.#endLockWait?.()
+      this.#endLockWait = undefined
+      // Whatever was in flight has no answer: the pipeline retries it (a batch that committed just
+      // before the thread died would then be stored twice; the thread only dies on a crash).
+      const error = lastError ?? new Error(`the ingest worker exited (code ${code})`)
+      for (const waiter of this.#waiters.values()) waiter.reject(error)
+      this.#waiters.clear()
+    })
+    this.#worker = worker
+    return worker
+  }
+
+  #receive(worker: Worker, message: FromWorker): void {
+    switch (message.type) {
+      case 'lock-wait':
+        this.#endLockWait?.()
+        this.#endLockWait = message.waiting ? this.waits.begin() : undefined
+        return
+      case 'closed':
+        return
+      case 'written':
+      case 'failed': {
+        const waiter = this.#waiters.get(message.id)
+        this.#waiters.delete(message.id)
+        if (this.#waiters.size === 0) worker.unref()
+        if (message.type === 'written') waiter?.resolve(message.ids)
+        else waiter?.reject(Object.assign(new Error(message.error.message), { code: message.error.code }))
+      }
+    }
+  }
+}
