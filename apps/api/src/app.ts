@@ -22,9 +22,10 @@ import { createSecretBox } from './secrets/secret-box.ts'
 import { createApiServer, listen } from './server.ts'
 import { defaultFleetNetwork } from './settings/network.ts'
 import { readTlsPair } from './tls/tls-pair.ts'
+import { DECNET_VERSION } from './version.ts'
 import { startWorkers } from './workers/index.ts'
 
-export const API_VERSION = '0.1.0'
+export const API_VERSION = DECNET_VERSION
 
 export type RunningApi = {
   services: ApiServices

@@ -3,6 +3,7 @@ import type { EngineKind, Role } from '@decnet/core'
 import type { DecnetDatabase as Database } from '@decnet/db'
 import type { Bus } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
+import { isApiToken, resolveApiTokenSession } from './auth/api-tokens.ts'
 import { clientIpOf, type ProxyTrust } from './auth/client-ip.ts'
 import { clearedSessionCookie, readCookie, SESSION_COOKIE } from './auth/cookies.ts'
 import type { LoginThrottle } from './auth/login-throttle.ts'
@@ -83,6 +84,8 @@ export type Session = {
   /** When the token was issued (bulk revocation ends tokens issued before the user's tokensValidFrom). */
   issuedAtMs: number
   expiresAt: Date
+  /** Set when the caller is an integration's API token (its user is the token's principal, no person). */
+  apiTokenId?: string
 }
 
 export type ApiContext = {
@@ -113,6 +116,7 @@ export async function resolveSession(
   token: string | undefined,
 ): Promise<Session | null> {
   if (!token || token.length > 4096) return null
+  if (isApiToken(token)) return resolveApiTokenSession(services, token)
   const claims = await services.tokens.verify(token)
   if (!claims) return null
   const user = await services.db.users.findById(claims.userId)

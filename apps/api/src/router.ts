@@ -1,4 +1,5 @@
 import { alertsRouter } from './routers/alerts/router.ts'
+import { apiTokensRouter } from './routers/api-tokens/router.ts'
 import { artifactsRouter } from './routers/artifacts/router.ts'
 import { attackersRouter } from './routers/attackers/router.ts'
 import { auditRouter } from './routers/audit/router.ts'
@@ -22,6 +23,7 @@ import { router } from './trpc.ts'
 export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
+  apiTokens: apiTokensRouter,
   config: configRouter,
   catalog: catalogRouter,
   fleet: fleetRouter,

@@ -1,6 +1,7 @@
 // The handle callers get: every repository over one connection, plus close().
 import { type DatabasePing, type OpenOptions, openClient } from './client.ts'
 import { channelsRepository, deliveriesRepository } from './repos/alert-delivery.ts'
+import { apiTokensRepository } from './repos/api-tokens.ts'
 import { artifactsRepository } from './repos/artifacts.ts'
 import { attackersRepository } from './repos/attackers.ts'
 import { auditRepository } from './repos/audit.ts'
@@ -25,6 +26,8 @@ export interface DecnetDatabase {
   readonly dialect: Dialect
   readonly users: ReturnType<typeof usersRepository>
   readonly tokens: ReturnType<typeof tokensRepository>
+  /** Integration API tokens (named, scoped, revocable). */
+  readonly apiTokens: ReturnType<typeof apiTokensRepository>
   readonly fleet: ReturnType<typeof fleetRepository>
   readonly lifecycle: ReturnType<typeof lifecycleRepository>
   readonly logs: ReturnType<typeof logsRepository>
@@ -73,6 +76,7 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
     dialect: conn.dialect,
     users: usersRepository(conn),
     tokens: tokensRepository(conn),
+    apiTokens: apiTokensRepository(conn),
     fleet: fleetRepository(conn),
     lifecycle: lifecycleRepository(conn),
     logs: logsRepository(conn, options),

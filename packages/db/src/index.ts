@@ -2,13 +2,22 @@
 export { type DatabasePing, type OpenOptions, PG_TRANSACTION_TIMEOUT_MS, PING_DEADLINE_MS } from './client.ts'
 export { createDatabase, type DatabaseOptions, type DecnetDatabase } from './database.ts'
 export { ConflictError, NotFoundError, SearchQueryError } from './errors.ts'
-export { listMigrations, migrate } from './migrate.ts'
+export {
+  appliedMigrations,
+  assertSchemaNotNewer,
+  latestMigration,
+  listMigrations,
+  type MigrateOptions,
+  migrate,
+  SchemaTooNewError,
+} from './migrate.ts'
 export {
   type ChannelHealthUpdate,
   type DeliveryInput,
   type DeliveryOutcome,
   MAX_DELIVERY_LIST,
 } from './repos/alert-delivery.ts'
+export { API_TOKEN_LAST_USED_GRANULARITY_MS, type ApiTokenRow } from './repos/api-tokens.ts'
 export {
   ARTIFACT_SIGHTINGS_MAX,
   type ArtifactRow,
@@ -120,6 +129,14 @@ export {
   type SystemFilter,
 } from './search/grammar.ts'
 export { buildSearchText, tokenize } from './search/tokenize.ts'
+export {
+  countRows,
+  type DatabaseSnapshot,
+  isEmptyDatabase,
+  restoreDatabase,
+  snapshotDatabase,
+  type TableCounts,
+} from './snapshot.ts'
 export type { Dialect } from './sql.ts'
 export * from './types.ts'
 export { type DatabaseTarget, defaultDatabaseUrl, parseDatabaseUrl } from './url.ts'

@@ -30,13 +30,85 @@ export function listMigrations(kind: Dialect): Migration[] {
     .map((name) => ({ name, sql: readFileSync(join(dir, name, 'migration.sql'), 'utf8') }))
 }
 
-/** Brings the database at `databaseUrl` up to date. Returns the names of the migrations it applied. */
-export async function migrate(databaseUrl: string): Promise<string[]> {
-  const target = parseDatabaseUrl(databaseUrl)
-  return target.kind === 'sqlite' ? migrateSqlite(target.file) : migratePostgres(target.url)
+/**
+ * The database was migrated by a newer DECNET: it holds migrations this code does not have. Nothing
+ * may run on it (this code would write rows the newer schema does not expect); upgrade DECNET instead.
+ */
+export class SchemaTooNewError extends Error {
+  readonly unknownMigrations: string[]
+  constructor(unknownMigrations: string[]) {
+    super(
+      `the database was migrated by a newer DECNET (it has migration${unknownMigrations.length > 1 ? 's' : ''} ` +
+        `${unknownMigrations.join(', ')}, which this version does not know; its newest is ${latestMigration()}). ` +
+        'Refusing to use it: run the newer DECNET, or restore a backup taken by this version.',
+    )
+    this.name = 'SchemaTooNewError'
+    this.unknownMigrations = unknownMigrations
+  }
 }
 
-function migrateSqlite(file: string): string[] {
+/** The newest migration this code ships (the schema version a backup records). */
+export function latestMigration(): string {
+  return listMigrations('sqlite').at(-1)?.name ?? ''
+}
+
+/** Throws SchemaTooNewError when `applied` names a migration this code does not ship. */
+export function assertSchemaNotNewer(kind: Dialect, applied: Iterable<string>): void {
+  const known = new Set(listMigrations(kind).map((migration) => migration.name))
+  const unknown = [...applied].filter((name) => !known.has(name)).sort()
+  if (unknown.length > 0) throw new SchemaTooNewError(unknown)
+}
+
+/** The migrations recorded as applied in the database at `databaseUrl` (empty for a fresh one). */
+export async function appliedMigrations(databaseUrl: string): Promise<string[]> {
+  const target = parseDatabaseUrl(databaseUrl)
+  if (target.kind === 'sqlite') {
+    const db = new Database(target.file, { readonly: true, fileMustExist: true })
+    try {
+      const hasLedger = db
+        .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_decnet_migrations'`)
+        .get()
+      if (!hasLedger) return []
+      return (
+        db.prepare('SELECT name FROM "_decnet_migrations" ORDER BY name').all() as { name: string }[]
+      ).map((row) => row.name)
+    } finally {
+      db.close()
+    }
+  }
+  const client = new pg.Client({ connectionString: target.url })
+  await client.connect()
+  try {
+    const exists = await client.query(`SELECT to_regclass('"_decnet_migrations"') AS ledger`)
+    if (!exists.rows[0]?.ledger) return []
+    const done = await client.query<{ name: string }>('SELECT name FROM "_decnet_migrations" ORDER BY name')
+    return done.rows.map((row) => row.name)
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * Brings the database at `databaseUrl` up to date. Returns the names of the migrations it applied.
+ * Throws SchemaTooNewError, touching nothing, on a database a newer DECNET migrated.
+ */
+export async function migrate(databaseUrl: string, options: MigrateOptions = {}): Promise<string[]> {
+  const target = parseDatabaseUrl(databaseUrl)
+  const wanted = (kind: Dialect) =>
+    listMigrations(kind).filter(
+      (migration) => options.through === undefined || migration.name <= options.through,
+    )
+  return target.kind === 'sqlite'
+    ? migrateSqlite(target.file, wanted('sqlite'))
+    : migratePostgres(target.url, wanted('postgres'))
+}
+
+export type MigrateOptions = {
+  /** Stop after this migration (a past release's schema: release fixtures are built with it). */
+  through?: string
+}
+
+function migrateSqlite(file: string, migrations: Migration[]): string[] {
   // A fresh install has no data directory yet.
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
   const db = new Database(file)
@@ -44,10 +116,16 @@ function migrateSqlite(file: string): string[] {
     // Migrations run before the process serves anything: blocking while another migrator works is fine.
     applySqlitePragmas(db, BLOCKING_BUSY_TIMEOUT_MS)
     db.exec(ledger)
+    assertSchemaNotNewer(
+      'sqlite',
+      (db.prepare('SELECT name FROM "_decnet_migrations"').all() as { name: string }[]).map(
+        (row) => row.name,
+      ),
+    )
     const applied: string[] = []
     const isApplied = db.prepare('SELECT 1 FROM "_decnet_migrations" WHERE name = ?')
     const record = db.prepare('INSERT INTO "_decnet_migrations" (name, "appliedAt") VALUES (?, ?)')
-    for (const migration of listMigrations('sqlite')) {
+    for (const migration of migrations) {
       // IMMEDIATE takes the write lock before the check, so two migrators cannot both apply it.
       db.transaction(() => {
         if (isApplied.get(migration.name)) return
@@ -62,7 +140,7 @@ function migrateSqlite(file: string): string[] {
   }
 }
 
-async function migratePostgres(url: string): Promise<string[]> {
+async function migratePostgres(url: string, migrations: Migration[]): Promise<string[]> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
@@ -70,8 +148,9 @@ async function migratePostgres(url: string): Promise<string[]> {
     await client.query(ledger)
     const done = await client.query<{ name: string }>('SELECT name FROM "_decnet_migrations"')
     const appliedBefore = new Set(done.rows.map((row) => row.name))
+    assertSchemaNotNewer('postgres', appliedBefore)
     const applied: string[] = []
-    for (const migration of listMigrations('postgres')) {
+    for (const migration of migrations) {
       if (appliedBefore.has(migration.name)) continue
       await client.query('BEGIN')
       try {

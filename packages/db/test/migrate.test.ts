@@ -3,8 +3,9 @@ import Database from 'better-sqlite3'
 import pg from 'pg'
 import { describe, expect, inject, it } from 'vitest'
 import { createDatabase } from '../src/database.ts'
-import { listMigrations, migrate } from '../src/migrate.ts'
+import { appliedMigrations, listMigrations, migrate, SchemaTooNewError } from '../src/migrate.ts'
 import { BUSY_TIMEOUT_MS, PragmaSQLiteAdapter, WAL_SIZE_LIMIT_BYTES } from '../src/sqlite.ts'
+import { recordUnknownMigration } from '../src/testing/newer-schema.ts'
 import { createPostgresDatabase } from '../src/testing/postgres.ts'
 import { parseDatabaseUrl } from '../src/url.ts'
 import { migratedSqliteFile, suiteTempDir } from './fixtures.ts'
@@ -68,6 +69,24 @@ describe('migrate', () => {
     } finally {
       await client.end()
     }
+  })
+
+  it('SQLite and PostgreSQL: refuse, applying nothing, a database a newer DECNET migrated', async () => {
+    const future = '9999_from_a_newer_decnet'
+    const file = join(dir, 'newer.db')
+    const raw = new Database(file)
+    raw.exec('CREATE TABLE "_decnet_migrations" (name TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)')
+    raw.prepare('INSERT INTO "_decnet_migrations" VALUES (?, ?)').run(future, new Date().toISOString())
+    raw.close()
+    await expect(migrate(`file:${file}`)).rejects.toThrow(SchemaTooNewError)
+    await expect(migrate(`file:${file}`)).rejects.toThrow(/newer DECNET.*9999_from_a_newer_decnet/)
+    expect(await appliedMigrations(`file:${file}`)).toEqual([future])
+
+    const url = await createPostgresDatabase(inject('postgresAdminUrl'), `decnet_newer_${process.pid}`)
+    await migrate(url)
+    await recordUnknownMigration(url, future)
+    await expect(migrate(url)).rejects.toThrow(SchemaTooNewError)
+    expect(await appliedMigrations(url)).toEqual([...listMigrations('postgres').map((m) => m.name), future])
   })
 
   it('parses DATABASE_URL into a backend', () => {

@@ -4,11 +4,13 @@
 // publishes `session.changed` on the bus (LISTEN/NOTIFY on PostgreSQL, so every API process hears
 // it); each process re-checks its streams of that user against the database. A slow periodic re-check
 // covers a notification the best-effort bus lost.
+
 import { type Bus, topics } from '@decnet/lifecycle'
 import { TRPCError } from '@trpc/server'
 import { AppError } from '../app-error.ts'
 import type { ApiServices, Session } from '../context.ts'
 import { viewerProcedure } from '../trpc.ts'
+import { activeTokenPrincipal } from './api-tokens.ts'
 
 /**
  * Live streams one user may hold open in one API process (logs.live and fleet.watchLifecycle
@@ -34,6 +36,9 @@ interface OpenStream {
 /** Why a session no longer carries the stream it opened, or null while it still does. */
 async function whyEnded(services: ApiServices, session: Session): Promise<string | null> {
   if (session.expiresAt.getTime() <= Date.now()) return 'your session expired'
+  if (session.apiTokenId) {
+    return (await activeTokenPrincipal(services, session.user.id)) ? null : 'the API token was revoked'
+  }
   const user = await services.db.users.findById(session.user.id)
   if (!user) return 'your account was deleted'
   if (user.role !== session.user.role) return 'your role changed; sign in again'

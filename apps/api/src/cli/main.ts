@@ -20,6 +20,7 @@ import { registerDeployCommand } from './deploy-command.ts'
 import { streamDownload } from './download.ts'
 import { registerIncidentCommands } from './incidents.ts'
 import { registerLogsCommand } from './logs-command.ts'
+import { registerMaintenanceCommands } from './maintenance-commands.ts'
 import { registerMutateCommand } from './mutate-command.ts'
 import { writePrivateFile } from './private-file.ts'
 import { followLifecycle } from './progress.ts'
@@ -28,6 +29,7 @@ import { apiUrl, clearSession, readSession, writeSession } from './session.ts'
 import { parseSince } from './since.ts'
 import { registerStatusCommand } from './status-command.ts'
 import { terminalSafe } from './terminal-text.ts'
+import { registerTokensCommand } from './tokens-command.ts'
 import { registerWorkersCommand } from './workers-command.ts'
 
 const program = new Command()
@@ -420,6 +422,8 @@ program
   )
 
 registerIncidentCommands(program, { signedIn, print })
+registerMaintenanceCommands(program, { print })
+registerTokensCommand(program, io)
 
 program.parseAsync().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error)

@@ -3,8 +3,10 @@
 // revoked, password changed); secrets follow the user's role now, not when the ticket was made. The
 // file is streamed from the database page by page; a failure after the headers cuts the connection
 // so a partial file can never pass for a whole one.
+
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { ExportFormat } from '@decnet/core'
+import type { ExportFormat, Role } from '@decnet/core'
+import { activeTokenPrincipal, tokenIdOfPrincipal } from '../auth/api-tokens.ts'
 import type { ApiServices } from '../context.ts'
 import { revealsSecrets } from '../logs/secret-mask.ts'
 import type { ExportRequest } from './export-request.ts'
@@ -57,11 +59,8 @@ export async function serveExport(
   const claims = await services.exportTickets.verify(ticket)
   if (claims === 'expired') return refuse(res, 410, 'this download link has expired: export again')
   if (claims === 'invalid') return refuse(res, 404, 'no such download')
-  const user = await services.db.users.findById(claims.userId)
-  const sessionGone =
-    !user ||
-    (user.tokensValidFrom !== null && claims.issuedAtMs < user.tokensValidFrom.getTime()) ||
-    (await services.db.tokens.isRevoked(claims.sessionJti))
+  const user = await ticketHolder(services, claims.userId, claims.issuedAtMs)
+  const sessionGone = !user || (await services.db.tokens.isRevoked(claims.sessionJti))
   if (sessionGone) return refuse(res, 401, 'the session this download was made for has ended')
   if (user.mustChangePassword) return refuse(res, 403, 'change your one-time password first')
   const fresh = await services.db.tokens.consume({
@@ -86,4 +85,19 @@ export async function serveExport(
     console.error('decnet api: export failed mid-stream:', error)
     res.destroy()
   }
+}
+
+/**
+ * Who a ticket was made for, as they are now: an integration's live API token, or the user unless a
+ * bulk revocation (password change, role change) ended the session it was issued under. Null if gone.
+ */
+async function ticketHolder(
+  services: Pick<ApiServices, 'db'>,
+  principalId: string,
+  issuedAtMs: number,
+): Promise<{ role: Role; mustChangePassword: boolean } | null> {
+  if (tokenIdOfPrincipal(principalId) !== undefined) return activeTokenPrincipal(services, principalId)
+  const user = await services.db.users.findById(principalId)
+  if (!user || (user.tokensValidFrom !== null && issuedAtMs < user.tokensValidFrom.getTime())) return null
+  return user
 }

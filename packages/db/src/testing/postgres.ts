@@ -6,6 +6,9 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
+import { findPostgresBinDir } from '../postgres-tools.ts'
+
+export { findPostgresBinDir }
 
 export interface PostgresServer {
   /** Superuser URL of the cluster's default database. */
@@ -14,24 +17,6 @@ export interface PostgresServer {
   /** Creates an empty database and returns its URL (one per suite keeps suites independent). */
   createDatabase(name: string): Promise<string>
   stop(): void
-}
-
-const missingBinariesMessage =
-  'PostgreSQL server binaries (initdb, pg_ctl) not found. Install the Debian package: apt-get install -y postgresql'
-
-/** Locates the directory holding initdb and pg_ctl (Debian keeps them off PATH). */
-export function findPostgresBinDir(): string {
-  const debianRoot = '/usr/lib/postgresql'
-  if (existsSync(debianRoot)) {
-    const versions = readdirSync(debianRoot)
-      .filter((v) => existsSync(join(debianRoot, v, 'bin', 'initdb')))
-      .sort((a, b) => Number(b) - Number(a))
-    if (versions[0] !== undefined) return join(debianRoot, versions[0], 'bin')
-  }
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    if (dir && existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'))) return dir
-  }
-  throw new Error(missingBinariesMessage)
 }
 
 function freePort(): Promise<number> {

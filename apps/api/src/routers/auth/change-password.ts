@@ -1,3 +1,4 @@
+import { assertPersonSession } from '../../auth/api-tokens.ts'
 import { changeOwnPassword } from '../../auth/change-password.ts'
 import { sessionCookie } from '../../auth/cookies.ts'
 import { authedProcedure } from '../../trpc.ts'
@@ -8,6 +9,7 @@ export const changePasswordProcedure = authedProcedure
   .input(ZChangePasswordInput)
   .output(ZChangePasswordOutput)
   .mutation(async ({ ctx, input }) => {
+    assertPersonSession(ctx.session, 'change a password')
     const { token, claims } = await changeOwnPassword(ctx.services, ctx.session.user.id, input)
     ctx.setCookie(sessionCookie(token, claims.expiresAt, ctx.secureCookies))
     return {

@@ -1,3 +1,4 @@
+import { assertPersonSession } from '../../auth/api-tokens.ts'
 import { clearedSessionCookie } from '../../auth/cookies.ts'
 import { signOut } from '../../auth/sign-in.ts'
 import { authedProcedure } from '../../trpc.ts'
@@ -8,6 +9,7 @@ export const logoutProcedure = authedProcedure
   .input(ZLogoutInput)
   .output(ZLogoutOutput)
   .mutation(async ({ ctx }) => {
+    assertPersonSession(ctx.session, 'sign out')
     await signOut(ctx.services, ctx.session)
     ctx.setCookie(clearedSessionCookie(ctx.secureCookies))
     return { message: 'signed out' }
