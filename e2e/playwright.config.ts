@@ -16,7 +16,9 @@ export default defineConfig({
   outputDir: './test-results',
   forbidOnly: !!process.env.CI,
   retries: 0,
-  workers: 1,
+  // Two workers, each with its own stack (fixtures/stack.ts: own data dir, ports, instance and decky
+  // LAN): most of a test is waiting on Docker deploys and page loads, which overlap on two cores.
+  workers: 2,
   timeout: 60_000,
   reporter: [['list'], ['json', { outputFile: '.test-results/playwright.json' }]],
   use: {

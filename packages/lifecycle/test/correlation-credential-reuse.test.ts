@@ -39,10 +39,10 @@ describe('credential reuse from real SSH logins through real ingest', () => {
     const pipeline = new IngestPipeline({ db, flushIntervalMs: 20 })
     const engine = new LocalEngine({ onEvent: localEventSink(pipeline) })
     engines.push(engine)
-    await engine.deploy(deckySpec('alpha', [ssh]))
-    await engine.deploy({ ...deckySpec('beta', [ssh]), ip: '198.18.0.11', seed: 'seed-beta' })
-    const alpha = engine.addressOf('alpha') ?? ''
-    const beta = engine.addressOf('beta') ?? ''
+    await engine.deploy(deckySpec('reuse-alpha', [ssh]))
+    await engine.deploy({ ...deckySpec('reuse-beta', [ssh]), ip: '198.18.0.11', seed: 'seed-beta' })
+    const alpha = engine.addressOf('reuse-alpha') ?? ''
+    const beta = engine.addressOf('reuse-beta') ?? ''
     try {
       await failedLogin(alpha, FIRST, 'oracle', 'Winter2026!')
       await failedLogin(beta, SECOND, 'oracle', 'Winter2026!')
@@ -72,7 +72,7 @@ describe('credential reuse from real SSH logins through real ingest', () => {
         reused: true,
         services: ['ssh'],
       })
-      expect([...(credential?.deckies ?? [])].sort()).toEqual(['alpha', 'beta'])
+      expect([...(credential?.deckies ?? [])].sort()).toEqual(['reuse-alpha', 'reuse-beta'])
       expect([...(credential?.attackerIps ?? [])].sort()).toEqual([FIRST, SECOND])
       expect(credential?.attempts).toBeGreaterThanOrEqual(2)
       // The not-reused one is among the most tried, never among the reused.
