@@ -42,16 +42,18 @@ function withConfiguredDelay(engine: DeckyEngine): DeckyEngine {
 /**
  * The local host's engine; `onEvent` receives the local engine's decoy events (in-process collection).
  * `probeLedger` records the readiness probes' sources, so ingest flags their events as system traffic.
+ * `dataDir` scopes the local engine's loopback addresses to this installation.
  */
 export function createEngine(
   kind: EngineKind,
   docker: Docker,
   onEvent: EventSink,
   probeLedger: ProbeLedger,
+  dataDir: string,
 ): DeckyEngine {
   return withConfiguredDelay(
     kind === 'local'
-      ? new LocalEngine({ onEvent, probeLedger })
+      ? new LocalEngine({ onEvent, probeLedger, addressScope: dataDir })
       : dockerEngine(docker, true, BUILD_IMAGE, probeLedger),
   )
 }

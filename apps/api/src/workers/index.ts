@@ -80,6 +80,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     deps.docker,
     (event) => collector?.eventSink(event),
     databaseProbeLedger(deps.db.probeSources),
+    deps.config.dataDir,
   )
   // The local engine's decoys live in this process: stopping the workers lets go of their listeners.
   if (engine instanceof LocalEngine) starting.onStop(() => engine.close())
