@@ -149,7 +149,7 @@ describe('DockerEngine with the real decoy image', () => {
     expect(await engine.observe(['real-01'])).toEqual([
       { name: 'real-01', state: 'missing', services: {}, problems: ['no containers'] },
     ])
-  })
+  }, 120_000)
 })
 
 describe("a decky taking over a torn-down decky's address", () => {
@@ -185,7 +185,7 @@ describe("a decky taking over a torn-down decky's address", () => {
     expect(baseLog).toContain(`decnet-pause: ready (announced to ${network.gateway})`)
     await engine.teardown('after')
     await engine.teardown('keeper')
-  })
+  }, 120_000)
 })
 
 /** Packs slugs into as few deckies as possible without two services on one port/protocol. */
