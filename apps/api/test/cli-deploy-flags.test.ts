@@ -1,6 +1,6 @@
 import { parseFleetIni } from '@decnet/core'
 import { describe, expect, it } from 'vitest'
-import { deployIni } from '../src/cli/deploy-command.ts'
+import { deployIni, planSeed } from '../src/cli/deploy-command.ts'
 import { FlagError, fleetIniFromFlags } from '../src/cli/fleet-flags.ts'
 
 describe('decnet deploy from flags', () => {
@@ -94,5 +94,18 @@ describe('decnet deploy from flags', () => {
     )
     expect(() => deployIni({ dryRun: true })).toThrow(/nothing to deploy: give -c <fleet.ini>/)
     expect(deployIni({ services: 'ssh', dryRun: true, replaceFleet: true })).toMatch(/^\[decky\]$/m)
+  })
+
+  it('takes a plan seed as a dry run prints it, and names the flag when it is not one', () => {
+    expect(planSeed({})).toBeUndefined()
+    expect(planSeed({ seed: '0123456789abcdef0123456789abcdef' })).toBe('0123456789abcdef0123456789abcdef')
+    for (const bad of ['0123', '0123456789ABCDEF0123456789ABCDEF', `x\u001b[31m${'0'.repeat(31)}`]) {
+      expect(() => planSeed({ seed: bad })).toThrow(FlagError)
+      expect(() => planSeed({ seed: bad })).toThrow(
+        /^--seed: '.*' is not a plan seed \(32 lower-case hex digits/,
+      )
+    }
+    // The operator's terminal never gets the escape back.
+    expect(() => planSeed({ seed: '\u001b[31mred' })).toThrow(/^(?!.*\u001b)/)
   })
 })

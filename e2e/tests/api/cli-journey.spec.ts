@@ -108,10 +108,14 @@ test('decnet deploy from flags: --dry-run prints the plan and deploys nothing, b
     )
   }
   expect(dryRun.stdout).toContain('dry run: nothing was deployed')
+  expect(dryRun.stdout).toMatch(
+    /^seed: [0-9a-f]{32} \(add --seed [0-9a-f]{32} to deploy exactly this plan\)$/m,
+  )
   const plan = JSON.parse(
     (await decnet(['--json', 'deploy', ...flags, '--name-prefix', 'flag', '--dry-run'], env)).stdout,
   ) as {
-    create: { name: string; distro: string; services: string[] }[]
+    seed: string
+    create: { name: string; distro: string; services: string[]; ip: string; mac: string; hostname: string }[]
   }
   expect(plan.create.map((decky) => [decky.name, decky.distro, decky.services])).toEqual([
     ['flag-01', 'debian', ['ssh', 'http']],
@@ -141,7 +145,11 @@ test('decnet deploy from flags: --dry-run prints the plan and deploys nothing, b
   expect(flagDeckies()).toEqual([])
 
   try {
-    const deployed = await decnet(['deploy', ...flags, '--name-prefix', 'flag'], env)
+    // The seed of the JSON dry run deploys exactly that plan: the same addresses, MACs and hostnames.
+    const badSeed = await decnet(['deploy', ...flags, '--name-prefix', 'flag', '--seed', 'not-hex'], env)
+    expect(badSeed.code).toBe(1)
+    expect(badSeed.stderr).toContain("--seed: 'not-hex' is not a plan seed")
+    const deployed = await decnet(['deploy', ...flags, '--name-prefix', 'flag', '--seed', plan.seed], env)
     expect(deployed.stderr).toBe('')
     expect(deployed.code, deployed.stdout).toBe(0)
     expect(deployed.stdout).toContain('all 2 done')
@@ -151,6 +159,9 @@ test('decnet deploy from flags: --dry-run prints the plan and deploys nothing, b
       ['flag-01', 'debian', 'linux-server', ['ssh', 'http']],
       ['flag-02', 'debian', 'linux-server', ['ssh', 'http']],
     ])
+    expect(fleet.map((decky) => [decky.name, decky.ip, decky.mac, decky.hostname])).toEqual(
+      plan.create.map((decky) => [decky.name, decky.ip, decky.mac, decky.hostname]),
+    )
 
     const status = await decnet(['status'], env)
     expect(status.code).toBe(0)
@@ -165,6 +176,29 @@ test('decnet deploy from flags: --dry-run prints the plan and deploys nothing, b
         ),
       )
     }
+
+    // Mutate shows the change first; without a terminal it wants --yes and changes nothing.
+    const unconfirmed = await decnet(['mutate', 'flag-01'], env)
+    expect(unconfirmed.code).toBe(1)
+    expect(unconfirmed.stderr).toMatch(
+      /^decnet: flag-01 \(linux-server\): ssh, http → \S.*\nnot mutated: confirm with --yes/m,
+    )
+    const picked = await decnet(['mutate', 'flag-01', '--services', 'gopher', '--yes'], env)
+    expect(picked.code).toBe(1)
+    expect(picked.stderr).toMatch(/--services: not in flag-01's pool: gopher; available: /)
+    const { pool } = JSON.parse((await decnet(['--json', 'mutate', 'flag-01', '--dry-run'], env)).stdout) as {
+      pool: string[]
+    }
+    const only = pool[0] ?? ''
+    const dryMutation = await decnet(['mutate', 'flag-01', '--services', only, '--dry-run'], env)
+    expect(dryMutation.stdout).toContain(
+      `flag-01 (linux-server): ssh, http → ${only}\ndry run: nothing was changed`,
+    )
+    expect((await client.fleet.get.query({ name: 'flag-01' })).services).toEqual(['ssh', 'http'])
+    const mutated = await decnet(['mutate', 'flag-01', '--services', only, '--yes'], env)
+    expect(mutated.code, mutated.stdout + mutated.stderr).toBe(0)
+    expect(mutated.stdout).toMatch(/flag-01\s+mutate\s+succeeded/)
+    expect((await client.fleet.get.query({ name: 'flag-01' })).services).toEqual([only])
   } finally {
     await decnet(['teardown', 'flag-01'], env)
     await decnet(['teardown', 'flag-02'], env)

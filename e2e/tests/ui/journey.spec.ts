@@ -89,6 +89,7 @@ test('an operator journey: first start, wizard, attacks, logs and attacker views
     // Mutate the Linux decky from the fleet page and watch it succeed.
     await page.goto(`${stack.webUrl}/fleet`)
     await page.getByRole('button', { name: `Mutate ${linux}` }).click()
+    await page.getByRole('button', { name: 'Confirm mutation' }).click()
     const mutation = page
       .getByTestId('tracked-ops')
       .getByTestId(`lifecycle-row-${linux}`)

@@ -1,6 +1,8 @@
 // `decnet deploy`: deckies from a fleet INI (-c) or from flags (-n, --archetype, --distro …), sent
-// through the same fleet.preview / fleet.deploy procedures; --dry-run prints the plan and deploys nothing.
+// through the same fleet.preview / fleet.deploy procedures; --dry-run prints the plan and deploys nothing,
+// and --seed deploys exactly the plan a dry run with that seed printed (or refuses if the fleet moved).
 import { readFileSync } from 'node:fs'
+import { PLAN_SEED_PATTERN } from '@decnet/core'
 import type { Command } from 'commander'
 import type { z } from 'zod'
 import type { ZPreviewOutput } from '../routers/fleet/preview.types.ts'
@@ -11,7 +13,12 @@ import { followLifecycle } from './progress.ts'
 import { renderTable } from './table.ts'
 import { terminalSafe } from './terminal-text.ts'
 
-type DeployOptions = DeployFlags & { config?: string; replaceFleet?: boolean; dryRun?: boolean }
+type DeployOptions = DeployFlags & {
+  config?: string
+  replaceFleet?: boolean
+  dryRun?: boolean
+  seed?: string
+}
 type Plan = z.infer<typeof ZPreviewOutput>
 
 /** The INI to deploy: the file given with -c, or the one the flags describe (never both). */
@@ -27,6 +34,17 @@ export function deployIni(options: DeployOptions): string {
     )
   }
   return fleetIniFromFlags(options)
+}
+
+/** The --seed value, checked before anything is sent. */
+export function planSeed(options: Pick<DeployOptions, 'seed'>): string | undefined {
+  if (options.seed === undefined) return undefined
+  if (!PLAN_SEED_PATTERN.test(options.seed)) {
+    throw new FlagError(
+      `--seed: '${terminalSafe(options.seed.slice(0, 80))}' is not a plan seed (32 lower-case hex digits, as a dry run prints)`,
+    )
+  }
+  return options.seed
 }
 
 /** The plan as operators read it: one row per decky to create, then what is kept and removed. */
@@ -54,12 +72,29 @@ export function describePlan(plan: Plan, replaceFleet: boolean): string {
   }
   if (plan.keep.length > 0) lines.push(`kept as they are: ${plan.keep.join(', ')}`)
   if (plan.remove.length > 0) lines.push(`to remove: ${plan.remove.join(', ')}`)
+  if (plan.create.length > 0)
+    lines.push(`seed: ${plan.seed} (add --seed ${plan.seed} to deploy exactly this plan)`)
   return lines.join('\n')
 }
 
-async function deploy(client: ApiClient, io: CommandIo, ini: string, replaceFleet: boolean): Promise<void> {
+async function deploy(
+  client: ApiClient,
+  io: CommandIo,
+  ini: string,
+  replaceFleet: boolean,
+  seed: string | undefined,
+): Promise<void> {
   const json = io.json()
-  const result = await client.fleet.deploy.mutate({ ini, replaceFleet })
+  // With a seed, the plan is drawn again from it and sent as what the operator expects: the API
+  // deploys exactly that plan, or refuses with a CONFLICT naming what changed since the dry run.
+  const expected = seed ? await client.fleet.preview.query({ ini, replaceFleet, seed }) : undefined
+  const result = await client.fleet.deploy.mutate({
+    ini,
+    replaceFleet,
+    ...(seed && expected
+      ? { seed, expected: { create: expected.create, keep: expected.keep, remove: expected.remove } }
+      : {}),
+  })
   if (!json) {
     const spread = result.mode === 'swarm' ? ' (placed over several hosts)' : ''
     process.stdout.write(`${result.message}${spread}\n`)
@@ -91,20 +126,25 @@ export function registerDeployCommand(program: Command, io: CommandIo): void {
     .option('--nmap-os <family>', 'the OS family their network stack imitates (linux, windows …)')
     .option('--mutate-interval <interval>', 'give them new services every interval, e.g. 6h')
     .option('--replace-fleet', 'make this the whole fleet: deckies absent from it are torn down')
-    .option('--dry-run', 'print the plan (names, addresses, hosts, services) and deploy nothing')
+    .option(
+      '--dry-run',
+      'print the plan (names, addresses, hosts, services) and its seed, and deploy nothing',
+    )
+    .option('--seed <seed>', 'draw the plan from this seed (printed by --dry-run): deploys exactly that plan')
     .addHelpText(
       'after',
-      '\nExamples:\n  decnet deploy -c fleet.ini\n  decnet deploy -n 5 --archetype linux-server --distro debian --name-prefix web\n  decnet deploy -n 2 --services ssh,http --dry-run',
+      '\nExamples:\n  decnet deploy -c fleet.ini\n  decnet deploy -n 5 --archetype linux-server --distro debian --name-prefix web\n  decnet deploy -n 2 --services ssh,http --dry-run\n  decnet deploy -n 2 --services ssh,http --seed <seed from the dry run>',
     )
     .action(async (options: DeployOptions) => {
       const ini = deployIni(options)
+      const seed = planSeed(options)
       const client = io.signedIn()
       const replaceFleet = Boolean(options.replaceFleet)
       if (options.dryRun) {
-        const plan = await client.fleet.preview.query({ ini, replaceFleet })
+        const plan = await client.fleet.preview.query({ ini, replaceFleet, ...(seed ? { seed } : {}) })
         io.print(plan, () => `${describePlan(plan, replaceFleet)}\ndry run: nothing was deployed`)
         return
       }
-      await deploy(client, io, ini, replaceFleet)
+      await deploy(client, io, ini, replaceFleet, seed)
     })
 }

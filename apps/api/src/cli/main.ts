@@ -20,6 +20,7 @@ import { registerDeployCommand } from './deploy-command.ts'
 import { streamDownload } from './download.ts'
 import { registerIncidentCommands } from './incidents.ts'
 import { registerLogsCommand } from './logs-command.ts'
+import { registerMutateCommand } from './mutate-command.ts'
 import { writePrivateFile } from './private-file.ts'
 import { followLifecycle } from './progress.ts'
 import { apiUrl, clearSession, readSession, writeSession } from './session.ts'
@@ -135,17 +136,7 @@ program
 const io = { signedIn, print, json }
 registerDeployCommand(program, io)
 registerStatusCommand(program, io)
-
-program
-  .command('mutate <name>')
-  .description('give a decky new services now and follow the change')
-  .action(async (name: string) => {
-    const client = signedIn()
-    const result = await client.fleet.mutate.mutate({ name })
-    if (!json()) process.stdout.write(`${result.message}\n`)
-    const [row] = await followLifecycle(client, result.lifecycleIds, { json: json() })
-    if (row?.status === 'failed') process.exitCode = 1
-  })
+registerMutateCommand(program, io)
 
 program
   .command('repair <name>')
