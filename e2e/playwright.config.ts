@@ -16,9 +16,7 @@ export default defineConfig({
   outputDir: './test-results',
   forbidOnly: !!process.env.CI,
   retries: 0,
-  // Two workers, each with its own stack (fixtures/stack.ts: own data dir, ports, instance and decky
-  // LAN): most of a test is waiting on Docker deploys and page loads, which overlap on two cores.
-  workers: 2,
+  workers: 1,
   timeout: 60_000,
   reporter: [['list'], ['json', { outputFile: '.test-results/playwright.json' }]],
   use: {

@@ -42,40 +42,6 @@ export function run(command, args, options = {}) {
   return result.status ?? 1
 }
 
-/**
- * Runs a command in the background with every output line prefixed by `[label] `, so two of them can
- * share the terminal; resolves to its exit status and wall time in seconds.
- */
-export function runLabelled(label, command, args, options = {}) {
-  const started = Date.now()
-  return new Promise((resolve) => {
-    const child = spawn(command, args, {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...TOOL_ENV, ...options.env },
-    })
-    for (const [stream, sink] of [
-      [child.stdout, process.stdout],
-      [child.stderr, process.stderr],
-    ]) {
-      let pending = ''
-      stream.setEncoding('utf8')
-      stream.on('data', (text) => {
-        const lines = (pending + text).split('\n')
-        pending = lines.pop() ?? ''
-        for (const line of lines) sink.write(`[${label}] ${line}\n`)
-      })
-      stream.on('end', () => pending && sink.write(`[${label}] ${pending}\n`))
-    }
-    const done = (status) => resolve({ status, seconds: Math.round((Date.now() - started) / 1000) })
-    child.on('error', (error) => {
-      process.stderr.write(`[${label}] ${command} could not be started: ${error.message}\n`)
-      done(1)
-    })
-    child.on('close', (status) => done(status ?? 1))
-  })
-}
-
 function output(command, args) {
   try {
     return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()

@@ -10,7 +10,6 @@ import {
   log,
   ROOT,
   run,
-  runLabelled,
 } from './lib.mjs'
 
 const started = Date.now()
@@ -115,23 +114,12 @@ if (packages.some((p) => p.scripts['build:image'])) {
   run('pnpm', ['--filter', '@decnet/decoys', 'run', 'build:image'])
 }
 
-// The package suites and the Playwright suite run side by side: both spend most of their time waiting
-// on Docker (deploys, container starts, nmap over a fleet) and on network timeouts, which overlap on
-// two cores; one after the other they took ~28 min. Each stack, test instance and subnet is private
-// to its suite, so they do not meet.
-log('running the package suites and the Playwright suite (real stack) side by side')
-const [packageLane, e2eLane] = await Promise.all([
-  runLabelled('packages', 'pnpm', [
-    'exec',
-    'turbo',
-    'run',
-    'test',
-    '--continue',
-    '--concurrency=2',
-    '--filter=!@decnet/e2e',
-  ]),
-  runLabelled('e2e', 'pnpm', ['--filter', '@decnet/e2e', 'test']),
-])
+log('running package suites')
+run('pnpm', ['exec', 'turbo', 'run', 'test', '--continue', '--concurrency=2', '--filter=!@decnet/e2e'], {
+  allowFailure: true,
+})
+log('running the Playwright suite against the real stack')
+run('pnpm', ['--filter', '@decnet/e2e', 'test'], { allowFailure: true })
 
 const totals = { passed: 0, failed: 0, skipped: 0 }
 const lines = []
@@ -152,8 +140,7 @@ const e2eReport = path.join(e2eDir, '.test-results/playwright.json')
 add('@decnet/e2e', existsSync(e2eReport) ? playwrightCounts(e2eReport) : { passed: 0, failed: 1, skipped: 0 })
 
 const minutes = ((Date.now() - started) / 60_000).toFixed(1)
-const lanes = `package suites ${packageLane.seconds} s, Playwright ${e2eLane.seconds} s`
-process.stdout.write(`\nSuites (${minutes} min; ${lanes}):\n${lines.join('\n')}\n`)
+process.stdout.write(`\nSuites (${minutes} min):\n${lines.join('\n')}\n`)
 process.stdout.write(
   `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}\n`,
 )
