@@ -15,6 +15,7 @@ import { logsRouter } from './routers/logs/router.ts'
 import { sessionsRouter } from './routers/sessions/router.ts'
 import { statsRouter } from './routers/stats/router.ts'
 import { usersRouter } from './routers/users/router.ts'
+import { workersRouter } from './routers/workers/router.ts'
 import { router } from './trpc.ts'
 
 export const appRouter = router({
@@ -35,6 +36,7 @@ export const appRouter = router({
   audit: auditRouter,
   intel: intelRouter,
   sessions: sessionsRouter,
+  workers: workersRouter,
 })
 
 export type AppRouter = typeof appRouter

@@ -77,6 +77,9 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'intel.credentials': 'viewer',
   'intel.identities': 'viewer',
   'intel.campaigns': 'viewer',
+  'workers.list': 'viewer',
+  'workers.pause': 'admin',
+  'workers.resume': 'admin',
   // Viewers export too (secrets masked or left out for them: exports.test.ts).
   'exports.logs': 'viewer',
   'exports.attackers': 'viewer',

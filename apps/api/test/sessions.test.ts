@@ -1,7 +1,7 @@
-import { execFile, spawn } from 'node:child_process'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { typeOverSsh } from '../../../packages/decoys/test/support/ssh-client.ts'
 import { recordingForViewer } from '../src/sessions/recording.ts'
 import { codeOf } from './support/accounts.ts'
 import { deployOne, inProcessApiOfSuite } from './support/in-process.ts'
@@ -10,40 +10,6 @@ import { eventually } from './support/wait.ts'
 const run = promisify(execFile)
 const PASSWORD = 'Hunter2-Root-Login'
 const DB_PASSWORD = 'Db-Secret-5521'
-
-/** Debian's OpenSSH client with a forced pty, typing commands with pauses as a person does. */
-async function interactiveSsh(address: string, lines: string[]): Promise<void> {
-  const child = spawn('sshpass', [
-    '-p',
-    PASSWORD,
-    'ssh',
-    '-tt',
-    '-o',
-    'StrictHostKeyChecking=no',
-    '-o',
-    'UserKnownHostsFile=/dev/null',
-    '-o',
-    'PreferredAuthentications=password',
-    '-o',
-    'PubkeyAuthentication=no',
-    '-o',
-    'LogLevel=ERROR',
-    `root@${address}`,
-  ])
-  let shown = ''
-  child.stdout.on('data', (chunk: Buffer) => {
-    shown += chunk.toString()
-  })
-  const closed = new Promise((resolve) => child.once('close', resolve))
-  const deadline = Date.now() + 30_000
-  while (!shown.endsWith('# ') && Date.now() < deadline) await sleep(50)
-  for (const line of lines) {
-    child.stdin.write(`${line}\n`)
-    await sleep(400)
-  }
-  child.stdin.write('exit\n')
-  await closed
-}
 
 describe('sessions: recorded shells and per-connection interactions', () => {
   const api = inProcessApiOfSuite({ viewer: 'watcher' })
@@ -55,7 +21,10 @@ describe('sessions: recorded shells and per-connection interactions', () => {
       admin,
       `[shell-01]\nservices = ssh, http\n\n[shell-01.ssh]\npassword = ${PASSWORD}\n`,
     )
-    await interactiveSsh(address, ['uname -a', `mysql -u root --password=${DB_PASSWORD} -e 'show databases'`])
+    await typeOverSsh({ address, password: PASSWORD }, [
+      'uname -a',
+      `mysql -u root --password=${DB_PASSWORD} -e 'show databases'`,
+    ])
     await run('curl', ['-s', '-o', '/dev/null', `http://${address}/admin/`])
     await run('curl', ['-s', '-o', '/dev/null', `http://${address}/.env`])
     const profile = await eventually(

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Incident } from '@decnet/core'
 import type { IncidentWrite } from '@decnet/db'
+import { incidentFixture } from '@decnet/db/testing'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -146,23 +147,18 @@ describe('exports.incidents', () => {
   let server: http.Server
   let base: string
 
-  const stored = (id: string, overrides: Partial<IncidentWrite> = {}): IncidentWrite => ({
-    ...INCIDENT,
-    id,
-    firstSeen: new Date(INCIDENT.firstSeen),
-    lastSeen: new Date(INCIDENT.lastSeen),
-    acknowledgedAt: null,
-    resolvedBy: null,
-    resolvedAt: null,
-    rulesVersion: 1,
-    credentials: {},
-    alertCount: 0,
-    lastAlertAt: null,
-    pendingEvents: 0,
-    digestDueAt: null,
-    updatedAt: new Date(INCIDENT.lastSeen),
-    ...overrides,
-  })
+  /** INCIDENT as the grouping worker stores it (the fixture's worker-side fields). */
+  const stored = (id: string, overrides: Partial<IncidentWrite> = {}): IncidentWrite =>
+    incidentFixture(0, {
+      ...INCIDENT,
+      id,
+      firstSeen: new Date(INCIDENT.firstSeen),
+      lastSeen: new Date(INCIDENT.lastSeen),
+      acknowledgedAt: null,
+      resolvedAt: null,
+      updatedAt: new Date(INCIDENT.lastSeen),
+      ...overrides,
+    })
 
   beforeAll(async () => {
     server = createApiServer(api.services)

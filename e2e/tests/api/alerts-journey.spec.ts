@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { ApiClient } from '@decnet/api/client'
-import { sshpassArgs } from '../../../packages/lifecycle/test/support/ssh-client.ts'
+import { sshpassArgs } from '../../../packages/decoys/test/support/ssh-client.ts'
 import {
   parseRfc5424,
   Rsyslog,

@@ -1,53 +1,11 @@
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { typeOverSsh } from '../../../packages/decoys/test/support/ssh-client.ts'
 import { signInAdmin } from '../../fixtures/auth.ts'
 import { expect, test } from '../../fixtures/stack.ts'
 import { adminSession, shot, waitTerminal } from '../../fixtures/ui-helpers.ts'
 
 const PASSWORD = 'Replay-Root-Login-77'
 const MARK = 'replay-check-4711'
-
-/** Debian's OpenSSH client with a pty, typing commands with pauses as a person at a keyboard does. */
-async function typeOverSsh(ip: string, lines: string[]): Promise<void> {
-  const child = spawn('sshpass', [
-    '-p',
-    PASSWORD,
-    'ssh',
-    '-tt',
-    '-o',
-    'StrictHostKeyChecking=no',
-    '-o',
-    'UserKnownHostsFile=/dev/null',
-    '-o',
-    'PreferredAuthentications=password',
-    '-o',
-    'PubkeyAuthentication=no',
-    '-o',
-    'LogLevel=ERROR',
-    `root@${ip}`,
-  ])
-  let shown = ''
-  child.stdout.on('data', (chunk: Buffer) => {
-    shown += chunk.toString()
-  })
-  const closed = new Promise((resolve) => child.once('close', resolve))
-  const deadline = Date.now() + 60_000
-  while (!shown.endsWith('# ')) {
-    if (Date.now() > deadline) throw new Error(`no shell prompt: ${JSON.stringify(shown)}`)
-    await sleep(100)
-  }
-  for (const line of lines) {
-    // Typed a key at a time, as the console's keystroke overlay will replay it.
-    for (const key of `${line}\n`) {
-      child.stdin.write(key)
-      await sleep(30)
-    }
-    await sleep(700)
-  }
-  child.stdin.write('exit\n')
-  await closed
-}
 
 test('sessions: an SSH shell is recorded and replays in the console with the commands typed', async ({
   page,
@@ -61,7 +19,11 @@ test('sessions: an SSH shell is recorded and replays in the console with the com
   const [row] = await waitTerminal(client, deployed.lifecycleIds, 180_000)
   expect(row?.status).toBe('succeeded')
   const { ip } = await client.fleet.get.query({ name: 'rec-ssh' })
-  await typeOverSsh(ip, [`echo ${MARK}`, 'whoami'])
+  // Typed a key at a time, as the console's keystroke overlay will replay it.
+  await typeOverSsh({ address: ip, password: PASSWORD }, [`echo ${MARK}`, 'whoami'], {
+    keyDelayMs: 30,
+    pauseMs: 700,
+  })
 
   // Wait (through the API) until the ingest stored the finished recording.
   let attackerId = ''

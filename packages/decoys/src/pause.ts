@@ -1,18 +1,11 @@
 import { announceToGateway } from './announce.ts'
+import { idleUntilStopped } from './idle-until-stopped.ts'
 
 /**
  * PID 1 of a decky's base container: owns the network namespace the service containers join,
- * announces the decky's MAC on the LAN once (announce.ts), and otherwise does nothing. Exits at
- * once on SIGTERM/SIGINT so `docker stop` is instant (PID 1 has no default signal actions, so
- * without these handlers the daemon would wait and SIGKILL).
+ * announces the decky's MAC on the LAN once (announce.ts), and otherwise does nothing until stopped.
  */
-const keepAlive = setInterval(() => undefined, 2 ** 31 - 1)
-const stop = () => {
-  clearInterval(keepAlive)
-  process.exit(0)
-}
-process.on('SIGTERM', stop)
-process.on('SIGINT', stop)
+idleUntilStopped()
 let announced: string | undefined
 try {
   announced = announceToGateway()

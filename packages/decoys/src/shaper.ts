@@ -7,6 +7,7 @@
  * Exits non-zero with the reason when any step fails, so the decky shows `degraded`.
  */
 import { execFileSync } from 'node:child_process'
+import { idleUntilStopped } from './idle-until-stopped.ts'
 
 const DEVICE = 'eth0'
 const OBJECT = '/opt/decnet/tcp-stack.bpf.o'
@@ -83,10 +84,4 @@ try {
   process.stderr.write(`decnet-shaper: ${(error as Error).message}\n`)
   process.exit(1)
 }
-const keepAlive = setInterval(() => undefined, 2 ** 31 - 1)
-const stop = () => {
-  clearInterval(keepAlive)
-  process.exit(0)
-}
-process.on('SIGTERM', stop)
-process.on('SIGINT', stop)
+idleUntilStopped()

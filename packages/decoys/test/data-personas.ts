@@ -1,5 +1,5 @@
 import type { Persona, ServiceProduct } from '@decnet/core'
-import { DEBIAN_12 } from './debian-12.ts'
+import { DEBIAN_12, UBUNTU_22_04_OS } from './debian-12.ts'
 
 /** Persona literals for the data-service tests: one story per machine, as derivePersona tells it. */
 
@@ -61,16 +61,7 @@ export function ubuntuPersona(seed: string): Persona {
   const base = debianPersona(seed)
   return {
     ...base,
-    os: {
-      ...base.os,
-      vendor: 'Canonical',
-      name: 'Ubuntu 22.04.5 LTS',
-      id: 'ubuntu',
-      versionId: '22.04',
-      codename: 'jammy',
-      kernel: '5.15.0-126-generic',
-      kernelVersion: '#136-Ubuntu SMP Wed Nov 6 10:38:22 UTC 2024',
-    },
+    os: UBUNTU_22_04_OS,
     hostname: 'app-jammy-03',
     services: {
       ...base.services,

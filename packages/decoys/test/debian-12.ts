@@ -17,3 +17,16 @@ export const DEBIAN_12: Pick<Persona, 'family' | 'stack' | 'nmapClass' | 'os'> =
     windows: null,
   },
 }
+
+/** Ubuntu 22.04's os facts, for the tests' Ubuntu hosts. */
+export const UBUNTU_22_04_OS: Persona['os'] = {
+  vendor: 'Canonical',
+  name: 'Ubuntu 22.04.5 LTS',
+  id: 'ubuntu',
+  versionId: '22.04',
+  codename: 'jammy',
+  kernel: '5.15.0-126-generic',
+  kernelVersion: '#136-Ubuntu SMP Wed Nov 6 10:38:22 UTC 2024',
+  arch: 'x86_64',
+  windows: null,
+}

@@ -4,6 +4,7 @@ import { analyseEvent, type FingerprintKind } from '@decnet/core/intel'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DecoyEvent } from '../src/emulator.ts'
 import { startTestEmulator } from './helpers.ts'
+import { sshpassArgs } from './support/ssh-client.ts'
 import {
   type Capture,
   ja4FromDissection,
@@ -59,25 +60,10 @@ beforeAll(async () => {
     // Dozens of hand-built hellos (SSLv3 … TLS 1.3, no SNI, cipher sweeps).
     await run('nmap', ['-Pn', '-n', '-p', String(https.port), '--script', 'ssl-enum-ciphers', https.host])
     // One wrong password, so the connection also yields an auth_attempt after the KEXINIT.
-    await run('sshpass', [
-      '-p',
-      'not-the-password',
-      'ssh',
-      '-o',
-      'PreferredAuthentications=password',
-      '-o',
-      'PubkeyAuthentication=no',
-      '-o',
-      'NumberOfPasswordPrompts=1',
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-p',
-      String(ssh.port),
-      `root@${ssh.host}`,
-      'true',
-    ]).catch(() => undefined) // refused: wrong password
+    await run(
+      'sshpass',
+      sshpassArgs({ address: ssh.host, port: ssh.port, password: 'not-the-password', command: 'true' }),
+    ).catch(() => undefined) // refused: wrong password
     await ssh.waitFor((event) => event.event === 'auth_attempt')
   } finally {
     await capture.stop()

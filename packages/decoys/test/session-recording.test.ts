@@ -10,6 +10,7 @@ import {
   MAX_CHUNK_WIRE_BYTES,
 } from '../src/protocols-text/shell/recorder.ts'
 import { closeStartedAfterEach, rawClient, startTestEmulator } from './helpers.ts'
+import { sshpassArgs } from './support/ssh-client.ts'
 
 closeStartedAfterEach()
 
@@ -33,25 +34,7 @@ describe('terminal session recording', () => {
     // Debian's OpenSSH client with a forced pty, fed keystrokes with pauses, as a person types.
     const child = spawn(
       'sshpass',
-      [
-        '-p',
-        'Winter2026!',
-        'ssh',
-        '-tt',
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-o',
-        'PreferredAuthentications=password',
-        '-o',
-        'PubkeyAuthentication=no',
-        '-o',
-        'LogLevel=ERROR',
-        '-p',
-        String(ssh.port),
-        `root@${ssh.host}`,
-      ],
+      sshpassArgs({ address: ssh.host, port: ssh.port, password: 'Winter2026!', tty: true, quiet: true }),
       { env: { ...process.env, TERM: 'xterm-256color' } },
     )
     let shown = ''

@@ -1,4 +1,5 @@
 import type { Persona, ServiceProduct } from '@decnet/core'
+import { DEBIAN_12, UBUNTU_22_04_OS } from './debian-12.ts'
 
 const DAY_S = 86_400
 
@@ -41,20 +42,8 @@ export function testPersona(kind: PersonaKind, seed = 'a'.repeat(32)): Persona {
     case 'debian-nginx':
       return {
         ...base,
-        family: 'linux',
-        stack: 'linux',
+        ...DEBIAN_12,
         hostname: `web-${seed.slice(0, 4)}`,
-        os: {
-          vendor: 'Debian',
-          name: 'Debian GNU/Linux 12 (bookworm)',
-          id: 'debian',
-          versionId: '12',
-          codename: 'bookworm',
-          kernel: '6.1.0-28-amd64',
-          kernelVersion: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22)',
-          arch: 'x86_64',
-          windows: null,
-        },
         services: {
           http:
             kind === 'debian-apache'
@@ -75,17 +64,7 @@ export function testPersona(kind: PersonaKind, seed = 'a'.repeat(32)): Persona {
         family: 'linux',
         stack: 'linux',
         hostname: `app-${seed.slice(0, 4)}`,
-        os: {
-          vendor: 'Canonical',
-          name: 'Ubuntu 22.04.5 LTS',
-          id: 'ubuntu',
-          versionId: '22.04',
-          codename: 'jammy',
-          kernel: '5.15.0-126-generic',
-          kernelVersion: '#136-Ubuntu SMP Wed Nov 6 10:38:22 UTC 2024',
-          arch: 'x86_64',
-          windows: null,
-        },
+        os: UBUNTU_22_04_OS,
         services: { http: web('apache', '2.4.52', 'Apache/2.4.52 (Ubuntu)') },
       }
     case 'rocky-apache':

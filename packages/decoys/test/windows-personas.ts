@@ -1,6 +1,7 @@
 // Personas of known Windows builds and of a Samba host, written out so each protocol test pins the
 // build it checks (derivePersona picks builds at random per seed).
 import { type Persona, type ServiceProduct, type WindowsBuild, ZPersona } from '@decnet/core/schemas'
+import { DEBIAN_12 } from './debian-12.ts'
 
 const SMB_3_1_1 = ['2.0.2', '2.1', '3.0', '3.0.2', '3.1.1']
 const now = Math.floor(Date.now() / 1000)
@@ -143,20 +144,7 @@ export function sambaPersona(
   return ZPersona.parse({
     version: 1,
     seed: options.seed ?? 'aaaabbbbccccddddeeeeffff00001111',
-    family: 'linux',
-    stack: 'linux',
-    nmapClass: { vendor: 'Linux', osFamily: 'Linux', deviceType: 'general purpose' },
-    os: {
-      vendor: 'Debian',
-      name: 'Debian GNU/Linux 12 (bookworm)',
-      id: 'debian',
-      versionId: '12',
-      codename: 'bookworm',
-      kernel: '6.1.0-28-amd64',
-      kernelVersion: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22)',
-      arch: 'x86_64',
-      windows: null,
-    },
+    ...DEBIAN_12,
     hostname: options.hostname ?? 'files-03',
     domain: { netbios: 'KESTREL', dns: 'kestrel.local', joined: false },
     hardware: {

@@ -62,3 +62,4 @@ export {
   type MutatorWorkerOptions,
   startMutatorWorker,
 } from './workers/mutator-worker.ts'
+export { isWorkerPaused } from './workers/pause.ts'

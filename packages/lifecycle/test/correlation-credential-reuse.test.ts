@@ -5,10 +5,10 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, describe, expect, it, vi } from 'vitest'
+import { sshpassArgs } from '../../decoys/test/support/ssh-client.ts'
 import { CorrelationWorker, LocalEngine } from '../src/index.ts'
 import { IngestPipeline, localEventSink } from '../src/workers-index.ts'
-import { deckySpec, enginesClosedAfterEach } from './support/local-engines.ts'
-import { sshpassArgs } from './support/ssh-client.ts'
+import { deployAlphaAndBeta, enginesClosedAfterEach } from './support/local-engines.ts'
 
 const run = promisify(execFile)
 const engines = enginesClosedAfterEach()
@@ -37,12 +37,11 @@ describe('credential reuse from real SSH logins through real ingest', () => {
     const worker = new CorrelationWorker({ db })
     expect((await worker.runOnce()).ran).toBe(false)
     const pipeline = new IngestPipeline({ db, flushIntervalMs: 20 })
-    const engine = new LocalEngine({ onEvent: localEventSink(pipeline) })
+    // Its own address scope: incidents-real-ssh.test.ts deploys the same alpha and beta on the same
+    // port, and the two files may run at once in different workers.
+    const engine = new LocalEngine({ onEvent: localEventSink(pipeline), addressScope: 'credential-reuse' })
     engines.push(engine)
-    await engine.deploy(deckySpec('reuse-alpha', [ssh]))
-    await engine.deploy({ ...deckySpec('reuse-beta', [ssh]), ip: '198.18.0.11', seed: 'seed-beta' })
-    const alpha = engine.addressOf('reuse-alpha') ?? ''
-    const beta = engine.addressOf('reuse-beta') ?? ''
+    const { alpha, beta } = await deployAlphaAndBeta(engine, [ssh])
     try {
       await failedLogin(alpha, FIRST, 'oracle', 'Winter2026!')
       await failedLogin(beta, SECOND, 'oracle', 'Winter2026!')
@@ -72,7 +71,7 @@ describe('credential reuse from real SSH logins through real ingest', () => {
         reused: true,
         services: ['ssh'],
       })
-      expect([...(credential?.deckies ?? [])].sort()).toEqual(['reuse-alpha', 'reuse-beta'])
+      expect([...(credential?.deckies ?? [])].sort()).toEqual(['alpha', 'beta'])
       expect([...(credential?.attackerIps ?? [])].sort()).toEqual([FIRST, SECOND])
       expect(credential?.attempts).toBeGreaterThanOrEqual(2)
       // The not-reused one is among the most tried, never among the reused.

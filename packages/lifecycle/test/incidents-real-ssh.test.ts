@@ -5,10 +5,10 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, describe, expect, it, vi } from 'vitest'
+import { sshpassArgs } from '../../decoys/test/support/ssh-client.ts'
 import { IncidentWorker, LocalEngine } from '../src/index.ts'
 import { IngestPipeline, localEventSink } from '../src/workers-index.ts'
-import { deckySpec, enginesClosedAfterEach } from './support/local-engines.ts'
-import { sshpassArgs } from './support/ssh-client.ts'
+import { deployAlphaAndBeta, enginesClosedAfterEach } from './support/local-engines.ts'
 
 /** Retries `probe` every 100 ms until it stops throwing (vitest's waitFor). */
 const waitUntil = <T>(probe: () => T | Promise<T>, timeout = 20_000) =>
@@ -48,10 +48,7 @@ describe('incidents from real SSH logins on in-process decoys', () => {
     const pipeline = new IngestPipeline({ db, flushIntervalMs: 20 })
     const engine = new LocalEngine({ onEvent: localEventSink(pipeline) })
     engines.push(engine)
-    await engine.deploy(deckySpec('alpha', [ssh]))
-    await engine.deploy({ ...deckySpec('beta', [ssh]), ip: '198.18.0.11', seed: 'seed-beta' })
-    const alpha = engine.addressOf('alpha') ?? ''
-    const beta = engine.addressOf('beta') ?? ''
+    const { alpha, beta } = await deployAlphaAndBeta(engine, [ssh])
     const worker = new IncidentWorker({ db, batchSize: 500 })
     const attempts = async (decky: string) =>
       (await db.logs.search({ q: `decky:${decky} event:auth_attempt` })).rows.length

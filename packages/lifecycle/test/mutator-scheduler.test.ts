@@ -1,4 +1,4 @@
-import { pickNewServices, seededRandom } from '@decnet/core'
+import { pickNewServices, seededRandom, workerPausedSettingKey } from '@decnet/core'
 import { ConflictError, type DeckyInput, type DecnetDatabase, NotFoundError } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
@@ -6,6 +6,7 @@ import { type BusEvent, InProcessBus } from '../src/index.ts'
 import {
   commitMutation,
   GLOBAL_MUTATION_INTERVAL_KEY,
+  isWorkerPaused,
   MutatorScheduler,
   startHeartbeat,
   startMutatorWorker,
@@ -195,6 +196,23 @@ describe('MutatorScheduler', () => {
     clock.now = minutes(clock.now, 1)
     expect((await mutator.tick()).mutated.map((m) => m.decky)).toEqual(['sched'])
     expect(mutator.stats()).toMatchObject({ ticks: 4, mutated: 2, deferred: 0 })
+  })
+
+  it('mutates nothing while an operator paused it (the setting), and catches up once resumed', async () => {
+    const decky = await addDecky('held', { mutateInterval: 1 })
+    const clock = { now: new Date(decky.createdAt.getTime() + 61_000) }
+    const mutator = scheduler(clock, { isPaused: () => isWorkerPaused(db.settings, 'mutator') })
+    await db.settings.set(workerPausedSettingKey('mutator'), true)
+    const paused = await mutator.tick()
+    expect(paused).toMatchObject({ paused: true, mutated: [], waiting: [], deferred: [] })
+    expect((await db.fleet.get('held'))?.services).toEqual(['ssh', 'http'])
+    expect(events).toEqual([])
+    // Another worker's pause is not this one's.
+    await db.settings.delete(workerPausedSettingKey('mutator'))
+    await db.settings.set(workerPausedSettingKey('reconciler'), true)
+    const resumed = await mutator.tick()
+    expect(resumed.paused).toBe(false)
+    expect(resumed.mutated.map((m) => m.decky)).toEqual(['held'])
   })
 
   it('defers a decky with recent attacker activity, then mutates once it is quiet', async () => {

@@ -2,9 +2,10 @@ import { connect } from 'node:net'
 import { personaForLegacyDecky } from '@decnet/core'
 import type { DecnetDatabase } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { LocalEngine } from '../src/index.ts'
 import { IngestPipeline, localEventSink } from '../src/workers-index.ts'
+import { enginesClosedAfterEach } from './support/local-engines.ts'
 
 /**
  * Connections reset right after the handshake (scanners: connect then RST) land before the decoy
@@ -13,13 +14,10 @@ import { IngestPipeline, localEventSink } from '../src/workers-index.ts'
  */
 const provider = sqliteTestDatabase()
 let db: DecnetDatabase
-const engines: LocalEngine[] = []
+const engines = enginesClosedAfterEach()
 
 beforeEach(async () => {
   db = (await provider.open()).db
-})
-afterEach(async () => {
-  for (const engine of engines.splice(0)) await engine.close()
 })
 afterAll(() => provider.cleanup())
 

@@ -3,9 +3,10 @@ import { promisify } from 'node:util'
 import type { DecnetDatabase } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import type { DecoyEvent } from '@decnet/decoys'
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { databaseProbeLedger, deckySpecFor, LocalEngine } from '../src/index.ts'
 import { IngestPipeline, localEventSink, SystemTrafficFilter } from '../src/workers-index.ts'
+import { enginesClosedAfterEach } from './support/local-engines.ts'
 
 const run = promisify(execFile)
 
@@ -16,13 +17,10 @@ const run = promisify(execFile)
  */
 const provider = sqliteTestDatabase()
 let db: DecnetDatabase
-const engines: LocalEngine[] = []
+const engines = enginesClosedAfterEach()
 
 beforeEach(async () => {
   db = (await provider.open()).db
-})
-afterEach(async () => {
-  for (const engine of engines.splice(0)) await engine.close()
 })
 afterAll(() => provider.cleanup())
 

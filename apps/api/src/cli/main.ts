@@ -27,6 +27,7 @@ import { apiUrl, clearSession, readSession, writeSession } from './session.ts'
 import { parseSince } from './since.ts'
 import { registerStatusCommand } from './status-command.ts'
 import { terminalSafe } from './terminal-text.ts'
+import { registerWorkersCommand } from './workers-command.ts'
 
 const program = new Command()
   .name('decnet')
@@ -137,6 +138,7 @@ const io = { signedIn, print, json }
 registerDeployCommand(program, io)
 registerStatusCommand(program, io)
 registerMutateCommand(program, io)
+registerWorkersCommand(program, io)
 
 program
   .command('repair <name>')

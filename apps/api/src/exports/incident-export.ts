@@ -2,7 +2,7 @@
 // time (most recently active first, as the Incidents page lists them); for STIX each incident's events are read (at most MAX_INCIDENT_EVENTS) only while its objects
 // are written. The bundle's id is derived from its objects' ids and written last (JSON key order
 // carries no meaning), so the bundle never has to be held whole.
-import type { Incident } from '@decnet/core'
+import { type Incident, ZIncident } from '@decnet/core'
 import type { IncidentRow } from '@decnet/db'
 import type { ApiServices } from '../context.ts'
 import { maskTextForViewer } from '../logs/secret-mask.ts'
@@ -13,23 +13,8 @@ import { CHUNK_CHARS, tableChunks } from './stream.ts'
 
 type IncidentsRequest = Extract<ExportRequest, { kind: 'incidents' }>
 
-const INCIDENT_COLUMNS = [
-  'id',
-  'attackerIp',
-  'decky',
-  'deckies',
-  'services',
-  'severity',
-  'reasons',
-  'state',
-  'firstSeen',
-  'lastSeen',
-  'eventCount',
-  'acknowledgedBy',
-  'acknowledgedAt',
-  'resolvedAt',
-  'note',
-] as const
+/** The columns are the wire shape's fields, in its order. */
+const INCIDENT_COLUMNS = ZIncident.keyof().options
 
 /** Incidents per page read (the incidents list's own largest page). */
 const INCIDENT_PAGE_ROWS = 500

@@ -3,7 +3,7 @@ import type { ApiServices } from '../context.ts'
 import type { TComponentHealth, TGetHealthOutput } from '../routers/health/get-health.types.ts'
 
 /** A worker whose last heartbeat is older than this is reported down. */
-const HEARTBEAT_STALE_MS = 30_000
+export const HEARTBEAT_STALE_MS = 30_000
 const WORKERS = ['runner', 'collector', 'reconciler', 'mutator', 'alerts', 'enrichment'] as const
 /** Writes stuck this long behind another process's database lock make the database degraded. */
 const WRITE_WAIT_REPORTED_MS = 1_000

@@ -7,6 +7,7 @@ import {
   type DeckyEngine,
   databaseProbeLedger,
   EnrichmentWorker,
+  isWorkerPaused,
   LocalEngine,
   ReverseDns,
   startCollectorWorker,
@@ -231,12 +232,18 @@ function startReconciling(
   runtimes: () => HostRuntime[],
 ): void {
   if (!config.workers.reconciler) return
-  const timer = setInterval(() => {
+  let paused = false
+  const timer = setInterval(async () => {
+    // An operator's pause (workers.pause) skips whole passes: no observation, no repair.
+    paused = await isWorkerPaused(db.settings, 'reconciler').catch(() => paused)
+    if (paused) return
     for (const runtime of runtimes()) runtime.reconciler.runOnce().catch(starting.report('reconciler'))
   }, config.reconcileMs)
   starting.onStop(async () => clearInterval(timer))
   // The worst pass among the hosts: an engine that cannot be asked, or repairs given up.
   starting.onBeat(() => {
+    if (paused)
+      return db.heartbeats.beat({ worker: 'reconciler', status: 'ok', detail: 'paused by an operator' })
     const troubled = runtimes()
       .map((runtime) => ({ hostId: runtime.hostId, health: runtime.reconciler.health() }))
       .filter(({ health }) => health.status !== 'ok')
@@ -275,6 +282,7 @@ function startMutation(
           .map((host) => host.id),
       ])
     },
+    isPaused: () => isWorkerPaused(db.settings, 'mutator'),
     onError: starting.report('mutator'),
   })
   starting.onStop(() => mutator.stop())

@@ -10,7 +10,8 @@ import { TableHead } from './table-head.tsx'
 
 type Row = RouterOutputs['fleet']['lifecycle']['rows'][number]
 
-const BADGE: Record<Row['status'], string> = {
+/** The badge class of each lifecycle operation status (here and in a decky's history). */
+export const LIFECYCLE_STATUS_BADGE: Record<Row['status'], string> = {
   pending: 'badge',
   running: 'badge warn',
   succeeded: 'badge ok',
@@ -142,7 +143,7 @@ export function LifecycleTable({
                 <td className="mono">{row.deckyName}</td>
                 <td>{row.operation}</td>
                 <td>
-                  <span className={BADGE[row.status]} data-testid="lifecycle-status">
+                  <span className={LIFECYCLE_STATUS_BADGE[row.status]} data-testid="lifecycle-status">
                     {row.status}
                   </span>
                 </td>

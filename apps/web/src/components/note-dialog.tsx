@@ -1,8 +1,9 @@
 'use client'
 
 import { INCIDENT_NOTE_MAX } from '@decnet/core/schemas'
-import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react'
+import { type FormEvent, type ReactNode, useState } from 'react'
 import { ErrorAlert } from './error-alert.tsx'
+import { ModalDialog } from './modal-dialog.tsx'
 
 /**
  * A modal asking for an optional note before an action (acknowledge, resolve). Native <dialog>:
@@ -25,56 +26,44 @@ export function NoteDialog({
   onConfirm: (note: string) => void
   onCancel: () => void
 }) {
-  const dialog = useRef<HTMLDialogElement>(null)
   const [note, setNote] = useState(initialNote)
-  const titleId = useId()
-  useEffect(() => {
-    const element = dialog.current
-    if (element && !element.open) element.showModal()
-    return () => element?.close()
-  }, [])
   const submit = (event: FormEvent) => {
     event.preventDefault()
     onConfirm(note)
   }
   return (
-    <dialog
-      ref={dialog}
-      aria-labelledby={titleId}
-      className="panel note-dialog"
-      data-testid="note-dialog"
-      onCancel={(event) => {
-        event.preventDefault()
-        onCancel()
-      }}
-    >
-      <form onSubmit={submit} className="stack">
-        <h2 id={titleId} style={{ marginTop: 0 }}>
-          {title}
-        </h2>
-        <label className="field">
-          <span>Note (optional)</span>
-          <textarea
-            value={note}
-            onChange={(e) => setNote(e.target.value)}
-            maxLength={INCIDENT_NOTE_MAX}
-            rows={5}
-            data-testid="note-input"
-          />
-          <span className="help">
-            {note.length.toLocaleString('en')} / {INCIDENT_NOTE_MAX.toLocaleString('en')} characters
-          </span>
-        </label>
-        {error ? <ErrorAlert error={error} testId="note-error" /> : null}
-        <div className="row">
-          <button type="submit" className="primary" disabled={pending}>
-            {confirmLabel}
-          </button>
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        </div>
-      </form>
-    </dialog>
+    <ModalDialog className="panel note-dialog" testId="note-dialog" onCancel={onCancel}>
+      {(titleId) => (
+        <>
+          <form onSubmit={submit} className="stack">
+            <h2 id={titleId} style={{ marginTop: 0 }}>
+              {title}
+            </h2>
+            <label className="field">
+              <span>Note (optional)</span>
+              <textarea
+                value={note}
+                onChange={(e) => setNote(e.target.value)}
+                maxLength={INCIDENT_NOTE_MAX}
+                rows={5}
+                data-testid="note-input"
+              />
+              <span className="help">
+                {note.length.toLocaleString('en')} / {INCIDENT_NOTE_MAX.toLocaleString('en')} characters
+              </span>
+            </label>
+            {error ? <ErrorAlert error={error} testId="note-error" /> : null}
+            <div className="row">
+              <button type="submit" className="primary" disabled={pending}>
+                {confirmLabel}
+              </button>
+              <button type="button" onClick={onCancel}>
+                Cancel
+              </button>
+            </div>
+          </form>
+        </>
+      )}
+    </ModalDialog>
   )
 }

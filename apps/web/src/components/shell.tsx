@@ -24,6 +24,7 @@ const NAV: { href: string; label: string; adminOnly?: boolean }[] = [
   { href: '/alerts', label: 'Alerts' },
   { href: '/config', label: 'Config' },
   { href: '/health', label: 'Health' },
+  { href: '/workers', label: 'Workers' },
   { href: '/audit', label: 'Audit', adminOnly: true },
 ]
 

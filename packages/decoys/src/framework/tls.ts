@@ -218,22 +218,31 @@ function issueIdentity(persona: Persona, service: string, overrides: TlsOptionsO
   const firstIssue = (earliestDays: number, latestDays: number) =>
     bootMs - random.fork('first-issue').int(earliestDays * DAY_MS, latestDays * DAY_MS)
   const cacheKey = (period: number) => `${persona.seed}/${style}/${service}/${commonName}/${period}`
+  /** The service's own certificate (CN = its name), keyed and numbered anew for each validity window. */
+  const leafCertificate = (
+    window: ReturnType<typeof validity>,
+    serial: (random: SeededRandom) => string,
+    extensions: SignInput['extensions'],
+    issuer?: Issued,
+  ) =>
+    sign({
+      subject: [{ shortName: 'CN', value: commonName }],
+      key: keyFor(random, 'leaf', window.period),
+      serial: serial(random.fork(`serial/${window.period}`)),
+      window,
+      ...(issuer ? { issuer } : {}),
+      extensions,
+    })
 
   switch (style) {
     case 'snakeoil': {
       const window = validity(firstIssue(20, 900), 3650, Number.POSITIVE_INFINITY, nowMs)
       return cached(cacheKey(window.period), () => {
-        const leaf = sign({
-          subject: [{ shortName: 'CN', value: commonName }],
-          key: keyFor(random, 'leaf', window.period),
-          serial: opensslSerial(random.fork(`serial/${window.period}`)),
-          window,
-          extensions: [
-            { name: 'basicConstraints', cA: false },
-            { name: 'subjectAltName', altNames: [{ type: 2, value: commonName }] },
-            { name: 'subjectKeyIdentifier' },
-          ],
-        })
+        const leaf = leafCertificate(window, opensslSerial, [
+          { name: 'basicConstraints', cA: false },
+          { name: 'subjectAltName', altNames: [{ type: 2, value: commonName }] },
+          { name: 'subjectKeyIdentifier' },
+        ])
         return pem(leaf)
       })
     }
@@ -285,19 +294,17 @@ function issueIdentity(persona: Persona, service: string, overrides: TlsOptionsO
       // Auto-enrolment renews a 1-year certificate at 80 % of its life.
       const window = validity(firstIssue(5, 300), 365, 292, nowMs)
       return cached(`${cacheKey(window.period)}/${ca.period}`, () => {
-        const leaf = sign({
-          subject: [{ shortName: 'CN', value: commonName }],
-          key: keyFor(random, 'leaf', window.period),
-          serial: adcsSerial(random.fork(`serial/${window.period}`)),
+        const leaf = leafCertificate(
           window,
-          issuer: ca.issued,
-          extensions: [
+          adcsSerial,
+          [
             { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
             { name: 'extKeyUsage', clientAuth: true, serverAuth: true },
             { name: 'subjectAltName', altNames: [{ type: 2, value: commonName }] },
             { name: 'subjectKeyIdentifier' },
           ],
-        })
+          ca.issued,
+        )
         return pem(leaf, ca.issued)
       })
     }
@@ -306,21 +313,19 @@ function issueIdentity(persona: Persona, service: string, overrides: TlsOptionsO
       const org = organisation(persona)
       return cached(cacheKey(window.period), () => {
         const intermediate = organisationCa(org, 'acme-intermediate', `${org} Intermediate CA`, nowMs)
-        const leaf = sign({
-          subject: [{ shortName: 'CN', value: commonName }],
-          // ACME clients draw a new key at each renewal (certbot's default since 2.0).
-          key: keyFor(random, 'leaf', window.period),
-          serial: opensslSerial(random.fork(`serial/${window.period}`), 18),
+        // The key is drawn anew per window: ACME clients do so at each renewal (certbot's default since 2.0).
+        const leaf = leafCertificate(
           window,
-          issuer: intermediate,
-          extensions: [
+          (r) => opensslSerial(r, 18),
+          [
             { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
             { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
             { name: 'basicConstraints', cA: false, critical: true },
             { name: 'subjectKeyIdentifier' },
             { name: 'subjectAltName', altNames: [{ type: 2, value: commonName }] },
           ],
-        })
+          intermediate,
+        )
         return pem(leaf, intermediate)
       })
     }
@@ -328,16 +333,10 @@ function issueIdentity(persona: Persona, service: string, overrides: TlsOptionsO
       // TermService makes its cert when first started and a new one when it expires.
       const window = validity(firstIssue(1, 170), 182, 182, nowMs)
       return cached(cacheKey(window.period), () => {
-        const leaf = sign({
-          subject: [{ shortName: 'CN', value: commonName }],
-          key: keyFor(random, 'leaf', window.period),
-          serial: windowsSerial(random.fork(`serial/${window.period}`)),
-          window,
-          extensions: [
-            { name: 'extKeyUsage', serverAuth: true },
-            { name: 'keyUsage', keyEncipherment: true, dataEncipherment: true },
-          ],
-        })
+        const leaf = leafCertificate(window, windowsSerial, [
+          { name: 'extKeyUsage', serverAuth: true },
+          { name: 'keyUsage', keyEncipherment: true, dataEncipherment: true },
+        ])
         return pem(leaf)
       })
     }
@@ -345,18 +344,12 @@ function issueIdentity(persona: Persona, service: string, overrides: TlsOptionsO
       // The admin re-creates it in IIS Manager when browsers start complaining: about yearly.
       const window = validity(firstIssue(10, 330), 365, 365, nowMs)
       return cached(cacheKey(window.period), () => {
-        const leaf = sign({
-          subject: [{ shortName: 'CN', value: commonName }],
-          key: keyFor(random, 'leaf', window.period),
-          serial: windowsSerial(random.fork(`serial/${window.period}`)),
-          window,
-          extensions: [
-            { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-            { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
-            { name: 'subjectAltName', altNames: [{ type: 2, value: commonName }] },
-            { name: 'subjectKeyIdentifier' },
-          ],
-        })
+        const leaf = leafCertificate(window, windowsSerial, [
+          { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+          { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
+          { name: 'subjectAltName', altNames: [{ type: 2, value: commonName }] },
+          { name: 'subjectKeyIdentifier' },
+        ])
         return pem(leaf)
       })
     }

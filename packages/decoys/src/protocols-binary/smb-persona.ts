@@ -1,6 +1,7 @@
 import type { Persona } from '@decnet/core/schemas'
 import type { ServiceConfigValue } from '../emulator.ts'
 import { configString } from '../framework/config.ts'
+import { zonedTime } from '../protocols-text/wire-time.ts'
 import type { NtlmIdentity } from './ntlmssp.ts'
 import type { Smb1Persona } from './smb1.ts'
 import { KRB5_OID, MS_KRB5_OID, NEGOEX_OID, NTLMSSP_OID } from './spnego.ts'
@@ -28,22 +29,7 @@ export type SmbProfile = {
 
 /** Minutes to add to the zone's local time to get UTC, now (negative east of Greenwich). */
 export function utcOffsetMinutes(timeZone: string, nowMs = Date.now()): number {
-  try {
-    const parts = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    }).formatToParts(new Date(nowMs))
-    const part = (type: string) => Number(parts.find((item) => item.type === type)?.value ?? 0)
-    const local = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'))
-    return Math.round((Math.floor(nowMs / 60_000) * 60_000 - local) / 60_000)
-  } catch {
-    return 0
-  }
+  return 0 - zonedTime(nowMs, timeZone).offsetMinutes
 }
 
 const DIALECT_CODES: Readonly<Record<string, number>> = {

@@ -1,5 +1,6 @@
 import type { Persona, ServiceProduct } from '@decnet/core'
 import { loadAverage, personaUnit, personaValue, uptimeSeconds } from '@decnet/core/persona'
+import { zonedTime } from '../protocols-text/wire-time.ts'
 import type { Mib, MibValue, SnmpEngine } from './snmp-agent.ts'
 
 /**
@@ -82,37 +83,18 @@ function contactAndLocation(persona: Persona, product: ServiceProduct | undefine
 
 /** HOST-RESOURCES DateAndTime: local time in the persona's zone with its UTC offset. */
 export function dateAndTime(nowMs: number, timeZone: string): Buffer {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(nowMs))
-  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0)
-  const local = Date.UTC(
-    part('year'),
-    part('month') - 1,
-    part('day'),
-    part('hour'),
-    part('minute'),
-    part('second'),
-  )
-  const offsetMinutes = Math.round((local - Math.floor(nowMs / 1000) * 1000) / 60_000)
+  const t = zonedTime(nowMs, timeZone)
   const out = Buffer.alloc(11)
-  out.writeUInt16BE(part('year'), 0)
-  out[2] = part('month')
-  out[3] = part('day')
-  out[4] = part('hour')
-  out[5] = part('minute')
-  out[6] = part('second')
+  out.writeUInt16BE(t.year, 0)
+  out[2] = t.month + 1
+  out[3] = t.day
+  out[4] = t.hour
+  out[5] = t.minute
+  out[6] = t.second
   out[7] = Math.floor((nowMs % 1000) / 100)
-  out[8] = offsetMinutes < 0 ? 0x2d : 0x2b
-  out[9] = Math.floor(Math.abs(offsetMinutes) / 60)
-  out[10] = Math.abs(offsetMinutes) % 60
+  out[8] = t.offsetMinutes < 0 ? 0x2d : 0x2b
+  out[9] = Math.floor(Math.abs(t.offsetMinutes) / 60)
+  out[10] = Math.abs(t.offsetMinutes) % 60
   return out
 }
 

@@ -4,8 +4,12 @@
 // writes in one short transaction. Reports a `correlation` heartbeat.
 
 import type { DecnetDatabase } from '@decnet/db'
-import { type HeartbeatState, startHeartbeat } from '../workers/heartbeat.ts'
-import { PollingLoop } from '../workers/polling-loop.ts'
+import {
+  PolledWorker,
+  type PolledWorkerHandle,
+  type PolledWorkerOptions,
+  startPolledWorker,
+} from '../workers/polled-worker.ts'
 import { correlate } from './correlate.ts'
 
 export type CorrelationWorkerDatabase = Pick<DecnetDatabase, 'correlation' | 'heartbeats'>
@@ -16,10 +20,7 @@ export type CorrelationWorkerOptions = {
   intervalMs?: number
   /** A value seen from more addresses than this links none of them (db default 50). */
   maxSharedBy?: number
-  now?: () => Date
-  heartbeatIntervalMs?: number
-  onError?: (error: unknown) => void
-}
+} & PolledWorkerOptions
 
 export type CorrelationPass = {
   /** False when nothing changed since the last pass. */
@@ -30,45 +31,38 @@ export type CorrelationPass = {
   truncated: boolean
 }
 
-export type CorrelationWorkerStats = {
+/** What the last pass found, how many passes ran, and the last pass's error. */
+export type CorrelationWorkerStats = Omit<CorrelationPass, 'ran'> & {
   passes: number
-  identities: number
-  campaigns: number
-  credentialSummaries: number
-  truncated: boolean
   lastError: string | null
 }
 
+type CorrelationCounters = Omit<CorrelationWorkerStats, 'lastError'>
+
 const DEFAULT_INTERVAL_MS = 60_000
 
-export class CorrelationWorker {
+export class CorrelationWorker extends PolledWorker {
   private readonly options: CorrelationWorkerOptions
   private lastWatermark: string | undefined
-  private readonly loop: PollingLoop
-  private counters: CorrelationWorkerStats = {
+  private counters: CorrelationCounters = {
     passes: 0,
     identities: 0,
     campaigns: 0,
     credentialSummaries: 0,
     truncated: false,
-    lastError: null,
   }
 
   constructor(options: CorrelationWorkerOptions) {
+    super({ intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS, onError: options.onError })
     this.options = options
-    this.loop = new PollingLoop({
-      pass: () => this.runOnce().then(() => undefined),
-      intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS,
-      onOutcome: (error) => {
-        this.counters.lastError =
-          error === null ? null : error instanceof Error ? error.message : String(error)
-        if (error !== null) this.options.onError?.(error)
-      },
-    })
+  }
+
+  protected async pass(): Promise<void> {
+    await this.runOnce()
   }
 
   stats(): CorrelationWorkerStats {
-    return { ...this.counters }
+    return { ...this.counters, lastError: this.loop.lastError }
   }
 
   /** One pass: skipped when the inputs' watermark has not moved (unless `force`). */
@@ -101,46 +95,18 @@ export class CorrelationWorker {
       truncated: c.truncated,
     }
   }
-
-  start(): void {
-    this.loop.start()
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop()
-  }
 }
 
-export type CorrelationWorkerHandle = {
-  worker: CorrelationWorker
-  health(): HeartbeatState
-  stop(): Promise<void>
-}
+export type CorrelationWorkerHandle = PolledWorkerHandle<CorrelationWorker>
 
 /** Starts the worker and its `correlation` heartbeat. */
 export function startCorrelationWorker(options: CorrelationWorkerOptions): CorrelationWorkerHandle {
-  const worker = new CorrelationWorker(options)
-  const health = (): HeartbeatState => {
-    const s = worker.stats()
-    const detail = `passes ${s.passes}, identities ${s.identities}, campaigns ${s.campaigns}, credentials ${s.credentialSummaries}${s.truncated ? ' (inputs capped)' : ''}`
-    return s.lastError
-      ? { status: 'degraded', detail: `${detail}; last error: ${s.lastError}`.slice(0, 1000) }
-      : { status: 'ok', detail }
-  }
-  const heartbeat = startHeartbeat({
+  return startPolledWorker(new CorrelationWorker(options), {
     db: options.db,
-    worker: 'correlation',
-    state: health,
-    ...(options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}),
-    ...(options.onError ? { onError: options.onError } : {}),
+    name: 'correlation',
+    summary: (s) =>
+      `passes ${s.passes}, identities ${s.identities}, campaigns ${s.campaigns}, credentials ${s.credentialSummaries}${s.truncated ? ' (inputs capped)' : ''}`,
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
+    onError: options.onError,
   })
-  worker.start()
-  return {
-    worker,
-    health,
-    async stop() {
-      await worker.stop()
-      await heartbeat.stop({ status: 'ok', detail: `stopped; ${health().detail}` })
-    },
-  }
 }

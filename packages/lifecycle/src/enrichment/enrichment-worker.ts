@@ -6,7 +6,7 @@
  */
 
 import type { DecnetDatabase, EnrichmentInput } from '@decnet/db'
-import { PollingLoop } from '../workers/polling-loop.ts'
+import { PolledWorker } from '../workers/polled-worker.ts'
 import { addressLabel } from './address-label.ts'
 import type { GeoLookup } from './geo-source.ts'
 import type { ReverseDns } from './reverse-dns.ts'
@@ -36,37 +36,33 @@ export type EnrichmentWorkerStats = {
   lastError: string | null
 }
 
+type EnrichmentCounters = Omit<EnrichmentWorkerStats, 'lastError'>
+
 export type EnrichmentPass = { enriched: number; resolved: number }
 
-export class EnrichmentWorker {
+export class EnrichmentWorker extends PolledWorker {
   private readonly now: () => Date
   private readonly geoSource: string
   private rdnsRequested = false
-  private readonly loop: PollingLoop
-  private readonly counters: EnrichmentWorkerStats = {
+  private readonly counters: EnrichmentCounters = {
     enriched: 0,
     labelled: 0,
     resolved: 0,
     rdnsFailed: 0,
-    lastError: null,
   }
 
   constructor(private readonly options: EnrichmentWorkerOptions) {
+    super({ intervalMs: options.pollMs ?? 30_000, onError: options.onError })
     this.now = options.now ?? (() => new Date())
     this.geoSource = options.geo.sourceNames.join(',')
-    this.loop = new PollingLoop({
-      pass: () => this.drain(),
-      intervalMs: options.pollMs ?? 30_000,
-      onOutcome: (error) => {
-        this.counters.lastError =
-          error === null ? null : error instanceof Error ? error.message : String(error)
-        if (error !== null) this.options.onError?.(error)
-      },
-    })
+  }
+
+  protected pass(): Promise<void> {
+    return this.drain()
   }
 
   stats(): EnrichmentWorkerStats {
-    return { ...this.counters }
+    return { ...this.counters, lastError: this.loop.lastError }
   }
 
   /** One pass: a batch of new addresses, then a batch of reverse lookups. */
@@ -83,19 +79,6 @@ export class EnrichmentWorker {
       const pass = await this.runOnce()
       if (pass.enriched < batch && pass.resolved < batch) return
     }
-  }
-
-  start(): void {
-    this.loop.start()
-  }
-
-  /** Runs a pass soon (e.g. after an ingest batch) instead of waiting for the poll. */
-  wake(): void {
-    this.loop.wake()
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop()
   }
 
   private async enrichBatch(): Promise<number> {

@@ -3,8 +3,12 @@
 
 import { randomUUID } from 'node:crypto'
 import { type DecnetDatabase, PG_TRANSACTION_TIMEOUT_MS } from '@decnet/db'
-import { type HeartbeatState, startHeartbeat } from '../workers/heartbeat.ts'
-import { PollingLoop } from '../workers/polling-loop.ts'
+import {
+  PolledWorker,
+  type PolledWorkerHandle,
+  type PolledWorkerOptions,
+  startPolledWorker,
+} from '../workers/polled-worker.ts'
 import { emptyReport, type GroupingReport, groupNextBatch, INCIDENT_CURSOR } from './grouping.ts'
 import { readIncidentSettings } from './settings.ts'
 import { SEVERITY_RULES, type SeverityRuleSet } from './severity-rules.ts'
@@ -21,15 +25,12 @@ export type IncidentWorkerOptions = {
   onAlerts?: () => void
   rules?: SeverityRuleSet
   publicUrl?: string | null
-  now?: () => Date
-  heartbeatIntervalMs?: number
-  onError?: (error: unknown) => void
   /**
    * PostgreSQL: how long a missing Log id holds the worker back before it counts as rolled back
    * (default: the client's transaction timeout plus 5 s, after which no transaction can still commit it).
    */
   gapSettleMs?: number
-}
+} & PolledWorkerOptions
 
 export type IncidentWorkerStats = {
   batches: number
@@ -42,16 +43,17 @@ export type IncidentWorkerStats = {
   lastError: string | null
 }
 
+type IncidentCounters = Omit<IncidentWorkerStats, 'lastError'>
+
 const DEFAULT_BATCH = 2_000
 const DEFAULT_POLL_MS = 100
 
-export class IncidentWorker {
+export class IncidentWorker extends PolledWorker {
   private readonly options: IncidentWorkerOptions
   private readonly now: () => Date
   /** The missing Log id the worker is waiting for, and since when (PostgreSQL only). */
   private gap: { id: number; since: number } | undefined
-  private readonly loop: PollingLoop
-  private counters: IncidentWorkerStats = {
+  private counters: IncidentCounters = {
     batches: 0,
     events: 0,
     suppressed: 0,
@@ -59,25 +61,20 @@ export class IncidentWorker {
     reopened: 0,
     alerts: 0,
     cursor: 0,
-    lastError: null,
   }
 
   constructor(options: IncidentWorkerOptions) {
+    super({ intervalMs: options.pollMs ?? DEFAULT_POLL_MS, onError: options.onError })
     this.options = options
     this.now = options.now ?? (() => new Date())
-    this.loop = new PollingLoop({
-      pass: () => this.drain(),
-      intervalMs: options.pollMs ?? DEFAULT_POLL_MS,
-      onOutcome: (error) => {
-        this.counters.lastError =
-          error === null ? null : error instanceof Error ? error.message : String(error)
-        if (error !== null) this.options.onError?.(error)
-      },
-    })
+  }
+
+  protected pass(): Promise<void> {
+    return this.drain()
   }
 
   stats(): IncidentWorkerStats {
-    return { ...this.counters }
+    return { ...this.counters, lastError: this.loop.lastError }
   }
 
   /** One grouping step in its own transaction. */
@@ -130,51 +127,18 @@ export class IncidentWorker {
       await new Promise<void>((resolve) => setImmediate(resolve))
     }
   }
-
-  start(): void {
-    this.loop.start()
-  }
-
-  /** Runs a pass soon (e.g. after an ingest batch) instead of waiting for the poll. */
-  wake(): void {
-    this.loop.wake()
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop()
-  }
 }
 
-export type IncidentWorkerHandle = {
-  worker: IncidentWorker
-  health(): HeartbeatState
-  stop(): Promise<void>
-}
+export type IncidentWorkerHandle = PolledWorkerHandle<IncidentWorker>
 
 /** Starts the worker and its `incidents` heartbeat. */
 export function startIncidentWorker(options: IncidentWorkerOptions): IncidentWorkerHandle {
-  const worker = new IncidentWorker(options)
-  const health = (): HeartbeatState => {
-    const s = worker.stats()
-    const detail = `cursor ${s.cursor}, events ${s.events}, suppressed ${s.suppressed}, opened ${s.opened}, reopened ${s.reopened}, alerts ${s.alerts}`
-    return s.lastError
-      ? { status: 'degraded', detail: `${detail}; last error: ${s.lastError}`.slice(0, 1000) }
-      : { status: 'ok', detail }
-  }
-  const heartbeat = startHeartbeat({
+  return startPolledWorker(new IncidentWorker(options), {
     db: options.db,
-    worker: 'incidents',
-    state: health,
-    ...(options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}),
-    ...(options.onError ? { onError: options.onError } : {}),
+    name: 'incidents',
+    summary: (s) =>
+      `cursor ${s.cursor}, events ${s.events}, suppressed ${s.suppressed}, opened ${s.opened}, reopened ${s.reopened}, alerts ${s.alerts}`,
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
+    onError: options.onError,
   })
-  worker.start()
-  return {
-    worker,
-    health,
-    async stop() {
-      await worker.stop()
-      await heartbeat.stop({ status: 'ok', detail: `stopped; ${health().detail}` })
-    },
-  }
 }

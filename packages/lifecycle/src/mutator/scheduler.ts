@@ -35,6 +35,8 @@ export type MutatorSchedulerOptions = {
    * is deferred: its mutation could only fail until the host is back.
    */
   answeringHosts?: () => Promise<ReadonlySet<string>>
+  /** Whether an operator paused mutation (workers.pause); a paused pass mutates nothing. */
+  isPaused?: () => Promise<boolean>
   /** After every tick (heartbeats, logs). */
   onTick?: (report: TickReport) => void
   onError?: (error: unknown) => void
@@ -44,6 +46,8 @@ export type DeferReason = 'attacker_active' | 'busy' | 'host_unreachable'
 
 export type TickReport = {
   at: Date
+  /** Paused by an operator: the pass looked at nothing. */
+  paused: boolean
   globalIntervalMinutes: number | null
   mutated: { decky: string; lifecycleId: string; oldServices: string[]; newServices: string[] }[]
   deferred: { decky: string; reason: DeferReason }[]
@@ -120,6 +124,7 @@ export class MutatorScheduler {
     const globalMinutes = await readGlobalInterval(db.settings)
     const report: TickReport = {
       at,
+      paused: false,
       globalIntervalMinutes: globalMinutes,
       mutated: [],
       deferred: [],
@@ -127,6 +132,13 @@ export class MutatorScheduler {
       off: [],
       failed: [],
       nextDueInMs: null,
+    }
+    if (await this.options.isPaused?.()) {
+      report.paused = true
+      this.counters.ticks++
+      this.lastReport = report
+      this.options.onTick?.(report)
+      return report
     }
     const windowMs = (this.options.activityWindowMinutes ?? 5) * 60_000
     const answering = await this.options.answeringHosts?.()

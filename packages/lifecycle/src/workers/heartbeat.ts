@@ -64,3 +64,45 @@ export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
     },
   }
 }
+
+/** `ok` with the worker's summary, or `degraded` with its last error appended (capped). */
+export function healthWithLastError(detail: string, lastError: string | null): HeartbeatState {
+  return lastError
+    ? { status: 'degraded', detail: `${detail}; last error: ${lastError}`.slice(0, 1000) }
+    : { status: 'ok', detail }
+}
+
+export type WorkerWithHeartbeatOptions = {
+  db: HeartbeatOptions['db']
+  worker: WorkerName
+  health: () => HeartbeatState
+  start(): void
+  stop(): Promise<void>
+  heartbeatIntervalMs?: number | undefined
+  onError?: ((error: unknown) => void) | undefined
+}
+
+export type WorkerWithHeartbeat = {
+  health(): HeartbeatState
+  /** Stops the worker, then beats a final `ok` `stopped; …` with its last detail (a deliberate stop is healthy). */
+  stop(): Promise<void>
+}
+
+/** Starts a background worker and the heartbeat that reports its health. */
+export function startWithHeartbeat(options: WorkerWithHeartbeatOptions): WorkerWithHeartbeat {
+  const heartbeat = startHeartbeat({
+    db: options.db,
+    worker: options.worker,
+    state: options.health,
+    ...(options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
+  })
+  options.start()
+  return {
+    health: options.health,
+    async stop() {
+      await options.stop()
+      await heartbeat.stop({ status: 'ok', detail: `stopped; ${options.health().detail ?? ''}` })
+    },
+  }
+}

@@ -7,7 +7,7 @@ import {
   type MutatorStats,
   type TickReport,
 } from '../mutator/scheduler.ts'
-import { type HeartbeatState, startHeartbeat } from './heartbeat.ts'
+import { type HeartbeatState, startWithHeartbeat } from './heartbeat.ts'
 
 export type MutatorWorkerOptions = Omit<MutatorSchedulerOptions, 'db'> & {
   db: MutatorSchedulerOptions['db'] & Pick<DecnetDatabase, 'heartbeats'>
@@ -24,6 +24,7 @@ export type MutatorWorker = {
 function summarise(stats: MutatorStats, report: TickReport | undefined): HeartbeatState {
   const totals = `ticks ${stats.ticks}, mutated ${stats.mutated}, deferred ${stats.deferred}, failed ${stats.failed}`
   if (!report) return { status: 'ok', detail: totals }
+  if (report.paused) return { status: 'ok', detail: `paused by an operator; ${totals}` }
   const parts = [`last tick ${report.at.toISOString()}`]
   if (report.mutated.length > 0) parts.push(`mutated ${report.mutated.map((m) => m.decky).join(' ')}`)
   if (report.deferred.length > 0) {
@@ -43,19 +44,13 @@ export function startMutatorWorker(options: MutatorWorkerOptions): MutatorWorker
   const { heartbeatIntervalMs, ...schedulerOptions } = options
   const scheduler = new MutatorScheduler(schedulerOptions)
   const health = () => summarise(scheduler.stats(), scheduler.lastReport)
-  const heartbeat = startHeartbeat({
+  const running = startWithHeartbeat({
     db: options.db,
     worker: 'mutator',
-    state: health,
-    ...(heartbeatIntervalMs ? { intervalMs: heartbeatIntervalMs } : {}),
-  })
-  scheduler.start()
-  return {
-    scheduler,
     health,
-    async stop() {
-      await scheduler.stop()
-      await heartbeat.stop({ status: 'ok', detail: `stopped; ${health().detail}` })
-    },
-  }
+    start: () => scheduler.start(),
+    stop: () => scheduler.stop(),
+    heartbeatIntervalMs,
+  })
+  return { scheduler, ...running }
 }

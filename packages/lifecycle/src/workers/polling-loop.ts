@@ -2,14 +2,15 @@
  * The schedule shared by the background workers that poll the database (incidents, enrichment,
  * correlation): one pass at a time, the next one `intervalMs` after the last ended, `wake()` for a
  * pass soon (after an ingest batch) that never overlaps a running one, and `stop()` waiting for the
- * pass in flight. A failed pass is reported and the schedule goes on.
+ * pass in flight. A failed pass is reported, kept as `lastError` until a pass succeeds, and the
+ * schedule goes on.
  */
 export type PollingLoopOptions = {
   /** One pass of the worker's job. */
   pass(): Promise<void>
   intervalMs: number
-  /** After every pass: `null` when it succeeded, else what it threw. */
-  onOutcome(error: unknown): void
+  /** Called with what a failed pass threw. */
+  onError?: (error: unknown) => void
 }
 
 export class PollingLoop {
@@ -17,8 +18,14 @@ export class PollingLoop {
   private running: Promise<void> | undefined
   private stopped = true
   private wokenWhileRunning = false
+  private failure: string | null = null
 
   constructor(private readonly options: PollingLoopOptions) {}
+
+  /** The message of the last pass's error; `null` once a pass succeeds. */
+  get lastError(): string | null {
+    return this.failure
+  }
 
   get isStopped(): boolean {
     return this.stopped
@@ -52,8 +59,13 @@ export class PollingLoop {
       this.running = this.options
         .pass()
         .then(
-          () => this.options.onOutcome(null),
-          (error: unknown) => this.options.onOutcome(error),
+          () => {
+            this.failure = null
+          },
+          (error: unknown) => {
+            this.failure = error instanceof Error ? error.message : String(error)
+            this.options.onError?.(error)
+          },
         )
         .finally(() => {
           this.running = undefined

@@ -2,6 +2,7 @@
 // each rule is shown catching the tell it exists for (and passing the real thing).
 import { lastBootTime, type Persona } from '@decnet/core'
 import { describe, expect, it } from 'vitest'
+import { DEBIAN_12 } from '../../../decoys/test/debian-12.ts'
 import { claimMismatch } from './support/consistency.ts'
 import { osMismatch, serviceMismatches } from './support/expectations.ts'
 import { type Fact, nmapFacts } from './support/facts.ts'
@@ -13,20 +14,8 @@ const BOOT = Date.UTC(2026, 10, 1) / 1000
 const persona = (over: Partial<Persona> = {}): Persona => ({
   version: 1,
   seed: '0123456789abcdef0123456789abcdef',
-  family: 'linux',
+  ...DEBIAN_12,
   stack: 'linux-6',
-  nmapClass: { vendor: 'Linux', osFamily: 'Linux', deviceType: 'general purpose' },
-  os: {
-    vendor: 'Debian',
-    name: 'Debian GNU/Linux 12 (bookworm)',
-    id: 'debian',
-    versionId: '12',
-    codename: 'bookworm',
-    kernel: '6.1.0-28-amd64',
-    kernelVersion: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22)',
-    arch: 'x86_64',
-    windows: null,
-  },
   hostname: 'web01',
   domain: { netbios: 'ACME', dns: 'acme.local', joined: false },
   hardware: {

@@ -14,6 +14,7 @@ import type { AttackerIntel, DecnetDatabase, LogRow } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tcpReady } from '../../../decoys/test/helpers.ts'
+import { sshpassArgs } from '../../../decoys/test/support/ssh-client.ts'
 import { createDockerClient, createGeoLookup, DockerEngine, EnrichmentWorker } from '../../src/index.ts'
 import { DockerLogCollector, IngestPipeline } from '../../src/workers-index.ts'
 import {
@@ -167,23 +168,7 @@ function interactiveSession(from: AttackerNamespace, password: string, commands:
   return new Promise((resolve, reject) => {
     const child = spawn(
       from.exec[0] as string,
-      [
-        ...from.exec.slice(1),
-        'sshpass',
-        '-p',
-        password,
-        'ssh',
-        '-tt',
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-o',
-        'PreferredAuthentications=password',
-        '-o',
-        'PubkeyAuthentication=no',
-        `root@${deckyIp}`,
-      ],
+      [...from.exec.slice(1), 'sshpass', ...sshpassArgs({ address: deckyIp, password, tty: true })],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     )
     let screen = ''

@@ -31,3 +31,13 @@ export function deckySpec(name: string, services: DeckySpec['services']): DeckyS
     }),
   }
 }
+
+/** Deploys deckies `alpha` and `beta` (two addresses, two seeds) running `services`; their addresses. */
+export async function deployAlphaAndBeta(
+  engine: LocalEngine,
+  services: DeckySpec['services'],
+): Promise<{ alpha: string; beta: string }> {
+  await engine.deploy(deckySpec('alpha', services))
+  await engine.deploy({ ...deckySpec('beta', services), ip: '198.18.0.11', seed: 'seed-beta' })
+  return { alpha: engine.addressOf('alpha') ?? '', beta: engine.addressOf('beta') ?? '' }
+}

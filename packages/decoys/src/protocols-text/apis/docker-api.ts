@@ -18,10 +18,6 @@ const API_VERSIONS: [string, string][] = [
 /**
  * An exposed Docker Engine API (the classic cryptominer entry point): version, ping, container and
  * image listings; container creation is accepted and logged with image, command, binds, privileges.
- */
-/**
- * An exposed Docker Engine API (the classic cryptominer entry point): version, ping, container and
- * image listings; container creation is accepted and logged with image, command, binds, privileges.
  * Engine ID, host name, kernel, OS, CPUs and memory come from the persona (what `docker info`
  * would read from that host); the TLS port (2376) shows the persona's certificate.
  */

@@ -6,6 +6,7 @@ import Link from 'next/link'
 import { type FormEvent, useState } from 'react'
 import { AttackerGeoCell } from '@/components/attacker-enrichment.tsx'
 import { SafeBadges } from '@/components/chips.tsx'
+import { PagerButtons, useCursorPages } from '@/components/cursor-pager.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { ExportButton } from '@/components/export-button.tsx'
 import { IpAddress } from '@/components/ip-address.tsx'
@@ -28,8 +29,8 @@ export default function AttackersPage() {
   const [draftService, setDraftService] = useState('')
   const [filters, setFilters] = useState({ q: '', service: '' })
   const [sort, setSort] = useState<Sort>('recent')
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined])
-  const cursor = cursors[cursors.length - 1]
+  const pages = useCursorPages()
+  const cursor = pages.cursor
   const list = useQuery(
     trpc.attackers.list.queryOptions(
       {
@@ -45,7 +46,7 @@ export default function AttackersPage() {
   const apply = (event: FormEvent) => {
     event.preventDefault()
     setFilters({ q: draftQ.trim(), service: draftService.trim() })
-    setCursors([undefined])
+    pages.reset()
   }
   return (
     <>
@@ -77,7 +78,7 @@ export default function AttackersPage() {
             value={sort}
             onChange={(e) => {
               setSort(e.target.value as Sort)
-              setCursors([undefined])
+              pages.reset()
             }}
           >
             {Object.entries(SORTS).map(([key, label]) => (
@@ -134,7 +135,7 @@ export default function AttackersPage() {
                       onClick={() => {
                         setDraftService(s)
                         setFilters({ ...filters, service: s })
-                        setCursors([undefined])
+                        pages.reset()
                       }}
                     >
                       <SafeText value={s} limit={32} />
@@ -170,16 +171,7 @@ export default function AttackersPage() {
             })
           }
         />
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Previous
-        </button>
-        <button
-          type="button"
-          disabled={!list.data?.nextCursor}
-          onClick={() => list.data?.nextCursor && setCursors([...cursors, list.data.nextCursor])}
-        >
-          Next
-        </button>
+        <PagerButtons pages={pages} nextCursor={list.data?.nextCursor} />
       </div>
     </>
   )

@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
+import { PagerButtons, useCursorPages } from '@/components/cursor-pager.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { SafeText } from '@/components/safe-text.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
@@ -32,16 +33,16 @@ function AuditLog() {
   const trpc = useTRPC()
   const [draft, setDraft] = useState<Filters>(NO_FILTERS)
   const [filters, setFilters] = useState<Filters>(NO_FILTERS)
-  // Older pages come by cursor; the stack of cursors walks back.
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined])
-  const cursor = cursors[cursors.length - 1]
+  // Older pages come by cursor.
+  const pages = useCursorPages()
+  const cursor = pages.cursor
   const entries = useQuery(
     trpc.audit.list.queryOptions(listInput(filters, cursor), { placeholderData: keepPreviousData }),
   )
   const apply = (event: FormEvent) => {
     event.preventDefault()
     setFilters(draft)
-    setCursors([undefined])
+    pages.reset()
   }
   const field = (key: keyof Filters) => (value: string) =>
     setDraft((current) => ({ ...current, [key]: value }))
@@ -98,24 +99,13 @@ function AuditLog() {
         </tbody>
       </table>
       {entries.data && entries.data.rows.length === 0 && <p className="muted">No entries match.</p>}
-      <p>
-        <button
-          type="button"
-          disabled={cursors.length <= 1}
-          onClick={() => setCursors((stack) => stack.slice(0, -1))}
-        >
-          Newer
-        </button>{' '}
-        <button
-          type="button"
-          disabled={!entries.data?.nextCursor}
-          onClick={() => {
-            const next = entries.data?.nextCursor
-            if (next) setCursors((stack) => [...stack, next])
-          }}
-        >
-          Older
-        </button>
+      <p className="row">
+        <PagerButtons
+          pages={pages}
+          nextCursor={entries.data?.nextCursor}
+          previousLabel="Newer"
+          nextLabel="Older"
+        />
       </p>
     </>
   )

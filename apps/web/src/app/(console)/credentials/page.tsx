@@ -3,6 +3,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { SafeBadges } from '@/components/chips.tsx'
+import { PagerButtons, useCursorPages } from '@/components/cursor-pager.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { IpAddress } from '@/components/ip-address.tsx'
 import { SafeCell, SafeText } from '@/components/safe-text.tsx'
@@ -27,9 +28,9 @@ export default function CredentialsPage() {
   const trpc = useTRPC()
   const isAdmin = useIsAdmin()
   const [view, setView] = useState<View>('reused')
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined])
+  const pages = useCursorPages()
   const [reveal, setReveal] = useState(false)
-  const cursor = cursors[cursors.length - 1]
+  const cursor = pages.cursor
   const list = useQuery(
     trpc.intel.credentials.queryOptions(
       { view, limit: PAGE, ...(cursor ? { cursor } : {}) },
@@ -38,7 +39,7 @@ export default function CredentialsPage() {
   )
   const choose = (next: View) => {
     setView(next)
-    setCursors([undefined])
+    pages.reset()
   }
   return (
     <>
@@ -128,20 +129,7 @@ export default function CredentialsPage() {
             </tbody>
           </table>
           <div className="row" style={{ marginTop: 8 }}>
-            <button
-              type="button"
-              disabled={cursors.length <= 1}
-              onClick={() => setCursors(cursors.slice(0, -1))}
-            >
-              Previous
-            </button>
-            <button
-              type="button"
-              disabled={!list.data.nextCursor}
-              onClick={() => list.data.nextCursor && setCursors([...cursors, list.data.nextCursor])}
-            >
-              Next
-            </button>
+            <PagerButtons pages={pages} nextCursor={list.data.nextCursor} />
           </div>
         </>
       )}

@@ -6,31 +6,19 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useMemo, useState } from 'react'
 import { Chips } from '@/components/chips.tsx'
-import { ConfirmStep } from '@/components/confirm-step.tsx'
+import { DECKY_STATE_BADGE, DeckyActions } from '@/components/decky-operations.tsx'
 import { EngineBanner } from '@/components/engine-banner.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { IpAddress } from '@/components/ip-address.tsx'
-import { MutateDialog } from '@/components/mutate-dialog.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { TrackedOpsPanel } from '@/components/tracked-ops.tsx'
 import { errorMessage } from '@/lib/errors.ts'
 import { formatTime, plural } from '@/lib/format.ts'
-import { operationCallbacks } from '@/lib/operation-callbacks.ts'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 import '@/styles/operations.css'
 
 type Decky = RouterOutputs['fleet']['list'][number]
-
-const STATE_BADGE: Record<Decky['state'], string> = {
-  pending: 'badge',
-  running: 'badge ok',
-  degraded: 'badge warn',
-  missing: 'badge bad',
-  failed: 'badge bad',
-  unknown: 'badge warn',
-  pending_removal: 'badge warn',
-}
 
 function IntervalEditor({ decky, onDone }: { decky: Decky; onDone: (message: string) => void }) {
   const trpc = useTRPC()
@@ -73,31 +61,11 @@ function IntervalEditor({ decky, onDone }: { decky: Decky; onDone: (message: str
   )
 }
 
-function DeckyActions({ decky, onMessage }: { decky: Decky; onMessage: (message: string) => void }) {
+function DeckyActionsCell({ decky, onMessage }: { decky: Decky; onMessage: (message: string) => void }) {
   const trpc = useTRPC()
   const queryClient = useQueryClient()
-  const [confirming, setConfirming] = useState(false)
   const [editing, setEditing] = useState(false)
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.fleet.list.queryKey() })
-  const callbacks = (verb: string, afterSuccess: () => void = refresh) =>
-    operationCallbacks(verb, decky.name, onMessage, afterSuccess)
-  const [mutating, setMutating] = useState(false)
-  const repairDone = callbacks('repair')
-  const repair = useMutation(
-    trpc.fleet.repair.mutationOptions({
-      ...repairDone,
-      onSuccess: (result) =>
-        repairDone.onSuccess({ message: result.message, lifecycleIds: [result.lifecycleId] }),
-    }),
-  )
-  const teardown = useMutation(
-    trpc.fleet.teardown.mutationOptions(
-      callbacks('teardown', () => {
-        setConfirming(false)
-        refresh()
-      }),
-    ),
-  )
   if (editing)
     return (
       <IntervalEditor
@@ -108,49 +76,18 @@ function DeckyActions({ decky, onMessage }: { decky: Decky; onMessage: (message:
         }}
       />
     )
-  if (confirming) {
-    return (
-      <ConfirmStep
-        question={`Remove ${decky.name} and its containers?`}
-        confirmLabel="Confirm teardown"
-        pending={teardown.isPending}
-        onConfirm={() => teardown.mutate({ name: decky.name })}
-        onCancel={() => setConfirming(false)}
-      />
-    )
-  }
   return (
-    <div className="fleet-actions">
-      <button type="button" onClick={() => setMutating(true)} aria-label={`Mutate ${decky.name}`}>
-        Mutate
-      </button>
-      {mutating && (
-        <MutateDialog
-          name={decky.name}
-          onClose={() => setMutating(false)}
-          onStarted={callbacks('mutate').onSuccess}
-        />
-      )}
-      <button
-        type="button"
-        onClick={() => repair.mutate({ name: decky.name })}
-        disabled={repair.isPending}
-        aria-label={`Repair ${decky.name}`}
-      >
-        Repair
-      </button>
+    <DeckyActions
+      name={decky.name}
+      onMessage={onMessage}
+      refresh={refresh}
+      afterTeardown={refresh}
+      className="fleet-actions"
+    >
       <button type="button" onClick={() => setEditing(true)} aria-label={`Change interval of ${decky.name}`}>
         Interval
       </button>
-      <button
-        type="button"
-        className="danger"
-        onClick={() => setConfirming(true)}
-        aria-label={`Tear down ${decky.name}`}
-      >
-        Tear down
-      </button>
-    </div>
+    </DeckyActions>
   )
 }
 
@@ -234,7 +171,7 @@ export default function FleetPage() {
           State
           <select value={state} onChange={(e) => setState(e.target.value)}>
             <option value="">all</option>
-            {Object.keys(STATE_BADGE).map((s) => (
+            {Object.keys(DECKY_STATE_BADGE).map((s) => (
               <option key={s} value={s}>
                 {s}
               </option>
@@ -280,7 +217,7 @@ export default function FleetPage() {
                   </Link>
                 </td>
                 <td>
-                  <span className={STATE_BADGE[d.state]} data-testid="decky-state">
+                  <span className={DECKY_STATE_BADGE[d.state]} data-testid="decky-state">
                     {d.state}
                   </span>
                   {d.activeOperations.length > 0 && (
@@ -317,7 +254,7 @@ export default function FleetPage() {
                 <td className="small safe-text fleet-error">{d.lastError ?? ''}</td>
                 {isAdmin && (
                   <td>
-                    <DeckyActions decky={d} onMessage={setMessage} />
+                    <DeckyActionsCell decky={d} onMessage={setMessage} />
                   </td>
                 )}
               </tr>

@@ -6,6 +6,7 @@ import { useSubscription } from '@trpc/tanstack-react-query'
 import Link from 'next/link'
 import { type FormEvent, useState } from 'react'
 import { SafeBadges } from '@/components/chips.tsx'
+import { PagerButtons, useCursorPages } from '@/components/cursor-pager.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { IncidentActions } from '@/components/incident-actions.tsx'
 import { IncidentStateBadge, SeverityBadge } from '@/components/incident-badges.tsx'
@@ -60,10 +61,10 @@ export default function IncidentsPage() {
   const isAdmin = useIsAdmin()
   const [draft, setDraft] = useState<Filters>(INITIAL)
   const [filters, setFilters] = useState<Filters>(INITIAL)
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined])
+  const pages = useCursorPages()
   const [arrived, setArrived] = useState<Set<string>>(new Set())
   const [message, setMessage] = useState<string | null>(null)
-  const cursor = cursors[cursors.length - 1]
+  const cursor = pages.cursor
   const span = RANGES[filters.range]
   const input = {
     limit: PAGE_SIZE,
@@ -91,7 +92,7 @@ export default function IncidentsPage() {
   const apply = (event: FormEvent) => {
     event.preventDefault()
     setFilters({ ...draft, decky: draft.decky.trim(), ip: draft.ip.trim(), at: Date.now() })
-    setCursors([undefined])
+    pages.reset()
   }
 
   return (
@@ -183,7 +184,7 @@ export default function IncidentsPage() {
       {list.isError && <ErrorAlert error={list.error} testId="incidents-error" />}
       <div className="muted small" style={{ marginBottom: 6 }} data-testid="incidents-total">
         {list.data ? plural(list.data.total, 'incident') : list.isPending ? 'Loading…' : ''}
-        {cursors.length > 1 ? ` · page ${cursors.length}` : ''}
+        {pages.hasPrevious ? ` · page ${pages.page}` : ''}
       </div>
       <table data-testid="incidents-table" aria-busy={list.isFetching ? 'true' : 'false'}>
         <TableHead
@@ -254,16 +255,7 @@ export default function IncidentsPage() {
         </tbody>
       </table>
       <div className="row" style={{ marginTop: 8 }}>
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Newer
-        </button>
-        <button
-          type="button"
-          disabled={!list.data?.nextCursor}
-          onClick={() => list.data?.nextCursor && setCursors([...cursors, list.data.nextCursor])}
-        >
-          Older
-        </button>
+        <PagerButtons pages={pages} nextCursor={list.data?.nextCursor} />
       </div>
     </>
   )

@@ -3,6 +3,7 @@
 import { IOC_KINDS, type IocKind, TABLE_EXPORT_FORMATS } from '@decnet/core/schemas'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
+import { PagerButtons, useCursorPages } from '@/components/cursor-pager.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { ExportButton } from '@/components/export-button.tsx'
 import { SafeCell } from '@/components/safe-text.tsx'
@@ -19,8 +20,8 @@ export default function IocsPage() {
   const [kind, setKind] = useState<IocKind | ''>('')
   const [draftQ, setDraftQ] = useState('')
   const [q, setQ] = useState('')
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined])
-  const cursor = cursors[cursors.length - 1]
+  const pages = useCursorPages()
+  const cursor = pages.cursor
   const list = useQuery(
     trpc.intel.iocs.queryOptions(
       { limit: PAGE, ...(kind ? { kind } : {}), ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) },
@@ -30,7 +31,7 @@ export default function IocsPage() {
   const apply = (event: FormEvent) => {
     event.preventDefault()
     setQ(draftQ.trim())
-    setCursors([undefined])
+    pages.reset()
   }
   return (
     <>
@@ -43,7 +44,7 @@ export default function IocsPage() {
             data-testid="ioc-kind"
             onChange={(e) => {
               setKind(e.target.value as IocKind | '')
-              setCursors([undefined])
+              pages.reset()
             }}
           >
             <option value="">all</option>
@@ -97,16 +98,7 @@ export default function IocsPage() {
           formats={TABLE_EXPORT_FORMATS}
           start={(format) => client.exports.iocs.mutate({ format, ...(kind ? { kind } : {}) })}
         />
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Previous
-        </button>
-        <button
-          type="button"
-          disabled={!list.data?.nextCursor}
-          onClick={() => list.data?.nextCursor && setCursors([...cursors, list.data.nextCursor])}
-        >
-          Next
-        </button>
+        <PagerButtons pages={pages} nextCursor={list.data?.nextCursor} />
       </div>
     </>
   )

@@ -5,6 +5,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useSubscription } from '@trpc/tanstack-react-query'
 import { usePathname, useRouter, useSearchParams } from 'next/navigation'
 import { type FormEvent, Suspense, useEffect, useId, useMemo, useRef, useState } from 'react'
+import { PagerButtons, useCursorPages } from '@/components/cursor-pager.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { ExportButton } from '@/components/export-button.tsx'
 import { LogHistogram } from '@/components/log-histogram.tsx'
@@ -56,7 +57,7 @@ function LogsView() {
   const [range, setRange] = useTimeRange()
   // The preset a zoom started from, so "Reset zoom" returns to it.
   const [beforeZoom, setBeforeZoom] = useState<TimeRange | null>(null)
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined])
+  const pages = useCursorPages()
   const [live, setLive] = useState(false)
   const [showSystem, setShowSystem] = useState(false)
   const [liveRows, setLiveRows] = useState<Log[]>([])
@@ -71,15 +72,15 @@ function LogsView() {
     searchedQ.current = linkedQ
     setDraft(linkedQ)
     setApplied({ q: linkedQ, at: Date.now() })
-    setCursors([undefined])
+    pages.reset()
     setLiveRows([])
-  }, [linkedQ])
+  }, [linkedQ, pages.reset])
 
   // A new range (picker, zoom, reset) searches again from now, from the first page.
   const pickRange = (next: TimeRange) => {
     setRange(next)
     setApplied((previous) => ({ ...previous, at: Date.now() }))
-    setCursors([undefined])
+    pages.reset()
   }
 
   // "/" jumps to the search box from anywhere on the page (unless typing in a field).
@@ -101,7 +102,7 @@ function LogsView() {
   // The checkbox adds `system:any` unless the query already says which system rows it wants.
   const typed = applied.q.trim()
   const q = (showSystem && !/(^|\s)system:/i.test(typed) ? `${typed} system:any`.trim() : typed) || undefined
-  const cursor = cursors[cursors.length - 1]
+  const cursor = pages.cursor
 
   const client = useTRPCClient()
   const search = useQuery(
@@ -127,7 +128,7 @@ function LogsView() {
   const apply = (event?: FormEvent) => {
     event?.preventDefault()
     setApplied({ q: draft, at: Date.now() })
-    setCursors([undefined])
+    pages.reset()
     setLiveRows([])
     // The address carries the search, so it can be shared or bookmarked.
     searchedQ.current = draft.trim()
@@ -142,7 +143,7 @@ function LogsView() {
   const liveIds = useMemo(() => new Set(liveRows.map((r) => r.id)), [liveRows])
   const pageRows = queryError ? [] : (search.data?.rows ?? [])
   const rows =
-    live && cursors.length === 1 ? [...liveRows, ...pageRows.filter((r) => !liveIds.has(r.id))] : pageRows
+    live && !pages.hasPrevious ? [...liveRows, ...pageRows.filter((r) => !liveIds.has(r.id))] : pageRows
 
   // The chart spans the whole window; "all time" starts at the first bucket.
   const firstBucket = histogram.data?.buckets[0]?.t
@@ -183,7 +184,7 @@ function LogsView() {
             onChange={(e) => {
               setLive(e.target.checked)
               setLiveRows([])
-              if (e.target.checked) setCursors([undefined])
+              if (e.target.checked) pages.reset()
             }}
             data-testid="live-toggle"
           />
@@ -195,7 +196,7 @@ function LogsView() {
             checked={showSystem}
             onChange={(e) => {
               setShowSystem(e.target.checked)
-              setCursors([undefined])
+              pages.reset()
               setLiveRows([])
             }}
             data-testid="system-toggle"
@@ -262,30 +263,17 @@ function LogsView() {
                 ? 'Searching…'
                 : ''}
           {live && liveRows.length > 0 ? ` (+${liveRows.length} live since the search)` : ''}
-          {cursors.length > 1 ? ` · page ${cursors.length}` : ''}
+          {pages.hasPrevious ? ` · page ${pages.page}` : ''}
           <span data-testid="log-range"> · {window_.label}</span>
         </span>
         <span className="row">
-          <button
-            type="button"
-            disabled={cursors.length <= 1}
-            onClick={() => setCursors(cursors.slice(0, -1))}
-          >
-            Newer
-          </button>
-          <button
-            type="button"
-            disabled={!search.data?.nextCursor}
-            onClick={() => {
-              const next = search.data?.nextCursor
-              if (next) {
-                setLive(false)
-                setCursors([...cursors, next])
-              }
-            }}
-          >
-            Older
-          </button>
+          <PagerButtons
+            pages={pages}
+            nextCursor={search.data?.nextCursor}
+            previousLabel="Newer"
+            nextLabel="Older"
+            onNext={() => setLive(false)}
+          />
         </span>
       </div>
       <LogTable rows={rows} live={liveIds} busy={search.isFetching} />

@@ -9,6 +9,7 @@ import { AttackerIdentity } from '@/components/attacker-identity.tsx'
 import { AttackerIntelSection } from '@/components/attacker-intel.tsx'
 import { AttackerSessions } from '@/components/attacker-sessions.tsx'
 import { SafeBadges } from '@/components/chips.tsx'
+import { PagerButtons, useCursorPages } from '@/components/cursor-pager.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { IpAddress } from '@/components/ip-address.tsx'
 import { LogFields } from '@/components/log-view.tsx'
@@ -29,8 +30,8 @@ export default function AttackerDetailPage() {
   const id = decodeURIComponent(params.id ?? '')
   // Credentials come a page at a time (an attacker decides how many there are); the stack of cursors
   // walks back.
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined])
-  const cursor = cursors[cursors.length - 1]
+  const pages = useCursorPages()
+  const cursor = pages.cursor
   const detail = useQuery(
     trpc.attackers.get.queryOptions(
       { id, credentialLimit: CREDENTIAL_PAGE, ...(cursor ? { credentialCursor: cursor } : {}) },
@@ -163,23 +164,15 @@ export default function AttackerDetailPage() {
         {a.credentialTotal > a.credentials.length && (
           <div className="row" style={{ marginTop: 8 }}>
             <span className="muted small" data-testid="credentials-range">
-              {(cursors.length - 1) * CREDENTIAL_PAGE + 1}–
-              {(cursors.length - 1) * CREDENTIAL_PAGE + a.credentials.length} of {a.credentialTotal}
+              {(pages.page - 1) * CREDENTIAL_PAGE + 1}–
+              {(pages.page - 1) * CREDENTIAL_PAGE + a.credentials.length} of {a.credentialTotal}
             </span>
-            <button
-              type="button"
-              disabled={cursors.length <= 1}
-              onClick={() => setCursors(cursors.slice(0, -1))}
-            >
-              Previous credentials
-            </button>
-            <button
-              type="button"
-              disabled={!a.credentialsNextCursor}
-              onClick={() => a.credentialsNextCursor && setCursors([...cursors, a.credentialsNextCursor])}
-            >
-              Next credentials
-            </button>
+            <PagerButtons
+              pages={pages}
+              nextCursor={a.credentialsNextCursor}
+              previousLabel="Previous credentials"
+              nextLabel="Next credentials"
+            />
           </div>
         )}
       </section>

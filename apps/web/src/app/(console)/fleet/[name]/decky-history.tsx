@@ -4,19 +4,12 @@ import { isTerminalStatus } from '@decnet/core/schemas'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useMemo } from 'react'
 import { Chips } from '@/components/chips.tsx'
-import { useLifecycleWatch } from '@/components/lifecycle-progress.tsx'
+import { LIFECYCLE_STATUS_BADGE, useLifecycleWatch } from '@/components/lifecycle-progress.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { formatTime } from '@/lib/format.ts'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 
 type Entry = RouterOutputs['fleet']['history']['rows'][number]
-
-const STATUS_BADGE: Record<Entry['status'], string> = {
-  pending: 'badge',
-  running: 'badge warn',
-  succeeded: 'badge ok',
-  failed: 'badge bad',
-}
 
 function requestedBy(entry: Entry): string {
   if (entry.actor) return entry.actor
@@ -73,7 +66,7 @@ export function DeckyHistory({ name }: { name: string }) {
                 <td className="small nowrap">{formatTime(entry.startedAt)}</td>
                 <td>{entry.operation}</td>
                 <td>
-                  <span className={STATUS_BADGE[entry.status]}>{entry.status}</span>
+                  <span className={LIFECYCLE_STATUS_BADGE[entry.status]}>{entry.status}</span>
                   {entry.attempt > 1 && <span className="muted small"> attempt {entry.attempt}</span>}
                 </td>
                 <td className="small">{requestedBy(entry)}</td>
