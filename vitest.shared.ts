@@ -7,8 +7,10 @@ export function packageTestConfig(overrides: ViteUserConfig['test'] = {}): ViteU
     test: {
       include: ['test/**/*.test.ts'],
       reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
-      testTimeout: 20_000,
-      hookTimeout: 60_000,
+      // Safety nets against a hung test, not speed checks: with several workers per package and the
+      // Playwright suite beside them, a two-core machine runs a test's awaits several times slower.
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
       ...overrides,
     },
   })

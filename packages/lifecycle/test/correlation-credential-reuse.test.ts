@@ -37,7 +37,9 @@ describe('credential reuse from real SSH logins through real ingest', () => {
     const worker = new CorrelationWorker({ db })
     expect((await worker.runOnce()).ran).toBe(false)
     const pipeline = new IngestPipeline({ db, flushIntervalMs: 20 })
-    const engine = new LocalEngine({ onEvent: localEventSink(pipeline) })
+    // Its own address scope: incidents-real-ssh.test.ts deploys the same alpha and beta on the same
+    // port, and the two files may run at once in different workers.
+    const engine = new LocalEngine({ onEvent: localEventSink(pipeline), addressScope: 'credential-reuse' })
     engines.push(engine)
     const { alpha, beta } = await deployAlphaAndBeta(engine, [ssh])
     try {

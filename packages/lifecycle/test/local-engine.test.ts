@@ -48,6 +48,26 @@ describe('loopbackAddressFor', () => {
     expect(next).not.toBe(address)
     expect(next).toMatch(/^127\./)
   })
+
+  it('is stable per scope and name, and differs between scopes', () => {
+    const here = loopbackAddressFor('web-01', new Set(), '/var/lib/decnet')
+    expect(here).toBe(loopbackAddressFor('web-01', new Set(), '/var/lib/decnet'))
+    expect(here).toMatch(/^127\.(?!0\.)\d+\.\d+\.\d+$/)
+    expect(loopbackAddressFor('web-01', new Set(), '/srv/decnet-2')).not.toBe(here)
+  })
+})
+
+describe('two local engines on one machine', () => {
+  it('deploy a decky of the same name on the same port side by side when their scopes differ', async () => {
+    const first = new LocalEngine({ startService: fakeEmulator, addressScope: '/srv/first' })
+    const second = new LocalEngine({ startService: fakeEmulator, addressScope: '/srv/second' })
+    engines.push(first, second)
+    await first.deploy(deckySpec('twin', [service('ssh', 2222)]))
+    await second.deploy(deckySpec('twin', [service('ssh', 2222)]))
+    expect(first.addressOf('twin')).not.toBe(second.addressOf('twin'))
+    expect(await readBanner(first.addressOf('twin') ?? '', 2222)).toBe('ssh twin twin-host \n')
+    expect(await readBanner(second.addressOf('twin') ?? '', 2222)).toBe('ssh twin twin-host \n')
+  })
 })
 
 describe('LocalEngine with a fake emulator', () => {

@@ -48,6 +48,7 @@ function withConfiguredDelay(engine: DeckyEngine): DeckyEngine {
 /**
  * The local host's engine; `onEvent` receives the local engine's decoy events (in-process collection).
  * `probeLedger` records the readiness probes' sources, so ingest flags their events as system traffic.
+ * `dataDir` scopes the local engine's loopback addresses to this installation.
  * `artifactGateway`: the artifact gateway's socket on this machine, handed to the Docker deckies.
  */
 export function createEngine(
@@ -55,11 +56,12 @@ export function createEngine(
   docker: Docker,
   onEvent: EventSink,
   probeLedger: ProbeLedger,
+  dataDir: string,
   artifactGateway?: GatewayAttachment,
 ): DeckyEngine {
   return withConfiguredDelay(
     kind === 'local'
-      ? new LocalEngine({ onEvent, probeLedger })
+      ? new LocalEngine({ onEvent, probeLedger, addressScope: dataDir })
       : dockerEngine(docker, true, BUILD_IMAGE, probeLedger, artifactGateway),
   )
 }

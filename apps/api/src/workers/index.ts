@@ -87,6 +87,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     deps.docker,
     (event) => collector?.eventSink(event),
     databaseProbeLedger(deps.db.probeSources),
+    deps.config.dataDir,
     // Deckies on this machine's daemon reach the gateway's socket (wherever its worker runs).
     gatewayAttachment(deps.config.dataDir),
   )

@@ -32,6 +32,11 @@ export type LocalEngineOptions = {
   probeLedger?: ProbeLedger
   /** Restart policy, fault log and heap cap of the decoy worker (when `startService` is not given). */
   decoyHost?: Omit<DecoyWorkerHostOptions, 'onEvent'>
+  /**
+   * Mixed into every decky's loopback address (see loopbackAddressFor), so two engines on one machine,
+   * e.g. two installations, never bind the same address and port for deckies of the same name.
+   */
+  addressScope?: string
 }
 
 type RunningService = { hash: string; emulator: RunningEmulator }
@@ -199,7 +204,8 @@ export class LocalEngine implements DeckyEngine {
   }
 
   private allocateAddress(name: string): string {
-    return loopbackAddressFor(name, new Set([...this.deckies.values()].map((decky) => decky.address)))
+    const taken = new Set([...this.deckies.values()].map((decky) => decky.address))
+    return loopbackAddressFor(name, taken, this.options.addressScope)
   }
 
   private hashOf(spec: DeckySpec, service: DeckyServiceSpec, address: string): string {
