@@ -19,10 +19,10 @@ import {
   shippedButNotFound,
   transcript,
 } from '../../decoys/test/fixtures/shell-corpus/corpus.ts'
+import { sshpassArgs } from '../../decoys/test/support/ssh-client.ts'
 import { createDockerClient, type DeckySpec, DockerEngine } from '../src/index.ts'
 import { buildDecoyImage } from './support/decoy-image.ts'
 import { bridgeNetwork, deckySpec, removeInstance, testInstance } from './support/docker.ts'
-import { sshpassArgs } from '../../decoys/test/support/ssh-client.ts'
 
 const run = promisify(execFile)
 const docker = createDockerClient()
