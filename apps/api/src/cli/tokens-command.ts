@@ -1,4 +1,5 @@
 // `decnet tokens`: API tokens for integrations (admins). A new token is printed once, on its own line.
+import { type Role, ZRole } from '@decnet/core'
 import { Command, Option } from 'commander'
 import type { CommandIo } from './command-io.ts'
 import { terminalSafe } from './terminal-text.ts'
@@ -25,8 +26,8 @@ export function registerTokensCommand(program: Command, io: CommandIo): void {
     new Command('create')
       .argument('<name>', 'what the integration is (1-64 of A-Z a-z 0-9 _ . -)')
       .description('create a token and print it once (keep it: only its hash is stored)')
-      .addOption(new Option('--role <role>', 'what it may do').choices(['viewer', 'admin']).default('viewer'))
-      .action(async (name: string, options: { role: 'viewer' | 'admin' }) => {
+      .addOption(new Option('--role <role>', 'what it may do').choices(ZRole.options).default('viewer'))
+      .action(async (name: string, options: { role: Role }) => {
         const created = await io.signedIn().apiTokens.create.mutate({ name, role: options.role })
         io.print(
           created,
