@@ -24,7 +24,7 @@ closeStartedAfterEach()
 const execFileAsync = promisify(execFile)
 
 const wordlist = path.join(mkdtempSync(path.join(tmpdir(), 'decnet-intel-')), 'passwords.txt')
-// The emulator's root password (`admin`) last: the brute-forcers stop once they find it.
+// The emulator's root password (`admin`, set below: a decky has no fleet-wide default) last: the brute-forcers stop once they find it.
 writeFileSync(wordlist, ['123456', 'password', 'root', 'toor', 'qwerty', 'admin'].join('\n'))
 
 /** A decoy event as ingest hands it to the analysis. */
@@ -131,7 +131,7 @@ describe('intel rules on real clients against the emulators', () => {
   }, 200_000)
 
   it('hydra on SSH: libssh client, failed logins tagged T1110.001, classified brute-forcer', async () => {
-    const ssh = await startTestEmulator('ssh')
+    const ssh = await startTestEmulator('ssh', { config: { password: 'admin' } })
     await runClient('hydra', [
       '-l',
       'root',
@@ -176,7 +176,7 @@ describe('intel rules on real clients against the emulators', () => {
   }, 200_000)
 
   it('medusa on SSH: named by its client version, classified brute-forcer', async () => {
-    const ssh = await startTestEmulator('ssh')
+    const ssh = await startTestEmulator('ssh', { config: { password: 'admin' } })
     await runClient('medusa', [
       '-h',
       ssh.host,
@@ -200,7 +200,7 @@ describe('intel rules on real clients against the emulators', () => {
   }, 200_000)
 
   it('OpenSSH `ssh host cmd`: client named, discovery tagged, exec without a shell classified bot', async () => {
-    const ssh = await startTestEmulator('ssh')
+    const ssh = await startTestEmulator('ssh', { config: { password: 'admin' } })
     await runClient(
       'sshpass',
       [
@@ -225,7 +225,7 @@ describe('intel rules on real clients against the emulators', () => {
   }, 60_000)
 
   it('an interactive OpenSSH session (pty, typed commands): commands tagged, classified interactive', async () => {
-    const ssh = await startTestEmulator('ssh')
+    const ssh = await startTestEmulator('ssh', { config: { password: 'admin' } })
     const client: ChildProcess = spawn(
       'sshpass',
       [
