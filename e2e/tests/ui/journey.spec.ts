@@ -8,7 +8,13 @@ import { shot, uiLogin, watchConsole } from '../../fixtures/ui-helpers.ts'
 const LIVE_TIMEOUT = 150_000
 
 /** Deploys one decky of `archetype` through the wizard and returns its name once it shows succeeded. */
-async function wizardDeploy(page: Page, webUrl: string, archetype: string, prefix: string): Promise<string> {
+/** Deploys `<prefix>-01` through the wizard; returns it with the root password its preview showed. */
+async function wizardDeploy(
+  page: Page,
+  webUrl: string,
+  archetype: string,
+  prefix: string,
+): Promise<{ name: string; rootPassword: string | null }> {
   await page.goto(`${webUrl}/fleet`)
   await page.getByTestId('open-wizard').click()
   await page.getByLabel('Pick an archetype').check()
@@ -19,11 +25,19 @@ async function wizardDeploy(page: Page, webUrl: string, archetype: string, prefi
   await page.getByRole('button', { name: 'Next' }).click()
   const name = `${prefix}-01`
   await expect(page.getByTestId(`preview-${name}`)).toBeVisible()
+  // The operator learns the decky's own logins from the preview (masked until asked for).
+  const ssh = page.getByTestId(`preview-${name}`).getByTestId('preview-logins-ssh')
+  let rootPassword: string | null = null
+  if ((await ssh.count()) > 0) {
+    await page.getByRole('button', { name: 'Show passwords' }).first().click()
+    const root = ssh.getByTestId('preview-login-account').filter({ hasText: /^root:/ })
+    rootPassword = (await root.getByTestId('preview-login-password').textContent())?.trim() ?? null
+  }
   await page.getByTestId('deploy-button').click()
   const row = page.getByTestId('deploy-progress').getByTestId(`lifecycle-row-${name}`)
   await expect(row).toBeVisible()
   await expect(row).toHaveAttribute('data-status', 'succeeded', { timeout: LIVE_TIMEOUT })
-  return name
+  return { name, rootPassword }
 }
 
 test('an operator journey: first start, wizard, attacks, logs and attacker views, mutate, teardown', async ({
@@ -38,8 +52,9 @@ test('an operator journey: first start, wizard, attacks, logs and attacker views
     await uiLogin(page, stack, 'admin', oneTimePassword(stack), ADMIN_PASSWORD)
     await shot(page, 'journey-1-fleet.png')
 
-    const linux = await wizardDeploy(page, stack.webUrl, 'linux-server', 'lnx')
-    const windows = await wizardDeploy(page, stack.webUrl, 'windows-workstation', 'win')
+    const { name: linux, rootPassword } = await wizardDeploy(page, stack.webUrl, 'linux-server', 'lnx')
+    const { name: windows } = await wizardDeploy(page, stack.webUrl, 'windows-workstation', 'win')
+    expect(rootPassword).toMatch(/^\S+$/)
     await page.goto(`${stack.webUrl}/fleet`)
     await expect(page.getByTestId(`decky-${linux}`).getByTestId('decky-state')).toContainText('running')
     await expect(page.getByTestId(`decky-${windows}`).getByTestId('decky-state')).toContainText('running')
@@ -51,7 +66,7 @@ test('an operator journey: first start, wizard, attacks, logs and attacker views
 
     // The attacker: a wrong SSH password, then a shell command; HTTP; SMB and RDP handshakes.
     expect(await sshRun(linuxIp, 'root', 'wrong-guess-1', 'id')).toBeNull()
-    const accepted = await sshRun(linuxIp, 'root', 'admin', 'uname -a; id')
+    const accepted = await sshRun(linuxIp, 'root', rootPassword ?? '', 'uname -a; id')
     expect(accepted).toContain('Linux')
     const http = await fetch(`http://${linuxIp}/admin/login.php`, {
       headers: { 'user-agent': 'journey-scanner/1.0' },
