@@ -20,6 +20,9 @@ const ALLOWED_SECRET_FIELDS = [
   'intel.credentials: rows.[].secret', // the same, summarised fleet-wide; masked for viewers
   'dashboard.overview: credentials.[].secret', // the most tried in a window; masked for viewers
   'catalog.services: [].config.[].key', // the name of a service setting, not a value
+  'apiTokens.create: token', // a new API token, shown once to the admin who made it (admins only)
+  // the decoy accounts a deploy will create, shown to the admin who previews it (admins only)
+  'fleet.preview: create.[].logins.[].accounts.[].password',
 ]
 
 describe('output schemas', () => {

@@ -1,6 +1,10 @@
 import { createHash, type Hash } from 'node:crypto'
 import { posix } from 'node:path'
-import { type SFTPWrapper, utils } from 'ssh2'
+// ssh2 is CommonJS: its `utils` comes off the default export under Node's ESM loader (tsx, the local engine).
+import ssh2, { type SFTPWrapper } from 'ssh2'
+
+const { utils } = ssh2
+
 import { type ArtifactUpload, MAX_FORWARDED_BYTES, startUpload } from '../framework/artifact-gateway.ts'
 import type { Fields } from '../framework/tcp.ts'
 
