@@ -15,6 +15,15 @@ import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tcpReady } from '../../../decoys/test/helpers.ts'
 import { sshpassArgs } from '../../../decoys/test/support/ssh-client.ts'
+import {
+  type ArtifactGateway,
+  artifactPaths,
+  createArtifactStore,
+  createFetcher,
+  egressGuard,
+  gatewayAttachment,
+  startArtifactGateway,
+} from '../../src/artifacts/index.ts'
 import { createDockerClient, createGeoLookup, DockerEngine, EnrichmentWorker } from '../../src/index.ts'
 import { DockerLogCollector, IngestPipeline } from '../../src/workers-index.ts'
 import {
@@ -66,6 +75,8 @@ let scanner: AttackerNamespace
 let bruteForcer: AttackerNamespace
 let human: AttackerNamespace
 let workDir: string
+let gateway: ArtifactGateway | undefined
+const gatewayDir = mkdtempSync(join(tmpdir(), 'decnet-intel-gateway-'))
 
 beforeAll(async () => {
   const image = buildDecoyImage()
@@ -81,11 +92,21 @@ beforeAll(async () => {
     onError: () => undefined,
   })
   await collector.start()
+  // The artifact gateway fetches what the decoy shell's wget asks for (the decoys never fetch).
+  const paths = artifactPaths(gatewayDir)
+  const store = createArtifactStore(paths.storeDir)
+  gateway = await startArtifactGateway({
+    paths,
+    db,
+    store,
+    fetcher: createFetcher({ store, guard: egressGuard(), egress: true }),
+  })
   const engine = new DockerEngine({
     image,
     instance,
     networkName: `${instance}_lan`,
     readinessTimeoutMs: 60_000,
+    artifactGateway: gatewayAttachment(gatewayDir),
   })
   await engine.deploy(
     deckySpec(DECKY, deckyIp, [
@@ -122,6 +143,8 @@ afterAll(async () => {
   await collector?.stop()
   await pipeline?.close()
   await removeInstance(docker, instance)
+  await gateway?.close()
+  rmSync(gatewayDir, { recursive: true, force: true })
   await provider.cleanup()
   if (workDir) rmSync(workDir, { recursive: true, force: true })
 }, 120_000)
