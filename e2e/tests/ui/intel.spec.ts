@@ -85,15 +85,18 @@ test('intelligence: attacker class, techniques and indicators; fleet Techniques 
 
   await page.getByRole('navigation').getByRole('link', { name: 'Techniques' }).click()
   const t1105 = page.getByTestId('techniques-table').getByTestId('technique-row').filter({ hasText: 'T1105' })
-  await expect(t1105.locator('td').nth(2)).toHaveText('2')
+  // Fleet-wide: earlier specs on this shared stack (artifacts.spec's wget) may add their own T1105
+  // attacker; the two seeded here are counted exactly on the IOC row of this spec's own URL below.
+  await expect(t1105.locator('td').nth(2)).toHaveText(/^([2-9]|\d{2,})$/)
   await expect(t1105.getByRole('link', { name: /198\.18\.7\.1/ })).toBeVisible()
   const layerDownload = page.waitForEvent('download')
   await page.getByTestId('navigator-layer').click()
   const layer = JSON.parse(readFileSync((await (await layerDownload).path()) as string, 'utf8'))
   expect(layer.versions.layer).toBe('4.5')
-  expect(layer.techniques).toEqual(
-    expect.arrayContaining([expect.objectContaining({ techniqueID: 'T1105', score: 2 })]),
-  )
+  expect(
+    (layer.techniques as { techniqueID: string; score: number }[]).find((t) => t.techniqueID === 'T1105')
+      ?.score,
+  ).toBeGreaterThanOrEqual(2)
   await shot(page, 'techniques.png')
 
   await page.getByRole('navigation').getByRole('link', { name: 'IOCs' }).click()
