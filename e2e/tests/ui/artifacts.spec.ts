@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { sshpassArgs } from '../../../packages/decoys/test/support/ssh-client.ts'
 import { signInAdmin } from '../../fixtures/auth.ts'
 import { docker } from '../../fixtures/docker.ts'
 import { expect, test } from '../../fixtures/stack.ts'
@@ -17,23 +18,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 async function sshCommand(ip: string, command: string): Promise<string> {
   const { stdout, stderr } = await run(
     'sshpass',
-    [
-      '-p',
-      PASSWORD,
-      'ssh',
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'PreferredAuthentications=password',
-      '-o',
-      'PubkeyAuthentication=no',
-      '-o',
-      'LogLevel=ERROR',
-      `root@${ip}`,
-      command,
-    ],
+    sshpassArgs({ address: ip, password: PASSWORD, command, quiet: true }),
     { timeout: 60_000 },
   )
   return stdout + stderr

@@ -8,28 +8,12 @@ import { describe, expect, it } from 'vitest'
 import { closeStartedAfterEach } from './helpers.ts'
 import { startWithPersona } from './persona-fixture.ts'
 import { sshLogin } from './ssh-login.ts'
+import { sshpassArgs } from './support/ssh-client.ts'
 
 closeStartedAfterEach()
 
 const webServer = (seed: string): Persona =>
   derivePersona({ seed, osFamily: 'linux', distro: 'debian', archetype: 'web-server' })
-
-const SSH_OPTIONS = [
-  '-o',
-  'StrictHostKeyChecking=no',
-  '-o',
-  'UserKnownHostsFile=/dev/null',
-  '-o',
-  'PreferredAuthentications=password',
-  '-o',
-  'PubkeyAuthentication=no',
-  '-o',
-  'NumberOfPasswordPrompts=1',
-  '-o',
-  'ConnectTimeout=20',
-  '-o',
-  'LogLevel=ERROR',
-]
 
 /**
  * One login by Debian's OpenSSH client fed by sshpass: `ok` (logged in, ran `command`), `refused`
@@ -46,7 +30,7 @@ function sshpass(
   return new Promise((resolve) => {
     execFile(
       'sshpass',
-      ['-p', password, 'ssh', ...SSH_OPTIONS, '-p', String(port), `${user}@${host}`, command],
+      sshpassArgs({ address: host, port, user, password, command, connectTimeoutSeconds: 20, quiet: true }),
       { timeout: 60_000 },
       (error, stdout, stderr) => {
         const outcome = !error ? 'ok' : /Permission denied/.test(stderr) ? 'refused' : `error: ${stderr}`
