@@ -5,12 +5,21 @@
 // SIGKILL of the API is followed by a restart after RestartSec (Restart=on-failure, emulated), a
 // SIGTERM is not. `decnet init --uninstall` removes what init made.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseEnvFile } from '../src/install/env-file.ts'
-import { install, uninstall } from '../src/install/installer.ts'
+import { install, uninstall, untraversableForOthers } from '../src/install/installer.ts'
 import { type ServicePlan, servicePlan } from '../src/install/service-plan.ts'
 import { LIMIT_NOFILE, RESTART_SEC } from '../src/install/systemd-units.ts'
 import { ADMIN_PASSWORD } from './support/accounts.ts'
@@ -45,12 +54,17 @@ describe('decnet init: units, environment file, user; the units run the stack', 
   let apiPort: number
   let webPort: number
   const running: SupervisedUnit[] = []
+  // A fresh clone may sit under a private directory (CI clones into `mktemp -d`, 0700): the test
+  // opens traversal for the run, as an operator would, and closes it again afterwards.
+  let opened: { dir: string; mode: number }[] = []
 
   beforeAll(async () => {
     root = mkdtempSync(path.join(os.tmpdir(), 'decnet-init-'))
     // As / is: the service user must traverse it to reach its data dir.
     chmodSync(root, 0o755)
     plan = servicePlan({ root, user: USER })
+    opened = untraversableForOthers(plan.repoRoot).map((dir) => ({ dir, mode: statSync(dir).mode & 0o7777 }))
+    for (const { dir, mode } of opened) chmodSync(dir, mode | 0o001)
     apiPort = await freePort()
     webPort = await freePort()
     did = install(plan, {
@@ -70,6 +84,28 @@ describe('decnet init: units, environment file, user; the units run the stack', 
     await Promise.all(running.map((unit) => unit.stop()))
     if (plan) uninstall(plan, { purge: true, systemd: false })
     rmSync(root, { recursive: true, force: true })
+    for (const { dir, mode } of opened) chmodSync(dir, mode)
+  })
+
+  it('refuses a checkout the service user could not reach, naming the private directory, and writes nothing', () => {
+    const hidden = mkdtempSync(path.join(os.tmpdir(), 'decnet-private-'))
+    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'decnet-init-refused-'))
+    try {
+      chmodSync(hidden, 0o700)
+      mkdirSync(path.join(hidden, 'decnet'), { mode: 0o755 })
+      const refused = {
+        ...servicePlan({ root: elsewhere, user: `${USER}x` }),
+        repoRoot: path.join(hidden, 'decnet'),
+      }
+      expect(() => install(refused, { systemd: false, environment: {} })).toThrow(
+        new RegExp(`${hidden}.*not traversable by other users`),
+      )
+      expect(readdirSync(elsewhere)).toEqual([])
+      expect(spawnSync('id', [`${USER}x`]).status).not.toBe(0)
+    } finally {
+      rmSync(hidden, { recursive: true, force: true })
+      rmSync(elsewhere, { recursive: true, force: true })
+    }
   })
 
   it('creates the system user in the docker group and a 0600 environment file with the configuration', () => {

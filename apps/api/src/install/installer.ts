@@ -9,6 +9,7 @@ import {
   readdirSync,
   rmdirSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs'
 import path from 'node:path'
@@ -45,7 +46,31 @@ function idsOf(user: string): { uid: number; gid: number } {
 
 const systemdRuns = () => existsSync('/run/systemd/system')
 
+/**
+ * The directories on the way to the checkout that a fresh system user cannot pass (no o+x), e.g. a
+ * clone under a 0700 home or `mktemp -d`. The units would then die at start with a confusing
+ * "cannot find package" error, so init refuses up front and names them.
+ */
+export function untraversableForOthers(dir: string): string[] {
+  const blocked: string[] = []
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    if ((statSync(at).mode & 0o001) === 0) blocked.push(at)
+    if (at === path.dirname(at)) return blocked.reverse()
+  }
+}
+
+function checkCheckoutReadable(plan: ServicePlan): void {
+  const blocked = untraversableForOthers(plan.repoRoot)
+  if (blocked.length === 0) return
+  throw new Error(
+    `the service user ${plan.user} could not reach ${plan.repoRoot}: ${blocked.join(', ')} ` +
+      `${blocked.length === 1 ? 'is' : 'are'} not traversable by other users. ` +
+      'Install from a checkout outside private directories, or allow traversal (chmod o+x) of those directories.',
+  )
+}
+
 export function install(plan: ServicePlan, options: InstallOptions): string[] {
+  checkCheckoutReadable(plan)
   const did: string[] = []
   if (!exists('passwd', plan.user)) {
     run('useradd', [
