@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { signInAdmin } from '../../fixtures/auth.ts'
+import { ADMIN_PASSWORD, signInAdmin } from '../../fixtures/auth.ts'
 import { decnet } from '../../fixtures/cli.ts'
 import { docker, instanceContainers } from '../../fixtures/docker.ts'
 import { makeCerts } from '../../fixtures/host-certs.ts'
@@ -8,7 +8,7 @@ import { freeSubnet } from '../../fixtures/network.ts'
 import { freePort } from '../../fixtures/ports.ts'
 import { SecondDaemon } from '../../fixtures/second-daemon.ts'
 import { expect, startStack, test } from '../../fixtures/stack.ts'
-import { waitTerminal } from '../../fixtures/ui-helpers.ts'
+import { uiLogin, waitTerminal } from '../../fixtures/ui-helpers.ts'
 
 const BUILT_IMAGE = 'decnet/decoy:0.1.0'
 
@@ -36,7 +36,9 @@ function containerImages(instance: string, host?: string): Set<string> {
   return new Set(docker(['inspect', '--format', '{{.Image}}', ...names], host).split('\n'))
 }
 
-test('the decoy image reaches an enrolled host with progress, rolls out decky by decky to both hosts, and rolls back', async () => {
+test('the decoy image reaches a host enrolled from the console with progress, rolls out decky by decky to both hosts, and rolls back', async ({
+  page,
+}) => {
   test.setTimeout(900_000)
   // A private tag of the built image: this test moves it, nobody else's stack uses it.
   const image = `decnet-e2e-rollout/decoy:${process.pid}`
@@ -76,15 +78,31 @@ test('the decoy image reaches an enrolled host with progress, rolls out decky by
       )
       .toEqual([['local', firstDigest]])
 
-    // ── Enrolment: the second daemon has no image; a push brings it over mutual TLS, with progress.
+    // ── Enrolment from the console (pasted PEMs, bridge network): the second daemon has no image; a
+    // push brings it over mutual TLS, with progress.
     const read = (file: string) => readFileSync(file, 'utf8')
-    const network = { driver: 'bridge' as const, ...freeSubnet('172.29', process.pid) }
-    const enrolled = await client.hosts.enroll.mutate({
-      name: 'second',
-      dockerUrl: `tcp://127.0.0.1:${port}`,
-      tls: { ca: read(certs.ca), cert: read(certs.clientCert), key: read(certs.clientKey) },
-      network,
-    })
+    const network = freeSubnet('172.29', process.pid)
+    await uiLogin(page, stack, 'admin', ADMIN_PASSWORD)
+    await page.goto(`${stack.webUrl}/hosts`)
+    const form = page.getByTestId('enroll-form')
+    await form.getByLabel('Name').fill('second')
+    await form.getByLabel('Engine URL').fill(`tcp://127.0.0.1:${port}`)
+    await form.getByLabel('CA certificate (ca.pem)', { exact: true }).fill(read(certs.ca))
+    await form
+      .getByLabel('Client certificate (client-cert.pem)', { exact: true })
+      .fill(read(certs.clientCert))
+    await form.getByLabel('Client key (client-key.pem)', { exact: true }).fill(read(certs.clientKey))
+    await form.getByLabel('Network driver').selectOption('bridge')
+    await form.getByLabel('Subnet').fill(network.subnet)
+    await form.getByLabel('Gateway').fill(network.gateway)
+    await form.getByRole('button', { name: 'Test connection and enrol' }).click()
+    await expect(page.getByTestId('hosts-message')).toContainText('enrolled second', { timeout: 30_000 })
+    await expect(page.getByTestId('host-second')).toHaveAttribute('data-status', 'active')
+    const enrolled = (await client.hosts.list.query()).find((host) => host.name === 'second')
+    if (!enrolled) throw new Error('second is not listed')
+    // The host's page shows its image once pushed.
+    await page.getByTestId('host-second').getByTestId('host-link').click()
+    await expect(page.getByTestId('host-name')).toHaveText('second')
     let push: ImageRollout | undefined
     await expect
       .poll(
@@ -106,6 +124,9 @@ test('the decoy image reaches an enrolled host with progress, rolls out decky by
     expect(pushedHost?.imageBytes).toBeGreaterThan(10 * 1024 * 1024)
     expect(pushedHost?.bytesSent).toBeGreaterThan((pushedHost?.imageBytes ?? 0) / 2)
     expect(docker(['image', 'inspect', '--format', '{{.Id}}', image], daemon.host)).toBe(firstDigest)
+    await expect(page.getByTestId('image-host-second').getByTestId('image-digest')).toHaveText(
+      firstDigest.slice(7, 19),
+    )
 
     // ── Deckies deploy there (and locally) on that image.
     const ini = ['a', 'b']
