@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { ZIsoDate } from './common.ts'
 import { ZHostId } from './hosts.ts'
+import { ZLifecycleStatus } from './lifecycle.ts'
 
 /** A Docker image id: the sha256 of the image's config, the same on every engine it is loaded into. */
 export const IMAGE_DIGEST_RE = /^sha256:[0-9a-f]{64}$/
@@ -15,10 +16,6 @@ export const ZImageDigest = z.string().regex(IMAGE_DIGEST_RE, 'expected sha256:<
 export const IMAGE_ROLLOUT_KINDS = ['push', 'rollout', 'rollback'] as const
 export const ZImageRolloutKind = z.enum(IMAGE_ROLLOUT_KINDS)
 export type ImageRolloutKind = z.infer<typeof ZImageRolloutKind>
-
-export const IMAGE_ROLLOUT_STATUSES = ['pending', 'running', 'succeeded', 'failed'] as const
-export const ZImageRolloutStatus = z.enum(IMAGE_ROLLOUT_STATUSES)
-export type ImageRolloutStatus = z.infer<typeof ZImageRolloutStatus>
 
 /** Where one host is in a rollout: its image pushed (bytes), then its deckies upgraded batch by batch. */
 export const IMAGE_HOST_PHASES = ['waiting', 'pushing', 'upgrading', 'done', 'failed'] as const
@@ -50,7 +47,8 @@ export type RolloutPacing = z.infer<typeof ZRolloutPacing>
 export const ZImageRollout = z.object({
   id: z.string(),
   kind: ZImageRolloutKind,
-  status: ZImageRolloutStatus,
+  /** A rollout moves through the lifecycle statuses, as each of its upgrade rows does. */
+  status: ZLifecycleStatus,
   digest: ZImageDigest,
   /** The image this one replaced (what a rollback goes back to); null for a first push. */
   previousDigest: ZImageDigest.nullable(),

@@ -1,10 +1,10 @@
 // Images: the decoy image digest each host has, and the durable rollout rows the rollout worker drives.
 import {
   IMAGE_ROLLOUT_KINDS,
-  IMAGE_ROLLOUT_STATUSES,
   type ImageHostProgress,
   type ImageRollout,
   type ImageRolloutKind,
+  LIFECYCLE_STATUSES,
   parseStringArray,
   ZImageHostProgress,
 } from '@decnet/core'
@@ -51,7 +51,7 @@ function toRollout(row: ImageRolloutModel): ImageRolloutRow {
   return {
     id: row.id,
     kind: knownValue(IMAGE_ROLLOUT_KINDS, row.kind, 'ImageRollout.kind'),
-    status: knownValue(IMAGE_ROLLOUT_STATUSES, row.status, 'ImageRollout.status'),
+    status: knownValue(LIFECYCLE_STATUSES, row.status, 'ImageRollout.status'),
     digest: row.digest,
     previousDigest: row.previousDigest,
     hostId: row.hostId,
