@@ -1,3 +1,4 @@
+import { waitingHostProgress } from '@decnet/core'
 import { describe, expect, it } from 'vitest'
 import type { NewImageRollout } from '../src/repos/images.ts'
 import { databases, decky, freshDatabaseEachTest } from './fixtures.ts'
@@ -11,17 +12,7 @@ const rollout = (overrides: Partial<NewImageRollout> = {}): NewImageRollout => (
   previousDigest: OLD,
   batchSize: 1,
   pauseSeconds: 0,
-  hosts: [
-    {
-      hostId: 'local',
-      phase: 'waiting',
-      bytesSent: 0,
-      imageBytes: 0,
-      deckiesTotal: 0,
-      deckiesDone: 0,
-      error: null,
-    },
-  ],
+  hosts: waitingHostProgress(['local']),
   createdBy: 'admin',
   ...overrides,
 })
@@ -57,16 +48,13 @@ describe.each(databases())('images on $kind', (provider) => {
     const claimed = await fresh.db.images.claim('worker-a', 60_000)
     expect(claimed).toMatchObject({ id: created.id, status: 'running' })
     expect(await fresh.db.images.claim('worker-b', 60_000)).toBeNull()
-    const pushing = {
-      hostId: 'local',
+    const pushing = waitingHostProgress(['local']).map((host) => ({
+      ...host,
       phase: 'pushing' as const,
       bytesSent: 10,
       imageBytes: 20,
-      deckiesTotal: 0,
-      deckiesDone: 0,
-      error: null,
-    }
-    expect(await fresh.db.images.advance(created.id, 'worker-a', 60_000, { hosts: [pushing] })).toBe(true)
+    }))
+    expect(await fresh.db.images.advance(created.id, 'worker-a', 60_000, { hosts: pushing })).toBe(true)
     expect(await fresh.db.images.advance(created.id, 'worker-b', 60_000)).toBe(false)
     expect((await fresh.db.images.get(created.id))?.hosts[0]).toMatchObject({
       phase: 'pushing',

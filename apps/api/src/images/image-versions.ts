@@ -1,8 +1,8 @@
 import {
-  type ImageHostProgress,
   type ImageRolloutKind,
   LOCAL_HOST_ID,
   type RolloutPacing,
+  waitingHostProgress,
   ZImageDigest,
 } from '@decnet/core'
 import type { DecnetDatabase, ImageRolloutRow } from '@decnet/db'
@@ -30,18 +30,6 @@ export async function rolloutHostIds(services: Pick<ApiServices, 'db' | 'engine'
   return [...(services.engine === 'docker' ? [LOCAL_HOST_ID] : []), ...enrolled.map((host) => host.id)]
 }
 
-export function waitingProgress(hostIds: readonly string[]): ImageHostProgress[] {
-  return hostIds.map((hostId) => ({
-    hostId,
-    phase: 'waiting',
-    bytesSent: 0,
-    imageBytes: 0,
-    deckiesTotal: 0,
-    deckiesDone: 0,
-    error: null,
-  }))
-}
-
 /** The digest the fleet runs now: the local host's recorded image, else the first host's. */
 async function fleetDigest(db: DecnetDatabase): Promise<{ digest: string | null; previous: string | null }> {
   const images = await db.images.hostImages()
@@ -66,7 +54,7 @@ async function queueFleetWide(
     previousDigest,
     batchSize: pacing.batchSize,
     pauseSeconds: pacing.pauseSeconds,
-    hosts: waitingProgress(hostIds),
+    hosts: waitingHostProgress(hostIds),
     createdBy,
   })
 }

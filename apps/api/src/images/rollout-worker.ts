@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
-import { type EngineKind, type ImageHostProgress, isTerminalStatus, LOCAL_HOST_ID } from '@decnet/core'
+import {
+  type EngineKind,
+  type ImageHostProgress,
+  isTerminalStatus,
+  LOCAL_HOST_ID,
+  waitingHostProgress,
+} from '@decnet/core'
 import type { DecnetDatabase, ImageRolloutRow, ImageRolloutUpdate } from '@decnet/db'
 import { activateImage, IMAGE_TRANSFER_TIMEOUT_MS, imageDigest, transferImage } from '@decnet/lifecycle'
 import type Docker from 'dockerode'
@@ -11,7 +17,6 @@ import {
   type AvailableImage,
   readAvailableImage,
   rolloutHostIds,
-  waitingProgress,
 } from './image-versions.ts'
 
 export type ImageRolloutWorkerDeps = {
@@ -126,7 +131,7 @@ export class ImageRolloutWorker {
         hostId,
         batchSize: 1,
         pauseSeconds: 0,
-        hosts: waitingProgress([hostId]),
+        hosts: waitingHostProgress([hostId]),
         createdBy: 'system',
       })
     }

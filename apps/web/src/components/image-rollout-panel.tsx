@@ -10,6 +10,35 @@ import { useTRPC } from '@/trpc/client.ts'
 const short = (digest: string | null) => (digest ? digest.slice(7, 19) : '—')
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 
+/** Decky upgrades per batch and the pause between batches (the API's bounds). */
+const PACING_FIELDS = [
+  { key: 'batchSize', label: 'Deckies at once', min: 1, max: 50 },
+  { key: 'pauseSeconds', label: 'Pause between batches (s)', min: 0, max: 3600 },
+] as const
+
+function WholeNumberField(props: {
+  label: string
+  min: number
+  max: number
+  value: number
+  onValue: (value: number) => void
+}) {
+  return (
+    <label className="field">
+      <span>{props.label}</span>
+      <input
+        type="number"
+        min={props.min}
+        max={props.max}
+        value={props.value}
+        onChange={(e) =>
+          props.onValue(Math.min(props.max, Math.max(props.min, Math.trunc(Number(e.target.value)))))
+        }
+      />
+    </label>
+  )
+}
+
 /**
  * The decoy image each host runs (by digest) and the pushes/rollouts that change it, live: the open
  * rollout's per-host progress (bytes pushed, deckies upgraded) refreshes every second. With `hostId`,
@@ -21,11 +50,14 @@ export function ImageRolloutPanel({ hostId }: { hostId?: string }) {
   const status = useQuery(
     trpc.images.status.queryOptions(hostId ? { hostId } : {}, { refetchInterval: 1_000 }),
   )
-  const [batchSize, setBatchSize] = useState(1)
-  const [pauseSeconds, setPauseSeconds] = useState(0)
+  const [pacing, setPacing] = useState({ batchSize: 1, pauseSeconds: 0 })
   const settle = { onSettled: () => queryClient.invalidateQueries(trpc.images.status.queryFilter()) }
   const rollout = useMutation(trpc.images.rollout.mutationOptions(settle))
   const rollback = useMutation(trpc.images.rollback.mutationOptions(settle))
+  const actions = [
+    { label: 'Roll out', mutation: rollout },
+    { label: 'Roll back', mutation: rollback },
+  ]
   const data = status.data
   const open = data?.rollouts.find((row) => row.status === 'pending' || row.status === 'running')
   const latest = open ?? data?.rollouts.find((row) => row.kind !== 'push') ?? data?.rollouts[0]
@@ -88,40 +120,26 @@ export function ImageRolloutPanel({ hostId }: { hostId?: string }) {
       )}
       {!hostId && (
         <div className="row">
-          <label className="field">
-            <span>Deckies at once</span>
-            <input
-              type="number"
-              min={1}
-              max={50}
-              value={batchSize}
-              onChange={(e) => setBatchSize(Math.max(1, Number(e.target.value) || 1))}
+          {PACING_FIELDS.map((field) => (
+            <WholeNumberField
+              key={field.key}
+              label={field.label}
+              min={field.min}
+              max={field.max}
+              value={pacing[field.key]}
+              onValue={(value) => setPacing({ ...pacing, [field.key]: value })}
             />
-          </label>
-          <label className="field">
-            <span>Pause between batches (s)</span>
-            <input
-              type="number"
-              min={0}
-              max={3600}
-              value={pauseSeconds}
-              onChange={(e) => setPauseSeconds(Math.max(0, Number(e.target.value) || 0))}
-            />
-          </label>
-          <button
-            type="button"
-            disabled={Boolean(open) || rollout.isPending}
-            onClick={() => rollout.mutate({ batchSize, pauseSeconds })}
-          >
-            Roll out
-          </button>
-          <button
-            type="button"
-            disabled={Boolean(open) || rollback.isPending}
-            onClick={() => rollback.mutate({ batchSize, pauseSeconds })}
-          >
-            Roll back
-          </button>
+          ))}
+          {actions.map(({ label, mutation }) => (
+            <button
+              key={label}
+              type="button"
+              disabled={Boolean(open) || mutation.isPending}
+              onClick={() => mutation.mutate(pacing)}
+            >
+              {label}
+            </button>
+          ))}
         </div>
       )}
     </section>

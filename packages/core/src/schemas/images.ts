@@ -35,6 +35,19 @@ export const ZImageHostProgress = z.object({
 })
 export type ImageHostProgress = z.infer<typeof ZImageHostProgress>
 
+/** Each host's progress before a rollout reaches it. */
+export function waitingHostProgress(hostIds: readonly string[]): ImageHostProgress[] {
+  return hostIds.map((hostId) => ({
+    hostId,
+    phase: 'waiting',
+    bytesSent: 0,
+    imageBytes: 0,
+    deckiesTotal: 0,
+    deckiesDone: 0,
+    error: null,
+  }))
+}
+
 /** Decky upgrades per batch and the pause between batches (operator-chosen, bounded). */
 export const ZRolloutPacing = z
   .object({
