@@ -37,6 +37,7 @@ export type ImageRolloutWorkerDeps = {
 /** Progress is written at most this often while bytes stream (each write also renews the lease). */
 const PROGRESS_WRITE_MS = 500
 const WAIT_POLL_MS = 250
+const PUSH_RETRY_MS = 60_000
 
 /** The lease was taken over (this process stalled past it): another worker carries the rollout on. */
 class LeaseLost extends Error {}
@@ -123,7 +124,16 @@ export class ImageRolloutWorker {
     const digest = fleet ?? (await readAvailableImage(db))?.digest
     if (!digest) return
     const hostIds = await rolloutHostIds({ db, engine: this.deps.engine })
-    for (const hostId of hostIds.filter((id) => !recorded.some((row) => row.hostId === id))) {
+    // A push that failed is retried, but not before PUSH_RETRY_MS (its error stays readable meanwhile).
+    const recent = (await db.images.list()).filter(
+      (row) =>
+        row.kind === 'push' &&
+        row.status === 'failed' &&
+        Date.now() - row.updatedAt.getTime() < PUSH_RETRY_MS,
+    )
+    const waiting = (id: string) =>
+      !recorded.some((row) => row.hostId === id) && !recent.some((row) => row.hostId === id)
+    for (const hostId of hostIds.filter(waiting)) {
       await db.images.createRollout({
         kind: 'push',
         digest,
