@@ -68,6 +68,12 @@ export async function imagesStatus(
     checkedAt: available?.checkedAt ?? null,
     hosts: images
       .filter((row) => hostId === undefined || row.hostId === hostId)
+      // As the Hosts page lists them: the local host first, then by name.
+      .sort(
+        (a, b) =>
+          Number(b.hostId === LOCAL_HOST_ID) - Number(a.hostId === LOCAL_HOST_ID) ||
+          (names.get(a.hostId) ?? '').localeCompare(names.get(b.hostId) ?? ''),
+      )
       .map((row) => ({
         hostId: row.hostId,
         hostName: names.get(row.hostId) ?? row.hostId,
