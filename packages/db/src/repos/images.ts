@@ -99,12 +99,6 @@ export function imagesRepository(conn: Connection) {
         }),
       ),
 
-    /** Forgets a host's image (a decommissioned host, enrolled again later, gets a fresh push). */
-    forgetHostImage: (hostId: string): Promise<void> =>
-      conn.run(async () => {
-        await prisma.hostImage.deleteMany({ where: { hostId } })
-      }),
-
     /**
      * Queues a rollout. Only one fleet-wide rollout or rollback is open at a time (CONFLICT); a push to
      * a host that already has one open returns that one.
