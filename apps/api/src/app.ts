@@ -97,6 +97,7 @@ export async function createApiRuntime(
     reconciler: workers.reconciler,
     hosts: workers.hosts,
     alerts: workers.alerts,
+    images: workers.images,
     lifecycleFeed,
     incidentFeed,
     localAddressOf: workers.localAddressOf,

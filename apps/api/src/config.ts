@@ -134,6 +134,7 @@ export const WORKER_NAMES = [
   'correlation',
   'enrichment',
   'artifacts',
+  'images',
 ] as const
 export type WorkerName = (typeof WORKER_NAMES)[number]
 

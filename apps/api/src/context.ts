@@ -24,6 +24,9 @@ export type RunnerHandle = { wake(): void }
 /** What procedures need from the enrolled hosts' workers: start a just-enrolled host's at once. */
 export type HostsHandle = { sync(): Promise<void> }
 
+/** What procedures need from the image rollout worker: a nudge that a rollout was queued. */
+export type ImagesHandle = { wake(): void }
+
 /** What procedures need from the alert delivery worker: a nudge that a delivery was enqueued. */
 export type AlertsHandle = { wake(): void }
 
@@ -53,6 +56,7 @@ export type ApiServices = {
   reconciler: ReconcilerHandle
   hosts: HostsHandle
   alerts: AlertsHandle
+  images: ImagesHandle
   lifecycleFeed: LifecycleFeed
   /** The one shared poller of new incidents (incidents.onNew). */
   incidentFeed: IncidentFeed

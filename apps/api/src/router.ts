@@ -11,6 +11,7 @@ import { exportsRouter } from './routers/exports/router.ts'
 import { fleetRouter } from './routers/fleet/router.ts'
 import { healthRouter } from './routers/health/router.ts'
 import { hostsRouter } from './routers/hosts/router.ts'
+import { imagesRouter } from './routers/images/router.ts'
 import { incidentsRouter } from './routers/incidents/router.ts'
 import { intelRouter } from './routers/intel/router.ts'
 import { logsRouter } from './routers/logs/router.ts'
@@ -32,6 +33,7 @@ export const appRouter = router({
   stats: statsRouter,
   dashboard: dashboardRouter,
   hosts: hostsRouter,
+  images: imagesRouter,
   exports: exportsRouter,
   health: healthRouter,
   alerts: alertsRouter,

@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import net from 'node:net'
-import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { createApiClient } from '@decnet/api/client'
 import { ADMIN_PASSWORD, signInAdmin } from '../../fixtures/auth.ts'
 import { decnet } from '../../fixtures/cli.ts'
 import { instanceContainers } from '../../fixtures/docker.ts'
+import { makeCerts } from '../../fixtures/host-certs.ts'
 import { freeSubnet } from '../../fixtures/network.ts'
 import { freePort } from '../../fixtures/ports.ts'
 import { SecondDaemon } from '../../fixtures/second-daemon.ts'
@@ -16,26 +15,6 @@ import { uiLogin, waitTerminal } from '../../fixtures/ui-helpers.ts'
 
 const HEARTBEAT_MS = 1_000
 const DECOY_IMAGE = 'decnet/decoy:0.1.0'
-const HOST_CERTS = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../scripts/host-certs.sh',
-)
-
-/** Runs the setup script users run, so the script itself is what the test trusts. */
-function makeCerts(
-  address: string,
-): Record<'ca' | 'serverCert' | 'serverKey' | 'clientCert' | 'clientKey', string> {
-  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'decnet-certs-')), 'tls')
-  const printed = execFileSync('bash', [HOST_CERTS, dir, address], { encoding: 'utf8' })
-  expect(printed).toContain('--tlsverify')
-  return {
-    ca: path.join(dir, 'ca.pem'),
-    serverCert: path.join(dir, 'server-cert.pem'),
-    serverKey: path.join(dir, 'server-key.pem'),
-    clientCert: path.join(dir, 'client-cert.pem'),
-    clientKey: path.join(dir, 'client-key.pem'),
-  }
-}
 
 /** The first line a TCP service sends (the SSH version banner). */
 function banner(ip: string, port: number): Promise<string> {

@@ -10,6 +10,7 @@ import { dashboardRepository } from './repos/dashboard.ts'
 import { enrichmentRepository } from './repos/enrichment.ts'
 import { exportsRepository } from './repos/exports.ts'
 import { fleetRepository } from './repos/fleet.ts'
+import { imagesRepository } from './repos/images.ts'
 import { incidentsRepository } from './repos/incidents.ts'
 import { intelRepository } from './repos/intel.ts'
 import { lifecycleRepository } from './repos/lifecycle.ts'
@@ -36,6 +37,7 @@ export interface DecnetDatabase {
   readonly probeSources: ReturnType<typeof probeSourcesRepository>
   readonly attackers: ReturnType<typeof attackersRepository>
   readonly hosts: ReturnType<typeof hostsRepository>
+  readonly images: ReturnType<typeof imagesRepository>
   readonly settings: ReturnType<typeof settingsRepository>
   readonly heartbeats: ReturnType<typeof heartbeatsRepository>
   readonly audit: ReturnType<typeof auditRepository>
@@ -84,6 +86,7 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
     probeSources: probeSourcesRepository(conn),
     attackers: attackersRepository(conn),
     hosts: hostsRepository(conn),
+    images: imagesRepository(conn),
     settings: settingsRepository(conn),
     heartbeats: heartbeatsRepository(conn),
     audit: auditRepository(conn),

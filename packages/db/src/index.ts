@@ -71,6 +71,7 @@ export {
   MAX_INCIDENT_EVENTS,
 } from './repos/exports.ts'
 export type { DeployPlan, DeployPlanResult } from './repos/fleet.ts'
+export type { HostImageRow, ImageRolloutRow, ImageRolloutUpdate, NewImageRollout } from './repos/images.ts'
 export {
   type IncidentBatch,
   type IncidentListInput,

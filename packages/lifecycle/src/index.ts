@@ -20,6 +20,15 @@ export {
 } from './engine/docker/engine.ts'
 export { buildImage, ImageMissingError } from './engine/docker/image.ts'
 export {
+  activateImage,
+  IMAGE_TRANSFER_TIMEOUT_MS,
+  ImageDigestMismatchError,
+  type ImageTransferProgress,
+  imageDigest,
+  imageVersionTag,
+  transferImage,
+} from './engine/docker/image-push.ts'
+export {
   createDockerClient,
   DOCKER_CALL_TIMEOUT_MS,
   type DockerConnection,

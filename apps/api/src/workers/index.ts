@@ -24,13 +24,14 @@ import {
 import type Docker from 'dockerode'
 import { DEFAULT_DELIVERY_SETTINGS, DeliveryWorker } from '../alerts/delivery-worker.ts'
 import type { ApiConfig } from '../config.ts'
-import type { AlertsHandle, HostsHandle, ReconcilerHandle, RunnerHandle } from '../context.ts'
+import type { AlertsHandle, HostsHandle, ImagesHandle, ReconcilerHandle, RunnerHandle } from '../context.ts'
 import { hostsWithUnsweptLeftovers } from '../hosts/leftovers.ts'
+import { ImageRolloutWorker } from '../images/rollout-worker.ts'
 import { cryptoRandom } from '../random.ts'
 import type { SecretBox } from '../secrets/secret-box.ts'
 import type { FleetNetwork } from '../settings/network.ts'
 import { readFleetNetwork } from '../settings/network.ts'
-import { createEngine, engineInstance } from './engine.ts'
+import { createEngine, decoyImage, engineInstance } from './engine.ts'
 import { startHostHeartbeat } from './host-heartbeat.ts'
 import { HostRuntime, type HostRuntimeOptions } from './host-runtime.ts'
 import { EnrolledHostWorkers } from './host-workers.ts'
@@ -54,6 +55,7 @@ export type Workers = {
   reconciler: ReconcilerHandle
   hosts: HostsHandle
   alerts: AlertsHandle
+  images: ImagesHandle
   /** Where a decky answers from this machine: its loopback address on the local engine, else undefined. */
   localAddressOf(name: string): string | undefined
   /** The local engine as last pinged (placement skips it while it does not answer). */
@@ -110,12 +112,14 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   startCorrelation(deps, starting)
   startEnrichment(deps, starting)
   await startArtifacts(deps, starting)
+  const images = startImageRollouts(deps, starting, wakeRunners)
   startBeating()
 
   return {
     runner: { wake: wakeRunners },
     hosts: { sync: () => enrolled?.sync() ?? Promise.resolve() },
     alerts: { wake: () => alerts?.wake() },
+    images: { wake: () => images?.wake() },
     localAddressOf: (name) => (engine instanceof LocalEngine ? engine.addressOf(name) : undefined),
     localEngine: localEngine.state,
     reconciler: { reapOrphans: () => reapOrphans(runtimes()) },
@@ -359,6 +363,29 @@ async function startArtifacts({ config, db }: WorkerDeps, starting: Starting): P
         ),
     }),
   )
+}
+
+/** Pushes the decoy image to hosts that lack it and carries out rollouts and rollbacks (images/). */
+function startImageRollouts(
+  { config, db, docker, engine, secrets }: WorkerDeps,
+  starting: Starting,
+  wakeRunners: () => void,
+): ImageRolloutWorker | undefined {
+  if (!config.workers.images) return undefined
+  const worker = new ImageRolloutWorker({
+    db,
+    docker,
+    engine,
+    secrets,
+    image: decoyImage(),
+    wakeRunners,
+    pollMs: config.hostHeartbeatMs,
+    report: starting.report('images'),
+  })
+  worker.start()
+  starting.onStop(() => worker.stop())
+  starting.onBeat(() => db.heartbeats.beat({ worker: 'images', status: 'ok', detail: worker.describe() }))
+  return worker
 }
 
 function startEnrichment({ config, db, bus }: WorkerDeps, starting: Starting): void {

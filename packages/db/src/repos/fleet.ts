@@ -383,6 +383,30 @@ export function fleetRepository(conn: Connection) {
       )
     },
 
+    /**
+     * Queues an `upgrade` (recreate on the host's current decoy image, spec unchanged) for each named
+     * decky still in the fleet; `payload` names the image rollout. Their lifecycle ids, in order.
+     */
+    commitUpgrade(names: readonly string[], payload: Record<string, unknown>): Promise<string[]> {
+      return conn.run(() =>
+        prisma.$transaction(async (tx) => {
+          const rows = await tx.decky.findMany({
+            where: { name: { in: [...names] }, state: { not: 'pending_removal' } },
+            select: { name: true, hostId: true },
+            orderBy: { name: 'asc' },
+          })
+          const lifecycles = rows.map((row) => lifecycleData(row.name, row.hostId, 'upgrade', payload))
+          if (lifecycles.length === 0) return []
+          await tx.lifecycle.createMany({ data: lifecycles })
+          await recordPending(
+            tx,
+            lifecycles.map((row) => row.id),
+          )
+          return lifecycles.map((row) => row.id)
+        }, TX_OPTIONS),
+      )
+    },
+
     setState: (name: string, state: DeckyState, lastError: string | null = null): Promise<boolean> =>
       conn.run(
         async () =>

@@ -1,9 +1,12 @@
 'use client'
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import Link from 'next/link'
 import { useState } from 'react'
 import { ConfirmAction } from '@/components/confirm-step.tsx'
+import { EnrollHostForm } from '@/components/enroll-host-form.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
+import { ImageRolloutPanel } from '@/components/image-rollout-panel.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { formatTime } from '@/lib/format.ts'
 import { operationCallbacks } from '@/lib/operation-callbacks.ts'
@@ -53,9 +56,9 @@ export default function HostsPage() {
       <h1>Hosts</h1>
       <p className="muted small">
         Each additional host is a Docker Engine listening with <code>--tlsverify</code>; create its
-        certificates with <code>scripts/host-certs.sh</code> and enroll it with{' '}
-        <code>decnet hosts enroll</code>. Deckies without a <code>host =</code> key go to the active host with
-        the most free capacity.
+        certificates with <code>scripts/host-certs.sh</code> and enrol it below or with{' '}
+        <code>decnet hosts enroll</code>; the decoy image is pushed to it over the same connection. Deckies
+        without a <code>host =</code> key go to the active host with the most free capacity.
       </p>
       {message && (
         <p role="status" className="small" data-testid="hosts-message">
@@ -79,7 +82,10 @@ export default function HostsPage() {
           {(hosts.data ?? []).map((host) => (
             <tr key={host.id} data-testid={`host-${host.name}`} data-status={host.status}>
               <td>
-                <strong>{host.name}</strong> {host.builtIn && <span className="badge">built-in</span>}
+                <Link href={`/hosts/${encodeURIComponent(host.id)}`} data-testid="host-link">
+                  <strong>{host.name}</strong>
+                </Link>{' '}
+                {host.builtIn && <span className="badge">built-in</span>}
               </td>
               <td className={STATUS_CLASS[host.status] ?? ''} data-testid="host-status">
                 {host.status}
@@ -118,6 +124,8 @@ export default function HostsPage() {
           ))}
         </tbody>
       </table>
+      <ImageRolloutPanel />
+      <EnrollHostForm onEnrolled={setMessage} />
     </>
   )
 }
