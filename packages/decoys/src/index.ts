@@ -23,6 +23,7 @@ export {
   parseServiceConfigJson,
   type ServiceConfig,
 } from './framework/config.ts'
+export { fileDropEnv, fileDropsFromEnv } from './framework/file-drops.ts'
 export {
   createEmitter,
   type EventSink,

@@ -16,6 +16,7 @@ import {
 } from '../types.ts'
 import { DecoyWorkerHost, type DecoyWorkerHostOptions } from './decoy-worker-host.ts'
 import { loopbackAddressFor } from './loopback.ts'
+import { fileDropsOf } from '../spec.ts'
 
 export type StartService = (slug: string, options: StartEmulatorOptions) => Promise<RunningEmulator>
 
@@ -177,6 +178,7 @@ export class LocalEngine implements DeckyEngine {
             config: service.config,
             seed: spec.seed,
             persona: spec.persona,
+            fileDrops: fileDropsOf(spec, service.slug),
             hostname: spec.hostname,
             ...(spec.distro ? { distro: spec.distro } : {}),
             ...(this.options.onEvent ? { onEvent: this.options.onEvent } : {}),
@@ -215,6 +217,7 @@ export class LocalEngine implements DeckyEngine {
       spec.seed,
       spec.distro,
       spec.persona,
+      fileDropsOf(spec, service.slug),
       service.ports,
       Object.entries(service.config).sort(),
     ]
