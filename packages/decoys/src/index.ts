@@ -23,7 +23,6 @@ export {
   parseServiceConfigJson,
   type ServiceConfig,
 } from './framework/config.ts'
-export { fileDropEnv, fileDropsFromEnv } from './framework/file-drops.ts'
 export {
   createEmitter,
   type EventSink,
@@ -34,6 +33,7 @@ export {
   serializeEvent,
   stdoutSink,
 } from './framework/events.ts'
+export { fileDropEnv, fileDropsFromEnv } from './framework/file-drops.ts'
 export {
   type HttpReply,
   type HttpRequest,

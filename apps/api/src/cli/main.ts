@@ -21,6 +21,7 @@ import { streamDownload } from './download.ts'
 import { registerIncidentCommands } from './incidents.ts'
 import { registerLogsCommand } from './logs-command.ts'
 import { registerMaintenanceCommands } from './maintenance-commands.ts'
+import { registerDropsCommand } from './drops-command.ts'
 import { registerMutateCommand } from './mutate-command.ts'
 import { writePrivateFile } from './private-file.ts'
 import { followLifecycle } from './progress.ts'
@@ -142,6 +143,7 @@ registerDeployCommand(program, io)
 registerStatusCommand(program, io)
 registerServiceCommands(program, print)
 registerMutateCommand(program, io)
+registerDropsCommand(program, io)
 registerWorkersCommand(program, io)
 
 program

@@ -27,7 +27,8 @@ export function fileDropPathProblem(path: string): string | undefined {
   // Printable ASCII without backslash or quotes: no control bytes reach a terminal or a listing.
   if (!/^[A-Za-z0-9._/+@=,:~-]+$/.test(path)) return 'may hold only letters, digits and . _ / + @ = , : ~ -'
   const parts = path.slice(1).split('/')
-  if (parts.some((part) => part === '' || part === '.' || part === '..')) return 'must be normalised (no //, . or ..)'
+  if (parts.some((part) => part === '' || part === '.' || part === '..'))
+    return 'must be normalised (no //, . or ..)'
   const reserved = RESERVED_TREES.find((tree) => path === tree || path.startsWith(`${tree}/`))
   if (reserved) return `may not be under ${reserved}`
   return undefined
@@ -39,10 +40,14 @@ export const ZFileDropPath = z.string().superRefine((path, ctx) => {
 })
 
 /** Unix permission bits, octal (`644`, `0600`). */
-export const ZFileDropMode = z.string().regex(/^0?[0-7]{3}$/, 'expected octal permission bits like 644 or 0600')
+export const ZFileDropMode = z
+  .string()
+  .regex(/^0?[0-7]{3}$/, 'expected octal permission bits like 644 or 0600')
 
 /** A login name as useradd takes it. */
-export const ZFileDropOwner = z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'expected a user name like root or www-data')
+export const ZFileDropOwner = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'expected a user name like root or www-data')
 
 export const ZFileDropContent = z
   .string()

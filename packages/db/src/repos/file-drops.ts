@@ -9,7 +9,13 @@ import { queueRepair, TX_OPTIONS } from './fleet.ts'
 export type FileDropInput = Omit<FileDrop, 'modifiedAt'> & { deckyName: string }
 
 function toFileDrop(row: FileDropModel): FileDrop {
-  return { path: row.path, content: row.content, mode: row.mode, owner: row.owner, modifiedAt: row.createdAt.toISOString() }
+  return {
+    path: row.path,
+    content: row.content,
+    mode: row.mode,
+    owner: row.owner,
+    modifiedAt: row.createdAt.toISOString(),
+  }
 }
 
 export function fileDropsRepository(conn: Connection) {
@@ -37,9 +43,10 @@ export function fileDropsRepository(conn: Connection) {
           const replacing = (await tx.fileDrop.count({ where: key.deckyName_path })) > 0
           const count = await tx.fileDrop.count({ where: { deckyName: drop.deckyName } })
           if (!replacing && count >= maxPerDecky)
-            throw new ConflictError(`decky "${drop.deckyName}" already has ${count} file drops (at most ${maxPerDecky})`, [
-              drop.path,
-            ])
+            throw new ConflictError(
+              `decky "${drop.deckyName}" already has ${count} file drops (at most ${maxPerDecky})`,
+              [drop.path],
+            )
           const data = { content: drop.content, mode: drop.mode, owner: drop.owner, createdAt: new Date() }
           await tx.fileDrop.upsert({ where: key, create: { ...drop, ...data }, update: data })
           return queued
@@ -47,7 +54,11 @@ export function fileDropsRepository(conn: Connection) {
       ),
 
     /** Removes one drop and queues the decky's repair; NotFoundError when there is none at `path`. */
-    remove: (deckyName: string, path: string, payload: Record<string, unknown>): Promise<{ lifecycleId: string }> =>
+    remove: (
+      deckyName: string,
+      path: string,
+      payload: Record<string, unknown>,
+    ): Promise<{ lifecycleId: string }> =>
       conn.run(() =>
         prisma.$transaction(async (tx) => {
           const removed = await tx.fileDrop.deleteMany({ where: { deckyName, path } })

@@ -389,9 +389,7 @@ export function fleetRepository(conn: Connection) {
      * who asked and why (automatic attempt n of N, or the operator).
      */
     commitRepair(name: string, payload: Record<string, unknown>): Promise<{ lifecycleId: string }> {
-      return conn.run(() =>
-        prisma.$transaction((tx) => queueRepair(tx, dialect, name, payload), TX_OPTIONS),
-      )
+      return conn.run(() => prisma.$transaction((tx) => queueRepair(tx, dialect, name, payload), TX_OPTIONS))
     },
 
     setState: (name: string, state: DeckyState, lastError: string | null = null): Promise<boolean> =>

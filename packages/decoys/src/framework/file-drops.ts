@@ -6,7 +6,9 @@ const PREFIX = 'DECNET_FILE_DROP_'
 
 /** The `DECNET_FILE_DROP_<n>=…` entries of a service container's environment. */
 export function fileDropEnv(drops: readonly FileDrop[]): string[] {
-  return drops.map((drop, index) => `${PREFIX}${index}=${Buffer.from(JSON.stringify(drop)).toString('base64')}`)
+  return drops.map(
+    (drop, index) => `${PREFIX}${index}=${Buffer.from(JSON.stringify(drop)).toString('base64')}`,
+  )
 }
 
 const isFileDrop = (value: unknown): value is FileDrop => {

@@ -1,7 +1,7 @@
-import { posix } from 'node:path'
 import { createHash } from 'node:crypto'
-import { type FileDrop, FTP_ROOT } from '@decnet/core/schemas'
 import { createServer, type Server, type Socket } from 'node:net'
+import { posix } from 'node:path'
+import { type FileDrop, FTP_ROOT } from '@decnet/core/schemas'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { startUpload } from '../framework/artifact-gateway.ts'
 import { configString } from '../framework/config.ts'
@@ -103,7 +103,12 @@ function withDrops(files: BaitFile[], drops: FileDrop[]): BaitFile[] {
     .map((drop): BaitFile => {
       // The session sends `content` as latin1: one char per byte of the UTF-8 text.
       const content = Buffer.from(drop.content, 'utf8').toString('latin1')
-      return { name: posix.basename(drop.path), content, size: content.length, modifiedMs: Date.parse(drop.modifiedAt) }
+      return {
+        name: posix.basename(drop.path),
+        content,
+        size: content.length,
+        modifiedMs: Date.parse(drop.modifiedAt),
+      }
     })
   const names = new Set(dropped.map((file) => file.name))
   return [...files.filter((file) => !names.has(file.name)), ...dropped]

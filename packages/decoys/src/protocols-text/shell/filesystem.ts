@@ -319,7 +319,8 @@ export function buildFilesystem(
   }
   const resolve = (path: string): string => follow(throughParents(path))
   const underFile = (path: string): boolean => {
-    for (let parent = dirname(path); parent !== '/'; parent = dirname(parent)) if (nodes.has(parent)) return true
+    for (let parent = dirname(path); parent !== '/'; parent = dirname(parent))
+      if (nodes.has(parent)) return true
     return false
   }
   // An admin's bait files, over the persona's own (a directory keeps its place: a file cannot replace it).

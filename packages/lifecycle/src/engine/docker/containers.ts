@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto'
 import type { TcpStackShaping } from '@decnet/core'
+import { fileDropEnv } from '@decnet/decoys/file-drops'
 import type Docker from 'dockerode'
 import {
   CONTAINER_GATEWAY_DIR,
   GATEWAY_SOCKET_NAME,
   type GatewayAttachment,
 } from '../../artifacts/gateway.ts'
-import { fileDropEnv } from '@decnet/decoys/file-drops'
 import { fileDropsOf } from '../spec.ts'
 import type { DeckyServiceSpec, DeckySpec } from '../types.ts'
 import {

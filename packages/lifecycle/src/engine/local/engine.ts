@@ -5,6 +5,7 @@ import { describeFailures, waitUntilReachable } from '../../probe/probe.ts'
 import type { ProbeLedger } from '../../probe/probe-ledger.ts'
 import { KeyedLock } from '../keyed-lock.ts'
 import { emptyReapReport, reapCandidates } from '../reap.ts'
+import { fileDropsOf } from '../spec.ts'
 import {
   assertDeckyName,
   type ConvergeReport,
@@ -16,7 +17,6 @@ import {
 } from '../types.ts'
 import { DecoyWorkerHost, type DecoyWorkerHostOptions } from './decoy-worker-host.ts'
 import { loopbackAddressFor } from './loopback.ts'
-import { fileDropsOf } from '../spec.ts'
 
 export type StartService = (slug: string, options: StartEmulatorOptions) => Promise<RunningEmulator>
 
