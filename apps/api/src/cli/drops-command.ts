@@ -9,7 +9,11 @@ import { terminalSafe } from './terminal-text.ts'
 
 type AddOptions = { file: string; mode: string; owner: string }
 
-async function followChange(io: CommandIo, client: ApiClient, result: { message: string; lifecycleId: string }) {
+async function followChange(
+  io: CommandIo,
+  client: ApiClient,
+  result: { message: string; lifecycleId: string },
+) {
   if (!io.json()) process.stdout.write(`${result.message}\n`)
   const [row] = await followLifecycle(client, [result.lifecycleId], { json: io.json() })
   if (row?.status === 'failed') process.exitCode = 1
@@ -28,7 +32,10 @@ export function registerDropsCommand(program: Command, io: CommandIo): void {
         rows,
         () =>
           rows
-            .map((row) => `${row.mode.padStart(4, '0')} ${row.owner.padEnd(10)} ${String(row.size).padStart(6)}  ${row.modifiedAt}  ${row.path}`)
+            .map(
+              (row) =>
+                `${row.mode.padStart(4, '0')} ${row.owner.padEnd(10)} ${String(row.size).padStart(6)}  ${row.modifiedAt}  ${row.path}`,
+            )
             .join('\n') || `no files dropped on ${terminalSafe(decky)}`,
       )
     })

@@ -42,7 +42,9 @@ export async function listWorkers(services: Pick<ApiServices, 'db'>, now = Date.
 async function collectorLag(db: ApiServices['db'], now: number): Promise<CollectorLag[]> {
   const hosts = [
     { id: LOCAL_HOST_ID, name: LOCAL_HOST_ID },
-    ...(await db.hosts.list()).filter((host) => host.id !== LOCAL_HOST_ID && host.status !== 'decommissioned'),
+    ...(await db.hosts.list()).filter(
+      (host) => host.id !== LOCAL_HOST_ID && host.status !== 'decommissioned',
+    ),
   ].slice(0, 100)
   return Promise.all(
     hosts.map(async (host) => {

@@ -133,7 +133,9 @@ export async function startCollectorWorker(options: CollectorWorkerOptions): Pro
     if (pause !== paused) {
       paused = pause
       if (pause) {
-        await Promise.all(byHost().map(([hostId, follower]) => follower.stop().then(() => lag.markBehind(hostId))))
+        await Promise.all(
+          byHost().map(([hostId, follower]) => follower.stop().then(() => lag.markBehind(hostId))),
+        )
       } else await Promise.all(byHost().map(([, follower]) => follower.start()))
     }
     for (const [hostId, follower] of byHost()) {
@@ -205,7 +207,8 @@ function collectorLag(settings: CollectorWorkerOptions['db']['settings'], report
         report(error)
         return undefined
       })
-      const since = typeof stored === 'string' && !Number.isNaN(Date.parse(stored)) ? new Date(stored) : new Date()
+      const since =
+        typeof stored === 'string' && !Number.isNaN(Date.parse(stored)) ? new Date(stored) : new Date()
       behind.set(hostId, since)
       await settings.set(collectorBehindSettingKey(hostId), since.toISOString())
     },
