@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { sshpassArgs } from '../../../packages/decoys/test/support/ssh-client.ts'
+import { sshpassCommand } from '../../fixtures/attacker.ts'
 import { signInAdmin } from '../../fixtures/auth.ts'
 import { docker } from '../../fixtures/docker.ts'
 import { expect, test } from '../../fixtures/stack.ts'
@@ -14,15 +14,8 @@ const SECRET_TEXT = 'vpn admin: Summer2024!\nbackup NAS: nas-admin / W1nter#77\n
 const FTP_FILE = '/srv/ftp/payroll-2024.csv'
 const FTP_TEXT = 'employee,iban,salary\njdoe,DE89370400440532013000,81000\n'
 
-/** Debian's OpenSSH client running one command on the decky (as bots do); stdout + stderr. */
-async function sshCommand(ip: string, command: string): Promise<string> {
-  const { stdout, stderr } = await run(
-    'sshpass',
-    sshpassArgs({ address: ip, password: PASSWORD, command, quiet: true }),
-    { timeout: 60_000 },
-  )
-  return stdout + stderr
-}
+/** Debian's OpenSSH client on the decky (sshpass), as root. */
+const sshCommand = (ip: string, command: string) => sshpassCommand(ip, PASSWORD, command)
 
 /** curl's anonymous FTP: a listing (URL ending in /) or a download. */
 async function curlFtp(url: string): Promise<string> {
