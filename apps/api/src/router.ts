@@ -8,6 +8,7 @@ import { catalogRouter } from './routers/catalog/router.ts'
 import { configRouter } from './routers/config/router.ts'
 import { dashboardRouter } from './routers/dashboard/router.ts'
 import { exportsRouter } from './routers/exports/router.ts'
+import { fileDropsRouter } from './routers/file-drops/router.ts'
 import { fleetRouter } from './routers/fleet/router.ts'
 import { healthRouter } from './routers/health/router.ts'
 import { hostsRouter } from './routers/hosts/router.ts'
@@ -28,6 +29,7 @@ export const appRouter = router({
   config: configRouter,
   catalog: catalogRouter,
   fleet: fleetRouter,
+  fileDrops: fileDropsRouter,
   logs: logsRouter,
   attackers: attackersRouter,
   stats: statsRouter,

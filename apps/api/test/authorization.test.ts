@@ -87,6 +87,9 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'intel.identities': 'viewer',
   'intel.campaigns': 'viewer',
   'workers.list': 'viewer',
+  'fileDrops.list': 'admin',
+  'fileDrops.add': 'admin',
+  'fileDrops.remove': 'admin',
   'workers.pause': 'admin',
   'workers.resume': 'admin',
   // Viewers export too (secrets masked or left out for them: exports.test.ts).

@@ -11,6 +11,7 @@ const row = (overrides: Partial<WorkerRow>): WorkerRow => ({
   stale: false,
   pausable: true,
   paused: false,
+  lag: [],
   ...overrides,
 })
 
@@ -26,12 +27,21 @@ describe('decnet workers', () => {
   it('prints one row a worker, the detail made terminal-safe', () => {
     const table = workersTable([
       row({}),
-      row({ worker: 'collector', detail: 'lag \u001b[31m2 s', ageSeconds: 41, stale: true }),
+      row({
+        worker: 'collector',
+        detail: 'lag \u001b[31m2 s',
+        ageSeconds: 41,
+        stale: true,
+        lag: [
+          { hostId: 'local', host: 'local', behindSince: null, lagSeconds: 0 },
+          { hostId: 'h2', host: 'edge-2', behindSince: '2026-12-03T09:59:00.000Z', lagSeconds: 60 },
+        ],
+      }),
     ])
     expect(table.split('\n')).toEqual([
-      expect.stringMatching(/^WORKER\s+STATE\s+LAST BEAT\s+DETAIL$/),
+      expect.stringMatching(/^WORKER\s+STATE\s+LAST BEAT\s+LAG\s+DETAIL$/),
       expect.stringMatching(/^mutator\s+running\s+3s ago\s+ticks 4$/),
-      expect.stringMatching(/^collector\s+silent\s+41s ago\s+lag \\x1b\[31m2 s$/),
+      expect.stringMatching(/^collector\s+silent\s+41s ago\s+local 0s, edge-2 60s\s+lag \\x1b\[31m2 s$/),
     ])
   })
 })

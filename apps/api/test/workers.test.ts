@@ -1,3 +1,4 @@
+import { collectorBehindSettingKey } from '@decnet/core'
 import { describe, expect, it } from 'vitest'
 import { codeOf } from './support/accounts.ts'
 import { inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
@@ -33,10 +34,26 @@ describe('workers.list / workers.pause / workers.resume', () => {
     expect(byName.get('collector')).toMatchObject({
       status: 'degraded',
       stale: true,
-      pausable: false,
+      pausable: true,
       paused: false,
+      lag: [{ hostId: 'local', host: 'local', behindSince: null, lagSeconds: 0 }],
     })
     expect(byName.get('collector')?.ageSeconds).toBeGreaterThanOrEqual(119)
+    expect(byName.get('mutator')?.lag).toEqual([])
+  })
+
+  it("shows the collector's lag on a host as now minus since when it is behind", async () => {
+    const since = new Date(Date.now() - 30_000)
+    await api.services.db.settings.set(collectorBehindSettingKey('local'), since.toISOString())
+    try {
+      const collector = (await api.viewer.workers.list()).find((row) => row.worker === 'collector')
+      expect(collector?.lag).toEqual([
+        { hostId: 'local', host: 'local', behindSince: since.toISOString(), lagSeconds: expect.any(Number) },
+      ])
+      expect(collector?.lag[0]?.lagSeconds).toBeGreaterThanOrEqual(30)
+    } finally {
+      await api.services.db.settings.delete(collectorBehindSettingKey('local'))
+    }
   })
 
   it('an admin pauses and resumes the mutator; viewers may not; unknown workers are refused; both are audited', async () => {
@@ -46,7 +63,7 @@ describe('workers.list / workers.pause / workers.resume', () => {
     const paused = (await api.viewer.workers.list()).find((row) => row.worker === 'mutator')
     expect(paused?.paused).toBe(true)
     expect(await codeOf(api.viewer.workers.resume({ worker: 'mutator' }))).toBe('FORBIDDEN')
-    expect(await codeOf(api.admin.workers.pause({ worker: 'collector' as 'mutator' }))).toBe('BAD_REQUEST')
+    expect(await codeOf(api.admin.workers.pause({ worker: 'runner' as 'mutator' }))).toBe('BAD_REQUEST')
     await api.admin.workers.resume({ worker: 'mutator' })
     expect((await api.viewer.workers.list()).find((row) => row.worker === 'mutator')?.paused).toBe(false)
     const audit = await api.admin.audit.list({ action: 'workers.' })

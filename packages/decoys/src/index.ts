@@ -33,6 +33,7 @@ export {
   serializeEvent,
   stdoutSink,
 } from './framework/events.ts'
+export { fileDropEnv, fileDropsFromEnv } from './framework/file-drops.ts'
 export {
   type HttpReply,
   type HttpRequest,

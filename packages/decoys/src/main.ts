@@ -4,6 +4,7 @@
  */
 import type { Persona } from '@decnet/core/schemas'
 import { parseServiceConfigJson } from './framework/config.ts'
+import { fileDropsFromEnv } from './framework/file-drops.ts'
 import { startEmulator } from './start.ts'
 
 function fail(message: string): never {
@@ -64,6 +65,12 @@ async function main(): Promise<void> {
   }
   const ports = parsePorts(env.DECNET_PORTS)
   const persona = parsePersona(env.DECNET_PERSONA)
+  let fileDrops: ReturnType<typeof fileDropsFromEnv>
+  try {
+    fileDrops = fileDropsFromEnv(env)
+  } catch (error) {
+    fail((error as Error).message)
+  }
   let running: Awaited<ReturnType<typeof startEmulator>> | undefined
   // Installed before starting: as PID 1 a signal without a handler is ignored, not fatal.
   const stop = () => {
@@ -83,6 +90,7 @@ async function main(): Promise<void> {
       ...(env.DECNET_HOSTNAME?.trim() ? { hostname: env.DECNET_HOSTNAME.trim() } : {}),
       distro: env.DECNET_DISTRO?.trim() || undefined,
       ...(ports ? { ports } : {}),
+      fileDrops,
     })
   } catch (error) {
     fail((error as Error).message)

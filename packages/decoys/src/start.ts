@@ -1,4 +1,4 @@
-import type { Persona } from '@decnet/core/schemas'
+import type { FileDrop, Persona } from '@decnet/core/schemas'
 import type { ConnectionLimits, EmulatorContext, RunningEmulator, ServiceConfigValue } from './emulator.ts'
 import { createEmitter, type EventSink, stdoutSink } from './framework/events.ts'
 import { EMULATOR_SLUGS, loadEmulator } from './registry.ts'
@@ -23,6 +23,8 @@ export type StartEmulatorOptions = {
   /** Catalogue distro slug; picks distro-consistent banners and shell output. */
   distro?: string
   limits?: ConnectionLimits
+  /** Bait files placed in the decky's filesystem (core's file drops). */
+  fileDrops?: FileDrop[]
   /** Receives every event; defaults to JSON lines on stdout. */
   onEvent?: EventSink
 }
@@ -52,6 +54,7 @@ export async function startEmulator(slug: string, options: StartEmulatorOptions)
     hostname: options.hostname ?? persona.hostname,
     ...(options.distro ? { distro: options.distro } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.fileDrops ? { fileDrops: options.fileDrops } : {}),
     emit: createEmitter(options.decky, slug, options.onEvent ?? stdoutSink()),
   }
   return emulator.start(context)

@@ -70,6 +70,7 @@ export async function startTestEmulator(
     hostname: options.hostname ?? 'SRV-DELTA-42',
     onEvent: log.sink,
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.fileDrops ? { fileDrops: options.fileDrops } : {}),
   })
   const tracked: RunningEmulator = { ports: running.ports, close: trackStarted(() => running.close()) }
   return { host, running: tracked, port: running.ports[0] as number, ...log }

@@ -1,4 +1,4 @@
-import type { Persona } from '@decnet/core/schemas'
+import type { FileDrop, Persona } from '@decnet/core/schemas'
 import { afterEach } from 'vitest'
 import type { ServiceConfigValue } from '../src/emulator.ts'
 
@@ -10,6 +10,8 @@ export type TestStartOptions = {
   hostname?: string
   /** The decky's persona (tests of one OS build or product pass their own). */
   persona?: Persona
+  /** Bait files an admin dropped (shell, FTP). */
+  fileDrops?: FileDrop[]
 }
 
 /** Emulators the tests started and did not close yet, each by its close. */

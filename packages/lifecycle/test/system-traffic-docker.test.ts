@@ -1,5 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { promisify } from 'node:util'
+import { collectorBehindSettingKey } from '@decnet/core'
 import type { DecnetDatabase } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -102,5 +103,62 @@ describe('readiness probes are system traffic (Docker engine)', () => {
     expect((await db.logs.counts()).logs).toBe(attack.total)
     // Probes unchanged, still only behind the filter.
     expect((await db.logs.search({ q: 'system:true', limit: 500 })).total).toBe(probes.total)
+  }, 180_000)
+})
+
+describe('collector pause (Docker engine)', () => {
+  it('paused, it stops following (events wait in Docker, it is behind since then); resumed, it reads them and catches up', async () => {
+    await worker?.stop()
+    let paused = false
+    worker = await startCollectorWorker({
+      db,
+      engine: 'docker',
+      instance,
+      ingest: { flushIntervalMs: 20 },
+      isPaused: async () => paused,
+      pauseCheckMs: 100,
+    })
+    const engine = new DockerEngine({
+      image,
+      instance,
+      networkName: `${instance}_lan`,
+      readinessTimeoutMs: 30_000,
+    })
+    const spec = deckySpec('pause-docker', `${network.prefix}.41`, [
+      { slug: 'http', ports: [{ port: 80, protocol: 'tcp' }], config: {} },
+    ])
+    await engine.deploy(spec, network)
+    const collector = worker.collector
+    if (!collector) throw new Error('the docker engine has a log collector')
+    const behind = () => db.settings.get(collectorBehindSettingKey('local'))
+    const requests = async () =>
+      (await db.logs.search({ q: 'decky:pause-docker event:request', limit: 1 })).total
+    const curl = (path: string) => run('curl', ['-s', '-o', '/dev/null', `http://${spec.ip}${path}`])
+    // Started behind (nothing read yet), then caught up.
+    await expect.poll(behind, { timeout: 30_000 }).toBeUndefined()
+    await curl('/before')
+    await expect.poll(requests, { timeout: 30_000 }).toBe(1)
+
+    paused = true
+    await expect.poll(() => collector.containers.length, { timeout: 10_000 }).toBe(0)
+    const since = await behind()
+    expect(typeof since === 'string' && Date.parse(since) <= Date.now()).toBe(true)
+    await curl('/while-paused-1')
+    await curl('/while-paused-2')
+    // Written to Docker's log (the container's own), not read: nothing follows it.
+    await expect
+      .poll(async () => (await run('docker', ['logs', `${instance}-pause-docker.http`])).stdout, {
+        timeout: 10_000,
+      })
+      .toContain('/while-paused-2')
+    await worker.pipeline.flush()
+    expect(await requests()).toBe(1)
+    expect(worker.health().detail).toContain('paused by an operator')
+    expect(worker.health().detail).toContain(`local behind since ${since}`)
+
+    paused = false
+    await expect.poll(requests, { timeout: 30_000 }).toBe(3)
+    await expect.poll(behind, { timeout: 30_000 }).toBeUndefined()
+    expect(worker.health().detail).not.toContain('behind since')
   }, 180_000)
 })

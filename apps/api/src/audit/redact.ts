@@ -20,7 +20,8 @@ const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g
 
 /**
  * Whether an input field of this name holds a secret: the captured-secret vocabulary (password, token,
- * secret, cookie, credential …) plus key material (`key`, `tlsKey`, `hmacKey`, `signingKey`) and PEM.
+ * secret, cookie, credential …) plus key material (`key`, `tlsKey`, `hmacKey`, `signingKey`), PEM and
+ * file bodies (`content`: a file drop's bait is made to look like real credentials).
  */
 export function isAuditSecretKey(name: string): boolean {
   const normalised = name.toLowerCase().replace(/[-_.\s]/g, '')
@@ -29,7 +30,8 @@ export function isAuditSecretKey(name: string): boolean {
     normalised.endsWith('key') ||
     normalised.includes('hmac') ||
     normalised.includes('pem') ||
-    normalised.includes('smtppass')
+    normalised.includes('smtppass') ||
+    normalised === 'content'
   )
 }
 

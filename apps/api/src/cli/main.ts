@@ -18,6 +18,7 @@ import { registerAttackersCommand } from './attackers-command.ts'
 import { type ApiClient, createApiClient } from './client.ts'
 import { registerDeployCommand } from './deploy-command.ts'
 import { streamDownload } from './download.ts'
+import { registerDropsCommand } from './drops-command.ts'
 import { registerImagesCommand } from './images-command.ts'
 import { registerIncidentCommands } from './incidents.ts'
 import { registerLogsCommand } from './logs-command.ts'
@@ -143,6 +144,7 @@ registerDeployCommand(program, io)
 registerStatusCommand(program, io)
 registerServiceCommands(program, print)
 registerMutateCommand(program, io)
+registerDropsCommand(program, io)
 registerWorkersCommand(program, io)
 registerImagesCommand(program, io)
 

@@ -1,5 +1,5 @@
 // `decnet workers`: every background worker with its state and last heartbeat; `pause`/`resume` the
-// ones that may be paused (the mutator, the reconciler).
+// ones that may be paused (the mutator, the reconciler, the collector).
 import { isPausableWorker, PAUSABLE_WORKERS, type PausableWorker, type WorkerRow } from '@decnet/core'
 import type { Command } from 'commander'
 import type { CommandIo } from './command-io.ts'
@@ -21,10 +21,16 @@ export function workersTable(rows: readonly WorkerRow[]): string {
       { header: 'WORKER', cell: (row) => terminalSafe(row.worker) },
       { header: 'STATE', cell: workerState },
       { header: 'LAST BEAT', cell: (row) => `${row.ageSeconds}s ago`, alignRight: true },
+      { header: 'LAG', cell: lagCell },
       { header: 'DETAIL', cell: (row) => clipped(terminalSafe(row.detail ?? ''), 160) },
     ],
     rows,
   )
+}
+
+/** The collector's lag per host (`local 0s, edge-2 41s`); empty for other workers. */
+function lagCell(row: WorkerRow): string {
+  return row.lag.map((lag) => `${terminalSafe(lag.host)} ${lag.lagSeconds}s`).join(', ')
 }
 
 function pausable(worker: string): PausableWorker {

@@ -33,7 +33,12 @@ export function createExecutor(deps: {
       throw new Error(`superseded: ${decky.name} now lives on another host, whose own operation deploys it`)
     }
     try {
-      const spec = deckySpecFor({ ...decky, persona: decky.persona ?? (await storePersona(db, decky)) })
+      const spec = deckySpecFor({
+        ...decky,
+        persona: decky.persona ?? (await storePersona(db, decky)),
+        // Read per operation: a mutation or repair recreates the decoys with the drops of now.
+        fileDrops: await db.fileDrops.list(decky.name),
+      })
       const network = await deps.network()
       // A repair is a deploy of the recorded spec: converging recreates whatever is exited, missing
       // or off its network (a new base takes its services with it) and probes readiness again.

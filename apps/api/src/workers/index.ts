@@ -165,6 +165,7 @@ async function startCollection(deps: WorkerDeps, starting: Starting): Promise<Co
     engine: deps.engine,
     connection: config.dockerHost ? { dockerHost: config.dockerHost } : {},
     instance: engineInstance(),
+    isPaused: () => isWorkerPaused(db.settings, 'collector'),
     onError: (error, context) => starting.report(`collector (${context})`)(error),
   })
   starting.onStop(() => collector.stop())

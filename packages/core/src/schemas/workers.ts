@@ -4,8 +4,12 @@ import { z } from 'zod'
 import { ZIsoDate } from './common.ts'
 import { ZWorkerStatus } from './config.ts'
 
-/** Workers an operator may pause: each skips its passes while paused and says so in its heartbeat. */
-export const PAUSABLE_WORKERS = ['mutator', 'reconciler'] as const
+/**
+ * Workers an operator may pause: each skips its passes while paused and says so in its heartbeat.
+ * The collector really stops following the Docker logs (events wait there) and resumes from its
+ * stored positions, so nothing is lost: its lag shows how far behind it is meanwhile.
+ */
+export const PAUSABLE_WORKERS = ['mutator', 'reconciler', 'collector'] as const
 export const ZPausableWorker = z.enum(PAUSABLE_WORKERS)
 export type PausableWorker = z.infer<typeof ZPausableWorker>
 
@@ -18,6 +22,23 @@ export function workerPausedSettingKey(worker: PausableWorker): string {
   return `workers.${worker}.paused`
 }
 
+/**
+ * The setting holding since when the collector has been behind on a host's containers (stopped,
+ * paused or still reading its backlog); absent while it keeps up.
+ */
+export function collectorBehindSettingKey(hostId: string): string {
+  return `workers.collector.behind.${hostId}`
+}
+
+/** How far the collector is behind on one host: 0 while it keeps up, growing while it is stopped. */
+export const ZCollectorLag = z.object({
+  hostId: z.string().max(64),
+  host: z.string().max(64),
+  behindSince: ZIsoDate.nullable(),
+  lagSeconds: z.number().int().nonnegative(),
+})
+export type CollectorLag = z.infer<typeof ZCollectorLag>
+
 /** A worker as workers.list shows it. `stale`: its last heartbeat is too old to trust. */
 export const ZWorkerRow = z.object({
   worker: z.string().max(64),
@@ -28,6 +49,8 @@ export const ZWorkerRow = z.object({
   stale: z.boolean(),
   pausable: z.boolean(),
   paused: z.boolean(),
+  /** The collector's lag per host (empty for other workers). */
+  lag: z.array(ZCollectorLag).max(100),
 })
 export type WorkerRow = z.infer<typeof ZWorkerRow>
 

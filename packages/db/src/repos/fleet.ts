@@ -20,7 +20,7 @@ import { appendLifecycleEvents } from './lifecycle-events.ts'
 
 // Prisma's defaults (2 s to get a connection, 5 s to finish) are too tight when twenty deploys queue
 // on one unique index under load; a slow commit must not turn into a spurious failure.
-const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 }
+export const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 }
 
 /**
  * What the API decided a deploy/teardown call means, committed all or nothing.
@@ -74,6 +74,24 @@ function deckyData(input: DeckyInput) {
 
 function lifecycleData(deckyName: string, hostId: string, operation: LifecycleOperation, payload: object) {
   return { id: orderedId(), deckyName, hostId, operation, payload: JSON.stringify(payload) }
+}
+
+/**
+ * Inside the caller's transaction: queues a `repair` of a decky (its recorded spec converged again),
+ * with its `pending` event. Throws NotFoundError for an unknown decky.
+ */
+export async function queueRepair(
+  tx: Tx,
+  dialect: Connection['dialect'],
+  name: string,
+  payload: Record<string, unknown>,
+): Promise<{ lifecycleId: string }> {
+  const row = await tx.decky.findUnique({ where: { name }, select: { hostId: true } })
+  if (!row) throw new NotFoundError(`decky "${name}" not found`)
+  const lifecycle = lifecycleData(name, row.hostId, 'repair', payload)
+  await tx.lifecycle.create({ data: lifecycle })
+  await appendLifecycleEvents(prismaExecutor(tx, dialect), dialect, [lifecycle.id])
+  return { lifecycleId: lifecycle.id }
 }
 
 const ipKey = (hostId: string, ip: string) => `${hostId}\u0000${ip}`
@@ -371,16 +389,7 @@ export function fleetRepository(conn: Connection) {
      * who asked and why (automatic attempt n of N, or the operator).
      */
     commitRepair(name: string, payload: Record<string, unknown>): Promise<{ lifecycleId: string }> {
-      return conn.run(() =>
-        prisma.$transaction(async (tx) => {
-          const row = await tx.decky.findUnique({ where: { name }, select: { hostId: true } })
-          if (!row) throw new NotFoundError(`decky "${name}" not found`)
-          const lifecycle = lifecycleData(name, row.hostId, 'repair', payload)
-          await tx.lifecycle.create({ data: lifecycle })
-          await recordPending(tx, [lifecycle.id])
-          return { lifecycleId: lifecycle.id }
-        }, TX_OPTIONS),
-      )
+      return conn.run(() => prisma.$transaction((tx) => queueRepair(tx, dialect, name, payload), TX_OPTIONS))
     },
 
     /**

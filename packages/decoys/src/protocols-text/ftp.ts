@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createServer, type Server, type Socket } from 'node:net'
+import { posix } from 'node:path'
+import { type FileDrop, FTP_ROOT } from '@decnet/core/schemas'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { startUpload } from '../framework/artifact-gateway.ts'
 import { configString } from '../framework/config.ts'
@@ -47,7 +49,7 @@ export const ftpEmulator: Emulator = {
       banner: service?.product === product ? service.banner : undefined,
     })
     const banner = configString(ctx.config, 'banner')
-    const files = baitFiles(persona, identity.bootTime * 1000)
+    const files = withDrops(baitFiles(persona, identity.bootTime * 1000), ctx.fileDrops ?? [])
     return tcpOnEveryPort(ctx, {
       handle: (session) =>
         ftpSession(ctx, session, banner ? { ...dialect, greeting: () => `220 ${banner}` } : dialect, files),
@@ -92,6 +94,24 @@ function baitFiles(persona: Persona, bootMs: number): BaitFile[] {
       before(5, 120),
     ),
   ]
+}
+
+/** The admin's drops directly in the FTP root join the listing, replacing a bait file of the same name. */
+function withDrops(files: BaitFile[], drops: FileDrop[]): BaitFile[] {
+  const dropped = drops
+    .filter((drop) => posix.dirname(drop.path) === FTP_ROOT)
+    .map((drop): BaitFile => {
+      // The session sends `content` as latin1: one char per byte of the UTF-8 text.
+      const content = Buffer.from(drop.content, 'utf8').toString('latin1')
+      return {
+        name: posix.basename(drop.path),
+        content,
+        size: content.length,
+        modifiedMs: Date.parse(drop.modifiedAt),
+      }
+    })
+  const names = new Set(dropped.map((file) => file.name))
+  return [...files.filter((file) => !names.has(file.name)), ...dropped]
 }
 
 function ftpSession(ctx: EmulatorContext, session: TcpSession, dialect: FtpDialect, files: BaitFile[]) {

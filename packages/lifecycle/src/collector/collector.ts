@@ -104,6 +104,8 @@ type Follower = {
   done: Promise<void>
   /** The container was removed (its position is forgotten, not persisted at stop). */
   removed: boolean
+  /** Waiting for its stopped container's next start (nothing to read meanwhile). */
+  parked: boolean
 }
 
 export class DockerLogCollector {
@@ -121,6 +123,7 @@ export class DockerLogCollector {
   private persisting: Promise<void> | undefined
   private persistAgain = false
   private started = false
+  private scanned = false
   private counters: Omit<CollectorStats, 'containers'> = {
     lines: 0,
     stderrLines: 0,
@@ -149,6 +152,18 @@ export class DockerLogCollector {
     return { ...this.counters, containers: this.followers.size }
   }
 
+  /**
+   * Whether the collector is reading everything there is: started, its first scan done, and every
+   * container's log stream open (or its container stopped). A stream delivers its backlog at once.
+   */
+  isFollowingAll(): boolean {
+    return (
+      this.started &&
+      this.scanned &&
+      [...this.followers.values()].every((follower) => follower.stream !== undefined || follower.parked)
+    )
+  }
+
   /** Ids of the containers being followed. */
   get containers(): string[] {
     return [...this.followers.keys()]
@@ -161,11 +176,13 @@ export class DockerLogCollector {
   async start(): Promise<void> {
     if (this.started) return
     this.started = true
+    this.scanned = false
     if (this.abort.signal.aborted) this.abort = new AbortController()
     this.unsubscribe = this.pipeline.onSettled(() => this.schedulePersist())
     this.eventLoop = this.watchEvents()
     try {
       await this.scan(true)
+      this.scanned = true
     } catch (error) {
       // Daemon unreachable: the re-scan timer and the event stream's reconnect keep trying.
       this.report(error, 'initial scan')
@@ -173,7 +190,11 @@ export class DockerLogCollector {
     // Stopped while the first scan was waiting on the daemon: no timer must outlive stop().
     if (!this.started || this.abort.signal.aborted) return
     this.rescanTimer = setInterval(() => {
-      this.scan(false).catch((error) => this.report(error, 'rescan'))
+      this.scan(false)
+        .then(() => {
+          this.scanned = true
+        })
+        .catch((error) => this.report(error, 'rescan'))
     }, this.options.rescanIntervalMs ?? 30_000)
     this.rescanTimer.unref()
   }
@@ -182,6 +203,7 @@ export class DockerLogCollector {
   async stop(): Promise<void> {
     if (!this.started) return
     this.started = false
+    this.scanned = false
     this.abort.abort()
     if (this.rescanTimer) clearInterval(this.rescanTimer)
     destroyStream(this.eventStream)
@@ -247,6 +269,7 @@ export class DockerLogCollector {
       life: new AbortController(),
       done: Promise.resolve(),
       removed: false,
+      parked: false,
     }
     this.followers.set(id, follower)
     follower.done = this.runFollower(follower).catch((error) =>
@@ -313,7 +336,12 @@ export class DockerLogCollector {
       running = true
     }
     if (running) return 'retry'
-    await follower.wakeup.wait(signal)
+    follower.parked = true
+    try {
+      await follower.wakeup.wait(signal)
+    } finally {
+      follower.parked = false
+    }
     return 'restart'
   }
 

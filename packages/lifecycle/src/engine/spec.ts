@@ -1,4 +1,12 @@
-import { type ConfigValue, getService, type Persona, personaForLegacyDecky, tcpStackFor } from '@decnet/core'
+import {
+  type ConfigValue,
+  FILE_DROP_SERVICES,
+  type FileDrop,
+  getService,
+  type Persona,
+  personaForLegacyDecky,
+  tcpStackFor,
+} from '@decnet/core'
 import type { DeckySpec } from './types.ts'
 
 /** The fields of a `Decky` row an engine needs; core's and db's `Decky` are structurally this. */
@@ -14,6 +22,13 @@ export type DeckyRecord = Pick<
    */
   persona?: Persona | null
   archetype?: string | null
+  /** The decky's file drops (db.fileDrops), shown by its shell and FTP decoys. */
+  fileDrops?: readonly FileDrop[]
+}
+
+/** The drops a service's decoy shows: none for a service without a filesystem view. */
+export function fileDropsOf(spec: DeckySpec, slug: string): FileDrop[] {
+  return (FILE_DROP_SERVICES as readonly string[]).includes(slug) ? (spec.fileDrops ?? []) : []
 }
 
 function isConfigValue(value: unknown): value is ConfigValue {
@@ -45,6 +60,7 @@ export function deckySpecFor(decky: DeckyRecord): DeckySpec {
     stack: stack.id,
     seed: persona.seed,
     persona,
+    ...(decky.fileDrops?.length ? { fileDrops: [...decky.fileDrops] } : {}),
     services: decky.services.map((slug) => {
       const service = getService(slug)
       if (!service) throw new Error(`decky ${decky.name}: unknown service '${slug}'`)

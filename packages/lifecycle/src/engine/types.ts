@@ -7,6 +7,7 @@ import {
   type ConfigValue,
   DECKY_NAME_RE,
   type EngineKind,
+  type FileDrop,
   type NetworkDriver,
   type Persona,
   type ReapReport,
@@ -39,6 +40,8 @@ export type DeckySpec = {
   seed: string
   /** The decky's stored persona: every service container gets it (`DECNET_PERSONA`). */
   persona: Persona
+  /** Bait files in the decky's filesystem: the services that show one get them (core's FILE_DROP_SERVICES). */
+  fileDrops?: FileDrop[]
 }
 
 export type NetworkContext = {

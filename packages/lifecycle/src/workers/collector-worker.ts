@@ -2,7 +2,7 @@
  * The collection worker as the API process runs it: one ingest pipeline, fed by the Docker log
  * collector (docker engine) and/or the in-process sink (local engine), plus the `collector` heartbeat.
  */
-import type { EngineKind } from '@decnet/core'
+import { collectorBehindSettingKey, type EngineKind, LOCAL_HOST_ID } from '@decnet/core'
 import type { DecnetDatabase } from '@decnet/db'
 import type { EventSink } from '@decnet/decoys'
 import type { Bus } from '../bus/bus.ts'
@@ -24,6 +24,12 @@ export type CollectorWorkerOptions = {
   rescanIntervalMs?: number
   ingest?: Omit<IngestPipelineOptions, 'db' | 'bus'>
   heartbeatIntervalMs?: number
+  /**
+   * The operator's pause (workers.pause collector), asked every `pauseCheckMs` (default 2 s): while
+   * paused every Docker log follower is stopped; on resume they start again from their positions.
+   */
+  isPaused?: () => Promise<boolean>
+  pauseCheckMs?: number
   onError?: (error: unknown, context: string) => void
 }
 
@@ -70,6 +76,17 @@ export async function startCollectorWorker(options: CollectorWorkerOptions): Pro
   const collector = options.engine === 'docker' ? collectorFor(options.connection) : undefined
   const hostCollectors = new Map<string, DockerLogCollector>()
   const allStats = () => [collector, ...hostCollectors.values()].flatMap((c) => (c ? [c.stats()] : []))
+  /** Every Docker follower by the host whose containers it reads. */
+  const byHost = (): [string, DockerLogCollector][] => [
+    ...(collector ? [[LOCAL_HOST_ID, collector] as [string, DockerLogCollector]] : []),
+    ...hostCollectors,
+  ]
+  const lag = collectorLag(options.db.settings, (error) => report(error, 'lag'))
+  const report = (error: unknown, context: string) => {
+    if (options.onError) options.onError(error, context)
+    else console.error(`collector: ${context}:`, error instanceof Error ? error.message : error)
+  }
+  let paused = false
   let last: { ingest: IngestStats; collectorErrors: number } | undefined
   const health = (): HeartbeatState => {
     const ingest = pipeline.stats()
@@ -96,10 +113,48 @@ export async function startCollectorWorker(options: CollectorWorkerOptions): Pro
     if (failingWrites) parts.push('database writes failing')
     if (failingDocker) parts.push('docker errors')
     if (backlogStuck) parts.push('ingest backlog not draining')
+    if (paused) parts.push('paused by an operator')
+    for (const [hostId, since] of lag.behind) parts.push(`${hostId} behind since ${since.toISOString()}`)
     const degraded = failingWrites || failingDocker || backlogStuck
     return { status: degraded ? 'degraded' : 'ok', detail: parts.join(', ') }
   }
-  await collector?.start()
+  const startFollowing = async (hostId: string, follower: DockerLogCollector) => {
+    // Behind until it has read its backlog (since the last stop, recorded by that stop).
+    await lag.markBehind(hostId)
+    if (!paused) await follower.start()
+  }
+  if (options.isPaused) paused = await options.isPaused()
+  if (collector) await startFollowing(LOCAL_HOST_ID, collector)
+  // Caught up: everything followed and nothing waiting in the pipeline, at two checks in a row (a
+  // stream just opened delivers its backlog within the interval).
+  const settledOnce = new Set<string>()
+  const check = async () => {
+    const pause = options.isPaused ? await options.isPaused() : false
+    if (pause !== paused) {
+      paused = pause
+      if (pause) {
+        await Promise.all(
+          byHost().map(([hostId, follower]) => follower.stop().then(() => lag.markBehind(hostId))),
+        )
+      } else await Promise.all(byHost().map(([, follower]) => follower.start()))
+    }
+    for (const [hostId, follower] of byHost()) {
+      if (paused || !follower.isFollowingAll() || pipeline.stats().pending > 0) settledOnce.delete(hostId)
+      else if (!settledOnce.has(hostId)) settledOnce.add(hostId)
+      else await lag.markCaughtUp(hostId)
+    }
+  }
+  let checking = false
+  const checkTimer = setInterval(() => {
+    if (checking) return
+    checking = true
+    check()
+      .catch((error) => report(error, 'pause check'))
+      .finally(() => {
+        checking = false
+      })
+  }, options.pauseCheckMs ?? 2_000)
+  checkTimer.unref()
   const heartbeat = startHeartbeat({
     db: options.db,
     worker: 'collector',
@@ -115,20 +170,55 @@ export async function startCollectorWorker(options: CollectorWorkerOptions): Pro
       await hostCollectors.get(hostId)?.stop()
       const follower = collectorFor(connection, hostPositionKeyPrefix(hostId))
       hostCollectors.set(hostId, follower)
-      await follower.start()
+      await startFollowing(hostId, follower)
     },
     async unfollowHost(hostId) {
       const follower = hostCollectors.get(hostId)
       hostCollectors.delete(hostId)
       await follower?.stop()
+      await lag.forget(hostId)
     },
     async stop() {
+      clearInterval(checkTimer)
+      // Nobody reads these hosts' logs from now on: the next start catches up from here.
+      await Promise.all(byHost().map(([hostId]) => lag.markBehind(hostId)))
       await Promise.all([...hostCollectors.values()].map((each) => each.stop()))
       hostCollectors.clear()
       await collector?.stop()
       await pipeline.close()
       const final = health()
       await heartbeat.stop({ status: final.status, detail: `stopped; ${final.detail}` })
+    },
+  }
+}
+
+/**
+ * Since when the collector has been behind on each host, kept in settings (workers.list reads it
+ * across processes) and written only when it changes: set when its followers stop or start, cleared
+ * once they have read everything. A stored time survives a restart, so the downtime counts.
+ */
+function collectorLag(settings: CollectorWorkerOptions['db']['settings'], report: (error: unknown) => void) {
+  const behind = new Map<string, Date>()
+  return {
+    behind: behind as ReadonlyMap<string, Date>,
+    async markBehind(hostId: string): Promise<void> {
+      if (behind.has(hostId)) return
+      const stored = await settings.get(collectorBehindSettingKey(hostId)).catch((error: unknown) => {
+        report(error)
+        return undefined
+      })
+      const since =
+        typeof stored === 'string' && !Number.isNaN(Date.parse(stored)) ? new Date(stored) : new Date()
+      behind.set(hostId, since)
+      await settings.set(collectorBehindSettingKey(hostId), since.toISOString())
+    },
+    async markCaughtUp(hostId: string): Promise<void> {
+      if (!behind.delete(hostId)) return
+      await settings.delete(collectorBehindSettingKey(hostId))
+    },
+    async forget(hostId: string): Promise<void> {
+      behind.delete(hostId)
+      await settings.delete(collectorBehindSettingKey(hostId))
     },
   }
 }

@@ -1,3 +1,4 @@
+import { fileDropModeString } from '@decnet/core/schemas'
 import { hostPublicKeyLines } from '../ssh-keys.ts'
 import { binarySize, commandCatalogue } from './command-catalogue.ts'
 import { procMounts } from './disk-commands.ts'
@@ -317,6 +318,23 @@ export function buildFilesystem(
     return `${real === '/' ? '' : real}/${path.slice(parent === '/' ? 1 : parent.length + 1)}`
   }
   const resolve = (path: string): string => follow(throughParents(path))
+  const underFile = (path: string): boolean => {
+    for (let parent = dirname(path); parent !== '/'; parent = dirname(parent))
+      if (nodes.has(parent)) return true
+    return false
+  }
+  // An admin's bait files, over the persona's own (a directory keeps its place: a file cannot replace it).
+  for (const drop of host.fileDrops) {
+    const path = resolve(normalize(drop.path))
+    if (dirs.has(path) || underFile(path)) continue
+    file(path, {
+      content: drop.content,
+      mtime: Date.parse(drop.modifiedAt),
+      mode: fileDropModeString(drop.mode),
+      owner: drop.owner,
+      group: drop.owner,
+    })
+  }
   return {
     list: (path) => listDir(resolve(normalize(path))),
     read: (path, nowMs) => {

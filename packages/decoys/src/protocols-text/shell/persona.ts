@@ -1,6 +1,6 @@
 import { networkInterfaces } from 'node:os'
 import { type LoginSettings, loginSettings } from '@decnet/core/persona'
-import type { Persona as DeckyPersona } from '@decnet/core/schemas'
+import type { Persona as DeckyPersona, FileDrop } from '@decnet/core/schemas'
 import type { EmulatorContext } from '../../emulator.ts'
 import { configString } from '../../framework/config.ts'
 import type { SeededRandom } from '../../framework/random.ts'
@@ -38,6 +38,8 @@ export type ShellHost = {
   cpuModel: string
   /** When this view was made: files written "since the boot" are dated before it, stably per run. */
   sinceMs: number
+  /** Bait files an admin placed: the filesystem shows them over its own. */
+  fileDrops: FileDrop[]
 }
 
 /** Legacy name of the shell host view, imported by services that still read it. */
@@ -54,7 +56,13 @@ export type Userland = 'gnu' | 'busybox'
 /** What the shell shows for a persona, with the service's own overrides (hostname, kernel). */
 export function shellHost(
   persona: DeckyPersona,
-  options: { bindAddress: string; config?: EmulatorContext['config']; hostname?: string; nowMs?: number },
+  options: {
+    bindAddress: string
+    config?: EmulatorContext['config']
+    hostname?: string
+    nowMs?: number
+    fileDrops?: FileDrop[]
+  },
 ): ShellHost {
   const config = options.config ?? {}
   const logins = loginSettings(persona, config)
@@ -80,12 +88,18 @@ export function shellHost(
     memTotalKb: persona.hardware.memoryKb,
     cpuModel: persona.hardware.cpuModel,
     sinceMs: nowMs,
+    fileDrops: options.fileDrops ?? [],
   }
 }
 
 /** The shell host of an emulator's decky. */
 export function personaFor(ctx: EmulatorContext): ShellHost {
-  return shellHost(ctx.persona, { bindAddress: ctx.bindAddress, config: ctx.config, hostname: ctx.hostname })
+  return shellHost(ctx.persona, {
+    bindAddress: ctx.bindAddress,
+    config: ctx.config,
+    hostname: ctx.hostname,
+    ...(ctx.fileDrops ? { fileDrops: ctx.fileDrops } : {}),
+  })
 }
 
 export function userlandOf(persona: DeckyPersona): Userland {

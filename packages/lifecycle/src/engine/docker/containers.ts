@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto'
 import type { TcpStackShaping } from '@decnet/core'
+import { fileDropEnv } from '@decnet/decoys/file-drops'
 import type Docker from 'dockerode'
 import {
   CONTAINER_GATEWAY_DIR,
   GATEWAY_SOCKET_NAME,
   type GatewayAttachment,
 } from '../../artifacts/gateway.ts'
+import { fileDropsOf } from '../spec.ts'
 import type { DeckyServiceSpec, DeckySpec } from '../types.ts'
 import {
   BASE_ROLE,
@@ -154,6 +156,7 @@ export function serviceContainer(
       `DECNET_SERVICE_CONFIG=${JSON.stringify(service.config)}`,
       'DECNET_BIND=0.0.0.0',
       `DECNET_PORTS=${[...new Set(service.ports.map(({ port }) => port))].join(',')}`,
+      ...fileDropEnv(fileDropsOf(spec, service.slug)),
       ...(settings.artifactGateway
         ? [
             `DECNET_ARTIFACT_GATEWAY=${CONTAINER_GATEWAY_DIR}/${GATEWAY_SOCKET_NAME}`,

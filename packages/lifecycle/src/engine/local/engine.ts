@@ -5,6 +5,7 @@ import { describeFailures, waitUntilReachable } from '../../probe/probe.ts'
 import type { ProbeLedger } from '../../probe/probe-ledger.ts'
 import { KeyedLock } from '../keyed-lock.ts'
 import { emptyReapReport, reapCandidates } from '../reap.ts'
+import { fileDropsOf } from '../spec.ts'
 import {
   assertDeckyName,
   type ConvergeReport,
@@ -177,6 +178,7 @@ export class LocalEngine implements DeckyEngine {
             config: service.config,
             seed: spec.seed,
             persona: spec.persona,
+            fileDrops: fileDropsOf(spec, service.slug),
             hostname: spec.hostname,
             ...(spec.distro ? { distro: spec.distro } : {}),
             ...(this.options.onEvent ? { onEvent: this.options.onEvent } : {}),
@@ -215,6 +217,7 @@ export class LocalEngine implements DeckyEngine {
       spec.seed,
       spec.distro,
       spec.persona,
+      fileDropsOf(spec, service.slug),
       service.ports,
       Object.entries(service.config).sort(),
     ]

@@ -38,7 +38,8 @@ export default function WorkersPage() {
       <p className="muted">
         The background workers of this installation, as their last heartbeat describes them (every 10 s). A
         paused worker skips its passes until resumed: the mutator rotates no services, the reconciler neither
-        observes nor repairs.
+        observes nor repairs, the collector stops reading the decoys' logs (events wait in Docker, and its lag
+        per host grows until it has read them after resuming).
       </p>
       {workers.isError && <ErrorAlert error={workers.error} />}
       {(pause.error ?? resume.error) && (
@@ -65,6 +66,19 @@ export default function WorkersPage() {
                   </td>
                   <td className="small" data-testid="worker-detail">
                     {row.detail ?? ''}
+                    {row.lag.length > 0 && (
+                      <ul className="plain" data-testid="worker-lag">
+                        {row.lag.map((lag) => (
+                          <li
+                            key={lag.hostId}
+                            data-testid={`worker-lag-${lag.hostId}`}
+                            data-lag-seconds={lag.lagSeconds}
+                          >
+                            {lag.host}: {lag.behindSince ? `behind by ${lag.lagSeconds} s` : 'up to date'}
+                          </li>
+                        ))}
+                      </ul>
+                    )}
                   </td>
                   {isAdmin && (
                     <td>

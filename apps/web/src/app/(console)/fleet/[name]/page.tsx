@@ -5,21 +5,24 @@ import Link from 'next/link'
 import { useParams } from 'next/navigation'
 import { NotFoundPanel } from '@/components/not-found-panel.tsx'
 import { SafeText } from '@/components/safe-text.tsx'
+import { useIsAdmin } from '@/components/session.tsx'
 import { errorCode } from '@/lib/errors.ts'
 import { useTRPC } from '@/trpc/client.ts'
 import { DeckyAttackers } from './decky-attackers.tsx'
 import { DeckyEvents } from './decky-events.tsx'
+import { DeckyFileDrops } from './decky-file-drops.tsx'
 import { DeckyHeader } from './decky-header.tsx'
 import { DeckyHistory } from './decky-history.tsx'
 import { DeckyPersona } from './decky-persona.tsx'
 import { DeckyServices } from './decky-services.tsx'
 import '@/styles/decky.css'
 
-/** One decky: persona, services, operations history, its events, attackers who touched it, actions. */
+/** One decky: persona, services, file drops (admins), operations history, its events, attackers who touched it, actions. */
 export default function DeckyPage() {
   const trpc = useTRPC()
   const params = useParams<{ name: string }>()
   const name = decodeURIComponent(params.name ?? '')
+  const isAdmin = useIsAdmin()
   // The reconciler changes states without a stream: refresh as the fleet page does.
   const decky = useQuery(
     trpc.fleet.get.queryOptions({ name }, { refetchInterval: 15_000, retry: false, enabled: name !== '' }),
@@ -62,6 +65,7 @@ export default function DeckyPage() {
         <DeckyPersona decky={d} />
         <DeckyServices decky={d} />
       </div>
+      {isAdmin && <DeckyFileDrops name={d.name} />}
       <DeckyHistory name={d.name} />
       <DeckyEvents name={d.name} />
       <DeckyAttackers name={d.name} />
