@@ -81,6 +81,7 @@ export async function exportFleet(
       ? { mutateInterval: formatInterval(decky.mutateInterval) ?? undefined }
       : {}),
     serviceConfig: personaOf(decky, options.includeSecrets, omittedSecrets),
+    customServices: decky.customServices,
   }))
   if (deckies.length === 0) return { ini: '', deckies: 0, omittedSecrets }
   const general = fleet.every((decky) => decky.hostId === LOCAL_HOST_ID)

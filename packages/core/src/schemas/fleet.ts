@@ -5,6 +5,7 @@ import { LOGIN_POLICIES, MAX_ACCEPT_ATTEMPT } from '../persona/accounts.ts'
 import { PLAN_SEED_PATTERN } from '../plan/seed.ts'
 import { ZArchetypeSlug, ZDistroSlug, ZOsFamilySlug, ZServiceSlug } from './catalog.ts'
 import { ZDeckyName, ZIntervalString, ZIpv4, ZIsoDate, ZMac } from './common.ts'
+import { ZCustomServices } from './custom-service.ts'
 import { ZServiceConfig } from './decky.ts'
 import { ZHostId } from './hosts.ts'
 import { ZLifecycleOperation, ZLifecycleStatus } from './lifecycle.ts'
@@ -75,6 +76,7 @@ export const ZPlannedDecky = z.object({
   archetype: ZArchetypeSlug.nullable(),
   services: z.array(ZServiceSlug).min(1),
   serviceConfig: ZServiceConfig,
+  customServices: ZCustomServices.default([]),
   osFamily: ZOsFamilySlug,
   mutateIntervalMinutes: z.number().int().positive().nullable(),
   /** The host it is placed on (INI `host =`, where it already runs, or the one with most free capacity). */

@@ -7,6 +7,7 @@ import {
   type Persona,
   parseObject,
   parseStringArray,
+  ZCustomServices,
   ZPersona,
 } from '@decnet/core'
 import type { Connection, Tx } from '../client.ts'
@@ -51,6 +52,7 @@ export function toDecky(row: DeckyModel): Decky {
     ...row,
     services: parseStringArray(row.services),
     serviceConfig: parseObject(row.serviceConfig) as Decky['serviceConfig'],
+    customServices: ZCustomServices.parse(JSON.parse(row.customServices)),
     state: knownValue(DECKY_STATES, row.state, 'Decky.state'),
     persona: row.persona === null ? null : ZPersona.parse(JSON.parse(row.persona)),
   }
@@ -66,6 +68,7 @@ function deckyData(input: DeckyInput) {
     archetype: input.archetype ?? null,
     services: JSON.stringify(input.services),
     serviceConfig: JSON.stringify(input.serviceConfig ?? {}),
+    customServices: JSON.stringify(input.customServices ?? []),
     osFamily: input.osFamily,
     mutateInterval: input.mutateInterval ?? null,
     persona: input.persona ? JSON.stringify(input.persona) : null,
@@ -118,6 +121,7 @@ function removedRecord(row: DeckyModel) {
     archetype: row.archetype,
     services: row.services,
     serviceConfig: row.serviceConfig,
+    customServices: row.customServices,
     osFamily: row.osFamily,
     persona: row.persona,
   }
@@ -330,6 +334,7 @@ export function fleetRepository(conn: Connection) {
                 archetype: kept.archetype ?? null,
                 services: kept.services ?? '[]',
                 serviceConfig: kept.serviceConfig ?? '{}',
+                customServices: kept.customServices ?? '[]',
                 osFamily: kept.osFamily ?? '',
                 persona: typeof kept.persona === 'string' ? kept.persona : null,
                 state: 'pending_removal',

@@ -1,4 +1,11 @@
-import { type ConfigValue, getService, type Persona, personaForLegacyDecky, tcpStackFor } from '@decnet/core'
+import {
+  type ConfigValue,
+  type CustomService,
+  getService,
+  type Persona,
+  personaForLegacyDecky,
+  tcpStackFor,
+} from '@decnet/core'
 import type { DeckySpec } from './types.ts'
 
 /** The fields of a `Decky` row an engine needs; core's and db's `Decky` are structurally this. */
@@ -14,6 +21,8 @@ export type DeckyRecord = Pick<
    */
   persona?: Persona | null
   archetype?: string | null
+  /** Rows from before custom services have none. */
+  customServices?: readonly CustomService[]
 }
 
 function isConfigValue(value: unknown): value is ConfigValue {
@@ -58,5 +67,11 @@ export function deckySpecFor(decky: DeckyRecord): DeckySpec {
         config: Object.fromEntries(config),
       }
     }),
+    customServices: (decky.customServices ?? []).map((service) => ({
+      ...service,
+      ports: service.ports.map(({ port, protocol }) => ({ port, protocol })),
+      command: [...service.command],
+      env: { ...service.env },
+    })),
   }
 }
