@@ -119,6 +119,27 @@ export const ZMutateResponse = z.object({
   newServices: z.array(ZServiceSlug),
 })
 
+/** Live service edit: catalogue slugs or `custom-<name>`s to add and remove on one running decky. */
+const ZEditedServiceNames = z.array(z.string().min(1).max(64)).max(16)
+export const ZEditServicesRequest = z
+  .object({
+    name: ZDeckyName,
+    add: ZEditedServiceNames.default([]),
+    remove: ZEditedServiceNames.default([]),
+    /** `[custom-<name>]` sections defining the custom services `add` names. */
+    customSections: z.string().max(MAX_INI_BYTES).optional(),
+  })
+  .strict()
+export type EditServicesRequest = z.infer<typeof ZEditServicesRequest>
+export const ZEditServicesResponse = z.object({
+  message: z.string(),
+  lifecycleId: z.string(),
+  /** Catalogue slugs and custom names, before and after. */
+  oldServices: z.array(z.string()),
+  newServices: z.array(z.string()),
+})
+export type EditServicesResponse = z.infer<typeof ZEditServicesResponse>
+
 export const ZMutatePreviewRequest = ZDeckyNameRequest
 /** A mutation drawn but not committed: what the decky runs, what the draw gives, and what may be picked. */
 export const ZMutatePreviewResponse = z.object({

@@ -2,8 +2,11 @@ import { z } from 'zod'
 import { ZDeckyName, ZIsoDate } from './common.ts'
 import { ZHostId } from './hosts.ts'
 
-/** `repair`: converge a broken decky back to its recorded spec (automatic, or fleet.repair). */
-export const LIFECYCLE_OPERATIONS = ['deploy', 'mutate', 'teardown', 'repair'] as const
+/**
+ * `repair`: converge a broken decky back to its recorded spec (automatic, or fleet.repair).
+ * `edit_services`: an operator's live service edit (fleet.editServices); only changed containers move.
+ */
+export const LIFECYCLE_OPERATIONS = ['deploy', 'mutate', 'teardown', 'repair', 'edit_services'] as const
 export const LIFECYCLE_STATUSES = ['pending', 'running', 'succeeded', 'failed'] as const
 export const ZLifecycleOperation = z.enum(LIFECYCLE_OPERATIONS)
 export const ZLifecycleStatus = z.enum(LIFECYCLE_STATUSES)

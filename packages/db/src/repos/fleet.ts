@@ -1,5 +1,6 @@
 // Fleet: the Decky table (the one source of truth) and the transactional deploy-plan commit.
 import {
+  type CustomService,
   DECKY_STATES,
   type DeckyState,
   type LifecycleOperation,
@@ -125,6 +126,20 @@ function removedRecord(row: DeckyModel) {
     osFamily: row.osFamily,
     persona: row.persona,
   }
+}
+
+/** Refuses a change judged against services the decky no longer runs (a concurrent change won). */
+function assertRunsExpected(
+  name: string,
+  running: readonly string[],
+  expected: readonly string[] | undefined,
+  judged: string,
+): void {
+  if (!expected || (expected.length === running.length && expected.every((s) => running.includes(s)))) return
+  throw new ConflictError(
+    `decky "${name}" runs ${running.join(', ')} now, not the ${expected.join(', ')} ${judged}`,
+    [name],
+  )
 }
 
 function conflictError(messages: string[]): ConflictError {
@@ -262,19 +277,12 @@ export function fleetRepository(conn: Connection) {
             throw new ConflictError(`decky "${name}" is being removed`, [name])
           }
           const previousServices = parseStringArray(row.services)
-          const expected = options.expectedServices
-          if (
-            expected &&
-            !(
-              expected.length === previousServices.length &&
-              expected.every((s) => previousServices.includes(s))
-            )
-          ) {
-            throw new ConflictError(
-              `decky "${name}" runs ${previousServices.join(', ')} now, not the ${expected.join(', ')} the mutation was confirmed from`,
-              [name],
-            )
-          }
+          assertRunsExpected(
+            name,
+            previousServices,
+            options.expectedServices,
+            'the mutation was confirmed from',
+          )
           await tx.decky.update({
             where: { name },
             data: {
@@ -291,6 +299,53 @@ export function fleetRepository(conn: Connection) {
           await tx.lifecycle.create({ data: lifecycle })
           await recordPending(tx, [lifecycle.id])
           return { lifecycleId: lifecycle.id, previousServices }
+        }, TX_OPTIONS),
+      )
+    },
+
+    /**
+     * Commits a live service edit: the decky's new services, settings and custom services and an
+     * `edit_services` lifecycle row (payload: services before and after, who asked). Refused
+     * (ConflictError) when the decky no longer runs `expected` (catalogue and custom names), the set
+     * the edit was judged against, or is being removed.
+     */
+    commitServiceEdit(
+      name: string,
+      change: {
+        services: string[]
+        serviceConfig: Record<string, Record<string, unknown>>
+        customServices: CustomService[]
+      },
+      expected: readonly string[],
+      origin: { trigger: string; actor?: string },
+    ): Promise<{ lifecycleId: string }> {
+      return conn.run(() =>
+        prisma.$transaction(async (tx) => {
+          const row = await tx.decky.findUnique({ where: { name } })
+          if (!row) throw new NotFoundError(`decky "${name}" not found`)
+          if (row.state === 'pending_removal')
+            throw new ConflictError(`decky "${name}" is being removed`, [name])
+          const previousServices = [
+            ...parseStringArray(row.services),
+            ...ZCustomServices.parse(JSON.parse(row.customServices)).map((service) => service.name),
+          ]
+          assertRunsExpected(name, previousServices, expected, 'the edit was judged against')
+          await tx.decky.update({
+            where: { name },
+            data: {
+              services: JSON.stringify(change.services),
+              serviceConfig: JSON.stringify(change.serviceConfig),
+              customServices: JSON.stringify(change.customServices),
+            },
+          })
+          const lifecycle = lifecycleData(name, row.hostId, 'edit_services', {
+            previousServices,
+            services: [...change.services, ...change.customServices.map((service) => service.name)],
+            ...origin,
+          })
+          await tx.lifecycle.create({ data: lifecycle })
+          await recordPending(tx, [lifecycle.id])
+          return { lifecycleId: lifecycle.id }
         }, TX_OPTIONS),
       )
     },
