@@ -18,6 +18,7 @@ import { registerAttackersCommand } from './attackers-command.ts'
 import { type ApiClient, createApiClient } from './client.ts'
 import { registerDeployCommand } from './deploy-command.ts'
 import { streamDownload } from './download.ts'
+import { registerEditServicesCommand } from './edit-services-command.ts'
 import { registerIncidentCommands } from './incidents.ts'
 import { registerLogsCommand } from './logs-command.ts'
 import { registerMaintenanceCommands } from './maintenance-commands.ts'
@@ -142,6 +143,7 @@ registerDeployCommand(program, io)
 registerStatusCommand(program, io)
 registerServiceCommands(program, print)
 registerMutateCommand(program, io)
+registerEditServicesCommand(program, io)
 registerWorkersCommand(program, io)
 
 program

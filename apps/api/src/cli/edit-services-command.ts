@@ -1,0 +1,52 @@
+// `decnet edit-services <name> --add … --remove … [--custom file.ini]`: adds or removes services on a
+// running decky (fleet.editServices) and follows the operation; the other services keep running.
+import { readFileSync } from 'node:fs'
+import type { EditServicesRequest } from '@decnet/core'
+import type { Command } from 'commander'
+import type { CommandIo } from './command-io.ts'
+import { FlagError } from './fleet-flags.ts'
+import { followLifecycle } from './progress.ts'
+
+type EditServicesOptions = { add?: string; remove?: string; custom?: string }
+
+const names = (list: string | undefined): string[] => [
+  ...new Set(
+    (list ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+  ),
+]
+
+/** The request the flags describe; `--custom` is read as the `[custom-<name>]` sections `--add` names. */
+export function editServicesRequest(
+  name: string,
+  options: EditServicesOptions,
+  readText: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): EditServicesRequest {
+  const add = names(options.add)
+  const remove = names(options.remove)
+  if (add.length === 0 && remove.length === 0) throw new FlagError('name services to --add or --remove')
+  return {
+    name,
+    add,
+    remove,
+    ...(options.custom !== undefined ? { customSections: readText(options.custom) } : {}),
+  }
+}
+
+export function registerEditServicesCommand(program: Command, io: CommandIo): void {
+  program
+    .command('edit-services <name>')
+    .description('add or remove services on a running decky (the others keep running) and follow it')
+    .option('--add <list>', 'services to add: catalogue slugs or custom-<name> (comma-separated)')
+    .option('--remove <list>', 'services to remove (comma-separated)')
+    .option('--custom <file>', 'an INI file with the [custom-<name>] sections --add names')
+    .action(async (name: string, options: EditServicesOptions) => {
+      const client = io.signedIn()
+      const result = await client.fleet.editServices.mutate(editServicesRequest(name, options))
+      if (!io.json()) process.stdout.write(`${result.message}\n`)
+      const [row] = await followLifecycle(client, [result.lifecycleId], { json: io.json() })
+      if (row?.status === 'failed') process.exitCode = 1
+    })
+}
