@@ -2,12 +2,11 @@
 // locally built echo image runs as a decky's custom service, answers on its port, and its output
 // lands in Logs through the real collector; adding and removing services on a running decky leaves
 // the untouched containers alone, so a real OpenSSH session to its ssh decoy stays connected.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { connect } from 'node:net'
 import type { CustomService } from '@decnet/core'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { sshpassArgs } from '../../decoys/test/support/ssh-client.ts'
+import { holdShell } from '../../decoys/test/support/ssh-client.ts'
 import { createDockerClient, type DeckySpec, DockerEngine } from '../src/index.ts'
 import { DockerLogCollector, IngestPipeline } from '../src/workers-index.ts'
 import { buildDecoyImage } from './support/decoy-image.ts'
@@ -146,37 +145,13 @@ describe('custom services on real Docker', () => {
   })
 })
 
-/** A real interactive OpenSSH session (sshpass, pty) that stays open until `close`. */
-async function openShell(address: string) {
-  const child: ChildProcessWithoutNullStreams = spawn(
-    'sshpass',
-    sshpassArgs({ address, password: 'admin', tty: true, quiet: true }),
-  )
-  let shown = ''
-  let exited = false
-  child.stdout.on('data', (chunk: Buffer) => {
-    shown += chunk.toString()
-  })
-  child.once('exit', () => {
-    exited = true
-  })
-  await waitUntil(() => expect(shown).toMatch(/# $/), 60_000)
-  /** Runs `id` and waits for its answer (the typed text never contains it: the shell must answer). */
-  const answers = async () => {
-    const before = shown.split('uid=0(root)').length
-    child.stdin.write('id\n')
-    await waitUntil(() => expect(shown.split('uid=0(root)').length).toBe(before + 1), 20_000)
-  }
-  return { answers, alive: () => !exited, close: () => child.kill() }
-}
-
 describe('live service edits on real Docker', () => {
   it('adding and removing services keeps the ssh container, and an open SSH session stays connected', async () => {
     const address = `${network.prefix}.23`
     const spec = deckySpec('edit-01', address, [ssh])
     await engine().deploy(spec, network)
     const sshContainer = (await containersOf('edit-01')).get('ssh')
-    const shell = await openShell(address)
+    const shell = await holdShell({ address, password: 'admin' })
     try {
       await shell.answers()
 
