@@ -1,7 +1,7 @@
 // `decnet edit-services <name> --add … --remove … [--custom file.ini]`: adds or removes services on a
 // running decky (fleet.editServices) and follows the operation; the other services keep running.
 import { readFileSync } from 'node:fs'
-import type { EditServicesRequest } from '@decnet/core'
+import { type EditServicesRequest, serviceNameList } from '@decnet/core'
 import type { Command } from 'commander'
 import type { CommandIo } from './command-io.ts'
 import { FlagError } from './fleet-flags.ts'
@@ -9,23 +9,14 @@ import { followLifecycle } from './progress.ts'
 
 type EditServicesOptions = { add?: string; remove?: string; custom?: string }
 
-const names = (list: string | undefined): string[] => [
-  ...new Set(
-    (list ?? '')
-      .split(',')
-      .map((name) => name.trim())
-      .filter(Boolean),
-  ),
-]
-
 /** The request the flags describe; `--custom` is read as the `[custom-<name>]` sections `--add` names. */
 export function editServicesRequest(
   name: string,
   options: EditServicesOptions,
   readText: (path: string) => string = (path) => readFileSync(path, 'utf8'),
 ): EditServicesRequest {
-  const add = names(options.add)
-  const remove = names(options.remove)
+  const add = serviceNameList(options.add ?? '')
+  const remove = serviceNameList(options.remove ?? '')
   if (add.length === 0 && remove.length === 0) throw new FlagError('name services to --add or --remove')
   return {
     name,

@@ -131,6 +131,18 @@ export const ZEditServicesRequest = z
   })
   .strict()
 export type EditServicesRequest = z.infer<typeof ZEditServicesRequest>
+
+/** The service names of a typed comma-separated list (CLI flag, console field): trimmed, no repeats. */
+export function serviceNameList(text: string): string[] {
+  return [
+    ...new Set(
+      text
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
+  ]
+}
 export const ZEditServicesResponse = z.object({
   message: z.string(),
   lifecycleId: z.string(),
