@@ -2,58 +2,29 @@
 // answers and its output lands in Logs; a hostile section is refused with its line; and
 // fleet.editServices adds services to the running decky while an SSH session to it stays connected.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ApiClient } from '@decnet/api/client'
 import { holdShell } from '../../../packages/decoys/test/support/ssh-client.ts'
+import {
+  ECHO_SERVER,
+  echoDockerfile,
+  echoLine,
+} from '../../../packages/lifecycle/test/support/echo-server.ts'
 import { signInAdmin } from '../../fixtures/auth.ts'
 import { docker } from '../../fixtures/docker.ts'
 import { expect, type RunningStack, startStack, test } from '../../fixtures/stack.ts'
-
-const ECHO_SERVER = `require('node:net').createServer((socket) => {
-  socket.setEncoding('utf8')
-  socket.on('error', () => {})
-  socket.on('data', (text) => {
-    for (const line of text.split('\\n').filter(Boolean)) {
-      console.log('echo-server got: ' + line)
-      socket.write('echo: ' + line + '\\n')
-    }
-  })
-}).listen(Number(process.env.ECHO_PORT), '0.0.0.0')
-`
 
 /** The operator's own image: built here FROM the decoy image (it has node; there is no registry). */
 function buildEchoImage(tag: string): void {
   const context = mkdtempSync(join(tmpdir(), 'decnet-e2e-echo-'))
   try {
     writeFileSync(join(context, 'echo.cjs'), ECHO_SERVER)
-    writeFileSync(
-      join(context, 'Dockerfile'),
-      'FROM decnet/decoy:0.1.0\nCOPY echo.cjs /app/echo.cjs\nENTRYPOINT ["/usr/bin/node"]\nCMD ["/app/echo.cjs"]\n',
-    )
+    writeFileSync(join(context, 'Dockerfile'), echoDockerfile('decnet/decoy:0.1.0'))
     docker(['build', '-q', '-t', tag, context])
   } finally {
     rmSync(context, { recursive: true, force: true })
   }
-}
-
-function echo(address: string, port: number, line: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: address, port, timeout: 5000 })
-    let got = ''
-    socket.setEncoding('utf8')
-    socket.once('connect', () => socket.write(`${line}\n`))
-    socket.on('data', (text: string) => {
-      got += text
-      if (got.includes('\n')) {
-        socket.destroy()
-        resolve(got.trim())
-      }
-    })
-    socket.once('timeout', () => socket.destroy(new Error('timeout')))
-    socket.once('error', reject)
-  })
 }
 
 async function settled(client: ApiClient, ids: string[]): Promise<string[]> {
@@ -105,7 +76,7 @@ test.describe('custom services and live service edits', () => {
       const deployed = await client.fleet.deploy.mutate({ ini })
       expect(await settled(client, deployed.lifecycleIds)).toEqual(['succeeded'])
       const decky = await client.fleet.get.query({ name: 'byo' })
-      expect(await echo(decky.ip, 7007, 'hello-from-e2e')).toBe('echo: hello-from-e2e')
+      expect(await echoLine(decky.ip, 7007, 'hello-from-e2e')).toBe('echo: hello-from-e2e')
       await expect
         .poll(
           async () =>

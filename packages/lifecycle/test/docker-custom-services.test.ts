@@ -2,7 +2,6 @@
 // locally built echo image runs as a decky's custom service, answers on its port, and its output
 // lands in Logs through the real collector; adding and removing services on a running decky leaves
 // the untouched containers alone, so a real OpenSSH session to its ssh decoy stays connected.
-import { connect } from 'node:net'
 import type { CustomService } from '@decnet/core'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -12,6 +11,7 @@ import { DockerLogCollector, IngestPipeline } from '../src/workers-index.ts'
 import { buildDecoyImage } from './support/decoy-image.ts'
 import { bridgeNetwork, deckySpec, removeInstance, tcpService, testInstance } from './support/docker.ts'
 import { ensureEchoImage } from './support/echo-image.ts'
+import { echoLine } from './support/echo-server.ts'
 
 const docker = createDockerClient()
 const instance = testInstance()
@@ -51,24 +51,6 @@ const echoService = (port: number): CustomService => ({
 
 const ssh = tcpService('ssh', 22, { password: 'admin' })
 
-/** One line to the echo server and its answer, with a plain TCP client. */
-function echo(address: string, port: number, line: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, address)
-    let got = ''
-    socket.setEncoding('utf8')
-    socket.once('connect', () => socket.write(`${line}\n`))
-    socket.on('data', (text: string) => {
-      got += text
-      if (got.includes('\n')) {
-        socket.destroy()
-        resolve(got.trim())
-      }
-    })
-    socket.once('error', reject)
-  })
-}
-
 async function containersOf(decky: string): Promise<Map<string, string>> {
   const list = await docker.listContainers({
     all: true,
@@ -95,7 +77,7 @@ describe('custom services on real Docker', () => {
       // deploy resolves only once every port answered the readiness probe, 7007 included.
       const report = await engine().deploy(spec, network)
       expect(report.created).toContain(`${instance}-cust-01.custom-echo`)
-      expect(await echo(address, 7007, 'ping-42')).toBe('echo: ping-42')
+      expect(await echoLine(address, 7007, 'ping-42')).toBe('echo: ping-42')
 
       const container = (await containersOf('cust-01')).get('custom-echo')
       if (!container) throw new Error('no custom-echo container')
@@ -166,7 +148,7 @@ describe('live service edits on real Docker', () => {
       expect(report.removed).toEqual([])
       expect(report.kept).toContain(`${instance}-edit-01.ssh`)
       expect((await containersOf('edit-01')).get('ssh')).toBe(sshContainer)
-      expect(await echo(address, 7008, 'after-add')).toBe('echo: after-add')
+      expect(await echoLine(address, 7008, 'after-add')).toBe('echo: after-add')
       expect(shell.alive()).toBe(true)
       await shell.answers()
 

@@ -5,7 +5,7 @@ import { type EditServicesRequest, serviceNameList } from '@decnet/core'
 import type { Command } from 'commander'
 import type { CommandIo } from './command-io.ts'
 import { FlagError } from './fleet-flags.ts'
-import { followLifecycle } from './progress.ts'
+import { followStarted } from './progress.ts'
 
 type EditServicesOptions = { add?: string; remove?: string; custom?: string }
 
@@ -36,8 +36,6 @@ export function registerEditServicesCommand(program: Command, io: CommandIo): vo
     .action(async (name: string, options: EditServicesOptions) => {
       const client = io.signedIn()
       const result = await client.fleet.editServices.mutate(editServicesRequest(name, options))
-      if (!io.json()) process.stdout.write(`${result.message}\n`)
-      const [row] = await followLifecycle(client, [result.lifecycleId], { json: io.json() })
-      if (row?.status === 'failed') process.exitCode = 1
+      await followStarted(client, { message: result.message, ids: [result.lifecycleId] }, io.json())
     })
 }

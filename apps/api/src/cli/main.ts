@@ -24,7 +24,7 @@ import { registerLogsCommand } from './logs-command.ts'
 import { registerMaintenanceCommands } from './maintenance-commands.ts'
 import { registerMutateCommand } from './mutate-command.ts'
 import { writePrivateFile } from './private-file.ts'
-import { followLifecycle } from './progress.ts'
+import { followLifecycle, followStarted } from './progress.ts'
 import { registerServiceCommands } from './service-commands.ts'
 import { apiUrl, clearSession, readSession, writeSession } from './session.ts'
 import { parseSince } from './since.ts'
@@ -154,9 +154,7 @@ program
   .action(async (name: string) => {
     const client = signedIn()
     const result = await client.fleet.repair.mutate({ name })
-    if (!json()) process.stdout.write(`${result.message}\n`)
-    const [row] = await followLifecycle(client, [result.lifecycleId], { json: json() })
-    if (row?.status === 'failed') process.exitCode = 1
+    await followStarted(client, { message: result.message, ids: [result.lifecycleId] }, json())
   })
 
 program

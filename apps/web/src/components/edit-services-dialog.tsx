@@ -1,8 +1,9 @@
 'use client'
 
 import { serviceNameList, ZServiceSlug } from '@decnet/core/schemas'
-import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { useMutation } from '@tanstack/react-query'
 import { useState } from 'react'
+import { useDeckyChanged } from '@/lib/decky-changed.ts'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 import { Chips } from './chips.tsx'
 import { ErrorAlert } from './error-alert.tsx'
@@ -29,19 +30,14 @@ export function EditServicesDialog({
   onStarted: (result: ServicesEdited) => void
 }) {
   const trpc = useTRPC()
-  const queryClient = useQueryClient()
+  const deckyChanged = useDeckyChanged(name)
   const [add, setAdd] = useState('')
   const [remove, setRemove] = useState<string[]>([])
   const [customSections, setCustomSections] = useState('')
   const edit = useMutation(
     trpc.fleet.editServices.mutationOptions({
       onSuccess: (result) => {
-        for (const key of [
-          trpc.fleet.list.queryKey(),
-          trpc.fleet.get.queryKey({ name }),
-          trpc.fleet.history.pathKey(),
-        ])
-          queryClient.invalidateQueries({ queryKey: key })
+        deckyChanged()
         onStarted(result)
         onClose()
       },
