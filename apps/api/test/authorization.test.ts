@@ -33,6 +33,7 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'fleet.deploy': 'admin',
   'fleet.mutatePreview': 'admin',
   'fleet.mutate': 'admin',
+  'fleet.editServices': 'admin',
   'fleet.history': 'viewer',
   'fleet.teardown': 'admin',
   'fleet.setMutateInterval': 'admin',

@@ -74,7 +74,7 @@ describe('the drift check catches', () => {
     expect(concepts(`const OPS = ['deploy', 'mutate', 'teardown', 'repair'] as const`)).toEqual([
       'Lifecycle operation',
     ])
-    expect(concepts(`const X = z.enum(["deploy", "mutate", "teardown", "upgrade"])`)).toEqual([
+    expect(concepts(`const X = z.enum(["deploy", "mutate", "teardown", "upgrade", "edit_services"])`)).toEqual([
       'Lifecycle operation',
     ])
   })

@@ -126,10 +126,10 @@ const CASES: Case[] = [
     '[DEFAULT] sections are not supported',
   ],
   [
-    'custom service section',
+    'custom service section in the Python binary= form',
     '[custom-app]\nbinary=evil:latest\n',
     'invalid_ini',
-    'custom (bring-your-own image) services are not supported',
+    'line 2, [custom-app] binary: custom services run an image',
   ],
   ['no decky sections', '[general]\nnet=192.168.1.0/24\n', 'invalid_ini', 'INI contains no decky sections'],
   // Names

@@ -38,12 +38,12 @@ describe('§1.8 A: README config file', () => {
     expectDecnet(() => parseFleetIni(README_INI), 'invalid_ini', 'line 5, [general] log_target: unknown key')
   })
 
-  it('without log_target, is rejected for the bring-your-own custom section', () => {
+  it('without log_target, is rejected for the Python-style custom section (binary= is not an image)', () => {
     const ini = README_INI.replace(/^log_target.*$/m, '')
     expectDecnet(
       () => parseFleetIni(ini),
       'invalid_ini',
-      '[custom-myapp] binary: custom (bring-your-own image)',
+      '[custom-myapp] binary: custom services run an image',
     )
   })
 

@@ -10,6 +10,7 @@ import type {
   BreakerState,
   ChannelKind,
   ConfigValue,
+  CustomService,
   DeckyState,
   DeliveryStatus,
   HostStatus,
@@ -65,7 +66,13 @@ export type AuthUser = UserRow & Pick<UserModel, 'passwordHash' | 'tokensValidFr
 
 export type Decky = Retyped<
   DeckyModel,
-  { services: string[]; serviceConfig: ServiceConfigColumn; state: DeckyState; persona: Persona | null }
+  {
+    services: string[]
+    serviceConfig: ServiceConfigColumn
+    customServices: CustomService[]
+    state: DeckyState
+    persona: Persona | null
+  }
 >
 
 /** What a deploy plan writes per decky; the table supplies the rest (state, timestamps). */
@@ -73,7 +80,9 @@ export type DeckyInput = Pick<
   Decky,
   'name' | 'ip' | 'mac' | 'hostname' | 'distro' | 'services' | 'osFamily'
 > &
-  Partial<Pick<Decky, 'hostId' | 'archetype' | 'serviceConfig' | 'mutateInterval' | 'persona'>>
+  Partial<
+    Pick<Decky, 'hostId' | 'archetype' | 'serviceConfig' | 'customServices' | 'mutateInterval' | 'persona'>
+  >
 
 /** API.md `LifecycleRow` plus what the runner needs (lease, payload). */
 export type LifecycleRow = Retyped<

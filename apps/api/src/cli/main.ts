@@ -19,13 +19,14 @@ import { type ApiClient, createApiClient } from './client.ts'
 import { registerDeployCommand } from './deploy-command.ts'
 import { streamDownload } from './download.ts'
 import { registerDropsCommand } from './drops-command.ts'
+import { registerEditServicesCommand } from './edit-services-command.ts'
 import { registerImagesCommand } from './images-command.ts'
 import { registerIncidentCommands } from './incidents.ts'
 import { registerLogsCommand } from './logs-command.ts'
 import { registerMaintenanceCommands } from './maintenance-commands.ts'
 import { registerMutateCommand } from './mutate-command.ts'
 import { writePrivateFile } from './private-file.ts'
-import { followLifecycle } from './progress.ts'
+import { followLifecycle, followStarted } from './progress.ts'
 import { registerServiceCommands } from './service-commands.ts'
 import { apiUrl, clearSession, readSession, writeSession } from './session.ts'
 import { parseSince } from './since.ts'
@@ -145,6 +146,7 @@ registerStatusCommand(program, io)
 registerServiceCommands(program, print)
 registerMutateCommand(program, io)
 registerDropsCommand(program, io)
+registerEditServicesCommand(program, io)
 registerWorkersCommand(program, io)
 registerImagesCommand(program, io)
 
@@ -156,9 +158,7 @@ program
   .action(async (name: string) => {
     const client = signedIn()
     const result = await client.fleet.repair.mutate({ name })
-    if (!json()) process.stdout.write(`${result.message}\n`)
-    const [row] = await followLifecycle(client, [result.lifecycleId], { json: json() })
-    if (row?.status === 'failed') process.exitCode = 1
+    await followStarted(client, { message: result.message, ids: [result.lifecycleId] }, json())
   })
 
 program

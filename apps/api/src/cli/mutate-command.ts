@@ -5,7 +5,7 @@ import type { MutatePreviewResponse, ServiceSlug } from '@decnet/core'
 import type { Command } from 'commander'
 import type { CommandIo } from './command-io.ts'
 import { FlagError } from './fleet-flags.ts'
-import { followLifecycle } from './progress.ts'
+import { followStarted } from './progress.ts'
 
 type MutateOptions = { yes?: boolean; dryRun?: boolean; services?: string }
 
@@ -76,8 +76,6 @@ export function registerMutateCommand(program: Command, io: CommandIo): void {
         }
       }
       const result = await client.fleet.mutate.mutate({ name, services, expectedServices: preview.current })
-      if (!io.json()) process.stdout.write(`${result.message}\n`)
-      const [row] = await followLifecycle(client, result.lifecycleIds, { json: io.json() })
-      if (row?.status === 'failed') process.exitCode = 1
+      await followStarted(client, { message: result.message, ids: result.lifecycleIds }, io.json())
     })
 }

@@ -21,6 +21,20 @@ function describe(row: LifecycleRow): string {
 export type ProgressOptions = { json: boolean; out?: NodeJS.WriteStream }
 
 /**
+ * What an operation command does once the server queued it: its message (not with --json), then its
+ * rows followed to the end; a failed one fails the command.
+ */
+export async function followStarted(
+  client: ApiClient,
+  started: { message: string; ids: string[] },
+  json: boolean,
+): Promise<void> {
+  if (!json) process.stdout.write(`${started.message}\n`)
+  const [row] = await followLifecycle(client, started.ids, { json })
+  if (row?.status === 'failed') process.exitCode = 1
+}
+
+/**
  * Follows lifecycle rows through fleet.watchLifecycle until every one is terminal, printing one line
  * per decky (redrawn in place on a terminal, appended otherwise, NDJSON with --json).
  * Resolves with the final rows.

@@ -11,14 +11,14 @@ export async function requireDecky(db: ApiServices['db'], name: string): Promise
 }
 
 /**
- * Refuses an operation (mutate, repair) on a decky whose enrolled host cannot carry it out now: one
+ * Refuses an operation (mutate, repair, a service edit) on a decky whose enrolled host cannot carry it out now: one
  * nothing drives (no DECNET_SECRET_KEY to open its TLS material: a precondition) or one that does not
  * answer (a state that may pass). Such an operation could only fail or wait forever: say so now.
  */
 export async function assertDeckyHostCanOperate(
   services: Pick<ApiServices, 'db' | 'secrets'>,
   decky: Pick<Decky, 'name' | 'hostId'>,
-  operation: 'mutate' | 'repair',
+  operation: 'mutate' | 'repair' | 'edit services on',
 ): Promise<void> {
   if (decky.hostId === LOCAL_HOST_ID) return
   const host = await services.db.hosts.get(decky.hostId)

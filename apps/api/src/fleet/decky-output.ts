@@ -99,6 +99,11 @@ export function toDeckyOutput(
     archetype: decky.archetype as DeckyOutput['archetype'],
     services: decky.services as DeckyOutput['services'],
     serviceConfig: maskSecrets(decky.serviceConfig),
+    // An environment may carry a custom service's credentials: names are shown, values never.
+    customServices: decky.customServices.map((service) => ({
+      ...service,
+      env: Object.fromEntries(Object.keys(service.env).map((name) => [name, MASK])),
+    })),
     osFamily: decky.osFamily as DeckyOutput['osFamily'],
     mutateIntervalMinutes: decky.mutateInterval,
     mutateInterval: formatInterval(decky.mutateInterval),

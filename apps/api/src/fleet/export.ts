@@ -81,6 +81,10 @@ export async function exportFleet(
       ? { mutateInterval: formatInterval(decky.mutateInterval) ?? undefined }
       : {}),
     serviceConfig: personaOf(decky, options.includeSecrets, omittedSecrets),
+    // A custom service's environment may hold its credentials: written only where secrets are.
+    customServices: options.includeSecrets
+      ? decky.customServices
+      : decky.customServices.map((service) => ({ ...service, env: {} })),
   }))
   if (deckies.length === 0) return { ini: '', deckies: 0, omittedSecrets }
   const general = fleet.every((decky) => decky.hostId === LOCAL_HOST_ID)

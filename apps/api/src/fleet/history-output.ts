@@ -17,10 +17,11 @@ function servicesOrNull(value: unknown): string[] | null {
 
 /**
  * One lifecycle row as a line of a decky's history: the lease stays inside; from the payload only who
- * asked and, for a mutation, the services before and after (older rows recorded only the former).
+ * asked and, for a mutation or a service edit, the services before and after (older mutation rows
+ * recorded only the former).
  */
 export function toHistoryEntry(row: LifecycleRow): DeckyHistoryEntry {
-  const mutation = row.operation === 'mutate'
+  const mutation = row.operation === 'mutate' || row.operation === 'edit_services'
   return {
     id: row.id,
     operation: row.operation,

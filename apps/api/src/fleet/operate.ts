@@ -1,9 +1,9 @@
-import type { MutateRequest, ServiceSlug } from '@decnet/core'
+import { type EditServicesRequest, editServices, type MutateRequest, type ServiceSlug } from '@decnet/core'
 import { commitMutation } from '@decnet/lifecycle'
 import type { ApiServices } from '../context.ts'
 import { cryptoRandom } from '../random.ts'
 import { assertDeckyHostCanOperate, requireDecky } from './decky-lookup.ts'
-import { serialiseFleetChanges } from './plan.ts'
+import { assertEngineRunsCustomServices, serialiseFleetChanges } from './plan.ts'
 
 type OperateServices = Pick<ApiServices, 'db' | 'bus' | 'runner' | 'secrets'>
 
@@ -42,6 +42,38 @@ export function mutateDecky(
       // Slugs: the decky's services passed the catalogue when deployed, the new ones just now.
       oldServices: oldServices as ServiceSlug[],
       newServices: newServices as ServiceSlug[],
+    }
+  })
+}
+
+/**
+ * A live service edit: services added to or removed from a running decky, judged by core's rules
+ * (catalogue, OS family, ports, custom sections), committed with an `edit_services` row. The runner
+ * converges the decky, which replaces only the changed services' containers: sessions to the others
+ * stay up.
+ */
+export function editDeckyServices(
+  services: OperateServices & Pick<ApiServices, 'engine'>,
+  request: EditServicesRequest,
+  actor: string,
+): Promise<{ message: string; lifecycleId: string; oldServices: string[]; newServices: string[] }> {
+  return serialiseFleetChanges(async () => {
+    const decky = await requireDecky(services.db, request.name)
+    await assertDeckyHostCanOperate(services, decky, 'edit services on')
+    const edited = editServices(decky, request)
+    assertEngineRunsCustomServices(services.engine, { ...decky, customServices: edited.customServices })
+    const oldServices = [...decky.services, ...decky.customServices.map((service) => service.name)]
+    const newServices = [...edited.services, ...edited.customServices.map((service) => service.name)]
+    const { lifecycleId } = await services.db.fleet.commitServiceEdit(decky.name, edited, oldServices, {
+      trigger: 'operator',
+      actor,
+    })
+    services.runner.wake()
+    return {
+      message: `${decky.name} services from ${oldServices.join(', ')} to ${newServices.join(', ')}`,
+      lifecycleId,
+      oldServices,
+      newServices,
     }
   })
 }

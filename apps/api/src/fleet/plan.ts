@@ -2,8 +2,11 @@ import {
   DecnetError,
   type DeployPlan,
   drawPlanSeed,
+  type EngineKind,
   type ExistingDecky,
   type FleetIni,
+  type IniLocation,
+  iniError,
   LOCAL_HOST_ID,
   type PlanHost,
   parseFleetIni,
@@ -62,6 +65,21 @@ export function toExistingDecky(decky: Decky): ExistingDecky {
     )
   }
   return { ...decky, serviceConfig, mutateIntervalMinutes: decky.mutateInterval }
+}
+
+/**
+ * The in-process local engine runs no images: a decky of the local host with custom services is
+ * refused up front rather than failing in the runner.
+ */
+export function assertEngineRunsCustomServices(
+  localEngine: EngineKind,
+  decky: { name: string; hostId: string; customServices: readonly { name: string }[] },
+  at?: IniLocation,
+): void {
+  if (localEngine !== 'local' || decky.hostId !== LOCAL_HOST_ID || decky.customServices.length === 0) return
+  const names = decky.customServices.map((service) => service.name).join(', ')
+  const reason = `decky ${quote(decky.name)}: custom services (${names}) need the Docker engine; the local engine runs no images`
+  throw at ? iniError(at, reason) : new DecnetError('invalid_input', reason)
 }
 
 /** The engine's IPv4 address (reserved when it lies in its own decky subnet), or null for a name. */
@@ -156,6 +174,10 @@ export async function planFleet(
     now: Date.now(),
   })
   if (!result.ok) throw result.error
+  for (const decky of result.plan.create) {
+    const spec = parsed.deckies.find((candidate) => candidate.name === decky.name)
+    assertEngineRunsCustomServices(services.engine, decky, spec && { line: spec.line, section: spec.section })
+  }
   const planned = result.plan.network
   return {
     plan: result.plan,

@@ -42,7 +42,9 @@ export function createExecutor(deps: {
       const network = await deps.network()
       // A repair is a deploy of the recorded spec: converging recreates whatever is exited, missing
       // or off its network (a new base takes its services with it) and probes readiness again.
-      if (row.operation === 'mutate') await engine.mutate(spec, network, { signal })
+      // A service edit converges like a mutation: only the changed services' containers move.
+      if (row.operation === 'mutate' || row.operation === 'edit_services')
+        await engine.mutate(spec, network, { signal })
       else await engine.deploy(spec, network, { signal })
       if (!signal.aborted) await db.fleet.setState(decky.name, 'running')
     } catch (error) {

@@ -1,8 +1,9 @@
 'use client'
 
 import { findPortConflict } from '@decnet/core'
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMutation, useQuery } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
+import { useDeckyChanged } from '@/lib/decky-changed.ts'
 import { errorCode } from '@/lib/errors.ts'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 import { Chips } from './chips.tsx'
@@ -44,7 +45,7 @@ export function MutateDialog({
   onStarted: (result: MutationStarted) => void
 }) {
   const trpc = useTRPC()
-  const queryClient = useQueryClient()
+  const deckyChanged = useDeckyChanged(name)
   // A draw is a one-off: never refetched behind the operator's back (it would change what they confirm).
   const preview = useQuery(
     trpc.fleet.mutatePreview.queryOptions(
@@ -68,13 +69,7 @@ export function MutateDialog({
   const mutate = useMutation(
     trpc.fleet.mutate.mutationOptions({
       onSuccess: (result) => {
-        for (const key of [
-          trpc.fleet.list.queryKey(),
-          trpc.fleet.get.queryKey({ name }),
-          trpc.fleet.history.pathKey(),
-        ]) {
-          queryClient.invalidateQueries({ queryKey: key })
-        }
+        deckyChanged()
         onStarted(result)
         onClose()
       },

@@ -531,22 +531,32 @@ export function isServiceSlug(value: string): value is ServiceSlug {
   return SERVICE_BY_SLUG.has(value)
 }
 
+/** First pair of named services (catalogue or custom) that listen on the same port/protocol, if any. */
+export function findPortClash<Name extends string>(
+  owned: ReadonlyArray<{ name: Name; ports: readonly ServicePort[] }>,
+): { a: Name; b: Name; port: ServicePort } | undefined {
+  const owner = new Map<string, Name>()
+  for (const service of owned) {
+    for (const port of service.ports) {
+      const key = `${port.port}/${port.protocol}`
+      const other = owner.get(key)
+      if (other !== undefined && other !== service.name) return { a: other, b: service.name, port }
+      owner.set(key, service.name)
+    }
+  }
+  return undefined
+}
+
 /** First pair of services in `slugs` that listen on the same port/protocol, if any. */
 export function findPortConflict(
   slugs: readonly string[],
 ): { a: ServiceSlug; b: ServiceSlug; port: ServicePort } | undefined {
-  const owner = new Map<string, ServiceSlug>()
-  for (const slug of slugs) {
-    const service = getService(slug)
-    if (!service) continue
-    for (const port of service.ports) {
-      const key = `${port.port}/${port.protocol}`
-      const other = owner.get(key)
-      if (other !== undefined && other !== service.slug) return { a: other, b: service.slug, port }
-      owner.set(key, service.slug)
-    }
-  }
-  return undefined
+  return findPortClash(
+    slugs.flatMap((slug) => {
+      const service = getService(slug)
+      return service ? [{ name: service.slug, ports: service.ports }] : []
+    }),
+  )
 }
 
 const ALL_FAMILIES = ['linux', 'windows', 'windows_server', 'bsd', 'embedded', 'cisco'] as const

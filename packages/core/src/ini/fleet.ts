@@ -8,6 +8,7 @@ import { coerceField, getConfigField, serviceConfigProblem } from '../catalog/se
 import {
   type ConfigValue,
   familyForServices,
+  findPortClash,
   findPortConflict,
   getService,
   isServiceSlug,
@@ -21,7 +22,9 @@ import { checkInterval, MAX_INTERVAL_MINUTES } from '../mutation/interval.ts'
 import { explicitIpProblem, type ResolvedNetwork, resolveNetwork } from '../net/allocate.ts'
 import { parseCidr, parseIpv4 } from '../net/ipv4.ts'
 import { DECKY_NAME_RE } from '../schemas/common.ts'
+import { type CustomService, isCustomServiceName } from '../schemas/custom-service.ts'
 import { NETWORK_DRIVERS, type NetworkDriver } from '../schemas/hosts.ts'
+import { parseCustomSection } from './custom.ts'
 import { type IniSection, readIni } from './reader.ts'
 
 export const MAX_AMOUNT = 100
@@ -55,6 +58,8 @@ export interface IniDecky {
   /** Host name for multi-host placement; null lets the API choose. */
   host: string | null
   serviceConfig: ServiceConfigMap
+  /** `[custom-<name>]` services its `services =` list names, resolved once every section is read. */
+  customServices: CustomService[]
 }
 
 export interface FleetIni {
@@ -86,15 +91,8 @@ function collectKeys(section: IniSection, allowed: readonly string[], kind: stri
   for (const [rawKey, entry] of section.entries) {
     const key = KEY_ALIASES[rawKey] ?? rawKey
     const at: IniLocation = { line: entry.line, section: section.name, key: rawKey }
-    if (!allowed.includes(key)) {
-      const byos = section.name.startsWith('custom-') && ['binary', 'exec', 'ports'].includes(key)
-      throw iniError(
-        at,
-        byos
-          ? 'custom (bring-your-own image) services are not supported'
-          : `unknown key in a ${kind} section (allowed: ${allowed.join(', ')})`,
-      )
-    }
+    if (!allowed.includes(key))
+      throw iniError(at, `unknown key in a ${kind} section (allowed: ${allowed.join(', ')})`)
     const previous = out.get(key)
     if (previous) throw iniError(at, `${key} is already set on line ${previous.at.line}`)
     if (entry.value === '') throw iniError(at, 'value is empty')
@@ -171,10 +169,24 @@ function parseGeneral(section: IniSection): GeneralSettings {
   return general
 }
 
-function parseServices(located: Located): ServiceSlug[] {
-  const items = located.value.split(',').map((item) => item.trim())
-  if (items.some((item) => item === ''))
+/** Where a decky's `services =` names custom services, to resolve once their sections are read. */
+interface CustomReferences {
+  names: string[]
+  at: IniLocation
+}
+
+/** The catalogue services of a `services =` list; its `custom-*` names go to `customs`. */
+function parseServices(located: Located, customs: CustomReferences): ServiceSlug[] {
+  const listed = located.value.split(',').map((item) => item.trim())
+  if (listed.some((item) => item === ''))
     throw iniError(located.at, `empty item in services list ${quote(located.value)}`)
+  customs.names = listed.filter(isCustomServiceName)
+  customs.at = located.at
+  const dupCustom = customs.names.find((item, index) => customs.names.indexOf(item) !== index)
+  if (dupCustom !== undefined) throw iniError(located.at, `service ${quote(dupCustom)} is listed twice`)
+  const items = listed.filter((item) => !isCustomServiceName(item))
+  if (items.length === 0)
+    throw iniError(located.at, 'a decky needs at least one catalogue service besides its custom ones')
   const unknown = items.filter((item) => !isServiceSlug(item))
   if (unknown.length > 0) {
     throw iniError(
@@ -228,7 +240,7 @@ function enumValue<T extends string>(
 const padIndex = (index: number): string => String(index).padStart(2, '0')
 
 /** Expands one decky section into 1..amount specs (without persona sub-sections yet). */
-function parseDeckySection(section: IniSection): IniDecky[] {
+function parseDeckySection(section: IniSection, customs: CustomReferences): IniDecky[] {
   const where = { line: section.line, section: section.name }
   if (!DECKY_NAME_RE.test(section.name)) {
     const hint = section.name.includes('.')
@@ -256,7 +268,7 @@ function parseDeckySection(section: IniSection): IniDecky[] {
     section: section.name,
     line: section.line,
     ip: ipKey?.value ?? null,
-    services: servicesKey ? parseServices(servicesKey) : null,
+    services: servicesKey ? parseServices(servicesKey, customs) : null,
     archetype: enumValue(keys.get('archetype'), isArchetypeSlug, 'archetype', ARCHETYPE_SLUGS),
     distro: enumValue(keys.get('distro'), isDistroSlug, 'distro', DISTRO_SLUGS),
     osFamily: enumValue(keys.get('nmap_os'), isOsFamilySlug, 'OS family', OS_FAMILY_SLUGS),
@@ -264,7 +276,7 @@ function parseDeckySection(section: IniSection): IniDecky[] {
     host: hostKey?.value ?? null,
   }
   checkServiceFamilies(base, { section: where, services: servicesKey, osFamily: keys.get('nmap_os') })
-  if (amount === 1) return [{ ...base, name: section.name, serviceConfig: {} }]
+  if (amount === 1) return [{ ...base, name: section.name, serviceConfig: {}, customServices: [] }]
   return Array.from({ length: amount }, (_, i) => {
     const name = `${section.name}-${padIndex(i + 1)}`
     if (!DECKY_NAME_RE.test(name)) {
@@ -273,7 +285,13 @@ function parseDeckySection(section: IniSection): IniDecky[] {
         `expanded decky name ${quote(name)} is longer than 63 characters`,
       )
     }
-    return { ...base, services: base.services && [...base.services], name, serviceConfig: {} }
+    return {
+      ...base,
+      services: base.services && [...base.services],
+      name,
+      serviceConfig: {},
+      customServices: [],
+    }
   })
 }
 
@@ -455,12 +473,54 @@ export function checkExplicitIps(deckies: readonly IniDecky[], net: ResolvedNetw
   }
 }
 
+/**
+ * Gives each decky the custom services its list names: each must have its section, and no port may
+ * be claimed twice on the decky (by a catalogue service or another custom one).
+ */
+function resolveCustomServices(
+  references: ReadonlyArray<{ deckies: IniDecky[]; customs: CustomReferences }>,
+  defined: ReadonlyMap<string, CustomService>,
+): void {
+  for (const { deckies, customs } of references) {
+    if (customs.names.length === 0) continue
+    const services = customs.names.map((name) => {
+      const service = defined.get(name)
+      if (!service) throw iniError(customs.at, `no [${name}] section in this INI`)
+      return service
+    })
+    for (const decky of deckies) {
+      decky.customServices = services
+      checkCustomPorts(decky, customs.at)
+    }
+  }
+}
+
+/** Refuses a custom service whose port another service of the decky already listens on. */
+export function checkCustomPorts(
+  decky: { services: readonly ServiceSlug[] | null; customServices: readonly CustomService[] },
+  at: IniLocation,
+): void {
+  const catalogue = (decky.services ?? []).map((slug) => ({
+    name: slug,
+    ports: getService(slug)?.ports ?? [],
+  }))
+  const clash = findPortClash<string>([...catalogue, ...decky.customServices])
+  if (clash) {
+    throw iniError(
+      at,
+      `services ${clash.a} and ${clash.b} both listen on ${clash.port.port}/${clash.port.protocol}`,
+    )
+  }
+}
+
 /** Parses and validates a fleet INI. Throws DecnetError (invalid_ini or conflict) only. */
 export function parseFleetIni(text: string): FleetIni {
   const sections = readIni(text)
   let general: GeneralSettings = {}
   const deckies: IniDecky[] = []
   const personas: PersonaSection[] = []
+  const customs = new Map<string, CustomService>()
+  const references: Array<{ deckies: IniDecky[]; customs: CustomReferences }> = []
 
   for (const section of sections) {
     if (section.name === 'general') {
@@ -476,7 +536,14 @@ export function parseFleetIni(text: string): FleetIni {
       personas.push({ section, target: section.name.slice(0, dot), service })
       continue
     }
-    for (const decky of parseDeckySection(section)) {
+    if (section.name.startsWith('custom-')) {
+      customs.set(section.name, parseCustomSection(section))
+      continue
+    }
+    const referenced: CustomReferences = { names: [], at: { line: section.line, section: section.name } }
+    const expanded = parseDeckySection(section, referenced)
+    references.push({ deckies: expanded, customs: referenced })
+    for (const decky of expanded) {
       if (deckies.length >= MAX_DECKIES_PER_INI) {
         throw iniError(
           { line: section.line, section: section.name },
@@ -489,6 +556,7 @@ export function parseFleetIni(text: string): FleetIni {
 
   if (deckies.length === 0) throw new DecnetError('invalid_ini', 'INI contains no decky sections')
   checkUniqueness(deckies)
+  resolveCustomServices(references, customs)
   if (general.subnet !== undefined && general.gateway !== undefined) {
     const resolved = resolveNetwork({ subnet: general.subnet, gateway: general.gateway })
     if (resolved.ok) checkExplicitIps(deckies, resolved.network)

@@ -14,6 +14,7 @@ import { encode, safe } from 'ini'
 import { encodeField, LINE_CONTROL_RE } from '../catalog/service-config.ts'
 import { type ConfigValue, getService } from '../catalog/services.ts'
 import { DecnetError, quote } from '../errors.ts'
+import type { CustomService } from '../schemas/custom-service.ts'
 import type { GeneralSettings } from './fleet.ts'
 import { LONE_SURROGATE_RE } from './reader.ts'
 
@@ -29,6 +30,8 @@ export interface IniDeckyInput {
   mutateInterval?: number | string
   host?: string
   serviceConfig?: Readonly<Record<string, Readonly<Record<string, ConfigValue>>>>
+  /** Listed after `services` and written once each as a `[custom-<name>]` section. */
+  customServices?: readonly CustomService[]
 }
 
 export interface IniFleetInput {
@@ -88,6 +91,33 @@ function encodeSection(name: string, entries: readonly Entry[]): string {
   return text.replace(SLOT_RE, (_, index: string) => slots[Number(index)] ?? '')
 }
 
+/** A `[custom-<name>]` section that reads back as the same service (command as JSON: words may hold spaces). */
+function customSection(service: CustomService): string {
+  return encodeSection(service.name, [
+    ['image', service.image],
+    ['ports', service.ports.map(({ port, protocol }) => `${port}/${protocol}`).join(',')],
+    ['command', service.command.length > 0 ? JSON.stringify(service.command) : undefined],
+    ...Object.entries(service.env).map(([name, value]): Entry => [`env_${name.toLowerCase()}`, value]),
+  ])
+}
+
+/** Each custom service once; one name defined two ways across deckies cannot be one section. */
+function customSections(deckies: readonly IniDeckyInput[]): string[] {
+  const byName = new Map<string, string>()
+  for (const service of deckies.flatMap((decky) => decky.customServices ?? [])) {
+    const section = customSection(service)
+    const written = byName.get(service.name)
+    if (written !== undefined && written !== section) {
+      throw new DecnetError(
+        'invalid_input',
+        `[${service.name}]: deckies define this custom service differently; one INI holds one definition`,
+      )
+    }
+    byName.set(service.name, section)
+  }
+  return [...byName.values()]
+}
+
 export function writeFleetIni(input: IniFleetInput): string {
   const blocks: string[] = []
   const g = input.general
@@ -106,7 +136,11 @@ export function writeFleetIni(input: IniFleetInput): string {
     blocks.push(
       encodeSection(decky.name, [
         ['ip', decky.ip],
-        ['services', decky.services?.join(',')],
+        [
+          'services',
+          decky.services &&
+            [...decky.services, ...(decky.customServices ?? []).map((service) => service.name)].join(','),
+        ],
         ['archetype', decky.archetype],
         ['distro', decky.distro],
         ['nmap_os', decky.osFamily],
@@ -121,5 +155,6 @@ export function writeFleetIni(input: IniFleetInput): string {
       if (entries.length > 0) blocks.push(encodeSection(`${decky.name}.${service}`, entries))
     }
   }
+  blocks.push(...customSections(input.deckies))
   return blocks.join('\n')
 }

@@ -17,6 +17,7 @@ import {
 import { formatIpv4 } from '../net/ipv4.ts'
 import { deriveFleetDomain, derivePersona, personaForLegacyDecky } from '../persona/derive.ts'
 import { type RandomSource, randomHex128 } from '../random.ts'
+import type { CustomService } from '../schemas/custom-service.ts'
 import type { NetworkDriver } from '../schemas/hosts.ts'
 import { LOCAL_HOST_ID } from '../schemas/hosts.ts'
 import type { Persona, PersonaDomain } from '../schemas/persona.ts'
@@ -35,6 +36,8 @@ export interface ExistingDecky {
   services: readonly string[]
   /** Compared only, never trusted as typed values (rows may come straight from JSON columns). */
   serviceConfig: Readonly<Record<string, Readonly<Record<string, unknown>>>>
+  /** Rows from before custom services have none. */
+  customServices?: readonly CustomService[]
   osFamily: string
   mutateIntervalMinutes?: number | null
   /** The host it runs on; the local host when absent. */
@@ -52,6 +55,7 @@ export interface PlannedDecky {
   archetype: ArchetypeSlug | null
   services: ServiceSlug[]
   serviceConfig: ServiceConfigMap
+  customServices: CustomService[]
   osFamily: OsFamilySlug
   mutateIntervalMinutes: number | null
   /** The host it is placed on (INI `host =`, where it already runs, or the one with most free capacity). */
@@ -161,7 +165,9 @@ function isUnchanged(planned: PlannedDecky, existing: ExistingDecky): boolean {
     planned.mutateIntervalMinutes === (existing.mutateIntervalMinutes ?? null) &&
     planned.services.length === existing.services.length &&
     planned.services.every((s) => existing.services.includes(s)) &&
-    sameServiceConfig(planned.serviceConfig, existing.serviceConfig)
+    sameServiceConfig(planned.serviceConfig, existing.serviceConfig) &&
+    JSON.stringify(sortKeys(planned.customServices)) ===
+      JSON.stringify(sortKeys(existing.customServices ?? []))
   )
 }
 
@@ -265,6 +271,7 @@ function resolveDecky(
     archetype: spec.archetype,
     services,
     serviceConfig: spec.serviceConfig,
+    customServices: spec.customServices,
     osFamily,
     mutateIntervalMinutes: spec.mutateIntervalMinutes ?? r.general.mutateIntervalMinutes ?? null,
     hostId: host.id,

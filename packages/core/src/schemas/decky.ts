@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { ZArchetypeSlug, ZConfigValue, ZDistroSlug, ZOsFamilySlug, ZServiceSlug } from './catalog.ts'
 import { ZDeckyName, ZIpv4, ZIsoDate, ZMac } from './common.ts'
+import { ZCustomServices } from './custom-service.ts'
 import { ZHostId } from './hosts.ts'
 
 /**
@@ -34,6 +35,8 @@ export const ZDecky = z.object({
   archetype: ZArchetypeSlug.nullable().optional(),
   services: z.array(ZServiceSlug).min(1),
   serviceConfig: ZServiceConfig,
+  /** `[custom-<name>]` services (images already on its engine); none on rows from before them. */
+  customServices: ZCustomServices.default([]),
   osFamily: ZOsFamilySlug,
   /** Minutes between automatic mutations; null/absent falls back to the global interval. */
   mutateIntervalMinutes: z.number().int().positive().nullable().optional(),

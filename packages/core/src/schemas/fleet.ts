@@ -5,6 +5,7 @@ import { LOGIN_POLICIES, MAX_ACCEPT_ATTEMPT } from '../persona/accounts.ts'
 import { PLAN_SEED_PATTERN } from '../plan/seed.ts'
 import { ZArchetypeSlug, ZDistroSlug, ZOsFamilySlug, ZServiceSlug } from './catalog.ts'
 import { ZDeckyName, ZIntervalString, ZIpv4, ZIsoDate, ZMac } from './common.ts'
+import { ZCustomServices } from './custom-service.ts'
 import { ZServiceConfig } from './decky.ts'
 import { ZHostId } from './hosts.ts'
 import { ZLifecycleOperation, ZLifecycleStatus } from './lifecycle.ts'
@@ -75,6 +76,7 @@ export const ZPlannedDecky = z.object({
   archetype: ZArchetypeSlug.nullable(),
   services: z.array(ZServiceSlug).min(1),
   serviceConfig: ZServiceConfig,
+  customServices: ZCustomServices.default([]),
   osFamily: ZOsFamilySlug,
   mutateIntervalMinutes: z.number().int().positive().nullable(),
   /** The host it is placed on (INI `host =`, where it already runs, or the one with most free capacity). */
@@ -116,6 +118,39 @@ export const ZMutateResponse = z.object({
   oldServices: z.array(ZServiceSlug),
   newServices: z.array(ZServiceSlug),
 })
+
+/** Live service edit: catalogue slugs or `custom-<name>`s to add and remove on one running decky. */
+const ZEditedServiceNames = z.array(z.string().min(1).max(64)).max(16)
+export const ZEditServicesRequest = z
+  .object({
+    name: ZDeckyName,
+    add: ZEditedServiceNames.default([]),
+    remove: ZEditedServiceNames.default([]),
+    /** `[custom-<name>]` sections defining the custom services `add` names. */
+    customSections: z.string().max(MAX_INI_BYTES).optional(),
+  })
+  .strict()
+export type EditServicesRequest = z.infer<typeof ZEditServicesRequest>
+
+/** The service names of a typed comma-separated list (CLI flag, console field): trimmed, no repeats. */
+export function serviceNameList(text: string): string[] {
+  return [
+    ...new Set(
+      text
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
+  ]
+}
+export const ZEditServicesResponse = z.object({
+  message: z.string(),
+  lifecycleId: z.string(),
+  /** Catalogue slugs and custom names, before and after. */
+  oldServices: z.array(z.string()),
+  newServices: z.array(z.string()),
+})
+export type EditServicesResponse = z.infer<typeof ZEditServicesResponse>
 
 export const ZMutatePreviewRequest = ZDeckyNameRequest
 /** A mutation drawn but not committed: what the decky runs, what the draw gives, and what may be picked. */

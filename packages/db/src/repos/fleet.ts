@@ -1,5 +1,6 @@
 // Fleet: the Decky table (the one source of truth) and the transactional deploy-plan commit.
 import {
+  type CustomService,
   DECKY_STATES,
   type DeckyState,
   type LifecycleOperation,
@@ -7,6 +8,7 @@ import {
   type Persona,
   parseObject,
   parseStringArray,
+  ZCustomServices,
   ZPersona,
 } from '@decnet/core'
 import type { Connection, Tx } from '../client.ts'
@@ -51,6 +53,7 @@ export function toDecky(row: DeckyModel): Decky {
     ...row,
     services: parseStringArray(row.services),
     serviceConfig: parseObject(row.serviceConfig) as Decky['serviceConfig'],
+    customServices: ZCustomServices.parse(JSON.parse(row.customServices)),
     state: knownValue(DECKY_STATES, row.state, 'Decky.state'),
     persona: row.persona === null ? null : ZPersona.parse(JSON.parse(row.persona)),
   }
@@ -66,6 +69,7 @@ function deckyData(input: DeckyInput) {
     archetype: input.archetype ?? null,
     services: JSON.stringify(input.services),
     serviceConfig: JSON.stringify(input.serviceConfig ?? {}),
+    customServices: JSON.stringify(input.customServices ?? []),
     osFamily: input.osFamily,
     mutateInterval: input.mutateInterval ?? null,
     persona: input.persona ? JSON.stringify(input.persona) : null,
@@ -136,9 +140,24 @@ function removedRecord(row: DeckyModel) {
     archetype: row.archetype,
     services: row.services,
     serviceConfig: row.serviceConfig,
+    customServices: row.customServices,
     osFamily: row.osFamily,
     persona: row.persona,
   }
+}
+
+/** Refuses a change judged against services the decky no longer runs (a concurrent change won). */
+function assertRunsExpected(
+  name: string,
+  running: readonly string[],
+  expected: readonly string[] | undefined,
+  judged: string,
+): void {
+  if (!expected || (expected.length === running.length && expected.every((s) => running.includes(s)))) return
+  throw new ConflictError(
+    `decky "${name}" runs ${running.join(', ')} now, not the ${expected.join(', ')} ${judged}`,
+    [name],
+  )
 }
 
 function conflictError(messages: string[]): ConflictError {
@@ -276,19 +295,12 @@ export function fleetRepository(conn: Connection) {
             throw new ConflictError(`decky "${name}" is being removed`, [name])
           }
           const previousServices = parseStringArray(row.services)
-          const expected = options.expectedServices
-          if (
-            expected &&
-            !(
-              expected.length === previousServices.length &&
-              expected.every((s) => previousServices.includes(s))
-            )
-          ) {
-            throw new ConflictError(
-              `decky "${name}" runs ${previousServices.join(', ')} now, not the ${expected.join(', ')} the mutation was confirmed from`,
-              [name],
-            )
-          }
+          assertRunsExpected(
+            name,
+            previousServices,
+            options.expectedServices,
+            'the mutation was confirmed from',
+          )
           await tx.decky.update({
             where: { name },
             data: {
@@ -305,6 +317,53 @@ export function fleetRepository(conn: Connection) {
           await tx.lifecycle.create({ data: lifecycle })
           await recordPending(tx, [lifecycle.id])
           return { lifecycleId: lifecycle.id, previousServices }
+        }, TX_OPTIONS),
+      )
+    },
+
+    /**
+     * Commits a live service edit: the decky's new services, settings and custom services and an
+     * `edit_services` lifecycle row (payload: services before and after, who asked). Refused
+     * (ConflictError) when the decky no longer runs `expected` (catalogue and custom names), the set
+     * the edit was judged against, or is being removed.
+     */
+    commitServiceEdit(
+      name: string,
+      change: {
+        services: string[]
+        serviceConfig: Record<string, Record<string, unknown>>
+        customServices: CustomService[]
+      },
+      expected: readonly string[],
+      origin: { trigger: string; actor?: string },
+    ): Promise<{ lifecycleId: string }> {
+      return conn.run(() =>
+        prisma.$transaction(async (tx) => {
+          const row = await tx.decky.findUnique({ where: { name } })
+          if (!row) throw new NotFoundError(`decky "${name}" not found`)
+          if (row.state === 'pending_removal')
+            throw new ConflictError(`decky "${name}" is being removed`, [name])
+          const previousServices = [
+            ...parseStringArray(row.services),
+            ...ZCustomServices.parse(JSON.parse(row.customServices)).map((service) => service.name),
+          ]
+          assertRunsExpected(name, previousServices, expected, 'the edit was judged against')
+          await tx.decky.update({
+            where: { name },
+            data: {
+              services: JSON.stringify(change.services),
+              serviceConfig: JSON.stringify(change.serviceConfig),
+              customServices: JSON.stringify(change.customServices),
+            },
+          })
+          const lifecycle = lifecycleData(name, row.hostId, 'edit_services', {
+            previousServices,
+            services: [...change.services, ...change.customServices.map((service) => service.name)],
+            ...origin,
+          })
+          await tx.lifecycle.create({ data: lifecycle })
+          await recordPending(tx, [lifecycle.id])
+          return { lifecycleId: lifecycle.id }
         }, TX_OPTIONS),
       )
     },
@@ -348,6 +407,7 @@ export function fleetRepository(conn: Connection) {
                 archetype: kept.archetype ?? null,
                 services: kept.services ?? '[]',
                 serviceConfig: kept.serviceConfig ?? '{}',
+                customServices: kept.customServices ?? '[]',
                 osFamily: kept.osFamily ?? '',
                 persona: typeof kept.persona === 'string' ? kept.persona : null,
                 state: 'pending_removal',

@@ -58,6 +58,64 @@ export type Typing = {
   promptTimeoutMs?: number
 }
 
+/** An interactive login with a pty, once it shows the root prompt; `shown()` is everything it printed. */
+async function shellAtPrompt(login: SshLogin, promptTimeoutMs: number) {
+  const child = spawn('sshpass', sshpassArgs({ ...login, tty: true, quiet: true }))
+  let shown = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    shown += chunk.toString()
+  })
+  let exited = false
+  const closed = new Promise((resolve) => child.once('close', resolve)).then(() => {
+    exited = true
+  })
+  await until(
+    () => shown.endsWith('# '),
+    promptTimeoutMs,
+    () => {
+      child.kill()
+      return `no shell prompt: ${JSON.stringify(shown)}`
+    },
+  )
+  return { child, closed, shown: () => shown, exited: () => exited }
+}
+
+async function until(done: () => boolean, timeoutMs: number, failure: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(failure())
+    await sleep(50)
+  }
+}
+
+export type HeldShell = {
+  /** Runs `id` and waits until the shell answers it (the typed text never contains the answer). */
+  answers: (timeoutMs?: number) => Promise<void>
+  /** Whether the client is still connected. */
+  alive: () => boolean
+  close: () => void
+}
+
+/** An interactive login kept open, to show that something leaves a live session connected. */
+export async function holdShell(login: SshLogin, promptTimeoutMs = 60_000): Promise<HeldShell> {
+  const shell = await shellAtPrompt(login, promptTimeoutMs)
+  const answered = () => shell.shown().split('uid=0(root)').length - 1
+  return {
+    answers: async (timeoutMs = 20_000) => {
+      const before = answered()
+      shell.child.stdin.write('id\n')
+      await until(
+        () => answered() > before || shell.exited(),
+        timeoutMs,
+        () => `no answer to id: ${JSON.stringify(shell.shown().slice(-300))}`,
+      )
+      if (shell.exited()) throw new Error(`the session ended: ${JSON.stringify(shell.shown().slice(-300))}`)
+    },
+    alive: () => !shell.exited(),
+    close: () => shell.child.kill(),
+  }
+}
+
 /**
  * An interactive login with a pty: waits for the root prompt, types `lines` with pauses as a person at
  * a keyboard does, then `exit`; resolves when the client has closed.
@@ -67,20 +125,7 @@ export async function typeOverSsh(
   lines: readonly string[],
   typing: Typing = {},
 ): Promise<void> {
-  const child = spawn('sshpass', sshpassArgs({ ...login, tty: true, quiet: true }))
-  let shown = ''
-  child.stdout.on('data', (chunk: Buffer) => {
-    shown += chunk.toString()
-  })
-  const closed = new Promise((resolve) => child.once('close', resolve))
-  const deadline = Date.now() + (typing.promptTimeoutMs ?? 60_000)
-  while (!shown.endsWith('# ')) {
-    if (Date.now() > deadline) {
-      child.kill()
-      throw new Error(`no shell prompt: ${JSON.stringify(shown)}`)
-    }
-    await sleep(50)
-  }
+  const { child, closed } = await shellAtPrompt(login, typing.promptTimeoutMs ?? 60_000)
   for (const line of lines) {
     if (typing.keyDelayMs === undefined) child.stdin.write(`${line}\n`)
     else {

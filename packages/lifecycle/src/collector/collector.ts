@@ -34,7 +34,11 @@ import {
 } from './log-stream.ts'
 import { type Backoff, reconnectLoop, type Session, type SessionEnd, Wakeup } from './reconnect.ts'
 import { ReplayFilter } from './replay-filter.ts'
-import { serviceContainerLabelFilter, serviceContainerOf } from './service-containers.ts'
+import {
+  type ServiceContainer,
+  serviceContainerLabelFilter,
+  serviceContainerOf,
+} from './service-containers.ts'
 
 export const POSITION_KEY_PREFIX = 'collector.position.'
 
@@ -81,10 +85,8 @@ function statusCode(error: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined
 }
 
-type Follower = {
+type Follower = ServiceContainer & {
   id: string
-  decky: string
-  service: string
   /** Last line handed to the pipeline (or skipped as stderr/malformed). */
   position: Position | undefined
   /** Last position written to settings. */
@@ -229,7 +231,7 @@ export class DockerLogCollector {
       const identity = serviceContainerOf(container.Labels)
       if (!identity) continue
       if (this.abort.signal.aborted) return
-      await this.follow(container.Id, identity.decky, identity.service)
+      await this.follow(container.Id, identity)
       if (container.State === 'running') this.followers.get(container.Id)?.wakeup.wake()
     }
     if (initial) await this.forgetVanished(seen)
@@ -251,15 +253,14 @@ export class DockerLogCollector {
     }
   }
 
-  private async follow(id: string, decky: string, service: string): Promise<void> {
+  private async follow(id: string, identity: ServiceContainer): Promise<void> {
     if (this.followers.has(id) || this.abort.signal.aborted) return
     const stored = loadPosition(await this.settings.get(this.positionKeyPrefix + id))
     // stop() may have run meanwhile: a follower made now would never be ended.
     if (this.followers.has(id) || this.abort.signal.aborted) return
     const follower: Follower = {
+      ...identity,
       id,
-      decky,
-      service,
       position: stored,
       persisted: stored,
       checkpoints: [],
@@ -362,7 +363,12 @@ export class DockerLogCollector {
               continue
             }
             received = true
-            if (line.stream === 'stdout') {
+            if (follower.custom) {
+              // An operator's image prints text on either stream: every line is kept, as raw.
+              this.counters.lines++
+              if (this.pipeline.isFull) await this.pipeline.waitForSpace()
+              this.pipeline.offerRawLine(line.text, line.stream, lineTime(line), context)
+            } else if (line.stream === 'stdout') {
               this.counters.lines++
               if (this.pipeline.isFull) await this.pipeline.waitForSpace()
               this.pipeline.offerLine(line.text, context)
@@ -505,7 +511,7 @@ export class DockerLogCollector {
     if (action === 'start') {
       const identity = serviceContainerOf(event.Actor?.Attributes)
       if (!identity) return
-      await this.follow(id, identity.decky, identity.service)
+      await this.follow(id, identity)
       this.followers.get(id)?.wakeup.wake()
     } else if (action === 'destroy') {
       const follower = this.followers.get(id)
@@ -539,4 +545,9 @@ function destroyStream(stream: NodeJS.ReadableStream | undefined) {
   if (!stream) return
   const destroyable = stream as NodeJS.ReadableStream & { destroy?: (error?: Error) => void }
   destroyable.destroy?.()
+}
+
+/** When Docker received the line (its timestamp, in ns), else now. */
+function lineTime(line: LogLine): Date {
+  return line.ts === undefined ? new Date() : new Date(Number(line.ts / 1_000_000n))
 }

@@ -11,11 +11,12 @@ export function serviceContainerLabelFilter(instance?: string): string[] {
   return label
 }
 
-export type ServiceContainer = { decky: string; service: string }
+/** `custom`: a custom service's container, whose output is raw text lines, not decoy events. */
+export type ServiceContainer = { decky: string; service: string; custom: boolean }
 
 /** The decky and service a followed container's labels name; undefined when one is missing. */
 export function serviceContainerOf(labels: Record<string, string> | undefined): ServiceContainer | undefined {
   const decky = labels?.[LABEL.decky]
   const service = labels?.[LABEL.service]
-  return decky && service ? { decky, service } : undefined
+  return decky && service ? { decky, service, custom: labels?.[LABEL.custom] === 'true' } : undefined
 }

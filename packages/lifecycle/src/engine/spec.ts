@@ -1,5 +1,6 @@
 import {
   type ConfigValue,
+  type CustomService,
   FILE_DROP_SERVICES,
   type FileDrop,
   getService,
@@ -24,6 +25,8 @@ export type DeckyRecord = Pick<
   archetype?: string | null
   /** The decky's file drops (db.fileDrops), shown by its shell and FTP decoys. */
   fileDrops?: readonly FileDrop[]
+  /** Rows from before custom services have none. */
+  customServices?: readonly CustomService[]
 }
 
 /** The drops a service's decoy shows: none for a service without a filesystem view. */
@@ -74,5 +77,11 @@ export function deckySpecFor(decky: DeckyRecord): DeckySpec {
         config: Object.fromEntries(config),
       }
     }),
+    customServices: (decky.customServices ?? []).map((service) => ({
+      ...service,
+      ports: service.ports.map(({ port, protocol }) => ({ port, protocol })),
+      command: [...service.command],
+      env: { ...service.env },
+    })),
   }
 }

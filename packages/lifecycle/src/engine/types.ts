@@ -5,6 +5,7 @@
  */
 import {
   type ConfigValue,
+  type CustomService,
   DECKY_NAME_RE,
   type EngineKind,
   type FileDrop,
@@ -36,6 +37,8 @@ export type DeckySpec = {
    */
   stack?: string
   services: DeckyServiceSpec[]
+  /** Custom services (Docker only: the local engine refuses a spec with any); none when absent. */
+  customServices?: CustomService[]
   /** The persona's seed (emulators' per-decky values are keyed by it). */
   seed: string
   /** The decky's stored persona: every service container gets it (`DECNET_PERSONA`). */

@@ -4,6 +4,7 @@
  * types are checked, and a bad line is a counted rejection, never an exception.
  */
 import { isIP } from 'node:net'
+import { CUSTOM_SERVICE_RAW_EVENT } from '@decnet/core'
 import type { LogEventInput } from '@decnet/db'
 import type { DecoyEvent } from '@decnet/decoys'
 import { fitEvent, MAX_EVENT_BYTES } from '@decnet/decoys/events'
@@ -169,6 +170,40 @@ export function parseDecoyLine(
   }
   const fitted = fitEvent(data)
   return toLogEvent(fitted.event, fitted.line, context)
+}
+
+/** Characters of a custom service's output line kept (the rest is cut, and the cut recorded). */
+export const MAX_RAW_OUTPUT_CHARS = 4 * 1024
+/** Stands in for the source of a raw line, which names none. */
+const NO_SOURCE = '0.0.0.0'
+
+/**
+ * One output line of a custom service (an operator's image, not an emulator: it prints text, not
+ * decoy events) as a Log row of kind `raw`, capped. It names no source, so it is stored as a system
+ * row: in Logs, but no attacker, credential or count is made from it.
+ */
+export function rawServiceLine(
+  text: string,
+  stream: 'stdout' | 'stderr',
+  at: Date,
+  context: Required<LineContext>,
+): ParsedLine {
+  const cut = text.length > MAX_RAW_OUTPUT_CHARS
+  const line = cut ? text.slice(0, MAX_RAW_OUTPUT_CHARS) : text
+  return {
+    ok: true,
+    event: {
+      timestamp: at,
+      decky: context.decky,
+      service: context.service,
+      eventType: CUSTOM_SERVICE_RAW_EVENT,
+      attackerIp: NO_SOURCE,
+      attackerPort: null,
+      rawLine: line,
+      fields: { stream, line, ...(cut ? { truncated_chars: text.length - MAX_RAW_OUTPUT_CHARS } : {}) },
+      system: true,
+    },
+  }
 }
 
 /**

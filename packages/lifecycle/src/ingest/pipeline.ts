@@ -24,6 +24,7 @@ import {
   parseDecoyEvent,
   parseDecoyLine,
   type RejectReason,
+  rawServiceLine,
 } from './line.ts'
 
 /** What the pipeline needs of the database: ingest, and (optionally) its CPU half to run ahead. */
@@ -173,6 +174,17 @@ export class IngestPipeline {
   offerLine(line: string, context?: LineContext): SubmitResult {
     this.counters.received++
     return this.accept(parseDecoyLine(line, context, this.maxLineBytes))
+  }
+
+  /** A custom service's output line (not a decoy event): stored as a `raw` row of that service. */
+  offerRawLine(
+    text: string,
+    stream: 'stdout' | 'stderr',
+    at: Date,
+    context: Required<LineContext>,
+  ): SubmitResult {
+    this.counters.received++
+    return this.accept(rawServiceLine(text, stream, at, context))
   }
 
   offerEvent(event: DecoyEvent, context?: LineContext): SubmitResult {

@@ -24,14 +24,7 @@ export async function ensureTestImage(docker: Docker): Promise<string> {
   const node = realpathSync(process.execPath)
   const script = readFileSync(FAKE_DECOY)
   const tag = `decnet-lifecycle-test/decoy:${createHash('sha256').update(script).update(process.version).digest('hex').slice(0, 12)}`
-  try {
-    await docker.getImage(tag).inspect()
-    return tag
-  } catch {
-    // not built yet
-  }
-  const context = mkdtempSync(join(tmpdir(), 'decnet-test-image-'))
-  try {
+  return buildOnce(docker, tag, (context) => {
     const rootfs = join(context, 'rootfs')
     const libraries = execFileSync('ldd', [node], { encoding: 'utf8' }).match(/\/[^\s]+/g) ?? []
     for (const file of [node, ...libraries]) {
@@ -46,7 +39,28 @@ export async function ensureTestImage(docker: Docker): Promise<string> {
       join(context, 'Dockerfile'),
       'FROM scratch\nCOPY rootfs/ /\nENTRYPOINT ["/usr/bin/node", "/app/decoy.cjs"]\n',
     )
-    await buildImage(docker, { context, files: ['Dockerfile', 'rootfs'], tag })
+    return ['Dockerfile', 'rootfs']
+  })
+}
+
+/**
+ * `tag` as it is on the daemon, or built from the files `prepare` writes into a scratch context (it
+ * returns their names) when missing: a tag named by content is built once per change.
+ */
+export async function buildOnce(
+  docker: Docker,
+  tag: string,
+  prepare: (context: string) => string[],
+): Promise<string> {
+  try {
+    await docker.getImage(tag).inspect()
+    return tag
+  } catch {
+    // not built yet
+  }
+  const context = mkdtempSync(join(tmpdir(), 'decnet-test-image-'))
+  try {
+    await buildImage(docker, { context, files: prepare(context), tag })
     return tag
   } finally {
     rmSync(context, { recursive: true, force: true })

@@ -1,5 +1,6 @@
 import { router } from '../../trpc.ts'
 import { deployProcedure } from './deploy.ts'
+import { editServicesProcedure } from './edit-services.ts'
 import { exportFleetProcedure } from './export.ts'
 import { getDeckyProcedure } from './get.ts'
 import { historyProcedure } from './history.ts'
@@ -21,6 +22,7 @@ export const fleetRouter = router({
   deploy: deployProcedure,
   mutatePreview: mutatePreviewProcedure,
   mutate: mutateProcedure,
+  editServices: editServicesProcedure,
   teardown: teardownProcedure,
   repair: repairProcedure,
   setMutateInterval: setMutateIntervalProcedure,

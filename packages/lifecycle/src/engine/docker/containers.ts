@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { TcpStackShaping } from '@decnet/core'
+import type { CustomService, TcpStackShaping } from '@decnet/core'
 import { fileDropEnv } from '@decnet/decoys/file-drops'
 import type Docker from 'dockerode'
 import {
@@ -174,6 +174,40 @@ export function serviceContainer(
       ...(settings.artifactGateway
         ? { Binds: [`${settings.artifactGateway.hostDir}:${CONTAINER_GATEWAY_DIR}:ro`] }
         : {}),
+    },
+  })
+}
+
+/** Writable scratch space a custom image may need under the read-only root (memory-backed, no exec). */
+const CUSTOM_SCRATCH = { '/tmp': 'rw,noexec,nosuid,nodev,size=16m' }
+
+/**
+ * A custom service's container: the operator's image (by the id it resolved to, so a rebuilt image
+ * is a new container) in the base's network namespace, under the same confinement as every decoy and
+ * with no mount from the host: it parses attacker bytes with code DECNET did not write.
+ */
+export function customServiceContainer(
+  spec: DeckySpec,
+  service: CustomService,
+  imageId: string,
+  baseId: string,
+  settings: ContainerSettings,
+): DesiredContainer {
+  return withHash(serviceContainerName(settings.instance, spec.name, service.name), {
+    Image: imageId,
+    ...(service.command.length > 0 ? { Cmd: service.command } : {}),
+    StopTimeout: settings.stopTimeoutSeconds,
+    Env: Object.entries(service.env).map(([name, value]) => `${name}=${value}`),
+    Labels: labels(settings, spec.name, SERVICE_ROLE, {
+      [LABEL.service]: service.name,
+      [LABEL.custom]: 'true',
+    }),
+    HostConfig: {
+      NetworkMode: `container:${baseId}`,
+      RestartPolicy: { Name: 'unless-stopped' },
+      LogConfig: logConfig(settings),
+      ...serviceConfinement(),
+      Tmpfs: CUSTOM_SCRATCH,
     },
   })
 }

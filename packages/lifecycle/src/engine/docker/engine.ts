@@ -21,6 +21,7 @@ import { dockerCall, isNotFound } from './calls.ts'
 import {
   baseContainer,
   type ContainerSettings,
+  customServiceContainer,
   type DesiredContainer,
   serviceContainer,
   shaperContainer,
@@ -219,13 +220,31 @@ export class DockerEngine implements DeckyEngine {
     // Checked before every change to Docker: an abandoned operation stops at its next step.
     const step = () => signal?.throwIfAborted()
     step()
-    const slugs = spec.services.map((service) => service.slug)
+    const slugs = [
+      ...spec.services.map((service) => service.slug),
+      ...(spec.customServices ?? []).map((c) => c.name),
+    ]
     if (new Set(slugs).size !== slugs.length)
       throw new Error(`decky ${spec.name} lists a service twice: ${slugs.join(', ')}`)
-    // Read-only look-ups together; the network (which may create things) only once the image is
+    // Read-only look-ups together; the network (which may create things) only once the images are
     // known to exist, so a missing image fails without side effects.
-    const [imageId, existing] = await Promise.all([
-      resolveImage(this.docker, this.options.image, this.buildCommand, this.timeoutMs),
+    const [imageId, customImageIds, existing] = await Promise.all([
+      resolveImage(
+        this.docker,
+        this.options.image,
+        { what: 'decoy image', remedy: `build it with: ${this.buildCommand}` },
+        this.timeoutMs,
+      ),
+      Promise.all(
+        (spec.customServices ?? []).map((custom) =>
+          resolveImage(
+            this.docker,
+            custom.image,
+            { what: `custom service ${custom.name}'s image`, remedy: 'load or build it there first' },
+            this.timeoutMs,
+          ),
+        ),
+      ),
       this.list(spec.name),
     ])
     step()
@@ -286,7 +305,12 @@ export class DockerEngine implements DeckyEngine {
       report.created.push(desiredBase.name)
     }
 
-    const desired = spec.services.map((service) => serviceContainer(spec, service, baseId, settings))
+    const desired = [
+      ...spec.services.map((service) => serviceContainer(spec, service, baseId, settings)),
+      ...(spec.customServices ?? []).map((custom, index) =>
+        customServiceContainer(spec, custom, customImageIds[index] ?? '', baseId, settings),
+      ),
+    ]
     const keep = new Set<Existing>()
     for (const want of desired) {
       const match = services.find(
@@ -380,7 +404,13 @@ export class DockerEngine implements DeckyEngine {
   }
 
   private async waitUntilReachable(spec: DeckySpec, signal: AbortSignal | undefined): Promise<void> {
-    const ports = spec.services.flatMap((service) => service.ports)
+    // A custom UDP port speaks an unknown protocol that need not answer a probe: its TCP ports are probed.
+    const ports = [
+      ...spec.services.flatMap((service) => service.ports),
+      ...(spec.customServices ?? []).flatMap((custom) =>
+        custom.ports.filter((port) => port.protocol === 'tcp'),
+      ),
+    ]
     if (ports.length === 0) return
     const result = await waitUntilReachable(spec.ip, ports, {
       hostname: spec.hostname,

@@ -1,25 +1,28 @@
 import type Docker from 'dockerode'
 import { dockerCall, isNotFound } from './calls.ts'
 
+/** What a missing image is and how to get it, for the error that names it. */
+export type MissingImageHint = { what: string; remedy: string }
+
 export class ImageMissingError extends Error {
-  constructor(image: string, buildCommand: string) {
-    super(`decoy image ${image} is not present on the Docker host; build it with: ${buildCommand}`)
+  constructor(image: string, hint: MissingImageHint) {
+    super(`${hint.what} ${image} is not present on the Docker host; ${hint.remedy}`)
     this.name = 'ImageMissingError'
   }
 }
 
-/** The local image id for `image`; a missing image fails at once, naming the build command (never a pull that hangs). */
+/** The local image id for `image`; a missing image fails at once, saying how to get it (never a pull that hangs). */
 export async function resolveImage(
   docker: Docker,
   image: string,
-  buildCommand: string,
+  hint: MissingImageHint,
   timeoutMs: number,
 ): Promise<string> {
   try {
     const info = await dockerCall(`inspect image ${image}`, timeoutMs, () => docker.getImage(image).inspect())
     return info.Id
   } catch (error) {
-    if (isNotFound(error)) throw new ImageMissingError(image, buildCommand)
+    if (isNotFound(error)) throw new ImageMissingError(image, hint)
     throw error
   }
 }

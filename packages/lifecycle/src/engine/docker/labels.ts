@@ -11,6 +11,8 @@ export const LABEL = {
   ip: 'decnet.ip',
   /** On a base container whose decky needs a stack shaper: the BPF program it must carry. */
   stackProgram: 'decnet.stack-program',
+  /** On a custom service's container: its output is raw lines, not decoy events. */
+  custom: 'decnet.custom',
 } as const
 
 export const BASE_ROLE = 'base'

@@ -78,6 +78,11 @@ export class LocalEngine implements DeckyEngine {
 
   deploy(spec: DeckySpec): Promise<ConvergeReport> {
     assertDeckyName(spec.name)
+    const custom = (spec.customServices ?? []).map((service) => service.name)
+    // Custom services are images, and this engine runs no containers.
+    if (custom.length > 0) {
+      return Promise.reject(new CustomServicesUnsupportedError(spec.name, custom))
+    }
     return this.locks.run(spec.name, () => this.converge(spec))
   }
 
@@ -222,5 +227,15 @@ export class LocalEngine implements DeckyEngine {
       Object.entries(service.config).sort(),
     ]
     return createHash('sha256').update(JSON.stringify(identity)).digest('hex')
+  }
+}
+
+/** A decky with custom services asked of the local engine, which has no containers to run their images in. */
+export class CustomServicesUnsupportedError extends Error {
+  constructor(decky: string, services: readonly string[]) {
+    super(
+      `decky ${decky}: custom services (${services.join(', ')}) need the Docker engine; the local engine runs no images`,
+    )
+    this.name = 'CustomServicesUnsupportedError'
   }
 }

@@ -4,7 +4,9 @@ import { useQueryClient } from '@tanstack/react-query'
 import { useRouter } from 'next/navigation'
 import { useState } from 'react'
 import { DECKY_STATE_BADGE, DeckyActions } from '@/components/decky-operations.tsx'
+import { EditServicesDialog } from '@/components/edit-services-dialog.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
+import { operationCallbacks } from '@/lib/operation-callbacks.ts'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 
 export type DeckyView = RouterOutputs['fleet']['get']
@@ -16,6 +18,8 @@ export function DeckyHeader({ decky }: { decky: DeckyView }) {
   const router = useRouter()
   const queryClient = useQueryClient()
   const [message, setMessage] = useState<string | null>(null)
+  const [editing, setEditing] = useState(false)
+  const running = [...decky.services, ...decky.customServices.map((service) => service.name)]
   const refresh = () => {
     queryClient.invalidateQueries({ queryKey: trpc.fleet.get.queryKey({ name: decky.name }) })
     queryClient.invalidateQueries({ queryKey: trpc.fleet.history.pathKey() })
@@ -47,6 +51,27 @@ export function DeckyHeader({ decky }: { decky: DeckyView }) {
             }}
             className="row"
             testId="decky-actions"
+          >
+            <button
+              type="button"
+              onClick={() => setEditing(true)}
+              aria-label={`Edit services of ${decky.name}`}
+            >
+              Edit services
+            </button>
+          </DeckyActions>
+        )}
+        {editing && (
+          <EditServicesDialog
+            name={decky.name}
+            running={running}
+            onClose={() => setEditing(false)}
+            onStarted={(result) =>
+              operationCallbacks('edit services of', decky.name, setMessage, refresh).onSuccess({
+                message: result.message,
+                lifecycleIds: [result.lifecycleId],
+              })
+            }
           />
         )}
       </div>

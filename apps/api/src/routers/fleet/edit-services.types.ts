@@ -1,0 +1,4 @@
+import { ZEditServicesRequest, ZEditServicesResponse } from '@decnet/core'
+
+export const ZEditServicesInput = ZEditServicesRequest
+export const ZEditServicesOutput = ZEditServicesResponse
