@@ -131,6 +131,13 @@ export async function planFleet(
   seed: string = drawPlanSeed(cryptoRandom),
 ): Promise<FleetPlan> {
   const parsed = parseFleetIni(ini)
+  // Validated in full above (every hostile shape names its line); engines do not build networks yet.
+  if (parsed.topology) {
+    throw new DecnetError(
+      'invalid_input',
+      'topology networks ([network.*] sections) are validated but cannot be deployed yet',
+    )
+  }
   const { db, defaultNetwork } = services
   const [deckies, settings, network, hosts, drawSeed] = await Promise.all([
     db.fleet.list(),
