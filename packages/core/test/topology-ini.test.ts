@@ -4,38 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_TOPOLOGY_NETWORKS, parseFleetIni, writeFleetIni } from '../src/index.ts'
 import { expectDecnet } from './support/fixtures.ts'
-
-/** The acceptance maze: the entry LAN, `office` behind jump-01, `servers` behind db-gw. */
-export const MAZE_INI = `[network.dmz]
-subnet = 10.77.1.0/24
-entry = true
-
-[network.office]
-subnet = 10.77.2.0/24
-
-[network.servers]
-subnet = 10.77.3.0/24
-gateway = 10.77.3.254
-
-[web-01]
-services = ssh, http
-
-[jump-01]
-services = ssh
-networks = dmz, office
-
-[ws-01]
-services = ssh
-networks = office
-
-[db-gw]
-services = ssh
-networks = office, servers
-
-[db-01]
-services = ssh
-networks = servers
-`
+import { MAZE_INI } from './support/topology.ts'
 
 describe('a valid topology', () => {
   const ini = parseFleetIni(MAZE_INI)
@@ -50,6 +19,7 @@ describe('a valid topology', () => {
         entry: true,
         parent: null,
         via: null,
+        line: 1,
       },
       {
         name: 'office',
@@ -59,6 +29,7 @@ describe('a valid topology', () => {
         entry: false,
         parent: 'dmz',
         via: 'jump-01',
+        line: 5,
       },
       {
         name: 'servers',
@@ -68,6 +39,7 @@ describe('a valid topology', () => {
         entry: false,
         parent: 'office',
         via: 'db-gw',
+        line: 8,
       },
     ])
   })

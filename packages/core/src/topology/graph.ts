@@ -28,6 +28,8 @@ export interface TopologyNetwork {
   parent: string | null
   /** The pivot decky linking it to its parent; null for the entry network. */
   via: string | null
+  /** Its section's line. */
+  line: number
 }
 
 export interface Topology {
@@ -186,5 +188,6 @@ function pick(network: IniNetwork): Omit<TopologyNetwork, 'parent' | 'via'> {
     gateway: network.gateway,
     driver: network.driver,
     entry: network.entry,
+    line: network.line,
   }
 }
