@@ -131,13 +131,6 @@ export async function planFleet(
   seed: string = drawPlanSeed(cryptoRandom),
 ): Promise<FleetPlan> {
   const parsed = parseFleetIni(ini)
-  // Validated in full above (every hostile shape names its line); engines do not build networks yet.
-  if (parsed.topology) {
-    throw new DecnetError(
-      'invalid_input',
-      'topology networks ([network.*] sections) are validated but cannot be deployed yet',
-    )
-  }
   const { db, defaultNetwork } = services
   const [deckies, settings, network, hosts, drawSeed] = await Promise.all([
     db.fleet.list(),
@@ -163,6 +156,14 @@ export async function planFleet(
     now: Date.now(),
   })
   if (!result.ok) throw result.error
+  // Validated and planned in full (hostile shapes and clashes name their line); engines do not build
+  // topology networks yet, so nothing of one is committed.
+  if (result.plan.topology) {
+    throw new DecnetError(
+      'invalid_input',
+      'topology networks ([network.*] sections) are validated but cannot be deployed yet',
+    )
+  }
   const planned = result.plan.network
   return {
     plan: result.plan,
