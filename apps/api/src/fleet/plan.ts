@@ -174,6 +174,14 @@ export async function planFleet(
     now: Date.now(),
   })
   if (!result.ok) throw result.error
+  // Validated and planned in full (hostile shapes and clashes name their line); engines do not build
+  // topology networks yet, so nothing of one is committed.
+  if (result.plan.topology) {
+    throw new DecnetError(
+      'invalid_input',
+      'topology networks ([network.*] sections) are validated but cannot be deployed yet',
+    )
+  }
   for (const decky of result.plan.create) {
     const spec = parsed.deckies.find((candidate) => candidate.name === decky.name)
     assertEngineRunsCustomServices(services.engine, decky, spec && { line: spec.line, section: spec.section })

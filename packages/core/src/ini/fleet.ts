@@ -24,6 +24,14 @@ import { parseCidr, parseIpv4 } from '../net/ipv4.ts'
 import { DECKY_NAME_RE } from '../schemas/common.ts'
 import { type CustomService, isCustomServiceName } from '../schemas/custom-service.ts'
 import { NETWORK_DRIVERS, type NetworkDriver } from '../schemas/hosts.ts'
+import { checkTopology, overlappingNetwork, type Topology } from '../topology/graph.ts'
+import {
+  type IniNetwork,
+  NETWORK_KEYS,
+  networkSectionName,
+  parseNetworkList,
+  parseNetworkSection,
+} from '../topology/ini.ts'
 import { parseCustomSection } from './custom.ts'
 import { type IniSection, readIni } from './reader.ts'
 
@@ -60,11 +68,17 @@ export interface IniDecky {
   serviceConfig: ServiceConfigMap
   /** `[custom-<name>]` services its `services =` list names, resolved once every section is read. */
   customServices: CustomService[]
+  /** Its `networks =` list (topology networks, first holds `ip =`); null when absent. */
+  networks: string[] | null
+  /** The line of `networks =`, for errors the topology rules find. */
+  networksLine: number | null
 }
 
 export interface FleetIni {
   general: GeneralSettings
   deckies: IniDecky[]
+  /** The `[network.*]` sections, validated as a graph; null when the INI declares none (one flat LAN). */
+  topology: Topology | null
 }
 
 const GENERAL_KEYS = ['net', 'gw', 'interface', 'driver', 'mutate_interval', 'domain'] as const
@@ -72,7 +86,17 @@ const GENERAL_KEYS = ['net', 'gw', 'interface', 'driver', 'mutate_interval', 'do
 const DOMAIN_RE = /^(?=.{3,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/
 /** Prefixes a company puts before its name in an AD domain (`corp.acme.com` → NetBIOS `ACME`). */
 const DOMAIN_PREFIXES = new Set(['corp', 'ad', 'int', 'internal', 'office', 'lan'])
-const DECKY_KEYS = ['ip', 'services', 'archetype', 'distro', 'nmap_os', 'mutate_interval', 'amount', 'host']
+const DECKY_KEYS = [
+  'ip',
+  'services',
+  'archetype',
+  'distro',
+  'nmap_os',
+  'mutate_interval',
+  'amount',
+  'host',
+  'networks',
+]
 const KEY_ALIASES: Readonly<Record<string, string>> = {
   'nmap-os': 'nmap_os',
   'mutate-interval': 'mutate_interval',
@@ -264,6 +288,7 @@ function parseDeckySection(section: IniSection, customs: CustomReferences): IniD
     throw iniError(hostKey.at, `${quote(hostKey.value)} is not a valid host name`)
   }
   const intervalKey = keys.get('mutate_interval')
+  const networksKey = keys.get('networks')
   const base = {
     section: section.name,
     line: section.line,
@@ -274,6 +299,8 @@ function parseDeckySection(section: IniSection, customs: CustomReferences): IniD
     osFamily: enumValue(keys.get('nmap_os'), isOsFamilySlug, 'OS family', OS_FAMILY_SLUGS),
     mutateIntervalMinutes: intervalKey ? parseIntervalValue(intervalKey) : null,
     host: hostKey?.value ?? null,
+    networks: networksKey ? parseNetworkList(networksKey.value, networksKey.at) : null,
+    networksLine: networksKey?.at.line ?? null,
   }
   checkServiceFamilies(base, { section: where, services: servicesKey, osFamily: keys.get('nmap_os') })
   if (amount === 1) return [{ ...base, name: section.name, serviceConfig: {}, customServices: [] }]
@@ -288,6 +315,7 @@ function parseDeckySection(section: IniSection, customs: CustomReferences): IniD
     return {
       ...base,
       services: base.services && [...base.services],
+      networks: base.networks && [...base.networks],
       name,
       serviceConfig: {},
       customServices: [],
@@ -521,10 +549,18 @@ export function parseFleetIni(text: string): FleetIni {
   const personas: PersonaSection[] = []
   const customs = new Map<string, CustomService>()
   const references: Array<{ deckies: IniDecky[]; customs: CustomReferences }> = []
+  const networks: IniNetwork[] = []
 
   for (const section of sections) {
     if (section.name === 'general') {
       general = parseGeneral(section)
+      continue
+    }
+    const networkName = networkSectionName(section.name)
+    // `[network.ssh]` stays the ssh persona of a decky named `network`, as before topologies.
+    if (networkName !== undefined && !isServiceSlug(networkName)) {
+      const keys = collectKeys(section, NETWORK_KEYS, 'network')
+      networks.push(parseNetworkSection(section, networkName, networks.length, keys))
       continue
     }
     if (section.name.toUpperCase() === 'DEFAULT') {
@@ -562,5 +598,40 @@ export function parseFleetIni(text: string): FleetIni {
     if (resolved.ok) checkExplicitIps(deckies, resolved.network)
   }
   applyPersonas(personas, deckies)
-  return { general, deckies }
+  return { general, deckies, topology: readTopology(general, networks, deckies) }
+}
+
+/** The topology of the INI's network sections, or null (and no decky may name a network) without any. */
+function readTopology(
+  general: GeneralSettings,
+  networks: IniNetwork[],
+  deckies: IniDecky[],
+): Topology | null {
+  if (networks.length === 0) {
+    const member = deckies.find((decky) => decky.networks !== null)
+    if (member?.networks) {
+      throw iniError(
+        { line: member.networksLine ?? member.line, section: member.section, key: 'networks' },
+        `no [network.${member.networks[0]}] section declares network ${quote(member.networks[0] ?? '')}`,
+      )
+    }
+    return null
+  }
+  const placed = deckies.find((decky) => decky.host !== null)
+  if (placed) {
+    throw iniError(
+      { line: placed.line, section: placed.section },
+      'a topology runs on one engine (its networks are local to it); remove host =',
+    )
+  }
+  if (general.subnet !== undefined) {
+    const lan = overlappingNetwork(general.subnet, networks)
+    if (lan) {
+      throw iniError(
+        lan.at.subnet,
+        `subnet ${lan.subnet} overlaps the fleet LAN [general] net = ${general.subnet}`,
+      )
+    }
+  }
+  return checkTopology(networks, deckies)
 }

@@ -15,6 +15,7 @@ import { encodeField, LINE_CONTROL_RE } from '../catalog/service-config.ts'
 import { type ConfigValue, getService } from '../catalog/services.ts'
 import { DecnetError, quote } from '../errors.ts'
 import type { CustomService } from '../schemas/custom-service.ts'
+import { NETWORK_SECTION_PREFIX } from '../topology/ini.ts'
 import type { GeneralSettings } from './fleet.ts'
 import { LONE_SURROGATE_RE } from './reader.ts'
 
@@ -29,13 +30,25 @@ export interface IniDeckyInput {
   /** Minutes, or an interval string such as "2h". */
   mutateInterval?: number | string
   host?: string
+  /** Topology networks it joins (`networks = a, b`); the entry network when absent. */
+  networks?: readonly string[]
   serviceConfig?: Readonly<Record<string, Readonly<Record<string, ConfigValue>>>>
   /** Listed after `services` and written once each as a `[custom-<name>]` section. */
   customServices?: readonly CustomService[]
 }
 
+export interface IniNetworkInput {
+  name: string
+  subnet: string
+  gateway?: string
+  driver?: string
+  entry?: boolean
+}
+
 export interface IniFleetInput {
   general?: GeneralSettings
+  /** Topology networks, written as `[network.<name>]` sections. */
+  networks?: readonly IniNetworkInput[]
   deckies: readonly IniDeckyInput[]
 }
 
@@ -132,6 +145,16 @@ export function writeFleetIni(input: IniFleetInput): string {
       ]),
     )
   }
+  for (const network of input.networks ?? []) {
+    blocks.push(
+      encodeSection(`${NETWORK_SECTION_PREFIX}${network.name}`, [
+        ['subnet', network.subnet],
+        ['gateway', network.gateway],
+        ['driver', network.driver],
+        ['entry', network.entry ? 'true' : undefined],
+      ]),
+    )
+  }
   for (const decky of input.deckies) {
     blocks.push(
       encodeSection(decky.name, [
@@ -146,6 +169,7 @@ export function writeFleetIni(input: IniFleetInput): string {
         ['nmap_os', decky.osFamily],
         ['mutate_interval', decky.mutateInterval],
         ['host', decky.host],
+        ['networks', decky.networks?.join(', ')],
         ['amount', decky.amount !== undefined && decky.amount !== 1 ? decky.amount : undefined],
       ]),
     )

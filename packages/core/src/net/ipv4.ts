@@ -69,3 +69,9 @@ export function broadcastOf(network: Ipv4Network): number {
 export function networkContains(network: Ipv4Network, address: number): boolean {
   return (address & maskFor(network.prefix)) >>> 0 === network.base
 }
+
+/** Whether two networks share any address (one contains the other's base at the shorter prefix). */
+export function networksOverlap(a: Ipv4Network, b: Ipv4Network): boolean {
+  const mask = maskFor(Math.min(a.prefix, b.prefix))
+  return (a.base & mask) >>> 0 === (b.base & mask) >>> 0
+}

@@ -4,7 +4,7 @@ import { type ArchetypeSlug, getArchetype } from '../catalog/archetypes.ts'
 import { DISTRO_SLUGS, type DistroSlug, isDistroSlug } from '../catalog/distros.ts'
 import type { OsFamilySlug } from '../catalog/os-families.ts'
 import { familyForServices, type ServiceSlug } from '../catalog/services.ts'
-import { DecnetError, quote } from '../errors.ts'
+import { DecnetError, describeLocation, quote } from '../errors.ts'
 import { checkExplicitIps, type FleetIni, type IniDecky, type ServiceConfigMap } from '../ini/fleet.ts'
 import { drawServices, servicePool } from '../mutation/pick.ts'
 import {
@@ -21,6 +21,8 @@ import type { CustomService } from '../schemas/custom-service.ts'
 import type { NetworkDriver } from '../schemas/hosts.ts'
 import { LOCAL_HOST_ID } from '../schemas/hosts.ts'
 import type { Persona, PersonaDomain } from '../schemas/persona.ts'
+import { overlappingNetwork } from '../topology/graph.ts'
+import { type PlannedTopology, planTopologyLinks } from '../topology/links.ts'
 import { LOCAL_PLAN_HOST, Placement, type PlanHost } from './placement.ts'
 
 /** The fields of an existing decky the planner reads; callers pass their full rows. */
@@ -78,6 +80,8 @@ export interface PlannedNetwork {
 
 export interface DeployPlan<T extends ExistingDecky> {
   network: PlannedNetwork
+  /** The INI's topology networks and each of its deckies' links; null for a flat LAN. */
+  topology: PlannedTopology | null
   create: PlannedDecky[]
   keep: T[]
   remove: T[]
@@ -321,11 +325,13 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
   const networkOf = (host: PlanHost) =>
     host.network ? hostNetwork({ ...host, network: host.network }) : fleetNet
   const holds = (ip: string) => (host: PlanHost) => explicitIpProblem(networkOf(host), ip) === undefined
+  checkTopologyAgainstLans(ini, (input.hosts ?? [LOCAL_PLAN_HOST]).map(networkOf))
   const placed = ini.deckies.map((spec) => {
     const previous = replaceFleet ? existingByName.get(spec.name) : undefined
     const host = placement.place({
       decky: spec.name,
-      hostName: spec.host,
+      // A topology's networks are local to one engine: the local one.
+      hostName: ini.topology ? LOCAL_HOST_ID : spec.host,
       currentHostId: previous ? hostOf(previous) : undefined,
       at: { line: spec.line, section: spec.section },
       ...(spec.ip !== null ? { fits: holds(spec.ip) } : {}),
@@ -375,16 +381,17 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
     survivors.filter((d) => !iniNames.has(d.name) || !replaceFleet).map((d) => d.hostname.toLowerCase()),
   )
 
-  // One resolver per host: its network and an auto-IP pool over it.
+  // One resolver per host network (or topology network): the network and an auto-IP pool over it.
   const resolvers = new Map<string, Resolver>()
-  const resolverFor = (host: PlanHost): Resolver => {
-    const known = resolvers.get(host.id)
+  const resolverFor = (
+    key: string,
+    net: ResolvedNetwork,
+    where: string,
+    specs: readonly IniDecky[],
+  ): Resolver => {
+    const known = resolvers.get(key)
     if (known) return known
-    const net = networkOf(host)
-    checkExplicitIps(
-      placed.filter((entry) => entry.host.id === host.id).map((entry) => entry.spec),
-      net,
-    )
+    checkExplicitIps(specs, net)
     const pool = freeAddresses(net, reserved)
     const resolver: Resolver = {
       net,
@@ -398,25 +405,55 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
         if (next.done) {
           throw new DecnetError(
             'conflict',
-            `not enough free IPs in ${net.network.cidr} while assigning an IP to ${quote(name)} on host ${quote(host.name)}`,
+            `not enough free IPs in ${net.network.cidr} while assigning an IP to ${quote(name)} ${where}`,
           )
         }
         reserved.add(next.value)
         return next.value
       },
     }
-    resolvers.set(host.id, resolver)
+    resolvers.set(key, resolver)
     return resolver
+  }
+  const hostResolver = (host: PlanHost) =>
+    resolverFor(
+      `host:${host.id}`,
+      networkOf(host),
+      `on host ${quote(host.name)}`,
+      placed.filter((entry) => entry.host.id === host.id).map((entry) => entry.spec),
+    )
+  const attachments = ini.topology?.attachments ?? {}
+  const topologyNets = new Map(
+    (ini.topology?.networks ?? []).map((network) => [network.name, topologyNetwork(network)]),
+  )
+  const networkResolver = (name: string) =>
+    resolverFor(
+      `network:${name}`,
+      topologyNets.get(name) as ResolvedNetwork,
+      `on network ${quote(name)}`,
+      ini.deckies.filter((spec) => attachments[spec.name]?.[0] === name),
+    )
+  // A topology decky's primary address is on its first network.
+  const resolverOf = (spec: IniDecky, host: PlanHost) => {
+    const first = attachments[spec.name]?.[0]
+    return first === undefined ? hostResolver(host) : networkResolver(first)
   }
 
   const create: PlannedDecky[] = []
   const keep: T[] = replaceFleet ? [] : [...existing]
   placed.forEach(({ spec, previous, host }, index) => {
-    const planned = resolveDecky(spec, index, previous, host, resolverFor(host))
+    const planned = resolveDecky(spec, index, previous, host, resolverOf(spec, host))
     if (previous && isUnchanged(planned, previous)) keep.push(previous)
     else create.push(planned)
   })
   const remove = replaceFleet ? existing.filter((d) => !iniNames.has(d.name)) : []
+  const topology =
+    ini.topology &&
+    planTopologyLinks(
+      ini.topology,
+      new Map([...keep, ...create].map((decky) => [decky.name, decky.ip])),
+      (decky, network) => networkResolver(network).nextIp(decky),
+    )
 
   const total = keep.length + create.length
   if (input.deploymentLimit !== undefined && total > input.deploymentLimit) {
@@ -433,9 +470,33 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
       driver: ini.general.driver ?? null,
       interface: ini.general.interface ?? null,
     },
+    topology,
     create,
     keep,
     remove,
+  }
+}
+
+/** A topology network as the allocator sees it (no engine address: the engine reaches it only by exec). */
+function topologyNetwork(network: { subnet: string; gateway: string }): ResolvedNetwork {
+  const resolved = resolveNetwork(network)
+  if (!resolved.ok) throw new Error(`topology network ${network.subnet} was validated before`)
+  return resolved.network
+}
+
+/** A topology network sharing addresses with a host's decky LAN would make both unroutable. */
+function checkTopologyAgainstLans(ini: FleetIni, lans: readonly ResolvedNetwork[]): void {
+  const cidrs = lans.map((lan) => ({ subnet: lan.network.cidr }))
+  for (const network of ini.topology?.networks ?? []) {
+    const lan = overlappingNetwork(network.subnet, cidrs)
+    if (lan) {
+      const at = { line: network.line, section: `network.${network.name}`, key: 'subnet' }
+      throw new DecnetError(
+        'conflict',
+        `${describeLocation(at)}: ${network.subnet} overlaps the fleet's decky LAN ${lan.subnet}`,
+        at,
+      )
+    }
   }
 }
 

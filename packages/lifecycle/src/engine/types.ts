@@ -58,6 +58,8 @@ export type NetworkContext = {
    * host can reach its deckies. Defaults to the parent interface's first IPv4 address.
    */
   hostAddress?: string
+  /** A bridge Docker keeps off the outside world (a topology's inner network, reached through pivots). */
+  internal?: boolean
 }
 
 export type DeckyHealth = 'up' | 'degraded' | 'missing'

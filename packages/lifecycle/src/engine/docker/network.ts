@@ -4,22 +4,33 @@ import { dockerCall, isConflict } from './calls.ts'
 
 export type NetworkOutcome = 'reused' | 'created' | 'replaced'
 
-type NetworkFacts = { driver: string; subnet?: string; gateway?: string; parent?: string; attached: string[] }
+type NetworkFacts = {
+  driver: string
+  subnet?: string
+  gateway?: string
+  parent?: string
+  internal: boolean
+  attached: string[]
+}
 
 function describeFacts({
   driver,
   subnet,
   gateway,
   parent,
-}: Pick<NetworkFacts, 'driver' | 'subnet' | 'gateway' | 'parent'>) {
-  return `driver=${driver} subnet=${subnet ?? '?'} gateway=${gateway ?? '?'}${parent ? ` parent=${parent}` : ''}`
+  internal,
+}: Pick<NetworkFacts, 'driver' | 'subnet' | 'gateway' | 'parent' | 'internal'>) {
+  return `driver=${driver} subnet=${subnet ?? '?'} gateway=${gateway ?? '?'}${parent ? ` parent=${parent}` : ''}${internal ? ' internal' : ''}`
 }
 
-function wanted(context: NetworkContext): Pick<NetworkFacts, 'driver' | 'subnet' | 'gateway' | 'parent'> {
+function wanted(
+  context: NetworkContext,
+): Pick<NetworkFacts, 'driver' | 'subnet' | 'gateway' | 'parent' | 'internal'> {
   return {
     driver: context.driver,
     subnet: context.subnet,
     gateway: context.gateway,
+    internal: context.internal === true,
     ...(context.driver === 'bridge' ? {} : { parent: context.parent }),
   }
 }
@@ -60,13 +71,15 @@ export async function ensureNetwork(
       subnet: pool?.Subnet,
       gateway: pool?.Gateway,
       parent: info.Options?.parent,
+      internal: info.Internal === true,
       attached: Object.values(info.Containers ?? {}).map((container) => container.Name),
     }
     if (
       facts.driver === want.driver &&
       facts.subnet === want.subnet &&
       facts.gateway === want.gateway &&
-      facts.parent === want.parent
+      facts.parent === want.parent &&
+      facts.internal === want.internal
     ) {
       return 'reused'
     }
@@ -85,6 +98,7 @@ export async function ensureNetwork(
       docker.createNetwork({
         Name: name,
         Driver: context.driver,
+        Internal: context.internal === true,
         CheckDuplicate: true,
         Labels: labels,
         Options: options,

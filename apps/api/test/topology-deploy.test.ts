@@ -1,0 +1,76 @@
+// Topology INIs through fleet.deploy and fleet.preview: every hostile shape is a typed BAD_REQUEST or
+// CONFLICT naming its line, and nothing is written (no decky, no lifecycle row).
+import { describe, expect, it } from 'vitest'
+import { inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
+
+const NET = (name: string, subnet: string, extra = '') => `[network.${name}]\nsubnet = ${subnet}\n${extra}`
+const ENTRY = NET('dmz', '10.61.1.0/24', 'entry = true\n')
+const MAZE = `${ENTRY}${NET('office', '10.61.2.0/24')}[jump-01]\nservices = ssh\nnetworks = dmz, office\n[ws-01]\nservices = ssh\nnetworks = office\n`
+
+const CASES: [title: string, ini: string, code: string, fragment: string][] = [
+  [
+    'overlapping subnets',
+    `${ENTRY}${NET('office', '10.61.1.0/25')}[d]\n`,
+    'BAD_REQUEST',
+    'line 5, [network.office] subnet: subnet 10.61.1.0/25 overlaps',
+  ],
+  [
+    'a dangling network',
+    `${ENTRY}[d]\nnetworks = dmz, lab\n`,
+    'BAD_REQUEST',
+    'line 5, [d] networks: no [network.lab] section',
+  ],
+  [
+    'a self-loop',
+    `${ENTRY}[d]\nnetworks = dmz, dmz\n`,
+    'BAD_REQUEST',
+    "line 5, [d] networks: network 'dmz' is listed twice",
+  ],
+  [
+    'an unreachable network',
+    `${ENTRY}${NET('office', '10.61.2.0/24')}[ws]\nnetworks = office\n`,
+    'BAD_REQUEST',
+    "line 4, [network.office]: network 'office' is unreachable",
+  ],
+  [
+    '1,000 networks',
+    `${Array.from({ length: 1000 }, (_, i) => NET(`n${i}`, `10.${60 + Math.floor(i / 250)}.${i % 250}.0/24`)).join('')}[d]\n`,
+    'BAD_REQUEST',
+    'line 65, [network.n32]: the INI declares more than 32 networks',
+  ],
+  [
+    'a network on the fleet LAN',
+    MAZE.replace('10.61.2.0/24', '172.31.0.0/16'),
+    'CONFLICT',
+    "line 4, [network.office] subnet: 172.31.0.0/16 overlaps the fleet's decky LAN 172.31.77.0/24",
+  ],
+]
+
+describe('topology INIs through fleet.deploy (runner disabled)', () => {
+  const { admin } = inProcessApiOfSuite({ env: NO_WORKERS })
+
+  it.each(CASES)('%s: typed error with its line, nothing written', async (_title, ini, code, fragment) => {
+    await admin.fleet.deploy({ ini: '[keeper]\nservices = ssh\n' }).catch(() => undefined)
+    const fleetBefore = await admin.fleet.list()
+    for (const call of [() => admin.fleet.deploy({ ini }), () => admin.fleet.preview({ ini })]) {
+      const error = await call().then(
+        () => undefined,
+        (caught: Error) => caught,
+      )
+      expect(error).toMatchObject({ code })
+      expect(error?.message).toContain(fragment)
+    }
+    expect(await admin.fleet.list()).toEqual(fleetBefore)
+  })
+
+  it('validates and plans a sound topology, then refuses to commit it until engines build networks', async () => {
+    const fleetBefore = await admin.fleet.list()
+    const error = await admin.fleet.deploy({ ini: MAZE }).then(
+      () => undefined,
+      (caught: Error) => caught,
+    )
+    expect(error).toMatchObject({ code: 'BAD_REQUEST' })
+    expect(error?.message).toContain('cannot be deployed yet')
+    expect(await admin.fleet.list()).toEqual(fleetBefore)
+  })
+})
