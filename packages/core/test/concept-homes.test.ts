@@ -74,9 +74,9 @@ describe('the drift check catches', () => {
     expect(concepts(`const OPS = ['deploy', 'mutate', 'teardown', 'repair'] as const`)).toEqual([
       'Lifecycle operation',
     ])
-    expect(concepts(`const X = z.enum(["deploy", "mutate", "teardown", "upgrade", "edit_services"])`)).toEqual([
-      'Lifecycle operation',
-    ])
+    expect(
+      concepts(`const X = z.enum(["deploy", "mutate", "teardown", "upgrade", "edit_services"])`),
+    ).toEqual(['Lifecycle operation'])
   })
 
   it("the engine-kind literal `'docker' | 'local'` and a setting built around it", () => {

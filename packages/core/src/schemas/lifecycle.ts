@@ -7,7 +7,14 @@ import { ZHostId } from './hosts.ts'
  * `upgrade`: recreate a decky on its host's current decoy image, persona unchanged (an image rollout).
  * `edit_services`: an operator's live service edit (fleet.editServices); only changed containers move.
  */
-export const LIFECYCLE_OPERATIONS = ['deploy', 'mutate', 'teardown', 'repair', 'upgrade', 'edit_services'] as const
+export const LIFECYCLE_OPERATIONS = [
+  'deploy',
+  'mutate',
+  'teardown',
+  'repair',
+  'upgrade',
+  'edit_services',
+] as const
 export const LIFECYCLE_STATUSES = ['pending', 'running', 'succeeded', 'failed'] as const
 export const ZLifecycleOperation = z.enum(LIFECYCLE_OPERATIONS)
 export const ZLifecycleStatus = z.enum(LIFECYCLE_STATUSES)
