@@ -71,7 +71,7 @@ describe('the drift check catches', () => {
 
   it('copied lifecycle statuses and operations, as unions or arrays', () => {
     expect(concepts(`type S = 'pending' | 'running' | 'succeeded' | 'failed'`)).toEqual(['Lifecycle status'])
-    expect(concepts(`const OPS = ['deploy', 'mutate', 'teardown', 'repair'] as const`)).toEqual([
+    expect(concepts(`const OPS = ['deploy', 'mutate', 'teardown', 'repair', 'upgrade'] as const`)).toEqual([
       'Lifecycle operation',
     ])
     expect(
