@@ -61,6 +61,8 @@ ensureDebianPackages([
   'curl',
   'sshpass',
   'openssh-client',
+  // The failed-login delay test logs in with Debian's telnet client (BusyBox login of an embedded device).
+  'telnet',
   'rsyslog',
   'rsyslog-openssl',
   // `decnet init`'s unit files are checked with systemd-analyze verify; setpriv runs them as their User=.
