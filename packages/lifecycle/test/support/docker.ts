@@ -78,10 +78,69 @@ export const tcpService = (slug: string, port: number, config: Record<string, st
 })
 
 /** Removes everything labelled with the instance (containers, then networks): the suite's own leftovers only. */
+const REMOVE_CONCURRENCY = 8
+
+/** Runs `work` over `items` with at most `limit` in flight; settles every one. */
+export async function inBatches<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++
+      try {
+        results[i] = { status: 'fulfilled', value: await work(items[i] as T) }
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason }
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return results
+}
+
+/**
+ * A forced removal. A dropped connection is retried once; the first request may still be running in
+ * the daemon, so a 409 "already in progress" then waits until the container is gone.
+ */
+async function removeContainer(docker: Docker, id: string): Promise<void> {
+  const container = docker.getContainer(id)
+  const status = (error: unknown) => (error as { statusCode?: number }).statusCode
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await container.remove({ force: true, v: true })
+      return
+    } catch (error) {
+      if (status(error) === 404) return
+      if (attempt >= 2 && status(error) === 409) return waitUntilGone(container)
+      if (attempt >= 2 || status(error) !== undefined) throw error
+    }
+  }
+}
+
+async function waitUntilGone(container: Docker.Container): Promise<void> {
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    const gone = await container.inspect().then(
+      () => false,
+      (error: unknown) => (error as { statusCode?: number }).statusCode === 404,
+    )
+    if (gone) return
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  throw new Error(`container ${container.id} still exists a minute after its removal began`)
+}
+
 export async function removeInstance(docker: Docker, instance: string): Promise<void> {
   const filters = { label: [`decnet.instance=${instance}`] }
   const containers = await docker.listContainers({ all: true, filters })
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })))
+  // Bounded: Docker 20.10 hangs up on some of ~100 forced removals sent at once ("socket hang up").
+  const removed = await inBatches(containers, REMOVE_CONCURRENCY, (c) => removeContainer(docker, c.Id))
+  const failed = removed.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed.length > 0) throw failed[0]?.reason
   const names = containers.flatMap((c) => c.Names.map((name) => name.replace(/^\//, '')))
   const networks = await docker.listNetworks({ filters })
   for (const network of networks) await removeNetworkWithStaleEndpoints(docker, network.Id, names)

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { ARCHETYPES, type ArchetypeSlug, parseFleetIni, planDeploy, seededRandom } from '@decnet/core'
 import type Docker from 'dockerode'
 import { type DeckySpec, DockerEngine, deckySpecFor } from '../../../src/index.ts'
-import { bridgeNetwork, removeInstance, testInstance } from '../../support/docker.ts'
+import { bridgeNetwork, inBatches, removeInstance, testInstance } from '../../support/docker.ts'
 
 export type FleetDecky = {
   archetype: ArchetypeSlug
@@ -49,28 +49,6 @@ export function believabilityIni(archetypes: readonly ArchetypeSlug[]): string {
 
 /** Deploys at a time: Docker serialises network sandbox setup, so more only queue inside the daemon. */
 const DEPLOY_CONCURRENCY = 6
-
-/** Runs `work` over `items` with at most `limit` in flight; settles every one. */
-async function inBatches<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<PromiseSettledResult<R>[]> {
-  const results: PromiseSettledResult<R>[] = new Array(items.length)
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++
-      try {
-        results[i] = { status: 'fulfilled', value: await work(items[i] as T) }
-      } catch (reason) {
-        results[i] = { status: 'rejected', reason }
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return results
-}
 
 /** Plans the INI on a fresh /24 and deploys every decky at once; throws with every failed decky. */
 export async function deployFleet(
