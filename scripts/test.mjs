@@ -29,11 +29,14 @@ function workspacePackages() {
   return found
 }
 
-/** Counts from one vitest JSON report; a file that failed to load counts as one failure. */
+/**
+ * Counts from one vitest JSON report. A file that failed with no failed test (it did not load, or a
+ * hook such as afterAll threw after its tests passed) counts as one failure.
+ */
 function vitestCounts(file) {
   const report = JSON.parse(readFileSync(file, 'utf8'))
   const brokenFiles = report.testResults.filter(
-    (r) => r.status === 'failed' && r.assertionResults.length === 0,
+    (r) => r.status === 'failed' && !r.assertionResults.some((a) => a.status === 'failed'),
   )
   return {
     passed: report.numPassedTests,
