@@ -4,7 +4,6 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
-import readline from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -41,25 +40,6 @@ export function run(command, args, options = {}) {
   if (result.status !== 0 && !options.allowFailure)
     fail(`${command} ${args.join(' ')} exited with ${result.status}`)
   return result.status ?? 1
-}
-
-/**
- * Runs a command beside others and resolves with its exit status (never rejects for a failure). With
- * `prefix`, each output line carries it, so suites running side by side stay readable.
- */
-export function runBeside(command, args, { prefix } = {}) {
-  return new Promise((resolve) => {
-    const stdio = prefix ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit']
-    const child = spawn(command, args, { cwd: ROOT, stdio, env: { ...process.env, ...TOOL_ENV } })
-    if (prefix) {
-      for (const stream of [child.stdout, child.stderr])
-        readline
-          .createInterface({ input: stream })
-          .on('line', (line) => process.stdout.write(`${prefix} ${line}\n`))
-    }
-    child.once('error', (error) => fail(`${command} could not be started: ${error.message}`))
-    child.once('close', (status) => resolve(status ?? 1))
-  })
 }
 
 function output(command, args) {
