@@ -1,6 +1,16 @@
 // `npm run bench`: every package's `bench` script, one at a time (benchmarks must not compete for the
 // two cores). Each prints its medians and its ratio against a baseline measured in the same run.
-import { ensureDockerDaemon, ensurePnpm, installDependencies, log, run } from './lib.mjs'
+import {
+  ensureDebianPackages,
+  ensureDockerDaemon,
+  ensurePnpm,
+  installDependencies,
+  log,
+  run,
+} from './lib.mjs'
+
+// The mass-scan soak (apps/api) points real attacker tools at its deckies.
+ensureDebianPackages(['docker.io', 'nmap', 'hydra', 'hping3'])
 
 await ensureDockerDaemon()
 ensurePnpm()
