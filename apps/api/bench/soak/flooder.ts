@@ -9,7 +9,8 @@ import net from 'node:net'
  * - reset: connects and resets at once (RST), often before the decoy has even accepted it.
  */
 export const FLOOD_MODES = ['garbage', 'silent', 'reset'] as const
-export type FloodMode = (typeof FLOOD_MODES)[number]
+/** `held`: one of a burst held open together, more than a decoy serves at once (its connection cap). */
+export type FloodMode = (typeof FLOOD_MODES)[number] | 'held'
 
 export type FloodTarget = { decky: string; ip: string; port: number }
 
@@ -78,5 +79,40 @@ export async function flood(
     }
   }
   await Promise.all(Array.from({ length: options.concurrency }, worker))
+  return report
+}
+
+/**
+ * Opens `count` connections to one target at once and holds them all for `holdMs` before closing
+ * them: more than the decoy's connection cap, so it must turn some away (and say so).
+ */
+export async function holdOpen(target: FloodTarget, count: number, holdMs: number): Promise<FloodReport> {
+  const report: FloodReport = { opened: [], failed: {} }
+  const sockets = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Socket | undefined>((resolve) => {
+          const socket = net.connect({ host: target.ip, port: target.port })
+          socket.on('error', (error: NodeJS.ErrnoException) => {
+            if (
+              socket.localPort !== undefined &&
+              report.opened.some((c) => c.sourcePort === socket.localPort)
+            )
+              return // reset after connecting: the decoy refused it at its cap
+            const code = error.code ?? error.message
+            report.failed[code] = (report.failed[code] ?? 0) + 1
+            resolve(undefined)
+          })
+          socket.resume()
+          socket.once('connect', () => {
+            report.opened.push({ ...target, sourcePort: socket.localPort ?? 0, mode: 'held' })
+            resolve(socket)
+          })
+        }),
+    ),
+  )
+  await new Promise((resolve) => setTimeout(resolve, holdMs))
+  for (const socket of sockets) socket?.destroy()
   return report
 }
