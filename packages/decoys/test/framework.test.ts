@@ -113,12 +113,16 @@ describe('parseServiceConfigJson', () => {
 })
 
 describe('listenTcp', () => {
-  it('emits connect/disconnect with the real peer, caps connections and reaps idle peers', async () => {
+  /** A listener on a fresh loopback address with `options`, its events in `log`. */
+  async function testListener(options: Omit<Parameters<typeof listenTcp>[0], 'ctx' | 'port'>) {
     const log = eventLog()
     const host = loopbackHost()
-    const listener = await listenTcp({
-      ctx: testContext(log.sink, host),
-      port: 0,
+    const listener = await listenTcp({ ctx: testContext(log.sink, host), port: 0, ...options })
+    return { log, host, listener }
+  }
+
+  it('emits connect/disconnect with the real peer, caps connections and reaps idle peers', async () => {
+    const { log, host, listener } = await testListener({
       maxConnections: 2,
       idleTimeoutMs: 300,
       handle: (session) => ({ onLine: (line) => session.write(`echo:${line}\n`) }),
@@ -142,14 +146,7 @@ describe('listenTcp', () => {
     }
   })
   it('records connections refused at the cap: one limit_reached per peer address with the count', async () => {
-    const log = eventLog()
-    const host = loopbackHost()
-    const listener = await listenTcp({
-      ctx: testContext(log.sink, host),
-      port: 0,
-      maxConnections: 1,
-      handle: () => ({}),
-    })
+    const { log, host, listener } = await testListener({ maxConnections: 1, handle: () => ({}) })
     /** Connects from `from` (any 127/8 address is ours) and resolves once the decoy closed it. */
     const refusedFrom = (from: string) =>
       new Promise<void>((resolve) => {
