@@ -255,6 +255,21 @@ function line(what: string, value: string, target: string, baseline: string, ok?
 }
 
 const docker = new Docker()
+
+/** Instances an earlier soak left behind when it was killed outright (its process is gone). */
+async function removeAbandonedSoaks(): Promise<void> {
+  const containers = await docker.listContainers({ all: true, filters: { label: ['decnet.instance'] } })
+  const instances = new Set(containers.map((c) => c.Labels['decnet.instance'] ?? ''))
+  for (const instance of instances) {
+    const pid = Number(/^soak(\d+)$/.exec(instance)?.[1])
+    if (!pid || pid === process.pid) continue
+    try {
+      process.kill(pid, 0)
+    } catch {
+      await removeInstance(docker, instance)
+    }
+  }
+}
 const workDir = mkdtempSync(path.join(tmpdir(), 'decnet-soak-'))
 const stopEverything = new AbortController()
 // Interrupted: still remove what this run made (the API child gets the same signal from the terminal).
@@ -265,6 +280,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 try {
+  await removeAbandonedSoaks()
   await withBenchApi(
     { DECNET_ENGINE: 'docker', DECNET_INSTANCE: INSTANCE, DECNET_SUBNET: SUBNET, DECNET_GATEWAY: GATEWAY },
     { deploymentLimit: 100 },
