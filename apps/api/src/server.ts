@@ -94,7 +94,14 @@ export function createApiServer(services: ApiServices, tls?: TlsPair): http.Serv
       }),
     )
   }
-  return tls ? https.createServer({ cert: tls.cert, key: tls.key }, handle) : http.createServer(handle)
+  const server = tls
+    ? https.createServer({ cert: tls.cert, key: tls.key }, handle)
+    : http.createServer(handle)
+  // Node closes idle keep-alive sockets after 5 s, about when a client reuses one: under load the
+  // request then meets a closed socket ("other side closed"). Clients close theirs first this way.
+  server.keepAliveTimeout = 65_000
+  server.headersTimeout = 66_000
+  return server
 }
 
 export async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {

@@ -50,27 +50,29 @@ test('every page of the web app is in the page-wide checks', () => {
   expect(listed, 'add the new page to CONSOLE_PAGES (e2e/fixtures/console-pages.ts)').toEqual(appRoutes())
 })
 
-test('axe: no serious or critical WCAG 2.1 AA (or best-practice) violation on any page, in both themes; one main landmark; every control shows its focus', async ({
-  browser,
-  page,
-  stack,
-}) => {
-  test.setTimeout(300_000)
-  const data = await test.step('seed deckies, traffic and an incident', () => consoleData(stack))
-  const { errors } = await adminSession(page, stack)
-  const report: string[] = []
-  const unfocusable: string[] = []
-  for (const theme of THEMES) {
+// One test per theme: each walks every page, and one walk is long enough for a slow machine.
+for (const theme of THEMES) {
+  const allRules = theme === THEMES[0]
+  test(`axe (${theme} theme): no serious or critical WCAG 2.1 AA (or best-practice) violation on any page${allRules ? '; one main landmark; every control shows its focus' : ''}`, async ({
+    browser,
+    page,
+    stack,
+  }) => {
+    test.setTimeout(360_000)
+    const data = await test.step('seed deckies, traffic and an incident', () => consoleData(stack))
+    const { errors } = await adminSession(page, stack)
+    const report: string[] = []
+    const unfocusable: string[] = []
     await page.getByLabel('Colour theme').selectOption(theme)
     for (const consolePage of CONSOLE_PAGES) {
-      await test.step(`${consolePage.route} (${theme})`, async () => {
+      await test.step(consolePage.route, async () => {
         await page.goto(`${stack.webUrl}${consolePage.path(data)}`)
         await expect(consolePage.ready(page, data)).toBeVisible({ timeout: 15_000 })
         await expect(page.locator('html')).toHaveAttribute('data-theme', theme)
         // The first theme gets every rule; the second only what its colours can change.
-        const findings = await blockingViolations(page, theme === THEMES[0] ? undefined : COLOUR_RULES)
+        const findings = await blockingViolations(page, allRules ? undefined : COLOUR_RULES)
         if (findings.length > 0) report.push(formatFindings(`${consolePage.route} (${theme})`, findings))
-        if (theme !== THEMES[0]) return
+        if (!allRules) return
         // One main landmark, the skip link's target.
         await expect(page.getByRole('main')).toHaveAttribute('id', 'content')
         // Every control, focused as the keyboard focuses it (a key pressed first), shows a focus ring.
@@ -79,28 +81,26 @@ test('axe: no serious or critical WCAG 2.1 AA (or best-practice) violation on an
         unfocusable.push(...missing.map((problem) => `${consolePage.route}: ${problem}`))
       })
     }
-  }
-  // Signed out, the theme is the system's.
-  for (const theme of THEMES) {
+    // Signed out, the theme is the system's.
     const context = await browser.newContext({ colorScheme: theme })
     const visitor = await context.newPage()
     const visitorErrors = watchConsole(visitor)
     for (const publicPage of PUBLIC_PAGES) {
       await visitor.goto(`${stack.webUrl}${publicPage.path(data)}`)
       await expect(publicPage.ready(visitor, data)).toBeVisible()
-      const findings = await blockingViolations(visitor, theme === THEMES[0] ? undefined : COLOUR_RULES)
+      const findings = await blockingViolations(visitor, allRules ? undefined : COLOUR_RULES)
       if (findings.length > 0)
         report.push(formatFindings(`${publicPage.route} (${theme}, signed out)`, findings))
     }
     await context.close()
     expect(visitorErrors()).toEqual([])
-  }
-  const text = report.join('\n')
-  if (text) await test.info().attach('axe-violations.txt', { body: text, contentType: 'text/plain' })
-  expect(text, 'axe found serious or critical violations').toBe('')
-  expect(unfocusable).toEqual([])
-  expect(errors()).toEqual([])
-})
+    const text = report.join('\n')
+    if (text) await test.info().attach('axe-violations.txt', { body: text, contentType: 'text/plain' })
+    expect(text, 'axe found serious or critical violations').toBe('')
+    expect(unfocusable).toEqual([])
+    expect(errors()).toEqual([])
+  })
+}
 
 test('keyboard: the fleet table’s row actions are reached with Tab; a teardown is confirmed or cancelled without the mouse', async ({
   page,

@@ -6,13 +6,14 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@ta
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client'
 import { type ReactNode, useState } from 'react'
 import { errorCode } from '@/lib/errors.ts'
+import { isSigningOut } from '@/lib/sign-out.ts'
 import { TRPCProvider } from '@/trpc/client.ts'
 
 /** A revoked or expired session anywhere sends the operator back to the sign-in page. */
 function onAuthError(error: unknown) {
   if (typeof window === 'undefined') return
   const code = errorCode(error)
-  if (code !== 'UNAUTHORIZED') return
+  if (code !== 'UNAUTHORIZED' || isSigningOut()) return
   const path = window.location.pathname
   if (path === '/' || path.startsWith('/login')) return
   window.location.assign(`/login?next=${encodeURIComponent(path)}`)
