@@ -1,42 +1,16 @@
 // `decnet backup` / `decnet restore` / `decnet upgrade` on SQLite, run as the real CLI beside a live API
 // whose database another process keeps ingesting into (Docker fleet recovery: e2e backup-restore.spec).
-import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { countRows, createDatabase, type DecnetDatabase, latestMigration } from '@decnet/db'
 import * as tar from 'tar'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BackupManifest } from '../src/backup/manifest.ts'
 import { codeOf, readyAdmin } from './support/accounts.ts'
+import { decnetLocal } from './support/cli.ts'
 import { type Client, clientFor } from './support/clients.ts'
 import { type ServerProcess, startServerProcess } from './support/server.ts'
-
-const DECNET_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/decnet.mjs')
-
-/** The real CLI with the installation's environment (no API URL: these commands work on the files). */
-function decnetLocal(
-  args: string[],
-  dataDir: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DECNET_BIN, ...args], {
-      env: { ...process.env, DECNET_DATA_DIR: dataDir, DATABASE_URL: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    child.once('error', reject)
-    child.once('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }))
-  })
-}
 
 const attempt = (i: number) => ({
   timestamp: new Date(),

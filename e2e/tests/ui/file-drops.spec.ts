@@ -4,7 +4,7 @@ import { sshpassCommand } from '../../fixtures/attacker.ts'
 import { signInAdmin } from '../../fixtures/auth.ts'
 import { docker } from '../../fixtures/docker.ts'
 import { expect, test } from '../../fixtures/stack.ts'
-import { adminSession, shot, waitTerminal } from '../../fixtures/ui-helpers.ts'
+import { adminSession, deployedIp, shot, waitTerminal } from '../../fixtures/ui-helpers.ts'
 
 const run = promisify(execFile)
 const DECKY = 'drop-box'
@@ -35,12 +35,12 @@ test('file drops: an admin drops bait files from the decky page; ssh cat and fin
 }) => {
   test.setTimeout(420_000)
   const { client } = await signInAdmin(stack)
-  const deployed = await client.fleet.deploy.mutate({
-    ini: `[${DECKY}]\nservices = ssh, http\n\n[${DECKY}.ssh]\npassword = ${PASSWORD}\n`,
-  })
-  const [row] = await waitTerminal(client, deployed.lifecycleIds, 180_000)
-  expect(row?.status).toBe('succeeded')
-  const { ip } = await client.fleet.get.query({ name: DECKY })
+  const ip = await deployedIp(
+    client,
+    DECKY,
+    `[${DECKY}]\nservices = ssh, http\n\n[${DECKY}.ssh]\npassword = ${PASSWORD}\n`,
+    180_000,
+  )
   expect(await sshCommand(ip, `cat ${SECRET_FILE}`)).toContain('No such file or directory')
   const sshBefore = serviceContainerId(stack.instance, 'ssh')
 
