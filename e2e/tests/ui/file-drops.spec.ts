@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { sshpassCommand } from '../../fixtures/attacker.ts'
-import { signInAdmin } from '../../fixtures/auth.ts'
 import { docker } from '../../fixtures/docker.ts'
 import { expect, test } from '../../fixtures/stack.ts'
-import { adminSession, deployedIp, shot, waitTerminal } from '../../fixtures/ui-helpers.ts'
+import { adminSession, shot, sshDecky, waitTerminal } from '../../fixtures/ui-helpers.ts'
 
 const run = promisify(execFile)
 const DECKY = 'drop-box'
@@ -34,13 +33,7 @@ test('file drops: an admin drops bait files from the decky page; ssh cat and fin
   stack,
 }) => {
   test.setTimeout(420_000)
-  const { client } = await signInAdmin(stack)
-  const ip = await deployedIp(
-    client,
-    DECKY,
-    `[${DECKY}]\nservices = ssh, http\n\n[${DECKY}.ssh]\npassword = ${PASSWORD}\n`,
-    180_000,
-  )
+  const { client, ip } = await sshDecky(stack, DECKY, PASSWORD, 'ssh, http')
   expect(await sshCommand(ip, `cat ${SECRET_FILE}`)).toContain('No such file or directory')
   const sshBefore = serviceContainerId(stack.instance, 'ssh')
 

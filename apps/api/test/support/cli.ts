@@ -57,6 +57,17 @@ export function decnetLocal(args: string[], dataDir: string): Promise<CliResult>
   return runDecnet(args, { DECNET_DATA_DIR: dataDir, DATABASE_URL: '' })
 }
 
+/**
+ * `decnet --json <args>` on an installation's files (as decnetLocal) that must succeed: its JSON report.
+ * Throws with what it printed when it exited non-zero or wrote to stderr.
+ */
+export async function decnetLocalJson<Report>(args: string[], dataDir: string): Promise<Report> {
+  const result = await decnetLocal(['--json', ...args], dataDir)
+  if (result.code !== 0 || result.stderr !== '')
+    throw new Error(`decnet ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
+  return JSON.parse(result.stdout) as Report
+}
+
 export type RunningCli = {
   /** Everything printed so far. */
   stdout: () => string
