@@ -6,7 +6,7 @@ import { afterAll, beforeEach, inject } from 'vitest'
 import type { DecnetDatabase } from '../src/database.ts'
 import { migrate } from '../src/migrate.ts'
 import { type TestDatabase, testDatabases } from '../src/testing/databases.ts'
-import type { DeckyInput, LogEventInput } from '../src/types.ts'
+import type { DeckyInput } from '../src/types.ts'
 
 /** One SQLite and one PostgreSQL provider; suites run `describe.each(databases())`. */
 export const databases = () => testDatabases(inject('postgresAdminUrl'))
@@ -74,16 +74,4 @@ export function decky(name: string, ip: string, overrides: Partial<DeckyInput> =
   }
 }
 
-export function event(overrides: Partial<LogEventInput> = {}): LogEventInput {
-  return {
-    timestamp: new Date('2026-11-25T10:00:00Z'),
-    decky: 'decky-01',
-    service: 'ssh',
-    eventType: 'login_attempt',
-    attackerIp: '203.0.113.7',
-    attackerPort: 50000,
-    rawLine: 'login attempt',
-    fields: {},
-    ...overrides,
-  }
-}
+export { logEventFixture as event } from '../src/testing/log-events.ts'
