@@ -4,6 +4,7 @@ import { collectorBehindSettingKey } from '@decnet/core'
 import type { DecnetDatabase } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { curlFromAddress } from '../../decoys/test/support/http-client.ts'
 import { createDockerClient, DockerEngine, databaseProbeLedger } from '../src/index.ts'
 import { type CollectorWorker, startCollectorWorker } from '../src/workers-index.ts'
 import { bridgeNetwork, deckySpec, removeInstance, testInstance } from './support/docker.ts'
@@ -77,17 +78,7 @@ describe('readiness probes are system traffic (Docker engine)', () => {
     expect(await db.logs.counts()).toEqual({ logs: 0, logs24h: 0 })
     expect(await db.attackers.count()).toBe(0)
 
-    const { stdout } = await run('curl', [
-      '-s',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{local_ip}',
-      '-u',
-      'admin:hunter2',
-      `http://${spec.ip}/admin`,
-    ])
-    expect(stdout).toBe(network.gateway)
+    expect(await curlFromAddress(`http://${spec.ip}/admin`, '-u', 'admin:hunter2')).toBe(network.gateway)
     await expect
       .poll(async () => (await db.logs.search({ q: 'decky:sys-docker', limit: 50 })).total, {
         timeout: 30_000,

@@ -15,3 +15,25 @@ export function logEventFixture(overrides: Partial<LogEventInput> = {}): LogEven
     ...overrides,
   }
 }
+
+/** What bench traffic is made of: a failed root login and a shell command over ssh, a GET over http. */
+export type AttackKind = 'login' | 'command' | 'request'
+
+/** Event `n` of bench traffic of `kind` from `base` (its source, decky, time, raw line). */
+export function attackEventFixture(
+  kind: AttackKind,
+  base: Omit<LogEventInput, 'service' | 'eventType' | 'fields'>,
+  n: number,
+  path = '/',
+): LogEventInput {
+  if (kind === 'login')
+    return {
+      ...base,
+      service: 'ssh',
+      eventType: 'auth_attempt',
+      fields: { username: 'root', password: `pw${n % 7}`, success: false },
+    }
+  if (kind === 'command')
+    return { ...base, service: 'ssh', eventType: 'command', fields: { command: `id #${n}` } }
+  return { ...base, service: 'http', eventType: 'request', fields: { method: 'GET', path } }
+}
