@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import type { DecoyEvent } from '@decnet/decoys'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,6 +10,7 @@ import {
   startCapture,
 } from '../../decoys/test/tshark-capture.ts'
 import { createDockerClient, DockerEngine } from '../src/index.ts'
+import { buildDecoyImage } from './support/decoy-image.ts'
 import { bridgeNetwork, deckySpec, removeInstance, tcpService, testInstance } from './support/docker.ts'
 
 /**
@@ -52,12 +53,7 @@ async function serviceEvents(service: string): Promise<DecoyEvent[]> {
 }
 
 beforeAll(async () => {
-  const output = execFileSync('pnpm', ['--filter', '@decnet/decoys', 'build:image'], {
-    encoding: 'utf8',
-    timeout: 240_000,
-  })
-  const image = /decoy-image: (\S+) [0-9a-f]{12} /.exec(output)?.[1]
-  if (!image) throw new Error(`could not read the image tag from:\n${output}`)
+  const image = buildDecoyImage()
   const engine = new DockerEngine({
     image,
     instance,

@@ -9,6 +9,7 @@ import {
   deckySpecFor,
   StackShapingError,
 } from '../src/index.ts'
+import { buildDecoyImage } from './support/decoy-image.ts'
 import { bridgeNetwork, removeInstance, testInstance } from './support/docker.ts'
 
 // Debian's nmap -O against deckies on real Docker, one per TCP/IP stack profile (own containers
@@ -22,13 +23,7 @@ let engine: DockerEngine
 let nextOctet = 40
 
 beforeAll(() => {
-  const output = execFileSync('pnpm', ['--filter', '@decnet/decoys', 'build:image'], {
-    encoding: 'utf8',
-    timeout: 240_000,
-  })
-  const tag = /decoy-image: (\S+) [0-9a-f]{12} /.exec(output)?.[1]
-  if (!tag) throw new Error(`could not read the image tag from:\n${output}`)
-  image = tag
+  image = buildDecoyImage()
   engine = new DockerEngine({ image, instance, networkName: `${instance}_lan`, readinessTimeoutMs: 30_000 })
 }, 250_000)
 

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { collectorBehindSettingKey } from '@decnet/core'
 import type { DecnetDatabase } from '@decnet/db'
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { curlFromAddress } from '../../decoys/test/support/http-client.ts'
 import { createDockerClient, DockerEngine, databaseProbeLedger } from '../src/index.ts'
 import { type CollectorWorker, startCollectorWorker } from '../src/workers-index.ts'
+import { buildDecoyImage } from './support/decoy-image.ts'
 import { bridgeNetwork, deckySpec, removeInstance, testInstance } from './support/docker.ts'
 
 const run = promisify(execFile)
@@ -20,13 +21,7 @@ let worker: CollectorWorker | undefined
 
 /** The project's real decoy image (cached when built), built with the command users run. */
 beforeAll(async () => {
-  const output = execFileSync('pnpm', ['--filter', '@decnet/decoys', 'build:image'], {
-    encoding: 'utf8',
-    timeout: 240_000,
-  })
-  const tag = /decoy-image: (\S+) [0-9a-f]{12} /.exec(output)?.[1]
-  if (!tag) throw new Error(`could not read the image tag from:\n${output}`)
-  image = tag
+  image = buildDecoyImage()
   db = (await provider.open()).db
 }, 250_000)
 
