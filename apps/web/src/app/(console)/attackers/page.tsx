@@ -11,8 +11,9 @@ import { ErrorAlert } from '@/components/error-alert.tsx'
 import { ExportButton } from '@/components/export-button.tsx'
 import { IpAddress } from '@/components/ip-address.tsx'
 import { SafeText } from '@/components/safe-text.tsx'
+import { SelectOptions } from '@/components/select-options.tsx'
+import { EmptyRow, TimeCell } from '@/components/table-cells.tsx'
 import { TableHead } from '@/components/table-head.tsx'
-import { formatTime } from '@/lib/format.ts'
 import { attackerEventsHref } from '@/lib/log-links.ts'
 import { useTRPC, useTRPCClient } from '@/trpc/client.ts'
 
@@ -81,11 +82,10 @@ export default function AttackersPage() {
               pages.reset()
             }}
           >
-            {Object.entries(SORTS).map(([key, label]) => (
-              <option key={key} value={key}>
-                {label}
-              </option>
-            ))}
+            <SelectOptions
+              values={Object.keys(SORTS) as (keyof typeof SORTS)[]}
+              label={(key) => SORTS[key]}
+            />
           </select>
         </label>
         <span className="muted small">{list.data ? `${list.data.total} attackers` : ''}</span>
@@ -115,8 +115,8 @@ export default function AttackersPage() {
               <td className="nowrap">
                 <AttackerGeoCell enrichment={a.enrichment} />
               </td>
-              <td className="small nowrap">{formatTime(a.firstSeen)}</td>
-              <td className="small nowrap">{formatTime(a.lastSeen)}</td>
+              <TimeCell at={a.firstSeen} />
+              <TimeCell at={a.lastSeen} />
               <td>
                 <Link href={attackerEventsHref(a.ip)} title="All events of this attacker in Logs">
                   {a.eventCount}
@@ -151,11 +151,9 @@ export default function AttackersPage() {
             </tr>
           ))}
           {list.isSuccess && list.data.rows.length === 0 && (
-            <tr>
-              <td colSpan={8} className="muted">
-                No attackers recorded{filters.q || filters.service ? ' for these filters' : ' yet'}.
-              </td>
-            </tr>
+            <EmptyRow columns={8}>
+              No attackers recorded{filters.q || filters.service ? ' for these filters' : ' yet'}.
+            </EmptyRow>
           )}
         </tbody>
       </table>

@@ -17,6 +17,8 @@ import { errorMessage } from '@/lib/errors.ts'
 import { formatTime, plural } from '@/lib/format.ts'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 import '@/styles/operations.css'
+import { SelectOptions } from '@/components/select-options.tsx'
+import { EmptyRow } from '@/components/table-cells.tsx'
 
 type Decky = RouterOutputs['fleet']['list'][number]
 
@@ -171,22 +173,14 @@ export default function FleetPage() {
           State
           <select value={state} onChange={(e) => setState(e.target.value)}>
             <option value="">all</option>
-            {Object.keys(DECKY_STATE_BADGE).map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
+            <SelectOptions values={Object.keys(DECKY_STATE_BADGE)} />
           </select>
         </label>
         <label>
           Service
           <select value={service} onChange={(e) => setService(e.target.value)}>
             <option value="">all</option>
-            {services.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
+            <SelectOptions values={services} />
           </select>
         </label>
         <span className="muted small" data-testid="fleet-count">
@@ -260,11 +254,9 @@ export default function FleetPage() {
               </tr>
             ))}
             {fleet.isSuccess && shown.length === 0 && (
-              <tr>
-                <td colSpan={isAdmin ? 8 : 7} className="muted">
-                  {deckies.length === 0 ? 'No deckies yet.' : 'No decky matches the filters.'}
-                </td>
-              </tr>
+              <EmptyRow columns={isAdmin ? 8 : 7}>
+                {deckies.length === 0 ? 'No deckies yet.' : 'No decky matches the filters.'}
+              </EmptyRow>
             )}
           </tbody>
         </table>

@@ -6,8 +6,8 @@ import { AttackerGeoCell } from '@/components/attacker-enrichment.tsx'
 import { SafeBadges } from '@/components/chips.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { SafeText } from '@/components/safe-text.tsx'
+import { EmptyRow, TimeCell } from '@/components/table-cells.tsx'
 import { TableHead } from '@/components/table-head.tsx'
-import { formatTime } from '@/lib/format.ts'
 import { useTRPC } from '@/trpc/client.ts'
 
 const SHOWN = 25
@@ -44,8 +44,8 @@ export function DeckyAttackers({ name }: { name: string }) {
                 <td className="nowrap">
                   <AttackerGeoCell enrichment={a.enrichment} />
                 </td>
-                <td className="small nowrap">{formatTime(a.firstSeen)}</td>
-                <td className="small nowrap">{formatTime(a.lastSeen)}</td>
+                <TimeCell at={a.firstSeen} />
+                <TimeCell at={a.lastSeen} />
                 <td>{a.eventCount}</td>
                 <td>
                   <div className="chips">
@@ -55,11 +55,7 @@ export function DeckyAttackers({ name }: { name: string }) {
               </tr>
             ))}
             {attackers.isSuccess && rows.length === 0 && (
-              <tr>
-                <td colSpan={6} className="muted">
-                  No attacker has touched this decky yet.
-                </td>
-              </tr>
+              <EmptyRow columns={6}>No attacker has touched this decky yet.</EmptyRow>
             )}
           </tbody>
         </table>
