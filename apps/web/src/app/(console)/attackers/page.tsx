@@ -4,7 +4,7 @@ import { type AttackerSort as Sort, TABLE_EXPORT_FORMATS } from '@decnet/core/sc
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { type FormEvent, useState } from 'react'
-import { AttackerGeoCell } from '@/components/attacker-enrichment.tsx'
+import { AttackerOriginCells } from '@/components/attacker-enrichment.tsx'
 import { SafeBadges } from '@/components/chips.tsx'
 import { PagerButtons, useCursorPages } from '@/components/cursor-pager.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
@@ -12,7 +12,7 @@ import { ExportButton } from '@/components/export-button.tsx'
 import { IpAddress } from '@/components/ip-address.tsx'
 import { SafeText } from '@/components/safe-text.tsx'
 import { SelectOptions } from '@/components/select-options.tsx'
-import { EmptyRow, TimeCell } from '@/components/table-cells.tsx'
+import { EmptyRow } from '@/components/table-cells.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { attackerEventsHref } from '@/lib/log-links.ts'
 import { useTRPC, useTRPCClient } from '@/trpc/client.ts'
@@ -112,11 +112,7 @@ export default function AttackersPage() {
                   <IpAddress value={a.ip} />
                 </Link>
               </td>
-              <td className="nowrap">
-                <AttackerGeoCell enrichment={a.enrichment} />
-              </td>
-              <TimeCell at={a.firstSeen} />
-              <TimeCell at={a.lastSeen} />
+              <AttackerOriginCells attacker={a} />
               <td>
                 <Link href={attackerEventsHref(a.ip)} title="All events of this attacker in Logs">
                   {a.eventCount}

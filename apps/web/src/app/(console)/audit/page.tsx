@@ -100,12 +100,7 @@ function AuditLog() {
       </table>
       {entries.data && entries.data.rows.length === 0 && <p className="muted">No entries match.</p>}
       <p className="row">
-        <PagerButtons
-          pages={pages}
-          nextCursor={entries.data?.nextCursor}
-          previousLabel="Newer"
-          nextLabel="Older"
-        />
+        <PagerButtons pages={pages} nextCursor={entries.data?.nextCursor} newestFirst />
       </p>
     </>
   )

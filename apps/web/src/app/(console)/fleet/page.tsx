@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useMemo, useState } from 'react'
 import { Chips } from '@/components/chips.tsx'
-import { DECKY_STATE_BADGE, DeckyActions } from '@/components/decky-operations.tsx'
+import { DECKY_STATE_BADGE, DeckyActions, DeckyStatus } from '@/components/decky-operations.tsx'
 import { EngineBanner } from '@/components/engine-banner.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { IpAddress } from '@/components/ip-address.tsx'
@@ -211,14 +211,7 @@ export default function FleetPage() {
                   </Link>
                 </td>
                 <td>
-                  <span className={DECKY_STATE_BADGE[d.state]} data-testid="decky-state">
-                    {d.state}
-                  </span>
-                  {d.activeOperations.length > 0 && (
-                    <div className="muted small" data-testid="decky-operations">
-                      {d.activeOperations.map((op) => op.operation).join(', ')} under way
-                    </div>
-                  )}
+                  <DeckyStatus decky={d} below />
                 </td>
                 <td className="mono small">
                   <DeckyAddress decky={d} />

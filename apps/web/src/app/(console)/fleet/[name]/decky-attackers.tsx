@@ -2,11 +2,11 @@
 
 import { useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
-import { AttackerGeoCell } from '@/components/attacker-enrichment.tsx'
+import { AttackerOriginCells } from '@/components/attacker-enrichment.tsx'
 import { SafeBadges } from '@/components/chips.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { SafeText } from '@/components/safe-text.tsx'
-import { EmptyRow, TimeCell } from '@/components/table-cells.tsx'
+import { EmptyRow } from '@/components/table-cells.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { useTRPC } from '@/trpc/client.ts'
 
@@ -41,11 +41,7 @@ export function DeckyAttackers({ name }: { name: string }) {
                     <SafeText value={a.ip} limit={64} />
                   </Link>
                 </td>
-                <td className="nowrap">
-                  <AttackerGeoCell enrichment={a.enrichment} />
-                </td>
-                <TimeCell at={a.firstSeen} />
-                <TimeCell at={a.lastSeen} />
+                <AttackerOriginCells attacker={a} />
                 <td>{a.eventCount}</td>
                 <td>
                   <div className="chips">

@@ -3,7 +3,7 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useRouter } from 'next/navigation'
 import { useState } from 'react'
-import { DECKY_STATE_BADGE, DeckyActions } from '@/components/decky-operations.tsx'
+import { DeckyActions, DeckyStatus } from '@/components/decky-operations.tsx'
 import { EditServicesDialog } from '@/components/edit-services-dialog.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
 import { operationCallbacks } from '@/lib/operation-callbacks.ts'
@@ -30,14 +30,7 @@ export function DeckyHeader({ decky }: { decky: DeckyView }) {
       <div className="decky-head">
         <div className="decky-title">
           <h1 data-testid="decky-name">{decky.name}</h1>
-          <span className={DECKY_STATE_BADGE[decky.state]} data-testid="decky-state">
-            {decky.state}
-          </span>
-          {decky.activeOperations.length > 0 && (
-            <span className="muted small" data-testid="decky-operations">
-              {decky.activeOperations.map((op) => op.operation).join(', ')} under way
-            </span>
-          )}
+          <DeckyStatus decky={decky} />
         </div>
         {isAdmin && (
           <DeckyActions
