@@ -18,6 +18,7 @@ import { formatTime, plural } from '@/lib/format.ts'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 import '@/styles/operations.css'
 import { SelectOptions } from '@/components/select-options.tsx'
+import { StatusNotice } from '@/components/status-notice.tsx'
 import { EmptyRow } from '@/components/table-cells.tsx'
 
 type Decky = RouterOutputs['fleet']['list'][number]
@@ -150,14 +151,7 @@ export default function FleetPage() {
       </div>
       <EngineBanner />
       <TrackedOpsPanel />
-      {message && (
-        <p className="notice" role="status" data-testid="fleet-message">
-          {message}{' '}
-          <button type="button" className="link" onClick={() => setMessage(null)}>
-            dismiss
-          </button>
-        </p>
-      )}
+      <StatusNotice message={message} testId="fleet-message" onDismiss={() => setMessage(null)} />
       <div className="row" style={{ marginBottom: 8 }}>
         <label>
           Filter

@@ -6,6 +6,7 @@ import { useState } from 'react'
 import { DeckyActions, DeckyStatus } from '@/components/decky-operations.tsx'
 import { EditServicesDialog } from '@/components/edit-services-dialog.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
+import { StatusNotice } from '@/components/status-notice.tsx'
 import { operationCallbacks } from '@/lib/operation-callbacks.ts'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 
@@ -68,14 +69,7 @@ export function DeckyHeader({ decky }: { decky: DeckyView }) {
           />
         )}
       </div>
-      {message && (
-        <p className="notice" role="status" data-testid="decky-message">
-          {message}{' '}
-          <button type="button" className="link" onClick={() => setMessage(null)}>
-            dismiss
-          </button>
-        </p>
-      )}
+      <StatusNotice message={message} testId="decky-message" onDismiss={() => setMessage(null)} />
     </>
   )
 }
