@@ -60,49 +60,24 @@ export type CorrelationInputs = {
   truncated: boolean
 }
 
-export type IdentityWrite = {
-  id: string
-  members: { ip: string; evidence: string[] }[]
-  evidence: string[]
-  campaignId: string | null
-  firstSeen: Date
-  lastSeen: Date
-}
+/** An identity as read: the AttackerIdentity row with its evidence list parsed. */
+export type IdentityRow = Omit<AttackerIdentityModel, 'evidence'> & { evidence: string[] }
 
-export type CampaignWrite = {
-  id: string
-  identityIds: string[]
-  ipCount: number
+/** A campaign as read: the Campaign row with its JSON lists parsed. */
+export type CampaignRow = Omit<CampaignModel, 'evidence' | 'iocs' | 'techniques'> & {
   evidence: string[]
   iocs: { kind: string; value: string }[]
   techniques: string[]
-  firstSeen: Date
-  lastSeen: Date
 }
 
-export type IdentityRow = {
-  id: string
-  ipCount: number
-  campaignId: string | null
-  evidence: string[]
-  firstSeen: Date
-  lastSeen: Date
-  computedAt: Date
+/** What a correlation pass writes for an identity: the counts and time of computation are the store's. */
+export type IdentityWrite = Omit<IdentityRow, 'ipCount' | 'computedAt'> & {
+  members: { ip: string; evidence: string[] }[]
 }
+
+export type CampaignWrite = Omit<CampaignRow, 'identityCount' | 'computedAt'> & { identityIds: string[] }
 
 export type IdentityMemberRow = { ip: string; attackerId: string | null; evidence: string[] }
-
-export type CampaignRow = {
-  id: string
-  identityCount: number
-  ipCount: number
-  evidence: string[]
-  iocs: { kind: string; value: string }[]
-  techniques: string[]
-  firstSeen: Date
-  lastSeen: Date
-  computedAt: Date
-}
 
 export type IdentityDetail = {
   identity: IdentityRow
