@@ -9,9 +9,9 @@ import {
   ja4hFromDissection,
   startCapture,
 } from '../../decoys/test/tshark-capture.ts'
-import { createDockerClient, DockerEngine } from '../src/index.ts'
+import { DockerEngine } from '../src/index.ts'
 import { buildDecoyImage } from './support/decoy-image.ts'
-import { bridgeNetwork, deckySpec, removeInstance, tcpService, testInstance } from './support/docker.ts'
+import { deckySpec, dockerTestbed, removeInstance, tcpService } from './support/docker.ts'
 
 /**
  * Issue 16 acceptance: real clients against a deckie deployed by the Docker engine (the real decoy
@@ -20,9 +20,7 @@ import { bridgeNetwork, deckySpec, removeInstance, tcpService, testInstance } fr
  */
 
 const run = promisify(execFile)
-const docker = createDockerClient()
-const instance = testInstance()
-const network = bridgeNetwork()
+const { docker, instance, network } = dockerTestbed()
 const spec = deckySpec('fp-01', `${network.prefix}.40`, [
   tcpService('ssh', 22),
   tcpService('https', 443),

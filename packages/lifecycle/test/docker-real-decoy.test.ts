@@ -3,13 +3,11 @@ import { connect } from 'node:net'
 import { SERVICE_SLUGS } from '@decnet/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SERVICE_CONFINEMENT } from '../src/engine/docker/containers.ts'
-import { createDockerClient, type DeckySpec, DockerEngine, deckySpecFor, probeUdp } from '../src/index.ts'
+import { type DeckySpec, DockerEngine, deckySpecFor, probeUdp } from '../src/index.ts'
 import { buildDecoyImage } from './support/decoy-image.ts'
-import { bridgeNetwork, deckySpec, removeInstance, testInstance } from './support/docker.ts'
+import { deckySpec, dockerTestbed, removeInstance } from './support/docker.ts'
 
-const docker = createDockerClient()
-const instance = testInstance()
-const network = bridgeNetwork()
+const { docker, instance, network } = dockerTestbed()
 let image: string
 
 /** Builds (or confirms, when cached) the project's real decoy image with the command users run. */

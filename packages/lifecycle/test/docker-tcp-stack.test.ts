@@ -2,22 +2,14 @@ import { execFileSync } from 'node:child_process'
 import { derivePersona, type NmapOsClass, seedFromName, TCP_STACKS, type TcpStackProfile } from '@decnet/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SHAPER_CONFINEMENT } from '../src/engine/docker/containers.ts'
-import {
-  createDockerClient,
-  type DeckySpec,
-  DockerEngine,
-  deckySpecFor,
-  StackShapingError,
-} from '../src/index.ts'
+import { type DeckySpec, DockerEngine, deckySpecFor, StackShapingError } from '../src/index.ts'
 import { buildDecoyImage } from './support/decoy-image.ts'
-import { bridgeNetwork, removeInstance, testInstance } from './support/docker.ts'
+import { dockerTestbed, removeInstance } from './support/docker.ts'
 
 // Debian's nmap -O against deckies on real Docker, one per TCP/IP stack profile (own containers
 // only). Each scan took 3-16 s on the shared 2-core machine (printed below).
 
-const docker = createDockerClient()
-const instance = testInstance()
-const network = bridgeNetwork()
+const { docker, instance, network } = dockerTestbed()
 let image: string
 let engine: DockerEngine
 let nextOctet = 40

@@ -5,15 +5,13 @@ import type { DecnetDatabase } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { curlFromAddress } from '../../decoys/test/support/http-client.ts'
-import { createDockerClient, DockerEngine, databaseProbeLedger } from '../src/index.ts'
+import { DockerEngine, databaseProbeLedger } from '../src/index.ts'
 import { type CollectorWorker, startCollectorWorker } from '../src/workers-index.ts'
 import { buildDecoyImage } from './support/decoy-image.ts'
-import { bridgeNetwork, deckySpec, removeInstance, testInstance } from './support/docker.ts'
+import { deckySpec, dockerTestbed, removeInstance } from './support/docker.ts'
 
 const run = promisify(execFile)
-const docker = createDockerClient()
-const instance = testInstance()
-const network = bridgeNetwork()
+const { docker, instance, network } = dockerTestbed()
 const provider = sqliteTestDatabase()
 let image: string
 let db: DecnetDatabase
