@@ -2,10 +2,13 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeEach, inject } from 'vitest'
+import { afterAll, beforeEach, expect, inject, it } from 'vitest'
 import type { DecnetDatabase } from '../src/database.ts'
 import { migrate } from '../src/migrate.ts'
+import type { Dialect, SqlArg } from '../src/sql.ts'
 import { type TestDatabase, testDatabases } from '../src/testing/databases.ts'
+import { createPostgresDatabase } from '../src/testing/postgres.ts'
+import { migratedBefore } from '../src/testing/raw-sql.ts'
 import type { DeckyInput } from '../src/types.ts'
 
 /** One SQLite and one PostgreSQL provider; suites run `describe.each(databases())`. */
@@ -43,6 +46,36 @@ export function suiteTempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
   return dir
+}
+
+/**
+ * An upgrade test on both databases: a database of each kind as the DECNET before `migration` left
+ * it (every earlier migration, then the old rows `oldRows` writes and `seed` adds), migrated now, which
+ * must apply `migration` first; `check` then reads what it made of the old rows.
+ */
+export function upgradesFromBefore(
+  migration: string,
+  upgrade: {
+    oldRows: (dialect: Dialect) => readonly [string, SqlArg[]][]
+    seed?: (url: string) => Promise<void>
+    check: (url: string) => Promise<void>
+  },
+): void {
+  const dir = suiteTempDir(`decnet-${migration}-`)
+  const prefix = migration.split('_')[0] ?? migration
+  it.each([
+    ['SQLite', async () => `file:${join(dir, 'old.db')}`],
+    [
+      'PostgreSQL',
+      () => createPostgresDatabase(inject('postgresAdminUrl'), `decnet_${migration}_${process.pid}`),
+    ],
+  ])('%s', async (_, database) => {
+    const url = await database()
+    await migratedBefore(url, prefix, upgrade.oldRows)
+    await upgrade.seed?.(url)
+    expect((await migrate(url))[0]).toBe(migration)
+    await upgrade.check(url)
+  })
 }
 
 /** A SQLite database file `name` in `dir`, migrated to the latest schema; returns its path. */

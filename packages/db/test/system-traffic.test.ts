@@ -1,12 +1,7 @@
-import { join } from 'node:path'
-import { afterAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { createDatabase } from '../src/database.ts'
-import { migrate } from '../src/migrate.ts'
-import type { SqlArg } from '../src/sql.ts'
-import { createPostgresDatabase } from '../src/testing/postgres.ts'
-import { migratedBefore } from '../src/testing/raw-sql.ts'
 import type { LogEventInput, LogRow } from '../src/types.ts'
-import { databases, event, suiteTempDir } from './fixtures.ts'
+import { databases, event, upgradesFromBefore } from './fixtures.ts'
 
 const T = (second: number) => new Date(Date.UTC(2026, 10, 25, 10, 0, second))
 const PROBER = '172.31.77.1'
@@ -231,26 +226,15 @@ async function expectMigrated(url: string) {
 }
 
 describe('migration 0009 flags the probe rows already stored and recomputes attackers', () => {
-  const dir = suiteTempDir('decnet-system-traffic-')
-  /** The probes' lifecycle rows as a DECNET before 0009 stored them. */
-  const oldDeploys = (): [string, SqlArg[]][] =>
-    [DEPLOY_D1, DEPLOY_D2].map((op) => [
-      `INSERT INTO "Lifecycle" (id, "deckyName", operation, status, "startedAt", "updatedAt", "completedAt")
-       VALUES ($1, $2, 'deploy', 'succeeded', $3, $4, $4)`,
-      [op.id, op.decky, op.startedAt, op.completedAt],
-    ])
-
-  it.each([
-    ['SQLite', async () => `file:${join(dir, 'old.db')}`],
-    [
-      'PostgreSQL',
-      () => createPostgresDatabase(inject('postgresAdminUrl'), `decnet_system_traffic_${process.pid}`),
-    ],
-  ])('%s', async (_, database) => {
-    const url = await database()
-    await migratedBefore(url, '0009', oldDeploys)
-    await seedOldRows(url)
-    expect((await migrate(url))[0]).toBe('0009_probe_sources')
-    await expectMigrated(url)
+  upgradesFromBefore('0009_probe_sources', {
+    // The probes' lifecycle rows as a DECNET before 0009 stored them.
+    oldRows: () =>
+      [DEPLOY_D1, DEPLOY_D2].map((op) => [
+        `INSERT INTO "Lifecycle" (id, "deckyName", operation, status, "startedAt", "updatedAt", "completedAt")
+         VALUES ($1, $2, 'deploy', 'succeeded', $3, $4, $4)`,
+        [op.id, op.decky, op.startedAt, op.completedAt],
+      ]),
+    seed: seedOldRows,
+    check: expectMigrated,
   })
 })

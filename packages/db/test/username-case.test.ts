@@ -1,12 +1,7 @@
-import { join } from 'node:path'
-import { afterAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { createDatabase } from '../src/database.ts'
 import { ConflictError } from '../src/errors.ts'
-import { migrate } from '../src/migrate.ts'
-import type { Dialect, SqlArg } from '../src/sql.ts'
-import { createPostgresDatabase } from '../src/testing/postgres.ts'
-import { migratedBefore } from '../src/testing/raw-sql.ts'
-import { databases, suiteTempDir, user } from './fixtures.ts'
+import { databases, upgradesFromBefore, user } from './fixtures.ts'
 
 describe.each(databases())('usernames ignore case on $kind', (provider) => {
   afterAll(() => provider.cleanup())
@@ -53,27 +48,16 @@ async function expectDuplicatesSettled(url: string): Promise<void> {
 }
 
 describe('migration 0005 settles case-duplicates already stored', () => {
-  const dir = suiteTempDir('decnet-username-case-')
-  /** The old rows, dates as each database stored them then (epoch milliseconds in SQLite). */
-  const oldUsers = (dialect: Dialect): [string, SqlArg[]][] =>
-    OLD_USERS.map((row) => {
-      const at = dialect === 'sqlite' ? Date.parse(row.createdAt) : row.createdAt
-      return [
-        'INSERT INTO "User" (id, username, "passwordHash", "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, $4)',
-        [row.id, row.username, 'h', at],
-      ]
-    })
-
-  it.each([
-    ['SQLite', async () => `file:${join(dir, 'old.db')}`],
-    [
-      'PostgreSQL',
-      () => createPostgresDatabase(inject('postgresAdminUrl'), `decnet_username_case_${process.pid}`),
-    ],
-  ])('%s', async (_, database) => {
-    const url = await database()
-    await migratedBefore(url, '0005', oldUsers)
-    expect((await migrate(url))[0]).toBe('0005_username_case')
-    await expectDuplicatesSettled(url)
+  upgradesFromBefore('0005_username_case', {
+    // The old rows, dates as each database stored them then (epoch milliseconds in SQLite).
+    oldRows: (dialect) =>
+      OLD_USERS.map((row) => {
+        const at = dialect === 'sqlite' ? Date.parse(row.createdAt) : row.createdAt
+        return [
+          'INSERT INTO "User" (id, username, "passwordHash", "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, $4)',
+          [row.id, row.username, 'h', at],
+        ]
+      }),
+    check: expectDuplicatesSettled,
   })
 })

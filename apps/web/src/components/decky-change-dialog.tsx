@@ -7,26 +7,34 @@ import '@/styles/decky.css'
 
 /**
  * The frame of a dialog that changes one decky's services (mutate, edit services): its title naming
- * the decky, the body, and the action buttons with Cancel last. Escape cancels, as Cancel does.
+ * the decky, the body, then the confirming action, any others, and Cancel last. Escape cancels, as
+ * Cancel does. Test ids are `<id>-dialog` and `<id>-confirm`.
  */
 export function DeckyChangeDialog({
-  testId,
+  id,
   verb,
   name,
+  confirm,
+  confirmDisabled,
+  onConfirm,
+  otherActions,
   onClose,
-  actions,
   children,
 }: {
-  testId: string
+  id: string
   /** What the dialog does, before the decky's name in its title. */
   verb: string
   name: string
+  /** The confirming button's label. */
+  confirm: string
+  confirmDisabled: boolean
+  onConfirm: () => void
+  otherActions?: ReactNode
   onClose: () => void
-  actions: ReactNode
   children: ReactNode
 }) {
   return (
-    <ModalDialog className="panel mutate-dialog" testId={testId} onCancel={onClose}>
+    <ModalDialog className="panel mutate-dialog" testId={`${id}-dialog`} onCancel={onClose}>
       {(titleId) => (
         <>
           <h2 id={titleId} style={{ marginTop: 0 }}>
@@ -34,7 +42,16 @@ export function DeckyChangeDialog({
           </h2>
           {children}
           <div className="row mutate-buttons">
-            {actions}
+            <button
+              type="button"
+              className="primary"
+              data-testid={`${id}-confirm`}
+              disabled={confirmDisabled}
+              onClick={onConfirm}
+            >
+              {confirm}
+            </button>
+            {otherActions}
             <button type="button" onClick={onClose}>
               Cancel
             </button>

@@ -37,28 +37,15 @@ export function EditServicesDialog({
   const nothing = added.length === 0 && remove.length === 0
   return (
     <DeckyChangeDialog
-      testId="edit-services-dialog"
+      id="edit-services"
       verb="Edit services of"
       name={name}
-      onClose={onClose}
-      actions={
-        <button
-          type="button"
-          className="primary"
-          data-testid="edit-services-confirm"
-          disabled={nothing || edit.isPending}
-          onClick={() =>
-            edit.mutate({
-              name,
-              add: added,
-              remove,
-              ...(customSections.trim() ? { customSections } : {}),
-            })
-          }
-        >
-          Apply
-        </button>
+      confirm="Apply"
+      confirmDisabled={nothing || edit.isPending}
+      onConfirm={() =>
+        edit.mutate({ name, add: added, remove, ...(customSections.trim() ? { customSections } : {}) })
       }
+      onClose={onClose}
     >
       <div className="stack">
         <div>

@@ -91,25 +91,18 @@ export function MutateDialog({
 
   return (
     <DeckyChangeDialog
-      testId="mutate-dialog"
+      id="mutate"
       verb="Mutate"
       name={name}
-      onClose={onClose}
-      actions={
+      confirm="Confirm mutation"
+      confirmDisabled={!data || problem !== null || mutate.isPending || preview.isFetching}
+      onConfirm={() => {
+        if (!data) return
+        setStale(false)
+        mutate.mutate({ name, services: picked, expectedServices: data.current })
+      }}
+      otherActions={
         <>
-          <button
-            type="button"
-            className="primary"
-            data-testid="mutate-confirm"
-            disabled={!data || problem !== null || mutate.isPending || preview.isFetching}
-            onClick={() => {
-              if (!data) return
-              setStale(false)
-              mutate.mutate({ name, services: picked, expectedServices: data.current })
-            }}
-          >
-            Confirm mutation
-          </button>
           <button type="button" onClick={drawAgain} disabled={preview.isFetching || mutate.isPending}>
             Draw again
           </button>
@@ -120,6 +113,7 @@ export function MutateDialog({
           )}
         </>
       }
+      onClose={onClose}
     >
       {preview.isPending && <p className="muted">Drawing new services…</p>}
       {preview.isError && <ErrorAlert error={preview.error} testId="mutate-preview-error" />}
