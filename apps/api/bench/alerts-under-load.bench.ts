@@ -19,6 +19,7 @@ import { loadavg } from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createDatabase, type DecnetDatabase, type LogEventInput } from '@decnet/db'
+import { attackEventFixture } from '@decnet/db/testing'
 import { Rsyslog } from '../test/alerts/rsyslog.ts'
 import { startSmtpReceiver } from '../test/support/smtp-receiver.ts'
 import { startWebhookReceiver, type WebhookReceiver } from '../test/support/webhook-receiver.ts'
@@ -58,19 +59,8 @@ function attackEvent(attackerIp: string, n: number): LogEventInput {
     attackerPort: 40_000 + (n % 20_000),
     rawLine: `bench event ${n}`,
   }
-  switch (n % 4) {
-    case 0:
-      return {
-        ...base,
-        service: 'ssh',
-        eventType: 'auth_attempt',
-        fields: { username: 'root', password: `pw${n % 7}`, success: false },
-      }
-    case 1:
-      return { ...base, service: 'ssh', eventType: 'command', fields: { command: `id #${n}` } }
-    default:
-      return { ...base, service: 'http', eventType: 'request', fields: { method: 'GET', path: `/p${n}` } }
-  }
+  const kind = (['login', 'command', 'request', 'request'] as const)[n % 4] ?? 'request'
+  return attackEventFixture(kind, base, n, `/p${n}`)
 }
 
 /** Arrival time of each source IP's first webhook alert at the receiver. */

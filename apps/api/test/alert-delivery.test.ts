@@ -55,6 +55,13 @@ describe('alert channels: durable webhook delivery', () => {
     if (!row) throw new Error(`no delivery ${id}`)
     return row
   }
+  /** The delivery once the worker has delivered it (`what` names the wait in a timeout). */
+  const delivered = (id: string, what: string) =>
+    eventually(
+      () => delivery(id),
+      (d) => d.status === 'delivered',
+      what,
+    )
 
   let healthy: WebhookReceiver
   let healthyChannelId = ''
@@ -65,11 +72,7 @@ describe('alert channels: durable webhook delivery', () => {
 
   it('send test: the worker delivers a signed body with the idempotency key, once', async () => {
     const { deliveryId } = await api.admin.alerts.channels.sendTest({ id: healthyChannelId })
-    const row = await eventually(
-      () => delivery(deliveryId),
-      (d) => d.status === 'delivered',
-      'the test delivery',
-    )
+    const row = await delivered(deliveryId, 'the test delivery')
     expect(row.attempts).toBe(1)
     expect(healthy.badSignatures).toBe(0)
     expect(healthy.accepted.map((each) => each.key)).toEqual([row.idempotencyKey])
@@ -100,11 +103,7 @@ describe('alert channels: durable webhook delivery', () => {
     expect(listed?.health).toBe('failing')
     expect(listed?.lastError).toContain('503')
     flaky.mode = 'accept'
-    const done = await eventually(
-      () => delivery(deliveryId),
-      (d) => d.status === 'delivered',
-      'recovery',
-    )
+    const done = await delivered(deliveryId, 'recovery')
     expect(done.attempts).toBeGreaterThanOrEqual(3)
     expect(flaky.accepted).toHaveLength(1)
     expect(flaky.requests).toBe(done.attempts)
@@ -119,11 +118,7 @@ describe('alert channels: durable webhook delivery', () => {
     for (let i = 0; i < 6; i++) tests.push(await api.admin.alerts.channels.sendTest({ id: channel.id }))
     // While its slots are held by sends that never get an answer, another channel delivers.
     const { deliveryId } = await api.admin.alerts.channels.sendTest({ id: healthyChannelId })
-    await eventually(
-      () => delivery(deliveryId),
-      (d) => d.status === 'delivered',
-      'the healthy channel',
-    )
+    await delivered(deliveryId, 'the healthy channel')
     const open = await eventually(
       async () => (await api.viewer.alerts.channels.list()).find((c) => c.id === channel.id),
       (c) => c?.health === 'breaker_open',
@@ -143,11 +138,7 @@ describe('alert channels: durable webhook delivery', () => {
     expect(requests).toBeLessThanOrEqual(5 + 3)
     // And still the healthy one delivers.
     const again = await api.admin.alerts.channels.sendTest({ id: healthyChannelId })
-    await eventually(
-      () => delivery(again.deliveryId),
-      (d) => d.status === 'delivered',
-      'the healthy channel again',
-    )
+    await delivered(again.deliveryId, 'the healthy channel again')
     // health.get says so too (from the worker's heartbeat, every 10 s).
     const health = await eventually(
       () => api.viewer.health.get(),
@@ -159,11 +150,7 @@ describe('alert channels: durable webhook delivery', () => {
     hanging.mode = 'accept'
     await api.admin.alerts.channels.update({ id: channel.id, config: { url: hanging.url, format: 'json' } })
     for (const each of tests) {
-      await eventually(
-        () => delivery(each.deliveryId),
-        (d) => d.status === 'delivered',
-        'the backlog',
-      )
+      await delivered(each.deliveryId, 'the backlog')
     }
     expect(new Set(hanging.accepted.map((each) => each.key)).size).toBe(6)
   })
@@ -175,16 +162,8 @@ describe('alert channels: durable webhook delivery', () => {
     const teamsChannel = await webhook('teams', teams.url, 'teams')
     const a = await api.admin.alerts.channels.sendTest({ id: slackChannel.id })
     const b = await api.admin.alerts.channels.sendTest({ id: teamsChannel.id })
-    await eventually(
-      () => delivery(a.deliveryId),
-      (d) => d.status === 'delivered',
-      'slack',
-    )
-    await eventually(
-      () => delivery(b.deliveryId),
-      (d) => d.status === 'delivered',
-      'teams',
-    )
+    await delivered(a.deliveryId, 'slack')
+    await delivered(b.deliveryId, 'teams')
     const slackBody = slack.accepted[0]?.body as { text: string; blocks: unknown[] }
     expect(slackBody.text).toContain('DECNET test alert')
     expect(slackBody.blocks.length).toBeGreaterThan(1)
@@ -269,11 +248,7 @@ describe('alert channels: durable webhook delivery', () => {
       secrets: { hmacKey: 'a-different-hmac-key-abcdefghij' },
     })
     const second = await api.admin.alerts.channels.sendTest({ id: channel.id })
-    await eventually(
-      () => delivery(second.deliveryId),
-      (d) => d.status === 'delivered',
-      'the new key',
-    )
+    await delivered(second.deliveryId, 'the new key')
     expect(other.accepted).toHaveLength(1)
   })
 
@@ -340,11 +315,7 @@ describe('alert channels: durable webhook delivery', () => {
     })
     expect(file.secretsSet).toEqual([])
     const { deliveryId } = await api.admin.alerts.channels.sendTest({ id: file.id })
-    const row = await eventually(
-      () => delivery(deliveryId),
-      (d) => d.status === 'delivered',
-      'the file delivery',
-    )
+    const row = await delivered(deliveryId, 'the file delivery')
     const lines = readFileSync(path.join(api.dataDir, 'alerts', 'alerts.ndjson'), 'utf8')
       .trim()
       .split('\n')

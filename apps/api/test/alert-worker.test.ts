@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { NO_OPERATOR_ACTION } from '@decnet/core'
 import { createDatabase, type DecnetDatabase, migrate } from '@decnet/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_DELIVERY_SETTINGS, DeliveryWorker } from '../src/alerts/delivery-worker.ts'
@@ -70,10 +71,7 @@ describe('delivery worker', () => {
             firstSeen: new Date().toISOString(),
             lastSeen: new Date().toISOString(),
             eventCount: 1,
-            acknowledgedBy: null,
-            acknowledgedAt: null,
-            resolvedAt: null,
-            note: null,
+            ...NO_OPERATOR_ACTION,
           },
           events: [],
           url: null,

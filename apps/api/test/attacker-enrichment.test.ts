@@ -2,21 +2,14 @@
 // attacker's address, resolves public ones to country/ASN from the databases shipped with DECNET and,
 // with DECNET_RDNS set, to a reverse name from that DNS server; attackers.list and attackers.get show
 // it to viewers too. Loopback and private sources are labelled and never looked up nor resolved.
+import { logEventFixture } from '@decnet/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type LoopbackDns, startLoopbackDns } from '../../../packages/lifecycle/test/support/dns-server.ts'
 import { inProcessApiOfSuite } from './support/in-process.ts'
 import { eventually } from './support/wait.ts'
 
-const connect = (attackerIp: string) => ({
-  timestamp: new Date(),
-  decky: 'decky-01',
-  service: 'ssh',
-  eventType: 'connect',
-  attackerIp,
-  attackerPort: 50000,
-  rawLine: 'connect',
-  fields: {},
-})
+const connect = (attackerIp: string) =>
+  logEventFixture({ timestamp: new Date(), eventType: 'connect', rawLine: 'connect', attackerIp })
 
 // 8.8.8.0/24 and 1.1.1.0/24: public-looking test data only (no traffic goes to them).
 const PUBLIC = ['8.8.8.53', '1.1.1.77']

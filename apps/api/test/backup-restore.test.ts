@@ -1,42 +1,17 @@
 // `decnet backup` / `decnet restore` / `decnet upgrade` on SQLite, run as the real CLI beside a live API
 // whose database another process keeps ingesting into (Docker fleet recovery: e2e backup-restore.spec).
-import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { countRows, createDatabase, type DecnetDatabase, latestMigration } from '@decnet/db'
 import * as tar from 'tar'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BackupManifest } from '../src/backup/manifest.ts'
+import type { RestoreReport } from '../src/backup/restore-backup.ts'
 import { codeOf, readyAdmin } from './support/accounts.ts'
+import { decnetLocal, decnetLocalJson } from './support/cli.ts'
 import { type Client, clientFor } from './support/clients.ts'
 import { type ServerProcess, startServerProcess } from './support/server.ts'
-
-const DECNET_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/decnet.mjs')
-
-/** The real CLI with the installation's environment (no API URL: these commands work on the files). */
-function decnetLocal(
-  args: string[],
-  dataDir: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DECNET_BIN, ...args], {
-      env: { ...process.env, DECNET_DATA_DIR: dataDir, DATABASE_URL: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    child.once('error', reject)
-    child.once('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }))
-  })
-}
 
 const attempt = (i: number) => ({
   timestamp: new Date(),
@@ -100,10 +75,8 @@ describe('backup and restore (SQLite, online, CLI)', () => {
     const ingest = keepIngesting(writer)
     try {
       await new Promise((resolve) => setTimeout(resolve, 500))
-      const result = await decnetLocal(['--json', 'backup', archive], source.dataDir)
-      expect(result.stderr).toBe('')
-      expect(result.code).toBe(0)
-      manifest = (JSON.parse(result.stdout) as { manifest: BackupManifest }).manifest
+      manifest = (await decnetLocalJson<{ manifest: BackupManifest }>(['backup', archive], source.dataDir))
+        .manifest
       await new Promise((resolve) => setTimeout(resolve, 300))
     } finally {
       await ingest.stop()
@@ -150,10 +123,7 @@ describe('backup and restore (SQLite, online, CLI)', () => {
   })
 
   it('restores into a fresh data dir: counts equal the snapshot, secrets and artifacts back, tokens still valid', async () => {
-    const result = await decnetLocal(['--json', 'restore', archive], restoredDir)
-    expect(result.stderr).toBe('')
-    expect(result.code).toBe(0)
-    const report = JSON.parse(result.stdout) as { verifiedFiles: number; rowCounts: Record<string, number> }
+    const report = await decnetLocalJson<RestoreReport>(['restore', archive], restoredDir)
     expect(report.verifiedFiles).toBe(manifest.files.length)
     expect(report.rowCounts).toEqual(manifest.database.rowCounts)
     expect(await countRows(`file:${path.join(restoredDir, 'decnet.db')}`)).toEqual(

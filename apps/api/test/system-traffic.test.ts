@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { curlFromAddress } from '../../../packages/decoys/test/support/http-client.ts'
 import { deployOne, inProcessApiOfSuite, readEvents } from './support/in-process.ts'
 import { eventually } from './support/wait.ts'
 
@@ -28,15 +29,7 @@ describe('readiness probes are not attacks (API, local engine)', () => {
     expect((await viewer.attackers.list({ sort: 'recent' })).total).toBe(0)
 
     const prober = probes.rows[0]?.attackerIp
-    const { stdout } = await run('curl', [
-      '-s',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{local_ip}',
-      `http://${address}/.env`,
-    ])
-    expect(stdout).toBe(prober)
+    expect(await curlFromAddress(`http://${address}/.env`)).toBe(prober)
     const attack = await eventually(
       () => viewer.logs.search({ q: 'event:request' }),
       (result) => result.rows.some((row) => row.fields.path === '/.env'),

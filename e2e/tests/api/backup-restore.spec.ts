@@ -1,60 +1,20 @@
 // Backup while ingest writes, restore into a fresh data dir, and the fleet comes back on Docker:
 // the machine's deckies are removed behind DECNET's back (a lost host), the backup is restored into a
 // new data directory, and the API started on it re-creates them from the Decky table (reconciler repair).
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { ApiClient } from '@decnet/api/client'
 import { countRows, createDatabase, type DecnetDatabase, defaultDatabaseUrl } from '@decnet/db'
+import type { BackupManifest } from '../../../apps/api/src/backup/manifest.ts'
+import type { RestoreReport } from '../../../apps/api/src/backup/restore-backup.ts'
 import { signInAdmin } from '../../fixtures/auth.ts'
+import { decnetLocalJson } from '../../fixtures/cli.ts'
 import { instanceContainers, removeInstance } from '../../fixtures/docker.ts'
 import { expect, type RunningStack, startStack, test } from '../../fixtures/stack.ts'
+import { until } from '../../fixtures/wait.ts'
 
-const DECNET_BIN = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../apps/api/bin/decnet.mjs',
-)
 const FAST_RECONCILE = { DECNET_RECONCILE_MS: '2000', DECNET_REPAIR_BACKOFF_MS: '2000' }
-
-/** The real CLI on an installation's files (asynchronous: the ingest loop keeps running meanwhile). */
-function decnetLocal(
-  args: string[],
-  dataDir: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DECNET_BIN, ...args], {
-      env: { ...process.env, DECNET_DATA_DIR: dataDir, DATABASE_URL: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    child.once('error', reject)
-    child.once('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }))
-  })
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  for (;;) {
-    try {
-      const value = await probe()
-      if (value !== undefined) return value
-    } catch (error) {
-      last = error
-    }
-    if (Date.now() > deadline) throw new Error(`${what} not within ${timeoutMs} ms (${String(last ?? '')})`)
-    await new Promise((resolve) => setTimeout(resolve, 500))
-  }
-}
 
 const runningDeckies = (client: ApiClient, names: string[]) =>
   until(
@@ -117,20 +77,16 @@ test('backup during ingest, restore into a fresh data dir: counts equal the snap
     const liveUrl = defaultDatabaseUrl(first.stack.dataDir)
     const writer = createDatabase(liveUrl)
     const ingest = keepIngesting(writer)
-    let backup: { code: number; stdout: string; stderr: string }
+    let backup: { manifest: BackupManifest }
     try {
       await new Promise((resolve) => setTimeout(resolve, 1000))
-      backup = await decnetLocal(['--json', 'backup', archive], first.stack.dataDir)
+      backup = await decnetLocalJson(['backup', archive], first.stack.dataDir)
       await new Promise((resolve) => setTimeout(resolve, 500))
     } finally {
       await ingest.stop()
       await writer.close()
     }
-    expect(backup.stderr).toBe('')
-    expect(backup.code).toBe(0)
-    const { manifest } = JSON.parse(backup.stdout) as {
-      manifest: { database: { rowCounts: Record<string, number> }; files: { path: string }[] }
-    }
+    const { manifest } = backup
     const snapshotLogs = manifest.database.rowCounts.Log ?? 0
     expect(snapshotLogs).toBeGreaterThan(0)
     expect((await countRows(liveUrl)).Log ?? 0).toBeGreaterThan(snapshotLogs) // ingest ran across the snapshot
@@ -141,10 +97,7 @@ test('backup during ingest, restore into a fresh data dir: counts equal the snap
     removeInstance(first.identity.instance)
     expect(instanceContainers(first.identity.instance)).toEqual([])
 
-    const restore = await decnetLocal(['--json', 'restore', archive], restoredDir)
-    expect(restore.stderr).toBe('')
-    expect(restore.code).toBe(0)
-    const report = JSON.parse(restore.stdout) as { verifiedFiles: number; rowCounts: Record<string, number> }
+    const report = await decnetLocalJson<RestoreReport>(['restore', archive], restoredDir)
     expect(report.verifiedFiles).toBe(manifest.files.length)
     expect(report.rowCounts).toEqual(manifest.database.rowCounts)
 

@@ -3,8 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { sshRun } from '../../fixtures/attacker.ts'
-import { signInAdmin } from '../../fixtures/auth.ts'
-import { decnet, startDecnet } from '../../fixtures/cli.ts'
+import { adminCli, decnet, startDecnet } from '../../fixtures/cli.ts'
 import { instanceContainers } from '../../fixtures/docker.ts'
 import { expect, test } from '../../fixtures/stack.ts'
 
@@ -21,8 +20,7 @@ test('decnet deploy follows a 3-decky deploy live, refuses a repeat, and --repla
   stack,
 }) => {
   test.setTimeout(180_000)
-  const { token } = await signInAdmin(stack)
-  const env = { url: stack.apiUrl, token }
+  const { env } = await adminCli(stack)
   const fleetIni = iniFile(
     '[cli-a]\nservices = ssh\n\n[cli-b]\nservices = http\n\n[cli-c]\nservices = ftp, redis\n',
   )
@@ -68,8 +66,7 @@ test('decnet deploy follows a 3-decky deploy live, refuses a repeat, and --repla
 test('decnet services, archetypes and distros print each catalogue one line an entry, or as JSON', async ({
   stack,
 }) => {
-  const { token } = await signInAdmin(stack)
-  const env = { url: stack.apiUrl, token }
+  const { env } = await adminCli(stack)
   const services = await decnet(['services'], env)
   expect(services.code).toBe(0)
   expect(services.stdout).toMatch(/^ssh\s+22\/tcp\s+\S/m)
@@ -89,8 +86,7 @@ test('decnet deploy from flags: --dry-run prints the plan and deploys nothing, b
   stack,
 }) => {
   test.setTimeout(300_000)
-  const { client, token } = await signInAdmin(stack)
-  const env = { url: stack.apiUrl, token }
+  const { client, env } = await adminCli(stack)
   const flags = ['-n', '2', '--archetype', 'linux-server', '--distro', 'debian', '--services', 'ssh,http']
   const flagDeckies = () => deckiesInDocker(stack.instance).filter((name) => name.startsWith('flag-'))
 
@@ -210,8 +206,7 @@ test('decnet logs prints one escaped line an event and --follow streams a new on
   stack,
 }) => {
   test.setTimeout(300_000)
-  const { client, token } = await signInAdmin(stack)
-  const env = { url: stack.apiUrl, token }
+  const { client, env } = await adminCli(stack)
   try {
     const deployed = await decnet(['deploy', '--services', 'ssh,http', '--name-prefix', 'cli-logs'], env)
     expect(deployed.stdout, deployed.stderr).toContain('all 1 done')

@@ -3,8 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { sshpassArgs } from '../../../packages/decoys/test/support/ssh-client.ts'
-import { signInAdmin } from '../../fixtures/auth.ts'
-import { decnet } from '../../fixtures/cli.ts'
+import { adminCli, decnet } from '../../fixtures/cli.ts'
 import { instanceContainers } from '../../fixtures/docker.ts'
 import { expect, test } from '../../fixtures/stack.ts'
 
@@ -37,8 +36,7 @@ test('decnet export fleet, teardown --all, then deploying the export brings back
   stack,
 }) => {
   test.setTimeout(300_000)
-  const { token } = await signInAdmin(stack)
-  const env = { url: stack.apiUrl, token }
+  const { env } = await adminCli(stack)
   // The stack is shared with earlier specs of this worker: start from an empty fleet, so the export
   // holds exactly what this test deployed.
   expect((await decnet(['teardown', '--all'], env)).code).toBe(0)

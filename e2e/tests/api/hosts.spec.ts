@@ -8,8 +8,7 @@ import { decnet } from '../../fixtures/cli.ts'
 import { instanceContainers } from '../../fixtures/docker.ts'
 import { makeCerts } from '../../fixtures/host-certs.ts'
 import { freeSubnet } from '../../fixtures/network.ts'
-import { freePort } from '../../fixtures/ports.ts'
-import { SecondDaemon } from '../../fixtures/second-daemon.ts'
+import { startTlsDaemon } from '../../fixtures/second-daemon.ts'
 import { expect, startStack, test } from '../../fixtures/stack.ts'
 import { uiLogin, waitTerminal } from '../../fixtures/ui-helpers.ts'
 
@@ -43,14 +42,7 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
   test.setTimeout(600_000)
   const certs = makeCerts('127.0.0.1')
   const foreign = makeCerts('127.0.0.1')
-  const port = await freePort()
-  const daemon = new SecondDaemon(`decnet-e2e-tls-${process.pid}`, {
-    port,
-    ca: certs.ca,
-    cert: certs.serverCert,
-    key: certs.serverKey,
-  })
-  await daemon.start()
+  const { daemon, port } = await startTlsDaemon(`decnet-e2e-tls-${process.pid}`, certs)
   daemon.loadImage(DECOY_IMAGE)
   let running: Awaited<ReturnType<typeof startStack>> | undefined
   try {

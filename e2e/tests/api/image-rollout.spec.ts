@@ -5,8 +5,7 @@ import { decnet } from '../../fixtures/cli.ts'
 import { docker, instanceContainers } from '../../fixtures/docker.ts'
 import { makeCerts } from '../../fixtures/host-certs.ts'
 import { freeSubnet } from '../../fixtures/network.ts'
-import { freePort } from '../../fixtures/ports.ts'
-import { SecondDaemon } from '../../fixtures/second-daemon.ts'
+import { startTlsDaemon } from '../../fixtures/second-daemon.ts'
 import { expect, startStack, test } from '../../fixtures/stack.ts'
 import { uiLogin, waitTerminal } from '../../fixtures/ui-helpers.ts'
 
@@ -45,14 +44,7 @@ test('the decoy image reaches a host enrolled from the console with progress, ro
   docker(['tag', BUILT_IMAGE, image])
   const firstDigest = docker(['image', 'inspect', '--format', '{{.Id}}', image])
   const certs = makeCerts('127.0.0.1')
-  const port = await freePort()
-  const daemon = new SecondDaemon(`decnet-e2e-img-${process.pid}`, {
-    port,
-    ca: certs.ca,
-    cert: certs.serverCert,
-    key: certs.serverKey,
-  })
-  await daemon.start()
+  const { daemon, port } = await startTlsDaemon(`decnet-e2e-img-${process.pid}`, certs)
   let running: Awaited<ReturnType<typeof startStack>> | undefined
   let secondDigest: string | undefined
   try {

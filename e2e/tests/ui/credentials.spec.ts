@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { ADMIN_PASSWORD, signInAdmin } from '../../fixtures/auth.ts'
 import { expect, startStack, test } from '../../fixtures/stack.ts'
-import { shot, uiLogin, waitTerminal, watchConsole } from '../../fixtures/ui-helpers.ts'
+import { deploySucceeded, shot, uiLogin, watchConsole } from '../../fixtures/ui-helpers.ts'
 
 const run = promisify(execFile)
 const SECRET = 'Reused-Secret-4471'
@@ -18,11 +18,7 @@ test('credentials: one password tried on two deckies is one reused credential; t
   const { stack } = running
   try {
     const { client } = await signInAdmin(stack)
-    const deployed = await client.fleet.deploy.mutate({
-      ini: '[cred-a]\nservices = http\n\n[cred-b]\nservices = http\n',
-    })
-    const rows = await waitTerminal(client, deployed.lifecycleIds, 180_000)
-    expect(rows.map((row) => row.status)).toEqual(['succeeded', 'succeeded'])
+    await deploySucceeded(client, '[cred-a]\nservices = http\n\n[cred-b]\nservices = http\n', 180_000)
     for (const name of ['cred-a', 'cred-b']) {
       const { ip } = await client.fleet.get.query({ name })
       await run('curl', [

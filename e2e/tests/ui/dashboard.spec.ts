@@ -1,40 +1,18 @@
-import http from 'node:http'
 import { gzipSync } from 'node:zlib'
-import { signInAdmin } from '../../fixtures/auth.ts'
+import { basicAuth, httpGet } from '../../fixtures/attacker.ts'
 import { expect, type Stack, test } from '../../fixtures/stack.ts'
-import { adminSession, shot, waitTerminal, watchConsole } from '../../fixtures/ui-helpers.ts'
+import { adminSession, coldAdminPage, deckyOnce, shot } from '../../fixtures/ui-helpers.ts'
 
 const DECKY = 'dash-web'
 /** The dashboard route's first-load JavaScript budget (issue 19), gzip. */
 const FIRST_LOAD_BUDGET = 250 * 1024
 
 /** A decky with http, deployed through the API, and its IP. */
-async function httpDecky(stack: Stack): Promise<string> {
-  const { client } = await signInAdmin(stack)
-  const existing = (await client.fleet.list.query()).find((d) => d.name === DECKY)
-  if (existing) return existing.ip
-  const deployed = await client.fleet.deploy.mutate({ ini: `[${DECKY}]\nservices = http\n` })
-  const [row] = await waitTerminal(client, deployed.lifecycleIds)
-  expect(row?.status).toBe('succeeded')
-  return (await client.fleet.get.query({ name: DECKY })).ip
-}
+const httpDecky = (stack: Stack) => deckyOnce(stack, DECKY, `[${DECKY}]\nservices = http\n`)
 
 /** One request to the decky with Basic credentials: a request event and a credential attempt. */
-function attack(ip: string, password: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const basic = Buffer.from(`dashroot:${password}`).toString('base64')
-    const request = http.request(
-      { host: ip, port: 80, path: '/wp-login.php', headers: { authorization: `Basic ${basic}` } },
-      (response) => {
-        response.resume()
-        response.on('end', () => resolve())
-      },
-    )
-    request.on('error', reject)
-    request.setTimeout(10_000, () => request.destroy(new Error('timeout')))
-    request.end()
-  })
-}
+const attack = (ip: string, password: string) =>
+  httpGet(ip, '/wp-login.php', { authorization: basicAuth('dashroot', password) })
 
 const count = async (locator: import('@playwright/test').Locator, attribute: string) =>
   Number(await locator.getAttribute(attribute))
@@ -118,11 +96,7 @@ test('dashboard route: first-load JavaScript is measured (gzip) and within budge
   page,
   stack,
 }) => {
-  await adminSession(page, stack)
-  // A cold context with the same session: nothing cached, so every script of the first load is counted.
-  const context = await browser.newContext({ storageState: await page.context().storageState() })
-  const cold = await context.newPage()
-  const errors = watchConsole(cold)
+  const { context, cold, errors } = await coldAdminPage(browser, page, stack)
   const bodies = new Map<string, Promise<number>>()
   let loaded = false
   const firstLoad = new Set<string>()

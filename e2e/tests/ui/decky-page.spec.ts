@@ -1,22 +1,14 @@
 import { execFileSync } from 'node:child_process'
-import { signInAdmin } from '../../fixtures/auth.ts'
 import { expect, type Stack, test } from '../../fixtures/stack.ts'
-import { adminSession, shot, waitTerminal } from '../../fixtures/ui-helpers.ts'
+import { adminSession, deckyOnce, shot, waitTerminal } from '../../fixtures/ui-helpers.ts'
 
 const DECKY = 'page-01'
 const DEPLOY_TIMEOUT = 150_000
 const PROBE_PATH = '/decky-page-probe'
 
 /** A web-server decky (http + ftp) deployed through the API, running; its LAN IP. */
-async function webDecky(stack: Stack): Promise<string> {
-  const { client } = await signInAdmin(stack)
-  const existing = (await client.fleet.list.query()).find((d) => d.name === DECKY)
-  if (existing) return existing.ip
-  const deployed = await client.fleet.deploy.mutate({ ini: `[${DECKY}]\narchetype = web-server\n` })
-  const [row] = await waitTerminal(client, deployed.lifecycleIds, DEPLOY_TIMEOUT)
-  expect(row?.status).toBe('succeeded')
-  return (await client.fleet.get.query({ name: DECKY })).ip
-}
+const webDecky = (stack: Stack) =>
+  deckyOnce(stack, DECKY, `[${DECKY}]\narchetype = web-server\n`, DEPLOY_TIMEOUT)
 
 /** Texts of the badges inside a locator (service slugs), in order. */
 async function chipTexts(locator: ReturnType<import('@playwright/test').Page['getByTestId']>) {

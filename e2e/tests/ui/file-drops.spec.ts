@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { sshpassCommand } from '../../fixtures/attacker.ts'
-import { signInAdmin } from '../../fixtures/auth.ts'
 import { docker } from '../../fixtures/docker.ts'
 import { expect, test } from '../../fixtures/stack.ts'
-import { adminSession, shot, waitTerminal } from '../../fixtures/ui-helpers.ts'
+import { adminSession, shot, sshDecky, waitTerminal } from '../../fixtures/ui-helpers.ts'
 
 const run = promisify(execFile)
 const DECKY = 'drop-box'
@@ -34,13 +33,7 @@ test('file drops: an admin drops bait files from the decky page; ssh cat and fin
   stack,
 }) => {
   test.setTimeout(420_000)
-  const { client } = await signInAdmin(stack)
-  const deployed = await client.fleet.deploy.mutate({
-    ini: `[${DECKY}]\nservices = ssh, http\n\n[${DECKY}.ssh]\npassword = ${PASSWORD}\n`,
-  })
-  const [row] = await waitTerminal(client, deployed.lifecycleIds, 180_000)
-  expect(row?.status).toBe('succeeded')
-  const { ip } = await client.fleet.get.query({ name: DECKY })
+  const { client, ip } = await sshDecky(stack, DECKY, PASSWORD, 'ssh, http')
   expect(await sshCommand(ip, `cat ${SECRET_FILE}`)).toContain('No such file or directory')
   const sshBefore = serviceContainerId(stack.instance, 'ssh')
 

@@ -1,8 +1,8 @@
-import http from 'node:http'
 import type { Page } from '@playwright/test'
+import { basicAuth, httpGet } from '../../fixtures/attacker.ts'
 import { signInAdmin } from '../../fixtures/auth.ts'
 import { expect, type Stack, test } from '../../fixtures/stack.ts'
-import { adminSession, shot, uiLogin, waitTerminal, watchConsole } from '../../fixtures/ui-helpers.ts'
+import { adminSession, deckyOnce, shot, uiLogin, watchConsole } from '../../fixtures/ui-helpers.ts'
 
 const HOSTILE_USER = '<script>window.__owned = 1</script>\u001b[31mred\u0007\u202eevil'
 const SECRET = 'hunter2-secret-pw'
@@ -10,53 +10,27 @@ const BASIC = Buffer.from(`${HOSTILE_USER}:${SECRET}`, 'utf8').toString('base64'
 const LONG_AGENT = `<img src=x onerror="window.__owned=2">${'A'.repeat(6000)}`
 
 /** A decky with http, deployed through the API, and its IP. */
-async function httpDecky(stack: Stack): Promise<string> {
-  const { client } = await signInAdmin(stack)
-  const existing = (await client.fleet.list.query()).find((d) => d.name === 'logs-web')
-  if (existing) return existing.ip
-  const deployed = await client.fleet.deploy.mutate({ ini: '[logs-web]\nservices = http\n' })
-  const [row] = await waitTerminal(client, deployed.lifecycleIds)
-  expect(row?.status).toBe('succeeded')
-  const decky = await client.fleet.get.query({ name: 'logs-web' })
-  return decky.ip
-}
+const httpDecky = (stack: Stack) => deckyOnce(stack, 'logs-web', '[logs-web]\nservices = http\n')
 
 /** One HTTP request to the decky carrying hostile text in Basic credentials and the user agent. */
-function hostileRequest(ip: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        host: ip,
-        port: 80,
-        path: '/admin/',
-        headers: { authorization: `Basic ${BASIC}`, 'user-agent': LONG_AGENT },
-      },
-      (response) => {
-        response.resume()
-        response.on('end', () => resolve(response.statusCode ?? 0))
-      },
-    )
-    request.on('error', reject)
-    request.setTimeout(10_000, () => request.destroy(new Error('timeout')))
-    request.end()
-  })
-}
+const hostileRequest = (ip: string) =>
+  httpGet(ip, '/admin/', { authorization: `Basic ${BASIC}`, 'user-agent': LONG_AGENT })
 
 /** One request to the decky with Basic credentials (each new password is a new credential). */
-function basicRequest(ip: string, password: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const basic = Buffer.from(`pager:${password}`).toString('base64')
-    const request = http.request(
-      { host: ip, port: 80, path: '/', headers: { authorization: `Basic ${basic}` } },
-      (response) => {
-        response.resume()
-        response.on('end', () => resolve())
-      },
-    )
-    request.on('error', reject)
-    request.setTimeout(10_000, () => request.destroy(new Error('timeout')))
-    request.end()
-  })
+const basicRequest = (ip: string, password: string) =>
+  httpGet(ip, '/', { authorization: basicAuth('pager', password) })
+
+/**
+ * Searches from the Logs page and returns the first row once the search's own rows are shown (not the
+ * previous page's, kept while it loads).
+ */
+async function firstRowOf(page: Page, query: string) {
+  await page.getByLabel('Search query').fill(query)
+  await page.getByRole('button', { name: 'Search' }).click()
+  const row = page.getByTestId('log-row').first()
+  await expect(row).toBeVisible({ timeout: 30_000 })
+  await expect(page.getByTestId('log-table')).toHaveAttribute('aria-busy', 'false')
+  return row
 }
 
 async function noScriptRan(page: Page) {
@@ -110,11 +84,7 @@ test('logs: an interaction made now arrives live; hostile text renders inert; se
 
   // The request event carries the 6 KB user agent: cut, with an explicit expand.
   await page.getByTestId('live-toggle').uncheck()
-  await page.getByLabel('Search query').fill('decky:logs-web event:request onerror')
-  await page.getByRole('button', { name: 'Search' }).click()
-  const requestRow = page.getByTestId('log-row').first()
-  await expect(requestRow).toBeVisible({ timeout: 30_000 })
-  await expect(page.getByTestId('log-table')).toHaveAttribute('aria-busy', 'false')
+  const requestRow = await firstRowOf(page, 'decky:logs-web event:request onerror')
   await expect(requestRow).toContainText('request')
   await requestRow.getByTestId('log-expand').click()
   const expand = requestRow.getByRole('button', { name: /show all \d[\d,]* chars/ }).first()
@@ -163,12 +133,7 @@ test('logs as a viewer: captured secrets arrive masked and cannot be revealed', 
   const errors = watchConsole(page)
   await uiLogin(page, stack, 'log-viewer', 'log-viewer-once-1', 'log-viewer-own-pw-1')
   await page.goto(`${stack.webUrl}/logs`)
-  await page.getByLabel('Search query').fill('decky:logs-web event:auth_attempt')
-  await page.getByRole('button', { name: 'Search' }).click()
-  const row = page.getByTestId('log-row').first()
-  await expect(row).toBeVisible({ timeout: 30_000 })
-  // The search's own rows (not the previous page's, kept while it loads) before opening one.
-  await expect(page.getByTestId('log-table')).toHaveAttribute('aria-busy', 'false')
+  const row = await firstRowOf(page, 'decky:logs-web event:auth_attempt')
   await expect(row).toContainText('auth_attempt')
   await row.getByTestId('log-expand').click()
   await expect(row.getByTestId('masked-secret')).toHaveText('••••••••')

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test'
 import { consoleData } from '../../fixtures/console-data.ts'
 import { CONSOLE_PAGES, pageSlug } from '../../fixtures/console-pages.ts'
 import { expect, test } from '../../fixtures/stack.ts'
-import { adminSession, shot, watchConsole } from '../../fixtures/ui-helpers.ts'
+import { adminSession, coldAdminPage, shot } from '../../fixtures/ui-helpers.ts'
 
 test('config: admin edits limits and interval and manages users', async ({ page, stack }) => {
   const { errors } = await adminSession(page, stack, [400])
@@ -157,11 +157,7 @@ test('wizard route: first-load JavaScript size is measured and reported', async 
   page,
   stack,
 }) => {
-  await adminSession(page, stack)
-  // A cold context with the same session: nothing cached, so every script of the first load is counted.
-  const context = await browser.newContext({ storageState: await page.context().storageState() })
-  const cold = await context.newPage()
-  const errors = watchConsole(cold)
+  const { context, cold, errors } = await coldAdminPage(browser, page, stack)
   const pending: Promise<void>[] = []
   const scripts = new Map<string, number>()
   cold.on('response', (response) => {

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { typeOverSsh } from '../../../packages/decoys/test/support/ssh-client.ts'
-import { signInAdmin } from '../../fixtures/auth.ts'
 import { expect, test } from '../../fixtures/stack.ts'
-import { adminSession, shot, waitTerminal } from '../../fixtures/ui-helpers.ts'
+import { adminSession, shot, sshDecky } from '../../fixtures/ui-helpers.ts'
 
 const PASSWORD = 'Replay-Root-Login-77'
 const MARK = 'replay-check-4711'
@@ -12,13 +11,7 @@ test('sessions: an SSH shell is recorded and replays in the console with the com
   stack,
 }) => {
   test.setTimeout(300_000)
-  const { client } = await signInAdmin(stack)
-  const deployed = await client.fleet.deploy.mutate({
-    ini: `[rec-ssh]\nservices = ssh\n\n[rec-ssh.ssh]\npassword = ${PASSWORD}\n`,
-  })
-  const [row] = await waitTerminal(client, deployed.lifecycleIds, 180_000)
-  expect(row?.status).toBe('succeeded')
-  const { ip } = await client.fleet.get.query({ name: 'rec-ssh' })
+  const { client, ip } = await sshDecky(stack, 'rec-ssh', PASSWORD)
   // Typed a key at a time, as the console's keystroke overlay will replay it.
   await typeOverSsh({ address: ip, password: PASSWORD }, [`echo ${MARK}`, 'whoami'], {
     keyDelayMs: 30,

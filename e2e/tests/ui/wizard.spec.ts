@@ -1,5 +1,5 @@
 import type { Locator } from '@playwright/test'
-import { docker, instanceContainers } from '../../fixtures/docker.ts'
+import { docker, instanceContainers, runNodeOnLan } from '../../fixtures/docker.ts'
 import { expect, test } from '../../fixtures/stack.ts'
 import { adminSession, shot, wizardToReview } from '../../fixtures/ui-helpers.ts'
 
@@ -236,24 +236,13 @@ test('a deploy that fails on the engine shows failed with its reason', async ({ 
   const base = stack.subnet.replace(/\.0\/24$/, '')
   const squatIp = `${base}.201`
   const squatter = `${stack.instance}-squatter`
-  docker([
-    'run',
-    '-d',
-    '--rm',
-    '--name',
-    squatter,
-    '--label',
-    `decnet.instance=${stack.instance}`,
-    '--network',
-    `${stack.instance}_lan`,
-    '--ip',
-    squatIp,
-    '--entrypoint',
-    '/usr/bin/node',
-    'decnet/decoy:0.1.0',
-    '-e',
-    'setInterval(() => {}, 1 << 30)',
-  ])
+  runNodeOnLan(stack.instance, {
+    name: squatter,
+    ip: squatIp,
+    image: 'decnet/decoy:0.1.0',
+    script: 'setInterval(() => {}, 1 << 30)',
+    removeOnExit: true,
+  })
   try {
     await wizardToReview(page, stack, { prefix: 'doomed', service: 'http', ip: squatIp })
     await expect(page.getByTestId('preview-doomed-01')).toBeVisible()

@@ -1,7 +1,7 @@
 import http from 'node:http'
 import type { Page } from '@playwright/test'
 import { expect, test } from '../../fixtures/stack.ts'
-import { adminSession, shot, waitTerminal } from '../../fixtures/ui-helpers.ts'
+import { adminSession, deploySucceeded, shot } from '../../fixtures/ui-helpers.ts'
 
 /** One HTTP GET to a decky; its status. */
 function httpGet(url: string): Promise<number> {
@@ -61,8 +61,7 @@ test('workers page: a stopped collector reads nothing while its lag grows; resum
 }) => {
   test.setTimeout(300_000)
   const { client, errors } = await adminSession(page, stack)
-  const deployed = await client.fleet.deploy.mutate({ ini: '[lag-web]\nservices = http\n' })
-  expect((await waitTerminal(client, deployed.lifecycleIds, 180_000))[0]?.status).toBe('succeeded')
+  await deploySucceeded(client, '[lag-web]\nservices = http\n', 180_000)
   const { ip } = await client.fleet.get.query({ name: 'lag-web' })
   const stored = async () =>
     (await client.logs.search.query({ q: 'decky:lag-web event:request', limit: 1 })).total
@@ -110,8 +109,7 @@ test('workers page: while the mutator is paused an overdue decky is not mutated;
 }) => {
   test.setTimeout(300_000)
   const { client, errors } = await adminSession(page, stack)
-  const deployed = await client.fleet.deploy.mutate({ ini: '[paused-mut]\nservices = http\n' })
-  expect((await waitTerminal(client, deployed.lifecycleIds, 180_000))[0]?.status).toBe('succeeded')
+  await deploySucceeded(client, '[paused-mut]\nservices = http\n', 180_000)
   await page.goto(`${stack.webUrl}/workers`)
   const mutator = page.getByTestId('worker-mutator')
   const beatAt = async () =>

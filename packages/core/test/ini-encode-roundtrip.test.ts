@@ -110,6 +110,23 @@ const arbExportedFleet: fc.Arbitrary<IniFleetInput> = arbNames.chain((names) =>
   }),
 )
 
+/** What names a decky and what it runs, as each stage (written, read, planned) holds it. */
+const identity = (d: {
+  name: string
+  ip?: unknown
+  services?: unknown
+  archetype?: unknown
+  distro?: unknown
+  osFamily?: unknown
+}) => ({
+  name: d.name,
+  ip: d.ip,
+  services: d.services,
+  archetype: d.archetype ?? undefined,
+  distro: d.distro,
+  osFamily: d.osFamily,
+})
+
 describe('writeFleetIni encodes with `ini`; the strict reader reads it back', () => {
   it('parses every encoded fleet back to the same fleet, and plans it to the same deckies', () => {
     fc.assert(
@@ -118,12 +135,7 @@ describe('writeFleetIni encodes with `ini`; the strict reader reads it back', ()
         expect(parsed.general).toEqual(fleet.general)
         expect(
           parsed.deckies.map((d) => ({
-            name: d.name,
-            ip: d.ip,
-            services: d.services,
-            archetype: d.archetype ?? undefined,
-            distro: d.distro,
-            osFamily: d.osFamily,
+            ...identity(d),
             mutateInterval: d.mutateIntervalMinutes ?? undefined,
             host: d.host ?? undefined,
             serviceConfig: d.serviceConfig,
@@ -143,24 +155,14 @@ describe('writeFleetIni encodes with `ini`; the strict reader reads it back', ()
         expect(result.plan.network).toMatchObject({ ...SUBNET, driver: fleet.general?.driver ?? null })
         expect(
           result.plan.create.map((d) => ({
-            name: d.name,
-            ip: d.ip,
-            services: d.services,
-            archetype: d.archetype ?? undefined,
-            distro: d.distro,
-            osFamily: d.osFamily,
+            ...identity(d),
             mutateIntervalMinutes: d.mutateIntervalMinutes,
             host: d.host,
             serviceConfig: d.serviceConfig,
           })),
         ).toEqual(
           fleet.deckies.map((d) => ({
-            name: d.name,
-            ip: d.ip,
-            services: d.services,
-            archetype: d.archetype,
-            distro: d.distro,
-            osFamily: d.osFamily,
+            ...identity(d),
             mutateIntervalMinutes: d.mutateInterval ?? fleet.general?.mutateIntervalMinutes ?? null,
             host: 'local',
             serviceConfig: d.serviceConfig,

@@ -6,12 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { performance } from 'node:perf_hooks'
 import { createDatabase } from '../src/database.ts'
 import { migrate } from '../src/migrate.ts'
 import type { LogEventInput } from '../src/types.ts'
 import { generateCorpus } from './corpus.ts'
 import { decoyShaped } from './decoy-corpus.ts'
+import { type IngestRate, timeIngest } from './log-load.ts'
 
 const EVENTS = Number(process.env.BENCH_INTEL_EVENTS ?? 50_000)
 const BATCHES = [1000, 5000]
@@ -19,32 +19,17 @@ const ROUNDS = 3
 /** The issue's target with the intelligence stages on (PRODUCT.md §10 states 60,000 for the full pipeline). */
 const TARGET = 20_000
 
-interface Rate {
-  wall: number
-  cpu: number
-}
-
 async function ingestOnce(dir: string, name: string, events: LogEventInput[], batch: number, intel: boolean) {
   const url = `file:${join(dir, `${name}.db`)}`
   await migrate(url)
   const db = createDatabase(url, intel ? {} : { intel: false })
-  const cpuStart = process.cpuUsage()
-  const start = performance.now()
-  for (let i = 0; i < events.length; i += batch) await db.logs.ingest(events.slice(i, i + batch))
-  const seconds = (performance.now() - start) / 1000
-  const cpu = process.cpuUsage(cpuStart)
-  const stored = (await db.logs.counts()).logs
+  const rate = await timeIngest(db, events, batch)
   const techniques = (await db.intel.techniques()).length
   const iocs = (await db.intel.iocs({ limit: 1 })).total
   await db.close()
-  if (stored !== events.length) throw new Error(`ingest lost events: ${stored} of ${events.length}`)
   if (intel && (techniques === 0 || iocs === 0)) throw new Error('the intelligence stage found nothing')
   if (!intel && (techniques !== 0 || iocs !== 0)) throw new Error('intelligence written while switched off')
-  return {
-    rate: { wall: events.length / seconds, cpu: events.length / ((cpu.user + cpu.system) / 1e6) },
-    techniques,
-    iocs,
-  }
+  return { rate, techniques, iocs }
 }
 
 const median = (values: number[]) =>
@@ -58,8 +43,8 @@ async function main() {
     console.log(`logs.ingest of ${fmt(EVENTS)} decoy-shaped events, with and without the intelligence stage`)
     let bestWith = 0
     for (const batch of BATCHES) {
-      const without: Rate[] = []
-      const withIntel: Rate[] = []
+      const without: IngestRate[] = []
+      const withIntel: IngestRate[] = []
       let found = { techniques: 0, iocs: 0 }
       for (let round = 0; round < ROUNDS; round++) {
         without.push((await ingestOnce(dir, `off-${batch}-${round}`, events, batch, false)).rate)

@@ -8,9 +8,8 @@ import { performance } from 'node:perf_hooks'
 import Database from 'better-sqlite3'
 import { createDatabase } from '../src/database.ts'
 import { migrate } from '../src/migrate.ts'
-import { logRowValues } from '../src/repos/ingest-write.ts'
-import { applySqlitePragmas } from '../src/sqlite.ts'
 import { generateCorpus } from './corpus.ts'
+import { type IngestRate, loadLogs, timeIngest } from './log-load.ts'
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
 const SEARCH_RUNS = 40
@@ -53,37 +52,6 @@ async function time(
   return { p50: percentile(samples, 50), p95: percentile(samples, 95) }
 }
 
-/** Bench fixture load: raw prepared statements in large transactions; the FTS triggers still run. */
-function loadCorpus(file: string): number {
-  const db = new Database(file)
-  applySqlitePragmas(db)
-  const insert = db.prepare(
-    `INSERT INTO "Log" ("timestamp", "decky", "service", "eventType", "attackerIp", "attackerPort", "rawLine", "fields", "searchText", "system")
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-  const start = performance.now()
-  let batch: unknown[][] = []
-  const flush = db.transaction((rows: unknown[][]) => {
-    for (const row of rows) insert.run(row)
-  })
-  for (const event of generateCorpus({ rows: ROWS })) {
-    // Same text format as the Prisma adapter writes, so range queries compare like with like.
-    // better-sqlite3 binds no booleans: the system flag goes in as 0/1, as SQLite stores it.
-    const [, ...columns] = logRowValues(event).map((value) =>
-      typeof value === 'boolean' ? Number(value) : value,
-    )
-    batch.push([event.timestamp.toISOString().replace('Z', '+00:00'), ...columns])
-    if (batch.length === 10_000) {
-      flush(batch)
-      batch = []
-    }
-  }
-  flush(batch)
-  db.exec('ANALYZE')
-  db.close()
-  return performance.now() - start
-}
-
 function likeScan(file: string) {
   const db = new Database(file, { readonly: true })
   return {
@@ -100,28 +68,15 @@ function likeScan(file: string) {
   }
 }
 
-interface IngestRate {
-  batch: number
-  /** Events per wall-clock second. */
-  wall: number
-  /** Events per second of this process's CPU time: what the code costs, whatever else the machine runs. */
-  cpu: number
-}
-
-async function benchIngest(dir: string, batch: number): Promise<IngestRate> {
+async function benchIngest(dir: string, batch: number): Promise<IngestRate & { batch: number }> {
   const url = `file:${join(dir, `ingest-${batch}.db`)}`
   await migrate(url)
   const db = createDatabase(url)
-  const events = [...generateCorpus({ rows: INGEST_EVENTS, seed: 7 })]
-  const cpuStart = process.cpuUsage()
-  const start = performance.now()
-  for (let i = 0; i < events.length; i += batch) await db.logs.ingest(events.slice(i, i + batch))
-  const seconds = (performance.now() - start) / 1000
-  const cpu = process.cpuUsage(cpuStart)
-  const stored = (await db.logs.counts()).logs
-  await db.close()
-  if (stored !== INGEST_EVENTS) throw new Error(`ingest lost events: ${stored} of ${INGEST_EVENTS} stored`)
-  return { batch, wall: INGEST_EVENTS / seconds, cpu: INGEST_EVENTS / ((cpu.user + cpu.system) / 1e6) }
+  try {
+    return { batch, ...(await timeIngest(db, [...generateCorpus({ rows: INGEST_EVENTS, seed: 7 })], batch)) }
+  } finally {
+    await db.close()
+  }
 }
 
 async function main() {
@@ -133,7 +88,7 @@ async function main() {
     } else {
       await migrate(`file:${file}`)
       console.log(`loading ${ROWS.toLocaleString('en')} log rows into SQLite (FTS5 kept by triggers)...`)
-      const loadMs = loadCorpus(file)
+      const loadMs = loadLogs(file, generateCorpus({ rows: ROWS }))
       const rate = Math.round(ROWS / (loadMs / 1000)).toLocaleString('en')
       console.log(`loaded in ${(loadMs / 1000).toFixed(1)} s = ${rate} rows/s`)
     }
@@ -185,7 +140,7 @@ async function main() {
     console.log(widths.map((w) => '-'.repeat(w)).join('-|-'))
     for (const row of table) console.log(line(row))
 
-    const rates: IngestRate[] = []
+    const rates: (IngestRate & { batch: number })[] = []
     for (const batch of INGEST_BATCHES) rates.push(await benchIngest(dir, batch))
     const fmt = (n: number) => Math.round(n).toLocaleString('en')
     console.log(

@@ -92,6 +92,10 @@ export function toOptionalDate(value: unknown): Date | null {
   return value === null || value === undefined ? null : toDate(value)
 }
 
+export function toOptionalNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : toNumber(value)
+}
+
 /** Earlier of two timestamps, as SQL valid on both databases (no GREATEST/max() differences). */
 export const earlier = (a: string, b: string) => `CASE WHEN ${a} < ${b} THEN ${a} ELSE ${b} END`
 export const later = (a: string, b: string) => `CASE WHEN ${a} > ${b} THEN ${a} ELSE ${b} END`

@@ -1,6 +1,7 @@
 // Channels and deliveries on both databases: the fan-out from the Alert outbox (cursor, minimum
 // severity, channels that existed, test alerts passed over, idempotent), the claim's lease, and
 // finish() refusing an outcome for an attempt that lost its lease.
+import { NO_OPERATOR_ACTION } from '@decnet/core'
 import { describe, expect, it } from 'vitest'
 import { ConflictError } from '../src/errors.ts'
 import type { AlertInput, ChannelInput } from '../src/types.ts'
@@ -33,10 +34,7 @@ function alert(
       firstSeen: at,
       lastSeen: at,
       eventCount: 1,
-      acknowledgedBy: null,
-      acknowledgedAt: null,
-      resolvedAt: null,
-      note: null,
+      ...NO_OPERATOR_ACTION,
     },
     events: [],
     url: null,

@@ -1,33 +1,10 @@
 // Text columns holding one of core's concepts are narrowed when read: a value the code does not know
 // (say a `tearing_down` decky state, which core no longer has) fails loudly instead of flowing on.
-import Database from 'better-sqlite3'
-import pg from 'pg'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { knownValue } from '../src/columns.ts'
 import type { DecnetDatabase } from '../src/database.ts'
-import { parseDatabaseUrl } from '../src/url.ts'
+import { executeRaw } from '../src/testing/raw-sql.ts'
 import { databases, decky } from './fixtures.ts'
-
-/** Writes behind the repositories' back, as an old build or a hand edit would have. */
-async function rawExecute(url: string, sql: string): Promise<void> {
-  const target = parseDatabaseUrl(url)
-  if (target.kind === 'sqlite') {
-    const handle = new Database(target.file)
-    try {
-      handle.exec(sql)
-    } finally {
-      handle.close()
-    }
-    return
-  }
-  const client = new pg.Client({ connectionString: target.url })
-  await client.connect()
-  try {
-    await client.query(sql)
-  } finally {
-    await client.end()
-  }
-}
 
 describe('knownValue', () => {
   it('passes a known value and names the column of an unknown one', () => {
@@ -49,7 +26,7 @@ describe.each(databases())('concept columns on $kind', (provider) => {
     await db.fleet.setState('web-01', 'pending_removal')
     expect((await db.fleet.get('web-01'))?.state).toBe('pending_removal')
 
-    await rawExecute(url, `UPDATE "Decky" SET "state" = 'tearing_down' WHERE "name" = 'web-01'`)
+    await executeRaw(url, [[`UPDATE "Decky" SET "state" = 'tearing_down' WHERE "name" = 'web-01'`, []]])
     await expect(db.fleet.list()).rejects.toThrow(/Decky\.state holds "tearing_down"/)
   })
 
@@ -58,7 +35,7 @@ describe.each(databases())('concept columns on $kind', (provider) => {
     expect((await db.lifecycle.get(lifecycleIds)).map((row) => row.status)).toEqual(['pending'])
     expect((await db.lifecycle.snapshot(lifecycleIds)).map((row) => row.operation)).toEqual(['deploy'])
 
-    await rawExecute(url, `UPDATE "Lifecycle" SET "status" = 'paused'`)
+    await executeRaw(url, [[`UPDATE "Lifecycle" SET "status" = 'paused'`, []]])
     await expect(db.lifecycle.get(lifecycleIds)).rejects.toThrow(/Lifecycle\.status holds "paused"/)
     await expect(db.lifecycle.snapshot(lifecycleIds)).rejects.toThrow(/Lifecycle\.status holds "paused"/)
   })

@@ -2,11 +2,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeEach, inject } from 'vitest'
+import { afterAll, beforeEach, expect, inject, it } from 'vitest'
 import type { DecnetDatabase } from '../src/database.ts'
 import { migrate } from '../src/migrate.ts'
+import type { Dialect, SqlArg } from '../src/sql.ts'
 import { type TestDatabase, testDatabases } from '../src/testing/databases.ts'
-import type { DeckyInput, LogEventInput } from '../src/types.ts'
+import { createPostgresDatabase } from '../src/testing/postgres.ts'
+import { migratedBefore } from '../src/testing/raw-sql.ts'
+import type { DeckyInput } from '../src/types.ts'
 
 /** One SQLite and one PostgreSQL provider; suites run `describe.each(databases())`. */
 export const databases = () => testDatabases(inject('postgresAdminUrl'))
@@ -45,6 +48,36 @@ export function suiteTempDir(prefix: string): string {
   return dir
 }
 
+/**
+ * An upgrade test on both databases: a database of each kind as the DECNET before `migration` left
+ * it (every earlier migration, then the old rows `oldRows` writes and `seed` adds), migrated now, which
+ * must apply `migration` first; `check` then reads what it made of the old rows.
+ */
+export function upgradesFromBefore(
+  migration: string,
+  upgrade: {
+    oldRows: (dialect: Dialect) => readonly [string, SqlArg[]][]
+    seed?: (url: string) => Promise<void>
+    check: (url: string) => Promise<void>
+  },
+): void {
+  const dir = suiteTempDir(`decnet-${migration}-`)
+  const prefix = migration.split('_')[0] ?? migration
+  it.each([
+    ['SQLite', async () => `file:${join(dir, 'old.db')}`],
+    [
+      'PostgreSQL',
+      () => createPostgresDatabase(inject('postgresAdminUrl'), `decnet_${migration}_${process.pid}`),
+    ],
+  ])('%s', async (_, database) => {
+    const url = await database()
+    await migratedBefore(url, prefix, upgrade.oldRows)
+    await upgrade.seed?.(url)
+    expect((await migrate(url))[0]).toBe(migration)
+    await upgrade.check(url)
+  })
+}
+
 /** A SQLite database file `name` in `dir`, migrated to the latest schema; returns its path. */
 export async function migratedSqliteFile(dir: string, name: string): Promise<string> {
   const file = join(dir, name)
@@ -74,16 +107,4 @@ export function decky(name: string, ip: string, overrides: Partial<DeckyInput> =
   }
 }
 
-export function event(overrides: Partial<LogEventInput> = {}): LogEventInput {
-  return {
-    timestamp: new Date('2026-11-25T10:00:00Z'),
-    decky: 'decky-01',
-    service: 'ssh',
-    eventType: 'login_attempt',
-    attackerIp: '203.0.113.7',
-    attackerPort: 50000,
-    rawLine: 'login attempt',
-    fields: {},
-    ...overrides,
-  }
-}
+export { logEventFixture as event } from '../src/testing/log-events.ts'

@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { derivePersona, personaForLegacyDecky } from '@decnet/core'
-import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createDatabase } from '../src/database.ts'
-import { listMigrations, migrate } from '../src/migrate.ts'
+import { migrate } from '../src/migrate.ts'
+import { migratedBefore } from '../src/testing/raw-sql.ts'
 import { databases, decky, freshDatabaseEachTest } from './fixtures.ts'
 
 const persona = (seedByte: string) =>
@@ -44,23 +44,13 @@ describe('migration 0013 on a database from before personas (SQLite)', () => {
 
   it('adds the column, leaves existing deckies null, and they get a persona on first use', async () => {
     const file = path.join(dir, 'old.db')
-    const raw = new Database(file)
-    raw.exec(
-      'CREATE TABLE IF NOT EXISTS "_decnet_migrations" (name TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)',
-    )
-    for (const migration of listMigrations('sqlite').filter((m) => m.name < '0013')) {
-      raw.exec(migration.sql)
-      raw
-        .prepare('INSERT INTO "_decnet_migrations" VALUES (?, ?)')
-        .run(migration.name, new Date().toISOString())
-    }
-    raw
-      .prepare(
+    await migratedBefore(`file:${file}`, '0013', () => [
+      [
         `INSERT INTO "Decky" (name, ip, mac, hostname, distro, services, osFamily, "updatedAt")
-         VALUES ('legacy', '10.0.0.5', '00:1b:21:0a:0b:0c', 'SRV-ECHO-17', 'ubuntu22', '["ssh"]', 'linux', ?)`,
-      )
-      .run(new Date().toISOString())
-    raw.close()
+         VALUES ('legacy', '10.0.0.5', '00:1b:21:0a:0b:0c', 'SRV-ECHO-17', 'ubuntu22', '["ssh"]', 'linux', $1)`,
+        [new Date().toISOString()],
+      ],
+    ])
     // Every migration after 0012 runs, the persona column's first.
     expect((await migrate(`file:${file}`))[0]).toBe('0013_decky_persona')
     const db = createDatabase(`file:${file}`)

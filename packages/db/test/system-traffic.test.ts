@@ -1,13 +1,7 @@
-import { join } from 'node:path'
-import Database from 'better-sqlite3'
-import pg from 'pg'
-import { afterAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { createDatabase } from '../src/database.ts'
-import { listMigrations, migrate } from '../src/migrate.ts'
-import { sqliteDate } from '../src/sqlite.ts'
-import { createPostgresDatabase } from '../src/testing/postgres.ts'
 import type { LogEventInput, LogRow } from '../src/types.ts'
-import { databases, event, suiteTempDir } from './fixtures.ts'
+import { databases, event, upgradesFromBefore } from './fixtures.ts'
 
 const T = (second: number) => new Date(Date.UTC(2026, 10, 25, 10, 0, second))
 const PROBER = '172.31.77.1'
@@ -232,72 +226,15 @@ async function expectMigrated(url: string) {
 }
 
 describe('migration 0009 flags the probe rows already stored and recomputes attackers', () => {
-  const dir = suiteTempDir('decnet-system-traffic-')
-  const before0009 = (kind: 'sqlite' | 'postgres') =>
-    listMigrations(kind).filter((migration) => migration.name < '0009')
-
-  it('SQLite', async () => {
-    const file = join(dir, 'old.db')
-    const raw = new Database(file)
-    try {
-      raw.exec('CREATE TABLE "_decnet_migrations" (name TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)')
-      for (const migration of before0009('sqlite')) {
-        raw.exec(migration.sql)
-        raw
-          .prepare('INSERT INTO "_decnet_migrations" VALUES (?, ?)')
-          .run(migration.name, new Date().toISOString())
-      }
-      const insert = raw.prepare(
+  upgradesFromBefore('0009_probe_sources', {
+    // The probes' lifecycle rows as a DECNET before 0009 stored them.
+    oldRows: () =>
+      [DEPLOY_D1, DEPLOY_D2].map((op) => [
         `INSERT INTO "Lifecycle" (id, "deckyName", operation, status, "startedAt", "updatedAt", "completedAt")
-         VALUES (?, ?, 'deploy', 'succeeded', ?, ?, ?)`,
-      )
-      for (const op of [DEPLOY_D1, DEPLOY_D2]) {
-        insert.run(
-          op.id,
-          op.decky,
-          sqliteDate(op.startedAt),
-          sqliteDate(op.completedAt),
-          sqliteDate(op.completedAt),
-        )
-      }
-    } finally {
-      raw.close()
-    }
-    await seedOldRows(`file:${file}`)
-    expect((await migrate(`file:${file}`))[0]).toBe('0009_probe_sources')
-    await expectMigrated(`file:${file}`)
-  })
-
-  it('PostgreSQL', async () => {
-    const url = await createPostgresDatabase(
-      inject('postgresAdminUrl'),
-      `decnet_system_traffic_${process.pid}`,
-    )
-    const client = new pg.Client({ connectionString: url })
-    await client.connect()
-    try {
-      await client.query(
-        'CREATE TABLE "_decnet_migrations" (name TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)',
-      )
-      for (const migration of before0009('postgres')) {
-        await client.query(migration.sql)
-        await client.query('INSERT INTO "_decnet_migrations" VALUES ($1, $2)', [
-          migration.name,
-          new Date().toISOString(),
-        ])
-      }
-      for (const op of [DEPLOY_D1, DEPLOY_D2]) {
-        await client.query(
-          `INSERT INTO "Lifecycle" (id, "deckyName", operation, status, "startedAt", "updatedAt", "completedAt")
-           VALUES ($1, $2, 'deploy', 'succeeded', $3, $4, $4)`,
-          [op.id, op.decky, op.startedAt, op.completedAt],
-        )
-      }
-    } finally {
-      await client.end()
-    }
-    await seedOldRows(url)
-    expect((await migrate(url))[0]).toBe('0009_probe_sources')
-    await expectMigrated(url)
+         VALUES ($1, $2, 'deploy', 'succeeded', $3, $4, $4)`,
+        [op.id, op.decky, op.startedAt, op.completedAt],
+      ]),
+    seed: seedOldRows,
+    check: expectMigrated,
   })
 })

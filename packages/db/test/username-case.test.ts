@@ -1,12 +1,7 @@
-import { join } from 'node:path'
-import Database from 'better-sqlite3'
-import pg from 'pg'
-import { afterAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { createDatabase } from '../src/database.ts'
 import { ConflictError } from '../src/errors.ts'
-import { listMigrations, migrate } from '../src/migrate.ts'
-import { createPostgresDatabase } from '../src/testing/postgres.ts'
-import { databases, suiteTempDir, user } from './fixtures.ts'
+import { databases, upgradesFromBefore, user } from './fixtures.ts'
 
 describe.each(databases())('usernames ignore case on $kind', (provider) => {
   afterAll(() => provider.cleanup())
@@ -53,63 +48,16 @@ async function expectDuplicatesSettled(url: string): Promise<void> {
 }
 
 describe('migration 0005 settles case-duplicates already stored', () => {
-  const dir = suiteTempDir('decnet-username-case-')
-  const before0005 = (kind: 'sqlite' | 'postgres') =>
-    listMigrations(kind).filter((migration) => migration.name < '0005')
-
-  it('SQLite', async () => {
-    const file = join(dir, 'old.db')
-    const raw = new Database(file)
-    try {
-      raw.exec('CREATE TABLE "_decnet_migrations" (name TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)')
-      for (const migration of before0005('sqlite')) {
-        raw.exec(migration.sql)
-        raw
-          .prepare('INSERT INTO "_decnet_migrations" VALUES (?, ?)')
-          .run(migration.name, new Date().toISOString())
-      }
-      const insert = raw.prepare(
-        'INSERT INTO "User" (id, username, "passwordHash", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?)',
-      )
-      for (const row of OLD_USERS) {
-        const at = Date.parse(row.createdAt)
-        insert.run(row.id, row.username, 'h', at, at)
-      }
-    } finally {
-      raw.close()
-    }
-    expect((await migrate(`file:${file}`))[0]).toBe('0005_username_case')
-    await expectDuplicatesSettled(`file:${file}`)
-  })
-
-  it('PostgreSQL', async () => {
-    const url = await createPostgresDatabase(
-      inject('postgresAdminUrl'),
-      `decnet_username_case_${process.pid}`,
-    )
-    const client = new pg.Client({ connectionString: url })
-    await client.connect()
-    try {
-      await client.query(
-        'CREATE TABLE "_decnet_migrations" (name TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)',
-      )
-      for (const migration of before0005('postgres')) {
-        await client.query(migration.sql)
-        await client.query('INSERT INTO "_decnet_migrations" VALUES ($1, $2)', [
-          migration.name,
-          new Date().toISOString(),
-        ])
-      }
-      for (const row of OLD_USERS) {
-        await client.query(
+  upgradesFromBefore('0005_username_case', {
+    // The old rows, dates as each database stored them then (epoch milliseconds in SQLite).
+    oldRows: (dialect) =>
+      OLD_USERS.map((row) => {
+        const at = dialect === 'sqlite' ? Date.parse(row.createdAt) : row.createdAt
+        return [
           'INSERT INTO "User" (id, username, "passwordHash", "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, $4)',
-          [row.id, row.username, 'h', row.createdAt],
-        )
-      }
-    } finally {
-      await client.end()
-    }
-    expect((await migrate(url))[0]).toBe('0005_username_case')
-    await expectDuplicatesSettled(url)
+          [row.id, row.username, 'h', at],
+        ]
+      }),
+    check: expectDuplicatesSettled,
   })
 })

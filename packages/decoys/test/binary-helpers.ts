@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram'
 import { connect, type Socket } from 'node:net'
 import type { EmittedEvent, Emulator, RunningEmulator } from '../src/emulator.ts'
 import { testPersona } from '../src/start.ts'
-import { type TestStartOptions, trackStarted } from './started.ts'
+import { type TestStartOptions, testEmulatorContext, trackStarted } from './started.ts'
 
 export { closeStartedAfterEach } from './started.ts'
 
@@ -31,31 +31,28 @@ export async function startBinary(
   const events: EmittedEvent[] = []
   const waiters: { predicate: (event: EmittedEvent) => boolean; resolve: (event: EmittedEvent) => void }[] =
     []
-  const running = await emulator.start({
-    decky: 'decky-test',
-    service: emulator.slug,
-    bindAddress: host,
-    ports: options.ports ?? [0],
-    config: options.config ?? {},
-    persona:
-      options.persona ??
-      (await testPersona(emulator.slug, {
-        decky: options.seed ?? 'seed-one',
-        ...(options.distro ? { distro: options.distro } : {}),
-      })),
-    seed: options.seed ?? 'seed-one',
-    hostname: options.hostname ?? 'FILESRV-02',
-    ...(options.distro ? { distro: options.distro } : {}),
-    emit(event) {
-      events.push(event)
-      for (const waiter of [...waiters]) {
-        if (waiter.predicate(event)) {
-          waiters.splice(waiters.indexOf(waiter), 1)
-          waiter.resolve(event)
-        }
+  const persona =
+    options.persona ??
+    (await testPersona(emulator.slug, {
+      decky: options.seed ?? 'seed-one',
+      ...(options.distro ? { distro: options.distro } : {}),
+    }))
+  const emit = (event: EmittedEvent) => {
+    events.push(event)
+    for (const waiter of [...waiters]) {
+      if (waiter.predicate(event)) {
+        waiters.splice(waiters.indexOf(waiter), 1)
+        waiter.resolve(event)
       }
-    },
-  })
+    }
+  }
+  const running = await emulator.start(
+    testEmulatorContext(emulator.slug, host, persona, emit, {
+      ...options,
+      seed: options.seed ?? 'seed-one',
+      hostname: options.hostname ?? 'FILESRV-02',
+    }),
+  )
   const started: Started = {
     host,
     ports: running.ports,

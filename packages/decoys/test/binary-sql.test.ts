@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto'
 import type { Persona } from '@decnet/core'
 import mysql from 'mysql2/promise'
-import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { mysqlEmulator } from '../src/protocols-binary/mysql.ts'
 import { postgresEmulator } from '../src/protocols-binary/postgres.ts'
 import { closeStartedAfterEach, rawConnect, startBinary } from './binary-helpers.ts'
+import { pgLoginError } from './binary-helpers-clients.ts'
 import { debianPersona, ubuntuPersona } from './data-personas.ts'
 import { start } from './data-start.ts'
 
@@ -85,20 +85,12 @@ describe('postgres emulator', () => {
   it('answers SSLRequest with N, asks a PostgreSQL 13 login for MD5 and fails with 28P01', async () => {
     // 13 and older default to md5 in pg_hba.conf (14 moved to SCRAM, see data-persona.test.ts).
     const started = await startBinary(postgresEmulator, { config: { version: '13.16' } })
-    const client = new pg.Client({
-      host: started.host,
-      port: started.port,
+    const error = await pgLoginError(started, {
       user: 'postgres',
       password: 'hunter2',
       database: 'billing',
       ssl: false,
-      connectionTimeoutMillis: 3000,
     })
-    const error = await client.connect().then(
-      () => undefined,
-      (failure: { code?: string; message?: string }) => failure,
-    )
-    await client.end().catch(() => undefined)
     expect(error?.code).toBe('28P01')
     expect(error?.message).toBe('password authentication failed for user "postgres"')
     const attempt = await started.waitFor((event) => event.event === 'auth_attempt')
@@ -113,18 +105,7 @@ describe('postgres emulator', () => {
     expect(attempt.fields.hash).toBe(expected)
     expect(attempt.secret_fields).toEqual(['hash'])
 
-    const sslClient = new pg.Client({
-      host: started.host,
-      port: started.port,
-      user: 'x',
-      ssl: { rejectUnauthorized: false },
-      connectionTimeoutMillis: 3000,
-    })
-    const sslError = await sslClient.connect().then(
-      () => undefined,
-      (failure: Error) => failure,
-    )
-    await sslClient.end().catch(() => undefined)
+    const sslError = await pgLoginError(started, { user: 'x', ssl: { rejectUnauthorized: false } })
     expect(sslError?.message).toBe('The server does not support SSL connections')
     expect(started.events.some((event) => event.fields.kind === 'ssl_request')).toBe(true)
   })

@@ -12,6 +12,7 @@ import { nbnsEmulator } from '../src/protocols-binary/nbns.ts'
 import { rdpEmulator } from '../src/protocols-binary/rdp.ts'
 import { smbEmulator } from '../src/protocols-binary/smb.ts'
 import { loopbackAddress } from './binary-helpers.ts'
+import { testEmulatorContext } from './started.ts'
 import { BUILDS, sambaPersona, windowsPersona } from './windows-personas.ts'
 
 /** Runs a client; its output whatever the exit code (smbclient exits 1 on the refused logon). */
@@ -25,6 +26,10 @@ async function run(command: string, args: string[], env: NodeJS.ProcessEnv = pro
   }
 }
 
+/** nmap -sV on `ports` of `host` with its NSE `scripts` (no ping, no DNS). */
+const nmapScripts = (host: string, ports: string, scripts: string) =>
+  run('nmap', ['-sV', '-Pn', '-n', '-p', ports, '--script', scripts, host])
+
 type Deck = { host: string; running: RunningEmulator[] }
 
 /** The emulators on their real ports of one fresh loopback address (nmap picks probes by port). */
@@ -36,17 +41,9 @@ async function startDeck(
   const running: RunningEmulator[] = []
   for (const [emulator, ports] of emulators)
     running.push(
-      await emulator.start({
-        decky: 'clients-test',
-        service: emulator.slug,
-        bindAddress: host,
-        ports,
-        config: {},
-        persona,
-        seed: persona.seed,
-        hostname: persona.hostname,
-        emit: () => undefined,
-      }),
+      await emulator.start(
+        testEmulatorContext(emulator.slug, host, persona, () => undefined, { ports, decky: 'clients-test' }),
+      ),
     )
   return { host, running }
 }
@@ -70,16 +67,11 @@ describe('a Windows Server 2019 domain controller persona, as real clients see i
 
   it('nmap -sV names every port as the Windows product of the persona, and its scripts read the persona', async () => {
     const host = deck?.host as string
-    const output = await run('nmap', [
-      '-sV',
-      '-Pn',
-      '-n',
-      '-p',
-      '135,139,445,3389,389,1433',
-      '--script',
-      'smb2-security-mode,smb2-time,rdp-ntlm-info',
+    const output = await nmapScripts(
       host,
-    ])
+      '135,139,445,3389,389,1433',
+      'smb2-security-mode,smb2-time,rdp-ntlm-info',
+    )
     // Tell: Windows deckies lacked 135/tcp.
     expect(output).toMatch(/135\/tcp\s+open\s+msrpc\s+Microsoft Windows RPC/)
     expect(output).toMatch(/139\/tcp\s+open\s+netbios-ssn\s+Microsoft Windows netbios-ssn/)
@@ -152,16 +144,7 @@ describe('a Windows Server 2016 persona (SMB1 still on by default), as nmap sees
 
   it('smb-os-discovery and -sV read the build, names and domain over SMB1', async () => {
     // Tell: smb-os-discovery came back empty on every Windows decky (no SMB1 even where the build has it).
-    const output = await run('nmap', [
-      '-sV',
-      '-Pn',
-      '-n',
-      '-p',
-      '139,445',
-      '--script',
-      'smb-os-discovery,smb-protocols',
-      deck?.host as string,
-    ])
+    const output = await nmapScripts(deck?.host as string, '139,445', 'smb-os-discovery,smb-protocols')
     expect(output).toMatch(
       /445\/tcp\s+open\s+microsoft-ds\s+Windows Server 2016 Standard 14393 microsoft-ds \(workgroup: KESTREL\)/,
     )
@@ -198,16 +181,7 @@ describe('a CentOS 7 persona running Samba 4.10 (SMB1 still on), as nmap sees it
 
   it('reads Samba, its version and workgroup, on 445 and 139', async () => {
     // Tell: a Linux decky whose SMB answered as a Windows build.
-    const output = await run('nmap', [
-      '-sV',
-      '-Pn',
-      '-n',
-      '-p',
-      '139,445',
-      '--script',
-      'smb-os-discovery',
-      deck?.host as string,
-    ])
+    const output = await nmapScripts(deck?.host as string, '139,445', 'smb-os-discovery')
     expect(output).toMatch(/445\/tcp\s+open\s+netbios-ssn\s+Samba smbd 4\.10\.16 \(workgroup: KESTREL\)/)
     expect(output).toMatch(/139\/tcp\s+open\s+netbios-ssn\s+Samba smbd/)
     expect(output).toContain('OS: Windows 6.1 (Samba 4.10.16)')
@@ -230,7 +204,7 @@ describe('a Debian persona running Samba, as real clients see it', () => {
   it('answers as Samba and slapd, not as Windows', async () => {
     const host = deck?.host as string
     const [tcp, udp] = await Promise.all([
-      run('nmap', ['-sV', '-Pn', '-n', '-p', '139,389,445', '--script', 'smb2-security-mode', host]),
+      nmapScripts(host, '139,389,445', 'smb2-security-mode'),
       run('nmap', ['-sU', '-sV', '-Pn', '-n', '-p', '137', '--script', 'nbstat', host]),
     ])
     // Tell: a Linux decky answering LDAP as an AD domain controller and NetBIOS as Windows.

@@ -1,6 +1,5 @@
 import type { Persona } from '@decnet/core'
 import { derivePersona, LINUX_DISTRO_PROFILES, seedFromName } from '@decnet/core/persona'
-import ModbusRTU from 'modbus-serial'
 import { describe, expect, it } from 'vitest'
 import { conpotEmulator } from '../src/protocols-binary/conpot.ts'
 import { dnsEmulator } from '../src/protocols-binary/dns.ts'
@@ -8,7 +7,7 @@ import { mysqlEmulator } from '../src/protocols-binary/mysql.ts'
 import { snmpEmulator } from '../src/protocols-binary/snmp.ts'
 import { redisEmulator } from '../src/protocols-text/redis.ts'
 import { rawConnect } from './binary-helpers.ts'
-import { cli, start } from './data-start.ts'
+import { cli, digChaos, modbusIdentity, snmpCli, start } from './data-start.ts'
 import { closeStartedAfterEach } from './started.ts'
 
 closeStartedAfterEach()
@@ -40,36 +39,13 @@ describe('derived personas of every Linux distro', () => {
       expect(info).toContain(`os:Linux ${persona.os.kernel} ${persona.os.arch}`)
 
       const dns = await start(dnsEmulator, persona)
-      const chaos = (
-        await cli('dig', [
-          `@${dns.host}`,
-          '-p',
-          String(dns.port),
-          'version.bind',
-          'chaos',
-          'txt',
-          '+short',
-          '+time=3',
-          '+tries=1',
-        ])
-      ).stdout
+      const chaos = await digChaos(dns.host, dns.port, 'version.bind', '+short')
       expect(chaos.trim()).toBe(`"${persona.services.dns?.banner}"`)
 
       const snmp = await start(snmpEmulator, persona)
       const descr = (
-        await cli('snmpget', [
-          '-v2c',
-          '-c',
-          'public',
-          '-Oqv',
-          '-t',
-          '2',
-          '-r',
-          '0',
-          `${snmp.host}:${snmp.port}`,
-          '.1.3.6.1.2.1.1.1.0',
-        ])
-      ).stdout.trim()
+        await snmpCli('snmpget', `${snmp.host}:${snmp.port}`, ['.1.3.6.1.2.1.1.1.0'], '-Oqv')
+      ).trim()
       expect(descr).toBe(
         `"Linux ${persona.hostname} ${persona.os.kernel} ${persona.os.kernelVersion} ${persona.os.arch}"`,
       )
@@ -87,35 +63,12 @@ describe('derived personas of Windows servers and devices', () => {
     })
     const snmp = await start(snmpEmulator, persona)
     const descr = (
-      await cli('snmpget', [
-        '-v2c',
-        '-c',
-        'public',
-        '-Oqv',
-        '-t',
-        '2',
-        '-r',
-        '0',
-        `${snmp.host}:${snmp.port}`,
-        '.1.3.6.1.2.1.1.1.0',
-      ])
-    ).stdout.trim()
+      await snmpCli('snmpget', `${snmp.host}:${snmp.port}`, ['.1.3.6.1.2.1.1.1.0'], '-Oqv')
+    ).trim()
     expect(descr).toBe(`"${persona.services.snmp?.banner}"`)
     expect(descr).toContain(`Build ${persona.os.windows?.build}`)
     const dns = await start(dnsEmulator, persona)
-    const chaos = (
-      await cli('dig', [
-        `@${dns.host}`,
-        '-p',
-        String(dns.port),
-        'version.bind',
-        'chaos',
-        'txt',
-        '+short',
-        '+time=3',
-        '+tries=1',
-      ])
-    ).stdout.trim()
+    const chaos = (await digChaos(dns.host, dns.port, 'version.bind', '+short')).trim()
     expect(chaos).toBe(`"${persona.services.dns?.banner}"`)
   })
 
@@ -129,28 +82,12 @@ describe('derived personas of Windows servers and devices', () => {
       services: ['conpot', 'snmp'],
     })
     const plc = await start(conpotEmulator, persona, { ports: [0, 0] })
-    const client = new ModbusRTU()
-    await client.connectTCP(plc.host, { port: plc.ports[0] as number })
-    client.setTimeout(3000)
-    const identity = await client.readDeviceIdentification(1, 0)
-    await new Promise<void>((resolve) => client.close(() => resolve()))
-    const objects = identity.data as Record<number, string>
+    const objects = await modbusIdentity(plc.host, plc.ports[0] as number)
     expect(objects[0]).toBe(persona.services.conpot?.attrs.vendor)
     expect(objects[2]).toBe(persona.services.conpot?.attrs.firmware)
     const sysDescr = (
-      await cli('snmpget', [
-        '-v2c',
-        '-c',
-        'public',
-        '-Oqv',
-        '-t',
-        '2',
-        '-r',
-        '0',
-        `${plc.host}:${plc.ports[1]}`,
-        '.1.3.6.1.2.1.1.1.0',
-      ])
-    ).stdout.trim()
+      await snmpCli('snmpget', `${plc.host}:${plc.ports[1]}`, ['.1.3.6.1.2.1.1.1.0'], '-Oqv')
+    ).trim()
     expect(sysDescr).toBe(`"${persona.services.snmp?.banner}"`)
     expect(sysDescr).toContain(persona.services.conpot?.attrs.vendor ?? '?')
   })

@@ -2,9 +2,7 @@ import { createHash, createHmac, pbkdf2Sync } from 'node:crypto'
 import { createSocket } from 'node:dgram'
 import type { Persona } from '@decnet/core'
 import { lastBootTime, loadAverage, uptimeSeconds } from '@decnet/core/persona'
-import ModbusRTU from 'modbus-serial'
 import { MongoClient } from 'mongodb'
-import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { conpotEmulator } from '../src/protocols-binary/conpot.ts'
 import { dnsEmulator } from '../src/protocols-binary/dns.ts'
@@ -18,8 +16,9 @@ import { vncEmulator } from '../src/protocols-binary/vnc.ts'
 import { redisEmulator } from '../src/protocols-text/redis.ts'
 import { sipEmulator, sipStack } from '../src/protocols-text/sip.ts'
 import { rawConnect } from './binary-helpers.ts'
+import { pgLoginError } from './binary-helpers-clients.ts'
 import { debianPersona, plcPersona, ubuntuPersona, windowsPersona } from './data-personas.ts'
-import { cli, type Started, start } from './data-start.ts'
+import { cli, digChaos, modbusIdentity, type Started, snmpCli, start } from './data-start.ts'
 import { closeStartedAfterEach } from './started.ts'
 
 closeStartedAfterEach()
@@ -94,19 +93,12 @@ describe('postgres tells the persona release', () => {
     // Tell: MD5 challenges from a server whose release defaults to SCRAM.
     const persona = debianPersona('4'.repeat(32))
     const started = await start(postgresEmulator, persona)
-    const client = new pg.Client({
-      host: started.host,
-      port: started.port,
+    const error = await pgLoginError(started, {
       user: 'postgres',
       password: 'hunter2',
       database: 'billing',
       connectionTimeoutMillis: 5000,
     })
-    const error = await client.connect().then(
-      () => undefined,
-      (failure: { code?: string }) => failure,
-    )
-    await client.end().catch(() => undefined)
     expect(error?.code).toBe('28P01')
     const attempt = started.events.find((event) => event.event === 'auth_attempt')
     expect(attempt?.fields.hash_format).toBe('postgres_scram_sha256')
@@ -119,9 +111,7 @@ describe('postgres tells the persona release', () => {
     expect(attempt?.fields.hash).toBe(proof.toString('base64'))
 
     // The same role gets the same salt on the next try, as a real server keeps one per role.
-    const again = new pg.Client({ host: started.host, port: started.port, user: 'postgres', password: 'x' })
-    await again.connect().catch(() => undefined)
-    await again.end().catch(() => undefined)
+    await pgLoginError(started, { user: 'postgres', password: 'x' })
     const attempts = started.events.filter((event) => event.event === 'auth_attempt')
     expect(attempts[1]?.fields.salt).toBe(attempt?.fields.salt)
 
@@ -175,15 +165,13 @@ describe('dns CHAOS answers are the persona server', () => {
     // Tell: BIND "9.11.5-P4-5.1+deb10u9-Debian" (Debian 10) on a decky whose web server said Rocky.
     const persona = debianPersona('7'.repeat(32))
     const bind = await start(dnsEmulator, persona)
-    const dig = async (host: string, port: number, name: string) =>
-      (await cli('dig', [`@${host}`, '-p', String(port), name, 'chaos', 'txt', '+time=3', '+tries=1'])).stdout
-    expect(await dig(bind.host, bind.port, 'version.bind')).toContain('"9.18.28-1~deb12u2-Debian"')
-    expect(await dig(bind.host, bind.port, 'hostname.bind')).toContain(`"${persona.hostname}"`)
+    expect(await digChaos(bind.host, bind.port, 'version.bind')).toContain('"9.18.28-1~deb12u2-Debian"')
+    expect(await digChaos(bind.host, bind.port, 'hostname.bind')).toContain(`"${persona.hostname}"`)
     const windows = await start(dnsEmulator, windowsPersona('8'.repeat(32)))
-    expect(await dig(windows.host, windows.port, 'version.bind')).toContain(
+    expect(await digChaos(windows.host, windows.port, 'version.bind')).toContain(
       '"Microsoft DNS 10.0.17763 (4563100A)"',
     )
-    expect(await dig(windows.host, windows.port, 'hostname.bind')).toContain('status: REFUSED')
+    expect(await digChaos(windows.host, windows.port, 'hostname.bind')).toContain('status: REFUSED')
     // In-zone names live under the persona's DNS domain (the one SMB and the shell also tell).
     const soa = (
       await cli('dig', [`@${bind.host}`, '-p', String(bind.port), persona.domain?.dns ?? '', 'SOA', '+short'])
@@ -198,9 +186,7 @@ describe('snmp system group is the persona host', () => {
     const persona = debianPersona('9'.repeat(32))
     const agent = await start(snmpEmulator, persona)
     const target = `${agent.host}:${agent.port}`
-    const walk = (
-      await cli('snmpwalk', ['-v2c', '-c', 'public', '-On', '-t', '2', '-r', '0', target, '1.3.6.1.2.1.1'])
-    ).stdout
+    const walk = await snmpCli('snmpwalk', target, ['1.3.6.1.2.1.1'])
     expect(walk).toContain(
       '.1.3.6.1.2.1.1.1.0 = STRING: "Linux db-bookworm-07 6.1.0-28-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22) x86_64"',
     )
@@ -210,73 +196,20 @@ describe('snmp system group is the persona host', () => {
     const uptime = uptimeSeconds(persona, Date.now())
     expect(ticks).toBeLessThanOrEqual(uptime * 100 + 200)
     expect(ticks).toBeGreaterThan((uptime - 60) * 100)
-    const mac = (
-      await cli('snmpget', [
-        '-v2c',
-        '-c',
-        'public',
-        '-On',
-        '-t',
-        '2',
-        '-r',
-        '0',
-        target,
-        '.1.3.6.1.2.1.2.2.1.6.2',
-      ])
-    ).stdout
+    const mac = await snmpCli('snmpget', target, ['.1.3.6.1.2.1.2.2.1.6.2'])
     expect(mac.toLowerCase()).toContain(persona.mac.replaceAll(':', ' '))
-    const hrUptime = (
-      await cli('snmpget', [
-        '-v2c',
-        '-c',
-        'public',
-        '-On',
-        '-t',
-        '2',
-        '-r',
-        '0',
-        target,
-        '.1.3.6.1.2.1.25.1.1.0',
-      ])
-    ).stdout
+    const hrUptime = await snmpCli('snmpget', target, ['.1.3.6.1.2.1.25.1.1.0'])
     expect(Number(/\((\d+)\)/.exec(hrUptime)?.[1])).toBeGreaterThanOrEqual(ticks)
 
     // Tell: the same load on every decky. UCD laLoad is the persona's load average of the moment.
-    const load = (
-      await cli('snmpget', [
-        '-v2c',
-        '-c',
-        'public',
-        '-On',
-        '-t',
-        '2',
-        '-r',
-        '0',
-        target,
-        '.1.3.6.1.4.1.2021.10.1.3.1',
-        '.1.3.6.1.4.1.2021.4.5.0',
-      ])
-    ).stdout
+    const load = await snmpCli('snmpget', target, ['.1.3.6.1.4.1.2021.10.1.3.1', '.1.3.6.1.4.1.2021.4.5.0'])
     const reported = Number(/10\.1\.3\.1 = STRING: "([\d.]+)"/.exec(load)?.[1])
     expect(Math.abs(reported - loadAverage(persona, Date.now())[0])).toBeLessThan(0.05)
     expect(load).toContain(`.1.3.6.1.4.1.2021.4.5.0 = INTEGER: ${persona.hardware.memoryKb}`)
 
     // Windows' SNMP service describes the hardware and build, under Microsoft's enterprise OID.
     const windows = await start(snmpEmulator, windowsPersona('a'.repeat(32)))
-    const winWalk = (
-      await cli('snmpwalk', [
-        '-v2c',
-        '-c',
-        'public',
-        '-On',
-        '-t',
-        '2',
-        '-r',
-        '0',
-        `${windows.host}:${windows.port}`,
-        '1.3.6.1.2.1.1',
-      ])
-    ).stdout
+    const winWalk = await snmpCli('snmpwalk', `${windows.host}:${windows.port}`, ['1.3.6.1.2.1.1'])
     expect(winWalk).toContain(
       'STRING: "Hardware: Intel64 Family 6 Model 85 Stepping 7 AT/AT COMPATIBLE - Software: Windows Version 6.3 (Build 17763 Multiprocessor Free)"',
     )
@@ -290,30 +223,9 @@ describe('conpot is the persona PLC everywhere', () => {
     // Tell: a PLC answering with a random vendor's identity next to an HP printer MAC.
     const persona = plcPersona('b'.repeat(32))
     const plc = await start(conpotEmulator, persona, { ports: [0, 0] })
-    const client = new ModbusRTU()
-    await client.connectTCP(plc.host, { port: plc.ports[0] as number })
-    client.setTimeout(3000)
-    const identity = await client.readDeviceIdentification(1, 0)
-    await new Promise<void>((resolve) => client.close(() => resolve()))
-    expect([0, 1, 2].map((id) => (identity.data as Record<number, string>)[id])).toEqual([
-      'Siemens',
-      '6ES7 315-2EH14-0AB0',
-      'V3.2.17',
-    ])
-    const walk = (
-      await cli('snmpwalk', [
-        '-v2c',
-        '-c',
-        'public',
-        '-On',
-        '-t',
-        '2',
-        '-r',
-        '0',
-        `${plc.host}:${plc.ports[1]}`,
-        '1.3.6.1.2.1.1',
-      ])
-    ).stdout
+    const identity = await modbusIdentity(plc.host, plc.ports[0] as number)
+    expect([0, 1, 2].map((id) => identity[id])).toEqual(['Siemens', '6ES7 315-2EH14-0AB0', 'V3.2.17'])
+    const walk = await snmpCli('snmpwalk', `${plc.host}:${plc.ports[1]}`, ['1.3.6.1.2.1.1'])
     expect(walk).toContain(
       'STRING: "Siemens, SIMATIC S7, CPU315-2 PN/DP, 6ES7 315-2EH14-0AB0, HW: 4, FW: V3.2.17"',
     )
@@ -464,24 +376,13 @@ describe('twins: two deckies of one archetype share nothing a real machine would
           agent.host,
         )
       })
-      const get = await cli('snmpget', [
-        '-v2c',
-        '-c',
-        'public',
-        '-On',
-        '-t',
-        '2',
-        '-r',
-        '0',
-        `${agent.host}:${agent.port}`,
-        '.1.3.6.1.2.1.1.3.0',
-      ])
+      const get = await snmpCli('snmpget', `${agent.host}:${agent.port}`, ['.1.3.6.1.2.1.1.3.0'])
       return {
         engine: report
           .subarray(report.indexOf(Buffer.from([0x80, 0x00, 0x1f, 0x88])))
           .subarray(0, 13)
           .toString('hex'),
-        uptime: /\((\d+)\)/.exec(get.stdout)?.[1],
+        uptime: /\((\d+)\)/.exec(get)?.[1],
       }
     }
     const [a, b] = [await snmpOf(left), await snmpOf(right)]
@@ -500,9 +401,7 @@ describe('twins: two deckies of one archetype share nothing a real machine would
 
     const saltOf = async (persona: Persona) => {
       const server = await start(postgresEmulator, persona)
-      const client = new pg.Client({ host: server.host, port: server.port, user: 'postgres', password: 'x' })
-      await client.connect().catch(() => undefined)
-      await client.end().catch(() => undefined)
+      await pgLoginError(server, { user: 'postgres', password: 'x' })
       return server.events.find((event) => event.event === 'auth_attempt')?.fields.salt
     }
     const leftSalt = await saltOf(left)

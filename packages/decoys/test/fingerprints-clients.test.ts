@@ -4,6 +4,7 @@ import { analyseEvent, type FingerprintKind } from '@decnet/core/intel'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DecoyEvent } from '../src/emulator.ts'
 import { startTestEmulator } from './helpers.ts'
+import { intelEvent } from './intel-summary.ts'
 import { sshpassArgs } from './support/ssh-client.ts'
 import {
   type Capture,
@@ -177,15 +178,7 @@ describe('client fingerprints against real clients, checked on the capture', () 
   it('the intelligence analysis reads these events as fingerprints of every kind', () => {
     const kinds = new Set<FingerprintKind>()
     for (const event of [...https.events, ...http.events, ...ssh.events]) {
-      const findings = analyseEvent({
-        timestamp: new Date(event.ts),
-        decky: event.decky,
-        service: event.service,
-        eventType: event.event,
-        attackerIp: event.src_ip,
-        attackerPort: event.src_port,
-        fields: event.fields,
-      })
+      const findings = analyseEvent(intelEvent(event))
       for (const finding of findings.fingerprints) kinds.add(finding.kind)
     }
     expect([...kinds].sort()).toEqual(['hassh', 'ja3', 'ja4', 'ja4h', 'ssh_client', 'user_agent'])

@@ -9,13 +9,12 @@ import ModbusRTU from 'modbus-serial'
 import { MongoClient } from 'mongodb'
 import mqtt from 'mqtt'
 import mysql from 'mysql2/promise'
-import pg from 'pg'
 import { Connection } from 'tedious'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Emulator } from '../src/emulator.ts'
 import { EMULATOR_SLUGS, loadEmulator } from '../src/registry.ts'
 import { rawConnect, type Started, startBinary, udpExchange } from './binary-helpers.ts'
-import { snmpGet } from './binary-helpers-clients.ts'
+import { pgLoginError, snmpGet } from './binary-helpers-clients.ts'
 import { rdpConnectionRequest, smb1Negotiate, smb2Negotiate, tdsPrelogin } from './binary-helpers-packets.ts'
 import { BUILDS, windowsPersona } from './windows-personas.ts'
 
@@ -503,18 +502,7 @@ const PROBES: Record<string, Probe> = {
     expect(error?.errno).toBe(1045)
   },
   async postgres(instance) {
-    const client = new pg.Client({
-      host: instance.host,
-      port: instance.port,
-      user: 'u',
-      password: 'p',
-      connectionTimeoutMillis: 3000,
-    })
-    const error = await client.connect().then(
-      () => undefined,
-      (failure: { code?: string }) => failure,
-    )
-    await client.end().catch(() => undefined)
+    const error = await pgLoginError(instance, { user: 'u', password: 'p' })
     expect(error?.code).toBe('28P01')
   },
   async mqtt(instance) {

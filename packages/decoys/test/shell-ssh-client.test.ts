@@ -6,6 +6,7 @@ import type { RunningEmulator } from '../src/emulator.ts'
 import { startEmulator } from '../src/start.ts'
 import { loopbackHost } from './helpers.ts'
 import { alpinePersona, debianPersona, debianTwin } from './shell-personas.ts'
+import { sshpassArgs } from './support/ssh-client.ts'
 
 const run = promisify(execFile)
 const started: RunningEmulator[] = []
@@ -32,25 +33,7 @@ async function sshRun(target: { host: string; port: number }, command: string): 
   // A line whose last command is not found exits 127, as over real sshd: its output still counts.
   const { stdout } = await run(
     'sshpass',
-    [
-      '-p',
-      'Winter2026!',
-      'ssh',
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'PreferredAuthentications=password',
-      '-o',
-      'PubkeyAuthentication=no',
-      '-o',
-      'LogLevel=ERROR',
-      '-p',
-      String(target.port),
-      `root@${target.host}`,
-      command,
-    ],
+    sshpassArgs({ address: target.host, port: target.port, password: 'Winter2026!', command, quiet: true }),
     { timeout: 60_000 },
   ).catch((error: { stdout?: string; code?: number }) => {
     if (error.code !== 127 || error.stdout === undefined) throw error

@@ -1,34 +1,9 @@
-import { Client, type ClientChannel } from 'ssh2'
+import { Client } from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rawClient, startTestEmulator } from './helpers.ts'
+import { connectSsh, execSsh, xtermShell } from './ssh-login.ts'
 
 type Started = Awaited<ReturnType<typeof startTestEmulator>>
-
-function connectSsh(host: string, port: number, username: string, password: string): Promise<Client> {
-  return new Promise((resolve, reject) => {
-    const client = new Client()
-    client.once('ready', () => resolve(client))
-    client.on('error', reject)
-    client.connect({ host, port, username, password, readyTimeout: 10_000 })
-  })
-}
-
-function exec(client: Client, command: string): Promise<{ output: string; code: number }> {
-  return new Promise((resolve, reject) => {
-    client.exec(command, (error, stream) => {
-      if (error) return reject(error)
-      let output = ''
-      let code = -1
-      stream.on('data', (chunk: Buffer) => {
-        output += chunk.toString()
-      })
-      stream.on('exit', (exitCode: number) => {
-        code = exitCode
-      })
-      stream.on('close', () => resolve({ output, code }))
-    })
-  })
-}
 
 describe('ssh emulator', () => {
   let ssh: Started
@@ -58,7 +33,7 @@ describe('ssh emulator', () => {
   })
 
   it('captures a failed password attempt with username and password', async () => {
-    await expect(connectSsh(ssh.host, ssh.port, 'admin', 'hunter2')).rejects.toThrow(/authentication/i)
+    await expect(connectSsh(ssh, 'admin', 'hunter2')).rejects.toThrow(/authentication/i)
     const event = await ssh.waitFor((e) => e.event === 'auth_attempt' && e.fields.username === 'admin')
     expect(event.fields).toMatchObject({ method: 'password', password: 'hunter2', success: false })
     expect(event.secret_fields).toEqual(['password'])
@@ -90,18 +65,12 @@ describe('ssh emulator', () => {
   })
 
   it('lets configured credentials into a fake shell that records every command', async () => {
-    const client = await connectSsh(ssh.host, ssh.port, 'deploy', 'Summer2024!')
+    const client = await connectSsh(ssh, 'deploy', 'Summer2024!')
     try {
-      const channel = await new Promise<ClientChannel>((resolve, reject) =>
-        client.shell({ term: 'xterm' }, (error, stream) => (error ? reject(error) : resolve(stream))),
-      )
-      let screen = ''
-      channel.on('data', (chunk: Buffer) => {
-        screen += chunk.toString()
-      })
+      const { channel, screen } = await xtermShell(client)
       const waitScreen = async (pattern: RegExp) => {
-        for (let i = 0; i < 100 && !pattern.test(screen); i++) await new Promise((r) => setTimeout(r, 20))
-        expect(screen).toMatch(pattern)
+        for (let i = 0; i < 100 && !pattern.test(screen()); i++) await new Promise((r) => setTimeout(r, 20))
+        expect(screen()).toMatch(pattern)
       }
       await waitScreen(/deploy@SRV-DELTA-42:~\$ $/)
       channel.write('whoami\r')
@@ -131,12 +100,12 @@ describe('ssh emulator', () => {
   })
 
   it('answers exec requests plausibly and records them', async () => {
-    const client = await connectSsh(ssh.host, ssh.port, 'root', 'rootpw')
+    const client = await connectSsh(ssh, 'root', 'rootpw')
     try {
-      const uname = await exec(client, 'uname -a')
+      const uname = await execSsh(client, 'uname -a')
       expect(uname.output).toMatch(/^Linux SRV-DELTA-42 \S+ .* x86_64 GNU\/Linux\n$/)
       expect(uname.code).toBe(0)
-      const id = await exec(client, 'id')
+      const id = await execSsh(client, 'id')
       expect(id.output).toBe('uid=0(root) gid=0(root) groups=0(root)\n')
       const event = await ssh.waitFor((e) => e.event === 'command' && e.fields.cmd === 'uname -a')
       expect(event.fields).toMatchObject({ username: 'root', via: 'ssh-exec' })
@@ -175,7 +144,7 @@ describe('ssh emulator', () => {
   })
 
   it('captures a file dropped with scp (sink protocol over exec)', async () => {
-    const client = await connectSsh(ssh.host, ssh.port, 'root', 'rootpw')
+    const client = await connectSsh(ssh, 'root', 'rootpw')
     const payload = Buffer.from('#!/bin/sh\nwhile :; do :; done\n')
     try {
       const acks = await new Promise<number>((resolve, reject) => {

@@ -11,6 +11,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createDatabase, type LogEventInput, migrate } from '@decnet/db'
+import { attackEventFixture } from '@decnet/db/testing'
 import { IncidentWorker } from '../src/incidents/worker.ts'
 
 const TOTAL = Number(process.argv[2] ?? 100_000)
@@ -26,21 +27,9 @@ function event(n: number): LogEventInput {
   const timestamp = new Date(Date.UTC(2026, 11, 3, 10, 0) + Math.floor((n / TOTAL) * 600_000))
   const decky = `decky-0${n % 3}`
   const base = { timestamp, decky, attackerIp, attackerPort: 40_000 + (n % 20_000), rawLine: `event ${n}` }
-  switch (n % 10) {
-    case 6:
-    case 7:
-    case 8:
-      return {
-        ...base,
-        service: 'ssh',
-        eventType: 'auth_attempt',
-        fields: { username: 'root', password: `pw${n % 7}`, success: false },
-      }
-    case 9:
-      return { ...base, service: 'ssh', eventType: 'command', fields: { command: `id #${n}` } }
-    default:
-      return { ...base, service: 'http', eventType: 'request', fields: { method: 'GET', path: '/' } }
-  }
+  // Six requests, three login attempts and a command in every ten events.
+  const kind = n % 10 === 9 ? 'command' : n % 10 >= 6 ? 'login' : 'request'
+  return attackEventFixture(kind, base, n)
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0

@@ -1,6 +1,6 @@
 // The collector against the real Docker daemon: real decoy containers (ssh, http) attacked with
 // real clients, a collector restarted mid-stream, and garbage on a container's stdout.
-import { execFileSync, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -12,6 +12,7 @@ import { tcpReady } from '../../decoys/test/helpers.ts'
 import { sshLogin } from '../../decoys/test/ssh-login.ts'
 import { createDockerClient } from '../src/index.ts'
 import { DockerLogCollector, IngestPipeline, POSITION_KEY_PREFIX } from '../src/workers-index.ts'
+import { buildDecoyImage } from './support/decoy-image.ts'
 import { runStopStartCycles } from './support/stop-start-cycles.ts'
 
 const docker = createDockerClient()
@@ -20,17 +21,6 @@ const runId = `lcc${randomBytes(3).toString('hex')}`
 let instance = runId
 const provider = sqliteTestDatabase()
 let image: string
-
-/** Builds (or reuses, by content hash) the real decoy image with the project's own build command. */
-function buildDecoyImage(): string {
-  const output = execFileSync('pnpm', ['--filter', '@decnet/decoys', 'build:image'], {
-    cwd: join(import.meta.dirname, '../../..'),
-    encoding: 'utf8',
-  })
-  const tag = /decoy-image: (decnet\/decoy:\S+) /.exec(output)?.[1]
-  if (!tag) throw new Error(`no image tag in build output:\n${output}`)
-  return tag
-}
 
 function labels(decky: string, service?: string): Record<string, string> {
   return {

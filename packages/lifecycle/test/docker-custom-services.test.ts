@@ -6,16 +6,14 @@ import type { CustomService } from '@decnet/core'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { holdShell } from '../../decoys/test/support/ssh-client.ts'
-import { createDockerClient, type DeckySpec, DockerEngine } from '../src/index.ts'
+import { type DeckySpec, DockerEngine } from '../src/index.ts'
 import { DockerLogCollector, IngestPipeline } from '../src/workers-index.ts'
 import { buildDecoyImage } from './support/decoy-image.ts'
-import { bridgeNetwork, deckySpec, removeInstance, tcpService, testInstance } from './support/docker.ts'
+import { deckySpec, dockerTestbed, removeInstance, tcpService } from './support/docker.ts'
 import { ensureEchoImage } from './support/echo-image.ts'
 import { echoLine } from './support/echo-server.ts'
 
-const docker = createDockerClient()
-const instance = testInstance()
-const network = bridgeNetwork()
+const { docker, instance, network } = dockerTestbed()
 const provider = sqliteTestDatabase()
 let decoyImage: string
 let echoImage: string

@@ -1,19 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDockerClient, DockerEngine } from '../src/index.ts'
+import { DockerEngine } from '../src/index.ts'
 import { readBanner } from './support/banner.ts'
-import {
-  bridgeNetwork,
-  deckySpec,
-  execNode,
-  removeInstance,
-  tcpService,
-  testInstance,
-} from './support/docker.ts'
+import { deckySpec, dockerTestbed, execNode, removeInstance, tcpService } from './support/docker.ts'
 import { ensureTestImage } from './support/test-image.ts'
 
-const docker = createDockerClient()
-const instance = testInstance()
-const network = bridgeNetwork()
+const { docker, instance, network } = dockerTestbed()
 let engine: DockerEngine
 
 const alpha = deckySpec(

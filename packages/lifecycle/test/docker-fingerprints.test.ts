@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import type { DecoyEvent } from '@decnet/decoys'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -9,8 +9,9 @@ import {
   ja4hFromDissection,
   startCapture,
 } from '../../decoys/test/tshark-capture.ts'
-import { createDockerClient, DockerEngine } from '../src/index.ts'
-import { bridgeNetwork, deckySpec, removeInstance, tcpService, testInstance } from './support/docker.ts'
+import { DockerEngine } from '../src/index.ts'
+import { buildDecoyImage } from './support/decoy-image.ts'
+import { deckySpec, dockerTestbed, removeInstance, tcpService } from './support/docker.ts'
 
 /**
  * Issue 16 acceptance: real clients against a deckie deployed by the Docker engine (the real decoy
@@ -19,9 +20,7 @@ import { bridgeNetwork, deckySpec, removeInstance, tcpService, testInstance } fr
  */
 
 const run = promisify(execFile)
-const docker = createDockerClient()
-const instance = testInstance()
-const network = bridgeNetwork()
+const { docker, instance, network } = dockerTestbed()
 const spec = deckySpec('fp-01', `${network.prefix}.40`, [
   tcpService('ssh', 22),
   tcpService('https', 443),
@@ -52,12 +51,7 @@ async function serviceEvents(service: string): Promise<DecoyEvent[]> {
 }
 
 beforeAll(async () => {
-  const output = execFileSync('pnpm', ['--filter', '@decnet/decoys', 'build:image'], {
-    encoding: 'utf8',
-    timeout: 240_000,
-  })
-  const image = /decoy-image: (\S+) [0-9a-f]{12} /.exec(output)?.[1]
-  if (!image) throw new Error(`could not read the image tag from:\n${output}`)
+  const image = buildDecoyImage()
   const engine = new DockerEngine({
     image,
     instance,

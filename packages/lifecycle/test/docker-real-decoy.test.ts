@@ -3,23 +3,16 @@ import { connect } from 'node:net'
 import { SERVICE_SLUGS } from '@decnet/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SERVICE_CONFINEMENT } from '../src/engine/docker/containers.ts'
-import { createDockerClient, type DeckySpec, DockerEngine, deckySpecFor, probeUdp } from '../src/index.ts'
-import { bridgeNetwork, deckySpec, removeInstance, testInstance } from './support/docker.ts'
+import { type DeckySpec, DockerEngine, deckySpecFor, probeUdp } from '../src/index.ts'
+import { buildDecoyImage } from './support/decoy-image.ts'
+import { deckySpec, dockerTestbed, removeInstance } from './support/docker.ts'
 
-const docker = createDockerClient()
-const instance = testInstance()
-const network = bridgeNetwork()
+const { docker, instance, network } = dockerTestbed()
 let image: string
 
 /** Builds (or confirms, when cached) the project's real decoy image with the command users run. */
 beforeAll(() => {
-  const output = execFileSync('pnpm', ['--filter', '@decnet/decoys', 'build:image'], {
-    encoding: 'utf8',
-    timeout: 240_000,
-  })
-  const tag = /decoy-image: (\S+) [0-9a-f]{12} /.exec(output)?.[1]
-  if (!tag) throw new Error(`could not read the image tag from:\n${output}`)
-  image = tag
+  image = buildDecoyImage()
 }, 250_000)
 
 afterAll(async () => {

@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process'
 import type { DeckyState } from '@decnet/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  createDockerClient,
   type DeckySpec,
   DockerEngine,
   type FleetStateStore,
@@ -11,14 +10,12 @@ import {
   Reconciler,
 } from '../src/index.ts'
 import { readBanner } from './support/banner.ts'
-import { bridgeNetwork, deckySpec, removeInstance, tcpService, testInstance } from './support/docker.ts'
+import { deckySpec, dockerTestbed, removeInstance, tcpService } from './support/docker.ts'
 import { ensureTestImage } from './support/test-image.ts'
 
 // Real Docker: breakage is made behind the engine's back with the docker CLI, as an operator or a
 // crash would, and the reconciler must notice it and converge the decky back by itself.
-const docker = createDockerClient()
-const instance = testInstance()
-const network = bridgeNetwork()
+const { docker, instance, network } = dockerTestbed()
 const networkName = `${instance}_lan`
 let engine: DockerEngine
 /** These tests are about what a repair does: it is queued by the first pass that sees the breakage. */

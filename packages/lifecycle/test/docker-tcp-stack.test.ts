@@ -2,33 +2,20 @@ import { execFileSync } from 'node:child_process'
 import { derivePersona, type NmapOsClass, seedFromName, TCP_STACKS, type TcpStackProfile } from '@decnet/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SHAPER_CONFINEMENT } from '../src/engine/docker/containers.ts'
-import {
-  createDockerClient,
-  type DeckySpec,
-  DockerEngine,
-  deckySpecFor,
-  StackShapingError,
-} from '../src/index.ts'
-import { bridgeNetwork, removeInstance, testInstance } from './support/docker.ts'
+import { type DeckySpec, DockerEngine, deckySpecFor, StackShapingError } from '../src/index.ts'
+import { buildDecoyImage } from './support/decoy-image.ts'
+import { dockerTestbed, removeInstance } from './support/docker.ts'
 
 // Debian's nmap -O against deckies on real Docker, one per TCP/IP stack profile (own containers
 // only). Each scan took 3-16 s on the shared 2-core machine (printed below).
 
-const docker = createDockerClient()
-const instance = testInstance()
-const network = bridgeNetwork()
+const { docker, instance, network } = dockerTestbed()
 let image: string
 let engine: DockerEngine
 let nextOctet = 40
 
 beforeAll(() => {
-  const output = execFileSync('pnpm', ['--filter', '@decnet/decoys', 'build:image'], {
-    encoding: 'utf8',
-    timeout: 240_000,
-  })
-  const tag = /decoy-image: (\S+) [0-9a-f]{12} /.exec(output)?.[1]
-  if (!tag) throw new Error(`could not read the image tag from:\n${output}`)
-  image = tag
+  image = buildDecoyImage()
   engine = new DockerEngine({ image, instance, networkName: `${instance}_lan`, readinessTimeoutMs: 30_000 })
 }, 250_000)
 

@@ -2,7 +2,6 @@
 // jump-01 and `servers` behind db-gw, as deckies' base containers of the real decoy image. Pivots get
 // an interface per network, inner deckies their default route through the upstream pivot, and
 // teardown leaves no container or network behind.
-import { execFileSync } from 'node:child_process'
 import { type PlannedTopology, parseFleetIni, planDeploy, seededRandom } from '@decnet/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -13,6 +12,7 @@ import {
   topologyNetworkName,
 } from '../src/engine/docker/topology.ts'
 import { createDockerClient } from '../src/index.ts'
+import { buildDecoyImage } from './support/decoy-image.ts'
 import { execNode, removeInstance, testInstance, testSubnet } from './support/docker.ts'
 
 const docker = createDockerClient()
@@ -37,11 +37,7 @@ async function ipRoute(decky: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  const output = execFileSync('pnpm', ['--filter', '@decnet/decoys', 'build:image'], {
-    encoding: 'utf8',
-    timeout: 240_000,
-  })
-  image = /decoy-image: (\S+) [0-9a-f]{12} /.exec(output)?.[1] ?? ''
+  image = buildDecoyImage()
   const lan = testSubnet()
   const planned = planDeploy({
     existing: [],

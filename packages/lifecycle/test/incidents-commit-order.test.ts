@@ -1,23 +1,14 @@
 // The worker's cursor never skips a Log row: on PostgreSQL ids are handed out at insert and
 // transactions commit in any order, so a row past a missing id waits until the gap is final.
-import type { LogEventInput } from '@decnet/db'
+import { logEventFixture } from '@decnet/db/testing'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { IncidentWorker } from '../src/index.ts'
 import { incidentDatabase } from './support/incident-databases.ts'
 
 const T = new Date(Date.UTC(2026, 11, 3, 10, 0))
-const ev = (attackerIp: string, system = false): LogEventInput => ({
-  timestamp: T,
-  decky: 'decky-01',
-  service: 'ssh',
-  eventType: 'connect',
-  attackerIp,
-  attackerPort: 50000,
-  rawLine: 'connect',
-  fields: {},
-  system,
-})
+const ev = (attackerIp: string, system = false) =>
+  logEventFixture({ timestamp: T, eventType: 'connect', rawLine: 'connect', attackerIp, system })
 
 describe('incident worker and Log commit order', () => {
   it('PostgreSQL: a row committed after a later id is not skipped; a rolled-back id is passed once settled', async () => {

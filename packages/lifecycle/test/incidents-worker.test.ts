@@ -1,6 +1,6 @@
 // The incident worker over real SQLite and PostgreSQL: grouping, escalation, throttled digests,
 // reopen, ignore rules, and a storm bounded by grouping.
-import { ZAlertMessage } from '@decnet/core'
+import { type Severity, ZAlertMessage } from '@decnet/core'
 import type { DecnetDatabase, LogEventInput } from '@decnet/db'
 import { beforeEach, describe, expect, it } from 'vitest'
 import {
@@ -46,6 +46,18 @@ describe.each(incidentDatabases())('incident worker on $kind', (provider) => {
   })
 
   const alerts = async () => (await db.incidents.alertsAfter(0, 1000)).map((a) => `${a.reason}:${a.severity}`)
+  /** Stores the events, then lets the worker group them. */
+  const ingested = async (events: LogEventInput[]) => {
+    await db.logs.ingest(events)
+    await worker.drain()
+  }
+  /** A 30-minute quiet window and a 15-minute throttle, alerting at once from `severity` up. */
+  const escalateAtOnceFrom = (severity: Severity) =>
+    writeIncidentSettings(db.settings, {
+      quietWindowMinutes: 30,
+      digestThrottleMinutes: 15,
+      escalateAtOnceFrom: severity,
+    })
 
   it('groups one IP within the quiet window, notes a second decky, splits after the window, ignores system rows', async () => {
     await db.logs.ingest([
@@ -71,8 +83,7 @@ describe.each(incidentDatabases())('incident worker on $kind', (provider) => {
     expect(mine?.firstSeen.toISOString()).toBe(T(0).toISOString())
     expect(mine?.lastSeen.toISOString()).toBe(T(20).toISOString())
     // 20 + 30 min quiet window: 51 is past it, so a new incident.
-    await db.logs.ingest([ev(51)])
-    await worker.drain()
+    await ingested([ev(51)])
     expect((await db.incidents.list({ attackerIp: '203.0.113.7' })).total).toBe(2)
     expect((await db.incidents.list({ attackerIp: '127.0.0.1' })).total).toBe(0)
     expect(await alerts()).toEqual(['opened:medium', 'opened:low', 'opened:low'])
@@ -84,27 +95,19 @@ describe.each(incidentDatabases())('incident worker on $kind', (provider) => {
       digestThrottleMinutes: 15,
       escalateAtOnceFrom: 'high',
     })
-    await db.logs.ingest([ev(0), ev(4), ev(10)])
-    await worker.drain()
+    await ingested([ev(0), ev(4), ev(10)])
     expect((await db.incidents.list()).rows.map((row) => row.eventCount).sort()).toEqual([1, 2])
   })
 
   it("with escalateAtOnceFrom 'high' guesses wait for the throttle but a successful login alerts at once", async () => {
-    await writeIncidentSettings(db.settings, {
-      quietWindowMinutes: 30,
-      digestThrottleMinutes: 15,
-      escalateAtOnceFrom: 'high',
-    })
-    await db.logs.ingest([ev(0)])
-    await worker.drain()
+    await escalateAtOnceFrom('high')
+    await ingested([ev(0)])
     // Login attempts raise it to medium: no alert before the window ends (a storm stays one per source).
-    await db.logs.ingest([attempt(1), attempt(1, {}, false, 'admin')])
-    await worker.drain()
+    await ingested([attempt(1), attempt(1, {}, false, 'admin')])
     expect(await alerts()).toEqual(['opened:low'])
     // A successful login is high: the operator hears now, not in 15 minutes.
     clock = T(2)
-    await db.logs.ingest([attempt(2, {}, true)])
-    await worker.drain()
+    await ingested([attempt(2, {}, true)])
     expect(await alerts()).toEqual(['opened:low', 'escalated:high'])
     // More of the same severity waits for the next window, measured from the escalation.
     await db.logs.ingest([ev(3, { eventType: 'command', fields: { command: 'id' } })])
@@ -117,12 +120,9 @@ describe.each(incidentDatabases())('incident worker on $kind', (provider) => {
   })
 
   it('by default one alert per throttle window: a rise waits for it and goes out as escalated, later activity as a digest', async () => {
-    await db.logs.ingest([ev(0)])
-    await worker.drain()
-    await db.logs.ingest([attempt(1), attempt(1, {}, false, 'admin')])
-    await worker.drain()
-    await db.logs.ingest([attempt(2, {}, true), ev(2, { eventType: 'command', fields: { command: 'id' } })])
-    await worker.drain()
+    await ingested([ev(0)])
+    await ingested([attempt(1), attempt(1, {}, false, 'admin')])
+    await ingested([attempt(2, {}, true), ev(2, { eventType: 'command', fields: { command: 'id' } })])
     // Repeated attempts from the same IP within the throttle: the incident grows, no re-alert.
     expect(await alerts()).toEqual(['opened:low'])
     expect((await db.incidents.list()).rows[0]?.severity).toBe('high')
@@ -162,17 +162,10 @@ describe.each(incidentDatabases())('incident worker on $kind', (provider) => {
   })
 
   it("with escalateAtOnceFrom 'low' every rise alerts at once; the throttle still bounds digests", async () => {
-    await writeIncidentSettings(db.settings, {
-      quietWindowMinutes: 30,
-      digestThrottleMinutes: 15,
-      escalateAtOnceFrom: 'low',
-    })
-    await db.logs.ingest([ev(0)])
-    await worker.drain()
-    await db.logs.ingest([attempt(1), attempt(1, {}, false, 'admin')])
-    await worker.drain()
-    await db.logs.ingest([attempt(2, {}, true), ev(2, { eventType: 'command', fields: { command: 'id' } })])
-    await worker.drain()
+    await escalateAtOnceFrom('low')
+    await ingested([ev(0)])
+    await ingested([attempt(1), attempt(1, {}, false, 'admin')])
+    await ingested([attempt(2, {}, true), ev(2, { eventType: 'command', fields: { command: 'id' } })])
     expect(await alerts()).toEqual(['opened:low', 'escalated:medium', 'escalated:high'])
     clock = T(3)
     for (let i = 0; i < 10; i++) await db.logs.ingest([attempt(3)])
@@ -200,8 +193,7 @@ describe.each(incidentDatabases())('incident worker on $kind', (provider) => {
   })
 
   it('the same credential on a second decky is critical', async () => {
-    await db.logs.ingest([attempt(0), attempt(1, { decky: 'decky-02' })])
-    await worker.drain()
+    await ingested([attempt(0), attempt(1, { decky: 'decky-02' })])
     const [incident] = (await db.incidents.list()).rows
     expect(incident?.severity).toBe('critical')
     expect(incident?.reasons.at(-1)).toContain('credential reused')
@@ -215,13 +207,11 @@ describe.each(incidentDatabases())('incident worker on $kind', (provider) => {
   })
 
   it('reopens acknowledged and resolved incidents on new activity, with an alert each time', async () => {
-    await db.logs.ingest([attempt(0)])
-    await worker.drain()
+    await ingested([attempt(0)])
     const [opened] = (await db.incidents.list()).rows
     const id = opened?.id as string
     await db.incidents.acknowledge(id, 'alice', 'on it')
-    await db.logs.ingest([attempt(5)])
-    await worker.drain()
+    await ingested([attempt(5)])
     expect(await db.incidents.get(id)).toMatchObject({
       state: 'open',
       acknowledgedBy: null,
@@ -229,8 +219,7 @@ describe.each(incidentDatabases())('incident worker on $kind', (provider) => {
       eventCount: 2,
     })
     await db.incidents.resolve(id, 'bob', 'blocked')
-    await db.logs.ingest([attempt(10)])
-    await worker.drain()
+    await ingested([attempt(10)])
     const reopened = await db.incidents.get(id)
     expect(reopened).toMatchObject({ state: 'open', resolvedBy: null, eventCount: 3 })
     expect(reopened?.reasons.filter((r) => r.startsWith('reopened'))).toHaveLength(2)

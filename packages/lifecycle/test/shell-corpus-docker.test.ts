@@ -20,14 +20,12 @@ import {
   transcript,
 } from '../../decoys/test/fixtures/shell-corpus/corpus.ts'
 import { sshpassArgs } from '../../decoys/test/support/ssh-client.ts'
-import { createDockerClient, type DeckySpec, DockerEngine } from '../src/index.ts'
+import { type DeckySpec, DockerEngine } from '../src/index.ts'
 import { buildDecoyImage } from './support/decoy-image.ts'
-import { bridgeNetwork, deckySpec, removeInstance, testInstance } from './support/docker.ts'
+import { deckySpec, dockerTestbed, removeInstance } from './support/docker.ts'
 
 const run = promisify(execFile)
-const docker = createDockerClient()
-const instance = testInstance()
-const network = bridgeNetwork()
+const { docker, instance, network } = dockerTestbed()
 const addresses = new Map<CorpusPersona, string>()
 
 /** A decky running only ssh (root's password set) with exactly the corpus persona. */

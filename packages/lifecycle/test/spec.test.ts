@@ -1,6 +1,6 @@
 import { derivePersona, personaForLegacyDecky, seedFromName } from '@decnet/core'
 import { describe, expect, it } from 'vitest'
-import { serviceContainer } from '../src/engine/docker/containers.ts'
+import { type ContainerSettings, serviceContainer } from '../src/engine/docker/containers.ts'
 import { deckySpecFor } from '../src/index.ts'
 
 const row = {
@@ -11,6 +11,17 @@ const row = {
   osFamily: 'windows',
   services: ['rdp', 'dns'],
   serviceConfig: { rdp: { domain: 'CORP' } },
+}
+
+/** The Docker engine's container settings of a test instance (no gateway). */
+const CONTAINER_SETTINGS: ContainerSettings = {
+  instance: 'test',
+  networkName: 'net',
+  imageId: 'sha256:0',
+  baseCommand: [],
+  shaperCommand: [],
+  logMaxSize: '1m',
+  stopTimeoutSeconds: 2,
 }
 
 describe('deckySpecFor', () => {
@@ -58,15 +69,7 @@ describe('deckySpecFor', () => {
       spec,
       spec.services[0] ?? { slug: 'rdp', ports: [], config: {} },
       'base',
-      {
-        instance: 'test',
-        networkName: 'net',
-        imageId: 'sha256:0',
-        baseCommand: [],
-        shaperCommand: [],
-        logMaxSize: '1m',
-        stopTimeoutSeconds: 2,
-      },
+      CONTAINER_SETTINGS,
     )
     const env = container.options.Env?.find((entry) => entry.startsWith('DECNET_PERSONA='))
     expect(JSON.parse(env?.slice('DECNET_PERSONA='.length) ?? 'null')).toEqual(spec.persona)
@@ -75,13 +78,7 @@ describe('deckySpecFor', () => {
   it('with the artifact gateway, service containers get its directory read-only and their own decky token', () => {
     const spec = deckySpecFor(row)
     const settings = {
-      instance: 'test',
-      networkName: 'net',
-      imageId: 'sha256:0',
-      baseCommand: [],
-      shaperCommand: [],
-      logMaxSize: '1m',
-      stopTimeoutSeconds: 2,
+      ...CONTAINER_SETTINGS,
       artifactGateway: {
         hostDir: '/data/artifact-gateway',
         tokenFor: (decky: string) => `token-of-${decky}`,

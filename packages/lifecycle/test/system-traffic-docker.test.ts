@@ -1,17 +1,17 @@
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { collectorBehindSettingKey } from '@decnet/core'
 import type { DecnetDatabase } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDockerClient, DockerEngine, databaseProbeLedger } from '../src/index.ts'
+import { curlFromAddress } from '../../decoys/test/support/http-client.ts'
+import { DockerEngine, databaseProbeLedger } from '../src/index.ts'
 import { type CollectorWorker, startCollectorWorker } from '../src/workers-index.ts'
-import { bridgeNetwork, deckySpec, removeInstance, testInstance } from './support/docker.ts'
+import { buildDecoyImage } from './support/decoy-image.ts'
+import { deckySpec, dockerTestbed, removeInstance } from './support/docker.ts'
 
 const run = promisify(execFile)
-const docker = createDockerClient()
-const instance = testInstance()
-const network = bridgeNetwork()
+const { docker, instance, network } = dockerTestbed()
 const provider = sqliteTestDatabase()
 let image: string
 let db: DecnetDatabase
@@ -19,13 +19,7 @@ let worker: CollectorWorker | undefined
 
 /** The project's real decoy image (cached when built), built with the command users run. */
 beforeAll(async () => {
-  const output = execFileSync('pnpm', ['--filter', '@decnet/decoys', 'build:image'], {
-    encoding: 'utf8',
-    timeout: 240_000,
-  })
-  const tag = /decoy-image: (\S+) [0-9a-f]{12} /.exec(output)?.[1]
-  if (!tag) throw new Error(`could not read the image tag from:\n${output}`)
-  image = tag
+  image = buildDecoyImage()
   db = (await provider.open()).db
 }, 250_000)
 
@@ -77,17 +71,7 @@ describe('readiness probes are system traffic (Docker engine)', () => {
     expect(await db.logs.counts()).toEqual({ logs: 0, logs24h: 0 })
     expect(await db.attackers.count()).toBe(0)
 
-    const { stdout } = await run('curl', [
-      '-s',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{local_ip}',
-      '-u',
-      'admin:hunter2',
-      `http://${spec.ip}/admin`,
-    ])
-    expect(stdout).toBe(network.gateway)
+    expect(await curlFromAddress(`http://${spec.ip}/admin`, '-u', 'admin:hunter2')).toBe(network.gateway)
     await expect
       .poll(async () => (await db.logs.search({ q: 'decky:sys-docker', limit: 50 })).total, {
         timeout: 30_000,

@@ -22,18 +22,19 @@ const event = (overrides: Partial<LogEventInput>): LogEventInput => ({
   ...overrides,
 })
 
+/** A readiness probe of d1's from 172.31.77.1:40001, valid from second 0 to 10. */
+const PROBE = {
+  decky: 'd1',
+  sourceIp: '172.31.77.1',
+  sourcePort: 40_001,
+  protocol: 'tcp',
+  validFrom: T(0),
+  validUntil: T(10),
+} as const
+
 describe('system traffic filter', () => {
   it('flags only events from a recorded source: same decky, address and port, inside its window', async () => {
-    await db.probeSources.record([
-      {
-        decky: 'd1',
-        sourceIp: '172.31.77.1',
-        sourcePort: 40_001,
-        protocol: 'tcp',
-        validFrom: T(0),
-        validUntil: T(10),
-      },
-    ])
+    await db.probeSources.record([PROBE])
     const filter = new SystemTrafficFilter(db.probeSources)
     const batch = [
       event({}),
@@ -54,16 +55,7 @@ describe('system traffic filter', () => {
     const first = [event({})]
     await filter.flag(first)
     expect(first[0]?.system).toBeUndefined()
-    await db.probeSources.record([
-      {
-        decky: 'd1',
-        sourceIp: '172.31.77.1',
-        sourcePort: 40_001,
-        protocol: 'tcp',
-        validFrom: T(0),
-        validUntil: T(10),
-      },
-    ])
+    await db.probeSources.record([PROBE])
     const second = [event({})]
     await filter.flag(second)
     expect(second[0]?.system).toBe(true)

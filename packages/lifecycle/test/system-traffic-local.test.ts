@@ -1,14 +1,11 @@
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
 import type { DecnetDatabase } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import type { DecoyEvent } from '@decnet/decoys'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { curlFromAddress } from '../../decoys/test/support/http-client.ts'
 import { databaseProbeLedger, deckySpecFor, LocalEngine } from '../src/index.ts'
 import { IngestPipeline, localEventSink, SystemTrafficFilter } from '../src/workers-index.ts'
 import { enginesClosedAfterEach } from './support/local-engines.ts'
-
-const run = promisify(execFile)
 
 /**
  * DECNET's own readiness probes against a real local-engine decky (real emulators, real sockets,
@@ -77,15 +74,7 @@ describe('readiness probes are system traffic (local engine)', () => {
 
     // A real client from the same address as the prober, right after: an attack.
     const probeSource = probes.rows[0]?.attackerIp
-    const { stdout } = await run('curl', [
-      '-s',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code} %{local_ip}',
-      `http://${address}:80/wp-login.php`,
-    ])
-    expect(stdout.split(' ')[1]).toBe(probeSource)
+    expect(await curlFromAddress(`http://${address}:80/wp-login.php`)).toBe(probeSource)
     await settle(pipeline, probes.total + 2)
     const attack = await db.logs.search({ q: `decky:sys-local attacker:${probeSource}`, limit: 50 })
     expect(attack.total).toBeGreaterThanOrEqual(1)

@@ -1,7 +1,7 @@
 // The message "send test" delivers: shaped like a real alert (so the receiver's parsing and the
 // format's rendering are exercised) but plainly a test, from a documentation address (RFC 5737).
 import { randomUUID } from 'node:crypto'
-import type { AlertMessage } from '@decnet/core'
+import { type AlertMessage, NO_OPERATOR_ACTION } from '@decnet/core'
 
 export function testAlertMessage(channelName: string, now = new Date()): AlertMessage {
   const id = `test-${randomUUID()}`
@@ -25,10 +25,7 @@ export function testAlertMessage(channelName: string, now = new Date()): AlertMe
       firstSeen: at,
       lastSeen: at,
       eventCount: 1,
-      acknowledgedBy: null,
-      acknowledgedAt: null,
-      resolvedAt: null,
-      note: null,
+      ...NO_OPERATOR_ACTION,
     },
     events: [
       {

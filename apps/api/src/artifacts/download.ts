@@ -5,23 +5,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { SHA256_RE } from '@decnet/core'
 import { artifactPaths, createArtifactStore } from '@decnet/lifecycle'
 import { type ApiServices, requestToken, resolveSession } from '../context.ts'
+import { onlyGet, refuse } from '../http-refusal.ts'
 import { ARTIFACT_FILES_PATH } from './artifacts.ts'
-
-function refuse(res: ServerResponse, status: number, message: string): void {
-  res.statusCode = status
-  res.setHeader('Content-Type', 'application/json')
-  res.end(JSON.stringify({ error: message }))
-}
 
 export async function serveArtifact(
   services: ApiServices,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  if (req.method !== 'GET') {
-    res.setHeader('Allow', 'GET')
-    return refuse(res, 405, 'downloads are GET requests')
-  }
+  if (!onlyGet(req, res, 'downloads are GET requests')) return
   const session = await resolveSession(services, requestToken(req).token)
   if (!session) return refuse(res, 401, 'sign in first')
   if (session.user.mustChangePassword) return refuse(res, 403, 'change your one-time password first')

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { jwtVerify, SignJWT } from 'jose'
+import { signToken, type TokenKind, verifyToken } from './signed-token.ts'
 
-const ISSUER = 'decnet'
-const AUDIENCE = 'decnet-api'
-const TOKEN_TYPE = 'session'
+const SESSION: TokenKind = { audience: 'decnet-api', type: 'session' }
 export const DEFAULT_SESSION_TTL_SECONDS = 4 * 60 * 60
 
 export type SessionClaims = {
@@ -29,27 +27,13 @@ export function createSessionTokenIssuer(
       const jti = randomUUID()
       const issuedAtMs = Date.now()
       const expiresAt = new Date(issuedAtMs + ttlSeconds * 1000)
-      const token = await new SignJWT({ typ: TOKEN_TYPE, iat_ms: issuedAtMs })
-        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-        .setIssuer(ISSUER)
-        .setAudience(AUDIENCE)
-        .setSubject(userId)
-        .setJti(jti)
-        .setIssuedAt(Math.floor(issuedAtMs / 1000))
-        .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-        .sign(secret)
+      const token = await signToken(secret, SESSION, { subject: userId, jti, issuedAtMs, expiresAt })
       return { token, claims: { userId, jti, issuedAtMs, expiresAt } }
     },
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, secret, {
-          issuer: ISSUER,
-          audience: AUDIENCE,
-          algorithms: ['HS256'],
-          requiredClaims: ['sub', 'jti', 'exp', 'iat'],
-        })
-        if (payload.typ !== TOKEN_TYPE || typeof payload.iat_ms !== 'number') return null
-        if (!payload.sub || !payload.jti || !payload.exp) return null
+        const payload = await verifyToken(token, secret, SESSION)
+        if (!payload) return null
         return {
           userId: payload.sub,
           jti: payload.jti,

@@ -4,6 +4,7 @@
 import { CHANNEL_KINDS, type ChannelKind, SEVERITIES, type Severity } from '@decnet/core'
 import { type Command, Option } from 'commander'
 import type { ApiClient } from './client.ts'
+import { renderLines } from './table.ts'
 
 export type CliHelpers = {
   signedIn(): ApiClient
@@ -42,14 +43,12 @@ export function registerAlertCommands(program: Command, { signedIn, print, readS
     .action(async () => {
       const list = await signedIn().alerts.channels.list.query()
       print(list, () =>
-        list.length === 0
-          ? 'no alert channels'
-          : list
-              .map(
-                (c) =>
-                  `${c.name.padEnd(20)} ${c.kind.padEnd(8)} ${c.health.padEnd(12)} ≥${c.minSeverity.padEnd(9)} backlog ${String(c.backlog).padStart(4)}  last delivery ${c.lastDeliveryAt ?? 'never'}${c.lastError ? `  last error: ${c.lastError}` : ''}`,
-              )
-              .join('\n'),
+        renderLines(
+          list,
+          (c) =>
+            `${c.name.padEnd(20)} ${c.kind.padEnd(8)} ${c.health.padEnd(12)} ≥${c.minSeverity.padEnd(9)} backlog ${String(c.backlog).padStart(4)}  last delivery ${c.lastDeliveryAt ?? 'never'}${c.lastError ? `  last error: ${c.lastError}` : ''}`,
+          'no alert channels',
+        ),
       )
     })
 

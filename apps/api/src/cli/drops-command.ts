@@ -5,6 +5,7 @@ import type { Command } from 'commander'
 import type { ApiClient } from './client.ts'
 import type { CommandIo } from './command-io.ts'
 import { followLifecycle } from './progress.ts'
+import { renderLines } from './table.ts'
 import { terminalSafe } from './terminal-text.ts'
 
 type AddOptions = { file: string; mode: string; owner: string }
@@ -28,15 +29,13 @@ export function registerDropsCommand(program: Command, io: CommandIo): void {
     .description("the decky's dropped files")
     .action(async (decky: string) => {
       const rows = await io.signedIn().fileDrops.list.query({ name: decky })
-      io.print(
-        rows,
-        () =>
-          rows
-            .map(
-              (row) =>
-                `${row.mode.padStart(4, '0')} ${row.owner.padEnd(10)} ${String(row.size).padStart(6)}  ${row.modifiedAt}  ${row.path}`,
-            )
-            .join('\n') || `no files dropped on ${terminalSafe(decky)}`,
+      io.print(rows, () =>
+        renderLines(
+          rows,
+          (row) =>
+            `${row.mode.padStart(4, '0')} ${row.owner.padEnd(10)} ${String(row.size).padStart(6)}  ${row.modifiedAt}  ${row.path}`,
+          `no files dropped on ${terminalSafe(decky)}`,
+        ),
       )
     })
   drops

@@ -10,6 +10,7 @@ import {
 } from '@decnet/core'
 import { Argument, type Command, Option } from 'commander'
 import type { ApiClient } from './client.ts'
+import { renderLines } from './table.ts'
 import { terminalSafe } from './terminal-text.ts'
 
 /** What the incident commands need from the CLI around them. */
@@ -158,14 +159,12 @@ export function registerIncidentCommands(program: Command, { signedIn, print }: 
     .action(async () => {
       const rules = await signedIn().incidents.ignoreRules.list.query()
       print(rules, () =>
-        rules.length === 0
-          ? 'no ignore rules'
-          : rules
-              .map(
-                (rule) =>
-                  `${rule.id}  ${rule.kind.padEnd(8)} ${rule.value.padEnd(20)} ${rule.createdBy.padEnd(12)} ${rule.createdAt}${rule.note ? `  ${safe(rule.note)}` : ''}`,
-              )
-              .join('\n'),
+        renderLines(
+          rules,
+          (rule) =>
+            `${rule.id}  ${rule.kind.padEnd(8)} ${rule.value.padEnd(20)} ${rule.createdBy.padEnd(12)} ${rule.createdAt}${rule.note ? `  ${safe(rule.note)}` : ''}`,
+          'no ignore rules',
+        ),
       )
     })
 

@@ -31,6 +31,7 @@ import { registerServiceCommands } from './service-commands.ts'
 import { apiUrl, clearSession, readSession, writeSession } from './session.ts'
 import { parseSince } from './since.ts'
 import { registerStatusCommand } from './status-command.ts'
+import { renderLines } from './table.ts'
 import { terminalSafe } from './terminal-text.ts'
 import { registerTokensCommand } from './tokens-command.ts'
 import { registerWorkersCommand } from './workers-command.ts'
@@ -412,15 +413,13 @@ program
         limit: Number(options.limit),
       })
       // Actors and targets may come from a sign-in attempt: no control character reaches the terminal.
-      print(
-        result,
-        () =>
-          result.rows
-            .map(
-              (entry) =>
-                `${entry.at}  ${terminalSafe(entry.actor).padEnd(16)} ${entry.action.padEnd(28)} ${terminalSafe(entry.target || '-').padEnd(20)} ${(entry.sourceIp ?? '-').padEnd(15)} ${entry.outcome}`,
-            )
-            .join('\n') || 'no entries',
+      print(result, () =>
+        renderLines(
+          result.rows,
+          (entry) =>
+            `${entry.at}  ${terminalSafe(entry.actor).padEnd(16)} ${entry.action.padEnd(28)} ${terminalSafe(entry.target || '-').padEnd(20)} ${(entry.sourceIp ?? '-').padEnd(15)} ${entry.outcome}`,
+          'no entries',
+        ),
       )
     },
   )

@@ -2,6 +2,7 @@
 import { type Role, ZRole } from '@decnet/core'
 import { Command, Option } from 'commander'
 import type { CommandIo } from './command-io.ts'
+import { renderLines } from './table.ts'
 import { terminalSafe } from './terminal-text.ts'
 
 export function registerTokensCommand(program: Command, io: CommandIo): void {
@@ -10,16 +11,14 @@ export function registerTokensCommand(program: Command, io: CommandIo): void {
     .description('API tokens for integrations (admins): list, create, revoke')
     .action(async () => {
       const rows = await io.signedIn().apiTokens.list.query()
-      io.print(
-        rows,
-        () =>
-          rows
-            .map(
-              (row) =>
-                `${row.id}  ${terminalSafe(row.name).padEnd(20)} ${row.role.padEnd(7)} ${row.prefix}…  ` +
-                `${row.revokedAt ? `revoked ${row.revokedAt}` : `last used ${row.lastUsedAt ?? 'never'}`}`,
-            )
-            .join('\n') || 'no API tokens',
+      io.print(rows, () =>
+        renderLines(
+          rows,
+          (row) =>
+            `${row.id}  ${terminalSafe(row.name).padEnd(20)} ${row.role.padEnd(7)} ${row.prefix}…  ` +
+            `${row.revokedAt ? `revoked ${row.revokedAt}` : `last used ${row.lastUsedAt ?? 'never'}`}`,
+          'no API tokens',
+        ),
       )
     })
   tokens.addCommand(

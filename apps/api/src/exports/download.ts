@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ExportFormat, Role } from '@decnet/core'
 import { activeTokenPrincipal, tokenIdOfPrincipal } from '../auth/api-tokens.ts'
 import type { ApiServices } from '../context.ts'
+import { onlyGet, refuse } from '../http-refusal.ts'
 import { revealsSecrets } from '../logs/secret-mask.ts'
 import type { ExportRequest } from './export-request.ts'
 import { incidentChunks } from './incident-export.ts'
@@ -32,12 +33,6 @@ export function exportFilename(request: ExportRequest, at: Date): string {
   return `decnet-${request.kind}-${stamp}.${EXTENSIONS[request.format]}`
 }
 
-function refuse(res: ServerResponse, status: number, message: string): void {
-  res.statusCode = status
-  res.setHeader('Content-Type', 'application/json')
-  res.end(JSON.stringify({ error: message }))
-}
-
 /** The export's text chunks, as `reveal` (an admin) may read it. */
 function chunksOf(services: ApiServices, request: ExportRequest, reveal: boolean): AsyncIterable<string> {
   if (request.kind === 'incidents') return incidentChunks(services, request, reveal)
@@ -49,11 +44,7 @@ export async function serveExport(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  if (req.method !== 'GET') {
-    res.setHeader('Allow', 'GET')
-    refuse(res, 405, 'downloads are GET requests')
-    return
-  }
+  if (!onlyGet(req, res, 'downloads are GET requests')) return
   const path = (req.url ?? '').split('?')[0] ?? ''
   const ticket = decodeURIComponent(path.slice(EXPORTS_PATH.length))
   const claims = await services.exportTickets.verify(ticket)

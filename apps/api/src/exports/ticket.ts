@@ -5,14 +5,12 @@
 // insert, so two API processes cannot both serve it. It names the user and the session it was made
 // for; the download checks both are still good and takes the user's role as it is then.
 import { randomUUID } from 'node:crypto'
-import { jwtVerify, SignJWT } from 'jose'
+import { signToken, type TokenKind, verifyToken } from '../auth/signed-token.ts'
 import { type ExportRequest, ZExportRequest } from './export-request.ts'
 
 export const TICKET_TTL_SECONDS = 60
 
-const ISSUER = 'decnet'
-const AUDIENCE = 'decnet-export'
-const TOKEN_TYPE = 'export'
+const TICKET: TokenKind = { audience: 'decnet-export', type: 'export' }
 
 export type ExportTicketClaims = {
   jti: string
@@ -43,37 +41,21 @@ export function createExportTicketIssuer(
     async issue({ userId, sessionJti, request, now = new Date() }) {
       const issuedAtMs = now.getTime()
       const expiresAt = new Date(issuedAtMs + ttlSeconds * 1000)
-      const ticket = await new SignJWT({ typ: TOKEN_TYPE, sid: sessionJti, iat_ms: issuedAtMs, req: request })
-        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-        .setIssuer(ISSUER)
-        .setAudience(AUDIENCE)
-        .setSubject(userId)
-        .setJti(randomUUID())
-        .setIssuedAt(Math.floor(issuedAtMs / 1000))
-        .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-        .sign(secret)
+      const ticket = await signToken(secret, TICKET, {
+        subject: userId,
+        jti: randomUUID(),
+        issuedAtMs,
+        expiresAt,
+        claims: { sid: sessionJti, req: request },
+      })
       return { ticket, expiresAt }
     },
     async verify(ticket) {
       if (ticket.length > 8192) return 'invalid'
       try {
-        const { payload } = await jwtVerify(ticket, secret, {
-          issuer: ISSUER,
-          audience: AUDIENCE,
-          algorithms: ['HS256'],
-          requiredClaims: ['sub', 'jti', 'exp', 'iat'],
-        })
-        const request = ZExportRequest.safeParse(payload.req)
-        if (
-          payload.typ !== TOKEN_TYPE ||
-          typeof payload.sid !== 'string' ||
-          typeof payload.iat_ms !== 'number' ||
-          !payload.sub ||
-          !payload.jti ||
-          !payload.exp ||
-          !request.success
-        )
-          return 'invalid'
+        const payload = await verifyToken(ticket, secret, TICKET)
+        const request = ZExportRequest.safeParse(payload?.req)
+        if (!payload || typeof payload.sid !== 'string' || !request.success) return 'invalid'
         return {
           jti: payload.jti,
           userId: payload.sub,

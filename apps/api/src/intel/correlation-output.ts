@@ -25,28 +25,14 @@ export function toCredentialSummaryOutput(row: CredentialSummaryRow, reveal: boo
 }
 
 export function toIdentityOutput(row: IdentityRow, reveal: boolean) {
-  return {
-    id: row.id,
-    ipCount: row.ipCount,
-    campaignId: row.campaignId,
-    evidence: row.evidence.map((line) => text(line, reveal)),
-    firstSeen: row.firstSeen,
-    lastSeen: row.lastSeen,
-    computedAt: row.computedAt,
-  }
+  return { ...row, evidence: row.evidence.map((line) => text(line, reveal)) }
 }
 
 export function toCampaignOutput(row: CampaignRow, reveal: boolean) {
   return {
-    id: row.id,
-    identityCount: row.identityCount,
-    ipCount: row.ipCount,
+    ...row,
     evidence: row.evidence.map((line) => text(line, reveal)),
     iocs: row.iocs.map((ioc) => ({ kind: ioc.kind, value: text(ioc.value, reveal) })),
-    techniques: row.techniques,
-    firstSeen: row.firstSeen,
-    lastSeen: row.lastSeen,
-    computedAt: row.computedAt,
   }
 }
 

@@ -1,6 +1,7 @@
 'use client'
 
 import { SafeText } from '@/components/safe-text.tsx'
+import { TimeCell } from '@/components/table-cells.tsx'
 import { formatTime } from '@/lib/format.ts'
 import type { RouterOutputs } from '@/trpc/client.ts'
 
@@ -157,5 +158,22 @@ export function AttackerEnrichmentPanel({ enrichment }: { enrichment: AttackerEn
         </>
       )}
     </section>
+  )
+}
+
+/** The columns every attackers table shows after the address: origin, first seen, last seen. */
+export function AttackerOriginCells({
+  attacker,
+}: {
+  attacker: { enrichment?: AttackerEnrichment | undefined; firstSeen: string; lastSeen: string }
+}) {
+  return (
+    <>
+      <td className="nowrap">
+        <AttackerGeoCell enrichment={attacker.enrichment} />
+      </td>
+      <TimeCell at={attacker.firstSeen} />
+      <TimeCell at={attacker.lastSeen} />
+    </>
   )
 }

@@ -3,7 +3,7 @@
 import type { AttackerClass, BehaviourCounter } from '@decnet/core/intel'
 import { useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
-import { formatTime } from '@/lib/format.ts'
+import { EmptyRow, SeenCell, TimeCell } from '@/components/table-cells.tsx'
 import { useTRPC } from '@/trpc/client.ts'
 import { AttackTechnique } from './attack-technique.tsx'
 import { ErrorAlert } from './error-alert.tsx'
@@ -121,16 +121,10 @@ export function AttackerIntelSection({ id }: { id: string }) {
               </td>
               <SafeCell className="small" value={f.service} limit={40} />
               <td>{f.count}</td>
-              <td className="small nowrap">{formatTime(f.lastSeen)}</td>
+              <TimeCell at={f.lastSeen} />
             </tr>
           ))}
-          {i.fingerprints.length === 0 && (
-            <tr>
-              <td colSpan={5} className="muted">
-                No fingerprints recorded.
-              </td>
-            </tr>
-          )}
+          {i.fingerprints.length === 0 && <EmptyRow columns={5}>No fingerprints recorded.</EmptyRow>}
         </tbody>
       </table>
       <h3>ATT&amp;CK techniques ({i.techniques.length})</h3>
@@ -146,20 +140,10 @@ export function AttackerIntelSection({ id }: { id: string }) {
               <SafeCell className="mono small" value={t.evidence} limit={160} />
               <SafeCell className="mono small" value={t.decky} limit={40} />
               <td>{t.count}</td>
-              <td className="small nowrap">
-                {formatTime(t.firstSeen)}
-                <br />
-                {formatTime(t.lastSeen)}
-              </td>
+              <SeenCell first={t.firstSeen} last={t.lastSeen} />
             </tr>
           ))}
-          {i.techniques.length === 0 && (
-            <tr>
-              <td colSpan={6} className="muted">
-                No technique tagged.
-              </td>
-            </tr>
-          )}
+          {i.techniques.length === 0 && <EmptyRow columns={6}>No technique tagged.</EmptyRow>}
         </tbody>
       </table>
       <h3>Indicators ({i.iocTotal})</h3>
@@ -179,16 +163,10 @@ export function AttackerIntelSection({ id }: { id: string }) {
               <SafeCell className="small" value={ioc.source} limit={20} />
               <SafeCell className="mono small" value={ioc.decky} limit={40} />
               <td>{ioc.count}</td>
-              <td className="small nowrap">{formatTime(ioc.lastSeen)}</td>
+              <TimeCell at={ioc.lastSeen} />
             </tr>
           ))}
-          {i.iocs.length === 0 && (
-            <tr>
-              <td colSpan={6} className="muted">
-                No indicators extracted.
-              </td>
-            </tr>
-          )}
+          {i.iocs.length === 0 && <EmptyRow columns={6}>No indicators extracted.</EmptyRow>}
         </tbody>
       </table>
     </section>

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { SafeCell, SafeText } from '@/components/safe-text.tsx'
+import { EmptyRow, TimeCell } from '@/components/table-cells.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { formatTime } from '@/lib/format.ts'
 import { useTRPC } from '@/trpc/client.ts'
@@ -24,7 +25,7 @@ export function AttackerSessions({ attackerId }: { attackerId: string }) {
           <tbody>
             {terminal.map((session) => (
               <tr key={session.id} data-testid="terminal-session-row">
-                <td className="small nowrap">{formatTime(session.startedAt)}</td>
+                <TimeCell at={session.startedAt} />
                 <SafeCell className="mono small" value={session.decky} limit={40} />
                 <SafeCell className="small" value={session.via || session.service} limit={20} />
                 <SafeCell className="mono small" value={session.username} limit={40} />
@@ -37,13 +38,7 @@ export function AttackerSessions({ attackerId }: { attackerId: string }) {
                 </td>
               </tr>
             ))}
-            {terminal.length === 0 && (
-              <tr>
-                <td colSpan={6} className="muted">
-                  No shell sessions recorded.
-                </td>
-              </tr>
-            )}
+            {terminal.length === 0 && <EmptyRow columns={6}>No shell sessions recorded.</EmptyRow>}
           </tbody>
         </table>
       </section>
@@ -82,13 +77,7 @@ export function AttackerSessions({ attackerId }: { attackerId: string }) {
                 </td>
               </tr>
             ))}
-            {connections.length === 0 && (
-              <tr>
-                <td colSpan={5} className="muted">
-                  No connections.
-                </td>
-              </tr>
-            )}
+            {connections.length === 0 && <EmptyRow columns={5}>No connections.</EmptyRow>}
           </tbody>
         </table>
       </section>

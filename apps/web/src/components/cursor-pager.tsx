@@ -38,12 +38,15 @@ export function useCursorPages(): CursorPages {
 export function PagerButtons({
   pages,
   nextCursor,
-  previousLabel = 'Previous',
-  nextLabel = 'Next',
+  newestFirst = false,
+  previousLabel = newestFirst ? 'Newer' : 'Previous',
+  nextLabel = newestFirst ? 'Older' : 'Next',
   onNext,
 }: {
   pages: CursorPages
   nextCursor: string | null | undefined
+  /** A list newest first (logs, audit): its pages go back in time, labelled Newer and Older. */
+  newestFirst?: boolean
   previousLabel?: string
   nextLabel?: string
   /** Runs before moving to the next page. */

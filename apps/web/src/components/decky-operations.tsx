@@ -20,6 +20,32 @@ export const DECKY_STATE_BADGE: Record<DeckyState, string> = {
 }
 
 /**
+ * A decky's state badge and the operations under way on it: beside the badge, or on a line `below`
+ * it (a table cell).
+ */
+export function DeckyStatus({
+  decky,
+  below = false,
+}: {
+  decky: { state: DeckyState; activeOperations: readonly { operation: string }[] }
+  below?: boolean
+}) {
+  const Operations = below ? 'div' : 'span'
+  return (
+    <>
+      <span className={DECKY_STATE_BADGE[decky.state]} data-testid="decky-state">
+        {decky.state}
+      </span>
+      {decky.activeOperations.length > 0 && (
+        <Operations className="muted small" data-testid="decky-operations">
+          {decky.activeOperations.map((op) => op.operation).join(', ')} under way
+        </Operations>
+      )}
+    </>
+  )
+}
+
+/**
  * An admin's actions on one decky: Mutate (with its confirmation dialog), Repair, `children`
  * (page-specific actions), then Tear down, which asks first. Each started operation is tracked, its
  * message shown through `onMessage`, then `refresh` (repair, mutate) or `afterTeardown` runs.

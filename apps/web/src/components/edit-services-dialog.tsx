@@ -3,12 +3,10 @@
 import { serviceNameList, ZServiceSlug } from '@decnet/core/schemas'
 import { useMutation } from '@tanstack/react-query'
 import { useState } from 'react'
-import { useDeckyChanged } from '@/lib/decky-changed.ts'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 import { Chips } from './chips.tsx'
+import { DeckyChangeDialog, useChangeStarted } from './decky-change-dialog.tsx'
 import { ErrorAlert } from './error-alert.tsx'
-import { ModalDialog } from './modal-dialog.tsx'
-import '@/styles/decky.css'
 
 export type ServicesEdited = RouterOutputs['fleet']['editServices']
 
@@ -30,102 +28,76 @@ export function EditServicesDialog({
   onStarted: (result: ServicesEdited) => void
 }) {
   const trpc = useTRPC()
-  const deckyChanged = useDeckyChanged(name)
+  const started = useChangeStarted(name, onStarted, onClose)
   const [add, setAdd] = useState('')
   const [remove, setRemove] = useState<string[]>([])
   const [customSections, setCustomSections] = useState('')
-  const edit = useMutation(
-    trpc.fleet.editServices.mutationOptions({
-      onSuccess: (result) => {
-        deckyChanged()
-        onStarted(result)
-        onClose()
-      },
-    }),
-  )
+  const edit = useMutation(trpc.fleet.editServices.mutationOptions({ onSuccess: started }))
   const added = serviceNameList(add)
   const nothing = added.length === 0 && remove.length === 0
   return (
-    <ModalDialog className="panel mutate-dialog" testId="edit-services-dialog" onCancel={onClose}>
-      {(titleId) => (
-        <>
-          <h2 id={titleId} style={{ marginTop: 0 }}>
-            Edit services of <span className="mono">{name}</span>
-          </h2>
-          <div className="stack">
-            <div>
-              <div className="muted small">Runs now</div>
-              <Chips values={[...running]} />
-            </div>
-            <fieldset className="mutate-pick">
-              <legend>Remove</legend>
-              {running.map((service) => (
-                <label key={service} className="mutate-option">
-                  <input
-                    type="checkbox"
-                    checked={remove.includes(service)}
-                    onChange={() =>
-                      setRemove((now) =>
-                        now.includes(service) ? now.filter((s) => s !== service) : [...now, service],
-                      )
-                    }
-                  />
-                  {service}
-                </label>
-              ))}
-            </fieldset>
-            <label className="stack">
-              <span>
-                Add (comma-separated: {ZServiceSlug.options.slice(0, 4).join(', ')}, … or custom-&lt;name&gt;)
-              </span>
+    <DeckyChangeDialog
+      id="edit-services"
+      verb="Edit services of"
+      name={name}
+      confirm="Apply"
+      confirmDisabled={nothing || edit.isPending}
+      onConfirm={() =>
+        edit.mutate({ name, add: added, remove, ...(customSections.trim() ? { customSections } : {}) })
+      }
+      onClose={onClose}
+    >
+      <div className="stack">
+        <div>
+          <div className="muted small">Runs now</div>
+          <Chips values={[...running]} />
+        </div>
+        <fieldset className="mutate-pick">
+          <legend>Remove</legend>
+          {running.map((service) => (
+            <label key={service} className="mutate-option">
               <input
-                data-testid="edit-services-add"
-                value={add}
-                onChange={(event) => setAdd(event.target.value)}
-                spellCheck={false}
+                type="checkbox"
+                checked={remove.includes(service)}
+                onChange={() =>
+                  setRemove((now) =>
+                    now.includes(service) ? now.filter((s) => s !== service) : [...now, service],
+                  )
+                }
               />
+              {service}
             </label>
-            <label className="stack">
-              <span>
-                Custom service sections ([custom-&lt;name&gt;] with image, ports, command, env_&lt;name&gt;)
-              </span>
-              <textarea
-                data-testid="edit-services-custom"
-                className="mono"
-                rows={5}
-                value={customSections}
-                onChange={(event) => setCustomSections(event.target.value)}
-                spellCheck={false}
-              />
-            </label>
-            <p className="small muted">
-              Only the added and removed services' containers change; sessions to the others stay connected.
-            </p>
-          </div>
-          {edit.isError && <ErrorAlert error={edit.error} testId="edit-services-error" />}
-          <div className="row mutate-buttons">
-            <button
-              type="button"
-              className="primary"
-              data-testid="edit-services-confirm"
-              disabled={nothing || edit.isPending}
-              onClick={() =>
-                edit.mutate({
-                  name,
-                  add: added,
-                  remove,
-                  ...(customSections.trim() ? { customSections } : {}),
-                })
-              }
-            >
-              Apply
-            </button>
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-          </div>
-        </>
-      )}
-    </ModalDialog>
+          ))}
+        </fieldset>
+        <label className="stack">
+          <span>
+            Add (comma-separated: {ZServiceSlug.options.slice(0, 4).join(', ')}, … or custom-&lt;name&gt;)
+          </span>
+          <input
+            data-testid="edit-services-add"
+            value={add}
+            onChange={(event) => setAdd(event.target.value)}
+            spellCheck={false}
+          />
+        </label>
+        <label className="stack">
+          <span>
+            Custom service sections ([custom-&lt;name&gt;] with image, ports, command, env_&lt;name&gt;)
+          </span>
+          <textarea
+            data-testid="edit-services-custom"
+            className="mono"
+            rows={5}
+            value={customSections}
+            onChange={(event) => setCustomSections(event.target.value)}
+            spellCheck={false}
+          />
+        </label>
+        <p className="small muted">
+          Only the added and removed services' containers change; sessions to the others stay connected.
+        </p>
+      </div>
+      {edit.isError && <ErrorAlert error={edit.error} testId="edit-services-error" />}
+    </DeckyChangeDialog>
   )
 }

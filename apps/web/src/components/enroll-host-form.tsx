@@ -6,6 +6,7 @@ import { type FormEvent, useState } from 'react'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { TextField } from '@/components/text-field.tsx'
 import { useTRPC } from '@/trpc/client.ts'
+import { SelectOptions } from './select-options.tsx'
 
 type Pem = 'ca' | 'cert' | 'key'
 const PEM_LABELS: Record<Pem, string> = {
@@ -95,11 +96,7 @@ export function EnrollHostForm({ onEnrolled }: { onEnrolled: (message: string) =
         <label className="field">
           <span>Network driver</span>
           <select value={driver} onChange={(e) => setDriver(e.target.value as NetworkDriver)}>
-            {NETWORK_DRIVERS.map((option) => (
-              <option key={option} value={option}>
-                {option}
-              </option>
-            ))}
+            <SelectOptions values={NETWORK_DRIVERS} />
           </select>
         </label>
         {driver !== 'bridge' && (

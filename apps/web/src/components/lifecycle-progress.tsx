@@ -3,6 +3,7 @@
 import { isTerminalStatus } from '@decnet/core/schemas'
 import { useSubscription } from '@trpc/tanstack-react-query'
 import { useEffect, useMemo, useRef, useState } from 'react'
+import { EmptyRow } from '@/components/table-cells.tsx'
 import { errorCode, errorMessage } from '@/lib/errors.ts'
 import { formatDuration } from '@/lib/format.ts'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
@@ -156,11 +157,7 @@ export function LifecycleTable({
             )
           })}
           {ordered.length < ids.length && (
-            <tr>
-              <td colSpan={6} className="muted">
-                Waiting for {ids.length - ordered.length} more row(s)…
-              </td>
-            </tr>
+            <EmptyRow columns={6}>Waiting for {ids.length - ordered.length} more row(s)…</EmptyRow>
           )}
         </tbody>
       </table>

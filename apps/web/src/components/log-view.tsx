@@ -9,6 +9,7 @@ import { SafeText } from './safe-text.tsx'
 import { useIsAdmin } from './session.tsx'
 import { TableHead } from './table-head.tsx'
 import '@/styles/logs.css'
+import { EmptyRow } from '@/components/table-cells.tsx'
 
 export type Log = RouterOutputs['logs']['search']['rows'][number]
 
@@ -277,11 +278,7 @@ export function LogTable({ rows, live, busy }: { rows: Log[]; live?: ReadonlySet
       ))}
       {rows.length === 0 && (
         <tbody>
-          <tr>
-            <td colSpan={6} className="muted">
-              No log rows match.
-            </td>
-          </tr>
+          <EmptyRow columns={6}>No log rows match.</EmptyRow>
         </tbody>
       )}
     </table>

@@ -3,13 +3,11 @@
 import { findPortConflict } from '@decnet/core'
 import { useMutation, useQuery } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
-import { useDeckyChanged } from '@/lib/decky-changed.ts'
 import { errorCode } from '@/lib/errors.ts'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 import { Chips } from './chips.tsx'
+import { DeckyChangeDialog, useChangeStarted } from './decky-change-dialog.tsx'
 import { ErrorAlert } from './error-alert.tsx'
-import { ModalDialog } from './modal-dialog.tsx'
-import '@/styles/decky.css'
 
 type Preview = RouterOutputs['fleet']['mutatePreview']
 type Slug = Preview['pool'][number]
@@ -45,7 +43,7 @@ export function MutateDialog({
   onStarted: (result: MutationStarted) => void
 }) {
   const trpc = useTRPC()
-  const deckyChanged = useDeckyChanged(name)
+  const started = useChangeStarted(name, onStarted, onClose)
   // A draw is a one-off: never refetched behind the operator's back (it would change what they confirm).
   const preview = useQuery(
     trpc.fleet.mutatePreview.queryOptions(
@@ -68,11 +66,7 @@ export function MutateDialog({
 
   const mutate = useMutation(
     trpc.fleet.mutate.mutationOptions({
-      onSuccess: (result) => {
-        deckyChanged()
-        onStarted(result)
-        onClose()
-      },
+      onSuccess: started,
       onError: (error) => {
         // The decky changed since this draw (another operator, the schedule): show the new state.
         if (errorCode(error) === 'CONFLICT') {
@@ -96,93 +90,83 @@ export function MutateDialog({
     )
 
   return (
-    <ModalDialog className="panel mutate-dialog" testId="mutate-dialog" onCancel={onClose}>
-      {(titleId) => (
+    <DeckyChangeDialog
+      id="mutate"
+      verb="Mutate"
+      name={name}
+      confirm="Confirm mutation"
+      confirmDisabled={!data || problem !== null || mutate.isPending || preview.isFetching}
+      onConfirm={() => {
+        if (!data) return
+        setStale(false)
+        mutate.mutate({ name, services: picked, expectedServices: data.current })
+      }}
+      otherActions={
         <>
-          <h2 id={titleId} style={{ marginTop: 0 }}>
-            Mutate <span className="mono">{name}</span>
-          </h2>
-          {preview.isPending && <p className="muted">Drawing new services…</p>}
-          {preview.isError && <ErrorAlert error={preview.error} testId="mutate-preview-error" />}
-          {data && (
-            <div className="stack">
-              <div className="mutate-diff" aria-busy={preview.isFetching ? 'true' : 'false'}>
-                <div>
-                  <div className="muted small">Runs now</div>
-                  <div data-testid="mutate-current">
-                    <Chips values={data.current} />
-                  </div>
-                </div>
-                <span className="mutate-arrow" aria-hidden="true">
-                  →
-                </span>
-                <div>
-                  <div className="muted small">After the mutation</div>
-                  <div data-testid="mutate-next">
-                    <Chips values={picked} />
-                  </div>
-                </div>
-              </div>
-              <p className="small muted">
-                {picking ? 'Picked' : 'Drawn'} from the{' '}
-                {data.archetype ? <strong>{data.archetype}</strong> : 'catalogue'} pool for {data.osFamily} (
-                {data.pool.join(', ')}), at most {data.maxServices}. Containers of services that go are
-                removed (an attacker connected to one loses the session); settings of services that stay are
-                kept; a new service starts from its defaults.
-              </p>
-              {picking && (
-                <fieldset className="mutate-pick" data-testid="mutate-pick">
-                  <legend>Services after the mutation</legend>
-                  {data.pool.map((slug) => (
-                    <label key={slug} className="mutate-option">
-                      <input type="checkbox" checked={picked.includes(slug)} onChange={() => toggle(slug)} />
-                      {slug}
-                    </label>
-                  ))}
-                </fieldset>
-              )}
-              {problem && (
-                <p className="small status-failed" data-testid="mutate-problem">
-                  {problem}
-                </p>
-              )}
-              {stale && (
-                <p className="notice small" role="status" data-testid="mutate-stale">
-                  {name} changed since this draw; the current services are shown again. Check and confirm
-                  again.
-                </p>
-              )}
-            </div>
+          <button type="button" onClick={drawAgain} disabled={preview.isFetching || mutate.isPending}>
+            Draw again
+          </button>
+          {data && !picking && data.pool.length > 1 && (
+            <button type="button" onClick={() => setPicking(true)}>
+              Pick services
+            </button>
           )}
-          {mutate.isError && !stale && <ErrorAlert error={mutate.error} testId="mutate-error" />}
-          <div className="row mutate-buttons">
-            <button
-              type="button"
-              className="primary"
-              data-testid="mutate-confirm"
-              disabled={!data || problem !== null || mutate.isPending || preview.isFetching}
-              onClick={() => {
-                if (!data) return
-                setStale(false)
-                mutate.mutate({ name, services: picked, expectedServices: data.current })
-              }}
-            >
-              Confirm mutation
-            </button>
-            <button type="button" onClick={drawAgain} disabled={preview.isFetching || mutate.isPending}>
-              Draw again
-            </button>
-            {data && !picking && data.pool.length > 1 && (
-              <button type="button" onClick={() => setPicking(true)}>
-                Pick services
-              </button>
-            )}
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-          </div>
         </>
+      }
+      onClose={onClose}
+    >
+      {preview.isPending && <p className="muted">Drawing new services…</p>}
+      {preview.isError && <ErrorAlert error={preview.error} testId="mutate-preview-error" />}
+      {data && (
+        <div className="stack">
+          <div className="mutate-diff" aria-busy={preview.isFetching ? 'true' : 'false'}>
+            <div>
+              <div className="muted small">Runs now</div>
+              <div data-testid="mutate-current">
+                <Chips values={data.current} />
+              </div>
+            </div>
+            <span className="mutate-arrow" aria-hidden="true">
+              →
+            </span>
+            <div>
+              <div className="muted small">After the mutation</div>
+              <div data-testid="mutate-next">
+                <Chips values={picked} />
+              </div>
+            </div>
+          </div>
+          <p className="small muted">
+            {picking ? 'Picked' : 'Drawn'} from the{' '}
+            {data.archetype ? <strong>{data.archetype}</strong> : 'catalogue'} pool for {data.osFamily} (
+            {data.pool.join(', ')}), at most {data.maxServices}. Containers of services that go are removed
+            (an attacker connected to one loses the session); settings of services that stay are kept; a new
+            service starts from its defaults.
+          </p>
+          {picking && (
+            <fieldset className="mutate-pick" data-testid="mutate-pick">
+              <legend>Services after the mutation</legend>
+              {data.pool.map((slug) => (
+                <label key={slug} className="mutate-option">
+                  <input type="checkbox" checked={picked.includes(slug)} onChange={() => toggle(slug)} />
+                  {slug}
+                </label>
+              ))}
+            </fieldset>
+          )}
+          {problem && (
+            <p className="small status-failed" data-testid="mutate-problem">
+              {problem}
+            </p>
+          )}
+          {stale && (
+            <p className="notice small" role="status" data-testid="mutate-stale">
+              {name} changed since this draw; the current services are shown again. Check and confirm again.
+            </p>
+          )}
+        </div>
       )}
-    </ModalDialog>
+      {mutate.isError && !stale && <ErrorAlert error={mutate.error} testId="mutate-error" />}
+    </DeckyChangeDialog>
   )
 }

@@ -1,6 +1,7 @@
 'use client'
 
 import { RANGES, type RangeKey, resolveTimeRange, type TimeRange } from '@/lib/time-range.ts'
+import { SelectOptions } from './select-options.tsx'
 
 /** The preset select shared by the dashboard and the logs page; a zoomed window shows as "custom". */
 export function TimeRangePicker({
@@ -25,11 +26,10 @@ export function TimeRangePicker({
         {value.key === 'custom' && (
           <option value="custom">{resolveTimeRange(value, Date.now()).label}</option>
         )}
-        {Object.entries(RANGES).map(([key, preset]) => (
-          <option key={key} value={key}>
-            {preset.label}
-          </option>
-        ))}
+        <SelectOptions
+          values={Object.keys(RANGES) as (keyof typeof RANGES)[]}
+          label={(key) => RANGES[key].label}
+        />
       </select>
     </label>
   )

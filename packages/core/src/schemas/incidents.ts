@@ -44,6 +44,14 @@ export const ZIncident = z.object({
 })
 export type Incident = z.infer<typeof ZIncident>
 
+/** The operator columns of an incident nobody has acknowledged, resolved or annotated yet. */
+export const NO_OPERATOR_ACTION = {
+  acknowledgedBy: null,
+  acknowledgedAt: null,
+  resolvedAt: null,
+  note: null,
+} as const satisfies Partial<Incident>
+
 /** What an ignore rule matches: a source CIDR, a service, a decky, or a known scanner by name. */
 export const IGNORE_RULE_KINDS = ['cidr', 'service', 'decky', 'scanner'] as const
 export const ZIgnoreRuleKind = z.enum(IGNORE_RULE_KINDS)

@@ -10,7 +10,7 @@ import {
   SEVERITIES,
 } from '@decnet/core'
 import type { Connection } from '../client.ts'
-import { knownValue } from '../columns.ts'
+import { knownValue, pickColumns, readColumns } from '../columns.ts'
 import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts'
 import type { ChannelModel, DeliveryModel } from '../generated/client/sqlite/models.ts'
 import { orderedId } from '../ids.ts'
@@ -39,19 +39,12 @@ type DeliveryRecord = RawRow<DeliveryModel>
 
 function toDeliveryRow(row: DeliveryRecord): DeliveryRow {
   return {
-    id: row.id,
-    alertId: row.alertId,
-    channelId: row.channelId,
-    idempotencyKey: row.idempotencyKey,
+    ...pickColumns(row, ['id', 'alertId', 'channelId', 'idempotencyKey', 'message', 'lastError']),
     severity: knownValue(SEVERITIES, row.severity, 'Delivery.severity'),
-    message: row.message,
     status: knownValue(DELIVERY_STATUSES, row.status, 'Delivery.status'),
     attempts: toNumber(row.attempts),
-    nextAttemptAt: toDate(row.nextAttemptAt),
-    lastError: row.lastError,
+    ...readColumns(row, ['nextAttemptAt', 'createdAt', 'updatedAt'], toDate),
     deliveredAt: toOptionalDate(row.deliveredAt),
-    createdAt: toDate(row.createdAt),
-    updatedAt: toDate(row.updatedAt),
   }
 }
 

@@ -2,6 +2,7 @@
 
 import type { Role } from '@decnet/core'
 import type { Connection } from '../client.ts'
+import { pickColumns, toRole } from '../columns.ts'
 import { ConflictError, isUniqueViolation } from '../errors.ts'
 import type { ApiTokenModel } from '../generated/client/sqlite/models.ts'
 
@@ -20,19 +21,11 @@ export type ApiTokenRow = {
 // into a write, so it is refreshed at most this often.
 export const API_TOKEN_LAST_USED_GRANULARITY_MS = 60_000
 
-const toRole = (role: string): Role => (role === 'admin' ? 'admin' : 'viewer')
-
 /** Never returns the hash: nothing that lists tokens can help guess one. */
 function toRow(token: ApiTokenModel): ApiTokenRow {
   return {
-    id: token.id,
-    name: token.name,
+    ...pickColumns(token, ['id', 'name', 'prefix', 'createdBy', 'createdAt', 'lastUsedAt', 'revokedAt']),
     role: toRole(token.role),
-    prefix: token.prefix,
-    createdBy: token.createdBy,
-    createdAt: token.createdAt,
-    lastUsedAt: token.lastUsedAt,
-    revokedAt: token.revokedAt,
   }
 }
 

@@ -3,6 +3,7 @@
 // rows say what is there and where each was seen. Written only by the artifact gateway.
 import { ARTIFACT_SOURCES, type ArtifactSource, MAX_ARTIFACT_NAME_CHARS } from '@decnet/core'
 import type { Connection } from '../client.ts'
+import { pickColumns, readColumns } from '../columns.ts'
 import { orderedId } from '../ids.ts'
 import { later, toDate, toNumber } from '../sql.ts'
 
@@ -127,24 +128,18 @@ export function artifactsRepository(conn: Connection) {
 function artifactOf(row: ArtifactRecord): ArtifactRow {
   return {
     sha256: row.sha256,
-    size: toNumber(row.size),
+    ...readColumns(row, ['size', 'sightings'], toNumber),
     truncated: bool(row.truncated),
-    firstSeen: toDate(row.firstSeen),
-    lastSeen: toDate(row.lastSeen),
-    sightings: toNumber(row.sightings),
+    ...readColumns(row, ['firstSeen', 'lastSeen'], toDate),
   }
 }
 
 function sightingOf(row: SightingRecord): ArtifactSightingRow {
   return {
-    id: row.id,
-    sha256: row.sha256,
-    decky: row.decky,
+    ...pickColumns(row, ['id', 'sha256', 'decky', 'name', 'attackerIp']),
     source: (ARTIFACT_SOURCES as readonly string[]).includes(row.source)
       ? (row.source as ArtifactSource)
       : 'upload',
-    name: row.name,
-    attackerIp: row.attackerIp,
     truncated: bool(row.truncated),
     seenAt: toDate(row.seenAt),
   }

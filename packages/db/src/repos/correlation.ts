@@ -3,7 +3,9 @@
 // campaigns. Reads for the API are plain indexed pages; nothing here is computed per request.
 import { parseStringArray } from '@decnet/core'
 import type { Connection } from '../client.ts'
-import { type SqlArg, type SqlExecutor, toDate, toNumber, valuesPlaceholders } from '../sql.ts'
+import { pickColumns, readColumns } from '../columns.ts'
+import type { AttackerIdentityModel, CampaignModel } from '../generated/client/sqlite/models.ts'
+import { type RawRow, type SqlArg, type SqlExecutor, toDate, toNumber, valuesPlaceholders } from '../sql.ts'
 
 /** Reused credentials kept (most source IPs first): enough for any analyst page, bounded per pass. */
 export const MAX_REUSED_CREDENTIALS = 5_000
@@ -58,49 +60,24 @@ export type CorrelationInputs = {
   truncated: boolean
 }
 
-export type IdentityWrite = {
-  id: string
-  members: { ip: string; evidence: string[] }[]
-  evidence: string[]
-  campaignId: string | null
-  firstSeen: Date
-  lastSeen: Date
-}
+/** An identity as read: the AttackerIdentity row with its evidence list parsed. */
+export type IdentityRow = Omit<AttackerIdentityModel, 'evidence'> & { evidence: string[] }
 
-export type CampaignWrite = {
-  id: string
-  identityIds: string[]
-  ipCount: number
+/** A campaign as read: the Campaign row with its JSON lists parsed. */
+export type CampaignRow = Omit<CampaignModel, 'evidence' | 'iocs' | 'techniques'> & {
   evidence: string[]
   iocs: { kind: string; value: string }[]
   techniques: string[]
-  firstSeen: Date
-  lastSeen: Date
 }
 
-export type IdentityRow = {
-  id: string
-  ipCount: number
-  campaignId: string | null
-  evidence: string[]
-  firstSeen: Date
-  lastSeen: Date
-  computedAt: Date
+/** What a correlation pass writes for an identity: the counts and time of computation are the store's. */
+export type IdentityWrite = Omit<IdentityRow, 'ipCount' | 'computedAt'> & {
+  members: { ip: string; evidence: string[] }[]
 }
+
+export type CampaignWrite = Omit<CampaignRow, 'identityCount' | 'computedAt'> & { identityIds: string[] }
 
 export type IdentityMemberRow = { ip: string; attackerId: string | null; evidence: string[] }
-
-export type CampaignRow = {
-  id: string
-  identityCount: number
-  ipCount: number
-  evidence: string[]
-  iocs: { kind: string; value: string }[]
-  techniques: string[]
-  firstSeen: Date
-  lastSeen: Date
-  computedAt: Date
-}
 
 export type IdentityDetail = {
   identity: IdentityRow
@@ -155,61 +132,34 @@ type SummaryRecord = {
 
 function toSummary(row: SummaryRecord): CredentialSummaryRow {
   return {
-    kind: row.kind,
-    principal: row.principal,
-    secret: row.secret,
-    attempts: toNumber(row.attempts),
-    deckyCount: toNumber(row.deckyCount),
-    ipCount: toNumber(row.ipCount),
-    serviceCount: toNumber(row.serviceCount),
+    ...pickColumns(row, ['kind', 'principal', 'secret']),
+    ...readColumns(row, ['attempts', 'deckyCount', 'ipCount', 'serviceCount'], toNumber),
     reused: row.reused === true || Number(row.reused) === 1,
-    deckies: parseStringArray(row.deckies),
-    attackerIps: parseStringArray(row.attackerIps),
-    services: parseStringArray(row.services),
-    firstSeen: toDate(row.firstSeen),
-    lastSeen: toDate(row.lastSeen),
+    ...readColumns(row, ['deckies', 'attackerIps', 'services'], parseStringArray),
+    ...readColumns(row, ['firstSeen', 'lastSeen'], toDate),
   }
 }
 
-type IdentityRecord = {
-  id: string
-  ipCount: unknown
-  campaignId: string | null
-  evidence: string
-  firstSeen: unknown
-  lastSeen: unknown
-  computedAt: unknown
-}
+type IdentityRecord = RawRow<AttackerIdentityModel>
 
 function toIdentity(row: IdentityRecord): IdentityRow {
   return {
-    id: row.id,
+    ...pickColumns(row, ['id', 'campaignId']),
     ipCount: toNumber(row.ipCount),
-    campaignId: row.campaignId,
     evidence: parseStringArray(row.evidence),
-    firstSeen: toDate(row.firstSeen),
-    lastSeen: toDate(row.lastSeen),
-    computedAt: toDate(row.computedAt),
+    ...readColumns(row, ['firstSeen', 'lastSeen', 'computedAt'], toDate),
   }
 }
 
-type CampaignRecord = Omit<IdentityRecord, 'campaignId'> & {
-  identityCount: unknown
-  iocs: string
-  techniques: string
-}
+type CampaignRecord = RawRow<CampaignModel>
 
 function toCampaign(row: CampaignRecord): CampaignRow {
   return {
     id: row.id,
-    identityCount: toNumber(row.identityCount),
-    ipCount: toNumber(row.ipCount),
-    evidence: parseStringArray(row.evidence),
+    ...readColumns(row, ['identityCount', 'ipCount'], toNumber),
+    ...readColumns(row, ['evidence', 'techniques'], parseStringArray),
     iocs: parseIocList(row.iocs),
-    techniques: parseStringArray(row.techniques),
-    firstSeen: toDate(row.firstSeen),
-    lastSeen: toDate(row.lastSeen),
-    computedAt: toDate(row.computedAt),
+    ...readColumns(row, ['firstSeen', 'lastSeen', 'computedAt'], toDate),
   }
 }
 

@@ -1,7 +1,8 @@
 // Attacker enrichment: label, geo/ASN and reverse DNS per source IP (prisma/domains/enrichment.prisma).
 // Written only by the enrichment worker; read by attackers.get/list through `forIps`.
 import type { Connection } from '../client.ts'
-import { type SqlArg, toDate, toNumber, toOptionalDate, valuesPlaceholders } from '../sql.ts'
+import { pickColumns } from '../columns.ts'
+import { type SqlArg, toDate, toOptionalDate, toOptionalNumber, valuesPlaceholders } from '../sql.ts'
 
 export const RDNS_STATUSES = ['pending', 'ok', 'none', 'failed', 'skipped'] as const
 export type RdnsStatus = (typeof RDNS_STATUSES)[number]
@@ -145,15 +146,9 @@ export function enrichmentRepository(conn: Connection) {
 
 function fromRecord(row: EnrichmentRecord): AttackerEnrichment {
   return {
-    ip: row.ip,
-    label: row.label,
-    country: row.country,
-    city: row.city,
-    asn: row.asn === null || row.asn === undefined ? null : toNumber(row.asn),
-    org: row.org,
-    geoSource: row.geoSource,
+    ...pickColumns(row, ['ip', 'label', 'country', 'city', 'org', 'geoSource', 'rdns']),
+    asn: toOptionalNumber(row.asn),
     enrichedAt: toDate(row.enrichedAt),
-    rdns: row.rdns,
     rdnsStatus: (RDNS_STATUSES as readonly string[]).includes(row.rdnsStatus)
       ? (row.rdnsStatus as RdnsStatus)
       : 'skipped',

@@ -2,6 +2,7 @@
 // keyset pages so a caller can stream any number of rows holding one page at a time. No counts, no
 // offsets: each page is an index seek after the previous page's last id.
 import type { Connection } from '../client.ts'
+import { pickColumns, readColumns } from '../columns.ts'
 import type { AttackerModel, CredentialModel } from '../generated/client/sqlite/models.ts'
 import { compileSearch } from '../search/compile.ts'
 import { parseSearch } from '../search/grammar.ts'
@@ -49,26 +50,16 @@ const clampPage = (limit: number) => Math.min(Math.max(Math.floor(limit), 1), MA
 function toAttacker(row: AttackerRecord): Attacker {
   return attackerFromRecord({
     ...row,
-    firstSeen: toDate(row.firstSeen),
-    lastSeen: toDate(row.lastSeen),
-    eventCount: toNumber(row.eventCount),
-    credentialCount: toNumber(row.credentialCount),
-    updatedAt: toDate(row.updatedAt),
+    ...readColumns(row, ['firstSeen', 'lastSeen', 'updatedAt'], toDate),
+    ...readColumns(row, ['eventCount', 'credentialCount'], toNumber),
   })
 }
 
 function toCredential(row: CredentialRecord): CredentialExportRow {
   return {
-    id: toNumber(row.id),
-    attackerIp: row.attackerIp,
-    decky: row.decky,
-    service: row.service,
-    kind: row.kind,
-    principal: row.principal,
-    secret: row.secret,
-    count: toNumber(row.count),
-    firstSeen: toDate(row.firstSeen),
-    lastSeen: toDate(row.lastSeen),
+    ...pickColumns(row, ['attackerIp', 'decky', 'service', 'kind', 'principal', 'secret']),
+    ...readColumns(row, ['id', 'count'], toNumber),
+    ...readColumns(row, ['firstSeen', 'lastSeen'], toDate),
   }
 }
 

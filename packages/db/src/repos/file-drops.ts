@@ -2,6 +2,7 @@
 // the same transaction, so the runner hands the new set to its decoys (the request does no Docker work).
 import type { FileDrop } from '@decnet/core'
 import type { Connection } from '../client.ts'
+import { pickColumns } from '../columns.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import type { FileDropModel } from '../generated/client/sqlite/models.ts'
 import { queueRepair, TX_OPTIONS } from './fleet.ts'
@@ -10,10 +11,7 @@ export type FileDropInput = Omit<FileDrop, 'modifiedAt'> & { deckyName: string }
 
 function toFileDrop(row: FileDropModel): FileDrop {
   return {
-    path: row.path,
-    content: row.content,
-    mode: row.mode,
-    owner: row.owner,
+    ...pickColumns(row, ['path', 'content', 'mode', 'owner']),
     modifiedAt: row.createdAt.toISOString(),
   }
 }

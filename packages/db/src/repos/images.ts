@@ -9,12 +9,15 @@ import {
   ZImageHostProgress,
 } from '@decnet/core'
 import type { Connection } from '../client.ts'
-import { knownValue } from '../columns.ts'
+import { knownValue, pickColumns } from '../columns.ts'
 import { ConflictError } from '../errors.ts'
 import type { HostImageModel, ImageRolloutModel } from '../generated/client/sqlite/models.ts'
 import { orderedId } from '../ids.ts'
 
-export type HostImageRow = { hostId: string; digest: string; previousDigest: string | null; updatedAt: Date }
+const HOST_IMAGE_COLUMNS = ['hostId', 'digest', 'previousDigest', 'updatedAt'] as const
+
+/** Which image a host runs, and the one it replaced there (kept for a rollback). */
+export type HostImageRow = Pick<HostImageModel, (typeof HOST_IMAGE_COLUMNS)[number]>
 
 /** A rollout as stored: core's shape plus the one host a push is for. */
 export type ImageRolloutRow = Omit<ImageRollout, 'createdAt' | 'updatedAt' | 'completedAt'> & {
@@ -67,12 +70,7 @@ function toRollout(row: ImageRolloutModel): ImageRolloutRow {
   }
 }
 
-const toHostImage = (row: HostImageModel): HostImageRow => ({
-  hostId: row.hostId,
-  digest: row.digest,
-  previousDigest: row.previousDigest,
-  updatedAt: row.updatedAt,
-})
+const toHostImage = (row: HostImageModel): HostImageRow => pickColumns(row, HOST_IMAGE_COLUMNS)
 
 export function imagesRepository(conn: Connection) {
   const { prisma } = conn

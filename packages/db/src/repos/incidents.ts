@@ -12,7 +12,7 @@ import {
   type Severity,
 } from '@decnet/core'
 import type { Connection } from '../client.ts'
-import { knownValue } from '../columns.ts'
+import { knownValue, pickColumns, readColumns } from '../columns.ts'
 import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts'
 import type { AlertModel, IgnoreRuleModel, IncidentModel } from '../generated/client/sqlite/models.ts'
 import { orderedId } from '../ids.ts'
@@ -58,33 +58,18 @@ type IncidentRaw = RawRow<IncidentModel>
 
 function toIncidentRecord(row: IncidentRaw): IncidentRecord {
   return {
-    id: row.id,
-    attackerIp: row.attackerIp,
-    decky: row.decky,
-    deckies: parseStringArray(row.deckies),
-    services: parseStringArray(row.services),
+    ...pickColumns(row, ['id', 'attackerIp', 'decky', 'acknowledgedBy', 'resolvedBy', 'note']),
+    ...readColumns(row, ['deckies', 'services', 'reasons'], parseStringArray),
     severity: knownValue(SEVERITIES, row.severity, 'Incident.severity'),
-    reasons: parseStringArray(row.reasons),
     state: knownValue(INCIDENT_STATES, row.state, 'Incident.state'),
-    firstSeen: toDate(row.firstSeen),
-    lastSeen: toDate(row.lastSeen),
-    eventCount: toNumber(row.eventCount),
-    acknowledgedBy: row.acknowledgedBy,
-    acknowledgedAt: toOptionalDate(row.acknowledgedAt),
-    resolvedBy: row.resolvedBy,
-    resolvedAt: toOptionalDate(row.resolvedAt),
-    note: row.note,
-    rulesVersion: toNumber(row.rulesVersion),
+    ...readColumns(row, ['firstSeen', 'lastSeen', 'updatedAt'], toDate),
+    ...readColumns(row, ['acknowledgedAt', 'resolvedAt', 'lastAlertAt', 'digestDueAt'], toOptionalDate),
+    ...readColumns(row, ['eventCount', 'rulesVersion', 'alertCount', 'pendingEvents'], toNumber),
     credentials: Object.fromEntries(
       Object.entries(parseObject(row.credentials)).filter(
         (entry): entry is [string, string] => typeof entry[1] === 'string',
       ),
     ),
-    alertCount: toNumber(row.alertCount),
-    lastAlertAt: toOptionalDate(row.lastAlertAt),
-    pendingEvents: toNumber(row.pendingEvents),
-    digestDueAt: toOptionalDate(row.digestDueAt),
-    updatedAt: toDate(row.updatedAt),
   }
 }
 
@@ -150,6 +135,11 @@ export interface IncidentPage {
 function parseIncidentCursor(cursor: string | undefined): { lastSeen: Date; id: string } | undefined {
   const match = cursor ? /^(\d{1,15})_([0-9a-f-]{36})$/.exec(cursor) : null
   return match ? { lastSeen: new Date(Number(match[1])), id: match[2] as string } : undefined
+}
+
+/** What every operator action on an incident also writes: its note (kept unless a new one is given), its time. */
+function operatorNote(incident: { note: string | null }, note: string | null | undefined, at: Date) {
+  return { note: clampNote(note) ?? incident.note, updatedAt: at }
 }
 
 function clampNote(note: string | null | undefined): string | null {
@@ -454,8 +444,7 @@ export function incidentsRepository(conn: Connection) {
           state: 'acknowledged',
           acknowledgedBy: by,
           acknowledgedAt: at,
-          note: clampNote(note) ?? incident.note,
-          updatedAt: at,
+          ...operatorNote(incident, note, at),
         }
       }),
 
@@ -463,13 +452,7 @@ export function incidentsRepository(conn: Connection) {
     resolve: (id: string, by: string, note?: string | null, at = new Date()): Promise<IncidentRow> =>
       transition(id, (incident) => {
         if (incident.state === 'resolved') throw new ConflictError(`incident ${id} is already resolved`, [id])
-        return {
-          state: 'resolved',
-          resolvedBy: by,
-          resolvedAt: at,
-          note: clampNote(note) ?? incident.note,
-          updatedAt: at,
-        }
+        return { state: 'resolved', resolvedBy: by, resolvedAt: at, ...operatorNote(incident, note, at) }
       }),
 
     count: (): Promise<number> => conn.read(({ prisma }) => prisma.incident.count()),

@@ -9,6 +9,7 @@ import {
   parseBehaviour,
 } from '@decnet/core'
 import type { Connection } from '../client.ts'
+import { pickColumns, readColumns } from '../columns.ts'
 import {
   type Dialect,
   earlier,
@@ -344,12 +345,9 @@ type FleetIocRecord = {
   lastSeen: unknown
 }
 const toFleetIoc = (row: FleetIocRecord): FleetIoc => ({
-  kind: row.kind,
-  value: row.value,
-  attackers: toNumber(row.attackers),
-  hits: toNumber(row.hits),
-  firstSeen: toDate(row.firstSeen),
-  lastSeen: toDate(row.lastSeen),
+  ...pickColumns(row, ['kind', 'value']),
+  ...readColumns(row, ['attackers', 'hits'], toNumber),
+  ...readColumns(row, ['firstSeen', 'lastSeen'], toDate),
 })
 const FLEET_IOC_COLUMNS = `i."kind", i."value", count(*) AS "attackers", sum(i."count") AS "hits",
   min(i."firstSeen") AS "firstSeen", max(i."lastSeen") AS "lastSeen"`
@@ -429,33 +427,20 @@ export function intelRepository(conn: Connection) {
           classification: { class: attacker.classification, evidence: attacker.classificationEvidence },
           behaviour: attacker.behaviour,
           fingerprints: fingerprints.map((row) => ({
-            kind: row.kind,
-            value: row.value,
-            detail: row.detail,
-            service: row.service,
+            ...pickColumns(row, ['kind', 'value', 'detail', 'service']),
             ...seenRange(row),
           })),
           fingerprintTotal: toNumber(fingerprintTotal[0]?.n ?? 0),
           tools: tools.map((row) => ({
-            tool: row.tool,
-            ruleId: row.ruleId,
-            ruleVersion: row.ruleVersion,
-            evidence: row.evidence,
+            ...pickColumns(row, ['tool', 'ruleId', 'ruleVersion', 'evidence']),
             ...seenRange(row),
           })),
           techniques: techniques.map((row) => ({
-            technique: row.technique,
-            ruleId: row.ruleId,
-            ruleVersion: row.ruleVersion,
-            evidence: row.evidence,
-            decky: row.decky,
+            ...pickColumns(row, ['technique', 'ruleId', 'ruleVersion', 'evidence', 'decky']),
             ...seenRange(row),
           })),
           iocs: iocs.map((row) => ({
-            kind: row.kind,
-            value: row.value,
-            source: row.source,
-            decky: row.decky,
+            ...pickColumns(row, ['kind', 'value', 'source', 'decky']),
             ...seenRange(row),
           })),
           iocTotal: toNumber(iocTotal[0]?.n ?? 0),

@@ -1,10 +1,10 @@
 // Lifecycle: the runner's durable, lease-based queue.
 import { LIFECYCLE_OPERATIONS, LIFECYCLE_STATUSES, LOCAL_HOST_ID, parseObject } from '@decnet/core'
 import type { Connection } from '../client.ts'
-import { knownValue } from '../columns.ts'
+import { knownValue, pickColumns, readColumns } from '../columns.ts'
 import type { LifecycleModel } from '../generated/client/sqlite/models.ts'
 import type { RawRow, SqlExecutor } from '../sql.ts'
-import { toDate, toNumber, toOptionalDate } from '../sql.ts'
+import { toDate, toNumber, toOptionalDate, toOptionalNumber } from '../sql.ts'
 import type { LifecycleEvent, LifecycleRow, LifecycleRowWithEvent, LifecycleTransitionRow } from '../types.ts'
 import {
   appendLifecycleEvents,
@@ -31,19 +31,13 @@ type LifecycleRecord = RawRow<LifecycleModel>
 
 function toLifecycleRow(row: LifecycleRecord): LifecycleRow {
   return {
-    id: row.id,
-    deckyName: row.deckyName,
-    hostId: row.hostId,
+    ...pickColumns(row, ['id', 'deckyName', 'hostId', 'error', 'leaseOwner']),
     operation: knownValue(LIFECYCLE_OPERATIONS, row.operation, 'Lifecycle.operation'),
     status: knownValue(LIFECYCLE_STATUSES, row.status, 'Lifecycle.status'),
     attempt: toNumber(row.attempt),
-    error: row.error,
     payload: parseObject(row.payload),
-    leaseOwner: row.leaseOwner,
-    leaseUntil: toOptionalDate(row.leaseUntil),
-    startedAt: toDate(row.startedAt),
-    updatedAt: toDate(row.updatedAt),
-    completedAt: toOptionalDate(row.completedAt),
+    ...readColumns(row, ['startedAt', 'updatedAt'], toDate),
+    ...readColumns(row, ['leaseUntil', 'completedAt'], toOptionalDate),
   }
 }
 
@@ -221,7 +215,7 @@ export function lifecycleRepository(conn: Connection) {
         return rows
           .map((row) => ({
             ...toLifecycleRow(row),
-            eventId: row.eventId === null || row.eventId === undefined ? null : toNumber(row.eventId),
+            eventId: toOptionalNumber(row.eventId),
           }))
           .sort(byStart)
       }),

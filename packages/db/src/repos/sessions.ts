@@ -3,8 +3,9 @@
 // (HTTP, SMB, databases …) grouped from its Log rows.
 import { randomUUID } from 'node:crypto'
 import type { Connection } from '../client.ts'
+import { pickColumns, readColumns } from '../columns.ts'
 import type { TerminalSessionModel } from '../generated/client/sqlite/models.ts'
-import { type RawRow, type SqlExecutor, toDate, toNumber, toOptionalDate } from '../sql.ts'
+import { type RawRow, type SqlExecutor, toDate, toNumber, toOptionalDate, toOptionalNumber } from '../sql.ts'
 import type { LogEventInput } from '../types.ts'
 import { storableText } from './ingest.ts'
 
@@ -158,24 +159,11 @@ const SESSION_COLUMNS = `"id", "decky", "sid", "service", "attackerIp", "attacke
 
 function toSessionRow(row: TerminalSessionRecord): TerminalSessionRow {
   return {
-    id: row.id,
-    decky: row.decky,
-    service: row.service,
-    attackerIp: row.attackerIp,
-    attackerPort:
-      row.attackerPort === null || row.attackerPort === undefined ? null : toNumber(row.attackerPort),
-    username: row.username,
-    via: row.via,
-    term: row.term,
-    width: toNumber(row.width),
-    height: toNumber(row.height),
-    startedAt: toDate(row.startedAt),
-    lastEventAt: toDate(row.lastEventAt),
+    ...pickColumns(row, ['id', 'decky', 'service', 'attackerIp', 'username', 'via', 'term']),
+    ...readColumns(row, ['attackerPort', 'durationSec'], toOptionalNumber),
+    ...readColumns(row, ['width', 'height', 'frameCount', 'bytes', 'chunkCount'], toNumber),
+    ...readColumns(row, ['startedAt', 'lastEventAt'], toDate),
     endedAt: toOptionalDate(row.endedAt),
-    durationSec: row.durationSec === null || row.durationSec === undefined ? null : toNumber(row.durationSec),
-    frameCount: toNumber(row.frameCount),
-    bytes: toNumber(row.bytes),
-    chunkCount: toNumber(row.chunkCount),
     truncated: row.truncated === true || Number(row.truncated) === 1,
   }
 }

@@ -2,6 +2,7 @@
 
 import type { Role } from '@decnet/core'
 import type { Connection } from '../client.ts'
+import { pickColumns, toRole } from '../columns.ts'
 import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts'
 import type { UserModel } from '../generated/client/sqlite/models.ts'
 import type { AuthUser, UserRow } from '../types.ts'
@@ -19,23 +20,17 @@ export function foldUsername(username: string): string {
   return username.replace(/[A-Z]+/g, (letters) => letters.toLowerCase())
 }
 
-const toRole = (role: string): Role => (role === 'admin' ? 'admin' : 'viewer')
-
 /** Only the API.md PublicUser fields: a password hash can never leak through this shape. */
 export function toPublicUser(user: UserRecord): UserRow {
   return {
-    id: user.id,
-    username: user.username,
+    ...pickColumns(user, ['id', 'username', 'mustChangePassword', 'createdAt']),
     role: toRole(user.role),
-    mustChangePassword: user.mustChangePassword,
-    createdAt: user.createdAt,
   }
 }
 
 const toAuthUser = (user: UserRecord): AuthUser => ({
   ...toPublicUser(user),
-  passwordHash: user.passwordHash,
-  tokensValidFrom: user.tokensValidFrom,
+  ...pickColumns(user, ['passwordHash', 'tokensValidFrom']),
 })
 
 export function usersRepository(conn: Connection) {

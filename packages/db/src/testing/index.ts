@@ -10,6 +10,7 @@ export {
 } from './databases.ts'
 export { fixtureIncidentId, fixtureMinute, incidentFixture } from './incidents.ts'
 export { type IntelRows, insertIntelRows } from './intel-rows.ts'
+export { type AttackKind, attackEventFixture, logEventFixture } from './log-events.ts'
 export { recordUnknownMigration } from './newer-schema.ts'
 export { createPostgresDatabase, findPostgresBinDir, type PostgresServer, startPostgres } from './postgres.ts'
 export { buildReleaseFixture } from './release-fixture.ts'

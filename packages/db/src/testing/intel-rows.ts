@@ -1,10 +1,7 @@
 // Rows of the intelligence tables (migration 0014) written straight into a test database, for
 // suites that need fingerprints, indicators or techniques before an ingest stage produces them.
-import Database from 'better-sqlite3'
-import pg from 'pg'
-import { bindFor, type SqlArg } from '../sql.ts'
-import { sqliteDate } from '../sqlite.ts'
-import { parseDatabaseUrl } from '../url.ts'
+import type { SqlArg } from '../sql.ts'
+import { executeRaw } from './raw-sql.ts'
 
 export type IntelRows = {
   fingerprints?: { attackerIp: string; kind: string; value: string; service?: string; at?: Date }[]
@@ -38,24 +35,5 @@ export async function insertIntelRows(databaseUrl: string, rows: IntelRows): Pro
       [t.attackerIp, t.technique, t.decky ?? 'decky-01', t.at ?? DEFAULT_AT],
     ])
   }
-  const target = parseDatabaseUrl(databaseUrl)
-  if (target.kind === 'sqlite') {
-    const sqlite = new Database(target.file)
-    try {
-      for (const [text, args] of statements) {
-        const [bound, values] = bindFor('sqlite', text, args)
-        sqlite.prepare(bound).run(...values.map((a) => (a instanceof Date ? sqliteDate(a) : a)))
-      }
-    } finally {
-      sqlite.close()
-    }
-    return
-  }
-  const client = new pg.Client({ connectionString: target.url })
-  await client.connect()
-  try {
-    for (const [text, args] of statements) await client.query(text, args)
-  } finally {
-    await client.end()
-  }
+  await executeRaw(databaseUrl, statements)
 }

@@ -24,16 +24,18 @@ export function seededRsaKey(random: SeededRandom, bits = 2048): KeyObject {
       }
     }
   }
-  let p = prime()
+  const p = prime()
   let q = prime()
   while (p === q) q = prime()
-  if (p < q) [p, q] = [q, p]
-  const n = p * q
-  const phi = (p - 1n) * (q - 1n)
-  const d = modInverse(e, phi)
+  return p < q ? rsaKeyFromPrimes(q, p, e) : rsaKeyFromPrimes(p, q, e)
+}
+
+/** The RSA private key of the primes `p` and `q` with public exponent `e`, built from its JWK parameters. */
+export function rsaKeyFromPrimes(p: bigint, q: bigint, e: bigint): KeyObject {
+  const d = modInverse(e, (p - 1n) * (q - 1n))
   const jwk = {
     kty: 'RSA',
-    n: b64u(n),
+    n: b64u(p * q),
     e: b64u(e),
     d: b64u(d),
     p: b64u(p),
@@ -47,7 +49,8 @@ export function seededRsaKey(random: SeededRandom, bits = 2048): KeyObject {
 
 const SMALL_PRIMES = [3n, 5n, 7n, 11n, 13n, 17n, 19n, 23n, 29n, 31n, 37n, 41n, 43n, 47n, 53n, 59n, 61n, 67n]
 
-function modInverse(a: bigint, m: bigint): bigint {
+/** a⁻¹ mod m (extended Euclid); a and m coprime. */
+export function modInverse(a: bigint, m: bigint): bigint {
   let [oldR, r] = [a % m, m]
   let [oldS, s] = [1n, 0n]
   while (r !== 0n) {

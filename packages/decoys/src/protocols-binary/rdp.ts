@@ -9,6 +9,7 @@ import type { TcpSession } from '../framework/tcp.ts'
 import { tlsOptionsFor } from '../framework/tls.ts'
 import { berFrameLength } from './ber.ts'
 import { parseTsRequest, tsRequestWithError, tsRequestWithToken } from './credssp.ts'
+import { STATUS_LOGON_FAILURE } from './nt-status.ts'
 import { type NtlmIdentity, NtlmServer } from './ntlmssp.ts'
 import { framed, MalformedFrame } from './stream.ts'
 import { textOf } from './text.ts'
@@ -19,7 +20,6 @@ const PROTOCOL_SSL = 1
 const PROTOCOL_HYBRID = 2
 const PROTOCOL_HYBRID_EX = 8
 const HYBRID_REQUIRED_BY_SERVER = 5
-const STATUS_LOGON_FAILURE = 0xc000006d
 /** Windows always confirms with source reference 0x1234; scanners match on exactly these bytes. */
 const SOURCE_REFERENCE = 0x1234
 const MAX_TPKT = 8 * 1024

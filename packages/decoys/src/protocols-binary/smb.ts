@@ -2,22 +2,22 @@ import { randomBytes } from 'node:crypto'
 import type { Emulator } from '../emulator.ts'
 import { onEveryPort } from '../framework/listeners.ts'
 import { listenTcp, type TcpSession } from '../framework/tcp.ts'
+import {
+  STATUS_ACCESS_DENIED,
+  STATUS_LOGON_FAILURE,
+  STATUS_MORE_PROCESSING_REQUIRED,
+  STATUS_NOT_SUPPORTED,
+  STATUS_SUCCESS,
+} from './nt-status.ts'
 import { fileTime, NtlmServer } from './ntlmssp.ts'
 import { capabilities, type SmbProfile, smbProfile } from './smb-persona.ts'
-import { nt1Index, smb1Connection } from './smb1.ts'
+import { nt1Index, SMB1_MAGIC, smb1Connection } from './smb1.ts'
 import { negTokenInit, negTokenResp } from './spnego.ts'
 import { framed, MalformedFrame } from './stream.ts'
 import { personaOf } from './windows-persona.ts'
 
 const MAX_FRAME = 64 * 1024
 const SMB2_MAGIC = Buffer.from([0xfe, 0x53, 0x4d, 0x42])
-const SMB1_MAGIC = Buffer.from([0xff, 0x53, 0x4d, 0x42])
-
-const STATUS_SUCCESS = 0
-const STATUS_MORE_PROCESSING_REQUIRED = 0xc0000016
-const STATUS_LOGON_FAILURE = 0xc000006d
-const STATUS_ACCESS_DENIED = 0xc0000022
-const STATUS_NOT_SUPPORTED = 0xc00000bb
 
 const COMMAND_NAMES = [
   'negotiate',

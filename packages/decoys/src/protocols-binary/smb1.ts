@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import type { TcpSession } from '../framework/tcp.ts'
+import {
+  STATUS_ACCESS_DENIED,
+  STATUS_LOGON_FAILURE,
+  STATUS_MORE_PROCESSING_REQUIRED,
+  STATUS_SUCCESS,
+} from './nt-status.ts'
 import { fileTime, NtlmServer, ntlmAttemptFields } from './ntlmssp.ts'
 import type { SmbProfile } from './smb-persona.ts'
 import { negTokenInit, negTokenResp } from './spnego.ts'
@@ -13,15 +19,11 @@ import { textOf } from './text.ts'
  * session, capturing any real account's response; everything past the logon is access denied.
  */
 
-const SMB1_MAGIC = Buffer.from([0xff, 0x53, 0x4d, 0x42])
+export const SMB1_MAGIC = Buffer.from([0xff, 0x53, 0x4d, 0x42])
 const COMMAND_NEGOTIATE = 0x72
 const COMMAND_SESSION_SETUP = 0x73
 const COMMAND_LOGOFF = 0x74
 const COMMAND_ECHO = 0x2b
-const STATUS_SUCCESS = 0
-const STATUS_MORE_PROCESSING_REQUIRED = 0xc0000016
-const STATUS_LOGON_FAILURE = 0xc000006d
-const STATUS_ACCESS_DENIED = 0xc0000022
 const FLAGS2_UNICODE = 0x8000
 const FLAGS2_EXTENDED_SECURITY = 0x0800
 const CAP_EXTENDED_SECURITY = 0x80000000

@@ -1,5 +1,6 @@
 import type { Persona } from '@decnet/core/schemas'
 import { clockTime, lsDate, zonedTime } from './wire-time.ts'
+import { MONTH_NAMES } from './zone-clock.ts'
 
 /**
  * How each FTP server product words its replies. A vsFTPd greeting followed by ProFTPD's
@@ -72,13 +73,12 @@ export function ftpDialect(identity: FtpIdentity): FtpDialect {
 }
 
 const SIX_MONTHS_MS = 182 * 86_400_000
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
 /** `ls -l` date: `Dec  3 13:05` within six months, `Mar 14  2025` for older files. */
 function unixDate(ms: number, nowMs: number, timeZone: string): string {
   if (nowMs - ms < SIX_MONTHS_MS) return lsDate(ms, timeZone)
   const t = zonedTime(ms, timeZone)
-  return `${MONTHS[t.month]} ${String(t.day).padStart(2, ' ')}  ${t.year}`
+  return `${MONTH_NAMES[t.month]} ${String(t.day).padStart(2, ' ')}  ${t.year}`
 }
 
 function unixListing(files: FtpFile[], nowMs: number, timeZone: string, owner: string, group: string) {

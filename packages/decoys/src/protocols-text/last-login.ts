@@ -1,8 +1,6 @@
 import type { SeededRandom } from '../framework/random.ts'
 import { zonedTime } from './wire-time.ts'
-
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+import { MONTH_NAMES, WEEKDAY_NAMES } from './zone-clock.ts'
 
 type Login = { atMs: number; from: string }
 
@@ -32,7 +30,7 @@ export class LastLogins {
     this.logins.set(user, { atMs: nowMs, from })
     const t = zonedTime(previous.atMs, this.timezone)
     const pad = (n: number) => String(n).padStart(2, '0')
-    const clock = `${WEEKDAYS[t.weekday]} ${MONTHS[t.month]} ${String(t.day).padStart(2, ' ')} ${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)}`
+    const clock = `${WEEKDAY_NAMES[t.weekday]} ${MONTH_NAMES[t.month]} ${String(t.day).padStart(2, ' ')} ${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)}`
     // sshd prints strftime("%a %b %e %H:%M:%S %Y"); util-linux login drops the year and names the tty.
     return kind === 'sshd'
       ? `Last login: ${clock} ${t.year} from ${previous.from}`

@@ -28,13 +28,17 @@ export type SshProfile = {
   rsaBits: number
 }
 
-const OPENSSH_KEX: KexAlgorithm[] = [
+/** What OpenSSH offers first, upstream and in RHEL's crypto-policies alike: curves, then group exchange. */
+const OPENSSH_CURVE_AND_GEX_KEX: KexAlgorithm[] = [
   'curve25519-sha256',
   'curve25519-sha256@libssh.org',
   'ecdh-sha2-nistp256',
   'ecdh-sha2-nistp384',
   'ecdh-sha2-nistp521',
   'diffie-hellman-group-exchange-sha256',
+]
+const OPENSSH_KEX: KexAlgorithm[] = [
+  ...OPENSSH_CURVE_AND_GEX_KEX,
   'diffie-hellman-group16-sha512',
   'diffie-hellman-group18-sha512',
   'diffie-hellman-group14-sha256',
@@ -122,12 +126,7 @@ export function sshProfile(product: string, banner: string, os: Persona['os']): 
     // RHEL's crypto-policies DEFAULT reorders what sshd offers.
     return {
       kex: [
-        'curve25519-sha256',
-        'curve25519-sha256@libssh.org',
-        'ecdh-sha2-nistp256',
-        'ecdh-sha2-nistp384',
-        'ecdh-sha2-nistp521',
-        'diffie-hellman-group-exchange-sha256',
+        ...OPENSSH_CURVE_AND_GEX_KEX,
         'diffie-hellman-group14-sha256',
         'diffie-hellman-group16-sha512',
         'diffie-hellman-group18-sha512',

@@ -1,5 +1,6 @@
 import { checkPrime, createECDH, createPrivateKey, type KeyObject } from 'node:crypto'
 import { personaBytes, type Seeded } from '@decnet/core/persona'
+import { modInverse, rsaKeyFromPrimes } from '../framework/keys.ts'
 import type { HostKeyType } from './ssh-algorithms.ts'
 
 const isPrime = (candidate: bigint) =>
@@ -81,22 +82,6 @@ const modPow = (base: bigint, exponent: bigint, modulus: bigint): bigint => {
   return result
 }
 
-const modInverse = (a: bigint, m: bigint): bigint => {
-  let [oldR, r] = [a % m, m]
-  let [oldS, s] = [1n, 0n]
-  while (r !== 0n) {
-    const q = oldR / r
-    ;[oldR, r] = [r, oldR - q * r]
-    ;[oldS, s] = [s, oldS - q * s]
-  }
-  return ((oldS % m) + m) % m
-}
-
-const toBase64Url = (value: bigint): string => {
-  const hex = value.toString(16)
-  return Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex').toString('base64url')
-}
-
 /** RSA key (e = 65537) from two seeded primes, as PKCS#1 PEM; node:crypto cannot seed its own generator. */
 async function rsaPem(startOf: (label: string) => Buffer, bits: number): Promise<string> {
   const e = 65537n
@@ -108,21 +93,7 @@ async function rsaPem(startOf: (label: string) => Buffer, bits: number): Promise
     const d = modInverse(e, phi)
     // Sanity: the derived exponent must invert e (guards against an arithmetic slip).
     if (modPow(modPow(2n, e, p * q), d, p * q) !== 2n) continue
-    const key = createPrivateKey({
-      key: {
-        kty: 'RSA',
-        n: toBase64Url(p * q),
-        e: toBase64Url(e),
-        d: toBase64Url(d),
-        p: toBase64Url(p),
-        q: toBase64Url(q),
-        dp: toBase64Url(d % (p - 1n)),
-        dq: toBase64Url(d % (q - 1n)),
-        qi: toBase64Url(modInverse(q, p)),
-      },
-      format: 'jwk',
-    })
-    return key.export({ type: 'pkcs1', format: 'pem' }).toString()
+    return rsaKeyFromPrimes(p, q, e).export({ type: 'pkcs1', format: 'pem' }).toString()
   }
 }
 

@@ -2,9 +2,7 @@
  * Dates as servers print them, in the decky's own timezone and computed at the moment of the
  * reply: a greeting date frozen at service start, or always in UTC on a Berlin host, is a tell.
  */
-
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const
+import { MONTH_NAMES, WEEKDAY_NAMES, zoneParts } from './zone-clock.ts'
 
 export type ZonedTime = {
   year: number
@@ -19,37 +17,9 @@ export type ZonedTime = {
   offsetMinutes: number
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>()
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let found = formatters.get(timeZone)
-  if (!found) {
-    try {
-      found = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        timeZoneName: 'longOffset',
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-        weekday: 'short',
-      })
-    } catch {
-      // An unknown zone must not take the service down: print UTC, as a host without tzdata would.
-      found = formatter('UTC')
-    }
-    formatters.set(timeZone, found)
-  }
-  return found
-}
-
 /** The wall-clock time in `timeZone` at `nowMs`. */
 export function zonedTime(nowMs: number, timeZone: string): ZonedTime {
-  const parts: Record<string, string> = {}
-  for (const part of formatter(timeZone).formatToParts(new Date(nowMs))) parts[part.type] = part.value
+  const parts = zoneParts(nowMs, timeZone, 'longOffset')
   const offset = /GMT([+-])(\d\d):(\d\d)/.exec(parts.timeZoneName ?? '')
   const offsetMinutes = offset
     ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3]))
@@ -58,7 +28,7 @@ export function zonedTime(nowMs: number, timeZone: string): ZonedTime {
     year: Number(parts.year),
     month: Number(parts.month) - 1,
     day: Number(parts.day),
-    weekday: WEEKDAYS.indexOf((parts.weekday ?? 'Sun') as (typeof WEEKDAYS)[number]),
+    weekday: WEEKDAY_NAMES.indexOf((parts.weekday ?? 'Sun') as (typeof WEEKDAY_NAMES)[number]),
     hour: Number(parts.hour),
     minute: Number(parts.minute),
     second: Number(parts.second),
@@ -82,7 +52,7 @@ export function numericOffset(offsetMinutes: number): string {
 export function rfc2822(nowMs: number, timeZone: string, padDay: boolean): string {
   const t = zonedTime(nowMs, timeZone)
   const day = padDay ? pad2(t.day) : String(t.day)
-  return `${WEEKDAYS[t.weekday]}, ${day} ${MONTHS[t.month]} ${t.year} ${pad2(t.hour)}:${pad2(t.minute)}:${pad2(t.second)} ${numericOffset(t.offsetMinutes)}`
+  return `${WEEKDAY_NAMES[t.weekday]}, ${day} ${MONTH_NAMES[t.month]} ${t.year} ${pad2(t.hour)}:${pad2(t.minute)}:${pad2(t.second)} ${numericOffset(t.offsetMinutes)}`
 }
 
 /** `13:05` in the zone (Pure-FTPd's "Local time is now"). */
@@ -94,5 +64,5 @@ export function clockTime(nowMs: number, timeZone: string): string {
 /** `Dec  3 13:05` as `ls -l` prints a recent date, in the zone. */
 export function lsDate(ms: number, timeZone: string): string {
   const t = zonedTime(ms, timeZone)
-  return `${MONTHS[t.month]} ${String(t.day).padStart(2, ' ')} ${pad2(t.hour)}:${pad2(t.minute)}`
+  return `${MONTH_NAMES[t.month]} ${String(t.day).padStart(2, ' ')} ${pad2(t.hour)}:${pad2(t.minute)}`
 }

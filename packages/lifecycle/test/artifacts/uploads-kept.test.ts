@@ -7,56 +7,50 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { createDatabase, type DecnetDatabase, migrate } from '@decnet/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestEmulator } from '../../../decoys/test/helpers.ts'
-import {
-  type ArtifactGateway,
-  artifactPaths,
-  createArtifactStore,
-  createFetcher,
-  deckyToken,
-  egressGuard,
-  gatewayKey,
-  startArtifactGateway,
-} from '../../src/index.ts'
+import { createFetcher, egressGuard } from '../../src/index.ts'
+import { startTestGateway, type TestGateway } from '../support/artifact-gateway.ts'
 
 const run = promisify(execFile)
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex')
 type Emulator = Awaited<ReturnType<typeof startTestEmulator>>
 
+/** scp's and sftp's options for the decoy on `port`: no host-key prompts, only errors printed. */
+const copyOptions = (port: number) => [
+  '-P',
+  String(port),
+  '-o',
+  'StrictHostKeyChecking=no',
+  '-o',
+  'UserKnownHostsFile=/dev/null',
+  '-o',
+  'LogLevel=ERROR',
+]
+
 describe('uploads kept in the artifact store', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'decnet-uploads-'))
-  const paths = artifactPaths(dataDir)
-  const store = createArtifactStore(paths.storeDir)
-  let db: DecnetDatabase
-  let gateway: ArtifactGateway
+  let kept: TestGateway
   const running: Emulator[] = []
 
   /** The bytes stored under `hash`, waiting for the gateway to finish (it answers the decoy later). */
   async function storedSighting(hash: string) {
     for (let i = 0; i < 100; i++) {
-      const artifact = await db.artifacts.get(hash)
-      if (artifact) return { artifact, bytes: readFileSync(store.pathOf(hash) as string) }
+      const artifact = await kept.db.artifacts.get(hash)
+      if (artifact) return { artifact, bytes: readFileSync(kept.store.pathOf(hash) as string) }
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
     throw new Error(`nothing stored under ${hash}`)
   }
 
   beforeAll(async () => {
-    const url = `file:${join(dataDir, 'decnet.db')}`
-    await migrate(url)
-    db = createDatabase(url)
-    gateway = await startArtifactGateway({
-      paths,
-      db,
-      store,
-      fetcher: createFetcher({ store, guard: egressGuard(), egress: false }),
-    })
+    kept = await startTestGateway(dataDir, (store) =>
+      createFetcher({ store, guard: egressGuard(), egress: false }),
+    )
     // As the Docker engine hands them to a service container.
     Object.assign(process.env, {
-      DECNET_ARTIFACT_GATEWAY: paths.socket,
-      DECNET_ARTIFACT_TOKEN: deckyToken(gatewayKey(paths), 'decky-test'),
+      DECNET_ARTIFACT_GATEWAY: kept.gateway.socket,
+      DECNET_ARTIFACT_TOKEN: kept.tokenFor('decky-test'),
       DECNET_DECKY: 'decky-test',
     })
   })
@@ -65,8 +59,7 @@ describe('uploads kept in the artifact store', () => {
     delete process.env.DECNET_ARTIFACT_GATEWAY
     delete process.env.DECNET_ARTIFACT_TOKEN
     delete process.env.DECNET_DECKY
-    await gateway.close()
-    await db.close()
+    await kept.close()
     rmSync(dataDir, { recursive: true, force: true })
   })
 
@@ -81,14 +74,7 @@ describe('uploads kept in the artifact store', () => {
       'Upload-Root-1',
       'scp',
       '-O',
-      '-P',
-      String(ssh.port),
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'LogLevel=ERROR',
+      ...copyOptions(ssh.port),
       file,
       `root@${ssh.host}:/tmp/`,
     ])
@@ -108,16 +94,6 @@ describe('uploads kept in the artifact store', () => {
     const second = Buffer.alloc(300_000, 0x90)
     writeFileSync(join(dataDir, 'authorized_keys'), first)
     writeFileSync(join(dataDir, 'kinsing'), second)
-    const options = [
-      '-P',
-      String(ssh.port),
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'LogLevel=ERROR',
-    ]
     writeFileSync(
       join(dataDir, 'batch'),
       `put ${join(dataDir, 'authorized_keys')} /root/.ssh/authorized_keys\nput ${join(dataDir, 'kinsing')} /tmp/kinsing\n`,
@@ -126,7 +102,7 @@ describe('uploads kept in the artifact store', () => {
       '-p',
       'Upload-Root-1',
       'sftp',
-      ...options,
+      ...copyOptions(ssh.port),
       // -b implies BatchMode (no password prompt); sshpass answers the prompt.
       '-o',
       'BatchMode=no',

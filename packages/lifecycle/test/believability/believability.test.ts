@@ -10,10 +10,11 @@ import { writeFileSync } from 'node:fs'
 import { ARCHETYPE_SLUGS, type ArchetypeSlug, type Persona } from '@decnet/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDockerClient, type DeckySpec } from '../../src/index.ts'
+import { buildDecoyImage } from '../support/decoy-image.ts'
 import { claimMismatch, type ReadWindow } from './support/consistency.ts'
 import { describe as describeService, osMismatch, serviceMismatches } from './support/expectations.ts'
 import { collectFacts, type Fact, NMAP_SCRIPTS } from './support/facts.ts'
-import { buildDecoyImage, deployFleet, type Fleet, type FleetDecky } from './support/fleet.ts'
+import { deployFleet, type Fleet, type FleetDecky } from './support/fleet.ts'
 import { type NmapScan, nmapScan, rereadMissingScript } from './support/nmap.ts'
 import { twinProblems } from './support/twins.ts'
 
@@ -48,7 +49,7 @@ const personaOf = (spec: DeckySpec): Persona => spec.persona
 
 beforeAll(async () => {
   const t0 = Date.now()
-  const image = buildDecoyImage()
+  const image = buildDecoyImage(600_000)
   const t1 = Date.now()
   fleet = await deployFleet(docker, image, ARCHETYPE_SLUGS)
   const tcp = new Set<number>([CLOSED_TCP_PORT])

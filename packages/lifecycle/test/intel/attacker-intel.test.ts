@@ -24,7 +24,7 @@ import {
   gatewayAttachment,
   startArtifactGateway,
 } from '../../src/artifacts/index.ts'
-import { createDockerClient, createGeoLookup, DockerEngine, EnrichmentWorker } from '../../src/index.ts'
+import { createGeoLookup, DockerEngine, EnrichmentWorker } from '../../src/index.ts'
 import { DockerLogCollector, IngestPipeline } from '../../src/workers-index.ts'
 import {
   type AttackerNamespace,
@@ -32,12 +32,10 @@ import {
   bridgeInterfaceOf,
 } from '../support/attacker-namespaces.ts'
 import { buildDecoyImage } from '../support/decoy-image.ts'
-import { bridgeNetwork, deckySpec, removeInstance, testInstance } from '../support/docker.ts'
+import { deckySpec, dockerTestbed, removeInstance } from '../support/docker.ts'
 
 const runFile = promisify(execFile)
-const docker = createDockerClient()
-const instance = testInstance()
-const network = bridgeNetwork()
+const { docker, instance, network } = dockerTestbed()
 const provider = sqliteTestDatabase()
 const DECKY = 'intel-01'
 const deckyIp = `${network.prefix}.30`

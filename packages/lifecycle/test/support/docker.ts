@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { randomBytes, randomInt } from 'node:crypto'
 import { personaForLegacyDecky } from '@decnet/core'
 import type Docker from 'dockerode'
-import type { DeckySpec, NetworkContext } from '../../src/index.ts'
+import { createDockerClient, type DeckySpec, type NetworkContext } from '../../src/index.ts'
 
 /** A unique engine instance per test file, so tests never see (or reap) anyone else's containers. */
 export function testInstance(): string {
@@ -186,4 +186,12 @@ export async function execNode(docker: Docker, containerId: string, script: stri
   docker.modem.demuxStream(stream, out, out)
   await new Promise((resolve) => stream.on('end', resolve))
   return Buffer.concat(chunks).toString('utf8')
+}
+
+/**
+ * What a real-Docker test file works in: the client, an instance name of its own (every container and
+ * network it makes carries it, so cleanup touches nothing else) and a fresh bridge network.
+ */
+export function dockerTestbed() {
+  return { docker: createDockerClient(), instance: testInstance(), network: bridgeNetwork() }
 }

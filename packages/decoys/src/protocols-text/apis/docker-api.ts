@@ -1,6 +1,4 @@
 import { parseObject } from '@decnet/core/json'
-import { configString } from '../../framework/config.ts'
-import { seededRandom } from '../../framework/random.ts'
 import { goDialect, json, jsonApiEmulator } from './json-api.ts'
 import { releaseCommit, releaseDate } from './releases.ts'
 
@@ -22,14 +20,15 @@ const API_VERSIONS: [string, string][] = [
  * would read from that host); the TLS port (2376) shows the persona's certificate.
  */
 export const dockerApiEmulator = jsonApiEmulator(
-  'docker_api',
-  [2375, 2376],
-  goDialect,
-  (ctx) => {
-    const persona = ctx.persona
-    const random = seededRandom(persona.seed).fork('docker')
-    const claimed = persona.services.docker_api
-    const version = configString(ctx.config, 'version') ?? claimed?.version ?? '26.1.4'
+  {
+    slug: 'docker_api',
+    defaultPorts: [2375, 2376],
+    dialect: goDialect,
+    defaultVersion: '26.1.4',
+    randomLabel: 'docker',
+    tlsOnIndex: (index) => index === 1,
+  },
+  ({ persona, claimed, version, random }) => {
     const apiVersion =
       claimed?.attrs.apiVersion ?? API_VERSIONS.find(([prefix]) => version.startsWith(prefix))?.[1] ?? '1.45'
     const goVersion = claimed?.attrs.goVersion ?? 'go1.21.11'
@@ -164,7 +163,6 @@ export const dockerApiEmulator = jsonApiEmulator(
       },
     }
   },
-  (index) => index === 1,
 )
 
 /** `Up 3 hours`, `Up 12 days`, as docker ps words it. */

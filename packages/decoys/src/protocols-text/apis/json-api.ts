@@ -1,3 +1,4 @@
+import type { Persona, ServiceProduct } from '@decnet/core/schemas'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../../emulator.ts'
 import { configString } from '../../framework/config.ts'
 import {
@@ -10,6 +11,7 @@ import {
   STATUS_REASONS,
 } from '../../framework/http.ts'
 import { running } from '../../framework/listeners.ts'
+import { type SeededRandom, seededRandom } from '../../framework/random.ts'
 import { tlsOptionsFor } from '../../framework/tls.ts'
 import { emitCredentialAttempt } from '../http/credentials.ts'
 
@@ -149,24 +151,53 @@ export type JsonApi = {
   handle(request: HttpRequest): HttpReply
 }
 
+/** Which JSON API an emulator imitates, and how it is reached. */
+export type JsonApiService = {
+  slug: string
+  defaultPorts: number[]
+  dialect: HttpDialect
+  /** The version announced when neither the configuration nor the persona names one. */
+  defaultVersion: string
+  /** Label of the decky's random stream its values are drawn from (default: the slug). */
+  randomLabel?: string
+  /** Ports whose index this holds speak TLS with the persona's certificate for the service. */
+  tlsOnIndex?: (index: number) => boolean
+}
+
+/** What a JSON API is built from: the persona, its product claim, the version and a seeded stream. */
+export type JsonApiIdentity = {
+  persona: Persona
+  claimed: ServiceProduct | undefined
+  version: string
+  random: SeededRandom
+}
+
 /**
  * A fake JSON API (elasticsearch, k8s, docker_api) speaking the dialect of the server it imitates:
  * the handler is built once per emulator from its context (and the persona in it); every request
- * is logged and any credential sent is captured. Ports whose index satisfies `tlsOnIndex` speak TLS
- * with the persona's certificate for the service (kube-apiserver's 6443, dockerd's 2376).
+ * is logged and any credential sent is captured. TLS ports (kube-apiserver's 6443, dockerd's 2376)
+ * show the persona's certificate for the service.
  */
 export function jsonApiEmulator(
-  slug: string,
-  defaultPorts: number[],
-  dialect: HttpDialect,
-  build: (ctx: EmulatorContext) => JsonApi,
-  tlsOnIndex: (index: number) => boolean = () => false,
+  service: JsonApiService,
+  build: (identity: JsonApiIdentity, ctx: EmulatorContext) => JsonApi,
 ): Emulator {
+  const { slug, defaultPorts, dialect, tlsOnIndex = () => false } = service
   return {
     slug,
     defaultPorts,
     async start(ctx: EmulatorContext): Promise<RunningEmulator> {
-      const api = build(ctx)
+      const persona = ctx.persona
+      const claimed = persona.services[slug]
+      const api = build(
+        {
+          persona,
+          claimed,
+          version: configString(ctx.config, 'version') ?? claimed?.version ?? service.defaultVersion,
+          random: seededRandom(persona.seed).fork(service.randomLabel ?? slug),
+        },
+        ctx,
+      )
       const cert = configString(ctx.config, 'tls_cert')
       const key = configString(ctx.config, 'tls_key')
       const identity = ctx.ports.some((_, index) => tlsOnIndex(index))

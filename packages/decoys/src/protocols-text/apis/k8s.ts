@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import { configString } from '../../framework/config.ts'
-import { seededRandom } from '../../framework/random.ts'
 import { goDialect, json, jsonApiEmulator, prettyJson } from './json-api.ts'
 import { releaseCommit, releaseDate } from './releases.ts'
 
@@ -13,14 +11,14 @@ const DAY_MS = 86_400_000
  * it), and the TLS port shows a kubeadm-style certificate.
  */
 export const k8sEmulator = jsonApiEmulator(
-  'k8s',
-  [6443, 8080],
-  goDialect,
-  (ctx) => {
-    const persona = ctx.persona
-    const random = seededRandom(persona.seed).fork('k8s')
-    const claimed = persona.services.k8s
-    const gitVersion = configString(ctx.config, 'version') ?? claimed?.version ?? 'v1.29.10'
+  {
+    slug: 'k8s',
+    defaultPorts: [6443, 8080],
+    dialect: goDialect,
+    defaultVersion: 'v1.29.10',
+    tlsOnIndex: (index) => index === 0,
+  },
+  ({ persona, claimed, version: gitVersion, random }) => {
     const parsed = /^v?1\.(\d+)\.(\d+)/.exec(gitVersion)
     const minor = parsed?.[1] ?? '29'
     const patch = Number(parsed?.[2] ?? 0)
@@ -176,29 +174,27 @@ export const k8sEmulator = jsonApiEmulator(
           const scoped = /^\/api\/v1(?:\/namespaces\/([^/]+))?\/(pods|secrets)$/.exec(path)
           if (scoped) {
             const [, namespace, resource] = scoped
+            const inNamespace = <T extends { namespace: string }>(items: T[]) =>
+              items.filter((item) => !namespace || item.namespace === namespace)
             if (resource === 'pods') {
               return list(
                 'PodList',
-                pods
-                  .filter((p) => !namespace || p.namespace === namespace)
-                  .map((p) => ({
-                    metadata: meta(p.name, p.namespace),
-                    spec: { containers: [{ name: p.name.split('-')[0], image: p.image }] },
-                    status: { phase: 'Running' },
-                  })),
+                inNamespace(pods).map((p) => ({
+                  metadata: meta(p.name, p.namespace),
+                  spec: { containers: [{ name: p.name.split('-')[0], image: p.image }] },
+                  status: { phase: 'Running' },
+                })),
               )
             }
             return list(
               'SecretList',
-              secrets
-                .filter((s) => !namespace || s.namespace === namespace)
-                .map((s) => ({
-                  metadata: meta(s.name, s.namespace),
-                  type: 'Opaque',
-                  data: Object.fromEntries(
-                    Object.entries(s.data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
-                  ),
-                })),
+              inNamespace(secrets).map((s) => ({
+                metadata: meta(s.name, s.namespace),
+                type: 'Opaque',
+                data: Object.fromEntries(
+                  Object.entries(s.data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+                ),
+              })),
             )
           }
           return json(404, {
@@ -217,5 +213,4 @@ export const k8sEmulator = jsonApiEmulator(
       },
     }
   },
-  (index) => index === 0,
 )

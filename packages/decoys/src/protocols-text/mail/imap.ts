@@ -1,21 +1,9 @@
-import { configString } from '../../framework/config.ts'
-import type { TcpSession } from '../../framework/tcp.ts'
-import type { Persona } from '../shell/persona.ts'
 import { type BaitMessage, baitMailbox } from './bait.ts'
-import { mailboxEmulator, mailboxName } from './mailbox-server.ts'
-import { type ImapDialect, imapDialect, type MdaIdentity } from './mda-dialects.ts'
+import { type MailboxSession, mailboxEmulator, mailboxName } from './mailbox-server.ts'
+import { imapDialect } from './mda-dialects.ts'
 
-export const imapEmulator = mailboxEmulator('imap', [143, 993], (session, persona, ctx, mda) =>
-  imapSession(session, persona, imapDialect(mda), mda, configString(ctx.config, 'banner')),
-)
-
-function imapSession(
-  session: TcpSession,
-  persona: Persona,
-  dialect: ImapDialect,
-  site: MdaIdentity,
-  banner: string | undefined,
-) {
+const imapSession: MailboxSession = (session, persona, site, banner) => {
+  const dialect = imapDialect(site)
   const send = (text: string) => session.write(`${text}\r\n`)
   let messages: BaitMessage[] | undefined
   let user: string | undefined
@@ -229,3 +217,5 @@ function sequence(set: string, messages: BaitMessage[], byUid: boolean): number[
   }
   return [...indexes].sort((a, b) => a - b)
 }
+
+export const imapEmulator = mailboxEmulator('imap', [143, 993], imapSession)

@@ -1,4 +1,5 @@
 import type { Emulator, EmulatorContext, RunningEmulator } from '../../emulator.ts'
+import { configString } from '../../framework/config.ts'
 import { onEveryPort } from '../../framework/listeners.ts'
 import { listenTcp, type TcpSession } from '../../framework/tcp.ts'
 import { tlsOptionsFor } from '../../framework/tls.ts'
@@ -6,22 +7,19 @@ import { fqdnOf } from '../fqdn.ts'
 import { type Persona, personaFor } from '../shell/persona.ts'
 import { MDA_PRODUCTS, type MdaIdentity, type MdaProduct } from './mda-dialects.ts'
 
+/** One imap or pop3 session: the decky's mailbox server and the configured greeting, if any. */
+export type MailboxSession = (
+  session: TcpSession,
+  persona: Persona,
+  mda: MdaIdentity,
+  banner: string | undefined,
+) => { onLine(line: string, truncated: boolean): void }
+
 /**
  * imap and pop3 share their shape: a plain port and an implicit-TLS port (143/993, 110/995), the
  * decky's one mailbox server (Dovecot or Exchange, from the persona), and a per-session handler.
  */
-export function mailboxEmulator(
-  slug: string,
-  defaultPorts: number[],
-  handle: (
-    session: TcpSession,
-    persona: Persona,
-    ctx: EmulatorContext,
-    mda: MdaIdentity,
-  ) => {
-    onLine(line: string, truncated: boolean): void
-  },
-): Emulator {
+export function mailboxEmulator(slug: string, defaultPorts: number[], handle: MailboxSession): Emulator {
   return {
     slug,
     defaultPorts,
@@ -53,7 +51,7 @@ export function mailboxEmulator(
           ctx,
           port,
           ...(index > 0 && identity ? { tls: identity } : {}),
-          handle: (session) => handle(session, persona, ctx, mda),
+          handle: (session) => handle(session, persona, mda, configString(ctx.config, 'banner')),
         }),
       )
     },

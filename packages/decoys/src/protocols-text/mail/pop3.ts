@@ -1,21 +1,9 @@
-import { configString } from '../../framework/config.ts'
-import type { TcpSession } from '../../framework/tcp.ts'
-import type { Persona } from '../shell/persona.ts'
 import { type BaitMessage, baitMailbox } from './bait.ts'
-import { mailboxEmulator, mailboxName } from './mailbox-server.ts'
-import { type MdaIdentity, type Pop3Dialect, pop3Dialect } from './mda-dialects.ts'
+import { type MailboxSession, mailboxEmulator, mailboxName } from './mailbox-server.ts'
+import { pop3Dialect } from './mda-dialects.ts'
 
-export const pop3Emulator = mailboxEmulator('pop3', [110, 995], (session, persona, ctx, mda) =>
-  pop3Session(session, persona, pop3Dialect(mda), mda, configString(ctx.config, 'banner')),
-)
-
-function pop3Session(
-  session: TcpSession,
-  persona: Persona,
-  dialect: Pop3Dialect,
-  site: MdaIdentity,
-  banner: string | undefined,
-) {
+const pop3Session: MailboxSession = (session, persona, site, banner) => {
+  const dialect = pop3Dialect(site)
   const send = (text: string) => session.write(`${text}\r\n`)
   let user: string | undefined
   let messages: BaitMessage[] | undefined
@@ -106,3 +94,5 @@ function pop3Session(
     },
   }
 }
+
+export const pop3Emulator = mailboxEmulator('pop3', [110, 995], pop3Session)

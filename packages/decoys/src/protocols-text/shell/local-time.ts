@@ -1,3 +1,5 @@
+import { MONTH_NAMES, zoneParts } from '../zone-clock.ts'
+
 /** Wall-clock parts in the persona's time zone: the shell shows local time, like the machine would. */
 export type LocalTime = {
   year: number
@@ -14,10 +16,6 @@ export type LocalTime = {
   zone: string
 }
 
-export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
-
-const formatters = new Map<string, Intl.DateTimeFormat>()
-
 /** Locales whose CLDR data carry the tzdata abbreviation of their region's zones (CET, CST, IST, AEST). */
 const ZONE_NAME_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU']
 
@@ -33,35 +31,8 @@ const ZONE_ABBREVIATIONS: Record<string, [string, string]> = {
   'Pacific/Auckland': ['NZST', 'NZDT'],
 }
 
-function formatter(timeZone: string, locale = 'en-US'): Intl.DateTimeFormat {
-  const key = `${timeZone} ${locale}`
-  let cached = formatters.get(key)
-  if (!cached) {
-    try {
-      cached = new Intl.DateTimeFormat(locale, {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-        weekday: 'short',
-        timeZoneName: 'short',
-      })
-    } catch {
-      // An unknown zone name: a server left on UTC.
-      cached = formatter('UTC', locale)
-    }
-    formatters.set(key, cached)
-  }
-  return cached
-}
-
 export function localTime(epochMs: number, timeZone: string): LocalTime {
-  const parts: Record<string, string> = {}
-  for (const part of formatter(timeZone).formatToParts(new Date(epochMs))) parts[part.type] = part.value
+  const parts = zoneParts(epochMs, timeZone)
   const month = Number(parts.month)
   return {
     year: Number(parts.year),
@@ -71,7 +42,7 @@ export function localTime(epochMs: number, timeZone: string): LocalTime {
     minute: Number(parts.minute),
     second: Number(parts.second),
     weekday: parts.weekday ?? 'Mon',
-    monthName: MONTHS[month - 1] ?? 'Jan',
+    monthName: MONTH_NAMES[month - 1] ?? 'Jan',
     zone: zoneAbbreviation(epochMs, timeZone, parts.timeZoneName ?? 'UTC'),
   }
 }
@@ -81,10 +52,7 @@ function zoneAbbreviation(epochMs: number, timeZone: string, usName: string): st
   let name = usName
   for (const locale of ZONE_NAME_LOCALES) {
     if (!name.startsWith('GMT') || name === 'GMT') break
-    name =
-      formatter(timeZone, locale)
-        .formatToParts(new Date(epochMs))
-        .find((p) => p.type === 'timeZoneName')?.value ?? name
+    name = zoneParts(epochMs, timeZone, 'short', locale).timeZoneName ?? name
   }
   if (!name.startsWith('GMT') || name === 'GMT') return name
   const known = ZONE_ABBREVIATIONS[timeZone]
@@ -101,8 +69,7 @@ function zoneAbbreviation(epochMs: number, timeZone: string, usName: string): st
 }
 
 export function offsetMinutes(epochMs: number, timeZone: string): number {
-  const parts: Record<string, string> = {}
-  for (const part of formatter(timeZone).formatToParts(new Date(epochMs))) parts[part.type] = part.value
+  const parts = zoneParts(epochMs, timeZone)
   const local = Date.UTC(
     Number(parts.year),
     Number(parts.month) - 1,

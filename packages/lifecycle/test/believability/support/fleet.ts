@@ -1,7 +1,6 @@
 // The believability fleet: two deckies of every archetype, planned from an INI exactly as an operator's
 // deploy is (planner → decky rows → engine specs) and deployed in parallel on real Docker with the
 // project's decoy image.
-import { execFileSync } from 'node:child_process'
 import { ARCHETYPES, type ArchetypeSlug, parseFleetIni, planDeploy, seededRandom } from '@decnet/core'
 import type Docker from 'dockerode'
 import { type DeckySpec, DockerEngine, deckySpecFor } from '../../../src/index.ts'
@@ -19,17 +18,6 @@ export type Fleet = {
   deckies: FleetDecky[]
   deploySeconds: number
   teardown(): Promise<void>
-}
-
-/** Builds (or confirms, when cached) the real decoy image with the command users run; returns its tag. */
-export function buildDecoyImage(): string {
-  const output = execFileSync('pnpm', ['--filter', '@decnet/decoys', 'build:image'], {
-    encoding: 'utf8',
-    timeout: 600_000,
-  })
-  const tag = /decoy-image: (\S+) [0-9a-f]{12} /.exec(output)?.[1]
-  if (!tag) throw new Error(`could not read the image tag from:\n${output}`)
-  return tag
 }
 
 /**

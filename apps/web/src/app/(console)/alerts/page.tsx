@@ -12,6 +12,7 @@ import { type FormEvent, useState } from 'react'
 import { ConfirmAction } from '@/components/confirm-step.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { SafeText } from '@/components/safe-text.tsx'
+import { SelectOptions } from '@/components/select-options.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { TextField } from '@/components/text-field.tsx'
@@ -79,11 +80,7 @@ function ChannelForm({ editing, onDone }: { editing: Channel | null; onDone: (me
             setDraft({ ...draft, kind, secretName: kind === 'webhook' ? 'hmacKey' : 'password' })
           }}
         >
-          {CHANNEL_KINDS.map((kind) => (
-            <option key={kind} value={kind}>
-              {kind}
-            </option>
-          ))}
+          <SelectOptions values={CHANNEL_KINDS} />
         </select>
       </label>
       {webhook ? (
@@ -136,11 +133,7 @@ function ChannelForm({ editing, onDone }: { editing: Channel | null; onDone: (me
       <label className="field">
         <span>Minimum severity</span>
         <select value={draft.minSeverity} onChange={(e) => set('minSeverity', e.target.value as Severity)}>
-          {SEVERITIES.map((severity) => (
-            <option key={severity} value={severity}>
-              {severity}
-            </option>
-          ))}
+          <SelectOptions values={SEVERITIES} />
         </select>
       </label>
       <label className="row small">

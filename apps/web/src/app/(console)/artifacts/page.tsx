@@ -5,8 +5,8 @@ import Link from 'next/link'
 import { useState } from 'react'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { SafeCell } from '@/components/safe-text.tsx'
+import { EmptyRow, TimeCell } from '@/components/table-cells.tsx'
 import { TableHead } from '@/components/table-head.tsx'
-import { formatTime } from '@/lib/format.ts'
 import { useTRPC } from '@/trpc/client.ts'
 
 const PAGE = 50
@@ -49,16 +49,12 @@ export default function ArtifactsPage() {
                 {artifact.size} B{artifact.truncated ? ' (truncated)' : ''}
               </td>
               <td>{artifact.sightings}</td>
-              <td className="small nowrap">{formatTime(artifact.firstSeen)}</td>
-              <td className="small nowrap">{formatTime(artifact.lastSeen)}</td>
+              <TimeCell at={artifact.firstSeen} />
+              <TimeCell at={artifact.lastSeen} />
             </tr>
           ))}
           {list.isSuccess && list.data.rows.length === 0 && (
-            <tr>
-              <td colSpan={5} className="muted">
-                No artifacts kept yet.
-              </td>
-            </tr>
+            <EmptyRow columns={5}>No artifacts kept yet.</EmptyRow>
           )}
         </tbody>
       </table>
@@ -99,7 +95,7 @@ export default function ArtifactsPage() {
             <tbody>
               {detail.data.seen.map((sighting) => (
                 <tr key={sighting.id}>
-                  <td className="small nowrap">{formatTime(sighting.seenAt)}</td>
+                  <TimeCell at={sighting.seenAt} />
                   <SafeCell value={sighting.decky} limit={64} />
                   <SafeCell className="small" value={sighting.source} limit={20} />
                   <SafeCell className="mono small" value={sighting.name} limit={240} />

@@ -4,15 +4,16 @@ import { type AttackerSort as Sort, TABLE_EXPORT_FORMATS } from '@decnet/core/sc
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { type FormEvent, useState } from 'react'
-import { AttackerGeoCell } from '@/components/attacker-enrichment.tsx'
+import { AttackerOriginCells } from '@/components/attacker-enrichment.tsx'
 import { SafeBadges } from '@/components/chips.tsx'
 import { PagerButtons, useCursorPages } from '@/components/cursor-pager.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { ExportButton } from '@/components/export-button.tsx'
 import { IpAddress } from '@/components/ip-address.tsx'
 import { SafeText } from '@/components/safe-text.tsx'
+import { SelectOptions } from '@/components/select-options.tsx'
+import { EmptyRow } from '@/components/table-cells.tsx'
 import { TableHead } from '@/components/table-head.tsx'
-import { formatTime } from '@/lib/format.ts'
 import { attackerEventsHref } from '@/lib/log-links.ts'
 import { useTRPC, useTRPCClient } from '@/trpc/client.ts'
 
@@ -81,11 +82,10 @@ export default function AttackersPage() {
               pages.reset()
             }}
           >
-            {Object.entries(SORTS).map(([key, label]) => (
-              <option key={key} value={key}>
-                {label}
-              </option>
-            ))}
+            <SelectOptions
+              values={Object.keys(SORTS) as (keyof typeof SORTS)[]}
+              label={(key) => SORTS[key]}
+            />
           </select>
         </label>
         <span className="muted small">{list.data ? `${list.data.total} attackers` : ''}</span>
@@ -112,11 +112,7 @@ export default function AttackersPage() {
                   <IpAddress value={a.ip} />
                 </Link>
               </td>
-              <td className="nowrap">
-                <AttackerGeoCell enrichment={a.enrichment} />
-              </td>
-              <td className="small nowrap">{formatTime(a.firstSeen)}</td>
-              <td className="small nowrap">{formatTime(a.lastSeen)}</td>
+              <AttackerOriginCells attacker={a} />
               <td>
                 <Link href={attackerEventsHref(a.ip)} title="All events of this attacker in Logs">
                   {a.eventCount}
@@ -151,11 +147,9 @@ export default function AttackersPage() {
             </tr>
           ))}
           {list.isSuccess && list.data.rows.length === 0 && (
-            <tr>
-              <td colSpan={8} className="muted">
-                No attackers recorded{filters.q || filters.service ? ' for these filters' : ' yet'}.
-              </td>
-            </tr>
+            <EmptyRow columns={8}>
+              No attackers recorded{filters.q || filters.service ? ' for these filters' : ' yet'}.
+            </EmptyRow>
           )}
         </tbody>
       </table>

@@ -6,9 +6,9 @@ import { PagerButtons, useCursorPages } from '@/components/cursor-pager.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { SafeText } from '@/components/safe-text.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
+import { TimeCell } from '@/components/table-cells.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { TextField } from '@/components/text-field.tsx'
-import { formatTime } from '@/lib/format.ts'
 import { useTRPC } from '@/trpc/client.ts'
 
 const PAGE = 50
@@ -74,7 +74,7 @@ function AuditLog() {
         <tbody>
           {(entries.data?.rows ?? []).map((entry) => (
             <tr key={entry.id} data-testid="audit-row" data-action={entry.action}>
-              <td className="small nowrap">{formatTime(entry.at)}</td>
+              <TimeCell at={entry.at} />
               <td className="nowrap" data-testid="audit-actor">
                 <SafeText value={entry.actor} limit={64} />
               </td>
@@ -100,12 +100,7 @@ function AuditLog() {
       </table>
       {entries.data && entries.data.rows.length === 0 && <p className="muted">No entries match.</p>}
       <p className="row">
-        <PagerButtons
-          pages={pages}
-          nextCursor={entries.data?.nextCursor}
-          previousLabel="Newer"
-          nextLabel="Older"
-        />
+        <PagerButtons pages={pages} nextCursor={entries.data?.nextCursor} newestFirst />
       </p>
     </>
   )

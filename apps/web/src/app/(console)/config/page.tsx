@@ -5,10 +5,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { useIsAdmin, useMe } from '@/components/session.tsx'
+import { TimeCell } from '@/components/table-cells.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { TextField } from '@/components/text-field.tsx'
 import { errorMessage } from '@/lib/errors.ts'
-import { formatTime } from '@/lib/format.ts'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 
 type User = RouterOutputs['users']['list'][number]
@@ -192,7 +192,7 @@ function UserRow({ user, self, onMessage }: { user: User; self: boolean; onMessa
         </span>
       </td>
       <td>{user.mustChangePassword ? <span className="badge warn">must change password</span> : ''}</td>
-      <td className="small nowrap">{formatTime(user.createdAt)}</td>
+      <TimeCell at={user.createdAt} />
       <td>
         {resetting ? (
           <form

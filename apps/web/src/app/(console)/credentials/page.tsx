@@ -8,8 +8,8 @@ import { ErrorAlert } from '@/components/error-alert.tsx'
 import { IpAddress } from '@/components/ip-address.tsx'
 import { SafeCell, SafeText } from '@/components/safe-text.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
+import { EmptyRow, SeenCell } from '@/components/table-cells.tsx'
 import { TableHead } from '@/components/table-head.tsx'
-import { formatTime } from '@/lib/format.ts'
 import { useTRPC } from '@/trpc/client.ts'
 
 const MASK = '••••••••'
@@ -110,21 +110,15 @@ export default function CredentialsPage() {
                   <td className="chips">
                     <SafeBadges values={row.services} limit={40} />
                   </td>
-                  <td className="small nowrap">
-                    {formatTime(row.firstSeen)}
-                    <br />
-                    {formatTime(row.lastSeen)}
-                  </td>
+                  <SeenCell first={row.firstSeen} last={row.lastSeen} />
                 </tr>
               ))}
               {list.data.rows.length === 0 && (
-                <tr>
-                  <td colSpan={8} className="muted">
-                    {view === 'reused'
-                      ? 'No credential tried on two deckies or from two addresses yet.'
-                      : 'No credentials yet.'}
-                  </td>
-                </tr>
+                <EmptyRow columns={8}>
+                  {view === 'reused'
+                    ? 'No credential tried on two deckies or from two addresses yet.'
+                    : 'No credentials yet.'}
+                </EmptyRow>
               )}
             </tbody>
           </table>

@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useMemo, useState } from 'react'
 import { Chips } from '@/components/chips.tsx'
-import { DECKY_STATE_BADGE, DeckyActions } from '@/components/decky-operations.tsx'
+import { DECKY_STATE_BADGE, DeckyActions, DeckyStatus } from '@/components/decky-operations.tsx'
 import { EngineBanner } from '@/components/engine-banner.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { IpAddress } from '@/components/ip-address.tsx'
@@ -17,6 +17,9 @@ import { errorMessage } from '@/lib/errors.ts'
 import { formatTime, plural } from '@/lib/format.ts'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 import '@/styles/operations.css'
+import { SelectOptions } from '@/components/select-options.tsx'
+import { StatusNotice } from '@/components/status-notice.tsx'
+import { EmptyRow } from '@/components/table-cells.tsx'
 
 type Decky = RouterOutputs['fleet']['list'][number]
 
@@ -148,14 +151,7 @@ export default function FleetPage() {
       </div>
       <EngineBanner />
       <TrackedOpsPanel />
-      {message && (
-        <p className="notice" role="status" data-testid="fleet-message">
-          {message}{' '}
-          <button type="button" className="link" onClick={() => setMessage(null)}>
-            dismiss
-          </button>
-        </p>
-      )}
+      <StatusNotice message={message} testId="fleet-message" onDismiss={() => setMessage(null)} />
       <div className="row" style={{ marginBottom: 8 }}>
         <label>
           Filter
@@ -171,22 +167,14 @@ export default function FleetPage() {
           State
           <select value={state} onChange={(e) => setState(e.target.value)}>
             <option value="">all</option>
-            {Object.keys(DECKY_STATE_BADGE).map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
+            <SelectOptions values={Object.keys(DECKY_STATE_BADGE)} />
           </select>
         </label>
         <label>
           Service
           <select value={service} onChange={(e) => setService(e.target.value)}>
             <option value="">all</option>
-            {services.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
+            <SelectOptions values={services} />
           </select>
         </label>
         <span className="muted small" data-testid="fleet-count">
@@ -217,14 +205,7 @@ export default function FleetPage() {
                   </Link>
                 </td>
                 <td>
-                  <span className={DECKY_STATE_BADGE[d.state]} data-testid="decky-state">
-                    {d.state}
-                  </span>
-                  {d.activeOperations.length > 0 && (
-                    <div className="muted small" data-testid="decky-operations">
-                      {d.activeOperations.map((op) => op.operation).join(', ')} under way
-                    </div>
-                  )}
+                  <DeckyStatus decky={d} below />
                 </td>
                 <td className="mono small">
                   <DeckyAddress decky={d} />
@@ -260,11 +241,9 @@ export default function FleetPage() {
               </tr>
             ))}
             {fleet.isSuccess && shown.length === 0 && (
-              <tr>
-                <td colSpan={isAdmin ? 8 : 7} className="muted">
-                  {deckies.length === 0 ? 'No deckies yet.' : 'No decky matches the filters.'}
-                </td>
-              </tr>
+              <EmptyRow columns={isAdmin ? 8 : 7}>
+                {deckies.length === 0 ? 'No deckies yet.' : 'No decky matches the filters.'}
+              </EmptyRow>
             )}
           </tbody>
         </table>

@@ -11,7 +11,9 @@ import { ErrorAlert } from '@/components/error-alert.tsx'
 import { IncidentActions } from '@/components/incident-actions.tsx'
 import { IncidentStateBadge, SeverityBadge } from '@/components/incident-badges.tsx'
 import { IpAddress } from '@/components/ip-address.tsx'
+import { SelectOptions } from '@/components/select-options.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
+import { EmptyRow } from '@/components/table-cells.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { errorMessage } from '@/lib/errors.ts'
 import { formatTime, plural } from '@/lib/format.ts'
@@ -113,11 +115,10 @@ export default function IncidentsPage() {
             value={draft.view}
             onChange={(e) => setDraft({ ...draft, view: e.target.value as StateView })}
           >
-            {Object.entries(STATE_VIEWS).map(([key, view]) => (
-              <option key={key} value={key}>
-                {view.label}
-              </option>
-            ))}
+            <SelectOptions
+              values={Object.keys(STATE_VIEWS) as (keyof typeof STATE_VIEWS)[]}
+              label={(key) => STATE_VIEWS[key].label}
+            />
           </select>
         </label>
         <label>
@@ -128,11 +129,7 @@ export default function IncidentsPage() {
             onChange={(e) => setDraft({ ...draft, minSeverity: e.target.value as Severity | '' })}
           >
             <option value="">Any severity</option>
-            {SEVERITIES.map((severity) => (
-              <option key={severity} value={severity}>
-                {severity} or worse
-              </option>
-            ))}
+            <SelectOptions values={SEVERITIES} label={(severity) => `${severity} or worse`} />
           </select>
         </label>
         <input
@@ -158,11 +155,10 @@ export default function IncidentsPage() {
             value={draft.range}
             onChange={(e) => setDraft({ ...draft, range: e.target.value as RangeKey })}
           >
-            {Object.entries(RANGES).map(([key, range]) => (
-              <option key={key} value={key}>
-                {range.label}
-              </option>
-            ))}
+            <SelectOptions
+              values={Object.keys(RANGES) as (keyof typeof RANGES)[]}
+              label={(key) => RANGES[key].label}
+            />
           </select>
         </label>
         <button type="submit" className="primary">
@@ -246,11 +242,7 @@ export default function IncidentsPage() {
             </tr>
           ))}
           {list.isSuccess && list.data.rows.length === 0 && (
-            <tr>
-              <td colSpan={isAdmin ? 8 : 7} className="muted">
-                No incidents match these filters.
-              </td>
-            </tr>
+            <EmptyRow columns={isAdmin ? 8 : 7}>No incidents match these filters.</EmptyRow>
           )}
         </tbody>
       </table>

@@ -7,8 +7,9 @@ import { PagerButtons, useCursorPages } from '@/components/cursor-pager.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { ExportButton } from '@/components/export-button.tsx'
 import { SafeCell } from '@/components/safe-text.tsx'
+import { SelectOptions } from '@/components/select-options.tsx'
+import { EmptyRow, TimeCell } from '@/components/table-cells.tsx'
 import { TableHead } from '@/components/table-head.tsx'
-import { formatTime } from '@/lib/format.ts'
 import { useTRPC, useTRPCClient } from '@/trpc/client.ts'
 
 const PAGE = 50
@@ -48,11 +49,7 @@ export default function IocsPage() {
             }}
           >
             <option value="">all</option>
-            {IOC_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
+            <SelectOptions values={IOC_KINDS} />
           </select>
         </label>
         <input
@@ -79,16 +76,14 @@ export default function IocsPage() {
               <SafeCell className="mono small" value={ioc.value} limit={240} />
               <td>{ioc.attackers}</td>
               <td>{ioc.hits}</td>
-              <td className="small nowrap">{formatTime(ioc.firstSeen)}</td>
-              <td className="small nowrap">{formatTime(ioc.lastSeen)}</td>
+              <TimeCell at={ioc.firstSeen} />
+              <TimeCell at={ioc.lastSeen} />
             </tr>
           ))}
           {list.isSuccess && list.data.rows.length === 0 && (
-            <tr>
-              <td colSpan={6} className="muted">
-                No indicators{kind || q ? ' for these filters' : ' extracted yet'}.
-              </td>
-            </tr>
+            <EmptyRow columns={6}>
+              No indicators{kind || q ? ' for these filters' : ' extracted yet'}.
+            </EmptyRow>
           )}
         </tbody>
       </table>

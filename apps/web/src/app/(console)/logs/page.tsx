@@ -270,8 +270,7 @@ function LogsView() {
           <PagerButtons
             pages={pages}
             nextCursor={search.data?.nextCursor}
-            previousLabel="Newer"
-            nextLabel="Older"
+            newestFirst
             onNext={() => setLive(false)}
           />
         </span>

@@ -6,8 +6,8 @@ import { AttackTechnique } from '@/components/attack-technique.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { IpAddress } from '@/components/ip-address.tsx'
 import { NavigatorLayerButton } from '@/components/navigator-layer-button.tsx'
+import { EmptyRow, SeenCell } from '@/components/table-cells.tsx'
 import { TableHead } from '@/components/table-head.tsx'
-import { formatTime } from '@/lib/format.ts'
 import { useTRPC } from '@/trpc/client.ts'
 
 /** Fleet-wide ATT&CK techniques: how many attackers used each, how often, and who most. */
@@ -39,11 +39,7 @@ export default function TechniquesPage() {
               <td className="small">{t.tactics.join(', ')}</td>
               <td>{t.attackers}</td>
               <td>{t.hits}</td>
-              <td className="small nowrap">
-                {formatTime(t.firstSeen)}
-                <br />
-                {formatTime(t.lastSeen)}
-              </td>
+              <SeenCell first={t.firstSeen} last={t.lastSeen} />
               <td>
                 <div className="chips">
                   {t.topAttackers.map((a) => (
@@ -56,11 +52,7 @@ export default function TechniquesPage() {
             </tr>
           ))}
           {techniques.isSuccess && rows.length === 0 && (
-            <tr>
-              <td colSpan={6} className="muted">
-                No technique tagged yet.
-              </td>
-            </tr>
+            <EmptyRow columns={6}>No technique tagged yet.</EmptyRow>
           )}
         </tbody>
       </table>

@@ -184,32 +184,21 @@ class Parser {
     return left
   }
 
-  private or(): Expr {
-    let left = this.and()
-    while (this.is('||')) {
-      this.at++
-      left = { t: 'binary', op: '||', l: left, r: this.and() }
-    }
-    return left
-  }
-
-  private and(): Expr {
-    let left = this.match()
-    while (this.is('&&')) {
-      this.at++
-      left = { t: 'binary', op: '&&', l: left, r: this.match() }
-    }
-    return left
-  }
-
-  private match(): Expr {
-    let left = this.comparison()
-    while (this.is('~') || this.is('!~')) {
+  /** `operand (op operand)*` for one precedence level, grouped to the left as awk does. */
+  private leftAssociative(ops: readonly string[], operand: () => Expr): Expr {
+    let left = operand()
+    while (ops.some((op) => this.is(op))) {
       const op = this.peek()?.text as string
       this.at++
-      left = { t: 'binary', op, l: left, r: this.comparison() }
+      left = { t: 'binary', op, l: left, r: operand() }
     }
     return left
+  }
+
+  /** `||`, then `&&`, then the regex matches `~` `!~`: the loosest binary levels, loosest first. */
+  private or(): Expr {
+    const match = () => this.leftAssociative(['~', '!~'], () => this.comparison())
+    return this.leftAssociative(['||'], () => this.leftAssociative(['&&'], match))
   }
 
   private comparison(): Expr {
@@ -236,24 +225,9 @@ class Parser {
     return token.kind === 'op' && (token.text === '$' || token.text === '(' || token.text === '!')
   }
 
+  /** `+` `-`, then `*` `/` `%`. */
   private additive(): Expr {
-    let left = this.multiplicative()
-    while (this.is('+') || this.is('-')) {
-      const op = this.peek()?.text as string
-      this.at++
-      left = { t: 'binary', op, l: left, r: this.multiplicative() }
-    }
-    return left
-  }
-
-  private multiplicative(): Expr {
-    let left = this.unary()
-    while (this.is('*') || this.is('/') || this.is('%')) {
-      const op = this.peek()?.text as string
-      this.at++
-      left = { t: 'binary', op, l: left, r: this.unary() }
-    }
-    return left
+    return this.leftAssociative(['+', '-'], () => this.leftAssociative(['*', '/', '%'], () => this.unary()))
   }
 
   private unary(): Expr {

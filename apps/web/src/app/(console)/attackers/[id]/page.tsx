@@ -15,6 +15,7 @@ import { IpAddress } from '@/components/ip-address.tsx'
 import { LogFields } from '@/components/log-view.tsx'
 import { SafeCell, SafeText } from '@/components/safe-text.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
+import { EmptyRow, SeenCell } from '@/components/table-cells.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { formatTime } from '@/lib/format.ts'
 import { attackerEventsHref } from '@/lib/log-links.ts'
@@ -145,20 +146,10 @@ export default function AttackerDetailPage() {
                   {isAdmin && reveal ? <SafeText value={c.secret} limit={80} /> : MASK}
                 </td>
                 <td>{c.count}</td>
-                <td className="small nowrap">
-                  {formatTime(c.firstSeen)}
-                  <br />
-                  {formatTime(c.lastSeen)}
-                </td>
+                <SeenCell first={c.firstSeen} last={c.lastSeen} />
               </tr>
             ))}
-            {a.credentials.length === 0 && (
-              <tr>
-                <td colSpan={7} className="muted">
-                  No credentials captured.
-                </td>
-              </tr>
-            )}
+            {a.credentials.length === 0 && <EmptyRow columns={7}>No credentials captured.</EmptyRow>}
           </tbody>
         </table>
         {a.credentialTotal > a.credentials.length && (

@@ -2,12 +2,12 @@
 
 import { useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
-import { AttackerGeoCell } from '@/components/attacker-enrichment.tsx'
+import { AttackerOriginCells } from '@/components/attacker-enrichment.tsx'
 import { SafeBadges } from '@/components/chips.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { SafeText } from '@/components/safe-text.tsx'
+import { EmptyRow } from '@/components/table-cells.tsx'
 import { TableHead } from '@/components/table-head.tsx'
-import { formatTime } from '@/lib/format.ts'
 import { useTRPC } from '@/trpc/client.ts'
 
 const SHOWN = 25
@@ -41,11 +41,7 @@ export function DeckyAttackers({ name }: { name: string }) {
                     <SafeText value={a.ip} limit={64} />
                   </Link>
                 </td>
-                <td className="nowrap">
-                  <AttackerGeoCell enrichment={a.enrichment} />
-                </td>
-                <td className="small nowrap">{formatTime(a.firstSeen)}</td>
-                <td className="small nowrap">{formatTime(a.lastSeen)}</td>
+                <AttackerOriginCells attacker={a} />
                 <td>{a.eventCount}</td>
                 <td>
                   <div className="chips">
@@ -55,11 +51,7 @@ export function DeckyAttackers({ name }: { name: string }) {
               </tr>
             ))}
             {attackers.isSuccess && rows.length === 0 && (
-              <tr>
-                <td colSpan={6} className="muted">
-                  No attacker has touched this decky yet.
-                </td>
-              </tr>
+              <EmptyRow columns={6}>No attacker has touched this decky yet.</EmptyRow>
             )}
           </tbody>
         </table>

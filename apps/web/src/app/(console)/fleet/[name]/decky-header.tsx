@@ -3,9 +3,10 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useRouter } from 'next/navigation'
 import { useState } from 'react'
-import { DECKY_STATE_BADGE, DeckyActions } from '@/components/decky-operations.tsx'
+import { DeckyActions, DeckyStatus } from '@/components/decky-operations.tsx'
 import { EditServicesDialog } from '@/components/edit-services-dialog.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
+import { StatusNotice } from '@/components/status-notice.tsx'
 import { operationCallbacks } from '@/lib/operation-callbacks.ts'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 
@@ -30,14 +31,7 @@ export function DeckyHeader({ decky }: { decky: DeckyView }) {
       <div className="decky-head">
         <div className="decky-title">
           <h1 data-testid="decky-name">{decky.name}</h1>
-          <span className={DECKY_STATE_BADGE[decky.state]} data-testid="decky-state">
-            {decky.state}
-          </span>
-          {decky.activeOperations.length > 0 && (
-            <span className="muted small" data-testid="decky-operations">
-              {decky.activeOperations.map((op) => op.operation).join(', ')} under way
-            </span>
-          )}
+          <DeckyStatus decky={decky} />
         </div>
         {isAdmin && (
           <DeckyActions
@@ -75,14 +69,7 @@ export function DeckyHeader({ decky }: { decky: DeckyView }) {
           />
         )}
       </div>
-      {message && (
-        <p className="notice" role="status" data-testid="decky-message">
-          {message}{' '}
-          <button type="button" className="link" onClick={() => setMessage(null)}>
-            dismiss
-          </button>
-        </p>
-      )}
+      <StatusNotice message={message} testId="decky-message" onDismiss={() => setMessage(null)} />
     </>
   )
 }

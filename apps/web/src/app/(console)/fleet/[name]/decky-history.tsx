@@ -5,6 +5,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useMemo } from 'react'
 import { Chips } from '@/components/chips.tsx'
 import { LIFECYCLE_STATUS_BADGE, useLifecycleWatch } from '@/components/lifecycle-progress.tsx'
+import { EmptyRow, TimeCell } from '@/components/table-cells.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { formatTime } from '@/lib/format.ts'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
@@ -63,7 +64,7 @@ export function DeckyHistory({ name }: { name: string }) {
                 data-operation={entry.operation}
                 data-status={entry.status}
               >
-                <td className="small nowrap">{formatTime(entry.startedAt)}</td>
+                <TimeCell at={entry.startedAt} />
                 <td>{entry.operation}</td>
                 <td>
                   <span className={LIFECYCLE_STATUS_BADGE[entry.status]}>{entry.status}</span>
@@ -99,11 +100,7 @@ export function DeckyHistory({ name }: { name: string }) {
               </tr>
             ))}
             {history.isSuccess && rows.length === 0 && (
-              <tr>
-                <td colSpan={7} className="muted">
-                  No operations recorded.
-                </td>
-              </tr>
+              <EmptyRow columns={7}>No operations recorded.</EmptyRow>
             )}
           </tbody>
         </table>

@@ -12,9 +12,10 @@ import { type FormEvent, useState } from 'react'
 import { ConfirmAction } from '@/components/confirm-step.tsx'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { SafeText } from '@/components/safe-text.tsx'
+import { SelectOptions } from '@/components/select-options.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
+import { EmptyRow, TimeCell } from '@/components/table-cells.tsx'
 import { TableHead } from '@/components/table-head.tsx'
-import { formatTime } from '@/lib/format.ts'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 
 type Rule = RouterOutputs['incidents']['ignoreRules']['list'][number]
@@ -64,11 +65,7 @@ function AddRuleForm({ onMessage }: { onMessage: (message: string) => void }) {
             onChange={(e) => setKind(e.target.value as IgnoreRuleKind)}
             data-testid="rule-kind"
           >
-            {IGNORE_RULE_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {KIND_HELP[k].label}
-              </option>
-            ))}
+            <SelectOptions values={IGNORE_RULE_KINDS} label={(k) => KIND_HELP[k].label} />
           </select>
         </label>
         <label className="field">
@@ -176,7 +173,7 @@ export default function IgnoreRulesPage() {
               <td className="mono nowrap">{rule.value}</td>
               <td className="small">{rule.note ? <SafeText value={rule.note} limit={120} /> : '—'}</td>
               <td>{rule.createdBy}</td>
-              <td className="small nowrap">{formatTime(rule.createdAt)}</td>
+              <TimeCell at={rule.createdAt} />
               {isAdmin && (
                 <td>
                   <RemoveRule rule={rule} onMessage={setMessage} />
@@ -185,11 +182,7 @@ export default function IgnoreRulesPage() {
             </tr>
           ))}
           {rules.isSuccess && rules.data.length === 0 && (
-            <tr>
-              <td colSpan={isAdmin ? 6 : 5} className="muted">
-                No ignore rules: every attack opens an incident.
-              </td>
-            </tr>
+            <EmptyRow columns={isAdmin ? 6 : 5}>No ignore rules: every attack opens an incident.</EmptyRow>
           )}
         </tbody>
       </table>

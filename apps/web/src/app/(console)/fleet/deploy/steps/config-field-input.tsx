@@ -2,6 +2,7 @@
 import type { ConfigValue } from '@decnet/core'
 import { useQuery } from '@tanstack/react-query'
 import { type ReactNode, useState } from 'react'
+import { SelectOptions } from '@/components/select-options.tsx'
 import { errorMessage } from '@/lib/errors.ts'
 import { type RouterOutputs, useTRPC } from '@/trpc/client.ts'
 import { isSecretField } from '../wizard/plan.ts'
@@ -80,11 +81,7 @@ export function ConfigFieldInput({
           onChange={(e) => onChange(e.target.value || undefined)}
         >
           <option value="">default{field.default !== undefined ? ` (${String(field.default)})` : ''}</option>
-          {(field.options ?? []).map((option) => (
-            <option key={option} value={option}>
-              {option}
-            </option>
-          ))}
+          <SelectOptions values={field.options ?? []} />
         </select>
       )
       break

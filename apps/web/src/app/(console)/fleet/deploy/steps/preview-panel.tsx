@@ -2,6 +2,7 @@
 import { useState } from 'react'
 import { Chips } from '@/components/chips.tsx'
 import { IpAddress } from '@/components/ip-address.tsx'
+import { RevealToggle } from '@/components/reveal-toggle.tsx'
 import { errorCode, errorMessage } from '@/lib/errors.ts'
 import { plural } from '@/lib/format.ts'
 import type { RouterOutputs } from '@/trpc/client.ts'
@@ -47,14 +48,12 @@ export function PreviewPanel({ fetching, error, data, deployError }: Props) {
                 {hasLogins && (
                   <th scope="col">
                     Logins{' '}
-                    <button
-                      type="button"
-                      className="link small"
-                      onClick={() => setShowPasswords(!showPasswords)}
-                      aria-pressed={showPasswords}
-                    >
-                      {showPasswords ? 'Hide passwords' : 'Show passwords'}
-                    </button>
+                    <RevealToggle
+                      shown={showPasswords}
+                      onToggle={setShowPasswords}
+                      show="Show passwords"
+                      hide="Hide passwords"
+                    />
                   </th>
                 )}
               </tr>

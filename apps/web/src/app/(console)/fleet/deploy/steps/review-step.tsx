@@ -1,5 +1,6 @@
 // Step 4: the INI that will be submitted (generated, or the operator's own) beside the API's preview.
 import { type Dispatch, useState } from 'react'
+import { RevealToggle } from '@/components/reveal-toggle.tsx'
 import { plural } from '@/lib/format.ts'
 import type { RouterOutputs } from '@/trpc/client.ts'
 import type { IniResult } from '../wizard/build-ini.ts'
@@ -74,14 +75,12 @@ export function ReviewStep({ draft, dispatch, generated, masked, preview, deploy
               {shown.ok ? shown.ini : ''}
             </pre>
             {generated.ok && generated.hasSecrets && (
-              <button
-                type="button"
-                className="link small"
-                onClick={() => setShowSecrets(!showSecrets)}
-                aria-pressed={showSecrets}
-              >
-                {showSecrets ? 'Mask secrets' : 'Show secrets'}
-              </button>
+              <RevealToggle
+                shown={showSecrets}
+                onToggle={setShowSecrets}
+                show="Show secrets"
+                hide="Mask secrets"
+              />
             )}
             {!generated.ok && (
               <p className="alert" role="alert">
