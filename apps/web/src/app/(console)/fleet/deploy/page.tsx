@@ -2,13 +2,10 @@
 
 // The deploy wizard: a draft in a reducer (wizard/draft.ts), validated and rendered to an INI by pure
 // functions (wizard/validate.ts, wizard/build-ini.ts), one component per step (steps/).
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useReducer, useState } from 'react'
 import { EngineBanner } from '@/components/engine-banner.tsx'
 import { useIsAdmin } from '@/components/session.tsx'
-import { addTrackedOp } from '@/lib/tracked-ops.ts'
-import { useTRPC } from '@/trpc/client.ts'
 import { ConfigureStep } from './steps/configure-step.tsx'
 import { MutationStep } from './steps/mutation-step.tsx'
 import { ProgressStep } from './steps/progress-step.tsx'
@@ -16,14 +13,13 @@ import { ReviewStep } from './steps/review-step.tsx'
 import { ServicesStep } from './steps/services-step.tsx'
 import { StepList, WizardFoot } from './steps/wizard-nav.tsx'
 import { useWizardData } from './use-wizard-data.ts'
+import { useWizardDeploy } from './use-wizard-deploy.ts'
 import { buildIni } from './wizard/build-ini.ts'
 import { initialWizard, PROGRESS_STEP, REVIEW_STEP, wizardReducer } from './wizard/draft.ts'
 import { effectiveServices, expectationOf, newPlanSeed, plannedIps, plannedNames } from './wizard/plan.ts'
 import { canLeaveStep, stepMessages, validateDraft } from './wizard/validate.ts'
 
 export default function DeployWizardPage() {
-  const trpc = useTRPC()
-  const queryClient = useQueryClient()
   const isAdmin = useIsAdmin()
   const data = useWizardData(isAdmin)
   const { context } = data
@@ -32,35 +28,15 @@ export default function DeployWizardPage() {
   const generated = buildIni(draft, context)
   const ini = draft.ownIni ? draft.customIni : generated.ok ? generated.ini : ''
   const replace = draft.ownIni && draft.replaceFleet
-  const refreshFleet = () => queryClient.invalidateQueries({ queryKey: trpc.fleet.list.queryKey() })
-  // Every draw of the plan (host names, MACs, services) comes from this seed: the preview shows what
-  // the deploy commits, and the deploy is refused if the fleet changed in between (see PreviewPanel).
+  // Every draw of the plan comes from this seed: the preview shows what the deploy commits.
   const [seed, setSeed] = useState(newPlanSeed)
-
-  const preview = useQuery(
-    trpc.fleet.preview.queryOptions(
-      { ini, replaceFleet: replace, seed },
-      // The default retry: a network blip is retried once, an error about the INI never.
-      { enabled: isAdmin && step === REVIEW_STEP && ini.trim().length > 0, staleTime: 0 },
-    ),
-  )
-  const deploy = useMutation(
-    trpc.fleet.deploy.mutationOptions({
-      onSuccess: (result) => {
-        const count = result.lifecycleIds.length
-        if (count > 0)
-          addTrackedOp(`Deploy ${count === 1 ? 'of 1 decky' : `of ${count} deckies`}`, result.lifecycleIds)
-        if (result.teardownIds.length > 0) addTrackedOp('Teardown (replace fleet)', result.teardownIds)
-        dispatch({
-          type: 'deployed',
-          submitted: { ids: result.lifecycleIds, message: result.message, teardownIds: result.teardownIds },
-        })
-        void refreshFleet()
-      },
-      // A CONFLICT may mean the fleet changed since the preview: show what a deploy would do now.
-      onError: () => void preview.refetch(),
-    }),
-  )
+  const { preview, deploy, refreshFleet } = useWizardDeploy({
+    ini,
+    replace,
+    seed,
+    reviewing: isAdmin && step === REVIEW_STEP,
+    dispatch,
+  })
 
   if (!isAdmin) {
     return (
