@@ -137,7 +137,9 @@ describe('DockerEngine on a bridge network', () => {
     // The same set again is nothing to do; the edited set survives a restart of the decoy process.
     expect((await engine.mutate(mutated, network)).reconfigured).toEqual([])
     await docker.getContainer(after.get(`${instance}-alpha.decoy`)?.id ?? '').restart({ t: 1 })
-    expect(await readBanner(alpha.ip, 25)).toBe('smtp alpha alpha-host\n')
+    await expect
+      .poll(() => readBanner(alpha.ip, 25).catch(() => 'not yet'), { timeout: 10_000 })
+      .toBe('smtp alpha alpha-host\n')
     const observed = await engine.observe(['gamma'])
     expect(observed.find((o) => o.name === 'alpha')).toMatchObject({
       state: 'up',

@@ -84,8 +84,9 @@ async function expectConfinedDecoy(decky: string): Promise<string[]> {
       restarts: 0,
     })
     const logs = (await container.logs({ stdout: false, stderr: true })).toString('utf8')
-    const applied = [...logs.matchAll(/decnet-decoy: applied [0-9a-f]{16}: ([^\n;]*) listening on/g)].at(-1)
-    return applied?.[1]?.split(', ') ?? []
+    // `applied <digest>: ssh on 22; http on 80; …`
+    const applied = [...logs.matchAll(/decnet-decoy: applied [0-9a-f]{16}: ([^\n]*)/g)].at(-1)?.[1] ?? ''
+    return applied.split('; ').map((part) => part.split(' on ')[0] ?? part)
   }
 }
 
