@@ -43,11 +43,14 @@ export class DeckyDecoy {
         return want === undefined || keyOf(want) !== hosted.key
       })
       await Promise.all(stale.map((hosted) => this.stop(hosted.service.slug)))
+      // Side by side: one service's key derivation (threadpool) overlaps another's module loading.
+      const started = await Promise.all(
+        services.filter((service) => !this.hosted.has(service.slug)).map((service) => this.start(service)),
+      )
       const failures: string[] = []
-      for (const service of services) {
-        if (this.hosted.has(service.slug)) continue
-        const failure = await this.start(service)
-        if (failure) failures.push(failure)
+      for (const result of started) {
+        if (typeof result === 'string') failures.push(result)
+        else this.hosted.set(result.service.slug, result)
       }
       return failures
     })
@@ -59,7 +62,10 @@ export class DeckyDecoy {
       const hosted = this.hosted.get(slug)
       if (!hosted) return undefined
       await this.stop(slug)
-      return this.start(hosted.service)
+      const restarted = await this.start(hosted.service)
+      if (typeof restarted === 'string') return restarted
+      this.hosted.set(slug, restarted)
+      return undefined
     })
   }
 
@@ -73,13 +79,13 @@ export class DeckyDecoy {
     return next
   }
 
-  private async start(service: DeckyService): Promise<string | undefined> {
+  /** The started service, or why it could not start (`slug: reason`). */
+  private async start(service: DeckyService): Promise<Hosted | string> {
     try {
       const emulator = await inServiceScope(service.slug, () =>
         startEmulator(service.slug, { ...this.options, ports: service.ports, config: service.config }),
       )
-      this.hosted.set(service.slug, { service, key: keyOf(service), emulator })
-      return undefined
+      return { service, key: keyOf(service), emulator }
     } catch (error) {
       return `${service.slug}: ${(error as Error).message}`
     }
