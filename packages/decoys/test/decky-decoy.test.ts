@@ -21,6 +21,20 @@ afterEach(async () => {
   decoy = undefined
 })
 
+/** An FTP session past its greeting. */
+async function ftpSession(host: string, port: number) {
+  const ftp = await rawClient(host, port)
+  await ftp.expect(/(^|\n)220 /)
+  return ftp
+}
+
+/** The session is still served (a USER command answered), then closed. */
+async function stillServed(ftp: Awaited<ReturnType<typeof ftpSession>>) {
+  ftp.send('USER root\r\n')
+  await ftp.expect(/(^|\n)331 /)
+  ftp.close()
+}
+
 function newDecoy() {
   const log = eventLog()
   const host = loopbackHost()
@@ -36,15 +50,13 @@ describe('DeckyDecoy', () => {
     expect(decoy.listening.map((entry) => entry.slug)).toEqual(['ftp', 'redis'])
     const ftpPort = portOf('ftp')
     const redisPort = portOf('redis')
-    const ftp = await rawClient(host, ftpPort)
-    await ftp.expect(/(^|\n)220 /)
+    const ftp = await ftpSession(host, ftpPort)
 
     // redis goes, http comes, ftp's session is untouched and still served.
     expect(await decoy.apply([service('ftp'), service('http')])).toEqual([])
     expect(decoy.listening.map((entry) => entry.slug)).toEqual(['ftp', 'http'])
     expect(portOf('ftp')).toBe(ftpPort)
-    ftp.send('USER root\r\n')
-    await ftp.expect(/(^|\n)331 /)
+    await stillServed(ftp)
     await expect(rawClient(host, redisPort)).rejects.toThrow(/ECONNREFUSED/)
     const page = await fetch(`http://${host}:${portOf('http')}/`)
     expect(page.status).toBeGreaterThanOrEqual(200)
@@ -52,14 +64,12 @@ describe('DeckyDecoy', () => {
     // Each event names the service it came from.
     await log.waitFor((event) => event.service === 'http' && event.event === 'request')
     expect(new Set(log.events.map((event) => event.service))).toEqual(new Set(['ftp', 'http']))
-    ftp.close()
   })
 
   it('restarts a service whose config changed, and reports one that cannot start without stopping the rest', async () => {
     const { decoy, host, portOf } = newDecoy()
     await decoy.apply([service('ftp'), service('http')])
-    const ftp = await rawClient(host, portOf('ftp'))
-    await ftp.expect(/(^|\n)220 /)
+    const ftp = await ftpSession(host, portOf('ftp'))
     const failures = await decoy.apply([
       service('ftp'),
       service('http', { server_header: 'nginx/1.22.1' }),
@@ -68,26 +78,21 @@ describe('DeckyDecoy', () => {
     expect(failures).toEqual([expect.stringMatching(/^gopher: Unknown service 'gopher'\. Available: /)])
     expect(decoy.listening.map((entry) => entry.slug)).toEqual(['ftp', 'http'])
     expect((await fetch(`http://${host}:${portOf('http')}/`)).headers.get('server')).toMatch(/^nginx/)
-    ftp.send('USER root\r\n')
-    await ftp.expect(/(^|\n)331 /)
-    ftp.close()
+    await stillServed(ftp)
   })
 
   it('restart(slug) ends that service and its sessions only', async () => {
     const { decoy, host, portOf } = newDecoy()
     await decoy.apply([service('ftp'), service('redis')])
-    const ftp = await rawClient(host, portOf('ftp'))
-    await ftp.expect(/(^|\n)220 /)
+    const ftp = await ftpSession(host, portOf('ftp'))
     const redis = await rawClient(host, portOf('redis'))
     expect(await decoy.restart('redis')).toBeUndefined()
     await redis.closed
     const again = await rawClient(host, portOf('redis'))
     again.send('*1\r\n$4\r\nPING\r\n')
     await again.expect(/\+PONG/)
-    ftp.send('USER root\r\n')
-    await ftp.expect(/(^|\n)331 /)
     again.close()
-    ftp.close()
+    await stillServed(ftp)
   })
 })
 
