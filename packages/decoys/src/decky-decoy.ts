@@ -5,7 +5,7 @@
  */
 import type { DeckyService } from './decky-services.ts'
 import type { RunningEmulator } from './emulator.ts'
-import { inServiceScope } from './framework/service-scope.ts'
+import { currentService, inServiceScope } from './framework/service-scope.ts'
 import { type StartEmulatorOptions, startEmulator } from './start.ts'
 
 /** What every service of the decky shares (the persona, the decky name, where events go, …). */
@@ -54,6 +54,23 @@ export class DeckyDecoy {
       }
       return failures
     })
+  }
+
+  /**
+   * A fault no handler caught (an uncaught exception, an unhandled rejection), reported through `say`.
+   * Pinned on a service (the code ran in its scope), that service alone restarts: `restarting`. A
+   * fault of no service's leaves the process in an unknown state: `fatal`, the caller ends it and
+   * Docker starts it afresh.
+   */
+  fault(error: unknown, say: (message: string) => void): 'restarting' | 'fatal' {
+    const service = currentService()
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
+    say(`fault in ${service ?? 'the decoy process'}: ${message.slice(0, 2000)}`)
+    if (!service || !this.hosted.has(service)) return 'fatal'
+    void this.restart(service).then((failure) => {
+      if (failure) say(`cannot restart ${failure}`)
+    })
+    return 'restarting'
   }
 
   /** Restarts one service after a fault pinned on it; its sessions end, the others' stay. */

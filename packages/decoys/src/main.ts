@@ -15,7 +15,6 @@ import {
   servicesDigest,
 } from './decky-services.ts'
 import { fileDropsFromEnv } from './framework/file-drops.ts'
-import { currentService } from './framework/service-scope.ts'
 
 const say = (message: string) => process.stderr.write(`decnet-decoy: ${message}\n`)
 
@@ -116,16 +115,9 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => {
     load().catch((error: Error) => say(`reload refused: ${error.message}`))
   })
-  // A fault no handler caught: when it is pinned on a service, that service alone restarts; a fault
-  // of no service's leaves the process in an unknown state, so it ends and Docker starts it afresh.
+  // A fault no handler caught: its service alone restarts, or the process ends (Docker restarts it).
   const fault = (error: unknown) => {
-    const service = currentService()
-    const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
-    say(`fault in ${service ?? 'the decoy process'}: ${message.slice(0, 2000)}`)
-    if (!service) process.exit(1)
-    void decoy.restart(service).then((failure) => {
-      if (failure) say(`cannot restart ${failure}`)
-    })
+    if (decoy.fault(error, say) === 'fatal') process.exit(1)
   }
   process.on('uncaughtException', fault)
   process.on('unhandledRejection', fault)

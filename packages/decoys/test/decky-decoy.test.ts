@@ -81,6 +81,23 @@ describe('DeckyDecoy', () => {
     await stillServed(ftp)
   })
 
+  it('a fault in a service restarts that service alone; a fault of no service is fatal', async () => {
+    const { decoy, host, portOf } = newDecoy()
+    await decoy.apply([service('ftp'), service('redis')])
+    const ftp = await ftpSession(host, portOf('ftp'))
+    const redis = await rawClient(host, portOf('redis'))
+    const said: string[] = []
+    const say = (line: string) => said.push(line)
+    // As the process's uncaughtException handler sees it: in the scope of the code that threw.
+    expect(inServiceScope('redis', () => decoy.fault(new Error('unforeseen'), say))).toBe('restarting')
+    await redis.closed
+    await expect.poll(() => decoy.listening.map((entry) => entry.slug).sort()).toEqual(['ftp', 'redis'])
+    expect(said).toEqual([expect.stringMatching(/^fault in redis: Error: unforeseen\n/)])
+    expect(decoy.fault(new Error('nowhere'), say)).toBe('fatal')
+    expect(said[1]).toMatch(/^fault in the decoy process: Error: nowhere/)
+    await stillServed(ftp)
+  })
+
   it('restart(slug) ends that service and its sessions only', async () => {
     const { decoy, host, portOf } = newDecoy()
     await decoy.apply([service('ftp'), service('redis')])

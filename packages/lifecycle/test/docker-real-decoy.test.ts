@@ -5,7 +5,7 @@ import type Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DECOY_CONFINEMENT } from '../src/engine/docker/containers.ts'
 import { createDockerClient, type DeckySpec, DockerEngine, deckySpecFor, probeUdp } from '../src/index.ts'
-import { bridgeNetwork, deckySpec, removeInstance, testInstance } from './support/docker.ts'
+import { bridgeNetwork, deckySpec, execNode, removeInstance, testInstance } from './support/docker.ts'
 
 const docker = createDockerClient()
 const instance = testInstance()
@@ -68,9 +68,11 @@ async function expectConfinedDecoy(decky: string): Promise<string[]> {
     expect(host.MemorySwap).toBe(DECOY_CONFINEMENT.memoryBytes)
     expect(host.PidsLimit).toBe(DECOY_CONFINEMENT.pidsLimit)
     expect(host.NanoCpus).toBe(DECOY_CONFINEMENT.nanoCpus)
-    // Its only writable path is the services volume, and it is not writable to the decoy's user.
+    // Its one volume holds the engine's services file: the decoy's user reads it, cannot write it.
     expect(info.Mounts.map((mount) => [mount.Type, mount.Destination])).toEqual([['volume', '/run/decnet']])
     expect(info.Config.User).toBe('65534:65534')
+    const write = `try { require('fs').writeFileSync('/run/decnet/services.json', '[]'); console.log('written') } catch (e) { console.log(e.code) }`
+    expect((await execNode(docker, summary.Id, write)).trim()).toBe('EACCES')
     // Confined, yet running as deployed: not crash-looping, not killed for memory.
     expect({
       where,
