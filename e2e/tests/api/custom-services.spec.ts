@@ -2,10 +2,12 @@
 // answers and its output lands in Logs; a hostile section is refused with its line; and
 // fleet.editServices adds a service to the running decky in its decoy process (no container replaced,
 // no restart) while an SSH session to it stays connected.
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ApiClient } from '@decnet/api/client'
+import { DECOY_IMAGE_TAG } from '../../../packages/decoys/src/image-tag.ts'
 import { holdShell } from '../../../packages/decoys/test/support/ssh-client.ts'
 import {
   ECHO_SERVER,
@@ -21,7 +23,7 @@ function buildEchoImage(tag: string): void {
   const context = mkdtempSync(join(tmpdir(), 'decnet-e2e-echo-'))
   try {
     writeFileSync(join(context, 'echo.cjs'), ECHO_SERVER)
-    writeFileSync(join(context, 'Dockerfile'), echoDockerfile('decnet/decoy:0.1.0'))
+    writeFileSync(join(context, 'Dockerfile'), echoDockerfile(DECOY_IMAGE_TAG))
     docker(['build', '-q', '-t', tag, context])
   } finally {
     rmSync(context, { recursive: true, force: true })

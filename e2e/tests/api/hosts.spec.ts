@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { createApiClient } from '@decnet/api/client'
+import { DECOY_IMAGE_TAG } from '../../../packages/decoys/src/image-tag.ts'
 import { ADMIN_PASSWORD, signInAdmin } from '../../fixtures/auth.ts'
 import { decnet } from '../../fixtures/cli.ts'
 import { instanceContainers } from '../../fixtures/docker.ts'
@@ -14,7 +15,6 @@ import { expect, startStack, test } from '../../fixtures/stack.ts'
 import { uiLogin, waitTerminal } from '../../fixtures/ui-helpers.ts'
 
 const HEARTBEAT_MS = 1_000
-const DECOY_IMAGE = 'decnet/decoy:0.1.0'
 
 /** The first line a TCP service sends (the SSH version banner). */
 function banner(ip: string, port: number): Promise<string> {
@@ -51,7 +51,7 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
     key: certs.serverKey,
   })
   await daemon.start()
-  daemon.loadImage(DECOY_IMAGE)
+  daemon.loadImage(DECOY_IMAGE_TAG)
   let running: Awaited<ReturnType<typeof startStack>> | undefined
   try {
     running = await startStack({
@@ -418,7 +418,7 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
       'decnet.role=base',
       '--network',
       'none',
-      DECOY_IMAGE,
+      DECOY_IMAGE_TAG,
       'pause',
     ])
     await page.goto(`${stack.webUrl}/hosts`)

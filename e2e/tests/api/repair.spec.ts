@@ -1,6 +1,7 @@
 import net from 'node:net'
 import type { ApiClient } from '@decnet/api/client'
 import { createApiClient } from '@decnet/api/client'
+import { DECOY_IMAGE_TAG } from '../../../packages/decoys/src/image-tag.ts'
 import { signInAdmin } from '../../fixtures/auth.ts'
 import { decnet } from '../../fixtures/cli.ts'
 import { docker } from '../../fixtures/docker.ts'
@@ -147,7 +148,7 @@ test('a restart of the Docker daemon: unknown while it is down, then every decky
   await daemon.start()
   let running: RunningStack | undefined
   try {
-    daemon.loadImage('decnet/decoy:0.1.0')
+    daemon.loadImage(DECOY_IMAGE_TAG)
     running = await startStack({ ...FAST_RECONCILE, DOCKER_HOST: daemon.host })
     const { stack } = running
     const { client } = await signInAdmin(stack)

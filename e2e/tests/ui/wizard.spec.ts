@@ -1,4 +1,5 @@
 import type { Locator } from '@playwright/test'
+import { DECOY_IMAGE_TAG } from '../../../packages/decoys/src/image-tag.ts'
 import { docker, instanceContainers } from '../../fixtures/docker.ts'
 import { expect, test } from '../../fixtures/stack.ts'
 import { adminSession, shot, wizardToReview } from '../../fixtures/ui-helpers.ts'
@@ -250,7 +251,7 @@ test('a deploy that fails on the engine shows failed with its reason', async ({ 
     squatIp,
     '--entrypoint',
     '/usr/bin/node',
-    'decnet/decoy:0.1.0',
+    DECOY_IMAGE_TAG,
     '-e',
     'setInterval(() => {}, 1 << 30)',
   ])

@@ -8,6 +8,7 @@ import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Docker from 'dockerode'
 import { build } from 'esbuild'
+import { DECOY_IMAGE_TAG } from '../src/image-tag.ts'
 
 /**
  * Builds `decnet/decoy:<version>` without any registry: the host's own node binary and the shared
@@ -66,13 +67,6 @@ STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/bin/node"]
 CMD ${JSON.stringify([...DECOY_NODE_FLAGS, 'main.mjs'])}
 `
-
-export async function decoyImageTag(): Promise<string> {
-  const manifest = JSON.parse(await readFile(join(PACKAGE_DIR, 'package.json'), 'utf8')) as {
-    version: string
-  }
-  return `decnet/decoy:${manifest.version}`
-}
 
 /**
  * Bundles the entry points (no node_modules in the image) and builds the pause process. The decoy
@@ -189,7 +183,7 @@ export async function nodeRuntimeFiles(
 export async function buildDecoyImage(options: BuildDecoyImageOptions = {}): Promise<BuildDecoyImageResult> {
   const log = options.log ?? (() => undefined)
   const docker = options.docker ?? dockerClient()
-  const tag = options.tag ?? (await decoyImageTag())
+  const tag = options.tag ?? DECOY_IMAGE_TAG
   const workDir = await mkdtemp(join(tmpdir(), 'decnet-decoy-image-'))
   try {
     const rootfs = join(workDir, 'rootfs')

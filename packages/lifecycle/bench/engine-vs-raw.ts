@@ -3,7 +3,7 @@
  * included) versus a plain dockerode script doing the same creates/starts, both with concurrency 4,
  * in the same run against the same daemon. Prints medians and the ratio (target ≤ 1.3×).
  *
- *   pnpm --filter @decnet/lifecycle bench    (ROUNDS=5 for more rounds; BENCH_IMAGE=decnet/decoy:0.1.0 for the
+ *   pnpm --filter @decnet/lifecycle bench    (ROUNDS=5 for more rounds; BENCH_IMAGE=decnet/decoy:<decoys version> for the
  *                                             real emulators instead of the fake decoy test image)
  */
 import type Docker from 'dockerode'
