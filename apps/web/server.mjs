@@ -77,6 +77,10 @@ function redirectToHttps(req, res) {
 }
 
 const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, serve) : http.createServer(serve)
+// Node closes an idle keep-alive socket after 5 s, about the pause between two clicks: a request
+// sent on it as it closes is lost ("Failed to fetch"). Idle sockets outlive an operator's pauses.
+server.keepAliveTimeout = 65_000
+server.headersTimeout = 66_000
 server.listen(port, hostname, () => {
   console.log(`decnet console listening on ${tls ? 'https' : 'http'}://${hostname}:${port}`)
   if (tls) console.log(`decnet console TLS certificate SHA-256 fingerprint ${tls.fingerprint}`)

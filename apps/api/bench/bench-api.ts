@@ -3,7 +3,8 @@ import { readyAdmin } from '../test/support/accounts.ts'
 import type { Client } from '../test/support/clients.ts'
 import { startServerProcess } from '../test/support/server.ts'
 
-type BenchApi = { admin: Client; pid: number; dataDir: string; output: () => string }
+/** `url`: the API's base URL (its /metrics, raw HTTP). */
+type BenchApi = { admin: Client; url: string; pid: number; dataDir: string; output: () => string }
 
 /** The p-th percentile (nearest rank) of `values`; NaN when there are none. */
 export function percentile(values: number[], p: number): number {
@@ -26,7 +27,7 @@ export async function withBenchApi(
     if (options.deploymentLimit !== undefined) {
       await admin.config.setDeploymentLimit.mutate({ deploymentLimit: options.deploymentLimit })
     }
-    await bench({ admin, pid: api.pid, dataDir: api.dataDir, output: api.output })
+    await bench({ admin, url: api.url, pid: api.pid, dataDir: api.dataDir, output: api.output })
   } finally {
     await api.stop()
   }

@@ -1,10 +1,11 @@
 import { createSocket } from 'node:dgram'
+import { connect } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { parseDeckyServices } from '../src/decky-services.ts'
 import type { DecoyEvent, EmulatorContext } from '../src/emulator.ts'
 import { createEmitter, peerAddress, serializeEvent } from '../src/framework/events.ts'
 import { seededRandom } from '../src/framework/random.ts'
-import { createLineReader, listenTcp } from '../src/framework/tcp.ts'
+import { createLineReader, listenTcp, MAX_REFUSING_PEERS } from '../src/framework/tcp.ts'
 import { listenUdp } from '../src/framework/udp.ts'
 import { startEmulator, UnknownServiceError } from '../src/start.ts'
 import { eventLog, loopbackHost, rawClient } from './helpers.ts'
@@ -127,12 +128,16 @@ describe('parseDeckyServices', () => {
 })
 
 describe('listenTcp', () => {
-  it('emits connect/disconnect with the real peer, caps connections and reaps idle peers', async () => {
+  /** A listener on a fresh loopback address with `options`, its events in `log`. */
+  async function testListener(options: Omit<Parameters<typeof listenTcp>[0], 'ctx' | 'port'>) {
     const log = eventLog()
     const host = loopbackHost()
-    const listener = await listenTcp({
-      ctx: testContext(log.sink, host),
-      port: 0,
+    const listener = await listenTcp({ ctx: testContext(log.sink, host), port: 0, ...options })
+    return { log, host, listener }
+  }
+
+  it('emits connect/disconnect with the real peer, caps connections and reaps idle peers', async () => {
+    const { log, host, listener } = await testListener({
       maxConnections: 2,
       idleTimeoutMs: 300,
       handle: (session) => ({ onLine: (line) => session.write(`echo:${line}\n`) }),
@@ -151,6 +156,44 @@ describe('listenTcp', () => {
       await Promise.all([a.closed, b.closed]) // idle: reaped by the timeout
       const disconnect = await log.waitFor((e) => e.event === 'disconnect')
       expect(typeof disconnect.fields.duration_ms).toBe('number')
+    } finally {
+      await listener.close()
+    }
+  })
+  it('records connections refused at the cap: one limit_reached per peer address with the count', async () => {
+    const { log, host, listener } = await testListener({ maxConnections: 1, handle: () => ({}) })
+    /** Connects from `from` (any 127/8 address is ours) and resolves once the decoy closed it. */
+    const refusedFrom = (from: string) =>
+      new Promise<void>((resolve) => {
+        const socket = connect({ host, port: listener.port, localAddress: from })
+        socket.on('error', () => undefined)
+        socket.resume()
+        socket.once('close', () => resolve())
+      })
+    const refusedCount = () =>
+      log.events
+        .filter((e) => e.event === 'limit_reached' && e.fields.limit === 'connections')
+        .reduce((sum, e) => sum + Number(e.fields.refused), 0)
+    try {
+      const held = await rawClient(host, listener.port)
+      await log.waitFor((e) => e.event === 'connect')
+      // Three from one address, then one from each of MAX_REFUSING_PEERS + 5 other addresses.
+      const others = Array.from(
+        { length: MAX_REFUSING_PEERS + 5 },
+        (_, i) => `127.89.${i >> 8}.${(i % 250) + 2}`,
+      )
+      for (let i = 0; i < 3; i++) await refusedFrom('127.0.0.1')
+      await Promise.all(others.map(refusedFrom))
+      expect(listener.connectionCount()).toBe(1)
+      await log.waitFor(() => refusedCount() === 3 + others.length, 15_000)
+      const reports = log.events.filter((e) => e.event === 'limit_reached')
+      expect(reports.every((e) => e.fields.max === 1)).toBe(true)
+      const fromOne = reports.filter((e) => e.src_ip === '127.0.0.1')
+      expect(fromOne.reduce((sum, e) => sum + Number(e.fields.refused), 0)).toBe(3)
+      // Bounded: a wide flood costs at most MAX_REFUSING_PEERS + 1 events per window, never one each.
+      expect(reports.length).toBeLessThan(3 + others.length)
+      expect(log.events.filter((e) => e.event === 'connect')).toHaveLength(1)
+      held.socket.destroy()
     } finally {
       await listener.close()
     }

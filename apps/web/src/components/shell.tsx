@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import Link from 'next/link'
 import { usePathname, useRouter } from 'next/navigation'
-import { type ReactNode, useEffect } from 'react'
+import { type ReactNode, useEffect, useRef } from 'react'
 import { errorCode, errorMessage } from '@/lib/errors.ts'
 import { useTRPC } from '@/trpc/client.ts'
 import { ApiDownBanner } from './api-down-banner.tsx'
@@ -42,8 +42,14 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
   const pathname = usePathname()
   const queryClient = useQueryClient()
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }))
+  // Set while signing out: clearing the cache refetches auth.me, whose 401 must not turn the
+  // deliberate trip to /login into a "/login?next=…" redirect racing it.
+  const signingOut = useRef(false)
   const logout = useMutation(
     trpc.auth.logout.mutationOptions({
+      onMutate: () => {
+        signingOut.current = true
+      },
       onSettled: () => {
         queryClient.clear()
         router.replace('/login')
@@ -54,6 +60,7 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
   const code = me.isError ? errorCode(me.error) : undefined
   const mustChange = me.data?.mustChangePassword === true
   useEffect(() => {
+    if (signingOut.current) return
     if (code === 'UNAUTHORIZED') router.replace(`/login?next=${encodeURIComponent(pathname)}`)
     else if (mustChange) router.replace('/login?change=1')
   }, [code, mustChange, pathname, router])

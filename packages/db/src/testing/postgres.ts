@@ -1,7 +1,7 @@
 // Starts a throwaway PostgreSQL cluster for tests: initdb into a temp dir, pg_ctl on 127.0.0.1 with a
 // private port, as the `postgres` OS user when we run as root (the server refuses to run as root).
 import { execFileSync } from 'node:child_process'
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

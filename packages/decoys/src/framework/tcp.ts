@@ -41,7 +41,10 @@ export type TcpListenOptions = {
   port: number
   /** Defaults to `ctx.bindAddress`. */
   host?: string
-  /** Concurrent connections beyond this are closed immediately (default 512). */
+  /**
+   * Concurrent connections beyond this are closed immediately (default 512), and counted in a
+   * `limit_reached` event (`limit: 'connections'`) per peer address and REFUSAL_REPORT_MS.
+   */
   maxConnections?: number
   /** A connection silent for this long is closed: slowloris-style clients cannot pin sockets (default 60 s). */
   idleTimeoutMs?: number
@@ -73,6 +76,57 @@ export const DEFAULT_MAX_EVENTS_PER_CONNECTION = 10_000
  */
 export const DEFAULT_MAX_PENDING_OUTPUT_BYTES = 1024 * 1024
 
+/** Connections refused at the cap are reported at most once per peer address in this window. */
+export const REFUSAL_REPORT_MS = 1_000
+/** Peer addresses counted apart per window; the rest of a wider flood is counted in one more event. */
+export const MAX_REFUSING_PEERS = 64
+
+type Peer = { ip: string; port: number }
+
+/**
+ * Records connections refused at the connection cap: never silent (an analyst must know connections
+ * were turned away, or a flood looks like fewer connections than it was), yet bounded, since each
+ * event says how many a peer had refused in the window (`refused`) instead of one event each.
+ */
+function refusalRecorder(ctx: EmulatorContext, max: number) {
+  const pending = new Map<string, { port: number; refused: number }>()
+  let overflow: { peer: Peer; refused: number; peers: Set<string> } | undefined
+  let timer: NodeJS.Timeout | undefined
+  const report = (peer: Peer, fields: Fields) =>
+    ctx.emit({
+      event: 'limit_reached',
+      src_ip: peer.ip,
+      src_port: peer.port,
+      fields: { limit: 'connections', max, ...fields },
+    })
+  const flush = () => {
+    clearTimeout(timer)
+    timer = undefined
+    for (const [ip, { port, refused }] of pending) report({ ip, port }, { refused })
+    pending.clear()
+    if (overflow) report(overflow.peer, { refused: overflow.refused, other_peers: overflow.peers.size })
+    overflow = undefined
+  }
+  return {
+    refuse(peer: Peer) {
+      const known = pending.get(peer.ip)
+      if (known) known.refused++
+      else if (pending.size < MAX_REFUSING_PEERS) pending.set(peer.ip, { port: peer.port, refused: 1 })
+      else {
+        overflow ??= { peer, refused: 0, peers: new Set() }
+        overflow.refused++
+        if (overflow.peers.size < MAX_REFUSING_PEERS) overflow.peers.add(peer.ip)
+      }
+      if (!timer) {
+        timer = setTimeout(flush, REFUSAL_REPORT_MS)
+        timer.unref()
+      }
+    },
+    /** Reports what is still counted (the listener is closing). */
+    flush,
+  }
+}
+
 export async function listenTcp(options: TcpListenOptions): Promise<TcpListener> {
   const { ctx } = options
   const maxConnections = options.maxConnections ?? ctx.limits?.maxConnections ?? DEFAULT_MAX_CONNECTIONS
@@ -83,9 +137,11 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
   const maxPendingOutput = ctx.limits?.maxPendingOutputBytes ?? DEFAULT_MAX_PENDING_OUTPUT_BYTES
   const connectionEvents = options.connectionEvents ?? true
   const sockets = new Set<Socket>()
+  const refusals = refusalRecorder(ctx, maxConnections)
 
   const onSocket = (socket: Socket) => {
     if (sockets.size >= maxConnections) {
+      refusals.refuse(peerOf(socket))
       socket.destroy()
       return
     }
@@ -206,6 +262,7 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
   let peeking = 0
   const fingerprintThenHandshake = (socket: Socket, handshake: Server) => {
     if (handshaking.size + peeking >= maxConnections) {
+      refusals.refuse(peerOf(socket))
       socket.destroy()
       return
     }
@@ -273,6 +330,7 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
     connectionCount: () => sockets.size,
     close: () =>
       new Promise<void>((resolve) => {
+        refusals.flush()
         for (const socket of sockets) socket.destroy()
         server.close(() => resolve())
       }),

@@ -40,7 +40,8 @@ export default function DeployWizardPage() {
   const preview = useQuery(
     trpc.fleet.preview.queryOptions(
       { ini, replaceFleet: replace, seed },
-      { enabled: isAdmin && step === REVIEW_STEP && ini.trim().length > 0, retry: false, staleTime: 0 },
+      // The default retry: a network blip is retried once, an error about the INI never.
+      { enabled: isAdmin && step === REVIEW_STEP && ini.trim().length > 0, staleTime: 0 },
     ),
   )
   const deploy = useMutation(
