@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { DeckyDecoy } from '../src/decky-decoy.ts'
 import type { DeckyService } from '../src/decky-services.ts'
+import type { ConnectionLimits } from '../src/emulator.ts'
 import { createEmitter } from '../src/framework/events.ts'
 import { currentService, inServiceScope } from '../src/framework/service-scope.ts'
 import { listenTcp } from '../src/framework/tcp.ts'
@@ -35,10 +36,16 @@ async function stillServed(ftp: Awaited<ReturnType<typeof ftpSession>>) {
   ftp.close()
 }
 
-function newDecoy() {
+function newDecoy(limits?: ConnectionLimits) {
   const log = eventLog()
   const host = loopbackHost()
-  decoy = new DeckyDecoy({ decky: 'd1', bindAddress: host, persona: personaForTest('d1'), onEvent: log.sink })
+  decoy = new DeckyDecoy({
+    decky: 'd1',
+    bindAddress: host,
+    persona: personaForTest('d1'),
+    onEvent: log.sink,
+    ...(limits ? { limits } : {}),
+  })
   const portOf = (slug: string) => decoy?.listening.find((entry) => entry.slug === slug)?.ports[0] ?? 0
   return { decoy, log, host, portOf }
 }
@@ -79,6 +86,35 @@ describe('DeckyDecoy', () => {
     expect(decoy.listening.map((entry) => entry.slug)).toEqual(['ftp', 'http'])
     expect((await fetch(`http://${host}:${portOf('http')}/`)).headers.get('server')).toMatch(/^nginx/)
     await stillServed(ftp)
+  })
+
+  it("each service's events carry its own name and port, its refusals at the connection cap included", async () => {
+    const { decoy, log, host, portOf } = newDecoy({ maxConnections: 1 })
+    await decoy.apply([service('ftp'), service('redis'), service('http')])
+    const clients = new Map<string, Awaited<ReturnType<typeof rawClient>>>()
+    for (const slug of ['ftp', 'redis', 'http']) {
+      const client = await rawClient(host, portOf(slug))
+      clients.set(slug, client)
+      const connected = await log.waitFor(
+        (event) => event.event === 'connect' && event.src_port === client.socket.localPort,
+      )
+      expect(connected).toMatchObject({ decky: 'd1', service: slug, fields: { local_port: portOf(slug) } })
+    }
+    // redis is at its cap (one held connection): the one refused is redis's, and only redis's.
+    const refused = await rawClient(host, portOf('redis'))
+    const refusedPort = refused.socket.localPort
+    await refused.closed
+    const limit = await log.waitFor((event) => event.event === 'limit_reached')
+    expect(limit).toMatchObject({
+      service: 'redis',
+      src_port: refusedPort,
+      fields: { refused: 1 },
+    })
+    const ftp = clients.get('ftp')
+    if (ftp) await stillServed(ftp)
+    for (const client of clients.values()) client.close()
+    await log.waitFor((event) => event.event === 'disconnect' && event.service === 'http')
+    expect(log.events.filter((event) => event.event === 'limit_reached')).toHaveLength(1)
   })
 
   it('a fault in a service restarts that service alone; a fault of no service is fatal', async () => {

@@ -9,9 +9,10 @@ import type Docker from 'dockerode'
 import { Client } from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildDecoyImage, dockerClient } from '../image/build.ts'
+import { encodeDeckyServices, servicesDigest } from '../src/decky-services.ts'
 import type { DecoyEvent } from '../src/emulator.ts'
 import { textProtocolLoaders } from '../src/protocols-text/index.ts'
-import { tcpReady } from './helpers.ts'
+import { tcpAnswers, tcpReady } from './helpers.ts'
 
 /**
  * The registry-free image on the real daemon: every text slug in two decoy processes (all but
@@ -73,18 +74,20 @@ async function waitForEvent(slug: string, predicate: (event: DecoyEvent) => bool
   throw new Error(`${slug}: no matching event in ${JSON.stringify(await ofSlug())}`)
 }
 
-/** A decoy process's environment: the decky and its services with their catalogue ports. */
+/** The engine's encoding of `slugs` with their catalogue ports (DECNET_SERVICES, services.json). */
+function servicesEnv(slugs: readonly string[]): string {
+  return encodeDeckyServices(
+    slugs.map((slug) => ({
+      slug,
+      ports: [...new Set(getService(slug)?.ports.map(({ port }) => port))],
+      config: {},
+    })),
+  )
+}
+
+/** A decoy process's environment: the decky and its services. */
 function decoyEnv(slugs: readonly string[]): string[] {
-  const services = slugs.map((slug) => ({
-    slug,
-    ports: [...new Set(getService(slug)?.ports.map(({ port }) => port))],
-    config: {},
-  }))
-  return [
-    'DECNET_DECKY=decky-img',
-    'DECNET_HOSTNAME=SRV-KILO-31',
-    `DECNET_SERVICES=${JSON.stringify(services)}`,
-  ]
+  return ['DECNET_DECKY=decky-img', 'DECNET_HOSTNAME=SRV-KILO-31', `DECNET_SERVICES=${servicesEnv(slugs)}`]
 }
 
 /** The stderr lines of a container. */
@@ -342,11 +345,12 @@ describe('decoy image (registry-free) on the real Docker daemon', () => {
     expect((await container.inspect()).State.ExitCode).toBe(0)
   }, 60_000)
 
-  it('takes an edited service set live: SIGHUP after the engine wrote it, a session to a kept service stays up', async () => {
-    const { container, ip } = await startContainer('live', decoyEnv(['redis']), {
+  it('takes an edited service set live on SIGHUP (adds, removes, acknowledges its digest; bad JSON keeps the running set)', async () => {
+    const { container, ip } = await startContainer('live', decoyEnv(['redis', 'ftp']), {
       Volumes: { '/run/decnet': {} },
     })
     await tcpReady(ip, 6379)
+    await tcpReady(ip, 21)
     const redis = connect({ host: ip, port: 6379 })
     redis.on('error', () => undefined)
     const pong = () =>
@@ -355,23 +359,36 @@ describe('decoy image (registry-free) on the real Docker daemon', () => {
         redis.write('*1\r\n$4\r\nPING\r\n')
       })
     expect(await pong()).toBe('+PONG\r\n')
-    const edited = decoyEnv(['redis', 'http'])[2]?.slice('DECNET_SERVICES='.length) ?? ''
+
+    // ftp goes, http comes: the acknowledgement names the digest of exactly what the engine wrote.
+    const edited = servicesEnv(['redis', 'http'])
+    const applied = `applied ${servicesDigest(edited)}: redis on 6379; http on 80\n`
+    const appliedTimes = async () => (await stderrOf(container)).split(applied).length - 1
     await container.putArchive(servicesArchive(edited), { path: '/run/decnet' })
     await container.kill({ signal: 'SIGHUP' })
-    for (
-      let i = 0;
-      i < 100 && !/applied [0-9a-f]{16}: redis on 6379; http on 80\n/.test(await stderrOf(container));
-      i++
-    )
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    expect(await stderrOf(container)).toMatch(/applied [0-9a-f]{16}: redis on 6379; http on 80\n/)
+    await expect.poll(appliedTimes, { timeout: 10_000 }).toBe(1)
     expect((await fetch(`http://${ip}/`)).status).toBeGreaterThanOrEqual(200)
+    await expect(tcpAnswers(ip, 21)).resolves.toBe(false)
+    // The kept service's session was never interrupted.
     expect(await pong()).toBe('+PONG\r\n')
     redis.destroy()
+
     // The decoy restarted (a crash, a daemon restart) keeps the edited set: the file wins over the env.
     await container.restart({ t: 1 })
+    await expect.poll(appliedTimes, { timeout: 10_000 }).toBe(2)
     await tcpReady(ip, 80)
-  }, 60_000)
+    await expect(tcpAnswers(ip, 21)).resolves.toBe(false)
+
+    // A file the decoy cannot read as a service set: refused with the reason, the running set kept.
+    await container.putArchive(servicesArchive('[{"slug":'), { path: '/run/decnet' })
+    await container.kill({ signal: 'SIGHUP' })
+    await expect
+      .poll(async () => await stderrOf(container), { timeout: 10_000 })
+      .toContain('decnet-decoy: reload refused: /run/decnet/services.json is not valid JSON')
+    expect((await container.inspect()).State.Running).toBe(true)
+    expect((await fetch(`http://${ip}/`)).status).toBeGreaterThanOrEqual(200)
+    await tcpReady(ip, 6379)
+  }, 90_000)
 
   it('exits non-zero with a clear message for an unknown slug', async () => {
     const { container } = await startContainer('unknown', [
