@@ -12,6 +12,9 @@ out=${1:?usage: host-certs.sh <out-dir> <host-address> [client-name]}
 address=${2:?usage: host-certs.sh <out-dir> <host-address> [client-name]}
 client=${3:-decnet}
 days=${DECNET_CERT_DAYS:-825}
+# The decoy image's tag follows its package version (packages/decoys/src/image-tag.ts).
+decoys_manifest="$(dirname "${BASH_SOURCE[0]}")/../packages/decoys/package.json"
+decoy_image="decnet/decoy:$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$decoys_manifest")"
 
 mkdir -p "$out"
 cd "$out"
@@ -45,7 +48,7 @@ On the host, run dockerd with:
           --tlskey=$(pwd)/server-key.pem -H tcp://0.0.0.0:2376 -H unix:///var/run/docker.sock
 
 Copy the decoy image there (engines never pull):
-  docker save decnet/decoy:0.1.0 | docker --tlsverify --tlscacert=$(pwd)/ca.pem \\
+  docker save $decoy_image | docker --tlsverify --tlscacert=$(pwd)/ca.pem \\
     --tlscert=$(pwd)/client-cert.pem --tlskey=$(pwd)/client-key.pem -H tcp://$address:2376 load
 
 Keep ca-key.pem offline. Then enroll it (pick its decky network):

@@ -17,7 +17,7 @@ function docker(args: string[]): string {
 }
 
 /** A container of ours for `decky` (the decoy image idling on no network: the labels are what count). */
-function ourContainer(decky: string, role: 'base' | 'service', suffix = ''): void {
+function ourContainer(decky: string, role: 'base' | 'decoy', suffix = ''): void {
   docker([
     'run',
     '-d',
@@ -33,8 +33,9 @@ function ourContainer(decky: string, role: 'base' | 'service', suffix = ''): voi
     `decnet.role=${role}`,
     '--network',
     'none',
+    '--entrypoint',
+    '/opt/decnet/pause',
     decoyImage(),
-    'pause',
   ])
 }
 
@@ -115,7 +116,7 @@ describe('orphan sweep (real Docker)', () => {
     expect((await db.fleet.get('leaving'))?.state).toBe('pending_removal')
     for (const name of ['held', 'leaving', 'stray', 'elsewhere']) {
       ourContainer(name, 'base')
-      ourContainer(name, 'service', '.ssh')
+      ourContainer(name, 'decoy', '.decoy')
     }
   })
   afterAll(async () => {
@@ -138,9 +139,9 @@ describe('orphan sweep (real Docker)', () => {
     expect(outcome.containersRemoved.sort()).toEqual(
       [
         `${INSTANCE}-elsewhere`,
-        `${INSTANCE}-elsewhere.ssh`,
+        `${INSTANCE}-elsewhere.decoy`,
         `${INSTANCE}-stray`,
-        `${INSTANCE}-stray.ssh`,
+        `${INSTANCE}-stray.decoy`,
       ].sort(),
     )
     expect(ourDeckies()).toEqual(['held'])

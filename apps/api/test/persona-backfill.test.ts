@@ -12,9 +12,9 @@ function recordingEngine(specs: DeckySpec[]): DeckyEngine {
     kind: 'local',
     deploy: async (spec) => {
       specs.push(spec)
-      return { created: [], kept: [], removed: [] }
+      return { created: [], kept: [], removed: [], reconfigured: [] }
     },
-    mutate: async () => ({ created: [], kept: [], removed: [] }),
+    mutate: async () => ({ created: [], kept: [], removed: [], reconfigured: [] }),
     teardown: async () => undefined,
     observe: async () => [],
     reapOrphans: async () => ({ containersRemoved: [], networksRemoved: [], errors: [] }),

@@ -1,10 +1,13 @@
 // Issue 23 over the wire, on real Docker: a custom service from a locally built image deploys,
 // answers and its output lands in Logs; a hostile section is refused with its line; and
-// fleet.editServices adds services to the running decky while an SSH session to it stays connected.
+// fleet.editServices adds a service to the running decky in its decoy process (no container replaced,
+// no restart) while an SSH session to it stays connected.
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ApiClient } from '@decnet/api/client'
+import { DECOY_IMAGE_TAG } from '../../../packages/decoys/src/image-tag.ts'
 import { holdShell } from '../../../packages/decoys/test/support/ssh-client.ts'
 import {
   ECHO_SERVER,
@@ -20,7 +23,7 @@ function buildEchoImage(tag: string): void {
   const context = mkdtempSync(join(tmpdir(), 'decnet-e2e-echo-'))
   try {
     writeFileSync(join(context, 'echo.cjs'), ECHO_SERVER)
-    writeFileSync(join(context, 'Dockerfile'), echoDockerfile('decnet/decoy:0.1.0'))
+    writeFileSync(join(context, 'Dockerfile'), echoDockerfile(DECOY_IMAGE_TAG))
     docker(['build', '-q', '-t', tag, context])
   } finally {
     rmSync(context, { recursive: true, force: true })
@@ -90,13 +93,14 @@ test.describe('custom services and live service edits', () => {
       const shell = await holdShell({ address: decky.ip, password: 'admin' })
       try {
         await shell.answers()
-        const sshBefore = docker(['inspect', '--format', '{{.Id}}', `${stack.instance}-byo.ssh`])
+        const decoy = `${stack.instance}-byo.decoy`
+        const decoyBefore = docker(['inspect', '--format', '{{.Id}} {{.State.StartedAt}}', decoy])
         const edit = await client.fleet.editServices.mutate({ name: 'byo', add: ['http'] })
         expect(edit.newServices).toEqual(['ssh', 'http', 'custom-echo'])
         expect(await settled(client, [edit.lifecycleId])).toEqual(['succeeded'])
         const page = await fetch(`http://${decky.ip}/`)
         expect(page.status).toBeLessThan(500)
-        expect(docker(['inspect', '--format', '{{.Id}}', `${stack.instance}-byo.ssh`])).toBe(sshBefore)
+        expect(docker(['inspect', '--format', '{{.Id}} {{.State.StartedAt}}', decoy])).toBe(decoyBefore)
         expect(shell.alive()).toBe(true)
         await shell.answers()
       } finally {

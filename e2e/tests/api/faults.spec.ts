@@ -1,5 +1,6 @@
 import type { ApiClient } from '@decnet/api/client'
 import { createApiClient } from '@decnet/api/client'
+import { DECOY_IMAGE_TAG } from '../../../packages/decoys/src/image-tag.ts'
 import { signInAdmin } from '../../fixtures/auth.ts'
 import { instanceContainers, removeInstance } from '../../fixtures/docker.ts'
 import { SecondDaemon } from '../../fixtures/second-daemon.ts'
@@ -101,8 +102,8 @@ test('the API killed with SIGKILL mid-deploy and restarted: every row ends termi
         const row = rows.find((r) => r.deckyName === decky.name)!
         if (row.status === 'succeeded') {
           expect(decky.state).toBe('running')
-          // base + ssh + http
-          expect(inDocker.get(decky.name)).toEqual({ ip: decky.ip, containers: 3 })
+          // base + decoy (ssh and http)
+          expect(inDocker.get(decky.name)).toEqual({ ip: decky.ip, containers: 2 })
         } else {
           expect(row.error).toBeTruthy()
         }
@@ -122,7 +123,7 @@ test('the Docker daemon stopped mid-deploy: rows fail with a reason, the API sta
   const daemon = new SecondDaemon(`decnet-e2e-dockerd-${process.pid}`)
   await daemon.start()
   try {
-    daemon.loadImage('decnet/decoy:0.1.0')
+    daemon.loadImage(DECOY_IMAGE_TAG)
     let running: Awaited<ReturnType<typeof startStack>> | undefined
     try {
       running = await startStack({ DOCKER_HOST: daemon.host })

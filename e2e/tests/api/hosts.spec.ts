@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { createApiClient } from '@decnet/api/client'
+import { DECOY_IMAGE_TAG } from '../../../packages/decoys/src/image-tag.ts'
 import { ADMIN_PASSWORD, signInAdmin } from '../../fixtures/auth.ts'
 import { decnet } from '../../fixtures/cli.ts'
 import { instanceContainers } from '../../fixtures/docker.ts'
@@ -13,7 +14,6 @@ import { expect, startStack, test } from '../../fixtures/stack.ts'
 import { uiLogin, waitTerminal } from '../../fixtures/ui-helpers.ts'
 
 const HEARTBEAT_MS = 1_000
-const DECOY_IMAGE = 'decnet/decoy:0.1.0'
 
 /** The first line a TCP service sends (the SSH version banner). */
 function banner(ip: string, port: number): Promise<string> {
@@ -43,7 +43,7 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
   const certs = makeCerts('127.0.0.1')
   const foreign = makeCerts('127.0.0.1')
   const { daemon, port } = await startTlsDaemon(`decnet-e2e-tls-${process.pid}`, certs)
-  daemon.loadImage(DECOY_IMAGE)
+  daemon.loadImage(DECOY_IMAGE_TAG)
   let running: Awaited<ReturnType<typeof startStack>> | undefined
   try {
     running = await startStack({
@@ -168,12 +168,12 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
         new RegExp(`^${decky.name}\\s+${decky.address.replaceAll('.', '\\.')}\\s+running\\s+second\\s`, 'm'),
       )
 
-    // Containers: each decky's base + 2 services, on its own host's daemon and nowhere else.
+    // Containers: each decky's base + its decoy (ssh and http), on its own host's daemon and nowhere else.
     const localContainers = containersPerDecky(stack.instance)
     const secondContainers = containersPerDecky(stack.instance, daemon.host)
     expect([...localContainers.keys()].sort()).toEqual(onLocal.map((d) => d.name).sort())
     expect([...secondContainers.keys()].sort()).toEqual(onSecond.map((d) => d.name).sort())
-    for (const count of [...localContainers.values(), ...secondContainers.values()]) expect(count).toBe(3)
+    for (const count of [...localContainers.values(), ...secondContainers.values()]) expect(count).toBe(2)
 
     // Reachability and logs: every decky answers SSH and HTTP, and each one's HTTP request is searchable.
     for (const decky of fleet) {
@@ -195,19 +195,19 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
         .toBe(true)
     }
 
-    // Reconciling per host: a service container removed behind DECNET's back on the second daemon is
+    // Reconciling per host: a decoy container removed behind DECNET's back on the second daemon is
     // noticed and repaired there (the reconciler's automatic repair); every other decky, on either host,
     // stays running.
     const broken = onSecond[0]?.name ?? ''
-    const httpContainer = instanceContainers(stack.instance, daemon.host).find(
-      (container) => container.decky === broken && container.name.endsWith('http'),
+    const decoyContainer = instanceContainers(stack.instance, daemon.host).find(
+      (container) => container.decky === broken && container.name.endsWith('.decoy'),
     )
-    expect(httpContainer).toBeDefined()
-    execFileSync('docker', ['-H', daemon.host, 'rm', '-f', httpContainer?.name ?? ''])
-    expect(containersPerDecky(stack.instance, daemon.host).get(broken)).toBe(2)
+    expect(decoyContainer).toBeDefined()
+    execFileSync('docker', ['-H', daemon.host, 'rm', '-f', '-v', decoyContainer?.name ?? ''])
+    expect(containersPerDecky(stack.instance, daemon.host).get(broken)).toBe(1)
     await expect
       .poll(() => containersPerDecky(stack.instance, daemon.host).get(broken), { timeout: 60_000 })
-      .toBe(3)
+      .toBe(2)
     await expect
       .poll(async () => (await client.fleet.get.query({ name: broken })).state, { timeout: 60_000 })
       .toBe('running')
@@ -410,7 +410,7 @@ test('a fleet spread over the local engine and a second engine over mutual TLS: 
       'decnet.role=base',
       '--network',
       'none',
-      DECOY_IMAGE,
+      DECOY_IMAGE_TAG,
       'pause',
     ])
     await page.goto(`${stack.webUrl}/hosts`)

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { DECOY_IMAGE_TAG } from '../../../packages/decoys/src/image-tag.ts'
 import { ADMIN_PASSWORD, signInAdmin } from '../../fixtures/auth.ts'
 import { decnet } from '../../fixtures/cli.ts'
 import { docker, instanceContainers } from '../../fixtures/docker.ts'
@@ -8,8 +9,6 @@ import { freeSubnet } from '../../fixtures/network.ts'
 import { startTlsDaemon } from '../../fixtures/second-daemon.ts'
 import { expect, startStack, test } from '../../fixtures/stack.ts'
 import { uiLogin, waitTerminal } from '../../fixtures/ui-helpers.ts'
-
-const BUILT_IMAGE = 'decnet/decoy:0.1.0'
 
 type Client = Awaited<ReturnType<typeof signInAdmin>>['client']
 type ImageRollout = Awaited<ReturnType<Client['images']['get']['query']>>
@@ -41,7 +40,7 @@ test('the decoy image reaches a host enrolled from the console with progress, ro
   test.setTimeout(900_000)
   // A private tag of the built image: this test moves it, nobody else's stack uses it.
   const image = `decnet-e2e-rollout/decoy:${process.pid}`
-  docker(['tag', BUILT_IMAGE, image])
+  docker(['tag', DECOY_IMAGE_TAG, image])
   const firstDigest = docker(['image', 'inspect', '--format', '{{.Id}}', image])
   const certs = makeCerts('127.0.0.1')
   const { daemon, port } = await startTlsDaemon(`decnet-e2e-img-${process.pid}`, certs)

@@ -1,6 +1,7 @@
 import net from 'node:net'
 import type { ApiClient } from '@decnet/api/client'
 import { createApiClient } from '@decnet/api/client'
+import { DECOY_IMAGE_TAG } from '../../../packages/decoys/src/image-tag.ts'
 import { signInAdmin } from '../../fixtures/auth.ts'
 import { decnet } from '../../fixtures/cli.ts'
 import { docker } from '../../fixtures/docker.ts'
@@ -94,11 +95,11 @@ test.describe('automatic repair on the machine`s daemon', () => {
     await deployAndWait(client, '[heal]\nservices = ssh, http\n')
     await untilRunningAndAnswering(client, ['heal'], 60_000)
 
-    // (1) A service container removed behind DECNET's back.
-    const http = `${stack.instance}-heal.http`
-    const removedId = containerId(http)
-    docker(['rm', '-f', http])
-    await untilRecreated('the http container recreated', http, removedId)
+    // (1) The decoy container (ssh and http in one process) removed behind DECNET's back.
+    const decoy = `${stack.instance}-heal.decoy`
+    const removedId = containerId(decoy)
+    docker(['rm', '-f', '-v', decoy])
+    await untilRecreated('the decoy container recreated', decoy, removedId)
     await untilRunningAndAnswering(client, ['heal'], 120_000)
 
     // (2) The base container disconnected from the decky LAN: nothing answers at its address.
@@ -133,7 +134,7 @@ test('a restart of the Docker daemon: unknown while it is down, then every decky
   await daemon.start()
   let running: RunningStack | undefined
   try {
-    daemon.loadImage('decnet/decoy:0.1.0')
+    daemon.loadImage(DECOY_IMAGE_TAG)
     running = await startStack({ ...FAST_RECONCILE, DOCKER_HOST: daemon.host })
     const { stack } = running
     const { client } = await signInAdmin(stack)
@@ -190,15 +191,15 @@ test('decnet repair <name> queues a repair, follows it to succeeded, and the rem
   test.setTimeout(300_000)
   const { client, token } = await signInAdmin(stack)
   await deployAndWait(client, '[cli-fix]\nservices = ssh, http\n')
-  const ssh = `${stack.instance}-cli-fix.ssh`
-  docker(['rm', '-f', ssh])
+  const decoy = `${stack.instance}-cli-fix.decoy`
+  docker(['rm', '-f', '-v', decoy])
   const env = { url: stack.apiUrl, token }
   const result = await decnet(['repair', 'cli-fix'], env)
   expect(result.stderr).toBe('')
   expect(result.code).toBe(0)
   expect(result.stdout).toContain('cli-fix repair queued')
   expect(result.stdout).toMatch(/cli-fix\s+repair\s+succeeded/)
-  expect(docker(['inspect', '-f', '{{.State.Status}}', ssh])).toBe('running')
+  expect(docker(['inspect', '-f', '{{.State.Status}}', decoy])).toBe('running')
   await untilRunningAndAnswering(client, ['cli-fix'], 60_000)
   const missing = await decnet(['repair', 'no-such-decky'], env)
   expect(missing.code).not.toBe(0)

@@ -21,7 +21,7 @@ test('artifacts: wget on a decky is fetched by the sandboxed fetcher, kept once 
   const { client, ip } = await sshDecky(stack, 'art-ssh', PASSWORD)
 
   // A web server on the decky LAN (its own container, labelled so the stack's cleanup removes it).
-  const image = docker(['inspect', '-f', '{{.Config.Image}}', `${stack.instance}-art-ssh.ssh`])
+  const image = docker(['inspect', '-f', '{{.Config.Image}}', `${stack.instance}-art-ssh.decoy`])
   const serverIp = `${stack.subnet.split('.').slice(0, 3).join('.')}.250`
   runNodeOnLan(stack.instance, {
     name: `${stack.instance}-payload-server`,

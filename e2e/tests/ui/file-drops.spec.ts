@@ -25,8 +25,9 @@ async function curlFtp(url: string): Promise<string> {
   return stdout
 }
 
-const serviceContainerId = (instance: string, service: string) =>
-  docker(['inspect', '-f', '{{.Id}}', `${instance}-${DECKY}.${service}`]).trim()
+/** The decky's decoy container (all of its built-in services in one process). */
+const decoyContainerId = (instance: string) =>
+  docker(['inspect', '-f', '{{.Id}}', `${instance}-${DECKY}.decoy`]).trim()
 
 test('file drops: an admin drops bait files from the decky page; ssh cat and find show them, FTP lists and serves them, and they survive a mutation', async ({
   page,
@@ -35,7 +36,7 @@ test('file drops: an admin drops bait files from the decky page; ssh cat and fin
   test.setTimeout(420_000)
   const { client, ip } = await sshDecky(stack, DECKY, PASSWORD, 'ssh, http')
   expect(await sshCommand(ip, `cat ${SECRET_FILE}`)).toContain('No such file or directory')
-  const sshBefore = serviceContainerId(stack.instance, 'ssh')
+  const decoyBefore = decoyContainerId(stack.instance)
 
   // From the console: the form refuses a path outside the filesystem it may write, then drops.
   const { errors } = await adminSession(page, stack)
@@ -56,9 +57,9 @@ test('file drops: an admin drops bait files from the decky page; ssh cat and fin
   await expect(listed).toContainText(`${Buffer.byteLength(SECRET_TEXT)} B`)
   await shot(page, 'decky-file-drops.png')
 
-  // The repair it queued recreated the ssh decoy with the drop: the attacker's shell shows it.
+  // The repair it queued recreated the decoy with the drop: the attacker's shell shows it.
   await expect.poll(() => sshAnswer(ip, `cat ${SECRET_FILE}`), { timeout: 120_000 }).toBe(SECRET_TEXT)
-  expect(serviceContainerId(stack.instance, 'ssh')).not.toBe(sshBefore)
+  expect(decoyContainerId(stack.instance)).not.toBe(decoyBefore)
   expect(await sshCommand(ip, `ls -l ${SECRET_FILE}`)).toMatch(
     new RegExp(`^-rw------- 1 root root\\s+${Buffer.byteLength(SECRET_TEXT)} .* ${SECRET_FILE}\\n$`),
   )
@@ -69,7 +70,7 @@ test('file drops: an admin drops bait files from the decky page; ssh cat and fin
   expect((await waitTerminal(client, [ftpDrop.lifecycleId]))[0]?.status).toBe('succeeded')
   expect(await sshCommand(ip, `cat ${FTP_FILE}`)).toBe(FTP_TEXT)
 
-  // A mutation gives it FTP: the mutator's new container gets the drops too, the kept ssh keeps them.
+  // A mutation gives it FTP, started live in the decoy: it gets the drops too, ssh keeps them.
   const preview = await client.fleet.mutatePreview.query({ name: DECKY })
   expect(preview.pool).toContain('ftp')
   const mutated = await client.fleet.mutate.mutate({

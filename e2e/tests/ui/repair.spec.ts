@@ -15,15 +15,16 @@ test('fleet page: Repair on a decky with a removed container queues a repair, sh
   const decky = page.getByTestId('decky-fixme-01')
   await expect(decky).toHaveAttribute('data-state', 'running', { timeout: TIMEOUT })
 
-  const ftp = `${stack.instance}-fixme-01.ftp`
-  docker(['rm', '-f', ftp])
+  // Its decoy container (ftp and http in one process) removed behind DECNET's back.
+  const decoy = `${stack.instance}-fixme-01.decoy`
+  docker(['rm', '-f', '-v', decoy])
   await decky.getByRole('button', { name: 'Repair fixme-01' }).click()
   await expect(page.getByTestId('fleet-message')).toContainText('fixme-01 repair queued')
   const op = page.getByTestId('tracked-ops').getByTestId('lifecycle-row-fixme-01')
   await expect(op).toContainText('repair')
   await expect(op).toHaveAttribute('data-status', 'succeeded', { timeout: TIMEOUT })
   await expect(decky).toHaveAttribute('data-state', 'running', { timeout: 30_000 })
-  expect(instanceContainers(stack.instance).map((container) => container.name)).toContain(ftp)
-  expect(docker(['inspect', '-f', '{{.State.Status}}', ftp])).toBe('running')
+  expect(instanceContainers(stack.instance).map((container) => container.name)).toContain(decoy)
+  expect(docker(['inspect', '-f', '{{.State.Status}}', decoy])).toBe('running')
   expect(errors()).toEqual([])
 })

@@ -1,4 +1,5 @@
 import type { Locator } from '@playwright/test'
+import { DECOY_IMAGE_TAG } from '../../../packages/decoys/src/image-tag.ts'
 import { docker, instanceContainers, runNodeOnLan } from '../../fixtures/docker.ts'
 import { expect, test } from '../../fixtures/stack.ts'
 import { adminSession, shot, wizardToReview } from '../../fixtures/ui-helpers.ts'
@@ -239,7 +240,7 @@ test('a deploy that fails on the engine shows failed with its reason', async ({ 
   runNodeOnLan(stack.instance, {
     name: squatter,
     ip: squatIp,
-    image: 'decnet/decoy:0.1.0',
+    image: DECOY_IMAGE_TAG,
     script: 'setInterval(() => {}, 1 << 30)',
     removeOnExit: true,
   })

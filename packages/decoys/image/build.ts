@@ -8,13 +8,15 @@ import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Docker from 'dockerode'
 import { build } from 'esbuild'
+import { DECOY_IMAGE_TAG } from '../src/image-tag.ts'
 
 /**
  * Builds `decnet/decoy:<version>` without any registry: the host's own node binary and the shared
- * libraries it links against go into a FROM-scratch image, next to three esbuild bundles (the service
- * entry point, the base container's pause process and the stack shaper), the host's iproute2 `tc`
- * and `ip` with their libraries, and the committed TCP/IP stack BPF object (shaper/). An image
- * whose content-hash label matches is reused, so repeated runs cost one hash pass.
+ * libraries it links against go into a FROM-scratch image, next to two esbuild bundles (the decky's
+ * decoy process and the stack shaper), the base container's pause process (pause/pause.c, built with
+ * the host's C compiler against the same libc), the host's iproute2 `tc` and `ip` with their
+ * libraries, and the committed TCP/IP stack BPF object (shaper/). An image whose content-hash label
+ * matches is reused, so repeated runs cost one hash pass.
  */
 export type BuildDecoyImageOptions = {
   docker?: Docker
@@ -41,29 +43,35 @@ export const TCP_STACK_OBJECT = join(PACKAGE_DIR, 'shaper/tcp-stack.bpf.o')
 /** iproute2 binaries the stack shaper runs (Debian package iproute2), copied with their libraries. */
 const SHAPER_TOOLS = ['/usr/sbin/tc', '/usr/sbin/ip'] as const
 
+/**
+ * Sized for a process that idles most of its life, measured on one ssh+http+ftp decoy at idle
+ * (cgroup memory, Docker 20.10, node 20): 35.8 MiB with node's defaults; 32.1 MiB with a 1 MiB
+ * young generation (by default it grows to 16 MiB per semi-space at start-up and stays committed);
+ * 24.8 MiB once the bundles lost their comments and indentation (esbuild options above); 21.9 MiB
+ * with one malloc arena (glibc gives each of node's threads its own). The old generation is bounded
+ * below the container's memory limit, so a flood ends in a V8 out-of-memory restart of this decky's
+ * process rather than the kernel killing it mid-allocation. `--lite-mode` would save 1.6 MiB more at
+ * the cost of the optimising compiler (a flooded decoy would burn more CPU); `--jitless` would lose
+ * WebAssembly (ssh2's poly1305). Re-measured by `pnpm --filter @decnet/lifecycle bench` (density).
+ */
+export const DECOY_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=128'] as const
+
 /** Runs as an unprivileged user; binding ports below 1024 relies on Docker's default
  *  `net.ipv4.ip_unprivileged_port_start=0` in container network namespaces (20.10+). */
 const DOCKERFILE = `FROM scratch
 COPY rootfs/ /
 WORKDIR /opt/decnet
-ENV NODE_ENV=production
+ENV NODE_ENV=production MALLOC_ARENA_MAX=1
 USER 65534:65534
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/bin/node"]
-CMD ["main.mjs"]
+CMD ${JSON.stringify([...DECOY_NODE_FLAGS, 'main.mjs'])}
 `
 
-export async function decoyImageTag(): Promise<string> {
-  const manifest = JSON.parse(await readFile(join(PACKAGE_DIR, 'package.json'), 'utf8')) as {
-    version: string
-  }
-  return `decnet/decoy:${manifest.version}`
-}
-
 /**
- * Bundles the entry points (no node_modules in the image). The service entry is ESM split per
- * emulator, so a container parses only the emulator it runs; `pause` stays one tiny CommonJS file.
- * Returns every file written, in a stable order, for the content hash.
+ * Bundles the entry points (no node_modules in the image) and builds the pause process. The decoy
+ * entry is ESM split per emulator, so a decky's process parses only the emulators it runs. Returns
+ * every file written, in a stable order, for the content hash.
  */
 export async function bundleEntryPoints(
   outDir: string,
@@ -75,12 +83,14 @@ export async function bundleEntryPoints(
     // Optional native speed-ups of ssh2; it falls back to pure JS when they are absent.
     external: ['cpu-features'],
     minifySyntax: true,
+    // Comments and indentation out: V8 keeps each module's source as a string for as long as the
+    // process lives (~1.3 MiB less per decoy), and one non-Latin-1 character in a comment made it
+    // a two-byte string (twice the size).
+    minifyWhitespace: true,
     legalComments: 'none' as const,
     logLevel: 'error' as const,
   }
   const main = join(outDir, 'main.mjs')
-  // Extensionless so a container started with Cmd ["pause"] runs it via the node entry point.
-  const pause = join(outDir, 'pause')
   await build({
     ...common,
     format: 'esm',
@@ -101,7 +111,8 @@ export async function bundleEntryPoints(
       ].join(';\n'),
     },
   })
-  await build({ ...common, format: 'cjs', entryPoints: [join(PACKAGE_DIR, 'src/pause.ts')], outfile: pause })
+  const pause = join(outDir, 'pause')
+  compilePause(pause)
   const shaper = join(outDir, 'shape')
   await build({
     ...common,
@@ -116,6 +127,25 @@ export async function bundleEntryPoints(
     .map((entry) => join(entry.parentPath, entry.name))
     .sort()
   return { main, pause, shaper, files }
+}
+
+/**
+ * The base container's PID 1 (pause/pause.c), linked against the host's libc, which the image
+ * carries for node anyway. Any C compiler does (`cc`; installing DECNET already needs one, to build
+ * better-sqlite3); the output is reproducible enough for the content hash to stay put between runs.
+ */
+function compilePause(outFile: string): void {
+  const compiler = process.env.CC || 'cc'
+  try {
+    execFileSync(compiler, ['-Os', '-s', '-Wall', '-o', outFile, join(PACKAGE_DIR, 'pause/pause.c')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim()
+    throw new Error(
+      `the decoy image's pause process needs a C compiler (${compiler}; set CC for another): ${stderr || (error as Error).message}`,
+    )
+  }
 }
 
 /**
@@ -153,7 +183,7 @@ export async function nodeRuntimeFiles(
 export async function buildDecoyImage(options: BuildDecoyImageOptions = {}): Promise<BuildDecoyImageResult> {
   const log = options.log ?? (() => undefined)
   const docker = options.docker ?? dockerClient()
-  const tag = options.tag ?? (await decoyImageTag())
+  const tag = options.tag ?? DECOY_IMAGE_TAG
   const workDir = await mkdtemp(join(tmpdir(), 'decnet-decoy-image-'))
   try {
     const rootfs = join(workDir, 'rootfs')

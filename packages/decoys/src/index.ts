@@ -20,7 +20,6 @@ export {
   configBool,
   configInt,
   configString,
-  parseServiceConfigJson,
   type ServiceConfig,
 } from './framework/config.ts'
 export {

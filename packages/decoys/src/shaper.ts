@@ -1,13 +1,14 @@
 /**
- * PID 1 of a decky's stack shaper container (docs/tcp-stack.md): joins the base container's network
+ * The work of a decky's stack shaper container (docs/tcp-stack.md): joins the base container's network
  * namespace, clamps the routes' receive window when the profile asks (so the kernel itself offers
  * the profile's window-scale factor), attaches the profile's egress (and optional ingress) BPF
- * program to eth0 with tc, checks they are attached, then idles. Idling keeps it under Docker's restart policy: whenever the
- * daemon brings the base back (a new namespace), it brings this back too and the shaping is redone.
- * Exits non-zero with the reason when any step fails, so the decky shows `degraded`.
+ * program to eth0 with tc, checks they are attached, and exits. It runs under the pause process
+ * (`pause /usr/bin/node shape`, pause/pause.c), which then idles in its place, so the container stays
+ * up under Docker's restart policy: whenever the daemon brings the base back (a new namespace), it
+ * brings this back too and the shaping is redone. Exits non-zero with the reason when any step fails,
+ * so the decky shows `degraded`.
  */
 import { execFileSync } from 'node:child_process'
-import { idleUntilStopped } from './idle-until-stopped.ts'
 
 const DEVICE = 'eth0'
 const OBJECT = '/opt/decnet/tcp-stack.bpf.o'
@@ -84,4 +85,3 @@ try {
   process.stderr.write(`decnet-shaper: ${(error as Error).message}\n`)
   process.exit(1)
 }
-idleUntilStopped()

@@ -1,8 +1,8 @@
 import { createSocket } from 'node:dgram'
 import { connect } from 'node:net'
 import { describe, expect, it } from 'vitest'
+import { parseDeckyServices } from '../src/decky-services.ts'
 import type { DecoyEvent, EmulatorContext } from '../src/emulator.ts'
-import { parseServiceConfigJson } from '../src/framework/config.ts'
 import { createEmitter, peerAddress, serializeEvent } from '../src/framework/events.ts'
 import { seededRandom } from '../src/framework/random.ts'
 import { createLineReader, listenTcp, MAX_REFUSING_PEERS } from '../src/framework/tcp.ts'
@@ -95,20 +95,35 @@ describe('createLineReader', () => {
   })
 })
 
-describe('parseServiceConfigJson', () => {
-  it('accepts scalars and string lists, rejects other shapes, ignores prototype keys', () => {
-    expect(parseServiceConfigJson('{"a":"x","b":2,"c":true,"d":["h"],"e":null}')).toEqual({
-      a: 'x',
-      b: 2,
-      c: true,
-      d: ['h'],
-    })
-    expect(() => parseServiceConfigJson('{"a":{"b":1}}')).toThrow(/key 'a'/)
-    expect(() => parseServiceConfigJson('[1]')).toThrow(/JSON object/)
-    expect(() => parseServiceConfigJson('{')).toThrow(/not valid JSON/)
-    const parsed = parseServiceConfigJson('{"__proto__":{"polluted":"yes"}}')
+describe('parseDeckyServices', () => {
+  const one = (config: string) => `[{"slug":"ssh","ports":[22],"config":${config}}]`
+
+  it('reads slugs, ports and configs; config values are scalars or string lists, prototype keys ignored', () => {
+    expect(parseDeckyServices(one('{"a":"x","b":2,"c":true,"d":["h"],"e":null}'), 'S')).toEqual([
+      { slug: 'ssh', ports: [22], config: { a: 'x', b: 2, c: true, d: ['h'] } },
+    ])
+    const [parsed] = parseDeckyServices(one('{"__proto__":{"polluted":"yes"}}'), 'S')
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
-    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype)
+    expect(Object.getPrototypeOf(parsed?.config)).toBe(Object.prototype)
+  })
+
+  it('refuses what the engine never writes, naming where it came from', () => {
+    expect(() => parseDeckyServices(one('{"a":{"b":1}}'), 'S')).toThrow(
+      "S ssh: key 'a' has an unsupported value type",
+    )
+    expect(() => parseDeckyServices(one('[1]'), 'S')).toThrow('S ssh must be a JSON object')
+    expect(() => parseDeckyServices('{', 'S')).toThrow(/^S is not valid JSON/)
+    expect(() => parseDeckyServices('{}', 'S')).toThrow('S must be a JSON array of services')
+    expect(() => parseDeckyServices('[{"slug":"../x","ports":[1],"config":{}}]', 'S')).toThrow(
+      'S[0]: invalid slug',
+    )
+    expect(() => parseDeckyServices('[{"slug":"ssh","ports":[],"config":{}}]', 'S')).toThrow(/ports must be/)
+    expect(() => parseDeckyServices('[{"slug":"ssh","ports":[70000],"config":{}}]', 'S')).toThrow(
+      /ports must be/,
+    )
+    expect(() => parseDeckyServices(`[${one('{}').slice(1, -1)},${one('{}').slice(1, -1)}]`, 'S')).toThrow(
+      "S: 'ssh' is listed twice",
+    )
   })
 })
 

@@ -122,18 +122,22 @@ export async function rawClient(host: string, port: number) {
   }
 }
 
+/** Whether ip:port accepts a TCP connection right now. */
+export function tcpAnswers(ip: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: ip, port })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
 /** Resolves once ip:port accepts a TCP connection (a container's emulator is up), polling for ~10 s. */
 export async function tcpReady(ip: string, port: number): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: ip, port })
-      socket.once('connect', () => {
-        socket.destroy()
-        resolve(true)
-      })
-      socket.once('error', () => resolve(false))
-    })
-    if (ok) return
+    if (await tcpAnswers(ip, port)) return
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   throw new Error(`${ip}:${port} never accepted a connection`)

@@ -1,16 +1,23 @@
+import { execFileSync } from 'node:child_process'
 import { createSocket } from 'node:dgram'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { getService } from '@decnet/core'
 import type Docker from 'dockerode'
 import { Client } from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildDecoyImage, dockerClient } from '../image/build.ts'
+import { encodeDeckyServices, servicesDigest } from '../src/decky-services.ts'
 import type { DecoyEvent } from '../src/emulator.ts'
 import { textProtocolLoaders } from '../src/protocols-text/index.ts'
-import { tcpReady } from './helpers.ts'
+import { tcpAnswers, tcpReady } from './helpers.ts'
 
 /**
- * The registry-free image on the real daemon: one container per text slug on a bridge network this
- * test owns, reached from the host at the container IP, events read back from `docker logs`.
+ * The registry-free image on the real daemon: every text slug in two decoy processes (all but
+ * smtp_relay in one, which shares smtp's port) on a bridge network this test owns, reached from the
+ * host at the container IP, events read back from `docker logs`.
  */
 const docker = dockerClient()
 const RUN = `decnet-decoys-test-${process.pid}`
@@ -23,13 +30,13 @@ const containers = new Map<string, { container: Docker.Container; ip: string }>(
 async function startContainer(
   name: string,
   env: string[],
-  cmd?: string[],
+  options: Partial<Docker.ContainerCreateOptions> = {},
 ): Promise<{ container: Docker.Container; ip: string }> {
   const container = await docker.createContainer({
     name: `${RUN}-${name}`,
     Image: image,
     Env: env,
-    ...(cmd ? { Cmd: cmd } : {}),
+    ...options,
     Labels: LABELS,
     StopTimeout: 2,
     HostConfig: { NetworkMode: RUN },
@@ -54,15 +61,38 @@ async function eventsOf(container: Docker.Container): Promise<DecoyEvent[]> {
     .map((line) => JSON.parse(line) as DecoyEvent)
 }
 
+/** An event of `slug` (its decoy process hosts others too: each event names its service). */
 async function waitForEvent(slug: string, predicate: (event: DecoyEvent) => boolean): Promise<DecoyEvent> {
   const entry = containers.get(slug)
   if (!entry) throw new Error(`no container for ${slug}`)
+  const ofSlug = async () => (await eventsOf(entry.container)).filter((event) => event.service === slug)
   for (let attempt = 0; attempt < 50; attempt++) {
-    const found = (await eventsOf(entry.container)).find(predicate)
+    const found = (await ofSlug()).find(predicate)
     if (found) return found
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
-  throw new Error(`${slug}: no matching event in ${JSON.stringify(await eventsOf(entry.container))}`)
+  throw new Error(`${slug}: no matching event in ${JSON.stringify(await ofSlug())}`)
+}
+
+/** The engine's encoding of `slugs` with their catalogue ports (DECNET_SERVICES, services.json). */
+function servicesEnv(slugs: readonly string[]): string {
+  return encodeDeckyServices(
+    slugs.map((slug) => ({
+      slug,
+      ports: [...new Set(getService(slug)?.ports.map(({ port }) => port))],
+      config: {},
+    })),
+  )
+}
+
+/** A decoy process's environment: the decky and its services. */
+function decoyEnv(slugs: readonly string[]): string[] {
+  return ['DECNET_DECKY=decky-img', 'DECNET_HOSTNAME=SRV-KILO-31', `DECNET_SERVICES=${servicesEnv(slugs)}`]
+}
+
+/** The stderr lines of a container. */
+async function stderrOf(container: Docker.Container): Promise<string> {
+  return ((await container.logs({ stdout: false, stderr: true })) as unknown as Buffer).toString('utf8')
 }
 
 /** Sends lines one by one, waiting for each expected answer; returns everything received. */
@@ -218,6 +248,17 @@ const PROBES: Record<string, (ip: string) => Promise<(event: DecoyEvent) => bool
 
 const SLUGS = Object.keys(textProtocolLoaders)
 
+/** `services.json` holding `content`, packed by GNU tar: what the engine writes into the decoy. */
+function servicesArchive(content: string): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'decnet-decoys-services-'))
+  try {
+    writeFileSync(join(dir, 'services.json'), content)
+    return execFileSync('tar', ['-c', '-C', dir, 'services.json'])
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 describe('decoy image (registry-free) on the real Docker daemon', () => {
   beforeAll(async () => {
     const built = await buildDecoyImage()
@@ -231,21 +272,10 @@ describe('decoy image (registry-free) on the real Docker daemon', () => {
     network = docker.getNetwork(created.id)
     const inspected = (await network.inspect()) as { IPAM: { Config: { Gateway?: string }[] } }
     gateway = inspected.IPAM.Config[0]?.Gateway ?? ''
-    // Two at a time: vfs storage copies the whole rootfs per container.
-    for (let i = 0; i < SLUGS.length; i += 2) {
-      await Promise.all(
-        SLUGS.slice(i, i + 2).map(async (slug) => {
-          containers.set(
-            slug,
-            await startContainer(slug, [
-              `DECNET_SERVICE=${slug}`,
-              'DECNET_DECKY=decky-img',
-              'DECNET_HOSTNAME=SRV-KILO-31',
-              `DECNET_SEED=seed-${slug}`,
-            ]),
-          )
-        }),
-      )
+    const groups = [SLUGS.filter((slug) => slug !== 'smtp_relay'), ['smtp_relay']]
+    for (const [index, slugs] of groups.entries()) {
+      const entry = await startContainer(`decoy-${index}`, decoyEnv(slugs))
+      for (const slug of slugs) containers.set(slug, entry)
     }
   }, 300_000)
 
@@ -302,14 +332,12 @@ describe('decoy image (registry-free) on the real Docker daemon', () => {
     expect(events.filter((e) => e.src_ip === 'unknown')).toEqual([])
   }, 60_000)
 
-  it('runs the pause entry point, which stops promptly on SIGTERM', async () => {
-    const { container } = await startContainer('pause', [], ['pause'])
+  it('runs the pause process, which announces the MAC to the gateway and stops promptly on SIGTERM', async () => {
+    const { container } = await startContainer('pause', [], { Entrypoint: ['/opt/decnet/pause'], Cmd: [] })
     // Its signal handlers are installed once it says so (PID 1 ignores unhandled signals).
-    for (let i = 0; i < 100; i++) {
-      const logs = (await container.logs({ stdout: false, stderr: true })) as unknown as Buffer
-      if (logs.toString('utf8').includes('decnet-pause: ready')) break
+    for (let i = 0; i < 100 && !(await stderrOf(container)).includes('decnet-pause: ready'); i++)
       await new Promise((resolve) => setTimeout(resolve, 100))
-    }
+    expect(await stderrOf(container)).toContain(`decnet-pause: ready (announced to ${gateway})\n`)
     expect((await container.inspect()).State.Running).toBe(true)
     const started = Date.now()
     await container.stop({ t: 10 })
@@ -317,8 +345,56 @@ describe('decoy image (registry-free) on the real Docker daemon', () => {
     expect((await container.inspect()).State.ExitCode).toBe(0)
   }, 60_000)
 
+  it('takes an edited service set live on SIGHUP (adds, removes, acknowledges its digest; bad JSON keeps the running set)', async () => {
+    const { container, ip } = await startContainer('live', decoyEnv(['redis', 'ftp']), {
+      Volumes: { '/run/decnet': {} },
+    })
+    await tcpReady(ip, 6379)
+    await tcpReady(ip, 21)
+    const redis = connect({ host: ip, port: 6379 })
+    redis.on('error', () => undefined)
+    const pong = () =>
+      new Promise<string>((resolve) => {
+        redis.once('data', (chunk: Buffer) => resolve(chunk.toString()))
+        redis.write('*1\r\n$4\r\nPING\r\n')
+      })
+    expect(await pong()).toBe('+PONG\r\n')
+
+    // ftp goes, http comes: the acknowledgement names the digest of exactly what the engine wrote.
+    const edited = servicesEnv(['redis', 'http'])
+    const applied = `applied ${servicesDigest(edited)}: redis on 6379; http on 80\n`
+    const appliedTimes = async () => (await stderrOf(container)).split(applied).length - 1
+    await container.putArchive(servicesArchive(edited), { path: '/run/decnet' })
+    await container.kill({ signal: 'SIGHUP' })
+    await expect.poll(appliedTimes, { timeout: 10_000 }).toBe(1)
+    expect((await fetch(`http://${ip}/`)).status).toBeGreaterThanOrEqual(200)
+    await expect(tcpAnswers(ip, 21)).resolves.toBe(false)
+    // The kept service's session was never interrupted.
+    expect(await pong()).toBe('+PONG\r\n')
+    redis.destroy()
+
+    // The decoy restarted (a crash, a daemon restart) keeps the edited set: the file wins over the env.
+    await container.restart({ t: 1 })
+    await expect.poll(appliedTimes, { timeout: 10_000 }).toBe(2)
+    await tcpReady(ip, 80)
+    await expect(tcpAnswers(ip, 21)).resolves.toBe(false)
+
+    // A file the decoy cannot read as a service set: refused with the reason, the running set kept.
+    await container.putArchive(servicesArchive('[{"slug":'), { path: '/run/decnet' })
+    await container.kill({ signal: 'SIGHUP' })
+    await expect
+      .poll(async () => await stderrOf(container), { timeout: 10_000 })
+      .toContain('decnet-decoy: reload refused: /run/decnet/services.json is not valid JSON')
+    expect((await container.inspect()).State.Running).toBe(true)
+    expect((await fetch(`http://${ip}/`)).status).toBeGreaterThanOrEqual(200)
+    await tcpReady(ip, 6379)
+  }, 90_000)
+
   it('exits non-zero with a clear message for an unknown slug', async () => {
-    const { container } = await startContainer('unknown', ['DECNET_SERVICE=gopher', 'DECNET_DECKY=d'])
+    const { container } = await startContainer('unknown', [
+      'DECNET_DECKY=d',
+      'DECNET_SERVICES=[{"slug":"gopher","ports":[70],"config":{}}]',
+    ])
     const result = (await container.wait()) as { StatusCode: number }
     expect(result.StatusCode).toBe(2)
     const logs = ((await container.logs({ stdout: false, stderr: true })) as unknown as Buffer).toString(

@@ -3,13 +3,14 @@
  * included) versus a plain dockerode script doing the same creates/starts, both with concurrency 4,
  * in the same run against the same daemon. Prints medians and the ratio (target ≤ 1.3×).
  *
- *   pnpm --filter @decnet/lifecycle bench    (ROUNDS=5 for more rounds; BENCH_IMAGE=decnet/decoy:0.1.0 for the
+ *   pnpm --filter @decnet/lifecycle bench    (ROUNDS=5 for more rounds; BENCH_IMAGE=decnet/decoy:<decoys version> for the
  *                                             real emulators instead of the fake decoy test image)
  */
 import type Docker from 'dockerode'
 import { createDockerClient, type DeckySpec, DockerEngine, type NetworkContext } from '../src/index.ts'
 import { bridgeNetwork, deckySpec, removeInstance, tcpService, testInstance } from '../test/support/docker.ts'
 import { ensureTestImage } from '../test/support/test-image.ts'
+import { rawDeploy, rawSettings } from './raw-deploy.ts'
 
 const DECKIES = 10
 const CONCURRENCY = 4
@@ -34,61 +35,12 @@ function fleet(network: NetworkContext & { prefix: string }): DeckySpec[] {
   )
 }
 
-/** What a hand-written script would do: base create+start, then the services' create+start in parallel. */
-async function rawDeploy(
-  docker: Docker,
-  image: string,
-  instance: string,
-  networkName: string,
-  spec: DeckySpec,
-) {
-  const labels = { 'decnet.managed': 'true', 'decnet.instance': instance, 'decnet.decky': spec.name }
-  const base = await docker.createContainer({
-    name: `${instance}-raw-${spec.name}`,
-    Image: image,
-    Cmd: ['pause'],
-    Hostname: spec.hostname,
-    MacAddress: spec.mac,
-    Labels: labels,
-    HostConfig: {
-      NetworkMode: networkName,
-      CapAdd: ['NET_ADMIN'],
-      Sysctls: Object.fromEntries(Object.entries(spec.sysctls).map(([k, v]) => [k, String(v)])),
-      RestartPolicy: { Name: 'unless-stopped' },
-      LogConfig: { Type: 'json-file', Config: { 'max-size': '10m' } },
-    },
-    NetworkingConfig: { EndpointsConfig: { [networkName]: { IPAMConfig: { IPv4Address: spec.ip } } } },
-  })
-  await base.start()
-  await Promise.all(
-    spec.services.map(async (service) => {
-      const container = await docker.createContainer({
-        name: `${instance}-raw-${spec.name}.${service.slug}`,
-        Image: image,
-        Env: [
-          `DECNET_DECKY=${spec.name}`,
-          `DECNET_SERVICE=${service.slug}`,
-          `DECNET_SERVICE_CONFIG=${JSON.stringify(service.config)}`,
-          `DECNET_PORTS=${service.ports.map((p) => p.port).join(',')}`,
-        ],
-        Labels: labels,
-        HostConfig: {
-          NetworkMode: `container:${base.id}`,
-          RestartPolicy: { Name: 'unless-stopped' },
-          LogConfig: { Type: 'json-file', Config: { 'max-size': '10m' } },
-        },
-      })
-      await container.start()
-    }),
-  )
-}
-
 async function removeContainers(docker: Docker, instance: string): Promise<void> {
   const containers = await docker.listContainers({
     all: true,
     filters: { label: [`decnet.instance=${instance}`] },
   })
-  await pool(containers, CONCURRENCY, (c) => docker.getContainer(c.Id).remove({ force: true }))
+  await pool(containers, CONCURRENCY, (c) => docker.getContainer(c.Id).remove({ force: true, v: true }))
 }
 
 function median(values: number[]): number {
@@ -105,6 +57,7 @@ async function main(): Promise<void> {
   const network = bridgeNetwork()
   const specs = fleet(network)
   const engine = new DockerEngine({ image, instance, networkName, readinessTimeoutMs: 30_000 })
+  const settings = rawSettings(instance, networkName, (await docker.getImage(image).inspect()).Id)
   const engineMs: number[] = []
   const rawMs: number[] = []
   try {
@@ -117,7 +70,7 @@ async function main(): Promise<void> {
       for (const side of sides) {
         const started = performance.now()
         if (side === 'engine') await pool(specs, CONCURRENCY, (spec) => engine.deploy(spec, network))
-        else await pool(specs, CONCURRENCY, (spec) => rawDeploy(docker, image, instance, networkName, spec))
+        else await pool(specs, CONCURRENCY, (spec) => rawDeploy(docker, settings, spec))
         const elapsed = performance.now() - started
         ;(side === 'engine' ? engineMs : rawMs).push(elapsed)
         console.log(`round ${round} ${side.padEnd(6)} ${elapsed.toFixed(0)} ms`)

@@ -22,13 +22,14 @@ let instance = runId
 const provider = sqliteTestDatabase()
 let image: string
 
+/** A base (no role given), a decoy container (`decoy`: its events name their service) or a one-service container. */
 function labels(decky: string, service?: string): Record<string, string> {
   return {
     'decnet.managed': 'true',
     'decnet.instance': instance,
     'decnet.decky': decky,
-    'decnet.role': service ? 'service' : 'base',
-    ...(service ? { 'decnet.service': service } : {}),
+    'decnet.role': service === 'decoy' ? 'decoy' : service ? 'service' : 'base',
+    ...(service && service !== 'decoy' ? { 'decnet.service': service } : {}),
   }
 }
 
@@ -119,30 +120,29 @@ describe('DockerLogCollector on real Docker', () => {
     const db = await open()
     const pipeline = new IngestPipeline({ db, flushIntervalMs: 50 })
     const decky = 'e2e-decky'
+    // Two decoy containers of one service each: one found by the collector's first scan, one by
+    // its event stream. Each event names its service; the container's labels only name the decky.
     const env = (service: string, port: number) => [
       `DECNET_DECKY=${decky}`,
-      `DECNET_SERVICE=${service}`,
       `DECNET_HOSTNAME=${decky}-host`,
-      `DECNET_SEED=seed-${decky}`,
       // root's password is set: logins come from the persona otherwise (a different one per decky).
-      `DECNET_SERVICE_CONFIG=${service === 'ssh' ? JSON.stringify({ password: 'admin' }) : '{}'}`,
+      `DECNET_SERVICES=${JSON.stringify([{ slug: service, ports: [port], config: service === 'ssh' ? { password: 'admin' } : {} }])}`,
       'DECNET_BIND=0.0.0.0',
-      `DECNET_PORTS=${port}`,
     ]
-    const base = await run({ Labels: labels(decky), Cmd: ['pause'] })
+    const base = await run({ Labels: labels(decky), Entrypoint: ['/opt/decnet/pause'], Cmd: [] })
     const bridge = (await base.inspect()).NetworkSettings.Networks[networkName]
     if (!bridge) throw new Error('base container is not on the test network')
     const ip = bridge.IPAddress
     // ssh exists before the collector starts (found by the scan); http starts after (found by the event stream).
     await run({
-      Labels: labels(decky, 'ssh'),
+      Labels: labels(decky, 'decoy'),
       Env: env('ssh', 22),
       HostConfig: { NetworkMode: `container:${base.id}` },
     })
     const col = collector(db, pipeline)
     await col.start()
     await run({
-      Labels: labels(decky, 'http'),
+      Labels: labels(decky, 'decoy'),
       Env: env('http', 80),
       HostConfig: { NetworkMode: `container:${base.id}` },
     })

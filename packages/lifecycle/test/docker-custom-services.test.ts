@@ -1,7 +1,8 @@
 // Custom services and live service edits on real Docker with the real decoy image (issue 23): a
 // locally built echo image runs as a decky's custom service, answers on its port, and its output
-// lands in Logs through the real collector; adding and removing services on a running decky leaves
-// the untouched containers alone, so a real OpenSSH session to its ssh decoy stays connected.
+// lands in Logs through the real collector; adding and removing services on a running decky applies
+// them live in its decoy process (built-in) or as containers (custom), so a real OpenSSH session to
+// its ssh decoy stays connected.
 import type { CustomService } from '@decnet/core'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -49,12 +50,20 @@ const echoService = (port: number): CustomService => ({
 
 const ssh = tcpService('ssh', 22, { password: 'admin' })
 
+/** The decky's containers besides its base: the decoy (all built-in services) and each custom service. */
 async function containersOf(decky: string): Promise<Map<string, string>> {
   const list = await docker.listContainers({
     all: true,
-    filters: { label: [`decnet.instance=${instance}`, `decnet.decky=${decky}`, 'decnet.role=service'] },
+    filters: { label: [`decnet.instance=${instance}`, `decnet.decky=${decky}`] },
   })
-  return new Map(list.map((container) => [container.Labels['decnet.service'] ?? '', container.Id]))
+  return new Map(
+    list
+      .filter((container) => container.Labels['decnet.role'] !== 'base')
+      .map((container) => [
+        container.Labels['decnet.service'] ?? container.Labels['decnet.role'] ?? '',
+        container.Id,
+      ]),
+  )
 }
 
 describe('custom services on real Docker', () => {
@@ -126,11 +135,13 @@ describe('custom services on real Docker', () => {
 })
 
 describe('live service edits on real Docker', () => {
-  it('adding and removing services keeps the ssh container, and an open SSH session stays connected', async () => {
+  it('adding and removing services keeps the decoy process, and an open SSH session stays connected', async () => {
     const address = `${network.prefix}.23`
     const spec = deckySpec('edit-01', address, [ssh])
     await engine().deploy(spec, network)
-    const sshContainer = (await containersOf('edit-01')).get('ssh')
+    const decoy = (await containersOf('edit-01')).get('decoy')
+    const startedAt = async () => (await docker.getContainer(decoy ?? '').inspect()).State.StartedAt
+    const decoyStarted = await startedAt()
     const shell = await holdShell({ address, password: 'admin' })
     try {
       await shell.answers()
@@ -142,19 +153,24 @@ describe('live service edits on real Docker', () => {
         customServices: [echoService(7008)],
       }
       const report = await engine().mutate(added, network)
-      expect(report.created.sort()).toEqual([`${instance}-edit-01.custom-echo`, `${instance}-edit-01.http`])
+      expect(report.created).toEqual([`${instance}-edit-01.custom-echo`])
+      expect(report.reconfigured).toEqual([`${instance}-edit-01.decoy`])
       expect(report.removed).toEqual([])
-      expect(report.kept).toContain(`${instance}-edit-01.ssh`)
-      expect((await containersOf('edit-01')).get('ssh')).toBe(sshContainer)
+      expect((await containersOf('edit-01')).get('decoy')).toBe(decoy)
+      expect(await startedAt()).toBe(decoyStarted)
       expect(await echoLine(address, 7008, 'after-add')).toBe('echo: after-add')
+      expect((await fetch(`http://${address}/`)).status).toBeLessThan(500)
       expect(shell.alive()).toBe(true)
       await shell.answers()
 
       // Remove them again: only their containers go.
       const removed = await engine().mutate({ ...spec, customServices: [] }, network)
-      expect(removed.removed.sort()).toEqual([`${instance}-edit-01.custom-echo`, `${instance}-edit-01.http`])
+      expect(removed.removed).toEqual([`${instance}-edit-01.custom-echo`])
+      expect(removed.reconfigured).toEqual([`${instance}-edit-01.decoy`])
       expect(removed.created).toEqual([])
-      expect([...(await containersOf('edit-01')).entries()]).toEqual([['ssh', sshContainer]])
+      expect([...(await containersOf('edit-01')).entries()]).toEqual([['decoy', decoy]])
+      expect(await startedAt()).toBe(decoyStarted)
+      await expect(fetch(`http://${address}/`)).rejects.toThrow()
       expect(shell.alive()).toBe(true)
       await shell.answers()
     } finally {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DockerEngine } from '../src/index.ts'
+import { DockerEngine, probeUdp } from '../src/index.ts'
 import { readBanner } from './support/banner.ts'
 import { deckySpec, dockerTestbed, execNode, removeInstance, tcpService } from './support/docker.ts'
 import { ensureTestImage } from './support/test-image.ts'
@@ -45,14 +45,8 @@ afterAll(async () => {
 describe('DockerEngine on a bridge network', () => {
   it('deploys a second decky without touching the first, both answer, MAC and sysctls as specified', async () => {
     const first = await engine.deploy(alpha, network)
-    expect(first.created.sort()).toEqual(
-      [
-        `${instance}-alpha`,
-        `${instance}-alpha.dns`,
-        `${instance}-alpha.http`,
-        `${instance}-alpha.ssh`,
-      ].sort(),
-    )
+    // A base and one decoy container for all three services.
+    expect(first.created.sort()).toEqual([`${instance}-alpha`, `${instance}-alpha.decoy`].sort())
     const alphaBefore = await containersOf('alpha')
 
     await engine.deploy(beta, network)
@@ -66,9 +60,9 @@ describe('DockerEngine on a bridge network', () => {
       ])
     }
 
-    expect(await readBanner(alpha.ip, 22)).toBe('ssh alpha alpha-host seed-alpha\n')
-    expect(await readBanner(alpha.ip, 80)).toMatch(/^http alpha /)
-    expect(await readBanner(beta.ip, 21)).toBe('ftp beta beta-host seed-beta\n')
+    expect(await readBanner(alpha.ip, 22)).toBe('ssh alpha alpha-host\n')
+    expect(await readBanner(alpha.ip, 80)).toBe('http alpha alpha-host\n')
+    expect(await readBanner(beta.ip, 21)).toBe('ftp beta beta-host\n')
 
     const base = alphaAfter.get(`${instance}-alpha`)?.info
     expect(base?.NetworkSettings.Networks[`${instance}_lan`]?.MacAddress).toBe(alpha.mac)
@@ -82,17 +76,21 @@ describe('DockerEngine on a bridge network', () => {
     )
     expect(sysctls.trim().split('\n')).toEqual(Object.entries(alpha.sysctls).map(([k, v]) => `${k}=${v}`))
 
-    const service = alphaAfter.get(`${instance}-alpha.ssh`)?.info
-    expect(service?.HostConfig.NetworkMode).toBe(`container:${base?.Id}`)
-    expect(service?.HostConfig.RestartPolicy?.Name).toBe('unless-stopped')
-    expect(service?.HostConfig.LogConfig).toMatchObject({ Type: 'json-file', Config: { 'max-size': '10m' } })
-    expect(service?.Config.Labels).toMatchObject({
+    const decoy = alphaAfter.get(`${instance}-alpha.decoy`)?.info
+    expect(decoy?.HostConfig.NetworkMode).toBe(`container:${base?.Id}`)
+    expect(decoy?.HostConfig.RestartPolicy?.Name).toBe('unless-stopped')
+    expect(decoy?.HostConfig.LogConfig).toMatchObject({ Type: 'json-file', Config: { 'max-size': '10m' } })
+    expect(decoy?.Config.Labels).toMatchObject({
       'decnet.managed': 'true',
       'decnet.decky': 'alpha',
-      'decnet.service': 'ssh',
+      'decnet.role': 'decoy',
       'decnet.instance': instance,
     })
-    expect(service?.Config.Env).toContain('DECNET_SERVICE_CONFIG={}')
+    expect(decoy?.Config.Env).toContain(
+      'DECNET_SERVICES=[{"slug":"ssh","ports":[22],"config":{}},{"slug":"http","ports":[80],"config":{}},{"slug":"dns","ports":[53],"config":{}}]',
+    )
+    // The services volume: anonymous, at the path the decoy reads an edited set from.
+    expect(decoy?.Mounts).toEqual([expect.objectContaining({ Type: 'volume', Destination: '/run/decnet' })])
   })
 
   it('redeploying an unchanged decky keeps every container', async () => {
@@ -100,50 +98,69 @@ describe('DockerEngine on a bridge network', () => {
     const report = await engine.deploy(alpha, network)
     expect(report.created).toEqual([])
     expect(report.removed).toEqual([])
-    expect(report.kept).toHaveLength(4)
+    expect(report.reconfigured).toEqual([])
+    expect(report.kept).toHaveLength(before.size)
     const after = await containersOf('alpha')
     expect([...after].map(([name, c]) => [name, c.id, c.startedAt])).toEqual(
       [...before].map(([name, c]) => [name, c.id, c.startedAt]),
     )
   })
 
-  it('mutate replaces only the service containers that changed', async () => {
+  it('mutate applies the new service set in the running decoy: no container replaced', async () => {
     const before = await containersOf('alpha')
     const mutated = {
       ...alpha,
-      services: [tcpService('ssh', 22), tcpService('http', 80, { server: 'nginx' }), tcpService('smtp', 25)],
+      services: [tcpService('ssh', 22), tcpService('http', 80, { banner: 'nginx' }), tcpService('smtp', 25)],
     }
     const report = await engine.mutate(mutated, network)
-    expect(report.created.sort()).toEqual([`${instance}-alpha.http`, `${instance}-alpha.smtp`])
-    expect(report.removed.sort()).toEqual([`${instance}-alpha.dns`, `${instance}-alpha.http`])
+    expect(report.reconfigured).toEqual([`${instance}-alpha.decoy`])
+    expect(report.created).toEqual([])
+    expect(report.removed).toEqual([])
     const after = await containersOf('alpha')
-    for (const kept of [`${instance}-alpha`, `${instance}-alpha.ssh`]) {
-      expect(after.get(kept)?.id).toBe(before.get(kept)?.id)
-    }
-    expect(after.has(`${instance}-alpha.dns`)).toBe(false)
-    expect(after.get(`${instance}-alpha.http`)?.info.Config.Env).toContain(
-      'DECNET_SERVICE_CONFIG={"server":"nginx"}',
+    expect([...after].map(([name, c]) => [name, c.id, c.startedAt])).toEqual(
+      [...before].map(([name, c]) => [name, c.id, c.startedAt]),
     )
-    expect(await readBanner(alpha.ip, 25)).toMatch(/^smtp alpha/)
+    // smtp added, http's new config applied, dns gone, ssh untouched.
+    expect(await readBanner(alpha.ip, 25)).toBe('smtp alpha alpha-host\n')
+    expect(await readBanner(alpha.ip, 80)).toBe('nginx\n')
+    await expect(probeUdp(alpha.ip, 53, 1000)).resolves.toMatchObject({ ok: false })
+    expect(await readBanner(alpha.ip, 22)).toBe('ssh alpha alpha-host\n')
+    // The same set again is nothing to do; the edited set survives a restart of the decoy process.
+    expect((await engine.mutate(mutated, network)).reconfigured).toEqual([])
+    await docker.getContainer(after.get(`${instance}-alpha.decoy`)?.id ?? '').restart({ t: 1 })
+    await expect
+      .poll(() => readBanner(alpha.ip, 25).catch(() => 'not yet'), { timeout: 10_000 })
+      .toBe('smtp alpha alpha-host\n')
     const observed = await engine.observe(['gamma'])
     expect(observed.find((o) => o.name === 'alpha')).toMatchObject({
       state: 'up',
-      services: { ssh: 'running', http: 'running', smtp: 'running' },
+      decoy: 'running',
+      services: {},
     })
     expect(observed.find((o) => o.name === 'gamma')).toMatchObject({ state: 'missing' })
   })
 
-  it('observe reports a decky with a stopped service as degraded', async () => {
-    const ftp = (await containersOf('beta')).get(`${instance}-beta.ftp`)
-    await docker.getContainer(ftp?.id ?? '').stop({ t: 1 })
+  it('a service the decoy cannot start fails the mutation with its reason; the others keep running', async () => {
+    const broken = { ...alpha, services: [tcpService('ssh', 22), tcpService('imap', 143, { fail: true })] }
+    await expect(engine.mutate(broken, network)).rejects.toThrow(
+      'decky alpha: its decoy did not take the new services: cannot start imap: told to fail',
+    )
+    expect(await readBanner(alpha.ip, 22)).toBe('ssh alpha alpha-host\n')
+  })
+
+  it('observe reports a decky whose decoy stopped as degraded', async () => {
+    const decoy = (await containersOf('beta')).get(`${instance}-beta.decoy`)
+    await docker.getContainer(decoy?.id ?? '').stop({ t: 1 })
     const observed = await engine.observe()
     expect(observed.find((o) => o.name === 'beta')).toMatchObject({
       state: 'degraded',
-      services: { ftp: 'exited' },
+      decoy: 'exited',
+      problems: ['decoy container exited'],
     })
-    // A redeploy converges it back: the stopped container is replaced, the rest kept.
+    // A redeploy converges it back: the stopped container is replaced, the base kept.
     const report = await engine.deploy(beta, network)
-    expect(report.created).toEqual([`${instance}-beta.ftp`])
+    expect(report.created).toEqual([`${instance}-beta.decoy`])
+    expect(report.kept).toEqual([`${instance}-beta`])
     expect(await readBanner(beta.ip, 21)).toMatch(/^ftp beta/)
   })
 
@@ -159,7 +176,7 @@ describe('DockerEngine on a bridge network', () => {
           { 'decnet.managed': 'true', 'decnet.instance': `${instance}x`, 'decnet.decky': 'ghost' },
           { 'decnet.decky': 'ghost', 'decnet.instance': instance },
         ] as Record<string, string>[]
-      ).map((Labels) => docker.createContainer({ Image: image, Cmd: ['pause'], Labels })),
+      ).map((Labels) => docker.createContainer({ Image: image, Labels })),
     )
     // Just deployed: spared by the default grace period (its fleet row may be newer than the known list).
     expect(await engine.reapOrphans(['alpha', 'beta'])).toEqual({
@@ -172,14 +189,14 @@ describe('DockerEngine on a bridge network', () => {
       expect((await bystander.inspect()).Id).toBe(bystander.id)
       await bystander.remove({ force: true })
     }
-    expect(report.containersRemoved.sort()).toEqual([`${instance}-ghost`, `${instance}-ghost.ssh`])
+    expect(report.containersRemoved.sort()).toEqual([`${instance}-ghost`, `${instance}-ghost.decoy`])
     expect(report.networksRemoved).toEqual([])
     expect(report.errors).toEqual([])
     expect((await containersOf('ghost')).size).toBe(0)
     expect([...(await containersOf('beta')).values()].map((c) => c.id)).toEqual(
       [...betaBefore.values()].map((c) => c.id),
     )
-    expect((await containersOf('alpha')).size).toBe(4)
+    expect((await containersOf('alpha')).size).toBe(2)
   })
 
   it('teardown removes every container of that decky, base included, and never the other decky', async () => {

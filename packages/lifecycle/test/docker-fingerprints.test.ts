@@ -29,10 +29,10 @@ const spec = deckySpec('fp-01', `${network.prefix}.40`, [
 let capture: Capture
 const events = new Map<string, DecoyEvent[]>()
 
-/** The decoy events a service container of the decky wrote to stdout. */
+/** The decoy events one service of the decky wrote to its decoy container's stdout. */
 async function serviceEvents(service: string): Promise<DecoyEvent[]> {
   const [container] = await docker.listContainers({
-    filters: { label: [`decnet.instance=${instance}`, 'decnet.decky=fp-01', `decnet.service=${service}`] },
+    filters: { label: [`decnet.instance=${instance}`, 'decnet.decky=fp-01', 'decnet.role=decoy'] },
   })
   const logs = await docker.getContainer(container?.Id ?? '').logs({ stdout: true, stderr: false })
   // Multiplexed log frames: each event is one JSON line after an 8-byte frame header.
@@ -48,6 +48,7 @@ async function serviceEvents(service: string): Promise<DecoyEvent[]> {
         return []
       }
     })
+    .filter((event) => event.service === service)
 }
 
 beforeAll(async () => {

@@ -83,7 +83,7 @@ describe('macvlan network with the host shim', () => {
 
     expect(ip('-j', '-d', 'link', 'show', 'dev', shimName)).toMatch(/"info_kind":"macvlan"/)
     expect(ip('route', 'show', `${one.ip}/32`)).toContain(`dev ${shimName}`)
-    expect(await readBanner(one.ip, 22)).toBe('ssh mac-one mac-one-host seed-mac-one\n')
+    expect(await readBanner(one.ip, 22)).toBe('ssh mac-one mac-one-host\n')
     expect(await readBanner(two.ip, 23)).toMatch(/^telnet mac-two /)
     // The MACs the host learnt on the wire are the ones the spec asked for.
     expect(ip('neigh', 'show', one.ip, 'dev', shimName)).toContain(`lladdr ${one.mac}`)

@@ -78,8 +78,8 @@ afterAll(async () => {
 })
 
 describe('automatic repair on real Docker', () => {
-  it('a removed service container is noticed and recreated; the decky answers again', async () => {
-    execFileSync('docker', ['rm', '-f', `${instance}-gamma.http`])
+  it('a removed decoy container is noticed and recreated; the decky answers again', async () => {
+    execFileSync('docker', ['rm', '-f', '-v', `${instance}-gamma.decoy`])
     const store = fleet()
     const reconciler = new Reconciler({ engine, store, bus: new InProcessBus(), repair: IMMEDIATE })
     const pass = await reconciler.runOnce()
@@ -93,8 +93,8 @@ describe('automatic repair on real Docker', () => {
     expect(store.states.get('gamma')).toBe('running')
   }, 120_000)
 
-  it('an exited service container is noticed and brought back', async () => {
-    execFileSync('docker', ['stop', '-t', '1', `${instance}-gamma.ssh`])
+  it('an exited decoy container is noticed and brought back', async () => {
+    execFileSync('docker', ['stop', '-t', '1', `${instance}-gamma.decoy`])
     const store = fleet()
     const pass = await new Reconciler({ engine, store, bus: new InProcessBus(), repair: IMMEDIATE }).runOnce()
     expect(pass.repairs).toEqual(['gamma'])

@@ -166,10 +166,10 @@ describe('TCP/IP stack profiles on real Docker, read by nmap -O', () => {
 
     // What the daemon does on restart: everything stops, the base starts first (a new network
     // namespace), then the containers that join it, by their restart policy.
-    for (const c of [...byRole('service'), ...byRole('shaper'), ...byRole('base')])
+    for (const c of [...byRole('decoy'), ...byRole('shaper'), ...byRole('base')])
       await docker.getContainer(c.Id).stop({ t: 1 })
     await docker.getContainer(base?.Id ?? '').start()
-    for (const c of [...byRole('shaper'), ...byRole('service')]) await docker.getContainer(c.Id).start()
+    for (const c of [...byRole('shaper'), ...byRole('decoy')]) await docker.getContainer(c.Id).start()
     const deadline = Date.now() + 30_000
     while (curlStatus(spec.ip) === '000' && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 300))

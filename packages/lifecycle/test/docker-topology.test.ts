@@ -56,7 +56,8 @@ beforeAll(async () => {
     const container = await docker.createContainer({
       name: `${instance}-${name}`,
       Image: image,
-      Cmd: ['pause'],
+      Entrypoint: ['/opt/decnet/pause'],
+      Cmd: [],
       Labels: { 'decnet.managed': 'true', 'decnet.instance': instance, 'decnet.decky': name },
       HostConfig: {
         NetworkMode: networkName,

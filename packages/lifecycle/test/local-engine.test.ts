@@ -83,7 +83,7 @@ describe('LocalEngine with a fake emulator', () => {
     expect(await readBanner(two, 2222)).toBe('ssh two two-host \n')
 
     const unchanged = await engine.deploy(deckySpec('one', [service('ssh', 2222), service('http', 8080)]))
-    expect(unchanged).toEqual({ created: [], kept: ['one.ssh', 'one.http'], removed: [] })
+    expect(unchanged).toEqual({ created: [], kept: ['one.ssh', 'one.http'], removed: [], reconfigured: [] })
 
     const mutated = await engine.mutate(
       deckySpec('one', [service('ssh', 2222, { banner: 'v2' }), service('smtp', 2525)]),

@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process'
 import { derivePersona, personaForLegacyDecky, seedFromName } from '@decnet/core'
 import { describe, expect, it } from 'vitest'
-import { type ContainerSettings, serviceContainer } from '../src/engine/docker/containers.ts'
+import { decoyContainer } from '../src/engine/docker/containers.ts'
+import { firstFileInTar, singleFileTar } from '../src/engine/docker/decoy-services.ts'
 import { deckySpecFor } from '../src/index.ts'
 
 const row = {
@@ -11,17 +13,6 @@ const row = {
   osFamily: 'windows',
   services: ['rdp', 'dns'],
   serviceConfig: { rdp: { domain: 'CORP' } },
-}
-
-/** The Docker engine's container settings of a test instance (no gateway). */
-const CONTAINER_SETTINGS: ContainerSettings = {
-  instance: 'test',
-  networkName: 'net',
-  imageId: 'sha256:0',
-  baseCommand: [],
-  shaperCommand: [],
-  logMaxSize: '1m',
-  stopTimeoutSeconds: 2,
 }
 
 describe('deckySpecFor', () => {
@@ -63,33 +54,58 @@ describe('deckySpecFor', () => {
     expect(spec.persona).toMatchObject({ hostname: row.hostname, mac: row.mac, family: 'windows' })
   })
 
-  it('service containers get the persona as DECNET_PERSONA', () => {
+  const settings = {
+    instance: 'test',
+    networkName: 'net',
+    imageId: 'sha256:0',
+    baseCommand: [],
+    shaperCommand: [],
+    logMaxSize: '1m',
+    stopTimeoutSeconds: 2,
+  }
+  const envOf = (options: { Env?: string[] }, name: string) =>
+    options.Env?.find((entry) => entry.startsWith(`${name}=`))?.slice(name.length + 1)
+
+  it('the decoy container gets the persona as DECNET_PERSONA and every built-in service in DECNET_SERVICES', () => {
     const spec = deckySpecFor(row)
-    const container = serviceContainer(
-      spec,
-      spec.services[0] ?? { slug: 'rdp', ports: [], config: {} },
-      'base',
-      CONTAINER_SETTINGS,
-    )
-    const env = container.options.Env?.find((entry) => entry.startsWith('DECNET_PERSONA='))
-    expect(JSON.parse(env?.slice('DECNET_PERSONA='.length) ?? 'null')).toEqual(spec.persona)
+    const container = decoyContainer(spec, 'base', settings)
+    expect(JSON.parse(envOf(container.options, 'DECNET_PERSONA') ?? 'null')).toEqual(spec.persona)
+    expect(JSON.parse(envOf(container.options, 'DECNET_SERVICES') ?? 'null')).toEqual([
+      { slug: 'rdp', ports: [3389], config: { domain: 'CORP' } },
+      { slug: 'dns', ports: [53], config: {} },
+    ])
   })
 
-  it('with the artifact gateway, service containers get its directory read-only and their own decky token', () => {
+  it("a decoy's service set is not part of its hash (a live edit keeps the container), its persona is", () => {
     const spec = deckySpecFor(row)
-    const settings = {
-      ...CONTAINER_SETTINGS,
+    const edited = deckySpecFor({ ...row, services: ['rdp'], serviceConfig: {} })
+    const before = decoyContainer(spec, 'base', settings)
+    const after = decoyContainer(edited, 'base', settings)
+    expect(after.hash).toBe(before.hash)
+    expect(after.options.Labels?.['decnet.services']).not.toBe(before.options.Labels?.['decnet.services'])
+    const otherPersona = deckySpecFor({ ...row, hostname: 'LAPTOP-1' })
+    expect(decoyContainer(otherPersona, 'base', settings).hash).not.toBe(before.hash)
+  })
+
+  it('writes a one-file tar archive that reads back (the services file of a live edit)', () => {
+    const content = Buffer.from('[{"slug":"ssh","ports":[22],"config":{}}]')
+    const archive = singleFileTar('services.json', content)
+    expect(archive.length % 512).toBe(0)
+    expect(firstFileInTar(archive).equals(content)).toBe(true)
+    // GNU tar (which checks the header checksum) reads the same file out of it.
+    expect(execFileSync('tar', ['-xOf', '-', 'services.json'], { input: archive }).equals(content)).toBe(true)
+  })
+
+  it('with the artifact gateway, the decoy container gets its directory read-only and its own decky token', () => {
+    const spec = deckySpecFor(row)
+    const withGateway = {
+      ...settings,
       artifactGateway: {
         hostDir: '/data/artifact-gateway',
         tokenFor: (decky: string) => `token-of-${decky}`,
       },
     }
-    const container = serviceContainer(
-      spec,
-      spec.services[0] ?? { slug: 'rdp', ports: [], config: {} },
-      'base',
-      settings,
-    )
+    const container = decoyContainer(spec, 'base', withGateway)
     expect(container.options.HostConfig?.Binds).toEqual(['/data/artifact-gateway:/run/decnet-artifacts:ro'])
     expect(container.options.HostConfig?.ReadonlyRootfs).toBe(true)
     expect(container.options.Env).toEqual(

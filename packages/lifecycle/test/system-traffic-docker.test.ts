@@ -131,7 +131,7 @@ describe('collector pause (Docker engine)', () => {
     await curl('/while-paused-2')
     // Written to Docker's log (the container's own), not read: nothing follows it.
     await expect
-      .poll(async () => (await run('docker', ['logs', `${instance}-pause-docker.http`])).stdout, {
+      .poll(async () => (await run('docker', ['logs', `${instance}-pause-docker.decoy`])).stdout, {
         timeout: 10_000,
       })
       .toContain('/while-paused-2')

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import type { EngineKind } from '@decnet/core'
 import type { EventSink } from '@decnet/decoys'
+import { DECOY_IMAGE_TAG } from '@decnet/decoys/image-tag'
 import {
   type DeckyEngine,
   DockerEngine,
@@ -15,12 +14,7 @@ const BUILD_IMAGE = 'pnpm --filter @decnet/decoys build:image'
 
 /** The decoy image built from this repository's packages/decoys (DECNET_DECOY_IMAGE overrides). */
 export function decoyImage(): string {
-  if (process.env.DECNET_DECOY_IMAGE) return process.env.DECNET_DECOY_IMAGE
-  const entry = fileURLToPath(import.meta.resolve('@decnet/decoys'))
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', `file://${entry}`), 'utf8')) as {
-    version: string
-  }
-  return `decnet/decoy:${manifest.version}`
+  return process.env.DECNET_DECOY_IMAGE || DECOY_IMAGE_TAG
 }
 
 /**

@@ -30,19 +30,13 @@ export function configBool(config: ServiceConfig, key: string): boolean | undefi
 }
 
 /**
- * Parses `DECNET_SERVICE_CONFIG`: a JSON object whose values are strings, numbers, booleans or
- * string lists. Anything else is a deployment bug, reported with the offending key.
+ * A service's config as the engine hands it over (decky-services.ts): an object whose values are
+ * strings, numbers, booleans or string lists. Anything else is a deployment bug, reported with the
+ * offending key; `where` names the config in errors.
  */
-export function parseServiceConfigJson(text: string | undefined): ServiceConfig {
-  if (text === undefined || text.trim() === '') return {}
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch (error) {
-    throw new Error(`DECNET_SERVICE_CONFIG is not valid JSON: ${(error as Error).message}`)
-  }
+export function serviceConfigFrom(parsed: unknown, where: string): ServiceConfig {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error('DECNET_SERVICE_CONFIG must be a JSON object')
+    throw new Error(`${where} must be a JSON object`)
   }
   const config: ServiceConfig = {}
   for (const [key, value] of Object.entries(parsed)) {
@@ -53,7 +47,7 @@ export function parseServiceConfigJson(text: string | undefined): ServiceConfig 
       typeof value === 'number' ||
       typeof value === 'boolean' ||
       (Array.isArray(value) && value.every((item) => typeof item === 'string'))
-    if (!ok) throw new Error(`DECNET_SERVICE_CONFIG: key '${key}' has an unsupported value type`)
+    if (!ok) throw new Error(`${where}: key '${key}' has an unsupported value type`)
     config[key] = value as ServiceConfigValue
   }
   return config

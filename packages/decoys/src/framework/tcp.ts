@@ -5,6 +5,7 @@ import { clientHelloFields } from '../fingerprints/fields.ts'
 import { peekClientHello } from '../fingerprints/tls-tap.ts'
 import { peerAddress } from './events.ts'
 import { peerOfResetSocket } from './peer-name.ts'
+import { guardSocket } from './service-scope.ts'
 
 export type Fields = DecoyEvent['fields']
 
@@ -144,6 +145,7 @@ export async function listenTcp(options: TcpListenOptions): Promise<TcpListener>
       socket.destroy()
       return
     }
+    guardSocket(socket)
     sockets.add(socket)
     const { ip, port } = peerOf(socket)
     const openedAt = Date.now()

@@ -1,6 +1,6 @@
 /**
- * The Docker log collector: finds decoy service containers by label, follows each one's log stream
- * through the Docker API and feeds every stdout line to the ingest pipeline.
+ * The Docker log collector: finds decoy and custom service containers by label, follows each one's
+ * log stream through the Docker API and feeds every stdout line to the ingest pipeline.
  *
  * - Discovery: an initial scan, the Docker event stream (`start`/`destroy`) and a periodic re-scan as
  *   a safety net, all selecting containers by one label filter (service-containers.ts).
@@ -350,7 +350,9 @@ export class DockerLogCollector {
   private async consume(follower: Follower, stream: NodeJS.ReadableStream): Promise<boolean> {
     const decoder = new FrameDecoder()
     const assembler = new LineAssembler(this.options.maxLineBytes ?? MAX_LINE_BYTES)
-    const context = { decky: follower.decky, service: follower.service }
+    // The container's labels say which decky (and, for a one-service container, which service):
+    // never the line, which a compromised decoy could forge.
+    const context = { decky: follower.decky, ...(follower.service ? { service: follower.service } : {}) }
     const replays = new ReplayFilter()
     let received = false
     try {
@@ -367,7 +369,10 @@ export class DockerLogCollector {
               // An operator's image prints text on either stream: every line is kept, as raw.
               this.counters.lines++
               if (this.pipeline.isFull) await this.pipeline.waitForSpace()
-              this.pipeline.offerRawLine(line.text, line.stream, lineTime(line), context)
+              this.pipeline.offerRawLine(line.text, line.stream, lineTime(line), {
+                decky: follower.decky,
+                service: follower.service,
+              })
             } else if (line.stream === 'stdout') {
               this.counters.lines++
               if (this.pipeline.isFull) await this.pipeline.waitForSpace()
@@ -514,6 +519,8 @@ export class DockerLogCollector {
       await this.follow(id, identity)
       this.followers.get(id)?.wakeup.wake()
     } else if (action === 'destroy') {
+      // A base or shaper going: nothing of it was followed.
+      if (!serviceContainerOf(event.Actor?.Attributes)) return
       const follower = this.followers.get(id)
       if (follower) {
         follower.removed = true

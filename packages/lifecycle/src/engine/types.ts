@@ -67,8 +67,16 @@ export type DeckyHealth = 'up' | 'degraded' | 'missing'
 export type DeckyObservation = {
   name: string
   state: DeckyHealth
-  /** Service slug → its container's (or listener's) state, e.g. `running`, `exited`. */
+  /**
+   * Service → the state of its own container (or listener), e.g. `running`, `exited`: custom services
+   * on Docker, every service on the local engine.
+   */
   services: Record<string, string>
+  /**
+   * The state of the one process hosting all of the decky's built-in services (Docker's decoy
+   * container), when the engine hosts them so; absent when it has none running.
+   */
+  decoy?: string
   /** Human-readable reasons for `degraded`/`missing` (which container is absent or not running). */
   problems: string[]
 }
@@ -78,6 +86,8 @@ export type ConvergeReport = {
   created: string[]
   kept: string[]
   removed: string[]
+  /** Kept running, but told to run another service set (Docker's decoy container after a live edit). */
+  reconfigured: string[]
 }
 
 export type OperationOptions = {
@@ -103,7 +113,10 @@ export interface DeckyEngine {
    * when the decky cannot be made reachable.
    */
   deploy(spec: DeckySpec, network: NetworkContext, options?: OperationOptions): Promise<ConvergeReport>
-  /** Replaces only the service containers whose configuration changed; the base is kept when unchanged. */
+  /**
+   * Changes only the services whose configuration changed (replaced, or applied in place by the
+   * process hosting them); the base is kept when unchanged.
+   */
   mutate(spec: DeckySpec, network: NetworkContext, options?: OperationOptions): Promise<ConvergeReport>
   /** Removes this decky's service containers, then its base; nothing else. Idempotent. */
   teardown(name: string): Promise<void>

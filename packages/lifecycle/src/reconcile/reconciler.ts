@@ -163,7 +163,11 @@ export class Reconciler {
       let actual = RECORDED[observation?.state ?? 'missing']
       const problems = [...(observation?.problems ?? ['no containers'])]
       // A service container removed behind our back leaves the rest "up": the desired list tells.
-      const absent = (decky.services ?? []).filter((slug) => !(slug in (observation?.services ?? {})))
+      // Services hosted by one process are there as long as it runs (its state is in `problems`).
+      const absent =
+        observation?.decoy !== undefined
+          ? []
+          : (decky.services ?? []).filter((slug) => !(slug in (observation?.services ?? {})))
       if (absent.length > 0) {
         problems.push(...absent.map((slug) => `${slug} container missing`))
         if (actual === 'running') actual = 'degraded'

@@ -15,15 +15,18 @@ import type Docker from 'dockerode'
 import { buildImage } from '../../src/engine/docker/image.ts'
 
 const FAKE_DECOY = join(import.meta.dirname, 'fake-decoy.cjs')
+const FAKE_PAUSE = join(import.meta.dirname, 'fake-pause.cjs')
 
 /**
  * A registry-free test image (toolchain.md §5): the host's node binary and its shared libraries in a
- * FROM-scratch rootfs, running the fake decoy. Tagged by content, so it is built once per change.
+ * FROM-scratch rootfs, running the fake decoy, with the fake pause where the real image has its
+ * pause process. Tagged by content, so it is built once per change.
  */
 export async function ensureTestImage(docker: Docker): Promise<string> {
   const node = realpathSync(process.execPath)
   const script = readFileSync(FAKE_DECOY)
-  const tag = `decnet-lifecycle-test/decoy:${createHash('sha256').update(script).update(process.version).digest('hex').slice(0, 12)}`
+  const pause = readFileSync(FAKE_PAUSE)
+  const tag = `decnet-lifecycle-test/decoy:${createHash('sha256').update(script).update(pause).update(process.version).digest('hex').slice(0, 12)}`
   return buildOnce(docker, tag, (context) => {
     const rootfs = join(context, 'rootfs')
     const libraries = execFileSync('ldd', [node], { encoding: 'utf8' }).match(/\/[^\s]+/g) ?? []
@@ -35,6 +38,8 @@ export async function ensureTestImage(docker: Docker): Promise<string> {
     copyFileSync(node, join(rootfs, 'usr/bin/node'))
     mkdirSync(join(rootfs, 'app'))
     writeFileSync(join(rootfs, 'app/decoy.cjs'), script)
+    mkdirSync(join(rootfs, 'opt/decnet'), { recursive: true })
+    writeFileSync(join(rootfs, 'opt/decnet/pause'), pause, { mode: 0o755 })
     writeFileSync(
       join(context, 'Dockerfile'),
       'FROM scratch\nCOPY rootfs/ /\nENTRYPOINT ["/usr/bin/node", "/app/decoy.cjs"]\n',

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { CustomService, TcpStackShaping } from '@decnet/core'
+import { DECKY_SERVICES_DIR, DECKY_SERVICES_ENV, servicesDigest } from '@decnet/decoys/decky-services'
 import { fileDropEnv } from '@decnet/decoys/file-drops'
 import type Docker from 'dockerode'
 import {
@@ -7,11 +8,13 @@ import {
   GATEWAY_SOCKET_NAME,
   type GatewayAttachment,
 } from '../../artifacts/gateway.ts'
-import { fileDropsOf } from '../spec.ts'
-import type { DeckyServiceSpec, DeckySpec } from '../types.ts'
+import type { DeckySpec } from '../types.ts'
+import { encodedServices } from './decoy-services.ts'
 import {
   BASE_ROLE,
   baseContainerName,
+  DECOY_ROLE,
+  decoyContainerName,
   LABEL,
   SERVICE_ROLE,
   SHAPER_ROLE,
@@ -23,9 +26,11 @@ export type ContainerSettings = {
   instance: string
   networkName: string
   imageId: string
+  /** Entry point of the base container (the decoy image's pause process). */
   baseCommand: string[]
-  serviceCommand?: string[]
-  /** Entry point of the stack shaper in the decoy image. */
+  /** Command of the decoy container; the image's default when unset. */
+  decoyCommand?: string[]
+  /** Entry point of the stack shaper in the decoy image (run under the pause process). */
   shaperCommand: string[]
   logMaxSize: string
   stopTimeoutSeconds: number
@@ -47,12 +52,25 @@ function canonical(value: unknown): string {
 
 /**
  * Hashes the complete create options (image id included), so any change that needs a new container
- * (a rebuilt image, another IP, a new service config, a replaced base) changes the hash, and an
- * unchanged decky keeps its containers.
+ * (a rebuilt image, another IP, a new persona, a replaced base) changes the hash, and an unchanged
+ * decky keeps its containers. `live` is added after hashing: what the running container takes
+ * without being replaced (the decoy's service set, applied in place).
  */
-function withHash(name: string, options: Docker.ContainerCreateOptions): DesiredContainer {
+function withHash(
+  name: string,
+  options: Docker.ContainerCreateOptions,
+  live: { env: string[]; labels: Record<string, string> } = { env: [], labels: {} },
+): DesiredContainer {
   const hash = createHash('sha256').update(canonical(options)).digest('hex').slice(0, 32)
-  return { name, hash, options: { ...options, Labels: { ...options.Labels, [LABEL.configHash]: hash } } }
+  return {
+    name,
+    hash,
+    options: {
+      ...options,
+      Env: [...(options.Env ?? []), ...live.env],
+      Labels: { ...options.Labels, ...live.labels, [LABEL.configHash]: hash },
+    },
+  }
 }
 
 function logConfig(settings: ContainerSettings): Docker.HostConfig['LogConfig'] {
@@ -83,7 +101,8 @@ export function baseContainer(
 ): DesiredContainer {
   return withHash(baseContainerName(settings.instance, spec.name), {
     Image: settings.imageId,
-    Cmd: settings.baseCommand,
+    Entrypoint: settings.baseCommand,
+    Cmd: [],
     Hostname: spec.hostname,
     MacAddress: spec.mac,
     StopTimeout: settings.stopTimeoutSeconds,
@@ -106,15 +125,11 @@ export function baseContainer(
 }
 
 /**
- * Confinement of every service container (they parse attacker bytes). Measured with the real decoy
- * image (node 20, one emulator per container) on Docker 20.10: idle 7.5-15 MiB across all 28
- * services (docker-real-decoy.test.ts prints them) and 11 pids (node's threads); under a 20 s flood
- * (300 parallel oversized HTTP requests, 40 parallel OpenSSH logins) RSS peaked at 32 MiB, pids
- * stayed at 11. Memory is 4x that peak with no swap, pids about
- * 6x, CPU half a core so one flooded decoy cannot starve the host. The emulators bind ports < 1024
- * as uid 65534 through Docker's default ip_unprivileged_port_start=0 and never touch the filesystem
- * (no fs import in @decnet/decoys; all 28 deploy and answer with a read-only root), so they need no
- * capability, no writable path and no tmpfs.
+ * Confinement of a custom service's container (an operator's image parsing attacker bytes): the
+ * limits one service container of the real decoy image was measured against (node 20, Docker
+ * 20.10): idle 7.5-15 MiB, a 20 s flood (300 parallel oversized HTTP requests, 40 parallel OpenSSH
+ * logins) peaked at 32 MiB and 11 pids. Memory is 4x that peak with no swap, pids about 6x, CPU half
+ * a core so one flooded service cannot starve the host.
  */
 export const SERVICE_CONFINEMENT = {
   memoryBytes: 128 * 1024 * 1024,
@@ -122,60 +137,88 @@ export const SERVICE_CONFINEMENT = {
   nanoCpus: 500_000_000,
 } as const
 
-function serviceConfinement(): Docker.HostConfig {
+/**
+ * Confinement of a decky's decoy container: one node process for all of the decky's built-in
+ * services, so one decky's flood or fault stays in that decky. Memory is above the process's own
+ * heap bound (decoys' DECOY_NODE_FLAGS: 128 MiB old generation), so a runaway heap ends in V8's own
+ * out-of-memory exit and a restart of this decky's decoy; idle it holds ~22 MiB for ssh+http+ftp
+ * (spec §10 fleet density, `pnpm --filter @decnet/lifecycle bench`). Pids and CPU as one service
+ * had: node's threads do not multiply with services, and half a core per decky keeps a flooded decky
+ * from starving the host. The emulators bind ports < 1024 as uid 65534 through Docker's default
+ * ip_unprivileged_port_start=0 and only read the filesystem (their services file), so they need no
+ * capability and no writable path.
+ */
+export const DECOY_CONFINEMENT = {
+  memoryBytes: 192 * 1024 * 1024,
+  pidsLimit: 64,
+  nanoCpus: 500_000_000,
+} as const
+
+function confinement(limits: typeof SERVICE_CONFINEMENT | typeof DECOY_CONFINEMENT): Docker.HostConfig {
   return {
     CapDrop: ['ALL'],
     SecurityOpt: ['no-new-privileges'],
     ReadonlyRootfs: true,
-    Memory: SERVICE_CONFINEMENT.memoryBytes,
+    Memory: limits.memoryBytes,
     // Equal to Memory: no swap on top of it.
-    MemorySwap: SERVICE_CONFINEMENT.memoryBytes,
-    PidsLimit: SERVICE_CONFINEMENT.pidsLimit,
-    NanoCpus: SERVICE_CONFINEMENT.nanoCpus,
+    MemorySwap: limits.memoryBytes,
+    PidsLimit: limits.pidsLimit,
+    NanoCpus: limits.nanoCpus,
   }
 }
 
-/** A service container: joins the base's network namespace and runs one emulator configured by env. */
-export function serviceContainer(
+/**
+ * The decky's decoy container: joins the base's network namespace and runs every built-in service of
+ * the decky in one process, configured by env. The service set is applied live (not part of the
+ * hash): the engine writes an edited set into the container's services volume and signals it.
+ */
+export function decoyContainer(
   spec: DeckySpec,
-  service: DeckyServiceSpec,
   baseId: string,
   settings: ContainerSettings,
 ): DesiredContainer {
-  return withHash(serviceContainerName(settings.instance, spec.name, service.slug), {
-    Image: settings.imageId,
-    ...(settings.serviceCommand ? { Cmd: settings.serviceCommand } : {}),
-    StopTimeout: settings.stopTimeoutSeconds,
-    Env: [
-      `DECNET_DECKY=${spec.name}`,
-      `DECNET_SERVICE=${service.slug}`,
-      `DECNET_HOSTNAME=${spec.hostname}`,
-      `DECNET_SEED=${spec.seed}`,
-      `DECNET_PERSONA=${JSON.stringify(spec.persona)}`,
-      ...(spec.distro ? [`DECNET_DISTRO=${spec.distro}`] : []),
-      `DECNET_SERVICE_CONFIG=${JSON.stringify(service.config)}`,
-      'DECNET_BIND=0.0.0.0',
-      `DECNET_PORTS=${[...new Set(service.ports.map(({ port }) => port))].join(',')}`,
-      ...fileDropEnv(fileDropsOf(spec, service.slug)),
-      ...(settings.artifactGateway
-        ? [
-            `DECNET_ARTIFACT_GATEWAY=${CONTAINER_GATEWAY_DIR}/${GATEWAY_SOCKET_NAME}`,
-            `DECNET_ARTIFACT_TOKEN=${settings.artifactGateway.tokenFor(spec.name)}`,
-          ]
-        : []),
-    ],
-    Labels: labels(settings, spec.name, SERVICE_ROLE, { [LABEL.service]: service.slug }),
-    HostConfig: {
-      NetworkMode: `container:${baseId}`,
-      RestartPolicy: { Name: 'unless-stopped' },
-      LogConfig: logConfig(settings),
-      ...serviceConfinement(),
-      // The gateway's socket directory, read-only: the decoy connects, it cannot write there.
-      ...(settings.artifactGateway
-        ? { Binds: [`${settings.artifactGateway.hostDir}:${CONTAINER_GATEWAY_DIR}:ro`] }
-        : {}),
+  const services = encodedServices(spec)
+  return withHash(
+    decoyContainerName(settings.instance, spec.name),
+    {
+      Image: settings.imageId,
+      ...(settings.decoyCommand ? { Cmd: settings.decoyCommand } : {}),
+      StopTimeout: settings.stopTimeoutSeconds,
+      Env: [
+        `DECNET_DECKY=${spec.name}`,
+        `DECNET_HOSTNAME=${spec.hostname}`,
+        `DECNET_PERSONA=${JSON.stringify(spec.persona)}`,
+        ...(spec.distro ? [`DECNET_DISTRO=${spec.distro}`] : []),
+        'DECNET_BIND=0.0.0.0',
+        // Every service gets them; only those showing a filesystem (shell, FTP) read them, so a
+        // service added live finds them there.
+        ...fileDropEnv(spec.fileDrops ?? []),
+        ...(settings.artifactGateway
+          ? [
+              `DECNET_ARTIFACT_GATEWAY=${CONTAINER_GATEWAY_DIR}/${GATEWAY_SOCKET_NAME}`,
+              `DECNET_ARTIFACT_TOKEN=${settings.artifactGateway.tokenFor(spec.name)}`,
+            ]
+          : []),
+      ],
+      Labels: labels(settings, spec.name, DECOY_ROLE),
+      // The services file's volume: anonymous, so it goes with the container (removed with `v`).
+      Volumes: { [DECKY_SERVICES_DIR]: {} },
+      HostConfig: {
+        NetworkMode: `container:${baseId}`,
+        RestartPolicy: { Name: 'unless-stopped' },
+        LogConfig: logConfig(settings),
+        ...confinement(DECOY_CONFINEMENT),
+        // The gateway's socket directory, read-only: the decoy connects, it cannot write there.
+        ...(settings.artifactGateway
+          ? { Binds: [`${settings.artifactGateway.hostDir}:${CONTAINER_GATEWAY_DIR}:ro`] }
+          : {}),
+      },
     },
-  })
+    {
+      env: [`${DECKY_SERVICES_ENV}=${services}`],
+      labels: { [LABEL.services]: servicesDigest(services) },
+    },
+  )
 }
 
 /** Writable scratch space a custom image may need under the read-only root (memory-backed, no exec). */
@@ -206,15 +249,15 @@ export function customServiceContainer(
       NetworkMode: `container:${baseId}`,
       RestartPolicy: { Name: 'unless-stopped' },
       LogConfig: logConfig(settings),
-      ...serviceConfinement(),
+      ...confinement(SERVICE_CONFINEMENT),
       Tmpfs: CUSTOM_SCRATCH,
     },
   })
 }
 
 /**
- * Measured with the real decoy image on Docker 20.10: the idle shaper (node after its tc and ip
- * runs) holds 6.7 MiB and 7 pids (node's threads; tc and ip run one at a time as its child).
+ * Measured with the real decoy image on Docker 20.10: node running tc and ip one at a time as its
+ * children peaks at 7 pids; once it attached the program only the pause process stays (~0.4 MiB).
  */
 export const SHAPER_CONFINEMENT = {
   memoryBytes: 64 * 1024 * 1024,
@@ -223,8 +266,8 @@ export const SHAPER_CONFINEMENT = {
 
 /**
  * The decky's TCP/IP stack shaper: joins the base's network namespace, attaches the profile's
- * egress BPF program with tc, then idles under the restart policy so a daemon restart (which gives
- * the base a new namespace) redoes it. It alone holds NET_ADMIN + SYS_ADMIN (tc needs bpf(), which
+ * egress BPF program with tc, then (its pause process) idles under the restart policy so a daemon
+ * restart (which gives the base a new namespace) redoes it. It alone holds NET_ADMIN + SYS_ADMIN (tc needs bpf(), which
  * Docker 20.10's default seccomp profile grants with SYS_ADMIN only); it parses no attacker bytes,
  * and the base and service containers keep their own, smaller sets.
  */

@@ -1,4 +1,10 @@
 import { type ReapReport, type TcpStackShaping, tcpStackFor } from '@decnet/core'
+import {
+  DECKY_SERVICES_DIR,
+  DECKY_SERVICES_FILE,
+  DECKY_SERVICES_FILE_NAME,
+  servicesDigest,
+} from '@decnet/decoys/decky-services'
 import type Docker from 'dockerode'
 import type { GatewayAttachment } from '../../artifacts/gateway.ts'
 import { describeFailures, waitUntilReachable } from '../../probe/probe.ts'
@@ -23,12 +29,13 @@ import {
   type ContainerSettings,
   customServiceContainer,
   type DesiredContainer,
-  serviceContainer,
+  decoyContainer,
   shaperContainer,
 } from './containers.ts'
+import { encodedServices, firstFileInTar, singleFileTar } from './decoy-services.ts'
 import { HostShim, interfaceAddress } from './host-shim.ts'
 import { resolveImage } from './image.ts'
-import { BASE_ROLE, LABEL, managedFilter, SERVICE_ROLE, SHAPER_ROLE } from './labels.ts'
+import { BASE_ROLE, DECOY_ROLE, LABEL, managedFilter, SERVICE_ROLE, SHAPER_ROLE } from './labels.ts'
 import { ensureNetwork } from './network.ts'
 
 export type DockerEngineOptions = {
@@ -49,10 +56,11 @@ export type DockerEngineOptions = {
    * another machine on the LAN.
    */
   hostShim?: boolean
+  /** Entry point of base containers (default: the decoy image's pause process). */
   baseCommand?: string[]
-  /** Command of service containers; the image's default when unset. */
-  serviceCommand?: string[]
-  /** Entry point of the TCP/IP stack shaper (default: the decoy image's `/opt/decnet/shape`). */
+  /** Command of decoy containers; the image's default when unset. */
+  decoyCommand?: string[]
+  /** Entry point of the TCP/IP stack shaper (default: the decoy image's `shape` under its pause process). */
   shaperCommand?: string[]
   /** How long a started shaper may take to report its program attached (default 20 s). */
   shaperTimeoutMs?: number
@@ -96,6 +104,14 @@ export class StackShapingError extends Error {
 
 const SHAPER_REPORT_RE = /decnet-shaper: ([^\n]*)/g
 
+/** A decoy running live could not take its new service set (a live edit or a mutation). */
+export class DecoyServicesError extends Error {
+  constructor(decky: string, detail: string) {
+    super(`decky ${decky}: its decoy did not take the new services: ${detail}`)
+    this.name = 'DecoyServicesError'
+  }
+}
+
 export class DeckyNotReachableError extends Error {
   constructor(decky: string, detail: string) {
     super(`decky ${decky} started but does not answer: ${detail}`)
@@ -103,7 +119,11 @@ export class DeckyNotReachableError extends Error {
   }
 }
 
-/** The production engine: one decky = a base container plus one service container per service, on real Docker. */
+/**
+ * The production engine, on real Docker: one decky = a base container (its network namespace, a
+ * pause process), one decoy container running all of its built-in services in one process, a stack
+ * shaper when its persona needs one, and one container per custom service.
+ */
 export class DockerEngine implements DeckyEngine {
   readonly kind = 'docker'
   readonly instance: string
@@ -254,25 +274,26 @@ export class DockerEngine implements DeckyEngine {
       instance: this.instance,
       networkName: this.networkName,
       imageId,
-      baseCommand: this.options.baseCommand ?? ['pause'],
-      shaperCommand: this.options.shaperCommand ?? ['/usr/bin/node', '/opt/decnet/shape'],
-      ...(this.options.serviceCommand ? { serviceCommand: this.options.serviceCommand } : {}),
+      baseCommand: this.options.baseCommand ?? ['/opt/decnet/pause'],
+      shaperCommand: this.options.shaperCommand ?? [
+        '/opt/decnet/pause',
+        '/usr/bin/node',
+        '/opt/decnet/shape',
+      ],
+      ...(this.options.decoyCommand ? { decoyCommand: this.options.decoyCommand } : {}),
       logMaxSize: this.options.logMaxSize ?? '10m',
       stopTimeoutSeconds: 2,
       ...(this.options.artifactGateway ? { artifactGateway: this.options.artifactGateway } : {}),
     }
-    const report: ConvergeReport = { created: [], kept: [], removed: [] }
+    const report: ConvergeReport = { created: [], kept: [], removed: [], reconfigured: [] }
     const role = (container: Existing) => label(container, LABEL.role)
-    let services = existing.filter(
-      (container) => role(container) !== BASE_ROLE && role(container) !== SHAPER_ROLE,
-    )
-    let shapers = existing.filter((container) => role(container) === SHAPER_ROLE)
     const bases = existing.filter((container) => role(container) === BASE_ROLE)
+    let joined = existing.filter((container) => role(container) !== BASE_ROLE)
     const shaping = shapingFor(spec)
 
     const desiredBase = baseContainer(spec, settings, shim?.name, shaping)
     // A base that lost its LAN address (disconnected, or back from a daemon restart without it) is
-    // recreated like a stopped one: its services follow it into the new namespace.
+    // recreated like a stopped one: what joined its namespace follows it into the new one.
     const base = bases.find(
       (container) =>
         label(container, LABEL.configHash) === desiredBase.hash &&
@@ -280,13 +301,12 @@ export class DockerEngine implements DeckyEngine {
         baseNetworkProblem(container, this.networkName) === undefined,
     )
     if (!base) {
-      // A new base is a new network namespace: every service container must be recreated to join it.
-      for (const service of [...services, ...shapers]) {
+      // A new base is a new network namespace: every joined container must be recreated to join it.
+      for (const container of joined) {
         step()
-        await this.remove(service, report)
+        await this.remove(container, report)
       }
-      services = []
-      shapers = []
+      joined = []
     }
     for (const stale of bases.filter((container) => container !== base)) await this.remove(stale, report)
     let baseId: string
@@ -298,44 +318,52 @@ export class DockerEngine implements DeckyEngine {
       step()
       const created = await this.create(desiredBase)
       baseId = created.id
-      // Service containers only need the base to exist to be created; they wait for it to run to start.
+      // Joined containers only need the base to exist to be created; they wait for it to run to start.
       baseStarted = this.start(desiredBase.name, created)
       // Awaited below; this only keeps an early exit (a failed removal) from leaving it unhandled.
       baseStarted.catch(() => undefined)
       report.created.push(desiredBase.name)
     }
 
-    const desired = [
-      ...spec.services.map((service) => serviceContainer(spec, service, baseId, settings)),
-      ...(spec.customServices ?? []).map((custom, index) =>
-        customServiceContainer(spec, custom, customImageIds[index] ?? '', baseId, settings),
-      ),
-    ]
+    const desiredDecoy = spec.services.length > 0 ? decoyContainer(spec, baseId, settings) : undefined
+    const desiredShaper = shaping ? shaperContainer(spec, shaping, baseId, settings) : undefined
+    const desiredCustoms = (spec.customServices ?? []).map((custom, index) =>
+      customServiceContainer(spec, custom, customImageIds[index] ?? '', baseId, settings),
+    )
+    // Kept: running with the wanted configuration. Everything else joined to the base goes, including
+    // the one-container-per-service layout of engines before decoy containers.
     const keep = new Set<Existing>()
-    for (const want of desired) {
-      const match = services.find(
+    const keptFor = (want: DesiredContainer | undefined, wantedRole: string) => {
+      if (!want) return undefined
+      const match = joined.find(
         (container) =>
           !keep.has(container) &&
+          role(container) === wantedRole &&
           label(container, LABEL.configHash) === want.hash &&
           container.State === 'running',
       )
       if (match) keep.add(match)
+      return match
     }
+    const keptDecoy = keptFor(desiredDecoy, DECOY_ROLE)
+    const keptShaper = keptFor(desiredShaper, SHAPER_ROLE)
+    const keptCustoms = new Set(
+      desiredCustoms.filter((want) => keptFor(want, SERVICE_ROLE) !== undefined).map((want) => want.name),
+    )
+    step()
     await Promise.all(
-      services.filter((container) => !keep.has(container)).map((stale) => this.remove(stale, report)),
+      joined.filter((container) => !keep.has(container)).map((stale) => this.remove(stale, report)),
     )
-    const keptHashes = new Set([...keep].map((container) => label(container, LABEL.configHash)))
+
     const routed = shim ? baseStarted.then(() => shim.routeTo(spec.ip)) : baseStarted
-    const desiredShaper = shaping ? shaperContainer(spec, shaping, baseId, settings) : undefined
-    const keptShaper = shapers.find(
-      (container) =>
-        desiredShaper !== undefined &&
-        label(container, LABEL.configHash) === desiredShaper.hash &&
-        container.State === 'running',
-    )
-    for (const stale of shapers.filter((container) => container !== keptShaper)) {
+    const createAndStart = async (want: DesiredContainer) => {
       step()
-      await this.remove(stale, report)
+      const container = await this.create(want)
+      await baseStarted
+      step()
+      await this.start(want.name, container)
+      report.created.push(want.name)
+      return container
     }
     const shaped = (async () => {
       if (!desiredShaper) return
@@ -343,28 +371,32 @@ export class DockerEngine implements DeckyEngine {
         report.kept.push(desiredShaper.name)
         return
       }
-      step()
-      const container = await this.create(desiredShaper)
-      await baseStarted
-      step()
-      await this.start(desiredShaper.name, container)
+      const container = await createAndStart(desiredShaper)
       await this.verifyShaper(spec.name, container, signal)
-      report.created.push(desiredShaper.name)
+    })()
+    const decoyReady = (async () => {
+      if (!desiredDecoy) return
+      if (!keptDecoy) {
+        await createAndStart(desiredDecoy)
+        return
+      }
+      // The decoy keeps running; only its service set may differ (a mutation or a live edit).
+      const services = encodedServices(spec)
+      if ((await this.runningServicesDigest(keptDecoy)) === servicesDigest(services)) {
+        report.kept.push(desiredDecoy.name)
+        return
+      }
+      step()
+      await this.applyServices(spec.name, keptDecoy, services, signal)
+      report.reconfigured.push(desiredDecoy.name)
     })()
     await Promise.all([
       routed,
       shaped,
-      ...desired.map(async (want) => {
-        if (keptHashes.has(want.hash)) {
-          report.kept.push(want.name)
-          return
-        }
-        step()
-        const container = await this.create(want)
-        await baseStarted
-        step()
-        await this.start(want.name, container)
-        report.created.push(want.name)
+      decoyReady,
+      ...desiredCustoms.map(async (want) => {
+        if (keptCustoms.has(want.name)) report.kept.push(want.name)
+        else await createAndStart(want)
       }),
     ])
     step()
@@ -378,26 +410,106 @@ export class DockerEngine implements DeckyEngine {
    * ip's message. A crash loop under the restart policy repeats the failure line, so it is read too.
    */
   private async verifyShaper(decky: string, container: Docker.Container, signal: AbortSignal | undefined) {
-    const deadline = Date.now() + (this.options.shaperTimeoutMs ?? 20_000)
-    for (;;) {
-      signal?.throwIfAborted()
-      const logs = await this.call(`logs of ${decky}'s stack shaper`, () =>
-        container.logs({ stdout: true, stderr: true, follow: false }),
-      )
-      const reports = [...Buffer.from(logs).toString('utf8').matchAll(SHAPER_REPORT_RE)].map(
-        (m) => m[1] ?? '',
-      )
-      const last = reports.at(-1)
-      if (last !== undefined) {
-        if (last.includes(' attached to ')) return
+    await this.awaitReport(container, {
+      what: `${decky}'s stack shaper`,
+      timeoutMs: this.options.shaperTimeoutMs ?? 20_000,
+      signal,
+      decide: (logs) => {
+        const last = [...logs.matchAll(SHAPER_REPORT_RE)].map((m) => m[1] ?? '').at(-1)
+        if (last === undefined) return false
+        if (last.includes(' attached to ')) return true
         throw new StackShapingError(decky, last.slice(0, 500))
-      }
+      },
+      timedOut: (state) =>
+        new StackShapingError(decky, `the shaper did not report within its time (${state})`),
+    })
+  }
+
+  /** The digest of the service set a running decoy runs: its services file's, else its creation set's. */
+  private async runningServicesDigest(decoy: Existing): Promise<string | undefined> {
+    try {
+      const archive = await this.call(`read the services of ${containerName(decoy)}`, async () => {
+        const stream = await this.docker.getContainer(decoy.Id).getArchive({ path: DECKY_SERVICES_FILE })
+        const chunks: Buffer[] = []
+        for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk)
+        return Buffer.concat(chunks)
+      })
+      return servicesDigest(firstFileInTar(archive).toString('utf8'))
+    } catch (error) {
+      if (isNotFound(error)) return label(decoy, LABEL.services)
+      throw error
+    }
+  }
+
+  /**
+   * A live edit: writes the new service set into the running decoy's services volume, signals it,
+   * and waits for its acknowledgement (`applied <digest>`), which names any service it could not
+   * start. The services it keeps are never restarted, so their sessions stay up.
+   */
+  private async applyServices(
+    decky: string,
+    decoy: Existing,
+    services: string,
+    signal: AbortSignal | undefined,
+  ) {
+    const name = containerName(decoy)
+    const container = this.docker.getContainer(decoy.Id)
+    const archive = singleFileTar(DECKY_SERVICES_FILE_NAME, Buffer.from(services))
+    await this.call(`write the services of ${name}`, () =>
+      container.putArchive(archive, { path: DECKY_SERVICES_DIR }),
+    )
+    // Docker's `since` has whole seconds: a second back, and the digest tells the lines apart.
+    const since = Math.floor(Date.now() / 1000) - 1
+    await this.call(`signal ${name}`, () => container.kill({ signal: 'SIGHUP' }))
+    const applied = new RegExp(`decnet-decoy: applied ${servicesDigest(services)}: ([^\n]*)`)
+    await this.awaitReport(container, {
+      what: `${decky}'s decoy`,
+      timeoutMs: this.options.readinessTimeoutMs ?? 30_000,
+      signal,
+      since,
+      decide: (logs) => {
+        const report = applied.exec(logs)?.[1]
+        if (report === undefined) return false
+        const failed = report.indexOf('; cannot start ')
+        if (failed === -1) return true
+        throw new DecoyServicesError(decky, report.slice(failed + 2, failed + 502))
+      },
+      timedOut: (state) =>
+        new DecoyServicesError(decky, `the decoy did not apply its new services in time (${state})`),
+    })
+  }
+
+  /**
+   * Polls a container's stderr until `decide` finds its report (true), throws what it reports, or
+   * the time is up (`timedOut` with the container's state).
+   */
+  private async awaitReport(
+    container: Docker.Container,
+    wait: {
+      what: string
+      timeoutMs: number
+      signal: AbortSignal | undefined
+      /** Only lines from this Unix time (seconds) on. */
+      since?: number
+      decide: (logs: string) => boolean
+      timedOut: (state: string) => Error
+    },
+  ): Promise<void> {
+    const deadline = Date.now() + wait.timeoutMs
+    for (;;) {
+      wait.signal?.throwIfAborted()
+      const logs = await this.call(`logs of ${wait.what}`, () =>
+        container.logs({
+          stdout: false,
+          stderr: true,
+          follow: false,
+          ...(wait.since ? { since: wait.since } : {}),
+        }),
+      )
+      if (wait.decide(Buffer.from(logs).toString('utf8'))) return
       if (Date.now() > deadline) {
-        const state = await this.call(`inspect ${decky}'s stack shaper`, () => container.inspect())
-        throw new StackShapingError(
-          decky,
-          `the shaper did not report within its time (${state.State.Status})`,
-        )
+        const state = await this.call(`inspect ${wait.what}`, () => container.inspect())
+        throw wait.timedOut(state.State.Status)
       }
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
@@ -541,6 +653,8 @@ function observeDecky(name: string, containers: Existing[], networkName: string)
   }
   for (const [slug, state] of Object.entries(services))
     if (state !== 'running') problems.push(`${slug} ${state}`)
+  const decoy = containers.find((container) => label(container, LABEL.role) === DECOY_ROLE)
+  if (decoy && decoy.State !== 'running') problems.push(`decoy container ${decoy.State}`)
   // Unshaped, a decky answers nmap -O as Linux whatever it claims to be.
   const program = base ? label(base, LABEL.stackProgram) : undefined
   const shaper = containers.find((container) => label(container, LABEL.role) === SHAPER_ROLE)
@@ -549,5 +663,11 @@ function observeDecky(name: string, containers: Existing[], networkName: string)
   else if (shaper && shaper.State !== 'running')
     problems.push(`TCP/IP stack shaper ${shaper.State}: the decky answers as Linux (${shaper.Status})`)
   const state = containers.length === 0 ? 'missing' : problems.length === 0 ? 'up' : 'degraded'
-  return { name, state, services, problems: containers.length === 0 ? ['no containers'] : problems }
+  return {
+    name,
+    state,
+    services,
+    ...(decoy ? { decoy: decoy.State } : {}),
+    problems: containers.length === 0 ? ['no containers'] : problems,
+  }
 }

@@ -13,10 +13,18 @@ export const LABEL = {
   stackProgram: 'decnet.stack-program',
   /** On a custom service's container: its output is raw lines, not decoy events. */
   custom: 'decnet.custom',
+  /**
+   * On a decoy container: the digest of the built-in services it was created with (`DECNET_SERVICES`);
+   * a live edit since then is in its services file (decoys' decky-services.ts).
+   */
+  services: 'decnet.services',
 } as const
 
 export const BASE_ROLE = 'base'
+/** A custom service's container (an operator's image, one per service). */
 export const SERVICE_ROLE = 'service'
+/** The decky's decoy container: one process hosting all of its built-in services. */
+export const DECOY_ROLE = 'decoy'
 /** The decky's TCP/IP stack shaper (docs/tcp-stack.md): shares the base's namespace, runs no emulator. */
 export const SHAPER_ROLE = 'shaper'
 
@@ -29,8 +37,8 @@ export function managedFilter(instance: string, decky?: string): { label: string
 
 /**
  * Container names. Decky names never contain '.', so `<instance>-<decky>` (base) and
- * `<instance>-<decky>.<slug>` (service) cannot collide across deckies; the shaper's `.stack` suffix
- * is not a service slug.
+ * `<instance>-<decky>.<suffix>` cannot collide across deckies; the decoy's `.decoy` and the shaper's
+ * `.stack` are neither a catalogue slug nor a custom service's `custom-<name>`.
  */
 export function baseContainerName(instance: string, decky: string): string {
   return `${instance}-${decky}`
@@ -38,6 +46,10 @@ export function baseContainerName(instance: string, decky: string): string {
 
 export function serviceContainerName(instance: string, decky: string, slug: string): string {
   return `${instance}-${decky}.${slug}`
+}
+
+export function decoyContainerName(instance: string, decky: string): string {
+  return `${instance}-${decky}.decoy`
 }
 
 export function shaperContainerName(instance: string, decky: string): string {

@@ -150,7 +150,7 @@ export class LocalEngine implements DeckyEngine {
   }
 
   private async converge(spec: DeckySpec): Promise<ConvergeReport> {
-    const report: ConvergeReport = { created: [], kept: [], removed: [] }
+    const report: ConvergeReport = { created: [], kept: [], removed: [], reconfigured: [] }
     const decky = this.deckies.get(spec.name) ?? {
       address: this.allocateAddress(spec.name),
       services: new Map(),
