@@ -52,13 +52,21 @@ function emitter(decky: string, service: string, script: string) {
 }
 
 /** JS source printing `count` decoy lines (fields.seq = 0..count-1), `perTick` every `everyMs`. */
-function emitScript(decky: string, count: number, perTick: number, everyMs: number): string {
+/**
+ * A container's script printing `count` request lines, `perTick` every `everyMs`. With `holdAt`, it
+ * stops after that many lines until it gets SIGUSR2, so a test controls what is printed while no
+ * collector reads.
+ */
+function emitScript(decky: string, count: number, perTick: number, everyMs: number, holdAt = count): string {
   return `let i = 0
+let held = ${holdAt} < ${count}
+process.on('SIGUSR2', () => { held = false })
 const line = (seq) => JSON.stringify({ ts: new Date().toISOString(), decky: ${JSON.stringify(decky)}, service: 'http',
   event: 'request', src_ip: '192.0.2.' + (seq % 200 + 1), src_port: 1024 + seq, fields: { seq, path: '/p' + seq } })
 const timer = setInterval(() => {
+  if (held && i >= ${holdAt}) return
   let out = ''
-  for (let k = 0; k < ${perTick} && i < ${count}; k++) out += line(i++) + '\\n'
+  for (let k = 0; k < ${perTick} && i < ${count} && !(held && i >= ${holdAt}); k++) out += line(i++) + '\\n'
   process.stdout.write(out)
   if (i >= ${count}) clearInterval(timer)
 }, ${everyMs})`
@@ -207,7 +215,9 @@ describe('DockerLogCollector on real Docker', () => {
     const db = await open()
     const decky = 'restart-decky'
     const total = 3000
-    const container = await emitter(decky, 'http', emitScript(decky, total, 15, 10))
+    // The second half is printed only once the first collector has stopped (a loaded machine could
+    // otherwise print all of it before the first one stops, and nothing would be left to resume).
+    const container = await emitter(decky, 'http', emitScript(decky, total, 15, 10, total / 2))
 
     const first = new IngestPipeline({ db, batchSize: 100, flushIntervalMs: 20 })
     const one = collector(db, first)
@@ -220,6 +230,7 @@ describe('DockerLogCollector on real Docker', () => {
     const position = (await db.settings.get(POSITION_KEY_PREFIX + container.id)) as { ts: string; n: number }
     expect(position.ts).toMatch(/^\d+\.\d{9}$/)
     expect((await container.inspect()).State.Running).toBe(true)
+    await container.kill({ signal: 'SIGUSR2' })
 
     const second = new IngestPipeline({ db, batchSize: 100, flushIntervalMs: 20 })
     const two = collector(db, second)
