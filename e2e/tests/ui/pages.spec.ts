@@ -9,9 +9,15 @@ test('config: admin edits limits and interval and manages users', async ({ page,
   await page.getByRole('navigation').getByRole('link', { name: 'Config' }).click()
   await expect(page.getByTestId('deployment-limit')).toBeVisible()
   await page.getByTestId('deployment-limit').fill('42')
+  // The interval is typed before the limit is saved: the settings' refetch after that save must not
+  // wipe it.
+  await page.getByTestId('global-interval').fill('2h')
+  const refetched = page.waitForResponse((response) => response.url().includes('config.get'))
   await page.getByRole('button', { name: 'Save limit' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'deployment limit set to 42' })).toBeVisible()
-  await page.getByTestId('global-interval').fill('2h')
+  await refetched
+  await expect(page.getByTestId('global-interval')).toHaveValue('2h')
+  await expect(page.getByTestId('deployment-limit')).toHaveValue('42')
   await page.getByRole('button', { name: 'Save interval' }).click()
   await expect(
     page.getByRole('status').filter({ hasText: 'global mutation interval set to 2h' }),

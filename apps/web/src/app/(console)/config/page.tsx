@@ -2,7 +2,7 @@
 
 import { INTERVAL_PATTERN } from '@decnet/core/schemas'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, type ReactNode, useEffect, useState } from 'react'
+import { type FormEvent, type ReactNode, useState } from 'react'
 import { ErrorAlert } from '@/components/error-alert.tsx'
 import { useIsAdmin, useMe } from '@/components/session.tsx'
 import { TimeCell } from '@/components/table-cells.tsx'
@@ -58,20 +58,31 @@ function SettingForm({
   )
 }
 
+/**
+ * A field shown from the server's value: a refetch (after saving another field) updates it only
+ * while it holds no edit of the operator's, so nothing typed is lost.
+ */
+function useServerField(serverValue: string | undefined): [string, (text: string) => void] {
+  const [text, setText] = useState(serverValue ?? '')
+  const [shown, setShown] = useState(serverValue)
+  if (serverValue !== shown) {
+    // Adjusting state while rendering: React re-renders at once, before anything is painted.
+    setShown(serverValue)
+    if (text === (shown ?? '')) setText(serverValue ?? '')
+  }
+  return [text, setText]
+}
+
 function Settings() {
   const trpc = useTRPC()
   const queryClient = useQueryClient()
   const isAdmin = useIsAdmin()
   const config = useQuery(trpc.config.get.queryOptions())
-  const [limit, setLimit] = useState('')
-  const [interval, setIntervalText] = useState('')
+  const [limit, setLimit] = useServerField(config.data ? String(config.data.deploymentLimit) : undefined)
+  const [interval, setIntervalText] = useServerField(
+    config.data ? (config.data.globalMutationInterval ?? '') : undefined,
+  )
   const [message, setMessage] = useState<string | null>(null)
-  useEffect(() => {
-    if (config.data) {
-      setLimit(String(config.data.deploymentLimit))
-      setIntervalText(config.data.globalMutationInterval ?? '')
-    }
-  }, [config.data])
   const done = (result: { message: string }) => {
     setMessage(result.message)
     queryClient.invalidateQueries({ queryKey: trpc.config.get.queryKey() })
