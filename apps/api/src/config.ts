@@ -39,6 +39,8 @@ export type ApiConfig = {
   runnerLeaseMs: number
   /** Operations the runner runs at once on this host. */
   runnerConcurrency: number
+  /** How long a deployed decky may take to answer on every port before its deploy fails. */
+  readinessTimeoutMs: number
   /** How often enrolled hosts are pinged; three misses in a row mark one unreachable. */
   hostHeartbeatMs: number
   /** How often each host's reconciler compares its containers with the fleet. */
@@ -208,6 +210,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     ) as Record<WorkerName, boolean>,
     runnerLeaseMs: positive('DECNET_RUNNER_LEASE_MS', 30_000, env),
     runnerConcurrency: positive('DECNET_RUNNER_CONCURRENCY', 4, env),
+    // How long a deployed decky may take to answer on every port; a loaded 2-core machine starting
+    // many decoys at once needs more than a quiet one.
+    readinessTimeoutMs: positive('DECNET_READINESS_TIMEOUT_MS', 60_000, env),
     hostHeartbeatMs: positive('DECNET_HOST_HEARTBEAT_MS', 10_000, env),
     reconcileMs: positive('DECNET_RECONCILE_MS', 15_000, env),
     orphanSweepMs: positive('DECNET_ORPHAN_SWEEP_MS', 60_000, env),

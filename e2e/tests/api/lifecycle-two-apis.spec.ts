@@ -94,6 +94,11 @@ test('two API processes on one PostgreSQL behind a round-robin proxy: a watcher 
 
     const db = createDatabase(databaseUrl)
     try {
+      // A failed deploy says why in the assertion, not only that it failed.
+      const outcomes = (await db.lifecycle.get(ids)).map(
+        (row) => `${row.deckyName}: ${row.status} ${row.error ?? ''}`,
+      )
+      expect(outcomes.filter((outcome) => !outcome.includes(': succeeded'))).toEqual([])
       for (const events of [hopping, steadyEvents]) {
         const snapshot = events.slice(0, ids.length)
         expect(new Set(snapshot.map((event) => event.data.id))).toEqual(new Set(ids))

@@ -51,12 +51,13 @@ export function createEngine(
   onEvent: EventSink,
   probeLedger: ProbeLedger,
   dataDir: string,
+  readinessTimeoutMs: number,
   artifactGateway?: GatewayAttachment,
 ): DeckyEngine {
   return withConfiguredDelay(
     kind === 'local'
       ? new LocalEngine({ onEvent, probeLedger, addressScope: dataDir })
-      : dockerEngine(docker, true, BUILD_IMAGE, probeLedger, artifactGateway),
+      : dockerEngine(docker, true, BUILD_IMAGE, probeLedger, readinessTimeoutMs, artifactGateway),
   )
 }
 
@@ -64,9 +65,14 @@ export function createEngine(
  * An enrolled host's engine, over its mutual-TLS Docker client; it never pulls, so the image is copied
  * there. Its readiness probes run from this machine, recorded in the same ledger as the local ones.
  */
-export function createRemoteEngine(docker: Docker, dockerUrl: string, probeLedger: ProbeLedger): DeckyEngine {
+export function createRemoteEngine(
+  docker: Docker,
+  dockerUrl: string,
+  probeLedger: ProbeLedger,
+  readinessTimeoutMs: number,
+): DeckyEngine {
   const copy = `${BUILD_IMAGE} && docker save ${decoyImage()} | docker --tlsverify -H ${dockerUrl} load`
-  return withConfiguredDelay(dockerEngine(docker, false, copy, probeLedger))
+  return withConfiguredDelay(dockerEngine(docker, false, copy, probeLedger, readinessTimeoutMs))
 }
 
 export function engineInstance(): string {
@@ -79,6 +85,7 @@ function dockerEngine(
   hostShim: boolean,
   buildCommand: string,
   probeLedger: ProbeLedger,
+  readinessTimeoutMs: number,
   artifactGateway?: GatewayAttachment,
 ): DockerEngine {
   const instance = engineInstance()
@@ -90,6 +97,7 @@ function dockerEngine(
     networkName: instance === 'decnet' ? 'decnet_lan' : `${instance}_lan`,
     hostShim,
     probeLedger,
+    readinessTimeoutMs,
     ...(artifactGateway ? { artifactGateway } : {}),
   })
 }

@@ -25,6 +25,8 @@ export type HostSupervisorOptions = HostRuntimeOptions & {
   secrets: SecretBox
   collector: CollectorWorker | undefined
   heartbeatMs: number
+  /** How long a deployed decky may take to answer (DECNET_READINESS_TIMEOUT_MS). */
+  readinessTimeoutMs: number
   log: (line: string) => void
   /** Wakes the runners (rows queued for a host that answered again). */
   wake: () => void
@@ -144,6 +146,7 @@ export class HostSupervisor {
           remoteDocker(host.dockerUrl, tls),
           host.dockerUrl,
           databaseProbeLedger(db.probeSources),
+          this.options.readinessTimeoutMs,
         )
         const network = host.network as NetworkContext
         const runtime = new HostRuntime(host.id, engine, async () => network, this.options)
@@ -303,6 +306,7 @@ export class HostSupervisor {
       remoteDocker(host.dockerUrl, hostTls(host, secrets)),
       host.dockerUrl,
       databaseProbeLedger(db.probeSources),
+      this.options.readinessTimeoutMs,
     )
     await sweepDecommissionedLeftovers({ db, engine, host, log })
   }

@@ -90,6 +90,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     (event) => collector?.eventSink(event),
     databaseProbeLedger(deps.db.probeSources),
     deps.config.dataDir,
+    deps.config.readinessTimeoutMs,
     // Deckies on this machine's daemon reach the gateway's socket (wherever its worker runs).
     gatewayAttachment(deps.config.dataDir),
   )
@@ -231,6 +232,7 @@ async function startEnrolledHosts(
     secrets,
     collector,
     heartbeatMs: config.hostHeartbeatMs,
+    readinessTimeoutMs: config.readinessTimeoutMs,
     orphanSweepMs: config.orphanSweepMs,
     log,
     wake,
