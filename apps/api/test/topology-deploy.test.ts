@@ -63,14 +63,62 @@ describe('topology INIs through fleet.deploy (runner disabled)', () => {
     expect(await admin.fleet.list()).toEqual(fleetBefore)
   })
 
-  it('validates and plans a sound topology, then refuses to commit it until engines build networks', async () => {
+  it('the local engine (no networks of its own) refuses a sound topology, nothing written', async () => {
     const fleetBefore = await admin.fleet.list()
     const error = await admin.fleet.deploy({ ini: MAZE }).then(
       () => undefined,
       (caught: Error) => caught,
     )
     expect(error).toMatchObject({ code: 'BAD_REQUEST' })
-    expect(error?.message).toContain('cannot be deployed yet')
+    expect(error?.message).toContain('need the Docker engine')
     expect(await admin.fleet.list()).toEqual(fleetBefore)
+  })
+})
+
+describe('a sound topology committed on the Docker engine (runner disabled)', () => {
+  const suite = inProcessApiOfSuite({ env: { ...NO_WORKERS, DECNET_ENGINE: 'docker' } })
+
+  it('stores each decky with its links, way out and neighbours; a later INI cannot take its networks', async () => {
+    const { lifecycleIds } = await suite.admin.fleet.deploy({ ini: MAZE })
+    expect(lifecycleIds).toHaveLength(2)
+    const jump = await suite.services.db.fleet.get('jump-01')
+    const ws = await suite.services.db.fleet.get('ws-01')
+    expect(jump?.topology?.links.map((link) => [link.network, link.internal])).toEqual([
+      ['dmz', false],
+      ['office', true],
+    ])
+    expect(jump?.topology).toMatchObject({ forwards: true, gateway: null })
+    expect(jump?.ip).toBe(jump?.topology?.links[0]?.ip)
+    const jumpOnOffice = jump?.topology?.links[1]?.ip
+    expect(ws?.topology).toMatchObject({
+      forwards: false,
+      gateway: jumpOnOffice,
+      links: [{ network: 'office', subnet: '10.61.2.0/24', networkGateway: '10.61.2.1', internal: true }],
+      neighbours: [
+        { name: 'jump-01', hostname: jump?.hostname, ip: jumpOnOffice, network: 'office', pivot: true },
+      ],
+    })
+
+    // The same INI again is kept whole; another INI on its networks is a conflict naming the line.
+    const again = await suite.admin.fleet.preview({ ini: MAZE, replaceFleet: true })
+    expect(again.create).toEqual([])
+    for (const [ini, fragment] of [
+      [
+        `${NET('lab', '10.62.1.0/24', 'entry = true\n')}${NET('office', '10.62.2.0/24')}[gw]\nnetworks = lab, office\n`,
+        "line 4, [network.office]: network 'office' already exists, which decky 'jump-01' sits on",
+      ],
+      [
+        `${NET('lab', '10.61.2.0/25', 'entry = true\n')}[probe]\n`,
+        "line 1, [network.lab]: 10.61.2.0/25 overlaps network 'office' (10.61.2.0/24)",
+      ],
+    ] as const) {
+      const error = await suite.admin.fleet.deploy({ ini }).then(
+        () => undefined,
+        (caught: Error) => caught,
+      )
+      expect(error).toMatchObject({ code: 'CONFLICT' })
+      expect(error?.message).toContain(fragment)
+    }
+    expect((await suite.admin.fleet.list()).map((decky) => decky.name).sort()).toEqual(['jump-01', 'ws-01'])
   })
 })

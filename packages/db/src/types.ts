@@ -12,6 +12,7 @@ import type {
   ConfigValue,
   CustomService,
   DeckyState,
+  DeckyTopology,
   DeliveryStatus,
   HostStatus,
   IgnoreRuleKind,
@@ -72,6 +73,7 @@ export type Decky = Retyped<
     customServices: CustomService[]
     state: DeckyState
     persona: Persona | null
+    topology: DeckyTopology | null
   }
 >
 
@@ -81,7 +83,10 @@ export type DeckyInput = Pick<
   'name' | 'ip' | 'mac' | 'hostname' | 'distro' | 'services' | 'osFamily'
 > &
   Partial<
-    Pick<Decky, 'hostId' | 'archetype' | 'serviceConfig' | 'customServices' | 'mutateInterval' | 'persona'>
+    Pick<
+      Decky,
+      'hostId' | 'archetype' | 'serviceConfig' | 'customServices' | 'mutateInterval' | 'persona' | 'topology'
+    >
   >
 
 /** API.md `LifecycleRow` plus what the runner needs (lease, payload). */

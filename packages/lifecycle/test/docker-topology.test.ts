@@ -1,44 +1,62 @@
-// A topology on real Docker, from core's plan to the engine's wiring: the entry LAN, `office` behind
-// jump-01 and `servers` behind db-gw, as deckies' base containers of the real decoy image. Pivots get
-// an interface per network, inner deckies their default route through the upstream pivot, and
-// teardown leaves no container or network behind.
-import { type PlannedTopology, parseFleetIni, planDeploy, seededRandom } from '@decnet/core'
+// A topology on real Docker, from core's plan through the engine: the entry network `dmz`, `office`
+// behind jump-01 and `servers` behind db-gw, each decky deployed by DockerEngine as in production (base,
+// decoy with ssh, shaper). Pivots get an interface per network, inner deckies their default route
+// through the upstream pivot; from dmz, office answers only connections jump-01 makes, servers only
+// db-gw's; teardown of the last decky of a network removes it.
+import { deckyTopologySchema, type PlannedDecky, parseFleetIni, planDeploy, seededRandom } from '@decnet/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  ensureTopologyNetwork,
-  linkTopologyDecky,
-  PIVOT_SYSCTLS,
-  removeTopologyNetwork,
-  topologyNetworkName,
-} from '../src/engine/docker/topology.ts'
-import { createDockerClient } from '../src/index.ts'
+import { LABEL } from '../src/engine/docker/labels.ts'
+import { topologyNetworkName } from '../src/engine/docker/topology.ts'
+import { createDockerClient, DockerEngine, deckySpecFor } from '../src/index.ts'
 import { buildDecoyImage } from './support/decoy-image.ts'
 import { execNode, removeInstance, testInstance, testSubnet } from './support/docker.ts'
 
 const docker = createDockerClient()
 const instance = testInstance()
-const TIMEOUT = 30_000
-let image: string
-let topology: PlannedTopology
-const ids = new Map<string, string>()
-
+const lan = testSubnet()
 const [dmz, office, servers] = [testSubnet(), testSubnet(), testSubnet()]
 const INI = `[network.dmz]\nsubnet = ${dmz.subnet}\nentry = true\n[network.office]\nsubnet = ${office.subnet}\n[network.servers]\nsubnet = ${servers.subnet}\n[attacker]\nservices = ssh\n[jump-01]\nservices = ssh\nnetworks = dmz, office\n[ws-01]\nservices = ssh\nnetworks = office\n[db-gw]\nservices = ssh\nnetworks = office, servers\n[db-01]\nservices = ssh\nnetworks = servers\n`
+const lanContext = { driver: 'bridge' as const, subnet: lan.subnet, gateway: lan.gateway }
+
+let engine: DockerEngine
+const deckies = new Map<string, PlannedDecky>()
 
 const addressOf = (decky: string, network: string) =>
-  topology.deckies[decky]?.links.find((link) => link.network === network)?.ip ?? ''
+  deckies.get(decky)?.topology?.links.find((link) => link.network === network)?.ip ?? ''
+const baseOf = (decky: string) => `${instance}-${decky}`
 
-async function ipRoute(decky: string): Promise<string> {
+function ipRoute(decky: string): Promise<string> {
   return execNode(
     docker,
-    ids.get(decky) ?? '',
+    baseOf(decky),
     `process.stdout.write(require('child_process').execFileSync('/usr/sbin/ip',['route']))`,
   )
 }
 
+/** Whether a TCP connection from inside `from`'s namespace to ip:port is answered within 3 s. */
+async function connects(from: string, ip: string, port: number): Promise<boolean> {
+  const out = await execNode(
+    docker,
+    baseOf(from),
+    `const s=require('net').connect(${port},'${ip}');s.setTimeout(3000,()=>{console.log('no');process.exit()});s.on('connect',()=>{console.log('yes');process.exit()});s.on('error',()=>{console.log('no');process.exit()})`,
+  )
+  return out.includes('yes')
+}
+
+/** A command as root in a decky's base (it holds NET_ADMIN), as an intruder with a shell there would. */
+async function asRoot(decky: string, cmd: string[]): Promise<void> {
+  const exec = await docker
+    .getContainer(baseOf(decky))
+    .exec({ Cmd: cmd, User: '0', AttachStdout: true, AttachStderr: true })
+  const stream = await exec.start({ hijack: true, stdin: false })
+  stream.resume()
+  await new Promise((resolve) => stream.on('end', resolve))
+  expect((await exec.inspect()).ExitCode).toBe(0)
+}
+
 beforeAll(async () => {
-  image = buildDecoyImage()
-  const lan = testSubnet()
+  const image = buildDecoyImage()
+  engine = new DockerEngine({ image, instance, networkName: `${instance}_lan`, readinessTimeoutMs: 60_000 })
   const planned = planDeploy({
     existing: [],
     network: { subnet: lan.subnet, gateway: lan.gateway },
@@ -46,63 +64,89 @@ beforeAll(async () => {
     replaceFleet: false,
     random: seededRandom(7),
   })
-  if (!planned.ok || !planned.plan.topology) throw new Error('the test topology did not plan')
-  topology = planned.plan.topology
-  for (const network of topology.networks) await ensureTopologyNetwork(docker, instance, network, TIMEOUT)
-  for (const [name, decky] of Object.entries(topology.deckies)) {
-    const first = decky.links[0]
-    if (!first) throw new Error(`${name} has no network`)
-    const networkName = topologyNetworkName(instance, first.network)
-    const container = await docker.createContainer({
-      name: `${instance}-${name}`,
-      Image: image,
-      Entrypoint: ['/opt/decnet/pause'],
-      Cmd: [],
-      Labels: { 'decnet.managed': 'true', 'decnet.instance': instance, 'decnet.decky': name },
-      HostConfig: {
-        NetworkMode: networkName,
-        CapAdd: ['NET_ADMIN'],
-        Sysctls: decky.forwards
-          ? Object.fromEntries(Object.entries(PIVOT_SYSCTLS).map(([key, value]) => [key, String(value)]))
-          : {},
-      },
-      NetworkingConfig: { EndpointsConfig: { [networkName]: { IPAMConfig: { IPv4Address: first.ip } } } },
-    })
-    await container.start()
-    ids.set(name, container.id)
-    await linkTopologyDecky(docker, instance, container.id, decky, TIMEOUT)
-  }
-}, 300_000)
+  if (!planned.ok) throw planned.error
+  for (const decky of planned.plan.create) deckies.set(decky.name, decky)
+  // Pivots first, as a deploy's rows run in INI order; each deploy waits until its decky answers.
+  for (const decky of deckies.values()) await engine.deploy(deckySpecFor(decky), lanContext)
+}, 600_000)
 
 afterAll(async () => {
   await removeInstance(docker, instance)
 })
 
-describe('a three-network topology on Docker', () => {
-  it('gives inner deckies a default route through their upstream pivot', async () => {
+describe('a three-network topology deployed by the Docker engine', () => {
+  it('puts each decky on its networks, inner ones routed through their upstream pivot', async () => {
     expect(await ipRoute('ws-01')).toContain(`default via ${addressOf('jump-01', 'office')} `)
     expect(await ipRoute('db-gw')).toContain(`default via ${addressOf('jump-01', 'office')} `)
     expect(await ipRoute('db-01')).toContain(`default via ${addressOf('db-gw', 'servers')} `)
     const jump = await ipRoute('jump-01')
     expect(jump).toContain(office.subnet)
     expect(jump).not.toContain(servers.subnet)
+    const internal = await docker.getNetwork(topologyNetworkName(instance, 'office')).inspect()
+    expect(internal.Internal).toBe(true)
   })
 
-  it('wires a decky again without change (idempotent)', async () => {
-    const gw = topology.deckies['db-gw']
+  it("hands each decoy its topology and observes every decky up (no 'off its network')", async () => {
+    const decoy = await docker.getContainer(`${instance}-db-gw.decoy`).inspect()
+    const env = decoy.Config.Env.find((line) => line.startsWith('DECNET_TOPOLOGY='))
+    const view = deckyTopologySchema.parse(JSON.parse(env?.slice('DECNET_TOPOLOGY='.length) ?? 'null'))
+    expect(view).toEqual(deckies.get('db-gw')?.topology)
+    const observed = await engine.observe(deckies.keys())
+    const states = observed.map((decky) => [decky.name, decky.state, decky.problems]).sort()
+    expect(states).toEqual([...deckies.keys()].sort().map((name) => [name, 'up', []]))
+  })
+
+  it('keeps office and servers closed to dmz; office answers only from its pivot, servers not even there', async () => {
+    expect(await connects('attacker', addressOf('jump-01', 'dmz'), 22)).toBe(true)
+    expect(await connects('attacker', addressOf('ws-01', 'office'), 22)).toBe(false)
+    expect(await connects('attacker', addressOf('db-01', 'servers'), 22)).toBe(false)
+    // Routing office through the pivot's kernel does not open it either: Docker admits only office's
+    // own addresses onto an internal network, so the way in is a connection made by jump-01 itself
+    // (its SSH decoy's forwarding, as `ssh -J jump-01` asks for).
+    await asRoot('attacker', [
+      '/usr/sbin/ip',
+      'route',
+      'add',
+      office.subnet,
+      'via',
+      addressOf('jump-01', 'dmz'),
+    ])
+    expect(await connects('attacker', addressOf('ws-01', 'office'), 22)).toBe(false)
+    expect(await connects('jump-01', addressOf('ws-01', 'office'), 22)).toBe(true)
+    expect(await connects('jump-01', addressOf('db-01', 'servers'), 22)).toBe(false)
+    expect(await connects('db-gw', addressOf('db-01', 'servers'), 22)).toBe(true)
+  })
+
+  it('deploys a decky again without change, and rewires one that lost a network', async () => {
+    const gw = deckies.get('db-gw')
     if (!gw) throw new Error('db-gw not planned')
-    await linkTopologyDecky(docker, instance, ids.get('db-gw') ?? '', gw, TIMEOUT)
+    const again = await engine.deploy(deckySpecFor(gw), lanContext)
+    expect(again.created).toEqual([])
+    await docker
+      .getNetwork(topologyNetworkName(instance, 'servers'))
+      .disconnect({ Container: baseOf('db-gw') })
+    const [lost] = await engine
+      .observe(['db-gw'])
+      .then((all) => all.filter((decky) => decky.name === 'db-gw'))
+    expect(lost?.problems.join()).toContain(`not attached to ${topologyNetworkName(instance, 'servers')}`)
+    await engine.deploy(deckySpecFor(gw), lanContext)
     expect(await ipRoute('db-01')).toContain(`default via ${addressOf('db-gw', 'servers')} `)
+    expect(await connects('db-01', addressOf('db-gw', 'servers'), 22)).toBe(true)
   })
 
-  it('leaves no container or network behind after teardown', async () => {
-    for (const id of ids.values()) await docker.getContainer(id).remove({ force: true })
-    for (const network of topology.networks)
-      await removeTopologyNetwork(docker, instance, network.name, TIMEOUT)
-    const filters = { label: [`decnet.instance=${instance}`] }
+  it('removes a network with its last decky, and leaves nothing behind', async () => {
+    const networks = async () =>
+      (await docker.listNetworks({ filters: { label: [`${LABEL.instance}=${instance}`] } })).map(
+        (n) => n.Name,
+      )
+    await engine.teardown('db-01')
+    // db-gw still sits on servers.
+    expect(await networks()).toContain(topologyNetworkName(instance, 'servers'))
+    await engine.teardown('db-gw')
+    expect(await networks()).not.toContain(topologyNetworkName(instance, 'servers'))
+    for (const name of ['ws-01', 'jump-01', 'attacker']) await engine.teardown(name)
+    const filters = { label: [`${LABEL.instance}=${instance}`] }
     expect(await docker.listContainers({ all: true, filters })).toEqual([])
-    expect(await docker.listNetworks({ filters })).toEqual([])
-    // Removing what is gone already is fine (a resumed teardown).
-    await removeTopologyNetwork(docker, instance, 'office', TIMEOUT)
+    expect(await networks()).toEqual([])
   })
 })

@@ -174,12 +174,11 @@ export async function planFleet(
     now: Date.now(),
   })
   if (!result.ok) throw result.error
-  // Validated and planned in full (hostile shapes and clashes name their line); engines do not build
-  // topology networks yet, so nothing of one is committed.
-  if (result.plan.topology) {
+  // Topology networks are Docker networks; the in-process local engine has only the host's loopback.
+  if (result.plan.topology && services.engine === 'local') {
     throw new DecnetError(
       'invalid_input',
-      'topology networks ([network.*] sections) are validated but cannot be deployed yet',
+      'topology networks ([network.*] sections) need the Docker engine; the local engine has no networks of its own',
     )
   }
   for (const decky of result.plan.create) {

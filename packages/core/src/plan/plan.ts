@@ -18,11 +18,12 @@ import { formatIpv4 } from '../net/ipv4.ts'
 import { deriveFleetDomain, derivePersona, personaForLegacyDecky } from '../persona/derive.ts'
 import { type RandomSource, randomHex128 } from '../random.ts'
 import type { CustomService } from '../schemas/custom-service.ts'
+import type { DeckyTopology } from '../schemas/decky-topology.ts'
 import type { NetworkDriver } from '../schemas/hosts.ts'
 import { LOCAL_HOST_ID } from '../schemas/hosts.ts'
 import type { Persona, PersonaDomain } from '../schemas/persona.ts'
 import { overlappingNetwork } from '../topology/graph.ts'
-import { type PlannedTopology, planTopologyLinks } from '../topology/links.ts'
+import { deckyTopologies, type PlannedTopology, planTopologyLinks } from '../topology/links.ts'
 import { LOCAL_PLAN_HOST, Placement, type PlanHost } from './placement.ts'
 
 /** The fields of an existing decky the planner reads; callers pass their full rows. */
@@ -40,6 +41,8 @@ export interface ExistingDecky {
   serviceConfig: Readonly<Record<string, Readonly<Record<string, unknown>>>>
   /** Rows from before custom services have none. */
   customServices?: readonly CustomService[]
+  /** Its topology networks; null or absent on the flat LAN. */
+  topology?: DeckyTopology | null
   osFamily: string
   mutateIntervalMinutes?: number | null
   /** The host it runs on; the local host when absent. */
@@ -68,6 +71,8 @@ export interface PlannedDecky {
   replaces: boolean
   /** What the decky claims to be; its `hostname` and `mac` are the persona's. */
   persona: Persona
+  /** Its networks, way out and neighbours when the INI declares a topology; null on the flat LAN. */
+  topology: DeckyTopology | null
 }
 
 export interface PlannedNetwork {
@@ -171,7 +176,8 @@ function isUnchanged(planned: PlannedDecky, existing: ExistingDecky): boolean {
     planned.services.every((s) => existing.services.includes(s)) &&
     sameServiceConfig(planned.serviceConfig, existing.serviceConfig) &&
     JSON.stringify(sortKeys(planned.customServices)) ===
-      JSON.stringify(sortKeys(existing.customServices ?? []))
+      JSON.stringify(sortKeys(existing.customServices ?? [])) &&
+    JSON.stringify(sortKeys(planned.topology)) === JSON.stringify(sortKeys(existing.topology ?? null))
   )
 }
 
@@ -282,6 +288,7 @@ function resolveDecky(
     host: host.name,
     replaces: previous !== undefined,
     persona,
+    topology: null,
   }
 }
 
@@ -326,6 +333,7 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
     host.network ? hostNetwork({ ...host, network: host.network }) : fleetNet
   const holds = (ip: string) => (host: PlanHost) => explicitIpProblem(networkOf(host), ip) === undefined
   checkTopologyAgainstLans(ini, (input.hosts ?? [LOCAL_PLAN_HOST]).map(networkOf))
+  checkTopologyAgainstFleet(ini, replaceFleet ? [] : existing)
   const placed = ini.deckies.map((spec) => {
     const previous = replaceFleet ? existingByName.get(spec.name) : undefined
     const host = placement.place({
@@ -439,21 +447,31 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
     return first === undefined ? hostResolver(host) : networkResolver(first)
   }
 
-  const create: PlannedDecky[] = []
-  const keep: T[] = replaceFleet ? [] : [...existing]
-  placed.forEach(({ spec, previous, host }, index) => {
-    const planned = resolveDecky(spec, index, previous, host, resolverOf(spec, host))
-    if (previous && isUnchanged(planned, previous)) keep.push(previous)
-    else create.push(planned)
-  })
-  const remove = replaceFleet ? existing.filter((d) => !iniNames.has(d.name)) : []
+  const staying: T[] = replaceFleet ? [] : [...existing]
+  const resolved = placed.map(({ spec, previous, host }, index) => ({
+    planned: resolveDecky(spec, index, previous, host, resolverOf(spec, host)),
+    previous,
+  }))
+  const fleet = [...staying, ...resolved.map(({ planned }) => planned)]
   const topology =
     ini.topology &&
     planTopologyLinks(
       ini.topology,
-      new Map([...keep, ...create].map((decky) => [decky.name, decky.ip])),
+      new Map(fleet.map((decky) => [decky.name, decky.ip])),
       (decky, network) => networkResolver(network).nextIp(decky),
     )
+  if (topology) {
+    const views = deckyTopologies(topology, new Map(fleet.map((decky) => [decky.name, decky.hostname])))
+    for (const { planned } of resolved) planned.topology = views.get(planned.name) ?? null
+  }
+  // Judged with its topology: a decky whose networks, way out or neighbours changed is redeployed.
+  const create: PlannedDecky[] = []
+  const keep: T[] = staying
+  for (const { planned, previous } of resolved) {
+    if (previous && isUnchanged(planned, previous)) keep.push(previous)
+    else create.push(planned)
+  }
+  const remove = replaceFleet ? existing.filter((d) => !iniNames.has(d.name)) : []
 
   const total = keep.length + create.length
   if (input.deploymentLimit !== undefined && total > input.deploymentLimit) {
@@ -497,6 +515,31 @@ function checkTopologyAgainstLans(ini: FleetIni, lans: readonly ResolvedNetwork[
         at,
       )
     }
+  }
+}
+
+/**
+ * An additive topology may not take over a network that deckies of an earlier deploy sit on (by name,
+ * or by sharing its addresses): their neighbours and routes were planned without it.
+ */
+function checkTopologyAgainstFleet(ini: FleetIni, staying: readonly ExistingDecky[]): void {
+  const taken = staying.flatMap((decky) =>
+    (decky.topology?.links ?? []).map((link) => ({ decky: decky.name, network: link.network, subnet: link.subnet })),
+  )
+  for (const network of ini.topology?.networks ?? []) {
+    const at = { line: network.line, section: `network.${network.name}` }
+    const sameName = taken.find((link) => link.network === network.name)
+    const overlap = sameName ?? overlappingNetwork(network.subnet, taken)
+    if (!overlap) continue
+    const why =
+      overlap === sameName
+        ? `network ${quote(network.name)} already exists`
+        : `${network.subnet} overlaps network ${quote(overlap.network)} (${overlap.subnet})`
+    throw new DecnetError(
+      'conflict',
+      `${describeLocation(at)}: ${why}, which decky ${quote(overlap.decky)} sits on; deploy a topology's deckies in one INI (replaceFleet=true to change it)`,
+      at,
+    )
   }
 }
 

@@ -3,6 +3,7 @@
 // return traffic of a forwarded session finds its way back, and `ip route` shows a real gateway);
 // pivots forward between their own networks and nowhere else. Nothing routes deeper on its own: an
 // intruder finds the next network from the pivot, not from a route handed to every host.
+import { type DeckyTopology, MAX_TOPOLOGY_NEIGHBOURS } from '../schemas/decky-topology.ts'
 import type { Topology, TopologyNetwork } from './graph.ts'
 
 export interface PlannedLink {
@@ -56,4 +57,55 @@ export function planTopologyLinks(
     planned.gateway = deckies[network.via]?.links.find((link) => link.network === network.name)?.ip ?? null
   }
   return { networks: topology.networks, deckies }
+}
+
+/**
+ * What each planned decky knows of its topology (its links with their networks' facts, its way out,
+ * and the deckies sharing its networks), the shape its engine stores and hands its decoy.
+ */
+export function deckyTopologies(
+  topology: PlannedTopology,
+  hostnames: ReadonlyMap<string, string>,
+): Map<string, DeckyTopology> {
+  const networks = new Map(topology.networks.map((network) => [network.name, network]))
+  const members = new Map<string, { name: string; ip: string; pivot: boolean }[]>()
+  for (const [name, decky] of Object.entries(topology.deckies)) {
+    for (const link of decky.links) {
+      const list = members.get(link.network) ?? []
+      list.push({ name, ip: link.ip, pivot: decky.forwards })
+      members.set(link.network, list)
+    }
+  }
+  const views = new Map<string, DeckyTopology>()
+  for (const [name, decky] of Object.entries(topology.deckies)) {
+    const links = decky.links.map((link) => {
+      const network = networks.get(link.network)
+      if (!network) throw new Error(`topology network ${link.network} was validated before`)
+      return {
+        network: link.network,
+        ip: link.ip,
+        subnet: network.subnet,
+        networkGateway: network.gateway,
+        internal: !network.entry,
+      }
+    })
+    const neighbours = decky.links.flatMap((link) =>
+      (members.get(link.network) ?? [])
+        .filter((member) => member.name !== name)
+        .map((member) => ({
+          name: member.name,
+          hostname: hostnames.get(member.name) ?? member.name,
+          ip: member.ip,
+          network: link.network,
+          pivot: member.pivot,
+        })),
+    )
+    views.set(name, {
+      links,
+      gateway: decky.gateway,
+      forwards: decky.forwards,
+      neighbours: neighbours.slice(0, MAX_TOPOLOGY_NEIGHBOURS),
+    })
+  }
+  return views
 }

@@ -3,6 +3,7 @@ import {
   type CustomService,
   DECKY_STATES,
   type DeckyState,
+  deckyTopologySchema,
   type LifecycleOperation,
   LOCAL_HOST_ID,
   type Persona,
@@ -56,6 +57,7 @@ export function toDecky(row: DeckyModel): Decky {
     customServices: ZCustomServices.parse(JSON.parse(row.customServices)),
     state: knownValue(DECKY_STATES, row.state, 'Decky.state'),
     persona: row.persona === null ? null : ZPersona.parse(JSON.parse(row.persona)),
+    topology: row.topology === null ? null : deckyTopologySchema.parse(JSON.parse(row.topology)),
   }
 }
 
@@ -73,6 +75,7 @@ function deckyData(input: DeckyInput) {
     osFamily: input.osFamily,
     mutateInterval: input.mutateInterval ?? null,
     persona: input.persona ? JSON.stringify(input.persona) : null,
+    topology: input.topology ? JSON.stringify(input.topology) : null,
   }
 }
 
@@ -143,6 +146,7 @@ function removedRecord(row: DeckyModel) {
     customServices: row.customServices,
     osFamily: row.osFamily,
     persona: row.persona,
+    topology: row.topology,
   }
 }
 
@@ -410,6 +414,7 @@ export function fleetRepository(conn: Connection) {
                 customServices: kept.customServices ?? '[]',
                 osFamily: kept.osFamily ?? '',
                 persona: typeof kept.persona === 'string' ? kept.persona : null,
+                topology: typeof kept.topology === 'string' ? kept.topology : null,
                 state: 'pending_removal',
                 lastError: 'its host stopped answering during the teardown',
               },

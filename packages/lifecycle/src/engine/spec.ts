@@ -1,6 +1,7 @@
 import {
   type ConfigValue,
   type CustomService,
+  type DeckyTopology,
   FILE_DROP_SERVICES,
   type FileDrop,
   getService,
@@ -27,6 +28,8 @@ export type DeckyRecord = Pick<
   fileDrops?: readonly FileDrop[]
   /** Rows from before custom services have none. */
   customServices?: readonly CustomService[]
+  /** Its topology networks; null or absent on the flat LAN. */
+  topology?: DeckyTopology | null
 }
 
 /** The drops a service's decoy shows: none for a service without a filesystem view. */
@@ -64,6 +67,7 @@ export function deckySpecFor(decky: DeckyRecord): DeckySpec {
     seed: persona.seed,
     persona,
     ...(decky.fileDrops?.length ? { fileDrops: [...decky.fileDrops] } : {}),
+    ...(decky.topology ? { topology: decky.topology } : {}),
     services: decky.services.map((slug) => {
       const service = getService(slug)
       if (!service) throw new Error(`decky ${decky.name}: unknown service '${slug}'`)

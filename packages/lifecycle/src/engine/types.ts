@@ -7,6 +7,7 @@ import {
   type ConfigValue,
   type CustomService,
   DECKY_NAME_RE,
+  type DeckyTopology,
   type EngineKind,
   type FileDrop,
   type NetworkDriver,
@@ -45,6 +46,11 @@ export type DeckySpec = {
   persona: Persona
   /** Bait files in the decky's filesystem: the services that show one get them (core's FILE_DROP_SERVICES). */
   fileDrops?: FileDrop[]
+  /**
+   * Its topology networks (a `[network.*]` INI): the decky joins them instead of the host's LAN, at its
+   * first link's address; absent on the flat LAN. Docker only.
+   */
+  topology?: DeckyTopology
 }
 
 export type NetworkContext = {

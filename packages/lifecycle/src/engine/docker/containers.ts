@@ -21,6 +21,7 @@ import {
   serviceContainerName,
   shaperContainerName,
 } from './labels.ts'
+import { PIVOT_SYSCTLS, topologyNetworkName } from './topology.ts'
 
 export type ContainerSettings = {
   instance: string
@@ -99,6 +100,10 @@ export function baseContainer(
   shimName?: string,
   shaping?: TcpStackShaping,
 ): DesiredContainer {
+  const networks = baseNetworks(spec, settings)
+  const primary = networks[0] ?? settings.networkName
+  // A pivot routes between its networks (namespaced: only its own stack forwards).
+  const sysctls = { ...spec.sysctls, ...(spec.topology?.forwards ? PIVOT_SYSCTLS : {}) }
   return withHash(baseContainerName(settings.instance, spec.name), {
     Image: settings.imageId,
     Entrypoint: settings.baseCommand,
@@ -108,20 +113,28 @@ export function baseContainer(
     StopTimeout: settings.stopTimeoutSeconds,
     Labels: labels(settings, spec.name, BASE_ROLE, {
       [LABEL.ip]: spec.ip,
+      ...(spec.topology ? { [LABEL.networks]: networks.join(',') } : {}),
       ...(shaping ? { [LABEL.stackProgram]: shaping.program } : {}),
       ...(shimName ? { [LABEL.shim]: shimName } : {}),
     }),
     HostConfig: {
-      NetworkMode: settings.networkName,
-      Sysctls: Object.fromEntries(Object.entries(spec.sysctls).map(([key, value]) => [key, String(value)])),
+      NetworkMode: primary,
+      Sysctls: Object.fromEntries(Object.entries(sysctls).map(([key, value]) => [key, String(value)])),
       CapAdd: ['NET_ADMIN'],
       RestartPolicy: { Name: 'unless-stopped' },
       LogConfig: logConfig(settings),
     },
     NetworkingConfig: {
-      EndpointsConfig: { [settings.networkName]: { IPAMConfig: { IPv4Address: spec.ip } } },
+      EndpointsConfig: { [primary]: { IPAMConfig: { IPv4Address: spec.ip } } },
     },
   })
+}
+
+/** The Docker networks a decky's base joins, the one holding its address first: the LAN, or its topology's. */
+export function baseNetworks(spec: DeckySpec, settings: Pick<ContainerSettings, 'instance' | 'networkName'>) {
+  return spec.topology
+    ? spec.topology.links.map((link) => topologyNetworkName(settings.instance, link.network))
+    : [settings.networkName]
 }
 
 /**
@@ -193,6 +206,8 @@ export function decoyContainer(
         // Every service gets them; only those showing a filesystem (shell, FTP) read them, so a
         // service added live finds them there.
         ...fileDropEnv(spec.fileDrops ?? []),
+        // What the decky knows of its networks: its shell's traces, and where a pivot forwards to.
+        ...(spec.topology ? [`DECNET_TOPOLOGY=${JSON.stringify(spec.topology)}`] : []),
         ...(settings.artifactGateway
           ? [
               `DECNET_ARTIFACT_GATEWAY=${CONTAINER_GATEWAY_DIR}/${GATEWAY_SOCKET_NAME}`,

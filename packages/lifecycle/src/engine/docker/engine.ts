@@ -1,4 +1,4 @@
-import { type ReapReport, type TcpStackShaping, tcpStackFor } from '@decnet/core'
+import { type DeckyTopology, type ReapReport, type TcpStackShaping, tcpStackFor } from '@decnet/core'
 import {
   DECKY_SERVICES_DIR,
   DECKY_SERVICES_FILE,
@@ -37,6 +37,12 @@ import { HostShim, interfaceAddress } from './host-shim.ts'
 import { resolveImage } from './image.ts'
 import { BASE_ROLE, DECOY_ROLE, LABEL, managedFilter, SERVICE_ROLE, SHAPER_ROLE } from './labels.ts'
 import { ensureNetwork } from './network.ts'
+import {
+  ensureTopologyNetwork,
+  linkTopologyDecky,
+  removeNetworkIfUnused,
+  topologyNetworkName,
+} from './topology.ts'
 
 export type DockerEngineOptions = {
   /** The decoy image (`decnet/decoy:<version>`); the engine never pulls it. */
@@ -160,7 +166,14 @@ export class DockerEngine implements DeckyEngine {
     assertDeckyName(name)
     return this.locks.run(`decky:${name}`, async () => {
       const containers = await this.list(name)
+      const networks = containers.flatMap((container) => topologyNetworksOf(container))
       await this.removeDecky(containers)
+      // The last decky of a topology network takes the network with it.
+      for (const network of new Set(networks)) {
+        await this.locks.run(`network:${network}`, () =>
+          removeNetworkIfUnused(this.docker, network, this.timeoutMs),
+        )
+      }
     })
   }
 
@@ -268,7 +281,9 @@ export class DockerEngine implements DeckyEngine {
       this.list(spec.name),
     ])
     step()
-    const shim = await this.locks.run('network', () => this.ensureNetworkAndShim(network))
+    const shim = spec.topology
+      ? await this.ensureTopologyNetworks(spec.topology)
+      : await this.locks.run('network', () => this.ensureNetworkAndShim(network))
     step()
     const settings: ContainerSettings = {
       instance: this.instance,
@@ -355,7 +370,15 @@ export class DockerEngine implements DeckyEngine {
       joined.filter((container) => !keep.has(container)).map((stale) => this.remove(stale, report)),
     )
 
-    const routed = shim ? baseStarted.then(() => shim.routeTo(spec.ip)) : baseStarted
+    const { topology } = spec
+    const routed = shim
+      ? baseStarted.then(() => shim.routeTo(spec.ip))
+      : topology
+        ? // Idempotent: a kept base gets any network it lost back, and its route again.
+          baseStarted.then(() =>
+            linkTopologyDecky(this.docker, this.instance, baseId, topology, this.timeoutMs),
+          )
+        : baseStarted
     const createAndStart = async (want: DesiredContainer) => {
       step()
       const container = await this.create(want)
@@ -541,6 +564,22 @@ export class DockerEngine implements DeckyEngine {
     )
   }
 
+  /** Creates (or reuses) the Docker network of each of a topology decky's links; they need no shim. */
+  private async ensureTopologyNetworks(topology: DeckyTopology): Promise<undefined> {
+    for (const link of topology.links) {
+      const network = {
+        name: link.network,
+        subnet: link.subnet,
+        gateway: link.networkGateway,
+        entry: !link.internal,
+      }
+      await this.locks.run(`network:${topologyNetworkName(this.instance, link.network)}`, () =>
+        ensureTopologyNetwork(this.docker, this.instance, network, this.timeoutMs),
+      )
+    }
+    return undefined
+  }
+
   private async ensureNetworkAndShim(network: NetworkContext): Promise<HostShim | undefined> {
     await ensureNetwork(
       this.docker,
@@ -622,13 +661,25 @@ export class DockerEngine implements DeckyEngine {
   }
 }
 
-/** Why a running base does not hold its decky's address on the LAN, or undefined when it does. */
-function baseNetworkProblem(base: Existing, networkName: string): string | undefined {
+/** The topology networks a base joins (its label); none for a flat-LAN base or any other container. */
+function topologyNetworksOf(container: Existing): string[] {
+  if (label(container, LABEL.role) !== BASE_ROLE) return []
+  return (label(container, LABEL.networks) ?? '').split(',').filter((name) => name !== '')
+}
+
+/**
+ * Why a running base does not hold its decky's address on its network (the LAN, or its topology's
+ * first) or lost one of its further topology networks; undefined when all is in place.
+ */
+function baseNetworkProblem(base: Existing, lanName: string): string | undefined {
+  const [networkName = lanName, ...further] = topologyNetworksOf(base)
   const want = label(base, LABEL.ip)
   const attached = base.NetworkSettings?.Networks?.[networkName]
   if (!attached) return `base container not attached to ${networkName}`
   if (want && attached.IPAddress !== want)
     return `base container has ${attached.IPAddress || 'no address'} on ${networkName}, not ${want}`
+  const lost = further.filter((name) => !base.NetworkSettings?.Networks?.[name])
+  if (lost.length > 0) return `base container not attached to ${lost.join(', ')}`
   return undefined
 }
 

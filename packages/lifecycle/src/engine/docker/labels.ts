@@ -9,6 +9,11 @@ export const LABEL = {
   /** On a base container whose decky IP is routed through the host shim: the shim's name, to drop the route at teardown. */
   shim: 'decnet.shim',
   ip: 'decnet.ip',
+  /**
+   * On a topology decky's base: the Docker networks it joins, comma-separated, the first holding its
+   * address (a flat-LAN base has none and sits on the engine's LAN).
+   */
+  networks: 'decnet.networks',
   /** On a base container whose decky needs a stack shaper: the BPF program it must carry. */
   stackProgram: 'decnet.stack-program',
   /** On a custom service's container: its output is raw lines, not decoy events. */

@@ -37,18 +37,25 @@ export function ensureTopologyNetwork(
   )
 }
 
-/** Removes a topology network once nothing is attached; gone already counts as removed. */
-export async function removeTopologyNetwork(
-  docker: Docker,
-  instance: string,
-  network: string,
-  timeoutMs: number,
-): Promise<void> {
-  const name = topologyNetworkName(instance, network)
-  try {
-    await dockerCall(`remove network ${name}`, timeoutMs, () => docker.getNetwork(name).remove())
-  } catch (error) {
-    if (!isNotFound(error)) throw error
+/**
+ * Removes a topology network (by its Docker name) when no container is attached any more; gone
+ * already counts as removed, and one still in use (another decky of the topology) is kept.
+ */
+export async function removeNetworkIfUnused(docker: Docker, name: string, timeoutMs: number): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const info = await dockerCall(`inspect network ${name}`, timeoutMs, () =>
+        docker.getNetwork(name).inspect(),
+      )
+      if (Object.keys(info.Containers ?? {}).length > 0) return
+      await dockerCall(`remove network ${name}`, timeoutMs, () => docker.getNetwork(name).remove())
+      return
+    } catch (error) {
+      if (isNotFound(error)) return
+      // Docker 20.10 can keep a just-removed container's endpoint for a moment ("has active endpoints").
+      if (attempt >= 5 || !/active endpoints/i.test((error as Error).message)) throw error
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt))
+    }
   }
 }
 
