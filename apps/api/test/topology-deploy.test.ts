@@ -102,21 +102,28 @@ describe('a sound topology committed on the Docker engine (runner disabled)', ()
     // The same INI again is kept whole; another INI on its networks is a conflict naming the line.
     const again = await suite.admin.fleet.preview({ ini: MAZE, replaceFleet: true })
     expect(again.create).toEqual([])
-    for (const [ini, fragment] of [
+    for (const [ini, fragment, code] of [
       [
         `${NET('lab', '10.62.1.0/24', 'entry = true\n')}${NET('office', '10.62.2.0/24')}[gw]\nnetworks = lab, office\n`,
         "line 4, [network.office]: network 'office' already exists, which decky 'jump-01' sits on",
+        'CONFLICT',
+      ],
+      [
+        `${NET('lab', '10.62.1.0/24', 'entry = true\ndriver = macvlan\n')}[probe]\n`,
+        "line 1, [network.lab]: network 'lab': driver macvlan is not built yet",
+        'BAD_REQUEST',
       ],
       [
         `${NET('lab', '10.61.2.0/25', 'entry = true\n')}[probe]\n`,
         "line 1, [network.lab]: 10.61.2.0/25 overlaps network 'office' (10.61.2.0/24)",
+        'CONFLICT',
       ],
     ] as const) {
       const error = await suite.admin.fleet.deploy({ ini }).then(
         () => undefined,
         (caught: Error) => caught,
       )
-      expect(error).toMatchObject({ code: 'CONFLICT' })
+      expect(error).toMatchObject({ code })
       expect(error?.message).toContain(fragment)
     }
     expect((await suite.admin.fleet.list()).map((decky) => decky.name).sort()).toEqual(['jump-01', 'ws-01'])

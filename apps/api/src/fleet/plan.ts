@@ -181,6 +181,14 @@ export async function planFleet(
       'topology networks ([network.*] sections) need the Docker engine; the local engine has no networks of its own',
     )
   }
+  // The engine builds topology networks as bridges; a macvlan/ipvlan one would be silently something else.
+  const unbuilt = result.plan.topology?.networks.find((network) => network.driver !== 'bridge')
+  if (unbuilt) {
+    throw iniError(
+      { line: unbuilt.line, section: `network.${unbuilt.name}` },
+      `network ${quote(unbuilt.name)}: driver ${unbuilt.driver} is not built yet; topology networks are bridges`,
+    )
+  }
   for (const decky of result.plan.create) {
     const spec = parsed.deckies.find((candidate) => candidate.name === decky.name)
     assertEngineRunsCustomServices(services.engine, decky, spec && { line: spec.line, section: spec.section })
