@@ -134,6 +134,30 @@ describe('a three-network topology deployed by the Docker engine', () => {
     expect(await connects('db-01', addressOf('db-gw', 'servers'), 22)).toBe(true)
   })
 
+  it('keeps a pivot on its networks through a mutation of its services', async () => {
+    const jump = deckies.get('jump-01')
+    if (!jump) throw new Error('jump-01 not planned')
+    const mutated = await engine.mutate(deckySpecFor({ ...jump, services: ['ssh', 'http'] }), lanContext)
+    expect(mutated.kept).toContain(baseOf('jump-01'))
+    expect(await ipRoute('ws-01')).toContain(`default via ${addressOf('jump-01', 'office')} `)
+    expect(await connects('jump-01', addressOf('ws-01', 'office'), 22)).toBe(true)
+    expect(await connects('attacker', addressOf('jump-01', 'dmz'), 80)).toBe(true)
+  })
+
+  it('reaps an empty topology network while other deckies are known', async () => {
+    const stray = topologyNetworkName(instance, 'stray')
+    const { prefix } = testSubnet()
+    await docker.createNetwork({
+      Name: stray,
+      Internal: true,
+      Labels: { [LABEL.managed]: 'true', [LABEL.instance]: instance },
+      IPAM: { Config: [{ Subnet: `${prefix}.0/24`, Gateway: `${prefix}.1` }] },
+    })
+    const reaped = await engine.reapOrphans(deckies.keys(), { minAgeMs: 0 })
+    expect(reaped.networksRemoved).toEqual([stray])
+    expect(reaped.containersRemoved).toEqual([])
+  })
+
   it('removes a network with its last decky, and leaves nothing behind', async () => {
     const networks = async () =>
       (await docker.listNetworks({ filters: { label: [`${LABEL.instance}=${instance}`] } })).map(

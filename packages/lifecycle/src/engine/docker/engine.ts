@@ -212,17 +212,28 @@ export class DockerEngine implements DeckyEngine {
       }))
     await reapCandidates(candidates, known, options, report)
     const createdBefore = (Date.now() - (options.minAgeMs ?? DEFAULT_REAP_MIN_AGE_MS)) / 1000
-    if (known.size === 0) await this.reapNetworks(report, createdBefore)
+    // A topology network belongs to its deckies: empty (its last decky's teardown was cut short), it is
+    // an orphan whatever else is known. The LAN belongs to the fleet as a whole.
+    const topologyPrefix = topologyNetworkName(this.instance, '')
+    await this.reapNetworks(
+      report,
+      createdBefore,
+      (name) => known.size === 0 || name.startsWith(topologyPrefix),
+    )
     return report
   }
 
-  /** The LAN belongs to the fleet as a whole: it is an orphan only when no decky is known and nothing is attached. */
-  private async reapNetworks(report: ReapReport, createdBefore: number): Promise<void> {
+  /** Removes the managed networks `reapable` names that nothing is attached to and are old enough. */
+  private async reapNetworks(
+    report: ReapReport,
+    createdBefore: number,
+    reapable: (name: string) => boolean,
+  ): Promise<void> {
     try {
       const networks = await this.call('list networks', () =>
         this.docker.listNetworks({ filters: managedFilter(this.instance) }),
       )
-      for (const summary of networks) {
+      for (const summary of networks.filter((network) => reapable(network.Name))) {
         try {
           const info = await this.call(`inspect network ${summary.Name}`, () =>
             this.docker.getNetwork(summary.Id).inspect(),
