@@ -1,8 +1,9 @@
 import type { Locator } from '@playwright/test'
 import { DECOY_IMAGE_TAG } from '../../../packages/decoys/src/image-tag.ts'
 import { docker, instanceContainers, runNodeOnLan } from '../../fixtures/docker.ts'
+import { freeSubnet } from '../../fixtures/network.ts'
 import { expect, test } from '../../fixtures/stack.ts'
-import { adminSession, shot, wizardToReview } from '../../fixtures/ui-helpers.ts'
+import { adminSession, shot, waitTerminal, wizardToReview } from '../../fixtures/ui-helpers.ts'
 
 const DEPLOY_TIMEOUT = 150_000
 
@@ -405,4 +406,55 @@ test('local engine: the fleet says OS shaping is not available', async ({ browse
     await context.close()
     await local.stop()
   }
+})
+
+test('wizard: topology networks — a pivot into an inner network deploys, each decky on the networks ticked', async ({
+  page,
+  stack,
+}) => {
+  test.setTimeout(300_000)
+  const { client, errors } = await adminSession(page, stack)
+  const [entry, inner] = [freeSubnet('10.216', process.pid), freeSubnet('10.217', process.pid)]
+  await page.goto(`${stack.webUrl}/fleet/deploy`)
+  await page.getByLabel('Pick services').check()
+  await page.getByTestId('service-ssh').getByRole('checkbox').check()
+  await page.getByRole('button', { name: 'Next' }).click()
+  await page.getByLabel('Name prefix').fill('wzt')
+  await page.getByRole('spinbutton', { name: 'Count' }).fill('2')
+  const networks = page.getByTestId('wizard-networks')
+  await networks.getByRole('button', { name: 'Add network' }).click()
+  await networks.getByRole('button', { name: 'Add network' }).click()
+  await networks.getByLabel('Network 1', { exact: true }).fill('wzt-dmz')
+  await networks.getByLabel('Subnet 1').fill('10.0.0')
+  await expect(networks.getByRole('alert')).toContainText('Network "wzt-dmz" needs a subnet in CIDR form')
+  await expect(page.getByRole('button', { name: 'Next' })).toBeDisabled()
+  await networks.getByLabel('Subnet 1').fill(entry.subnet)
+  await networks.getByLabel('Network 2', { exact: true }).fill('wzt-in')
+  await networks.getByLabel('Subnet 2').fill(inner.subnet)
+  await networks.getByLabel('wzt-01 joins wzt-dmz').check()
+  await networks.getByLabel('wzt-01 joins wzt-in').check()
+  await networks.getByLabel('wzt-02 joins wzt-in').check()
+  await expect(networks.getByRole('alert')).toHaveCount(0)
+  await page.getByRole('button', { name: 'Next' }).click()
+  await page.getByRole('button', { name: 'Next' }).click()
+  const ini = page.getByTestId('generated-ini')
+  await expect(ini).toContainText('[network.wzt-in]')
+  await expect(ini).toContainText('networks = wzt-dmz, wzt-in')
+  await expect(page.getByTestId('preview-wzt-02')).toContainText(inner.subnet.replace(/\.0\/24$/, '.'))
+  await page.getByTestId('deploy-button').click()
+  await expect(page.getByTestId('deploy-progress-summary')).toHaveText('Finished: all 2 succeeded.', {
+    timeout: DEPLOY_TIMEOUT,
+  })
+  const network = JSON.parse(docker(['network', 'inspect', `${stack.instance}-net-wzt-in`]))[0]
+  expect(network.Internal).toBe(true)
+  expect(
+    Object.values(network.Containers)
+      .map((c) => (c as { Name: string }).Name)
+      .sort(),
+  ).toEqual([`${stack.instance}-wzt-01`, `${stack.instance}-wzt-02`])
+  for (const name of ['wzt-01', 'wzt-02']) {
+    const { lifecycleIds } = await client.fleet.teardown.mutate({ name })
+    await waitTerminal(client, lifecycleIds)
+  }
+  expect(errors()).toEqual([])
 })

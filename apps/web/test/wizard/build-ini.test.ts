@@ -114,4 +114,29 @@ describe('buildIni', () => {
     expect(ini).toBe('[web-01]\nservices = http\n')
     expect(fleet.deckies[0]?.serviceConfig).toEqual({})
   })
+
+  it("topology networks and each decky's memberships read back as the same topology", () => {
+    const draft = draftWith({
+      picked: ['ssh'],
+      prefix: 'maze',
+      count: 3,
+      networks: [
+        { id: 1, name: 'dmz', subnet: ' 10.77.1.0/24 ', entry: true },
+        { id: 2, name: 'office', subnet: '10.77.2.0/24', entry: false },
+      ],
+      // Ticked office first on the pivot: the listed order decides, the entry network comes first.
+      memberships: [[2, 1], [2], []],
+    })
+    expect(validateDraft(draft, contextWith()).configure).toEqual({})
+    const { fleet } = rendered(draft)
+    expect(fleet.topology?.networks.map((network) => [network.name, network.subnet, network.entry])).toEqual([
+      ['dmz', '10.77.1.0/24', true],
+      ['office', '10.77.2.0/24', false],
+    ])
+    expect(fleet.topology?.attachments).toEqual({
+      'maze-01': ['dmz', 'office'],
+      'maze-02': ['office'],
+      'maze-03': ['dmz'],
+    })
+  })
 })

@@ -75,4 +75,35 @@ describe('wizardReducer', () => {
     const again = wizardReducer(deployed, { type: 'restart' })
     expect(again).toEqual({ step: 0, submitted: null, draft: { ...initialWizard.draft, prefix: 'web' } })
   })
+
+  it('networks: the first added is the entry, one entry at a time, removal drops memberships', () => {
+    const added = run({ type: 'addNetwork' }, { type: 'addNetwork' })
+    expect(added.draft.networks.map((network) => [network.id, network.name, network.entry])).toEqual([
+      [1, 'net-1', true],
+      [2, 'net-2', false],
+    ])
+    const wired = [
+      { type: 'setNetwork', id: 2, patch: { name: 'office', subnet: '10.77.2.0/24' } },
+      { type: 'setEntryNetwork', id: 2 },
+      { type: 'setMembership', decky: 1, network: 1, on: true },
+      { type: 'setMembership', decky: 1, network: 2, on: true },
+      { type: 'setMembership', decky: 1, network: 1, on: false },
+    ] satisfies WizardAction[]
+    const state = wired.reduce(wizardReducer, added)
+    expect(state.draft.networks.map((network) => [network.name, network.subnet, network.entry])).toEqual([
+      ['net-1', '', false],
+      ['office', '10.77.2.0/24', true],
+    ])
+    expect(state.draft.memberships).toEqual([[], [2]])
+    const removed = wizardReducer(state, { type: 'removeNetwork', id: 2 })
+    expect(removed.draft.networks.map((network) => network.id)).toEqual([1])
+    expect(removed.draft.memberships).toEqual([[], []])
+    // The next network may take the removed one's id: no decky joins it until ticked.
+    const readded = wizardReducer(removed, { type: 'addNetwork' })
+    expect(readded.draft.networks.map((network) => [network.id, network.entry])).toEqual([
+      [1, false],
+      [2, false],
+    ])
+    expect(readded.draft.memberships).toEqual([[], []])
+  })
 })

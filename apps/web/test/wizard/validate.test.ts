@@ -83,6 +83,36 @@ const cases = {
       'must be at least 100, got 42',
     ),
   },
+  badNetworkName: {
+    draft: { networks: [{ id: 1, name: 'Office', subnet: '10.77.2.0/24', entry: true }] },
+    where: { step: 'configure', field: 'networks' },
+    message: M.badNetworkName('Office'),
+  },
+  networkRepeated: {
+    draft: {
+      networks: [
+        { id: 1, name: 'dmz', subnet: '10.77.1.0/24', entry: true },
+        { id: 2, name: 'dmz', subnet: '10.77.2.0/24', entry: false },
+      ],
+    },
+    where: { step: 'configure', field: 'networks' },
+    message: M.networkRepeated(),
+  },
+  badSubnet: {
+    draft: { networks: [{ id: 1, name: 'dmz', subnet: '10.77.1.0', entry: true }] },
+    where: { step: 'configure', field: 'networks' },
+    message: M.badSubnet('dmz'),
+  },
+  entryCount: {
+    draft: { networks: [{ id: 1, name: 'dmz', subnet: '10.77.1.0/24', entry: false }] },
+    where: { step: 'configure', field: 'networks' },
+    message: M.entryCount(),
+  },
+  networksWithHost: {
+    draft: { placement: 'edge-1', networks: [{ id: 1, name: 'dmz', subnet: '10.77.1.0/24', entry: true }] },
+    where: { step: 'configure', field: 'networks' },
+    message: M.networksWithHost(),
+  },
   badInterval: {
     draft: { intervalMode: 'custom', interval: '30 minutes' },
     where: { step: 'mutation', field: 'interval' },

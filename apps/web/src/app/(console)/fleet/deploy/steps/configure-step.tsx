@@ -5,6 +5,7 @@ import type { RouterOutputs } from '@/trpc/client.ts'
 import { type Draft, MAX_COUNT, type WizardAction } from '../wizard/draft.ts'
 import type { DraftErrors } from '../wizard/validate.ts'
 import { DraftChoice } from './draft-choice.tsx'
+import { NetworksSection } from './networks-section.tsx'
 import { ServiceSettings } from './service-settings.tsx'
 
 const NAMING = [
@@ -130,6 +131,7 @@ export function ConfigureStep({ draft, dispatch, names, ips, placeable, services
             ))}
           </ul>
         )}
+        <NetworksSection draft={draft} dispatch={dispatch} names={names} problems={errors.networks ?? []} />
       </div>
       <ServiceSettings
         draft={draft}

@@ -12,6 +12,7 @@ import {
   isSecretField,
   plannedIps,
   plannedNames,
+  plannedNetworks,
   type SettingsBySlug,
 } from './plan.ts'
 import { DRAFT_MESSAGES } from './validate.ts'
@@ -45,9 +46,12 @@ export function buildIni(
   )
   const serviceConfig = options.maskSecrets ? maskSecrets(settings, context) : settings
   const ips = plannedIps(draft)
-  const deckies = plannedNames(draft, context.taken).map(
+  const names = plannedNames(draft, context.taken)
+  const joins = plannedNetworks(draft, names.length)
+  const deckies = names.map(
     (name, index): IniDeckyInput => ({
       name,
+      ...(joins[index]?.length ? { networks: joins[index] } : {}),
       ...(ips[index] ? { ip: ips[index] } : {}),
       ...(draft.placement ? { host: draft.placement } : {}),
       ...(draft.pickMode === 'archetype' && draft.archetype ? { archetype: draft.archetype } : { services }),
@@ -57,7 +61,12 @@ export function buildIni(
     }),
   )
   try {
-    return { ok: true, ini: writeFleetIni({ deckies }), hasSecrets }
+    const networks = draft.networks.map((network) => ({
+      name: network.name.trim(),
+      subnet: network.subnet.trim(),
+      ...(network.entry ? { entry: true } : {}),
+    }))
+    return { ok: true, ini: writeFleetIni({ networks, deckies }), hasSecrets }
   } catch (error) {
     // The writer refuses values that would not read back unchanged; validateDraft reports those
     // first, so this is the last line of defence, shown on the review step.

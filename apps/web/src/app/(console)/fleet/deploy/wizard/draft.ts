@@ -10,6 +10,15 @@ export const PROGRESS_STEP = 4
 /** Per-service settings the operator typed; a missing key keeps the service default. */
 export type ServiceSettings = Partial<Record<ServiceSlug, Record<string, ConfigValue>>>
 
+/** A topology network the operator declared (`[network.<name>]`); `id` survives renames. */
+export interface DraftNetwork {
+  id: number
+  name: string
+  subnet: string
+  /** The one network reachable from outside; the others are reached through pivots. */
+  entry: boolean
+}
+
 export interface Draft {
   pickMode: 'archetype' | 'services'
   archetype: ArchetypeSlug | null
@@ -30,6 +39,10 @@ export interface Draft {
   ownIni: boolean
   customIni: string
   replaceFleet: boolean
+  /** Topology networks; none means the fleet's flat LAN. */
+  networks: DraftNetwork[]
+  /** Per planned decky (by position), the ids of the networks it joins; none: the entry network. */
+  memberships: number[][]
 }
 
 export interface Submitted {
@@ -64,6 +77,8 @@ export const initialDraft: Draft = {
   ownIni: false,
   customIni: '',
   replaceFleet: false,
+  networks: [],
+  memberships: [],
 }
 
 export const initialWizard: WizardState = { step: 0, draft: initialDraft, submitted: null }
@@ -71,7 +86,10 @@ export const initialWizard: WizardState = { step: 0, draft: initialDraft, submit
 /** The draft's either/or fields (the wizard shows each as a radiogroup). */
 export type ChoiceField = 'pickMode' | 'namingMode' | 'ipMode' | 'intervalMode'
 
-type PlainField = Exclude<keyof Draft, 'settings' | 'picked' | 'count' | 'ownIni' | 'interval'>
+type PlainField = Exclude<
+  keyof Draft,
+  'settings' | 'picked' | 'count' | 'ownIni' | 'interval' | 'networks' | 'memberships'
+>
 
 export type WizardAction =
   | { [K in PlainField]: { type: 'set'; field: K; value: Draft[K] } }[PlainField]
@@ -82,6 +100,13 @@ export type WizardAction =
   | { type: 'setInterval'; value: string }
   /** `generatedIni` seeds the editor the first time, so the operator edits what the wizard built. */
   | { type: 'setOwnIni'; on: boolean; generatedIni: string }
+  /** The first network added is the entry network. */
+  | { type: 'addNetwork' }
+  | { type: 'setNetwork'; id: number; patch: Partial<Pick<DraftNetwork, 'name' | 'subnet'>> }
+  /** Exactly one entry network: choosing one unsets the others. */
+  | { type: 'setEntryNetwork'; id: number }
+  | { type: 'removeNetwork'; id: number }
+  | { type: 'setMembership'; decky: number; network: number; on: boolean }
   | { type: 'next' }
   | { type: 'back' }
   | { type: 'deployed'; submitted: Submitted }
@@ -121,6 +146,32 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
         customIni: action.on && draft.customIni === '' ? action.generatedIni : draft.customIni,
         replaceFleet: action.on ? draft.replaceFleet : false,
       })
+    case 'addNetwork': {
+      const id = Math.max(0, ...draft.networks.map((network) => network.id)) + 1
+      const network = { id, name: `net-${id}`, subnet: '', entry: draft.networks.length === 0 }
+      return withDraft(state, { networks: [...draft.networks, network] })
+    }
+    case 'setNetwork':
+      return withDraft(state, {
+        networks: draft.networks.map((network) =>
+          network.id === action.id ? { ...network, ...action.patch } : network,
+        ),
+      })
+    case 'setEntryNetwork':
+      return withDraft(state, {
+        networks: draft.networks.map((network) => ({ ...network, entry: network.id === action.id })),
+      })
+    case 'removeNetwork':
+      return withDraft(state, {
+        networks: draft.networks.filter((network) => network.id !== action.id),
+        memberships: draft.memberships.map((ids) => ids.filter((id) => id !== action.id)),
+      })
+    case 'setMembership': {
+      const memberships = [...draft.memberships]
+      const current = (memberships[action.decky] ?? []).filter((id) => id !== action.network)
+      memberships[action.decky] = action.on ? [...current, action.network] : current
+      return withDraft(state, { memberships: Array.from(memberships, (ids) => ids ?? []) })
+    }
     case 'next':
       return { ...state, step: clampStep(state.step + 1) }
     case 'back':

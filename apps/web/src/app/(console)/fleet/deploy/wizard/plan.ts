@@ -119,3 +119,15 @@ export function expectationOf(preview: {
     remove: [...preview.remove],
   }
 }
+
+/**
+ * The networks each planned decky joins, by name, in the order the networks are listed (its first
+ * holds its address); empty for a decky that joins the entry network only, and for every decky of a
+ * draft without networks.
+ */
+export function plannedNetworks(draft: Draft, deckies: number): string[][] {
+  return Array.from({ length: deckies }, (_, index) => {
+    const joined = new Set(draft.memberships[index] ?? [])
+    return draft.networks.filter((network) => joined.has(network.id)).map((network) => network.name.trim())
+  })
+}

@@ -1,6 +1,14 @@
 // validateDraft: every problem the wizard can report, keyed by the step and field it belongs to.
 // The messages live in one catalogue so the unit tests can prove each one is reachable.
-import { checkInterval, DECKY_NAME_RE, encodeField, findPortConflict, isIpv4 } from '@decnet/core'
+import {
+  checkInterval,
+  DECKY_NAME_RE,
+  encodeField,
+  findPortConflict,
+  isIpv4,
+  NETWORK_NAME_RE,
+  parseCidr,
+} from '@decnet/core'
 import { plural } from '@/lib/format.ts'
 import type { Draft, StepIndex } from './draft.ts'
 import {
@@ -28,6 +36,12 @@ export const DRAFT_MESSAGES = {
   badIp: (ip: string) => `"${ip}" is not an IPv4 address.`,
   ipRepeated: () => 'An IP address is repeated.',
   badSetting: (service: string, label: string, reason: string) => `${service} · ${label}: ${reason}.`,
+  badNetworkName: (name: string) =>
+    `"${name}" is not a valid network name (a lower-case letter, then a-z, 0-9, "-"; at most 24).`,
+  networkRepeated: () => 'A network name is repeated.',
+  badSubnet: (name: string) => `Network "${name}" needs a subnet in CIDR form, e.g. 10.77.2.0/24.`,
+  entryCount: () => 'Mark exactly one network as the entry network (the one reachable from outside).',
+  networksWithHost: () => 'A topology runs on this machine: set the host to automatic.',
   badInterval: () => 'The mutation interval must look like 30m, 2h, 1d or 1w (at most 10y).',
   /** Shown on the review step if the INI writer refuses a draft (validation should prevent it). */
   iniNotWritable: (reason: string) => `The INI cannot be written: ${reason}`,
@@ -39,7 +53,7 @@ type FieldErrors<Field extends string> = Partial<Record<Field, string[]>>
 /** Errors by step, then by field; a step may be left only when its fields (and earlier ones) are clean. */
 export interface DraftErrors {
   services: FieldErrors<'services'>
-  configure: FieldErrors<'names' | 'ips' | 'settings'>
+  configure: FieldErrors<'names' | 'ips' | 'settings' | 'networks'>
   mutation: FieldErrors<'interval'>
 }
 export type ValidatedStep = keyof DraftErrors
@@ -94,6 +108,22 @@ function validateSettings(draft: Draft, context: DraftContext): string[] {
   return problems
 }
 
+function validateNetworks(draft: Draft): string[] {
+  if (draft.networks.length === 0) return []
+  const problems: string[] = []
+  const names = draft.networks.map((network) => network.name.trim())
+  for (const network of draft.networks) {
+    const name = network.name.trim()
+    if (!NETWORK_NAME_RE.test(name)) problems.push(DRAFT_MESSAGES.badNetworkName(name))
+    if (!parseCidr(network.subnet.trim()).ok) problems.push(DRAFT_MESSAGES.badSubnet(name))
+  }
+  if (new Set(names).size !== names.length) problems.push(DRAFT_MESSAGES.networkRepeated())
+  if (draft.networks.filter((network) => network.entry).length !== 1)
+    problems.push(DRAFT_MESSAGES.entryCount())
+  if (draft.placement) problems.push(DRAFT_MESSAGES.networksWithHost())
+  return problems
+}
+
 const nonEmpty = <Field extends string>(errors: Record<Field, string[]>): FieldErrors<Field> =>
   Object.fromEntries(
     Object.entries(errors).filter(([, list]) => (list as string[]).length > 0),
@@ -107,6 +137,7 @@ export function validateDraft(draft: Draft, context: DraftContext): DraftErrors 
       names: validateNames(draft, names, context.taken),
       ips: validateIps(draft, names.length),
       settings: validateSettings(draft, context),
+      networks: validateNetworks(draft),
     }),
     mutation:
       draft.intervalMode === 'custom' && !checkInterval(draft.interval).ok
