@@ -6,6 +6,7 @@ import { type Draft, MAX_COUNT, type WizardAction } from '../wizard/draft.ts'
 import type { DraftErrors } from '../wizard/validate.ts'
 import { DraftChoice } from './draft-choice.tsx'
 import { NetworksSection } from './networks-section.tsx'
+import { ProblemList } from './problem-list.tsx'
 import { ServiceSettings } from './service-settings.tsx'
 
 const NAMING = [
@@ -124,13 +125,7 @@ export function ConfigureStep({ draft, dispatch, names, ips, placeable, services
             ? names.map((name, i) => `${name}${ips[i] ? ` (${ips[i]})` : ''}`).join(', ')
             : '—'}
         </p>
-        {problems.length > 0 && (
-          <ul className="alert" role="alert">
-            {problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        )}
+        <ProblemList problems={problems} />
         <NetworksSection draft={draft} dispatch={dispatch} names={names} problems={errors.networks ?? []} />
       </div>
       <ServiceSettings

@@ -2,6 +2,7 @@
 // and ticks which networks each new decky joins; a decky on two or more is a pivot between them.
 import type { Dispatch } from 'react'
 import type { Draft, WizardAction } from '../wizard/draft.ts'
+import { ProblemList } from './problem-list.tsx'
 
 interface Props {
   draft: Draft
@@ -98,13 +99,7 @@ export function NetworksSection({ draft, dispatch, names, problems }: Props) {
           </tbody>
         </table>
       )}
-      {problems.length > 0 && (
-        <ul className="alert" role="alert">
-          {problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
-      )}
+      <ProblemList problems={problems} />
     </section>
   )
 }

@@ -4,6 +4,7 @@ import type { RouterOutputs } from '@/trpc/client.ts'
 import type { Draft, WizardAction } from '../wizard/draft.ts'
 import { chosenSettings } from '../wizard/plan.ts'
 import { ConfigFieldInput } from './config-field-input.tsx'
+import { ProblemList } from './problem-list.tsx'
 
 interface Props {
   draft: Draft
@@ -47,13 +48,7 @@ export function ServiceSettings({ draft, dispatch, services, chosen, problems }:
           </details>
         )
       })}
-      {problems.length > 0 && (
-        <ul className="alert" role="alert" data-testid="settings-problems">
-          {problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
-      )}
+      <ProblemList problems={problems} testId="settings-problems" />
     </div>
   )
 }
