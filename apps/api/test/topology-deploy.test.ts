@@ -99,6 +99,10 @@ describe('a sound topology committed on the Docker engine (runner disabled)', ()
       ],
     })
 
+    // fleet.get shows a decky's topology; fleet.list stays lean without it.
+    expect((await suite.admin.fleet.get({ name: 'ws-01' })).topology).toEqual(ws?.topology)
+    expect((await suite.admin.fleet.list()).every((decky) => !('topology' in decky))).toBe(true)
+
     // The same INI again is kept whole; another INI on its networks is a conflict naming the line.
     const again = await suite.admin.fleet.preview({ ini: MAZE, replaceFleet: true })
     expect(again.create).toEqual([])

@@ -452,6 +452,13 @@ test('wizard: topology networks — a pivot into an inner network deploys, each 
       .map((c) => (c as { Name: string }).Name)
       .sort(),
   ).toEqual([`${stack.instance}-wzt-01`, `${stack.instance}-wzt-02`])
+  // The pivot's page shows its networks and who shares them.
+  await page.goto(`${stack.webUrl}/fleet/wzt-01`)
+  const panel = page.getByTestId('decky-networks')
+  await expect(panel).toContainText('a pivot')
+  await expect(panel.getByTestId('decky-network-wzt-dmz')).toContainText('from outside (entry)')
+  await expect(panel.getByTestId('decky-network-wzt-in')).toContainText('through a pivot')
+  await expect(panel.getByTestId('decky-neighbours')).toContainText('wzt-02')
   for (const name of ['wzt-01', 'wzt-02']) {
     const { lifecycleIds } = await client.fleet.teardown.mutate({ name })
     await waitTerminal(client, lifecycleIds)

@@ -1,4 +1,4 @@
-import { formatInterval, getService, ZDecky, ZLifecycleOperation } from '@decnet/core'
+import { deckyTopologySchema, formatInterval, getService, ZDecky, ZLifecycleOperation } from '@decnet/core'
 import type { Decky, DecnetDatabase, LifecycleRow } from '@decnet/db'
 import { z } from 'zod'
 
@@ -21,6 +21,10 @@ export const ZDeckyOutput = ZDecky.extend({
   updatedAt: z.iso.datetime(),
 })
 export type DeckyOutput = z.input<typeof ZDeckyOutput>
+
+/** One decky in full (fleet.get): also its topology networks, way out and neighbours (null on the flat LAN). */
+export const ZDeckyDetailOutput = ZDeckyOutput.extend({ topology: deckyTopologySchema.nullable() })
+export type DeckyDetailOutput = z.input<typeof ZDeckyDetailOutput>
 
 /** Secret service settings (passwords, keys) are masked: they never leave the server. */
 function maskSecrets(
@@ -132,6 +136,9 @@ export async function toDeckyOutputs(
   return deckies.map(await deckyOutputMapper(services))
 }
 
-export async function toOneDeckyOutput(services: DeckyOutputServices, decky: Decky): Promise<DeckyOutput> {
-  return (await deckyOutputMapper(services))(decky)
+export async function toOneDeckyOutput(
+  services: DeckyOutputServices,
+  decky: Decky,
+): Promise<DeckyDetailOutput> {
+  return { ...(await deckyOutputMapper(services))(decky), topology: decky.topology }
 }

@@ -1,5 +1,5 @@
 import { ZDeckyNameRequest } from '@decnet/core'
-import { ZDeckyOutput } from '../../fleet/decky-output.ts'
+import { ZDeckyDetailOutput } from '../../fleet/decky-output.ts'
 
 export const ZGetDeckyInput = ZDeckyNameRequest
-export const ZGetDeckyOutput = ZDeckyOutput
+export const ZGetDeckyOutput = ZDeckyDetailOutput

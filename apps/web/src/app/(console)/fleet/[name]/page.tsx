@@ -13,6 +13,7 @@ import { DeckyEvents } from './decky-events.tsx'
 import { DeckyFileDrops } from './decky-file-drops.tsx'
 import { DeckyHeader } from './decky-header.tsx'
 import { DeckyHistory } from './decky-history.tsx'
+import { DeckyNetworks } from './decky-networks.tsx'
 import { DeckyPersona } from './decky-persona.tsx'
 import { DeckyServices } from './decky-services.tsx'
 import '@/styles/decky.css'
@@ -65,6 +66,7 @@ export default function DeckyPage() {
         <DeckyPersona decky={d} />
         <DeckyServices decky={d} />
       </div>
+      {d.topology && <DeckyNetworks topology={d.topology} />}
       {isAdmin && <DeckyFileDrops name={d.name} />}
       <DeckyHistory name={d.name} />
       <DeckyEvents name={d.name} />
