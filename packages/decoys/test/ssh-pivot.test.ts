@@ -7,7 +7,7 @@ import type { DeckyTopology } from '@decnet/core/schemas'
 import type { Client, ClientChannel } from 'ssh2'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { DecoyEvent, RunningEmulator } from '../src/emulator.ts'
-import { MAX_FORWARDED_CHANNELS } from '../src/protocols-text/ssh-forward.ts'
+import { MAX_FORWARDED_CHANNEL_BYTES, MAX_FORWARDED_CHANNELS } from '../src/protocols-text/ssh-forward.ts'
 import { startEmulator } from '../src/start.ts'
 import { eventLog, loopbackHost } from './helpers.ts'
 import { debianPersona } from './shell-personas.ts'
@@ -215,6 +215,40 @@ describe('SSH forwarding on a topology pivot', () => {
     client.end()
     await until(() => network.neighbour.open() === 0)
   }, 60_000)
+
+  it('closes a forwarded channel that carries more than its byte cap', async () => {
+    const network = await pivotNetwork(true)
+    const { target } = await startPivot(network)
+    const client = await connectSsh(target, 'root', PASSWORD)
+    cleanups.push(async () => {
+      client.end()
+    })
+    const channel = await new Promise<ClientChannel>((resolve, reject) =>
+      client.forwardOut(
+        '127.0.0.1',
+        40_000,
+        network.neighbour.host,
+        network.neighbour.port,
+        (error, opened) => (error ? reject(error) : resolve(opened)),
+      ),
+    )
+    let echoed = 0
+    channel.on('data', (chunk: Buffer) => {
+      echoed += chunk.length
+    })
+    const closed = new Promise((resolve) => channel.once('close', resolve))
+    const chunk = Buffer.alloc(256 * 1024, 0x41)
+    // Written as the window allows, until the decoy closes the channel past the cap.
+    let sent = 0
+    while (sent <= MAX_FORWARDED_CHANNEL_BYTES + chunk.length && channel.writable) {
+      sent += chunk.length
+      if (!channel.write(chunk))
+        await Promise.race([new Promise((resolve) => channel.once('drain', resolve)), closed])
+    }
+    await closed
+    expect(echoed).toBeLessThanOrEqual(MAX_FORWARDED_CHANNEL_BYTES)
+    await until(() => network.neighbour.open() === 0)
+  }, 120_000)
 
   it('the shell over ssh shows the pivot’s interfaces and neighbours', async () => {
     const network = await pivotNetwork(true)
