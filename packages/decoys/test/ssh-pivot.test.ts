@@ -11,7 +11,7 @@ import { MAX_FORWARDED_CHANNEL_BYTES, MAX_FORWARDED_CHANNELS } from '../src/prot
 import { startEmulator } from '../src/start.ts'
 import { eventLog, loopbackHost } from './helpers.ts'
 import { debianPersona } from './shell-personas.ts'
-import { connectSsh } from './ssh-login.ts'
+import { connectSsh, execSsh } from './ssh-login.ts'
 import { sshpassArgs } from './support/ssh-client.ts'
 
 const PASSWORD = 'Winter2026!'
@@ -108,6 +108,24 @@ function sshStdio(
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })))
 }
 
+/** A real ssh2 client logged in to the decoy, ended after the test. */
+async function loggedIn(target: { host: string; port: number }): Promise<Client> {
+  const client = await connectSsh(target, 'root', PASSWORD)
+  cleanups.push(async () => {
+    client.end()
+  })
+  return client
+}
+
+/** A direct-tcpip channel (what `ssh -L` opens) to `echo`, or the error of its refusal. */
+function forwardTo(client: Client, echo: Echo): Promise<ClientChannel | Error> {
+  return new Promise((resolve) =>
+    client.forwardOut('127.0.0.1', 40_000, echo.host, echo.port, (error, channel) =>
+      resolve(error ?? channel),
+    ),
+  )
+}
+
 const forwardEvent = (
   log: { waitFor: (p: (e: DecoyEvent) => boolean) => Promise<DecoyEvent> },
   host: string,
@@ -187,17 +205,8 @@ describe('SSH forwarding on a topology pivot', () => {
   it(`holds at most ${MAX_FORWARDED_CHANNELS} forwarded channels per connection and closes them all on hang-up`, async () => {
     const network = await pivotNetwork(true)
     const { target, log } = await startPivot(network)
-    const client: Client = await connectSsh(target, 'root', PASSWORD)
-    const forward = () =>
-      new Promise<ClientChannel | Error>((resolve) =>
-        client.forwardOut(
-          '127.0.0.1',
-          40_000,
-          network.neighbour.host,
-          network.neighbour.port,
-          (error, channel) => resolve(error ?? channel),
-        ),
-      )
+    const client = await loggedIn(target)
+    const forward = () => forwardTo(client, network.neighbour)
     const opened: ClientChannel[] = []
     for (let i = 0; i < MAX_FORWARDED_CHANNELS; i++) {
       const channel = await forward()
@@ -219,19 +228,8 @@ describe('SSH forwarding on a topology pivot', () => {
   it('closes a forwarded channel that carries more than its byte cap', async () => {
     const network = await pivotNetwork(true)
     const { target } = await startPivot(network)
-    const client = await connectSsh(target, 'root', PASSWORD)
-    cleanups.push(async () => {
-      client.end()
-    })
-    const channel = await new Promise<ClientChannel>((resolve, reject) =>
-      client.forwardOut(
-        '127.0.0.1',
-        40_000,
-        network.neighbour.host,
-        network.neighbour.port,
-        (error, opened) => (error ? reject(error) : resolve(opened)),
-      ),
-    )
+    const channel = await forwardTo(await loggedIn(target), network.neighbour)
+    if (channel instanceof Error) throw channel
     let echoed = 0
     channel.on('data', (chunk: Buffer) => {
       echoed += chunk.length
@@ -253,20 +251,7 @@ describe('SSH forwarding on a topology pivot', () => {
   it('the shell over ssh shows the pivot’s interfaces and neighbours', async () => {
     const network = await pivotNetwork(true)
     const { target } = await startPivot(network)
-    const client = await connectSsh(target, 'root', PASSWORD)
-    cleanups.push(async () => {
-      client.end()
-    })
-    const output = await new Promise<string>((resolve, reject) =>
-      client.exec('ip a; cat /etc/hosts', (error, stream) => {
-        if (error) return reject(error)
-        let text = ''
-        stream.on('data', (chunk: Buffer) => {
-          text += chunk.toString()
-        })
-        stream.on('close', () => resolve(text))
-      }),
-    )
+    const { output } = await execSsh(await loggedIn(target), 'ip a; cat /etc/hosts')
     expect(output).toContain(`inet ${network.sshHost}/8 `)
     expect(output).toContain('inet 10.99.0.2/24 brd 10.99.0.255 scope global eth1\n')
     expect(output).toContain(`${network.neighbour.host}\tdb01\n`)
