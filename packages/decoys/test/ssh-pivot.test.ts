@@ -1,8 +1,9 @@
 // A topology pivot's SSH (issue 22): OpenSSH's `-W` (what `-J` uses) reaches a neighbour through the
 // decoy, byte for byte; a gateway (the host's bridge), any other address and every non-pivot refuse.
 // Echo servers listen on every address tried, so a refusal is the decoy's, not an empty port's.
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { createServer, type Server, type Socket } from 'node:net'
+import { promisify } from 'node:util'
 import type { DeckyTopology } from '@decnet/core/schemas'
 import type { Client, ClientChannel } from 'ssh2'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -14,6 +15,7 @@ import { debianPersona } from './shell-personas.ts'
 import { connectSsh, execSsh } from './ssh-login.ts'
 import { sshpassArgs } from './support/ssh-client.ts'
 
+const run = promisify(execFile)
 const PASSWORD = 'Winter2026!'
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {
@@ -156,6 +158,40 @@ describe('SSH forwarding on a topology pivot', () => {
       allowed: true,
     })
   }, 60_000)
+
+  it('an intruder on the pivot logs in to the inner decky’s own SSH through it (ssh -J by ProxyCommand)', async () => {
+    const network = await pivotNetwork(true)
+    const { target, log } = await startPivot(network)
+    // The inner decky's SSH listens on the neighbour's address (the echo server's port is not used).
+    const inner = await startEmulator('ssh', {
+      decky: 'decky-inner',
+      bindAddress: network.neighbour.host,
+      ports: [0],
+      config: { password: PASSWORD },
+      persona: debianPersona('fedcba9876543210fedcba9876543210', { hostname: 'db01' }),
+      onEvent: () => undefined,
+    })
+    cleanups.push(() => inner.close())
+    const innerPort = inner.ports[0] as number
+    // What `ssh -J` runs, spelled out so each hop gets its password from its own sshpass.
+    const jump = sshpassArgs({ address: target.host, port: target.port, password: PASSWORD, quiet: true })
+    jump.splice(jump.indexOf('ssh') + 1, 0, '-W', '%h:%p')
+    const login = sshpassArgs({
+      address: network.neighbour.host,
+      port: innerPort,
+      password: PASSWORD,
+      quiet: true,
+      command: 'hostname',
+    })
+    login.splice(login.indexOf('ssh') + 1, 0, '-o', `ProxyCommand=sshpass ${jump.join(' ')}`)
+    const { stdout } = await run('sshpass', login, { timeout: 60_000 })
+    expect(stdout).toBe('db01\n')
+    expect((await forwardEvent(log, network.neighbour.host)).fields).toMatchObject({
+      dst_port: innerPort,
+      neighbour: 'office-db',
+      allowed: true,
+    })
+  }, 90_000)
 
   it('refuses the network gateway and any address that is not a neighbour', async () => {
     const network = await pivotNetwork(true)
