@@ -74,6 +74,20 @@ describe('a pivot’s shell shows both of its networks', () => {
     )
   })
 
+  it('neighbour names resolve: ping answers, ssh and scp reach a password prompt they cannot answer', () => {
+    expect(run('ping -c 1 fs01')).toMatch(
+      /^PING fs01 \(10\.50\.0\.20\) 56\(84\) bytes of data\.\n64 bytes from fs01 \(10\.50\.0\.20\): icmp_seq=1 /,
+    )
+    expect(run('ssh admin@fs01 2>&1')).toBe('admin@fs01: Permission denied (publickey,password).\n')
+    expect(run('scp x db-gw:/tmp 2>&1')).toBe(
+      'root@db-gw: Permission denied (publickey,password).\nlost connection\n',
+    )
+    // Hosts that are not neighbours stay unknown.
+    expect(run('ssh admin@vault01 2>&1')).toBe(
+      'ssh: Could not resolve hostname vault01: Temporary failure in name resolution\n',
+    )
+  })
+
   it('is the same on every login and differs for another persona', () => {
     const again = login(debian, PIVOT)
     for (const line of ['ip a', 'arp', 'cat ~/.ssh/known_hosts', 'cat ~/.bash_history'])

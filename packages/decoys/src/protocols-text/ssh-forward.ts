@@ -2,6 +2,7 @@ import { connect, isIPv4, type Socket } from 'node:net'
 import type { DeckyTopology, DeckyTopologyNeighbour } from '@decnet/core/schemas'
 import type { AcceptConnection, RejectConnection, ServerChannel, TcpipRequestInfo } from 'ssh2'
 import type { TcpSession } from '../framework/tcp.ts'
+import { findNeighbour } from './shell/host-network.ts'
 
 /**
  * A pivot decky's SSH forwards an intruder's direct-tcpip channels (`ssh -J`, `ssh -W host:port`,
@@ -30,17 +31,9 @@ export function forwardTarget(
   destination: string,
 ): { neighbour: DeckyTopologyNeighbour } | { refused: ForwardRefusal } {
   if (!topology?.forwards) return { refused: 'not_a_pivot' }
-  const wanted = destination.trim().toLowerCase()
   // The host's bridge addresses are never a way on, whatever else claims them.
-  if (topology.links.some((link) => link.networkGateway === wanted)) return { refused: 'gateway' }
-  const networks = new Set(topology.links.map((link) => link.network))
-  const neighbour = topology.neighbours.find(
-    (candidate) =>
-      networks.has(candidate.network) &&
-      (isIPv4(wanted)
-        ? candidate.ip === wanted
-        : candidate.hostname.toLowerCase() === wanted || candidate.name === wanted),
-  )
+  if (topology.links.some((link) => link.networkGateway === destination.trim())) return { refused: 'gateway' }
+  const neighbour = findNeighbour(topology, destination)
   return neighbour ? { neighbour } : { refused: 'not_a_neighbour' }
 }
 

@@ -85,6 +85,23 @@ export function innerNeighbours(topology: DeckyTopology): DeckyTopologyNeighbour
   return topology.neighbours.filter((neighbour) => inner.has(neighbour.network))
 }
 
+/**
+ * The neighbour `destination` names on one of the decky's networks: its address, its host name
+ * (as /etc/hosts lists it, any case) or its decky name.
+ */
+export function findNeighbour(
+  topology: DeckyTopology,
+  destination: string,
+): DeckyTopologyNeighbour | undefined {
+  const wanted = destination.trim().toLowerCase()
+  const networks = new Set(topology.links.map((link) => link.network))
+  return topology.neighbours.find(
+    (candidate) =>
+      networks.has(candidate.network) &&
+      (candidate.ip === wanted || candidate.hostname.toLowerCase() === wanted || candidate.name === wanted),
+  )
+}
+
 /** The link index of the network a neighbour sits on, if it is one of the decky's. */
 function devOfNetwork(topology: DeckyTopology, neighbour: DeckyTopologyNeighbour): number | undefined {
   const index = topology.links.findIndex((link) => link.network === neighbour.network)

@@ -1,6 +1,7 @@
 import { type CommandContext, type CommandIo, fail, parseFlags } from './command-context.ts'
 import {
   broadcastAddress,
+  findNeighbour,
   type HostInterface,
   hostNetwork,
   inSubnet,
@@ -291,7 +292,11 @@ function ping(context: CommandContext, args: string[], io: CommandIo): string {
         ? 'BusyBox v1.36.1 (2023-11-07 18:53:09 UTC) multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n'
         : 'ping: usage error: Destination address required\n',
     )
-  if (!/^\d+\.\d+\.\d+\.\d+$/.test(target))
+  // A topology neighbour's name resolves (through /etc/hosts) to its address.
+  const address = context.host.topology
+    ? (findNeighbour(context.host.topology, target)?.ip ?? target)
+    : target
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(address))
     return fail(
       io,
       context.busybox
@@ -299,14 +304,15 @@ function ping(context: CommandContext, args: string[], io: CommandIo): string {
         : `ping: ${target}: Temporary failure in name resolution\n`,
       2,
     )
+  const named = address === target ? target : `${target} (${address})`
   const local =
     target.startsWith('127.') ||
     (context.host.topology
-      ? hostNetwork(context.host).interfaces.some((link) => inSubnet(target, link.ip, link.prefix))
+      ? hostNetwork(context.host).interfaces.some((link) => inSubnet(address, link.ip, link.prefix))
       : target.startsWith(context.host.ip.replace(/\.\d+$/, '.')))
   const head = context.busybox
-    ? `PING ${target} (${target}): 56 data bytes\n`
-    : `PING ${target} (${target}) 56(84) bytes of data.\n`
+    ? `PING ${target} (${address}): 56 data bytes\n`
+    : `PING ${target} (${address}) 56(84) bytes of data.\n`
   if (!local) {
     io.status(1)
     const lost = context.busybox
@@ -318,8 +324,8 @@ function ping(context: CommandContext, args: string[], io: CommandIo): string {
   const times = Array.from({ length: count }, () => 0.2 + random.next() * 0.6)
   const lines = times.map((t, i) =>
     context.busybox
-      ? `64 bytes from ${target}: seq=${i} ttl=64 time=${t.toFixed(3)} ms`
-      : `64 bytes from ${target}: icmp_seq=${i + 1} ttl=64 time=${t.toFixed(3)} ms`,
+      ? `64 bytes from ${address}: seq=${i} ttl=64 time=${t.toFixed(3)} ms`
+      : `64 bytes from ${named}: icmp_seq=${i + 1} ttl=64 time=${t.toFixed(3)} ms`,
   )
   const min = Math.min(...times)
   const max = Math.max(...times)
