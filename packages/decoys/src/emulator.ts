@@ -1,4 +1,4 @@
-import type { FileDrop, Persona } from '@decnet/core/schemas'
+import type { DeckyTopology, FileDrop, Persona } from '@decnet/core/schemas'
 
 /**
  * The contract every service emulator implements. The same emulator runs as the entry point of a
@@ -46,6 +46,11 @@ export type EmulatorContext = {
   distro?: string
   /** Bait files an admin placed in the decky's filesystem (services that show one: shell, FTP). */
   fileDrops?: FileDrop[]
+  /**
+   * The decky's networks, links and neighbours when it is part of a topology; absent on a flat LAN.
+   * The shell draws its network traces from it, and a pivot's SSH forwards to its neighbours.
+   */
+  topology?: DeckyTopology
   emit(event: EmittedEvent): void
   /** Overrides of the per-listener connection limits (tests shorten timeouts; defaults suit production). */
   limits?: ConnectionLimits

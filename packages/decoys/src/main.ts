@@ -15,6 +15,7 @@ import {
   servicesDigest,
 } from './decky-services.ts'
 import { fileDropsFromEnv } from './framework/file-drops.ts'
+import { DECKY_TOPOLOGY_ENV, parseDeckyTopology } from './topology-env.ts'
 
 const say = (message: string) => process.stderr.write(`decnet-decoy: ${message}\n`)
 
@@ -75,12 +76,16 @@ async function main(): Promise<void> {
   const decky = env.DECNET_DECKY?.trim()
   if (!decky) fail('DECNET_DECKY is not set')
   const persona = parsePersona(env.DECNET_PERSONA)
+  const topology = await parseDeckyTopology(env[DECKY_TOPOLOGY_ENV]).catch((error: Error) =>
+    fail(error.message),
+  )
   let decoy: DeckyDecoy
   try {
     decoy = new DeckyDecoy({
       decky,
       bindAddress: env.DECNET_BIND?.trim() || '0.0.0.0',
       ...(persona ? { persona } : {}),
+      ...(topology ? { topology } : {}),
       ...(env.DECNET_HOSTNAME?.trim() ? { hostname: env.DECNET_HOSTNAME.trim() } : {}),
       distro: env.DECNET_DISTRO?.trim() || undefined,
       fileDrops: fileDropsFromEnv(env),

@@ -1,4 +1,4 @@
-import type { FileDrop, Persona } from '@decnet/core/schemas'
+import type { DeckyTopology, FileDrop, Persona } from '@decnet/core/schemas'
 import type { ConnectionLimits, EmulatorContext, RunningEmulator, ServiceConfigValue } from './emulator.ts'
 import { createEmitter, type EventSink, stdoutSink } from './framework/events.ts'
 import { EMULATOR_SLUGS, loadEmulator } from './registry.ts'
@@ -25,6 +25,8 @@ export type StartEmulatorOptions = {
   limits?: ConnectionLimits
   /** Bait files placed in the decky's filesystem (core's file drops). */
   fileDrops?: FileDrop[]
+  /** The decky's networks when it is part of a topology (containers get it as `DECNET_TOPOLOGY`). */
+  topology?: DeckyTopology
   /** Receives every event; defaults to JSON lines on stdout. */
   onEvent?: EventSink
 }
@@ -55,6 +57,7 @@ export async function startEmulator(slug: string, options: StartEmulatorOptions)
     ...(options.distro ? { distro: options.distro } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.fileDrops ? { fileDrops: options.fileDrops } : {}),
+    ...(options.topology ? { topology: options.topology } : {}),
     emit: createEmitter(options.decky, slug, options.onEvent ?? stdoutSink()),
   }
   return emulator.start(context)

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { Persona as PersonaStory } from '@decnet/core/schemas'
+import type { DeckyTopology, Persona as PersonaStory } from '@decnet/core/schemas'
 import ssh2, { type AuthContext, type ClientInfo, type Connection, type ParsedKey, type Session } from 'ssh2'
 import type { Emulator, EmulatorContext, RunningEmulator } from '../emulator.ts'
 import { kexInitFields } from '../fingerprints/fields.ts'
@@ -17,6 +17,7 @@ import { type Persona, personaFor } from './shell/persona.ts'
 import { createShell, settle } from './shell/shell.ts'
 import { type ShellSession, startShellSession } from './shell/terminal.ts'
 import { sshProfile } from './ssh-algorithms.ts'
+import { PivotForwarder } from './ssh-forward.ts'
 import { hostKeysFor } from './ssh-keys.ts'
 
 // ssh2 is CommonJS without named-export hints: Node's ESM loader only offers its default export.
@@ -94,7 +95,10 @@ export const sshEmulator: Emulator = {
       handle: (session) => {
         const key = peerKey(session.socket.remoteAddress, session.socket.remotePort)
         const fingerprinted = withHassh(session)
-        pending.set(key, new SshClientHandler(fingerprinted, persona, credentials, identity, lastLogins))
+        pending.set(
+          key,
+          new SshClientHandler(fingerprinted, persona, credentials, identity, lastLogins, ctx.topology),
+        )
         session.socket.once('close', () => pending.delete(key))
         server.injectSocket(session.socket)
         return undefined
@@ -131,6 +135,7 @@ class SshClientHandler {
     private readonly credentials: Credentials,
     private readonly story: PersonaStory,
     private readonly lastLogins: LastLogins,
+    private readonly topology: DeckyTopology | undefined,
   ) {}
 
   attach(connection: Connection, clientVersion: string): void {
@@ -150,7 +155,9 @@ class SshClientHandler {
         this.serveSession(channel)
       })
       connection.on('request', (_accept, reject) => reject?.())
-      connection.on('tcpip', (_accept, reject) => reject())
+      // direct-tcpip (`ssh -J`, `-W`, `-L`): a pivot forwards to its neighbours, nothing else does.
+      const forwarder = new PivotForwarder(this.session, this.topology, () => this.user)
+      connection.on('tcpip', (accept, reject, info) => forwarder.request(accept, reject, info))
     })
   }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { type CommandContext, fail, parseFlags } from './command-context.ts'
+import { findNeighbour } from './host-network.ts'
 import { uptimeAt } from './persona-facts.ts'
 import { isVirtual } from './proc.ts'
 import type { ShellCommand } from './sh/interpreter.ts'
@@ -13,6 +14,16 @@ import type { ShellCommand } from './sh/interpreter.ts'
 export function adminCommands(context: CommandContext): Record<string, ShellCommand> {
   const root = context.uid === 0
   const { persona } = context.host
+  /**
+   * A topology neighbour's sshd answers `user@host` (it wants a password this non-interactive client
+   * cannot give); undefined for any other host.
+   */
+  const neighbourDenies = (login: string): string | undefined => {
+    const host = login.split('@').pop() ?? login
+    const topology = context.host.topology
+    if (!topology || !findNeighbour(topology, host)) return undefined
+    return `${login.includes('@') ? login : `${context.user}@${host}`}: Permission denied (publickey,password).\n`
+  }
   const power =
     (tool: string): ShellCommand =>
     (args, io) => {
@@ -102,6 +113,8 @@ export function adminCommands(context: CommandContext): Record<string, ShellComm
           255,
         )
       const host = target.split('@').pop() ?? target
+      const denied = neighbourDenies(target)
+      if (denied) return fail(io, denied, 255)
       if (!/^\d+\.\d+\.\d+\.\d+$/.test(host))
         return fail(
           io,
@@ -118,7 +131,10 @@ export function adminCommands(context: CommandContext): Record<string, ShellComm
           'usage: scp [-346ABCOpqRrsTv] [-c cipher] [-D sftp_server_path] [-F ssh_config]\n           [-i identity_file] [-J destination] [-l limit] [-o ssh_option]\n           [-P port] [-S program] [-X sftp_option] source ... target\n',
           1,
         )
-      const host = (remote.split(':')[0] ?? '').split('@').pop() ?? ''
+      const login = remote.split(':')[0] ?? ''
+      const host = login.split('@').pop() ?? ''
+      const denied = neighbourDenies(login)
+      if (denied) return fail(io, `${denied}lost connection\n`, 255)
       if (!/^\d+\.\d+\.\d+\.\d+$/.test(host))
         return fail(
           io,

@@ -10,6 +10,7 @@ import { personaStream } from './persona-facts.ts'
 import type { ProcReader } from './proc.ts'
 import { skeletonFiles } from './skeleton.ts'
 import type { HostTimeline } from './timeline.ts'
+import { fakeEd25519Key, knownHosts, sshConfig } from './topology-traces.ts'
 
 /**
  * A small, persona-specific file tree: enough for the reconnaissance an intruder (or a honeypot
@@ -254,6 +255,18 @@ export function buildFilesystem(
         mode: '-rw-------',
         ...owner,
       })
+      // A pivot's admins hop on into its inner networks: the client side of ssh remembers them.
+      const hops = { known_hosts: knownHosts(host), config: sshConfig(host) }
+      if (hops.known_hosts) {
+        dir(`${home}/.ssh`, { mode: 'drwx------', mtime: usersAddedMs, ...owner })
+        for (const [name, content] of Object.entries(hops))
+          file(`${home}/.ssh/${name}`, {
+            content,
+            mtime: sinceBoot(`${home}/.ssh/${name}`),
+            mode: '-rw-------',
+            ...owner,
+          })
+      }
     }
   }
   dir('/root/.ssh', { mode: 'drwx------', mtime: usersAddedMs })
@@ -563,13 +576,7 @@ function packageLogOf(host: ShellHost, installedMs: number): { path: string; con
 
 function authorizedKey(host: ShellHost): string {
   const random = personaStream(host.persona, 'authorized-key')
-  const type = Buffer.from('ssh-ed25519')
-  const blob = Buffer.alloc(4 + type.length + 4 + 32)
-  blob.writeUInt32BE(type.length, 0)
-  type.copy(blob, 4)
-  blob.writeUInt32BE(32, 4 + type.length)
-  random.bytes(32).copy(blob, 8 + type.length)
-  return `ssh-ed25519 ${blob.toString('base64')} ${host.humanUsers[0] ?? 'root'}@${random.pick(['laptop', 'workstation', 'jump', 'admin-pc', 'mbp'])}\n`
+  return `${fakeEd25519Key(random)} ${host.humanUsers[0] ?? 'root'}@${random.pick(['laptop', 'workstation', 'jump', 'admin-pc', 'mbp'])}\n`
 }
 
 /** Resolves `.`/`..` and duplicate slashes; never escapes `/`. */

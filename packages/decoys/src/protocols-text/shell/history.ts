@@ -1,6 +1,7 @@
 import type { Persona } from '@decnet/core/schemas'
 import type { SeededRandom } from '../../framework/random.ts'
 import { packageManagerOf, type ShellHost } from './persona.ts'
+import { hopHistory } from './topology-traces.ts'
 
 /**
  * `.bash_history` of a login user, drawn from the persona's own stream: snippets of admin work that
@@ -12,6 +13,9 @@ export function bashHistory(host: ShellHost, user: string): string {
   const pool = snippets(host, random, user === 'root')
   const count = random.int(8, 18)
   const chosen = random.sample(pool, count)
+  // A pivot's admins hop on into its inner networks (its own stream: flat deckies' history is unchanged).
+  const hopping = host.random.fork(`history/${user}/hops`)
+  for (const hop of hopHistory(host, hopping)) chosen.splice(hopping.int(0, chosen.length), 0, hop)
   const lines = chosen.flat()
   // Most interactive sessions end with a logout typed by hand.
   if (random.next() < 0.6) lines.push('exit')

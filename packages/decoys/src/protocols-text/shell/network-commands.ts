@@ -1,11 +1,21 @@
 import { type CommandContext, type CommandIo, fail, parseFlags } from './command-context.ts'
+import {
+  broadcastAddress,
+  findNeighbour,
+  type HostInterface,
+  hostNetwork,
+  inSubnet,
+  netmask,
+  networkAddress,
+} from './host-network.ts'
 import type { ShellCommand } from './sh/interpreter.ts'
 
 /**
  * The persona's network as its tools show it (ip, ifconfig, netstat, ss, route, arp, ping,
- * iptables): one interface with the decky's address and MAC, the gateway of its /24, and the
- * daemons of its services listening on their usual ports. `ping` sends nothing: the decky answers
- * that the network is unreachable beyond its own LAN, as a host with no route out would.
+ * iptables): the decky's interfaces, routes and neighbours (`hostNetwork`: one /24 on a flat LAN,
+ * one interface per link in a topology), and the daemons of its services listening on their usual
+ * ports. `ping` sends nothing: the decky answers that the network is unreachable beyond its own
+ * networks, as a host with no route out would.
  */
 
 /** Listening daemons per service slug: port, protocol, process name (by product where it differs). */
@@ -55,8 +65,6 @@ export function listenersOf(context: CommandContext): Listener[] {
   return listeners.sort((a, b) => a.port - b.port)
 }
 
-const gatewayOf = (ip: string) => ip.replace(/\.\d+$/, '.1')
-
 export function networkCommands(context: CommandContext): Record<string, ShellCommand> {
   return {
     ip: (args, io) => ip(context, args, io),
@@ -98,7 +106,8 @@ function netcat(context: CommandContext, args: string[], io: CommandIo): string 
       `nc: getaddrinfo for host "${host}" port ${port}: Temporary failure in name resolution\n`,
       1,
     )
-  const local = host.startsWith('127.') || host === context.host.ip
+  const local =
+    host.startsWith('127.') || hostNetwork(context.host).interfaces.some((candidate) => candidate.ip === host)
   const open = local && listenersOf(context).some((l) => String(l.port) === port && !l.udp)
   // The decky's own sshd greets; other local daemons wait for the client to speak first.
   if (open) return port === '22' ? `SSH-2.0-${context.host.sshVersion}\r\n` : ''
@@ -111,50 +120,64 @@ function netcat(context: CommandContext, args: string[], io: CommandIo): string 
 
 function ip(context: CommandContext, args: string[], io: CommandIo): string {
   const object = args.find((a) => !a.startsWith('-')) ?? ''
-  const { ip: address, mac } = context.host
+  const network = hostNetwork(context.host)
   if (object === '' || object === 'help')
     return fail(
       io,
       'Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { address | link | route | neigh | rule | netns | ... }\n',
       object ? 0 : 255,
     )
+  const links = (mode: string, body: (link: HostInterface) => string) =>
+    network.interfaces
+      .map(
+        (link, index) =>
+          `${index + 2}: ${link.dev}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP ${mode}group default qlen 1000\n    link/ether ${link.mac} brd ff:ff:ff:ff:ff:ff\n${body(link)}`,
+      )
+      .join('')
   if ('address'.startsWith(object) || object === 'addr')
-    return `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP group default qlen 1000\n    link/ether ${mac} brd ff:ff:ff:ff:ff:ff\n    inet ${address}/24 brd ${address.replace(/\.\d+$/, '.255')} scope global eth0\n       valid_lft forever preferred_lft forever\n`
+    return `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n${links('', (link) => `    inet ${link.ip}/${link.prefix} brd ${broadcastAddress(link.ip, link.prefix)} scope global ${link.dev}\n       valid_lft forever preferred_lft forever\n`)}`
   if ('link'.startsWith(object))
-    return `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP mode DEFAULT group default qlen 1000\n    link/ether ${mac} brd ff:ff:ff:ff:ff:ff\n`
+    return `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n${links('mode DEFAULT ', () => '')}`
   if ('route'.startsWith(object))
-    return `default via ${gatewayOf(address)} dev eth0 proto static\n${address.replace(/\.\d+$/, '.0')}/24 dev eth0 proto kernel scope link src ${address}\n`
+    return `default via ${network.defaultRoute.via} dev ${network.defaultRoute.dev} proto static\n${network.interfaces
+      .map(
+        (link) =>
+          `${networkAddress(link.ip, link.prefix)}/${link.prefix} dev ${link.dev} proto kernel scope link src ${link.ip}\n`,
+      )
+      .join('')}`
   if ('neighbour'.startsWith(object) || object === 'neighbor')
-    return `${gatewayOf(address)} dev eth0 lladdr ${gatewayMac(context)} REACHABLE\n`
+    return network.neighbours
+      .map((neighbour) => `${neighbour.ip} dev ${neighbour.dev} lladdr ${neighbour.mac} ${neighbour.state}\n`)
+      .join('')
   return fail(io, `Object "${object}" is unknown, try "ip help".\n`, 1)
 }
 
-function gatewayMac(context: CommandContext): string {
-  return `52:54:00:${context.host.random
-    .fork('gateway')
-    .hex(6)
-    .replace(/(..)(?!$)/g, '$1:')}`
-}
-
 function ifconfig(context: CommandContext): string {
-  const { ip: address, mac } = context.host
-  const random = context.host.random.fork('ifconfig')
-  const rxPackets = random.int(200_000, 9_000_000)
-  const txPackets = Math.floor(rxPackets * (0.4 + random.next() * 0.5))
-  const bytes = (n: number) => {
-    const total = n * random.int(300, 900)
-    const units = ['B', 'KB', 'MB', 'GB']
-    let value = total
-    let unit = 0
-    while (value >= 1000 && unit < 3) {
-      value /= 1000
-      unit++
+  const blocks = hostNetwork(context.host).interfaces.map((link) => {
+    // eth0 keeps the stream it always drew from; further interfaces have their own.
+    const random = context.host.random.fork(link.dev === 'eth0' ? 'ifconfig' : `ifconfig/${link.dev}`)
+    const rxPackets = random.int(200_000, 9_000_000)
+    const txPackets = Math.floor(rxPackets * (0.4 + random.next() * 0.5))
+    const bytes = (n: number) => {
+      const total = n * random.int(300, 900)
+      const units = ['B', 'KB', 'MB', 'GB']
+      let value = total
+      let unit = 0
+      while (value >= 1000 && unit < 3) {
+        value /= 1000
+        unit++
+      }
+      return `${total}  (${value.toFixed(1)} ${units[unit]})`
     }
-    return `${total}  (${value.toFixed(1)} ${units[unit]})`
-  }
+    const broadcast = broadcastAddress(link.ip, link.prefix)
+    const mask = netmask(link.prefix)
+    if (context.busybox)
+      return `${link.dev.padEnd(10)}Link encap:Ethernet  HWaddr ${link.mac.toUpperCase()}  \n          inet addr:${link.ip}  Bcast:${broadcast}  Mask:${mask}\n          UP BROADCAST RUNNING MULTICAST  MTU:1500  Metric:1\n          RX packets:${rxPackets} errors:0 dropped:0 overruns:0 frame:0\n          TX packets:${txPackets} errors:0 dropped:0 overruns:0 carrier:0\n          collisions:0 txqueuelen:1000 \n\n`
+    return `${link.dev}: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500\n        inet ${link.ip}  netmask ${mask}  broadcast ${broadcast}\n        ether ${link.mac}  txqueuelen 1000  (Ethernet)\n        RX packets ${rxPackets}  bytes ${bytes(rxPackets)}\n        RX errors 0  dropped 0  overruns 0  frame 0\n        TX packets ${txPackets}  bytes ${bytes(txPackets)}\n        TX errors 0  dropped 0 overruns 0  carrier 0  collisions 0\n\n`
+  })
   if (context.busybox)
-    return `eth0      Link encap:Ethernet  HWaddr ${mac.toUpperCase()}  \n          inet addr:${address}  Bcast:${address.replace(/\.\d+$/, '.255')}  Mask:255.255.255.0\n          UP BROADCAST RUNNING MULTICAST  MTU:1500  Metric:1\n          RX packets:${rxPackets} errors:0 dropped:0 overruns:0 frame:0\n          TX packets:${txPackets} errors:0 dropped:0 overruns:0 carrier:0\n          collisions:0 txqueuelen:1000 \n\nlo        Link encap:Local Loopback  \n          inet addr:127.0.0.1  Mask:255.0.0.0\n          UP LOOPBACK RUNNING  MTU:65536  Metric:1\n\n`
-  return `eth0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500\n        inet ${address}  netmask 255.255.255.0  broadcast ${address.replace(/\.\d+$/, '.255')}\n        ether ${mac}  txqueuelen 1000  (Ethernet)\n        RX packets ${rxPackets}  bytes ${bytes(rxPackets)}\n        RX errors 0  dropped 0  overruns 0  frame 0\n        TX packets ${txPackets}  bytes ${bytes(txPackets)}\n        TX errors 0  dropped 0 overruns 0  carrier 0  collisions 0\n\nlo: flags=73<UP,LOOPBACK,RUNNING>  mtu 65536\n        inet 127.0.0.1  netmask 255.0.0.0\n        loop  txqueuelen 1000  (Local Loopback)\n\n`
+    return `${blocks.join('')}lo        Link encap:Local Loopback  \n          inet addr:127.0.0.1  Mask:255.0.0.0\n          UP LOOPBACK RUNNING  MTU:65536  Metric:1\n\n`
+  return `${blocks.join('')}lo: flags=73<UP,LOOPBACK,RUNNING>  mtu 65536\n        inet 127.0.0.1  netmask 255.0.0.0\n        loop  txqueuelen 1000  (Local Loopback)\n\n`
 }
 
 function netstat(context: CommandContext, args: string[]): string {
@@ -237,12 +260,20 @@ function ss(context: CommandContext, args: string[]): string {
 }
 
 function route(context: CommandContext): string {
-  const net = context.host.ip.replace(/\.\d+$/, '.0')
-  return `Kernel IP routing table\nDestination     Gateway         Genmask         Flags Metric Ref    Use Iface\n0.0.0.0         ${gatewayOf(context.host.ip).padEnd(16)}0.0.0.0         UG    0      0        0 eth0\n${net.padEnd(16)}0.0.0.0         255.255.255.0   U     0      0        0 eth0\n`
+  const network = hostNetwork(context.host)
+  const links = network.interfaces.map(
+    (link) =>
+      `${networkAddress(link.ip, link.prefix).padEnd(16)}0.0.0.0         ${netmask(link.prefix).padEnd(16)}U     0      0        0 ${link.dev}\n`,
+  )
+  return `Kernel IP routing table\nDestination     Gateway         Genmask         Flags Metric Ref    Use Iface\n0.0.0.0         ${network.defaultRoute.via.padEnd(16)}0.0.0.0         UG    0      0        0 ${network.defaultRoute.dev}\n${links.join('')}`
 }
 
 function arp(context: CommandContext): string {
-  return `Address                  HWtype  HWaddress           Flags Mask            Iface\n${gatewayOf(context.host.ip).padEnd(25)}ether   ${gatewayMac(context)}   C                     eth0\n`
+  const rows = hostNetwork(context.host).neighbours.map(
+    (neighbour) =>
+      `${neighbour.ip.padEnd(25)}ether   ${neighbour.mac}   C                     ${neighbour.dev}\n`,
+  )
+  return `Address                  HWtype  HWaddress           Flags Mask            Iface\n${rows.join('')}`
 }
 
 /** `ping`: the decky's LAN gateway answers; anything beyond it is unreachable (no egress shown). */
@@ -261,7 +292,11 @@ function ping(context: CommandContext, args: string[], io: CommandIo): string {
         ? 'BusyBox v1.36.1 (2023-11-07 18:53:09 UTC) multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n'
         : 'ping: usage error: Destination address required\n',
     )
-  if (!/^\d+\.\d+\.\d+\.\d+$/.test(target))
+  // A topology neighbour's name resolves (through /etc/hosts) to its address.
+  const address = context.host.topology
+    ? (findNeighbour(context.host.topology, target)?.ip ?? target)
+    : target
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(address))
     return fail(
       io,
       context.busybox
@@ -269,10 +304,15 @@ function ping(context: CommandContext, args: string[], io: CommandIo): string {
         : `ping: ${target}: Temporary failure in name resolution\n`,
       2,
     )
-  const local = target.startsWith(context.host.ip.replace(/\.\d+$/, '.')) || target.startsWith('127.')
+  const named = address === target ? target : `${target} (${address})`
+  const local =
+    target.startsWith('127.') ||
+    (context.host.topology
+      ? hostNetwork(context.host).interfaces.some((link) => inSubnet(address, link.ip, link.prefix))
+      : target.startsWith(context.host.ip.replace(/\.\d+$/, '.')))
   const head = context.busybox
-    ? `PING ${target} (${target}): 56 data bytes\n`
-    : `PING ${target} (${target}) 56(84) bytes of data.\n`
+    ? `PING ${target} (${address}): 56 data bytes\n`
+    : `PING ${target} (${address}) 56(84) bytes of data.\n`
   if (!local) {
     io.status(1)
     const lost = context.busybox
@@ -284,8 +324,8 @@ function ping(context: CommandContext, args: string[], io: CommandIo): string {
   const times = Array.from({ length: count }, () => 0.2 + random.next() * 0.6)
   const lines = times.map((t, i) =>
     context.busybox
-      ? `64 bytes from ${target}: seq=${i} ttl=64 time=${t.toFixed(3)} ms`
-      : `64 bytes from ${target}: icmp_seq=${i + 1} ttl=64 time=${t.toFixed(3)} ms`,
+      ? `64 bytes from ${address}: seq=${i} ttl=64 time=${t.toFixed(3)} ms`
+      : `64 bytes from ${named}: icmp_seq=${i + 1} ttl=64 time=${t.toFixed(3)} ms`,
   )
   const min = Math.min(...times)
   const max = Math.max(...times)

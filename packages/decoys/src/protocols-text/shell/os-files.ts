@@ -1,6 +1,7 @@
 import type { Persona } from '@decnet/core/schemas'
 import type { ShellHost } from './persona.ts'
 import type { HostTimeline } from './timeline.ts'
+import { neighbourHostsLines } from './topology-traces.ts'
 
 /**
  * The identity files of the host (/etc/os-release, issue, hostname, hosts, machine-id …), written
@@ -312,8 +313,14 @@ export function fqdnOf(host: ShellHost): string {
   return domain ? `${host.hostname}.${domain}` : host.hostname
 }
 
-/** /etc/hosts as each distro's installer writes it. */
+/** /etc/hosts as each distro's installer writes it, then the topology neighbours an admin added. */
 export function etcHosts(host: ShellHost): string {
+  const neighbours = neighbourHostsLines(host)
+  const added = neighbours.length > 0 ? `\n${lines(...neighbours)}` : ''
+  return `${installedEtcHosts(host)}${added}`
+}
+
+function installedEtcHosts(host: ShellHost): string {
   const fqdn = fqdnOf(host)
   const names = fqdn === host.hostname ? host.hostname : `${fqdn}\t${host.hostname}`
   switch (host.persona.os.id) {

@@ -1,6 +1,6 @@
 import { networkInterfaces } from 'node:os'
 import { type LoginSettings, loginSettings } from '@decnet/core/persona'
-import type { Persona as DeckyPersona, FileDrop } from '@decnet/core/schemas'
+import type { Persona as DeckyPersona, DeckyTopology, FileDrop } from '@decnet/core/schemas'
 import type { EmulatorContext } from '../../emulator.ts'
 import { configString } from '../../framework/config.ts'
 import type { SeededRandom } from '../../framework/random.ts'
@@ -40,6 +40,8 @@ export type ShellHost = {
   sinceMs: number
   /** Bait files an admin placed: the filesystem shows them over its own. */
   fileDrops: FileDrop[]
+  /** The decky's networks when it is part of a topology: one interface per link, neighbours, routes. */
+  topology?: DeckyTopology
 }
 
 /** Legacy name of the shell host view, imported by services that still read it. */
@@ -62,11 +64,15 @@ export function shellHost(
     hostname?: string
     nowMs?: number
     fileDrops?: FileDrop[]
+    topology?: DeckyTopology
   },
 ): ShellHost {
   const config = options.config ?? {}
   const logins = loginSettings(persona, config)
-  const local = localInterface(options.bindAddress)
+  const { topology } = options
+  // A topology names the primary address (its first link); a flat decky shows the one it has.
+  const primary = topology?.links[0]?.ip
+  const local = localInterface(options.bindAddress, primary)
   const ssh = persona.services.ssh
   const nowMs = options.nowMs ?? Date.now()
   return {
@@ -78,7 +84,7 @@ export function shellHost(
     kernel: configString(config, 'kernel_version') ?? persona.os.kernel,
     logins,
     humanUsers: logins.accounts.map((account) => account.user).filter((user) => user !== 'root'),
-    ip: local?.address ?? options.bindAddress,
+    ip: primary ?? local?.address ?? options.bindAddress,
     // In a container this is the decky's real interface (the engine set the persona's MAC on it).
     mac: local?.mac ?? persona.mac.toLowerCase(),
     prettyName: persona.os.name,
@@ -89,6 +95,7 @@ export function shellHost(
     cpuModel: persona.hardware.cpuModel,
     sinceMs: nowMs,
     fileDrops: options.fileDrops ?? [],
+    ...(topology ? { topology } : {}),
   }
 }
 
@@ -99,6 +106,7 @@ export function personaFor(ctx: EmulatorContext): ShellHost {
     config: ctx.config,
     hostname: ctx.hostname,
     ...(ctx.fileDrops ? { fileDrops: ctx.fileDrops } : {}),
+    ...(ctx.topology ? { topology: ctx.topology } : {}),
   })
 }
 
@@ -127,12 +135,16 @@ export function packageManagerOf(persona: DeckyPersona): 'apt' | 'dnf' | 'yum' |
   return 'apt'
 }
 
-/** The container's own interface when listening on all addresses; none in-process (loopback binds). */
-function localInterface(bindAddress: string): { address: string; mac: string } | undefined {
+/**
+ * The container's own interface when listening on all addresses (the one holding `address` when
+ * given: a pivot has several); none in-process (loopback binds).
+ */
+function localInterface(bindAddress: string, address?: string): { address: string; mac: string } | undefined {
   if (bindAddress !== '0.0.0.0' && bindAddress !== '::') return undefined
   for (const entries of Object.values(networkInterfaces())) {
     for (const entry of entries ?? []) {
-      if (entry.family === 'IPv4' && !entry.internal) return { address: entry.address, mac: entry.mac }
+      if (entry.family === 'IPv4' && !entry.internal && (address === undefined || entry.address === address))
+        return { address: entry.address, mac: entry.mac }
     }
   }
   return undefined
