@@ -133,6 +133,19 @@ test('a three-network topology deploys with live progress; from its entry networ
   expect(await throughPivot(ipOf('tp-jump-01'), ipOf('tp-ws-01'))).toMatch(/^SSH-2\.0-/m)
   expect(await throughPivot(ipOf('tp-jump-01'), ipOf('tp-db-01'))).not.toMatch(/^SSH-2\.0-/m)
 
+  // DECNET stored both requests on jump-01: the hop into office allowed, the one past it refused.
+  await expect
+    .poll(
+      async () =>
+        (await client.logs.search.query({ q: 'event:tcpip_forward decky:tp-jump-01', limit: 10 })).rows
+          .map((row) =>
+            `${row.fields.neighbour ?? row.fields.dst_ip} ${row.fields.allowed} ${row.fields.reason ?? ''}`.trim(),
+          )
+          .sort(),
+      { timeout: 60_000 },
+    )
+    .toEqual([`${ipOf('tp-db-01')} false not_a_neighbour`, 'tp-ws-01 true'])
+
   // Teardown: every container and every topology network goes.
   const torn: string[] = []
   for (const name of DECKIES) torn.push(...(await client.fleet.teardown.mutate({ name })).lifecycleIds)
