@@ -29,6 +29,7 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'catalog.secretDefault': 'admin',
   'fleet.list': 'viewer',
   'fleet.get': 'viewer',
+  'topology.get': 'viewer',
   'fleet.preview': 'admin',
   'fleet.deploy': 'admin',
   'fleet.mutatePreview': 'admin',
