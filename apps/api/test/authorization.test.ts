@@ -55,6 +55,7 @@ const EXPECTED_ROLE: Record<string, ProcedureRole> = {
   'intel.iocs': 'viewer',
   'attackers.identity': 'viewer',
   'attackers.sessions': 'viewer',
+  'attackers.path': 'viewer',
   'sessions.get': 'viewer',
   'artifacts.list': 'viewer',
   'artifacts.get': 'viewer',

@@ -1,5 +1,6 @@
 // topology.get: the deployed topology drawn from the deckies' stored views (a three-network maze
 // committed on the Docker engine with the runner disabled: rows only, nothing started).
+import { logEventFixture } from '@decnet/db/testing'
 import { describe, expect, it } from 'vitest'
 import { inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
 
@@ -20,7 +21,7 @@ describe('topology.get (Docker engine, runner disabled)', () => {
 
   it('is empty while only flat-LAN deckies exist', async () => {
     await suite.admin.fleet.deploy({ ini: '[flat-01]\nservices = ssh\n' })
-    expect(await suite.admin.topology.get()).toEqual({ networks: [], nodes: [], edges: [] })
+    expect(await suite.admin.topology.get()).toEqual({ networks: [], nodes: [], edges: [], hops: [] })
   })
 
   it('draws networks from the entry outwards, pivots linking each to its parent, nodes with their links', async () => {
@@ -61,5 +62,92 @@ describe('topology.get (Docker engine, runner disabled)', () => {
     const drawn = (await suite.admin.topology.get()).nodes.find((node) => node.name === 'db-01')
     expect(drawn?.state).toBe('failed')
     expect(drawn?.state).toBe(listed?.state)
+  })
+
+  it("an attacker's allowed forwards through pivots are its path (attackers.path) and the topology's hops", async () => {
+    const attacker = '203.0.113.50'
+    const at = (second: number) => new Date(Date.UTC(2026, 11, 4, 12, 0, second))
+    const forward = (second: number, decky: string, fields: Record<string, unknown>, attackerIp = attacker) =>
+      logEventFixture({
+        timestamp: at(second),
+        decky,
+        eventType: 'tcpip_forward',
+        attackerIp,
+        fields,
+        rawLine: 'forward',
+      })
+    await suite.services.db.logs.ingest([
+      logEventFixture({
+        timestamp: at(0),
+        decky: 'jump-01',
+        eventType: 'auth_attempt',
+        attackerIp: attacker,
+      }),
+      forward(1, 'jump-01', { dst_ip: '10.71.2.20', dst_port: 22, neighbour: 'ws-01', allowed: true }),
+      forward(2, 'jump-01', { dst_ip: '10.71.2.20', dst_port: 22, neighbour: 'ws-01', allowed: true }),
+      // Refused (the servers network is not jump-01's): no hop.
+      forward(3, 'jump-01', {
+        dst_ip: '10.71.3.10',
+        dst_port: 22,
+        allowed: false,
+        reason: 'not a neighbour',
+      }),
+      forward(4, 'jump-01', { dst_ip: '10.71.2.30', dst_port: 22, neighbour: 'db-gw', allowed: true }),
+      // A decoy that did not name the neighbour (and a hostile one): the hop stays, with no decky.
+      forward(5, 'db-gw', { dst_ip: '10.71.3.10', dst_port: '22', neighbour: '<script>', allowed: true }),
+      forward(
+        6,
+        'jump-01',
+        { dst_ip: '10.71.2.20', dst_port: 22, neighbour: 'ws-01', allowed: true },
+        '198.51.100.9',
+      ),
+    ])
+    const { rows } = await suite.admin.attackers.list({ sort: 'recent' })
+    const id = rows.find((row) => row.ip === attacker)?.id ?? ''
+    const path = await suite.admin.attackers.path({ id })
+    expect(path.attackerIp).toBe(attacker)
+    expect(path.path).toEqual(['jump-01', 'ws-01', 'jump-01', 'db-gw'])
+    expect(path.hops).toEqual([
+      {
+        attackerIp: attacker,
+        from: 'jump-01',
+        to: 'ws-01',
+        dstIp: '10.71.2.20',
+        dstPort: 22,
+        count: 2,
+        firstSeen: at(1).toISOString(),
+        lastSeen: at(2).toISOString(),
+      },
+      {
+        attackerIp: attacker,
+        from: 'jump-01',
+        to: 'db-gw',
+        dstIp: '10.71.2.30',
+        dstPort: 22,
+        count: 1,
+        firstSeen: at(4).toISOString(),
+        lastSeen: at(4).toISOString(),
+      },
+      {
+        attackerIp: attacker,
+        from: 'db-gw',
+        to: null,
+        dstIp: '10.71.3.10',
+        dstPort: null,
+        count: 1,
+        firstSeen: at(5).toISOString(),
+        lastSeen: at(5).toISOString(),
+      },
+    ])
+    const { hops } = await suite.admin.topology.get()
+    expect(hops.map((hop) => [hop.attackerIp, hop.from, hop.to])).toEqual([
+      [attacker, 'jump-01', 'ws-01'],
+      [attacker, 'jump-01', 'db-gw'],
+      [attacker, 'db-gw', null],
+      ['198.51.100.9', 'jump-01', 'ws-01'],
+    ])
+    await expect(suite.admin.attackers.path({ id: 'no-such-attacker' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    })
   })
 })

@@ -6,6 +6,7 @@ import { ZDeckyName, ZDeckyState } from '@decnet/core'
 import type { Decky } from '@decnet/db'
 import { z } from 'zod'
 import { type DeckyOutput, type DeckyOutputServices, toDeckyOutputs } from '../fleet/decky-output.ts'
+import { lateralHops, MAX_HOPS, ZLateralHopOutput } from './lateral-movement.ts'
 
 /** A topology network never has more (core: MAX_TOPOLOGY_NETWORKS per INI; additive INIs add more). */
 const MAX_NETWORKS = 256
@@ -46,9 +47,11 @@ export const ZDeployedTopologyOutput = z.object({
   networks: z.array(ZTopologyNetworkOutput).max(MAX_NETWORKS),
   nodes: z.array(ZTopologyNodeOutput).max(MAX_NODES),
   edges: z.array(ZTopologyEdgeOutput).max(MAX_NETWORKS),
+  /** Attackers' latest hops through pivots (lateral movement), oldest first. */
+  hops: z.array(ZLateralHopOutput).max(MAX_HOPS),
 })
-export type DeployedTopology = z.infer<typeof ZDeployedTopologyOutput>
-type TopologyNetworkOutput = z.infer<typeof ZTopologyNetworkOutput>
+export type DeployedTopology = z.input<typeof ZDeployedTopologyOutput>
+type TopologyNetworkOutput = z.input<typeof ZTopologyNetworkOutput>
 
 /**
  * The topology of `deckies` (those with a stored topology view; flat-LAN deckies are left out), each
@@ -57,7 +60,7 @@ type TopologyNetworkOutput = z.infer<typeof ZTopologyNetworkOutput>
 export function deployedTopology(
   deckies: readonly Decky[],
   shown: ReadonlyMap<string, Pick<DeckyOutput, 'state'>>,
-): DeployedTopology {
+): Omit<DeployedTopology, 'hops'> {
   const members = deckies.flatMap((decky) => (decky.topology ? [{ decky, topology: decky.topology }] : []))
   const found = new Map<string, Omit<TopologyNetworkOutput, 'parent' | 'via'>>()
   for (const { topology } of members) {
@@ -114,5 +117,6 @@ export async function topologyOfFleet(services: DeckyOutputServices): Promise<De
     services,
     deckies.filter((decky) => decky.topology),
   )
-  return deployedTopology(deckies, new Map(shown.map((decky) => [decky.name, decky])))
+  const hops = await lateralHops(services.db)
+  return { ...deployedTopology(deckies, new Map(shown.map((decky) => [decky.name, decky]))), hops }
 }
