@@ -3,12 +3,11 @@
 // `dst_ip`, `dst_port`, `neighbour` when the destination is a decky of its networks, `allowed`); only
 // the channels it let through are hops. Every field came over the attacker's connection or may be
 // missing (older decoys), so each is checked and capped before it is shown.
-import { ZDeckyName, ZIsoDate } from '@decnet/core'
+import { LATERAL_MOVEMENT_EVENT, ZDeckyName, ZIsoDate } from '@decnet/core'
 import type { DecnetDatabase, LogRow } from '@decnet/db'
 import { z } from 'zod'
 import { AppError } from '../app-error.ts'
 
-export const LATERAL_EVENT = 'tcpip_forward'
 /** The newest forward events read per answer (an attacker decides how many channels it opens). */
 const EVENTS_READ = 1_000
 export const MAX_HOPS = 200
@@ -47,7 +46,8 @@ const dstPort = (value: unknown): number | null =>
 export function hopsOf(events: readonly LogRow[]): LateralHop[] {
   const hops = new Map<string, LateralHop & { firstSeen: Date; lastSeen: Date }>()
   for (const event of events) {
-    if (event.eventType !== LATERAL_EVENT || event.fields.allowed !== true || !event.attackerIp) continue
+    if (event.eventType !== LATERAL_MOVEMENT_EVENT || event.fields.allowed !== true || !event.attackerIp)
+      continue
     const to = deckyName(event.fields.neighbour)
     const hop = {
       attackerIp: event.attackerIp.slice(0, 64),
@@ -81,7 +81,8 @@ export function pathOf(hops: readonly LateralHop[]): string[] {
 
 /** The newest allowed hops of every attacker (`ip` given: of that address only). */
 export async function lateralHops(db: Pick<DecnetDatabase, 'logs'>, ip?: string): Promise<LateralHop[]> {
-  const q = ip === undefined ? `event:${LATERAL_EVENT}` : `event:${LATERAL_EVENT} ip:"${ip}"`
+  const q =
+    ip === undefined ? `event:${LATERAL_MOVEMENT_EVENT}` : `event:${LATERAL_MOVEMENT_EVENT} ip:"${ip}"`
   const { rows } = await db.logs.search({ q, limit: EVENTS_READ })
   return hopsOf(rows)
 }
