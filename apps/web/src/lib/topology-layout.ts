@@ -1,0 +1,86 @@
+// Where the topology view draws things: one column per hop from the entry network, each network a box
+// listing the deckies it is home to (a pivot's home is its network nearest the entry, so its line
+// into the network behind it runs rightwards), then pivot lines and attackers' hops between nodes.
+import type { RouterOutputs } from '@/trpc/client.ts'
+
+export type Topology = RouterOutputs['topology']['get']
+export type TopologyNode = Topology['nodes'][number]
+export type TopologyHop = Topology['hops'][number]
+
+export const BOX_WIDTH = 250
+const COLUMN_GAP = 90
+const BOX_GAP = 24
+const HEADER = 44
+export const ROW = 30
+const PAD = 16
+
+export type Point = { x: number; y: number }
+export type NetworkBox = {
+  network: Topology['networks'][number]
+  x: number
+  y: number
+  height: number
+  members: { node: TopologyNode; at: Point }[]
+}
+export type PivotLine = { via: string; from: Point; to: Point }
+export type HopLine = { hop: TopologyHop; from: Point; to: Point }
+export type TopologyLayout = {
+  width: number
+  height: number
+  boxes: NetworkBox[]
+  pivots: PivotLine[]
+  hops: HopLine[]
+}
+
+export function layoutTopology(topology: Topology): TopologyLayout {
+  const byName = new Map(topology.networks.map((network) => [network.name, network]))
+  const depth = new Map<string, number>()
+  const depthOf = (name: string, seen = new Set<string>()): number => {
+    const known = depth.get(name)
+    if (known !== undefined) return known
+    const parent = byName.get(name)?.parent
+    const value = parent && !seen.has(parent) ? depthOf(parent, seen.add(name)) + 1 : 0
+    depth.set(name, value)
+    return value
+  }
+  const home = new Map<string, string>()
+  for (const node of topology.nodes) {
+    const nearest = [...node.links].sort((a, b) => depthOf(a.network) - depthOf(b.network))[0]
+    if (nearest) home.set(node.name, nearest.network)
+  }
+  const columnBottom: number[] = []
+  const nodeAt = new Map<string, Point>()
+  const boxes = topology.networks.map((network) => {
+    const column = depthOf(network.name)
+    const x = PAD + column * (BOX_WIDTH + COLUMN_GAP)
+    const y = columnBottom[column] ?? PAD
+    const nodes = topology.nodes.filter((node) => home.get(node.name) === network.name)
+    const members = nodes.map((node, index) => {
+      const at = { x: x + 18, y: y + HEADER + index * ROW + ROW / 2 }
+      nodeAt.set(node.name, at)
+      return { node, at }
+    })
+    const height = HEADER + Math.max(nodes.length, 1) * ROW + 8
+    columnBottom[column] = y + height + BOX_GAP
+    return { network, x, y, height, members }
+  })
+  const boxOf = new Map(boxes.map((box) => [box.network.name, box]))
+  const pivots = topology.edges.flatMap((edge) => {
+    const from = nodeAt.get(edge.via)
+    const box = boxOf.get(edge.to)
+    return from && box ? [{ via: edge.via, from, to: { x: box.x, y: box.y + HEADER / 2 } }] : []
+  })
+  const hops = topology.hops.flatMap((hop) => {
+    const from = nodeAt.get(hop.from)
+    const to = hop.to === null ? undefined : nodeAt.get(hop.to)
+    return from && to ? [{ hop, from, to }] : []
+  })
+  const columns = Math.max(columnBottom.length, 1)
+  return {
+    width: PAD * 2 + columns * BOX_WIDTH + (columns - 1) * COLUMN_GAP,
+    height: Math.max(...columnBottom.map((bottom) => bottom ?? 0), PAD * 2) + PAD,
+    boxes,
+    pivots,
+    hops,
+  }
+}
