@@ -3,18 +3,9 @@
 import { logEventFixture } from '@decnet/db/testing'
 import { describe, expect, it } from 'vitest'
 import { inProcessApiOfSuite, NO_WORKERS } from './support/in-process.ts'
+import { threeNetworkIni } from './support/topology-ini.ts'
 
-const NET = (name: string, subnet: string, extra = '') => `[network.${name}]\nsubnet = ${subnet}\n${extra}`
-const THREE_NETWORKS = [
-  NET('lan', '10.71.1.0/24', 'entry = true\n'),
-  NET('office', '10.71.2.0/24'),
-  NET('servers', '10.71.3.0/24'),
-  '[web-01]\nservices = ssh\n',
-  '[jump-01]\nservices = ssh\nnetworks = lan, office\n',
-  '[ws-01]\nservices = ssh\nnetworks = office\n',
-  '[db-gw]\nservices = ssh\nnetworks = office, servers\n',
-  '[db-01]\nservices = ssh\nnetworks = servers\n',
-].join('')
+const THREE_NETWORKS = threeNetworkIni(71, '[web-01]\nservices = ssh\n')
 
 describe('topology.get (Docker engine, runner disabled)', () => {
   const suite = inProcessApiOfSuite({ env: { ...NO_WORKERS, DECNET_ENGINE: 'docker' } })
@@ -107,37 +98,26 @@ describe('topology.get (Docker engine, runner disabled)', () => {
     const path = await suite.admin.attackers.path({ id })
     expect(path.attackerIp).toBe(attacker)
     expect(path.path).toEqual(['jump-01', 'ws-01', 'jump-01', 'db-gw'])
+    const hop = (
+      from: string,
+      to: string | null,
+      dstIp: string,
+      dstPort: number | null,
+      seconds: number[],
+    ) => ({
+      attackerIp: attacker,
+      from,
+      to,
+      dstIp,
+      dstPort,
+      count: seconds.length,
+      firstSeen: at(seconds[0] ?? 0).toISOString(),
+      lastSeen: at(seconds.at(-1) ?? 0).toISOString(),
+    })
     expect(path.hops).toEqual([
-      {
-        attackerIp: attacker,
-        from: 'jump-01',
-        to: 'ws-01',
-        dstIp: '10.71.2.20',
-        dstPort: 22,
-        count: 2,
-        firstSeen: at(1).toISOString(),
-        lastSeen: at(2).toISOString(),
-      },
-      {
-        attackerIp: attacker,
-        from: 'jump-01',
-        to: 'db-gw',
-        dstIp: '10.71.2.30',
-        dstPort: 22,
-        count: 1,
-        firstSeen: at(4).toISOString(),
-        lastSeen: at(4).toISOString(),
-      },
-      {
-        attackerIp: attacker,
-        from: 'db-gw',
-        to: null,
-        dstIp: '10.71.3.10',
-        dstPort: null,
-        count: 1,
-        firstSeen: at(5).toISOString(),
-        lastSeen: at(5).toISOString(),
-      },
+      hop('jump-01', 'ws-01', '10.71.2.20', 22, [1, 2]),
+      hop('jump-01', 'db-gw', '10.71.2.30', 22, [4]),
+      hop('db-gw', null, '10.71.3.10', null, [5]),
     ])
     const { hops } = await suite.admin.topology.get()
     expect(hops.map((hop) => [hop.attackerIp, hop.from, hop.to])).toEqual([

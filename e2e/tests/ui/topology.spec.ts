@@ -2,20 +2,12 @@
 // engine's own e2e deploys topologies on Docker), with an attacker's hop through a pivot inserted as
 // the pivot's SSH decoy reports it (`tcpip_forward`, allowed).
 import { createDatabase, defaultDatabaseUrl } from '@decnet/db'
+import { threeNetworkIni } from '../../../apps/api/test/support/topology-ini.ts'
 import { blockingViolations, formatFindings } from '../../fixtures/axe.ts'
 import { expect, startStack, test } from '../../fixtures/stack.ts'
-import { adminSession } from '../../fixtures/ui-helpers.ts'
+import { adminSession, shot } from '../../fixtures/ui-helpers.ts'
 
-const NET = (name: string, subnet: string, extra = '') => `[network.${name}]\nsubnet = ${subnet}\n${extra}`
-const INI = [
-  NET('lan', '10.213.1.0/24', 'entry = true\n'),
-  NET('office', '10.213.2.0/24'),
-  NET('servers', '10.213.3.0/24'),
-  '[jump-01]\nservices = ssh\nnetworks = lan, office\n',
-  '[ws-01]\nservices = ssh\nnetworks = office\n',
-  '[db-gw]\nservices = ssh\nnetworks = office, servers\n',
-  '[db-01]\nservices = ssh\nnetworks = servers\n',
-].join('')
+const INI = threeNetworkIni(213)
 const ATTACKER = '203.0.113.66'
 
 test('topology page: networks behind their pivots, live states, an attacker hop drawn and on the attacker page', async ({
@@ -66,6 +58,7 @@ test('topology page: networks behind their pivots, live states, an attacker hop 
       await db.close()
     }
     expect(formatFindings('/topology', await blockingViolations(page))).toBe('')
+    await shot(page, 'topology.png')
 
     await page.getByTestId('topology-node-ws-01').click()
     await expect(page).toHaveURL(/\/fleet\/ws-01$/)

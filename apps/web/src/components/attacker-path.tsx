@@ -1,13 +1,13 @@
 'use client'
-import '@/styles/topology.css'
 
 import { useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { ErrorAlert } from '@/components/error-alert.tsx'
+import { HOP_COLUMNS, HopCells, hopKey } from '@/components/hop-cells.tsx'
 import { SafeText } from '@/components/safe-text.tsx'
-import { SeenCell } from '@/components/table-cells.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { useTRPC } from '@/trpc/client.ts'
+import '@/styles/topology.css'
 
 /**
  * The attacker's lateral movement (attackers.path): the deckies it reached through pivots as one
@@ -35,17 +35,11 @@ export function AttackerPath({ attackerId }: { attackerId: string }) {
         ))}
       </ol>
       <table>
-        <TableHead columns={['Pivot', 'Reached', 'Destination', 'Count', 'First / last']} />
+        <TableHead columns={HOP_COLUMNS} />
         <tbody>
           {path.data.hops.map((hop) => (
-            <tr key={`${hop.from}|${hop.to ?? hop.dstIp}|${hop.dstPort}`} data-testid="attacker-hop">
-              <td className="mono small">{hop.from}</td>
-              <td className="mono small">{hop.to ?? '—'}</td>
-              <td className="mono small">
-                <SafeText value={`${hop.dstIp ?? '?'}:${hop.dstPort ?? '?'}`} limit={80} />
-              </td>
-              <td>{hop.count}</td>
-              <SeenCell first={hop.firstSeen} last={hop.lastSeen} />
+            <tr key={hopKey(hop)} data-testid="attacker-hop">
+              <HopCells hop={hop} />
             </tr>
           ))}
         </tbody>

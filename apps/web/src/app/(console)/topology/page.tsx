@@ -3,9 +3,9 @@
 import { useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { ErrorAlert } from '@/components/error-alert.tsx'
+import { HOP_COLUMNS, HopCells, hopKey } from '@/components/hop-cells.tsx'
 import { IpAddress } from '@/components/ip-address.tsx'
-import { SafeText } from '@/components/safe-text.tsx'
-import { EmptyRow, SeenCell } from '@/components/table-cells.tsx'
+import { EmptyRow } from '@/components/table-cells.tsx'
 import { TableHead } from '@/components/table-head.tsx'
 import { TopologyGraph } from '@/components/topology-graph.tsx'
 import { attackerEventsHref } from '@/lib/log-links.ts'
@@ -79,29 +79,18 @@ export default function TopologyPage() {
                 />
                 <tbody>
                   {topology.data.hops.length === 0 && (
-                    <EmptyRow columns={6}>No attacker has gone through a pivot yet.</EmptyRow>
+                    <EmptyRow columns={HOP_COLUMNS.length + 1}>
+                      No attacker has gone through a pivot yet.
+                    </EmptyRow>
                   )}
                   {topology.data.hops.map((hop) => (
-                    <tr
-                      key={`${hop.attackerIp}|${hop.from}|${hop.to ?? hop.dstIp}|${hop.dstPort}`}
-                      data-testid="topology-hop-row"
-                    >
+                    <tr key={hopKey(hop)} data-testid="topology-hop-row">
                       <td className="mono small">
                         <Link href={attackerEventsHref(hop.attackerIp)}>
                           <IpAddress value={hop.attackerIp} />
                         </Link>
                       </td>
-                      <td className="mono small">
-                        <Link href={`/fleet/${hop.from}`}>{hop.from}</Link>
-                      </td>
-                      <td className="mono small">
-                        {hop.to ? <Link href={`/fleet/${hop.to}`}>{hop.to}</Link> : '—'}
-                      </td>
-                      <td className="mono small">
-                        <SafeText value={`${hop.dstIp ?? '?'}:${hop.dstPort ?? '?'}`} limit={80} />
-                      </td>
-                      <td>{hop.count}</td>
-                      <SeenCell first={hop.firstSeen} last={hop.lastSeen} />
+                      <HopCells hop={hop} />
                     </tr>
                   ))}
                 </tbody>
