@@ -2,16 +2,11 @@
 
 import type { DeckyState } from '@decnet/core/schemas'
 import { DECKY_STATE_BADGE } from '@/components/decky-operations.tsx'
-import { BOX_WIDTH, layoutTopology, type Point, ROW, type Topology } from '@/lib/topology-layout.ts'
+import { hopKey } from '@/components/hop-cells.tsx'
+import { BOX_WIDTH, layoutTopology, ROW, type Topology } from '@/lib/topology-layout.ts'
 
 /** The tone of a decky's state (ok, warn, bad or none), as its badge elsewhere in the console. */
 const toneOf = (state: DeckyState) => DECKY_STATE_BADGE[state].split(' ')[1] ?? 'none'
-
-/** A gentle curve between two nodes, bulging right so it clears the boxes' text. */
-function curve(from: Point, to: Point): string {
-  const bulge = Math.max(40, Math.abs(to.y - from.y) / 2)
-  return `M ${from.x} ${from.y} C ${from.x + bulge} ${from.y}, ${to.x + bulge} ${to.y}, ${to.x} ${to.y}`
-}
 
 /**
  * The deployed topology as an SVG: networks as boxes (entry first, each inner network right of the
@@ -103,18 +98,14 @@ export function TopologyGraph({ topology, label }: { topology: Topology; label: 
             ))}
           </g>
         ))}
-        {layout.pivots.map(({ via, from, to }) => (
-          <path
-            key={`pivot-${via}-${to.x}-${to.y}`}
-            className="topology-pivot-line"
-            d={`M ${from.x + 6} ${from.y} L ${to.x} ${to.y}`}
-          />
+        {layout.pivots.map(({ via, to, d }) => (
+          <path key={`${via}|${to}`} className="topology-pivot-line" d={d} />
         ))}
-        {layout.hops.map(({ hop, from, to }) => (
+        {layout.hops.map(({ hop, d }) => (
           <path
-            key={`${hop.attackerIp}|${hop.from}|${hop.to}|${hop.dstPort}`}
+            key={hopKey(hop)}
             className="topology-hop"
-            d={curve(from, to)}
+            d={d}
             markerEnd="url(#hop-arrow)"
             data-testid="topology-hop"
             data-from={hop.from}

@@ -22,8 +22,9 @@ export type NetworkBox = {
   height: number
   members: { node: TopologyNode; at: Point }[]
 }
-export type PivotLine = { via: string; from: Point; to: Point }
-export type HopLine = { hop: TopologyHop; from: Point; to: Point }
+/** `d`: an SVG path, drawn outside the boxes' text (from a row's right edge). */
+export type PivotLine = { via: string; to: string; d: string }
+export type HopLine = { hop: TopologyHop; d: string }
 export type TopologyLayout = {
   width: number
   height: number
@@ -49,7 +50,7 @@ export function layoutTopology(topology: Topology): TopologyLayout {
     if (nearest) home.set(node.name, nearest.network)
   }
   const columnBottom: number[] = []
-  const nodeAt = new Map<string, Point>()
+  const nodeAt = new Map<string, Point & { boxX: number }>()
   const boxes = topology.networks.map((network) => {
     const column = depthOf(network.name)
     const x = PAD + column * (BOX_WIDTH + COLUMN_GAP)
@@ -57,7 +58,7 @@ export function layoutTopology(topology: Topology): TopologyLayout {
     const nodes = topology.nodes.filter((node) => home.get(node.name) === network.name)
     const members = nodes.map((node, index) => {
       const at = { x: x + 18, y: y + HEADER + index * ROW + ROW / 2 }
-      nodeAt.set(node.name, at)
+      nodeAt.set(node.name, { ...at, boxX: x })
       return { node, at }
     })
     const height = HEADER + Math.max(nodes.length, 1) * ROW + 8
@@ -68,12 +69,14 @@ export function layoutTopology(topology: Topology): TopologyLayout {
   const pivots = topology.edges.flatMap((edge) => {
     const from = nodeAt.get(edge.via)
     const box = boxOf.get(edge.to)
-    return from && box ? [{ via: edge.via, from, to: { x: box.x, y: box.y + HEADER / 2 } }] : []
+    if (!from || !box) return []
+    const start = { x: from.boxX + BOX_WIDTH, y: from.y }
+    return [{ via: edge.via, to: edge.to, d: `M ${start.x} ${start.y} L ${box.x} ${box.y + HEADER / 2}` }]
   })
   const hops = topology.hops.flatMap((hop) => {
     const from = nodeAt.get(hop.from)
     const to = hop.to === null ? undefined : nodeAt.get(hop.to)
-    return from && to ? [{ hop, from, to }] : []
+    return from && to ? [{ hop, d: hopPath(from, to) }] : []
   })
   const columns = Math.max(columnBottom.length, 1)
   return {
@@ -83,4 +86,20 @@ export function layoutTopology(topology: Topology): TopologyLayout {
     pivots,
     hops,
   }
+}
+
+/**
+ * A hop's curve from the pivot's row to the reached node: into a column further right it ends at the
+ * node's dot from the left; within a column (or back left) it loops out right of the boxes.
+ */
+function hopPath(from: Point & { boxX: number }, to: Point & { boxX: number }): string {
+  const start = { x: from.boxX + BOX_WIDTH, y: from.y }
+  if (to.boxX > from.boxX) {
+    const end = { x: to.x - 9, y: to.y }
+    const bend = (end.x - start.x) / 2
+    return `M ${start.x} ${start.y} C ${start.x + bend} ${start.y}, ${end.x - bend} ${end.y}, ${end.x} ${end.y}`
+  }
+  const end = { x: to.boxX + BOX_WIDTH, y: to.y }
+  const bulge = Math.max(COLUMN_GAP / 2, Math.abs(end.y - start.y) / 3)
+  return `M ${start.x} ${start.y} C ${start.x + bulge} ${start.y}, ${end.x + bulge} ${end.y}, ${end.x} ${end.y}`
 }
