@@ -81,7 +81,7 @@ export function layoutTopology(topology: Topology): TopologyLayout {
   const columns = Math.max(columnBottom.length, 1)
   return {
     width: PAD * 2 + columns * BOX_WIDTH + (columns - 1) * COLUMN_GAP,
-    height: Math.max(...columnBottom.map((bottom) => bottom ?? 0), PAD * 2) + PAD,
+    height: Math.max(...columnBottom.map((bottom) => (bottom ?? 0) - BOX_GAP), PAD) + PAD,
     boxes,
     pivots,
     hops,
