@@ -58,6 +58,8 @@ describe('topology.get (Docker engine, runner disabled)', () => {
   it("an attacker's allowed forwards through pivots are its path (attackers.path) and the topology's hops", async () => {
     const attacker = '203.0.113.50'
     const at = (second: number) => new Date(Date.UTC(2026, 11, 4, 12, 0, second))
+    const jump = await suite.services.db.fleet.get('jump-01')
+    const jumpOnOffice = jump?.topology?.links.find((link) => link.network === 'office')?.ip ?? ''
     const forward = (second: number, decky: string, fields: Record<string, unknown>, attackerIp = attacker) =>
       logEventFixture({
         timestamp: at(second),
@@ -92,12 +94,26 @@ describe('topology.get (Docker engine, runner disabled)', () => {
         { dst_ip: '10.71.2.20', dst_port: 22, neighbour: 'ws-01', allowed: true },
         '198.51.100.9',
       ),
+      // On through db-gw (a pivot too): it sees jump-01's office address as the source; what came from
+      // there before the attacker reached db-gw is not the attacker's.
+      forward(
+        7,
+        'db-gw',
+        { dst_ip: '10.71.3.2', dst_port: 22, neighbour: 'db-01', allowed: true },
+        jumpOnOffice,
+      ),
+      forward(
+        3,
+        'db-gw',
+        { dst_ip: '10.71.3.2', dst_port: 2222, neighbour: 'db-01', allowed: true },
+        jumpOnOffice,
+      ),
     ])
     const { rows } = await suite.admin.attackers.list({ sort: 'recent' })
     const id = rows.find((row) => row.ip === attacker)?.id ?? ''
     const path = await suite.admin.attackers.path({ id })
     expect(path.attackerIp).toBe(attacker)
-    expect(path.path).toEqual(['jump-01', 'ws-01', 'jump-01', 'db-gw'])
+    expect(path.path).toEqual(['jump-01', 'ws-01', 'jump-01', 'db-gw', 'db-01'])
     const hop = (
       from: string,
       to: string | null,
@@ -118,13 +134,16 @@ describe('topology.get (Docker engine, runner disabled)', () => {
       hop('jump-01', 'ws-01', '10.71.2.20', 22, [1, 2]),
       hop('jump-01', 'db-gw', '10.71.2.30', 22, [4]),
       hop('db-gw', null, '10.71.3.10', null, [5]),
+      { ...hop('db-gw', 'db-01', '10.71.3.2', 22, [7]), attackerIp: jumpOnOffice },
     ])
     const { hops } = await suite.admin.topology.get()
     expect(hops.map((hop) => [hop.attackerIp, hop.from, hop.to])).toEqual([
       [attacker, 'jump-01', 'ws-01'],
+      [jumpOnOffice, 'db-gw', 'db-01'],
       [attacker, 'jump-01', 'db-gw'],
       [attacker, 'db-gw', null],
       ['198.51.100.9', 'jump-01', 'ws-01'],
+      [jumpOnOffice, 'db-gw', 'db-01'],
     ])
     await expect(suite.admin.attackers.path({ id: 'no-such-attacker' })).rejects.toMatchObject({
       code: 'NOT_FOUND',

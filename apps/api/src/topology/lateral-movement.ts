@@ -42,6 +42,10 @@ const dstIp = (value: unknown): string | null =>
 const dstPort = (value: unknown): number | null =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65_535 ? value : null
 
+/** What makes a hop one: its source, pivot, destination (the decky, else its address) and port. */
+const hopIdentity = (hop: Pick<LateralHop, 'attackerIp' | 'from' | 'to' | 'dstIp' | 'dstPort'>) =>
+  JSON.stringify([hop.attackerIp, hop.from, hop.to ?? hop.dstIp, hop.dstPort])
+
 /** Allowed forwards grouped into hops (one per attacker, pivot and destination), oldest first. */
 export function hopsOf(events: readonly LogRow[]): LateralHop[] {
   const hops = new Map<string, LateralHop & { firstSeen: Date; lastSeen: Date }>()
@@ -56,7 +60,7 @@ export function hopsOf(events: readonly LogRow[]): LateralHop[] {
       dstIp: dstIp(event.fields.dst_ip),
       dstPort: dstPort(event.fields.dst_port),
     }
-    const key = JSON.stringify([hop.attackerIp, hop.from, to ?? hop.dstIp, hop.dstPort])
+    const key = hopIdentity(hop)
     const seen = hops.get(key)
     if (seen) {
       seen.count++
@@ -79,21 +83,62 @@ export function pathOf(hops: readonly LateralHop[]): string[] {
   return path.slice(0, MAX_HOPS + 1)
 }
 
-/** The newest allowed hops of every attacker (`ip` given: of that address only). */
-export async function lateralHops(db: Pick<DecnetDatabase, 'logs'>, ip?: string): Promise<LateralHop[]> {
-  const q =
-    ip === undefined ? `event:${LATERAL_MOVEMENT_EVENT}` : `event:${LATERAL_MOVEMENT_EVENT} ip:"${ip}"`
-  const { rows } = await db.logs.search({ q, limit: EVENTS_READ })
+/** The newest allowed hops of every attacker (`ip` given: of that address only; `decky`: on that pivot only). */
+export async function lateralHops(
+  db: Pick<DecnetDatabase, 'logs'>,
+  ip?: string,
+  decky?: string,
+): Promise<LateralHop[]> {
+  const terms = [
+    `event:${LATERAL_MOVEMENT_EVENT}`,
+    ...(ip === undefined ? [] : [`ip:"${ip}"`]),
+    ...(decky === undefined ? [] : [`decky:"${decky}"`]),
+  ]
+  const { rows } = await db.logs.search({ q: terms.join(' '), limit: EVENTS_READ })
   return hopsOf(rows)
+}
+
+/**
+ * The hops made on from `hop`'s target when it is a pivot too (`ssh -J jump-01,db-gw db-01`): the
+ * second pivot sees the first pivot's address on their shared network as the source, not the
+ * attacker's, so its forwards from that address since the hop are taken as the attacker's. Another
+ * attacker going the same way at the same time would be counted too: the decoys do not link them.
+ */
+async function onwardHops(
+  db: Pick<DecnetDatabase, 'logs' | 'fleet'>,
+  hop: LateralHop,
+): Promise<LateralHop[]> {
+  if (hop.to === null) return []
+  const [pivot, reached] = await Promise.all([db.fleet.get(hop.from), db.fleet.get(hop.to)])
+  if (!reached?.topology?.forwards) return []
+  const shared = pivot?.topology?.links.find((link) =>
+    reached.topology?.links.some((other) => other.network === link.network),
+  )
+  if (!shared) return []
+  const since = new Date(hop.firstSeen).getTime()
+  return (await lateralHops(db, shared.ip, hop.to)).filter(
+    (next) => new Date(next.lastSeen).getTime() >= since,
+  )
 }
 
 /** An attacker's lateral path across the deckies; NOT_FOUND for an unknown attacker. */
 export async function requireAttackerPath(
-  db: Pick<DecnetDatabase, 'logs' | 'sessions'>,
+  db: Pick<DecnetDatabase, 'logs' | 'sessions' | 'fleet'>,
   id: string,
 ): Promise<AttackerPath> {
   const ip = await db.sessions.attackerIp(id)
   if (ip === undefined) throw new AppError('not_found', `no attacker with id ${id}`)
   const hops = await lateralHops(db, ip)
+  // Follow pivots into pivots, each hop once (bounded by MAX_HOPS; topologies are trees).
+  const seen = new Set(hops.map(hopIdentity))
+  for (let index = 0; index < hops.length && hops.length < MAX_HOPS; index++) {
+    for (const next of await onwardHops(db, hops[index] as LateralHop)) {
+      const key = hopIdentity(next)
+      if (seen.has(key) || hops.length >= MAX_HOPS) continue
+      seen.add(key)
+      hops.push(next)
+    }
+  }
+  hops.sort((a, b) => new Date(a.firstSeen).getTime() - new Date(b.firstSeen).getTime())
   return { attackerIp: ip, path: pathOf(hops), hops }
 }
