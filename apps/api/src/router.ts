@@ -18,6 +18,7 @@ import { intelRouter } from './routers/intel/router.ts'
 import { logsRouter } from './routers/logs/router.ts'
 import { sessionsRouter } from './routers/sessions/router.ts'
 import { statsRouter } from './routers/stats/router.ts'
+import { topologyRouter } from './routers/topology/router.ts'
 import { usersRouter } from './routers/users/router.ts'
 import { workersRouter } from './routers/workers/router.ts'
 import { router } from './trpc.ts'
@@ -29,6 +30,7 @@ export const appRouter = router({
   config: configRouter,
   catalog: catalogRouter,
   fleet: fleetRouter,
+  topology: topologyRouter,
   fileDrops: fileDropsRouter,
   logs: logsRouter,
   attackers: attackersRouter,

@@ -4,7 +4,9 @@ import {
   compileIgnoreRules,
   ignoreRuleProblem,
   judgeEvent,
+  SEVERITY_RULES,
   SEVERITY_RULES_V1,
+  SEVERITY_RULES_V2,
   summariseEvent,
 } from '../src/index.ts'
 
@@ -77,6 +79,27 @@ describe('severity rules v1 (data)', () => {
     }
     expect(judgeEvent(stricter, event('write_register')).severity).toBe('critical')
     expect(judgeEvent(SEVERITY_RULES_V1, event('write_register')).severity).toBe('low')
+  })
+})
+
+describe('severity rules v2: lateral movement', () => {
+  it('is v1 plus one rule, and the worker uses it', () => {
+    expect(SEVERITY_RULES_V2.version).toBe(2)
+    expect(SEVERITY_RULES_V2.rules.slice(0, -1)).toEqual(SEVERITY_RULES_V1.rules)
+    expect(SEVERITY_RULES).toBe(SEVERITY_RULES_V2)
+  })
+
+  it.each([
+    // fields, severity, rule id
+    [{ neighbour: 'ws-01', allowed: true }, 'high', 'lateral-movement'],
+    [{ dst_ip: '10.0.0.9', allowed: true }, 'high', 'lateral-movement'],
+    [{ neighbour: 'ws-01', allowed: false, reason: 'not a neighbour' }, 'low', 'connection'],
+    [{ neighbour: 'ws-01', allowed: 'true' }, 'low', 'connection'],
+    [{}, 'low', 'connection'],
+  ] as const)('tcpip_forward %o is %s', (fields, severity, ruleId) => {
+    const judgement = judgeEvent(SEVERITY_RULES_V2, event('tcpip_forward', fields))
+    expect(judgement).toMatchObject({ severity, ruleId })
+    expect(judgeEvent(SEVERITY_RULES_V1, event('tcpip_forward', fields)).severity).toBe('low')
   })
 })
 

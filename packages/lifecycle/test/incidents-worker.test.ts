@@ -206,6 +206,21 @@ describe.each(incidentDatabases())('incident worker on $kind', (provider) => {
     expect((await db.incidents.list({ attackerIp: '198.51.100.1' })).rows[0]?.severity).toBe('medium')
   })
 
+  it("a hop through a pivot (an allowed forward) raises the attacker's incident to high; a refused one does not", async () => {
+    const forward = (minute: number, allowed: boolean, attackerIp = '203.0.113.7') =>
+      ev(minute, {
+        decky: 'jump-01',
+        eventType: 'tcpip_forward',
+        attackerIp,
+        fields: { dst_ip: '10.71.2.20', dst_port: 22, neighbour: 'ws-01', allowed },
+      })
+    await ingested([attempt(0, { decky: 'jump-01' }), forward(1, true), forward(1, false, '198.51.100.2')])
+    const [incident] = (await db.incidents.list({ attackerIp: '203.0.113.7' })).rows
+    expect(incident?.severity).toBe('high')
+    expect(incident?.reasons.at(-1)).toContain('lateral movement through jump-01')
+    expect((await db.incidents.list({ attackerIp: '198.51.100.2' })).rows[0]?.severity).toBe('low')
+  })
+
   it('reopens acknowledged and resolved incidents on new activity, with an alert each time', async () => {
     await ingested([attempt(0)])
     const [opened] = (await db.incidents.list()).rows

@@ -121,7 +121,7 @@ export function toDeckyOutput(
   }
 }
 
-type DeckyOutputServices = { db: DecnetDatabase; localAddressOf: (name: string) => string | undefined }
+export type DeckyOutputServices = { db: DecnetDatabase; localAddressOf: (name: string) => string | undefined }
 
 /** A mapper to the wire shape, with the hosts and unfinished operations read once for every decky. */
 async function deckyOutputMapper(services: DeckyOutputServices): Promise<(decky: Decky) => DeckyOutput> {

@@ -15,6 +15,7 @@ const NAV: { href: string; label: string; adminOnly?: boolean }[] = [
   { href: '/dashboard', label: 'Overview' },
   { href: '/fleet', label: 'Fleet' },
   { href: '/fleet/deploy', label: 'Deploy', adminOnly: true },
+  { href: '/topology', label: 'Topology' },
   { href: '/logs', label: 'Logs' },
   { href: '/attackers', label: 'Attackers' },
   { href: '/credentials', label: 'Credentials' },

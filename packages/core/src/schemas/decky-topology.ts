@@ -48,3 +48,10 @@ export const deckyTopologySchema = z.object({
   neighbours: z.array(deckyTopologyNeighbourSchema).max(MAX_TOPOLOGY_NEIGHBOURS),
 })
 export type DeckyTopology = z.infer<typeof deckyTopologySchema>
+
+/**
+ * The event a pivot's SSH decoy reports for each direct-tcpip channel (`ssh -J pivot inner-host`) an
+ * attacker opens through it (`dst_ip`, `dst_port`, `neighbour`, `allowed`); the allowed ones are
+ * lateral movement.
+ */
+export const LATERAL_MOVEMENT_EVENT = 'tcpip_forward'

@@ -27,6 +27,7 @@ export {
   judgeEvent,
   SEVERITY_RULES,
   SEVERITY_RULES_V1,
+  SEVERITY_RULES_V2,
   type SeverityRule,
   type SeverityRuleSet,
 } from './severity-rules.ts'

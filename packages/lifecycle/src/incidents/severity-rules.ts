@@ -1,7 +1,7 @@
 // How severe an incident is, from what happened. The rule set is data (versioned, so an incident
 // records which rules judged it); the event names and fields are the ones the decoys emit
 // (packages/decoys: `connect`, `request`, `scan`, `auth_attempt` with `success`, `command`, `upload` …).
-import { compareSeverity, type Severity } from '@decnet/core'
+import { compareSeverity, LATERAL_MOVEMENT_EVENT, type Severity } from '@decnet/core'
 
 type FieldValue = string | number | boolean | null
 
@@ -76,8 +76,27 @@ export const SEVERITY_RULES_V1: SeverityRuleSet = {
   ],
 }
 
+/**
+ * Version 2: version 1 plus lateral movement, an attacker on a pivot reaching a host behind it (a
+ * forward the pivot let through), which raises the attacker's incident to high.
+ */
+export const SEVERITY_RULES_V2: SeverityRuleSet = {
+  version: 2,
+  rules: [
+    ...SEVERITY_RULES_V1.rules,
+    {
+      kind: 'event',
+      id: 'lateral-movement',
+      severity: 'high',
+      reason: 'lateral movement through {decky} ({service})',
+      eventTypes: [LATERAL_MOVEMENT_EVENT],
+      fields: { allowed: true },
+    },
+  ],
+}
+
 /** The rule set the worker uses unless told otherwise. */
-export const SEVERITY_RULES: SeverityRuleSet = SEVERITY_RULES_V1
+export const SEVERITY_RULES: SeverityRuleSet = SEVERITY_RULES_V2
 
 export type JudgedEvent = {
   eventType: string

@@ -3,6 +3,7 @@ import { getAttackerProcedure } from './get.ts'
 import { attackerIdentityProcedure } from './identity.ts'
 import { attackerIntelProcedure } from './intel.ts'
 import { listAttackersProcedure } from './list.ts'
+import { attackerPathProcedure } from './path.ts'
 import { attackerSessionsProcedure } from './sessions.ts'
 
 export const attackersRouter = router({
@@ -11,4 +12,5 @@ export const attackersRouter = router({
   intel: attackerIntelProcedure,
   identity: attackerIdentityProcedure,
   sessions: attackerSessionsProcedure,
+  path: attackerPathProcedure,
 })

@@ -7,6 +7,7 @@ import { useState } from 'react'
 import { AttackerEnrichmentPanel } from '@/components/attacker-enrichment.tsx'
 import { AttackerIdentity } from '@/components/attacker-identity.tsx'
 import { AttackerIntelSection } from '@/components/attacker-intel.tsx'
+import { AttackerPath } from '@/components/attacker-path.tsx'
 import { AttackerSessions } from '@/components/attacker-sessions.tsx'
 import { SafeBadges } from '@/components/chips.tsx'
 import { PagerButtons, useCursorPages } from '@/components/cursor-pager.tsx'
@@ -119,6 +120,7 @@ export default function AttackerDetailPage() {
           )}
         </section>
       </div>
+      <AttackerPath attackerId={a.id} />
       <AttackerIntelSection id={a.id} />
       <AttackerIdentity attackerId={a.id} />
       <section aria-labelledby="creds">
