@@ -455,10 +455,8 @@ function buildPlan<T extends ExistingDecky>(input: PlanInput<T>): DeployPlan<T> 
   const fleet = [...staying, ...resolved.map(({ planned }) => planned)]
   const topology =
     ini.topology &&
-    planTopologyLinks(
-      ini.topology,
-      new Map(fleet.map((decky) => [decky.name, decky.ip])),
-      (decky, network) => networkResolver(network).nextIp(decky),
+    planTopologyLinks(ini.topology, new Map(fleet.map((decky) => [decky.name, decky.ip])), (decky, network) =>
+      networkResolver(network).nextIp(decky),
     )
   if (topology) {
     const views = deckyTopologies(topology, new Map(fleet.map((decky) => [decky.name, decky.hostname])))
@@ -524,7 +522,11 @@ function checkTopologyAgainstLans(ini: FleetIni, lans: readonly ResolvedNetwork[
  */
 function checkTopologyAgainstFleet(ini: FleetIni, staying: readonly ExistingDecky[]): void {
   const taken = staying.flatMap((decky) =>
-    (decky.topology?.links ?? []).map((link) => ({ decky: decky.name, network: link.network, subnet: link.subnet })),
+    (decky.topology?.links ?? []).map((link) => ({
+      decky: decky.name,
+      network: link.network,
+      subnet: link.subnet,
+    })),
   )
   for (const network of ini.topology?.networks ?? []) {
     const at = { line: network.line, section: `network.${network.name}` }
