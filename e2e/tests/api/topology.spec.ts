@@ -146,6 +146,30 @@ test('a three-network topology deploys with live progress; from its entry networ
     )
     .toEqual([`${ipOf('tp-db-01')} false not_a_neighbour`, 'tp-ws-01 true'])
 
+  // The hop is one path on the attacker's record (attackers.path, the attacker page) and on the
+  // topology (topology.get, the topology view), whose networks hang off their pivots.
+  await expect
+    .poll(
+      async () => {
+        for (const row of (await client.attackers.list.query({ decky: 'tp-jump-01' })).rows) {
+          const { path } = await client.attackers.path.query({ id: row.id })
+          if (path.length > 0) return path
+        }
+        return []
+      },
+      { timeout: 60_000 },
+    )
+    .toEqual(['tp-jump-01', 'tp-ws-01'])
+  const topology = await client.topology.get.query()
+  expect(
+    topology.networks.filter((n) => n.name.startsWith('tp-')).map((n) => [n.name, n.entry, n.parent, n.via]),
+  ).toEqual([
+    ['tp-dmz', true, null, null],
+    ['tp-office', false, 'tp-dmz', 'tp-jump-01'],
+    ['tp-servers', false, 'tp-office', 'tp-db-gw'],
+  ])
+  expect(topology.hops.map((hop) => [hop.from, hop.to])).toContainEqual(['tp-jump-01', 'tp-ws-01'])
+
   // Teardown: every container and every topology network goes.
   const torn: string[] = []
   for (const name of DECKIES) torn.push(...(await client.fleet.teardown.mutate({ name })).lifecycleIds)

@@ -45,7 +45,12 @@ describe.each(databases())('pending removal and audit on $kind', (provider) => {
   it('forget removes at once even on an unreachable host', async () => {
     const hostId = await unreachableHost()
     await fresh.db.fleet.commitDeployPlan({ create: [decky('far', '10.9.0.10', { hostId })] })
-    await fresh.db.fleet.commitDeployPlan({ forget: ['far'] })
+    const [row] = await fresh.db.lifecycle.get(
+      (await fresh.db.fleet.commitDeployPlan({ forget: ['far'] })).lifecycleIds,
+    )
+    expect(await fresh.db.fleet.list()).toEqual([])
+    // Its host's supervisor failing the teardown row does not put a forgotten decky back.
+    expect(await fresh.db.fleet.restorePendingRemoval('far', hostId, row?.payload ?? {})).toBe(false)
     expect(await fresh.db.fleet.list()).toEqual([])
   })
 

@@ -234,10 +234,12 @@ export function fleetRepository(conn: Connection) {
                 await tx.decky.delete({ where: { name } })
               }
               // The whole row too: a teardown its host never finished puts it back as pending_removal.
+              // A forgotten decky never comes back (its host's leftovers are recorded and swept instead),
+              // even when that host's supervisor fails the row before the decommission does.
               const payload = {
                 ip: row.ip,
                 services: parseStringArray(row.services),
-                decky: removedRecord(row),
+                ...(forgets.includes(name) ? { forgotten: true } : { decky: removedRecord(row) }),
               }
               removed.push(lifecycleData(name, row.hostId, 'teardown', payload))
             }
