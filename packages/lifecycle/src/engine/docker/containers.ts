@@ -131,7 +131,7 @@ export function baseContainer(
 }
 
 /** The Docker networks a decky's base joins, the one holding its address first: the LAN, or its topology's. */
-export function baseNetworks(spec: DeckySpec, settings: Pick<ContainerSettings, 'instance' | 'networkName'>) {
+function baseNetworks(spec: DeckySpec, settings: Pick<ContainerSettings, 'instance' | 'networkName'>) {
   return spec.topology
     ? spec.topology.links.map((link) => topologyNetworkName(settings.instance, link.network))
     : [settings.networkName]
