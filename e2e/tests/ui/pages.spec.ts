@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test'
+import type { Page, Response } from '@playwright/test'
 import { consoleData } from '../../fixtures/console-data.ts'
 import { CONSOLE_PAGES, pageSlug } from '../../fixtures/console-pages.ts'
 import { expect, test } from '../../fixtures/stack.ts'
@@ -166,7 +166,7 @@ test('wizard route: first-load JavaScript size is measured and reported', async 
   const { context, cold, errors } = await coldAdminPage(browser, page, stack)
   const pending: Promise<void>[] = []
   const scripts = new Map<string, number>()
-  cold.on('response', (response) => {
+  const onResponse = (response: Response) => {
     if (response.request().resourceType() !== 'script') return
     pending.push(
       response
@@ -176,11 +176,15 @@ test('wizard route: first-load JavaScript size is measured and reported', async 
           scripts.set(response.url(), sizes.responseBodySize)
         }),
     )
-  })
+  }
+  cold.on('response', onResponse)
   await cold.goto(`${stack.webUrl}/fleet/deploy`, { waitUntil: 'load' })
   const loadScripts = new Set(scripts.keys())
   await expect(cold.getByTestId('archetype-windows-server')).toBeVisible()
   await cold.waitForLoadState('networkidle')
+  // Stop listening before awaiting: a script fetched later (a prefetch) would otherwise still be
+  // reading its sizes when the context closes, and that rejection fails the test (seen in CI).
+  cold.off('response', onResponse)
   await Promise.all(pending)
   const sum = (urls: Iterable<string>) => [...urls].reduce((total, url) => total + (scripts.get(url) ?? 0), 0)
   const decoded = await cold.evaluate(() =>
