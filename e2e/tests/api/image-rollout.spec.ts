@@ -52,7 +52,10 @@ test('the decoy image reaches a host enrolled from the console with progress, ro
     running = await startStack({
       DECNET_SECRET_KEY: 'e2e-secret-key-for-host-tls-material-0123',
       DECNET_ALLOW_LOCAL_ENGINE_URLS: '1',
-      DECNET_HOST_HEARTBEAT_MS: '1000',
+      // Fast enough for a short test, slow enough that a daemon busy recreating containers on a loaded
+      // machine answers `docker info` in time (at 1 s, 3 heartbeats of 800 ms were missed once in CI and
+      // the host was taken for gone mid-rollout).
+      DECNET_HOST_HEARTBEAT_MS: '3000',
       DECNET_DECOY_IMAGE: image,
     })
     const { stack } = running
