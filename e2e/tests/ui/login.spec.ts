@@ -84,3 +84,49 @@ test('a signed-in user opening /login goes on to the console (or to next), never
   // Asking who is signed in costs an anonymous visitor no failed request.
   expect(afterSignOut()).toEqual([])
 })
+
+/** Document loads of `page` (the first load and every reload). */
+function countDocuments(page: import('@playwright/test').Page): () => number {
+  let documents = 0
+  page.on('request', (request) => {
+    if (request.resourceType() === 'document' && request.frame() === page.mainFrame()) documents++
+  })
+  return () => documents
+}
+
+test('a first-load script aborted by the network (as a Docker network appearing does) reloads the page, which comes up', async ({
+  page,
+  stack,
+}) => {
+  // The first script request fails the way Chromium fails in-flight requests on a network change.
+  let aborted = 0
+  await page.route(/\/_next\/static\/.*\.js(\?.*)?$/, (route) => {
+    if (aborted > 0) return route.continue()
+    aborted++
+    return route.abort('connectionreset')
+  })
+  const documents = countDocuments(page)
+  await page.goto(`${stack.webUrl}/login`)
+  await expect(page.getByLabel('Username')).toBeVisible()
+  expect(aborted).toBe(1)
+  expect(documents()).toBe(2)
+  // Hydrated, the bound is reset: a later failure of the same kind is recovered again.
+  aborted = 0
+  await page.goto(`${stack.webUrl}/login`)
+  await expect(page.getByLabel('Username')).toBeVisible()
+  expect(documents()).toBe(4)
+})
+
+test('a script that never loads is retried twice, then the page is left as it is (no reload loop)', async ({
+  page,
+  stack,
+}) => {
+  await page.route(/\/_next\/static\/.*\.js(\?.*)?$/, (route) => route.abort('connectionreset'))
+  const documents = countDocuments(page)
+  await page.goto(`${stack.webUrl}/login`)
+  await expect.poll(documents).toBe(3)
+  await expect(page.getByTestId('login-redirecting')).toHaveText('Checking your session…')
+  // Still three a while later: no further reload.
+  await page.waitForTimeout(3_000)
+  expect(documents()).toBe(3)
+})

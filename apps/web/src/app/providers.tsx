@@ -4,8 +4,9 @@ import type { AppRouter } from '@decnet/api'
 import { MAX_BATCH_CALLS } from '@decnet/core/transport'
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client'
-import { type ReactNode, useState } from 'react'
+import { type ReactNode, useEffect, useState } from 'react'
 import { errorCode } from '@/lib/errors.ts'
+import { markHydrated } from '@/lib/first-load-recovery.ts'
 import { isSigningOut } from '@/lib/sign-out.ts'
 import { TRPCProvider } from '@/trpc/client.ts'
 
@@ -56,6 +57,7 @@ export function Providers({ children }: { children: ReactNode }) {
       ],
     }),
   )
+  useEffect(markHydrated, [])
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
