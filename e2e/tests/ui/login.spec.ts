@@ -124,7 +124,7 @@ test('a script that never loads is retried twice, then the page is left as it is
   await page.route(/\/_next\/static\/.*\.js(\?.*)?$/, (route) => route.abort('connectionreset'))
   const documents = countDocuments(page)
   await page.goto(`${stack.webUrl}/login`)
-  await expect.poll(documents).toBe(3)
+  await expect.poll(documents, { timeout: 20_000 }).toBe(3)
   await expect(page.getByTestId('login-redirecting')).toHaveText('Checking your session…')
   // Still three a while later: no further reload.
   await page.waitForTimeout(3_000)

@@ -17,12 +17,14 @@ const HYDRATED_FLAG = '__decnetHydrated'
 
 /** Runs in the page before any of Next's scripts (inlined in the root layout's head). */
 function watchFirstLoadScripts(key: string, flag: string, limit: number): void {
+  // Several scripts of one load fail together: the first one reloads, and counts, for all of them.
+  let reloading = false
   window.addEventListener(
     'error',
     (event) => {
       const element = event.target
       if (!(element instanceof HTMLScriptElement) || !element.src) return
-      if ((window as unknown as Record<string, unknown>)[flag] === true) return
+      if (reloading || (window as unknown as Record<string, unknown>)[flag] === true) return
       try {
         const reloads = Number(sessionStorage.getItem(key) ?? '0')
         if (reloads >= limit) return
@@ -30,6 +32,7 @@ function watchFirstLoadScripts(key: string, flag: string, limit: number): void {
       } catch {
         return // no storage: no bound, so no reload
       }
+      reloading = true
       window.location.reload()
     },
     true,
