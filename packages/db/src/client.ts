@@ -3,6 +3,9 @@ import { PrismaPg } from '@prisma/adapter-pg'
 import { PrismaClient as PostgresClient } from './generated/client/postgres/client.ts'
 import { PrismaClient as SqliteClient } from './generated/client/sqlite/client.ts'
 import { Mutex } from './mutex.ts'
+import { PostgresIngestWriter } from './postgres-ingest.ts'
+import { type IngestWrite, writeIngest } from './repos/ingest-write.ts'
+import { CORE_INTEL_ANALYSER, type IntelAnalyser } from './repos/intel-batch.ts'
 import { type Dialect, prismaExecutor, type SqlExecutor } from './sql.ts'
 import { LockWaits, PragmaSQLiteAdapter, SqliteExecutor, WRITE_LOCK_DEADLINE_MS } from './sqlite.ts'
 import { IngestWorker } from './sqlite-ingest/ingest-worker.ts'
@@ -43,10 +46,12 @@ export interface Connection {
   /** Runs `work` in a transaction on the raw SQL path. Call inside run(). */
   transaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T>
   /**
-   * SQLite: the worker thread that owns ingest's write connection (sqlite-ingest/). Use inside run(),
-   * like every write, so its transactions never contend with this handle's other writes.
+   * Commits one prepared ingest batch in one transaction and returns its Log ids in batch order. On
+   * SQLite the worker thread that owns ingest's write connection runs it (sqlite-ingest/; rules
+   * other than core's run here instead); on PostgreSQL, connections of its own (postgres-ingest.ts).
+   * Call inside run(), like every write, so SQLite's transactions never contend with this handle's.
    */
-  readonly ingestWorker?: IngestWorker
+  writeIngest(batch: IngestWrite, analyser: IntelAnalyser): Promise<number[]>
   /** Runs a repository operation that writes (or reads to write); on SQLite one at a time (mutex.ts). */
   run<T>(task: () => Promise<T>): Promise<T>
   /** Runs a read-only operation on the read connections: never queued behind writes. */
@@ -79,6 +84,7 @@ export function openClient(databaseUrl: string, options: OpenOptions = {}): Conn
   // Same models, different provider: see the note on `Prisma` above.
   const prisma = client as unknown as Prisma
   const sql = prismaExecutor(prisma, 'postgres')
+  const ingestWriter = new PostgresIngestWriter(target.url)
   return {
     prisma,
     dialect: 'postgres',
@@ -88,13 +94,17 @@ export function openClient(databaseUrl: string, options: OpenOptions = {}): Conn
         maxWait: 10_000,
         timeout: PG_TRANSACTION_TIMEOUT_MS,
       }),
+    writeIngest: (batch, analyser) => ingestWriter.write(batch, analyser),
     run: (task) => task(),
     read: (task) => task({ prisma, sql }),
     ping: async () => {
       await withDeadline(prisma.$queryRawUnsafe('SELECT 1'), PING_DEADLINE_MS, 'the database')
       return { writeLockWaitMs: 0 }
     },
-    close: () => client.$disconnect(),
+    close: async () => {
+      await ingestWriter.close()
+      await client.$disconnect()
+    },
   }
 }
 
@@ -127,8 +137,11 @@ function openSqlite(file: string, options: OpenOptions): Connection {
     prisma,
     dialect: 'sqlite',
     sql,
-    ingestWorker,
     transaction: (work) => sql.transaction(() => work(sql)),
+    writeIngest: (batch, analyser) =>
+      analyser === CORE_INTEL_ANALYSER
+        ? ingestWorker.write(batch)
+        : sql.transaction(() => writeIngest(sql, 'sqlite', batch, analyser)),
     run: (task) => mutex.run(task),
     read: (task) => task(reader),
     ping: async () => {

@@ -5,7 +5,7 @@ import { type CompiledSearch, compileSearch } from '../search/compile.ts'
 import { type ParsedSearch, parseSearch } from '../search/grammar.ts'
 import { type RawRow, type SqlExecutor, toDate, toNumber } from '../sql.ts'
 import type { LogEventInput, LogRow } from '../types.ts'
-import { type PreparedIngest, prepareIngest, writeIngest } from './ingest-write.ts'
+import { type PreparedIngest, prepareIngest } from './ingest-write.ts'
 import { CORE_INTEL_ANALYSER, type IntelAnalyser } from './intel-batch.ts'
 
 export const MAX_SEARCH_LIMIT = 1000
@@ -89,12 +89,8 @@ export function logsRepository(conn: Connection, options: IngestOptions = {}) {
       const { events, ...write } = prepared
       if (events.length === 0 && write.recordings.length === 0) return Promise.resolve([])
       return conn.run(async () => {
-        // On SQLite the statements run on the ingest worker's connection (sqlite-ingest/); custom
-        // rules (tests) and PostgreSQL write in a transaction here.
-        const ids =
-          conn.ingestWorker && (intel === false || intel === CORE_INTEL_ANALYSER)
-            ? await conn.ingestWorker.write(write)
-            : await conn.transaction((tx) => writeIngest(tx, dialect, write, intel || CORE_INTEL_ANALYSER))
+        // Without the intelligence stage the batch carries no findings: the analyser goes unused.
+        const ids = await conn.writeIngest(write, intel || CORE_INTEL_ANALYSER)
         return events.map((event, i) => ({
           id: ids[i] as number,
           timestamp: event.timestamp,
