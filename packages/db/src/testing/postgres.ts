@@ -1,7 +1,7 @@
 // Starts a throwaway PostgreSQL cluster for tests: initdb into a temp dir, pg_ctl on 127.0.0.1 with a
 // private port, as the `postgres` OS user when we run as root (the server refuses to run as root).
 import { execFileSync } from 'node:child_process'
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,7 +16,22 @@ export interface PostgresServer {
   readonly port: number
   /** Creates an empty database and returns its URL (one per suite keeps suites independent). */
   createDatabase(name: string): Promise<string>
+  /** CPU seconds the server's processes have used so far (live ones and those that exited). */
+  cpuSeconds(): number
   stop(): void
+}
+
+export interface StartPostgresOptions {
+  /**
+   * Keep PostgreSQL's durability defaults (fsync, synchronous commit, full page writes), as a
+   * production server runs: benchmarks. Tests turn them off for speed.
+   */
+  durable?: boolean
+  /**
+   * A cluster directory kept between runs (benchmarks' cached data sets): created with initdb when
+   * it holds no cluster yet, reused otherwise, and left in place by stop().
+   */
+  dataDir?: string
 }
 
 function freePort(): Promise<number> {
@@ -37,14 +52,54 @@ function userId(name: string): { uid: number; gid: number } {
   return { uid, gid }
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+/** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ: 100 on Linux). */
+const CLOCK_TICKS = 100
+
+/** utime + stime (+ cutime + cstime with `children`) of a process, in seconds; 0 once it is gone. */
+function processCpuSeconds(pid: number, children: boolean): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // Fields after the parenthesised command name: utime is the 14th field, stime, cutime, cstime follow.
+    const fields = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number)
+    const own = (fields[11] ?? 0) + (fields[12] ?? 0)
+    return (children ? own + (fields[13] ?? 0) + (fields[14] ?? 0) : own) / CLOCK_TICKS
+  } catch {
+    return 0
+  }
+}
+
+/** The postmaster and its live children: exited children are in the postmaster's cutime/cstime. */
+function serverCpuSeconds(postmasterPid: number): number {
+  let total = processCpuSeconds(postmasterPid, true)
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      if (parent === postmasterPid) total += processCpuSeconds(Number(entry), false)
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return total
+}
+
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
   const binDir = findPostgresBinDir()
   const asRoot = process.getuid?.() === 0
   const dir = mkdtempSync(join(tmpdir(), 'decnet-pg-'))
-  const dataDir = join(dir, 'data')
+  const dataDir = options.dataDir ?? join(dir, 'data')
+  const kept = options.dataDir !== undefined
   if (asRoot) {
     const { uid, gid } = userId('postgres')
     chownSync(dir, uid, gid)
+    if (kept) {
+      mkdirSync(dataDir, { recursive: true })
+      chownSync(dataDir, uid, gid)
+    }
   }
   // Run a server binary as the postgres user when we are root.
   // stdio is ignored: the server started by pg_ctl inherits it, and an inherited pipe would keep
@@ -56,10 +111,24 @@ export async function startPostgres(): Promise<PostgresServer> {
   }
   const port = await freePort()
   try {
-    run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '-N'])
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+      run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '-N'])
+    }
     // Durability is irrelevant for a throwaway test cluster; turning it off makes tests faster.
-    const options = `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`
-    run('pg_ctl', ['-D', dataDir, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'])
+    const fast = options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off'
+    const serverOptions = `-h 127.0.0.1 -p ${port} -k ${dir}${fast} -c max_connections=200`
+    run('pg_ctl', [
+      '-D',
+      dataDir,
+      '-o',
+      serverOptions,
+      '-l',
+      join(dir, 'server.log'),
+      '-w',
+      '-t',
+      '60',
+      'start',
+    ])
   } catch (error) {
     const log = join(dir, 'server.log')
     const detail = existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : ''
@@ -67,16 +136,19 @@ export async function startPostgres(): Promise<PostgresServer> {
     throw new Error(`could not start PostgreSQL: ${String(error)}\n${detail}`)
   }
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`
+  const postmasterPid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
   let stopped = false
   return {
     url,
     port,
     createDatabase: (name: string) => createPostgresDatabase(url, name),
+    cpuSeconds: () => serverCpuSeconds(postmasterPid),
     stop(): void {
       if (stopped) return
       stopped = true
       try {
-        run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop'])
+        // A kept cluster shuts down cleanly (a checkpoint), so its next start needs no recovery.
+        run('pg_ctl', ['-D', dataDir, '-m', kept ? 'fast' : 'immediate', '-w', 'stop'])
       } finally {
         rmSync(dir, { recursive: true, force: true })
       }
