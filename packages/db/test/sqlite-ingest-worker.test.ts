@@ -31,6 +31,8 @@ describe('SQLite ingest worker thread', () => {
     const file = await migratedSqliteFile(dir, 'blocked.db')
     const db = createDatabase(`file:${file}`)
     const observer = new Database(file, { readonly: true })
+    // Asks for the write lock without waiting: busy while the worker's transaction holds it.
+    const prober = new Database(file, { timeout: 0 })
     try {
       // The first batch starts the worker.
       await db.logs.ingest(batch(10, 'warm-up'))
@@ -38,7 +40,19 @@ describe('SQLite ingest worker thread', () => {
       const rows = () => (count.get() as { n: number }).n
 
       const pending = db.logs.ingest(batch(5000, 'while blocked'))
-      await nextTurn() // the batch is prepared and handed over
+      // The batch is prepared and handed over a slice at a time; once the worker's transaction holds
+      // the write lock, everything has been handed over.
+      const writeLockHeld = () => {
+        try {
+          prober.exec('BEGIN IMMEDIATE')
+          prober.exec('ROLLBACK')
+          return false
+        } catch (error) {
+          if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) return true
+          throw error
+        }
+      }
+      while (!writeLockHeld() && rows() !== 5010) await nextTurn()
       // Nothing runs on this thread now: on the main thread's own connection the transaction
       // could not even start, let alone commit. Generous bound: it only fails if no thread writes.
       const landed = spinUntil(() => rows() === 5010, 60_000)
@@ -51,6 +65,7 @@ describe('SQLite ingest worker thread', () => {
         expect(stored[i]?.id).toBe((stored[i - 1]?.id as number) + 1)
       }
     } finally {
+      prober.close()
       observer.close()
       await db.close()
     }

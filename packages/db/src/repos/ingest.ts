@@ -96,19 +96,18 @@ const pushUnique = (list: string[], value: string) => {
 }
 
 /**
- * The attacker and credential updates a batch makes. System events (DECNET's own probes) are stored
- * as log rows only: they make no attacker profile and no credential.
+ * The attacker and credential updates a batch makes, event by event (add), so a caller may stop
+ * between events. System events (DECNET's own probes) are stored as log rows only: they make no
+ * attacker profile and no credential.
  */
-export function summariseBatch(events: readonly LogEventInput[]): {
-  credentials: CredentialAttempt[]
-  attackers: AttackerDelta[]
-} {
-  const credentials = new Map<string, CredentialAttempt>()
-  const attackers = new Map<string, AttackerDelta>()
-  for (const event of events) {
-    if (event.system) continue
+export class BatchSummary {
+  readonly #credentials = new Map<string, CredentialAttempt>()
+  readonly #attackers = new Map<string, AttackerDelta>()
+
+  add(event: LogEventInput): void {
+    if (event.system) return
     const fields = event.fields ?? {}
-    let attacker = attackers.get(event.attackerIp)
+    let attacker = this.#attackers.get(event.attackerIp)
     if (!attacker) {
       attacker = {
         ip: event.attackerIp,
@@ -120,7 +119,7 @@ export function summariseBatch(events: readonly LogEventInput[]): {
         commands: [],
         triedCredentials: false,
       }
-      attackers.set(event.attackerIp, attacker)
+      this.#attackers.set(event.attackerIp, attacker)
     }
     attacker.events++
     if (event.timestamp < attacker.firstSeen) attacker.firstSeen = event.timestamp
@@ -131,7 +130,7 @@ export function summariseBatch(events: readonly LogEventInput[]): {
     if (command !== undefined) attacker.commands.push(command)
 
     const credential = extractCredential(fields)
-    if (!credential) continue
+    if (!credential) return
     attacker.triedCredentials = true
     const secretHash = createHash('sha256').update(credential.secret).digest('hex')
     const key = [
@@ -142,13 +141,13 @@ export function summariseBatch(events: readonly LogEventInput[]): {
       credential.principal,
       secretHash,
     ].join('\u0000')
-    const seen = credentials.get(key)
+    const seen = this.#credentials.get(key)
     if (seen) {
       seen.count++
       if (event.timestamp < seen.firstSeen) seen.firstSeen = event.timestamp
       if (event.timestamp > seen.lastSeen) seen.lastSeen = event.timestamp
     } else {
-      credentials.set(key, {
+      this.#credentials.set(key, {
         attackerIp: event.attackerIp,
         decky: event.decky,
         service: event.service,
@@ -160,5 +159,8 @@ export function summariseBatch(events: readonly LogEventInput[]): {
       })
     }
   }
-  return { credentials: [...credentials.values()], attackers: [...attackers.values()] }
+
+  result(): { credentials: CredentialAttempt[]; attackers: AttackerDelta[] } {
+    return { credentials: [...this.#credentials.values()], attackers: [...this.#attackers.values()] }
+  }
 }

@@ -111,21 +111,24 @@ function analyseSafely(analyser: IntelAnalyser, event: IntelEvent): EventFinding
 }
 
 /**
- * Runs every attack event of the batch (not DECNET's own probes) through `analyser` and merges what
- * it found per attacker. Keys are built from the capped values, so two values that only differ past
- * the cap are one row (a statement must never carry the same key twice).
+ * Runs every attack event of a batch (not DECNET's own probes), one add() at a time, through
+ * `analyser` and merges what it found per attacker. Keys are built from the capped values, so two
+ * values that only differ past the cap are one row (a statement must never carry the same key twice).
  */
-export function summariseIntel(events: readonly LogEventInput[], analyser: IntelAnalyser): IntelBatch {
-  const fingerprints = new Map<string, FingerprintDelta>()
-  const tools = new Map<string, ToolDelta>()
-  const techniques = new Map<string, TechniqueDelta>()
-  const iocs = new Map<string, IocDelta>()
-  const behaviour = new Map<string, BehaviourCounters>()
-  for (const event of events) {
-    if (event.system) continue
+export class IntelSummary {
+  readonly #fingerprints = new Map<string, FingerprintDelta>()
+  readonly #tools = new Map<string, ToolDelta>()
+  readonly #techniques = new Map<string, TechniqueDelta>()
+  readonly #iocs = new Map<string, IocDelta>()
+  readonly #behaviour = new Map<string, BehaviourCounters>()
+
+  constructor(private readonly analyser: IntelAnalyser) {}
+
+  add(event: LogEventInput): void {
+    if (event.system) return
     const ip = event.attackerIp
     const at = event.timestamp
-    const findings = analyseSafely(analyser, {
+    const findings = analyseSafely(this.analyser, {
       timestamp: at,
       decky: event.decky,
       service: event.service,
@@ -134,16 +137,16 @@ export function summariseIntel(events: readonly LogEventInput[], analyser: Intel
       attackerPort: event.attackerPort ?? null,
       fields: event.fields ?? {},
     })
-    let counters = behaviour.get(ip)
+    let counters = this.#behaviour.get(ip)
     if (!counters) {
       counters = {}
-      behaviour.set(ip, counters)
+      this.#behaviour.set(ip, counters)
     }
     addBehaviour(counters, findings.behaviour)
     for (const found of findings.fingerprints) {
       const kind = cap(found.kind, MAX_INTEL_NAME)
       const value = cap(found.value, MAX_INTEL_VALUE)
-      sighting(fingerprints, `${ip}\u0000${kind}\u0000${value}`, at, () => ({
+      sighting(this.#fingerprints, `${ip}\u0000${kind}\u0000${value}`, at, () => ({
         attackerIp: ip,
         kind,
         value,
@@ -157,7 +160,7 @@ export function summariseIntel(events: readonly LogEventInput[], analyser: Intel
     for (const found of findings.tools) {
       const tool = cap(found.tool, MAX_INTEL_NAME)
       const ruleId = cap(found.ruleId, MAX_INTEL_NAME)
-      sighting(tools, `${ip}\u0000${tool}\u0000${ruleId}`, at, () => ({
+      sighting(this.#tools, `${ip}\u0000${tool}\u0000${ruleId}`, at, () => ({
         attackerIp: ip,
         tool,
         ruleId,
@@ -170,7 +173,7 @@ export function summariseIntel(events: readonly LogEventInput[], analyser: Intel
     for (const found of findings.techniques) {
       const technique = cap(found.technique, MAX_INTEL_NAME)
       const ruleId = cap(found.ruleId, MAX_INTEL_NAME)
-      sighting(techniques, `${ip}\u0000${technique}\u0000${ruleId}`, at, () => ({
+      sighting(this.#techniques, `${ip}\u0000${technique}\u0000${ruleId}`, at, () => ({
         attackerIp: ip,
         technique,
         ruleId,
@@ -184,7 +187,7 @@ export function summariseIntel(events: readonly LogEventInput[], analyser: Intel
     for (const found of findings.iocs) {
       const kind = cap(found.kind, MAX_INTEL_NAME)
       const value = cap(found.value, MAX_INTEL_VALUE)
-      sighting(iocs, `${ip}\u0000${kind}\u0000${value}`, at, () => ({
+      sighting(this.#iocs, `${ip}\u0000${kind}\u0000${value}`, at, () => ({
         attackerIp: ip,
         kind,
         value,
@@ -196,11 +199,14 @@ export function summariseIntel(events: readonly LogEventInput[], analyser: Intel
       }))
     }
   }
-  return {
-    fingerprints: [...fingerprints.values()],
-    tools: [...tools.values()],
-    techniques: [...techniques.values()],
-    iocs: [...iocs.values()],
-    behaviour,
+
+  result(): IntelBatch {
+    return {
+      fingerprints: [...this.#fingerprints.values()],
+      tools: [...this.#tools.values()],
+      techniques: [...this.#techniques.values()],
+      iocs: [...this.#iocs.values()],
+      behaviour: this.#behaviour,
+    }
   }
 }

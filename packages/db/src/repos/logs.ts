@@ -72,10 +72,10 @@ export function logsRepository(conn: Connection, options: IngestOptions = {}) {
   return {
     /**
      * The CPU half of ingest (storable text, summaries, the intelligence rules, search tokens, bound
-     * values), done before the write: a caller may prepare its next batch while one is written, then
-     * hand the prepared batch to ingest().
+     * values), done before the write and a slice at a time (reads answer in between): a caller may
+     * prepare its next batch while one is written, then hand the prepared batch to ingest().
      */
-    prepareIngest(input: readonly LogEventInput[], now = new Date()): PreparedIngest {
+    prepareIngest(input: readonly LogEventInput[], now = new Date()): Promise<PreparedIngest> {
       return prepareIngest(input, dialect, intel, now)
     },
 
@@ -85,10 +85,12 @@ export function logsRepository(conn: Connection, options: IngestOptions = {}) {
      * live subscribers.
      */
     ingest(input: readonly LogEventInput[] | PreparedIngest, now = new Date()): Promise<LogRow[]> {
-      const prepared = isPrepared(input) ? input : prepareIngest(input, dialect, intel, now)
-      const { events, ...write } = prepared
-      if (events.length === 0 && write.recordings.length === 0) return Promise.resolve([])
+      // The write takes its turn among this handle's writes when called, even while its events are
+      // still being prepared (a slice at a time): writes land in the order they were asked for.
       return conn.run(async () => {
+        const prepared = isPrepared(input) ? input : await prepareIngest(input, dialect, intel, now)
+        const { events, ...write } = prepared
+        if (events.length === 0 && write.recordings.length === 0) return []
         // Without the intelligence stage the batch carries no findings: the analyser goes unused.
         const ids = await conn.writeIngest(write, intel || CORE_INTEL_ANALYSER)
         return events.map((event, i) => ({

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { writeIngest } from '../repos/ingest-write.ts'
 import { CORE_INTEL_ANALYSER } from '../repos/intel-batch.ts'
+import type { SqlArg } from '../sql.ts'
 import { SqliteExecutor } from '../sqlite.ts'
 import type { FromWorker, IngestWorkerData, ToWorker } from './protocol.ts'
 
@@ -24,21 +25,32 @@ const sql = new SqliteExecutor(file, {
 })
 
 let queue: Promise<void> = Promise.resolve()
+/** Log row values of the batches whose `write` has not arrived yet. */
+const rows = new Map<number, SqlArg[][]>()
 
 port.on('message', (message: ToWorker) => {
+  if (message.type === 'rows') {
+    const slices = rows.get(message.id)
+    if (slices) slices.push(message.values)
+    else rows.set(message.id, [message.values])
+    return
+  }
   // One batch at a time, in arrival order: the Log ids follow the order batches were handed over.
   queue = queue.then(() => handle(message))
 })
 
-async function handle(message: ToWorker): Promise<void> {
+async function handle(message: Exclude<ToWorker, { type: 'rows' }>): Promise<void> {
   if (message.type === 'close') {
     sql.close()
     post({ type: 'closed' })
     port?.close()
     return
   }
+  const slices = rows.get(message.id) ?? []
+  rows.delete(message.id)
+  const batch = { ...message.batch, logValues: slices.length === 1 ? (slices[0] as SqlArg[]) : slices.flat() }
   try {
-    const ids = await sql.transaction(() => writeIngest(sql, 'sqlite', message.batch, CORE_INTEL_ANALYSER))
+    const ids = await sql.transaction(() => writeIngest(sql, 'sqlite', batch, CORE_INTEL_ANALYSER))
     post({ type: 'written', id: message.id, ids })
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code
