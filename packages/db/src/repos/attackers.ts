@@ -1,6 +1,7 @@
 // Attackers: profiles maintained by ingest; listing and detail for the console.
 import { type AttackerSort, parseBehaviour, parseStringArray, toAttackerClass } from '@decnet/core'
 import type { Connection } from '../client.ts'
+import { readColumns } from '../columns.ts'
 import type { AttackerModel } from '../generated/client/sqlite/models.ts'
 import { type RawRow, type SqlArg, toDate, toNumber } from '../sql.ts'
 import type { Attacker, CredentialRow, LogRow } from '../types.ts'
@@ -54,6 +55,21 @@ export function attackerFromRecord(row: AttackerRecord): Attacker {
     classificationEvidence: parseStringArray(row.classificationEvidence),
     updatedAt: row.updatedAt,
   }
+}
+
+/** Every column attackerFromRecord reads, for raw reads of whole profiles. */
+const ATTACKER_COLUMNS = `a."id", a."ip", a."firstSeen", a."lastSeen", a."eventCount", a."services", a."deckies",
+  a."credentialCount", a."commands", a."updatedAt", a."behaviour", a."classification", a."classificationEvidence"`
+
+/** A profile as a raw read returns it (dates and numbers as the driver hands them back). */
+export type RawAttackerRecord = RawRow<AttackerRecord>
+
+export function attackerFromRawRecord(row: RawAttackerRecord): Attacker {
+  return attackerFromRecord({
+    ...row,
+    ...readColumns(row, ['firstSeen', 'lastSeen', 'updatedAt'], toDate),
+    ...readColumns(row, ['eventCount', 'credentialCount'], toNumber),
+  })
 }
 
 const ORDER_SQL: Record<AttackerSort, string> = {
@@ -114,23 +130,18 @@ export function attackersRepository(conn: Connection) {
       // search for `a%` would match every address.
       const { conditions, args } = attackerFilter(input)
       const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''
-      return conn.read(async ({ prisma, sql }) => {
+      return conn.read(async ({ sql }) => {
+        // The page's whole profiles in one read: no second round trip for the rows by id.
         const [counted, page] = await Promise.all([
           sql.query<{ n: unknown }>(`SELECT count(*) AS n FROM "Attacker" a ${where}`, args),
-          sql.query<{ id: string }>(
-            `SELECT a."id" FROM "Attacker" a ${where} ORDER BY ${ORDER_SQL[input.sort ?? 'recent']}
+          sql.query<RawAttackerRecord>(
+            `SELECT ${ATTACKER_COLUMNS} FROM "Attacker" a ${where} ORDER BY ${ORDER_SQL[input.sort ?? 'recent']}
              LIMIT $${args.length + 1} OFFSET $${args.length + 2}`,
             [...args, limit, offset],
           ),
         ])
         const total = toNumber(counted[0]?.n ?? 0)
-        const ids = page.map((row) => row.id)
-        const found = await prisma.attacker.findMany({ where: { id: { in: ids } } })
-        const byId = new Map(found.map((row) => [row.id, row]))
-        const rows = ids.flatMap((rowId) => {
-          const row = byId.get(rowId)
-          return row ? [attackerFromRecord(row)] : []
-        })
+        const rows = page.map(attackerFromRawRecord)
         const result: { total: number; rows: Attacker[]; nextCursor?: string } = { total, rows }
         if (offset + page.length < total) result.nextCursor = String(offset + page.length)
         return result

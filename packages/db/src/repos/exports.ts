@@ -3,12 +3,12 @@
 // offsets: each page is an index seek after the previous page's last id.
 import type { Connection } from '../client.ts'
 import { pickColumns, readColumns } from '../columns.ts'
-import type { AttackerModel, CredentialModel } from '../generated/client/sqlite/models.ts'
+import type { CredentialModel } from '../generated/client/sqlite/models.ts'
 import { compileSearch } from '../search/compile.ts'
 import { parseSearch } from '../search/grammar.ts'
 import { type RawRow, type SqlArg, toDate, toNumber } from '../sql.ts'
 import type { Attacker, IncidentRow, LogRow } from '../types.ts'
-import { attackerFilter, attackerFromRecord } from './attackers.ts'
+import { attackerFilter, attackerFromRawRecord, type RawAttackerRecord } from './attackers.ts'
 import { LOG_COLUMNS, type LogRecord, toLogRow } from './logs.ts'
 
 /** Largest page any export reads at once (rows of attacker data held in memory together). */
@@ -42,18 +42,9 @@ export const MAX_INCIDENT_EVENTS = 2000
 /** A credential as stored, secret included: the API decides who may read it. */
 export type CredentialExportRow = Omit<CredentialModel, 'secretHash'>
 
-type AttackerRecord = RawRow<Omit<AttackerModel, 'serviceCount' | 'deckyCount'>>
 type CredentialRecord = RawRow<CredentialExportRow>
 
 const clampPage = (limit: number) => Math.min(Math.max(Math.floor(limit), 1), MAX_EXPORT_PAGE)
-
-function toAttacker(row: AttackerRecord): Attacker {
-  return attackerFromRecord({
-    ...row,
-    ...readColumns(row, ['firstSeen', 'lastSeen', 'updatedAt'], toDate),
-    ...readColumns(row, ['eventCount', 'credentialCount'], toNumber),
-  })
-}
 
 function toCredential(row: CredentialRecord): CredentialExportRow {
   return {
@@ -95,13 +86,13 @@ export function exportsRepository(conn: Connection) {
       }
       const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''
       return conn.read(async ({ sql }) => {
-        const rows = await sql.query<AttackerRecord>(
+        const rows = await sql.query<RawAttackerRecord>(
           `SELECT a."id", a."ip", a."firstSeen", a."lastSeen", a."eventCount", a."services", a."deckies",
              a."credentialCount", a."commands", a."updatedAt"
            FROM "Attacker" a ${where} ORDER BY a."id" LIMIT $${args.length + 1}`,
           [...args, clampPage(input.limit)],
         )
-        return rows.map(toAttacker)
+        return rows.map(attackerFromRawRecord)
       })
     },
 
