@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg'
 import { PrismaClient as PostgresClient } from './generated/client/postgres/client.ts'
 import { PrismaClient as SqliteClient } from './generated/client/sqlite/client.ts'
 import { Mutex } from './mutex.ts'
+import { pgExecutor, pgPool } from './pg-driver.ts'
 import { PostgresIngestWriter } from './postgres-ingest.ts'
 import { type IngestWrite, writeIngest } from './repos/ingest-write.ts'
 import { CORE_INTEL_ANALYSER, type IntelAnalyser } from './repos/intel-batch.ts'
@@ -64,6 +65,9 @@ export interface Connection {
 /** A PostgreSQL transaction still open after this long is rolled back by the client. */
 export const PG_TRANSACTION_TIMEOUT_MS = 60_000
 
+/** PostgreSQL connections kept for raw reads (requests run side by side). */
+const READ_POOL_SIZE = 10
+
 /** A liveness probe that has not answered by then counts as down. */
 export const PING_DEADLINE_MS = 1_000
 
@@ -85,6 +89,9 @@ export function openClient(databaseUrl: string, options: OpenOptions = {}): Conn
   const prisma = client as unknown as Prisma
   const sql = prismaExecutor(prisma, 'postgres')
   const ingestWriter = new PostgresIngestWriter(target.url)
+  // Reads go straight through the driver (pg-driver.ts); Prisma's raw API costs milliseconds a query.
+  const readPool = pgPool(target.url, READ_POOL_SIZE)
+  const readSql = pgExecutor(readPool)
   return {
     prisma,
     dialect: 'postgres',
@@ -96,13 +103,13 @@ export function openClient(databaseUrl: string, options: OpenOptions = {}): Conn
       }),
     writeIngest: (batch, analyser) => ingestWriter.write(batch, analyser),
     run: (task) => task(),
-    read: (task) => task({ prisma, sql }),
+    read: (task) => task({ prisma, sql: readSql }),
     ping: async () => {
       await withDeadline(prisma.$queryRawUnsafe('SELECT 1'), PING_DEADLINE_MS, 'the database')
       return { writeLockWaitMs: 0 }
     },
     close: async () => {
-      await ingestWriter.close()
+      await Promise.all([ingestWriter.close(), readPool.end()])
       await client.$disconnect()
     },
   }
