@@ -2,11 +2,12 @@ import { parseObject } from '@decnet/core'
 import type { Connection } from '../client.ts'
 import type { LogModel } from '../generated/client/sqlite/models.ts'
 import { type CompiledSearch, compileSearch } from '../search/compile.ts'
-import { type ParsedSearch, parseSearch } from '../search/grammar.ts'
+import { parseSearch } from '../search/grammar.ts'
 import { type RawRow, type SqlExecutor, toDate, toNumber } from '../sql.ts'
 import type { LogEventInput, LogRow } from '../types.ts'
 import { type PreparedIngest, prepareIngest } from './ingest-write.ts'
 import { CORE_INTEL_ANALYSER, type IntelAnalyser } from './intel-batch.ts'
+import { type HistogramInput, type HistogramRow, logHistogram } from './log-histogram.ts'
 
 export const MAX_SEARCH_LIMIT = 1000
 /** Counting stops here: an exact count of a very common word would cost a full index walk. */
@@ -159,53 +160,7 @@ export function logsRepository(conn: Connection, options: IngestOptions = {}) {
      * traffic only unless `q` says `system:`). `byService` splits each bucket per service (one grouped
      * query; rows then carry `service`).
      */
-    async histogram(input: {
-      q?: string
-      from?: Date
-      to?: Date
-      bucketMinutes: number
-      byService?: boolean
-      now?: Date
-    }): Promise<{ t: Date; count: number; service?: string }[]> {
-      const parsed = parseSearch(input.q ?? '', input.now)
-      const range = { from: input.from, to: input.to }
-      const seconds = Math.max(1, Math.floor(input.bucketMinutes)) * 60
-      const epoch =
-        dialect === 'sqlite'
-          ? `CAST(strftime('%s', l."timestamp") AS INTEGER)`
-          : `CAST(floor(extract(epoch from l."timestamp")) AS BIGINT)`
-      const service = input.byService ? ', l."service" AS service' : ''
-      const bucketCounts = (sql: SqlExecutor, search: ParsedSearch) => {
-        const compiled = compileSearch(dialect, search, range)
-        const bucketArg = `$${compiled.args.length + 1}`
-        return sql.query<{ bucket: unknown; n: unknown; service?: string }>(
-          `SELECT (${epoch} / CAST(${bucketArg} AS INTEGER)) * CAST(${bucketArg} AS INTEGER) AS bucket${service},
-             count(*) AS n
-           FROM ${compiled.from} WHERE ${compiled.where} GROUP BY ${service ? '1, 2' : '1'} ORDER BY 1`,
-          [...compiled.args, seconds],
-        )
-      }
-      // A time-only histogram is answered from the timestamp index alone; "not system" would make it
-      // read every row. So it counts everything and subtracts the (few, separately indexed) probe rows.
-      const subtract =
-        parsed.system === 'exclude' &&
-        parsed.phrases.length === 0 &&
-        parsed.columns.length === 0 &&
-        parsed.groups.length === 0
-      const keyOf = (row: { bucket: unknown; service?: string }) =>
-        `${toNumber(row.bucket)} ${row.service ?? ''}`
-      return conn.read(async ({ sql }) => {
-        const rows = await bucketCounts(sql, subtract ? { ...parsed, system: 'include' } : parsed)
-        const probes = subtract ? await bucketCounts(sql, { ...parsed, system: 'only' }) : []
-        const probeCounts = new Map(probes.map((row) => [keyOf(row), toNumber(row.n)]))
-        return rows.flatMap((row) => {
-          const count = toNumber(row.n) - (probeCounts.get(keyOf(row)) ?? 0)
-          if (count <= 0) return []
-          const t = new Date(toNumber(row.bucket) * 1000)
-          return [row.service === undefined ? { t, count } : { t, count, service: row.service }]
-        })
-      })
-    },
+    histogram: (input: HistogramInput): Promise<HistogramRow[]> => logHistogram(conn, input),
 
     /** Rows after `afterId`, oldest first (the live tail's catch-up after a reconnect); system rows only when `q` asks. */
     async since(afterId: number, options: { q?: string; limit?: number } = {}): Promise<LogRow[]> {
@@ -263,6 +218,7 @@ export function logsRepository(conn: Connection, options: IngestOptions = {}) {
               credentials: (await tx.credential.deleteMany()).count,
               attackers: (await tx.attacker.deleteMany()).count,
             }
+            await tx.logHourCount.deleteMany()
             // Recordings are telemetry too (not part of the reported totals).
             await tx.terminalChunk.deleteMany()
             await tx.terminalSession.deleteMany()

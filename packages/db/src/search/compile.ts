@@ -96,8 +96,7 @@ export function compileSearch(
     if (search.system === 'exclude') conditions.push('l."system" = FALSE')
     else if (search.system === 'only') conditions.push('l."system" = TRUE')
   }
-  const from = latest(search.from, bounds.from)
-  const to = earliest(search.to, bounds.to)
+  const { from, to } = searchRange(search, bounds)
   if (from) conditions.push(`l."timestamp" >= ${arg(from)}`)
   if (to) conditions.push(`l."timestamp" < ${arg(to)}`)
   // With a text match, bound the FTS rowid itself: FTS5 then seeks instead of walking every match.
@@ -140,6 +139,19 @@ function pgPhrase(tokens: string[], arg: (value: SqlArg) => string): string {
   const match = `l."search" @@ CAST(${arg(lexemes)} AS tsquery)`
   if (tokens.length === 1) return match
   return `(${match} AND position(${arg(` ${tokens.join(' ')} `)} in ' ' || l."searchText" || ' ') > 0)`
+}
+
+/** The time range a search covers: the narrower of its own `from:`/`to:`/`last:` and the caller's. */
+export function searchRange(
+  search: ParsedSearch,
+  bounds: Pick<SearchBounds, 'from' | 'to'>,
+): { from?: Date; to?: Date } {
+  const range: { from?: Date; to?: Date } = {}
+  const from = latest(search.from, bounds.from)
+  const to = earliest(search.to, bounds.to)
+  if (from) range.from = from
+  if (to) range.to = to
+  return range
 }
 
 function latest(a?: Date, b?: Date): Date | undefined {

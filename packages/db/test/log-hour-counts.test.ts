@@ -1,0 +1,79 @@
+// logs.histogram answers whole hours from LogHourCount (ingest keeps it) and the partial hours at
+// the range's ends from the Log rows: every answer must equal a count of the stored events, whatever
+// the range's alignment, bucket size, service or system filter, and purge clears the counts too.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DecnetDatabase } from '../src/database.ts'
+import type { LogEventInput } from '../src/types.ts'
+import { databases, event } from './fixtures.ts'
+
+const START = Date.UTC(2026, 10, 25, 0, 0)
+const SERVICES = ['ssh', 'http', 'smb']
+
+// 600 events every 37 minutes (so they fall at every offset inside the hours), 1 in 7 a probe.
+const EVENTS: LogEventInput[] = Array.from({ length: 600 }, (_, i) =>
+  event({
+    timestamp: new Date(START + i * 37 * 60_000 + (i % 50) * 1000),
+    service: SERVICES[i % SERVICES.length] as string,
+    rawLine: i % 5 === 0 ? `root login ${i}` : `probe ${i}`,
+    system: i % 7 === 0,
+  }),
+)
+
+type Case = { q?: string; from?: Date; to?: Date; bucketMinutes: number }
+
+/** The histogram counted from EVENTS in JS: the independent reference. */
+function expected({ q = '', from, to, bucketMinutes }: Case, byService: boolean) {
+  const service = /service:(\w+)/.exec(q)?.[1]
+  const system = /system:(\w+)/.exec(q)?.[1] ?? 'false'
+  const counts = new Map<string, { t: number; service?: string; count: number }>()
+  for (const e of EVENTS) {
+    const at = e.timestamp.getTime()
+    if ((from && at < from.getTime()) || (to && at >= to.getTime())) continue
+    if (service && e.service !== service) continue
+    if (system !== 'any' && (e.system ?? false) !== (system === 'true')) continue
+    if (q.includes('root') && !e.rawLine.includes('root')) continue
+    const seconds = bucketMinutes * 60
+    const t = Math.floor(at / 1000 / seconds) * seconds * 1000
+    const key = `${t} ${byService ? e.service : ''}`
+    const seen = counts.get(key)
+    if (seen) seen.count++
+    else counts.set(key, byService ? { t, service: e.service, count: 1 } : { t, count: 1 })
+  }
+  return [...counts.values()]
+    .sort((a, b) => a.t - b.t || (a.service ?? '').localeCompare(b.service ?? ''))
+    .map(({ t, ...rest }) => ({ t: new Date(t), ...rest }))
+}
+
+const at = (hours: number, minutes = 0) => new Date(START + hours * 3_600_000 + minutes * 60_000)
+
+const CASES: Case[] = [
+  { bucketMinutes: 60 },
+  { bucketMinutes: 180, from: at(3, 17), to: at(300, 41) },
+  { bucketMinutes: 60, from: at(5), to: at(9) },
+  { bucketMinutes: 120, from: at(10, 30), to: at(11, 10) }, // no whole hour inside
+  { q: 'service:ssh', bucketMinutes: 60, from: at(2, 5) },
+  { q: 'system:true', bucketMinutes: 360, to: at(200, 59) },
+  { q: 'system:any service:http', bucketMinutes: 1440, from: at(1, 1), to: at(369) },
+  { bucketMinutes: 15, from: at(20, 7), to: at(40, 3) }, // not whole hours: counted from Log rows
+  { q: 'root', bucketMinutes: 60, from: at(4, 44) }, // text: counted from Log rows
+]
+
+describe.each(databases())('histogram from hour counts on $kind', (provider) => {
+  let db: DecnetDatabase
+  beforeAll(async () => {
+    ;({ db } = await provider.open())
+    // In three batches, so hours are added to across batches.
+    for (let i = 0; i < EVENTS.length; i += 250) await db.logs.ingest(EVENTS.slice(i, i + 250))
+  })
+  afterAll(() => provider.cleanup())
+
+  it.each(CASES)('equals a count of the events: %o', async (input) => {
+    expect(await db.logs.histogram({ ...input, byService: true })).toEqual(expected(input, true))
+    expect(await db.logs.histogram(input)).toEqual(expected(input, false))
+  })
+
+  it('is empty after purge (the counts go with the rows)', async () => {
+    await db.logs.purge()
+    expect(await db.logs.histogram({ bucketMinutes: 60, byService: true })).toEqual([])
+  })
+})
