@@ -28,61 +28,13 @@ import { createDatabase, type Dialect, migrate } from '@decnet/db'
 import { type PostgresServer, startPostgres } from '@decnet/db/testing'
 import { IngestPipeline } from '../src/ingest/pipeline.ts'
 import { SystemTrafficFilter } from '../src/ingest/system-traffic.ts'
+import { decoyLine, isProbeLine, recordProbeSources } from './support/decoy-lines.ts'
 
 const TOTAL = Number(process.argv[2] ?? 200_000)
 const BATCH = Number(process.argv[3] ?? 5000)
 const SOURCES = Number(process.argv[4] ?? 100)
 const ROUNDS = Number(process.argv[5] ?? 3)
 const TARGETS: Record<Dialect, number> = { sqlite: 60_000, postgres: 50_000 }
-const START = Date.UTC(2026, 10, 25, 12, 0, 0)
-const PROBER = '172.31.77.1'
-const PROBE_PORTS = 200
-const isProbe = (i: number) => i % 100 === 99
-
-function line(i: number): string {
-  if (isProbe(i)) {
-    const ts = new Date(START + i).toISOString()
-    const probe = {
-      ts,
-      decky: 'decky-19',
-      src_ip: PROBER,
-      src_port: 33_000 + (Math.floor(i / 100) % PROBE_PORTS),
-    }
-    return JSON.stringify({ ...probe, service: 'ssh', event: 'connect', fields: { local_port: 22 } })
-  }
-  const source = i % SOURCES
-  const ip = `203.0.${source >> 8}.${source & 255}`
-  const decky = `decky-${String(i % 20).padStart(2, '0')}`
-  const ts = new Date(START + i).toISOString()
-  const base = { ts, decky, src_ip: ip, src_port: 40_000 + (i % 20_000) }
-  switch (i % 4) {
-    case 0:
-      return JSON.stringify({
-        ...base,
-        service: 'ssh',
-        event: 'auth_attempt',
-        fields: { username: 'root', password: `pw${i % 97}`, method: 'password' },
-        secret_fields: ['password'],
-      })
-    case 1:
-      return JSON.stringify({
-        ...base,
-        service: 'ssh',
-        event: 'command',
-        fields: { command: `cat /etc/passwd #${i}` },
-      })
-    case 2:
-      return JSON.stringify({
-        ...base,
-        service: 'http',
-        event: 'request',
-        fields: { method: 'GET', path: `/wp-login.php?id=${i}`, user_agent: 'Mozilla/5.0 zgrab/0.x' },
-      })
-    default:
-      return JSON.stringify({ ...base, service: 'http', event: 'connect', fields: {} })
-  }
-}
-
 /**
  * CPU seconds of the calling thread alone (Linux: utime + stime of /proc/thread-self/stat, in clock
  * ticks of 10 ms). The rest of the process's CPU is the ingest worker thread's (plus GC helpers).
@@ -116,16 +68,7 @@ async function run(dialect: Dialect, lines: readonly string[], postgres: Postgre
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss)
     }, 20)
-    await db.probeSources.record(
-      Array.from({ length: PROBE_PORTS }, (_, port) => ({
-        decky: 'decky-19',
-        sourceIp: PROBER,
-        sourcePort: 33_000 + port,
-        protocol: 'tcp' as const,
-        validFrom: new Date(START - 60_000),
-        validUntil: new Date(START + TOTAL + 60_000),
-      })),
-    )
+    await recordProbeSources(db, TOTAL)
     const pipeline = new IngestPipeline({
       db,
       batchSize: BATCH,
@@ -153,7 +96,7 @@ async function run(dialect: Dialect, lines: readonly string[], postgres: Postgre
     clearInterval(sampler)
     peakRss = Math.max(peakRss, process.memoryUsage().rss)
     const stats = pipeline.stats()
-    const probeLines = Array.from({ length: TOTAL }, (_, i) => i).filter(isProbe).length
+    const probeLines = Array.from({ length: TOTAL }, (_, i) => i).filter(isProbeLine).length
     // Attack rows (counts() leaves system rows out) plus the probe rows, which must all be flagged.
     const logs = (await db.logs.counts(new Date(0))).logs + probeLines
     await db.close()
@@ -205,7 +148,7 @@ const median = (values: number[]) => {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
 }
 
-const lines = Array.from({ length: TOTAL }, (_, i) => line(i))
+const lines = Array.from({ length: TOTAL }, (_, i) => decoyLine(i, SOURCES))
 const postgres = await startPostgres({ durable: true })
 const loadBefore = loadavg()[0] ?? 0
 const runs: Record<Dialect, RunResult[]> = { sqlite: [], postgres: [] }
