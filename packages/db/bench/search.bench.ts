@@ -79,7 +79,7 @@ async function measure(
   const line = (label: string, result: { p50: number; p95: number }, target: number, extra = '') => {
     if (result.p95 > target) ok = false
     console.log(
-      `  ${label.padEnd(26)} p50 ${ms(result.p50).padStart(9)}  p95 ${ms(result.p95).padStart(9)}  target ≤ ${target} ms ${verdict(result.p95, target)}${extra}`,
+      `  ${label.padEnd(32)} p50 ${ms(result.p50).padStart(9)}  p95 ${ms(result.p95).padStart(9)}  target ≤ ${target} ms ${verdict(result.p95, target)}${extra}`,
     )
   }
   console.log(
