@@ -19,8 +19,12 @@ export const TOOL_ENV = {
   npm_config_nodedir: process.env.npm_config_nodedir || '/usr',
 }
 
+const scriptStarted = Date.now()
+
+/** A progress line, stamped with the minutes since the script started (CI time is read from these). */
 export function log(message) {
-  process.stdout.write(`[decnet] ${message}\n`)
+  const minutes = ((Date.now() - scriptStarted) / 60_000).toFixed(1)
+  process.stdout.write(`[decnet +${minutes} min] ${message}\n`)
 }
 
 export function fail(message) {

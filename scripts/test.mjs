@@ -38,10 +38,12 @@ function vitestCounts(file) {
   const brokenFiles = report.testResults.filter(
     (r) => r.status === 'failed' && !r.assertionResults.some((a) => a.status === 'failed'),
   )
+  const lastEnd = Math.max(report.startTime, ...report.testResults.map((r) => r.endTime ?? 0))
   return {
     passed: report.numPassedTests,
     failed: report.numFailedTests + brokenFiles.length,
     skipped: report.numPendingTests + report.numTodoTests,
+    seconds: (lastEnd - report.startTime) / 1000,
   }
 }
 
@@ -51,6 +53,7 @@ function playwrightCounts(file) {
     passed: stats.expected,
     failed: stats.unexpected + stats.flaky + (errors?.length ?? 0),
     skipped: stats.skipped,
+    seconds: stats.duration / 1000,
   }
 }
 
@@ -135,8 +138,9 @@ function add(name, counts) {
   totals.passed += counts.passed
   totals.failed += counts.failed
   totals.skipped += counts.skipped
+  const took = counts.seconds === undefined ? '' : ` (${(counts.seconds / 60).toFixed(1)} min)`
   lines.push(
-    `  ${name.padEnd(18)} ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`,
+    `  ${name.padEnd(18)} ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}${took}`,
   )
 }
 for (const pkg of packages) {
@@ -148,7 +152,8 @@ const e2eReport = path.join(e2eDir, '.test-results/playwright.json')
 add('@decnet/e2e', existsSync(e2eReport) ? playwrightCounts(e2eReport) : { passed: 0, failed: 1, skipped: 0 })
 
 const minutes = ((Date.now() - started) / 60_000).toFixed(1)
-process.stdout.write(`\nSuites (${minutes} min):\n${lines.join('\n')}\n`)
+// Package suites run two at a time, so their minutes overlap; the total is this script's wall time.
+process.stdout.write(`\nSuites (${minutes} min in all):\n${lines.join('\n')}\n`)
 process.stdout.write(
   `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}\n`,
 )
