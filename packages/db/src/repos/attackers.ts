@@ -3,7 +3,7 @@ import { type AttackerSort, parseBehaviour, parseStringArray, toAttackerClass } 
 import type { Connection } from '../client.ts'
 import { readColumns } from '../columns.ts'
 import type { AttackerModel } from '../generated/client/sqlite/models.ts'
-import { type RawRow, type SqlArg, toDate, toNumber } from '../sql.ts'
+import { type Dialect, type RawRow, type SqlArg, type SqlExecutor, toDate, toNumber } from '../sql.ts'
 import type { Attacker, CredentialRow, LogRow } from '../types.ts'
 import { LOG_COLUMNS, type LogRecord, toLogRow } from './logs.ts'
 
@@ -117,6 +117,30 @@ function clampLimit(limit: number | undefined, fallback: number, max: number): n
 }
 
 /** Offset cursors: the decimal position of the next row. Anything else starts at the beginning. */
+/** PostgreSQL's count rows are folded into one when a reader finds more than this many. */
+const COUNT_ROWS_FOLDED_AT = 256
+
+/**
+ * The number of Attacker rows, as the triggers of migration 0027 keep it: the sum of AttackerCount.
+ * PostgreSQL appends a row per inserting or deleting statement; past COUNT_ROWS_FOLDED_AT the
+ * reader folds the rows it summed into one (a concurrent fold waits for this one, then finds them
+ * gone and skips them, so the sum stays exact).
+ */
+async function keptAttackerCount(dialect: Dialect, sql: SqlExecutor): Promise<number> {
+  const [row] = await sql.query<{ total: unknown; rows: unknown; last: unknown }>(
+    'SELECT COALESCE(sum("delta"), 0) AS total, count(*) AS rows, max("id") AS last FROM "AttackerCount"',
+  )
+  const total = toNumber(row?.total ?? 0)
+  if (dialect === 'postgres' && toNumber(row?.rows ?? 0) > COUNT_ROWS_FOLDED_AT) {
+    await sql.execute(
+      `WITH folded AS (DELETE FROM "AttackerCount" WHERE "id" <= $1 RETURNING "delta")
+       INSERT INTO "AttackerCount" ("delta") SELECT sum("delta") FROM folded HAVING count(*) > 0`,
+      [toNumber(row?.last ?? 0)],
+    )
+  }
+  return total
+}
+
 function offsetOf(cursor: string | undefined): number {
   return cursor && /^\d{1,9}$/.test(cursor) ? Number(cursor) : 0
 }
@@ -132,15 +156,19 @@ export function attackersRepository(conn: Connection) {
       const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''
       return conn.read(async ({ sql }) => {
         // The page's whole profiles in one read: no second round trip for the rows by id.
-        const [counted, page] = await Promise.all([
-          sql.query<{ n: unknown }>(`SELECT count(*) AS n FROM "Attacker" a ${where}`, args),
+        const [total, page] = await Promise.all([
+          // Unfiltered, the total is the kept count: counting a million rows costs more than the page.
+          conditions.length === 0
+            ? keptAttackerCount(conn.dialect, sql)
+            : sql
+                .query<{ n: unknown }>(`SELECT count(*) AS n FROM "Attacker" a ${where}`, args)
+                .then((rows) => toNumber(rows[0]?.n ?? 0)),
           sql.query<RawAttackerRecord>(
             `SELECT ${ATTACKER_COLUMNS} FROM "Attacker" a ${where} ORDER BY ${ORDER_SQL[input.sort ?? 'recent']}
              LIMIT $${args.length + 1} OFFSET $${args.length + 2}`,
             [...args, limit, offset],
           ),
         ])
-        const total = toNumber(counted[0]?.n ?? 0)
         const rows = page.map(attackerFromRawRecord)
         const result: { total: number; rows: Attacker[]; nextCursor?: string } = { total, rows }
         if (offset + page.length < total) result.nextCursor = String(offset + page.length)
@@ -148,7 +176,7 @@ export function attackersRepository(conn: Connection) {
       })
     },
 
-    count: (): Promise<number> => conn.read(({ prisma }) => prisma.attacker.count()),
+    count: (): Promise<number> => conn.read(({ sql }) => keptAttackerCount(conn.dialect, sql)),
 
     /**
      * Detail: the profile, one page of the credentials tried (most recent first; an attacker decides
