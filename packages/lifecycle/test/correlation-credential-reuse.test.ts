@@ -48,9 +48,15 @@ describe('credential reuse from real SSH logins through real ingest', () => {
       // Not reused: one decky, one address (twice).
       await failedLogin(alpha, FIRST, 'backup', 'only-here')
       await failedLogin(alpha, FIRST, 'backup', 'only-here')
+      // Every session's events stored, up to its disconnect (the decoy ends a failed session a few
+      // seconds after the client gave up): the last assertion needs inputs that no longer move.
       await vi.waitFor(
-        async () =>
-          expect((await db.logs.search({ q: 'event:auth_attempt' })).total).toBeGreaterThanOrEqual(4),
+        async () => {
+          expect((await db.logs.search({ q: 'event:auth_attempt' })).total).toBeGreaterThanOrEqual(4)
+          const ended = async (ip: string) =>
+            (await db.logs.search({ q: `event:disconnect attacker:${ip}` })).total
+          expect([await ended(FIRST), await ended(SECOND)]).toEqual([3, 1])
+        },
         { timeout: 20_000, interval: 100 },
       )
       // (The engine's own readiness probes come from 127.0.0.1: this pipeline has no probe filter.)
