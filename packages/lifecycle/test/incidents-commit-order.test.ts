@@ -19,12 +19,10 @@ describe('incident worker and Log commit order', () => {
     await slow.connect()
     try {
       // A slow ingest transaction takes id 1 and has not committed when a fast one commits id 2.
-      // Another service than the fast one's: inserts of the same hour and service wait for each other
-      // on their LogHourCount row (migration 0026), so only those can commit out of id order.
       await slow.query('BEGIN')
       await slow.query(
         `INSERT INTO "Log" ("timestamp", "decky", "service", "eventType", "attackerIp", "rawLine")
-         VALUES ($1, 'decky-01', 'telnet', 'connect', '198.51.100.1', 'connect')`,
+         VALUES ($1, 'decky-01', 'ssh', 'connect', '198.51.100.1', 'connect')`,
         [T],
       )
       await db.logs.ingest([ev('198.51.100.2')])
