@@ -1,9 +1,9 @@
 // logs.histogram answers whole hours from LogHourCount (ingest keeps it) and the partial hours at
 // the range's ends from the Log rows: every answer must equal a count of the stored events, whatever
 // the range's alignment, bucket size, service or system filter, and purge clears the counts too.
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DecnetDatabase } from '../src/database.ts'
+import { openLogInsert } from '../src/testing/open-log-insert.ts'
 import type { LogEventInput } from '../src/types.ts'
 import { databases, event, freshDatabaseEachTest } from './fixtures.ts'
 
@@ -85,15 +85,8 @@ describe('hour counts on PostgreSQL under concurrent writers', () => {
   const fresh = freshDatabaseEachTest(postgres)
 
   it('an open transaction counting the same hour and service does not hold up ingest; the sums add up', async () => {
-    const slow = new pg.Client({ connectionString: fresh.url })
-    await slow.connect()
+    const slow = await openLogInsert(fresh.url, { timestamp: at(1, 10), attackerIp: '198.51.100.1' })
     try {
-      await slow.query('BEGIN')
-      await slow.query(
-        `INSERT INTO "Log" ("timestamp", "decky", "service", "eventType", "attackerIp", "rawLine")
-         VALUES ($1, 'decky-01', 'ssh', 'connect', '198.51.100.1', 'connect')`,
-        [at(1, 10)],
-      )
       // The same hour and service from the repository's own connections, while that transaction is
       // open: with one shared count row per key this waited for the COMMIT below (and the test timed out).
       const batch = Array.from({ length: 40 }, (_, i) =>
@@ -106,7 +99,7 @@ describe('hour counts on PostgreSQL under concurrent writers', () => {
       expect(ingested).toBe('ingested')
       const hour = { bucketMinutes: 60, from: at(1), to: at(2), byService: true }
       expect(await fresh.db.logs.histogram(hour)).toEqual([{ t: at(1), service: 'ssh', count: 40 }])
-      await slow.query('COMMIT')
+      await slow.commit()
       expect(await fresh.db.logs.histogram(hour)).toEqual([{ t: at(1), service: 'ssh', count: 41 }])
     } finally {
       await slow.end()

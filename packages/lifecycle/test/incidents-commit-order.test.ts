@@ -1,7 +1,6 @@
 // The worker's cursor never skips a Log row: on PostgreSQL ids are handed out at insert and
 // transactions commit in any order, so a row past a missing id waits until the gap is final.
-import { logEventFixture } from '@decnet/db/testing'
-import pg from 'pg'
+import { logEventFixture, openLogInsert } from '@decnet/db/testing'
 import { describe, expect, it } from 'vitest'
 import { IncidentWorker } from '../src/index.ts'
 import { incidentDatabase } from './support/incident-databases.ts'
@@ -15,37 +14,29 @@ describe('incident worker and Log commit order', () => {
     const { db, url } = await incidentDatabase('postgres').open()
     expect(db.dialect).toBe('postgres')
     const worker = new IncidentWorker({ db, batchSize: 100, now: () => T, gapSettleMs: 300 })
-    const slow = new pg.Client({ connectionString: url })
-    await slow.connect()
+    // A slow ingest transaction takes id 1 and has not committed when a fast one commits id 2.
+    const slow = await openLogInsert(url, { timestamp: T, attackerIp: '198.51.100.1' })
     try {
-      // A slow ingest transaction takes id 1 and has not committed when a fast one commits id 2.
-      await slow.query('BEGIN')
-      await slow.query(
-        `INSERT INTO "Log" ("timestamp", "decky", "service", "eventType", "attackerIp", "rawLine")
-         VALUES ($1, 'decky-01', 'ssh', 'connect', '198.51.100.1', 'connect')`,
-        [T],
-      )
       await db.logs.ingest([ev('198.51.100.2')])
       expect(await worker.step()).toMatchObject({ events: 0, cursor: 0 })
-      await slow.query('COMMIT')
+      await slow.commit()
       expect(await worker.step()).toMatchObject({ events: 2, cursor: 2 })
       expect((await db.incidents.list()).total).toBe(2)
-
-      // A rolled-back transaction leaves a permanent gap (id 3): passed once it has lasted gapSettleMs.
-      await slow.query('BEGIN')
-      await slow.query(
-        `INSERT INTO "Log" ("timestamp", "decky", "service", "eventType", "attackerIp", "rawLine")
-         VALUES ($1, 'decky-01', 'ssh', 'connect', '198.51.100.3', 'connect')`,
-        [T],
-      )
-      await slow.query('ROLLBACK')
-      await db.logs.ingest([ev('198.51.100.4')])
-      expect(await worker.step()).toMatchObject({ events: 0, cursor: 2 })
-      await new Promise((resolve) => setTimeout(resolve, 400))
-      expect(await worker.step()).toMatchObject({ events: 1, cursor: 4 })
     } finally {
       await slow.end()
     }
+
+    // A rolled-back transaction leaves a permanent gap (id 3): passed once it has lasted gapSettleMs.
+    const rolledBack = await openLogInsert(url, { timestamp: T, attackerIp: '198.51.100.3' })
+    try {
+      await rolledBack.rollback()
+    } finally {
+      await rolledBack.end()
+    }
+    await db.logs.ingest([ev('198.51.100.4')])
+    expect(await worker.step()).toMatchObject({ events: 0, cursor: 2 })
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    expect(await worker.step()).toMatchObject({ events: 1, cursor: 4 })
   })
 
   it('SQLite: system rows move the cursor without becoming incidents, and a gap is final at once', async () => {

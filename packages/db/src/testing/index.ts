@@ -12,6 +12,7 @@ export { fixtureIncidentId, fixtureMinute, incidentFixture } from './incidents.t
 export { type IntelRows, insertIntelRows } from './intel-rows.ts'
 export { type AttackKind, attackEventFixture, logEventFixture } from './log-events.ts'
 export { recordUnknownMigration } from './newer-schema.ts'
+export { type OpenLogInsert, openLogInsert } from './open-log-insert.ts'
 export { createPostgresDatabase, findPostgresBinDir, type PostgresServer, startPostgres } from './postgres.ts'
 export { buildReleaseFixture } from './release-fixture.ts'
 export { type HeldWriteLock, holdWriteLock } from './write-lock.ts'
