@@ -11,7 +11,7 @@
  */
 
 /** Reloads allowed before the page is left as it is. */
-export const FIRST_LOAD_RELOADS = 2
+const FIRST_LOAD_RELOADS = 2
 const RELOADS_KEY = 'decnet:first-load-reloads'
 const HYDRATED_FLAG = '__decnetHydrated'
 
