@@ -153,8 +153,9 @@ async function generateSqlite(file: string, size: BulkSize, log: (line: string) 
       db.exec(`INSERT INTO "LogSearch"("LogSearch") VALUES ('rebuild')`)
     })
     step(log, 'hour counts', () =>
-      db.exec(`INSERT INTO "LogHourCount" ("hour", "service", "system", "count")
-        SELECT CAST(strftime('%s', "timestamp") AS INTEGER) / 3600, "service", "system", count(*) FROM "Log" GROUP BY 1, 2, 3`),
+      db.exec(`INSERT INTO "LogHourCount" ("hour", "service", "system", "count", "minId", "maxId")
+        SELECT CAST(strftime('%s', "timestamp") AS INTEGER) / 3600, "service", "system", count(*), min("id"), max("id")
+        FROM "Log" GROUP BY 1, 2, 3`),
     )
     for (const trigger of triggers) db.exec(trigger.sql)
     step(log, `${size.attackers.toLocaleString('en')} attackers`, () =>
@@ -245,8 +246,9 @@ async function generatePostgres(url: string, size: BulkSize, log: (line: string)
       for (const index of indexes) await client.query(index.indexdef)
     })
     await stepAsync(log, 'hour counts', () =>
-      client.query(`INSERT INTO "LogHourCount" ("hour", "service", "system", "count")
-        SELECT CAST(floor(extract(epoch from "timestamp") / 3600) AS INTEGER), "service", "system", count(*)
+      client.query(`INSERT INTO "LogHourCount" ("hour", "service", "system", "count", "minId", "maxId")
+        SELECT CAST(floor(extract(epoch from "timestamp") / 3600) AS INTEGER), "service", "system", count(*),
+          min("id"), max("id")
         FROM "Log" GROUP BY 1, 2, 3`),
     )
     await client.query('ALTER TABLE "Log" ENABLE TRIGGER "Log_hour_count"')

@@ -1,13 +1,14 @@
 import { parseObject } from '@decnet/core'
 import type { Connection } from '../client.ts'
 import type { LogModel } from '../generated/client/sqlite/models.ts'
-import { type CompiledSearch, compileSearch } from '../search/compile.ts'
+import { type CompiledSearch, compileSearch, searchRange } from '../search/compile.ts'
 import { parseSearch } from '../search/grammar.ts'
 import { type RawRow, type SqlExecutor, toDate, toNumber } from '../sql.ts'
 import type { LogEventInput, LogRow } from '../types.ts'
 import { type PreparedIngest, prepareIngest } from './ingest-write.ts'
 import { CORE_INTEL_ANALYSER, type IntelAnalyser } from './intel-batch.ts'
 import { type HistogramInput, type HistogramRow, logHistogram } from './log-histogram.ts'
+import { windowIdRange } from './log-window-ids.ts'
 
 export const MAX_SEARCH_LIMIT = 1000
 /** Counting stops here: an exact count of a very common word would cost a full index walk. */
@@ -51,6 +52,18 @@ export interface SearchResult {
   totalExact: boolean
   rows: LogRow[]
   nextCursor?: string
+}
+
+/** Rows matching `compiled`, counted up to `cap`; inside the full-text index alone where it decides everything. */
+async function countMatches(sql: SqlExecutor, compiled: CompiledSearch, cap: number): Promise<number> {
+  const counted = await sql.query<{ n: unknown }>(
+    compiled.ftsOnlyMatch === undefined
+      ? `SELECT count(*) AS n FROM (SELECT 1 FROM ${compiled.from} WHERE ${compiled.where}
+         LIMIT $${compiled.args.length + 1}) AS matched`
+      : `SELECT count(*) AS n FROM (SELECT 1 FROM "LogSearch" WHERE "LogSearch" MATCH $1 LIMIT $2) AS matched`,
+    compiled.ftsOnlyMatch === undefined ? [...compiled.args, cap] : [compiled.ftsOnlyMatch, cap],
+  )
+  return toNumber(counted[0]?.n ?? 0)
 }
 
 function parseCursor(cursor: string | undefined): number | undefined {
@@ -113,37 +126,35 @@ export function logsRepository(conn: Connection, options: IngestOptions = {}) {
     async search(input: SearchInput): Promise<SearchResult> {
       const parsed = parseSearch(input.q ?? '', input.now)
       const limit = Math.min(Math.max(input.limit ?? 50, 1), MAX_SEARCH_LIMIT)
-      const range = { from: input.from, to: input.to }
-      const page = compileSearch(dialect, parsed, { ...range, beforeId: parseCursor(input.cursor) })
-      // Counting "not system" would read every matching row where an index alone answered before; so,
-      // unless SQLite's text match already decides it in the index, count every match (up to the cap
-      // plus the probe rows) and subtract the matching probe rows, which their partial index finds.
-      const subtract = parsed.system === 'exclude' && !(dialect === 'sqlite' && parsed.phrases.length > 0)
-      const all = compileSearch(dialect, subtract ? { ...parsed, system: 'include' } : parsed, range)
-      const countOf = async (sql: SqlExecutor, compiled: CompiledSearch, cap: number) => {
-        const counted = await sql.query<{ n: unknown }>(
-          compiled.ftsOnlyMatch === undefined
-            ? `SELECT count(*) AS n FROM (SELECT 1 FROM ${compiled.from} WHERE ${compiled.where}
-               LIMIT $${compiled.args.length + 1}) AS matched`
-            : `SELECT count(*) AS n FROM (SELECT 1 FROM "LogSearch" WHERE "LogSearch" MATCH $1 LIMIT $2) AS matched`,
-          compiled.ftsOnlyMatch === undefined ? [...compiled.args, cap] : [compiled.ftsOnlyMatch, cap],
-        )
-        return toNumber(counted[0]?.n ?? 0)
-      }
+      const range = searchRange(parsed, { from: input.from, to: input.to })
+      // On PostgreSQL, counting a text match "not system" rechecks every match's row; so it counts
+      // every match (up to the cap plus the probe rows) and subtracts the matching probe rows, which
+      // their partial index finds. SQLite decides the flag inside its full-text index, and a column
+      // filter or a time window is an index range with the flag in it on both databases.
+      const subtract = parsed.system === 'exclude' && dialect === 'postgres' && parsed.phrases.length > 0
       return conn.read(async ({ sql }) => {
+        const ids = await windowIdRange(sql, range)
+        if (ids === null) return { total: 0, totalExact: true, rows: [] }
+        const bounds = { ...range, ...(ids ? { ids } : {}) }
+        const page = compileSearch(dialect, parsed, {
+          ...bounds,
+          beforeId: parseCursor(input.cursor),
+          newestFirst: true,
+        })
         const rows = await sql.query<LogRecord>(
           `SELECT ${LOG_COLUMNS} FROM ${page.from} WHERE ${page.where}
            ORDER BY ${page.orderBy} LIMIT $${page.args.length + 1}`,
           [...page.args, limit],
         )
         const probes = subtract
-          ? await countOf(
+          ? await countMatches(
               sql,
-              compileSearch(dialect, { ...parsed, system: 'only' }, range),
+              compileSearch(dialect, { ...parsed, system: 'only' }, bounds),
               Number.MAX_SAFE_INTEGER,
             )
           : 0
-        const total = (await countOf(sql, all, COUNT_CAP + 1 + probes)) - probes
+        const all = compileSearch(dialect, subtract ? { ...parsed, system: 'include' } : parsed, bounds)
+        const total = (await countMatches(sql, all, COUNT_CAP + 1 + probes)) - probes
         const result: SearchResult = {
           total: Math.min(total, COUNT_CAP),
           totalExact: total <= COUNT_CAP,
