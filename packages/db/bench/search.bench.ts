@@ -7,7 +7,11 @@
 // Baselines measured in the same run: a LIKE scan for the same search (what the full-text index
 // saves), the same 30 days counted from the Log rows (179-minute buckets are not whole hours, so
 // the hour counts cannot answer them), and the attackers sorted by an unindexed column.
-import { mkdtempSync, rmSync } from 'node:fs'
+//
+// BENCH_CORPUS_DIR keeps both data sets there (sized by name) for the next run to reuse, migrated to
+// the current schema: generating 10M rows takes minutes. BENCH_PG_SETTINGS sets the server's memory
+// (`shared_buffers=6GB effective_cache_size=18GB`); unset, PostgreSQL's defaults.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -145,10 +149,13 @@ async function main() {
   const log = (text: string) => console.log(text)
   let ok = true
 
-  const dir = mkdtempSync(join(tmpdir(), 'decnet-search-bench-'))
+  const kept = process.env.BENCH_CORPUS_DIR
+  const sizeName = `${SIZE.logs}-${SIZE.attackers}`
+  if (kept) mkdirSync(kept, { recursive: true })
+  const dir = kept ?? mkdtempSync(join(tmpdir(), 'decnet-search-bench-'))
   try {
-    const file = join(dir, 'search.db')
-    await bulkSqlite(file, SIZE, log)
+    const file = join(dir, `search-${sizeName}.db`)
+    await bulkSqlite(file, SIZE, log, kept !== undefined)
     const raw = new Database(file, { readonly: true })
     const db = createDatabase(`file:${file}`)
     try {
@@ -182,10 +189,20 @@ async function main() {
       raw.close()
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true })
+    if (!kept) rmSync(dir, { recursive: true, force: true })
   }
 
-  const { server, url } = await bulkPostgres(SIZE, log)
+  const settings = Object.fromEntries(
+    (process.env.BENCH_PG_SETTINGS ?? '')
+      .split(/\s+/)
+      .filter((pair) => pair.includes('='))
+      .map((pair) => pair.split('=', 2) as [string, string]),
+  )
+  if (Object.keys(settings).length > 0) log(`PostgreSQL settings: ${JSON.stringify(settings)}`)
+  const { server, url } = await bulkPostgres(SIZE, log, {
+    ...(kept ? { dataDir: join(kept, `pg-${sizeName}`) } : {}),
+    settings,
+  })
   const client = new pg.Client({ connectionString: url })
   try {
     await client.connect()

@@ -67,6 +67,12 @@ export const PG_TRANSACTION_TIMEOUT_MS = 60_000
 
 /** PostgreSQL connections kept for raw reads (requests run side by side). */
 const READ_POOL_SIZE = 10
+/**
+ * The read connections' memory for one bitmap or sort. At PostgreSQL's 4 MB a full-text match of
+ * 100k rows (10M-row table) turns lossy: every row of each page is fetched and rechecked, which
+ * doubled a search's count. 32 MB keeps such a bitmap exact.
+ */
+const READ_WORK_MEM = '32MB'
 
 /** A liveness probe that has not answered by then counts as down. */
 export const PING_DEADLINE_MS = 1_000
@@ -90,7 +96,7 @@ export function openClient(databaseUrl: string, options: OpenOptions = {}): Conn
   const sql = prismaExecutor(prisma, 'postgres')
   const ingestWriter = new PostgresIngestWriter(target.url)
   // Reads go straight through the driver (pg-driver.ts); Prisma's raw API costs milliseconds a query.
-  const readPool = pgPool(target.url, READ_POOL_SIZE)
+  const readPool = pgPool(target.url, READ_POOL_SIZE, { work_mem: READ_WORK_MEM })
   const readSql = pgExecutor(readPool)
   return {
     prisma,

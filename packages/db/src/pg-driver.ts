@@ -15,9 +15,20 @@ function typeParser(oid: number, format?: 'text' | 'binary'): (text: string) => 
   return pg.types.getTypeParser(oid, format ?? 'text') as (text: string) => unknown
 }
 
-/** A pool of at most `max` connections to `url`, reading timestamps as Prisma writes them. */
-export function pgPool(url: string, max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, types: { getTypeParser: typeParser } })
+/**
+ * A pool of at most `max` connections to `url`, reading timestamps as Prisma writes them. `settings`
+ * are the connections' own server settings (`-c name=value` at connect).
+ */
+export function pgPool(url: string, max: number, settings: Record<string, string> = {}): pg.Pool {
+  const options = Object.entries(settings)
+    .map(([name, value]) => `-c ${name}=${value}`)
+    .join(' ')
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    types: { getTypeParser: typeParser },
+    ...(options ? { options } : {}),
+  })
   // An idle client losing its connection (server restart) must not crash the process: the pool
   // drops it and the next query connects again.
   pool.on('error', () => undefined)

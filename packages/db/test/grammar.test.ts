@@ -41,7 +41,17 @@ describe('search grammar', () => {
     expect(compileSearch('sqlite', parseSearch('wget system:true')).args).toEqual([
       '"wget" AND "\u00b7system"',
     ])
-    expect(compileSearch('postgres', parseSearch('wget')).where).toContain('l."system" = FALSE')
+    // PostgreSQL too, in its GIN index; a common match is paged from the token text instead.
+    expect(compileSearch('postgres', parseSearch('wget')).args).toEqual(["'wget' & !'\u00b7system'"])
+    expect(compileSearch('postgres', parseSearch('wget system:true')).args).toEqual([
+      "'wget' & '\u00b7system'",
+    ])
+    expect(compileSearch('postgres', parseSearch('wget system:any')).args).toEqual(["'wget'"])
+    expect(compileSearch('postgres', parseSearch('wget')).where).not.toContain('l."system"')
+    const common = compileSearch('postgres', parseSearch('wget'), { commonMatch: true })
+    expect(common.where).not.toContain('"search" @@')
+    expect(common.where).toContain('l."system" = FALSE')
+    expect(common.args).toEqual([' wget '])
   })
 
   it('parses OR, NOT and parentheses into groups; a plain AND chain stays on the fast path', () => {

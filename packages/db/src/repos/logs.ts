@@ -127,34 +127,23 @@ export function logsRepository(conn: Connection, options: IngestOptions = {}) {
       const parsed = parseSearch(input.q ?? '', input.now)
       const limit = Math.min(Math.max(input.limit ?? 50, 1), MAX_SEARCH_LIMIT)
       const range = searchRange(parsed, { from: input.from, to: input.to })
-      // On PostgreSQL, counting a text match "not system" rechecks every match's row; so it counts
-      // every match (up to the cap plus the probe rows) and subtracts the matching probe rows, which
-      // their partial index finds. SQLite decides the flag inside its full-text index, and a column
-      // filter or a time window is an index range with the flag in it on both databases.
-      const subtract = parsed.system === 'exclude' && dialect === 'postgres' && parsed.phrases.length > 0
       return conn.read(async ({ sql }) => {
         const ids = await windowIdRange(sql, range)
         if (ids === null) return { total: 0, totalExact: true, rows: [] }
         const bounds = { ...range, ...(ids ? { ids } : {}) }
+        // Counted first: a match known to be common is paged differently on PostgreSQL (commonMatch).
+        const total = await countMatches(sql, compileSearch(dialect, parsed, bounds), COUNT_CAP + 1)
         const page = compileSearch(dialect, parsed, {
           ...bounds,
           beforeId: parseCursor(input.cursor),
           newestFirst: true,
+          commonMatch: total > COUNT_CAP,
         })
         const rows = await sql.query<LogRecord>(
           `SELECT ${LOG_COLUMNS} FROM ${page.from} WHERE ${page.where}
            ORDER BY ${page.orderBy} LIMIT $${page.args.length + 1}`,
           [...page.args, limit],
         )
-        const probes = subtract
-          ? await countMatches(
-              sql,
-              compileSearch(dialect, { ...parsed, system: 'only' }, bounds),
-              Number.MAX_SAFE_INTEGER,
-            )
-          : 0
-        const all = compileSearch(dialect, subtract ? { ...parsed, system: 'include' } : parsed, bounds)
-        const total = (await countMatches(sql, all, COUNT_CAP + 1 + probes)) - probes
         const result: SearchResult = {
           total: Math.min(total, COUNT_CAP),
           totalExact: total <= COUNT_CAP,

@@ -39,6 +39,13 @@ export interface SearchBounds {
    * timestamp index answers them without reading rows.
    */
   newestFirst?: boolean
+  /**
+   * PostgreSQL: the text match is known to be common (its count reached the cap). A page then walks
+   * ids newest first and checks each row, which meets 50 matches within a few thousand rows, instead
+   * of collecting every match from the GIN index (hundreds of thousands) to sort them. The planner
+   * cannot tell: its estimate for our tokens is far too low.
+   */
+  commonMatch?: boolean
 }
 
 export interface IdRange {
@@ -63,6 +70,7 @@ export function compileSearch(
   let fromClause = '"Log" l'
   let orderBy = 'l."id" DESC'
   let match: string | undefined
+  let textDecidesSystem = false
   if (search.phrases.length > 0 || textGroups.length > 0) {
     if (dialect === 'sqlite') {
       // FTS5 query: each phrase double-quoted. Tokens hold only letters, digits and our joiner,
@@ -78,9 +86,22 @@ export function compileSearch(
       conditions.push(`s."LogSearch" MATCH ${arg(match)}`, 'l."id" = s.rowid')
     } else {
       // GIN-indexed token match, then adjacency checked on the token text for multi-token phrases.
-      const lexemes = [...new Set(search.phrases.flat())].map((token) => `'${token}'`).join(' & ')
-      conditions.push(`l."search" @@ CAST(${arg(lexemes)} AS tsquery)`)
-      for (const phrase of search.phrases.filter((p) => p.length > 1)) {
+      // A common match is checked on the token text alone (`searchText` holds the same tokens the
+      // index does, space-separated): nothing for the GIN index to answer, so the planner walks the
+      // primary key, and a text search costs far less per row than detoasting the tsvector.
+      if (!bounds.commonMatch) {
+        const lexemes = [...new Set(search.phrases.flat())].map((token) => `'${token}'`).join(' & ')
+        // As on SQLite, the index decides the system flag (SYSTEM_TOKEN): no probe row is fetched.
+        const system =
+          search.system === 'exclude'
+            ? ` & !'${SYSTEM_TOKEN}'`
+            : search.system === 'only'
+              ? ` & '${SYSTEM_TOKEN}'`
+              : ''
+        conditions.push(`l."search" @@ CAST(${arg(lexemes + system)} AS tsquery)`)
+        textDecidesSystem = true
+      }
+      for (const phrase of search.phrases.filter((p) => bounds.commonMatch || p.length > 1)) {
         conditions.push(`position(${arg(` ${phrase.join(' ')} `)} in ' ' || l."searchText" || ' ') > 0`)
       }
     }
@@ -112,8 +133,8 @@ export function compileSearch(
   }
   for (const group of sqlGroups) conditions.push(condition(group))
   // A fixed fragment (no user text). FALSE/TRUE are keywords on both databases (SQLite stores 0/1).
-  // SQLite's text match already decided it (above).
-  if (match === undefined) {
+  // A full-text match may have decided it already (above).
+  if (match === undefined && !textDecidesSystem) {
     if (search.system === 'exclude') conditions.push('l."system" = FALSE')
     else if (search.system === 'only') conditions.push('l."system" = TRUE')
   }

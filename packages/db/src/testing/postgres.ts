@@ -32,6 +32,8 @@ export interface StartPostgresOptions {
    * it holds no cluster yet, reused otherwise, and left in place by stop().
    */
   dataDir?: string
+  /** Server settings (`-c name=value`), e.g. `{ shared_buffers: '6GB' }` for a benchmark's memory. */
+  settings?: Record<string, string>
 }
 
 function freePort(): Promise<number> {
@@ -116,7 +118,10 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     }
     // Durability is irrelevant for a throwaway test cluster; turning it off makes tests faster.
     const fast = options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off'
-    const serverOptions = `-h 127.0.0.1 -p ${port} -k ${dir}${fast} -c max_connections=200`
+    const settings = Object.entries(options.settings ?? {})
+      .map(([name, value]) => ` -c ${name}=${value}`)
+      .join('')
+    const serverOptions = `-h 127.0.0.1 -p ${port} -k ${dir}${fast} -c max_connections=200${settings}`
     run('pg_ctl', [
       '-D',
       dataDir,
