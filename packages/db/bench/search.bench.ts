@@ -10,7 +10,8 @@
 //
 // BENCH_CORPUS_DIR keeps both data sets there (sized by name) for the next run to reuse, migrated to
 // the current schema: generating 10M rows takes minutes. BENCH_PG_SETTINGS sets the server's memory
-// (`shared_buffers=6GB effective_cache_size=18GB`); unset, PostgreSQL's defaults.
+// (`shared_buffers=6GB effective_cache_size=18GB`); unset, PostgreSQL's defaults. BENCH_DATABASES
+// (`sqlite`, `postgres`; both by default) measures one of them.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -144,17 +145,11 @@ async function measure(
   return ok
 }
 
-async function main() {
-  const started = performance.now()
-  const log = (text: string) => console.log(text)
-  let ok = true
-
-  const kept = process.env.BENCH_CORPUS_DIR
-  const sizeName = `${SIZE.logs}-${SIZE.attackers}`
-  if (kept) mkdirSync(kept, { recursive: true })
+/** The SQLite data set (kept in `kept` when set) measured; false when a target was missed. */
+async function benchSqlite(kept: string | undefined, log: (text: string) => void): Promise<boolean> {
   const dir = kept ?? mkdtempSync(join(tmpdir(), 'decnet-search-bench-'))
   try {
-    const file = join(dir, `search-${sizeName}.db`)
+    const file = join(dir, `search-${SIZE.logs}-${SIZE.attackers}.db`)
     await bulkSqlite(file, SIZE, log, kept !== undefined)
     const raw = new Database(file, { readonly: true })
     const db = createDatabase(`file:${file}`)
@@ -183,7 +178,7 @@ async function main() {
       )
       const like: LikeScan = async (pattern) =>
         raw.prepare(`SELECT "id" FROM "Log" WHERE "rawLine" LIKE ? ORDER BY "id" DESC LIMIT 50`).all(pattern)
-      if (!(await measure('sqlite', db, like, total * pageSize - attackerBytes))) ok = false
+      return await measure('sqlite', db, like, total * pageSize - attackerBytes)
     } finally {
       await db.close()
       raw.close()
@@ -191,16 +186,19 @@ async function main() {
   } finally {
     if (!kept) rmSync(dir, { recursive: true, force: true })
   }
+}
 
+/** The PostgreSQL data set (its cluster kept in `kept` when set) measured; false when a target was missed. */
+async function benchPostgres(kept: string | undefined, log: (text: string) => void): Promise<boolean> {
   const settings = Object.fromEntries(
     (process.env.BENCH_PG_SETTINGS ?? '')
       .split(/\s+/)
       .filter((pair) => pair.includes('='))
       .map((pair) => pair.split('=', 2) as [string, string]),
   )
-  if (Object.keys(settings).length > 0) log(`PostgreSQL settings: ${JSON.stringify(settings)}`)
+  log(`\nPostgreSQL server settings: ${JSON.stringify(settings)} (PostgreSQL's defaults otherwise)`)
   const { server, url } = await bulkPostgres(SIZE, log, {
-    ...(kept ? { dataDir: join(kept, `pg-${sizeName}`) } : {}),
+    ...(kept ? { dataDir: join(kept, `pg-${SIZE.logs}-${SIZE.attackers}`) } : {}),
     settings,
   })
   const client = new pg.Client({ connectionString: url })
@@ -213,7 +211,7 @@ async function main() {
       )
       const like: LikeScan = (pattern) =>
         client.query(`SELECT "id" FROM "Log" WHERE "rawLine" LIKE $1 ORDER BY "id" DESC LIMIT 50`, [pattern])
-      if (!(await measure('postgres', db, like, Number(rows[0]?.bytes ?? 0)))) ok = false
+      return await measure('postgres', db, like, Number(rows[0]?.bytes ?? 0))
     } finally {
       await db.close()
     }
@@ -221,7 +219,17 @@ async function main() {
     await client.end()
     server.stop()
   }
+}
 
+async function main() {
+  const started = performance.now()
+  const log = (text: string) => console.log(text)
+  const kept = process.env.BENCH_CORPUS_DIR
+  if (kept) mkdirSync(kept, { recursive: true })
+  const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',')
+  let ok = true
+  if (databases.includes('sqlite') && !(await benchSqlite(kept, log))) ok = false
+  if (databases.includes('postgres') && !(await benchPostgres(kept, log))) ok = false
   console.log(
     `\nload average ${loadavg()
       .map((l) => l.toFixed(1))

