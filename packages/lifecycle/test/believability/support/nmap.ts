@@ -181,6 +181,27 @@ export async function nmapScan(options: NmapScanOptions): Promise<NmapScan> {
 }
 
 /**
+ * The same scan as `nmapScan`, one nmap run per group of targets, all at once; one report. Every host
+ * gets exactly the scan it would get in a single run (same ports, probes, scripts, -O): nmap scans the
+ * hosts of a run in parallel anyway. What changes is the wall time: in one run no host's OS detection
+ * or scripts start before the slowest host's service scan ends, so a group whose service scan is slow
+ * is better scanned beside the others than ahead of them.
+ */
+export async function nmapScanGroups(
+  groups: readonly (readonly string[])[],
+  options: Omit<NmapScanOptions, 'targets'>,
+): Promise<NmapScan> {
+  const scans = await Promise.all(
+    groups.filter((targets) => targets.length > 0).map((targets) => nmapScan({ ...options, targets })),
+  )
+  return {
+    hosts: new Map(scans.flatMap((scan) => [...scan.hosts])),
+    args: scans.map((scan) => scan.args).join(' & '),
+    elapsedSeconds: Math.max(...scans.map((scan) => scan.elapsedSeconds)),
+  }
+}
+
+/**
  * Runs `script` again on the hosts where `tcpPort` is open but the script read nothing, and merges what
  * it reads. rdp-ntlm-info (an X.224 + TLS + NTLM exchange) sometimes times out on one of 30 hosts
  * scanned in parallel on a loaded 2-core machine: that is a failed read, not an answer of the decky,
