@@ -1,7 +1,7 @@
 import http from 'node:http'
 import type { Page } from '@playwright/test'
 import { expect, test } from '../../fixtures/stack.ts'
-import { adminSession, deploySucceeded, shot } from '../../fixtures/ui-helpers.ts'
+import { adminSession, deckyOnce, deploySucceeded, shot } from '../../fixtures/ui-helpers.ts'
 
 /** One HTTP GET to a decky; its status. */
 function httpGet(url: string): Promise<number> {
@@ -14,6 +14,18 @@ function httpGet(url: string): Promise<number> {
       .on('error', reject)
   })
 }
+
+/**
+ * The overdue-decky test needs its decky one mutation interval (1 min, the shortest) old. Deployed
+ * before the file's tests, with no interval of its own (nothing mutates it meanwhile: the global one is
+ * never under an hour here), it ages while the tests before that one run instead of in that test's wait.
+ */
+const PAUSED_MUT_INI = '[paused-mut]\nservices = http\n'
+
+test.beforeAll(async ({ stack }) => {
+  test.setTimeout(200_000)
+  await deckyOnce(stack, 'paused-mut', PAUSED_MUT_INI, 180_000)
+})
 
 test('workers page: every worker with its heartbeat; pausing the mutator shows in its state and in its own heartbeat, then resumes', async ({
   page,
@@ -109,7 +121,7 @@ test('workers page: while the mutator is paused an overdue decky is not mutated;
 }) => {
   test.setTimeout(300_000)
   const { client, errors } = await adminSession(page, stack)
-  await deploySucceeded(client, '[paused-mut]\nservices = http\n', 180_000)
+  await deckyOnce(stack, 'paused-mut', PAUSED_MUT_INI, 180_000)
   await page.goto(`${stack.webUrl}/workers`)
   const mutator = page.getByTestId('worker-mutator')
   const beatAt = async () =>
@@ -121,10 +133,14 @@ test('workers page: while the mutator is paused an overdue decky is not mutated;
       timeout: 60_000,
     })
     await client.fleet.setMutateInterval.mutate({ name: 'paused-mut', interval: '1m' })
+    const intervalSet = Date.now()
     const due = Date.parse((await client.fleet.get.query({ name: 'paused-mut' })).createdAt) + 60_000
-    // Overdue, and a heartbeat later than one pass period (10 s) after that: a pass ran while the
-    // decky was due, and it left the decky alone.
-    await expect.poll(beatAt, { timeout: 150_000, intervals: [2_000] }).toBeGreaterThan(due + 11_000)
+    // Overdue with its interval set (the decky may have come due before that), and a heartbeat later
+    // than one pass period (10 s) after both: a pass ran while the decky was due, and it left the
+    // decky alone.
+    await expect
+      .poll(beatAt, { timeout: 150_000, intervals: [2_000] })
+      .toBeGreaterThan(Math.max(due, intervalSet) + 11_000)
     expect((await client.fleet.get.query({ name: 'paused-mut' })).lastMutatedAt).toBeNull()
   } finally {
     await client.workers.resume.mutate({ worker: 'mutator' })
