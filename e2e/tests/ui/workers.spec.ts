@@ -19,47 +19,15 @@ function httpGet(url: string): Promise<number> {
  * The overdue-decky test needs its decky one mutation interval (1 min, the shortest) old. Deployed
  * before the file's tests, with no interval of its own (nothing mutates it meanwhile: the global one is
  * never under an hour here), it ages while the tests before that one run instead of in that test's wait.
+ * The collector test comes first: it deploys a decky of its own before its first click anyway, while a
+ * click right after this deploy could be aborted by Chromium (ERR_NETWORK_CHANGED as the new
+ * container's interfaces settle).
  */
 const PAUSED_MUT_INI = '[paused-mut]\nservices = http\n'
 
 test.beforeAll(async ({ stack }) => {
   test.setTimeout(200_000)
   await deckyOnce(stack, 'paused-mut', PAUSED_MUT_INI, 180_000)
-})
-
-test('workers page: every worker with its heartbeat; pausing the mutator shows in its state and in its own heartbeat, then resumes', async ({
-  page,
-  stack,
-}) => {
-  test.setTimeout(120_000)
-  const { client, errors } = await adminSession(page, stack)
-  await page.getByRole('navigation').getByRole('link', { name: 'Workers' }).click()
-  await expect(page).toHaveURL(/\/workers$/)
-  const mutator = page.getByTestId('worker-mutator')
-  await expect(mutator).toHaveAttribute('data-state', 'running', { timeout: 30_000 })
-  for (const worker of ['runner', 'collector', 'reconciler']) {
-    await expect(page.getByTestId(`worker-${worker}`)).toBeVisible()
-  }
-  // Only the pausable ones have the button.
-  await expect(page.getByTestId('worker-runner').getByRole('button')).toHaveCount(0)
-  try {
-    await mutator.getByRole('button', { name: 'Pause mutator' }).click()
-    await expect(mutator).toHaveAttribute('data-state', 'paused')
-    expect((await client.workers.list.query()).find((row) => row.worker === 'mutator')?.paused).toBe(true)
-    // The mutator itself reads the pause at its next pass and says so in its heartbeat.
-    await expect(mutator.getByTestId('worker-detail')).toContainText('paused by an operator', {
-      timeout: 60_000,
-    })
-    await shot(page, 'workers-paused.png')
-  } finally {
-    await client.workers.resume.mutate({ worker: 'mutator' })
-  }
-  await expect(mutator).toHaveAttribute('data-state', 'running', { timeout: 15_000 })
-  await expect(mutator.getByRole('button', { name: 'Pause mutator' })).toBeVisible()
-  await expect(mutator.getByTestId('worker-detail')).not.toContainText('paused by an operator', {
-    timeout: 60_000,
-  })
-  expect(errors()).toEqual([])
 })
 
 /** Lag seconds the Workers page shows for the collector on this machine. */
@@ -112,6 +80,41 @@ test('workers page: a stopped collector reads nothing while its lag grows; resum
     await expect(page.getByTestId('log-row').filter({ hasText: `lag-probe-${i}` })).toHaveCount(1, {
       timeout: 30_000,
     })
+  expect(errors()).toEqual([])
+})
+
+test('workers page: every worker with its heartbeat; pausing the mutator shows in its state and in its own heartbeat, then resumes', async ({
+  page,
+  stack,
+}) => {
+  test.setTimeout(120_000)
+  const { client, errors } = await adminSession(page, stack)
+  await page.getByRole('navigation').getByRole('link', { name: 'Workers' }).click()
+  await expect(page).toHaveURL(/\/workers$/)
+  const mutator = page.getByTestId('worker-mutator')
+  await expect(mutator).toHaveAttribute('data-state', 'running', { timeout: 30_000 })
+  for (const worker of ['runner', 'collector', 'reconciler']) {
+    await expect(page.getByTestId(`worker-${worker}`)).toBeVisible()
+  }
+  // Only the pausable ones have the button.
+  await expect(page.getByTestId('worker-runner').getByRole('button')).toHaveCount(0)
+  try {
+    await mutator.getByRole('button', { name: 'Pause mutator' }).click()
+    await expect(mutator).toHaveAttribute('data-state', 'paused')
+    expect((await client.workers.list.query()).find((row) => row.worker === 'mutator')?.paused).toBe(true)
+    // The mutator itself reads the pause at its next pass and says so in its heartbeat.
+    await expect(mutator.getByTestId('worker-detail')).toContainText('paused by an operator', {
+      timeout: 60_000,
+    })
+    await shot(page, 'workers-paused.png')
+  } finally {
+    await client.workers.resume.mutate({ worker: 'mutator' })
+  }
+  await expect(mutator).toHaveAttribute('data-state', 'running', { timeout: 15_000 })
+  await expect(mutator.getByRole('button', { name: 'Pause mutator' })).toBeVisible()
+  await expect(mutator.getByTestId('worker-detail')).not.toContainText('paused by an operator', {
+    timeout: 60_000,
+  })
   expect(errors()).toEqual([])
 })
 
