@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { SearchQueryError } from '../src/errors.ts'
-import { compileSearch } from '../src/search/compile.ts'
+import { compileSearch, PG_SEARCH_VECTOR } from '../src/search/compile.ts'
 import { parseSearch } from '../src/search/grammar.ts'
 import { buildSearchText, tokenize } from '../src/search/tokenize.ts'
 import { event } from './fixtures.ts'
@@ -52,6 +52,22 @@ describe('search grammar', () => {
     expect(common.where).not.toContain('"search" @@')
     expect(common.where).toContain('l."system" = FALSE')
     expect(common.args).toEqual([' wget '])
+    // Short decky, service and event type values are tokens of PostgreSQL's index vector; a long
+    // one, a column without a word, and a common match stay plain column conditions.
+    const withColumns = compileSearch(
+      'postgres',
+      parseSearch(`admin service:ssh decky:"o'b\\c" type:${'t'.repeat(129)}`),
+    )
+    expect(withColumns.args).toEqual([
+      `'admin' & '\u00b7service\u00b7ssh' & '\u00b7decky\u00b7o''b\\\\c' & !'\u00b7system'`,
+      't'.repeat(129),
+    ])
+    expect(withColumns.where).not.toContain('l."service" =')
+    expect(withColumns.where).toContain('l."eventType" =')
+    expect(compileSearch('postgres', parseSearch('service:ssh')).where).toContain('l."service" =')
+    expect(
+      compileSearch('postgres', parseSearch('admin service:ssh'), { commonMatch: true }).where,
+    ).toContain('l."service" =')
   })
 
   it('parses OR, NOT and parentheses into groups; a plain AND chain stays on the fast path', () => {
@@ -124,9 +140,9 @@ describe('search grammar', () => {
     expect(sqlite.args).toEqual(expect.arrayContaining(['ssh', 'x', '"root"']))
     expect(sqlite.ftsOnlyMatch).toBeUndefined()
     const pg = compileSearch('postgres', parseSearch('(a OR "b c") NOT d'))
-    expect(pg.where).toContain(`l."search" @@ CAST($`)
-    expect(pg.where).toContain(' OR (l."search" @@ CAST($')
-    expect(pg.where).toContain('NOT l."search" @@')
+    expect(pg.where).toContain(`${PG_SEARCH_VECTOR} @@ CAST($`)
+    expect(pg.where).toContain(` OR (${PG_SEARCH_VECTOR} @@ CAST($`)
+    expect(pg.where).toContain(`NOT ${PG_SEARCH_VECTOR} @@`)
     expect(pg.args).toEqual(expect.arrayContaining(["'a'", "'b' & 'c'", ' b c ', "'d'"]))
   })
 
@@ -204,7 +220,9 @@ describe('search grammar', () => {
       )
       expect(compiled.where).not.toMatch(/drop|x'\)/i)
       expect(compiled.args.join(' ')).toContain('drop')
-      expect(compiled.args).toContain("x');")
+      // PostgreSQL matches the decky in its index: the value is a (quoted) lexeme of the tsquery.
+      if (dialect === 'sqlite') expect(compiled.args).toContain("x');")
+      else expect(compiled.args[0]).toContain("'\u00b7decky\u00b7x'');'")
     }
   })
 

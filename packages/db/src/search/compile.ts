@@ -2,7 +2,38 @@
 // travels as bound parameters; the SQL text is built from fixed fragments.
 import type { Dialect, SqlArg } from '../sql.ts'
 import type { ParsedSearch, SearchNode } from './grammar.ts'
-import { SYSTEM_TOKEN } from './tokenize.ts'
+import { FIELD_JOINER, SYSTEM_TOKEN } from './tokenize.ts'
+
+/** PostgreSQL: search columns whose value (when short) is also a token of the GIN-indexed vector. */
+const TOKEN_COLUMNS = ['decky', 'service', 'eventType'] as const
+type TokenColumn = (typeof TOKEN_COLUMNS)[number]
+/** Longer values get no token (a tsvector lexeme is capped), so their search stays a plain condition. */
+const COLUMN_TOKEN_MAX = 128
+
+/** `·service·ssh`: starts with the joiner, which no captured text's token can (tokenize.ts). */
+function columnToken(column: TokenColumn, value: string): string {
+  return `${FIELD_JOINER}${column}${FIELD_JOINER}${value}`
+}
+
+/**
+ * PostgreSQL's full-text vector as its GIN index (`Log_search_idx`, migration 0029) is built: the
+ * row's tokens (the generated `search` column) plus one token per short search column value
+ * (`·service·ssh`), so a word and a column are one index lookup, and counting `admin service:ssh`
+ * reads only the rows that match both. Conditions must use this exact expression to reach the index.
+ */
+export const PG_SEARCH_VECTOR = `(l."search" || array_to_tsvector(array_remove(ARRAY[${TOKEN_COLUMNS.map(
+  (column) =>
+    `CASE WHEN length(l."${column}") <= ${COLUMN_TOKEN_MAX} THEN '${columnToken(column, '')}' || l."${column}" END`,
+).join(', ')}], NULL)))`
+
+function isTokenColumn(column: string): column is TokenColumn {
+  return (TOKEN_COLUMNS as readonly string[]).includes(column)
+}
+
+/** A tsquery lexeme: quoted, with its quotes and backslashes escaped. */
+function lexeme(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`
+}
 
 export interface CompiledSearch {
   /** FROM clause; the Log row is alias `l`. */
@@ -71,6 +102,8 @@ export function compileSearch(
   let orderBy = 'l."id" DESC'
   let match: string | undefined
   let textDecidesSystem = false
+  /** PostgreSQL: column filters the full-text match already holds (as tokens). */
+  const tokenColumns = new Set<ParsedSearch['columns'][number]>()
   if (search.phrases.length > 0 || textGroups.length > 0) {
     if (dialect === 'sqlite') {
       // FTS5 query: each phrase double-quoted. Tokens hold only letters, digits and our joiner,
@@ -90,15 +123,18 @@ export function compileSearch(
       // index does, space-separated): nothing for the GIN index to answer, so the planner walks the
       // primary key, and a text search costs far less per row than detoasting the tsvector.
       if (!bounds.commonMatch) {
-        const lexemes = [...new Set(search.phrases.flat())].map((token) => `'${token}'`).join(' & ')
+        const lexemes = [...new Set(search.phrases.flat())].map(lexeme)
+        // The column values the vector holds as tokens are matched in the index too, so only rows
+        // matching both are read.
+        for (const column of search.columns) {
+          if (!isTokenColumn(column.column) || column.value.length > COLUMN_TOKEN_MAX) continue
+          lexemes.push(lexeme(columnToken(column.column, column.value)))
+          tokenColumns.add(column)
+        }
         // As on SQLite, the index decides the system flag (SYSTEM_TOKEN): no probe row is fetched.
-        const system =
-          search.system === 'exclude'
-            ? ` & !'${SYSTEM_TOKEN}'`
-            : search.system === 'only'
-              ? ` & '${SYSTEM_TOKEN}'`
-              : ''
-        conditions.push(`l."search" @@ CAST(${arg(lexemes + system)} AS tsquery)`)
+        if (search.system === 'exclude') lexemes.push(`!${lexeme(SYSTEM_TOKEN)}`)
+        else if (search.system === 'only') lexemes.push(lexeme(SYSTEM_TOKEN))
+        conditions.push(`${PG_SEARCH_VECTOR} @@ CAST(${arg(lexemes.join(' & '))} AS tsquery)`)
         textDecidesSystem = true
       }
       for (const phrase of search.phrases.filter((p) => bounds.commonMatch || p.length > 1)) {
@@ -111,7 +147,9 @@ export function compileSearch(
   // Except for counting a time window on SQLite: a service is a large share of all rows, and the
   // window index (timestamp, system, service, …) counts its rows there without reading one.
   const countsWindow = dialect === 'sqlite' && match === undefined && !bounds.newestFirst && (from || to)
-  for (const { column, value } of search.columns) {
+  for (const filter of search.columns) {
+    if (tokenColumns.has(filter)) continue
+    const { column, value } = filter
     const viaWindow = countsWindow && column === 'service'
     conditions.push(`${viaWindow ? '+' : ''}l."${column}" = ${arg(value)}`)
   }
@@ -180,8 +218,8 @@ function ftsExpression(node: SearchNode): string {
 
 /** PostgreSQL: the GIN-indexed token match, then adjacency on the token text for a multi-token phrase. */
 function pgPhrase(tokens: string[], arg: (value: SqlArg) => string): string {
-  const lexemes = [...new Set(tokens)].map((token) => `'${token}'`).join(' & ')
-  const match = `l."search" @@ CAST(${arg(lexemes)} AS tsquery)`
+  const lexemes = [...new Set(tokens)].map(lexeme).join(' & ')
+  const match = `${PG_SEARCH_VECTOR} @@ CAST(${arg(lexemes)} AS tsquery)`
   if (tokens.length === 1) return match
   return `(${match} AND position(${arg(` ${tokens.join(' ')} `)} in ' ' || l."searchText" || ' ') > 0)`
 }
