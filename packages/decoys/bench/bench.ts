@@ -7,6 +7,7 @@ import { connect, type Socket } from 'node:net'
 import type Docker from 'dockerode'
 import ssh2 from 'ssh2'
 import { buildDecoyImage, dockerClient } from '../image/build.ts'
+import { encodeDeckyServices } from '../src/decky-services.ts'
 import { startEmulator } from '../src/start.ts'
 import { tcpReady } from '../test/helpers.ts'
 
@@ -117,7 +118,11 @@ async function benchContainers(): Promise<void> {
     ] as const) {
       const container = await docker.createContainer({
         Image: image.id,
-        Env: [`DECNET_SERVICE=${slug}`, 'DECNET_DECKY=bench'],
+        // One decky hosting this one service, as the engine encodes it (DECNET_SERVICES).
+        Env: [
+          `DECNET_SERVICES=${encodeDeckyServices([{ slug, ports: [port], config: {} }])}`,
+          'DECNET_DECKY=bench',
+        ],
         Labels: { 'decnet.bench': 'decoys' },
         StopTimeout: 2,
         HostConfig: { NetworkMode: networkName },
