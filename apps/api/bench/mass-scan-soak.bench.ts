@@ -532,7 +532,7 @@ try {
       }
       const lagP95 = percentile(busyLags, 95)
       line(
-        `live tail lag p95 (${tail.received()}/${stored.total - stored.system} rows; max ${fixed(Math.max(...busyLags, 0) / 1000)} s)`,
+        `live tail lag p95 (${tail.received()}/${stored.total - stored.system} rows; max ${fixed(busyLags.reduce((worst, lag) => Math.max(worst, lag), 0) / 1000)} s)`,
         `${fixed(lagP95, 0)} ms`,
         `≤ ${TARGETS.liveLagP95Ms} ms`,
         `${fixed(percentile(idleLags, 95), 0)} ms`,
