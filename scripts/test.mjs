@@ -11,6 +11,7 @@ import {
   ROOT,
   run,
 } from './lib.mjs'
+import { failureLine, playwrightCounts, vitestCounts } from './test-report.mjs'
 
 const started = Date.now()
 const SUITE_DIRS = ['packages', 'apps']
@@ -27,34 +28,6 @@ function workspacePackages() {
     }
   }
   return found
-}
-
-/**
- * Counts from one vitest JSON report. A file that failed with no failed test (it did not load, or a
- * hook such as afterAll threw after its tests passed) counts as one failure.
- */
-function vitestCounts(file) {
-  const report = JSON.parse(readFileSync(file, 'utf8'))
-  const brokenFiles = report.testResults.filter(
-    (r) => r.status === 'failed' && !r.assertionResults.some((a) => a.status === 'failed'),
-  )
-  const lastEnd = Math.max(report.startTime, ...report.testResults.map((r) => r.endTime ?? 0))
-  return {
-    passed: report.numPassedTests,
-    failed: report.numFailedTests + brokenFiles.length,
-    skipped: report.numPendingTests + report.numTodoTests,
-    seconds: (lastEnd - report.startTime) / 1000,
-  }
-}
-
-function playwrightCounts(file) {
-  const { stats, errors } = JSON.parse(readFileSync(file, 'utf8'))
-  return {
-    passed: stats.expected,
-    failed: stats.unexpected + stats.flaky + (errors?.length ?? 0),
-    skipped: stats.skipped,
-    seconds: stats.duration / 1000,
-  }
 }
 
 ensureDebianPackages([
@@ -134,7 +107,9 @@ run('pnpm', ['--filter', '@decnet/e2e', 'test'], { allowFailure: true })
 
 const totals = { passed: 0, failed: 0, skipped: 0 }
 const lines = []
+const failureLines = []
 function add(name, counts) {
+  for (const f of counts.failures ?? []) failureLines.push(failureLine(f))
   totals.passed += counts.passed
   totals.failed += counts.failed
   totals.skipped += counts.skipped
@@ -153,6 +128,8 @@ add('@decnet/e2e', existsSync(e2eReport) ? playwrightCounts(e2eReport) : { passe
 
 const minutes = ((Date.now() - started) / 60_000).toFixed(1)
 // Package suites run two at a time, so their minutes overlap; the total is this script's wall time.
+// The failures come last but one: CI keeps only the tail of the output.
+if (failureLines.length) process.stdout.write(`\nFailed:\n${failureLines.join('\n')}\n`)
 process.stdout.write(`\nSuites (${minutes} min in all):\n${lines.join('\n')}\n`)
 process.stdout.write(
   `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}\n`,
