@@ -1,6 +1,8 @@
 import { defineConfig } from '@playwright/test'
+import { CHROMIUM_EXECUTABLE } from './fixtures/chromium.ts'
 
-// Debian's Chromium (no browser download); flags keep it off the network, which is closed here.
+// Debian's Chromium (no browser download) in its own network namespace (fixtures/chromium.ts); flags
+// keep it off the network, which is closed here.
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -22,7 +24,7 @@ export default defineConfig({
   use: {
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: { executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS },
+    launchOptions: { executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS },
   },
   projects: [
     { name: 'api', testDir: './tests/api' },

@@ -13,12 +13,13 @@ import { fileURLToPath } from 'node:url'
 import { type Browser, chromium, expect, test } from '@playwright/test'
 import { writeSelfSignedPair } from '../../../apps/api/src/tls/self-signed.ts'
 import { captureOutput, waitForUrl } from '../../../apps/api/test/support/child-process.ts'
+import { CHROMIUM_EXECUTABLE } from '../../fixtures/chromium.ts'
 import { freePort } from '../../fixtures/ports.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const FIRST_PASSWORD = 'https-first-password-1'
 const NEW_PASSWORD = 'https-changed-password-9'
-const CHROMIUM = { executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium' }
+const CHROMIUM = { executablePath: CHROMIUM_EXECUTABLE }
 const BASE_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run']
 
 /** base64 SHA-256 of the certificate's SubjectPublicKeyInfo: what Chromium's SPKI pin list takes. */
