@@ -107,12 +107,18 @@ export class Rsyslog {
     })
   }
 
+  /** The complete lines written so far: rsyslog's file output may be caught mid-line. */
   lines(): string[] {
+    let text: string
     try {
-      return readFileSync(this.received, 'utf8').split('\n').filter(Boolean)
+      text = readFileSync(this.received, 'utf8')
     } catch {
       return []
     }
+    return text
+      .slice(0, text.lastIndexOf('\n') + 1)
+      .split('\n')
+      .filter(Boolean)
   }
 
   /** Waits for the line whose structured data carries this idempotency key. */

@@ -26,9 +26,22 @@ export async function freeUdpPort(): Promise<number> {
 
 /** `ptr`: address → name, e.g. `{ '8.8.8.8': 'dns.google' }` (IPv4 only). */
 export async function startLoopbackDns(ptr: Record<string, string>): Promise<LoopbackDns> {
+  // dnsmasq binds the port on UDP and TCP: a port free on UDP may be some connection's on TCP (or be
+  // taken before dnsmasq binds it). That refusal is retried on another port, nothing else is.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDnsmasq(ptr, await freeUdpPort())
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt === 5) throw error
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startDnsmasq(ptr: Record<string, string>, port: number): Promise<LoopbackDns> {
   const dir = mkdtempSync(join(tmpdir(), 'decnet-dns-'))
   const log = join(dir, 'queries.log')
-  const port = await freeUdpPort()
   const records = Object.entries(ptr).map(
     ([ip, name]) => `--ptr-record=${ip.split('.').reverse().join('.')}.in-addr.arpa,${name}`,
   )
@@ -65,7 +78,12 @@ export async function startLoopbackDns(ptr: Record<string, string>): Promise<Loo
   }
   // Ready once it logs that it started (it writes the log before answering).
   for (let waited = 0; !/started, version/.test(readLog()); waited += 50) {
-    if (child.exitCode !== null || waited > 10_000) throw new Error(`dnsmasq did not start: ${stderr}`)
+    if (child.exitCode !== null || waited > 10_000) {
+      if (child.exitCode === null) child.kill('SIGKILL')
+      rmSync(dir, { recursive: true, force: true })
+      const Failure = /Address already in use/.test(stderr) ? PortTaken : Error
+      throw new Failure(`dnsmasq did not start: ${stderr}`)
+    }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   return {
