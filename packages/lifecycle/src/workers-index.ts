@@ -45,6 +45,12 @@ export {
   type TickReport,
 } from './mutator/scheduler.ts'
 export {
+  type CollectorHandle,
+  CollectorThread,
+  type CollectorThreadOptions,
+  startCollectorThread,
+} from './workers/collector-thread.ts'
+export {
   type CollectorWorker,
   type CollectorWorkerOptions,
   hostPositionKeyPrefix,

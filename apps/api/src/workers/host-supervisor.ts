@@ -1,6 +1,6 @@
 import type { Host } from '@decnet/db'
 import {
-  type CollectorWorker,
+  type CollectorHandle,
   databaseProbeLedger,
   hostPositionKeyPrefix,
   type NetworkContext,
@@ -23,7 +23,7 @@ import { PERIODIC_SWEEP_MIN_AGE_MS, sweepDecommissionedLeftovers, sweepHostOrpha
 
 export type HostSupervisorOptions = HostRuntimeOptions & {
   secrets: SecretBox
-  collector: CollectorWorker | undefined
+  collector: CollectorHandle | undefined
   heartbeatMs: number
   /** How long a deployed decky may take to answer (DECNET_READINESS_TIMEOUT_MS). */
   readinessTimeoutMs: number

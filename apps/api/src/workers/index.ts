@@ -1,9 +1,9 @@
 import { channelHealth, type EngineKind, LOCAL_HOST_ID } from '@decnet/core'
-import type { DecnetDatabase } from '@decnet/db'
+import { type DecnetDatabase, parseDatabaseUrl } from '@decnet/db'
 import {
   artifactPaths,
   type Bus,
-  type CollectorWorker,
+  type CollectorHandle,
   createArtifactStore,
   createFetcher,
   createGeoLookup,
@@ -16,6 +16,7 @@ import {
   LocalEngine,
   ReverseDns,
   startArtifactGateway,
+  startCollectorThread,
   startCollectorWorker,
   startCorrelationWorker,
   startIncidentWorker,
@@ -157,18 +158,30 @@ function startingContext(log: (line: string) => void) {
   }
 }
 
-async function startCollection(deps: WorkerDeps, starting: Starting): Promise<CollectorWorker | undefined> {
+/**
+ * The collector runs in a thread of its own (collector-thread.ts), so that ingest never queues the
+ * API's requests; an in-memory SQLite database cannot be opened from another thread, so there it runs
+ * on this one.
+ */
+async function startCollection(deps: WorkerDeps, starting: Starting): Promise<CollectorHandle | undefined> {
   const { config, db, bus } = deps
   if (!config.workers.collector) return undefined
-  const collector = await startCollectorWorker({
-    db,
+  const common = {
     bus,
     engine: deps.engine,
     connection: config.dockerHost ? { dockerHost: config.dockerHost } : {},
     instance: engineInstance(),
-    isPaused: () => isWorkerPaused(db.settings, 'collector'),
-    onError: (error, context) => starting.report(`collector (${context})`)(error),
-  })
+    onError: (error: unknown, context: string) => starting.report(`collector (${context})`)(error),
+  }
+  const target = parseDatabaseUrl(config.databaseUrl)
+  const collector =
+    target.kind === 'sqlite' && target.file === ':memory:'
+      ? await startCollectorWorker({
+          ...common,
+          db,
+          isPaused: () => isWorkerPaused(db.settings, 'collector'),
+        })
+      : startCollectorThread({ ...common, databaseUrl: config.databaseUrl })
   starting.onStop(() => collector.stop())
   return collector
 }
@@ -216,7 +229,7 @@ async function startEnrolledHosts(
     collector,
     runtimeOptions,
     wake,
-  }: { collector: CollectorWorker | undefined; runtimeOptions: HostRuntimeOptions; wake: () => void },
+  }: { collector: CollectorHandle | undefined; runtimeOptions: HostRuntimeOptions; wake: () => void },
 ): Promise<EnrolledHostWorkers | undefined> {
   if (!secrets) {
     const waiting = (await db.hosts.list()).filter((host) => host.status !== 'decommissioned')

@@ -2,24 +2,15 @@
 // connection, spawned on the first batch and again after it died. The handle still runs every write
 // under its mutex (client.ts), so the worker's transactions never contend with this process's other
 // writes; reads have their own connections and never wait for either (WAL).
-import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { tsWorkerSource } from '@decnet/core/ts-worker'
 import type { IngestWrite } from '../repos/ingest-write.ts'
 import type { LockWaits } from '../sqlite.ts'
 import type { FromWorker, IngestWorkerData, ToWorker } from './protocol.ts'
 
-const require = createRequire(import.meta.url)
-
-/**
- * The worker's bootstrap. These are TypeScript sources run through tsx, whose loader does not reach
- * a Node 20 worker's entry through `execArgv`: the entry is imported with tsx's API instead.
- */
+/** The worker's bootstrap (writer-thread.ts, through tsx while it is TypeScript). */
 function workerSource(): string {
-  const entry = new URL('./writer-thread.ts', import.meta.url).href
-  // `require.resolve` picks the export's CommonJS build; its ESM twin sits next to it.
-  const tsx = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href
-  return `import(${JSON.stringify(tsx)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`
+  return tsWorkerSource(new URL('./writer-thread.ts', import.meta.url).href)
 }
 
 type Waiter = { resolve(ids: number[]): void; reject(error: Error): void }

@@ -13,6 +13,7 @@
 import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { tsWorkerSource } from '@decnet/core/ts-worker'
 import type { EventSink, RunningEmulator, StartEmulatorOptions } from '@decnet/decoys'
 import type {
   DeckyWorkerData,
@@ -54,16 +55,9 @@ type Waiter = { resolve(message: FromWorker): void; reject(error: Error): void }
 
 const require = createRequire(import.meta.url)
 
-/**
- * The worker's bootstrap. The emulators are TypeScript sources run through tsx, whose loader does not
- * reach a Node 20 worker's entry through `execArgv`: the entry is imported with tsx's API instead.
- */
+/** The worker's bootstrap: the decky worker module, through tsx while it is TypeScript. */
 function workerSource(): string {
-  const entry = pathToFileURL(require.resolve('@decnet/decoys/decky-worker')).href
-  if (!entry.endsWith('.ts')) return `import(${JSON.stringify(entry)})`
-  // `require.resolve` picks the export's CommonJS build; its ESM twin sits next to it.
-  const tsx = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href
-  return `import(${JSON.stringify(tsx)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`
+  return tsWorkerSource(pathToFileURL(require.resolve('@decnet/decoys/decky-worker')).href)
 }
 
 export class DecoyWorkerHost {
