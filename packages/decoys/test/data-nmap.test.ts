@@ -58,7 +58,11 @@ describe('nmap -sV sees the persona products', () => {
       [snmpEmulator, [161]],
       [tftpEmulator, [69]],
     ])
-    const tcp = await nmap(['-sV', '-p', '3306,5432,6379,27017,1883,5900,5060', HOST])
+    // The TCP and UDP scans run at once: each spends most of its time waiting on probe timeouts.
+    const [tcp, udpOutput] = await Promise.all([
+      nmap(['-sV', '-p', '3306,5432,6379,27017,1883,5900,5060', HOST]),
+      nmap(['-sU', '-sV', '-p', '53,161,69,5060', HOST]),
+    ])
     const found = rows(tcp)
     expect(found.get('3306/tcp')).toBe('open mysql MySQL 5.5.5-10.11.6-MariaDB-0+deb12u1')
     expect(found.get('5432/tcp')).toBe('open postgresql PostgreSQL DB 15')
@@ -72,7 +76,7 @@ describe('nmap -sV sees the persona products', () => {
     const unrecognized = [...tcp.matchAll(/^SF-Port(\d+)-TCP/gm)].map((match) => match[1])
     expect(unrecognized.filter((port) => port !== '27017')).toEqual([])
 
-    const udp = rows(await nmap(['-sU', '-sV', '-p', '53,161,69,5060', HOST]))
+    const udp = rows(udpOutput)
     expect(udp.get('53/udp')).toBe('open domain ISC BIND 9.18.28-1~deb12u2 (Debian Linux)')
     expect(udp.get('161/udp')).toBe('open snmp SNMPv1 server; net-snmp SNMPv3 server (public)')
     expect(udp.get('5060/udp')).toBe('open sip-proxy Asterisk PBX 20.11.0')
