@@ -103,10 +103,12 @@ async function ingestInThread(url: string, from: number): Promise<IngestRun> {
   worker.postMessage('start')
   return {
     async stop() {
-      const result = new Promise<{ stored: number; offered: number; storedAll: number }>((resolve, reject) => {
-        worker.once('message', resolve)
-        worker.once('error', reject)
-      })
+      const result = new Promise<{ stored: number; offered: number; storedAll: number }>(
+        (resolve, reject) => {
+          worker.once('message', resolve)
+          worker.once('error', reject)
+        },
+      )
       worker.postMessage('stop')
       return result
     },
