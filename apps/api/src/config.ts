@@ -35,6 +35,11 @@ export type ApiConfig = {
   trustedProxies: string[]
   /** Background workers this process runs (each can run as a separate process instead). */
   workers: Record<WorkerName, boolean>
+  /**
+   * DECNET_COLLECTOR_THREAD [on]: the collector runs in a worker thread of its own, so ingest never
+   * queues requests; off keeps it on the API's thread (about 50–90 MiB less memory).
+   */
+  collectorThread: boolean
   /** How long a runner holds a lifecycle row before another may take it over (its renewal keeps it). */
   runnerLeaseMs: number
   /** Operations the runner runs at once on this host. */
@@ -208,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
           .includes(name),
       ]),
     ) as Record<WorkerName, boolean>,
+    collectorThread: flag(env.DECNET_COLLECTOR_THREAD, true),
     runnerLeaseMs: positive('DECNET_RUNNER_LEASE_MS', 30_000, env),
     runnerConcurrency: positive('DECNET_RUNNER_CONCURRENCY', 4, env),
     // How long a deployed decky may take to answer on every port; a loaded 2-core machine starting

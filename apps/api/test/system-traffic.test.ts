@@ -12,8 +12,15 @@ const run = promisify(execFile)
  * filter): a deploy's readiness probes are visible only behind `system:true`, counted nowhere; a real
  * client (Debian curl) from the prober's own address right after is an attacker.
  */
-describe('readiness probes are not attacks (API, local engine)', () => {
-  const { admin, viewer } = inProcessApiOfSuite({ viewer: 'watcher' })
+// Both places the API can run its collector: its own thread (the default) and the API's thread.
+describe.each([
+  ['in its own thread', 'on'],
+  ["on the API's thread", 'off'],
+])('readiness probes are not attacks (API, local engine, collector %s)', (_where, collectorThread) => {
+  const { admin, viewer } = inProcessApiOfSuite({
+    viewer: 'watcher',
+    env: { DECNET_COLLECTOR_THREAD: collectorThread },
+  })
 
   it('a deploy shows no attacker, count or histogram bar; system:true lists the probes flagged', async () => {
     const address = await deployOne(admin, '[probed-01]\nservices = http, ssh\n')

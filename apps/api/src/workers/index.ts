@@ -160,8 +160,8 @@ function startingContext(log: (line: string) => void) {
 
 /**
  * The collector runs in a thread of its own (collector-thread.ts), so that ingest never queues the
- * API's requests; an in-memory SQLite database cannot be opened from another thread, so there it runs
- * on this one.
+ * API's requests, unless DECNET_COLLECTOR_THREAD is off or the database is an in-memory SQLite one
+ * (which another thread cannot open): then it runs on this thread.
  */
 async function startCollection(deps: WorkerDeps, starting: Starting): Promise<CollectorHandle | undefined> {
   const { config, db, bus } = deps
@@ -174,14 +174,17 @@ async function startCollection(deps: WorkerDeps, starting: Starting): Promise<Co
     onError: (error: unknown, context: string) => starting.report(`collector (${context})`)(error),
   }
   const target = parseDatabaseUrl(config.databaseUrl)
-  const collector =
-    target.kind === 'sqlite' && target.file === ':memory:'
-      ? await startCollectorWorker({
-          ...common,
-          db,
-          isPaused: () => isWorkerPaused(db.settings, 'collector'),
-        })
-      : startCollectorThread({ ...common, databaseUrl: config.databaseUrl })
+  const onThisThread = !config.collectorThread || (target.kind === 'sqlite' && target.file === ':memory:')
+  // The thread beats once it has loaded (a second or two): until then health.get reads this beat,
+  // written before it starts so that it can never overwrite the thread's own.
+  if (!onThisThread) await db.heartbeats.beat({ worker: 'collector', status: 'ok', detail: 'starting' })
+  const collector = onThisThread
+    ? await startCollectorWorker({
+        ...common,
+        db,
+        isPaused: () => isWorkerPaused(db.settings, 'collector'),
+      })
+    : startCollectorThread({ ...common, databaseUrl: config.databaseUrl })
   starting.onStop(() => collector.stop())
   return collector
 }
