@@ -61,13 +61,15 @@ function firstLines(message, count = 3) {
   if (!message) return ''
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are control characters
   const plain = String(message).replace(/\x1b\[[0-9;]*m/g, '')
-  return plain
+  const lines = plain
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean)
-    .slice(0, count)
-    .map((l) => `      ${l.slice(0, 240)}`)
-    .join('\n')
+  // The first line, then what was expected and received (a custom message may push those far down).
+  const [first, ...rest] = lines
+  const telling = rest.filter((l) => /^(Expected|Received|Locator|Timeout|AssertionError)\b/.test(l))
+  const picked = [first, ...(telling.length > 0 ? telling : rest)].slice(0, count)
+  return picked.map((l) => `      ${l.slice(0, 240)}`).join('\n')
 }
 
 /** One failure as two to four summary lines. */
