@@ -2,10 +2,15 @@
 // when the search asks nothing the counts cannot answer (no text, at most a service, any system
 // filter) and the buckets are whole hours; the partial hours at the ends of the range, and every
 // other search, are counted from the Log rows. 30 days of 10M rows: ~700 count rows instead of 10M.
+// On SQLite a text-only search (words, phrases, AND/OR, the system flag) over whole hours is counted
+// from its full-text matches' ids and the hours' id ranges, without reading Log rows
+// (log-hours-of-ids.ts).
 import type { Connection } from '../client.ts'
 import { compileSearch, searchRange } from '../search/compile.ts'
 import { type ParsedSearch, parseSearch } from '../search/grammar.ts'
 import { type SqlArg, type SqlExecutor, toNumber } from '../sql.ts'
+import { matchesPerHour } from './log-hours-of-ids.ts'
+import { windowIdRange } from './log-window-ids.ts'
 
 export interface HistogramInput {
   q?: string
@@ -43,14 +48,24 @@ export function logHistogram(conn: Connection, input: HistogramInput): Promise<H
   const firstHour = from && Math.ceil(from.getTime() / HOUR_MS)
   const endHour = to && Math.floor(to.getTime() / HOUR_MS)
   const hasWholeHours = firstHour === undefined || endHour === undefined || firstHour < endHour
+  // SQLite, hour-multiple buckets, no split per service, and a search the full-text index decides alone.
+  const textMatch =
+    dialect === 'sqlite' && !filter && seconds % HOUR_SECONDS === 0 && !byService && (firstHour ?? 0) >= 0
+      ? compileSearch(dialect, parsed).ftsOnlyMatch
+      : undefined
 
   const epoch =
     dialect === 'sqlite'
       ? `CAST(strftime('%s', l."timestamp") AS INTEGER)`
       : `CAST(floor(extract(epoch from l."timestamp")) AS BIGINT)`
   const serviceColumn = byService ? ', l."service" AS service' : ''
-  const logCounts = (sql: SqlExecutor, search: ParsedSearch, range: { from?: Date; to?: Date }) => {
-    const compiled = compileSearch(dialect, search, range)
+  const logCounts = async (sql: SqlExecutor, search: ParsedSearch, range: { from?: Date; to?: Date }) => {
+    // SQLite's full-text index walks only the ids the range's hours hold (windowIdRange) instead of
+    // every match of all time, each checked against its row's timestamp.
+    const hasText = search.phrases.length > 0 || search.groups.length > 0
+    const ids = dialect === 'sqlite' && hasText ? await windowIdRange(sql, range) : undefined
+    if (ids === null) return []
+    const compiled = compileSearch(dialect, search, { ...range, ...(ids ? { ids } : {}) })
     const bucketArg = `$${compiled.args.length + 1}`
     return sql.query<BucketCount>(
       `SELECT (${epoch} / CAST(${bucketArg} AS INTEGER)) * CAST(${bucketArg} AS INTEGER) AS bucket${serviceColumn},
@@ -93,12 +108,18 @@ export function logHistogram(conn: Connection, input: HistogramInput): Promise<H
     )
   }
 
+  const matchedHours = async (sql: SqlExecutor, fts: string): Promise<BucketCount[]> =>
+    [...(await matchesPerHour(sql, fts, firstHour, endHour))].map(([hour, n]) => ({
+      bucket: Math.floor((hour * HOUR_SECONDS) / seconds) * seconds,
+      n,
+    }))
+
   return conn.read(async ({ sql }) => {
     const parts: BucketCount[] = []
-    if (!filter || !hasWholeHours) {
+    if ((!filter && !textMatch) || !hasWholeHours) {
       parts.push(...(await scan(sql, { from, to })))
     } else {
-      parts.push(...(await hourCounts(sql, filter)))
+      parts.push(...(await (filter ? hourCounts(sql, filter) : matchedHours(sql, textMatch as string))))
       if (from && firstHour !== undefined && from.getTime() < firstHour * HOUR_MS) {
         parts.push(...(await scan(sql, { from, to: new Date(firstHour * HOUR_MS) })))
       }
