@@ -2,7 +2,11 @@
 // the range's ends from the Log rows: every answer must equal a count of the stored events, whatever
 // the range's alignment, bucket size, service or system filter, and purge clears the counts too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openClient } from '../src/client.ts'
 import type { DecnetDatabase } from '../src/database.ts'
+import { MAX_MATCHES, matchesPerHour } from '../src/repos/log-hours-of-ids.ts'
+import { compileSearch } from '../src/search/compile.ts'
+import { parseSearch } from '../src/search/grammar.ts'
 import { openLogInsert } from '../src/testing/open-log-insert.ts'
 import type { LogEventInput } from '../src/types.ts'
 import { databases, event, freshDatabaseEachTest } from './fixtures.ts'
@@ -103,6 +107,8 @@ const LATE: LogEventInput[] = [
   ...Array.from({ length: 40 }, (_, i) =>
     event({ timestamp: at(120 + (i % 5), i), rawLine: i % 2 === 0 ? `root after ${i}` : `other after ${i}` }),
   ),
+  // Late for each of the 20 hours 100-119 at once: every id after the first batch is in 20 ranges.
+  ...Array.from({ length: 20 }, (_, i) => event({ timestamp: at(100 + i, 59), rawLine: `root stray ${i}` })),
 ]
 
 describe.each(databases())('text histogram with late events on $kind', (provider) => {
@@ -111,7 +117,8 @@ describe.each(databases())('text histogram with late events on $kind', (provider
     ;({ db } = await provider.open())
     await db.logs.ingest(LATE.slice(0, 120))
     await db.logs.ingest(LATE.slice(120, 150))
-    await db.logs.ingest(LATE.slice(150))
+    await db.logs.ingest(LATE.slice(150, 190))
+    await db.logs.ingest(LATE.slice(190))
   })
   afterAll(() => provider.cleanup())
 
@@ -122,6 +129,33 @@ describe.each(databases())('text histogram with late events on $kind', (provider
     { q: 'root', bucketMinutes: 60, from: at(104), to: at(106) },
     { q: 'root', bucketMinutes: 60, from: at(9), to: at(13) },
   ])('equals a count of the events: %o', async (input) => {
+    expect(await db.logs.histogram(input)).toEqual(expected(input, false, LATE))
+  })
+})
+
+describe('matches per hour from ids on SQLite', () => {
+  const sqlite = databases().find((provider) => provider.kind === 'sqlite')
+  if (!sqlite) throw new Error('the SQLite test database is missing')
+  afterAll(() => sqlite.cleanup())
+
+  it('counts every match once; beyond its cap it answers nothing and the histogram counts the rows', async () => {
+    const { db, url } = await sqlite.open()
+    await db.logs.ingest(LATE.slice(0, 120))
+    await db.logs.ingest(LATE.slice(120))
+    const match = compileSearch('sqlite', parseSearch('root')).ftsOnlyMatch as string
+    const conn = openClient(url)
+    try {
+      const perHour = await conn.read(({ sql }) => matchesPerHour(sql, match, undefined, undefined))
+      const counted = [...(perHour?.values() ?? [])].reduce((sum, n) => sum + n, 0)
+      expect(counted).toBe(LATE.filter((e) => e.rawLine.startsWith('root')).length)
+      expect(MAX_MATCHES).toBeGreaterThan(counted)
+      expect(
+        await conn.read(({ sql }) => matchesPerHour(sql, match, undefined, undefined, 5)),
+      ).toBeUndefined()
+    } finally {
+      await conn.close()
+    }
+    const input = { q: 'root', bucketMinutes: 60 }
     expect(await db.logs.histogram(input)).toEqual(expected(input, false, LATE))
   })
 })

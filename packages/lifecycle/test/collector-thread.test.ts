@@ -3,6 +3,7 @@
 // again and keeps storing.
 import { request } from 'node:http'
 import { threadId as mainThreadId } from 'node:worker_threads'
+import { collectorBehindSettingKey } from '@decnet/core'
 import type { DecnetDatabase } from '@decnet/db'
 import { sqliteTestDatabase } from '@decnet/db/testing'
 import { type DecoyEvent, startEmulator } from '@decnet/decoys'
@@ -163,5 +164,37 @@ describe('collector thread', () => {
     expect(thread.threadId()).toBeUndefined()
     for (let n = 0; n < 25; n++) thread.eventSink(guess('waiting', n))
     await expect.poll(() => storedRows('waiting'), { timeout: 10_000 }).toBe(25)
+  })
+})
+
+describe('collector thread: enrolled hosts', () => {
+  it('a follow and an unfollow of one host sent together end unfollowed; another host stays followed', async () => {
+    const errors: string[] = []
+    thread = startCollectorThread({
+      databaseUrl: url,
+      engine: 'local',
+      heartbeatIntervalMs: 50,
+      onError: (error, context) =>
+        errors.push(`${context}: ${error instanceof Error ? error.message : error}`),
+    })
+    await thread.started()
+    // The local daemon stands in for an enrolled host's (the connection is only data to the thread).
+    // Many times over: the unfollow must never miss a follower the follow then starts.
+    for (let round = 0; round < 20; round++)
+      await Promise.all([thread.followHost('host-a', {}), thread.unfollowHost('host-a')])
+    await thread.followHost('host-b', {})
+    await expect
+      .poll(async () => (await db.heartbeats.get('collector'))?.detail ?? '', { timeout: 5_000 })
+      .toMatch(/hosts 1\b/)
+    expect(await db.settings.get(collectorBehindSettingKey('host-a'))).toBeUndefined()
+    await thread.unfollowHost('host-b')
+    await expect
+      .poll(async () => (await db.heartbeats.get('collector'))?.detail ?? '', { timeout: 5_000 })
+      .not.toMatch(/hosts/)
+    // No follower left behind untracked: the thread ends when asked (an open event stream would keep it).
+    const stopping = thread
+    thread = undefined
+    await stopping.stop()
+    expect(errors).toEqual([])
   })
 })

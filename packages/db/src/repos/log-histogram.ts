@@ -50,7 +50,13 @@ export function logHistogram(conn: Connection, input: HistogramInput): Promise<H
   const hasWholeHours = firstHour === undefined || endHour === undefined || firstHour < endHour
   // SQLite, hour-multiple buckets, no split per service, and a search the full-text index decides alone.
   const textMatch =
-    dialect === 'sqlite' && !filter && seconds % HOUR_SECONDS === 0 && !byService && (firstHour ?? 0) >= 0
+    dialect === 'sqlite' &&
+    !filter &&
+    seconds % HOUR_SECONDS === 0 &&
+    !byService &&
+    // Before 1970 the trigger's hour (truncated) and this one (floored) part ways.
+    (firstHour ?? 0) >= 0 &&
+    (endHour ?? 0) >= 0
       ? compileSearch(dialect, parsed).ftsOnlyMatch
       : undefined
 
@@ -108,18 +114,24 @@ export function logHistogram(conn: Connection, input: HistogramInput): Promise<H
     )
   }
 
-  const matchedHours = async (sql: SqlExecutor, fts: string): Promise<BucketCount[]> =>
-    [...(await matchesPerHour(sql, fts, firstHour, endHour))].map(([hour, n]) => ({
-      bucket: Math.floor((hour * HOUR_SECONDS) / seconds) * seconds,
-      n,
-    }))
+  /** The whole hours from the hour counts, or (text) the matches' ids; undefined: count the rows. */
+  const wholeHours = async (sql: SqlExecutor): Promise<BucketCount[] | undefined> => {
+    if (filter) return hourCounts(sql, filter)
+    if (!textMatch) return undefined
+    const perHour = await matchesPerHour(sql, textMatch, firstHour, endHour)
+    return (
+      perHour &&
+      [...perHour].map(([hour, n]) => ({ bucket: Math.floor((hour * HOUR_SECONDS) / seconds) * seconds, n }))
+    )
+  }
 
   return conn.read(async ({ sql }) => {
     const parts: BucketCount[] = []
-    if ((!filter && !textMatch) || !hasWholeHours) {
+    const whole = hasWholeHours ? await wholeHours(sql) : undefined
+    if (!whole) {
       parts.push(...(await scan(sql, { from, to })))
     } else {
-      parts.push(...(await (filter ? hourCounts(sql, filter) : matchedHours(sql, textMatch as string))))
+      parts.push(...whole)
       if (from && firstHour !== undefined && from.getTime() < firstHour * HOUR_MS) {
         parts.push(...(await scan(sql, { from, to: new Date(firstHour * HOUR_MS) })))
       }

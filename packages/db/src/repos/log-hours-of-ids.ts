@@ -10,17 +10,26 @@ type HourRange = { hour: number; lowestId: number; highestId: number }
 
 /** Ids looked up per statement (SQLite's default limit on bound parameters is 32,766). */
 const LOOKUP_CHUNK = 10_000
+/**
+ * Beyond this many matches in the window the caller counts Log rows instead: a common word's
+ * millions of ids are not held in memory (its count from the rows costs seconds either way).
+ */
+export const MAX_MATCHES = 200_000
+/** Ranges checked for one id before it is looked up instead (a widened range overlaps many). */
+const MAX_RANGES_PER_ID = 16
 
 /**
  * Matches of `match` (an FTS5 expression that also decides the system flag) per hour, for the whole
  * hours [firstHour, endHour) (hours since 1970). Exact: every match counted in its own hour.
+ * Undefined when the window holds more than `maxMatches` of them.
  */
 export async function matchesPerHour(
   sql: SqlExecutor,
   match: string,
   firstHour: number | undefined,
   endHour: number | undefined,
-): Promise<Map<number, number>> {
+  maxMatches = MAX_MATCHES,
+): Promise<Map<number, number> | undefined> {
   const counts = new Map<number, number>()
   const inWindow = (hour: number) =>
     (firstHour === undefined || hour >= firstHour) && (endHour === undefined || hour < endHour)
@@ -43,9 +52,10 @@ export async function matchesPerHour(
     .sort((a, b) => a.lowestId - b.lowestId)
   const reach = reachSoFar(ranges)
   const ids = await sql.query<{ id: unknown }>(
-    `SELECT rowid AS id FROM "LogSearch" WHERE "LogSearch" MATCH $1 AND rowid >= $2 AND rowid <= $3`,
-    [match, span.lowestId, span.highestId],
+    `SELECT rowid AS id FROM "LogSearch" WHERE "LogSearch" MATCH $1 AND rowid >= $2 AND rowid <= $3 LIMIT $4`,
+    [match, span.lowestId, span.highestId, maxMatches + 1],
   )
+  if (ids.length > maxMatches) return undefined
   const unsure: number[] = []
   for (const row of ids) {
     const id = toNumber(row.id)
@@ -118,7 +128,8 @@ function onlyHourHolding(ranges: HourRange[], reach: number[], id: number): numb
     } else high = middle - 1
   }
   let found: number | undefined
-  for (let i = last; i >= 0 && (reach[i] as number) >= id; i--) {
+  for (let i = last, checked = 0; i >= 0 && (reach[i] as number) >= id; i--, checked++) {
+    if (checked === MAX_RANGES_PER_ID) return undefined
     const range = ranges[i] as HourRange
     if (range.highestId < id) continue
     if (found !== undefined) return undefined

@@ -31,6 +31,18 @@ try {
     isPaused: () => isWorkerPaused(db.settings, 'collector'),
     onError: (error, context) => post({ type: 'error', context, message: messageOf(error) }),
   })
+  // One host's follows and unfollows run one after another, in the order they came: overlapping,
+  // an unfollow could stop a follower before the follow started it.
+  const turns = new Map<string, Promise<void>>()
+  const inTurn = (hostId: string, work: () => Promise<void>): Promise<void> => {
+    const done = (turns.get(hostId) ?? Promise.resolve()).then(work)
+    const settled = done.catch(() => undefined)
+    turns.set(hostId, settled)
+    void settled.then(() => {
+      if (turns.get(hostId) === settled) turns.delete(hostId)
+    })
+    return done
+  }
   const answer = async (id: number, work: () => Promise<void>) => {
     try {
       await work()
@@ -45,10 +57,12 @@ try {
         for (const event of message.events) worker.eventSink(event)
         return
       case 'follow':
-        void answer(message.id, () => worker.followHost(message.hostId, message.connection))
+        void answer(message.id, () =>
+          inTurn(message.hostId, () => worker.followHost(message.hostId, message.connection)),
+        )
         return
       case 'unfollow':
-        void answer(message.id, () => worker.unfollowHost(message.hostId))
+        void answer(message.id, () => inTurn(message.hostId, () => worker.unfollowHost(message.hostId)))
         return
       case 'stop':
         void answer(message.id, async () => {

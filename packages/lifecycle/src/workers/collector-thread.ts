@@ -35,6 +35,11 @@ export type CollectorThreadOptions = CollectorThreadData & {
 /** Local-engine events held while the thread (re)starts; beyond this they are dropped and counted. */
 const MAX_WAITING_EVENTS = 20_000
 const MAX_RESTART_DELAY_MS = 30_000
+/** A thread that stayed up this long before dying starts the backoff again from its first delay. */
+const STABLE_MS = 60_000
+/** How long stop() lets a loading thread start, and a stopping one store its queue, before ending it. */
+const STOP_LOAD_WAIT_MS = 10_000
+const STOP_EXIT_WAIT_MS = 30_000
 
 type Waiter = { resolve(): void; reject(error: Error): void }
 
@@ -64,8 +69,9 @@ export class CollectorThread implements CollectorHandle {
   /** `#current` once it answered `ready`. */
   #worker: Worker | undefined
   #ready = deferred<Worker>()
-  #stopping = false
+  #stopping: Promise<void> | undefined
   #failuresInARow = 0
+  #readyAt = 0
   #restartTimer: NodeJS.Timeout | undefined
   #nextId = 1
   readonly #waiters = new Map<number, Waiter>()
@@ -105,6 +111,7 @@ export class CollectorThread implements CollectorHandle {
   }
 
   async followHost(hostId: string, connection: DockerConnection): Promise<void> {
+    if (this.#stopping) return
     this.#followed.set(hostId, connection)
     // A thread still loading follows it once ready.
     const worker = this.#worker
@@ -125,27 +132,50 @@ export class CollectorThread implements CollectorHandle {
     await this.#current?.terminate()
   }
 
-  /** Lets a loading thread start (up to 30 s), then stops it: everything handed over is stored. */
-  async stop(): Promise<void> {
-    if (this.#stopping) return
-    this.#stopping = true
+  /**
+   * Lets a loading thread start (up to 10 s), then stops it: everything handed over is stored. A
+   * thread that does not end within 30 s is ended, and whatever it still held is reported lost.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop()
+    return this.#stopping
+  }
+
+  async #stop(): Promise<void> {
     clearTimeout(this.#restartTimer)
     const current = this.#current
-    if (!current) return
-    const exited = new Promise<void>((resolve) => current.once('exit', () => resolve()))
-    if (this.#worker !== current) {
-      const late = new Promise<'late'>((resolve) => setTimeout(resolve, 30_000, 'late').unref())
-      const outcome = await Promise.race([this.#ready.promise, exited, late])
-      if (outcome !== current) {
-        await current.terminate()
-        return
-      }
+    const within = <T>(ms: number, work: Promise<T>) =>
+      Promise.race([work, new Promise<'late'>((resolve) => setTimeout(resolve, ms, 'late').unref())])
+    if (current && this.#worker !== current) {
+      const exited = new Promise<'exited'>((resolve) => current.once('exit', () => resolve('exited')))
+      const outcome = await within(STOP_LOAD_WAIT_MS, Promise.race([this.#ready.promise, exited]))
+      if (outcome !== current) await current.terminate()
+    }
+    const worker = this.#worker
+    if (!worker) {
+      this.#reportLost('the collector stopped while its thread was down')
+      return
     }
     this.#flush()
-    await this.#send(current, { type: 'stop', id: this.#nextId++ }).catch((error: unknown) =>
+    const exited = new Promise<'exited'>((resolve) => worker.once('exit', () => resolve('exited')))
+    this.#send(worker, { type: 'stop', id: this.#nextId++ }).catch((error: unknown) =>
       this.#report(error, 'stop'),
     )
-    await exited
+    if ((await within(STOP_EXIT_WAIT_MS, exited)) === 'late') {
+      this.#report(
+        new Error(`the collector thread did not stop within ${STOP_EXIT_WAIT_MS} ms; ended`),
+        'stop',
+      )
+      await worker.terminate()
+    }
+  }
+
+  /** Events handed over that no thread will store. */
+  #reportLost(why: string): void {
+    const lost = this.#events.length + this.#dropped
+    this.#events = []
+    this.#dropped = 0
+    if (lost > 0) this.#report(new Error(`${why}: ${lost} local-engine event(s) lost`), 'events')
   }
 
   #flush(): void {
@@ -211,7 +241,7 @@ export class CollectorThread implements CollectorHandle {
 
   #becameReady(worker: Worker): void {
     this.#worker = worker
-    this.#failuresInARow = 0
+    this.#readyAt = Date.now()
     this.#ready.resolve(worker)
     for (const [hostId, connection] of this.#followed)
       this.#send(worker, { type: 'follow', id: this.#nextId++, hostId, connection }).catch((error: unknown) =>
@@ -229,6 +259,9 @@ export class CollectorThread implements CollectorHandle {
     if (this.#worker === worker) {
       this.#worker = undefined
       this.#ready = deferred<Worker>()
+      // Only a thread that ran a while resets the backoff: one that dies soon after loading each time
+      // would otherwise be restarted every first delay forever.
+      if (Date.now() - this.#readyAt >= STABLE_MS) this.#failuresInARow = 0
     }
     if (this.#stopping) return
     this.#report(reason, 'thread')

@@ -118,10 +118,11 @@ export async function startCollectorWorker(options: CollectorWorkerOptions): Pro
     const degraded = failingWrites || failingDocker || backlogStuck
     return { status: degraded ? 'degraded' : 'ok', detail: parts.join(', ') }
   }
-  const startFollowing = async (hostId: string, follower: DockerLogCollector) => {
+  const startFollowing = async (hostId: string, follower: DockerLogCollector, current = () => true) => {
     // Behind until it has read its backlog (since the last stop, recorded by that stop).
     await lag.markBehind(hostId)
-    if (!paused) await follower.start()
+    // A follow or unfollow of the same host that came meanwhile replaced or removed this follower.
+    if (!paused && current()) await follower.start()
   }
   if (options.isPaused) paused = await options.isPaused()
   if (collector) await startFollowing(LOCAL_HOST_ID, collector)
@@ -170,7 +171,7 @@ export async function startCollectorWorker(options: CollectorWorkerOptions): Pro
       await hostCollectors.get(hostId)?.stop()
       const follower = collectorFor(connection, hostPositionKeyPrefix(hostId))
       hostCollectors.set(hostId, follower)
-      await startFollowing(hostId, follower)
+      await startFollowing(hostId, follower, () => hostCollectors.get(hostId) === follower)
     },
     async unfollowHost(hostId) {
       const follower = hostCollectors.get(hostId)
