@@ -43,7 +43,7 @@ const STOP_EXIT_WAIT_MS = 30_000
 
 type Waiter = { resolve(): void; reject(error: Error): void }
 
-/** A promise with its settle functions outside, and whether it settled. */
+/** A promise with its settle functions outside (Node 20 has no Promise.withResolvers). */
 function deferred<T>() {
   let resolve: (value: T) => void = () => {}
   let reject: (error: Error) => void = () => {}
